@@ -1,0 +1,202 @@
+package dev.switchboard.gateway;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.switchboard.gateway.api.AdminFunctionsService;
+import dev.switchboard.gateway.api.AdminStatusService;
+import dev.switchboard.gateway.api.ClientStreamService;
+import dev.switchboard.gateway.api.InvokeService;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.AdminAuth;
+import dev.switchboard.gateway.http.ErrorHandling;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.FunctionHealth;
+import dev.switchboard.gateway.invoke.FunctionInvoker;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.sse.CloseReason;
+import dev.switchboard.gateway.sse.HeartbeatTicker;
+import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.sse.StreamHub;
+import dev.switchboard.gateway.state.ConnectionInfo;
+import dev.switchboard.gateway.state.MemoryStateStore;
+import dev.switchboard.gateway.state.RedisStateStore;
+import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.registry.RedisConnections;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * One gateway replica: builds the parts, binds the public and admin listeners, and stops in order
+ * (streams closed with a reconnect hint, then listeners, then state).
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(Gateway.class.getName());
+    /** Name of the admin listener. */
+    public static final String ADMIN_SOCKET = "admin";
+    /** Small write buffer: SSE events are flushed one by one, and an idle stream should hold little. */
+    private static final int WRITE_BUFFER_SIZE = 512;
+    private static final long DIRECTORY_REFRESH_SECONDS = 10;
+
+    private final GatewayConfig config;
+    private final StateStore state;
+    private final GatewayMetrics metrics;
+    private final StreamHub hub;
+    private final HeartbeatTicker ticker;
+    private final FunctionCatalog catalog;
+    private final FunctionHealth health;
+    private final FunctionInvoker invoker;
+    private final InvokeService invokeService;
+    private final ScheduledExecutorService housekeeping;
+    private final WebServer server;
+    private volatile boolean draining;
+
+    private Gateway(GatewayConfig config, Clock clock) {
+        this.config = config;
+        this.state = openState(config, clock);
+        this.metrics = new GatewayMetrics();
+        this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections());
+        this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
+        this.catalog = new FunctionCatalog(state.functions());
+        this.health = new FunctionHealth(catalog);
+        this.invoker = new FunctionInvoker(config.limits().maxResponseSize());
+        this.invokeService = new InvokeService(catalog, health, invoker, state.events(), metrics,
+                                               config.limits().maxInflightInvocations(),
+                                               config.limits().maxBodySize());
+        metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
+        metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
+
+        catalog.start();
+        state.events().subscribe(hub::deliver);
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::refreshDirectory, DIRECTORY_REFRESH_SECONDS,
+                                            DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
+
+        ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock);
+        AdminFunctionsService adminFunctions = new AdminFunctionsService(state.functions(), catalog, health,
+                                                                         config.limits().maxBodySize(), clock);
+        AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
+                                                                () -> draining, clock);
+        this.server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .writeBufferSize(WRITE_BUFFER_SIZE)
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .shutdownHook(false)
+                .routing(r -> {
+                    r.register("/sse", streams).register("/invoke", invokeService);
+                    ErrorHandling.install(r);
+                })
+                .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
+                .routing(ADMIN_SOCKET, r -> adminRouting(r, adminFunctions, adminStatus))
+                .build();
+    }
+
+    private void adminRouting(HttpRouting.Builder r, AdminFunctionsService functions, AdminStatusService status) {
+        r.any("/admin", AdminAuth.filter(config.adminToken()))
+                .any("/admin/*", AdminAuth.filter(config.adminToken()))
+                .register("/admin/functions", functions)
+                .register(status);
+        ErrorHandling.install(r);
+    }
+
+    /**
+     * Builds and starts a gateway.
+     *
+     * @param config configuration
+     * @return the running gateway
+     */
+    public static Gateway start(GatewayConfig config) {
+        Gateway gateway = new Gateway(config, Clock.systemUTC());
+        gateway.server.start();
+        LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " listening on http://" + config.host() + ":"
+                + gateway.port() + " (SSE, invoke) and http://" + config.adminHost() + ":" + gateway.adminPort()
+                + " (admin, health, metrics)");
+        return gateway;
+    }
+
+    private static StateStore openState(GatewayConfig config, Clock clock) {
+        if (config.redisUrl().isEmpty()) {
+            LOGGER.warning("REDIS_URL is not set: state is kept in memory. This is one replica on its own: nothing"
+                                   + " is shared with other replicas and nothing survives a restart.");
+            return new MemoryStateStore(clock, config.limits().eventLogMaxLength(), config.limits().eventLogTtl());
+        }
+        RedisConnections redis = RedisConnections.connect(config.redisUrl().get(), config.redisTimeout());
+        LOGGER.info(() -> "state store: " + redis.displayUrl());
+        return new RedisStateStore(redis, clock, config.replicaId(), config.limits().eventLogMaxLength(),
+                                   config.limits().eventLogTtl());
+    }
+
+    private void refreshDirectory() {
+        List<ConnectionInfo> changed = new ArrayList<>();
+        for (SseStream stream : hub.all()) {
+            ConnectionInfo info = stream.takeChangedInfo();
+            if (info != null) {
+                changed.add(info);
+            }
+        }
+        try {
+            state.connections().refresh(changed);
+        } catch (RuntimeException e) {
+            metrics.redisError();
+            LOGGER.log(Level.FINE, "connection directory refresh failed", e);
+        }
+    }
+
+    /** @return the public port */
+    public int port() {
+        return server.port();
+    }
+
+    /** @return the admin port */
+    public int adminPort() {
+        return server.port(ADMIN_SOCKET);
+    }
+
+    /** @return the configuration */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** @return this replica's streams */
+    public StreamHub hub() {
+        return hub;
+    }
+
+    /** Stops: readiness false, streams closed with a reconnect hint, in-flight work given the grace period. */
+    @Override
+    public void close() {
+        draining = true;
+        hub.closeAll(CloseReason.SHUTDOWN);
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (hub.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        server.stop();
+        housekeeping.shutdownNow();
+        ticker.close();
+        health.close();
+        catalog.close();
+        invokeService.close();
+        invoker.close();
+        state.close();
+        metrics.close();
+        LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " stopped");
+    }
+}

@@ -1,0 +1,48 @@
+package dev.switchboard.gateway;
+
+import java.util.concurrent.CountDownLatch;
+
+import dev.switchboard.gateway.config.ConfigLoader;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.registry.StoreUnavailableException;
+
+import io.helidon.logging.common.LogConfig;
+
+/** Starts a gateway from the environment (and {@code application.yaml}); stops it cleanly on SIGTERM. */
+public final class Main {
+    private Main() {
+    }
+
+    /**
+     * @param args ignored: configuration comes from the environment
+     */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        GatewayConfig config;
+        try {
+            config = ConfigLoader.load(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("switchboard: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+        } catch (StoreUnavailableException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "switchboard-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.gateway.api;
+
+import java.time.Clock;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.ErrorHandling;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.FunctionHealth;
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.FunctionStore;
+import dev.switchboard.registry.InvalidRegistrationException;
+import dev.switchboard.registry.RegistrationCodec;
+import dev.switchboard.registry.RegistrationValidator;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** {@code /admin/functions}: register, list, read, replace and delete functions. Header values are masked. */
+public final class AdminFunctionsService implements HttpService {
+    private final FunctionStore store;
+    private final FunctionCatalog catalog;
+    private final FunctionHealth health;
+    private final long maxBodySize;
+    private final Clock clock;
+
+    /**
+     * @param store       where registrations are written
+     * @param catalog     this replica's cache, updated at once
+     * @param health      health status to show
+     * @param maxBodySize largest request body
+     * @param clock       time source
+     */
+    public AdminFunctionsService(FunctionStore store, FunctionCatalog catalog, FunctionHealth health,
+                                 long maxBodySize, Clock clock) {
+        this.store = store;
+        this.catalog = catalog;
+        this.health = health;
+        this.maxBodySize = maxBodySize;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/", this::create)
+                .get("/", this::list)
+                .any("/", ErrorHandling.methodNotAllowed("GET, POST"))
+                .get("/{name}", this::get)
+                .put("/{name}", this::replace)
+                .delete("/{name}", this::delete)
+                .any("/{name}", ErrorHandling.methodNotAllowed("GET, PUT, DELETE"));
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        FunctionRegistration registration = validate(Json.readObject(req, maxBodySize));
+        FunctionRegistration stored = store.create(registration).orElseThrow(() -> new ApiException(
+                Status.CONFLICT_409, "FUNCTION_EXISTS", "function '" + registration.name() + "' already exists"));
+        catalog.put(stored);
+        Json.send(res, Status.CREATED_201, answer(stored));
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        ObjectNode body = Json.object();
+        body.put("success", true);
+        ArrayNode functions = body.putArray("functions");
+        store.list().forEach(fn -> functions.add(describe(fn)));
+        body.put("count", functions.size());
+        Json.send(res, Status.OK_200, body);
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        String name = req.path().pathParameters().get("name");
+        FunctionRegistration fn = store.get(name).orElseThrow(() -> notFound(name));
+        Json.send(res, Status.OK_200, answer(fn));
+    }
+
+    private void replace(ServerRequest req, ServerResponse res) {
+        String name = req.path().pathParameters().get("name");
+        ObjectNode body = Json.readObject(req, maxBodySize);
+        if (!body.hasNonNull("name")) {
+            body.put("name", name);
+        } else if (!name.equals(body.get("name").asText())) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION",
+                                   "name: must match the name in the path", Map.of("field", "name"));
+        }
+        FunctionRegistration stored = store.replace(validate(body)).orElseThrow(() -> notFound(name));
+        catalog.put(stored);
+        Json.send(res, Status.OK_200, answer(stored));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        String name = req.path().pathParameters().get("name");
+        if (!store.delete(name)) {
+            throw notFound(name);
+        }
+        catalog.remove(name);
+        ObjectNode body = Json.object();
+        body.put("success", true);
+        body.put("deleted", name);
+        Json.send(res, Status.OK_200, body);
+    }
+
+    private FunctionRegistration validate(ObjectNode body) {
+        try {
+            return RegistrationValidator.validate(body, clock.instant());
+        } catch (InvalidRegistrationException e) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", e.getMessage(),
+                                   Map.of("field", e.field()));
+        }
+    }
+
+    private ObjectNode answer(FunctionRegistration fn) {
+        ObjectNode body = Json.object();
+        body.put("success", true);
+        body.set("function", describe(fn));
+        return body;
+    }
+
+    private ObjectNode describe(FunctionRegistration fn) {
+        ObjectNode json = RegistrationCodec.toJson(fn, true);
+        json.put("is_active", health.isActive(fn.name()));
+        json.put("health_status", health.status(fn.name()).name().toLowerCase());
+        health.lastCheck(fn.name()).ifPresentOrElse(t -> json.put("last_health_check", t.toString()),
+                                                    () -> json.putNull("last_health_check"));
+        return json;
+    }
+
+    private static ApiException notFound(String name) {
+        return new ApiException(Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered");
+    }
+}

@@ -1,0 +1,147 @@
+package dev.switchboard.gateway.api;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.ErrorHandling;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.FunctionHealth;
+import dev.switchboard.gateway.invoke.FunctionInvoker;
+import dev.switchboard.gateway.invoke.InvocationResult;
+import dev.switchboard.gateway.invoke.InvokeRequest;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.registry.FunctionRegistration;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code POST /invoke/{function}}: calls a function and answers with its result (sync), or answers 202 and
+ * delivers the result to the client's streams as a {@code function_response} event (async). A failing
+ * function is reported in the answer or the event; it never touches the client's streams.
+ */
+public final class InvokeService implements HttpService, AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(InvokeService.class.getName());
+    /** Event name of an async result, as in the original project. */
+    public static final String FUNCTION_RESPONSE = "function_response";
+
+    private final FunctionCatalog catalog;
+    private final FunctionHealth health;
+    private final FunctionInvoker invoker;
+    private final ClientEventLog events;
+    private final GatewayMetrics metrics;
+    private final Semaphore inflight;
+    private final int maxInflight;
+    private final long maxBodySize;
+    private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
+
+    /**
+     * @param catalog     registrations
+     * @param health      function health
+     * @param invoker     the caller
+     * @param events      client event logs
+     * @param metrics     meters
+     * @param maxInflight calls in flight on this replica
+     * @param maxBodySize largest request body
+     */
+    public InvokeService(FunctionCatalog catalog, FunctionHealth health, FunctionInvoker invoker,
+                         ClientEventLog events, GatewayMetrics metrics, int maxInflight, long maxBodySize) {
+        this.catalog = catalog;
+        this.health = health;
+        this.invoker = invoker;
+        this.events = events;
+        this.metrics = metrics;
+        this.inflight = new Semaphore(maxInflight);
+        this.maxInflight = maxInflight;
+        this.maxBodySize = maxBodySize;
+        metrics.gauge("switchboard.invocations.inflight", "function calls in flight",
+                      () -> maxInflight - inflight.availablePermits());
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/{function}", this::invoke)
+                .any("/{function}", ErrorHandling.methodNotAllowed("POST"));
+    }
+
+    private void invoke(ServerRequest req, ServerResponse res) {
+        String name = req.path().pathParameters().get("function");
+        FunctionRegistration function = catalog.find(name).orElseThrow(() -> new ApiException(
+                Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered"));
+        InvokeRequest request = InvokeRequest.parse(Json.readObject(req, maxBodySize));
+        if (!health.isActive(name)) {
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_UNAVAILABLE",
+                                   "function '" + name + "' is failing its health check");
+        }
+        if (!inflight.tryAcquire()) {
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_INVOCATIONS",
+                                   maxInflight + " calls are in flight on this replica (MAX_INFLIGHT_INVOCATIONS)");
+        }
+        String requestId = UUID.randomUUID().toString();
+        Duration timeout = request.timeout().orElse(function.timeout());
+        String clientId = request.clientId().orElse(null);
+        if (request.async()) {
+            try {
+                async.execute(() -> invokeAndDeliver(function, request, requestId, clientId, timeout));
+            } catch (RuntimeException e) {
+                inflight.release();
+                throw e;
+            }
+            ObjectNode accepted = Json.object();
+            accepted.put("success", true);
+            accepted.put("request_id", requestId);
+            accepted.put("function_name", name);
+            accepted.put("client_id", clientId);
+            accepted.put("message", "function invoked; the result will be sent to the client's streams as a "
+                    + FUNCTION_RESPONSE + " event");
+            Json.send(res, Status.ACCEPTED_202, accepted);
+            return;
+        }
+        InvocationResult result;
+        try {
+            result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
+        } finally {
+            inflight.release();
+        }
+        metrics.invocation(result);
+        Status status = switch (result.outcome()) {
+            case SUCCESS -> Status.OK_200;
+            case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
+            case EXECUTION_ERROR -> Status.BAD_GATEWAY_502;
+        };
+        Json.send(res, status, result.toJson());
+    }
+
+    private void invokeAndDeliver(FunctionRegistration function, InvokeRequest request, String requestId,
+                                  String clientId, Duration timeout) {
+        try {
+            InvocationResult result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
+            metrics.invocation(result);
+            events.publish(clientId, FUNCTION_RESPONSE, result.toJson().toString());
+        } catch (RuntimeException e) {
+            metrics.redisError();
+            LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to client "
+                    + clientId + ": " + e.getMessage());
+        } finally {
+            inflight.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        async.shutdownNow();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.switchboard.gateway.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * Finds the configuration values: environment variables win over a YAML file with the same keys.
+ * The file is {@code CONFIG_FILE} when set, else {@code application.yaml} in the working directory when
+ * present; without either, the built-in defaults of {@link GatewayConfig} apply.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param env the process environment
+     * @return the gateway configuration
+     */
+    public static GatewayConfig load(Map<String, String> env) {
+        Map<String, String> file = fileValues(env);
+        return GatewayConfig.from(key -> Optional.ofNullable(env.get(key)).or(() -> Optional.ofNullable(file.get(key))));
+    }
+
+    /**
+     * @param env the process environment
+     * @return the flattened keys of the YAML file, empty when there is none
+     */
+    static Map<String, String> fileValues(Map<String, String> env) {
+        Optional<Path> path = Optional.ofNullable(env.get("CONFIG_FILE")).filter(p -> !p.isBlank()).map(Path::of);
+        if (path.isPresent() && !Files.isReadable(path.get())) {
+            throw new IllegalArgumentException("CONFIG_FILE: cannot read " + path.get());
+        }
+        Path file = path.orElse(Path.of("application.yaml"));
+        if (!Files.isReadable(file)) {
+            return Map.of();
+        }
+        Config config = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.file(file))
+                .build();
+        return config.asMap().orElse(Map.of());
+    }
+}

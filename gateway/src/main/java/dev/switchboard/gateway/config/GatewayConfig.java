@@ -1,0 +1,173 @@
+package dev.switchboard.gateway.config;
+
+import java.lang.management.ManagementFactory;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import dev.switchboard.registry.Durations;
+
+/**
+ * Everything the gateway is configured with. Keys are the environment variable names; an
+ * {@code application.yaml} may set the same keys (see {@link ConfigLoader}).
+ *
+ * @param host                  public listener address
+ * @param port                  public listener port ({@code /sse}, {@code /invoke})
+ * @param adminHost             admin listener address (loopback by default)
+ * @param adminPort             admin listener port ({@code /admin}, {@code /health}, {@code /metrics})
+ * @param redisUrl              Lettuce URL of the state store; empty means in-memory, single replica
+ * @param redisTimeout          timeout of one Redis command
+ * @param heartbeatInterval     time between heartbeats on every stream
+ * @param adminToken            bearer token required on {@code /admin/*}, if set
+ * @param replicaId             this replica's name in the fleet
+ * @param shutdownGrace         how long a stopping gateway waits for streams and calls to finish
+ * @param limits                explicit limits
+ */
+public record GatewayConfig(String host,
+                            int port,
+                            String adminHost,
+                            int adminPort,
+                            Optional<String> redisUrl,
+                            Duration redisTimeout,
+                            Duration heartbeatInterval,
+                            Optional<String> adminToken,
+                            String replicaId,
+                            Duration shutdownGrace,
+                            Limits limits) {
+
+    /**
+     * Reads the configuration from named values (environment first, then a YAML file: see {@link ConfigLoader}).
+     *
+     * @param values looks up a key; empty when unset
+     * @return the configuration
+     * @throws IllegalArgumentException naming the key whose value is invalid
+     */
+    public static GatewayConfig from(Function<String, Optional<String>> values) {
+        Reader r = new Reader(values);
+        Limits limits = new Limits(
+                r.size("MAX_BODY_SIZE", "1MiB", 1, Integer.MAX_VALUE),
+                r.integer("STREAM_QUEUE_DEPTH", 256, 1, 1_000_000),
+                r.integer("MAX_CONNECTIONS_PER_CLIENT", 16, 1, 1_000_000),
+                r.integer("MAX_CONNECTIONS", 100_000, 1, 10_000_000),
+                r.integer("EVENT_LOG_MAX_LENGTH", 1000, 1, 10_000_000),
+                r.duration("EVENT_LOG_TTL", "1h", Duration.ofSeconds(1), Duration.ofDays(30)),
+                r.size("MAX_RESPONSE_SIZE", "10MiB", 1, Integer.MAX_VALUE),
+                r.integer("MAX_INFLIGHT_INVOCATIONS", 1024, 1, 1_000_000));
+        return new GatewayConfig(
+                r.text("HOST", "0.0.0.0"),
+                r.integer("PORT", 8080, 0, 65535),
+                r.text("ADMIN_HOST", "127.0.0.1"),
+                r.integer("ADMIN_PORT", 9090, 0, 65535),
+                redisUrl(r),
+                r.duration("REDIS_TIMEOUT", "2s", Duration.ofMillis(10), Duration.ofMinutes(1)),
+                r.duration("HEARTBEAT_INTERVAL", "15s", Duration.ofMillis(100), Duration.ofHours(1)),
+                r.optional("ADMIN_TOKEN"),
+                r.optional("REPLICA_ID").orElseGet(GatewayConfig::defaultReplicaId),
+                r.duration("SHUTDOWN_GRACE", "5s", Duration.ZERO, Duration.ofMinutes(10)),
+                limits);
+    }
+
+    /**
+     * @param values explicit values (tests)
+     * @return the configuration
+     */
+    public static GatewayConfig from(Map<String, String> values) {
+        return from(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    /** @return whether shared state lives in Redis */
+    public boolean usesRedis() {
+        return redisUrl.isPresent();
+    }
+
+    /** {@code REDIS_URL}, else the original project's {@code REDIS_ADDR}/{@code REDIS_PASSWORD}/{@code REDIS_DB}. */
+    private static Optional<String> redisUrl(Reader r) {
+        Optional<String> url = r.optional("REDIS_URL");
+        if (url.isPresent()) {
+            String value = url.get();
+            if (!value.matches("(?i)(redis|rediss|redis-sentinel|redis-socket)://.+")) {
+                throw new IllegalArgumentException("REDIS_URL: must start with redis://, rediss://, redis-sentinel:// "
+                                                           + "or redis-socket://");
+            }
+            return url;
+        }
+        Optional<String> addr = r.optional("REDIS_ADDR");
+        if (addr.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!addr.get().matches("[^\\s/@]+:\\d{1,5}")) {
+            throw new IllegalArgumentException("REDIS_ADDR: must be host:port");
+        }
+        int db = r.integer("REDIS_DB", 0, 0, 1024);
+        String auth = r.optional("REDIS_PASSWORD")
+                .map(p -> ":" + URLEncoder.encode(p, StandardCharsets.UTF_8) + "@")
+                .orElse("");
+        return Optional.of("redis://" + auth + addr.get() + "/" + db);
+    }
+
+    private static String defaultReplicaId() {
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("gateway");
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    /** Typed reads that name the key in every error. */
+    private record Reader(Function<String, Optional<String>> values) {
+        Optional<String> optional(String key) {
+            return values.apply(key).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        String text(String key, String fallback) {
+            return optional(key).orElse(fallback);
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            Optional<String> value = optional(key);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value.get());
+                if (parsed < min || parsed > max) {
+                    throw new IllegalArgumentException(key + ": must be between " + min + " and " + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": not an integer: '" + value.get() + "'");
+            }
+        }
+
+        long size(String key, String fallback, long min, long max) {
+            String value = text(key, fallback);
+            try {
+                long parsed = ByteSizes.parse(value);
+                if (parsed < min || parsed > max) {
+                    throw new IllegalArgumentException(key + ": must be between " + min + " and " + max + " bytes");
+                }
+                return parsed;
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage().startsWith(key)) {
+                    throw e;
+                }
+                throw new IllegalArgumentException(key + ": " + e.getMessage());
+            }
+        }
+
+        Duration duration(String key, String fallback, Duration min, Duration max) {
+            String value = text(key, fallback);
+            Duration parsed;
+            try {
+                parsed = Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage());
+            }
+            if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+                throw new IllegalArgumentException(key + ": must be between " + Durations.format(min) + " and "
+                                                           + Durations.format(max));
+            }
+            return parsed;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.switchboard.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * The gateway's explicit limits, each configurable (see README's configuration table).
+ *
+ * @param maxBodySize             largest request body accepted, bytes (413 beyond)
+ * @param streamQueueDepth        events queued for one slow stream before it is disconnected
+ * @param maxConnectionsPerClient open SSE connections one client id may hold on one replica (429 beyond)
+ * @param maxConnections          open SSE connections one replica holds (503 beyond)
+ * @param eventLogMaxLength       events kept per client for replay
+ * @param eventLogTtl             how long an idle client's event log is kept
+ * @param maxResponseSize         largest function answer read, bytes
+ * @param maxInflightInvocations  function calls in flight on one replica (503 beyond)
+ */
+public record Limits(long maxBodySize,
+                     int streamQueueDepth,
+                     int maxConnectionsPerClient,
+                     int maxConnections,
+                     int eventLogMaxLength,
+                     Duration eventLogTtl,
+                     long maxResponseSize,
+                     int maxInflightInvocations) {
+}

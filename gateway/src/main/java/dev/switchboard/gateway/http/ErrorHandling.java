@@ -1,0 +1,57 @@
+package dev.switchboard.gateway.http;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.switchboard.registry.StoreUnavailableException;
+
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * Every failure becomes a JSON error: documented ones keep their code, the state store's outage is 503
+ * {@code STATE_UNAVAILABLE}, anything unexpected is 500 {@code INTERNAL_ERROR} with the detail only in the log.
+ */
+public final class ErrorHandling {
+    private static final Logger LOGGER = Logger.getLogger(ErrorHandling.class.getName());
+
+    private ErrorHandling() {
+    }
+
+    /**
+     * Adds the error handlers and the JSON 404 for unknown routes (call last).
+     *
+     * @param routing the routing
+     */
+    public static void install(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, (req, res, e) -> Json.sendError(res, e))
+                .error(StoreUnavailableException.class, (req, res, e) -> {
+                    LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
+                    Json.sendError(res, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
+                                                         "the state store (Redis) is unavailable; retry later"));
+                })
+                .error(RequestException.class, (req, res, e) -> Json.sendError(res, new ApiException(
+                        e.status(), "BAD_REQUEST", e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage())))
+                .error(Throwable.class, (req, res, e) -> {
+                    LOGGER.log(Level.SEVERE, "unexpected error on " + req.prologue().method() + " "
+                            + req.path().path(), e);
+                    Json.sendError(res, new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
+                                                         "internal error; see the gateway log"));
+                })
+                .any((req, res) -> Json.sendError(res, new ApiException(Status.NOT_FOUND_404, "NOT_FOUND",
+                        "no route for " + req.prologue().method().text() + " " + req.path().path())));
+    }
+
+    /**
+     * @param allowed the methods the path supports, e.g. {@code "GET"}
+     * @return a handler answering 405 with the {@code Allow} header
+     */
+    public static io.helidon.webserver.http.Handler methodNotAllowed(String allowed) {
+        return (req, res) -> {
+            res.header(io.helidon.http.HeaderNames.ALLOW, allowed);
+            Json.sendError(res, new ApiException(Status.METHOD_NOT_ALLOWED_405, "METHOD_NOT_ALLOWED",
+                    req.prologue().method().text() + " is not allowed here; use " + allowed));
+        };
+    }
+}

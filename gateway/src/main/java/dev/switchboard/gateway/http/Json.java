@@ -1,0 +1,136 @@
+package dev.switchboard.gateway.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** Reading JSON request bodies within the size limit and writing JSON answers. */
+public final class Json {
+    /** Shared mapper; nesting bounded so a hostile body cannot exhaust the stack. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build());
+    }
+
+    private Json() {
+    }
+
+    /**
+     * Reads the body as a JSON object.
+     *
+     * @param req     the request
+     * @param maxSize largest body accepted
+     * @return the object
+     * @throws ApiException 415 {@code UNSUPPORTED_MEDIA_TYPE}, 413 {@code PAYLOAD_TOO_LARGE},
+     *                      400 {@code INVALID_JSON}
+     */
+    public static ObjectNode readObject(ServerRequest req, long maxSize) {
+        Optional<String> contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
+        if (contentType.isPresent() && !contentType.get().toLowerCase().startsWith("application/json")) {
+            throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "UNSUPPORTED_MEDIA_TYPE",
+                                   "Content-Type must be application/json");
+        }
+        byte[] body = readBody(req, maxSize);
+        if (body.length == 0) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON", "request body is empty; expected a JSON object");
+        }
+        JsonNode json;
+        try {
+            json = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON",
+                                   "request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON", "request body could not be read");
+        }
+        if (json == null || !json.isObject()) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON", "request body must be a JSON object");
+        }
+        return (ObjectNode) json;
+    }
+
+    private static byte[] readBody(ServerRequest req, long maxSize) {
+        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
+        if (declared.isPresent() && declared.get() > maxSize) {
+            throw tooLarge(maxSize);
+        }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxSize + 1));
+            if (body.length > maxSize) {
+                throw tooLarge(maxSize);
+            }
+            return body;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ApiException api) {
+                throw api;
+            }
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", "request body could not be read");
+        }
+    }
+
+    private static ApiException tooLarge(long maxSize) {
+        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "PAYLOAD_TOO_LARGE",
+                                "request body exceeds the limit of " + maxSize + " bytes",
+                                Map.of("limit_bytes", maxSize));
+    }
+
+    /**
+     * Sends a JSON answer.
+     *
+     * @param res    the response
+     * @param status HTTP status
+     * @param body   the JSON
+     */
+    public static void send(ServerResponse res, Status status, JsonNode body) {
+        res.status(status);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(HeaderValues.CACHE_NO_CACHE);
+        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends the JSON form of an error.
+     *
+     * @param res   the response
+     * @param error the error
+     */
+    public static void sendError(ServerResponse res, ApiException error) {
+        send(res, error.status(), errorBody(error));
+    }
+
+    /**
+     * @param error an error
+     * @return its JSON body
+     */
+    public static ObjectNode errorBody(ApiException error) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("success", false);
+        body.put("error", error.getMessage());
+        body.put("code", error.code());
+        error.details().forEach((k, v) -> body.set(k, MAPPER.valueToTree(v)));
+        return body;
+    }
+
+    /** @return a new empty object */
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.switchboard.gateway.invoke;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.FunctionStore;
+
+/**
+ * The registrations as this replica sees them: a local cache of the store, so that invoking never waits on
+ * Redis for a lookup. Changes announced by the store (from any replica or the operator) refresh one entry;
+ * a periodic full reload repairs anything missed while Redis was unreachable.
+ */
+public final class FunctionCatalog implements AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(FunctionCatalog.class.getName());
+    private static final long FULL_RELOAD_SECONDS = 30;
+
+    private final FunctionStore store;
+    private final Map<String, FunctionRegistration> cache = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-registry-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param store where registrations live */
+    public FunctionCatalog(FunctionStore store) {
+        this.store = store;
+    }
+
+    /** Loads every registration and starts following changes. */
+    public void start() {
+        // listener runs on the store's I/O thread: hand the reload to our own thread
+        store.onChange(name -> refresher.execute(() -> reload(name)));
+        reloadAll();
+        refresher.scheduleWithFixedDelay(this::reloadAllQuietly, FULL_RELOAD_SECONDS, FULL_RELOAD_SECONDS,
+                                         TimeUnit.SECONDS);
+    }
+
+    /**
+     * @param name a function name
+     * @return its registration, from the cache
+     */
+    public Optional<FunctionRegistration> find(String name) {
+        return Optional.ofNullable(cache.get(name));
+    }
+
+    /** @return the cached registrations, sorted by name */
+    public List<FunctionRegistration> list() {
+        return cache.values().stream().sorted(Comparator.comparing(FunctionRegistration::name)).toList();
+    }
+
+    /** @return number of registrations */
+    public int size() {
+        return cache.size();
+    }
+
+    /**
+     * Records a change this replica just made, ahead of the store's announcement.
+     *
+     * @param registration the stored registration
+     */
+    public void put(FunctionRegistration registration) {
+        cache.merge(registration.name(), registration,
+                    (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
+    }
+
+    /** @param name a function this replica just deleted */
+    public void remove(String name) {
+        cache.remove(name);
+    }
+
+    private void reload(String name) {
+        try {
+            store.get(name).ifPresentOrElse(this::put, () -> cache.remove(name));
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "could not refresh function " + name + "; the next full reload retries", e);
+        }
+    }
+
+    private void reloadAll() {
+        List<FunctionRegistration> all = store.list();
+        all.forEach(this::put);
+        cache.keySet().retainAll(all.stream().map(FunctionRegistration::name).toList());
+    }
+
+    private void reloadAllQuietly() {
+        try {
+            reloadAll();
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "registry reload failed; keeping the cached registrations", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+    }
+}

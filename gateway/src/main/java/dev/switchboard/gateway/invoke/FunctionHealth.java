@@ -1,0 +1,133 @@
+package dev.switchboard.gateway.invoke;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.HealthCheck;
+
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+/**
+ * Probes functions that declare a health check and marks them inactive after
+ * {@link #FAILURES_TO_DEACTIVATE} failed probes in a row; one good probe makes them active again. Each
+ * replica probes for itself: what matters is whether this replica can reach the function.
+ */
+public final class FunctionHealth implements AutoCloseable {
+    /** Consecutive failed probes before a function is inactive. */
+    public static final int FAILURES_TO_DEACTIVATE = 2;
+    private static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final FunctionCatalog catalog;
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final WebClient client = WebClient.builder()
+            .connectTimeout(MAX_PROBE_TIMEOUT)
+            .readTimeout(MAX_PROBE_TIMEOUT)
+            .followRedirects(false)
+            .build();
+    private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-health-checks");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param catalog the registrations to probe */
+    public FunctionHealth(FunctionCatalog catalog) {
+        this.catalog = catalog;
+        ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** What is known of one function's health. */
+    public enum Status {
+        /** No health check declared, or not probed yet. */
+        UNCHECKED,
+        HEALTHY,
+        UNHEALTHY
+    }
+
+    /**
+     * @param name a function
+     * @return false only when its health check has failed repeatedly
+     */
+    public boolean isActive(String name) {
+        return status(name) != Status.UNHEALTHY;
+    }
+
+    /**
+     * @param name a function
+     * @return its status
+     */
+    public Status status(String name) {
+        State state = states.get(name);
+        return state == null ? Status.UNCHECKED : state.status;
+    }
+
+    /**
+     * @param name a function
+     * @return time of its last probe
+     */
+    public Optional<Instant> lastCheck(String name) {
+        State state = states.get(name);
+        return state == null ? Optional.empty() : Optional.ofNullable(state.lastCheck);
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        states.keySet().removeIf(name -> catalog.find(name).flatMap(FunctionRegistration::healthCheck).isEmpty());
+        for (FunctionRegistration fn : catalog.list()) {
+            fn.healthCheck().ifPresent(check -> {
+                State state = states.computeIfAbsent(fn.name(), n -> new State());
+                if (!state.running && now - state.nextProbeNanos >= 0) {
+                    state.running = true;
+                    state.nextProbeNanos = now + check.interval().toNanos();
+                    probes.execute(() -> probe(fn, check, state));
+                }
+            });
+        }
+    }
+
+    private void probe(FunctionRegistration fn, HealthCheck check, State state) {
+        boolean ok;
+        try {
+            URI target = fn.endpoint().resolve(check.path());
+            Duration timeout = check.interval().compareTo(MAX_PROBE_TIMEOUT) < 0 ? check.interval() : MAX_PROBE_TIMEOUT;
+            try (HttpClientResponse response = client.get().uri(target).readTimeout(timeout).request()) {
+                ok = response.status().code() >= 200 && response.status().code() < 300;
+            }
+        } catch (RuntimeException e) {
+            ok = false;
+        }
+        state.lastCheck = Instant.now();
+        if (ok) {
+            state.failures = 0;
+            state.status = Status.HEALTHY;
+        } else if (++state.failures >= FAILURES_TO_DEACTIVATE) {
+            state.status = Status.UNHEALTHY;
+        }
+        state.running = false;
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        probes.shutdownNow();
+    }
+
+    private static final class State {
+        private volatile Status status = Status.UNCHECKED;
+        private volatile Instant lastCheck;
+        private volatile int failures;
+        private volatile boolean running;
+        private volatile long nextProbeNanos = System.nanoTime();
+    }
+}

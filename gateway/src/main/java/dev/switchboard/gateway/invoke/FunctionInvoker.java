@@ -1,0 +1,189 @@
+package dev.switchboard.gateway.invoke;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.registry.Durations;
+import dev.switchboard.registry.FunctionRegistration;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+/**
+ * Calls {@code http} functions: the payload as a JSON body (for methods with a body), the answer read back
+ * within the size limit. The whole call, reading included, is bounded by the timeout: a function that
+ * trickles its answer byte by byte times out like one that never answers.
+ */
+public final class FunctionInvoker implements AutoCloseable {
+    private static final Set<String> METHODS_WITH_BODY = Set.of("POST", "PUT", "PATCH");
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final WebClient client;
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final long maxResponseSize;
+
+    /** @param maxResponseSize largest answer read, in bytes */
+    public FunctionInvoker(long maxResponseSize) {
+        this.maxResponseSize = maxResponseSize;
+        this.client = WebClient.builder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(false)
+                .build();
+    }
+
+    /**
+     * Calls a function; never throws for the function's failures.
+     *
+     * @param function  the registration
+     * @param payload   the payload
+     * @param requestId id for {@code X-Request-ID}
+     * @param clientId  client for {@code X-Client-ID}, or null
+     * @param timeout   bound of the whole call
+     * @return the outcome
+     */
+    public InvocationResult invoke(FunctionRegistration function, JsonNode payload, String requestId, String clientId,
+                                   Duration timeout) {
+        long start = System.nanoTime();
+        Future<Answer> call = calls.submit(() -> call(function, payload, requestId, clientId, timeout));
+        Answer answer;
+        try {
+            answer = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return failure(function, requestId, start, InvocationResult.Outcome.TIMEOUT,
+                           "function did not answer within " + Durations.format(timeout), 0);
+        } catch (ExecutionException e) {
+            return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
+                           describe(e.getCause()), 0);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
+                           "call interrupted (gateway stopping)", 0);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (answer.status < 200 || answer.status > 299) {
+            return new InvocationResult(false, requestId, function.name(), millis, null,
+                                        "function answered HTTP " + answer.status,
+                                        InvocationResult.Outcome.EXECUTION_ERROR, answer.status);
+        }
+        if (answer.tooLarge) {
+            return new InvocationResult(false, requestId, function.name(), millis, null,
+                                        "function answer exceeds the limit of " + maxResponseSize + " bytes",
+                                        InvocationResult.Outcome.EXECUTION_ERROR, answer.status);
+        }
+        try {
+            return new InvocationResult(true, requestId, function.name(), millis, data(answer), null, null,
+                                        answer.status);
+        } catch (JsonProcessingException e) {
+            return new InvocationResult(false, requestId, function.name(), millis, null,
+                                        "function answered invalid JSON: " + e.getOriginalMessage(),
+                                        InvocationResult.Outcome.EXECUTION_ERROR, answer.status);
+        }
+    }
+
+    private Answer call(FunctionRegistration function, JsonNode payload, String requestId, String clientId,
+                        Duration timeout) throws IOException {
+        HttpClientRequest request = client.method(Method.create(function.method()))
+                .uri(function.endpoint())
+                .readTimeout(timeout.plusSeconds(1)) // the overall deadline in invoke() wins
+                .header(HeaderNames.ACCEPT, "application/json, text/plain;q=0.9, */*;q=0.1")
+                .header(HeaderNames.create("X-Request-ID"), requestId);
+        if (clientId != null) {
+            request.header(HeaderNames.create("X-Client-ID"), clientId);
+        }
+        for (Map.Entry<String, String> h : function.headers().entrySet()) {
+            request.header(HeaderNames.create(h.getKey()), h.getValue());
+        }
+        HttpClientResponse response;
+        if (METHODS_WITH_BODY.contains(function.method())) {
+            request.header(HeaderNames.CONTENT_TYPE, "application/json");
+            response = request.submit(Json.MAPPER.writeValueAsBytes(payload));
+        } else {
+            response = request.request();
+        }
+        try (response; InputStream body = response.entity().inputStream()) {
+            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseSize + 1));
+            String contentType = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("")
+                    .toLowerCase(Locale.ROOT);
+            return new Answer(response.status().code(), contentType, bytes, bytes.length > maxResponseSize);
+        }
+    }
+
+    private static JsonNode data(Answer answer) throws JsonProcessingException {
+        if (answer.body.length == 0) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        if (answer.contentType.contains("json")) {
+            return Json.MAPPER.readTree(new String(answer.body, StandardCharsets.UTF_8));
+        }
+        String text = new String(answer.body, StandardCharsets.UTF_8);
+        if (answer.contentType.isEmpty()) {
+            // no declared type: JSON when it parses, else text
+            try {
+                return Json.MAPPER.readTree(text);
+            } catch (JsonProcessingException e) {
+                return JsonNodeFactory.instance.textNode(text);
+            }
+        }
+        return JsonNodeFactory.instance.textNode(text);
+    }
+
+    private static InvocationResult failure(FunctionRegistration function, String requestId, long start,
+                                            InvocationResult.Outcome outcome, String error, int status) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        return new InvocationResult(false, requestId, function.name(), millis, null, error, outcome, status);
+    }
+
+    /** Says what failed without leaking the function's internals or a stack trace. */
+    private static String describe(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            if (root instanceof ConnectException || root instanceof UnknownHostException) {
+                break;
+            }
+            root = root.getCause();
+        }
+        if (root instanceof ConnectException) {
+            return "function unreachable: connection refused";
+        }
+        if (root instanceof UnknownHostException) {
+            return "function unreachable: unknown host";
+        }
+        if (root instanceof java.net.SocketTimeoutException) {
+            return "function read timed out";
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return "function call failed: " + message;
+    }
+
+    @Override
+    public void close() {
+        calls.shutdownNow();
+        client.closeResource();
+    }
+
+    private record Answer(int status, String contentType, byte[] body, boolean tooLarge) {
+    }
+}

@@ -1,0 +1,95 @@
+package dev.switchboard.gateway.invoke;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.registry.Durations;
+import dev.switchboard.registry.RegistrationValidator;
+
+import io.helidon.http.Status;
+
+/**
+ * The body of {@code POST /invoke/{function}}: {@code {payload, client_id?, async?, timeout?}}.
+ *
+ * @param payload  what the function receives (any JSON)
+ * @param clientId client whose streams receive an async result
+ * @param async    answer 202 now and deliver the result as a {@code function_response} event
+ * @param timeout  overrides the registration's timeout
+ */
+public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean async, Optional<Duration> timeout) {
+    /** Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. */
+    public static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final Set<String> FIELDS = Set.of("payload", "client_id", "async", "timeout");
+
+    /**
+     * @param body the request body
+     * @return the request
+     * @throws ApiException 400 {@code INVALID_REQUEST} naming the field at fault
+     */
+    public static InvokeRequest parse(ObjectNode body) {
+        body.fieldNames().forEachRemaining(f -> {
+            if (!FIELDS.contains(f)) {
+                throw invalid(f, "unknown field (expected payload, client_id, async, timeout)");
+            }
+        });
+        if (!body.has("payload")) {
+            throw invalid("payload", "required (use null for none)");
+        }
+        Optional<String> clientId = Optional.empty();
+        JsonNode client = body.get("client_id");
+        if (client != null && !client.isNull()) {
+            if (!client.isTextual() || !CLIENT_ID.matcher(client.asText()).matches()) {
+                throw invalid("client_id", "must match " + CLIENT_ID.pattern());
+            }
+            clientId = Optional.of(client.asText());
+        }
+        boolean async = false;
+        JsonNode asyncNode = body.get("async");
+        if (asyncNode != null && !asyncNode.isNull()) {
+            if (!asyncNode.isBoolean()) {
+                throw invalid("async", "must be true or false");
+            }
+            async = asyncNode.asBoolean();
+        }
+        if (async && clientId.isEmpty()) {
+            throw invalid("client_id", "required when async is true: the result is delivered to that client's streams");
+        }
+        return new InvokeRequest(body.get("payload"), clientId, async, timeout(body.get("timeout")));
+    }
+
+    private static Optional<Duration> timeout(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        Duration value;
+        if (node.isNumber()) {
+            value = Duration.ofMillis(Math.round(node.asDouble() * 1000));
+        } else if (node.isTextual()) {
+            try {
+                value = Durations.parse(node.asText());
+            } catch (IllegalArgumentException e) {
+                throw invalid("timeout", e.getMessage());
+            }
+        } else {
+            throw invalid("timeout", "must be a duration such as \"10s\" or a number of seconds");
+        }
+        if (value.compareTo(RegistrationValidator.MIN_TIMEOUT) < 0
+                || value.compareTo(RegistrationValidator.MAX_TIMEOUT) > 0) {
+            throw invalid("timeout", "must be between " + Durations.format(RegistrationValidator.MIN_TIMEOUT)
+                    + " and " + Durations.format(RegistrationValidator.MAX_TIMEOUT));
+        }
+        return Optional.of(value);
+    }
+
+    private static ApiException invalid(String field, String message) {
+        return new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", field + ": " + message,
+                                Map.of("field", field));
+    }
+}

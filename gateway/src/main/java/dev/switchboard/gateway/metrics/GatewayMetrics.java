@@ -1,0 +1,114 @@
+package dev.switchboard.gateway.metrics;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.switchboard.gateway.invoke.InvocationResult;
+import dev.switchboard.gateway.sse.CloseReason;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** The gateway's meters, scraped as Prometheus text at {@code /metrics}. */
+public final class GatewayMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter connectionsOpened;
+    private final Map<CloseReason, Counter> connectionsClosed = new EnumMap<>(CloseReason.class);
+    private final Counter eventsSent;
+    private final Counter heartbeats;
+    private final Counter redisErrors;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    /** Registers the meters and the JVM's. */
+    public GatewayMetrics() {
+        connectionsOpened = Counter.builder("switchboard.connections.opened")
+                .description("SSE connections opened").register(registry);
+        for (CloseReason reason : CloseReason.values()) {
+            connectionsClosed.put(reason, Counter.builder("switchboard.connections.closed")
+                    .description("SSE connections closed, by reason").tag("reason", reason.tag()).register(registry));
+        }
+        eventsSent = Counter.builder("switchboard.events.sent")
+                .description("events written to SSE streams (heartbeats excluded)").register(registry);
+        heartbeats = Counter.builder("switchboard.heartbeats.sent")
+                .description("heartbeats written to SSE streams").register(registry);
+        redisErrors = Counter.builder("switchboard.redis.errors")
+                .description("Redis commands that failed").register(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /**
+     * @param name  gauge name
+     * @param help  description
+     * @param value read at scrape time
+     */
+    public void gauge(String name, String help, Supplier<Number> value) {
+        Gauge.builder(name, value).description(help).register(registry);
+    }
+
+    /** A connection opened. */
+    public void connectionOpened() {
+        connectionsOpened.increment();
+    }
+
+    /** @param reason why a connection closed */
+    public void connectionClosed(CloseReason reason) {
+        connectionsClosed.get(reason).increment();
+    }
+
+    /**
+     * @param events    events written
+     * @param heartbeat whether a heartbeat was written
+     */
+    public void written(int events, boolean heartbeat) {
+        if (events > 0) {
+            eventsSent.increment(events);
+        }
+        if (heartbeat) {
+            heartbeats.increment();
+        }
+    }
+
+    /** A Redis command failed. */
+    public void redisError() {
+        redisErrors.increment();
+    }
+
+    /**
+     * @param result a finished invocation
+     */
+    public void invocation(InvocationResult result) {
+        Timer.builder("switchboard.invocation.duration")
+                .description("function invocations, by function and outcome")
+                .tag("function", result.functionName())
+                .tag("outcome", result.outcome().name().toLowerCase())
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(java.time.Duration.ofMillis(result.durationMillis()));
+    }
+
+    /** @return the Prometheus text exposition */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

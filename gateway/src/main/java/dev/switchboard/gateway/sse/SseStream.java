@@ -1,0 +1,235 @@
+package dev.switchboard.gateway.sse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ConnectionInfo;
+import dev.switchboard.gateway.state.EventIds;
+
+/**
+ * One open SSE response. The request's virtual thread is the only writer ({@link #pump}); other threads
+ * {@link #offer} events and ask for heartbeats, then unpark it. While idle the stream holds no buffer and no
+ * timer: an empty queue, a few fields and the parked thread. Events are written in id order and never twice;
+ * a client that stops reading is cut off when its queue is full (its events stay in the log for replay).
+ */
+public final class SseStream {
+    private final String connectionId;
+    private final String clientId;
+    private final String userId;
+    private final Map<String, String> metadata;
+    private final Instant createdAt;
+    private final String replica;
+    private final int maxQueue;
+    private final Function<SseStream, byte[]> heartbeatFormat;
+    private final ConcurrentLinkedQueue<ClientEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+
+    private volatile Thread writer;
+    private volatile CloseReason closeReason;
+    private volatile boolean heartbeatDue;
+    private volatile long lastActivityMillis;
+    private volatile boolean activityChanged;
+    private volatile String lastSentId;
+    /** Owned by the heartbeat ticker. */
+    long nextHeartbeatNanos;
+
+    /**
+     * @param connectionId    unique id of this connection
+     * @param clientId        client id
+     * @param userId          user id header, or null
+     * @param metadata        query parameters
+     * @param createdAt       open time
+     * @param replica         this replica's id
+     * @param maxQueue        events queued before the client counts as too slow
+     * @param heartbeatFormat the bytes of one heartbeat for this stream
+     */
+    public SseStream(String connectionId, String clientId, String userId, Map<String, String> metadata,
+                     Instant createdAt, String replica, int maxQueue, Function<SseStream, byte[]> heartbeatFormat) {
+        this.connectionId = connectionId;
+        this.clientId = clientId;
+        this.userId = userId;
+        this.metadata = Map.copyOf(metadata);
+        this.createdAt = createdAt;
+        this.replica = replica;
+        this.maxQueue = maxQueue;
+        this.heartbeatFormat = heartbeatFormat;
+        this.lastActivityMillis = createdAt.toEpochMilli();
+    }
+
+    /**
+     * Queues an event; called from any thread.
+     *
+     * @param event the event
+     * @return false when the stream is closed or has just been closed for being too slow
+     */
+    public boolean offer(ClientEvent event) {
+        if (closeReason != null) {
+            return false;
+        }
+        if (queued.incrementAndGet() > maxQueue) {
+            queued.decrementAndGet();
+            close(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        queue.add(event);
+        LockSupport.unpark(writer);
+        return true;
+    }
+
+    /** Asks the writer for a heartbeat; called by the ticker. */
+    public void requestHeartbeat() {
+        heartbeatDue = true;
+        LockSupport.unpark(writer);
+    }
+
+    /**
+     * Ends the stream. A slow consumer's writer may be stuck in a write: it is interrupted, which closes
+     * the socket; otherwise the writer ends the response cleanly.
+     *
+     * @param reason why
+     */
+    public void close(CloseReason reason) {
+        if (closeReason != null) {
+            return;
+        }
+        closeReason = reason;
+        Thread w = writer;
+        if (reason == CloseReason.SLOW_CONSUMER && w != null) {
+            w.interrupt();
+        } else {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /**
+     * Writes events already read from the log (replay) before live ones; later duplicates are skipped.
+     *
+     * @param out    the response stream
+     * @param event  the event
+     * @throws IOException when the client is gone
+     */
+    public void writeDirect(OutputStream out, ClientEvent event) throws IOException {
+        out.write(SseEncoder.event(event.id(), event.type(), event.data()));
+        lastSentId = event.id();
+        markActivity();
+    }
+
+    /**
+     * Sets the position of the stream: events up to this id are not written.
+     *
+     * @param id last event id the client has
+     */
+    public void startAfter(String id) {
+        lastSentId = id;
+    }
+
+    /**
+     * Writes queued events and heartbeats until the stream is closed or a write fails.
+     *
+     * @param out     the response stream
+     * @param onWrite called with the number of events after each flush (metrics)
+     * @return why the stream ended
+     */
+    public CloseReason pump(OutputStream out, EventCounter onWrite) {
+        writer = Thread.currentThread();
+        try {
+            while (closeReason == null) {
+                int events = 0;
+                boolean heartbeat = false;
+                ClientEvent event;
+                while ((event = queue.poll()) != null) {
+                    queued.decrementAndGet();
+                    String last = lastSentId;
+                    if (last != null && EventIds.compare(event.id(), last) <= 0) {
+                        continue;
+                    }
+                    out.write(SseEncoder.event(event.id(), event.type(), event.data()));
+                    lastSentId = event.id();
+                    events++;
+                }
+                if (heartbeatDue) {
+                    heartbeatDue = false;
+                    out.write(heartbeatFormat.apply(this));
+                    heartbeat = true;
+                }
+                if (events > 0 || heartbeat) {
+                    out.flush();
+                    if (events > 0) {
+                        markActivity();
+                    }
+                    onWrite.written(events, heartbeat);
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            return closeReason;
+        } catch (IOException | RuntimeException e) {
+            if (closeReason == null) {
+                closeReason = CloseReason.CLIENT_GONE;
+            }
+            return closeReason;
+        } finally {
+            writer = null;
+            Thread.interrupted();
+        }
+    }
+
+    private void markActivity() {
+        lastActivityMillis = System.currentTimeMillis();
+        activityChanged = true;
+    }
+
+    /**
+     * @return the connection's record when its activity moved since the last call, else null
+     */
+    public ConnectionInfo takeChangedInfo() {
+        if (!activityChanged) {
+            return null;
+        }
+        activityChanged = false;
+        return info();
+    }
+
+    /** @return the connection's record */
+    public ConnectionInfo info() {
+        return new ConnectionInfo(connectionId, clientId, userId, metadata, createdAt,
+                                  Instant.ofEpochMilli(lastActivityMillis), replica);
+    }
+
+    /** @return connection id */
+    public String connectionId() {
+        return connectionId;
+    }
+
+    /** @return client id */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** @return id of the last event written, or null */
+    public String lastSentId() {
+        return lastSentId;
+    }
+
+    /** @return whether the stream has ended or is ending */
+    public boolean isClosed() {
+        return closeReason != null;
+    }
+
+    /** Receives write counts from {@link #pump}. */
+    @FunctionalInterface
+    public interface EventCounter {
+        /**
+         * @param events    events written in this flush
+         * @param heartbeat whether a heartbeat was written
+         */
+        void written(int events, boolean heartbeat);
+    }
+}

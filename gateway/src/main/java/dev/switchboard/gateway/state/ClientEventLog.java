@@ -1,0 +1,40 @@
+package dev.switchboard.gateway.state;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Per client, a bounded append-only log of events, and their delivery to every replica. Publishing
+ * appends first and then fans out, so an event a stream misses is always in the log for replay.
+ */
+public interface ClientEventLog {
+    /**
+     * Appends an event to the client's log and delivers it to subscribers on every replica.
+     *
+     * @param clientId the client
+     * @param type     event name
+     * @param data     JSON text
+     * @return the event with its id
+     */
+    ClientEvent publish(String clientId, String type, String data);
+
+    /**
+     * @param clientId the client
+     * @param afterId  an id the client has seen
+     * @param max      most events to return
+     * @return the events after {@code afterId}, oldest first
+     */
+    List<ClientEvent> readAfter(String clientId, String afterId, int max);
+
+    /**
+     * @param clientId the client
+     * @return the id of the client's newest event, or {@link EventIds#ZERO}
+     */
+    String tail(String clientId);
+
+    /**
+     * @param listener receives (client id, event) for every event published on any replica; it runs on a
+     *                 delivery thread and must not block
+     */
+    void subscribe(BiConsumer<String, ClientEvent> listener);
+}

@@ -1,0 +1,176 @@
+package dev.switchboard.gateway.state;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+import dev.switchboard.registry.FunctionStore;
+import dev.switchboard.registry.InMemoryFunctionStore;
+
+/**
+ * State kept in this process only: the embedded default when no Redis is configured. One replica;
+ * nothing survives a restart.
+ */
+public final class MemoryStateStore implements StateStore, ClientEventLog, ConnectionDirectory {
+    private final InMemoryFunctionStore functions;
+    private final Map<String, ClientLog> logs = new ConcurrentHashMap<>();
+    private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Clock clock;
+    private final int maxLength;
+    private final Duration ttl;
+    private long lastMillis;
+    private long sequence;
+
+    /**
+     * @param clock     time source for ids and expiry
+     * @param maxLength events kept per client
+     * @param ttl       how long an idle client's log is kept
+     */
+    public MemoryStateStore(Clock clock, int maxLength, Duration ttl) {
+        this.clock = clock;
+        this.maxLength = maxLength;
+        this.ttl = ttl;
+        this.functions = new InMemoryFunctionStore(clock);
+    }
+
+    @Override
+    public String kind() {
+        return "memory";
+    }
+
+    @Override
+    public FunctionStore functions() {
+        return functions;
+    }
+
+    @Override
+    public ClientEventLog events() {
+        return this;
+    }
+
+    @Override
+    public ConnectionDirectory connections() {
+        return this;
+    }
+
+    @Override
+    public StoreHealth health() {
+        return new StoreHealth(true, "in-memory state (single replica)");
+    }
+
+    @Override
+    public ClientEvent publish(String clientId, String type, String data) {
+        ClientEvent event;
+        ClientLog log = logs.computeIfAbsent(clientId, id -> new ClientLog());
+        synchronized (log) {
+            event = new ClientEvent(nextId(), type, data);
+            log.events.addLast(event);
+            while (log.events.size() > maxLength) {
+                log.events.removeFirst();
+            }
+            log.lastAppendMillis = clock.millis();
+        }
+        listeners.forEach(l -> l.accept(clientId, event));
+        return event;
+    }
+
+    @Override
+    public List<ClientEvent> readAfter(String clientId, String afterId, int max) {
+        ClientLog log = liveLog(clientId);
+        if (log == null) {
+            return List.of();
+        }
+        List<ClientEvent> result = new ArrayList<>();
+        synchronized (log) {
+            for (ClientEvent e : log.events) {
+                if (EventIds.compare(e.id(), afterId) > 0) {
+                    result.add(e);
+                    if (result.size() == max) {
+                        break;
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public String tail(String clientId) {
+        ClientLog log = liveLog(clientId);
+        if (log == null) {
+            return EventIds.ZERO;
+        }
+        synchronized (log) {
+            return log.events.isEmpty() ? EventIds.ZERO : log.events.getLast().id();
+        }
+    }
+
+    @Override
+    public void subscribe(BiConsumer<String, ClientEvent> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void register(ConnectionInfo connection) {
+        connections.put(connection.id(), connection);
+    }
+
+    @Override
+    public void unregister(String connectionId) {
+        connections.remove(connectionId);
+    }
+
+    @Override
+    public void refresh(Collection<ConnectionInfo> changed) {
+        changed.forEach(c -> connections.computeIfPresent(c.id(), (id, old) -> c));
+        long cutoff = clock.millis() - ttl.toMillis();
+        logs.values().removeIf(log -> log.lastAppendMillis < cutoff);
+    }
+
+    @Override
+    public List<ConnectionInfo> list() {
+        return connections.values().stream().sorted(Comparator.comparing(ConnectionInfo::createdAt)).toList();
+    }
+
+    @Override
+    public void close() {
+        functions.close();
+        listeners.clear();
+    }
+
+    private ClientLog liveLog(String clientId) {
+        ClientLog log = logs.get(clientId);
+        if (log != null && log.lastAppendMillis < clock.millis() - ttl.toMillis()) {
+            logs.remove(clientId, log);
+            return null;
+        }
+        return log;
+    }
+
+    /** Ids in the Redis Streams form, increasing even when the clock stalls or steps back. */
+    private synchronized String nextId() {
+        long now = clock.millis();
+        if (now > lastMillis) {
+            lastMillis = now;
+            sequence = 0;
+        } else {
+            sequence++;
+        }
+        return lastMillis + "-" + sequence;
+    }
+
+    private static final class ClientLog {
+        private final Deque<ClientEvent> events = new ArrayDeque<>();
+        private long lastAppendMillis;
+    }
+}

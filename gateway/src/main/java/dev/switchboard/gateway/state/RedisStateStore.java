@@ -1,0 +1,225 @@
+package dev.switchboard.gateway.state;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import dev.switchboard.registry.FunctionStore;
+import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.registry.RedisFunctionStore;
+import dev.switchboard.registry.RedisKeys;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+
+/**
+ * Shared state in Redis. Client event logs are Redis Streams ({@link RedisKeys#clientEvents}), appended and
+ * announced in one script so that the log and the fan-out agree on order; connections live in one hash per
+ * replica that expires when the replica stops refreshing it.
+ */
+public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory {
+    private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
+    /** How long a replica's connection hash outlives the replica's last refresh. */
+    public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
+    private static final String APPEND_AND_ANNOUNCE =
+            "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
+                    + "redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
+                    + "return id";
+
+    private final RedisConnections redis;
+    private final RedisFunctionStore functions;
+    private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final String replicaId;
+    private final String directoryKey;
+    private final int maxLength;
+    private final Duration ttl;
+
+    /**
+     * @param redis     connections (owned: closed with this store)
+     * @param clock     time source
+     * @param replicaId this replica's id
+     * @param maxLength events kept per client
+     * @param ttl       how long an idle client's log is kept
+     */
+    public RedisStateStore(RedisConnections redis, Clock clock, String replicaId, int maxLength, Duration ttl) {
+        this.redis = redis;
+        this.functions = new RedisFunctionStore(redis, clock);
+        this.replicaId = replicaId;
+        this.directoryKey = RedisKeys.replicaConnections(replicaId);
+        this.maxLength = maxLength;
+        this.ttl = ttl;
+        redis.pubSub().addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                if (RedisKeys.CLIENT_EVENTS_CHANNEL.equals(channel)) {
+                    dispatch(message);
+                }
+            }
+        });
+        RedisConnections.call("subscribe to client events", () -> {
+            redis.pubSub().sync().subscribe(RedisKeys.CLIENT_EVENTS_CHANNEL);
+            return null;
+        });
+        // a replica restarted under the same id starts with no connections
+        RedisConnections.call("reset this replica's connections", () -> redis.sync().del(directoryKey));
+    }
+
+    @Override
+    public String kind() {
+        return "redis";
+    }
+
+    @Override
+    public FunctionStore functions() {
+        return functions;
+    }
+
+    @Override
+    public ClientEventLog events() {
+        return this;
+    }
+
+    @Override
+    public ConnectionDirectory connections() {
+        return this;
+    }
+
+    @Override
+    public StoreHealth health() {
+        try {
+            String pong = redis.sync().ping();
+            return new StoreHealth("PONG".equals(pong), "redis " + redis.displayUrl());
+        } catch (RuntimeException e) {
+            return new StoreHealth(false, "redis " + redis.displayUrl() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public ClientEvent publish(String clientId, String type, String data) {
+        String id = RedisConnections.call("append a client event", () -> redis.sync().<String>eval(
+                APPEND_AND_ANNOUNCE, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
+                String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
+                RedisKeys.CLIENT_EVENTS_CHANNEL, clientId));
+        return new ClientEvent(id, type, data);
+    }
+
+    @Override
+    public List<ClientEvent> readAfter(String clientId, String afterId, int max) {
+        List<StreamMessage<String, String>> messages = RedisConnections.call("read a client's events",
+                () -> redis.sync().xrange(RedisKeys.clientEvents(clientId),
+                                          Range.create("(" + afterId, "+"),
+                                          io.lettuce.core.Limit.from(max)));
+        List<ClientEvent> events = new ArrayList<>(messages.size());
+        for (StreamMessage<String, String> m : messages) {
+            events.add(new ClientEvent(m.getId(), m.getBody().get("t"), m.getBody().get("d")));
+        }
+        return events;
+    }
+
+    @Override
+    public String tail(String clientId) {
+        List<StreamMessage<String, String>> last = RedisConnections.call("read a client's newest event",
+                () -> redis.sync().xrevrange(RedisKeys.clientEvents(clientId), Range.create("-", "+"),
+                                             io.lettuce.core.Limit.from(1)));
+        return last.isEmpty() ? EventIds.ZERO : last.getFirst().getId();
+    }
+
+    @Override
+    public void subscribe(BiConsumer<String, ClientEvent> listener) {
+        listeners.add(listener);
+    }
+
+    private void dispatch(String message) {
+        String[] parts = message.split("\n", 4);
+        if (parts.length != 4) {
+            LOGGER.warning("ignored a malformed client event announcement");
+            return;
+        }
+        ClientEvent event = new ClientEvent(parts[1], parts[2], parts[3]);
+        for (BiConsumer<String, ClientEvent> listener : listeners) {
+            try {
+                listener.accept(parts[0], event);
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "client event listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void register(ConnectionInfo connection) {
+        RedisConnections.call("record a connection", () -> {
+            redis.sync().hset(directoryKey, connection.id(), ConnectionJson.encode(connection));
+            return redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis());
+        });
+    }
+
+    @Override
+    public void unregister(String connectionId) {
+        RedisConnections.call("forget a connection", () -> redis.sync().hdel(directoryKey, connectionId));
+    }
+
+    @Override
+    public void refresh(Collection<ConnectionInfo> changed) {
+        RedisConnections.call("refresh this replica's connections", () -> {
+            for (ConnectionInfo c : changed) {
+                // HSET only while the record exists: a connection closed meanwhile stays forgotten
+                redis.sync().eval("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
+                                          + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0",
+                                  ScriptOutputType.INTEGER, new String[] {directoryKey}, c.id(),
+                                  ConnectionJson.encode(c));
+            }
+            return redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis());
+        });
+    }
+
+    @Override
+    public List<ConnectionInfo> list() {
+        List<ConnectionInfo> all = new ArrayList<>();
+        RedisConnections.call("list connections", () -> {
+            ScanArgs args = ScanArgs.Builder.matches(RedisKeys.REPLICA_CONNECTIONS_PATTERN).limit(500);
+            KeyScanCursor<String> cursor = redis.sync().scan(ScanCursor.INITIAL, args);
+            while (true) {
+                for (String key : cursor.getKeys()) {
+                    Map<String, String> entries = redis.sync().hgetall(key);
+                    entries.values().forEach(v -> all.add(ConnectionJson.decode(v)));
+                }
+                if (cursor.isFinished()) {
+                    break;
+                }
+                cursor = redis.sync().scan(cursor, args);
+            }
+            return null;
+        });
+        all.sort(Comparator.comparing(ConnectionInfo::createdAt));
+        return all;
+    }
+
+    /** @return this replica's id */
+    public String replicaId() {
+        return replicaId;
+    }
+
+    @Override
+    public void close() {
+        try {
+            redis.sync().del(directoryKey);
+        } catch (RuntimeException e) {
+            // best effort: the hash expires on its own
+        }
+        redis.close();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.gateway.state;
+
+import dev.switchboard.registry.FunctionStore;
+
+/** The gateway's shared state: Redis for a fleet, memory for one embedded replica. */
+public interface StateStore extends AutoCloseable {
+    /** @return {@code redis} or {@code memory} */
+    String kind();
+
+    /** @return where registrations live */
+    FunctionStore functions();
+
+    /** @return client event logs and their delivery */
+    ClientEventLog events();
+
+    /** @return the fleet's connections */
+    ConnectionDirectory connections();
+
+    /** @return whether the store answers now, with a detail for operators */
+    StoreHealth health();
+
+    @Override
+    void close();
+
+    /**
+     * @param up     whether the store answered
+     * @param detail what was checked or what failed
+     */
+    record StoreHealth(boolean up, String detail) {
+    }
+}

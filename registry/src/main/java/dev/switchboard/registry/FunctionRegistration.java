@@ -1,0 +1,52 @@
+package dev.switchboard.registry;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A function the gateway may invoke. Immutable; built by {@link RegistrationValidator} from user input
+ * and by {@link RegistrationCodec} from the stored form.
+ *
+ * @param name        unique DNS-label name, used in {@code /invoke/{name}}
+ * @param kind        protocol spoken with the function
+ * @param endpoint    absolute http(s) URL
+ * @param method      HTTP method used to call it
+ * @param timeout     default invocation timeout
+ * @param headers     headers added to every call (may hold secrets: never print them)
+ * @param description free text
+ * @param healthCheck optional periodic probe
+ * @param createdAt   first registration time
+ * @param updatedAt   last change time
+ * @param revision    store-wide increasing number of the last change (0 before it is stored)
+ */
+public record FunctionRegistration(String name,
+                                   FunctionKind kind,
+                                   URI endpoint,
+                                   String method,
+                                   Duration timeout,
+                                   Map<String, String> headers,
+                                   String description,
+                                   Optional<HealthCheck> healthCheck,
+                                   Instant createdAt,
+                                   Instant updatedAt,
+                                   long revision) {
+
+    public FunctionRegistration {
+        headers = Map.copyOf(headers);
+        description = description == null ? "" : description;
+    }
+
+    /**
+     * @param revision  the revision assigned by the store
+     * @param createdAt creation time to keep
+     * @param updatedAt change time
+     * @return a copy carrying the store's bookkeeping
+     */
+    public FunctionRegistration stored(long revision, Instant createdAt, Instant updatedAt) {
+        return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
+                                        createdAt, updatedAt, revision);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.switchboard.registry;
+
+/**
+ * Every Redis key and channel Switchboard uses, in one place, so that the operator and all gateway
+ * replicas agree. Keys used together share a hash tag ({@code {...}}) and so a Redis Cluster slot.
+ */
+public final class RedisKeys {
+    /** Common prefix: lets an operator see (and SCAN) all of Switchboard's keys. */
+    public static final String PREFIX = "switchboard:";
+    /** Hash: function name to its stored JSON registration. */
+    public static final String FUNCTIONS = PREFIX + "{functions}";
+    /** Counter: the store-wide revision, incremented by every registration change. */
+    public static final String FUNCTIONS_REVISION = PREFIX + "{functions}:revision";
+    /** Pub/sub channel: the name of a function whose registration changed. */
+    public static final String FUNCTIONS_CHANNEL = PREFIX + "functions:changed";
+    /** Pub/sub channel: events for generic SSE clients, fanned out to every replica. */
+    public static final String CLIENT_EVENTS_CHANNEL = PREFIX + "client-events";
+    /** SCAN pattern matching every replica's connection hash. */
+    public static final String REPLICA_CONNECTIONS_PATTERN = PREFIX + "replica:*:connections";
+
+    private RedisKeys() {
+    }
+
+    /**
+     * @param clientId a generic SSE client id
+     * @return the Redis Stream holding the client's event log
+     */
+    public static String clientEvents(String clientId) {
+        return PREFIX + "{client:" + clientId + "}:events";
+    }
+
+    /**
+     * @param replicaId a gateway replica id
+     * @return the hash of that replica's open connections (connection id to JSON)
+     */
+    public static String replicaConnections(String replicaId) {
+        return PREFIX + "replica:" + replicaId + ":connections";
+    }
+}
