@@ -1,0 +1,472 @@
+package dev.switchboard.gateway;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.FunctionServer;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The gateway's API over real sockets, run once per state store (memory and Redis): a real SSE client
+ * reads real streams, real function servers answer.
+ */
+abstract class GatewayContractTest {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    FunctionServer functions;
+    Gateway gateway;
+
+    /** @return configuration selecting the state store */
+    abstract Map<String, String> storeConfig();
+
+    /** Empties the state store. */
+    abstract void resetStore();
+
+    @BeforeEach
+    void startGateway() {
+        resetStore();
+        functions = FunctionServer.start();
+        gateway = startGateway(Map.of());
+    }
+
+    @AfterEach
+    void stopGateway() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        functions.close();
+    }
+
+    Gateway startGateway(Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>(storeConfig());
+        values.put("HOST", "127.0.0.1");
+        values.put("PORT", "0");
+        values.put("ADMIN_PORT", "0");
+        values.put("HEARTBEAT_INTERVAL", "300ms");
+        values.put("SHUTDOWN_GRACE", "2s");
+        values.putAll(extra);
+        return Gateway.start(GatewayConfig.from(values));
+    }
+
+    String pub(String path) {
+        return "http://127.0.0.1:" + gateway.port() + path;
+    }
+
+    String admin(String path) {
+        return "http://127.0.0.1:" + gateway.adminPort() + path;
+    }
+
+    Http.Answer register(String json) {
+        return Http.postJson(admin("/admin/functions"), json);
+    }
+
+    void registerFunction(String name, String path) {
+        Http.Answer answer = register("{\"name\":\"" + name + "\",\"endpoint\":\"" + functions.url(path) + "\"}");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+    }
+
+    static JsonNode json(String data) {
+        try {
+            return MAPPER.readTree(data);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + data, e);
+        }
+    }
+
+    // ---- admin: functions ----
+
+    @Test
+    void registersListsReadsReplacesAndDeletesFunctions() {
+        Http.Answer created = register("{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json")
+                + "\",\"method\":\"post\",\"timeout\":\"5s\",\"description\":\"d\","
+                + "\"headers\":{\"Authorization\":\"Bearer secret-value\"}}");
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode fn = created.json().get("function");
+        assertThat(fn.get("name").asText()).isEqualTo("echo");
+        assertThat(fn.get("method").asText()).isEqualTo("POST");
+        assertThat(fn.get("timeout").asText()).isEqualTo("5s");
+        assertThat(fn.get("is_active").asBoolean()).isTrue();
+        assertThat(created.body()).doesNotContain("secret-value");
+        assertThat(fn.get("headers").get("Authorization").asText()).isEqualTo("******");
+
+        Http.Answer duplicate = register("{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}");
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.json().get("code").asText()).isEqualTo("FUNCTION_EXISTS");
+
+        Http.Answer list = Http.get(admin("/admin/functions"));
+        assertThat(list.json().get("count").asInt()).isEqualTo(1);
+        assertThat(list.json().get("functions").get(0).get("name").asText()).isEqualTo("echo");
+
+        Http.Answer replaced = Http.putJson(admin("/admin/functions/echo"),
+                "{\"endpoint\":\"" + functions.url("/text") + "\",\"timeout\":\"2s\"}");
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        assertThat(replaced.json().get("function").get("timeout").asText()).isEqualTo("2s");
+        assertThat(replaced.json().get("function").get("revision").asLong())
+                .isGreaterThan(fn.get("revision").asLong());
+        assertThat(replaced.json().get("function").get("created_at").asText())
+                .isEqualTo(fn.get("created_at").asText());
+        assertThat(Http.get(admin("/admin/functions/echo")).json().get("function").get("endpoint").asText())
+                .isEqualTo(functions.url("/text"));
+
+        assertThat(Http.delete(admin("/admin/functions/echo")).status()).isEqualTo(200);
+        Http.Answer gone = Http.get(admin("/admin/functions/echo"));
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.json().get("code").asText()).isEqualTo("FUNCTION_NOT_FOUND");
+        assertThat(Http.delete(admin("/admin/functions/echo")).status()).isEqualTo(404);
+        assertThat(Http.putJson(admin("/admin/functions/echo"), "{\"endpoint\":\"http://x.test/\"}").status())
+                .isEqualTo(404);
+        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void refusesInvalidRegistrationsNamingTheField() {
+        Map<String, String> cases = Map.of(
+                "{\"name\":\"Bad_Name\",\"endpoint\":\"http://a.test/\"}", "name",
+                "{\"name\":\"ok\",\"endpoint\":\"ftp://a.test/\"}", "endpoint",
+                "{\"name\":\"ok\",\"endpoint\":\"http://a.test/\",\"method\":\"BREW\"}", "method",
+                "{\"name\":\"ok\",\"endpoint\":\"http://a.test/\",\"timeout\":\"99h\"}", "timeout",
+                "{\"name\":\"ok\",\"endpoint\":\"http://a.test/\",\"headers\":{\"Host\":\"x\"}}", "headers.Host",
+                "{\"endpoint\":\"http://a.test/\"}", "name");
+        cases.forEach((body, field) -> {
+            Http.Answer answer = register(body);
+            assertThat(answer.status()).as(body).isEqualTo(400);
+            assertThat(answer.json().get("code").asText()).isEqualTo("INVALID_FUNCTION");
+            assertThat(answer.json().get("field").asText()).as(body).isEqualTo(field);
+        });
+        Http.Answer renamed = Http.putJson(admin("/admin/functions/a"),
+                                           "{\"name\":\"b\",\"endpoint\":\"http://a.test/\"}");
+        assertThat(renamed.status()).isEqualTo(400);
+        assertThat(Http.get(admin("/admin/functions")).json().get("count").asInt()).isZero();
+    }
+
+    // ---- bad input ----
+
+    @Test
+    void answersBadInputWithJsonErrors() {
+        registerFunction("echo", "/json");
+        Http.Answer malformed = Http.postJson(pub("/invoke/echo"), "{\"payload\":");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("code").asText()).isEqualTo("INVALID_JSON");
+
+        Http.Answer notObject = Http.postJson(pub("/invoke/echo"), "[1,2]");
+        assertThat(notObject.json().get("code").asText()).isEqualTo("INVALID_JSON");
+
+        Http.Answer wrongType = Http.send("POST", pub("/invoke/echo"), "payload=1",
+                                          Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(wrongType.status()).isEqualTo(415);
+        assertThat(wrongType.json().get("code").asText()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+
+        Http.Answer missingPayload = Http.postJson(pub("/invoke/echo"), "{\"async\":false}");
+        assertThat(missingPayload.status()).isEqualTo(400);
+        assertThat(missingPayload.json().get("field").asText()).isEqualTo("payload");
+
+        Http.Answer asyncWithoutClient = Http.postJson(pub("/invoke/echo"), "{\"payload\":1,\"async\":true}");
+        assertThat(asyncWithoutClient.json().get("field").asText()).isEqualTo("client_id");
+
+        Http.Answer unknownRoute = Http.get(pub("/nowhere"));
+        assertThat(unknownRoute.status()).isEqualTo(404);
+        assertThat(unknownRoute.json().get("code").asText()).isEqualTo("NOT_FOUND");
+
+        Http.Answer wrongMethod = Http.get(pub("/invoke/echo"));
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.json().get("code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+
+        Http.Answer adminOnPublic = Http.get(pub("/admin/functions"));
+        assertThat(adminOnPublic.status()).as("admin API is not on the public listener").isEqualTo(404);
+
+        Http.Answer badClient = Http.get(pub("/sse/bad%20id"));
+        assertThat(badClient.status()).isEqualTo(400);
+        assertThat(badClient.json().get("code").asText()).isEqualTo("INVALID_CLIENT_ID");
+
+        Http.Answer badLastId = Http.send("GET", pub("/sse/c1"), null, Map.of("Last-Event-ID", "yesterday"));
+        assertThat(badLastId.status()).isEqualTo(400);
+        assertThat(badLastId.json().get("code").asText()).isEqualTo("INVALID_LAST_EVENT_ID");
+    }
+
+    @Test
+    void refusesOversizedBodies() {
+        gateway.close();
+        gateway = startGateway(Map.of("MAX_BODY_SIZE", "1KiB"));
+        registerFunction("echo", "/json");
+        String big = "{\"payload\":\"" + "x".repeat(2048) + "\"}";
+        Http.Answer answer = Http.postJson(pub("/invoke/echo"), big);
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.json().get("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(answer.json().get("limit_bytes").asLong()).isEqualTo(1024);
+        Http.Answer small = Http.postJson(pub("/invoke/echo"), "{\"payload\":\"ok\"}");
+        assertThat(small.status()).isEqualTo(200);
+    }
+
+    // ---- sync invoke ----
+
+    @Test
+    void invokesSynchronouslyAndParsesTheAnswer() {
+        registerFunction("echo", "/json");
+        registerFunction("text", "/text");
+        Http.Answer json = Http.postJson(pub("/invoke/echo"), "{\"payload\":{\"msg\":\"héllo ✓\"},\"client_id\":\"c-1\"}");
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.json().get("success").asBoolean()).isTrue();
+        assertThat(json.json().get("function_name").asText()).isEqualTo("echo");
+        assertThat(json.json().get("data").get("received").get("msg").asText()).isEqualTo("héllo ✓");
+        assertThat(json.json().get("duration_ms").asLong()).isGreaterThanOrEqualTo(0);
+        String requestId = json.json().get("request_id").asText();
+        assertThat(functions.lastHeaders("/json").getFirst("X-Request-ID")).isEqualTo(requestId);
+        assertThat(functions.lastHeaders("/json").getFirst("X-Client-ID")).isEqualTo("c-1");
+
+        Http.Answer text = Http.postJson(pub("/invoke/text"), "{\"payload\":null}");
+        assertThat(text.status()).isEqualTo(200);
+        assertThat(text.json().get("data").asText()).isEqualTo("plain answer");
+    }
+
+    @Test
+    void sendsTheRegistrationsHeadersAndMethod() {
+        Http.Answer created = register("{\"name\":\"get-fn\",\"endpoint\":\"" + functions.url("/json")
+                + "\",\"method\":\"GET\",\"headers\":{\"X-Api-Key\":\"k-123\"}}");
+        assertThat(created.status()).isEqualTo(201);
+        Http.Answer answer = Http.postJson(pub("/invoke/get-fn"), "{\"payload\":{\"ignored\":true}}");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().get("data").get("method").asText()).isEqualTo("GET");
+        assertThat(functions.lastHeaders("/json").getFirst("X-Api-Key")).isEqualTo("k-123");
+    }
+
+    @Test
+    void reportsFunctionFailuresWithTheirCodes() {
+        registerFunction("fail", "/fail");
+        registerFunction("garbage", "/garbage");
+        registerFunction("slow", "/slow");
+        Http.Answer closed = register("{\"name\":\"closed\",\"endpoint\":\"http://127.0.0.1:"
+                + dev.switchboard.testing.TestRedis.freePort() + "/\"}");
+        assertThat(closed.status()).isEqualTo(201);
+
+        Http.Answer fail = Http.postJson(pub("/invoke/fail"), "{\"payload\":1}");
+        assertThat(fail.status()).isEqualTo(502);
+        assertThat(fail.json().get("success").asBoolean()).isFalse();
+        assertThat(fail.json().get("code").asText()).isEqualTo("EXECUTION_ERROR");
+        assertThat(fail.json().get("function_status").asInt()).isEqualTo(500);
+
+        Http.Answer garbage = Http.postJson(pub("/invoke/garbage"), "{\"payload\":1}");
+        assertThat(garbage.status()).isEqualTo(502);
+        assertThat(garbage.json().get("error").asText()).contains("invalid JSON");
+
+        Http.Answer refused = Http.postJson(pub("/invoke/closed"), "{\"payload\":1}");
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.json().get("error").asText()).contains("unreachable");
+
+        long start = System.nanoTime();
+        Http.Answer timeout = Http.postJson(pub("/invoke/slow"), "{\"payload\":1,\"timeout\":\"300ms\"}");
+        assertThat(timeout.status()).isEqualTo(504);
+        assertThat(timeout.json().get("code").asText()).isEqualTo("TIMEOUT");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+
+        String metrics = Http.get(admin("/metrics")).body();
+        assertThat(metrics).contains("switchboard_invocation_duration_seconds_count{function=\"fail\","
+                                             + "outcome=\"execution_error\"} 1");
+        assertThat(metrics).contains("outcome=\"timeout\"");
+    }
+
+    // ---- streams ----
+
+    @Test
+    void streamsConnectedHeartbeatsAndAsyncResultsToEveryConnectionOfTheClient() {
+        registerFunction("echo", "/json");
+        try (SseClient first = SseClient.open(pub("/sse/client-a?app=web&version=2"), Map.of("X-User-ID", "u-7"));
+             SseClient second = SseClient.open(pub("/sse/client-a"))) {
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            SseClient.Event connected = first.next(WAIT);
+            assertThat(connected.type()).isEqualTo("connected");
+            assertThat(connected.id()).isNotNull();
+            String connectionId = json(connected.data()).get("connection_id").asText();
+            assertThat(second.next(WAIT).type()).isEqualTo("connected");
+
+            SseClient.Event heartbeat = first.next(WAIT);
+            assertThat(heartbeat.type()).isEqualTo("heartbeat");
+            assertThat(heartbeat.id()).isEqualTo(connected.id());
+            assertThat(json(heartbeat.data()).get("connection_id").asText()).isEqualTo(connectionId);
+
+            JsonNode connections = Http.get(admin("/admin/connections")).json();
+            assertThat(connections.get("count").asInt()).isEqualTo(2);
+            JsonNode mine = null;
+            for (JsonNode c : connections.get("connections")) {
+                if (c.get("id").asText().equals(connectionId)) {
+                    mine = c;
+                }
+            }
+            assertThat(mine).isNotNull();
+            assertThat(mine.get("client_id").asText()).isEqualTo("client-a");
+            assertThat(mine.get("user_id").asText()).isEqualTo("u-7");
+            assertThat(mine.get("metadata").get("app").asText()).isEqualTo("web");
+            assertThat(mine.get("metadata").get("version").asText()).isEqualTo("2");
+            assertThat(mine.get("replica").asText()).isEqualTo(gateway.config().replicaId());
+
+            Http.Answer accepted = Http.postJson(pub("/invoke/echo"),
+                    "{\"payload\":{\"n\":42},\"client_id\":\"client-a\",\"async\":true}");
+            assertThat(accepted.status()).isEqualTo(202);
+            String requestId = accepted.json().get("request_id").asText();
+            for (SseClient client : List.of(first, second)) {
+                SseClient.Event result = client.nextNonHeartbeat(WAIT);
+                assertThat(result.type()).isEqualTo("function_response");
+                JsonNode data = json(result.data());
+                assertThat(data.get("request_id").asText()).isEqualTo(requestId);
+                assertThat(data.get("success").asBoolean()).isTrue();
+                assertThat(data.get("data").get("received").get("n").asInt()).isEqualTo(42);
+            }
+        }
+        await().atMost(WAIT).until(() -> Http.get(admin("/admin/connections")).json().get("count").asInt() == 0);
+        String metrics = Http.get(admin("/metrics")).body();
+        assertThat(metrics).contains("switchboard_connections_opened_total 2.0");
+        assertThat(metrics).contains("switchboard_connections_closed_total{reason=\"client_gone\"} 2.0");
+    }
+
+    @Test
+    void aFailingFunctionLeavesTheStreamUp() {
+        registerFunction("fail", "/fail");
+        registerFunction("echo", "/json");
+        try (SseClient client = SseClient.open(pub("/sse/c-fail"))) {
+            client.next(WAIT);
+            Http.postJson(pub("/invoke/fail"), "{\"payload\":1,\"client_id\":\"c-fail\",\"async\":true}");
+            JsonNode failed = json(client.nextNonHeartbeat(WAIT).data());
+            assertThat(failed.get("success").asBoolean()).isFalse();
+            assertThat(failed.get("code").asText()).isEqualTo("EXECUTION_ERROR");
+            assertThat(client.next(WAIT).type()).isEqualTo("heartbeat");
+            Http.postJson(pub("/invoke/echo"), "{\"payload\":2,\"client_id\":\"c-fail\",\"async\":true}");
+            assertThat(json(client.nextNonHeartbeat(WAIT).data()).get("success").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void replaysMissedEventsAfterLastEventIdInOrderWithoutDuplicates() {
+        registerFunction("echo", "/json");
+        String firstId;
+        try (SseClient client = SseClient.open(pub("/sse/c-replay"))) {
+            client.next(WAIT);
+            Http.postJson(pub("/invoke/echo"), "{\"payload\":0,\"client_id\":\"c-replay\",\"async\":true}");
+            firstId = client.nextNonHeartbeat(WAIT).id();
+        }
+        for (int i = 1; i <= 5; i++) {
+            Http.Answer a = Http.postJson(pub("/invoke/echo"),
+                    "{\"payload\":" + i + ",\"client_id\":\"c-replay\",\"async\":true}");
+            assertThat(a.status()).isEqualTo(202);
+        }
+        // async results are appended in the background: wait until the log holds all of them
+        await().atMost(WAIT).until(() -> {
+            try (SseClient probe = SseClient.open(pub("/sse/c-replay"),
+                                                  Map.of("Last-Event-ID", firstId))) {
+                return json(probe.next(WAIT).data()).get("replayed").asInt() == 5;
+            }
+        });
+        try (SseClient resumed = SseClient.open(pub("/sse/c-replay"), Map.of("Last-Event-ID", firstId))) {
+            SseClient.Event connected = resumed.next(WAIT);
+            assertThat(connected.type()).isEqualTo("connected");
+            assertThat(connected.id()).isEqualTo(firstId);
+            List<SseClient.Event> replayed = resumed.collect("function_response", 5, WAIT);
+            assertThat(replayed).extracting(e -> json(e.data()).get("data").get("received").asInt())
+                    .containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+            assertThat(replayed).extracting(SseClient.Event::id).doesNotHaveDuplicates();
+            for (int i = 1; i < replayed.size(); i++) {
+                assertThat(dev.switchboard.gateway.state.EventIds.compare(replayed.get(i - 1).id(),
+                                                                            replayed.get(i).id())).isNegative();
+            }
+            // live events continue after the replay
+            Http.postJson(pub("/invoke/echo"), "{\"payload\":6,\"client_id\":\"c-replay\",\"async\":true}");
+            SseClient.Event live = resumed.nextNonHeartbeat(WAIT);
+            assertThat(json(live.data()).get("data").get("received").asInt()).isEqualTo(6);
+            assertThat(resumed.pending()).noneMatch(e -> "function_response".equals(e.type()));
+        }
+        // a fresh connection (no Last-Event-ID) gets no replay
+        try (SseClient fresh = SseClient.open(pub("/sse/c-replay"))) {
+            assertThat(json(fresh.next(WAIT).data()).get("replayed").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void limitsConnectionsPerClient() {
+        gateway.close();
+        gateway = startGateway(Map.of("MAX_CONNECTIONS_PER_CLIENT", "2"));
+        try (SseClient a = SseClient.open(pub("/sse/greedy"));
+             SseClient b = SseClient.open(pub("/sse/greedy"))) {
+            a.next(WAIT);
+            b.next(WAIT);
+            Http.Answer third = Http.get(pub("/sse/greedy"));
+            assertThat(third.status()).isEqualTo(429);
+            assertThat(third.json().get("code").asText()).isEqualTo("TOO_MANY_CONNECTIONS");
+            try (SseClient other = SseClient.open(pub("/sse/someone-else"))) {
+                assertThat(other.status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void shutdownClosesStreamsWithAReconnectHint() {
+        SseClient client = SseClient.open(pub("/sse/c-stop"));
+        client.next(WAIT);
+        gateway.close();
+        gateway = null;
+        assertThat(client.awaitEnd(WAIT)).isTrue();
+        assertThat(client.retry()).isEqualTo(1000L);
+        client.close();
+    }
+
+    // ---- health, metrics, auth ----
+
+    @Test
+    void reportsHealthAndMetrics() {
+        Http.Answer health = Http.get(admin("/admin/health"));
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asText()).isEqualTo("healthy");
+        assertThat(health.json().get("state_store").get("status").asText()).isEqualTo("up");
+        assertThat(Http.get(admin("/health/live")).status()).isEqualTo(200);
+        assertThat(Http.get(admin("/health/ready")).json().get("status").asText()).isEqualTo("UP");
+        String metrics = Http.get(admin("/metrics")).body();
+        assertThat(metrics).contains("switchboard_connections_open", "switchboard_heartbeats_sent_total",
+                                     "switchboard_events_sent_total", "switchboard_redis_errors_total",
+                                     "jvm_memory_used_bytes");
+    }
+
+    @Test
+    void requiresTheAdminTokenWhenConfigured() {
+        gateway.close();
+        gateway = startGateway(Map.of("ADMIN_TOKEN", "s3cret"));
+        Http.Answer anonymous = Http.get(admin("/admin/functions"));
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.json().get("code").asText()).isEqualTo("UNAUTHORIZED");
+        assertThat(Http.send("GET", admin("/admin/functions"), null, Map.of("Authorization", "Bearer wrong"))
+                           .status()).isEqualTo(401);
+        assertThat(Http.send("GET", admin("/admin/functions"), null, Map.of("Authorization", "Bearer s3cret"))
+                           .status()).isEqualTo(200);
+        assertThat(Http.get(admin("/health/ready")).status()).as("probes need no token").isEqualTo(200);
+    }
+
+    @Test
+    void marksFunctionsFailingTheirHealthCheckInactive() {
+        Http.Answer created = register("{\"name\":\"checked\",\"endpoint\":\"" + functions.url("/json")
+                + "\",\"health_check\":{\"path\":\"/health\",\"interval\":\"1s\"}}");
+        assertThat(created.status()).isEqualTo(201);
+        await().atMost(WAIT).until(() -> "healthy".equals(
+                Http.get(admin("/admin/functions/checked")).json().get("function").get("health_status").asText()));
+        functions.healthy(false);
+        await().atMost(WAIT).until(() -> !Http.get(admin("/admin/functions/checked")).json().get("function")
+                .get("is_active").asBoolean());
+        Http.Answer refused = Http.postJson(pub("/invoke/checked"), "{\"payload\":1}");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.json().get("code").asText()).isEqualTo("FUNCTION_UNAVAILABLE");
+        functions.healthy(true);
+        await().atMost(WAIT).until(() -> Http.postJson(pub("/invoke/checked"), "{\"payload\":1}").status() == 200);
+    }
+}

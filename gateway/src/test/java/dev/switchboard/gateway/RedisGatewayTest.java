@@ -1,0 +1,64 @@
+package dev.switchboard.gateway;
+
+import java.util.Map;
+
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.TestRedis;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The API contract on Redis, plus what only Redis gives: state that survives a gateway restart. */
+class RedisGatewayTest extends GatewayContractTest {
+    @Override
+    Map<String, String> storeConfig() {
+        return Map.of("REDIS_URL", TestRedis.shared().url());
+    }
+
+    @Override
+    void resetStore() {
+        TestRedis.shared().flush();
+    }
+
+    @Test
+    void registrationsAndEventLogsSurviveAGatewayRestart() {
+        registerFunction("echo", "/json");
+        String firstId;
+        try (SseClient client = SseClient.open(pub("/sse/durable"))) {
+            firstId = client.next(WAIT).id();
+        }
+        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":\"kept\",\"client_id\":\"durable\",\"async\":true}")
+                           .status()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> TestRedis.shared()
+                .command("XLEN", dev.switchboard.registry.RedisKeys.clientEvents("durable")).equals(":1"));
+
+        gateway.close();
+        gateway = startGateway(Map.of());
+
+        assertThat(Http.get(admin("/admin/functions/echo")).status()).isEqualTo(200);
+        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(200);
+        try (SseClient resumed = SseClient.open(pub("/sse/durable"), Map.of("Last-Event-ID", firstId))) {
+            resumed.next(WAIT);
+            SseClient.Event replayed = resumed.nextNonHeartbeat(WAIT);
+            assertThat(replayed.type()).isEqualTo("function_response");
+            assertThat(json(replayed.data()).get("data").get("received").asText()).isEqualTo("kept");
+        }
+    }
+
+    @Test
+    void boundsTheEventLogInRedis() {
+        gateway.close();
+        gateway = startGateway(Map.of("EVENT_LOG_MAX_LENGTH", "3"));
+        registerFunction("echo", "/json");
+        for (int i = 0; i < 6; i++) {
+            Http.postJson(pub("/invoke/echo"), "{\"payload\":" + i + ",\"client_id\":\"bounded\",\"async\":true}");
+        }
+        String key = dev.switchboard.registry.RedisKeys.clientEvents("bounded");
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Http.get(admin("/metrics")).body()
+                .contains("switchboard_invocation_duration_seconds_count{function=\"echo\",outcome=\"success\"} 6"));
+        assertThat(TestRedis.shared().command("XLEN", key)).isEqualTo(":3");
+        assertThat(Long.parseLong(TestRedis.shared().command("PTTL", key).substring(1))).isPositive();
+    }
+}

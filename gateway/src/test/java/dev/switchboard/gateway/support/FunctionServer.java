@@ -1,0 +1,106 @@
+package dev.switchboard.gateway.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Real functions on a loopback port, one path per behaviour: JSON echo, text, 500, slow, invalid JSON,
+ * a large answer, and a health endpoint that can be switched off.
+ */
+public final class FunctionServer implements AutoCloseable {
+    private final HttpServer server;
+    private final AtomicBoolean healthy = new AtomicBoolean(true);
+    /** Headers of the last request per path. */
+    private final Map<String, Headers> lastHeaders = new ConcurrentHashMap<>();
+
+    private FunctionServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** @return a started server */
+    public static FunctionServer start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            FunctionServer fs = new FunctionServer(server);
+            server.createContext("/json", ex -> fs.echoJson(ex));
+            server.createContext("/text", ex -> fs.reply(ex, 200, "text/plain", "plain answer"));
+            server.createContext("/fail", ex -> fs.reply(ex, 500, "application/json", "{\"boom\":true}"));
+            server.createContext("/garbage", ex -> fs.reply(ex, 200, "application/json", "{not json"));
+            server.createContext("/slow", ex -> {
+                sleep(3000);
+                fs.reply(ex, 200, "application/json", "{\"late\":true}");
+            });
+            server.createContext("/big", ex -> fs.reply(ex, 200, "text/plain", "x".repeat(64 * 1024)));
+            server.createContext("/health", ex -> fs.reply(ex, fs.healthy.get() ? 200 : 503, "text/plain", "ok"));
+            server.start();
+            return fs;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void echoJson(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        String method = ex.getRequestMethod();
+        String answer = "{\"method\":\"" + method + "\",\"received\":"
+                + (body.length == 0 ? "null" : new String(body, StandardCharsets.UTF_8)) + "}";
+        reply(ex, 200, "application/json", answer);
+    }
+
+    private void reply(HttpExchange ex, int status, String type, String body) throws IOException {
+        lastHeaders.put(ex.getHttpContext().getPath(), ex.getRequestHeaders());
+        ex.getRequestBody().readAllBytes();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @param path a path such as {@code /json}
+     * @return the function URL
+     */
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /**
+     * @param path a path
+     * @return headers of its last request
+     */
+    public Headers lastHeaders(String path) {
+        return lastHeaders.get(path);
+    }
+
+    /** @param value whether {@code /health} answers 200 */
+    public void healthy(boolean value) {
+        healthy.set(value);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
