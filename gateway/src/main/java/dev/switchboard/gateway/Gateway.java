@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
                 .shutdownHook(false)
                 .routing(r -> {
                     r.register("/sse", streams).register("/invoke", invokeService);
-                    ErrorHandling.install(r);
+                    ErrorHandling.install(r, metrics::redisError);
                 })
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
                 .routing(ADMIN_SOCKET, r -> adminRouting(r, adminFunctions, adminStatus))
@@ -108,7 +108,7 @@ public final class Gateway implements AutoCloseable {
                 .any("/admin/*", AdminAuth.filter(config.adminToken()))
                 .register("/admin/functions", functions)
                 .register(status);
-        ErrorHandling.install(r);
+        ErrorHandling.install(r, metrics::redisError);
     }
 
     /**

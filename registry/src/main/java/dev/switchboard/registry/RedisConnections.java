@@ -1,6 +1,7 @@
 package dev.switchboard.registry;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.lettuce.core.ClientOptions;
@@ -13,6 +14,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 /**
@@ -21,16 +25,21 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * and time out after the configured command timeout; Lettuce reconnects and resubscribes by itself.
  */
 public final class RedisConnections implements AutoCloseable {
+    /** Longest pause between two reconnection attempts. */
+    public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
     private final RedisClient client;
+    private final ClientResources resources;
     private final StatefulRedisConnection<String, String> connection;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String displayUrl;
 
     private RedisConnections(RedisClient client,
+                             ClientResources resources,
                              StatefulRedisConnection<String, String> connection,
                              StatefulRedisPubSubConnection<String, String> pubSub,
                              String displayUrl) {
         this.client = client;
+        this.resources = resources;
         this.connection = connection;
         this.pubSub = pubSub;
         this.displayUrl = displayUrl;
@@ -47,7 +56,11 @@ public final class RedisConnections implements AutoCloseable {
     public static RedisConnections connect(String url, Duration commandTimeout) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(commandTimeout);
-        RedisClient client = RedisClient.create(uri);
+        // Reconnect attempts back off from 50 ms to at most 2 s, so service resumes soon after Redis does.
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                                   .autoReconnect(true)
                                   .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -61,9 +74,10 @@ public final class RedisConnections implements AutoCloseable {
         try {
             StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
             StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8);
-            return new RedisConnections(client, connection, pubSub, display);
+            return new RedisConnections(client, resources, connection, pubSub, display);
         } catch (RedisException e) {
             client.shutdown();
+            resources.shutdown();
             throw new StoreUnavailableException("cannot reach Redis at " + display + ": " + e.getMessage(), e);
         }
     }
@@ -118,5 +132,6 @@ public final class RedisConnections implements AutoCloseable {
         pubSub.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

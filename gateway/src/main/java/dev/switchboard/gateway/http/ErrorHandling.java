@@ -22,11 +22,13 @@ public final class ErrorHandling {
     /**
      * Adds the error handlers and the JSON 404 for unknown routes (call last).
      *
-     * @param routing the routing
+     * @param routing      the routing
+     * @param onStoreError counts a state store failure (metrics)
      */
-    public static void install(HttpRouting.Builder routing) {
+    public static void install(HttpRouting.Builder routing, Runnable onStoreError) {
         routing.error(ApiException.class, (req, res, e) -> Json.sendError(res, e))
                 .error(StoreUnavailableException.class, (req, res, e) -> {
+                    onStoreError.run();
                     LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
                     Json.sendError(res, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
                                                          "the state store (Redis) is unavailable; retry later"));

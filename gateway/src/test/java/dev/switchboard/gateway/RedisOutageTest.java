@@ -1,0 +1,96 @@
+package dev.switchboard.gateway;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.FunctionServer;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.TestRedis;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis stopped under a running gateway and started again: open streams keep heartbeating, work that
+ * needs Redis gets a quick 503, readiness follows Redis, and everything resumes without a restart.
+ */
+class RedisOutageTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private TestRedis redis;
+    private FunctionServer functions;
+    private Gateway gateway;
+
+    @BeforeEach
+    void start() {
+        redis = TestRedis.startPrivate();
+        functions = FunctionServer.start();
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", redis.url(),
+                "REDIS_TIMEOUT", "500ms", "HEARTBEAT_INTERVAL", "200ms", "SHUTDOWN_GRACE", "1s")));
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        functions.close();
+        redis.close();
+    }
+
+    private String pub(String path) {
+        return "http://127.0.0.1:" + gateway.port() + path;
+    }
+
+    private String admin(String path) {
+        return "http://127.0.0.1:" + gateway.adminPort() + path;
+    }
+
+    @Test
+    void survivesARedisOutage() {
+        assertThat(Http.postJson(admin("/admin/functions"),
+                "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}").status()).isEqualTo(201);
+        try (SseClient stream = SseClient.open(pub("/sse/steady"))) {
+            stream.next(WAIT);
+
+            redis.stop();
+
+            await().atMost(WAIT).until(() -> Http.get(admin("/health/ready")).status() == 503);
+            assertThat(Http.get(admin("/admin/health")).json().get("state_store").get("status").asText())
+                    .isEqualTo("down");
+
+            long start = System.nanoTime();
+            Http.Answer refused = Http.postJson(admin("/admin/functions"),
+                    "{\"name\":\"other\",\"endpoint\":\"" + functions.url("/json") + "\"}");
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().get("code").asText()).isEqualTo("STATE_UNAVAILABLE");
+            Http.Answer newStream = Http.get(pub("/sse/newcomer"));
+            assertThat(newStream.status()).isEqualTo(503);
+            assertThat(newStream.json().get("code").asText()).isEqualTo("STATE_UNAVAILABLE");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refusals are quick").isLessThan(WAIT);
+
+            // the open stream keeps heartbeating, and lookups come from the cache
+            assertThat(stream.collect("heartbeat", 3, WAIT)).hasSize(3);
+            assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(200);
+
+            redis.start();
+
+            await().atMost(WAIT).until(() -> Http.get(admin("/health/ready")).status() == 200);
+            assertThat(Http.postJson(admin("/admin/functions"),
+                    "{\"name\":\"other\",\"endpoint\":\"" + functions.url("/json") + "\"}").status()).isEqualTo(201);
+            // pub/sub resubscribed: an async result reaches the stream opened before the outage
+            await().atMost(WAIT).until(() -> Http.postJson(pub("/invoke/echo"),
+                    "{\"payload\":\"after\",\"client_id\":\"steady\",\"async\":true}").status() == 202);
+            SseClient.Event result = stream.nextNonHeartbeat(WAIT);
+            assertThat(result.type()).isEqualTo("function_response");
+            assertThat(result.data()).contains("\"after\"");
+        }
+        String metrics = Http.get(admin("/metrics")).body();
+        assertThat(metrics).doesNotContain("switchboard_redis_errors_total 0.0");
+    }
+}
