@@ -43,6 +43,11 @@ public final class Gateway implements AutoCloseable {
     public static final String ADMIN_SOCKET = "admin";
     /** Small write buffer: SSE events are flushed one by one, and an idle stream should hold little. */
     private static final int WRITE_BUFFER_SIZE = 512;
+    /**
+     * Blocking sockets: Helidon's NIO socket keeps an 8 KiB read and an 8 KiB write buffer per connection,
+     * the plain socket only the read buffer. On virtual threads blocking I/O costs no platform thread.
+     */
+    private static final boolean USE_NIO = false;
     private static final long DIRECTORY_REFRESH_SECONDS = 10;
 
     private final GatewayConfig config;
@@ -92,6 +97,7 @@ public final class Gateway implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .writeBufferSize(WRITE_BUFFER_SIZE)
+                .useNio(USE_NIO)
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownHook(false)
                 .routing(r -> {
@@ -167,6 +173,11 @@ public final class Gateway implements AutoCloseable {
     /** @return the configuration */
     public GatewayConfig config() {
         return config;
+    }
+
+    /** @return the state store (tests publish through it directly) */
+    StateStore state() {
+        return state;
     }
 
     /** @return this replica's streams */

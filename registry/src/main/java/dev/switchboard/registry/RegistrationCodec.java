@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class RegistrationCodec {
     /** What the admin API prints instead of a header's value. */
     public static final String MASK = "******";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonMapper.MAPPER;
 
     private RegistrationCodec() {
     }

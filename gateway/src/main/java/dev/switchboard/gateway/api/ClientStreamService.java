@@ -166,7 +166,7 @@ public final class ClientStreamService implements HttpService {
         data.put("replica", config.replicaId());
         data.put("replayed", replayed);
         data.put("timestamp", clock.instant().getEpochSecond());
-        return new ClientEvent(start, "connected", data.toString());
+        return new ClientEvent(start, "connected", Json.write(data));
     }
 
     private static byte[] heartbeat(SseStream stream) {

@@ -130,7 +130,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
         try {
             InvocationResult result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
             metrics.invocation(result);
-            events.publish(clientId, FUNCTION_RESPONSE, result.toJson().toString());
+            events.publish(clientId, FUNCTION_RESPONSE, Json.write(result.toJson()));
         } catch (RuntimeException e) {
             metrics.redisError();
             LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to client "

@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.registry.JsonMapper;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -20,12 +21,8 @@ import io.helidon.webserver.http.ServerResponse;
 
 /** Reading JSON request bodies within the size limit and writing JSON answers. */
 public final class Json {
-    /** Shared mapper; nesting bounded so a hostile body cannot exhaust the stack. */
-    public static final ObjectMapper MAPPER = new ObjectMapper();
-
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build());
-    }
+    /** The process's mapper (shared buffer pool, bounded nesting). */
+    public static final ObjectMapper MAPPER = JsonMapper.MAPPER;
 
     private Json() {
     }
@@ -103,7 +100,7 @@ public final class Json {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.header(HeaderValues.CACHE_NO_CACHE);
-        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+        res.send(write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -127,6 +124,21 @@ public final class Json {
         body.put("code", error.code());
         error.details().forEach((k, v) -> body.set(k, MAPPER.valueToTree(v)));
         return body;
+    }
+
+    /**
+     * Serializes with the shared mapper ({@code JsonNode.toString()} would use Jackson's internal mapper,
+     * whose thread-local buffers stay pinned to long-lived stream threads).
+     *
+     * @param node a JSON value
+     * @return its compact text
+     */
+    public static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize JSON", e);
+        }
     }
 
     /** @return a new empty object */

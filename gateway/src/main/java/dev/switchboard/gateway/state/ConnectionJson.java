@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The JSON form of {@link ConnectionInfo}, used by the admin API and the Redis directory. */
 public final class ConnectionJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = dev.switchboard.registry.JsonMapper.MAPPER;
 
     private ConnectionJson() {
     }
@@ -38,7 +38,7 @@ public final class ConnectionJson {
     }
 
     static String encode(ConnectionInfo c) {
-        return toJson(c).toString();
+        return dev.switchboard.gateway.http.Json.write(toJson(c));
     }
 
     static ConnectionInfo decode(String text) {
