@@ -450,7 +450,13 @@ abstract class GatewayContractTest {
                            .status()).isEqualTo(401);
         assertThat(Http.send("GET", admin("/admin/functions"), null, Map.of("Authorization", "Bearer s3cret"))
                            .status()).isEqualTo(200);
+        for (String path : List.of("/admin", "/admin/functions/echo", "/admin/connections", "/admin/health")) {
+            assertThat(Http.get(admin(path)).status()).as(path).isEqualTo(401);
+        }
+        assertThat(Http.send("GET", admin("/admin/connections"), null, Map.of("Authorization", "bearer s3cret"))
+                           .status()).isEqualTo(200);
         assertThat(Http.get(admin("/health/ready")).status()).as("probes need no token").isEqualTo(200);
+        assertThat(Http.get(admin("/metrics")).status()).as("metrics need no token").isEqualTo(200);
     }
 
     @Test

@@ -61,8 +61,10 @@ class RedisOutageTest {
             redis.stop();
 
             await().atMost(WAIT).until(() -> Http.get(admin("/health/ready")).status() == 503);
-            assertThat(Http.get(admin("/admin/health")).json().get("state_store").get("status").asText())
-                    .isEqualTo("down");
+            Http.Answer health = Http.get(admin("/admin/health"));
+            assertThat(health.status()).isEqualTo(503);
+            assertThat(health.json().get("status").asText()).isEqualTo("unhealthy");
+            assertThat(health.json().get("state_store").get("status").asText()).isEqualTo("down");
 
             long start = System.nanoTime();
             Http.Answer refused = Http.postJson(admin("/admin/functions"),
