@@ -21,13 +21,17 @@ public final class ByteSizes {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size: '" + text + "' (use e.g. 1048576, 512KiB, 1MiB)");
         }
-        long value = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2);
-        return switch (unit.charAt(0)) {
-            case 'k' -> value * 1024;
-            case 'm' -> value * 1024 * 1024;
-            case 'g' -> value * 1024 * 1024 * 1024;
-            default -> value;
+        long multiple = switch (unit.charAt(0)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1L;
         };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), multiple);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("size too large: '" + text + "'");
+        }
     }
 }

@@ -23,7 +23,10 @@ public final class ConfigLoader {
      */
     public static GatewayConfig load(Map<String, String> env) {
         Map<String, String> file = fileValues(env);
-        return GatewayConfig.from(key -> Optional.ofNullable(env.get(key)).or(() -> Optional.ofNullable(file.get(key))));
+        // an empty environment variable counts as unset, so the file's value still applies
+        return GatewayConfig.from(key -> Optional.ofNullable(env.get(key))
+                .filter(v -> !v.isBlank())
+                .or(() -> Optional.ofNullable(file.get(key))));
     }
 
     /**

@@ -103,7 +103,8 @@ public record GatewayConfig(String host,
         }
         int db = r.integer("REDIS_DB", 0, 0, 1024);
         String auth = r.optional("REDIS_PASSWORD")
-                .map(p -> ":" + URLEncoder.encode(p, StandardCharsets.UTF_8) + "@")
+                // URLEncoder is form encoding: a space must be %20 in a URI's user info, not +
+                .map(p -> ":" + URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20") + "@")
                 .orElse("");
         return Optional.of("redis://" + auth + addr.get() + "/" + db);
     }

@@ -71,7 +71,10 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
         ClientEvent event;
-        ClientLog log = logs.computeIfAbsent(clientId, id -> new ClientLog());
+        // an expired log is replaced, never revived (as Redis would have deleted the key)
+        long cutoff = clock.millis() - ttl.toMillis();
+        ClientLog log = logs.compute(clientId, (id, old) -> old == null || old.lastAppendMillis < cutoff
+                ? new ClientLog() : old);
         synchronized (log) {
             event = new ClientEvent(nextId(), type, data);
             log.events.addLast(event);

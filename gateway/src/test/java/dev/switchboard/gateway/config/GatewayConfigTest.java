@@ -1,0 +1,252 @@
+package dev.switchboard.gateway.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisURI;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GatewayConfigTest {
+
+    private static GatewayConfig config(String... keyValues) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put(keyValues[i], keyValues[i + 1]);
+        }
+        return GatewayConfig.from(map);
+    }
+
+    private static void assertRejected(String key, String value) {
+        assertThatThrownBy(() -> config(key, value))
+                .as("%s=%s", key, value)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(key + ":");
+    }
+
+    @Test
+    void defaults() {
+        GatewayConfig c = GatewayConfig.from(Map.of());
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.adminHost()).isEqualTo("127.0.0.1");
+        assertThat(c.adminPort()).isEqualTo(9090);
+        assertThat(c.redisUrl()).isEmpty();
+        assertThat(c.usesRedis()).isFalse();
+        assertThat(c.redisTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.adminToken()).isEmpty();
+        assertThat(c.replicaId()).isNotBlank().matches(".+-\\d+");
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
+
+        Limits l = c.limits();
+        assertThat(l.maxBodySize()).isEqualTo(1024L * 1024);
+        assertThat(l.streamQueueDepth()).isEqualTo(256);
+        assertThat(l.maxConnectionsPerClient()).isEqualTo(16);
+        assertThat(l.maxConnections()).isEqualTo(100_000);
+        assertThat(l.eventLogMaxLength()).isEqualTo(1000);
+        assertThat(l.eventLogTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(l.maxResponseSize()).isEqualTo(10L * 1024 * 1024);
+        assertThat(l.maxInflightInvocations()).isEqualTo(1024);
+    }
+
+    @Test
+    void blankValuesMeanDefault() {
+        GatewayConfig c = config("PORT", "  ", "HEARTBEAT_INTERVAL", "", "ADMIN_TOKEN", " ", "REDIS_URL", "");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.adminToken()).isEmpty();
+        assertThat(c.redisUrl()).isEmpty();
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        GatewayConfig c = config(
+                "HOST", "127.0.0.2",
+                "PORT", "7001",
+                "ADMIN_HOST", "0.0.0.0",
+                "ADMIN_PORT", "7002",
+                "REDIS_URL", "redis://cache:6380/3",
+                "REDIS_TIMEOUT", "750ms",
+                "HEARTBEAT_INTERVAL", "3s",
+                "ADMIN_TOKEN", " s3cret ",
+                "REPLICA_ID", "replica-7",
+                "SHUTDOWN_GRACE", "1m30s",
+                "MAX_BODY_SIZE", "2MiB",
+                "STREAM_QUEUE_DEPTH", "64",
+                "MAX_CONNECTIONS_PER_CLIENT", "4",
+                "MAX_CONNECTIONS", "500",
+                "EVENT_LOG_MAX_LENGTH", "50",
+                "EVENT_LOG_TTL", "2h",
+                "MAX_RESPONSE_SIZE", "512KiB",
+                "MAX_INFLIGHT_INVOCATIONS", "8");
+        assertThat(c.host()).isEqualTo("127.0.0.2");
+        assertThat(c.port()).isEqualTo(7001);
+        assertThat(c.adminHost()).isEqualTo("0.0.0.0");
+        assertThat(c.adminPort()).isEqualTo(7002);
+        assertThat(c.redisUrl()).contains("redis://cache:6380/3");
+        assertThat(c.usesRedis()).isTrue();
+        assertThat(c.redisTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.adminToken()).contains("s3cret");
+        assertThat(c.replicaId()).isEqualTo("replica-7");
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.limits()).isEqualTo(new Limits(2L * 1024 * 1024, 64, 4, 500, 50, Duration.ofHours(2),
+                                                     512L * 1024, 8));
+    }
+
+    @Test
+    void bareNumberDurationMeansSeconds() {
+        assertThat(config("HEARTBEAT_INTERVAL", "20").heartbeatInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config("HEARTBEAT_INTERVAL", "PT1M").heartbeatInterval()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void portBoundsAreInclusive() {
+        assertThat(config("PORT", "0").port()).isZero();
+        assertThat(config("PORT", "65535").port()).isEqualTo(65535);
+        assertThat(config("ADMIN_PORT", " 9191 ").adminPort()).isEqualTo(9191);
+        assertRejected("PORT", "65536");
+        assertRejected("PORT", "-1");
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertRejected("PORT", "abc");
+        assertRejected("PORT", "70000");
+        assertRejected("PORT", "80.5");
+        assertRejected("ADMIN_PORT", "x");
+        assertRejected("HEARTBEAT_INTERVAL", "soon");
+        assertRejected("HEARTBEAT_INTERVAL", "10ms");
+        assertRejected("HEARTBEAT_INTERVAL", "2h");
+        assertRejected("REDIS_TIMEOUT", "5ms");
+        assertRejected("SHUTDOWN_GRACE", "11m");
+        assertRejected("EVENT_LOG_TTL", "500ms");
+        assertRejected("EVENT_LOG_TTL", "31d");
+        assertRejected("MAX_BODY_SIZE", "lots");
+        assertRejected("MAX_BODY_SIZE", "0");
+        assertRejected("MAX_BODY_SIZE", "2GiB");
+        assertRejected("MAX_BODY_SIZE", "99999999999999999999");
+        assertRejected("MAX_RESPONSE_SIZE", "-5");
+        assertRejected("STREAM_QUEUE_DEPTH", "0");
+        assertRejected("MAX_CONNECTIONS_PER_CLIENT", "1000001");
+        assertRejected("MAX_CONNECTIONS", "ten");
+        assertRejected("EVENT_LOG_MAX_LENGTH", "0");
+        assertRejected("MAX_INFLIGHT_INVOCATIONS", "1.5");
+    }
+
+    @Test
+    void rangeMessagesStateTheRange() {
+        assertThatThrownBy(() -> config("PORT", "70000")).hasMessage("PORT: must be between 0 and 65535");
+        assertThatThrownBy(() -> config("PORT", "abc")).hasMessage("PORT: not an integer: 'abc'");
+        assertThatThrownBy(() -> config("HEARTBEAT_INTERVAL", "10ms"))
+                .hasMessage("HEARTBEAT_INTERVAL: must be between 100ms and 1h");
+        assertThatThrownBy(() -> config("MAX_BODY_SIZE", "lots"))
+                .hasMessageStartingWith("MAX_BODY_SIZE: not a size: 'lots'");
+    }
+
+    @Test
+    void sizeAndDurationMinimaAreInclusive() {
+        assertThat(config("HEARTBEAT_INTERVAL", "100ms").heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config("MAX_BODY_SIZE", "1").limits().maxBodySize()).isEqualTo(1);
+        assertThat(config("SHUTDOWN_GRACE", "0s").shutdownGrace()).isZero();
+    }
+
+    @Test
+    void redisUrlSchemesAccepted() {
+        for (String url : new String[] {"redis://localhost:6379", "rediss://user:pw@host:6380/2",
+                "redis-sentinel://s1:26379,s2:26379/0#mymaster", "redis-socket:///tmp/redis.sock", "REDIS://h"}) {
+            assertThat(config("REDIS_URL", url).redisUrl()).as(url).contains(url);
+        }
+        assertThat(config("REDIS_URL", "  redis://h:1  ").redisUrl()).contains("redis://h:1");
+    }
+
+    @Test
+    void redisUrlValidated() {
+        for (String url : new String[] {"localhost:6379", "http://h:6379", "redis://", "redis:/h", "xredis://h",
+                " redis ", "tcp://h"}) {
+            assertThatThrownBy(() -> config("REDIS_URL", url)).as(url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("REDIS_URL:");
+        }
+    }
+
+    @Test
+    void redisAddrAlone() {
+        assertThat(config("REDIS_ADDR", "redis:6379").redisUrl()).contains("redis://redis:6379/0");
+    }
+
+    @Test
+    void redisAddrWithPasswordAndDb() {
+        GatewayConfig c = config("REDIS_ADDR", "cache.internal:6380", "REDIS_PASSWORD", "p@ss/w:rd", "REDIS_DB", "4");
+        assertThat(c.redisUrl()).contains("redis://:p%40ss%2Fw%3Ard@cache.internal:6380/4");
+        assertThat(c.usesRedis()).isTrue();
+
+        RedisURI uri = RedisURI.create(c.redisUrl().orElseThrow());
+        assertThat(uri.getHost()).isEqualTo("cache.internal");
+        assertThat(uri.getPort()).isEqualTo(6380);
+        assertThat(uri.getDatabase()).isEqualTo(4);
+        assertThat(password(uri)).isEqualTo("p@ss/w:rd");
+    }
+
+    @Test
+    void redisPasswordsSurviveLettuceParsing() {
+        for (String password : new String[] {"p@ss/w:rd", "x+y", "100%", "é#?&=", "a%20b"}) {
+            String url = config("REDIS_ADDR", "h:6379", "REDIS_PASSWORD", password).redisUrl().orElseThrow();
+            assertThat(password(RedisURI.create(url))).as(url).isEqualTo(password);
+        }
+    }
+
+    @Test
+    void redisPasswordWithSpaceSurvivesLettuceParsing() {
+        String url = config("REDIS_ADDR", "h:6379", "REDIS_PASSWORD", "a b").redisUrl().orElseThrow();
+        assertThat(password(RedisURI.create(url))).isEqualTo("a b");
+    }
+
+    @Test
+    void redisUrlWinsOverRedisAddr() {
+        GatewayConfig c = config("REDIS_URL", "redis://primary:6379/1", "REDIS_ADDR", "other:6379",
+                                 "REDIS_PASSWORD", "pw", "REDIS_DB", "9");
+        assertThat(c.redisUrl()).contains("redis://primary:6379/1");
+        // REDIS_ADDR is not even validated when REDIS_URL is set
+        assertThat(config("REDIS_URL", "redis://h", "REDIS_ADDR", "not an addr").redisUrl()).contains("redis://h");
+    }
+
+    @Test
+    void redisAddrAndDbValidated() {
+        for (String addr : new String[] {"localhost", "host:", ":6379", "redis://h:6379", "a b:1", "u@h:1", "h:123456"}) {
+            assertThatThrownBy(() -> config("REDIS_ADDR", addr)).as(addr)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("REDIS_ADDR:");
+        }
+        assertThatThrownBy(() -> config("REDIS_ADDR", "h:1", "REDIS_DB", "x")).hasMessageStartingWith("REDIS_DB:");
+        assertThatThrownBy(() -> config("REDIS_ADDR", "h:1", "REDIS_DB", "-1")).hasMessageStartingWith("REDIS_DB:");
+        assertThatThrownBy(() -> config("REDIS_ADDR", "h:1", "REDIS_DB", "1025")).hasMessageStartingWith("REDIS_DB:");
+    }
+
+    @Test
+    void passwordAndDbWithoutAddrMeanNoRedis() {
+        assertThat(config("REDIS_PASSWORD", "pw", "REDIS_DB", "3").redisUrl()).isEmpty();
+    }
+
+    @Test
+    void functionSourceIsAskedPerKey() {
+        Map<String, Integer> asked = new HashMap<>();
+        GatewayConfig c = GatewayConfig.from(key -> {
+            asked.merge(key, 1, Integer::sum);
+            return key.equals("PORT") ? Optional.of("1234") : Optional.empty();
+        });
+        assertThat(c.port()).isEqualTo(1234);
+        assertThat(asked).containsKeys("PORT", "ADMIN_PORT", "HEARTBEAT_INTERVAL", "REDIS_URL", "MAX_BODY_SIZE");
+    }
+
+    private static String password(RedisURI uri) {
+        RedisCredentials credentials = uri.getCredentialsProvider().resolveCredentials().block();
+        return credentials == null || credentials.getPassword() == null ? null : new String(credentials.getPassword());
+    }
+}

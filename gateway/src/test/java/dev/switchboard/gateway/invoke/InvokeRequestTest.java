@@ -1,0 +1,136 @@
+package dev.switchboard.gateway.invoke;
+
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class InvokeRequestTest {
+
+    private static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    private static void assertInvalid(String body, String field) {
+        ApiException e = catchThrowableOfType(ApiException.class, () -> InvokeRequest.parse(json(body)));
+        assertThat(e).as(body).isNotNull();
+        assertThat(e.status().code()).as(body).isEqualTo(400);
+        assertThat(e.code()).as(body).isEqualTo("INVALID_REQUEST");
+        assertThat(e.details()).as(body).containsExactly(java.util.Map.entry("field", field));
+        assertThat(e.getMessage()).as(body).startsWith(field + ": ");
+    }
+
+    @Test
+    void syncRequest() {
+        InvokeRequest r = InvokeRequest.parse(json("{\"payload\": {\"a\": [1, 2]}}"));
+        assertThat(r.payload()).isEqualTo(json("{\"a\": [1, 2]}"));
+        assertThat(r.clientId()).isEmpty();
+        assertThat(r.async()).isFalse();
+        assertThat(r.timeout()).isEmpty();
+    }
+
+    @Test
+    void syncRequestWithClientIdAndExplicitFalse() {
+        InvokeRequest r = InvokeRequest.parse(json("{\"payload\": \"x\", \"client_id\": \"c1\", \"async\": false}"));
+        assertThat(r.payload().asText()).isEqualTo("x");
+        assertThat(r.clientId()).contains("c1");
+        assertThat(r.async()).isFalse();
+    }
+
+    @Test
+    void asyncRequest() {
+        InvokeRequest r = InvokeRequest.parse(json(
+                "{\"payload\": [1], \"client_id\": \"user.42:tab-1@app_x\", \"async\": true, \"timeout\": \"5s\"}"));
+        assertThat(r.async()).isTrue();
+        assertThat(r.clientId()).contains("user.42:tab-1@app_x");
+        assertThat(r.timeout()).contains(Duration.ofSeconds(5));
+        assertThat(r.payload().isArray()).isTrue();
+    }
+
+    @Test
+    void nullPayloadIsAllowedAndNullOptionalsMeanAbsent() {
+        InvokeRequest r = InvokeRequest.parse(json(
+                "{\"payload\": null, \"client_id\": null, \"async\": null, \"timeout\": null}"));
+        assertThat(r.payload().isNull()).isTrue();
+        assertThat(r.clientId()).isEmpty();
+        assertThat(r.async()).isFalse();
+        assertThat(r.timeout()).isEmpty();
+    }
+
+    @Test
+    void payloadRequired() {
+        assertInvalid("{}", "payload");
+        assertInvalid("{\"client_id\": \"c\"}", "payload");
+    }
+
+    @Test
+    void asyncNeedsClientId() {
+        assertInvalid("{\"payload\": 1, \"async\": true}", "client_id");
+        assertInvalid("{\"payload\": 1, \"async\": true, \"client_id\": null}", "client_id");
+    }
+
+    @Test
+    void clientIdValidated() {
+        assertInvalid("{\"payload\": 1, \"client_id\": \"has space\"}", "client_id");
+        assertInvalid("{\"payload\": 1, \"client_id\": \"" + "a".repeat(129) + "\"}", "client_id");
+        assertInvalid("{\"payload\": 1, \"client_id\": \"\"}", "client_id");
+        assertInvalid("{\"payload\": 1, \"client_id\": \"a/b\"}", "client_id");
+        assertInvalid("{\"payload\": 1, \"client_id\": \"line\\nbreak\"}", "client_id");
+        assertInvalid("{\"payload\": 1, \"client_id\": \"caf\u00e9\"}", "client_id");
+        assertInvalid("{\"payload\": 1, \"client_id\": 42}", "client_id");
+        assertInvalid("{\"payload\": 1, \"client_id\": [\"c\"]}", "client_id");
+        String max = "a".repeat(128);
+        assertThat(InvokeRequest.parse(json("{\"payload\": 1, \"client_id\": \"" + max + "\"}")).clientId())
+                .contains(max);
+    }
+
+    @Test
+    void asyncMustBeBoolean() {
+        assertInvalid("{\"payload\": 1, \"client_id\": \"c\", \"async\": \"true\"}", "async");
+        assertInvalid("{\"payload\": 1, \"client_id\": \"c\", \"async\": 1}", "async");
+    }
+
+    @Test
+    void timeoutForms() {
+        assertThat(timeout("\"5s\"")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(timeout("\"250ms\"")).isEqualTo(Duration.ofMillis(250));
+        assertThat(timeout("2")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(timeout("1.5")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(timeout("\"15m\"")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(timeout("900")).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void timeoutOutOfRangeOrMalformed() {
+        assertInvalid("{\"payload\": 1, \"timeout\": \"0s\"}", "timeout");
+        assertInvalid("{\"payload\": 1, \"timeout\": \"16m\"}", "timeout");
+        assertInvalid("{\"payload\": 1, \"timeout\": 0}", "timeout");
+        assertInvalid("{\"payload\": 1, \"timeout\": -1}", "timeout");
+        assertInvalid("{\"payload\": 1, \"timeout\": 901}", "timeout");
+        assertInvalid("{\"payload\": 1, \"timeout\": \"soon\"}", "timeout");
+        assertInvalid("{\"payload\": 1, \"timeout\": \"\"}", "timeout");
+        assertInvalid("{\"payload\": 1, \"timeout\": true}", "timeout");
+        assertInvalid("{\"payload\": 1, \"timeout\": {\"s\": 1}}", "timeout");
+    }
+
+    @Test
+    void unknownFieldRejected() {
+        assertInvalid("{\"payload\": 1, \"clientId\": \"c\"}", "clientId");
+        assertInvalid("{\"payload\": 1, \"extra\": null}", "extra");
+        // unknown fields are reported even before a missing payload
+        assertInvalid("{\"bogus\": 1}", "bogus");
+    }
+
+    private static Duration timeout(String jsonValue) {
+        return InvokeRequest.parse(json("{\"payload\": 1, \"timeout\": " + jsonValue + "}")).timeout().orElseThrow();
+    }
+}

@@ -1,0 +1,292 @@
+package dev.switchboard.gateway.state;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MemoryStateStoreTest {
+    private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
+
+    private final MutableClock clock = new MutableClock(T0);
+    private MemoryStateStore store = new MemoryStateStore(clock, 5, Duration.ofMinutes(10));
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void kindAndViews() {
+        assertThat(store.kind()).isEqualTo("memory");
+        assertThat(store.events()).isSameAs(store);
+        assertThat(store.connections()).isSameAs(store);
+        assertThat(store.health().up()).isTrue();
+    }
+
+    @Test
+    void idsUseClockMillisAndIncreaseWithAFixedClock() {
+        store.close();
+        store = new MemoryStateStore(Clock.fixed(T0, ZoneOffset.UTC), 100, Duration.ofHours(1));
+        long millis = T0.toEpochMilli();
+        assertThat(store.publish("c", "t", "1").id()).isEqualTo(millis + "-0");
+        assertThat(store.publish("c", "t", "2").id()).isEqualTo(millis + "-1");
+        assertThat(store.publish("other", "t", "3").id()).isEqualTo(millis + "-2");
+        assertThat(store.publish("c", "t", "4").id()).isEqualTo(millis + "-3");
+    }
+
+    @Test
+    void sequenceResetsWhenTheClockMovesOnAndIdsStillIncreaseWhenItStepsBack() {
+        long millis = T0.toEpochMilli();
+        assertThat(store.publish("c", "t", "a").id()).isEqualTo(millis + "-0");
+        assertThat(store.publish("c", "t", "b").id()).isEqualTo(millis + "-1");
+        clock.advance(Duration.ofMillis(5));
+        assertThat(store.publish("c", "t", "c").id()).isEqualTo((millis + 5) + "-0");
+        clock.advance(Duration.ofSeconds(-2));
+        String back = store.publish("c", "t", "d").id();
+        assertThat(back).isEqualTo((millis + 5) + "-1");
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            if (i % 7 == 0) {
+                clock.advance(Duration.ofMillis(i % 2 == 0 ? 3 : -3));
+            }
+            String id = store.publish("c", "t", "x").id();
+            assertThat(EventIds.isValid(id)).isTrue();
+            ids.add(id);
+        }
+        for (int i = 1; i < ids.size(); i++) {
+            assertThat(EventIds.compare(ids.get(i), ids.get(i - 1))).as(ids.get(i)).isPositive();
+        }
+    }
+
+    @Test
+    void publishReturnsTheEvent() {
+        ClientEvent e = store.publish("c", "function_response", "{\"a\":1}");
+        assertThat(e.type()).isEqualTo("function_response");
+        assertThat(e.data()).isEqualTo("{\"a\":1}");
+        assertThat(store.readAfter("c", EventIds.ZERO, 10)).containsExactly(e);
+    }
+
+    @Test
+    void readAfterReturnsLaterEventsInOrderUpToMax() {
+        ClientEvent e1 = store.publish("c", "t", "1");
+        ClientEvent e2 = store.publish("c", "t", "2");
+        ClientEvent e3 = store.publish("c", "t", "3");
+        ClientEvent e4 = store.publish("c", "t", "4");
+        store.publish("other", "t", "x");
+
+        assertThat(store.readAfter("c", EventIds.ZERO, 100)).containsExactly(e1, e2, e3, e4);
+        assertThat(store.readAfter("c", e1.id(), 100)).containsExactly(e2, e3, e4);
+        assertThat(store.readAfter("c", e2.id(), 1)).containsExactly(e3);
+        assertThat(store.readAfter("c", EventIds.ZERO, 2)).containsExactly(e1, e2);
+        assertThat(store.readAfter("c", e4.id(), 100)).isEmpty();
+        assertThat(store.readAfter("unknown", EventIds.ZERO, 100)).isEmpty();
+    }
+
+    @Test
+    void readAfterAnIdBetweenEventsComparesNumerically() {
+        clock.set(Instant.ofEpochMilli(9));
+        ClientEvent at9 = store.publish("c", "t", "9");
+        clock.set(Instant.ofEpochMilli(10));
+        ClientEvent at10 = store.publish("c", "t", "10");
+        assertThat(at9.id()).isEqualTo("9-0");
+        assertThat(at10.id()).isEqualTo("10-0");
+        assertThat(store.readAfter("c", "9-0", 10)).containsExactly(at10);
+        assertThat(store.readAfter("c", "9-5", 10)).containsExactly(at10);
+        assertThat(store.readAfter("c", "8-99", 10)).containsExactly(at9, at10);
+    }
+
+    @Test
+    void logIsBoundedByMaxLengthDroppingOldest() {
+        List<ClientEvent> all = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            all.add(store.publish("c", "t", "e" + i));
+        }
+        assertThat(store.readAfter("c", EventIds.ZERO, 100)).containsExactlyElementsOf(all.subList(3, 8));
+        // an id from before the retained window returns what is left
+        assertThat(store.readAfter("c", all.get(0).id(), 100)).containsExactlyElementsOf(all.subList(3, 8));
+        assertThat(store.tail("c")).isEqualTo(all.get(7).id());
+        // per client
+        ClientEvent other = store.publish("d", "t", "x");
+        assertThat(store.readAfter("d", EventIds.ZERO, 100)).containsExactly(other);
+    }
+
+    @Test
+    void maxLengthOneKeepsOnlyTheNewest() {
+        store.close();
+        store = new MemoryStateStore(clock, 1, Duration.ofMinutes(1));
+        store.publish("c", "t", "a");
+        ClientEvent b = store.publish("c", "t", "b");
+        assertThat(store.readAfter("c", EventIds.ZERO, 10)).containsExactly(b);
+    }
+
+    @Test
+    void tail() {
+        assertThat(store.tail("c")).isEqualTo(EventIds.ZERO);
+        ClientEvent e1 = store.publish("c", "t", "1");
+        assertThat(store.tail("c")).isEqualTo(e1.id());
+        ClientEvent e2 = store.publish("c", "t", "2");
+        assertThat(store.tail("c")).isEqualTo(e2.id());
+        assertThat(store.tail("other")).isEqualTo(EventIds.ZERO);
+    }
+
+    @Test
+    void idleLogExpiresAfterTtl() {
+        ClientEvent e = store.publish("c", "t", "1");
+        clock.advance(Duration.ofMinutes(10));
+        // exactly ttl old: still kept
+        assertThat(store.readAfter("c", EventIds.ZERO, 10)).containsExactly(e);
+        assertThat(store.tail("c")).isEqualTo(e.id());
+        clock.advance(Duration.ofMillis(1));
+        assertThat(store.readAfter("c", EventIds.ZERO, 10)).isEmpty();
+        assertThat(store.tail("c")).isEqualTo(EventIds.ZERO);
+    }
+
+    @Test
+    void publishingKeepsTheLogAlive() {
+        ClientEvent e1 = store.publish("c", "t", "1");
+        clock.advance(Duration.ofMinutes(8));
+        ClientEvent e2 = store.publish("c", "t", "2");
+        clock.advance(Duration.ofMinutes(8));
+        // 16 minutes after the first event, 8 after the last: the whole log is kept
+        assertThat(store.readAfter("c", EventIds.ZERO, 10)).containsExactly(e1, e2);
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(store.readAfter("c", EventIds.ZERO, 10)).isEmpty();
+    }
+
+    @Test
+    void refreshDropsExpiredLogsOnly() {
+        store.publish("old", "t", "1");
+        clock.advance(Duration.ofMinutes(9));
+        ClientEvent fresh = store.publish("fresh", "t", "2");
+        clock.advance(Duration.ofMinutes(2));
+        store.refresh(List.of());
+        assertThat(store.tail("old")).isEqualTo(EventIds.ZERO);
+        assertThat(store.tail("fresh")).isEqualTo(fresh.id());
+    }
+
+    @Test
+    void publishAfterExpiryStartsAFreshLogWhenExpiryWasNoticed() {
+        store.publish("c", "t", "old");
+        clock.advance(Duration.ofMinutes(11));
+        store.refresh(List.of());
+        ClientEvent fresh = store.publish("c", "t", "new");
+        assertThat(store.readAfter("c", EventIds.ZERO, 10)).containsExactly(fresh);
+    }
+
+    @Test
+    void publishAfterExpiryDoesNotResurrectExpiredEvents() {
+        store.publish("c", "t", "old");
+        clock.advance(Duration.ofMinutes(11));
+        ClientEvent fresh = store.publish("c", "t", "new");
+        assertThat(store.readAfter("c", EventIds.ZERO, 10)).containsExactly(fresh);
+    }
+
+    @Test
+    void subscribersReceiveClientIdAndEvent() {
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        store.subscribe((client, event) -> first.add(client + "|" + event.id() + "|" + event.type() + "|" + event.data()));
+        store.subscribe((client, event) -> second.add(client));
+        ClientEvent a = store.publish("alice", "function_response", "{}");
+        ClientEvent b = store.publish("bob", "error", "{\"e\":1}");
+        assertThat(first).containsExactly("alice|" + a.id() + "|function_response|{}",
+                                          "bob|" + b.id() + "|error|{\"e\":1}");
+        assertThat(second).containsExactly("alice", "bob");
+    }
+
+    @Test
+    void eventIsInTheLogBeforeSubscribersHearOfIt() {
+        List<List<ClientEvent>> seen = new ArrayList<>();
+        store.subscribe((client, event) -> seen.add(store.readAfter(client, EventIds.ZERO, 10)));
+        ClientEvent e = store.publish("c", "t", "x");
+        assertThat(seen).containsExactly(List.of(e));
+    }
+
+    @Test
+    void closeDropsSubscribers() {
+        List<ClientEvent> seen = new ArrayList<>();
+        store.subscribe((client, event) -> seen.add(event));
+        store.close();
+        store.publish("c", "t", "x");
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void connectionDirectory() {
+        assertThat(store.list()).isEmpty();
+        ConnectionInfo later = connection("conn-b", T0.plusSeconds(5));
+        ConnectionInfo earlier = connection("conn-a", T0);
+        store.register(later);
+        store.register(earlier);
+        assertThat(store.list()).containsExactly(earlier, later);
+
+        store.unregister("conn-a");
+        assertThat(store.list()).containsExactly(later);
+        store.unregister("never-registered");
+        assertThat(store.list()).containsExactly(later);
+    }
+
+    @Test
+    void refreshRewritesOnlyRegisteredConnections() {
+        ConnectionInfo a = connection("conn-a", T0);
+        store.register(a);
+        ConnectionInfo moved = new ConnectionInfo("conn-a", "client", "user", Map.of("k", "v"), T0,
+                                                  T0.plusSeconds(30), "replica-1");
+        ConnectionInfo unknown = connection("conn-gone", T0);
+        store.refresh(List.of(moved, unknown));
+        assertThat(store.list()).containsExactly(moved);
+        assertThat(store.list().get(0).lastActivity()).isEqualTo(T0.plusSeconds(30));
+    }
+
+    private static ConnectionInfo connection(String id, Instant createdAt) {
+        return new ConnectionInfo(id, "client", "user", Map.of("k", "v"), createdAt, createdAt, "replica-1");
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public long millis() {
+            return now.toEpochMilli();
+        }
+    }
+}
