@@ -1,0 +1,91 @@
+package dev.switchboard.operator.model;
+
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+/** The gateway's explicit limits; each maps to the environment variable of the same meaning. Unset: the gateway's default. */
+public class GatewayLimits {
+    /** {@code MAX_BODY_SIZE}. */
+    @Pattern("^[0-9]+([kKmMgG]i?[bB]?)?$")
+    private String maxBodySize;
+    /** {@code STREAM_QUEUE_DEPTH}. */
+    @Min(1)
+    @Max(1000000)
+    private Integer streamQueueDepth;
+    /** {@code MAX_CONNECTIONS_PER_CLIENT}. */
+    @Min(1)
+    @Max(1000000)
+    private Integer maxConnectionsPerClient;
+    /** {@code MAX_CONNECTIONS}. */
+    @Min(1)
+    @Max(10000000)
+    private Integer maxConnections;
+    /** {@code EVENT_LOG_MAX_LENGTH}. */
+    @Min(1)
+    @Max(10000000)
+    private Integer eventLogMaxLength;
+    /** {@code EVENT_LOG_TTL}. */
+    @Pattern(Durations.PATTERN)
+    private String eventLogTtl;
+    /** {@code MAX_INFLIGHT_INVOCATIONS}. */
+    @Min(1)
+    @Max(1000000)
+    private Integer maxInflightInvocations;
+
+    public String getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    public void setMaxBodySize(String maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    public Integer getStreamQueueDepth() {
+        return streamQueueDepth;
+    }
+
+    public void setStreamQueueDepth(Integer streamQueueDepth) {
+        this.streamQueueDepth = streamQueueDepth;
+    }
+
+    public Integer getMaxConnectionsPerClient() {
+        return maxConnectionsPerClient;
+    }
+
+    public void setMaxConnectionsPerClient(Integer maxConnectionsPerClient) {
+        this.maxConnectionsPerClient = maxConnectionsPerClient;
+    }
+
+    public Integer getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(Integer maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public Integer getEventLogMaxLength() {
+        return eventLogMaxLength;
+    }
+
+    public void setEventLogMaxLength(Integer eventLogMaxLength) {
+        this.eventLogMaxLength = eventLogMaxLength;
+    }
+
+    public String getEventLogTtl() {
+        return eventLogTtl;
+    }
+
+    public void setEventLogTtl(String eventLogTtl) {
+        this.eventLogTtl = eventLogTtl;
+    }
+
+    public Integer getMaxInflightInvocations() {
+        return maxInflightInvocations;
+    }
+
+    public void setMaxInflightInvocations(Integer maxInflightInvocations) {
+        this.maxInflightInvocations = maxInflightInvocations;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.switchboard.operator.model;
+
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** An SseGateway in the same namespace. */
+public class GatewayRef {
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    private String name;
+
+    public GatewayRef() {
+    }
+
+    public GatewayRef(String name) {
+        this.name = name;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+}

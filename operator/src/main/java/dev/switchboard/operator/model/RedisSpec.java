@@ -1,0 +1,28 @@
+package dev.switchboard.operator.model;
+
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Where a gateway keeps its shared state: a literal URL, or a URL held in a Secret (it may carry a password). */
+@ValidationRule(value = "has(self.url) != has(self.secretRef)", message = "set exactly one of url or secretRef")
+public class RedisSpec {
+    @Pattern("^(redis|rediss|redis-sentinel)://.+$")
+    private String url;
+    private SecretKeyRef secretRef;
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public SecretKeyRef getSecretRef() {
+        return secretRef;
+    }
+
+    public void setSecretRef(SecretKeyRef secretRef) {
+        this.secretRef = secretRef;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.switchboard.operator.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** Desired state of a function registration; the resource's name is the function's name. */
+public class ServerlessFunctionSpec {
+    /** How the gateway talks to the function. */
+    public enum Kind {
+        @JsonProperty("http") HTTP,
+        @JsonProperty("mcp") MCP
+    }
+
+    /** HTTP methods a function may be called with. */
+    public enum Method {
+        GET, POST, PUT, PATCH, DELETE
+    }
+
+    @Required
+    private GatewayRef gatewayRef;
+    @Required
+    @Pattern("^https?://[^\\s/?#@]+([/?][^\\s#]*)?$")
+    private String endpoint;
+    @Default("http")
+    private Kind kind = Kind.HTTP;
+    @Default("POST")
+    private Method method = Method.POST;
+    @Default("30s")
+    @Pattern(Durations.PATTERN)
+    private String timeout = "30s";
+    @Size(max = 64)
+    private List<FunctionHeader> headers = new ArrayList<>();
+    private HealthCheckSpec healthCheck;
+    @Min(1)
+    @Max(100000)
+    private Integer maxConcurrency;
+    private RetrySpec retry;
+    @Size(max = 1024)
+    private String description;
+
+    public GatewayRef getGatewayRef() {
+        return gatewayRef;
+    }
+
+    public void setGatewayRef(GatewayRef gatewayRef) {
+        this.gatewayRef = gatewayRef;
+    }
+
+    public String getEndpoint() {
+        return endpoint;
+    }
+
+    public void setEndpoint(String endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    public Kind getKind() {
+        return kind;
+    }
+
+    public void setKind(Kind kind) {
+        this.kind = kind;
+    }
+
+    public Method getMethod() {
+        return method;
+    }
+
+    public void setMethod(Method method) {
+        this.method = method;
+    }
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
+
+    public List<FunctionHeader> getHeaders() {
+        return headers;
+    }
+
+    public void setHeaders(List<FunctionHeader> headers) {
+        this.headers = headers;
+    }
+
+    public HealthCheckSpec getHealthCheck() {
+        return healthCheck;
+    }
+
+    public void setHealthCheck(HealthCheckSpec healthCheck) {
+        this.healthCheck = healthCheck;
+    }
+
+    public Integer getMaxConcurrency() {
+        return maxConcurrency;
+    }
+
+    public void setMaxConcurrency(Integer maxConcurrency) {
+        this.maxConcurrency = maxConcurrency;
+    }
+
+    public RetrySpec getRetry() {
+        return retry;
+    }
+
+    public void setRetry(RetrySpec retry) {
+        this.retry = retry;
+    }
+
+    public String getDescription() {
+        return description;
+    }
+
+    public void setDescription(String description) {
+        this.description = description;
+    }
+}

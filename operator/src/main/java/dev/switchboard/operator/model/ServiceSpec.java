@@ -1,0 +1,40 @@
+package dev.switchboard.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** How the gateway's public listener is exposed. */
+public class ServiceSpec {
+    /** Kubernetes Service types the operator creates. */
+    public enum Type {
+        @JsonProperty("ClusterIP") CLUSTER_IP,
+        @JsonProperty("NodePort") NODE_PORT,
+        @JsonProperty("LoadBalancer") LOAD_BALANCER
+    }
+
+    @Default("ClusterIP")
+    private Type type = Type.CLUSTER_IP;
+    @Default("80")
+    @Min(1)
+    @Max(65535)
+    private Integer port = 80;
+
+    public Type getType() {
+        return type;
+    }
+
+    public void setType(Type type) {
+        this.type = type;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+}

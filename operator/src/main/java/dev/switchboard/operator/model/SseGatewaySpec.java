@@ -1,0 +1,102 @@
+package dev.switchboard.operator.model;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** Desired state of a gateway fleet. */
+public class SseGatewaySpec {
+    @Default("1")
+    @Min(0)
+    @Max(100)
+    private Integer replicas = 1;
+    /** Gateway image; the operator's default image when unset. */
+    private String image;
+    @Required
+    private RedisSpec redis;
+    @Pattern(Durations.PATTERN)
+    private String heartbeatInterval;
+    /** Idle time after which an MCP session expires ({@code SESSION_TTL}). */
+    @Pattern(Durations.PATTERN)
+    private String sessionTtl;
+    private GatewayLimits limits;
+    private ResourceRequirements resources;
+    private ServiceSpec service;
+    /** Secret key holding the admin API's bearer token. */
+    private SecretKeyRef adminTokenSecretRef;
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public RedisSpec getRedis() {
+        return redis;
+    }
+
+    public void setRedis(RedisSpec redis) {
+        this.redis = redis;
+    }
+
+    public String getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(String heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public String getSessionTtl() {
+        return sessionTtl;
+    }
+
+    public void setSessionTtl(String sessionTtl) {
+        this.sessionTtl = sessionTtl;
+    }
+
+    public GatewayLimits getLimits() {
+        return limits;
+    }
+
+    public void setLimits(GatewayLimits limits) {
+        this.limits = limits;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
+    public ServiceSpec getService() {
+        return service;
+    }
+
+    public void setService(ServiceSpec service) {
+        this.service = service;
+    }
+
+    public SecretKeyRef getAdminTokenSecretRef() {
+        return adminTokenSecretRef;
+    }
+
+    public void setAdminTokenSecretRef(SecretKeyRef adminTokenSecretRef) {
+        this.adminTokenSecretRef = adminTokenSecretRef;
+    }
+}
