@@ -280,6 +280,84 @@ abstract class GatewayContractTest {
         assertThat(metrics).contains("outcome=\"timeout\"");
     }
 
+    @Test
+    void retriesOnlyWhereSafe() {
+        Http.Answer put = register("{\"name\":\"flaky-put\",\"endpoint\":\"" + functions.url("/flaky")
+                + "\",\"method\":\"PUT\",\"retry\":{\"attempts\":2,\"backoff\":\"10ms\"}}");
+        assertThat(put.status()).isEqualTo(201);
+        assertThat(put.json().get("function").get("retry").get("attempts").asInt()).isEqualTo(2);
+        Http.Answer recovered = Http.postJson(pub("/invoke/flaky-put"), "{\"payload\":1}");
+        assertThat(recovered.status()).as("an idempotent call is retried on 503").isEqualTo(200);
+        assertThat(recovered.json().get("data").get("call").asInt()).isEqualTo(3);
+
+        Http.Answer post = register("{\"name\":\"flaky-post\",\"endpoint\":\"" + functions.url("/flaky")
+                + "\",\"method\":\"POST\",\"retry\":{\"attempts\":2,\"backoff\":\"10ms\"}}");
+        assertThat(post.status()).isEqualTo(201);
+        int before = functions.flakyCalls();
+        assertThat(Http.postJson(pub("/invoke/flaky-post"), "{\"payload\":1}").status()).isEqualTo(200);
+        assertThat(functions.flakyCalls()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void retriesAFunctionThatWasNotReachableYet() throws Exception {
+        int port = dev.switchboard.testing.TestRedis.freePort();
+        Http.Answer created = register("{\"name\":\"late\",\"endpoint\":\"http://127.0.0.1:" + port
+                + "/\",\"retry\":{\"attempts\":5,\"backoff\":\"200ms\"}}");
+        assertThat(created.status()).isEqualTo(201);
+        com.sun.net.httpserver.HttpServer late = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 0);
+        late.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            byte[] body = "{\"late\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        Thread starter = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+                late.start();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            Http.Answer answer = Http.postJson(pub("/invoke/late"), "{\"payload\":1}");
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.json().get("data").get("late").asBoolean()).isTrue();
+        } finally {
+            starter.join();
+            late.stop(0);
+        }
+    }
+
+    @Test
+    void limitsConcurrentCallsPerFunction() {
+        Http.Answer created = register("{\"name\":\"single\",\"endpoint\":\"" + functions.url("/slow")
+                + "\",\"max_concurrency\":1}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(Http.postJson(pub("/invoke/single"), "{\"payload\":1,\"client_id\":\"c\",\"async\":true}")
+                           .status()).isEqualTo(202);
+        Http.Answer busy = Http.postJson(pub("/invoke/single"), "{\"payload\":2}");
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(busy.json().get("code").asText()).isEqualTo("FUNCTION_BUSY");
+        registerFunction("other", "/json");
+        assertThat(Http.postJson(pub("/invoke/other"), "{\"payload\":3}").status())
+                .as("other functions are not limited").isEqualTo(200);
+    }
+
+    @Test
+    void refusesToInvokeAnMcpFunction() {
+        Http.Answer created = register("{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\""
+                + functions.url("/json") + "\"}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json().get("function").get("kind").asText()).isEqualTo("mcp");
+        Http.Answer refused = Http.postJson(pub("/invoke/tools"), "{\"payload\":1}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("code").asText()).isEqualTo("UNSUPPORTED_FUNCTION_KIND");
+    }
+
     // ---- streams ----
 
     @Test

@@ -6,7 +6,9 @@ import java.util.Optional;
 /** How the gateway talks to a function. */
 public enum FunctionKind {
     /** The original project's contract: JSON payload in, JSON or text out. */
-    HTTP("http");
+    HTTP("http"),
+    /** An MCP server over Streamable HTTP, stateless or stateful; served at {@code /mcp/{name}}. */
+    MCP("mcp");
 
     private final String wireName;
 

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param headers     headers added to every call (may hold secrets: never print them)
  * @param description free text
  * @param healthCheck optional periodic probe
+ * @param maxConcurrency calls in flight to this function per gateway replica (0: no per-function limit)
+ * @param retry       retry policy for failed calls
  * @param createdAt   first registration time
  * @param updatedAt   last change time
  * @param revision    store-wide increasing number of the last change (0 before it is stored)
@@ -30,6 +32,8 @@ public record FunctionRegistration(String name,
                                    Map<String, String> headers,
                                    String description,
                                    Optional<HealthCheck> healthCheck,
+                                   int maxConcurrency,
+                                   RetryPolicy retry,
                                    Instant createdAt,
                                    Instant updatedAt,
                                    long revision) {
@@ -47,6 +51,6 @@ public record FunctionRegistration(String name,
      */
     public FunctionRegistration stored(long revision, Instant createdAt, Instant updatedAt) {
         return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        createdAt, updatedAt, revision);
+                                        maxConcurrency, retry, createdAt, updatedAt, revision);
     }
 }

@@ -43,6 +43,14 @@ public final class RegistrationCodec {
             check.put("path", hc.path());
             check.put("interval", Durations.format(hc.interval()));
         });
+        if (registration.maxConcurrency() > 0) {
+            json.put("max_concurrency", registration.maxConcurrency());
+        }
+        if (registration.retry().attempts() > 0) {
+            ObjectNode retry = json.putObject("retry");
+            retry.put("attempts", registration.retry().attempts());
+            retry.put("backoff", Durations.format(registration.retry().backoff()));
+        }
         json.put("created_at", registration.createdAt().toString());
         json.put("updated_at", registration.updatedAt().toString());
         json.put("revision", registration.revision());

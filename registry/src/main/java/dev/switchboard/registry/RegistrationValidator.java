@@ -31,6 +31,7 @@ public final class RegistrationValidator {
     public static final int MAX_DESCRIPTION_LENGTH = 1024;
     public static final int MAX_HEADERS = 64;
     public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    public static final int MAX_CONCURRENCY = 100_000;
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
     /** Headers the gateway sets itself or that belong to the connection, not to a registration. */
@@ -42,7 +43,8 @@ public final class RegistrationValidator {
             "created_at", "updated_at", "registered_at", "revision", "is_active", "health_status",
             "last_health_check");
     private static final Set<String> FIELDS = Set.of(
-            "name", "kind", "endpoint", "method", "timeout", "headers", "description", "health_check");
+            "name", "kind", "endpoint", "method", "timeout", "headers", "description", "health_check",
+            "max_concurrency", "retry");
 
     private RegistrationValidator() {
     }
@@ -69,7 +71,7 @@ public final class RegistrationValidator {
         if (json.hasNonNull("kind")) {
             String kindText = text(json, "kind");
             kind = FunctionKind.fromWireName(kindText).orElseThrow(() -> new InvalidRegistrationException(
-                    "kind", "unsupported kind '" + kindText + "' (supported: http)"));
+                    "kind", "unsupported kind '" + kindText + "' (supported: http, mcp)"));
         }
         URI endpoint = endpoint(requiredText(json, "endpoint"));
         String method = "POST";
@@ -94,8 +96,13 @@ public final class RegistrationValidator {
             }
         }
         Optional<HealthCheck> healthCheck = healthCheck(json.get("health_check"));
+        int maxConcurrency = 0;
+        if (json.hasNonNull("max_concurrency")) {
+            maxConcurrency = integer(json.get("max_concurrency"), "max_concurrency", 1, MAX_CONCURRENCY);
+        }
+        RetryPolicy retry = retry(json.get("retry"));
         return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        now, now, 0);
+                                        maxConcurrency, retry, now, now, 0);
     }
 
     /**
@@ -188,6 +195,36 @@ public final class RegistrationValidator {
                                 MAX_HEALTH_INTERVAL);
         }
         return Optional.of(new HealthCheck(path, interval));
+    }
+
+    private static RetryPolicy retry(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return RetryPolicy.NONE;
+        }
+        if (!node.isObject()) {
+            throw new InvalidRegistrationException("retry", "must be an object with attempts and backoff");
+        }
+        node.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("attempts") && !f.equals("backoff")) {
+                throw new InvalidRegistrationException("retry." + f, "unknown field");
+            }
+        });
+        if (!node.hasNonNull("attempts")) {
+            throw new InvalidRegistrationException("retry.attempts", "required");
+        }
+        int attempts = integer(node.get("attempts"), "retry.attempts", 0, RetryPolicy.MAX_ATTEMPTS);
+        Duration backoff = RetryPolicy.DEFAULT_BACKOFF;
+        if (node.hasNonNull("backoff")) {
+            backoff = duration(node.get("backoff"), "retry.backoff", Duration.ZERO, RetryPolicy.MAX_BACKOFF);
+        }
+        return attempts == 0 ? RetryPolicy.NONE : new RetryPolicy(attempts, backoff);
+    }
+
+    private static int integer(JsonNode node, String field, int min, int max) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < min || node.asInt() > max) {
+            throw new InvalidRegistrationException(field, "must be an integer between " + min + " and " + max);
+        }
+        return node.asInt();
     }
 
     private static Duration duration(JsonNode node, String field, Duration min, Duration max) {

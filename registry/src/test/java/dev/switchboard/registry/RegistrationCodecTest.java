@@ -22,6 +22,7 @@ class RegistrationCodecTest {
                 "resize-image", FunctionKind.HTTP, URI.create("https://fn.example.com/resize?v=2"), "PUT",
                 Duration.ofMillis(1500), Map.of("Authorization", "Bearer s3cret", "X-Tenant", "acme"),
                 "Resizes images", Optional.of(new HealthCheck("/healthz", Duration.ofSeconds(45))),
+                8, new RetryPolicy(2, Duration.ofMillis(250)),
                 Instant.parse("2024-01-02T03:04:05.123456789Z"), Instant.parse("2024-02-03T04:05:06Z"), 17);
     }
 
@@ -36,13 +37,15 @@ class RegistrationCodecTest {
         assertThat(decoded.healthCheck()).contains(new HealthCheck("/healthz", Duration.ofSeconds(45)));
         assertThat(decoded.createdAt()).isEqualTo(Instant.parse("2024-01-02T03:04:05.123456789Z"));
         assertThat(decoded.revision()).isEqualTo(17);
+        assertThat(decoded.maxConcurrency()).isEqualTo(8);
+        assertThat(decoded.retry()).isEqualTo(new RetryPolicy(2, Duration.ofMillis(250)));
     }
 
     @Test
     void roundTripOfMinimalRegistration() {
         FunctionRegistration original = new FunctionRegistration(
                 "echo", FunctionKind.HTTP, URI.create("http://echo:8080/"), "POST", Duration.ofSeconds(30),
-                Map.of(), null, Optional.empty(), Instant.parse("2024-01-01T00:00:00Z"),
+                Map.of(), null, Optional.empty(), 0, RetryPolicy.NONE, Instant.parse("2024-01-01T00:00:00Z"),
                 Instant.parse("2024-01-01T00:00:00Z"), 1);
 
         FunctionRegistration decoded = RegistrationCodec.decode(RegistrationCodec.encode(original));

@@ -232,8 +232,38 @@ class RegistrationValidatorTest {
     }
 
     @Test
-    void rejectsMcpKindForNow() {
-        assertRejected(with(j -> j.put("kind", "mcp")), "kind");
+    void acceptsMcpKindAndRejectsOthers() {
+        assertThat(RegistrationValidator.validate(with(j -> j.put("kind", "MCP")), NOW).kind())
+                .isEqualTo(FunctionKind.MCP);
+        assertRejected(with(j -> j.put("kind", "grpc")), "kind");
+    }
+
+    @Test
+    void maxConcurrencyIsABoundedInteger() {
+        assertThat(RegistrationValidator.validate(with(j -> j.put("max_concurrency", 4)), NOW).maxConcurrency())
+                .isEqualTo(4);
+        assertThat(RegistrationValidator.validate(with(j -> { }), NOW).maxConcurrency()).isZero();
+        assertRejected(with(j -> j.put("max_concurrency", 0)), "max_concurrency");
+        assertRejected(with(j -> j.put("max_concurrency", 1.5)), "max_concurrency");
+        assertRejected(with(j -> j.put("max_concurrency", "4")), "max_concurrency");
+        assertRejected(with(j -> j.put("max_concurrency", RegistrationValidator.MAX_CONCURRENCY + 1)),
+                       "max_concurrency");
+    }
+
+    @Test
+    void retryPolicyIsValidated() {
+        assertThat(RegistrationValidator.validate(
+                with(j -> j.putObject("retry").put("attempts", 3).put("backoff", "200ms")), NOW).retry())
+                .isEqualTo(new RetryPolicy(3, Duration.ofMillis(200)));
+        assertThat(RegistrationValidator.validate(with(j -> j.putObject("retry").put("attempts", 2)), NOW).retry())
+                .isEqualTo(new RetryPolicy(2, RetryPolicy.DEFAULT_BACKOFF));
+        assertThat(RegistrationValidator.validate(with(j -> j.putObject("retry").put("attempts", 0)), NOW).retry())
+                .isEqualTo(RetryPolicy.NONE);
+        assertRejected(with(j -> j.putObject("retry")), "retry.attempts");
+        assertRejected(with(j -> j.putObject("retry").put("attempts", 6)), "retry.attempts");
+        assertRejected(with(j -> j.putObject("retry").put("attempts", 1).put("backoff", "1h")), "retry.backoff");
+        assertRejected(with(j -> j.putObject("retry").put("attempts", 1).put("jitter", true)), "retry.jitter");
+        assertRejected(with(j -> j.put("retry", 3)), "retry");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.switchboard.gateway.api;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -20,6 +22,7 @@ import dev.switchboard.gateway.invoke.InvocationResult;
 import dev.switchboard.gateway.invoke.InvokeRequest;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 
 import io.helidon.http.Status;
@@ -47,6 +50,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
     private final int maxInflight;
     private final long maxBodySize;
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, FunctionLimit> perFunction = new ConcurrentHashMap<>();
 
     /**
      * @param catalog     registrations
@@ -81,23 +85,24 @@ public final class InvokeService implements HttpService, AutoCloseable {
         String name = req.path().pathParameters().get("function");
         FunctionRegistration function = catalog.find(name).orElseThrow(() -> new ApiException(
                 Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered"));
+        if (function.kind() != FunctionKind.HTTP) {
+            throw new ApiException(Status.BAD_REQUEST_400, "UNSUPPORTED_FUNCTION_KIND", "function '" + name
+                    + "' is of kind " + function.kind().wireName() + " and cannot be called through /invoke");
+        }
         InvokeRequest request = InvokeRequest.parse(Json.readObject(req, maxBodySize));
         if (!health.isActive(name)) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_UNAVAILABLE",
                                    "function '" + name + "' is failing its health check");
         }
-        if (!inflight.tryAcquire()) {
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_INVOCATIONS",
-                                   maxInflight + " calls are in flight on this replica (MAX_INFLIGHT_INVOCATIONS)");
-        }
+        Permit permit = acquire(function);
         String requestId = UUID.randomUUID().toString();
         Duration timeout = request.timeout().orElse(function.timeout());
         String clientId = request.clientId().orElse(null);
         if (request.async()) {
             try {
-                async.execute(() -> invokeAndDeliver(function, request, requestId, clientId, timeout));
+                async.execute(() -> invokeAndDeliver(function, request, requestId, clientId, timeout, permit));
             } catch (RuntimeException e) {
-                inflight.release();
+                permit.release();
                 throw e;
             }
             ObjectNode accepted = Json.object();
@@ -114,7 +119,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
         try {
             result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
         } finally {
-            inflight.release();
+            permit.release();
         }
         metrics.invocation(result);
         Status status = switch (result.outcome()) {
@@ -126,7 +131,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
     }
 
     private void invokeAndDeliver(FunctionRegistration function, InvokeRequest request, String requestId,
-                                  String clientId, Duration timeout) {
+                                  String clientId, Duration timeout, Permit permit) {
         try {
             InvocationResult result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
             metrics.invocation(result);
@@ -136,8 +141,45 @@ public final class InvokeService implements HttpService, AutoCloseable {
             LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to client "
                     + clientId + ": " + e.getMessage());
         } finally {
-            inflight.release();
+            permit.release();
         }
+    }
+
+    /**
+     * Takes a place among this replica's calls in flight and, when the function sets {@code max_concurrency},
+     * among that function's.
+     */
+    private Permit acquire(FunctionRegistration function) {
+        if (!inflight.tryAcquire()) {
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_INVOCATIONS",
+                                   maxInflight + " calls are in flight on this replica (MAX_INFLIGHT_INVOCATIONS)");
+        }
+        if (function.maxConcurrency() == 0) {
+            return inflight::release;
+        }
+        FunctionLimit limit = perFunction.compute(function.name(), (name, current) ->
+                current != null && current.max() == function.maxConcurrency()
+                        ? current : new FunctionLimit(function.maxConcurrency(),
+                                                      new Semaphore(function.maxConcurrency())));
+        if (!limit.permits().tryAcquire()) {
+            inflight.release();
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_BUSY", "function '" + function.name()
+                    + "' already has " + limit.max() + " calls in flight on this replica (max_concurrency)");
+        }
+        return () -> {
+            limit.permits().release();
+            inflight.release();
+        };
+    }
+
+    /** A place taken by {@link #acquire}; released once the call ends. */
+    @FunctionalInterface
+    private interface Permit {
+        void release();
+    }
+
+    /** One function's concurrency limit; replaced when the registration's limit changes. */
+    private record FunctionLimit(int max, Semaphore permits) {
     }
 
     @Override

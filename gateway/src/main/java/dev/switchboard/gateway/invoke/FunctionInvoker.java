@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.RetryPolicy;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -37,6 +38,8 @@ import io.helidon.webclient.api.WebClient;
  */
 public final class FunctionInvoker implements AutoCloseable {
     private static final Set<String> METHODS_WITH_BODY = Set.of("POST", "PUT", "PATCH");
+    private static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "PUT", "DELETE");
+    private static final Set<Integer> RETRYABLE_STATUS = Set.of(502, 503, 504);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final WebClient client;
@@ -65,7 +68,7 @@ public final class FunctionInvoker implements AutoCloseable {
     public InvocationResult invoke(FunctionRegistration function, JsonNode payload, String requestId, String clientId,
                                    Duration timeout) {
         long start = System.nanoTime();
-        Future<Answer> call = calls.submit(() -> call(function, payload, requestId, clientId, timeout));
+        Future<Answer> call = calls.submit(() -> callWithRetries(function, payload, requestId, clientId, timeout));
         Answer answer;
         try {
             answer = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -101,6 +104,39 @@ public final class FunctionInvoker implements AutoCloseable {
                                         "function answered invalid JSON: " + e.getOriginalMessage(),
                                         InvocationResult.Outcome.EXECUTION_ERROR, answer.status);
         }
+    }
+
+    /**
+     * Retries only where it is safe: when the function could not be reached (nothing was sent), and for
+     * idempotent methods also on 502/503/504. The caller's deadline bounds all attempts together.
+     */
+    private Answer callWithRetries(FunctionRegistration function, JsonNode payload, String requestId,
+                                   String clientId, Duration timeout) throws IOException, InterruptedException {
+        RetryPolicy retry = function.retry();
+        for (int attempt = 0; ; attempt++) {
+            boolean last = attempt >= retry.attempts();
+            try {
+                Answer answer = call(function, payload, requestId, clientId, timeout);
+                if (last || !RETRYABLE_STATUS.contains(answer.status)
+                        || !IDEMPOTENT_METHODS.contains(function.method())) {
+                    return answer;
+                }
+            } catch (RuntimeException | IOException e) {
+                if (last || !isConnectFailure(e)) {
+                    throw e;
+                }
+            }
+            Thread.sleep(retry.backoff().toMillis());
+        }
+    }
+
+    private static boolean isConnectFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Answer call(FunctionRegistration function, JsonNode payload, String requestId, String clientId,

@@ -21,6 +21,7 @@ import com.sun.net.httpserver.HttpServer;
 public final class FunctionServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicInteger flakyCalls = new java.util.concurrent.atomic.AtomicInteger();
     /** Headers of the last request per path. */
     private final Map<String, Headers> lastHeaders = new ConcurrentHashMap<>();
 
@@ -44,6 +45,11 @@ public final class FunctionServer implements AutoCloseable {
             });
             server.createContext("/big", ex -> fs.reply(ex, 200, "text/plain", "x".repeat(64 * 1024)));
             server.createContext("/health", ex -> fs.reply(ex, fs.healthy.get() ? 200 : 503, "text/plain", "ok"));
+            server.createContext("/flaky", ex -> {
+                // fails twice with 503, then answers
+                int n = fs.flakyCalls.incrementAndGet();
+                fs.reply(ex, n <= 2 ? 503 : 200, "application/json", "{\"call\":" + n + "}");
+            });
             server.start();
             return fs;
         } catch (IOException e) {
@@ -92,6 +98,11 @@ public final class FunctionServer implements AutoCloseable {
      */
     public Headers lastHeaders(String path) {
         return lastHeaders.get(path);
+    }
+
+    /** @return calls received by {@code /flaky} */
+    public int flakyCalls() {
+        return flakyCalls.get();
     }
 
     /** @param value whether {@code /health} answers 200 */
