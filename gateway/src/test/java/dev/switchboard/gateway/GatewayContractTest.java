@@ -113,7 +113,8 @@ abstract class GatewayContractTest {
         assertThat(list.json().get("functions").get(0).get("name").asText()).isEqualTo("echo");
 
         Http.Answer replaced = Http.putJson(admin("/admin/functions/echo"),
-                "{\"endpoint\":\"" + functions.url("/text") + "\",\"timeout\":\"2s\"}");
+                "{\"endpoint\":\"" + functions.url("/text") + "\",\"timeout\":\"2s\","
+                        + "\"headers\":{\"Authorization\":\"Bearer secret-value\"}}");
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
         assertThat(replaced.json().get("function").get("timeout").asText()).isEqualTo("2s");
         assertThat(replaced.json().get("function").get("revision").asLong())
@@ -122,6 +123,17 @@ abstract class GatewayContractTest {
                 .isEqualTo(fn.get("created_at").asText());
         assertThat(Http.get(admin("/admin/functions/echo")).json().get("function").get("endpoint").asText())
                 .isEqualTo(functions.url("/text"));
+
+        // GET, edit, PUT: the masked header keeps its stored value
+        JsonNode edited = Http.get(admin("/admin/functions/echo")).json().get("function");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) edited).put("description", "edited");
+        assertThat(Http.putJson(admin("/admin/functions/echo"), edited.toString()).status()).isEqualTo(200);
+        Http.postJson(pub("/invoke/echo"), "{\"payload\":1}");
+        assertThat(functions.lastHeaders("/text").getFirst("Authorization")).isEqualTo("Bearer secret-value");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) edited.get("headers")).put("X-New", "******");
+        Http.Answer unknownMasked = Http.putJson(admin("/admin/functions/echo"), edited.toString());
+        assertThat(unknownMasked.status()).isEqualTo(400);
+        assertThat(unknownMasked.json().get("field").asText()).isEqualTo("headers.X-New");
 
         assertThat(Http.delete(admin("/admin/functions/echo")).status()).isEqualTo(200);
         Http.Answer gone = Http.get(admin("/admin/functions/echo"));
@@ -467,6 +479,12 @@ abstract class GatewayContractTest {
             assertThat(json(live.data()).get("data").get("received").asInt()).isEqualTo(6);
             assertThat(resumed.pending()).noneMatch(e -> "function_response".equals(e.type()));
         }
+        // an id beyond the newest event resumes from the newest event: live events still arrive
+        try (SseClient future = SseClient.open(pub("/sse/c-replay"), Map.of("Last-Event-ID", "99999999999999-0"))) {
+            assertThat(json(future.next(WAIT).data()).get("replayed").asInt()).isZero();
+            Http.postJson(pub("/invoke/echo"), "{\"payload\":7,\"client_id\":\"c-replay\",\"async\":true}");
+            assertThat(json(future.nextNonHeartbeat(WAIT).data()).get("data").get("received").asInt()).isEqualTo(7);
+        }
         // a fresh connection (no Last-Event-ID) gets no replay
         try (SseClient fresh = SseClient.open(pub("/sse/c-replay"))) {
             assertThat(json(fresh.next(WAIT).data()).get("replayed").asInt()).isZero();
@@ -540,10 +558,13 @@ abstract class GatewayContractTest {
     @Test
     void marksFunctionsFailingTheirHealthCheckInactive() {
         Http.Answer created = register("{\"name\":\"checked\",\"endpoint\":\"" + functions.url("/json")
-                + "\",\"health_check\":{\"path\":\"/health\",\"interval\":\"1s\"}}");
+                + "\",\"headers\":{\"X-Api-Key\":\"probe-key\"},"
+                + "\"health_check\":{\"path\":\"/health\",\"interval\":\"1s\"}}");
         assertThat(created.status()).isEqualTo(201);
         await().atMost(WAIT).until(() -> "healthy".equals(
                 Http.get(admin("/admin/functions/checked")).json().get("function").get("health_status").asText()));
+        assertThat(functions.lastHeaders("/health").getFirst("X-Api-Key")).as("probes carry the function's headers")
+                .isEqualTo("probe-key");
         functions.healthy(false);
         await().atMost(WAIT).until(() -> !Http.get(admin("/admin/functions/checked")).json().get("function")
                 .get("is_active").asBoolean());

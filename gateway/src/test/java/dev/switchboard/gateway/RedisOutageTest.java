@@ -76,6 +76,11 @@ class RedisOutageTest {
             assertThat(newStream.json().get("code").asText()).isEqualTo("STATE_UNAVAILABLE");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refusals are quick").isLessThan(WAIT);
 
+            Http.Answer async = Http.postJson(pub("/invoke/echo"),
+                    "{\"payload\":1,\"client_id\":\"steady\",\"async\":true}");
+            assertThat(async.status()).as("an async result could not be delivered").isEqualTo(503);
+            assertThat(async.json().get("code").asText()).isEqualTo("STATE_UNAVAILABLE");
+
             // the open stream keeps heartbeating, and lookups come from the cache
             assertThat(stream.collect("heartbeat", 3, WAIT)).hasSize(3);
             assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(200);

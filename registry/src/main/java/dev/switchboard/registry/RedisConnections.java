@@ -106,6 +106,11 @@ public final class RedisConnections implements AutoCloseable {
         return pubSub;
     }
 
+    /** @return whether the command connection is up now (no round trip) */
+    public boolean isConnected() {
+        return connection.isOpen();
+    }
+
     /** @return the URL without credentials */
     public String displayUrl() {
         return displayUrl;

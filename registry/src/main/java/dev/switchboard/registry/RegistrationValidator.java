@@ -182,6 +182,11 @@ public final class RegistrationValidator {
         if (!node.isObject()) {
             throw new InvalidRegistrationException("health_check", "must be an object with path and interval");
         }
+        node.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("path") && !f.equals("interval")) {
+                throw new InvalidRegistrationException("health_check." + f, "unknown field");
+            }
+        });
         if (!node.hasNonNull("path") || !node.get("path").isTextual()) {
             throw new InvalidRegistrationException("health_check.path", "required string");
         }

@@ -239,6 +239,12 @@ class RegistrationValidatorTest {
     }
 
     @Test
+    void rejectsUnknownHealthCheckFields() {
+        assertRejected(with(j -> j.putObject("health_check").put("path", "/h").put("timeout", "1s")),
+                       "health_check.timeout");
+    }
+
+    @Test
     void maxConcurrencyIsABoundedInteger() {
         assertThat(RegistrationValidator.validate(with(j -> j.put("max_concurrency", 4)), NOW).maxConcurrency())
                 .isEqualTo(4);

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.api;
 import java.time.Clock;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -90,6 +91,7 @@ public final class AdminFunctionsService implements HttpService {
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION",
                                    "name: must match the name in the path", Map.of("field", "name"));
         }
+        unmask(body, name);
         FunctionRegistration stored = store.replace(validate(body)).orElseThrow(() -> notFound(name));
         catalog.put(stored);
         Json.send(res, Status.OK_200, answer(stored));
@@ -105,6 +107,32 @@ public final class AdminFunctionsService implements HttpService {
         body.put("success", true);
         body.put("deleted", name);
         Json.send(res, Status.OK_200, body);
+    }
+
+    /**
+     * A client that GETs a registration, edits it and PUTs it back sends the masked header values: those mean
+     * "keep the stored value", never the literal mask.
+     */
+    private void unmask(ObjectNode body, String name) {
+        JsonNode headers = body.get("headers");
+        if (headers == null || !headers.isObject()) {
+            return;
+        }
+        Map<String, String> stored = null;
+        for (Map.Entry<String, JsonNode> h : headers.properties()) {
+            if (!RegistrationCodec.MASK.equals(h.getValue().asText())) {
+                continue;
+            }
+            if (stored == null) {
+                stored = store.get(name).map(FunctionRegistration::headers).orElse(Map.of());
+            }
+            String value = stored.get(h.getKey());
+            if (value == null) {
+                throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", "headers." + h.getKey()
+                        + ": masked value given for a header that is not stored", Map.of("field", "headers." + h.getKey()));
+            }
+            ((ObjectNode) headers).put(h.getKey(), value);
+        }
     }
 
     private FunctionRegistration validate(ObjectNode body) {

@@ -113,7 +113,10 @@ public final class ClientStreamService implements HttpService {
         boolean registered = false;
         try {
             // Everything that needs the store happens before the response is committed, so an outage is a 503.
-            String start = lastEventId.orElseGet(() -> state.events().tail(clientId));
+            String tail = state.events().tail(clientId);
+            // an id beyond the newest event (made up, or from a log that has since expired) would hide
+            // every event up to it: resume from the newest event instead
+            String start = lastEventId.filter(id -> EventIds.compare(id, tail) <= 0).orElse(tail);
             state.connections().register(stream.info());
             registered = true;
             List<ClientEvent> missed = state.events().readAfter(clientId, start, config.limits().eventLogMaxLength());

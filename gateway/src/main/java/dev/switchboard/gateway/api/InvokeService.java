@@ -24,6 +24,7 @@ import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.StoreUnavailableException;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -93,6 +94,10 @@ public final class InvokeService implements HttpService, AutoCloseable {
         if (!health.isActive(name)) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_UNAVAILABLE",
                                    "function '" + name + "' is failing its health check");
+        }
+        if (request.async() && !events.isAvailable()) {
+            // the result could not be delivered: refuse now instead of answering 202 and losing it
+            throw new StoreUnavailableException("state store unreachable; cannot accept an async call", null);
         }
         Permit permit = acquire(function);
         String requestId = UUID.randomUUID().toString();

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.HealthCheck;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 
@@ -101,7 +102,10 @@ public final class FunctionHealth implements AutoCloseable {
         try {
             URI target = fn.endpoint().resolve(check.path());
             Duration timeout = check.interval().compareTo(MAX_PROBE_TIMEOUT) < 0 ? check.interval() : MAX_PROBE_TIMEOUT;
-            try (HttpClientResponse response = client.get().uri(target).readTimeout(timeout).request()) {
+            var request = client.get().uri(target).readTimeout(timeout);
+            // a protected health path needs the same credentials as the function itself
+            fn.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+            try (HttpClientResponse response = request.request()) {
                 ok = response.status().code() >= 200 && response.status().code() < 300;
             }
         } catch (RuntimeException e) {

@@ -19,6 +19,14 @@ public interface ClientEventLog {
     ClientEvent publish(String clientId, String type, String data);
 
     /**
+     * A check without a round trip, for work that will publish later (an async result): refuse it now
+     * rather than accept it and lose its result.
+     *
+     * @return whether the store is reachable as far as this replica knows
+     */
+    boolean isAvailable();
+
+    /**
      * @param clientId the client
      * @param afterId  an id the client has seen
      * @param max      most events to return

@@ -88,6 +88,11 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
     public List<ClientEvent> readAfter(String clientId, String afterId, int max) {
         ClientLog log = liveLog(clientId);
         if (log == null) {

@@ -118,6 +118,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     }
 
     @Override
+    public boolean isAvailable() {
+        return redis.isConnected();
+    }
+
+    @Override
     public List<ClientEvent> readAfter(String clientId, String afterId, int max) {
         List<StreamMessage<String, String>> messages = RedisConnections.call("read a client's events",
                 () -> redis.sync().xrange(RedisKeys.clientEvents(clientId),
