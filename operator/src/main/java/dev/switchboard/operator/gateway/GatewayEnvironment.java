@@ -1,0 +1,80 @@
+package dev.switchboard.operator.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import dev.switchboard.operator.model.GatewayLimits;
+import dev.switchboard.operator.model.SseGatewaySpec;
+
+/**
+ * The gateway's non-secret configuration as environment variables (README's configuration table), held in
+ * the gateway's ConfigMap. Only what the spec sets is written: the gateway keeps its own defaults.
+ */
+final class GatewayEnvironment {
+    static final int PUBLIC_PORT = 8080;
+    static final int ADMIN_PORT = 9090;
+
+    private final SortedMap<String, String> variables;
+
+    private GatewayEnvironment(SortedMap<String, String> variables) {
+        this.variables = variables;
+    }
+
+    static GatewayEnvironment of(SseGatewaySpec spec) {
+        SortedMap<String, String> env = new TreeMap<>();
+        env.put("PORT", Integer.toString(PUBLIC_PORT));
+        env.put("ADMIN_PORT", Integer.toString(ADMIN_PORT));
+        // Probes and Prometheus reach the admin listener on the pod IP. The Service exposes only the public
+        // port, and ADMIN_TOKEN (adminTokenSecretRef) guards /admin/*.
+        env.put("ADMIN_HOST", "0.0.0.0");
+        put(env, "HEARTBEAT_INTERVAL", spec.getHeartbeatInterval());
+        put(env, "SESSION_TTL", spec.getSessionTtl());
+        GatewayLimits limits = spec.getLimits();
+        if (limits != null) {
+            put(env, "MAX_BODY_SIZE", limits.getMaxBodySize());
+            put(env, "STREAM_QUEUE_DEPTH", limits.getStreamQueueDepth());
+            put(env, "MAX_CONNECTIONS_PER_CLIENT", limits.getMaxConnectionsPerClient());
+            put(env, "MAX_CONNECTIONS", limits.getMaxConnections());
+            put(env, "EVENT_LOG_MAX_LENGTH", limits.getEventLogMaxLength());
+            put(env, "EVENT_LOG_TTL", limits.getEventLogTtl());
+            put(env, "MAX_INFLIGHT_INVOCATIONS", limits.getMaxInflightInvocations());
+        }
+        return new GatewayEnvironment(env);
+    }
+
+    private static void put(Map<String, String> env, String key, Object value) {
+        if (value != null) {
+            env.put(key, value.toString());
+        }
+    }
+
+    /** @return the variables, sorted by name */
+    Map<String, String> variables() {
+        return Collections.unmodifiableSortedMap(variables);
+    }
+
+    /**
+     * A digest of the variables, put on the pod template: env from a ConfigMap is read only when a container
+     * starts, so a config change must change the template to roll the pods.
+     */
+    String hash() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            variables.forEach((key, value) -> {
+                digest.update(key.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) '=');
+                digest.update(value.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) '\n');
+            });
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}

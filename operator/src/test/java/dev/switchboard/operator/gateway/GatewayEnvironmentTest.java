@@ -1,0 +1,55 @@
+package dev.switchboard.operator.gateway;
+
+import java.util.Map;
+
+import dev.switchboard.operator.model.GatewayLimits;
+import dev.switchboard.operator.model.SseGatewaySpec;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GatewayEnvironmentTest {
+
+    @Test
+    void everyLimitMapsToTheGatewaysVariable() {
+        GatewayLimits limits = new GatewayLimits();
+        limits.setMaxBodySize("512KiB");
+        limits.setStreamQueueDepth(64);
+        limits.setMaxConnectionsPerClient(4);
+        limits.setMaxConnections(1000);
+        limits.setEventLogMaxLength(500);
+        limits.setEventLogTtl("30m");
+        limits.setMaxInflightInvocations(128);
+        SseGatewaySpec spec = new SseGatewaySpec();
+        spec.setHeartbeatInterval("10s");
+        spec.setSessionTtl("1h");
+        spec.setLimits(limits);
+
+        assertThat(GatewayEnvironment.of(spec).variables()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("PORT", "8080"), Map.entry("ADMIN_PORT", "9090"), Map.entry("ADMIN_HOST", "0.0.0.0"),
+                Map.entry("HEARTBEAT_INTERVAL", "10s"), Map.entry("SESSION_TTL", "1h"),
+                Map.entry("MAX_BODY_SIZE", "512KiB"), Map.entry("STREAM_QUEUE_DEPTH", "64"),
+                Map.entry("MAX_CONNECTIONS_PER_CLIENT", "4"), Map.entry("MAX_CONNECTIONS", "1000"),
+                Map.entry("EVENT_LOG_MAX_LENGTH", "500"), Map.entry("EVENT_LOG_TTL", "30m"),
+                Map.entry("MAX_INFLIGHT_INVOCATIONS", "128")));
+    }
+
+    @Test
+    void unsetValuesAreLeftToTheGatewaysDefaults() {
+        SseGatewaySpec spec = new SseGatewaySpec();
+        spec.setLimits(new GatewayLimits());
+        assertThat(GatewayEnvironment.of(spec).variables()).containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST");
+    }
+
+    @Test
+    void theHashFollowsTheContentOnly() {
+        SseGatewaySpec a = new SseGatewaySpec();
+        a.setHeartbeatInterval("15s");
+        SseGatewaySpec b = new SseGatewaySpec();
+        b.setHeartbeatInterval("15s");
+        assertThat(GatewayEnvironment.of(a).hash()).isEqualTo(GatewayEnvironment.of(b).hash()).hasSize(16);
+        b.setHeartbeatInterval("16s");
+        assertThat(GatewayEnvironment.of(a).hash()).isNotEqualTo(GatewayEnvironment.of(b).hash());
+    }
+}

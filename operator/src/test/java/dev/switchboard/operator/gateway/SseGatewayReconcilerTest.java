@@ -1,0 +1,402 @@
+package dev.switchboard.operator.gateway;
+
+import java.io.File;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.switchboard.operator.Conditions;
+import dev.switchboard.operator.model.GatewayLimits;
+import dev.switchboard.operator.model.RedisSpec;
+import dev.switchboard.operator.model.SecretKeyRef;
+import dev.switchboard.operator.model.ServiceSpec;
+import dev.switchboard.operator.model.SseGateway;
+import dev.switchboard.operator.model.SseGatewaySpec;
+import dev.switchboard.operator.model.SseGatewayStatus;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real JOSDK operator, with only the SseGateway reconciler, against fabric8's mock API server in CRUD mode.
+ * The mock does not implement server-side apply, so the operator here creates, updates and patches status
+ * without it (production keeps JOSDK's SSA defaults).
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+class SseGatewayReconcilerTest {
+    static final String NS = "gateways";
+    static final Duration EVENTUALLY = Duration.ofSeconds(10);
+
+    static KubernetesClient client;
+    static Operator operator;
+
+    @BeforeAll
+    static void startOperator() {
+        for (File crd : Path.of("..", "crds").toFile().listFiles((dir, name) -> name.endsWith(".yml"))) {
+            client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+        }
+        operator = new Operator(o -> o.withKubernetesClient(client)
+                .withCloseClientOnStop(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withUseSSAToPatchPrimaryResource(false));
+        // A short not-ready re-check, so that a Secret created later is noticed quickly.
+        operator.register(new SseGatewayReconciler(Clock.systemUTC(), Duration.ofSeconds(1)));
+        operator.start();
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        if (operator != null) {
+            operator.stop();
+        }
+    }
+
+    @Test
+    void createsOwnedDeploymentServiceAndConfigMapFromTheSpec() {
+        secret("alpha-admin", "token", "s3cret");
+        SseGateway gateway = create("alpha", spec -> {
+            spec.setImage("registry.example/gateway:1.2.3");
+            spec.setHeartbeatInterval("20s");
+            spec.setSessionTtl("30m");
+            GatewayLimits limits = new GatewayLimits();
+            limits.setMaxBodySize("2MiB");
+            limits.setMaxConnections(5000);
+            limits.setEventLogTtl("2h");
+            spec.setLimits(limits);
+            spec.setResources(new ResourceRequirementsBuilder()
+                                      .addToRequests("cpu", new Quantity("250m"))
+                                      .addToLimits("memory", new Quantity("512Mi")).build());
+            ServiceSpec service = new ServiceSpec();
+            service.setType(ServiceSpec.Type.NODE_PORT);
+            service.setPort(8081);
+            spec.setService(service);
+            spec.setAdminTokenSecretRef(new SecretKeyRef("alpha-admin", "token"));
+        });
+
+        ConfigMap config = eventually(() -> client.configMaps().inNamespace(NS).withName("alpha-config").get());
+        assertThat(config.getData()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "PORT", "8080", "ADMIN_PORT", "9090", "ADMIN_HOST", "0.0.0.0",
+                "HEARTBEAT_INTERVAL", "20s", "SESSION_TTL", "30m",
+                "MAX_BODY_SIZE", "2MiB", "MAX_CONNECTIONS", "5000", "EVENT_LOG_TTL", "2h"));
+
+        Deployment deployment = eventually(() -> client.apps().deployments().inNamespace(NS).withName("alpha").get());
+        Map<String, String> labels = Map.of("app.kubernetes.io/name", "switchboard-gateway",
+                                            "app.kubernetes.io/instance", "alpha",
+                                            "app.kubernetes.io/managed-by", "switchboard-operator");
+        assertThat(deployment.getMetadata().getLabels()).containsAllEntriesOf(labels);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("app.kubernetes.io/name", "switchboard-gateway",
+                                                           "app.kubernetes.io/instance", "alpha"));
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(labels);
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", "9090")
+                .containsEntry("prometheus.io/path", "/metrics")
+                .containsKey(GatewayPodTemplate.CONFIG_HASH_ANNOTATION);
+
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+        Container container = pod.getContainers().getFirst();
+        assertThat(container.getImage()).isEqualTo("registry.example/gateway:1.2.3");
+        assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("http:8080", "admin:9090");
+        assertThat(container.getEnvFrom().getFirst().getConfigMapRef().getName()).isEqualTo("alpha-config");
+        assertThat(env(container, "REDIS_URL").getValue()).isEqualTo("redis://redis:6379");
+        assertThat(env(container, "ADMIN_TOKEN").getValueFrom().getSecretKeyRef().getName()).isEqualTo("alpha-admin");
+        assertThat(env(container, "ADMIN_TOKEN").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        assertThat(env(container, "REPLICA_ID").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("admin"));
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("admin"));
+        assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/health/live");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
+        assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
+
+        Service service = eventually(() -> client.services().inNamespace(NS).withName("alpha").get());
+        assertThat(service.getSpec().getType()).isEqualTo("NodePort");
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getPort()).isEqualTo(8081);
+            assertThat(port.getTargetPort()).isEqualTo(new IntOrString("http"));
+        });
+        assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+
+        for (HasMetadata owned : new HasMetadata[] {config, deployment, service}) {
+            assertThat(owned.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> ownedBy(ref, gateway));
+        }
+        assertThat(pdb("alpha")).isNull();
+    }
+
+    @Test
+    void redisUrlFromSecretAndOperatorDefaults() {
+        secret("beta-redis", "url", "redis://:pw@redis:6379");
+        create("beta", spec -> {
+            spec.getRedis().setUrl(null);
+            spec.getRedis().setSecretRef(new SecretKeyRef("beta-redis", "url"));
+        });
+
+        Deployment deployment = eventually(() -> client.apps().deployments().inNamespace(NS).withName("beta").get());
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(container.getImage()).isEqualTo(GatewayPodTemplate.image(new SseGatewaySpec()));
+        assertThat(env(container, "REDIS_URL").getValue()).isNull();
+        assertThat(env(container, "REDIS_URL").getValueFrom().getSecretKeyRef().getName()).isEqualTo("beta-redis");
+        assertThat(env(container, "REDIS_URL").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("url");
+        assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("ADMIN_TOKEN");
+
+        Service service = eventually(() -> client.services().inNamespace(NS).withName("beta").get());
+        assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(service.getSpec().getPorts().getFirst().getPort()).isEqualTo(80);
+        assertThat(eventually(() -> client.configMaps().inNamespace(NS).withName("beta-config").get()).getData())
+                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST");
+        // The Secret exists, so only the replicas hold readiness back.
+        assertThat(eventuallyReady("beta", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
+                .isEqualTo("0 of 1 replicas ready");
+    }
+
+    @Test
+    void podDisruptionBudgetExistsOnlyWithSeveralReplicas() {
+        SseGateway gateway = create("gamma", spec -> { });
+        eventually(() -> client.apps().deployments().inNamespace(NS).withName("gamma").get());
+        assertThat(pdb("gamma")).isNull();
+
+        edit("gamma", spec -> spec.setReplicas(3));
+        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
+                client.apps().deployments().inNamespace(NS).withName("gamma").get().getSpec().getReplicas()).isEqualTo(3));
+        PodDisruptionBudget pdb = eventually(() -> pdb("gamma"));
+        assertThat(pdb.getSpec().getMinAvailable()).isEqualTo(new IntOrString(1));
+        assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/instance", "gamma");
+        assertThat(pdb.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> ownedBy(ref, gateway));
+
+        edit("gamma", spec -> spec.setReplicas(1));
+        await().atMost(EVENTUALLY).until(() -> pdb("gamma") == null);
+        // Dependents reconcile in parallel: the Deployment may follow the PDB's deletion a moment later.
+        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
+                client.apps().deployments().inNamespace(NS).withName("gamma").get().getSpec().getReplicas()).isEqualTo(1));
+    }
+
+    @Test
+    void configChangeUpdatesTheConfigMapAndRollsThePods() {
+        create("delta", spec -> spec.setHeartbeatInterval("15s"));
+        Deployment before = eventually(() -> client.apps().deployments().inNamespace(NS).withName("delta").get());
+        String hashBefore = configHash(before);
+
+        edit("delta", spec -> spec.setHeartbeatInterval("5s"));
+        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
+                client.configMaps().inNamespace(NS).withName("delta-config").get().getData())
+                .containsEntry("HEARTBEAT_INTERVAL", "5s"));
+        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
+                configHash(client.apps().deployments().inNamespace(NS).withName("delta").get()))
+                .isNotEqualTo(hashBefore));
+
+        // A removed setting leaves the ConfigMap too, rather than staying in force.
+        edit("delta", spec -> spec.setHeartbeatInterval(null));
+        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
+                client.configMaps().inNamespace(NS).withName("delta-config").get().getData())
+                .doesNotContainKey("HEARTBEAT_INTERVAL"));
+    }
+
+    @Test
+    void statusFollowsTheDeploymentsReadiness() {
+        create("epsilon", spec -> spec.setReplicas(2));
+        Condition notReady = eventuallyReady("epsilon", c -> c.getStatus().equals("False"));
+        assertThat(notReady.getReason()).isEqualTo("ReplicasNotReady");
+        assertThat(notReady.getMessage()).isEqualTo("0 of 2 replicas ready");
+        SseGatewayStatus status = gateway("epsilon").getStatus();
+        assertThat(status.getReadyReplicas()).isZero();
+        assertThat(status.getObservedGeneration()).isEqualTo(1L);
+        assertThat(status.getUrl()).isEqualTo("http://epsilon." + NS + ".svc:80");
+
+        // What the Deployment controller would report once the pods pass their readiness probes.
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("epsilon").get();
+        deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+        client.apps().deployments().inNamespace(NS).resource(deployment).updateStatus();
+
+        Condition ready = eventuallyReady("epsilon", c -> c.getStatus().equals("True"));
+        assertThat(ready.getReason()).isEqualTo("AllReplicasReady");
+        assertThat(ready.getMessage()).isEqualTo("2 of 2 replicas ready");
+        assertThat(ready.getObservedGeneration()).isEqualTo(1L);
+        assertThat(gateway("epsilon").getStatus().getReadyReplicas()).isEqualTo(2);
+
+        // A spec change that leaves the Deployment alone: reconciled again, still ready since the same moment.
+        edit("epsilon", spec -> {
+            ServiceSpec service = new ServiceSpec();
+            service.setPort(8000);
+            spec.setService(service);
+        });
+        await().atMost(EVENTUALLY).untilAsserted(() -> {
+            SseGatewayStatus after = gateway("epsilon").getStatus();
+            assertThat(after.getObservedGeneration()).isEqualTo(2L);
+            assertThat(after.getUrl()).isEqualTo("http://epsilon." + NS + ".svc:8000");
+            Condition condition = Conditions.find(after.getConditions(), Conditions.READY).orElseThrow();
+            assertThat(condition.getStatus()).isEqualTo("True");
+            assertThat(condition.getObservedGeneration()).isEqualTo(2L);
+            assertThat(condition.getLastTransitionTime()).isEqualTo(ready.getLastTransitionTime());
+        });
+    }
+
+    @Test
+    void missingSecretsAreReportedAndTheDeploymentStillCreated() {
+        create("zeta", spec -> {
+            spec.getRedis().setUrl(null);
+            spec.getRedis().setSecretRef(new SecretKeyRef("zeta-redis", "url"));
+            spec.setAdminTokenSecretRef(new SecretKeyRef("zeta-admin", "token"));
+        });
+        Condition missing = eventuallyReady("zeta", c -> c.getReason().equals("RedisSecretMissing"));
+        assertThat(missing.getStatus()).isEqualTo("False");
+        assertThat(missing.getMessage())
+                .contains("Secret zeta-redis named by spec.redis.secretRef does not exist")
+                .contains("Secret zeta-admin named by spec.adminTokenSecretRef does not exist");
+        // Created anyway: its pods wait for the Secrets and start when they appear.
+        assertThat(client.apps().deployments().inNamespace(NS).withName("zeta").get()).isNotNull();
+
+        secret("zeta-redis", "url", "redis://redis:6379");
+        secret("zeta-admin", "wrong-key", "x");
+        Condition adminMissing = eventuallyReady("zeta", c -> c.getReason().equals("AdminTokenSecretMissing"));
+        assertThat(adminMissing.getMessage()).isEqualTo("Secret zeta-admin named by spec.adminTokenSecretRef "
+                + "has no key token (0 of 1 replicas ready)");
+
+        secret("zeta-admin", "token", "x");
+        eventuallyReady("zeta", c -> c.getReason().equals("ReplicasNotReady"));
+    }
+
+    @Test
+    void aFailedReconcileIsReportedAsReadyFalse() {
+        SseGateway gateway = new SseGateway();
+        gateway.setMetadata(new ObjectMetaBuilder().withName("eta").withNamespace(NS).withGeneration(4L).build());
+        gateway.setSpec(new SseGatewaySpec());
+        SseGatewayStatus previous = new SseGatewayStatus();
+        previous.setReadyReplicas(2);
+        previous.setUrl("http://eta.gateways.svc:80");
+        previous.setObservedGeneration(3L);
+        gateway.setStatus(previous);
+
+        ErrorStatusUpdateControl<SseGateway> control = new SseGatewayReconciler()
+                .updateErrorStatus(gateway, contextWithoutRetries(), new IllegalStateException("API server said no"));
+
+        SseGatewayStatus status = control.getResource().orElseThrow().getStatus();
+        assertThat(status).isNotSameAs(previous);
+        assertThat(status.getReadyReplicas()).isEqualTo(2);
+        assertThat(status.getObservedGeneration()).isEqualTo(3L);
+        Condition condition = Conditions.find(status.getConditions(), Conditions.READY).orElseThrow();
+        assertThat(condition.getStatus()).isEqualTo("False");
+        assertThat(condition.getReason()).isEqualTo("ReconcileError");
+        assertThat(condition.getMessage()).isEqualTo("API server said no");
+        assertThat(control.isNoRetry()).isTrue();
+        assertThat(control.getScheduleDelay()).contains(SseGatewayReconciler.ERROR_RECHECK.toMillis());
+        assertThat(previous.getConditions()).as("the cached resource is not modified").isEmpty();
+    }
+
+    // --- helpers
+
+    static SseGateway create(String name, Consumer<SseGatewaySpec> customize) {
+        SseGatewaySpec spec = new SseGatewaySpec();
+        RedisSpec redis = new RedisSpec();
+        redis.setUrl("redis://redis:6379");
+        spec.setRedis(redis);
+        customize.accept(spec);
+        SseGateway gateway = new SseGateway();
+        gateway.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        gateway.setSpec(spec);
+        return client.resource(gateway).create();
+    }
+
+    static void edit(String name, Consumer<SseGatewaySpec> change) {
+        client.resources(SseGateway.class).inNamespace(NS).withName(name).edit(g -> {
+            change.accept(g.getSpec());
+            return g;
+        });
+    }
+
+    static SseGateway gateway(String name) {
+        return client.resources(SseGateway.class).inNamespace(NS).withName(name).get();
+    }
+
+    static void secret(String name, String key, String value) {
+        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                                .addToStringData(key, value).build()).createOr(r -> r.update());
+    }
+
+    static PodDisruptionBudget pdb(String name) {
+        return client.policy().v1().podDisruptionBudget().inNamespace(NS).withName(name).get();
+    }
+
+    /** Waits for the gateway's Ready condition to satisfy the check, and returns it. */
+    static Condition eventuallyReady(String name, java.util.function.Predicate<Condition> check) {
+        return await().atMost(EVENTUALLY).until(
+                () -> Optional.ofNullable(gateway(name).getStatus())
+                        .flatMap(s -> Conditions.find(s.getConditions(), Conditions.READY))
+                        .filter(check)
+                        .orElse(null),
+                c -> c != null);
+    }
+
+    static <T> T eventually(java.util.concurrent.Callable<T> read) {
+        return await().atMost(EVENTUALLY).until(read, r -> r != null);
+    }
+
+    static EnvVar env(Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    static String configHash(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(GatewayPodTemplate.CONFIG_HASH_ANNOTATION);
+    }
+
+    static void ownedBy(OwnerReference ref, SseGateway gateway) {
+        assertThat(ref.getKind()).isEqualTo("SseGateway");
+        assertThat(ref.getName()).isEqualTo(gateway.getMetadata().getName());
+        assertThat(ref.getUid()).isEqualTo(gateway.getMetadata().getUid());
+        assertThat(ref.getController()).isTrue();
+    }
+
+    /** A Context whose only answer is "no retry information", as on a reconciler without retries. */
+    @SuppressWarnings("unchecked")
+    static Context<SseGateway> contextWithoutRetries() {
+        return (Context<SseGateway>) Proxy.newProxyInstance(
+                Context.class.getClassLoader(), new Class<?>[] {Context.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getRetryInfo")) {
+                        return Optional.empty();
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
