@@ -16,6 +16,7 @@ COPY pom.xml ./
 COPY registry/pom.xml registry/
 COPY testing/pom.xml testing/
 COPY gateway/pom.xml gateway/
+COPY operator/pom.xml operator/
 COPY examples/echo-function/pom.xml examples/echo-function/
 RUN chmod +x mvnw \
     && ./mvnw -B -q -DskipTests -pl gateway -am package \
