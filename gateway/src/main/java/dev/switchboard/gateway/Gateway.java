@@ -19,6 +19,7 @@ import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
+import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
@@ -59,6 +60,7 @@ public final class Gateway implements AutoCloseable {
     private final FunctionHealth health;
     private final FunctionInvoker invoker;
     private final InvokeService invokeService;
+    private final McpService mcpService;
     private final ScheduledExecutorService housekeeping;
     private final WebServer server;
     private volatile boolean draining;
@@ -89,6 +91,7 @@ public final class Gateway implements AutoCloseable {
                                             DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
 
         ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock);
+        this.mcpService = new McpService(catalog, state, hub, ticker, config, clock);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(state.functions(), catalog, health,
                                                                          config.limits().maxBodySize(), clock);
         AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
@@ -101,7 +104,7 @@ public final class Gateway implements AutoCloseable {
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownHook(false)
                 .routing(r -> {
-                    r.register("/sse", streams).register("/invoke", invokeService);
+                    r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService);
                     ErrorHandling.install(r, metrics::redisError);
                 })
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
@@ -136,12 +139,13 @@ public final class Gateway implements AutoCloseable {
         if (config.redisUrl().isEmpty()) {
             LOGGER.warning("REDIS_URL is not set: state is kept in memory. This is one replica on its own: nothing"
                                    + " is shared with other replicas and nothing survives a restart.");
-            return new MemoryStateStore(clock, config.limits().eventLogMaxLength(), config.limits().eventLogTtl());
+            return new MemoryStateStore(clock, config.limits().eventLogMaxLength(), config.limits().eventLogTtl(),
+                                        config.sessionTtl());
         }
         RedisConnections redis = RedisConnections.connect(config.redisUrl().get(), config.redisTimeout());
         LOGGER.info(() -> "state store: " + redis.displayUrl());
         return new RedisStateStore(redis, clock, config.replicaId(), config.limits().eventLogMaxLength(),
-                                   config.limits().eventLogTtl());
+                                   config.limits().eventLogTtl(), config.sessionTtl());
     }
 
     private void refreshDirectory() {
@@ -205,6 +209,7 @@ public final class Gateway implements AutoCloseable {
         health.close();
         catalog.close();
         invokeService.close();
+        mcpService.close();
         invoker.close();
         state.close();
         metrics.close();

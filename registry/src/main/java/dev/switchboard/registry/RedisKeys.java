@@ -30,6 +30,14 @@ public final class RedisKeys {
     }
 
     /**
+     * @param sessionId an MCP session id
+     * @return the session record (JSON, expiring after the idle TTL)
+     */
+    public static String mcpSession(String sessionId) {
+        return PREFIX + "{mcp:" + sessionId + "}:session";
+    }
+
+    /**
      * @param replicaId a gateway replica id
      * @return the hash of that replica's open connections (connection id to JSON)
      */

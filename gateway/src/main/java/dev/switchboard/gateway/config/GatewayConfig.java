@@ -24,6 +24,8 @@ import dev.switchboard.registry.Durations;
  * @param adminToken            bearer token required on {@code /admin/*}, if set
  * @param replicaId             this replica's name in the fleet
  * @param shutdownGrace         how long a stopping gateway waits for streams and calls to finish
+ * @param sessionTtl            idle time after which an MCP session ends
+ * @param allowedOrigins        browser origins allowed on {@code /mcp} ({@code *}: any); others get 403
  * @param limits                explicit limits
  */
 public record GatewayConfig(String host,
@@ -36,7 +38,13 @@ public record GatewayConfig(String host,
                             Optional<String> adminToken,
                             String replicaId,
                             Duration shutdownGrace,
+                            Duration sessionTtl,
+                            java.util.List<String> allowedOrigins,
                             Limits limits) {
+
+    /** Browsers on the local machine only: protection against DNS rebinding by default. */
+    public static final String DEFAULT_ALLOWED_ORIGINS = "http://localhost,https://localhost,http://127.0.0.1,"
+            + "https://127.0.0.1,http://[::1],https://[::1]";
 
     /**
      * Reads the configuration from named values (environment first, then a YAML file: see {@link ConfigLoader}).
@@ -67,6 +75,9 @@ public record GatewayConfig(String host,
                 r.optional("ADMIN_TOKEN"),
                 r.optional("REPLICA_ID").orElseGet(GatewayConfig::defaultReplicaId),
                 r.duration("SHUTDOWN_GRACE", "5s", Duration.ZERO, Duration.ofMinutes(10)),
+                r.duration("SESSION_TTL", "30m", Duration.ofSeconds(1), Duration.ofDays(7)),
+                java.util.Arrays.stream(r.text("MCP_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS).split(","))
+                        .map(String::trim).filter(o -> !o.isEmpty()).toList(),
                 limits);
     }
 

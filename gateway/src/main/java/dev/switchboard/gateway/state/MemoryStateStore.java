@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -20,14 +21,16 @@ import dev.switchboard.registry.InMemoryFunctionStore;
  * State kept in this process only: the embedded default when no Redis is configured. One replica;
  * nothing survives a restart.
  */
-public final class MemoryStateStore implements StateStore, ClientEventLog, ConnectionDirectory {
+public final class MemoryStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore {
     private final InMemoryFunctionStore functions;
     private final Map<String, ClientLog> logs = new ConcurrentHashMap<>();
     private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
+    private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final int maxLength;
     private final Duration ttl;
+    private final Duration sessionTtl;
     private long lastMillis;
     private long sequence;
 
@@ -35,11 +38,13 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
      * @param clock     time source for ids and expiry
      * @param maxLength events kept per client
      * @param ttl       how long an idle client's log is kept
+     * @param sessionTtl how long an idle MCP session is kept
      */
-    public MemoryStateStore(Clock clock, int maxLength, Duration ttl) {
+    public MemoryStateStore(Clock clock, int maxLength, Duration ttl, Duration sessionTtl) {
         this.clock = clock;
         this.maxLength = maxLength;
         this.ttl = ttl;
+        this.sessionTtl = sessionTtl;
         this.functions = new InMemoryFunctionStore(clock);
     }
 
@@ -51,6 +56,29 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     @Override
     public FunctionStore functions() {
         return functions;
+    }
+
+    @Override
+    public McpSessionStore mcpSessions() {
+        return this;
+    }
+
+    @Override
+    public void save(McpSession session) {
+        sessions.put(session.id(), new Expiring<>(session, clock.millis() + sessionTtl.toMillis()));
+    }
+
+    @Override
+    public Optional<McpSession> find(String id) {
+        long now = clock.millis();
+        Expiring<McpSession> found = sessions.computeIfPresent(id, (k, e) -> e.expiresAt() <= now ? null
+                : new Expiring<>(e.value(), now + sessionTtl.toMillis()));
+        return Optional.ofNullable(found).map(Expiring::value);
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return sessions.remove(id) != null;
     }
 
     @Override
@@ -143,6 +171,8 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
         changed.forEach(c -> connections.computeIfPresent(c.id(), (id, old) -> c));
         long cutoff = clock.millis() - ttl.toMillis();
         logs.values().removeIf(log -> log.lastAppendMillis < cutoff);
+        long now = clock.millis();
+        sessions.values().removeIf(e -> e.expiresAt() <= now);
     }
 
     @Override
@@ -175,6 +205,9 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
             sequence++;
         }
         return lastMillis + "-" + sequence;
+    }
+
+    private record Expiring<T>(T value, long expiresAt) {
     }
 
     private static final class ClientLog {

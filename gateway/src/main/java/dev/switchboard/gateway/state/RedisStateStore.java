@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -17,11 +18,13 @@ import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisFunctionStore;
 import dev.switchboard.registry.RedisKeys;
 
+import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 
@@ -30,7 +33,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
  * announced in one script so that the log and the fan-out agree on order; connections live in one hash per
  * replica that expires when the replica stops refreshing it.
  */
-public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory {
+public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore {
     private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
     /** How long a replica's connection hash outlives the replica's last refresh. */
     public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
@@ -47,6 +50,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private final String directoryKey;
     private final int maxLength;
     private final Duration ttl;
+    private final Duration sessionTtl;
 
     /**
      * @param redis     connections (owned: closed with this store)
@@ -54,14 +58,17 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
      * @param replicaId this replica's id
      * @param maxLength events kept per client
      * @param ttl       how long an idle client's log is kept
+     * @param sessionTtl how long an idle MCP session is kept
      */
-    public RedisStateStore(RedisConnections redis, Clock clock, String replicaId, int maxLength, Duration ttl) {
+    public RedisStateStore(RedisConnections redis, Clock clock, String replicaId, int maxLength, Duration ttl,
+                           Duration sessionTtl) {
         this.redis = redis;
         this.functions = new RedisFunctionStore(redis, clock);
         this.replicaId = replicaId;
         this.directoryKey = RedisKeys.replicaConnections(replicaId);
         this.maxLength = maxLength;
         this.ttl = ttl;
+        this.sessionTtl = sessionTtl;
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -86,6 +93,32 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public FunctionStore functions() {
         return functions;
+    }
+
+    @Override
+    public McpSessionStore mcpSessions() {
+        return this;
+    }
+
+    @Override
+    public void save(McpSession session) {
+        RedisConnections.call("store an MCP session", () -> redis.sync().set(
+                RedisKeys.mcpSession(session.id()), McpSessionJson.encode(session),
+                SetArgs.Builder.px(sessionTtl.toMillis())));
+    }
+
+    @Override
+    public Optional<McpSession> find(String id) {
+        // GETEX renews the idle TTL in the same round trip
+        String json = RedisConnections.call("read an MCP session", () -> redis.sync().getex(
+                RedisKeys.mcpSession(id), GetExArgs.Builder.px(sessionTtl.toMillis())));
+        return Optional.ofNullable(json).map(McpSessionJson::decode);
+    }
+
+    @Override
+    public boolean delete(String id) {
+        Long removed = RedisConnections.call("end an MCP session", () -> redis.sync().del(RedisKeys.mcpSession(id)));
+        return removed != null && removed > 0;
     }
 
     @Override

@@ -16,6 +16,9 @@ public interface StateStore extends AutoCloseable {
     /** @return the fleet's connections */
     ConnectionDirectory connections();
 
+    /** @return MCP sessions */
+    McpSessionStore mcpSessions();
+
     /** @return whether the store answers now, with a detail for operators */
     StoreHealth health();
 

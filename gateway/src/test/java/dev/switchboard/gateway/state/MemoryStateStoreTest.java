@@ -18,7 +18,7 @@ class MemoryStateStoreTest {
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
 
     private final MutableClock clock = new MutableClock(T0);
-    private MemoryStateStore store = new MemoryStateStore(clock, 5, Duration.ofMinutes(10));
+    private MemoryStateStore store = new MemoryStateStore(clock, 5, Duration.ofMinutes(10), Duration.ofMinutes(30));
 
     @AfterEach
     void close() {
@@ -36,7 +36,7 @@ class MemoryStateStoreTest {
     @Test
     void idsUseClockMillisAndIncreaseWithAFixedClock() {
         store.close();
-        store = new MemoryStateStore(Clock.fixed(T0, ZoneOffset.UTC), 100, Duration.ofHours(1));
+        store = new MemoryStateStore(Clock.fixed(T0, ZoneOffset.UTC), 100, Duration.ofHours(1), Duration.ofMinutes(30));
         long millis = T0.toEpochMilli();
         assertThat(store.publish("c", "t", "1").id()).isEqualTo(millis + "-0");
         assertThat(store.publish("c", "t", "2").id()).isEqualTo(millis + "-1");
@@ -124,7 +124,7 @@ class MemoryStateStoreTest {
     @Test
     void maxLengthOneKeepsOnlyTheNewest() {
         store.close();
-        store = new MemoryStateStore(clock, 1, Duration.ofMinutes(1));
+        store = new MemoryStateStore(clock, 1, Duration.ofMinutes(1), Duration.ofMinutes(30));
         store.publish("c", "t", "a");
         ClientEvent b = store.publish("c", "t", "b");
         assertThat(store.readAfter("c", EventIds.ZERO, 10)).containsExactly(b);

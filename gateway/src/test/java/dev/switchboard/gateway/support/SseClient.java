@@ -62,6 +62,45 @@ public final class SseClient implements AutoCloseable {
     }
 
     /**
+     * Parses a whole event stream received at once (e.g. the SSE answer to a POST).
+     *
+     * @param body the stream's text
+     * @return its events, priming events (empty data) included
+     */
+    public static List<Event> parse(String body) {
+        List<Event> events = new ArrayList<>();
+        String id = null;
+        String type = null;
+        StringBuilder data = null;
+        for (String line : body.split("\r\n|\r|\n", -1)) {
+            if (line.isEmpty()) {
+                if (data != null) {
+                    events.add(new Event(id, type == null ? "message" : type, data.toString()));
+                }
+                type = null;
+                data = null;
+                continue;
+            }
+            if (line.startsWith(":")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String field = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(colon + 1);
+            if (value.startsWith(" ")) {
+                value = value.substring(1);
+            }
+            switch (field) {
+                case "id" -> id = value;
+                case "event" -> type = value;
+                case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                default -> { }
+            }
+        }
+        return events;
+    }
+
+    /**
      * @param url stream URL
      * @return the open client
      */

@@ -1,0 +1,144 @@
+package dev.switchboard.gateway.mcp;
+
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.switchboard.gateway.http.Json;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+
+/**
+ * One POST to an MCP function, read on its own virtual thread so that the caller can wait with a deadline
+ * and relay messages as they arrive; closing the call interrupts the reader, which closes the function's
+ * connection and leaves the client's alone.
+ */
+final class BackendCall implements AutoCloseable {
+    /** What the reader hands over. */
+    sealed interface Item permits Message, End, Failure, Cancelled {
+    }
+
+    /** A JSON-RPC message from the function. */
+    record Message(JsonNode json) implements Item {
+    }
+
+    /** The function's answer is complete. */
+    record End() implements Item {
+    }
+
+    /** The call failed: refused, non-2xx, unreadable. */
+    record Failure(String reason) implements Item {
+    }
+
+    /** The client cancelled the request. */
+    record Cancelled() implements Item {
+    }
+
+    private static final End END = new End();
+
+    private final BlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    private final Thread reader;
+    private volatile String sessionId;
+
+    private BackendCall(HttpClientRequest request, byte[] body, long maxSize) {
+        this.reader = Thread.ofVirtual().name("mcp-backend-call").start(() -> read(request, body, maxSize));
+    }
+
+    /**
+     * @param request the prepared request
+     * @param body    the JSON-RPC message
+     * @param maxSize largest message accepted
+     * @return the running call
+     */
+    static BackendCall start(HttpClientRequest request, byte[] body, long maxSize) {
+        return new BackendCall(request, body, maxSize);
+    }
+
+    private void read(HttpClientRequest request, byte[] body, long maxSize) {
+        try (HttpClientResponse response = request.submit(body)) {
+            sessionId = response.headers().first(HeaderNames.create("Mcp-Session-Id")).orElse(null);
+            int status = response.status().code();
+            if (status == 202 || status == 204) {
+                items.add(END);
+                return;
+            }
+            if (status < 200 || status > 299) {
+                items.add(new Failure("function answered HTTP " + status));
+                return;
+            }
+            String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+            try (InputStream in = new BufferedInputStream(response.entity().inputStream())) {
+                if (type.startsWith("text/event-stream")) {
+                    SseEventReader events = new SseEventReader(in, maxSize);
+                    String data;
+                    while ((data = events.nextData()) != null) {
+                        if (!data.isBlank()) {
+                            items.add(new Message(Json.MAPPER.readTree(data)));
+                        }
+                    }
+                } else {
+                    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxSize + 1));
+                    if (bytes.length > maxSize) {
+                        items.add(new Failure("function answer exceeds " + maxSize + " bytes"));
+                        return;
+                    }
+                    if (bytes.length > 0) {
+                        items.add(new Message(Json.MAPPER.readTree(bytes)));
+                    }
+                }
+            }
+            items.add(END);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            items.add(new Failure("function answered invalid JSON"));
+        } catch (Exception e) {
+            if (!Thread.currentThread().isInterrupted()) {
+                items.add(new Failure(describe(e)));
+            }
+        }
+    }
+
+    /**
+     * @param deadlineNanos {@link System#nanoTime()} by which the next item must come
+     * @return the next item, or null at the deadline
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    Item next(long deadlineNanos) throws InterruptedException {
+        return items.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** @return the function's {@code Mcp-Session-Id}, once its answer's headers were read */
+    String sessionId() {
+        return sessionId;
+    }
+
+    private static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "function unreachable: connection refused";
+            }
+        }
+        return "function call failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    /** Cancels the call on the client's behalf: the waiting relay stops and writes no result. */
+    void cancel() {
+        items.add(new Cancelled());
+        close();
+    }
+
+    /** Abandons the call: the function's connection is closed (a 2026-style cancellation). */
+    @Override
+    public void close() {
+        if (reader.isAlive()) {
+            reader.interrupt();
+        }
+    }
+}

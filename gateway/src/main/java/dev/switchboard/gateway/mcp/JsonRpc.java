@@ -1,0 +1,92 @@
+package dev.switchboard.gateway.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.gateway.http.Json;
+
+/** JSON-RPC 2.0 message shapes. */
+public final class JsonRpc {
+    /** Invalid JSON was received. */
+    public static final int PARSE_ERROR = -32700;
+    /** The JSON is not a valid request object. */
+    public static final int INVALID_REQUEST = -32600;
+    /** The method does not exist. */
+    public static final int METHOD_NOT_FOUND = -32601;
+    /** Invalid method parameters. */
+    public static final int INVALID_PARAMS = -32602;
+    /** Internal error: here, the function failed or answered garbage. */
+    public static final int INTERNAL_ERROR = -32603;
+    /** Implementation-defined: the gateway refuses a request (unknown server, missing session, ...). */
+    public static final int GATEWAY_ERROR = -32000;
+    /** Implementation-defined: the function did not answer in time. */
+    public static final int TIMEOUT = -32001;
+
+    private JsonRpc() {
+    }
+
+    /**
+     * @param message a JSON-RPC message
+     * @return whether it is a request (method and id)
+     */
+    public static boolean isRequest(JsonNode message) {
+        return message.hasNonNull("method") && message.has("id") && !message.get("id").isNull();
+    }
+
+    /**
+     * @param message a JSON-RPC message
+     * @return whether it is a notification (method, no id)
+     */
+    public static boolean isNotification(JsonNode message) {
+        return message.hasNonNull("method") && (!message.has("id") || message.get("id").isNull());
+    }
+
+    /**
+     * @param message a JSON-RPC message
+     * @return whether it is a response (result or error, no method)
+     */
+    public static boolean isResponse(JsonNode message) {
+        return !message.has("method") && (message.has("result") || message.has("error"));
+    }
+
+    /**
+     * @param message a JSON-RPC message
+     * @return its method, or empty
+     */
+    public static String method(JsonNode message) {
+        return message.path("method").asText("");
+    }
+
+    /**
+     * @param id      request id (null for none)
+     * @param result  the result
+     * @return a response
+     */
+    public static ObjectNode result(JsonNode id, JsonNode result) {
+        ObjectNode response = Json.object();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.set("result", result);
+        return response;
+    }
+
+    /**
+     * @param id      request id, or null when unknown
+     * @param code    error code
+     * @param message what went wrong
+     * @return an error response
+     */
+    public static ObjectNode error(JsonNode id, int code, String message) {
+        ObjectNode response = Json.object();
+        response.put("jsonrpc", "2.0");
+        if (id == null) {
+            response.putNull("id");
+        } else {
+            response.set("id", id);
+        }
+        ObjectNode error = response.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        return response;
+    }
+}

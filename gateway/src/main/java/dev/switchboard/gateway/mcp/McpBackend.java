@@ -1,0 +1,79 @@
+package dev.switchboard.gateway.mcp;
+
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.registry.FunctionRegistration;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.WebClient;
+
+/** Posts client messages to MCP functions: one POST per message, as a Streamable HTTP client would. */
+final class McpBackend implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final WebClient client = WebClient.builder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(false)
+            .build();
+    private final long maxMessageSize;
+
+    /** @param maxMessageSize largest message read from a function */
+    McpBackend(long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    /**
+     * @param function the registration
+     * @param message  the JSON-RPC message
+     * @param headers  MCP headers to send ({@code MCP-Protocol-Version}, {@code Mcp-Session-Id}, ...)
+     * @param timeout  bound of the whole call (reads included)
+     * @return the running call
+     */
+    BackendCall post(FunctionRegistration function, JsonNode message, Map<String, String> headers, Duration timeout) {
+        HttpClientRequest request = client.method(Method.POST)
+                .uri(function.endpoint())
+                .readTimeout(timeout.plusSeconds(1))
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.ACCEPT, "application/json, text/event-stream");
+        function.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        headers.forEach((name, value) -> {
+            if (value != null) {
+                request.header(HeaderNames.create(name), value);
+            }
+        });
+        try {
+            return BackendCall.start(request, Json.MAPPER.writeValueAsBytes(message), maxMessageSize);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a JSON-RPC message", e);
+        }
+    }
+
+    /**
+     * Ends a stateful function's session (best effort).
+     *
+     * @param function  the registration
+     * @param sessionId the function's session id
+     */
+    void endSession(FunctionRegistration function, String sessionId) {
+        try (var response = client.method(Method.DELETE).uri(function.endpoint())
+                .readTimeout(CONNECT_TIMEOUT)
+                .header(HeaderNames.create("Mcp-Session-Id"), sessionId)
+                .request()) {
+            response.status();
+        } catch (RuntimeException e) {
+            // the function's session expires on its own
+        }
+    }
+
+    @Override
+    public void close() {
+        client.closeResource();
+    }
+}

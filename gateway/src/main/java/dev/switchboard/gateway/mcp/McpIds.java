@@ -1,0 +1,36 @@
+package dev.switchboard.gateway.mcp;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Identifiers of MCP sessions and streams. */
+final class McpIds {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private McpIds() {
+    }
+
+    /** @return a session id: 256 random bits, visible ASCII as the transports spec requires */
+    static String sessionId() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+
+    /** @return a stream id, unique within a session */
+    static String streamId() {
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        return ENCODER.encodeToString(bytes);
+    }
+
+    /**
+     * @param sessionId a session
+     * @param streamId  one of its streams
+     * @return the key of that stream's event log
+     */
+    static String logKey(String sessionId, String streamId) {
+        return "mcp:" + sessionId + ":" + streamId;
+    }
+}

@@ -1,0 +1,475 @@
+package dev.switchboard.gateway.mcp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.sse.CloseReason;
+import dev.switchboard.gateway.sse.HeartbeatTicker;
+import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.sse.StreamHub;
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.EventIds;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.registry.FunctionKind;
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.StoreUnavailableException;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code /mcp/{name}}: the MCP Streamable HTTP endpoint of a function registered with {@code kind: mcp}.
+ * Session-based clients (2025-03-26 to 2025-11-25) initialize a session the gateway keeps in the state
+ * store, so the function itself may be stateless; 2026-07-28 requests, which carry their version on every
+ * request and need no session, are relayed as they are.
+ */
+public final class McpService implements HttpService, AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(McpService.class.getName());
+    static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
+    static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
+    private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    private static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
+    private static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
+    private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical",
+                                                         "alert", "emergency");
+    /** Stream id of the standalone GET stream. */
+    static final String STANDALONE = "g";
+    /** Reconnection delay suggested when the gateway ends a stream. */
+    private static final long RETRY_MILLIS = 1000;
+
+    private final FunctionCatalog catalog;
+    private final StateStore state;
+    private final StreamHub hub;
+    private final HeartbeatTicker ticker;
+    private final GatewayConfig config;
+    private final Clock clock;
+    private final OriginGuard origins;
+    private final McpBackend backend;
+    private final McpRelay relay;
+
+    /**
+     * @param catalog registrations
+     * @param state   state store (sessions, stream logs)
+     * @param hub     this replica's streams (standalone GET streams)
+     * @param ticker  heartbeat scheduling
+     * @param config  configuration
+     * @param clock   time source
+     */
+    public McpService(FunctionCatalog catalog, StateStore state, StreamHub hub, HeartbeatTicker ticker,
+                      GatewayConfig config, Clock clock) {
+        this.catalog = catalog;
+        this.state = state;
+        this.hub = hub;
+        this.ticker = ticker;
+        this.config = config;
+        this.clock = clock;
+        this.origins = new OriginGuard(config.allowedOrigins());
+        this.backend = new McpBackend(config.limits().maxResponseSize());
+        this.relay = new McpRelay(backend, state.events());
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/{name}", guarded(this::post))
+                .get("/{name}", guarded(this::get))
+                .delete("/{name}", guarded(this::delete))
+                .any("/{name}", guarded((req, res) -> {
+                    res.header(HeaderNames.ALLOW, "GET, POST, DELETE");
+                    throw new McpException(Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR,
+                                           req.prologue().method().text() + " is not allowed here");
+                }));
+    }
+
+    /** Every refusal on this endpoint is a JSON-RPC error body with the right HTTP status. */
+    private static Handler guarded(Handler handler) {
+        return (req, res) -> {
+            try {
+                handler.handle(req, res);
+            } catch (McpException e) {
+                if (!res.isSent()) {
+                    Json.send(res, e.status(), JsonRpc.error(null, e.code(), e.getMessage()));
+                }
+            } catch (ApiException e) {
+                if (!res.isSent()) {
+                    Json.send(res, e.status(), JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, e.getMessage()));
+                }
+            } catch (StoreUnavailableException e) {
+                LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
+                if (!res.isSent()) {
+                    Json.send(res, Status.SERVICE_UNAVAILABLE_503, JsonRpc.error(null, JsonRpc.GATEWAY_ERROR,
+                            "the state store (Redis) is unavailable; retry later"));
+                }
+            }
+        };
+    }
+
+    private FunctionRegistration function(ServerRequest req) {
+        String name = req.path().pathParameters().get("name");
+        return catalog.find(name)
+                .filter(fn -> fn.kind() == FunctionKind.MCP)
+                .orElseThrow(() -> new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
+                                                    "no MCP server is registered as '" + name + "'"));
+    }
+
+    // ---- POST ----
+
+    private void post(ServerRequest req, ServerResponse res) {
+        FunctionRegistration function = function(req);
+        origins.check(req);
+        ClientAccept accept = ClientAccept.of(req);
+        JsonNode message = readMessage(req);
+        Optional<String> sessionId = req.headers().first(SESSION_ID);
+        if (sessionId.isPresent()) {
+            McpSession session = session(sessionId.get(), function);
+            checkVersionHeader(req);
+            inSession(req, res, function, session, message, accept);
+        } else if (isModern(req, message)) {
+            relay.relay(res, function, message, modernHeaders(req), accept,
+                        new McpRelay.StreamContext(null, McpVersions.MODERN));
+        } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
+            initialize(res, function, message, accept);
+        } else {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR,
+                                   "Mcp-Session-Id header is required; send initialize first");
+        }
+    }
+
+    private JsonNode readMessage(ServerRequest req) {
+        byte[] body;
+        try (var in = req.content().inputStream()) {
+            long max = config.limits().maxBodySize();
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (body.length > max) {
+                throw new McpException(Status.REQUEST_ENTITY_TOO_LARGE_413, JsonRpc.INVALID_REQUEST,
+                                       "message exceeds " + max + " bytes (MAX_BODY_SIZE)");
+            }
+        } catch (IOException e) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "message could not be read");
+        }
+        try {
+            JsonNode message = Json.MAPPER.readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            if (message == null || !(message.isObject() || message.isArray())) {
+                throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
+                                       "a message is a JSON-RPC object");
+            }
+            return message;
+        } catch (JsonProcessingException e) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: invalid JSON");
+        }
+    }
+
+    private McpSession session(String id, FunctionRegistration function) {
+        McpSession session = state.mcpSessions().find(id).orElseThrow(() -> new McpException(
+                Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found (ended or expired); initialize again"));
+        if (!session.function().equals(function.name())) {
+            throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found for this server");
+        }
+        return session;
+    }
+
+    private static void checkVersionHeader(ServerRequest req) {
+        req.headers().first(PROTOCOL_VERSION).ifPresent(v -> {
+            if (!McpVersions.SESSION_BASED.contains(v)) {
+                throw new McpException(Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR,
+                                       "unsupported MCP-Protocol-Version " + v + " for a session; supported: "
+                                               + String.join(", ", McpVersions.SESSION_BASED));
+            }
+        });
+    }
+
+    /** A 2026-07-28 request: its version header or its {@code _meta} names the stateless revision. */
+    private static boolean isModern(ServerRequest req, JsonNode message) {
+        Optional<String> header = req.headers().first(PROTOCOL_VERSION);
+        boolean metaVersion = message.path("params").path("_meta").has(META_PROTOCOL_VERSION);
+        return metaVersion || header.filter(v -> !McpVersions.SESSION_BASED.contains(v)).isPresent();
+    }
+
+    private static Map<String, String> modernHeaders(ServerRequest req) {
+        Map<String, String> headers = new HashMap<>();
+        req.headers().forEach(h -> {
+            String name = h.name();
+            String lower = name.toLowerCase();
+            if (lower.equals("mcp-protocol-version") || lower.equals("mcp-method") || lower.equals("mcp-name")
+                    || lower.startsWith("mcp-param-")) {
+                headers.put(name, h.get());
+            }
+        });
+        return headers;
+    }
+
+    private void initialize(ServerResponse res, FunctionRegistration function, JsonNode message, ClientAccept accept) {
+        JsonNode params = message.path("params");
+        String version = McpVersions.negotiate(params.path("protocolVersion").asText(""));
+        JsonNode id = message.get("id");
+        long deadline = System.nanoTime() + function.timeout().toNanos();
+        JsonNode response = null;
+        String backendSessionId;
+        try (BackendCall call = backend.post(function, message, Map.of(), function.timeout())) {
+            while (response == null) {
+                BackendCall.Item item = call.next(deadline);
+                if (item == null) {
+                    response = JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer initialize in time");
+                } else if (item instanceof BackendCall.Failure f) {
+                    response = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, f.reason());
+                } else if (item instanceof BackendCall.End || item instanceof BackendCall.Cancelled) {
+                    response = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function gave no initialize result");
+                } else if (JsonRpc.isResponse(((BackendCall.Message) item).json())) {
+                    response = ((BackendCall.Message) item).json();
+                }
+            }
+            backendSessionId = call.sessionId();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new McpException(Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR, "gateway stopping");
+        }
+        if (!response.has("result") || !response.get("result").isObject()) {
+            sendOne(res, response, accept);
+            return;
+        }
+        ObjectNode result = ((ObjectNode) response.get("result")).deepCopy();
+        result.put("protocolVersion", version);
+        McpSession session = new McpSession(McpIds.sessionId(), function.name(), version, params.path("clientInfo"),
+                                            params.path("capabilities"), backendSessionId, null, clock.instant());
+        state.mcpSessions().save(session);
+        res.header(SESSION_ID, session.id());
+        sendOne(res, JsonRpc.result(id, result), accept);
+    }
+
+    private void inSession(ServerRequest req, ServerResponse res, FunctionRegistration function, McpSession session,
+                           JsonNode message, ClientAccept accept) {
+        if (message.isArray()) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "batches are not supported");
+        }
+        if (JsonRpc.isNotification(message)) {
+            if ("notifications/cancelled".equals(JsonRpc.method(message))) {
+                relay.cancel(session.id(), message.path("params").get("requestId"));
+            }
+            forwardToStatefulBackend(function, session, message);
+            accepted(res);
+            return;
+        }
+        if (JsonRpc.isResponse(message)) {
+            forwardToStatefulBackend(function, session, message);
+            accepted(res);
+            return;
+        }
+        if (!JsonRpc.isRequest(message)) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "not a JSON-RPC message");
+        }
+        JsonNode id = message.get("id");
+        switch (JsonRpc.method(message)) {
+            case "ping" -> sendOne(res, JsonRpc.result(id, Json.object()), accept);
+            case "initialize" -> sendOne(res, JsonRpc.error(id, JsonRpc.INVALID_REQUEST,
+                                                             "session already initialized"), accept);
+            case "logging/setLevel" -> setLevel(res, session, message, accept);
+            default -> relay.relay(res, function, withSessionMeta(message, session), backendHeaders(session), accept,
+                                   new McpRelay.StreamContext(session.id(), session.protocolVersion()));
+        }
+    }
+
+    private void setLevel(ServerResponse res, McpSession session, JsonNode message, ClientAccept accept) {
+        String level = message.path("params").path("level").asText("");
+        if (!LOG_LEVELS.contains(level)) {
+            sendOne(res, JsonRpc.error(message.get("id"), JsonRpc.INVALID_PARAMS, "unknown level '" + level + "'"),
+                    accept);
+            return;
+        }
+        // kept in the session: a stateless function learns it on each request (params._meta)
+        state.mcpSessions().save(session.withLogLevel(level));
+        sendOne(res, JsonRpc.result(message.get("id"), Json.object()), accept);
+    }
+
+    /** What the session holds for a stateless function: the logging level, as 2026-07-28 passes it per request. */
+    private static JsonNode withSessionMeta(JsonNode message, McpSession session) {
+        if (session.logLevel() == null) {
+            return message;
+        }
+        ObjectNode copy = message.deepCopy();
+        JsonNode params = copy.get("params");
+        ObjectNode paramsObject = params != null && params.isObject() ? (ObjectNode) params : copy.putObject("params");
+        JsonNode meta = paramsObject.get("_meta");
+        ObjectNode metaObject = meta != null && meta.isObject() ? (ObjectNode) meta : paramsObject.putObject("_meta");
+        metaObject.put(META_LOG_LEVEL, session.logLevel());
+        return copy;
+    }
+
+    private static Map<String, String> backendHeaders(McpSession session) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("MCP-Protocol-Version", session.protocolVersion());
+        headers.put("Mcp-Session-Id", session.backendSessionId());
+        return headers;
+    }
+
+    private void forwardToStatefulBackend(FunctionRegistration function, McpSession session, JsonNode message) {
+        if (session.backendSessionId() == null) {
+            return;
+        }
+        try (BackendCall call = backend.post(function, message, backendHeaders(session), function.timeout())) {
+            call.next(System.nanoTime() + function.timeout().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void accepted(ServerResponse res) {
+        res.status(Status.ACCEPTED_202);
+        res.send();
+    }
+
+    /** One message as the client prefers: JSON, or a one-event SSE stream for a client that takes only SSE. */
+    private static void sendOne(ServerResponse res, JsonNode message, ClientAccept accept) {
+        if (accept.json()) {
+            Json.send(res, Status.OK_200, message);
+            return;
+        }
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderValues.CACHE_NO_CACHE);
+        res.send(SseEncoder.event(null, null, Json.write(message)));
+    }
+
+    // ---- GET: the standalone stream, or a resumed one ----
+
+    private void get(ServerRequest req, ServerResponse res) {
+        FunctionRegistration function = function(req);
+        origins.check(req);
+        String sessionId = req.headers().first(SESSION_ID).orElseThrow(() -> new McpException(
+                Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR,
+                "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
+        McpSession session = session(sessionId, function);
+        checkVersionHeader(req);
+        Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID).filter(v -> !v.isBlank());
+        if (lastEventId.isEmpty()) {
+            listen(res, session, EventIds.ZERO, false);
+            return;
+        }
+        // ids of a POST stream are <streamId>/<logId>; ids of the standalone stream are plain log ids
+        String id = lastEventId.get();
+        int slash = id.indexOf('/');
+        String streamId = slash < 0 ? STANDALONE : id.substring(0, slash);
+        String after = id.substring(slash + 1);
+        if (streamId.isEmpty() || !EventIds.isValid(after)) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR,
+                                   "Last-Event-ID is not an event id of this gateway");
+        }
+        if (streamId.equals(STANDALONE)) {
+            listen(res, session, after, true);
+        } else {
+            resume(res, session, streamId, after);
+        }
+    }
+
+    /** Replays a POST stream's events after the given one (its response included, if it came), then ends. */
+    private void resume(ServerResponse res, McpSession session, String streamId, String after) {
+        List<ClientEvent> missed = state.events().readAfter(McpIds.logKey(session.id(), streamId), after,
+                                                            config.limits().eventLogMaxLength());
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderValues.CACHE_NO_CACHE);
+        try (OutputStream out = res.outputStream()) {
+            for (ClientEvent e : missed) {
+                out.write(SseEncoder.event(streamId + "/" + e.id(), null, e.data()));
+            }
+            out.write(SseEncoder.retry(RETRY_MILLIS));
+        } catch (IOException e) {
+            LOGGER.log(Level.FINE, "resumed stream ended early", e);
+        }
+    }
+
+    /**
+     * The standalone stream for server-initiated messages: comments as heartbeats until the client leaves.
+     * Resumed, it first replays what the client missed.
+     */
+    private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
+        String logKey = McpIds.logKey(session.id(), STANDALONE);
+        SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null,
+                                         Map.of(), clock.instant(), config.replicaId(),
+                                         config.limits().streamQueueDepth(), s -> SseEncoder.comment("keep-alive"));
+        ticker.schedule(stream);
+        if (hub.admit(stream) != StreamHub.Admission.ADMITTED) {
+            throw new McpException(Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR,
+                                   "this session already holds its standalone streams");
+        }
+        CloseReason reason = CloseReason.CLIENT_GONE;
+        try {
+            List<ClientEvent> missed = resumed
+                    ? state.events().readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
+            res.status(Status.OK_200);
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            res.header(HeaderValues.CACHE_NO_CACHE);
+            res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+            OutputStream out = res.outputStream();
+            if (resumed) {
+                stream.startAfter(after);
+                for (ClientEvent e : missed) {
+                    stream.writeDirect(out, e);
+                }
+            } else if (McpVersions.primesStreams(session.protocolVersion())) {
+                stream.writeDirect(out, new ClientEvent(EventIds.ZERO, null, ""));
+            } else {
+                out.write(SseEncoder.comment("stream open"));
+            }
+            out.flush();
+            reason = stream.pump(out, (events, heartbeat) -> { });
+            if (reason == CloseReason.SHUTDOWN) {
+                out.write(SseEncoder.retry(RETRY_MILLIS));
+            }
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.FINE, "standalone stream ended", e);
+        } finally {
+            stream.close(reason);
+            hub.remove(stream);
+        }
+    }
+
+    // ---- DELETE ----
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        FunctionRegistration function = function(req);
+        origins.check(req);
+        String sessionId = req.headers().first(SESSION_ID).orElseThrow(() -> new McpException(
+                Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
+        McpSession session = session(sessionId, function);
+        state.mcpSessions().delete(session.id());
+        for (SseStream s : hub.of(McpIds.logKey(session.id(), STANDALONE))) {
+            s.close(CloseReason.SHUTDOWN);
+        }
+        if (session.backendSessionId() != null) {
+            backend.endSession(function, session.backendSessionId());
+        }
+        res.status(Status.NO_CONTENT_204);
+        res.send();
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.switchboard.gateway.state;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * An MCP session of a session-based client (revisions 2025-03-26 to 2025-11-25), held by the gateway
+ * because the function behind it keeps nothing between calls.
+ *
+ * @param id                 the {@code Mcp-Session-Id} issued to the client
+ * @param function           the registration the session talks to
+ * @param protocolVersion    the negotiated protocol version
+ * @param clientInfo         the client's {@code clientInfo}
+ * @param clientCapabilities the client's {@code capabilities}
+ * @param backendSessionId   the function's own session id when it is stateful, else null
+ * @param logLevel           the level set by {@code logging/setLevel}, else null
+ * @param createdAt          when the session was initialized
+ */
+public record McpSession(String id,
+                         String function,
+                         String protocolVersion,
+                         JsonNode clientInfo,
+                         JsonNode clientCapabilities,
+                         String backendSessionId,
+                         String logLevel,
+                         Instant createdAt) {
+
+    /**
+     * @param level a logging level
+     * @return a copy with that level
+     */
+    public McpSession withLogLevel(String level) {
+        return new McpSession(id, function, protocolVersion, clientInfo, clientCapabilities, backendSessionId, level,
+                              createdAt);
+    }
+}

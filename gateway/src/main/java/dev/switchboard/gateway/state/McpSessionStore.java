@@ -1,0 +1,23 @@
+package dev.switchboard.gateway.state;
+
+import java.util.Optional;
+
+/** MCP sessions, expiring after an idle time-to-live that every use renews. */
+public interface McpSessionStore {
+    /** @param session a new or changed session */
+    void save(McpSession session);
+
+    /**
+     * Finds a session and renews its time-to-live.
+     *
+     * @param id a session id
+     * @return the session, unless unknown, ended or expired
+     */
+    Optional<McpSession> find(String id);
+
+    /**
+     * @param id a session id
+     * @return whether it existed
+     */
+    boolean delete(String id);
+}

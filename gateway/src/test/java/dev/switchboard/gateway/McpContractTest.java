@@ -1,0 +1,298 @@
+package dev.switchboard.gateway;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.SseClient;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The MCP Streamable HTTP endpoint over real sockets, in front of a real (stub) MCP function: sessions,
+ * relaying of JSON and SSE answers, resumption, logging level, Origin checks, errors. Run per state store.
+ */
+abstract class McpContractTest {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final String ACCEPT_BOTH = "application/json, text/event-stream";
+
+    McpFunctionStub function;
+    McpFunctionStub statefulFunction;
+    Gateway gateway;
+
+    abstract Map<String, String> storeConfig();
+
+    abstract void resetStore();
+
+    @BeforeEach
+    void start() {
+        resetStore();
+        function = McpFunctionStub.start(false);
+        statefulFunction = McpFunctionStub.start(true);
+        Map<String, String> values = new HashMap<>(storeConfig());
+        values.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms",
+                             "SHUTDOWN_GRACE", "1s"));
+        gateway = Gateway.start(GatewayConfig.from(values));
+        register("tools", function.url(), "2s");
+        register("stateful", statefulFunction.url(), "2s");
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        function.close();
+        statefulFunction.close();
+    }
+
+    void register(String name, String endpoint, String timeout) {
+        Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                "{\"name\":\"" + name + "\",\"kind\":\"mcp\",\"endpoint\":\"" + endpoint + "\",\"timeout\":\""
+                        + timeout + "\"}");
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+    }
+
+    String mcp(String name) {
+        return "http://127.0.0.1:" + gateway.port() + "/mcp/" + name;
+    }
+
+    Http.Answer post(String name, String body, Map<String, String> headers) {
+        Map<String, String> all = new HashMap<>(Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH));
+        all.putAll(headers);
+        return Http.send("POST", mcp(name), body, all);
+    }
+
+    String initialize(String name, String version) {
+        Http.Answer a = post(name, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"" + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                + "\"version\":\"1\"}}}", Map.of());
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        return a.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    static String call(int id, String tool) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":{\"x\":1},\"_meta\":{\"progressToken\":\"t\"}}}";
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    @Test
+    void initializesASessionAndNegotiatesTheVersion() {
+        Http.Answer a = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"sampling\":{}},\"clientInfo\":{"
+                + "\"name\":\"t\",\"version\":\"1\"}}}", Map.of());
+        assertThat(a.status()).isEqualTo(200);
+        String session = a.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(session).matches("[\\x21-\\x7e]{32,}");
+        assertThat(a.json().get("result").get("protocolVersion").asText()).isEqualTo("2025-06-18");
+        assertThat(a.json().get("result").get("serverInfo").get("name").asText()).isEqualTo("stub");
+
+        String other = initialize("tools", "1999-01-01");
+        assertThat(other).isNotEqualTo(session);
+        assertThat(post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"1999-01-01\"}}", Map.of()).json().get("result").get("protocolVersion")
+                           .asText()).isEqualTo("2025-11-25");
+    }
+
+    @Test
+    void refusesRequestsOutsideASession() {
+        Http.Answer noSession = post("tools", call(2, "echo"), Map.of());
+        assertThat(noSession.status()).isEqualTo(400);
+        assertThat(noSession.json().get("error").get("code").asInt()).isEqualTo(-32000);
+        Http.Answer unknown = post("tools", call(2, "echo"), Map.of("Mcp-Session-Id", "nope"));
+        assertThat(unknown.status()).isEqualTo(404);
+        Http.Answer server = post("missing", call(2, "echo"), Map.of());
+        assertThat(server.status()).isEqualTo(404);
+        assertThat(server.json().get("jsonrpc").asText()).isEqualTo("2.0");
+        String session = initialize("tools", "2025-11-25");
+        assertThat(post("stateful", call(2, "echo"), Map.of("Mcp-Session-Id", session)).status())
+                .as("a session belongs to one server").isEqualTo(404);
+        assertThat(post("tools", call(2, "echo"), Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version",
+                                                          "1999-01-01")).status()).isEqualTo(400);
+        assertThat(post("tools", "{not json", Map.of("Mcp-Session-Id", session)).json().get("error").get("code")
+                           .asInt()).isEqualTo(-32700);
+        assertThat(Http.send("POST", mcp("tools"), call(2, "echo"), Map.of("Content-Type", "application/json",
+                "Accept", "text/html", "Mcp-Session-Id", session)).status()).isEqualTo(406);
+    }
+
+    @Test
+    void relaysRequestsAndAnswersPingAndNotificationsItself() {
+        String session = initialize("tools", "2025-06-18");
+        int before = function.received().size();
+        Http.Answer ping = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}",
+                                Map.of("Mcp-Session-Id", session));
+        assertThat(ping.json().get("result").isObject()).isTrue();
+        Http.Answer note = post("tools", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                                Map.of("Mcp-Session-Id", session));
+        assertThat(note.status()).isEqualTo(202);
+        assertThat(note.body()).isEmpty();
+        assertThat(function.received()).hasSize(before).as("ping and notifications stay at the gateway");
+
+        Http.Answer echo = post("tools", call(3, "echo"), Map.of("Mcp-Session-Id", session));
+        assertThat(echo.status()).isEqualTo(200);
+        assertThat(echo.json().get("id").asInt()).isEqualTo(3);
+        assertThat(echo.json().get("result").get("content").get(0).get("text").asText()).isEqualTo("echo: {\"x\":1}");
+        McpFunctionStub.Received forwarded = function.last("tools/call");
+        assertThat(forwarded.headers().getFirst("MCP-Protocol-Version")).isEqualTo("2025-06-18");
+        assertThat(forwarded.headers().getFirst("Accept")).contains("application/json", "text/event-stream");
+        assertThat(forwarded.headers().containsKey("Mcp-Session-Id")).as("a stateless function gets no session")
+                .isFalse();
+    }
+
+    @Test
+    void relaysStreamedAnswersWithResumableIds() {
+        String session = initialize("tools", "2025-11-25");
+        Http.Answer streamed = post("tools", call(4, "progress"), Map.of("Mcp-Session-Id", session));
+        assertThat(streamed.status()).isEqualTo(200);
+        assertThat(streamed.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<SseClient.Event> events = SseClient.parse(streamed.body());
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0).data()).as("priming event").isEmpty();
+        assertThat(json(events.get(1).data()).get("method").asText()).isEqualTo("notifications/progress");
+        assertThat(json(events.get(2).data()).get("params").get("progress").asInt()).isEqualTo(100);
+        assertThat(json(events.get(3).data()).get("result").get("content").get(0).get("text").asText())
+                .isEqualTo("done");
+        assertThat(events).extracting(SseClient.Event::id).doesNotContainNull().doesNotHaveDuplicates();
+
+        // resume after the first notification: the rest of that stream, response included
+        Http.Answer resumed = Http.send("GET", mcp("tools"), null, Map.of("Accept", "text/event-stream",
+                "Mcp-Session-Id", session, "Last-Event-ID", events.get(1).id()));
+        List<SseClient.Event> rest = SseClient.parse(resumed.body());
+        assertThat(rest).extracting(SseClient.Event::id).containsExactly(events.get(2).id(), events.get(3).id());
+
+        // an older client gets no priming event (it cannot handle empty data)
+        String old = initialize("tools", "2025-06-18");
+        List<SseClient.Event> oldEvents = SseClient.parse(post("tools", call(5, "progress"),
+                                                               Map.of("Mcp-Session-Id", old)).body());
+        assertThat(oldEvents).hasSize(3).noneMatch(e -> e.data().isEmpty());
+    }
+
+    @Test
+    void passesTheSessionsLoggingLevelToTheFunction() {
+        String session = initialize("tools", "2025-11-25");
+        Http.Answer set = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"logging/setLevel\",\"params\":{"
+                + "\"level\":\"debug\"}}", Map.of("Mcp-Session-Id", session));
+        assertThat(set.json().get("result").isObject()).isTrue();
+        post("tools", call(9, "echo"), Map.of("Mcp-Session-Id", session));
+        assertThat(function.last("tools/call").message().path("params").path("_meta")
+                           .path("io.modelcontextprotocol/logLevel").asText()).isEqualTo("debug");
+        Http.Answer bad = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"logging/setLevel\",\"params\":{"
+                + "\"level\":\"loud\"}}", Map.of("Mcp-Session-Id", session));
+        assertThat(bad.json().get("error").get("code").asInt()).isEqualTo(-32602);
+    }
+
+    @Test
+    void turnsFunctionFailuresIntoJsonRpcErrorsAndKeepsTheSession() {
+        String session = initialize("tools", "2025-11-25");
+        Http.Answer fail = post("tools", call(11, "fail"), Map.of("Mcp-Session-Id", session));
+        assertThat(fail.status()).isEqualTo(200);
+        assertThat(fail.json().get("id").asInt()).isEqualTo(11);
+        assertThat(fail.json().get("error").get("code").asInt()).isEqualTo(-32603);
+        assertThat(fail.json().get("error").get("message").asText()).contains("HTTP 500");
+        Http.Answer slow = post("tools", call(12, "slow"), Map.of("Mcp-Session-Id", session));
+        assertThat(slow.json().get("error").get("code").asInt()).isEqualTo(-32001);
+        Http.Answer ask = post("tools", call(13, "ask"), Map.of("Mcp-Session-Id", session));
+        assertThat(ask.json().get("error").get("message").asText()).contains("input_required");
+        assertThat(post("tools", call(14, "echo"), Map.of("Mcp-Session-Id", session)).json().get("result").isObject())
+                .as("the session survives failures").isTrue();
+    }
+
+    @Test
+    void cancelsAnInflightCall() throws Exception {
+        String session = initialize("tools", "2025-11-25");
+        Thread canceller = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            post("tools", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":15}}",
+                 Map.of("Mcp-Session-Id", session));
+        });
+        long start = System.nanoTime();
+        Http.Answer slow = post("tools", call(15, "slow"), Map.of("Mcp-Session-Id", session));
+        canceller.join();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1800));
+        assertThat(slow.json().path("result").isMissingNode()).as("no result after a cancel").isTrue();
+    }
+
+    @Test
+    void checksOrigins() {
+        Http.Answer evil = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
+                                Map.of("Origin", "http://evil.example.com"));
+        assertThat(evil.status()).isEqualTo(403);
+        Http.Answer local = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
+                                 Map.of("Origin", "http://localhost:3000"));
+        assertThat(local.status()).isEqualTo(200);
+    }
+
+    @Test
+    void endsSessionsWithDelete() {
+        String session = initialize("tools", "2025-11-25");
+        assertThat(Http.send("DELETE", mcp("tools"), null, Map.of("Mcp-Session-Id", session)).status()).isEqualTo(204);
+        assertThat(post("tools", call(1, "echo"), Map.of("Mcp-Session-Id", session)).status()).isEqualTo(404);
+        assertThat(Http.send("DELETE", mcp("tools"), null, Map.of()).status()).isEqualTo(405);
+    }
+
+    @Test
+    void keepsAStatefulFunctionsSession() {
+        String session = initialize("stateful", "2025-11-25");
+        post("stateful", call(2, "echo"), Map.of("Mcp-Session-Id", session));
+        assertThat(statefulFunction.last("tools/call").headers().getFirst("Mcp-Session-Id"))
+                .isEqualTo("backend-session-1");
+        assertThat(session).isNotEqualTo("backend-session-1");
+        post("stateful", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+             Map.of("Mcp-Session-Id", session));
+        assertThat(statefulFunction.last("notifications/initialized").headers().getFirst("Mcp-Session-Id"))
+                .isEqualTo("backend-session-1");
+        Http.send("DELETE", mcp("stateful"), null, Map.of("Mcp-Session-Id", session));
+        assertThat(statefulFunction.received()).anyMatch(r -> r.httpMethod().equals("DELETE")
+                && "backend-session-1".equals(r.headers().getFirst("Mcp-Session-Id")));
+    }
+
+    @Test
+    void holdsAStandaloneStreamWithKeepAlives() {
+        String session = initialize("tools", "2025-11-25");
+        try (SseClient stream = SseClient.open(mcp("tools"), Map.of("Mcp-Session-Id", session))) {
+            assertThat(stream.status()).isEqualTo(200);
+            SseClient.Event priming = stream.next(Duration.ofSeconds(5));
+            assertThat(priming.data()).isEmpty();
+            assertThat(priming.id()).isEqualTo("0-0");
+        }
+        assertThat(Http.send("GET", mcp("tools"), null, Map.of("Accept", "text/event-stream")).status())
+                .isEqualTo(405);
+    }
+
+    @Test
+    void relaysStatelessRequestsOfTheNewestRevision() {
+        String modern = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ask\","
+                + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+        Http.Answer a = post("tools", modern, Map.of("MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call",
+                                                      "Mcp-Name", "ask"));
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.headers().firstValue("Mcp-Session-Id")).isEmpty();
+        assertThat(a.json().get("result").get("resultType").asText())
+                .as("a 2026-07-28 client receives input_required as it is").isEqualTo("input_required");
+        McpFunctionStub.Received forwarded = function.last("tools/call");
+        assertThat(forwarded.headers().getFirst("MCP-Protocol-Version")).isEqualTo("2026-07-28");
+        assertThat(forwarded.headers().getFirst("Mcp-Name")).isEqualTo("ask");
+    }
+}

@@ -1,0 +1,195 @@
+package dev.switchboard.gateway.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A small MCP server over real HTTP for gateway tests: stateless by default (no session id), stateful on
+ * request (issues {@code Mcp-Session-Id: backend-session-1}). Tools: {@code echo} (JSON answer),
+ * {@code progress} (SSE: two progress notifications, then the result), {@code slow} (answers after 5 s),
+ * {@code fail} (HTTP 500), {@code ask} (a 2026-07-28 {@code input_required} result). It records every
+ * message and its headers.
+ */
+public final class McpFunctionStub implements AutoCloseable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** A message the stub received. */
+    public record Received(String httpMethod, JsonNode message, Headers headers) {
+    }
+
+    private final HttpServer server;
+    private final boolean stateful;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    private McpFunctionStub(HttpServer server, boolean stateful) {
+        this.server = server;
+        this.stateful = stateful;
+    }
+
+    /**
+     * @param stateful whether it issues its own session id
+     * @return a started stub
+     */
+    public static McpFunctionStub start(boolean stateful) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            McpFunctionStub stub = new McpFunctionStub(server, stateful);
+            server.createContext("/", stub::handle);
+            server.start();
+            return stub;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the endpoint URL */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    /** @return everything received, in order */
+    public List<Received> received() {
+        return received;
+    }
+
+    /**
+     * @param method a JSON-RPC method
+     * @return the last message of that method
+     */
+    public Received last(String method) {
+        for (int i = received.size() - 1; i >= 0; i--) {
+            Received r = received.get(i);
+            if (r.message() != null && method.equals(r.message().path("method").asText())) {
+                return r;
+            }
+        }
+        throw new AssertionError("no " + method + " received; got " + received);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        JsonNode message = body.length == 0 ? null : MAPPER.readTree(body);
+        received.add(new Received(ex.getRequestMethod(), message, ex.getRequestHeaders()));
+        if (!ex.getRequestMethod().equals("POST")) {
+            ex.sendResponseHeaders(stateful ? 204 : 405, -1);
+            ex.close();
+            return;
+        }
+        if (message == null || !message.has("id")) {
+            ex.sendResponseHeaders(202, -1);
+            ex.close();
+            return;
+        }
+        String method = message.path("method").asText();
+        JsonNode id = message.get("id");
+        switch (method) {
+            case "initialize" -> {
+                if (stateful) {
+                    ex.getResponseHeaders().set("Mcp-Session-Id", "backend-session-1");
+                }
+                ObjectNode result = MAPPER.createObjectNode();
+                result.put("protocolVersion", message.path("params").path("protocolVersion").asText());
+                result.putObject("capabilities").putObject("tools");
+                result.putObject("serverInfo").put("name", "stub").put("version", "1");
+                json(ex, 200, response(id, result));
+            }
+            case "tools/call" -> toolsCall(ex, id, message.path("params").path("name").asText());
+            default -> json(ex, 200, error(id, -32601, "method not found: " + method));
+        }
+    }
+
+    private void toolsCall(HttpExchange ex, JsonNode id, String tool) throws IOException {
+        switch (tool) {
+            case "echo" -> json(ex, 200, response(id, text("echo: " + MAPPER.writeValueAsString(
+                    last("tools/call").message().path("params").path("arguments")))));
+            case "progress" -> {
+                ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    for (int i = 1; i <= 2; i++) {
+                        ObjectNode note = MAPPER.createObjectNode();
+                        note.put("jsonrpc", "2.0");
+                        note.put("method", "notifications/progress");
+                        note.putObject("params").put("progressToken", "t").put("progress", i * 50).put("total", 100);
+                        out.write(("data: " + MAPPER.writeValueAsString(note) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        sleep(50);
+                    }
+                    out.write(("data: " + MAPPER.writeValueAsString(response(id, text("done"))) + "\n\n")
+                                      .getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            case "slow" -> {
+                sleep(5000);
+                json(ex, 200, response(id, text("late")));
+            }
+            case "fail" -> json(ex, 500, MAPPER.createObjectNode().put("boom", true));
+            case "ask" -> {
+                ObjectNode result = MAPPER.createObjectNode();
+                result.put("resultType", "input_required");
+                result.putObject("inputRequests").putObject("name").put("method", "elicitation/create");
+                result.put("requestState", "opaque");
+                json(ex, 200, response(id, result));
+            }
+            default -> json(ex, 200, error(id, -32602, "unknown tool " + tool));
+        }
+    }
+
+    private static ObjectNode text(String text) {
+        ObjectNode result = MAPPER.createObjectNode();
+        result.putArray("content").addObject().put("type", "text").put("text", text);
+        return result;
+    }
+
+    private static ObjectNode response(JsonNode id, JsonNode result) {
+        ObjectNode response = MAPPER.createObjectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.set("result", result);
+        return response;
+    }
+
+    private static ObjectNode error(JsonNode id, int code, String message) {
+        ObjectNode response = MAPPER.createObjectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.putObject("error").put("code", code).put("message", message);
+        return response;
+    }
+
+    private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
