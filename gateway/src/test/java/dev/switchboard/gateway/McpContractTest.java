@@ -281,6 +281,41 @@ abstract class McpContractTest {
     }
 
     @Test
+    void servesTheHttpPlusSseTransport() {
+        String messages;
+        try (SseClient stream = SseClient.open(mcp("tools") + "/sse")) {
+            assertThat(stream.status()).isEqualTo(200);
+            SseClient.Event endpoint = stream.next(Duration.ofSeconds(5));
+            assertThat(endpoint.type()).isEqualTo("endpoint");
+            assertThat(endpoint.data()).startsWith("/mcp/tools/messages?sessionId=");
+            messages = "http://127.0.0.1:" + gateway.port() + endpoint.data();
+
+            Http.Answer init = Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                    + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"old\",\"version\":\"1\"}}}");
+            assertThat(init.status()).isEqualTo(202);
+            SseClient.Event initResult = stream.next(Duration.ofSeconds(5));
+            assertThat(initResult.type()).isEqualTo("message");
+            assertThat(json(initResult.data()).get("result").get("protocolVersion").asText()).isEqualTo("2024-11-05");
+
+            assertThat(Http.postJson(messages, call(2, "progress")).status()).isEqualTo(202);
+            List<SseClient.Event> relayed = List.of(stream.next(Duration.ofSeconds(5)), stream.next(Duration.ofSeconds(5)),
+                                                    stream.next(Duration.ofSeconds(5)));
+            assertThat(json(relayed.get(0).data()).get("method").asText()).isEqualTo("notifications/progress");
+            assertThat(json(relayed.get(2).data()).get("id").asInt()).isEqualTo(2);
+            assertThat(json(relayed.get(2).data()).get("result").get("content").get(0).get("text").asText())
+                    .isEqualTo("done");
+
+            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}").status())
+                    .isEqualTo(202);
+            assertThat(json(stream.next(Duration.ofSeconds(5)).data()).get("id").asInt()).isEqualTo(3);
+        }
+        // the session ends with its stream
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").status() == 404);
+    }
+
+    @Test
     void relaysStatelessRequestsOfTheNewestRevision() {
         String modern = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ask\","
                 + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","

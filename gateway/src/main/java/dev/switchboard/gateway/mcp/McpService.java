@@ -58,6 +58,10 @@ public final class McpService implements HttpService, AutoCloseable {
     private static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
     private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical",
                                                          "alert", "emergency");
+    /** The revision of the HTTP+SSE transport. */
+    private static final String LEGACY_SSE_VERSION = "2024-11-05";
+    /** Stream id of an HTTP+SSE session's one stream. */
+    private static final String LEGACY_STREAM = "l";
     /** Stream id of the standalone GET stream. */
     static final String STANDALONE = "g";
     /** Reconnection delay suggested when the gateway ends a stream. */
@@ -72,6 +76,9 @@ public final class McpService implements HttpService, AutoCloseable {
     private final OriginGuard origins;
     private final McpBackend backend;
     private final McpRelay relay;
+    /** HTTP+SSE requests run after their POST is answered (202). */
+    private final java.util.concurrent.ExecutorService background =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     /**
      * @param catalog registrations
@@ -91,12 +98,14 @@ public final class McpService implements HttpService, AutoCloseable {
         this.clock = clock;
         this.origins = new OriginGuard(config.allowedOrigins());
         this.backend = new McpBackend(config.limits().maxResponseSize());
-        this.relay = new McpRelay(backend, state.events());
+        this.relay = new McpRelay(backend);
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/{name}", guarded(this::post))
+        rules.get("/{name}/sse", guarded(this::legacyStream))
+                .post("/{name}/messages", guarded(this::legacyMessage))
+                .post("/{name}", guarded(this::post))
                 .get("/{name}", guarded(this::get))
                 .delete("/{name}", guarded(this::delete))
                 .any("/{name}", guarded((req, res) -> {
@@ -150,8 +159,8 @@ public final class McpService implements HttpService, AutoCloseable {
             checkVersionHeader(req);
             inSession(req, res, function, session, message, accept);
         } else if (isModern(req, message)) {
-            relay.relay(res, function, message, modernHeaders(req), accept,
-                        new McpRelay.StreamContext(null, McpVersions.MODERN));
+            relay.relay(function, message, modernHeaders(req), null, McpVersions.MODERN,
+                        new ResponseSink(res, accept, state.events(), null, McpVersions.MODERN));
         } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
             initialize(res, function, message, accept);
         } else {
@@ -224,6 +233,23 @@ public final class McpService implements HttpService, AutoCloseable {
     }
 
     private void initialize(ServerResponse res, FunctionRegistration function, JsonNode message, ClientAccept accept) {
+        Initialized initialized = initializeWithFunction(function, message, McpIds.sessionId());
+        if (initialized.session() != null) {
+            state.mcpSessions().save(initialized.session());
+            res.header(SESSION_ID, initialized.session().id());
+        }
+        sendOne(res, initialized.response(), accept);
+    }
+
+    /** The answer to a client's initialize, and the session it opens (null when the function refused). */
+    private record Initialized(JsonNode response, McpSession session) {
+    }
+
+    /**
+     * Forwards {@code initialize} to the function (a stateful one answers with its own session id) and
+     * answers with the function's result at the negotiated version.
+     */
+    private Initialized initializeWithFunction(FunctionRegistration function, JsonNode message, String sessionId) {
         JsonNode params = message.path("params");
         String version = McpVersions.negotiate(params.path("protocolVersion").asText(""));
         JsonNode id = message.get("id");
@@ -249,16 +275,13 @@ public final class McpService implements HttpService, AutoCloseable {
             throw new McpException(Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR, "gateway stopping");
         }
         if (!response.has("result") || !response.get("result").isObject()) {
-            sendOne(res, response, accept);
-            return;
+            return new Initialized(response, null);
         }
         ObjectNode result = ((ObjectNode) response.get("result")).deepCopy();
         result.put("protocolVersion", version);
-        McpSession session = new McpSession(McpIds.sessionId(), function.name(), version, params.path("clientInfo"),
+        McpSession session = new McpSession(sessionId, function.name(), version, params.path("clientInfo"),
                                             params.path("capabilities"), backendSessionId, null, clock.instant());
-        state.mcpSessions().save(session);
-        res.header(SESSION_ID, session.id());
-        sendOne(res, JsonRpc.result(id, result), accept);
+        return new Initialized(JsonRpc.result(id, result), session);
     }
 
     private void inSession(ServerRequest req, ServerResponse res, FunctionRegistration function, McpSession session,
@@ -288,8 +311,10 @@ public final class McpService implements HttpService, AutoCloseable {
             case "initialize" -> sendOne(res, JsonRpc.error(id, JsonRpc.INVALID_REQUEST,
                                                              "session already initialized"), accept);
             case "logging/setLevel" -> setLevel(res, session, message, accept);
-            default -> relay.relay(res, function, withSessionMeta(message, session), backendHeaders(session), accept,
-                                   new McpRelay.StreamContext(session.id(), session.protocolVersion()));
+            default -> relay.relay(function, withSessionMeta(message, session), backendHeaders(session), session.id(),
+                                   session.protocolVersion(), new ResponseSink(res, accept, state.events(),
+                                                                               session.id(),
+                                                                               session.protocolVersion()));
         }
     }
 
@@ -449,6 +474,120 @@ public final class McpService implements HttpService, AutoCloseable {
         }
     }
 
+    // ---- HTTP+SSE (2024-11-05) ----
+
+    /**
+     * {@code GET /mcp/{name}/sse}: opens a session whose messages all travel on this stream; the
+     * {@code endpoint} event names where the client posts. The session ends with the connection.
+     */
+    private void legacyStream(ServerRequest req, ServerResponse res) {
+        FunctionRegistration function = function(req);
+        origins.check(req);
+        McpSession session = new McpSession(McpIds.sessionId(), function.name(), LEGACY_SSE_VERSION, null, null,
+                                            null, null, clock.instant());
+        String logKey = McpIds.logKey(session.id(), LEGACY_STREAM);
+        SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null, Map.of(), clock.instant(),
+                                         config.replicaId(), config.limits().streamQueueDepth(),
+                                         s -> SseEncoder.comment("keep-alive"));
+        ticker.schedule(stream);
+        if (hub.admit(stream) != StreamHub.Admission.ADMITTED) {
+            throw new McpException(Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,
+                                   "this replica holds its maximum of connections (MAX_CONNECTIONS)");
+        }
+        CloseReason reason = CloseReason.CLIENT_GONE;
+        try {
+            state.mcpSessions().save(session);
+            res.status(Status.OK_200);
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            res.header(HeaderValues.CACHE_NO_CACHE);
+            res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+            OutputStream out = res.outputStream();
+            out.write(SseEncoder.event(null, "endpoint", "/mcp/" + function.name() + "/messages?sessionId="
+                    + session.id()));
+            out.flush();
+            reason = stream.pump(out, (events, heartbeat) -> { });
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
+        } finally {
+            stream.close(reason);
+            hub.remove(stream);
+            endLegacySession(function, session.id());
+        }
+    }
+
+    private void endLegacySession(FunctionRegistration function, String sessionId) {
+        relay.cancelAll(sessionId);
+        try {
+            Optional<McpSession> ended = state.mcpSessions().find(sessionId);
+            state.mcpSessions().delete(sessionId);
+            ended.map(McpSession::backendSessionId).ifPresent(id -> backend.endSession(function, id));
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "could not end HTTP+SSE session; it expires with its idle TTL", e);
+        }
+    }
+
+    /**
+     * {@code POST /mcp/{name}/messages?sessionId=...}: accepted at once (202); answers travel on the session's
+     * SSE stream, which may be held by another replica.
+     */
+    private void legacyMessage(ServerRequest req, ServerResponse res) {
+        FunctionRegistration function = function(req);
+        origins.check(req);
+        String sessionId = req.query().first("sessionId").orElseThrow(() -> new McpException(
+                Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
+        McpSession session = session(sessionId, function);
+        JsonNode message = readMessage(req);
+        if (message.isArray()) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "batches are not supported");
+        }
+        LogSink sink = new LogSink(state.events(), McpIds.logKey(session.id(), LEGACY_STREAM));
+        if (JsonRpc.isNotification(message) || JsonRpc.isResponse(message)) {
+            if ("notifications/cancelled".equals(JsonRpc.method(message))) {
+                relay.cancel(session.id(), message.path("params").get("requestId"));
+            }
+            background.execute(() -> forwardToStatefulBackend(function, session, message));
+        } else if (JsonRpc.isRequest(message)) {
+            background.execute(() -> legacyRequest(function, session, message, sink));
+        } else {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "not a JSON-RPC message");
+        }
+        accepted(res);
+    }
+
+    private void legacyRequest(FunctionRegistration function, McpSession session, JsonNode message, LogSink sink) {
+        JsonNode id = message.get("id");
+        try {
+            switch (JsonRpc.method(message)) {
+                case "initialize" -> {
+                    Initialized initialized = initializeWithFunction(function, message, session.id());
+                    if (initialized.session() != null) {
+                        state.mcpSessions().save(initialized.session());
+                    }
+                    sink.send(initialized.response(), true);
+                }
+                case "ping" -> sink.send(JsonRpc.result(id, Json.object()), true);
+                case "logging/setLevel" -> {
+                    String level = message.path("params").path("level").asText("");
+                    if (LOG_LEVELS.contains(level)) {
+                        state.mcpSessions().save(session.withLogLevel(level));
+                        sink.send(JsonRpc.result(id, Json.object()), true);
+                    } else {
+                        sink.send(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "unknown level '" + level + "'"), true);
+                    }
+                }
+                default -> {
+                    // re-read: initialize may have completed the session since this message's lookup
+                    McpSession current = state.mcpSessions().find(session.id()).orElse(session);
+                    relay.relay(function, withSessionMeta(message, current), backendHeaders(current), current.id(),
+                                current.protocolVersion(), sink);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "HTTP+SSE request " + id + " failed: " + e.getMessage());
+        }
+    }
+
     // ---- DELETE ----
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -470,6 +609,7 @@ public final class McpService implements HttpService, AutoCloseable {
 
     @Override
     public void close() {
+        background.shutdownNow();
         backend.close();
     }
 }
