@@ -209,9 +209,42 @@ abstract class McpContractTest {
         Http.Answer slow = post("tools", call(12, "slow"), Map.of("Mcp-Session-Id", session));
         assertThat(slow.json().get("error").get("code").asInt()).isEqualTo(-32001);
         Http.Answer ask = post("tools", call(13, "ask"), Map.of("Mcp-Session-Id", session));
-        assertThat(ask.json().get("error").get("message").asText()).contains("input_required");
+        assertThat(ask.json().get("error").get("message").asText())
+                .as("input a client did not declare it can give").contains("elicitation capability");
         assertThat(post("tools", call(14, "echo"), Map.of("Mcp-Session-Id", session)).json().get("result").isObject())
                 .as("the session survives failures").isTrue();
+    }
+
+    @Test
+    void bridgesInputRequiredToARealRequestOfTheClient() {
+        Http.Answer init = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
+                + "\"name\":\"t\",\"version\":\"1\"}}}", Map.of());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        try (SseClient stream = SseClient.post(mcp("tools"), call(20, "ask"),
+                                               Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+            SseClient.Event event = stream.next(Duration.ofSeconds(5));
+            if (event.data().isEmpty()) {
+                event = stream.next(Duration.ofSeconds(5));
+            }
+            JsonNode request = json(event.data());
+            assertThat(request.get("method").asText()).isEqualTo("elicitation/create");
+            assertThat(request.get("params").get("message").asText()).isEqualTo("What is your name?");
+            String askId = request.get("id").asText();
+            // the answer is an ordinary POST of a JSON-RPC response, accepted at once
+            Http.Answer answered = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":\"" + askId + "\",\"result\":{"
+                    + "\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}", Map.of("Mcp-Session-Id", session));
+            assertThat(answered.status()).isEqualTo(202);
+            JsonNode result = json(stream.next(Duration.ofSeconds(5)).data());
+            assertThat(result.get("id").asInt()).isEqualTo(20);
+            assertThat(result.get("result").get("content").get(0).get("text").asText())
+                    .isEqualTo("Hello, Ada (state opaque-1)");
+            assertThat(result.get("result").has("resultType")).as("2026 markers stay with the function").isFalse();
+        }
+        JsonNode retried = function.last("tools/call").message().get("params");
+        assertThat(retried.get("inputResponses").get("name").get("action").asText()).isEqualTo("accept");
+        assertThat(retried.get("requestState").asText()).isEqualTo("opaque-1");
+        assertThat(retried.get("_meta").get("io.modelcontextprotocol/clientCapabilities").has("elicitation")).isTrue();
     }
 
     @Test

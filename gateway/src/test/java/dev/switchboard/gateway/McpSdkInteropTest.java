@@ -76,8 +76,14 @@ class McpSdkInteropTest {
 
     private void exercise(McpClientTransport transport, String expectedVersion) {
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+        List<McpSchema.ElicitRequest> asked = new CopyOnWriteArrayList<>();
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(10))
+                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                .elicitation(request -> {
+                    asked.add(request);
+                    return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, Map.of("name", "Grace"));
+                })
                 .progressConsumer(progress::add)
                 .build();
         try {
@@ -93,6 +99,12 @@ class McpSdkInteropTest {
                     .name("progress").arguments(Map.of()).progressToken("t").build());
             assertThat(((McpSchema.TextContent) streamed.content().getFirst()).text()).isEqualTo("done");
             assertThat(progress).extracting(McpSchema.ProgressNotification::progress).containsExactly(50.0, 100.0);
+
+            // the stateless function's input_required becomes a real elicitation request to this client
+            McpSchema.CallToolResult bridged = client.callTool(new McpSchema.CallToolRequest("ask", Map.of()));
+            assertThat(((McpSchema.TextContent) bridged.content().getFirst()).text())
+                    .isEqualTo("Hello, Grace (state opaque-1)");
+            assertThat(asked).hasSize(1);
 
             McpSchema.CallToolResult failed = null;
             try {

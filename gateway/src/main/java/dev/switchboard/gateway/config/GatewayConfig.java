@@ -26,6 +26,7 @@ import dev.switchboard.registry.Durations;
  * @param shutdownGrace         how long a stopping gateway waits for streams and calls to finish
  * @param sessionTtl            idle time after which an MCP session ends
  * @param allowedOrigins        browser origins allowed on {@code /mcp} ({@code *}: any); others get 403
+ * @param mcpInputTimeout       how long the gateway waits for a client's answers to one round of input requests
  * @param limits                explicit limits
  */
 public record GatewayConfig(String host,
@@ -40,6 +41,7 @@ public record GatewayConfig(String host,
                             Duration shutdownGrace,
                             Duration sessionTtl,
                             java.util.List<String> allowedOrigins,
+                            Duration mcpInputTimeout,
                             Limits limits) {
 
     /** Browsers on the local machine only: protection against DNS rebinding by default. */
@@ -78,6 +80,7 @@ public record GatewayConfig(String host,
                 r.duration("SESSION_TTL", "30m", Duration.ofSeconds(1), Duration.ofDays(7)),
                 java.util.Arrays.stream(r.text("MCP_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS).split(","))
                         .map(String::trim).filter(o -> !o.isEmpty()).toList(),
+                r.duration("MCP_INPUT_TIMEOUT", "5m", Duration.ofSeconds(1), Duration.ofHours(1)),
                 limits);
     }
 

@@ -7,6 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.FunctionRegistration;
@@ -20,12 +21,17 @@ import dev.switchboard.registry.FunctionRegistration;
 final class McpRelay {
     private static final Logger LOGGER = Logger.getLogger(McpRelay.class.getName());
 
+    /** Rounds of input one request may need before the gateway gives up. */
+    static final int MAX_INPUT_ROUNDS = 8;
+
     private final McpBackend backend;
+    private final InputBridge bridge;
     /** In-flight calls of this replica, by session and request id, for {@code notifications/cancelled}. */
     private final Map<String, BackendCall> inflight = new ConcurrentHashMap<>();
 
-    McpRelay(McpBackend backend) {
+    McpRelay(McpBackend backend, InputBridge bridge) {
         this.backend = backend;
+        this.bridge = bridge;
     }
 
     /** Where relayed messages go. */
@@ -49,12 +55,54 @@ final class McpRelay {
      * @param function        the function
      * @param message         the request to forward
      * @param headers         headers for the function
-     * @param sessionId       the client's session (null for stateless 2026-07-28 requests)
+     * @param session         the client's session, or null for stateless 2026-07-28 requests
      * @param protocolVersion the client's revision
      * @param sink            where the function's messages go
      */
-    void relay(FunctionRegistration function, JsonNode message, Map<String, String> headers, String sessionId,
-               String protocolVersion, Sink sink) {
+    void relay(FunctionRegistration function, JsonNode message, Map<String, String> headers,
+               dev.switchboard.gateway.state.McpSession session, String protocolVersion, Sink sink) {
+        JsonNode id = message.get("id");
+        JsonNode current = message;
+        try {
+            for (int round = 0; ; round++) {
+                JsonNode response = callOnce(function, current, headers, session == null ? null : session.id(), sink);
+                if (response == null) {
+                    return;
+                }
+                if (session == null || !isInputRequired(response)) {
+                    sink.send(session == null ? response : McpResults.forClient(response, protocolVersion), true);
+                    return;
+                }
+                if (round >= MAX_INPUT_ROUNDS) {
+                    sink.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function still needs input after "
+                            + MAX_INPUT_ROUNDS + " rounds"), true);
+                    return;
+                }
+                JsonNode result = response.get("result");
+                ObjectNode inputs;
+                try {
+                    inputs = bridge.ask(session.id(), session.clientCapabilities(), result.get("inputRequests"), sink);
+                } catch (InputBridge.BridgeException e) {
+                    sink.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, e.getMessage()), true);
+                    return;
+                }
+                current = retryWith(message, inputs, result.get("requestState"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            // the client went away: in session-based revisions that is not a cancellation, but nobody is
+            // left to read this answer; what was logged can still be resumed
+            LOGGER.log(Level.FINE, "relay of request " + id + " ended early", e);
+        }
+    }
+
+    /**
+     * One call to the function: relays its notifications and returns its response (or the error that
+     * replaces it); null when the client cancelled.
+     */
+    private JsonNode callOnce(FunctionRegistration function, JsonNode message, Map<String, String> headers,
+                              String sessionId, Sink sink) throws IOException, InterruptedException {
         JsonNode id = message.get("id");
         String key = sessionId + "|" + id;
         long deadline = System.nanoTime() + function.timeout().toNanos();
@@ -65,39 +113,46 @@ final class McpRelay {
                 BackendCall.Item item = call.next(deadline);
                 if (item instanceof BackendCall.Cancelled) {
                     sink.cancelled();
-                    return;
+                    return null;
                 }
-                JsonNode toSend;
-                boolean last = true;
                 if (item == null) {
-                    toSend = JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer within "
+                    return JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer within "
                             + Durations.format(function.timeout()));
-                } else if (item instanceof BackendCall.Failure failure) {
-                    toSend = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, failure.reason());
-                } else if (item instanceof BackendCall.End) {
-                    toSend = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function ended its answer without a response");
-                } else {
-                    toSend = ((BackendCall.Message) item).json();
-                    last = JsonRpc.isResponse(toSend) && id.equals(toSend.get("id"));
-                    if (last) {
-                        toSend = McpResults.forClient(toSend, protocolVersion);
-                    }
                 }
-                sink.send(toSend, last);
-                if (last) {
-                    return;
+                if (item instanceof BackendCall.Failure failure) {
+                    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, failure.reason());
                 }
+                if (item instanceof BackendCall.End) {
+                    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function ended its answer without a response");
+                }
+                JsonNode received = ((BackendCall.Message) item).json();
+                if (JsonRpc.isResponse(received) && id.equals(received.get("id"))) {
+                    return received;
+                }
+                sink.send(received, false);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            // the client went away: in session-based revisions that is not a cancellation, but nobody is
-            // left to read this answer; what was logged can still be resumed
-            LOGGER.log(Level.FINE, "relay of request " + id + " ended early", e);
         } finally {
             inflight.remove(key, call);
             call.close();
         }
+    }
+
+    private static boolean isInputRequired(JsonNode response) {
+        return "input_required".equals(response.path("result").path("resultType").asText());
+    }
+
+    /** The same request again, now carrying the client's answers and the function's state, verbatim. */
+    private static JsonNode retryWith(JsonNode original, ObjectNode inputs, JsonNode requestState) {
+        ObjectNode retry = original.deepCopy();
+        JsonNode params = retry.get("params");
+        ObjectNode p = params != null && params.isObject() ? (ObjectNode) params : retry.putObject("params");
+        p.set("inputResponses", inputs);
+        if (requestState != null && !requestState.isNull()) {
+            p.set("requestState", requestState);
+        } else {
+            p.remove("requestState");
+        }
+        return retry;
     }
 
     /**

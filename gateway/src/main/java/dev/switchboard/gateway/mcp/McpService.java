@@ -56,6 +56,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
     private static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
     private static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
+    private static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical",
                                                          "alert", "emergency");
     /** The revision of the HTTP+SSE transport. */
@@ -76,6 +77,8 @@ public final class McpService implements HttpService, AutoCloseable {
     private final OriginGuard origins;
     private final McpBackend backend;
     private final McpRelay relay;
+    private final Mailboxes mailboxes;
+    private final InputBridge bridge;
     /** HTTP+SSE requests run after their POST is answered (202). */
     private final java.util.concurrent.ExecutorService background =
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
@@ -98,7 +101,10 @@ public final class McpService implements HttpService, AutoCloseable {
         this.clock = clock;
         this.origins = new OriginGuard(config.allowedOrigins());
         this.backend = new McpBackend(config.limits().maxResponseSize());
-        this.relay = new McpRelay(backend);
+        this.mailboxes = new Mailboxes();
+        state.events().subscribe(mailboxes::deliver);
+        this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
+        this.relay = new McpRelay(backend, bridge);
     }
 
     @Override
@@ -297,6 +303,11 @@ public final class McpService implements HttpService, AutoCloseable {
             accepted(res);
             return;
         }
+        if (InputBridge.isBridgedAnswer(message)) {
+            bridge.deliver(session.id(), message);
+            accepted(res);
+            return;
+        }
         if (JsonRpc.isResponse(message)) {
             forwardToStatefulBackend(function, session, message);
             accepted(res);
@@ -311,7 +322,7 @@ public final class McpService implements HttpService, AutoCloseable {
             case "initialize" -> sendOne(res, JsonRpc.error(id, JsonRpc.INVALID_REQUEST,
                                                              "session already initialized"), accept);
             case "logging/setLevel" -> setLevel(res, session, message, accept);
-            default -> relay.relay(function, withSessionMeta(message, session), backendHeaders(session), session.id(),
+            default -> relay.relay(function, withSessionMeta(message, session), backendHeaders(session), session,
                                    session.protocolVersion(), new ResponseSink(res, accept, state.events(),
                                                                                session.id(),
                                                                                session.protocolVersion()));
@@ -330,9 +341,14 @@ public final class McpService implements HttpService, AutoCloseable {
         sendOne(res, JsonRpc.result(message.get("id"), Json.object()), accept);
     }
 
-    /** What the session holds for a stateless function: the logging level, as 2026-07-28 passes it per request. */
+    /**
+     * What the session holds for a stateless function, passed as 2026-07-28 passes it on every request:
+     * the client's capabilities (so the function asks only for input the client can give) and the logging
+     * level.
+     */
     private static JsonNode withSessionMeta(JsonNode message, McpSession session) {
-        if (session.logLevel() == null) {
+        boolean capabilities = session.clientCapabilities() != null && session.clientCapabilities().isObject();
+        if (session.logLevel() == null && !capabilities) {
             return message;
         }
         ObjectNode copy = message.deepCopy();
@@ -340,7 +356,12 @@ public final class McpService implements HttpService, AutoCloseable {
         ObjectNode paramsObject = params != null && params.isObject() ? (ObjectNode) params : copy.putObject("params");
         JsonNode meta = paramsObject.get("_meta");
         ObjectNode metaObject = meta != null && meta.isObject() ? (ObjectNode) meta : paramsObject.putObject("_meta");
-        metaObject.put(META_LOG_LEVEL, session.logLevel());
+        if (session.logLevel() != null) {
+            metaObject.put(META_LOG_LEVEL, session.logLevel());
+        }
+        if (capabilities && !metaObject.has(META_CLIENT_CAPABILITIES)) {
+            metaObject.set(META_CLIENT_CAPABILITIES, session.clientCapabilities());
+        }
         return copy;
     }
 
@@ -542,7 +563,9 @@ public final class McpService implements HttpService, AutoCloseable {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "batches are not supported");
         }
         LogSink sink = new LogSink(state.events(), McpIds.logKey(session.id(), LEGACY_STREAM));
-        if (JsonRpc.isNotification(message) || JsonRpc.isResponse(message)) {
+        if (InputBridge.isBridgedAnswer(message)) {
+            bridge.deliver(session.id(), message);
+        } else if (JsonRpc.isNotification(message) || JsonRpc.isResponse(message)) {
             if ("notifications/cancelled".equals(JsonRpc.method(message))) {
                 relay.cancel(session.id(), message.path("params").get("requestId"));
             }
@@ -579,7 +602,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 default -> {
                     // re-read: initialize may have completed the session since this message's lookup
                     McpSession current = state.mcpSessions().find(session.id()).orElse(session);
-                    relay.relay(function, withSessionMeta(message, current), backendHeaders(current), current.id(),
+                    relay.relay(function, withSessionMeta(message, current), backendHeaders(current), current,
                                 current.protocolVersion(), sink);
                 }
             }

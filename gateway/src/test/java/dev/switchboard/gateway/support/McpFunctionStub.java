@@ -139,10 +139,20 @@ public final class McpFunctionStub implements AutoCloseable {
             }
             case "fail" -> json(ex, 500, MAPPER.createObjectNode().put("boom", true));
             case "ask" -> {
+                JsonNode params = last("tools/call").message().path("params");
+                JsonNode answer = params.path("inputResponses").path("name");
+                if (!answer.isMissingNode()) {
+                    // second round: the client's answer and the state this stub handed out
+                    json(ex, 200, response(id, text("Hello, " + answer.path("content").path("name").asText()
+                            + " (state " + params.path("requestState").asText() + ")")));
+                    return;
+                }
                 ObjectNode result = MAPPER.createObjectNode();
                 result.put("resultType", "input_required");
-                result.putObject("inputRequests").putObject("name").put("method", "elicitation/create");
-                result.put("requestState", "opaque");
+                ObjectNode request = result.putObject("inputRequests").putObject("name");
+                request.put("method", "elicitation/create");
+                request.putObject("params").put("message", "What is your name?");
+                result.put("requestState", "opaque-1");
                 json(ex, 200, response(id, result));
             }
             default -> json(ex, 200, error(id, -32602, "unknown tool " + tool));

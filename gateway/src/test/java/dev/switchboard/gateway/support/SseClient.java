@@ -44,11 +44,25 @@ public final class SseClient implements AutoCloseable {
      * @return the open client (check {@link #status()})
      */
     public static SseClient open(String url, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Accept", "text/event-stream")
-                .timeout(Duration.ofSeconds(10))
-                .GET();
-        headers.forEach(request::header);
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), url, headers);
+    }
+
+    /**
+     * POSTs a JSON body and reads the answer as an event stream while it arrives.
+     *
+     * @param url     URL
+     * @param body    JSON body
+     * @param headers request headers
+     * @return the open client
+     */
+    public static SseClient post(String url, String body, Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
+                            .header("Content-Type", "application/json"), url, headers);
+    }
+
+    private static SseClient send(HttpRequest.Builder request, String url, Map<String, String> headers) {
+        request.header("Accept", "text/event-stream").timeout(Duration.ofSeconds(10));
+        headers.forEach(request::setHeader);
         try {
             HttpResponse<InputStream> response = HttpClient.newHttpClient()
                     .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
