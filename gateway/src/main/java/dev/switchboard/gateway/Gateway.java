@@ -16,6 +16,7 @@ import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.AdminAuth;
 import dev.switchboard.gateway.http.ErrorHandling;
+import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
@@ -74,8 +75,10 @@ public final class Gateway implements AutoCloseable {
         this.catalog = new FunctionCatalog(state.functions());
         this.health = new FunctionHealth(catalog);
         this.invoker = new FunctionInvoker(config.limits().maxResponseSize());
-        this.invokeService = new InvokeService(catalog, health, invoker, state.events(), metrics,
-                                               config.limits().maxInflightInvocations(),
+        CallLimits limits = new CallLimits(config.limits().maxInflightInvocations());
+        metrics.gauge("switchboard.invocations.inflight", "function calls in flight (invoke and MCP)",
+                      limits::inflight);
+        this.invokeService = new InvokeService(catalog, health, invoker, state.events(), metrics, limits,
                                                config.limits().maxBodySize());
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
@@ -91,7 +94,7 @@ public final class Gateway implements AutoCloseable {
                                             DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
 
         ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock);
-        this.mcpService = new McpService(catalog, state, hub, ticker, config, clock);
+        this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(state.functions(), catalog, health,
                                                                          config.limits().maxBodySize(), clock);
         AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),

@@ -154,6 +154,26 @@ abstract class McpContractTest {
         assertThat(forwarded.headers().getFirst("Accept")).contains("application/json", "text/event-stream");
         assertThat(forwarded.headers().containsKey("Mcp-Session-Id")).as("a stateless function gets no session")
                 .isFalse();
+        String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
+        assertThat(metrics).contains("switchboard_mcp_requests_seconds_count{function=\"tools\",method=\"tools/call\","
+                                             + "outcome=\"ok\"} 1");
+        assertThat(metrics).contains("switchboard_mcp_sessions_opened_total");
+    }
+
+    @Test
+    void limitsConcurrentCallsPerFunction() throws Exception {
+        Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                "{\"name\":\"single\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url()
+                        + "\",\"timeout\":\"2s\",\"max_concurrency\":1}");
+        assertThat(a.status()).isEqualTo(201);
+        String session = initialize("single", "2025-11-25");
+        Thread slow = Thread.ofVirtual().start(() -> post("single", call(30, "slow"), Map.of("Mcp-Session-Id", session)));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> function.received().stream()
+                .anyMatch(r -> r.message() != null && "slow".equals(r.message().path("params").path("name").asText())));
+        Http.Answer busy = post("single", call(31, "echo"), Map.of("Mcp-Session-Id", session));
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(busy.json().get("error").get("message").asText()).contains("max_concurrency");
+        slow.join();
     }
 
     @Test
@@ -245,6 +265,8 @@ abstract class McpContractTest {
         assertThat(retried.get("inputResponses").get("name").get("action").asText()).isEqualTo("accept");
         assertThat(retried.get("requestState").asText()).isEqualTo("opaque-1");
         assertThat(retried.get("_meta").get("io.modelcontextprotocol/clientCapabilities").has("elicitation")).isTrue();
+        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body())
+                .contains("switchboard_mcp_input_rounds_total{function=\"tools\"} 1.0");
     }
 
     @Test

@@ -1,12 +1,9 @@
 package dev.switchboard.gateway.api;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -15,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
@@ -47,11 +45,9 @@ public final class InvokeService implements HttpService, AutoCloseable {
     private final FunctionInvoker invoker;
     private final ClientEventLog events;
     private final GatewayMetrics metrics;
-    private final Semaphore inflight;
-    private final int maxInflight;
+    private final CallLimits limits;
     private final long maxBodySize;
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<String, FunctionLimit> perFunction = new ConcurrentHashMap<>();
 
     /**
      * @param catalog     registrations
@@ -59,21 +55,18 @@ public final class InvokeService implements HttpService, AutoCloseable {
      * @param invoker     the caller
      * @param events      client event logs
      * @param metrics     meters
-     * @param maxInflight calls in flight on this replica
+     * @param limits      places for calls in flight
      * @param maxBodySize largest request body
      */
     public InvokeService(FunctionCatalog catalog, FunctionHealth health, FunctionInvoker invoker,
-                         ClientEventLog events, GatewayMetrics metrics, int maxInflight, long maxBodySize) {
+                         ClientEventLog events, GatewayMetrics metrics, CallLimits limits, long maxBodySize) {
         this.catalog = catalog;
         this.health = health;
         this.invoker = invoker;
         this.events = events;
         this.metrics = metrics;
-        this.inflight = new Semaphore(maxInflight);
-        this.maxInflight = maxInflight;
+        this.limits = limits;
         this.maxBodySize = maxBodySize;
-        metrics.gauge("switchboard.invocations.inflight", "function calls in flight",
-                      () -> maxInflight - inflight.availablePermits());
     }
 
     @Override
@@ -99,7 +92,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
             // the result could not be delivered: refuse now instead of answering 202 and losing it
             throw new StoreUnavailableException("state store unreachable; cannot accept an async call", null);
         }
-        Permit permit = acquire(function);
+        CallLimits.Permit permit = limits.acquire(function);
         String requestId = UUID.randomUUID().toString();
         Duration timeout = request.timeout().orElse(function.timeout());
         String clientId = request.clientId().orElse(null);
@@ -107,7 +100,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
             try {
                 async.execute(() -> invokeAndDeliver(function, request, requestId, clientId, timeout, permit));
             } catch (RuntimeException e) {
-                permit.release();
+                permit.close();
                 throw e;
             }
             ObjectNode accepted = Json.object();
@@ -124,7 +117,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
         try {
             result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
         } finally {
-            permit.release();
+            permit.close();
         }
         metrics.invocation(result);
         Status status = switch (result.outcome()) {
@@ -136,7 +129,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
     }
 
     private void invokeAndDeliver(FunctionRegistration function, InvokeRequest request, String requestId,
-                                  String clientId, Duration timeout, Permit permit) {
+                                  String clientId, Duration timeout, CallLimits.Permit permit) {
         try {
             InvocationResult result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
             metrics.invocation(result);
@@ -146,45 +139,8 @@ public final class InvokeService implements HttpService, AutoCloseable {
             LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to client "
                     + clientId + ": " + e.getMessage());
         } finally {
-            permit.release();
+            permit.close();
         }
-    }
-
-    /**
-     * Takes a place among this replica's calls in flight and, when the function sets {@code max_concurrency},
-     * among that function's.
-     */
-    private Permit acquire(FunctionRegistration function) {
-        if (!inflight.tryAcquire()) {
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_INVOCATIONS",
-                                   maxInflight + " calls are in flight on this replica (MAX_INFLIGHT_INVOCATIONS)");
-        }
-        if (function.maxConcurrency() == 0) {
-            return inflight::release;
-        }
-        FunctionLimit limit = perFunction.compute(function.name(), (name, current) ->
-                current != null && current.max() == function.maxConcurrency()
-                        ? current : new FunctionLimit(function.maxConcurrency(),
-                                                      new Semaphore(function.maxConcurrency())));
-        if (!limit.permits().tryAcquire()) {
-            inflight.release();
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_BUSY", "function '" + function.name()
-                    + "' already has " + limit.max() + " calls in flight on this replica (max_concurrency)");
-        }
-        return () -> {
-            limit.permits().release();
-            inflight.release();
-        };
-    }
-
-    /** A place taken by {@link #acquire}; released once the call ends. */
-    @FunctionalInterface
-    private interface Permit {
-        void release();
-    }
-
-    /** One function's concurrency limit; replaced when the registration's limit changes. */
-    private record FunctionLimit(int max, Semaphore permits) {
     }
 
     @Override

@@ -26,12 +26,14 @@ final class McpRelay {
 
     private final McpBackend backend;
     private final InputBridge bridge;
+    private final dev.switchboard.gateway.metrics.GatewayMetrics metrics;
     /** In-flight calls of this replica, by session and request id, for {@code notifications/cancelled}. */
     private final Map<String, BackendCall> inflight = new ConcurrentHashMap<>();
 
-    McpRelay(McpBackend backend, InputBridge bridge) {
+    McpRelay(McpBackend backend, InputBridge bridge, dev.switchboard.gateway.metrics.GatewayMetrics metrics) {
         this.backend = backend;
         this.bridge = bridge;
+        this.metrics = metrics;
     }
 
     /** Where relayed messages go. */
@@ -61,30 +63,43 @@ final class McpRelay {
      */
     void relay(FunctionRegistration function, JsonNode message, Map<String, String> headers,
                dev.switchboard.gateway.state.McpSession session, String protocolVersion, Sink sink) {
+        long start = System.nanoTime();
+        String outcome = "client_gone";
+        try {
+            outcome = relayRounds(function, message, headers, session, protocolVersion, sink);
+        } finally {
+            metrics.mcpRequest(function.name(), JsonRpc.method(message), outcome,
+                               java.time.Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private String relayRounds(FunctionRegistration function, JsonNode message, Map<String, String> headers,
+                               dev.switchboard.gateway.state.McpSession session, String protocolVersion, Sink sink) {
         JsonNode id = message.get("id");
         JsonNode current = message;
         try {
             for (int round = 0; ; round++) {
                 JsonNode response = callOnce(function, current, headers, session == null ? null : session.id(), sink);
                 if (response == null) {
-                    return;
+                    return "cancelled";
                 }
                 if (session == null || !isInputRequired(response)) {
                     sink.send(session == null ? response : McpResults.forClient(response, protocolVersion), true);
-                    return;
+                    return outcomeOf(response);
                 }
                 if (round >= MAX_INPUT_ROUNDS) {
                     sink.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function still needs input after "
                             + MAX_INPUT_ROUNDS + " rounds"), true);
-                    return;
+                    return "error";
                 }
+                metrics.mcpInputRound(function.name());
                 JsonNode result = response.get("result");
                 ObjectNode inputs;
                 try {
                     inputs = bridge.ask(session.id(), session.clientCapabilities(), result.get("inputRequests"), sink);
                 } catch (InputBridge.BridgeException e) {
                     sink.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, e.getMessage()), true);
-                    return;
+                    return "error";
                 }
                 current = retryWith(message, inputs, result.get("requestState"));
             }
@@ -95,6 +110,14 @@ final class McpRelay {
             // left to read this answer; what was logged can still be resumed
             LOGGER.log(Level.FINE, "relay of request " + id + " ended early", e);
         }
+        return "client_gone";
+    }
+
+    private static String outcomeOf(JsonNode response) {
+        if (!response.has("error")) {
+            return "ok";
+        }
+        return response.get("error").path("code").asInt() == JsonRpc.TIMEOUT ? "timeout" : "error";
     }
 
     /**

@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseEncoder;
@@ -78,6 +80,8 @@ public final class McpService implements HttpService, AutoCloseable {
     private final McpBackend backend;
     private final McpRelay relay;
     private final Mailboxes mailboxes;
+    private final CallLimits limits;
+    private final GatewayMetrics metrics;
     private final InputBridge bridge;
     /** HTTP+SSE requests run after their POST is answered (202). */
     private final java.util.concurrent.ExecutorService background =
@@ -88,11 +92,15 @@ public final class McpService implements HttpService, AutoCloseable {
      * @param state   state store (sessions, stream logs)
      * @param hub     this replica's streams (standalone GET streams)
      * @param ticker  heartbeat scheduling
+     * @param limits  places for function calls in flight
+     * @param metrics meters
      * @param config  configuration
      * @param clock   time source
      */
     public McpService(FunctionCatalog catalog, StateStore state, StreamHub hub, HeartbeatTicker ticker,
-                      GatewayConfig config, Clock clock) {
+                      CallLimits limits, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
+        this.limits = limits;
+        this.metrics = metrics;
         this.catalog = catalog;
         this.state = state;
         this.hub = hub;
@@ -104,7 +112,7 @@ public final class McpService implements HttpService, AutoCloseable {
         this.mailboxes = new Mailboxes();
         state.events().subscribe(mailboxes::deliver);
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
-        this.relay = new McpRelay(backend, bridge);
+        this.relay = new McpRelay(backend, bridge, metrics);
     }
 
     @Override
@@ -165,8 +173,10 @@ public final class McpService implements HttpService, AutoCloseable {
             checkVersionHeader(req);
             inSession(req, res, function, session, message, accept);
         } else if (isModern(req, message)) {
-            relay.relay(function, message, modernHeaders(req), null, McpVersions.MODERN,
-                        new ResponseSink(res, accept, state.events(), null, McpVersions.MODERN));
+            try (CallLimits.Permit permit = limits.acquire(function)) {
+                relay.relay(function, message, modernHeaders(req), null, McpVersions.MODERN,
+                            new ResponseSink(res, accept, state.events(), null, McpVersions.MODERN));
+            }
         } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
             initialize(res, function, message, accept);
         } else {
@@ -242,6 +252,7 @@ public final class McpService implements HttpService, AutoCloseable {
         Initialized initialized = initializeWithFunction(function, message, McpIds.sessionId());
         if (initialized.session() != null) {
             state.mcpSessions().save(initialized.session());
+            metrics.mcpSession(true);
             res.header(SESSION_ID, initialized.session().id());
         }
         sendOne(res, initialized.response(), accept);
@@ -322,10 +333,13 @@ public final class McpService implements HttpService, AutoCloseable {
             case "initialize" -> sendOne(res, JsonRpc.error(id, JsonRpc.INVALID_REQUEST,
                                                              "session already initialized"), accept);
             case "logging/setLevel" -> setLevel(res, session, message, accept);
-            default -> relay.relay(function, withSessionMeta(message, session), backendHeaders(session), session,
-                                   session.protocolVersion(), new ResponseSink(res, accept, state.events(),
-                                                                               session.id(),
-                                                                               session.protocolVersion()));
+            default -> {
+                try (CallLimits.Permit permit = limits.acquire(function)) {
+                    relay.relay(function, withSessionMeta(message, session), backendHeaders(session), session,
+                                session.protocolVersion(), new ResponseSink(res, accept, state.events(), session.id(),
+                                                                            session.protocolVersion()));
+                }
+            }
         }
     }
 
@@ -518,6 +532,7 @@ public final class McpService implements HttpService, AutoCloseable {
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
             state.mcpSessions().save(session);
+            metrics.mcpSession(true);
             res.status(Status.OK_200);
             res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
             res.header(HeaderValues.CACHE_NO_CACHE);
@@ -542,6 +557,7 @@ public final class McpService implements HttpService, AutoCloseable {
         try {
             Optional<McpSession> ended = state.mcpSessions().find(sessionId);
             state.mcpSessions().delete(sessionId);
+            metrics.mcpSession(false);
             ended.map(McpSession::backendSessionId).ifPresent(id -> backend.endSession(function, id));
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "could not end HTTP+SSE session; it expires with its idle TTL", e);
@@ -602,8 +618,12 @@ public final class McpService implements HttpService, AutoCloseable {
                 default -> {
                     // re-read: initialize may have completed the session since this message's lookup
                     McpSession current = state.mcpSessions().find(session.id()).orElse(session);
-                    relay.relay(function, withSessionMeta(message, current), backendHeaders(current), current,
-                                current.protocolVersion(), sink);
+                    try (CallLimits.Permit permit = limits.acquire(function)) {
+                        relay.relay(function, withSessionMeta(message, current), backendHeaders(current), current,
+                                    current.protocolVersion(), sink);
+                    } catch (ApiException e) {
+                        sink.send(JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, e.getMessage()), true);
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -620,6 +640,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
         McpSession session = session(sessionId, function);
         state.mcpSessions().delete(session.id());
+        metrics.mcpSession(false);
         for (SseStream s : hub.of(McpIds.logKey(session.id(), STANDALONE))) {
             s.close(CloseReason.SHUTDOWN);
         }

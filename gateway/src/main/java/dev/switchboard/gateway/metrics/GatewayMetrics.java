@@ -101,6 +101,40 @@ public final class GatewayMetrics implements AutoCloseable {
                 .record(java.time.Duration.ofMillis(result.durationMillis()));
     }
 
+    /**
+     * @param function the MCP function
+     * @param method   the JSON-RPC method
+     * @param outcome  how it ended ({@code ok}, {@code error}, {@code timeout}, {@code cancelled}, {@code client_gone})
+     * @param duration time to the response
+     */
+    public void mcpRequest(String function, String method, String outcome, java.time.Duration duration) {
+        Timer.builder("switchboard.mcp.requests")
+                .description("MCP requests relayed to functions, by function, method and outcome")
+                .tag("function", function)
+                .tag("method", method)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(duration);
+    }
+
+    /** @param function an MCP function that needed one more round of client input */
+    public void mcpInputRound(String function) {
+        Counter.builder("switchboard.mcp.input.rounds")
+                .description("rounds of client input bridged for input_required results")
+                .tag("function", function)
+                .register(registry)
+                .increment();
+    }
+
+    /** @param opened true when a session opened on this replica, false when one ended here */
+    public void mcpSession(boolean opened) {
+        Counter.builder(opened ? "switchboard.mcp.sessions.opened" : "switchboard.mcp.sessions.ended")
+                .description(opened ? "MCP sessions initialized on this replica" : "MCP sessions ended on this replica")
+                .register(registry)
+                .increment();
+    }
+
     /** @return the Prometheus text exposition */
     public String scrape() {
         return registry.scrape();
