@@ -371,6 +371,38 @@ abstract class McpContractTest {
     }
 
     @Test
+    void frontsAFunctionThatSpeaksOnly2026() {
+        try (McpFunctionStub modern = McpFunctionStub.start(McpFunctionStub.Mode.MODERN)) {
+            register("modern", modern.url(), "2s");
+            Http.Answer init = post("modern", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                    + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"sampling\":{}},\"clientInfo\":{"
+                    + "\"name\":\"old-client\",\"version\":\"1\"}}}", Map.of());
+            assertThat(init.status()).as(init.body()).isEqualTo(200);
+            JsonNode result = init.json().get("result");
+            assertThat(result.get("protocolVersion").asText()).isEqualTo("2025-06-18");
+            assertThat(result.get("serverInfo").get("name").asText()).isEqualTo("modern-stub");
+            assertThat(result.get("capabilities").has("tools")).isTrue();
+            assertThat(result.get("capabilities").has("logging")).isTrue();
+            String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+            Http.Answer called = post("modern", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"echo\",\"arguments\":{}}}", Map.of("Mcp-Session-Id", session));
+            assertThat(called.json().get("result").get("content").get(0).get("text").asText()).isEqualTo("modern: echo");
+            assertThat(called.json().get("result").has("resultType")).isFalse();
+            McpFunctionStub.Received forwarded = modern.last("tools/call");
+            assertThat(forwarded.headers().getFirst("MCP-Protocol-Version")).isEqualTo("2026-07-28");
+            assertThat(forwarded.headers().getFirst("Mcp-Method")).isEqualTo("tools/call");
+            assertThat(forwarded.headers().getFirst("Mcp-Name")).isEqualTo("echo");
+            JsonNode meta = forwarded.message().get("params").get("_meta");
+            assertThat(meta.get("io.modelcontextprotocol/clientInfo").get("name").asText()).isEqualTo("old-client");
+            assertThat(meta.get("io.modelcontextprotocol/clientCapabilities").has("sampling")).isTrue();
+            Http.Answer subscribe = post("modern", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/subscribe\","
+                    + "\"params\":{\"uri\":\"test://x\"}}", Map.of("Mcp-Session-Id", session));
+            assertThat(subscribe.json().get("result").isObject()).isTrue();
+        }
+    }
+
+    @Test
     void relaysStatelessRequestsOfTheNewestRevision() {
         String modern = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ask\","
                 + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","

@@ -59,6 +59,8 @@ public final class McpService implements HttpService, AutoCloseable {
     private static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
     private static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
     private static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+    private static final String META_CLIENT_INFO = "io.modelcontextprotocol/clientInfo";
+    private static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
     private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical",
                                                          "alert", "emergency");
     /** The revision of the HTTP+SSE transport. */
@@ -264,41 +266,100 @@ public final class McpService implements HttpService, AutoCloseable {
 
     /**
      * Forwards {@code initialize} to the function (a stateful one answers with its own session id) and
-     * answers with the function's result at the negotiated version.
+     * answers with the function's result at the negotiated version. A function that speaks only
+     * 2026-07-28 has no {@code initialize}: its {@code server/discover} answer stands in for it.
      */
     private Initialized initializeWithFunction(FunctionRegistration function, JsonNode message, String sessionId) {
         JsonNode params = message.path("params");
         String version = McpVersions.negotiate(params.path("protocolVersion").asText(""));
         JsonNode id = message.get("id");
-        long deadline = System.nanoTime() + function.timeout().toNanos();
-        JsonNode response = null;
+        JsonNode response;
         String backendSessionId;
         try (BackendCall call = backend.post(function, message, Map.of(), function.timeout())) {
-            while (response == null) {
+            response = awaitResponse(call, id, function);
+            backendSessionId = call.sessionId();
+        }
+        String backendVersion = response.path("result").path("protocolVersion").asText(version);
+        ObjectNode result;
+        if (response.path("result").isObject()) {
+            result = ((ObjectNode) response.get("result")).deepCopy();
+        } else {
+            result = discover(function, params);
+            if (result == null) {
+                return new Initialized(response, null);
+            }
+            backendVersion = McpVersions.MODERN;
+            backendSessionId = null;
+        }
+        result.put("protocolVersion", version);
+        McpSession session = new McpSession(sessionId, function.name(), version, params.path("clientInfo"),
+                                            params.path("capabilities"), backendSessionId, backendVersion, null,
+                                            clock.instant());
+        return new Initialized(JsonRpc.result(id, result), session);
+    }
+
+    /**
+     * Asks a 2026-07-28 function what it offers and turns that into an initialize result.
+     *
+     * @return the result, or null when the function does not answer {@code server/discover} either
+     */
+    private ObjectNode discover(FunctionRegistration function, JsonNode initializeParams) {
+        ObjectNode request = Json.object();
+        request.put("jsonrpc", "2.0");
+        request.put("id", "sb-discover");
+        request.put("method", "server/discover");
+        ObjectNode meta = request.putObject("params").putObject("_meta");
+        meta.put(META_PROTOCOL_VERSION, McpVersions.MODERN);
+        meta.set(META_CLIENT_CAPABILITIES, initializeParams.path("capabilities").isObject()
+                ? initializeParams.get("capabilities") : Json.object());
+        if (initializeParams.path("clientInfo").isObject()) {
+            meta.set(META_CLIENT_INFO, initializeParams.get("clientInfo"));
+        }
+        JsonNode answer;
+        try (BackendCall call = backend.post(function, request, modernBackendHeaders("server/discover", null),
+                                             function.timeout())) {
+            answer = awaitResponse(call, request.get("id"), function);
+        }
+        JsonNode discovered = answer.path("result");
+        if (!discovered.path("capabilities").isObject()) {
+            return null;
+        }
+        ObjectNode result = Json.object();
+        ObjectNode capabilities = ((ObjectNode) discovered.get("capabilities")).deepCopy();
+        // the gateway serves logging/setLevel for the session and passes the level on every request
+        if (!capabilities.has("logging")) {
+            capabilities.putObject("logging");
+        }
+        result.set("capabilities", capabilities);
+        JsonNode serverInfo = discovered.path("_meta").path(META_SERVER_INFO);
+        result.set("serverInfo", serverInfo.isObject() ? serverInfo
+                : Json.object().put("name", function.name()).put("version", "unknown"));
+        if (discovered.hasNonNull("instructions")) {
+            result.set("instructions", discovered.get("instructions"));
+        }
+        return result;
+    }
+
+    /** Waits for the function's response to one request; failures become a JSON-RPC error response. */
+    private static JsonNode awaitResponse(BackendCall call, JsonNode id, FunctionRegistration function) {
+        long deadline = System.nanoTime() + function.timeout().toNanos();
+        try {
+            while (true) {
                 BackendCall.Item item = call.next(deadline);
                 if (item == null) {
-                    response = JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer initialize in time");
+                    return JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer in time");
                 } else if (item instanceof BackendCall.Failure f) {
-                    response = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, f.reason());
+                    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, f.reason());
                 } else if (item instanceof BackendCall.End || item instanceof BackendCall.Cancelled) {
-                    response = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function gave no initialize result");
+                    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function gave no response");
                 } else if (JsonRpc.isResponse(((BackendCall.Message) item).json())) {
-                    response = ((BackendCall.Message) item).json();
+                    return ((BackendCall.Message) item).json();
                 }
             }
-            backendSessionId = call.sessionId();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new McpException(Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR, "gateway stopping");
         }
-        if (!response.has("result") || !response.get("result").isObject()) {
-            return new Initialized(response, null);
-        }
-        ObjectNode result = ((ObjectNode) response.get("result")).deepCopy();
-        result.put("protocolVersion", version);
-        McpSession session = new McpSession(sessionId, function.name(), version, params.path("clientInfo"),
-                                            params.path("capabilities"), backendSessionId, null, clock.instant());
-        return new Initialized(JsonRpc.result(id, result), session);
     }
 
     private void inSession(ServerRequest req, ServerResponse res, FunctionRegistration function, McpSession session,
@@ -333,13 +394,24 @@ public final class McpService implements HttpService, AutoCloseable {
             case "initialize" -> sendOne(res, JsonRpc.error(id, JsonRpc.INVALID_REQUEST,
                                                              "session already initialized"), accept);
             case "logging/setLevel" -> setLevel(res, session, message, accept);
-            default -> {
-                try (CallLimits.Permit permit = limits.acquire(function)) {
-                    relay.relay(function, withSessionMeta(message, session), backendHeaders(session), session,
-                                session.protocolVersion(), new ResponseSink(res, accept, state.events(), session.id(),
-                                                                            session.protocolVersion()));
+            case "resources/subscribe", "resources/unsubscribe" -> {
+                if (McpVersions.MODERN.equals(session.backendVersion())) {
+                    // 2026-07-28 has no such methods; without a push path from functions yet, accept quietly
+                    sendOne(res, JsonRpc.result(id, Json.object()), accept);
+                } else {
+                    relayInSession(res, function, session, message, accept);
                 }
             }
+            default -> relayInSession(res, function, session, message, accept);
+        }
+    }
+
+    private void relayInSession(ServerResponse res, FunctionRegistration function, McpSession session,
+                                JsonNode message, ClientAccept accept) {
+        try (CallLimits.Permit permit = limits.acquire(function)) {
+            relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
+                        session.protocolVersion(), new ResponseSink(res, accept, state.events(), session.id(),
+                                                                    session.protocolVersion()));
         }
     }
 
@@ -362,7 +434,8 @@ public final class McpService implements HttpService, AutoCloseable {
      */
     private static JsonNode withSessionMeta(JsonNode message, McpSession session) {
         boolean capabilities = session.clientCapabilities() != null && session.clientCapabilities().isObject();
-        if (session.logLevel() == null && !capabilities) {
+        boolean modern = McpVersions.MODERN.equals(session.backendVersion());
+        if (session.logLevel() == null && !capabilities && !modern) {
             return message;
         }
         ObjectNode copy = message.deepCopy();
@@ -373,16 +446,40 @@ public final class McpService implements HttpService, AutoCloseable {
         if (session.logLevel() != null) {
             metaObject.put(META_LOG_LEVEL, session.logLevel());
         }
-        if (capabilities && !metaObject.has(META_CLIENT_CAPABILITIES)) {
-            metaObject.set(META_CLIENT_CAPABILITIES, session.clientCapabilities());
+        if (!metaObject.has(META_CLIENT_CAPABILITIES)) {
+            metaObject.set(META_CLIENT_CAPABILITIES, capabilities ? session.clientCapabilities() : Json.object());
+        }
+        if (modern) {
+            // a 2026-07-28 function reads the revision and the client's identity from every request
+            metaObject.put(META_PROTOCOL_VERSION, McpVersions.MODERN);
+            if (session.clientInfo() != null && session.clientInfo().isObject()) {
+                metaObject.set(META_CLIENT_INFO, session.clientInfo());
+            }
         }
         return copy;
     }
 
-    private static Map<String, String> backendHeaders(McpSession session) {
+    private static Map<String, String> backendHeaders(McpSession session, JsonNode message) {
+        if (McpVersions.MODERN.equals(session.backendVersion())) {
+            JsonNode params = message.path("params");
+            String name = params.path("name").isTextual() ? params.get("name").asText()
+                    : params.path("uri").isTextual() ? params.get("uri").asText() : null;
+            return modernBackendHeaders(JsonRpc.method(message), name);
+        }
         Map<String, String> headers = new HashMap<>();
         headers.put("MCP-Protocol-Version", session.protocolVersion());
         headers.put("Mcp-Session-Id", session.backendSessionId());
+        return headers;
+    }
+
+    /** The standard request headers of 2026-07-28 ({@code streamable-http.mdx} "Standard Request Headers"). */
+    private static Map<String, String> modernBackendHeaders(String method, String name) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("MCP-Protocol-Version", McpVersions.MODERN);
+        headers.put("Mcp-Method", method);
+        if (name != null) {
+            headers.put("Mcp-Name", McpHeaderValues.encode(name));
+        }
         return headers;
     }
 
@@ -390,7 +487,7 @@ public final class McpService implements HttpService, AutoCloseable {
         if (session.backendSessionId() == null) {
             return;
         }
-        try (BackendCall call = backend.post(function, message, backendHeaders(session), function.timeout())) {
+        try (BackendCall call = backend.post(function, message, backendHeaders(session, message), function.timeout())) {
             call.next(System.nanoTime() + function.timeout().toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -519,7 +616,7 @@ public final class McpService implements HttpService, AutoCloseable {
         FunctionRegistration function = function(req);
         origins.check(req);
         McpSession session = new McpSession(McpIds.sessionId(), function.name(), LEGACY_SSE_VERSION, null, null,
-                                            null, null, clock.instant());
+                                            null, null, null, clock.instant());
         String logKey = McpIds.logKey(session.id(), LEGACY_STREAM);
         SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null, Map.of(), clock.instant(),
                                          config.replicaId(), config.limits().streamQueueDepth(),
@@ -619,7 +716,7 @@ public final class McpService implements HttpService, AutoCloseable {
                     // re-read: initialize may have completed the session since this message's lookup
                     McpSession current = state.mcpSessions().find(session.id()).orElse(session);
                     try (CallLimits.Permit permit = limits.acquire(function)) {
-                        relay.relay(function, withSessionMeta(message, current), backendHeaders(current), current,
+                        relay.relay(function, withSessionMeta(message, current), backendHeaders(current, message), current,
                                     current.protocolVersion(), sink);
                     } catch (ApiException e) {
                         sink.send(JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, e.getMessage()), true);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param clientInfo         the client's {@code clientInfo}
  * @param clientCapabilities the client's {@code capabilities}
  * @param backendSessionId   the function's own session id when it is stateful, else null
+ * @param backendVersion     the revision the function speaks: a session-based one, or 2026-07-28
  * @param logLevel           the level set by {@code logging/setLevel}, else null
  * @param createdAt          when the session was initialized
  */
@@ -23,6 +24,7 @@ public record McpSession(String id,
                          JsonNode clientInfo,
                          JsonNode clientCapabilities,
                          String backendSessionId,
+                         String backendVersion,
                          String logLevel,
                          Instant createdAt) {
 
@@ -31,7 +33,7 @@ public record McpSession(String id,
      * @return a copy with that level
      */
     public McpSession withLogLevel(String level) {
-        return new McpSession(id, function, protocolVersion, clientInfo, clientCapabilities, backendSessionId, level,
-                              createdAt);
+        return new McpSession(id, function, protocolVersion, clientInfo, clientCapabilities, backendSessionId,
+                              backendVersion, level, createdAt);
     }
 }

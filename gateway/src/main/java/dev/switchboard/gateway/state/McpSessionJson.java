@@ -21,6 +21,7 @@ final class McpSessionJson {
         json.set("client_info", s.clientInfo());
         json.set("client_capabilities", s.clientCapabilities());
         json.put("backend_session_id", s.backendSessionId());
+        json.put("backend_version", s.backendVersion());
         json.put("log_level", s.logLevel());
         json.put("created_at", s.createdAt().toString());
         return Json.write(json);
@@ -36,6 +37,8 @@ final class McpSessionJson {
                                   json.path("client_capabilities"),
                                   json.path("backend_session_id").isTextual()
                                           ? json.get("backend_session_id").asText() : null,
+                                  json.path("backend_version").isTextual()
+                                          ? json.get("backend_version").asText() : null,
                                   json.path("log_level").isTextual() ? json.get("log_level").asText() : null,
                                   Instant.parse(json.path("created_at").asText()));
         } catch (JsonProcessingException e) {

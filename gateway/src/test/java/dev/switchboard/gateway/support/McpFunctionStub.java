@@ -30,13 +30,23 @@ public final class McpFunctionStub implements AutoCloseable {
     public record Received(String httpMethod, JsonNode message, Headers headers) {
     }
 
+    /** How the stub behaves. */
+    public enum Mode {
+        /** No session id; answers initialize (a pre-2026 server run statelessly). */
+        STATELESS,
+        /** Issues its own session id at initialize. */
+        STATEFUL,
+        /** Speaks only 2026-07-28: no initialize, server/discover instead, _meta on every request. */
+        MODERN
+    }
+
     private final HttpServer server;
-    private final boolean stateful;
+    private final Mode mode;
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    private McpFunctionStub(HttpServer server, boolean stateful) {
+    private McpFunctionStub(HttpServer server, Mode mode) {
         this.server = server;
-        this.stateful = stateful;
+        this.mode = mode;
     }
 
     /**
@@ -44,10 +54,18 @@ public final class McpFunctionStub implements AutoCloseable {
      * @return a started stub
      */
     public static McpFunctionStub start(boolean stateful) {
+        return start(stateful ? Mode.STATEFUL : Mode.STATELESS);
+    }
+
+    /**
+     * @param mode how it behaves
+     * @return a started stub
+     */
+    public static McpFunctionStub start(Mode mode) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-            McpFunctionStub stub = new McpFunctionStub(server, stateful);
+            McpFunctionStub stub = new McpFunctionStub(server, mode);
             server.createContext("/", stub::handle);
             server.start();
             return stub;
@@ -85,7 +103,7 @@ public final class McpFunctionStub implements AutoCloseable {
         JsonNode message = body.length == 0 ? null : MAPPER.readTree(body);
         received.add(new Received(ex.getRequestMethod(), message, ex.getRequestHeaders()));
         if (!ex.getRequestMethod().equals("POST")) {
-            ex.sendResponseHeaders(stateful ? 204 : 405, -1);
+            ex.sendResponseHeaders(mode == Mode.STATEFUL ? 204 : 405, -1);
             ex.close();
             return;
         }
@@ -96,9 +114,13 @@ public final class McpFunctionStub implements AutoCloseable {
         }
         String method = message.path("method").asText();
         JsonNode id = message.get("id");
+        if (mode == Mode.MODERN) {
+            modern(ex, id, method, message);
+            return;
+        }
         switch (method) {
             case "initialize" -> {
-                if (stateful) {
+                if (mode == Mode.STATEFUL) {
                     ex.getResponseHeaders().set("Mcp-Session-Id", "backend-session-1");
                 }
                 ObjectNode result = MAPPER.createObjectNode();
@@ -109,6 +131,29 @@ public final class McpFunctionStub implements AutoCloseable {
             }
             case "tools/call" -> toolsCall(ex, id, message.path("params").path("name").asText());
             default -> json(ex, 200, error(id, -32601, "method not found: " + method));
+        }
+    }
+
+    private void modern(HttpExchange ex, JsonNode id, String method, JsonNode message) throws IOException {
+        JsonNode meta = message.path("params").path("_meta");
+        if (method.equals("initialize")) {
+            json(ex, 404, error(id, -32601, "initialize was removed in 2026-07-28"));
+        } else if (!"2026-07-28".equals(meta.path("io.modelcontextprotocol/protocolVersion").asText())) {
+            json(ex, 400, error(id, -32602, "missing _meta protocolVersion"));
+        } else if (method.equals("server/discover")) {
+            ObjectNode result = MAPPER.createObjectNode();
+            result.put("resultType", "complete");
+            result.putArray("supportedVersions").add("2026-07-28");
+            result.putObject("capabilities").putObject("tools");
+            result.putObject("_meta").putObject("io.modelcontextprotocol/serverInfo").put("name", "modern-stub")
+                    .put("version", "2");
+            json(ex, 200, response(id, result));
+        } else if (method.equals("tools/call")) {
+            ObjectNode result = text("modern: " + message.path("params").path("name").asText());
+            result.put("resultType", "complete");
+            json(ex, 200, response(id, result));
+        } else {
+            json(ex, 404, error(id, -32601, "method not found: " + method));
         }
     }
 
