@@ -18,6 +18,7 @@ COPY testing/pom.xml testing/
 COPY gateway/pom.xml gateway/
 COPY operator/pom.xml operator/
 COPY examples/echo-function/pom.xml examples/echo-function/
+COPY examples/mcp-function/pom.xml examples/mcp-function/
 RUN chmod +x mvnw \
     && ./mvnw -B -q -DskipTests -pl gateway -am package \
     && rm -rf registry/target testing/target gateway/target
