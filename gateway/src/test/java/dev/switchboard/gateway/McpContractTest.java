@@ -416,5 +416,15 @@ abstract class McpContractTest {
         McpFunctionStub.Received forwarded = function.last("tools/call");
         assertThat(forwarded.headers().getFirst("MCP-Protocol-Version")).isEqualTo("2026-07-28");
         assertThat(forwarded.headers().getFirst("Mcp-Name")).isEqualTo("ask");
+
+        // a 2026-07-28 function's validation errors keep their HTTP status (they are part of the protocol)
+        try (McpFunctionStub strict = McpFunctionStub.start(McpFunctionStub.Mode.MODERN)) {
+            register("strict", strict.url(), "2s");
+            Http.Answer invalid = post("strict", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"x\"}}", Map.of("MCP-Protocol-Version", "2026-07-28"));
+            assertThat(invalid.status()).isEqualTo(400);
+            assertThat(invalid.json().get("error").get("code").asInt()).isEqualTo(-32602);
+            assertThat(invalid.json().get("id").asInt()).isEqualTo(5);
+        }
     }
 }

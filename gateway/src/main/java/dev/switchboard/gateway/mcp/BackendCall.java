@@ -47,6 +47,7 @@ final class BackendCall implements AutoCloseable {
     private final BlockingQueue<Item> items = new LinkedBlockingQueue<>();
     private final Thread reader;
     private volatile String sessionId;
+    private volatile int status;
 
     private BackendCall(HttpClientRequest request, byte[] body, long maxSize) {
         this.reader = Thread.ofVirtual().name("mcp-backend-call").start(() -> read(request, body, maxSize));
@@ -70,11 +71,17 @@ final class BackendCall implements AutoCloseable {
                 items.add(END);
                 return;
             }
+            String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+            this.status = status;
             if (status < 200 || status > 299) {
-                items.add(new Failure("function answered HTTP " + status));
+                // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer
+                JsonNode error = type.contains("json") ? jsonRpcError(response.entity().inputStream(), maxSize) : null;
+                items.add(error != null ? new Message(error) : new Failure("function answered HTTP " + status));
+                if (error != null) {
+                    items.add(END);
+                }
                 return;
             }
-            String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
             try (InputStream in = new BufferedInputStream(response.entity().inputStream())) {
                 if (type.startsWith("text/event-stream")) {
                     SseEventReader events = new SseEventReader(in, maxSize);
@@ -103,6 +110,21 @@ final class BackendCall implements AutoCloseable {
                 items.add(new Failure(describe(e)));
             }
         }
+    }
+
+    private static JsonNode jsonRpcError(InputStream in, long maxSize) {
+        try (in) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxSize));
+            JsonNode json = Json.MAPPER.readTree(bytes);
+            return json != null && json.has("error") && json.has("jsonrpc") ? json : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** @return the HTTP status of the function's answer, once read (0 before) */
+    int status() {
+        return status;
     }
 
     /**

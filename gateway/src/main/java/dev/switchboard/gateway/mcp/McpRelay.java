@@ -51,6 +51,14 @@ final class McpRelay {
          * @throws IOException when the client is gone
          */
         void cancelled() throws IOException;
+
+        /**
+         * The function's HTTP status for its final answer; a sink that relays statelessly may pass it on.
+         *
+         * @param status the status
+         */
+        default void functionStatus(int status) {
+        }
     }
 
     /**
@@ -149,7 +157,8 @@ final class McpRelay {
                     return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function ended its answer without a response");
                 }
                 JsonNode received = ((BackendCall.Message) item).json();
-                if (JsonRpc.isResponse(received) && id.equals(received.get("id"))) {
+                if (JsonRpc.isResponse(received) && (id.equals(received.get("id")) || call.status() >= 400)) {
+                    sink.functionStatus(call.status());
                     return received;
                 }
                 sink.send(received, false);

@@ -33,6 +33,7 @@ final class ResponseSink implements McpRelay.Sink {
     private final String protocolVersion;
     private final String streamId = McpIds.streamId();
     private OutputStream out;
+    private int jsonStatus = 200;
 
     /**
      * @param res             the client's response
@@ -53,7 +54,7 @@ final class ResponseSink implements McpRelay.Sink {
     @Override
     public void send(JsonNode message, boolean last) throws IOException {
         if (out == null && last && (accept.json() || !accept.sse())) {
-            Json.send(res, Status.OK_200, message);
+            Json.send(res, Status.create(jsonStatus), message);
             return;
         }
         if (out == null) {
@@ -74,6 +75,14 @@ final class ResponseSink implements McpRelay.Sink {
         out.flush();
         if (last) {
             out.close();
+        }
+    }
+
+    /** Stateless (2026-07-28) answers keep the function's status: its 400s and 404s are part of the protocol. */
+    @Override
+    public void functionStatus(int status) {
+        if (sessionId == null && status >= 400 && status < 500) {
+            jsonStatus = status;
         }
     }
 
