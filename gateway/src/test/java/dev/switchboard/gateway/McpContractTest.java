@@ -205,6 +205,29 @@ abstract class McpContractTest {
     }
 
     @Test
+    void answersBatchesOnlyFor2025_03_26() {
+        String session = initialize("tools", "2025-03-26");
+        Http.Answer batch = post("tools", "[" + call(1, "echo") + ",{\"jsonrpc\":\"2.0\",\"method\":"
+                + "\"notifications/initialized\"}," + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"},"
+                + call(3, "fail") + "]", Map.of("Mcp-Session-Id", session));
+        assertThat(batch.status()).isEqualTo(200);
+        JsonNode answers = batch.json();
+        assertThat(answers.isArray()).isTrue();
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(0).get("id").asInt()).isEqualTo(1);
+        assertThat(answers.get(0).get("result").get("content").get(0).get("text").asText()).startsWith("echo:");
+        assertThat(answers.get(1).get("id").asInt()).isEqualTo(2);
+        assertThat(answers.get(2).get("error").get("code").asInt()).isEqualTo(-32603);
+        assertThat(post("tools", "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]",
+                        Map.of("Mcp-Session-Id", session)).status()).isEqualTo(202);
+
+        String newer = initialize("tools", "2025-06-18");
+        Http.Answer refused = post("tools", "[" + call(1, "echo") + "]", Map.of("Mcp-Session-Id", newer));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").get("code").asInt()).isEqualTo(-32600);
+    }
+
+    @Test
     void passesTheSessionsLoggingLevelToTheFunction() {
         String session = initialize("tools", "2025-11-25");
         Http.Answer set = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"logging/setLevel\",\"params\":{"

@@ -164,7 +164,7 @@ public final class McpService implements HttpService, AutoCloseable {
 
     // ---- POST ----
 
-    private void post(ServerRequest req, ServerResponse res) {
+    private void post(ServerRequest req, ServerResponse res) throws IOException {
         FunctionRegistration function = function(req);
         origins.check(req);
         ClientAccept accept = ClientAccept.of(req);
@@ -363,68 +363,112 @@ public final class McpService implements HttpService, AutoCloseable {
     }
 
     private void inSession(ServerRequest req, ServerResponse res, FunctionRegistration function, McpSession session,
-                           JsonNode message, ClientAccept accept) {
+                           JsonNode message, ClientAccept accept) throws IOException {
         if (message.isArray()) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "batches are not supported");
-        }
-        if (JsonRpc.isNotification(message)) {
-            if ("notifications/cancelled".equals(JsonRpc.method(message))) {
-                relay.cancel(session.id(), message.path("params").get("requestId"));
-            }
-            forwardToStatefulBackend(function, session, message);
-            accepted(res);
-            return;
-        }
-        if (InputBridge.isBridgedAnswer(message)) {
-            bridge.deliver(session.id(), message);
-            accepted(res);
-            return;
-        }
-        if (JsonRpc.isResponse(message)) {
-            forwardToStatefulBackend(function, session, message);
-            accepted(res);
+            batch(res, function, session, message);
             return;
         }
         if (!JsonRpc.isRequest(message)) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "not a JSON-RPC message");
-        }
-        JsonNode id = message.get("id");
-        switch (JsonRpc.method(message)) {
-            case "ping" -> sendOne(res, JsonRpc.result(id, Json.object()), accept);
-            case "initialize" -> sendOne(res, JsonRpc.error(id, JsonRpc.INVALID_REQUEST,
-                                                             "session already initialized"), accept);
-            case "logging/setLevel" -> setLevel(res, session, message, accept);
-            case "resources/subscribe", "resources/unsubscribe" -> {
-                if (McpVersions.MODERN.equals(session.backendVersion())) {
-                    // 2026-07-28 has no such methods; without a push path from functions yet, accept quietly
-                    sendOne(res, JsonRpc.result(id, Json.object()), accept);
-                } else {
-                    relayInSession(res, function, session, message, accept);
-                }
-            }
-            default -> relayInSession(res, function, session, message, accept);
-        }
-    }
-
-    private void relayInSession(ServerResponse res, FunctionRegistration function, McpSession session,
-                                JsonNode message, ClientAccept accept) {
-        try (CallLimits.Permit permit = limits.acquire(function)) {
-            relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
-                        session.protocolVersion(), new ResponseSink(res, accept, state.events(), session.id(),
-                                                                    session.protocolVersion()));
-        }
-    }
-
-    private void setLevel(ServerResponse res, McpSession session, JsonNode message, ClientAccept accept) {
-        String level = message.path("params").path("level").asText("");
-        if (!LOG_LEVELS.contains(level)) {
-            sendOne(res, JsonRpc.error(message.get("id"), JsonRpc.INVALID_PARAMS, "unknown level '" + level + "'"),
-                    accept);
+            acceptNonRequest(function, session, message);
+            accepted(res);
             return;
         }
-        // kept in the session: a stateless function learns it on each request (params._meta)
-        state.mcpSessions().save(session.withLogLevel(level));
-        sendOne(res, JsonRpc.result(message.get("id"), Json.object()), accept);
+        handleRequest(function, session, message, new ResponseSink(res, accept, state.events(), session.id(),
+                                                                   session.protocolVersion()));
+    }
+
+    /** A notification or a response from the client: nothing to answer. */
+    private void acceptNonRequest(FunctionRegistration function, McpSession session, JsonNode message) {
+        if (InputBridge.isBridgedAnswer(message)) {
+            bridge.deliver(session.id(), message);
+            return;
+        }
+        if (!JsonRpc.isNotification(message) && !JsonRpc.isResponse(message)) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "not a JSON-RPC message");
+        }
+        if ("notifications/cancelled".equals(JsonRpc.method(message))) {
+            relay.cancel(session.id(), message.path("params").get("requestId"));
+        }
+        // a stateful function keeps its own session: it gets the client's notifications and answers
+        forwardToStatefulBackend(function, session, message);
+    }
+
+    /**
+     * Answers one request of a session, on whatever sink its transport uses.
+     *
+     * @throws ApiException when a call limit refuses it (the caller turns that into its transport's error)
+     */
+    private void handleRequest(FunctionRegistration function, McpSession session, JsonNode message,
+                               McpRelay.Sink sink) throws IOException {
+        JsonNode id = message.get("id");
+        String method = JsonRpc.method(message);
+        boolean modernFunction = McpVersions.MODERN.equals(session.backendVersion());
+        switch (method) {
+            case "ping" -> sink.send(JsonRpc.result(id, Json.object()), true);
+            case "initialize" -> sink.send(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "session already initialized"),
+                                           true);
+            case "logging/setLevel" -> {
+                String level = message.path("params").path("level").asText("");
+                if (!LOG_LEVELS.contains(level)) {
+                    sink.send(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "unknown level '" + level + "'"), true);
+                    return;
+                }
+                // kept in the session: a stateless function learns it on each request (params._meta)
+                state.mcpSessions().save(session.withLogLevel(level));
+                sink.send(JsonRpc.result(id, Json.object()), true);
+            }
+            default -> {
+                if (modernFunction && (method.equals("resources/subscribe") || method.equals("resources/unsubscribe"))) {
+                    // 2026-07-28 has no such methods; without a push path from functions yet, accept quietly
+                    sink.send(JsonRpc.result(id, Json.object()), true);
+                    return;
+                }
+                try (CallLimits.Permit permit = limits.acquire(function)) {
+                    relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
+                                session.protocolVersion(), sink);
+                }
+            }
+        }
+    }
+
+    /**
+     * A JSON-RPC batch: 2025-03-26 sessions only (removed in 2025-06-18). Requests are answered in one JSON
+     * array, in order; their notifications are not relayed, and input requests cannot be bridged inside a
+     * batch.
+     */
+    private void batch(ServerResponse res, FunctionRegistration function, McpSession session, JsonNode batch)
+            throws IOException {
+        if (!"2025-03-26".equals(session.protocolVersion())) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
+                                   "batches exist only in protocol version 2025-03-26");
+        }
+        if (batch.isEmpty()) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "empty batch");
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode responses = Json.MAPPER.createArrayNode();
+        for (JsonNode message : batch) {
+            if (!message.isObject()) {
+                responses.add(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "a batch holds JSON-RPC objects"));
+            } else if (!JsonRpc.isRequest(message)) {
+                acceptNonRequest(function, session, message);
+            } else if ("initialize".equals(JsonRpc.method(message))) {
+                responses.add(JsonRpc.error(message.get("id"), JsonRpc.INVALID_REQUEST,
+                                            "initialize must not be part of a batch"));
+            } else {
+                CollectingSink sink = new CollectingSink(message.get("id"));
+                try {
+                    handleRequest(function, session, message, sink);
+                } catch (ApiException e) {
+                    sink.send(JsonRpc.error(message.get("id"), JsonRpc.GATEWAY_ERROR, e.getMessage()), true);
+                }
+                responses.add(sink.response());
+            }
+        }
+        if (responses.isEmpty()) {
+            accepted(res);
+        } else {
+            Json.send(res, Status.OK_200, responses);
+        }
     }
 
     /**
@@ -673,7 +717,8 @@ public final class McpService implements HttpService, AutoCloseable {
         McpSession session = session(sessionId, function);
         JsonNode message = readMessage(req);
         if (message.isArray()) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "batches are not supported");
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
+                                   "batches are not part of the HTTP+SSE transport here");
         }
         LogSink sink = new LogSink(state.events(), McpIds.logKey(session.id(), LEGACY_STREAM));
         if (InputBridge.isBridgedAnswer(message)) {
@@ -694,36 +739,22 @@ public final class McpService implements HttpService, AutoCloseable {
     private void legacyRequest(FunctionRegistration function, McpSession session, JsonNode message, LogSink sink) {
         JsonNode id = message.get("id");
         try {
-            switch (JsonRpc.method(message)) {
-                case "initialize" -> {
-                    Initialized initialized = initializeWithFunction(function, message, session.id());
-                    if (initialized.session() != null) {
-                        state.mcpSessions().save(initialized.session());
-                    }
-                    sink.send(initialized.response(), true);
+            if ("initialize".equals(JsonRpc.method(message))) {
+                Initialized initialized = initializeWithFunction(function, message, session.id());
+                if (initialized.session() != null) {
+                    state.mcpSessions().save(initialized.session());
                 }
-                case "ping" -> sink.send(JsonRpc.result(id, Json.object()), true);
-                case "logging/setLevel" -> {
-                    String level = message.path("params").path("level").asText("");
-                    if (LOG_LEVELS.contains(level)) {
-                        state.mcpSessions().save(session.withLogLevel(level));
-                        sink.send(JsonRpc.result(id, Json.object()), true);
-                    } else {
-                        sink.send(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "unknown level '" + level + "'"), true);
-                    }
-                }
-                default -> {
-                    // re-read: initialize may have completed the session since this message's lookup
-                    McpSession current = state.mcpSessions().find(session.id()).orElse(session);
-                    try (CallLimits.Permit permit = limits.acquire(function)) {
-                        relay.relay(function, withSessionMeta(message, current), backendHeaders(current, message), current,
-                                    current.protocolVersion(), sink);
-                    } catch (ApiException e) {
-                        sink.send(JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, e.getMessage()), true);
-                    }
-                }
+                sink.send(initialized.response(), true);
+                return;
             }
-        } catch (RuntimeException e) {
+            // re-read: initialize may have completed the session since this message's lookup
+            McpSession current = state.mcpSessions().find(session.id()).orElse(session);
+            try {
+                handleRequest(function, current, message, sink);
+            } catch (ApiException e) {
+                sink.send(JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, e.getMessage()), true);
+            }
+        } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.WARNING, "HTTP+SSE request " + id + " failed: " + e.getMessage());
         }
     }

@@ -1,0 +1,39 @@
+package dev.switchboard.gateway.mcp;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Keeps only the response of one request of a batch: a batch is answered with one JSON array, which has
+ * no room for notifications, nor for requests to the client (input requests cannot be bridged there).
+ */
+final class CollectingSink implements McpRelay.Sink {
+    private final JsonNode id;
+    private JsonNode response;
+
+    CollectingSink(JsonNode id) {
+        this.id = id;
+    }
+
+    @Override
+    public void send(JsonNode message, boolean last) throws IOException {
+        if (last) {
+            response = message;
+        } else if (JsonRpc.isRequest(message)) {
+            response = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR,
+                                     "the function needs client input, which cannot be asked inside a batch");
+            throw new IOException("input requested inside a batch");
+        }
+    }
+
+    @Override
+    public void cancelled() {
+        response = JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, "request cancelled");
+    }
+
+    /** @return the response to put in the batch's answer */
+    JsonNode response() {
+        return response != null ? response : JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "no response");
+    }
+}
