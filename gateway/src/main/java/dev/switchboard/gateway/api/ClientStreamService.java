@@ -23,6 +23,7 @@ import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -121,13 +122,9 @@ public final class ClientStreamService implements HttpService {
             registered = true;
             List<ClientEvent> missed = state.events().readAfter(clientId, start, config.limits().eventLogMaxLength());
 
-            res.status(Status.OK_200);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            res.header(HeaderNames.create("X-Accel-Buffering"), "no");
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
             metrics.connectionOpened();
-            OutputStream out = res.outputStream();
+            OutputStream out = SseResponses.start(res);
             try {
                 stream.writeDirect(out, connected(stream, start, missed.size()));
                 for (ClientEvent event : missed) {

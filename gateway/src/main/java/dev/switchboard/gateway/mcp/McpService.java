@@ -25,6 +25,7 @@ import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -590,10 +591,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private void resume(ServerResponse res, McpSession session, String streamId, String after) {
         List<ClientEvent> missed = state.events().readAfter(McpIds.logKey(session.id(), streamId), after,
                                                             config.limits().eventLogMaxLength());
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        res.header(HeaderValues.CACHE_NO_CACHE);
-        try (OutputStream out = res.outputStream()) {
+        try (OutputStream out = SseResponses.start(res)) {
             for (ClientEvent e : missed) {
                 out.write(SseEncoder.event(streamId + "/" + e.id(), null, e.data()));
             }
@@ -621,11 +619,7 @@ public final class McpService implements HttpService, AutoCloseable {
         try {
             List<ClientEvent> missed = resumed
                     ? state.events().readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
-            res.status(Status.OK_200);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-            res.header(HeaderValues.CACHE_NO_CACHE);
-            res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-            OutputStream out = res.outputStream();
+            OutputStream out = SseResponses.start(res);
             if (resumed) {
                 stream.startAfter(after);
                 for (ClientEvent e : missed) {
@@ -674,11 +668,7 @@ public final class McpService implements HttpService, AutoCloseable {
         try {
             state.mcpSessions().save(session);
             metrics.mcpSession(true);
-            res.status(Status.OK_200);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-            res.header(HeaderValues.CACHE_NO_CACHE);
-            res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-            OutputStream out = res.outputStream();
+            OutputStream out = SseResponses.start(res);
             out.write(SseEncoder.event(null, "endpoint", "/mcp/" + function.name() + "/messages?sessionId="
                     + session.id()));
             out.flush();

@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -97,11 +96,7 @@ final class ResponseSink implements McpRelay.Sink {
     }
 
     private void open() throws IOException {
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        res.header(HeaderValues.CACHE_NO_CACHE);
-        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-        out = res.outputStream();
+        out = SseResponses.start(res);
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
             // priming event (SEP-1699): an id the client can resume from before anything else arrives
             out.write(SseEncoder.event(streamId + "/0-0", null, ""));

@@ -1,0 +1,27 @@
+package dev.switchboard.gateway.sse;
+
+import java.io.OutputStream;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+
+/** Starts an SSE response the same way everywhere: status, type, no caching, no proxy buffering. */
+public final class SseResponses {
+    private SseResponses() {
+    }
+
+    /**
+     * @param res a response not yet sent
+     * @return its output stream, the headers set
+     */
+    public static OutputStream start(ServerResponse res) {
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderValues.CACHE_NO_CACHE);
+        // nginx and similar proxies would otherwise hold events back
+        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        return res.outputStream();
+    }
+}
