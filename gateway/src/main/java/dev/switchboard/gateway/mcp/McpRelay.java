@@ -26,11 +26,14 @@ final class McpRelay {
 
     private final McpBackend backend;
     private final InputBridge bridge;
+    private final java.time.Duration heartbeat;
     private final dev.switchboard.gateway.metrics.GatewayMetrics metrics;
     /** In-flight calls of this replica, by session and request id, for {@code notifications/cancelled}. */
     private final Map<String, BackendCall> inflight = new ConcurrentHashMap<>();
 
-    McpRelay(McpBackend backend, InputBridge bridge, dev.switchboard.gateway.metrics.GatewayMetrics metrics) {
+    McpRelay(McpBackend backend, InputBridge bridge, dev.switchboard.gateway.metrics.GatewayMetrics metrics,
+             java.time.Duration heartbeat) {
+        this.heartbeat = heartbeat;
         this.backend = backend;
         this.bridge = bridge;
         this.metrics = metrics;
@@ -58,6 +61,14 @@ final class McpRelay {
          * @param status the status
          */
         default void functionStatus(int status) {
+        }
+
+        /**
+         * Nothing arrived for a heartbeat interval: a sink that holds an open stream keeps it alive.
+         *
+         * @throws IOException when the client is gone
+         */
+        default void keepAlive() throws IOException {
         }
     }
 
@@ -141,7 +152,13 @@ final class McpRelay {
         inflight.put(key, call);
         try {
             while (true) {
-                BackendCall.Item item = call.next(deadline);
+                // wait in heartbeat-sized slices, so a long call's stream is kept alive
+                long slice = Math.min(deadline, System.nanoTime() + heartbeat.toNanos());
+                BackendCall.Item item = call.next(slice);
+                if (item == null && System.nanoTime() < deadline) {
+                    sink.keepAlive();
+                    continue;
+                }
                 if (item instanceof BackendCall.Cancelled) {
                     sink.cancelled();
                     return null;

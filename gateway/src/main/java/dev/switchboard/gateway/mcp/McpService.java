@@ -115,7 +115,7 @@ public final class McpService implements HttpService, AutoCloseable {
         this.mailboxes = new Mailboxes();
         state.events().subscribe(mailboxes::deliver);
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
-        this.relay = new McpRelay(backend, bridge, metrics);
+        this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval());
     }
 
     @Override

@@ -85,6 +85,22 @@ final class ResponseSink implements McpRelay.Sink {
         }
     }
 
+    /**
+     * A call that outlasts a heartbeat interval: a client that takes SSE gets its answer as a stream now,
+     * kept alive with comments, so that no proxy cuts a quiet connection.
+     */
+    @Override
+    public void keepAlive() throws IOException {
+        if (out == null) {
+            if (!accept.sse()) {
+                return;
+            }
+            open();
+        }
+        out.write(SseEncoder.comment("keep-alive"));
+        out.flush();
+    }
+
     @Override
     public void cancelled() throws IOException {
         if (out == null) {
