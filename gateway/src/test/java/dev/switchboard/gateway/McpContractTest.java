@@ -362,6 +362,32 @@ abstract class McpContractTest {
     }
 
     @Test
+    void routesAnswersToAStatefulFunctionsOwnRequests() {
+        Http.Answer init = post("stateful", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
+                + "\"name\":\"t\",\"version\":\"1\"}}}", Map.of());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        try (SseClient stream = SseClient.post(mcp("stateful"), call(50, "ask-on-stream"),
+                                               Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+            SseClient.Event event = stream.next(Duration.ofSeconds(5));
+            if (event.data().isEmpty()) {
+                event = stream.next(Duration.ofSeconds(5));
+            }
+            JsonNode request = json(event.data());
+            assertThat(request.get("id").asText()).isEqualTo("srv-1");
+            assertThat(post("stateful", "{\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"result\":{\"action\":\"accept\","
+                    + "\"content\":{\"name\":\"Lin\"}}}", Map.of("Mcp-Session-Id", session)).status()).isEqualTo(202);
+            JsonNode result = json(stream.next(Duration.ofSeconds(5)).data());
+            assertThat(result.get("result").get("content").get(0).get("text").asText()).isEqualTo("Hi Lin");
+        }
+        McpFunctionStub.Received answer = statefulFunction.received().stream()
+                .filter(r -> r.message() != null && "srv-1".equals(r.message().path("id").asText())
+                        && r.message().has("result"))
+                .findFirst().orElseThrow();
+        assertThat(answer.headers().getFirst("Mcp-Session-Id")).isEqualTo("backend-session-1");
+    }
+
+    @Test
     void holdsAStandaloneStreamWithKeepAlives() {
         String session = initialize("tools", "2025-11-25");
         try (SseClient stream = SseClient.open(mcp("tools"), Map.of("Mcp-Session-Id", session))) {

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
@@ -43,6 +44,8 @@ public final class McpFunctionStub implements AutoCloseable {
     private final HttpServer server;
     private final Mode mode;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final java.util.Map<String, CompletableFuture<JsonNode>> pendingAnswers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private McpFunctionStub(HttpServer server, Mode mode) {
         this.server = server;
@@ -107,7 +110,14 @@ public final class McpFunctionStub implements AutoCloseable {
             ex.close();
             return;
         }
-        if (message == null || !message.has("id")) {
+        if (message != null && !message.has("method") && message.has("result")) {
+            // a client's answer to a request this stub sent on an answer stream (stateful servers do that)
+            CompletableFuture<JsonNode> waiting = pendingAnswers.remove(message.path("id").asText());
+            if (waiting != null) {
+                waiting.complete(message.get("result"));
+            }
+        }
+        if (message == null || !message.has("id") || !message.has("method")) {
             ex.sendResponseHeaders(202, -1);
             ex.close();
             return;
@@ -183,6 +193,27 @@ public final class McpFunctionStub implements AutoCloseable {
                 json(ex, 200, response(id, text("late")));
             }
             case "fail" -> json(ex, 500, MAPPER.createObjectNode().put("boom", true));
+            case "ask-on-stream" -> {
+                // the pre-2026 way: a server-to-client request on the answer stream, answered by a new POST
+                CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+                pendingAnswers.put("srv-1", answer);
+                ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    ObjectNode request = MAPPER.createObjectNode();
+                    request.put("jsonrpc", "2.0");
+                    request.put("id", "srv-1");
+                    request.put("method", "elicitation/create");
+                    request.putObject("params").put("message", "Name?");
+                    out.write(("data: " + MAPPER.writeValueAsString(request) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    JsonNode result = answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    out.write(("data: " + MAPPER.writeValueAsString(response(id, text("Hi "
+                            + result.path("content").path("name").asText()))) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    // the test fails on the missing answer
+                }
+            }
             case "ask" -> {
                 JsonNode params = last("tools/call").message().path("params");
                 JsonNode answer = params.path("inputResponses").path("name");
