@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final WebServer server;
     private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicLong openSessions = new java.util.concurrent.atomic.AtomicLong();
 
     private Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -92,6 +93,10 @@ public final class Gateway implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(this::refreshDirectory, DIRECTORY_REFRESH_SECONDS,
                                             DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
+        // counted in the background: a scan of the store is no work for a scrape
+        housekeeping.scheduleWithFixedDelay(this::countSessions, 0, DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
+        metrics.gauge("switchboard.mcp.sessions.open", "MCP sessions open in the fleet (counted every 10 s)",
+                      openSessions::get);
 
         ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock);
         this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock);
@@ -149,6 +154,14 @@ public final class Gateway implements AutoCloseable {
         LOGGER.info(() -> "state store: " + redis.displayUrl());
         return new RedisStateStore(redis, clock, config.replicaId(), config.limits().eventLogMaxLength(),
                                    config.limits().eventLogTtl(), config.sessionTtl());
+    }
+
+    private void countSessions() {
+        try {
+            openSessions.set(state.mcpSessions().count());
+        } catch (RuntimeException e) {
+            metrics.redisError();
+        }
     }
 
     private void refreshDirectory() {

@@ -106,6 +106,7 @@ abstract class McpContractTest {
 
         String other = initialize("tools", "1999-01-01");
         assertThat(other).isNotEqualTo(session);
+        assertThat(gateway.state().mcpSessions().count()).as("open sessions, for the gauge").isEqualTo(2);
         assertThat(post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
                 + "\"protocolVersion\":\"1999-01-01\"}}", Map.of()).json().get("result").get("protocolVersion")
                            .asText()).isEqualTo("2025-11-25");

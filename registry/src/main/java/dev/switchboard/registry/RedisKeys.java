@@ -15,6 +15,8 @@ public final class RedisKeys {
     public static final String FUNCTIONS_CHANNEL = PREFIX + "functions:changed";
     /** Pub/sub channel: events for generic SSE clients, fanned out to every replica. */
     public static final String CLIENT_EVENTS_CHANNEL = PREFIX + "client-events";
+    /** SCAN pattern matching every MCP session record. */
+    public static final String MCP_SESSIONS_PATTERN = PREFIX + "{mcp:*}:session";
     /** SCAN pattern matching every replica's connection hash. */
     public static final String REPLICA_CONNECTIONS_PATTERN = PREFIX + "replica:*:connections";
 

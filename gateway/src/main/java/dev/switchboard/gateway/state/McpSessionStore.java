@@ -20,4 +20,7 @@ public interface McpSessionStore {
      * @return whether it existed
      */
     boolean delete(String id);
+
+    /** @return sessions open in the fleet now (a scan: for periodic metrics, not for the request path) */
+    long count();
 }

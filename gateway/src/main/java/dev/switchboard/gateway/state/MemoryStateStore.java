@@ -82,6 +82,13 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
+    public long count() {
+        long now = clock.millis();
+        sessions.values().removeIf(e -> e.expiresAt() <= now);
+        return sessions.size();
+    }
+
+    @Override
     public ClientEventLog events() {
         return this;
     }

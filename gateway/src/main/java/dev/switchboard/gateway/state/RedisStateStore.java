@@ -122,6 +122,22 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     }
 
     @Override
+    public long count() {
+        return RedisConnections.call("count MCP sessions", () -> {
+            ScanArgs args = ScanArgs.Builder.matches(RedisKeys.MCP_SESSIONS_PATTERN).limit(1000);
+            long count = 0;
+            KeyScanCursor<String> cursor = redis.sync().scan(ScanCursor.INITIAL, args);
+            while (true) {
+                count += cursor.getKeys().size();
+                if (cursor.isFinished()) {
+                    return count;
+                }
+                cursor = redis.sync().scan(cursor, args);
+            }
+        });
+    }
+
+    @Override
     public ClientEventLog events() {
         return this;
     }
