@@ -469,6 +469,28 @@ abstract class McpContractTest {
     }
 
     @Test
+    void anOpenStreamKeepsItsSessionAlive() throws Exception {
+        gateway.close();
+        Map<String, String> values = new HashMap<>(storeConfig());
+        values.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms",
+                             "SHUTDOWN_GRACE", "1s", "SESSION_TTL", "2s"));
+        gateway = Gateway.start(GatewayConfig.from(values));
+        if (Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/tools").status() == 404) {
+            register("tools", function.url(), "2s");  // memory: the restart forgot it; Redis kept it
+        }
+        try (SseClient stream = SseClient.open(mcp("tools") + "/sse")) {
+            String messages = "http://127.0.0.1:" + gateway.port() + stream.next(Duration.ofSeconds(5)).data();
+            Thread.sleep(3500);
+            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status())
+                    .as("idle for longer than SESSION_TTL, but its stream is open").isEqualTo(202);
+        }
+        String idle = initialize("tools", "2025-11-25");
+        Thread.sleep(2500);
+        assertThat(post("tools", call(2, "echo"), Map.of("Mcp-Session-Id", idle)).status())
+                .as("a session without requests or streams expires").isEqualTo(404);
+    }
+
+    @Test
     void relaysStatelessRequestsOfTheNewestRevision() {
         String modern = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ask\","
                 + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","

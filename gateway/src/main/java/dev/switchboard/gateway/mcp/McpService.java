@@ -86,6 +86,14 @@ public final class McpService implements HttpService, AutoCloseable {
     private final CallLimits limits;
     private final GatewayMetrics metrics;
     private final InputBridge bridge;
+    /** Sessions whose standalone or HTTP+SSE stream this replica holds (a session may appear once per stream). */
+    private final java.util.Collection<String> heldSessions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ScheduledExecutorService renewer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "switchboard-mcp-session-renewal");
+                t.setDaemon(true);
+                return t;
+            });
     /** HTTP+SSE requests run after their POST is answered (202). */
     private final java.util.concurrent.ExecutorService background =
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
@@ -116,6 +124,10 @@ public final class McpService implements HttpService, AutoCloseable {
         state.events().subscribe(mailboxes::deliver);
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
         this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval());
+        // a session whose stream is open here is in use even when no request comes: renew it
+        long renewMillis = Math.max(1000, config.sessionTtl().toMillis() / 3);
+        renewer.scheduleWithFixedDelay(this::renewHeldSessions, renewMillis, renewMillis,
+                                       java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -616,6 +628,7 @@ public final class McpService implements HttpService, AutoCloseable {
                                    "this session already holds its standalone streams");
         }
         CloseReason reason = CloseReason.CLIENT_GONE;
+        heldSessions.add(session.id());
         try {
             List<ClientEvent> missed = resumed
                     ? state.events().readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
@@ -639,6 +652,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "standalone stream ended", e);
         } finally {
+            heldSessions.remove(session.id());
             stream.close(reason);
             hub.remove(stream);
         }
@@ -665,6 +679,7 @@ public final class McpService implements HttpService, AutoCloseable {
                                    "this replica holds its maximum of connections (MAX_CONNECTIONS)");
         }
         CloseReason reason = CloseReason.CLIENT_GONE;
+        heldSessions.add(session.id());
         try {
             state.mcpSessions().save(session);
             metrics.mcpSession(true);
@@ -677,6 +692,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
         } finally {
+            heldSessions.remove(session.id());
             stream.close(reason);
             hub.remove(stream);
             endLegacySession(function, session.id());
@@ -769,8 +785,19 @@ public final class McpService implements HttpService, AutoCloseable {
         res.send();
     }
 
+    private void renewHeldSessions() {
+        for (String id : java.util.Set.copyOf(heldSessions)) {
+            try {
+                state.mcpSessions().find(id);
+            } catch (RuntimeException e) {
+                metrics.redisError();
+            }
+        }
+    }
+
     @Override
     public void close() {
+        renewer.shutdownNow();
         background.shutdownNow();
         backend.close();
     }
