@@ -61,7 +61,15 @@ public final class Json {
         return (ObjectNode) json;
     }
 
-    private static byte[] readBody(ServerRequest req, long maxSize) {
+    /**
+     * Reads a request body within the size limit (the declared length is checked before reading).
+     *
+     * @param req     the request
+     * @param maxSize largest body accepted
+     * @return the body, empty when there is none
+     * @throws ApiException 413 {@code PAYLOAD_TOO_LARGE}, 400 when the body cannot be read
+     */
+    public static byte[] readBody(ServerRequest req, long maxSize) {
         Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
         if (declared.isPresent() && declared.get() > maxSize) {
             throw tooLarge(maxSize);

@@ -3,7 +3,6 @@ package dev.switchboard.gateway.invoke;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -78,7 +77,7 @@ public final class FunctionInvoker implements AutoCloseable {
                            "function did not answer within " + Durations.format(timeout), 0);
         } catch (ExecutionException e) {
             return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
-                           describe(e.getCause()), 0);
+                           CallFailures.describe(e.getCause()), 0);
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
@@ -190,28 +189,6 @@ public final class FunctionInvoker implements AutoCloseable {
                                             InvocationResult.Outcome outcome, String error, int status) {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return new InvocationResult(false, requestId, function.name(), millis, null, error, outcome, status);
-    }
-
-    /** Says what failed without leaking the function's internals or a stack trace. */
-    private static String describe(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            if (root instanceof ConnectException || root instanceof UnknownHostException) {
-                break;
-            }
-            root = root.getCause();
-        }
-        if (root instanceof ConnectException) {
-            return "function unreachable: connection refused";
-        }
-        if (root instanceof UnknownHostException) {
-            return "function unreachable: unknown host";
-        }
-        if (root instanceof java.net.SocketTimeoutException) {
-            return "function read timed out";
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return "function call failed: " + message;
     }
 
     @Override

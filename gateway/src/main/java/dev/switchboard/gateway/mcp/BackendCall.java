@@ -2,7 +2,6 @@ package dev.switchboard.gateway.mcp;
 
 import java.io.BufferedInputStream;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.CallFailures;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -107,7 +107,7 @@ final class BackendCall implements AutoCloseable {
             items.add(new Failure("function answered invalid JSON"));
         } catch (Exception e) {
             if (!Thread.currentThread().isInterrupted()) {
-                items.add(new Failure(describe(e)));
+                items.add(new Failure(CallFailures.describe(e)));
             }
         }
     }
@@ -141,14 +141,6 @@ final class BackendCall implements AutoCloseable {
         return sessionId;
     }
 
-    private static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException) {
-                return "function unreachable: connection refused";
-            }
-        }
-        return "function call failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    }
 
     /** Cancels the call on the client's behalf: the waiting relay stops and writes no result. */
     void cancel() {

@@ -201,17 +201,7 @@ public final class McpService implements HttpService, AutoCloseable {
     }
 
     private JsonNode readMessage(ServerRequest req) {
-        byte[] body;
-        try (var in = req.content().inputStream()) {
-            long max = config.limits().maxBodySize();
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (body.length > max) {
-                throw new McpException(Status.REQUEST_ENTITY_TOO_LARGE_413, JsonRpc.INVALID_REQUEST,
-                                       "message exceeds " + max + " bytes (MAX_BODY_SIZE)");
-            }
-        } catch (IOException e) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "message could not be read");
-        }
+        byte[] body = Json.readBody(req, config.limits().maxBodySize());
         try {
             JsonNode message = Json.MAPPER.readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
             if (message == null || !(message.isObject() || message.isArray())) {
