@@ -177,6 +177,7 @@ public final class McpService implements HttpService, AutoCloseable {
 
     // ---- POST ----
 
+    @SuppressWarnings("try") // the permit is held for the call's duration, not used
     private void post(ServerRequest req, ServerResponse res) throws IOException {
         FunctionRegistration function = function(req);
         origins.check(req);
@@ -401,6 +402,7 @@ public final class McpService implements HttpService, AutoCloseable {
      *
      * @throws ApiException when a call limit refuses it (the caller turns that into its transport's error)
      */
+    @SuppressWarnings("try") // the permit is held for the call's duration, not used
     private void handleRequest(FunctionRegistration function, McpSession session, JsonNode message,
                                McpRelay.Sink sink) throws IOException {
         JsonNode id = message.get("id");
