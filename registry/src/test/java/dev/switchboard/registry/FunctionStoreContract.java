@@ -1,5 +1,6 @@
 package dev.switchboard.registry;
 
+import dev.switchboard.testing.ManualClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,7 @@ abstract class FunctionStoreContract {
     static final Instant START = Instant.parse("2024-03-01T10:00:00Z");
 
     /** The clock subclasses must give their store. */
-    protected final MutableClock clock = new MutableClock(START);
+    protected final ManualClock clock = new ManualClock(START);
 
     /** @return the store under test, empty, using {@link #clock}; the same instance within one test */
     protected abstract FunctionStore store();

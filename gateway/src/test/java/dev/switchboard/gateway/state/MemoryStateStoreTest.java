@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.state;
 
+import dev.switchboard.testing.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MemoryStateStoreTest {
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private MemoryStateStore store = new MemoryStateStore(clock, 5, Duration.ofMinutes(10), Duration.ofMinutes(30));
 
     @AfterEach
@@ -251,42 +252,5 @@ class MemoryStateStoreTest {
 
     private static ConnectionInfo connection(String id, Instant createdAt) {
         return new ConnectionInfo(id, "client", "user", Map.of("k", "v"), createdAt, createdAt, "replica-1");
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public long millis() {
-            return now.toEpochMilli();
-        }
     }
 }
