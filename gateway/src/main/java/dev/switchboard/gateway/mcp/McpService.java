@@ -611,16 +611,9 @@ public final class McpService implements HttpService, AutoCloseable {
      */
     private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
         String logKey = McpIds.logKey(session.id(), STANDALONE);
-        SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null,
-                                         Map.of(), clock.instant(), config.replicaId(),
-                                         config.limits().streamQueueDepth(), s -> SseEncoder.comment("keep-alive"));
-        ticker.schedule(stream);
-        if (hub.admit(stream) != StreamHub.Admission.ADMITTED) {
-            throw new McpException(Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR,
-                                   "this session already holds its standalone streams");
-        }
+        SseStream stream = hold(session.id(), logKey, () -> new McpException(Status.TOO_MANY_REQUESTS_429,
+                JsonRpc.GATEWAY_ERROR, "this session already holds its standalone streams"));
         CloseReason reason = CloseReason.CLIENT_GONE;
-        heldSessions.add(session.id());
         try {
             List<ClientEvent> missed = resumed
                     ? state.events().readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
@@ -644,10 +637,30 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "standalone stream ended", e);
         } finally {
-            heldSessions.remove(session.id());
-            stream.close(reason);
-            hub.remove(stream);
+            release(stream, session.id(), reason);
         }
+    }
+
+    /**
+     * Admits a stream this replica holds for a session: heartbeats as comments, and the session renewed
+     * while it is open.
+     */
+    private SseStream hold(String sessionId, String logKey, java.util.function.Supplier<McpException> refusal) {
+        SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null, Map.of(), clock.instant(),
+                                         config.replicaId(), config.limits().streamQueueDepth(),
+                                         s -> SseEncoder.comment("keep-alive"));
+        ticker.schedule(stream);
+        if (hub.admit(stream) != StreamHub.Admission.ADMITTED) {
+            throw refusal.get();
+        }
+        heldSessions.add(sessionId);
+        return stream;
+    }
+
+    private void release(SseStream stream, String sessionId, CloseReason reason) {
+        heldSessions.remove(sessionId);
+        stream.close(reason);
+        hub.remove(stream);
     }
 
     // ---- HTTP+SSE (2024-11-05) ----
@@ -661,17 +674,10 @@ public final class McpService implements HttpService, AutoCloseable {
         origins.check(req);
         McpSession session = new McpSession(McpIds.sessionId(), function.name(), LEGACY_SSE_VERSION, null, null,
                                             null, null, null, clock.instant());
-        String logKey = McpIds.logKey(session.id(), LEGACY_STREAM);
-        SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null, Map.of(), clock.instant(),
-                                         config.replicaId(), config.limits().streamQueueDepth(),
-                                         s -> SseEncoder.comment("keep-alive"));
-        ticker.schedule(stream);
-        if (hub.admit(stream) != StreamHub.Admission.ADMITTED) {
-            throw new McpException(Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,
-                                   "this replica holds its maximum of connections (MAX_CONNECTIONS)");
-        }
+        SseStream stream = hold(session.id(), McpIds.logKey(session.id(), LEGACY_STREAM), () -> new McpException(
+                Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,
+                "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
         CloseReason reason = CloseReason.CLIENT_GONE;
-        heldSessions.add(session.id());
         try {
             state.mcpSessions().save(session);
             metrics.mcpSession(true);
@@ -684,9 +690,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
         } finally {
-            heldSessions.remove(session.id());
-            stream.close(reason);
-            hub.remove(stream);
+            release(stream, session.id(), reason);
             endLegacySession(function, session.id());
         }
     }
