@@ -83,20 +83,33 @@ public final class SseClient implements AutoCloseable {
      */
     public static List<Event> parse(String body) {
         List<Event> events = new ArrayList<>();
-        String id = null;
-        String type = null;
-        StringBuilder data = null;
+        LineParser parser = new LineParser();
         for (String line : body.split("\r\n|\r|\n", -1)) {
+            Event event = parser.line(line);
+            if (event != null) {
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
+    /** The event-stream parsing rules, one line at a time: data lines joined, dispatch on a blank line. */
+    private static final class LineParser {
+        private String id;
+        private String type;
+        private StringBuilder data;
+        private Long retry;
+
+        /** @return the event this line dispatches, or null */
+        Event line(String line) {
             if (line.isEmpty()) {
-                if (data != null) {
-                    events.add(new Event(id, type == null ? "message" : type, data.toString()));
-                }
+                Event event = data == null ? null : new Event(id, type == null ? "message" : type, data.toString());
                 type = null;
                 data = null;
-                continue;
+                return event;
             }
             if (line.startsWith(":")) {
-                continue;
+                return null;
             }
             int colon = line.indexOf(':');
             String field = colon < 0 ? line : line.substring(0, colon);
@@ -108,10 +121,11 @@ public final class SseClient implements AutoCloseable {
                 case "id" -> id = value;
                 case "event" -> type = value;
                 case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                case "retry" -> retry = Long.parseLong(value);
                 default -> { }
             }
+            return null;
         }
-        return events;
     }
 
     /**
@@ -134,34 +148,13 @@ public final class SseClient implements AutoCloseable {
 
     private void read() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String id = null;
-            String type = null;
-            StringBuilder data = null;
+            LineParser parser = new LineParser();
             String line;
             while ((line = in.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data != null) {
-                        events.add(new Event(id, type == null ? "message" : type, data.toString()));
-                    }
-                    type = null;
-                    data = null;
-                    continue;
-                }
-                if (line.startsWith(":")) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1);
-                if (value.startsWith(" ")) {
-                    value = value.substring(1);
-                }
-                switch (field) {
-                    case "id" -> id = value;
-                    case "event" -> type = value;
-                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                    case "retry" -> retry = Long.parseLong(value);
-                    default -> { }
+                Event event = parser.line(line);
+                retry = parser.retry;
+                if (event != null) {
+                    events.add(event);
                 }
             }
         } catch (IOException e) {
