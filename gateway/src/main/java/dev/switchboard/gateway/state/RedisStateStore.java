@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -123,18 +122,22 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public long count() {
-        return RedisConnections.call("count MCP sessions", () -> {
-            ScanArgs args = ScanArgs.Builder.matches(RedisKeys.MCP_SESSIONS_PATTERN).limit(1000);
-            long count = 0;
-            KeyScanCursor<String> cursor = redis.sync().scan(ScanCursor.INITIAL, args);
-            while (true) {
-                count += cursor.getKeys().size();
-                if (cursor.isFinished()) {
-                    return count;
-                }
-                cursor = redis.sync().scan(cursor, args);
+        long[] count = {0};
+        RedisConnections.call("count MCP sessions", () -> scan(RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> count[0]++));
+        return count[0];
+    }
+
+    /** Visits every key matching a pattern with SCAN (never KEYS), a batch at a time. */
+    private Void scan(String pattern, int batch, java.util.function.Consumer<String> visit) {
+        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(batch);
+        KeyScanCursor<String> cursor = redis.sync().scan(ScanCursor.INITIAL, args);
+        while (true) {
+            cursor.getKeys().forEach(visit);
+            if (cursor.isFinished()) {
+                return null;
             }
-        });
+            cursor = redis.sync().scan(cursor, args);
+        }
     }
 
     @Override
@@ -243,21 +246,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public List<ConnectionInfo> list() {
         List<ConnectionInfo> all = new ArrayList<>();
-        RedisConnections.call("list connections", () -> {
-            ScanArgs args = ScanArgs.Builder.matches(RedisKeys.REPLICA_CONNECTIONS_PATTERN).limit(500);
-            KeyScanCursor<String> cursor = redis.sync().scan(ScanCursor.INITIAL, args);
-            while (true) {
-                for (String key : cursor.getKeys()) {
-                    Map<String, String> entries = redis.sync().hgetall(key);
-                    entries.values().forEach(v -> all.add(ConnectionJson.decode(v)));
-                }
-                if (cursor.isFinished()) {
-                    break;
-                }
-                cursor = redis.sync().scan(cursor, args);
-            }
-            return null;
-        });
+        RedisConnections.call("list connections", () -> scan(RedisKeys.REPLICA_CONNECTIONS_PATTERN, 500,
+                key -> redis.sync().hgetall(key).values().forEach(v -> all.add(ConnectionJson.decode(v)))));
         all.sort(Comparator.comparing(ConnectionInfo::createdAt));
         return all;
     }
