@@ -4,13 +4,22 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -21,26 +30,35 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 /**
  * The Lettuce connections of one process: a shared connection for ordinary commands and a dedicated one
- * for pub/sub. Commands fail at once while Redis is unreachable (no queueing that would pile up threads)
- * and time out after the configured command timeout; Lettuce reconnects and resubscribes by itself.
+ * for pub/sub, to a standalone Redis, through Sentinel, or to a Redis Cluster ({@link RedisTarget}).
+ * Commands fail at once while Redis is unreachable (no queueing that would pile up threads) and time out
+ * after the configured command timeout; Lettuce reconnects and resubscribes by itself. Callers see one
+ * command interface for every topology: on a Cluster, Lettuce routes each command by its key's slot and
+ * runs SCAN over every master.
  */
 public final class RedisConnections implements AutoCloseable {
     /** Longest pause between two reconnection attempts. */
     public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
-    private final RedisClient client;
+    /** How often a Cluster client re-reads the topology even when nothing failed. */
+    public static final Duration CLUSTER_TOPOLOGY_REFRESH = Duration.ofSeconds(30);
+    private final AbstractRedisClient client;
     private final ClientResources resources;
-    private final StatefulRedisConnection<String, String> connection;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterCommands<String, String> sync;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String displayUrl;
 
-    private RedisConnections(RedisClient client,
-                             ClientResources resources,
-                             StatefulRedisConnection<String, String> connection,
-                             StatefulRedisPubSubConnection<String, String> pubSub,
-                             String displayUrl) {
+    private RedisConnections(AbstractRedisClient client, ClientResources resources,
+                             StatefulConnection<String, String> connection,
+                             RedisClusterCommands<String, String> sync,
+                             RedisClusterAsyncCommands<String, String> async,
+                             StatefulRedisPubSubConnection<String, String> pubSub, String displayUrl) {
         this.client = client;
         this.resources = resources;
         this.connection = connection;
+        this.sync = sync;
+        this.async = async;
         this.pubSub = pubSub;
         this.displayUrl = displayUrl;
     }
@@ -48,38 +66,84 @@ public final class RedisConnections implements AutoCloseable {
     /**
      * Connects, failing when Redis cannot be reached now.
      *
-     * @param url            a Lettuce URI ({@code redis://}, {@code rediss://}, {@code redis-sentinel://})
+     * @param url            a Redis URL in one of {@link RedisTarget}'s forms
      * @param commandTimeout how long one command may take
      * @return the connections
      * @throws StoreUnavailableException when Redis cannot be reached
+     * @throws IllegalArgumentException  when the URL is not a Redis URL
      */
     public static RedisConnections connect(String url, Duration commandTimeout) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(commandTimeout);
+        RedisTarget target = RedisTarget.parse(url);
+        target.seeds().forEach(seed -> seed.setTimeout(commandTimeout));
         // Reconnect attempts back off from 50 ms to at most 2 s, so service resumes soon after Redis does.
         ClientResources resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
-        RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
-                                  .autoReconnect(true)
-                                  .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                                  .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                                  .socketOptions(SocketOptions.builder()
-                                                         .connectTimeout(commandTimeout)
-                                                         .keepAlive(true)
-                                                         .build())
-                                  .build());
-        String display = redact(uri);
+        SocketOptions socket = SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build();
+        String display = target.display();
+        AbstractRedisClient client = null;
         try {
-            StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
-            StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8);
-            return new RedisConnections(client, resources, connection, pubSub, display);
+            if (target.cluster()) {
+                RedisClusterClient cluster = RedisClusterClient.create(resources, target.seeds());
+                client = cluster;
+                cluster.setOptions(ClusterClientOptions.builder()
+                                           .autoReconnect(true)
+                                           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                                           .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                                           .socketOptions(socket)
+                                           // follow failovers and resharding: re-read the topology on
+                                           // MOVED/ASK redirects and reconnects, and periodically
+                                           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                                   .enablePeriodicRefresh(CLUSTER_TOPOLOGY_REFRESH)
+                                                   .enableAllAdaptiveRefreshTriggers()
+                                                   .build())
+                                           .build());
+                StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
+                connectToEveryMaster(cluster, connection, resources);
+                StatefulRedisClusterPubSubConnection<String, String> pubSub = cluster.connectPubSub(StringCodec.UTF8);
+                return new RedisConnections(cluster, resources, connection, connection.sync(), connection.async(),
+                                            pubSub, display);
+            }
+            RedisClient standalone = RedisClient.create(resources, target.seeds().getFirst());
+            client = standalone;
+            standalone.setOptions(ClientOptions.builder()
+                                          .autoReconnect(true)
+                                          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                                          .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                                          .socketOptions(socket)
+                                          .build());
+            StatefulRedisConnection<String, String> connection = standalone.connect(StringCodec.UTF8);
+            StatefulRedisPubSubConnection<String, String> pubSub = standalone.connectPubSub(StringCodec.UTF8);
+            return new RedisConnections(standalone, resources, connection, connection.sync(), connection.async(),
+                                        pubSub, display);
         } catch (RedisException e) {
-            client.shutdown();
+            if (client != null) {
+                client.shutdown();
+            }
             resources.shutdown();
             throw new StoreUnavailableException("cannot reach Redis at " + display + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens the connection to each master now, and to each new master when the topology changes. Lettuce
+     * opens node connections lazily, and with commands rejected while disconnected, the first command to a
+     * node whose connection is still opening would fail.
+     */
+    private static void connectToEveryMaster(RedisClusterClient cluster,
+                                             StatefulRedisClusterConnection<String, String> connection,
+                                             ClientResources resources) {
+        for (RedisClusterNode node : cluster.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                // by host and port: the key under which Lettuce routes commands by slot
+                connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
+            }
+        }
+        resources.eventBus().get()
+                .filter(ClusterTopologyChangedEvent.class::isInstance)
+                .subscribe(event -> ((ClusterTopologyChangedEvent) event).after().stream()
+                        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                        .forEach(node -> connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())));
     }
 
     /**
@@ -93,12 +157,12 @@ public final class RedisConnections implements AutoCloseable {
 
     /** @return synchronous commands on the shared connection */
     public RedisClusterCommands<String, String> sync() {
-        return connection.sync();
+        return sync;
     }
 
     /** @return asynchronous commands on the shared connection (for use inside listeners) */
     public RedisClusterAsyncCommands<String, String> async() {
-        return connection.async();
+        return async;
     }
 
     /** @return the dedicated pub/sub connection */

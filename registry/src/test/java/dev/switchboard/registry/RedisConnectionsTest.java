@@ -3,11 +3,14 @@ package dev.switchboard.registry;
 import java.time.Duration;
 
 import dev.switchboard.testing.TestRedis;
+import dev.switchboard.testing.TestRedisCluster;
+import dev.switchboard.testing.TestRedisSentinel;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class RedisConnectionsTest {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
@@ -93,5 +96,42 @@ class RedisConnectionsTest {
                                                           COMMAND_TIMEOUT))
                 .isInstanceOf(StoreUnavailableException.class)
                 .message().doesNotContain("hunter2");
+    }
+
+    @Test
+    void connectsToARedisClusterAndRoutesCommandsBySlot() {
+        TestRedisCluster cluster = TestRedisCluster.shared().orElse(null);
+        assumeTrue(cluster != null, "redis-server and redis-cli are not on PATH");
+        cluster.flush();
+        try (RedisConnections redis = RedisConnections.connect(cluster.url(), COMMAND_TIMEOUT)) {
+            // keys spread over the three masters: every one is written, read back and found by SCAN
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                RedisConnections.call("set", () -> redis.sync().set("switchboard:test:" + n, "v" + n));
+            }
+            assertThat(RedisConnections.call("get", () -> redis.sync().get("switchboard:test:42"))).isEqualTo("v42");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches("switchboard:test:*").limit(7);
+            io.lettuce.core.KeyScanCursor<String> cursor = redis.sync().scan(args);
+            seen.addAll(cursor.getKeys());
+            while (!cursor.isFinished()) {
+                cursor = redis.sync().scan(cursor, args);
+                seen.addAll(cursor.getKeys());
+            }
+            assertThat(seen).hasSize(50);
+            assertThat(redis.displayUrl()).startsWith("cluster[");
+        }
+    }
+
+    @Test
+    void findsTheMasterThroughRedisSentinel() {
+        try (TestRedis master = TestRedis.startPrivate()) {
+            TestRedisSentinel sentinel = TestRedisSentinel.start(master).orElse(null);
+            assumeTrue(sentinel != null, "redis-server is not on PATH");
+            try (sentinel; RedisConnections redis = RedisConnections.connect(sentinel.url(), COMMAND_TIMEOUT)) {
+                RedisConnections.call("set", () -> redis.sync().set("switchboard:test:via-sentinel", "v"));
+                assertThat(master.command("GET", "switchboard:test:via-sentinel")).isEqualTo("v");
+            }
+        }
     }
 }

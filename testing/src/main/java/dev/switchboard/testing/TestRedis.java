@@ -207,6 +207,24 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
+    /**
+     * @param binary an executable's name
+     * @return its path when it is on {@code PATH}
+     */
+    static Optional<Path> onPath(String binary) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, binary);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static String readLine(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int c;
@@ -227,25 +245,11 @@ public final class TestRedis implements AutoCloseable {
         abstract String describe();
 
         static Launcher pick() {
-            Optional<Path> onPath = findOnPath("redis-server");
+            Optional<Path> onPath = onPath("redis-server");
             if (onPath.isPresent()) {
                 return new ProcessLauncher(onPath.get());
             }
             return new EmbeddedLauncher();
-        }
-
-        private static Optional<Path> findOnPath(String binary) {
-            String path = System.getenv("PATH");
-            if (path == null) {
-                return Optional.empty();
-            }
-            for (String dir : path.split(File.pathSeparator)) {
-                Path candidate = Path.of(dir, binary);
-                if (Files.isExecutable(candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
-            return Optional.empty();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import dev.switchboard.registry.Durations;
+import dev.switchboard.registry.RedisTarget;
 
 /**
  * Everything the gateway is configured with. Keys are the environment variable names; an
@@ -102,9 +103,14 @@ public record GatewayConfig(String host,
         Optional<String> url = r.optional("REDIS_URL");
         if (url.isPresent()) {
             String value = url.get();
-            if (!value.matches("(?i)(redis|rediss|redis-sentinel|redis-socket)://.+")) {
-                throw new IllegalArgumentException("REDIS_URL: must start with redis://, rediss://, redis-sentinel:// "
-                                                           + "or redis-socket://");
+            if (!value.matches("(?i)(redis|rediss|redis-sentinel|redis-socket|redis-cluster|rediss-cluster)://.+")) {
+                throw new IllegalArgumentException("REDIS_URL: must start with redis://, rediss://, redis-sentinel://, "
+                                                           + "redis-socket://, redis-cluster:// or rediss-cluster://");
+            }
+            try {
+                RedisTarget.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("REDIS_URL: " + e.getMessage());
             }
             return url;
         }

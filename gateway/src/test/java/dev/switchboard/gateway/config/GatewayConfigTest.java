@@ -160,7 +160,8 @@ class GatewayConfigTest {
     @Test
     void redisUrlSchemesAccepted() {
         for (String url : new String[] {"redis://localhost:6379", "rediss://user:pw@host:6380/2",
-                "redis-sentinel://s1:26379,s2:26379/0#mymaster", "redis-socket:///tmp/redis.sock", "REDIS://h"}) {
+                "redis-sentinel://s1:26379,s2:26379/0#mymaster", "redis-socket:///tmp/redis.sock", "REDIS://h",
+                "redis-cluster://n1:7000,n2:7000", "rediss-cluster://:pw@n1:7000"}) {
             assertThat(config("REDIS_URL", url).redisUrl()).as(url).contains(url);
         }
         assertThat(config("REDIS_URL", "  redis://h:1  ").redisUrl()).contains("redis://h:1");
@@ -169,7 +170,8 @@ class GatewayConfigTest {
     @Test
     void redisUrlValidated() {
         for (String url : new String[] {"localhost:6379", "http://h:6379", "redis://", "redis:/h", "xredis://h",
-                " redis ", "tcp://h"}) {
+                " redis ", "tcp://h",
+                "redis-cluster://a:1,,b:2"}) {
             assertThatThrownBy(() -> config("REDIS_URL", url)).as(url)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("REDIS_URL:");

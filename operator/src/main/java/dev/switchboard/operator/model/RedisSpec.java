@@ -6,7 +6,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** Where a gateway keeps its shared state: a literal URL, or a URL held in a Secret (it may carry a password). */
 @ValidationRule(value = "has(self.url) != has(self.secretRef)", message = "set exactly one of url or secretRef")
 public class RedisSpec {
-    @Pattern("^(redis|rediss|redis-sentinel)://.+$")
+    @Pattern("^(redis|rediss|redis-sentinel|redis-cluster|rediss-cluster)://.+$")
     private String url;
     private SecretKeyRef secretRef;
 
