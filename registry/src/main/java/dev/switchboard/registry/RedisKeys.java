@@ -15,6 +15,8 @@ public final class RedisKeys {
     public static final String FUNCTIONS_CHANNEL = PREFIX + "functions:changed";
     /** Pub/sub channel: events for generic SSE clients, fanned out to every replica. */
     public static final String CLIENT_EVENTS_CHANNEL = PREFIX + "client-events";
+    /** Pub/sub channel: control messages about MCP sessions (cancellations, ends), for every replica. */
+    public static final String SESSION_SIGNALS_CHANNEL = PREFIX + "session-signals";
     /** SCAN pattern matching every MCP session record. */
     public static final String MCP_SESSIONS_PATTERN = PREFIX + "{mcp:*}:session";
     /** SCAN pattern matching every replica's connection hash. */

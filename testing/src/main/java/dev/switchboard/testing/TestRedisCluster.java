@@ -149,6 +149,22 @@ public final class TestRedisCluster implements AutoCloseable {
         return RawRedis.send(port, line);
     }
 
+    /**
+     * Sends a one-key command to each master until the one owning the key's slot answers.
+     *
+     * @param line an inline command whose reply is an integer
+     * @return the integer
+     */
+    public long integer(String line) {
+        for (int port : ports) {
+            String reply = command(port, line);
+            if (reply.startsWith(":")) {
+                return Long.parseLong(reply.substring(1).trim());
+            }
+        }
+        throw new IllegalStateException("no master answered " + line + " with an integer");
+    }
+
     private void awaitReply(int port, String command, String expected) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -31,9 +31,11 @@ import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.SessionSignal;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.StoreUnavailableException;
 
 import io.helidon.http.HeaderName;
@@ -124,6 +126,7 @@ public final class McpService implements HttpService, AutoCloseable {
         state.events().subscribe(mailboxes::deliver);
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
         this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval());
+        state.signals().subscribe(this::onSignal);
         // a session whose stream is open here is in use even when no request comes: renew it
         long renewMillis = Math.max(1000, config.sessionTtl().toMillis() / 3);
         renewer.scheduleWithFixedDelay(this::renewHeldSessions, renewMillis, renewMillis,
@@ -391,7 +394,7 @@ public final class McpService implements HttpService, AutoCloseable {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "not a JSON-RPC message");
         }
         if ("notifications/cancelled".equals(JsonRpc.method(message))) {
-            relay.cancel(session.id(), message.path("params").get("requestId"));
+            cancel(session.id(), message.path("params").get("requestId"));
         }
         // a stateful function keeps its own session: it gets the client's notifications and answers
         forwardToStatefulBackend(function, session, message);
@@ -697,6 +700,8 @@ public final class McpService implements HttpService, AutoCloseable {
 
     private void endLegacySession(FunctionRegistration function, String sessionId) {
         relay.cancelAll(sessionId);
+        // its requests may have been posted to, and be running on, other replicas
+        signal(SessionSignal.ended(sessionId));
         try {
             Optional<McpSession> ended = state.mcpSessions().find(sessionId);
             state.mcpSessions().delete(sessionId);
@@ -727,7 +732,7 @@ public final class McpService implements HttpService, AutoCloseable {
             bridge.deliver(session.id(), message);
         } else if (JsonRpc.isNotification(message) || JsonRpc.isResponse(message)) {
             if ("notifications/cancelled".equals(JsonRpc.method(message))) {
-                relay.cancel(session.id(), message.path("params").get("requestId"));
+                cancel(session.id(), message.path("params").get("requestId"));
             }
             background.execute(() -> forwardToStatefulBackend(function, session, message));
         } else if (JsonRpc.isRequest(message)) {
@@ -771,14 +776,54 @@ public final class McpService implements HttpService, AutoCloseable {
         McpSession session = session(sessionId, function);
         state.mcpSessions().delete(session.id());
         metrics.mcpSession(false);
-        for (SseStream s : hub.of(McpIds.logKey(session.id(), STANDALONE))) {
-            s.close(CloseReason.SHUTDOWN);
-        }
+        // its streams and calls may be on any replica: end them here at once, and everywhere by signal
+        endHere(session.id());
+        signal(SessionSignal.ended(session.id()));
         if (session.backendSessionId() != null) {
             backend.endSession(function, session.backendSessionId());
         }
         res.status(Status.NO_CONTENT_204);
         res.send();
+    }
+
+    // ---- signals between replicas ----
+
+    /** Cancels a call here when it runs here, else asks the fleet: the request may have been posted elsewhere. */
+    private void cancel(String sessionId, JsonNode requestId) {
+        if (requestId != null && !relay.cancel(sessionId, requestId)) {
+            signal(SessionSignal.cancel(sessionId, Json.write(requestId)));
+        }
+    }
+
+    private void signal(SessionSignal signal) {
+        try {
+            state.signals().send(signal);
+        } catch (RuntimeException e) {
+            // the calls it concerns end at their deadline instead
+            metrics.redisError();
+            LOGGER.log(Level.FINE, "could not signal the fleet", e);
+        }
+    }
+
+    private void onSignal(SessionSignal signal) {
+        switch (signal.kind()) {
+            case CANCEL -> {
+                try {
+                    relay.cancel(signal.sessionId(), JsonMapper.MAPPER.readTree(signal.requestId()));
+                } catch (java.io.IOException e) {
+                    LOGGER.fine("ignored a cancellation with an unreadable request id");
+                }
+            }
+            case ENDED -> endHere(signal.sessionId());
+        }
+    }
+
+    /** Ends what this replica runs and holds for a session that ended. */
+    private void endHere(String sessionId) {
+        relay.cancelAll(sessionId);
+        for (SseStream s : hub.of(McpIds.logKey(sessionId, STANDALONE))) {
+            s.close(CloseReason.SHUTDOWN);
+        }
     }
 
     private void renewHeldSessions() {

@@ -21,12 +21,14 @@ import dev.switchboard.registry.InMemoryFunctionStore;
  * State kept in this process only: the embedded default when no Redis is configured. One replica;
  * nothing survives a restart.
  */
-public final class MemoryStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore {
+public final class MemoryStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore,
+        SessionSignals {
     private final InMemoryFunctionStore functions;
     private final Map<String, ClientLog> logs = new ConcurrentHashMap<>();
     private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final int maxLength;
     private final Duration ttl;
@@ -86,6 +88,21 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
         long now = clock.millis();
         sessions.values().removeIf(e -> e.expiresAt() <= now);
         return sessions.size();
+    }
+
+    @Override
+    public SessionSignals signals() {
+        return this;
+    }
+
+    @Override
+    public void send(SessionSignal signal) {
+        signalListeners.forEach(l -> l.accept(signal));
+    }
+
+    @Override
+    public void subscribe(java.util.function.Consumer<SessionSignal> listener) {
+        signalListeners.add(listener);
     }
 
     @Override
@@ -191,6 +208,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     public void close() {
         functions.close();
         listeners.clear();
+        signalListeners.clear();
     }
 
     private ClientLog liveLog(String clientId) {

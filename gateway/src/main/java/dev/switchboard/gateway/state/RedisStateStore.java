@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,7 +33,8 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
  * announced in one script so that the log and the fan-out agree on order; connections live in one hash per
  * replica that expires when the replica stops refreshing it.
  */
-public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore {
+public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore,
+        SessionSignals {
     private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
     /** How long a replica's connection hash outlives the replica's last refresh. */
     public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
@@ -45,6 +47,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private final RedisConnections redis;
     private final RedisFunctionStore functions;
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
     private final String replicaId;
     private final String directoryKey;
     private final int maxLength;
@@ -73,11 +76,13 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             public void message(String channel, String message) {
                 if (RedisKeys.CLIENT_EVENTS_CHANNEL.equals(channel)) {
                     dispatch(message);
+                } else if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
+                    dispatchSignal(message);
                 }
             }
         });
-        RedisConnections.call("subscribe to client events", () -> {
-            redis.pubSub().sync().subscribe(RedisKeys.CLIENT_EVENTS_CHANNEL);
+        RedisConnections.call("subscribe to client events and session signals", () -> {
+            redis.pubSub().sync().subscribe(RedisKeys.CLIENT_EVENTS_CHANNEL, RedisKeys.SESSION_SIGNALS_CHANNEL);
             return null;
         });
         // a replica restarted under the same id starts with no connections
@@ -128,7 +133,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     }
 
     /** Visits every key matching a pattern with SCAN (never KEYS), a batch at a time. */
-    private Void scan(String pattern, int batch, java.util.function.Consumer<String> visit) {
+    private Void scan(String pattern, int batch, Consumer<String> visit) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(batch);
         KeyScanCursor<String> cursor = redis.sync().scan(ScanCursor.INITIAL, args);
         while (true) {
@@ -137,6 +142,39 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                 return null;
             }
             cursor = redis.sync().scan(cursor, args);
+        }
+    }
+
+    @Override
+    public SessionSignals signals() {
+        return this;
+    }
+
+    @Override
+    public void send(SessionSignal signal) {
+        RedisConnections.call("signal the fleet", () -> redis.sync().publish(RedisKeys.SESSION_SIGNALS_CHANNEL,
+                                                                             signal.encode()));
+    }
+
+    @Override
+    public void subscribe(Consumer<SessionSignal> listener) {
+        signalListeners.add(listener);
+    }
+
+    private void dispatchSignal(String message) {
+        SessionSignal signal;
+        try {
+            signal = SessionSignal.decode(message);
+        } catch (IllegalArgumentException e) {
+            LOGGER.warning("ignored a malformed session signal");
+            return;
+        }
+        for (Consumer<SessionSignal> listener : signalListeners) {
+            try {
+                listener.accept(signal);
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "session signal listener failed", e);
+            }
         }
     }
 

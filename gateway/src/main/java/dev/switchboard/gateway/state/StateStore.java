@@ -19,6 +19,9 @@ public interface StateStore extends AutoCloseable {
     /** @return MCP sessions */
     McpSessionStore mcpSessions();
 
+    /** @return control messages about MCP sessions, for every replica */
+    SessionSignals signals();
+
     /** @return whether the store answers now, with a detail for operators */
     StoreHealth health();
 

@@ -13,7 +13,6 @@ import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.GatewayProcess;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
-import dev.switchboard.testing.TestRedis;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,11 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two gateway replicas, each its own JVM, on one Redis: a request on one replica reaches a stream held
- * by the other, and when the replica holding a stream is killed (SIGKILL) its client resumes on the other
- * with Last-Event-ID and gets every missed event once, in order.
+ * Two gateway replicas, each its own JVM, on one Redis (standalone or Cluster, per subclass): a request on
+ * one replica reaches a stream held by the other; a cancellation or a session's end reaches the replica
+ * running the work; when the replica holding a stream is killed (SIGKILL) or stopped (SIGTERM) its client
+ * resumes on the other with Last-Event-ID and gets every missed event once, in order.
  */
-class FleetTest {
+abstract class FleetTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -37,9 +37,21 @@ class FleetTest {
     private FunctionServer functions;
     private final List<GatewayProcess> replicas = new ArrayList<>();
 
+    /** @return the REDIS_URL every replica gets */
+    abstract String redisUrl();
+
+    /** Empties the Redis the replicas share. */
+    abstract void flushRedis();
+
+    /**
+     * @param clientId a generic client id
+     * @return how many events its log holds, read from Redis directly
+     */
+    abstract long eventLogLength(String clientId);
+
     @BeforeEach
     void start() {
-        TestRedis.shared().flush();
+        flushRedis();
         functions = FunctionServer.start();
     }
 
@@ -50,7 +62,7 @@ class FleetTest {
     }
 
     private GatewayProcess replica(String id) {
-        GatewayProcess gateway = GatewayProcess.start(id, Map.of("REDIS_URL", TestRedis.shared().url(),
+        GatewayProcess gateway = GatewayProcess.start(id, Map.of("REDIS_URL", redisUrl(),
                                                                   "HEARTBEAT_INTERVAL", "500ms"),
                                                       logs.resolve(id + ".log"));
         replicas.add(gateway);
@@ -141,8 +153,7 @@ class FleetTest {
         for (int n = 2; n <= 5; n++) {
             invokeAsync(b, "roamer", n);
         }
-        await().atMost(WAIT).until(() -> TestRedis.shared()
-                .command("XLEN", dev.switchboard.registry.RedisKeys.clientEvents("roamer")).equals(":5"));
+        await().atMost(WAIT).until(() -> eventLogLength("roamer") == 5);
         try (SseClient onB = SseClient.open(b.pub("/sse/roamer"), Map.of("Last-Event-ID", lastSeen))) {
             JsonNode connected = json(onB.next(WAIT).data());
             assertThat(connected.get("replica").asText()).isEqualTo("replica-b");
@@ -157,6 +168,92 @@ class FleetTest {
             }
             invokeAsync(b, "roamer", 6);
             assertThat(json(onB.nextNonHeartbeat(WAIT).data()).get("data").get("received").asInt()).isEqualTo(6);
+        }
+    }
+
+    private static final Map<String, String> MCP_HEADERS = Map.of("Content-Type", "application/json",
+                                                                  "Accept", "application/json, text/event-stream");
+
+    private static Http.Answer mcpPost(GatewayProcess replica, String session, String body) {
+        Map<String, String> headers = new java.util.HashMap<>(MCP_HEADERS);
+        if (session != null) {
+            headers.put("Mcp-Session-Id", session);
+        }
+        return Http.send("POST", replica.pub("/mcp/tools"), body, headers);
+    }
+
+    private static String slowCall(int id) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"slow\"}}";
+    }
+
+    @Test
+    void aCancellationOrASessionEndPostedToOneReplicaStopsTheWorkOnAnother() throws Exception {
+        GatewayProcess a = replica("replica-a");
+        GatewayProcess b = replica("replica-b");
+        try (dev.switchboard.gateway.support.McpFunctionStub mcp =
+                     dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
+            assertThat(Http.postJson(a.admin("/admin/functions"), "{\"name\":\"tools\",\"kind\":\"mcp\","
+                    + "\"endpoint\":\"" + mcp.url() + "\"}").status()).isEqualTo(201);
+            await().atMost(WAIT).until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
+            String session = mcpPost(a, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                    + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                    .headers().firstValue("Mcp-Session-Id").orElseThrow();
+
+            // the stub's slow tool answers after 5 s; the call runs on A, its cancellation is posted to B
+            Thread canceller = Thread.ofVirtual().start(() -> {
+                await().atMost(WAIT).until(() -> mcp.received().stream().anyMatch(
+                        r -> r.message() != null && r.message().path("id").asInt() == 15));
+                assertThat(mcpPost(b, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                        + "\"params\":{\"requestId\":15}}").status()).isEqualTo(202);
+            });
+            long start = System.nanoTime();
+            Http.Answer cancelled = mcpPost(a, session, slowCall(15));
+            canceller.join();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ended by the cancellation, not the tool")
+                    .isLessThan(Duration.ofSeconds(4));
+            assertThat(cancelled.body()).as("no result after a cancel").doesNotContain("\"result\"");
+
+            // A holds the session's standalone stream and runs a call; the DELETE sent to B ends both
+            try (SseClient standalone = SseClient.open(a.pub("/mcp/tools"), Map.of("Mcp-Session-Id", session))) {
+                assertThat(standalone.status()).isEqualTo(200);
+                java.util.concurrent.CompletableFuture<Http.Answer> running = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> mcpPost(a, session, slowCall(16)),
+                                     java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+                await().atMost(WAIT).until(() -> mcp.received().stream().anyMatch(
+                        r -> r.message() != null && r.message().path("id").asInt() == 16));
+                long deleted = System.nanoTime();
+                assertThat(Http.send("DELETE", b.pub("/mcp/tools"), null, Map.of("Mcp-Session-Id", session))
+                                   .status()).isEqualTo(204);
+                assertThat(standalone.awaitEnd(WAIT)).as("A's standalone stream closed").isTrue();
+                Http.Answer ended = running.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(Duration.ofNanos(System.nanoTime() - deleted)).isLessThan(Duration.ofSeconds(4));
+                assertThat(ended.body()).doesNotContain("\"result\"");
+            }
+        }
+    }
+
+    @Test
+    void aStoppingReplicaSendsItsClientsToAnotherAtOnce() {
+        GatewayProcess a = replica("replica-a");
+        GatewayProcess b = replica("replica-b");
+        assertThat(Http.postJson(a.admin("/admin/functions"),
+                "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}").status()).isEqualTo(201);
+        await().atMost(WAIT).until(() -> Http.postJson(b.pub("/invoke/echo"), "{\"payload\":0}").status() == 200);
+
+        String lastSeen;
+        try (SseClient onA = SseClient.open(a.pub("/sse/mover"))) {
+            onA.next(WAIT);
+            invokeAsync(a, "mover", 1);
+            lastSeen = onA.nextNonHeartbeat(WAIT).id();
+            a.terminate();
+            assertThat(onA.awaitEnd(WAIT)).as("SIGTERM closes the stream").isTrue();
+            assertThat(onA.retry()).as("with a reconnect hint").isNotNull().isPositive();
+        }
+        invokeAsync(b, "mover", 2);
+        try (SseClient onB = SseClient.open(b.pub("/sse/mover"), Map.of("Last-Event-ID", lastSeen))) {
+            onB.next(WAIT);
+            assertThat(json(onB.nextNonHeartbeat(WAIT).data()).get("data").get("received").asInt()).isEqualTo(2);
         }
     }
 }

@@ -101,6 +101,18 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the replica as Kubernetes does (SIGTERM), waiting up to 15 s for it to drain and exit. */
+    public void terminate() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gateway " + replicaId + " did not stop within 15 s of SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

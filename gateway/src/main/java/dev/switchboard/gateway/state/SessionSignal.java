@@ -1,0 +1,55 @@
+package dev.switchboard.gateway.state;
+
+/**
+ * A control message about one MCP session, sent to every replica because the work it concerns may run on
+ * any of them. Signals are not logged: a replica that misses one (Redis down) keeps running the call until
+ * its deadline, which loses nothing.
+ *
+ * @param kind      what happened
+ * @param sessionId the session
+ * @param requestId for {@link Kind#CANCEL}: the cancelled request's id as JSON text ({@code 7}, {@code "a"})
+ */
+public record SessionSignal(Kind kind, String sessionId, String requestId) {
+    /** What a signal says. */
+    public enum Kind {
+        /** The client cancelled one request: the replica running it stops the call. */
+        CANCEL,
+        /** The session ended (DELETE, or its HTTP+SSE stream closed): replicas end its calls and streams. */
+        ENDED
+    }
+
+    /**
+     * @param sessionId session id
+     * @param requestId the request's id as JSON text
+     * @return a cancellation
+     */
+    public static SessionSignal cancel(String sessionId, String requestId) {
+        return new SessionSignal(Kind.CANCEL, sessionId, requestId);
+    }
+
+    /**
+     * @param sessionId session id
+     * @return the end of a session
+     */
+    public static SessionSignal ended(String sessionId) {
+        return new SessionSignal(Kind.ENDED, sessionId, "");
+    }
+
+    /** @return one line per field, for a pub/sub message (ids never hold a line break: JSON escapes them) */
+    public String encode() {
+        return kind.name() + "\n" + sessionId + "\n" + requestId;
+    }
+
+    /**
+     * @param message an {@link #encode()}d signal
+     * @return the signal
+     * @throws IllegalArgumentException when the message is not one
+     */
+    public static SessionSignal decode(String message) {
+        String[] parts = message.split("\n", 3);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("not a session signal");
+        }
+        return new SessionSignal(Kind.valueOf(parts[0]), parts[1], parts[2]);
+    }
+}
