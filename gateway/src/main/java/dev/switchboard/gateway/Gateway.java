@@ -173,7 +173,18 @@ public final class Gateway implements AutoCloseable {
             }
         }
         try {
-            state.connections().refresh(changed);
+            if (!state.connections().refresh(changed)) {
+                // Redis lost this replica's entries (restart, long outage): record the open streams again
+                for (SseStream stream : hub.all()) {
+                    if (!stream.isClosed()) {
+                        state.connections().register(stream.info());
+                        if (stream.isClosed()) {
+                            // closed meanwhile: its own unregister may have run before this register
+                            state.connections().unregister(stream.connectionId());
+                        }
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             metrics.redisError();
             LOGGER.log(Level.FINE, "connection directory refresh failed", e);

@@ -15,8 +15,10 @@ public interface ConnectionDirectory {
      * Periodic refresh from this replica: rewrites changed records and keeps the replica's entries alive.
      *
      * @param changed connections whose last activity moved since the previous refresh
+     * @return false when this replica's entries were gone (a restarted Redis, or an outage longer than their
+     *         TTL): the caller registers its open connections again
      */
-    void refresh(Collection<ConnectionInfo> changed);
+    boolean refresh(Collection<ConnectionInfo> changed);
 
     /** @return every open connection of every live replica */
     List<ConnectionInfo> list();

@@ -191,12 +191,13 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
-    public void refresh(Collection<ConnectionInfo> changed) {
+    public boolean refresh(Collection<ConnectionInfo> changed) {
         changed.forEach(c -> connections.computeIfPresent(c.id(), (id, old) -> c));
         long cutoff = clock.millis() - ttl.toMillis();
         logs.values().removeIf(log -> log.lastAppendMillis < cutoff);
         long now = clock.millis();
         sessions.values().removeIf(e -> e.expiresAt() <= now);
+        return true;
     }
 
     @Override

@@ -268,8 +268,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     }
 
     @Override
-    public void refresh(Collection<ConnectionInfo> changed) {
-        RedisConnections.call("refresh this replica's connections", () -> {
+    public boolean refresh(Collection<ConnectionInfo> changed) {
+        return RedisConnections.call("refresh this replica's connections", () -> {
             for (ConnectionInfo c : changed) {
                 // HSET only while the record exists: a connection closed meanwhile stays forgotten
                 redis.sync().eval("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
@@ -277,7 +277,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                                   ScriptOutputType.INTEGER, new String[] {directoryKey}, c.id(),
                                   ConnectionJson.encode(c));
             }
-            return redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis());
+            return Boolean.TRUE.equals(redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis()));
         });
     }
 

@@ -29,12 +29,12 @@ import static org.awaitility.Awaitility.await;
  * resumes on the other with Last-Event-ID and gets every missed event once, in order.
  */
 abstract class FleetTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = Duration.ofSeconds(15);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
     Path logs;
-    private FunctionServer functions;
+    FunctionServer functions;
     private final List<GatewayProcess> replicas = new ArrayList<>();
 
     /** @return the REDIS_URL every replica gets */
@@ -61,15 +61,19 @@ abstract class FleetTest {
         functions.close();
     }
 
-    private GatewayProcess replica(String id) {
-        GatewayProcess gateway = GatewayProcess.start(id, Map.of("REDIS_URL", redisUrl(),
+    GatewayProcess replica(String id) {
+        return replica(id, redisUrl());
+    }
+
+    GatewayProcess replica(String id, String redisUrl) {
+        GatewayProcess gateway = GatewayProcess.start(id, Map.of("REDIS_URL", redisUrl,
                                                                   "HEARTBEAT_INTERVAL", "500ms"),
                                                       logs.resolve(id + ".log"));
         replicas.add(gateway);
         return gateway;
     }
 
-    private static JsonNode json(String text) {
+    static JsonNode json(String text) {
         try {
             return MAPPER.readTree(text);
         } catch (Exception e) {
@@ -77,7 +81,7 @@ abstract class FleetTest {
         }
     }
 
-    private static void invokeAsync(GatewayProcess replica, String client, int n) {
+    static void invokeAsync(GatewayProcess replica, String client, int n) {
         Http.Answer a = Http.postJson(replica.pub("/invoke/echo"),
                 "{\"payload\":" + n + ",\"client_id\":\"" + client + "\",\"async\":true}");
         assertThat(a.status()).as(a.body()).isEqualTo(202);
