@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.switchboard.gateway.api.AdminFunctionsService;
+import dev.switchboard.gateway.api.AdminSessionsService;
 import dev.switchboard.gateway.api.AdminStatusService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.InvokeService;
@@ -124,6 +125,7 @@ public final class Gateway implements AutoCloseable {
         r.any("/admin", AdminAuth.filter(config.adminToken()))
                 .any("/admin/*", AdminAuth.filter(config.adminToken()))
                 .register("/admin/functions", functions)
+                .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
                 .register(status);
         ErrorHandling.install(r, metrics::redisError);
     }

@@ -339,6 +339,30 @@ abstract class McpContractTest {
     }
 
     @Test
+    void listsSessionsWithTheStreamsReplicasHold() {
+        String sessions = "http://127.0.0.1:" + gateway.adminPort() + "/admin/sessions";
+        String session = initialize("tools", "2025-11-25");
+        try (SseClient standalone = SseClient.open(mcp("tools"), Map.of("Mcp-Session-Id", session))) {
+            assertThat(standalone.status()).isEqualTo(200);
+            JsonNode listed = Http.get(sessions).json();
+            assertThat(listed.get("count").asInt()).isEqualTo(1);
+            JsonNode entry = listed.get("sessions").get(0);
+            assertThat(entry.get("id").asText()).isEqualTo(session);
+            assertThat(entry.get("function").asText()).isEqualTo("tools");
+            assertThat(entry.get("protocol_version").asText()).isEqualTo("2025-11-25");
+            assertThat(entry.get("streams")).singleElement().satisfies(stream -> {
+                assertThat(stream.get("kind").asText()).isEqualTo("standalone");
+                assertThat(stream.get("replica").asText()).isEqualTo(listed.get("replica").asText());
+            });
+        }
+        assertThat(Http.send("DELETE", mcp("tools"), null, Map.of("Mcp-Session-Id", session)).status()).isEqualTo(204);
+        assertThat(Http.get(sessions).json().get("sessions")).isEmpty();
+        Http.Answer bad = Http.get(sessions + "?limit=0");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("code").asText()).isEqualTo("INVALID_REQUEST");
+    }
+
+    @Test
     void endsSessionsWithDelete() {
         String session = initialize("tools", "2025-11-25");
         assertThat(Http.send("DELETE", mcp("tools"), null, Map.of("Mcp-Session-Id", session)).status()).isEqualTo(204);

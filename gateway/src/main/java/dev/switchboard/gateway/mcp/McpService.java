@@ -614,7 +614,7 @@ public final class McpService implements HttpService, AutoCloseable {
      */
     private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
         String logKey = McpIds.logKey(session.id(), STANDALONE);
-        SseStream stream = hold(session.id(), logKey, () -> new McpException(Status.TOO_MANY_REQUESTS_429,
+        SseStream stream = hold(session.id(), "standalone", logKey, () -> new McpException(Status.TOO_MANY_REQUESTS_429,
                 JsonRpc.GATEWAY_ERROR, "this session already holds its standalone streams"));
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
@@ -648,8 +648,10 @@ public final class McpService implements HttpService, AutoCloseable {
      * Admits a stream this replica holds for a session: heartbeats as comments, and the session renewed
      * while it is open.
      */
-    private SseStream hold(String sessionId, String logKey, java.util.function.Supplier<McpException> refusal) {
-        SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null, Map.of(), clock.instant(),
+    private SseStream hold(String sessionId, String kind, String logKey,
+                           java.util.function.Supplier<McpException> refusal) {
+        SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null,
+                                         Map.of("mcp_session", sessionId, "mcp_stream", kind), clock.instant(),
                                          config.replicaId(), config.limits().streamQueueDepth(),
                                          s -> SseEncoder.comment("keep-alive"));
         ticker.schedule(stream);
@@ -657,6 +659,12 @@ public final class McpService implements HttpService, AutoCloseable {
             throw refusal.get();
         }
         heldSessions.add(sessionId);
+        try {
+            // the fleet view (/admin/connections, /admin/sessions) shows which replica holds it
+            state.connections().register(stream.info());
+        } catch (RuntimeException e) {
+            metrics.redisError();
+        }
         return stream;
     }
 
@@ -664,6 +672,11 @@ public final class McpService implements HttpService, AutoCloseable {
         heldSessions.remove(sessionId);
         stream.close(reason);
         hub.remove(stream);
+        try {
+            state.connections().unregister(stream.connectionId());
+        } catch (RuntimeException e) {
+            metrics.redisError();
+        }
     }
 
     // ---- HTTP+SSE (2024-11-05) ----
@@ -677,7 +690,8 @@ public final class McpService implements HttpService, AutoCloseable {
         origins.check(req);
         McpSession session = new McpSession(McpIds.sessionId(), function.name(), LEGACY_SSE_VERSION, null, null,
                                             null, null, null, clock.instant());
-        SseStream stream = hold(session.id(), McpIds.logKey(session.id(), LEGACY_STREAM), () -> new McpException(
+        SseStream stream = hold(session.id(), "http+sse", McpIds.logKey(session.id(), LEGACY_STREAM),
+                                () -> new McpException(
                 Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,
                 "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
         CloseReason reason = CloseReason.CLIENT_GONE;

@@ -23,4 +23,12 @@ public interface McpSessionStore {
 
     /** @return sessions open in the fleet now (a scan: for periodic metrics, not for the request path) */
     long count();
+
+    /**
+     * Reads sessions without renewing them (a scan: for the admin view, not for the request path).
+     *
+     * @param max at most this many
+     * @return up to {@code max} open sessions, oldest first
+     */
+    java.util.List<McpSession> list(int max);
 }

@@ -91,6 +91,17 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
+    public List<McpSession> list(int max) {
+        long now = clock.millis();
+        return sessions.values().stream()
+                .filter(e -> e.expiresAt() > now)
+                .map(Expiring::value)
+                .sorted(Comparator.comparing(McpSession::createdAt))
+                .limit(max)
+                .toList();
+    }
+
+    @Override
     public SessionSignals signals() {
         return this;
     }

@@ -132,6 +132,26 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         return count[0];
     }
 
+    @Override
+    public List<McpSession> list(int max) {
+        List<String> keys = new ArrayList<>();
+        RedisConnections.call("list MCP sessions", () -> scan(RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> {
+            if (keys.size() < max) {
+                keys.add(key);
+            }
+        }));
+        List<McpSession> sessions = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            // GET, not GETEX: looking must not keep a session alive
+            String json = RedisConnections.call("read an MCP session", () -> redis.sync().get(key));
+            if (json != null) {
+                sessions.add(McpSessionJson.decode(json));
+            }
+        }
+        sessions.sort(Comparator.comparing(McpSession::createdAt));
+        return sessions;
+    }
+
     /** Visits every key matching a pattern with SCAN (never KEYS), a batch at a time. */
     private Void scan(String pattern, int batch, Consumer<String> visit) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(batch);

@@ -105,6 +105,14 @@ abstract class FleetTest {
                         + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}").status() == 202);
                 assertThat(json(stream.next(WAIT).data()).get("result").get("serverInfo").get("name").asText())
                         .isEqualTo("stub");
+                String sessionId = path.substring(path.indexOf("sessionId=") + "sessionId=".length());
+                JsonNode listed = Http.get(b.admin("/admin/sessions")).json().get("sessions");
+                assertThat(listed).as("B's fleet view shows the session and that A holds its stream")
+                        .anySatisfy(s -> {
+                            assertThat(s.get("id").asText()).isEqualTo(sessionId);
+                            assertThat(s.get("streams").get(0).get("replica").asText()).isEqualTo("replica-a");
+                            assertThat(s.get("streams").get(0).get("kind").asText()).isEqualTo("http+sse");
+                        });
                 assertThat(Http.postJson(b.pub(path), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
                         + "\"params\":{\"name\":\"echo\",\"arguments\":{\"x\":2}}}").status()).isEqualTo(202);
                 assertThat(json(stream.next(WAIT).data()).get("result").get("content").get(0).get("text").asText())
