@@ -145,8 +145,10 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
                 log.events.removeFirst();
             }
             log.lastAppendMillis = clock.millis();
+            // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips an
+            // id not after the last it wrote, so out-of-order dispatch would lose an event
+            listeners.forEach(l -> l.accept(clientId, event));
         }
-        listeners.forEach(l -> l.accept(clientId, event));
         return event;
     }
 

@@ -27,6 +27,28 @@ class MemoryStateStoreTest {
     }
 
     @Test
+    void concurrentPublishesReachListenersInIdOrder() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        store.subscribe((client, event) -> seen.add(event.id()));
+        List<Thread> publishers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            publishers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    store.publish("busy", "t", "x");
+                }
+            }));
+        }
+        for (Thread t : publishers) {
+            t.join();
+        }
+        assertThat(seen).hasSize(8000);
+        for (int i = 1; i < seen.size(); i++) {
+            assertThat(EventIds.compare(seen.get(i - 1), seen.get(i))).as("dispatch order follows log order")
+                    .isNegative();
+        }
+    }
+
+    @Test
     void kindAndViews() {
         assertThat(store.kind()).isEqualTo("memory");
         assertThat(store.events()).isSameAs(store);
