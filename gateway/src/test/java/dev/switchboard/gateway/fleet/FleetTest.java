@@ -268,4 +268,18 @@ abstract class FleetTest {
             assertThat(json(onB.nextNonHeartbeat(WAIT).data()).get("data").get("received").asInt()).isEqualTo(2);
         }
     }
+
+    @Test
+    void registryChangesReachEveryReplicasCacheWithinASecond() {
+        GatewayProcess a = replica("replica-a");
+        GatewayProcess b = replica("replica-b");
+        String echo = "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}";
+        assertThat(Http.postJson(b.admin("/admin/functions"), echo).status()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(1)).until(() -> Http.postJson(a.pub("/invoke/echo"), "{\"payload\":0}")
+                .status() == 200);
+        // A now serves echo from its cache: a delete on B must reach that cache, not wait for its 30 s reload
+        assertThat(Http.delete(b.admin("/admin/functions/echo")).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(1)).until(() -> Http.postJson(a.pub("/invoke/echo"), "{\"payload\":0}")
+                .status() == 404);
+    }
 }

@@ -1,0 +1,161 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs every scenario against the gateway and its peers, started side by side in the same run, and writes
+ * the figures as Markdown. {@code run-all} is the full run behind {@code docs/benchmarks.md};
+ * {@code smoke} is the same code at toy sizes, for CI (it checks that every scenario runs and loses
+ * nothing, never a timing).
+ *
+ * <pre>java -jar bench/target/switchboard-bench.jar run-all|smoke [--connections N] [--out FILE]</pre>
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    /** Sizes of one run. */
+    record Plan(String mode, int connections, Duration heartbeat, Duration idle, int fanOutRepeats,
+                int pipelined, int[] levels, Duration warmup, Duration measure, int crossSamples) {
+        static Plan full(int connections) {
+            return new Plan("run-all", connections, Duration.ofSeconds(15), Duration.ofSeconds(30), 50, 200,
+                            new int[] {1, 16, 64}, Duration.ofSeconds(3), Duration.ofSeconds(10), 300);
+        }
+
+        static Plan smoke() {
+            return new Plan("smoke", 200, Duration.ofSeconds(1), Duration.ofSeconds(2), 3, 20, new int[] {4},
+                            Duration.ofMillis(300), Duration.ofSeconds(1), 20);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke"))) {
+            System.err.println("usage: run-all|smoke [--connections N] [--out FILE] [--root DIR]");
+            System.exit(2);
+        }
+        int connections = 10_000;
+        Path out = null;
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        for (int i = 1; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
+                case "--root" -> root = Path.of(args[i + 1]).toAbsolutePath().normalize();
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections);
+        String report = run(plan, root, Files.createTempDirectory("switchboard-bench"));
+        if (out == null) {
+            System.out.println(report);
+        } else {
+            Files.writeString(out, report);
+            System.out.println("wrote " + out);
+        }
+    }
+
+    /**
+     * @return the Markdown report
+     * @throws IllegalStateException when a scenario fails or loses events
+     */
+    static String run(Plan plan, Path root, Path work) throws IOException, InterruptedException {
+        Report report = new Report(plan, root);
+        log("machine: " + Machine.describe());
+        try (Rig rig = new Rig(root, work)) {
+            Rig.Server echo = rig.echo();
+            Rig.Server mcp = rig.mcpFunction();
+            Optional<Rig.Server> nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(),
+                                                   plan.connections() + 100);
+            Map<String, String> gatewayConfig = Map.of(
+                    "HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
+                    "MAX_CONNECTIONS", String.valueOf(plan.connections() + 100),
+                    "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(plan.connections() + 100));
+
+            // 1 + 2: idle connections and fan-out, the gateway then nchan
+            List<HeldConnections.Result> held = new ArrayList<>();
+            Rig.Server gateway = rig.gateway("bench-gw", gatewayConfig);
+            registerFunctions(gateway, echo, mcp);
+            log("held connections: gateway, " + plan.connections());
+            held.add(HeldConnections.run(gateway, HeldConnections.gateway(), true, plan.connections(), plan.idle(),
+                                         plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
+            rig.stop(gateway);
+            if (nginx.isPresent()) {
+                log("held connections: nginx+nchan, " + plan.connections());
+                held.add(HeldConnections.run(nginx.get(), HeldConnections.nchan(), false, plan.connections(),
+                                             plan.idle(), plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
+            }
+            report.held(held, nginx.isPresent());
+
+            // 3 + 4: call overhead, on a fresh gateway with nothing held
+            gateway = rig.gateway("bench-gw-calls", gatewayConfig);
+            registerFunctions(gateway, echo, mcp);
+            log("invoke overhead");
+            report.invoke(InvokeOverhead.run(echo.uri(), nginx.map(Rig.Server::uri).orElse(null), gateway.uri(),
+                                             plan.levels(), plan.warmup(), plan.measure()));
+            log("MCP tools/call");
+            int mcpConcurrency = plan.levels()[plan.levels().length / 2];
+            LoadLoop.Result direct = LoadLoop.run(mcp.uri(), Requests::directToolsCall, Requests::isToolResult,
+                                                  mcpConcurrency, plan.warmup(), plan.measure());
+            LoadLoop.Result through = LoadLoop.run(gateway.uri(), Requests::gatewayToolsCall,
+                                                   Requests::isToolResult, mcpConcurrency, plan.warmup(),
+                                                   plan.measure());
+            report.mcp(mcpConcurrency, direct, through);
+            log("session churn (memory)");
+            SessionChurn.Result churnMemory = SessionChurn.run(gateway.uri(), mcpConcurrency, plan.measure());
+            rig.stop(gateway);
+
+            // 5 + 6 on Redis: two replicas
+            Optional<Rig.Server> redis = rig.redis();
+            if (redis.isPresent()) {
+                Map<String, String> fleet = new java.util.HashMap<>(gatewayConfig);
+                fleet.put("REDIS_URL", "redis://127.0.0.1:" + redis.get().port());
+                Rig.Server a = rig.gateway("bench-a", fleet);
+                Rig.Server b = rig.gateway("bench-b", fleet);
+                registerFunctions(a, echo, mcp);
+                awaitFunction(b);
+                log("cross-replica delivery");
+                report.crossReplica(CrossReplica.run(a, b, plan.crossSamples()));
+                log("session churn (Redis)");
+                report.churn(churnMemory, SessionChurn.run(a.uri(), mcpConcurrency, plan.measure()),
+                             mcpConcurrency);
+            } else {
+                report.churn(churnMemory, null, mcpConcurrency);
+            }
+        }
+        if (!report.problems().isEmpty()) {
+            throw new IllegalStateException("the run measured failures: " + report.problems());
+        }
+        return report.markdown();
+    }
+
+    private static void registerFunctions(Rig.Server gateway, Rig.Server echo, Rig.Server mcp) throws IOException {
+        Rig.register(gateway, "{\"name\":\"echo\",\"endpoint\":\"http://127.0.0.1:" + echo.port() + "/\"}");
+        Rig.register(gateway, "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + mcp.port()
+                + "/mcp\"}");
+    }
+
+    private static void awaitFunction(Rig.Server gateway) throws InterruptedException, IOException {
+        try (Http1 http = new Http1(gateway.adminUri())) {
+            for (int i = 0; i < 100; i++) {
+                if (http.send("GET", "/admin/functions/echo", Map.of(), null).status() == 200) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("the registration did not reach the second replica");
+    }
+
+    static void log(String line) {
+        System.err.println("[bench " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + line);
+    }
+}

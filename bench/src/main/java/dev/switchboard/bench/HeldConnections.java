@@ -1,0 +1,174 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Scenarios 1 and 2 on one server: N idle SSE connections on one channel (memory and heartbeat CPU per
+ * connection), then one event to all N (time until the last client has it), then pipelined events to all
+ * N (sustained deliveries per second). The server is either the gateway or nginx+nchan; the difference is
+ * only where the herd connects and how an event is published.
+ */
+final class HeldConnections {
+    /** What a server is asked to do. */
+    interface Target {
+        String name();
+
+        /** @return path of the i-th subscriber */
+        String path(int i);
+
+        /** Publishes one event whose data contains the text. */
+        void publish(Http1 http, String text) throws IOException;
+    }
+
+    /** Everything measured on one server. */
+    record Result(String server, int connections, double pssPerConnection, double heapPerConnection,
+                  double cpuMillisPerSecond, long heartbeats, double heartbeatsExpected, int dropped,
+                  double fanOutP50, double fanOutP99, double sustainedPerSecond, long lost) {
+    }
+
+    private HeldConnections() {
+    }
+
+    /**
+     * @param server       the server, already started
+     * @param target       how to use it
+     * @param jvm          whether the server is a JVM (live heap measured)
+     * @param n            connections
+     * @param idle         idle window for the CPU reading (at least two heartbeat intervals)
+     * @param heartbeat    the server's heartbeat interval
+     * @param repeats      fan-out repeats
+     * @param pipelined    events sent for the sustained figure
+     */
+    static Result run(Rig.Server server, Target target, boolean jvm, int n, Duration idle, Duration heartbeat,
+                      int repeats, int pipelined) throws IOException, InterruptedException {
+        Thread.sleep(1000);
+        // the heap reading forces a full GC: take it first, both times, so PSS is read in the same state
+        long heapBefore = jvm ? server.proc().liveHeapBytes() : 0;
+        long pssBefore = server.proc().pssBytes();
+        try (SseHerd herd = new SseHerd("127.0.0.1", server.port(), target::path,
+                                        Map.of("Accept", "text/event-stream"));
+             Http1 publisher = new Http1(server.uri())) {
+            herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
+            Thread.sleep(2000);
+
+            long heartbeatsBefore = herd.events("heartbeat");
+            long cpuBefore = server.proc().cpuMillis();
+            long idleStart = System.nanoTime();
+            Thread.sleep(idle.toMillis());
+            double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
+            double cpuPerSecond = (server.proc().cpuMillis() - cpuBefore) / idleSeconds;
+            long heartbeats = herd.events("heartbeat") - heartbeatsBefore;
+
+            long heapAfter = jvm ? server.proc().liveHeapBytes() : 0;
+            long pssAfter = server.proc().pssBytes();
+
+            double[] fanOut = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                SseHerd.Watch watch = herd.watch("fan-" + r + "-");
+                long sent = System.nanoTime();
+                target.publish(publisher, "fan-" + r + "-");
+                if (!watch.await(n, Duration.ofSeconds(30))) {
+                    throw new IllegalStateException(target.name() + ": fan-out " + r + " reached "
+                                                            + watch.received.get() + " of " + n);
+                }
+                fanOut[r] = Stats.millis(watch.lastNanos - sent);
+                Thread.sleep(100);
+            }
+
+            double sustained = sustained(herd, target, publisher, n, pipelined);
+            long lost = (long) pipelined * n - herd.sequenceDelivered();
+            return new Result(target.name(), n, (double) (pssAfter - pssBefore) / n,
+                              jvm ? (double) (heapAfter - heapBefore) / n : Double.NaN, cpuPerSecond, heartbeats,
+                              n * idleSeconds / heartbeat.toSeconds(), herd.closed(), Stats.percentile(fanOut, 50),
+                              Stats.percentile(fanOut, 99), sustained, lost);
+        }
+    }
+
+    /**
+     * Publishes numbered events keeping at most {@link #WINDOW} not yet delivered to every connection;
+     * returns deliveries per second from the first publish to the last delivery.
+     */
+    private static double sustained(SseHerd herd, Target target, Http1 publisher, int n, int events)
+            throws IOException, InterruptedException {
+        SseHerd.Sequence seq = herd.sequence(events);
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(120).toNanos();
+        int done = 0;
+        for (int k = 0; k < events; k++) {
+            while (k - done >= WINDOW) {
+                if (seq.counts.get(done) >= n) {
+                    done++;
+                } else if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(target.name() + ": sustained fan-out stalled at event " + done);
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                }
+            }
+            target.publish(publisher, "seq-" + k + "-");
+        }
+        while (done < events && System.nanoTime() < deadline) {
+            if (seq.counts.get(done) >= n) {
+                done++;
+            } else {
+                Thread.sleep(1);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return seq.delivered.get() / seconds;
+    }
+
+    /** Fan-out events kept in flight at once in the sustained phase. */
+    static final int WINDOW = 4;
+
+    /** The gateway: {@code GET /sse/herd}, events made by async calls to the echo function. */
+    static Target gateway() {
+        return new Target() {
+            @Override
+            public String name() {
+                return "gateway";
+            }
+
+            @Override
+            public String path(int i) {
+                return "/sse/herd";
+            }
+
+            @Override
+            public void publish(Http1 http, String text) throws IOException {
+                Http1.Answer a = http.send("POST", "/invoke/echo", Map.of("Content-Type", "application/json"),
+                        ("{\"payload\":\"" + text + "\",\"client_id\":\"herd\",\"async\":true}")
+                                .getBytes(StandardCharsets.UTF_8));
+                if (a.status() != 202) {
+                    throw new IOException("publish refused: " + a.status() + " " + a.text());
+                }
+            }
+        };
+    }
+
+    /** nginx+nchan: {@code GET /sub?id=herd}, events published with {@code POST /pub?id=herd}. */
+    static Target nchan() {
+        return new Target() {
+            @Override
+            public String name() {
+                return "nginx+nchan";
+            }
+
+            @Override
+            public String path(int i) {
+                return "/sub?id=herd";
+            }
+
+            @Override
+            public void publish(Http1 http, String text) throws IOException {
+                Http1.Answer a = http.send("POST", "/pub?id=herd", Map.of("Content-Type", "text/plain"),
+                                           text.getBytes(StandardCharsets.UTF_8));
+                if (a.status() / 100 != 2) {
+                    throw new IOException("publish refused: " + a.status() + " " + a.text());
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package dev.switchboard.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scenario 3: the same echo function called directly, through nginx {@code proxy_pass}, and through
+ * {@code POST /invoke/echo}, at fixed concurrency levels, interleaved so that all three see the same
+ * machine conditions.
+ */
+final class InvokeOverhead {
+    /** One target at one concurrency. */
+    record Row(String target, int concurrency, LoadLoop.Result result) {
+    }
+
+    private InvokeOverhead() {
+    }
+
+    static List<Row> run(URI direct, URI nginx, URI gateway, int[] levels, Duration warmup, Duration measure)
+            throws InterruptedException {
+        List<Row> rows = new ArrayList<>();
+        for (int c : levels) {
+            rows.add(new Row("direct", c, LoadLoop.run(direct, Requests::directEcho, a -> a.status() == 200, c,
+                                                       warmup, measure)));
+            if (nginx != null) {
+                rows.add(new Row("nginx proxy_pass", c, LoadLoop.run(nginx, Requests::directEcho,
+                                                                     a -> a.status() == 200, c, warmup, measure)));
+            }
+            rows.add(new Row("gateway /invoke", c, LoadLoop.run(gateway, Requests::gatewayInvoke,
+                    a -> a.status() == 200 && a.text().contains("\"success\":true"), c, warmup, measure)));
+        }
+        return rows;
+    }
+}

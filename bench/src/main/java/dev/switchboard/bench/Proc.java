@@ -1,0 +1,155 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A server process the harness starts and measures: its memory (proportional set size, summed over the
+ * process and its children, so nginx's workers count and shared pages are not counted twice), its CPU
+ * time, and for a JVM its live heap after a full GC.
+ */
+final class Proc implements AutoCloseable {
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private final String name;
+    private final Process process;
+
+    private Proc(String name, Process process) {
+        this.name = name;
+        this.process = process;
+    }
+
+    /**
+     * @param name    label for errors and the log file
+     * @param command the command
+     * @param env     extra environment
+     * @param logs    directory for the process's output
+     * @return the started process
+     */
+    static Proc start(String name, List<String> command, Map<String, String> env, Path logs) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile());
+        builder.environment().putAll(env);
+        return new Proc(name, builder.start());
+    }
+
+    /** Starts a runnable jar with this JVM's java. */
+    static Proc java(String name, Path jar, List<String> jvmOptions, Map<String, String> env, Path logs)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        return start(name, command, env, logs);
+    }
+
+    /** Waits until something accepts connections on the port. */
+    Proc awaitPort(int port, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " (see its log)");
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return this;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException(name + " did not listen on " + port + " within " + timeout);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** @return proportional set size in bytes, this process plus its descendants */
+    long pssBytes() {
+        long total = 0;
+        for (long pid : tree()) {
+            total += procField("/proc/" + pid + "/smaps_rollup", "Pss:");
+        }
+        return total * 1024;
+    }
+
+    /** @return user + system CPU time in milliseconds, this process plus its descendants */
+    long cpuMillis() {
+        long ticks = 0;
+        for (long pid : tree()) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (IOException | RuntimeException e) {
+                // the process ended meanwhile
+            }
+        }
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** @return the live heap in bytes after a full GC (a class histogram forces one) */
+    long liveHeapBytes() throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                                          String.valueOf(pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Total")) {
+                String[] parts = line.trim().split("\\s+");
+                return Long.parseLong(parts[2]);
+            }
+        }
+        throw new IllegalStateException("no class histogram from " + name + ": " + out);
+    }
+
+    private List<Long> tree() {
+        List<Long> pids = new ArrayList<>();
+        pids.add(process.pid());
+        process.descendants().forEach(d -> pids.add(d.pid()));
+        return pids;
+    }
+
+    private static long procField(String file, String field) {
+        try (Stream<String> lines = Files.lines(Path.of(file))) {
+            return lines.filter(l -> l.startsWith(field))
+                    .mapToLong(l -> Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0]))
+                    .sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** @return a TCP port free on loopback now */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

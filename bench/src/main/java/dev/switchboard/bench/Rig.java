@@ -1,0 +1,229 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts the servers a scenario measures, all on loopback and free ports: the gateway jar, the example
+ * functions, a Redis, and nginx (with the nchan module for the SSE peer and a {@code proxy_pass} location
+ * for the proxy peer). Everything started is stopped by {@link #close()}.
+ */
+final class Rig implements AutoCloseable {
+    private static final Duration START = Duration.ofSeconds(60);
+    private final Path root;
+    private final Path work;
+    private final List<Proc> started = new ArrayList<>();
+
+    /** A started server and where it listens. */
+    record Server(Proc proc, int port, int adminPort) {
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + port);
+        }
+
+        URI adminUri() {
+            return URI.create("http://127.0.0.1:" + adminPort);
+        }
+    }
+
+    /**
+     * @param root the project's root (holding gateway/, examples/)
+     * @param work a scratch directory for logs and configuration
+     */
+    Rig(Path root, Path work) throws IOException {
+        this.root = root;
+        this.work = Files.createDirectories(work);
+    }
+
+    Path work() {
+        return work;
+    }
+
+    private Path jar(String relative) {
+        Path jar = root.resolve(relative);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw -B -DskipTests package)");
+        }
+        return jar;
+    }
+
+    /** The example echo function (JDK HttpServer on virtual threads). */
+    Server echo() throws IOException, InterruptedException {
+        int port = Proc.freePort();
+        Proc p = track(Proc.java("echo-" + port, jar("examples/echo-function/target/echo-function.jar"),
+                                 List.of("-Xmx256m"), Map.of("HOST", "127.0.0.1", "PORT", String.valueOf(port)), work));
+        p.awaitPort(port, START);
+        return new Server(p, port, -1);
+    }
+
+    /** The example MCP function (stateless). */
+    Server mcpFunction() throws IOException, InterruptedException {
+        int port = Proc.freePort();
+        Proc p = track(Proc.java("mcp-function-" + port, jar("examples/mcp-function/target/mcp-function.jar"),
+                                 List.of("-Xmx256m"), Map.of("HOST", "127.0.0.1", "PORT", String.valueOf(port)), work));
+        p.awaitPort(port, START);
+        return new Server(p, port, -1);
+    }
+
+    /**
+     * @param name  replica id
+     * @param extra configuration beyond ports (REDIS_URL, limits, heartbeat)
+     */
+    Server gateway(String name, Map<String, String> extra) throws IOException, InterruptedException {
+        int port = Proc.freePort();
+        int admin = Proc.freePort();
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("HOST", "127.0.0.1");
+        env.put("PORT", String.valueOf(port));
+        env.put("ADMIN_HOST", "127.0.0.1");
+        env.put("ADMIN_PORT", String.valueOf(admin));
+        env.put("REPLICA_ID", name);
+        Proc p = track(Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("-Xmx1g"), env, work));
+        p.awaitPort(admin, START);
+        Server server = new Server(p, port, admin);
+        awaitReady(server);
+        return server;
+    }
+
+    private static void awaitReady(Server gateway) throws InterruptedException {
+        long deadline = System.nanoTime() + START.toNanos();
+        try (Http1 http = new Http1(gateway.adminUri())) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (http.send("GET", "/health/ready", Map.of(), null).status() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not yet
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("gateway not ready within " + START);
+    }
+
+    /** Registers a function with a gateway's admin API. */
+    static void register(Server gateway, String json) throws IOException {
+        try (Http1 http = new Http1(gateway.adminUri())) {
+            Http1.Answer a = http.send("POST", "/admin/functions", Map.of("Content-Type", "application/json"),
+                                       json.getBytes(StandardCharsets.UTF_8));
+            if (a.status() != 201) {
+                throw new IllegalStateException("registration refused: " + a.status() + " " + a.text());
+            }
+        }
+    }
+
+    /** A Redis that keeps nothing on disk, or empty when redis-server is not installed. */
+    Optional<Server> redis() throws IOException, InterruptedException {
+        Optional<Path> binary = onPath("redis-server");
+        if (binary.isEmpty()) {
+            return Optional.empty();
+        }
+        int port = Proc.freePort();
+        Proc p = track(Proc.start("redis-" + port, List.of(binary.get().toString(), "--port", String.valueOf(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"), Map.of(), work));
+        p.awaitPort(port, START);
+        return Optional.of(new Server(p, port, -1));
+    }
+
+    /**
+     * nginx with nchan: {@code /sub?id=} is an EventSource subscriber pinging every {@code pingSeconds} with
+     * an event named {@code heartbeat}, {@code /pub?id=} publishes, anything else is proxied to
+     * {@code upstreamPort} over keep-alive connections. Empty when nginx or the nchan module is missing.
+     */
+    Optional<Server> nginx(int upstreamPort, int pingSeconds, int maxConnections) throws IOException,
+            InterruptedException {
+        Optional<Path> binary = onPath("nginx").or(() -> Optional.of(Path.of("/usr/sbin/nginx"))
+                .filter(Files::isExecutable));
+        Path module = Path.of("/usr/lib/nginx/modules/ngx_nchan_module.so");
+        if (binary.isEmpty() || !Files.exists(module)) {
+            return Optional.empty();
+        }
+        int port = Proc.freePort();
+        Path dir = Files.createDirectories(work.resolve("nginx-" + port));
+        Files.createDirectories(dir.resolve("tmp"));
+        String conf = """
+                load_module %s;
+                worker_processes 1;
+                worker_rlimit_nofile %d;
+                daemon off;
+                pid %s/nginx.pid;
+                error_log %s/error.log warn;
+                events { worker_connections %d; }
+                http {
+                  access_log off;
+                  client_body_temp_path %s/tmp/body;
+                  proxy_temp_path %s/tmp/proxy;
+                  fastcgi_temp_path %s/tmp/fastcgi;
+                  uwsgi_temp_path %s/tmp/uwsgi;
+                  scgi_temp_path %s/tmp/scgi;
+                  upstream function { server 127.0.0.1:%d; keepalive 128; }
+                  server {
+                    listen 127.0.0.1:%d backlog=4096;
+                    location = /sub {
+                      nchan_subscriber eventsource;
+                      nchan_channel_id $arg_id;
+                      nchan_eventsource_ping_interval %d;
+                      nchan_eventsource_ping_event heartbeat;
+                      nchan_subscriber_timeout 0;
+                    }
+                    location = /pub {
+                      nchan_publisher;
+                      nchan_channel_id $arg_id;
+                      nchan_message_buffer_length 100;
+                    }
+                    location / {
+                      proxy_pass http://function;
+                      proxy_http_version 1.1;
+                      proxy_set_header Connection "";
+                    }
+                  }
+                }
+                """.formatted(module, Math.min(20_000, maxConnections + 1000), dir, dir,
+                              // nchan takes more than one connection slot per subscriber
+                              2 * maxConnections + 1000, dir, dir, dir, dir, dir,
+                              upstreamPort, port, pingSeconds);
+        Path file = Files.writeString(dir.resolve("nginx.conf"), conf);
+        Proc p = track(Proc.start("nginx-" + port, List.of(binary.get().toString(), "-p", dir.toString(), "-c",
+                                                            file.toString()), Map.of(), work));
+        p.awaitPort(port, START);
+        return Optional.of(new Server(p, port, -1));
+    }
+
+    private Proc track(Proc p) {
+        started.add(p);
+        return p;
+    }
+
+    /** Stops one server early (a scenario done with it). */
+    void stop(Server server) {
+        server.proc().close();
+        started.remove(server.proc());
+    }
+
+    static Optional<Path> onPath(String binary) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, binary);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+        started.clear();
+    }
+}

@@ -1,0 +1,290 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Holds many SSE connections from one thread with NIO, as a crowd of idle clients would: every stream is
+ * parsed ({@link SseReader}), events are counted by type, and a watched marker's arrival time is recorded
+ * on every connection, for fan-out timing. Connections come from several loopback source addresses
+ * (127.0.0.2 and up), so the count is not bounded by one address's ephemeral ports.
+ */
+final class SseHerd implements AutoCloseable {
+    private static final int SOURCE_ADDRESSES = 8;
+    /** Connections opening at once: more would only queue in the server's accept backlog. */
+    private static final int MAX_OPENING = 256;
+
+    /** Arrivals of events whose data contains a marker. */
+    static final class Watch {
+        final String marker;
+        final AtomicInteger received = new AtomicInteger();
+        volatile long lastNanos;
+
+        Watch(String marker) {
+            this.marker = marker;
+        }
+
+        /** @return whether {@code n} arrivals happened within the timeout */
+        boolean await(int n, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (received.get() < n) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(1);
+            }
+            return true;
+        }
+    }
+
+    private final String host;
+    private final int port;
+    private final IntFunction<String> path;
+    private final Map<String, String> headers;
+    private final Selector selector;
+    private final Queue<SocketChannel> pending = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
+    private final AtomicLong comments = new AtomicLong();
+    private final AtomicInteger opened = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
+    private final Thread loop;
+    private volatile Watch watch;
+    private volatile boolean running = true;
+    private int started;
+
+    /**
+     * @param host    server host (loopback)
+     * @param port    server port
+     * @param path    the request path of the i-th connection
+     * @param headers request headers
+     */
+    SseHerd(String host, int port, IntFunction<String> path, Map<String, String> headers) throws IOException {
+        this.host = host;
+        this.port = port;
+        this.path = path;
+        this.headers = headers;
+        this.selector = Selector.open();
+        this.loop = Thread.ofPlatform().name("sse-herd").daemon().start(this::run);
+    }
+
+    /**
+     * Opens {@code n} more connections and waits until each has its response head.
+     *
+     * @return connections open now
+     * @throws IllegalStateException when they did not all open in time
+     */
+    int open(int n, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int target = started + n;
+        while (started < target) {
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            if (started - opened.get() - failed.get() >= MAX_OPENING) {
+                Thread.sleep(1);
+                continue;
+            }
+            SocketChannel channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.bind(new InetSocketAddress(InetAddress.getByAddress(
+                    new byte[] {127, 0, 0, (byte) (2 + started % SOURCE_ADDRESSES)}), 0));
+            channel.connect(new InetSocketAddress(host, port));
+            channel.socket().setTcpNoDelay(true);
+            pending.add(channel);
+            selector.wakeup();
+            started++;
+        }
+        while (opened.get() + failed.get() < target && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        if (opened.get() < target) {
+            throw new IllegalStateException("only " + opened.get() + " of " + target + " SSE connections opened ("
+                                                    + failed.get() + " failed)");
+        }
+        return opened.get();
+    }
+
+    /** Arrivals of numbered events ({@code seq-<n>} in their data), for pipelined fan-out. */
+    static final class Sequence {
+        final java.util.concurrent.atomic.AtomicIntegerArray counts;
+        final AtomicLong delivered = new AtomicLong();
+
+        Sequence(int events) {
+            counts = new java.util.concurrent.atomic.AtomicIntegerArray(events);
+        }
+    }
+
+    private volatile Sequence sequence;
+
+    /** Starts counting numbered events, 0 to {@code events - 1}. */
+    Sequence sequence(int events) {
+        Sequence s = new Sequence(events);
+        sequence = s;
+        return s;
+    }
+
+    /** Starts recording arrivals of a marker (replacing the previous watch). */
+    Watch watch(String marker) {
+        Watch w = new Watch(marker);
+        watch = w;
+        return w;
+    }
+
+    long events(String type) {
+        AtomicLong n = events.get(type);
+        return n == null ? 0 : n.get();
+    }
+
+    /** @return numbered events delivered since {@link #sequence} */
+    long sequenceDelivered() {
+        Sequence s = sequence;
+        return s == null ? 0 : s.delivered.get();
+    }
+
+    long comments() {
+        return comments.get();
+    }
+
+    int opened() {
+        return opened.get();
+    }
+
+    /** @return connections the server closed or that failed after opening */
+    int closed() {
+        return closed.get();
+    }
+
+    private void run() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+        byte[] bytes = new byte[64 * 1024];
+        while (running) {
+            try {
+                selector.select(100);
+                SocketChannel next;
+                while ((next = pending.poll()) != null) {
+                    next.register(selector, SelectionKey.OP_CONNECT);
+                }
+                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    handle(key, buffer, bytes);
+                }
+            } catch (IOException e) {
+                if (running) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    private void handle(SelectionKey key, ByteBuffer buffer, byte[] bytes) {
+        SocketChannel channel = (SocketChannel) key.channel();
+        try {
+            if (key.isConnectable()) {
+                channel.finishConnect();
+                int index = opened.get() + failed.get();
+                StringBuilder request = new StringBuilder("GET ").append(path.apply(index)).append(" HTTP/1.1\r\n")
+                        .append("Host: ").append(host).append(':').append(port).append("\r\n");
+                headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+                channel.write(ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8)));
+                key.attach(new SseReader(new Counter()));
+                key.interestOps(SelectionKey.OP_READ);
+                return;
+            }
+            buffer.clear();
+            int n = channel.read(buffer);
+            if (n < 0) {
+                drop(key, ((SseReader) key.attachment()));
+                return;
+            }
+            buffer.flip();
+            buffer.get(bytes, 0, n);
+            ((SseReader) key.attachment()).feed(bytes, 0, n);
+        } catch (IOException | RuntimeException e) {
+            drop(key, (SseReader) key.attachment());
+        }
+    }
+
+    private void drop(SelectionKey key, SseReader reader) {
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        if (reader == null) {
+            failed.incrementAndGet();
+        } else {
+            closed.incrementAndGet();
+        }
+    }
+
+    /** Counts one connection's events; runs on the herd's thread. */
+    private final class Counter implements SseReader.Listener {
+        @Override
+        public void opened(int status) {
+            if (status == 200) {
+                opened.incrementAndGet();
+            } else {
+                failed.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void event(String type, String data) {
+            events.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+            Watch w = watch;
+            if (w != null && data.contains(w.marker)) {
+                w.lastNanos = System.nanoTime();
+                w.received.incrementAndGet();
+            }
+            Sequence s = sequence;
+            int at = s == null ? -1 : data.indexOf("seq-");
+            if (at >= 0) {
+                int n = 0;
+                for (int i = at + 4; i < data.length() && Character.isDigit(data.charAt(i)); i++) {
+                    n = n * 10 + (data.charAt(i) - '0');
+                }
+                if (n < s.counts.length()) {
+                    s.counts.incrementAndGet(n);
+                    s.delivered.incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public void comment() {
+            comments.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        selector.wakeup();
+        try {
+            loop.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (SelectionKey key : selector.keys()) {
+            key.channel().close();
+        }
+        selector.close();
+    }
+}

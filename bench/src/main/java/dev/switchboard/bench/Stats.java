@@ -1,0 +1,38 @@
+package dev.switchboard.bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Percentiles and medians of measured samples. */
+final class Stats {
+    private Stats() {
+    }
+
+    /**
+     * @param samples samples (not modified)
+     * @param p       percentile, 0 to 100
+     * @return the nearest-rank percentile, or NaN without samples
+     */
+    static double percentile(double[] samples, double p) {
+        if (samples.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static double median(double[] samples) {
+        return percentile(samples, 50);
+    }
+
+    static double median(List<Double> samples) {
+        return median(samples.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** @return nanoseconds as milliseconds */
+    static double millis(long nanos) {
+        return nanos / 1_000_000.0;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.switchboard.bench;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every scenario at toy sizes against the real jars built before this module: proves the harness runs
+ * and that no scenario errs or loses an event. It asserts nothing about speed.
+ */
+class BenchSmokeTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void everyScenarioRunsAndLosesNothing() throws Exception {
+        String report = BenchMain.run(BenchMain.Plan.smoke(), Path.of("..").toAbsolutePath().normalize(), work);
+
+        assertThat(report).contains("## 1. Idle connections held", "## 2. Fan-out", "## 3. Invoke overhead",
+                                    "## 4. MCP tools/call", "## 6. Session churn", "| gateway |");
+        if (Rig.onPath("redis-server").isPresent()) {
+            assertThat(report).contains("## 5. Cross-replica delivery", "| Redis |");
+        }
+    }
+}
