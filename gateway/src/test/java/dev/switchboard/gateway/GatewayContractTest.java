@@ -205,6 +205,9 @@ abstract class GatewayContractTest {
         Http.Answer badClient = Http.get(pub("/sse/bad%20id"));
         assertThat(badClient.status()).isEqualTo(400);
         assertThat(badClient.json().get("code").asText()).isEqualTo("INVALID_CLIENT_ID");
+        Http.Answer mcpLog = Http.get(pub("/sse/mcp:someone-elses-session:g"));
+        assertThat(mcpLog.status()).as("MCP stream logs are not generic clients").isEqualTo(400);
+        assertThat(mcpLog.json().get("code").asText()).isEqualTo("INVALID_CLIENT_ID");
 
         Http.Answer badLastId = Http.send("GET", pub("/sse/c1"), null, Map.of("Last-Event-ID", "yesterday"));
         assertThat(badLastId.status()).isEqualTo(400);

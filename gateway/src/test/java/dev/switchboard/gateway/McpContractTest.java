@@ -155,10 +155,13 @@ abstract class McpContractTest {
         assertThat(forwarded.headers().getFirst("Accept")).contains("application/json", "text/event-stream");
         assertThat(forwarded.headers().containsKey("Mcp-Session-Id")).as("a stateless function gets no session")
                 .isFalse();
-        String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
-        assertThat(metrics).contains("switchboard_mcp_requests_seconds_count{function=\"tools\",method=\"tools/call\","
-                                             + "outcome=\"ok\"} 1");
-        assertThat(metrics).contains("switchboard_mcp_sessions_opened_total");
+        // the call is recorded once its answer is written: the client may read the answer first
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
+            assertThat(metrics).contains("switchboard_mcp_requests_seconds_count{function=\"tools\","
+                                                 + "method=\"tools/call\",outcome=\"ok\"} 1");
+            assertThat(metrics).contains("switchboard_mcp_sessions_opened_total");
+        });
     }
 
     @Test

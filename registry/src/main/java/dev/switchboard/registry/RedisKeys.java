@@ -25,12 +25,23 @@ public final class RedisKeys {
     private RedisKeys() {
     }
 
+    /** Log keys of MCP streams start with this (generic client ids may not). */
+    public static final String MCP_LOG_PREFIX = "mcp:";
+
     /**
-     * @param clientId a generic SSE client id
-     * @return the Redis Stream holding the client's event log
+     * @param logKey a generic SSE client id, or an MCP stream's log key {@code mcp:<session>:<stream>}
+     * @return the Redis Stream holding that event log; an MCP stream's log shares its session's hash tag
+     *         (and so its Cluster slot) with the session record
      */
-    public static String clientEvents(String clientId) {
-        return PREFIX + "{client:" + clientId + "}:events";
+    public static String clientEvents(String logKey) {
+        if (logKey.startsWith(MCP_LOG_PREFIX)) {
+            int end = logKey.indexOf(':', MCP_LOG_PREFIX.length());
+            if (end > 0) {
+                return PREFIX + "{mcp:" + logKey.substring(MCP_LOG_PREFIX.length(), end) + "}:events:"
+                        + logKey.substring(end + 1);
+            }
+        }
+        return PREFIX + "{client:" + logKey + "}:events";
     }
 
     /**

@@ -86,7 +86,7 @@ public final class ClientStreamService implements HttpService {
         String clientId = req.path().pathParameters().get("clientId");
         if (!InvokeRequest.CLIENT_ID.matcher(clientId).matches()) {
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_CLIENT_ID",
-                                   "client id must match " + InvokeRequest.CLIENT_ID.pattern());
+                                   "client id " + InvokeRequest.CLIENT_ID_RULE);
         }
         Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID)
                 .or(() -> req.query().first("lastEventId").asOptional())

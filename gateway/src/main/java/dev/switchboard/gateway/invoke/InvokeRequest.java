@@ -24,8 +24,13 @@ import io.helidon.http.Status;
  * @param timeout  overrides the registration's timeout
  */
 public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean async, Optional<Duration> timeout) {
-    /** Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. */
-    public static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    /**
+     * Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. The prefix {@code mcp:}
+     * is reserved for the MCP streams' own logs, so that a generic client can neither read nor write them.
+     */
+    public static final Pattern CLIENT_ID = Pattern.compile("(?!mcp:)[A-Za-z0-9._:@-]{1,128}");
+    /** {@link #CLIENT_ID} in words, for error messages. */
+    public static final String CLIENT_ID_RULE = "must match [A-Za-z0-9._:@-]{1,128} and not start with mcp: (reserved)";
     private static final Set<String> FIELDS = Set.of("payload", "client_id", "async", "timeout");
 
     /**
@@ -46,7 +51,7 @@ public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean
         JsonNode client = body.get("client_id");
         if (client != null && !client.isNull()) {
             if (!client.isTextual() || !CLIENT_ID.matcher(client.asText()).matches()) {
-                throw invalid("client_id", "must match " + CLIENT_ID.pattern());
+                throw invalid("client_id", CLIENT_ID_RULE);
             }
             clientId = Optional.of(client.asText());
         }

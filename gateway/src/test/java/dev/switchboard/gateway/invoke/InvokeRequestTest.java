@@ -82,6 +82,8 @@ class InvokeRequestTest {
     void clientIdValidated() {
         assertInvalid("{\"payload\": 1, \"client_id\": \"has space\"}", "client_id");
         assertInvalid("{\"payload\": 1, \"client_id\": \"" + "a".repeat(129) + "\"}", "client_id");
+        // reserved for the MCP streams' logs: a generic client may neither read nor write them
+        assertInvalid("{\"payload\": 1, \"client_id\": \"mcp:session:g\"}", "client_id");
         assertInvalid("{\"payload\": 1, \"client_id\": \"\"}", "client_id");
         assertInvalid("{\"payload\": 1, \"client_id\": \"a/b\"}", "client_id");
         assertInvalid("{\"payload\": 1, \"client_id\": \"line\\nbreak\"}", "client_id");

@@ -1,0 +1,30 @@
+package dev.switchboard.registry;
+
+import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedisKeysTest {
+    @Test
+    void anMcpSessionsRecordAndStreamLogsShareOneClusterSlot() {
+        int slot = SlotHash.getSlot(RedisKeys.mcpSession("s3ss10n"));
+
+        assertThat(SlotHash.getSlot(RedisKeys.clientEvents("mcp:s3ss10n:g"))).isEqualTo(slot);
+        assertThat(SlotHash.getSlot(RedisKeys.clientEvents("mcp:s3ss10n:l"))).isEqualTo(slot);
+        assertThat(SlotHash.getSlot(RedisKeys.clientEvents("mcp:s3ss10n:answer:sb-7"))).isEqualTo(slot);
+        assertThat(RedisKeys.clientEvents("mcp:s3ss10n:g")).isEqualTo("switchboard:{mcp:s3ss10n}:events:g");
+    }
+
+    @Test
+    void aGenericClientsLogIsTaggedByItsId() {
+        assertThat(RedisKeys.clientEvents("user-1")).isEqualTo("switchboard:{client:user-1}:events");
+        assertThat(SlotHash.getSlot(RedisKeys.clientEvents("user-1")))
+                .isEqualTo(SlotHash.getSlot("{client:user-1}"));
+    }
+
+    @Test
+    void theFunctionRegistryAndItsRevisionShareOneSlot() {
+        assertThat(SlotHash.getSlot(RedisKeys.FUNCTIONS)).isEqualTo(SlotHash.getSlot(RedisKeys.FUNCTIONS_REVISION));
+    }
+}
