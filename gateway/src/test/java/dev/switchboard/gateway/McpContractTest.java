@@ -165,6 +165,20 @@ abstract class McpContractTest {
     }
 
     @Test
+    void aClientsMadeUpMethodNamesDoNotBecomeMetricSeries() {
+        String session = initialize("tools", "2025-11-25");
+        for (int i = 0; i < 3; i++) {
+            post("tools", "{\"jsonrpc\":\"2.0\",\"id\":" + (50 + i) + ",\"method\":\"x/made-up-" + i + "\"}",
+                 Map.of("Mcp-Session-Id", session));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
+            assertThat(metrics).contains("switchboard_mcp_requests_seconds_count{function=\"tools\",method=\"other\"");
+            assertThat(metrics).doesNotContain("made-up");
+        });
+    }
+
+    @Test
     void limitsConcurrentCallsPerFunction() throws Exception {
         Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"single\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url()

@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
@@ -97,7 +97,7 @@ public final class ClientStreamService implements HttpService {
                                    "Last-Event-ID must be an id this gateway sent (<millis>-<sequence>)");
         }
         String userId = req.headers().first(USER_ID).map(v -> truncate(v)).orElse(null);
-        SseStream stream = new SseStream(UUID.randomUUID().toString(), clientId, userId, metadata(req),
+        SseStream stream = new SseStream(RandomIds.next(), clientId, userId, metadata(req),
                                          clock.instant(), config.replicaId(), config.limits().streamQueueDepth(),
                                          ClientStreamService::heartbeat);
         ticker.schedule(stream);

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.api;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -9,6 +8,7 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
@@ -93,7 +93,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
             throw new StoreUnavailableException("state store unreachable; cannot accept an async call", null);
         }
         CallLimits.Permit permit = limits.acquire(function);
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RandomIds.next();
         Duration timeout = request.timeout().orElse(function.timeout());
         String clientId = request.clientId().orElse(null);
         if (request.async()) {

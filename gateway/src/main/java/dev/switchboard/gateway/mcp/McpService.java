@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
@@ -650,7 +650,7 @@ public final class McpService implements HttpService, AutoCloseable {
      */
     private SseStream hold(String sessionId, String kind, String logKey,
                            java.util.function.Supplier<McpException> refusal) {
-        SseStream stream = new SseStream(UUID.randomUUID().toString(), logKey, null,
+        SseStream stream = new SseStream(RandomIds.next(), logKey, null,
                                          Map.of("mcp_session", sessionId, "mcp_stream", kind), clock.instant(),
                                          config.replicaId(), config.limits().streamQueueDepth(),
                                          s -> SseEncoder.comment("keep-alive"));

@@ -28,6 +28,14 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter heartbeats;
     private final Counter redisErrors;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final Map<String, Timer> invocationTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Request methods of the MCP revisions the gateway serves; other names are tagged {@code other}. */
+    static final java.util.Set<String> MCP_METHODS = java.util.Set.of(
+            "initialize", "ping", "tools/list", "tools/call", "resources/list", "resources/templates/list",
+            "resources/read", "resources/subscribe", "resources/unsubscribe", "prompts/list", "prompts/get",
+            "completion/complete", "logging/setLevel", "server/discover", "subscriptions/listen", "tasks/get",
+            "tasks/result", "tasks/list", "tasks/cancel");
 
     /** Registers the meters and the JVM's. */
     public GatewayMetrics() {
@@ -92,12 +100,14 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param result a finished invocation
      */
     public void invocation(InvocationResult result) {
-        Timer.builder("switchboard.invocation.duration")
+        // one Timer per series, found without a builder: this runs on every call
+        invocationTimers.computeIfAbsent(result.functionName() + '\n' + result.outcome(), k -> Timer.builder(
+                        "switchboard.invocation.duration")
                 .description("function invocations, by function and outcome")
                 .tag("function", result.functionName())
-                .tag("outcome", result.outcome().name().toLowerCase())
+                .tag("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
                 .publishPercentileHistogram()
-                .register(registry)
+                .register(registry))
                 .record(java.time.Duration.ofMillis(result.durationMillis()));
     }
 
@@ -108,13 +118,16 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param duration time to the response
      */
     public void mcpRequest(String function, String method, String outcome, java.time.Duration duration) {
-        Timer.builder("switchboard.mcp.requests")
+        // the method comes from the client: anything outside MCP's own set is one series, not one per name
+        String tag = MCP_METHODS.contains(method) ? method : "other";
+        mcpTimers.computeIfAbsent(function + '\n' + tag + '\n' + outcome, k -> Timer.builder(
+                        "switchboard.mcp.requests")
                 .description("MCP requests relayed to functions, by function, method and outcome")
                 .tag("function", function)
-                .tag("method", method)
+                .tag("method", tag)
                 .tag("outcome", outcome)
                 .publishPercentileHistogram()
-                .register(registry)
+                .register(registry))
                 .record(duration);
     }
 
