@@ -138,10 +138,11 @@ are read-only. The Lease lives in a separate Role in the release namespace.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["create", "delete", "get", "list", "patch", "update", "watch"]
-# Redis URLs, admin tokens and function headers held in Secrets: read only.
+# Redis URLs, admin tokens and function headers held in Secrets are read; the one Secret the operator
+# writes is a gateway's generated admin token (<gateway>-admin-token), created once, deleted with it.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["create", "delete", "get", "list", "patch", "watch"]
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create"]

@@ -16,6 +16,7 @@ import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.AdminAuth;
+import dev.switchboard.gateway.http.AdminTokens;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
@@ -122,8 +123,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void adminRouting(HttpRouting.Builder r, AdminFunctionsService functions, AdminStatusService status) {
-        r.any("/admin", AdminAuth.filter(config.adminToken()))
-                .any("/admin/*", AdminAuth.filter(config.adminToken()))
+        var guard = AdminAuth.filter(AdminTokens.of(config.adminTokens(), config.adminTokenFile()));
+        r.any("/admin", guard)
+                .any("/admin/*", guard)
                 .register("/admin/functions", functions)
                 .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
                 .register(status);

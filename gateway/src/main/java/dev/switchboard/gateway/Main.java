@@ -33,6 +33,11 @@ public final class Main {
             System.err.println("switchboard: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (IllegalArgumentException e) {
+            // settings only checkable at start, such as ADMIN_TOKEN_FILE's contents
+            System.err.println("switchboard: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

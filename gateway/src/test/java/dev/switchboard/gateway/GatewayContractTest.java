@@ -539,21 +539,38 @@ abstract class GatewayContractTest {
     }
 
     @Test
-    void requiresTheAdminTokenWhenConfigured() {
+    void requiresTheAdminTokenWhenConfigured() throws Exception {
         gateway.close();
-        gateway = startGateway(Map.of("ADMIN_TOKEN", "s3cret"));
+        String first = "first-admin-token-0001";
+        String second = "second-admin-token-0002";
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("admin-tokens", ".txt");
+        java.nio.file.Files.writeString(file, "# mounted from a Secret\nthird-admin-token-0003\n");
+        gateway = startGateway(Map.of("ADMIN_TOKEN", first + "," + second, "ADMIN_TOKEN_FILE", file.toString()));
         Http.Answer anonymous = Http.get(admin("/admin/functions"));
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.json().get("code").asText()).isEqualTo("UNAUTHORIZED");
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("Bearer"));
         assertThat(Http.send("GET", admin("/admin/functions"), null, Map.of("Authorization", "Bearer wrong"))
                            .status()).isEqualTo(401);
-        assertThat(Http.send("GET", admin("/admin/functions"), null, Map.of("Authorization", "Bearer s3cret"))
-                           .status()).isEqualTo(200);
+        for (String token : List.of(first, second, "third-admin-token-0003")) {
+            assertThat(Http.send("GET", admin("/admin/functions"), null, Map.of("Authorization", "Bearer " + token))
+                               .status()).as("every configured token opens the API (rotation)").isEqualTo(200);
+        }
         for (String path : List.of("/admin", "/admin/functions/echo", "/admin/connections", "/admin/health")) {
             assertThat(Http.get(admin(path)).status()).as(path).isEqualTo(401);
         }
-        assertThat(Http.send("GET", admin("/admin/connections"), null, Map.of("Authorization", "bearer s3cret"))
+        assertThat(Http.send("GET", admin("/admin/connections"), null, Map.of("Authorization", "bearer " + first))
                            .status()).isEqualTo(200);
+
+        // the file is re-read when it changes: a rotated Secret takes effect without a restart
+        java.nio.file.Files.writeString(file, "fourth-admin-token-0004\n");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 5000));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Http.send("GET", admin("/admin/functions"), null,
+                Map.of("Authorization", "Bearer fourth-admin-token-0004")).status() == 200);
+        assertThat(Http.send("GET", admin("/admin/functions"), null,
+                             Map.of("Authorization", "Bearer third-admin-token-0003")).status()).isEqualTo(401);
         assertThat(Http.get(admin("/health/ready")).status()).as("probes need no token").isEqualTo(200);
         assertThat(Http.get(admin("/metrics")).status()).as("metrics need no token").isEqualTo(200);
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.switchboard.gateway.http.AdminTokens;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.RedisTarget;
 
@@ -22,7 +23,8 @@ import dev.switchboard.registry.RedisTarget;
  * @param redisUrl              Lettuce URL of the state store; empty means in-memory, single replica
  * @param redisTimeout          timeout of one Redis command
  * @param heartbeatInterval     time between heartbeats on every stream
- * @param adminToken            bearer token required on {@code /admin/*}, if set
+ * @param adminTokens           bearer tokens opening {@code /admin/*} ({@code ADMIN_TOKEN}, comma-separated)
+ * @param adminTokenFile        a file of further tokens, one per line, re-read when it changes
  * @param replicaId             this replica's name in the fleet
  * @param shutdownGrace         how long a stopping gateway waits for streams and calls to finish
  * @param sessionTtl            idle time after which an MCP session ends
@@ -37,7 +39,8 @@ public record GatewayConfig(String host,
                             Optional<String> redisUrl,
                             Duration redisTimeout,
                             Duration heartbeatInterval,
-                            Optional<String> adminToken,
+                            java.util.List<String> adminTokens,
+                            Optional<java.nio.file.Path> adminTokenFile,
                             String replicaId,
                             Duration shutdownGrace,
                             Duration sessionTtl,
@@ -67,7 +70,7 @@ public record GatewayConfig(String host,
                 r.duration("EVENT_LOG_TTL", "1h", Duration.ofSeconds(1), Duration.ofDays(30)),
                 r.size("MAX_RESPONSE_SIZE", "10MiB", 1, Integer.MAX_VALUE),
                 r.integer("MAX_INFLIGHT_INVOCATIONS", 1024, 1, 1_000_000));
-        return new GatewayConfig(
+        GatewayConfig config = new GatewayConfig(
                 r.text("HOST", "0.0.0.0"),
                 r.integer("PORT", 8080, 0, 65535),
                 r.text("ADMIN_HOST", "127.0.0.1"),
@@ -75,7 +78,10 @@ public record GatewayConfig(String host,
                 redisUrl(r),
                 r.duration("REDIS_TIMEOUT", "2s", Duration.ofMillis(10), Duration.ofMinutes(1)),
                 r.duration("HEARTBEAT_INTERVAL", "15s", Duration.ofMillis(100), Duration.ofHours(1)),
-                r.optional("ADMIN_TOKEN"),
+                r.optional("ADMIN_TOKEN").map(t -> java.util.Arrays.stream(t.split(",")).map(String::trim)
+                        .filter(x -> !x.isEmpty()).map(x -> AdminTokens.check(x, "ADMIN_TOKEN")).toList())
+                        .orElse(java.util.List.of()),
+                r.optional("ADMIN_TOKEN_FILE").map(java.nio.file.Path::of),
                 r.optional("REPLICA_ID").orElseGet(GatewayConfig::defaultReplicaId),
                 r.duration("SHUTDOWN_GRACE", "5s", Duration.ZERO, Duration.ofMinutes(10)),
                 r.duration("SESSION_TTL", "30m", Duration.ofSeconds(1), Duration.ofDays(7)),
@@ -83,6 +89,18 @@ public record GatewayConfig(String host,
                         .map(String::trim).filter(o -> !o.isEmpty()).toList(),
                 r.duration("MCP_INPUT_TIMEOUT", "5m", Duration.ofSeconds(1), Duration.ofHours(1)),
                 limits);
+        if (!isLoopback(config.adminHost()) && config.adminTokens().isEmpty() && config.adminTokenFile().isEmpty()) {
+            throw new IllegalArgumentException("ADMIN_HOST: " + config.adminHost() + " is reachable beyond this "
+                    + "machine, so the admin API needs a token: set ADMIN_TOKEN or ADMIN_TOKEN_FILE");
+        }
+        return config;
+    }
+
+    /** @return whether an address is only reachable from this machine */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     /**

@@ -27,7 +27,7 @@ class ConfigLoaderTest {
         Path file = yaml("""
                 PORT: 7001
                 HEARTBEAT_INTERVAL: 3s
-                ADMIN_TOKEN: "from-file"
+                ADMIN_TOKEN: "from-the-yaml-file-0123"
                 MAX_BODY_SIZE: 2MiB
                 REDIS_ADDR: "cache:6379"
                 REDIS_DB: 2
@@ -35,7 +35,7 @@ class ConfigLoaderTest {
         GatewayConfig c = ConfigLoader.load(Map.of("CONFIG_FILE", file.toString()));
         assertThat(c.port()).isEqualTo(7001);
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(c.adminToken()).contains("from-file");
+        assertThat(c.adminTokens()).containsExactly("from-the-yaml-file-0123");
         assertThat(c.limits().maxBodySize()).isEqualTo(2L * 1024 * 1024);
         assertThat(c.redisUrl()).contains("redis://cache:6379/2");
         // keys absent from the file keep their defaults

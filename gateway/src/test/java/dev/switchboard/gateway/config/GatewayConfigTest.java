@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,7 +41,7 @@ class GatewayConfigTest {
         assertThat(c.usesRedis()).isFalse();
         assertThat(c.redisTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(c.adminToken()).isEmpty();
+        assertThat(c.adminTokens()).isEmpty();
         assertThat(c.replicaId()).isNotBlank().matches(".+-\\d+");
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
 
@@ -60,7 +61,7 @@ class GatewayConfigTest {
         GatewayConfig c = config("PORT", "  ", "HEARTBEAT_INTERVAL", "", "ADMIN_TOKEN", " ", "REDIS_URL", "");
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(c.adminToken()).isEmpty();
+        assertThat(c.adminTokens()).isEmpty();
         assertThat(c.redisUrl()).isEmpty();
     }
 
@@ -74,7 +75,8 @@ class GatewayConfigTest {
                 "REDIS_URL", "redis://cache:6380/3",
                 "REDIS_TIMEOUT", "750ms",
                 "HEARTBEAT_INTERVAL", "3s",
-                "ADMIN_TOKEN", " s3cret ",
+                "ADMIN_TOKEN", " first-token-0123456789 , second-token-0123456789 ",
+                "ADMIN_TOKEN_FILE", "/run/secrets/admin",
                 "REPLICA_ID", "replica-7",
                 "SHUTDOWN_GRACE", "1m30s",
                 "MAX_BODY_SIZE", "2MiB",
@@ -93,7 +95,8 @@ class GatewayConfigTest {
         assertThat(c.usesRedis()).isTrue();
         assertThat(c.redisTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(c.adminToken()).contains("s3cret");
+        assertThat(c.adminTokens()).containsExactly("first-token-0123456789", "second-token-0123456789");
+        assertThat(c.adminTokenFile()).contains(Path.of("/run/secrets/admin"));
         assertThat(c.replicaId()).isEqualTo("replica-7");
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.limits()).isEqualTo(new Limits(2L * 1024 * 1024, 64, 4, 500, 50, Duration.ofHours(2),
@@ -155,6 +158,31 @@ class GatewayConfigTest {
         assertThat(config("HEARTBEAT_INTERVAL", "100ms").heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config("MAX_BODY_SIZE", "1").limits().maxBodySize()).isEqualTo(1);
         assertThat(config("SHUTDOWN_GRACE", "0s").shutdownGrace()).isZero();
+    }
+
+    @Test
+    void anAdminListenerBeyondLoopbackNeedsAToken() {
+        assertThatThrownBy(() -> config("ADMIN_HOST", "0.0.0.0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("ADMIN_HOST:")
+                .hasMessageContaining("ADMIN_TOKEN");
+        assertThatThrownBy(() -> config("ADMIN_HOST", "10.1.2.3", "ADMIN_TOKEN", " ")).hasMessageStartingWith("ADMIN_HOST:");
+        for (String loopback : new String[] {"127.0.0.1", "127.9.9.9", "localhost", "::1", "[::1]"}) {
+            assertThat(config("ADMIN_HOST", loopback).adminHost()).isEqualTo(loopback);
+        }
+        assertThat(config("ADMIN_HOST", "0.0.0.0", "ADMIN_TOKEN", "a-token-of-enough-length").adminTokens()).hasSize(1);
+        assertThat(config("ADMIN_HOST", "0.0.0.0", "ADMIN_TOKEN_FILE", "/run/secrets/admin").adminTokenFile())
+                .isPresent();
+    }
+
+    @Test
+    void shortAdminTokensAreRefusedWithoutBeingQuoted() {
+        assertThatThrownBy(() -> config("ADMIN_TOKEN", "hunter2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("ADMIN_TOKEN:")
+                .hasMessageContaining("16 characters")
+                .message().doesNotContain("hunter2");
+        assertThatThrownBy(() -> config("ADMIN_TOKEN", "a-token-of-enough-length,short")).hasMessageStartingWith("ADMIN_TOKEN:");
     }
 
     @Test

@@ -72,7 +72,7 @@ final class GatewayPodTemplate {
                     .withProtocol("TCP").endPort()
                 .addNewEnvFrom().withNewConfigMapRef().withName(GatewayMetadata.configMapName(gateway))
                     .endConfigMapRef().endEnvFrom()
-                .withEnv(env(spec))
+                .withEnv(env(gateway))
                 // Readiness follows the state store (503 while Redis is away); liveness only the process.
                 .withReadinessProbe(probe("/health/ready", 5, 3))
                 .withLivenessProbe(probe("/health/live", 10, 3))
@@ -97,7 +97,8 @@ final class GatewayPodTemplate {
     }
 
     /** Secrets stay in Secrets: the pod reads them by reference, the operator never copies their values. */
-    private static List<EnvVar> env(SseGatewaySpec spec) {
+    private static List<EnvVar> env(SseGateway gateway) {
+        SseGatewaySpec spec = gateway.getSpec();
         List<EnvVar> env = new ArrayList<>();
         RedisSpec redis = spec.getRedis();
         if (redis != null && redis.getSecretRef() != null) {
@@ -105,9 +106,9 @@ final class GatewayPodTemplate {
         } else if (redis != null && redis.getUrl() != null) {
             env.add(new EnvVarBuilder().withName("REDIS_URL").withValue(redis.getUrl()).build());
         }
-        if (spec.getAdminTokenSecretRef() != null) {
-            env.add(fromSecret("ADMIN_TOKEN", spec.getAdminTokenSecretRef()));
-        }
+        // the admin listener binds beyond loopback for the probes: it always gets a token
+        env.add(fromSecret("ADMIN_TOKEN", spec.getAdminTokenSecretRef() != null ? spec.getAdminTokenSecretRef()
+                : new SecretKeyRef(GatewayAdminTokenDependent.secretName(gateway), GatewayAdminTokenDependent.KEY)));
         // The pod name: stable in /admin/connections for the pod's life, and unique in the fleet.
         env.add(new EnvVarBuilder().withName("REPLICA_ID")
                         .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef()

@@ -19,13 +19,15 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 
 /**
- * Reconciles an SseGateway into its ConfigMap, Deployment, Service and (with several replicas) a
- * PodDisruptionBudget, all owned by the gateway so that deleting it deletes them. The workflow runs before
+ * Reconciles an SseGateway into its ConfigMap, Deployment, Service, (with several replicas) a
+ * PodDisruptionBudget and (unless the spec names one) a generated admin token Secret, all owned by the gateway so that deleting it deletes them. The workflow runs before
  * {@link #reconcile}; this class only reports what it sees.
  */
 @ControllerConfiguration(name = SseGatewayReconciler.NAME)
 @Workflow(dependents = {
         @Dependent(name = "config", type = GatewayConfigMapDependent.class),
+        @Dependent(name = "admin-token", type = GatewayAdminTokenDependent.class,
+                reconcilePrecondition = NoAdminTokenSecretCondition.class),
         // After the ConfigMap: pods whose envFrom names a missing ConfigMap do not start.
         @Dependent(name = "deployment", type = GatewayDeploymentDependent.class, dependsOn = "config"),
         @Dependent(name = "service", type = GatewayServiceDependent.class),

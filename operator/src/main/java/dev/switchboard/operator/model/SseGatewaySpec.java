@@ -25,7 +25,7 @@ public class SseGatewaySpec {
     private GatewayLimits limits;
     private ResourceRequirements resources;
     private ServiceSpec service;
-    /** Secret key holding the admin API's bearer token. */
+    /** Secret key holding the admin API's bearer token; unset, the operator generates {@code <name>-admin-token}. */
     private SecretKeyRef adminTokenSecretRef;
 
     public Integer getReplicas() {

@@ -74,7 +74,7 @@ class HelmChartTest {
             "", "services", "create delete get list patch update watch",
             "", "configmaps", "create delete get list patch update watch",
             "policy", "poddisruptionbudgets", "create delete get list patch update watch",
-            "", "secrets", "get list watch",
+            "", "secrets", "create delete get list patch watch",
             "events.k8s.io", "events", "create",
             "", "events", "create");
 
@@ -172,7 +172,9 @@ class HelmChartTest {
         assertThat(permissions(clusterRole.getRules())).isEqualTo(OPERATOR_PERMISSIONS);
         assertNoWildcards(clusterRole.getRules());
         assertThat(permissions(clusterRole.getRules())).filteredOn(p -> p.startsWith(" secrets "))
-                .containsExactlyInAnyOrder(" secrets get", " secrets list", " secrets watch");
+                .as("Secrets are read, and written only for a gateway's generated admin token: never updated")
+                .containsExactlyInAnyOrder(" secrets create", " secrets delete", " secrets get", " secrets list",
+                                           " secrets patch", " secrets watch");
 
         ClusterRoleBinding clusterBinding = Manifests.one(docs, ClusterRoleBinding.class);
         assertThat(clusterBinding.getRoleRef().getKind()).isEqualTo("ClusterRole");

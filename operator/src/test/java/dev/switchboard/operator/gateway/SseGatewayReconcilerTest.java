@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -177,7 +178,24 @@ class SseGatewayReconcilerTest {
         assertThat(env(container, "REDIS_URL").getValue()).isNull();
         assertThat(env(container, "REDIS_URL").getValueFrom().getSecretKeyRef().getName()).isEqualTo("beta-redis");
         assertThat(env(container, "REDIS_URL").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("url");
-        assertThat(container.getEnv()).extracting(EnvVar::getName).doesNotContain("ADMIN_TOKEN");
+        // no adminTokenSecretRef: a generated token guards the admin listener the probes need beyond loopback
+        assertThat(env(container, "ADMIN_TOKEN").getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("beta-admin-token");
+        Secret generated = eventually(() -> client.secrets().inNamespace(NS).withName("beta-admin-token").get());
+        String token = generated.getStringData() != null && generated.getStringData().containsKey("token")
+                ? generated.getStringData().get("token")
+                : new String(java.util.Base64.getDecoder().decode(generated.getData().get("token")));
+        assertThat(token).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(generated.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getName()).isEqualTo("beta"));
+        // reconciling again (a spec change) keeps the token
+        client.resources(SseGateway.class).inNamespace(NS).withName("beta").edit(g -> {
+            g.getSpec().setReplicas(1);
+            return g;
+        });
+        Secret later = client.secrets().inNamespace(NS).withName("beta-admin-token").get();
+        assertThat(later.getMetadata().getUid()).isEqualTo(generated.getMetadata().getUid());
+        assertThat(later.getMetadata().getResourceVersion()).isEqualTo(generated.getMetadata().getResourceVersion());
 
         Service service = eventually(() -> client.services().inNamespace(NS).withName("beta").get());
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
