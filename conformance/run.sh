@@ -230,6 +230,7 @@ if [ "$MODE" = gateway ]; then
   start gateway "$RESULTS/gateway.log" \
     env -u REDIS_URL -u REDIS_ADDR -u REDIS_PASSWORD -u REDIS_DB -u CONFIG_FILE -u MCP_ALLOWED_ORIGINS \
     HOST=127.0.0.1 PORT="$GW_PORT" ADMIN_HOST=127.0.0.1 ADMIN_PORT="$ADMIN_PORT" ADMIN_TOKEN="$ADMIN_TOKEN" \
+    FUNCTION_ALLOWED_NETWORKS=127.0.0.0/8 \
     "$JAVA" "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR"
   GW_PID="${PIDS[-1]}"
   wait_http gateway "$GW_PID" "http://127.0.0.1:$ADMIN_PORT/health/ready"

@@ -86,6 +86,7 @@ final class Rig implements AutoCloseable {
         env.put("ADMIN_HOST", "127.0.0.1");
         env.put("ADMIN_PORT", String.valueOf(admin));
         env.put("REPLICA_ID", name);
+        env.putIfAbsent("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         Proc p = track(Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("-Xmx1g"), env, work));
         p.awaitPort(admin, START);
         Server server = new Server(p, port, admin);

@@ -20,6 +20,7 @@ import dev.switchboard.gateway.http.AdminTokens;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.mcp.McpService;
@@ -76,8 +77,9 @@ public final class Gateway implements AutoCloseable {
         this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections());
         this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
         this.catalog = new FunctionCatalog(state.functions());
-        this.health = new FunctionHealth(catalog);
-        this.invoker = new FunctionInvoker(config.limits().maxResponseSize());
+        EgressPolicy egress = EgressPolicy.allowing(config.allowedFunctionNetworks());
+        this.health = new FunctionHealth(catalog, egress);
+        this.invoker = new FunctionInvoker(config.limits().maxResponseSize(), egress);
         CallLimits limits = new CallLimits(config.limits().maxInflightInvocations());
         metrics.gauge("switchboard.invocations.inflight", "function calls in flight (invoke and MCP)",
                       limits::inflight);
@@ -101,9 +103,9 @@ public final class Gateway implements AutoCloseable {
                       openSessions::get);
 
         ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock);
-        this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock);
+        this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(state.functions(), catalog, health,
-                                                                         config.limits().maxBodySize(), clock);
+                                                                         config.limits().maxBodySize(), clock, egress);
         AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
                                                                 () -> draining, clock);
         this.server = WebServer.builder()

@@ -59,6 +59,8 @@ abstract class GatewayContractTest {
         values.put("ADMIN_PORT", "0");
         values.put("HEARTBEAT_INTERVAL", "300ms");
         values.put("SHUTDOWN_GRACE", "2s");
+        // the test functions listen on loopback, which the SSRF guard refuses unless allowed
+        values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         values.putAll(extra);
         return Gateway.start(GatewayConfig.from(values));
     }
@@ -536,6 +538,32 @@ abstract class GatewayContractTest {
         assertThat(metrics).contains("switchboard_connections_open", "switchboard_heartbeats_sent_total",
                                      "switchboard_events_sent_total", "switchboard_redis_errors_total",
                                      "jvm_memory_used_bytes");
+    }
+
+    @Test
+    void refusesFunctionsAtNonPublicAddressesUnlessAllowed() {
+        gateway.close();
+        gateway = startGateway(Map.of("FUNCTION_ALLOWED_NETWORKS", ""));
+        for (String endpoint : List.of(functions.url("/json"), "http://169.254.169.254/latest/meta-data/",
+                                       "http://[::1]:9/", "http://10.0.0.7/", "http://localhost:9/")) {
+            Http.Answer refused = register("{\"name\":\"inside\",\"endpoint\":\"" + endpoint + "\"}");
+            assertThat(refused.status()).as(endpoint).isEqualTo(400);
+            assertThat(refused.json().get("code").asText()).isEqualTo("INVALID_FUNCTION");
+            assertThat(refused.json().get("field").asText()).isEqualTo("endpoint");
+            assertThat(refused.json().get("error").asText()).contains("FUNCTION_ALLOWED_NETWORKS");
+        }
+        // a registration that reached the store another way (the operator writes to Redis directly) is
+        // refused where the connection is made, after DNS
+        gateway.state().functions().upsert(dev.switchboard.registry.RegistrationValidator.validate(
+                MAPPER.createObjectNode().put("name", "sneaky").put("endpoint", functions.url("/json")),
+                java.time.Instant.now()));
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            Http.Answer call = Http.postJson(pub("/invoke/sneaky"), "{\"payload\":1}");
+            assertThat(call.status()).isEqualTo(502);
+            assertThat(call.json().get("error").asText()).startsWith("function call refused:")
+                    .contains("127.0.0.1");
+        });
+        assertThat(functions.lastHeaders("/json")).as("nothing reached the function").isNull();
     }
 
     @Test

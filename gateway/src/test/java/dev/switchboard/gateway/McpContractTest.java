@@ -42,7 +42,7 @@ abstract class McpContractTest {
         statefulFunction = McpFunctionStub.start(true);
         Map<String, String> values = new HashMap<>(storeConfig());
         values.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms",
-                             "SHUTDOWN_GRACE", "1s"));
+                             "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
         gateway = Gateway.start(GatewayConfig.from(values));
         register("tools", function.url(), "2s");
         register("stateful", statefulFunction.url(), "2s");
@@ -514,7 +514,7 @@ abstract class McpContractTest {
         gateway.close();
         Map<String, String> values = new HashMap<>(storeConfig());
         values.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms",
-                             "SHUTDOWN_GRACE", "1s", "SESSION_TTL", "2s"));
+                             "SHUTDOWN_GRACE", "1s", "SESSION_TTL", "2s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
         gateway = Gateway.start(GatewayConfig.from(values));
         if (Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/tools").status() == 404) {
             register("tools", function.url(), "2s");  // memory: the restart forgot it; Redis kept it

@@ -38,7 +38,7 @@ class McpSdkInteropTest {
         function = McpFunctionStub.start(false);
         gateway = Gateway.start(GatewayConfig.from(Map.of(
                 "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", TestRedis.shared().url(),
-                "SHUTDOWN_GRACE", "1s")));
+                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
         Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"3s\"}");
         assertThat(a.status()).isEqualTo(201);

@@ -33,7 +33,8 @@ class RedisOutageTest {
         functions = FunctionServer.start();
         gateway = Gateway.start(GatewayConfig.from(Map.of(
                 "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", redis.url(),
-                "REDIS_TIMEOUT", "500ms", "HEARTBEAT_INTERVAL", "200ms", "SHUTDOWN_GRACE", "1s")));
+                "REDIS_TIMEOUT", "500ms", "HEARTBEAT_INTERVAL", "200ms", "SHUTDOWN_GRACE", "1s",
+                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
     }
 
     @AfterEach

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.registry.FunctionRegistration;
@@ -27,6 +28,7 @@ import io.helidon.webserver.http.ServerResponse;
 /** {@code /admin/functions}: register, list, read, replace and delete functions. Header values are masked. */
 public final class AdminFunctionsService implements HttpService {
     private final FunctionStore store;
+    private final EgressPolicy egress;
     private final FunctionCatalog catalog;
     private final FunctionHealth health;
     private final long maxBodySize;
@@ -38,9 +40,11 @@ public final class AdminFunctionsService implements HttpService {
      * @param health      health status to show
      * @param maxBodySize largest request body
      * @param clock       time source
+     * @param egress      where functions may be called: a registration it refuses is refused here already
      */
     public AdminFunctionsService(FunctionStore store, FunctionCatalog catalog, FunctionHealth health,
-                                 long maxBodySize, Clock clock) {
+                                 long maxBodySize, Clock clock, EgressPolicy egress) {
+        this.egress = egress;
         this.store = store;
         this.catalog = catalog;
         this.health = health;
@@ -136,12 +140,22 @@ public final class AdminFunctionsService implements HttpService {
     }
 
     private FunctionRegistration validate(ObjectNode body) {
+        FunctionRegistration registration;
         try {
-            return RegistrationValidator.validate(body, clock.instant());
+            registration = RegistrationValidator.validate(body, clock.instant());
         } catch (InvalidRegistrationException e) {
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", e.getMessage(),
                                    Map.of("field", e.field()));
         }
+        try {
+            egress.resolve(registration.endpoint().getHost());
+        } catch (EgressPolicy.EgressRefusedException e) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", "endpoint: " + e.getMessage(),
+                                   Map.of("field", "endpoint"));
+        } catch (java.net.UnknownHostException e) {
+            // not resolvable yet (a Service about to exist): every call checks again
+        }
+        return registration;
     }
 
     private ObjectNode answer(FunctionRegistration fn) {

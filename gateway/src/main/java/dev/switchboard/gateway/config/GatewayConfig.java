@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import dev.switchboard.gateway.http.AdminTokens;
+import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.RedisTarget;
 
@@ -30,6 +31,7 @@ import dev.switchboard.registry.RedisTarget;
  * @param sessionTtl            idle time after which an MCP session ends
  * @param allowedOrigins        browser origins allowed on {@code /mcp} ({@code *}: any); others get 403
  * @param mcpInputTimeout       how long the gateway waits for a client's answers to one round of input requests
+ * @param allowedFunctionNetworks non-public networks functions may be called in (the SSRF guard's allowlist)
  * @param limits                explicit limits
  */
 public record GatewayConfig(String host,
@@ -46,6 +48,7 @@ public record GatewayConfig(String host,
                             Duration sessionTtl,
                             java.util.List<String> allowedOrigins,
                             Duration mcpInputTimeout,
+                            java.util.List<String> allowedFunctionNetworks,
                             Limits limits) {
 
     /** Browsers on the local machine only: protection against DNS rebinding by default. */
@@ -88,12 +91,20 @@ public record GatewayConfig(String host,
                 java.util.Arrays.stream(r.text("MCP_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS).split(","))
                         .map(String::trim).filter(o -> !o.isEmpty()).toList(),
                 r.duration("MCP_INPUT_TIMEOUT", "5m", Duration.ofSeconds(1), Duration.ofHours(1)),
+                allowedNetworks(r),
                 limits);
         if (!isLoopback(config.adminHost()) && config.adminTokens().isEmpty() && config.adminTokenFile().isEmpty()) {
             throw new IllegalArgumentException("ADMIN_HOST: " + config.adminHost() + " is reachable beyond this "
                     + "machine, so the admin API needs a token: set ADMIN_TOKEN or ADMIN_TOKEN_FILE");
         }
         return config;
+    }
+
+    private static java.util.List<String> allowedNetworks(Reader r) {
+        java.util.List<String> networks = java.util.Arrays.stream(r.text("FUNCTION_ALLOWED_NETWORKS", "").split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).toList();
+        EgressPolicy.allowing(networks); // refuses a malformed block now, naming the key
+        return networks;
     }
 
     /** @return whether an address is only reachable from this machine */

@@ -16,8 +16,12 @@ public final class CallFailures {
     public static String describe(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root
-                && !(root instanceof ConnectException || root instanceof UnknownHostException)) {
+                && !(root instanceof ConnectException || root instanceof UnknownHostException
+                     || root instanceof EgressPolicy.EgressRefusedException)) {
             root = root.getCause();
+        }
+        if (root instanceof EgressPolicy.EgressRefusedException) {
+            return "function call refused: " + root.getMessage();
         }
         if (root instanceof ConnectException) {
             return "function unreachable: connection refused";

@@ -30,11 +30,7 @@ public final class FunctionHealth implements AutoCloseable {
 
     private final FunctionCatalog catalog;
     private final Map<String, State> states = new ConcurrentHashMap<>();
-    private final WebClient client = WebClient.builder()
-            .connectTimeout(MAX_PROBE_TIMEOUT)
-            .readTimeout(MAX_PROBE_TIMEOUT)
-            .followRedirects(false)
-            .build();
+    private final WebClient client;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-health-checks");
@@ -42,9 +38,18 @@ public final class FunctionHealth implements AutoCloseable {
         return t;
     });
 
-    /** @param catalog the registrations to probe */
-    public FunctionHealth(FunctionCatalog catalog) {
+    /**
+     * @param catalog the registrations to probe
+     * @param egress  where functions may be called
+     */
+    public FunctionHealth(FunctionCatalog catalog, EgressPolicy egress) {
         this.catalog = catalog;
+        this.client = WebClient.builder()
+                .dnsResolver(egress.resolver())
+                .connectTimeout(MAX_PROBE_TIMEOUT)
+                .readTimeout(MAX_PROBE_TIMEOUT)
+                .followRedirects(false)
+                .build();
         ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 

@@ -45,10 +45,14 @@ public final class FunctionInvoker implements AutoCloseable {
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final long maxResponseSize;
 
-    /** @param maxResponseSize largest answer read, in bytes */
-    public FunctionInvoker(long maxResponseSize) {
+    /**
+     * @param maxResponseSize largest answer read, in bytes
+     * @param egress          where functions may be called
+     */
+    public FunctionInvoker(long maxResponseSize, EgressPolicy egress) {
         this.maxResponseSize = maxResponseSize;
         this.client = WebClient.builder()
+                .dnsResolver(egress.resolver())
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(false)
                 .build();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.registry.FunctionRegistration;
 
 import io.helidon.http.HeaderNames;
@@ -18,15 +19,20 @@ import io.helidon.webclient.api.WebClient;
 final class McpBackend implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final WebClient client = WebClient.builder()
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(false)
-            .build();
+    private final WebClient client;
     private final long maxMessageSize;
 
-    /** @param maxMessageSize largest message read from a function */
-    McpBackend(long maxMessageSize) {
+    /**
+     * @param maxMessageSize largest message read from a function
+     * @param egress         where functions may be called
+     */
+    McpBackend(long maxMessageSize, EgressPolicy egress) {
         this.maxMessageSize = maxMessageSize;
+        this.client = WebClient.builder()
+                .dnsResolver(egress.resolver())
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(false)
+                .build();
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.CallLimits;
+import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
@@ -109,9 +110,11 @@ public final class McpService implements HttpService, AutoCloseable {
      * @param metrics meters
      * @param config  configuration
      * @param clock   time source
+     * @param egress  where functions may be called
      */
     public McpService(FunctionCatalog catalog, StateStore state, StreamHub hub, HeartbeatTicker ticker,
-                      CallLimits limits, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
+                      CallLimits limits, GatewayMetrics metrics, GatewayConfig config, Clock clock,
+                      EgressPolicy egress) {
         this.limits = limits;
         this.metrics = metrics;
         this.catalog = catalog;
@@ -121,7 +124,7 @@ public final class McpService implements HttpService, AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.origins = new OriginGuard(config.allowedOrigins());
-        this.backend = new McpBackend(config.limits().maxResponseSize());
+        this.backend = new McpBackend(config.limits().maxResponseSize(), egress);
         this.mailboxes = new Mailboxes();
         state.events().subscribe(mailboxes::deliver);
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());

@@ -48,6 +48,7 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().put("PORT", String.valueOf(port));
         builder.environment().put("ADMIN_PORT", String.valueOf(adminPort));
         builder.environment().put("REPLICA_ID", replicaId);
+        builder.environment().putIfAbsent("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         builder.directory(new File(System.getProperty("java.io.tmpdir")));
         try {
             GatewayProcess gateway = new GatewayProcess(builder.start(), port, adminPort, replicaId);

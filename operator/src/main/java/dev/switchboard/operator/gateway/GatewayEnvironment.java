@@ -19,6 +19,8 @@ import dev.switchboard.operator.model.SseGatewaySpec;
 final class GatewayEnvironment {
     static final int PUBLIC_PORT = 8080;
     static final int ADMIN_PORT = 9090;
+    /** Where a gateway may call functions unless the spec says otherwise: the private ranges. */
+    static final String DEFAULT_FUNCTION_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8";
 
     private final SortedMap<String, String> variables;
 
@@ -31,8 +33,11 @@ final class GatewayEnvironment {
         env.put("PORT", Integer.toString(PUBLIC_PORT));
         env.put("ADMIN_PORT", Integer.toString(ADMIN_PORT));
         // Probes and Prometheus reach the admin listener on the pod IP. The Service exposes only the public
-        // port, and ADMIN_TOKEN (adminTokenSecretRef) guards /admin/*.
+        // port, and ADMIN_TOKEN (adminTokenSecretRef, or the generated Secret) guards /admin/*.
         env.put("ADMIN_HOST", "0.0.0.0");
+        // Functions in a cluster are Services with private addresses; cloud metadata (link-local) stays out.
+        env.put("FUNCTION_ALLOWED_NETWORKS", spec.getAllowedFunctionNetworks() == null
+                ? DEFAULT_FUNCTION_NETWORKS : String.join(",", spec.getAllowedFunctionNetworks()));
         put(env, "HEARTBEAT_INTERVAL", spec.getHeartbeatInterval());
         put(env, "SESSION_TTL", spec.getSessionTtl());
         GatewayLimits limits = spec.getLimits();

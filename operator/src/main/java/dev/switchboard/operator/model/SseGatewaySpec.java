@@ -28,6 +28,20 @@ public class SseGatewaySpec {
     /** Secret key holding the admin API's bearer token; unset, the operator generates {@code <name>-admin-token}. */
     private SecretKeyRef adminTokenSecretRef;
 
+    /**
+     * Non-public networks (CIDR) functions may be called in ({@code FUNCTION_ALLOWED_NETWORKS}); unset means
+     * the private ranges, never link-local (cloud metadata) or loopback.
+     */
+    private java.util.List<@Pattern("^[0-9a-fA-F:.]+(/[0-9]{1,3})?$") String> allowedFunctionNetworks;
+
+    public java.util.List<String> getAllowedFunctionNetworks() {
+        return allowedFunctionNetworks;
+    }
+
+    public void setAllowedFunctionNetworks(java.util.List<String> allowedFunctionNetworks) {
+        this.allowedFunctionNetworks = allowedFunctionNetworks;
+    }
+
     public Integer getReplicas() {
         return replicas;
     }

@@ -25,8 +25,10 @@ class GatewayEnvironmentTest {
         spec.setHeartbeatInterval("10s");
         spec.setSessionTtl("1h");
         spec.setLimits(limits);
+        spec.setAllowedFunctionNetworks(java.util.List.of("10.20.0.0/16", "fd12::/16"));
 
         assertThat(GatewayEnvironment.of(spec).variables()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("FUNCTION_ALLOWED_NETWORKS", "10.20.0.0/16,fd12::/16"),
                 Map.entry("PORT", "8080"), Map.entry("ADMIN_PORT", "9090"), Map.entry("ADMIN_HOST", "0.0.0.0"),
                 Map.entry("HEARTBEAT_INTERVAL", "10s"), Map.entry("SESSION_TTL", "1h"),
                 Map.entry("MAX_BODY_SIZE", "512KiB"), Map.entry("STREAM_QUEUE_DEPTH", "64"),
@@ -39,7 +41,11 @@ class GatewayEnvironmentTest {
     void unsetValuesAreLeftToTheGatewaysDefaults() {
         SseGatewaySpec spec = new SseGatewaySpec();
         spec.setLimits(new GatewayLimits());
-        assertThat(GatewayEnvironment.of(spec).variables()).containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST");
+        assertThat(GatewayEnvironment.of(spec).variables()).containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST",
+                                                                             "FUNCTION_ALLOWED_NETWORKS");
+        assertThat(GatewayEnvironment.of(spec).variables().get("FUNCTION_ALLOWED_NETWORKS"))
+                .as("in a cluster, functions are Services on private addresses; link-local metadata stays out")
+                .isEqualTo("10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8");
     }
 
     @Test

@@ -108,7 +108,8 @@ class SseGatewayReconcilerTest {
         assertThat(config.getData()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "PORT", "8080", "ADMIN_PORT", "9090", "ADMIN_HOST", "0.0.0.0",
                 "HEARTBEAT_INTERVAL", "20s", "SESSION_TTL", "30m",
-                "MAX_BODY_SIZE", "2MiB", "MAX_CONNECTIONS", "5000", "EVENT_LOG_TTL", "2h"));
+                "MAX_BODY_SIZE", "2MiB", "MAX_CONNECTIONS", "5000", "EVENT_LOG_TTL", "2h",
+                "FUNCTION_ALLOWED_NETWORKS", GatewayEnvironment.DEFAULT_FUNCTION_NETWORKS));
 
         Deployment deployment = eventually(() -> client.apps().deployments().inNamespace(NS).withName("alpha").get());
         Map<String, String> labels = Map.of("app.kubernetes.io/name", "switchboard-gateway",
@@ -201,7 +202,7 @@ class SseGatewayReconcilerTest {
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(service.getSpec().getPorts().getFirst().getPort()).isEqualTo(80);
         assertThat(eventually(() -> client.configMaps().inNamespace(NS).withName("beta-config").get()).getData())
-                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST");
+                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST", "FUNCTION_ALLOWED_NETWORKS");
         // The Secret exists, so only the replicas hold readiness back.
         assertThat(eventuallyReady("beta", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
                 .isEqualTo("0 of 1 replicas ready");
