@@ -17,6 +17,9 @@ import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.AdminAuth;
 import dev.switchboard.gateway.http.AdminTokens;
+import dev.switchboard.gateway.http.RateLimitFilter;
+import dev.switchboard.gateway.net.ClientAddresses;
+import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
@@ -116,6 +119,13 @@ public final class Gateway implements AutoCloseable {
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownHook(false)
                 .routing(r -> {
+                    if (config.rateLimit().enabled()) {
+                        GatewayConfig.RateLimit limit = config.rateLimit();
+                        r.addFilter(new RateLimitFilter(
+                                new RateLimiter(limit.perIpPerSecond(), limit.burst(), System::nanoTime),
+                                ClientAddresses.trusting(limit.trustedProxies()), metrics,
+                                limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
+                    }
                     r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService);
                     ErrorHandling.install(r, metrics::redisError);
                 })

@@ -567,6 +567,46 @@ abstract class GatewayContractTest {
     }
 
     @Test
+    void streamsAnswerCorsOnlyForTheConfiguredOrigins() {
+        try (SseClient any = SseClient.open(pub("/sse/cors-default"), Map.of("Origin", "https://app.example"))) {
+            assertThat(any.headers().firstValue("Access-Control-Allow-Origin")).as("default: any page").hasValue("*");
+        }
+        gateway.close();
+        gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "https://app.example, https://admin.example"));
+        try (SseClient allowed = SseClient.open(pub("/sse/cors-a"), Map.of("Origin", "https://APP.example"))) {
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://APP.example");
+            assertThat(allowed.headers().firstValue("Vary")).hasValue("Origin");
+        }
+        try (SseClient other = SseClient.open(pub("/sse/cors-b"), Map.of("Origin", "https://evil.example"))) {
+            assertThat(other.status()).isEqualTo(200);
+            assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        }
+        gateway.close();
+        gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "none"));
+        try (SseClient none = SseClient.open(pub("/sse/cors-c"), Map.of("Origin", "https://app.example"))) {
+            assertThat(none.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        }
+    }
+
+    @Test
+    void limitsRequestsPerClientAddress() {
+        gateway.close();
+        gateway = startGateway(Map.of("RATE_LIMIT_PER_IP", "0.5", "RATE_LIMIT_BURST", "2"));
+        registerFunction("echo", "/json");
+        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(200);
+        assertThat(Http.get(pub("/sse/bad%20id")).status()).as("a refused request still counts").isEqualTo(400);
+        Http.Answer limited = Http.postJson(pub("/invoke/echo"), "{\"payload\":2}");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.json().get("code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v))
+                .isBetween(1, 2));
+        assertThat(Http.get(pub("/sse/limited")).status()).as("streams count too").isEqualTo(429);
+        assertThat(Http.get(admin("/admin/functions")).status()).as("the admin listener is not limited")
+                .isEqualTo(200);
+        assertThat(Http.get(admin("/metrics")).body()).contains("switchboard_requests_rate_limited_total 2.0");
+    }
+
+    @Test
     void requiresTheAdminTokenWhenConfigured() throws Exception {
         gateway.close();
         String first = "first-admin-token-0001";

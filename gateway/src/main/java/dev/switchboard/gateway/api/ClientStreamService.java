@@ -13,11 +13,12 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.CorsPolicy;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.invoke.InvokeRequest;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
@@ -52,6 +53,7 @@ public final class ClientStreamService implements HttpService {
     static final Duration RECONNECT_HINT = Duration.ofSeconds(1);
 
     private final StateStore state;
+    private final CorsPolicy cors;
     private final StreamHub hub;
     private final HeartbeatTicker ticker;
     private final GatewayMetrics metrics;
@@ -68,6 +70,7 @@ public final class ClientStreamService implements HttpService {
      */
     public ClientStreamService(StateStore state, StreamHub hub, HeartbeatTicker ticker, GatewayMetrics metrics,
                                GatewayConfig config, Clock clock) {
+        this.cors = CorsPolicy.of(config.sseCorsOrigins());
         this.state = state;
         this.hub = hub;
         this.ticker = ticker;
@@ -122,7 +125,11 @@ public final class ClientStreamService implements HttpService {
             registered = true;
             List<ClientEvent> missed = state.events().readAfter(clientId, start, config.limits().eventLogMaxLength());
 
-            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            cors.allowOrigin(req.headers().first(HeaderNames.ORIGIN))
+                    .ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
+            if (cors.variesByOrigin()) {
+                res.header(HeaderNames.VARY, "Origin");
+            }
             metrics.connectionOpened();
             OutputStream out = SseResponses.start(res);
             try {

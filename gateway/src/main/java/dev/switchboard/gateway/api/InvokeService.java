@@ -8,10 +8,10 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionHealth;

@@ -32,6 +32,8 @@ import dev.switchboard.registry.RedisTarget;
  * @param allowedOrigins        browser origins allowed on {@code /mcp} ({@code *}: any); others get 403
  * @param mcpInputTimeout       how long the gateway waits for a client's answers to one round of input requests
  * @param allowedFunctionNetworks non-public networks functions may be called in (the SSRF guard's allowlist)
+ * @param rateLimit             requests per client address on the public listener
+ * @param sseCorsOrigins        browser origins allowed to read {@code /sse} streams ({@code *}, a list, or {@code none})
  * @param limits                explicit limits
  */
 public record GatewayConfig(String host,
@@ -49,6 +51,8 @@ public record GatewayConfig(String host,
                             java.util.List<String> allowedOrigins,
                             Duration mcpInputTimeout,
                             java.util.List<String> allowedFunctionNetworks,
+                            RateLimit rateLimit,
+                            java.util.List<String> sseCorsOrigins,
                             Limits limits) {
 
     /** Browsers on the local machine only: protection against DNS rebinding by default. */
@@ -92,12 +96,36 @@ public record GatewayConfig(String host,
                         .map(String::trim).filter(o -> !o.isEmpty()).toList(),
                 r.duration("MCP_INPUT_TIMEOUT", "5m", Duration.ofSeconds(1), Duration.ofHours(1)),
                 allowedNetworks(r),
+                rateLimit(r),
+                java.util.Arrays.stream(r.text("SSE_CORS_ORIGINS", "*").split(","))
+                        .map(String::trim).filter(o -> !o.isEmpty()).toList(),
                 limits);
         if (!isLoopback(config.adminHost()) && config.adminTokens().isEmpty() && config.adminTokenFile().isEmpty()) {
             throw new IllegalArgumentException("ADMIN_HOST: " + config.adminHost() + " is reachable beyond this "
                     + "machine, so the admin API needs a token: set ADMIN_TOKEN or ADMIN_TOKEN_FILE");
         }
         return config;
+    }
+
+    private static RateLimit rateLimit(Reader r) {
+        double perSecond = r.decimal("RATE_LIMIT_PER_IP", 0, 0, 1_000_000);
+        int burst = r.integer("RATE_LIMIT_BURST", (int) Math.max(1, Math.ceil(2 * perSecond)), 1, 10_000_000);
+        java.util.List<String> proxies = java.util.Arrays.stream(r.text("TRUSTED_PROXIES", "").split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).toList();
+        dev.switchboard.gateway.net.ClientAddresses.trusting(proxies); // refuses a malformed block now
+        return new RateLimit(perSecond, burst, proxies);
+    }
+
+    /**
+     * @param perIpPerSecond average requests a second per client address; 0 turns the limit off
+     * @param burst          largest burst per client address
+     * @param trustedProxies CIDR blocks of proxies whose {@code X-Forwarded-For} names the client
+     */
+    public record RateLimit(double perIpPerSecond, int burst, java.util.List<String> trustedProxies) {
+        /** @return whether requests are limited */
+        public boolean enabled() {
+            return perIpPerSecond > 0;
+        }
     }
 
     private static java.util.List<String> allowedNetworks(Reader r) {
@@ -171,6 +199,22 @@ public record GatewayConfig(String host,
 
         String text(String key, String fallback) {
             return optional(key).orElse(fallback);
+        }
+
+        double decimal(String key, double fallback, double min, double max) {
+            Optional<String> value = optional(key);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                double parsed = Double.parseDouble(value.get());
+                if (!(parsed >= min && parsed <= max)) {
+                    throw new IllegalArgumentException(key + ": must be between " + min + " and " + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": not a number: '" + value.get() + "'");
+            }
         }
 
         int integer(String key, int fallback, int min, int max) {

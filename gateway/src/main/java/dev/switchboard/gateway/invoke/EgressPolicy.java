@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.switchboard.gateway.net.Cidr;
+
 import io.helidon.webclient.api.DnsAddressLookup;
 import io.helidon.webclient.spi.DnsResolver;
 
@@ -37,7 +39,7 @@ public final class EgressPolicy {
     public static EgressPolicy allowing(List<String> networks) {
         List<Cidr> blocks = new ArrayList<>();
         for (String network : networks) {
-            blocks.add(Cidr.parse(network));
+            blocks.add(Cidr.parse(network, "FUNCTION_ALLOWED_NETWORKS"));
         }
         return new EgressPolicy(List.copyOf(blocks), String.join(",", networks));
     }
@@ -124,49 +126,6 @@ public final class EgressPolicy {
     public static final class EgressRefusedException extends RuntimeException {
         EgressRefusedException(String message) {
             super(message);
-        }
-    }
-
-    /** An address block. */
-    private record Cidr(byte[] network, int prefix) {
-        static Cidr parse(String text) {
-            String t = text.trim();
-            int slash = t.indexOf('/');
-            try {
-                String host = slash < 0 ? t : t.substring(0, slash);
-                if (!host.matches("[0-9a-fA-F:.]+")) {
-                    throw new IllegalArgumentException("not an address");
-                }
-                byte[] network = InetAddress.getByName(host).getAddress();
-                int bits = network.length * 8;
-                int prefix = slash < 0 ? bits : Integer.parseInt(t.substring(slash + 1));
-                if (prefix < 0 || prefix > bits) {
-                    throw new IllegalArgumentException("prefix out of range");
-                }
-                return new Cidr(network, prefix);
-            } catch (UnknownHostException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("FUNCTION_ALLOWED_NETWORKS: '" + t + "' is not a CIDR block such "
-                                                           + "as 10.0.0.0/8 or fd00::/8");
-            }
-        }
-
-        boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
-            if (a.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (a[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (a[full] & mask) == (network[full] & mask);
         }
     }
 }

@@ -15,10 +15,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionCatalog;

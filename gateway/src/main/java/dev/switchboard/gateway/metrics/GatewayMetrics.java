@@ -27,6 +27,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter eventsSent;
     private final Counter heartbeats;
     private final Counter redisErrors;
+    private final Counter rateLimited;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Map<String, Timer> invocationTimers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -51,6 +52,8 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("heartbeats written to SSE streams").register(registry);
         redisErrors = Counter.builder("switchboard.redis.errors")
                 .description("Redis commands that failed").register(registry);
+        rateLimited = Counter.builder("switchboard.requests.rate.limited")
+                .description("public requests refused by RATE_LIMIT_PER_IP").register(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -94,6 +97,11 @@ public final class GatewayMetrics implements AutoCloseable {
     /** A Redis command failed. */
     public void redisError() {
         redisErrors.increment();
+    }
+
+    /** A request was refused by the per-address rate limit. */
+    public void rateLimited() {
+        rateLimited.increment();
     }
 
     /**

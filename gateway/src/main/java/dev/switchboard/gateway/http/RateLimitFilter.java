@@ -1,0 +1,57 @@
+package dev.switchboard.gateway.http;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.net.ClientAddresses;
+import dev.switchboard.gateway.net.RateLimiter;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Limits the public listener's requests per client address ({@code RATE_LIMIT_PER_IP}): a request over
+ * the limit gets 429 {@code RATE_LIMITED} with {@code Retry-After}, before any work is done for it.
+ * Opening a stream counts as one request; the events it then receives do not.
+ */
+public final class RateLimitFilter implements Filter {
+    private static final io.helidon.http.HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
+    private final RateLimiter limiter;
+    private final ClientAddresses addresses;
+    private final GatewayMetrics metrics;
+    private final String limit;
+
+    /**
+     * @param limiter   the buckets
+     * @param addresses who the client is
+     * @param metrics   counts refusals
+     * @param limit     the limit in words, for the error
+     */
+    public RateLimitFilter(RateLimiter limiter, ClientAddresses addresses, GatewayMetrics metrics, String limit) {
+        this.limiter = limiter;
+        this.addresses = addresses;
+        this.metrics = metrics;
+        this.limit = limit;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String client = addresses.client(req.remotePeer().address(), req.headers().first(FORWARDED_FOR));
+        long waitNanos = limiter.acquire(client);
+        if (waitNanos == 0) {
+            chain.proceed();
+            return;
+        }
+        metrics.rateLimited();
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+        res.header(HeaderNames.RETRY_AFTER, String.valueOf(seconds));
+        Json.sendError(res, new ApiException(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED",
+                "more than " + limit + " requests from this address; retry after " + seconds + " s",
+                Map.of("retry_after_seconds", seconds)));
+    }
+}
