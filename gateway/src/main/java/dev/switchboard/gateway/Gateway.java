@@ -32,11 +32,14 @@ import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
+import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ConnectionInfo;
+import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.state.MemoryStateStore;
 import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.registry.RedisKeys;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -93,6 +96,7 @@ public final class Gateway implements AutoCloseable {
 
         catalog.start();
         state.events().subscribe(hub::deliver);
+        state.events().onResubscribed(this::catchUpStreams);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-housekeeping");
             t.setDaemon(true);
@@ -177,6 +181,34 @@ public final class Gateway implements AutoCloseable {
             openSessions.set(state.mcpSessions().count());
         } catch (RuntimeException e) {
             metrics.redisError();
+        }
+    }
+
+    /** After the fan-out was lost for a while: every local stream reads what it missed from its log. */
+    private void catchUpStreams() {
+        int caughtUp = 0;
+        for (SseStream stream : hub.all()) {
+            String after = stream.lastSentId();
+            // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
+            boolean unpositioned = after == null || (after.equals(EventIds.ZERO)
+                    && stream.clientId().startsWith(RedisKeys.MCP_LOG_PREFIX));
+            if (stream.isClosed() || unpositioned) {
+                continue;
+            }
+            try {
+                // the writer drops ids it has already written, so overlap with live delivery is harmless
+                for (ClientEvent event : state.events().readAfter(stream.clientId(), after,
+                                                                  config.limits().eventLogMaxLength())) {
+                    stream.offer(event);
+                    caughtUp++;
+                }
+            } catch (RuntimeException e) {
+                metrics.redisError();
+            }
+        }
+        if (caughtUp > 0) {
+            int delivered = caughtUp;
+            LOGGER.info(() -> "streams caught up " + delivered + " events missed while the fan-out was away");
         }
     }
 

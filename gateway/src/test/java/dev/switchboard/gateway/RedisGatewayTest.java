@@ -1,5 +1,7 @@
 package dev.switchboard.gateway;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.switchboard.gateway.support.Http;
@@ -60,5 +62,24 @@ class RedisGatewayTest extends GatewayContractTest {
                 .contains("switchboard_invocation_duration_seconds_count{function=\"echo\",outcome=\"success\"} 6"));
         assertThat(TestRedis.shared().command("XLEN", key)).isEqualTo(":3");
         assertThat(Long.parseLong(TestRedis.shared().command("PTTL", key).substring(1))).isPositive();
+    }
+
+    @Test
+    void eventsPublishedWhileTheFanOutReconnectsStillReachTheStream() {
+        try (SseClient stream = SseClient.open(pub("/sse/gap"));
+             dev.switchboard.registry.RedisConnections other = dev.switchboard.registry.RedisConnections.connect(
+                     TestRedis.shared().url(), Duration.ofSeconds(2))) {
+            stream.next(WAIT);
+            // another replica keeps publishing while this one's pub/sub connection is cut and re-made
+            var publisher = new dev.switchboard.gateway.state.RedisStateStore(other, java.time.Clock.systemUTC(),
+                    "other-replica", 1000, Duration.ofHours(1), Duration.ofMinutes(30));
+            for (int i = 0; i < 10; i++) {
+                assertThat(TestRedis.shared().command("CLIENT", "KILL", "TYPE", "pubsub")).startsWith(":");
+                publisher.publish("gap", "function_response", "{\"n\":" + i + "}");
+            }
+            List<SseClient.Event> events = stream.collect("function_response", 10, WAIT);
+            assertThat(events).extracting(e -> json(e.data()).get("n").asInt())
+                    .as("every event, once, in order").containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        }
     }
 }

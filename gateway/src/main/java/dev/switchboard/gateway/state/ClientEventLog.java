@@ -45,4 +45,11 @@ public interface ClientEventLog {
      *                 delivery thread and must not block
      */
     void subscribe(BiConsumer<String, ClientEvent> listener);
+
+    /**
+     * @param listener runs, on a thread of its own, each time the fan-out is subscribed again after its
+     *                 connection was lost: events published meanwhile are in the logs but were not fanned
+     *                 out here, so local streams catch up from the logs
+     */
+    void onResubscribed(Runnable listener);
 }

@@ -189,6 +189,11 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
+    public void onResubscribed(Runnable listener) {
+        // in-process fan-out never loses its subscription
+    }
+
+    @Override
     public void subscribe(BiConsumer<String, ClientEvent> listener) {
         listeners.add(listener);
     }

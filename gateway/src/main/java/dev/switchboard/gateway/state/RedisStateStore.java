@@ -48,6 +48,9 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private final RedisFunctionStore functions;
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> resubscribeListeners = new CopyOnWriteArrayList<>();
+    /** Whether the first subscription was confirmed: later confirmations are re-subscriptions. */
+    private final java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
     private final String replicaId;
     private final String directoryKey;
     private final int maxLength;
@@ -72,6 +75,15 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.ttl = ttl;
         this.sessionTtl = sessionTtl;
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void subscribed(String channel, long count) {
+                // Lettuce re-subscribes by itself after a reconnect and confirms it here
+                if (RedisKeys.CLIENT_EVENTS_CHANNEL.equals(channel) && !subscribedOnce.compareAndSet(false, true)) {
+                    LOGGER.info("client event fan-out subscribed again: local streams catch up from the logs");
+                    resubscribeListeners.forEach(l -> Thread.ofVirtual().name("switchboard-catch-up").start(l));
+                }
+            }
+
             @Override
             public void message(String channel, String message) {
                 if (RedisKeys.CLIENT_EVENTS_CHANNEL.equals(channel)) {
@@ -251,6 +263,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                 () -> redis.sync().xrevrange(RedisKeys.clientEvents(clientId), Range.create("-", "+"),
                                              io.lettuce.core.Limit.from(1)));
         return last.isEmpty() ? EventIds.ZERO : last.getFirst().getId();
+    }
+
+    @Override
+    public void onResubscribed(Runnable listener) {
+        resubscribeListeners.add(listener);
     }
 
     @Override
