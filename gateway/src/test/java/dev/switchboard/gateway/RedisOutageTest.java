@@ -101,4 +101,26 @@ class RedisOutageTest {
         String metrics = Http.get(admin("/metrics")).body();
         assertThat(metrics).doesNotContain("switchboard_redis_errors_total 0.0");
     }
+
+    @Test
+    void anAcceptedAsyncResultWaitsOutAnOutageAndIsDelivered() {
+        assertThat(Http.postJson(admin("/admin/functions"), "{\"name\":\"slow\",\"endpoint\":\""
+                + functions.url("/slow") + "\",\"timeout\":\"10s\"}").status()).isEqualTo(201);
+        try (SseClient stream = SseClient.open(pub("/sse/patient"))) {
+            stream.next(WAIT);
+            // accepted while Redis is up; the function answers after 3 s, while Redis is down
+            assertThat(Http.postJson(pub("/invoke/slow"), "{\"payload\":1,\"client_id\":\"patient\","
+                    + "\"async\":true}").status()).isEqualTo(202);
+            redis.stop();
+            try {
+                Thread.sleep(4500);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            redis.start();
+            SseClient.Event result = stream.nextNonHeartbeat(WAIT);
+            assertThat(result.type()).isEqualTo("function_response");
+            assertThat(result.data()).contains("\"late\":true");
+        }
+    }
 }

@@ -47,6 +47,8 @@ public final class InvokeService implements HttpService, AutoCloseable {
     private final GatewayMetrics metrics;
     private final CallLimits limits;
     private final long maxBodySize;
+    /** How long an accepted async result waits for an unreachable state store before it is given up. */
+    static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(60);
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
@@ -130,16 +132,43 @@ public final class InvokeService implements HttpService, AutoCloseable {
 
     private void invokeAndDeliver(FunctionRegistration function, InvokeRequest request, String requestId,
                                   String clientId, Duration timeout, CallLimits.Permit permit) {
+        InvocationResult result;
         try {
-            InvocationResult result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
+            result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
             metrics.invocation(result);
-            events.publish(clientId, FUNCTION_RESPONSE, Json.write(result.toJson()));
-        } catch (RuntimeException e) {
-            metrics.redisError();
-            LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to client "
-                    + clientId + ": " + e.getMessage());
         } finally {
             permit.close();
+        }
+        deliver(clientId, requestId, Json.write(result.toJson()));
+    }
+
+    /**
+     * Publishes an accepted call's result. The call was accepted (202) while the store was up; should it
+     * be down now, the result waits here, retried with back-off for up to {@link #DELIVERY_PATIENCE},
+     * rather than being lost.
+     */
+    private void deliver(String clientId, String requestId, String json) {
+        long deadline = System.nanoTime() + DELIVERY_PATIENCE.toNanos();
+        long backoffMillis = 100;
+        while (true) {
+            try {
+                events.publish(clientId, FUNCTION_RESPONSE, json);
+                return;
+            } catch (RuntimeException e) {
+                metrics.redisError();
+                if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
+                    LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to client "
+                            + clientId + " within " + DELIVERY_PATIENCE.toSeconds() + " s: " + e.getMessage());
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(backoffMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoffMillis = Math.min(2000, backoffMillis * 2);
         }
     }
 
