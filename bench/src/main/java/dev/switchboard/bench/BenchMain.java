@@ -38,11 +38,13 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke"))) {
-            System.err.println("usage: run-all|smoke [--connections N] [--out FILE] [--root DIR]");
+        if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak"))) {
+            System.err.println("usage: run-all|smoke [--connections N] [--out FILE] [--root DIR]"
+                                       + " | soak [--minutes M] [--root DIR]");
             System.exit(2);
         }
         int connections = 10_000;
+        double minutes = 30;
         Path out = null;
         Path root = Path.of(".").toAbsolutePath().normalize();
         for (int i = 1; i < args.length; i += 2) {
@@ -50,8 +52,13 @@ public final class BenchMain {
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--root" -> root = Path.of(args[i + 1]).toAbsolutePath().normalize();
+                case "--minutes" -> minutes = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (args[0].equals("soak")) {
+            soak(root, Duration.ofSeconds(Math.round(minutes * 60)));
+            return;
         }
         Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections);
         String report = run(plan, root, Files.createTempDirectory("switchboard-bench"));
@@ -135,6 +142,41 @@ public final class BenchMain {
             throw new IllegalStateException("the run measured failures: " + report.problems());
         }
         return report.markdown();
+    }
+
+    /**
+     * Runs the soak and keeps its section: in {@code bench/soak-result.md} (which every run-all appends) and
+     * in place in {@code docs/benchmarks.md}.
+     */
+    static String soak(Path root, Duration length) throws IOException, InterruptedException {
+        Soak.Result result;
+        try (Rig rig = new Rig(root, Files.createTempDirectory("switchboard-soak"))) {
+            result = Soak.run(rig, length);
+        }
+        long seconds = length.toSeconds();
+        String minutes = seconds % 60 == 0 ? String.valueOf(seconds / 60) : String.valueOf(seconds / 60.0);
+        String section = Soak.markdown(result, "bench/run-all --soak " + minutes);
+        System.out.println(section);
+        if (length.toMinutes() >= 1) {
+            Files.writeString(root.resolve("bench/soak-result.md"), section);
+            Path doc = root.resolve("docs/benchmarks.md");
+            if (Files.exists(doc)) {
+                String text = Files.readString(doc);
+                int at = text.indexOf("## Soak\n");
+                if (at >= 0) {
+                    int next = text.indexOf("\n## ", at + 1);
+                    text = text.substring(0, at) + section + (next < 0 ? "" : text.substring(next + 1));
+                } else {
+                    text = text + "\n" + section;
+                }
+                Files.writeString(doc, text);
+            }
+        }
+        if (result.lost() > 0 || result.duplicated() > 0 || result.dropped() > 0) {
+            throw new IllegalStateException("the soak lost " + result.lost() + ", duplicated "
+                    + result.duplicated() + " and dropped " + result.dropped() + " streams");
+        }
+        return section;
     }
 
     private static void registerFunctions(Rig.Server gateway, Rig.Server echo, Rig.Server mcp) throws IOException {

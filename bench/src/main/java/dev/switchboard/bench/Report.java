@@ -186,6 +186,12 @@ final class Report {
         md.append("## Targets\n\n| Target | Measured (gateway vs peer) | Met |\n| --- | --- | --- |\n");
         targets.forEach(md::append);
         md.append('\n').append(sections);
+        Path soak = root.resolve("bench/soak-result.md");
+        if (Files.exists(soak)) {
+            md.append(Files.readString(soak));
+        } else {
+            md.append("## Soak\n\nNot run yet: `bench/run-all --soak 30`.\n\n");
+        }
         Path notes = root.resolve("bench/notes.md");
         if (Files.exists(notes)) {
             md.append(Files.readString(notes));

@@ -124,12 +124,16 @@ final class Rig implements AutoCloseable {
 
     /** A Redis that keeps nothing on disk, or empty when redis-server is not installed. */
     Optional<Server> redis() throws IOException, InterruptedException {
+        return redis(Proc.freePort());
+    }
+
+    /** A Redis on a given port: how a soak restarts it where the gateways expect it. */
+    Optional<Server> redis(int port) throws IOException, InterruptedException {
         Optional<Path> binary = onPath("redis-server");
         if (binary.isEmpty()) {
             return Optional.empty();
         }
-        int port = Proc.freePort();
-        Proc p = track(Proc.start("redis-" + port, List.of(binary.get().toString(), "--port", String.valueOf(port),
+        Proc p = track(Proc.start("redis-" + port + "-" + System.nanoTime(), List.of(binary.get().toString(), "--port", String.valueOf(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"), Map.of(), work));
         p.awaitPort(port, START);
         return Optional.of(new Server(p, port, -1));

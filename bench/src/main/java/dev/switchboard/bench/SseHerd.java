@@ -56,7 +56,11 @@ final class SseHerd implements AutoCloseable {
     private final IntFunction<String> path;
     private final Map<String, String> headers;
     private final Selector selector;
-    private final Queue<SocketChannel> pending = new ConcurrentLinkedQueue<>();
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+
+    /** A connection being opened, with its index (its request path depends on it). */
+    private record Pending(SocketChannel channel, int index) {
+    }
     private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
     private final AtomicLong comments = new AtomicLong();
     private final AtomicInteger opened = new AtomicInteger();
@@ -105,7 +109,7 @@ final class SseHerd implements AutoCloseable {
                     new byte[] {127, 0, 0, (byte) (2 + started % SOURCE_ADDRESSES)}), 0));
             channel.connect(new InetSocketAddress(host, port));
             channel.socket().setTcpNoDelay(true);
-            pending.add(channel);
+            pending.add(new Pending(channel, started));
             selector.wakeup();
             started++;
         }
@@ -175,9 +179,9 @@ final class SseHerd implements AutoCloseable {
         while (running) {
             try {
                 selector.select(100);
-                SocketChannel next;
+                Pending next;
                 while ((next = pending.poll()) != null) {
-                    next.register(selector, SelectionKey.OP_CONNECT);
+                    next.channel().register(selector, SelectionKey.OP_CONNECT, next.index());
                 }
                 for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                     SelectionKey key = it.next();
@@ -197,7 +201,7 @@ final class SseHerd implements AutoCloseable {
         try {
             if (key.isConnectable()) {
                 channel.finishConnect();
-                int index = opened.get() + failed.get();
+                int index = (Integer) key.attachment();
                 StringBuilder request = new StringBuilder("GET ").append(path.apply(index)).append(" HTTP/1.1\r\n")
                         .append("Host: ").append(host).append(':').append(port).append("\r\n");
                 headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
@@ -209,14 +213,14 @@ final class SseHerd implements AutoCloseable {
             buffer.clear();
             int n = channel.read(buffer);
             if (n < 0) {
-                drop(key, ((SseReader) key.attachment()));
+                drop(key, (SseReader) key.attachment());
                 return;
             }
             buffer.flip();
             buffer.get(bytes, 0, n);
             ((SseReader) key.attachment()).feed(bytes, 0, n);
         } catch (IOException | RuntimeException e) {
-            drop(key, (SseReader) key.attachment());
+            drop(key, key.attachment() instanceof SseReader reader ? reader : null);
         }
     }
 

@@ -25,4 +25,13 @@ class BenchSmokeTest {
             assertThat(report).contains("## 5. Cross-replica delivery", "| Redis |");
         }
     }
+
+    @Test
+    void aShortSoakWithTwoRedisRestartsLosesNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Rig.onPath("redis-server").isPresent(), "no redis-server");
+        // 18 s, two 5 s outages: soak() fails on any lost or repeated event or dropped stream
+        String section = BenchMain.soak(Path.of("..").toAbsolutePath().normalize(), java.time.Duration.ofSeconds(18));
+
+        assertThat(section).contains("| **Accepted events lost** | **0** |", "Redis restarts: at ");
+    }
 }
