@@ -29,6 +29,9 @@ final class HeldConnections {
                   double fanOutP50, double fanOutP99, double sustainedPerSecond, long lost) {
     }
 
+    /** Fan-out events kept in flight at once in the sustained phase. */
+    static final int WINDOW = 4;
+
     private HeldConnections() {
     }
 
@@ -119,9 +122,6 @@ final class HeldConnections {
         double seconds = (System.nanoTime() - start) / 1e9;
         return seq.delivered.get() / seconds;
     }
-
-    /** Fan-out events kept in flight at once in the sustained phase. */
-    static final int WINDOW = 4;
 
     /** The gateway: {@code GET /sse/herd}, events made by async calls to the echo function. */
     static Target gateway() {
