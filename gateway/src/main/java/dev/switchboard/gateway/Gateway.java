@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("switchboard.invocations.inflight", "function calls in flight (invoke and MCP)",
                       limits::inflight);
         this.invokeService = new InvokeService(catalog, health, invoker, state.events(), metrics, limits,
-                                               config.limits().maxBodySize());
+                                               config.limits().maxBodySize(), config.limits().maxEventSize());
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
 

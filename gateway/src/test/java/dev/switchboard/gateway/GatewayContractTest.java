@@ -589,6 +589,25 @@ abstract class GatewayContractTest {
     }
 
     @Test
+    void anAsyncResultLargerThanAnEventIsReportedNotSent() {
+        gateway.close();
+        gateway = startGateway(Map.of("MAX_EVENT_SIZE", "8KiB"));
+        registerFunction("big", "/big"); // answers 64 KiB of text
+        assertThat(Http.postJson(pub("/invoke/big"), "{\"payload\":1}").status()).as("sync: no event involved")
+                .isEqualTo(200);
+        try (SseClient stream = SseClient.open(pub("/sse/small-events"))) {
+            stream.next(WAIT);
+            assertThat(Http.postJson(pub("/invoke/big"), "{\"payload\":1,\"client_id\":\"small-events\","
+                    + "\"async\":true}").status()).isEqualTo(202);
+            SseClient.Event event = stream.nextNonHeartbeat(WAIT);
+            assertThat(event.data().length()).isLessThan(1024);
+            assertThat(json(event.data()).get("success").asBoolean()).isFalse();
+            assertThat(json(event.data()).get("code").asText()).isEqualTo("EXECUTION_ERROR");
+            assertThat(json(event.data()).get("error").asText()).contains("MAX_EVENT_SIZE", "8192 bytes");
+        }
+    }
+
+    @Test
     void limitsRequestsPerClientAddress() {
         gateway.close();
         gateway = startGateway(Map.of("RATE_LIMIT_PER_IP", "0.5", "RATE_LIMIT_BURST", "2"));

@@ -47,6 +47,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
     private final GatewayMetrics metrics;
     private final CallLimits limits;
     private final long maxBodySize;
+    private final long maxEventSize;
     /** How long an accepted async result waits for an unreachable state store before it is given up. */
     static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(60);
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
@@ -58,10 +59,13 @@ public final class InvokeService implements HttpService, AutoCloseable {
      * @param events      client event logs
      * @param metrics     meters
      * @param limits      places for calls in flight
+     * @param maxEventSize largest async result sent as an event, bytes
      * @param maxBodySize largest request body
      */
     public InvokeService(FunctionCatalog catalog, FunctionHealth health, FunctionInvoker invoker,
-                         ClientEventLog events, GatewayMetrics metrics, CallLimits limits, long maxBodySize) {
+                         ClientEventLog events, GatewayMetrics metrics, CallLimits limits, long maxBodySize,
+                         long maxEventSize) {
+        this.maxEventSize = maxEventSize;
         this.catalog = catalog;
         this.health = health;
         this.invoker = invoker;
@@ -139,7 +143,16 @@ public final class InvokeService implements HttpService, AutoCloseable {
         } finally {
             permit.close();
         }
-        deliver(clientId, requestId, Json.write(result.toJson()));
+        String json = Json.write(result.toJson());
+        int size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > maxEventSize) {
+            // every stream of the client, and Redis, would hold a copy: report it rather than send it
+            json = Json.write(new InvocationResult(false, requestId, function.name(), result.durationMillis(), null,
+                    "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); call it "
+                            + "synchronously to receive it", InvocationResult.Outcome.EXECUTION_ERROR,
+                    result.functionStatus()).toJson());
+        }
+        deliver(clientId, requestId, json);
     }
 
     /**

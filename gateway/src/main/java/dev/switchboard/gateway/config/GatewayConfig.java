@@ -76,7 +76,8 @@ public record GatewayConfig(String host,
                 r.integer("EVENT_LOG_MAX_LENGTH", 1000, 1, 10_000_000),
                 r.duration("EVENT_LOG_TTL", "1h", Duration.ofSeconds(1), Duration.ofDays(30)),
                 r.size("MAX_RESPONSE_SIZE", "10MiB", 1, Integer.MAX_VALUE),
-                r.integer("MAX_INFLIGHT_INVOCATIONS", 1024, 1, 1_000_000));
+                r.integer("MAX_INFLIGHT_INVOCATIONS", 1024, 1, 1_000_000),
+                r.size("MAX_EVENT_SIZE", "1MiB", 1, Integer.MAX_VALUE));
         GatewayConfig config = new GatewayConfig(
                 r.text("HOST", "0.0.0.0"),
                 r.integer("PORT", 8080, 0, 65535),

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param eventLogTtl             how long an idle client's event log is kept
  * @param maxResponseSize         largest function answer read, bytes
  * @param maxInflightInvocations  function calls in flight on one replica (503 beyond)
+ * @param maxEventSize            largest async result delivered as one event, bytes (a larger one becomes an error
+ *                                event: it would be copied to Redis and to every stream of the client)
  */
 public record Limits(long maxBodySize,
                      int streamQueueDepth,
@@ -21,5 +23,6 @@ public record Limits(long maxBodySize,
                      int eventLogMaxLength,
                      Duration eventLogTtl,
                      long maxResponseSize,
-                     int maxInflightInvocations) {
+                     int maxInflightInvocations,
+                     long maxEventSize) {
 }

@@ -54,6 +54,7 @@ class GatewayConfigTest {
         assertThat(l.eventLogTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(l.maxResponseSize()).isEqualTo(10L * 1024 * 1024);
         assertThat(l.maxInflightInvocations()).isEqualTo(1024);
+        assertThat(l.maxEventSize()).isEqualTo(1024L * 1024);
     }
 
     @Test
@@ -86,7 +87,8 @@ class GatewayConfigTest {
                 "EVENT_LOG_MAX_LENGTH", "50",
                 "EVENT_LOG_TTL", "2h",
                 "MAX_RESPONSE_SIZE", "512KiB",
-                "MAX_INFLIGHT_INVOCATIONS", "8");
+                "MAX_INFLIGHT_INVOCATIONS", "8",
+                "MAX_EVENT_SIZE", "64KiB");
         assertThat(c.host()).isEqualTo("127.0.0.2");
         assertThat(c.port()).isEqualTo(7001);
         assertThat(c.adminHost()).isEqualTo("0.0.0.0");
@@ -100,7 +102,7 @@ class GatewayConfigTest {
         assertThat(c.replicaId()).isEqualTo("replica-7");
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.limits()).isEqualTo(new Limits(2L * 1024 * 1024, 64, 4, 500, 50, Duration.ofHours(2),
-                                                     512L * 1024, 8));
+                                                     512L * 1024, 8, 64L * 1024));
     }
 
     @Test
