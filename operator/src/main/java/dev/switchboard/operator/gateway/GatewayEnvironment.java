@@ -49,6 +49,7 @@ final class GatewayEnvironment {
             put(env, "EVENT_LOG_MAX_LENGTH", limits.getEventLogMaxLength());
             put(env, "EVENT_LOG_TTL", limits.getEventLogTtl());
             put(env, "MAX_INFLIGHT_INVOCATIONS", limits.getMaxInflightInvocations());
+            put(env, "MAX_EVENT_SIZE", limits.getMaxEventSize());
         }
         return new GatewayEnvironment(env);
     }

@@ -32,6 +32,17 @@ public class GatewayLimits {
     @Min(1)
     @Max(1000000)
     private Integer maxInflightInvocations;
+    /** {@code MAX_EVENT_SIZE}. */
+    @Pattern("^[0-9]+([kKmMgG]i?[bB]?)?$")
+    private String maxEventSize;
+
+    public String getMaxEventSize() {
+        return maxEventSize;
+    }
+
+    public void setMaxEventSize(String maxEventSize) {
+        this.maxEventSize = maxEventSize;
+    }
 
     public String getMaxBodySize() {
         return maxBodySize;

@@ -21,6 +21,7 @@ class GatewayEnvironmentTest {
         limits.setEventLogMaxLength(500);
         limits.setEventLogTtl("30m");
         limits.setMaxInflightInvocations(128);
+        limits.setMaxEventSize("256KiB");
         SseGatewaySpec spec = new SseGatewaySpec();
         spec.setHeartbeatInterval("10s");
         spec.setSessionTtl("1h");
@@ -34,7 +35,7 @@ class GatewayEnvironmentTest {
                 Map.entry("MAX_BODY_SIZE", "512KiB"), Map.entry("STREAM_QUEUE_DEPTH", "64"),
                 Map.entry("MAX_CONNECTIONS_PER_CLIENT", "4"), Map.entry("MAX_CONNECTIONS", "1000"),
                 Map.entry("EVENT_LOG_MAX_LENGTH", "500"), Map.entry("EVENT_LOG_TTL", "30m"),
-                Map.entry("MAX_INFLIGHT_INVOCATIONS", "128")));
+                Map.entry("MAX_INFLIGHT_INVOCATIONS", "128"), Map.entry("MAX_EVENT_SIZE", "256KiB")));
     }
 
     @Test
