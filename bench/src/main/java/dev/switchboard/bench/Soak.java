@@ -55,6 +55,7 @@ final class Soak {
         AtomicInteger seq = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
         boolean[] acceptedSeq = new boolean[MAX_EVENTS];
+        long[] acceptedAt = new long[MAX_EVENTS];
 
         try (SseHerd onA = new SseHerd("127.0.0.1", a.port(), i -> "/sse/a" + i, Map.of("Accept", "text/event-stream"));
              SseHerd onB = new SseHerd("127.0.0.1", b.port(), i -> "/sse/b" + i, Map.of("Accept", "text/event-stream"))) {
@@ -67,8 +68,8 @@ final class Soak {
 
             List<Thread> load = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
-                load.add(Thread.ofVirtual().start(() -> publish(a, b, running, seq, acceptedSeq, accepted, refused,
-                                                                errors)));
+                load.add(Thread.ofVirtual().start(() -> publish(a, b, running, seq, acceptedSeq, acceptedAt, accepted,
+                                                                refused, errors)));
             }
             load.add(Thread.ofVirtual().start(() -> syncCalls(a, b, running, sync, errors)));
             load.add(Thread.ofVirtual().start(() -> mcpSessions(a, b, running, sessions, sessionFailures)));
@@ -106,6 +107,16 @@ final class Soak {
             }
             memory.add(sample(System.nanoTime() - start, a, b));
             long lost = missing(acceptedSeq, total, seqA, seqB);
+            if (lost > 0) {
+                StringBuilder which = new StringBuilder();
+                for (int k = 0; k < total && which.length() < 2000; k++) {
+                    if (acceptedSeq[k] && seqA.counts.get(k) + seqB.counts.get(k) == 0) {
+                        which.append(k).append('@').append(Duration.ofNanos(acceptedAt[k] - start).toMillis()).append("ms ");
+                    }
+                }
+                BenchMain.log("lost events (seq@accepted): " + which + "; failure events seen: "
+                                      + (onA.failureEvents() + onB.failureEvents()) + "; restarts: " + restarts);
+            }
             long duplicated = 0;
             for (int k = 0; k < total; k++) {
                 duplicated += Math.max(0, seqA.counts.get(k) + seqB.counts.get(k) - 1);
@@ -151,7 +162,8 @@ final class Soak {
 
     /** Async calls for random streams, posted to a random replica, about 25 a second per thread. */
     private static void publish(Rig.Server a, Rig.Server b, AtomicBoolean running, AtomicInteger seq,
-                                boolean[] acceptedSeq, AtomicLong accepted, AtomicLong refused, AtomicLong errors) {
+                                boolean[] acceptedSeq, long[] acceptedAt, AtomicLong accepted, AtomicLong refused,
+                                AtomicLong errors) {
         try (Http1 toA = new Http1(a.uri()); Http1 toB = new Http1(b.uri())) {
             while (running.get()) {
                 int k = seq.getAndIncrement();
@@ -167,6 +179,7 @@ final class Soak {
                                     .getBytes(StandardCharsets.UTF_8));
                     if (answer.status() == 202) {
                         acceptedSeq[k] = true;
+                        acceptedAt[k] = System.nanoTime();
                         accepted.incrementAndGet();
                     } else if (answer.status() == 503 || answer.status() == 404) {
                         refused.incrementAndGet(); // Redis away, or the registration not yet re-applied

@@ -63,6 +63,8 @@ final class SseHerd implements AutoCloseable {
     }
     private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
     private final AtomicLong comments = new AtomicLong();
+    /** Events reporting a failed call ({@code "success":false}), which carry no caller-chosen marker. */
+    private final AtomicLong failureEvents = new AtomicLong();
     private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
@@ -160,6 +162,11 @@ final class SseHerd implements AutoCloseable {
         return s == null ? 0 : s.delivered.get();
     }
 
+    /** @return events that reported a failed call */
+    long failureEvents() {
+        return failureEvents.get();
+    }
+
     long comments() {
         return comments.get();
     }
@@ -252,6 +259,9 @@ final class SseHerd implements AutoCloseable {
         @Override
         public void event(String type, String data) {
             events.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+            if (data.contains("\"success\":false")) {
+                failureEvents.incrementAndGet();
+            }
             Watch w = watch;
             if (w != null && data.contains(w.marker)) {
                 w.lastNanos = System.nanoTime();
