@@ -86,20 +86,16 @@ public record GatewayConfig(String host,
                 redisUrl(r),
                 r.duration("REDIS_TIMEOUT", "2s", Duration.ofMillis(10), Duration.ofMinutes(1)),
                 r.duration("HEARTBEAT_INTERVAL", "15s", Duration.ofMillis(100), Duration.ofHours(1)),
-                r.optional("ADMIN_TOKEN").map(t -> java.util.Arrays.stream(t.split(",")).map(String::trim)
-                        .filter(x -> !x.isEmpty()).map(x -> AdminTokens.check(x, "ADMIN_TOKEN")).toList())
-                        .orElse(java.util.List.of()),
+                r.list("ADMIN_TOKEN", "").stream().map(t -> AdminTokens.check(t, "ADMIN_TOKEN")).toList(),
                 r.optional("ADMIN_TOKEN_FILE").map(java.nio.file.Path::of),
                 r.optional("REPLICA_ID").orElseGet(GatewayConfig::defaultReplicaId),
                 r.duration("SHUTDOWN_GRACE", "5s", Duration.ZERO, Duration.ofMinutes(10)),
                 r.duration("SESSION_TTL", "30m", Duration.ofSeconds(1), Duration.ofDays(7)),
-                java.util.Arrays.stream(r.text("MCP_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS).split(","))
-                        .map(String::trim).filter(o -> !o.isEmpty()).toList(),
+                r.list("MCP_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS),
                 r.duration("MCP_INPUT_TIMEOUT", "5m", Duration.ofSeconds(1), Duration.ofHours(1)),
                 allowedNetworks(r),
                 rateLimit(r),
-                java.util.Arrays.stream(r.text("SSE_CORS_ORIGINS", "*").split(","))
-                        .map(String::trim).filter(o -> !o.isEmpty()).toList(),
+                r.list("SSE_CORS_ORIGINS", "*"),
                 limits);
         if (!isLoopback(config.adminHost()) && config.adminTokens().isEmpty() && config.adminTokenFile().isEmpty()) {
             throw new IllegalArgumentException("ADMIN_HOST: " + config.adminHost() + " is reachable beyond this "
@@ -111,8 +107,7 @@ public record GatewayConfig(String host,
     private static RateLimit rateLimit(Reader r) {
         double perSecond = r.decimal("RATE_LIMIT_PER_IP", 0, 0, 1_000_000);
         int burst = r.integer("RATE_LIMIT_BURST", (int) Math.max(1, Math.ceil(2 * perSecond)), 1, 10_000_000);
-        java.util.List<String> proxies = java.util.Arrays.stream(r.text("TRUSTED_PROXIES", "").split(","))
-                .map(String::trim).filter(n -> !n.isEmpty()).toList();
+        java.util.List<String> proxies = r.list("TRUSTED_PROXIES", "");
         dev.switchboard.gateway.net.ClientAddresses.trusting(proxies); // refuses a malformed block now
         return new RateLimit(perSecond, burst, proxies);
     }
@@ -130,8 +125,7 @@ public record GatewayConfig(String host,
     }
 
     private static java.util.List<String> allowedNetworks(Reader r) {
-        java.util.List<String> networks = java.util.Arrays.stream(r.text("FUNCTION_ALLOWED_NETWORKS", "").split(","))
-                .map(String::trim).filter(n -> !n.isEmpty()).toList();
+        java.util.List<String> networks = r.list("FUNCTION_ALLOWED_NETWORKS", "");
         EgressPolicy.allowing(networks); // refuses a malformed block now, naming the key
         return networks;
     }
@@ -200,6 +194,12 @@ public record GatewayConfig(String host,
 
         String text(String key, String fallback) {
             return optional(key).orElse(fallback);
+        }
+
+        /** A comma-separated value: its entries, trimmed, blanks dropped. */
+        java.util.List<String> list(String key, String fallback) {
+            return java.util.Arrays.stream(text(key, fallback).split(",")).map(String::trim)
+                    .filter(entry -> !entry.isEmpty()).toList();
         }
 
         double decimal(String key, double fallback, double min, double max) {
