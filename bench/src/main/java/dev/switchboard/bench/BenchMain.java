@@ -90,7 +90,7 @@ public final class BenchMain {
             // 1 + 2: idle connections and fan-out, the gateway then nchan
             List<HeldConnections.Result> held = new ArrayList<>();
             Rig.Server gateway = rig.gateway("bench-gw", gatewayConfig);
-            registerFunctions(gateway, echo, mcp);
+            Rig.registerExamples(gateway, echo, mcp);
             log("held connections: gateway, " + plan.connections());
             held.add(HeldConnections.run(gateway, HeldConnections.gateway(), true, plan.connections(), plan.idle(),
                                          plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
@@ -104,7 +104,7 @@ public final class BenchMain {
 
             // 3 + 4: call overhead, on a fresh gateway with nothing held
             gateway = rig.gateway("bench-gw-calls", gatewayConfig);
-            registerFunctions(gateway, echo, mcp);
+            Rig.registerExamples(gateway, echo, mcp);
             log("invoke overhead");
             report.invoke(InvokeOverhead.run(echo.uri(), nginx.map(Rig.Server::uri).orElse(null), gateway.uri(),
                                              plan.levels(), plan.warmup(), plan.measure()));
@@ -127,7 +127,7 @@ public final class BenchMain {
                 fleet.put("REDIS_URL", "redis://127.0.0.1:" + redis.get().port());
                 Rig.Server a = rig.gateway("bench-a", fleet);
                 Rig.Server b = rig.gateway("bench-b", fleet);
-                registerFunctions(a, echo, mcp);
+                Rig.registerExamples(a, echo, mcp);
                 awaitFunction(b);
                 log("cross-replica delivery");
                 report.crossReplica(CrossReplica.run(a, b, plan.crossSamples()));
@@ -185,12 +185,6 @@ public final class BenchMain {
                     + result.duplicated() + " and dropped " + result.dropped() + " streams");
         }
         return result;
-    }
-
-    private static void registerFunctions(Rig.Server gateway, Rig.Server echo, Rig.Server mcp) throws IOException {
-        Rig.register(gateway, "{\"name\":\"echo\",\"endpoint\":\"http://127.0.0.1:" + echo.port() + "/\"}");
-        Rig.register(gateway, "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + mcp.port()
-                + "/mcp\"}");
     }
 
     private static void awaitFunction(Rig.Server gateway) throws InterruptedException, IOException {

@@ -93,13 +93,7 @@ final class LoadLoop {
         for (Thread t : threads) {
             t.join();
         }
-        int total = counts.stream().mapToInt(c -> c[0]).sum();
-        double[] all = new double[total];
-        int at = 0;
-        for (int t = 0; t < concurrency; t++) {
-            System.arraycopy(perThread.get(t), 0, all, at, counts.get(t)[0]);
-            at += counts.get(t)[0];
-        }
-        return new Result(total, errors.get(), measure, all);
+        double[] all = Stats.merge(perThread, counts);
+        return new Result(all.length, errors.get(), measure, all);
     }
 }

@@ -122,6 +122,13 @@ final class Rig implements AutoCloseable {
         }
     }
 
+    /** Registers the example functions the scenarios call: {@code echo} (HTTP) and {@code tools} (MCP). */
+    static void registerExamples(Server gateway, Server echo, Server mcp) throws IOException {
+        register(gateway, "{\"name\":\"echo\",\"endpoint\":\"http://127.0.0.1:" + echo.port() + "/\"}");
+        register(gateway, "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + mcp.port()
+                + "/mcp\"}");
+    }
+
     /** A Redis that keeps nothing on disk, or empty when redis-server is not installed. */
     Optional<Server> redis() throws IOException, InterruptedException {
         return redis(Proc.freePort());

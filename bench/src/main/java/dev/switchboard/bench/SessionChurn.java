@@ -57,13 +57,7 @@ final class SessionChurn {
             t.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        int total = counts.stream().mapToInt(c -> c[0]).sum();
-        double[] all = new double[total];
-        int at = 0;
-        for (int t = 0; t < concurrency; t++) {
-            System.arraycopy(samples.get(t), 0, all, at, counts.get(t)[0]);
-            at += counts.get(t)[0];
-        }
-        return new Result(total / seconds, failures.get(), Stats.percentile(all, 50), Stats.percentile(all, 99));
+        double[] all = Stats.merge(samples, counts);
+        return new Result(all.length / seconds, failures.get(), Stats.percentile(all, 50), Stats.percentile(all, 99));
     }
 }

@@ -40,8 +40,7 @@ final class Soak {
                                             "HEARTBEAT_INTERVAL", "15s", "REDIS_TIMEOUT", "1s");
         Rig.Server a = rig.gateway("soak-a", config);
         Rig.Server b = rig.gateway("soak-b", config);
-        Rig.register(a, "{\"name\":\"echo\",\"endpoint\":\"http://127.0.0.1:" + echo.port() + "/\"}");
-        Rig.register(a, "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + mcp.port() + "/mcp\"}");
+        Rig.registerExamples(a, echo, mcp);
         Thread.sleep(500);
 
         List<String> memory = new ArrayList<>();
@@ -140,9 +139,7 @@ final class Soak {
     private static void reRegister(Rig.Server a, Rig.Server echo, Rig.Server mcp) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             try {
-                Rig.register(a, "{\"name\":\"echo\",\"endpoint\":\"http://127.0.0.1:" + echo.port() + "/\"}");
-                Rig.register(a, "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + mcp.port()
-                        + "/mcp\"}");
+                Rig.registerExamples(a, echo, mcp);
                 return;
             } catch (IOException | IllegalStateException e) {
                 Thread.sleep(200); // Redis not back yet

@@ -31,6 +31,21 @@ final class Stats {
         return median(samples.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
+    /**
+     * @param samples per thread, an array filled from the start
+     * @param counts  per thread, how much of its array it filled (in {@code [0]})
+     * @return all filled samples in one array
+     */
+    static double[] merge(List<double[]> samples, List<int[]> counts) {
+        double[] all = new double[counts.stream().mapToInt(c -> c[0]).sum()];
+        int at = 0;
+        for (int t = 0; t < samples.size(); t++) {
+            System.arraycopy(samples.get(t), 0, all, at, counts.get(t)[0]);
+            at += counts.get(t)[0];
+        }
+        return all;
+    }
+
     /** @return nanoseconds as milliseconds */
     static double millis(long nanos) {
         return nanos / 1_000_000.0;
