@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param healthCheck optional periodic probe
  * @param maxConcurrency calls in flight to this function per gateway replica (0: no per-function limit)
  * @param retry       retry policy for failed calls
+ * @param auth        client credentials this function requires ({@link ClientAuth#DEFAULT}: the gateway's)
  * @param createdAt   first registration time
  * @param updatedAt   last change time
  * @param revision    store-wide increasing number of the last change (0 before it is stored)
@@ -34,6 +35,7 @@ public record FunctionRegistration(String name,
                                    Optional<HealthCheck> healthCheck,
                                    int maxConcurrency,
                                    RetryPolicy retry,
+                                   ClientAuth auth,
                                    Instant createdAt,
                                    Instant updatedAt,
                                    long revision) {
@@ -41,6 +43,7 @@ public record FunctionRegistration(String name,
     public FunctionRegistration {
         headers = Map.copyOf(headers);
         description = description == null ? "" : description;
+        auth = auth == null ? ClientAuth.DEFAULT : auth;
     }
 
     /**
@@ -51,6 +54,6 @@ public record FunctionRegistration(String name,
      */
     public FunctionRegistration stored(long revision, Instant createdAt, Instant updatedAt) {
         return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        maxConcurrency, retry, createdAt, updatedAt, revision);
+                                        maxConcurrency, retry, auth, createdAt, updatedAt, revision);
     }
 }

@@ -51,6 +51,9 @@ public final class RegistrationCodec {
             retry.put("attempts", registration.retry().attempts());
             retry.put("backoff", Durations.format(registration.retry().backoff()));
         }
+        if (registration.auth() != ClientAuth.DEFAULT) {
+            json.put("auth", registration.auth().wireName());
+        }
         json.put("created_at", registration.createdAt().toString());
         json.put("updated_at", registration.updatedAt().toString());
         json.put("revision", registration.revision());

@@ -37,14 +37,14 @@ public final class RegistrationValidator {
     /** Headers the gateway sets itself or that belong to the connection, not to a registration. */
     private static final Set<String> RESERVED_HEADERS = Set.of(
             "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer",
-            "proxy-connection", "x-request-id", "x-client-id");
+            "proxy-connection", "x-request-id", "x-client-id", "x-switchboard-subject", "x-switchboard-auth");
     /** Fields the API prints that a client may send back unchanged (GET, edit, PUT). */
     private static final Set<String> READ_ONLY_FIELDS = Set.of(
             "created_at", "updated_at", "registered_at", "revision", "is_active", "health_status",
             "last_health_check");
     private static final Set<String> FIELDS = Set.of(
             "name", "kind", "endpoint", "method", "timeout", "headers", "description", "health_check",
-            "max_concurrency", "retry");
+            "max_concurrency", "retry", "auth");
 
     private RegistrationValidator() {
     }
@@ -101,8 +101,14 @@ public final class RegistrationValidator {
             maxConcurrency = integer(json.get("max_concurrency"), "max_concurrency", 1, MAX_CONCURRENCY);
         }
         RetryPolicy retry = retry(json.get("retry"));
+        ClientAuth auth = ClientAuth.DEFAULT;
+        if (json.hasNonNull("auth")) {
+            String authText = text(json, "auth");
+            auth = ClientAuth.fromWireName(authText).orElseThrow(() -> new InvalidRegistrationException(
+                    "auth", "unsupported auth '" + authText + "' (supported: default, none, api-key, jwt)"));
+        }
         return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        maxConcurrency, retry, now, now, 0);
+                                        maxConcurrency, retry, auth, now, now, 0);
     }
 
     /**

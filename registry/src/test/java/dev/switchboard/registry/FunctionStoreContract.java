@@ -27,7 +27,7 @@ abstract class FunctionStoreContract {
         return new FunctionRegistration(name, FunctionKind.HTTP, URI.create("https://fn.example.com/" + name),
                                         "POST", Duration.ofSeconds(10), Map.of("Authorization", "Bearer " + name),
                                         description, Optional.of(new HealthCheck("/health", Duration.ofSeconds(5))),
-                                        0, RetryPolicy.NONE, Instant.EPOCH, Instant.EPOCH, 0);
+                                        0, RetryPolicy.NONE, ClientAuth.DEFAULT, Instant.EPOCH, Instant.EPOCH, 0);
     }
 
     /** Waits up to 5 s for {@code seen} to equal {@code expected} (listeners may run on another thread). */

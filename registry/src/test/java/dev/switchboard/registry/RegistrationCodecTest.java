@@ -22,7 +22,7 @@ class RegistrationCodecTest {
                 "resize-image", FunctionKind.HTTP, URI.create("https://fn.example.com/resize?v=2"), "PUT",
                 Duration.ofMillis(1500), Map.of("Authorization", "Bearer s3cret", "X-Tenant", "acme"),
                 "Resizes images", Optional.of(new HealthCheck("/healthz", Duration.ofSeconds(45))),
-                8, new RetryPolicy(2, Duration.ofMillis(250)),
+                8, new RetryPolicy(2, Duration.ofMillis(250)), ClientAuth.JWT,
                 Instant.parse("2024-01-02T03:04:05.123456789Z"), Instant.parse("2024-02-03T04:05:06Z"), 17);
     }
 
@@ -39,14 +39,15 @@ class RegistrationCodecTest {
         assertThat(decoded.revision()).isEqualTo(17);
         assertThat(decoded.maxConcurrency()).isEqualTo(8);
         assertThat(decoded.retry()).isEqualTo(new RetryPolicy(2, Duration.ofMillis(250)));
+        assertThat(decoded.auth()).isEqualTo(ClientAuth.JWT);
     }
 
     @Test
     void roundTripOfMinimalRegistration() {
         FunctionRegistration original = new FunctionRegistration(
                 "echo", FunctionKind.HTTP, URI.create("http://echo:8080/"), "POST", Duration.ofSeconds(30),
-                Map.of(), null, Optional.empty(), 0, RetryPolicy.NONE, Instant.parse("2024-01-01T00:00:00Z"),
-                Instant.parse("2024-01-01T00:00:00Z"), 1);
+                Map.of(), null, Optional.empty(), 0, RetryPolicy.NONE, ClientAuth.DEFAULT,
+                Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-01T00:00:00Z"), 1);
 
         FunctionRegistration decoded = RegistrationCodec.decode(RegistrationCodec.encode(original));
 

@@ -216,7 +216,8 @@ class RegistrationValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Host", "host", "X-Request-ID", "x-request-id", "Content-Length", "X-Client-Id"})
+    @ValueSource(strings = {"Host", "host", "X-Request-ID", "x-request-id", "Content-Length", "X-Client-Id",
+            "X-Switchboard-Subject", "x-switchboard-auth"})
     void rejectsReservedHeader(String header) {
         assertRejected(with(j -> j.putObject("headers").put(header, "v")), "headers." + header);
     }
@@ -224,6 +225,17 @@ class RegistrationValidatorTest {
     @Test
     void rejectsInvalidHeaderName() {
         assertRejected(with(j -> j.putObject("headers").put("Bad Header", "v")), "headers.Bad Header");
+    }
+
+    @Test
+    void authRuleDefaultsToTheGatewaysAndRejectsUnknownOnes() {
+        assertThat(RegistrationValidator.validate(with(j -> { }), NOW).auth()).isEqualTo(ClientAuth.DEFAULT);
+        assertThat(RegistrationValidator.validate(with(j -> j.put("auth", "none")), NOW).auth())
+                .isEqualTo(ClientAuth.NONE);
+        assertThat(RegistrationValidator.validate(with(j -> j.put("auth", "API-KEY")), NOW).auth())
+                .isEqualTo(ClientAuth.API_KEY);
+        assertRejected(with(j -> j.put("auth", "basic")), "auth");
+        assertRejected(with(j -> j.put("auth", 1)), "auth");
     }
 
     @Test
