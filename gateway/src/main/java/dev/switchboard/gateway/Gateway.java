@@ -14,6 +14,11 @@ import dev.switchboard.gateway.api.AdminSessionsService;
 import dev.switchboard.gateway.api.AdminStatusService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.InvokeService;
+import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.auth.ClientAuthenticator;
+import dev.switchboard.gateway.auth.IdentityStreams;
+import dev.switchboard.gateway.auth.OAuthSettings;
+import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.AdminAuth;
 import dev.switchboard.gateway.http.AdminTokens;
@@ -27,6 +32,7 @@ import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.mcp.McpService;
+import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
@@ -74,7 +80,7 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final WebServer server;
     private volatile boolean draining;
-    private final java.util.concurrent.atomic.AtomicLong openSessions = new java.util.concurrent.atomic.AtomicLong();
+    private final SessionBudget sessionBudget;
 
     private Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -90,13 +96,15 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("switchboard.invocations.inflight", "function calls in flight (invoke and MCP)",
                       limits::inflight);
         this.invokeService = new InvokeService(catalog, health, invoker, state.events(), metrics, limits,
-                                               config.limits().maxBodySize(), config.limits().maxEventSize());
+                                               config.limits().maxBodySize(), config.limits().maxEventSize(),
+                                               config.limits().maxJsonDepth());
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
 
         catalog.start();
         state.events().subscribe(hub::deliver);
         state.events().onResubscribed(this::catchUpStreams);
+        this.sessionBudget = new SessionBudget(config.limits().maxMcpSessions());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-housekeeping");
             t.setDaemon(true);
@@ -107,12 +115,17 @@ public final class Gateway implements AutoCloseable {
         // counted in the background: a scan of the store is no work for a scrape
         housekeeping.scheduleWithFixedDelay(this::countSessions, 0, DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
         metrics.gauge("switchboard.mcp.sessions.open", "MCP sessions open in the fleet (counted every 10 s)",
-                      openSessions::get);
+                      sessionBudget::open);
 
-        ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock);
-        this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress);
+        ClientAuthenticator authenticator = ClientAuthenticator.of(config.auth());
+        IdentityStreams identityStreams = new IdentityStreams(config.auth().maxStreamsPerIdentity());
+        ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock,
+                                                              identityStreams);
+        this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress,
+                                         identityStreams, sessionBudget);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(state.functions(), catalog, health,
-                                                                         config.limits().maxBodySize(), clock, egress);
+                                                                         config.limits().maxBodySize(), clock, egress,
+                                                                         config.auth());
         AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
                                                                 () -> draining, clock);
         this.server = WebServer.builder()
@@ -130,6 +143,9 @@ public final class Gateway implements AutoCloseable {
                                 ClientAddresses.trusting(limit.trustedProxies()), metrics,
                                 limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
                     }
+                    r.addFilter(new AuthFilter(config.auth(), authenticator, catalog, metrics));
+                    authenticator.jwt().ifPresent(jwt -> r.register(
+                            OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
                     r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService);
                     ErrorHandling.install(r, metrics::redisError);
                 })
@@ -178,7 +194,7 @@ public final class Gateway implements AutoCloseable {
 
     private void countSessions() {
         try {
-            openSessions.set(state.mcpSessions().count());
+            sessionBudget.counted(state.mcpSessions().count());
         } catch (RuntimeException e) {
             metrics.redisError();
         }

@@ -180,6 +180,13 @@ abstract class GatewayContractTest {
         Http.Answer notObject = Http.postJson(pub("/invoke/echo"), "[1,2]");
         assertThat(notObject.json().get("code").asText()).isEqualTo("INVALID_JSON");
 
+        Http.Answer deep = Http.postJson(pub("/invoke/echo"), "{\"payload\":" + "[".repeat(64) + "]".repeat(64) + "}");
+        assertThat(deep.status()).as("MAX_JSON_DEPTH is 64 by default").isEqualTo(400);
+        assertThat(deep.json().get("code").asText()).isEqualTo("JSON_TOO_DEEP");
+        assertThat(deep.json().get("limit_depth").asInt()).isEqualTo(64);
+        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":" + "[".repeat(63) + "]".repeat(63) + "}")
+                           .status()).as("63 arrays in the body object make 64 levels").isEqualTo(200);
+
         Http.Answer wrongType = Http.send("POST", pub("/invoke/echo"), "payload=1",
                                           Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(wrongType.status()).isEqualTo(415);
@@ -622,7 +629,8 @@ abstract class GatewayContractTest {
         assertThat(Http.get(pub("/sse/limited")).status()).as("streams count too").isEqualTo(429);
         assertThat(Http.get(admin("/admin/functions")).status()).as("the admin listener is not limited")
                 .isEqualTo(200);
-        assertThat(Http.get(admin("/metrics")).body()).contains("switchboard_requests_rate_limited_total 2.0");
+        assertThat(Http.get(admin("/metrics")).body())
+                .contains("switchboard_requests_rate_limited_total{by=\"address\"} 2.0");
     }
 
     @Test

@@ -129,6 +129,13 @@ abstract class McpContractTest {
                                                           "1999-01-01")).status()).isEqualTo(400);
         assertThat(post("tools", "{not json", Map.of("Mcp-Session-Id", session)).json().get("error").get("code")
                            .asInt()).isEqualTo(-32700);
+        // MAX_JSON_DEPTH (64 by default) is checked while parsing
+        String deep = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":" + "[".repeat(70) + "]".repeat(70) + "}}";
+        Http.Answer tooDeep = post("tools", deep, Map.of("Mcp-Session-Id", session));
+        assertThat(tooDeep.status()).isEqualTo(400);
+        assertThat(tooDeep.json().get("error").get("code").asInt()).isEqualTo(-32700);
+        assertThat(tooDeep.json().get("error").get("message").asText()).contains("MAX_JSON_DEPTH");
         assertThat(Http.send("POST", mcp("tools"), call(2, "echo"), Map.of("Content-Type", "application/json",
                 "Accept", "text/html", "Mcp-Session-Id", session)).status()).isEqualTo(406);
     }

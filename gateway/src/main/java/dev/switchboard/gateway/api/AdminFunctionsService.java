@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.gateway.auth.AuthSettings;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
@@ -33,6 +34,7 @@ public final class AdminFunctionsService implements HttpService {
     private final FunctionHealth health;
     private final long maxBodySize;
     private final Clock clock;
+    private final AuthSettings auth;
 
     /**
      * @param store       where registrations are written
@@ -41,9 +43,11 @@ public final class AdminFunctionsService implements HttpService {
      * @param maxBodySize largest request body
      * @param clock       time source
      * @param egress      where functions may be called: a registration it refuses is refused here already
+     * @param auth        the client credentials this gateway can check
      */
     public AdminFunctionsService(FunctionStore store, FunctionCatalog catalog, FunctionHealth health,
-                                 long maxBodySize, Clock clock, EgressPolicy egress) {
+                                 long maxBodySize, Clock clock, EgressPolicy egress, AuthSettings auth) {
+        this.auth = auth;
         this.egress = egress;
         this.store = store;
         this.catalog = catalog;
@@ -154,6 +158,11 @@ public final class AdminFunctionsService implements HttpService {
                                    Map.of("field", "endpoint"));
         } catch (java.net.UnknownHostException e) {
             // not resolvable yet (a Service about to exist): every call checks again
+        }
+        if (!auth.canCheck(registration.auth())) {
+            // every call would be refused: say so now
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", "auth: this gateway is not configured "
+                    + "to check " + registration.auth().wireName() + " credentials", Map.of("field", "auth"));
         }
         return registration;
     }

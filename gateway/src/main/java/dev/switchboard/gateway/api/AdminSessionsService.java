@@ -75,6 +75,10 @@ public final class AdminSessionsService implements HttpService {
                 json.put("client_version", client.path("version").asText(null));
             }
             json.put("stateful_function", s.backendSessionId() != null);
+            if (!s.owner().isAnonymous()) {
+                // who opened it, as functions see it; never a credential
+                json.putObject("owner").put("auth", s.owner().method().wireName()).put("subject", s.owner().subject());
+            }
             json.put("created_at", s.createdAt().toString());
             ArrayNode held = json.putArray("streams");
             for (ConnectionInfo c : streams.getOrDefault(s.id(), List.of())) {

@@ -13,6 +13,10 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.auth.ClientIds;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.CorsPolicy;
@@ -59,17 +63,20 @@ public final class ClientStreamService implements HttpService {
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
     private final Clock clock;
+    private final IdentityStreams identityStreams;
 
     /**
-     * @param state   state store
-     * @param hub     this replica's streams
-     * @param ticker  heartbeat scheduling
-     * @param metrics meters
-     * @param config  configuration
-     * @param clock   time source
+     * @param state           state store
+     * @param hub             this replica's streams
+     * @param ticker          heartbeat scheduling
+     * @param metrics         meters
+     * @param config          configuration
+     * @param clock           time source
+     * @param identityStreams streams per identity
      */
     public ClientStreamService(StateStore state, StreamHub hub, HeartbeatTicker ticker, GatewayMetrics metrics,
-                               GatewayConfig config, Clock clock) {
+                               GatewayConfig config, Clock clock, IdentityStreams identityStreams) {
+        this.identityStreams = identityStreams;
         this.cors = CorsPolicy.of(config.sseCorsOrigins());
         this.state = state;
         this.hub = hub;
@@ -100,7 +107,24 @@ public final class ClientStreamService implements HttpService {
                                    "Last-Event-ID must be an id this gateway sent (<millis>-<sequence>)");
         }
         String userId = req.headers().first(USER_ID).map(v -> truncate(v)).orElse(null);
-        SseStream stream = new SseStream(RandomIds.next(), clientId, userId, metadata(req),
+        Identity identity = AuthFilter.identity(req);
+        String streamKey = ClientIds.streamKey(identity, clientId);
+        Map<String, String> metadata = metadata(req);
+        if (!identityStreams.acquire(identity)) {
+            metrics.authRefused("TOO_MANY_STREAMS");
+            throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_STREAMS", "this identity already holds "
+                    + identityStreams.max() + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
+        }
+        try {
+            serve(req, res, clientId, streamKey, userId, metadata, lastEventId);
+        } finally {
+            identityStreams.release(identity);
+        }
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, String clientId, String streamKey, String userId,
+                       Map<String, String> metadata, Optional<String> lastEventId) {
+        SseStream stream = new SseStream(RandomIds.next(), streamKey, userId, metadata,
                                          clock.instant(), config.replicaId(), config.limits().streamQueueDepth(),
                                          ClientStreamService::heartbeat);
         ticker.schedule(stream);
@@ -117,13 +141,14 @@ public final class ClientStreamService implements HttpService {
         boolean registered = false;
         try {
             // Everything that needs the store happens before the response is committed, so an outage is a 503.
-            String tail = state.events().tail(clientId);
+            String tail = state.events().tail(streamKey);
             // an id beyond the newest event (made up, or from a log that has since expired) would hide
             // every event up to it: resume from the newest event instead
             String start = lastEventId.filter(id -> EventIds.compare(id, tail) <= 0).orElse(tail);
             state.connections().register(stream.info());
             registered = true;
-            List<ClientEvent> missed = state.events().readAfter(clientId, start, config.limits().eventLogMaxLength());
+            List<ClientEvent> missed = state.events().readAfter(streamKey, start,
+                                                                config.limits().eventLogMaxLength());
 
             cors.allowOrigin(req.headers().first(HeaderNames.ORIGIN))
                     .ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
@@ -133,7 +158,7 @@ public final class ClientStreamService implements HttpService {
             metrics.connectionOpened();
             OutputStream out = SseResponses.start(res);
             try {
-                stream.writeDirect(out, connected(stream, start, missed.size()));
+                stream.writeDirect(out, connected(stream, clientId, start, missed.size()));
                 for (ClientEvent event : missed) {
                     stream.writeDirect(out, event);
                 }
@@ -166,10 +191,10 @@ public final class ClientStreamService implements HttpService {
         }
     }
 
-    private ClientEvent connected(SseStream stream, String start, int replayed) {
+    private ClientEvent connected(SseStream stream, String clientId, String start, int replayed) {
         ObjectNode data = Json.object();
         data.put("connection_id", stream.connectionId());
-        data.put("client_id", stream.clientId());
+        data.put("client_id", clientId);
         data.put("replica", config.replicaId());
         data.put("replayed", replayed);
         data.put("timestamp", clock.instant().getEpochSecond());

@@ -1,12 +1,18 @@
 package dev.switchboard.gateway.api;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.auth.ClientIds;
+import dev.switchboard.gateway.auth.Identity;
 
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
@@ -48,6 +54,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
     private final CallLimits limits;
     private final long maxBodySize;
     private final long maxEventSize;
+    private final int maxJsonDepth;
     /** How long an accepted async result waits for an unreachable state store before it is given up. */
     static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(60);
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
@@ -61,10 +68,12 @@ public final class InvokeService implements HttpService, AutoCloseable {
      * @param limits      places for calls in flight
      * @param maxEventSize largest async result sent as an event, bytes
      * @param maxBodySize largest request body
+     * @param maxJsonDepth deepest nesting of a request body
      */
     public InvokeService(FunctionCatalog catalog, FunctionHealth health, FunctionInvoker invoker,
                          ClientEventLog events, GatewayMetrics metrics, CallLimits limits, long maxBodySize,
-                         long maxEventSize) {
+                         long maxEventSize, int maxJsonDepth) {
+        this.maxJsonDepth = maxJsonDepth;
         this.maxEventSize = maxEventSize;
         this.catalog = catalog;
         this.health = health;
@@ -89,7 +98,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
             throw new ApiException(Status.BAD_REQUEST_400, "UNSUPPORTED_FUNCTION_KIND", "function '" + name
                     + "' is of kind " + function.kind().wireName() + " and cannot be called through /invoke");
         }
-        InvokeRequest request = InvokeRequest.parse(Json.readObject(req, maxBodySize));
+        InvokeRequest request = InvokeRequest.parse(Json.readObject(req, maxBodySize, maxJsonDepth));
         if (!health.isActive(name)) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_UNAVAILABLE",
                                    "function '" + name + "' is failing its health check");
@@ -102,9 +111,16 @@ public final class InvokeService implements HttpService, AutoCloseable {
         String requestId = RandomIds.next();
         Duration timeout = request.timeout().orElse(function.timeout());
         String clientId = request.clientId().orElse(null);
+        Identity identity = AuthFilter.identity(req);
+        Map<String, String> caller = new LinkedHashMap<>(identity.functionHeaders());
+        if (clientId != null) {
+            caller.put("X-Client-ID", clientId);
+        }
         if (request.async()) {
+            // results go to the client's streams in the caller's own namespace
+            String streamKey = clientId == null ? null : ClientIds.streamKey(identity, clientId);
             try {
-                async.execute(() -> invokeAndDeliver(function, request, requestId, clientId, timeout, permit));
+                async.execute(() -> invokeAndDeliver(function, request, requestId, streamKey, caller, timeout, permit));
             } catch (RuntimeException e) {
                 permit.close();
                 throw e;
@@ -121,7 +137,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
         }
         InvocationResult result;
         try {
-            result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
+            result = invoker.invoke(function, request.payload(), requestId, caller, timeout);
         } finally {
             permit.close();
         }
@@ -135,10 +151,11 @@ public final class InvokeService implements HttpService, AutoCloseable {
     }
 
     private void invokeAndDeliver(FunctionRegistration function, InvokeRequest request, String requestId,
-                                  String clientId, Duration timeout, CallLimits.Permit permit) {
+                                  String streamKey, Map<String, String> caller, Duration timeout,
+                                  CallLimits.Permit permit) {
         InvocationResult result;
         try {
-            result = invoker.invoke(function, request.payload(), requestId, clientId, timeout);
+            result = invoker.invoke(function, request.payload(), requestId, caller, timeout);
             metrics.invocation(result);
         } finally {
             permit.close();
@@ -152,7 +169,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
                             + "synchronously to receive it", InvocationResult.Outcome.EXECUTION_ERROR,
                     result.functionStatus()).toJson());
         }
-        deliver(clientId, requestId, json);
+        deliver(streamKey, requestId, json);
     }
 
     /**

@@ -4,13 +4,20 @@ import java.lang.management.ManagementFactory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
+import dev.switchboard.gateway.auth.ApiKeys;
+import dev.switchboard.gateway.auth.AuthSettings;
+import dev.switchboard.gateway.auth.OAuthSettings;
 import dev.switchboard.gateway.http.AdminTokens;
 import dev.switchboard.gateway.invoke.EgressPolicy;
+import dev.switchboard.registry.ClientAuth;
 import dev.switchboard.registry.Durations;
+import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.RedisTarget;
 
 /**
@@ -34,6 +41,7 @@ import dev.switchboard.registry.RedisTarget;
  * @param allowedFunctionNetworks non-public networks functions may be called in (the SSRF guard's allowlist)
  * @param rateLimit             requests per client address on the public listener
  * @param sseCorsOrigins        browser origins allowed to read {@code /sse} streams ({@code *}, a list, or {@code none})
+ * @param auth                  client authentication and per-identity limits
  * @param limits                explicit limits
  */
 public record GatewayConfig(String host,
@@ -53,6 +61,7 @@ public record GatewayConfig(String host,
                             java.util.List<String> allowedFunctionNetworks,
                             RateLimit rateLimit,
                             java.util.List<String> sseCorsOrigins,
+                            AuthSettings auth,
                             Limits limits) {
 
     /** Browsers on the local machine only: protection against DNS rebinding by default. */
@@ -77,7 +86,9 @@ public record GatewayConfig(String host,
                 r.duration("EVENT_LOG_TTL", "1h", Duration.ofSeconds(1), Duration.ofDays(30)),
                 r.size("MAX_RESPONSE_SIZE", "10MiB", 1, Integer.MAX_VALUE),
                 r.integer("MAX_INFLIGHT_INVOCATIONS", 1024, 1, 1_000_000),
-                r.size("MAX_EVENT_SIZE", "1MiB", 1, Integer.MAX_VALUE));
+                r.size("MAX_EVENT_SIZE", "1MiB", 1, Integer.MAX_VALUE),
+                r.integer("MAX_MCP_SESSIONS", 100_000, 1, 100_000_000),
+                r.integer("MAX_JSON_DEPTH", 64, 2, JsonMapper.MAX_NESTING_DEPTH));
         GatewayConfig config = new GatewayConfig(
                 r.text("HOST", "0.0.0.0"),
                 r.integer("PORT", 8080, 0, 65535),
@@ -96,12 +107,77 @@ public record GatewayConfig(String host,
                 allowedNetworks(r),
                 rateLimit(r),
                 r.list("SSE_CORS_ORIGINS", "*"),
+                auth(r),
                 limits);
         if (!isLoopback(config.adminHost()) && config.adminTokens().isEmpty() && config.adminTokenFile().isEmpty()) {
             throw new IllegalArgumentException("ADMIN_HOST: " + config.adminHost() + " is reachable beyond this "
                     + "machine, so the admin API needs a token: set ADMIN_TOKEN or ADMIN_TOKEN_FILE");
         }
         return config;
+    }
+
+    private static AuthSettings auth(Reader r) {
+        Set<ClientAuth> methods = EnumSet.noneOf(ClientAuth.class);
+        for (String name : r.list("CLIENT_AUTH", "none")) {
+            ClientAuth method = ClientAuth.fromWireName(name).filter(m -> m != ClientAuth.DEFAULT)
+                    .orElseThrow(() -> new IllegalArgumentException("CLIENT_AUTH: unknown method '" + name
+                            + "' (none, api-key, jwt, or api-key,jwt)"));
+            if (method != ClientAuth.NONE) {
+                methods.add(method);
+            }
+        }
+        // commas or lines: a Secret mounted into API_KEYS holds one entry per line
+        java.util.List<String> apiKeys = java.util.Arrays.stream(r.text("API_KEYS", "").split("[,\\r\\n]+"))
+                .map(String::strip).filter(entry -> !entry.isEmpty() && !entry.startsWith("#")).toList();
+        Optional<java.nio.file.Path> apiKeysFile = r.optional("API_KEYS_FILE").map(java.nio.file.Path::of);
+        double perIdentity = r.decimal("RATE_LIMIT_PER_IDENTITY", 0, 0, 1_000_000);
+        AuthSettings settings = new AuthSettings(methods, apiKeys, apiKeysFile, oauth(r), perIdentity,
+                r.integer("RATE_LIMIT_IDENTITY_BURST", (int) Math.max(1, Math.ceil(2 * perIdentity)), 1, 10_000_000),
+                r.integer("MAX_STREAMS_PER_IDENTITY", 64, 1, 1_000_000));
+        if (methods.contains(ClientAuth.API_KEY) && !settings.canCheck(ClientAuth.API_KEY)) {
+            throw new IllegalArgumentException("CLIENT_AUTH: api-key needs API_KEYS or API_KEYS_FILE");
+        }
+        if (methods.contains(ClientAuth.JWT) && !settings.canCheck(ClientAuth.JWT)) {
+            throw new IllegalArgumentException("CLIENT_AUTH: jwt needs OAUTH_ISSUER, OAUTH_JWKS_URL and "
+                                                       + "OAUTH_RESOURCE");
+        }
+        // refuses malformed entries now, naming the key
+        ApiKeys.of(apiKeys, apiKeysFile);
+        return settings;
+    }
+
+    private static Optional<OAuthSettings> oauth(Reader r) {
+        Optional<String> issuer = r.optional("OAUTH_ISSUER");
+        Optional<String> jwks = r.optional("OAUTH_JWKS_URL");
+        Optional<String> resource = r.optional("OAUTH_RESOURCE");
+        if (issuer.isEmpty() && jwks.isEmpty() && resource.isEmpty()) {
+            return Optional.empty();
+        }
+        if (issuer.isEmpty() || jwks.isEmpty() || resource.isEmpty()) {
+            throw new IllegalArgumentException("OAUTH_ISSUER, OAUTH_JWKS_URL and OAUTH_RESOURCE are set together");
+        }
+        java.net.URI jwksUrl = httpUrl("OAUTH_JWKS_URL", jwks.get());
+        java.net.URI resourceUrl = httpUrl("OAUTH_RESOURCE", resource.get());
+        if (resourceUrl.getRawQuery() != null || resourceUrl.getRawFragment() != null) {
+            throw new IllegalArgumentException("OAUTH_RESOURCE: a resource identifier has no query or fragment");
+        }
+        java.util.List<String> scopes = java.util.Arrays.stream(r.text("OAUTH_REQUIRED_SCOPES", "").split("[\\s,]+"))
+                .filter(scope -> !scope.isEmpty()).toList();
+        return Optional.of(new OAuthSettings(issuer.get(), jwksUrl, resourceUrl,
+                                             r.text("OAUTH_AUDIENCE", resourceUrl.toString()), scopes));
+    }
+
+    private static java.net.URI httpUrl(String key, String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                throw new IllegalArgumentException(key + ": must be an absolute http or https URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(key + ": not a URL: " + e.getReason());
+        }
     }
 
     private static RateLimit rateLimit(Reader r) {

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param maxInflightInvocations  function calls in flight on one replica (503 beyond)
  * @param maxEventSize            largest async result delivered as one event, bytes (a larger one becomes an error
  *                                event: it would be copied to Redis and to every stream of the client)
+ * @param maxMcpSessions          MCP sessions open in the fleet (503 for a new one beyond)
+ * @param maxJsonDepth            deepest nesting of a public request's JSON body (400 beyond)
  */
 public record Limits(long maxBodySize,
                      int streamQueueDepth,
@@ -24,5 +26,7 @@ public record Limits(long maxBodySize,
                      Duration eventLogTtl,
                      long maxResponseSize,
                      int maxInflightInvocations,
-                     long maxEventSize) {
+                     long maxEventSize,
+                     int maxMcpSessions,
+                     int maxJsonDepth) {
 }

@@ -2,15 +2,15 @@ package dev.switchboard.gateway.http;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+
+import dev.switchboard.gateway.config.WatchedFile;
 
 /**
  * The bearer tokens that open {@code /admin/*}: any number from {@code ADMIN_TOKEN} (comma-separated) and
@@ -23,15 +23,12 @@ public final class AdminTokens {
     private static final Logger LOGGER = Logger.getLogger(AdminTokens.class.getName());
     /** Shortest token accepted: a guessable token is no guard. */
     public static final int MIN_LENGTH = 16;
-    private static final long RECHECK_NANOS = 1_000_000_000L;
 
     private final List<byte[]> fixed;
-    private final Optional<Path> file;
+    private final Optional<WatchedFile> file;
     private volatile List<byte[]> fromFile = List.of();
-    private volatile FileTime fileTime;
-    private volatile long checkedAt;
 
-    private AdminTokens(List<byte[]> fixed, Optional<Path> file) {
+    private AdminTokens(List<byte[]> fixed, Optional<WatchedFile> file) {
         this.fixed = fixed;
         this.file = file;
     }
@@ -47,8 +44,14 @@ public final class AdminTokens {
         for (String token : tokens) {
             digests.add(digest(check(token, "ADMIN_TOKEN")));
         }
-        AdminTokens admin = new AdminTokens(List.copyOf(digests), file);
-        file.ifPresent(f -> admin.load(true));
+        AdminTokens admin = new AdminTokens(List.copyOf(digests), file.map(WatchedFile::new));
+        admin.file.ifPresent(f -> {
+            try {
+                admin.fromFile = parse(f.read(), f.path());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("ADMIN_TOKEN_FILE: cannot read " + f.path() + ": " + e.getMessage());
+            }
+        });
         return admin;
     }
 
@@ -62,9 +65,7 @@ public final class AdminTokens {
      * @return whether it is one of the configured tokens
      */
     public boolean accepts(String presented) {
-        if (file.isPresent() && System.nanoTime() - checkedAt > RECHECK_NANOS) {
-            load(false);
-        }
+        file.ifPresent(this::reload);
         byte[] candidate = digest(presented);
         boolean match = false;
         for (byte[] token : fixed) {
@@ -76,34 +77,20 @@ public final class AdminTokens {
         return match;
     }
 
-    private synchronized void load(boolean atStart) {
-        Path path = file.orElseThrow();
-        checkedAt = System.nanoTime();
+    private void reload(WatchedFile f) {
         try {
-            FileTime modified = Files.getLastModifiedTime(path);
-            if (!atStart && modified.equals(fileTime)) {
-                return;
-            }
-            List<byte[]> digests = new ArrayList<>();
-            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-                String token = line.strip();
-                if (!token.isEmpty() && !token.startsWith("#")) {
-                    digests.add(digest(check(token, "ADMIN_TOKEN_FILE")));
-                }
-            }
-            if (digests.isEmpty()) {
-                throw new IllegalArgumentException("ADMIN_TOKEN_FILE: " + path + " holds no token");
-            }
-            fromFile = List.copyOf(digests);
-            fileTime = modified;
+            f.readIfChanged().ifPresent(entries -> fromFile = parse(entries, f.path()));
         } catch (IOException | IllegalArgumentException e) {
-            if (atStart) {
-                throw e instanceof IllegalArgumentException iae ? iae
-                        : new IllegalArgumentException("ADMIN_TOKEN_FILE: cannot read " + path + ": " + e.getMessage());
-            }
             // keep the tokens read before: a half-written file must not lock operators out
             LOGGER.warning("ADMIN_TOKEN_FILE could not be re-read; keeping the previous tokens: " + e.getMessage());
         }
+    }
+
+    private static List<byte[]> parse(List<String> entries, Path path) {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("ADMIN_TOKEN_FILE: " + path + " holds no token");
+        }
+        return entries.stream().map(token -> digest(check(token, "ADMIN_TOKEN_FILE"))).toList();
     }
 
     /**
@@ -121,7 +108,11 @@ public final class AdminTokens {
         return token;
     }
 
-    private static byte[] digest(String token) {
+    /**
+     * @param token a token or key
+     * @return its SHA-256 digest
+     */
+    public static byte[] digest(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

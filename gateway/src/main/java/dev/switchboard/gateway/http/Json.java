@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,6 +38,19 @@ public final class Json {
      *                      400 {@code INVALID_JSON}
      */
     public static ObjectNode readObject(ServerRequest req, long maxSize) {
+        return readObject(req, maxSize, JsonMapper.MAX_NESTING_DEPTH);
+    }
+
+    /**
+     * Reads the body as a JSON object nested at most {@code maxDepth} deep.
+     *
+     * @param req      the request
+     * @param maxSize  largest body accepted
+     * @param maxDepth deepest nesting accepted ({@code MAX_JSON_DEPTH})
+     * @return the object
+     * @throws ApiException as {@link #readObject(ServerRequest, long)}, and 400 {@code JSON_TOO_DEEP}
+     */
+    public static ObjectNode readObject(ServerRequest req, long maxSize, int maxDepth) {
         Optional<String> contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
         if (contentType.isPresent() && !contentType.get().toLowerCase().startsWith("application/json")) {
             throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "UNSUPPORTED_MEDIA_TYPE",
@@ -48,7 +62,9 @@ public final class Json {
         }
         JsonNode json;
         try {
-            json = MAPPER.readTree(body);
+            json = JsonMapper.limitedTo(maxDepth).readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw tooDeep(maxDepth);
         } catch (JsonProcessingException e) {
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON",
                                    "request body is not valid JSON: " + e.getOriginalMessage());
@@ -89,6 +105,16 @@ public final class Json {
             }
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", "request body could not be read");
         }
+    }
+
+    /**
+     * @param maxDepth the bound
+     * @return 400 {@code JSON_TOO_DEEP}
+     */
+    public static ApiException tooDeep(int maxDepth) {
+        return new ApiException(Status.BAD_REQUEST_400, "JSON_TOO_DEEP",
+                                "request body nests deeper than " + maxDepth + " levels (MAX_JSON_DEPTH)",
+                                Map.of("limit_depth", maxDepth));
     }
 
     private static ApiException tooLarge(long maxSize) {

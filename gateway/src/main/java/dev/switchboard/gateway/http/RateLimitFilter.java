@@ -47,7 +47,7 @@ public final class RateLimitFilter implements Filter {
             chain.proceed();
             return;
         }
-        metrics.rateLimited();
+        metrics.rateLimited(false);
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
         res.header(HeaderNames.RETRY_AFTER, String.valueOf(seconds));
         Json.sendError(res, new ApiException(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED",

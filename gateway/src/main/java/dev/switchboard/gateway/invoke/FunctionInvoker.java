@@ -64,14 +64,14 @@ public final class FunctionInvoker implements AutoCloseable {
      * @param function  the registration
      * @param payload   the payload
      * @param requestId id for {@code X-Request-ID}
-     * @param clientId  client for {@code X-Client-ID}, or null
+     * @param caller    headers about the caller ({@code X-Client-ID}, {@link dev.switchboard.gateway.auth.Identity}'s)
      * @param timeout   bound of the whole call
      * @return the outcome
      */
-    public InvocationResult invoke(FunctionRegistration function, JsonNode payload, String requestId, String clientId,
-                                   Duration timeout) {
+    public InvocationResult invoke(FunctionRegistration function, JsonNode payload, String requestId,
+                                   Map<String, String> caller, Duration timeout) {
         long start = System.nanoTime();
-        Future<Answer> call = calls.submit(() -> callWithRetries(function, payload, requestId, clientId, timeout));
+        Future<Answer> call = calls.submit(() -> callWithRetries(function, payload, requestId, caller, timeout));
         Answer answer;
         try {
             answer = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -114,12 +114,13 @@ public final class FunctionInvoker implements AutoCloseable {
      * idempotent methods also on 502/503/504. The caller's deadline bounds all attempts together.
      */
     private Answer callWithRetries(FunctionRegistration function, JsonNode payload, String requestId,
-                                   String clientId, Duration timeout) throws IOException, InterruptedException {
+                                   Map<String, String> caller, Duration timeout)
+            throws IOException, InterruptedException {
         RetryPolicy retry = function.retry();
         for (int attempt = 0; ; attempt++) {
             boolean last = attempt >= retry.attempts();
             try {
-                Answer answer = call(function, payload, requestId, clientId, timeout);
+                Answer answer = call(function, payload, requestId, caller, timeout);
                 if (last || !RETRYABLE_STATUS.contains(answer.status)
                         || !IDEMPOTENT_METHODS.contains(function.method())) {
                     return answer;
@@ -142,19 +143,18 @@ public final class FunctionInvoker implements AutoCloseable {
         return false;
     }
 
-    private Answer call(FunctionRegistration function, JsonNode payload, String requestId, String clientId,
-                        Duration timeout) throws IOException {
+    private Answer call(FunctionRegistration function, JsonNode payload, String requestId,
+                        Map<String, String> caller, Duration timeout) throws IOException {
         HttpClientRequest request = client.method(Method.create(function.method()))
                 .uri(function.endpoint())
                 .readTimeout(timeout.plusSeconds(1)) // the overall deadline in invoke() wins
                 .header(HeaderNames.ACCEPT, "application/json, text/plain;q=0.9, */*;q=0.1")
                 .header(HeaderNames.create("X-Request-ID"), requestId);
-        if (clientId != null) {
-            request.header(HeaderNames.create("X-Client-ID"), clientId);
-        }
         for (Map.Entry<String, String> h : function.headers().entrySet()) {
             request.header(HeaderNames.create(h.getKey()), h.getValue());
         }
+        // after the registration's: the registry refuses these names, and the gateway's word is final
+        caller.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         HttpClientResponse response;
         if (METHODS_WITH_BODY.contains(function.method())) {
             request.header(HeaderNames.CONTENT_TYPE, "application/json");

@@ -15,6 +15,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
@@ -89,6 +92,8 @@ public final class McpService implements HttpService, AutoCloseable {
     private final CallLimits limits;
     private final GatewayMetrics metrics;
     private final InputBridge bridge;
+    private final IdentityStreams identityStreams;
+    private final SessionBudget sessionBudget;
     /** Sessions whose standalone or HTTP+SSE stream this replica holds (a session may appear once per stream). */
     private final java.util.Collection<String> heldSessions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ScheduledExecutorService renewer =
@@ -111,10 +116,14 @@ public final class McpService implements HttpService, AutoCloseable {
      * @param config  configuration
      * @param clock   time source
      * @param egress  where functions may be called
+     * @param identityStreams streams per identity
+     * @param sessionBudget   sessions the fleet may hold
      */
     public McpService(FunctionCatalog catalog, StateStore state, StreamHub hub, HeartbeatTicker ticker,
                       CallLimits limits, GatewayMetrics metrics, GatewayConfig config, Clock clock,
-                      EgressPolicy egress) {
+                      EgressPolicy egress, IdentityStreams identityStreams, SessionBudget sessionBudget) {
+        this.identityStreams = identityStreams;
+        this.sessionBudget = sessionBudget;
         this.limits = limits;
         this.metrics = metrics;
         this.catalog = catalog;
@@ -191,16 +200,18 @@ public final class McpService implements HttpService, AutoCloseable {
         JsonNode message = readMessage(req);
         Optional<String> sessionId = req.headers().first(SESSION_ID);
         if (sessionId.isPresent()) {
-            McpSession session = session(sessionId.get(), function);
+            McpSession session = session(req, sessionId.get(), function);
             checkVersionHeader(req);
             inSession(req, res, function, session, message, accept);
         } else if (isModern(req, message)) {
             try (CallLimits.Permit permit = limits.acquire(function)) {
-                relay.relay(function, message, modernHeaders(req), null, McpVersions.MODERN,
+                Map<String, String> headers = modernHeaders(req);
+                headers.putAll(AuthFilter.identity(req).functionHeaders());
+                relay.relay(function, message, headers, null, McpVersions.MODERN,
                             new ResponseSink(res, accept, state.events(), null, McpVersions.MODERN));
             }
         } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
-            initialize(res, function, message, accept);
+            initialize(res, function, message, accept, AuthFilter.identity(req));
         } else {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR,
                                    "Mcp-Session-Id header is required; send initialize first");
@@ -210,20 +221,33 @@ public final class McpService implements HttpService, AutoCloseable {
     private JsonNode readMessage(ServerRequest req) {
         byte[] body = Json.readBody(req, config.limits().maxBodySize());
         try {
-            JsonNode message = Json.MAPPER.readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode message = JsonMapper.limitedTo(config.limits().maxJsonDepth())
+                    .readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
             if (message == null || !(message.isObject() || message.isArray())) {
                 throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
                                        "a message is a JSON-RPC object");
             }
             return message;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: nested deeper than "
+                    + config.limits().maxJsonDepth() + " levels (MAX_JSON_DEPTH)");
         } catch (JsonProcessingException e) {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: invalid JSON");
         }
     }
 
-    private McpSession session(String id, FunctionRegistration function) {
+    /**
+     * The session a request names. Another identity's session is answered as one that does not exist,
+     * so a leaked session id is of no use without its owner's credentials.
+     */
+    private McpSession session(ServerRequest req, String id, FunctionRegistration function) {
         McpSession session = state.mcpSessions().find(id).orElseThrow(() -> new McpException(
                 Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found (ended or expired); initialize again"));
+        if (!session.owner().equals(AuthFilter.identity(req))) {
+            metrics.authRefused("SESSION_OF_ANOTHER_IDENTITY");
+            throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
+                                   "session not found (ended or expired); initialize again");
+        }
         if (!session.function().equals(function.name())) {
             throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found for this server");
         }
@@ -260,14 +284,23 @@ public final class McpService implements HttpService, AutoCloseable {
         return headers;
     }
 
-    private void initialize(ServerResponse res, FunctionRegistration function, JsonNode message, ClientAccept accept) {
-        Initialized initialized = initializeWithFunction(function, message, McpIds.sessionId());
+    private void initialize(ServerResponse res, FunctionRegistration function, JsonNode message, ClientAccept accept,
+                            Identity identity) {
+        openSessionOrRefuse();
+        Initialized initialized = initializeWithFunction(function, message, McpIds.sessionId(), identity);
         if (initialized.session() != null) {
             state.mcpSessions().save(initialized.session());
             metrics.mcpSession(true);
             res.header(SESSION_ID, initialized.session().id());
         }
         sendOne(res, initialized.response(), accept);
+    }
+
+    private void openSessionOrRefuse() {
+        if (!sessionBudget.tryOpen()) {
+            throw new McpException(Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR, "the gateway holds its "
+                    + "maximum of " + sessionBudget.max() + " MCP sessions (MAX_MCP_SESSIONS); retry later");
+        }
     }
 
     /** The answer to a client's initialize, and the session it opens (null when the function refused). */
@@ -279,13 +312,14 @@ public final class McpService implements HttpService, AutoCloseable {
      * answers with the function's result at the negotiated version. A function that speaks only
      * 2026-07-28 has no {@code initialize}: its {@code server/discover} answer stands in for it.
      */
-    private Initialized initializeWithFunction(FunctionRegistration function, JsonNode message, String sessionId) {
+    private Initialized initializeWithFunction(FunctionRegistration function, JsonNode message, String sessionId,
+                                               Identity identity) {
         JsonNode params = message.path("params");
         String version = McpVersions.negotiate(params.path("protocolVersion").asText(""));
         JsonNode id = message.get("id");
         JsonNode response;
         String backendSessionId;
-        try (BackendCall call = backend.post(function, message, Map.of(), function.timeout())) {
+        try (BackendCall call = backend.post(function, message, identity.functionHeaders(), function.timeout())) {
             response = awaitResponse(call, id, function);
             backendSessionId = call.sessionId();
         }
@@ -294,7 +328,7 @@ public final class McpService implements HttpService, AutoCloseable {
         if (response.path("result").isObject()) {
             result = ((ObjectNode) response.get("result")).deepCopy();
         } else {
-            result = discover(function, params);
+            result = discover(function, params, identity);
             if (result == null) {
                 return new Initialized(response, null);
             }
@@ -304,7 +338,7 @@ public final class McpService implements HttpService, AutoCloseable {
         result.put("protocolVersion", version);
         McpSession session = new McpSession(sessionId, function.name(), version, params.path("clientInfo"),
                                             params.path("capabilities"), backendSessionId, backendVersion, null,
-                                            clock.instant());
+                                            clock.instant(), identity);
         return new Initialized(JsonRpc.result(id, result), session);
     }
 
@@ -313,7 +347,7 @@ public final class McpService implements HttpService, AutoCloseable {
      *
      * @return the result, or null when the function does not answer {@code server/discover} either
      */
-    private ObjectNode discover(FunctionRegistration function, JsonNode initializeParams) {
+    private ObjectNode discover(FunctionRegistration function, JsonNode initializeParams, Identity identity) {
         ObjectNode request = Json.object();
         request.put("jsonrpc", "2.0");
         request.put("id", "sb-discover");
@@ -326,8 +360,9 @@ public final class McpService implements HttpService, AutoCloseable {
             meta.set(META_CLIENT_INFO, initializeParams.get("clientInfo"));
         }
         JsonNode answer;
-        try (BackendCall call = backend.post(function, request, modernBackendHeaders("server/discover", null),
-                                             function.timeout())) {
+        Map<String, String> headers = modernBackendHeaders("server/discover", null);
+        headers.putAll(identity.functionHeaders());
+        try (BackendCall call = backend.post(function, request, headers, function.timeout())) {
             answer = awaitResponse(call, request.get("id"), function);
         }
         JsonNode discovered = answer.path("result");
@@ -515,15 +550,19 @@ public final class McpService implements HttpService, AutoCloseable {
     }
 
     private static Map<String, String> backendHeaders(McpSession session, JsonNode message) {
+        Map<String, String> headers;
         if (McpVersions.MODERN.equals(session.backendVersion())) {
             JsonNode params = message.path("params");
             String name = params.path("name").isTextual() ? params.get("name").asText()
                     : params.path("uri").isTextual() ? params.get("uri").asText() : null;
-            return modernBackendHeaders(JsonRpc.method(message), name);
+            headers = modernBackendHeaders(JsonRpc.method(message), name);
+        } else {
+            headers = new HashMap<>();
+            headers.put("MCP-Protocol-Version", session.protocolVersion());
+            headers.put("Mcp-Session-Id", session.backendSessionId());
         }
-        Map<String, String> headers = new HashMap<>();
-        headers.put("MCP-Protocol-Version", session.protocolVersion());
-        headers.put("Mcp-Session-Id", session.backendSessionId());
+        // who the caller is, never their credentials
+        headers.putAll(session.owner().functionHeaders());
         return headers;
     }
 
@@ -574,7 +613,7 @@ public final class McpService implements HttpService, AutoCloseable {
         String sessionId = req.headers().first(SESSION_ID).orElseThrow(() -> new McpException(
                 Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR,
                 "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
-        McpSession session = session(sessionId, function);
+        McpSession session = session(req, sessionId, function);
         checkVersionHeader(req);
         Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID).filter(v -> !v.isBlank());
         if (lastEventId.isEmpty()) {
@@ -617,8 +656,8 @@ public final class McpService implements HttpService, AutoCloseable {
      */
     private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
         String logKey = McpIds.logKey(session.id(), STANDALONE);
-        SseStream stream = hold(session.id(), "standalone", logKey, () -> new McpException(Status.TOO_MANY_REQUESTS_429,
-                JsonRpc.GATEWAY_ERROR, "this session already holds its standalone streams"));
+        SseStream stream = hold(session.id(), session.owner(), "standalone", logKey, () -> new McpException(
+                Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR, "this session already holds its standalone streams"));
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
             List<ClientEvent> missed = resumed
@@ -643,7 +682,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "standalone stream ended", e);
         } finally {
-            release(stream, session.id(), reason);
+            release(stream, session.id(), session.owner(), reason);
         }
     }
 
@@ -651,14 +690,20 @@ public final class McpService implements HttpService, AutoCloseable {
      * Admits a stream this replica holds for a session: heartbeats as comments, and the session renewed
      * while it is open.
      */
-    private SseStream hold(String sessionId, String kind, String logKey,
+    private SseStream hold(String sessionId, Identity owner, String kind, String logKey,
                            java.util.function.Supplier<McpException> refusal) {
+        if (!identityStreams.acquire(owner)) {
+            metrics.authRefused("TOO_MANY_STREAMS");
+            throw new McpException(Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR, "this identity already holds "
+                    + identityStreams.max() + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
+        }
         SseStream stream = new SseStream(RandomIds.next(), logKey, null,
                                          Map.of("mcp_session", sessionId, "mcp_stream", kind), clock.instant(),
                                          config.replicaId(), config.limits().streamQueueDepth(),
                                          s -> SseEncoder.comment("keep-alive"));
         ticker.schedule(stream);
         if (hub.admit(stream) != StreamHub.Admission.ADMITTED) {
+            identityStreams.release(owner);
             throw refusal.get();
         }
         heldSessions.add(sessionId);
@@ -671,7 +716,8 @@ public final class McpService implements HttpService, AutoCloseable {
         return stream;
     }
 
-    private void release(SseStream stream, String sessionId, CloseReason reason) {
+    private void release(SseStream stream, String sessionId, Identity owner, CloseReason reason) {
+        identityStreams.release(owner);
         heldSessions.remove(sessionId);
         stream.close(reason);
         hub.remove(stream);
@@ -691,9 +737,10 @@ public final class McpService implements HttpService, AutoCloseable {
     private void legacyStream(ServerRequest req, ServerResponse res) {
         FunctionRegistration function = function(req);
         origins.check(req);
+        openSessionOrRefuse();
         McpSession session = new McpSession(McpIds.sessionId(), function.name(), LEGACY_SSE_VERSION, null, null,
-                                            null, null, null, clock.instant());
-        SseStream stream = hold(session.id(), "http+sse", McpIds.logKey(session.id(), LEGACY_STREAM),
+                                            null, null, null, clock.instant(), AuthFilter.identity(req));
+        SseStream stream = hold(session.id(), session.owner(), "http+sse", McpIds.logKey(session.id(), LEGACY_STREAM),
                                 () -> new McpException(
                 Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,
                 "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
@@ -710,7 +757,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
         } finally {
-            release(stream, session.id(), reason);
+            release(stream, session.id(), session.owner(), reason);
             endLegacySession(function, session.id());
         }
     }
@@ -738,7 +785,7 @@ public final class McpService implements HttpService, AutoCloseable {
         origins.check(req);
         String sessionId = req.query().first("sessionId").orElseThrow(() -> new McpException(
                 Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
-        McpSession session = session(sessionId, function);
+        McpSession session = session(req, sessionId, function);
         JsonNode message = readMessage(req);
         if (message.isArray()) {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
@@ -764,7 +811,7 @@ public final class McpService implements HttpService, AutoCloseable {
         JsonNode id = message.get("id");
         try {
             if ("initialize".equals(JsonRpc.method(message))) {
-                Initialized initialized = initializeWithFunction(function, message, session.id());
+                Initialized initialized = initializeWithFunction(function, message, session.id(), session.owner());
                 if (initialized.session() != null) {
                     state.mcpSessions().save(initialized.session());
                 }
@@ -790,7 +837,7 @@ public final class McpService implements HttpService, AutoCloseable {
         origins.check(req);
         String sessionId = req.headers().first(SESSION_ID).orElseThrow(() -> new McpException(
                 Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
-        McpSession session = session(sessionId, function);
+        McpSession session = session(req, sessionId, function);
         state.mcpSessions().delete(session.id());
         metrics.mcpSession(false);
         // its streams and calls may be on any replica: end them here at once, and everywhere by signal

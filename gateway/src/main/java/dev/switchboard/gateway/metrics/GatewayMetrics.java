@@ -27,7 +27,9 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter eventsSent;
     private final Counter heartbeats;
     private final Counter redisErrors;
-    private final Counter rateLimited;
+    private final Counter rateLimitedByAddress;
+    private final Counter rateLimitedByIdentity;
+    private final Map<String, Counter> authRefusals = new java.util.concurrent.ConcurrentHashMap<>();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Map<String, Timer> invocationTimers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -52,8 +54,12 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("heartbeats written to SSE streams").register(registry);
         redisErrors = Counter.builder("switchboard.redis.errors")
                 .description("Redis commands that failed").register(registry);
-        rateLimited = Counter.builder("switchboard.requests.rate.limited")
-                .description("public requests refused by RATE_LIMIT_PER_IP").register(registry);
+        rateLimitedByAddress = Counter.builder("switchboard.requests.rate.limited")
+                .description("public requests refused by a rate limit, by what was limited")
+                .tag("by", "address").register(registry);
+        rateLimitedByIdentity = Counter.builder("switchboard.requests.rate.limited")
+                .description("public requests refused by a rate limit, by what was limited")
+                .tag("by", "identity").register(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -99,9 +105,24 @@ public final class GatewayMetrics implements AutoCloseable {
         redisErrors.increment();
     }
 
-    /** A request was refused by the per-address rate limit. */
-    public void rateLimited() {
-        rateLimited.increment();
+    /**
+     * A request was refused by a rate limit.
+     *
+     * @param byIdentity whether the per-identity limit refused it (else the per-address one)
+     */
+    public void rateLimited(boolean byIdentity) {
+        (byIdentity ? rateLimitedByIdentity : rateLimitedByAddress).increment();
+    }
+
+    /**
+     * A request was refused by client authentication, or by a limit on what one identity may hold.
+     *
+     * @param code the error code it got ({@code UNAUTHORIZED}, {@code INVALID_CREDENTIALS}, ...)
+     */
+    public void authRefused(String code) {
+        authRefusals.computeIfAbsent(code, c -> Counter.builder("switchboard.auth.refused")
+                .description("public requests refused by client authentication, by error code")
+                .tag("code", c).register(registry)).increment();
     }
 
     /**

@@ -4,6 +4,8 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.switchboard.gateway.auth.Identity;
+
 /**
  * An MCP session of a session-based client (revisions 2025-03-26 to 2025-11-25), held by the gateway
  * because the function behind it keeps nothing between calls.
@@ -17,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param backendVersion     the revision the function speaks: a session-based one, or 2026-07-28
  * @param logLevel           the level set by {@code logging/setLevel}, else null
  * @param createdAt          when the session was initialized
+ * @param owner              the identity that opened it; only that identity may use it
  */
 public record McpSession(String id,
                          String function,
@@ -26,7 +29,12 @@ public record McpSession(String id,
                          String backendSessionId,
                          String backendVersion,
                          String logLevel,
-                         Instant createdAt) {
+                         Instant createdAt,
+                         Identity owner) {
+
+    public McpSession {
+        owner = owner == null ? Identity.ANONYMOUS : owner;
+    }
 
     /**
      * @param level a logging level
@@ -34,6 +42,6 @@ public record McpSession(String id,
      */
     public McpSession withLogLevel(String level) {
         return new McpSession(id, function, protocolVersion, clientInfo, clientCapabilities, backendSessionId,
-                              backendVersion, level, createdAt);
+                              backendVersion, level, createdAt, owner);
     }
 }

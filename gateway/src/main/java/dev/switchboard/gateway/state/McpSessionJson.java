@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.registry.ClientAuth;
 
 /** The stored JSON form of an {@link McpSession}. */
 final class McpSessionJson {
@@ -24,6 +26,12 @@ final class McpSessionJson {
         json.put("backend_version", s.backendVersion());
         json.put("log_level", s.logLevel());
         json.put("created_at", s.createdAt().toString());
+        if (!s.owner().isAnonymous()) {
+            ObjectNode owner = json.putObject("owner");
+            owner.put("auth", s.owner().method().wireName());
+            owner.put("subject", s.owner().subject());
+            owner.put("issuer", s.owner().issuer());
+        }
         return Json.write(json);
     }
 
@@ -40,9 +48,19 @@ final class McpSessionJson {
                                   json.path("backend_version").isTextual()
                                           ? json.get("backend_version").asText() : null,
                                   json.path("log_level").isTextual() ? json.get("log_level").asText() : null,
-                                  Instant.parse(json.path("created_at").asText()));
+                                  Instant.parse(json.path("created_at").asText()),
+                                  owner(json.path("owner")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable MCP session record", e);
         }
+    }
+
+    private static Identity owner(JsonNode owner) {
+        if (!owner.isObject()) {
+            return Identity.ANONYMOUS;
+        }
+        ClientAuth method = ClientAuth.fromWireName(owner.path("auth").asText(""))
+                .orElseThrow(() -> new IllegalStateException("unreadable MCP session owner"));
+        return new Identity(method, owner.path("subject").asText(""), owner.path("issuer").asText(""));
     }
 }

@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.switchboard.gateway.auth.OAuthSettings;
+import dev.switchboard.registry.ClientAuth;
+
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
@@ -88,7 +91,9 @@ class GatewayConfigTest {
                 "EVENT_LOG_TTL", "2h",
                 "MAX_RESPONSE_SIZE", "512KiB",
                 "MAX_INFLIGHT_INVOCATIONS", "8",
-                "MAX_EVENT_SIZE", "64KiB");
+                "MAX_EVENT_SIZE", "64KiB",
+                "MAX_MCP_SESSIONS", "300",
+                "MAX_JSON_DEPTH", "32");
         assertThat(c.host()).isEqualTo("127.0.0.2");
         assertThat(c.port()).isEqualTo(7001);
         assertThat(c.adminHost()).isEqualTo("0.0.0.0");
@@ -102,7 +107,7 @@ class GatewayConfigTest {
         assertThat(c.replicaId()).isEqualTo("replica-7");
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.limits()).isEqualTo(new Limits(2L * 1024 * 1024, 64, 4, 500, 50, Duration.ofHours(2),
-                                                     512L * 1024, 8, 64L * 1024));
+                                                     512L * 1024, 8, 64L * 1024, 300, 32));
     }
 
     @Test
@@ -275,6 +280,47 @@ class GatewayConfigTest {
         });
         assertThat(c.port()).isEqualTo(1234);
         assertThat(asked).containsKeys("PORT", "ADMIN_PORT", "HEARTBEAT_INTERVAL", "REDIS_URL", "MAX_BODY_SIZE");
+    }
+
+    @Test
+    void clientAuthIsOffByDefault() {
+        GatewayConfig c = config();
+        assertThat(c.auth().methods()).isEmpty();
+        assertThat(c.auth().oauth()).isEmpty();
+        assertThat(c.auth().maxStreamsPerIdentity()).isEqualTo(64);
+        assertThat(c.limits().maxMcpSessions()).isEqualTo(100_000);
+    }
+
+    @Test
+    void clientAuthReadsKeysAndOAuth() {
+        String digest = "a".repeat(64);
+        GatewayConfig c = config("CLIENT_AUTH", "api-key, jwt", "API_KEYS", "alice:" + digest + ",bob:" + digest,
+                                 "OAUTH_ISSUER", "https://idp.example.com", "OAUTH_JWKS_URL",
+                                 "https://idp.example.com/jwks", "OAUTH_RESOURCE", "https://mcp.example.com/",
+                                 "OAUTH_REQUIRED_SCOPES", "mcp:tools, mcp:read", "RATE_LIMIT_PER_IDENTITY", "5");
+        assertThat(c.auth().methods()).containsExactlyInAnyOrder(ClientAuth.API_KEY, ClientAuth.JWT);
+        assertThat(c.auth().apiKeys()).hasSize(2);
+        OAuthSettings oauth = c.auth().oauth().orElseThrow();
+        assertThat(oauth.audience()).isEqualTo("https://mcp.example.com/");
+        assertThat(oauth.requiredScopes()).containsExactly("mcp:tools", "mcp:read");
+        assertThat(oauth.metadataUrl()).isEqualTo("https://mcp.example.com/.well-known/oauth-protected-resource");
+        assertThat(c.auth().identityBurst()).isEqualTo(10);
+    }
+
+    @Test
+    void clientAuthRefusesWhatItCannotCheck() {
+        assertThatThrownBy(() -> config("CLIENT_AUTH", "api-key")).hasMessageStartingWith("CLIENT_AUTH:");
+        assertThatThrownBy(() -> config("CLIENT_AUTH", "jwt")).hasMessageStartingWith("CLIENT_AUTH:");
+        assertThatThrownBy(() -> config("CLIENT_AUTH", "basic")).hasMessageStartingWith("CLIENT_AUTH:");
+        assertThatThrownBy(() -> config("CLIENT_AUTH", "default")).hasMessageStartingWith("CLIENT_AUTH:");
+        assertThatThrownBy(() -> config("API_KEYS", "alice:secret-in-plain-text"))
+                .hasMessageStartingWith("API_KEYS:").hasMessageNotContaining("secret-in-plain-text");
+        assertThatThrownBy(() -> config("OAUTH_ISSUER", "https://idp.example.com"))
+                .hasMessageContaining("set together");
+        assertThatThrownBy(() -> config("OAUTH_ISSUER", "https://idp", "OAUTH_JWKS_URL", "file:///etc/keys",
+                                        "OAUTH_RESOURCE", "https://mcp")).hasMessageStartingWith("OAUTH_JWKS_URL:");
+        assertThatThrownBy(() -> config("OAUTH_ISSUER", "https://idp", "OAUTH_JWKS_URL", "https://idp/jwks",
+                                        "OAUTH_RESOURCE", "https://mcp/?x=1")).hasMessageStartingWith("OAUTH_RESOURCE:");
     }
 
     private static String password(RedisURI uri) {

@@ -1,0 +1,194 @@
+package dev.switchboard.gateway.auth;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.mcp.JsonRpc;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.net.RateLimiter;
+import dev.switchboard.registry.ClientAuth;
+import dev.switchboard.registry.FunctionRegistration;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Client authentication on the public listener. Decides which credentials a request needs (the
+ * function's {@code auth} rule, else {@code CLIENT_AUTH}), checks what it presents, applies the
+ * per-identity rate limit, and hands the {@link Identity} on in the request context. Refusals are JSON
+ * errors, JSON-RPC errors under {@code /mcp}, and 401s carry the {@code WWW-Authenticate} challenge the
+ * MCP authorization spec asks for.
+ */
+public final class AuthFilter implements Filter {
+    private final AuthSettings settings;
+    private final ClientAuthenticator authenticator;
+    private final FunctionCatalog catalog;
+    private final Optional<RateLimiter> perIdentity;
+    private final GatewayMetrics metrics;
+
+    /**
+     * @param settings      configuration
+     * @param authenticator the credential checks
+     * @param catalog       registrations, for their {@code auth} rules
+     * @param metrics       counts refusals
+     */
+    public AuthFilter(AuthSettings settings, ClientAuthenticator authenticator, FunctionCatalog catalog,
+                      GatewayMetrics metrics) {
+        this.settings = settings;
+        this.authenticator = authenticator;
+        this.catalog = catalog;
+        this.metrics = metrics;
+        this.perIdentity = settings.perIdentityPerSecond() > 0
+                ? Optional.of(new RateLimiter(settings.perIdentityPerSecond(), settings.identityBurst(),
+                                              System::nanoTime))
+                : Optional.empty();
+    }
+
+    /**
+     * @param req a request that passed this filter
+     * @return who sent it
+     */
+    public static Identity identity(ServerRequest req) {
+        return req.context().get(Identity.class).orElse(Identity.ANONYMOUS);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String path = req.path().path();
+        if (path.startsWith("/.well-known/")) {
+            chain.proceed();
+            return;
+        }
+        try {
+            Identity identity = admit(path, req);
+            req.context().register(identity);
+        } catch (AuthException e) {
+            metrics.authRefused(e.code());
+            refuse(path, res, e, Map.of());
+            return;
+        }
+        if (!rateAllowed(path, req, res)) {
+            return;
+        }
+        chain.proceed();
+    }
+
+    private Identity admit(String path, RoutingRequest req) {
+        Set<ClientAuth> required = required(path);
+        for (ClientAuth method : required) {
+            if (!settings.canCheck(method)) {
+                throw new AuthException(Status.SERVICE_UNAVAILABLE_503, "AUTH_NOT_CONFIGURED", null,
+                        "this function requires " + method.wireName() + " credentials, which this gateway is not "
+                                + "configured to check");
+            }
+        }
+        // with no way to check anything configured, credentials meant for someone else are no concern here
+        Identity identity = authenticator.checksAnything() ? authenticator.authenticate(req.headers())
+                : Identity.ANONYMOUS;
+        if (required.isEmpty() || required.contains(identity.method())) {
+            return identity;
+        }
+        String accepted = required.stream().map(ClientAuth::wireName).sorted().collect(Collectors.joining(" or "));
+        if (identity.isAnonymous()) {
+            throw new AuthException(Status.UNAUTHORIZED_401, "UNAUTHORIZED", null,
+                                    "authentication required: present " + accepted + " credentials");
+        }
+        throw new AuthException(Status.UNAUTHORIZED_401, "UNAUTHORIZED", "invalid_token",
+                                "this endpoint accepts " + accepted + " credentials, not " + identity.method().wireName());
+    }
+
+    /** The methods a path accepts: the function's own rule, else the gateway's; empty when none is needed. */
+    private Set<ClientAuth> required(String path) {
+        Optional<ClientAuth> rule = functionName(path).flatMap(catalog::find).map(FunctionRegistration::auth)
+                .filter(auth -> auth != ClientAuth.DEFAULT);
+        if (rule.isEmpty()) {
+            return settings.methods();
+        }
+        return rule.get() == ClientAuth.NONE ? Set.of() : EnumSet.of(rule.get());
+    }
+
+    /** {@code /invoke/{name}} and {@code /mcp/{name}[/...]}. */
+    private static Optional<String> functionName(String path) {
+        String rest = path.startsWith("/invoke/") ? path.substring(8) : path.startsWith("/mcp/") ? path.substring(5)
+                : null;
+        if (rest == null || rest.isEmpty()) {
+            return Optional.empty();
+        }
+        int slash = rest.indexOf('/');
+        return Optional.of(slash < 0 ? rest : rest.substring(0, slash));
+    }
+
+    private boolean rateAllowed(String path, RoutingRequest req, RoutingResponse res) {
+        Identity identity = identity(req);
+        if (perIdentity.isEmpty() || identity.isAnonymous()) {
+            return true;
+        }
+        long waitNanos = perIdentity.get().acquire(identity.scope());
+        if (waitNanos == 0) {
+            return true;
+        }
+        metrics.rateLimited(true);
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+        res.header(HeaderNames.RETRY_AFTER, String.valueOf(seconds));
+        refuse(path, res, new AuthException(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED", null,
+                "more than " + settings.perIdentityPerSecond() + " requests a second (burst "
+                        + settings.identityBurst() + ") from this identity; retry after " + seconds + " s"),
+               Map.of("retry_after_seconds", seconds));
+        return false;
+    }
+
+    private void refuse(String path, RoutingResponse res, AuthException e, Map<String, Object> details) {
+        if (e.status() == Status.UNAUTHORIZED_401 || e.status() == Status.FORBIDDEN_403) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, challenge(e));
+        }
+        if (path.startsWith("/mcp/")) {
+            Json.send(res, e.status(), JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, e.getMessage()));
+        } else {
+            Json.sendError(res, new ApiException(e.status(), e.code(), e.getMessage(), details));
+        }
+    }
+
+    /** RFC 6750 section 3, with RFC 9728's {@code resource_metadata} when OAuth is configured. */
+    private String challenge(AuthException e) {
+        StringBuilder value = new StringBuilder("Bearer");
+        String separator = " ";
+        if (settings.oauth().isPresent()) {
+            value.append(separator).append("resource_metadata=\"").append(settings.oauth().get().metadataUrl())
+                    .append('"');
+            separator = ", ";
+        } else {
+            value.append(separator).append("realm=\"switchboard\"");
+            separator = ", ";
+        }
+        if (e.bearerError() != null) {
+            value.append(separator).append("error=\"").append(e.bearerError()).append('"');
+            value.append(", error_description=\"").append(quotable(e.getMessage())).append('"');
+        }
+        if ("insufficient_scope".equals(e.bearerError())) {
+            value.append(", scope=\"").append(String.join(" ", settings.oauth().orElseThrow().requiredScopes()))
+                    .append('"');
+        }
+        return value.toString();
+    }
+
+    /** error_description allows printable ASCII but {@code "} and {@code \}. */
+    private static String quotable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '\'');
+        }
+        return out.toString();
+    }
+}
