@@ -90,6 +90,10 @@ final class RegistrationBuilder {
                 check.put("interval", spec.getHealthCheck().getInterval());
             }
         }
+        if (spec.getAuth() != null && spec.getAuth() != ServerlessFunctionSpec.Auth.DEFAULT) {
+            json.put("auth", spec.getAuth() == ServerlessFunctionSpec.Auth.API_KEY ? "api-key"
+                    : spec.getAuth().name().toLowerCase(Locale.ROOT));
+        }
         if (spec.getMaxConcurrency() != null) {
             json.put("max_concurrency", spec.getMaxConcurrency());
         }

@@ -8,8 +8,11 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
+import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.GatewayLimits;
+import dev.switchboard.operator.model.GatewayOAuth;
 import dev.switchboard.operator.model.SseGatewaySpec;
 
 /**
@@ -50,8 +53,36 @@ final class GatewayEnvironment {
             put(env, "EVENT_LOG_TTL", limits.getEventLogTtl());
             put(env, "MAX_INFLIGHT_INVOCATIONS", limits.getMaxInflightInvocations());
             put(env, "MAX_EVENT_SIZE", limits.getMaxEventSize());
+            put(env, "MAX_MCP_SESSIONS", limits.getMaxMcpSessions());
+            put(env, "MAX_JSON_DEPTH", limits.getMaxJsonDepth());
         }
+        clientAuth(env, spec.getClientAuth());
         return new GatewayEnvironment(env);
+    }
+
+    /** The API keys come from their Secret into the pod (see GatewayPodTemplate), never through here. */
+    private static void clientAuth(Map<String, String> env, GatewayClientAuth auth) {
+        if (auth == null) {
+            return;
+        }
+        if (auth.getMethods() != null && !auth.getMethods().isEmpty()) {
+            env.put("CLIENT_AUTH", auth.getMethods().stream().distinct()
+                    .map(m -> m == GatewayClientAuth.Method.API_KEY ? "api-key" : "jwt")
+                    .collect(Collectors.joining(",")));
+        }
+        GatewayOAuth oauth = auth.getOauth();
+        if (oauth != null) {
+            put(env, "OAUTH_ISSUER", oauth.getIssuer());
+            put(env, "OAUTH_JWKS_URL", oauth.getJwksUrl());
+            put(env, "OAUTH_RESOURCE", oauth.getResource());
+            put(env, "OAUTH_AUDIENCE", oauth.getAudience());
+            if (oauth.getRequiredScopes() != null && !oauth.getRequiredScopes().isEmpty()) {
+                env.put("OAUTH_REQUIRED_SCOPES", String.join(" ", oauth.getRequiredScopes()));
+            }
+        }
+        put(env, "RATE_LIMIT_PER_IDENTITY", auth.getRatePerIdentity());
+        put(env, "RATE_LIMIT_IDENTITY_BURST", auth.getIdentityBurst());
+        put(env, "MAX_STREAMS_PER_IDENTITY", auth.getMaxStreamsPerIdentity());
     }
 
     private static void put(Map<String, String> env, String key, Object value) {

@@ -109,6 +109,9 @@ final class GatewayPodTemplate {
         // the admin listener binds beyond loopback for the probes: it always gets a token
         env.add(fromSecret("ADMIN_TOKEN", spec.getAdminTokenSecretRef() != null ? spec.getAdminTokenSecretRef()
                 : new SecretKeyRef(GatewayAdminTokenDependent.secretName(gateway), GatewayAdminTokenDependent.KEY)));
+        if (spec.getClientAuth() != null && spec.getClientAuth().getApiKeysSecretRef() != null) {
+            env.add(fromSecret("API_KEYS", spec.getClientAuth().getApiKeysSecretRef()));
+        }
         // The pod name: stable in /admin/connections for the pod's life, and unique in the fleet.
         env.add(new EnvVarBuilder().withName("REPLICA_ID")
                         .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef()

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
@@ -13,7 +14,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Checks that the Secrets a gateway's pods read exist and hold the named keys: a schema cannot, and without
- * them the pods sit in CreateContainerConfigError with nothing on the SseGateway saying why.
+ * them the pods sit in CreateContainerConfigError with nothing on the SseGateway saying why. Also checks
+ * the client authentication settings that only make sense together, which the gateway would refuse.
  *
  * <p>Read on demand rather than through an informer: the operator need not cache every Secret of the
  * cluster for a check that matters only while a gateway is not ready, and the reconciler re-checks on a
@@ -22,6 +24,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 final class ReferencedSecrets {
     static final String REDIS_SECRET_MISSING = "RedisSecretMissing";
     static final String ADMIN_TOKEN_SECRET_MISSING = "AdminTokenSecretMissing";
+    static final String API_KEYS_SECRET_MISSING = "ApiKeysSecretMissing";
+    static final String INVALID_CLIENT_AUTH = "InvalidClientAuth";
 
     /** A referenced Secret or key that is absent. */
     record Problem(String reason, String message) {
@@ -41,6 +45,22 @@ final class ReferencedSecrets {
         if (spec.getAdminTokenSecretRef() != null) {
             check(client, namespace, spec.getAdminTokenSecretRef(), "spec.adminTokenSecretRef",
                   ADMIN_TOKEN_SECRET_MISSING, problems);
+        }
+        GatewayClientAuth auth = spec.getClientAuth();
+        if (auth != null && auth.getApiKeysSecretRef() != null) {
+            check(client, namespace, auth.getApiKeysSecretRef(), "spec.clientAuth.apiKeysSecretRef",
+                  API_KEYS_SECRET_MISSING, problems);
+        }
+        // the gateway refuses to start on these, so say so here rather than leave pods crash-looping
+        if (auth != null && auth.getMethods() != null) {
+            if (auth.getMethods().contains(GatewayClientAuth.Method.JWT) && auth.getOauth() == null) {
+                problems.add(new Problem(INVALID_CLIENT_AUTH, "spec.clientAuth.methods has jwt but "
+                        + "spec.clientAuth.oauth is unset"));
+            }
+            if (auth.getMethods().contains(GatewayClientAuth.Method.API_KEY) && auth.getApiKeysSecretRef() == null) {
+                problems.add(new Problem(INVALID_CLIENT_AUTH, "spec.clientAuth.methods has api-key but "
+                        + "spec.clientAuth.apiKeysSecretRef is unset"));
+            }
         }
         return problems;
     }

@@ -35,6 +35,30 @@ public class GatewayLimits {
     /** {@code MAX_EVENT_SIZE}. */
     @Pattern("^[0-9]+([kKmMgG]i?[bB]?)?$")
     private String maxEventSize;
+    /** {@code MAX_MCP_SESSIONS}. */
+    @Min(1)
+    @Max(100000000)
+    private Integer maxMcpSessions;
+    /** {@code MAX_JSON_DEPTH}. */
+    @Min(2)
+    @Max(256)
+    private Integer maxJsonDepth;
+
+    public Integer getMaxJsonDepth() {
+        return maxJsonDepth;
+    }
+
+    public void setMaxJsonDepth(Integer maxJsonDepth) {
+        this.maxJsonDepth = maxJsonDepth;
+    }
+
+    public Integer getMaxMcpSessions() {
+        return maxMcpSessions;
+    }
+
+    public void setMaxMcpSessions(Integer maxMcpSessions) {
+        this.maxMcpSessions = maxMcpSessions;
+    }
 
     public String getMaxEventSize() {
         return maxEventSize;

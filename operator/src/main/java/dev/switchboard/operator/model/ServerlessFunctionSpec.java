@@ -20,6 +20,14 @@ public class ServerlessFunctionSpec {
         @JsonProperty("mcp") MCP
     }
 
+    /** Client credentials the function requires; {@code default} follows the gateway's {@code CLIENT_AUTH}. */
+    public enum Auth {
+        @JsonProperty("default") DEFAULT,
+        @JsonProperty("none") NONE,
+        @JsonProperty("api-key") API_KEY,
+        @JsonProperty("jwt") JWT
+    }
+
     /** HTTP methods a function may be called with. */
     public enum Method {
         GET, POST, PUT, PATCH, DELETE
@@ -46,6 +54,16 @@ public class ServerlessFunctionSpec {
     private RetrySpec retry;
     @Size(max = 1024)
     private String description;
+    @Default("default")
+    private Auth auth = Auth.DEFAULT;
+
+    public Auth getAuth() {
+        return auth;
+    }
+
+    public void setAuth(Auth auth) {
+        this.auth = auth;
+    }
 
     public GatewayRef getGatewayRef() {
         return gatewayRef;

@@ -33,6 +33,16 @@ public class SseGatewaySpec {
      * the private ranges, never link-local (cloud metadata) or loopback.
      */
     private java.util.List<@Pattern("^[0-9a-fA-F:.]+(/[0-9]{1,3})?$") String> allowedFunctionNetworks;
+    /** Client authentication; unset, clients need no credentials (functions may still require them). */
+    private GatewayClientAuth clientAuth;
+
+    public GatewayClientAuth getClientAuth() {
+        return clientAuth;
+    }
+
+    public void setClientAuth(GatewayClientAuth clientAuth) {
+        this.clientAuth = clientAuth;
+    }
 
     public java.util.List<String> getAllowedFunctionNetworks() {
         return allowedFunctionNetworks;

@@ -287,6 +287,15 @@ class HelmChartTest {
                   limits:
                     maxConnections: 50000
                     eventLogTtl: 2h
+                    maxJsonDepth: 32
+                  clientAuth:
+                    methods: [jwt]
+                    oauth:
+                      issuer: https://idp.example.com
+                      jwksUrl: https://idp.example.com/jwks
+                      resource: https://mcp.example.com
+                      requiredScopes: [mcp:tools]
+                    maxStreamsPerIdentity: 8
                   resources:
                     requests: {cpu: 250m, memory: 512Mi}
                     limits: {memory: 1Gi}
@@ -308,6 +317,10 @@ class HelmChartTest {
         assertThat(spec.getAdminTokenSecretRef().getKey()).isEqualTo("token");
         assertThat(spec.getLimits().getMaxConnections()).isEqualTo(50000);
         assertThat(spec.getLimits().getEventLogTtl()).isEqualTo("2h");
+        assertThat(spec.getLimits().getMaxJsonDepth()).isEqualTo(32);
+        assertThat(spec.getClientAuth().getOauth().getResource()).isEqualTo("https://mcp.example.com");
+        assertThat(spec.getClientAuth().getOauth().getRequiredScopes()).containsExactly("mcp:tools");
+        assertThat(spec.getClientAuth().getMaxStreamsPerIdentity()).isEqualTo(8);
         assertThat(spec.getResources().getRequests()).containsKeys("cpu", "memory");
         assertValidAgainstCrd(docs, gateway);
         assertThat(Manifests.all(docs, Secret.class)).isEmpty();

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.operator.model.HealthCheckSpec;
 import dev.switchboard.operator.model.RetrySpec;
 import dev.switchboard.operator.model.ServerlessFunction;
+import dev.switchboard.operator.model.ServerlessFunctionSpec;
+import dev.switchboard.registry.ClientAuth;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +47,19 @@ class RegistrationBuilderTest {
         assertThat(json.get("health_check").has("interval")).isFalse();
         assertThat(json.get("retry").get("attempts").asInt()).isEqualTo(3);
         assertThat(json.has("max_concurrency")).isFalse();
+        assertThat(json.has("auth")).as("the gateway's rule unless the resource says otherwise").isFalse();
         assertThat(RegistrationBuilder.build(fn, SECRETS, Instant.EPOCH).retry().attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void carriesTheFunctionsAuthRule() throws NotReadyException {
+        ServerlessFunction fn = function("ns", "fn", "gw", "https://f.example/");
+        fn.getSpec().setAuth(ServerlessFunctionSpec.Auth.API_KEY);
+        assertThat(RegistrationBuilder.build(fn, SECRETS, Instant.EPOCH).auth()).isEqualTo(ClientAuth.API_KEY);
+        fn.getSpec().setAuth(ServerlessFunctionSpec.Auth.NONE);
+        assertThat(RegistrationBuilder.build(fn, SECRETS, Instant.EPOCH).auth()).isEqualTo(ClientAuth.NONE);
+        fn.getSpec().setAuth(ServerlessFunctionSpec.Auth.JWT);
+        assertThat(RegistrationBuilder.toJson(fn, SECRETS).get("auth").asText()).isEqualTo("jwt");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.switchboard.operator.gateway;
 
 import java.util.Map;
 
+import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.GatewayLimits;
+import dev.switchboard.operator.model.GatewayOAuth;
+import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.SseGatewaySpec;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,8 @@ class GatewayEnvironmentTest {
         limits.setEventLogTtl("30m");
         limits.setMaxInflightInvocations(128);
         limits.setMaxEventSize("256KiB");
+        limits.setMaxMcpSessions(5000);
+        limits.setMaxJsonDepth(32);
         SseGatewaySpec spec = new SseGatewaySpec();
         spec.setHeartbeatInterval("10s");
         spec.setSessionTtl("1h");
@@ -35,7 +40,37 @@ class GatewayEnvironmentTest {
                 Map.entry("MAX_BODY_SIZE", "512KiB"), Map.entry("STREAM_QUEUE_DEPTH", "64"),
                 Map.entry("MAX_CONNECTIONS_PER_CLIENT", "4"), Map.entry("MAX_CONNECTIONS", "1000"),
                 Map.entry("EVENT_LOG_MAX_LENGTH", "500"), Map.entry("EVENT_LOG_TTL", "30m"),
-                Map.entry("MAX_INFLIGHT_INVOCATIONS", "128"), Map.entry("MAX_EVENT_SIZE", "256KiB")));
+                Map.entry("MAX_INFLIGHT_INVOCATIONS", "128"), Map.entry("MAX_EVENT_SIZE", "256KiB"),
+                Map.entry("MAX_MCP_SESSIONS", "5000"), Map.entry("MAX_JSON_DEPTH", "32")));
+    }
+
+    @Test
+    void clientAuthMapsToTheGatewaysVariablesButNotItsKeys() {
+        GatewayOAuth oauth = new GatewayOAuth();
+        oauth.setIssuer("https://idp.example.com");
+        oauth.setJwksUrl("https://idp.example.com/jwks");
+        oauth.setResource("https://mcp.example.com");
+        oauth.setRequiredScopes(java.util.List.of("mcp:tools", "mcp:read"));
+        GatewayClientAuth auth = new GatewayClientAuth();
+        auth.setMethods(java.util.List.of(GatewayClientAuth.Method.JWT, GatewayClientAuth.Method.API_KEY));
+        auth.setApiKeysSecretRef(new SecretKeyRef("client-keys", "entries"));
+        auth.setOauth(oauth);
+        auth.setRatePerIdentity("2.5");
+        auth.setIdentityBurst(10);
+        auth.setMaxStreamsPerIdentity(8);
+        SseGatewaySpec spec = new SseGatewaySpec();
+        spec.setClientAuth(auth);
+
+        Map<String, String> env = GatewayEnvironment.of(spec).variables();
+        assertThat(env).containsEntry("CLIENT_AUTH", "jwt,api-key")
+                .containsEntry("OAUTH_ISSUER", "https://idp.example.com")
+                .containsEntry("OAUTH_JWKS_URL", "https://idp.example.com/jwks")
+                .containsEntry("OAUTH_RESOURCE", "https://mcp.example.com")
+                .containsEntry("OAUTH_REQUIRED_SCOPES", "mcp:tools mcp:read")
+                .containsEntry("RATE_LIMIT_PER_IDENTITY", "2.5")
+                .containsEntry("RATE_LIMIT_IDENTITY_BURST", "10")
+                .containsEntry("MAX_STREAMS_PER_IDENTITY", "8")
+                .doesNotContainKeys("API_KEYS", "OAUTH_AUDIENCE");
     }
 
     @Test

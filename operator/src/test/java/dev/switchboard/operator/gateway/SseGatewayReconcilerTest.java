@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.switchboard.operator.Conditions;
+import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.GatewayLimits;
+import dev.switchboard.operator.model.GatewayOAuth;
 import dev.switchboard.operator.model.RedisSpec;
 import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.ServiceSpec;
@@ -313,6 +315,38 @@ class SseGatewayReconcilerTest {
 
         secret("zeta-admin", "token", "x");
         eventuallyReady("zeta", c -> c.getReason().equals("ReplicasNotReady"));
+    }
+
+    @Test
+    void clientAuthIsPassedToThePodsAndItsGapsReported() {
+        create("theta", spec -> {
+            GatewayClientAuth auth = new GatewayClientAuth();
+            auth.setMethods(java.util.List.of(GatewayClientAuth.Method.JWT, GatewayClientAuth.Method.API_KEY));
+            spec.setClientAuth(auth);
+        });
+        Condition invalid = eventuallyReady("theta", c -> c.getReason().equals("InvalidClientAuth"));
+        assertThat(invalid.getMessage()).contains("spec.clientAuth.oauth is unset")
+                .contains("spec.clientAuth.apiKeysSecretRef is unset");
+
+        secret("theta-keys", "entries", "ci:" + "0".repeat(64));
+        GatewayOAuth oauth = new GatewayOAuth();
+        oauth.setIssuer("https://idp.example.com");
+        oauth.setJwksUrl("https://idp.example.com/jwks");
+        oauth.setResource("https://mcp.example.com");
+        SseGateway current = gateway("theta");
+        current.getSpec().getClientAuth().setOauth(oauth);
+        current.getSpec().getClientAuth().setApiKeysSecretRef(new SecretKeyRef("theta-keys", "entries"));
+        client.resource(current).update();
+        eventuallyReady("theta", c -> c.getReason().equals("ReplicasNotReady"));
+        var container = client.apps().deployments().inNamespace(NS).withName("theta").get().getSpec().getTemplate()
+                .getSpec().getContainers().getFirst();
+        var keys = container.getEnv().stream().filter(e -> e.getName().equals("API_KEYS")).findFirst().orElseThrow();
+        assertThat(keys.getValue()).as("by reference only").isNull();
+        assertThat(keys.getValueFrom().getSecretKeyRef().getName()).isEqualTo("theta-keys");
+        assertThat(client.configMaps().inNamespace(NS).withName("theta-config").get().getData())
+                .containsEntry("CLIENT_AUTH", "jwt,api-key")
+                .containsEntry("OAUTH_RESOURCE", "https://mcp.example.com")
+                .doesNotContainKey("API_KEYS");
     }
 
     @Test

@@ -1,0 +1,66 @@
+package dev.switchboard.operator.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** The authorization server a gateway trusts, and the resource the gateway is ({@code OAUTH_*}). */
+public class GatewayOAuth {
+    /** {@code OAUTH_ISSUER}: the required {@code iss}. */
+    @Required
+    private String issuer;
+    /** {@code OAUTH_JWKS_URL}: where the issuer publishes its signing keys. */
+    @Required
+    @Pattern("^https?://.+$")
+    private String jwksUrl;
+    /** {@code OAUTH_RESOURCE}: the gateway's public URL, the resource tokens are issued for. */
+    @Required
+    @Pattern("^https?://[^?#]+$")
+    private String resource;
+    /** {@code OAUTH_AUDIENCE}: the required {@code aud}, when it is not the resource. */
+    private String audience;
+    /** {@code OAUTH_REQUIRED_SCOPES}. */
+    private List<@Pattern("^[!#-\\[\\]-~]+$") String> requiredScopes = new ArrayList<>();
+
+    public String getIssuer() {
+        return issuer;
+    }
+
+    public void setIssuer(String issuer) {
+        this.issuer = issuer;
+    }
+
+    public String getJwksUrl() {
+        return jwksUrl;
+    }
+
+    public void setJwksUrl(String jwksUrl) {
+        this.jwksUrl = jwksUrl;
+    }
+
+    public String getResource() {
+        return resource;
+    }
+
+    public void setResource(String resource) {
+        this.resource = resource;
+    }
+
+    public String getAudience() {
+        return audience;
+    }
+
+    public void setAudience(String audience) {
+        this.audience = audience;
+    }
+
+    public List<String> getRequiredScopes() {
+        return requiredScopes;
+    }
+
+    public void setRequiredScopes(List<String> requiredScopes) {
+        this.requiredScopes = requiredScopes;
+    }
+}
