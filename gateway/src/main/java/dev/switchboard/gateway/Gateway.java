@@ -44,6 +44,7 @@ import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.state.MemoryStateStore;
 import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.gateway.stream.StreamListener;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
 
@@ -66,6 +67,8 @@ public final class Gateway implements AutoCloseable {
      */
     private static final boolean USE_NIO = false;
     private static final long DIRECTORY_REFRESH_SECONDS = 10;
+    /** How long a client of the stream listener may take to send its request head. */
+    private static final java.time.Duration STREAM_HEAD_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     private final StateStore state;
@@ -79,6 +82,7 @@ public final class Gateway implements AutoCloseable {
     private final McpService mcpService;
     private final ScheduledExecutorService housekeeping;
     private final WebServer server;
+    private final java.util.Optional<StreamListener> streamListener;
     private volatile boolean draining;
     private final SessionBudget sessionBudget;
 
@@ -128,6 +132,21 @@ public final class Gateway implements AutoCloseable {
                                                                          config.auth());
         AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
                                                                 () -> draining, clock);
+        // one budget per address and per identity, whichever listener a request arrives on
+        java.util.Optional<RateLimitFilter> perAddress = java.util.Optional.of(config.rateLimit())
+                .filter(GatewayConfig.RateLimit::enabled)
+                .map(limit -> new RateLimitFilter(
+                        new RateLimiter(limit.perIpPerSecond(), limit.burst(), System::nanoTime),
+                        ClientAddresses.trusting(limit.trustedProxies()), metrics,
+                        limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
+        AuthFilter authFilter = new AuthFilter(config.auth(), authenticator, catalog, metrics);
+        this.streamListener = config.streamPort().map(port -> {
+            try {
+                return StreamListener.start(config.host(), port, streams, authFilter, perAddress, STREAM_HEAD_TIMEOUT);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("STREAM_PORT: cannot listen on " + port, e);
+            }
+        });
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -136,14 +155,8 @@ public final class Gateway implements AutoCloseable {
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownHook(false)
                 .routing(r -> {
-                    if (config.rateLimit().enabled()) {
-                        GatewayConfig.RateLimit limit = config.rateLimit();
-                        r.addFilter(new RateLimitFilter(
-                                new RateLimiter(limit.perIpPerSecond(), limit.burst(), System::nanoTime),
-                                ClientAddresses.trusting(limit.trustedProxies()), metrics,
-                                limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
-                    }
-                    r.addFilter(new AuthFilter(config.auth(), authenticator, catalog, metrics));
+                    perAddress.ifPresent(r::addFilter);
+                    r.addFilter(authFilter);
                     authenticator.jwt().ifPresent(jwt -> r.register(
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
                     r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService);
@@ -174,8 +187,9 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = new Gateway(config, Clock.systemUTC());
         gateway.server.start();
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " listening on http://" + config.host() + ":"
-                + gateway.port() + " (SSE, invoke) and http://" + config.adminHost() + ":" + gateway.adminPort()
-                + " (admin, health, metrics)");
+                + gateway.port() + " (SSE, invoke, MCP) and http://" + config.adminHost() + ":" + gateway.adminPort()
+                + " (admin, health, metrics)" + gateway.streamListener.map(l -> "; streams on http://" + config.host()
+                + ":" + l.port() + "/sse").orElse(""));
         return gateway;
     }
 
@@ -260,6 +274,11 @@ public final class Gateway implements AutoCloseable {
         return server.port();
     }
 
+    /** @return the stream listener's port ({@code STREAM_PORT}) */
+    public java.util.OptionalInt streamPort() {
+        return streamListener.map(l -> java.util.OptionalInt.of(l.port())).orElse(java.util.OptionalInt.empty());
+    }
+
     /** @return the admin port */
     public int adminPort() {
         return server.port(ADMIN_SOCKET);
@@ -295,6 +314,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         server.stop();
+        streamListener.ifPresent(StreamListener::close);
         housekeeping.shutdownNow();
         ticker.close();
         health.close();

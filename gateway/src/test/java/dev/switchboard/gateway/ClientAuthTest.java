@@ -80,6 +80,7 @@ class ClientAuthTest {
                 "OAUTH_JWKS_URL", issuer.jwksUrl()));
         env.put("OAUTH_RESOURCE", RESOURCE);
         env.put("OAUTH_REQUIRED_SCOPES", "mcp:tools");
+        env.put("STREAM_PORT", "0");
         env.putAll(extra);
         return Gateway.start(GatewayConfig.from(env));
     }
@@ -319,6 +320,30 @@ class ClientAuthTest {
             assertThat(result.data()).as("only alice's own result reaches alice's stream").contains("\"from\":\"alice\"");
             assertThatThrownBy(() -> stream.nextNonHeartbeat(Duration.ofMillis(500))).as("and nothing else")
                 .hasMessageContaining("no event");
+        }
+    }
+
+    @Test
+    void theStreamListenerAuthenticatesAlike() {
+        String streams = "http://127.0.0.1:" + gateway.streamPort().orElseThrow();
+        Http.Answer anonymous = Http.get(streams + "/sse/lean");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.json().path("code").asText()).isEqualTo("UNAUTHORIZED");
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("resource_metadata=");
+        Http.Answer forged = Http.send("GET", streams + "/sse/lean", null, Map.of("Authorization", "Bearer nope"));
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(forged.json().path("code").asText()).isEqualTo("INVALID_CREDENTIALS");
+
+        String alice = issuer.token("alice", RESOURCE);
+        try (SseClient stream = SseClient.open(streams + "/sse/lean", Map.of("Authorization", "Bearer " + alice))) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.nextNonHeartbeat(Duration.ofSeconds(5)).type()).isEqualTo("connected");
+            String async = "{\"payload\":{\"from\":\"%s\"},\"client_id\":\"lean\",\"async\":true}";
+            assertThat(Http.send("POST", url("/invoke/echo"), async.formatted("bob"),
+                                 bearer(issuer.token("bob", RESOURCE))).status()).isEqualTo(202);
+            assertThat(Http.send("POST", url("/invoke/echo"), async.formatted("alice"), bearer(alice)).status())
+                    .isEqualTo(202);
+            assertThat(stream.nextNonHeartbeat(Duration.ofSeconds(5)).data()).contains("\"from\":\"alice\"");
         }
     }
 

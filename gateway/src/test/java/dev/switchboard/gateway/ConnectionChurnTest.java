@@ -15,7 +15,8 @@ import dev.switchboard.testing.TestRedis;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,7 +35,7 @@ class ConnectionChurnTest {
         gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
                 "REDIS_URL", TestRedis.shared().url(), "SHUTDOWN_GRACE", "1s",
                 // a dropped client is noticed at the next write: beat often so the test need not wait long
-                "HEARTBEAT_INTERVAL", "1s")));
+                "HEARTBEAT_INTERVAL", "1s", "STREAM_PORT", "0")));
     }
 
     @AfterEach
@@ -42,14 +43,16 @@ class ConnectionChurnTest {
         gateway.close();
     }
 
-    @Test
-    void tenThousandConnectsAndDisconnectsLeaveNothingBehind() throws Exception {
-        churn(0, 500); // warm up: class loading, JIT, pools
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"public listener", "stream listener"})
+    void tenThousandConnectsAndDisconnectsLeaveNothingBehind(String listener) throws Exception {
+        int port = listener.equals("public listener") ? gateway.port() : gateway.streamPort().orElseThrow();
+        churn(port, 0, 500); // warm up: class loading, JIT, pools
         awaitAllClosed();
         long keysBefore = keys();
         long heapBefore = liveHeap();
 
-        churn(500, CYCLES);
+        churn(port, 500, CYCLES);
 
         awaitAllClosed();
         assertThat(keys()).as("Redis keys").isEqualTo(keysBefore);
@@ -66,13 +69,13 @@ class ConnectionChurnTest {
     }
 
     /** Opens streams on raw sockets, each read until its connected event, then dropped. */
-    private void churn(int from, int cycles) throws Exception {
+    private void churn(int port, int from, int cycles) throws Exception {
         byte[] buffer = new byte[4096];
         for (int i = from; i < from + cycles; i++) {
             byte[] request = ("GET /sse/churner-" + i + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()), 2000);
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
                 socket.setSoTimeout(5000);
                 OutputStream out = socket.getOutputStream();
                 out.write(request);

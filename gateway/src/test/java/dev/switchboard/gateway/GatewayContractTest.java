@@ -69,6 +69,11 @@ abstract class GatewayContractTest {
         return "http://127.0.0.1:" + gateway.port() + path;
     }
 
+    /** @return the URL of a {@code /sse} path: the public listener here, the stream listener in a subclass */
+    String stream(String path) {
+        return pub(path);
+    }
+
     String admin(String path) {
         return "http://127.0.0.1:" + gateway.adminPort() + path;
     }
@@ -211,14 +216,14 @@ abstract class GatewayContractTest {
         Http.Answer adminOnPublic = Http.get(pub("/admin/functions"));
         assertThat(adminOnPublic.status()).as("admin API is not on the public listener").isEqualTo(404);
 
-        Http.Answer badClient = Http.get(pub("/sse/bad%20id"));
+        Http.Answer badClient = Http.get(stream("/sse/bad%20id"));
         assertThat(badClient.status()).isEqualTo(400);
         assertThat(badClient.json().get("code").asText()).isEqualTo("INVALID_CLIENT_ID");
-        Http.Answer mcpLog = Http.get(pub("/sse/mcp:someone-elses-session:g"));
+        Http.Answer mcpLog = Http.get(stream("/sse/mcp:someone-elses-session:g"));
         assertThat(mcpLog.status()).as("MCP stream logs are not generic clients").isEqualTo(400);
         assertThat(mcpLog.json().get("code").asText()).isEqualTo("INVALID_CLIENT_ID");
 
-        Http.Answer badLastId = Http.send("GET", pub("/sse/c1"), null, Map.of("Last-Event-ID", "yesterday"));
+        Http.Answer badLastId = Http.send("GET", stream("/sse/c1"), null, Map.of("Last-Event-ID", "yesterday"));
         assertThat(badLastId.status()).isEqualTo(400);
         assertThat(badLastId.json().get("code").asText()).isEqualTo("INVALID_LAST_EVENT_ID");
     }
@@ -387,8 +392,8 @@ abstract class GatewayContractTest {
     @Test
     void streamsConnectedHeartbeatsAndAsyncResultsToEveryConnectionOfTheClient() {
         registerFunction("echo", "/json");
-        try (SseClient first = SseClient.open(pub("/sse/client-a?app=web&version=2"), Map.of("X-User-ID", "u-7"));
-             SseClient second = SseClient.open(pub("/sse/client-a"))) {
+        try (SseClient first = SseClient.open(stream("/sse/client-a?app=web&version=2"), Map.of("X-User-ID", "u-7"));
+             SseClient second = SseClient.open(stream("/sse/client-a"))) {
             assertThat(first.status()).isEqualTo(200);
             assertThat(first.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
             SseClient.Event connected = first.next(WAIT);
@@ -440,7 +445,7 @@ abstract class GatewayContractTest {
     void aFailingFunctionLeavesTheStreamUp() {
         registerFunction("fail", "/fail");
         registerFunction("echo", "/json");
-        try (SseClient client = SseClient.open(pub("/sse/c-fail"))) {
+        try (SseClient client = SseClient.open(stream("/sse/c-fail"))) {
             client.next(WAIT);
             Http.postJson(pub("/invoke/fail"), "{\"payload\":1,\"client_id\":\"c-fail\",\"async\":true}");
             JsonNode failed = json(client.nextNonHeartbeat(WAIT).data());
@@ -456,7 +461,7 @@ abstract class GatewayContractTest {
     void replaysMissedEventsAfterLastEventIdInOrderWithoutDuplicates() {
         registerFunction("echo", "/json");
         String firstId;
-        try (SseClient client = SseClient.open(pub("/sse/c-replay"))) {
+        try (SseClient client = SseClient.open(stream("/sse/c-replay"))) {
             client.next(WAIT);
             Http.postJson(pub("/invoke/echo"), "{\"payload\":0,\"client_id\":\"c-replay\",\"async\":true}");
             firstId = client.nextNonHeartbeat(WAIT).id();
@@ -468,12 +473,12 @@ abstract class GatewayContractTest {
         }
         // async results are appended in the background: wait until the log holds all of them
         await().atMost(WAIT).until(() -> {
-            try (SseClient probe = SseClient.open(pub("/sse/c-replay"),
+            try (SseClient probe = SseClient.open(stream("/sse/c-replay"),
                                                   Map.of("Last-Event-ID", firstId))) {
                 return json(probe.next(WAIT).data()).get("replayed").asInt() == 5;
             }
         });
-        try (SseClient resumed = SseClient.open(pub("/sse/c-replay"), Map.of("Last-Event-ID", firstId))) {
+        try (SseClient resumed = SseClient.open(stream("/sse/c-replay"), Map.of("Last-Event-ID", firstId))) {
             SseClient.Event connected = resumed.next(WAIT);
             assertThat(connected.type()).isEqualTo("connected");
             assertThat(connected.id()).isEqualTo(firstId);
@@ -492,13 +497,13 @@ abstract class GatewayContractTest {
             assertThat(resumed.pending()).noneMatch(e -> "function_response".equals(e.type()));
         }
         // an id beyond the newest event resumes from the newest event: live events still arrive
-        try (SseClient future = SseClient.open(pub("/sse/c-replay"), Map.of("Last-Event-ID", "99999999999999-0"))) {
+        try (SseClient future = SseClient.open(stream("/sse/c-replay"), Map.of("Last-Event-ID", "99999999999999-0"))) {
             assertThat(json(future.next(WAIT).data()).get("replayed").asInt()).isZero();
             Http.postJson(pub("/invoke/echo"), "{\"payload\":7,\"client_id\":\"c-replay\",\"async\":true}");
             assertThat(json(future.nextNonHeartbeat(WAIT).data()).get("data").get("received").asInt()).isEqualTo(7);
         }
         // a fresh connection (no Last-Event-ID) gets no replay
-        try (SseClient fresh = SseClient.open(pub("/sse/c-replay"))) {
+        try (SseClient fresh = SseClient.open(stream("/sse/c-replay"))) {
             assertThat(json(fresh.next(WAIT).data()).get("replayed").asInt()).isZero();
         }
     }
@@ -507,14 +512,14 @@ abstract class GatewayContractTest {
     void limitsConnectionsPerClient() {
         gateway.close();
         gateway = startGateway(Map.of("MAX_CONNECTIONS_PER_CLIENT", "2"));
-        try (SseClient a = SseClient.open(pub("/sse/greedy"));
-             SseClient b = SseClient.open(pub("/sse/greedy"))) {
+        try (SseClient a = SseClient.open(stream("/sse/greedy"));
+             SseClient b = SseClient.open(stream("/sse/greedy"))) {
             a.next(WAIT);
             b.next(WAIT);
-            Http.Answer third = Http.get(pub("/sse/greedy"));
+            Http.Answer third = Http.get(stream("/sse/greedy"));
             assertThat(third.status()).isEqualTo(429);
             assertThat(third.json().get("code").asText()).isEqualTo("TOO_MANY_CONNECTIONS");
-            try (SseClient other = SseClient.open(pub("/sse/someone-else"))) {
+            try (SseClient other = SseClient.open(stream("/sse/someone-else"))) {
                 assertThat(other.status()).isEqualTo(200);
             }
         }
@@ -522,7 +527,7 @@ abstract class GatewayContractTest {
 
     @Test
     void shutdownClosesStreamsWithAReconnectHint() {
-        SseClient client = SseClient.open(pub("/sse/c-stop"));
+        SseClient client = SseClient.open(stream("/sse/c-stop"));
         client.next(WAIT);
         gateway.close();
         gateway = null;
@@ -575,22 +580,22 @@ abstract class GatewayContractTest {
 
     @Test
     void streamsAnswerCorsOnlyForTheConfiguredOrigins() {
-        try (SseClient any = SseClient.open(pub("/sse/cors-default"), Map.of("Origin", "https://app.example"))) {
+        try (SseClient any = SseClient.open(stream("/sse/cors-default"), Map.of("Origin", "https://app.example"))) {
             assertThat(any.headers().firstValue("Access-Control-Allow-Origin")).as("default: any page").hasValue("*");
         }
         gateway.close();
         gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "https://app.example, https://admin.example"));
-        try (SseClient allowed = SseClient.open(pub("/sse/cors-a"), Map.of("Origin", "https://APP.example"))) {
+        try (SseClient allowed = SseClient.open(stream("/sse/cors-a"), Map.of("Origin", "https://APP.example"))) {
             assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://APP.example");
             assertThat(allowed.headers().firstValue("Vary")).hasValue("Origin");
         }
-        try (SseClient other = SseClient.open(pub("/sse/cors-b"), Map.of("Origin", "https://evil.example"))) {
+        try (SseClient other = SseClient.open(stream("/sse/cors-b"), Map.of("Origin", "https://evil.example"))) {
             assertThat(other.status()).isEqualTo(200);
             assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         }
         gateway.close();
         gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "none"));
-        try (SseClient none = SseClient.open(pub("/sse/cors-c"), Map.of("Origin", "https://app.example"))) {
+        try (SseClient none = SseClient.open(stream("/sse/cors-c"), Map.of("Origin", "https://app.example"))) {
             assertThat(none.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         }
     }
@@ -602,7 +607,7 @@ abstract class GatewayContractTest {
         registerFunction("big", "/big"); // answers 64 KiB of text
         assertThat(Http.postJson(pub("/invoke/big"), "{\"payload\":1}").status()).as("sync: no event involved")
                 .isEqualTo(200);
-        try (SseClient stream = SseClient.open(pub("/sse/small-events"))) {
+        try (SseClient stream = SseClient.open(stream("/sse/small-events"))) {
             stream.next(WAIT);
             assertThat(Http.postJson(pub("/invoke/big"), "{\"payload\":1,\"client_id\":\"small-events\","
                     + "\"async\":true}").status()).isEqualTo(202);
@@ -620,13 +625,13 @@ abstract class GatewayContractTest {
         gateway = startGateway(Map.of("RATE_LIMIT_PER_IP", "0.5", "RATE_LIMIT_BURST", "2"));
         registerFunction("echo", "/json");
         assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(200);
-        assertThat(Http.get(pub("/sse/bad%20id")).status()).as("a refused request still counts").isEqualTo(400);
+        assertThat(Http.get(stream("/sse/bad%20id")).status()).as("a refused request still counts").isEqualTo(400);
         Http.Answer limited = Http.postJson(pub("/invoke/echo"), "{\"payload\":2}");
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.json().get("code").asText()).isEqualTo("RATE_LIMITED");
         assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v))
                 .isBetween(1, 2));
-        assertThat(Http.get(pub("/sse/limited")).status()).as("streams count too").isEqualTo(429);
+        assertThat(Http.get(stream("/sse/limited")).status()).as("streams count too").isEqualTo(429);
         assertThat(Http.get(admin("/admin/functions")).status()).as("the admin listener is not limited")
                 .isEqualTo(200);
         assertThat(Http.get(admin("/metrics")).body())

@@ -13,7 +13,8 @@ import dev.switchboard.gateway.support.Http;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,7 +27,7 @@ class SlowConsumerTest {
     void start() {
         gateway = Gateway.start(GatewayConfig.from(Map.of(
                 "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "STREAM_QUEUE_DEPTH", "8",
-                "EVENT_LOG_MAX_LENGTH", "100000", "SHUTDOWN_GRACE", "1s")));
+                "EVENT_LOG_MAX_LENGTH", "100000", "SHUTDOWN_GRACE", "1s", "STREAM_PORT", "0")));
     }
 
     @AfterEach
@@ -34,11 +35,13 @@ class SlowConsumerTest {
         gateway.close();
     }
 
-    @Test
-    void disconnectsAClientThatDoesNotRead() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"public listener", "stream listener"})
+    void disconnectsAClientThatDoesNotRead(String listener) throws Exception {
+        int port = listener.equals("public listener") ? gateway.port() : gateway.streamPort().orElseThrow();
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4096);
-            socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
             OutputStream out = socket.getOutputStream();
             out.write("GET /sse/sloth HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
                               .getBytes(StandardCharsets.US_ASCII));

@@ -93,77 +93,27 @@ public final class ClientStreamService implements HttpService {
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
-        String clientId = req.path().pathParameters().get("clientId");
-        if (!InvokeRequest.CLIENT_ID.matcher(clientId).matches()) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_CLIENT_ID",
-                                   "client id " + InvokeRequest.CLIENT_ID_RULE);
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String name : req.query().names()) {
+            query.put(name, req.query().first(name).orElse(""));
         }
-        Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID)
-                .or(() -> req.query().first("lastEventId").asOptional())
-                .map(String::trim)
-                .filter(id -> !id.isEmpty());
-        if (lastEventId.isPresent() && !EventIds.isValid(lastEventId.get())) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_LAST_EVENT_ID",
-                                   "Last-Event-ID must be an id this gateway sent (<millis>-<sequence>)");
-        }
-        String userId = req.headers().first(USER_ID).map(v -> truncate(v)).orElse(null);
-        Identity identity = AuthFilter.identity(req);
-        String streamKey = ClientIds.streamKey(identity, clientId);
-        Map<String, String> metadata = metadata(req);
-        if (!identityStreams.acquire(identity)) {
-            metrics.authRefused("TOO_MANY_STREAMS");
-            throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_STREAMS", "this identity already holds "
-                    + identityStreams.max() + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
-        }
-        try {
-            serve(req, res, clientId, streamKey, userId, metadata, lastEventId);
-        } finally {
-            identityStreams.release(identity);
-        }
-    }
-
-    private void serve(ServerRequest req, ServerResponse res, String clientId, String streamKey, String userId,
-                       Map<String, String> metadata, Optional<String> lastEventId) {
-        SseStream stream = new SseStream(RandomIds.next(), streamKey, userId, metadata,
-                                         clock.instant(), config.replicaId(), config.limits().streamQueueDepth(),
-                                         ClientStreamService::heartbeat);
-        ticker.schedule(stream);
-        switch (hub.admit(stream)) {
-            case CLIENT_LIMIT -> throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_CONNECTIONS",
-                    "client " + clientId + " already holds " + config.limits().maxConnectionsPerClient()
-                            + " connections on this replica (MAX_CONNECTIONS_PER_CLIENT)");
-            case REPLICA_LIMIT -> throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "SERVER_FULL",
-                    "this replica holds its maximum of " + config.limits().maxConnections()
-                            + " connections (MAX_CONNECTIONS); retry on another replica");
-            default -> { }
-        }
+        Opened opened = open(req.path().pathParameters().get("clientId"), req.headers(), query,
+                             AuthFilter.identity(req));
         CloseReason reason = CloseReason.CLIENT_GONE;
-        boolean registered = false;
         try {
-            // Everything that needs the store happens before the response is committed, so an outage is a 503.
-            String tail = state.events().tail(streamKey);
-            // an id beyond the newest event (made up, or from a log that has since expired) would hide
-            // every event up to it: resume from the newest event instead
-            String start = lastEventId.filter(id -> EventIds.compare(id, tail) <= 0).orElse(tail);
-            state.connections().register(stream.info());
-            registered = true;
-            List<ClientEvent> missed = state.events().readAfter(streamKey, start,
-                                                                config.limits().eventLogMaxLength());
-
-            cors.allowOrigin(req.headers().first(HeaderNames.ORIGIN))
-                    .ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
+            opened.allowOrigin().ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
             if (cors.variesByOrigin()) {
                 res.header(HeaderNames.VARY, "Origin");
             }
-            metrics.connectionOpened();
+            SseStream stream = opened.stream();
             OutputStream out = SseResponses.start(res);
             try {
-                stream.writeDirect(out, connected(stream, clientId, start, missed.size()));
-                for (ClientEvent event : missed) {
+                stream.writeDirect(out, opened.connected());
+                for (ClientEvent event : opened.missed()) {
                     stream.writeDirect(out, event);
                 }
                 out.flush();
-                metrics.written(missed.size() + 1, false);
+                metrics.written(opened.missed().size() + 1, false);
                 reason = stream.pump(out, metrics::written);
                 if (reason == CloseReason.SHUTDOWN) {
                     out.write(SseEncoder.retry(RECONNECT_HINT.toMillis()));
@@ -173,13 +123,126 @@ public final class ClientStreamService implements HttpService {
                 LOGGER.log(Level.FINE, "stream " + stream.connectionId() + " ended", e);
             }
         } finally {
-            stream.close(reason);
+            finish(opened, reason);
+        }
+    }
+
+    /**
+     * A stream admitted, recorded and positioned: what its transport writes first, then the stream's own
+     * events. Whoever opened it must {@link #finish} it.
+     *
+     * @param stream      the stream, admitted to this replica's hub
+     * @param identity    who opened it
+     * @param connected   the {@code connected} event
+     * @param missed      events after the client's {@code Last-Event-ID}, to replay
+     * @param allowOrigin the {@code Access-Control-Allow-Origin} to answer, if any
+     */
+    public record Opened(SseStream stream, Identity identity, ClientEvent connected, List<ClientEvent> missed,
+                         Optional<String> allowOrigin) {
+        /** @return the same stream without its start, once written (an idle stream should hold little) */
+        public Opened written() {
+            return new Opened(stream, identity, null, List.of(), Optional.empty());
+        }
+    }
+
+    /**
+     * Opens a generic stream, whatever carries it (this service, or the stream listener): validates the
+     * request, applies the limits, records the connection and reads what the client missed. Everything
+     * that needs the store happens here, before a response is committed, so an outage is a clean 503.
+     *
+     * @param clientId the path's client id
+     * @param headers  request headers
+     * @param query    query parameters, first value of each, in order
+     * @param identity who asks (from client authentication)
+     * @return the opened stream
+     * @throws ApiException for a refused request
+     */
+    public Opened open(String clientId, io.helidon.http.Headers headers, Map<String, String> query,
+                       Identity identity) {
+        if (!InvokeRequest.CLIENT_ID.matcher(clientId).matches()) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_CLIENT_ID",
+                                   "client id " + InvokeRequest.CLIENT_ID_RULE);
+        }
+        Optional<String> lastEventId = headers.first(LAST_EVENT_ID)
+                .or(() -> Optional.ofNullable(query.get("lastEventId")))
+                .map(String::trim)
+                .filter(id -> !id.isEmpty());
+        if (lastEventId.isPresent() && !EventIds.isValid(lastEventId.get())) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_LAST_EVENT_ID",
+                                   "Last-Event-ID must be an id this gateway sent (<millis>-<sequence>)");
+        }
+        String userId = headers.first(USER_ID).map(v -> truncate(v)).orElse(null);
+        Map<String, String> metadata = metadata(query);
+        if (!identityStreams.acquire(identity)) {
+            metrics.authRefused("TOO_MANY_STREAMS");
+            throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_STREAMS", "this identity already holds "
+                    + identityStreams.max() + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
+        }
+        SseStream stream = new SseStream(RandomIds.next(), ClientIds.streamKey(identity, clientId), userId, metadata,
+                                         clock.instant(), config.replicaId(), config.limits().streamQueueDepth(),
+                                         ClientStreamService::heartbeat);
+        boolean registered = false;
+        try {
+            ticker.schedule(stream);
+            switch (hub.admit(stream)) {
+                case CLIENT_LIMIT -> throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_CONNECTIONS",
+                        "client " + clientId + " already holds " + config.limits().maxConnectionsPerClient()
+                                + " connections on this replica (MAX_CONNECTIONS_PER_CLIENT)");
+                case REPLICA_LIMIT -> throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "SERVER_FULL",
+                        "this replica holds its maximum of " + config.limits().maxConnections()
+                                + " connections (MAX_CONNECTIONS); retry on another replica");
+                default -> { }
+            }
+            String tail = state.events().tail(stream.clientId());
+            // an id beyond the newest event (made up, or from a log that has since expired) would hide
+            // every event up to it: resume from the newest event instead
+            String start = lastEventId.filter(id -> EventIds.compare(id, tail) <= 0).orElse(tail);
+            state.connections().register(stream.info());
+            registered = true;
+            List<ClientEvent> missed = state.events().readAfter(stream.clientId(), start,
+                                                                config.limits().eventLogMaxLength());
+            metrics.connectionOpened();
+            return new Opened(stream, identity, connected(stream, clientId, start, missed.size()), missed,
+                              cors.allowOrigin(headers.first(HeaderNames.ORIGIN)));
+        } catch (RuntimeException e) {
+            stream.close(CloseReason.CLIENT_GONE);
             hub.remove(stream);
+            identityStreams.release(identity);
             if (registered) {
                 forget(stream);
-                metrics.connectionClosed(reason);
             }
+            throw e;
         }
+    }
+
+    /** @return whether answers vary by the request's {@code Origin} (a {@code Vary: Origin} is due) */
+    public boolean corsVariesByOrigin() {
+        return cors.variesByOrigin();
+    }
+
+    /**
+     * Ends an opened stream: out of the hub and the fleet's directory, its identity's place returned.
+     *
+     * @param opened the stream
+     * @param reason why it ended
+     */
+    public void finish(Opened opened, CloseReason reason) {
+        SseStream stream = opened.stream();
+        stream.close(reason);
+        hub.remove(stream);
+        identityStreams.release(opened.identity());
+        forget(stream);
+        metrics.connectionClosed(reason);
+    }
+
+    /** @return the reconnection delay sent when this replica ends a stream */
+    public static long reconnectHintMillis() {
+        return RECONNECT_HINT.toMillis();
+    }
+
+    /** @return the meters (for the stream listener's writes) */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     private void forget(SseStream stream) {
@@ -208,17 +271,17 @@ public final class ClientStreamService implements HttpService {
         return SseEncoder.event(stream.lastSentId(), "heartbeat", data);
     }
 
-    private static Map<String, String> metadata(ServerRequest req) {
+    private static Map<String, String> metadata(Map<String, String> query) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        for (String name : req.query().names()) {
-            if (name.equals("lastEventId")) {
+        for (Map.Entry<String, String> e : query.entrySet()) {
+            if (e.getKey().equals("lastEventId")) {
                 continue;
             }
             if (metadata.size() == MAX_METADATA_ENTRIES) {
                 throw new ApiException(Status.BAD_REQUEST_400, "INVALID_METADATA",
                                        "at most " + MAX_METADATA_ENTRIES + " query parameters");
             }
-            metadata.put(truncate(name), truncate(req.query().first(name).orElse("")));
+            metadata.put(truncate(e.getKey()), truncate(e.getValue()));
         }
         return metadata;
     }

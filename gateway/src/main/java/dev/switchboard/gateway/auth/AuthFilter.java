@@ -4,11 +4,11 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.RateLimitFilter;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.mcp.JsonRpc;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
@@ -71,21 +71,42 @@ public final class AuthFilter implements Filter {
             chain.proceed();
             return;
         }
+        Identity identity;
         try {
-            Identity identity = admit(path, req);
-            req.context().register(identity);
+            identity = admit(path, req.headers());
         } catch (AuthException e) {
-            metrics.authRefused(e.code());
             refuse(path, res, e, Map.of());
             return;
         }
-        if (!rateAllowed(path, req, res)) {
+        req.context().register(identity);
+        long waitNanos = identityWaitNanos(identity);
+        if (waitNanos > 0) {
+            long seconds = RateLimitFilter.retryAfterSeconds(waitNanos);
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(seconds));
+            refuse(path, res, rateLimited(seconds), Map.of("retry_after_seconds", seconds));
             return;
         }
         chain.proceed();
     }
 
-    private Identity admit(String path, RoutingRequest req) {
+    /**
+     * Decides who a request comes from and whether it may pass (refusals are counted).
+     *
+     * @param path    the request path
+     * @param headers its headers
+     * @return the identity it proved, {@link Identity#ANONYMOUS} where none is needed or presented
+     * @throws AuthException 401, 403 or 503 when it may not pass
+     */
+    public Identity admit(String path, io.helidon.http.Headers headers) {
+        try {
+            return check(path, headers);
+        } catch (AuthException e) {
+            metrics.authRefused(e.code());
+            throw e;
+        }
+    }
+
+    private Identity check(String path, io.helidon.http.Headers headers) {
         Set<ClientAuth> required = required(path);
         for (ClientAuth method : required) {
             if (!settings.canCheck(method)) {
@@ -95,7 +116,7 @@ public final class AuthFilter implements Filter {
             }
         }
         // with no way to check anything configured, credentials meant for someone else are no concern here
-        Identity identity = authenticator.checksAnything() ? authenticator.authenticate(req.headers())
+        Identity identity = authenticator.checksAnything() ? authenticator.authenticate(headers)
                 : Identity.ANONYMOUS;
         if (required.isEmpty() || required.contains(identity.method())) {
             return identity;
@@ -130,23 +151,31 @@ public final class AuthFilter implements Filter {
         return Optional.of(slash < 0 ? rest : rest.substring(0, slash));
     }
 
-    private boolean rateAllowed(String path, RoutingRequest req, RoutingResponse res) {
-        Identity identity = identity(req);
+    /**
+     * Takes one request from an identity's budget ({@code RATE_LIMIT_PER_IDENTITY}).
+     *
+     * @param identity who sends it
+     * @return 0 when it may pass, else how long until it could (the refusal is counted)
+     */
+    public long identityWaitNanos(Identity identity) {
         if (perIdentity.isEmpty() || identity.isAnonymous()) {
-            return true;
+            return 0;
         }
         long waitNanos = perIdentity.get().acquire(identity.scope());
-        if (waitNanos == 0) {
-            return true;
+        if (waitNanos > 0) {
+            metrics.rateLimited(true);
         }
-        metrics.rateLimited(true);
-        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
-        res.header(HeaderNames.RETRY_AFTER, String.valueOf(seconds));
-        refuse(path, res, new AuthException(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED", null,
+        return waitNanos;
+    }
+
+    /**
+     * @param seconds the {@code Retry-After}
+     * @return the 429 refusal of the per-identity limit
+     */
+    public AuthException rateLimited(long seconds) {
+        return new AuthException(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED", null,
                 "more than " + settings.perIdentityPerSecond() + " requests a second (burst "
-                        + settings.identityBurst() + ") from this identity; retry after " + seconds + " s"),
-               Map.of("retry_after_seconds", seconds));
-        return false;
+                        + settings.identityBurst() + ") from this identity; retry after " + seconds + " s");
     }
 
     private void refuse(String path, RoutingResponse res, AuthException e, Map<String, Object> details) {
@@ -160,8 +189,13 @@ public final class AuthFilter implements Filter {
         }
     }
 
-    /** RFC 6750 section 3, with RFC 9728's {@code resource_metadata} when OAuth is configured. */
-    private String challenge(AuthException e) {
+    /**
+     * RFC 6750 section 3, with RFC 9728's {@code resource_metadata} when OAuth is configured.
+     *
+     * @param e a 401 or 403 refusal
+     * @return the {@code WWW-Authenticate} value
+     */
+    public String challenge(AuthException e) {
         StringBuilder value = new StringBuilder("Bearer");
         String separator = " ";
         if (settings.oauth().isPresent()) {

@@ -26,6 +26,7 @@ import dev.switchboard.registry.RedisTarget;
  *
  * @param host                  public listener address
  * @param port                  public listener port ({@code /sse}, {@code /invoke})
+ * @param streamPort            the stream listener's port ({@code GET /sse} on an event loop), when enabled
  * @param adminHost             admin listener address (loopback by default)
  * @param adminPort             admin listener port ({@code /admin}, {@code /health}, {@code /metrics})
  * @param redisUrl              Lettuce URL of the state store; empty means in-memory, single replica
@@ -46,6 +47,7 @@ import dev.switchboard.registry.RedisTarget;
  */
 public record GatewayConfig(String host,
                             int port,
+                            Optional<Integer> streamPort,
                             String adminHost,
                             int adminPort,
                             Optional<String> redisUrl,
@@ -92,6 +94,7 @@ public record GatewayConfig(String host,
         GatewayConfig config = new GatewayConfig(
                 r.text("HOST", "0.0.0.0"),
                 r.integer("PORT", 8080, 0, 65535),
+                r.optional("STREAM_PORT").map(v -> r.integer("STREAM_PORT", 0, 0, 65535)),
                 r.text("ADMIN_HOST", "127.0.0.1"),
                 r.integer("ADMIN_PORT", 9090, 0, 65535),
                 redisUrl(r),

@@ -41,17 +41,46 @@ public final class RateLimitFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        String client = addresses.client(req.remotePeer().address(), req.headers().first(FORWARDED_FOR));
-        long waitNanos = limiter.acquire(client);
+        long waitNanos = waitNanos(req.remotePeer().address(), req.headers());
         if (waitNanos == 0) {
             chain.proceed();
             return;
         }
-        metrics.rateLimited(false);
-        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+        long seconds = retryAfterSeconds(waitNanos);
         res.header(HeaderNames.RETRY_AFTER, String.valueOf(seconds));
-        Json.sendError(res, new ApiException(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED",
+        Json.sendError(res, refusal(seconds));
+    }
+
+    /**
+     * Takes one request from its address's budget.
+     *
+     * @param peer    the TCP peer
+     * @param headers the request's headers ({@code X-Forwarded-For} from a trusted proxy)
+     * @return 0 when it may pass, else how long until it could (the refusal is counted)
+     */
+    public long waitNanos(java.net.SocketAddress peer, io.helidon.http.Headers headers) {
+        long waitNanos = limiter.acquire(addresses.client(peer, headers.first(FORWARDED_FOR)));
+        if (waitNanos > 0) {
+            metrics.rateLimited(false);
+        }
+        return waitNanos;
+    }
+
+    /**
+     * @param waitNanos a wait from {@link #waitNanos}
+     * @return whole seconds for {@code Retry-After}, at least 1
+     */
+    public static long retryAfterSeconds(long waitNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+    }
+
+    /**
+     * @param seconds the {@code Retry-After}
+     * @return the 429 answer
+     */
+    public ApiException refusal(long seconds) {
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED",
                 "more than " + limit + " requests from this address; retry after " + seconds + " s",
-                Map.of("retry_after_seconds", seconds)));
+                Map.of("retry_after_seconds", seconds));
     }
 }

@@ -14,10 +14,11 @@ import dev.switchboard.gateway.state.ConnectionInfo;
 import dev.switchboard.gateway.state.EventIds;
 
 /**
- * One open SSE response. The request's virtual thread is the only writer ({@link #pump}); other threads
- * {@link #offer} events and ask for heartbeats, then unpark it. While idle the stream holds no buffer and no
- * timer: an empty queue, a few fields and the parked thread. Events are written in id order and never twice;
- * a client that stops reading is cut off when its queue is full (its events stay in the log for replay).
+ * One open SSE response. It has one writer: either the request's virtual thread ({@link #pump}), which
+ * other threads unpark, or an event loop ({@link #drain}), which they wake through a callback. Other
+ * threads {@link #offer} events and ask for heartbeats. While idle the stream holds no buffer and no
+ * timer: an empty queue and a few fields. Events are written in id order and never twice; a client that
+ * stops reading is cut off when its queue is full (its events stay in the log for replay).
  */
 public final class SseStream {
     private final String connectionId;
@@ -32,6 +33,7 @@ public final class SseStream {
     private final AtomicInteger queued = new AtomicInteger();
 
     private volatile Thread writer;
+    private volatile Runnable waker;
     private volatile CloseReason closeReason;
     private volatile boolean heartbeatDue;
     private volatile long lastActivityMillis;
@@ -79,14 +81,33 @@ public final class SseStream {
             return false;
         }
         queue.add(event);
-        LockSupport.unpark(writer);
+        wake();
         return true;
     }
 
     /** Asks the writer for a heartbeat; called by the ticker. */
     public void requestHeartbeat() {
         heartbeatDue = true;
+        wake();
+    }
+
+    private void wake() {
         LockSupport.unpark(writer);
+        Runnable w = waker;
+        if (w != null) {
+            w.run();
+        }
+    }
+
+    /**
+     * Makes an event loop this stream's writer: the callback runs (on any thread) whenever there is
+     * something to {@link #drain}, or the stream closed.
+     *
+     * @param callback schedules a drain; must not block
+     */
+    public void wakeWith(Runnable callback) {
+        this.waker = callback;
+        callback.run();
     }
 
     /**
@@ -103,9 +124,58 @@ public final class SseStream {
         Thread w = writer;
         if (reason == CloseReason.SLOW_CONSUMER && w != null) {
             w.interrupt();
-        } else {
-            LockSupport.unpark(w);
         }
+        wake();
+    }
+
+    /** What {@link #drain} took: the bytes to write and what they hold. */
+    public record Chunk(byte[] bytes, int events, boolean heartbeat) {
+    }
+
+    /**
+     * Takes what is due, for an event loop writer: the queued events not yet written, then a heartbeat if
+     * one is due, encoded as one chunk. Call from one thread only.
+     *
+     * @return the chunk, or null when nothing is due
+     */
+    public Chunk drain() {
+        java.io.ByteArrayOutputStream out = null;
+        int events = 0;
+        ClientEvent event;
+        while ((event = queue.poll()) != null) {
+            queued.decrementAndGet();
+            String last = lastSentId;
+            if (last != null && EventIds.compare(event.id(), last) <= 0) {
+                continue;
+            }
+            if (out == null) {
+                out = new java.io.ByteArrayOutputStream(256);
+            }
+            out.writeBytes(SseEncoder.event(event.id(), event.type(), event.data()));
+            lastSentId = event.id();
+            events++;
+        }
+        boolean heartbeat = heartbeatDue;
+        if (heartbeat) {
+            heartbeatDue = false;
+            byte[] beat = heartbeatFormat.apply(this);
+            if (out == null) {
+                return new Chunk(beat, 0, true);
+            }
+            out.writeBytes(beat);
+        }
+        if (out == null) {
+            return null;
+        }
+        if (events > 0) {
+            markActivity();
+        }
+        return new Chunk(out.toByteArray(), events, heartbeat);
+    }
+
+    /** @return why the stream closed, or null while it is open */
+    public CloseReason closeReason() {
+        return closeReason;
     }
 
     /**

@@ -1,0 +1,93 @@
+package dev.switchboard.gateway.stream;
+
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.WritableHeaders;
+
+/**
+ * The request line and headers of one HTTP/1.1 request, as the stream listener reads them: bounded in
+ * size, strict about the few things it needs (method, path, query, headers), and blind to any body.
+ *
+ * @param method  the method, as sent
+ * @param path    the path, percent-decoded
+ * @param query   query parameters (first value of each, in order), decoded
+ * @param headers the headers
+ */
+record RequestHead(String method, String path, Map<String, String> query, WritableHeaders<?> headers) {
+    /** A malformed request head. */
+    static final class MalformedException extends RuntimeException {
+        MalformedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * @param buffer the bytes read so far, in read mode
+     * @return the head when the buffer holds it whole, null when more bytes are needed
+     * @throws MalformedException when the bytes cannot be an HTTP/1.x request
+     */
+    static RequestHead parse(ByteBuffer buffer) {
+        int end = endOfHead(buffer);
+        if (end < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[end];
+        buffer.get(buffer.position(), bytes);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        String[] lines = text.split("\r\n");
+        String[] requestLine = lines[0].split(" ");
+        if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[0].isEmpty()
+                || !requestLine[1].startsWith("/")) {
+            throw new MalformedException("not an HTTP/1.x request line");
+        }
+        WritableHeaders<?> headers = WritableHeaders.create();
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            int colon = line.indexOf(':');
+            if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                throw new MalformedException("malformed header line");
+            }
+            headers.add(HeaderNames.create(line.substring(0, colon).strip()), line.substring(colon + 1).strip());
+        }
+        String target = requestLine[1];
+        int q = target.indexOf('?');
+        String rawPath = q < 0 ? target : target.substring(0, q);
+        Map<String, String> query = new LinkedHashMap<>();
+        if (q >= 0) {
+            for (String pair : target.substring(q + 1).split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq), true);
+                query.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1), true));
+            }
+        }
+        return new RequestHead(requestLine[0], decode(rawPath, false), query, headers);
+    }
+
+    /** @return the length of the head up to and including its blank line, or -1 */
+    private static int endOfHead(ByteBuffer buffer) {
+        for (int i = buffer.position(); i + 3 < buffer.limit(); i++) {
+            if (buffer.get(i) == '\r' && buffer.get(i + 1) == '\n' && buffer.get(i + 2) == '\r'
+                    && buffer.get(i + 3) == '\n') {
+                return i + 4 - buffer.position();
+            }
+        }
+        return -1;
+    }
+
+    private static String decode(String raw, boolean form) {
+        try {
+            // a path keeps '+'; a query turns it into a space, as forms do
+            return URLDecoder.decode(form ? raw : raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedException("malformed percent-encoding");
+        }
+    }
+}
