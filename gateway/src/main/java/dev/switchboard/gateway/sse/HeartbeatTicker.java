@@ -44,7 +44,11 @@ public final class HeartbeatTicker implements AutoCloseable {
         long now = System.nanoTime();
         for (SseStream stream : hub.all()) {
             if (now - stream.nextHeartbeatNanos >= 0) {
-                stream.nextHeartbeatNanos = now + intervalNanos;
+                // from when it was due, not from this tick: a tick's lateness must not stretch the interval
+                stream.nextHeartbeatNanos += intervalNanos;
+                if (now - stream.nextHeartbeatNanos >= 0) {
+                    stream.nextHeartbeatNanos = now + intervalNanos;
+                }
                 stream.requestHeartbeat();
             }
         }
