@@ -42,11 +42,12 @@ COPY --from=build /src/gateway/target/libs/ /app/libs/
 COPY --from=build /src/gateway/target/switchboard-gateway.jar /app/switchboard-gateway.jar
 USER 10001:10001
 
-# 8080: public listener (SSE, invoke, MCP). 9090: admin listener (admin API, health, metrics).
+# 8080: public listener (SSE, invoke, MCP). 8081: the stream listener, when STREAM_PORT=8081 is set
+# (GET /sse on an event loop). 9090: admin listener (admin API, health, metrics).
 # The admin listener binds 127.0.0.1 inside the container unless the operator chooses otherwise:
 # in Compose or Kubernetes, publish it by setting ADMIN_HOST=0.0.0.0 together with ADMIN_TOKEN.
 # ADMIN_HOST is deliberately not set here.
-EXPOSE 8080 9090
+EXPOSE 8080 8081 9090
 
 # No HEALTHCHECK: Kubernetes ignores it and uses its own probes on the admin listener's health
 # endpoints, and Compose users can add one (the base image ships curl) against the admin port.

@@ -22,6 +22,8 @@ import dev.switchboard.operator.model.SseGatewaySpec;
 final class GatewayEnvironment {
     static final int PUBLIC_PORT = 8080;
     static final int ADMIN_PORT = 9090;
+    /** The stream listener: idle streams held on an event loop instead of a thread each. */
+    static final int STREAM_PORT = 8081;
     /** Where a gateway may call functions unless the spec says otherwise: the private ranges. */
     static final String DEFAULT_FUNCTION_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8";
 
@@ -35,6 +37,7 @@ final class GatewayEnvironment {
         SortedMap<String, String> env = new TreeMap<>();
         env.put("PORT", Integer.toString(PUBLIC_PORT));
         env.put("ADMIN_PORT", Integer.toString(ADMIN_PORT));
+        env.put("STREAM_PORT", Integer.toString(STREAM_PORT));
         // Probes and Prometheus reach the admin listener on the pod IP. The Service exposes only the public
         // port, and ADMIN_TOKEN (adminTokenSecretRef, or the generated Secret) guards /admin/*.
         env.put("ADMIN_HOST", "0.0.0.0");

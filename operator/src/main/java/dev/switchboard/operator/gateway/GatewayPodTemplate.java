@@ -70,6 +70,8 @@ final class GatewayPodTemplate {
                     .withProtocol("TCP").endPort()
                 .addNewPort().withName("admin").withContainerPort(GatewayEnvironment.ADMIN_PORT)
                     .withProtocol("TCP").endPort()
+                .addNewPort().withName("streams").withContainerPort(GatewayEnvironment.STREAM_PORT)
+                    .withProtocol("TCP").endPort()
                 .addNewEnvFrom().withNewConfigMapRef().withName(GatewayMetadata.configMapName(gateway))
                     .endConfigMapRef().endEnvFrom()
                 .withEnv(env(gateway))

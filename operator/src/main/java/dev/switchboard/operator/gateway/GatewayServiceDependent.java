@@ -34,12 +34,23 @@ public class GatewayServiceDependent extends CRUDKubernetesDependentResource<Ser
                         .withPort(port(gateway.getSpec().getService()))
                         .withTargetPort(new IntOrString("http"))
                     .endPort()
+                    .addNewPort()
+                        .withName("streams")
+                        .withProtocol("TCP")
+                        .withPort(streamPort(gateway.getSpec().getService()))
+                        .withTargetPort(new IntOrString("streams"))
+                    .endPort()
                 .endSpec()
                 .build();
     }
 
     static int port(ServiceSpec service) {
         return service == null || service.getPort() == null ? DEFAULT_PORT : service.getPort();
+    }
+
+    static int streamPort(ServiceSpec service) {
+        return service == null || service.getStreamPort() == null ? GatewayEnvironment.STREAM_PORT
+                : service.getStreamPort();
     }
 
     static String type(ServiceSpec service) {

@@ -21,6 +21,19 @@ public class ServiceSpec {
     @Min(1)
     @Max(65535)
     private Integer port = 80;
+    /** Service port of the stream listener ({@code GET /sse} on an event loop, the cheap way to hold streams). */
+    @Default("8081")
+    @Min(1)
+    @Max(65535)
+    private Integer streamPort = 8081;
+
+    public Integer getStreamPort() {
+        return streamPort;
+    }
+
+    public void setStreamPort(Integer streamPort) {
+        this.streamPort = streamPort;
+    }
 
     public Type getType() {
         return type;

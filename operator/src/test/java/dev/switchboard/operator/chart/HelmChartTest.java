@@ -311,6 +311,7 @@ class HelmChartTest {
         assertThat(spec.getRedis().getSecretRef()).isNull();
         assertThat(spec.getService().getType()).isEqualTo(ServiceSpec.Type.LOAD_BALANCER);
         assertThat(spec.getService().getPort()).isEqualTo(8080);
+        assertThat(spec.getService().getStreamPort()).as("the chart's default").isEqualTo(8081);
         assertThat(spec.getHeartbeatInterval()).isEqualTo("10s");
         assertThat(spec.getSessionTtl()).isEqualTo("30m");
         assertThat(spec.getAdminTokenSecretRef().getName()).isEqualTo("gateway-admin");

@@ -36,6 +36,7 @@ class GatewayEnvironmentTest {
         assertThat(GatewayEnvironment.of(spec).variables()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("FUNCTION_ALLOWED_NETWORKS", "10.20.0.0/16,fd12::/16"),
                 Map.entry("PORT", "8080"), Map.entry("ADMIN_PORT", "9090"), Map.entry("ADMIN_HOST", "0.0.0.0"),
+                Map.entry("STREAM_PORT", "8081"),
                 Map.entry("HEARTBEAT_INTERVAL", "10s"), Map.entry("SESSION_TTL", "1h"),
                 Map.entry("MAX_BODY_SIZE", "512KiB"), Map.entry("STREAM_QUEUE_DEPTH", "64"),
                 Map.entry("MAX_CONNECTIONS_PER_CLIENT", "4"), Map.entry("MAX_CONNECTIONS", "1000"),
@@ -78,6 +79,7 @@ class GatewayEnvironmentTest {
         SseGatewaySpec spec = new SseGatewaySpec();
         spec.setLimits(new GatewayLimits());
         assertThat(GatewayEnvironment.of(spec).variables()).containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST",
+                                                                             "STREAM_PORT",
                                                                              "FUNCTION_ALLOWED_NETWORKS");
         assertThat(GatewayEnvironment.of(spec).variables().get("FUNCTION_ALLOWED_NETWORKS"))
                 .as("in a cluster, functions are Services on private addresses; link-local metadata stays out")

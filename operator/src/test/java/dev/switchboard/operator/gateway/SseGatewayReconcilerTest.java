@@ -102,13 +102,14 @@ class SseGatewayReconcilerTest {
             ServiceSpec service = new ServiceSpec();
             service.setType(ServiceSpec.Type.NODE_PORT);
             service.setPort(8081);
+            service.setStreamPort(8082);
             spec.setService(service);
             spec.setAdminTokenSecretRef(new SecretKeyRef("alpha-admin", "token"));
         });
 
         ConfigMap config = eventually(() -> client.configMaps().inNamespace(NS).withName("alpha-config").get());
         assertThat(config.getData()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "PORT", "8080", "ADMIN_PORT", "9090", "ADMIN_HOST", "0.0.0.0",
+                "PORT", "8080", "ADMIN_PORT", "9090", "ADMIN_HOST", "0.0.0.0", "STREAM_PORT", "8081",
                 "HEARTBEAT_INTERVAL", "20s", "SESSION_TTL", "30m",
                 "MAX_BODY_SIZE", "2MiB", "MAX_CONNECTIONS", "5000", "EVENT_LOG_TTL", "2h",
                 "FUNCTION_ALLOWED_NETWORKS", GatewayEnvironment.DEFAULT_FUNCTION_NETWORKS));
@@ -136,7 +137,7 @@ class SseGatewayReconcilerTest {
         Container container = pod.getContainers().getFirst();
         assertThat(container.getImage()).isEqualTo("registry.example/gateway:1.2.3");
         assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactly("http:8080", "admin:9090");
+                .containsExactly("http:8080", "admin:9090", "streams:8081");
         assertThat(container.getEnvFrom().getFirst().getConfigMapRef().getName()).isEqualTo("alpha-config");
         assertThat(env(container, "REDIS_URL").getValue()).isEqualTo("redis://redis:6379");
         assertThat(env(container, "ADMIN_TOKEN").getValueFrom().getSecretKeyRef().getName()).isEqualTo("alpha-admin");
@@ -155,10 +156,8 @@ class SseGatewayReconcilerTest {
 
         Service service = eventually(() -> client.services().inNamespace(NS).withName("alpha").get());
         assertThat(service.getSpec().getType()).isEqualTo("NodePort");
-        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
-            assertThat(port.getPort()).isEqualTo(8081);
-            assertThat(port.getTargetPort()).isEqualTo(new IntOrString("http"));
-        });
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort() + "->"
+                + p.getTargetPort().getStrVal()).containsExactly("http:8081->http", "streams:8082->streams");
         assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
 
         for (HasMetadata owned : new HasMetadata[] {config, deployment, service}) {
@@ -204,7 +203,7 @@ class SseGatewayReconcilerTest {
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(service.getSpec().getPorts().getFirst().getPort()).isEqualTo(80);
         assertThat(eventually(() -> client.configMaps().inNamespace(NS).withName("beta-config").get()).getData())
-                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST", "FUNCTION_ALLOWED_NETWORKS");
+                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST", "STREAM_PORT", "FUNCTION_ALLOWED_NETWORKS");
         // The Secret exists, so only the replicas hold readiness back.
         assertThat(eventuallyReady("beta", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
                 .isEqualTo("0 of 1 replicas ready");
