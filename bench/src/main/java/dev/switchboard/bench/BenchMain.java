@@ -25,31 +25,40 @@ public final class BenchMain {
 
     /** Sizes of one run. */
     record Plan(String mode, int connections, Duration heartbeat, Duration idle, int fanOutRepeats,
-                int pipelined, int[] levels, Duration warmup, Duration measure, int crossSamples) {
-        static Plan full(int connections) {
+                int pipelined, int[] levels, Duration warmup, Duration measure, int crossSamples,
+                int scaleConnections, int perProcess) {
+        static Plan full(int connections, int scaleConnections) {
             return new Plan("run-all", connections, Duration.ofSeconds(15), Duration.ofSeconds(30), 50, 200,
-                            new int[] {1, 16, 64}, Duration.ofSeconds(3), Duration.ofSeconds(10), 300);
+                            new int[] {1, 16, 64}, Duration.ofSeconds(3), Duration.ofSeconds(10), 300,
+                            scaleConnections, IdleAtScale.PER_PROCESS);
         }
 
+        /** Toy sizes; the scale scenario still spans two herds and two replicas. */
         static Plan smoke() {
             return new Plan("smoke", 200, Duration.ofSeconds(1), Duration.ofSeconds(2), 3, 20, new int[] {4},
-                            Duration.ofMillis(300), Duration.ofSeconds(1), 20);
+                            Duration.ofMillis(300), Duration.ofSeconds(1), 20, 300, 150);
         }
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("herd")) {
+            herd(args);
+            return;
+        }
         if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak"))) {
-            System.err.println("usage: run-all|smoke [--connections N] [--out FILE] [--root DIR]"
+            System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
                                        + " | soak [--minutes M] [--root DIR]");
             System.exit(2);
         }
         int connections = 10_000;
+        int scale = 50_000;
         double minutes = 30;
         Path out = null;
         Path root = Path.of(".").toAbsolutePath().normalize();
         for (int i = 1; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+                case "--scale" -> scale = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--root" -> root = Path.of(args[i + 1]).toAbsolutePath().normalize();
                 case "--minutes" -> minutes = Double.parseDouble(args[i + 1]);
@@ -60,7 +69,7 @@ public final class BenchMain {
             soak(root, Duration.ofSeconds(Math.round(minutes * 60)));
             return;
         }
-        Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections);
+        Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections, scale);
         String report = run(plan, root, Files.createTempDirectory("switchboard-bench"));
         if (out == null) {
             System.out.println(report);
@@ -89,12 +98,15 @@ public final class BenchMain {
 
             // 1 + 2: idle connections and fan-out, the gateway then nchan
             List<HeldConnections.Result> held = new ArrayList<>();
-            Rig.Server gateway = rig.gateway("bench-gw", gatewayConfig);
-            Rig.registerExamples(gateway, echo, mcp);
-            log("held connections: gateway, " + plan.connections());
-            held.add(HeldConnections.run(gateway, HeldConnections.gateway(), true, plan.connections(), plan.idle(),
-                                         plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
-            rig.stop(gateway);
+            for (HeldConnections.Target target : List.of(HeldConnections.gatewayStreams(), HeldConnections.gateway())) {
+                // a fresh gateway each time, so that neither transport's garbage counts against the other
+                Rig.Server gateway = rig.gateway("bench-gw", gatewayConfig);
+                Rig.registerExamples(gateway, echo, mcp);
+                log("held connections: " + target.name() + ", " + plan.connections());
+                held.add(HeldConnections.run(gateway, target, true, plan.connections(), plan.idle(),
+                                             plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
+                rig.stop(gateway);
+            }
             if (nginx.isPresent()) {
                 log("held connections: nginx+nchan, " + plan.connections());
                 held.add(HeldConnections.run(nginx.get(), HeldConnections.nchan(), false, plan.connections(),
@@ -102,8 +114,14 @@ public final class BenchMain {
             }
             report.held(held, nginx.isPresent());
 
+            // 1 at scale: several herd processes against several replicas (one Redis) and nginx workers
+            Optional<Rig.Server> redis = rig.redis();
+            if (plan.scaleConnections() > 0) {
+                report.scale(scale(rig, plan, redis.orElse(null), echo), plan);
+            }
+
             // 3 + 4: call overhead, on a fresh gateway with nothing held
-            gateway = rig.gateway("bench-gw-calls", gatewayConfig);
+            Rig.Server gateway = rig.gateway("bench-gw-calls", gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
             log("invoke overhead");
             report.invoke(InvokeOverhead.run(echo.uri(), nginx.map(Rig.Server::uri).orElse(null), gateway.uri(),
@@ -121,7 +139,6 @@ public final class BenchMain {
             rig.stop(gateway);
 
             // 5 + 6 on Redis: two replicas
-            Optional<Rig.Server> redis = rig.redis();
             if (redis.isPresent()) {
                 Map<String, String> fleet = new java.util.HashMap<>(gatewayConfig);
                 fleet.put("REDIS_URL", "redis://127.0.0.1:" + redis.get().port());
@@ -185,6 +202,70 @@ public final class BenchMain {
                     + result.duplicated() + " and dropped " + result.dropped() + " streams");
         }
         return result;
+    }
+
+    /** A child herd process ({@link HerdProcess}): {@code herd --port P --path X --count N --block K}. */
+    private static void herd(String[] args) throws IOException {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        HerdProcess.child(Integer.parseInt(options.get("--port")), options.get("--path"),
+                          Integer.parseInt(options.get("--count")), Integer.parseInt(options.get("--block")));
+    }
+
+    /** Scenario 1 at {@code plan.scaleConnections()}: the gateway fleet, then nginx with as many workers. */
+    private static List<IdleAtScale.Result> scale(Rig rig, Plan plan, Rig.Server redis, Rig.Server echo)
+            throws IOException, InterruptedException {
+        int n = plan.scaleConnections();
+        int processes = IdleAtScale.processes(n, plan.perProcess());
+        int share = (n + processes - 1) / processes;
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
+                "HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
+                "MAX_CONNECTIONS", String.valueOf(share + 100),
+                "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(share + 100)));
+        if (redis != null) {
+            config.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
+        }
+        List<IdleAtScale.Result> results = new ArrayList<>();
+        List<Rig.Server> replicas = new ArrayList<>();
+        for (int k = 0; k < processes; k++) {
+            replicas.add(rig.gateway("bench-scale-" + k, config));
+        }
+        log("idle connections at scale: gateway, " + n + " over " + processes + " replicas");
+        results.add(IdleAtScale.run(HeldConnections.STREAM_LISTENER, fleet(replicas, "/sse/herd"), true, redis, n, plan.perProcess(),
+                                    plan.idle(), plan.heartbeat(), rig.work()));
+        replicas.forEach(rig::stop);
+        Optional<Rig.Server> nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), n + 100, processes);
+        if (nginx.isPresent()) {
+            log("idle connections at scale: nginx+nchan, " + n + " over " + processes + " workers");
+            results.add(IdleAtScale.run("nginx+nchan", fleet(List.of(nginx.get()), "/sub?id=herd"), false, null, n,
+                                        plan.perProcess(), plan.idle(), plan.heartbeat(), rig.work()));
+            rig.stop(nginx.get());
+        }
+        return results;
+    }
+
+    /** Herd k connects to server k (one server: all to it). */
+    private static IdleAtScale.Fleet fleet(List<Rig.Server> servers, String path) {
+        return new IdleAtScale.Fleet() {
+            @Override
+            public List<Rig.Server> servers() {
+                return servers;
+            }
+
+            @Override
+            public int port(int herd) {
+                Rig.Server server = servers.get(herd % servers.size());
+                // the gateway's idle streams go to its stream listener
+                return server.streamPort() > 0 ? server.streamPort() : server.port();
+            }
+
+            @Override
+            public String path() {
+                return path;
+            }
+        };
     }
 
     private static void awaitFunction(Rig.Server gateway) throws InterruptedException, IOException {

@@ -19,6 +19,11 @@ final class HeldConnections {
         /** @return path of the i-th subscriber */
         String path(int i);
 
+        /** @return the port subscribers connect to */
+        default int port(Rig.Server server) {
+            return server.port();
+        }
+
         /** Publishes one event whose data contains the text. */
         void publish(Http1 http, String text) throws IOException;
     }
@@ -51,7 +56,7 @@ final class HeldConnections {
         // the heap reading forces a full GC: take it first, both times, so PSS is read in the same state
         long heapBefore = jvm ? server.proc().liveHeapBytes() : 0;
         long pssBefore = server.proc().pssBytes();
-        try (SseHerd herd = new SseHerd("127.0.0.1", server.port(), target::path,
+        try (SseHerd herd = new SseHerd("127.0.0.1", target.port(server), target::path,
                                         Map.of("Accept", "text/event-stream"));
              Http1 publisher = new Http1(server.uri())) {
             herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
@@ -123,12 +128,42 @@ final class HeldConnections {
         return seq.delivered.get() / seconds;
     }
 
+    /** The gateway's stream listener ({@code STREAM_PORT}): the same requests on its event loop. */
+    static Target gatewayStreams() {
+        Target publicListener = gateway();
+        return new Target() {
+            @Override
+            public String name() {
+                return STREAM_LISTENER;
+            }
+
+            @Override
+            public String path(int i) {
+                return publicListener.path(i);
+            }
+
+            @Override
+            public int port(Rig.Server server) {
+                return server.streamPort();
+            }
+
+            @Override
+            public void publish(Http1 http, String text) throws IOException {
+                publicListener.publish(http, text);
+            }
+        };
+    }
+
+    /** Row names of the gateway's two transports. */
+    static final String STREAM_LISTENER = "gateway, stream listener";
+    static final String PUBLIC_LISTENER = "gateway, public listener";
+
     /** The gateway: {@code GET /sse/herd}, events made by async calls to the echo function. */
     static Target gateway() {
         return new Target() {
             @Override
             public String name() {
-                return "gateway";
+                return PUBLIC_LISTENER;
             }
 
             @Override

@@ -19,6 +19,8 @@ final class Report {
     private final List<String> targets = new ArrayList<>();
     private final StringBuilder sections = new StringBuilder();
     private final List<String> problems = new ArrayList<>();
+    /** Section 2, written after section 1's scale figures when there are any. */
+    private final StringBuilder fanOut = new StringBuilder();
 
     Report(BenchMain.Plan plan, Path root) {
         this.plan = plan;
@@ -33,7 +35,10 @@ final class Report {
         s.append("heartbeats every %d s; CPU over a %d s idle window. Memory is the server's growth from before the "
                          .formatted(plan.heartbeat().toSeconds(), plan.idle().toSeconds()));
         s.append("connections opened to after, divided by the count: proportional set size (PSS, summed over nginx's "
-                         + "processes) and, for the gateway, live Java heap after a full GC.\n\n");
+                         + "processes) and, for the gateway, live Java heap after a full GC. The gateway is measured on "
+                         + "both of its transports for `GET /sse`: the stream listener (`STREAM_PORT`, one event loop) "
+                         + "and the public listener (Helidon, a virtual thread per connection), each on a fresh "
+                         + "gateway.\n\n");
         s.append("| Server | PSS per connection | Live heap per connection | CPU for heartbeats | Heartbeats received "
                          + "(expected) | Dropped |\n| --- | --- | --- | --- | --- | --- |\n");
         for (HeldConnections.Result r : results) {
@@ -41,6 +46,7 @@ final class Report {
                     Double.isNaN(r.heapPerConnection()) ? "n/a" : kb(r.heapPerConnection()), r.cpuMillisPerSecond(),
                     r.heartbeats(), r.heartbeatsExpected(), r.dropped()));
         }
+        s = fanOut;
         s.append("\n## 2. Fan-out\n\n");
         s.append(("One event to all %,d connections, repeated %d times: time from the publishing POST to the last "
                 + "client's receipt. Sustained: %d numbered events with at most %d not yet delivered everywhere; "
@@ -57,15 +63,15 @@ final class Report {
             }
         }
         s.append('\n');
-        if (nchanPresent && results.size() == 2) {
-            HeldConnections.Result gw = results.get(0);
-            HeldConnections.Result nchan = results.get(1);
+        HeldConnections.Result gw = find(results, HeldConnections.STREAM_LISTENER);
+        HeldConnections.Result nchan = find(results, "nginx+nchan");
+        if (nchanPresent && gw != null && nchan != null) {
             double memory = gw.pssPerConnection() / nchan.pssPerConnection();
-            targets.add(row("Memory per idle SSE connection ≤ 1.0× nchan's (PSS)",
+            targets.add(row("Memory per idle SSE connection ≤ 1.0× nchan's (PSS, stream listener)",
                             "%s vs %s: %.2f×".formatted(kb(gw.pssPerConnection()), kb(nchan.pssPerConnection()), memory),
                             memory <= 1.0));
             double fan = gw.fanOutP50() / nchan.fanOutP50();
-            targets.add(row("Fan-out to the last of N ≤ 1.5× nchan's (p50)",
+            targets.add(row("Fan-out to the last of N ≤ 1.5× nchan's (p50, stream listener)",
                             "%.1f ms vs %.1f ms: %.2f×".formatted(gw.fanOutP50(), nchan.fanOutP50(), fan), fan <= 1.5));
         } else {
             targets.add(row("Memory and fan-out against nchan", "not measured: nginx with the nchan module is not "
@@ -73,7 +79,49 @@ final class Report {
         }
     }
 
+    private static HeldConnections.Result find(List<HeldConnections.Result> results, String server) {
+        return results.stream().filter(r -> r.server().equals(server)).findFirst().orElse(null);
+    }
+
+    /** Section 1 beyond one process: the gateway fleet and nginx's workers, N over several herds. */
+    void scale(List<IdleAtScale.Result> results, BenchMain.Plan plan) {
+        StringBuilder s = sections;
+        int processes = results.isEmpty() ? 0 : results.getFirst().processes();
+        s.append("\n### At %,d connections\n\n".formatted(plan.scaleConnections()));
+        s.append(("The same measure beyond what one process may hold (about 20,000 open files here): %d herd "
+                + "processes, each from its own block of 8 source addresses, against %d gateway replicas sharing "
+                + "one Redis (each holding its share; Redis's growth is shown apart) and against nginx with %d "
+                + "workers (`reuseport`). Memory, heap and CPU are summed over the server's processes.\n\n")
+                          .formatted(processes, processes, processes));
+        s.append("| Server | Processes | PSS per connection | Live heap per connection | Redis PSS per connection "
+                         + "| CPU for heartbeats | Heartbeats received (expected) | Dropped |\n"
+                         + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (IdleAtScale.Result r : results) {
+            s.append("| %s | %d | %s | %s | %s | %.1f ms/s | %,d (%,.0f) | %d |\n".formatted(r.server(),
+                    r.processes(), kb(r.pssPerConnection()),
+                    Double.isNaN(r.heapPerConnection()) ? "n/a" : kb(r.heapPerConnection()),
+                    Double.isNaN(r.redisPssPerConnection()) ? "n/a" : kb(r.redisPssPerConnection()),
+                    r.cpuMillisPerSecond(), r.heartbeats(), r.heartbeatsExpected(), r.dropped()));
+            if (r.dropped() != 0) {
+                problems.add(r.server() + " dropped " + r.dropped() + " of " + r.connections() + " idle connections");
+            }
+        }
+        if (results.size() == 2) {
+            double memory = results.get(0).pssPerConnection() / results.get(1).pssPerConnection();
+            targets.add(row("Memory per idle SSE connection ≤ 1.0× nchan's (PSS, stream listener), at %,d".formatted(
+                    plan.scaleConnections()), "%s vs %s: %.2f×".formatted(kb(results.get(0).pssPerConnection()),
+                    kb(results.get(1).pssPerConnection()), memory), memory <= 1.0));
+        }
+        flushFanOut();
+    }
+
+    private void flushFanOut() {
+        sections.append(fanOut);
+        fanOut.setLength(0);
+    }
+
     void invoke(List<InvokeOverhead.Row> rows) {
+        flushFanOut();
         StringBuilder s = sections;
         s.append("## 3. Invoke overhead\n\n");
         s.append(("The echo function called directly, through nginx `proxy_pass` (keep-alive upstream), and "

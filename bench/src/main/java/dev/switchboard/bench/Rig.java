@@ -24,7 +24,10 @@ final class Rig implements AutoCloseable {
     private final List<Proc> started = new ArrayList<>();
 
     /** A started server and where it listens. */
-    record Server(Proc proc, int port, int adminPort) {
+    /**
+     * @param streamPort a gateway's stream listener ({@code STREAM_PORT}), else -1
+     */
+    record Server(Proc proc, int port, int adminPort, int streamPort) {
         URI uri() {
             return URI.create("http://127.0.0.1:" + port);
         }
@@ -61,7 +64,7 @@ final class Rig implements AutoCloseable {
         Proc p = track(Proc.java("echo-" + port, jar("examples/echo-function/target/echo-function.jar"),
                                  List.of("-Xmx256m"), Map.of("HOST", "127.0.0.1", "PORT", String.valueOf(port)), work));
         p.awaitPort(port, START);
-        return new Server(p, port, -1);
+        return new Server(p, port, -1, -1);
     }
 
     /** The example MCP function (stateless). */
@@ -70,7 +73,7 @@ final class Rig implements AutoCloseable {
         Proc p = track(Proc.java("mcp-function-" + port, jar("examples/mcp-function/target/mcp-function.jar"),
                                  List.of("-Xmx256m"), Map.of("HOST", "127.0.0.1", "PORT", String.valueOf(port)), work));
         p.awaitPort(port, START);
-        return new Server(p, port, -1);
+        return new Server(p, port, -1, -1);
     }
 
     /**
@@ -86,10 +89,12 @@ final class Rig implements AutoCloseable {
         env.put("ADMIN_HOST", "127.0.0.1");
         env.put("ADMIN_PORT", String.valueOf(admin));
         env.put("REPLICA_ID", name);
+        int streams = Proc.freePort();
+        env.put("STREAM_PORT", String.valueOf(streams));
         env.putIfAbsent("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         Proc p = track(Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("-Xmx1g"), env, work));
         p.awaitPort(admin, START);
-        Server server = new Server(p, port, admin);
+        Server server = new Server(p, port, admin, streams);
         awaitReady(server);
         return server;
     }
@@ -143,7 +148,7 @@ final class Rig implements AutoCloseable {
         Proc p = track(Proc.start("redis-" + port + "-" + System.nanoTime(), List.of(binary.get().toString(), "--port", String.valueOf(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"), Map.of(), work));
         p.awaitPort(port, START);
-        return Optional.of(new Server(p, port, -1));
+        return Optional.of(new Server(p, port, -1, -1));
     }
 
     /**
@@ -152,6 +157,15 @@ final class Rig implements AutoCloseable {
      * {@code upstreamPort} over keep-alive connections. Empty when nginx or the nchan module is missing.
      */
     Optional<Server> nginx(int upstreamPort, int pingSeconds, int maxConnections) throws IOException,
+            InterruptedException {
+        return nginx(upstreamPort, pingSeconds, maxConnections, 1);
+    }
+
+    /**
+     * As {@link #nginx(int, int, int)} with several workers, each holding its share of the connections: the
+     * kernel spreads accepted connections over them ({@code reuseport}).
+     */
+    Optional<Server> nginx(int upstreamPort, int pingSeconds, int maxConnections, int workers) throws IOException,
             InterruptedException {
         Optional<Path> binary = onPath("nginx").or(() -> Optional.of(Path.of("/usr/sbin/nginx"))
                 .filter(Files::isExecutable));
@@ -164,7 +178,7 @@ final class Rig implements AutoCloseable {
         Files.createDirectories(dir.resolve("tmp"));
         String conf = """
                 load_module %s;
-                worker_processes 1;
+                worker_processes %d;
                 worker_rlimit_nofile %d;
                 daemon off;
                 pid %s/nginx.pid;
@@ -179,7 +193,7 @@ final class Rig implements AutoCloseable {
                   scgi_temp_path %s/tmp/scgi;
                   upstream function { server 127.0.0.1:%d; keepalive 128; }
                   server {
-                    listen 127.0.0.1:%d backlog=4096;
+                    listen 127.0.0.1:%d backlog=4096%s;
                     location = /sub {
                       nchan_subscriber eventsource;
                       nchan_channel_id $arg_id;
@@ -199,15 +213,15 @@ final class Rig implements AutoCloseable {
                     }
                   }
                 }
-                """.formatted(module, Math.min(20_000, maxConnections + 1000), dir, dir,
+                """.formatted(module, workers, Math.min(20_000, maxConnections / workers + 1000), dir, dir,
                               // nchan takes more than one connection slot per subscriber
-                              2 * maxConnections + 1000, dir, dir, dir, dir, dir,
-                              upstreamPort, port, pingSeconds);
+                              2 * (maxConnections / workers) + 1000, dir, dir, dir, dir, dir,
+                              upstreamPort, port, workers > 1 ? " reuseport" : "", pingSeconds);
         Path file = Files.writeString(dir.resolve("nginx.conf"), conf);
         Proc p = track(Proc.start("nginx-" + port, List.of(binary.get().toString(), "-p", dir.toString(), "-c",
                                                             file.toString()), Map.of(), work));
         p.awaitPort(port, START);
-        return Optional.of(new Server(p, port, -1));
+        return Optional.of(new Server(p, port, -1, -1));
     }
 
     private Proc track(Proc p) {

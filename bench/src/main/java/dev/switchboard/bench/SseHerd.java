@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
  * Holds many SSE connections from one thread with NIO, as a crowd of idle clients would: every stream is
  * parsed ({@link SseReader}), events are counted by type, and a watched marker's arrival time is recorded
  * on every connection, for fan-out timing. Connections come from several loopback source addresses
- * (127.0.0.2 and up), so the count is not bounded by one address's ephemeral ports.
+ * (127.0.0.2 and up, or a later block of eight for another herd process), so the count is not bounded
+ * by one address's ephemeral ports.
  */
 final class SseHerd implements AutoCloseable {
     private static final int SOURCE_ADDRESSES = 8;
@@ -56,6 +57,7 @@ final class SseHerd implements AutoCloseable {
     private final IntFunction<String> path;
     private final Map<String, String> headers;
     private final Selector selector;
+    private final int firstSource;
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
 
     /** A connection being opened, with its index (its request path depends on it). */
@@ -80,6 +82,19 @@ final class SseHerd implements AutoCloseable {
      * @param headers request headers
      */
     SseHerd(String host, int port, IntFunction<String> path, Map<String, String> headers) throws IOException {
+        this(host, port, path, headers, 0);
+    }
+
+    /**
+     * @param sourceBlock which block of eight loopback source addresses to use: block 0 is 127.0.0.2 to
+     *                    127.0.0.9, block 1 127.0.0.10 to 127.0.0.17, and so on (one block per herd process)
+     */
+    SseHerd(String host, int port, IntFunction<String> path, Map<String, String> headers, int sourceBlock)
+            throws IOException {
+        if (sourceBlock < 0 || 2 + SOURCE_ADDRESSES * (sourceBlock + 1) > 255) {
+            throw new IllegalArgumentException("source block " + sourceBlock + " is outside 127.0.0.2-254");
+        }
+        this.firstSource = 2 + SOURCE_ADDRESSES * sourceBlock;
         this.host = host;
         this.port = port;
         this.path = path;
@@ -108,7 +123,7 @@ final class SseHerd implements AutoCloseable {
             SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.bind(new InetSocketAddress(InetAddress.getByAddress(
-                    new byte[] {127, 0, 0, (byte) (2 + started % SOURCE_ADDRESSES)}), 0));
+                    new byte[] {127, 0, 0, (byte) (firstSource + started % SOURCE_ADDRESSES)}), 0));
             channel.connect(new InetSocketAddress(host, port));
             channel.socket().setTcpNoDelay(true);
             pending.add(new Pending(channel, started));
