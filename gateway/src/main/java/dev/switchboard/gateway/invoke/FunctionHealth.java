@@ -44,12 +44,7 @@ public final class FunctionHealth implements AutoCloseable {
      */
     public FunctionHealth(FunctionCatalog catalog, EgressPolicy egress) {
         this.catalog = catalog;
-        this.client = WebClient.builder()
-                .dnsResolver(egress.resolver())
-                .connectTimeout(MAX_PROBE_TIMEOUT)
-                .readTimeout(MAX_PROBE_TIMEOUT)
-                .followRedirects(false)
-                .build();
+        this.client = FunctionClients.builder(egress, MAX_PROBE_TIMEOUT).readTimeout(MAX_PROBE_TIMEOUT).build();
         ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 

@@ -51,11 +51,7 @@ public final class FunctionInvoker implements AutoCloseable {
      */
     public FunctionInvoker(long maxResponseSize, EgressPolicy egress) {
         this.maxResponseSize = maxResponseSize;
-        this.client = WebClient.builder()
-                .dnsResolver(egress.resolver())
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(false)
-                .build();
+        this.client = FunctionClients.builder(egress, CONNECT_TIMEOUT).build();
     }
 
     /**

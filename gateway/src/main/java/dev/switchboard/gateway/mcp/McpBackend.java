@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.EgressPolicy;
+import dev.switchboard.gateway.invoke.FunctionClients;
 import dev.switchboard.registry.FunctionRegistration;
 
 import io.helidon.http.HeaderNames;
@@ -28,11 +29,7 @@ final class McpBackend implements AutoCloseable {
      */
     McpBackend(long maxMessageSize, EgressPolicy egress) {
         this.maxMessageSize = maxMessageSize;
-        this.client = WebClient.builder()
-                .dnsResolver(egress.resolver())
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(false)
-                .build();
+        this.client = FunctionClients.builder(egress, CONNECT_TIMEOUT).build();
     }
 
     /**
