@@ -19,6 +19,8 @@ import io.helidon.http.WritableHeaders;
  * @param headers the headers
  */
 record RequestHead(String method, String path, Map<String, String> query, WritableHeaders<?> headers) {
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
     /** A malformed request head. */
     static final class MalformedException extends RuntimeException {
         MalformedException(String message) {
@@ -39,20 +41,30 @@ record RequestHead(String method, String path, Map<String, String> query, Writab
         byte[] bytes = new byte[end];
         buffer.get(buffer.position(), bytes);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\r\n");
-        String[] requestLine = lines[0].split(" ");
+        String[] lines = text.split("\r\n", -1);
+        String[] requestLine = lines[0].split(" ", -1);
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[0].isEmpty()
                 || !requestLine[1].startsWith("/")) {
             throw new MalformedException("not an HTTP/1.x request line");
         }
         WritableHeaders<?> headers = WritableHeaders.create();
-        for (int i = 1; i < lines.length; i++) {
+        // the head ends with an empty line, which split leaves as the last two entries
+        for (int i = 1; i < lines.length - 2; i++) {
             String line = lines[i];
             int colon = line.indexOf(':');
-            if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+            if (colon <= 0) {
                 throw new MalformedException("malformed header line");
             }
-            headers.add(HeaderNames.create(line.substring(0, colon).strip()), line.substring(colon + 1).strip());
+            String name = line.substring(0, colon);
+            if (!TOKEN.matcher(name).matches()) {
+                // RFC 9110 field names are tokens: no spaces before the colon (a request-smuggling vector)
+                throw new MalformedException("malformed header name");
+            }
+            try {
+                headers.add(HeaderNames.create(name), line.substring(colon + 1).strip());
+            } catch (IllegalArgumentException e) {
+                throw new MalformedException("malformed header");
+            }
         }
         String target = requestLine[1];
         int q = target.indexOf('?');

@@ -225,9 +225,11 @@ public final class StreamListener implements AutoCloseable {
         RequestHead head;
         try {
             head = RequestHead.parse(c.head);
-        } catch (RequestHead.MalformedException e) {
+        } catch (RuntimeException e) {
+            // MalformedException says what; anything else the parser missed is still the client's bad head
             c.head = null;
-            respond(c, new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", e.getMessage()), Map.of());
+            String why = e instanceof RequestHead.MalformedException ? e.getMessage() : "malformed request head";
+            respond(c, new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", why), Map.of());
             return;
         }
         if (head == null) {
