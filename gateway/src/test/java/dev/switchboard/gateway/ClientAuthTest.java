@@ -330,6 +330,14 @@ class ClientAuthTest {
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.json().path("code").asText()).isEqualTo("UNAUTHORIZED");
         assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("resource_metadata=");
+        for (String base : List.of(streams, url(""))) {
+            Http.Answer preflight = Http.send("OPTIONS", base + "/sse/lean", null, Map.of("Origin",
+                    "https://app.example", "Access-Control-Request-Method", "GET",
+                    "Access-Control-Request-Headers", "authorization"));
+            assertThat(preflight.status()).as("browsers send preflights without credentials").isEqualTo(204);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
+                    .contains("Authorization");
+        }
         Http.Answer forged = Http.send("GET", streams + "/sse/lean", null, Map.of("Authorization", "Bearer nope"));
         assertThat(forged.status()).isEqualTo(401);
         assertThat(forged.json().path("code").asText()).isEqualTo("INVALID_CREDENTIALS");

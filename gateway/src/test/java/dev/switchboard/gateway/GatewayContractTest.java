@@ -579,6 +579,27 @@ abstract class GatewayContractTest {
     }
 
     @Test
+    void aBrowsersPreflightIsAnsweredForAllowedOrigins() {
+        Map<String, String> preflight = Map.of("Origin", "https://app.example", "Access-Control-Request-Method", "GET",
+                                               "Access-Control-Request-Headers", "authorization, last-event-id");
+        Http.Answer any = Http.send("OPTIONS", stream("/sse/cors-pre"), null, preflight);
+        assertThat(any.status()).isEqualTo(204);
+        assertThat(any.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(any.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET");
+        assertThat(any.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
+                .contains("Authorization").contains("Last-Event-ID");
+        gateway.close();
+        gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "https://app.example"));
+        assertThat(Http.send("OPTIONS", stream("/sse/cors-pre"), null, preflight).headers()
+                           .firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example");
+        Map<String, String> evil = new HashMap<>(preflight);
+        evil.put("Origin", "https://evil.example");
+        Http.Answer refused = Http.send("OPTIONS", stream("/sse/cors-pre"), null, evil);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).as("the browser blocks it").isEmpty();
+        assertThat(gateway.hub().count()).as("a preflight opens nothing").isZero();
+    }
+
+    @Test
     void streamsAnswerCorsOnlyForTheConfiguredOrigins() {
         try (SseClient any = SseClient.open(stream("/sse/cors-default"), Map.of("Origin", "https://app.example"))) {
             assertThat(any.headers().firstValue("Access-Control-Allow-Origin")).as("default: any page").hasValue("*");

@@ -89,7 +89,22 @@ public final class ClientStreamService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/{clientId}", this::stream)
-                .any("/{clientId}", ErrorHandling.methodNotAllowed("GET"));
+                .options("/{clientId}", this::preflight)
+                .any("/{clientId}", ErrorHandling.methodNotAllowed("GET, OPTIONS"));
+    }
+
+    private void preflight(ServerRequest req, ServerResponse res) {
+        preflightHeaders(req.headers()).forEach((name, value) -> res.header(HeaderNames.create(name), value));
+        res.status(Status.NO_CONTENT_204);
+        res.send();
+    }
+
+    /**
+     * @param headers a preflight's headers
+     * @return the CORS headers to answer it with (none for an origin that may not read streams)
+     */
+    public Map<String, String> preflightHeaders(io.helidon.http.Headers headers) {
+        return cors.preflight(headers.first(HeaderNames.ORIGIN));
     }
 
     private void stream(ServerRequest req, ServerResponse res) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.CorsPolicy;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RateLimitFilter;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
@@ -67,7 +68,9 @@ public final class AuthFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
-        if (path.startsWith("/.well-known/")) {
+        if (path.startsWith("/.well-known/")
+                || CorsPolicy.isPreflight(req.prologue().method().text(), req.headers())) {
+            // public metadata, and preflights, which browsers send without credentials
             chain.proceed();
             return;
         }

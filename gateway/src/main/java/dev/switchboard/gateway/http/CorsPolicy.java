@@ -42,6 +42,39 @@ public final class CorsPolicy {
         return origin.filter(o -> origins.contains(o.toLowerCase(Locale.ROOT)));
     }
 
+    /**
+     * The answer to a browser's preflight ({@code OPTIONS} with {@code Access-Control-Request-Method}),
+     * which it sends before a stream request carrying {@code Authorization} or {@code Last-Event-ID}.
+     *
+     * @param origin the request's {@code Origin}, if any
+     * @return the headers to answer with; none when the origin may not read streams
+     */
+    public java.util.Map<String, String> preflight(Optional<String> origin) {
+        Optional<String> allowed = allowOrigin(origin);
+        if (allowed.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Access-Control-Allow-Origin", allowed.get());
+        headers.put("Access-Control-Allow-Methods", "GET");
+        headers.put("Access-Control-Allow-Headers", "Authorization, X-API-Key, Last-Event-ID, X-User-ID");
+        headers.put("Access-Control-Max-Age", "600");
+        if (variesByOrigin()) {
+            headers.put("Vary", "Origin");
+        }
+        return headers;
+    }
+
+    /**
+     * @param method  the request's method
+     * @param headers its headers
+     * @return whether it is a CORS preflight, which carries no credentials by design
+     */
+    public static boolean isPreflight(String method, io.helidon.http.Headers headers) {
+        return method.equals("OPTIONS") && headers.contains(io.helidon.http.HeaderNames.create(
+                "Access-Control-Request-Method"));
+    }
+
     /** @return whether the answer depends on the request's origin (then {@code Vary: Origin} is due) */
     public boolean variesByOrigin() {
         return !any && !origins.isEmpty();

@@ -29,6 +29,7 @@ import dev.switchboard.gateway.auth.AuthException;
 import dev.switchboard.gateway.auth.AuthFilter;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.CorsPolicy;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RateLimitFilter;
 import dev.switchboard.gateway.sse.CloseReason;
@@ -251,8 +252,13 @@ public final class StreamListener implements AutoCloseable {
                 throw new ApiException(Status.NOT_FOUND_404, "NOT_FOUND", "no route for " + head.method() + " "
                         + path + " on the stream listener (it serves GET /sse/{clientId})");
             }
+            if (CorsPolicy.isPreflight(head.method(), head.headers())) {
+                Map<String, String> allow = streams.preflightHeaders(head.headers());
+                submit(() -> respondEmpty(c, allow));
+                return;
+            }
             if (!head.method().equals("GET")) {
-                extra = Map.of("Allow", "GET");
+                extra = Map.of("Allow", "GET, OPTIONS");
                 throw new ApiException(Status.METHOD_NOT_ALLOWED_405, "METHOD_NOT_ALLOWED",
                                        head.method() + " is not allowed here; use GET");
             }
@@ -431,6 +437,19 @@ public final class StreamListener implements AutoCloseable {
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer all = ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
         c.pending = all;
+        c.closeAfterWrite = true;
+        flush(c);
+    }
+
+    /** Loop thread: a 204 (a preflight's answer), then the connection closes. */
+    private void respondEmpty(Connection c, Map<String, String> headers) {
+        opening.remove(c);
+        if (c.closed) {
+            return;
+        }
+        StringBuilder head = new StringBuilder("HTTP/1.1 204 No Content\r\nConnection: close\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        c.pending = ByteBuffer.wrap(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
         c.closeAfterWrite = true;
         flush(c);
     }
