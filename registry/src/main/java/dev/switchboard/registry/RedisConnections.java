@@ -37,8 +37,12 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
  * runs SCAN over every master.
  */
 public final class RedisConnections implements AutoCloseable {
-    /** Longest pause between two reconnection attempts. */
-    public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
+    /**
+     * Longest pause between two reconnection attempts. Short, because until the pub/sub connection is back
+     * a replica misses the fan-out of events others log (it catches up from the logs once subscribed); a
+     * few attempts a second against a Redis that is down cost nothing.
+     */
+    public static final Duration MAX_RECONNECT_DELAY = Duration.ofMillis(500);
     /** How often a Cluster client re-reads the topology even when nothing failed. */
     public static final Duration CLUSTER_TOPOLOGY_REFRESH = Duration.ofSeconds(30);
     private final AbstractRedisClient client;
