@@ -14,6 +14,7 @@ import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionHealth;
+import dev.switchboard.registry.EgressRules;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.InvalidRegistrationException;
@@ -153,7 +154,7 @@ public final class AdminFunctionsService implements HttpService {
         }
         try {
             egress.resolve(registration.endpoint().getHost());
-        } catch (EgressPolicy.EgressRefusedException e) {
+        } catch (EgressRules.EgressRefusedException e) {
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", "endpoint: " + e.getMessage(),
                                    Map.of("field", "endpoint"));
         } catch (java.net.UnknownHostException e) {

@@ -4,6 +4,8 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 
+import dev.switchboard.registry.EgressRules;
+
 /** Says why a call to a function failed, without leaking the function's internals or a stack trace. */
 public final class CallFailures {
     private CallFailures() {
@@ -17,10 +19,10 @@ public final class CallFailures {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root
                 && !(root instanceof ConnectException || root instanceof UnknownHostException
-                     || root instanceof EgressPolicy.EgressRefusedException)) {
+                     || root instanceof EgressRules.EgressRefusedException)) {
             root = root.getCause();
         }
-        if (root instanceof EgressPolicy.EgressRefusedException) {
+        if (root instanceof EgressRules.EgressRefusedException) {
             return "function call refused: " + root.getMessage();
         }
         if (root instanceof ConnectException) {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.switchboard.registry.Cidr;
+
 /**
  * Tells which address a request came from. Behind a load balancer every request arrives from the
  * balancer, so when the direct peer is one of {@code TRUSTED_PROXIES} the client is the rightmost

@@ -3,6 +3,8 @@ package dev.switchboard.gateway.invoke;
 import java.net.InetAddress;
 import java.util.List;
 
+import dev.switchboard.registry.EgressRules;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,10 +49,10 @@ class EgressPolicyTest {
     void resolvingANameChecksEveryAddressAndNamesTheSetting() throws Exception {
         EgressPolicy closed = EgressPolicy.allowing(List.of());
         assertThatThrownBy(() -> closed.resolve("localhost"))
-                .isInstanceOf(EgressPolicy.EgressRefusedException.class)
+                .isInstanceOf(EgressRules.EgressRefusedException.class)
                 .hasMessageContaining("localhost")
                 .hasMessageContaining("FUNCTION_ALLOWED_NETWORKS (unset)");
-        assertThatThrownBy(() -> closed.resolve("[::1]")).isInstanceOf(EgressPolicy.EgressRefusedException.class);
+        assertThatThrownBy(() -> closed.resolve("[::1]")).isInstanceOf(EgressRules.EgressRefusedException.class);
         assertThat(EgressPolicy.allowing(List.of("127.0.0.0/8", "::1/128")).resolve("localhost").isLoopbackAddress())
                 .isTrue();
         assertThat(closed.resolve("8.8.4.4")).isEqualTo(ip("8.8.4.4"));

@@ -14,6 +14,8 @@ final class Reasons {
     static final String SECRET_NOT_FOUND = "SecretNotFound";
     /** The spec passes the CRD schema but not the registry's validation. */
     static final String INVALID_SPEC = "InvalidSpec";
+    /** The endpoint resolves to an address the gateway's {@code spec.allowedFunctionNetworks} refuses. */
+    static final String ENDPOINT_REFUSED = "EndpointRefused";
     /** The gateway's Redis did not answer; retried with back-off. */
     static final String REDIS_UNAVAILABLE = "RedisUnavailable";
     /** Anything unexpected; retried by the operator. */

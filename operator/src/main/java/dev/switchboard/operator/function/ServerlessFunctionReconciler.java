@@ -77,6 +77,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             SecretValues secrets = SecretValues.of(context.getSecondaryResources(Secret.class));
             FunctionRegistration desired = RegistrationBuilder.build(function, secrets, now);
             SseGateway gateway = gateway(function, context);
+            EndpointCheck.check(desired, gateway);
             FunctionRegistration stored = write(store(gateway, secrets), desired, gateway);
             return update(function, FunctionStatuses.registered(function, stored.revision(), gatewayName(function),
                                                                 clock), null);

@@ -19,13 +19,13 @@ import dev.switchboard.operator.model.SseGatewaySpec;
  * The gateway's non-secret configuration as environment variables (README's configuration table), held in
  * the gateway's ConfigMap. Only what the spec sets is written: the gateway keeps its own defaults.
  */
-final class GatewayEnvironment {
+public final class GatewayEnvironment {
     static final int PUBLIC_PORT = 8080;
     static final int ADMIN_PORT = 9090;
     /** The stream listener: idle streams held on an event loop instead of a thread each. */
     static final int STREAM_PORT = 8081;
     /** Where a gateway may call functions unless the spec says otherwise: the private ranges. */
-    static final String DEFAULT_FUNCTION_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8";
+    public static final String DEFAULT_FUNCTION_NETWORKS = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8";
 
     private final SortedMap<String, String> variables;
 

@@ -279,6 +279,28 @@ class ServerlessFunctionReconcilerTest {
     }
 
     @Test
+    void anEndpointTheGatewayWouldRefuseIsReportedBeforeItIsRegistered() {
+        String ns = "egress";
+        client.resource(gateway(ns, "gw", redis.url())).create();
+        // the cloud metadata address: link-local, never in the default private ranges
+        client.resource(function(ns, "fn-metadata", "gw", "http://169.254.169.254/latest/")).create();
+
+        ServerlessFunction refused = awaitCondition(ns, "fn-metadata", false, "EndpointRefused");
+        assertThat(condition(refused, Conditions.READY).orElseThrow().getMessage())
+                .startsWith("spec.endpoint: ").contains("169.254.169.254")
+                .contains("spec.allowedFunctionNetworks of SseGateway gw");
+        assertThat(stored(redis, "fn-metadata")).isEmpty();
+
+        // a private address is in the default ranges; a name the operator cannot resolve is left to the gateway
+        client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-metadata").edit(f -> {
+            f.getSpec().setEndpoint("http://10.1.2.3:8080/");
+            return f;
+        });
+        awaitCondition(ns, "fn-metadata", true, "Registered");
+        assertThat(stored(redis, "fn-metadata")).isPresent();
+    }
+
+    @Test
     void aSpecTheRegistryRefusesIsReportedAsInvalidSpec() {
         String ns = "invalid";
         client.resource(gateway(ns, "gw", redis.url())).create();

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.net;
+package dev.switchboard.registry;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
