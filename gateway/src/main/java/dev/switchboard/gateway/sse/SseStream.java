@@ -133,8 +133,8 @@ public final class SseStream {
     }
 
     /**
-     * Takes what is due, for an event loop writer: the queued events not yet written, then a heartbeat if
-     * one is due, encoded as one chunk. Call from one thread only.
+     * Takes what is due, for the writer (either kind): the queued events not yet written, then a heartbeat if
+     * one is due, encoded as one chunk. Called by the writer only.
      *
      * @return the chunk, or null when nothing is due
      */
@@ -211,33 +211,15 @@ public final class SseStream {
         writer = Thread.currentThread();
         try {
             while (closeReason == null) {
-                int events = 0;
-                boolean heartbeat = false;
-                ClientEvent event;
-                while ((event = queue.poll()) != null) {
-                    queued.decrementAndGet();
-                    String last = lastSentId;
-                    if (last != null && EventIds.compare(event.id(), last) <= 0) {
-                        continue;
-                    }
-                    out.write(SseEncoder.event(event.id(), event.type(), event.data()));
-                    lastSentId = event.id();
-                    events++;
-                }
-                if (heartbeatDue) {
-                    heartbeatDue = false;
-                    out.write(heartbeatFormat.apply(this));
-                    heartbeat = true;
-                }
-                if (events > 0 || heartbeat) {
-                    out.flush();
-                    if (events > 0) {
-                        markActivity();
-                    }
-                    onWrite.written(events, heartbeat);
-                } else {
+                // the same take as an event loop's, so both writers skip and order events alike
+                Chunk chunk = drain();
+                if (chunk == null) {
                     LockSupport.park(this);
+                    continue;
                 }
+                out.write(chunk.bytes());
+                out.flush();
+                onWrite.written(chunk.events(), chunk.heartbeat());
             }
             return closeReason;
         } catch (IOException | RuntimeException e) {
