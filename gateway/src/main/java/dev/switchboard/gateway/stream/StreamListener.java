@@ -55,7 +55,7 @@ public final class StreamListener implements AutoCloseable {
     /** Connections reading their head or being opened, at most: beyond, new ones are turned away. */
     static final int MAX_OPENING = 4096;
     private static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
-    private static final String CACHE_CONTROL = "Cache-Control: no-cache, no-store, must-revalidate, no-transform";
+    private static final String CACHE_CONTROL = "no-cache, no-store, must-revalidate, no-transform";
 
     private final ClientStreamService streams;
     private final AuthFilter auth;
@@ -309,7 +309,7 @@ public final class StreamListener implements AutoCloseable {
     private byte[] startOf(ClientStreamService.Opened opened) {
         StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n")
                 .append("Content-Type: text/event-stream; charset=utf-8\r\n")
-                .append(CACHE_CONTROL).append("\r\n")
+                .append("Cache-Control: ").append(CACHE_CONTROL).append("\r\n")
                 .append("X-Accel-Buffering: no\r\n")
                 .append("Connection: close\r\n");
         opened.allowOrigin().ifPresent(origin -> head.append("Access-Control-Allow-Origin: ").append(origin)
@@ -421,35 +421,34 @@ public final class StreamListener implements AutoCloseable {
 
     /** Loop thread: an error answer, then the connection closes. */
     private void respond(Connection c, ApiException error, Map<String, String> headers) {
-        opening.remove(c);
-        if (c.closed) {
-            return;
-        }
-        byte[] body = Json.write(Json.errorBody(error)).getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(error.status().code()).append(' ')
-                .append(error.status().reasonPhrase()).append("\r\n")
-                .append("Content-Type: application/json\r\n")
-                .append(CACHE_CONTROL).append("\r\n")
-                .append("Content-Length: ").append(body.length).append("\r\n")
-                .append("Connection: close\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer all = ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
-        c.pending = all;
-        c.closeAfterWrite = true;
-        flush(c);
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("Content-Type", "application/json");
+        all.put("Cache-Control", CACHE_CONTROL);
+        all.putAll(headers);
+        answer(c, error.status(), all, Json.write(Json.errorBody(error)).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Loop thread: a 204 (a preflight's answer), then the connection closes. */
     private void respondEmpty(Connection c, Map<String, String> headers) {
+        answer(c, Status.NO_CONTENT_204, headers, null);
+    }
+
+    /** Loop thread: one whole answer (no body for a 204), then the connection closes. */
+    private void answer(Connection c, Status status, Map<String, String> headers, byte[] body) {
         opening.remove(c);
         if (c.closed) {
             return;
         }
-        StringBuilder head = new StringBuilder("HTTP/1.1 204 No Content\r\nConnection: close\r\n");
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status.code()).append(' ')
+                .append(status.reasonPhrase()).append("\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        c.pending = ByteBuffer.wrap(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) {
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        head.append("Connection: close\r\n\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bodyBytes = body == null ? new byte[0] : body;
+        c.pending = ByteBuffer.allocate(headBytes.length + bodyBytes.length).put(headBytes).put(bodyBytes).flip();
         c.closeAfterWrite = true;
         flush(c);
     }
