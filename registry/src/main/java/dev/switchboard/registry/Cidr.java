@@ -43,7 +43,14 @@ public record Cidr(byte[] network, int prefix) {
      * @return whether the block holds it (an IPv4 block never holds an IPv6 address, and the reverse)
      */
     public boolean contains(InetAddress address) {
-        byte[] a = address.getAddress();
+        return contains(address.getAddress());
+    }
+
+    /**
+     * @param a the 4 or 16 bytes of an address
+     * @return whether the block holds it (an IPv4 block never holds 16 bytes, and the reverse)
+     */
+    public boolean contains(byte[] a) {
         if (a.length != network.length) {
             return false;
         }

@@ -23,6 +23,7 @@ import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.registry.RegistrationCodec;
+import dev.switchboard.testing.TestDns;
 import dev.switchboard.testing.TestRedis;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -298,6 +299,20 @@ class ServerlessFunctionReconcilerTest {
         });
         awaitCondition(ns, "fn-metadata", true, "Registered");
         assertThat(stored(redis, "fn-metadata")).isPresent();
+    }
+
+    @Test
+    void anEndpointWhoseAaaaAnswerEmbedsTheMetadataAddressIsRefused() {
+        String ns = "egress-mapped";
+        client.resource(gateway(ns, "gw", redis.url())).create();
+        // a name answering ::ffff:169.254.169.254 (an Inet6Address) through the test resolver, no real DNS
+        String host = TestDns.name("operator-mapped-metadata", "::ffff:169.254.169.254");
+        client.resource(function(ns, "fn-mapped", "gw", "http://" + host + "/latest/")).create();
+
+        ServerlessFunction refused = awaitCondition(ns, "fn-mapped", false, "EndpointRefused");
+        assertThat(condition(refused, Conditions.READY).orElseThrow().getMessage())
+                .startsWith("spec.endpoint: ").contains(host, "ffff:a9fe:a9fe");
+        assertThat(stored(redis, "fn-mapped")).isEmpty();
     }
 
     @Test
