@@ -1,43 +1,65 @@
 package dev.switchboard.registry;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 
 /**
- * The one Jackson mapper of the process. Its buffers come from a shared pool instead of Jackson's default
+ * The Jackson mappers of the process. Their buffers come from a shared pool instead of Jackson's default
  * thread-local one: a gateway stream keeps its virtual thread for the connection's life, and a
  * thread-local pool would pin about 8 KiB of buffers to every idle connection.
+ * <p>
+ * Numbers pass through unchanged: a decimal is read as the exact {@code BigDecimal} it says, scale
+ * kept ({@code 1.50} stays {@code 1.50}), not as a double, which would turn {@code 1e999999999} into
+ * {@code "Infinity"} and round {@code 0.1000000000000000001}.
  */
 public final class JsonMapper {
     /** Nesting bound, so that a hostile body cannot exhaust the stack. */
     public static final int MAX_NESTING_DEPTH = 256;
-    /** The shared mapper; thread-safe. */
-    public static final ObjectMapper MAPPER = withDepth(MAX_NESTING_DEPTH);
-    private static final java.util.Map<Integer, ObjectMapper> BY_DEPTH = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Longest number, in characters (Jackson's default, made explicit): longer ones cost quadratic time. */
+    public static final int MAX_NUMBER_LENGTH = 1000;
+    /** Longest object key, in characters (Jackson's default, made explicit). */
+    public static final int MAX_NAME_LENGTH = 50_000;
+    /** The shared mapper, for JSON the process wrote or a function answered; thread-safe. */
+    public static final ObjectMapper MAPPER = build(MAX_NESTING_DEPTH, false);
+    private static final Map<Integer, ObjectMapper> REQUESTS_BY_DEPTH = new ConcurrentHashMap<>();
 
     private JsonMapper() {
     }
 
     /**
-     * A mapper whose parser stops at a smaller nesting depth: client bodies get the configured bound
-     * ({@code MAX_JSON_DEPTH}), checked while parsing rather than after. One mapper per depth in use.
+     * The mapper for client request bodies (invocations, registrations, JSON-RPC messages): nesting is
+     * bounded while parsing rather than after, and an object that repeats a key is refused instead of
+     * keeping the last value, which another reader of the same text could see differently. Failures are
+     * told apart by {@link JsonRefusal#of}. One mapper per depth in use.
      *
      * @param maxDepth deepest nesting accepted, at most {@link #MAX_NESTING_DEPTH}
      * @return the mapper
      */
-    public static ObjectMapper limitedTo(int maxDepth) {
-        if (maxDepth >= MAX_NESTING_DEPTH) {
-            return MAPPER;
-        }
-        return BY_DEPTH.computeIfAbsent(maxDepth, JsonMapper::withDepth);
+    public static ObjectMapper forRequestBodies(int maxDepth) {
+        return REQUESTS_BY_DEPTH.computeIfAbsent(Math.min(maxDepth, MAX_NESTING_DEPTH), depth -> build(depth, true));
     }
 
-    private static ObjectMapper withDepth(int maxDepth) {
-        return new ObjectMapper(JsonFactory.builder()
+    private static ObjectMapper build(int maxDepth, boolean refuseDuplicateKeys) {
+        JsonFactory factory = JsonFactory.builder()
                 .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
-                .build());
+                .streamReadConstraints(StreamReadConstraints.builder()
+                                               .maxNestingDepth(maxDepth)
+                                               .maxNumberLength(MAX_NUMBER_LENGTH)
+                                               .maxNameLength(MAX_NAME_LENGTH)
+                                               .build())
+                .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, refuseDuplicateKeys)
+                .build();
+        ObjectMapper mapper = new ObjectMapper(factory);
+        mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        mapper.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        return mapper;
     }
 }

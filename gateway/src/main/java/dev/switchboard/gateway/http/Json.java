@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.registry.JsonMapper;
+import dev.switchboard.registry.JsonRefusal;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -48,7 +49,8 @@ public final class Json {
      * @param maxSize  largest body accepted
      * @param maxDepth deepest nesting accepted ({@code MAX_JSON_DEPTH})
      * @return the object
-     * @throws ApiException as {@link #readObject(ServerRequest, long)}, and 400 {@code JSON_TOO_DEEP}
+     * @throws ApiException as {@link #readObject(ServerRequest, long)}, and 400 {@code JSON_TOO_DEEP},
+     *                      {@code JSON_NUMBER_TOO_LONG}, {@code JSON_STRING_TOO_LONG}, {@code JSON_DUPLICATE_KEY}
      */
     public static ObjectNode readObject(ServerRequest req, long maxSize, int maxDepth) {
         Optional<String> contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
@@ -62,12 +64,9 @@ public final class Json {
         }
         JsonNode json;
         try {
-            json = JsonMapper.limitedTo(maxDepth).readTree(body);
-        } catch (StreamConstraintsException e) {
-            throw tooDeep(maxDepth);
+            json = JsonMapper.forRequestBodies(maxDepth).readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON",
-                                   "request body is not valid JSON: " + e.getOriginalMessage());
+            throw refused(e, maxDepth);
         } catch (IOException e) {
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON", "request body could not be read");
         }
@@ -105,6 +104,30 @@ public final class Json {
             }
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", "request body could not be read");
         }
+    }
+
+    /**
+     * @param failure  why the body did not parse
+     * @param maxDepth the nesting bound it was parsed with
+     * @return 400 with the code of the limit it broke ({@link JsonRefusal}), or {@code INVALID_JSON}
+     */
+    private static ApiException refused(JsonProcessingException failure, int maxDepth) {
+        return switch (JsonRefusal.of(failure)) {
+            case TOO_DEEP -> tooDeep(maxDepth);
+            case NUMBER_TOO_LONG -> new ApiException(
+                    Status.BAD_REQUEST_400, JsonRefusal.NUMBER_TOO_LONG.code(), "request body has a number longer than "
+                    + JsonMapper.MAX_NUMBER_LENGTH + " characters", Map.of("limit_chars", JsonMapper.MAX_NUMBER_LENGTH));
+            case STRING_TOO_LONG -> new ApiException(
+                    Status.BAD_REQUEST_400, JsonRefusal.STRING_TOO_LONG.code(), "request body has a key longer than "
+                    + JsonMapper.MAX_NAME_LENGTH + " characters, or a string longer than "
+                    + StreamReadConstraints.DEFAULT_MAX_STRING_LEN, Map.of());
+            case DUPLICATE_KEY -> new ApiException(
+                    Status.BAD_REQUEST_400, JsonRefusal.DUPLICATE_KEY.code(), "request body has the key '"
+                    + JsonRefusal.duplicateKey(failure) + "' twice in one object",
+                    Map.of("key", JsonRefusal.duplicateKey(failure)));
+            case INVALID -> new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON",
+                                             "request body is not valid JSON: " + failure.getOriginalMessage());
+        };
     }
 
     /**

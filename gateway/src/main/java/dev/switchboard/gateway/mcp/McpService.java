@@ -40,6 +40,7 @@ import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.JsonMapper;
+import dev.switchboard.registry.JsonRefusal;
 import dev.switchboard.registry.StoreUnavailableException;
 
 import io.helidon.http.HeaderName;
@@ -221,18 +222,22 @@ public final class McpService implements HttpService, AutoCloseable {
     private JsonNode readMessage(ServerRequest req) {
         byte[] body = Json.readBody(req, config.limits().maxBodySize());
         try {
-            JsonNode message = JsonMapper.limitedTo(config.limits().maxJsonDepth())
+            JsonNode message = JsonMapper.forRequestBodies(config.limits().maxJsonDepth())
                     .readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
             if (message == null || !(message.isObject() || message.isArray())) {
                 throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
                                        "a message is a JSON-RPC object");
             }
             return message;
-        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: nested deeper than "
-                    + config.limits().maxJsonDepth() + " levels (MAX_JSON_DEPTH)");
         } catch (JsonProcessingException e) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: invalid JSON");
+            String reason = switch (JsonRefusal.of(e)) {
+                case TOO_DEEP -> "nested deeper than " + config.limits().maxJsonDepth() + " levels (MAX_JSON_DEPTH)";
+                case NUMBER_TOO_LONG -> "a number longer than " + JsonMapper.MAX_NUMBER_LENGTH + " characters";
+                case STRING_TOO_LONG -> "a key or string longer than the parser's bound";
+                case DUPLICATE_KEY -> "the key '" + JsonRefusal.duplicateKey(e) + "' twice in one object";
+                case INVALID -> "invalid JSON";
+            };
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: " + reason);
         }
     }
 

@@ -24,6 +24,8 @@ public final class FunctionServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger flakyCalls = new java.util.concurrent.atomic.AtomicInteger();
     /** Headers of the last request per path. */
     private final Map<String, Headers> lastHeaders = new ConcurrentHashMap<>();
+    /** Body of the last request to {@code /json}, exactly as received. */
+    private volatile String lastJsonBody;
 
     private FunctionServer(HttpServer server) {
         this.server = server;
@@ -59,6 +61,7 @@ public final class FunctionServer implements AutoCloseable {
 
     private void echoJson(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
+        lastJsonBody = new String(body, StandardCharsets.UTF_8);
         String method = ex.getRequestMethod();
         String answer = "{\"method\":\"" + method + "\",\"received\":"
                 + (body.length == 0 ? "null" : new String(body, StandardCharsets.UTF_8)) + "}";
@@ -98,6 +101,11 @@ public final class FunctionServer implements AutoCloseable {
      */
     public Headers lastHeaders(String path) {
         return lastHeaders.get(path);
+    }
+
+    /** @return the body of the last request to {@code /json}, byte for byte, or null */
+    public String lastJsonBody() {
+        return lastJsonBody;
     }
 
     /** @return calls received by {@code /flaky} */
