@@ -58,7 +58,9 @@ class RequestFuzzProperties {
     Arbitrary<String> bodies() {
         Arbitrary<String> scalar = Arbitraries.oneOf(
                 Arbitraries.of("null", "true", "false", "0", "-1", "1e999", "123456789012345678901234567890",
-                               "\"\"", "\"2.0\"", "\"tools/call\"", "\"initialize\"", "{}", "[]", "\"\\u0000\""),
+                               "\"\"", "\"2.0\"", "\"tools/call\"", "\"initialize\"", "{}", "[]", "\"\\u0000\"",
+                               // issue 15: a duration that overflowed the regex, a number taken for nesting
+                               "\"" + "1m".repeat(3000) + "\"", "9".repeat(2000), "1e999999999"),
                 Arbitraries.strings().ofMaxLength(12).map(s -> {
                     try {
                         return MAPPER.writeValueAsString(s);
@@ -74,8 +76,13 @@ class RequestFuzzProperties {
             m.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
             return sb.append('}').toString();
         });
+        // the same key twice (issue 15): refused, never the last value silently
+        Arbitrary<String> repeatedKey = Arbitraries.of("{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}",
+                                                       "{\"payload\":1,\"payload\":2}",
+                                                       "{\"name\":\"a\",\"name\":\"b\",\"endpoint\":\"http://x/\"}");
         return Arbitraries.oneOf(
                 object,
+                repeatedKey,
                 object.list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]"),
                 Arbitraries.integers().between(1, 3000).map(n -> "[".repeat(n) + "]".repeat(n)),
                 Arbitraries.strings().all().ofMaxLength(60),
