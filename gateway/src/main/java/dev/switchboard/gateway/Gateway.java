@@ -31,6 +31,7 @@ import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
+import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
@@ -96,9 +97,12 @@ public final class Gateway implements AutoCloseable {
         EgressPolicy egress = EgressPolicy.allowing(config.allowedFunctionNetworks());
         this.health = new FunctionHealth(catalog, egress);
         this.invoker = new FunctionInvoker(config.limits().maxResponseSize(), egress);
-        CallLimits limits = new CallLimits(config.limits().maxInflightInvocations());
+        CallLimits limits = new CallLimits(config.limits().maxInflightInvocations(),
+                                           new ResponseBudget(config.limits().maxResponseBytesInFlight()));
         metrics.gauge("switchboard.invocations.inflight", "function calls in flight (invoke and MCP)",
                       limits::inflight);
+        metrics.gauge("switchboard.invocations.response.bytes", "bytes of function answers held (invoke and MCP)",
+                      limits.responseBytes()::used);
         this.invokeService = new InvokeService(catalog, health, invoker, state.events(), metrics, limits,
                                                config.limits().maxBodySize(), config.limits().maxEventSize(),
                                                config.limits().maxJsonDepth());

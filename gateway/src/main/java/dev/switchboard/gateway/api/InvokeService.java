@@ -24,6 +24,7 @@ import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.InvocationResult;
 import dev.switchboard.gateway.invoke.InvokeRequest;
+import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.registry.FunctionKind;
@@ -135,39 +136,47 @@ public final class InvokeService implements HttpService, AutoCloseable {
             Json.send(res, Status.ACCEPTED_202, accepted);
             return;
         }
-        InvocationResult result;
-        try {
-            result = invoker.invoke(function, request.payload(), requestId, caller, timeout);
-        } finally {
-            permit.close();
+        // the answer's bytes stay reserved until it is written
+        try (ResponseBudget.Reservation answerBytes = limits.responseBytes().open()) {
+            InvocationResult result;
+            try {
+                result = invoker.invoke(function, request.payload(), requestId, caller, timeout, answerBytes);
+            } finally {
+                permit.close();
+            }
+            metrics.invocation(result);
+            Status status = switch (result.outcome()) {
+                case SUCCESS -> Status.OK_200;
+                case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
+                case EXECUTION_ERROR -> Status.BAD_GATEWAY_502;
+                case TOO_MANY_RESPONSE_BYTES -> Status.SERVICE_UNAVAILABLE_503;
+            };
+            Json.send(res, status, result.toJson());
         }
-        metrics.invocation(result);
-        Status status = switch (result.outcome()) {
-            case SUCCESS -> Status.OK_200;
-            case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
-            case EXECUTION_ERROR -> Status.BAD_GATEWAY_502;
-        };
-        Json.send(res, status, result.toJson());
     }
 
     private void invokeAndDeliver(FunctionRegistration function, InvokeRequest request, String requestId,
                                   String streamKey, Map<String, String> caller, Duration timeout,
                                   CallLimits.Permit permit) {
-        InvocationResult result;
-        try {
-            result = invoker.invoke(function, request.payload(), requestId, caller, timeout);
-            metrics.invocation(result);
-        } finally {
-            permit.close();
-        }
-        String json = Json.write(result.toJson());
-        int size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (size > maxEventSize) {
-            // every stream of the client, and Redis, would hold a copy: report it rather than send it
-            json = Json.write(new InvocationResult(false, requestId, function.name(), result.durationMillis(), null,
-                    "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); call it "
-                            + "synchronously to receive it", InvocationResult.Outcome.EXECUTION_ERROR,
-                    result.functionStatus()).toJson());
+        String json;
+        // the answer's bytes stay reserved until the event is built: what is delivered is at most MAX_EVENT_SIZE
+        try (ResponseBudget.Reservation answerBytes = limits.responseBytes().open()) {
+            InvocationResult result;
+            try {
+                result = invoker.invoke(function, request.payload(), requestId, caller, timeout, answerBytes);
+                metrics.invocation(result);
+            } finally {
+                permit.close();
+            }
+            json = Json.write(result.toJson());
+            int size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (size > maxEventSize) {
+                // every stream of the client, and Redis, would hold a copy: report it rather than send it
+                json = Json.write(new InvocationResult(false, requestId, function.name(), result.durationMillis(),
+                        null, "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); "
+                                + "call it synchronously to receive it", InvocationResult.Outcome.EXECUTION_ERROR,
+                        result.functionStatus()).toJson());
+            }
         }
         deliver(streamKey, requestId, json);
     }

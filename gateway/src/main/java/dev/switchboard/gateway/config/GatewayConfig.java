@@ -79,6 +79,9 @@ public record GatewayConfig(String host,
      */
     public static GatewayConfig from(Function<String, Optional<String>> values) {
         Reader r = new Reader(values);
+        // a quarter of the heap for answers by default; one answer may not be larger than all of them together
+        long answerBytes = r.size("MAX_RESPONSE_BYTES_IN_FLIGHT", "" + Runtime.getRuntime().maxMemory() / 4, 1,
+                                  Long.MAX_VALUE);
         Limits limits = new Limits(
                 r.size("MAX_BODY_SIZE", "1MiB", 1, Integer.MAX_VALUE),
                 r.integer("STREAM_QUEUE_DEPTH", 256, 1, 1_000_000),
@@ -86,11 +89,13 @@ public record GatewayConfig(String host,
                 r.integer("MAX_CONNECTIONS", 100_000, 1, 10_000_000),
                 r.integer("EVENT_LOG_MAX_LENGTH", 1000, 1, 10_000_000),
                 r.duration("EVENT_LOG_TTL", "1h", Duration.ofSeconds(1), Duration.ofDays(30)),
-                r.size("MAX_RESPONSE_SIZE", "10MiB", 1, Integer.MAX_VALUE),
+                r.size("MAX_RESPONSE_SIZE", "" + Math.min(10L << 20, answerBytes), 1,
+                       Math.min(Integer.MAX_VALUE, answerBytes)),
                 r.integer("MAX_INFLIGHT_INVOCATIONS", 1024, 1, 1_000_000),
                 r.size("MAX_EVENT_SIZE", "1MiB", 1, Integer.MAX_VALUE),
                 r.integer("MAX_MCP_SESSIONS", 100_000, 1, 100_000_000),
-                r.integer("MAX_JSON_DEPTH", 64, 2, JsonMapper.MAX_NESTING_DEPTH));
+                r.integer("MAX_JSON_DEPTH", 64, 2, JsonMapper.MAX_NESTING_DEPTH),
+                answerBytes);
         GatewayConfig config = new GatewayConfig(
                 r.text("HOST", "0.0.0.0"),
                 r.integer("PORT", 8080, 0, 65535),

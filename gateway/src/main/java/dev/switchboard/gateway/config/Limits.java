@@ -17,6 +17,7 @@ import java.time.Duration;
  *                                event: it would be copied to Redis and to every stream of the client)
  * @param maxMcpSessions          MCP sessions open in the fleet (503 for a new one beyond)
  * @param maxJsonDepth            deepest nesting of a public request's JSON body (400 beyond)
+ * @param maxResponseBytesInFlight bytes of function answers held at once on one replica (503 beyond)
  */
 public record Limits(long maxBodySize,
                      int streamQueueDepth,
@@ -28,5 +29,6 @@ public record Limits(long maxBodySize,
                      int maxInflightInvocations,
                      long maxEventSize,
                      int maxMcpSessions,
-                     int maxJsonDepth) {
+                     int maxJsonDepth,
+                     long maxResponseBytesInFlight) {
 }

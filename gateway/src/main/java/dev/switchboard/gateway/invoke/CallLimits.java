@@ -12,17 +12,22 @@ import io.helidon.http.Status;
 /**
  * Places for function calls in flight on this replica, shared by {@code /invoke} and {@code /mcp}:
  * {@code MAX_INFLIGHT_INVOCATIONS} in all and, when a registration sets {@code max_concurrency}, that many
- * for the function.
+ * for the function; and the bytes their answers may hold ({@code MAX_RESPONSE_BYTES_IN_FLIGHT}).
  */
 public final class CallLimits {
     private final Semaphore inflight;
     private final int maxInflight;
+    private final ResponseBudget responseBytes;
     private final Map<String, FunctionLimit> perFunction = new ConcurrentHashMap<>();
 
-    /** @param maxInflight calls in flight on this replica */
-    public CallLimits(int maxInflight) {
+    /**
+     * @param maxInflight   calls in flight on this replica
+     * @param responseBytes bytes of answers held at once
+     */
+    public CallLimits(int maxInflight, ResponseBudget responseBytes) {
         this.inflight = new Semaphore(maxInflight);
         this.maxInflight = maxInflight;
+        this.responseBytes = responseBytes;
     }
 
     /** A place taken; released once the call ends. */
@@ -35,9 +40,15 @@ public final class CallLimits {
     /**
      * @param function the function to call
      * @return the place taken
-     * @throws ApiException 503 {@code TOO_MANY_INVOCATIONS} or {@code FUNCTION_BUSY}
+     * @throws ApiException 503 {@code TOO_MANY_RESPONSE_BYTES}, {@code TOO_MANY_INVOCATIONS} or {@code FUNCTION_BUSY}
      */
     public Permit acquire(FunctionRegistration function) {
+        if (responseBytes.exhausted()) {
+            // its answer could not be read: refuse before the function does the work
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_RESPONSE_BYTES",
+                                   "function answers in flight on this replica hold " + responseBytes.capacity()
+                                           + " bytes (MAX_RESPONSE_BYTES_IN_FLIGHT); retry later");
+        }
         if (!inflight.tryAcquire()) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_INVOCATIONS",
                                    maxInflight + " calls are in flight on this replica (MAX_INFLIGHT_INVOCATIONS)");
@@ -58,6 +69,11 @@ public final class CallLimits {
             limit.permits().release();
             inflight.release();
         };
+    }
+
+    /** @return the bytes answers may hold, shared by every call */
+    public ResponseBudget responseBytes() {
+        return responseBytes;
     }
 
     /** @return calls in flight on this replica */

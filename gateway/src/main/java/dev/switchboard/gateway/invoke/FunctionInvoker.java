@@ -32,8 +32,9 @@ import io.helidon.webclient.api.WebClient;
 
 /**
  * Calls {@code http} functions: the payload as a JSON body (for methods with a body), the answer read back
- * within the size limit. The whole call, reading included, is bounded by the timeout: a function that
- * trickles its answer byte by byte times out like one that never answers.
+ * within the size limit and the caller's share of the {@link ResponseBudget}. The whole call, reading
+ * included, is bounded by the timeout: a function that trickles its answer byte by byte times out like one
+ * that never answers.
  */
 public final class FunctionInvoker implements AutoCloseable {
     private static final Set<String> METHODS_WITH_BODY = Set.of("POST", "PUT", "PATCH");
@@ -62,12 +63,15 @@ public final class FunctionInvoker implements AutoCloseable {
      * @param requestId id for {@code X-Request-ID}
      * @param caller    headers about the caller ({@code X-Client-ID}, {@link dev.switchboard.gateway.auth.Identity}'s)
      * @param timeout   bound of the whole call
+     * @param answerBytes holds the answer's bytes as they are read; the caller closes it once done with the result
      * @return the outcome
      */
     public InvocationResult invoke(FunctionRegistration function, JsonNode payload, String requestId,
-                                   Map<String, String> caller, Duration timeout) {
+                                   Map<String, String> caller, Duration timeout,
+                                   ResponseBudget.Reservation answerBytes) {
         long start = System.nanoTime();
-        Future<Answer> call = calls.submit(() -> callWithRetries(function, payload, requestId, caller, timeout));
+        Future<Answer> call = calls.submit(() -> callWithRetries(function, payload, requestId, caller, timeout,
+                                                                 answerBytes));
         Answer answer;
         try {
             answer = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -76,6 +80,10 @@ public final class FunctionInvoker implements AutoCloseable {
             return failure(function, requestId, start, InvocationResult.Outcome.TIMEOUT,
                            "function did not answer within " + Durations.format(timeout), 0);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ResponseBudget.Exhausted exhausted) {
+                return failure(function, requestId, start, InvocationResult.Outcome.TOO_MANY_RESPONSE_BYTES,
+                               exhausted.getMessage(), 0);
+            }
             return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
                            CallFailures.describe(e.getCause()), 0);
         } catch (InterruptedException e) {
@@ -110,13 +118,16 @@ public final class FunctionInvoker implements AutoCloseable {
      * idempotent methods also on 502/503/504. The caller's deadline bounds all attempts together.
      */
     private Answer callWithRetries(FunctionRegistration function, JsonNode payload, String requestId,
-                                   Map<String, String> caller, Duration timeout)
+                                   Map<String, String> caller, Duration timeout,
+                                   ResponseBudget.Reservation answerBytes)
             throws IOException, InterruptedException {
         RetryPolicy retry = function.retry();
         for (int attempt = 0; ; attempt++) {
             boolean last = attempt >= retry.attempts();
+            // the answer of an attempt retried is dropped: its bytes are no longer held
+            answerBytes.releaseAll();
             try {
-                Answer answer = call(function, payload, requestId, caller, timeout);
+                Answer answer = call(function, payload, requestId, caller, timeout, answerBytes);
                 if (last || !RETRYABLE_STATUS.contains(answer.status)
                         || !IDEMPOTENT_METHODS.contains(function.method())) {
                     return answer;
@@ -140,7 +151,8 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     private Answer call(FunctionRegistration function, JsonNode payload, String requestId,
-                        Map<String, String> caller, Duration timeout) throws IOException {
+                        Map<String, String> caller, Duration timeout, ResponseBudget.Reservation answerBytes)
+            throws IOException {
         HttpClientRequest request = client.method(Method.create(function.method()))
                 .uri(function.endpoint())
                 .readTimeout(timeout.plusSeconds(1)) // the overall deadline in invoke() wins
@@ -158,7 +170,7 @@ public final class FunctionInvoker implements AutoCloseable {
         } else {
             response = request.request();
         }
-        try (response; InputStream body = response.entity().inputStream()) {
+        try (response; InputStream body = answerBytes.meter(response.entity().inputStream())) {
             byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseSize + 1));
             String contentType = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("")
                     .toLowerCase(Locale.ROOT);

@@ -30,7 +30,9 @@ public record InvocationResult(boolean success,
 
     /** How a call ended; failure codes are the API's error codes. */
     public enum Outcome {
-        SUCCESS, EXECUTION_ERROR, TIMEOUT
+        SUCCESS, EXECUTION_ERROR, TIMEOUT,
+        /** The answer did not fit in {@code MAX_RESPONSE_BYTES_IN_FLIGHT}: the replica is short of memory, retry. */
+        TOO_MANY_RESPONSE_BYTES
     }
 
     /** @return the outcome */

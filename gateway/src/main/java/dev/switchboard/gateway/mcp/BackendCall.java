@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.CallFailures;
+import dev.switchboard.gateway.invoke.ResponseBudget;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -19,23 +20,38 @@ import io.helidon.webclient.api.HttpClientResponse;
 /**
  * One POST to an MCP function, read on its own virtual thread so that the caller can wait with a deadline
  * and relay messages as they arrive; closing the call interrupts the reader, which closes the function's
- * connection and leaves the client's alone.
+ * connection and leaves the client's alone. The answer's bytes are reserved in the {@link ResponseBudget} as
+ * they are read; a message's bytes are returned once the caller takes the next item (it has been relayed),
+ * and whatever is left when the call is closed.
  */
 final class BackendCall implements AutoCloseable {
     /** What the reader hands over. */
     sealed interface Item permits Message, End, Failure, Cancelled {
     }
 
-    /** A JSON-RPC message from the function. */
-    record Message(JsonNode json) implements Item {
+    /**
+     * A JSON-RPC message from the function.
+     *
+     * @param json  the message
+     * @param bytes what reading it reserved in the budget
+     */
+    record Message(JsonNode json, long bytes) implements Item {
     }
 
     /** The function's answer is complete. */
     record End() implements Item {
     }
 
-    /** The call failed: refused, non-2xx, unreadable. */
-    record Failure(String reason) implements Item {
+    /**
+     * The call failed: refused, non-2xx, unreadable, or its answer did not fit in the budget.
+     *
+     * @param reason what went wrong
+     * @param code   the JSON-RPC error code for the request
+     */
+    record Failure(String reason, int code) implements Item {
+        Failure(String reason) {
+            this(reason, JsonRpc.INTERNAL_ERROR);
+        }
     }
 
     /** The client cancelled the request. */
@@ -45,11 +61,17 @@ final class BackendCall implements AutoCloseable {
     private static final End END = new End();
 
     private final BlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    private final ResponseBudget.Reservation answerBytes;
     private final Thread reader;
     private volatile String sessionId;
     private volatile int status;
+    /** Bytes of the message the caller took last (read by the caller's thread only). */
+    private long relaying;
+    /** Bytes reserved when the last message was queued (the reader's thread only). */
+    private long reservedAtLastMessage;
 
-    private BackendCall(HttpClientRequest request, byte[] body, long maxSize) {
+    private BackendCall(HttpClientRequest request, byte[] body, long maxSize, ResponseBudget budget) {
+        this.answerBytes = budget.open();
         this.reader = Thread.ofVirtual().name("mcp-backend-call").start(() -> read(request, body, maxSize));
     }
 
@@ -57,10 +79,19 @@ final class BackendCall implements AutoCloseable {
      * @param request the prepared request
      * @param body    the JSON-RPC message
      * @param maxSize largest message accepted
+     * @param budget  bytes of answers held at once
      * @return the running call
      */
-    static BackendCall start(HttpClientRequest request, byte[] body, long maxSize) {
-        return new BackendCall(request, body, maxSize);
+    static BackendCall start(HttpClientRequest request, byte[] body, long maxSize, ResponseBudget budget) {
+        return new BackendCall(request, body, maxSize, budget);
+    }
+
+    /** @return a message, with the bytes reserved since the previous one */
+    private Message message(JsonNode json) {
+        long reserved = answerBytes.reservedSoFar();
+        Message message = new Message(json, reserved - reservedAtLastMessage);
+        reservedAtLastMessage = reserved;
+        return message;
     }
 
     private void read(HttpClientRequest request, byte[] body, long maxSize) {
@@ -75,20 +106,21 @@ final class BackendCall implements AutoCloseable {
             this.status = status;
             if (status < 200 || status > 299) {
                 // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer
-                JsonNode error = type.contains("json") ? jsonRpcError(response.entity().inputStream(), maxSize) : null;
-                items.add(error != null ? new Message(error) : new Failure("function answered HTTP " + status));
+                JsonNode error = type.contains("json")
+                        ? jsonRpcError(answerBytes.meter(response.entity().inputStream()), maxSize) : null;
+                items.add(error != null ? message(error) : new Failure("function answered HTTP " + status));
                 if (error != null) {
                     items.add(END);
                 }
                 return;
             }
-            try (InputStream in = new BufferedInputStream(response.entity().inputStream())) {
+            try (InputStream in = new BufferedInputStream(answerBytes.meter(response.entity().inputStream()))) {
                 if (type.startsWith("text/event-stream")) {
                     SseEventReader events = new SseEventReader(in, maxSize);
                     String data;
                     while ((data = events.nextData()) != null) {
                         if (!data.isBlank()) {
-                            items.add(new Message(Json.MAPPER.readTree(data)));
+                            items.add(message(Json.MAPPER.readTree(data)));
                         }
                     }
                 } else {
@@ -98,11 +130,14 @@ final class BackendCall implements AutoCloseable {
                         return;
                     }
                     if (bytes.length > 0) {
-                        items.add(new Message(Json.MAPPER.readTree(bytes)));
+                        items.add(message(Json.MAPPER.readTree(bytes)));
                     }
                 }
             }
             items.add(END);
+        } catch (ResponseBudget.Exhausted e) {
+            // the gateway is short of memory, not the function at fault: a refusal the client may retry
+            items.add(new Failure(e.getMessage(), JsonRpc.GATEWAY_ERROR));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             items.add(new Failure("function answered invalid JSON"));
         } catch (Exception e) {
@@ -112,11 +147,13 @@ final class BackendCall implements AutoCloseable {
         }
     }
 
-    private static JsonNode jsonRpcError(InputStream in, long maxSize) {
+    private static JsonNode jsonRpcError(InputStream in, long maxSize) throws ResponseBudget.Exhausted {
         try (in) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxSize));
             JsonNode json = Json.MAPPER.readTree(bytes);
             return json != null && json.has("error") && json.has("jsonrpc") ? json : null;
+        } catch (ResponseBudget.Exhausted e) {
+            throw e;
         } catch (Exception e) {
             return null;
         }
@@ -133,7 +170,14 @@ final class BackendCall implements AutoCloseable {
      * @throws InterruptedException when the waiting thread is interrupted
      */
     Item next(long deadlineNanos) throws InterruptedException {
-        return items.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // the message taken before has been relayed: its bytes are no longer held here
+        answerBytes.release(relaying);
+        relaying = 0;
+        Item item = items.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (item instanceof Message message) {
+            relaying = message.bytes();
+        }
+        return item;
     }
 
     /** @return the function's {@code Mcp-Session-Id}, once its answer's headers were read */
@@ -148,11 +192,12 @@ final class BackendCall implements AutoCloseable {
         close();
     }
 
-    /** Abandons the call: the function's connection is closed (a 2026-style cancellation). */
+    /** Abandons the call: the function's connection is closed (a 2026-style cancellation), its bytes returned. */
     @Override
     public void close() {
         if (reader.isAlive()) {
             reader.interrupt();
         }
+        answerBytes.close();
     }
 }

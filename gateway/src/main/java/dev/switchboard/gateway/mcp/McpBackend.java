@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionClients;
+import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.registry.FunctionRegistration;
 
 import io.helidon.http.HeaderNames;
@@ -22,13 +23,16 @@ final class McpBackend implements AutoCloseable {
 
     private final WebClient client;
     private final long maxMessageSize;
+    private final ResponseBudget budget;
 
     /**
      * @param maxMessageSize largest message read from a function
+     * @param budget         bytes of answers held at once, shared with {@code /invoke}
      * @param egress         where functions may be called
      */
-    McpBackend(long maxMessageSize, EgressPolicy egress) {
+    McpBackend(long maxMessageSize, ResponseBudget budget, EgressPolicy egress) {
         this.maxMessageSize = maxMessageSize;
+        this.budget = budget;
         this.client = FunctionClients.builder(egress, CONNECT_TIMEOUT).build();
     }
 
@@ -52,7 +56,7 @@ final class McpBackend implements AutoCloseable {
             }
         });
         try {
-            return BackendCall.start(request, Json.MAPPER.writeValueAsBytes(message), maxMessageSize);
+            return BackendCall.start(request, Json.MAPPER.writeValueAsBytes(message), maxMessageSize, budget);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a JSON-RPC message", e);
         }

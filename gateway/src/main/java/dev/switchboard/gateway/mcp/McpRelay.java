@@ -168,7 +168,7 @@ final class McpRelay {
                             + Durations.format(function.timeout()));
                 }
                 if (item instanceof BackendCall.Failure failure) {
-                    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, failure.reason());
+                    return JsonRpc.error(id, failure.code(), failure.reason());
                 }
                 if (item instanceof BackendCall.End) {
                     return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function ended its answer without a response");

@@ -134,7 +134,7 @@ public final class McpService implements HttpService, AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.origins = new OriginGuard(config.allowedOrigins());
-        this.backend = new McpBackend(config.limits().maxResponseSize(), egress);
+        this.backend = new McpBackend(config.limits().maxResponseSize(), limits.responseBytes(), egress);
         this.mailboxes = new Mailboxes();
         state.events().subscribe(mailboxes::deliver);
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
@@ -399,7 +399,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 if (item == null) {
                     return JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer in time");
                 } else if (item instanceof BackendCall.Failure f) {
-                    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, f.reason());
+                    return JsonRpc.error(id, f.code(), f.reason());
                 } else if (item instanceof BackendCall.End || item instanceof BackendCall.Cancelled) {
                     return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function gave no response");
                 } else if (JsonRpc.isResponse(((BackendCall.Message) item).json())) {

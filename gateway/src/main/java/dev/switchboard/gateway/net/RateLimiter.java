@@ -1,23 +1,30 @@
 package dev.switchboard.gateway.net;
 
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 /**
- * A token bucket per key (a client address): {@code rate} requests a second on average, bursts of up to
- * {@code burst}. The number of keys tracked is bounded: full buckets are dropped when the table grows
- * past its bound (a full bucket is what a new key would get anyway), so a flood of distinct addresses
- * cannot grow memory without limit.
+ * A token bucket per key (a client address, an identity): {@code rate} requests a second on average,
+ * bursts of up to {@code burst}. The buckets live in a Caffeine table bounded in size, with O(1)
+ * eviction whatever the flood of distinct keys:
+ * <ul>
+ * <li>a bucket idle for as long as an empty one takes to refill is full again, which is what a new key
+ * gets anyway, so it expires then and forgetting it changes nothing;</li>
+ * <li>past {@link #MAX_KEYS} keys the table evicts by its own policy; an evicted key starts again with a
+ * full bucket, so a flood can only make the limit more lenient for the keys it pushes out, never cost a
+ * scan or unbounded memory.</li>
+ * </ul>
  */
 public final class RateLimiter {
-    private static final int MAX_KEYS = 100_000;
+    static final int MAX_KEYS = 100_000;
 
     private final double ratePerNano;
     private final double burst;
     private final LongSupplier nanoTime;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Cache<String, Bucket> buckets;
 
     /**
      * @param perSecond average requests a second
@@ -28,6 +35,18 @@ public final class RateLimiter {
         this.ratePerNano = perSecond / 1e9;
         this.burst = burst;
         this.nanoTime = nanoTime;
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(MAX_KEYS)
+                .expireAfterAccess(refillTime(perSecond, burst))
+                .ticker(nanoTime::getAsLong)
+                // upkeep on the calling thread: the bound holds without relying on a shared pool
+                .executor(Runnable::run)
+                .build();
+    }
+
+    private static Duration refillTime(double perSecond, double burst) {
+        double nanos = Math.ceil(burst / perSecond * 1e9);
+        return Duration.ofNanos(nanos >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : (long) nanos);
     }
 
     /**
@@ -38,13 +57,10 @@ public final class RateLimiter {
      */
     public long acquire(String key) {
         long now = nanoTime.getAsLong();
-        if (buckets.size() >= MAX_KEYS) {
-            dropFullBuckets(now);
-        }
-        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+        Bucket bucket = buckets.get(key, k -> new Bucket(burst, now));
         synchronized (bucket) {
-            bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.updated) * ratePerNano);
-            bucket.updated = now;
+            bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.updated) * ratePerNano);
+            bucket.updated = Math.max(now, bucket.updated);
             if (bucket.tokens >= 1) {
                 bucket.tokens -= 1;
                 return 0;
@@ -53,20 +69,10 @@ public final class RateLimiter {
         }
     }
 
-    /** @return keys tracked now */
-    public int size() {
-        return buckets.size();
-    }
-
-    private void dropFullBuckets(long now) {
-        for (Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); ) {
-            Bucket b = it.next();
-            synchronized (b) {
-                if (b.tokens + (now - b.updated) * ratePerNano >= burst) {
-                    it.remove();
-                }
-            }
-        }
+    /** @return keys tracked now, expired and evicted ones removed first */
+    public long size() {
+        buckets.cleanUp();
+        return buckets.estimatedSize();
     }
 
     private static final class Bucket {

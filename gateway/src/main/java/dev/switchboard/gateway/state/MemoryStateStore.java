@@ -133,23 +133,26 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
 
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
-        ClientEvent event;
-        // an expired log is replaced, never revived (as Redis would have deleted the key)
-        long cutoff = clock.millis() - ttl.toMillis();
-        ClientLog log = logs.compute(clientId, (id, old) -> old == null || old.lastAppendMillis < cutoff
-                ? new ClientLog() : old);
-        synchronized (log) {
-            event = new ClientEvent(nextId(), type, data);
-            log.events.addLast(event);
-            while (log.events.size() > maxLength) {
-                log.events.removeFirst();
+        while (true) {
+            ClientLog log = logs.computeIfAbsent(clientId, id -> new ClientLog(clock.millis()));
+            synchronized (log) {
+                // an expired log is replaced, never revived (as Redis would have deleted the key); one retired
+                // while this thread waited for its lock is no longer the client's log: take the current one
+                if (log.retired || retireIfExpired(clientId, log)) {
+                    continue;
+                }
+                ClientEvent event = new ClientEvent(nextId(), type, data);
+                log.events.addLast(event);
+                while (log.events.size() > maxLength) {
+                    log.events.removeFirst();
+                }
+                log.lastAppendMillis = clock.millis();
+                // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips
+                // an id not after the last it wrote, so out-of-order dispatch would lose an event
+                listeners.forEach(l -> l.accept(clientId, event));
+                return event;
             }
-            log.lastAppendMillis = clock.millis();
-            // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips an
-            // id not after the last it wrote, so out-of-order dispatch would lose an event
-            listeners.forEach(l -> l.accept(clientId, event));
         }
-        return event;
     }
 
     @Override
@@ -211,8 +214,13 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     @Override
     public boolean refresh(Collection<ConnectionInfo> changed) {
         changed.forEach(c -> connections.computeIfPresent(c.id(), (id, old) -> c));
-        long cutoff = clock.millis() - ttl.toMillis();
-        logs.values().removeIf(log -> log.lastAppendMillis < cutoff);
+        logs.forEach((clientId, log) -> {
+            synchronized (log) {
+                if (!log.retired) {
+                    retireIfExpired(clientId, log);
+                }
+            }
+        });
         long now = clock.millis();
         sessions.values().removeIf(e -> e.expiresAt() <= now);
         return true;
@@ -232,11 +240,28 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
 
     private ClientLog liveLog(String clientId) {
         ClientLog log = logs.get(clientId);
-        if (log != null && log.lastAppendMillis < clock.millis() - ttl.toMillis()) {
-            logs.remove(clientId, log);
+        if (log == null) {
             return null;
         }
-        return log;
+        synchronized (log) {
+            return log.retired || retireIfExpired(clientId, log) ? null : log;
+        }
+    }
+
+    /**
+     * Removes an idle log from the map, marking it retired so that a publisher holding it starts a new one
+     * rather than append where no reader looks. Called with the log's lock held: the log's lock is taken
+     * before the map's, never inside a map computation, so the two cannot deadlock.
+     *
+     * @return whether the log had expired
+     */
+    private boolean retireIfExpired(String clientId, ClientLog log) {
+        if (log.lastAppendMillis >= clock.millis() - ttl.toMillis()) {
+            return false;
+        }
+        log.retired = true;
+        logs.remove(clientId, log);
+        return true;
     }
 
     /** Ids in the Redis Streams form, increasing even when the clock stalls or steps back. */
@@ -254,8 +279,16 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     private record Expiring<T>(T value, long expiresAt) {
     }
 
+    /** A client's events; every field is guarded by the log's own lock. */
     private static final class ClientLog {
         private final Deque<ClientEvent> events = new ArrayDeque<>();
         private long lastAppendMillis;
+        /** Removed from the map: whoever still holds it must look the client's log up again. */
+        private boolean retired;
+
+        /** @param createdMillis counts as an append, so a log is never expired before its first event */
+        private ClientLog(long createdMillis) {
+            this.lastAppendMillis = createdMillis;
+        }
     }
 }

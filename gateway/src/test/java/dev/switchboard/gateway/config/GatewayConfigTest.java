@@ -93,7 +93,8 @@ class GatewayConfigTest {
                 "MAX_INFLIGHT_INVOCATIONS", "8",
                 "MAX_EVENT_SIZE", "64KiB",
                 "MAX_MCP_SESSIONS", "300",
-                "MAX_JSON_DEPTH", "32");
+                "MAX_JSON_DEPTH", "32",
+                "MAX_RESPONSE_BYTES_IN_FLIGHT", "64MiB");
         assertThat(c.host()).isEqualTo("127.0.0.2");
         assertThat(c.port()).isEqualTo(7001);
         assertThat(c.adminHost()).isEqualTo("0.0.0.0");
@@ -107,7 +108,22 @@ class GatewayConfigTest {
         assertThat(c.replicaId()).isEqualTo("replica-7");
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.limits()).isEqualTo(new Limits(2L * 1024 * 1024, 64, 4, 500, 50, Duration.ofHours(2),
-                                                     512L * 1024, 8, 64L * 1024, 300, 32));
+                                                     512L * 1024, 8, 64L * 1024, 300, 32, 64L << 20));
+    }
+
+    @Test
+    void answerBytesInFlightDefaultToAQuarterOfTheHeapAndBoundOneAnswer() {
+        long quarter = Runtime.getRuntime().maxMemory() / 4;
+        Limits defaults = config().limits();
+        assertThat(defaults.maxResponseBytesInFlight()).isEqualTo(quarter);
+        assertThat(defaults.maxResponseSize()).isEqualTo(Math.min(10L << 20, quarter));
+        assertThat(config("MAX_RESPONSE_BYTES_IN_FLIGHT", "4MiB").limits().maxResponseSize())
+                .as("an answer's default limit fits in the budget").isEqualTo(4L << 20);
+        assertThatThrownBy(() -> config("MAX_RESPONSE_BYTES_IN_FLIGHT", "4MiB", "MAX_RESPONSE_SIZE", "8MiB"))
+                .as("an answer that could never fit").isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("MAX_RESPONSE_SIZE: must be between 1 and 4194304 bytes");
+        assertRejected("MAX_RESPONSE_BYTES_IN_FLIGHT", "0");
+        assertRejected("MAX_RESPONSE_BYTES_IN_FLIGHT", "lots");
     }
 
     @Test

@@ -9,6 +9,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +50,59 @@ class MemoryStateStoreTest {
             assertThat(EventIds.compare(seen.get(i - 1), seen.get(i))).as("dispatch order follows log order")
                     .isNegative();
         }
+    }
+
+    @Test
+    void concurrentFirstPublishesForANewClientAllLandInOneLogAndReachAStreamInOrder() throws Exception {
+        store.close();
+        store = new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(10), Duration.ofMinutes(30));
+        int clients = 2000;
+        int publishers = 5;
+        // a stream as SseStream keeps one: it writes an event only when its id is after the last it wrote
+        Map<String, List<String>> streamed = new ConcurrentHashMap<>();
+        Map<String, String> lastWritten = new ConcurrentHashMap<>();
+        store.subscribe((client, event) -> {
+            String last = lastWritten.getOrDefault(client, EventIds.ZERO);
+            if (EventIds.compare(event.id(), last) > 0) {
+                lastWritten.put(client, event.id());
+                streamed.computeIfAbsent(client, c -> new CopyOnWriteArrayList<>()).add(event.id());
+            }
+        });
+        Map<String, List<String>> published = new ConcurrentHashMap<>();
+        CyclicBarrier together = new CyclicBarrier(publishers);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < publishers; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int c = 0; c < clients; c++) {
+                        // every publisher starts on the same new client at once
+                        together.await(10, TimeUnit.SECONDS);
+                        String id = store.publish("new-" + c, "t", "x").id();
+                        published.computeIfAbsent("new-" + c, k -> new CopyOnWriteArrayList<>()).add(id);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        assertThat(published).hasSize(clients);
+        List<String> lostFromLog = new ArrayList<>();
+        List<String> skippedByStream = new ArrayList<>();
+        published.forEach((client, ids) -> {
+            List<String> sorted = ids.stream().sorted(EventIds::compare).toList();
+            List<String> inLog = store.readAfter(client, EventIds.ZERO, 100).stream().map(ClientEvent::id).toList();
+            if (!inLog.equals(sorted)) {
+                lostFromLog.add(client + " published " + sorted + " log " + inLog);
+            }
+            if (!streamed.getOrDefault(client, List.of()).equals(sorted)) {
+                skippedByStream.add(client + " published " + sorted + " streamed " + streamed.get(client));
+            }
+        });
+        assertThat(lostFromLog).as("every result exactly once in the log").isEmpty();
+        assertThat(skippedByStream).as("every result exactly once on the stream, in order").isEmpty();
     }
 
     @Test
