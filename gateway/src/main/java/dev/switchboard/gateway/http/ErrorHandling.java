@@ -7,12 +7,8 @@ import dev.switchboard.registry.StoreUnavailableException;
 
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
-import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ServerConnectionException;
-import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.RoutingRequest;
-import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
@@ -26,15 +22,13 @@ public final class ErrorHandling {
     }
 
     /**
-     * Adds the error handlers, the JSON 404 for unknown routes, and a quiet end for a client gone mid-answer
-     * (call last).
+     * Adds the error handlers and the JSON 404 for unknown routes (call last).
      *
      * @param routing      the routing
      * @param onStoreError counts a state store failure (metrics)
      */
     public static void install(HttpRouting.Builder routing, Runnable onStoreError) {
-        routing.addFilter(ErrorHandling::closeWhenClientGone)
-                .error(ApiException.class, (req, res, e) -> send(res, e))
+        routing.error(ApiException.class, (req, res, e) -> send(res, e))
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     onStoreError.run();
                     LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
@@ -66,18 +60,6 @@ public final class ErrorHandling {
             Json.sendError(res, error);
         } catch (ServerConnectionException e) {
             LOGGER.log(Level.FINE, "client gone before its error answer", e);
-        }
-    }
-
-    /**
-     * A client gone while its answer was being written ends the connection quietly: without this, Helidon
-     * hands the write failure to the error handlers, and logs at WARNING that it cannot answer it.
-     */
-    private static void closeWhenClientGone(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        try {
-            chain.proceed();
-        } catch (ServerConnectionException e) {
-            throw new CloseConnectionException("client gone while its answer was written", e);
         }
     }
 
