@@ -81,14 +81,17 @@ public interface LogWatch extends AutoCloseable {
                 byte[] bytes = Files.readAllBytes(file);
                 String text = new String(bytes, (int) Math.min(start, bytes.length),
                                          (int) Math.max(0, bytes.length - start), StandardCharsets.UTF_8);
+                String earlier = "";
                 String previous = "";
                 boolean inTrace = false;
                 for (String line : text.split("\n")) {
                     boolean isFrame = frame.matcher(line).find();
                     if (isFrame && !inTrace) {
-                        found.add(previous.strip());
+                        // the log record's line, then the exception's
+                        found.add((earlier.strip() + " | " + previous.strip()).strip());
                     }
                     inTrace = isFrame || (inTrace && (line.startsWith("Caused by") || line.startsWith("\t...")));
+                    earlier = previous;
                     previous = line;
                 }
             } catch (IOException e) {

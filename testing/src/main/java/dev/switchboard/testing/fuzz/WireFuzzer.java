@@ -95,7 +95,8 @@ public final class WireFuzzer {
      * @throws InterruptedException when interrupted
      */
     public static Report run(List<WireTarget> targets, Settings settings, LogWatch log) throws InterruptedException {
-        System.out.println("wire fuzz: seed=" + settings.seed() + " (-Dfuzz.seed=" + settings.seed() + " reproduces),"
+        System.out.println("wire fuzz: seed=" + settings.seed() + " (replay: -Dfuzz.seed=" + settings.seed()
+                                   + " for WireFuzzTest, --seed " + settings.seed() + " for bench/run-all --fuzz),"
                                    + " up to " + settings.cases() + " requests in " + settings.budget());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, Integer> statuses = Collections.synchronizedMap(new TreeMap<>());
