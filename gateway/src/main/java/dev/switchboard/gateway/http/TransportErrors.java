@@ -63,13 +63,21 @@ public final class TransportErrors implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
-        // INTERNAL_ERROR here is a failure of the connection loop outside routing (routing answers its own
-        // errors): a request line Helidon could not parse (an illegal method token) or a client gone
-        // mid-head; 500 would blame the server and make Helidon log it at WARNING
-        Status chosen = eventType == EventType.INTERNAL_ERROR ? Status.BAD_REQUEST_400 : status;
-        ApiException error = eventType == EventType.HTTP_VERSION_NOT_SUPPORTED
-                ? refusal(Status.HTTP_VERSION_NOT_SUPPORTED_505, "")
-                : refusal(chosen, "malformed HTTP request: request line, header or body framing");
+        ApiException error;
+        if (eventType == EventType.INTERNAL_ERROR && !request.method().isEmpty()) {
+            // a request that was read whole, and failed past our error handlers: the server's failure,
+            // which Helidon logs at WARNING
+            error = new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
+                                     "internal error; see the gateway log");
+        } else if (eventType == EventType.INTERNAL_ERROR) {
+            // the connection loop failed before a request line was read whole: a method Helidon cannot
+            // parse, or a client gone mid-head; 500 would blame the server (and be logged at WARNING)
+            error = refusal(Status.BAD_REQUEST_400, "malformed HTTP request line, or the request ended early");
+        } else if (eventType == EventType.HTTP_VERSION_NOT_SUPPORTED) {
+            error = refusal(Status.HTTP_VERSION_NOT_SUPPORTED_505, "");
+        } else {
+            error = refusal(status, "malformed HTTP request: request line, header or body framing");
+        }
         LOGGER.log(Level.FINE, () -> "refused at the transport: " + eventType + " " + status.code() + " -> "
                 + error.status().code() + " " + error.code());
         return TransportResponse.builder()
