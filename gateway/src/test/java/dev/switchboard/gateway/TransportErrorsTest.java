@@ -87,9 +87,10 @@ class TransportErrorsTest {
     }
 
     @Test
-    void http10IsRefusedWith505OnEveryListener() throws Exception {
+    void http10IsRefusedWith505AndOtherVersionsWith400OnEveryListener() throws Exception {
         for (int port : allPorts()) {
             assertJsonError(raw(port, "GET /sse/c1 HTTP/1.0\r\n\r\n"), 505, "HTTP_VERSION_NOT_SUPPORTED");
+            assertJsonError(raw(port, "GET /sse/c1 HTTP/1.2\r\nHost: x\r\n\r\n"), 400, "BAD_REQUEST");
         }
     }
 

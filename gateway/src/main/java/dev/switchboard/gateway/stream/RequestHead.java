@@ -63,9 +63,12 @@ record RequestHead(String method, String path, Map<String, String> query, Writab
         if (!TOKEN.matcher(requestLine[0]).matches()) {
             throw new MalformedException("malformed method");
         }
-        if (!requestLine[2].equals("HTTP/1.1")) {
-            // as the Helidon listeners answer it: one HTTP version on every listener
+        // as the Helidon listeners answer them: one HTTP version on every listener
+        if (requestLine[2].equals("HTTP/1.0")) {
             throw new MalformedException(Status.HTTP_VERSION_NOT_SUPPORTED_505, "only HTTP/1.1 is served");
+        }
+        if (!requestLine[2].equals("HTTP/1.1")) {
+            throw new MalformedException("not an HTTP/1.1 request line");
         }
         WritableHeaders<?> headers = WritableHeaders.create();
         // the head ends with an empty line, which split leaves as the last two entries
