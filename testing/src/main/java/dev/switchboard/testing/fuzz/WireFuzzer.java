@@ -188,7 +188,7 @@ public final class WireFuzzer {
 
     private static String probe(WireTarget target, Duration timeout) {
         try {
-            WireAnswer answer = exchange(target.port(), new WireRequest(target.probe().getBytes(StandardCharsets.ISO_8859_1),
+            WireAnswer answer = exchange(target.port(), new WireRequest(target.probe().getBytes(StandardCharsets.ISO_8859_1), 1,
                     WireRequest.Ending.WAIT, "probe"), timeout);
             return answer.status() == target.probeStatus() ? null
                     : "a normal request got " + (answer.silent() ? "no answer" : answer.head().lines().findFirst().orElse(""));
@@ -202,10 +202,21 @@ public final class WireFuzzer {
             socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();
             try {
-                out.write(request.bytes());
-                out.flush();
+                byte[] bytes = request.bytes();
+                for (int piece = 0; piece < request.pieces(); piece++) {
+                    int from = (int) ((long) bytes.length * piece / request.pieces());
+                    int to = (int) ((long) bytes.length * (piece + 1) / request.pieces());
+                    out.write(bytes, from, to - from);
+                    out.flush();
+                    if (piece + 1 < request.pieces()) {
+                        Thread.sleep(1);
+                    }
+                }
             } catch (IOException e) {
                 // the server may refuse early (a huge head) and close: its answer may still be there to read
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
             switch (request.ending()) {
                 case RESET -> {

@@ -6,10 +6,11 @@ import java.nio.charset.StandardCharsets;
  * One generated request: the bytes to write and how the connection is left afterwards.
  *
  * @param bytes  what is written, as is
+ * @param pieces in how many writes (a millisecond apart): a parser must join a head split anywhere
  * @param ending how the client leaves the connection after writing
  * @param label  what the generator meant (for the report)
  */
-public record WireRequest(byte[] bytes, Ending ending, String label) {
+public record WireRequest(byte[] bytes, int pieces, Ending ending, String label) {
     /** How the client leaves the connection after writing. */
     public enum Ending {
         /** Stops sending (half-close) and reads the answer. */

@@ -150,7 +150,8 @@ public final class WireRequests {
         } else if (roll == 2) {
             ending = WireRequest.Ending.WAIT;
         }
-        return new WireRequest(bytes, ending, label.isEmpty() ? "plausible" : String.join(",", label));
+        int pieces = random.nextInt(8) == 0 ? 2 + random.nextInt(6) : 1;
+        return new WireRequest(bytes, pieces, ending, label.isEmpty() ? "plausible" : String.join(",", label));
     }
 
     private byte[] body() {
