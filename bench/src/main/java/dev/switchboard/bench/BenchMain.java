@@ -45,14 +45,17 @@ public final class BenchMain {
             herd(args);
             return;
         }
-        if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak"))) {
+        if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak")
+                || args[0].equals("fuzz"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
-                                       + " | soak [--minutes M] [--root DIR]");
+                                       + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]");
             System.exit(2);
         }
         int connections = 10_000;
         int scale = 50_000;
-        double minutes = 30;
+        double minutes = -1;
+        int cases = 100_000;
+        Long seed = null;
         Path out = null;
         Path root = Path.of(".").toAbsolutePath().normalize();
         for (int i = 1; i < args.length; i += 2) {
@@ -62,11 +65,18 @@ public final class BenchMain {
                 case "--out" -> out = Path.of(args[i + 1]);
                 case "--root" -> root = Path.of(args[i + 1]).toAbsolutePath().normalize();
                 case "--minutes" -> minutes = Double.parseDouble(args[i + 1]);
+                case "--cases" -> cases = Integer.parseInt(args[i + 1]);
+                case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (args[0].equals("soak")) {
-            soak(root, Duration.ofSeconds(Math.round(minutes * 60)));
+            soak(root, Duration.ofSeconds(Math.round((minutes < 0 ? 30 : minutes) * 60)));
+            return;
+        }
+        if (args[0].equals("fuzz")) {
+            WireFuzz.run(root, seed == null ? new java.util.Random().nextLong() : seed, cases,
+                         Duration.ofSeconds(Math.round((minutes < 0 ? 10 : minutes) * 60))).assertClean();
             return;
         }
         Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections, scale);

@@ -23,6 +23,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.AdminAuth;
 import dev.switchboard.gateway.http.AdminTokens;
 import dev.switchboard.gateway.http.RateLimitFilter;
+import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.net.ClientAddresses;
 import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.http.ErrorHandling;
@@ -158,6 +159,7 @@ public final class Gateway implements AutoCloseable {
                 .useNio(USE_NIO)
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownHook(false)
+                .update(TransportErrors::install)
                 .routing(r -> {
                     perAddress.ifPresent(r::addFilter);
                     r.addFilter(authFilter);
@@ -166,7 +168,8 @@ public final class Gateway implements AutoCloseable {
                     r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService);
                     ErrorHandling.install(r, metrics::redisError);
                 })
-                .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort()))
+                .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort())
+                        .update(TransportErrors::install))
                 .routing(ADMIN_SOCKET, r -> adminRouting(r, adminFunctions, adminStatus))
                 .build();
     }

@@ -7,7 +7,9 @@ import dev.switchboard.registry.StoreUnavailableException;
 
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Every failure becomes a JSON error: documented ones keep their code, the state store's outage is 503
@@ -26,23 +28,39 @@ public final class ErrorHandling {
      * @param onStoreError counts a state store failure (metrics)
      */
     public static void install(HttpRouting.Builder routing, Runnable onStoreError) {
-        routing.error(ApiException.class, (req, res, e) -> Json.sendError(res, e))
+        routing.error(ApiException.class, (req, res, e) -> send(res, e))
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     onStoreError.run();
                     LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-                    Json.sendError(res, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
-                                                         "the state store (Redis) is unavailable; retry later"));
+                    send(res, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
+                                               "the state store (Redis) is unavailable; retry later"));
                 })
-                .error(RequestException.class, (req, res, e) -> Json.sendError(res, new ApiException(
-                        e.status(), "BAD_REQUEST", e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage())))
+                .error(RequestException.class, (req, res, e) -> {
+                    String message = e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage();
+                    // a framing error met while a handler reads the body: the same codes as at the transport
+                    send(res, e.status().code() < 500 ? TransportErrors.refusal(e.status(), message)
+                            : new ApiException(e.status(), "BAD_REQUEST", message));
+                })
                 .error(Throwable.class, (req, res, e) -> {
                     LOGGER.log(Level.SEVERE, "unexpected error on " + req.prologue().method() + " "
                             + req.path().path(), e);
-                    Json.sendError(res, new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
-                                                         "internal error; see the gateway log"));
+                    send(res, new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
+                                               "internal error; see the gateway log"));
                 })
                 .any((req, res) -> Json.sendError(res, new ApiException(Status.NOT_FOUND_404, "NOT_FOUND",
                         "no route for " + req.prologue().method().text() + " " + req.path().path())));
+    }
+
+    /**
+     * Sends an error answer; a client gone before it is written is no failure of ours. (The response counts
+     * as sent once its write began, so Helidon does not answer again, nor log the original error.)
+     */
+    private static void send(ServerResponse res, ApiException error) {
+        try {
+            Json.sendError(res, error);
+        } catch (ServerConnectionException e) {
+            LOGGER.log(Level.FINE, "client gone before its error answer", e);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
 
 /**
@@ -23,8 +24,20 @@ record RequestHead(String method, String path, Map<String, String> query, Writab
 
     /** A malformed request head. */
     static final class MalformedException extends RuntimeException {
+        private final Status status;
+
         MalformedException(String message) {
+            this(Status.BAD_REQUEST_400, message);
+        }
+
+        MalformedException(Status status, String message) {
             super(message, null, false, false);
+            this.status = status;
+        }
+
+        /** @return the status to refuse it with */
+        Status status() {
+            return status;
         }
     }
 
@@ -46,6 +59,16 @@ record RequestHead(String method, String path, Map<String, String> query, Writab
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[0].isEmpty()
                 || !requestLine[1].startsWith("/")) {
             throw new MalformedException("not an HTTP/1.x request line");
+        }
+        if (!TOKEN.matcher(requestLine[0]).matches()) {
+            throw new MalformedException("malformed method");
+        }
+        // as the Helidon listeners answer them: one HTTP version on every listener
+        if (requestLine[2].equals("HTTP/1.0")) {
+            throw new MalformedException(Status.HTTP_VERSION_NOT_SUPPORTED_505, "only HTTP/1.1 is served");
+        }
+        if (!requestLine[2].equals("HTTP/1.1")) {
+            throw new MalformedException("not an HTTP/1.1 request line");
         }
         WritableHeaders<?> headers = WritableHeaders.create();
         // the head ends with an empty line, which split leaves as the last two entries
@@ -86,6 +109,10 @@ record RequestHead(String method, String path, Map<String, String> query, Writab
     /** @return the length of the head up to and including its blank line, or -1 */
     private static int endOfHead(ByteBuffer buffer) {
         for (int i = buffer.position(); i + 3 < buffer.limit(); i++) {
+            if (buffer.get(i + 1) == '\n' && buffer.get(i) != '\r') {
+                // a bare LF: refused now, as Helidon does, rather than waiting for a CRLF that never comes
+                throw new MalformedException("line not ended by CRLF");
+            }
             if (buffer.get(i) == '\r' && buffer.get(i + 1) == '\n' && buffer.get(i + 2) == '\r'
                     && buffer.get(i + 3) == '\n') {
                 return i + 4 - buffer.position();

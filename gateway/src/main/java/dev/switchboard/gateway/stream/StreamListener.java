@@ -29,6 +29,7 @@ import dev.switchboard.gateway.auth.AuthException;
 import dev.switchboard.gateway.auth.AuthFilter;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.http.CorsPolicy;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RateLimitFilter;
@@ -209,7 +210,7 @@ public final class StreamListener implements AutoCloseable {
     private void readHead(Connection c) throws IOException {
         if (!c.head.hasRemaining()) {
             if (c.head.capacity() >= MAX_HEAD) {
-                respond(c, new ApiException(HEAD_TOO_LARGE, "BAD_REQUEST",
+                respond(c, new ApiException(HEAD_TOO_LARGE, "HEAD_TOO_LARGE",
                                             "request head larger than " + MAX_HEAD + " bytes"), Map.of());
                 return;
             }
@@ -229,8 +230,9 @@ public final class StreamListener implements AutoCloseable {
         } catch (RuntimeException e) {
             // MalformedException says what; anything else the parser missed is still the client's bad head
             c.head = null;
-            String why = e instanceof RequestHead.MalformedException ? e.getMessage() : "malformed request head";
-            respond(c, new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", why), Map.of());
+            respond(c, e instanceof RequestHead.MalformedException m
+                    ? TransportErrors.refusal(m.status(), m.getMessage())
+                    : new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", "malformed request head"), Map.of());
             return;
         }
         if (head == null) {
