@@ -78,11 +78,19 @@ public final class WireFuzzer {
     }
 
     /**
-     * @return a seed from the system property {@code fuzz.seed}, else a fresh one
+     * CI fuzzes with a fixed seed so that a run that lands is a run that can be repeated; a fresh seed
+     * ({@code -Dfuzz.seed=random}, or bench's default) explores further.
+     *
+     * @param fallback the seed to use when {@code fuzz.seed} is not set
+     * @return the seed from the system property {@code fuzz.seed} ({@code random} for a fresh one), else the
+     *         fallback
      */
-    public static long seedFromProperty() {
+    public static long seedFromProperty(long fallback) {
         String value = System.getProperty("fuzz.seed");
-        return value == null || value.isBlank() ? new Random().nextLong() : Long.parseLong(value.strip());
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return value.strip().equals("random") ? new Random().nextLong() : Long.parseLong(value.strip());
     }
 
     /**
