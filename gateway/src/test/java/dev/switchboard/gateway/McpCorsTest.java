@@ -1,14 +1,12 @@
 package dev.switchboard.gateway;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
@@ -53,7 +51,7 @@ class McpCorsTest {
     private void startGateway(String allowedOrigins) {
         Map<String, String> values = new HashMap<>(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
                 "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "CLIENT_AUTH", "api-key",
-                "API_KEYS", "browser:" + sha256(KEY), "MCP_ALLOWED_ORIGINS", allowedOrigins));
+                "API_KEYS", "browser:" + ApiKeyHash.of(KEY), "MCP_ALLOWED_ORIGINS", allowedOrigins));
         gateway = Gateway.start(GatewayConfig.from(values));
         Http.Answer registered = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"2s\"}");
@@ -179,14 +177,5 @@ class McpCorsTest {
         assertThat(init.headers().firstValue("Access-Control-Allow-Origin")).hasValue(page);
         assertThat(init.headers().firstValue("Access-Control-Expose-Headers").orElseThrow()).contains("Mcp-Session-Id");
         assertThat(init.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
