@@ -33,6 +33,7 @@ import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.ResponseBudget;
+import dev.switchboard.gateway.mcp.McpCors;
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
@@ -162,6 +163,8 @@ public final class Gateway implements AutoCloseable {
                 .update(TransportErrors::install)
                 .routing(r -> {
                     perAddress.ifPresent(r::addFilter);
+                    // before authentication: preflights carry no credentials, and refusals need CORS headers too
+                    r.addFilter(new McpCors(config.allowedOrigins()));
                     r.addFilter(authFilter);
                     authenticator.jwt().ifPresent(jwt -> r.register(
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));

@@ -77,7 +77,7 @@ public final class ClientStreamService implements HttpService {
     public ClientStreamService(StateStore state, StreamHub hub, HeartbeatTicker ticker, GatewayMetrics metrics,
                                GatewayConfig config, Clock clock, IdentityStreams identityStreams) {
         this.identityStreams = identityStreams;
-        this.cors = CorsPolicy.of(config.sseCorsOrigins());
+        this.cors = CorsPolicy.forStreams(config.sseCorsOrigins());
         this.state = state;
         this.hub = hub;
         this.ticker = ticker;

@@ -1,34 +1,68 @@
 package dev.switchboard.gateway.http;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which browser pages may read the generic SSE streams ({@code SSE_CORS_ORIGINS}): {@code *} for any page
- * (the default: a generic stream is meant for browsers), a list of origins (the matching one is echoed,
- * with {@code Vary: Origin}), or {@code none} for no CORS header at all. The admin listener never sends
- * CORS headers.
+ * Which browser pages may read a family of routes, and the CORS headers that tell the browser so. Two
+ * families: the generic SSE streams ({@link #forStreams}, {@code SSE_CORS_ORIGINS}) and the MCP routes
+ * ({@link #forMcp}, {@code MCP_ALLOWED_ORIGINS}). Origins not on the list get no CORS header at all, so the
+ * browser keeps the answer from the page. The gateway never sends {@code Access-Control-Allow-Credentials}:
+ * clients authenticate with headers ({@code Authorization}, {@code X-API-Key}), not cookies. The admin
+ * listener never sends CORS headers.
  */
 public final class CorsPolicy {
-    private final boolean any;
-    private final List<String> origins;
+    private static final String MAX_AGE_SECONDS = "600";
 
-    private CorsPolicy(boolean any, List<String> origins) {
-        this.any = any;
+    private final Optional<AllowedOrigins> origins;
+    private final boolean echoAny;
+    private final String methods;
+    private final String allowHeaders;
+    private final Optional<String> allowHeaderPrefix;
+    private final Optional<String> exposeHeaders;
+
+    private CorsPolicy(Optional<AllowedOrigins> origins, boolean echoAny, String methods, String allowHeaders,
+                       Optional<String> allowHeaderPrefix, Optional<String> exposeHeaders) {
         this.origins = origins;
+        this.echoAny = echoAny;
+        this.methods = methods;
+        this.allowHeaders = allowHeaders;
+        this.allowHeaderPrefix = allowHeaderPrefix;
+        this.exposeHeaders = exposeHeaders;
     }
 
     /**
-     * @param setting the configured values
+     * The generic streams: {@code *} for any page (the default: a generic stream is meant for browsers), a
+     * list of origins (the matching one is echoed, with {@code Vary: Origin}), or {@code none}.
+     *
+     * @param setting the configured values of {@code SSE_CORS_ORIGINS}
      * @return the policy
      */
-    public static CorsPolicy of(List<String> setting) {
-        if (setting.size() == 1 && setting.getFirst().equalsIgnoreCase("none")) {
-            return new CorsPolicy(false, List.of());
-        }
-        boolean any = setting.contains("*");
-        return new CorsPolicy(any, setting.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList());
+    public static CorsPolicy forStreams(List<String> setting) {
+        boolean none = setting.size() == 1 && setting.getFirst().equalsIgnoreCase("none");
+        return new CorsPolicy(none ? Optional.empty() : Optional.of(AllowedOrigins.of(setting)), false, "GET",
+                              "Authorization, X-API-Key, Last-Event-ID, X-User-ID", Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The MCP routes, for exactly the origins the MCP endpoint admits: the page's own origin is echoed
+     * (also under {@code *}), and the headers an MCP client sends and reads are allowed and exposed,
+     * including 2026-07-28's {@code Mcp-Method}, {@code Mcp-Name} and any {@code Mcp-Param-*} the
+     * preflight asks for.
+     *
+     * @param setting the configured values of {@code MCP_ALLOWED_ORIGINS}
+     * @return the policy
+     */
+    public static CorsPolicy forMcp(List<String> setting) {
+        return new CorsPolicy(Optional.of(AllowedOrigins.of(setting)), true, "GET, POST, DELETE",
+                              "Content-Type, Authorization, X-API-Key, Mcp-Session-Id, MCP-Protocol-Version, "
+                                      + "Last-Event-ID, Mcp-Method, Mcp-Name",
+                              Optional.of("mcp-param-"),
+                              Optional.of("Mcp-Session-Id, WWW-Authenticate, Retry-After"));
     }
 
     /**
@@ -36,33 +70,88 @@ public final class CorsPolicy {
      * @return the {@code Access-Control-Allow-Origin} value to send, if any
      */
     public Optional<String> allowOrigin(Optional<String> origin) {
-        if (any) {
+        if (origins.isEmpty()) {
+            return Optional.empty();
+        }
+        if (origins.get().any() && !echoAny) {
             return Optional.of("*");
         }
-        return origin.filter(o -> origins.contains(o.toLowerCase(Locale.ROOT)));
+        return origin.filter(o -> origins.get().allows(o));
     }
 
     /**
-     * The answer to a browser's preflight ({@code OPTIONS} with {@code Access-Control-Request-Method}),
-     * which it sends before a stream request carrying {@code Authorization} or {@code Last-Event-ID}.
+     * The CORS headers of an actual (not preflight) request's answer.
      *
      * @param origin the request's {@code Origin}, if any
-     * @return the headers to answer with; none when the origin may not read streams
+     * @return the headers; none for a request without an allowed origin but {@code Vary}
      */
-    public java.util.Map<String, String> preflight(Optional<String> origin) {
-        Optional<String> allowed = allowOrigin(origin);
-        if (allowed.isEmpty()) {
-            return java.util.Map.of();
-        }
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put("Access-Control-Allow-Origin", allowed.get());
-        headers.put("Access-Control-Allow-Methods", "GET");
-        headers.put("Access-Control-Allow-Headers", "Authorization, X-API-Key, Last-Event-ID, X-User-ID");
-        headers.put("Access-Control-Max-Age", "600");
+    public Map<String, String> response(Optional<String> origin) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        allowOrigin(origin).ifPresent(allowed -> {
+            headers.put("Access-Control-Allow-Origin", allowed);
+            exposeHeaders.ifPresent(expose -> headers.put("Access-Control-Expose-Headers", expose));
+        });
         if (variesByOrigin()) {
             headers.put("Vary", "Origin");
         }
         return headers;
+    }
+
+    /**
+     * @param origin the request's {@code Origin}, if any
+     * @return the headers to answer a preflight with; none when the origin may not read the routes
+     * @see #preflight(Optional, Optional)
+     */
+    public Map<String, String> preflight(Optional<String> origin) {
+        return preflight(origin, Optional.empty());
+    }
+
+    /**
+     * The answer to a browser's preflight ({@code OPTIONS} with {@code Access-Control-Request-Method}),
+     * which it sends before a request with a method or headers beyond the CORS-safelisted ones.
+     *
+     * @param origin           the request's {@code Origin}, if any
+     * @param requestedHeaders its {@code Access-Control-Request-Headers}, if any
+     * @return the headers to answer with; none when the origin may not read the routes
+     */
+    public Map<String, String> preflight(Optional<String> origin, Optional<String> requestedHeaders) {
+        Optional<String> allowed = allowOrigin(origin);
+        if (allowed.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Access-Control-Allow-Origin", allowed.get());
+        headers.put("Access-Control-Allow-Methods", methods);
+        List<String> prefixed = prefixedHeaders(requestedHeaders);
+        headers.put("Access-Control-Allow-Headers",
+                    prefixed.isEmpty() ? allowHeaders : allowHeaders + ", " + String.join(", ", prefixed));
+        headers.put("Access-Control-Max-Age", MAX_AGE_SECONDS);
+        if (variesByOrigin()) {
+            headers.put("Vary", allowHeaderPrefix.isPresent() ? "Origin, Access-Control-Request-Headers" : "Origin");
+        }
+        return headers;
+    }
+
+    /** A family of headers has no fixed names ({@code Mcp-Param-Region}): allow those the page asks for. */
+    private List<String> prefixedHeaders(Optional<String> requested) {
+        List<String> names = new ArrayList<>();
+        if (allowHeaderPrefix.isEmpty() || requested.isEmpty()) {
+            return names;
+        }
+        for (String name : requested.get().split(",")) {
+            String trimmed = name.trim();
+            String lower = trimmed.toLowerCase(Locale.ROOT);
+            if (lower.startsWith(allowHeaderPrefix.get()) && lower.length() > allowHeaderPrefix.get().length()
+                    && lower.chars().allMatch(CorsPolicy::isTokenChar) && !names.contains(trimmed)) {
+                names.add(trimmed);
+            }
+        }
+        return names;
+    }
+
+    /** RFC 9110 token characters (a header name). */
+    private static boolean isTokenChar(int c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     /**
@@ -77,6 +166,6 @@ public final class CorsPolicy {
 
     /** @return whether the answer depends on the request's origin (then {@code Vary: Origin} is due) */
     public boolean variesByOrigin() {
-        return !any && !origins.isEmpty();
+        return origins.isPresent() && (echoAny || !origins.get().any());
     }
 }
