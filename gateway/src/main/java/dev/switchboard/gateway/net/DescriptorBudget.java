@@ -12,8 +12,10 @@ import java.util.OptionalLong;
  * {@code PORT} for good. Helidon takes a permit of {@code maxTcpConnections} <em>before</em> it calls
  * {@code accept()}, so a cap below the limit makes it wait instead (further clients queue in the kernel's
  * backlog, which costs no descriptor). The caps of all listeners together stay below the limit, minus
- * what was open at start (the JVM's jars, Redis, the selector) and a reserve for function calls,
- * Redis reconnections and log files. With no known limit (not a Unix JVM) nothing is capped.
+ * what was open at start (Redis, selectors), every jar of the class path (the JVM opens a jar when it
+ * first loads a class from it, so more open as requests are served: measured, a budget from the open
+ * count alone still ran out under {@code ulimit -n 256}) and a reserve for function calls, Redis
+ * reconnections and log files. With no known limit (not a Unix JVM) nothing is capped.
  *
  * @param limit       the descriptor limit, if known
  * @param reserve     descriptors kept out of the listeners' reach
@@ -41,8 +43,14 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
         if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
             return unlimited();
         }
-        return compute(os.getMaxFileDescriptorCount(), os.getOpenFileDescriptorCount(), reserveSetting,
-                       inflightCalls, streamListener);
+        return compute(os.getMaxFileDescriptorCount(), os.getOpenFileDescriptorCount() + classPathEntries(),
+                       reserveSetting, inflightCalls, streamListener);
+    }
+
+    /** @return entries of the class path: each jar may be opened later, on its first class */
+    private static long classPathEntries() {
+        String classPath = System.getProperty("java.class.path", "");
+        return classPath.isEmpty() ? 0 : classPath.split(java.io.File.pathSeparator).length;
     }
 
     /** @return no caps (no known descriptor limit) */
@@ -57,7 +65,7 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
         int listeners = streamListener ? 3 : 2;
         if (available < (long) MIN_PER_LISTENER * listeners) {
             throw new IllegalArgumentException("FD_RESERVE: the descriptor limit (ulimit -n) is " + limit + ", " + open
-                    + " are open and " + reserve + " are reserved, leaving " + Math.max(0, available)
+                    + " are open or held for the class path's jars and " + reserve + " are reserved, leaving " + Math.max(0, available)
                     + " for the listeners' connections; raise the limit or lower FD_RESERVE");
         }
         int admin = (int) Math.max(MIN_PER_LISTENER, Math.min(MAX_ADMIN, available / 16));

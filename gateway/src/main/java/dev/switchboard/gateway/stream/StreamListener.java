@@ -228,8 +228,12 @@ public final class StreamListener implements AutoCloseable {
      */
     private void accept() {
         while (true) {
-            if (open >= maxConnections && !shedOldestPending(1)) {
-                pauseAccepting(0);
+            if (open >= maxConnections) {
+                // a closed channel keeps its descriptor until the next select deregisters it: one shed per
+                // pass, else a burst would shed and accept past the limit (measured: "Too many open files")
+                if (!shedOldestPending(1)) {
+                    pauseAccepting(0);
+                }
                 return;
             }
             SocketChannel channel;
