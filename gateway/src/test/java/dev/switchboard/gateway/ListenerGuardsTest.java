@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.FaultyFunction;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.gateway.support.SseClient;
@@ -69,8 +70,8 @@ class ListenerGuardsTest {
     }
 
     @Test
-    void aStreamOutlivesTheHeadTimeout() {
-        start(Map.of("REQUEST_HEAD_TIMEOUT", "1s"));
+    void streamsAndSlowCallsOutliveTheHeadTimeout() {
+        start(Map.of("REQUEST_HEAD_TIMEOUT", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
         try (SseClient stream = SseClient.open("http://127.0.0.1:" + gateway.port() + "/sse/long")) {
             assertThat(stream.nextNonHeartbeat(Duration.ofSeconds(5)).type()).isEqualTo("connected");
             long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
@@ -78,6 +79,15 @@ class ListenerGuardsTest {
                 assertThat(stream.next(Duration.ofSeconds(2)).type()).isEqualTo("heartbeat");
             }
         }
+        // a call that takes twice the head timeout gets its own answer, not a closed connection
+        FaultyFunction hang = FaultyFunction.start(FaultyFunction.Fault.HANG);
+        open.add(hang);
+        assertThat(Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                                 "{\"name\":\"hang\",\"endpoint\":\"" + hang.url() + "\",\"timeout\":\"2s\"}").status())
+                .isEqualTo(201);
+        Http.Answer slow = Http.postJson("http://127.0.0.1:" + gateway.port() + "/invoke/hang", "{\"payload\":1}");
+        assertThat(slow.status()).as(slow.body()).isEqualTo(504);
+        assertThat(slow.json().path("code").asText()).isEqualTo("TIMEOUT");
     }
 
     @Test
