@@ -70,7 +70,8 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
         }
         int admin = (int) Math.max(MIN_PER_LISTENER, Math.min(MAX_ADMIN, available / 16));
         long rest = available - admin;
-        int publicPort = (int) Math.min(Integer.MAX_VALUE, streamListener ? rest / 2 : rest);
+        // the stream listener exists to hold many long streams: it gets three quarters
+        int publicPort = (int) Math.min(Integer.MAX_VALUE, streamListener ? rest / 4 : rest);
         int streamPort = streamListener ? (int) Math.min(Integer.MAX_VALUE, rest - publicPort) : 0;
         return new DescriptorBudget(OptionalLong.of(limit), reserve, admin, publicPort, streamPort);
     }

@@ -17,7 +17,8 @@ class DescriptorBudgetTest {
         assertThat((long) budget.admin() + budget.publicPort() + budget.streamPort() + 160 + budget.reserve())
                 .isLessThanOrEqualTo(1024);
         assertThat(budget.admin()).isBetween(8, 64);
-        assertThat(budget.publicPort()).isBetween(budget.streamPort() - 1, budget.streamPort());
+        assertThat(budget.streamPort()).isEqualTo(1024 - 160 - budget.reserve() - budget.admin() - budget.publicPort());
+        assertThat(budget.publicPort()).isEqualTo((1024 - 160 - budget.reserve() - budget.admin()) / 4);
         assertThat(DescriptorBudget.pendingShare(budget.publicPort())).isEqualTo(budget.publicPort() - budget.publicPort() / 4);
     }
 
