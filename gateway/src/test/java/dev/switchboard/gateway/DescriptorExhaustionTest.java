@@ -53,20 +53,21 @@ class DescriptorExhaustionTest {
                 assertThat(live.status()).as(live.body()).isEqualTo(200);
                 assertThat(live.json().path("checks").path("listener_public").asText()).isEqualTo("UP");
                 assertThat(live.json().path("checks").path("listener_stream").asText()).isEqualTo("UP");
+
+                // the silent ones still open on the client's side, past REQUEST_HEAD_TIMEOUT: the same
+                Thread.sleep(2500);
+                assertServing(gateway, streamPort);
+                assertThat(Http.get(gateway.admin("/health/ready")).status()).isEqualTo(200);
             } finally {
                 for (SocketChannel s : silent) {
                     s.close();
                 }
             }
-            // after it, once the silent ones are gone: the same
-            Thread.sleep(2500);
-            assertServing(gateway, streamPort);
-            assertThat(Http.get(gateway.admin("/health/ready")).status()).isEqualTo(200);
         }
         String output = Files.readString(log);
         assertThat(output).contains("connection caps from the descriptor limit " + LIMIT).doesNotContain("terminating now");
         long traceLines = output.lines().filter(line -> line.startsWith("\tat ")).count();
-        assertThat(traceLines).as("stack-trace lines in the gateway's log:%n%s", output).isLessThan(100);
+        assertThat(traceLines).as("stack-trace lines in the gateway's log:%n%s", output).isLessThan(30);
     }
 
     /** A connection that sends nothing, not waited for: past the listener's backlog the kernel may not answer. */
