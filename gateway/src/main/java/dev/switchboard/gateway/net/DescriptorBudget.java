@@ -62,8 +62,9 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
                                     boolean streamListener) {
         long reserve = reserveSetting.orElse(BASE_RESERVE + Math.min(inflightCalls, limit / 4));
         long available = limit - open - reserve;
-        int listeners = streamListener ? 3 : 2;
-        if (available < (long) MIN_PER_LISTENER * listeners) {
+        // the admin listener's minimum, and the public listener's when it gets a quarter of the rest
+        long needed = MIN_PER_LISTENER + (long) MIN_PER_LISTENER * (streamListener ? 4 : 1);
+        if (available < needed) {
             throw new IllegalArgumentException("FD_RESERVE: the descriptor limit (ulimit -n) is " + limit + ", " + open
                     + " are open or held for the class path's jars and " + reserve + " are reserved, leaving " + Math.max(0, available)
                     + " for the listeners' connections; raise the limit or lower FD_RESERVE");

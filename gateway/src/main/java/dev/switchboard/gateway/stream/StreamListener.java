@@ -88,6 +88,8 @@ public final class StreamListener implements AutoCloseable {
             "stream listener: accept failed; shedding silent connections and retrying", LOG_INTERVAL, System::nanoTime);
     private final RateLimitedLog loopFailures = new RateLimitedLog(LOGGER, Level.WARNING, "stream listener loop",
                                                                    LOG_INTERVAL, System::nanoTime);
+    private final RateLimitedLog openFailures = new RateLimitedLog(LOGGER, Level.SEVERE,
+            "unexpected error opening a stream", LOG_INTERVAL, System::nanoTime);
     private volatile boolean running = true;
     private long nextExpiryCheck;
     /** Loop thread only: open connections, accepting paused until when, the next pause after a failure. */
@@ -462,7 +464,7 @@ public final class StreamListener implements AutoCloseable {
             submit(() -> respond(c, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
                                                      "the state store (Redis) is unavailable; retry later"), Map.of()));
         } catch (RuntimeException e) {
-            LOGGER.log(Level.SEVERE, "unexpected error opening a stream", e);
+            openFailures.log(e);
             submit(() -> respond(c, new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
                                                      "internal error; see the gateway log"), Map.of()));
         }
