@@ -104,7 +104,10 @@ public final class BenchMain {
             Map<String, String> gatewayConfig = Map.of(
                     "HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
                     "MAX_CONNECTIONS", String.valueOf(plan.connections() + 100),
-                    "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(plan.connections() + 100));
+                    "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(plan.connections() + 100),
+                    // the herd is many clients on eight loopback addresses: no per-address caps
+                    "MAX_STREAMS_PER_IP", String.valueOf(plan.connections() + 100),
+                    "MAX_PENDING_HEADS_PER_IP", "1000000");
 
             // 1 + 2: idle connections and fan-out, the gateway then nchan
             List<HeldConnections.Result> held = new ArrayList<>();
@@ -233,7 +236,9 @@ public final class BenchMain {
         Map<String, String> config = new java.util.HashMap<>(Map.of(
                 "HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
                 "MAX_CONNECTIONS", String.valueOf(share + 100),
-                "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(share + 100)));
+                "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(share + 100),
+                // the herd is many clients on eight loopback addresses: no per-address caps
+                "MAX_STREAMS_PER_IP", String.valueOf(share + 100), "MAX_PENDING_HEADS_PER_IP", "1000000"));
         if (redis != null) {
             config.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
         }

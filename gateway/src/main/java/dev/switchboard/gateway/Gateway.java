@@ -20,11 +20,15 @@ import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.auth.OAuthSettings;
 import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.AcceptGuard;
+import dev.switchboard.gateway.http.AddressLimits;
 import dev.switchboard.gateway.http.AdminAuth;
 import dev.switchboard.gateway.http.AdminTokens;
 import dev.switchboard.gateway.http.RateLimitFilter;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.net.ClientAddresses;
+import dev.switchboard.gateway.net.DescriptorBudget;
+import dev.switchboard.gateway.net.ListenerChecks;
 import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.invoke.CallLimits;
@@ -51,6 +55,7 @@ import dev.switchboard.gateway.stream.StreamListener;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -70,8 +75,6 @@ public final class Gateway implements AutoCloseable {
      */
     private static final boolean USE_NIO = false;
     private static final long DIRECTORY_REFRESH_SECONDS = 10;
-    /** How long a client of the stream listener may take to send its request head. */
-    private static final java.time.Duration STREAM_HEAD_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     private final StateStore state;
@@ -84,6 +87,8 @@ public final class Gateway implements AutoCloseable {
     private final InvokeService invokeService;
     private final McpService mcpService;
     private final ScheduledExecutorService housekeeping;
+    /** Head deadlines of the Helidon listeners: a thread of its own, never held up by Redis. */
+    private final ScheduledExecutorService acceptGuards;
     private final WebServer server;
     private final java.util.Optional<StreamListener> streamListener;
     private volatile boolean draining;
@@ -129,26 +134,48 @@ public final class Gateway implements AutoCloseable {
 
         ClientAuthenticator authenticator = ClientAuthenticator.of(config.auth());
         IdentityStreams identityStreams = new IdentityStreams(config.auth().maxStreamsPerIdentity());
+        ClientAddresses clientAddresses = ClientAddresses.trusting(config.rateLimit().trustedProxies());
+        AddressLimits addressLimits = new AddressLimits(config.listeners().maxPendingHeadsPerIp(),
+                                                        config.listeners().maxStreamsPerIp(), clientAddresses, metrics);
         ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock,
-                                                              identityStreams);
+                                                              identityStreams, addressLimits);
         this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress,
                                          identityStreams, sessionBudget);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(state.functions(), catalog, health,
                                                                          config.limits().maxBodySize(), clock, egress,
                                                                          config.auth());
+        ListenerChecks listenerChecks = new ListenerChecks();
         AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
-                                                                () -> draining, clock);
+                                                                () -> draining, listenerChecks, clock);
         // one budget per address and per identity, whichever listener a request arrives on
         java.util.Optional<RateLimitFilter> perAddress = java.util.Optional.of(config.rateLimit())
                 .filter(GatewayConfig.RateLimit::enabled)
                 .map(limit -> new RateLimitFilter(
                         new RateLimiter(limit.perIpPerSecond(), limit.burst(), System::nanoTime),
-                        ClientAddresses.trusting(limit.trustedProxies()), metrics,
+                        clientAddresses, metrics,
                         limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
         AuthFilter authFilter = new AuthFilter(config.auth(), authenticator, catalog, metrics);
+        // every listener's connections stay below the descriptor limit (see DescriptorBudget for why)
+        DescriptorBudget budget = DescriptorBudget.ofThisProcess(config.listeners().fdReserve(),
+                                                                 config.limits().maxInflightInvocations(),
+                                                                 config.streamPort().isPresent());
+        java.time.Duration headTimeout = config.listeners().requestHeadTimeout();
+        this.acceptGuards = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-accept-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        SocketOptions socketOptions = SocketOptions.builder().tcpNoDelay(true).build();
+        AcceptGuard publicGuard = new AcceptGuard(socketOptions, headTimeout,
+                                                  DescriptorBudget.pendingShare(budget.publicPort()), addressLimits,
+                                                  acceptGuards);
+        AcceptGuard adminGuard = new AcceptGuard(socketOptions, headTimeout,
+                                                 DescriptorBudget.pendingShare(budget.admin()), addressLimits,
+                                                 acceptGuards);
         this.streamListener = config.streamPort().map(port -> {
             try {
-                return StreamListener.start(config.host(), port, streams, authFilter, perAddress, STREAM_HEAD_TIMEOUT);
+                return StreamListener.start(config.host(), port, streams, authFilter, perAddress,
+                        new StreamListener.Settings(headTimeout, budget.streamPort(), addressLimits));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("STREAM_PORT: cannot listen on " + port, e);
             }
@@ -158,10 +185,12 @@ public final class Gateway implements AutoCloseable {
                 .port(config.port())
                 .writeBufferSize(WRITE_BUFFER_SIZE)
                 .useNio(USE_NIO)
-                .connectionOptions(o -> o.tcpNoDelay(true))
+                .connectionOptions(publicGuard)
+                .maxTcpConnections(budget.capped() ? budget.publicPort() : -1)
                 .shutdownHook(false)
                 .update(TransportErrors::install)
                 .routing(r -> {
+                    r.addFilter(publicGuard.filter());
                     perAddress.ifPresent(r::addFilter);
                     // before authentication: preflights carry no credentials, and refusals need CORS headers too
                     r.addFilter(new McpCors(config.allowedOrigins()));
@@ -172,9 +201,22 @@ public final class Gateway implements AutoCloseable {
                     ErrorHandling.install(r, metrics::redisError);
                 })
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort())
+                        .connectionOptions(adminGuard).maxTcpConnections(budget.capped() ? budget.admin() : -1)
                         .update(TransportErrors::install))
-                .routing(ADMIN_SOCKET, r -> adminRouting(r, adminFunctions, adminStatus))
+                .routing(ADMIN_SOCKET, r -> {
+                    r.addFilter(adminGuard.filter());
+                    adminRouting(r, adminFunctions, adminStatus);
+                })
                 .build();
+        // the admin listener answers these checks: were it gone, the probe itself would fail
+        listenerChecks.add("public", ListenerChecks.connecting(config.host(), server::port));
+        streamListener.ifPresent(l -> listenerChecks.add("stream", () -> l.isAccepting()
+                ? ListenerChecks.State.UP : ListenerChecks.State.DOWN));
+        if (budget.capped()) {
+            LOGGER.info(() -> "connection caps from the descriptor limit " + budget.limit().getAsLong() + " (reserve "
+                    + budget.reserve() + "): public " + budget.publicPort() + ", admin " + budget.admin()
+                    + streamListener.map(l -> ", stream " + budget.streamPort()).orElse(""));
+        }
     }
 
     private void adminRouting(HttpRouting.Builder r, AdminFunctionsService functions, AdminStatusService status) {
@@ -289,6 +331,11 @@ public final class Gateway implements AutoCloseable {
         return streamListener.map(l -> java.util.OptionalInt.of(l.port())).orElse(java.util.OptionalInt.empty());
     }
 
+    /** @return the stream listener, when enabled (tests stop it to see health tell) */
+    java.util.Optional<StreamListener> streamListener() {
+        return streamListener;
+    }
+
     /** @return the admin port */
     public int adminPort() {
         return server.port(ADMIN_SOCKET);
@@ -326,6 +373,7 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         streamListener.ifPresent(StreamListener::close);
         housekeeping.shutdownNow();
+        acceptGuards.shutdownNow();
         ticker.close();
         health.close();
         catalog.close();

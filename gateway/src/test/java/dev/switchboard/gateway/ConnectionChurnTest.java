@@ -35,7 +35,9 @@ class ConnectionChurnTest {
         gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
                 "REDIS_URL", TestRedis.shared().url(), "SHUTDOWN_GRACE", "1s",
                 // a dropped client is noticed at the next write: beat often so the test need not wait long
-                "HEARTBEAT_INTERVAL", "1s", "STREAM_PORT", "0")));
+                "HEARTBEAT_INTERVAL", "1s", "STREAM_PORT", "0",
+                // every client here comes from 127.0.0.1, and a dropped stream counts until it is noticed
+                "MAX_STREAMS_PER_IP", "100000")));
     }
 
     @AfterEach

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.net.ListenerChecks;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ConnectionInfo;
 import dev.switchboard.gateway.state.ConnectionJson;
@@ -40,6 +41,7 @@ public final class AdminStatusService implements HttpService {
     private final GatewayMetrics metrics;
     private final String replicaId;
     private final BooleanSupplier draining;
+    private final ListenerChecks listeners;
     private final Clock clock;
     private final Instant started;
 
@@ -50,10 +52,12 @@ public final class AdminStatusService implements HttpService {
      * @param metrics   meters
      * @param replicaId this replica
      * @param draining  true once the gateway is stopping (readiness turns false)
+     * @param listeners whether each listener still accepts (liveness and readiness turn false when one does not)
      * @param clock     time source
      */
     public AdminStatusService(StateStore state, StreamHub hub, FunctionCatalog catalog, GatewayMetrics metrics,
-                              String replicaId, BooleanSupplier draining, Clock clock) {
+                              String replicaId, BooleanSupplier draining, ListenerChecks listeners, Clock clock) {
+        this.listeners = listeners;
         this.state = state;
         this.hub = hub;
         this.catalog = catalog;
@@ -112,21 +116,29 @@ public final class AdminStatusService implements HttpService {
         Json.send(res, healthy ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
     }
 
+    /** Live while every listener accepts: a listener that died does not come back, a restart is due. */
     private void live(ServerRequest req, ServerResponse res) {
+        boolean live = listeners.allAccepting();
         ObjectNode body = Json.object();
-        body.put("status", "UP");
-        Json.send(res, Status.OK_200, body);
+        body.put("status", live ? "UP" : "DOWN");
+        listenerChecks(body.putObject("checks"));
+        Json.send(res, live ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
     }
 
     private void ready(ServerRequest req, ServerResponse res) {
         boolean storeUp = state.health().up();
-        boolean ready = storeUp && !draining.getAsBoolean();
+        boolean ready = storeUp && !draining.getAsBoolean() && listeners.allAccepting();
         ObjectNode body = Json.object();
         body.put("status", ready ? "UP" : "DOWN");
         ObjectNode checks = body.putObject("checks");
         checks.put("state_store", storeUp ? "UP" : "DOWN");
         checks.put("accepting", draining.getAsBoolean() ? "DOWN" : "UP");
+        listenerChecks(checks);
         Json.send(res, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
+    }
+
+    private void listenerChecks(ObjectNode checks) {
+        listeners.states().forEach((name, state) -> checks.put("listener_" + name, state.name()));
     }
 
     private void metrics(ServerRequest req, ServerResponse res) {

@@ -18,6 +18,7 @@ import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.AddressLimits;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.CorsPolicy;
 import dev.switchboard.gateway.http.ErrorHandling;
@@ -64,6 +65,7 @@ public final class ClientStreamService implements HttpService {
     private final GatewayConfig config;
     private final Clock clock;
     private final IdentityStreams identityStreams;
+    private final AddressLimits addressLimits;
 
     /**
      * @param state           state store
@@ -73,10 +75,13 @@ public final class ClientStreamService implements HttpService {
      * @param config          configuration
      * @param clock           time source
      * @param identityStreams streams per identity
+     * @param addressLimits   streams per client address
      */
     public ClientStreamService(StateStore state, StreamHub hub, HeartbeatTicker ticker, GatewayMetrics metrics,
-                               GatewayConfig config, Clock clock, IdentityStreams identityStreams) {
+                               GatewayConfig config, Clock clock, IdentityStreams identityStreams,
+                               AddressLimits addressLimits) {
         this.identityStreams = identityStreams;
+        this.addressLimits = addressLimits;
         this.cors = CorsPolicy.forStreams(config.sseCorsOrigins());
         this.state = state;
         this.hub = hub;
@@ -113,7 +118,7 @@ public final class ClientStreamService implements HttpService {
             query.put(name, req.query().first(name).orElse(""));
         }
         Opened opened = open(req.path().pathParameters().get("clientId"), req.headers(), query,
-                             AuthFilter.identity(req));
+                             AuthFilter.identity(req), addressLimits.client(req.remotePeer().address(), req.headers()));
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
             opened.allowOrigin().ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
@@ -148,15 +153,16 @@ public final class ClientStreamService implements HttpService {
      *
      * @param stream      the stream, admitted to this replica's hub
      * @param identity    who opened it
+     * @param address     the client address it counts against ({@code MAX_STREAMS_PER_IP})
      * @param connected   the {@code connected} event
      * @param missed      events after the client's {@code Last-Event-ID}, to replay
      * @param allowOrigin the {@code Access-Control-Allow-Origin} to answer, if any
      */
-    public record Opened(SseStream stream, Identity identity, ClientEvent connected, List<ClientEvent> missed,
-                         Optional<String> allowOrigin) {
+    public record Opened(SseStream stream, Identity identity, String address, ClientEvent connected,
+                         List<ClientEvent> missed, Optional<String> allowOrigin) {
         /** @return the same stream without its start, once written (an idle stream should hold little) */
         public Opened written() {
-            return new Opened(stream, identity, null, List.of(), Optional.empty());
+            return new Opened(stream, identity, address, null, List.of(), Optional.empty());
         }
     }
 
@@ -169,11 +175,12 @@ public final class ClientStreamService implements HttpService {
      * @param headers  request headers
      * @param query    query parameters, first value of each, in order
      * @param identity who asks (from client authentication)
+     * @param address  the client's address ({@code MAX_STREAMS_PER_IP})
      * @return the opened stream
      * @throws ApiException for a refused request
      */
     public Opened open(String clientId, io.helidon.http.Headers headers, Map<String, String> query,
-                       Identity identity) {
+                       Identity identity, String address) {
         if (!InvokeRequest.CLIENT_ID.matcher(clientId).matches()) {
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_CLIENT_ID",
                                    "client id " + InvokeRequest.CLIENT_ID_RULE);
@@ -188,7 +195,9 @@ public final class ClientStreamService implements HttpService {
         }
         String userId = headers.first(USER_ID).map(v -> truncate(v)).orElse(null);
         Map<String, String> metadata = metadata(query);
+        addressLimits.acquireStream(address);
         if (!identityStreams.acquire(identity)) {
+            addressLimits.releaseStream(address);
             metrics.authRefused("TOO_MANY_STREAMS");
             throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_STREAMS", "this identity already holds "
                     + identityStreams.max() + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
@@ -217,12 +226,13 @@ public final class ClientStreamService implements HttpService {
             List<ClientEvent> missed = state.events().readAfter(stream.clientId(), start,
                                                                 config.limits().eventLogMaxLength());
             metrics.connectionOpened();
-            return new Opened(stream, identity, connected(stream, clientId, start, missed.size()), missed,
+            return new Opened(stream, identity, address, connected(stream, clientId, start, missed.size()), missed,
                               cors.allowOrigin(headers.first(HeaderNames.ORIGIN)));
         } catch (RuntimeException e) {
             stream.close(CloseReason.CLIENT_GONE);
             hub.remove(stream);
             identityStreams.release(identity);
+            addressLimits.releaseStream(address);
             if (registered) {
                 forget(stream);
             }
@@ -246,6 +256,7 @@ public final class ClientStreamService implements HttpService {
         stream.close(reason);
         hub.remove(stream);
         identityStreams.release(opened.identity());
+        addressLimits.releaseStream(opened.address());
         forget(stream);
         metrics.connectionClosed(reason);
     }

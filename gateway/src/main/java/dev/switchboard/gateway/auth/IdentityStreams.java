@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.auth;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.switchboard.gateway.net.OpenCounts;
 
 /**
  * How many streams each authenticated identity holds open on this replica ({@code MAX_STREAMS_PER_IDENTITY}),
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class IdentityStreams {
     private final int max;
-    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final OpenCounts open = new OpenCounts();
 
     /** @param max streams one identity may hold */
     public IdentityStreams(int max) {
@@ -27,19 +26,7 @@ public final class IdentityStreams {
      * @return whether it may; when true, {@link #release} must follow when the stream ends
      */
     public boolean acquire(Identity identity) {
-        if (identity.isAnonymous()) {
-            return true;
-        }
-        boolean[] admitted = {false};
-        open.compute(identity.scope(), (key, count) -> {
-            AtomicInteger c = count == null ? new AtomicInteger() : count;
-            if (c.get() < max) {
-                c.incrementAndGet();
-                admitted[0] = true;
-            }
-            return c.get() == 0 ? null : c;
-        });
-        return admitted[0];
+        return identity.isAnonymous() || open.tryAcquire(identity.scope(), max);
     }
 
     /** @param identity who held a stream that ended */
@@ -47,7 +34,7 @@ public final class IdentityStreams {
         if (identity.isAnonymous()) {
             return;
         }
-        open.computeIfPresent(identity.scope(), (key, count) -> count.decrementAndGet() == 0 ? null : count);
+        open.release(identity.scope());
     }
 
     /**
@@ -55,7 +42,6 @@ public final class IdentityStreams {
      * @return its open streams here
      */
     public int count(Identity identity) {
-        AtomicInteger c = open.get(identity.scope());
-        return c == null ? 0 : c.get();
+        return open.count(identity.scope());
     }
 }

@@ -44,6 +44,7 @@ import dev.switchboard.registry.RedisTarget;
  * @param sseCorsOrigins        browser origins allowed to read {@code /sse} streams ({@code *}, a list, or {@code none})
  * @param auth                  client authentication and per-identity limits
  * @param limits                explicit limits
+ * @param listeners             guards of the listeners: head timeout, per-address caps, descriptor reserve
  */
 public record GatewayConfig(String host,
                             int port,
@@ -64,7 +65,8 @@ public record GatewayConfig(String host,
                             RateLimit rateLimit,
                             java.util.List<String> sseCorsOrigins,
                             AuthSettings auth,
-                            Limits limits) {
+                            Limits limits,
+                            ListenerLimits listeners) {
 
     /** Browsers on the local machine only: protection against DNS rebinding by default. */
     public static final String DEFAULT_ALLOWED_ORIGINS = "http://localhost,https://localhost,http://127.0.0.1,"
@@ -116,12 +118,22 @@ public record GatewayConfig(String host,
                 rateLimit(r),
                 r.list("SSE_CORS_ORIGINS", "*"),
                 auth(r),
-                limits);
+                limits,
+                listenerLimits(r));
         if (!isLoopback(config.adminHost()) && config.adminTokens().isEmpty() && config.adminTokenFile().isEmpty()) {
             throw new IllegalArgumentException("ADMIN_HOST: " + config.adminHost() + " is reachable beyond this "
                     + "machine, so the admin API needs a token: set ADMIN_TOKEN or ADMIN_TOKEN_FILE");
         }
         return config;
+    }
+
+    private static ListenerLimits listenerLimits(Reader r) {
+        return new ListenerLimits(
+                r.duration("REQUEST_HEAD_TIMEOUT", "10s", Duration.ofMillis(100), Duration.ofMinutes(10)),
+                r.integer("MAX_PENDING_HEADS_PER_IP", 64, 1, 1_000_000),
+                r.integer("MAX_STREAMS_PER_IP", 1024, 1, 10_000_000),
+                r.optional("FD_RESERVE").map(v -> java.util.OptionalLong.of(r.integer("FD_RESERVE", 0, 0, 10_000_000)))
+                        .orElse(java.util.OptionalLong.empty()));
     }
 
     private static AuthSettings auth(Reader r) {

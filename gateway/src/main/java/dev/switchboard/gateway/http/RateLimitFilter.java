@@ -20,7 +20,8 @@ import io.helidon.webserver.http.RoutingResponse;
  * Opening a stream counts as one request; the events it then receives do not.
  */
 public final class RateLimitFilter implements Filter {
-    private static final io.helidon.http.HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
+    /** The header a trusted proxy names the client in. */
+    static final io.helidon.http.HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
     private final RateLimiter limiter;
     private final ClientAddresses addresses;
     private final GatewayMetrics metrics;

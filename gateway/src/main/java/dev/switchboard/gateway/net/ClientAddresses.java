@@ -62,6 +62,14 @@ public final class ClientAddresses {
         return address.getHostAddress();
     }
 
+    /**
+     * @param address a TCP peer
+     * @return whether it is one of {@code TRUSTED_PROXIES} (it speaks for many clients)
+     */
+    public boolean isTrustedProxy(InetAddress address) {
+        return isTrusted(address);
+    }
+
     private boolean isTrusted(InetAddress address) {
         return trusted.stream().anyMatch(block -> block.contains(address));
     }

@@ -10,8 +10,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,11 +29,13 @@ import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.auth.AuthException;
 import dev.switchboard.gateway.auth.AuthFilter;
 import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.AddressLimits;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.http.CorsPolicy;
-import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RateLimitFilter;
+import dev.switchboard.gateway.http.RawAnswer;
+import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
@@ -53,31 +56,55 @@ public final class StreamListener implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(StreamListener.class.getName());
     /** Largest request head: a stream request is a line and a few headers. */
     static final int MAX_HEAD = 8 * 1024;
-    /** Connections reading their head or being opened, at most: beyond, new ones are turned away. */
+    /** Connections reading their head or being opened, at most: beyond, the oldest silent one is shed. */
     static final int MAX_OPENING = 4096;
+    /** Connections shed at once when {@code accept()} fails (descriptors exhausted). */
+    private static final int SHED_ON_ACCEPT_FAILURE = 16;
+    /** First pause of accepting after {@code accept()} failed; it doubles up to {@link #MAX_ACCEPT_BACKOFF_NANOS}. */
+    private static final long MIN_ACCEPT_BACKOFF_NANOS = 10_000_000L;
+    private static final long MAX_ACCEPT_BACKOFF_NANOS = 1_000_000_000L;
+    private static final java.time.Duration LOG_INTERVAL = java.time.Duration.ofMinutes(1);
     private static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
-    private static final String CACHE_CONTROL = "no-cache, no-store, must-revalidate, no-transform";
+    private static final String CACHE_CONTROL = RawAnswer.CACHE_CONTROL;
 
     private final ClientStreamService streams;
     private final AuthFilter auth;
     private final Optional<RateLimitFilter> perAddress;
     private final long headTimeoutNanos;
+    private final int maxConnections;
+    private final AddressLimits limits;
     private final ServerSocketChannel server;
+    private final SelectionKey serverKey;
     private final Selector selector;
     private final Thread loop;
     private final ExecutorService setup = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Queue<Connection> ready = new ConcurrentLinkedQueue<>();
-    /** Loop thread only. */
-    private final Set<Connection> opening = new HashSet<>();
+    /** Loop thread only, oldest first. */
+    private final Set<Connection> opening = new LinkedHashSet<>();
+    /** Connections still sending their head, per capped address. Loop thread only. */
+    private final Map<java.net.InetAddress, Integer> pendingPerAddress = new HashMap<>();
     private final ByteBuffer scratch = ByteBuffer.allocate(1024);
+    private final RateLimitedLog acceptFailures = new RateLimitedLog(LOGGER, Level.WARNING,
+            "stream listener: accept failed; shedding silent connections and retrying", LOG_INTERVAL, System::nanoTime);
+    private final RateLimitedLog loopFailures = new RateLimitedLog(LOGGER, Level.WARNING, "stream listener loop",
+                                                                   LOG_INTERVAL, System::nanoTime);
+    private final RateLimitedLog openFailures = new RateLimitedLog(LOGGER, Level.SEVERE,
+            "unexpected error opening a stream", LOG_INTERVAL, System::nanoTime);
     private volatile boolean running = true;
     private long nextExpiryCheck;
+    /** Loop thread only: open connections, accepting paused until when, the next pause after a failure. */
+    private int open;
+    private boolean acceptPaused;
+    private long acceptResumeAt;
+    private long acceptBackoffNanos = MIN_ACCEPT_BACKOFF_NANOS;
 
     /** One accepted connection, from its head to its end. Loop thread only, except {@link #scheduled}. */
     private static final class Connection {
         final SocketChannel channel;
         final long headDeadline;
+        /** The address its pending head is counted against, until the head is read (null: not counted). */
+        java.net.InetAddress pendingAddress;
         SelectionKey key;
         ByteBuffer head = ByteBuffer.allocate(512);
         ClientStreamService.Opened opened;
@@ -93,39 +120,53 @@ public final class StreamListener implements AutoCloseable {
     }
 
     private StreamListener(ClientStreamService streams, AuthFilter auth, Optional<RateLimitFilter> perAddress,
-                           long headTimeoutNanos, ServerSocketChannel server, Selector selector) {
+                           Settings settings, ServerSocketChannel server, Selector selector, SelectionKey serverKey) {
         this.streams = streams;
         this.auth = auth;
         this.perAddress = perAddress;
-        this.headTimeoutNanos = headTimeoutNanos;
+        this.headTimeoutNanos = settings.headTimeout().toNanos();
+        this.maxConnections = settings.maxConnections();
+        this.limits = settings.limits();
         this.server = server;
         this.selector = selector;
+        this.serverKey = serverKey;
         this.loop = Thread.ofPlatform().name("switchboard-stream-listener").daemon().unstarted(this::run);
+    }
+
+    /**
+     * How the listener guards itself.
+     *
+     * @param headTimeout    how long a connection may take to send its request head ({@code REQUEST_HEAD_TIMEOUT})
+     * @param maxConnections connections held at most, from the descriptor budget: beyond, the oldest silent
+     *                       one is shed, or accepting waits
+     * @param limits         the per-address caps
+     */
+    public record Settings(java.time.Duration headTimeout, int maxConnections, AddressLimits limits) {
     }
 
     /**
      * Binds and starts the listener.
      *
-     * @param host        address to bind
-     * @param port        port to bind (0: any free one)
-     * @param streams     opens and ends streams
-     * @param auth        client authentication and the per-identity limit
-     * @param perAddress  the per-address rate limit, when configured (shared with the public listener)
-     * @param headTimeout how long a connection may take to send its request head
+     * @param host       address to bind
+     * @param port       port to bind (0: any free one)
+     * @param streams    opens and ends streams
+     * @param auth       client authentication and the per-identity limit
+     * @param perAddress the per-address rate limit, when configured (shared with the public listener)
+     * @param settings   head timeout and connection caps
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */
     public static StreamListener start(String host, int port, ClientStreamService streams, AuthFilter auth,
-                                       Optional<RateLimitFilter> perAddress, java.time.Duration headTimeout)
+                                       Optional<RateLimitFilter> perAddress, Settings settings)
             throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(new InetSocketAddress(host, port), 4096);
         server.configureBlocking(false);
         Selector selector = Selector.open();
-        server.register(selector, SelectionKey.OP_ACCEPT);
-        StreamListener listener = new StreamListener(streams, auth, perAddress, headTimeout.toNanos(), server,
-                                                     selector);
+        SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
+        StreamListener listener = new StreamListener(streams, auth, perAddress, settings, server, selector,
+                                                     serverKey);
         listener.loop.start();
         return listener;
     }
@@ -135,10 +176,16 @@ public final class StreamListener implements AutoCloseable {
         return server.socket().getLocalPort();
     }
 
+    /** @return whether the listener still accepts connections (its loop runs, its socket is bound) */
+    public boolean isAccepting() {
+        return running && loop.isAlive() && server.isOpen();
+    }
+
     private void run() {
         while (running) {
             try {
-                selector.select(1000);
+                resumeAccepting();
+                selector.select(250);
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     task.run();
@@ -169,25 +216,141 @@ public final class StreamListener implements AutoCloseable {
                 expireHeads();
             } catch (IOException | RuntimeException e) {
                 if (running) {
-                    LOGGER.log(Level.WARNING, "stream listener loop", e);
+                    loopFailures.log(e);
                 }
             }
         }
     }
 
-    private void accept() throws IOException {
-        SocketChannel channel;
-        while ((channel = server.accept()) != null) {
+    /**
+     * Accepts what is waiting. At its cap the listener sheds its oldest silent connection for a new one,
+     * or stops accepting until one closes (clients wait in the kernel's backlog, which costs no
+     * descriptor). When {@code accept()} fails (descriptors exhausted: measured, a loop retrying at once
+     * burned a core and wrote 300 MB of stack traces in 8 s) it sheds silent connections and pauses,
+     * 10 ms doubling to 1 s, logging once a minute.
+     */
+    private void accept() {
+        while (true) {
+            if (open >= maxConnections) {
+                // a closed channel keeps its descriptor until the next select deregisters it: one shed per
+                // pass, else a burst would shed and accept past the limit (measured: "Too many open files")
+                if (!shedOldestPending(1)) {
+                    pauseAccepting(0);
+                }
+                return;
+            }
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                if (server.isOpen()) {
+                    acceptFailures.log(e);
+                    shedOldestPending(SHED_ON_ACCEPT_FAILURE);
+                    pauseAccepting(acceptBackoffNanos);
+                    acceptBackoffNanos = Math.min(MAX_ACCEPT_BACKOFF_NANOS, acceptBackoffNanos * 2);
+                }
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            acceptBackoffNanos = MIN_ACCEPT_BACKOFF_NANOS;
+            admit(channel);
+        }
+    }
+
+    private void admit(SocketChannel channel) {
+        try {
+            channel.configureBlocking(false);
+            java.net.InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
+            java.net.InetAddress capped = limits.cappedAtAccept(address) ? address : null;
+            if (capped != null) {
+                // every connection here asks for a stream: an address at its cap need not be heard out
+                if (limits.streamsFull(address.getHostAddress())) {
+                    refuseAtAccept(channel, limits.tooManyStreams());
+                    return;
+                }
+                if (pendingPerAddress.getOrDefault(capped, 0) >= limits.maxPendingHeads()) {
+                    refuseAtAccept(channel, limits.tooManyPending());
+                    return;
+                }
+            }
             if (opening.size() >= MAX_OPENING) {
                 // a flood of connections that send nothing must not take the loop's memory
-                channel.close();
-                continue;
+                shedOldestPending(1);
             }
-            channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Connection c = new Connection(channel, System.nanoTime() + headTimeoutNanos);
             c.key = channel.register(selector, SelectionKey.OP_READ, c);
             opening.add(c);
+            open++;
+            if (capped != null) {
+                c.pendingAddress = capped;
+                pendingPerAddress.merge(capped, 1, Integer::sum);
+            }
+        } catch (IOException e) {
+            closeQuietly(channel);
+        }
+    }
+
+    /** A connection refused before its head is read: its answer is written at once, then it closes. */
+    private static void refuseAtAccept(SocketChannel channel, ApiException error) {
+        try {
+            // a new socket's send buffer is empty: the whole answer fits
+            channel.write(ByteBuffer.wrap(RawAnswer.error(error, Map.of("Retry-After", "1"))));
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // the client left
+        }
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed anyway
+        }
+    }
+
+    /**
+     * @param count how many to shed at most
+     * @return whether any connection still sending its head was closed, oldest first
+     */
+    private boolean shedOldestPending(int count) {
+        List<Connection> shed = new ArrayList<>();
+        for (Connection c : opening) {
+            if (shed.size() == count) {
+                break;
+            }
+            if (c.head != null) {
+                shed.add(c);
+            }
+        }
+        shed.forEach(this::close);
+        return !shed.isEmpty();
+    }
+
+    /** @param nanos how long accepting pauses: 0 until a connection closes */
+    private void pauseAccepting(long nanos) {
+        acceptPaused = true;
+        acceptResumeAt = System.nanoTime() + nanos;
+        serverKey.interestOps(0);
+    }
+
+    private void resumeAccepting() {
+        if (acceptPaused && System.nanoTime() - acceptResumeAt >= 0
+                && (open < maxConnections || opening.stream().anyMatch(c -> c.head != null))) {
+            acceptPaused = false;
+            serverKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    /** The connection's head is read (or refused): it no longer counts against its address's pending heads. */
+    private void headDone(Connection c) {
+        if (c.pendingAddress != null) {
+            pendingPerAddress.computeIfPresent(c.pendingAddress, (a, n) -> n == 1 ? null : n - 1);
+            c.pendingAddress = null;
         }
     }
 
@@ -230,6 +393,7 @@ public final class StreamListener implements AutoCloseable {
         } catch (RuntimeException e) {
             // MalformedException says what; anything else the parser missed is still the client's bad head
             c.head = null;
+            headDone(c);
             respond(c, e instanceof RequestHead.MalformedException m
                     ? TransportErrors.refusal(m.status(), m.getMessage())
                     : new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", "malformed request head"), Map.of());
@@ -240,6 +404,7 @@ public final class StreamListener implements AutoCloseable {
             return;
         }
         c.head = null;
+        headDone(c);
         c.key.interestOps(0);
         java.net.SocketAddress peer = c.channel.getRemoteAddress();
         setup.execute(() -> open(c, head, peer));
@@ -289,7 +454,7 @@ public final class StreamListener implements AutoCloseable {
                                        Map.of("retry_after_seconds", seconds));
             }
             ClientStreamService.Opened opened = streams.open(path.substring(5), head.headers(), head.query(),
-                                                             identity);
+                                                             identity, limits.client(peer, head.headers()));
             byte[] start = startOf(opened);
             submit(() -> begin(c, opened, start));
         } catch (ApiException e) {
@@ -301,7 +466,7 @@ public final class StreamListener implements AutoCloseable {
             submit(() -> respond(c, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
                                                      "the state store (Redis) is unavailable; retry later"), Map.of()));
         } catch (RuntimeException e) {
-            LOGGER.log(Level.SEVERE, "unexpected error opening a stream", e);
+            openFailures.log(e);
             submit(() -> respond(c, new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
                                                      "internal error; see the gateway log"), Map.of()));
         }
@@ -423,34 +588,21 @@ public final class StreamListener implements AutoCloseable {
 
     /** Loop thread: an error answer, then the connection closes. */
     private void respond(Connection c, ApiException error, Map<String, String> headers) {
-        Map<String, String> all = new java.util.LinkedHashMap<>();
-        all.put("Content-Type", "application/json");
-        all.put("Cache-Control", CACHE_CONTROL);
-        all.putAll(headers);
-        answer(c, error.status(), all, Json.write(Json.errorBody(error)).getBytes(StandardCharsets.UTF_8));
+        answer(c, RawAnswer.error(error, headers));
     }
 
     /** Loop thread: a 204 (a preflight's answer), then the connection closes. */
     private void respondEmpty(Connection c, Map<String, String> headers) {
-        answer(c, Status.NO_CONTENT_204, headers, null);
+        answer(c, RawAnswer.of(Status.NO_CONTENT_204, headers, null));
     }
 
-    /** Loop thread: one whole answer (no body for a 204), then the connection closes. */
-    private void answer(Connection c, Status status, Map<String, String> headers, byte[] body) {
+    /** Loop thread: one whole answer, then the connection closes. */
+    private void answer(Connection c, byte[] answer) {
         opening.remove(c);
         if (c.closed) {
             return;
         }
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status.code()).append(' ')
-                .append(status.reasonPhrase()).append("\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        if (body != null) {
-            head.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        head.append("Connection: close\r\n\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] bodyBytes = body == null ? new byte[0] : body;
-        c.pending = ByteBuffer.allocate(headBytes.length + bodyBytes.length).put(headBytes).put(bodyBytes).flip();
+        c.pending = ByteBuffer.wrap(answer);
         c.closeAfterWrite = true;
         flush(c);
     }
@@ -461,6 +613,8 @@ public final class StreamListener implements AutoCloseable {
         }
         c.closed = true;
         opening.remove(c);
+        headDone(c);
+        open--;
         c.key.cancel();
         try {
             c.channel.close();
@@ -478,7 +632,10 @@ public final class StreamListener implements AutoCloseable {
         nextExpiryCheck = now + 250_000_000L;
         List<Connection> late = new ArrayList<>();
         for (Connection c : opening) {
-            if (c.head != null && now - c.headDeadline > 0) {
+            if (now - c.headDeadline <= 0) {
+                break; // oldest first: the rest are younger
+            }
+            if (c.head != null) {
                 late.add(c);
             }
         }
@@ -488,6 +645,9 @@ public final class StreamListener implements AutoCloseable {
     /** Stops accepting; streams still open are closed (the gateway ends them with a hint before this). */
     @Override
     public void close() {
+        if (!running) {
+            return; // closed already
+        }
         running = false;
         selector.wakeup();
         try {

@@ -61,6 +61,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    void listenerGuards() {
+        ListenerLimits defaults = GatewayConfig.from(Map.of()).listeners();
+        assertThat(defaults).isEqualTo(new ListenerLimits(Duration.ofSeconds(10), 64, 1024,
+                                                          java.util.OptionalLong.empty()));
+        ListenerLimits set = config("REQUEST_HEAD_TIMEOUT", "2s", "MAX_PENDING_HEADS_PER_IP", "3",
+                                    "MAX_STREAMS_PER_IP", "5", "FD_RESERVE", "100").listeners();
+        assertThat(set).isEqualTo(new ListenerLimits(Duration.ofSeconds(2), 3, 5, java.util.OptionalLong.of(100)));
+        assertRejected("REQUEST_HEAD_TIMEOUT", "10ms");
+        assertRejected("MAX_PENDING_HEADS_PER_IP", "0");
+        assertRejected("MAX_STREAMS_PER_IP", "x");
+        assertRejected("FD_RESERVE", "-1");
+    }
+
+    @Test
     void blankValuesMeanDefault() {
         GatewayConfig c = config("PORT", "  ", "HEARTBEAT_INTERVAL", "", "ADMIN_TOKEN", " ", "REDIS_URL", "");
         assertThat(c.port()).isEqualTo(8080);

@@ -34,9 +34,23 @@ public final class GatewayProcess implements AutoCloseable {
      * @return a started replica, ready to serve
      */
     public static GatewayProcess start(String replicaId, Map<String, String> env, Path log) {
+        return start(replicaId, env, log, java.util.OptionalInt.empty());
+    }
+
+    /**
+     * @param replicaId   replica name
+     * @param env         extra environment (REDIS_URL, ...)
+     * @param log         file for the replica's output
+     * @param openFiles   the process's descriptor limit ({@code ulimit -n}), if it is to be lowered
+     * @return a started replica, ready to serve
+     */
+    public static GatewayProcess start(String replicaId, Map<String, String> env, Path log,
+                                       java.util.OptionalInt openFiles) {
         int port = TestRedis.freePort();
         int adminPort = TestRedis.freePort();
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        openFiles.ifPresent(limit -> command.addAll(List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$0\" \"$@\"")));
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.switchboard.gateway.Main"));
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -85,6 +99,16 @@ public final class GatewayProcess implements AutoCloseable {
     /** @return admin URL of a path */
     public String admin(String path) {
         return "http://127.0.0.1:" + adminPort + path;
+    }
+
+    /** @return the public port */
+    public int port() {
+        return port;
+    }
+
+    /** @return the admin port */
+    public int adminPort() {
+        return adminPort;
     }
 
     /** @return the replica id */

@@ -1,0 +1,18 @@
+package dev.switchboard.gateway.config;
+
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * What guards the listeners against silent connections and descriptor exhaustion (see README's
+ * configuration table and docs/security.md).
+ *
+ * @param requestHeadTimeout   how long a connection may take to send a whole request head, on every listener
+ * @param maxPendingHeadsPerIp connections one address may have waiting for their head, per listener (429 beyond)
+ * @param maxStreamsPerIp      streams one address may hold on one replica, both listeners together (429 beyond)
+ * @param fdReserve            descriptors kept out of the listeners' reach; empty: sized from
+ *                             {@code MAX_INFLIGHT_INVOCATIONS} and the limit
+ */
+public record ListenerLimits(Duration requestHeadTimeout, int maxPendingHeadsPerIp, int maxStreamsPerIp,
+                             OptionalLong fdReserve) {
+}

@@ -1,0 +1,216 @@
+package dev.switchboard.gateway.http;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.http.Filter;
+
+/**
+ * A Helidon listener's guard over connections that have not sent a whole request head yet, which
+ * Helidon itself never times out: its blocking read of a connection's first bytes has no deadline and
+ * its idle-connection sweep only sees connections whose protocol is known (measured: a silent
+ * connection to {@code PORT} stayed open past 330 s).
+ * <p>
+ * Helidon offers no accept callback, but it hands every accepted socket to the listener's
+ * {@link SocketOptions#configureSocket(SocketChannel)} on its accept thread before reading from it; this
+ * class is those options. There each connection is registered; a {@link #filter()} first in the routing
+ * marks its head received. A connection still registered after {@code REQUEST_HEAD_TIMEOUT} is closed,
+ * which ends Helidon's read (logged by Helidon at TRACE only) and returns its permit. Beyond the
+ * listener's share for silent connections the oldest is closed for a new one, and an address already
+ * holding {@code MAX_PENDING_HEADS_PER_IP} gets a 429 at once. Throwing from this method is Helidon's
+ * own path for a socket that cannot be handled: it closes it and returns the permit.
+ */
+public final class AcceptGuard implements SocketOptions {
+    private final SocketOptions options;
+    private final long headTimeoutNanos;
+    private final int maxPending;
+    private final AddressLimits limits;
+    /** In accept order, so also in deadline order. Guarded by this. */
+    private final LinkedHashMap<SocketAddress, Pending> pending = new LinkedHashMap<>();
+    /** Pending connections per capped address. Guarded by this. */
+    private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+
+    private record Pending(SocketChannel channel, long deadline, InetAddress capped) {
+    }
+
+    /** Thrown to make Helidon drop an accepted socket: no stack trace, Helidon logs it at TRACE. */
+    private static final class Refused extends RuntimeException {
+        Refused() {
+            super("refused at accept", null, false, false);
+        }
+    }
+
+    /**
+     * @param options     the listener's socket options, applied first
+     * @param headTimeout how long a connection may take to send its request head
+     * @param maxPending  connections waiting for their head the listener holds at most
+     * @param limits      the per-address caps
+     * @param sweeper     runs the deadline checks
+     */
+    public AcceptGuard(SocketOptions options, Duration headTimeout, int maxPending, AddressLimits limits,
+                       ScheduledExecutorService sweeper) {
+        this.options = options;
+        this.headTimeoutNanos = headTimeout.toNanos();
+        this.maxPending = maxPending;
+        this.limits = limits;
+        long period = Math.max(50, Math.min(250, headTimeout.toMillis() / 4));
+        sweeper.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void configureSocket(SocketChannel channel) {
+        options.configureSocket(channel);
+        SocketAddress peer;
+        try {
+            peer = channel.getRemoteAddress();
+        } catch (IOException e) {
+            throw new Refused(); // already gone
+        }
+        InetAddress address = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        InetAddress capped = address != null && limits.cappedAtAccept(address) ? address : null;
+        List<SocketChannel> shed = new ArrayList<>();
+        synchronized (this) {
+            if (capped != null && perAddress.getOrDefault(capped, 0) >= limits.maxPendingHeads()) {
+                refuse(channel, limits.tooManyPending());
+            }
+            // silent connections must leave Helidon permits for those that speak: the oldest goes
+            Iterator<Pending> oldest = pending.values().iterator();
+            while (pending.size() - shed.size() >= maxPending && oldest.hasNext()) {
+                Pending p = oldest.next();
+                oldest.remove();
+                forget(p);
+                shed.add(p.channel());
+            }
+            pending.put(peer, new Pending(channel, System.nanoTime() + headTimeoutNanos, capped));
+            if (capped != null) {
+                perAddress.merge(capped, 1, Integer::sum);
+            }
+        }
+        shed.forEach(AcceptGuard::close);
+    }
+
+    /** @return a filter, first in the listener's routing, that marks a connection's head received */
+    public Filter filter() {
+        return (chain, req, res) -> {
+            headReceived(req.remotePeer().address());
+            chain.proceed();
+        };
+    }
+
+    /** @return connections waiting for their head now */
+    public synchronized int pending() {
+        return pending.size();
+    }
+
+    private synchronized void headReceived(SocketAddress peer) {
+        Pending p = pending.remove(peer);
+        if (p != null) {
+            forget(p);
+        }
+    }
+
+    private void forget(Pending p) {
+        if (p.capped() != null) {
+            perAddress.computeIfPresent(p.capped(), (a, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    private void expire() {
+        long now = System.nanoTime();
+        List<SocketChannel> late = new ArrayList<>();
+        synchronized (this) {
+            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (now - p.deadline() < 0) {
+                    break;
+                }
+                it.remove();
+                forget(p);
+                late.add(p.channel());
+            }
+        }
+        late.forEach(AcceptGuard::close);
+    }
+
+    /** Answers a refused connection with its error, then lets Helidon close it. */
+    private static void refuse(SocketChannel channel, ApiException error) {
+        try {
+            // a new socket's send buffer is empty: these few hundred bytes are written at once
+            channel.write(ByteBuffer.wrap(RawAnswer.error(error, Map.of("Retry-After", "1"))));
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // the client left: nothing to tell
+        }
+        throw new Refused();
+    }
+
+    private static void close(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed anyway
+        }
+    }
+
+    @Override
+    public void configureSocket(Socket socket) {
+        options.configureSocket(socket);
+    }
+
+    @Override
+    public Map<SocketOption<?>, Object> socketOptions() {
+        return options.socketOptions();
+    }
+
+    @Override
+    public Duration connectTimeout() {
+        return options.connectTimeout();
+    }
+
+    @Override
+    public Duration readTimeout() {
+        return options.readTimeout();
+    }
+
+    @Override
+    public Optional<Integer> socketReceiveBufferSize() {
+        return options.socketReceiveBufferSize();
+    }
+
+    @Override
+    public Optional<Integer> socketSendBufferSize() {
+        return options.socketSendBufferSize();
+    }
+
+    @Override
+    public boolean socketReuseAddress() {
+        return options.socketReuseAddress();
+    }
+
+    @Override
+    public boolean socketKeepAlive() {
+        return options.socketKeepAlive();
+    }
+
+    @Override
+    public boolean tcpNoDelay() {
+        return options.tcpNoDelay();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.switchboard.gateway.http;
+
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.net.ClientAddresses;
+import dev.switchboard.gateway.net.OpenCounts;
+
+import io.helidon.http.Headers;
+import io.helidon.http.Status;
+
+/**
+ * What one client address may hold, whichever listener it connects to: connections still sending their
+ * request head ({@code MAX_PENDING_HEADS_PER_IP}, counted by each listener at accept) and open streams
+ * ({@code MAX_STREAMS_PER_IP}, counted here for both listeners). At accept the socket's peer is the
+ * address; a peer in {@code TRUSTED_PROXIES} speaks for many clients and is not capped at accept, its
+ * streams are counted by the client address it forwards once the head is read. Refusals are 429s with
+ * their own codes, counted in {@code switchboard_auth_refused_total} by code.
+ */
+public final class AddressLimits {
+    /** The code of a connection refused because its address has too many heads pending. */
+    public static final String TOO_MANY_PENDING = "TOO_MANY_CONNECTIONS_FROM_ADDRESS";
+    /** The code of a stream refused because its address holds too many. */
+    public static final String TOO_MANY_STREAMS = "TOO_MANY_STREAMS_FROM_ADDRESS";
+
+    private final int maxPendingHeads;
+    private final int maxStreams;
+    private final ClientAddresses addresses;
+    private final GatewayMetrics metrics;
+    private final OpenCounts streams = new OpenCounts();
+
+    /**
+     * @param maxPendingHeads connections one address may have waiting for their head, per listener
+     * @param maxStreams      streams one address may hold on this replica
+     * @param addresses       who the client is ({@code TRUSTED_PROXIES})
+     * @param metrics         counts refusals
+     */
+    public AddressLimits(int maxPendingHeads, int maxStreams, ClientAddresses addresses, GatewayMetrics metrics) {
+        this.maxPendingHeads = maxPendingHeads;
+        this.maxStreams = maxStreams;
+        this.addresses = addresses;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param peer a new connection's peer
+     * @return whether it is capped at accept (not a trusted proxy)
+     */
+    public boolean cappedAtAccept(InetAddress peer) {
+        return !addresses.isTrustedProxy(peer);
+    }
+
+    /** @return connections one address may have waiting for their head, per listener */
+    public int maxPendingHeads() {
+        return maxPendingHeads;
+    }
+
+    /**
+     * @param address the client address
+     * @return whether it already holds its maximum of streams (a stream listener refuses it at accept)
+     */
+    public boolean streamsFull(String address) {
+        return streams.count(address) >= maxStreams;
+    }
+
+    /**
+     * @param peer    the TCP peer
+     * @param headers the request's headers ({@code X-Forwarded-For} from a trusted proxy)
+     * @return the client address streams are counted by
+     */
+    public String client(SocketAddress peer, Headers headers) {
+        return addresses.client(peer, headers.first(RateLimitFilter.FORWARDED_FOR));
+    }
+
+    /**
+     * Takes a stream for an address.
+     *
+     * @param address the client address
+     * @throws ApiException 429 when it already holds {@code MAX_STREAMS_PER_IP}; when it returns,
+     *                      {@link #releaseStream} must follow when the stream ends
+     */
+    public void acquireStream(String address) {
+        if (!streams.tryAcquire(address, maxStreams)) {
+            throw tooManyStreams();
+        }
+    }
+
+    /** @param address a client address whose stream ended */
+    public void releaseStream(String address) {
+        streams.release(address);
+    }
+
+    /** @return the 429 for an address holding {@code MAX_PENDING_HEADS_PER_IP} connections (counted) */
+    public ApiException tooManyPending() {
+        metrics.authRefused(TOO_MANY_PENDING);
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, TOO_MANY_PENDING, "this address already has "
+                + maxPendingHeads + " connections that have not sent their request head (MAX_PENDING_HEADS_PER_IP)",
+                Map.of("retry_after_seconds", 1));
+    }
+
+    /** @return the 429 for an address holding {@code MAX_STREAMS_PER_IP} streams (counted) */
+    public ApiException tooManyStreams() {
+        metrics.authRefused(TOO_MANY_STREAMS);
+        return new ApiException(Status.TOO_MANY_REQUESTS_429, TOO_MANY_STREAMS, "this address already holds "
+                + maxStreams + " streams on this replica (MAX_STREAMS_PER_IP)");
+    }
+}

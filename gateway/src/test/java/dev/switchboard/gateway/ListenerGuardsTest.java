@@ -1,0 +1,163 @@
+package dev.switchboard.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.FaultyFunction;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.RawConnection;
+import dev.switchboard.gateway.support.SseClient;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The listeners' guards over real sockets, from several loopback source addresses: a connection that
+ * sends no head is closed on every listener, one address at its caps (connections awaiting a head,
+ * open streams) is refused with a documented 429 while another is served, and liveness tells when a
+ * listener is gone.
+ */
+class ListenerGuardsTest {
+    private static final String STREAM_REQUEST = "GET /sse/%s HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private Gateway gateway;
+
+    private Gateway start(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
+                                                        "STREAM_PORT", "0", "SHUTDOWN_GRACE", "0s",
+                                                        "HEARTBEAT_INTERVAL", "500ms"));
+        env.putAll(extra);
+        gateway = Gateway.start(GatewayConfig.from(env));
+        return gateway;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private RawConnection connect(String from, int port) {
+        RawConnection c = RawConnection.open(from, port);
+        open.add(c);
+        return c;
+    }
+
+    private int streamPort() {
+        return gateway.streamPort().orElseThrow();
+    }
+
+    @Test
+    void aConnectionThatSendsNoHeadIsClosedOnEveryListener() {
+        start(Map.of("REQUEST_HEAD_TIMEOUT", "1s"));
+        RawConnection publicSilent = connect("127.0.0.1", gateway.port());
+        RawConnection publicHalf = connect("127.0.0.1", gateway.port()).send("GET /sse/half HTTP/1.1\r\nHost: x\r\n");
+        RawConnection adminSilent = connect("127.0.0.1", gateway.adminPort());
+        RawConnection streamSilent = connect("127.0.0.1", streamPort());
+        for (RawConnection c : List.of(publicSilent, publicHalf, adminSilent, streamSilent)) {
+            assertThat(c.closedWithin(Duration.ofSeconds(4))).as("closed after REQUEST_HEAD_TIMEOUT").isTrue();
+        }
+    }
+
+    @Test
+    void streamsAndSlowCallsOutliveTheHeadTimeout() {
+        start(Map.of("REQUEST_HEAD_TIMEOUT", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
+        try (SseClient stream = SseClient.open("http://127.0.0.1:" + gateway.port() + "/sse/long")) {
+            assertThat(stream.nextNonHeartbeat(Duration.ofSeconds(5)).type()).isEqualTo("connected");
+            long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(stream.next(Duration.ofSeconds(2)).type()).isEqualTo("heartbeat");
+            }
+        }
+        // a call that takes twice the head timeout gets its own answer, not a closed connection
+        FaultyFunction hang = FaultyFunction.start(FaultyFunction.Fault.HANG);
+        open.add(hang);
+        assertThat(Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                                 "{\"name\":\"hang\",\"endpoint\":\"" + hang.url() + "\",\"timeout\":\"2s\"}").status())
+                .isEqualTo(201);
+        Http.Answer slow = Http.postJson("http://127.0.0.1:" + gateway.port() + "/invoke/hang", "{\"payload\":1}");
+        assertThat(slow.status()).as(slow.body()).isEqualTo(504);
+        assertThat(slow.json().path("code").asText()).isEqualTo("TIMEOUT");
+    }
+
+    @Test
+    void oneAddressAtItsPendingHeadCapDoesNotLockOutAnother() {
+        start(Map.of("MAX_PENDING_HEADS_PER_IP", "3"));
+        for (int port : List.of(gateway.port(), streamPort())) {
+            for (int i = 0; i < 3; i++) {
+                connect("127.0.0.2", port);
+            }
+            // the listener registers a connection when it accepts it: wait until the three are counted
+            String refused = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!refused.contains(" 429 ") && System.nanoTime() < deadline) {
+                refused = connect("127.0.0.2", port).send(String.format(STREAM_REQUEST, "greedy"))
+                        .readUntil("}", Duration.ofSeconds(2));
+            }
+            assertThat(refused).as("port %d", port).startsWith("HTTP/1.1 429 ")
+                    .contains("\"code\":\"TOO_MANY_CONNECTIONS_FROM_ADDRESS\"");
+            String served = connect("127.0.0.3", port).send(String.format(STREAM_REQUEST, "neighbour-" + port))
+                    .readUntil("event: connected", Duration.ofSeconds(5));
+            assertThat(served).as("another address on port %d", port).startsWith("HTTP/1.1 200 ")
+                    .contains("event: connected");
+        }
+        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body())
+                .contains("switchboard_auth_refused_total{code=\"TOO_MANY_CONNECTIONS_FROM_ADDRESS\"}");
+    }
+
+    @Test
+    void oneAddressAtItsStreamCapDoesNotLockOutAnother() throws Exception {
+        start(Map.of("MAX_STREAMS_PER_IP", "2"));
+        // one budget for both listeners
+        assertThat(stream("127.0.0.2", gateway.port(), "s1")).startsWith("HTTP/1.1 200 ");
+        assertThat(stream("127.0.0.2", streamPort(), "s2")).startsWith("HTTP/1.1 200 ");
+        for (int port : List.of(gateway.port(), streamPort())) {
+            assertThat(stream("127.0.0.2", port, "s3")).as("port %d", port).startsWith("HTTP/1.1 429 ")
+                    .contains("\"code\":\"TOO_MANY_STREAMS_FROM_ADDRESS\"");
+            assertThat(stream("127.0.0.3", port, "other-" + port)).as("another address, port %d", port)
+                    .startsWith("HTTP/1.1 200 ");
+        }
+        // a stream that ends gives its place back
+        open.remove(0).close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String again = "";
+        while (!again.startsWith("HTTP/1.1 200 ") && System.nanoTime() < deadline) {
+            again = stream("127.0.0.2", streamPort(), "s4");
+        }
+        assertThat(again).startsWith("HTTP/1.1 200 ");
+    }
+
+    private String stream(String from, int port, String client) {
+        return connect(from, port).send(String.format(STREAM_REQUEST, client))
+                .readUntil("event: connected", Duration.ofSeconds(5));
+    }
+
+    @Test
+    void livenessTurnsDownWhenAListenerIsGone() {
+        start(Map.of());
+        String admin = "http://127.0.0.1:" + gateway.adminPort();
+        Http.Answer live = Http.get(admin + "/health/live");
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.json().path("checks").path("listener_public").asText()).isEqualTo("UP");
+        assertThat(live.json().path("checks").path("listener_stream").asText()).isEqualTo("UP");
+
+        gateway.streamListener().orElseThrow().close();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Http.Answer down = Http.get(admin + "/health/live");
+            assertThat(down.status()).isEqualTo(503);
+            assertThat(down.json().path("checks").path("listener_stream").asText()).isEqualTo("DOWN");
+            assertThat(Http.get(admin + "/health/ready").status()).isEqualTo(503);
+        });
+    }
+}
