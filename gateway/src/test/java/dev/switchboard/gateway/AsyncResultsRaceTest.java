@@ -40,8 +40,9 @@ class AsyncResultsRaceTest {
     @BeforeEach
     void start() {
         functions = FunctionServer.start();
+        // 1,200 streams from one address, each counted until a heartbeat finds it closed: above the default cap
         gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "MAX_STREAMS_PER_IP", "100000")));
         Http.Answer registered = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
