@@ -25,12 +25,13 @@ import io.helidon.http.Status;
  */
 public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean async, Optional<Duration> timeout) {
     /**
-     * Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. The prefix {@code mcp:}
-     * is reserved for the MCP streams' own logs, so that a generic client can neither read nor write them.
+     * Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. The prefixes {@code mcp:}
+     * and {@code topic:} are reserved for the MCP streams' and the topics' own logs, so that a generic client
+     * can neither read nor write them by naming them.
      */
-    public static final Pattern CLIENT_ID = Pattern.compile("(?!mcp:)[A-Za-z0-9._:@-]{1,128}");
+    public static final Pattern CLIENT_ID = Pattern.compile("(?!mcp:|topic:)[A-Za-z0-9._:@-]{1,128}");
     /** {@link #CLIENT_ID} in words, for error messages. */
-    public static final String CLIENT_ID_RULE = "must match [A-Za-z0-9._:@-]{1,128} and not start with mcp: (reserved)";
+    public static final String CLIENT_ID_RULE = "must match [A-Za-z0-9._:@-]{1,128} and not start with mcp: or topic: (reserved)";
     private static final Set<String> FIELDS = Set.of("payload", "client_id", "async", "timeout");
 
     /**
