@@ -60,6 +60,6 @@ class RedisTopicsTest extends TopicsContractTest {
         assertThat(TestRedis.shared().command("XLEN", log)).isEqualTo(":1");
         assertThat(Long.parseLong(TestRedis.shared().command("PTTL", log).substring(1))).isPositive();
         assertThat(Long.parseLong(TestRedis.shared().command("PTTL",
-                RedisKeys.topicPublished("topic:news", "once")).substring(1))).isPositive();
+                RedisKeys.publishedId("topic:news", "once")).substring(1))).isPositive();
     }
 }

@@ -316,6 +316,83 @@ abstract class TopicsContractTest {
         await().atMost(WAIT).until(() -> gateway.hub().topicCount() == 0 && gateway.hub().count() == 0);
     }
 
+    private void registerMirror() {
+        Http.Answer registered = Http.send("POST", admin("/admin/functions"), "{\"name\":\"mirror\",\"endpoint\":\""
+                + functions.url("/mirror") + "\"}", adminHeaders());
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    }
+
+    @Test
+    void aFunctionPublishesToTopicsAndClientsByAnswering() {
+        registerMirror();
+        String answer = "{\"text\":\"stored\",\"switchboard\":{\"publish\":["
+                + "{\"topic\":\"room:1\",\"event\":\"chat\",\"data\":{\"n\":1}},"
+                + "{\"client_id\":\"me\",\"data\":{\"n\":2},\"id\":\"p-1\"}]}}";
+        try (SseClient client = SseClient.open(stream("/sse/me?topic=room:1"))) {
+            client.next(WAIT);
+            Http.Answer sync = Http.postJson(pub("/invoke/mirror"), "{\"payload\":" + answer + "}");
+            assertThat(sync.status()).as(sync.body()).isEqualTo(200);
+            assertThat(sync.json().get("data").toString()).as("the reserved key is not passed on")
+                    .isEqualTo("{\"text\":\"stored\"}");
+            List<SseClient.Event> events = take(client, 2);
+            assertThat(events).extracting(SseClient.Event::type).containsExactlyInAnyOrder("chat", "message");
+            assertThat(events).extracting(SseClient.Event::data).containsExactlyInAnyOrder(
+                    "{\"topic\":\"room:1\",\"data\":{\"n\":1}}", "{\"n\":2}");
+
+            // async: the events first, then the result without the reserved key; p-1 is stored once
+            assertThat(Http.postJson(pub("/invoke/mirror"), "{\"payload\":" + answer
+                    + ",\"client_id\":\"me\",\"async\":true}").status()).isEqualTo(202);
+            List<SseClient.Event> async = take(client, 2);
+            assertThat(async).extracting(SseClient.Event::type).containsExactly("chat", "function_response");
+            assertThat(json(async.get(1).data()).get("data").toString()).isEqualTo("{\"text\":\"stored\"}");
+        }
+    }
+
+    @Test
+    void anInvalidPublishListFailsTheCallAndPublishesNothing() {
+        registerMirror();
+        try (SseClient client = SseClient.open(stream("/sse/me?topic=room:1"))) {
+            client.next(WAIT);
+            for (String list : List.of("[{\"topic\":\"room:1\",\"data\":1},{\"topic\":\"a b\",\"data\":1}]",
+                                       "[{\"topic\":\"room:1\",\"client_id\":\"me\",\"data\":1}]",
+                                       "[{\"topic\":\"room:1\"}]", "{\"topic\":\"room:1\"}")) {
+                Http.Answer sync = Http.postJson(pub("/invoke/mirror"),
+                        "{\"payload\":{\"switchboard\":{\"publish\":" + list + "}}}");
+                assertThat(sync.status()).as(list).isEqualTo(502);
+                assertThat(sync.json().get("code").asText()).isEqualTo("EXECUTION_ERROR");
+                assertThat(sync.json().get("error").asText()).contains("switchboard.publish");
+            }
+            publishN(gateway, "room:1", 5);
+            assertThat(origin(take(client, 1).getFirst())).as("nothing of the refused lists").isEqualTo("room:1:5");
+        }
+    }
+
+    @Test
+    void anAsyncInvokeAimedAtATopicNeedsAPublishGrant() {
+        String body = "{\"payload\":{\"n\":3},\"topic\":\"room:1\",\"async\":true}";
+        Http.Answer anonymous = Http.postJson(pub("/invoke/echo"), body);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.json().get("code").asText()).isEqualTo("PUBLISH_UNAUTHORIZED");
+        Http.Answer plain = Http.send("POST", pub("/invoke/echo"), body, keyHeaders(PLAIN_KEY));
+        assertThat(plain.status()).isEqualTo(403);
+        assertThat(plain.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
+        Http.Answer sync = Http.send("POST", pub("/invoke/echo"), "{\"payload\":1,\"topic\":\"room:1\"}",
+                                     keyHeaders(PUBLISHER_KEY));
+        assertThat(sync.status()).isEqualTo(400);
+        assertThat(sync.json().get("field").asText()).isEqualTo("topic");
+        try (SseClient client = SseClient.open(stream("/sse/viewer?topic=room:1"))) {
+            client.next(WAIT);
+            Http.Answer accepted = Http.send("POST", pub("/invoke/echo"), body, keyHeaders(PUBLISHER_KEY));
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            assertThat(accepted.json().get("topic").asText()).isEqualTo("room:1");
+            SseClient.Event event = take(client, 1).getFirst();
+            assertThat(event.type()).isEqualTo("function_response");
+            JsonNode data = json(event.data());
+            assertThat(data.get("topic").asText()).isEqualTo("room:1");
+            assertThat(data.get("data").get("data").get("received").get("n").asInt()).isEqualTo(3);
+        }
+    }
+
     /** @return status and code of a refused stream request */
     static String refusal(String url, Map<String, String> headers) {
         Http.Answer answer = Http.send("GET", url, null, headers);

@@ -51,12 +51,12 @@ public final class RedisKeys {
     }
 
     /**
-     * @param topicLogKey a topic's log key {@code topic:<name>}
-     * @param publishId   a publisher's idempotency id
-     * @return the expiring record of the event that id was stored as; shares the topic log's hash tag
+     * @param logKey    a log key, as for {@link #clientEvents}
+     * @param publishId a publisher's idempotency id
+     * @return the expiring record of the event that id was stored as in that log; shares the log's hash tag
      */
-    public static String topicPublished(String topicLogKey, String publishId) {
-        return PREFIX + "{" + topicLogKey + "}:published:" + publishId;
+    public static String publishedId(String logKey, String publishId) {
+        return clientEvents(logKey) + ":published:" + publishId;
     }
 
     /**

@@ -82,7 +82,16 @@ public final class PublishService implements HttpService {
         Json.send(res, Status.ACCEPTED_202, answer);
     }
 
-    private static void authorize(Identity identity, String topic, ServerResponse res) {
+    /**
+     * Demands a publish grant covering a topic, on the public listener.
+     *
+     * @param identity who asks
+     * @param topic    the topic
+     * @param res      the answer, which gets the challenge of a 401
+     * @throws ApiException 401 {@code PUBLISH_UNAUTHORIZED} without a credential, 403 {@code PUBLISH_FORBIDDEN}
+     *                      without a covering grant
+     */
+    public static void authorize(Identity identity, String topic, ServerResponse res) {
         if (identity.isAnonymous()) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard\"");
             throw new ApiException(Status.UNAUTHORIZED_401, "PUBLISH_UNAUTHORIZED", "publishing needs a publisher "

@@ -258,7 +258,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         }
         List<Object> reply = RedisConnections.call("append an event once", () -> redis.sync().<List<Object>>eval(
                 APPEND_ONCE, ScriptOutputType.MULTI,
-                new String[] {RedisKeys.clientEvents(logKey), RedisKeys.topicPublished(logKey, publishId)},
+                new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
                 String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
                 RedisKeys.CLIENT_EVENTS_CHANNEL, logKey));
         return new Appended(String.valueOf(reply.get(0)), ((Number) reply.get(1)).longValue() == 1);

@@ -72,7 +72,18 @@ public record PublishRequest(List<Publication> events) {
         return new PublishRequest(List.copyOf(publications));
     }
 
-    private static Publication publication(String topic, JsonNode item, String where, long maxEventSize) {
+    /**
+     * Reads one event.
+     *
+     * @param topic        the topic it goes to, whose envelope wraps its data; null for a client's log, where
+     *                     the data is stored as it is
+     * @param item         the event's object ({@code event}, {@code data}, {@code id})
+     * @param where        the prefix of its fields in error messages ({@code events[2].}), or empty
+     * @param maxEventSize largest stored event, bytes
+     * @return the event
+     * @throws ApiException 400 {@code INVALID_REQUEST}, 413 {@code EVENT_TOO_LARGE}
+     */
+    public static Publication publication(String topic, JsonNode item, String where, long maxEventSize) {
         if (!item.isObject()) {
             throw invalid(where.isEmpty() ? "body" : where.substring(0, where.length() - 1), "must be an object");
         }
@@ -86,10 +97,7 @@ public record PublishRequest(List<Publication> events) {
         }
         String type = text(item.get("event"), where + "event", EVENT_NAME, "an SSE event name [A-Za-z0-9._:-]{1,64}");
         String id = text(item.get("id"), where + "id", PUBLISH_ID, "[A-Za-z0-9._:@-]{1,128}");
-        ObjectNode envelope = Json.object();
-        envelope.put("topic", topic);
-        envelope.set("data", item.get("data"));
-        String json = Json.write(envelope);
+        String json = topic == null ? Json.write(item.get("data")) : envelope(topic, item.get("data"));
         long size = json.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxEventSize) {
             throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "EVENT_TOO_LARGE", "event "
@@ -97,6 +105,19 @@ public record PublishRequest(List<Publication> events) {
                     + " bytes with its envelope; at most " + maxEventSize + " (MAX_EVENT_SIZE)");
         }
         return new Publication(type == null ? DEFAULT_EVENT : type, json, id);
+    }
+
+    /**
+     * @param topic a topic
+     * @param data  an event's data
+     * @return what a topic's log stores: {@code {"topic":<topic>,"data":<data>}}, so that a stream following
+     *         several topics tells them apart
+     */
+    public static String envelope(String topic, JsonNode data) {
+        ObjectNode envelope = Json.object();
+        envelope.put("topic", topic);
+        envelope.set("data", data);
+        return Json.write(envelope);
     }
 
     private static String text(JsonNode node, String field, Pattern form, String rule) {
