@@ -1,6 +1,9 @@
 package dev.switchboard.gateway;
 
+import java.util.List;
 import java.util.Map;
+
+import dev.switchboard.gateway.support.SseClient;
 
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
@@ -50,6 +53,24 @@ class RedisTopicsTest extends TopicsContractTest {
             resumesEveryLog(other);
         } finally {
             other.close();
+        }
+    }
+
+    @Test
+    void topicEventsPublishedWhileTheFanOutReconnectsStillReachTheStream() {
+        try (SseClient stream = SseClient.open(stream("/sse/gap?topic=news&topic=room:1"))) {
+            stream.next(WAIT);
+            for (int i = 0; i < 10; i++) {
+                // this replica's pub/sub connection is cut and re-made while events keep being published
+                assertThat(TestRedis.shared().command("CLIENT", "KILL", "TYPE", "pubsub")).startsWith(":");
+                publishN(gateway, i % 2 == 0 ? "news" : "room:1", i);
+            }
+            List<SseClient.Event> events = take(stream, 10);
+            assertThat(events).extracting(TopicsContractTest::origin).as("every event, once")
+                    .containsExactlyInAnyOrder("news:0", "room:1:1", "news:2", "room:1:3", "news:4", "room:1:5",
+                                               "news:6", "room:1:7", "news:8", "room:1:9");
+            assertThat(events).extracting(TopicsContractTest::origin).filteredOn(o -> o.startsWith("news"))
+                    .as("in order per topic").containsExactly("news:0", "news:2", "news:4", "news:6", "news:8");
         }
     }
 

@@ -198,6 +198,16 @@ abstract class TopicsContractTest {
     }
 
     @Test
+    void heartbeatsOfATopicStreamCarryItsResumeToken() {
+        try (SseClient client = SseClient.open(stream("/sse/beat?topic=news"))) {
+            String connected = client.next(WAIT).id();
+            SseClient.Event beat = client.next(WAIT);
+            assertThat(beat.type()).isEqualTo("heartbeat");
+            assertThat(beat.id()).isEqualTo(connected).startsWith("v1.");
+        }
+    }
+
+    @Test
     void aStreamWithoutTopicsKeepsPlainIdsAndSeesNoTopicEvents() {
         try (SseClient plain = SseClient.open(stream("/sse/plain"))) {
             assertThat(plain.next(WAIT).id()).matches("\\d+-\\d+");
