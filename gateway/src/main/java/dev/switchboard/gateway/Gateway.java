@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import dev.switchboard.gateway.api.AdminSessionsService;
 import dev.switchboard.gateway.api.AdminStatusService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.InvokeService;
+import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.auth.AuthFilter;
 import dev.switchboard.gateway.auth.ClientAuthenticator;
 import dev.switchboard.gateway.auth.IdentityStreams;
@@ -197,7 +199,8 @@ public final class Gateway implements AutoCloseable {
                     r.addFilter(authFilter);
                     authenticator.jwt().ifPresent(jwt -> r.register(
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
-                    r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService);
+                    r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService)
+                            .register("/publish", publishService(true));
                     ErrorHandling.install(r, metrics::redisError);
                 })
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort())
@@ -223,10 +226,17 @@ public final class Gateway implements AutoCloseable {
         var guard = AdminAuth.filter(AdminTokens.of(config.adminTokens(), config.adminTokenFile()));
         r.any("/admin", guard)
                 .any("/admin/*", guard)
+                .any("/publish/*", guard)
+                .register("/publish", publishService(false))
                 .register("/admin/functions", functions)
                 .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
                 .register(status);
         ErrorHandling.install(r, metrics::redisError);
+    }
+
+    private PublishService publishService(boolean publicListener) {
+        return new PublishService(state.events(), config.limits().maxBodySize(), config.limits().maxJsonDepth(),
+                                  config.limits().maxEventSize(), publicListener);
     }
 
     /**
@@ -270,22 +280,26 @@ public final class Gateway implements AutoCloseable {
     private void catchUpStreams() {
         int caughtUp = 0;
         for (SseStream stream : hub.all()) {
-            String after = stream.lastSentId();
-            // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
-            boolean unpositioned = after == null || (after.equals(EventIds.ZERO)
-                    && stream.clientId().startsWith(RedisKeys.MCP_LOG_PREFIX));
-            if (stream.isClosed() || unpositioned) {
-                continue;
-            }
-            try {
-                // the writer drops ids it has already written, so overlap with live delivery is harmless
-                for (ClientEvent event : state.events().readAfter(stream.clientId(), after,
-                                                                  config.limits().eventLogMaxLength())) {
-                    stream.offer(event);
-                    caughtUp++;
+            // each log the stream follows (its client's, its topics'), from the stream's position in it
+            for (Map.Entry<String, String> position : stream.positions().entrySet()) {
+                String log = position.getKey();
+                String after = position.getValue();
+                // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
+                boolean unpositioned = after == null || (after.equals(EventIds.ZERO)
+                        && log.startsWith(RedisKeys.MCP_LOG_PREFIX));
+                if (stream.isClosed() || unpositioned) {
+                    continue;
                 }
-            } catch (RuntimeException e) {
-                metrics.redisError();
+                try {
+                    // the writer drops ids it has already written, so overlap with live delivery is harmless
+                    for (ClientEvent event : state.events().readAfter(log, after,
+                                                                      config.limits().eventLogMaxLength())) {
+                        stream.offer(log, event);
+                        caughtUp++;
+                    }
+                } catch (RuntimeException e) {
+                    metrics.redisError();
+                }
             }
         }
         if (caughtUp > 0) {

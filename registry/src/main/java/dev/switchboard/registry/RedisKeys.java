@@ -27,9 +27,12 @@ public final class RedisKeys {
 
     /** Log keys of MCP streams start with this (generic client ids may not). */
     public static final String MCP_LOG_PREFIX = "mcp:";
+    /** Log keys of topics start with this (generic client ids may not): {@code topic:<name>}. */
+    public static final String TOPIC_LOG_PREFIX = "topic:";
 
     /**
-     * @param logKey a generic SSE client id, or an MCP stream's log key {@code mcp:<session>:<stream>}
+     * @param logKey a generic SSE client id, a topic's log key {@code topic:<name>}, or an MCP stream's log key
+     *               {@code mcp:<session>:<stream>}
      * @return the Redis Stream holding that event log; an MCP stream's log shares its session's hash tag
      *         (and so its Cluster slot) with the session record
      */
@@ -41,7 +44,19 @@ public final class RedisKeys {
                         + logKey.substring(end + 1);
             }
         }
+        if (logKey.startsWith(TOPIC_LOG_PREFIX)) {
+            return PREFIX + "{" + logKey + "}:events";
+        }
         return PREFIX + "{client:" + logKey + "}:events";
+    }
+
+    /**
+     * @param logKey    a log key, as for {@link #clientEvents}
+     * @param publishId a publisher's idempotency id
+     * @return the expiring record of the event that id was stored as in that log; shares the log's hash tag
+     */
+    public static String publishedId(String logKey, String publishId) {
+        return clientEvents(logKey) + ":published:" + publishId;
     }
 
     /**

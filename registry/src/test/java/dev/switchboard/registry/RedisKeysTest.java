@@ -24,6 +24,17 @@ class RedisKeysTest {
     }
 
     @Test
+    void aTopicsLogAndEveryLogsPublishIdsShareTheLogsSlot() {
+        assertThat(RedisKeys.clientEvents("topic:room:1")).isEqualTo("switchboard:{topic:room:1}:events");
+        assertThat(SlotHash.getSlot(RedisKeys.publishedId("topic:room:1", "msg-1")))
+                .isEqualTo(SlotHash.getSlot(RedisKeys.clientEvents("topic:room:1")));
+        assertThat(SlotHash.getSlot(RedisKeys.publishedId("user-1", "p-1")))
+                .isEqualTo(SlotHash.getSlot(RedisKeys.clientEvents("user-1")));
+        assertThat(SlotHash.getSlot(RedisKeys.publishedId("mcp:s3ss10n:g", "p-1")))
+                .isEqualTo(SlotHash.getSlot(RedisKeys.mcpSession("s3ss10n")));
+    }
+
+    @Test
     void theFunctionRegistryAndItsRevisionShareOneSlot() {
         assertThat(SlotHash.getSlot(RedisKeys.FUNCTIONS)).isEqualTo(SlotHash.getSlot(RedisKeys.FUNCTIONS_REVISION));
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,9 @@ import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.gateway.topic.ResumeToken;
+import dev.switchboard.gateway.topic.TopicNames;
+import dev.switchboard.gateway.topic.TopicSubscriptions;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -45,8 +49,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code GET /sse/{clientId}}: the generic SSE stream. Sends {@code connected}, then the events the client
- * missed after its {@code Last-Event-ID}, then live events and heartbeats until the client leaves.
+ * {@code GET /sse/{clientId}[?topic=a&topic=b]}: the generic SSE stream. Sends {@code connected}, then the
+ * events the client missed after its {@code Last-Event-ID}, then live events and heartbeats until the client
+ * leaves. With topics, it follows their logs too, and its event ids are {@link ResumeToken}s.
  */
 public final class ClientStreamService implements HttpService {
     private static final Logger LOGGER = Logger.getLogger(ClientStreamService.class.getName());
@@ -54,6 +59,8 @@ public final class ClientStreamService implements HttpService {
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
     private static final int MAX_METADATA_ENTRIES = 32;
     private static final int MAX_METADATA_LENGTH = 256;
+    /** The query parameter naming a topic to follow; repeated for several. */
+    public static final String TOPIC_PARAMETER = "topic";
     /** Reconnection delay suggested to clients when this replica closes their stream. */
     static final Duration RECONNECT_HINT = Duration.ofSeconds(1);
 
@@ -66,6 +73,7 @@ public final class ClientStreamService implements HttpService {
     private final Clock clock;
     private final IdentityStreams identityStreams;
     private final AddressLimits addressLimits;
+    private final TopicSubscriptions subscriptions;
 
     /**
      * @param state           state store
@@ -82,6 +90,8 @@ public final class ClientStreamService implements HttpService {
                                AddressLimits addressLimits) {
         this.identityStreams = identityStreams;
         this.addressLimits = addressLimits;
+        this.subscriptions = new TopicSubscriptions(config.limits().maxTopicsPerStream(),
+                                                    !config.auth().methods().isEmpty());
         this.cors = CorsPolicy.forStreams(config.sseCorsOrigins());
         this.state = state;
         this.hub = hub;
@@ -113,9 +123,9 @@ public final class ClientStreamService implements HttpService {
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
-        Map<String, String> query = new LinkedHashMap<>();
+        Map<String, List<String>> query = new LinkedHashMap<>();
         for (String name : req.query().names()) {
-            query.put(name, req.query().first(name).orElse(""));
+            query.put(name, req.query().all(name));
         }
         Opened opened = open(req.path().pathParameters().get("clientId"), req.headers(), query,
                              AuthFilter.identity(req), addressLimits.client(req.remotePeer().address(), req.headers()));
@@ -128,12 +138,9 @@ public final class ClientStreamService implements HttpService {
             SseStream stream = opened.stream();
             OutputStream out = SseResponses.start(res);
             try {
-                stream.writeDirect(out, opened.connected());
-                for (ClientEvent event : opened.missed()) {
-                    stream.writeDirect(out, event);
-                }
+                out.write(opened.start());
                 out.flush();
-                metrics.written(opened.missed().size() + 1, false);
+                metrics.written(opened.replayed() + 1, false);
                 reason = stream.pump(out, metrics::written);
                 if (reason == CloseReason.SHUTDOWN) {
                     out.write(SseEncoder.retry(RECONNECT_HINT.toMillis()));
@@ -154,15 +161,16 @@ public final class ClientStreamService implements HttpService {
      * @param stream      the stream, admitted to this replica's hub
      * @param identity    who opened it
      * @param address     the client address it counts against ({@code MAX_STREAMS_PER_IP})
-     * @param connected   the {@code connected} event
-     * @param missed      events after the client's {@code Last-Event-ID}, to replay
+     * @param start       the {@code connected} event and the events after the client's {@code Last-Event-ID},
+     *                    encoded: the body's first bytes
+     * @param replayed    how many events {@code start} replays
      * @param allowOrigin the {@code Access-Control-Allow-Origin} to answer, if any
      */
-    public record Opened(SseStream stream, Identity identity, String address, ClientEvent connected,
-                         List<ClientEvent> missed, Optional<String> allowOrigin) {
+    public record Opened(SseStream stream, Identity identity, String address, byte[] start, int replayed,
+                         Optional<String> allowOrigin) {
         /** @return the same stream without its start, once written (an idle stream should hold little) */
         public Opened written() {
-            return new Opened(stream, identity, address, null, List.of(), Optional.empty());
+            return new Opened(stream, identity, address, null, replayed, Optional.empty());
         }
     }
 
@@ -173,25 +181,28 @@ public final class ClientStreamService implements HttpService {
      *
      * @param clientId the path's client id
      * @param headers  request headers
-     * @param query    query parameters, first value of each, in order
+     * @param query    query parameters, every value of each, in order
      * @param identity who asks (from client authentication)
      * @param address  the client's address ({@code MAX_STREAMS_PER_IP})
      * @return the opened stream
      * @throws ApiException for a refused request
      */
-    public Opened open(String clientId, io.helidon.http.Headers headers, Map<String, String> query,
+    public Opened open(String clientId, io.helidon.http.Headers headers, Map<String, List<String>> query,
                        Identity identity, String address) {
         if (!InvokeRequest.CLIENT_ID.matcher(clientId).matches()) {
             throw new ApiException(Status.BAD_REQUEST_400, "INVALID_CLIENT_ID",
                                    "client id " + InvokeRequest.CLIENT_ID_RULE);
         }
+        List<String> topics = subscriptions.topics(query.getOrDefault(TOPIC_PARAMETER, List.of()), identity);
         Optional<String> lastEventId = headers.first(LAST_EVENT_ID)
-                .or(() -> Optional.ofNullable(query.get("lastEventId")))
+                .or(() -> Optional.ofNullable(first(query, "lastEventId")))
                 .map(String::trim)
                 .filter(id -> !id.isEmpty());
-        if (lastEventId.isPresent() && !EventIds.isValid(lastEventId.get())) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_LAST_EVENT_ID",
-                                   "Last-Event-ID must be an id this gateway sent (<millis>-<sequence>)");
+        if (lastEventId.isPresent() && !EventIds.isValid(lastEventId.get())
+                && (topics.isEmpty() || !ResumeToken.looksLikeToken(lastEventId.get()))) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_LAST_EVENT_ID", topics.isEmpty()
+                    ? "Last-Event-ID must be an id this gateway sent (<millis>-<sequence>)"
+                    : "Last-Event-ID must be an id this stream sent (a v1. resume token, or <millis>-<sequence>)");
         }
         String userId = headers.first(USER_ID).map(v -> truncate(v)).orElse(null);
         Map<String, String> metadata = metadata(query);
@@ -202,7 +213,8 @@ public final class ClientStreamService implements HttpService {
             throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_STREAMS", "this identity already holds "
                     + identityStreams.max() + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
         }
-        SseStream stream = new SseStream(RandomIds.next(), ClientIds.streamKey(identity, clientId), userId, metadata,
+        SseStream stream = new SseStream(RandomIds.next(), ClientIds.streamKey(identity, clientId),
+                                         topics.stream().map(TopicNames::logKey).toList(), userId, metadata,
                                          clock.instant(), config.replicaId(), config.limits().streamQueueDepth(),
                                          ClientStreamService::heartbeat);
         boolean registered = false;
@@ -217,16 +229,30 @@ public final class ClientStreamService implements HttpService {
                                 + " connections (MAX_CONNECTIONS); retry on another replica");
                 default -> { }
             }
-            String tail = state.events().tail(stream.clientId());
-            // an id beyond the newest event (made up, or from a log that has since expired) would hide
-            // every event up to it: resume from the newest event instead
-            String start = lastEventId.filter(id -> EventIds.compare(id, tail) <= 0).orElse(tail);
+            String[] starts = starts(stream, lastEventId);
             state.connections().register(stream.info());
             registered = true;
-            List<ClientEvent> missed = state.events().readAfter(stream.clientId(), start,
-                                                                config.limits().eventLogMaxLength());
+            List<Replayed> missed = new ArrayList<>();
+            for (int i = 0; i < starts.length; i++) {
+                String log = stream.logs().get(i);
+                for (ClientEvent event : state.events().readAfter(log, starts[i], config.limits().eventLogMaxLength())) {
+                    missed.add(new Replayed(log, event));
+                }
+            }
+            // no order holds across logs; by id, the replay reads as the live stream would have
+            missed.sort((a, b) -> EventIds.compare(a.event().id(), b.event().id()));
+            stream.startAt(starts);
+            java.io.ByteArrayOutputStream start = new java.io.ByteArrayOutputStream(256);
+            ClientEvent connected = connected(stream, clientId, topics, stream.lastSentId(), missed.size());
+            start.writeBytes(SseEncoder.event(connected.id(), connected.type(), connected.data()));
+            for (Replayed r : missed) {
+                byte[] bytes = stream.encodeReplayed(r.log(), r.event());
+                if (bytes != null) {
+                    start.writeBytes(bytes);
+                }
+            }
             metrics.connectionOpened();
-            return new Opened(stream, identity, address, connected(stream, clientId, start, missed.size()), missed,
+            return new Opened(stream, identity, address, start.toByteArray(), missed.size(),
                               cors.allowOrigin(headers.first(HeaderNames.ORIGIN)));
         } catch (RuntimeException e) {
             stream.close(CloseReason.CLIENT_GONE);
@@ -238,6 +264,43 @@ public final class ClientStreamService implements HttpService {
             }
             throw e;
         }
+    }
+
+    /**
+     * Where the stream starts in each of its logs: after the client's {@code Last-Event-ID}, else at the
+     * newest event. A position beyond a log's newest event (made up, or from a log that has since expired)
+     * would hide every event up to it: that log resumes from its newest event instead.
+     */
+    private String[] starts(SseStream stream, Optional<String> lastEventId) {
+        List<String> logs = stream.logs();
+        String[] given = new String[logs.size()];
+        if (lastEventId.isPresent() && EventIds.isValid(lastEventId.get())) {
+            // a plain id is a position in the client's own log; the topics start at their newest events
+            given[0] = lastEventId.get();
+        } else if (lastEventId.isPresent()) {
+            try {
+                given = ResumeToken.decode(lastEventId.get(), logs);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(Status.BAD_REQUEST_400, "INVALID_LAST_EVENT_ID",
+                                       "Last-Event-ID: " + e.getMessage());
+            }
+        }
+        String[] starts = new String[logs.size()];
+        for (int i = 0; i < starts.length; i++) {
+            String tail = state.events().tail(logs.get(i));
+            String at = given[i];
+            starts[i] = at != null && EventIds.compare(at, tail) <= 0 ? at : tail;
+        }
+        return starts;
+    }
+
+    /** An event read from one of a stream's logs. */
+    private record Replayed(String log, ClientEvent event) {
+    }
+
+    private static String first(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
     /** @return whether answers vary by the request's {@code Origin} (a {@code Vary: Origin} is due) */
@@ -280,10 +343,14 @@ public final class ClientStreamService implements HttpService {
         }
     }
 
-    private ClientEvent connected(SseStream stream, String clientId, String start, int replayed) {
+    private ClientEvent connected(SseStream stream, String clientId, List<String> topics, String start,
+                                  int replayed) {
         ObjectNode data = Json.object();
         data.put("connection_id", stream.connectionId());
         data.put("client_id", clientId);
+        if (!topics.isEmpty()) {
+            topics.forEach(data.putArray("topics")::add);
+        }
         data.put("replica", config.replicaId());
         data.put("replayed", replayed);
         data.put("timestamp", clock.instant().getEpochSecond());
@@ -297,17 +364,17 @@ public final class ClientStreamService implements HttpService {
         return SseEncoder.event(stream.lastSentId(), "heartbeat", data);
     }
 
-    private static Map<String, String> metadata(Map<String, String> query) {
+    private static Map<String, String> metadata(Map<String, List<String>> query) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : query.entrySet()) {
-            if (e.getKey().equals("lastEventId")) {
+        for (Map.Entry<String, List<String>> e : query.entrySet()) {
+            if (e.getKey().equals("lastEventId") || e.getKey().equals(TOPIC_PARAMETER)) {
                 continue;
             }
             if (metadata.size() == MAX_METADATA_ENTRIES) {
                 throw new ApiException(Status.BAD_REQUEST_400, "INVALID_METADATA",
                                        "at most " + MAX_METADATA_ENTRIES + " query parameters");
             }
-            metadata.put(truncate(e.getKey()), truncate(e.getValue()));
+            metadata.put(truncate(e.getKey()), truncate(e.getValue().isEmpty() ? "" : e.getValue().getFirst()));
         }
         return metadata;
     }

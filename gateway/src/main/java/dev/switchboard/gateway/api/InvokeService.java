@@ -2,6 +2,7 @@ package dev.switchboard.gateway.api;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,7 @@ import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RandomIds;
+import dev.switchboard.gateway.invoke.AnswerPublications;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionHealth;
@@ -27,6 +29,8 @@ import dev.switchboard.gateway.invoke.InvokeRequest;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.topic.PublishRequest;
+import dev.switchboard.gateway.topic.TopicNames;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.StoreUnavailableException;
@@ -100,6 +104,8 @@ public final class InvokeService implements HttpService, AutoCloseable {
                     + "' is of kind " + function.kind().wireName() + " and cannot be called through /invoke");
         }
         InvokeRequest request = InvokeRequest.parse(Json.readObject(req, maxBodySize, maxJsonDepth));
+        // a result aimed at a topic is a publish: the caller needs the grant /publish would ask for
+        request.topic().ifPresent(topic -> PublishService.authorize(AuthFilter.identity(req), topic, res));
         if (!health.isActive(name)) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_UNAVAILABLE",
                                    "function '" + name + "' is failing its health check");
@@ -121,7 +127,8 @@ public final class InvokeService implements HttpService, AutoCloseable {
             // results go to the client's streams in the caller's own namespace
             String streamKey = clientId == null ? null : ClientIds.streamKey(identity, clientId);
             try {
-                async.execute(() -> invokeAndDeliver(function, request, requestId, streamKey, caller, timeout, permit));
+                async.execute(() -> invokeAndDeliver(function, request, requestId, streamKey, identity, caller, timeout,
+                                                     permit));
             } catch (RuntimeException e) {
                 permit.close();
                 throw e;
@@ -131,8 +138,10 @@ public final class InvokeService implements HttpService, AutoCloseable {
             accepted.put("request_id", requestId);
             accepted.put("function_name", name);
             accepted.put("client_id", clientId);
-            accepted.put("message", "function invoked; the result will be sent to the client's streams as a "
-                    + FUNCTION_RESPONSE + " event");
+            request.topic().ifPresent(topic -> accepted.put("topic", topic));
+            accepted.put("message", "function invoked; the result will be sent to the "
+                    + (clientId == null ? "topic's" : request.topic().isPresent() ? "client's and the topic's"
+                    : "client's") + " streams as a " + FUNCTION_RESPONSE + " event");
             Json.send(res, Status.ACCEPTED_202, accepted);
             return;
         }
@@ -145,6 +154,10 @@ public final class InvokeService implements HttpService, AutoCloseable {
                 permit.close();
             }
             metrics.invocation(result);
+            AnswerPublications.Split split = AnswerPublications.split(result, identity, maxEventSize);
+            // the answer's events are in their logs before the caller hears of the result
+            split.publish().forEach(this::append);
+            result = split.result();
             Status status = switch (result.outcome()) {
                 case SUCCESS -> Status.OK_200;
                 case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
@@ -156,9 +169,10 @@ public final class InvokeService implements HttpService, AutoCloseable {
     }
 
     private void invokeAndDeliver(FunctionRegistration function, InvokeRequest request, String requestId,
-                                  String streamKey, Map<String, String> caller, Duration timeout,
+                                  String streamKey, Identity identity, Map<String, String> caller, Duration timeout,
                                   CallLimits.Permit permit) {
-        String json;
+        ObjectNode json;
+        List<AnswerPublications.Target> publish;
         // the answer's bytes stay reserved until the event is built: what is delivered is at most MAX_EVENT_SIZE
         try (ResponseBudget.Reservation answerBytes = limits.responseBytes().open()) {
             InvocationResult result;
@@ -168,17 +182,39 @@ public final class InvokeService implements HttpService, AutoCloseable {
             } finally {
                 permit.close();
             }
-            json = Json.write(result.toJson());
-            int size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            AnswerPublications.Split split = AnswerPublications.split(result, identity, maxEventSize);
+            publish = split.publish();
+            result = split.result();
+            json = result.toJson();
+            // the largest form stored: a topic's envelope around the result
+            ObjectNode answer = json;
+            String largest = request.topic().map(topic -> PublishRequest.envelope(topic, answer))
+                    .orElseGet(() -> Json.write(answer));
+            int size = largest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (size > maxEventSize) {
                 // every stream of the client, and Redis, would hold a copy: report it rather than send it
-                json = Json.write(new InvocationResult(false, requestId, function.name(), result.durationMillis(),
+                json = new InvocationResult(false, requestId, function.name(), result.durationMillis(),
                         null, "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); "
                                 + "call it synchronously to receive it", InvocationResult.Outcome.EXECUTION_ERROR,
-                        result.functionStatus()).toJson());
+                        result.functionStatus()).toJson();
             }
         }
-        deliver(streamKey, requestId, json);
+        for (AnswerPublications.Target target : publish) {
+            deliver(target.logKey(), requestId, () -> append(target));
+        }
+        String text = Json.write(json);
+        if (streamKey != null) {
+            deliver(streamKey, requestId, () -> events.publish(streamKey, FUNCTION_RESPONSE, text));
+        }
+        ObjectNode delivered = json;
+        request.topic().ifPresent(topic -> deliver(TopicNames.logKey(topic), requestId,
+                () -> events.publish(TopicNames.logKey(topic), FUNCTION_RESPONSE,
+                                     PublishRequest.envelope(topic, delivered))));
+    }
+
+    private void append(AnswerPublications.Target target) {
+        PublishRequest.Publication p = target.publication();
+        events.publishOnce(target.logKey(), p.type(), p.envelope(), p.publishId());
     }
 
     /**
@@ -186,18 +222,18 @@ public final class InvokeService implements HttpService, AutoCloseable {
      * be down now, the result waits here, retried with back-off for up to {@link #DELIVERY_PATIENCE},
      * rather than being lost.
      */
-    private void deliver(String clientId, String requestId, String json) {
+    private void deliver(String logKey, String requestId, Runnable publish) {
         long deadline = System.nanoTime() + DELIVERY_PATIENCE.toNanos();
         long backoffMillis = 100;
         while (true) {
             try {
-                events.publish(clientId, FUNCTION_RESPONSE, json);
+                publish.run();
                 return;
             } catch (RuntimeException e) {
                 metrics.redisError();
                 if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
-                    LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to client "
-                            + clientId + " within " + DELIVERY_PATIENCE.toSeconds() + " s: " + e.getMessage());
+                    LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to log "
+                            + logKey + " within " + DELIVERY_PATIENCE.toSeconds() + " s: " + e.getMessage());
                     return;
                 }
             }

@@ -13,20 +13,23 @@ import java.util.regex.Pattern;
 
 import dev.switchboard.gateway.config.WatchedFile;
 import dev.switchboard.gateway.http.AdminTokens;
+import dev.switchboard.gateway.topic.TopicGrants;
 import dev.switchboard.registry.ClientAuth;
 
 /**
  * Static client API keys, held only as SHA-256 digests: entries {@code <name>:<sha256 hex of the key>}
  * from {@code API_KEYS} (comma-separated) and {@code API_KEYS_FILE} (one per line, re-read when it
  * changes). The name becomes the caller's subject. A presented key is digested and compared with every
- * entry in constant time.
+ * entry in constant time. An entry may end with the key's topic grants,
+ * {@code <name>:<sha256>:publish=<patterns>;subscribe=<patterns>} ({@link TopicGrants#parse}): a key with a
+ * publish grant is a publisher credential.
  */
 public final class ApiKeys {
     private static final Logger LOGGER = Logger.getLogger(ApiKeys.class.getName());
     /** An entry: a subject name, a colon, 64 hex digits. */
-    private static final Pattern ENTRY = Pattern.compile("([A-Za-z0-9._@-]{1,128}):([0-9A-Fa-f]{64})");
+    private static final Pattern ENTRY = Pattern.compile("([A-Za-z0-9._@-]{1,128}):([0-9A-Fa-f]{64})(?::(.*))?");
 
-    private record Key(String name, byte[] digest) {
+    private record Key(String name, byte[] digest, TopicGrants grants) {
     }
 
     private final List<Key> fixed;
@@ -68,9 +71,15 @@ public final class ApiKeys {
             Matcher m = ENTRY.matcher(entries.get(i));
             if (!m.matches()) {
                 throw new IllegalArgumentException(key + ": entry " + (i + 1) + " is not <name>:<sha256 hex of the "
-                        + "key> (name of letters, digits and ._@-; the digest of 64 hex digits)");
+                        + "key>[:<grants>] (name of letters, digits and ._@-; the digest of 64 hex digits)");
             }
-            keys.add(new Key(m.group(1), HexFormat.of().parseHex(m.group(2).toLowerCase())));
+            TopicGrants grants;
+            try {
+                grants = m.group(3) == null ? TopicGrants.NONE : TopicGrants.parse(m.group(3));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": entry " + (i + 1) + ": " + e.getMessage());
+            }
+            keys.add(new Key(m.group(1), HexFormat.of().parseHex(m.group(2).toLowerCase()), grants));
         }
         return List.copyOf(keys);
     }
@@ -87,16 +96,16 @@ public final class ApiKeys {
     public Optional<Identity> identify(String presented) {
         file.ifPresent(this::reload);
         byte[] candidate = AdminTokens.digest(presented);
-        String found = null;
+        Key found = null;
         // every entry is compared, so the time taken does not tell which one matched
         for (List<Key> keys : List.of(fixed, fromFile)) {
             for (Key key : keys) {
                 if (MessageDigest.isEqual(key.digest(), candidate) && found == null) {
-                    found = key.name();
+                    found = key;
                 }
             }
         }
-        return Optional.ofNullable(found).map(name -> new Identity(ClientAuth.API_KEY, name, ""));
+        return Optional.ofNullable(found).map(key -> new Identity(ClientAuth.API_KEY, key.name(), "", key.grants()));
     }
 
     private void reload(WatchedFile f) {

@@ -33,6 +33,8 @@ import io.helidon.webserver.http.ServerRequest;
  * MCP authorization spec asks for.
  */
 public final class AuthFilter implements Filter {
+    /** Paths of the publish route, which needs a publisher credential of either kind. */
+    public static final String PUBLISH_PREFIX = "/publish/";
     private final AuthSettings settings;
     private final ClientAuthenticator authenticator;
     private final FunctionCatalog catalog;
@@ -135,6 +137,10 @@ public final class AuthFilter implements Filter {
 
     /** The methods a path accepts: the function's own rule, else the gateway's; empty when none is needed. */
     private Set<ClientAuth> required(String path) {
+        if (path.startsWith(PUBLISH_PREFIX)) {
+            // any proven identity passes; the publish route itself demands a publish grant, whatever CLIENT_AUTH says
+            return Set.of();
+        }
         Optional<ClientAuth> rule = functionName(path).flatMap(catalog::find).map(FunctionRegistration::auth)
                 .filter(auth -> auth != ClientAuth.DEFAULT);
         if (rule.isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.switchboard.gateway.topic.TopicGrants;
 import dev.switchboard.registry.ClientAuth;
 
 /**
@@ -16,14 +17,36 @@ import dev.switchboard.registry.ClientAuth;
  * @param method  how it was proved ({@link ClientAuth#NONE}: anonymous)
  * @param subject the API key's name or the JWT's {@code sub}; empty when anonymous
  * @param issuer  the JWT's {@code iss}; empty otherwise
+ * @param grants  the topics it may publish to and read (from its key's entry or its JWT's claim); what it
+ *                may do, not who it is, so {@link #sameAs} ignores them
  */
-public record Identity(ClientAuth method, String subject, String issuer) {
+public record Identity(ClientAuth method, String subject, String issuer, TopicGrants grants) {
     /** Header naming the authenticated subject on calls to functions. */
     public static final String SUBJECT_HEADER = "X-Switchboard-Subject";
     /** Header naming how the subject was authenticated ({@code api-key} or {@code jwt}). */
     public static final String AUTH_HEADER = "X-Switchboard-Auth";
     /** No credentials. */
     public static final Identity ANONYMOUS = new Identity(ClientAuth.NONE, "", "");
+
+    /**
+     * An identity with no topic grants.
+     *
+     * @param method  how it was proved
+     * @param subject the subject
+     * @param issuer  the issuer
+     */
+    public Identity(ClientAuth method, String subject, String issuer) {
+        this(method, subject, issuer, TopicGrants.NONE);
+    }
+
+    /**
+     * @param other another identity
+     * @return whether both are the same caller (method, subject and issuer), whatever their grants; a token
+     *         renewed with other grants still owns its sessions
+     */
+    public boolean sameAs(Identity other) {
+        return method == other.method && subject.equals(other.subject) && issuer.equals(other.issuer);
+    }
 
     /** @return whether no credentials were presented */
     public boolean isAnonymous() {

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.switchboard.gateway.topic.TopicGrants;
 import dev.switchboard.registry.ClientAuth;
 
 import com.nimbusds.jose.JOSEException;
@@ -37,6 +38,8 @@ public final class JwtVerifier {
     private static final int READ_TIMEOUT_MILLIS = 2_000;
     private static final int JWKS_SIZE_LIMIT = 256 * 1024;
     private static final int CLOCK_SKEW_SECONDS = 60;
+    /** The claim listing the topics a token may publish to and read. */
+    public static final String GRANTS_CLAIM = "switchboard";
 
     private final OAuthSettings settings;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
@@ -98,7 +101,31 @@ public final class JwtVerifier {
             throw new AuthException(Status.FORBIDDEN_403, "INSUFFICIENT_SCOPE", "insufficient_scope",
                                     "the token lacks the scope " + String.join(" ", missing));
         }
-        return new Identity(ClientAuth.JWT, claims.getSubject(), settings.issuer());
+        return new Identity(ClientAuth.JWT, claims.getSubject(), settings.issuer(), grants(claims));
+    }
+
+    /**
+     * Topic grants from the {@code switchboard} claim, {@code {"publish": [patterns], "subscribe": [patterns]}}
+     * (as Mercure's {@code mercure} claim); what is not a list of valid patterns grants nothing.
+     */
+    private static TopicGrants grants(JWTClaimsSet claims) {
+        if (!(claims.getClaim(GRANTS_CLAIM) instanceof java.util.Map<?, ?> claim)) {
+            return TopicGrants.NONE;
+        }
+        return new TopicGrants(patterns(claim.get("publish")), patterns(claim.get("subscribe")));
+    }
+
+    private static List<String> patterns(Object value) {
+        if (!(value instanceof List<?> list)) {
+            return List.of();
+        }
+        List<String> patterns = new java.util.ArrayList<>();
+        for (Object item : list) {
+            if (item instanceof String p && TopicGrants.isPattern(p)) {
+                patterns.add(p);
+            }
+        }
+        return patterns;
     }
 
     /** Scopes as RFC 9068 puts them ({@code scope}, space-separated) or as some issuers do ({@code scp}). */

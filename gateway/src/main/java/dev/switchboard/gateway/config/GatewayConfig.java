@@ -97,7 +97,8 @@ public record GatewayConfig(String host,
                 r.size("MAX_EVENT_SIZE", "1MiB", 1, Integer.MAX_VALUE),
                 r.integer("MAX_MCP_SESSIONS", 100_000, 1, 100_000_000),
                 r.integer("MAX_JSON_DEPTH", 64, 2, JsonMapper.MAX_NESTING_DEPTH),
-                answerBytes);
+                answerBytes,
+                r.integer("MAX_TOPICS_PER_STREAM", 16, 1, 256));
         GatewayConfig config = new GatewayConfig(
                 r.text("HOST", "0.0.0.0"),
                 r.integer("PORT", 8080, 0, 65535),

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param maxMcpSessions          MCP sessions open in the fleet (503 for a new one beyond)
  * @param maxJsonDepth            deepest nesting of a public request's JSON body (400 beyond)
  * @param maxResponseBytesInFlight bytes of function answers held at once on one replica (503 beyond)
+ * @param maxTopicsPerStream      topics one {@code /sse} stream may follow (400 beyond)
  */
 public record Limits(long maxBodySize,
                      int streamQueueDepth,
@@ -30,5 +31,6 @@ public record Limits(long maxBodySize,
                      long maxEventSize,
                      int maxMcpSessions,
                      int maxJsonDepth,
-                     long maxResponseBytesInFlight) {
+                     long maxResponseBytesInFlight,
+                     int maxTopicsPerStream) {
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.topic.TopicNames;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.RegistrationValidator;
 
@@ -22,16 +23,19 @@ import io.helidon.http.Status;
  * @param clientId client whose streams receive an async result
  * @param async    answer 202 now and deliver the result as a {@code function_response} event
  * @param timeout  overrides the registration's timeout
+ * @param topic    a topic an async result is published to too (needs the caller's publish grant)
  */
-public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean async, Optional<Duration> timeout) {
+public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean async, Optional<Duration> timeout,
+                            Optional<String> topic) {
     /**
-     * Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. The prefix {@code mcp:}
-     * is reserved for the MCP streams' own logs, so that a generic client can neither read nor write them.
+     * Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. The prefixes {@code mcp:}
+     * and {@code topic:} are reserved for the MCP streams' and the topics' own logs, so that a generic client
+     * can neither read nor write them by naming them.
      */
-    public static final Pattern CLIENT_ID = Pattern.compile("(?!mcp:)[A-Za-z0-9._:@-]{1,128}");
+    public static final Pattern CLIENT_ID = Pattern.compile("(?!mcp:|topic:)[A-Za-z0-9._:@-]{1,128}");
     /** {@link #CLIENT_ID} in words, for error messages. */
-    public static final String CLIENT_ID_RULE = "must match [A-Za-z0-9._:@-]{1,128} and not start with mcp: (reserved)";
-    private static final Set<String> FIELDS = Set.of("payload", "client_id", "async", "timeout");
+    public static final String CLIENT_ID_RULE = "must match [A-Za-z0-9._:@-]{1,128} and not start with mcp: or topic: (reserved)";
+    private static final Set<String> FIELDS = Set.of("payload", "client_id", "async", "timeout", "topic");
 
     /**
      * @param body the request body
@@ -41,7 +45,7 @@ public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean
     public static InvokeRequest parse(ObjectNode body) {
         body.fieldNames().forEachRemaining(f -> {
             if (!FIELDS.contains(f)) {
-                throw invalid(f, "unknown field (expected payload, client_id, async, timeout)");
+                throw invalid(f, "unknown field (expected payload, client_id, async, timeout, topic)");
             }
         });
         if (!body.has("payload")) {
@@ -63,10 +67,22 @@ public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean
             }
             async = asyncNode.asBoolean();
         }
-        if (async && clientId.isEmpty()) {
-            throw invalid("client_id", "required when async is true: the result is delivered to that client's streams");
+        Optional<String> topic = Optional.empty();
+        JsonNode topicNode = body.get("topic");
+        if (topicNode != null && !topicNode.isNull()) {
+            if (!topicNode.isTextual() || !TopicNames.NAME.matcher(topicNode.asText()).matches()) {
+                throw invalid("topic", TopicNames.RULE);
+            }
+            if (!async) {
+                throw invalid("topic", "only with async: true (the result is published to the topic)");
+            }
+            topic = Optional.of(topicNode.asText());
         }
-        return new InvokeRequest(body.get("payload"), clientId, async, timeout(body.get("timeout")));
+        if (async && clientId.isEmpty() && topic.isEmpty()) {
+            throw invalid("client_id", "required when async is true (or a topic): the result is delivered to that "
+                    + "client's streams");
+        }
+        return new InvokeRequest(body.get("payload"), clientId, async, timeout(body.get("timeout")), topic);
     }
 
     private static Optional<Duration> timeout(JsonNode node) {

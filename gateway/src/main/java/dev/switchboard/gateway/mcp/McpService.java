@@ -248,7 +248,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private McpSession session(ServerRequest req, String id, FunctionRegistration function) {
         McpSession session = state.mcpSessions().find(id).orElseThrow(() -> new McpException(
                 Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found (ended or expired); initialize again"));
-        if (!session.owner().equals(AuthFilter.identity(req))) {
+        if (!session.owner().sameAs(AuthFilter.identity(req))) {
             metrics.authRefused("SESSION_OF_ANOTHER_IDENTITY");
             throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
                                    "session not found (ended or expired); initialize again");

@@ -3,6 +3,9 @@ package dev.switchboard.gateway.sse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,13 +15,18 @@ import java.util.function.Function;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ConnectionInfo;
 import dev.switchboard.gateway.state.EventIds;
+import dev.switchboard.gateway.topic.ResumeToken;
 
 /**
  * One open SSE response. It has one writer: either the request's virtual thread ({@link #pump}), which
  * other threads unpark, or an event loop ({@link #drain}), which they wake through a callback. Other
  * threads {@link #offer} events and ask for heartbeats. While idle the stream holds no buffer and no
- * timer: an empty queue and a few fields. Events are written in id order and never twice; a client that
- * stops reading is cut off when its queue is full (its events stay in the log for replay).
+ * timer: an empty queue and a few fields. Events are written in id order and never twice per log; a client
+ * that stops reading is cut off when its queue is full (its events stay in the log for replay).
+ *
+ * <p>A stream follows its client's log and, for a topic stream, one log per topic. Such a stream keeps one
+ * position per log and its event ids are {@link ResumeToken}s of all of them; a stream of one log keeps the
+ * plain event ids of that log.
  */
 public final class SseStream {
     private final String connectionId;
@@ -29,7 +37,13 @@ public final class SseStream {
     private final String replica;
     private final int maxQueue;
     private final Function<SseStream, byte[]> heartbeatFormat;
-    private final ConcurrentLinkedQueue<ClientEvent> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+    /** The logs followed: the client's first, then each topic's. */
+    private final List<String> logs;
+    /** Whether ids are {@link ResumeToken}s (more than the client's log is followed). */
+    private final boolean composite;
+    /** Per log, the id of the last event written or the start; the writer's alone. */
+    private final String[] positions;
     private final AtomicInteger queued = new AtomicInteger();
 
     private volatile Thread writer;
@@ -54,6 +68,29 @@ public final class SseStream {
      */
     public SseStream(String connectionId, String clientId, String userId, Map<String, String> metadata,
                      Instant createdAt, String replica, int maxQueue, Function<SseStream, byte[]> heartbeatFormat) {
+        this(connectionId, clientId, List.of(), userId, metadata, createdAt, replica, maxQueue, heartbeatFormat);
+    }
+
+    /**
+     * @param connectionId    unique id of this connection
+     * @param clientId        client id (the key of the client's own log)
+     * @param topicLogs       the log keys of the topics it follows too, in the request's order
+     * @param userId          user id header, or null
+     * @param metadata        query parameters
+     * @param createdAt       open time
+     * @param replica         this replica's id
+     * @param maxQueue        events queued before the client counts as too slow
+     * @param heartbeatFormat the bytes of one heartbeat for this stream
+     */
+    public SseStream(String connectionId, String clientId, List<String> topicLogs, String userId,
+                     Map<String, String> metadata, Instant createdAt, String replica, int maxQueue,
+                     Function<SseStream, byte[]> heartbeatFormat) {
+        List<String> all = new ArrayList<>(topicLogs.size() + 1);
+        all.add(clientId);
+        all.addAll(topicLogs);
+        this.logs = List.copyOf(all);
+        this.composite = !topicLogs.isEmpty();
+        this.positions = new String[logs.size()];
         this.connectionId = connectionId;
         this.clientId = clientId;
         this.userId = userId;
@@ -72,6 +109,17 @@ public final class SseStream {
      * @return false when the stream is closed or has just been closed for being too slow
      */
     public boolean offer(ClientEvent event) {
+        return offer(clientId, event);
+    }
+
+    /**
+     * Queues an event of one of the logs this stream follows; called from any thread.
+     *
+     * @param log   the log it was appended to
+     * @param event the event
+     * @return false when the stream is closed or has just been closed for being too slow
+     */
+    public boolean offer(String log, ClientEvent event) {
         if (closeReason != null) {
             return false;
         }
@@ -80,7 +128,7 @@ public final class SseStream {
             close(CloseReason.SLOW_CONSUMER);
             return false;
         }
-        queue.add(event);
+        queue.add(new Queued(log, event));
         wake();
         return true;
     }
@@ -141,18 +189,17 @@ public final class SseStream {
     public Chunk drain() {
         java.io.ByteArrayOutputStream out = null;
         int events = 0;
-        ClientEvent event;
-        while ((event = queue.poll()) != null) {
+        Queued next;
+        while ((next = queue.poll()) != null) {
             queued.decrementAndGet();
-            String last = lastSentId;
-            if (last != null && EventIds.compare(event.id(), last) <= 0) {
+            String id = advance(next.log(), next.event().id());
+            if (id == null) {
                 continue;
             }
             if (out == null) {
                 out = new java.io.ByteArrayOutputStream(256);
             }
-            out.writeBytes(SseEncoder.event(event.id(), event.type(), event.data()));
-            lastSentId = event.id();
+            out.writeBytes(SseEncoder.event(id, next.event().type(), next.event().data()));
             events++;
         }
         boolean heartbeat = heartbeatDue;
@@ -187,6 +234,7 @@ public final class SseStream {
      */
     public void writeDirect(OutputStream out, ClientEvent event) throws IOException {
         out.write(SseEncoder.event(event.id(), event.type(), event.data()));
+        positions[0] = event.id();
         lastSentId = event.id();
         markActivity();
     }
@@ -197,7 +245,81 @@ public final class SseStream {
      * @param id last event id the client has
      */
     public void startAfter(String id) {
+        positions[0] = id;
         lastSentId = id;
+    }
+
+    /**
+     * Sets the position in every log followed (before any event is written): events up to them are not
+     * written.
+     *
+     * @param starts one event id per log, in the order of {@link #logs}
+     */
+    public void startAt(String[] starts) {
+        System.arraycopy(starts, 0, positions, 0, positions.length);
+        lastSentId = composite ? ResumeToken.encode(logs, positions) : positions[0];
+    }
+
+    /**
+     * Encodes an event read from a log (replay, before live events), advancing the position in that log.
+     *
+     * @param log   the log it was read from
+     * @param event the event
+     * @return the bytes to write, or null when the stream already has it
+     */
+    public byte[] encodeReplayed(String log, ClientEvent event) {
+        String id = advance(log, event.id());
+        if (id == null) {
+            return null;
+        }
+        markActivity();
+        return SseEncoder.event(id, event.type(), event.data());
+    }
+
+    /**
+     * Moves the position in a log past an event about to be written.
+     *
+     * @return the id to write it with, or null when it is not after the position (already written)
+     */
+    private String advance(String log, String id) {
+        int index = composite ? logs.indexOf(log) : 0;
+        if (index < 0) {
+            return null;
+        }
+        String at = positions[index];
+        if (at != null && EventIds.compare(id, at) <= 0) {
+            return null;
+        }
+        positions[index] = id;
+        String written = composite ? ResumeToken.encode(logs, positions) : id;
+        lastSentId = written;
+        return written;
+    }
+
+    /** @return the logs followed: the client's, then each topic's */
+    public List<String> logs() {
+        return logs;
+    }
+
+    /** @return the topic logs followed (none for a plain client stream) */
+    public List<String> topicLogs() {
+        return logs.subList(1, logs.size());
+    }
+
+    /**
+     * @return per log, the position written up to (null where the stream has none yet); read from another
+     *         thread it may lag, which only makes a catch-up re-read events the writer then skips
+     */
+    public Map<String, String> positions() {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (int i = 0; i < positions.length; i++) {
+            all.put(logs.get(i), positions[i]);
+        }
+        return all;
+    }
+
+    /** An event waiting to be written, with the log it came from. */
+    private record Queued(String log, ClientEvent event) {
     }
 
     /**

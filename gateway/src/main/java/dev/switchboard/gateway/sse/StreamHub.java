@@ -8,10 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.registry.RedisKeys;
 
-/** The streams open on this replica, by client, with the connection limits applied at admission. */
+/**
+ * The streams open on this replica, by the logs they follow (a client's, a topic's, an MCP stream's), with the
+ * connection limits applied at admission. A log's entry lives while a stream here follows it: the last
+ * stream to leave frees it.
+ */
 public final class StreamHub {
     private final Map<String, Set<SseStream>> byClient = new ConcurrentHashMap<>();
+    /** Streams by topic log; counted apart from clients, whose limit they do not share. */
+    private final Map<String, Set<SseStream>> byTopic = new ConcurrentHashMap<>();
     private final Set<SseStream> all = ConcurrentHashMap.newKeySet();
     private final AtomicInteger total = new AtomicInteger();
     private final int maxPerClient;
@@ -54,6 +61,9 @@ public final class StreamHub {
             total.decrementAndGet();
             return result[0];
         }
+        for (String topicLog : stream.topicLogs()) {
+            byTopic.computeIfAbsent(topicLog, key -> ConcurrentHashMap.newKeySet()).add(stream);
+        }
         all.add(stream);
         return Admission.ADMITTED;
     }
@@ -68,21 +78,32 @@ public final class StreamHub {
             set.remove(stream);
             return set.isEmpty() ? null : set;
         });
+        for (String topicLog : stream.topicLogs()) {
+            byTopic.computeIfPresent(topicLog, (key, set) -> {
+                set.remove(stream);
+                return set.isEmpty() ? null : set;
+            });
+        }
     }
 
     /**
-     * Queues an event on every stream of the client held here.
+     * Queues an event on every stream held here that follows its log.
      *
-     * @param clientId the client
-     * @param event    the event
+     * @param log   the log it was appended to: a client id, a topic's or an MCP stream's log key
+     * @param event the event
      */
-    public void deliver(String clientId, ClientEvent event) {
-        Set<SseStream> streams = byClient.get(clientId);
+    public void deliver(String log, ClientEvent event) {
+        Set<SseStream> streams = (log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? byTopic : byClient).get(log);
         if (streams != null) {
             for (SseStream s : streams) {
-                s.offer(event);
+                s.offer(log, event);
             }
         }
+    }
+
+    /** @return the number of topics some stream here follows */
+    public int topicCount() {
+        return byTopic.size();
     }
 
     /** @return every open stream */

@@ -19,6 +19,25 @@ public interface ClientEventLog {
     ClientEvent publish(String clientId, String type, String data);
 
     /**
+     * Appends an event once per publish id: a second publish with the same id, while the first's record lasts
+     * (the log's TTL), stores nothing and answers the first event's id.
+     *
+     * @param logKey    the log (a client id or a topic's log key)
+     * @param type      event name
+     * @param data      JSON text
+     * @param publishId the publisher's idempotency id, or null for none
+     * @return the event's id and whether it was a repeat
+     */
+    Appended publishOnce(String logKey, String type, String data, String publishId);
+
+    /**
+     * @param id        the stored event's id
+     * @param duplicate whether the publish id had been stored before (nothing was appended)
+     */
+    record Appended(String id, boolean duplicate) {
+    }
+
+    /**
      * A check without a round trip, for work that will publish later (an async result): refuse it now
      * rather than accept it and lose its result.
      *

@@ -133,6 +133,19 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
 
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
+        return append(clientId, type, data, null).event();
+    }
+
+    @Override
+    public Appended publishOnce(String logKey, String type, String data, String publishId) {
+        Stored stored = append(logKey, type, data, publishId);
+        return new Appended(stored.event().id(), stored.duplicate());
+    }
+
+    private record Stored(ClientEvent event, boolean duplicate) {
+    }
+
+    private Stored append(String clientId, String type, String data, String publishId) {
         while (true) {
             ClientLog log = logs.computeIfAbsent(clientId, id -> new ClientLog(clock.millis()));
             synchronized (log) {
@@ -141,7 +154,14 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
                 if (log.retired || retireIfExpired(clientId, log)) {
                     continue;
                 }
+                String prior = publishId == null ? null : log.published.get(publishId);
+                if (prior != null) {
+                    return new Stored(new ClientEvent(prior, type, data), true);
+                }
                 ClientEvent event = new ClientEvent(nextId(), type, data);
+                if (publishId != null) {
+                    log.published.put(publishId, event.id());
+                }
                 log.events.addLast(event);
                 while (log.events.size() > maxLength) {
                     log.events.removeFirst();
@@ -150,7 +170,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
                 // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips
                 // an id not after the last it wrote, so out-of-order dispatch would lose an event
                 listeners.forEach(l -> l.accept(clientId, event));
-                return event;
+                return new Stored(event, false);
             }
         }
     }
@@ -280,8 +300,15 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     /** A client's events; every field is guarded by the log's own lock. */
-    private static final class ClientLog {
+    private final class ClientLog {
         private final Deque<ClientEvent> events = new ArrayDeque<>();
+        /** Publish ids to the events they were stored as: as many as the log keeps events, gone with the log. */
+        private final Map<String, String> published = new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > maxLength;
+            }
+        };
         private long lastAppendMillis;
         /** Removed from the map: whoever still holds it must look the client's log up again. */
         private boolean retired;

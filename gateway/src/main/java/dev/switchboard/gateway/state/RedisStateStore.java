@@ -43,6 +43,18 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
                     + "redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
                     + "return id";
+    /**
+     * As {@link #APPEND_AND_ANNOUNCE}, once per publish id: the id's record (KEYS[2], same hash tag) names the
+     * event it was stored as and expires with the log's TTL.
+     */
+    private static final String APPEND_ONCE =
+            "local prior = redis.call('GET', KEYS[2]) "
+                    + "if prior then return {prior, 1} end "
+                    + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
+                    + "redis.call('SET', KEYS[2], id, 'PX', ARGV[4]) "
+                    + "redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
+                    + "return {id, 0}";
 
     private final RedisConnections redis;
     private final RedisFunctionStore functions;
@@ -237,6 +249,19 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                 String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
                 RedisKeys.CLIENT_EVENTS_CHANNEL, clientId));
         return new ClientEvent(id, type, data);
+    }
+
+    @Override
+    public Appended publishOnce(String logKey, String type, String data, String publishId) {
+        if (publishId == null) {
+            return new Appended(publish(logKey, type, data).id(), false);
+        }
+        List<Object> reply = RedisConnections.call("append an event once", () -> redis.sync().<List<Object>>eval(
+                APPEND_ONCE, ScriptOutputType.MULTI,
+                new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
+                String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
+                RedisKeys.CLIENT_EVENTS_CHANNEL, logKey));
+        return new Appended(String.valueOf(reply.get(0)), ((Number) reply.get(1)).longValue() == 1);
     }
 
     @Override

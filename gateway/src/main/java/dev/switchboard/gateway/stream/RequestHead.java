@@ -3,7 +3,9 @@ package dev.switchboard.gateway.stream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.helidon.http.HeaderNames;
@@ -16,10 +18,10 @@ import io.helidon.http.WritableHeaders;
  *
  * @param method  the method, as sent
  * @param path    the path, percent-decoded
- * @param query   query parameters (first value of each, in order), decoded
+ * @param query   query parameters (every value of each, in order), decoded
  * @param headers the headers
  */
-record RequestHead(String method, String path, Map<String, String> query, WritableHeaders<?> headers) {
+record RequestHead(String method, String path, Map<String, List<String>> query, WritableHeaders<?> headers) {
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     /** A malformed request head. */
@@ -92,7 +94,7 @@ record RequestHead(String method, String path, Map<String, String> query, Writab
         String target = requestLine[1];
         int q = target.indexOf('?');
         String rawPath = q < 0 ? target : target.substring(0, q);
-        Map<String, String> query = new LinkedHashMap<>();
+        Map<String, List<String>> query = new LinkedHashMap<>();
         if (q >= 0) {
             for (String pair : target.substring(q + 1).split("&")) {
                 if (pair.isEmpty()) {
@@ -100,7 +102,7 @@ record RequestHead(String method, String path, Map<String, String> query, Writab
                 }
                 int eq = pair.indexOf('=');
                 String name = decode(eq < 0 ? pair : pair.substring(0, eq), true);
-                query.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1), true));
+                query.computeIfAbsent(name, n -> new ArrayList<>()).add(eq < 0 ? "" : decode(pair.substring(eq + 1), true));
             }
         }
         return new RequestHead(requestLine[0], decode(rawPath, false), query, headers);

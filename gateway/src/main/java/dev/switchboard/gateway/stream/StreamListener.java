@@ -39,7 +39,6 @@ import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
-import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.registry.StoreUnavailableException;
 
 import io.helidon.http.Status;
@@ -487,14 +486,7 @@ public final class StreamListener implements AutoCloseable {
         head.append("\r\n");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
         out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        ClientEvent connected = opened.connected();
-        out.writeBytes(SseEncoder.event(connected.id(), connected.type(), connected.data()));
-        String last = connected.id();
-        for (ClientEvent e : opened.missed()) {
-            out.writeBytes(SseEncoder.event(e.id(), e.type(), e.data()));
-            last = e.id();
-        }
-        opened.stream().startAfter(last);
+        out.writeBytes(opened.start());
         return out.toByteArray();
     }
 
@@ -512,7 +504,7 @@ public final class StreamListener implements AutoCloseable {
             setup.execute(() -> streams.finish(opened, CloseReason.CLIENT_GONE));
             return;
         }
-        streams.metrics().written(opened.missed().size() + 1, false);
+        streams.metrics().written(opened.replayed() + 1, false);
         c.pending = ByteBuffer.wrap(start);
         c.key.interestOps(SelectionKey.OP_READ);
         opened.stream().wakeWith(() -> {

@@ -38,6 +38,19 @@ class ApiKeysTest {
     }
 
     @Test
+    void anEntryMayEndWithTheKeysTopicGrants() throws Exception {
+        ApiKeys keys = ApiKeys.of(List.of("feed:" + digest("feed-key") + ":publish=news|room:*;subscribe=news"),
+                                  Optional.empty());
+        Identity feed = keys.identify("feed-key").orElseThrow();
+        assertThat(feed.grants().mayPublish("room:1")).isTrue();
+        assertThat(feed.grants().maySubscribe("room:1")).isFalse();
+        assertThat(feed.sameAs(new Identity(ClientAuth.API_KEY, "feed", ""))).isTrue();
+        assertThatThrownBy(() -> ApiKeys.of(List.of("feed:" + digest("feed-key") + ":write=secret-topic"),
+                                            Optional.empty()))
+                .hasMessageStartingWith("API_KEYS: entry 1").hasMessageNotContaining("secret-topic");
+    }
+
+    @Test
     void malformedEntriesAreRefusedWithoutQuotingThem() {
         assertThatThrownBy(() -> ApiKeys.of(List.of("alice:plain-secret-value"), Optional.empty()))
                 .hasMessageStartingWith("API_KEYS: entry 1").hasMessageNotContaining("plain-secret-value");

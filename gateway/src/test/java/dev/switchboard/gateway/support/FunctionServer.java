@@ -39,6 +39,9 @@ public final class FunctionServer implements AutoCloseable {
             FunctionServer fs = new FunctionServer(server);
             server.createContext("/json", ex -> fs.echoJson(ex));
             server.createContext("/text", ex -> fs.reply(ex, 200, "text/plain", "plain answer"));
+            // answers with what it received: the caller writes the function's answer
+            server.createContext("/mirror", ex -> fs.reply(ex, 200, "application/json",
+                    new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             server.createContext("/fail", ex -> fs.reply(ex, 500, "application/json", "{\"boom\":true}"));
             server.createContext("/garbage", ex -> fs.reply(ex, 200, "application/json", "{not json"));
             server.createContext("/slow", ex -> {

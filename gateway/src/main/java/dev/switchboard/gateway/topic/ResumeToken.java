@@ -1,0 +1,90 @@
+package dev.switchboard.gateway.topic;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.CRC32;
+
+import dev.switchboard.gateway.state.EventIds;
+
+/**
+ * The event id of a stream that follows several logs (its client's and its topics'): one position per log,
+ * in the stream's order of logs, so that {@code Last-Event-ID} resumes every log exactly. The form is
+ * {@code v1.<logs>.<position>.<position>...}: {@code <logs>} is a checksum of the logs' keys in order (a token
+ * from another set of topics is refused rather than misapplied), a position is an event id
+ * {@code <millis>-<sequence>} with both numbers in base 36. Only letters, digits, {@code .} and {@code -}:
+ * safe in a header, a URL and an SSE id.
+ */
+public final class ResumeToken {
+    private static final String VERSION = "v1";
+    /** A position: two unsigned 64-bit numbers in base 36 (at most 13 digits each). */
+    private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile(
+            "[0-9a-z]{1,13}-[0-9a-z]{1,13}");
+
+    private ResumeToken() {
+    }
+
+    /**
+     * @param text an id a client sent back
+     * @return whether it has the form of a token (it may still be refused by {@link #decode})
+     */
+    public static boolean looksLikeToken(String text) {
+        return text.startsWith(VERSION + ".");
+    }
+
+    /**
+     * @param logs      the stream's log keys, in order
+     * @param positions one event id per log ({@link EventIds} form)
+     * @return the token
+     */
+    public static String encode(List<String> logs, String[] positions) {
+        StringBuilder out = new StringBuilder(8 + positions.length * 18).append(VERSION).append('.')
+                .append(checksum(logs));
+        for (String id : positions) {
+            int dash = id.indexOf('-');
+            out.append('.').append(Long.toUnsignedString(Long.parseUnsignedLong(id.substring(0, dash)), 36))
+                    .append('-').append(Long.toUnsignedString(Long.parseUnsignedLong(id.substring(dash + 1)), 36));
+        }
+        return out.toString();
+    }
+
+    /**
+     * @param token a token a client sent back
+     * @param logs  the stream's log keys, in order
+     * @return one event id per log
+     * @throws IllegalArgumentException when it is not a token of these logs (the message says why)
+     */
+    public static String[] decode(String token, List<String> logs) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length < 2 || !parts[0].equals(VERSION)) {
+            throw new IllegalArgumentException("not a resume token of version " + VERSION);
+        }
+        if (!parts[1].equals(checksum(logs)) || parts.length != logs.size() + 2) {
+            throw new IllegalArgumentException("the resume token belongs to a stream of other topics "
+                    + "(same client id and the same topics, in the same order, are needed)");
+        }
+        String[] positions = new String[logs.size()];
+        for (int i = 0; i < positions.length; i++) {
+            String p = parts[i + 2];
+            int dash = p.indexOf('-');
+            if (!POSITION.matcher(p).matches()) {
+                throw new IllegalArgumentException("malformed position " + (i + 1) + " in the resume token");
+            }
+            try {
+                positions[i] = Long.toUnsignedString(Long.parseUnsignedLong(p.substring(0, dash), 36)) + "-"
+                        + Long.toUnsignedString(Long.parseUnsignedLong(p.substring(dash + 1), 36));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("malformed position " + (i + 1) + " in the resume token");
+            }
+        }
+        return positions;
+    }
+
+    private static String checksum(List<String> logs) {
+        CRC32 crc = new CRC32();
+        for (String log : logs) {
+            crc.update(log.getBytes(StandardCharsets.UTF_8));
+            crc.update('\n');
+        }
+        return Long.toString(crc.getValue(), 36);
+    }
+}
