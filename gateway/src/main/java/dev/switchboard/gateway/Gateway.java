@@ -29,6 +29,7 @@ import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
@@ -95,7 +96,9 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics();
         this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections());
         this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
-        this.catalog = new FunctionCatalog(state.functions());
+        // this gateway's tenant: the registrations of its namespace only
+        FunctionStore functions = state.functions().inNamespace(config.namespace());
+        this.catalog = new FunctionCatalog(functions);
         EgressPolicy egress = EgressPolicy.allowing(config.allowedFunctionNetworks());
         this.health = new FunctionHealth(catalog, egress);
         this.invoker = new FunctionInvoker(config.limits().maxResponseSize(), egress);
@@ -133,7 +136,7 @@ public final class Gateway implements AutoCloseable {
                                                               identityStreams);
         this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress,
                                          identityStreams, sessionBudget);
-        AdminFunctionsService adminFunctions = new AdminFunctionsService(state.functions(), catalog, health,
+        AdminFunctionsService adminFunctions = new AdminFunctionsService(functions, catalog, health,
                                                                          config.limits().maxBodySize(), clock, egress,
                                                                          config.auth());
         AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
