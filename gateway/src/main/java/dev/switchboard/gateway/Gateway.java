@@ -93,7 +93,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
         this.state = openState(config, clock);
-        this.metrics = new GatewayMetrics();
+        this.metrics = new GatewayMetrics(config.namespace());
         this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections());
         this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
         // this gateway's tenant: the registrations of its namespace only

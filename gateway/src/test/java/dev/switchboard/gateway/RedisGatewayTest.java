@@ -76,6 +76,9 @@ class RedisGatewayTest extends GatewayContractTest {
             assertThat(Http.postJson("http://127.0.0.1:" + teamA.port() + "/invoke/echo", "{\"payload\":1}").status())
                     .isEqualTo(200);
             assertThat(functions.lastHeaders("/text")).isNotNull();
+            assertThat(Http.get(adminA + "/metrics").body()).contains(
+                    "switchboard_invocation_duration_seconds_count{function=\"echo\",gateway_namespace=\"team-a\","
+                            + "outcome=\"success\"} 1");
 
             // what the operator writes into team b's namespace reaches team b's gateway, and only it
             var written = dev.switchboard.registry.RegistrationValidator.validate(json(
