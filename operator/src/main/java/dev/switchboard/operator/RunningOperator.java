@@ -38,6 +38,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class RunningOperator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningOperator.class);
     private static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration RECONCILE_TERMINATION = Duration.ofSeconds(5);
 
     private final Operator operator;
     private final RedisRegistries registries;
@@ -65,6 +66,8 @@ public final class RunningOperator implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Operator operator = new Operator(o -> {
             o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics));
+            // SIGTERM: reconciles in flight get this long, inside OperatorMain's bound on stopping
+            o.withReconciliationTerminationTimeout(RECONCILE_TERMINATION);
             // several operator replicas: one reconciles, the others wait for the Lease
             settings.podNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, ns)));
@@ -73,10 +76,12 @@ public final class RunningOperator implements AutoCloseable {
         RedisRegistries registries = new RedisRegistries(REDIS_COMMAND_TIMEOUT, Clock.systemUTC());
         register(operator, new SseGatewayReconciler(), settings);
         register(operator, new ServerlessFunctionReconciler(registries, Clock.systemUTC()), settings);
-        OperatorHttpServer http = new OperatorHttpServer(settings.httpPort(), () -> true,
-                () -> operator.getRuntimeInfo().isStarted()
-                        && operator.getRuntimeInfo().allEventSourcesAreHealthy(),
-                metrics::scrape);
+        // Live and ready mean the same: started, and every informer running, synced and watching. Before the
+        // start completes the chart's startupProbe waits; an informer that cannot watch for longer than the
+        // liveness probe tolerates gets the pod restarted instead of a process that looks up and does nothing.
+        java.util.function.BooleanSupplier healthy = () -> operator.getRuntimeInfo().isStarted()
+                && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+        OperatorHttpServer http = new OperatorHttpServer(settings.httpPort(), healthy, healthy, metrics::scrape);
         ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-registration-sweep");
             t.setDaemon(true);
@@ -86,7 +91,8 @@ public final class RunningOperator implements AutoCloseable {
         try {
             operator.start();
         } catch (RuntimeException e) {
-            running.close();
+            // nothing may keep the JVM up after a failed start (the probe server's thread did)
+            running.closeQuietly();
             throw e;
         }
         RegistrationSweeper sweeper = new RegistrationSweeper(registries, watched(settings.watchNamespaces()),
@@ -134,6 +140,14 @@ public final class RunningOperator implements AutoCloseable {
             operator.register(reconciler);
         } else {
             operator.register(reconciler, c -> c.settingNamespaces(settings.watchNamespaces()));
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            LOG.debug("Stopping a half-started operator: {}", e.toString());
         }
     }
 

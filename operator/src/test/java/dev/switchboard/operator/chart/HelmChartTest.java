@@ -146,6 +146,9 @@ class HelmChartTest {
             assertThat(p.getName()).isEqualTo("http");
             assertThat(p.getContainerPort()).isEqualTo(8080);
         });
+        assertThat(operator.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(operator.getStartupProbe().getPeriodSeconds() * operator.getStartupProbe().getFailureThreshold())
+                .as("start-up budget above JOSDK's two-minute cache sync timeout").isGreaterThan(120);
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
