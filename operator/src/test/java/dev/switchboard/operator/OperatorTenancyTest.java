@@ -1,7 +1,5 @@
 package dev.switchboard.operator;
 
-import java.io.File;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +12,7 @@ import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionSpec;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
+import dev.switchboard.operator.testing.TestApiServer;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.JsonMapper;
@@ -25,7 +24,6 @@ import dev.switchboard.testing.TestRedis;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,16 +33,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The operator as its process runs it ({@link RunningOperator}, which {@link OperatorMain} starts), with the periodic
- * sweep, against fabric8's mock API server and two real Redis servers: two teams' namespaces share the first.
+ * The operator as its process runs it ({@link RunningOperator}, which {@link OperatorMain} starts), server-side apply
+ * on and the periodic sweep, against fabric8's mock API server ({@link TestApiServer}: the mock with the smallest
+ * faithful server-side apply added) and two real Redis servers: two teams' namespaces share the first.
  */
-@EnableKubernetesMockClient(crud = true)
 class OperatorTenancyTest {
     private static final Duration SETTLE = Duration.ofSeconds(20);
     /** The sweep runs every second here: "within seconds" is a few sweeps. */
     private static final Duration SWEPT = Duration.ofSeconds(5);
 
-    static KubernetesClient client;
+    private static TestApiServer api;
+    private static KubernetesClient client;
     private static TestRedis shared;
     private static TestRedis second;
     private static RedisConnections connections;
@@ -57,15 +56,10 @@ class OperatorTenancyTest {
         second = TestRedis.startPrivate();
         connections = RedisConnections.connect(shared.url(), Duration.ofSeconds(2));
         store = new RedisFunctionStore(connections, java.time.Clock.systemUTC());
-        for (File crd : Path.of("..", "crds").toFile().listFiles((dir, name) -> name.endsWith(".yml"))) {
-            client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-        }
+        api = TestApiServer.start();
+        client = api.client();
         OperatorSettings settings = OperatorSettings.from(Map.of("OPERATOR_PORT", "0", "SWEEP_INTERVAL", "1s"));
-        operator = RunningOperator.start(settings, o -> o.withKubernetesClient(client)
-                .withCloseClientOnStop(false)
-                // fabric8's CRUD mock does not implement server-side apply
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withUseSSAToPatchPrimaryResource(false));
+        operator = RunningOperator.start(settings, o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     }
 
     @AfterAll
@@ -73,6 +67,7 @@ class OperatorTenancyTest {
         if (operator != null) {
             operator.close();
         }
+        api.close();
         connections.close();
         shared.close();
         second.close();

@@ -18,6 +18,7 @@ import dev.switchboard.operator.model.HealthCheckSpec;
 import dev.switchboard.operator.model.RetrySpec;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionSpec;
+import dev.switchboard.operator.testing.TestApiServer;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.JsonMapper;
@@ -31,7 +32,6 @@ import dev.switchboard.testing.TestRedis;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
@@ -51,10 +51,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The ServerlessFunction controller running in a real JOSDK {@link Operator} against fabric8's mock API server
- * (CRUD mode, with the checked-in CRDs so that status is a subresource) and a real Redis. The registration is
+ * (CRUD mode, with the checked-in CRDs so that status is a subresource) and a real Redis. Server-side apply is on,
+ * as in production: the mock does not implement it, so {@link TestApiServer} adds the smallest faithful apply
+ * (create when missing, merge and write only changed fields, no-op when nothing changed). The registration is
  * read back in its stored form, the one every gateway replica reads.
  */
-@EnableKubernetesMockClient(crud = true)
 class ServerlessFunctionReconcilerTest {
     private static final Duration SETTLE = Duration.ofSeconds(20);
     /** A failure's first retry comes after {@link Backoff#MIN}; a recovery may need a second one. */
@@ -63,6 +64,7 @@ class ServerlessFunctionReconcilerTest {
     private static final Map<String, AtomicInteger> RECONCILED = new ConcurrentHashMap<>();
 
     static KubernetesClient client;
+    private static TestApiServer api;
     private static TestRedis redis;
     private static RedisRegistries registries;
     private static Operator operator;
@@ -71,16 +73,11 @@ class ServerlessFunctionReconcilerTest {
     static void startOperator() throws IOException {
         redis = TestRedis.shared();
         redis.flush();
-        for (String crd : List.of("ssegateways.switchboard.dev-v1.yml", "serverlessfunctions.switchboard.dev-v1.yml")) {
-            try (InputStream in = Files.newInputStream(Path.of("..", "crds", crd))) {
-                client.apiextensions().v1().customResourceDefinitions().load(in).create();
-            }
-        }
+        api = TestApiServer.start();
+        client = api.client();
         registries = new RedisRegistries(Duration.ofSeconds(2), CLOCK);
         operator = new Operator(o -> o.withKubernetesClient(client)
                 .withCloseClientOnStop(false)
-                // fabric8's CRUD mock does not implement server-side apply, JOSDK's default for status patches
-                .withUseSSAToPatchPrimaryResource(false)
                 .withMetrics(new Metrics() {
                     @Override
                     public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
@@ -99,6 +96,9 @@ class ServerlessFunctionReconcilerTest {
         }
         if (registries != null) {
             registries.close();
+        }
+        if (api != null) {
+            api.close();
         }
     }
 
