@@ -120,6 +120,20 @@ class OperatorTenancyTest {
         await().atMost(SWEPT).until(() -> registration("team-b", "left-behind").isEmpty());
         assertThat(store.inNamespace("team-b").list()).extracting(FunctionRegistration::name).containsExactly("by-hand");
         assertThat(store.inNamespace("team-a").list()).isEmpty();
+
+        // a gateway without spec.replicas leaves its Deployment's count to an HPA
+        client.apps().deployments().inNamespace("team-a").withName("gw").edit(d -> {
+            d.getSpec().setReplicas(3);
+            return d;
+        });
+        client.resources(SseGateway.class).inNamespace("team-a").withName("gw").edit(g -> {
+            g.getSpec().setSessionTtl("2h");
+            return g;
+        });
+        await().atMost(SETTLE).until(() -> "2h".equals(client.configMaps().inNamespace("team-a").withName("gw-config")
+                                                             .get().getData().get("SESSION_TTL")));
+        assertThat(client.apps().deployments().inNamespace("team-a").withName("gw").get().getSpec().getReplicas())
+                .isEqualTo(3);
     }
 
     private static Optional<FunctionRegistration> registration(String ns, String name) {

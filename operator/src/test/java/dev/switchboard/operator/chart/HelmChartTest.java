@@ -346,6 +346,21 @@ class HelmChartTest {
     }
 
     @Test
+    void gatewayReplicasNullLeavesTheCountToAnHpa() {
+        List<Doc> docs = render(t -> t.set("gateway.enabled", "true").set("gateway.redis.url", "redis://redis:6379")
+                .set("gateway.replicas", "null"));
+
+        SseGateway gateway = Manifests.one(docs, SseGateway.class);
+        JsonAssert.fieldNames(Manifests.raw(docs, gateway).raw().path("spec"))
+                .containsExactlyInAnyOrder("redis", "service");
+        assertValidAgainstCrd(docs, gateway);
+        // zero is a count, not "unset"
+        SseGateway none = Manifests.one(render(t -> t.set("gateway.enabled", "true")
+                .set("gateway.redis.url", "redis://redis:6379").set("gateway.replicas", "0")), SseGateway.class);
+        assertThat(none.getSpec().getReplicas()).isZero();
+    }
+
+    @Test
     void createdRedisSecretIsWhatTheGatewayReferences() {
         List<Doc> docs = render(t -> t.set("redis.createSecret", "true")
                 .set("redis.url", "redis://:s3cret@redis.data:6379/0")

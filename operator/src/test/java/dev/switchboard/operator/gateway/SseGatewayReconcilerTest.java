@@ -86,6 +86,7 @@ class SseGatewayReconcilerTest {
     void createsOwnedDeploymentServiceAndConfigMapFromTheSpec() {
         secret("alpha-admin", "token", "s3cret");
         SseGateway gateway = create("alpha", spec -> {
+            spec.setReplicas(1);
             spec.setImage("registry.example/gateway:1.2.3");
             spec.setHeartbeatInterval("20s");
             spec.setSessionTtl("30m");
@@ -212,6 +213,42 @@ class SseGatewayReconcilerTest {
         // The Secret exists, so only the replicas hold readiness back.
         assertThat(eventuallyReady("beta", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
                 .isEqualTo("0 of 1 replicas ready");
+    }
+
+    @Test
+    void withoutReplicasTheDeploymentsCountIsLeftToAnHpa() {
+        create("iota", spec -> { });
+        Deployment created = eventually(() -> client.apps().deployments().inNamespace(NS).withName("iota").get());
+        assertThat(created.getSpec().getReplicas()).isNull();
+
+        // an HPA on the Deployment (or kubectl scale) sets the count; a later reconcile leaves it
+        client.apps().deployments().inNamespace(NS).withName("iota").edit(d -> {
+            d.getSpec().setReplicas(4);
+            return d;
+        });
+        edit("iota", spec -> spec.setHeartbeatInterval("9s"));
+        await().atMost(EVENTUALLY).until(() -> "9s".equals(client.configMaps().inNamespace(NS).withName("iota-config")
+                                                                .get().getData().get("HEARTBEAT_INTERVAL")));
+        assertThat(client.apps().deployments().inNamespace(NS).withName("iota").get().getSpec().getReplicas())
+                .isEqualTo(4);
+        // the HPA's count is the one readiness and the PodDisruptionBudget go by
+        eventually(() -> pdb("iota"));
+        assertThat(eventuallyReady("iota", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
+                .isEqualTo("0 of 4 replicas ready");
+        // the scale subresource's status: what an HPA on the SseGateway reads
+        SseGatewayStatus status = client.resources(SseGateway.class).inNamespace(NS).withName("iota").get().getStatus();
+        assertThat(status.getSelector()).isEqualTo("app.kubernetes.io/instance=iota,app.kubernetes.io/name="
+                + created.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/name"));
+        var scale = client.apiextensions().v1().customResourceDefinitions().withName("ssegateways.switchboard.dev")
+                .get().getSpec().getVersions().getFirst().getSubresources().getScale();
+        assertThat(scale.getSpecReplicasPath()).isEqualTo(".spec.replicas");
+        assertThat(scale.getStatusReplicasPath()).isEqualTo(".status.replicas");
+        assertThat(scale.getLabelSelectorPath()).isEqualTo(".status.selector");
+
+        // spec.replicas set (kubectl scale sgw, an HPA on the SseGateway): the operator keeps the Deployment to it
+        edit("iota", spec -> spec.setReplicas(2));
+        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
+                client.apps().deployments().inNamespace(NS).withName("iota").get().getSpec().getReplicas()).isEqualTo(2));
     }
 
     @Test
