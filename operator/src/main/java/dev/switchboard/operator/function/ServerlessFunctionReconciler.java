@@ -119,6 +119,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             // only while this resource owns it: never what a later resource of the same name or a person wrote
             boolean removed = RedisCall.run(gateway.get(), () -> store.deleteOwned(name, uid(function)));
             registries.removeEverywhere(namespace, name, uid(function));
+            removeLegacyCopy(function, secrets, store, gateway.get());
             LOG.info("Function {} deleted; registration {}", id(function), removed ? "removed" : "was already absent");
             return DeleteControl.defaultDelete();
         } catch (NotReadyException e) {
@@ -135,6 +136,18 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
                      e.reason(), e.getMessage(), retry);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry);
         }
+    }
+
+    /** A function deleted before this version reconciled it may still have the copy an older version wrote. */
+    private void removeLegacyCopy(ServerlessFunction function, SecretValues secrets, FunctionStore store,
+                                  SseGateway gateway) throws NotReadyException {
+        FunctionRegistration desired;
+        try {
+            desired = RegistrationBuilder.build(function, secrets, clock.instant());
+        } catch (NotReadyException e) {
+            return; // what an older version wrote cannot be told apart: leave it
+        }
+        RedisCall.run(gateway, () -> LegacyRegistrations.removeCopyOf(store.inNamespace(Namespaces.DEFAULT), desired));
     }
 
     @Override

@@ -522,6 +522,14 @@ class ServerlessFunctionReconcilerTest {
         assertThat(stored(redis, Namespaces.DEFAULT, "fn-upgraded")).isEmpty();
         assertThat(stored(redis, Namespaces.DEFAULT, "fn-same-name").orElseThrow().endpoint())
                 .hasToString("http://by-hand.example/");
+
+        // a copy still there when the function is deleted (deleted before this version reconciled it) goes too
+        hset(redis, RedisKeys.FUNCTIONS, "fn-upgraded", RegistrationCodec.encode(old));
+        client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-upgraded").delete();
+        await().atMost(SETTLE).until(() -> get(ns, "fn-upgraded") == null);
+        assertThat(stored(redis, Namespaces.DEFAULT, "fn-upgraded")).isEmpty();
+        assertThat(stored(redis, ns, "fn-upgraded")).isEmpty();
+        assertThat(stored(redis, Namespaces.DEFAULT, "fn-same-name")).isPresent();
     }
 
     private static ServerlessFunction awaitCondition(String ns, String name, boolean ready, String reason) {
