@@ -70,7 +70,8 @@ class RedisGatewayTest extends GatewayContractTest {
             assertThat(Http.get(admin("/admin/functions/echo")).json().get("function").has("namespace")).isFalse();
             assertThat(Http.get("http://127.0.0.1:" + teamB.adminPort() + "/admin/functions").json()
                                .get("count").asInt()).isZero();
-            Http.Answer elsewhere = Http.postJson("http://127.0.0.1:" + teamB.port() + "/invoke/echo", "{\"payload\":1}");
+            Http.Answer elsewhere = Http.postJson("http://127.0.0.1:" + teamB.port() + "/invoke/echo",
+                                                  "{\"payload\":1}");
             assertThat(elsewhere.status()).isEqualTo(404);
             assertThat(elsewhere.json().get("code").asText()).isEqualTo("FUNCTION_NOT_FOUND");
             assertThat(Http.postJson("http://127.0.0.1:" + teamA.port() + "/invoke/echo", "{\"payload\":1}").status())

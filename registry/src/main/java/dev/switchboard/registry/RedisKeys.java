@@ -1,5 +1,7 @@
 package dev.switchboard.registry;
 
+import java.util.Optional;
+
 /**
  * Every Redis key and channel Switchboard uses, in one place, so that the operator and all gateway
  * replicas agree. Keys used together share a hash tag ({@code {...}}) and so a Redis Cluster slot.
@@ -59,13 +61,13 @@ public final class RedisKeys {
      * @param key a key matching {@link #NAMESPACED_FUNCTIONS_PATTERN}
      * @return the namespace whose registrations it holds, if it is such a hash
      */
-    public static java.util.Optional<String> namespaceOfFunctions(String key) {
+    public static Optional<String> namespaceOfFunctions(String key) {
         String start = PREFIX + "{functions:";
         if (!key.startsWith(start) || !key.endsWith("}")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String namespace = key.substring(start.length(), key.length() - 1);
-        return Namespaces.isValid(namespace) ? java.util.Optional.of(namespace) : java.util.Optional.empty();
+        return Namespaces.isValid(namespace) ? Optional.of(namespace) : Optional.empty();
     }
 
     /** Log keys of MCP streams start with this (generic client ids may not). */

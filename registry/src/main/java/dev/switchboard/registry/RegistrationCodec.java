@@ -3,6 +3,7 @@ package dev.switchboard.registry;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,11 +100,11 @@ public final class RegistrationCodec {
     }
 
     /** The owner is bookkeeping the admin API cannot set (the validator ignores it): read it only here. */
-    private static java.util.Optional<RegistrationOwner> owner(JsonNode node) {
+    private static Optional<RegistrationOwner> owner(JsonNode node) {
         if (node == null || !node.isObject() || !node.path("uid").isTextual() || !node.path("gateway").isTextual()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new RegistrationOwner(node.get("uid").asText(), node.get("gateway").asText()));
+        return Optional.of(new RegistrationOwner(node.get("uid").asText(), node.get("gateway").asText()));
     }
 
     private static Instant instant(JsonNode json, String field) {

@@ -39,8 +39,8 @@ final class LegacyRegistrations {
         }
         boolean removed = unnamespaced.delete(desired.name());
         if (removed) {
-            LOG.info("Removed the unnamespaced registration of {} an older version wrote; it lives in its namespace now",
-                     desired.name());
+            LOG.info("Removed the unnamespaced registration of {} an older version wrote; it lives in its "
+                             + "namespace now", desired.name());
         }
         return removed;
     }

@@ -1,8 +1,10 @@
 package dev.switchboard.operator.function;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -63,9 +65,9 @@ public final class RegistrationSweeper {
         if (owned.isEmpty()) {
             return 0;
         }
-        Set<String> namespaces = new java.util.TreeSet<>();
+        Set<String> namespaces = new TreeSet<>();
         owned.forEach(c -> namespaces.add(c.store().namespace()));
-        Set<String> wanted = new java.util.HashSet<>();
+        Set<String> wanted = new HashSet<>();
         for (ServerlessFunction function : functions.apply(namespaces)) {
             wanted.add(key(function.getMetadata().getNamespace(), function.getMetadata().getName(),
                            ServerlessFunctionReconciler.owner(function)));

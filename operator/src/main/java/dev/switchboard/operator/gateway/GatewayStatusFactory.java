@@ -2,6 +2,8 @@ package dev.switchboard.operator.gateway;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.switchboard.operator.Conditions;
@@ -35,7 +37,7 @@ final class GatewayStatusFactory {
      * @param problems      referenced Secrets that are missing; they outrank the replica count as the reason
      * @return the new status
      */
-    SseGatewayStatus observed(SseGateway gateway, java.util.Optional<Deployment> deployment,
+    SseGatewayStatus observed(SseGateway gateway, Optional<Deployment> deployment,
                               List<ReferencedSecrets.Problem> problems) {
         SseGatewaySpec spec = gateway.getSpec();
         int desired = GatewayReplicas.desired(gateway, deployment);
@@ -44,7 +46,7 @@ final class GatewayStatusFactory {
         SseGatewayStatus status = new SseGatewayStatus();
         status.setReadyReplicas(readyReplicas);
         status.setReplicas(deployment.map(Deployment::getStatus).map(DeploymentStatus::getReplicas).orElse(0));
-        status.setSelector(GatewayMetadata.selector(gateway).entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        status.setSelector(GatewayMetadata.selector(gateway).entrySet().stream().sorted(Map.Entry.comparingByKey())
                                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
         status.setUrl("http://%s.%s.svc:%d".formatted(gateway.getMetadata().getName(),
                                                       gateway.getMetadata().getNamespace(),
