@@ -35,6 +35,7 @@ import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
@@ -99,10 +100,12 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
         this.state = openState(config, clock);
-        this.metrics = new GatewayMetrics();
+        this.metrics = new GatewayMetrics(config.namespace());
         this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections());
         this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
-        this.catalog = new FunctionCatalog(state.functions());
+        // this gateway's tenant: the registrations of its namespace only
+        FunctionStore functions = state.functions().inNamespace(config.namespace());
+        this.catalog = new FunctionCatalog(functions);
         EgressPolicy egress = EgressPolicy.allowing(config.allowedFunctionNetworks());
         this.health = new FunctionHealth(catalog, egress);
         this.invoker = new FunctionInvoker(config.limits().maxResponseSize(), egress);
@@ -143,7 +146,7 @@ public final class Gateway implements AutoCloseable {
                                                               identityStreams, addressLimits);
         this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress,
                                          identityStreams, sessionBudget);
-        AdminFunctionsService adminFunctions = new AdminFunctionsService(state.functions(), catalog, health,
+        AdminFunctionsService adminFunctions = new AdminFunctionsService(functions, catalog, health,
                                                                          config.limits().maxBodySize(), clock, egress,
                                                                          config.auth());
         ListenerChecks listenerChecks = new ListenerChecks();

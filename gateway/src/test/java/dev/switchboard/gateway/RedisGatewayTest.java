@@ -50,6 +50,56 @@ class RedisGatewayTest extends GatewayContractTest {
     }
 
     @Test
+    void gatewaysOfTwoNamespacesOnOneRedisServeOnlyTheirOwnFunctions() {
+        registerFunction("echo", "/json");
+        try (Gateway teamA = startGateway(Map.of("GATEWAY_NAMESPACE", "team-a"));
+             Gateway teamB = startGateway(Map.of("GATEWAY_NAMESPACE", "team-b"));
+             dev.switchboard.registry.RedisConnections operator = dev.switchboard.registry.RedisConnections.connect(
+                     TestRedis.shared().url(), Duration.ofSeconds(2))) {
+            String adminA = "http://127.0.0.1:" + teamA.adminPort();
+            Http.Answer created = Http.postJson(adminA + "/admin/functions",
+                    "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/text") + "\"}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(created.json().get("function").get("namespace").asText()).isEqualTo("team-a");
+
+            // same name, three namespaces: each gateway sees its own
+            assertThat(Http.get(adminA + "/admin/functions/echo").json().get("function").get("endpoint").asText())
+                    .isEqualTo(functions.url("/text"));
+            assertThat(Http.get(admin("/admin/functions/echo")).json().get("function").get("endpoint").asText())
+                    .isEqualTo(functions.url("/json"));
+            assertThat(Http.get(admin("/admin/functions/echo")).json().get("function").has("namespace")).isFalse();
+            assertThat(Http.get("http://127.0.0.1:" + teamB.adminPort() + "/admin/functions").json()
+                               .get("count").asInt()).isZero();
+            Http.Answer elsewhere = Http.postJson("http://127.0.0.1:" + teamB.port() + "/invoke/echo",
+                                                  "{\"payload\":1}");
+            assertThat(elsewhere.status()).isEqualTo(404);
+            assertThat(elsewhere.json().get("code").asText()).isEqualTo("FUNCTION_NOT_FOUND");
+            assertThat(Http.postJson("http://127.0.0.1:" + teamA.port() + "/invoke/echo", "{\"payload\":1}").status())
+                    .isEqualTo(200);
+            assertThat(functions.lastHeaders("/text")).isNotNull();
+            assertThat(Http.get(adminA + "/metrics").body()).contains(
+                    "switchboard_invocation_duration_seconds_count{function=\"echo\",gateway_namespace=\"team-a\","
+                            + "outcome=\"success\"} 1");
+
+            // what the operator writes into team b's namespace reaches team b's gateway, and only it
+            var written = dev.switchboard.registry.RegistrationValidator.validate(json(
+                    "{\"name\":\"search\",\"endpoint\":\"" + functions.url("/json") + "\"}"), java.time.Instant.EPOCH)
+                    .withOwner(new dev.switchboard.registry.RegistrationOwner("uid-1", "gw"));
+            new dev.switchboard.registry.RedisFunctionStore(operator, java.time.Clock.systemUTC())
+                    .inNamespace("team-b").upsert(written);
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Http.postJson(
+                    "http://127.0.0.1:" + teamB.port() + "/invoke/search", "{\"payload\":1}").status() == 200);
+            assertThat(Http.postJson("http://127.0.0.1:" + teamA.port() + "/invoke/search", "{\"payload\":1}").status())
+                    .isEqualTo(404);
+            assertThat(Http.postJson(pub("/invoke/search"), "{\"payload\":1}").status()).isEqualTo(404);
+
+            // deleting team a's echo leaves the default namespace's
+            assertThat(Http.delete(adminA + "/admin/functions/echo").status()).isEqualTo(200);
+            assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void boundsTheEventLogInRedis() {
         gateway.close();
         gateway = startGateway(Map.of("EVENT_LOG_MAX_LENGTH", "3"));

@@ -1,10 +1,13 @@
 package dev.switchboard.operator;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import dev.switchboard.registry.Durations;
 
 /**
  * The operator's configuration, from the environment.
@@ -13,8 +16,10 @@ import java.util.stream.Collectors;
  * @param podNamespace    the operator's own namespace, where its leader-election Lease lives
  *                        ({@code POD_NAMESPACE}); without it leader election is off (local runs)
  * @param httpPort        port of {@code /healthz}, {@code /readyz} and {@code /metrics} ({@code OPERATOR_PORT})
+ * @param sweepInterval   time between sweeps of registrations whose resource is gone ({@code SWEEP_INTERVAL})
  */
-public record OperatorSettings(Set<String> watchNamespaces, Optional<String> podNamespace, int httpPort) {
+public record OperatorSettings(Set<String> watchNamespaces, Optional<String> podNamespace, int httpPort,
+                               Duration sweepInterval) {
     /** Name of the leader-election Lease. */
     public static final String LEASE_NAME = "switchboard-operator";
 
@@ -43,6 +48,15 @@ public record OperatorSettings(Set<String> watchNamespaces, Optional<String> pod
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("OPERATOR_PORT: must be between 0 and 65535");
         }
-        return new OperatorSettings(namespaces, podNamespace, port);
+        Duration sweep;
+        try {
+            sweep = Durations.parse(env.getOrDefault("SWEEP_INTERVAL", "1m").trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SWEEP_INTERVAL: " + e.getMessage());
+        }
+        if (sweep.compareTo(Duration.ofSeconds(1)) < 0 || sweep.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("SWEEP_INTERVAL: must be between 1s and 24h");
+        }
+        return new OperatorSettings(namespaces, podNamespace, port, sweep);
     }
 }

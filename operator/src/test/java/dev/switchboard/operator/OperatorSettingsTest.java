@@ -21,12 +21,15 @@ class OperatorSettingsTest {
         assertThat(s.watchNamespaces()).isEmpty();
         assertThat(s.podNamespace()).isEmpty();
         assertThat(s.httpPort()).isEqualTo(8080);
+        assertThat(s.sweepInterval()).isEqualTo(java.time.Duration.ofMinutes(1));
     }
 
     @Test
     void readsNamespacesLeaseNamespaceAndPort() {
         OperatorSettings s = OperatorSettings.from(Map.of("WATCH_NAMESPACES", " team-a, team-b ,",
-                                                          "POD_NAMESPACE", "switchboard", "OPERATOR_PORT", "9000"));
+                                                          "POD_NAMESPACE", "switchboard", "OPERATOR_PORT", "9000",
+                                                          "SWEEP_INTERVAL", "30s"));
+        assertThat(s.sweepInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(s.watchNamespaces()).isEqualTo(Set.of("team-a", "team-b"));
         assertThat(s.podNamespace()).isEqualTo(Optional.of("switchboard"));
         assertThat(s.httpPort()).isEqualTo(9000);
@@ -40,6 +43,10 @@ class OperatorSettingsTest {
                 .hasMessageStartingWith("OPERATOR_PORT");
         assertThatThrownBy(() -> OperatorSettings.from(Map.of("OPERATOR_PORT", "70000")))
                 .hasMessageStartingWith("OPERATOR_PORT");
+        assertThatThrownBy(() -> OperatorSettings.from(Map.of("SWEEP_INTERVAL", "soon")))
+                .hasMessageStartingWith("SWEEP_INTERVAL");
+        assertThatThrownBy(() -> OperatorSettings.from(Map.of("SWEEP_INTERVAL", "10ms")))
+                .hasMessageStartingWith("SWEEP_INTERVAL");
     }
 
     @Test

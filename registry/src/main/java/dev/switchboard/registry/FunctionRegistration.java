@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param maxConcurrency calls in flight to this function per gateway replica (0: no per-function limit)
  * @param retry       retry policy for failed calls
  * @param auth        client credentials this function requires ({@link ClientAuth#DEFAULT}: the gateway's)
+ * @param owner       the operator's resource that wrote it; empty for one made through the admin API
  * @param createdAt   first registration time
  * @param updatedAt   last change time
  * @param revision    store-wide increasing number of the last change (0 before it is stored)
@@ -36,6 +37,7 @@ public record FunctionRegistration(String name,
                                    int maxConcurrency,
                                    RetryPolicy retry,
                                    ClientAuth auth,
+                                   Optional<RegistrationOwner> owner,
                                    Instant createdAt,
                                    Instant updatedAt,
                                    long revision) {
@@ -44,6 +46,7 @@ public record FunctionRegistration(String name,
         headers = Map.copyOf(headers);
         description = description == null ? "" : description;
         auth = auth == null ? ClientAuth.DEFAULT : auth;
+        owner = owner == null ? Optional.empty() : owner;
     }
 
     /**
@@ -54,6 +57,16 @@ public record FunctionRegistration(String name,
      */
     public FunctionRegistration stored(long revision, Instant createdAt, Instant updatedAt) {
         return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        maxConcurrency, retry, auth, createdAt, updatedAt, revision);
+                                        maxConcurrency, retry, auth, owner, createdAt, updatedAt, revision);
+    }
+
+    /**
+     * @param owner the operator's resource writing it
+     * @return a copy recording that owner
+     */
+    public FunctionRegistration withOwner(RegistrationOwner owner) {
+        return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
+                                        maxConcurrency, retry, auth, Optional.of(owner), createdAt, updatedAt,
+                                        revision);
     }
 }

@@ -6,32 +6,97 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 
 /**
- * Registrations in one Redis hash ({@link RedisKeys#FUNCTIONS}), one field per function, in the JSON form
- * of {@link RegistrationCodec}. Each change takes a revision from {@link RedisKeys#FUNCTIONS_REVISION} and is
- * announced on {@link RedisKeys#FUNCTIONS_CHANNEL} so that replicas refresh their caches.
+ * A namespace's registrations in one Redis hash ({@link RedisKeys#functions}), one field per function, in the JSON
+ * form of {@link RegistrationCodec}. Each change takes a revision from {@link RedisKeys#functionsRevision} and is
+ * announced on {@link RedisKeys#functionsChannel} so that replicas refresh their caches.
  */
 public final class RedisFunctionStore implements FunctionStore {
     /** Replaces a field only while it exists, so a concurrent delete is not undone. */
     private static final String REPLACE_IF_PRESENT =
             "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
                     + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 else return 0 end";
+    /** Removes a field only while its stored owner has the given uid (checked in Redis, so no write slips in). */
+    private static final String DELETE_IF_OWNED =
+            "local v = redis.call('HGET', KEYS[1], ARGV[1]) "
+                    + "if not v then return 0 end "
+                    + "local ok, doc = pcall(cjson.decode, v) "
+                    + "if not ok or type(doc) ~= 'table' or type(doc.owner) ~= 'table' or doc.owner.uid ~= ARGV[2] "
+                    + "then return 0 end "
+                    + "redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('INCR', KEYS[2]) return 1";
 
     private final RedisConnections redis;
     private final Clock clock;
+    private final String namespace;
+    private final String hash;
+    private final String revisionKey;
+    private final String channel;
 
     /**
+     * The store of the default namespace.
+     *
      * @param redis connections to use (not closed by this store)
      * @param clock source of change times
      */
     public RedisFunctionStore(RedisConnections redis, Clock clock) {
+        this(redis, clock, Namespaces.DEFAULT);
+    }
+
+    private RedisFunctionStore(RedisConnections redis, Clock clock, String namespace) {
         this.redis = redis;
         this.clock = clock;
+        this.namespace = Namespaces.of(namespace);
+        this.hash = RedisKeys.functions(this.namespace);
+        this.revisionKey = RedisKeys.functionsRevision(this.namespace);
+        this.channel = RedisKeys.functionsChannel(this.namespace);
+    }
+
+    @Override
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public RedisFunctionStore inNamespace(String namespace) {
+        return new RedisFunctionStore(redis, clock, namespace);
+    }
+
+    @Override
+    public Set<String> namespaces() {
+        Set<String> found = new TreeSet<>();
+        RedisConnections.call("list function namespaces", () -> {
+            ScanArgs match = ScanArgs.Builder.matches(RedisKeys.NAMESPACED_FUNCTIONS_PATTERN).limit(500);
+            KeyScanCursor<String> cursor = redis.sync().scan(match);
+            while (true) {
+                cursor.getKeys().forEach(k -> RedisKeys.namespaceOfFunctions(k).ifPresent(found::add));
+                if (cursor.isFinished()) {
+                    return null;
+                }
+                cursor = redis.sync().scan(cursor, match);
+            }
+        });
+        return found;
+    }
+
+    @Override
+    public boolean deleteOwned(String name, String ownerUid) {
+        Long removed = RedisConnections.call("delete an owned function",
+                () -> redis.sync().<Long>eval(DELETE_IF_OWNED, ScriptOutputType.INTEGER,
+                                              new String[] {hash, revisionKey}, name, ownerUid));
+        if (removed != null && removed > 0) {
+            announce(name);
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -39,7 +104,7 @@ public final class RedisFunctionStore implements FunctionStore {
         Instant now = clock.instant();
         FunctionRegistration stored = registration.stored(nextRevision(), now, now);
         boolean created = RedisConnections.call("register a function",
-                () -> redis.sync().hsetnx(RedisKeys.FUNCTIONS, stored.name(), RegistrationCodec.encode(stored)));
+                () -> redis.sync().hsetnx(hash, stored.name(), RegistrationCodec.encode(stored)));
         if (!created) {
             return Optional.empty();
         }
@@ -56,7 +121,7 @@ public final class RedisFunctionStore implements FunctionStore {
         FunctionRegistration stored = registration.stored(nextRevision(), current.get().createdAt(), clock.instant());
         Long replaced = RedisConnections.call("update a function",
                 () -> redis.sync().<Long>eval(REPLACE_IF_PRESENT, ScriptOutputType.INTEGER,
-                                              new String[] {RedisKeys.FUNCTIONS},
+                                              new String[] {hash},
                                               stored.name(), RegistrationCodec.encode(stored)));
         if (replaced == null || replaced == 0) {
             return Optional.empty();
@@ -70,21 +135,21 @@ public final class RedisFunctionStore implements FunctionStore {
         Instant created = get(registration.name()).map(FunctionRegistration::createdAt).orElse(clock.instant());
         FunctionRegistration stored = registration.stored(nextRevision(), created, clock.instant());
         RedisConnections.call("store a function",
-                () -> redis.sync().hset(RedisKeys.FUNCTIONS, stored.name(), RegistrationCodec.encode(stored)));
+                () -> redis.sync().hset(hash, stored.name(), RegistrationCodec.encode(stored)));
         announce(stored.name());
         return stored;
     }
 
     @Override
     public Optional<FunctionRegistration> get(String name) {
-        String json = RedisConnections.call("read a function", () -> redis.sync().hget(RedisKeys.FUNCTIONS, name));
+        String json = RedisConnections.call("read a function", () -> redis.sync().hget(hash, name));
         return Optional.ofNullable(json).map(RegistrationCodec::decode);
     }
 
     @Override
     public List<FunctionRegistration> list() {
         Map<String, String> all = RedisConnections.call("list functions",
-                () -> redis.sync().hgetall(RedisKeys.FUNCTIONS));
+                () -> redis.sync().hgetall(hash));
         return all.values().stream()
                 .map(RegistrationCodec::decode)
                 .sorted(Comparator.comparing(FunctionRegistration::name))
@@ -93,7 +158,7 @@ public final class RedisFunctionStore implements FunctionStore {
 
     @Override
     public boolean delete(String name) {
-        Long removed = RedisConnections.call("delete a function", () -> redis.sync().hdel(RedisKeys.FUNCTIONS, name));
+        Long removed = RedisConnections.call("delete a function", () -> redis.sync().hdel(hash, name));
         if (removed != null && removed > 0) {
             nextRevision();
             announce(name);
@@ -107,25 +172,25 @@ public final class RedisFunctionStore implements FunctionStore {
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
-                if (RedisKeys.FUNCTIONS_CHANNEL.equals(channel)) {
+                if (RedisFunctionStore.this.channel.equals(channel)) {
                     listener.accept(message);
                 }
             }
         });
         RedisConnections.call("subscribe to function changes",
                 () -> {
-                    redis.pubSub().sync().subscribe(RedisKeys.FUNCTIONS_CHANNEL);
+                    redis.pubSub().sync().subscribe(channel);
                     return null;
                 });
     }
 
     private long nextRevision() {
-        return RedisConnections.call("take a revision", () -> redis.sync().incr(RedisKeys.FUNCTIONS_REVISION));
+        return RedisConnections.call("take a revision", () -> redis.sync().incr(revisionKey));
     }
 
     private void announce(String name) {
         RedisConnections.call("announce a function change",
-                () -> redis.sync().publish(RedisKeys.FUNCTIONS_CHANNEL, name));
+                () -> redis.sync().publish(channel, name));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.switchboard.registry;
 
+import java.util.Optional;
+
 /**
  * Every Redis key and channel Switchboard uses, in one place, so that the operator and all gateway
  * replicas agree. Keys used together share a hash tag ({@code {...}}) and so a Redis Cluster slot.
@@ -7,12 +9,17 @@ package dev.switchboard.registry;
 public final class RedisKeys {
     /** Common prefix: lets an operator see (and SCAN) all of Switchboard's keys. */
     public static final String PREFIX = "switchboard:";
-    /** Hash: function name to its stored JSON registration. */
+    /**
+     * Hash of the default namespace (registrations made through the admin API of a gateway that names no
+     * namespace, and every registration written before namespaces existed): function name to its stored JSON.
+     */
     public static final String FUNCTIONS = PREFIX + "{functions}";
-    /** Counter: the store-wide revision, incremented by every registration change. */
+    /** Counter: the default namespace's revision, incremented by every registration change. */
     public static final String FUNCTIONS_REVISION = PREFIX + "{functions}:revision";
-    /** Pub/sub channel: the name of a function whose registration changed. */
+    /** Pub/sub channel of the default namespace: the name of a function whose registration changed. */
     public static final String FUNCTIONS_CHANNEL = PREFIX + "functions:changed";
+    /** SCAN pattern matching the registration hash of every named namespace (not the default one). */
+    public static final String NAMESPACED_FUNCTIONS_PATTERN = PREFIX + "{functions:*}";
     /** Pub/sub channel: events for generic SSE clients, fanned out to every replica. */
     public static final String CLIENT_EVENTS_CHANNEL = PREFIX + "client-events";
     /** Pub/sub channel: control messages about MCP sessions (cancellations, ends), for every replica. */
@@ -23,6 +30,44 @@ public final class RedisKeys {
     public static final String REPLICA_CONNECTIONS_PATTERN = PREFIX + "replica:*:connections";
 
     private RedisKeys() {
+    }
+
+    /**
+     * @param namespace a namespace ({@link Namespaces#DEFAULT} or a DNS label)
+     * @return the hash of that namespace's registrations; the default namespace keeps the original key, so that
+     *         registrations written before namespaces existed are still read
+     */
+    public static String functions(String namespace) {
+        return Namespaces.isDefault(namespace) ? FUNCTIONS : PREFIX + "{functions:" + namespace + "}";
+    }
+
+    /**
+     * @param namespace a namespace
+     * @return its revision counter, in the hash's Cluster slot
+     */
+    public static String functionsRevision(String namespace) {
+        return functions(namespace) + ":revision";
+    }
+
+    /**
+     * @param namespace a namespace
+     * @return the channel announcing the names of its changed functions
+     */
+    public static String functionsChannel(String namespace) {
+        return Namespaces.isDefault(namespace) ? FUNCTIONS_CHANNEL : FUNCTIONS_CHANNEL + ":" + namespace;
+    }
+
+    /**
+     * @param key a key matching {@link #NAMESPACED_FUNCTIONS_PATTERN}
+     * @return the namespace whose registrations it holds, if it is such a hash
+     */
+    public static Optional<String> namespaceOfFunctions(String key) {
+        String start = PREFIX + "{functions:";
+        if (!key.startsWith(start) || !key.endsWith("}")) {
+            return Optional.empty();
+        }
+        String namespace = key.substring(start.length(), key.length() - 1);
+        return Namespaces.isValid(namespace) ? Optional.of(namespace) : Optional.empty();
     }
 
     /** Log keys of MCP streams start with this (generic client ids may not). */

@@ -3,6 +3,7 @@ package dev.switchboard.registry;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,6 +55,11 @@ public final class RegistrationCodec {
         if (registration.auth() != ClientAuth.DEFAULT) {
             json.put("auth", registration.auth().wireName());
         }
+        registration.owner().ifPresent(owner -> {
+            ObjectNode written = json.putObject("owner");
+            written.put("uid", owner.uid());
+            written.put("gateway", owner.gateway());
+        });
         json.put("created_at", registration.createdAt().toString());
         json.put("updated_at", registration.updatedAt().toString());
         json.put("revision", registration.revision());
@@ -89,7 +95,16 @@ public final class RegistrationCodec {
         Instant created = instant(json, "created_at");
         Instant updated = instant(json, "updated_at");
         long revision = json.path("revision").asLong(0);
-        return parsed.stored(revision, created, updated);
+        FunctionRegistration registration = parsed.stored(revision, created, updated);
+        return owner(json.get("owner")).map(registration::withOwner).orElse(registration);
+    }
+
+    /** The owner is bookkeeping the admin API cannot set (the validator ignores it): read it only here. */
+    private static Optional<RegistrationOwner> owner(JsonNode node) {
+        if (node == null || !node.isObject() || !node.path("uid").isTextual() || !node.path("gateway").isTextual()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RegistrationOwner(node.get("uid").asText(), node.get("gateway").asText()));
     }
 
     private static Instant instant(JsonNode json, String field) {

@@ -41,7 +41,7 @@ public final class RegistrationValidator {
     /** Fields the API prints that a client may send back unchanged (GET, edit, PUT). */
     private static final Set<String> READ_ONLY_FIELDS = Set.of(
             "created_at", "updated_at", "registered_at", "revision", "is_active", "health_status",
-            "last_health_check");
+            "last_health_check", "namespace", "owner");
     private static final Set<String> FIELDS = Set.of(
             "name", "kind", "endpoint", "method", "timeout", "headers", "description", "health_check",
             "max_concurrency", "retry", "auth");
@@ -108,7 +108,7 @@ public final class RegistrationValidator {
                     "auth", "unsupported auth '" + authText + "' (supported: default, none, api-key, jwt)"));
         }
         return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        maxConcurrency, retry, auth, now, now, 0);
+                                        maxConcurrency, retry, auth, Optional.empty(), now, now, 0);
     }
 
     /**

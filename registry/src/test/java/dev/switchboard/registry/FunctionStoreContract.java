@@ -27,7 +27,8 @@ abstract class FunctionStoreContract {
         return new FunctionRegistration(name, FunctionKind.HTTP, URI.create("https://fn.example.com/" + name),
                                         "POST", Duration.ofSeconds(10), Map.of("Authorization", "Bearer " + name),
                                         description, Optional.of(new HealthCheck("/health", Duration.ofSeconds(5))),
-                                        0, RetryPolicy.NONE, ClientAuth.DEFAULT, Instant.EPOCH, Instant.EPOCH, 0);
+                                        0, RetryPolicy.NONE, ClientAuth.DEFAULT, Optional.empty(), Instant.EPOCH,
+                                        Instant.EPOCH, 0);
     }
 
     /** Waits up to 5 s for {@code seen} to equal {@code expected} (listeners may run on another thread). */
@@ -172,5 +173,54 @@ abstract class FunctionStoreContract {
         store().delete("a");
 
         awaitEquals(seen, List.of("a", "a", "b", "a"));
+    }
+
+    @Test
+    void namespacesHoldSameNamedFunctionsApart() {
+        FunctionStore teamA = store().inNamespace("team-a");
+        FunctionStore teamB = store().inNamespace("team-b");
+        List<String> heardByA = new CopyOnWriteArrayList<>();
+        teamA.onChange(heardByA::add);
+
+        FunctionRegistration a = teamA.create(registration("search", "of team a")).orElseThrow();
+        FunctionRegistration b = teamB.create(registration("search", "of team b")).orElseThrow();
+
+        assertThat(teamA.namespace()).isEqualTo("team-a");
+        assertThat(teamA.get("search")).contains(a);
+        assertThat(teamB.get("search")).contains(b);
+        assertThat(store().get("search")).isEmpty();
+        assertThat(store().list()).isEmpty();
+        assertThat(store().namespaces()).containsExactly("team-a", "team-b");
+
+        assertThat(teamB.delete("search")).isTrue();
+        assertThat(teamA.get("search")).contains(a);
+        assertThat(store().namespaces()).containsExactly("team-a");
+        // team a's listener hears only team a's change
+        teamA.delete("search");
+        awaitEquals(heardByA, List.of("search", "search"));
+    }
+
+    @Test
+    void deleteOwnedRemovesOnlyWhatThatOwnerWrote() {
+        FunctionStore ns = store().inNamespace("team-a");
+        ns.upsert(registration("owned", "").withOwner(new RegistrationOwner("uid-1", "gw")));
+        ns.upsert(registration("by-hand", ""));
+
+        assertThat(ns.deleteOwned("owned", "uid-2")).isFalse();
+        assertThat(ns.deleteOwned("by-hand", "uid-1")).isFalse();
+        assertThat(ns.deleteOwned("ghost", "uid-1")).isFalse();
+        assertThat(ns.get("owned")).isPresent();
+        assertThat(ns.get("owned").orElseThrow().owner()).contains(new RegistrationOwner("uid-1", "gw"));
+
+        assertThat(ns.deleteOwned("owned", "uid-1")).isTrue();
+        assertThat(ns.get("owned")).isEmpty();
+        assertThat(ns.get("by-hand")).isPresent();
+    }
+
+    @Test
+    void namespaceNamesAreDnsLabels() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store().inNamespace("Team_A"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store().inNamespace(" ").namespace()).isEqualTo(Namespaces.DEFAULT);
     }
 }

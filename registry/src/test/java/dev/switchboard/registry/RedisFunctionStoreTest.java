@@ -110,4 +110,27 @@ class RedisFunctionStoreTest extends FunctionStoreContract {
         assertThat(store.get("external")).contains(written);
         assertThat(store.list()).containsExactly(written);
     }
+
+    @Test
+    void aNamespaceHasItsOwnHashRevisionAndChannelInOneSlot() {
+        RedisFunctionStore teamA = store.inNamespace("team-a");
+        FunctionRegistration stored = teamA.create(registration("search", "")).orElseThrow();
+
+        assertThat(redis.sync().hget("switchboard:{functions:team-a}", "search"))
+                .isEqualTo(RegistrationCodec.encode(stored));
+        assertThat(redis.sync().get("switchboard:{functions:team-a}:revision"))
+                .isEqualTo(String.valueOf(stored.revision()));
+        assertThat(redis.sync().exists(RedisKeys.FUNCTIONS)).isZero();
+        assertThat(io.lettuce.core.cluster.SlotHash.getSlot(RedisKeys.functions("team-a")))
+                .isEqualTo(io.lettuce.core.cluster.SlotHash.getSlot(RedisKeys.functionsRevision("team-a")));
+    }
+
+    @Test
+    void deleteOwnedLeavesAnUnreadableEntryAlone() {
+        RedisFunctionStore teamA = store.inNamespace("team-a");
+        redis.sync().hset(RedisKeys.functions("team-a"), "broken", "not json");
+
+        assertThat(teamA.deleteOwned("broken", "uid-1")).isFalse();
+        assertThat(redis.sync().hexists(RedisKeys.functions("team-a"), "broken")).isTrue();
+    }
 }

@@ -23,6 +23,7 @@ class RegistrationCodecTest {
                 Duration.ofMillis(1500), Map.of("Authorization", "Bearer s3cret", "X-Tenant", "acme"),
                 "Resizes images", Optional.of(new HealthCheck("/healthz", Duration.ofSeconds(45))),
                 8, new RetryPolicy(2, Duration.ofMillis(250)), ClientAuth.JWT,
+                Optional.of(new RegistrationOwner("0b7e7c1e-uid", "gw-a")),
                 Instant.parse("2024-01-02T03:04:05.123456789Z"), Instant.parse("2024-02-03T04:05:06Z"), 17);
     }
 
@@ -40,13 +41,23 @@ class RegistrationCodecTest {
         assertThat(decoded.maxConcurrency()).isEqualTo(8);
         assertThat(decoded.retry()).isEqualTo(new RetryPolicy(2, Duration.ofMillis(250)));
         assertThat(decoded.auth()).isEqualTo(ClientAuth.JWT);
+        assertThat(decoded.owner()).contains(new RegistrationOwner("0b7e7c1e-uid", "gw-a"));
+    }
+
+    @Test
+    void theAdminApiCannotClaimAnOwner() {
+        // a GET-edit-PUT round trip sends the owner back: accepted as read-only, never taken from user input,
+        // so nobody can make the operator's sweep remove a registration made by hand
+        var json = RegistrationCodec.toJson(full(), false);
+
+        assertThat(RegistrationValidator.validate(json, Instant.EPOCH).owner()).isEmpty();
     }
 
     @Test
     void roundTripOfMinimalRegistration() {
         FunctionRegistration original = new FunctionRegistration(
                 "echo", FunctionKind.HTTP, URI.create("http://echo:8080/"), "POST", Duration.ofSeconds(30),
-                Map.of(), null, Optional.empty(), 0, RetryPolicy.NONE, ClientAuth.DEFAULT,
+                Map.of(), null, Optional.empty(), 0, RetryPolicy.NONE, ClientAuth.DEFAULT, Optional.empty(),
                 Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-01T00:00:00Z"), 1);
 
         FunctionRegistration decoded = RegistrationCodec.decode(RegistrationCodec.encode(original));

@@ -18,6 +18,7 @@ import dev.switchboard.registry.EgressRules;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.InvalidRegistrationException;
+import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RegistrationCodec;
 import dev.switchboard.registry.RegistrationValidator;
 
@@ -27,7 +28,10 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code /admin/functions}: register, list, read, replace and delete functions. Header values are masked. */
+/**
+ * {@code /admin/functions}: register, list, read, replace and delete the functions of this gateway's namespace
+ * (its {@code GATEWAY_NAMESPACE}; the default namespace without one). Header values are masked.
+ */
 public final class AdminFunctionsService implements HttpService {
     private final FunctionStore store;
     private final EgressPolicy egress;
@@ -38,7 +42,7 @@ public final class AdminFunctionsService implements HttpService {
     private final AuthSettings auth;
 
     /**
-     * @param store       where registrations are written
+     * @param store       where registrations are written: the store of this gateway's namespace
      * @param catalog     this replica's cache, updated at once
      * @param health      health status to show
      * @param maxBodySize largest request body
@@ -177,6 +181,9 @@ public final class AdminFunctionsService implements HttpService {
 
     private ObjectNode describe(FunctionRegistration fn) {
         ObjectNode json = RegistrationCodec.toJson(fn, true);
+        if (!Namespaces.isDefault(store.namespace())) {
+            json.put("namespace", store.namespace());
+        }
         json.put("is_active", health.isActive(fn.name()));
         json.put("health_status", health.status(fn.name()).name().toLowerCase());
         health.lastCheck(fn.name()).ifPresentOrElse(t -> json.put("last_health_check", t.toString()),

@@ -18,6 +18,7 @@ import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.registry.ClientAuth;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.JsonMapper;
+import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RedisTarget;
 
 /**
@@ -35,6 +36,8 @@ import dev.switchboard.registry.RedisTarget;
  * @param adminTokens           bearer tokens opening {@code /admin/*} ({@code ADMIN_TOKEN}, comma-separated)
  * @param adminTokenFile        a file of further tokens, one per line, re-read when it changes
  * @param replicaId             this replica's name in the fleet
+ * @param namespace             the registrations this gateway serves ({@code GATEWAY_NAMESPACE}; empty: the default
+ *                              namespace, the unnamespaced form of gateways run without the operator)
  * @param shutdownGrace         how long a stopping gateway waits for streams and calls to finish
  * @param sessionTtl            idle time after which an MCP session ends
  * @param allowedOrigins        browser origins allowed on {@code /mcp} ({@code *}: any); others get 403
@@ -57,6 +60,7 @@ public record GatewayConfig(String host,
                             java.util.List<String> adminTokens,
                             Optional<java.nio.file.Path> adminTokenFile,
                             String replicaId,
+                            String namespace,
                             Duration shutdownGrace,
                             Duration sessionTtl,
                             java.util.List<String> allowedOrigins,
@@ -111,6 +115,7 @@ public record GatewayConfig(String host,
                 r.list("ADMIN_TOKEN", "").stream().map(t -> AdminTokens.check(t, "ADMIN_TOKEN")).toList(),
                 r.optional("ADMIN_TOKEN_FILE").map(java.nio.file.Path::of),
                 r.optional("REPLICA_ID").orElseGet(GatewayConfig::defaultReplicaId),
+                namespace(r),
                 r.duration("SHUTDOWN_GRACE", "5s", Duration.ZERO, Duration.ofMinutes(10)),
                 r.duration("SESSION_TTL", "30m", Duration.ofSeconds(1), Duration.ofDays(7)),
                 r.list("MCP_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS),
@@ -135,6 +140,14 @@ public record GatewayConfig(String host,
                 r.integer("MAX_STREAMS_PER_IP", 1024, 1, 10_000_000),
                 r.optional("FD_RESERVE").map(v -> java.util.OptionalLong.of(r.integer("FD_RESERVE", 0, 0, 10_000_000)))
                         .orElse(java.util.OptionalLong.empty()));
+    }
+
+    private static String namespace(Reader r) {
+        try {
+            return Namespaces.of(r.optional("GATEWAY_NAMESPACE").orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("GATEWAY_NAMESPACE: " + e.getMessage());
+        }
     }
 
     private static AuthSettings auth(Reader r) {

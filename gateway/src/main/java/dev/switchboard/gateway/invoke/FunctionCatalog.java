@@ -15,7 +15,8 @@ import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
 
 /**
- * The registrations as this replica sees them: a local cache of the store, so that invoking never waits on
+ * The registrations of this gateway's namespace (its store's, {@link FunctionStore#namespace()}) as this replica
+ * sees them: a local cache of the store, so that invoking never waits on
  * Redis for a lookup. Changes announced by the store (from any replica or the operator) refresh one entry;
  * a periodic full reload repairs anything missed while Redis was unreachable.
  */
@@ -31,7 +32,7 @@ public final class FunctionCatalog implements AutoCloseable {
         return t;
     });
 
-    /** @param store where registrations live */
+    /** @param store where the registrations of the namespace this gateway serves live */
     public FunctionCatalog(FunctionStore store) {
         this.store = store;
     }

@@ -40,8 +40,22 @@ public final class GatewayMetrics implements AutoCloseable {
             "completion/complete", "logging/setLevel", "server/discover", "subscriptions/listen", "tasks/get",
             "tasks/result", "tasks/list", "tasks/cancel");
 
-    /** Registers the meters and the JVM's. */
+    /** Registers the meters and the JVM's, for a gateway of the default namespace. */
     public GatewayMetrics() {
+        this("");
+    }
+
+    /**
+     * Registers the meters and the JVM's.
+     *
+     * @param namespace the namespace whose functions this gateway serves: a named one tags every meter
+     *                  {@code gateway_namespace}, so that a function is known by namespace and name across
+     *                  gateways (not {@code namespace}, which Prometheus' Kubernetes discovery sets itself)
+     */
+    public GatewayMetrics(String namespace) {
+        if (!namespace.isEmpty()) {
+            registry.config().commonTags("gateway_namespace", namespace);
+        }
         connectionsOpened = Counter.builder("switchboard.connections.opened")
                 .description("SSE connections opened").register(registry);
         for (CloseReason reason : CloseReason.values()) {

@@ -34,6 +34,14 @@ class GatewayConfigTest {
     }
 
     @Test
+    void namespaceIsTheDefaultOneUnlessANamespaceNameIsGiven() {
+        assertThat(GatewayConfig.from(Map.of()).namespace()).isEmpty();
+        assertThat(config("GATEWAY_NAMESPACE", "team-a").namespace()).isEqualTo("team-a");
+        assertRejected("GATEWAY_NAMESPACE", "Team_A");
+        assertRejected("GATEWAY_NAMESPACE", "a/b");
+    }
+
+    @Test
     void defaults() {
         GatewayConfig c = GatewayConfig.from(Map.of());
         assertThat(c.host()).isEqualTo("0.0.0.0");

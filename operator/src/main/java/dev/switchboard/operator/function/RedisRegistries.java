@@ -2,13 +2,17 @@ package dev.switchboard.operator.function;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
+import dev.switchboard.registry.InvalidRegistrationException;
+import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisFunctionStore;
 import dev.switchboard.registry.StoreUnavailableException;
@@ -49,6 +53,61 @@ public final class RedisRegistries implements AutoCloseable {
      */
     public FunctionStore store(String url) {
         return registries.computeIfAbsent(url, this::connect).store();
+    }
+
+    /** @return the stores (default namespace) of every Redis connected now, for the sweep */
+    public List<FunctionStore> connected() {
+        return registries.values().stream().map(Registry::store).toList();
+    }
+
+    /**
+     * After a write, removes the same resource's registration from every other connected Redis: where it was
+     * before its function moved to another gateway, or its gateway to another Redis. Best effort: a Redis that
+     * does not answer keeps its copy for the sweep. An entry that is the one just written (two URLs of one
+     * server) is left alone.
+     *
+     * @param url       the Redis written to
+     * @param namespace the registration's namespace
+     * @param written   what was written there, with its owner
+     */
+    public void removeElsewhere(String url, String namespace, FunctionRegistration written) {
+        String uid = written.owner().orElseThrow().uid();
+        registries.forEach((other, registry) -> {
+            if (!other.equals(url)) {
+                bestEffort(registry, () -> {
+                    FunctionStore store = registry.store().inNamespace(namespace);
+                    store.get(written.name())
+                            .filter(found -> found.revision() != written.revision()
+                                    || !found.updatedAt().equals(written.updatedAt()))
+                            .filter(found -> store.deleteOwned(written.name(), uid))
+                            .ifPresent(found -> LOG.info("Removed {} from {}, where it was registered before",
+                                                         Namespaces.qualified(namespace, written.name()),
+                                                         registry.connections().displayUrl()));
+                });
+            }
+        });
+    }
+
+    /**
+     * Removes a resource's registration from every connected Redis (its gateway is gone, so nobody can say
+     * which one holds it). Best effort, as {@link #removeElsewhere}.
+     *
+     * @param namespace the function's namespace
+     * @param name      its name
+     * @param uid       the resource's uid
+     */
+    public void removeEverywhere(String namespace, String name, String uid) {
+        registries.values().forEach(registry -> bestEffort(
+                registry, () -> registry.store().inNamespace(namespace).deleteOwned(name, uid)));
+    }
+
+    private static void bestEffort(Registry registry, Runnable call) {
+        try {
+            call.run();
+        } catch (StoreUnavailableException | InvalidRegistrationException e) {
+            LOG.debug("Redis {} not cleaned now ({}); the sweep retries", registry.connections().displayUrl(),
+                      e.getMessage());
+        }
     }
 
     private Registry connect(String url) {

@@ -17,6 +17,8 @@ import dev.switchboard.operator.model.ServerlessFunctionStatus;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
+import dev.switchboard.registry.Namespaces;
+import dev.switchboard.registry.RegistrationOwner;
 import dev.switchboard.registry.StoreUnavailableException;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -37,6 +39,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
  * gateway replica reads ({@code registry/}). Header values from Secrets are resolved at reconcile time and
  * re-resolved when the Secret changes. Whatever is missing or wrong ends as a {@code Ready=False} condition
  * with a reason and a retry with back-off, never as a crash loop; the finalizer removes the registration.
+ * Registrations are written into the function's namespace ({@link dev.switchboard.registry.Namespaces}) with the
+ * resource as their owner, and removed from wherever else this operator had written them (a move to another
+ * gateway or Redis); {@link RegistrationSweeper} removes those whose resource is gone.
  */
 // The periodic resync re-writes registrations lost by a Redis restarted without persistence; it costs one
 // read per function when nothing changed.
@@ -78,7 +83,13 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             FunctionRegistration desired = RegistrationBuilder.build(function, secrets, now);
             SseGateway gateway = gateway(function, context);
             EndpointCheck.check(desired, gateway);
-            FunctionRegistration stored = write(store(gateway, secrets), desired, gateway);
+            String url = redisUrl(gateway, secrets);
+            FunctionStore store = store(gateway, url);
+            FunctionRegistration stored = write(store, desired.withOwner(owner(function)), gateway);
+            // where it was before a move to another gateway or Redis; and the unnamespaced copy of older versions
+            registries.removeElsewhere(url, store.namespace(), stored);
+            RedisCall.run(gateway, () -> LegacyRegistrations.removeCopyOf(store.inNamespace(Namespaces.DEFAULT),
+                                                                          desired));
             return update(function, FunctionStatuses.registered(function, stored.revision(), gatewayName(function),
                                                                 clock), null);
         } catch (NotReadyException e) {
@@ -91,16 +102,24 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
     @Override
     public DeleteControl cleanup(ServerlessFunction function, Context<ServerlessFunction> context) {
         var gateway = context.getSecondaryResource(SseGateway.class);
+        String namespace = function.getMetadata().getNamespace();
+        String name = function.getMetadata().getName();
         if (gateway.isEmpty()) {
-            // Without its gateway nobody can serve the registration, nor say which Redis holds it.
-            LOG.info("Function {} deleted; its gateway {} is gone, nothing to unregister", id(function),
+            // Without its gateway nobody can say which Redis holds the registration: remove it from every Redis
+            // this operator writes to; the sweep catches what remains.
+            registries.removeEverywhere(namespace, name, uid(function));
+            LOG.info("Function {} deleted; its gateway {} is gone, removed from the known Redis servers", id(function),
                      gatewayName(function));
             return DeleteControl.defaultDelete();
         }
         try {
             SecretValues secrets = SecretValues.of(context.getSecondaryResources(Secret.class));
-            FunctionStore store = store(gateway.get(), secrets);
-            boolean removed = RedisCall.run(gateway.get(), () -> store.delete(function.getMetadata().getName()));
+            String url = redisUrl(gateway.get(), secrets);
+            FunctionStore store = store(gateway.get(), url);
+            // only while this resource owns it: never what a later resource of the same name or a person wrote
+            boolean removed = RedisCall.run(gateway.get(), () -> store.deleteOwned(name, uid(function)));
+            registries.removeEverywhere(namespace, name, uid(function));
+            removeLegacyCopy(function, secrets, store, gateway.get());
             LOG.info("Function {} deleted; registration {}", id(function), removed ? "removed" : "was already absent");
             return DeleteControl.defaultDelete();
         } catch (NotReadyException e) {
@@ -117,6 +136,18 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
                      e.reason(), e.getMessage(), retry);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry);
         }
+    }
+
+    /** A function deleted before this version reconciled it may still have the copy an older version wrote. */
+    private void removeLegacyCopy(ServerlessFunction function, SecretValues secrets, FunctionStore store,
+                                  SseGateway gateway) throws NotReadyException {
+        FunctionRegistration desired;
+        try {
+            desired = RegistrationBuilder.build(function, secrets, clock.instant());
+        } catch (NotReadyException e) {
+            return; // what an older version wrote cannot be told apart: leave it
+        }
+        RedisCall.run(gateway, () -> LegacyRegistrations.removeCopyOf(store.inNamespace(Namespaces.DEFAULT), desired));
     }
 
     @Override
@@ -159,10 +190,10 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
                 + function.getMetadata().getNamespace()));
     }
 
-    private FunctionStore store(SseGateway gateway, SecretValues secrets) throws NotReadyException {
-        String url = redisUrl(gateway, secrets);
+    /** @return the store of the function's namespace in the gateway's Redis */
+    private FunctionStore store(SseGateway gateway, String url) throws NotReadyException {
         try {
-            return registries.store(url);
+            return registries.store(url).inNamespace(gateway.getMetadata().getNamespace());
         } catch (IllegalArgumentException e) {
             // The parser's message may quote the URL, password included: say only which gateway.
             throw new NotReadyException(Reasons.INVALID_REDIS_URL, "the Redis URL of SseGateway "
@@ -170,6 +201,15 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
         } catch (StoreUnavailableException e) {
             throw RedisCall.unavailable(gateway, e);
         }
+    }
+
+    /** @return the registration's owner record: this resource, through the gateway it names */
+    static RegistrationOwner owner(ServerlessFunction function) {
+        return new RegistrationOwner(uid(function), gatewayName(function));
+    }
+
+    private static String uid(ServerlessFunction function) {
+        return function.getMetadata().getUid();
     }
 
     private static String redisUrl(SseGateway gateway, SecretValues secrets) throws NotReadyException {

@@ -24,7 +24,7 @@ public class GatewayConfigMapDependent extends CRUDKubernetesDependentResource<C
     protected ConfigMap desired(SseGateway gateway, Context<SseGateway> context) {
         return new ConfigMapBuilder()
                 .withMetadata(GatewayMetadata.objectMeta(gateway, GatewayMetadata.configMapName(gateway)))
-                .withData(GatewayEnvironment.of(gateway.getSpec()).variables())
+                .withData(GatewayEnvironment.of(gateway).variables())
                 .build();
     }
 

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.GatewayLimits;
 import dev.switchboard.operator.model.GatewayOAuth;
+import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
 
 /**
@@ -31,6 +32,17 @@ public final class GatewayEnvironment {
 
     private GatewayEnvironment(SortedMap<String, String> variables) {
         this.variables = variables;
+    }
+
+    /**
+     * @param gateway the resource
+     * @return its variables, with the namespace whose registrations it serves: its own (a ServerlessFunction
+     *         names a gateway of its namespace, and the operator writes it into that namespace's registrations)
+     */
+    static GatewayEnvironment of(SseGateway gateway) {
+        GatewayEnvironment environment = of(gateway.getSpec());
+        environment.variables.put("GATEWAY_NAMESPACE", gateway.getMetadata().getNamespace());
+        return environment;
     }
 
     static GatewayEnvironment of(SseGatewaySpec spec) {

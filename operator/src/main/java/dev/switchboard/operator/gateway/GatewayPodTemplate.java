@@ -36,7 +36,7 @@ final class GatewayPodTemplate {
     }
 
     static PodTemplateSpec of(SseGateway gateway) {
-        GatewayEnvironment environment = GatewayEnvironment.of(gateway.getSpec());
+        GatewayEnvironment environment = GatewayEnvironment.of(gateway);
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
                     .withLabels(GatewayMetadata.labels(gateway))

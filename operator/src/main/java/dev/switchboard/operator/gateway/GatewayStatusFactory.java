@@ -2,6 +2,8 @@ package dev.switchboard.operator.gateway;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.switchboard.operator.Conditions;
@@ -11,6 +13,8 @@ import dev.switchboard.operator.model.SseGatewayStatus;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 
 /**
  * Builds a gateway's status afresh on each reconcile. The cached resource is never modified: its current
@@ -29,16 +33,21 @@ final class GatewayStatusFactory {
 
     /**
      * @param gateway       the gateway as observed
-     * @param readyReplicas the Deployment's ready replicas
+     * @param deployment    the gateway's Deployment, once it exists
      * @param problems      referenced Secrets that are missing; they outrank the replica count as the reason
      * @return the new status
      */
-    SseGatewayStatus observed(SseGateway gateway, int readyReplicas, List<ReferencedSecrets.Problem> problems) {
+    SseGatewayStatus observed(SseGateway gateway, Optional<Deployment> deployment,
+                              List<ReferencedSecrets.Problem> problems) {
         SseGatewaySpec spec = gateway.getSpec();
-        int desired = spec.getReplicas() == null ? 1 : spec.getReplicas();
+        int desired = GatewayReplicas.desired(gateway, deployment);
+        int readyReplicas = deployment.map(Deployment::getStatus).map(DeploymentStatus::getReadyReplicas).orElse(0);
         Long generation = gateway.getMetadata().getGeneration();
         SseGatewayStatus status = new SseGatewayStatus();
         status.setReadyReplicas(readyReplicas);
+        status.setReplicas(deployment.map(Deployment::getStatus).map(DeploymentStatus::getReplicas).orElse(0));
+        status.setSelector(GatewayMetadata.selector(gateway).entrySet().stream().sorted(Map.Entry.comparingByKey())
+                                   .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
         status.setUrl("http://%s.%s.svc:%d".formatted(gateway.getMetadata().getName(),
                                                       gateway.getMetadata().getNamespace(),
                                                       GatewayServiceDependent.port(spec.getService())));
@@ -61,6 +70,8 @@ final class GatewayStatusFactory {
         SseGatewayStatus previous = gateway.getStatus() == null ? new SseGatewayStatus() : gateway.getStatus();
         SseGatewayStatus status = new SseGatewayStatus();
         status.setReadyReplicas(previous.getReadyReplicas());
+        status.setReplicas(previous.getReplicas());
+        status.setSelector(previous.getSelector());
         status.setUrl(previous.getUrl());
         status.setObservedGeneration(previous.getObservedGeneration());
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();

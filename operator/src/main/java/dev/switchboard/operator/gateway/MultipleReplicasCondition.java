@@ -13,7 +13,7 @@ public class MultipleReplicasCondition implements Condition<PodDisruptionBudget,
     @Override
     public boolean isMet(DependentResource<PodDisruptionBudget, SseGateway> dependent, SseGateway gateway,
                          Context<SseGateway> context) {
-        Integer replicas = gateway.getSpec().getReplicas();
-        return replicas != null && replicas > 1;
+        return GatewayReplicas.desired(gateway, context.getSecondaryResource(
+                io.fabric8.kubernetes.api.model.apps.Deployment.class)) > 1;
     }
 }

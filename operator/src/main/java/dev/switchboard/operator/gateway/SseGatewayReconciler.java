@@ -8,7 +8,6 @@ import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewayStatus;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -64,12 +63,8 @@ public class SseGatewayReconciler implements Reconciler<SseGateway> {
      */
     @Override
     public UpdateControl<SseGateway> reconcile(SseGateway gateway, Context<SseGateway> context) {
-        int readyReplicas = context.getSecondaryResource(Deployment.class)
-                .map(Deployment::getStatus)
-                .map(DeploymentStatus::getReadyReplicas)
-                .orElse(0);
         List<ReferencedSecrets.Problem> problems = ReferencedSecrets.check(gateway, context.getClient());
-        SseGatewayStatus status = statuses.observed(gateway, readyReplicas, problems);
+        SseGatewayStatus status = statuses.observed(gateway, context.getSecondaryResource(Deployment.class), problems);
         UpdateControl<SseGateway> control = UpdateControl.patchStatus(GatewayStatusFactory.patchOf(gateway, status));
         // Deployment events announce readiness changes; the timer is for what no event announces.
         return GatewayStatusFactory.isReady(status) ? control : control.rescheduleAfter(notReadyRecheck);

@@ -1,18 +1,23 @@
 package dev.switchboard.operator.model;
 
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 /** Desired state of a gateway fleet. */
 public class SseGatewaySpec {
-    @Default("1")
+    /**
+     * Gateway replicas. Unset: the operator leaves the Deployment's count to whoever scales it (an HPA on the
+     * Deployment, {@code kubectl scale deployment}); set, it is kept, and the SseGateway's scale subresource
+     * ({@code kubectl scale sgw}, an HPA on the SseGateway) sets it.
+     */
     @Min(0)
     @Max(100)
-    private Integer replicas = 1;
+    @SpecReplicas
+    private Integer replicas;
     /** Gateway image; the operator's default image when unset. */
     private String image;
     @Required

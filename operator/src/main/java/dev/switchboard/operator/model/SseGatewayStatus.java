@@ -4,14 +4,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 
 /** Observed state of a gateway fleet. */
 public class SseGatewayStatus {
     private Integer readyReplicas;
+    /** Replicas of the Deployment now (the scale subresource's status). */
+    @StatusReplicas
+    private Integer replicas;
+    /** Label selector of the gateway's pods, for an HPA through the scale subresource. */
+    @LabelSelector
+    private String selector;
     /** In-cluster URL of the public listener. */
     private String url;
     private List<Condition> conditions = new ArrayList<>();
     private Long observedGeneration;
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getSelector() {
+        return selector;
+    }
+
+    public void setSelector(String selector) {
+        this.selector = selector;
+    }
 
     public Integer getReadyReplicas() {
         return readyReplicas;

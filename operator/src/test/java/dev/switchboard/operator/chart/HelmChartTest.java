@@ -146,6 +146,9 @@ class HelmChartTest {
             assertThat(p.getName()).isEqualTo("http");
             assertThat(p.getContainerPort()).isEqualTo(8080);
         });
+        assertThat(operator.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(operator.getStartupProbe().getPeriodSeconds() * operator.getStartupProbe().getFailureThreshold())
+                .as("start-up budget above JOSDK's two-minute cache sync timeout").isGreaterThan(120);
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
@@ -340,6 +343,21 @@ class HelmChartTest {
         assertThat(gateway.getSpec().getImage()).isNull();
         assertThat(gateway.getSpec().getAdminTokenSecretRef()).isNull();
         assertValidAgainstCrd(docs, gateway);
+    }
+
+    @Test
+    void gatewayReplicasNullLeavesTheCountToAnHpa() {
+        List<Doc> docs = render(t -> t.set("gateway.enabled", "true").set("gateway.redis.url", "redis://redis:6379")
+                .set("gateway.replicas", "null"));
+
+        SseGateway gateway = Manifests.one(docs, SseGateway.class);
+        JsonAssert.fieldNames(Manifests.raw(docs, gateway).raw().path("spec"))
+                .containsExactlyInAnyOrder("redis", "service");
+        assertValidAgainstCrd(docs, gateway);
+        // zero is a count, not "unset"
+        SseGateway none = Manifests.one(render(t -> t.set("gateway.enabled", "true")
+                .set("gateway.redis.url", "redis://redis:6379").set("gateway.replicas", "0")), SseGateway.class);
+        assertThat(none.getSpec().getReplicas()).isZero();
     }
 
     @Test

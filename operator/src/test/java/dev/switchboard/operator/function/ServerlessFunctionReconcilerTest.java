@@ -18,18 +18,20 @@ import dev.switchboard.operator.model.HealthCheckSpec;
 import dev.switchboard.operator.model.RetrySpec;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionSpec;
+import dev.switchboard.operator.testing.TestApiServer;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.JsonMapper;
+import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.registry.RegistrationCodec;
+import dev.switchboard.registry.RegistrationOwner;
 import dev.switchboard.testing.TestDns;
 import dev.switchboard.testing.TestRedis;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
@@ -49,10 +51,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The ServerlessFunction controller running in a real JOSDK {@link Operator} against fabric8's mock API server
- * (CRUD mode, with the checked-in CRDs so that status is a subresource) and a real Redis. The registration is
+ * (CRUD mode, with the checked-in CRDs so that status is a subresource) and a real Redis. Server-side apply is on,
+ * as in production: the mock does not implement it, so {@link TestApiServer} adds the smallest faithful apply
+ * (create when missing, merge and write only changed fields, no-op when nothing changed). The registration is
  * read back in its stored form, the one every gateway replica reads.
  */
-@EnableKubernetesMockClient(crud = true)
 class ServerlessFunctionReconcilerTest {
     private static final Duration SETTLE = Duration.ofSeconds(20);
     /** A failure's first retry comes after {@link Backoff#MIN}; a recovery may need a second one. */
@@ -61,6 +64,7 @@ class ServerlessFunctionReconcilerTest {
     private static final Map<String, AtomicInteger> RECONCILED = new ConcurrentHashMap<>();
 
     static KubernetesClient client;
+    private static TestApiServer api;
     private static TestRedis redis;
     private static RedisRegistries registries;
     private static Operator operator;
@@ -69,16 +73,11 @@ class ServerlessFunctionReconcilerTest {
     static void startOperator() throws IOException {
         redis = TestRedis.shared();
         redis.flush();
-        for (String crd : List.of("ssegateways.switchboard.dev-v1.yml", "serverlessfunctions.switchboard.dev-v1.yml")) {
-            try (InputStream in = Files.newInputStream(Path.of("..", "crds", crd))) {
-                client.apiextensions().v1().customResourceDefinitions().load(in).create();
-            }
-        }
+        api = TestApiServer.start();
+        client = api.client();
         registries = new RedisRegistries(Duration.ofSeconds(2), CLOCK);
         operator = new Operator(o -> o.withKubernetesClient(client)
                 .withCloseClientOnStop(false)
-                // fabric8's CRUD mock does not implement server-side apply, JOSDK's default for status patches
-                .withUseSSAToPatchPrimaryResource(false)
                 .withMetrics(new Metrics() {
                     @Override
                     public void finishedReconciliation(HasMetadata resource, Map<String, Object> metadata) {
@@ -97,6 +96,9 @@ class ServerlessFunctionReconcilerTest {
         }
         if (registries != null) {
             registries.close();
+        }
+        if (api != null) {
+            api.close();
         }
     }
 
@@ -123,7 +125,7 @@ class ServerlessFunctionReconcilerTest {
         client.resource(fn).create();
 
         ServerlessFunction ready = awaitCondition(ns, "fn-basic", true, "Registered");
-        FunctionRegistration stored = stored(redis, "fn-basic").orElseThrow();
+        FunctionRegistration stored = stored(redis, ns, "fn-basic").orElseThrow();
         assertThat(stored.kind()).isEqualTo(FunctionKind.MCP);
         assertThat(stored.endpoint()).hasToString("http://echo.example:8080/run");
         assertThat(stored.method()).isEqualTo("PUT");
@@ -133,7 +135,7 @@ class ServerlessFunctionReconcilerTest {
         assertThat(stored.maxConcurrency()).isEqualTo(8);
         assertThat(stored.retry().attempts()).isEqualTo(2);
         assertThat(stored.retry().backoff()).isEqualTo(Duration.ofMillis(250));
-        JsonNode json = storedJson(redis, "fn-basic");
+        JsonNode json = storedJson(redis, ns, "fn-basic");
         assertThat(json.get("health_check").get("path").asText()).isEqualTo("/health");
         assertThat(json.get("health_check").get("interval").asText()).isEqualTo("15s");
         assertThat(json.get("kind").asText()).isEqualTo("mcp");
@@ -151,7 +153,7 @@ class ServerlessFunctionReconcilerTest {
             f.getSpec().setTimeout("45s");
             return f;
         });
-        FunctionRegistration changed = await().atMost(SETTLE).until(() -> stored(redis, "fn-basic").orElseThrow(),
+        FunctionRegistration changed = await().atMost(SETTLE).until(() -> stored(redis, ns, "fn-basic").orElseThrow(),
                 r -> r.endpoint().toString().equals("https://echo.example/v2"));
         assertThat(changed.timeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(changed.revision()).isGreaterThan(stored.revision());
@@ -171,7 +173,7 @@ class ServerlessFunctionReconcilerTest {
                                  fromSecret("Authorization", "api-token", "token"))).create();
 
         ServerlessFunction ready = awaitCondition(ns, "fn-rotation", true, "Registered");
-        FunctionRegistration first = stored(redis, "fn-rotation").orElseThrow();
+        FunctionRegistration first = stored(redis, ns, "fn-rotation").orElseThrow();
         assertThat(first.headers()).containsEntry("Authorization", "Bearer first");
         assertThat(ready.getStatus().getConditions()).allSatisfy(c -> assertThat(c.getMessage()).doesNotContain("first"));
 
@@ -179,7 +181,7 @@ class ServerlessFunctionReconcilerTest {
             s.setData(encode(Map.of("token", "Bearer second")));
             return s;
         });
-        FunctionRegistration rotated = await().atMost(SETTLE).until(() -> stored(redis, "fn-rotation").orElseThrow(),
+        FunctionRegistration rotated = await().atMost(SETTLE).until(() -> stored(redis, ns, "fn-rotation").orElseThrow(),
                 r -> "Bearer second".equals(r.headers().get("Authorization")));
         assertThat(rotated.revision()).isGreaterThan(first.revision());
         await().atMost(SETTLE).until(() -> get(ns, "fn-rotation").getStatus().getRegisteredRevision(),
@@ -194,7 +196,7 @@ class ServerlessFunctionReconcilerTest {
             return s;
         });
         await().atMost(SETTLE).until(() -> reconciled("fn-rotation") > before);
-        FunctionRegistration after = stored(redis, "fn-rotation").orElseThrow();
+        FunctionRegistration after = stored(redis, ns, "fn-rotation").orElseThrow();
         assertThat(after.revision()).isEqualTo(rotated.revision());
         assertThat(after.updatedAt()).isEqualTo(rotated.updatedAt());
         assertThat(get(ns, "fn-rotation").getMetadata().getResourceVersion()).isEqualTo(version);
@@ -211,7 +213,7 @@ class ServerlessFunctionReconcilerTest {
         assertThat(condition(missing, Conditions.READY).orElseThrow().getMessage())
                 .contains("Secret api-key", "header X-Api-Key");
         assertThat(condition(missing, Conditions.REGISTERED).orElseThrow().getStatus()).isEqualTo("False");
-        assertThat(stored(redis, "fn-missing-secret")).isEmpty();
+        assertThat(stored(redis, ns, "fn-missing-secret")).isEmpty();
 
         client.resource(secret(ns, "api-key", Map.of("other", "x"))).create();
         await().atMost(SETTLE).until(() -> get(ns, "fn-missing-secret"),
@@ -222,7 +224,7 @@ class ServerlessFunctionReconcilerTest {
             return s;
         });
         ServerlessFunction ready = awaitCondition(ns, "fn-missing-secret", true, "Registered");
-        assertThat(stored(redis, "fn-missing-secret").orElseThrow().headers()).containsEntry("X-Api-Key", "s3cret-value");
+        assertThat(stored(redis, ns, "fn-missing-secret").orElseThrow().headers()).containsEntry("X-Api-Key", "s3cret-value");
         assertThat(ready.getStatus().getConditions()).allSatisfy(c -> assertThat(c.getMessage()).doesNotContain("s3cret"));
     }
 
@@ -234,11 +236,11 @@ class ServerlessFunctionReconcilerTest {
         ServerlessFunction waiting = awaitCondition(ns, "fn-late", false, "GatewayNotFound");
         assertThat(condition(waiting, Conditions.READY).orElseThrow().getMessage()).contains("SseGateway late");
         assertThat(condition(waiting, Conditions.REGISTERED).orElseThrow().getReason()).isEqualTo("GatewayNotFound");
-        assertThat(stored(redis, "fn-late")).isEmpty();
+        assertThat(stored(redis, ns, "fn-late")).isEmpty();
 
         client.resource(gateway(ns, "late", redis.url())).create();
         awaitCondition(ns, "fn-late", true, "Registered");
-        assertThat(stored(redis, "fn-late")).isPresent();
+        assertThat(stored(redis, ns, "fn-late")).isPresent();
     }
 
     @Test
@@ -253,18 +255,18 @@ class ServerlessFunctionReconcilerTest {
         // with the trailing newline a Secret made from a file usually has
         client.resource(secret(ns, "redis-conn", Map.of("url", redis.url() + "\n"))).create();
         awaitCondition(ns, "fn-redis-secret", true, "Registered");
-        assertThat(stored(redis, "fn-redis-secret")).isPresent();
+        assertThat(stored(redis, ns, "fn-redis-secret")).isPresent();
     }
 
     @Test
     void replacesAnUnreadableStoredRegistration() {
         String ns = "corrupt";
-        redis.command("HSET", RedisKeys.FUNCTIONS, "fn-corrupt", "not-json");
+        redis.command("HSET", RedisKeys.functions(ns), "fn-corrupt", "not-json");
         client.resource(gateway(ns, "gw", redis.url())).create();
         client.resource(function(ns, "fn-corrupt", "gw", "http://echo.example/")).create();
 
         awaitCondition(ns, "fn-corrupt", true, "Registered");
-        assertThat(stored(redis, "fn-corrupt").orElseThrow().endpoint()).hasToString("http://echo.example/");
+        assertThat(stored(redis, ns, "fn-corrupt").orElseThrow().endpoint()).hasToString("http://echo.example/");
     }
 
     @Test
@@ -290,7 +292,7 @@ class ServerlessFunctionReconcilerTest {
         assertThat(condition(refused, Conditions.READY).orElseThrow().getMessage())
                 .startsWith("spec.endpoint: ").contains("169.254.169.254")
                 .contains("spec.allowedFunctionNetworks of SseGateway gw");
-        assertThat(stored(redis, "fn-metadata")).isEmpty();
+        assertThat(stored(redis, ns, "fn-metadata")).isEmpty();
 
         // a private address is in the default ranges; a name the operator cannot resolve is left to the gateway
         client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-metadata").edit(f -> {
@@ -298,7 +300,7 @@ class ServerlessFunctionReconcilerTest {
             return f;
         });
         awaitCondition(ns, "fn-metadata", true, "Registered");
-        assertThat(stored(redis, "fn-metadata")).isPresent();
+        assertThat(stored(redis, ns, "fn-metadata")).isPresent();
     }
 
     @Test
@@ -312,7 +314,7 @@ class ServerlessFunctionReconcilerTest {
         ServerlessFunction refused = awaitCondition(ns, "fn-mapped", false, "EndpointRefused");
         assertThat(condition(refused, Conditions.READY).orElseThrow().getMessage())
                 .startsWith("spec.endpoint: ").contains(host, "ffff:a9fe:a9fe");
-        assertThat(stored(redis, "fn-mapped")).isEmpty();
+        assertThat(stored(redis, ns, "fn-mapped")).isEmpty();
     }
 
     @Test
@@ -326,14 +328,14 @@ class ServerlessFunctionReconcilerTest {
         ServerlessFunction invalid = awaitCondition(ns, "fn-invalid", false, "InvalidSpec");
         assertThat(condition(invalid, Conditions.READY).orElseThrow().getMessage())
                 .startsWith("spec.headers[X-Request-ID]: ").contains("set by the gateway");
-        assertThat(stored(redis, "fn-invalid")).isEmpty();
+        assertThat(stored(redis, ns, "fn-invalid")).isEmpty();
 
         client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-invalid").edit(f -> {
             f.getSpec().setHeaders(List.of(literal("X-Trace", "on")));
             return f;
         });
         awaitCondition(ns, "fn-invalid", true, "Registered");
-        assertThat(stored(redis, "fn-invalid").orElseThrow().headers()).isEqualTo(Map.of("X-Trace", "on"));
+        assertThat(stored(redis, ns, "fn-invalid").orElseThrow().headers()).isEqualTo(Map.of("X-Trace", "on"));
     }
 
     @Test
@@ -349,7 +351,7 @@ class ServerlessFunctionReconcilerTest {
             assertThat(condition(down, Conditions.READY).orElseThrow().getMessage()).contains("SseGateway gw");
             own.start();
             await().atMost(RECOVERY).until(() -> isReady(get(ns, "fn-outage")));
-            assertThat(stored(own, "fn-outage")).isPresent();
+            assertThat(stored(own, ns, "fn-outage")).isPresent();
 
             // ...and on an established one.
             own.stop();
@@ -360,7 +362,7 @@ class ServerlessFunctionReconcilerTest {
             awaitCondition(ns, "fn-outage", false, "RedisUnavailable");
             own.start();
             await().atMost(RECOVERY).until(() -> isReady(get(ns, "fn-outage")));
-            assertThat(stored(own, "fn-outage").orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(45));
+            assertThat(stored(own, ns, "fn-outage").orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(45));
 
             client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-outage").delete();
             await().atMost(SETTLE).until(() -> get(ns, "fn-outage") == null);
@@ -373,11 +375,11 @@ class ServerlessFunctionReconcilerTest {
         client.resource(gateway(ns, "gw", redis.url())).create();
         client.resource(function(ns, "fn-delete", "gw", "http://echo.example/")).create();
         awaitCondition(ns, "fn-delete", true, "Registered");
-        assertThat(stored(redis, "fn-delete")).isPresent();
+        assertThat(stored(redis, ns, "fn-delete")).isPresent();
 
         client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-delete").delete();
         await().atMost(SETTLE).until(() -> get(ns, "fn-delete") == null);
-        assertThat(stored(redis, "fn-delete")).isEmpty();
+        assertThat(stored(redis, ns, "fn-delete")).isEmpty();
     }
 
     @Test
@@ -407,10 +409,13 @@ class ServerlessFunctionReconcilerTest {
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                     .until(() -> get(ns, "fn-retried") != null);
             own.start();
-            // The restarted Redis kept nothing: put an entry back so that its removal shows the retry happened.
-            own.command("HSET", RedisKeys.FUNCTIONS, "fn-retried", "{}");
+            // The restarted Redis kept nothing: put an entry of this resource back so that its removal shows the
+            // retry happened.
+            hset(own, RedisKeys.functions(ns), "fn-retried",
+                 "{\"owner\":{\"uid\":\"" + get(ns, "fn-retried").getMetadata().getUid() + "\"}}");
+            assertThat(own.command("HEXISTS", RedisKeys.functions(ns), "fn-retried")).isEqualTo(":1");
             await().atMost(RECOVERY).until(() -> get(ns, "fn-retried") == null);
-            assertThat(own.command("HEXISTS", RedisKeys.FUNCTIONS, "fn-retried")).isEqualTo(":0");
+            assertThat(own.command("HEXISTS", RedisKeys.functions(ns), "fn-retried")).isEqualTo(":0");
 
             // Redis away for longer than the deadline: the resource goes anyway.
             own.stop();
@@ -422,6 +427,109 @@ class ServerlessFunctionReconcilerTest {
         } finally {
             CLOCK.reset();
         }
+    }
+
+    @Test
+    void sameNamedFunctionsOfTwoNamespacesCoexistOnOneRedis() {
+        for (String ns : List.of("tenant-a", "tenant-b")) {
+            client.resource(gateway(ns, "gw", redis.url())).create();
+            client.resource(function(ns, "search", "gw", "http://search." + ns + ".example/")).create();
+        }
+        ServerlessFunction a = awaitCondition("tenant-a", "search", true, "Registered");
+        ServerlessFunction b = awaitCondition("tenant-b", "search", true, "Registered");
+
+        FunctionRegistration ofA = stored(redis, "tenant-a", "search").orElseThrow();
+        assertThat(ofA.endpoint()).hasToString("http://search.tenant-a.example/");
+        assertThat(ofA.owner()).contains(new RegistrationOwner(a.getMetadata().getUid(), "gw"));
+        assertThat(stored(redis, "tenant-b", "search").orElseThrow().endpoint())
+                .hasToString("http://search.tenant-b.example/");
+        assertThat(stored(redis, Namespaces.DEFAULT, "search")).isEmpty();
+
+        // deleting one leaves the other registered, and Ready
+        client.resources(ServerlessFunction.class).inNamespace("tenant-a").withName("search").delete();
+        await().atMost(SETTLE).until(() -> get("tenant-a", "search") == null);
+        assertThat(stored(redis, "tenant-a", "search")).isEmpty();
+        assertThat(stored(redis, "tenant-b", "search").orElseThrow().owner())
+                .contains(new RegistrationOwner(b.getMetadata().getUid(), "gw"));
+        assertThat(isReady(get("tenant-b", "search"))).isTrue();
+    }
+
+    @Test
+    void movingAFunctionToAnotherGatewayOrRedisRemovesItFromTheOldOne() {
+        try (TestRedis other = TestRedis.startPrivate()) {
+            String ns = "move";
+            client.resource(gateway(ns, "old", redis.url())).create();
+            client.resource(gateway(ns, "new", other.url())).create();
+            client.resource(function(ns, "fn-move", "old", "http://echo.example/")).create();
+            awaitCondition(ns, "fn-move", true, "Registered");
+            assertThat(stored(redis, ns, "fn-move").orElseThrow().owner().orElseThrow().gateway()).isEqualTo("old");
+
+            client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-move").edit(f -> {
+                f.getSpec().setGatewayRef(new dev.switchboard.operator.model.GatewayRef("new"));
+                return f;
+            });
+            await().atMost(Duration.ofSeconds(5)).until(
+                    () -> stored(other, ns, "fn-move").isPresent() && stored(redis, ns, "fn-move").isEmpty());
+            assertThat(stored(other, ns, "fn-move").orElseThrow().owner().orElseThrow().gateway()).isEqualTo("new");
+
+            // the gateway itself moves to another Redis: the function follows, the old Redis forgets it
+            client.resources(dev.switchboard.operator.model.SseGateway.class).inNamespace(ns).withName("new").edit(g -> {
+                g.getSpec().getRedis().setUrl(redis.url());
+                return g;
+            });
+            await().atMost(Duration.ofSeconds(5)).until(
+                    () -> stored(redis, ns, "fn-move").isPresent() && stored(other, ns, "fn-move").isEmpty());
+        }
+    }
+
+    @Test
+    void deletingAFunctionAfterItsGatewayStillRemovesTheRegistration() {
+        String ns = "gateway-first";
+        client.resource(gateway(ns, "gw", redis.url())).create();
+        client.resource(function(ns, "fn-gateway-first", "gw", "http://echo.example/")).create();
+        awaitCondition(ns, "fn-gateway-first", true, "Registered");
+
+        client.resources(dev.switchboard.operator.model.SseGateway.class).inNamespace(ns).withName("gw").delete();
+        awaitCondition(ns, "fn-gateway-first", false, "GatewayNotFound");
+        client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-gateway-first").delete();
+        await().atMost(SETTLE).until(() -> get(ns, "fn-gateway-first") == null);
+        assertThat(stored(redis, ns, "fn-gateway-first")).isEmpty();
+    }
+
+    @Test
+    void theUnnamespacedCopyAnOlderVersionWroteIsRemovedAndAHandMadeOneKept() throws Exception {
+        String ns = "upgrade";
+        ServerlessFunction migrated = function(ns, "fn-upgraded", "gw", "http://echo.example/");
+        // exactly what the previous version wrote: the registration, bare name, default hash, no owner
+        FunctionRegistration old = RegistrationBuilder.build(migrated, SecretValues.of(List.of()),
+                                                              java.time.Instant.EPOCH).stored(3, java.time.Instant.EPOCH,
+                                                                                               java.time.Instant.EPOCH);
+        hset(redis, RedisKeys.FUNCTIONS, "fn-upgraded", RegistrationCodec.encode(old));
+        // one a person registered through the admin API under the same name as another function: different content
+        FunctionRegistration byHand = RegistrationBuilder.build(
+                function(ns, "fn-same-name", "gw", "http://by-hand.example/"), SecretValues.of(List.of()),
+                java.time.Instant.EPOCH);
+        hset(redis, RedisKeys.FUNCTIONS, "fn-same-name", RegistrationCodec.encode(byHand));
+        assertThat(stored(redis, Namespaces.DEFAULT, "fn-upgraded")).contains(old);
+
+        client.resource(gateway(ns, "gw", redis.url())).create();
+        client.resource(migrated).create();
+        client.resource(function(ns, "fn-same-name", "gw", "http://operator.example/")).create();
+        awaitCondition(ns, "fn-upgraded", true, "Registered");
+        awaitCondition(ns, "fn-same-name", true, "Registered");
+
+        assertThat(stored(redis, ns, "fn-upgraded")).isPresent();
+        assertThat(stored(redis, Namespaces.DEFAULT, "fn-upgraded")).isEmpty();
+        assertThat(stored(redis, Namespaces.DEFAULT, "fn-same-name").orElseThrow().endpoint())
+                .hasToString("http://by-hand.example/");
+
+        // a copy still there when the function is deleted (deleted before this version reconciled it) goes too
+        hset(redis, RedisKeys.FUNCTIONS, "fn-upgraded", RegistrationCodec.encode(old));
+        client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-upgraded").delete();
+        await().atMost(SETTLE).until(() -> get(ns, "fn-upgraded") == null);
+        assertThat(stored(redis, Namespaces.DEFAULT, "fn-upgraded")).isEmpty();
+        assertThat(stored(redis, ns, "fn-upgraded")).isEmpty();
+        assertThat(stored(redis, Namespaces.DEFAULT, "fn-same-name")).isPresent();
     }
 
     private static ServerlessFunction awaitCondition(String ns, String name, boolean ready, String reason) {
@@ -449,12 +557,20 @@ class ServerlessFunctionReconcilerTest {
         return RECONCILED.getOrDefault(name, new AtomicInteger()).get();
     }
 
-    /** The stored form, read the way a gateway reads it. */
-    private static Optional<FunctionRegistration> stored(TestRedis server, String name) {
-        return Optional.ofNullable(server.command("HGET", RedisKeys.FUNCTIONS, name)).map(RegistrationCodec::decode);
+    /** Writes a value with spaces and quotes, which {@link TestRedis#command} cannot send. */
+    private static void hset(TestRedis server, String key, String field, String value) {
+        try (var connections = dev.switchboard.registry.RedisConnections.connect(server.url(), Duration.ofSeconds(2))) {
+            connections.sync().hset(key, field, value);
+        }
     }
 
-    private static JsonNode storedJson(TestRedis server, String name) throws IOException {
-        return JsonMapper.MAPPER.readTree(server.command("HGET", RedisKeys.FUNCTIONS, name));
+    /** The stored form in the function's namespace, read the way a gateway reads it. */
+    private static Optional<FunctionRegistration> stored(TestRedis server, String ns, String name) {
+        return Optional.ofNullable(server.command("HGET", RedisKeys.functions(ns), name))
+                .map(RegistrationCodec::decode);
+    }
+
+    private static JsonNode storedJson(TestRedis server, String ns, String name) throws IOException {
+        return JsonMapper.MAPPER.readTree(server.command("HGET", RedisKeys.functions(ns), name));
     }
 }

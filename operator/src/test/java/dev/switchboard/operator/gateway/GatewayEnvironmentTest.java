@@ -6,6 +6,7 @@ import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.GatewayLimits;
 import dev.switchboard.operator.model.GatewayOAuth;
 import dev.switchboard.operator.model.SecretKeyRef;
+import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,16 @@ class GatewayEnvironmentTest {
                 Map.entry("EVENT_LOG_MAX_LENGTH", "500"), Map.entry("EVENT_LOG_TTL", "30m"),
                 Map.entry("MAX_INFLIGHT_INVOCATIONS", "128"), Map.entry("MAX_EVENT_SIZE", "256KiB"),
                 Map.entry("MAX_MCP_SESSIONS", "5000"), Map.entry("MAX_JSON_DEPTH", "32")));
+    }
+
+    @Test
+    void aGatewayServesTheRegistrationsOfItsOwnNamespace() {
+        SseGateway gateway = new SseGateway();
+        gateway.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                                    .withNamespace("team-a").withName("gw").build());
+        gateway.setSpec(new SseGatewaySpec());
+
+        assertThat(GatewayEnvironment.of(gateway).variables()).containsEntry("GATEWAY_NAMESPACE", "team-a");
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.switchboard.operator.gateway;
 
-import java.io.File;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +17,7 @@ import dev.switchboard.operator.model.ServiceSpec;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
 import dev.switchboard.operator.model.SseGatewayStatus;
+import dev.switchboard.operator.testing.TestApiServer;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -38,7 +37,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -51,27 +49,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real JOSDK operator, with only the SseGateway reconciler, against fabric8's mock API server in CRUD mode.
- * The mock does not implement server-side apply, so the operator here creates, updates and patches status
- * without it (production keeps JOSDK's SSA defaults).
+ * The real JOSDK operator, with only the SseGateway reconciler, against fabric8's mock API server in CRUD mode,
+ * with JOSDK's production defaults: dependents and status by server-side apply. The mock does not implement it,
+ * so {@link TestApiServer} adds the smallest faithful apply (create when missing, merge and write only changed
+ * fields, no-op when nothing changed).
  */
-@EnableKubernetesMockClient(crud = true, https = false)
 class SseGatewayReconcilerTest {
     static final String NS = "gateways";
     static final Duration EVENTUALLY = Duration.ofSeconds(10);
 
     static KubernetesClient client;
     static Operator operator;
+    static TestApiServer api;
 
     @BeforeAll
     static void startOperator() {
-        for (File crd : Path.of("..", "crds").toFile().listFiles((dir, name) -> name.endsWith(".yml"))) {
-            client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-        }
-        operator = new Operator(o -> o.withKubernetesClient(client)
-                .withCloseClientOnStop(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withUseSSAToPatchPrimaryResource(false));
+        api = TestApiServer.start();
+        client = api.client();
+        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         // A short not-ready re-check, so that a Secret created later is noticed quickly.
         operator.register(new SseGatewayReconciler(Clock.systemUTC(), Duration.ofSeconds(1)));
         operator.start();
@@ -82,12 +77,16 @@ class SseGatewayReconcilerTest {
         if (operator != null) {
             operator.stop();
         }
+        if (api != null) {
+            api.close();
+        }
     }
 
     @Test
     void createsOwnedDeploymentServiceAndConfigMapFromTheSpec() {
         secret("alpha-admin", "token", "s3cret");
         SseGateway gateway = create("alpha", spec -> {
+            spec.setReplicas(1);
             spec.setImage("registry.example/gateway:1.2.3");
             spec.setHeartbeatInterval("20s");
             spec.setSessionTtl("30m");
@@ -108,11 +107,13 @@ class SseGatewayReconcilerTest {
         });
 
         ConfigMap config = eventually(() -> client.configMaps().inNamespace(NS).withName("alpha-config").get());
-        assertThat(config.getData()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "PORT", "8080", "ADMIN_PORT", "9090", "ADMIN_HOST", "0.0.0.0", "STREAM_PORT", "8081",
-                "HEARTBEAT_INTERVAL", "20s", "SESSION_TTL", "30m",
-                "MAX_BODY_SIZE", "2MiB", "MAX_CONNECTIONS", "5000", "EVENT_LOG_TTL", "2h",
-                "FUNCTION_ALLOWED_NETWORKS", GatewayEnvironment.DEFAULT_FUNCTION_NETWORKS));
+        assertThat(config.getData()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("PORT", "8080"), Map.entry("ADMIN_PORT", "9090"), Map.entry("ADMIN_HOST", "0.0.0.0"),
+                Map.entry("STREAM_PORT", "8081"), Map.entry("GATEWAY_NAMESPACE", NS),
+                Map.entry("HEARTBEAT_INTERVAL", "20s"), Map.entry("SESSION_TTL", "30m"),
+                Map.entry("MAX_BODY_SIZE", "2MiB"), Map.entry("MAX_CONNECTIONS", "5000"),
+                Map.entry("EVENT_LOG_TTL", "2h"),
+                Map.entry("FUNCTION_ALLOWED_NETWORKS", GatewayEnvironment.DEFAULT_FUNCTION_NETWORKS)));
 
         Deployment deployment = eventually(() -> client.apps().deployments().inNamespace(NS).withName("alpha").get());
         Map<String, String> labels = Map.of("app.kubernetes.io/name", "switchboard-gateway",
@@ -190,23 +191,64 @@ class SseGatewayReconcilerTest {
         assertThat(token).hasSizeGreaterThanOrEqualTo(32);
         assertThat(generated.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getName()).isEqualTo("beta"));
-        // reconciling again (a spec change) keeps the token
+        // reconciling again (a spec change, seen through the ConfigMap it changes) leaves the token untouched:
+        // same object, no write at all
         client.resources(SseGateway.class).inNamespace(NS).withName("beta").edit(g -> {
-            g.getSpec().setReplicas(1);
+            g.getSpec().setHeartbeatInterval("7s");
             return g;
         });
+        await().atMost(EVENTUALLY).until(() -> "7s".equals(client.configMaps().inNamespace(NS).withName("beta-config")
+                                                                .get().getData().get("HEARTBEAT_INTERVAL")));
         Secret later = client.secrets().inNamespace(NS).withName("beta-admin-token").get();
         assertThat(later.getMetadata().getUid()).isEqualTo(generated.getMetadata().getUid());
         assertThat(later.getMetadata().getResourceVersion()).isEqualTo(generated.getMetadata().getResourceVersion());
+        assertThat(later.getData()).isEqualTo(generated.getData());
 
         Service service = eventually(() -> client.services().inNamespace(NS).withName("beta").get());
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(service.getSpec().getPorts().getFirst().getPort()).isEqualTo(80);
         assertThat(eventually(() -> client.configMaps().inNamespace(NS).withName("beta-config").get()).getData())
-                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST", "STREAM_PORT", "FUNCTION_ALLOWED_NETWORKS");
+                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST", "STREAM_PORT", "FUNCTION_ALLOWED_NETWORKS",
+                                  "GATEWAY_NAMESPACE", "HEARTBEAT_INTERVAL");
         // The Secret exists, so only the replicas hold readiness back.
         assertThat(eventuallyReady("beta", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
                 .isEqualTo("0 of 1 replicas ready");
+    }
+
+    @Test
+    void withoutReplicasTheDeploymentsCountIsLeftToAnHpa() {
+        create("iota", spec -> { });
+        Deployment created = eventually(() -> client.apps().deployments().inNamespace(NS).withName("iota").get());
+        assertThat(created.getSpec().getReplicas()).isNull();
+
+        // an HPA on the Deployment (or kubectl scale) sets the count; a later reconcile leaves it
+        client.apps().deployments().inNamespace(NS).withName("iota").edit(d -> {
+            d.getSpec().setReplicas(4);
+            return d;
+        });
+        edit("iota", spec -> spec.setHeartbeatInterval("9s"));
+        await().atMost(EVENTUALLY).until(() -> "9s".equals(client.configMaps().inNamespace(NS).withName("iota-config")
+                                                                .get().getData().get("HEARTBEAT_INTERVAL")));
+        assertThat(client.apps().deployments().inNamespace(NS).withName("iota").get().getSpec().getReplicas())
+                .isEqualTo(4);
+        // the HPA's count is the one readiness and the PodDisruptionBudget go by
+        eventually(() -> pdb("iota"));
+        assertThat(eventuallyReady("iota", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
+                .isEqualTo("0 of 4 replicas ready");
+        // the scale subresource's status: what an HPA on the SseGateway reads
+        SseGatewayStatus status = client.resources(SseGateway.class).inNamespace(NS).withName("iota").get().getStatus();
+        assertThat(status.getSelector()).isEqualTo("app.kubernetes.io/instance=iota,app.kubernetes.io/name="
+                + created.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/name"));
+        var scale = client.apiextensions().v1().customResourceDefinitions().withName("ssegateways.switchboard.dev")
+                .get().getSpec().getVersions().getFirst().getSubresources().getScale();
+        assertThat(scale.getSpecReplicasPath()).isEqualTo(".spec.replicas");
+        assertThat(scale.getStatusReplicasPath()).isEqualTo(".status.replicas");
+        assertThat(scale.getLabelSelectorPath()).isEqualTo(".status.selector");
+
+        // spec.replicas set (kubectl scale sgw, an HPA on the SseGateway): the operator keeps the Deployment to it
+        edit("iota", spec -> spec.setReplicas(2));
+        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
+                client.apps().deployments().inNamespace(NS).withName("iota").get().getSpec().getReplicas()).isEqualTo(2));
     }
 
     @Test
