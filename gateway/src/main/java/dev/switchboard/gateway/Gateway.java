@@ -27,6 +27,7 @@ import dev.switchboard.gateway.http.AddressLimits;
 import dev.switchboard.gateway.http.AdminAuth;
 import dev.switchboard.gateway.http.AdminTokens;
 import dev.switchboard.gateway.http.RateLimitFilter;
+import dev.switchboard.gateway.http.RouteCors;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.net.ClientAddresses;
 import dev.switchboard.gateway.net.DescriptorBudget;
@@ -196,6 +197,7 @@ public final class Gateway implements AutoCloseable {
                     perAddress.ifPresent(r::addFilter);
                     // before authentication: preflights carry no credentials, and refusals need CORS headers too
                     r.addFilter(new McpCors(config.allowedOrigins()));
+                    r.addFilter(RouteCors.forInvoke(config.sseCorsOrigins()));
                     r.addFilter(authFilter);
                     authenticator.jwt().ifPresent(jwt -> r.register(
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
