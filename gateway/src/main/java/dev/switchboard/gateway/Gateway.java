@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import dev.switchboard.gateway.api.AdminFunctionsService;
 import dev.switchboard.gateway.api.AdminSessionsService;
 import dev.switchboard.gateway.api.AdminStatusService;
+import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.api.PublishService;
@@ -118,6 +119,8 @@ public final class Gateway implements AutoCloseable {
                                                config.limits().maxJsonDepth());
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
+        metrics.gauge("switchboard.topics.subscribed", "topics that streams on this replica follow",
+                      state.connections()::localTopicCount);
 
         catalog.start();
         state.events().subscribe(hub::deliver);
@@ -232,6 +235,7 @@ public final class Gateway implements AutoCloseable {
                 .register("/publish", publishService(false))
                 .register("/admin/functions", functions)
                 .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
+                .register("/admin/topics", new AdminTopicsService(state.connections(), config.replicaId()))
                 .register(status);
         ErrorHandling.install(r, metrics::redisError);
     }
