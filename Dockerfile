@@ -19,13 +19,15 @@ COPY gateway/pom.xml gateway/
 COPY operator/pom.xml operator/
 COPY examples/echo-function/pom.xml examples/echo-function/
 COPY examples/mcp-function/pom.xml examples/mcp-function/
+COPY examples/chat/pom.xml examples/chat/
 RUN chmod +x mvnw \
     && ./mvnw -B -q -DskipTests -pl gateway -am package \
     && rm -rf registry/target testing/target gateway/target
 
-# Then the sources. testing/ is needed too: -DskipTests still compiles the gateway's tests.
+# Then the sources. testing/ and examples/chat/ are needed too: -DskipTests still compiles the gateway's tests.
 COPY registry/src/ registry/src/
 COPY testing/src/ testing/src/
+COPY examples/chat/src/ examples/chat/src/
 COPY gateway/src/ gateway/src/
 RUN ./mvnw -B -DskipTests -pl gateway -am package
 

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import dev.switchboard.gateway.api.AdminFunctionsService;
 import dev.switchboard.gateway.api.AdminSessionsService;
 import dev.switchboard.gateway.api.AdminStatusService;
+import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.api.PublishService;
@@ -27,6 +28,7 @@ import dev.switchboard.gateway.http.AddressLimits;
 import dev.switchboard.gateway.http.AdminAuth;
 import dev.switchboard.gateway.http.AdminTokens;
 import dev.switchboard.gateway.http.RateLimitFilter;
+import dev.switchboard.gateway.http.RouteCors;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.net.ClientAddresses;
 import dev.switchboard.gateway.net.DescriptorBudget;
@@ -120,6 +122,8 @@ public final class Gateway implements AutoCloseable {
                                                config.limits().maxJsonDepth());
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
+        metrics.gauge("switchboard.topics.subscribed", "topics that streams on this replica follow",
+                      state.connections()::localTopicCount);
 
         catalog.start();
         state.events().subscribe(hub::deliver);
@@ -199,6 +203,7 @@ public final class Gateway implements AutoCloseable {
                     perAddress.ifPresent(r::addFilter);
                     // before authentication: preflights carry no credentials, and refusals need CORS headers too
                     r.addFilter(new McpCors(config.allowedOrigins()));
+                    r.addFilter(RouteCors.forInvoke(config.sseCorsOrigins()));
                     r.addFilter(authFilter);
                     authenticator.jwt().ifPresent(jwt -> r.register(
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
@@ -233,6 +238,7 @@ public final class Gateway implements AutoCloseable {
                 .register("/publish", publishService(false))
                 .register("/admin/functions", functions)
                 .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
+                .register("/admin/topics", new AdminTopicsService(state.connections(), config.replicaId()))
                 .register(status);
         ErrorHandling.install(r, metrics::redisError);
     }

@@ -28,6 +28,8 @@ public final class RedisKeys {
     public static final String MCP_SESSIONS_PATTERN = PREFIX + "{mcp:*}:session";
     /** SCAN pattern matching every replica's connection hash. */
     public static final String REPLICA_CONNECTIONS_PATTERN = PREFIX + "replica:*:connections";
+    /** Pattern of every replica's topic subscriber counts ({@link #replicaTopics(String)}), for {@code SCAN}. */
+    public static final String REPLICA_TOPICS_PATTERN = PREFIX + "replica:*:topics";
 
     private RedisKeys() {
     }
@@ -118,5 +120,13 @@ public final class RedisKeys {
      */
     public static String replicaConnections(String replicaId) {
         return PREFIX + "replica:" + replicaId + ":connections";
+    }
+
+    /**
+     * @param replicaId a gateway replica id
+     * @return the hash of the topics that replica's streams follow (topic name to number of streams)
+     */
+    public static String replicaTopics(String replicaId) {
+        return PREFIX + "replica:" + replicaId + ":topics";
     }
 }

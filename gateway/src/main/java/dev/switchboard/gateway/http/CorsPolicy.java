@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which browser pages may read a family of routes, and the CORS headers that tell the browser so. Two
- * families: the generic SSE streams ({@link #forStreams}, {@code SSE_CORS_ORIGINS}) and the MCP routes
+ * Which browser pages may read a family of routes, and the CORS headers that tell the browser so. Three
+ * families: the generic SSE streams ({@link #forStreams}, {@code SSE_CORS_ORIGINS}), the calls a streaming page
+ * makes beside them ({@link #forInvoke}, {@code /invoke}, the same origins) and the MCP routes
  * ({@link #forMcp}, {@code MCP_ALLOWED_ORIGINS}). Origins not on the list get no CORS header at all, so the
  * browser keeps the answer from the page. The gateway never sends {@code Access-Control-Allow-Credentials}:
  * clients authenticate with headers ({@code Authorization}, {@code X-API-Key}), not cookies. The admin
@@ -46,6 +47,22 @@ public final class CorsPolicy {
         boolean none = setting.size() == 1 && setting.getFirst().equalsIgnoreCase("none");
         return new CorsPolicy(none ? Optional.empty() : Optional.of(AllowedOrigins.of(setting)), false, "GET",
                               "Authorization, X-API-Key, Last-Event-ID, X-User-ID", Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * {@code POST /invoke/{function}} for the pages that may read streams: a page that follows a stream posts
+     * the calls whose results it streams (e.g. a chat message to a room it follows). Same origins as
+     * {@link #forStreams}: an async result is readable on the stream anyway, and clients authenticate with
+     * headers, never cookies, so allowing an origin grants it nothing the page does not hold.
+     *
+     * @param setting the configured values of {@code SSE_CORS_ORIGINS}
+     * @return the policy
+     */
+    public static CorsPolicy forInvoke(List<String> setting) {
+        boolean none = setting.size() == 1 && setting.getFirst().equalsIgnoreCase("none");
+        return new CorsPolicy(none ? Optional.empty() : Optional.of(AllowedOrigins.of(setting)), false, "POST",
+                              "Content-Type, Authorization, X-API-Key", Optional.empty(),
+                              Optional.of("Retry-After"));
     }
 
     /**

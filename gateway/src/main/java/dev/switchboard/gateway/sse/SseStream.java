@@ -16,6 +16,7 @@ import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ConnectionInfo;
 import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.topic.ResumeToken;
+import dev.switchboard.gateway.topic.TopicNames;
 
 /**
  * One open SSE response. It has one writer: either the request's virtual thread ({@link #pump}), which
@@ -374,7 +375,8 @@ public final class SseStream {
     /** @return the connection's record */
     public ConnectionInfo info() {
         return new ConnectionInfo(connectionId, clientId, userId, metadata, createdAt,
-                                  Instant.ofEpochMilli(lastActivityMillis), replica);
+                                  Instant.ofEpochMilli(lastActivityMillis), replica,
+                                  topicLogs().stream().map(TopicNames::topicOf).toList());
     }
 
     /** @return connection id */

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.state;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param createdAt    when it opened
  * @param lastActivity last event written (heartbeats excluded)
  * @param replica      the replica holding it
+ * @param topics       the topics it follows, in the request's order (empty for none)
  */
 public record ConnectionInfo(String id,
                              String clientId,
@@ -20,5 +22,16 @@ public record ConnectionInfo(String id,
                              Map<String, String> metadata,
                              Instant createdAt,
                              Instant lastActivity,
-                             String replica) {
+                             String replica,
+                             List<String> topics) {
+
+    public ConnectionInfo {
+        topics = topics == null ? List.of() : List.copyOf(topics);
+    }
+
+    /** A connection that follows no topic (MCP streams, plain client streams). */
+    public ConnectionInfo(String id, String clientId, String userId, Map<String, String> metadata, Instant createdAt,
+                          Instant lastActivity, String replica) {
+        this(id, clientId, userId, metadata, createdAt, lastActivity, replica, List.of());
+    }
 }

@@ -1,7 +1,9 @@
 package dev.switchboard.gateway.state;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,11 +36,21 @@ public final class ConnectionJson {
         json.put("created_at", c.createdAt().toString());
         json.put("last_activity", c.lastActivity().toString());
         json.put("replica", c.replica());
+        if (!c.topics().isEmpty()) {
+            // only on topic streams: a plain stream's record stays as the seed API has it
+            c.topics().forEach(json.putArray("topics")::add);
+        }
         return json;
     }
 
     static String encode(ConnectionInfo c) {
         return dev.switchboard.gateway.http.Json.write(toJson(c));
+    }
+
+    private static List<String> topics(JsonNode array) {
+        List<String> topics = new ArrayList<>();
+        array.forEach(topic -> topics.add(topic.asText()));
+        return topics;
     }
 
     static ConnectionInfo decode(String text) {
@@ -52,7 +64,8 @@ public final class ConnectionJson {
                                       metadata,
                                       Instant.parse(json.path("created_at").asText()),
                                       Instant.parse(json.path("last_activity").asText()),
-                                      json.path("replica").asText());
+                                      json.path("replica").asText(),
+                                      topics(json.path("topics")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable connection record", e);
         }

@@ -26,6 +26,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     private final InMemoryFunctionStore functions;
     private final Map<String, ClientLog> logs = new ConcurrentHashMap<>();
     private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
+    private final TopicPresence presence = new TopicPresence();
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
@@ -224,11 +225,13 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     @Override
     public void register(ConnectionInfo connection) {
         connections.put(connection.id(), connection);
+        presence.opened(connection);
     }
 
     @Override
     public void unregister(String connectionId) {
         connections.remove(connectionId);
+        presence.closed(connectionId);
     }
 
     @Override
@@ -249,6 +252,28 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     @Override
     public List<ConnectionInfo> list() {
         return connections.values().stream().sorted(Comparator.comparing(ConnectionInfo::createdAt)).toList();
+    }
+
+    @Override
+    public Map<String, Map<String, Integer>> topics() {
+        // one replica: its streams are all there is (each record names the replica it was opened on)
+        Map<String, Map<String, Integer>> topics = new java.util.TreeMap<>();
+        for (ConnectionInfo c : connections.values()) {
+            for (String topic : c.topics()) {
+                topics.computeIfAbsent(topic, t -> new java.util.TreeMap<>()).merge(c.replica(), 1, Integer::sum);
+            }
+        }
+        return topics;
+    }
+
+    @Override
+    public Map<String, Integer> topic(String topic) {
+        return topics().getOrDefault(topic, Map.of());
+    }
+
+    @Override
+    public int localTopicCount() {
+        return presence.topicCount();
     }
 
     @Override

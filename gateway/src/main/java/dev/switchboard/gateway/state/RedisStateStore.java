@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -56,6 +58,18 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                     + "redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
                     + "return {id, 0}";
 
+    /** ARGV[1]: +1 or -1, ARGV[2]: TTL in ms, ARGV[3..]: topics. A count that reaches 0 is removed. */
+    private static final String ADJUST_TOPICS =
+            "for i = 3, #ARGV do "
+                    + "if redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[1]) <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end "
+                    + "end "
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 0";
+    /** ARGV[1]: TTL in ms, then topic, count pairs: the replica's whole presence, replacing what was there. */
+    private static final String REWRITE_TOPICS =
+            "redis.call('DEL', KEYS[1]) "
+                    + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+                    + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0";
+
     private final RedisConnections redis;
     private final RedisFunctionStore functions;
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -65,6 +79,9 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private final java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
     private final String replicaId;
     private final String directoryKey;
+    /** This replica's topic subscriber counts (topic to streams), kept beside its connection hash. */
+    private final String topicsKey;
+    private final TopicPresence presence = new TopicPresence();
     private final int maxLength;
     private final Duration ttl;
     private final Duration sessionTtl;
@@ -83,6 +100,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.functions = new RedisFunctionStore(redis, clock);
         this.replicaId = replicaId;
         this.directoryKey = RedisKeys.replicaConnections(replicaId);
+        this.topicsKey = RedisKeys.replicaTopics(replicaId);
         this.maxLength = maxLength;
         this.ttl = ttl;
         this.sessionTtl = sessionTtl;
@@ -110,7 +128,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             return null;
         });
         // a replica restarted under the same id starts with no connections
-        RedisConnections.call("reset this replica's connections", () -> redis.sync().del(directoryKey));
+        RedisConnections.call("reset this replica's connections", () -> redis.sync().del(directoryKey, topicsKey));
     }
 
     @Override
@@ -322,11 +340,44 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             redis.sync().hset(directoryKey, connection.id(), ConnectionJson.encode(connection));
             return redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis());
         });
+        adjustTopics(presence.opened(connection), 1);
     }
 
     @Override
     public void unregister(String connectionId) {
         RedisConnections.call("forget a connection", () -> redis.sync().hdel(directoryKey, connectionId));
+        adjustTopics(presence.closed(connectionId), -1);
+    }
+
+    /**
+     * Counts a stream in (or out of) its topics in this replica's hash at once, so {@code /admin/topics} sees it
+     * now; the periodic {@link #refresh} rewrites the hash from the local counts, which repairs any step lost to
+     * a Redis error or to a race with that rewrite within one refresh.
+     */
+    private void adjustTopics(List<String> topics, int delta) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        String[] args = new String[topics.size() + 2];
+        args[0] = Integer.toString(delta);
+        args[1] = Long.toString(DIRECTORY_TTL.toMillis());
+        for (int i = 0; i < topics.size(); i++) {
+            args[i + 2] = topics.get(i);
+        }
+        RedisConnections.call("count a stream's topics", () -> redis.sync().eval(
+                ADJUST_TOPICS, ScriptOutputType.INTEGER, new String[] {topicsKey}, args));
+    }
+
+    private void rewriteTopics() {
+        Map<String, Integer> counts = presence.snapshot();
+        String[] args = new String[1 + 2 * counts.size()];
+        args[0] = Long.toString(DIRECTORY_TTL.toMillis());
+        int i = 1;
+        for (Map.Entry<String, Integer> count : counts.entrySet()) {
+            args[i++] = count.getKey();
+            args[i++] = Integer.toString(count.getValue());
+        }
+        redis.sync().eval(REWRITE_TOPICS, ScriptOutputType.INTEGER, new String[] {topicsKey}, args);
     }
 
     @Override
@@ -339,6 +390,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                                   ScriptOutputType.INTEGER, new String[] {directoryKey}, c.id(),
                                   ConnectionJson.encode(c));
             }
+            rewriteTopics();
             return Boolean.TRUE.equals(redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis()));
         });
     }
@@ -350,6 +402,44 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                 key -> redis.sync().hgetall(key).values().forEach(v -> all.add(ConnectionJson.decode(v)))));
         all.sort(Comparator.comparing(ConnectionInfo::createdAt));
         return all;
+    }
+
+    /**
+     * One {@code SCAN} of the keyspace for the replicas' topic hashes (the same walk {@code /admin/connections}
+     * makes), then one {@code HGETALL} per live replica: the cost grows with keys and topics, not with connections.
+     */
+    @Override
+    public Map<String, Map<String, Integer>> topics() {
+        Map<String, Map<String, Integer>> topics = new TreeMap<>();
+        RedisConnections.call("list topic subscribers", () -> scan(RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
+            String replica = replicaOf(key);
+            redis.sync().hgetall(key).forEach((topic, count) -> topics.computeIfAbsent(topic, t -> new TreeMap<>())
+                    .put(replica, Integer.parseInt(count)));
+        }));
+        return topics;
+    }
+
+    @Override
+    public Map<String, Integer> topic(String topic) {
+        Map<String, Integer> replicas = new TreeMap<>();
+        RedisConnections.call("count a topic's subscribers", () -> scan(RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
+            String count = redis.sync().hget(key, topic);
+            if (count != null) {
+                replicas.put(replicaOf(key), Integer.parseInt(count));
+            }
+        }));
+        return replicas;
+    }
+
+    private static String replicaOf(String topicsKey) {
+        String prefix = RedisKeys.replicaTopics("");
+        int at = prefix.indexOf("::");
+        return topicsKey.substring(at + 1, topicsKey.length() - (prefix.length() - at - 1));
+    }
+
+    @Override
+    public int localTopicCount() {
+        return presence.topicCount();
     }
 
     /** @return this replica's id */

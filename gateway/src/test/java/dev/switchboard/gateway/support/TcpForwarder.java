@@ -1,0 +1,115 @@
+package dev.switchboard.gateway.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A loopback TCP forwarder standing in for a load balancer: clients keep one address (a browser's
+ * {@code EventSource} reconnects to the URL it was given) while the test moves the target from one gateway
+ * replica to another. A connection whose target refuses is closed at once, which a client sees as a network
+ * error, as behind a balancer whose backend died.
+ */
+public final class TcpForwarder implements AutoCloseable {
+    private final ServerSocket server;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile int targetPort;
+
+    private TcpForwarder(ServerSocket server, int targetPort) {
+        this.server = server;
+        this.targetPort = targetPort;
+    }
+
+    /**
+     * @param targetPort the loopback port to forward to
+     * @return a started forwarder on 127.0.0.1 and a free port
+     */
+    public static TcpForwarder start(int targetPort) {
+        try {
+            ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            TcpForwarder forwarder = new TcpForwarder(server, targetPort);
+            Thread.ofVirtual().name("forwarder-accept").start(forwarder::accept);
+            return forwarder;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** @return the port clients connect to */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** @param port where new connections go from now on (open ones stay where they are) */
+    public void retarget(int port) {
+        this.targetPort = port;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Thread.ofVirtual().start(() -> connect(client));
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void connect(Socket client) {
+        Socket upstream = new Socket();
+        try {
+            upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
+        } catch (IOException e) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return;
+        }
+        open.add(client);
+        open.add(upstream);
+        Thread.ofVirtual().start(() -> pump(client, upstream));
+        pump(upstream, client);
+    }
+
+    /** Copies until either side ends, then closes both: a half-open pair would hide a dead replica. */
+    private void pump(Socket from, Socket to) {
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // one side went away
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+            open.remove(from);
+            open.remove(to);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // already closed
+        }
+        open.forEach(TcpForwarder::closeQuietly);
+    }
+}
