@@ -172,6 +172,8 @@ abstract class McpResumptionTest {
         // the same stream resumed again from its priming event gives the same events: one ordered log
         assertThat(resume(b, session, all.getFirst().id())).extracting(SseClient.Event::id)
                 .containsExactlyElementsOf(all.subList(1, 6).stream().map(SseClient.Event::id).toList());
+        assertThat(resume(a, session, all.getLast().id())).as("resumed after its response: a finished stream")
+                .isEmpty();
     }
 
     @Test

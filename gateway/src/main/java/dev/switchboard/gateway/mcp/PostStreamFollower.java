@@ -65,10 +65,17 @@ final class PostStreamFollower {
         try {
             while (true) {
                 List<ClientEvent> events = log.readAfter(logKey, last, batch);
-                if (first && events.isEmpty() && EventIds.ZERO.equals(log.tail(logKey))) {
-                    // no such stream, or its log expired: nothing to follow
-                    out.write(SseEncoder.retry(RETRY_MILLIS));
-                    return;
+                if (first && events.isEmpty()) {
+                    String tail = log.tail(logKey);
+                    if (EventIds.ZERO.equals(tail)) {
+                        // no such stream, or its log expired: nothing to follow
+                        out.write(SseEncoder.retry(RETRY_MILLIS));
+                        return;
+                    }
+                    if (hasEnded(logKey)) {
+                        // the client already has the stream's last event
+                        return;
+                    }
                 }
                 first = false;
                 for (ClientEvent e : events) {
@@ -107,5 +114,21 @@ final class PostStreamFollower {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** @return whether the stream's log ends with its response or its cancellation (a request's log is short) */
+    private boolean hasEnded(String logKey) {
+        String last = EventIds.ZERO;
+        ClientEvent newest = null;
+        List<ClientEvent> events;
+        do {
+            events = log.readAfter(logKey, last, batch);
+            if (!events.isEmpty()) {
+                newest = events.getLast();
+                last = newest.id();
+            }
+        } while (events.size() == batch);
+        return newest != null
+                && (PostStreamLog.RESPONSE.equals(newest.type()) || PostStreamLog.END.equals(newest.type()));
     }
 }
