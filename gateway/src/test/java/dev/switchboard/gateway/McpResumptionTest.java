@@ -242,6 +242,25 @@ abstract class McpResumptionTest {
     }
 
     @Test
+    void aResumedStreamAndItsCallEndWithTheSession() {
+        String session = initialize(a);
+        // the slow tool answers after 5 s; the client is cut off after the priming event
+        List<SseClient.Event> before = postCutAfter(1, session, call(48, "slow"));
+        try (SseClient resumed = SseClient.open(mcp(b), Map.of("Mcp-Session-Id", session,
+                                                                "Last-Event-ID", before.getFirst().id()))) {
+            assertThat(resumed.status()).isEqualTo(200);
+            assertThat(resumed.awaitEnd(Duration.ofMillis(500))).as("following the running call live").isFalse();
+            long start = System.nanoTime();
+            assertThat(Http.send("DELETE", mcp(a), null, Map.of("Mcp-Session-Id", session)).status())
+                    .isEqualTo(204);
+            assertThat(resumed.awaitEnd(WAIT)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ended by the DELETE, not by the call")
+                    .isLessThan(Duration.ofSeconds(3));
+            assertThat(resumed.pending()).noneMatch(e -> e.data().contains("\"result\""));
+        }
+    }
+
+    @Test
     void refusalsAnswerTheRequestByItsIdAndNeverWithIdNull() {
         Http.Answer unknownSession = post(a, call(46, "echo"), Map.of("Mcp-Session-Id", "gone"));
         assertThat(unknownSession.status()).isEqualTo(404);
