@@ -242,6 +242,29 @@ abstract class McpResumptionTest {
     }
 
     @Test
+    void aServerToClientRequestIsResumedAndItsAnswerReachesTheCallFromAnyReplica() {
+        Http.Answer init = post(a, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
+                + "\"name\":\"t\",\"version\":\"1\"}}}", Map.of());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        // cut right after the priming event: the elicitation request is never seen on the POST's stream
+        List<SseClient.Event> before = postCutAfter(1, session, call(49, "ask"));
+        try (SseClient resumed = SseClient.open(mcp(b), Map.of("Mcp-Session-Id", session,
+                                                                "Last-Event-ID", before.getFirst().id()))) {
+            JsonNode request = json(resumed.next(WAIT).data());
+            assertThat(request.get("method").asText()).isEqualTo("elicitation/create");
+            assertThat(post(b, "{\"jsonrpc\":\"2.0\",\"id\":\"" + request.get("id").asText() + "\",\"result\":{"
+                    + "\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}", Map.of("Mcp-Session-Id", session))
+                               .status()).isEqualTo(202);
+            JsonNode response = json(resumed.next(WAIT).data());
+            assertThat(response.get("id").asInt()).isEqualTo(49);
+            assertThat(response.get("result").get("content").get(0).get("text").asText())
+                    .isEqualTo("Hello, Ada (state opaque-1)");
+            assertThat(resumed.awaitEnd(WAIT)).isTrue();
+        }
+    }
+
+    @Test
     void aResumedStreamAndItsCallEndWithTheSession() {
         String session = initialize(a);
         // the slow tool answers after 5 s; the client is cut off after the priming event
