@@ -67,7 +67,12 @@ abstract class McpResumptionTest {
     }
 
     private Gateway gateway(String replica) {
+        return gateway(replica, Map.of());
+    }
+
+    private Gateway gateway(String replica, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(storeConfig());
+        values.putAll(extra);
         // a heartbeat longer than the quiet call: only priming can make that call resumable
         values.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "1s",
                              "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
@@ -134,6 +139,15 @@ abstract class McpResumptionTest {
             assertThat(resumed.status()).isEqualTo(200);
             assertThat(resumed.awaitEnd(WAIT)).as("the resumed stream ends after its response").isTrue();
             return resumed.pending();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
@@ -280,6 +294,31 @@ abstract class McpResumptionTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ended by the DELETE, not by the call")
                     .isLessThan(Duration.ofSeconds(3));
             assertThat(resumed.pending()).noneMatch(e -> e.data().contains("\"result\""));
+        }
+    }
+
+    @Test
+    void aCallWhoseClientLeftKeepsItsSessionAliveForTheResume() {
+        // sessions idle for 2 s expire; the slow call lasts 5 s and its client is cut off at once
+        try (Gateway shortLived = gateway("replica-c", Map.of("SESSION_TTL", "2s"))) {
+            if (Http.get("http://127.0.0.1:" + shortLived.adminPort() + "/admin/functions/tools").status() == 404) {
+                assertThat(Http.postJson("http://127.0.0.1:" + shortLived.adminPort() + "/admin/functions",
+                        "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url()
+                                + "\",\"timeout\":\"8s\"}").status()).isEqualTo(201);
+            }
+            String session = initialize(shortLived);
+            proxy.close();
+            proxy = CuttingProxy.start(shortLived.port());
+            List<SseClient.Event> before = postCutAfter(1, session, call(50, "slow"));
+            // past the TTL with no request and no stream: only the running call uses the session
+            sleep(Duration.ofSeconds(3));
+            try (SseClient resumed = SseClient.open(mcp(shortLived), Map.of("Mcp-Session-Id", session,
+                                                                            "Last-Event-ID", before.getFirst().id()))) {
+                assertThat(resumed.status()).as("the session is still there").isEqualTo(200);
+                assertThat(resumed.awaitEnd(WAIT)).isTrue();
+                // the answer after 5 s, or the time-out of the registration at 5 s: the response either way
+                assertThat(json(resumed.pending().getLast().data()).get("id").asInt()).isEqualTo(50);
+            }
         }
     }
 

@@ -99,7 +99,10 @@ public final class McpService implements HttpService, AutoCloseable {
     private final PostStreamFollower follower;
     /** Resumed POST streams this replica holds, by session, to end them with it. */
     private final Map<String, Set<SseStream>> resumedStreams = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Sessions whose standalone or HTTP+SSE stream this replica holds (a session may appear once per stream). */
+    /**
+     * Sessions in use on this replica without requests: their standalone, HTTP+SSE or resumed streams and
+     * their running calls (a session may appear once for each).
+     */
     private final java.util.Collection<String> heldSessions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ScheduledExecutorService renewer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -495,8 +498,13 @@ public final class McpService implements HttpService, AutoCloseable {
                     return;
                 }
                 try (CallLimits.Permit permit = limits.acquire(function)) {
+                    // a running call uses its session, whether or not its client is still connected: renewed
+                    // like an open stream, so that the client can still resume it
+                    heldSessions.add(session.id());
                     relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
                                 session.protocolVersion(), sink);
+                } finally {
+                    heldSessions.remove(session.id());
                 }
             }
         }
