@@ -66,8 +66,7 @@ final class PostStreamFollower {
             while (true) {
                 List<ClientEvent> events = log.readAfter(logKey, last, batch);
                 if (first && events.isEmpty()) {
-                    String tail = log.tail(logKey);
-                    if (EventIds.ZERO.equals(tail)) {
+                    if (EventIds.ZERO.equals(log.tail(logKey))) {
                         // no such stream, or its log expired: nothing to follow
                         out.write(SseEncoder.retry(RETRY_MILLIS));
                         return;
