@@ -48,6 +48,21 @@ public final class McpFunctionStub implements AutoCloseable {
     private final java.util.Map<String, CompletableFuture<JsonNode>> pendingAnswers =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** When set, the next {@code steps} call waits for it before sending its result. */
+    private volatile java.util.concurrent.CountDownLatch stepsResultGate;
+
+    /**
+     * Holds back the result of the next {@code steps} call (at most 5 s), so a test can act while the call
+     * is certainly still running.
+     *
+     * @return releases the result
+     */
+    public Runnable holdNextStepsResult() {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        stepsResultGate = gate;
+        return gate::countDown;
+    }
+
     private McpFunctionStub(HttpServer server, Mode mode) {
         this.server = server;
         this.mode = mode;
@@ -204,6 +219,15 @@ public final class McpFunctionStub implements AutoCloseable {
                         out.flush();
                     }
                     sleep(150);
+                    java.util.concurrent.CountDownLatch gate = stepsResultGate;
+                    if (gate != null) {
+                        stepsResultGate = null;
+                        try {
+                            gate.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     out.write(("data: " + MAPPER.writeValueAsString(response(id, text("steps done"))) + "\n\n")
                                       .getBytes(StandardCharsets.UTF_8));
                 }
