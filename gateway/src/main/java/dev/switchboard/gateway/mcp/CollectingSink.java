@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class CollectingSink implements McpRelay.Sink {
     private final JsonNode id;
     private JsonNode response;
+    private boolean cancelled;
 
     CollectingSink(JsonNode id) {
         this.id = id;
@@ -27,13 +28,18 @@ final class CollectingSink implements McpRelay.Sink {
         }
     }
 
+    /** No response for a cancelled request: the batch's answer leaves it out. */
     @Override
     public void cancelled() {
-        response = JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, "request cancelled");
+        cancelled = true;
     }
 
-    /** @return the response to put in the batch's answer */
-    JsonNode response() {
-        return response != null ? response : JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "no response");
+    /** @return the response to put in the batch's answer; empty for a cancelled request */
+    java.util.Optional<JsonNode> response() {
+        if (cancelled) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(response != null ? response
+                : JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "no response"));
     }
 }

@@ -74,14 +74,13 @@ public final class JsonRpc {
      * @param id      request id, or null when unknown
      * @param code    error code
      * @param message what went wrong
-     * @return an error response
+     * @return an error response; without an id when none is known (2025-11-25 {@code JSONRPCErrorResponse}
+     *         has an optional id, and {@code id: null} is no valid MCP request id: SDKs reject it)
      */
     public static ObjectNode error(JsonNode id, int code, String message) {
         ObjectNode response = Json.object();
         response.put("jsonrpc", "2.0");
-        if (id == null) {
-            response.putNull("id");
-        } else {
+        if (id != null && !id.isNull()) {
             response.set("id", id);
         }
         ObjectNode error = response.putObject("error");

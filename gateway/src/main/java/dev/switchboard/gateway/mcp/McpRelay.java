@@ -42,6 +42,14 @@ final class McpRelay {
     /** Where relayed messages go. */
     interface Sink {
         /**
+         * The call is about to start: a sink that can make its stream resumable from the first byte opens it.
+         *
+         * @throws IOException when the client is gone
+         */
+        default void begin() throws IOException {
+        }
+
+        /**
          * @param message a message for the client
          * @param last    whether it is the response that ends the exchange
          * @throws IOException when the client is gone
@@ -97,6 +105,7 @@ final class McpRelay {
         JsonNode id = message.get("id");
         JsonNode current = message;
         try {
+            sink.begin();
             for (int round = 0; ; round++) {
                 JsonNode response = callOnce(function, current, headers, session == null ? null : session.id(), sink);
                 if (response == null) {
@@ -125,8 +134,8 @@ final class McpRelay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            // the client went away: in session-based revisions that is not a cancellation, but nobody is
-            // left to read this answer; what was logged can still be resumed
+            // a stateless (2026-07-28) client closed its stream, which cancels; a session's sink keeps
+            // logging for a resume and reports no such loss
             LOGGER.log(Level.FINE, "relay of request " + id + " ended early", e);
         }
         return "client_gone";

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.mcp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ public final class McpService implements HttpService, AutoCloseable {
     /** Stream id of the standalone GET stream. */
     static final String STANDALONE = "g";
     /** Reconnection delay suggested when the gateway ends a stream. */
-    private static final long RETRY_MILLIS = 1000;
+    private static final long RETRY_MILLIS = PostStreamFollower.RETRY_MILLIS;
 
     private final FunctionCatalog catalog;
     private final StateStore state;
@@ -95,7 +96,13 @@ public final class McpService implements HttpService, AutoCloseable {
     private final InputBridge bridge;
     private final IdentityStreams identityStreams;
     private final SessionBudget sessionBudget;
-    /** Sessions whose standalone or HTTP+SSE stream this replica holds (a session may appear once per stream). */
+    private final PostStreamFollower follower;
+    /** Resumed POST streams this replica holds, by session, to end them with it. */
+    private final Map<String, Set<SseStream>> resumedStreams = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Sessions in use on this replica without requests: their standalone, HTTP+SSE or resumed streams and
+     * their running calls (a session may appear once for each).
+     */
     private final java.util.Collection<String> heldSessions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ScheduledExecutorService renewer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -137,6 +144,7 @@ public final class McpService implements HttpService, AutoCloseable {
         this.backend = new McpBackend(config.limits().maxResponseSize(), limits.responseBytes(), egress);
         this.mailboxes = new Mailboxes();
         state.events().subscribe(mailboxes::deliver);
+        this.follower = new PostStreamFollower(state.events(), config.limits().eventLogMaxLength());
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
         this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval());
         state.signals().subscribe(this::onSignal);
@@ -160,27 +168,39 @@ public final class McpService implements HttpService, AutoCloseable {
                 }));
     }
 
-    /** Every refusal on this endpoint is a JSON-RPC error body with the right HTTP status. */
+    /**
+     * Every refusal on this endpoint is a JSON-RPC error body with the right HTTP status. It answers the
+     * request the body carried, by its id, once the body was read; before that (or for a notification, a
+     * response or a batch) it has no id, never {@code id: null}.
+     */
     private static Handler guarded(Handler handler) {
         return (req, res) -> {
             try {
                 handler.handle(req, res);
             } catch (McpException e) {
                 if (!res.isSent()) {
-                    Json.send(res, e.status(), JsonRpc.error(null, e.code(), e.getMessage()));
+                    Json.send(res, e.status(), JsonRpc.error(requestId(req), e.code(), e.getMessage()));
                 }
             } catch (ApiException e) {
                 if (!res.isSent()) {
-                    Json.send(res, e.status(), JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, e.getMessage()));
+                    Json.send(res, e.status(), JsonRpc.error(requestId(req), JsonRpc.GATEWAY_ERROR, e.getMessage()));
                 }
             } catch (StoreUnavailableException e) {
                 LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
                 if (!res.isSent()) {
-                    Json.send(res, Status.SERVICE_UNAVAILABLE_503, JsonRpc.error(null, JsonRpc.GATEWAY_ERROR,
-                            "the state store (Redis) is unavailable; retry later"));
+                    Json.send(res, Status.SERVICE_UNAVAILABLE_503, JsonRpc.error(requestId(req),
+                            JsonRpc.GATEWAY_ERROR, "the state store (Redis) is unavailable; retry later"));
                 }
             }
         };
+    }
+
+    /** The id of the request a POST's body carries, kept in the request's context for its refusals. */
+    private record BodyRequestId(JsonNode id) {
+    }
+
+    private static JsonNode requestId(ServerRequest req) {
+        return req.context().get(BodyRequestId.class).map(BodyRequestId::id).orElse(null);
     }
 
     private FunctionRegistration function(ServerRequest req) {
@@ -227,6 +247,9 @@ public final class McpService implements HttpService, AutoCloseable {
             if (message == null || !(message.isObject() || message.isArray())) {
                 throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
                                        "a message is a JSON-RPC object");
+            }
+            if (JsonRpc.isRequest(message)) {
+                req.context().register(new BodyRequestId(message.get("id")));
             }
             return message;
         } catch (JsonProcessingException e) {
@@ -475,8 +498,13 @@ public final class McpService implements HttpService, AutoCloseable {
                     return;
                 }
                 try (CallLimits.Permit permit = limits.acquire(function)) {
+                    // a running call uses its session, whether or not its client is still connected: renewed
+                    // like an open stream, so that the client can still resume it
+                    heldSessions.add(session.id());
                     relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
                                 session.protocolVersion(), sink);
+                } finally {
+                    heldSessions.remove(session.id());
                 }
             }
         }
@@ -512,7 +540,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 } catch (ApiException e) {
                     sink.send(JsonRpc.error(message.get("id"), JsonRpc.GATEWAY_ERROR, e.getMessage()), true);
                 }
-                responses.add(sink.response());
+                sink.response().ifPresent(responses::add);
             }
         }
         if (responses.isEmpty()) {
@@ -637,21 +665,37 @@ public final class McpService implements HttpService, AutoCloseable {
         if (streamId.equals(STANDALONE)) {
             listen(res, session, after, true);
         } else {
-            resume(res, session, streamId, after);
+            resume(res, session, function, streamId, after);
         }
     }
 
-    /** Replays a POST stream's events after the given one (its response included, if it came), then ends. */
-    private void resume(ServerResponse res, McpSession session, String streamId, String after) {
-        List<ClientEvent> missed = state.events().readAfter(McpIds.logKey(session.id(), streamId), after,
-                                                            config.limits().eventLogMaxLength());
+    /**
+     * Resumes a POST stream: replays its events after the given one, then follows it live until its
+     * response (or cancellation), which ends it. The call may be running on any replica.
+     */
+    private void resume(ServerResponse res, McpSession session, FunctionRegistration function, String streamId,
+                        String after) {
+        SseStream held = hold(session.id(), session.owner(), "resumed", McpIds.logKey(session.id(), streamId),
+                              () -> new McpException(Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR,
+                                                     "this stream is already resumed too many times at once"));
+        // a running call logs at least once per round: its timeout, or a wait for the client's input
+        Duration idleLimit = (function.timeout().compareTo(config.mcpInputTimeout()) > 0
+                ? function.timeout() : config.mcpInputTimeout()).plus(config.heartbeatInterval());
+        resumedStreams.compute(session.id(), (id, set) -> {
+            Set<SseStream> streams = set != null ? set : java.util.concurrent.ConcurrentHashMap.newKeySet();
+            streams.add(held);
+            return streams;
+        });
         try (OutputStream out = SseResponses.start(res)) {
-            for (ClientEvent e : missed) {
-                out.write(SseEncoder.event(streamId + "/" + e.id(), null, e.data()));
-            }
-            out.write(SseEncoder.retry(RETRY_MILLIS));
-        } catch (IOException e) {
+            follower.follow(out, held, streamId, after, idleLimit);
+        } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "resumed stream ended early", e);
+        } finally {
+            resumedStreams.computeIfPresent(session.id(), (id, set) -> {
+                set.remove(held);
+                return set.isEmpty() ? null : set;
+            });
+            release(held, session.id(), session.owner(), CloseReason.CLIENT_GONE);
         }
     }
 
@@ -893,6 +937,7 @@ public final class McpService implements HttpService, AutoCloseable {
         for (SseStream s : hub.of(McpIds.logKey(sessionId, STANDALONE))) {
             s.close(CloseReason.SHUTDOWN);
         }
+        resumedStreams.getOrDefault(sessionId, Set.of()).forEach(s -> s.close(CloseReason.SHUTDOWN));
     }
 
     private void renewHeldSessions() {

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseResponses;
-import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
 
 import io.helidon.http.Status;
@@ -19,8 +18,13 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * Relayed messages as the answer to the client's POST (Streamable HTTP): one JSON answer when the
  * response comes first and the client accepts JSON, else an SSE stream. On a session's stream every event
- * gets an id {@code <streamId>/<logId>} and is logged, so a client that lost the connection resumes that
- * stream with {@code Last-Event-ID}; streams of 2025-11-25 sessions start with a priming event.
+ * gets an id {@code <streamId>/<logId>} and is logged before it is written ({@link PostStreamLog}), so a
+ * client that lost the connection resumes that stream with {@code Last-Event-ID}, on any replica. Streams
+ * of 2025-11-25 sessions open with a priming event before the function is called.
+ *
+ * <p>In a session a lost client is not a cancellation (2025 revisions): the sink keeps logging what the
+ * call sends, for a resume, and stops writing. Without a session (2026-07-28) closing the stream is the
+ * cancellation: the loss is reported and ends the call.
  */
 final class ResponseSink implements McpRelay.Sink {
     private static final Logger LOGGER = Logger.getLogger(ResponseSink.class.getName());
@@ -32,6 +36,7 @@ final class ResponseSink implements McpRelay.Sink {
     private final String protocolVersion;
     private final String streamId = McpIds.streamId();
     private OutputStream out;
+    private boolean clientGone;
     private int jsonStatus = 200;
 
     /**
@@ -50,6 +55,17 @@ final class ResponseSink implements McpRelay.Sink {
         this.protocolVersion = protocolVersion;
     }
 
+    /**
+     * A client that takes SSE and whose revision has priming events gets its stream at once, primed: it
+     * can resume from the first byte, even a call that sends nothing before its result.
+     */
+    @Override
+    public void begin() throws IOException {
+        if (out == null && sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion)) {
+            open();
+        }
+    }
+
     @Override
     public void send(JsonNode message, boolean last) throws IOException {
         if (out == null && last && (accept.json() || !accept.sse())) {
@@ -60,21 +76,8 @@ final class ResponseSink implements McpRelay.Sink {
             open();
         }
         String data = Json.write(message);
-        String eventId = null;
-        if (sessionId != null) {
-            try {
-                ClientEvent logged = log.publish(McpIds.logKey(sessionId, streamId), "message", data);
-                eventId = streamId + "/" + logged.id();
-            } catch (RuntimeException e) {
-                // the store is down: deliver anyway, without an id to resume from
-                LOGGER.log(Level.FINE, "could not log an MCP event", e);
-            }
-        }
-        out.write(SseEncoder.event(eventId, null, data));
-        out.flush();
-        if (last) {
-            out.close();
-        }
+        String eventId = append(last ? PostStreamLog.RESPONSE : PostStreamLog.MESSAGE, data);
+        write(SseEncoder.event(eventId, null, data), last);
     }
 
     /** Stateless (2026-07-28) answers keep the function's status: its 400s and 404s are part of the protocol. */
@@ -97,26 +100,70 @@ final class ResponseSink implements McpRelay.Sink {
             }
             open();
         }
-        out.write(SseEncoder.comment("keep-alive"));
-        out.flush();
+        write(SseEncoder.comment("keep-alive"), false);
     }
 
+    /**
+     * No response for a cancelled request (basic/utilities/cancellation): an open stream ends without one,
+     * and its log says so, for a GET that follows it. A client that takes SSE and has no stream yet gets an
+     * empty one; a client that takes only JSON gets 202 and no body, the one answer without a message.
+     */
     @Override
     public void cancelled() throws IOException {
-        if (out == null) {
-            // a JSON exchange must still be answered; the result itself is suppressed
-            Json.send(res, Status.OK_200, JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, "request cancelled"));
-        } else {
-            out.close();
+        if (out == null && !accept.sse()) {
+            res.status(Status.ACCEPTED_202);
+            res.send();
+            return;
         }
+        if (out == null) {
+            open();
+        }
+        append(PostStreamLog.END, "");
+        write(new byte[0], true);
     }
 
     private void open() throws IOException {
         out = SseResponses.start(res);
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
             // priming event (SEP-1699): an id the client can resume from before anything else arrives
-            out.write(SseEncoder.event(streamId + "/0-0", null, ""));
+            String eventId = append(PostStreamLog.PRIME, "");
+            write(SseEncoder.event(eventId != null ? eventId : PostStreamLog.eventId(streamId, "0-0"), null, ""),
+                  false);
+        }
+    }
+
+    /** @return the event's id, or null when the stream is not resumable (no session, or the store is down) */
+    private String append(String type, String data) {
+        if (sessionId == null) {
+            return null;
+        }
+        try {
+            return PostStreamLog.eventId(streamId, log.publish(McpIds.logKey(sessionId, streamId), type, data).id());
+        } catch (RuntimeException e) {
+            // the store is down: deliver anyway, without an id to resume from
+            LOGGER.log(Level.FINE, "could not log an MCP event", e);
+            return null;
+        }
+    }
+
+    private void write(byte[] bytes, boolean last) throws IOException {
+        if (clientGone) {
+            return;
+        }
+        try {
+            out.write(bytes);
             out.flush();
+            if (last) {
+                out.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            // a write to a closed connection fails as the server's socket layer reports it
+            if (sessionId == null) {
+                throw e instanceof IOException io ? io : new IOException("client gone", e);
+            }
+            // the call goes on: what it sends is logged for the client's resume
+            clientGone = true;
+            LOGGER.log(Level.FINE, "client left a POST stream; the call continues", e);
         }
     }
 }

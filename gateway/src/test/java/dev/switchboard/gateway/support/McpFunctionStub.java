@@ -20,7 +20,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A small MCP server over real HTTP for gateway tests: stateless by default (no session id), stateful on
  * request (issues {@code Mcp-Session-Id: backend-session-1}). Tools: {@code echo} (JSON answer),
- * {@code progress} (SSE: two progress notifications, then the result), {@code slow} (answers after 5 s),
+ * {@code progress} (SSE: two progress notifications, then the result), {@code steps} (SSE: four progress
+ * notifications 150 ms apart, then the result), {@code quiet} (JSON after 800 ms), {@code slow} (answers after 5 s),
  * {@code fail} (HTTP 500), {@code ask} (a 2026-07-28 {@code input_required} result). It records every
  * message and its headers.
  */
@@ -46,6 +47,21 @@ public final class McpFunctionStub implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final java.util.Map<String, CompletableFuture<JsonNode>> pendingAnswers =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** When set, the next {@code steps} call waits for it before sending its result. */
+    private volatile java.util.concurrent.CountDownLatch stepsResultGate;
+
+    /**
+     * Holds back the result of the next {@code steps} call (at most 5 s), so a test can act while the call
+     * is certainly still running.
+     *
+     * @return releases the result
+     */
+    public Runnable holdNextStepsResult() {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        stepsResultGate = gate;
+        return gate::countDown;
+    }
 
     private McpFunctionStub(HttpServer server, Mode mode) {
         this.server = server;
@@ -187,6 +203,39 @@ public final class McpFunctionStub implements AutoCloseable {
                     out.write(("data: " + MAPPER.writeValueAsString(response(id, text("done"))) + "\n\n")
                                       .getBytes(StandardCharsets.UTF_8));
                 }
+            }
+            case "steps" -> {
+                // a longer stream, for cutting the client off mid-call: four progress events 150 ms apart
+                ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    for (int i = 1; i <= 4; i++) {
+                        sleep(150);
+                        ObjectNode note = MAPPER.createObjectNode();
+                        note.put("jsonrpc", "2.0");
+                        note.put("method", "notifications/progress");
+                        note.putObject("params").put("progressToken", "t").put("progress", i).put("total", 4);
+                        out.write(("data: " + MAPPER.writeValueAsString(note) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    }
+                    sleep(150);
+                    java.util.concurrent.CountDownLatch gate = stepsResultGate;
+                    if (gate != null) {
+                        stepsResultGate = null;
+                        try {
+                            gate.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    out.write(("data: " + MAPPER.writeValueAsString(response(id, text("steps done"))) + "\n\n")
+                                      .getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            case "quiet" -> {
+                // nothing before its result, which comes after 800 ms
+                sleep(800);
+                json(ex, 200, response(id, text("quiet done")));
             }
             case "slow" -> {
                 sleep(5000);

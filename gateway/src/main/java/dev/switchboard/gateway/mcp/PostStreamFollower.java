@@ -1,0 +1,133 @@
+package dev.switchboard.gateway.mcp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.EventIds;
+
+/**
+ * A resumed POST stream ({@code GET} with {@code Last-Event-ID: <streamId>/<logId>}): replays what the
+ * client missed from the stream's log, then follows the log live until the response, on whichever replica
+ * the GET lands. Everything written is read from the log after the last id written, so replay and live
+ * cannot overlap or leave a gap. The held {@link SseStream} (keyed by the POST stream's log) only says
+ * when to read again: the fan-out's appends, heartbeats and its closing wake the follower; the events it
+ * queues are dropped, since the log has them in order.
+ */
+final class PostStreamFollower {
+    /** Reconnection delay suggested when a stream is closed before its response. */
+    static final long RETRY_MILLIS = 1000;
+
+    private final ClientEventLog log;
+    private final int batch;
+
+    /**
+     * @param log   event logs
+     * @param batch most events read from the log at once
+     */
+    PostStreamFollower(ClientEventLog log, int batch) {
+        this.log = log;
+        this.batch = batch;
+    }
+
+    /**
+     * Writes the stream after {@code afterId} until its response (then the stream ends), the request's
+     * cancellation (it ends without one), or until nothing was appended for {@code idleLimit}, or the held
+     * stream is closed (session ended, gateway stopping): then {@code retry}, so the client may come back.
+     *
+     * @param out       the GET's response stream
+     * @param held      this replica's stream for the POST stream's log, admitted to the hub
+     * @param streamId  the POST stream
+     * @param afterId   the last log id the client has
+     * @param idleLimit longest quiet time of a call still running (its timeout, or a wait for input)
+     * @throws IOException when the client is gone
+     */
+    void follow(OutputStream out, SseStream held, String streamId, String afterId, Duration idleLimit)
+            throws IOException {
+        String logKey = held.clientId();
+        Semaphore wake = new Semaphore(0);
+        held.startAfter(afterId);
+        held.wakeWith(() -> {
+            if (wake.availablePermits() == 0) {
+                wake.release();
+            }
+        });
+        String last = afterId;
+        long idleDeadline = System.nanoTime() + idleLimit.toNanos();
+        boolean first = true;
+        try {
+            while (true) {
+                List<ClientEvent> events = log.readAfter(logKey, last, batch);
+                if (first && events.isEmpty()) {
+                    if (EventIds.ZERO.equals(log.tail(logKey))) {
+                        // no such stream, or its log expired: nothing to follow
+                        out.write(SseEncoder.retry(RETRY_MILLIS));
+                        return;
+                    }
+                    if (hasEnded(logKey)) {
+                        // the client already has the stream's last event
+                        return;
+                    }
+                }
+                first = false;
+                for (ClientEvent e : events) {
+                    last = e.id();
+                    if (PostStreamLog.END.equals(e.type())) {
+                        return;
+                    }
+                    if (!PostStreamLog.PRIME.equals(e.type())) {
+                        out.write(SseEncoder.event(PostStreamLog.eventId(streamId, e.id()), null, e.data()));
+                    }
+                    if (PostStreamLog.RESPONSE.equals(e.type())) {
+                        return;
+                    }
+                }
+                if (!events.isEmpty()) {
+                    out.flush();
+                    held.startAfter(last);
+                    idleDeadline = System.nanoTime() + idleLimit.toNanos();
+                    if (events.size() == batch) {
+                        continue;
+                    }
+                }
+                long left = idleDeadline - System.nanoTime();
+                if (held.isClosed() || left <= 0) {
+                    out.write(SseEncoder.retry(RETRY_MILLIS));
+                    return;
+                }
+                wake.tryAcquire(left, TimeUnit.NANOSECONDS);
+                wake.drainPermits();
+                SseStream.Chunk due = held.drain();
+                if (due != null && due.heartbeat()) {
+                    out.write(SseEncoder.comment("keep-alive"));
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return whether the stream's log ends with its response or its cancellation (a request's log is short) */
+    private boolean hasEnded(String logKey) {
+        String last = EventIds.ZERO;
+        ClientEvent newest = null;
+        List<ClientEvent> events;
+        do {
+            events = log.readAfter(logKey, last, batch);
+            if (!events.isEmpty()) {
+                newest = events.getLast();
+                last = newest.id();
+            }
+        } while (events.size() == batch);
+        return newest != null
+                && (PostStreamLog.RESPONSE.equals(newest.type()) || PostStreamLog.END.equals(newest.type()));
+    }
+}
