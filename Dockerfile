@@ -20,6 +20,7 @@ COPY operator/pom.xml operator/
 COPY examples/echo-function/pom.xml examples/echo-function/
 COPY examples/mcp-function/pom.xml examples/mcp-function/
 COPY examples/chat/pom.xml examples/chat/
+COPY bench/pom.xml bench/
 RUN chmod +x mvnw \
     && ./mvnw -B -q -DskipTests -pl gateway -am package \
     && rm -rf registry/target testing/target gateway/target
