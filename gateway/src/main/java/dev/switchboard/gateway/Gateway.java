@@ -202,7 +202,7 @@ public final class Gateway implements AutoCloseable {
                     r.addFilter(publicGuard.filter());
                     perAddress.ifPresent(r::addFilter);
                     // before authentication: preflights carry no credentials, and refusals need CORS headers too
-                    r.addFilter(new McpCors(config.allowedOrigins()));
+                    r.addFilter(McpCors.filter(config.allowedOrigins()));
                     r.addFilter(RouteCors.forInvoke(config.sseCorsOrigins()));
                     r.addFilter(authFilter);
                     authenticator.jwt().ifPresent(jwt -> r.register(

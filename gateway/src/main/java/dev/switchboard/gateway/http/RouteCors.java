@@ -13,7 +13,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 /**
- * CORS for a family of routes: preflights answered here (204, before authentication: browsers send them without
+ * CORS for a family of routes ({@code /invoke}, the MCP routes): preflights answered here (204, before authentication: browsers send them without
  * credentials), and every other answer of the family, refusals included, given its {@code Access-Control-*}
  * headers before the request goes on, so a page can read a 4xx's JSON error too. Origins off the policy get no
  * CORS header, so the browser keeps the answer from the page.
