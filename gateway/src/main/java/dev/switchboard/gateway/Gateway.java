@@ -43,6 +43,7 @@ import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.mcp.McpCors;
+import dev.switchboard.gateway.mcp.McpStreamsPerAddress;
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
@@ -205,6 +206,7 @@ public final class Gateway implements AutoCloseable {
                     r.addFilter(McpCors.filter(config.allowedOrigins()));
                     r.addFilter(RouteCors.forInvoke(config.sseCorsOrigins()));
                     r.addFilter(authFilter);
+                    r.addFilter(new McpStreamsPerAddress(addressLimits));
                     authenticator.jwt().ifPresent(jwt -> r.register(
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
                     r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService)

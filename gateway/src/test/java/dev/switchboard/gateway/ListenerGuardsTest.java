@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FaultyFunction;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.gateway.support.SseClient;
 
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ListenerGuardsTest {
     private static final String STREAM_REQUEST = "GET /sse/%s HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
+    private static final String LEGACY_MCP_REQUEST =
+            "GET /mcp/tools/sse HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n";
     private final List<AutoCloseable> open = new ArrayList<>();
     private Gateway gateway;
 
@@ -135,6 +138,36 @@ class ListenerGuardsTest {
             again = stream("127.0.0.2", streamPort(), "s4");
         }
         assertThat(again).startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
+    void mcpStreamsCountAgainstTheSameAddressBudget() {
+        McpFunctionStub mcp = McpFunctionStub.start(false);
+        open.add(mcp);
+        start(Map.of("MAX_STREAMS_PER_IP", "2", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
+        assertThat(Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\"}").status())
+                .isEqualTo(201);
+        RawConnection first = connect("127.0.0.2", gateway.port());
+        assertThat(first.send(LEGACY_MCP_REQUEST).readUntil("\n\n", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 ");
+        assertThat(stream("127.0.0.2", gateway.port(), "s1")).startsWith("HTTP/1.1 200 ");
+        // the third stream of 127.0.0.2 is refused, whichever kind it is
+        assertThat(legacyMcpStream("127.0.0.2")).startsWith("HTTP/1.1 429 ")
+                .contains("\"code\":\"TOO_MANY_STREAMS_FROM_ADDRESS\"");
+        assertThat(stream("127.0.0.2", streamPort(), "s2")).startsWith("HTTP/1.1 429 ");
+        assertThat(legacyMcpStream("127.0.0.3")).as("another address").startsWith("HTTP/1.1 200 ");
+        // an MCP stream that ends gives its place back
+        first.close();
+        String again = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!again.startsWith("HTTP/1.1 200 ") && System.nanoTime() < deadline) {
+            again = stream("127.0.0.2", streamPort(), "s3");
+        }
+        assertThat(again).startsWith("HTTP/1.1 200 ");
+    }
+
+    private String legacyMcpStream(String from) {
+        return connect(from, gateway.port()).send(LEGACY_MCP_REQUEST).readUntil("\n\n", Duration.ofSeconds(5));
     }
 
     private String stream(String from, int port, String client) {
