@@ -43,6 +43,9 @@ import dev.switchboard.gateway.mcp.McpCors;
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.monitor.FleetView;
+import dev.switchboard.gateway.monitor.MonitorService;
+import dev.switchboard.gateway.monitor.ReplicaFigures;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseStream;
@@ -95,6 +98,10 @@ public final class Gateway implements AutoCloseable {
     private final java.util.Optional<StreamListener> streamListener;
     private volatile boolean draining;
     private final SessionBudget sessionBudget;
+    private final ReplicaFigures figures;
+    private final MonitorService monitor;
+    /** When this replica's connection directory entry was last refreshed (the monitoring page shows it). */
+    private volatile java.time.Instant directoryRefreshed;
 
     private Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -133,6 +140,13 @@ public final class Gateway implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::countSessions, 0, DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
         metrics.gauge("switchboard.mcp.sessions.open", "MCP sessions open in the fleet (counted every 10 s)",
                       sessionBudget::open);
+        this.figures = new ReplicaFigures(new ReplicaFigures.Parts(config.replicaId(), hub, catalog, health, metrics,
+                state, sessionBudget::open, () -> directoryRefreshed, () -> draining), clock,
+                config.monitor().interval());
+        this.monitor = new MonitorService(new FleetView(state.snapshots(), figures, config.replicaId(), clock),
+                                          config.monitor().maxFeeds());
+        housekeeping.scheduleWithFixedDelay(this::publishFigures, 0, config.monitor().interval().toMillis(),
+                                            TimeUnit.MILLISECONDS);
 
         ClientAuthenticator authenticator = ClientAuthenticator.of(config.auth());
         IdentityStreams identityStreams = new IdentityStreams(config.auth().maxStreamsPerIdentity());
@@ -201,7 +215,7 @@ public final class Gateway implements AutoCloseable {
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
                     r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService)
                             .register("/publish", publishService(true));
-                    ErrorHandling.install(r, metrics::redisError);
+                    ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
                 })
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort())
                         .connectionOptions(adminGuard).maxTcpConnections(budget.capped() ? budget.admin() : -1)
@@ -223,15 +237,19 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void adminRouting(HttpRouting.Builder r, AdminFunctionsService functions, AdminStatusService status) {
-        var guard = AdminAuth.filter(AdminTokens.of(config.adminTokens(), config.adminTokenFile()));
-        r.any("/admin", guard)
+        var guard = AdminAuth.filter(AdminTokens.of(config.adminTokens(), config.adminTokenFile()),
+                                     path -> metrics.errorAnswered("UNAUTHORIZED", 401, path));
+        // the monitoring page's files hold no data: they load without a token, its feed needs one
+        r.register(monitor.pages())
+                .any("/admin", guard)
                 .any("/admin/*", guard)
                 .any("/publish/*", guard)
                 .register("/publish", publishService(false))
                 .register("/admin/functions", functions)
                 .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
-                .register(status);
-        ErrorHandling.install(r, metrics::redisError);
+                .register(status)
+                .register(monitor);
+        ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
     }
 
     private PublishService publishService(boolean publicListener) {
@@ -266,6 +284,17 @@ public final class Gateway implements AutoCloseable {
         LOGGER.info(() -> "state store: " + redis.displayUrl());
         return new RedisStateStore(redis, clock, config.replicaId(), config.limits().eventLogMaxLength(),
                                    config.limits().eventLogTtl(), config.sessionTtl());
+    }
+
+    /** This replica's monitoring snapshot, for whichever replica serves the page. */
+    private void publishFigures() {
+        try {
+            figures.sample();
+            state.snapshots().put(config.replicaId(), figures.latest());
+        } catch (RuntimeException e) {
+            metrics.redisError();
+            LOGGER.log(Level.FINE, "monitoring snapshot not written", e);
+        }
     }
 
     private void countSessions() {
@@ -317,7 +346,9 @@ public final class Gateway implements AutoCloseable {
             }
         }
         try {
-            if (!state.connections().refresh(changed)) {
+            boolean kept = state.connections().refresh(changed);
+            directoryRefreshed = java.time.Instant.now();
+            if (!kept) {
                 // Redis lost this replica's entries (restart, long outage): record the open streams again
                 for (SseStream stream : hub.all()) {
                     if (!stream.isClosed()) {
@@ -374,6 +405,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         draining = true;
+        monitor.close();
         hub.closeAll(CloseReason.SHUTDOWN);
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         while (hub.count() > 0 && System.nanoTime() < deadline) {
@@ -387,6 +419,11 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         streamListener.ifPresent(StreamListener::close);
         housekeeping.shutdownNow();
+        try {
+            state.snapshots().remove(config.replicaId());
+        } catch (RuntimeException e) {
+            // it ages out of the page on its own
+        }
         acceptGuards.shutdownNow();
         ticker.close();
         health.close();

@@ -21,6 +21,11 @@ public final class RedisKeys {
     public static final String MCP_SESSIONS_PATTERN = PREFIX + "{mcp:*}:session";
     /** SCAN pattern matching every replica's connection hash. */
     public static final String REPLICA_CONNECTIONS_PATTERN = PREFIX + "replica:*:connections";
+    /**
+     * Hash: replica id to its latest monitoring snapshot ({@code <written epoch ms>\n<json>}), rewritten every
+     * few seconds; one key, so the monitoring page reads the fleet in one command and never scans.
+     */
+    public static final String REPLICA_SNAPSHOTS = PREFIX + "{monitor}:replicas";
 
     private RedisKeys() {
     }
