@@ -44,8 +44,8 @@
       return retry('cannot reach the gateway: ' + e.message);
     }
     if (response.status === 401) {
-      // no token yet: just the form; a token presented and refused: say so
-      return signedOut(token() ? 'The admin token was refused (401 UNAUTHORIZED). Enter a valid token.' : '');
+      return signedOut(token() ? 'The admin token was refused (401 UNAUTHORIZED). Enter a valid token.'
+          : 'This admin API needs a token (401 UNAUTHORIZED).');
     }
     if (!response.ok) {
       let detail = response.status + '';
@@ -142,11 +142,8 @@
     const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
     line.setAttribute('points', points.map((p) => ((p.t - t0) / span * 300).toFixed(1) + ','
         + (58 - p[key] / max * 50).toFixed(1)).join(' '));
-    const label = document.createElementNS('http://www.w3.org/2000/svg', 'text');
-    label.setAttribute('x', '2');
-    label.setAttribute('y', '8');
-    label.textContent = 'max ' + max;
-    svg.append(line, label);
+    svg.append(line);
+    $(svgId + '-max').textContent = '(max ' + max + ')';
   }
 
   function render(fleet) {
@@ -205,11 +202,12 @@
       event.preventDefault();
       const value = $('token').value.trim();
       $('token').value = '';
-      if (value) { sessionStorage.setItem(TOKEN_KEY, value); }
+      if (value) { sessionStorage.setItem(TOKEN_KEY, value); } else { sessionStorage.removeItem(TOKEN_KEY); }
       connect();
     });
     $('logout').addEventListener('click', () => signedOut(''));
-    // a token kept from earlier in this tab, or an admin API without tokens: connect at once
-    connect();
+    // a token kept from earlier in this tab: connect at once; else the form (submitted empty when the admin
+    // API has no token)
+    if (token()) { connect(); }
   });
 })();

@@ -147,7 +147,8 @@ public final class FleetView {
         totals.put("replicas", replicas.size());
         totals.put("streams", streams);
         totals.put("mcp_sessions_with_streams", sessions);
-        totals.put("mcp_sessions", fleetSessions);
+        // the fleet count is taken every 10 s; a session holding a stream is open whatever it said
+        totals.put("mcp_sessions", Math.max(fleetSessions, sessions));
         ArrayNode points = out.putArray("history");
         history.forEach((t, sum) -> points.addObject().put("t", t).put("connections", (long) sum[0])
                 .put("events_per_second", Math.round(sum[1] * 10) / 10.0));

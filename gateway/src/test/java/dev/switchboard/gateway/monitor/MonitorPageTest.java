@@ -11,6 +11,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.HeadlessBrowser;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +38,7 @@ class MonitorPageTest {
 
     private static HeadlessBrowser browser;
     private static FunctionServer functions;
+    private static McpFunctionStub mcpFunction;
     private static Gateway a;
     private static Gateway b;
 
@@ -44,6 +47,7 @@ class MonitorPageTest {
         browser = HeadlessBrowser.start();
         TestRedis.shared().flush();
         functions = FunctionServer.start();
+        mcpFunction = McpFunctionStub.start(false);
         a = replica("replica-a");
         b = replica("replica-b");
     }
@@ -51,12 +55,12 @@ class MonitorPageTest {
     private static Gateway replica(String id) {
         return Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
                 "REDIS_URL", TestRedis.shared().url(), "REPLICA_ID", id, "ADMIN_TOKEN", TOKEN,
-                "MONITOR_INTERVAL", "500ms", "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+                "MONITOR_INTERVAL", "500ms", "SHUTDOWN_GRACE", "1s", "HEARTBEAT_INTERVAL", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable part : new AutoCloseable[] {browser, a, b, functions}) {
+        for (AutoCloseable part : new AutoCloseable[] {browser, a, b, functions, mcpFunction}) {
             try {
                 if (part != null) {
                     part.close();
@@ -116,6 +120,8 @@ class MonitorPageTest {
                 .status()).isEqualTo(201);
         assertThat(asAdmin("POST", admin(a, "/admin/functions"), "{\"name\":\"broken\",\"endpoint\":\""
                 + functions.url("/fail") + "\"}").status()).isEqualTo(201);
+        assertThat(asAdmin("POST", admin(a, "/admin/functions"), "{\"name\":\"tools\",\"kind\":\"mcp\","
+                + "\"endpoint\":\"" + mcpFunction.url() + "\"}").status()).isEqualTo(201);
         logIn(b, TOKEN);
         awaitShown("#total-replicas", "2");
         awaitShown("#total-streams", "0");
@@ -129,7 +135,8 @@ class MonitorPageTest {
             Http.postJson(pub(a, "/invoke/broken"), "{\"payload\":" + i + "}");
         }
         // a refusal the page lists with its code
-        assertThat(Http.get(admin(a, "/admin/functions")).status()).isEqualTo(401);
+        assertThat(Http.send("GET", admin(a, "/admin/functions"), null, Map.of("Authorization",
+                "Bearer a-wrong-admin-token-000")).status()).isEqualTo(401);
 
         List<SseClient> streams = new ArrayList<>();
         try {
@@ -141,9 +148,21 @@ class MonitorPageTest {
             for (SseClient stream : streams) {
                 assertThat(stream.next(WAIT).type()).isEqualTo("connected");
             }
-            awaitShown("#total-streams", "5");
+            // an MCP session opened on A whose stream B holds
+            Http.Answer init = Http.send("POST", pub(a, "/mcp/tools"), "{\"jsonrpc\":\"2.0\",\"id\":1,"
+                    + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}", Map.of("Content-Type", "application/json",
+                    "Accept", "application/json, text/event-stream"));
+            assertThat(init.status()).as(init.body()).isEqualTo(200);
+            SseClient mcpStream = SseClient.open(pub(b, "/mcp/tools"),
+                    Map.of("Mcp-Session-Id", init.headers().firstValue("Mcp-Session-Id").orElseThrow()));
+            streams.add(mcpStream);
+            assertThat(mcpStream.status()).isEqualTo(200);
+            awaitShown("#total-streams", "6");
             awaitShown("#replicas tr[data-replica=replica-a] td.streams", "3");
-            awaitShown("#replicas tr[data-replica=replica-b] td.streams", "2");
+            awaitShown("#replicas tr[data-replica=replica-b] td.streams", "3");
+            awaitShown("#servers tbody tr:first-child", "tools\t1");
+            awaitShown("#total-sessions", "1");
             awaitShown("#topics tbody tr:first-child td:nth-child(2)", "2");
             assertThat(shown("#topics tbody tr:first-child td:first-child")).isEqualTo("prices");
 
@@ -157,6 +176,12 @@ class MonitorPageTest {
             await().atMost(WAIT).untilAsserted(() -> assertThat(
                     shown("#functions tr[data-function=weather] td.health")).startsWith("unhealthy"));
             assertThat(shown("#functions tr[data-function=weather] td:nth-child(2)")).isEqualTo("http");
+            // each replica's directory entry is refreshed every 10 s: the page shows when it last was
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(shown("#replicas tr[data-replica=replica-a] td:nth-child(6)")).endsWith(" ago");
+                assertThat(shown("#replicas tr[data-replica=replica-b] td:nth-child(6)")).endsWith(" ago");
+            });
+            browser.driver().manage().window().setSize(new Dimension(1280, 1300));
             browser.screenshot(SCREENSHOT);
         } finally {
             streams.forEach(SseClient::close);
