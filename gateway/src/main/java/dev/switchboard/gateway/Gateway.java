@@ -229,6 +229,14 @@ public final class Gateway implements AutoCloseable {
         listenerChecks.add("public", ListenerChecks.connecting(config.host(), server::port));
         streamListener.ifPresent(l -> listenerChecks.add("stream", () -> l.isAccepting()
                 ? ListenerChecks.State.UP : ListenerChecks.State.DOWN));
+        // for alerts: a listener that died while the admin listener still answers scrapes
+        for (String listener : streamListener.isPresent() ? List.of("public", "stream") : List.of("public")) {
+            metrics.gauge("switchboard.listener.up", "1 while the listener accepts connections, 0 once it is gone",
+                          "listener", listener,
+                          () -> listenerChecks.states().get(listener) == ListenerChecks.State.DOWN ? 0 : 1);
+        }
+        metrics.gauge("switchboard.state.store.up", "1 while the state store answers (checked at each scrape)",
+                      () -> state.health().up() ? 1 : 0);
         if (budget.capped()) {
             LOGGER.info(() -> "connection caps from the descriptor limit " + budget.limit().getAsLong() + " (reserve "
                     + budget.reserve() + "): public " + budget.publicPort() + ", admin " + budget.admin()

@@ -80,6 +80,17 @@ public final class GatewayMetrics implements AutoCloseable {
         Gauge.builder(name, value).description(help).register(registry);
     }
 
+    /**
+     * @param name     gauge name
+     * @param help     description
+     * @param tagKey   a tag
+     * @param tagValue its value
+     * @param value    read at scrape time
+     */
+    public void gauge(String name, String help, String tagKey, String tagValue, Supplier<Number> value) {
+        Gauge.builder(name, value).description(help).tag(tagKey, tagValue).register(registry);
+    }
+
     /** A connection opened. */
     public void connectionOpened() {
         connectionsOpened.increment();
