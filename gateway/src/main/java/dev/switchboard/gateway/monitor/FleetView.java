@@ -126,9 +126,9 @@ public final class FleetView {
             sessions += r.path("mcp_sessions").asLong();
             fleetSessions = Math.max(fleetSessions, r.path("fleet_mcp_sessions").asLong());
             for (JsonNode p : r.path("history")) {
-                double[] sum = history.computeIfAbsent(p.path("t").asLong(), t -> new double[2]);
-                sum[0] += p.path("connections").asDouble();
-                sum[1] += p.path("events_per_second").asDouble();
+                double[] sum = history.computeIfAbsent(p.path(0).asLong(), t -> new double[2]);
+                sum[0] += p.path(1).asDouble();
+                sum[1] += p.path(2).asDouble();
             }
             JsonNode fns = r.path("functions");
             windowMs = Math.max(windowMs, fns.path("window_ms").asLong());

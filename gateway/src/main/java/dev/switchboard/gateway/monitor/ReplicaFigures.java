@@ -56,7 +56,7 @@ public final class ReplicaFigures {
     private final Instant started;
     private final int historyPoints;
     private final int windowSamples;
-    private final Deque<ObjectNode> history = new ArrayDeque<>();
+    private final Deque<ArrayNode> history = new ArrayDeque<>();
     /** Function totals at each past sample, oldest first: the window is the newest minus the oldest. */
     private final Deque<Map<String, FunctionStats.Totals>> functionSamples = new ArrayDeque<>();
     private long lastEvents;
@@ -105,11 +105,12 @@ public final class ReplicaFigures {
         long nanos = System.nanoTime();
         long events = parts.metrics().eventsSentTotal();
         double seconds = Math.max(0.001, (nanos - lastSampleNanos) / 1e9);
-        ObjectNode point = Json.object();
-        // aligned to the interval, so that replicas' points add up at the same instants
-        point.put("t", now.toEpochMilli() / interval.toMillis() * interval.toMillis());
-        point.put("connections", parts.hub().count());
-        point.put("events_per_second", Math.round((events - lastEvents) / seconds * 10) / 10.0);
+        // [time, connections, events/s], compact: up to 600 points per snapshot; the time is aligned to the
+        // interval, so that replicas' points add up at the same instants
+        ArrayNode point = Json.MAPPER.createArrayNode();
+        point.add(now.toEpochMilli() / interval.toMillis() * interval.toMillis());
+        point.add(parts.hub().count());
+        point.add(Math.round((events - lastEvents) / seconds * 10) / 10.0);
         lastEvents = events;
         lastSampleNanos = nanos;
         history.addLast(point);

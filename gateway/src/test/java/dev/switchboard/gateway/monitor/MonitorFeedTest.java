@@ -115,6 +115,9 @@ class MonitorFeedTest {
                             && fleet.get("totals").get("streams").asInt() == 1;
                 });
                 assertThat(TestRedis.shared().command("HLEN", RedisKeys.REPLICA_SNAPSHOTS)).isEqualTo(":2");
+                long bytes = Long.parseLong(TestRedis.shared().command("HSTRLEN", RedisKeys.REPLICA_SNAPSHOTS, "feed-a")
+                                                    .substring(1));
+                assertThat(bytes).as("one replica's snapshot").isBetween(200L, 4_000L);
             } finally {
                 b.close();
             }
