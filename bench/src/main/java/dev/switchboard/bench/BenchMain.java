@@ -77,8 +77,11 @@ public final class BenchMain {
         }
         if (args[0].equals("monitor")) {
             try (Rig rig = new Rig(root, Files.createTempDirectory("switchboard-bench"))) {
-                System.out.println(MonitorCost.markdown(MonitorCost.run(rig, connections, Duration.ofSeconds(20)),
-                        "bench/run-all --monitor " + connections));
+                String section = MonitorCost.markdown(MonitorCost.run(rig, connections, Duration.ofSeconds(20)),
+                                                      "bench/run-all --monitor " + connections);
+                System.out.println(section);
+                // kept apart, like the soak's section, and added to docs/benchmarks.md by every full run
+                Files.writeString(root.resolve("bench/monitor-result.md"), section);
             }
             return;
         }
