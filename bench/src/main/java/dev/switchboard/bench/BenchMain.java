@@ -46,9 +46,10 @@ public final class BenchMain {
             return;
         }
         if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak")
-                || args[0].equals("fuzz"))) {
+                || args[0].equals("fuzz") || args[0].equals("monitor"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
-                                       + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]");
+                                       + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
+                                       + " | monitor [--connections N] [--root DIR]");
             System.exit(2);
         }
         int connections = 10_000;
@@ -72,6 +73,16 @@ public final class BenchMain {
         }
         if (args[0].equals("soak")) {
             soak(root, Duration.ofSeconds(Math.round((minutes < 0 ? 30 : minutes) * 60)));
+            return;
+        }
+        if (args[0].equals("monitor")) {
+            try (Rig rig = new Rig(root, Files.createTempDirectory("switchboard-bench"))) {
+                String section = MonitorCost.markdown(MonitorCost.run(rig, connections, Duration.ofSeconds(20)),
+                                                      "bench/run-all --monitor " + connections);
+                System.out.println(section);
+                // kept apart, like the soak's section, and added to docs/benchmarks.md by every full run
+                Files.writeString(root.resolve("bench/monitor-result.md"), section);
+            }
             return;
         }
         if (args[0].equals("fuzz")) {

@@ -240,6 +240,10 @@ final class Report {
         } else {
             md.append("## Soak\n\nNot run yet: `bench/run-all --soak 30`.\n\n");
         }
+        Path monitor = root.resolve("bench/monitor-result.md");
+        if (Files.exists(monitor)) {
+            md.append(Files.readString(monitor));
+        }
         Path notes = root.resolve("bench/notes.md");
         if (Files.exists(notes)) {
             md.append(Files.readString(notes));

@@ -47,6 +47,9 @@ import dev.switchboard.gateway.mcp.McpStreamsPerAddress;
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.monitor.FleetView;
+import dev.switchboard.gateway.monitor.MonitorService;
+import dev.switchboard.gateway.monitor.ReplicaFigures;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseStream;
@@ -99,6 +102,10 @@ public final class Gateway implements AutoCloseable {
     private final java.util.Optional<StreamListener> streamListener;
     private volatile boolean draining;
     private final SessionBudget sessionBudget;
+    private final ReplicaFigures figures;
+    private final MonitorService monitor;
+    /** When this replica's connection directory entry was last refreshed (the monitoring page shows it). */
+    private volatile java.time.Instant directoryRefreshed;
 
     private Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
@@ -141,6 +148,13 @@ public final class Gateway implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::countSessions, 0, DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
         metrics.gauge("switchboard.mcp.sessions.open", "MCP sessions open in the fleet (counted every 10 s)",
                       sessionBudget::open);
+        this.figures = new ReplicaFigures(new ReplicaFigures.Parts(config.replicaId(), hub, catalog, health, metrics,
+                state, sessionBudget::open, () -> directoryRefreshed, () -> draining), clock,
+                config.monitor().interval());
+        this.monitor = new MonitorService(new FleetView(state.snapshots(), figures, config.replicaId(), clock),
+                                          config.monitor().maxFeeds());
+        housekeeping.scheduleWithFixedDelay(this::publishFigures, 0, config.monitor().interval().toMillis(),
+                                            TimeUnit.MILLISECONDS);
 
         ClientAuthenticator authenticator = ClientAuthenticator.of(config.auth());
         IdentityStreams identityStreams = new IdentityStreams(config.auth().maxStreamsPerIdentity());
@@ -211,7 +225,7 @@ public final class Gateway implements AutoCloseable {
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
                     r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService)
                             .register("/publish", publishService(true));
-                    ErrorHandling.install(r, metrics::redisError);
+                    ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
                 })
                 .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort())
                         .connectionOptions(adminGuard).maxTcpConnections(budget.capped() ? budget.admin() : -1)
@@ -225,6 +239,14 @@ public final class Gateway implements AutoCloseable {
         listenerChecks.add("public", ListenerChecks.connecting(config.host(), server::port));
         streamListener.ifPresent(l -> listenerChecks.add("stream", () -> l.isAccepting()
                 ? ListenerChecks.State.UP : ListenerChecks.State.DOWN));
+        // for alerts: a listener that died while the admin listener still answers scrapes
+        for (String listener : streamListener.isPresent() ? List.of("public", "stream") : List.of("public")) {
+            metrics.gauge("switchboard.listener.up", "1 while the listener accepts connections, 0 once it is gone",
+                          "listener", listener,
+                          () -> listenerChecks.states().get(listener) == ListenerChecks.State.DOWN ? 0 : 1);
+        }
+        metrics.gauge("switchboard.state.store.up", "1 while the state store answers (checked at each scrape)",
+                      () -> state.health().up() ? 1 : 0);
         if (budget.capped()) {
             LOGGER.info(() -> "connection caps from the descriptor limit " + budget.limit().getAsLong() + " (reserve "
                     + budget.reserve() + "): public " + budget.publicPort() + ", admin " + budget.admin()
@@ -233,16 +255,20 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void adminRouting(HttpRouting.Builder r, AdminFunctionsService functions, AdminStatusService status) {
-        var guard = AdminAuth.filter(AdminTokens.of(config.adminTokens(), config.adminTokenFile()));
-        r.any("/admin", guard)
+        var guard = AdminAuth.filter(AdminTokens.of(config.adminTokens(), config.adminTokenFile()),
+                                     path -> metrics.errorAnswered("UNAUTHORIZED", 401, path));
+        // the monitoring page's files hold no data: they load without a token, its feed needs one
+        r.register(monitor.pages())
+                .any("/admin", guard)
                 .any("/admin/*", guard)
                 .any("/publish/*", guard)
                 .register("/publish", publishService(false))
                 .register("/admin/functions", functions)
                 .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
                 .register("/admin/topics", new AdminTopicsService(state.connections(), config.replicaId()))
-                .register(status);
-        ErrorHandling.install(r, metrics::redisError);
+                .register(status)
+                .register(monitor);
+        ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
     }
 
     private PublishService publishService(boolean publicListener) {
@@ -277,6 +303,17 @@ public final class Gateway implements AutoCloseable {
         LOGGER.info(() -> "state store: " + redis.displayUrl());
         return new RedisStateStore(redis, clock, config.replicaId(), config.limits().eventLogMaxLength(),
                                    config.limits().eventLogTtl(), config.sessionTtl());
+    }
+
+    /** This replica's monitoring snapshot, for whichever replica serves the page. */
+    private void publishFigures() {
+        try {
+            figures.sample();
+            state.snapshots().put(config.replicaId(), figures.latest());
+        } catch (RuntimeException e) {
+            metrics.redisError();
+            LOGGER.log(Level.FINE, "monitoring snapshot not written", e);
+        }
     }
 
     private void countSessions() {
@@ -328,7 +365,9 @@ public final class Gateway implements AutoCloseable {
             }
         }
         try {
-            if (!state.connections().refresh(changed)) {
+            boolean kept = state.connections().refresh(changed);
+            directoryRefreshed = java.time.Instant.now();
+            if (!kept) {
                 // Redis lost this replica's entries (restart, long outage): record the open streams again
                 for (SseStream stream : hub.all()) {
                     if (!stream.isClosed()) {
@@ -385,6 +424,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         draining = true;
+        monitor.close();
         hub.closeAll(CloseReason.SHUTDOWN);
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         while (hub.count() > 0 && System.nanoTime() < deadline) {
@@ -398,6 +438,11 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         streamListener.ifPresent(StreamListener::close);
         housekeeping.shutdownNow();
+        try {
+            state.snapshots().remove(config.replicaId());
+        } catch (RuntimeException e) {
+            // it ages out of the page on its own
+        }
         acceptGuards.shutdownNow();
         ticker.close();
         health.close();

@@ -20,6 +20,7 @@ public final class Main {
         LogConfig.configureRuntime();
         GatewayConfig config;
         try {
+            LogFormat.apply(java.util.Optional.ofNullable(System.getenv("LOG_FORMAT")));
             config = ConfigLoader.load(System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("switchboard: configuration error: " + e.getMessage());

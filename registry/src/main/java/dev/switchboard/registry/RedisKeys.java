@@ -30,6 +30,11 @@ public final class RedisKeys {
     public static final String REPLICA_CONNECTIONS_PATTERN = PREFIX + "replica:*:connections";
     /** Pattern of every replica's topic subscriber counts ({@link #replicaTopics(String)}), for {@code SCAN}. */
     public static final String REPLICA_TOPICS_PATTERN = PREFIX + "replica:*:topics";
+    /**
+     * Hash: replica id to its latest monitoring snapshot ({@code <written epoch ms>\n<json>}), rewritten every
+     * few seconds; one key, so the monitoring page reads the fleet in one command and never scans.
+     */
+    public static final String REPLICA_SNAPSHOTS = PREFIX + "{monitor}:replicas";
 
     private RedisKeys() {
     }

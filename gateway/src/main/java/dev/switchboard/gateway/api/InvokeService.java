@@ -36,6 +36,7 @@ import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.StoreUnavailableException;
 
 import io.helidon.http.Status;
+import io.helidon.logging.common.HelidonMdc;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -89,6 +90,9 @@ public final class InvokeService implements HttpService, AutoCloseable {
         this.maxBodySize = maxBodySize;
     }
 
+    /** The MDC key of the call's request id: {@code request_id} in JSON logs (see logging.properties). */
+    static final String REQUEST_ID_MDC = "request_id";
+
     @Override
     public void routing(HttpRules rules) {
         rules.post("/{function}", this::invoke)
@@ -96,6 +100,14 @@ public final class InvokeService implements HttpService, AutoCloseable {
     }
 
     private void invoke(ServerRequest req, ServerResponse res) {
+        try {
+            invokeLogged(req, res);
+        } finally {
+            HelidonMdc.remove(REQUEST_ID_MDC);
+        }
+    }
+
+    private void invokeLogged(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("function");
         FunctionRegistration function = catalog.find(name).orElseThrow(() -> new ApiException(
                 Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered"));
@@ -116,6 +128,8 @@ public final class InvokeService implements HttpService, AutoCloseable {
         }
         CallLimits.Permit permit = limits.acquire(function);
         String requestId = RandomIds.next();
+        // log lines about this call carry its id (request_id in LOG_FORMAT=json)
+        HelidonMdc.set(REQUEST_ID_MDC, requestId);
         Duration timeout = request.timeout().orElse(function.timeout());
         String clientId = request.clientId().orElse(null);
         Identity identity = AuthFilter.identity(req);
@@ -127,8 +141,14 @@ public final class InvokeService implements HttpService, AutoCloseable {
             // results go to the client's streams in the caller's own namespace
             String streamKey = clientId == null ? null : ClientIds.streamKey(identity, clientId);
             try {
-                async.execute(() -> invokeAndDeliver(function, request, requestId, streamKey, identity, caller, timeout,
-                                                     permit));
+                async.execute(() -> {
+                    HelidonMdc.set(REQUEST_ID_MDC, requestId);
+                    try {
+                        invokeAndDeliver(function, request, requestId, streamKey, identity, caller, timeout, permit);
+                    } finally {
+                        HelidonMdc.remove(REQUEST_ID_MDC);
+                    }
+                });
             } catch (RuntimeException e) {
                 permit.close();
                 throw e;

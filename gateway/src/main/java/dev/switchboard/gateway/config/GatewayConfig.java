@@ -48,6 +48,7 @@ import dev.switchboard.registry.RedisTarget;
  * @param auth                  client authentication and per-identity limits
  * @param limits                explicit limits
  * @param listeners             guards of the listeners: head timeout, per-address caps, descriptor reserve
+ * @param monitor               the monitoring page's update interval and feed limit
  */
 public record GatewayConfig(String host,
                             int port,
@@ -70,7 +71,8 @@ public record GatewayConfig(String host,
                             java.util.List<String> sseCorsOrigins,
                             AuthSettings auth,
                             Limits limits,
-                            ListenerLimits listeners) {
+                            ListenerLimits listeners,
+                            Monitor monitor) {
 
     /** Browsers on the local machine only: protection against DNS rebinding by default. */
     public static final String DEFAULT_ALLOWED_ORIGINS = "http://localhost,https://localhost,http://127.0.0.1,"
@@ -125,7 +127,9 @@ public record GatewayConfig(String host,
                 r.list("SSE_CORS_ORIGINS", "*"),
                 auth(r),
                 limits,
-                listenerLimits(r));
+                listenerLimits(r),
+                new Monitor(r.duration("MONITOR_INTERVAL", "2s", Duration.ofMillis(200), Duration.ofMinutes(1)),
+                            r.integer("MONITOR_MAX_FEEDS", 8, 1, 1000)));
         if (!isLoopback(config.adminHost()) && config.adminTokens().isEmpty() && config.adminTokenFile().isEmpty()) {
             throw new IllegalArgumentException("ADMIN_HOST: " + config.adminHost() + " is reachable beyond this "
                     + "machine, so the admin API needs a token: set ADMIN_TOKEN or ADMIN_TOKEN_FILE");
@@ -212,6 +216,13 @@ public record GatewayConfig(String host,
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException(key + ": not a URL: " + e.getReason());
         }
+    }
+
+    /**
+     * @param interval how often each replica writes its monitoring snapshot and open pages are updated
+     * @param maxFeeds monitoring pages one replica feeds at once
+     */
+    public record Monitor(Duration interval, int maxFeeds) {
     }
 
     private static RateLimit rateLimit(Reader r) {

@@ -14,6 +14,15 @@ public final class AdminAuth {
      * @return a handler that passes requests on, or refuses them with 401 {@code UNAUTHORIZED}
      */
     public static Handler filter(AdminTokens tokens) {
+        return filter(tokens, path -> { });
+    }
+
+    /**
+     * @param tokens  the configured tokens
+     * @param refused hears the path of each refused request (the monitoring page's recent problems)
+     * @return a handler that passes requests on, or refuses them with 401 {@code UNAUTHORIZED}
+     */
+    public static Handler filter(AdminTokens tokens, java.util.function.Consumer<String> refused) {
         if (tokens.isEmpty()) {
             return (req, res) -> res.next();
         }
@@ -23,6 +32,7 @@ public final class AdminAuth {
                     .map(h -> h.substring(7).trim())
                     .orElse("");
             if (!tokens.accepts(presented)) {
+                refused.accept(req.path().path());
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard-admin\"");
                 Json.sendError(res, new ApiException(Status.UNAUTHORIZED_401, "UNAUTHORIZED",
                                                      "admin API requires Authorization: Bearer <admin token>"));

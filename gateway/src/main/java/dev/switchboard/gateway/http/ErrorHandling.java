@@ -28,10 +28,36 @@ public final class ErrorHandling {
      * @param onStoreError counts a state store failure (metrics)
      */
     public static void install(HttpRouting.Builder routing, Runnable onStoreError) {
-        routing.error(ApiException.class, (req, res, e) -> send(res, e))
+        install(routing, onStoreError, (code, status, path) -> { });
+    }
+
+    /** Hears of each error answer the handlers give (the monitoring page's recent problems). */
+    @FunctionalInterface
+    public interface Answered {
+        /**
+         * @param code   the error code
+         * @param status the HTTP status
+         * @param path   the request path, without its query
+         */
+        void error(String code, int status, String path);
+    }
+
+    /**
+     * As {@link #install(HttpRouting.Builder, Runnable)}, telling {@code answered} of each error answer.
+     *
+     * @param routing      the routing
+     * @param onStoreError counts a state store failure (metrics)
+     * @param answered     hears of each error answer
+     */
+    public static void install(HttpRouting.Builder routing, Runnable onStoreError, Answered answered) {
+        routing.error(ApiException.class, (req, res, e) -> {
+                    answered.error(e.code(), e.status().code(), req.path().path());
+                    send(res, e);
+                })
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     onStoreError.run();
                     LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
+                    answered.error("STATE_UNAVAILABLE", 503, req.path().path());
                     send(res, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
                                                "the state store (Redis) is unavailable; retry later"));
                 })
@@ -44,6 +70,7 @@ public final class ErrorHandling {
                 .error(Throwable.class, (req, res, e) -> {
                     LOGGER.log(Level.SEVERE, "unexpected error on " + req.prologue().method() + " "
                             + req.path().path(), e);
+                    answered.error("INTERNAL_ERROR", 500, req.path().path());
                     send(res, new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
                                                "internal error; see the gateway log"));
                 })

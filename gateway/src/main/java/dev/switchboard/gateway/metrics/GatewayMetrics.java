@@ -31,6 +31,9 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter rateLimitedByIdentity;
     private final Map<String, Counter> authRefusals = new java.util.concurrent.ConcurrentHashMap<>();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    /** What the monitoring page shows beside the meters: recent refusals and per-function call figures. */
+    private final RecentProblems problems = new RecentProblems(java.time.Clock.systemUTC());
+    private final FunctionStats functionStats = new FunctionStats();
     private final Map<String, Timer> invocationTimers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Request methods of the MCP revisions the gateway serves; other names are tagged {@code other}. */
@@ -91,6 +94,17 @@ public final class GatewayMetrics implements AutoCloseable {
         Gauge.builder(name, value).description(help).register(registry);
     }
 
+    /**
+     * @param name     gauge name
+     * @param help     description
+     * @param tagKey   a tag
+     * @param tagValue its value
+     * @param value    read at scrape time
+     */
+    public void gauge(String name, String help, String tagKey, String tagValue, Supplier<Number> value) {
+        Gauge.builder(name, value).description(help).tag(tagKey, tagValue).register(registry);
+    }
+
     /** A connection opened. */
     public void connectionOpened() {
         connectionsOpened.increment();
@@ -126,6 +140,7 @@ public final class GatewayMetrics implements AutoCloseable {
      */
     public void rateLimited(boolean byIdentity) {
         (byIdentity ? rateLimitedByIdentity : rateLimitedByAddress).increment();
+        problems.record("RATE_LIMITED", 429, byIdentity ? "rate limit per identity" : "rate limit per address");
     }
 
     /**
@@ -137,6 +152,38 @@ public final class GatewayMetrics implements AutoCloseable {
         authRefusals.computeIfAbsent(code, c -> Counter.builder("switchboard.auth.refused")
                 .description("public requests refused by client authentication, by error code")
                 .tag("code", c).register(registry)).increment();
+        problems.record(code, 0, "client authentication and limits");
+    }
+
+    /**
+     * An error answer that did not pass through the counters above (the error handler, the admin guard).
+     *
+     * @param code   its error code
+     * @param status its HTTP status
+     * @param where  the request path (its query is never kept)
+     */
+    public void errorAnswered(String code, int status, String where) {
+        problems.record(code, status, where);
+    }
+
+    /** @return the last refusals and error answers */
+    public RecentProblems problems() {
+        return problems;
+    }
+
+    /** @return per-function call totals (the monitoring page's calls/s, latency and error rate) */
+    public FunctionStats functionStats() {
+        return functionStats;
+    }
+
+    /** @return SSE connections opened since start */
+    public long connectionsOpenedTotal() {
+        return (long) connectionsOpened.count();
+    }
+
+    /** @return events written to SSE streams since start */
+    public long eventsSentTotal() {
+        return (long) eventsSent.count();
     }
 
     /**
@@ -152,6 +199,7 @@ public final class GatewayMetrics implements AutoCloseable {
                 .publishPercentileHistogram()
                 .register(registry))
                 .record(java.time.Duration.ofMillis(result.durationMillis()));
+        functionStats.record(result.functionName(), result.durationMillis(), !result.success());
     }
 
     /**
@@ -172,6 +220,8 @@ public final class GatewayMetrics implements AutoCloseable {
                 .publishPercentileHistogram()
                 .register(registry))
                 .record(duration);
+        // a client that left or cancelled is no failure of the function
+        functionStats.record(function, duration.toMillis(), "error".equals(outcome) || "timeout".equals(outcome));
     }
 
     /** @param function an MCP function that needed one more round of client input */

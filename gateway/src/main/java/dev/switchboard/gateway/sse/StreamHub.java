@@ -106,6 +106,13 @@ public final class StreamHub {
         return byTopic.size();
     }
 
+    /** @return each topic some stream here follows (its log key), with how many streams here follow it */
+    public Map<String, Integer> topicSubscribers() {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        byTopic.forEach((log, streams) -> counts.put(log, streams.size()));
+        return counts;
+    }
+
     /** @return every open stream */
     public Collection<SseStream> all() {
         return all;

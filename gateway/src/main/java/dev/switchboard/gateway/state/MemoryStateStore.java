@@ -34,6 +34,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     private final int maxLength;
     private final Duration ttl;
     private final Duration sessionTtl;
+    private final FleetSnapshots snapshots;
     private long lastMillis;
     private long sequence;
 
@@ -49,6 +50,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
         this.ttl = ttl;
         this.sessionTtl = sessionTtl;
         this.functions = new InMemoryFunctionStore(clock);
+        this.snapshots = new MemoryFleetSnapshots(clock);
     }
 
     @Override
@@ -125,6 +127,11 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     @Override
     public ConnectionDirectory connections() {
         return this;
+    }
+
+    @Override
+    public FleetSnapshots snapshots() {
+        return snapshots;
     }
 
     @Override

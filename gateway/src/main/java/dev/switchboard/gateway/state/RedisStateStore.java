@@ -85,6 +85,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private final int maxLength;
     private final Duration ttl;
     private final Duration sessionTtl;
+    private final FleetSnapshots snapshots;
 
     /**
      * @param redis     connections (owned: closed with this store)
@@ -104,6 +105,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.maxLength = maxLength;
         this.ttl = ttl;
         this.sessionTtl = sessionTtl;
+        this.snapshots = new RedisFleetSnapshots(redis, clock);
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void subscribed(String channel, long count) {
@@ -248,6 +250,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public ConnectionDirectory connections() {
         return this;
+    }
+
+    @Override
+    public FleetSnapshots snapshots() {
+        return snapshots;
     }
 
     @Override

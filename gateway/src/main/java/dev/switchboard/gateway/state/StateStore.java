@@ -22,6 +22,9 @@ public interface StateStore extends AutoCloseable {
     /** @return control messages about MCP sessions, for every replica */
     SessionSignals signals();
 
+    /** @return each replica's monitoring snapshot */
+    FleetSnapshots snapshots();
+
     /** @return whether the store answers now, with a detail for operators */
     StoreHealth health();
 

@@ -1,0 +1,41 @@
+package dev.switchboard.gateway;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Logger;
+
+import io.helidon.logging.jul.HelidonJsonFormatter;
+
+/**
+ * {@code LOG_FORMAT}: {@code text} (default, readable lines) or {@code json}, one JSON object per line for log
+ * pipelines with {@code time}, {@code level}, {@code logger}, {@code message}, and {@code exception} and
+ * {@code request_id} when present. The JSON is Helidon's own formatter; its fields are set in
+ * {@code logging.properties} ({@code io.helidon.logging.jul.HelidonJsonFormatter.fields}).
+ */
+final class LogFormat {
+    private LogFormat() {
+    }
+
+    /**
+     * Sets the format of the root logger's handlers (call after Helidon's {@code LogConfig}).
+     *
+     * @param value the setting, if any
+     * @throws IllegalArgumentException naming the setting when it is neither {@code text} nor {@code json}
+     */
+    static void apply(Optional<String> value) {
+        String format = value.map(String::trim).filter(v -> !v.isEmpty()).orElse("text").toLowerCase(Locale.ROOT);
+        switch (format) {
+            case "text" -> {
+                // logging.properties' readable lines
+            }
+            case "json" -> {
+                for (Handler handler : Logger.getLogger("").getHandlers()) {
+                    handler.setFormatter(new HelidonJsonFormatter());
+                }
+            }
+            default -> throw new IllegalArgumentException("LOG_FORMAT: must be text or json, not '"
+                                                                  + value.orElse("") + "'");
+        }
+    }
+}

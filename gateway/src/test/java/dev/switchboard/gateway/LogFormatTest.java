@@ -1,0 +1,115 @@
+package dev.switchboard.gateway;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.gateway.support.FunctionServer;
+import dev.switchboard.gateway.support.GatewayProcess;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.testing.TestRedis;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code LOG_FORMAT}: a gateway process logging JSON writes one object per line (time, level, logger, message,
+ * and the request id of the call a line is about, here from the thread delivering an async result while Redis
+ * is down); the default stays readable text; an unknown format stops the gateway with a configuration error.
+ */
+class LogFormatTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** A text line of logging.properties' format: time, level, logger. */
+    private static final String TEXT_LINE = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (INFO|WARNING|SEVERE) .*";
+
+    private static Path log(String name) throws Exception {
+        Path log = Files.createDirectories(Path.of("target")).resolve(name);
+        Files.deleteIfExists(log);
+        return log;
+    }
+
+    /** The log's JUL lines (the JVM itself may print warnings of its own on stderr). */
+    private static List<String> lines(Path log) throws Exception {
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("WARNING: ")).toList();
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLineCarryingTheRequestId() throws Exception {
+        Path log = log("log-format-json.log");
+        String requestId;
+        try (TestRedis redis = TestRedis.startPrivate(); FunctionServer functions = FunctionServer.start();
+             GatewayProcess gateway = GatewayProcess.start("json-logs", Map.of("REDIS_URL", redis.url(),
+                     "LOG_FORMAT", "json"), log)) {
+            assertThat(Http.postJson(gateway.admin("/admin/functions"), "{\"name\":\"slow\",\"endpoint\":\""
+                    + functions.url("/slow") + "\",\"timeout\":\"10s\"}").status()).isEqualTo(201);
+            Http.Answer accepted = Http.postJson(gateway.pub("/invoke/slow"),
+                    "{\"payload\":1,\"async\":true,\"client_id\":\"logged\"}");
+            assertThat(accepted.status()).isEqualTo(202);
+            requestId = accepted.json().get("request_id").asText();
+            // the result cannot be delivered: after DELIVERY_PATIENCE (60 s) of retries the warning about it is
+            // logged on the async call's thread
+            redis.stop();
+            await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1)).until(() -> Files.readString(log).contains("could not deliver the result"));
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> entries = new ArrayList<>();
+        for (String line : lines(log)) {
+            JsonNode entry = mapper.readTree(line);
+            assertThat(entry.isObject()).as(line).isTrue();
+            assertThat(entry.get("time").asText()).as(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d{4}");
+            assertThat(entry.get("level").asText()).as(line).isIn("INFO", "WARNING", "SEVERE");
+            assertThat(entry.get("logger").asText()).as(line).isNotBlank();
+            assertThat(entry.has("message")).as(line).isTrue();
+            entries.add(entry);
+        }
+        assertThat(entries).anySatisfy(e -> assertThat(e.get("message").asText())
+                .startsWith("Switchboard gateway json-logs listening"));
+        JsonNode undelivered = entries.stream().filter(e -> e.get("message").asText()
+                .contains("could not deliver the result")).findFirst().orElseThrow();
+        assertThat(undelivered.get("level").asText()).isEqualTo("WARNING");
+        assertThat(undelivered.get("logger").asText()).isEqualTo("dev.switchboard.gateway.api.InvokeService");
+        assertThat(undelivered.get("request_id")).as("the call's id, from the MDC").isNotNull();
+        assertThat(undelivered.get("request_id").asText()).isEqualTo(requestId);
+        assertThat(undelivered.get("message").asText()).contains(requestId);
+        assertThat(entries).filteredOn(e -> e.get("message").asText().startsWith("Switchboard gateway"))
+                .allSatisfy(e -> assertThat(e.has("request_id")).as("no id outside a call").isFalse());
+    }
+
+    @Test
+    void textIsTheDefault() throws Exception {
+        Path log = log("log-format-text.log");
+        try (GatewayProcess gateway = GatewayProcess.start("text-logs", Map.of(), log)) {
+            assertThat(Http.get(gateway.admin("/health/live")).status()).isEqualTo(200);
+        }
+        assertThat(lines(log)).isNotEmpty().anySatisfy(l -> assertThat(l).matches(TEXT_LINE)
+                .contains("Switchboard gateway text-logs listening"));
+        assertThat(lines(log)).noneMatch(l -> l.startsWith("{"));
+    }
+
+    @Test
+    void anUnknownFormatIsAConfigurationError() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.switchboard.gateway.Main")
+                .redirectErrorStream(true).directory(new File(System.getProperty("java.io.tmpdir")));
+        builder.environment().put("LOG_FORMAT", "xml");
+        builder.environment().put("PORT", "0");
+        builder.environment().put("ADMIN_PORT", "0");
+        Process process = builder.start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isEqualTo(2);
+        assertThat(output).contains("configuration error: LOG_FORMAT: must be text or json, not 'xml'");
+    }
+}
