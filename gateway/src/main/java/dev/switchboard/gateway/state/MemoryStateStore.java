@@ -34,6 +34,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     private final int maxLength;
     private final Duration ttl;
     private final Duration sessionTtl;
+    private final MemoryMcpPushIndex mcpPush = new MemoryMcpPushIndex(this::peek);
     private long lastMillis;
     private long sequence;
 
@@ -67,6 +68,16 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
+    public McpPushIndex mcpPush() {
+        return mcpPush;
+    }
+
+    private Optional<McpSession> peek(String id) {
+        Expiring<McpSession> found = sessions.get(id);
+        return found == null || found.expiresAt() <= clock.millis() ? Optional.empty() : Optional.of(found.value());
+    }
+
+    @Override
     public void save(McpSession session) {
         sessions.put(session.id(), new Expiring<>(session, clock.millis() + sessionTtl.toMillis()));
     }
@@ -81,6 +92,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
 
     @Override
     public boolean delete(String id) {
+        mcpPush.ended(id);
         return sessions.remove(id) != null;
     }
 
