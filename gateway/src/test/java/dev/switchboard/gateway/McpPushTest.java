@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * The push path of MCP servers ({@code POST /publish/mcp/{server}}), end to end over real sockets and one real
  * Redis: the stateless example function pushes through replica A's admin listener to sessions whose streams replica
  * B holds; list_changed reaches every session of the server and no other server's, resources/updated only the
- * subscribed sessions, a log message one session at its level; refusals carry the documented codes.
+ * subscribed sessions, a log message one session at its level; refusals carry the documented codes. With the
+ * in-memory store: {@link McpPushMemoryTest}.
  */
 class McpPushTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -55,7 +56,7 @@ class McpPushTest {
     void start() throws Exception {
         TestRedis.shared().flush();
         a = gateway("push-a");
-        b = gateway("push-b");
+        b = twoReplicas() ? gateway("push-b") : a;
         // the example function tells its clients of changes through replica A's admin listener
         function = McpFunction.start("127.0.0.1", 0, new byte[32], new Pusher(
                 URI.create("http://127.0.0.1:" + a.adminPort() + "/publish/mcp/tools"),
@@ -69,20 +70,33 @@ class McpPushTest {
     @AfterEach
     void stop() {
         a.close();
-        b.close();
+        if (b != a) {
+            b.close();
+        }
         function.stop(0);
         other.close();
     }
 
-    private static Gateway gateway(String replica) {
+    /** @return whether the store lets two replicas share sessions (Redis); in memory one replica plays both */
+    boolean twoReplicas() {
+        return true;
+    }
+
+    /** @return the state store's settings */
+    Map<String, String> store() {
+        return Map.of("REDIS_URL", TestRedis.shared().url());
+    }
+
+    private Gateway gateway(String replica) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", TestRedis.shared().url(),
+                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
                 "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "REPLICA_ID", replica,
                 "ADMIN_TOKEN", ADMIN_TOKEN, "MAX_MCP_SUBSCRIPTIONS", "2",
                 "API_KEYS", "pusher:" + ApiKeyHash.of(PUSHER_KEY) + ":publish=mcp:tools,news:"
                         + ApiKeyHash.of(NEWS_KEY) + ":publish=news|mcp:other"));
         env.put("HEARTBEAT_INTERVAL", "5s");
         env.put("MAX_EVENT_SIZE", "64KiB");
+        env.putAll(store());
         return Gateway.start(GatewayConfig.from(env));
     }
 
