@@ -51,10 +51,11 @@ class McpPushTest {
     private Gateway b;
     private HttpServer function;
     private McpFunctionStub other;
+    private McpFunctionStub modern;
 
     @BeforeEach
     void start() throws Exception {
-        TestRedis.shared().flush();
+        resetStore();
         a = gateway("push-a");
         b = twoReplicas() ? gateway("push-b") : a;
         // the example function tells its clients of changes through replica A's admin listener
@@ -62,9 +63,11 @@ class McpPushTest {
                 URI.create("http://127.0.0.1:" + a.adminPort() + "/publish/mcp/tools"),
                 Map.of("Authorization", "Bearer " + ADMIN_TOKEN)));
         other = McpFunctionStub.start(false);
+        modern = McpFunctionStub.start(McpFunctionStub.Mode.MODERN);
         register("tools", "http://127.0.0.1:" + function.getAddress().getPort() + "/mcp", "mcp");
         register("other", other.url(), "mcp");
         register("plain", other.url(), "http");
+        register("modern", modern.url(), "mcp");
     }
 
     @AfterEach
@@ -75,11 +78,16 @@ class McpPushTest {
         }
         function.stop(0);
         other.close();
+        modern.close();
     }
 
     /** @return whether the store lets two replicas share sessions (Redis); in memory one replica plays both */
     boolean twoReplicas() {
         return true;
+    }
+
+    void resetStore() {
+        TestRedis.shared().flush();
     }
 
     /** @return the state store's settings */
@@ -245,6 +253,39 @@ class McpPushTest {
             assertThat(post(b, "tools", bystander, callTool(6, "bump_counter")).path("result").path("content").get(0)
                                .path("text").asText()).isEqualTo("counter is 2; 0 session(s) told");
         }
+    }
+
+    @Test
+    void aFunctionThatSpeaksOnly2026GetsSubscriptionsKeptAndAnsweredByTheGateway() {
+        String subscriber = initialize(b, "modern");
+        String bystander = initialize(b, "modern");
+        try (SseClient g1 = standalone(b, "modern", subscriber); SseClient g2 = standalone(b, "modern", bystander)) {
+            JsonNode subscribed = post(a, "modern", subscriber, request(2, "resources/subscribe",
+                                                                        "{\"uri\":\"test://x\"}"));
+            assertThat(subscribed.path("result").isObject()).as(subscribed.toString()).isTrue();
+            assertThat(modern.received()).as("2026-07-28 has no resources/subscribe: not forwarded")
+                    .noneMatch(r -> "resources/subscribe".equals(r.message().path("method").asText()));
+            Http.Answer pushed = push("modern", "{\"method\":\"notifications/resources/updated\",\"params\":{"
+                    + "\"uri\":\"test://x\"}}");
+            assertThat(pushed.json().path("sessions").asInt()).isEqualTo(1);
+            assertThat(nextMessage(g1).path("params").path("uri").asText()).isEqualTo("test://x");
+            sentinel("modern");
+            assertThat(nextMessage(g2).path("method").asText()).isEqualTo("notifications/prompts/list_changed");
+        }
+    }
+
+    @Test
+    void anEndedSessionIsNoLongerATarget() {
+        String ended = initialize(b, "tools");
+        initialize(b, "tools");
+        assertThat(push("tools", "{\"method\":\"notifications/tools/list_changed\"}").json().path("sessions")
+                           .asInt()).isEqualTo(2);
+        Http.Answer deleted = Http.send("DELETE", mcp(b, "tools"), null, Map.of("Mcp-Session-Id", ended));
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(push("tools", "{\"method\":\"notifications/tools/list_changed\"}").json().path("sessions")
+                           .asInt()).isEqualTo(1);
+        Http.Answer named = push("tools", log(ended, "error"));
+        assertThat(named.json().path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
     }
 
     @Test
