@@ -70,8 +70,6 @@ public final class McpService implements HttpService, AutoCloseable {
     private static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     private static final String META_CLIENT_INFO = "io.modelcontextprotocol/clientInfo";
     private static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
-    private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical",
-                                                         "alert", "emergency");
     /** The revision of the HTTP+SSE transport. */
     static final String LEGACY_SSE_VERSION = "2024-11-05";
     /** Stream id of an HTTP+SSE session's one stream. */
@@ -488,7 +486,7 @@ public final class McpService implements HttpService, AutoCloseable {
                                            true);
             case "logging/setLevel" -> {
                 String level = message.path("params").path("level").asText("");
-                if (!LOG_LEVELS.contains(level)) {
+                if (!McpLogLevels.isLevel(level)) {
                     sink.send(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "unknown level '" + level + "'"), true);
                     return;
                 }

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.state;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,12 +10,13 @@ import java.util.function.Function;
 
 /** {@link McpPushIndex} of one embedded replica, beside {@link MemoryStateStore}'s sessions. */
 final class MemoryMcpPushIndex implements McpPushIndex {
-    /** Members of a server's index checked for staleness by each {@link #joined}. */
-    private static final int SAMPLE = 4;
+    /** Stale members an index may gather beyond twice its live ones before {@link #joined} sweeps it. */
+    private static final int SLACK = 16;
 
     private final Function<String, Optional<McpSession>> peek;
     private final Map<String, Set<String>> sessionsByServer = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, Integer> liveAtLastSweep = new ConcurrentHashMap<>();
 
     /** @param peek reads a live session without renewing it */
     MemoryMcpPushIndex(Function<String, Optional<McpSession>> peek) {
@@ -26,13 +26,9 @@ final class MemoryMcpPushIndex implements McpPushIndex {
     @Override
     public void joined(String server, String sessionId) {
         Set<String> sessions = sessionsByServer.computeIfAbsent(server, s -> ConcurrentHashMap.newKeySet());
-        int checked = 0;
-        for (Iterator<String> it = sessions.iterator(); it.hasNext() && checked < SAMPLE; checked++) {
-            String id = it.next();
-            if (peek.apply(id).isEmpty()) {
-                it.remove();
-                subscriptions.remove(id);
-            }
+        // sweep once the index has doubled since the last sweep: amortized constant work per session
+        if (sessions.size() > 2 * liveAtLastSweep.getOrDefault(server, 0) + SLACK) {
+            liveAtLastSweep.put(server, sessionsOf(server).size());
         }
         sessions.add(sessionId);
     }
