@@ -22,12 +22,16 @@ import dev.switchboard.testing.TestRedis;
 
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -402,19 +406,25 @@ class McpPushTest {
         assertThat(get.status()).isEqualTo(405);
     }
 
-    @Test
-    void theOfficialJavaSdkClientHearsTheToolListChange() {
+    @ParameterizedTest
+    @ValueSource(strings = {"streamable-http", "http+sse"})
+    void theOfficialJavaSdkClientHearsTheToolListChange(String transportName) {
         List<List<McpSchema.Tool>> changes = new CopyOnWriteArrayList<>();
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + b.port())
-                                                      .endpoint("/mcp/tools").build())
+        String base = "http://127.0.0.1:" + b.port();
+        @SuppressWarnings("deprecation")
+        McpClientTransport transport = transportName.equals("http+sse")
+                ? HttpClientSseClientTransport.builder(base).sseEndpoint("/mcp/tools/sse").build()
+                : HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp/tools").build();
+        String streamKind = transportName.equals("http+sse") ? "http+sse" : "standalone";
+        McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(WAIT)
                 .toolsChangeConsumer(changes::add)
                 .build();
         try {
             client.initialize();
-            // its standalone GET stream is open once a push reaches it: wait for the gateway to hold it
+            // a push reaches only a stream that is open: wait until the gateway holds the client's
             await().atMost(WAIT).until(() -> a.state().connections().list().stream()
-                    .anyMatch(c -> "standalone".equals(c.metadata().get("mcp_stream"))));
+                    .anyMatch(c -> streamKind.equals(c.metadata().get("mcp_stream"))));
             McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("toggle_extra_tool",
                                                                                              Map.of()));
             assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
