@@ -48,13 +48,13 @@ final class ResourceRegistry {
                          "A static binary resource (image) for testing", "image/png", STATIC_TTL_MS,
                          uri -> Json.object().put("uri", uri).put("mimeType", "image/png")
                                  .put("blob", Fixtures.PNG_1X1)));
-        add(new Resource(COUNTER, "counter", "Counter", "A number that bump_counter increments; subscribers are told "
-                         + "through the gateway's push route", "text/plain", 0,
-                         uri -> text(uri, "text/plain", Long.toString(counter.get()))));
         // Subscribable, but this one never changes.
         add(new Resource("test://watched-resource", "watched-resource", "Watched Resource",
                          "A resource for subscribe/unsubscribe tests", "text/plain", 0,
                          uri -> text(uri, "text/plain", "Watched resource content")));
+        add(new Resource(COUNTER, "counter", "Counter", "A number that bump_counter increments; subscribers are told "
+                         + "through the gateway's push route", "text/plain", 0,
+                         uri -> text(uri, "text/plain", Long.toString(counter.get()))));
     }
 
     /** @return the counter's new value */
