@@ -72,6 +72,12 @@ class McpPushTest {
         register("other", other.url(), "mcp");
         register("plain", other.url(), "http");
         register("modern", modern.url(), "mcp");
+        // registrations reach the other replica's catalog through the store's change channel: wait for them
+        for (Gateway g : List.of(a, b)) {
+            for (String server : List.of("tools", "other", "modern")) {
+                await().atMost(WAIT).until(() -> Http.get(mcp(g, server)).status() == 405);
+            }
+        }
     }
 
     @AfterEach
