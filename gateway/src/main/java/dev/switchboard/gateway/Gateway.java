@@ -44,6 +44,7 @@ import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.mcp.McpCors;
 import dev.switchboard.gateway.mcp.McpStreamsPerAddress;
+import dev.switchboard.gateway.mcp.McpNotifyService;
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
@@ -224,6 +225,7 @@ public final class Gateway implements AutoCloseable {
                     authenticator.jwt().ifPresent(jwt -> r.register(
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
                     r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService)
+                            .register("/publish/mcp", mcpNotifyService(true))
                             .register("/publish", publishService(true));
                     ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
                 })
@@ -262,6 +264,7 @@ public final class Gateway implements AutoCloseable {
                 .any("/admin", guard)
                 .any("/admin/*", guard)
                 .any("/publish/*", guard)
+                .register("/publish/mcp", mcpNotifyService(false))
                 .register("/publish", publishService(false))
                 .register("/admin/functions", functions)
                 .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
@@ -269,6 +272,11 @@ public final class Gateway implements AutoCloseable {
                 .register(status)
                 .register(monitor);
         ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
+    }
+
+    private McpNotifyService mcpNotifyService(boolean publicListener) {
+        return new McpNotifyService(catalog, mcpService.push(), config.limits().maxBodySize(),
+                                    config.limits().maxJsonDepth(), config.limits().maxEventSize(), publicListener);
     }
 
     private PublishService publishService(boolean publicListener) {

@@ -120,6 +120,23 @@ public final class RedisKeys {
     }
 
     /**
+     * @param sessionId an MCP session id
+     * @return the set of resource URIs the session subscribed to; shares the session's hash tag and expires with it
+     */
+    public static String mcpSubscriptions(String sessionId) {
+        return PREFIX + "{mcp:" + sessionId + "}:subscriptions";
+    }
+
+    /**
+     * @param server an MCP server qualified by its namespace ({@code <namespace>/<name>})
+     * @return the set of the ids of the sessions opened on it (a slot of its own: pushes read it, then write to
+     *         each session's slot one by one)
+     */
+    public static String mcpServerSessions(String server) {
+        return PREFIX + "{mcp-server:" + server + "}:sessions";
+    }
+
+    /**
      * @param replicaId a gateway replica id
      * @return the hash of that replica's open connections (connection id to JSON)
      */

@@ -104,7 +104,8 @@ public record GatewayConfig(String host,
                 r.integer("MAX_MCP_SESSIONS", 100_000, 1, 100_000_000),
                 r.integer("MAX_JSON_DEPTH", 64, 2, JsonMapper.MAX_NESTING_DEPTH),
                 answerBytes,
-                r.integer("MAX_TOPICS_PER_STREAM", 16, 1, 256));
+                r.integer("MAX_TOPICS_PER_STREAM", 16, 1, 256),
+                r.integer("MAX_MCP_SUBSCRIPTIONS", 100, 1, 100_000));
         GatewayConfig config = new GatewayConfig(
                 r.text("HOST", "0.0.0.0"),
                 r.integer("PORT", 8080, 0, 65535),

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param maxJsonDepth            deepest nesting of a public request's JSON body (400 beyond)
  * @param maxResponseBytesInFlight bytes of function answers held at once on one replica (503 beyond)
  * @param maxTopicsPerStream      topics one {@code /sse} stream may follow (400 beyond)
+ * @param maxMcpSubscriptions     resource URIs one MCP session may subscribe to (JSON-RPC error beyond)
  */
 public record Limits(long maxBodySize,
                      int streamQueueDepth,
@@ -32,5 +33,6 @@ public record Limits(long maxBodySize,
                      int maxMcpSessions,
                      int maxJsonDepth,
                      long maxResponseBytesInFlight,
-                     int maxTopicsPerStream) {
+                     int maxTopicsPerStream,
+                     int maxMcpSubscriptions) {
 }

@@ -70,12 +70,10 @@ public final class McpService implements HttpService, AutoCloseable {
     private static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     private static final String META_CLIENT_INFO = "io.modelcontextprotocol/clientInfo";
     private static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
-    private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical",
-                                                         "alert", "emergency");
     /** The revision of the HTTP+SSE transport. */
-    private static final String LEGACY_SSE_VERSION = "2024-11-05";
+    static final String LEGACY_SSE_VERSION = "2024-11-05";
     /** Stream id of an HTTP+SSE session's one stream. */
-    private static final String LEGACY_STREAM = "l";
+    static final String LEGACY_STREAM = "l";
     /** Stream id of the standalone GET stream. */
     static final String STANDALONE = "g";
     /** Reconnection delay suggested when the gateway ends a stream. */
@@ -97,6 +95,8 @@ public final class McpService implements HttpService, AutoCloseable {
     private final IdentityStreams identityStreams;
     private final SessionBudget sessionBudget;
     private final PostStreamFollower follower;
+    private final McpPush push;
+    private final SessionSubscriptions subscriptions;
     /** Resumed POST streams this replica holds, by session, to end them with it. */
     private final Map<String, Set<SseStream>> resumedStreams = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -147,6 +147,8 @@ public final class McpService implements HttpService, AutoCloseable {
         this.follower = new PostStreamFollower(state.events(), config.limits().eventLogMaxLength());
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
         this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval());
+        this.push = new McpPush(state.mcpPush(), state.events(), config.namespace());
+        this.subscriptions = new SessionSubscriptions(state.mcpPush(), config.limits().maxMcpSubscriptions());
         state.signals().subscribe(this::onSignal);
         // a session whose stream is open here is in use even when no request comes: renew it
         long renewMillis = Math.max(1000, config.sessionTtl().toMillis() / 3);
@@ -318,6 +320,7 @@ public final class McpService implements HttpService, AutoCloseable {
         Initialized initialized = initializeWithFunction(function, message, McpIds.sessionId(), identity);
         if (initialized.session() != null) {
             state.mcpSessions().save(initialized.session());
+            push.joined(initialized.session());
             metrics.mcpSession(true);
             res.header(SESSION_ID, initialized.session().id());
         }
@@ -483,7 +486,7 @@ public final class McpService implements HttpService, AutoCloseable {
                                            true);
             case "logging/setLevel" -> {
                 String level = message.path("params").path("level").asText("");
-                if (!LOG_LEVELS.contains(level)) {
+                if (!McpLogLevels.isLevel(level)) {
                     sink.send(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "unknown level '" + level + "'"), true);
                     return;
                 }
@@ -492,17 +495,20 @@ public final class McpService implements HttpService, AutoCloseable {
                 sink.send(JsonRpc.result(id, Json.object()), true);
             }
             default -> {
-                if (modernFunction && (method.equals("resources/subscribe") || method.equals("resources/unsubscribe"))) {
-                    // 2026-07-28 has no such methods; without a push path from functions yet, accept quietly
-                    sink.send(JsonRpc.result(id, Json.object()), true);
-                    return;
+                McpRelay.Sink relayed = sink;
+                if (SessionSubscriptions.handles(method)) {
+                    // kept here for pushes; a 2026-07-28 function has no such methods, so they are answered here
+                    relayed = subscriptions.intercept(session, message, sink, modernFunction);
+                    if (relayed == null) {
+                        return;
+                    }
                 }
                 try (CallLimits.Permit permit = limits.acquire(function)) {
                     // a running call uses its session, whether or not its client is still connected: renewed
                     // like an open stream, so that the client can still resume it
                     heldSessions.add(session.id());
                     relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
-                                session.protocolVersion(), sink);
+                                session.protocolVersion(), relayed);
                 } finally {
                     heldSessions.remove(session.id());
                 }
@@ -796,6 +802,7 @@ public final class McpService implements HttpService, AutoCloseable {
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
             state.mcpSessions().save(session);
+            push.joined(session);
             metrics.mcpSession(true);
             OutputStream out = SseResponses.start(res);
             out.write(SseEncoder.event(null, "endpoint", "/mcp/" + function.name() + "/messages?sessionId="
@@ -948,6 +955,11 @@ public final class McpService implements HttpService, AutoCloseable {
                 metrics.redisError();
             }
         }
+    }
+
+    /** @return delivery of pushed notifications to this gateway's sessions ({@link McpNotifyService}) */
+    public McpPush push() {
+        return push;
     }
 
     @Override

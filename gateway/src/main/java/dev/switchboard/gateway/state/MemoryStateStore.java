@@ -35,6 +35,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     private final Duration ttl;
     private final Duration sessionTtl;
     private final FleetSnapshots snapshots;
+    private final MemoryMcpPushIndex mcpPush = new MemoryMcpPushIndex(this::peek);
     private long lastMillis;
     private long sequence;
 
@@ -69,6 +70,16 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
+    public McpPushIndex mcpPush() {
+        return mcpPush;
+    }
+
+    private Optional<McpSession> peek(String id) {
+        Expiring<McpSession> found = sessions.get(id);
+        return found == null || found.expiresAt() <= clock.millis() ? Optional.empty() : Optional.of(found.value());
+    }
+
+    @Override
     public void save(McpSession session) {
         sessions.put(session.id(), new Expiring<>(session, clock.millis() + sessionTtl.toMillis()));
     }
@@ -83,6 +94,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
 
     @Override
     public boolean delete(String id) {
+        mcpPush.ended(id);
         return sessions.remove(id) != null;
     }
 

@@ -86,6 +86,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private final Duration ttl;
     private final Duration sessionTtl;
     private final FleetSnapshots snapshots;
+    private final RedisMcpPushIndex mcpPush;
 
     /**
      * @param redis     connections (owned: closed with this store)
@@ -106,6 +107,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.ttl = ttl;
         this.sessionTtl = sessionTtl;
         this.snapshots = new RedisFleetSnapshots(redis, clock);
+        this.mcpPush = new RedisMcpPushIndex(redis, sessionTtl);
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void subscribed(String channel, long count) {
@@ -149,6 +151,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     }
 
     @Override
+    public McpPushIndex mcpPush() {
+        return mcpPush;
+    }
+
+    @Override
     public void save(McpSession session) {
         RedisConnections.call("store an MCP session", () -> redis.sync().set(
                 RedisKeys.mcpSession(session.id()), McpSessionJson.encode(session),
@@ -157,7 +164,9 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public Optional<McpSession> find(String id) {
-        // GETEX renews the idle TTL in the same round trip
+        // the session's subscriptions live as long as it: renewed too, pipelined ahead of the read (a no-op
+        // without any), and GETEX renews the idle TTL in the same round trip
+        redis.async().pexpire(RedisKeys.mcpSubscriptions(id), sessionTtl.toMillis());
         String json = RedisConnections.call("read an MCP session", () -> redis.sync().getex(
                 RedisKeys.mcpSession(id), GetExArgs.Builder.px(sessionTtl.toMillis())));
         return Optional.ofNullable(json).map(McpSessionJson::decode);
@@ -165,7 +174,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public boolean delete(String id) {
-        Long removed = RedisConnections.call("end an MCP session", () -> redis.sync().del(RedisKeys.mcpSession(id)));
+        Long removed = RedisConnections.call("end an MCP session", () -> redis.sync().del(RedisKeys.mcpSession(id),
+                RedisKeys.mcpSubscriptions(id)));
         return removed != null && removed > 0;
     }
 

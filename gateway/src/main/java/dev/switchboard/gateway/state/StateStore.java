@@ -19,6 +19,9 @@ public interface StateStore extends AutoCloseable {
     /** @return MCP sessions */
     McpSessionStore mcpSessions();
 
+    /** @return per MCP server its sessions, per session its resource subscriptions: the targets of pushes */
+    McpPushIndex mcpPush();
+
     /** @return control messages about MCP sessions, for every replica */
     SessionSignals signals();
 

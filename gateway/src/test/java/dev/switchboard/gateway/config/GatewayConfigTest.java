@@ -130,7 +130,7 @@ class GatewayConfigTest {
         assertThat(c.replicaId()).isEqualTo("replica-7");
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.limits()).isEqualTo(new Limits(2L * 1024 * 1024, 64, 4, 500, 50, Duration.ofHours(2),
-                                                     512L * 1024, 8, 64L * 1024, 300, 32, 64L << 20, 16));
+                                                     512L * 1024, 8, 64L * 1024, 300, 32, 64L << 20, 16, 100));
     }
 
     @Test

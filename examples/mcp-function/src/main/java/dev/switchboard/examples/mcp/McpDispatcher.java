@@ -33,14 +33,21 @@ final class McpDispatcher {
     private final Completions completions;
     private final RequestStateSigner signer;
     private final Clock clock;
+    private final boolean pushes;
 
     McpDispatcher(RequestStateSigner signer, Clock clock) {
+        this(signer, clock, Pusher.NONE);
+    }
+
+    McpDispatcher(RequestStateSigner signer, Clock clock, Pusher pusher) {
         this.signer = signer;
         this.clock = clock;
+        this.pushes = pusher.configured();
         this.tools = new ToolRegistry();
         ContentTools.register(tools);
         InteractiveTools.register(tools);
         this.resources = new ResourceRegistry();
+        PushTools.register(tools, resources, pusher);
         this.prompts = new PromptRegistry();
         ConformancePrompts.register(prompts, resources);
         this.completions = new Completions(prompts);
@@ -96,7 +103,7 @@ final class McpDispatcher {
         }
         ObjectNode params = ctx.params();
         return switch (method) {
-            case "initialize" -> ServerInfo.initializeResult(params);
+            case "initialize" -> ServerInfo.initializeResult(params, pushes);
             case "server/discover" -> ServerInfo.discoverResult();
             case "ping", "resources/unsubscribe" -> Json.object();
             case "logging/setLevel" -> {

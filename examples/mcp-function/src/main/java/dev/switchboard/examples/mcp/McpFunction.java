@@ -36,7 +36,7 @@ public final class McpFunction {
     public static void main(String[] args) throws IOException {
         String host = env("HOST", "0.0.0.0");
         int port = Integer.parseInt(env("PORT", "8082"));
-        HttpServer server = start(host, port, signerFromEnvironment());
+        HttpServer server = start(host, port, signerFromEnvironment(), Clock.systemUTC(), Pusher.fromEnvironment());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1), "mcp-shutdown"));
         String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         System.out.println("MCP function listening on http://" + shownHost + ":" + server.getAddress().getPort()
@@ -48,15 +48,29 @@ public final class McpFunction {
         return start(host, port, new RequestStateSigner(stateSecret));
     }
 
+    /**
+     * As {@link #start(String, int, byte[])}, telling its clients of changes through the gateway's push route.
+     *
+     * @param pusher where {@code toggle_extra_tool} and {@code bump_counter} push their notifications
+     */
+    public static HttpServer start(String host, int port, byte[] stateSecret, Pusher pusher) throws IOException {
+        return start(host, port, new RequestStateSigner(stateSecret), Clock.systemUTC(), pusher);
+    }
+
     static HttpServer start(String host, int port, RequestStateSigner signer) throws IOException {
         return start(host, port, signer, Clock.systemUTC());
     }
 
     static HttpServer start(String host, int port, RequestStateSigner signer, Clock clock) throws IOException {
+        return start(host, port, signer, clock, Pusher.NONE);
+    }
+
+    static HttpServer start(String host, int port, RequestStateSigner signer, Clock clock, Pusher pusher)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         // a tool may sleep between notifications; a virtual thread per request makes that free
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        McpEndpoint mcp = new McpEndpoint(new McpDispatcher(signer, clock));
+        McpEndpoint mcp = new McpEndpoint(new McpDispatcher(signer, clock, pusher));
         server.createContext("/", exchange -> route(exchange, mcp));
         server.start();
         return server;

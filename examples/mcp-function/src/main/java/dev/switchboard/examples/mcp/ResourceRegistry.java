@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 final class ResourceRegistry {
 
     static final String TEMPLATE = "test://template/{id}/data";
+    /** A resource that changes: {@code bump_counter} increments it and pushes {@code resources/updated}. */
+    static final String COUNTER = "test://counter";
     private static final Pattern TEMPLATE_URI = Pattern.compile("test://template/([^/]+)/data");
     private static final long STATIC_TTL_MS = 300_000;
 
@@ -30,6 +32,7 @@ final class ResourceRegistry {
     }
 
     private final Map<String, Resource> resources = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong();
     private final Resource template = new Resource(TEMPLATE, "template", "Resource Template",
             "A resource template with parameter substitution", "application/json", STATIC_TTL_MS, uri -> {
                 String id = templateId(uri);
@@ -45,10 +48,18 @@ final class ResourceRegistry {
                          "A static binary resource (image) for testing", "image/png", STATIC_TTL_MS,
                          uri -> Json.object().put("uri", uri).put("mimeType", "image/png")
                                  .put("blob", Fixtures.PNG_1X1)));
-        // Subscribable for legacy clients, but no update is ever sent: a function holds no connection to send it on.
+        // Subscribable, but this one never changes.
         add(new Resource("test://watched-resource", "watched-resource", "Watched Resource",
                          "A resource for subscribe/unsubscribe tests", "text/plain", 0,
                          uri -> text(uri, "text/plain", "Watched resource content")));
+        add(new Resource(COUNTER, "counter", "Counter", "A number that bump_counter increments; subscribers are told "
+                         + "through the gateway's push route", "text/plain", 0,
+                         uri -> text(uri, "text/plain", Long.toString(counter.get()))));
+    }
+
+    /** @return the counter's new value */
+    long bump() {
+        return counter.incrementAndGet();
     }
 
     private void add(Resource resource) {

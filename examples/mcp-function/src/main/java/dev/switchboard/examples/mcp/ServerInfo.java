@@ -27,11 +27,11 @@ final class ServerInfo {
     }
 
     /** Legacy {@code initialize}: the requested revision if served, else the newest legacy one; never a session id. */
-    static ObjectNode initializeResult(JsonNode params) {
+    static ObjectNode initializeResult(JsonNode params, boolean pushes) {
         String requested = Json.text(params, "protocolVersion", null);
         String version = requested != null && LEGACY_VERSIONS.contains(requested) ? requested : LEGACY_VERSIONS.getFirst();
         ObjectNode result = Json.object().put("protocolVersion", version);
-        result.set("capabilities", capabilities(true));
+        result.set("capabilities", capabilities(true, pushes));
         result.set("serverInfo", implementation());
         return result;
     }
@@ -43,7 +43,7 @@ final class ServerInfo {
     static ObjectNode discoverResult() {
         ObjectNode result = Json.object().put("resultType", "complete");
         result.set("supportedVersions", Json.array(MODERN_VERSION));
-        result.set("capabilities", capabilities(false));
+        result.set("capabilities", capabilities(false, false));
         result.put("instructions", "Conformance fixtures: tools, resources and prompts named test_*; "
                 + "interactive tools answer input_required (multi round-trip requests).");
         result.put("ttlMs", LIST_TTL_MS).put("cacheScope", "public");
@@ -52,13 +52,14 @@ final class ServerInfo {
     }
 
     /**
-     * @param legacy legacy clients may call resources/subscribe (answered, though no update ever follows: nothing
-     *               is kept between requests); in 2026-07-28 subscribing means holding a subscriptions/listen stream,
-     *               which a function cannot do, so it is not declared there
+     * @param legacy legacy clients may call resources/subscribe (the gateway keeps the subscription and delivers
+     *               what this function pushes); in 2026-07-28 subscribing means holding a subscriptions/listen
+     *               stream, which a function cannot do, so it is not declared there
+     * @param pushes whether a push route is configured, so that the tool list's changes are announced
      */
-    private static ObjectNode capabilities(boolean legacy) {
+    private static ObjectNode capabilities(boolean legacy, boolean pushes) {
         ObjectNode capabilities = Json.object();
-        capabilities.putObject("tools").put("listChanged", false);
+        capabilities.putObject("tools").put("listChanged", legacy && pushes);
         capabilities.putObject("resources").put("subscribe", legacy).put("listChanged", false);
         capabilities.putObject("prompts").put("listChanged", false);
         capabilities.putObject("logging");

@@ -21,14 +21,19 @@ final class ToolRegistry {
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
 
-    ToolRegistry add(String name, String description, ObjectNode inputSchema, Handler handler) {
+    synchronized ToolRegistry add(String name, String description, ObjectNode inputSchema, Handler handler) {
         if (tools.putIfAbsent(name, new Tool(name, description, inputSchema, handler)) != null) {
             throw new IllegalArgumentException("duplicate tool " + name);
         }
         return this;
     }
 
-    ObjectNode list() {
+    /** @return whether the tool was listed (tools may come and go: see {@link PushTools}) */
+    synchronized boolean remove(String name) {
+        return tools.remove(name) != null;
+    }
+
+    synchronized ObjectNode list() {
         ObjectNode result = Json.object();
         ArrayNode list = result.putArray("tools");
         tools.values().forEach(tool -> {
@@ -38,7 +43,7 @@ final class ToolRegistry {
         return result;
     }
 
-    Tool find(String name) {
+    synchronized Tool find(String name) {
         Tool tool = tools.get(name);
         if (tool == null) {
             throw McpException.invalidParams("Unknown tool: " + name);

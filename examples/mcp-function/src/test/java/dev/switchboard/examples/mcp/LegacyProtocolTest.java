@@ -134,7 +134,8 @@ class LegacyProtocolTest extends FunctionTestSupport {
     void resourcesListAndRead() {
         JsonNode resources = client.request("resources/list", null).result().path("resources");
         assertThat(resources.findValuesAsText("uri"))
-                .containsExactly("test://static-text", "test://static-binary", "test://watched-resource");
+                .containsExactly("test://static-text", "test://static-binary", "test://watched-resource",
+                                 "test://counter");
         resources.forEach(r -> assertThat(r.path("name").asText()).isNotBlank());
 
         assertThat(read("test://static-text")).isEqualTo(McpTestClient.json("""

@@ -1,0 +1,48 @@
+package dev.switchboard.examples.mcp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+
+/**
+ * Tools that change what this server offers and tell its clients through the gateway ({@link Pusher}): one adds or
+ * removes the tool {@code extra_tool} ({@code notifications/tools/list_changed} to every session), the other bumps
+ * {@code test://counter} ({@code notifications/resources/updated} to the sessions subscribed to it). The change is
+ * this process's: a fleet of replicas would keep such state in a shared store.
+ */
+final class PushTools {
+    static final String EXTRA_TOOL = "extra_tool";
+
+    private PushTools() {
+    }
+
+    static void register(ToolRegistry tools, ResourceRegistry resources, Pusher pusher) {
+        tools.add("toggle_extra_tool", "Adds or removes the tool extra_tool and tells every session",
+                  ToolRegistry.noArguments(), call -> {
+                      boolean added = !tools.remove(EXTRA_TOOL);
+                      if (added) {
+                          tools.add(EXTRA_TOOL, "A tool that comes and goes", ToolRegistry.noArguments(),
+                                    extra -> Content.toolText("extra"));
+                      }
+                      return told(pusher, "notifications/tools/list_changed", null,
+                                  EXTRA_TOOL + (added ? " added" : " removed"));
+                  })
+             .add("bump_counter", "Increments test://counter and tells the sessions subscribed to it",
+                  ToolRegistry.noArguments(), call -> {
+                      long value = resources.bump();
+                      return told(pusher, "notifications/resources/updated",
+                                  Json.object().put("uri", ResourceRegistry.COUNTER), "counter is " + value);
+                  });
+    }
+
+    private static ObjectNode told(Pusher pusher, String method, ObjectNode params, String what) {
+        if (!pusher.configured()) {
+            return Content.toolText(what + "; nobody told (no push route configured)");
+        }
+        try {
+            return Content.toolText(what + "; " + pusher.push(method, params) + " session(s) told");
+        } catch (IOException e) {
+            return Content.toolError(what + "; the push failed: " + e.getMessage());
+        }
+    }
+}

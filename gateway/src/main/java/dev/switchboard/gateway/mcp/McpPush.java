@@ -1,0 +1,92 @@
+package dev.switchboard.gateway.mcp;
+
+import java.util.List;
+import java.util.Optional;
+
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.McpPushIndex;
+import dev.switchboard.gateway.state.McpSession;
+
+import io.helidon.http.Status;
+
+/**
+ * Delivers a pushed notification to the sessions of an MCP server: appends it to each target session's
+ * server-to-client log (the standalone GET stream's, or the HTTP+SSE stream's), through the same
+ * {@link ClientEventLog} publish as every other event, so delivery on any replica, resumption with
+ * {@code Last-Event-ID} and expiry work as for the rest of the session's messages. Each append is a write to
+ * one session's own slot.
+ */
+public final class McpPush {
+    private final McpPushIndex index;
+    private final ClientEventLog events;
+    private final String namespace;
+
+    /**
+     * @param index     servers' sessions and sessions' subscriptions
+     * @param events    the event logs
+     * @param namespace this gateway's namespace: servers of other tenants on the same store are other servers
+     */
+    public McpPush(McpPushIndex index, ClientEventLog events, String namespace) {
+        this.index = index;
+        this.events = events;
+        this.namespace = namespace;
+    }
+
+    /** @return the index, for the subscriptions a session records */
+    McpPushIndex index() {
+        return index;
+    }
+
+    /** @param session a session just opened: pushes to its server reach it from now on */
+    void joined(McpSession session) {
+        index.joined(server(session.function()), session.id());
+    }
+
+    /**
+     * @param function   the MCP server's registered name
+     * @param notification what to deliver
+     * @return how many sessions it was appended for
+     * @throws ApiException 404 {@code SESSION_NOT_FOUND} for a named session that is not one of the server's
+     */
+    int deliver(String function, McpNotification notification) {
+        List<McpSession> targets;
+        if (notification.sessionId() != null) {
+            Optional<McpSession> one = index.peek(notification.sessionId())
+                    .filter(s -> s.function().equals(function) && index.isMember(server(function), s.id()));
+            targets = List.of(one.orElseThrow(() -> new ApiException(Status.NOT_FOUND_404, "SESSION_NOT_FOUND",
+                    "no open session of MCP server '" + function + "' has that id (ended or expired?)")));
+        } else {
+            targets = index.sessionsOf(server(function));
+        }
+        String method = notification.method();
+        String data = Json.write(notification.message());
+        int delivered = 0;
+        for (McpSession session : targets) {
+            if (wants(session, notification, method)) {
+                events.publish(McpIds.logKey(session.id(), streamOf(session)), "message", data);
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    private boolean wants(McpSession session, McpNotification notification, String method) {
+        return switch (method) {
+            case McpNotification.RESOURCE_UPDATED -> index.isSubscribed(session.id(), notification.uri());
+            case McpNotification.LOG_MESSAGE -> McpLogLevels.passes(notification.level(), session.logLevel());
+            default -> true;
+        };
+    }
+
+    /** The stream that carries a session's server-initiated messages. */
+    private static String streamOf(McpSession session) {
+        return McpService.LEGACY_SSE_VERSION.equals(session.protocolVersion()) ? McpService.LEGACY_STREAM
+                : McpService.STANDALONE;
+    }
+
+    private String server(String function) {
+        return namespace + "/" + function;
+    }
+}

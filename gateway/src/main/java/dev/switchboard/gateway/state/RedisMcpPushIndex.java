@@ -1,0 +1,110 @@
+package dev.switchboard.gateway.state;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.registry.RedisKeys;
+
+import io.lettuce.core.ScriptOutputType;
+
+/**
+ * {@link McpPushIndex} in Redis: a set of session ids per server ({@link RedisKeys#mcpServerSessions}) and a set
+ * of URIs per session ({@link RedisKeys#mcpSubscriptions}) in the session's slot, expiring with its record
+ * ({@link RedisStateStore} renews and deletes both together).
+ */
+final class RedisMcpPushIndex implements McpPushIndex {
+    /** Members of a server's index checked for staleness by each {@link #joined}. */
+    private static final long SAMPLE = 4;
+    /** ARGV[1]: the URI, ARGV[2]: the maximum, ARGV[3]: TTL in ms. Returns 1 added, 0 already, -1 full. */
+    private static final String SUBSCRIBE =
+            "if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end "
+                    + "if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end "
+                    + "redis.call('SADD', KEYS[1], ARGV[1]) "
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1";
+
+    private final RedisConnections redis;
+    private final Duration sessionTtl;
+
+    /**
+     * @param redis      connections
+     * @param sessionTtl the sessions' idle time-to-live
+     */
+    RedisMcpPushIndex(RedisConnections redis, Duration sessionTtl) {
+        this.redis = redis;
+        this.sessionTtl = sessionTtl;
+    }
+
+    @Override
+    public void joined(String server, String sessionId) {
+        String key = RedisKeys.mcpServerSessions(server);
+        List<String> sample = RedisConnections.call("sample an MCP server's sessions",
+                                                    () -> redis.sync().srandmember(key, SAMPLE));
+        for (String id : sample) {
+            if (!exists(id)) {
+                RedisConnections.call("forget an ended MCP session", () -> redis.sync().srem(key, id));
+            }
+        }
+        RedisConnections.call("index an MCP session", () -> redis.sync().sadd(key, sessionId));
+    }
+
+    private boolean exists(String sessionId) {
+        Long n = RedisConnections.call("check an MCP session", () -> redis.sync()
+                .exists(RedisKeys.mcpSession(sessionId)));
+        return n != null && n > 0;
+    }
+
+    @Override
+    public List<McpSession> sessionsOf(String server) {
+        String key = RedisKeys.mcpServerSessions(server);
+        Set<String> ids = RedisConnections.call("read an MCP server's sessions", () -> redis.sync().smembers(key));
+        List<McpSession> live = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Optional<McpSession> session = peek(id);
+            if (session.isPresent()) {
+                live.add(session.get());
+            } else {
+                RedisConnections.call("forget an ended MCP session", () -> redis.sync().srem(key, id));
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public boolean isMember(String server, String sessionId) {
+        return Boolean.TRUE.equals(RedisConnections.call("check an MCP session's server",
+                () -> redis.sync().sismember(RedisKeys.mcpServerSessions(server), sessionId)));
+    }
+
+    @Override
+    public Optional<McpSession> peek(String sessionId) {
+        // GET, not GETEX: a push must not keep a session alive
+        String json = RedisConnections.call("read an MCP session",
+                                            () -> redis.sync().get(RedisKeys.mcpSession(sessionId)));
+        return Optional.ofNullable(json).map(McpSessionJson::decode);
+    }
+
+    @Override
+    public Subscribed subscribe(String sessionId, String uri, int max) {
+        Long outcome = RedisConnections.call("record an MCP subscription", () -> redis.sync().eval(
+                SUBSCRIBE, ScriptOutputType.INTEGER, new String[] {RedisKeys.mcpSubscriptions(sessionId)}, uri,
+                Integer.toString(max), Long.toString(sessionTtl.toMillis())));
+        return outcome == null || outcome < 0 ? Subscribed.FULL : outcome == 0 ? Subscribed.ALREADY : Subscribed.ADDED;
+    }
+
+    @Override
+    public boolean unsubscribe(String sessionId, String uri) {
+        Long removed = RedisConnections.call("remove an MCP subscription",
+                                             () -> redis.sync().srem(RedisKeys.mcpSubscriptions(sessionId), uri));
+        return removed != null && removed > 0;
+    }
+
+    @Override
+    public boolean isSubscribed(String sessionId, String uri) {
+        return Boolean.TRUE.equals(RedisConnections.call("check an MCP subscription",
+                () -> redis.sync().sismember(RedisKeys.mcpSubscriptions(sessionId), uri)));
+    }
+}

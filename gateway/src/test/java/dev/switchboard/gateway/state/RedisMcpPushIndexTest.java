@@ -1,0 +1,84 @@
+package dev.switchboard.gateway.state;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.registry.RedisKeys;
+import dev.switchboard.testing.TestRedis;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The push index in a real Redis stays bounded: a server's index forgets ended sessions as new ones join, and a
+ * session's subscriptions are renewed with it and deleted with it.
+ */
+class RedisMcpPushIndexTest {
+    private static final Duration SESSION_TTL = Duration.ofMinutes(30);
+    private RedisConnections redis;
+    private RedisStateStore store;
+
+    @BeforeEach
+    void start() {
+        TestRedis.shared().flush();
+        redis = RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2));
+        store = new RedisStateStore(RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
+                                    Clock.systemUTC(), "index-test", 100, Duration.ofHours(1), SESSION_TTL);
+    }
+
+    @AfterEach
+    void stop() {
+        store.close();
+        redis.close();
+    }
+
+    private McpSession open(String id) {
+        McpSession session = new McpSession(id, "tools", "2025-11-25", null, null, null, null, null, Instant.now(),
+                                            Identity.ANONYMOUS);
+        store.save(session);
+        store.mcpPush().joined("default/tools", id);
+        return session;
+    }
+
+    @Test
+    void theServerIndexForgetsEndedSessionsAsNewOnesJoin() {
+        for (int i = 0; i < 100; i++) {
+            open("old-" + i);
+        }
+        for (int i = 0; i < 100; i++) {
+            store.delete("old-" + i);
+        }
+        String key = RedisKeys.mcpServerSessions("default/tools");
+        assertThat(redis.sync().scard(key)).as("ended, but nothing read the index since").isEqualTo(100);
+        for (int i = 0; i < 100; i++) {
+            open("new-" + i);
+        }
+        // each join checks four random members: of 200 ids, (almost) only the 100 live ones are left
+        assertThat(redis.sync().scard(key)).isLessThanOrEqualTo(110);
+        assertThat(store.mcpPush().sessionsOf("default/tools")).hasSize(100);
+        assertThat(redis.sync().scard(key)).isEqualTo(100);
+    }
+
+    @Test
+    void subscriptionsLiveAndEndWithTheirSession() {
+        open("s");
+        assertThat(store.mcpPush().subscribe("s", "test://a", 2)).isEqualTo(McpPushIndex.Subscribed.ADDED);
+        assertThat(store.mcpPush().subscribe("s", "test://a", 2)).isEqualTo(McpPushIndex.Subscribed.ALREADY);
+        assertThat(store.mcpPush().subscribe("s", "test://b", 2)).isEqualTo(McpPushIndex.Subscribed.ADDED);
+        assertThat(store.mcpPush().subscribe("s", "test://c", 2)).isEqualTo(McpPushIndex.Subscribed.FULL);
+        String key = RedisKeys.mcpSubscriptions("s");
+        redis.sync().pexpire(key, 60_000);
+        store.find("s");
+        assertThat(redis.sync().pttl(key)).as("renewed with the session").isGreaterThan(60_000);
+        assertThat(store.mcpPush().isSubscribed("s", "test://b")).isTrue();
+        store.delete("s");
+        assertThat(redis.sync().exists(key)).isZero();
+        assertThat(store.mcpPush().isSubscribed("s", "test://b")).isFalse();
+    }
+}
