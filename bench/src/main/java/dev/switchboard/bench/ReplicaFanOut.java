@@ -120,7 +120,7 @@ final class ReplicaFanOut {
     static Long sum(String exposition, String metric) {
         Long total = null;
         for (String line : exposition.split("\n")) {
-            if (line.startsWith(metric) && (line.startsWith(metric + " ") || line.startsWith(metric + "{"))) {
+            if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
                 String value = line.substring(line.lastIndexOf(' ') + 1).trim();
                 total = (total == null ? 0 : total) + (long) Double.parseDouble(value);
             }

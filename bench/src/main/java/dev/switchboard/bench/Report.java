@@ -277,7 +277,7 @@ final class Report {
     }
 
     /** The command that runs section 7 alone. */
-    static final String TOPICS_COMMAND = "java -jar bench/target/switchboard-bench.jar topics --root .";
+    static final String TOPICS_COMMAND = "bench/run-all --topics";
 
     private static List<TopicFanOut.Result> concat(List<TopicFanOut.Result> a, List<TopicFanOut.Result> b) {
         List<TopicFanOut.Result> all = new ArrayList<>(a);
