@@ -26,17 +26,39 @@ public final class BenchMain {
     /** Sizes of one run. */
     record Plan(String mode, int connections, Duration heartbeat, Duration idle, int fanOutRepeats,
                 int pipelined, int[] levels, Duration warmup, Duration measure, int crossSamples,
-                int scaleConnections, int perProcess) {
+                int scaleConnections, int perProcess, Topics topics) {
         static Plan full(int connections, int scaleConnections) {
             return new Plan("run-all", connections, Duration.ofSeconds(15), Duration.ofSeconds(30), 50, 200,
                             new int[] {1, 16, 64}, Duration.ofSeconds(3), Duration.ofSeconds(10), 300,
-                            scaleConnections, IdleAtScale.PER_PROCESS);
+                            scaleConnections, IdleAtScale.PER_PROCESS, Topics.full(connections));
         }
 
         /** Toy sizes; the scale scenario still spans two herds and two replicas. */
         static Plan smoke() {
             return new Plan("smoke", 200, Duration.ofSeconds(1), Duration.ofSeconds(2), 3, 20, new int[] {4},
-                            Duration.ofMillis(300), Duration.ofSeconds(1), 20, 300, 150);
+                            Duration.ofMillis(300), Duration.ofSeconds(1), 20, 300, 150, Topics.smoke());
+        }
+    }
+
+    /**
+     * Sizes of the topic scenarios (section 7).
+     *
+     * @param one      7.1: one topic, every subscriber on it
+     * @param spread   7.2: many topics, a few subscribers each, publishes spread over them
+     * @param replicas 7.3: the fleet sizes, each holding {@code replicaShape}'s subscribers in total
+     */
+    record Topics(TopicFanOut.Shape one, TopicFanOut.Shape spread, int[] replicas, TopicFanOut.Shape replicaShape) {
+        /** The sizes at 10,000 connections: 1 × 10,000, 1,000 × 10, and 1,000 × 10 over 1, 2, 4 replicas. */
+        static Topics full(int connections) {
+            int topics = Math.max(4, connections / 10);
+            return new Topics(new TopicFanOut.Shape(1, connections, 100, 200, 1, 4),
+                              new TopicFanOut.Shape(topics, 10, 0, 5 * topics, 4, 64), new int[] {1, 2, 4},
+                              new TopicFanOut.Shape(topics, 10, 0, 2 * topics, 1, 1));
+        }
+
+        static Topics smoke() {
+            return new Topics(new TopicFanOut.Shape(1, 100, 3, 20, 1, 4), new TopicFanOut.Shape(20, 3, 0, 60, 2, 8),
+                              new int[] {1, 2}, new TopicFanOut.Shape(8, 3, 0, 24, 1, 1));
         }
     }
 
@@ -46,8 +68,9 @@ public final class BenchMain {
             return;
         }
         if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak")
-                || args[0].equals("fuzz") || args[0].equals("monitor"))) {
+                || args[0].equals("fuzz") || args[0].equals("monitor") || args[0].equals("topics"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
+                                       + " | topics [--connections N] [--root DIR]"
                                        + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
                                        + " | monitor [--connections N] [--root DIR]");
             System.exit(2);
@@ -90,6 +113,11 @@ public final class BenchMain {
                          Duration.ofSeconds(Math.round((minutes < 0 ? 10 : minutes) * 60))).assertClean();
             return;
         }
+        if (args[0].equals("topics")) {
+            System.out.println(topicsOnly(Plan.full(connections, scale), root,
+                                          Files.createTempDirectory("switchboard-bench")));
+            return;
+        }
         Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections, scale);
         String report = run(plan, root, Files.createTempDirectory("switchboard-bench"));
         if (out == null) {
@@ -112,13 +140,7 @@ public final class BenchMain {
             Rig.Server mcp = rig.mcpFunction();
             Optional<Rig.Server> nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(),
                                                    plan.connections() + 100);
-            Map<String, String> gatewayConfig = Map.of(
-                    "HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
-                    "MAX_CONNECTIONS", String.valueOf(plan.connections() + 100),
-                    "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(plan.connections() + 100),
-                    // the herd is many clients on eight loopback addresses: no per-address caps
-                    "MAX_STREAMS_PER_IP", String.valueOf(plan.connections() + 100),
-                    "MAX_PENDING_HEADS_PER_IP", "1000000");
+            Map<String, String> gatewayConfig = gatewayConfig(plan);
 
             // 1 + 2: idle connections and fan-out, the gateway then nchan
             List<HeldConnections.Result> held = new ArrayList<>();
@@ -163,11 +185,12 @@ public final class BenchMain {
             rig.stop(gateway);
 
             // 5 + 6 on Redis: two replicas
+            List<Rig.Server> fleet = new ArrayList<>();
             if (redis.isPresent()) {
-                Map<String, String> fleet = new java.util.HashMap<>(gatewayConfig);
-                fleet.put("REDIS_URL", "redis://127.0.0.1:" + redis.get().port());
-                Rig.Server a = rig.gateway("bench-a", fleet);
-                Rig.Server b = rig.gateway("bench-b", fleet);
+                fleet.add(rig.gateway("bench-a", fleetConfig(gatewayConfig, redis.get())));
+                fleet.add(rig.gateway("bench-b", fleetConfig(gatewayConfig, redis.get())));
+                Rig.Server a = fleet.get(0);
+                Rig.Server b = fleet.get(1);
                 Rig.registerExamples(a, echo, mcp);
                 awaitFunction(b);
                 log("cross-replica delivery");
@@ -178,11 +201,85 @@ public final class BenchMain {
             } else {
                 report.churn(churnMemory, null, mcpConcurrency);
             }
+
+            // 7: topics, the gateway beside nchan, then the fleet (growing the one of section 5)
+            topics(rig, plan, report, gatewayConfig, nginx, redis, fleet);
         }
         if (!report.problems().isEmpty()) {
             throw new IllegalStateException("the run measured failures: " + report.problems());
         }
         return report.markdown();
+    }
+
+    /** Section 7 only, printed: {@code topics [--connections N]}. */
+    static String topicsOnly(Plan plan, Path root, Path work) throws IOException, InterruptedException {
+        Report report = new Report(plan, root);
+        try (Rig rig = new Rig(root, work)) {
+            Map<String, String> gatewayConfig = gatewayConfig(plan);
+            Optional<Rig.Server> nginx = rig.nginx(rig.echo().port(), (int) plan.heartbeat().toSeconds(),
+                                                   plan.connections() + 100);
+            topics(rig, plan, report, gatewayConfig, nginx, rig.redis(), new ArrayList<>());
+        }
+        if (!report.problems().isEmpty()) {
+            throw new IllegalStateException("the run measured failures: " + report.problems());
+        }
+        return report.topicsMarkdown();
+    }
+
+    /**
+     * Section 7: publish to one topic and to many (a fresh gateway with the in-memory store, as nchan keeps
+     * its channels in memory), then the fleet at each size of {@code plan.topics().replicas()}.
+     *
+     * @param fleet replicas already on {@code redis}, grown as needed (and used from the first)
+     */
+    private static void topics(Rig rig, Plan plan, Report report, Map<String, String> gatewayConfig,
+                               Optional<Rig.Server> nginx, Optional<Rig.Server> redis, List<Rig.Server> fleet)
+            throws IOException, InterruptedException {
+        Topics sizes = plan.topics();
+        List<TopicFanOut.Result> one = new ArrayList<>();
+        List<TopicFanOut.Result> spread = new ArrayList<>();
+        Rig.Server gateway = rig.gateway("bench-gw-topics", gatewayConfig);
+        for (TopicFanOut.Shape shape : List.of(sizes.one(), sizes.spread())) {
+            List<TopicFanOut.Result> rows = shape == sizes.one() ? one : spread;
+            log("topics: gateway, %d x %d".formatted(shape.topics(), shape.perTopic()));
+            rows.add(TopicFanOut.run(gateway, TopicFanOut.gateway(), shape));
+            if (nginx.isPresent()) {
+                log("topics: nginx+nchan, %d x %d".formatted(shape.topics(), shape.perTopic()));
+                rows.add(TopicFanOut.run(nginx.get(), TopicFanOut.nchan(), shape));
+            }
+        }
+        rig.stop(gateway);
+        report.topics(one, spread, nginx.isPresent());
+        if (redis.isEmpty()) {
+            report.replicas(List.of());
+            return;
+        }
+        List<ReplicaFanOut.Result> replicas = new ArrayList<>();
+        TopicFanOut.Shape shape = sizes.replicaShape();
+        for (int r : sizes.replicas()) {
+            while (fleet.size() < r) {
+                fleet.add(rig.gateway("bench-topics-" + fleet.size(), fleetConfig(gatewayConfig, redis.get())));
+            }
+            log("topics: %d x %d over %d replicas".formatted(shape.topics(), shape.perTopic(), r));
+            replicas.add(ReplicaFanOut.run(fleet.subList(0, r), shape.topics(), shape.perTopic(), shape.loadEvents()));
+        }
+        report.replicas(replicas);
+    }
+
+    /** A gateway configuration for the plan's connections from the herd. */
+    private static Map<String, String> gatewayConfig(Plan plan) {
+        return Map.of("HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
+                      "MAX_CONNECTIONS", String.valueOf(plan.connections() + 100),
+                      "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(plan.connections() + 100),
+                      // the herd is many clients on eight loopback addresses: no per-address caps
+                      "MAX_STREAMS_PER_IP", String.valueOf(plan.connections() + 100),
+                      "MAX_PENDING_HEADS_PER_IP", "1000000");
+    }
+
+    private static Map<String, String> fleetConfig(Map<String, String> gatewayConfig, Rig.Server redis) {
+        Map<String, String> fleet = new java.util.HashMap<>(gatewayConfig);
+        fleet.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
+        return fleet;
     }
 
     /**

@@ -21,6 +21,8 @@ final class Report {
     private final List<String> problems = new ArrayList<>();
     /** Section 2, written after section 1's scale figures when there are any. */
     private final StringBuilder fanOut = new StringBuilder();
+    /** Section 7, topics. */
+    private final StringBuilder topicSection = new StringBuilder();
 
     Report(BenchMain.Plan plan, Path root) {
         this.plan = plan;
@@ -211,6 +213,157 @@ final class Report {
         s.append('\n');
     }
 
+    /** Section 7.1 and 7.2: publishing to topics, the gateway beside nchan. */
+    void topics(List<TopicFanOut.Result> one, List<TopicFanOut.Result> spread, boolean nchanPresent) {
+        StringBuilder s = topicSection;
+        s.append("## 7. Topics: publish and fan-out\n\n");
+        s.append("Events published to topics with no function in the path: the gateway's `POST /publish/{topic}` "
+                         + "(admin listener) against nchan's `POST /pub?id=` on a channel per topic. Subscribers follow "
+                         + "one topic each: `GET /sse/{client}?topic=<t>` on the gateway's stream listener "
+                         + "(`STREAM_PORT`; a fresh gateway with the in-memory store, as nchan keeps channels in "
+                         + "memory) and `GET /sub?id=<t>` on nchan. Every event carries its publish time in its data; "
+                         + "its latency is the time to the **last** subscriber of its topic. Section 7 alone: `"
+                         + TOPICS_COMMAND + "`.\n\n");
+        TopicFanOut.Shape shape = one.isEmpty() ? null : one.getFirst().shape();
+        if (shape != null) {
+            s.append(("### 7.1 One topic, %,d subscribers\n\n"
+                    + "Quiet: %d single events, one at a time. Under load: %d events with at most %d not yet delivered "
+                    + "to every subscriber, from one publishing connection; deliveries per second from the first "
+                    + "publish to the last receipt.\n\n").formatted(shape.subscribers(), shape.quietEvents(),
+                                                                  shape.loadEvents(), shape.window()));
+            topicTable(s, one, true);
+        }
+        TopicFanOut.Result gw = findTopic(one, "gateway");
+        TopicFanOut.Result nchan = findTopic(one, "nginx+nchan");
+        if (nchanPresent && gw != null && nchan != null) {
+            double p50 = gw.quietP50() / nchan.quietP50();
+            double p99 = gw.quietP99() / nchan.quietP99();
+            double rate = gw.deliveriesPerSecond() / nchan.deliveriesPerSecond();
+            s.append("Gateway / nchan: fan-out p50 %.2f×, p99 %.2f×, deliveries/s %.2f×.\n\n".formatted(p50, p99, rate));
+            targets.add(row("Topic publish to the last of %,d subscribers ≤ 1.0× nchan's (p50)".formatted(
+                    gw.shape().subscribers()), "%.1f ms vs %.1f ms: %.2f×".formatted(gw.quietP50(), nchan.quietP50(),
+                    p50), p50 <= 1.0));
+            targets.add(row("Topic publish to the last of %,d subscribers ≤ 1.0× nchan's (p99)".formatted(
+                    gw.shape().subscribers()), "%.1f ms vs %.1f ms: %.2f×".formatted(gw.quietP99(), nchan.quietP99(),
+                    p99), p99 <= 1.0));
+            targets.add(row("Topic publish: sustained deliveries/s ≥ 1.5× nchan's", "%,.0f vs %,.0f: %.2f×".formatted(
+                    gw.deliveriesPerSecond(), nchan.deliveriesPerSecond(), rate), rate >= 1.5));
+        } else {
+            targets.add(row("Topic publish against nchan", "not measured: nginx with the nchan module is not "
+                    + "installed (`apt-get install nginx-light libnginx-mod-nchan`)", false));
+        }
+        shape = spread.isEmpty() ? null : spread.getFirst().shape();
+        if (shape != null) {
+            s.append(("### 7.2 %,d topics × %d subscribers\n\n"
+                    + "%,d events spread round robin over the topics by %d publishing connections, at most %d events "
+                    + "not yet delivered to all their subscribers; latency to the last subscriber of each event's "
+                    + "topic, under that load.\n\n").formatted(shape.topics(), shape.perTopic(), shape.loadEvents(),
+                                                             shape.publishers(), shape.window()));
+            topicTable(s, spread, false);
+            TopicFanOut.Result g = findTopic(spread, "gateway");
+            TopicFanOut.Result n = findTopic(spread, "nginx+nchan");
+            if (g != null && n != null) {
+                s.append("Gateway / nchan: deliveries/s %.2f×, p99 %.2f×.\n\n".formatted(
+                        g.deliveriesPerSecond() / n.deliveriesPerSecond(), g.loadP99() / n.loadP99()));
+            }
+        }
+        for (TopicFanOut.Result r : concat(one, spread)) {
+            if (r.lost() != 0 || r.duplicated() != 0 || r.dropped() != 0) {
+                problems.add("topics: %s (%d × %d) lost %d, duplicated %d events and dropped %d connections"
+                        .formatted(r.server(), r.shape().topics(), r.shape().perTopic(), r.lost(), r.duplicated(),
+                                   r.dropped()));
+            }
+        }
+    }
+
+    /** The command that runs section 7 alone. */
+    static final String TOPICS_COMMAND = "bench/run-all --topics";
+
+    private static List<TopicFanOut.Result> concat(List<TopicFanOut.Result> a, List<TopicFanOut.Result> b) {
+        List<TopicFanOut.Result> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static void topicTable(StringBuilder s, List<TopicFanOut.Result> rows, boolean quiet) {
+        s.append(quiet ? "| Server | Quiet p50 | Quiet p99 | Under load p50 | Under load p99 | Deliveries/s | Lost |\n"
+                         + "| --- | --- | --- | --- | --- | --- | --- |\n"
+                       : "| Server | p50 | p99 | Deliveries/s | Lost |\n| --- | --- | --- | --- | --- |\n");
+        for (TopicFanOut.Result r : rows) {
+            if (quiet) {
+                s.append("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %,.0f | %d |\n".formatted(r.server(),
+                        r.quietP50(), r.quietP99(), r.loadP50(), r.loadP99(), r.deliveriesPerSecond(), r.lost()));
+            } else {
+                s.append("| %s | %.1f ms | %.1f ms | %,.0f | %d |\n".formatted(r.server(), r.loadP50(), r.loadP99(),
+                                                                            r.deliveriesPerSecond(), r.lost()));
+            }
+        }
+        s.append('\n');
+    }
+
+    private static TopicFanOut.Result findTopic(List<TopicFanOut.Result> results, String server) {
+        return results.stream().filter(r -> r.server().equals(server)).findFirst().orElse(null);
+    }
+
+    /** Section 7.3: what each replica receives per published event as the fleet grows. */
+    void replicas(List<ReplicaFanOut.Result> results) {
+        StringBuilder s = topicSection;
+        s.append("### 7.3 Fan-out over replicas\n\n");
+        if (results.isEmpty()) {
+            s.append("Not measured: `redis-server` is not installed.\n\n");
+            return;
+        }
+        ReplicaFanOut.Result first = results.getFirst();
+        s.append(("The same %,d subscribers (%,d topics × %d) on 1 to %d gateway replicas sharing one Redis, each "
+                + "topic's subscribers all on one replica (topic t on replica t mod R); %,d events published on the "
+                + "first replica, round robin over the topics. Received: the growth of each replica's `%s` over the "
+                + "publishing (events its fan-out subscription delivered to it, whether or not it holds a subscriber). "
+                + "A broadcast fan-out makes every replica receive every event (1 per replica, R for the fleet); "
+                + "routed to the replicas holding subscribers, the fleet receives each event about once.\n\n")
+                          .formatted(first.topics() * first.perTopic(), first.topics(), first.perTopic(),
+                                     results.getLast().replicas(), first.events(), ReplicaFanOut.RECEIVED_METRIC));
+        s.append("| Replicas | Received by each replica | Most by one replica per published event | Fleet per "
+                         + "published event | Delivered (expected) |\n| --- | --- | --- | --- | --- |\n");
+        boolean measured = true;
+        boolean met = true;
+        StringBuilder figures = new StringBuilder();
+        for (ReplicaFanOut.Result r : results) {
+            boolean has = r.received() != null;
+            measured &= has;
+            s.append("| %d | %s | %s | %s | %,d (%,d) |\n".formatted(r.replicas(),
+                    has ? r.received().stream().map(n -> "%,d".formatted(n)).collect(
+                            java.util.stream.Collectors.joining(", ")) : "unavailable",
+                    has ? "%.2f".formatted(r.maxPerReplicaPerEvent()) : "n/a",
+                    has ? "%.2f".formatted(r.fleetPerEvent()) : "n/a", r.delivered(), r.expected()));
+            if (has) {
+                met &= r.fleetPerEvent() <= 1.1;
+                figures.append(figures.isEmpty() ? "" : ", ").append("%d: %.2f".formatted(r.replicas(),
+                                                                                          r.fleetPerEvent()));
+            }
+            if (r.delivered() != r.expected() || r.dropped() != 0) {
+                problems.add("topics over %d replicas: delivered %d of %d events, dropped %d connections".formatted(
+                        r.replicas(), r.delivered(), r.expected(), r.dropped()));
+            }
+        }
+        s.append('\n');
+        if (!measured) {
+            s.append("`%s` is not exported by this gateway: the received counts are unavailable.\n\n"
+                             .formatted(ReplicaFanOut.RECEIVED_METRIC));
+        }
+        targets.add(measured
+                ? row("Topic fan-out: events received per published event, fleet total, ~1 (≤ 1.1) at every size "
+                              + "(single-replica topics)", "replicas " + figures, met)
+                : "| Topic fan-out: events received per published event ~1 at every fleet size | unavailable: `%s` "
+                          .formatted(ReplicaFanOut.RECEIVED_METRIC) + "is not exported | n/a |\n");
+    }
+
+    /** @return section 7 alone, with its target rows (the {@code topics} mode) */
+    String topicsMarkdown() {
+        StringBuilder md = new StringBuilder("| Target | Measured (gateway vs peer) | Met |\n| --- | --- | --- |\n");
+        targets.forEach(md::append);
+        return md.append('\n').append(topicSection).toString();
+    }
+
     private void check(String what, LoadLoop.Result result) {
         if (result.errors() > 0 || result.requests() == 0) {
             problems.add(what + ": " + result.errors() + " errors, " + result.requests() + " good answers");
@@ -233,7 +386,7 @@ final class Report {
         md.append("- ").append(Machine.describe()).append("\n\n");
         md.append("## Targets\n\n| Target | Measured (gateway vs peer) | Met |\n| --- | --- | --- |\n");
         targets.forEach(md::append);
-        md.append('\n').append(sections);
+        md.append('\n').append(sections).append(topicSection);
         Path soak = root.resolve("bench/soak-result.md");
         if (Files.exists(soak)) {
             md.append(Files.readString(soak));

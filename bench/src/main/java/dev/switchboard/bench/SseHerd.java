@@ -140,13 +140,25 @@ final class SseHerd implements AutoCloseable {
         return opened.get();
     }
 
-    /** Arrivals of numbered events ({@code seq-<n>} in their data), for pipelined fan-out. */
+    /**
+     * Arrivals of numbered events ({@code seq-<n>} in their data), for pipelined fan-out. An event whose
+     * data goes on with {@code -t<nanos>} (its {@link System#nanoTime()} when published, in this JVM) also
+     * has its latency to the last receipt so far recorded.
+     */
     static final class Sequence {
         final java.util.concurrent.atomic.AtomicIntegerArray counts;
+        /** Per event, the longest time from its stamp to a receipt (0 when unstamped or not received). */
+        final java.util.concurrent.atomic.AtomicLongArray slowestNanos;
         final AtomicLong delivered = new AtomicLong();
 
         Sequence(int events) {
             counts = new java.util.concurrent.atomic.AtomicIntegerArray(events);
+            slowestNanos = new java.util.concurrent.atomic.AtomicLongArray(events);
+        }
+
+        /** @return the data of numbered event {@code n}, stamped with the time now */
+        static String stamped(int n) {
+            return "seq-" + n + "-t" + System.nanoTime() + "-";
         }
     }
 
@@ -285,11 +297,20 @@ final class SseHerd implements AutoCloseable {
             Sequence s = sequence;
             int at = s == null ? -1 : data.indexOf("seq-");
             if (at >= 0) {
+                int i = at + 4;
                 int n = 0;
-                for (int i = at + 4; i < data.length() && Character.isDigit(data.charAt(i)); i++) {
+                for (; i < data.length() && Character.isDigit(data.charAt(i)); i++) {
                     n = n * 10 + (data.charAt(i) - '0');
                 }
                 if (n < s.counts.length()) {
+                    if (data.startsWith("-t", i)) {
+                        long stamp = 0;
+                        for (i += 2; i < data.length() && Character.isDigit(data.charAt(i)); i++) {
+                            stamp = stamp * 10 + (data.charAt(i) - '0');
+                        }
+                        long latency = System.nanoTime() - stamp;
+                        s.slowestNanos.accumulateAndGet(n, latency, Math::max);
+                    }
                     s.counts.incrementAndGet(n);
                     s.delivered.incrementAndGet();
                 }

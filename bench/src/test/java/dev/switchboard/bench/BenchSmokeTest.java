@@ -20,9 +20,11 @@ class BenchSmokeTest {
         String report = BenchMain.run(BenchMain.Plan.smoke(), Path.of("..").toAbsolutePath().normalize(), work);
 
         assertThat(report).contains("## 1. Idle connections held", "## 2. Fan-out", "## 3. Invoke overhead",
-                                    "## 4. MCP tools/call", "## 6. Session churn", "| gateway |");
+                                    "## 4. MCP tools/call", "## 6. Session churn", "| gateway |",
+                                    "## 7. Topics: publish and fan-out", "### 7.1 One topic", "### 7.2 20 topics");
         if (Rig.onPath("redis-server").isPresent()) {
-            assertThat(report).contains("## 5. Cross-replica delivery", "| Redis |");
+            assertThat(report).contains("## 5. Cross-replica delivery", "| Redis |", "### 7.3 Fan-out over replicas",
+                                        "| 2 | ");
         }
     }
 

@@ -1,0 +1,254 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Topic scenarios 7.1 and 7.2 on one server: {@code topics × perTopic} subscribers (subscriber i follows
+ * topic {@code i % topics}), events published to topics with no function in the path (the gateway's
+ * {@code POST /publish/{topic}}, nchan's {@code POST /pub}). Every event carries its publish time in its
+ * data ({@link SseHerd.Sequence#stamped}), so its latency to the last of its subscribers is read off the
+ * receipts. After a warm-up, two phases: single events to a quiet server, one at a time (latency), then
+ * events kept in flight by several publishers (sustained deliveries per second, and latency under that
+ * load).
+ */
+final class TopicFanOut {
+    /** How a server is subscribed to and published to. */
+    interface Target {
+        String name();
+
+        /** @return the port subscribers connect to */
+        int subscribePort(Rig.Server server);
+
+        /** @return path of subscriber i, following a topic */
+        String path(int i, String topic);
+
+        /** @return where publishes are sent */
+        URI publishUri(Rig.Server server);
+
+        /** Publishes one event whose data contains the text. */
+        void publish(Http1 http, String topic, String text) throws IOException;
+    }
+
+    /** Sizes of one run. */
+    record Shape(int topics, int perTopic, int quietEvents, int loadEvents, int publishers, int window) {
+        int subscribers() {
+            return topics * perTopic;
+        }
+    }
+
+    /**
+     * Latencies in milliseconds, from publish to the last subscriber of the event's topic; quiet ones NaN
+     * when the shape has no quiet phase.
+     */
+    record Result(String server, Shape shape, double quietP50, double quietP99, double loadP50, double loadP99,
+                  double deliveriesPerSecond, long lost, long duplicated, int dropped) {
+    }
+
+    private static final Duration PHASE_LIMIT = Duration.ofSeconds(120);
+
+    private TopicFanOut() {
+    }
+
+    static String topic(int t) {
+        return "bench-topic-" + t;
+    }
+
+    static Result run(Rig.Server server, Target target, Shape shape) throws IOException, InterruptedException {
+        int n = shape.subscribers();
+        try (SseHerd herd = new SseHerd("127.0.0.1", target.subscribePort(server),
+                                        i -> target.path(i, topic(i % shape.topics())),
+                                        Map.of("Accept", "text/event-stream"));
+             Http1 publisher = new Http1(target.publishUri(server))) {
+            herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
+            settle(herd, n);
+
+            // warm-up, not recorded: a quarter of the load phase, so neither server is measured cold
+            underLoad(herd, server, target, shape, Math.max(1, shape.loadEvents() / 4));
+
+            // quiet: one event at a time, each to a topic in turn
+            double[] quiet = new double[shape.quietEvents()];
+            SseHerd.Sequence seq = herd.sequence(shape.quietEvents());
+            for (int k = 0; k < shape.quietEvents(); k++) {
+                target.publish(publisher, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
+                awaitDone(seq, k, shape.perTopic(), System.nanoTime() + PHASE_LIMIT.toNanos(), target);
+                quiet[k] = Stats.millis(seq.slowestNanos.get(k));
+                Thread.sleep(20);
+            }
+            long lost = (long) shape.quietEvents() * shape.perTopic() - seq.delivered.get();
+            long duplicated = duplicated(seq, shape.perTopic());
+
+            long start = System.nanoTime();
+            seq = underLoad(herd, server, target, shape, shape.loadEvents());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double[] latencies = new double[shape.loadEvents()];
+            for (int k = 0; k < latencies.length; k++) {
+                latencies[k] = Stats.millis(seq.slowestNanos.get(k));
+            }
+            lost += (long) shape.loadEvents() * shape.perTopic() - seq.delivered.get();
+            duplicated += duplicated(seq, shape.perTopic());
+            return new Result(target.name(), shape, Stats.percentile(quiet, 50), Stats.percentile(quiet, 99),
+                              Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
+                              seq.delivered.get() / seconds, lost, duplicated, herd.closed());
+        }
+    }
+
+    /**
+     * Publishes {@code events} numbered events, event k to topic {@code k % topics} from publisher
+     * {@code k % P}, each publisher keeping at most {@code window / P} of its own not yet delivered to every
+     * subscriber; returns once all are delivered.
+     */
+    private static SseHerd.Sequence underLoad(SseHerd herd, Rig.Server server, Target target, Shape shape,
+                                              int events) throws InterruptedException {
+        SseHerd.Sequence seq = herd.sequence(events);
+        long deadline = System.nanoTime() + PHASE_LIMIT.toNanos();
+        List<Thread> publishers = new ArrayList<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (int p = 0; p < shape.publishers(); p++) {
+            int first = p;
+            publishers.add(Thread.ofVirtual().start(() -> {
+                try (Http1 http = new Http1(target.publishUri(server))) {
+                    publish(seq, target, http, shape, first, events, deadline);
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : publishers) {
+            t.join(PHASE_LIMIT.toMillis() + 10_000);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException(target.name() + ": publishing failed", failure.get());
+        }
+        for (int k = 0; k < events; k++) {
+            awaitDone(seq, k, shape.perTopic(), deadline, target);
+        }
+        return seq;
+    }
+
+    /** Waits for the gateway's {@code connected} events (nchan has none), then a little for subscriptions. */
+    static void settle(SseHerd herd, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (herd.events("connected") > 0 && herd.events("connected") < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+    }
+
+    private static void publish(SseHerd.Sequence seq, Target target, Http1 http, Shape shape, int first,
+                                int events, long deadline) throws IOException {
+        int step = shape.publishers();
+        int window = Math.max(1, shape.window() / step);
+        int oldest = first;
+        for (int k = first; k < events; k += step) {
+            while ((k - oldest) / step >= window) {
+                if (seq.counts.get(oldest) >= shape.perTopic()) {
+                    oldest += step;
+                } else if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(target.name() + ": fan-out stalled at event " + oldest + " ("
+                                                            + seq.counts.get(oldest) + " of " + shape.perTopic() + ")");
+                } else {
+                    LockSupport.parkNanos(50_000);
+                }
+            }
+            target.publish(http, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
+        }
+    }
+
+    private static void awaitDone(SseHerd.Sequence seq, int k, int expected, long deadline, Target target)
+            throws InterruptedException {
+        while (seq.counts.get(k) < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(target.name() + ": event " + k + " reached " + seq.counts.get(k)
+                                                        + " of " + expected + " subscribers");
+            }
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    private static long duplicated(SseHerd.Sequence seq, int expected) {
+        long extra = 0;
+        for (int k = 0; k < seq.counts.length(); k++) {
+            extra += Math.max(0, seq.counts.get(k) - expected);
+        }
+        return extra;
+    }
+
+    /**
+     * The gateway: subscribers on its stream listener ({@code GET /sse/sub-<i>?topic=<t>}), events published
+     * on its admin listener ({@code POST /publish/<t>}; no admin token is configured in the rig).
+     */
+    static Target gateway() {
+        return new Target() {
+            @Override
+            public String name() {
+                return "gateway";
+            }
+
+            @Override
+            public int subscribePort(Rig.Server server) {
+                return server.streamPort();
+            }
+
+            @Override
+            public String path(int i, String topic) {
+                return "/sse/sub-" + i + "?topic=" + topic;
+            }
+
+            @Override
+            public URI publishUri(Rig.Server server) {
+                return server.adminUri();
+            }
+
+            @Override
+            public void publish(Http1 http, String topic, String text) throws IOException {
+                Http1.Answer a = http.send("POST", "/publish/" + topic, Map.of("Content-Type", "application/json"),
+                                           ("{\"data\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
+                if (a.status() != 202) {
+                    throw new IOException("publish refused: " + a.status() + " " + a.text());
+                }
+            }
+        };
+    }
+
+    /** nginx+nchan: a channel per topic, {@code GET /sub?id=<t>} and {@code POST /pub?id=<t>}. */
+    static Target nchan() {
+        return new Target() {
+            @Override
+            public String name() {
+                return "nginx+nchan";
+            }
+
+            @Override
+            public int subscribePort(Rig.Server server) {
+                return server.port();
+            }
+
+            @Override
+            public String path(int i, String topic) {
+                return "/sub?id=" + topic;
+            }
+
+            @Override
+            public URI publishUri(Rig.Server server) {
+                return server.uri();
+            }
+
+            @Override
+            public void publish(Http1 http, String topic, String text) throws IOException {
+                Http1.Answer a = http.send("POST", "/pub?id=" + topic, Map.of("Content-Type", "text/plain"),
+                                           text.getBytes(StandardCharsets.UTF_8));
+                if (a.status() / 100 != 2) {
+                    throw new IOException("publish refused: " + a.status() + " " + a.text());
+                }
+            }
+        };
+    }
+}
