@@ -97,6 +97,9 @@ public final class McpService implements HttpService, AutoCloseable {
     private final IdentityStreams identityStreams;
     private final SessionBudget sessionBudget;
     private final PostStreamFollower follower;
+    private final BackendSessionRecovery recovery;
+    private final BackendStreamRelay backendStreams;
+    private final BackendSessionReaper reaper;
     /** Resumed POST streams this replica holds, by session, to end them with it. */
     private final Map<String, Set<SseStream>> resumedStreams = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -146,7 +149,11 @@ public final class McpService implements HttpService, AutoCloseable {
         state.events().subscribe(mailboxes::deliver);
         this.follower = new PostStreamFollower(state.events(), config.limits().eventLogMaxLength());
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
-        this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval());
+        this.recovery = new BackendSessionRecovery(backend, state.mcpSessions());
+        this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval(), recovery);
+        this.backendStreams = new BackendStreamRelay(backend, state, catalog, recovery, config.replicaId(),
+                                                     config.mcpBackendLease());
+        this.reaper = new BackendSessionReaper(backend, state.mcpSessions(), catalog);
         state.signals().subscribe(this::onSignal);
         // a session whose stream is open here is in use even when no request comes: renew it
         long renewMillis = Math.max(1000, config.sessionTtl().toMillis() / 3);
@@ -319,6 +326,7 @@ public final class McpService implements HttpService, AutoCloseable {
         if (initialized.session() != null) {
             state.mcpSessions().save(initialized.session());
             metrics.mcpSession(true);
+            reaper.remember(initialized.session());
             res.header(SESSION_ID, initialized.session().id());
         }
         sendOne(res, initialized.response(), accept);
@@ -456,6 +464,11 @@ public final class McpService implements HttpService, AutoCloseable {
             bridge.deliver(session.id(), message);
             return;
         }
+        if (BackendStreamRelay.isRelayedAnswer(message)) {
+            // the answer to a request from the function's standalone stream: back with the function's id
+            forwardToStatefulBackend(function, session, BackendStreamRelay.withBackendId(message));
+            return;
+        }
         if (!JsonRpc.isNotification(message) && !JsonRpc.isResponse(message)) {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "not a JSON-RPC message");
         }
@@ -471,7 +484,6 @@ public final class McpService implements HttpService, AutoCloseable {
      *
      * @throws ApiException when a call limit refuses it (the caller turns that into its transport's error)
      */
-    @SuppressWarnings("try") // the permit is held for the call's duration, not used
     private void handleRequest(FunctionRegistration function, McpSession session, JsonNode message,
                                McpRelay.Sink sink) throws IOException {
         JsonNode id = message.get("id");
@@ -489,7 +501,12 @@ public final class McpService implements HttpService, AutoCloseable {
                 }
                 // kept in the session: a stateless function learns it on each request (params._meta)
                 state.mcpSessions().save(session.withLogLevel(level));
-                sink.send(JsonRpc.result(id, Json.object()), true);
+                if (session.backendSessionId() == null) {
+                    sink.send(JsonRpc.result(id, Json.object()), true);
+                    return;
+                }
+                // a stateful function filters its own messages: it gets the request and gives the answer
+                relayToFunction(function, session.withLogLevel(level), message, sink);
             }
             default -> {
                 if (modernFunction && (method.equals("resources/subscribe") || method.equals("resources/unsubscribe"))) {
@@ -497,16 +514,32 @@ public final class McpService implements HttpService, AutoCloseable {
                     sink.send(JsonRpc.result(id, Json.object()), true);
                     return;
                 }
-                try (CallLimits.Permit permit = limits.acquire(function)) {
-                    // a running call uses its session, whether or not its client is still connected: renewed
-                    // like an open stream, so that the client can still resume it
-                    heldSessions.add(session.id());
-                    relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
-                                session.protocolVersion(), sink);
-                } finally {
-                    heldSessions.remove(session.id());
-                }
+                relayToFunction(function, session, message, sink);
             }
+        }
+    }
+
+    @SuppressWarnings("try") // the permit is held for the call's duration, not used
+    private void relayToFunction(FunctionRegistration function, McpSession session, JsonNode message,
+                                 McpRelay.Sink sink) throws IOException {
+        reaper.remember(session);
+        try (CallLimits.Permit permit = limits.acquire(function)) {
+            // a running call uses its session, whether or not its client is still connected: renewed
+            // like an open stream, so that the client can still resume it
+            heldSessions.add(session.id());
+            relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
+                        session.protocolVersion(), sink);
+        } catch (BackendSessionRecovery.Lost lost) {
+            // the function lost its session and would not take it again: the client must initialize anew
+            endSession(function, session.id(), null);
+            if (!sink.committed()) {
+                throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
+                                       "the MCP server lost this session; initialize again");
+            }
+            sink.send(JsonRpc.error(message.get("id"), JsonRpc.GATEWAY_ERROR,
+                                    "the MCP server lost this session; initialize again"), true);
+        } finally {
+            heldSessions.remove(session.id());
         }
     }
 
@@ -610,14 +643,26 @@ public final class McpService implements HttpService, AutoCloseable {
         return headers;
     }
 
+    /** Passes a client's notification or answer to a stateful function; a lost function session is re-initialized. */
     private void forwardToStatefulBackend(FunctionRegistration function, McpSession session, JsonNode message) {
         if (session.backendSessionId() == null) {
             return;
         }
+        if (!forwardOnce(function, session, message)) {
+            recovery.recover(function, session, session.backendSessionId())
+                    .ifPresent(recovered -> forwardOnce(function, recovered, message));
+        }
+    }
+
+    /** @return false when the function no longer knows the session */
+    private boolean forwardOnce(FunctionRegistration function, McpSession session, JsonNode message) {
         try (BackendCall call = backend.post(function, message, backendHeaders(session, message), function.timeout())) {
-            call.next(System.nanoTime() + function.timeout().toNanos());
+            BackendCall.Item item = call.next(System.nanoTime() + function.timeout().toNanos());
+            return !BackendSessionRecovery.isLost(call.status(),
+                                                  item instanceof BackendCall.Message m ? m.json() : null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return true;
         }
     }
 
@@ -708,6 +753,7 @@ public final class McpService implements HttpService, AutoCloseable {
         SseStream stream = hold(session.id(), session.owner(), "standalone", logKey, () -> new McpException(
                 Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR, "this session already holds its standalone streams"));
         CloseReason reason = CloseReason.CLIENT_GONE;
+        backendStreams.watch(session, logKey);
         try {
             List<ClientEvent> missed = resumed
                     ? state.events().readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
@@ -731,6 +777,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "standalone stream ended", e);
         } finally {
+            backendStreams.unwatch(session.id());
             release(stream, session.id(), session.owner(), reason);
         }
     }
@@ -794,6 +841,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,
                 "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
         CloseReason reason = CloseReason.CLIENT_GONE;
+        backendStreams.watch(session, McpIds.logKey(session.id(), LEGACY_STREAM));
         try {
             state.mcpSessions().save(session);
             metrics.mcpSession(true);
@@ -806,6 +854,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
         } finally {
+            backendStreams.unwatch(session.id());
             release(stream, session.id(), session.owner(), reason);
             endLegacySession(function, session.id());
         }
@@ -819,6 +868,7 @@ public final class McpService implements HttpService, AutoCloseable {
             Optional<McpSession> ended = state.mcpSessions().find(sessionId);
             state.mcpSessions().delete(sessionId);
             metrics.mcpSession(false);
+            reaper.forget(sessionId);
             ended.map(McpSession::backendSessionId).ifPresent(id -> backend.endSession(function, id));
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "could not end HTTP+SSE session; it expires with its idle TTL", e);
@@ -843,6 +893,9 @@ public final class McpService implements HttpService, AutoCloseable {
         LogSink sink = new LogSink(state.events(), McpIds.logKey(session.id(), LEGACY_STREAM));
         if (InputBridge.isBridgedAnswer(message)) {
             bridge.deliver(session.id(), message);
+        } else if (BackendStreamRelay.isRelayedAnswer(message)) {
+            JsonNode answer = BackendStreamRelay.withBackendId(message);
+            background.execute(() -> forwardToStatefulBackend(function, session, answer));
         } else if (JsonRpc.isNotification(message) || JsonRpc.isResponse(message)) {
             if ("notifications/cancelled".equals(JsonRpc.method(message))) {
                 cancel(session.id(), message.path("params").get("requestId"));
@@ -863,6 +916,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 Initialized initialized = initializeWithFunction(function, message, session.id(), session.owner());
                 if (initialized.session() != null) {
                     state.mcpSessions().save(initialized.session());
+                    reaper.remember(initialized.session());
                 }
                 sink.send(initialized.response(), true);
                 return;
@@ -887,16 +941,27 @@ public final class McpService implements HttpService, AutoCloseable {
         String sessionId = req.headers().first(SESSION_ID).orElseThrow(() -> new McpException(
                 Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
         McpSession session = session(req, sessionId, function);
-        state.mcpSessions().delete(session.id());
-        metrics.mcpSession(false);
-        // its streams and calls may be on any replica: end them here at once, and everywhere by signal
-        endHere(session.id());
-        signal(SessionSignal.ended(session.id()));
-        if (session.backendSessionId() != null) {
-            backend.endSession(function, session.backendSessionId());
-        }
+        endSession(function, session.id(), session.backendSessionId());
         res.status(Status.NO_CONTENT_204);
         res.send();
+    }
+
+    /**
+     * Ends a session in the whole fleet: its record, its streams and calls on every replica, and the stateful
+     * function's own session.
+     *
+     * @param backendSessionId the function's session to DELETE, or null
+     */
+    private void endSession(FunctionRegistration function, String sessionId, String backendSessionId) {
+        state.mcpSessions().delete(sessionId);
+        metrics.mcpSession(false);
+        reaper.forget(sessionId);
+        // its streams and calls may be on any replica: end them here at once, and everywhere by signal
+        endHere(sessionId);
+        signal(SessionSignal.ended(sessionId));
+        if (backendSessionId != null) {
+            backend.endSession(function, backendSessionId);
+        }
     }
 
     // ---- signals between replicas ----
@@ -941,6 +1006,7 @@ public final class McpService implements HttpService, AutoCloseable {
     }
 
     private void renewHeldSessions() {
+        reaper.sweep();
         for (String id : java.util.Set.copyOf(heldSessions)) {
             try {
                 state.mcpSessions().find(id);
@@ -953,6 +1019,7 @@ public final class McpService implements HttpService, AutoCloseable {
     @Override
     public void close() {
         renewer.shutdownNow();
+        backendStreams.close();
         background.shutdownNow();
         backend.close();
     }

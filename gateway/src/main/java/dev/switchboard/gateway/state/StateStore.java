@@ -19,6 +19,9 @@ public interface StateStore extends AutoCloseable {
     /** @return MCP sessions */
     McpSessionStore mcpSessions();
 
+    /** @return expiring leases (one holder in the fleet) */
+    Leases leases();
+
     /** @return control messages about MCP sessions, for every replica */
     SessionSignals signals();
 
