@@ -34,10 +34,17 @@ final class BackendSessionRecovery {
     private final McpSessionStore sessions;
     /** One re-initialization at a time per session on this replica (the request path and the stream relay). */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Told of each re-initialized session, outside the lock: the stream relay reopens the function's stream. */
+    private volatile java.util.function.Consumer<McpSession> onRecovered = s -> { };
 
     BackendSessionRecovery(McpBackend backend, McpSessionStore sessions) {
         this.backend = backend;
         this.sessions = sessions;
+    }
+
+    /** @param listener told of each session this replica re-initialized, before its request is retried */
+    void onRecovered(java.util.function.Consumer<McpSession> listener) {
+        this.onRecovered = listener;
     }
 
     /**
@@ -63,6 +70,12 @@ final class BackendSessionRecovery {
      *         refused to initialize
      */
     Optional<McpSession> recover(FunctionRegistration function, McpSession session, String lostId) {
+        Optional<McpSession> recovered = reinitialize(function, session, lostId);
+        recovered.filter(r -> !lostId.equals(r.backendSessionId())).ifPresent(onRecovered);
+        return recovered;
+    }
+
+    private Optional<McpSession> reinitialize(FunctionRegistration function, McpSession session, String lostId) {
         synchronized (locks.computeIfAbsent(session.id(), k -> new Object())) {
             try {
                 Optional<McpSession> current = sessions.peek(session.id());

@@ -44,6 +44,8 @@ final class BackendStreamRelay implements AutoCloseable {
     static final String ID_PREFIX = "sbs-";
     /** Wait before opening the function's stream again after it ended or failed. */
     private static final long REOPEN_MILLIS = 500;
+    /** How long a retried request waits for the re-initialized function session's stream. */
+    private static final Duration REOPEN_WAIT = Duration.ofSeconds(2);
 
     private final McpBackend backend;
     private final StateStore state;
@@ -69,6 +71,10 @@ final class BackendStreamRelay implements AutoCloseable {
         volatile boolean unsupported;
         /** The session has a function session (an HTTP+SSE session learns it only at its initialize). */
         volatile boolean stateful;
+        /** The function session whose stream is open now, else null. */
+        volatile String openFor;
+        /** Wakes the reader from its wait before reopening. */
+        final java.util.concurrent.Semaphore wakeup = new java.util.concurrent.Semaphore(0);
 
         Watch(String sessionId, String logKey) {
             this.sessionId = sessionId;
@@ -86,6 +92,29 @@ final class BackendStreamRelay implements AutoCloseable {
         this.leaseTtl = leaseTtl;
         long tick = Math.max(100, leaseTtl.toMillis() / 3);
         ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        recovery.onRecovered(this::reopen);
+    }
+
+    /**
+     * A session's function session was re-initialized: when this replica relays its stream, it opens the new
+     * one at once and waits (briefly) until it is open, so that the retried request's own messages to the
+     * client (the function asking for roots, say) find the stream there.
+     */
+    private void reopen(McpSession session) {
+        Watch watch = watched.get(session.id());
+        if (watch == null || watch.reader == null || !watch.reader.isAlive()) {
+            return;
+        }
+        watch.wakeup.release();
+        long deadline = System.nanoTime() + REOPEN_WAIT.toNanos();
+        while (!session.backendSessionId().equals(watch.openFor) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -203,16 +232,13 @@ final class BackendStreamRelay implements AutoCloseable {
             }
             try {
                 relayOnce(watch, session.get(), function.get());
-                Thread.sleep(REOPEN_MILLIS);
-            } catch (InterruptedException e) {
-                return;
             } catch (RuntimeException | java.io.IOException e) {
                 LOGGER.log(Level.FINE, "backend stream of session " + watch.sessionId + " ended", e);
-                try {
-                    Thread.sleep(REOPEN_MILLIS);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
+            }
+            try {
+                watch.wakeup.tryAcquire(REOPEN_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
@@ -241,6 +267,7 @@ final class BackendStreamRelay implements AutoCloseable {
                 }
                 return;
             }
+            watch.openFor = session.backendSessionId();
             try (InputStream in = new BufferedInputStream(response.entity().inputStream())) {
                 SseEventReader events = new SseEventReader(in, backend.maxMessageSize());
                 String data;
@@ -252,6 +279,7 @@ final class BackendStreamRelay implements AutoCloseable {
             }
         } finally {
             watch.open = null;
+            watch.openFor = null;
         }
     }
 
