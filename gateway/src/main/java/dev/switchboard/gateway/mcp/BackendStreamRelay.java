@@ -267,6 +267,11 @@ final class BackendStreamRelay implements AutoCloseable {
                 }
                 return;
             }
+            if (!response.headers().first(io.helidon.http.HeaderNames.CONTENT_TYPE).orElse("")
+                    .startsWith("text/event-stream")) {
+                watch.unsupported = true; // an answer, but no stream: nothing to relay
+                return;
+            }
             watch.openFor = session.backendSessionId();
             try (InputStream in = new BufferedInputStream(response.entity().inputStream())) {
                 SseEventReader events = new SseEventReader(in, backend.maxMessageSize());
