@@ -80,14 +80,29 @@ class McpStatefulBackendTest {
     }
 
     private static McpSyncClient client(Gateway gateway, Received received) {
-        return McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + gateway.port())
-                                      .endpoint("/mcp/everything").build())
+        return client(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + gateway.port())
+                              .endpoint("/mcp/everything").build(), received);
+    }
+
+    private static McpSyncClient client(io.modelcontextprotocol.spec.McpClientTransport transport, Received received) {
+        return McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(20))
                 .capabilities(McpSchema.ClientCapabilities.builder().roots(true).build())
                 .roots(new McpSchema.Root("file:///switchboard/workspace", "workspace"))
                 .loggingConsumer(received.logs::add)
                 .resourcesUpdateConsumer(received.updates::add)
                 .build();
+    }
+
+    /**
+     * Waits until the client's own stream (the SDK opens it after initialize, in the background) is held:
+     * the server sends its requests on its stream only while ours is open.
+     */
+    private static void awaitClientStream(Gateway gateway) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            String body = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/sessions").body();
+            return body.contains("\"kind\":\"standalone\"") || body.contains("\"kind\":\"http+sse\"");
+        });
     }
 
     private static String text(McpSchema.CallToolResult result) {
@@ -104,6 +119,7 @@ class McpStatefulBackendTest {
         McpSyncClient client = client(a, received);
         try {
             client.initialize();
+            awaitClientStream(a);
             // roots/list is a request of the server on its standalone stream; the client answers it by POST
             assertThat(text(call(client, "get-roots-list"))).contains("file:///switchboard/workspace");
 
@@ -127,11 +143,56 @@ class McpStatefulBackendTest {
     }
 
     @Test
+    void anHttpPlusSseClientGetsTheServersRequestsAndNotificationsToo() {
+        Received received = new Received();
+        @SuppressWarnings("deprecation")
+        McpSyncClient client = client(io.modelcontextprotocol.client.transport.HttpClientSseClientTransport
+                                              .builder("http://127.0.0.1:" + b.port())
+                                              .sseEndpoint("/mcp/everything/sse").build(), received);
+        try {
+            client.initialize();
+            awaitClientStream(b);
+            assertThat(text(call(client, "get-roots-list"))).contains("file:///switchboard/workspace");
+            client.subscribeResource(new McpSchema.SubscribeRequest("demo://resource/dynamic/text/2"));
+            assertThat(text(call(client, "toggle-subscriber-updates"))).startsWith("Started simulated resource");
+            await().atMost(Duration.ofSeconds(15)).until(() -> !received.updates.isEmpty());
+            call(client, "toggle-subscriber-updates");
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void oneReplicaOnTheMemoryStoreRelaysTheServersStream() {
+        Gateway memory = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "MCP_BACKEND_LEASE", "1s",
+                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        Received received = new Received();
+        McpSyncClient client = null;
+        try {
+            assertThat(Http.postJson("http://127.0.0.1:" + memory.adminPort() + "/admin/functions",
+                    "{\"name\":\"everything\",\"kind\":\"mcp\",\"endpoint\":\"" + server.url()
+                            + "\",\"timeout\":\"20s\"}").status()).isEqualTo(201);
+            client = client(memory, received);
+            client.initialize();
+            awaitClientStream(memory);
+            assertThat(text(call(client, "get-roots-list"))).contains("file:///switchboard/workspace");
+            assertThat(received.logs).anyMatch(log -> String.valueOf(log.data()).startsWith("Roots updated"));
+        } finally {
+            if (client != null) {
+                client.closeGracefully();
+            }
+            memory.close();
+        }
+    }
+
+    @Test
     void aServerRestartIsSurvivedWithoutReinitializing() {
         Received received = new Received();
         McpSyncClient client = client(a, received);
         try {
             client.initialize();
+            awaitClientStream(a);
             assertThat(text(client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "before")))))
                     .contains("before");
             server.restart();

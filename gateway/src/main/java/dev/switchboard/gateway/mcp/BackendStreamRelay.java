@@ -71,6 +71,8 @@ final class BackendStreamRelay implements AutoCloseable {
         volatile boolean unsupported;
         /** The session has a function session (an HTTP+SSE session learns it only at its initialize). */
         volatile boolean stateful;
+        /** Whether this replica holds the lease; null before its first try. */
+        volatile Boolean leased;
         /** The function session whose stream is open now, else null. */
         volatile String openFor;
         /** Wakes the reader from its wait before reopening. */
@@ -106,8 +108,27 @@ final class BackendStreamRelay implements AutoCloseable {
             return;
         }
         watch.wakeup.release();
+        awaitOpen(watch, session.backendSessionId());
+    }
+
+    /**
+     * Before a request of a stateful session is relayed: when this replica relays (or is about to relay) the
+     * function's stream of that session, waits briefly until it is open. A function sends its own requests
+     * (roots/list while a tool runs) on that stream, and drops them when none is open.
+     *
+     * @param session the session
+     */
+    void awaitOpen(McpSession session) {
+        Watch watch = watched.get(session.id());
+        if (watch != null && session.backendSessionId() != null) {
+            awaitOpen(watch, session.backendSessionId());
+        }
+    }
+
+    private void awaitOpen(Watch watch, String backendSessionId) {
         long deadline = System.nanoTime() + REOPEN_WAIT.toNanos();
-        while (!session.backendSessionId().equals(watch.openFor) && System.nanoTime() < deadline) {
+        while (!backendSessionId.equals(watch.openFor) && System.nanoTime() < deadline && !watch.unsupported
+                && !Boolean.FALSE.equals(watch.leased) && watched.get(watch.sessionId) == watch) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -134,6 +155,24 @@ final class BackendStreamRelay implements AutoCloseable {
             return next;
         });
         ticker.execute(() -> tickOne(watch));
+    }
+
+    /**
+     * An HTTP+SSE session was initialized: when this replica holds its client stream, it learns now whether
+     * the function is stateful, rather than on its next tick.
+     *
+     * @param session the initialized session
+     */
+    void initialized(McpSession session) {
+        Watch watch = watched.get(session.id());
+        if (watch != null) {
+            if (session.backendSessionId() != null) {
+                watch.stateful = true;
+            } else {
+                watch.unsupported = true;
+            }
+            ticker.execute(() -> tickOne(watch));
+        }
     }
 
     /**
@@ -175,6 +214,7 @@ final class BackendStreamRelay implements AutoCloseable {
             LOGGER.log(Level.FINE, "could not take or renew a backend stream lease", e);
             return;
         }
+        watch.leased = held;
         if (!held) {
             stop(watch, false);
         } else if ((watch.reader == null || !watch.reader.isAlive()) && !watch.unsupported) {

@@ -523,6 +523,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private void relayToFunction(FunctionRegistration function, McpSession session, JsonNode message,
                                  McpRelay.Sink sink) throws IOException {
         reaper.remember(session);
+        backendStreams.awaitOpen(session);
         try (CallLimits.Permit permit = limits.acquire(function)) {
             // a running call uses its session, whether or not its client is still connected: renewed
             // like an open stream, so that the client can still resume it
@@ -917,6 +918,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 if (initialized.session() != null) {
                     state.mcpSessions().save(initialized.session());
                     reaper.remember(initialized.session());
+                    backendStreams.initialized(initialized.session());
                 }
                 sink.send(initialized.response(), true);
                 return;
