@@ -125,9 +125,9 @@ final class BackendSessionRecovery {
         ObjectNode initialized = Json.object();
         initialized.put("jsonrpc", "2.0");
         initialized.put("method", "notifications/initialized");
-        headers.put("Mcp-Session-Id", fresh);
-        headers.put("MCP-Protocol-Version", params.get("protocolVersion").asText());
-        try (BackendCall call = backend.post(function, initialized, headers, function.timeout())) {
+        try (BackendCall call = backend.post(function, initialized,
+                                             BackendHeaders.forSession(session.withBackendSessionId(fresh)),
+                                             function.timeout())) {
             firstMessage(call, function);
         }
         return fresh;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -284,11 +283,7 @@ final class BackendStreamRelay implements AutoCloseable {
     }
 
     private void relayOnce(Watch watch, McpSession session, FunctionRegistration function) throws java.io.IOException {
-        Map<String, String> headers = new HashMap<>(session.owner().functionHeaders());
-        headers.put("Mcp-Session-Id", session.backendSessionId());
-        headers.put("MCP-Protocol-Version", session.backendVersion() != null ? session.backendVersion()
-                : session.protocolVersion());
-        try (HttpClientResponse response = backend.openStream(function, headers, leaseTtl.multipliedBy(1000))) {
+        try (HttpClientResponse response = backend.openStream(function, BackendHeaders.forSession(session), leaseTtl.multipliedBy(1000))) {
             watch.open = response;
             int status = response.status().code();
             if (status == 405) {

@@ -396,7 +396,7 @@ public final class McpService implements HttpService, AutoCloseable {
             meta.set(META_CLIENT_INFO, initializeParams.get("clientInfo"));
         }
         JsonNode answer;
-        Map<String, String> headers = modernBackendHeaders("server/discover", null);
+        Map<String, String> headers = BackendHeaders.modern("server/discover", null);
         headers.putAll(identity.functionHeaders());
         try (BackendCall call = backend.post(function, request, headers, function.timeout())) {
             answer = awaitResponse(call, request.get("id"), function);
@@ -528,7 +528,7 @@ public final class McpService implements HttpService, AutoCloseable {
             // a running call uses its session, whether or not its client is still connected: renewed
             // like an open stream, so that the client can still resume it
             heldSessions.add(session.id());
-            relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
+            relay.relay(function, withSessionMeta(message, session), BackendHeaders.forMessage(session, message), session,
                         session.protocolVersion(), sink);
         } catch (BackendSessionRecovery.Lost lost) {
             // the function lost its session and would not take it again: the client must initialize anew
@@ -616,34 +616,6 @@ public final class McpService implements HttpService, AutoCloseable {
         return copy;
     }
 
-    private static Map<String, String> backendHeaders(McpSession session, JsonNode message) {
-        Map<String, String> headers;
-        if (McpVersions.MODERN.equals(session.backendVersion())) {
-            JsonNode params = message.path("params");
-            String name = params.path("name").isTextual() ? params.get("name").asText()
-                    : params.path("uri").isTextual() ? params.get("uri").asText() : null;
-            headers = modernBackendHeaders(JsonRpc.method(message), name);
-        } else {
-            headers = new HashMap<>();
-            headers.put("MCP-Protocol-Version", session.protocolVersion());
-            headers.put("Mcp-Session-Id", session.backendSessionId());
-        }
-        // who the caller is, never their credentials
-        headers.putAll(session.owner().functionHeaders());
-        return headers;
-    }
-
-    /** The standard request headers of 2026-07-28 ({@code streamable-http.mdx} "Standard Request Headers"). */
-    private static Map<String, String> modernBackendHeaders(String method, String name) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("MCP-Protocol-Version", McpVersions.MODERN);
-        headers.put("Mcp-Method", method);
-        if (name != null) {
-            headers.put("Mcp-Name", McpHeaderValues.encode(name));
-        }
-        return headers;
-    }
-
     /** Passes a client's notification or answer to a stateful function; a lost function session is re-initialized. */
     private void forwardToStatefulBackend(FunctionRegistration function, McpSession session, JsonNode message) {
         if (session.backendSessionId() == null) {
@@ -657,7 +629,7 @@ public final class McpService implements HttpService, AutoCloseable {
 
     /** @return false when the function no longer knows the session */
     private boolean forwardOnce(FunctionRegistration function, McpSession session, JsonNode message) {
-        try (BackendCall call = backend.post(function, message, backendHeaders(session, message), function.timeout())) {
+        try (BackendCall call = backend.post(function, message, BackendHeaders.forMessage(session, message), function.timeout())) {
             BackendCall.Item item = call.next(System.nanoTime() + function.timeout().toNanos());
             return !BackendSessionRecovery.isLost(call.status(),
                                                   item instanceof BackendCall.Message m ? m.json() : null);
