@@ -177,7 +177,9 @@ class McpStatefulBackendTest {
             client.initialize();
             awaitClientStream(memory);
             assertThat(text(call(client, "get-roots-list"))).contains("file:///switchboard/workspace");
-            assertThat(received.logs).anyMatch(log -> String.valueOf(log.data()).startsWith("Roots updated"));
+            // the server's log line about the roots it got comes on its own stream, after the tool's result
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.logs.stream()
+                    .anyMatch(log -> String.valueOf(log.data()).startsWith("Roots updated")));
         } finally {
             if (client != null) {
                 client.closeGracefully();
