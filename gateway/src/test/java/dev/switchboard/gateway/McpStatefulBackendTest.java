@@ -251,6 +251,36 @@ class McpStatefulBackendTest {
     }
 
     @Test
+    void aLeaseOfAReplicaThatDiedLapsesAndAWatchingReplicaTakesTheStream() {
+        String session = initialize(b);
+        String leaseKey = "switchboard:lease:mcp-backend-stream:" + session;
+        // a replica that died holding the lease: nobody renews it, nobody releases it
+        assertThat(TestRedis.shared().command("SET", leaseKey, "dead-replica", "PX", "2500")).isEqualTo("+OK");
+        try (SseClient onA = SseClient.open(url(a), Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session,
+                                                           "MCP-Protocol-Version", "2025-11-25"))) {
+            assertThat(onA.status()).isEqualTo(200);
+            await().pollDelay(Duration.ofMillis(700)).atMost(Duration.ofSeconds(1))
+                    .until(() -> "dead-replica".equals(TestRedis.shared().command("GET", leaseKey)));
+            await().atMost(Duration.ofSeconds(6)).until(() -> "a".equals(TestRedis.shared().command("GET", leaseKey)));
+            Http.Answer toggled = Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+                    + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
+                    sessionHeaders(session));
+            assertThat(toggled.status()).isEqualTo(200);
+            SseClient.Event log = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline && log == null) {
+                SseClient.Event e = onA.nextNonHeartbeat(Duration.ofSeconds(15));
+                if (e != null && e.data() != null && e.data().contains("notifications/message")) {
+                    log = e;
+                }
+            }
+            assertThat(log).as("a logging message relayed by replica a once the dead lease lapsed").isNotNull();
+            Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":"
+                    + "{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}", sessionHeaders(session));
+        }
+    }
+
+    @Test
     void anotherReplicaTakesTheServersStreamOverWhenItsHolderCloses() {
         String session = initialize(a);
         String leaseKey = "switchboard:lease:mcp-backend-stream:" + session;
