@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionRegistration;
@@ -308,13 +309,17 @@ final class BackendStreamRelay implements AutoCloseable {
                 return;
             }
             watch.openFor = session.backendSessionId();
-            try (InputStream in = new BufferedInputStream(response.entity().inputStream())) {
+            // a message's bytes count in MAX_RESPONSE_BYTES_IN_FLIGHT until it is relayed; one that does not fit
+            // drops the stream, which is opened again
+            try (ResponseBudget.Reservation bytes = backend.budget().open();
+                 InputStream in = new BufferedInputStream(bytes.meter(response.entity().inputStream()))) {
                 SseEventReader events = new SseEventReader(in, backend.maxMessageSize());
                 String data;
                 while ((data = events.nextData()) != null) {
                     if (!data.isBlank()) {
                         relay(watch, Json.MAPPER.readTree(data));
                     }
+                    bytes.releaseAll();
                 }
             }
         } finally {

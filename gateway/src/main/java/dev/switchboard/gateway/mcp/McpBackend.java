@@ -85,6 +85,11 @@ final class McpBackend implements AutoCloseable {
         return request.request();
     }
 
+    /** @return the bytes of function answers held at once, shared with {@code /invoke} */
+    ResponseBudget budget() {
+        return budget;
+    }
+
     /** @return how many bytes one message of a function may have */
     long maxMessageSize() {
         return maxMessageSize;
