@@ -106,6 +106,9 @@ final class McpRelay {
         String outcome = "client_gone";
         try {
             outcome = relayRounds(function, message, headers, session, protocolVersion, sink);
+        } catch (BackendSessionRecovery.Lost e) {
+            outcome = "session_lost";
+            throw e;
         } finally {
             metrics.mcpRequest(function.name(), JsonRpc.method(message), outcome,
                                java.time.Duration.ofNanos(System.nanoTime() - start));
