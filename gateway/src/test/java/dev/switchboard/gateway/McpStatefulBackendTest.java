@@ -251,6 +251,49 @@ class McpStatefulBackendTest {
     }
 
     @Test
+    void theServersRequestIsAnsweredThroughTheOtherReplica() {
+        Http.Answer init = Http.send("POST", url(a), INITIALIZE.replace("\"capabilities\":{}",
+                "\"capabilities\":{\"roots\":{}}"), Map.of("Content-Type", "application/json",
+                "Accept", "application/json, text/event-stream"));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        try (SseClient onA = SseClient.open(url(a), Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session,
+                                                           "MCP-Protocol-Version", "2025-11-25"))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> "a".equals(TestRedis.shared().command("GET",
+                    "switchboard:lease:mcp-backend-stream:" + session)));
+            // the server asks for the roots on its own stream once the client says it is initialized
+            assertThat(Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                                 sessionHeaders(session)).status()).isEqualTo(202);
+            SseClient.Event asked = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline && asked == null) {
+                SseClient.Event e = onA.nextNonHeartbeat(Duration.ofSeconds(10));
+                if (e != null && e.data() != null && e.data().contains("\"roots/list\"")) {
+                    asked = e;
+                }
+            }
+            assertThat(asked).as("roots/list relayed from the server's stream by replica a").isNotNull();
+            String mintedId = json(asked.data()).path("id").asText();
+            assertThat(mintedId).startsWith("sbs-");
+            // answered on replica b: back to the server with its own id
+            assertThat(Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"id\":\"" + mintedId + "\",\"result\":"
+                    + "{\"roots\":[{\"uri\":\"file:///answered/on/b\",\"name\":\"b\"}]}}",
+                    sessionHeaders(session)).status()).isEqualTo(202);
+            Http.Answer roots = Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":"
+                    + "\"tools/call\",\"params\":{\"name\":\"get-roots-list\",\"arguments\":{}}}",
+                    sessionHeaders(session));
+            assertThat(roots.body()).contains("file:///answered/on/b");
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    @Test
     void aLeaseOfAReplicaThatDiedLapsesAndAWatchingReplicaTakesTheStream() {
         String session = initialize(b);
         String leaseKey = "switchboard:lease:mcp-backend-stream:" + session;
