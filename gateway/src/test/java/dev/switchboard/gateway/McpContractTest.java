@@ -403,6 +403,28 @@ abstract class McpContractTest {
     }
 
     @Test
+    void aStatefulFunctionThatLostTheSessionForGoodEndsTheClientsSession() {
+        String jsonClient = initialize("stateful", "2025-06-18");
+        String sseClient = initialize("stateful", "2025-11-25");
+        statefulFunction.refuseSessions(); // 404 for its sessions, and it will not initialize again
+        Http.Answer lost = post("stateful", call(5, "echo"), Map.of("Mcp-Session-Id", jsonClient,
+                                                                   "Accept", "application/json"));
+        assertThat(lost.status()).as("404: the client initializes again").isEqualTo(404);
+        assertThat(lost.json().path("id").asInt()).isEqualTo(5);
+        assertThat(statefulFunction.received().stream()
+                           .filter(r -> r.message() != null && "initialize".equals(r.message().path("method").asText())))
+                .as("one transparent re-initialization was tried").hasSize(3);
+        assertThat(post("stateful", call(6, "echo"), Map.of("Mcp-Session-Id", jsonClient)).status()).isEqualTo(404);
+
+        // a primed stream has its status already: the error answers the request by its id, and the session ends
+        Http.Answer primed = post("stateful", call(7, "echo"), Map.of("Mcp-Session-Id", sseClient));
+        assertThat(primed.status()).isEqualTo(200);
+        assertThat(response(primed).path("id").asInt()).isEqualTo(7);
+        assertThat(response(primed).path("error").path("message").asText()).contains("initialize again");
+        assertThat(post("stateful", call(8, "echo"), Map.of("Mcp-Session-Id", sseClient)).status()).isEqualTo(404);
+    }
+
+    @Test
     void keepsAStatefulFunctionsSession() {
         String session = initialize("stateful", "2025-11-25");
         post("stateful", call(2, "echo"), Map.of("Mcp-Session-Id", session));

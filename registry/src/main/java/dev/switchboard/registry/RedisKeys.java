@@ -137,6 +137,14 @@ public final class RedisKeys {
     }
 
     /**
+     * @param name what is leased (for an MCP session's backend stream, {@code mcp-backend-stream:<session id>})
+     * @return the lease: its holder's replica id, expiring unless renewed
+     */
+    public static String lease(String name) {
+        return PREFIX + "lease:" + name;
+    }
+
+    /**
      * @param replicaId a gateway replica id
      * @return the hash of that replica's open connections (connection id to JSON)
      */

@@ -42,6 +42,8 @@ import dev.switchboard.registry.RedisTarget;
  * @param sessionTtl            idle time after which an MCP session ends
  * @param allowedOrigins        browser origins allowed on {@code /mcp} ({@code *}: any); others get 403
  * @param mcpInputTimeout       how long the gateway waits for a client's answers to one round of input requests
+ * @param mcpBackendLease       how long a replica's lease on a stateful MCP backend's standalone stream lasts
+ *                              without renewal (another replica takes the stream over after it lapses)
  * @param allowedFunctionNetworks non-public networks functions may be called in (the SSRF guard's allowlist)
  * @param rateLimit             requests per client address on the public listener
  * @param sseCorsOrigins        browser origins allowed to read {@code /sse} streams ({@code *}, a list, or {@code none})
@@ -66,6 +68,7 @@ public record GatewayConfig(String host,
                             Duration sessionTtl,
                             java.util.List<String> allowedOrigins,
                             Duration mcpInputTimeout,
+                            Duration mcpBackendLease,
                             java.util.List<String> allowedFunctionNetworks,
                             RateLimit rateLimit,
                             java.util.List<String> sseCorsOrigins,
@@ -123,6 +126,7 @@ public record GatewayConfig(String host,
                 r.duration("SESSION_TTL", "30m", Duration.ofSeconds(1), Duration.ofDays(7)),
                 r.list("MCP_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS),
                 r.duration("MCP_INPUT_TIMEOUT", "5m", Duration.ofSeconds(1), Duration.ofHours(1)),
+                r.duration("MCP_BACKEND_LEASE", "15s", Duration.ofMillis(300), Duration.ofMinutes(10)),
                 allowedNetworks(r),
                 rateLimit(r),
                 r.list("SSE_CORS_ORIGINS", "*"),

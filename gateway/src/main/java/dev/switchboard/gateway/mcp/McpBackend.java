@@ -63,6 +63,39 @@ final class McpBackend implements AutoCloseable {
     }
 
     /**
+     * Opens a stateful function's standalone GET stream for one of its sessions.
+     *
+     * @param function the registration
+     * @param headers  {@code Mcp-Session-Id}, {@code MCP-Protocol-Version} and the caller's identity headers
+     * @param idle     how long the stream may stay silent before it is dropped (and opened again)
+     * @return the function's answer; the caller reads and closes it
+     */
+    io.helidon.webclient.api.HttpClientResponse openStream(FunctionRegistration function, Map<String, String> headers,
+                                                           Duration idle) {
+        HttpClientRequest request = client.method(Method.GET)
+                .uri(function.endpoint())
+                .readTimeout(idle)
+                .header(HeaderNames.ACCEPT, "text/event-stream");
+        function.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        headers.forEach((name, value) -> {
+            if (value != null) {
+                request.header(HeaderNames.create(name), value);
+            }
+        });
+        return request.request();
+    }
+
+    /** @return the bytes of function answers held at once, shared with {@code /invoke} */
+    ResponseBudget budget() {
+        return budget;
+    }
+
+    /** @return how many bytes one message of a function may have */
+    long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /**
      * Ends a stateful function's session (best effort).
      *
      * @param function  the registration

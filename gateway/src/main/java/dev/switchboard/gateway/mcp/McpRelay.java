@@ -9,6 +9,8 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.switchboard.gateway.state.McpSession;
+
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.FunctionRegistration;
 
@@ -31,8 +33,11 @@ final class McpRelay {
     /** In-flight calls of this replica, by session and request id, for {@code notifications/cancelled}. */
     private final Map<String, BackendCall> inflight = new ConcurrentHashMap<>();
 
+    private final BackendSessionRecovery recovery;
+
     McpRelay(McpBackend backend, InputBridge bridge, dev.switchboard.gateway.metrics.GatewayMetrics metrics,
-             java.time.Duration heartbeat) {
+             java.time.Duration heartbeat, BackendSessionRecovery recovery) {
+        this.recovery = recovery;
         this.heartbeat = heartbeat;
         this.backend = backend;
         this.bridge = bridge;
@@ -78,6 +83,11 @@ final class McpRelay {
          */
         default void keepAlive() throws IOException {
         }
+
+        /** @return whether the client has been answered in part already (a stream is open), so no HTTP status is left */
+        default boolean committed() {
+            return true;
+        }
     }
 
     /**
@@ -87,6 +97,8 @@ final class McpRelay {
      * @param session         the client's session, or null for stateless 2026-07-28 requests
      * @param protocolVersion the client's revision
      * @param sink            where the function's messages go
+     * @throws BackendSessionRecovery.Lost when a stateful function lost the session and re-initializing it
+     *                                     did not help
      */
     void relay(FunctionRegistration function, JsonNode message, Map<String, String> headers,
                dev.switchboard.gateway.state.McpSession session, String protocolVersion, Sink sink) {
@@ -94,6 +106,9 @@ final class McpRelay {
         String outcome = "client_gone";
         try {
             outcome = relayRounds(function, message, headers, session, protocolVersion, sink);
+        } catch (BackendSessionRecovery.Lost e) {
+            outcome = "session_lost";
+            throw e;
         } finally {
             metrics.mcpRequest(function.name(), JsonRpc.method(message), outcome,
                                java.time.Duration.ofNanos(System.nanoTime() - start));
@@ -107,7 +122,17 @@ final class McpRelay {
         try {
             sink.begin();
             for (int round = 0; ; round++) {
-                JsonNode response = callOnce(function, current, headers, session == null ? null : session.id(), sink);
+                JsonNode response;
+                try {
+                    response = callOnce(function, current, headers, session == null ? null : session.id(), sink);
+                } catch (BackendSessionRecovery.Lost lost) {
+                    // re-initialize the function's session once, then retry; a second loss reaches the caller
+                    McpSession recovered = recovery.recover(function, session, headers.get("Mcp-Session-Id"))
+                            .orElseThrow(() -> lost);
+                    headers = new java.util.HashMap<>(headers);
+                    headers.put("Mcp-Session-Id", recovered.backendSessionId());
+                    response = callOnce(function, current, headers, session.id(), sink);
+                }
                 if (response == null) {
                     return "cancelled";
                 }
@@ -133,6 +158,8 @@ final class McpRelay {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (BackendSessionRecovery.Lost e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             // a stateless (2026-07-28) client closed its stream, which cancels; a session's sink keeps
             // logging for a resume and reports no such loss
@@ -158,6 +185,8 @@ final class McpRelay {
         String key = sessionId + "|" + id;
         long deadline = System.nanoTime() + function.timeout().toNanos();
         BackendCall call = backend.post(function, message, headers, function.timeout());
+        boolean stateful = sessionId != null && headers.get("Mcp-Session-Id") != null;
+        boolean first = true;
         inflight.put(key, call);
         try {
             while (true) {
@@ -176,13 +205,17 @@ final class McpRelay {
                     return JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer within "
                             + Durations.format(function.timeout()));
                 }
-                if (item instanceof BackendCall.Failure failure) {
-                    return JsonRpc.error(id, failure.code(), failure.reason());
-                }
                 if (item instanceof BackendCall.End) {
                     return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function ended its answer without a response");
                 }
-                JsonNode received = ((BackendCall.Message) item).json();
+                JsonNode received = item instanceof BackendCall.Message m ? m.json() : null;
+                if (first && stateful && BackendSessionRecovery.isLost(call.status(), received)) {
+                    throw new BackendSessionRecovery.Lost();
+                }
+                first = false;
+                if (item instanceof BackendCall.Failure failure) {
+                    return JsonRpc.error(id, failure.code(), failure.reason());
+                }
                 if (JsonRpc.isResponse(received) && (id.equals(received.get("id")) || call.status() >= 400)) {
                     sink.functionStatus(call.status());
                     return received;

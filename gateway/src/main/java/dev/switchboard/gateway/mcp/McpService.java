@@ -97,6 +97,9 @@ public final class McpService implements HttpService, AutoCloseable {
     private final PostStreamFollower follower;
     private final McpPush push;
     private final SessionSubscriptions subscriptions;
+    private final BackendSessionRecovery recovery;
+    private final BackendStreamRelay backendStreams;
+    private final BackendSessionReaper reaper;
     /** Resumed POST streams this replica holds, by session, to end them with it. */
     private final Map<String, Set<SseStream>> resumedStreams = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -146,7 +149,11 @@ public final class McpService implements HttpService, AutoCloseable {
         state.events().subscribe(mailboxes::deliver);
         this.follower = new PostStreamFollower(state.events(), config.limits().eventLogMaxLength());
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
-        this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval());
+        this.recovery = new BackendSessionRecovery(backend, state.mcpSessions());
+        this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval(), recovery);
+        this.backendStreams = new BackendStreamRelay(backend, state, catalog, recovery, config.replicaId(),
+                                                     config.mcpBackendLease());
+        this.reaper = new BackendSessionReaper(backend, state.mcpSessions(), catalog);
         this.push = new McpPush(state.mcpPush(), state.events(), config.namespace());
         this.subscriptions = new SessionSubscriptions(state.mcpPush(), config.limits().maxMcpSubscriptions());
         state.signals().subscribe(this::onSignal);
@@ -322,6 +329,7 @@ public final class McpService implements HttpService, AutoCloseable {
             state.mcpSessions().save(initialized.session());
             push.joined(initialized.session());
             metrics.mcpSession(true);
+            reaper.remember(initialized.session());
             res.header(SESSION_ID, initialized.session().id());
         }
         sendOne(res, initialized.response(), accept);
@@ -391,7 +399,7 @@ public final class McpService implements HttpService, AutoCloseable {
             meta.set(META_CLIENT_INFO, initializeParams.get("clientInfo"));
         }
         JsonNode answer;
-        Map<String, String> headers = modernBackendHeaders("server/discover", null);
+        Map<String, String> headers = BackendHeaders.modern("server/discover", null);
         headers.putAll(identity.functionHeaders());
         try (BackendCall call = backend.post(function, request, headers, function.timeout())) {
             answer = awaitResponse(call, request.get("id"), function);
@@ -459,6 +467,11 @@ public final class McpService implements HttpService, AutoCloseable {
             bridge.deliver(session.id(), message);
             return;
         }
+        if (BackendStreamRelay.isRelayedAnswer(message)) {
+            // the answer to a request from the function's standalone stream: back with the function's id
+            forwardToStatefulBackend(function, session, BackendStreamRelay.withBackendId(message));
+            return;
+        }
         if (!JsonRpc.isNotification(message) && !JsonRpc.isResponse(message)) {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "not a JSON-RPC message");
         }
@@ -474,7 +487,6 @@ public final class McpService implements HttpService, AutoCloseable {
      *
      * @throws ApiException when a call limit refuses it (the caller turns that into its transport's error)
      */
-    @SuppressWarnings("try") // the permit is held for the call's duration, not used
     private void handleRequest(FunctionRegistration function, McpSession session, JsonNode message,
                                McpRelay.Sink sink) throws IOException {
         JsonNode id = message.get("id");
@@ -492,7 +504,12 @@ public final class McpService implements HttpService, AutoCloseable {
                 }
                 // kept in the session: a stateless function learns it on each request (params._meta)
                 state.mcpSessions().save(session.withLogLevel(level));
-                sink.send(JsonRpc.result(id, Json.object()), true);
+                if (session.backendSessionId() == null) {
+                    sink.send(JsonRpc.result(id, Json.object()), true);
+                    return;
+                }
+                // a stateful function filters its own messages: it gets the request and gives the answer
+                relayToFunction(function, session.withLogLevel(level), message, sink);
             }
             default -> {
                 McpRelay.Sink relayed = sink;
@@ -503,16 +520,33 @@ public final class McpService implements HttpService, AutoCloseable {
                         return;
                     }
                 }
-                try (CallLimits.Permit permit = limits.acquire(function)) {
-                    // a running call uses its session, whether or not its client is still connected: renewed
-                    // like an open stream, so that the client can still resume it
-                    heldSessions.add(session.id());
-                    relay.relay(function, withSessionMeta(message, session), backendHeaders(session, message), session,
-                                session.protocolVersion(), relayed);
-                } finally {
-                    heldSessions.remove(session.id());
-                }
+                relayToFunction(function, session, message, relayed);
             }
+        }
+    }
+
+    @SuppressWarnings("try") // the permit is held for the call's duration, not used
+    private void relayToFunction(FunctionRegistration function, McpSession session, JsonNode message,
+                                 McpRelay.Sink sink) throws IOException {
+        reaper.remember(session);
+        backendStreams.awaitOpen(session);
+        try (CallLimits.Permit permit = limits.acquire(function)) {
+            // a running call uses its session, whether or not its client is still connected: renewed
+            // like an open stream, so that the client can still resume it
+            heldSessions.add(session.id());
+            relay.relay(function, withSessionMeta(message, session), BackendHeaders.forMessage(session, message), session,
+                        session.protocolVersion(), sink);
+        } catch (BackendSessionRecovery.Lost lost) {
+            // the function lost its session and would not take it again: the client must initialize anew
+            endSession(function, session.id(), null);
+            if (!sink.committed()) {
+                throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
+                                       "the MCP server lost this session; initialize again");
+            }
+            sink.send(JsonRpc.error(message.get("id"), JsonRpc.GATEWAY_ERROR,
+                                    "the MCP server lost this session; initialize again"), true);
+        } finally {
+            heldSessions.remove(session.id());
         }
     }
 
@@ -588,42 +622,26 @@ public final class McpService implements HttpService, AutoCloseable {
         return copy;
     }
 
-    private static Map<String, String> backendHeaders(McpSession session, JsonNode message) {
-        Map<String, String> headers;
-        if (McpVersions.MODERN.equals(session.backendVersion())) {
-            JsonNode params = message.path("params");
-            String name = params.path("name").isTextual() ? params.get("name").asText()
-                    : params.path("uri").isTextual() ? params.get("uri").asText() : null;
-            headers = modernBackendHeaders(JsonRpc.method(message), name);
-        } else {
-            headers = new HashMap<>();
-            headers.put("MCP-Protocol-Version", session.protocolVersion());
-            headers.put("Mcp-Session-Id", session.backendSessionId());
-        }
-        // who the caller is, never their credentials
-        headers.putAll(session.owner().functionHeaders());
-        return headers;
-    }
-
-    /** The standard request headers of 2026-07-28 ({@code streamable-http.mdx} "Standard Request Headers"). */
-    private static Map<String, String> modernBackendHeaders(String method, String name) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("MCP-Protocol-Version", McpVersions.MODERN);
-        headers.put("Mcp-Method", method);
-        if (name != null) {
-            headers.put("Mcp-Name", McpHeaderValues.encode(name));
-        }
-        return headers;
-    }
-
+    /** Passes a client's notification or answer to a stateful function; a lost function session is re-initialized. */
     private void forwardToStatefulBackend(FunctionRegistration function, McpSession session, JsonNode message) {
         if (session.backendSessionId() == null) {
             return;
         }
-        try (BackendCall call = backend.post(function, message, backendHeaders(session, message), function.timeout())) {
-            call.next(System.nanoTime() + function.timeout().toNanos());
+        if (!forwardOnce(function, session, message)) {
+            recovery.recover(function, session, session.backendSessionId())
+                    .ifPresent(recovered -> forwardOnce(function, recovered, message));
+        }
+    }
+
+    /** @return false when the function no longer knows the session */
+    private boolean forwardOnce(FunctionRegistration function, McpSession session, JsonNode message) {
+        try (BackendCall call = backend.post(function, message, BackendHeaders.forMessage(session, message), function.timeout())) {
+            BackendCall.Item item = call.next(System.nanoTime() + function.timeout().toNanos());
+            return !BackendSessionRecovery.isLost(call.status(),
+                                                  item instanceof BackendCall.Message m ? m.json() : null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return true;
         }
     }
 
@@ -714,6 +732,7 @@ public final class McpService implements HttpService, AutoCloseable {
         SseStream stream = hold(session.id(), session.owner(), "standalone", logKey, () -> new McpException(
                 Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR, "this session already holds its standalone streams"));
         CloseReason reason = CloseReason.CLIENT_GONE;
+        backendStreams.watch(session, logKey);
         try {
             List<ClientEvent> missed = resumed
                     ? state.events().readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
@@ -737,6 +756,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "standalone stream ended", e);
         } finally {
+            backendStreams.unwatch(session.id());
             release(stream, session.id(), session.owner(), reason);
         }
     }
@@ -800,6 +820,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,
                 "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
         CloseReason reason = CloseReason.CLIENT_GONE;
+        backendStreams.watch(session, McpIds.logKey(session.id(), LEGACY_STREAM));
         try {
             state.mcpSessions().save(session);
             push.joined(session);
@@ -813,6 +834,7 @@ public final class McpService implements HttpService, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
         } finally {
+            backendStreams.unwatch(session.id());
             release(stream, session.id(), session.owner(), reason);
             endLegacySession(function, session.id());
         }
@@ -826,6 +848,7 @@ public final class McpService implements HttpService, AutoCloseable {
             Optional<McpSession> ended = state.mcpSessions().find(sessionId);
             state.mcpSessions().delete(sessionId);
             metrics.mcpSession(false);
+            reaper.forget(sessionId);
             ended.map(McpSession::backendSessionId).ifPresent(id -> backend.endSession(function, id));
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "could not end HTTP+SSE session; it expires with its idle TTL", e);
@@ -850,6 +873,9 @@ public final class McpService implements HttpService, AutoCloseable {
         LogSink sink = new LogSink(state.events(), McpIds.logKey(session.id(), LEGACY_STREAM));
         if (InputBridge.isBridgedAnswer(message)) {
             bridge.deliver(session.id(), message);
+        } else if (BackendStreamRelay.isRelayedAnswer(message)) {
+            JsonNode answer = BackendStreamRelay.withBackendId(message);
+            background.execute(() -> forwardToStatefulBackend(function, session, answer));
         } else if (JsonRpc.isNotification(message) || JsonRpc.isResponse(message)) {
             if ("notifications/cancelled".equals(JsonRpc.method(message))) {
                 cancel(session.id(), message.path("params").get("requestId"));
@@ -870,6 +896,8 @@ public final class McpService implements HttpService, AutoCloseable {
                 Initialized initialized = initializeWithFunction(function, message, session.id(), session.owner());
                 if (initialized.session() != null) {
                     state.mcpSessions().save(initialized.session());
+                    reaper.remember(initialized.session());
+                    backendStreams.initialized(initialized.session());
                 }
                 sink.send(initialized.response(), true);
                 return;
@@ -894,16 +922,27 @@ public final class McpService implements HttpService, AutoCloseable {
         String sessionId = req.headers().first(SESSION_ID).orElseThrow(() -> new McpException(
                 Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
         McpSession session = session(req, sessionId, function);
-        state.mcpSessions().delete(session.id());
-        metrics.mcpSession(false);
-        // its streams and calls may be on any replica: end them here at once, and everywhere by signal
-        endHere(session.id());
-        signal(SessionSignal.ended(session.id()));
-        if (session.backendSessionId() != null) {
-            backend.endSession(function, session.backendSessionId());
-        }
+        endSession(function, session.id(), session.backendSessionId());
         res.status(Status.NO_CONTENT_204);
         res.send();
+    }
+
+    /**
+     * Ends a session in the whole fleet: its record, its streams and calls on every replica, and the stateful
+     * function's own session.
+     *
+     * @param backendSessionId the function's session to DELETE, or null
+     */
+    private void endSession(FunctionRegistration function, String sessionId, String backendSessionId) {
+        state.mcpSessions().delete(sessionId);
+        metrics.mcpSession(false);
+        reaper.forget(sessionId);
+        // its streams and calls may be on any replica: end them here at once, and everywhere by signal
+        endHere(sessionId);
+        signal(SessionSignal.ended(sessionId));
+        if (backendSessionId != null) {
+            backend.endSession(function, backendSessionId);
+        }
     }
 
     // ---- signals between replicas ----
@@ -948,6 +987,7 @@ public final class McpService implements HttpService, AutoCloseable {
     }
 
     private void renewHeldSessions() {
+        reaper.sweep();
         for (String id : java.util.Set.copyOf(heldSessions)) {
             try {
                 state.mcpSessions().find(id);
@@ -965,6 +1005,7 @@ public final class McpService implements HttpService, AutoCloseable {
     @Override
     public void close() {
         renewer.shutdownNow();
+        backendStreams.close();
         background.shutdownNow();
         backend.close();
     }

@@ -80,6 +80,11 @@ final class ResponseSink implements McpRelay.Sink {
         write(SseEncoder.event(eventId, null, data), last);
     }
 
+    @Override
+    public boolean committed() {
+        return out != null || res.isSent();
+    }
+
     /** Stateless (2026-07-28) answers keep the function's status: its 400s and 404s are part of the protocol. */
     @Override
     public void functionStatus(int status) {

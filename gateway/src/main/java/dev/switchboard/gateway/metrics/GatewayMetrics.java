@@ -205,7 +205,8 @@ public final class GatewayMetrics implements AutoCloseable {
     /**
      * @param function the MCP function
      * @param method   the JSON-RPC method
-     * @param outcome  how it ended ({@code ok}, {@code error}, {@code timeout}, {@code cancelled}, {@code client_gone})
+     * @param outcome  how it ended ({@code ok}, {@code error}, {@code timeout}, {@code cancelled}, {@code client_gone},
+     *                 {@code session_lost}: a stateful function lost the session for good)
      * @param duration time to the response
      */
     public void mcpRequest(String function, String method, String outcome, java.time.Duration duration) {

@@ -37,6 +37,15 @@ public record McpSession(String id,
     }
 
     /**
+     * @param backendSession the stateful function's new session id (it re-initialized after losing the old one)
+     * @return a copy with that backend session
+     */
+    public McpSession withBackendSessionId(String backendSession) {
+        return new McpSession(id, function, protocolVersion, clientInfo, clientCapabilities, backendSession,
+                              backendVersion, logLevel, createdAt, owner);
+    }
+
+    /**
      * @param level a logging level
      * @return a copy with that level
      */

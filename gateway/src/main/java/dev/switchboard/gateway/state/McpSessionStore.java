@@ -16,6 +16,14 @@ public interface McpSessionStore {
     Optional<McpSession> find(String id);
 
     /**
+     * Reads a session without renewing it: looking must not keep a session alive.
+     *
+     * @param id a session id
+     * @return the session, unless unknown, ended or expired
+     */
+    Optional<McpSession> peek(String id);
+
+    /**
      * @param id a session id
      * @return whether it existed
      */

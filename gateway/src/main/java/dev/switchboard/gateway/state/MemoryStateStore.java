@@ -28,6 +28,23 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
     private final TopicPresence presence = new TopicPresence();
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
+    private final Leases leases = new Leases() {
+        /** One replica: a lease is held until released or lapsed, by name. */
+        private final Map<String, Expiring<String>> held = new ConcurrentHashMap<>();
+
+        @Override
+        public boolean acquire(String name, String holder, java.time.Duration ttl) {
+            long now = clock.millis();
+            Expiring<String> after = held.compute(name, (k, e) -> e == null || e.expiresAt() <= now
+                    || e.value().equals(holder) ? new Expiring<>(holder, now + ttl.toMillis()) : e);
+            return after.value().equals(holder);
+        }
+
+        @Override
+        public void release(String name, String holder) {
+            held.computeIfPresent(name, (k, e) -> e.value().equals(holder) ? null : e);
+        }
+    };
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
@@ -93,9 +110,20 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
+    public Optional<McpSession> peek(String id) {
+        Expiring<McpSession> found = sessions.get(id);
+        return found == null || found.expiresAt() <= clock.millis() ? Optional.empty() : Optional.of(found.value());
+    }
+
+    @Override
     public boolean delete(String id) {
         mcpPush.ended(id);
         return sessions.remove(id) != null;
+    }
+
+    @Override
+    public Leases leases() {
+        return leases;
     }
 
     @Override

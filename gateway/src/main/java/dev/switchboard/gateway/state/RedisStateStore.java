@@ -36,7 +36,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
  * replica that expires when the replica stops refreshing it.
  */
 public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore,
-        SessionSignals {
+        SessionSignals, Leases {
     private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
     /** How long a replica's connection hash outlives the replica's last refresh. */
     public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
@@ -57,6 +57,15 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                     + "redis.call('SET', KEYS[2], id, 'PX', ARGV[4]) "
                     + "redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
                     + "return {id, 0}";
+
+    /** SET NX PX, or a renewal (PEXPIRE) when ARGV[1] already holds it: 1 when ARGV[1] holds the lease. */
+    private static final String ACQUIRE_LEASE =
+            "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
+                    + "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
+                    + "return 0";
+    /** Deletes the lease only when ARGV[1] holds it. */
+    private static final String RELEASE_LEASE =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     /** ARGV[1]: +1 or -1, ARGV[2]: TTL in ms, ARGV[3..]: topics. A count that reaches 0 is removed. */
     private static final String ADJUST_TOPICS =
@@ -170,6 +179,31 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         String json = RedisConnections.call("read an MCP session", () -> redis.sync().getex(
                 RedisKeys.mcpSession(id), GetExArgs.Builder.px(sessionTtl.toMillis())));
         return Optional.ofNullable(json).map(McpSessionJson::decode);
+    }
+
+    @Override
+    public Optional<McpSession> peek(String id) {
+        String json = RedisConnections.call("read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(id)));
+        return Optional.ofNullable(json).map(McpSessionJson::decode);
+    }
+
+    @Override
+    public Leases leases() {
+        return this;
+    }
+
+    @Override
+    public boolean acquire(String name, String holder, Duration ttl) {
+        Long held = RedisConnections.call("take a lease", () -> redis.sync().eval(ACQUIRE_LEASE,
+                io.lettuce.core.ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder,
+                Long.toString(ttl.toMillis())));
+        return held != null && held == 1;
+    }
+
+    @Override
+    public void release(String name, String holder) {
+        RedisConnections.call("give up a lease", () -> redis.sync().eval(RELEASE_LEASE,
+                io.lettuce.core.ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder));
     }
 
     @Override

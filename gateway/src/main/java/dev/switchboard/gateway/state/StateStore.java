@@ -22,6 +22,9 @@ public interface StateStore extends AutoCloseable {
     /** @return per MCP server its sessions, per session its resource subscriptions: the targets of pushes */
     McpPushIndex mcpPush();
 
+    /** @return expiring leases (one holder in the fleet) */
+    Leases leases();
+
     /** @return control messages about MCP sessions, for every replica */
     SessionSignals signals();
 

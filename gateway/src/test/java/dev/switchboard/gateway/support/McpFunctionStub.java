@@ -48,6 +48,14 @@ public final class McpFunctionStub implements AutoCloseable {
     private final java.util.Map<String, CompletableFuture<JsonNode>> pendingAnswers =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** When set, the stub has lost every session and will not initialize again (a broken restart). */
+    private volatile boolean refusingSessions;
+
+    /** From now on: 404 for every request with a session id, 503 for initialize. */
+    public void refuseSessions() {
+        refusingSessions = true;
+    }
+
     /** When set, the next {@code steps} call waits for it before sending its result. */
     private volatile java.util.concurrent.CountDownLatch stepsResultGate;
 
@@ -121,6 +129,12 @@ public final class McpFunctionStub implements AutoCloseable {
         byte[] body = ex.getRequestBody().readAllBytes();
         JsonNode message = body.length == 0 ? null : MAPPER.readTree(body);
         received.add(new Received(ex.getRequestMethod(), message, ex.getRequestHeaders()));
+        if (refusingSessions) {
+            boolean initialize = message != null && "initialize".equals(message.path("method").asText());
+            ex.sendResponseHeaders(initialize ? 503 : 404, -1);
+            ex.close();
+            return;
+        }
         if (!ex.getRequestMethod().equals("POST")) {
             ex.sendResponseHeaders(mode == Mode.STATEFUL ? 204 : 405, -1);
             ex.close();

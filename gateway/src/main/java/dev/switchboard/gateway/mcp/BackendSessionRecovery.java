@@ -1,0 +1,147 @@
+package dev.switchboard.gateway.mcp;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.McpSessionStore;
+import dev.switchboard.registry.FunctionRegistration;
+
+/**
+ * A stateful function that lost a client's session (it restarted, or expired the session) answers 404, or
+ * 400 "No valid session ID" as the TypeScript SDK's examples do. The gateway re-initializes the session with
+ * the client's recorded {@code initialize} parameters and {@code notifications/initialized}, records the
+ * function's new session id, and the caller retries once; the client never notices.
+ */
+final class BackendSessionRecovery {
+    private static final Logger LOGGER = Logger.getLogger(BackendSessionRecovery.class.getName());
+
+    /** The function does not know the session its request carried. */
+    static final class Lost extends RuntimeException {
+        Lost() {
+            super("the function lost the session", null, false, false);
+        }
+    }
+
+    private final McpBackend backend;
+    private final McpSessionStore sessions;
+    /** One re-initialization at a time per session on this replica (the request path and the stream relay). */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Told of each re-initialized session, outside the lock: the stream relay reopens the function's stream. */
+    private volatile java.util.function.Consumer<McpSession> onRecovered = s -> { };
+
+    BackendSessionRecovery(McpBackend backend, McpSessionStore sessions) {
+        this.backend = backend;
+        this.sessions = sessions;
+    }
+
+    /** @param listener told of each session this replica re-initialized, before its request is retried */
+    void onRecovered(java.util.function.Consumer<McpSession> listener) {
+        this.onRecovered = listener;
+    }
+
+    /**
+     * @param status  the function's HTTP status
+     * @param message the JSON-RPC message it answered with, or null
+     * @return whether that answer says the function does not know the session
+     */
+    static boolean isLost(int status, JsonNode message) {
+        if (status == 404) {
+            return true;
+        }
+        return status == 400 && message != null
+                && message.path("error").path("message").asText("").toLowerCase(java.util.Locale.ROOT).contains("session");
+    }
+
+    /**
+     * Gives the session a live backend session again.
+     *
+     * @param function the function
+     * @param session  the client's session as the failed request saw it
+     * @param lostId   the backend session id the function no longer knows
+     * @return the session with a working backend session id, or empty when the session ended or the function
+     *         refused to initialize
+     */
+    Optional<McpSession> recover(FunctionRegistration function, McpSession session, String lostId) {
+        Optional<McpSession> recovered = reinitialize(function, session, lostId);
+        recovered.filter(r -> !lostId.equals(r.backendSessionId())).ifPresent(onRecovered);
+        return recovered;
+    }
+
+    private Optional<McpSession> reinitialize(FunctionRegistration function, McpSession session, String lostId) {
+        synchronized (locks.computeIfAbsent(session.id(), k -> new Object())) {
+            try {
+                Optional<McpSession> current = sessions.peek(session.id());
+                if (current.isEmpty() || current.get().backendSessionId() == null) {
+                    return Optional.empty();
+                }
+                if (!current.get().backendSessionId().equals(lostId)) {
+                    return current; // already recovered, here or on another replica
+                }
+                String fresh = initialize(function, current.get());
+                if (fresh == null) {
+                    return Optional.empty();
+                }
+                McpSession recovered = current.get().withBackendSessionId(fresh);
+                sessions.save(recovered);
+                LOGGER.info(() -> "MCP session " + session.id() + ": function " + function.name()
+                        + " had lost its session; re-initialized");
+                return Optional.of(recovered);
+            } finally {
+                locks.remove(session.id());
+            }
+        }
+    }
+
+    /** @return the function's new session id, or null when it did not initialize */
+    private String initialize(FunctionRegistration function, McpSession session) {
+        ObjectNode initialize = Json.object();
+        initialize.put("jsonrpc", "2.0");
+        initialize.put("id", "sb-reinitialize");
+        initialize.put("method", "initialize");
+        ObjectNode params = initialize.putObject("params");
+        params.put("protocolVersion", session.backendVersion() != null ? session.backendVersion()
+                : session.protocolVersion());
+        params.set("capabilities", session.clientCapabilities() != null && session.clientCapabilities().isObject()
+                ? session.clientCapabilities() : Json.object());
+        params.set("clientInfo", session.clientInfo() != null && session.clientInfo().isObject()
+                ? session.clientInfo() : Json.object().put("name", "switchboard").put("version", "0"));
+        Map<String, String> headers = new java.util.HashMap<>(session.owner().functionHeaders());
+        String fresh;
+        try (BackendCall call = backend.post(function, initialize, headers, function.timeout())) {
+            JsonNode answer = firstMessage(call, function);
+            fresh = call.sessionId();
+            if (answer == null || !answer.path("result").isObject() || fresh == null) {
+                return null;
+            }
+        }
+        ObjectNode initialized = Json.object();
+        initialized.put("jsonrpc", "2.0");
+        initialized.put("method", "notifications/initialized");
+        try (BackendCall call = backend.post(function, initialized,
+                                             BackendHeaders.forSession(session.withBackendSessionId(fresh)),
+                                             function.timeout())) {
+            firstMessage(call, function);
+        }
+        return fresh;
+    }
+
+    private static JsonNode firstMessage(BackendCall call, FunctionRegistration function) {
+        long deadline = System.nanoTime() + function.timeout().toNanos();
+        try {
+            BackendCall.Item item = call.next(deadline);
+            return item instanceof BackendCall.Message m ? m.json() : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOGGER.log(Level.FINE, "re-initialization interrupted", e);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package dev.switchboard.gateway.mcp;
+
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.ResponseBudget;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.registry.FunctionRegistration;
+
+import io.helidon.webclient.api.HttpClientResponse;
+
+/**
+ * A stateful function's own standalone GET stream, relayed into its client's session. While a client holds
+ * a standalone (or HTTP+SSE) stream of the session on some replica, exactly one replica of the fleet holds
+ * the function's stream: the one with the session's {@link dev.switchboard.gateway.state.Leases lease}.
+ * Every replica that holds a client stream of the session tries to take the lease on each tick, so when the
+ * holder dies another one takes the function's stream over once the lease lapses.
+ *
+ * <p>What arrives is appended to the session stream's log, from where it reaches the client on whichever
+ * replica holds its stream. Server-to-client requests get gateway-minted ids that carry the function's own
+ * id ({@value #ID_PREFIX}...), so the client's answer, posted to any replica, goes back to the function
+ * with its original id and the session's current backend session id.
+ */
+final class BackendStreamRelay implements AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(BackendStreamRelay.class.getName());
+    /** Prefix of the ids minted for a function's requests from its standalone stream. */
+    static final String ID_PREFIX = "sbs-";
+    /** Wait before opening the function's stream again after it ended or failed. */
+    private static final long REOPEN_MILLIS = 500;
+    /** How long a retried request waits for the re-initialized function session's stream. */
+    private static final Duration REOPEN_WAIT = Duration.ofSeconds(2);
+
+    private final McpBackend backend;
+    private final StateStore state;
+    private final FunctionCatalog catalog;
+    private final BackendSessionRecovery recovery;
+    private final String replicaId;
+    private final Duration leaseTtl;
+    private final Map<String, Watch> watched = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-mcp-backend-streams");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A session whose client streams this replica holds, and the function's stream if this replica relays it. */
+    private static final class Watch {
+        final String sessionId;
+        final String logKey;
+        int clientStreams;
+        Thread reader;
+        volatile HttpClientResponse open;
+        /** The function is stateless, or answered its GET with 405: it offers no standalone stream. */
+        volatile boolean unsupported;
+        /** The session has a function session (an HTTP+SSE session learns it only at its initialize). */
+        volatile boolean stateful;
+        /** Whether this replica holds the lease; null before its first try. */
+        volatile Boolean leased;
+        /** The function session whose stream is open now, else null. */
+        volatile String openFor;
+        /** Wakes the reader from its wait before reopening. */
+        final java.util.concurrent.Semaphore wakeup = new java.util.concurrent.Semaphore(0);
+
+        Watch(String sessionId, String logKey) {
+            this.sessionId = sessionId;
+            this.logKey = logKey;
+        }
+    }
+
+    BackendStreamRelay(McpBackend backend, StateStore state, FunctionCatalog catalog, BackendSessionRecovery recovery,
+                       String replicaId, Duration leaseTtl) {
+        this.backend = backend;
+        this.state = state;
+        this.catalog = catalog;
+        this.recovery = recovery;
+        this.replicaId = replicaId;
+        this.leaseTtl = leaseTtl;
+        long tick = Math.max(100, leaseTtl.toMillis() / 3);
+        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        recovery.onRecovered(this::reopen);
+    }
+
+    /**
+     * A session's function session was re-initialized: when this replica relays its stream, it opens the new
+     * one at once and waits (briefly) until it is open, so that the retried request's own messages to the
+     * client (the function asking for roots, say) find the stream there.
+     */
+    private void reopen(McpSession session) {
+        Watch watch = watched.get(session.id());
+        if (watch == null || watch.reader == null || !watch.reader.isAlive()) {
+            return;
+        }
+        watch.wakeup.release();
+        awaitOpen(watch, session.backendSessionId());
+    }
+
+    /**
+     * Before a request of a stateful session is relayed: when this replica relays (or is about to relay) the
+     * function's stream of that session, waits briefly until it is open. A function sends its own requests
+     * (roots/list while a tool runs) on that stream, and drops them when none is open.
+     *
+     * @param session the session
+     */
+    void awaitOpen(McpSession session) {
+        Watch watch = watched.get(session.id());
+        if (watch != null && session.backendSessionId() != null) {
+            awaitOpen(watch, session.backendSessionId());
+        }
+    }
+
+    private void awaitOpen(Watch watch, String backendSessionId) {
+        long deadline = System.nanoTime() + REOPEN_WAIT.toNanos();
+        while (!backendSessionId.equals(watch.openFor) && System.nanoTime() < deadline && !watch.unsupported
+                && !Boolean.FALSE.equals(watch.leased) && watched.get(watch.sessionId) == watch) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * A client stream of a session opened on this replica.
+     *
+     * @param session the session
+     * @param logKey  the log its client stream reads
+     */
+    void watch(McpSession session, String logKey) {
+        if (session.backendSessionId() == null && session.backendVersion() != null) {
+            return; // initialized with a stateless function
+        }
+        Watch watch = watched.compute(session.id(), (id, w) -> {
+            Watch next = w != null ? w : new Watch(id, logKey);
+            next.clientStreams++;
+            next.stateful |= session.backendSessionId() != null;
+            return next;
+        });
+        ticker.execute(() -> tickOne(watch));
+    }
+
+    /**
+     * An HTTP+SSE session was initialized: when this replica holds its client stream, it learns now whether
+     * the function is stateful, rather than on its next tick.
+     *
+     * @param session the initialized session
+     */
+    void initialized(McpSession session) {
+        Watch watch = watched.get(session.id());
+        if (watch != null) {
+            if (session.backendSessionId() != null) {
+                watch.stateful = true;
+            } else {
+                watch.unsupported = true;
+            }
+            ticker.execute(() -> tickOne(watch));
+        }
+    }
+
+    /**
+     * A client stream of a session on this replica ended.
+     *
+     * @param sessionId the session
+     */
+    void unwatch(String sessionId) {
+        Watch[] ended = new Watch[1];
+        watched.computeIfPresent(sessionId, (id, w) -> {
+            if (--w.clientStreams > 0) {
+                return w;
+            }
+            ended[0] = w;
+            return null;
+        });
+        if (ended[0] != null) {
+            ticker.execute(() -> stop(ended[0], true));
+        }
+    }
+
+    private void tick() {
+        watched.values().forEach(this::tickOne);
+    }
+
+    /** Takes or renews the lease; starts relaying when it is ours, stops when it is not. */
+    private void tickOne(Watch watch) {
+        if (watched.get(watch.sessionId) != watch || watch.unsupported) {
+            return;
+        }
+        if (!watch.stateful && !learnStateful(watch)) {
+            return;
+        }
+        boolean held;
+        try {
+            held = state.leases().acquire(leaseName(watch.sessionId), replicaId, leaseTtl);
+        } catch (RuntimeException e) {
+            // the store is down: keep what runs; the lease lapses on its own if this lasts
+            LOGGER.log(Level.FINE, "could not take or renew a backend stream lease", e);
+            return;
+        }
+        watch.leased = held;
+        if (!held) {
+            stop(watch, false);
+        } else if ((watch.reader == null || !watch.reader.isAlive()) && !watch.unsupported) {
+            watch.reader = Thread.ofVirtual().name("mcp-backend-stream-" + watch.sessionId).start(() -> read(watch));
+        }
+    }
+
+    /** @return whether the session, not initialized when its stream opened, turned out to be stateful */
+    private boolean learnStateful(Watch watch) {
+        try {
+            Optional<McpSession> session = state.mcpSessions().peek(watch.sessionId);
+            if (session.isEmpty()) {
+                return false; // not saved yet, or ended (its client stream ends then)
+            }
+            if (session.get().backendVersion() != null && session.get().backendSessionId() == null) {
+                watch.unsupported = true;
+            } else if (session.get().backendSessionId() != null) {
+                watch.stateful = true;
+            }
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "could not read a session", e);
+        }
+        return watch.stateful;
+    }
+
+    private void stop(Watch watch, boolean release) {
+        Thread reader = watch.reader;
+        if (reader != null) {
+            reader.interrupt();
+            HttpClientResponse open = watch.open;
+            if (open != null) {
+                try {
+                    open.close();
+                } catch (RuntimeException e) {
+                    LOGGER.log(Level.FINE, "closing a backend stream", e);
+                }
+            }
+        }
+        if (release) {
+            try {
+                state.leases().release(leaseName(watch.sessionId), replicaId);
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "could not release a backend stream lease; it lapses", e);
+            }
+        }
+    }
+
+    /** Holds the function's stream open for as long as this replica relays it, opening it again when it ends. */
+    private void read(Watch watch) {
+        while (!Thread.currentThread().isInterrupted() && watched.get(watch.sessionId) == watch) {
+            Optional<McpSession> session = state.mcpSessions().peek(watch.sessionId);
+            Optional<FunctionRegistration> function = session.flatMap(s -> catalog.find(s.function()));
+            if (session.isEmpty() || function.isEmpty() || session.get().backendSessionId() == null) {
+                return; // the session ended: its client streams end too
+            }
+            try {
+                relayOnce(watch, session.get(), function.get());
+            } catch (RuntimeException | java.io.IOException e) {
+                LOGGER.log(Level.FINE, "backend stream of session " + watch.sessionId + " ended", e);
+            }
+            try {
+                watch.wakeup.tryAcquire(REOPEN_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void relayOnce(Watch watch, McpSession session, FunctionRegistration function) throws java.io.IOException {
+        try (HttpClientResponse response = backend.openStream(function, BackendHeaders.forSession(session), leaseTtl.multipliedBy(1000))) {
+            watch.open = response;
+            int status = response.status().code();
+            if (status == 405) {
+                watch.unsupported = true;
+                return;
+            }
+            if (status >= 400) {
+                JsonNode error = null;
+                try {
+                    error = Json.MAPPER.readTree(response.entity().inputStream().readNBytes(64 * 1024));
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOGGER.log(Level.FINE, "unreadable refusal of a backend stream", e);
+                }
+                if (BackendSessionRecovery.isLost(status, error)) {
+                    recovery.recover(function, session, session.backendSessionId());
+                }
+                return;
+            }
+            if (!response.headers().first(io.helidon.http.HeaderNames.CONTENT_TYPE).orElse("")
+                    .startsWith("text/event-stream")) {
+                watch.unsupported = true; // an answer, but no stream: nothing to relay
+                return;
+            }
+            watch.openFor = session.backendSessionId();
+            // a message's bytes count in MAX_RESPONSE_BYTES_IN_FLIGHT until it is relayed; one that does not fit
+            // drops the stream, which is opened again
+            try (ResponseBudget.Reservation bytes = backend.budget().open();
+                 InputStream in = new BufferedInputStream(bytes.meter(response.entity().inputStream()))) {
+                SseEventReader events = new SseEventReader(in, backend.maxMessageSize());
+                String data;
+                while ((data = events.nextData()) != null) {
+                    if (!data.isBlank()) {
+                        relay(watch, Json.MAPPER.readTree(data));
+                    }
+                    bytes.releaseAll();
+                }
+            }
+        } finally {
+            watch.open = null;
+            watch.openFor = null;
+        }
+    }
+
+    private void relay(Watch watch, JsonNode message) {
+        JsonNode forClient = message;
+        if (JsonRpc.isRequest(message)) {
+            ObjectNode copy = message.deepCopy();
+            copy.put("id", mint(message.get("id")));
+            forClient = copy;
+        }
+        state.events().publish(watch.logKey, "message", Json.write(forClient));
+    }
+
+    /** @return an id for the client that carries the function's own request id */
+    static String mint(JsonNode backendId) {
+        return ID_PREFIX + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Json.write(backendId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param message a message a client posted
+     * @return whether it answers a request relayed from a function's standalone stream
+     */
+    static boolean isRelayedAnswer(JsonNode message) {
+        return JsonRpc.isResponse(message) && message.path("id").isTextual()
+                && message.get("id").asText().startsWith(ID_PREFIX);
+    }
+
+    /**
+     * @param answer the client's answer to a minted id
+     * @return the same answer carrying the function's own request id
+     */
+    static JsonNode withBackendId(JsonNode answer) {
+        String minted = answer.get("id").asText().substring(ID_PREFIX.length());
+        ObjectNode copy = answer.deepCopy();
+        try {
+            copy.set("id", Json.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(minted),
+                                                           StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new McpException(io.helidon.http.Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
+                                   "an answer to an unknown request id");
+        }
+        return copy;
+    }
+
+    private static String leaseName(String sessionId) {
+        return "mcp-backend-stream:" + sessionId;
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        watched.values().forEach(w -> stop(w, true));
+        watched.clear();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.switchboard.gateway.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real, stateful {@code @modelcontextprotocol/server-everything} (streamableHttp mode, the version
+ * pinned in {@code testing/mcp-servers/package-lock.json}) as a child process on a loopback port. Its
+ * packages are installed with {@code npm ci} the first time a test needs them. Its output lines are kept,
+ * so a test can see which sessions it opened and ended.
+ */
+public final class ServerEverything implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dir;
+    private final int port;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private Process process;
+
+    private ServerEverything(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /**
+     * Installs the server when missing and starts it on a free port.
+     *
+     * @return the running server
+     */
+    public static ServerEverything start() {
+        Path dir = packageDir();
+        install(dir);
+        ServerEverything server = new ServerEverything(dir, freePort());
+        server.startProcess();
+        return server;
+    }
+
+    /** @return the MCP endpoint */
+    public String url() {
+        return "http://127.0.0.1:" + port + "/mcp";
+    }
+
+    /** @return what the server printed so far */
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
+    /** Kills the server (its sessions are lost) and starts it again on the same port. */
+    public void restart() {
+        stopProcess();
+        startProcess();
+    }
+
+    private void startProcess() {
+        ProcessBuilder builder = new ProcessBuilder("node", "--require", "./loopback.cjs",
+                "node_modules/@modelcontextprotocol/server-everything/dist/index.js", "streamableHttp")
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("PORT", Integer.toString(port));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start node (is Node.js 20+ on PATH?)", e);
+        }
+        Process started = process;
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(started.getInputStream(),
+                                                                              StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        // Express calls its listen callback even when listening failed: trust a connection, not the line
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    stopProcess();
+                    throw new IllegalStateException("server-everything did not start on port " + port + ": "
+                            + output);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(interrupted);
+                }
+            }
+        }
+    }
+
+    private void stopProcess() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code testing/mcp-servers}, found from the module's working directory upwards. */
+    private static Path packageDir() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("testing/mcp-servers");
+            if (Files.exists(candidate.resolve("package-lock.json"))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("testing/mcp-servers not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static synchronized void install(Path dir) {
+        if (Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))) {
+            return;
+        }
+        try {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+                    .directory(dir.toFile()).inheritIO().start();
+            if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm ci in " + dir + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run npm (is Node.js on PATH?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+    }
+}
