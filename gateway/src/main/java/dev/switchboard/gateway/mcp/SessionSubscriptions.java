@@ -118,5 +118,10 @@ final class SessionSubscriptions {
         public void keepAlive() throws IOException {
             sink.keepAlive();
         }
+
+        @Override
+        public boolean committed() {
+            return sink.committed();
+        }
     }
 }

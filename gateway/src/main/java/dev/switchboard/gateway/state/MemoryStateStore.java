@@ -91,11 +91,6 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
         return mcpPush;
     }
 
-    private Optional<McpSession> peek(String id) {
-        Expiring<McpSession> found = sessions.get(id);
-        return found == null || found.expiresAt() <= clock.millis() ? Optional.empty() : Optional.of(found.value());
-    }
-
     @Override
     public void save(McpSession session) {
         sessions.put(session.id(), new Expiring<>(session, clock.millis() + sessionTtl.toMillis()));
