@@ -133,11 +133,18 @@ public final class ServerEverything implements AutoCloseable {
             return;
         }
         try {
+            // never the test JVM's own stdin and stdout: they are surefire's channel to the fork, and node sets
+            // an inherited stdin non-blocking ("std/in stream corrupted")
+            Path log = dir.resolve("npm-ci.log");
             Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                    .directory(dir.toFile()).inheritIO().start();
+                    .directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 npm.destroyForcibly();
-                throw new IllegalStateException("npm ci in " + dir + " failed");
+                throw new IllegalStateException("npm ci in " + dir + " failed; see " + log);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run npm (is Node.js on PATH?)", e);
