@@ -103,7 +103,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.state = openState(config, clock);
         this.metrics = new GatewayMetrics(config.namespace());
-        this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections());
+        this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections(),
+                                 state.events());
         this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
         // this gateway's tenant: the registrations of its namespace only
         FunctionStore functions = state.functions().inNamespace(config.namespace());
@@ -126,7 +127,8 @@ public final class Gateway implements AutoCloseable {
                       state.connections()::localTopicCount);
 
         catalog.start();
-        state.events().subscribe(hub::deliver);
+        metrics.gauge("switchboard.fanout.subscriptions", "logs this replica follows, one announcement channel each",
+                      state.events()::followedLogs);
         state.events().onResubscribed(this::catchUpStreams);
         this.sessionBudget = new SessionBudget(config.limits().maxMcpSessions());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -150,6 +152,7 @@ public final class Gateway implements AutoCloseable {
                                                               identityStreams, addressLimits);
         this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress,
                                          identityStreams, sessionBudget);
+        state.events().subscribe(this::announced);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(functions, catalog, health,
                                                                          config.limits().maxBodySize(), clock, egress,
                                                                          config.auth());
@@ -283,6 +286,13 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             metrics.redisError();
         }
+    }
+
+    /** An append announced to this replica: to the streams and MCP waits that follow its log. */
+    private void announced(String log, ClientEvent event) {
+        boolean followed = hub.deliver(log, event);
+        followed |= mcpService.deliver(log, event);
+        metrics.fanout(followed);
     }
 
     /** After the fan-out was lost for a while: every local stream reads what it missed from its log. */

@@ -52,12 +52,15 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> async;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String displayUrl;
+    private final Duration commandTimeout;
 
     private RedisConnections(AbstractRedisClient client, ClientResources resources,
                              StatefulConnection<String, String> connection,
                              RedisClusterCommands<String, String> sync,
                              RedisClusterAsyncCommands<String, String> async,
-                             StatefulRedisPubSubConnection<String, String> pubSub, String displayUrl) {
+                             StatefulRedisPubSubConnection<String, String> pubSub, String displayUrl,
+                             Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
         this.client = client;
         this.resources = resources;
         this.connection = connection;
@@ -106,7 +109,7 @@ public final class RedisConnections implements AutoCloseable {
                 connectToEveryMaster(cluster, connection, resources);
                 StatefulRedisClusterPubSubConnection<String, String> pubSub = cluster.connectPubSub(StringCodec.UTF8);
                 return new RedisConnections(cluster, resources, connection, connection.sync(), connection.async(),
-                                            pubSub, display);
+                                            pubSub, display, commandTimeout);
             }
             RedisClient standalone = RedisClient.create(resources, target.seeds().getFirst());
             client = standalone;
@@ -119,7 +122,7 @@ public final class RedisConnections implements AutoCloseable {
             StatefulRedisConnection<String, String> connection = standalone.connect(StringCodec.UTF8);
             StatefulRedisPubSubConnection<String, String> pubSub = standalone.connectPubSub(StringCodec.UTF8);
             return new RedisConnections(standalone, resources, connection, connection.sync(), connection.async(),
-                                        pubSub, display);
+                                        pubSub, display, commandTimeout);
         } catch (RedisException e) {
             if (client != null) {
                 client.shutdown();
@@ -172,6 +175,11 @@ public final class RedisConnections implements AutoCloseable {
     /** @return the dedicated pub/sub connection */
     public StatefulRedisPubSubConnection<String, String> pubSub() {
         return pubSub;
+    }
+
+    /** @return how long one command may take */
+    public Duration commandTimeout() {
+        return commandTimeout;
     }
 
     /** @return whether the command connection is up now (no round trip) */

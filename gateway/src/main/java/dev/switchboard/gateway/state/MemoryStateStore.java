@@ -29,6 +29,18 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     private final TopicPresence presence = new TopicPresence();
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** The logs followed here: in process, a subscription is made at once and never lost. */
+    private final LogSubscriptions subscriptions = new LogSubscriptions(new LogSubscriptions.Channels() {
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> subscribe(String logKey) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> unsubscribe(String logKey) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+    }, Duration.ofSeconds(1));
     private final List<java.util.function.Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final int maxLength;
@@ -169,8 +181,11 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
                 }
                 log.lastAppendMillis = clock.millis();
                 // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips
-                // an id not after the last it wrote, so out-of-order dispatch would lose an event
-                listeners.forEach(l -> l.accept(clientId, event));
+                // an id not after the last it wrote, so out-of-order dispatch would lose an event; announced
+                // only when followed, as Redis announces only to the replicas subscribed to the log
+                if (subscriptions.isFollowed(clientId)) {
+                    listeners.forEach(l -> l.accept(clientId, event));
+                }
                 return new Stored(event, false);
             }
         }
@@ -220,6 +235,21 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     @Override
     public void subscribe(BiConsumer<String, ClientEvent> listener) {
         listeners.add(listener);
+    }
+
+    @Override
+    public void follow(String logKey) {
+        subscriptions.follow(logKey);
+    }
+
+    @Override
+    public void unfollow(String logKey) {
+        subscriptions.unfollow(logKey);
+    }
+
+    @Override
+    public int followedLogs() {
+        return subscriptions.count();
     }
 
     @Override

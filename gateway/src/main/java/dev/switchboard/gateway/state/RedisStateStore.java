@@ -32,14 +32,17 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 
 /**
  * Shared state in Redis. Client event logs are Redis Streams ({@link RedisKeys#clientEvents}), appended and
- * announced in one script so that the log and the fan-out agree on order; connections live in one hash per
- * replica that expires when the replica stops refreshing it.
+ * announced in one script so that the log and the fan-out agree on order. Each log has its own announcement
+ * channel ({@link RedisKeys#announcements}), which only replicas following the log subscribe to (routed
+ * fan-out, {@link LogSubscriptions}); connections live in one hash per replica that expires when the replica
+ * stops refreshing it.
  */
 public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore,
         SessionSignals {
     private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
     /** How long a replica's connection hash outlives the replica's last refresh. */
     public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
+    /** KEYS[1]: the log; ARGV: max length, type, data, TTL in ms, the log's announcement channel, the log key. */
     private static final String APPEND_AND_ANNOUNCE =
             "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
@@ -77,6 +80,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private final List<Runnable> resubscribeListeners = new CopyOnWriteArrayList<>();
     /** Whether the first subscription was confirmed: later confirmations are re-subscriptions. */
     private final java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The logs this replica follows, one announcement channel each. */
+    private final LogSubscriptions subscriptions;
     private final String replicaId;
     private final String directoryKey;
     /** This replica's topic subscriber counts (topic to streams), kept beside its connection hash. */
@@ -104,27 +109,29 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.maxLength = maxLength;
         this.ttl = ttl;
         this.sessionTtl = sessionTtl;
+        this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis), redis.commandTimeout());
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void subscribed(String channel, long count) {
-                // Lettuce re-subscribes by itself after a reconnect and confirms it here
-                if (RedisKeys.CLIENT_EVENTS_CHANNEL.equals(channel) && !subscribedOnce.compareAndSet(false, true)) {
-                    LOGGER.info("client event fan-out subscribed again: local streams catch up from the logs");
-                    resubscribeListeners.forEach(l -> Thread.ofVirtual().name("switchboard-catch-up").start(l));
+                // Lettuce re-subscribes by itself after a reconnect and confirms it here; the signals channel is
+                // always subscribed, so its confirmation tells a re-made connection
+                if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel) && !subscribedOnce.compareAndSet(false, true)) {
+                    LOGGER.info("fan-out subscribed again: followed logs re-subscribed, then local streams catch up");
+                    Thread.ofVirtual().name("switchboard-catch-up").start(RedisStateStore.this::resubscribed);
                 }
             }
 
             @Override
             public void message(String channel, String message) {
-                if (RedisKeys.CLIENT_EVENTS_CHANNEL.equals(channel)) {
-                    dispatch(message);
-                } else if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
+                if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
                     dispatchSignal(message);
+                } else if (channel.endsWith(RedisKeys.ANNOUNCEMENTS_SUFFIX)) {
+                    dispatch(message);
                 }
             }
         });
-        RedisConnections.call("subscribe to client events and session signals", () -> {
-            redis.pubSub().sync().subscribe(RedisKeys.CLIENT_EVENTS_CHANNEL, RedisKeys.SESSION_SIGNALS_CHANNEL);
+        RedisConnections.call("subscribe to session signals", () -> {
+            redis.pubSub().sync().subscribe(RedisKeys.SESSION_SIGNALS_CHANNEL);
             return null;
         });
         // a replica restarted under the same id starts with no connections
@@ -265,7 +272,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         String id = RedisConnections.call("append a client event", () -> redis.sync().<String>eval(
                 APPEND_AND_ANNOUNCE, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
                 String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
-                RedisKeys.CLIENT_EVENTS_CHANNEL, clientId));
+                RedisKeys.announcements(clientId), clientId));
         return new ClientEvent(id, type, data);
     }
 
@@ -278,7 +285,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                 APPEND_ONCE, ScriptOutputType.MULTI,
                 new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
                 String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
-                RedisKeys.CLIENT_EVENTS_CHANNEL, logKey));
+                RedisKeys.announcements(logKey), logKey));
         return new Appended(String.valueOf(reply.get(0)), ((Number) reply.get(1)).longValue() == 1);
     }
 
@@ -311,6 +318,39 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public void onResubscribed(Runnable listener) {
         resubscribeListeners.add(listener);
+    }
+
+    /**
+     * The subscription connection is back: every followed log is subscribed again (also those whose SUBSCRIBE
+     * failed while it was away), and once Redis confirms them all, local streams catch up from the logs.
+     */
+    private void resubscribed() {
+        try {
+            subscriptions.resubscribe().get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the connection went away again: its next confirmation runs this again
+            LOGGER.log(Level.FINE, "re-subscribing the followed logs failed", e);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        resubscribeListeners.forEach(Runnable::run);
+    }
+
+    @Override
+    public void follow(String logKey) {
+        subscriptions.follow(logKey);
+    }
+
+    @Override
+    public void unfollow(String logKey) {
+        subscriptions.unfollow(logKey);
+    }
+
+    @Override
+    public int followedLogs() {
+        return subscriptions.count();
     }
 
     @Override
