@@ -129,7 +129,7 @@ public final class Gateway implements AutoCloseable {
         catalog.start();
         metrics.gauge("switchboard.fanout.subscriptions", "logs this replica follows, one announcement channel each",
                       state.events()::followedLogs);
-        state.events().onResubscribed(this::catchUpStreams);
+        state.events().onResubscribed(this::catchUp);
         this.sessionBudget = new SessionBudget(config.limits().maxMcpSessions());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-housekeeping");
@@ -295,35 +295,33 @@ public final class Gateway implements AutoCloseable {
         metrics.fanout(followed);
     }
 
-    /** After the fan-out was lost for a while: every local stream reads what it missed from its log. */
-    private void catchUpStreams() {
+    /**
+     * A log was subscribed again after the fan-out connection was lost for a while: every local stream that
+     * follows it reads what it missed, from its position in that log. The writer drops ids it has already
+     * written, so overlap with live delivery is harmless.
+     */
+    private void catchUp(String log) {
         int caughtUp = 0;
-        for (SseStream stream : hub.all()) {
-            // each log the stream follows (its client's, its topics'), from the stream's position in it
-            for (Map.Entry<String, String> position : stream.positions().entrySet()) {
-                String log = position.getKey();
-                String after = position.getValue();
-                // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
-                boolean unpositioned = after == null || (after.equals(EventIds.ZERO)
-                        && log.startsWith(RedisKeys.MCP_LOG_PREFIX));
-                if (stream.isClosed() || unpositioned) {
-                    continue;
+        for (SseStream stream : hub.following(log)) {
+            String after = stream.positions().get(log);
+            // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
+            boolean unpositioned = after == null || (after.equals(EventIds.ZERO)
+                    && log.startsWith(RedisKeys.MCP_LOG_PREFIX));
+            if (stream.isClosed() || unpositioned) {
+                continue;
+            }
+            try {
+                for (ClientEvent event : state.events().readAfter(log, after, config.limits().eventLogMaxLength())) {
+                    stream.offer(log, event);
+                    caughtUp++;
                 }
-                try {
-                    // the writer drops ids it has already written, so overlap with live delivery is harmless
-                    for (ClientEvent event : state.events().readAfter(log, after,
-                                                                      config.limits().eventLogMaxLength())) {
-                        stream.offer(log, event);
-                        caughtUp++;
-                    }
-                } catch (RuntimeException e) {
-                    metrics.redisError();
-                }
+            } catch (RuntimeException e) {
+                metrics.redisError();
             }
         }
         if (caughtUp > 0) {
             int delivered = caughtUp;
-            LOGGER.info(() -> "streams caught up " + delivered + " events missed while the fan-out was away");
+            LOGGER.fine(() -> "streams caught up " + delivered + " events missed while the fan-out was away");
         }
     }
 

@@ -108,6 +108,7 @@ public final class RedisConnections implements AutoCloseable {
                 StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
                 connectToEveryMaster(cluster, connection, resources);
                 StatefulRedisClusterPubSubConnection<String, String> pubSub = cluster.connectPubSub(StringCodec.UTF8);
+                connectPubSubToEveryMaster(pubSub, resources);
                 return new RedisConnections(cluster, resources, connection, connection.sync(), connection.async(),
                                             pubSub, display, commandTimeout);
             }
@@ -154,6 +155,25 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /**
+     * As {@link #connectToEveryMaster} for the pub/sub connection: a sharded {@code SSUBSCRIBE} goes to the node
+     * that owns the channel's slot, on a node connection Lettuce would otherwise open at the first such command
+     * and refuse it while opening.
+     */
+    private static void connectPubSubToEveryMaster(StatefulRedisClusterPubSubConnection<String, String> pubSub,
+                                                   ClientResources resources) {
+        for (RedisClusterNode node : pubSub.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                pubSub.getConnection(node.getUri().getHost(), node.getUri().getPort());
+            }
+        }
+        resources.eventBus().get()
+                .filter(ClusterTopologyChangedEvent.class::isInstance)
+                .subscribe(event -> ((ClusterTopologyChangedEvent) event).after().stream()
+                        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                        .forEach(node -> pubSub.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())));
+    }
+
+    /**
      * @param uri a Redis URI
      * @return the URI without its password, for logs
      */
@@ -175,6 +195,11 @@ public final class RedisConnections implements AutoCloseable {
     /** @return the dedicated pub/sub connection */
     public StatefulRedisPubSubConnection<String, String> pubSub() {
         return pubSub;
+    }
+
+    /** @return whether this is a Redis Cluster (where pub/sub is sharded by slot) */
+    public boolean isCluster() {
+        return pubSub instanceof StatefulRedisClusterPubSubConnection;
     }
 
     /** @return how long one command may take */

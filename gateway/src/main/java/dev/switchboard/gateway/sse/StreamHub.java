@@ -118,14 +118,23 @@ public final class StreamHub {
      * @return whether a stream here follows the log
      */
     public boolean deliver(String log, ClientEvent event) {
-        Set<SseStream> streams = (log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? byTopic : byClient).get(log);
-        if (streams == null) {
+        Collection<SseStream> streams = following(log);
+        if (streams.isEmpty()) {
             return false;
         }
         for (SseStream s : streams) {
             s.offer(log, event);
         }
         return true;
+    }
+
+    /**
+     * @param log a log key: a client id, a topic's or an MCP stream's
+     * @return the streams here that follow it
+     */
+    public Collection<SseStream> following(String log) {
+        Set<SseStream> streams = (log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? byTopic : byClient).get(log);
+        return streams == null ? List.of() : streams;
     }
 
     /** @return the number of topics some stream here follows */

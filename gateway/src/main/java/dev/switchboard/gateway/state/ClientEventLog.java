@@ -88,9 +88,9 @@ public interface ClientEventLog {
     int followedLogs();
 
     /**
-     * @param listener runs, on a thread of its own, each time the followed logs are subscribed again after the
-     *                 subscription connection was lost (once every one is confirmed): events published meanwhile
-     *                 are in the logs but were not announced here, so local streams catch up from the logs
+     * @param listener runs with a log's key, on a thread of its own, each time Redis confirms that log's
+     *                 subscription again after the subscription connection was lost: events appended meanwhile
+     *                 are in the log but were not announced here, so local streams catch up from it
      */
-    void onResubscribed(Runnable listener);
+    void onResubscribed(java.util.function.Consumer<String> listener);
 }

@@ -3,7 +3,7 @@ package dev.switchboard.gateway.state;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -14,32 +14,37 @@ import dev.switchboard.registry.StoreUnavailableException;
 
 /**
  * Routed fan-out's bookkeeping: which logs this replica receives announcements for, counted by follower (a
- * stream, a waiting mailbox). The first follower of a log subscribes to its announcements, the last to leave
- * unsubscribes. Counting and the commands it sends happen under the map's lock for that log, so a follower
- * arriving while the last one leaves sends its SUBSCRIBE after that UNSUBSCRIBE, on the same connection, and
- * waits for its own confirmation.
+ * stream, a waiting mailbox). The first follower of a log subscribes to its announcement channel, the last to
+ * leave unsubscribes. Counting and the commands it sends happen under the map's lock for that channel, so a
+ * follower arriving while the last one leaves sends its SUBSCRIBE after that UNSUBSCRIBE, on the same
+ * connection, and waits for its own confirmation.
  */
 public final class LogSubscriptions {
     /** The commands that route a log's announcements to this replica; they dispatch and must not block. */
     public interface Channels {
         /**
          * @param logKey a log
-         * @return completes when announcements of the log reach this replica, or fails (never throws)
+         * @return the channel its appends are announced on
          */
-        CompletableFuture<Void> subscribe(String logKey);
+        String channel(String logKey);
 
         /**
-         * @param logKey a log no follower here needs
+         * @param channel an announcement channel
+         * @return completes when the subscription is confirmed, or fails (never throws)
+         */
+        CompletableFuture<Void> subscribe(String channel);
+
+        /**
+         * @param channel an announcement channel no follower here needs
          * @return completes when the unsubscription is confirmed, or fails (never throws)
          */
-        CompletableFuture<Void> unsubscribe(String logKey);
+        CompletableFuture<Void> unsubscribe(String channel);
     }
 
     private final Channels channels;
     private final Duration timeout;
+    /** By announcement channel. */
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    /** Logs whose UNSUBSCRIBE failed (connection lost): unsubscribed again once it is back, unless followed. */
-    private final Set<String> stale = ConcurrentHashMap.newKeySet();
 
     /**
      * @param channels the subscription commands
@@ -50,10 +55,17 @@ public final class LogSubscriptions {
         this.timeout = timeout;
     }
 
-    /** Followers of one log and its subscription's confirmation; guarded by the map's lock for the log. */
+    /** Followers of one log and its subscription; guarded by the map's lock for the channel. */
     private static final class Entry {
+        private final String logKey;
         private int followers;
         private volatile CompletableFuture<Void> live;
+        /** The next confirmation answers the SUBSCRIBE its first follower sent (not a re-subscription). */
+        private volatile boolean fresh;
+
+        private Entry(String logKey) {
+            this.logKey = logKey;
+        }
     }
 
     /**
@@ -64,10 +76,11 @@ public final class LogSubscriptions {
      * @throws StoreUnavailableException when the subscription cannot be confirmed (the follower is not counted)
      */
     public void follow(String logKey) {
-        Entry entry = entries.compute(logKey, (key, e) -> {
-            Entry held = e != null ? e : new Entry();
+        String channel = channels.channel(logKey);
+        Entry entry = entries.compute(channel, (key, e) -> {
+            Entry held = e != null ? e : new Entry(logKey);
             if (held.followers++ == 0 || held.live.isCompletedExceptionally()) {
-                stale.remove(key);
+                held.fresh = true;
                 held.live = channels.subscribe(key);
             }
             return held;
@@ -87,17 +100,37 @@ public final class LogSubscriptions {
 
     /** @param logKey a log a follower stopped following (once per {@link #follow} that returned) */
     public void unfollow(String logKey) {
-        entries.computeIfPresent(logKey, (key, e) -> {
+        entries.computeIfPresent(channels.channel(logKey), (key, e) -> {
             if (--e.followers > 0) {
                 return e;
             }
-            channels.unsubscribe(key).whenComplete((ok, failed) -> {
-                if (failed != null) {
-                    stale.add(key);
-                }
-            });
+            channels.unsubscribe(key);
             return null;
         });
+    }
+
+    /**
+     * Redis confirmed a subscription to a channel. A confirmation that does not answer a first follower's
+     * SUBSCRIBE is a re-subscription after the connection (or a Cluster node's) was re-made: the followers of
+     * the log may have missed announcements meanwhile. A channel no longer followed (its UNSUBSCRIBE was lost
+     * with the connection, and the client re-subscribed it) is unsubscribed again.
+     *
+     * @param channel the confirmed channel
+     * @return the log to catch up from, if any
+     */
+    public Optional<String> confirmed(String channel) {
+        String[] resubscribed = new String[1];
+        entries.compute(channel, (key, e) -> {
+            if (e == null) {
+                channels.unsubscribe(key);
+            } else if (e.fresh) {
+                e.fresh = false;
+            } else {
+                resubscribed[0] = e.logKey;
+            }
+            return e;
+        });
+        return Optional.ofNullable(resubscribed[0]);
     }
 
     /**
@@ -105,7 +138,7 @@ public final class LogSubscriptions {
      * @return whether a follower here follows it
      */
     public boolean isFollowed(String logKey) {
-        return entries.containsKey(logKey);
+        return entries.containsKey(channels.channel(logKey));
     }
 
     /** @return the number of logs followed here, one subscription each */
@@ -113,42 +146,20 @@ public final class LogSubscriptions {
         return entries.size();
     }
 
-    /** @return the logs followed here */
-    public Set<String> followed() {
-        return Set.copyOf(entries.keySet());
-    }
-
     /**
      * After the subscription connection was re-made: subscribes every followed log again (Redis forgot them
-     * with the connection; SUBSCRIBE is idempotent where it did not) and drops those left over.
-     *
-     * @return completes when every followed log's subscription is confirmed again
+     * with the connection, and a client may not re-subscribe every kind of channel by itself; SUBSCRIBE is
+     * idempotent where it did). Each confirmation then reports through {@link #confirmed}.
      */
-    public CompletableFuture<Void> resubscribe() {
-        for (String key : List.copyOf(stale)) {
-            entries.compute(key, (k, e) -> {
-                if (e == null && stale.remove(k)) {
-                    channels.unsubscribe(k).whenComplete((ok, failed) -> {
-                        if (failed != null) {
-                            stale.add(k);
-                        }
-                    });
+    public void resubscribe() {
+        for (String channel : List.copyOf(entries.keySet())) {
+            entries.computeIfPresent(channel, (key, e) -> {
+                CompletableFuture<Void> again = channels.subscribe(key);
+                if (e.live.isCompletedExceptionally()) {
+                    e.live = again;
                 }
                 return e;
             });
         }
-        CompletableFuture<?>[] all = entries.keySet().stream().map(key -> {
-            CompletableFuture<Void>[] sent = new CompletableFuture[1];
-            entries.computeIfPresent(key, (k, e) -> {
-                CompletableFuture<Void> again = channels.subscribe(k);
-                if (e.live.isCompletedExceptionally()) {
-                    e.live = again;
-                }
-                sent[0] = again;
-                return e;
-            });
-            return sent[0];
-        }).filter(java.util.Objects::nonNull).toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(all);
     }
 }

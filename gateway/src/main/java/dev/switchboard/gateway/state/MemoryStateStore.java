@@ -32,12 +32,17 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     /** The logs followed here: in process, a subscription is made at once and never lost. */
     private final LogSubscriptions subscriptions = new LogSubscriptions(new LogSubscriptions.Channels() {
         @Override
-        public java.util.concurrent.CompletableFuture<Void> subscribe(String logKey) {
+        public String channel(String logKey) {
+            return logKey;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Void> unsubscribe(String logKey) {
+        public java.util.concurrent.CompletableFuture<Void> unsubscribe(String channel) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
     }, Duration.ofSeconds(1));
@@ -228,7 +233,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
-    public void onResubscribed(Runnable listener) {
+    public void onResubscribed(java.util.function.Consumer<String> listener) {
         // in-process fan-out never loses its subscription
     }
 

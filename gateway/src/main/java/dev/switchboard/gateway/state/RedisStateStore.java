@@ -77,11 +77,14 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private final RedisFunctionStore functions;
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> resubscribeListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> resubscribeListeners = new CopyOnWriteArrayList<>();
     /** Whether the first subscription was confirmed: later confirmations are re-subscriptions. */
     private final java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
     /** The logs this replica follows, one announcement channel each. */
     private final LogSubscriptions subscriptions;
+    /** The append scripts, announcing with {@code SPUBLISH} on a Cluster (the channel lives on the log's shard). */
+    private final String appendAndAnnounce;
+    private final String appendOnce;
     private final String replicaId;
     private final String directoryKey;
     /** This replica's topic subscriber counts (topic to streams), kept beside its connection hash. */
@@ -109,16 +112,28 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.maxLength = maxLength;
         this.ttl = ttl;
         this.sessionTtl = sessionTtl;
-        this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis), redis.commandTimeout());
+        boolean sharded = redis.isCluster();
+        this.appendAndAnnounce = sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_AND_ANNOUNCE;
+        this.appendOnce = sharded ? APPEND_ONCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_ONCE;
+        this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis, sharded), redis.commandTimeout());
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void subscribed(String channel, long count) {
                 // Lettuce re-subscribes by itself after a reconnect and confirms it here; the signals channel is
-                // always subscribed, so its confirmation tells a re-made connection
-                if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel) && !subscribedOnce.compareAndSet(false, true)) {
-                    LOGGER.info("fan-out subscribed again: followed logs re-subscribed, then local streams catch up");
-                    Thread.ofVirtual().name("switchboard-catch-up").start(RedisStateStore.this::resubscribed);
+                // always subscribed, so its confirmation tells that the connection was re-made
+                if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
+                    if (!subscribedOnce.compareAndSet(false, true)) {
+                        LOGGER.info("fan-out connection re-made: followed logs subscribed again, their streams catch up");
+                        Thread.ofVirtual().name("switchboard-resubscribe").start(subscriptions::resubscribe);
+                    }
+                } else if (channel.endsWith(RedisKeys.ANNOUNCEMENTS_SUFFIX)) {
+                    confirmed(channel);
                 }
+            }
+
+            @Override
+            public void ssubscribed(String channel, long count) {
+                confirmed(channel);
             }
 
             @Override
@@ -128,6 +143,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                 } else if (channel.endsWith(RedisKeys.ANNOUNCEMENTS_SUFFIX)) {
                     dispatch(message);
                 }
+            }
+
+            @Override
+            public void smessage(String channel, String message) {
+                dispatch(message);
             }
         });
         RedisConnections.call("subscribe to session signals", () -> {
@@ -270,7 +290,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
         String id = RedisConnections.call("append a client event", () -> redis.sync().<String>eval(
-                APPEND_AND_ANNOUNCE, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
+                appendAndAnnounce, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
                 String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
                 RedisKeys.announcements(clientId), clientId));
         return new ClientEvent(id, type, data);
@@ -282,7 +302,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             return new Appended(publish(logKey, type, data).id(), false);
         }
         List<Object> reply = RedisConnections.call("append an event once", () -> redis.sync().<List<Object>>eval(
-                APPEND_ONCE, ScriptOutputType.MULTI,
+                appendOnce, ScriptOutputType.MULTI,
                 new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
                 String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
                 RedisKeys.announcements(logKey), logKey));
@@ -316,26 +336,17 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     }
 
     @Override
-    public void onResubscribed(Runnable listener) {
+    public void onResubscribed(Consumer<String> listener) {
         resubscribeListeners.add(listener);
     }
 
     /**
-     * The subscription connection is back: every followed log is subscribed again (also those whose SUBSCRIBE
-     * failed while it was away), and once Redis confirms them all, local streams catch up from the logs.
+     * Redis confirmed a subscription (on the connection's thread: nothing here waits for Redis). A log
+     * subscribed again after its connection was re-made has its streams catch up, on a thread of their own.
      */
-    private void resubscribed() {
-        try {
-            subscriptions.resubscribe().get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // the connection went away again: its next confirmation runs this again
-            LOGGER.log(Level.FINE, "re-subscribing the followed logs failed", e);
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        resubscribeListeners.forEach(Runnable::run);
+    private void confirmed(String channel) {
+        subscriptions.confirmed(channel).ifPresent(logKey -> Thread.ofVirtual().name("switchboard-catch-up")
+                .start(() -> resubscribeListeners.forEach(l -> l.accept(logKey))));
     }
 
     @Override
