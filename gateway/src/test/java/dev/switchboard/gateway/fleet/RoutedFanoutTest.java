@@ -73,6 +73,7 @@ class RoutedFanoutTest {
         values.put("ADMIN_TOKEN", ADMIN_TOKEN);
         values.put("HEARTBEAT_INTERVAL", "500ms");
         values.put("SHUTDOWN_GRACE", "1s");
+        values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         Gateway gateway = Gateway.start(GatewayConfig.from(values));
         replicas.add(gateway);
         return gateway;
@@ -179,6 +180,51 @@ class RoutedFanoutTest {
                 .as("the replica's subscription bookkeeping back to zero").isZero());
         await().atMost(WAIT).untilAsserted(() -> assertThat(announcementChannels(kind))
                 .as("no announcement channel left subscribed in Redis").isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"standalone", "cluster"})
+    void anMcpPostStreamIsLoggedForResumeButAnnouncedToNoReplicaThatDoesNotFollowIt(String kind) {
+        String url = redis(kind);
+        List<Gateway> fleet = List.of(replica("replica-0", url), replica("replica-1", url), replica("replica-2", url),
+                                      replica("replica-3", url));
+        try (dev.switchboard.gateway.support.McpFunctionStub mcp =
+                     dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
+            assertThat(Http.send("POST", "http://127.0.0.1:" + fleet.get(0).adminPort() + "/admin/functions",
+                    "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\"}",
+                    Map.of("Content-Type", "application/json", "Authorization", "Bearer " + ADMIN_TOKEN)).status())
+                    .isEqualTo(201);
+            Map<String, String> headers = Map.of("Content-Type", "application/json",
+                                                 "Accept", "application/json, text/event-stream");
+            await().atMost(WAIT).until(() -> Http.send("POST", mcpUrl(fleet.get(1)), INITIALIZE, headers).status() == 200);
+            String session = Http.send("POST", mcpUrl(fleet.get(0)), INITIALIZE, headers).headers()
+                    .firstValue("Mcp-Session-Id").orElseThrow();
+            Map<String, String> inSession = new HashMap<>(headers);
+            inSession.put("Mcp-Session-Id", session);
+            // a streamed call (priming, two progress notifications, the result), every event logged for resume
+            Http.Answer call = Http.send("POST", mcpUrl(fleet.get(1)), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
+                    + "\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{}}}", inSession);
+            List<SseClient.Event> events = SseClient.parse(call.body());
+            assertThat(events).hasSize(4);
+            for (Gateway replica : fleet) {
+                assertThat(meter(replica, RECEIVED)).as("no replica follows the POST stream live: none is told")
+                        .isZero();
+            }
+            // yet it is in the log: resumed from its priming event on another replica, the rest is replayed
+            Map<String, String> resume = new HashMap<>(inSession);
+            resume.put("Accept", "text/event-stream");
+            resume.put("Last-Event-ID", events.getFirst().id());
+            Http.Answer resumed = Http.send("GET", mcpUrl(fleet.get(3)), null, resume);
+            assertThat(SseClient.parse(resumed.body())).extracting(SseClient.Event::id)
+                    .containsExactlyElementsOf(events.subList(1, 4).stream().map(SseClient.Event::id).toList());
+        }
+    }
+
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+
+    private static String mcpUrl(Gateway on) {
+        return "http://127.0.0.1:" + on.port() + "/mcp/tools";
     }
 
     private static String sse(Gateway on, String path) {
