@@ -134,6 +134,28 @@ public final class LogSubscriptions {
     }
 
     /**
+     * Redis dropped a subscription by itself: on a Cluster, a slot that moved to another node ends the
+     * subscriptions of its shard channels with an unsolicited {@code SUNSUBSCRIBE} (Lettuce does not subscribe
+     * them again). A channel still followed is subscribed again, and its confirmation, not being a first
+     * follower's, has the log's streams catch up. The confirmation of an UNSUBSCRIBE sent here also lands here,
+     * and finds the channel not followed (or followed anew, where one more SUBSCRIBE is harmless).
+     *
+     * @param channel the channel Redis no longer announces here
+     * @return the SUBSCRIBE sent again, or empty when the channel is not followed
+     */
+    public Optional<CompletableFuture<Void>> dropped(String channel) {
+        CompletableFuture<Void>[] sent = new CompletableFuture[1];
+        entries.computeIfPresent(channel, (key, e) -> {
+            sent[0] = channels.subscribe(key);
+            if (e.live.isCompletedExceptionally()) {
+                e.live = sent[0];
+            }
+            return e;
+        });
+        return Optional.ofNullable(sent[0]);
+    }
+
+    /**
      * @param logKey a log
      * @return whether a follower here follows it
      */

@@ -73,6 +73,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                     + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
                     + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0";
 
+    /** Tries to subscribe again to a shard channel whose slot moved. */
+    private static final int RESUBSCRIBE_ATTEMPTS = 6;
     private final RedisConnections redis;
     private final RedisFunctionStore functions;
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -134,6 +136,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             @Override
             public void ssubscribed(String channel, long count) {
                 confirmed(channel);
+            }
+
+            @Override
+            public void sunsubscribed(String channel, long count) {
+                Thread.ofVirtual().name("switchboard-resubscribe").start(() -> subscribeAgain(channel));
             }
 
             @Override
@@ -347,6 +354,38 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private void confirmed(String channel) {
         subscriptions.confirmed(channel).ifPresent(logKey -> Thread.ofVirtual().name("switchboard-catch-up")
                 .start(() -> resubscribeListeners.forEach(l -> l.accept(logKey))));
+    }
+
+    /**
+     * A shard channel Redis dropped (its slot moved) is subscribed again while followed, a few times with a
+     * growing pause: the first try may still reach the slot's former owner, before the topology is re-read.
+     */
+    private void subscribeAgain(String channel) {
+        long pause = 100;
+        for (int attempt = 0; attempt < RESUBSCRIBE_ATTEMPTS; attempt++) {
+            Optional<java.util.concurrent.CompletableFuture<Void>> sent = subscriptions.dropped(channel);
+            if (sent.isEmpty()) {
+                return;
+            }
+            try {
+                sent.get().get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOGGER.log(Level.FINE, "subscribing a dropped shard channel again failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            pause *= 2;
+        }
+        LOGGER.warning("a followed log's announcements could not be subscribed again after its slot moved; its"
+                               + " streams receive it again when they reconnect");
     }
 
     @Override

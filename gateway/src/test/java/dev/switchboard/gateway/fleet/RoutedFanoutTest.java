@@ -241,6 +241,38 @@ class RoutedFanoutTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aFollowedTopicWhoseSlotMovesToAnotherNodeIsFollowedThere() {
+        String url = redis("cluster");
+        Gateway following = replica("replica-0", url);
+        Gateway publishing = replica("replica-1", url);
+        TestRedisCluster cluster = TestRedisCluster.shared().orElseThrow();
+        String channel = RedisKeys.announcements("topic:moving");
+        try (SseClient stream = SseClient.open(sse(following, "/sse/mover?topic=moving"))) {
+            assertThat(stream.next(WAIT).type()).isEqualTo("connected");
+            int owner = cluster.ports().stream()
+                    .filter(port -> lines(cluster.command(port, "PUBSUB SHARDCHANNELS")).contains(channel))
+                    .findFirst().orElseThrow();
+            int target = cluster.ports().stream().filter(port -> port != owner).findFirst().orElseThrow();
+            // the slot holds no key yet (nothing was published to the topic): moving it is three SETSLOTs; the
+            // former owner then ends the slot's shard subscriptions with an unsolicited SUNSUBSCRIBE
+            String slot = cluster.command(owner, "CLUSTER KEYSLOT " + channel).trim().substring(1);
+            String ownerId = lines(cluster.command(owner, "CLUSTER MYID")).getFirst();
+            String targetId = lines(cluster.command(target, "CLUSTER MYID")).getFirst();
+            assertThat(cluster.command(target, "CLUSTER SETSLOT " + slot + " IMPORTING " + ownerId)).startsWith("+OK");
+            assertThat(cluster.command(owner, "CLUSTER SETSLOT " + slot + " MIGRATING " + targetId)).startsWith("+OK");
+            for (int port : List.of(target, owner)) {
+                assertThat(cluster.command(port, "CLUSTER SETSLOT " + slot + " NODE " + targetId)).startsWith("+OK");
+            }
+            await().atMost(WAIT).untilAsserted(() -> assertThat(lines(cluster.command(target, "PUBSUB SHARDCHANNELS")))
+                    .as("the replica subscribed on the slot's new owner").contains(channel));
+            for (int n = 0; n < 5; n++) {
+                assertThat(publish(publishing, "moving", n).status()).isEqualTo(202);
+            }
+            assertThat(numbers(stream, 5)).containsExactly(0, 1, 2, 3, 4);
+        }
+    }
+
     private static void killPubSub(String kind) {
         if (kind.equals("cluster")) {
             TestRedisCluster cluster = TestRedisCluster.shared().orElseThrow();

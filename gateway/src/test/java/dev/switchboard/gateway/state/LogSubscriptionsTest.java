@@ -132,4 +132,17 @@ class LogSubscriptionsTest {
         assertThat(subscriptions.confirmed("ch:gone")).as("not followed here").isEmpty();
         assertThat(channels.commands).as("a channel nobody follows is unsubscribed").endsWith("-ch:gone");
     }
+
+    @Test
+    void aChannelRedisDroppedIsSubscribedAgainOnlyWhileFollowed() {
+        Recorded channels = new Recorded();
+        LogSubscriptions subscriptions = new LogSubscriptions(channels, Duration.ofSeconds(5));
+        subscriptions.follow("room");
+        subscriptions.confirmed("ch:room");
+        assertThat(subscriptions.dropped("ch:room")).as("its slot moved: SUBSCRIBE again").isPresent();
+        assertThat(subscriptions.confirmed("ch:room")).as("and its streams catch up").contains("room");
+        subscriptions.unfollow("room");
+        assertThat(subscriptions.dropped("ch:room")).as("the confirmation of our own UNSUBSCRIBE").isEmpty();
+        assertThat(channels.commands).containsExactly("+ch:room", "+ch:room", "-ch:room");
+    }
 }
