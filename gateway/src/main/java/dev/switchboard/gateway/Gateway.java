@@ -112,7 +112,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.state = openState(config, clock);
         this.metrics = new GatewayMetrics(config.namespace());
-        this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections());
+        this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections(),
+                                 state.events());
         this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
         // this gateway's tenant: the registrations of its namespace only
         FunctionStore functions = state.functions().inNamespace(config.namespace());
@@ -135,8 +136,9 @@ public final class Gateway implements AutoCloseable {
                       state.connections()::localTopicCount);
 
         catalog.start();
-        state.events().subscribe(hub::deliver);
-        state.events().onResubscribed(this::catchUpStreams);
+        metrics.gauge("switchboard.fanout.subscriptions", "logs this replica follows, one announcement channel each",
+                      state.events()::followedLogs);
+        state.events().onResubscribed(this::catchUp);
         this.sessionBudget = new SessionBudget(config.limits().maxMcpSessions());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-housekeeping");
@@ -166,6 +168,7 @@ public final class Gateway implements AutoCloseable {
                                                               identityStreams, addressLimits);
         this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress,
                                          identityStreams, sessionBudget);
+        state.events().subscribe(this::announced);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(functions, catalog, health,
                                                                          config.limits().maxBodySize(), clock, egress,
                                                                          config.auth());
@@ -332,35 +335,40 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** After the fan-out was lost for a while: every local stream reads what it missed from its log. */
-    private void catchUpStreams() {
+    /** An append announced to this replica: to the streams and MCP waits that follow its log. */
+    private void announced(String log, ClientEvent event) {
+        boolean followed = hub.deliver(log, event);
+        followed |= mcpService.deliver(log, event);
+        metrics.fanout(followed);
+    }
+
+    /**
+     * A log was subscribed again after the fan-out connection was lost for a while: every local stream that
+     * follows it reads what it missed, from its position in that log. The writer drops ids it has already
+     * written, so overlap with live delivery is harmless.
+     */
+    private void catchUp(String log) {
         int caughtUp = 0;
-        for (SseStream stream : hub.all()) {
-            // each log the stream follows (its client's, its topics'), from the stream's position in it
-            for (Map.Entry<String, String> position : stream.positions().entrySet()) {
-                String log = position.getKey();
-                String after = position.getValue();
-                // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
-                boolean unpositioned = after == null || (after.equals(EventIds.ZERO)
-                        && log.startsWith(RedisKeys.MCP_LOG_PREFIX));
-                if (stream.isClosed() || unpositioned) {
-                    continue;
+        for (SseStream stream : hub.following(log)) {
+            String after = stream.positions().get(log);
+            // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
+            boolean unpositioned = after == null || (after.equals(EventIds.ZERO)
+                    && log.startsWith(RedisKeys.MCP_LOG_PREFIX));
+            if (stream.isClosed() || unpositioned) {
+                continue;
+            }
+            try {
+                for (ClientEvent event : state.events().readAfter(log, after, config.limits().eventLogMaxLength())) {
+                    stream.offer(log, event);
+                    caughtUp++;
                 }
-                try {
-                    // the writer drops ids it has already written, so overlap with live delivery is harmless
-                    for (ClientEvent event : state.events().readAfter(log, after,
-                                                                      config.limits().eventLogMaxLength())) {
-                        stream.offer(log, event);
-                        caughtUp++;
-                    }
-                } catch (RuntimeException e) {
-                    metrics.redisError();
-                }
+            } catch (RuntimeException e) {
+                metrics.redisError();
             }
         }
         if (caughtUp > 0) {
             int delivered = caughtUp;
-            LOGGER.info(() -> "streams caught up " + delivered + " events missed while the fan-out was away");
+            LOGGER.fine(() -> "streams caught up " + delivered + " events missed while the fan-out was away");
         }
     }
 

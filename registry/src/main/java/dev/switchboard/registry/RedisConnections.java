@@ -52,12 +52,15 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> async;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String displayUrl;
+    private final Duration commandTimeout;
 
     private RedisConnections(AbstractRedisClient client, ClientResources resources,
                              StatefulConnection<String, String> connection,
                              RedisClusterCommands<String, String> sync,
                              RedisClusterAsyncCommands<String, String> async,
-                             StatefulRedisPubSubConnection<String, String> pubSub, String displayUrl) {
+                             StatefulRedisPubSubConnection<String, String> pubSub, String displayUrl,
+                             Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
         this.client = client;
         this.resources = resources;
         this.connection = connection;
@@ -105,8 +108,9 @@ public final class RedisConnections implements AutoCloseable {
                 StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
                 connectToEveryMaster(cluster, connection, resources);
                 StatefulRedisClusterPubSubConnection<String, String> pubSub = cluster.connectPubSub(StringCodec.UTF8);
+                connectPubSubToEveryMaster(pubSub, resources);
                 return new RedisConnections(cluster, resources, connection, connection.sync(), connection.async(),
-                                            pubSub, display);
+                                            pubSub, display, commandTimeout);
             }
             RedisClient standalone = RedisClient.create(resources, target.seeds().getFirst());
             client = standalone;
@@ -119,7 +123,7 @@ public final class RedisConnections implements AutoCloseable {
             StatefulRedisConnection<String, String> connection = standalone.connect(StringCodec.UTF8);
             StatefulRedisPubSubConnection<String, String> pubSub = standalone.connectPubSub(StringCodec.UTF8);
             return new RedisConnections(standalone, resources, connection, connection.sync(), connection.async(),
-                                        pubSub, display);
+                                        pubSub, display, commandTimeout);
         } catch (RedisException e) {
             if (client != null) {
                 client.shutdown();
@@ -151,6 +155,25 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /**
+     * As {@link #connectToEveryMaster} for the pub/sub connection: a sharded {@code SSUBSCRIBE} goes to the node
+     * that owns the channel's slot, on a node connection Lettuce would otherwise open at the first such command
+     * and refuse it while opening.
+     */
+    private static void connectPubSubToEveryMaster(StatefulRedisClusterPubSubConnection<String, String> pubSub,
+                                                   ClientResources resources) {
+        for (RedisClusterNode node : pubSub.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                pubSub.getConnection(node.getUri().getHost(), node.getUri().getPort());
+            }
+        }
+        resources.eventBus().get()
+                .filter(ClusterTopologyChangedEvent.class::isInstance)
+                .subscribe(event -> ((ClusterTopologyChangedEvent) event).after().stream()
+                        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                        .forEach(node -> pubSub.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())));
+    }
+
+    /**
      * @param uri a Redis URI
      * @return the URI without its password, for logs
      */
@@ -172,6 +195,16 @@ public final class RedisConnections implements AutoCloseable {
     /** @return the dedicated pub/sub connection */
     public StatefulRedisPubSubConnection<String, String> pubSub() {
         return pubSub;
+    }
+
+    /** @return whether this is a Redis Cluster (where pub/sub is sharded by slot) */
+    public boolean isCluster() {
+        return pubSub instanceof StatefulRedisClusterPubSubConnection;
+    }
+
+    /** @return how long one command may take */
+    public Duration commandTimeout() {
+        return commandTimeout;
     }
 
     /** @return whether the command connection is up now (no round trip) */

@@ -20,8 +20,10 @@ public final class RedisKeys {
     public static final String FUNCTIONS_CHANNEL = PREFIX + "functions:changed";
     /** SCAN pattern matching the registration hash of every named namespace (not the default one). */
     public static final String NAMESPACED_FUNCTIONS_PATTERN = PREFIX + "{functions:*}";
-    /** Pub/sub channel: events for generic SSE clients, fanned out to every replica. */
-    public static final String CLIENT_EVENTS_CHANNEL = PREFIX + "client-events";
+    /** Every log's announcement channel ends with this ({@link #announcements(String)}). */
+    public static final String ANNOUNCEMENTS_SUFFIX = ":announce";
+    /** Pattern of every log's announcement channel, for {@code PUBSUB CHANNELS}. */
+    public static final String ANNOUNCEMENTS_PATTERN = PREFIX + "{*}*" + ANNOUNCEMENTS_SUFFIX;
     /** Pub/sub channel: control messages about MCP sessions (cancellations, ends), for every replica. */
     public static final String SESSION_SIGNALS_CHANNEL = PREFIX + "session-signals";
     /** SCAN pattern matching every MCP session record. */
@@ -100,6 +102,15 @@ public final class RedisKeys {
             return PREFIX + "{" + logKey + "}:events";
         }
         return PREFIX + "{client:" + logKey + "}:events";
+    }
+
+    /**
+     * @param logKey a log key, as for {@link #clientEvents}
+     * @return the pub/sub channel that announces the log's appends to the replicas following it (routed fan-out);
+     *         it shares the log's hash tag, so on a Cluster a sharded channel lives on the log's shard
+     */
+    public static String announcements(String logKey) {
+        return clientEvents(logKey) + ANNOUNCEMENTS_SUFFIX;
     }
 
     /**

@@ -230,6 +230,9 @@ public final class ClientStreamService implements HttpService {
                 default -> { }
             }
             String[] starts = starts(stream, lastEventId);
+            // positioned before the replay is read: a catch-up after a re-made subscription (on another thread,
+            // at any moment from here) then reads from the start rather than skip this stream
+            stream.startAt(starts);
             state.connections().register(stream.info());
             registered = true;
             List<Replayed> missed = new ArrayList<>();
@@ -241,7 +244,6 @@ public final class ClientStreamService implements HttpService {
             }
             // no order holds across logs; by id, the replay reads as the live stream would have
             missed.sort((a, b) -> EventIds.compare(a.event().id(), b.event().id()));
-            stream.startAt(starts);
             java.io.ByteArrayOutputStream start = new java.io.ByteArrayOutputStream(256);
             ClientEvent connected = connected(stream, clientId, topics, stream.lastSentId(), missed.size());
             start.writeBytes(SseEncoder.event(connected.id(), connected.type(), connected.data()));

@@ -145,8 +145,7 @@ public final class McpService implements HttpService, AutoCloseable {
         this.clock = clock;
         this.origins = new OriginGuard(config.allowedOrigins());
         this.backend = new McpBackend(config.limits().maxResponseSize(), limits.responseBytes(), egress);
-        this.mailboxes = new Mailboxes();
-        state.events().subscribe(mailboxes::deliver);
+        this.mailboxes = new Mailboxes(state.events());
         this.follower = new PostStreamFollower(state.events(), config.limits().eventLogMaxLength());
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
         this.recovery = new BackendSessionRecovery(backend, state.mcpSessions());
@@ -777,7 +776,16 @@ public final class McpService implements HttpService, AutoCloseable {
                                          config.replicaId(), config.limits().streamQueueDepth(),
                                          s -> SseEncoder.comment("keep-alive"));
         ticker.schedule(stream);
-        if (hub.admit(stream) != StreamHub.Admission.ADMITTED) {
+        StreamHub.Admission admission;
+        try {
+            admission = hub.admit(stream);
+        } catch (RuntimeException e) {
+            stream.close(CloseReason.CLIENT_GONE);
+            identityStreams.release(owner);
+            throw e;
+        }
+        if (admission != StreamHub.Admission.ADMITTED) {
+            stream.close(CloseReason.CLIENT_GONE);
             identityStreams.release(owner);
             throw refusal.get();
         }
@@ -1000,6 +1008,17 @@ public final class McpService implements HttpService, AutoCloseable {
     /** @return delivery of pushed notifications to this gateway's sessions ({@link McpNotifyService}) */
     public McpPush push() {
         return push;
+    }
+
+    /**
+     * The fan-out's listener for what MCP waits on besides streams: a client's answers to the bridge.
+     *
+     * @param logKey the log an event was appended to
+     * @param event  the event
+     * @return whether something here waits for it
+     */
+    public boolean deliver(String logKey, ClientEvent event) {
+        return mailboxes.deliver(logKey, event);
     }
 
     @Override

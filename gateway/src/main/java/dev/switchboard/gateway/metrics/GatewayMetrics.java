@@ -27,6 +27,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter eventsSent;
     private final Counter heartbeats;
     private final Counter redisErrors;
+    private final Counter fanoutReceived;
+    private final Counter fanoutDelivered;
     private final Counter rateLimitedByAddress;
     private final Counter rateLimitedByIdentity;
     private final Map<String, Counter> authRefusals = new java.util.concurrent.ConcurrentHashMap<>();
@@ -71,6 +73,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("heartbeats written to SSE streams").register(registry);
         redisErrors = Counter.builder("switchboard.redis.errors")
                 .description("Redis commands that failed").register(registry);
+        fanoutReceived = Counter.builder("switchboard.fanout.received")
+                .description("log appends announced to this replica (routed fan-out)").register(registry);
+        fanoutDelivered = Counter.builder("switchboard.fanout.delivered")
+                .description("announced appends that a stream or a wait on this replica followed").register(registry);
         rateLimitedByAddress = Counter.builder("switchboard.requests.rate.limited")
                 .description("public requests refused by a rate limit, by what was limited")
                 .tag("by", "address").register(registry);
@@ -125,6 +131,18 @@ public final class GatewayMetrics implements AutoCloseable {
         }
         if (heartbeat) {
             heartbeats.increment();
+        }
+    }
+
+    /**
+     * Counts an append announced to this replica.
+     *
+     * @param followed whether a stream or a wait here followed its log (else the announcement was wasted)
+     */
+    public void fanout(boolean followed) {
+        fanoutReceived.increment();
+        if (followed) {
+            fanoutDelivered.increment();
         }
     }
 

@@ -8,12 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.registry.RedisKeys;
 
 /**
  * The streams open on this replica, by the logs they follow (a client's, a topic's, an MCP stream's), with the
  * connection limits applied at admission. A log's entry lives while a stream here follows it: the last
- * stream to leave frees it.
+ * stream to leave frees it. Each stream counts as a follower of its logs in the event log's routed fan-out
+ * ({@link ClientEventLog#follow}): this replica receives a log's events while a stream here follows it.
  */
 public final class StreamHub {
     private final Map<String, Set<SseStream>> byClient = new ConcurrentHashMap<>();
@@ -23,14 +25,17 @@ public final class StreamHub {
     private final AtomicInteger total = new AtomicInteger();
     private final int maxPerClient;
     private final int maxTotal;
+    private final ClientEventLog events;
 
     /**
      * @param maxPerClient streams one client may hold here
      * @param maxTotal     streams this replica holds
+     * @param events       the event logs whose announcements the streams follow
      */
-    public StreamHub(int maxPerClient, int maxTotal) {
+    public StreamHub(int maxPerClient, int maxTotal, ClientEventLog events) {
         this.maxPerClient = maxPerClient;
         this.maxTotal = maxTotal;
+        this.events = events;
     }
 
     /** Outcome of {@link #admit}. */
@@ -39,8 +44,13 @@ public final class StreamHub {
     }
 
     /**
+     * Admits a stream and returns once the announcements of each of its logs reach this replica, so that what
+     * the caller then reads from the logs (replay), and what is announced after, leave no gap between them.
+     *
      * @param stream a new stream
      * @return whether it was added, or which limit refused it
+     * @throws dev.switchboard.registry.StoreUnavailableException when a log's subscription cannot be made now
+     *                                                            (the stream is not admitted)
      */
     public Admission admit(SseStream stream) {
         if (total.incrementAndGet() > maxTotal) {
@@ -61,6 +71,18 @@ public final class StreamHub {
             total.decrementAndGet();
             return result[0];
         }
+        List<String> followed = new java.util.ArrayList<>(stream.logs().size());
+        try {
+            for (String log : stream.logs()) {
+                events.follow(log);
+                followed.add(log);
+            }
+        } catch (RuntimeException e) {
+            followed.forEach(events::unfollow);
+            total.decrementAndGet();
+            leave(byClient, stream.clientId(), stream);
+            throw e;
+        }
         for (String topicLog : stream.topicLogs()) {
             byTopic.computeIfAbsent(topicLog, key -> ConcurrentHashMap.newKeySet()).add(stream);
         }
@@ -74,16 +96,18 @@ public final class StreamHub {
             return;
         }
         total.decrementAndGet();
-        byClient.computeIfPresent(stream.clientId(), (id, set) -> {
+        leave(byClient, stream.clientId(), stream);
+        for (String topicLog : stream.topicLogs()) {
+            leave(byTopic, topicLog, stream);
+        }
+        stream.logs().forEach(events::unfollow);
+    }
+
+    private static void leave(Map<String, Set<SseStream>> byLog, String log, SseStream stream) {
+        byLog.computeIfPresent(log, (key, set) -> {
             set.remove(stream);
             return set.isEmpty() ? null : set;
         });
-        for (String topicLog : stream.topicLogs()) {
-            byTopic.computeIfPresent(topicLog, (key, set) -> {
-                set.remove(stream);
-                return set.isEmpty() ? null : set;
-            });
-        }
     }
 
     /**
@@ -91,14 +115,26 @@ public final class StreamHub {
      *
      * @param log   the log it was appended to: a client id, a topic's or an MCP stream's log key
      * @param event the event
+     * @return whether a stream here follows the log
      */
-    public void deliver(String log, ClientEvent event) {
-        Set<SseStream> streams = (log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? byTopic : byClient).get(log);
-        if (streams != null) {
-            for (SseStream s : streams) {
-                s.offer(log, event);
-            }
+    public boolean deliver(String log, ClientEvent event) {
+        Collection<SseStream> streams = following(log);
+        if (streams.isEmpty()) {
+            return false;
         }
+        for (SseStream s : streams) {
+            s.offer(log, event);
+        }
+        return true;
+    }
+
+    /**
+     * @param log a log key: a client id, a topic's or an MCP stream's
+     * @return the streams here that follow it
+     */
+    public Collection<SseStream> following(String log) {
+        Set<SseStream> streams = (log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? byTopic : byClient).get(log);
+        return streams == null ? List.of() : streams;
     }
 
     /** @return the number of topics some stream here follows */

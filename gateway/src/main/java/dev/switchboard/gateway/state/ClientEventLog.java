@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * Per client, a bounded append-only log of events, and their delivery to every replica. Publishing
- * appends first and then fans out, so an event a stream misses is always in the log for replay.
+ * Per client, a bounded append-only log of events, and their delivery to the replicas that follow the log.
+ * Publishing appends first and then announces the append on the log's own channel, so an event a stream
+ * misses is always in the log for replay; a replica receives the announcements of the logs it
+ * {@link #follow}s, and only those (routed fan-out).
  */
 public interface ClientEventLog {
     /**
-     * Appends an event to the client's log and delivers it to subscribers on every replica.
+     * Appends an event to the client's log and announces it to the replicas that follow the log.
      *
      * @param clientId the client
      * @param type     event name
@@ -60,15 +62,35 @@ public interface ClientEventLog {
     String tail(String clientId);
 
     /**
-     * @param listener receives (client id, event) for every event published on any replica; it runs on a
-     *                 delivery thread and must not block
+     * @param listener receives (log key, event) for every event appended, on any replica, to a log this replica
+     *                 {@link #follow}s; it runs on a delivery thread and must not block
      */
     void subscribe(BiConsumer<String, ClientEvent> listener);
 
     /**
-     * @param listener runs, on a thread of its own, each time the fan-out is subscribed again after its
-     *                 connection was lost: events published meanwhile are in the logs but were not fanned
-     *                 out here, so local streams catch up from the logs
+     * Counts a follower of a log in (a stream, a waiting mailbox) and returns once the log's announcements reach
+     * this replica: a follower that reads the log after this call misses nothing (subscribe, then replay).
+     *
+     * @param logKey a log
+     * @throws dev.switchboard.registry.StoreUnavailableException when the subscription cannot be made now (the
+     *                                                            follower is not counted)
      */
-    void onResubscribed(Runnable listener);
+    void follow(String logKey);
+
+    /**
+     * Counts a follower out, once per {@link #follow} that returned; the last one out stops the announcements.
+     *
+     * @param logKey a log
+     */
+    void unfollow(String logKey);
+
+    /** @return how many logs this replica follows now (one subscription each) */
+    int followedLogs();
+
+    /**
+     * @param listener runs with a log's key, on a thread of its own, each time Redis confirms that log's
+     *                 subscription again after the subscription connection was lost: events appended meanwhile
+     *                 are in the log but were not announced here, so local streams catch up from it
+     */
+    void onResubscribed(java.util.function.Consumer<String> listener);
 }

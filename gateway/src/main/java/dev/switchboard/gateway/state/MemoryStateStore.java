@@ -46,6 +46,23 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
         }
     };
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** The logs followed here: in process, a subscription is made at once and never lost. */
+    private final LogSubscriptions subscriptions = new LogSubscriptions(new LogSubscriptions.Channels() {
+        @Override
+        public String channel(String logKey) {
+            return logKey;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> unsubscribe(String channel) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+    }, Duration.ofSeconds(1));
     private final List<java.util.function.Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final int maxLength;
@@ -211,8 +228,11 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
                 }
                 log.lastAppendMillis = clock.millis();
                 // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips
-                // an id not after the last it wrote, so out-of-order dispatch would lose an event
-                listeners.forEach(l -> l.accept(clientId, event));
+                // an id not after the last it wrote, so out-of-order dispatch would lose an event; announced
+                // only when followed, as Redis announces only to the replicas subscribed to the log
+                if (subscriptions.isFollowed(clientId)) {
+                    listeners.forEach(l -> l.accept(clientId, event));
+                }
                 return new Stored(event, false);
             }
         }
@@ -255,13 +275,28 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     }
 
     @Override
-    public void onResubscribed(Runnable listener) {
+    public void onResubscribed(java.util.function.Consumer<String> listener) {
         // in-process fan-out never loses its subscription
     }
 
     @Override
     public void subscribe(BiConsumer<String, ClientEvent> listener) {
         listeners.add(listener);
+    }
+
+    @Override
+    public void follow(String logKey) {
+        subscriptions.follow(logKey);
+    }
+
+    @Override
+    public void unfollow(String logKey) {
+        subscriptions.unfollow(logKey);
+    }
+
+    @Override
+    public int followedLogs() {
+        return subscriptions.count();
     }
 
     @Override

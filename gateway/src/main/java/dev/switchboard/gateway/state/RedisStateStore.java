@@ -32,14 +32,17 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 
 /**
  * Shared state in Redis. Client event logs are Redis Streams ({@link RedisKeys#clientEvents}), appended and
- * announced in one script so that the log and the fan-out agree on order; connections live in one hash per
- * replica that expires when the replica stops refreshing it.
+ * announced in one script so that the log and the fan-out agree on order. Each log has its own announcement
+ * channel ({@link RedisKeys#announcements}), which only replicas following the log subscribe to (routed
+ * fan-out, {@link LogSubscriptions}); connections live in one hash per replica that expires when the replica
+ * stops refreshing it.
  */
 public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore,
         SessionSignals, Leases {
     private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
     /** How long a replica's connection hash outlives the replica's last refresh. */
     public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
+    /** KEYS[1]: the log; ARGV: max length, type, data, TTL in ms, the log's announcement channel, the log key. */
     private static final String APPEND_AND_ANNOUNCE =
             "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
@@ -79,13 +82,20 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                     + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
                     + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0";
 
+    /** Tries to subscribe again to a shard channel whose slot moved. */
+    private static final int RESUBSCRIBE_ATTEMPTS = 6;
     private final RedisConnections redis;
     private final RedisFunctionStore functions;
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> resubscribeListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> resubscribeListeners = new CopyOnWriteArrayList<>();
     /** Whether the first subscription was confirmed: later confirmations are re-subscriptions. */
     private final java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The logs this replica follows, one announcement channel each. */
+    private final LogSubscriptions subscriptions;
+    /** The append scripts, announcing with {@code SPUBLISH} on a Cluster (the channel lives on the log's shard). */
+    private final String appendAndAnnounce;
+    private final String appendOnce;
     private final String replicaId;
     private final String directoryKey;
     /** This replica's topic subscriber counts (topic to streams), kept beside its connection hash. */
@@ -117,27 +127,51 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.sessionTtl = sessionTtl;
         this.snapshots = new RedisFleetSnapshots(redis, clock);
         this.mcpPush = new RedisMcpPushIndex(redis, sessionTtl);
+        boolean sharded = redis.isCluster();
+        this.appendAndAnnounce = sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_AND_ANNOUNCE;
+        this.appendOnce = sharded ? APPEND_ONCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_ONCE;
+        this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis, sharded), redis.commandTimeout());
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void subscribed(String channel, long count) {
-                // Lettuce re-subscribes by itself after a reconnect and confirms it here
-                if (RedisKeys.CLIENT_EVENTS_CHANNEL.equals(channel) && !subscribedOnce.compareAndSet(false, true)) {
-                    LOGGER.info("client event fan-out subscribed again: local streams catch up from the logs");
-                    resubscribeListeners.forEach(l -> Thread.ofVirtual().name("switchboard-catch-up").start(l));
+                // Lettuce re-subscribes by itself after a reconnect and confirms it here; the signals channel is
+                // always subscribed, so its confirmation tells that the connection was re-made
+                if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
+                    if (!subscribedOnce.compareAndSet(false, true)) {
+                        LOGGER.info("fan-out connection re-made: followed logs subscribed again, their streams catch up");
+                        Thread.ofVirtual().name("switchboard-resubscribe").start(subscriptions::resubscribe);
+                    }
+                } else if (channel.endsWith(RedisKeys.ANNOUNCEMENTS_SUFFIX)) {
+                    confirmed(channel);
                 }
             }
 
             @Override
+            public void ssubscribed(String channel, long count) {
+                confirmed(channel);
+            }
+
+            @Override
+            public void sunsubscribed(String channel, long count) {
+                Thread.ofVirtual().name("switchboard-resubscribe").start(() -> subscribeAgain(channel));
+            }
+
+            @Override
             public void message(String channel, String message) {
-                if (RedisKeys.CLIENT_EVENTS_CHANNEL.equals(channel)) {
-                    dispatch(message);
-                } else if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
+                if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
                     dispatchSignal(message);
+                } else if (channel.endsWith(RedisKeys.ANNOUNCEMENTS_SUFFIX)) {
+                    dispatch(message);
                 }
             }
+
+            @Override
+            public void smessage(String channel, String message) {
+                dispatch(message);
+            }
         });
-        RedisConnections.call("subscribe to client events and session signals", () -> {
-            redis.pubSub().sync().subscribe(RedisKeys.CLIENT_EVENTS_CHANNEL, RedisKeys.SESSION_SIGNALS_CHANNEL);
+        RedisConnections.call("subscribe to session signals", () -> {
+            redis.pubSub().sync().subscribe(RedisKeys.SESSION_SIGNALS_CHANNEL);
             return null;
         });
         // a replica restarted under the same id starts with no connections
@@ -314,9 +348,9 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
         String id = RedisConnections.call("append a client event", () -> redis.sync().<String>eval(
-                APPEND_AND_ANNOUNCE, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
+                appendAndAnnounce, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
                 String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
-                RedisKeys.CLIENT_EVENTS_CHANNEL, clientId));
+                RedisKeys.announcements(clientId), clientId));
         return new ClientEvent(id, type, data);
     }
 
@@ -326,10 +360,10 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             return new Appended(publish(logKey, type, data).id(), false);
         }
         List<Object> reply = RedisConnections.call("append an event once", () -> redis.sync().<List<Object>>eval(
-                APPEND_ONCE, ScriptOutputType.MULTI,
+                appendOnce, ScriptOutputType.MULTI,
                 new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
                 String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
-                RedisKeys.CLIENT_EVENTS_CHANNEL, logKey));
+                RedisKeys.announcements(logKey), logKey));
         return new Appended(String.valueOf(reply.get(0)), ((Number) reply.get(1)).longValue() == 1);
     }
 
@@ -360,8 +394,64 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     }
 
     @Override
-    public void onResubscribed(Runnable listener) {
+    public void onResubscribed(Consumer<String> listener) {
         resubscribeListeners.add(listener);
+    }
+
+    /**
+     * Redis confirmed a subscription (on the connection's thread: nothing here waits for Redis). A log
+     * subscribed again after its connection was re-made has its streams catch up, on a thread of their own.
+     */
+    private void confirmed(String channel) {
+        subscriptions.confirmed(channel).ifPresent(logKey -> Thread.ofVirtual().name("switchboard-catch-up")
+                .start(() -> resubscribeListeners.forEach(l -> l.accept(logKey))));
+    }
+
+    /**
+     * A shard channel Redis dropped (its slot moved) is subscribed again while followed, a few times with a
+     * growing pause: the first try may still reach the slot's former owner, before the topology is re-read.
+     */
+    private void subscribeAgain(String channel) {
+        long pause = 100;
+        for (int attempt = 0; attempt < RESUBSCRIBE_ATTEMPTS; attempt++) {
+            Optional<java.util.concurrent.CompletableFuture<Void>> sent = subscriptions.dropped(channel);
+            if (sent.isEmpty()) {
+                return;
+            }
+            try {
+                sent.get().get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOGGER.log(Level.FINE, "subscribing a dropped shard channel again failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            pause *= 2;
+        }
+        LOGGER.warning("a followed log's announcements could not be subscribed again after its slot moved; its"
+                               + " streams receive it again when they reconnect");
+    }
+
+    @Override
+    public void follow(String logKey) {
+        subscriptions.follow(logKey);
+    }
+
+    @Override
+    public void unfollow(String logKey) {
+        subscriptions.unfollow(logKey);
+    }
+
+    @Override
+    public int followedLogs() {
+        return subscriptions.count();
     }
 
     @Override

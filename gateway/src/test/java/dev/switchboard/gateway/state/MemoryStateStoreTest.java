@@ -34,6 +34,7 @@ class MemoryStateStoreTest {
     void concurrentPublishesReachListenersInIdOrder() throws Exception {
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
         store.subscribe((client, event) -> seen.add(event.id()));
+        store.follow("busy");
         List<Thread> publishers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             publishers.add(Thread.ofPlatform().start(() -> {
@@ -68,6 +69,9 @@ class MemoryStateStoreTest {
                 streamed.computeIfAbsent(client, c -> new CopyOnWriteArrayList<>()).add(event.id());
             }
         });
+        for (int c = 0; c < clients; c++) {
+            store.follow("new-" + c);
+        }
         Map<String, List<String>> published = new ConcurrentHashMap<>();
         CyclicBarrier together = new CyclicBarrier(publishers);
         List<Thread> threads = new ArrayList<>();
@@ -278,6 +282,8 @@ class MemoryStateStoreTest {
         List<String> second = new ArrayList<>();
         store.subscribe((client, event) -> first.add(client + "|" + event.id() + "|" + event.type() + "|" + event.data()));
         store.subscribe((client, event) -> second.add(client));
+        store.follow("alice");
+        store.follow("bob");
         ClientEvent a = store.publish("alice", "function_response", "{}");
         ClientEvent b = store.publish("bob", "error", "{\"e\":1}");
         assertThat(first).containsExactly("alice|" + a.id() + "|function_response|{}",
@@ -289,14 +295,34 @@ class MemoryStateStoreTest {
     void eventIsInTheLogBeforeSubscribersHearOfIt() {
         List<List<ClientEvent>> seen = new ArrayList<>();
         store.subscribe((client, event) -> seen.add(store.readAfter(client, EventIds.ZERO, 10)));
+        store.follow("c");
         ClientEvent e = store.publish("c", "t", "x");
         assertThat(seen).containsExactly(List.of(e));
+    }
+
+    @Test
+    void onlyFollowedLogsAreAnnouncedAndTheLastToLeaveStopsThem() {
+        List<String> seen = new ArrayList<>();
+        store.subscribe((client, event) -> seen.add(client + ":" + event.data()));
+        store.publish("room", "t", "before");
+        store.follow("room");
+        store.follow("room");
+        store.publish("room", "t", "followed");
+        store.publish("elsewhere", "t", "never");
+        store.unfollow("room");
+        store.publish("room", "t", "one follower left");
+        store.unfollow("room");
+        store.publish("room", "t", "after");
+        assertThat(seen).containsExactly("room:followed", "room:one follower left");
+        assertThat(store.followedLogs()).isZero();
+        assertThat(store.readAfter("room", EventIds.ZERO, 10)).as("logged all the same").hasSize(4);
     }
 
     @Test
     void closeDropsSubscribers() {
         List<ClientEvent> seen = new ArrayList<>();
         store.subscribe((client, event) -> seen.add(event));
+        store.follow("c");
         store.close();
         store.publish("c", "t", "x");
         assertThat(seen).isEmpty();
