@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.switchboard.operator.model.GatewayPodSettings;
 import dev.switchboard.operator.model.RedisSpec;
 import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.SseGateway;
@@ -37,6 +38,7 @@ final class GatewayPodTemplate {
 
     static PodTemplateSpec of(SseGateway gateway) {
         GatewayEnvironment environment = GatewayEnvironment.of(gateway);
+        GatewayPodSettings settings = settings(gateway);
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
                     .withLabels(GatewayMetadata.labels(gateway))
@@ -48,6 +50,14 @@ final class GatewayPodTemplate {
                 .endMetadata()
                 .withNewSpec()
                     .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+                    // The gateway never calls the API server: no token in the pod to steal.
+                    .withAutomountServiceAccountToken(false)
+                    .withServiceAccountName(settings.getServiceAccountName())
+                    .withImagePullSecrets(settings.getImagePullSecrets())
+                    .withNodeSelector(settings.getNodeSelector())
+                    .withTolerations(settings.getTolerations())
+                    .withAffinity(settings.getAffinity())
+                    .withTopologySpreadConstraints(settings.getTopologySpreadConstraints())
                     .withNewSecurityContext()
                         .withRunAsNonRoot(true)
                         .withRunAsUser(USER_ID)
@@ -57,6 +67,7 @@ final class GatewayPodTemplate {
                     .withContainers(container(gateway))
                     // The root filesystem is read-only; the JVM still wants a writable /tmp.
                     .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                    .addAllToVolumes(orEmpty(settings.getVolumes()))
                 .endSpec()
                 .build();
     }
@@ -87,7 +98,17 @@ final class GatewayPodTemplate {
                     .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .endSecurityContext()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addAllToVolumeMounts(orEmpty(settings(gateway).getVolumeMounts()))
                 .build();
+    }
+
+    private static GatewayPodSettings settings(SseGateway gateway) {
+        GatewayPodSettings settings = gateway.getSpec().getPodTemplate();
+        return settings == null ? new GatewayPodSettings() : settings;
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
     static String image(SseGatewaySpec spec) {
@@ -119,6 +140,8 @@ final class GatewayPodTemplate {
                         .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
                         .endValueFrom()
                         .build());
+        // after the operator's: the CRD's rule refuses the operator's names, so no entry is duplicated
+        env.addAll(orEmpty(settings(gateway).getEnv()));
         return env;
     }
 

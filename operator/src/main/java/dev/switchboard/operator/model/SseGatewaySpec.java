@@ -40,6 +40,18 @@ public class SseGatewaySpec {
     private java.util.List<@Pattern("^[0-9a-fA-F:.]+(/[0-9]{1,3})?$") String> allowedFunctionNetworks;
     /** Client authentication; unset, clients need no credentials (functions may still require them). */
     private GatewayClientAuth clientAuth;
+    /** Scheduling, identity and extras of the gateway pods (pull secrets, node placement, ServiceAccount, env, volumes). */
+    @com.fasterxml.jackson.annotation.JsonPropertyDescription("Scheduling, identity and extras of the gateway pods: "
+            + "image pull secrets, node selector, tolerations, affinity, topology spread, ServiceAccount, env, volumes.")
+    private GatewayPodSettings podTemplate;
+
+    public GatewayPodSettings getPodTemplate() {
+        return podTemplate;
+    }
+
+    public void setPodTemplate(GatewayPodSettings podTemplate) {
+        this.podTemplate = podTemplate;
+    }
 
     public GatewayClientAuth getClientAuth() {
         return clientAuth;

@@ -302,6 +302,10 @@ class HelmChartTest {
                   resources:
                     requests: {cpu: 250m, memory: 512Mi}
                     limits: {memory: 1Gi}
+                  podTemplate:
+                    serviceAccountName: gateway
+                    nodeSelector: {kubernetes.io/arch: arm64}
+                    env: [{name: JAVA_TOOL_OPTIONS, value: "-XX:MaxRAMPercentage=70"}]
                 """)));
 
         SseGateway gateway = Manifests.one(docs, SseGateway.class);
@@ -326,6 +330,9 @@ class HelmChartTest {
         assertThat(spec.getClientAuth().getOauth().getRequiredScopes()).containsExactly("mcp:tools");
         assertThat(spec.getClientAuth().getMaxStreamsPerIdentity()).isEqualTo(8);
         assertThat(spec.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(spec.getPodTemplate().getServiceAccountName()).isEqualTo("gateway");
+        assertThat(spec.getPodTemplate().getNodeSelector()).containsEntry("kubernetes.io/arch", "arm64");
+        assertThat(spec.getPodTemplate().getEnv()).extracting(e -> e.getName()).containsExactly("JAVA_TOOL_OPTIONS");
         assertValidAgainstCrd(docs, gateway);
         assertThat(Manifests.all(docs, Secret.class)).isEmpty();
     }

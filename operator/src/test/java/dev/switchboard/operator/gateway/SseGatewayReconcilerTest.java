@@ -11,6 +11,7 @@ import dev.switchboard.operator.Conditions;
 import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.GatewayLimits;
 import dev.switchboard.operator.model.GatewayOAuth;
+import dev.switchboard.operator.model.GatewayPodSettings;
 import dev.switchboard.operator.model.RedisSpec;
 import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.ServiceSpec;
@@ -415,6 +416,62 @@ class SseGatewayReconcilerTest {
         assertThat(control.isNoRetry()).isTrue();
         assertThat(control.getScheduleDelay()).contains(SseGatewayReconciler.ERROR_RECHECK.toMillis());
         assertThat(previous.getConditions()).as("the cached resource is not modified").isEmpty();
+    }
+
+    @Test
+    void podTemplateSchedulesAndExtendsTheGatewayPodsWithoutAServiceAccountToken() {
+        create("sched", spec -> {
+            GatewayPodSettings pod = new GatewayPodSettings();
+            pod.setImagePullSecrets(java.util.List.of(new io.fabric8.kubernetes.api.model.LocalObjectReference("regcred")));
+            pod.setNodeSelector(Map.of("kubernetes.io/arch", "arm64"));
+            pod.setTolerations(java.util.List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                    .withKey("dedicated").withOperator("Equal").withValue("gateways").withEffect("NoSchedule").build()));
+            pod.setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewNodeAffinity()
+                    .withNewRequiredDuringSchedulingIgnoredDuringExecution().addNewNodeSelectorTerm()
+                    .addNewMatchExpression().withKey("zone").withOperator("In").withValues("a").endMatchExpression()
+                    .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endNodeAffinity().build());
+            pod.setTopologySpreadConstraints(java.util.List.of(
+                    new io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder().withMaxSkew(1)
+                            .withTopologyKey("topology.kubernetes.io/zone").withWhenUnsatisfiable("ScheduleAnyway")
+                            .build()));
+            pod.setServiceAccountName("gateway-sa");
+            pod.setEnv(java.util.List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70", null)));
+            pod.setVolumes(java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("ca")
+                    .withNewConfigMap().withName("corporate-ca").endConfigMap().build()));
+            pod.setVolumeMounts(java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                    .withName("ca").withMountPath("/etc/ca").withReadOnly(true).build()));
+            spec.setPodTemplate(pod);
+        });
+
+        PodSpec pod = eventually(() -> client.apps().deployments().inNamespace(NS).withName("sched").get())
+                .getSpec().getTemplate().getSpec();
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getServiceAccountName()).isEqualTo("gateway-sa");
+        assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("regcred");
+        assertThat(pod.getNodeSelector()).containsExactlyEntriesOf(Map.of("kubernetes.io/arch", "arm64"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("dedicated");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().getFirst().getMatchExpressions().getFirst().getValues()).containsExactly("a");
+        assertThat(pod.getTopologySpreadConstraints()).singleElement()
+                .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp", "ca");
+        Container container = pod.getContainers().getFirst();
+        assertThat(env(container, "JAVA_TOOL_OPTIONS").getValue()).isEqualTo("-XX:MaxRAMPercentage=70");
+        assertThat(env(container, "ADMIN_TOKEN").getValueFrom()).isNotNull();
+        assertThat(container.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath())
+                .containsExactly("tmp:/tmp", "ca:/etc/ca");
+
+        // dropping a setting removes it from the pods (the field is owned by the operator's apply)
+        edit("sched", spec -> spec.getPodTemplate().setNodeSelector(null));
+        await().atMost(EVENTUALLY).until(() -> {
+            Map<String, String> selector = client.apps().deployments().inNamespace(NS).withName("sched").get()
+                    .getSpec().getTemplate().getSpec().getNodeSelector();
+            return selector == null || selector.isEmpty();
+        });
     }
 
     // --- helpers
