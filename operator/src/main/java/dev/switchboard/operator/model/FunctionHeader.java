@@ -1,5 +1,7 @@
 package dev.switchboard.operator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -9,8 +11,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class FunctionHeader {
     @Required
     @Pattern("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$")
+    @JsonPropertyDescription("HTTP header name.")
     private String name;
+    @JsonPropertyDescription("Literal header value; set exactly one of value or valueFrom.")
     private String value;
+    @JsonPropertyDescription("Where the header value is read from (a Secret key, read at reconcile time).")
     private HeaderValueSource valueFrom;
 
     public String getName() {

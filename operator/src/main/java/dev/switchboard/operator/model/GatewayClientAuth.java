@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -18,21 +19,28 @@ public class GatewayClientAuth {
     }
 
     /** Methods required by default; empty: none (functions may still require one each). */
+    @JsonPropertyDescription("Credentials clients must present by default (api-key, jwt); empty: none (functions may still "
+            + "require one each).")
     private List<Method> methods = new ArrayList<>();
     /** Secret key holding {@code <name>:<sha256 hex of the key>} entries, one per line ({@code API_KEYS}). */
+    @JsonPropertyDescription("Secret key holding <name>:<sha256 hex of the key> entries, one per line (API_KEYS).")
     private SecretKeyRef apiKeysSecretRef;
     /** The OAuth 2.1 authorization server whose JWTs the gateway accepts. */
+    @JsonPropertyDescription("The OAuth 2.1 authorization server whose JWTs the gateway accepts.")
     private GatewayOAuth oauth;
     /** {@code RATE_LIMIT_PER_IDENTITY}: requests a second per identity, as a decimal number. */
     @Pattern("^[0-9]+(\\.[0-9]+)?$")
+    @JsonPropertyDescription("Requests a second per identity, as a decimal number (RATE_LIMIT_PER_IDENTITY).")
     private String ratePerIdentity;
     /** {@code RATE_LIMIT_IDENTITY_BURST}. */
     @Min(1)
     @Max(10000000)
+    @JsonPropertyDescription("Burst of requests allowed per identity (RATE_LIMIT_IDENTITY_BURST).")
     private Integer identityBurst;
     /** {@code MAX_STREAMS_PER_IDENTITY}. */
     @Min(1)
     @Max(1000000)
+    @JsonPropertyDescription("Open streams allowed per identity (MAX_STREAMS_PER_IDENTITY).")
     private Integer maxStreamsPerIdentity;
 
     public List<Method> getMethods() {

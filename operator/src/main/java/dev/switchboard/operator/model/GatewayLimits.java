@@ -1,5 +1,7 @@
 package dev.switchboard.operator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -8,40 +10,50 @@ import io.fabric8.generator.annotation.Pattern;
 public class GatewayLimits {
     /** {@code MAX_BODY_SIZE}. */
     @Pattern("^[0-9]+([kKmMgG]i?[bB]?)?$")
+    @JsonPropertyDescription("Largest request body, e.g. 1MiB (MAX_BODY_SIZE).")
     private String maxBodySize;
     /** {@code STREAM_QUEUE_DEPTH}. */
     @Min(1)
     @Max(1000000)
+    @JsonPropertyDescription("Events queued per stream before it is cut (STREAM_QUEUE_DEPTH).")
     private Integer streamQueueDepth;
     /** {@code MAX_CONNECTIONS_PER_CLIENT}. */
     @Min(1)
     @Max(1000000)
+    @JsonPropertyDescription("Streams per client id (MAX_CONNECTIONS_PER_CLIENT).")
     private Integer maxConnectionsPerClient;
     /** {@code MAX_CONNECTIONS}. */
     @Min(1)
     @Max(10000000)
+    @JsonPropertyDescription("Streams per replica (MAX_CONNECTIONS).")
     private Integer maxConnections;
     /** {@code EVENT_LOG_MAX_LENGTH}. */
     @Min(1)
     @Max(10000000)
+    @JsonPropertyDescription("Events kept per client for replay (EVENT_LOG_MAX_LENGTH).")
     private Integer eventLogMaxLength;
     /** {@code EVENT_LOG_TTL}. */
     @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long replayable events are kept, e.g. 1h (EVENT_LOG_TTL).")
     private String eventLogTtl;
     /** {@code MAX_INFLIGHT_INVOCATIONS}. */
     @Min(1)
     @Max(1000000)
+    @JsonPropertyDescription("Concurrent function calls per replica (MAX_INFLIGHT_INVOCATIONS).")
     private Integer maxInflightInvocations;
     /** {@code MAX_EVENT_SIZE}. */
     @Pattern("^[0-9]+([kKmMgG]i?[bB]?)?$")
+    @JsonPropertyDescription("Largest event on a stream, e.g. 256KiB (MAX_EVENT_SIZE).")
     private String maxEventSize;
     /** {@code MAX_MCP_SESSIONS}. */
     @Min(1)
     @Max(100000000)
+    @JsonPropertyDescription("MCP sessions per gateway (MAX_MCP_SESSIONS).")
     private Integer maxMcpSessions;
     /** {@code MAX_JSON_DEPTH}. */
     @Min(2)
     @Max(256)
+    @JsonPropertyDescription("Deepest JSON nesting accepted in a request (MAX_JSON_DEPTH).")
     private Integer maxJsonDepth;
 
     public Integer getMaxJsonDepth() {

@@ -1,5 +1,7 @@
 package dev.switchboard.operator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,18 +12,23 @@ import io.fabric8.generator.annotation.Required;
 public class GatewayOAuth {
     /** {@code OAUTH_ISSUER}: the required {@code iss}. */
     @Required
+    @JsonPropertyDescription("The required iss of accepted JWTs (OAUTH_ISSUER).")
     private String issuer;
     /** {@code OAUTH_JWKS_URL}: where the issuer publishes its signing keys. */
     @Required
     @Pattern("^https?://.+$")
+    @JsonPropertyDescription("Where the issuer publishes its signing keys (OAUTH_JWKS_URL).")
     private String jwksUrl;
     /** {@code OAUTH_RESOURCE}: the gateway's public URL, the resource tokens are issued for. */
     @Required
     @Pattern("^https?://[^?#]+$")
+    @JsonPropertyDescription("The gateway's public URL, the resource tokens are issued for (OAUTH_RESOURCE).")
     private String resource;
     /** {@code OAUTH_AUDIENCE}: the required {@code aud}, when it is not the resource. */
+    @JsonPropertyDescription("The required aud, when it is not the resource (OAUTH_AUDIENCE).")
     private String audience;
     /** {@code OAUTH_REQUIRED_SCOPES}. */
+    @JsonPropertyDescription("Scopes every token must carry (OAUTH_REQUIRED_SCOPES).")
     private List<@Pattern("^[!#-\\[\\]-~]+$") String> requiredScopes = new ArrayList<>();
 
     public String getIssuer() {

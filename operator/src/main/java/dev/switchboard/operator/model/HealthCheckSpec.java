@@ -1,5 +1,7 @@
 package dev.switchboard.operator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -7,8 +9,10 @@ import io.fabric8.generator.annotation.Required;
 public class HealthCheckSpec {
     @Required
     @Pattern("^/[!-~]*$")
+    @JsonPropertyDescription("Path probed with GET at the endpoint's origin.")
     private String path;
     @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Time between probes, e.g. 30s.")
     private String interval;
 
     public String getPath() {

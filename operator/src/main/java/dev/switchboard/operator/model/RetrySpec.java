@@ -1,5 +1,7 @@
 package dev.switchboard.operator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -10,8 +12,10 @@ public class RetrySpec {
     @Required
     @Min(0)
     @Max(5)
+    @JsonPropertyDescription("Retries after the first call (0 to 5), only where safe.")
     private Integer attempts;
     @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Wait before the first retry, doubled each time, e.g. 200ms.")
     private String backoff;
 
     public Integer getAttempts() {

@@ -1,5 +1,7 @@
 package dev.switchboard.operator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -7,9 +9,11 @@ import io.fabric8.generator.annotation.Required;
 public class SecretKeyRef {
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @JsonPropertyDescription("Name of a Secret in the resource's namespace.")
     private String name;
     @Required
     @Pattern("^[-._a-zA-Z0-9]+$")
+    @JsonPropertyDescription("Key within the Secret.")
     private String key;
 
     public SecretKeyRef() {

@@ -1,6 +1,7 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -16,15 +17,18 @@ public class ServiceSpec {
     }
 
     @Default("ClusterIP")
+    @JsonPropertyDescription("Service type of the public listener: ClusterIP, NodePort or LoadBalancer.")
     private Type type = Type.CLUSTER_IP;
     @Default("80")
     @Min(1)
     @Max(65535)
+    @JsonPropertyDescription("Service port of the public listener.")
     private Integer port = 80;
     /** Service port of the stream listener ({@code GET /sse} on an event loop, the cheap way to hold streams). */
     @Default("8081")
     @Min(1)
     @Max(65535)
+    @JsonPropertyDescription("Service port of the stream listener (GET /sse on an event loop, the cheap way to hold streams).")
     private Integer streamPort = 8081;
 
     public Integer getStreamPort() {

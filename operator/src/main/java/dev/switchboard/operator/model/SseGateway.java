@@ -1,8 +1,10 @@
 package dev.switchboard.operator.model;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -16,6 +18,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("SseGateway")
 @Singular("ssegateway")
 @Plural("ssegateways")
+@Categories("switchboard")
+@SchemaCustomizer(value = DescribedSchema.class, input = "{"
+        + "\"spec\": \"Desired state of a fleet of gateway replicas sharing one Redis.\", "
+        + "\"status\": \"Observed state of the gateway fleet, written by the operator.\", "
+        + "\"conditions\": \"Ready: the gateway's Deployment is rolled out and its replicas are ready; reason and "
+        + "message say why not.\"}")
 @ShortNames("sgw")
 @AdditionalPrinterColumn(name = "Replicas", jsonPath = ".status.replicas", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyReplicas", type = AdditionalPrinterColumn.Type.INTEGER)

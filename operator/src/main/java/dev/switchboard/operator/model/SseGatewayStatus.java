@@ -1,5 +1,7 @@
 package dev.switchboard.operator.model;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,16 +11,22 @@ import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 
 /** Observed state of a gateway fleet. */
 public class SseGatewayStatus {
+    @JsonPropertyDescription("Gateway pods ready.")
     private Integer readyReplicas;
     /** Replicas of the Deployment now (the scale subresource's status). */
     @StatusReplicas
+    @JsonPropertyDescription("Replicas of the gateway's Deployment now (the scale subresource's status).")
     private Integer replicas;
     /** Label selector of the gateway's pods, for an HPA through the scale subresource. */
     @LabelSelector
+    @JsonPropertyDescription("Label selector of the gateway's pods, for an HPA through the scale subresource.")
     private String selector;
     /** In-cluster URL of the public listener. */
+    @JsonPropertyDescription("In-cluster URL of the public listener.")
     private String url;
+    /** Described in {@link DescribedSchema}, which also keys the list by type. */
     private List<Condition> conditions = new ArrayList<>();
+    @JsonPropertyDescription("The metadata.generation the status describes.")
     private Long observedGeneration;
 
     public Integer getReplicas() {
