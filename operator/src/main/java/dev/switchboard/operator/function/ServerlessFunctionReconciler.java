@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.switchboard.operator.Conditions;
+import dev.switchboard.operator.ReadyEvents;
 import dev.switchboard.operator.model.RedisSpec;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionStatus;
@@ -21,6 +22,7 @@ import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RegistrationOwner;
 import dev.switchboard.registry.StoreUnavailableException;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -60,6 +62,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
 
     private final RedisRegistries registries;
     private final Clock clock;
+    private final ReadyEvents events;
 
     /**
      * @param registries the gateways' Redis stores (owned by the caller, who closes them)
@@ -68,6 +71,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
     public ServerlessFunctionReconciler(RedisRegistries registries, Clock clock) {
         this.registries = registries;
         this.clock = clock;
+        this.events = new ReadyEvents(clock);
     }
 
     @Override
@@ -91,11 +95,12 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             RedisCall.run(gateway, () -> LegacyRegistrations.removeCopyOf(store.inNamespace(Namespaces.DEFAULT),
                                                                           desired));
             return update(function, FunctionStatuses.registered(function, stored.revision(), gatewayName(function),
-                                                                clock), null);
+                                                                clock), null, context);
         } catch (NotReadyException e) {
             Duration retry = Backoff.after(FunctionStatuses.notReadySince(function, now), now);
             LOG.debug("Function {} not ready ({}): {}; retrying in {}", id(function), e.reason(), e.getMessage(), retry);
-            return update(function, FunctionStatuses.notReady(function, e.reason(), e.getMessage(), clock), retry);
+            return update(function, FunctionStatuses.notReady(function, e.reason(), e.getMessage(), clock), retry,
+                          context);
         }
     }
 
@@ -161,6 +166,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
         }
         var status = FunctionStatuses.notReady(function, Reasons.RECONCILE_ERROR, message, clock);
+        events.onTransition(function, conditions(function), status.getConditions(), context.getClient());
         var control = ErrorStatusUpdateControl.patchStatus(FunctionStatuses.patchOf(function, status));
         // JOSDK's retry backs off first; once it gives up, keep trying at the slowest pace rather than wait
         // for an event that may never come.
@@ -170,17 +176,23 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
 
     private UpdateControl<ServerlessFunction> update(ServerlessFunction function,
                                                      ServerlessFunctionStatus status,
-                                                     Duration retryAfter) {
+                                                     Duration retryAfter,
+                                                     Context<ServerlessFunction> context) {
         UpdateControl<ServerlessFunction> control;
         if (FunctionStatuses.unchanged(function, status)) {
             control = UpdateControl.noUpdate();
         } else {
+            events.onTransition(function, conditions(function), status.getConditions(), context.getClient());
             Conditions.find(status.getConditions(), Conditions.READY).ifPresent(ready -> LOG.info(
                     "Function {}: Ready={} {}: {}", id(function), ready.getStatus(), ready.getReason(),
                     ready.getMessage()));
             control = UpdateControl.patchStatus(FunctionStatuses.patchOf(function, status));
         }
         return retryAfter == null ? control : control.rescheduleAfter(retryAfter);
+    }
+
+    private static List<Condition> conditions(ServerlessFunction function) {
+        return function.getStatus() == null ? null : function.getStatus().getConditions();
     }
 
     private static SseGateway gateway(ServerlessFunction function, Context<ServerlessFunction> context)

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import dev.switchboard.operator.ReadyEvents;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewayStatus;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -42,6 +44,7 @@ public class SseGatewayReconciler implements Reconciler<SseGateway> {
     public static final Duration ERROR_RECHECK = Duration.ofMinutes(1);
 
     private final GatewayStatusFactory statuses;
+    private final ReadyEvents events;
     private final Duration notReadyRecheck;
 
     public SseGatewayReconciler() {
@@ -54,6 +57,7 @@ public class SseGatewayReconciler implements Reconciler<SseGateway> {
      */
     public SseGatewayReconciler(Clock clock, Duration notReadyRecheck) {
         this.statuses = new GatewayStatusFactory(clock);
+        this.events = new ReadyEvents(clock);
         this.notReadyRecheck = notReadyRecheck;
     }
 
@@ -65,6 +69,7 @@ public class SseGatewayReconciler implements Reconciler<SseGateway> {
     public UpdateControl<SseGateway> reconcile(SseGateway gateway, Context<SseGateway> context) {
         List<ReferencedSecrets.Problem> problems = ReferencedSecrets.check(gateway, context.getClient());
         SseGatewayStatus status = statuses.observed(gateway, context.getSecondaryResource(Deployment.class), problems);
+        events.onTransition(gateway, conditions(gateway), status.getConditions(), context.getClient());
         UpdateControl<SseGateway> control = UpdateControl.patchStatus(GatewayStatusFactory.patchOf(gateway, status));
         // Deployment events announce readiness changes; the timer is for what no event announces.
         return GatewayStatusFactory.isReady(status) ? control : control.rescheduleAfter(notReadyRecheck);
@@ -77,9 +82,15 @@ public class SseGatewayReconciler implements Reconciler<SseGateway> {
     @Override
     public ErrorStatusUpdateControl<SseGateway> updateErrorStatus(SseGateway gateway, Context<SseGateway> context,
                                                                   Exception e) {
+        SseGatewayStatus status = statuses.failed(gateway, e);
+        events.onTransition(gateway, conditions(gateway), status.getConditions(), context.getClient());
         ErrorStatusUpdateControl<SseGateway> control =
-                ErrorStatusUpdateControl.patchStatus(GatewayStatusFactory.patchOf(gateway, statuses.failed(gateway, e)));
+                ErrorStatusUpdateControl.patchStatus(GatewayStatusFactory.patchOf(gateway, status));
         boolean retriesSpent = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
         return retriesSpent ? control.withNoRetry().rescheduleAfter(ERROR_RECHECK) : control;
+    }
+
+    private static List<Condition> conditions(SseGateway gateway) {
+        return gateway.getStatus() == null ? null : gateway.getStatus().getConditions();
     }
 }

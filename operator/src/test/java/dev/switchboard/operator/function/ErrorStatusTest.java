@@ -8,6 +8,9 @@ import dev.switchboard.operator.Conditions;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionStatus;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 
@@ -51,7 +54,13 @@ class ErrorStatusTest {
         return fn;
     }
 
-    /** A context that only knows its retry state, which is all {@code updateErrorStatus} asks. */
+    /** Where the Ready event goes: nowhere, which must not change the outcome. */
+    private static final KubernetesClient UNREACHABLE_API_SERVER = new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0)
+                                .build())
+            .build();
+
+    /** A context that knows its retry state and a client of an unreachable API server. */
     @SuppressWarnings("unchecked")
     private static Context<ServerlessFunction> context(boolean lastAttempt) {
         RetryInfo retry = new RetryInfo() {
@@ -69,6 +78,9 @@ class ErrorStatusTest {
                 Context.class.getClassLoader(), new Class<?>[] {Context.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getRetryInfo")) {
                         return Optional.of(retry);
+                    }
+                    if (method.getName().equals("getClient")) {
+                        return UNREACHABLE_API_SERVER;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });

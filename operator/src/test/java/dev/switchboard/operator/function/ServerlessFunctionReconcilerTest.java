@@ -241,6 +241,13 @@ class ServerlessFunctionReconcilerTest {
         client.resource(gateway(ns, "late", redis.url())).create();
         awaitCondition(ns, "fn-late", true, "Registered");
         assertThat(stored(redis, ns, "fn-late")).isPresent();
+        // an Event per Ready transition, on the function
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                client.events().v1().events().inNamespace(ns).list().getItems().stream()
+                        .filter(e -> "fn-late".equals(e.getRegarding().getName()))
+                        .sorted(java.util.Comparator.comparing(e -> e.getEventTime().getTime()))
+                        .map(e -> e.getRegarding().getKind() + " " + e.getType() + " " + e.getReason()))
+                .containsExactly("ServerlessFunction Warning GatewayNotFound", "ServerlessFunction Normal Registered"));
     }
 
     @Test

@@ -332,6 +332,15 @@ class SseGatewayReconcilerTest {
             assertThat(condition.getObservedGeneration()).isEqualTo(2L);
             assertThat(condition.getLastTransitionTime()).isEqualTo(ready.getLastTransitionTime());
         });
+        // one Event per Ready transition, none for the reconciles in between
+        assertThat(readyEvents("epsilon")).containsExactly(
+                "Warning ReplicasNotReady: 0 of 2 replicas ready", "Normal AllReplicasReady: 2 of 2 replicas ready");
+        io.fabric8.kubernetes.api.model.events.v1.Event event = client.events().v1().events().inNamespace(NS).list()
+                .getItems().stream().filter(e -> "epsilon".equals(e.getRegarding().getName())).findFirst().orElseThrow();
+        assertThat(event.getRegarding().getKind()).isEqualTo("SseGateway");
+        assertThat(event.getRegarding().getUid()).isEqualTo(gateway("epsilon").getMetadata().getUid());
+        assertThat(event.getReportingController()).isEqualTo(dev.switchboard.operator.ReadyEvents.CONTROLLER);
+        assertThat(event.getEventTime().getTime()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
     }
 
     @Test
@@ -518,6 +527,15 @@ class SseGatewayReconcilerTest {
                 c -> c != null);
     }
 
+    /** "type reason: note" of the Events regarding a gateway, oldest first. */
+    static java.util.List<String> readyEvents(String name) {
+        return client.events().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> name.equals(e.getRegarding().getName()))
+                .sorted(java.util.Comparator.comparing(e -> e.getEventTime().getTime()))
+                .map(e -> e.getType() + " " + e.getReason() + ": " + e.getNote())
+                .toList();
+    }
+
     static <T> T eventually(java.util.concurrent.Callable<T> read) {
         return await().atMost(EVENTUALLY).until(read, r -> r != null);
     }
@@ -538,12 +556,15 @@ class SseGatewayReconcilerTest {
         assertThat(ref.getController()).isTrue();
     }
 
-    /** A Context whose only answer is "no retry information", as on a reconciler without retries. */
+    /** A Context that answers "no retry information", as on a reconciler without retries, and the test client. */
     @SuppressWarnings("unchecked")
     static Context<SseGateway> contextWithoutRetries() {
         return (Context<SseGateway>) Proxy.newProxyInstance(
                 Context.class.getClassLoader(), new Class<?>[] {Context.class},
                 (proxy, method, args) -> {
+                    if (method.getName().equals("getClient")) {
+                        return client;
+                    }
                     if (method.getName().equals("getRetryInfo")) {
                         return Optional.empty();
                     }
