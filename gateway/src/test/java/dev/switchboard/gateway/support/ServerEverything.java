@@ -37,8 +37,7 @@ public final class ServerEverything implements AutoCloseable {
      * @return the running server
      */
     public static ServerEverything start() {
-        Path dir = packageDir();
-        install(dir);
+        Path dir = installedPackageDir();
         ServerEverything server = new ServerEverything(dir, freePort());
         server.startProcess();
         return server;
@@ -115,6 +114,15 @@ public final class ServerEverything implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * @return {@code testing/mcp-servers} with its packages installed (the server and the TypeScript SDK client)
+     */
+    public static Path installedPackageDir() {
+        Path dir = packageDir();
+        install(dir);
+        return dir;
     }
 
     /** {@code testing/mcp-servers}, found from the module's working directory upwards. */
