@@ -130,6 +130,10 @@ const checks = {
 const outcome = {};
 try {
   await client.connect(transport);
+  if (process.env.INTEROP_TRACE) {
+    const receive = transport.onmessage;
+    transport.onmessage = (m, extra) => { process.stderr.write(`<< ${JSON.stringify(m)}\n`); receive(m, extra); };
+  }
   outcome.connect = { ok: true, server: client.getServerVersion()?.name };
 } catch (e) {
   outcome.connect = { ok: false, error: String(e?.message ?? e) };
