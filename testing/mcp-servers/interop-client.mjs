@@ -85,7 +85,10 @@ const checks = {
     const progress = [];
     const result = await call('trigger-long-running-operation', { duration: 1, steps: 4 },
       { onprogress: (p) => progress.push(p) });
-    return { progress, result };
+    // over SSE the SDK drops a progress notification that it reads together with the response (notifications
+    // are handled a microtask later, after the response removed the progress handler): directly too, so the
+    // final one, read with the response or not by chance, is left out there
+    return { progress: progress.filter((p) => transportName !== 'sse' || p.progress < p.total), result };
   },
   'trigger-sampling-request': () => call('trigger-sampling-request', { prompt: 'ping', maxTokens: 20 }),
   'trigger-elicitation-request': () => call('trigger-elicitation-request'),
