@@ -149,7 +149,8 @@ public final class ServerEverything implements AutoCloseable {
     }
 
     private static synchronized void install(Path dir) {
-        if (Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))) {
+        if (Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))
+                && Files.exists(dir.resolve("node_modules/@modelcontextprotocol/sdk/package.json"))) {
             return;
         }
         try {
