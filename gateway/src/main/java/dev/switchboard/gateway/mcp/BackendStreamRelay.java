@@ -53,6 +53,9 @@ final class BackendStreamRelay implements AutoCloseable {
     private final BackendSessionRecovery recovery;
     private final String replicaId;
     private final Duration leaseTtl;
+    /** How often, and for how long after its stream opened, an uninitialized HTTP+SSE session is looked up. */
+    private static final Duration INITIALIZE_POLL = Duration.ofMillis(100);
+    private static final Duration INITIALIZE_POLL_SPAN = Duration.ofSeconds(30);
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-mcp-backend-streams");
@@ -75,6 +78,10 @@ final class BackendStreamRelay implements AutoCloseable {
         volatile Boolean leased;
         /** The function session whose stream is open now, else null. */
         volatile String openFor;
+        /** When the client stream opened: an uninitialized session is polled for a while from then. */
+        final long createdNanos = System.nanoTime();
+        /** A poll for the session's initialize is scheduled (ticker thread only). */
+        boolean initializePollScheduled;
         /** Wakes the reader from its wait before reopening. */
         final java.util.concurrent.Semaphore wakeup = new java.util.concurrent.Semaphore(0);
 
@@ -204,6 +211,7 @@ final class BackendStreamRelay implements AutoCloseable {
             return;
         }
         if (!watch.stateful && !learnStateful(watch)) {
+            pollForInitialize(watch);
             return;
         }
         boolean held;
@@ -220,6 +228,24 @@ final class BackendStreamRelay implements AutoCloseable {
         } else if ((watch.reader == null || !watch.reader.isAlive()) && !watch.unsupported) {
             watch.reader = Thread.ofVirtual().name("mcp-backend-stream-" + watch.sessionId).start(() -> read(watch));
         }
+    }
+
+    /**
+     * An HTTP+SSE session is initialized by a POST that may land on another replica, which cannot tell this one:
+     * look again shortly rather than at the next lease tick (a third of MCP_BACKEND_LEASE), so that what the
+     * function says right after {@code notifications/initialized} (server-everything asks for roots 350 ms later)
+     * finds its stream open. Bounded: a client that never initializes is polled for INITIALIZE_POLL_SPAN only.
+     */
+    private void pollForInitialize(Watch watch) {
+        if (watch.unsupported || watch.initializePollScheduled
+                || System.nanoTime() - watch.createdNanos > INITIALIZE_POLL_SPAN.toNanos()) {
+            return;
+        }
+        watch.initializePollScheduled = true;
+        ticker.schedule(() -> {
+            watch.initializePollScheduled = false;
+            tickOne(watch);
+        }, INITIALIZE_POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @return whether the session, not initialized when its stream opened, turned out to be stateful */

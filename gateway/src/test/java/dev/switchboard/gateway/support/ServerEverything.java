@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real, stateful {@code @modelcontextprotocol/server-everything} (streamableHttp mode, the version
+ * The real, stateful {@code @modelcontextprotocol/server-everything} (streamableHttp or sse mode, the version
  * pinned in {@code testing/mcp-servers/package-lock.json}) as a child process on a loopback port. Its
  * packages are installed with {@code npm ci} the first time a test needs them. Its output lines are kept,
  * so a test can see which sessions it opened and ended.
@@ -23,12 +23,14 @@ public final class ServerEverything implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final String mode;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private Process process;
 
-    private ServerEverything(Path dir, int port) {
+    private ServerEverything(Path dir, int port, String mode) {
         this.dir = dir;
         this.port = port;
+        this.mode = mode;
     }
 
     /**
@@ -37,16 +39,25 @@ public final class ServerEverything implements AutoCloseable {
      * @return the running server
      */
     public static ServerEverything start() {
-        Path dir = packageDir();
-        install(dir);
-        ServerEverything server = new ServerEverything(dir, freePort());
+        return start("streamableHttp");
+    }
+
+    /**
+     * Installs the server when missing and starts it on a free port.
+     *
+     * @param mode {@code streamableHttp}, or {@code sse} for the HTTP+SSE (2024-11-05) transport
+     * @return the running server
+     */
+    public static ServerEverything start(String mode) {
+        Path dir = installedPackageDir();
+        ServerEverything server = new ServerEverything(dir, freePort(), mode);
         server.startProcess();
         return server;
     }
 
-    /** @return the MCP endpoint */
+    /** @return the MCP endpoint (streamableHttp) or the SSE endpoint (sse) */
     public String url() {
-        return "http://127.0.0.1:" + port + "/mcp";
+        return "http://127.0.0.1:" + port + (mode.equals("sse") ? "/sse" : "/mcp");
     }
 
     /** @return what the server printed so far */
@@ -62,7 +73,7 @@ public final class ServerEverything implements AutoCloseable {
 
     private void startProcess() {
         ProcessBuilder builder = new ProcessBuilder("node", "--require", "./loopback.cjs",
-                "node_modules/@modelcontextprotocol/server-everything/dist/index.js", "streamableHttp")
+                "node_modules/@modelcontextprotocol/server-everything/dist/index.js", mode)
                 .directory(dir.toFile())
                 .redirectErrorStream(true);
         builder.environment().put("PORT", Integer.toString(port));
@@ -117,6 +128,15 @@ public final class ServerEverything implements AutoCloseable {
         }
     }
 
+    /**
+     * @return {@code testing/mcp-servers} with its packages installed (the server and the TypeScript SDK client)
+     */
+    public static Path installedPackageDir() {
+        Path dir = packageDir();
+        install(dir);
+        return dir;
+    }
+
     /** {@code testing/mcp-servers}, found from the module's working directory upwards. */
     private static Path packageDir() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
@@ -129,7 +149,8 @@ public final class ServerEverything implements AutoCloseable {
     }
 
     private static synchronized void install(Path dir) {
-        if (Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))) {
+        if (Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))
+                && Files.exists(dir.resolve("node_modules/@modelcontextprotocol/sdk/package.json"))) {
             return;
         }
         try {

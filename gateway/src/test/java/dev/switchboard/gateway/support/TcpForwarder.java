@@ -9,31 +9,34 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP forwarder standing in for a load balancer: clients keep one address (a browser's
  * {@code EventSource} reconnects to the URL it was given) while the test moves the target from one gateway
  * replica to another. A connection whose target refuses is closed at once, which a client sees as a network
- * error, as behind a balancer whose backend died.
+ * error, as behind a balancer whose backend died. Given several targets it spreads connections round-robin
+ * between them, as a balancer without affinity does.
  */
 public final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private volatile int targetPort;
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile int[] targetPorts;
 
-    private TcpForwarder(ServerSocket server, int targetPort) {
+    private TcpForwarder(ServerSocket server, int[] targetPorts) {
         this.server = server;
-        this.targetPort = targetPort;
+        this.targetPorts = targetPorts;
     }
 
     /**
-     * @param targetPort the loopback port to forward to
+     * @param targetPorts the loopback ports to forward to, each new connection to the next one
      * @return a started forwarder on 127.0.0.1 and a free port
      */
-    public static TcpForwarder start(int targetPort) {
+    public static TcpForwarder start(int... targetPorts) {
         try {
             ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            TcpForwarder forwarder = new TcpForwarder(server, targetPort);
+            TcpForwarder forwarder = new TcpForwarder(server, targetPorts.clone());
             Thread.ofVirtual().name("forwarder-accept").start(forwarder::accept);
             return forwarder;
         } catch (IOException e) {
@@ -48,7 +51,7 @@ public final class TcpForwarder implements AutoCloseable {
 
     /** @param port where new connections go from now on (open ones stay where they are) */
     public void retarget(int port) {
-        this.targetPort = port;
+        this.targetPorts = new int[] {port};
     }
 
     private void accept() {
@@ -64,6 +67,8 @@ public final class TcpForwarder implements AutoCloseable {
 
     private void connect(Socket client) {
         Socket upstream = new Socket();
+        int[] ports = targetPorts;
+        int targetPort = ports[Math.floorMod(next.getAndIncrement(), ports.length)];
         try {
             upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
         } catch (IOException e) {
