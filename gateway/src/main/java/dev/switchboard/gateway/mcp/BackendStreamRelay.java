@@ -53,9 +53,6 @@ final class BackendStreamRelay implements AutoCloseable {
     private final BackendSessionRecovery recovery;
     private final String replicaId;
     private final Duration leaseTtl;
-    /** How often, and for how long after its stream opened, an uninitialized HTTP+SSE session is looked up. */
-    private static final Duration INITIALIZE_POLL = Duration.ofMillis(100);
-    private static final Duration INITIALIZE_POLL_SPAN = Duration.ofSeconds(30);
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-mcp-backend-streams");
@@ -78,10 +75,6 @@ final class BackendStreamRelay implements AutoCloseable {
         volatile Boolean leased;
         /** The function session whose stream is open now, else null. */
         volatile String openFor;
-        /** When the client stream opened: an uninitialized session is polled for a while from then. */
-        final long createdNanos = System.nanoTime();
-        /** A poll for the session's initialize is scheduled (ticker thread only). */
-        boolean initializePollScheduled;
         /** Wakes the reader from its wait before reopening. */
         final java.util.concurrent.Semaphore wakeup = new java.util.concurrent.Semaphore(0);
 
@@ -165,19 +158,17 @@ final class BackendStreamRelay implements AutoCloseable {
     }
 
     /**
-     * An HTTP+SSE session was initialized: when this replica holds its client stream, it learns now whether
-     * the function is stateful, rather than on its next tick.
+     * An HTTP+SSE session was initialized, on this replica or another (its POST may land anywhere: the
+     * {@code INITIALIZED} session signal tells the fleet): when this replica holds its client stream, it reads
+     * the session now, on its own thread, and learns whether the function is stateful before the function
+     * speaks (server-everything asks for roots 350 ms after {@code notifications/initialized}), rather than
+     * on its next tick, a third of {@code MCP_BACKEND_LEASE} away.
      *
-     * @param session the initialized session
+     * @param sessionId the initialized session
      */
-    void initialized(McpSession session) {
-        Watch watch = watched.get(session.id());
+    void initialized(String sessionId) {
+        Watch watch = watched.get(sessionId);
         if (watch != null) {
-            if (session.backendSessionId() != null) {
-                watch.stateful = true;
-            } else {
-                watch.unsupported = true;
-            }
             ticker.execute(() -> tickOne(watch));
         }
     }
@@ -211,7 +202,6 @@ final class BackendStreamRelay implements AutoCloseable {
             return;
         }
         if (!watch.stateful && !learnStateful(watch)) {
-            pollForInitialize(watch);
             return;
         }
         boolean held;
@@ -228,24 +218,6 @@ final class BackendStreamRelay implements AutoCloseable {
         } else if ((watch.reader == null || !watch.reader.isAlive()) && !watch.unsupported) {
             watch.reader = Thread.ofVirtual().name("mcp-backend-stream-" + watch.sessionId).start(() -> read(watch));
         }
-    }
-
-    /**
-     * An HTTP+SSE session is initialized by a POST that may land on another replica, which cannot tell this one:
-     * look again shortly rather than at the next lease tick (a third of MCP_BACKEND_LEASE), so that what the
-     * function says right after {@code notifications/initialized} (server-everything asks for roots 350 ms later)
-     * finds its stream open. Bounded: a client that never initializes is polled for INITIALIZE_POLL_SPAN only.
-     */
-    private void pollForInitialize(Watch watch) {
-        if (watch.unsupported || watch.initializePollScheduled
-                || System.nanoTime() - watch.createdNanos > INITIALIZE_POLL_SPAN.toNanos()) {
-            return;
-        }
-        watch.initializePollScheduled = true;
-        ticker.schedule(() -> {
-            watch.initializePollScheduled = false;
-            tickOne(watch);
-        }, INITIALIZE_POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @return whether the session, not initialized when its stream opened, turned out to be stateful */

@@ -905,7 +905,8 @@ public final class McpService implements HttpService, AutoCloseable {
                 if (initialized.session() != null) {
                     state.mcpSessions().save(initialized.session());
                     reaper.remember(initialized.session());
-                    backendStreams.initialized(initialized.session());
+                    // the replica holding the client's stream may be another one
+                    signal(SessionSignal.initialized(session.id()));
                 }
                 sink.send(initialized.response(), true);
                 return;
@@ -982,6 +983,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 }
             }
             case ENDED -> endHere(signal.sessionId());
+            case INITIALIZED -> backendStreams.initialized(signal.sessionId());
         }
     }
 

@@ -15,7 +15,12 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
         /** The client cancelled one request: the replica running it stops the call. */
         CANCEL,
         /** The session ended (DELETE, or its HTTP+SSE stream closed): replicas end its calls and streams. */
-        ENDED
+        ENDED,
+        /**
+         * An HTTP+SSE session was initialized: the replica holding its stream opens a stateful function's own
+         * stream now rather than at its next lease tick.
+         */
+        INITIALIZED
     }
 
     /**
@@ -33,6 +38,14 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
      */
     public static SessionSignal ended(String sessionId) {
         return new SessionSignal(Kind.ENDED, sessionId, "");
+    }
+
+    /**
+     * @param sessionId session id
+     * @return an HTTP+SSE session's initialize done
+     */
+    public static SessionSignal initialized(String sessionId) {
+        return new SessionSignal(Kind.INITIALIZED, sessionId, "");
     }
 
     /** @return one line per field, for a pub/sub message (ids never hold a line break: JSON escapes them) */
