@@ -1,5 +1,6 @@
 package dev.switchboard.operator;
 
+import dev.switchboard.operator.testing.Edits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -101,7 +102,7 @@ class OperatorTenancyTest {
         assertThat(registration("team-a", "search")).isPresent();
 
         // moving a function to another gateway removes it from the old Redis within seconds
-        client.resources(ServerlessFunction.class).inNamespace("team-a").withName("search").edit(f -> {
+        Edits.edit(client.resources(ServerlessFunction.class).inNamespace("team-a").withName("search"), f -> {
             f.getSpec().setGatewayRef(new GatewayRef("gw-2"));
             return f;
         });
@@ -122,11 +123,11 @@ class OperatorTenancyTest {
         assertThat(store.inNamespace("team-a").list()).isEmpty();
 
         // a gateway without spec.replicas leaves its Deployment's count to an HPA
-        client.apps().deployments().inNamespace("team-a").withName("gw").edit(d -> {
+        Edits.edit(client.apps().deployments().inNamespace("team-a").withName("gw"), d -> {
             d.getSpec().setReplicas(3);
             return d;
         });
-        client.resources(SseGateway.class).inNamespace("team-a").withName("gw").edit(g -> {
+        Edits.edit(client.resources(SseGateway.class).inNamespace("team-a").withName("gw"), g -> {
             g.getSpec().setSessionTtl("2h");
             return g;
         });

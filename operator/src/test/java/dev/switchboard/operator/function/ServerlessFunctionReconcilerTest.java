@@ -1,5 +1,6 @@
 package dev.switchboard.operator.function;
 
+import dev.switchboard.operator.testing.Edits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -148,7 +149,7 @@ class ServerlessFunctionReconcilerTest {
         assertThat(registered.getStatus()).isEqualTo("True");
         assertThat(registered.getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
 
-        client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-basic").edit(f -> {
+        Edits.edit(client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-basic"), f -> {
             f.getSpec().setEndpoint("https://echo.example/v2");
             f.getSpec().setTimeout("45s");
             return f;
@@ -302,7 +303,7 @@ class ServerlessFunctionReconcilerTest {
         assertThat(stored(redis, ns, "fn-metadata")).isEmpty();
 
         // a private address is in the default ranges; a name the operator cannot resolve is left to the gateway
-        client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-metadata").edit(f -> {
+        Edits.edit(client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-metadata"), f -> {
             f.getSpec().setEndpoint("http://10.1.2.3:8080/");
             return f;
         });
@@ -337,7 +338,7 @@ class ServerlessFunctionReconcilerTest {
                 .startsWith("spec.headers[X-Request-ID]: ").contains("set by the gateway");
         assertThat(stored(redis, ns, "fn-invalid")).isEmpty();
 
-        client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-invalid").edit(f -> {
+        Edits.edit(client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-invalid"), f -> {
             f.getSpec().setHeaders(List.of(literal("X-Trace", "on")));
             return f;
         });
@@ -362,7 +363,7 @@ class ServerlessFunctionReconcilerTest {
 
             // ...and on an established one.
             own.stop();
-            client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-outage").edit(f -> {
+            Edits.edit(client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-outage"), f -> {
                 f.getSpec().setTimeout("45s");
                 return f;
             });
@@ -471,7 +472,7 @@ class ServerlessFunctionReconcilerTest {
             awaitCondition(ns, "fn-move", true, "Registered");
             assertThat(stored(redis, ns, "fn-move").orElseThrow().owner().orElseThrow().gateway()).isEqualTo("old");
 
-            client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-move").edit(f -> {
+            Edits.edit(client.resources(ServerlessFunction.class).inNamespace(ns).withName("fn-move"), f -> {
                 f.getSpec().setGatewayRef(new dev.switchboard.operator.model.GatewayRef("new"));
                 return f;
             });
@@ -480,7 +481,7 @@ class ServerlessFunctionReconcilerTest {
             assertThat(stored(other, ns, "fn-move").orElseThrow().owner().orElseThrow().gateway()).isEqualTo("new");
 
             // the gateway itself moves to another Redis: the function follows, the old Redis forgets it
-            client.resources(dev.switchboard.operator.model.SseGateway.class).inNamespace(ns).withName("new").edit(g -> {
+            Edits.edit(client.resources(dev.switchboard.operator.model.SseGateway.class).inNamespace(ns).withName("new"), g -> {
                 g.getSpec().getRedis().setUrl(redis.url());
                 return g;
             });

@@ -1,5 +1,6 @@
 package dev.switchboard.operator.gateway;
 
+import dev.switchboard.operator.testing.Edits;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
@@ -194,7 +195,7 @@ class SseGatewayReconcilerTest {
                 .satisfies(o -> assertThat(o.getName()).isEqualTo("beta"));
         // reconciling again (a spec change, seen through the ConfigMap it changes) leaves the token untouched:
         // same object, no write at all
-        client.resources(SseGateway.class).inNamespace(NS).withName("beta").edit(g -> {
+        Edits.edit(client.resources(SseGateway.class).inNamespace(NS).withName("beta"), g -> {
             g.getSpec().setHeartbeatInterval("7s");
             return g;
         });
@@ -223,7 +224,7 @@ class SseGatewayReconcilerTest {
         assertThat(created.getSpec().getReplicas()).isNull();
 
         // an HPA on the Deployment (or kubectl scale) sets the count; a later reconcile leaves it
-        client.apps().deployments().inNamespace(NS).withName("iota").edit(d -> {
+        Edits.edit(client.apps().deployments().inNamespace(NS).withName("iota"), d -> {
             d.getSpec().setReplicas(4);
             return d;
         });
@@ -498,7 +499,7 @@ class SseGatewayReconcilerTest {
     }
 
     static void edit(String name, Consumer<SseGatewaySpec> change) {
-        client.resources(SseGateway.class).inNamespace(NS).withName(name).edit(g -> {
+        Edits.edit(client.resources(SseGateway.class).inNamespace(NS).withName(name), g -> {
             change.accept(g.getSpec());
             return g;
         });
