@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.config;
+package dev.switchboard.registry;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.config;
+package dev.switchboard.registry;
 
 import org.junit.jupiter.api.Test;
 
