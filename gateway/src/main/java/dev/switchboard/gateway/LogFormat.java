@@ -1,9 +1,10 @@
 package dev.switchboard.gateway;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
+
+import dev.switchboard.registry.settings.GatewaySettings;
 
 import io.helidon.logging.jul.HelidonJsonFormatter;
 
@@ -24,7 +25,7 @@ final class LogFormat {
      * @throws IllegalArgumentException naming the setting when it is neither {@code text} nor {@code json}
      */
     static void apply(Optional<String> value) {
-        String format = value.map(String::trim).filter(v -> !v.isEmpty()).orElse("text").toLowerCase(Locale.ROOT);
+        String format = GatewaySettings.LOG_FORMAT.get(key -> value);
         switch (format) {
             case "text" -> {
                 // logging.properties' readable lines
@@ -34,8 +35,7 @@ final class LogFormat {
                     handler.setFormatter(new HelidonJsonFormatter());
                 }
             }
-            default -> throw new IllegalArgumentException("LOG_FORMAT: must be text or json, not '"
-                                                                  + value.orElse("") + "'");
+            default -> throw new IllegalStateException("the catalogue admits only text and json");
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import dev.switchboard.gateway.config.ConfigLoader;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.registry.StoreUnavailableException;
+import dev.switchboard.registry.settings.GatewaySettings;
 
 import io.helidon.logging.common.LogConfig;
 
@@ -20,7 +21,7 @@ public final class Main {
         LogConfig.configureRuntime();
         GatewayConfig config;
         try {
-            LogFormat.apply(java.util.Optional.ofNullable(System.getenv("LOG_FORMAT")));
+            LogFormat.apply(java.util.Optional.ofNullable(System.getenv(GatewaySettings.LOG_FORMAT.key())));
             config = ConfigLoader.load(System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("switchboard: configuration error: " + e.getMessage());

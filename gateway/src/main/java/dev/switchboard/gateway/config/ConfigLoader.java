@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.switchboard.registry.settings.GatewaySettings;
+import dev.switchboard.registry.settings.SettingException;
+
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
@@ -34,9 +37,9 @@ public final class ConfigLoader {
      * @return the flattened keys of the YAML file, empty when there is none
      */
     static Map<String, String> fileValues(Map<String, String> env) {
-        Optional<Path> path = Optional.ofNullable(env.get("CONFIG_FILE")).filter(p -> !p.isBlank()).map(Path::of);
+        Optional<Path> path = Optional.ofNullable(env.get(GatewaySettings.CONFIG_FILE.key())).filter(p -> !p.isBlank()).map(Path::of);
         if (path.isPresent() && !Files.isReadable(path.get())) {
-            throw new IllegalArgumentException("CONFIG_FILE: cannot read " + path.get());
+            throw new SettingException(GatewaySettings.CONFIG_FILE.key(), "cannot read " + path.get());
         }
         Path file = path.orElse(Path.of("application.yaml"));
         if (!Files.isReadable(file)) {

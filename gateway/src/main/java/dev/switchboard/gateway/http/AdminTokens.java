@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
-import dev.switchboard.gateway.config.WatchedFile;
+import dev.switchboard.gateway.files.WatchedFile;
+import dev.switchboard.registry.settings.AdminTokenRule;
 
 /**
  * The bearer tokens that open {@code /admin/*}: any number from {@code ADMIN_TOKEN} (comma-separated) and
@@ -22,7 +23,7 @@ import dev.switchboard.gateway.config.WatchedFile;
 public final class AdminTokens {
     private static final Logger LOGGER = Logger.getLogger(AdminTokens.class.getName());
     /** Shortest token accepted: a guessable token is no guard. */
-    public static final int MIN_LENGTH = 16;
+    public static final int MIN_LENGTH = AdminTokenRule.MIN_LENGTH;
 
     private final List<byte[]> fixed;
     private final Optional<WatchedFile> file;
@@ -100,12 +101,7 @@ public final class AdminTokens {
      * @throws IllegalArgumentException when it is too short or holds spaces (the message never quotes it)
      */
     public static String check(String token, String key) {
-        if (token.length() < MIN_LENGTH || token.chars().anyMatch(Character::isWhitespace)) {
-            // never quote the token itself
-            throw new IllegalArgumentException(key + ": every token needs at least " + MIN_LENGTH
-                                                       + " characters and no spaces");
-        }
-        return token;
+        return AdminTokenRule.check(token, key); // the rule ADMIN_TOKEN is checked by in the catalogue
     }
 
     /**

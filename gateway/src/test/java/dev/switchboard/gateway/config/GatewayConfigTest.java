@@ -189,11 +189,11 @@ class GatewayConfigTest {
     }
 
     @Test
-    void rangeMessagesStateTheRange() {
-        assertThatThrownBy(() -> config("PORT", "70000")).hasMessage("PORT: must be between 0 and 65535");
+    void rangeMessagesStateTheRangeAndTheValue() {
+        assertThatThrownBy(() -> config("PORT", "70000")).hasMessage("PORT: must be between 0 and 65535, not 70000");
         assertThatThrownBy(() -> config("PORT", "abc")).hasMessage("PORT: not an integer: 'abc'");
         assertThatThrownBy(() -> config("HEARTBEAT_INTERVAL", "10ms"))
-                .hasMessage("HEARTBEAT_INTERVAL: must be between 100ms and 1h");
+                .hasMessage("HEARTBEAT_INTERVAL: must be between 100ms and 1h, not 10ms");
         assertThatThrownBy(() -> config("MAX_BODY_SIZE", "lots"))
                 .hasMessageStartingWith("MAX_BODY_SIZE: not a size: 'lots'");
     }
@@ -307,6 +307,25 @@ class GatewayConfigTest {
     @Test
     void passwordAndDbWithoutAddrMeanNoRedis() {
         assertThat(config("REDIS_PASSWORD", "pw", "REDIS_DB", "3").redisUrl()).isEmpty();
+    }
+
+    @Test
+    void everyKeyAskedIsTheCatalogues_andEveryCatalogueKeyIsAsked() {
+        // with Redis by address and OAuth set, every branch that reads a key is taken
+        Map<String, String> values = Map.of("REDIS_ADDR", "h:1", "OAUTH_ISSUER", "https://idp",
+                                            "OAUTH_JWKS_URL", "https://idp/jwks", "OAUTH_RESOURCE", "https://mcp");
+        java.util.Set<String> asked = new java.util.TreeSet<>();
+        GatewayConfig.from(key -> {
+            asked.add(key);
+            return Optional.ofNullable(values.get(key));
+        });
+        java.util.Set<String> catalogue = new java.util.TreeSet<>();
+        dev.switchboard.registry.settings.GatewaySettings.ALL.forEach(s -> catalogue.add(s.key()));
+        // read before the configuration: where the file is, and how logs look
+        catalogue.removeAll(java.util.Set.of("CONFIG_FILE", "LOG_FORMAT"));
+        catalogue.remove("REDIS_URL"); // asked, then REDIS_ADDR used
+        asked.remove("REDIS_URL");
+        assertThat(asked).isEqualTo(catalogue);
     }
 
     @Test

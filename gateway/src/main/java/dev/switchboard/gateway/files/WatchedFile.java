@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.config;
+package dev.switchboard.gateway.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * A file of secrets that may change while the gateway runs (a Kubernetes Secret mount is updated in
  * place): its entries are re-read when its modification time moves, looked at most once a second.
- * Entries are its lines, stripped, without blanks and {@code #} comments.
+ * Entries are its lines, stripped, without blanks and {@code #} comments. It lives apart from {@code config} so
+ * that {@code auth} and {@code http} read their files without depending on the package that configures them.
  */
 public final class WatchedFile {
     private static final long RECHECK_NANOS = 1_000_000_000L;
