@@ -9,6 +9,7 @@ import dev.switchboard.operator.model.RedisSpec;
 import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
+import dev.switchboard.registry.settings.GatewaySettings;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -125,18 +126,18 @@ final class GatewayPodTemplate {
         List<EnvVar> env = new ArrayList<>();
         RedisSpec redis = spec.getRedis();
         if (redis != null && redis.getSecretRef() != null) {
-            env.add(fromSecret("REDIS_URL", redis.getSecretRef()));
+            env.add(fromSecret(GatewaySettings.REDIS_URL.key(), redis.getSecretRef()));
         } else if (redis != null && redis.getUrl() != null) {
-            env.add(new EnvVarBuilder().withName("REDIS_URL").withValue(redis.getUrl()).build());
+            env.add(new EnvVarBuilder().withName(GatewaySettings.REDIS_URL.key()).withValue(redis.getUrl()).build());
         }
         // the admin listener binds beyond loopback for the probes: it always gets a token
-        env.add(fromSecret("ADMIN_TOKEN", spec.getAdminTokenSecretRef() != null ? spec.getAdminTokenSecretRef()
+        env.add(fromSecret(GatewaySettings.ADMIN_TOKEN.key(), spec.getAdminTokenSecretRef() != null ? spec.getAdminTokenSecretRef()
                 : new SecretKeyRef(GatewayAdminTokenDependent.secretName(gateway), GatewayAdminTokenDependent.KEY)));
         if (spec.getClientAuth() != null && spec.getClientAuth().getApiKeysSecretRef() != null) {
-            env.add(fromSecret("API_KEYS", spec.getClientAuth().getApiKeysSecretRef()));
+            env.add(fromSecret(GatewaySettings.API_KEYS.key(), spec.getClientAuth().getApiKeysSecretRef()));
         }
         // The pod name: stable in /admin/connections for the pod's life, and unique in the fleet.
-        env.add(new EnvVarBuilder().withName("REPLICA_ID")
+        env.add(new EnvVarBuilder().withName(GatewaySettings.REPLICA_ID.key())
                         .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
                         .endValueFrom()
                         .build());
