@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import dev.switchboard.registry.settings.GatewaySettings;
 import dev.switchboard.registry.settings.SettingException;
@@ -17,6 +19,9 @@ import io.helidon.config.ConfigSources;
  * present; without either, the built-in defaults of {@link GatewayConfig} apply.
  */
 public final class ConfigLoader {
+    private static final Set<String> ENVIRONMENT_ONLY = Set.of(GatewaySettings.CONFIG_FILE.key(),
+                                                                GatewaySettings.LOG_FORMAT.key());
+
     private ConfigLoader() {
     }
 
@@ -26,10 +31,28 @@ public final class ConfigLoader {
      */
     public static GatewayConfig load(Map<String, String> env) {
         Map<String, String> file = fileValues(env);
+        refuseUnknownKeys(file.keySet());
         // an empty environment variable counts as unset, so the file's value still applies
         return GatewayConfig.from(key -> Optional.ofNullable(env.get(key))
                 .filter(v -> !v.isBlank())
                 .or(() -> Optional.ofNullable(file.get(key))));
+    }
+
+    /**
+     * A misspelt key in the file would otherwise be ignored without a word: every key must be a setting of the
+     * catalogue, and not one only read from the environment (before the file is found, or before logging starts).
+     */
+    private static void refuseUnknownKeys(Set<String> keys) {
+        for (String key : new TreeSet<>(keys)) {
+            if (ENVIRONMENT_ONLY.contains(key)) {
+                throw new SettingException(GatewaySettings.CONFIG_FILE.key(), key
+                        + " is read from the environment only, not from the file");
+            }
+            if (GatewaySettings.byKey(key).isEmpty()) {
+                throw new SettingException(GatewaySettings.CONFIG_FILE.key(), "unknown key '" + key
+                        + "' (the keys are README's configuration table)");
+            }
+        }
     }
 
     /**

@@ -73,6 +73,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyOutsideTheCatalogueIsRefusedNotIgnored() throws IOException {
+        Path misspelt = yaml("PORT: 7001\nMAX_BODY_SIZ: 2MiB\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("CONFIG_FILE", misspelt.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CONFIG_FILE: unknown key 'MAX_BODY_SIZ' (the keys are README's configuration table)");
+        Path logFormat = yaml("LOG_FORMAT: json\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("CONFIG_FILE", logFormat.toString())))
+                .hasMessage("CONFIG_FILE: LOG_FORMAT is read from the environment only, not from the file");
+    }
+
+    @Test
     void missingConfigFileIsAnError() {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("CONFIG_FILE", missing.toString())))

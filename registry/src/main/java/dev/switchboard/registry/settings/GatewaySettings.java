@@ -183,8 +183,9 @@ public final class GatewaySettings {
                     + "`message`, `exception` and `request_id` when present) for log pipelines");
     public static final Setting<String> CONFIG_FILE = Setting.checkedText("CONFIG_FILE", Setting.Type.FILE, (k, t) -> t)
             .computedDefault("`application.yaml` when present")
-            .describedAs("a YAML file holding any of these keys (environment variables win); only read from the "
-                    + "environment");
+            .describedAs("a YAML file of these keys but `CONFIG_FILE` and `LOG_FORMAT`, which are read from the "
+                    + "environment only (environment variables win over the file); a key not in this table stops the "
+                    + "gateway");
     public static final Setting<Duration> MONITOR_INTERVAL = Setting.duration("MONITOR_INTERVAL", "2s",
                                                                               Duration.ofMillis(200),
                                                                               Duration.ofMinutes(1))
