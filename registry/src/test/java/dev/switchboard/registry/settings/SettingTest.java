@@ -47,6 +47,13 @@ class SettingTest {
     }
 
     @Test
+    void aQuotedValueCannotBreakTheLineOrFloodIt() {
+        assertThatThrownBy(() -> GatewaySettings.PORT.parse("1\nSEVERE forged"))
+                .hasMessage("PORT: not an integer: '1\\u000aSEVERE forged'");
+        assertThat(catchIt(() -> GatewaySettings.PORT.parse("x".repeat(100_000))).getMessage()).hasSizeLessThan(320);
+    }
+
+    @Test
     void secretValuesAreNeverQuoted() {
         assertThatThrownBy(() -> GatewaySettings.ADMIN_TOKEN.parse("a-token-of-enough-length,short-secret"))
                 .hasMessageStartingWith("ADMIN_TOKEN: every token needs at least 16 characters")
