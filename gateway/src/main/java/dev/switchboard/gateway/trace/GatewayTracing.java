@@ -80,6 +80,10 @@ public final class GatewayTracing implements AutoCloseable {
             return new GatewayTracing(sdk, sdk);
         } catch (ConfigurationException e) {
             throw new IllegalArgumentException("OTEL_*: " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            // e.g. OTEL_EXPORTER_OTLP_PROTOCOL=grpc: no gRPC sender is bundled
+            throw new IllegalArgumentException("OTEL_*: " + e.getMessage()
+                    + " (only OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf is supported)", e);
         }
     }
 
