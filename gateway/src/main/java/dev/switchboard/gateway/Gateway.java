@@ -363,7 +363,7 @@ public final class Gateway implements AutoCloseable {
     private void announced(String log, ClientEvent event) {
         // a child of the publication when the event carries its trace (see RedisStateStore's announcements)
         Span span = tracing.child("fan-out " + event.type(), SpanKind.CONSUMER);
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = GatewayTracing.activate(span)) {
             boolean followed = hub.deliver(log, event);
             followed |= mcpService.deliver(log, event);
             metrics.fanout(followed);

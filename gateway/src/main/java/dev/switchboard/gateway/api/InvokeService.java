@@ -236,7 +236,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
         }
         // the events carry this span's trace to the replicas that deliver them (their fan-out spans)
         Span span = tracing.child("publish " + FUNCTION_RESPONSE, SpanKind.PRODUCER);
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = GatewayTracing.activate(span)) {
             for (AnswerPublications.Target target : publish) {
                 deliver(target.logKey(), requestId, () -> append(target));
             }
@@ -258,7 +258,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
                                   Map<String, String> caller, Duration timeout,
                                   ResponseBudget.Reservation answerBytes) {
         Span span = tracing.child("call " + function.name(), SpanKind.CLIENT);
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = GatewayTracing.activate(span)) {
             InvocationResult result = invoker.invoke(function, request.payload(), requestId, caller, timeout,
                                                      answerBytes);
             span.setAttribute("switchboard.function", function.name());

@@ -471,7 +471,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         }
         ClientEvent event = new ClientEvent(parts[1], parts[2], parts[3]);
         // the publisher's span is the parent of the fan-out's (a root context when the event carries none)
-        try (io.opentelemetry.context.Scope ignored = traced.context().makeCurrent()) {
+        try (io.opentelemetry.context.Scope ignored = traced.context() == io.opentelemetry.context.Context.root()
+                ? io.opentelemetry.context.Scope.noop() : traced.context().makeCurrent()) {
             for (BiConsumer<String, ClientEvent> listener : listeners) {
                 try {
                     listener.accept(parts[0], event);

@@ -10,6 +10,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
@@ -118,6 +119,17 @@ public final class GatewayTracing implements AutoCloseable {
             return Span.getInvalid();
         }
         return tracer.spanBuilder(name).setSpanKind(kind).startSpan();
+    }
+
+    /**
+     * Makes a span current, or does nothing for the invalid span of {@link #child} (with tracing off, no
+     * context is allocated or attached on the hot path).
+     *
+     * @param span a span from {@link #child}
+     * @return closes the scope
+     */
+    public static Scope activate(Span span) {
+        return span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
     }
 
     /** Exports what is still buffered and stops the exporter (a no-op when off). */
