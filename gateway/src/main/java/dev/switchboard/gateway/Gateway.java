@@ -65,9 +65,16 @@ import dev.switchboard.gateway.stream.StreamListener;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
 
+import dev.switchboard.gateway.trace.GatewayTracing;
+import dev.switchboard.gateway.trace.TracedRedisCommands;
+import dev.switchboard.gateway.trace.TracingFilter;
+
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 
 /**
  * One gateway replica: builds the parts, binds the public and admin listeners, and stops in order
@@ -87,6 +94,8 @@ public final class Gateway implements AutoCloseable {
     private static final long DIRECTORY_REFRESH_SECONDS = 10;
 
     private final GatewayConfig config;
+    /** Spans of invokes, MCP requests, publications, fan-out and Redis commands; off unless OTEL_* says so. */
+    private final GatewayTracing tracing;
     private final StateStore state;
     private final GatewayMetrics metrics;
     private final StreamHub hub;
@@ -108,9 +117,10 @@ public final class Gateway implements AutoCloseable {
     /** When this replica's connection directory entry was last refreshed (the monitoring page shows it). */
     private volatile java.time.Instant directoryRefreshed;
 
-    private Gateway(GatewayConfig config, Clock clock) {
+    private Gateway(GatewayConfig config, Clock clock, GatewayTracing tracing) {
         this.config = config;
-        this.state = openState(config, clock);
+        this.tracing = tracing;
+        this.state = openState(config, clock, tracing);
         this.metrics = new GatewayMetrics(config.namespace());
         this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections(),
                                  state.events());
@@ -129,7 +139,7 @@ public final class Gateway implements AutoCloseable {
                       limits.responseBytes()::used);
         this.invokeService = new InvokeService(catalog, health, invoker, state.events(), metrics, limits,
                                                config.limits().maxBodySize(), config.limits().maxEventSize(),
-                                               config.limits().maxJsonDepth());
+                                               config.limits().maxJsonDepth(), tracing);
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
         metrics.gauge("switchboard.topics.subscribed", "topics that streams on this replica follow",
@@ -219,6 +229,7 @@ public final class Gateway implements AutoCloseable {
                 .update(TransportErrors::install)
                 .routing(r -> {
                     r.addFilter(publicGuard.filter());
+                    r.addFilter(new TracingFilter(tracing));
                     perAddress.ifPresent(r::addFilter);
                     // before authentication: preflights carry no credentials, and refusals need CORS headers too
                     r.addFilter(McpCors.filter(config.allowedOrigins()));
@@ -237,6 +248,7 @@ public final class Gateway implements AutoCloseable {
                         .update(TransportErrors::install))
                 .routing(ADMIN_SOCKET, r -> {
                     r.addFilter(adminGuard.filter());
+                    r.addFilter(new TracingFilter(tracing));
                     adminRouting(r, adminFunctions, adminStatus);
                 })
                 .build();
@@ -294,7 +306,18 @@ public final class Gateway implements AutoCloseable {
      * @return the running gateway
      */
     public static Gateway start(GatewayConfig config) {
-        Gateway gateway = new Gateway(config, Clock.systemUTC());
+        return start(config, GatewayTracing.off());
+    }
+
+    /**
+     * Builds and starts a gateway that traces as {@code tracing} says.
+     *
+     * @param config  configuration
+     * @param tracing the gateway's tracing ({@link GatewayTracing#fromEnvironment}); closed with the gateway
+     * @return the running gateway
+     */
+    public static Gateway start(GatewayConfig config, GatewayTracing tracing) {
+        Gateway gateway = new Gateway(config, Clock.systemUTC(), tracing);
         gateway.server.start();
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " listening on http://" + config.host() + ":"
                 + gateway.port() + " (SSE, invoke, MCP) and http://" + config.adminHost() + ":" + gateway.adminPort()
@@ -303,7 +326,7 @@ public final class Gateway implements AutoCloseable {
         return gateway;
     }
 
-    private static StateStore openState(GatewayConfig config, Clock clock) {
+    private static StateStore openState(GatewayConfig config, Clock clock, GatewayTracing tracing) {
         if (config.redisUrl().isEmpty()) {
             LOGGER.warning("REDIS_URL is not set: state is kept in memory. This is one replica on its own: nothing"
                                    + " is shared with other replicas and nothing survives a restart.");
@@ -311,6 +334,7 @@ public final class Gateway implements AutoCloseable {
                                         config.sessionTtl());
         }
         RedisConnections redis = RedisConnections.connect(config.redisUrl().get(), config.redisTimeout());
+        redis.decorateCommands(commands -> TracedRedisCommands.wrap(commands, tracing));
         LOGGER.info(() -> "state store: " + redis.displayUrl());
         return new RedisStateStore(redis, clock, config.replicaId(), config.limits().eventLogMaxLength(),
                                    config.limits().eventLogTtl(), config.sessionTtl());
@@ -337,9 +361,18 @@ public final class Gateway implements AutoCloseable {
 
     /** An append announced to this replica: to the streams and MCP waits that follow its log. */
     private void announced(String log, ClientEvent event) {
-        boolean followed = hub.deliver(log, event);
-        followed |= mcpService.deliver(log, event);
-        metrics.fanout(followed);
+        // a child of the publication when the event carries its trace (see RedisStateStore's announcements)
+        Span span = tracing.child("fan-out " + event.type(), SpanKind.CONSUMER);
+        try (Scope ignored = GatewayTracing.activate(span)) {
+            boolean followed = hub.deliver(log, event);
+            followed |= mcpService.deliver(log, event);
+            metrics.fanout(followed);
+            span.setAttribute("messaging.destination.name", log);
+            span.setAttribute("switchboard.replica", config.replicaId());
+            span.setAttribute("switchboard.followed", followed);
+        } finally {
+            span.end();
+        }
     }
 
     /**
@@ -468,6 +501,7 @@ public final class Gateway implements AutoCloseable {
         invoker.close();
         state.close();
         metrics.close();
+        tracing.close();
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " stopped");
     }
 }

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
 
+import dev.switchboard.gateway.trace.TraceIdsFormatter;
 import dev.switchboard.registry.settings.GatewaySettings;
 
 import io.helidon.logging.jul.HelidonJsonFormatter;
@@ -11,7 +12,8 @@ import io.helidon.logging.jul.HelidonJsonFormatter;
 /**
  * {@code LOG_FORMAT}: {@code text} (default, readable lines) or {@code json}, one JSON object per line for log
  * pipelines with {@code time}, {@code level}, {@code logger}, {@code message}, and {@code exception} and
- * {@code request_id} when present. The JSON is Helidon's own formatter; its fields are set in
+ * {@code request_id} when present, and {@code trace_id} and {@code span_id} when the line is logged inside a traced
+ * request (see {@link TraceIdsFormatter}). The JSON is Helidon's own formatter; its fields are set in
  * {@code logging.properties} ({@code io.helidon.logging.jul.HelidonJsonFormatter.fields}).
  */
 final class LogFormat {
@@ -32,7 +34,7 @@ final class LogFormat {
             }
             case "json" -> {
                 for (Handler handler : Logger.getLogger("").getHandlers()) {
-                    handler.setFormatter(new HelidonJsonFormatter());
+                    handler.setFormatter(new TraceIdsFormatter(new HelidonJsonFormatter()));
                 }
             }
             default -> throw new IllegalStateException("the catalogue admits only text and json");

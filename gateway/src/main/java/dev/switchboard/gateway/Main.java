@@ -4,6 +4,7 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.switchboard.gateway.config.ConfigLoader;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.trace.GatewayTracing;
 import dev.switchboard.registry.StoreUnavailableException;
 import dev.switchboard.registry.settings.GatewaySettings;
 
@@ -20,9 +21,11 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         GatewayConfig config;
+        GatewayTracing tracing;
         try {
             LogFormat.apply(java.util.Optional.ofNullable(System.getenv(GatewaySettings.LOG_FORMAT.key())));
             config = ConfigLoader.load(System.getenv());
+            tracing = GatewayTracing.fromEnvironment(System.getenv(), config.replicaId());
         } catch (IllegalArgumentException e) {
             System.err.println("switchboard: configuration error: " + e.getMessage());
             System.exit(2);
@@ -30,7 +33,7 @@ public final class Main {
         }
         Gateway gateway;
         try {
-            gateway = Gateway.start(config);
+            gateway = Gateway.start(config, tracing);
         } catch (StoreUnavailableException e) {
             System.err.println("switchboard: " + e.getMessage());
             System.exit(1);

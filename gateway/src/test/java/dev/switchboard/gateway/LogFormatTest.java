@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.GatewayProcess;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.OtlpReceiver;
 import dev.switchboard.testing.TestRedis;
 
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code LOG_FORMAT}: a gateway process logging JSON writes one object per line (time, level, logger, message,
- * and the request id of the call a line is about, here from the thread delivering an async result while Redis
- * is down); the default stays readable text; an unknown format stops the gateway with a configuration error.
+ * and the request id, trace id and span id of the call a line is about, here from the thread delivering an async
+ * result while Redis is down); the default stays readable text; an unknown format stops the gateway with a configuration error.
  */
 class LogFormatTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -46,18 +47,27 @@ class LogFormatTest {
     }
 
     @Test
-    void jsonLogsAreOneObjectPerLineCarryingTheRequestId() throws Exception {
+    void jsonLogsAreOneObjectPerLineCarryingTheRequestAndTraceIds() throws Exception {
         Path log = log("log-format-json.log");
         String requestId;
+        // traced too (OTEL_* in the process's environment, read by Main): lines of a traced call carry its ids
+        String traceId = "5af7183fb1d4cf5f8c3a2b1e0d9c8b7a";
         try (TestRedis redis = TestRedis.startPrivate(); FunctionServer functions = FunctionServer.start();
+             OtlpReceiver otlp = OtlpReceiver.start();
              GatewayProcess gateway = GatewayProcess.start("json-logs", Map.of("REDIS_URL", redis.url(),
-                     "LOG_FORMAT", "json"), log)) {
+                     "LOG_FORMAT", "json", "OTEL_EXPORTER_OTLP_ENDPOINT", otlp.url(),
+                     "OTEL_BSP_SCHEDULE_DELAY", "50"), log)) {
             assertThat(Http.postJson(gateway.admin("/admin/functions"), "{\"name\":\"slow\",\"endpoint\":\""
                     + functions.url("/slow") + "\",\"timeout\":\"10s\"}").status()).isEqualTo(201);
-            Http.Answer accepted = Http.postJson(gateway.pub("/invoke/slow"),
-                    "{\"payload\":1,\"async\":true,\"client_id\":\"logged\"}");
+            Http.Answer accepted = Http.send("POST", gateway.pub("/invoke/slow"),
+                    "{\"payload\":1,\"async\":true,\"client_id\":\"logged\"}", Map.of("Content-Type",
+                    "application/json", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
             assertThat(accepted.status()).isEqualTo(202);
             requestId = accepted.json().get("request_id").asText();
+            // the gateway process exports its spans: Main set tracing up from the environment
+            await().atMost(Duration.ofSeconds(20)).until(() -> otlp.trace(traceId).stream()
+                    .anyMatch(span -> span.name().equals("POST /invoke/{function}")
+                            && span.service().equals("switchboard-gateway")));
             // the result cannot be delivered: after DELIVERY_PATIENCE (60 s) of retries the warning about it is
             // logged on the async call's thread
             redis.stop();
@@ -83,8 +93,12 @@ class LogFormatTest {
         assertThat(undelivered.get("request_id")).as("the call's id, from the MDC").isNotNull();
         assertThat(undelivered.get("request_id").asText()).isEqualTo(requestId);
         assertThat(undelivered.get("message").asText()).contains(requestId);
+        // logged inside the call's "publish function_response" span
+        assertThat(undelivered.get("trace_id").asText()).isEqualTo(traceId);
+        assertThat(undelivered.get("span_id").asText()).matches("[0-9a-f]{16}").isNotEqualTo("00f067aa0ba902b7");
         assertThat(entries).filteredOn(e -> e.get("message").asText().startsWith("Switchboard gateway"))
-                .allSatisfy(e -> assertThat(e.has("request_id")).as("no id outside a call").isFalse());
+                .allSatisfy(e -> assertThat(e.has("request_id")).as("no id outside a call").isFalse())
+                .allSatisfy(e -> assertThat(e.has("trace_id")).as("no trace outside a call").isFalse());
     }
 
     @Test

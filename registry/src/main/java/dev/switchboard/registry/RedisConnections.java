@@ -48,7 +48,8 @@ public final class RedisConnections implements AutoCloseable {
     private final AbstractRedisClient client;
     private final ClientResources resources;
     private final StatefulConnection<String, String> connection;
-    private final RedisClusterCommands<String, String> sync;
+    /** Not final: {@link #decorateCommands} may wrap it once, before the connections are shared. */
+    private volatile RedisClusterCommands<String, String> sync;
     private final RedisClusterAsyncCommands<String, String> async;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String displayUrl;
@@ -185,6 +186,15 @@ public final class RedisConnections implements AutoCloseable {
     /** @return synchronous commands on the shared connection */
     public RedisClusterCommands<String, String> sync() {
         return sync;
+    }
+
+    /**
+     * Wraps the synchronous commands (the gateway traces them); call before handing the connections to anyone.
+     *
+     * @param decorator returns the commands to use in place of the ones given
+     */
+    public void decorateCommands(java.util.function.UnaryOperator<RedisClusterCommands<String, String>> decorator) {
+        sync = decorator.apply(sync);
     }
 
     /** @return asynchronous commands on the shared connection (for use inside listeners) */

@@ -35,12 +35,19 @@ import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.StoreUnavailableException;
 
+import dev.switchboard.gateway.trace.GatewayTracing;
+
 import io.helidon.http.Status;
 import io.helidon.logging.common.HelidonMdc;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 /**
  * {@code POST /invoke/{function}}: calls a function and answers with its result (sync), or answers 202 and
@@ -61,6 +68,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
     private final long maxBodySize;
     private final long maxEventSize;
     private final int maxJsonDepth;
+    private final GatewayTracing tracing;
     /** How long an accepted async result waits for an unreachable state store before it is given up. */
     static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(60);
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
@@ -75,10 +83,12 @@ public final class InvokeService implements HttpService, AutoCloseable {
      * @param maxEventSize largest async result sent as an event, bytes
      * @param maxBodySize largest request body
      * @param maxJsonDepth deepest nesting of a request body
+     * @param tracing     spans of the call to the function and of the result's delivery
      */
     public InvokeService(FunctionCatalog catalog, FunctionHealth health, FunctionInvoker invoker,
                          ClientEventLog events, GatewayMetrics metrics, CallLimits limits, long maxBodySize,
-                         long maxEventSize, int maxJsonDepth) {
+                         long maxEventSize, int maxJsonDepth, GatewayTracing tracing) {
+        this.tracing = tracing;
         this.maxJsonDepth = maxJsonDepth;
         this.maxEventSize = maxEventSize;
         this.catalog = catalog;
@@ -130,6 +140,10 @@ public final class InvokeService implements HttpService, AutoCloseable {
         String requestId = RandomIds.next();
         // log lines about this call carry its id (request_id in LOG_FORMAT=json)
         HelidonMdc.set(REQUEST_ID_MDC, requestId);
+        // on the request's server span (TracingFilter): which call this is; never the payload
+        Span.current().setAttribute("switchboard.function", name)
+                .setAttribute("switchboard.request_id", requestId)
+                .setAttribute("switchboard.async", request.async());
         Duration timeout = request.timeout().orElse(function.timeout());
         String clientId = request.clientId().orElse(null);
         Identity identity = AuthFilter.identity(req);
@@ -141,14 +155,15 @@ public final class InvokeService implements HttpService, AutoCloseable {
             // results go to the client's streams in the caller's own namespace
             String streamKey = clientId == null ? null : ClientIds.streamKey(identity, clientId);
             try {
-                async.execute(() -> {
+                // the request's trace goes along: the call and the result's delivery join it
+                async.execute(Context.current().wrap(() -> {
                     HelidonMdc.set(REQUEST_ID_MDC, requestId);
                     try {
                         invokeAndDeliver(function, request, requestId, streamKey, identity, caller, timeout, permit);
                     } finally {
                         HelidonMdc.remove(REQUEST_ID_MDC);
                     }
-                });
+                }));
             } catch (RuntimeException e) {
                 permit.close();
                 throw e;
@@ -169,7 +184,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
         try (ResponseBudget.Reservation answerBytes = limits.responseBytes().open()) {
             InvocationResult result;
             try {
-                result = invoker.invoke(function, request.payload(), requestId, caller, timeout, answerBytes);
+                result = call(function, request, requestId, caller, timeout, answerBytes);
             } finally {
                 permit.close();
             }
@@ -197,7 +212,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
         try (ResponseBudget.Reservation answerBytes = limits.responseBytes().open()) {
             InvocationResult result;
             try {
-                result = invoker.invoke(function, request.payload(), requestId, caller, timeout, answerBytes);
+                result = call(function, request, requestId, caller, timeout, answerBytes);
                 metrics.invocation(result);
             } finally {
                 permit.close();
@@ -219,17 +234,45 @@ public final class InvokeService implements HttpService, AutoCloseable {
                         result.functionStatus()).toJson();
             }
         }
-        for (AnswerPublications.Target target : publish) {
-            deliver(target.logKey(), requestId, () -> append(target));
+        // the events carry this span's trace to the replicas that deliver them (their fan-out spans)
+        Span span = tracing.child("publish " + FUNCTION_RESPONSE, SpanKind.PRODUCER);
+        try (Scope ignored = GatewayTracing.activate(span)) {
+            for (AnswerPublications.Target target : publish) {
+                deliver(target.logKey(), requestId, () -> append(target));
+            }
+            String text = Json.write(json);
+            if (streamKey != null) {
+                deliver(streamKey, requestId, () -> events.publish(streamKey, FUNCTION_RESPONSE, text));
+            }
+            ObjectNode delivered = json;
+            request.topic().ifPresent(topic -> deliver(TopicNames.logKey(topic), requestId,
+                    () -> events.publish(TopicNames.logKey(topic), FUNCTION_RESPONSE,
+                                         PublishRequest.envelope(topic, delivered))));
+        } finally {
+            span.end();
         }
-        String text = Json.write(json);
-        if (streamKey != null) {
-            deliver(streamKey, requestId, () -> events.publish(streamKey, FUNCTION_RESPONSE, text));
+    }
+
+    /** The call to the function, in a client span whose context the function receives ({@code traceparent}). */
+    private InvocationResult call(FunctionRegistration function, InvokeRequest request, String requestId,
+                                  Map<String, String> caller, Duration timeout,
+                                  ResponseBudget.Reservation answerBytes) {
+        Span span = tracing.child("call " + function.name(), SpanKind.CLIENT);
+        try (Scope ignored = GatewayTracing.activate(span)) {
+            InvocationResult result = invoker.invoke(function, request.payload(), requestId, caller, timeout,
+                                                     answerBytes);
+            span.setAttribute("switchboard.function", function.name());
+            span.setAttribute("switchboard.outcome", String.valueOf(result.outcome()));
+            if (result.functionStatus() > 0) {
+                span.setAttribute("http.response.status_code", result.functionStatus());
+            }
+            if (!result.success()) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(result.outcome()));
+            }
+            return result;
+        } finally {
+            span.end();
         }
-        ObjectNode delivered = json;
-        request.topic().ifPresent(topic -> deliver(TopicNames.logKey(topic), requestId,
-                () -> events.publish(TopicNames.logKey(topic), FUNCTION_RESPONSE,
-                                     PublishRequest.envelope(topic, delivered))));
     }
 
     private void append(AnswerPublications.Target target) {

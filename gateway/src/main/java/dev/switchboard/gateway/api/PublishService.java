@@ -64,6 +64,9 @@ public final class PublishService implements HttpService {
         PublishRequest request = PublishRequest.parse(topic, Json.readObject(req, maxBodySize, maxJsonDepth),
                                                       maxEventSize);
         String log = TopicNames.logKey(topic);
+        // on the request's server span; each event carries its trace to the replicas that fan it out
+        io.opentelemetry.api.trace.Span.current().setAttribute("messaging.destination.name", topic)
+                .setAttribute("messaging.batch.message_count", request.events().size());
         ObjectNode answer = Json.object();
         answer.put("topic", topic);
         ArrayNode ids = answer.putArray("events");

@@ -20,7 +20,8 @@ import io.helidon.config.ConfigSources;
  */
 public final class ConfigLoader {
     private static final Set<String> ENVIRONMENT_ONLY = Set.of(GatewaySettings.CONFIG_FILE.key(),
-                                                                GatewaySettings.LOG_FORMAT.key());
+                                                                GatewaySettings.LOG_FORMAT.key(),
+                                                                GatewaySettings.OTEL_EXPORTER_OTLP_ENDPOINT.key());
 
     private ConfigLoader() {
     }

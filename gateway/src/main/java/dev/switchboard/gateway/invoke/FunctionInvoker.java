@@ -70,8 +70,9 @@ public final class FunctionInvoker implements AutoCloseable {
                                    Map<String, String> caller, Duration timeout,
                                    ResponseBudget.Reservation answerBytes) {
         long start = System.nanoTime();
-        Future<Answer> call = calls.submit(() -> callWithRetries(function, payload, requestId, caller, timeout,
-                                                                 answerBytes));
+        // the caller's trace context goes along to the calling thread (TraceHeaders reads it there)
+        Future<Answer> call = calls.submit(io.opentelemetry.context.Context.current().wrap(
+                () -> callWithRetries(function, payload, requestId, caller, timeout, answerBytes)));
         Answer answer;
         try {
             answer = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -163,6 +164,7 @@ public final class FunctionInvoker implements AutoCloseable {
         }
         // after the registration's: the registry refuses these names, and the gateway's word is final
         caller.forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        dev.switchboard.gateway.trace.TraceHeaders.addTo((name, value) -> request.header(HeaderNames.create(name), value));
         HttpClientResponse response;
         if (METHODS_WITH_BODY.contains(function.method())) {
             request.header(HeaderNames.CONTENT_TYPE, "application/json");

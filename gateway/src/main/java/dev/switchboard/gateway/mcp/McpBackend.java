@@ -55,6 +55,8 @@ final class McpBackend implements AutoCloseable {
                 request.header(HeaderNames.create(name), value);
             }
         });
+        // the MCP request's span is current: the function's spans join its trace
+        dev.switchboard.gateway.trace.TraceHeaders.addTo((name, value) -> request.header(HeaderNames.create(name), value));
         try {
             return BackendCall.start(request, Json.MAPPER.writeValueAsBytes(message), maxMessageSize, budget);
         } catch (JsonProcessingException e) {

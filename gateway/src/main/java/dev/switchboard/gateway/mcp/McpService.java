@@ -228,6 +228,7 @@ public final class McpService implements HttpService, AutoCloseable {
         ClientAccept accept = ClientAccept.of(req);
         JsonNode message = readMessage(req);
         Optional<String> sessionId = req.headers().first(SESSION_ID);
+        McpSpans.describe(message, sessionId.orElse(null));
         if (sessionId.isPresent()) {
             McpSession session = session(req, sessionId.get(), function);
             checkVersionHeader(req);
@@ -330,6 +331,7 @@ public final class McpService implements HttpService, AutoCloseable {
             metrics.mcpSession(true);
             reaper.remember(initialized.session());
             res.header(SESSION_ID, initialized.session().id());
+            io.opentelemetry.api.trace.Span.current().setAttribute("mcp.session.id", initialized.session().id());
         }
         sendOne(res, initialized.response(), accept);
     }
@@ -874,10 +876,13 @@ public final class McpService implements HttpService, AutoCloseable {
                 Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
         McpSession session = session(req, sessionId, function);
         JsonNode message = readMessage(req);
+        McpSpans.describe(message, session.id());
         if (message.isArray()) {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
                                    "batches are not part of the HTTP+SSE transport here");
         }
+        // answered in the background: the request's trace goes along to the function call
+        java.util.concurrent.Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
         LogSink sink = new LogSink(state.events(), McpIds.logKey(session.id(), LEGACY_STREAM));
         if (InputBridge.isBridgedAnswer(message)) {
             bridge.deliver(session.id(), message);

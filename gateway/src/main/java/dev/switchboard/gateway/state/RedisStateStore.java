@@ -42,11 +42,14 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
     /** How long a replica's connection hash outlives the replica's last refresh. */
     public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
-    /** KEYS[1]: the log; ARGV: max length, type, data, TTL in ms, the log's announcement channel, the log key. */
+    /**
+     * KEYS[1]: the log; ARGV: max length, type, data, TTL in ms, the log's announcement channel, the log key, and
+     * optionally the trace head ({@link AnnouncedTrace}) put before the announcement.
+     */
     private static final String APPEND_AND_ANNOUNCE =
             "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
-                    + "redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
+                    + "redis.call('PUBLISH', ARGV[5], (ARGV[7] or '') .. ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
                     + "return id";
     /**
      * As {@link #APPEND_AND_ANNOUNCE}, once per publish id: the id's record (KEYS[2], same hash tag) names the
@@ -58,7 +61,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                     + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
                     + "redis.call('SET', KEYS[2], id, 'PX', ARGV[4]) "
-                    + "redis.call('PUBLISH', ARGV[5], ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
+                    + "redis.call('PUBLISH', ARGV[5], (ARGV[7] or '') .. ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
                     + "return {id, 0}";
 
     /** SET NX PX, or a renewal (PEXPIRE) when ARGV[1] already holds it: 1 when ARGV[1] holds the lease. */
@@ -349,8 +352,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     public ClientEvent publish(String clientId, String type, String data) {
         String id = RedisConnections.call("append a client event", () -> redis.sync().<String>eval(
                 appendAndAnnounce, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
-                String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
-                RedisKeys.announcements(clientId), clientId));
+                AnnouncedTrace.arguments(String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
+                                         RedisKeys.announcements(clientId), clientId)));
         return new ClientEvent(id, type, data);
     }
 
@@ -362,8 +365,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         List<Object> reply = RedisConnections.call("append an event once", () -> redis.sync().<List<Object>>eval(
                 appendOnce, ScriptOutputType.MULTI,
                 new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
-                String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
-                RedisKeys.announcements(logKey), logKey));
+                AnnouncedTrace.arguments(String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
+                                         RedisKeys.announcements(logKey), logKey)));
         return new Appended(String.valueOf(reply.get(0)), ((Number) reply.get(1)).longValue() == 1);
     }
 
@@ -459,18 +462,23 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         listeners.add(listener);
     }
 
-    private void dispatch(String message) {
-        String[] parts = message.split("\n", 4);
+    private void dispatch(String announcement) {
+        AnnouncedTrace traced = AnnouncedTrace.split(announcement);
+        String[] parts = traced.message().split("\n", 4);
         if (parts.length != 4) {
             LOGGER.warning("ignored a malformed client event announcement");
             return;
         }
         ClientEvent event = new ClientEvent(parts[1], parts[2], parts[3]);
-        for (BiConsumer<String, ClientEvent> listener : listeners) {
-            try {
-                listener.accept(parts[0], event);
-            } catch (RuntimeException e) {
-                LOGGER.log(Level.WARNING, "client event listener failed", e);
+        // the publisher's span is the parent of the fan-out's (a root context when the event carries none)
+        try (io.opentelemetry.context.Scope ignored = traced.context() == io.opentelemetry.context.Context.root()
+                ? io.opentelemetry.context.Scope.noop() : traced.context().makeCurrent()) {
+            for (BiConsumer<String, ClientEvent> listener : listeners) {
+                try {
+                    listener.accept(parts[0], event);
+                } catch (RuntimeException e) {
+                    LOGGER.log(Level.WARNING, "client event listener failed", e);
+                }
             }
         }
     }

@@ -66,7 +66,8 @@ public final class GatewayProcess implements AutoCloseable {
         builder.directory(new File(System.getProperty("java.io.tmpdir")));
         try {
             GatewayProcess gateway = new GatewayProcess(builder.start(), port, adminPort, replicaId);
-            gateway.awaitReady(Duration.ofSeconds(30));
+            // generous: on a loaded CI machine a JVM with Helidon, Lettuce and OTel can take half a minute to start
+            gateway.awaitReady(Duration.ofSeconds(90));
             return gateway;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start a gateway process", e);

@@ -180,10 +180,17 @@ public final class GatewaySettings {
                     + "namespace, the original unnamespaced registrations");
     public static final Setting<String> LOG_FORMAT = Setting.choice("LOG_FORMAT", "text", "text", "json")
             .describedAs("`text`: readable lines; `json`: one JSON object per line (`time`, `level`, `logger`, "
-                    + "`message`, `exception` and `request_id` when present) for log pipelines");
+                    + "`message`, `exception`, `request_id`, and `trace_id`/`span_id` with tracing, when present) for log "
+                    + "pipelines");
+    public static final Setting<String> OTEL_EXPORTER_OTLP_ENDPOINT = Setting.text("OTEL_EXPORTER_OTLP_ENDPOINT", null)
+            .computedDefault("unset (tracing off)")
+            .describedAs("OpenTelemetry tracing: the OTLP/HTTP collector (e.g. `http://otel-collector:4318`); read from "
+                    + "the environment only, with the other standard `OTEL_*` variables (`OTEL_SERVICE_NAME`, "
+                    + "`OTEL_TRACES_SAMPLER`, ...). Spans, attributes and a Jaeger example: "
+                    + "[operations.md](docs/operations.md#tracing)");
     public static final Setting<String> CONFIG_FILE = Setting.checkedText("CONFIG_FILE", Setting.Type.FILE, (k, t) -> t)
             .computedDefault("`application.yaml` when present")
-            .describedAs("a YAML file of these keys but `CONFIG_FILE` and `LOG_FORMAT`, which are read from the "
+            .describedAs("a YAML file of these keys but `CONFIG_FILE`, `LOG_FORMAT` and `OTEL_EXPORTER_OTLP_ENDPOINT`, which are read from the "
                     + "environment only (environment variables win over the file); a key not in this table stops the "
                     + "gateway");
     public static final Setting<Duration> MONITOR_INTERVAL = Setting.duration("MONITOR_INTERVAL", "2s",
@@ -280,7 +287,7 @@ public final class GatewaySettings {
             RATE_LIMIT_PER_IP, RATE_LIMIT_BURST, TRUSTED_PROXIES, REQUEST_HEAD_TIMEOUT, MAX_PENDING_HEADS_PER_IP,
             MAX_STREAMS_PER_IP, FD_RESERVE, SSE_CORS_ORIGINS,
             REDIS_URL, REDIS_ADDR, REDIS_PASSWORD, REDIS_DB, REDIS_TIMEOUT,
-            HEARTBEAT_INTERVAL, REPLICA_ID, GATEWAY_NAMESPACE, LOG_FORMAT, CONFIG_FILE, MONITOR_INTERVAL,
+            HEARTBEAT_INTERVAL, REPLICA_ID, GATEWAY_NAMESPACE, LOG_FORMAT, OTEL_EXPORTER_OTLP_ENDPOINT, CONFIG_FILE, MONITOR_INTERVAL,
             MONITOR_MAX_FEEDS, SHUTDOWN_GRACE,
             MAX_BODY_SIZE, MAX_JSON_DEPTH, STREAM_QUEUE_DEPTH, MAX_CONNECTIONS_PER_CLIENT, MAX_CONNECTIONS,
             EVENT_LOG_MAX_LENGTH, EVENT_LOG_TTL, MAX_TOPICS_PER_STREAM, MAX_RESPONSE_SIZE,
