@@ -312,9 +312,9 @@ final class BackendStreamRelay implements AutoCloseable {
             try (ResponseBudget.Reservation bytes = backend.budget().open();
                  InputStream in = new BufferedInputStream(bytes.meter(response.entity().inputStream()))) {
                 SseEventReader events = new SseEventReader(in, backend.maxMessageSize());
-                String data;
-                while ((data = events.nextData()) != null) {
-                    if (!data.isBlank()) {
+                byte[] data;
+                while ((data = events.nextDataBytes()) != null) {
+                    if (!SseEventReader.isBlank(data)) {
                         relay(watch, Json.MAPPER.readTree(data));
                     }
                     bytes.releaseAll();
