@@ -1,8 +1,10 @@
 package dev.switchboard.gateway.invoke;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
@@ -55,12 +57,35 @@ public final class FunctionEngine implements AutoCloseable {
      * @return the function's answer
      * @throws RuntimeException what the client throws (refused egress, unreachable, timed-out read)
      */
-    public HttpClientResponse send(FunctionRequest request) {
+    public FunctionResponse send(FunctionRequest request) {
         HttpClientRequest out = client.method(Method.create(request.method()))
                 .uri(request.uri())
                 .readTimeout(request.readTimeout());
         headers(out, request);
-        return request.body() == null ? out.request() : out.submit(request.body());
+        return new HelidonResponse(request.body() == null ? out.request() : out.submit(request.body()));
+    }
+
+    /** Helidon's answer behind the engine's type. */
+    private record HelidonResponse(HttpClientResponse response) implements FunctionResponse {
+        @Override
+        public int status() {
+            return response.status().code();
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return response.headers().first(HeaderNames.create(name));
+        }
+
+        @Override
+        public InputStream body() {
+            return response.entity().inputStream();
+        }
+
+        @Override
+        public void close() {
+            response.close();
+        }
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.HealthCheck;
 
-import io.helidon.webclient.api.HttpClientResponse;
 
 /**
  * Probes functions that declare a health check and marks them inactive after
@@ -104,8 +103,8 @@ public final class FunctionHealth implements AutoCloseable {
             FunctionRequest request = new FunctionRequest("GET", target, Map.of(), fn.headers(), Map.of(), null, null,
                                                           timeout);
             try (CallDeadline deadline = CallDeadline.start(timeout);
-                 HttpClientResponse response = engine.send(request)) {
-                ok = response.status().code() >= 200 && response.status().code() < 300;
+                 FunctionResponse response = engine.send(request)) {
+                ok = response.status() >= 200 && response.status() < 300;
             }
         } catch (RuntimeException e) {
             ok = false;

@@ -20,8 +20,7 @@ import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.RetryPolicy;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
+
 
 /**
  * Calls {@code http} functions: the payload as a JSON body (for methods with a body), the answer read back
@@ -156,12 +155,12 @@ public final class FunctionInvoker implements AutoCloseable {
                 function.method(), function.endpoint(), ACCEPT, function.headers(), gateway,
                 body ? Json.MAPPER.writeValueAsBytes(payload) : null, body ? "application/json" : null,
                 timeout.plusSeconds(1)); // the deadline in invoke() wins
-        try (HttpClientResponse response = engine.send(request);
-             InputStream in = answerBytes.meter(response.entity().inputStream())) {
+        try (FunctionResponse response = engine.send(request);
+             InputStream in = answerBytes.meter(response.body())) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseSize + 1));
-            String contentType = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("")
+            String contentType = response.header("Content-Type").orElse("")
                     .toLowerCase(Locale.ROOT);
-            return new Answer(response.status().code(), contentType, bytes, bytes.length > maxResponseSize);
+            return new Answer(response.status(), contentType, bytes, bytes.length > maxResponseSize);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
@@ -13,10 +12,9 @@ import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.CallFailures;
 import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionRequest;
+import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
 
 /**
  * One POST to an MCP function, sent through the {@link FunctionEngine} and read on its own virtual thread so
@@ -97,26 +95,26 @@ final class BackendCall implements AutoCloseable {
     }
 
     private void read(FunctionEngine engine, FunctionRequest request, long maxSize) {
-        try (HttpClientResponse response = engine.send(request)) {
-            sessionId = response.headers().first(HeaderNames.create("Mcp-Session-Id")).orElse(null);
-            int status = response.status().code();
+        try (FunctionResponse response = engine.send(request)) {
+            sessionId = response.header("Mcp-Session-Id").orElse(null);
+            int status = response.status();
             if (status == 202 || status == 204) {
                 items.add(END);
                 return;
             }
-            String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+            String type = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             this.status = status;
             if (status < 200 || status > 299) {
                 // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer
                 JsonNode error = type.contains("json")
-                        ? jsonRpcError(answerBytes.meter(response.entity().inputStream()), maxSize) : null;
+                        ? jsonRpcError(answerBytes.meter(response.body()), maxSize) : null;
                 items.add(error != null ? message(error) : new Failure("function answered HTTP " + status));
                 if (error != null) {
                     items.add(END);
                 }
                 return;
             }
-            try (InputStream in = new BufferedInputStream(answerBytes.meter(response.entity().inputStream()))) {
+            try (InputStream in = answerBytes.meter(response.body())) {
                 if (type.startsWith("text/event-stream")) {
                     SseEventReader events = new SseEventReader(in, maxSize);
                     byte[] data;

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionRequest;
+import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.registry.FunctionRegistration;
 
-import io.helidon.webclient.api.HttpClientResponse;
 
 /**
  * Posts client messages to MCP functions: one POST per message, as a Streamable HTTP client would; opens
@@ -68,7 +68,7 @@ final class McpBackend {
      * @param idle     how long the stream may stay silent before it is dropped (and opened again)
      * @return the function's answer; the caller reads and closes it
      */
-    HttpClientResponse openStream(FunctionRegistration function, Map<String, String> headers, Duration idle) {
+    FunctionResponse openStream(FunctionRegistration function, Map<String, String> headers, Duration idle) {
         return engine.send(new FunctionRequest("GET", function.endpoint(), STREAM_DEFAULTS, function.headers(),
                                                headers, null, null, idle));
     }
@@ -94,7 +94,7 @@ final class McpBackend {
         FunctionRequest request = new FunctionRequest("DELETE", function.endpoint(), Map.of(), Map.of(),
                                                       Map.of("Mcp-Session-Id", sessionId), null, null,
                                                       END_SESSION_TIMEOUT);
-        try (HttpClientResponse response = engine.send(request)) {
+        try (FunctionResponse response = engine.send(request)) {
             response.status();
         } catch (RuntimeException e) {
             // the function's session expires on its own

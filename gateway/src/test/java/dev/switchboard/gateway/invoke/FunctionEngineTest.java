@@ -25,8 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.helidon.webclient.api.HttpClientResponse;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,8 +64,9 @@ class FunctionEngineTest {
     }
 
     private String call(FunctionRequest request) throws IOException {
-        try (HttpClientResponse response = engine.send(request); InputStream in = response.entity().inputStream()) {
-            assertThat(response.status().code()).isEqualTo(200);
+        try (FunctionResponse response = engine.send(request); InputStream in = response.body()) {
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("content-type")).as("any case").hasValue("application/json");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
