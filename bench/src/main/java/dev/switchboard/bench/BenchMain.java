@@ -251,12 +251,28 @@ public final class BenchMain {
                                                    Requests::isToolResult, mcpConcurrency, plan.warmup(),
                                                    plan.measure());
             report.mcp(mcpConcurrency, direct, through);
+            // the gateway's own CPU per call, warm: what a saturated shared machine blurs least
+            StringBuilder cpu = new StringBuilder("## Gateway CPU per call (warm, 5 s per row)\n\n"
+                    + "| Call | Concurrency | Calls/s | Gateway CPU per call |\n| --- | --- | --- | --- |\n");
+            Duration window = Duration.ofSeconds(5);
+            for (int c : plan.levels()) {
+                long before = gateway.proc().cpuMillis();
+                LoadLoop.Result r = LoadLoop.run(gateway.uri(), Requests::gatewayInvoke,
+                        a -> a.status() == 200 && a.text().contains("\"success\":true"), c, Duration.ZERO, window);
+                cpu.append("| /invoke | %d | %,.0f | %.1f µs |\n".formatted(c, r.throughput(),
+                        (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
+            }
+            long before = gateway.proc().cpuMillis();
+            LoadLoop.Result r = LoadLoop.run(gateway.uri(), Requests::gatewayToolsCall, Requests::isToolResult,
+                                             mcpConcurrency, Duration.ZERO, window);
+            cpu.append("| MCP tools/call | %d | %,.0f | %.1f µs |\n".formatted(mcpConcurrency, r.throughput(),
+                    (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
             rig.stop(gateway);
+            if (!report.problems().isEmpty()) {
+                throw new IllegalStateException("the run measured failures: " + report.problems());
+            }
+            return report.callsMarkdown() + "\n" + cpu;
         }
-        if (!report.problems().isEmpty()) {
-            throw new IllegalStateException("the run measured failures: " + report.problems());
-        }
-        return report.callsMarkdown();
     }
 
     /** Section 7 only, printed: {@code topics [--connections N]}. */

@@ -32,7 +32,18 @@ final class ClientAB {
     private static final byte[] BODY = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
 
     /** One client at one concurrency. */
-    record Row(String client, int concurrency, LoadLoop.Result result) {
+    record Row(String client, int concurrency, Measured measured) {
+        LoadLoop.Result result() {
+            return measured.result();
+        }
+    }
+
+    /**
+     * @param result          the loop's figures
+     * @param cpuMicrosPerCall this JVM's CPU (client and loop; the echo function is another process) per good
+     *                         call over the measured window: what a saturated machine blurs least
+     */
+    record Measured(LoadLoop.Result result, double cpuMicrosPerCall) {
     }
 
     /** One call; true when the answer was good. Each virtual thread gets its own (for per-thread state). */
@@ -128,8 +139,8 @@ final class ClientAB {
         return response.statusCode() == 200;
     }
 
-    private static LoadLoop.Result loop(java.util.function.Supplier<Caller> callers, int concurrency,
-                                        Duration warmup, Duration measure) throws InterruptedException {
+    private static Measured loop(java.util.function.Supplier<Caller> callers, int concurrency,
+                                 Duration warmup, Duration measure) throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
@@ -171,19 +182,29 @@ final class ClientAB {
                 }
             }));
         }
+        Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+        long cpuFrom = processCpuNanos();
         for (Thread t : threads) {
             t.join();
         }
+        long cpu = processCpuNanos() - cpuFrom;
         double[] all = Stats.merge(perThread, counts);
-        return new LoadLoop.Result(all.length, errors.get(), measure, all);
+        return new Measured(new LoadLoop.Result(all.length, errors.get(), measure, all),
+                            cpu / 1000.0 / Math.max(1, all.length));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static String markdown(List<Row> rows, Duration warmup, Duration measure) {
-        StringBuilder s = new StringBuilder("| Concurrency | Client | Calls/s | p50 | p99 | Errors |\n"
-                                                    + "| --- | --- | --- | --- | --- | --- |\n");
+        StringBuilder s = new StringBuilder("| Concurrency | Client | Calls/s | p50 | p99 | CPU per call | Errors |\n"
+                                                    + "| --- | --- | --- | --- | --- | --- | --- |\n");
         for (Row r : rows) {
-            s.append("| %d | %s | %,.0f | %.3f ms | %.3f ms | %d |\n".formatted(r.concurrency(), r.client(),
-                    r.result().throughput(), r.result().p50(), r.result().p99(), r.result().errors()));
+            s.append("| %d | %s | %,.0f | %.3f ms | %.3f ms | %.1f µs | %d |\n".formatted(r.concurrency(), r.client(),
+                    r.result().throughput(), r.result().p50(), r.result().p99(), r.measured().cpuMicrosPerCall(),
+                    r.result().errors()));
         }
         return s.append("\n(%d s warm-up, %d s measured per row)\n".formatted(warmup.toSeconds(), measure.toSeconds()))
                 .toString();
