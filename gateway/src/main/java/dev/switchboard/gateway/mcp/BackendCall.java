@@ -15,12 +15,11 @@ import dev.switchboard.gateway.invoke.FunctionRequest;
 import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 
-
 /**
  * One POST to an MCP function, sent through the {@link FunctionEngine} and read on its own virtual thread so
  * that the caller can relay messages as they arrive while it keeps the client's stream alive (heartbeats),
- * waits with a deadline and hears of the client's cancellation; closing the call interrupts the reader, which closes the function's
- * connection and leaves the client's alone. The answer's bytes are reserved in the {@link ResponseBudget} as
+ * waits with a deadline and hears of the client's cancellation; closing the call interrupts the reader,
+ * which closes the function's connection and leaves the client's alone. The answer's bytes are reserved in the {@link ResponseBudget} as
  * they are read; a message's bytes are returned once the caller takes the next item (it has been relayed),
  * and whatever is left when the call is closed.
  */
