@@ -68,9 +68,10 @@ public final class BenchMain {
             return;
         }
         if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak")
-                || args[0].equals("fuzz") || args[0].equals("monitor") || args[0].equals("topics"))) {
+                || args[0].equals("fuzz") || args[0].equals("monitor") || args[0].equals("topics")
+                || args[0].equals("calls") || args[0].equals("clients"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
-                                       + " | topics [--connections N] [--root DIR]"
+                                       + " | topics [--connections N] [--root DIR] | calls [--root DIR] | clients [--root DIR]"
                                        + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
                                        + " | monitor [--connections N] [--root DIR]");
             System.exit(2);
@@ -116,6 +117,21 @@ public final class BenchMain {
         if (args[0].equals("topics")) {
             System.out.println(topicsOnly(Plan.full(connections, scale), root,
                                           Files.createTempDirectory("switchboard-bench")));
+            return;
+        }
+        if (args[0].equals("clients")) {
+            try (Rig rig = new Rig(root, Files.createTempDirectory("switchboard-bench"))) {
+                Duration warmup = Duration.ofSeconds(3);
+                Duration measure = Duration.ofSeconds(5);
+                log("client A/B");
+                System.out.println(ClientAB.markdown(ClientAB.run(rig.echo().uri(), new int[] {1, 16, 64}, warmup,
+                                                                  measure), warmup, measure));
+            }
+            return;
+        }
+        if (args[0].equals("calls")) {
+            System.out.println(callsOnly(Plan.full(connections, scale), root,
+                                         Files.createTempDirectory("switchboard-bench")));
             return;
         }
         Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections, scale);
@@ -209,6 +225,54 @@ public final class BenchMain {
             throw new IllegalStateException("the run measured failures: " + report.problems());
         }
         return report.markdown();
+    }
+
+    /**
+     * Sections 3 and 4 only, printed: {@code calls}. The function-call figures in a few minutes, for A/B runs
+     * of the function-call engine; every row still runs beside its baseline in the same run.
+     */
+    static String callsOnly(Plan plan, Path root, Path work) throws IOException, InterruptedException {
+        Report report = new Report(plan, root);
+        try (Rig rig = new Rig(root, work)) {
+            Rig.Server echo = rig.echo();
+            Rig.Server mcp = rig.mcpFunction();
+            Optional<Rig.Server> nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(),
+                                                   plan.connections() + 100);
+            Rig.Server gateway = rig.gateway("bench-gw-calls", gatewayConfig(plan));
+            Rig.registerExamples(gateway, echo, mcp);
+            log("invoke overhead");
+            report.invoke(InvokeOverhead.run(echo.uri(), nginx.map(Rig.Server::uri).orElse(null), gateway.uri(),
+                                             plan.levels(), plan.warmup(), plan.measure()));
+            log("MCP tools/call");
+            int mcpConcurrency = plan.levels()[plan.levels().length / 2];
+            LoadLoop.Result direct = LoadLoop.run(mcp.uri(), Requests::directToolsCall, Requests::isToolResult,
+                                                  mcpConcurrency, plan.warmup(), plan.measure());
+            LoadLoop.Result through = LoadLoop.run(gateway.uri(), Requests::gatewayToolsCall,
+                                                   Requests::isToolResult, mcpConcurrency, plan.warmup(),
+                                                   plan.measure());
+            report.mcp(mcpConcurrency, direct, through);
+            // the gateway's own CPU per call, warm: what a saturated shared machine blurs least
+            StringBuilder cpu = new StringBuilder("## Gateway CPU per call (warm, 5 s per row)\n\n"
+                    + "| Call | Concurrency | Calls/s | Gateway CPU per call |\n| --- | --- | --- | --- |\n");
+            Duration window = Duration.ofSeconds(5);
+            for (int c : plan.levels()) {
+                long before = gateway.proc().cpuMillis();
+                LoadLoop.Result r = LoadLoop.run(gateway.uri(), Requests::gatewayInvoke,
+                        a -> a.status() == 200 && a.text().contains("\"success\":true"), c, Duration.ZERO, window);
+                cpu.append("| /invoke | %d | %,.0f | %.1f µs |\n".formatted(c, r.throughput(),
+                        (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
+            }
+            long before = gateway.proc().cpuMillis();
+            LoadLoop.Result r = LoadLoop.run(gateway.uri(), Requests::gatewayToolsCall, Requests::isToolResult,
+                                             mcpConcurrency, Duration.ZERO, window);
+            cpu.append("| MCP tools/call | %d | %,.0f | %.1f µs |\n".formatted(mcpConcurrency, r.throughput(),
+                    (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
+            rig.stop(gateway);
+            if (!report.problems().isEmpty()) {
+                throw new IllegalStateException("the run measured failures: " + report.problems());
+            }
+            return report.callsMarkdown() + "\n" + cpu;
+        }
     }
 
     /** Section 7 only, printed: {@code topics [--connections N]}. */

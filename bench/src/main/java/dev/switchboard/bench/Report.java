@@ -358,6 +358,13 @@ final class Report {
     }
 
     /** @return section 7 alone, with its target rows (the {@code topics} mode) */
+    /** @return the targets and sections of a {@code calls} run (3 and 4) */
+    String callsMarkdown() {
+        StringBuilder md = new StringBuilder("| Target | Measured (gateway vs peer) | Met |\n| --- | --- | --- |\n");
+        targets.forEach(md::append);
+        return md.append('\n').append(sections).toString();
+    }
+
     String topicsMarkdown() {
         StringBuilder md = new StringBuilder("| Target | Measured (gateway vs peer) | Met |\n| --- | --- | --- |\n");
         targets.forEach(md::append);

@@ -40,6 +40,7 @@ import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.gateway.invoke.FunctionHealth;
+import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.mcp.McpCors;
@@ -103,6 +104,7 @@ public final class Gateway implements AutoCloseable {
     private final FunctionCatalog catalog;
     private final FunctionHealth health;
     private final FunctionInvoker invoker;
+    private final FunctionEngine engine;
     private final InvokeService invokeService;
     private final McpService mcpService;
     private final ScheduledExecutorService housekeeping;
@@ -129,8 +131,10 @@ public final class Gateway implements AutoCloseable {
         FunctionStore functions = state.functions().inNamespace(config.namespace());
         this.catalog = new FunctionCatalog(functions);
         EgressPolicy egress = EgressPolicy.allowing(config.allowedFunctionNetworks());
-        this.health = new FunctionHealth(catalog, egress);
-        this.invoker = new FunctionInvoker(config.limits().maxResponseSize(), egress);
+        // one engine for every call to a function: /invoke, the MCP relay and health probes
+        this.engine = new FunctionEngine(egress);
+        this.health = new FunctionHealth(catalog, engine);
+        this.invoker = new FunctionInvoker(config.limits().maxResponseSize(), engine);
         CallLimits limits = new CallLimits(config.limits().maxInflightInvocations(),
                                            new ResponseBudget(config.limits().maxResponseBytesInFlight()));
         metrics.gauge("switchboard.invocations.inflight", "function calls in flight (invoke and MCP)",
@@ -176,7 +180,7 @@ public final class Gateway implements AutoCloseable {
                                                         config.listeners().maxStreamsPerIp(), clientAddresses, metrics);
         ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock,
                                                               identityStreams, addressLimits);
-        this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, egress,
+        this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, engine,
                                          identityStreams, sessionBudget);
         state.events().subscribe(this::announced);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(functions, catalog, health,
@@ -499,6 +503,7 @@ public final class Gateway implements AutoCloseable {
         invokeService.close();
         mcpService.close();
         invoker.close();
+        engine.close();
         state.close();
         metrics.close();
         tracing.close();

@@ -27,6 +27,7 @@ import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.InvocationResult;
 import dev.switchboard.gateway.invoke.InvokeRequest;
 import dev.switchboard.gateway.invoke.ResponseBudget;
+import dev.switchboard.gateway.invoke.Utf8;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.topic.PublishRequest;
@@ -225,7 +226,8 @@ public final class InvokeService implements HttpService, AutoCloseable {
             ObjectNode answer = json;
             String largest = request.topic().map(topic -> PublishRequest.envelope(topic, answer))
                     .orElseGet(() -> Json.write(answer));
-            int size = largest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            // counted, not encoded: the text is not sent from here
+            long size = Utf8.length(largest);
             if (size > maxEventSize) {
                 // every stream of the client, and Redis, would hold a copy: report it rather than send it
                 json = new InvocationResult(false, requestId, function.name(), result.durationMillis(),

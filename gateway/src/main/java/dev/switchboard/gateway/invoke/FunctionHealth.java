@@ -14,9 +14,6 @@ import java.util.concurrent.TimeUnit;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.HealthCheck;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
 
 /**
  * Probes functions that declare a health check and marks them inactive after
@@ -30,7 +27,7 @@ public final class FunctionHealth implements AutoCloseable {
 
     private final FunctionCatalog catalog;
     private final Map<String, State> states = new ConcurrentHashMap<>();
-    private final WebClient client;
+    private final FunctionEngine engine;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-health-checks");
@@ -40,11 +37,11 @@ public final class FunctionHealth implements AutoCloseable {
 
     /**
      * @param catalog the registrations to probe
-     * @param egress  where functions may be called
+     * @param engine  the function-call engine (probes share the calls' connections)
      */
-    public FunctionHealth(FunctionCatalog catalog, EgressPolicy egress) {
+    public FunctionHealth(FunctionCatalog catalog, FunctionEngine engine) {
         this.catalog = catalog;
-        this.client = FunctionClients.builder(egress, MAX_PROBE_TIMEOUT).readTimeout(MAX_PROBE_TIMEOUT).build();
+        this.engine = engine;
         ticker.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -102,11 +99,12 @@ public final class FunctionHealth implements AutoCloseable {
         try {
             URI target = fn.endpoint().resolve(check.path());
             Duration timeout = check.interval().compareTo(MAX_PROBE_TIMEOUT) < 0 ? check.interval() : MAX_PROBE_TIMEOUT;
-            var request = client.get().uri(target).readTimeout(timeout);
             // a protected health path needs the same credentials as the function itself
-            fn.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
-            try (HttpClientResponse response = request.request()) {
-                ok = response.status().code() >= 200 && response.status().code() < 300;
+            FunctionRequest request = new FunctionRequest("GET", target, Map.of(), fn.headers(), Map.of(), null, null,
+                                                          timeout);
+            try (CallDeadline deadline = CallDeadline.start(timeout);
+                 FunctionResponse response = engine.send(request)) {
+                ok = response.status() >= 200 && response.status() < 300;
             }
         } catch (RuntimeException e) {
             ok = false;

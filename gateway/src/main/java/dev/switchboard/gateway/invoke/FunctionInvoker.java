@@ -5,15 +5,11 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,39 +20,36 @@ import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.RetryPolicy;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
+
 
 /**
  * Calls {@code http} functions: the payload as a JSON body (for methods with a body), the answer read back
- * within the size limit and the caller's share of the {@link ResponseBudget}. The whole call, reading
- * included, is bounded by the timeout: a function that trickles its answer byte by byte times out like one
- * that never answers.
+ * within the size limit and the caller's share of the {@link ResponseBudget}. The call runs on the caller's
+ * thread through the {@link FunctionEngine}; the whole call, retries and reading included, is bounded by a
+ * {@link CallDeadline}: a function that trickles its answer byte by byte times out like one that never answers.
  */
 public final class FunctionInvoker implements AutoCloseable {
     private static final Set<String> METHODS_WITH_BODY = Set.of("POST", "PUT", "PATCH");
     private static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "PUT", "DELETE");
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(502, 503, 504);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Map<String, String> ACCEPT =
+            Map.of("Accept", "application/json, text/plain;q=0.9, */*;q=0.1");
 
-    private final WebClient client;
-    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final FunctionEngine engine;
     private final long maxResponseSize;
 
     /**
      * @param maxResponseSize largest answer read, in bytes
-     * @param egress          where functions may be called
+     * @param engine          the function-call engine
      */
-    public FunctionInvoker(long maxResponseSize, EgressPolicy egress) {
+    public FunctionInvoker(long maxResponseSize, FunctionEngine engine) {
         this.maxResponseSize = maxResponseSize;
-        this.client = FunctionClients.builder(egress, CONNECT_TIMEOUT).build();
+        this.engine = engine;
     }
 
     /**
-     * Calls a function; never throws for the function's failures.
+     * Calls a function on the current thread (a virtual thread: see {@link CallDeadline}); never throws for
+     * the function's failures.
      *
      * @param function  the registration
      * @param payload   the payload
@@ -70,28 +63,26 @@ public final class FunctionInvoker implements AutoCloseable {
                                    Map<String, String> caller, Duration timeout,
                                    ResponseBudget.Reservation answerBytes) {
         long start = System.nanoTime();
-        // the caller's trace context goes along to the calling thread (TraceHeaders reads it there)
-        Future<Answer> call = calls.submit(io.opentelemetry.context.Context.current().wrap(
-                () -> callWithRetries(function, payload, requestId, caller, timeout, answerBytes)));
         Answer answer;
-        try {
-            answer = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return failure(function, requestId, start, InvocationResult.Outcome.TIMEOUT,
-                           "function did not answer within " + Durations.format(timeout), 0);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ResponseBudget.Exhausted exhausted) {
+        try (CallDeadline deadline = CallDeadline.start(timeout)) {
+            try {
+                answer = callWithRetries(function, payload, requestId, caller, timeout, answerBytes);
+            } catch (ResponseBudget.Exhausted exhausted) {
                 return failure(function, requestId, start, InvocationResult.Outcome.TOO_MANY_RESPONSE_BYTES,
                                exhausted.getMessage(), 0);
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                if (deadline.passed()) {
+                    return failure(function, requestId, start, InvocationResult.Outcome.TIMEOUT,
+                                   "function did not answer within " + Durations.format(timeout), 0);
+                }
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
+                                   "call interrupted (gateway stopping)", 0);
+                }
+                return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
+                               CallFailures.describe(e), 0);
             }
-            return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
-                           CallFailures.describe(e.getCause()), 0);
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
-                           "call interrupted (gateway stopping)", 0);
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (answer.status < 200 || answer.status > 299) {
@@ -107,9 +98,10 @@ public final class FunctionInvoker implements AutoCloseable {
         try {
             return new InvocationResult(true, requestId, function.name(), millis, data(answer), null, null,
                                         answer.status);
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
+            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             return new InvocationResult(false, requestId, function.name(), millis, null,
-                                        "function answered invalid JSON: " + e.getOriginalMessage(),
+                                        "function answered invalid JSON: " + reason,
                                         InvocationResult.Outcome.EXECUTION_ERROR, answer.status);
         }
     }
@@ -154,38 +146,31 @@ public final class FunctionInvoker implements AutoCloseable {
     private Answer call(FunctionRegistration function, JsonNode payload, String requestId,
                         Map<String, String> caller, Duration timeout, ResponseBudget.Reservation answerBytes)
             throws IOException {
-        HttpClientRequest request = client.method(Method.create(function.method()))
-                .uri(function.endpoint())
-                .readTimeout(timeout.plusSeconds(1)) // the overall deadline in invoke() wins
-                .header(HeaderNames.ACCEPT, "application/json, text/plain;q=0.9, */*;q=0.1")
-                .header(HeaderNames.create("X-Request-ID"), requestId);
-        for (Map.Entry<String, String> h : function.headers().entrySet()) {
-            request.header(HeaderNames.create(h.getKey()), h.getValue());
-        }
+        Map<String, String> gateway = new LinkedHashMap<>();
+        gateway.put("X-Request-ID", requestId);
         // after the registration's: the registry refuses these names, and the gateway's word is final
-        caller.forEach((name, value) -> request.header(HeaderNames.create(name), value));
-        dev.switchboard.gateway.trace.TraceHeaders.addTo((name, value) -> request.header(HeaderNames.create(name), value));
-        HttpClientResponse response;
-        if (METHODS_WITH_BODY.contains(function.method())) {
-            request.header(HeaderNames.CONTENT_TYPE, "application/json");
-            response = request.submit(Json.MAPPER.writeValueAsBytes(payload));
-        } else {
-            response = request.request();
-        }
-        try (response; InputStream body = answerBytes.meter(response.entity().inputStream())) {
-            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseSize + 1));
-            String contentType = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("")
+        gateway.putAll(caller);
+        boolean body = METHODS_WITH_BODY.contains(function.method());
+        FunctionRequest request = new FunctionRequest(
+                function.method(), function.endpoint(), ACCEPT, function.headers(), gateway,
+                body ? Json.MAPPER.writeValueAsBytes(payload) : null, body ? "application/json" : null,
+                timeout.plusSeconds(1)); // the deadline in invoke() wins
+        try (FunctionResponse response = engine.send(request);
+             InputStream in = answerBytes.meter(response.body())) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseSize + 1));
+            String contentType = response.header("Content-Type").orElse("")
                     .toLowerCase(Locale.ROOT);
-            return new Answer(response.status().code(), contentType, bytes, bytes.length > maxResponseSize);
+            return new Answer(response.status(), contentType, bytes, bytes.length > maxResponseSize);
         }
     }
 
-    private static JsonNode data(Answer answer) throws JsonProcessingException {
+    private static JsonNode data(Answer answer) throws IOException {
         if (answer.body.length == 0) {
             return JsonNodeFactory.instance.nullNode();
         }
         if (answer.contentType.contains("json")) {
-            return Json.MAPPER.readTree(new String(answer.body, StandardCharsets.UTF_8));
+            // straight from the bytes: no String of the whole answer on the way
+            return Json.MAPPER.readTree(answer.body);
         }
         String text = new String(answer.body, StandardCharsets.UTF_8);
         if (answer.contentType.isEmpty()) {
@@ -205,10 +190,9 @@ public final class FunctionInvoker implements AutoCloseable {
         return new InvocationResult(false, requestId, function.name(), millis, null, error, outcome, status);
     }
 
+    /** The engine is the gateway's: closed by its owner. */
     @Override
     public void close() {
-        calls.shutdownNow();
-        client.closeResource();
     }
 
     private record Answer(int status, String contentType, byte[] body, boolean tooLarge) {

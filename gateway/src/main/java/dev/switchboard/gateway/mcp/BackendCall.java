@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
@@ -11,16 +10,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.CallFailures;
+import dev.switchboard.gateway.invoke.FunctionEngine;
+import dev.switchboard.gateway.invoke.FunctionRequest;
+import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-
 /**
- * One POST to an MCP function, read on its own virtual thread so that the caller can wait with a deadline
- * and relay messages as they arrive; closing the call interrupts the reader, which closes the function's
- * connection and leaves the client's alone. The answer's bytes are reserved in the {@link ResponseBudget} as
+ * One POST to an MCP function, sent through the {@link FunctionEngine} and read on its own virtual thread so
+ * that the caller can relay messages as they arrive while it keeps the client's stream alive (heartbeats),
+ * waits with a deadline and hears of the client's cancellation; closing the call interrupts the reader,
+ * which closes the function's connection and leaves the client's alone. The answer's bytes are reserved in the {@link ResponseBudget} as
  * they are read; a message's bytes are returned once the caller takes the next item (it has been relayed),
  * and whatever is left when the call is closed.
  */
@@ -70,20 +69,22 @@ final class BackendCall implements AutoCloseable {
     /** Bytes reserved when the last message was queued (the reader's thread only). */
     private long reservedAtLastMessage;
 
-    private BackendCall(HttpClientRequest request, byte[] body, long maxSize, ResponseBudget budget) {
+    private BackendCall(FunctionEngine engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
         this.answerBytes = budget.open();
-        this.reader = Thread.ofVirtual().name("mcp-backend-call").start(() -> read(request, body, maxSize));
+        // the MCP request's span goes along to the reader, which sends the request (its traceparent comes from there)
+        this.reader = Thread.ofVirtual().name("mcp-backend-call")
+                .start(io.opentelemetry.context.Context.current().wrap(() -> read(engine, request, maxSize)));
     }
 
     /**
-     * @param request the prepared request
-     * @param body    the JSON-RPC message
+     * @param engine  the function-call engine
+     * @param request the POST carrying the JSON-RPC message
      * @param maxSize largest message accepted
      * @param budget  bytes of answers held at once
      * @return the running call
      */
-    static BackendCall start(HttpClientRequest request, byte[] body, long maxSize, ResponseBudget budget) {
-        return new BackendCall(request, body, maxSize, budget);
+    static BackendCall start(FunctionEngine engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
+        return new BackendCall(engine, request, maxSize, budget);
     }
 
     /** @return a message, with the bytes reserved since the previous one */
@@ -94,32 +95,33 @@ final class BackendCall implements AutoCloseable {
         return message;
     }
 
-    private void read(HttpClientRequest request, byte[] body, long maxSize) {
-        try (HttpClientResponse response = request.submit(body)) {
-            sessionId = response.headers().first(HeaderNames.create("Mcp-Session-Id")).orElse(null);
-            int status = response.status().code();
+    private void read(FunctionEngine engine, FunctionRequest request, long maxSize) {
+        try (FunctionResponse response = engine.send(request)) {
+            sessionId = response.header("Mcp-Session-Id").orElse(null);
+            int status = response.status();
             if (status == 202 || status == 204) {
                 items.add(END);
                 return;
             }
-            String type = response.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
+            String type = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             this.status = status;
             if (status < 200 || status > 299) {
                 // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer
                 JsonNode error = type.contains("json")
-                        ? jsonRpcError(answerBytes.meter(response.entity().inputStream()), maxSize) : null;
+                        ? jsonRpcError(answerBytes.meter(response.body()), maxSize) : null;
                 items.add(error != null ? message(error) : new Failure("function answered HTTP " + status));
                 if (error != null) {
                     items.add(END);
                 }
                 return;
             }
-            try (InputStream in = new BufferedInputStream(answerBytes.meter(response.entity().inputStream()))) {
+            try (InputStream in = answerBytes.meter(response.body())) {
                 if (type.startsWith("text/event-stream")) {
                     SseEventReader events = new SseEventReader(in, maxSize);
-                    String data;
-                    while ((data = events.nextData()) != null) {
-                        if (!data.isBlank()) {
+                    byte[] data;
+                    while ((data = events.nextDataBytes()) != null) {
+                        // parsed from the bytes read: no String of the message on the way
+                        if (!SseEventReader.isBlank(data)) {
                             items.add(message(Json.MAPPER.readTree(data)));
                         }
                     }

@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,12 +18,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionRegistration;
 
-import io.helidon.webclient.api.HttpClientResponse;
 
 /**
  * A stateful function's own standalone GET stream, relayed into its client's session. While a client holds
@@ -66,7 +65,7 @@ final class BackendStreamRelay implements AutoCloseable {
         final String logKey;
         int clientStreams;
         Thread reader;
-        volatile HttpClientResponse open;
+        volatile FunctionResponse open;
         /** The function is stateless, or answered its GET with 405: it offers no standalone stream. */
         volatile boolean unsupported;
         /** The session has a function session (an HTTP+SSE session learns it only at its initialize). */
@@ -242,7 +241,7 @@ final class BackendStreamRelay implements AutoCloseable {
         Thread reader = watch.reader;
         if (reader != null) {
             reader.interrupt();
-            HttpClientResponse open = watch.open;
+            FunctionResponse open = watch.open;
             if (open != null) {
                 try {
                     open.close();
@@ -282,9 +281,9 @@ final class BackendStreamRelay implements AutoCloseable {
     }
 
     private void relayOnce(Watch watch, McpSession session, FunctionRegistration function) throws java.io.IOException {
-        try (HttpClientResponse response = backend.openStream(function, BackendHeaders.forSession(session), leaseTtl.multipliedBy(1000))) {
+        try (FunctionResponse response = backend.openStream(function, BackendHeaders.forSession(session), leaseTtl.multipliedBy(1000))) {
             watch.open = response;
-            int status = response.status().code();
+            int status = response.status();
             if (status == 405) {
                 watch.unsupported = true;
                 return;
@@ -292,7 +291,7 @@ final class BackendStreamRelay implements AutoCloseable {
             if (status >= 400) {
                 JsonNode error = null;
                 try {
-                    error = Json.MAPPER.readTree(response.entity().inputStream().readNBytes(64 * 1024));
+                    error = Json.MAPPER.readTree(response.body().readNBytes(64 * 1024));
                 } catch (java.io.IOException | RuntimeException e) {
                     LOGGER.log(Level.FINE, "unreadable refusal of a backend stream", e);
                 }
@@ -301,7 +300,7 @@ final class BackendStreamRelay implements AutoCloseable {
                 }
                 return;
             }
-            if (!response.headers().first(io.helidon.http.HeaderNames.CONTENT_TYPE).orElse("")
+            if (!response.header("Content-Type").orElse("")
                     .startsWith("text/event-stream")) {
                 watch.unsupported = true; // an answer, but no stream: nothing to relay
                 return;
@@ -310,11 +309,11 @@ final class BackendStreamRelay implements AutoCloseable {
             // a message's bytes count in MAX_RESPONSE_BYTES_IN_FLIGHT until it is relayed; one that does not fit
             // drops the stream, which is opened again
             try (ResponseBudget.Reservation bytes = backend.budget().open();
-                 InputStream in = new BufferedInputStream(bytes.meter(response.entity().inputStream()))) {
+                 InputStream in = bytes.meter(response.body())) {
                 SseEventReader events = new SseEventReader(in, backend.maxMessageSize());
-                String data;
-                while ((data = events.nextData()) != null) {
-                    if (!data.isBlank()) {
+                byte[] data;
+                while ((data = events.nextDataBytes()) != null) {
+                    if (!SseEventReader.isBlank(data)) {
                         relay(watch, Json.MAPPER.readTree(data));
                     }
                     bytes.releaseAll();

@@ -7,33 +7,38 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.switchboard.gateway.http.Json;
-import dev.switchboard.gateway.invoke.EgressPolicy;
-import dev.switchboard.gateway.invoke.FunctionClients;
+import dev.switchboard.gateway.invoke.FunctionEngine;
+import dev.switchboard.gateway.invoke.FunctionRequest;
+import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.registry.FunctionRegistration;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.WebClient;
 
-/** Posts client messages to MCP functions: one POST per message, as a Streamable HTTP client would. */
-final class McpBackend implements AutoCloseable {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+/**
+ * Posts client messages to MCP functions: one POST per message, as a Streamable HTTP client would; opens
+ * stateful functions' GET streams and ends their sessions. Every request goes through the gateway's one
+ * {@link FunctionEngine}, which assembles its headers.
+ */
+final class McpBackend {
+    private static final Duration END_SESSION_TIMEOUT = Duration.ofSeconds(5);
+    /** Overridable by a registration's headers, as before the engine. */
+    private static final Map<String, String> POST_DEFAULTS =
+            Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream");
+    private static final Map<String, String> STREAM_DEFAULTS = Map.of("Accept", "text/event-stream");
 
-    private final WebClient client;
+    private final FunctionEngine engine;
     private final long maxMessageSize;
     private final ResponseBudget budget;
 
     /**
      * @param maxMessageSize largest message read from a function
      * @param budget         bytes of answers held at once, shared with {@code /invoke}
-     * @param egress         where functions may be called
+     * @param engine         the function-call engine
      */
-    McpBackend(long maxMessageSize, ResponseBudget budget, EgressPolicy egress) {
+    McpBackend(long maxMessageSize, ResponseBudget budget, FunctionEngine engine) {
         this.maxMessageSize = maxMessageSize;
         this.budget = budget;
-        this.client = FunctionClients.builder(egress, CONNECT_TIMEOUT).build();
+        this.engine = engine;
     }
 
     /**
@@ -44,24 +49,15 @@ final class McpBackend implements AutoCloseable {
      * @return the running call
      */
     BackendCall post(FunctionRegistration function, JsonNode message, Map<String, String> headers, Duration timeout) {
-        HttpClientRequest request = client.method(Method.POST)
-                .uri(function.endpoint())
-                .readTimeout(timeout.plusSeconds(1))
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HeaderNames.ACCEPT, "application/json, text/event-stream");
-        function.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
-        headers.forEach((name, value) -> {
-            if (value != null) {
-                request.header(HeaderNames.create(name), value);
-            }
-        });
-        // the MCP request's span is current: the function's spans join its trace
-        dev.switchboard.gateway.trace.TraceHeaders.addTo((name, value) -> request.header(HeaderNames.create(name), value));
+        byte[] body;
         try {
-            return BackendCall.start(request, Json.MAPPER.writeValueAsBytes(message), maxMessageSize, budget);
+            body = Json.MAPPER.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a JSON-RPC message", e);
         }
+        FunctionRequest request = new FunctionRequest("POST", function.endpoint(), POST_DEFAULTS, function.headers(),
+                                                      headers, body, null, timeout.plusSeconds(1));
+        return BackendCall.start(engine, request, maxMessageSize, budget);
     }
 
     /**
@@ -72,19 +68,9 @@ final class McpBackend implements AutoCloseable {
      * @param idle     how long the stream may stay silent before it is dropped (and opened again)
      * @return the function's answer; the caller reads and closes it
      */
-    io.helidon.webclient.api.HttpClientResponse openStream(FunctionRegistration function, Map<String, String> headers,
-                                                           Duration idle) {
-        HttpClientRequest request = client.method(Method.GET)
-                .uri(function.endpoint())
-                .readTimeout(idle)
-                .header(HeaderNames.ACCEPT, "text/event-stream");
-        function.headers().forEach((name, value) -> request.header(HeaderNames.create(name), value));
-        headers.forEach((name, value) -> {
-            if (value != null) {
-                request.header(HeaderNames.create(name), value);
-            }
-        });
-        return request.request();
+    FunctionResponse openStream(FunctionRegistration function, Map<String, String> headers, Duration idle) {
+        return engine.send(new FunctionRequest("GET", function.endpoint(), STREAM_DEFAULTS, function.headers(),
+                                               headers, null, null, idle));
     }
 
     /** @return the bytes of function answers held at once, shared with {@code /invoke} */
@@ -104,18 +90,14 @@ final class McpBackend implements AutoCloseable {
      * @param sessionId the function's session id
      */
     void endSession(FunctionRegistration function, String sessionId) {
-        try (var response = client.method(Method.DELETE).uri(function.endpoint())
-                .readTimeout(CONNECT_TIMEOUT)
-                .header(HeaderNames.create("Mcp-Session-Id"), sessionId)
-                .request()) {
+        // as before the engine: the session id alone, not the registration's headers
+        FunctionRequest request = new FunctionRequest("DELETE", function.endpoint(), Map.of(), Map.of(),
+                                                      Map.of("Mcp-Session-Id", sessionId), null, null,
+                                                      END_SESSION_TIMEOUT);
+        try (FunctionResponse response = engine.send(request)) {
             response.status();
         } catch (RuntimeException e) {
             // the function's session expires on its own
         }
-    }
-
-    @Override
-    public void close() {
-        client.closeResource();
     }
 }

@@ -24,7 +24,7 @@ import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.invoke.CallLimits;
-import dev.switchboard.gateway.invoke.EgressPolicy;
+import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
@@ -126,13 +126,13 @@ public final class McpService implements HttpService, AutoCloseable {
      * @param metrics meters
      * @param config  configuration
      * @param clock   time source
-     * @param egress  where functions may be called
+     * @param engine  the function-call engine
      * @param identityStreams streams per identity
      * @param sessionBudget   sessions the fleet may hold
      */
     public McpService(FunctionCatalog catalog, StateStore state, StreamHub hub, HeartbeatTicker ticker,
                       CallLimits limits, GatewayMetrics metrics, GatewayConfig config, Clock clock,
-                      EgressPolicy egress, IdentityStreams identityStreams, SessionBudget sessionBudget) {
+                      FunctionEngine engine, IdentityStreams identityStreams, SessionBudget sessionBudget) {
         this.identityStreams = identityStreams;
         this.sessionBudget = sessionBudget;
         this.limits = limits;
@@ -144,7 +144,7 @@ public final class McpService implements HttpService, AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.origins = new OriginGuard(config.allowedOrigins());
-        this.backend = new McpBackend(config.limits().maxResponseSize(), limits.responseBytes(), egress);
+        this.backend = new McpBackend(config.limits().maxResponseSize(), limits.responseBytes(), engine);
         this.mailboxes = new Mailboxes(state.events());
         this.follower = new PostStreamFollower(state.events(), config.limits().eventLogMaxLength());
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
@@ -1033,6 +1033,5 @@ public final class McpService implements HttpService, AutoCloseable {
         renewer.shutdownNow();
         backendStreams.close();
         background.shutdownNow();
-        backend.close();
     }
 }

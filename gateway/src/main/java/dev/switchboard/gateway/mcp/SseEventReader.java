@@ -1,19 +1,28 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the {@code text/event-stream} a function answers with, event by event, as the SSE specification
  * parses it: lines end with CRLF, LF or CR; {@code data} lines are joined with newlines; an event is
- * dispatched at a blank line; comments and unknown fields are ignored.
+ * dispatched at a blank line; comments and unknown fields are ignored. It works on bytes, in chunks: an
+ * event's data is handed over as the UTF-8 bytes it arrived as, ready for a JSON parser, with no String of
+ * it on the way.
  */
 final class SseEventReader {
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+
     private final InputStream in;
     private final long maxEventSize;
+    private final byte[] buffer = new byte[8192];
+    private int position;
+    private int limit;
     private boolean pendingCr;
+    private byte[] line = new byte[256];
+    private int lineLength;
 
     /**
      * @param in           the stream
@@ -29,41 +38,92 @@ final class SseEventReader {
      * @throws IOException when reading fails or an event is too large
      */
     String nextData() throws IOException {
-        StringBuilder data = null;
+        byte[] data = nextDataBytes();
+        return data == null ? null : new String(data, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @return the data of the next event as UTF-8 bytes, or null at the end of the stream
+     * @throws IOException when reading fails or an event is too large
+     */
+    byte[] nextDataBytes() throws IOException {
+        byte[] data = null;
+        int dataLength = 0;
         long size = 0;
-        String line;
-        while ((line = readLine()) != null) {
-            size += line.length();
+        while (readLine()) {
+            size += lineLength;
             if (size > maxEventSize) {
                 throw new IOException("event larger than " + maxEventSize + " bytes");
             }
-            if (line.isEmpty()) {
+            if (lineLength == 0) {
                 if (data != null) {
-                    return data.toString();
+                    return Arrays.copyOf(data, dataLength);
                 }
                 continue;
             }
-            if (line.startsWith(":")) {
+            if (line[0] == ':' || !isDataField()) {
                 continue;
             }
-            int colon = line.indexOf(':');
-            String field = colon < 0 ? line : line.substring(0, colon);
-            if (!field.equals("data")) {
-                continue;
+            int from = lineLength == DATA.length ? lineLength : DATA.length + 1;
+            if (from < lineLength && line[from] == ' ') {
+                from++;
             }
-            String value = colon < 0 ? "" : line.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
+            int length = lineLength - from;
+            if (data == null) {
+                data = Arrays.copyOfRange(line, from, from + Math.max(length, 16));
+                dataLength = length;
+            } else {
+                int needed = dataLength + 1 + length;
+                if (needed > data.length) {
+                    data = Arrays.copyOf(data, Math.max(needed, data.length * 2));
+                }
+                data[dataLength++] = '\n';
+                System.arraycopy(line, from, data, dataLength, length);
+                dataLength += length;
             }
-            data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
         }
-        return data == null ? null : data.toString();
+        return data == null ? null : Arrays.copyOf(data, dataLength);
     }
 
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != -1) {
+    /** @return whether the line is the field {@code data}: the name alone, or followed by a colon */
+    private boolean isDataField() {
+        if (lineLength < DATA.length || !Arrays.equals(line, 0, DATA.length, DATA, 0, DATA.length)) {
+            return false;
+        }
+        return lineLength == DATA.length || line[DATA.length] == ':';
+    }
+
+    /**
+     * @param data an event's data
+     * @return whether it holds only whitespace (nothing to parse)
+     */
+    static boolean isBlank(byte[] data) {
+        for (byte b : data) {
+            if (b < 0) {
+                // beyond ASCII: whatever String.isBlank says, as before
+                return new String(data, StandardCharsets.UTF_8).isBlank();
+            }
+            if (!Character.isWhitespace(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the next line into {@link #line}; false at the end of the stream with nothing read. */
+    private boolean readLine() throws IOException {
+        lineLength = 0;
+        while (true) {
+            if (position == limit) {
+                int n = in.read(buffer, 0, buffer.length);
+                if (n <= 0) {
+                    // a last line without its end still counts, as before
+                    return lineLength > 0;
+                }
+                position = 0;
+                limit = n;
+            }
+            byte c = buffer[position++];
             if (pendingCr) {
                 pendingCr = false;
                 if (c == '\n') {
@@ -71,17 +131,19 @@ final class SseEventReader {
                 }
             }
             if (c == '\n') {
-                return line.toString(StandardCharsets.UTF_8);
+                return true;
             }
             if (c == '\r') {
                 pendingCr = true;
-                return line.toString(StandardCharsets.UTF_8);
+                return true;
             }
-            line.write(c);
-            if (line.size() > maxEventSize) {
+            if (lineLength == line.length) {
+                line = Arrays.copyOf(line, line.length * 2);
+            }
+            line[lineLength++] = c;
+            if (lineLength > maxEventSize) {
                 throw new IOException("line longer than " + maxEventSize + " bytes");
             }
         }
-        return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
     }
 }
