@@ -14,14 +14,14 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AuthFilter;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.http.AddressLimits;
+import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.CorsPolicy;
+import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RandomIds;

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AuthFilter;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 

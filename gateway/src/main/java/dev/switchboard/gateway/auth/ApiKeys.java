@@ -11,9 +11,6 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.switchboard.gateway.config.WatchedFile;
-import dev.switchboard.gateway.http.AdminTokens;
-import dev.switchboard.gateway.topic.TopicGrants;
 import dev.switchboard.registry.ClientAuth;
 
 /**

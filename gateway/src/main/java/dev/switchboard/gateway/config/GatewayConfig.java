@@ -13,7 +13,7 @@ import java.util.function.Function;
 import dev.switchboard.gateway.auth.ApiKeys;
 import dev.switchboard.gateway.auth.AuthSettings;
 import dev.switchboard.gateway.auth.OAuthSettings;
-import dev.switchboard.gateway.http.AdminTokens;
+import dev.switchboard.gateway.auth.AdminTokens;
 import dev.switchboard.gateway.invoke.EgressPolicy;
 import dev.switchboard.registry.ClientAuth;
 import dev.switchboard.registry.Durations;

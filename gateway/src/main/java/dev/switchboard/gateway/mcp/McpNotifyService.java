@@ -3,7 +3,7 @@ package dev.switchboard.gateway.mcp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.gateway.api.PublishService;
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AuthFilter;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;

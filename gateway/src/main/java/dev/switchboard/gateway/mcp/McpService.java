@@ -16,7 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AuthFilter;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;

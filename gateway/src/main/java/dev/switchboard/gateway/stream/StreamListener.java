@@ -27,13 +27,13 @@ import java.util.logging.Logger;
 
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.auth.AuthException;
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AuthFilter;
 import dev.switchboard.gateway.auth.Identity;
-import dev.switchboard.gateway.http.AddressLimits;
+import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.TransportErrors;
-import dev.switchboard.gateway.http.CorsPolicy;
-import dev.switchboard.gateway.http.RateLimitFilter;
+import dev.switchboard.gateway.cors.CorsPolicy;
+import dev.switchboard.gateway.admission.RateLimitFilter;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;

@@ -1,5 +1,7 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.auth;
 
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;

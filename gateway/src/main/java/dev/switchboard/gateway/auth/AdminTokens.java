@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
-import dev.switchboard.gateway.config.WatchedFile;
 
 /**
  * The bearer tokens that open {@code /admin/*}: any number from {@code ADMIN_TOKEN} (comma-separated) and

@@ -1,5 +1,7 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.admission;
 
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.ApiException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 

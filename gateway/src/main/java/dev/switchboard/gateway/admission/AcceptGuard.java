@@ -1,5 +1,7 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.admission;
 
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.RawAnswer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

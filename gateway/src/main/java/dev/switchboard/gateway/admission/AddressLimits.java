@@ -1,5 +1,6 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.admission;
 
+import dev.switchboard.gateway.http.ApiException;
 import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.Map;

@@ -1,5 +1,9 @@
-package dev.switchboard.gateway.auth;
+package dev.switchboard.gateway.admission;
 
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.auth.ClientAuthenticator;
+import dev.switchboard.gateway.auth.AuthSettings;
+import dev.switchboard.gateway.auth.AuthException;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -7,9 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.CorsPolicy;
+import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.http.Json;
-import dev.switchboard.gateway.http.RateLimitFilter;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.mcp.JsonRpc;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
