@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.admission.AuthFilter;
+import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
@@ -128,7 +128,7 @@ public final class ClientStreamService implements HttpService {
             query.put(name, req.query().all(name));
         }
         Opened opened = open(req.path().pathParameters().get("clientId"), req.headers(), query,
-                             AuthFilter.identity(req), addressLimits.client(req.remotePeer().address(), req.headers()));
+                             AdmissionFilters.identity(req), addressLimits.client(req.remotePeer().address(), req.headers()));
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
             opened.allowOrigin().ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
