@@ -128,7 +128,8 @@ public final class ClientStreamService implements HttpService {
             query.put(name, req.query().all(name));
         }
         Opened opened = open(req.path().pathParameters().get("clientId"), req.headers(), query,
-                             AdmissionFilters.identity(req), addressLimits.client(req.remotePeer().address(), req.headers()));
+                             AdmissionFilters.identity(req),
+                             addressLimits.client(req.remotePeer().address(), req.headers()));
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
             opened.allowOrigin().ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
