@@ -1,7 +1,8 @@
 package dev.switchboard.gateway.auth;
 
-import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;

@@ -27,6 +27,7 @@ import java.util.logging.Logger;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.Refusal;
 import dev.switchboard.gateway.admission.Verdict;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
@@ -286,10 +287,10 @@ public final class StreamListener implements AutoCloseable {
     }
 
     /** A connection refused before its head is read: its answer is written at once, then it closes. */
-    private static void refuseAtAccept(SocketChannel channel, ApiException error) {
+    private static void refuseAtAccept(SocketChannel channel, Refusal refusal) {
         try {
             // a new socket's send buffer is empty: the whole answer fits
-            channel.write(ByteBuffer.wrap(RawAnswer.error(error, Map.of("Retry-After", "1"))));
+            channel.write(ByteBuffer.wrap(RawAnswer.error(refusal.error(), refusal.headers())));
             channel.shutdownOutput();
         } catch (IOException e) {
             // the client left
