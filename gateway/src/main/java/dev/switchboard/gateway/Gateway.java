@@ -17,18 +17,19 @@ import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.api.PublishService;
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.ClientAuthenticator;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.auth.OAuthSettings;
 import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.http.AcceptGuard;
-import dev.switchboard.gateway.http.AddressLimits;
-import dev.switchboard.gateway.http.AdminAuth;
-import dev.switchboard.gateway.http.AdminTokens;
-import dev.switchboard.gateway.http.RateLimitFilter;
-import dev.switchboard.gateway.http.RouteCors;
+import dev.switchboard.gateway.admission.AcceptGuard;
+import dev.switchboard.gateway.admission.AddressLimits;
+import dev.switchboard.gateway.auth.AdminAuth;
+import dev.switchboard.gateway.auth.AdminTokens;
+import dev.switchboard.gateway.admission.AddressRateLimit;
+import dev.switchboard.gateway.cors.RouteCors;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.net.ClientAddresses;
 import dev.switchboard.gateway.net.DescriptorBudget;
@@ -43,6 +44,7 @@ import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.ResponseBudget;
+import dev.switchboard.gateway.mcp.JsonRpc;
 import dev.switchboard.gateway.mcp.McpCors;
 import dev.switchboard.gateway.mcp.McpStreamsPerAddress;
 import dev.switchboard.gateway.mcp.McpNotifyService;
@@ -190,13 +192,15 @@ public final class Gateway implements AutoCloseable {
         AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
                                                                 () -> draining, listenerChecks, clock);
         // one budget per address and per identity, whichever listener a request arrives on
-        java.util.Optional<RateLimitFilter> perAddress = java.util.Optional.of(config.rateLimit())
+        java.util.Optional<AddressRateLimit> perAddress = java.util.Optional.of(config.rateLimit())
                 .filter(GatewayConfig.RateLimit::enabled)
-                .map(limit -> new RateLimitFilter(
+                .map(limit -> new AddressRateLimit(
                         new RateLimiter(limit.perIpPerSecond(), limit.burst(), System::nanoTime),
-                        clientAddresses, metrics,
-                        limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
-        AuthFilter authFilter = new AuthFilter(config.auth(), authenticator, catalog, metrics);
+                        clientAddresses, limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
+        // the one admission pipeline, run by the public listener's filters and by the stream listener
+        Admission admission = new Admission(perAddress, config.auth(), authenticator, catalog, metrics);
+        AdmissionFilters admissionFilters = new AdmissionFilters(admission, "/mcp/",
+                message -> JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, message));
         // every listener's connections stay below the descriptor limit (see DescriptorBudget for why)
         DescriptorBudget budget = DescriptorBudget.ofThisProcess(config.listeners().fdReserve(),
                                                                  config.limits().maxInflightInvocations(),
@@ -216,7 +220,7 @@ public final class Gateway implements AutoCloseable {
                                                  acceptGuards);
         this.streamListener = config.streamPort().map(port -> {
             try {
-                return StreamListener.start(config.host(), port, streams, authFilter, perAddress,
+                return StreamListener.start(config.host(), port, streams, admission,
                         new StreamListener.Settings(headTimeout, budget.streamPort(), addressLimits));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("STREAM_PORT: cannot listen on " + port, e);
@@ -234,11 +238,11 @@ public final class Gateway implements AutoCloseable {
                 .routing(r -> {
                     r.addFilter(publicGuard.filter());
                     r.addFilter(new TracingFilter(tracing));
-                    perAddress.ifPresent(r::addFilter);
+                    r.addFilter(admissionFilters.perAddress());
                     // before authentication: preflights carry no credentials, and refusals need CORS headers too
                     r.addFilter(McpCors.filter(config.allowedOrigins()));
                     r.addFilter(RouteCors.forInvoke(config.sseCorsOrigins()));
-                    r.addFilter(authFilter);
+                    r.addFilter(admissionFilters.credentials());
                     r.addFilter(new McpStreamsPerAddress(addressLimits));
                     authenticator.jwt().ifPresent(jwt -> r.register(
                             OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));

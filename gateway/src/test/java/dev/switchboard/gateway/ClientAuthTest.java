@@ -356,6 +356,33 @@ class ClientAuthTest {
     }
 
     @Test
+    void bothListenersAdmitThroughOnePipeline() {
+        gateway.close();
+        gateway = startGateway(Map.of("RATE_LIMIT_PER_IDENTITY", "0.001", "RATE_LIMIT_IDENTITY_BURST", "2"));
+        String streams = "http://127.0.0.1:" + gateway.streamPort().orElseThrow();
+        Map<String, String> forged = Map.of("Authorization", "Bearer nope");
+        Http.Answer onPublic = Http.send("GET", url("/sse/same"), null, forged);
+        Http.Answer onStream = Http.send("GET", streams + "/sse/same", null, forged);
+        assertThat(onStream.status()).isEqualTo(onPublic.status()).isEqualTo(401);
+        assertThat(onStream.json()).as("the same refusal, rendered by each listener").isEqualTo(onPublic.json());
+        assertThat(onStream.headers().firstValue("WWW-Authenticate"))
+                .isEqualTo(onPublic.headers().firstValue("WWW-Authenticate")).isPresent();
+
+        // one budget per identity, whichever listener spends it
+        Map<String, String> alice = bearer(issuer.token("alice", RESOURCE));
+        assertThat(invoke("echo", alice).status()).isEqualTo(200);
+        assertThat(invoke("echo", alice).status()).isEqualTo(200);
+        for (String base : List.of(streams, url(""))) {
+            Http.Answer limited = Http.send("GET", base + "/sse/alice", null, alice);
+            assertThat(limited.status()).as(base).isEqualTo(429);
+            assertThat(limited.json().path("code").asText()).isEqualTo("RATE_LIMITED");
+            assertThat(limited.json().path("error").asText()).contains("from this identity");
+            assertThat(limited.json().path("retry_after_seconds").asLong()).isPositive();
+            assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        }
+    }
+
+    @Test
     void perIdentityLimitsRefuseClearly() {
         gateway.close();
         gateway = startGateway(Map.of("RATE_LIMIT_PER_IDENTITY", "0.5", "RATE_LIMIT_IDENTITY_BURST", "3",

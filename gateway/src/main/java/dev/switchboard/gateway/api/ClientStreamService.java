@@ -14,14 +14,14 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.http.AddressLimits;
+import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.CorsPolicy;
+import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RandomIds;
@@ -128,7 +128,8 @@ public final class ClientStreamService implements HttpService {
             query.put(name, req.query().all(name));
         }
         Opened opened = open(req.path().pathParameters().get("clientId"), req.headers(), query,
-                             AuthFilter.identity(req), addressLimits.client(req.remotePeer().address(), req.headers()));
+                             AdmissionFilters.identity(req),
+                             addressLimits.client(req.remotePeer().address(), req.headers()));
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
             opened.allowOrigin().ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));

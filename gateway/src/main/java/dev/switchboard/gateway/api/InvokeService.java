@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 
@@ -128,7 +128,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
         }
         InvokeRequest request = InvokeRequest.parse(Json.readObject(req, maxBodySize, maxJsonDepth));
         // a result aimed at a topic is a publish: the caller needs the grant /publish would ask for
-        request.topic().ifPresent(topic -> PublishService.authorize(AuthFilter.identity(req), topic, res));
+        request.topic().ifPresent(topic -> PublishService.authorize(AdmissionFilters.identity(req), topic, res));
         if (!health.isActive(name)) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_UNAVAILABLE",
                                    "function '" + name + "' is failing its health check");
@@ -147,7 +147,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
                 .setAttribute("switchboard.async", request.async());
         Duration timeout = request.timeout().orElse(function.timeout());
         String clientId = request.clientId().orElse(null);
-        Identity identity = AuthFilter.identity(req);
+        Identity identity = AdmissionFilters.identity(req);
         Map<String, String> caller = new LinkedHashMap<>(identity.functionHeaders());
         if (clientId != null) {
             caller.put("X-Client-ID", clientId);

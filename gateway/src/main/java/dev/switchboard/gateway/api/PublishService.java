@@ -3,7 +3,7 @@ package dev.switchboard.gateway.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
@@ -59,7 +59,7 @@ public final class PublishService implements HttpService {
     private void publish(ServerRequest req, ServerResponse res) {
         String topic = TopicNames.require(req.path().pathParameters().get("topic"));
         if (publicListener) {
-            authorize(AuthFilter.identity(req), topic, res);
+            authorize(AdmissionFilters.identity(req), topic, res);
         }
         PublishRequest request = PublishRequest.parse(topic, Json.readObject(req, maxBodySize, maxJsonDepth),
                                                       maxEventSize);

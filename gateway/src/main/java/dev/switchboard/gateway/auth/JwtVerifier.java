@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.switchboard.gateway.topic.TopicGrants;
 import dev.switchboard.registry.ClientAuth;
 
 import com.nimbusds.jose.JOSEException;

@@ -2,8 +2,8 @@ package dev.switchboard.gateway.mcp;
 
 import java.util.List;
 
-import dev.switchboard.gateway.http.CorsPolicy;
-import dev.switchboard.gateway.http.RouteCors;
+import dev.switchboard.gateway.cors.CorsPolicy;
+import dev.switchboard.gateway.cors.RouteCors;
 
 /**
  * CORS on every MCP route ({@code /mcp/{name}}, {@code /mcp/{name}/sse}, {@code /mcp/{name}/messages}) for

@@ -3,7 +3,7 @@ package dev.switchboard.gateway.mcp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.gateway.api.PublishService;
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
@@ -62,7 +62,7 @@ public final class McpNotifyService implements HttpService {
         String server = req.path().pathParameters().get("server");
         if (publicListener) {
             // before the registry is consulted: who may not push learns nothing of what is registered
-            PublishService.authorize(AuthFilter.identity(req), GRANT_PREFIX + server, res);
+            PublishService.authorize(AdmissionFilters.identity(req), GRANT_PREFIX + server, res);
         }
         catalog.find(server).filter(fn -> fn.kind() == FunctionKind.MCP).orElseThrow(() -> new ApiException(
                 Status.NOT_FOUND_404, "MCP_SERVER_NOT_FOUND", "no MCP server is registered as '" + server + "'"));

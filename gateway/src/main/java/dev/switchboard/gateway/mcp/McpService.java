@@ -16,7 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -236,12 +236,12 @@ public final class McpService implements HttpService, AutoCloseable {
         } else if (isModern(req, message)) {
             try (CallLimits.Permit permit = limits.acquire(function)) {
                 Map<String, String> headers = modernHeaders(req);
-                headers.putAll(AuthFilter.identity(req).functionHeaders());
+                headers.putAll(AdmissionFilters.identity(req).functionHeaders());
                 relay.relay(function, message, headers, null, McpVersions.MODERN,
                             new ResponseSink(res, accept, state.events(), null, McpVersions.MODERN));
             }
         } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
-            initialize(res, function, message, accept, AuthFilter.identity(req));
+            initialize(res, function, message, accept, AdmissionFilters.identity(req));
         } else {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR,
                                    "Mcp-Session-Id header is required; send initialize first");
@@ -280,7 +280,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private McpSession session(ServerRequest req, String id, FunctionRegistration function) {
         McpSession session = state.mcpSessions().find(id).orElseThrow(() -> new McpException(
                 Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found (ended or expired); initialize again"));
-        if (!session.owner().sameAs(AuthFilter.identity(req))) {
+        if (!session.owner().sameAs(AdmissionFilters.identity(req))) {
             metrics.authRefused("SESSION_OF_ANOTHER_IDENTITY");
             throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
                                    "session not found (ended or expired); initialize again");
@@ -824,7 +824,7 @@ public final class McpService implements HttpService, AutoCloseable {
         origins.check(req);
         openSessionOrRefuse();
         McpSession session = new McpSession(McpIds.sessionId(), function.name(), LEGACY_SSE_VERSION, null, null,
-                                            null, null, null, clock.instant(), AuthFilter.identity(req));
+                                            null, null, null, clock.instant(), AdmissionFilters.identity(req));
         SseStream stream = hold(session.id(), session.owner(), "http+sse", McpIds.logKey(session.id(), LEGACY_STREAM),
                                 () -> new McpException(
                 Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,

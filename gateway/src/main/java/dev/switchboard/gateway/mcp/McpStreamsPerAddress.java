@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.mcp;
 
-import dev.switchboard.gateway.http.AddressLimits;
+import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 

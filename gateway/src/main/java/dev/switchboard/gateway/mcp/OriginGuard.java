@@ -2,7 +2,7 @@ package dev.switchboard.gateway.mcp;
 
 import java.util.List;
 
-import dev.switchboard.gateway.http.AllowedOrigins;
+import dev.switchboard.gateway.cors.AllowedOrigins;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -12,7 +12,7 @@ import io.helidon.webserver.http.ServerRequest;
  * Refuses browser requests from origins not on the allow-list (403), which defeats DNS rebinding: a page
  * on another site that resolves to this gateway still sends its own {@code Origin}. Requests without an
  * {@code Origin} (non-browser clients) pass. The same list decides which pages get CORS headers
- * ({@link dev.switchboard.gateway.http.CorsPolicy#forMcp}).
+ * ({@link dev.switchboard.gateway.cors.CorsPolicy#forMcp}).
  */
 final class OriginGuard {
     private final AllowedOrigins allowed;

@@ -15,7 +15,6 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,15 +25,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import dev.switchboard.gateway.api.ClientStreamService;
-import dev.switchboard.gateway.auth.AuthException;
-import dev.switchboard.gateway.auth.AuthFilter;
+import dev.switchboard.gateway.admission.AddressLimits;
+import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.Refusal;
+import dev.switchboard.gateway.admission.Verdict;
 import dev.switchboard.gateway.auth.Identity;
-import dev.switchboard.gateway.http.AddressLimits;
 import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.TransportErrors;
-import dev.switchboard.gateway.http.CorsPolicy;
-import dev.switchboard.gateway.http.RateLimitFilter;
 import dev.switchboard.gateway.http.RawAnswer;
+import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.SseEncoder;
@@ -46,9 +44,10 @@ import io.helidon.http.Status;
 /**
  * {@code STREAM_PORT}: the generic {@code GET /sse/{clientId}} streams on one event loop instead of a
  * thread per connection. An idle stream here is a socket, a selection key and its {@link SseStream}: no
- * read buffer, no parked stack, no request objects. Opening a stream (authentication, limits, the
- * store's replay) runs on a short-lived virtual thread through the same {@link ClientStreamService} as
- * the public listener's {@code /sse}, so both answer alike; only the writing differs. Responses are
+ * read buffer, no parked stack, no request objects. Opening a stream runs on a short-lived virtual
+ * thread through the same {@link Admission} pipeline (preflight, limits, authentication) and the same
+ * {@link ClientStreamService} (the store's replay) as the public listener's {@code /sse}, so both answer
+ * alike; only the writing differs. Responses are
  * delimited by the connection's close ({@code Connection: close}), which every SSE client reads.
  */
 public final class StreamListener implements AutoCloseable {
@@ -67,8 +66,7 @@ public final class StreamListener implements AutoCloseable {
     private static final String CACHE_CONTROL = RawAnswer.CACHE_CONTROL;
 
     private final ClientStreamService streams;
-    private final AuthFilter auth;
-    private final Optional<RateLimitFilter> perAddress;
+    private final Admission admission;
     private final long headTimeoutNanos;
     private final int maxConnections;
     private final AddressLimits limits;
@@ -118,11 +116,10 @@ public final class StreamListener implements AutoCloseable {
         }
     }
 
-    private StreamListener(ClientStreamService streams, AuthFilter auth, Optional<RateLimitFilter> perAddress,
-                           Settings settings, ServerSocketChannel server, Selector selector, SelectionKey serverKey) {
+    private StreamListener(ClientStreamService streams, Admission admission, Settings settings,
+                           ServerSocketChannel server, Selector selector, SelectionKey serverKey) {
         this.streams = streams;
-        this.auth = auth;
-        this.perAddress = perAddress;
+        this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.maxConnections = settings.maxConnections();
         this.limits = settings.limits();
@@ -149,23 +146,20 @@ public final class StreamListener implements AutoCloseable {
      * @param host       address to bind
      * @param port       port to bind (0: any free one)
      * @param streams    opens and ends streams
-     * @param auth       client authentication and the per-identity limit
-     * @param perAddress the per-address rate limit, when configured (shared with the public listener)
+     * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */
-    public static StreamListener start(String host, int port, ClientStreamService streams, AuthFilter auth,
-                                       Optional<RateLimitFilter> perAddress, Settings settings)
-            throws IOException {
+    public static StreamListener start(String host, int port, ClientStreamService streams, Admission admission,
+                                       Settings settings) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(new InetSocketAddress(host, port), 4096);
         server.configureBlocking(false);
         Selector selector = Selector.open();
         SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
-        StreamListener listener = new StreamListener(streams, auth, perAddress, settings, server, selector,
-                                                     serverKey);
+        StreamListener listener = new StreamListener(streams, admission, settings, server, selector, serverKey);
         listener.loop.start();
         return listener;
     }
@@ -293,10 +287,10 @@ public final class StreamListener implements AutoCloseable {
     }
 
     /** A connection refused before its head is read: its answer is written at once, then it closes. */
-    private static void refuseAtAccept(SocketChannel channel, ApiException error) {
+    private static void refuseAtAccept(SocketChannel channel, Refusal refusal) {
         try {
             // a new socket's send buffer is empty: the whole answer fits
-            channel.write(ByteBuffer.wrap(RawAnswer.error(error, Map.of("Retry-After", "1"))));
+            channel.write(ByteBuffer.wrap(RawAnswer.error(refusal.error(), refusal.headers())));
             channel.shutdownOutput();
         } catch (IOException e) {
             // the client left
@@ -418,39 +412,24 @@ public final class StreamListener implements AutoCloseable {
                 throw new ApiException(Status.NOT_FOUND_404, "NOT_FOUND", "no route for " + head.method() + " "
                         + path + " on the stream listener (it serves GET /sse/{clientId})");
             }
-            if (CorsPolicy.isPreflight(head.method(), head.headers())) {
-                Map<String, String> allow = streams.preflightHeaders(head.headers());
-                submit(() -> respondEmpty(c, allow));
-                return;
-            }
-            if (!head.method().equals("GET")) {
+            boolean preflight = admission.isPreflight(head.method(), head.headers());
+            if (!preflight && !head.method().equals("GET")) {
                 extra = Map.of("Allow", "GET, OPTIONS");
                 throw new ApiException(Status.METHOD_NOT_ALLOWED_405, "METHOD_NOT_ALLOWED",
                                        head.method() + " is not allowed here; use GET");
             }
-            if (perAddress.isPresent()) {
-                long wait = perAddress.get().waitNanos(peer, head.headers());
-                if (wait > 0) {
-                    long seconds = RateLimitFilter.retryAfterSeconds(wait);
-                    extra = Map.of("Retry-After", String.valueOf(seconds));
-                    throw perAddress.get().refusal(seconds);
-                }
-            }
             Identity identity;
-            try {
-                identity = auth.admit(path, head.headers());
-            } catch (AuthException e) {
-                boolean challenge = e.status() == Status.UNAUTHORIZED_401 || e.status() == Status.FORBIDDEN_403;
-                extra = challenge ? Map.of("WWW-Authenticate", auth.challenge(e)) : Map.of();
-                throw new ApiException(e.status(), e.code(), e.getMessage());
-            }
-            long wait = auth.identityWaitNanos(identity);
-            if (wait > 0) {
-                long seconds = RateLimitFilter.retryAfterSeconds(wait);
-                extra = Map.of("Retry-After", String.valueOf(seconds));
-                AuthException limited = auth.rateLimited(seconds);
-                throw new ApiException(limited.status(), limited.code(), limited.getMessage(),
-                                       Map.of("retry_after_seconds", seconds));
+            switch (admission.admit(head.method(), path, peer, head.headers())) {
+                case Verdict.Preflight p -> {
+                    Map<String, String> allow = streams.preflightHeaders(head.headers());
+                    submit(() -> respondEmpty(c, allow));
+                    return;
+                }
+                case Verdict.Refused refused -> {
+                    extra = refused.refusal().headers();
+                    throw refused.refusal().error();
+                }
+                case Verdict.Admitted admitted -> identity = admitted.identity();
             }
             ClientStreamService.Opened opened = streams.open(path.substring(5), head.headers(), head.query(),
                                                              identity, limits.client(peer, head.headers()));

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.topic;
+package dev.switchboard.gateway.auth;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,7 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.auth;
+
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.admission;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import dev.switchboard.gateway.http.RawAnswer;
 
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.http.Filter;
@@ -150,10 +152,10 @@ public final class AcceptGuard implements SocketOptions {
     }
 
     /** Answers a refused connection with its error, then lets Helidon close it. */
-    private static void refuse(SocketChannel channel, ApiException error) {
+    private static void refuse(SocketChannel channel, Refusal refusal) {
         try {
             // a new socket's send buffer is empty: these few hundred bytes are written at once
-            channel.write(ByteBuffer.wrap(RawAnswer.error(error, Map.of("Retry-After", "1"))));
+            channel.write(ByteBuffer.wrap(RawAnswer.error(refusal.error(), refusal.headers())));
             channel.shutdownOutput();
         } catch (IOException e) {
             // the client left: nothing to tell

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

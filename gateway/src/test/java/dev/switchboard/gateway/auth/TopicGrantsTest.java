@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.topic;
+package dev.switchboard.gateway.auth;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.cors;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

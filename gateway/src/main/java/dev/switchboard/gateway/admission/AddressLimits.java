@@ -1,9 +1,10 @@
-package dev.switchboard.gateway.http;
+package dev.switchboard.gateway.admission;
 
 import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 
+import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.ClientAddresses;
 import dev.switchboard.gateway.net.OpenCounts;
@@ -24,6 +25,9 @@ public final class AddressLimits {
     public static final String TOO_MANY_PENDING = "TOO_MANY_CONNECTIONS_FROM_ADDRESS";
     /** The code of a stream refused because its address holds too many. */
     public static final String TOO_MANY_STREAMS = "TOO_MANY_STREAMS_FROM_ADDRESS";
+
+    /** Refused at accept: a connection or a stream may free up any moment. */
+    private static final Map<String, String> RETRY_SOON = Map.of("Retry-After", "1");
 
     private final int maxPendingHeads;
     private final int maxStreams;
@@ -71,7 +75,7 @@ public final class AddressLimits {
      * @return the client address streams are counted by
      */
     public String client(SocketAddress peer, Headers headers) {
-        return addresses.client(peer, headers.first(RateLimitFilter.FORWARDED_FOR));
+        return addresses.client(peer, headers.first(AddressRateLimit.FORWARDED_FOR));
     }
 
     /**
@@ -83,7 +87,7 @@ public final class AddressLimits {
      */
     public void acquireStream(String address) {
         if (!streams.tryAcquire(address, maxStreams)) {
-            throw tooManyStreams();
+            throw tooManyStreams().error(); // a route's JSON error: only a refusal at accept says when to retry
         }
     }
 
@@ -93,17 +97,17 @@ public final class AddressLimits {
     }
 
     /** @return the 429 for an address holding {@code MAX_PENDING_HEADS_PER_IP} connections (counted) */
-    public ApiException tooManyPending() {
+    public Refusal tooManyPending() {
         metrics.authRefused(TOO_MANY_PENDING);
-        return new ApiException(Status.TOO_MANY_REQUESTS_429, TOO_MANY_PENDING, "this address already has "
+        return new Refusal(Status.TOO_MANY_REQUESTS_429, TOO_MANY_PENDING, "this address already has "
                 + maxPendingHeads + " connections that have not sent their request head (MAX_PENDING_HEADS_PER_IP)",
-                Map.of("retry_after_seconds", 1));
+                Map.of("retry_after_seconds", 1), RETRY_SOON);
     }
 
     /** @return the 429 for an address holding {@code MAX_STREAMS_PER_IP} streams (counted) */
-    public ApiException tooManyStreams() {
+    public Refusal tooManyStreams() {
         metrics.authRefused(TOO_MANY_STREAMS);
-        return new ApiException(Status.TOO_MANY_REQUESTS_429, TOO_MANY_STREAMS, "this address already holds "
-                + maxStreams + " streams on this replica (MAX_STREAMS_PER_IP)");
+        return new Refusal(Status.TOO_MANY_REQUESTS_429, TOO_MANY_STREAMS, "this address already holds "
+                + maxStreams + " streams on this replica (MAX_STREAMS_PER_IP)", Map.of(), RETRY_SOON);
     }
 }
