@@ -69,9 +69,10 @@ public final class BenchMain {
         }
         if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak")
                 || args[0].equals("fuzz") || args[0].equals("monitor") || args[0].equals("topics")
-                || args[0].equals("calls") || args[0].equals("clients"))) {
+                || args[0].equals("calls") || args[0].equals("clients") || args[0].equals("churn"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
                                        + " | topics [--connections N] [--root DIR] | calls [--root DIR] | clients [--root DIR]"
+                                       + " | churn [--rounds N] [--root DIR]"
                                        + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
                                        + " | monitor [--connections N] [--root DIR]");
             System.exit(2);
@@ -81,6 +82,7 @@ public final class BenchMain {
         double minutes = -1;
         int cases = 100_000;
         Long seed = null;
+        int rounds = 3;
         Path out = null;
         Path root = Path.of(".").toAbsolutePath().normalize();
         for (int i = 1; i < args.length; i += 2) {
@@ -92,6 +94,7 @@ public final class BenchMain {
                 case "--minutes" -> minutes = Double.parseDouble(args[i + 1]);
                 case "--cases" -> cases = Integer.parseInt(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -112,6 +115,11 @@ public final class BenchMain {
         if (args[0].equals("fuzz")) {
             WireFuzz.run(root, seed == null ? new java.util.Random().nextLong() : seed, cases,
                          Duration.ofSeconds(Math.round((minutes < 0 ? 10 : minutes) * 60))).assertClean();
+            return;
+        }
+        if (args[0].equals("churn")) {
+            System.out.println(churnOnly(Plan.full(connections, scale), rounds, root,
+                                         Files.createTempDirectory("switchboard-bench")));
             return;
         }
         if (args[0].equals("topics")) {
@@ -272,6 +280,53 @@ public final class BenchMain {
                 throw new IllegalStateException("the run measured failures: " + report.problems());
             }
             return report.callsMarkdown() + "\n" + cpu;
+        }
+    }
+
+    /**
+     * Section 6 alone, printed: {@code churn [--rounds N]}. The in-memory gateway and a Redis fleet of two
+     * replicas (sessions opened on the first) run side by side, measured in turn {@code rounds} times, each
+     * after a warm-up; the ratio is taken per round, so that both rates of a ratio share the machine's state.
+     */
+    static String churnOnly(Plan plan, int rounds, Path root, Path work) throws IOException, InterruptedException {
+        try (Rig rig = new Rig(root, work)) {
+            Rig.Server echo = rig.echo();
+            Rig.Server mcp = rig.mcpFunction();
+            Map<String, String> gatewayConfig = gatewayConfig(plan);
+            Rig.Server memory = rig.gateway("bench-churn-memory", gatewayConfig);
+            Rig.registerExamples(memory, echo, mcp);
+            Rig.Server redis = rig.redis().orElseThrow(() -> new IllegalStateException("redis-server is needed"));
+            Rig.Server a = rig.gateway("bench-churn-a", fleetConfig(gatewayConfig, redis));
+            Rig.Server b = rig.gateway("bench-churn-b", fleetConfig(gatewayConfig, redis));
+            Rig.registerExamples(a, echo, mcp);
+            awaitFunction(b);
+            int concurrency = plan.levels()[plan.levels().length / 2];
+            StringBuilder table = new StringBuilder("| Round | Memory sessions/s | Redis sessions/s | Redis / memory "
+                    + "| Memory p50 | Redis p50 | Failures |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+            double[] ratios = new double[rounds];
+            long failures = 0;
+            for (int r = 0; r < rounds; r++) {
+                log("session churn round %d: memory".formatted(r + 1));
+                SessionChurn.run(memory.uri(), concurrency, plan.warmup());
+                SessionChurn.Result m = SessionChurn.run(memory.uri(), concurrency, plan.measure());
+                log("session churn round %d: Redis".formatted(r + 1));
+                SessionChurn.run(a.uri(), concurrency, plan.warmup());
+                SessionChurn.Result d = SessionChurn.run(a.uri(), concurrency, plan.measure());
+                ratios[r] = d.sessionsPerSecond() / m.sessionsPerSecond();
+                failures += m.failures() + d.failures();
+                table.append("| %d | %,.0f | %,.0f | %.2f× | %.2f ms | %.2f ms | %d |\n".formatted(
+                        r + 1, m.sessionsPerSecond(), d.sessionsPerSecond(), ratios[r], m.p50(), d.p50(),
+                        m.failures() + d.failures()));
+            }
+            double[] sorted = ratios.clone();
+            java.util.Arrays.sort(sorted);
+            table.append("\nRedis / memory: median %.2f×, range %.2f×–%.2f× over %d rounds; concurrency %d, %d s "
+                    .formatted(sorted[rounds / 2], sorted[0], sorted[rounds - 1], rounds, concurrency,
+                               plan.measure().toSeconds()) + "per measurement. Machine: " + Machine.describe() + "\n");
+            if (failures > 0) {
+                throw new IllegalStateException("session churn failed sessions: " + failures + "\n" + table);
+            }
+            return table.toString();
         }
     }
 

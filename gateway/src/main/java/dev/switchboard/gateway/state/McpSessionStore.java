@@ -8,7 +8,8 @@ public interface McpSessionStore {
     void save(McpSession session);
 
     /**
-     * Finds a session and renews its time-to-live.
+     * Finds a session and renews its time-to-live (a store may renew a session it renewed a moment ago only
+     * once per short interval: see {@link SessionRenewals}).
      *
      * @param id a session id
      * @return the session, unless unknown, ended or expired

@@ -17,17 +17,23 @@ import io.lettuce.core.ScriptOutputType;
  * ({@link RedisStateStore} renews and deletes both together).
  */
 final class RedisMcpPushIndex implements McpPushIndex {
-    /** Members of a server's index checked for staleness by each {@link #joined}. */
-    private static final long SAMPLE = 4;
+    /**
+     * One {@link #joined} in {@value #SAMPLE_EVERY} (per replica) checks {@value #SAMPLE} random members of the
+     * server's index for staleness, in one pipelined batch: on average four checks per join, as many as a
+     * sample of four on every join, without their round trips on the other joins.
+     */
+    static final int SAMPLE_EVERY = 8;
+    private static final long SAMPLE = 32;
     /** ARGV[1]: the URI, ARGV[2]: the maximum, ARGV[3]: TTL in ms. Returns 1 added, 0 already, -1 full. */
-    private static final String SUBSCRIBE =
+    private static final RedisScript SUBSCRIBE = new RedisScript(
             "if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end "
                     + "if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end "
                     + "redis.call('SADD', KEYS[1], ARGV[1]) "
-                    + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1";
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1");
 
     private final RedisConnections redis;
     private final Duration sessionTtl;
+    private final java.util.concurrent.atomic.AtomicLong joins = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param redis      connections
@@ -41,20 +47,49 @@ final class RedisMcpPushIndex implements McpPushIndex {
     @Override
     public void joined(String server, String sessionId) {
         String key = RedisKeys.mcpServerSessions(server);
-        List<String> sample = RedisConnections.call("sample an MCP server's sessions",
-                                                    () -> redis.sync().srandmember(key, SAMPLE));
-        for (String id : sample) {
-            if (!exists(id)) {
-                RedisConnections.call("forget an ended MCP session", () -> redis.sync().srem(key, id));
-            }
+        if (joins.getAndIncrement() % SAMPLE_EVERY == 0) {
+            forgetStale(key);
         }
         RedisConnections.call("index an MCP session", () -> redis.sync().sadd(key, sessionId));
     }
 
-    private boolean exists(String sessionId) {
-        Long n = RedisConnections.call("check an MCP session", () -> redis.sync()
-                .exists(RedisKeys.mcpSession(sessionId)));
-        return n != null && n > 0;
+    /** Checks a random sample of an index's members (one batch of EXISTS) and removes the ended ones at once. */
+    private void forgetStale(String key) {
+        List<String> sample = RedisConnections.call("sample an MCP server's sessions",
+                                                    () -> redis.sync().srandmember(key, SAMPLE));
+        if (sample.isEmpty()) {
+            return;
+        }
+        List<io.lettuce.core.RedisFuture<Long>> checks = new ArrayList<>(sample.size());
+        for (String id : sample) {
+            // each in its session's slot: pipelined, not one multi-key EXISTS
+            checks.add(redis.async().exists(RedisKeys.mcpSession(id)));
+        }
+        List<String> stale = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+            io.lettuce.core.RedisFuture<Long> check = checks.get(i);
+            if (RedisConnections.call("check an MCP session", () -> await(check)) == 0) {
+                stale.add(sample.get(i));
+            }
+        }
+        if (!stale.isEmpty()) {
+            RedisConnections.call("forget ended MCP sessions", () -> redis.sync().srem(key, stale.toArray(String[]::new)));
+        }
+    }
+
+    private Long await(io.lettuce.core.RedisFuture<Long> future) {
+        try {
+            Long n = future.get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return n == null ? 0L : n;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof io.lettuce.core.RedisException r ? r
+                    : new io.lettuce.core.RedisException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new io.lettuce.core.RedisCommandTimeoutException("EXISTS timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.lettuce.core.RedisException(e);
+        }
     }
 
     @Override
@@ -89,8 +124,8 @@ final class RedisMcpPushIndex implements McpPushIndex {
 
     @Override
     public Subscribed subscribe(String sessionId, String uri, int max) {
-        Long outcome = RedisConnections.call("record an MCP subscription", () -> redis.sync().eval(
-                SUBSCRIBE, ScriptOutputType.INTEGER, new String[] {RedisKeys.mcpSubscriptions(sessionId)}, uri,
+        Long outcome = RedisConnections.call("record an MCP subscription", () -> SUBSCRIBE.<Long>run(
+                redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.mcpSubscriptions(sessionId)}, uri,
                 Integer.toString(max), Long.toString(sessionTtl.toMillis())));
         return outcome == null || outcome < 0 ? Subscribed.FULL : outcome == 0 ? Subscribed.ALREADY : Subscribed.ADDED;
     }

@@ -20,7 +20,6 @@ import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisFunctionStore;
 import dev.switchboard.registry.RedisKeys;
 
-import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScanArgs;
@@ -65,25 +64,40 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                     + "return {id, 0}";
 
     /** SET NX PX, or a renewal (PEXPIRE) when ARGV[1] already holds it: 1 when ARGV[1] holds the lease. */
-    private static final String ACQUIRE_LEASE =
+    private static final RedisScript ACQUIRE_LEASE = new RedisScript(
             "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
                     + "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
-                    + "return 0";
+                    + "return 0");
+    /**
+     * Renews a session's idle TTL (ARGV[1], ms) and reads it: its record (KEYS[1]) and its subscriptions (KEYS[2],
+     * same hash tag), in one round trip.
+     */
+    private static final RedisScript RENEW_SESSION = new RedisScript(
+            "local json = redis.call('GET', KEYS[1]) "
+                    + "if json then redis.call('PEXPIRE', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[2], ARGV[1]) end "
+                    + "return json");
+    /** Records a connection (ARGV[1] id, ARGV[2] JSON) in this replica's hash and renews it (ARGV[3] ms). */
+    private static final RedisScript REGISTER = new RedisScript(
+            "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return redis.call('PEXPIRE', KEYS[1], ARGV[3])");
+    /** HSET only while the record exists: a connection closed meanwhile stays forgotten. */
+    private static final RedisScript REFRESH_CONNECTION = new RedisScript(
+            "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
+                    + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0");
     /** Deletes the lease only when ARGV[1] holds it. */
-    private static final String RELEASE_LEASE =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    private static final RedisScript RELEASE_LEASE = new RedisScript(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
 
     /** ARGV[1]: +1 or -1, ARGV[2]: TTL in ms, ARGV[3..]: topics. A count that reaches 0 is removed. */
-    private static final String ADJUST_TOPICS =
+    private static final RedisScript ADJUST_TOPICS = new RedisScript(
             "for i = 3, #ARGV do "
                     + "if redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[1]) <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end "
                     + "end "
-                    + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 0";
+                    + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 0");
     /** ARGV[1]: TTL in ms, then topic, count pairs: the replica's whole presence, replacing what was there. */
-    private static final String REWRITE_TOPICS =
+    private static final RedisScript REWRITE_TOPICS = new RedisScript(
             "redis.call('DEL', KEYS[1]) "
                     + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-                    + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0";
+                    + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0");
 
     /** Tries to subscribe again to a shard channel whose slot moved. */
     private static final int RESUBSCRIBE_ATTEMPTS = 6;
@@ -97,8 +111,10 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     /** The logs this replica follows, one announcement channel each. */
     private final LogSubscriptions subscriptions;
     /** The append scripts, announcing with {@code SPUBLISH} on a Cluster (the channel lives on the log's shard). */
-    private final String appendAndAnnounce;
-    private final String appendOnce;
+    private final RedisScript appendAndAnnounce;
+    private final RedisScript appendOnce;
+    /** When this replica last renewed each session: a session is renewed at most once per interval. */
+    private final SessionRenewals renewals;
     private final String replicaId;
     private final String directoryKey;
     /** This replica's topic subscriber counts (topic to streams), kept beside its connection hash. */
@@ -131,8 +147,10 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.snapshots = new RedisFleetSnapshots(redis, clock);
         this.mcpPush = new RedisMcpPushIndex(redis, sessionTtl);
         boolean sharded = redis.isCluster();
-        this.appendAndAnnounce = sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_AND_ANNOUNCE;
-        this.appendOnce = sharded ? APPEND_ONCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_ONCE;
+        this.appendAndAnnounce = new RedisScript(sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'")
+                : APPEND_AND_ANNOUNCE);
+        this.appendOnce = new RedisScript(sharded ? APPEND_ONCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_ONCE);
+        this.renewals = new SessionRenewals(sessionTtl);
         this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis, sharded), redis.commandTimeout());
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -206,15 +224,31 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         RedisConnections.call("store an MCP session", () -> redis.sync().set(
                 RedisKeys.mcpSession(session.id()), McpSessionJson.encode(session),
                 SetArgs.Builder.px(sessionTtl.toMillis())));
+        renewals.renewed(session.id());
     }
 
+    /**
+     * One command: a plain {@code GET} when this replica renewed the session within {@link SessionRenewals}'
+     * interval (the many requests of a busy session), else one script that reads it and renews its record and
+     * its subscriptions (which live as long as it).
+     */
     @Override
     public Optional<McpSession> find(String id) {
-        // the session's subscriptions live as long as it: renewed too, pipelined ahead of the read (a no-op
-        // without any), and GETEX renews the idle TTL in the same round trip
-        redis.async().pexpire(RedisKeys.mcpSubscriptions(id), sessionTtl.toMillis());
-        String json = RedisConnections.call("read an MCP session", () -> redis.sync().getex(
-                RedisKeys.mcpSession(id), GetExArgs.Builder.px(sessionTtl.toMillis())));
+        String json;
+        if (renewals.due(id)) {
+            json = RedisConnections.call("read an MCP session", () -> RENEW_SESSION.<String>run(
+                    redis, ScriptOutputType.VALUE,
+                    new String[] {RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id)},
+                    Long.toString(sessionTtl.toMillis())));
+            if (json != null) {
+                renewals.renewed(id);
+            }
+        } else {
+            json = RedisConnections.call("read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(id)));
+        }
+        if (json == null) {
+            renewals.forget(id);
+        }
         return Optional.ofNullable(json).map(McpSessionJson::decode);
     }
 
@@ -231,20 +265,20 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public boolean acquire(String name, String holder, Duration ttl) {
-        Long held = RedisConnections.call("take a lease", () -> redis.sync().eval(ACQUIRE_LEASE,
-                io.lettuce.core.ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder,
-                Long.toString(ttl.toMillis())));
+        Long held = RedisConnections.call("take a lease", () -> ACQUIRE_LEASE.<Long>run(redis,
+                ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder, Long.toString(ttl.toMillis())));
         return held != null && held == 1;
     }
 
     @Override
     public void release(String name, String holder) {
-        RedisConnections.call("give up a lease", () -> redis.sync().eval(RELEASE_LEASE,
-                io.lettuce.core.ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder));
+        RedisConnections.call("give up a lease", () -> RELEASE_LEASE.<Long>run(redis,
+                ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder));
     }
 
     @Override
     public boolean delete(String id) {
+        renewals.forget(id);
         Long removed = RedisConnections.call("end an MCP session", () -> redis.sync().del(RedisKeys.mcpSession(id),
                 RedisKeys.mcpSubscriptions(id)));
         return removed != null && removed > 0;
@@ -297,8 +331,19 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public void send(SessionSignal signal) {
-        RedisConnections.call("signal the fleet", () -> redis.sync().publish(RedisKeys.SESSION_SIGNALS_CHANNEL,
-                                                                             signal.encode()));
+        if (!redis.isConnected()) {
+            throw new dev.switchboard.registry.StoreUnavailableException("Redis unavailable: cannot signal the fleet",
+                                                                        null);
+        }
+        // not awaited: the signal's receivers act on it asynchronously anyway, and on the one command
+        // connection it still goes out after everything this request wrote before it (a DELETE's DEL)
+        RedisConnections.call("signal the fleet", () -> redis.async().publish(RedisKeys.SESSION_SIGNALS_CHANNEL,
+                                                                              signal.encode()))
+                .whenComplete((receivers, failure) -> {
+                    if (failure != null) {
+                        LOGGER.log(Level.FINE, "a session signal was not sent", failure);
+                    }
+                });
     }
 
     @Override
@@ -350,8 +395,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
-        String id = RedisConnections.call("append a client event", () -> redis.sync().<String>eval(
-                appendAndAnnounce, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
+        String id = RedisConnections.call("append a client event", () -> appendAndAnnounce.<String>run(
+                redis, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
                 AnnouncedTrace.arguments(String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
                                          RedisKeys.announcements(clientId), clientId)));
         return new ClientEvent(id, type, data);
@@ -362,8 +407,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         if (publishId == null) {
             return new Appended(publish(logKey, type, data).id(), false);
         }
-        List<Object> reply = RedisConnections.call("append an event once", () -> redis.sync().<List<Object>>eval(
-                appendOnce, ScriptOutputType.MULTI,
+        List<Object> reply = RedisConnections.call("append an event once", () -> appendOnce.<List<Object>>run(
+                redis, ScriptOutputType.MULTI,
                 new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
                 AnnouncedTrace.arguments(String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
                                          RedisKeys.announcements(logKey), logKey)));
@@ -485,10 +530,9 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public void register(ConnectionInfo connection) {
-        RedisConnections.call("record a connection", () -> {
-            redis.sync().hset(directoryKey, connection.id(), ConnectionJson.encode(connection));
-            return redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis());
-        });
+        RedisConnections.call("record a connection", () -> REGISTER.<Long>run(redis, ScriptOutputType.INTEGER,
+                new String[] {directoryKey}, connection.id(), ConnectionJson.encode(connection),
+                Long.toString(DIRECTORY_TTL.toMillis())));
         adjustTopics(presence.opened(connection), 1);
     }
 
@@ -513,8 +557,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         for (int i = 0; i < topics.size(); i++) {
             args[i + 2] = topics.get(i);
         }
-        RedisConnections.call("count a stream's topics", () -> redis.sync().eval(
-                ADJUST_TOPICS, ScriptOutputType.INTEGER, new String[] {topicsKey}, args));
+        RedisConnections.call("count a stream's topics", () -> ADJUST_TOPICS.<Long>run(
+                redis, ScriptOutputType.INTEGER, new String[] {topicsKey}, args));
     }
 
     private void rewriteTopics() {
@@ -526,18 +570,15 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             args[i++] = count.getKey();
             args[i++] = Integer.toString(count.getValue());
         }
-        redis.sync().eval(REWRITE_TOPICS, ScriptOutputType.INTEGER, new String[] {topicsKey}, args);
+        REWRITE_TOPICS.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {topicsKey}, args);
     }
 
     @Override
     public boolean refresh(Collection<ConnectionInfo> changed) {
         return RedisConnections.call("refresh this replica's connections", () -> {
             for (ConnectionInfo c : changed) {
-                // HSET only while the record exists: a connection closed meanwhile stays forgotten
-                redis.sync().eval("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
-                                          + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0",
-                                  ScriptOutputType.INTEGER, new String[] {directoryKey}, c.id(),
-                                  ConnectionJson.encode(c));
+                REFRESH_CONNECTION.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {directoryKey}, c.id(),
+                                             ConnectionJson.encode(c));
             }
             rewriteTopics();
             return Boolean.TRUE.equals(redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis()));
@@ -589,6 +630,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public int localTopicCount() {
         return presence.topicCount();
+    }
+
+    /** @return how long a session's renewal stands here before its next use renews it again */
+    Duration sessionRenewalInterval() {
+        return renewals.interval();
     }
 
     /** @return this replica's id */

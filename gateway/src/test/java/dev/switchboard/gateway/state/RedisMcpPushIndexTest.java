@@ -59,7 +59,7 @@ class RedisMcpPushIndexTest {
         for (int i = 0; i < 100; i++) {
             open("new-" + i);
         }
-        // each join checks four random members: of 200 ids, (almost) only the 100 live ones are left
+        // one join in eight checks 32 random members: of 200 ids, (almost) only the 100 live ones are left
         assertThat(redis.sync().scard(key)).isLessThanOrEqualTo(110);
         assertThat(store.mcpPush().sessionsOf("default/tools")).hasSize(100);
         assertThat(redis.sync().scard(key)).isEqualTo(100);
@@ -75,10 +75,22 @@ class RedisMcpPushIndexTest {
         String key = RedisKeys.mcpSubscriptions("s");
         redis.sync().pexpire(key, 60_000);
         store.find("s");
+        assertThat(redis.sync().pttl(key)).as("stored within the renewal interval: a plain read")
+                .isLessThanOrEqualTo(60_000);
+        pause(store.sessionRenewalInterval().plusMillis(50));
+        store.find("s");
         assertThat(redis.sync().pttl(key)).as("renewed with the session").isGreaterThan(60_000);
         assertThat(store.mcpPush().isSubscribed("s", "test://b")).isTrue();
         store.delete("s");
         assertThat(redis.sync().exists(key)).isZero();
         assertThat(store.mcpPush().isSubscribed("s", "test://b")).isFalse();
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

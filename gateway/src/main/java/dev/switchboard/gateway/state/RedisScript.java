@@ -1,0 +1,50 @@
+package dev.switchboard.gateway.state;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import dev.switchboard.registry.RedisConnections;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+
+/**
+ * A Lua script run by its digest ({@code EVALSHA}): Redis neither receives nor hashes the script's text on each
+ * call. A server that does not know it yet (first use, a restart, another Cluster node, {@code SCRIPT FLUSH})
+ * answers {@code NOSCRIPT}, and the call is made once with {@code EVAL}, which caches it there.
+ */
+final class RedisScript {
+    private final String text;
+    private final String digest;
+
+    /** @param text the script */
+    RedisScript(String text) {
+        this.text = text;
+        try {
+            this.digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                                                           .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
+    }
+
+    /** @return the script's text */
+    String text() {
+        return text;
+    }
+
+    /**
+     * Runs the script: one round trip, or two the first time a server sees it.
+     *
+     * @throws io.lettuce.core.RedisException as Lettuce's {@code eval} does
+     */
+    <T> T run(RedisConnections redis, ScriptOutputType type, String[] keys, String... args) {
+        try {
+            return redis.sync().evalsha(digest, type, keys, args);
+        } catch (RedisNoScriptException e) {
+            return redis.sync().eval(text, type, keys, args);
+        }
+    }
+}
