@@ -118,6 +118,15 @@ final class CrdSchemaValidator {
         if (value.isObject()) {
             validateObject(value, schema, path, errors, root);
         }
+        // rules apply to whatever they are attached to: objects, lists (the pod template's env, volumes), scalars
+        for (ValidationRule rule : schema.getXKubernetesValidations() == null ? List.<ValidationRule>of()
+                : schema.getXKubernetesValidations()) {
+            String failure = CelRules.check(rule.getRule(), value);
+            if (failure != null) {
+                errors.add((path.isEmpty() ? "<root>" : path) + ": " + (rule.getMessage() == null ? rule.getRule()
+                        : rule.getMessage()) + " (" + failure + ")");
+            }
+        }
     }
 
     private void validateObject(JsonNode value, JSONSchemaProps schema, String path, List<String> errors,
@@ -144,14 +153,6 @@ final class CrdSchemaValidator {
                 validate(field.getValue(), schema.getAdditionalProperties().getSchema(), prefix + name, errors, false);
             } else if (!preserveUnknown) {
                 errors.add(prefix + name + ": unknown field");
-            }
-        }
-        for (ValidationRule rule : schema.getXKubernetesValidations() == null ? List.<ValidationRule>of()
-                : schema.getXKubernetesValidations()) {
-            String failure = CelRules.check(rule.getRule(), value);
-            if (failure != null) {
-                errors.add((path.isEmpty() ? "<root>" : path) + ": " + (rule.getMessage() == null ? rule.getRule()
-                        : rule.getMessage()) + " (" + failure + ")");
             }
         }
     }

@@ -80,12 +80,21 @@ class CrdSchemaValidatorTest {
     }
 
     @Test
-    void theNameRuleIsExecuted() {
-        assertThat(crds.validate(yaml(gateway("Not_A_Label", REDIS)))).singleElement().asString()
+    void theFunctionNameRuleIsExecuted() {
+        String function = """
+                apiVersion: switchboard.dev/v1alpha1
+                kind: ServerlessFunction
+                metadata:
+                  name: %s
+                spec:
+                  gatewayRef: {name: demo}
+                  endpoint: http://echo:8081/
+                """;
+        assertThat(crds.validate(yaml(function.formatted("Not_A_Label")))).singleElement().asString()
                 .startsWith("<root>: ");
-        assertThat(crds.validate(yaml(gateway("a".repeat(64), REDIS)))).singleElement().asString()
+        assertThat(crds.validate(yaml(function.formatted("a".repeat(64))))).singleElement().asString()
                 .startsWith("<root>: ");
-        assertThat(crds.validate(yaml(gateway("a".repeat(63), REDIS)))).isEmpty();
+        assertThat(crds.validate(yaml(function.formatted("a".repeat(63))))).isEmpty();
     }
 
     @Test
