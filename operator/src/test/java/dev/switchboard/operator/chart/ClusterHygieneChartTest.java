@@ -73,6 +73,7 @@ class ClusterHygieneChartTest {
         List<JsonNode> docs = render(withGateway(t -> t));
         assertThat(ofKind(docs, "ServiceMonitor")).isEmpty();
         assertThat(ofKind(docs, "NetworkPolicy")).isEmpty();
+        assertThat(ofKind(docs, "HorizontalPodAutoscaler")).isEmpty();
         assertThat(ofKind(docs, "CustomResourceDefinition")).isEmpty();
         assertThat(ofKind(docs, "Service")).isEmpty();
     }
@@ -136,6 +137,27 @@ class ClusterHygieneChartTest {
         assertThat(map(admin.path("from").get(1).path("podSelector").path("matchLabels")))
                 .containsEntry("app.kubernetes.io/name", "prometheus");
         assertThat(admin.path("from").get(1).has("namespaceSelector")).isTrue();
+    }
+
+    @Test
+    void anHpaScalesTheGatewayThroughItsScaleSubresourceAndTheChartLeavesItsCount() {
+        List<JsonNode> docs = render(withGateway(t -> t.set("gateway.autoscaling.enabled", "true")
+                .set("gateway.autoscaling.maxReplicas", "6")));
+        JsonNode hpa = ofKind(docs, "HorizontalPodAutoscaler").getFirst();
+        assertThat(hpa.path("apiVersion").asText()).isEqualTo("autoscaling/v2");
+        JsonNode target = hpa.path("spec").path("scaleTargetRef");
+        JsonNode gateway = ofKind(docs, "SseGateway").getFirst();
+        assertThat(target.path("kind").asText()).isEqualTo("SseGateway");
+        assertThat(target.path("apiVersion").asText()).isEqualTo(gateway.path("apiVersion").asText());
+        assertThat(target.path("name").asText()).isEqualTo(gateway.path("metadata").path("name").asText());
+        assertThat(hpa.path("spec").path("minReplicas").asInt()).isEqualTo(2);
+        assertThat(hpa.path("spec").path("maxReplicas").asInt()).isEqualTo(6);
+        assertThat(gateway.path("spec").has("replicas")).as("the HPA owns the count").isFalse();
+        assertThat(new CrdSchemaValidator(Manifests.CRDS).validate(gateway)).isEmpty();
+
+        assertThat(ofKind(render(withGateway(t -> t)), "HorizontalPodAutoscaler")).isEmpty();
+        assertThat(ofKind(render(withGateway(t -> t)), "SseGateway").getFirst().path("spec").path("replicas").asInt())
+                .isEqualTo(1);
     }
 
     @Test
