@@ -111,6 +111,14 @@ What the operator does to its custom resources and the objects it owns, wherever
 ClusterRole, or a Role per watched namespace). Least privilege: nothing here is a wildcard, and Secrets
 are read-only. The Lease lives in a separate Role in the release namespace.
 */}}
+{{/*
+Labels of the pods the operator makes for the chart's SseGateway (see GatewayMetadata in the operator).
+*/}}
+{{- define "switchboard.gateway.podSelector" -}}
+app.kubernetes.io/name: switchboard-gateway
+switchboard.dev/gateway: {{ include "switchboard.gateway.name" . }}
+{{- end }}
+
 {{- define "switchboard.operator.rules" -}}
 # The custom resources: read and watch. patch on serverlessfunctions only: the operator adds and removes
 # its finalizer by patching the ServerlessFunction itself (SseGateways carry no finalizer).

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,6 +32,8 @@ public final class ReadyEvents {
     public static final String CONTROLLER = "switchboard.dev/operator";
     /** events.k8s.io/v1 limits {@code note} to 1 kB. */
     static final int MAX_NOTE = 1024;
+    /** Resources whose last reported status is remembered; beyond, the resource's own status decides. */
+    static final int MAX_REMEMBERED = 10_000;
     /** RFC 3339 with exactly six fractional digits, as the API server parses a MicroTime. */
     private static final DateTimeFormatter MICRO_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
@@ -38,6 +41,14 @@ public final class ReadyEvents {
 
     private final Clock clock;
     private final String instance;
+    /** Ready status last reported per resource uid; bounded, least recently reported dropped first. */
+    private final Map<String, String> lastReported = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > MAX_REMEMBERED;
+                }
+            });
 
     /** @param clock time source of the Events */
     public ReadyEvents(Clock clock) {
@@ -61,6 +72,12 @@ public final class ReadyEvents {
         Optional<Condition> now = Conditions.find(after, Conditions.READY);
         String previous = Conditions.find(before, Conditions.READY).map(Condition::getStatus).orElse(null);
         if (now.isEmpty() || Objects.equals(previous, now.get().getStatus())) {
+            return;
+        }
+        // The resource as read may predate this operator's last status write (a reconcile that ran before the
+        // informer saw it): the status last reported for it decides, so one transition makes one Event.
+        String uid = resource.getMetadata().getUid();
+        if (uid != null && Objects.equals(lastReported.put(uid, now.get().getStatus()), now.get().getStatus())) {
             return;
         }
         Event event = eventOf(resource, now.get());

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.switchboard.operator.testing.OperatorProcess;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -152,21 +154,8 @@ class OperatorProcessTest {
         return client;
     }
 
-    /** {@link OperatorMain} in its own JVM, configured as a pod would be, reading no kubeconfig of this machine. */
     private static Process operator(String apiServer, int port, Path stderr) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                                                    OperatorMain.class.getName());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG")
-                || k.equals("WATCH_NAMESPACES") || k.equals("POD_NAMESPACE"));
-        env.put("KUBERNETES_MASTER", apiServer);
-        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
-        env.put("OPERATOR_PORT", String.valueOf(port));
-        builder.redirectError(stderr.toFile());
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        return builder.start();
+        return OperatorProcess.start(apiServer, Map.of("OPERATOR_PORT", String.valueOf(port)), stderr);
     }
 
     private static List<String> ourLines(Path stderr) throws IOException {

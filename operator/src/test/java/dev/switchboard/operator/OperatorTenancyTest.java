@@ -13,6 +13,7 @@ import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionSpec;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
+import dev.switchboard.operator.testing.OperatorProcess;
 import dev.switchboard.operator.testing.TestApiServer;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
@@ -34,14 +35,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The operator as its process runs it ({@link RunningOperator}, which {@link OperatorMain} starts), server-side apply
- * on and the periodic sweep, against fabric8's mock API server ({@link TestApiServer}: the mock with the smallest
- * faithful server-side apply added) and two real Redis servers: two teams' namespaces share the first.
+ * The operator as Kubernetes runs it: {@link OperatorMain} in a JVM of its own, configured by its environment only
+ * (JOSDK's production settings, server-side apply on; the sweep every second), against fabric8's mock API server
+ * over HTTP ({@link TestApiServer}: the mock with the smallest faithful server-side apply added) and two real Redis
+ * servers: two teams' namespaces share the first.
  */
 class OperatorTenancyTest {
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    /** The sweep runs every second here: "within seconds" is a few sweeps. */
-    private static final Duration SWEPT = Duration.ofSeconds(5);
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+    /**
+     * The sweep runs every second here: "within seconds" is a few sweeps, with room for a machine shared by
+     * several builds (a move also opens the first connection to the new gateway's Redis).
+     */
+    private static final Duration SWEPT = Duration.ofSeconds(15);
 
     private static TestApiServer api;
     private static KubernetesClient client;
@@ -49,7 +54,8 @@ class OperatorTenancyTest {
     private static TestRedis second;
     private static RedisConnections connections;
     private static FunctionStore store;
-    private static RunningOperator operator;
+    private static Process operator;
+    private static java.nio.file.Path operatorLog;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,14 +65,30 @@ class OperatorTenancyTest {
         store = new RedisFunctionStore(connections, java.time.Clock.systemUTC());
         api = TestApiServer.start();
         client = api.client();
-        OperatorSettings settings = OperatorSettings.from(Map.of("OPERATOR_PORT", "0", "SWEEP_INTERVAL", "1s"));
-        operator = RunningOperator.start(settings, o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        operatorLog = java.nio.file.Files.createTempFile("operator-tenancy", ".err");
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        operator = OperatorProcess.start(client.getMasterUrl().toString(),
+                                         Map.of("OPERATOR_PORT", String.valueOf(port), "SWEEP_INTERVAL", "1s"),
+                                         operatorLog);
+        // started: every informer synced and watching (its liveness); a loaded machine needs a while for a new JVM
+        await().atMost(Duration.ofSeconds(180)).until(() -> healthz(port) == 200);
     }
 
     @AfterAll
     static void stop() {
         if (operator != null) {
-            operator.close();
+            operator.destroy(); // SIGTERM, as the kubelet stops it
+            try {
+                if (!operator.waitFor(OperatorMain.STOP_TIMEOUT_SECONDS + 5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    operator.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                operator.destroyForcibly();
+            }
         }
         api.close();
         connections.close();
@@ -135,6 +157,24 @@ class OperatorTenancyTest {
                                                              .get().getData().get("SESSION_TTL")));
         assertThat(client.apps().deployments().inNamespace("team-a").withName("gw").get().getSpec().getReplicas())
                 .isEqualTo(3);
+    }
+
+    private static int healthz(int port) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz"))
+                            .timeout(Duration.ofSeconds(2)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            if (!operator.isAlive()) {
+                throw new IllegalStateException("the operator exited with " + operator.exitValue() + "; see "
+                        + operatorLog, e);
+            }
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private static Optional<FunctionRegistration> registration(String ns, String name) {

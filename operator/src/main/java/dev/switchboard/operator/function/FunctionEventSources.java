@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.switchboard.operator.WatchedSecrets;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.SseGateway;
 
@@ -56,7 +57,9 @@ final class FunctionEventSources {
                 .build();
         var gateways = new InformerEventSource<>(gatewayConfig, context);
 
+        // only the labelled Secrets (WatchedSecrets): the reconciler labels the ones it references
         var secretConfig = InformerEventSourceConfiguration.from(Secret.class, ServerlessFunction.class)
+                .withLabelSelector(WatchedSecrets.SELECTOR)
                 .withSecondaryToPrimaryMapper(secret -> usersOf(secret, functions, gateways))
                 .withPrimaryToSecondaryMapper((ServerlessFunction f) -> secretsOf(f, gateways))
                 .withNamespacesInheritedFromController()

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.switchboard.operator.Conditions;
 import dev.switchboard.operator.ReadyEvents;
+import dev.switchboard.operator.WatchedSecrets;
 import dev.switchboard.operator.model.RedisSpec;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionStatus;
@@ -83,7 +84,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
     public UpdateControl<ServerlessFunction> reconcile(ServerlessFunction function, Context<ServerlessFunction> context) {
         Instant now = clock.instant();
         try {
-            SecretValues secrets = SecretValues.of(context.getSecondaryResources(Secret.class));
+            SecretValues secrets = secrets(function, context);
             FunctionRegistration desired = RegistrationBuilder.build(function, secrets, now);
             SseGateway gateway = gateway(function, context);
             EndpointCheck.check(desired, gateway);
@@ -104,6 +105,29 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
         }
     }
 
+    /**
+     * The Secrets the reconcile reads: from the informer, which sees only labelled Secrets; one it does not hold
+     * is read directly and labelled ({@link WatchedSecrets}), so that its next change is an event.
+     */
+    private static SecretValues secrets(ServerlessFunction function, Context<ServerlessFunction> context) {
+        List<Secret> known = new java.util.ArrayList<>(context.getSecondaryResources(Secret.class));
+        java.util.Set<String> cached = known.stream().map(s -> s.getMetadata().getName())
+                .collect(java.util.stream.Collectors.toSet());
+        java.util.Set<io.javaoperatorsdk.operator.processing.event.ResourceID> wanted =
+                new java.util.HashSet<>(References.headerSecrets(function));
+        context.getSecondaryResource(SseGateway.class).flatMap(References::redisSecret).ifPresent(wanted::add);
+        for (var id : wanted) {
+            if (!cached.contains(id.getName())) {
+                Secret secret = WatchedSecrets.readAndLabel(context.getClient(), function.getMetadata().getNamespace(),
+                                                            id.getName());
+                if (secret != null) {
+                    known.add(secret);
+                }
+            }
+        }
+        return SecretValues.of(known);
+    }
+
     @Override
     public DeleteControl cleanup(ServerlessFunction function, Context<ServerlessFunction> context) {
         var gateway = context.getSecondaryResource(SseGateway.class);
@@ -118,7 +142,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             return DeleteControl.defaultDelete();
         }
         try {
-            SecretValues secrets = SecretValues.of(context.getSecondaryResources(Secret.class));
+            SecretValues secrets = secrets(function, context);
             String url = redisUrl(gateway.get(), secrets);
             FunctionStore store = store(gateway.get(), url);
             // only while this resource owns it: never what a later resource of the same name or a person wrote

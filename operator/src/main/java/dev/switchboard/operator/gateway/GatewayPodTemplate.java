@@ -37,17 +37,22 @@ final class GatewayPodTemplate {
     private GatewayPodTemplate() {
     }
 
-    static PodTemplateSpec of(SseGateway gateway) {
+    /**
+     * @param gateway     the resource
+     * @param secretsHash {@link GatewaySecrets#hash}: a rotated Secret value changes the template, rolling the pods
+     */
+    static PodTemplateSpec of(SseGateway gateway, String secretsHash) {
         GatewayEnvironment environment = GatewayEnvironment.of(gateway);
         GatewayPodSettings settings = settings(gateway);
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
-                    .withLabels(GatewayMetadata.labels(gateway))
+                    .withLabels(new java.util.HashMap<>(GatewayMetadata.labels(gateway)))
                     .withAnnotations(Map.of(
                             "prometheus.io/scrape", "true",
                             "prometheus.io/port", Integer.toString(GatewayEnvironment.ADMIN_PORT),
                             "prometheus.io/path", "/metrics",
-                            CONFIG_HASH_ANNOTATION, environment.hash()))
+                            CONFIG_HASH_ANNOTATION, environment.hash(),
+                            GatewaySecrets.HASH_ANNOTATION, secretsHash))
                 .endMetadata()
                 .withNewSpec()
                     .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 final class GatewayStatusFactory {
     static final String ALL_REPLICAS_READY = "AllReplicasReady";
     static final String REPLICAS_NOT_READY = "ReplicasNotReady";
+    static final String ROLLOUT_IN_PROGRESS = "RolloutInProgress";
     static final String RECONCILE_ERROR = "ReconcileError";
 
     private final Clock clock;
@@ -57,10 +58,14 @@ final class GatewayStatusFactory {
             String message = problems.stream().map(ReferencedSecrets.Problem::message)
                     .collect(Collectors.joining("; ")) + " (" + replicas + ")";
             status.setConditions(ready(gateway, false, problems.getFirst().reason(), message));
-        } else if (readyReplicas >= desired) {
-            status.setConditions(ready(gateway, true, ALL_REPLICAS_READY, replicas));
-        } else {
+        } else if (readyReplicas < desired) {
             status.setConditions(ready(gateway, false, REPLICAS_NOT_READY, replicas));
+        } else if (!GatewayRollout.complete(deployment.orElseThrow(), desired)) {
+            // enough ready pods, but some may still run the previous template: not yet what the spec says
+            status.setConditions(ready(gateway, false, ROLLOUT_IN_PROGRESS,
+                                       GatewayRollout.describe(deployment.orElseThrow(), desired)));
+        } else {
+            status.setConditions(ready(gateway, true, ALL_REPLICAS_READY, replicas));
         }
         return status;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.switchboard.operator.WatchedSecrets;
 import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.SseGateway;
@@ -67,7 +68,8 @@ final class ReferencedSecrets {
 
     private static void check(KubernetesClient client, String namespace, SecretKeyRef ref, String field,
                               String reason, List<Problem> problems) {
-        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+        // labels it when needed, so that the controllers' Secret informers see its changes from now on
+        Secret secret = WatchedSecrets.readAndLabel(client, namespace, ref.getName());
         if (secret == null) {
             problems.add(new Problem(reason, "Secret " + ref.getName() + " named by " + field + " does not exist"));
         } else if (!hasKey(secret.getData(), ref.getKey()) && !hasKey(secret.getStringData(), ref.getKey())) {

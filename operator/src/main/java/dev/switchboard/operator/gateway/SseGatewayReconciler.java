@@ -13,11 +13,13 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 
 /**
  * Reconciles an SseGateway into its ConfigMap, Deployment, Service, (with several replicas) a
@@ -88,6 +90,12 @@ public class SseGatewayReconciler implements Reconciler<SseGateway> {
                 ErrorStatusUpdateControl.patchStatus(GatewayStatusFactory.patchOf(gateway, status));
         boolean retriesSpent = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
         return retriesSpent ? control.withNoRetry().rescheduleAfter(ERROR_RECHECK) : control;
+    }
+
+    /** The referenced Secrets: a rotated value rolls the pods (see {@link GatewaySecrets}). */
+    @Override
+    public List<EventSource<?, SseGateway>> prepareEventSources(EventSourceContext<SseGateway> context) {
+        return List.of(GatewaySecrets.eventSource(context));
     }
 
     private static List<Condition> conditions(SseGateway gateway) {

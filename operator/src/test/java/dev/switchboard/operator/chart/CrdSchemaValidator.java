@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,11 +18,10 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 /**
  * Checks a custom resource, as raw YAML, against the structural schema of its CRD in {@code crds/}: the subset
  * the Switchboard CRDs use (types, properties and unknown fields, required, enum, pattern, bounds, lengths,
- * int-or-string, additionalProperties) and the CEL rules of the form {@code has(self.a) != has(self.b)}. Other
- * CEL rules are not evaluated. Enough to keep examples and chart output valid without an API server.
+ * int-or-string, additionalProperties) and every CEL rule ({@code x-kubernetes-validations}), executed by a CEL
+ * evaluator ({@link CelRules}). Enough to keep examples and chart output valid without an API server.
  */
 final class CrdSchemaValidator {
-    private static final Pattern EXACTLY_ONE = Pattern.compile("^has\\(self\\.(\\w+)\\) != has\\(self\\.(\\w+)\\)$");
     private static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "metadata");
 
     private final Map<String, JSONSchemaProps> schemaByApiVersionAndKind;
@@ -120,6 +118,15 @@ final class CrdSchemaValidator {
         if (value.isObject()) {
             validateObject(value, schema, path, errors, root);
         }
+        // rules apply to whatever they are attached to: objects, lists (the pod template's env, volumes), scalars
+        for (ValidationRule rule : schema.getXKubernetesValidations() == null ? List.<ValidationRule>of()
+                : schema.getXKubernetesValidations()) {
+            String failure = CelRules.check(rule.getRule(), value);
+            if (failure != null) {
+                errors.add((path.isEmpty() ? "<root>" : path) + ": " + (rule.getMessage() == null ? rule.getRule()
+                        : rule.getMessage()) + " (" + failure + ")");
+            }
+        }
     }
 
     private void validateObject(JsonNode value, JSONSchemaProps schema, String path, List<String> errors,
@@ -146,13 +153,6 @@ final class CrdSchemaValidator {
                 validate(field.getValue(), schema.getAdditionalProperties().getSchema(), prefix + name, errors, false);
             } else if (!preserveUnknown) {
                 errors.add(prefix + name + ": unknown field");
-            }
-        }
-        for (ValidationRule rule : schema.getXKubernetesValidations() == null ? List.<ValidationRule>of()
-                : schema.getXKubernetesValidations()) {
-            Matcher m = EXACTLY_ONE.matcher(rule.getRule());
-            if (m.matches() && value.has(m.group(1)) == value.has(m.group(2))) {
-                errors.add((path.isEmpty() ? "<root>" : path) + ": " + rule.getMessage());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.operator.gateway;
 
+import dev.switchboard.operator.WatchedSecrets;
 import dev.switchboard.operator.testing.Edits;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
@@ -119,13 +120,18 @@ class SseGatewayReconcilerTest {
 
         Deployment deployment = eventually(() -> client.apps().deployments().inNamespace(NS).withName("alpha").get());
         Map<String, String> labels = Map.of("app.kubernetes.io/name", "switchboard-gateway",
-                                            "app.kubernetes.io/instance", "alpha",
+                                            "switchboard.dev/gateway", "alpha",
                                             "app.kubernetes.io/managed-by", "switchboard-operator");
         assertThat(deployment.getMetadata().getLabels()).containsAllEntriesOf(labels);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("app.kubernetes.io/name", "switchboard-gateway",
-                                                           "app.kubernetes.io/instance", "alpha"));
+                                                           "switchboard.dev/gateway", "alpha"));
+        // not Argo CD's tracking label: the CR's name there would make these look like another application's
+        for (Map<String, String> l : java.util.List.of(deployment.getMetadata().getLabels(),
+                                             deployment.getSpec().getTemplate().getMetadata().getLabels())) {
+            assertThat(l).doesNotContainKey("app.kubernetes.io/instance");
+        }
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(labels);
         assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("prometheus.io/scrape", "true")
@@ -239,8 +245,9 @@ class SseGatewayReconcilerTest {
                 .isEqualTo("0 of 4 replicas ready");
         // the scale subresource's status: what an HPA on the SseGateway reads
         SseGatewayStatus status = client.resources(SseGateway.class).inNamespace(NS).withName("iota").get().getStatus();
-        assertThat(status.getSelector()).isEqualTo("app.kubernetes.io/instance=iota,app.kubernetes.io/name="
-                + created.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/name"));
+        assertThat(status.getSelector()).isEqualTo("app.kubernetes.io/name="
+                + created.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/name")
+                + ",switchboard.dev/gateway=iota");
         var scale = client.apiextensions().v1().customResourceDefinitions().withName("ssegateways.switchboard.dev")
                 .get().getSpec().getVersions().getFirst().getSubresources().getScale();
         assertThat(scale.getSpecReplicasPath()).isEqualTo(".spec.replicas");
@@ -251,6 +258,86 @@ class SseGatewayReconcilerTest {
         edit("iota", spec -> spec.setReplicas(2));
         await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
                 client.apps().deployments().inNamespace(NS).withName("iota").get().getSpec().getReplicas()).isEqualTo(2));
+    }
+
+    @Test
+    void aRotatedReferencedSecretRollsThePodsAndNothingElseDoes() {
+        secret("kappa-redis", "url", "redis://:one@redis:6379");
+        secret("kappa-admin", "token", "first-token");
+        secret("kappa-unrelated", "url", "redis://:x@elsewhere:6379");
+        create("kappa", spec -> {
+            spec.getRedis().setUrl(null);
+            spec.getRedis().setSecretRef(new SecretKeyRef("kappa-redis", "url"));
+            spec.setAdminTokenSecretRef(new SecretKeyRef("kappa-admin", "token"));
+        });
+        String first = await().atMost(EVENTUALLY).until(() -> secretsHash("kappa"), h -> h != null);
+        // the operator labels what it references, so that its Secret informers (label-selected) see the changes
+        for (String name : java.util.List.of("kappa-redis", "kappa-admin")) {
+            await().atMost(EVENTUALLY).until(() -> client.secrets().inNamespace(NS).withName(name).get()
+                    .getMetadata().getLabels(), l -> l != null && "true".equals(l.get(WatchedSecrets.LABEL)));
+        }
+        assertThat(client.secrets().inNamespace(NS).withName("kappa-unrelated").get().getMetadata().getLabels())
+                .isNullOrEmpty();
+
+        // another key of a referenced Secret, and a Secret nobody references: the template stays
+        editSecret("kappa-redis", "password", "not-read-by-the-gateway");
+        editSecret("kappa-unrelated", "url", "redis://:y@elsewhere:6379");
+        String configBefore = configHash(client.apps().deployments().inNamespace(NS).withName("kappa").get());
+        edit("kappa", spec -> spec.setHeartbeatInterval("13s")); // a reconcile after both, seen through the template
+        await().atMost(EVENTUALLY).until(() -> !configBefore.equals(
+                configHash(client.apps().deployments().inNamespace(NS).withName("kappa").get())));
+        assertThat(secretsHash("kappa")).isEqualTo(first);
+
+        // a rotated Redis URL and a rotated admin token each change the template: the Deployment rolls the pods
+        editSecret("kappa-redis", "url", "redis://:two@redis:6379");
+        String second = await().atMost(EVENTUALLY).until(() -> secretsHash("kappa"), h -> !first.equals(h));
+        editSecret("kappa-admin", "token", "second-token");
+        await().atMost(EVENTUALLY).until(() -> secretsHash("kappa"), h -> !second.equals(h) && !first.equals(h));
+    }
+
+    static String secretsHash(String gateway) {
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(gateway).get();
+        return deployment == null ? null
+                : deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(GatewaySecrets.HASH_ANNOTATION);
+    }
+
+    /** Changes one key of a Secret the way a rotation does, keeping its metadata (labels included). */
+    static void editSecret(String name, String key, String value) {
+        Edits.edit(client.secrets().inNamespace(NS).withName(name), secret -> {
+            if (secret.getData() != null) {
+                secret.getData().remove(key);
+            }
+            if (secret.getStringData() == null) {
+                secret.setStringData(new java.util.HashMap<>());
+            }
+            secret.getStringData().put(key, value);
+            return secret;
+        });
+    }
+
+    @Test
+    void aDeploymentMadeByAnEarlierVersionKeepsItsImmutableSelector() {
+        create("lambda", spec -> { });
+        eventually(() -> client.apps().deployments().inNamespace(NS).withName("lambda").get());
+        // what earlier versions made: selected by app.kubernetes.io/instance, which a Deployment cannot change
+        Map<String, String> legacy = Map.of("app.kubernetes.io/name", "switchboard-gateway",
+                                            "app.kubernetes.io/instance", "lambda");
+        Edits.edit(client.apps().deployments().inNamespace(NS).withName("lambda"), d -> {
+            d.getSpec().getSelector().setMatchLabels(legacy);
+            d.getSpec().getTemplate().getMetadata().setLabels(new java.util.HashMap<>(legacy));
+            return d;
+        });
+        edit("lambda", spec -> spec.setHeartbeatInterval("12s"));
+        await().atMost(EVENTUALLY).untilAsserted(() -> {
+            Deployment deployment = client.apps().deployments().inNamespace(NS).withName("lambda").get();
+            assertThat(deployment.getSpec().getSelector().getMatchLabels()).isEqualTo(legacy);
+            // its pods carry both: the selector's, and the one the Service and the PDB select by now
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(legacy)
+                    .containsEntry("switchboard.dev/gateway", "lambda");
+            assertThat(deployment.getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/instance");
+        });
+        assertThat(client.services().inNamespace(NS).withName("lambda").get().getSpec().getSelector())
+                .containsEntry("switchboard.dev/gateway", "lambda").doesNotContainKey("app.kubernetes.io/instance");
     }
 
     @Test
@@ -265,7 +352,7 @@ class SseGatewayReconcilerTest {
         PodDisruptionBudget pdb = eventually(() -> pdb("gamma"));
         assertThat(pdb.getSpec().getMinAvailable()).isEqualTo(new IntOrString(1));
         assertThat(pdb.getSpec().getSelector().getMatchLabels())
-                .containsEntry("app.kubernetes.io/instance", "gamma");
+                .containsEntry("switchboard.dev/gateway", "gamma");
         assertThat(pdb.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> ownedBy(ref, gateway));
 
         edit("gamma", spec -> spec.setReplicas(1));
@@ -308,11 +395,9 @@ class SseGatewayReconcilerTest {
         assertThat(status.getUrl()).isEqualTo("http://epsilon." + NS + ".svc:80");
 
         // What the Deployment controller would report once the pods pass their readiness probes.
-        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("epsilon").get();
-        deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
-        client.apps().deployments().inNamespace(NS).resource(deployment).updateStatus();
+        rolledOut("epsilon", 2);
 
-        Condition ready = eventuallyReady("epsilon", c -> c.getStatus().equals("True"));
+        Condition ready = stablyReady("epsilon");
         assertThat(ready.getReason()).isEqualTo("AllReplicasReady");
         assertThat(ready.getMessage()).isEqualTo("2 of 2 replicas ready");
         assertThat(ready.getObservedGeneration()).isEqualTo(1L);
@@ -342,6 +427,61 @@ class SseGatewayReconcilerTest {
         assertThat(event.getRegarding().getUid()).isEqualTo(gateway("epsilon").getMetadata().getUid());
         assertThat(event.getReportingController()).isEqualTo(dev.switchboard.operator.ReadyEvents.CONTROLLER);
         assertThat(event.getEventTime().getTime()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+
+        // a config change rolls the pods: Ready goes False until the Deployment controller has seen the new
+        // template and no replica of the old one is left, although enough pods are ready all along
+        edit("epsilon", spec -> spec.setHeartbeatInterval("11s"));
+        Condition rolling = eventuallyReady("epsilon", c -> c.getReason().equals("RolloutInProgress"));
+        assertThat(rolling.getStatus()).isEqualTo("False");
+        assertThat(rolling.getMessage()).startsWith("rollout in progress: the Deployment controller has not yet seen");
+        deploymentStatus("epsilon", d -> new DeploymentStatusBuilder()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(3).withUpdatedReplicas(1).withReadyReplicas(3).withAvailableReplicas(3).build());
+        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
+                Conditions.find(gateway("epsilon").getStatus().getConditions(), Conditions.READY).orElseThrow()
+                        .getMessage()).isEqualTo("rollout in progress: 1 of 2 replicas updated, 3 available, "
+                                                         + "2 old replica(s) left"));
+        rolledOut("epsilon", 2);
+        eventuallyReady("epsilon", c -> c.getStatus().equals("True"));
+    }
+
+    /**
+     * The Ready condition once True and unchanged over a second: a reconcile already running when the test
+     * wrote the Deployment's status may still report from the Deployment as it was (JOSDK's cache of its own
+     * apply), flipping Ready once more before it settles.
+     */
+    static Condition stablyReady(String name) {
+        return await().atMost(EVENTUALLY.multipliedBy(2)).until(() -> {
+            Condition first = eventuallyReady(name, c -> c.getStatus().equals("True"));
+            Thread.sleep(1000);
+            Condition again = Conditions.find(gateway(name).getStatus().getConditions(), Conditions.READY).orElseThrow();
+            return again.getLastTransitionTime().equals(first.getLastTransitionTime()) ? again : null;
+        }, c -> c != null);
+    }
+
+    /** What the Deployment controller reports once every replica runs the latest template and is available. */
+    static void rolledOut(String name, int replicas) {
+        deploymentStatus(name, d -> new DeploymentStatusBuilder()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(replicas).withUpdatedReplicas(replicas)
+                .withReadyReplicas(replicas).withAvailableReplicas(replicas).build());
+    }
+
+    /** Writes the Deployment's status as its controller would; read again on 409 (the operator wrote it). */
+    static void deploymentStatus(String name,
+                                 java.util.function.Function<Deployment, io.fabric8.kubernetes.api.model.apps.DeploymentStatus> status) {
+        for (int attempt = 0; ; attempt++) {
+            Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
+            deployment.setStatus(status.apply(deployment));
+            try {
+                client.apps().deployments().inNamespace(NS).resource(deployment).updateStatus();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Test
@@ -385,10 +525,10 @@ class SseGatewayReconcilerTest {
         oauth.setIssuer("https://idp.example.com");
         oauth.setJwksUrl("https://idp.example.com/jwks");
         oauth.setResource("https://mcp.example.com");
-        SseGateway current = gateway("theta");
-        current.getSpec().getClientAuth().setOauth(oauth);
-        current.getSpec().getClientAuth().setApiKeysSecretRef(new SecretKeyRef("theta-keys", "entries"));
-        client.resource(current).update();
+        edit("theta", spec -> {
+            spec.getClientAuth().setOauth(oauth);
+            spec.getClientAuth().setApiKeysSecretRef(new SecretKeyRef("theta-keys", "entries"));
+        });
         eventuallyReady("theta", c -> c.getReason().equals("ReplicasNotReady"));
         var container = client.apps().deployments().inNamespace(NS).withName("theta").get().getSpec().getTemplate()
                 .getSpec().getContainers().getFirst();

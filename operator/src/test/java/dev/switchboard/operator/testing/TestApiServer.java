@@ -29,7 +29,9 @@ public final class TestApiServer implements AutoCloseable {
         server.init();
         TestApiServer api = new TestApiServer(server);
         for (File crd : Path.of("..", "crds").toFile().listFiles((dir, name) -> name.endsWith(".yml"))) {
-            api.client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+            // createOr: on a loaded machine the client may retry a slow create, which then meets its own first try
+            api.client.resource(api.client.apiextensions().v1().customResourceDefinitions().load(crd).item())
+                    .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         }
         return api;
     }
