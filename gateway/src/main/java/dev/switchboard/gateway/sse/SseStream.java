@@ -51,6 +51,8 @@ public final class SseStream {
     private volatile Runnable waker;
     private volatile CloseReason closeReason;
     private volatile boolean heartbeatDue;
+    /** Set when the writer times its own heartbeats (an event loop): the shared ticker then leaves it alone. */
+    private volatile boolean heartbeatsByWriter;
     private volatile long lastActivityMillis;
     private volatile boolean activityChanged;
     private volatile String lastSentId;
@@ -121,6 +123,18 @@ public final class SseStream {
      * @return false when the stream is closed or has just been closed for being too slow
      */
     public boolean offer(String log, ClientEvent event) {
+        return offer(log, new EventFrame(event));
+    }
+
+    /**
+     * Queues an event of one of the logs this stream follows, sharing its encoding with the other streams it
+     * goes to; called from any thread.
+     *
+     * @param log   the log it was appended to
+     * @param frame the event and its shared encoding
+     * @return false when the stream is closed or has just been closed for being too slow
+     */
+    public boolean offer(String log, EventFrame frame) {
         if (closeReason != null) {
             return false;
         }
@@ -129,7 +143,7 @@ public final class SseStream {
             close(CloseReason.SLOW_CONSUMER);
             return false;
         }
-        queue.add(new Queued(log, event));
+        queue.add(new Queued(log, frame));
         wake();
         return true;
     }
@@ -138,6 +152,27 @@ public final class SseStream {
     public void requestHeartbeat() {
         heartbeatDue = true;
         wake();
+    }
+
+    /**
+     * Makes a heartbeat due without waking anyone: for a writer that times its own heartbeats and is about to
+     * {@link #drain}.
+     */
+    public void heartbeatDueNow() {
+        heartbeatDue = true;
+    }
+
+    /**
+     * The writer times this stream's heartbeats from now on ({@link HeartbeatTicker#takeDue}); the shared
+     * ticker skips it. Call before its first heartbeat is due.
+     */
+    public void timeHeartbeatsByWriter() {
+        heartbeatsByWriter = true;
+    }
+
+    /** @return whether the writer times this stream's heartbeats */
+    boolean heartbeatsByWriter() {
+        return heartbeatsByWriter;
     }
 
     private void wake() {
@@ -177,7 +212,7 @@ public final class SseStream {
         wake();
     }
 
-    /** What {@link #drain} took: the bytes to write and what they hold. */
+    /** What {@link #drain} took: the bytes to write (possibly shared with other streams: read only) and what they hold. */
     public record Chunk(byte[] bytes, int events, boolean heartbeat) {
     }
 
@@ -188,37 +223,49 @@ public final class SseStream {
      * @return the chunk, or null when nothing is due
      */
     public Chunk drain() {
+        // one event alone (a fan-out's usual case) is written from its shared bytes, without a copy
+        byte[] single = null;
         java.io.ByteArrayOutputStream out = null;
         int events = 0;
         Queued next;
         while ((next = queue.poll()) != null) {
             queued.decrementAndGet();
-            String id = advance(next.log(), next.event().id());
+            ClientEvent event = next.frame().event();
+            String id = advance(next.log(), event.id());
             if (id == null) {
                 continue;
             }
-            if (out == null) {
-                out = new java.io.ByteArrayOutputStream(256);
+            // a plain stream writes the event with its own id: the bytes every such stream shares
+            byte[] bytes = composite ? SseEncoder.event(id, event.type(), event.data()) : next.frame().bytes();
+            if (events == 0) {
+                single = bytes;
+            } else {
+                if (out == null) {
+                    out = new java.io.ByteArrayOutputStream(single.length + bytes.length + 128);
+                    out.writeBytes(single);
+                }
+                out.writeBytes(bytes);
             }
-            out.writeBytes(SseEncoder.event(id, next.event().type(), next.event().data()));
             events++;
         }
         boolean heartbeat = heartbeatDue;
         if (heartbeat) {
             heartbeatDue = false;
             byte[] beat = heartbeatFormat.apply(this);
-            if (out == null) {
+            if (events == 0) {
                 return new Chunk(beat, 0, true);
+            }
+            if (out == null) {
+                out = new java.io.ByteArrayOutputStream(single.length + beat.length);
+                out.writeBytes(single);
             }
             out.writeBytes(beat);
         }
-        if (out == null) {
+        if (events == 0) {
             return null;
         }
-        if (events > 0) {
-            markActivity();
-        }
-        return new Chunk(out.toByteArray(), events, heartbeat);
+        markActivity();
+        return new Chunk(out == null ? single : out.toByteArray(), events, heartbeat);
     }
 
     /** @return why the stream closed, or null while it is open */
@@ -320,7 +367,7 @@ public final class SseStream {
     }
 
     /** An event waiting to be written, with the log it came from. */
-    private record Queued(String log, ClientEvent event) {
+    private record Queued(String log, EventFrame frame) {
     }
 
     /**
