@@ -82,6 +82,7 @@ public final class BenchMain {
         double minutes = -1;
         int cases = 100_000;
         Long seed = null;
+        int events = -1;
         Path out = null;
         Path root = Path.of(".").toAbsolutePath().normalize();
         for (int i = 1; i < args.length; i += 2) {
@@ -93,6 +94,8 @@ public final class BenchMain {
                 case "--minutes" -> minutes = Double.parseDouble(args[i + 1]);
                 case "--cases" -> cases = Integer.parseInt(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                // the sustained fan-out's events (default 200): fewer on a machine too busy to send 200 x N in 120 s
+                case "--events" -> events = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -116,7 +119,13 @@ public final class BenchMain {
             return;
         }
         if (args[0].equals("held")) {
-            System.out.println(heldOnly(Plan.full(connections, scale), root,
+            Plan full = Plan.full(connections, scale);
+            if (events > 0) {
+                full = new Plan(full.mode(), full.connections(), full.heartbeat(), full.idle(), full.fanOutRepeats(),
+                                events, full.levels(), full.warmup(), full.measure(), full.crossSamples(),
+                                full.scaleConnections(), full.perProcess(), full.topics());
+            }
+            System.out.println(heldOnly(full, root,
                                         Files.createTempDirectory("switchboard-bench")));
             return;
         }

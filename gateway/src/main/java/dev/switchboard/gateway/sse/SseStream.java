@@ -212,8 +212,61 @@ public final class SseStream {
         wake();
     }
 
-    /** What {@link #drain} took: the bytes to write (possibly shared with other streams: read only) and what they hold. */
-    public record Chunk(byte[] bytes, int events, boolean heartbeat) {
+    /**
+     * What {@link #drain} took: the parts to write in order (each possibly shared with other streams: read only)
+     * and what they hold. The parts are not joined: a writer that copies them into its own buffer anyway (the
+     * event loop) writes them without a joined copy.
+     */
+    public static final class Chunk {
+        private final byte[][] parts;
+        private final int count;
+        private final int length;
+        private final int events;
+        private final boolean heartbeat;
+
+        Chunk(byte[][] parts, int count, int length, int events, boolean heartbeat) {
+            this.parts = parts;
+            this.count = count;
+            this.length = length;
+            this.events = events;
+            this.heartbeat = heartbeat;
+        }
+
+        /** @return the bytes, joined (the one part itself when there is one: read only) */
+        public byte[] bytes() {
+            if (count == 1) {
+                return parts[0];
+            }
+            byte[] all = new byte[length];
+            int at = 0;
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(parts[i], 0, all, at, parts[i].length);
+                at += parts[i].length;
+            }
+            return all;
+        }
+
+        /** @return the number of bytes */
+        public int length() {
+            return length;
+        }
+
+        /** @param out receives the bytes, which must fit ({@link #length()}) */
+        public void copyTo(java.nio.ByteBuffer out) {
+            for (int i = 0; i < count; i++) {
+                out.put(parts[i]);
+            }
+        }
+
+        /** @return events in the chunk */
+        public int events() {
+            return events;
+        }
+
+        /** @return whether a heartbeat ends it */
+        public boolean heartbeat() {
+            return heartbeat;
+        }
     }
 
     /**
@@ -223,9 +276,10 @@ public final class SseStream {
      * @return the chunk, or null when nothing is due
      */
     public Chunk drain() {
-        // one event alone (a fan-out's usual case) is written from its shared bytes, without a copy
-        byte[] single = null;
-        java.io.ByteArrayOutputStream out = null;
+        // the parts as they are (a fan-out's are shared by every plain stream), never joined here
+        byte[][] parts = null;
+        int count = 0;
+        int length = 0;
         int events = 0;
         Queued next;
         while ((next = queue.poll()) != null) {
@@ -237,35 +291,34 @@ public final class SseStream {
             }
             // a plain stream writes the event with its own id: the bytes every such stream shares
             byte[] bytes = composite ? SseEncoder.event(id, event.type(), event.data()) : next.frame().bytes();
-            if (events == 0) {
-                single = bytes;
-            } else {
-                if (out == null) {
-                    out = new java.io.ByteArrayOutputStream(single.length + bytes.length + 128);
-                    out.writeBytes(single);
-                }
-                out.writeBytes(bytes);
-            }
+            parts = add(parts, count++, bytes);
+            length += bytes.length;
             events++;
         }
         boolean heartbeat = heartbeatDue;
         if (heartbeat) {
             heartbeatDue = false;
             byte[] beat = heartbeatFormat.apply(this);
-            if (events == 0) {
-                return new Chunk(beat, 0, true);
-            }
-            if (out == null) {
-                out = new java.io.ByteArrayOutputStream(single.length + beat.length);
-                out.writeBytes(single);
-            }
-            out.writeBytes(beat);
+            parts = add(parts, count++, beat);
+            length += beat.length;
         }
-        if (events == 0) {
+        if (count == 0) {
             return null;
         }
-        markActivity();
-        return new Chunk(out == null ? single : out.toByteArray(), events, heartbeat);
+        if (events > 0) {
+            markActivity();
+        }
+        return new Chunk(parts, count, length, events, heartbeat);
+    }
+
+    private static byte[][] add(byte[][] parts, int at, byte[] part) {
+        if (parts == null) {
+            parts = new byte[2][];
+        } else if (at == parts.length) {
+            parts = java.util.Arrays.copyOf(parts, at * 2);
+        }
+        parts[at] = part;
+        return parts;
     }
 
     /** @return why the stream closed, or null while it is open */

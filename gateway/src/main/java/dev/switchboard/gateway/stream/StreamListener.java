@@ -577,7 +577,7 @@ public final class StreamListener implements AutoCloseable {
                     return;
                 }
                 streams.metrics().written(chunk.events(), chunk.heartbeat());
-                if (!write(c, chunk.bytes())) {
+                if (!write(c, chunk)) {
                     c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
                     return;
                 }
@@ -588,15 +588,15 @@ public final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * Loop thread: writes bytes (often an encoding shared with other streams) through the loop's direct buffer,
-     * which costs one copy and no allocation; only what the socket did not take is kept, in the connection's
-     * own buffer. Bytes larger than the loop's buffer become the connection's pending bytes as they are.
+     * Loop thread: writes a chunk's parts (often encodings shared with other streams) through the loop's direct
+     * buffer, which costs one copy and no allocation; only what the socket did not take is kept, in the
+     * connection's own buffer. A chunk larger than the loop's buffer becomes the connection's pending bytes.
      *
      * @return whether everything was written
      */
-    private boolean write(Connection c, byte[] bytes) throws IOException {
-        if (bytes.length > writeBuffer.capacity()) {
-            c.pending = ByteBuffer.wrap(bytes);
+    private boolean write(Connection c, SseStream.Chunk chunk) throws IOException {
+        if (chunk.length() > writeBuffer.capacity()) {
+            c.pending = ByteBuffer.wrap(chunk.bytes());
             c.channel.write(c.pending);
             if (c.pending.hasRemaining()) {
                 return false;
@@ -605,7 +605,8 @@ public final class StreamListener implements AutoCloseable {
             return true;
         }
         writeBuffer.clear();
-        writeBuffer.put(bytes).flip();
+        chunk.copyTo(writeBuffer);
+        writeBuffer.flip();
         c.channel.write(writeBuffer);
         if (!writeBuffer.hasRemaining()) {
             return true;
