@@ -43,6 +43,10 @@ WORKDIR /app
 # the gateway reads them and has no business changing them.
 COPY --from=build /src/gateway/target/libs/ /app/libs/
 COPY --from=build /src/gateway/target/switchboard-gateway.jar /app/switchboard-gateway.jar
+# The JVM settings the gateway is measured and shipped with, defined once in gateway/jvm.options (the
+# operator and bench/ read the same file): the java launcher reads them from JDK_JAVA_OPTIONS as an @-file.
+COPY gateway/jvm.options /app/jvm.options
+ENV JDK_JAVA_OPTIONS="@/app/jvm.options"
 USER 10001:10001
 
 # 8080: public listener (SSE, invoke, MCP). 8081: the stream listener, when STREAM_PORT=8081 is set
@@ -54,5 +58,7 @@ EXPOSE 8080 8081 9090
 
 # No HEALTHCHECK: Kubernetes ignores it and uses its own probes on the admin listener's health
 # endpoints, and Compose users can add one (the base image ships curl) against the admin port.
-# JVM options (heap size and the like) go in JAVA_TOOL_OPTIONS.
+# JVM options: the shipped ones come from /app/jvm.options (above). To change one, set JDK_JAVA_OPTIONS to
+# "@/app/jvm.options <yours>" (a later option wins) or to your own list; JAVA_TOOL_OPTIONS is read first,
+# so an option it sets that the file also sets is overridden by the file.
 ENTRYPOINT ["java", "-jar", "/app/switchboard-gateway.jar"]

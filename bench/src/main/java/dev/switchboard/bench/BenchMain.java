@@ -69,10 +69,12 @@ public final class BenchMain {
         }
         if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak")
                 || args[0].equals("fuzz") || args[0].equals("monitor") || args[0].equals("topics")
-                || args[0].equals("calls") || args[0].equals("clients") || args[0].equals("churn"))) {
+                || args[0].equals("calls") || args[0].equals("clients") || args[0].equals("churn")
+                || args[0].equals("held"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
                                        + " | topics [--connections N] [--root DIR] | calls [--root DIR] | clients [--root DIR]"
                                        + " | churn [--rounds N] [--root DIR]"
+                                       + " | held [--connections N] [--events N] [--root DIR]"
                                        + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
                                        + " | monitor [--connections N] [--root DIR]");
             System.exit(2);
@@ -83,6 +85,7 @@ public final class BenchMain {
         int cases = 100_000;
         Long seed = null;
         int rounds = 3;
+        int events = -1;
         Path out = null;
         Path root = Path.of(".").toAbsolutePath().normalize();
         for (int i = 1; i < args.length; i += 2) {
@@ -95,6 +98,8 @@ public final class BenchMain {
                 case "--cases" -> cases = Integer.parseInt(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                // the sustained fan-out's events (default 200): fewer on a machine too busy to send 200 x N in 120 s
+                case "--events" -> events = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -120,6 +125,17 @@ public final class BenchMain {
         if (args[0].equals("churn")) {
             System.out.println(churnOnly(Plan.full(connections, scale), rounds, root,
                                          Files.createTempDirectory("switchboard-bench")));
+            return;
+        }
+        if (args[0].equals("held")) {
+            Plan full = Plan.full(connections, scale);
+            if (events > 0) {
+                full = new Plan(full.mode(), full.connections(), full.heartbeat(), full.idle(), full.fanOutRepeats(),
+                                events, full.levels(), full.warmup(), full.measure(), full.crossSamples(),
+                                full.scaleConnections(), full.perProcess(), full.topics());
+            }
+            System.out.println(heldOnly(full, root,
+                                        Files.createTempDirectory("switchboard-bench")));
             return;
         }
         if (args[0].equals("topics")) {
@@ -167,22 +183,7 @@ public final class BenchMain {
             Map<String, String> gatewayConfig = gatewayConfig(plan);
 
             // 1 + 2: idle connections and fan-out, the gateway then nchan
-            List<HeldConnections.Result> held = new ArrayList<>();
-            for (HeldConnections.Target target : List.of(HeldConnections.gatewayStreams(), HeldConnections.gateway())) {
-                // a fresh gateway each time, so that neither transport's garbage counts against the other
-                Rig.Server gateway = rig.gateway("bench-gw", gatewayConfig);
-                Rig.registerExamples(gateway, echo, mcp);
-                log("held connections: " + target.name() + ", " + plan.connections());
-                held.add(HeldConnections.run(gateway, target, true, plan.connections(), plan.idle(),
-                                             plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
-                rig.stop(gateway);
-            }
-            if (nginx.isPresent()) {
-                log("held connections: nginx+nchan, " + plan.connections());
-                held.add(HeldConnections.run(nginx.get(), HeldConnections.nchan(), false, plan.connections(),
-                                             plan.idle(), plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
-            }
-            report.held(held, nginx.isPresent());
+            held(rig, plan, report, echo, mcp, gatewayConfig, nginx.isPresent(), true);
 
             // 1 at scale: several herd processes against several replicas (one Redis) and nginx workers
             Optional<Rig.Server> redis = rig.redis();
@@ -233,6 +234,73 @@ public final class BenchMain {
             throw new IllegalStateException("the run measured failures: " + report.problems());
         }
         return report.markdown();
+    }
+
+    /** Sections 1 and 2 only, printed: {@code held [--connections N]}; fails when memory does not conclude. */
+    static String heldOnly(Plan plan, Path root, Path work) throws IOException, InterruptedException {
+        Report report = new Report(plan, root);
+        try (Rig rig = new Rig(root, work)) {
+            Rig.Server echo = rig.echo();
+            Rig.Server mcp = rig.mcpFunction();
+            boolean nchan = rig.nginxAvailable();
+            held(rig, plan, report, echo, mcp, gatewayConfig(plan), nchan, false);
+        }
+        String markdown = report.heldMarkdown();
+        if (!report.problems().isEmpty()) {
+            System.out.println(markdown);
+            throw new IllegalStateException("the run does not conclude or measured failures: " + report.problems());
+        }
+        return markdown;
+    }
+
+    /**
+     * Sections 1 and 2: the stream listener and nchan {@link HeldRuns#RUNS} times each, alternating, each run on
+     * a fresh process (so that no run's garbage or pools count in the next); the public listener once.
+     */
+    private static void held(Rig rig, Plan plan, Report report, Rig.Server echo, Rig.Server mcp,
+                             Map<String, String> gatewayConfig, boolean nchan, boolean publicListener)
+            throws IOException, InterruptedException {
+        List<HeldConnections.Result> streamRuns = new ArrayList<>();
+        List<HeldConnections.Result> nchanRuns = new ArrayList<>();
+        for (int run = 1; run <= HeldRuns.RUNS; run++) {
+            Rig.Server gateway = rig.gateway("bench-gw-" + run, gatewayConfig);
+            Rig.registerExamples(gateway, echo, mcp);
+            log("held connections: %s, %d, run %d of %d".formatted(HeldConnections.STREAM_LISTENER,
+                                                                    plan.connections(), run, HeldRuns.RUNS));
+            streamRuns.add(HeldConnections.run(gateway, HeldConnections.gatewayStreams(), true, plan.connections(),
+                                               plan.idle(), plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
+            rig.stop(gateway);
+            if (nchan) {
+                Rig.Server nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100)
+                        .orElseThrow();
+                log("held connections: nginx+nchan, %d, run %d of %d".formatted(plan.connections(), run,
+                                                                                 HeldRuns.RUNS));
+                nchanRuns.add(HeldConnections.run(nginx, HeldConnections.nchan(), false, plan.connections(),
+                                                  plan.idle(), plan.heartbeat(), plan.fanOutRepeats(),
+                                                  plan.pipelined()));
+                rig.stop(nginx);
+            }
+        }
+        List<HeldRuns.Summary> repeated = new ArrayList<>();
+        repeated.add(new HeldRuns.Summary(HeldConnections.STREAM_LISTENER, streamRuns));
+        if (nchan) {
+            repeated.add(new HeldRuns.Summary("nginx+nchan", nchanRuns));
+        }
+        List<HeldConnections.Result> rows = new ArrayList<>();
+        rows.add(repeated.getFirst().medians());
+        if (publicListener) {
+            // a fresh gateway, so that neither transport's garbage counts against the other
+            Rig.Server gateway = rig.gateway("bench-gw-public", gatewayConfig);
+            Rig.registerExamples(gateway, echo, mcp);
+            log("held connections: " + HeldConnections.PUBLIC_LISTENER + ", " + plan.connections());
+            rows.add(HeldConnections.run(gateway, HeldConnections.gateway(), true, plan.connections(), plan.idle(),
+                                         plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
+            rig.stop(gateway);
+        }
+        if (nchan) {
+            rows.add(repeated.get(1).medians());
+        }
+        report.held(rows, nchan, repeated);
     }
 
     /**

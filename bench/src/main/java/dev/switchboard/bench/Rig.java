@@ -92,11 +92,31 @@ final class Rig implements AutoCloseable {
         int streams = Proc.freePort();
         env.put("STREAM_PORT", String.valueOf(streams));
         env.putIfAbsent("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
-        Proc p = track(Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("-Xmx1g"), env, work));
+        // exactly the JVM settings the image, the chart and the operator ship: the one file they all read
+        Proc p = track(Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("@" + jvmOptions()), env,
+                                 work));
         p.awaitPort(admin, START);
         Server server = new Server(p, port, admin, streams);
         awaitReady(server);
         return server;
+    }
+
+    /** @return the gateway's shipped JVM settings, {@code gateway/jvm.options} (a java {@code @}-file) */
+    Path jvmOptions() {
+        Path file = root.resolve(JVM_OPTIONS);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: the gateway's JVM settings are read from it");
+        }
+        return file;
+    }
+
+    /** Where the gateway's JVM settings live, relative to the project's root. */
+    static final String JVM_OPTIONS = "gateway/jvm.options";
+
+    /** @return whether nginx with the nchan module is installed */
+    boolean nginxAvailable() {
+        return (onPath("nginx").isPresent() || Files.isExecutable(Path.of("/usr/sbin/nginx")))
+                && Files.exists(Path.of("/usr/lib/nginx/modules/ngx_nchan_module.so"));
     }
 
     private static void awaitReady(Server gateway) throws InterruptedException {

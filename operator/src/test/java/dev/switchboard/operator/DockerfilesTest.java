@@ -32,6 +32,15 @@ class DockerfilesTest {
         }
     }
 
+    /** The operator's jar carries the gateway's JVM settings (GatewayJvm); without the file it would not start them. */
+    @org.junit.jupiter.api.Test
+    void theImagesCarryTheGatewaysJvmSettings() throws IOException {
+        assertThat(Files.readString(ROOT.resolve("operator/Dockerfile")))
+                .as("the operator's build needs gateway/jvm.options").contains("COPY gateway/jvm.options gateway/");
+        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("COPY gateway/jvm.options /app/jvm.options")
+                .contains("JDK_JAVA_OPTIONS=\"@/app/jvm.options\"");
+    }
+
     private static List<String> modules() throws IOException {
         Matcher m = MODULE.matcher(Files.readString(ROOT.resolve("pom.xml")));
         List<String> modules = m.results().map(r -> r.group(1).strip()).toList();

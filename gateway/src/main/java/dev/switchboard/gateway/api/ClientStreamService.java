@@ -360,6 +360,11 @@ public final class ClientStreamService implements HttpService {
         return new ClientEvent(start, "connected", Json.write(data));
     }
 
+    /** @return the heartbeat schedule, for a writer that times its streams' heartbeats itself */
+    public HeartbeatTicker heartbeats() {
+        return ticker;
+    }
+
     private static byte[] heartbeat(SseStream stream) {
         // the id repeats the last event id, so a client resuming after a heartbeat misses nothing
         String data = "{\"timestamp\":" + (System.currentTimeMillis() / 1000)

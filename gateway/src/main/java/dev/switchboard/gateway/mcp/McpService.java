@@ -61,6 +61,8 @@ import io.helidon.webserver.http.ServerResponse;
  * request and need no session, are relayed as they are.
  */
 public final class McpService implements HttpService, AutoCloseable {
+    /** An MCP stream's heartbeat: the same comment for every stream, encoded once (written, never modified). */
+    private static final byte[] KEEP_ALIVE = SseEncoder.comment("keep-alive");
     private static final Logger LOGGER = Logger.getLogger(McpService.class.getName());
     static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
     static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
@@ -776,7 +778,7 @@ public final class McpService implements HttpService, AutoCloseable {
         SseStream stream = new SseStream(RandomIds.next(), logKey, null,
                                          Map.of("mcp_session", sessionId, "mcp_stream", kind), clock.instant(),
                                          config.replicaId(), config.limits().streamQueueDepth(),
-                                         s -> SseEncoder.comment("keep-alive"));
+                                         s -> KEEP_ALIVE);
         ticker.schedule(stream);
         StreamHub.Admission admission;
         try {

@@ -8,12 +8,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * One thread that asks every stream for a heartbeat when its interval has passed, so that no stream owns a
  * timer. Streams keep their own phase (first heartbeat one interval after they open), which spreads the
- * writes of many connections over the interval instead of bursting them.
+ * writes of many connections over the interval instead of bursting them. A writer that runs its own loop (the
+ * stream listener's event loop) times its streams itself with {@link #takeDue} on each {@link #tickNanos()}, so
+ * that a heartbeat costs no hand-over between threads; the ticker skips those streams.
  */
 public final class HeartbeatTicker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final StreamHub hub;
     private final long intervalNanos;
+    private final long tickNanos;
 
     /**
      * @param hub      the streams
@@ -28,6 +31,7 @@ public final class HeartbeatTicker implements AutoCloseable {
             return t;
         });
         long tickMillis = Math.max(25, Math.min(1000, interval.toMillis() / 4));
+        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMillis);
         scheduler.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -40,15 +44,35 @@ public final class HeartbeatTicker implements AutoCloseable {
         stream.nextHeartbeatNanos = System.nanoTime() + intervalNanos;
     }
 
+    /** @return how often due heartbeats are looked for (a quarter of the interval, 25 ms to 1 s) */
+    public long tickNanos() {
+        return tickNanos;
+    }
+
+    /**
+     * Whether a stream's heartbeat is due, moving its phase on when it is. Called by one thread per stream:
+     * this ticker, or the writer that {@link SseStream#timeHeartbeatsByWriter() times its own}.
+     *
+     * @param stream a scheduled stream
+     * @param now    {@link System#nanoTime()}
+     * @return whether a heartbeat is due now
+     */
+    public boolean takeDue(SseStream stream, long now) {
+        if (now - stream.nextHeartbeatNanos < 0) {
+            return false;
+        }
+        // from when it was due, not from this tick: a tick's lateness must not stretch the interval
+        stream.nextHeartbeatNanos += intervalNanos;
+        if (now - stream.nextHeartbeatNanos >= 0) {
+            stream.nextHeartbeatNanos = now + intervalNanos;
+        }
+        return true;
+    }
+
     private void tick() {
         long now = System.nanoTime();
         for (SseStream stream : hub.all()) {
-            if (now - stream.nextHeartbeatNanos >= 0) {
-                // from when it was due, not from this tick: a tick's lateness must not stretch the interval
-                stream.nextHeartbeatNanos += intervalNanos;
-                if (now - stream.nextHeartbeatNanos >= 0) {
-                    stream.nextHeartbeatNanos = now + intervalNanos;
-                }
+            if (!stream.heartbeatsByWriter() && takeDue(stream, now)) {
                 stream.requestHeartbeat();
             }
         }

@@ -51,6 +51,8 @@ public final class SseStream {
     private volatile Runnable waker;
     private volatile CloseReason closeReason;
     private volatile boolean heartbeatDue;
+    /** Set when the writer times its own heartbeats (an event loop): the shared ticker then leaves it alone. */
+    private volatile boolean heartbeatsByWriter;
     private volatile long lastActivityMillis;
     private volatile boolean activityChanged;
     private volatile String lastSentId;
@@ -121,6 +123,18 @@ public final class SseStream {
      * @return false when the stream is closed or has just been closed for being too slow
      */
     public boolean offer(String log, ClientEvent event) {
+        return offer(log, new EventFrame(event));
+    }
+
+    /**
+     * Queues an event of one of the logs this stream follows, sharing its encoding with the other streams it
+     * goes to; called from any thread.
+     *
+     * @param log   the log it was appended to
+     * @param frame the event and its shared encoding
+     * @return false when the stream is closed or has just been closed for being too slow
+     */
+    public boolean offer(String log, EventFrame frame) {
         if (closeReason != null) {
             return false;
         }
@@ -129,7 +143,7 @@ public final class SseStream {
             close(CloseReason.SLOW_CONSUMER);
             return false;
         }
-        queue.add(new Queued(log, event));
+        queue.add(new Queued(log, frame));
         wake();
         return true;
     }
@@ -138,6 +152,27 @@ public final class SseStream {
     public void requestHeartbeat() {
         heartbeatDue = true;
         wake();
+    }
+
+    /**
+     * Makes a heartbeat due without waking anyone: for a writer that times its own heartbeats and is about to
+     * {@link #drain}.
+     */
+    public void heartbeatDueNow() {
+        heartbeatDue = true;
+    }
+
+    /**
+     * The writer times this stream's heartbeats from now on ({@link HeartbeatTicker#takeDue}); the shared
+     * ticker skips it. Call before its first heartbeat is due.
+     */
+    public void timeHeartbeatsByWriter() {
+        heartbeatsByWriter = true;
+    }
+
+    /** @return whether the writer times this stream's heartbeats */
+    boolean heartbeatsByWriter() {
+        return heartbeatsByWriter;
     }
 
     private void wake() {
@@ -177,8 +212,61 @@ public final class SseStream {
         wake();
     }
 
-    /** What {@link #drain} took: the bytes to write and what they hold. */
-    public record Chunk(byte[] bytes, int events, boolean heartbeat) {
+    /**
+     * What {@link #drain} took: the parts to write in order (each possibly shared with other streams: read only)
+     * and what they hold. The parts are not joined: a writer that copies them into its own buffer anyway (the
+     * event loop) writes them without a joined copy.
+     */
+    public static final class Chunk {
+        private final byte[][] parts;
+        private final int count;
+        private final int length;
+        private final int events;
+        private final boolean heartbeat;
+
+        Chunk(byte[][] parts, int count, int length, int events, boolean heartbeat) {
+            this.parts = parts;
+            this.count = count;
+            this.length = length;
+            this.events = events;
+            this.heartbeat = heartbeat;
+        }
+
+        /** @return the bytes, joined (the one part itself when there is one: read only) */
+        public byte[] bytes() {
+            if (count == 1) {
+                return parts[0];
+            }
+            byte[] all = new byte[length];
+            int at = 0;
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(parts[i], 0, all, at, parts[i].length);
+                at += parts[i].length;
+            }
+            return all;
+        }
+
+        /** @return the number of bytes */
+        public int length() {
+            return length;
+        }
+
+        /** @param out receives the bytes, which must fit ({@link #length()}) */
+        public void copyTo(java.nio.ByteBuffer out) {
+            for (int i = 0; i < count; i++) {
+                out.put(parts[i]);
+            }
+        }
+
+        /** @return events in the chunk */
+        public int events() {
+            return events;
+        }
+
+        /** @return whether a heartbeat ends it */
+        public boolean heartbeat() {
+            return heartbeat;
+        }
     }
 
     /**
@@ -188,37 +276,49 @@ public final class SseStream {
      * @return the chunk, or null when nothing is due
      */
     public Chunk drain() {
-        java.io.ByteArrayOutputStream out = null;
+        // the parts as they are (a fan-out's are shared by every plain stream), never joined here
+        byte[][] parts = null;
+        int count = 0;
+        int length = 0;
         int events = 0;
         Queued next;
         while ((next = queue.poll()) != null) {
             queued.decrementAndGet();
-            String id = advance(next.log(), next.event().id());
+            ClientEvent event = next.frame().event();
+            String id = advance(next.log(), event.id());
             if (id == null) {
                 continue;
             }
-            if (out == null) {
-                out = new java.io.ByteArrayOutputStream(256);
-            }
-            out.writeBytes(SseEncoder.event(id, next.event().type(), next.event().data()));
+            // a plain stream writes the event with its own id: the bytes every such stream shares
+            byte[] bytes = composite ? SseEncoder.event(id, event.type(), event.data()) : next.frame().bytes();
+            parts = add(parts, count++, bytes);
+            length += bytes.length;
             events++;
         }
         boolean heartbeat = heartbeatDue;
         if (heartbeat) {
             heartbeatDue = false;
             byte[] beat = heartbeatFormat.apply(this);
-            if (out == null) {
-                return new Chunk(beat, 0, true);
-            }
-            out.writeBytes(beat);
+            parts = add(parts, count++, beat);
+            length += beat.length;
         }
-        if (out == null) {
+        if (count == 0) {
             return null;
         }
         if (events > 0) {
             markActivity();
         }
-        return new Chunk(out.toByteArray(), events, heartbeat);
+        return new Chunk(parts, count, length, events, heartbeat);
+    }
+
+    private static byte[][] add(byte[][] parts, int at, byte[] part) {
+        if (parts == null) {
+            parts = new byte[2][];
+        } else if (at == parts.length) {
+            parts = java.util.Arrays.copyOf(parts, at * 2);
+        }
+        parts[at] = part;
+        return parts;
     }
 
     /** @return why the stream closed, or null while it is open */
@@ -320,7 +420,7 @@ public final class SseStream {
     }
 
     /** An event waiting to be written, with the log it came from. */
-    private record Queued(String log, ClientEvent event) {
+    private record Queued(String log, EventFrame frame) {
     }
 
     /**

@@ -122,8 +122,10 @@ public final class StreamHub {
         if (streams.isEmpty()) {
             return false;
         }
+        // encoded once, written by every plain stream that follows the log
+        EventFrame frame = new EventFrame(event);
         for (SseStream s : streams) {
-            s.offer(log, event);
+            s.offer(log, frame);
         }
         return true;
     }

@@ -35,6 +35,7 @@ import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
+import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.registry.StoreUnavailableException;
@@ -49,6 +50,13 @@ import io.helidon.http.Status;
  * {@link ClientStreamService} (the store's replay) as the public listener's {@code /sse}, so both answer
  * alike; only the writing differs. Responses are
  * delimited by the connection's close ({@code Connection: close}), which every SSE client reads.
+ *
+ * <p>Writing is the loop's alone and costs per socket only what cannot be shared: heartbeats are timed by the
+ * loop itself, one pass per tick over its streams writing each due one directly (no task, no wake-up, no
+ * hand-over from the ticker's thread); an event fanned out to many plain streams is written from one shared
+ * encoding ({@link dev.switchboard.gateway.sse.EventFrame}) through one direct buffer the loop owns, so a write
+ * allocates nothing unless the socket cannot take it all; whatever is due for a socket goes in one write; and
+ * Nagle's algorithm is off, so that a write leaves at once.
  */
 public final class StreamListener implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(StreamListener.class.getName());
@@ -64,6 +72,10 @@ public final class StreamListener implements AutoCloseable {
     private static final java.time.Duration LOG_INTERVAL = java.time.Duration.ofMinutes(1);
     private static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
     private static final String CACHE_CONTROL = RawAnswer.CACHE_CONTROL;
+    /** The loop's write buffer: larger writes (a long replay) go from their own array. */
+    static final int WRITE_BUFFER = 64 * 1024;
+    /** Longest wait in {@code select}, so that housekeeping (head expiry, accept pauses) runs. */
+    private static final long MAX_SELECT_MILLIS = 250;
 
     private final ClientStreamService streams;
     private final Admission admission;
@@ -82,6 +94,11 @@ public final class StreamListener implements AutoCloseable {
     /** Connections still sending their head, per capped address. Loop thread only. */
     private final Map<java.net.InetAddress, Integer> pendingPerAddress = new HashMap<>();
     private final ByteBuffer scratch = ByteBuffer.allocate(1024);
+    /** Loop thread only: every write goes through it (one copy from a shared encoding, then the socket). */
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+    private final HeartbeatTicker heartbeats;
+    /** Loop thread only: when the next heartbeat pass is due. */
+    private long nextHeartbeatPass;
     private final RateLimitedLog acceptFailures = new RateLimitedLog(LOGGER, Level.WARNING,
             "stream listener: accept failed; shedding silent connections and retrying", LOG_INTERVAL, System::nanoTime);
     private final RateLimitedLog loopFailures = new RateLimitedLog(LOGGER, Level.WARNING, "stream listener loop",
@@ -126,6 +143,8 @@ public final class StreamListener implements AutoCloseable {
         this.server = server;
         this.selector = selector;
         this.serverKey = serverKey;
+        this.heartbeats = streams.heartbeats();
+        this.nextHeartbeatPass = System.nanoTime() + heartbeats.tickNanos();
         this.loop = Thread.ofPlatform().name("switchboard-stream-listener").daemon().unstarted(this::run);
     }
 
@@ -178,7 +197,13 @@ public final class StreamListener implements AutoCloseable {
         while (running) {
             try {
                 resumeAccepting();
-                selector.select(250);
+                long untilBeats = (nextHeartbeatPass - System.nanoTime()) / 1_000_000 + 1;
+                selector.select(Math.max(1, Math.min(MAX_SELECT_MILLIS, untilBeats)));
+                long now = System.nanoTime();
+                if (now - nextHeartbeatPass >= 0) {
+                    nextHeartbeatPass = now + heartbeats.tickNanos();
+                    beatDue(now);
+                }
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     task.run();
@@ -486,6 +511,8 @@ public final class StreamListener implements AutoCloseable {
         streams.metrics().written(opened.replayed() + 1, false);
         c.pending = ByteBuffer.wrap(start);
         c.key.interestOps(SelectionKey.OP_READ);
+        // its first heartbeat is an interval away: the loop takes its timing over from the ticker well before
+        opened.stream().timeHeartbeatsByWriter();
         opened.stream().wakeWith(() -> {
             if (c.scheduled.compareAndSet(false, true)) {
                 ready.add(c);
@@ -529,10 +556,58 @@ public final class StreamListener implements AutoCloseable {
                     return;
                 }
                 streams.metrics().written(chunk.events(), chunk.heartbeat());
-                c.pending = ByteBuffer.wrap(chunk.bytes());
+                if (!write(c, chunk)) {
+                    c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
+                    return;
+                }
             }
         } catch (IOException e) {
             end(c, CloseReason.CLIENT_GONE);
+        }
+    }
+
+    /**
+     * Loop thread: writes a chunk's parts (often encodings shared with other streams) through the loop's direct
+     * buffer, which costs one copy and no allocation; only what the socket did not take is kept, in the
+     * connection's own buffer. A chunk larger than the loop's buffer becomes the connection's pending bytes.
+     *
+     * @return whether everything was written
+     */
+    private boolean write(Connection c, SseStream.Chunk chunk) throws IOException {
+        if (chunk.length() > writeBuffer.capacity()) {
+            c.pending = ByteBuffer.wrap(chunk.bytes());
+            c.channel.write(c.pending);
+            if (c.pending.hasRemaining()) {
+                return false;
+            }
+            c.pending = null;
+            return true;
+        }
+        writeBuffer.clear();
+        chunk.copyTo(writeBuffer);
+        writeBuffer.flip();
+        c.channel.write(writeBuffer);
+        if (!writeBuffer.hasRemaining()) {
+            return true;
+        }
+        c.pending = ByteBuffer.allocate(writeBuffer.remaining()).put(writeBuffer).flip();
+        return false;
+    }
+
+    /**
+     * Loop thread, once per heartbeat tick: every open stream whose heartbeat is due gets it now, in this pass,
+     * together with anything else it has due (one write). Phases stay per stream, as the ticker keeps them.
+     */
+    private void beatDue(long now) {
+        // cancelled keys leave the set at the next select, so ending a stream here does not disturb the walk
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Connection c && c.opened != null && !c.closed) {
+                SseStream stream = c.opened.stream();
+                if (heartbeats.takeDue(stream, now)) {
+                    stream.heartbeatDueNow();
+                    flush(c);
+                }
+            }
         }
     }
 

@@ -146,8 +146,13 @@ final class GatewayPodTemplate {
                         .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
                         .endValueFrom()
                         .build());
+        List<EnvVar> own = orEmpty(settings(gateway).getEnv());
+        // the shipped JVM settings (gateway/jvm.options), unless the gateway's own env names them
+        if (own.stream().noneMatch(e -> GatewayJvm.ENV.equals(e.getName()))) {
+            env.add(new EnvVarBuilder().withName(GatewayJvm.ENV).withValue(GatewayJvm.OPTIONS).build());
+        }
         // after the operator's: the CRD's rule refuses the operator's names, so no entry is duplicated
-        env.addAll(orEmpty(settings(gateway).getEnv()));
+        env.addAll(own);
         return env;
     }
 
