@@ -1,7 +1,10 @@
 // The official MCP TypeScript SDK client running the checks of interop-checks.json against server-everything,
-// directly or through the gateway: `node interop-client.mjs <url> <streamable-http|sse>`. Prints one JSON object,
-// each check's outcome normalized (the file's masks: ids, timestamps, session ids), so two runs can be compared
-// for equality. The Java SDK client of the gateway's tests (support/JavaSdkClient) runs the same file.
+// directly or through the gateway: `node interop-client.mjs <url> <streamable-http|sse> [restart]`. Prints one JSON
+// object, each check's outcome normalized (the file's masks: ids, timestamps, session ids), so two runs can be
+// compared for equality. With `restart` it runs the file's restart.before checks (outcomes named `before:<check>`),
+// prints a line `paused`, waits for a line on stdin (the test restarts the server meanwhile), then runs
+// restart.after (`after:<check>`) in the same session. The Java SDK client of the gateway's tests
+// (support/JavaSdkClient) runs the same file.
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -11,7 +14,7 @@ import {
   LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 
-const [url, transportName] = process.argv.slice(2);
+const [url, transportName, mode] = process.argv.slice(2);
 const checklist = JSON.parse(readFileSync(new URL('./interop-checks.json', import.meta.url), 'utf8'));
 const CHECK_TIMEOUT_MS = checklist.checkTimeoutMs;
 const answers = checklist.client;
@@ -140,14 +143,25 @@ try {
 } catch (e) {
   outcome.connect = { ok: false, error: String(e?.message ?? e) };
 }
-if (outcome.connect.ok) {
-  for (const check of checklist.checks) {
+async function runNamed(names, prefix) {
+  for (const name of names) {
+    const check = checklist.checks.find((c) => c.name === name);
     try {
-      outcome[check.name] = { ok: true, value: normalize(await run(check)) };
+      outcome[prefix + name] = { ok: true, value: normalize(await run(check)) };
     } catch (e) {
-      outcome[check.name] = { ok: false, error: normalize(String(e?.message ?? e)) };
+      outcome[prefix + name] = { ok: false, error: normalize(String(e?.message ?? e)) };
     }
   }
+}
+
+if (outcome.connect.ok && mode === 'restart') {
+  await runNamed(checklist.restart.before, 'before:');
+  process.stdout.write('paused\n');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  process.stdin.pause();
+  await runNamed(checklist.restart.after, 'after:');
+} else if (outcome.connect.ok) {
+  await runNamed(checklist.checks.map((c) => c.name), '');
 }
 try {
   if (transport.terminateSession) await transport.terminateSession();

@@ -13,4 +13,9 @@ class McpJavaSdkInteropTest extends ServerEverythingInteropSuite {
     protected JsonNode runClient(String url, String transport) {
         return JavaSdkClient.run(url, transport);
     }
+
+    @Override
+    protected JsonNode runClientAcrossRestart(String url, String transport, Runnable between) {
+        return JavaSdkClient.runAcross(url, transport, between);
+    }
 }

@@ -15,10 +15,19 @@ class McpTypeScriptSdkInteropTest extends ServerEverythingInteropSuite {
 
     @Override
     protected JsonNode runClient(String url, String transport) {
+        return parse(TypeScriptSdkClient.run(url, transport));
+    }
+
+    @Override
+    protected JsonNode runClientAcrossRestart(String url, String transport, Runnable between) {
+        return parse(TypeScriptSdkClient.runAcross(url, transport, between));
+    }
+
+    private static JsonNode parse(String printed) {
         try {
-            return JSON.readTree(TypeScriptSdkClient.run(url, transport));
+            return JSON.readTree(printed);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the TypeScript SDK client printed no JSON object", e);
+            throw new IllegalStateException("the TypeScript SDK client printed no JSON object: " + printed, e);
         }
     }
 }

@@ -53,6 +53,15 @@ abstract class ServerEverythingInteropSuite {
      */
     protected abstract JsonNode runClient(String url, String transport);
 
+    /**
+     * @param url the MCP endpoint (Streamable HTTP) or the SSE endpoint (HTTP+SSE)
+     * @param transport {@code streamable-http} or {@code sse}
+     * @param between what happens between the checklist's {@code restart.before} and {@code restart.after}
+     *        checks, while the client keeps its session
+     * @return the client's outcome: {@code before:<check>} and {@code after:<check>} outcomes, normalized
+     */
+    protected abstract JsonNode runClientAcrossRestart(String url, String transport, Runnable between);
+
     @BeforeAll
     void startServers() {
         server = ServerEverything.start();
@@ -134,6 +143,36 @@ abstract class ServerEverythingInteropSuite {
         baseline.properties().forEach(check -> assertThat(throughGateway.get(check.getKey()))
                 .as("check %s through the gateway (%s, %s)", check.getKey(), store, transport)
                 .isEqualTo(check.getValue()));
+    }
+
+    @ParameterizedTest(name = "{0} store, {1}")
+    @CsvSource({"memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"})
+    void aServerRestartMidSessionIsSurvivedWithoutReinitializing(String store, String transport, String path) {
+        int port = startFleet(store);
+
+        JsonNode outcome = keep(runClientAcrossRestart("http://127.0.0.1:" + port + path, transport,
+                                                       server::restart), "restart-" + store + "-" + transport);
+
+        // every check before and after the restart comes out as it does directly (on a server that never
+        // restarted), in the one session the client opened: the gateway re-initialized the server's session
+        JsonNode baseline = direct.get(transport);
+        List<String> expected = new ArrayList<>(List.of("connect"));
+        checklist.restart().path("before").forEach(name -> expected.add("before:" + name.asText()));
+        checklist.restart().path("after").forEach(name -> expected.add("after:" + name.asText()));
+        assertThat(names(outcome)).containsExactlyElementsOf(expected);
+        outcome.properties().forEach(check -> assertThat(check.getValue())
+                .as("check %s across a server restart (%s, %s)", check.getKey(), store, transport)
+                .isEqualTo(baseline.get(check.getKey().substring(check.getKey().indexOf(':') + 1))));
+        // a client that re-initialized (the Java SDK does so by itself on a 404) would have opened a second one
+        assertThat(gateways.stream().mapToLong(ServerEverythingInteropSuite::sessionsOpened).sum())
+                .as("gateway sessions initialized").isEqualTo(1);
+    }
+
+    /** @return {@code switchboard_mcp_sessions_opened_total} on that replica (0 before its first session) */
+    private static long sessionsOpened(Gateway gateway) {
+        String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
+        return metrics.lines().filter(line -> line.startsWith("switchboard_mcp_sessions_opened_total"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     /** Writes the outcome to target/interop/ (to read both sides of a failed check in full), and returns it. */

@@ -54,6 +54,11 @@ public final class InteropChecklist {
         return checks;
     }
 
+    /** @return the checks a session runs before and after a restart of the server ({@code before}, {@code after}) */
+    public JsonNode restart() {
+        return root.path("restart");
+    }
+
     /** @return how long one check may wait for an answer or a notification */
     public Duration checkTimeout() {
         return Duration.ofMillis(root.path("checkTimeoutMs").asLong(20_000));

@@ -51,11 +51,38 @@ public final class JavaSdkClient {
      * @return each check's normalized outcome, as the TypeScript client prints it
      */
     public static JsonNode run(String url, String transport) {
-        return new JavaSdkClient(InteropChecklist.load()).runAll(url, transport);
+        InteropChecklist checklist = InteropChecklist.load();
+        List<String> all = checklist.checks().stream().map(c -> c.path("name").asText()).toList();
+        return new JavaSdkClient(checklist).runSession(url, transport, session -> session.runNamed(all, ""));
     }
 
-    private JsonNode runAll(String url, String transport) {
-        ObjectNode outcome = JSON.createObjectNode();
+    /**
+     * Runs the checklist's restart checks: {@code before:} ones, then {@code between} while the client waits
+     * with its session open, then {@code after:} ones in the same session.
+     *
+     * @param url the MCP endpoint (Streamable HTTP) or the SSE endpoint (HTTP+SSE)
+     * @param transport {@code streamable-http} or {@code sse}
+     * @param between what happens while the client waits (a server restart)
+     * @return each check's normalized outcome
+     */
+    public static JsonNode runAcross(String url, String transport, Runnable between) {
+        InteropChecklist checklist = InteropChecklist.load();
+        return new JavaSdkClient(checklist).runSession(url, transport, session -> {
+            session.runNamed(names(checklist.restart().path("before")), "before:");
+            between.run();
+            session.runNamed(names(checklist.restart().path("after")), "after:");
+        });
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(name -> names.add(name.asText()));
+        return names;
+    }
+
+    private final ObjectNode outcome = JSON.createObjectNode();
+
+    private JsonNode runSession(String url, String transport, java.util.function.Consumer<JavaSdkClient> checks) {
         client = build(transportFor(url, transport));
         try {
             try {
@@ -65,20 +92,27 @@ public final class JavaSdkClient {
                 outcome.putObject("connect").put("ok", false).put("error", String.valueOf(e.getMessage()));
                 return outcome;
             }
-            for (JsonNode check : checklist.checks()) {
-                ObjectNode result = outcome.putObject(check.path("name").asText());
-                try {
-                    result.put("ok", true).set("value", checklist.normalize(toJson(run(check))));
-                } catch (Exception e) {
-                    result.put("ok", false).put("error", checklist.normalize(String.valueOf(e.getMessage())));
-                }
-            }
+            checks.accept(this);
             return outcome;
         } finally {
             try {
                 client.closeGracefully();
             } catch (RuntimeException e) {
                 // the outcome is what matters
+            }
+        }
+    }
+
+    private void runNamed(List<String> names, String prefix) {
+        for (String name : names) {
+            JsonNode check = checklist.checks().stream().filter(c -> c.path("name").asText().equals(name))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("no check " + name));
+            ObjectNode result = outcome.putObject(prefix + name);
+            try {
+                result.put("ok", true).set("value", checklist.normalize(toJson(run(check))));
+            } catch (Exception e) {
+                result.removeAll();
+                result.put("ok", false).put("error", checklist.normalize(String.valueOf(e.getMessage())));
             }
         }
     }
