@@ -146,7 +146,8 @@ abstract class ServerEverythingInteropSuite {
     }
 
     @ParameterizedTest(name = "{0} store, {1}")
-    @CsvSource({"memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"})
+    @CsvSource({"redis, streamable-http, /mcp/everything", "redis, sse, /mcp/everything/sse",
+                "memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"})
     void aServerRestartMidSessionIsSurvivedWithoutReinitializing(String store, String transport, String path) {
         int port = startFleet(store);
 
