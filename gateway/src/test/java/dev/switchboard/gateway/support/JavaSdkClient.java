@@ -39,6 +39,7 @@ public final class JavaSdkClient {
     private final List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
     private final List<String> updatedUris = new CopyOnWriteArrayList<>();
     private final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+    private final ObjectNode outcome = JSON.createObjectNode();
     private McpSyncClient client;
 
     private JavaSdkClient(InteropChecklist checklist) {
@@ -80,8 +81,6 @@ public final class JavaSdkClient {
         return names;
     }
 
-    private final ObjectNode outcome = JSON.createObjectNode();
-
     private JsonNode runSession(String url, String transport, java.util.function.Consumer<JavaSdkClient> checks) {
         client = build(transportFor(url, transport));
         try {
@@ -89,7 +88,8 @@ public final class JavaSdkClient {
                 McpSchema.InitializeResult initialized = client.initialize();
                 outcome.putObject("connect").put("ok", true).put("server", initialized.serverInfo().name());
             } catch (RuntimeException e) {
-                outcome.putObject("connect").put("ok", false).put("error", String.valueOf(e.getMessage()));
+                outcome.putObject("connect").put("ok", false)
+                        .put("error", checklist.normalize(String.valueOf(e.getMessage())));
                 return outcome;
             }
             checks.accept(this);
@@ -139,19 +139,23 @@ public final class JavaSdkClient {
                 .clientInfo(new McpSchema.Implementation(answers.path("name").asText(), answers.path("version").asText()))
                 .capabilities(McpSchema.ClientCapabilities.builder().roots(true).sampling().elicitation().build())
                 .roots(roots)
-                .sampling(request -> McpSchema.CreateMessageResult.builder()
-                        .model(sampling.path("model").asText())
-                        .role(McpSchema.Role.valueOf(sampling.path("role").asText().toUpperCase(java.util.Locale.ROOT)))
-                        .stopReason(McpSchema.CreateMessageResult.StopReason.END_TURN)
-                        .content(new McpSchema.TextContent(sampling.path("textPrefix").asText()
-                                + ((McpSchema.TextContent) request.messages().getFirst().content()).text()))
-                        .build())
+                .sampling(request -> sampled(sampling, request))
                 .elicitation(request -> elicited)
                 .loggingConsumer(logs::add)
                 // the SDK reads an updated resource itself and hands over its contents
                 .resourcesUpdateConsumer(contents -> contents.forEach(c -> updatedUris.add(c.uri())))
                 .progressConsumer(progress::add)
                 .build();
+    }
+
+    /** The checklist's sampling answer, its text the prefix and the first message's text, as the SDK's record. */
+    private McpSchema.CreateMessageResult sampled(JsonNode sampling, McpSchema.CreateMessageRequest request) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("model", sampling.path("model").asText()).put("role", sampling.path("role").asText())
+                .put("stopReason", sampling.path("stopReason").asText());
+        answer.putObject("content").put("type", "text").put("text", sampling.path("textPrefix").asText()
+                + ((McpSchema.TextContent) request.messages().getFirst().content()).text());
+        return convert(answer, McpSchema.CreateMessageResult.class);
     }
 
     private Object run(JsonNode check) throws Exception {
