@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.state.Leases;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.McpSessionStore;
 import dev.switchboard.registry.FunctionRegistration;
@@ -30,16 +31,24 @@ final class BackendSessionRecovery {
         }
     }
 
+    /** How often a replica waiting for another one's re-initialization of a session reads the session. */
+    private static final long WAIT_STEP_MILLIS = 50;
+
     private final McpBackend backend;
     private final McpSessionStore sessions;
+    /** One re-initialization at a time per session in the fleet: two would leave the function two sessions. */
+    private final Leases leases;
+    private final String replicaId;
     /** One re-initialization at a time per session on this replica (the request path and the stream relay). */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Told of each re-initialized session, outside the lock: the stream relay reopens the function's stream. */
     private volatile java.util.function.Consumer<McpSession> onRecovered = s -> { };
 
-    BackendSessionRecovery(McpBackend backend, McpSessionStore sessions) {
+    BackendSessionRecovery(McpBackend backend, McpSessionStore sessions, Leases leases, String replicaId) {
         this.backend = backend;
         this.sessions = sessions;
+        this.leases = leases;
+        this.replicaId = replicaId;
     }
 
     /** @param listener told of each session this replica re-initialized, before its request is retried */
@@ -85,19 +94,59 @@ final class BackendSessionRecovery {
                 if (!current.get().backendSessionId().equals(lostId)) {
                     return current; // already recovered, here or on another replica
                 }
-                String fresh = initialize(function, current.get());
-                if (fresh == null) {
-                    return Optional.empty();
+                // the request path of one replica and the stream relay of another find the loss at once
+                String lease = "mcp-recovery:" + session.id();
+                if (!leases.acquire(lease, replicaId, function.timeout())) {
+                    return awaitRecoveryElsewhere(session.id(), lostId, function);
                 }
-                McpSession recovered = current.get().withBackendSessionId(fresh);
-                sessions.save(recovered);
-                LOGGER.info(() -> "MCP session " + session.id() + ": function " + function.name()
-                        + " had lost its session; re-initialized");
-                return Optional.of(recovered);
+                try {
+                    current = sessions.peek(session.id());
+                    if (current.isEmpty() || current.get().backendSessionId() == null
+                            || !current.get().backendSessionId().equals(lostId)) {
+                        return current.filter(c -> c.backendSessionId() != null);
+                    }
+                    String fresh = initialize(function, current.get());
+                    if (fresh == null) {
+                        return Optional.empty();
+                    }
+                    McpSession recovered = current.get().withBackendSessionId(fresh);
+                    sessions.save(recovered);
+                    LOGGER.info(() -> "MCP session " + session.id() + ": function " + function.name()
+                            + " had lost its session; re-initialized");
+                    return Optional.of(recovered);
+                } finally {
+                    leases.release(lease, replicaId);
+                }
             } finally {
                 locks.remove(session.id());
             }
         }
+    }
+
+    /**
+     * Another replica holds the session's recovery: waits (at most the function's timeout) until the store has
+     * the function session it made.
+     *
+     * @return the recovered session, or empty when it ended or the other replica did not finish in time
+     */
+    private Optional<McpSession> awaitRecoveryElsewhere(String sessionId, String lostId, FunctionRegistration function) {
+        long deadline = System.nanoTime() + function.timeout().toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<McpSession> current = sessions.peek(sessionId);
+            if (current.isEmpty() || current.get().backendSessionId() == null) {
+                return Optional.empty();
+            }
+            if (!current.get().backendSessionId().equals(lostId)) {
+                return current;
+            }
+            try {
+                Thread.sleep(WAIT_STEP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /** @return the function's new session id, or null when it did not initialize */

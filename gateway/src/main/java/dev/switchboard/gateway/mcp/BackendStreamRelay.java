@@ -93,7 +93,6 @@ final class BackendStreamRelay implements AutoCloseable {
         this.leaseTtl = leaseTtl;
         long tick = Math.max(100, leaseTtl.toMillis() / 3);
         ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
-        recovery.onRecovered(this::reopen);
     }
 
     /**
@@ -101,13 +100,43 @@ final class BackendStreamRelay implements AutoCloseable {
      * one at once and waits (briefly) until it is open, so that the retried request's own messages to the
      * client (the function asking for roots, say) find the stream there.
      */
-    private void reopen(McpSession session) {
+    void reopen(McpSession session) {
         Watch watch = watched.get(session.id());
         if (watch == null || watch.reader == null || !watch.reader.isAlive()) {
             return;
         }
         watch.wakeup.release();
-        awaitOpen(watch, session.backendSessionId());
+        if (Thread.currentThread() != watch.reader) { // the reader itself recovered: it reopens on its return
+            awaitOpen(watch, session.backendSessionId());
+        }
+    }
+
+    /**
+     * Another replica re-initialized a session's function session (the {@code RECOVERED} session signal): when
+     * this replica relays the function's stream, it reopens it for the session's current function session now,
+     * instead of at its next retry; a stream still open for another function session (two replicas found the
+     * session lost at once) is closed so that it is opened again for the one the store holds.
+     *
+     * @param sessionId the recovered session
+     */
+    void recoveredElsewhere(String sessionId) {
+        Watch watch = watched.get(sessionId);
+        if (watch == null || watch.reader == null) {
+            return;
+        }
+        ticker.execute(() -> {
+            try {
+                String current = state.mcpSessions().peek(sessionId).map(McpSession::backendSessionId).orElse(null);
+                HttpClientResponse open = watch.open;
+                String openFor = watch.openFor;
+                if (open != null && openFor != null && !openFor.equals(current)) {
+                    open.close();
+                }
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "could not check a recovered session's stream", e);
+            }
+            watch.wakeup.release();
+        });
     }
 
     /**

@@ -150,10 +150,15 @@ public final class McpService implements HttpService, AutoCloseable {
         this.mailboxes = new Mailboxes(state.events());
         this.follower = new PostStreamFollower(state.events(), config.limits().eventLogMaxLength());
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
-        this.recovery = new BackendSessionRecovery(backend, state.mcpSessions());
+        this.recovery = new BackendSessionRecovery(backend, state.mcpSessions(), state.leases(), config.replicaId());
         this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval(), recovery);
         this.backendStreams = new BackendStreamRelay(backend, state, catalog, recovery, config.replicaId(),
                                                      config.mcpBackendLease());
+        // the replica relaying the function's stream may be another one: tell the fleet as well
+        recovery.onRecovered(session -> {
+            backendStreams.reopen(session);
+            signal(SessionSignal.recovered(session.id()));
+        });
         this.reaper = new BackendSessionReaper(backend, state.mcpSessions(), catalog);
         this.push = new McpPush(state.mcpPush(), state.events(), config.namespace());
         this.subscriptions = new SessionSubscriptions(state.mcpPush(), config.limits().maxMcpSubscriptions());
@@ -991,6 +996,7 @@ public final class McpService implements HttpService, AutoCloseable {
             }
             case ENDED -> endHere(signal.sessionId());
             case INITIALIZED -> backendStreams.initialized(signal.sessionId());
+            case RECOVERED -> backendStreams.recoveredElsewhere(signal.sessionId());
         }
     }
 

@@ -20,7 +20,12 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
          * An HTTP+SSE session was initialized: the replica holding its stream opens a stateful function's own
          * stream now rather than at its next lease tick.
          */
-        INITIALIZED
+        INITIALIZED,
+        /**
+         * A stateful function's session was re-initialized (it had lost it): the replica relaying the function's
+         * own stream reopens it for the new function session now, rather than when its retry finds out.
+         */
+        RECOVERED
     }
 
     /**
@@ -46,6 +51,14 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
      */
     public static SessionSignal initialized(String sessionId) {
         return new SessionSignal(Kind.INITIALIZED, sessionId, "");
+    }
+
+    /**
+     * @param sessionId session id
+     * @return a session whose function session was re-initialized
+     */
+    public static SessionSignal recovered(String sessionId) {
+        return new SessionSignal(Kind.RECOVERED, sessionId, "");
     }
 
     /** @return one line per field, for a pub/sub message (ids never hold a line break: JSON escapes them) */

@@ -83,7 +83,9 @@ public final class ServerEverything implements AutoCloseable {
             throw new IllegalStateException("cannot start node (is Node.js 20+ on PATH?)", e);
         }
         Process started = process;
-        Thread.ofVirtual().start(() -> {
+        // a platform thread: it blocks in a native pipe read for the process's lifetime, which would hold one
+        // of the few virtual-thread carriers (two on a two-core machine) the gateways under test need
+        Thread.ofPlatform().daemon().name("server-everything-output-" + port).start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(started.getInputStream(),
                                                                               StandardCharsets.UTF_8))) {
                 String line;

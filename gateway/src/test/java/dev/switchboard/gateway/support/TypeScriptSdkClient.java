@@ -2,10 +2,12 @@ package dev.switchboard.gateway.support;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TypeScriptSdkClient {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    private static final String PAUSED = "paused";
 
     private TypeScriptSdkClient() {
     }
@@ -24,35 +27,78 @@ public final class TypeScriptSdkClient {
      * @return the JSON object of normalized check outcomes the script printed
      */
     public static String run(String url, String transport) {
+        return run(List.of("node", "interop-client.mjs", url, transport), null);
+    }
+
+    /**
+     * Runs the checklist's restart checks: {@code before:} ones, then {@code between} while the client waits
+     * with its session open, then {@code after:} ones in the same session.
+     *
+     * @param url the MCP endpoint (Streamable HTTP) or the SSE endpoint (HTTP+SSE)
+     * @param transport {@code streamable-http} or {@code sse}
+     * @param between what happens while the client waits (a server restart)
+     * @return the JSON object of normalized check outcomes the script printed
+     */
+    public static String runAcross(String url, String transport, Runnable between) {
+        return run(List.of("node", "interop-client.mjs", url, transport, "restart"), between);
+    }
+
+    private static String run(List<String> command, Runnable between) {
         Path dir = ServerEverything.installedPackageDir();
+        String url = command.get(2);
+        Process node = null;
         try {
             Path out = Files.createTempFile("ts-sdk-interop", ".json");
             Path err = Files.createTempFile("ts-sdk-interop", ".log");
             // never inheritIO: the test JVM's stdin and stdout are surefire's channel to the fork
-            Process node = new ProcessBuilder("node", "interop-client.mjs", url, transport)
+            node = new ProcessBuilder(command)
                     .directory(dir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(between == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                                           : ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
-            if (!node.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                node.destroyForcibly();
+            long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+            if (between != null) {
+                awaitPaused(node, out, err, deadline);
+                between.run();
+                try (OutputStream stdin = node.getOutputStream()) {
+                    stdin.write('\n');
+                }
+            }
+            if (!node.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new IllegalStateException("the TypeScript SDK client did not finish within " + RUN_TIMEOUT
                         + " against " + url + ": " + Files.readString(err, StandardCharsets.UTF_8));
             }
-            String printed = Files.readString(out, StandardCharsets.UTF_8).strip();
-            if (node.exitValue() != 0 || printed.isEmpty()) {
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.isBlank() && !line.equals(PAUSED)).toList();
+            if (node.exitValue() != 0 || lines.isEmpty()) {
                 throw new IllegalStateException("the TypeScript SDK client failed (exit " + node.exitValue()
                         + ") against " + url + ": " + Files.readString(err, StandardCharsets.UTF_8));
             }
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
-            return printed;
+            return lines.getLast();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run node (is Node.js 20+ on PATH?)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            if (node != null && node.isAlive()) {
+                node.destroyForcibly();
+            }
+        }
+    }
+
+    private static void awaitPaused(Process node, Path out, Path err, long deadline)
+            throws IOException, InterruptedException {
+        while (!Files.readString(out, StandardCharsets.UTF_8).lines().anyMatch(PAUSED::equals)) {
+            if (!node.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the TypeScript SDK client never paused: "
+                        + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            Thread.sleep(100);
         }
     }
 }
