@@ -75,8 +75,9 @@ public record RedisTarget(boolean cluster, List<RedisURI> seeds) {
             // schemes are case-insensitive (RFC 3986); Lettuce matches them exactly
             return RedisURI.create(schemeEnd < 0 ? url
                                            : url.substring(0, schemeEnd).toLowerCase(Locale.ROOT) + url.substring(schemeEnd));
-        } catch (IllegalArgumentException e) {
-            // Lettuce's message may quote the URL, password included
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // Lettuce's message may quote the URL, password included; a URL with no host (redis://?x) is an
+            // IllegalStateException from its builder
             throw new IllegalArgumentException("not a Redis URL (expected redis://, rediss://, redis-sentinel://, "
                                                        + "redis-socket:// or redis-cluster://)");
         }

@@ -58,5 +58,9 @@ class RedisTargetTest {
                 .hasMessageContaining("empty seed");
         assertThatThrownBy(() -> RedisTarget.parse(" "))
                 .isInstanceOf(IllegalArgumentException.class);
+        // no host: Lettuce's builder throws IllegalStateException, which must not escape as a stack trace
+        assertThatThrownBy(() -> RedisTarget.parse("redis://:hunter2@?db=1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .message().doesNotContain("hunter2");
     }
 }

@@ -45,9 +45,21 @@ class SettingProperties {
         } catch (SettingException e) {
             assertThat(e.getMessage()).startsWith(setting.key() + ": ").doesNotContain("\n");
             assertThat(e.key()).isEqualTo(setting.key());
-            if (setting.isSecret() && text.strip().length() > 3) {
+            // a secret's error never echoes the value; text the message says for any value (the allowed URL
+            // schemes, say: "redis://" is both a value tried here and a word of the message) proves nothing
+            if (setting.isSecret() && text.strip().length() > 3 && !fixedWording(setting).contains(text.strip())) {
                 assertThat(e.getMessage()).doesNotContain(text.strip());
             }
+        }
+    }
+
+    /** What the setting's error says for a value that shares nothing with any tried text. */
+    private static String fixedWording(Setting<?> setting) {
+        try {
+            setting.read(key -> Optional.of("\u2603"));
+            return "";
+        } catch (SettingException e) {
+            return e.getMessage();
         }
     }
 
