@@ -127,7 +127,7 @@ final class BackendStreamRelay implements AutoCloseable {
         ticker.execute(() -> {
             try {
                 String current = state.mcpSessions().peek(sessionId).map(McpSession::backendSessionId).orElse(null);
-                HttpClientResponse open = watch.open;
+                FunctionResponse open = watch.open;
                 String openFor = watch.openFor;
                 if (open != null && openFor != null && !openFor.equals(current)) {
                     open.close();
