@@ -20,23 +20,56 @@ import java.util.Optional;
  * <pre>java -jar bench/target/switchboard-bench.jar run-all|smoke [--connections N] [--out FILE]</pre>
  */
 public final class BenchMain {
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     /** Sizes of one run. */
-    record Plan(String mode, int connections, Duration heartbeat, Duration idle, int fanOutRepeats,
-                int pipelined, int[] levels, Duration warmup, Duration measure, int crossSamples,
-                int scaleConnections, int perProcess, Topics topics) {
+    record Plan(
+            String mode,
+            int connections,
+            Duration heartbeat,
+            Duration idle,
+            int fanOutRepeats,
+            int pipelined,
+            int[] levels,
+            Duration warmup,
+            Duration measure,
+            int crossSamples,
+            int scaleConnections,
+            int perProcess,
+            Topics topics) {
         static Plan full(int connections, int scaleConnections) {
-            return new Plan("run-all", connections, Duration.ofSeconds(15), Duration.ofSeconds(30), 50, 200,
-                            new int[] {1, 16, 64}, Duration.ofSeconds(3), Duration.ofSeconds(10), 300,
-                            scaleConnections, IdleAtScale.PER_PROCESS, Topics.full(connections));
+            return new Plan(
+                    "run-all",
+                    connections,
+                    Duration.ofSeconds(15),
+                    Duration.ofSeconds(30),
+                    50,
+                    200,
+                    new int[] {1, 16, 64},
+                    Duration.ofSeconds(3),
+                    Duration.ofSeconds(10),
+                    300,
+                    scaleConnections,
+                    IdleAtScale.PER_PROCESS,
+                    Topics.full(connections));
         }
 
         /** Toy sizes; the scale scenario still spans two herds and two replicas. */
         static Plan smoke() {
-            return new Plan("smoke", 200, Duration.ofSeconds(1), Duration.ofSeconds(2), 3, 20, new int[] {4},
-                            Duration.ofMillis(300), Duration.ofSeconds(1), 20, 300, 150, Topics.smoke());
+            return new Plan(
+                    "smoke",
+                    200,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(2),
+                    3,
+                    20,
+                    new int[] {4},
+                    Duration.ofMillis(300),
+                    Duration.ofSeconds(1),
+                    20,
+                    300,
+                    150,
+                    Topics.smoke());
         }
     }
 
@@ -51,14 +84,19 @@ public final class BenchMain {
         /** The sizes at 10,000 connections: 1 × 10,000, 1,000 × 10, and 1,000 × 10 over 1, 2, 4 replicas. */
         static Topics full(int connections) {
             int topics = Math.max(4, connections / 10);
-            return new Topics(new TopicFanOut.Shape(1, connections, 100, 200, 1, 4),
-                              new TopicFanOut.Shape(topics, 10, 0, 5 * topics, 4, 64), new int[] {1, 2, 4},
-                              new TopicFanOut.Shape(topics, 10, 0, 2 * topics, 1, 1));
+            return new Topics(
+                    new TopicFanOut.Shape(1, connections, 100, 200, 1, 4),
+                    new TopicFanOut.Shape(topics, 10, 0, 5 * topics, 4, 64),
+                    new int[] {1, 2, 4},
+                    new TopicFanOut.Shape(topics, 10, 0, 2 * topics, 1, 1));
         }
 
         static Topics smoke() {
-            return new Topics(new TopicFanOut.Shape(1, 100, 3, 20, 1, 4), new TopicFanOut.Shape(20, 3, 0, 60, 2, 8),
-                              new int[] {1, 2}, new TopicFanOut.Shape(8, 3, 0, 24, 1, 1));
+            return new Topics(
+                    new TopicFanOut.Shape(1, 100, 3, 20, 1, 4),
+                    new TopicFanOut.Shape(20, 3, 0, 60, 2, 8),
+                    new int[] {1, 2},
+                    new TopicFanOut.Shape(8, 3, 0, 24, 1, 1));
         }
     }
 
@@ -67,16 +105,23 @@ public final class BenchMain {
             herd(args);
             return;
         }
-        if (args.length == 0 || !(args[0].equals("run-all") || args[0].equals("smoke") || args[0].equals("soak")
-                || args[0].equals("fuzz") || args[0].equals("monitor") || args[0].equals("topics")
-                || args[0].equals("calls") || args[0].equals("clients") || args[0].equals("churn")
-                || args[0].equals("held"))) {
+        if (args.length == 0
+                || !(args[0].equals("run-all")
+                        || args[0].equals("smoke")
+                        || args[0].equals("soak")
+                        || args[0].equals("fuzz")
+                        || args[0].equals("monitor")
+                        || args[0].equals("topics")
+                        || args[0].equals("calls")
+                        || args[0].equals("clients")
+                        || args[0].equals("churn")
+                        || args[0].equals("held"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
-                                       + " | topics [--connections N] [--root DIR] | calls [--root DIR] | clients [--root DIR]"
-                                       + " | churn [--rounds N] [--root DIR]"
-                                       + " | held [--connections N] [--events N] [--root DIR]"
-                                       + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
-                                       + " | monitor [--connections N] [--root DIR]");
+                    + " | topics [--connections N] [--root DIR] | calls [--root DIR] | clients [--root DIR]"
+                    + " | churn [--rounds N] [--root DIR]"
+                    + " | held [--connections N] [--events N] [--root DIR]"
+                    + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
+                    + " | monitor [--connections N] [--root DIR]");
             System.exit(2);
         }
         int connections = 10_000;
@@ -109,8 +154,9 @@ public final class BenchMain {
         }
         if (args[0].equals("monitor")) {
             try (Rig rig = new Rig(root, Files.createTempDirectory("switchboard-bench"))) {
-                String section = MonitorCost.markdown(MonitorCost.run(rig, connections, Duration.ofSeconds(20)),
-                                                      "bench/run-all --monitor " + connections);
+                String section = MonitorCost.markdown(
+                        MonitorCost.run(rig, connections, Duration.ofSeconds(20)),
+                        "bench/run-all --monitor " + connections);
                 System.out.println(section);
                 // kept apart, like the soak's section, and added to docs/benchmarks.md by every full run
                 Files.writeString(root.resolve("bench/monitor-result.md"), section);
@@ -118,29 +164,43 @@ public final class BenchMain {
             return;
         }
         if (args[0].equals("fuzz")) {
-            WireFuzz.run(root, seed == null ? new java.util.Random().nextLong() : seed, cases,
-                         Duration.ofSeconds(Math.round((minutes < 0 ? 10 : minutes) * 60))).assertClean();
+            WireFuzz.run(
+                            root,
+                            seed == null ? new java.util.Random().nextLong() : seed,
+                            cases,
+                            Duration.ofSeconds(Math.round((minutes < 0 ? 10 : minutes) * 60)))
+                    .assertClean();
             return;
         }
         if (args[0].equals("churn")) {
-            System.out.println(churnOnly(Plan.full(connections, scale), rounds, root,
-                                         Files.createTempDirectory("switchboard-bench")));
+            System.out.println(churnOnly(
+                    Plan.full(connections, scale), rounds, root, Files.createTempDirectory("switchboard-bench")));
             return;
         }
         if (args[0].equals("held")) {
             Plan full = Plan.full(connections, scale);
             if (events > 0) {
-                full = new Plan(full.mode(), full.connections(), full.heartbeat(), full.idle(), full.fanOutRepeats(),
-                                events, full.levels(), full.warmup(), full.measure(), full.crossSamples(),
-                                full.scaleConnections(), full.perProcess(), full.topics());
+                full = new Plan(
+                        full.mode(),
+                        full.connections(),
+                        full.heartbeat(),
+                        full.idle(),
+                        full.fanOutRepeats(),
+                        events,
+                        full.levels(),
+                        full.warmup(),
+                        full.measure(),
+                        full.crossSamples(),
+                        full.scaleConnections(),
+                        full.perProcess(),
+                        full.topics());
             }
-            System.out.println(heldOnly(full, root,
-                                        Files.createTempDirectory("switchboard-bench")));
+            System.out.println(heldOnly(full, root, Files.createTempDirectory("switchboard-bench")));
             return;
         }
         if (args[0].equals("topics")) {
-            System.out.println(topicsOnly(Plan.full(connections, scale), root,
-                                          Files.createTempDirectory("switchboard-bench")));
+            System.out.println(
+                    topicsOnly(Plan.full(connections, scale), root, Files.createTempDirectory("switchboard-bench")));
             return;
         }
         if (args[0].equals("clients")) {
@@ -148,14 +208,14 @@ public final class BenchMain {
                 Duration warmup = Duration.ofSeconds(3);
                 Duration measure = Duration.ofSeconds(5);
                 log("client A/B");
-                System.out.println(ClientAB.markdown(ClientAB.run(rig.echo().uri(), new int[] {1, 16, 64}, warmup,
-                                                                  measure), warmup, measure));
+                System.out.println(ClientAB.markdown(
+                        ClientAB.run(rig.echo().uri(), new int[] {1, 16, 64}, warmup, measure), warmup, measure));
             }
             return;
         }
         if (args[0].equals("calls")) {
-            System.out.println(callsOnly(Plan.full(connections, scale), root,
-                                         Files.createTempDirectory("switchboard-bench")));
+            System.out.println(
+                    callsOnly(Plan.full(connections, scale), root, Files.createTempDirectory("switchboard-bench")));
             return;
         }
         Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections, scale);
@@ -178,8 +238,8 @@ public final class BenchMain {
         try (Rig rig = new Rig(root, work)) {
             Rig.Server echo = rig.echo();
             Rig.Server mcp = rig.mcpFunction();
-            Optional<Rig.Server> nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(),
-                                                   plan.connections() + 100);
+            Optional<Rig.Server> nginx =
+                    rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100);
             Map<String, String> gatewayConfig = gatewayConfig(plan);
 
             // 1 + 2: idle connections and fan-out, the gateway then nchan
@@ -195,15 +255,29 @@ public final class BenchMain {
             Rig.Server gateway = rig.gateway("bench-gw-calls", gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
             log("invoke overhead");
-            report.invoke(InvokeOverhead.run(echo.uri(), nginx.map(Rig.Server::uri).orElse(null), gateway.uri(),
-                                             plan.levels(), plan.warmup(), plan.measure()));
+            report.invoke(InvokeOverhead.run(
+                    echo.uri(),
+                    nginx.map(Rig.Server::uri).orElse(null),
+                    gateway.uri(),
+                    plan.levels(),
+                    plan.warmup(),
+                    plan.measure()));
             log("MCP tools/call");
             int mcpConcurrency = plan.levels()[plan.levels().length / 2];
-            LoadLoop.Result direct = LoadLoop.run(mcp.uri(), Requests::directToolsCall, Requests::isToolResult,
-                                                  mcpConcurrency, plan.warmup(), plan.measure());
-            LoadLoop.Result through = LoadLoop.run(gateway.uri(), Requests::gatewayToolsCall,
-                                                   Requests::isToolResult, mcpConcurrency, plan.warmup(),
-                                                   plan.measure());
+            LoadLoop.Result direct = LoadLoop.run(
+                    mcp.uri(),
+                    Requests::directToolsCall,
+                    Requests::isToolResult,
+                    mcpConcurrency,
+                    plan.warmup(),
+                    plan.measure());
+            LoadLoop.Result through = LoadLoop.run(
+                    gateway.uri(),
+                    Requests::gatewayToolsCall,
+                    Requests::isToolResult,
+                    mcpConcurrency,
+                    plan.warmup(),
+                    plan.measure());
             report.mcp(mcpConcurrency, direct, through);
             log("session churn (memory)");
             SessionChurn.Result churnMemory = SessionChurn.run(gateway.uri(), mcpConcurrency, plan.measure());
@@ -221,8 +295,7 @@ public final class BenchMain {
                 log("cross-replica delivery");
                 report.crossReplica(CrossReplica.run(a, b, plan.crossSamples()));
                 log("session churn (Redis)");
-                report.churn(churnMemory, SessionChurn.run(a.uri(), mcpConcurrency, plan.measure()),
-                             mcpConcurrency);
+                report.churn(churnMemory, SessionChurn.run(a.uri(), mcpConcurrency, plan.measure()), mcpConcurrency);
             } else {
                 report.churn(churnMemory, null, mcpConcurrency);
             }
@@ -257,27 +330,47 @@ public final class BenchMain {
      * Sections 1 and 2: the stream listener and nchan {@link HeldRuns#RUNS} times each, alternating, each run on
      * a fresh process (so that no run's garbage or pools count in the next); the public listener once.
      */
-    private static void held(Rig rig, Plan plan, Report report, Rig.Server echo, Rig.Server mcp,
-                             Map<String, String> gatewayConfig, boolean nchan, boolean publicListener)
+    private static void held(
+            Rig rig,
+            Plan plan,
+            Report report,
+            Rig.Server echo,
+            Rig.Server mcp,
+            Map<String, String> gatewayConfig,
+            boolean nchan,
+            boolean publicListener)
             throws IOException, InterruptedException {
         List<HeldConnections.Result> streamRuns = new ArrayList<>();
         List<HeldConnections.Result> nchanRuns = new ArrayList<>();
         for (int run = 1; run <= HeldRuns.RUNS; run++) {
             Rig.Server gateway = rig.gateway("bench-gw-" + run, gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
-            log("held connections: %s, %d, run %d of %d".formatted(HeldConnections.STREAM_LISTENER,
-                                                                    plan.connections(), run, HeldRuns.RUNS));
-            streamRuns.add(HeldConnections.run(gateway, HeldConnections.gatewayStreams(), true, plan.connections(),
-                                               plan.idle(), plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
+            log("held connections: %s, %d, run %d of %d"
+                    .formatted(HeldConnections.STREAM_LISTENER, plan.connections(), run, HeldRuns.RUNS));
+            streamRuns.add(HeldConnections.run(
+                    gateway,
+                    HeldConnections.gatewayStreams(),
+                    true,
+                    plan.connections(),
+                    plan.idle(),
+                    plan.heartbeat(),
+                    plan.fanOutRepeats(),
+                    plan.pipelined()));
             rig.stop(gateway);
             if (nchan) {
                 Rig.Server nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100)
                         .orElseThrow();
-                log("held connections: nginx+nchan, %d, run %d of %d".formatted(plan.connections(), run,
-                                                                                 HeldRuns.RUNS));
-                nchanRuns.add(HeldConnections.run(nginx, HeldConnections.nchan(), false, plan.connections(),
-                                                  plan.idle(), plan.heartbeat(), plan.fanOutRepeats(),
-                                                  plan.pipelined()));
+                log("held connections: nginx+nchan, %d, run %d of %d"
+                        .formatted(plan.connections(), run, HeldRuns.RUNS));
+                nchanRuns.add(HeldConnections.run(
+                        nginx,
+                        HeldConnections.nchan(),
+                        false,
+                        plan.connections(),
+                        plan.idle(),
+                        plan.heartbeat(),
+                        plan.fanOutRepeats(),
+                        plan.pipelined()));
                 rig.stop(nginx);
             }
         }
@@ -293,8 +386,15 @@ public final class BenchMain {
             Rig.Server gateway = rig.gateway("bench-gw-public", gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
             log("held connections: " + HeldConnections.PUBLIC_LISTENER + ", " + plan.connections());
-            rows.add(HeldConnections.run(gateway, HeldConnections.gateway(), true, plan.connections(), plan.idle(),
-                                         plan.heartbeat(), plan.fanOutRepeats(), plan.pipelined()));
+            rows.add(HeldConnections.run(
+                    gateway,
+                    HeldConnections.gateway(),
+                    true,
+                    plan.connections(),
+                    plan.idle(),
+                    plan.heartbeat(),
+                    plan.fanOutRepeats(),
+                    plan.pipelined()));
             rig.stop(gateway);
         }
         if (nchan) {
@@ -312,20 +412,34 @@ public final class BenchMain {
         try (Rig rig = new Rig(root, work)) {
             Rig.Server echo = rig.echo();
             Rig.Server mcp = rig.mcpFunction();
-            Optional<Rig.Server> nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(),
-                                                   plan.connections() + 100);
+            Optional<Rig.Server> nginx =
+                    rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100);
             Rig.Server gateway = rig.gateway("bench-gw-calls", gatewayConfig(plan));
             Rig.registerExamples(gateway, echo, mcp);
             log("invoke overhead");
-            report.invoke(InvokeOverhead.run(echo.uri(), nginx.map(Rig.Server::uri).orElse(null), gateway.uri(),
-                                             plan.levels(), plan.warmup(), plan.measure()));
+            report.invoke(InvokeOverhead.run(
+                    echo.uri(),
+                    nginx.map(Rig.Server::uri).orElse(null),
+                    gateway.uri(),
+                    plan.levels(),
+                    plan.warmup(),
+                    plan.measure()));
             log("MCP tools/call");
             int mcpConcurrency = plan.levels()[plan.levels().length / 2];
-            LoadLoop.Result direct = LoadLoop.run(mcp.uri(), Requests::directToolsCall, Requests::isToolResult,
-                                                  mcpConcurrency, plan.warmup(), plan.measure());
-            LoadLoop.Result through = LoadLoop.run(gateway.uri(), Requests::gatewayToolsCall,
-                                                   Requests::isToolResult, mcpConcurrency, plan.warmup(),
-                                                   plan.measure());
+            LoadLoop.Result direct = LoadLoop.run(
+                    mcp.uri(),
+                    Requests::directToolsCall,
+                    Requests::isToolResult,
+                    mcpConcurrency,
+                    plan.warmup(),
+                    plan.measure());
+            LoadLoop.Result through = LoadLoop.run(
+                    gateway.uri(),
+                    Requests::gatewayToolsCall,
+                    Requests::isToolResult,
+                    mcpConcurrency,
+                    plan.warmup(),
+                    plan.measure());
             report.mcp(mcpConcurrency, direct, through);
             // the gateway's own CPU per call, warm: what a saturated shared machine blurs least
             StringBuilder cpu = new StringBuilder("## Gateway CPU per call (warm, 5 s per row)\n\n"
@@ -333,16 +447,32 @@ public final class BenchMain {
             Duration window = Duration.ofSeconds(5);
             for (int c : plan.levels()) {
                 long before = gateway.proc().cpuMillis();
-                LoadLoop.Result r = LoadLoop.run(gateway.uri(), Requests::gatewayInvoke,
-                        a -> a.status() == 200 && a.text().contains("\"success\":true"), c, Duration.ZERO, window);
-                cpu.append("| /invoke | %d | %,.0f | %.1f µs |\n".formatted(c, r.throughput(),
-                        (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
+                LoadLoop.Result r = LoadLoop.run(
+                        gateway.uri(),
+                        Requests::gatewayInvoke,
+                        a -> a.status() == 200 && a.text().contains("\"success\":true"),
+                        c,
+                        Duration.ZERO,
+                        window);
+                cpu.append("| /invoke | %d | %,.0f | %.1f µs |\n"
+                        .formatted(
+                                c,
+                                r.throughput(),
+                                (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
             }
             long before = gateway.proc().cpuMillis();
-            LoadLoop.Result r = LoadLoop.run(gateway.uri(), Requests::gatewayToolsCall, Requests::isToolResult,
-                                             mcpConcurrency, Duration.ZERO, window);
-            cpu.append("| MCP tools/call | %d | %,.0f | %.1f µs |\n".formatted(mcpConcurrency, r.throughput(),
-                    (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
+            LoadLoop.Result r = LoadLoop.run(
+                    gateway.uri(),
+                    Requests::gatewayToolsCall,
+                    Requests::isToolResult,
+                    mcpConcurrency,
+                    Duration.ZERO,
+                    window);
+            cpu.append("| MCP tools/call | %d | %,.0f | %.1f µs |\n"
+                    .formatted(
+                            mcpConcurrency,
+                            r.throughput(),
+                            (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
             rig.stop(gateway);
             if (!report.problems().isEmpty()) {
                 throw new IllegalStateException("the run measured failures: " + report.problems());
@@ -382,15 +512,27 @@ public final class BenchMain {
                 SessionChurn.Result d = SessionChurn.run(a.uri(), concurrency, plan.measure());
                 ratios[r] = d.sessionsPerSecond() / m.sessionsPerSecond();
                 failures += m.failures() + d.failures();
-                table.append("| %d | %,.0f | %,.0f | %.2f× | %.2f ms | %.2f ms | %d |\n".formatted(
-                        r + 1, m.sessionsPerSecond(), d.sessionsPerSecond(), ratios[r], m.p50(), d.p50(),
-                        m.failures() + d.failures()));
+                table.append("| %d | %,.0f | %,.0f | %.2f× | %.2f ms | %.2f ms | %d |\n"
+                        .formatted(
+                                r + 1,
+                                m.sessionsPerSecond(),
+                                d.sessionsPerSecond(),
+                                ratios[r],
+                                m.p50(),
+                                d.p50(),
+                                m.failures() + d.failures()));
             }
             double[] sorted = ratios.clone();
             java.util.Arrays.sort(sorted);
             table.append("\nRedis / memory: median %.2f×, range %.2f×–%.2f× over %d rounds; concurrency %d, %d s "
-                    .formatted(sorted[rounds / 2], sorted[0], sorted[rounds - 1], rounds, concurrency,
-                               plan.measure().toSeconds()) + "per measurement. Machine: " + Machine.describe() + "\n");
+                            .formatted(
+                                    sorted[rounds / 2],
+                                    sorted[0],
+                                    sorted[rounds - 1],
+                                    rounds,
+                                    concurrency,
+                                    plan.measure().toSeconds())
+                    + "per measurement. Machine: " + Machine.describe() + "\n");
             if (failures > 0) {
                 throw new IllegalStateException("session churn failed sessions: " + failures + "\n" + table);
             }
@@ -403,8 +545,8 @@ public final class BenchMain {
         Report report = new Report(plan, root);
         try (Rig rig = new Rig(root, work)) {
             Map<String, String> gatewayConfig = gatewayConfig(plan);
-            Optional<Rig.Server> nginx = rig.nginx(rig.echo().port(), (int) plan.heartbeat().toSeconds(),
-                                                   plan.connections() + 100);
+            Optional<Rig.Server> nginx =
+                    rig.nginx(rig.echo().port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100);
             topics(rig, plan, report, gatewayConfig, nginx, rig.redis(), new ArrayList<>());
         }
         if (!report.problems().isEmpty()) {
@@ -419,8 +561,14 @@ public final class BenchMain {
      *
      * @param fleet replicas already on {@code redis}, grown as needed (and used from the first)
      */
-    private static void topics(Rig rig, Plan plan, Report report, Map<String, String> gatewayConfig,
-                               Optional<Rig.Server> nginx, Optional<Rig.Server> redis, List<Rig.Server> fleet)
+    private static void topics(
+            Rig rig,
+            Plan plan,
+            Report report,
+            Map<String, String> gatewayConfig,
+            Optional<Rig.Server> nginx,
+            Optional<Rig.Server> redis,
+            List<Rig.Server> fleet)
             throws IOException, InterruptedException {
         Topics sizes = plan.topics();
         List<TopicFanOut.Result> one = new ArrayList<>();
@@ -455,12 +603,13 @@ public final class BenchMain {
 
     /** A gateway configuration for the plan's connections from the herd. */
     private static Map<String, String> gatewayConfig(Plan plan) {
-        return Map.of("HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
-                      "MAX_CONNECTIONS", String.valueOf(plan.connections() + 100),
-                      "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(plan.connections() + 100),
-                      // the herd is many clients on eight loopback addresses: no per-address caps
-                      "MAX_STREAMS_PER_IP", String.valueOf(plan.connections() + 100),
-                      "MAX_PENDING_HEADS_PER_IP", "1000000");
+        return Map.of(
+                "HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
+                "MAX_CONNECTIONS", String.valueOf(plan.connections() + 100),
+                "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(plan.connections() + 100),
+                // the herd is many clients on eight loopback addresses: no per-address caps
+                "MAX_STREAMS_PER_IP", String.valueOf(plan.connections() + 100),
+                "MAX_PENDING_HEADS_PER_IP", "1000000");
     }
 
     private static Map<String, String> fleetConfig(Map<String, String> gatewayConfig, Rig.Server redis) {
@@ -506,8 +655,8 @@ public final class BenchMain {
             }
         }
         if (length.toMinutes() >= 1 && (result.lost() > 0 || result.duplicated() > 0 || result.dropped() > 0)) {
-            throw new IllegalStateException("the soak lost " + result.lost() + ", duplicated "
-                    + result.duplicated() + " and dropped " + result.dropped() + " streams");
+            throw new IllegalStateException("the soak lost " + result.lost() + ", duplicated " + result.duplicated()
+                    + " and dropped " + result.dropped() + " streams");
         }
         return result;
     }
@@ -518,8 +667,9 @@ public final class BenchMain {
         for (int i = 1; i + 1 < args.length; i += 2) {
             options.put(args[i], args[i + 1]);
         }
-        HerdProcess.child(Integer.parseInt(options.get("--port")), options.get("--path"),
-                          Integer.parseInt(options.get("--count")), Integer.parseInt(options.get("--block")));
+        HerdProcess.child(
+                Integer.parseInt(options.get("--port")), options.get("--path"),
+                Integer.parseInt(options.get("--count")), Integer.parseInt(options.get("--block")));
     }
 
     /** Scenario 1 at {@code plan.scaleConnections()}: the gateway fleet, then nginx with as many workers. */
@@ -529,11 +679,17 @@ public final class BenchMain {
         int processes = IdleAtScale.processes(n, plan.perProcess());
         int share = (n + processes - 1) / processes;
         Map<String, String> config = new java.util.HashMap<>(Map.of(
-                "HEARTBEAT_INTERVAL", plan.heartbeat().toSeconds() + "s",
-                "MAX_CONNECTIONS", String.valueOf(share + 100),
-                "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(share + 100),
+                "HEARTBEAT_INTERVAL",
+                plan.heartbeat().toSeconds() + "s",
+                "MAX_CONNECTIONS",
+                String.valueOf(share + 100),
+                "MAX_CONNECTIONS_PER_CLIENT",
+                String.valueOf(share + 100),
                 // the herd is many clients on eight loopback addresses: no per-address caps
-                "MAX_STREAMS_PER_IP", String.valueOf(share + 100), "MAX_PENDING_HEADS_PER_IP", "1000000"));
+                "MAX_STREAMS_PER_IP",
+                String.valueOf(share + 100),
+                "MAX_PENDING_HEADS_PER_IP",
+                "1000000"));
         if (redis != null) {
             config.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
         }
@@ -543,14 +699,31 @@ public final class BenchMain {
             replicas.add(rig.gateway("bench-scale-" + k, config));
         }
         log("idle connections at scale: gateway, " + n + " over " + processes + " replicas");
-        results.add(IdleAtScale.run(HeldConnections.STREAM_LISTENER, fleet(replicas, "/sse/herd"), true, redis, n, plan.perProcess(),
-                                    plan.idle(), plan.heartbeat(), rig.work()));
+        results.add(IdleAtScale.run(
+                HeldConnections.STREAM_LISTENER,
+                fleet(replicas, "/sse/herd"),
+                true,
+                redis,
+                n,
+                plan.perProcess(),
+                plan.idle(),
+                plan.heartbeat(),
+                rig.work()));
         replicas.forEach(rig::stop);
-        Optional<Rig.Server> nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), n + 100, processes);
+        Optional<Rig.Server> nginx =
+                rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), n + 100, processes);
         if (nginx.isPresent()) {
             log("idle connections at scale: nginx+nchan, " + n + " over " + processes + " workers");
-            results.add(IdleAtScale.run("nginx+nchan", fleet(List.of(nginx.get()), "/sub?id=herd"), false, null, n,
-                                        plan.perProcess(), plan.idle(), plan.heartbeat(), rig.work()));
+            results.add(IdleAtScale.run(
+                    "nginx+nchan",
+                    fleet(List.of(nginx.get()), "/sub?id=herd"),
+                    false,
+                    null,
+                    n,
+                    plan.perProcess(),
+                    plan.idle(),
+                    plan.heartbeat(),
+                    rig.work()));
             rig.stop(nginx.get());
         }
         return results;

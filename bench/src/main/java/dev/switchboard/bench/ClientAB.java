@@ -1,5 +1,10 @@
 package dev.switchboard.bench;
 
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,12 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.helidon.common.socket.SocketOptions;
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.WebClient;
 
 /**
  * The client A/B behind the gateway's function-call engine ({@code run-all --clients}): the same POST to
@@ -43,20 +42,17 @@ final class ClientAB {
      * @param cpuMicrosPerCall this JVM's CPU (client and loop; the echo function is another process) per good
      *                         call over the measured window: what a saturated machine blurs least
      */
-    record Measured(LoadLoop.Result result, double cpuMicrosPerCall) {
-    }
+    record Measured(LoadLoop.Result result, double cpuMicrosPerCall) {}
 
     /** One call; true when the answer was good. Each virtual thread gets its own (for per-thread state). */
     private interface Caller extends AutoCloseable {
         boolean call() throws Exception;
 
         @Override
-        default void close() throws IOException {
-        }
+        default void close() throws IOException {}
     }
 
-    private ClientAB() {
-    }
+    private ClientAB() {}
 
     static List<Row> run(URI echo, int[] levels, Duration warmup, Duration measure) throws Exception {
         WebClient before = WebClient.builder()
@@ -68,7 +64,10 @@ final class ClientAB {
                 .build();
         WebClient tuned = WebClient.builder()
                 .connectTimeout(Duration.ofSeconds(5))
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).tcpNoDelay(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .tcpNoDelay(true)
+                        .build())
                 .followRedirects(false)
                 .proxy(Proxy.noProxy())
                 .protocolPreference(List.of("http/1.1"))
@@ -89,26 +88,37 @@ final class ClientAB {
         }
         List<Row> rows = new ArrayList<>();
         for (int c : levels) {
-            rows.add(new Row("Helidon WebClient, before the engine", c,
-                             loop(() -> () -> helidon(before, echo), c, warmup, measure)));
-            rows.add(new Row("Helidon WebClient, tuned (the engine)", c,
-                             loop(() -> () -> helidon(tuned, echo), c, warmup, measure)));
+            rows.add(new Row(
+                    "Helidon WebClient, before the engine",
+                    c,
+                    loop(() -> () -> helidon(before, echo), c, warmup, measure)));
+            rows.add(new Row(
+                    "Helidon WebClient, tuned (the engine)",
+                    c,
+                    loop(() -> () -> helidon(tuned, echo), c, warmup, measure)));
             rows.add(new Row("JDK HttpClient", c, loop(() -> () -> jdk(jdk, echo), c, warmup, measure)));
-            rows.add(new Row("lean HTTP/1.1 (harness's Http1)", c, loop(() -> {
-                Http1 http = new Http1(echo);
-                byte[] request = Requests.directEcho(http);
-                return new Caller() {
-                    @Override
-                    public boolean call() throws IOException {
-                        return http.send(request).status() == 200;
-                    }
+            rows.add(new Row(
+                    "lean HTTP/1.1 (harness's Http1)",
+                    c,
+                    loop(
+                            () -> {
+                                Http1 http = new Http1(echo);
+                                byte[] request = Requests.directEcho(http);
+                                return new Caller() {
+                                    @Override
+                                    public boolean call() throws IOException {
+                                        return http.send(request).status() == 200;
+                                    }
 
-                    @Override
-                    public void close() throws IOException {
-                        http.close();
-                    }
-                };
-            }, c, warmup, measure)));
+                                    @Override
+                                    public void close() throws IOException {
+                                        http.close();
+                                    }
+                                };
+                            },
+                            c,
+                            warmup,
+                            measure)));
         }
         before.closeResource();
         tuned.closeResource();
@@ -117,11 +127,13 @@ final class ClientAB {
     }
 
     private static boolean helidon(WebClient client, URI echo) throws IOException {
-        try (HttpClientResponse response = client.post().uri(echo).readTimeout(Duration.ofSeconds(10))
-                .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HeaderNames.create("X-Request-ID"), "ab")
-                .submit(BODY);
-             InputStream in = response.entity().inputStream()) {
+        try (HttpClientResponse response = client.post()
+                        .uri(echo)
+                        .readTimeout(Duration.ofSeconds(10))
+                        .header(HeaderNames.CONTENT_TYPE, "application/json")
+                        .header(HeaderNames.create("X-Request-ID"), "ab")
+                        .submit(BODY);
+                InputStream in = response.entity().inputStream()) {
             in.readAllBytes();
             return response.status().code() == 200;
         }
@@ -129,9 +141,12 @@ final class ClientAB {
 
     private static boolean jdk(HttpClient client, URI echo) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = client.send(
-                HttpRequest.newBuilder(echo).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json").header("X-Request-ID", "ab")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build(),
+                HttpRequest.newBuilder(echo)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .header("X-Request-ID", "ab")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(BODY))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             in.readAllBytes();
@@ -139,8 +154,9 @@ final class ClientAB {
         return response.statusCode() == 200;
     }
 
-    private static Measured loop(java.util.function.Supplier<Caller> callers, int concurrency,
-                                 Duration warmup, Duration measure) throws InterruptedException {
+    private static Measured loop(
+            java.util.function.Supplier<Caller> callers, int concurrency, Duration warmup, Duration measure)
+            throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();
@@ -189,22 +205,29 @@ final class ClientAB {
         }
         long cpu = processCpuNanos() - cpuFrom;
         double[] all = Stats.merge(perThread, counts);
-        return new Measured(new LoadLoop.Result(all.length, errors.get(), measure, all),
-                            cpu / 1000.0 / Math.max(1, all.length));
+        return new Measured(
+                new LoadLoop.Result(all.length, errors.get(), measure, all), cpu / 1000.0 / Math.max(1, all.length));
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static String markdown(List<Row> rows, Duration warmup, Duration measure) {
         StringBuilder s = new StringBuilder("| Concurrency | Client | Calls/s | p50 | p99 | CPU per call | Errors |\n"
-                                                    + "| --- | --- | --- | --- | --- | --- | --- |\n");
+                + "| --- | --- | --- | --- | --- | --- | --- |\n");
         for (Row r : rows) {
-            s.append("| %d | %s | %,.0f | %.3f ms | %.3f ms | %.1f µs | %d |\n".formatted(r.concurrency(), r.client(),
-                    r.result().throughput(), r.result().p50(), r.result().p99(), r.measured().cpuMicrosPerCall(),
-                    r.result().errors()));
+            s.append("| %d | %s | %,.0f | %.3f ms | %.3f ms | %.1f µs | %d |\n"
+                    .formatted(
+                            r.concurrency(),
+                            r.client(),
+                            r.result().throughput(),
+                            r.result().p50(),
+                            r.result().p99(),
+                            r.measured().cpuMicrosPerCall(),
+                            r.result().errors()));
         }
         return s.append("\n(%d s warm-up, %d s measured per row)\n".formatted(warmup.toSeconds(), measure.toSeconds()))
                 .toString();

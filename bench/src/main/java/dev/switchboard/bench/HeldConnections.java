@@ -29,16 +29,24 @@ final class HeldConnections {
     }
 
     /** Everything measured on one server. */
-    record Result(String server, int connections, double pssPerConnection, double heapPerConnection,
-                  double cpuMillisPerSecond, long heartbeats, double heartbeatsExpected, int dropped,
-                  double fanOutP50, double fanOutP99, double sustainedPerSecond, long lost) {
-    }
+    record Result(
+            String server,
+            int connections,
+            double pssPerConnection,
+            double heapPerConnection,
+            double cpuMillisPerSecond,
+            long heartbeats,
+            double heartbeatsExpected,
+            int dropped,
+            double fanOutP50,
+            double fanOutP99,
+            double sustainedPerSecond,
+            long lost) {}
 
     /** Fan-out events kept in flight at once in the sustained phase. */
     static final int WINDOW = 4;
 
-    private HeldConnections() {
-    }
+    private HeldConnections() {}
 
     /**
      * @param server       the server, already started
@@ -50,15 +58,23 @@ final class HeldConnections {
      * @param repeats      fan-out repeats
      * @param pipelined    events sent for the sustained figure
      */
-    static Result run(Rig.Server server, Target target, boolean jvm, int n, Duration idle, Duration heartbeat,
-                      int repeats, int pipelined) throws IOException, InterruptedException {
+    static Result run(
+            Rig.Server server,
+            Target target,
+            boolean jvm,
+            int n,
+            Duration idle,
+            Duration heartbeat,
+            int repeats,
+            int pipelined)
+            throws IOException, InterruptedException {
         Thread.sleep(1000);
         // the heap reading forces a full GC: take it first, both times, so PSS is read in the same state
         long heapBefore = jvm ? server.proc().liveHeapBytes() : 0;
         long pssBefore = server.proc().pssBytes();
-        try (SseHerd herd = new SseHerd("127.0.0.1", target.port(server), target::path,
-                                        Map.of("Accept", "text/event-stream"));
-             Http1 publisher = new Http1(server.uri())) {
+        try (SseHerd herd = new SseHerd(
+                        "127.0.0.1", target.port(server), target::path, Map.of("Accept", "text/event-stream"));
+                Http1 publisher = new Http1(server.uri())) {
             herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
             Thread.sleep(2000);
 
@@ -79,8 +95,8 @@ final class HeldConnections {
                 long sent = System.nanoTime();
                 target.publish(publisher, "fan-" + r + "-");
                 if (!watch.await(n, Duration.ofSeconds(30))) {
-                    throw new IllegalStateException(target.name() + ": fan-out " + r + " reached "
-                                                            + watch.received.get() + " of " + n);
+                    throw new IllegalStateException(
+                            target.name() + ": fan-out " + r + " reached " + watch.received.get() + " of " + n);
                 }
                 fanOut[r] = Stats.millis(watch.lastNanos - sent);
                 Thread.sleep(100);
@@ -88,10 +104,19 @@ final class HeldConnections {
 
             double sustained = sustained(herd, target, publisher, n, pipelined);
             long lost = (long) pipelined * n - herd.sequenceDelivered();
-            return new Result(target.name(), n, (double) (pssAfter - pssBefore) / n,
-                              jvm ? (double) (heapAfter - heapBefore) / n : Double.NaN, cpuPerSecond, heartbeats,
-                              n * idleSeconds / heartbeat.toSeconds(), herd.closed(), Stats.percentile(fanOut, 50),
-                              Stats.percentile(fanOut, 99), sustained, lost);
+            return new Result(
+                    target.name(),
+                    n,
+                    (double) (pssAfter - pssBefore) / n,
+                    jvm ? (double) (heapAfter - heapBefore) / n : Double.NaN,
+                    cpuPerSecond,
+                    heartbeats,
+                    n * idleSeconds / heartbeat.toSeconds(),
+                    herd.closed(),
+                    Stats.percentile(fanOut, 50),
+                    Stats.percentile(fanOut, 99),
+                    sustained,
+                    lost);
         }
     }
 
@@ -156,6 +181,7 @@ final class HeldConnections {
 
     /** Row names of the gateway's two transports. */
     static final String STREAM_LISTENER = "gateway, stream listener";
+
     static final String PUBLIC_LISTENER = "gateway, public listener";
 
     /** The gateway: {@code GET /sse/herd}, events made by async calls to the echo function. */
@@ -173,7 +199,10 @@ final class HeldConnections {
 
             @Override
             public void publish(Http1 http, String text) throws IOException {
-                Http1.Answer a = http.send("POST", "/invoke/echo", Map.of("Content-Type", "application/json"),
+                Http1.Answer a = http.send(
+                        "POST",
+                        "/invoke/echo",
+                        Map.of("Content-Type", "application/json"),
                         ("{\"payload\":\"" + text + "\",\"client_id\":\"herd\",\"async\":true}")
                                 .getBytes(StandardCharsets.UTF_8));
                 if (a.status() != 202) {
@@ -198,8 +227,11 @@ final class HeldConnections {
 
             @Override
             public void publish(Http1 http, String text) throws IOException {
-                Http1.Answer a = http.send("POST", "/pub?id=herd", Map.of("Content-Type", "text/plain"),
-                                           text.getBytes(StandardCharsets.UTF_8));
+                Http1.Answer a = http.send(
+                        "POST",
+                        "/pub?id=herd",
+                        Map.of("Content-Type", "text/plain"),
+                        text.getBytes(StandardCharsets.UTF_8));
                 if (a.status() / 100 != 2) {
                     throw new IOException("publish refused: " + a.status() + " " + a.text());
                 }

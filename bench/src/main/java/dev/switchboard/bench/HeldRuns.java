@@ -19,8 +19,7 @@ final class HeldRuns {
     /** Without a peer: the largest spread ((max - min) / median) of PSS per connection that still concludes. */
     static final double MAX_SPREAD = 0.5;
 
-    private HeldRuns() {
-    }
+    private HeldRuns() {}
 
     /** One server's runs, in order. */
     record Summary(String server, List<HeldConnections.Result> runs) {
@@ -47,13 +46,19 @@ final class HeldRuns {
         /** @return one row of medians (counts summed: drops and losses of any run show) */
         HeldConnections.Result medians() {
             HeldConnections.Result first = runs.getFirst();
-            return new HeldConnections.Result(server, first.connections(),
-                    median(HeldConnections.Result::pssPerConnection), median(HeldConnections.Result::heapPerConnection),
+            return new HeldConnections.Result(
+                    server,
+                    first.connections(),
+                    median(HeldConnections.Result::pssPerConnection),
+                    median(HeldConnections.Result::heapPerConnection),
                     median(HeldConnections.Result::cpuMillisPerSecond),
                     runs.stream().mapToLong(HeldConnections.Result::heartbeats).sum(),
-                    runs.stream().mapToDouble(HeldConnections.Result::heartbeatsExpected).sum(),
+                    runs.stream()
+                            .mapToDouble(HeldConnections.Result::heartbeatsExpected)
+                            .sum(),
                     runs.stream().mapToInt(HeldConnections.Result::dropped).sum(),
-                    median(HeldConnections.Result::fanOutP50), median(HeldConnections.Result::fanOutP99),
+                    median(HeldConnections.Result::fanOutP50),
+                    median(HeldConnections.Result::fanOutP99),
                     median(HeldConnections.Result::sustainedPerSecond),
                     runs.stream().mapToLong(HeldConnections.Result::lost).sum());
         }
@@ -64,7 +69,8 @@ final class HeldRuns {
         int n = Math.min(server.runs().size(), peer.runs().size());
         double[] ratios = new double[n];
         for (int i = 0; i < n; i++) {
-            ratios[i] = server.runs().get(i).pssPerConnection() / peer.runs().get(i).pssPerConnection();
+            ratios[i] =
+                    server.runs().get(i).pssPerConnection() / peer.runs().get(i).pssPerConnection();
         }
         return ratios;
     }
@@ -87,9 +93,15 @@ final class HeldRuns {
             return List.of();
         }
         return List.of(("%s: memory per idle connection over %s's, same run: %s; their spread (%.2f) is not narrower "
-                + "than the median's distance from the 1.0× target (%.2f): too wide to conclude").formatted(
-                server.server(), peer.server(), java.util.Arrays.stream(ratios).mapToObj("%.2f×"::formatted).toList(),
-                max - min, margin));
+                        + "than the median's distance from the 1.0× target (%.2f): too wide to conclude")
+                .formatted(
+                        server.server(),
+                        peer.server(),
+                        java.util.Arrays.stream(ratios)
+                                .mapToObj("%.2f×"::formatted)
+                                .toList(),
+                        max - min,
+                        margin));
     }
 
     /**
@@ -101,9 +113,16 @@ final class HeldRuns {
         for (Summary s : summaries) {
             double spread = s.pssSpread();
             if (!(spread <= MAX_SPREAD)) {
-                reasons.add("%s: memory per idle connection spread %.0f%% over %d runs (%s), more than %.0f%%: too wide to conclude"
-                        .formatted(s.server(), spread * 100, s.runs().size(), s.runs().stream()
-                                .map(r -> "%.1f KB".formatted(r.pssPerConnection() / 1000)).toList(), MAX_SPREAD * 100));
+                reasons.add(
+                        "%s: memory per idle connection spread %.0f%% over %d runs (%s), more than %.0f%%: too wide to conclude"
+                                .formatted(
+                                        s.server(),
+                                        spread * 100,
+                                        s.runs().size(),
+                                        s.runs().stream()
+                                                .map(r -> "%.1f KB".formatted(r.pssPerConnection() / 1000))
+                                                .toList(),
+                                        MAX_SPREAD * 100));
             }
         }
         return reasons;

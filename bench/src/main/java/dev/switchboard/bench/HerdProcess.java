@@ -43,14 +43,30 @@ final class HerdProcess implements AutoCloseable {
      */
     static HerdProcess start(int port, String path, int count, int block, Path logs)
             throws IOException, InterruptedException {
-        Path jar = Path.of(HerdProcess.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                       "-Xmx256m", "-XX:+UseSerialGC", "-cp", jar.toString(),
-                                       BenchMain.class.getName(), "herd", "--port", String.valueOf(port),
-                                       "--path", path, "--count", String.valueOf(count),
-                                       "--block", String.valueOf(block));
+        Path jar = Path.of(HerdProcess.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath());
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                jar.toString(),
+                BenchMain.class.getName(),
+                "herd",
+                "--port",
+                String.valueOf(port),
+                "--path",
+                path,
+                "--count",
+                String.valueOf(count),
+                "--block",
+                String.valueOf(block));
         Process process = new ProcessBuilder(command)
-                .redirectError(logs.resolve("herd-" + block + ".log").toFile()).start();
+                .redirectError(logs.resolve("herd-" + block + ".log").toFile())
+                .start();
         HerdProcess herd = new HerdProcess(process, count);
         String line = herd.out.readLine();
         if (line == null || !line.equals("opened " + count)) {
@@ -61,8 +77,7 @@ final class HerdProcess implements AutoCloseable {
     }
 
     /** What the child has seen since it started. */
-    record Counts(long heartbeats, int closed) {
-    }
+    record Counts(long heartbeats, int closed) {}
 
     /** @return the child's counts now */
     Counts counts() throws IOException {
@@ -95,8 +110,7 @@ final class HerdProcess implements AutoCloseable {
     static void child(int port, String path, int count, int block) throws IOException {
         PrintStream stdout = System.out;
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (SseHerd herd = new SseHerd("127.0.0.1", port, i -> path, Map.of("Accept", "text/event-stream"),
-                                        block)) {
+        try (SseHerd herd = new SseHerd("127.0.0.1", port, i -> path, Map.of("Accept", "text/event-stream"), block)) {
             herd.open(count, Duration.ofSeconds(Math.max(60, count / 100)));
             stdout.println("opened " + herd.opened());
             stdout.flush();

@@ -71,7 +71,11 @@ final class Http1 implements Closeable {
     byte[] request(String method, String path, Map<String, String> headers, byte[] body) {
         StringBuilder head = new StringBuilder(256);
         head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-        head.append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
+        head.append("Host: ")
+                .append(base.getHost())
+                .append(':')
+                .append(base.getPort())
+                .append("\r\n");
         headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
         if (body != null) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
@@ -106,7 +110,9 @@ final class Http1 implements Closeable {
         for (String line = line(); !line.isEmpty(); line = line()) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         byte[] body;

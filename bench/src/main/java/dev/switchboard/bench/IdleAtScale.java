@@ -21,10 +21,17 @@ final class IdleAtScale {
     static final int PER_PROCESS = 16_000;
 
     /** Everything measured on one server at scale. */
-    record Result(String server, int connections, int processes, double pssPerConnection,
-                  double heapPerConnection, double redisPssPerConnection, double cpuMillisPerSecond,
-                  long heartbeats, double heartbeatsExpected, int dropped) {
-    }
+    record Result(
+            String server,
+            int connections,
+            int processes,
+            double pssPerConnection,
+            double heapPerConnection,
+            double redisPssPerConnection,
+            double cpuMillisPerSecond,
+            long heartbeats,
+            double heartbeatsExpected,
+            int dropped) {}
 
     /** A server at scale: its processes, and where the k-th herd connects. */
     interface Fleet {
@@ -36,8 +43,7 @@ final class IdleAtScale {
         String path();
     }
 
-    private IdleAtScale() {
-    }
+    private IdleAtScale() {}
 
     /** @return how many processes hold {@code n} connections, {@code perProcess} each at most */
     static int processes(int n, int perProcess) {
@@ -55,8 +61,17 @@ final class IdleAtScale {
      * @param heartbeat the server's heartbeat interval
      * @param logs      directory for the herds' error output
      */
-    static Result run(String name, Fleet fleet, boolean jvm, Rig.Server redis, int n, int perProcess,
-                      Duration idle, Duration heartbeat, Path logs) throws IOException, InterruptedException {
+    static Result run(
+            String name,
+            Fleet fleet,
+            boolean jvm,
+            Rig.Server redis,
+            int n,
+            int perProcess,
+            Duration idle,
+            Duration heartbeat,
+            Path logs)
+            throws IOException, InterruptedException {
         Thread.sleep(1000);
         int herds = processes(n, perProcess);
         long heapBefore = jvm ? heap(fleet.servers()) : 0;
@@ -68,15 +83,16 @@ final class IdleAtScale {
             for (int k = 0; k < herds; k++) {
                 int block = k;
                 int share = n / herds + (k < n % herds ? 1 : 0);
-                pending.add(opening.submit(() -> HerdProcess.start(fleet.port(block), fleet.path(), share, block,
-                                                                   logs)));
+                pending.add(
+                        opening.submit(() -> HerdProcess.start(fleet.port(block), fleet.path(), share, block, logs)));
             }
             IllegalStateException failure = null;
             for (Future<HerdProcess> f : pending) {
                 try {
                     started.add(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
-                    failure = new IllegalStateException(name + ": " + e.getCause().getMessage(), e.getCause());
+                    failure =
+                            new IllegalStateException(name + ": " + e.getCause().getMessage(), e.getCause());
                 }
             }
             if (failure != null) {
@@ -100,10 +116,17 @@ final class IdleAtScale {
             long heapAfter = jvm ? heap(fleet.servers()) : 0;
             long pssAfter = pss(fleet.servers());
             long redisAfter = redis == null ? 0 : redis.proc().pssBytes();
-            return new Result(name, n, herds, (double) (pssAfter - pssBefore) / n,
-                              jvm ? (double) (heapAfter - heapBefore) / n : Double.NaN,
-                              redis == null ? Double.NaN : (double) (redisAfter - redisBefore) / n, cpuPerSecond,
-                              heartbeats, n * idleSeconds / heartbeat.toSeconds(), dropped);
+            return new Result(
+                    name,
+                    n,
+                    herds,
+                    (double) (pssAfter - pssBefore) / n,
+                    jvm ? (double) (heapAfter - heapBefore) / n : Double.NaN,
+                    redis == null ? Double.NaN : (double) (redisAfter - redisBefore) / n,
+                    cpuPerSecond,
+                    heartbeats,
+                    n * idleSeconds / heartbeat.toSeconds(),
+                    dropped);
         } finally {
             started.forEach(HerdProcess::close);
         }

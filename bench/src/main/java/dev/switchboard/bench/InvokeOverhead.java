@@ -12,24 +12,34 @@ import java.util.List;
  */
 final class InvokeOverhead {
     /** One target at one concurrency. */
-    record Row(String target, int concurrency, LoadLoop.Result result) {
-    }
+    record Row(String target, int concurrency, LoadLoop.Result result) {}
 
-    private InvokeOverhead() {
-    }
+    private InvokeOverhead() {}
 
     static List<Row> run(URI direct, URI nginx, URI gateway, int[] levels, Duration warmup, Duration measure)
             throws InterruptedException {
         List<Row> rows = new ArrayList<>();
         for (int c : levels) {
-            rows.add(new Row("direct", c, LoadLoop.run(direct, Requests::directEcho, a -> a.status() == 200, c,
-                                                       warmup, measure)));
+            rows.add(new Row(
+                    "direct",
+                    c,
+                    LoadLoop.run(direct, Requests::directEcho, a -> a.status() == 200, c, warmup, measure)));
             if (nginx != null) {
-                rows.add(new Row("nginx proxy_pass", c, LoadLoop.run(nginx, Requests::directEcho,
-                                                                     a -> a.status() == 200, c, warmup, measure)));
+                rows.add(new Row(
+                        "nginx proxy_pass",
+                        c,
+                        LoadLoop.run(nginx, Requests::directEcho, a -> a.status() == 200, c, warmup, measure)));
             }
-            rows.add(new Row("gateway /invoke", c, LoadLoop.run(gateway, Requests::gatewayInvoke,
-                    a -> a.status() == 200 && a.text().contains("\"success\":true"), c, warmup, measure)));
+            rows.add(new Row(
+                    "gateway /invoke",
+                    c,
+                    LoadLoop.run(
+                            gateway,
+                            Requests::gatewayInvoke,
+                            a -> a.status() == 200 && a.text().contains("\"success\":true"),
+                            c,
+                            warmup,
+                            measure)));
         }
         return rows;
     }

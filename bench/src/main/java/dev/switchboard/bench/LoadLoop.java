@@ -37,8 +37,7 @@ final class LoadLoop {
         }
     }
 
-    private LoadLoop() {
-    }
+    private LoadLoop() {}
 
     /**
      * @param base        server address
@@ -50,8 +49,14 @@ final class LoadLoop {
      * @return what was measured
      * @throws InterruptedException when interrupted
      */
-    static Result run(URI base, java.util.function.Function<Http1, byte[]> request, Predicate<Http1.Answer> good,
-                      int concurrency, Duration warmup, Duration measure) throws InterruptedException {
+    static Result run(
+            URI base,
+            java.util.function.Function<Http1, byte[]> request,
+            Predicate<Http1.Answer> good,
+            int concurrency,
+            Duration warmup,
+            Duration measure)
+            throws InterruptedException {
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long end = measureFrom + measure.toNanos();

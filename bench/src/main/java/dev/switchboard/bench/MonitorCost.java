@@ -26,17 +26,22 @@ final class MonitorCost {
     /** Windows with a page open; one more without, before, between and after them. */
     static final int ROUNDS = 3;
 
-    private MonitorCost() {
-    }
+    private MonitorCost() {}
 
     static Result run(Rig rig, int n, Duration window) throws IOException, InterruptedException {
-        Rig.Server gateway = rig.gateway("bench-monitor", Map.of(
-                "HEARTBEAT_INTERVAL", "15s",
-                "MAX_CONNECTIONS", String.valueOf(n + 100),
-                "MAX_STREAMS_PER_IP", String.valueOf(n + 100),
-                "MAX_PENDING_HEADS_PER_IP", "1000000"));
-        try (SseHerd herd = new SseHerd("127.0.0.1", gateway.streamPort(), i -> "/sse/idle-" + i,
-                                        Map.of("Accept", "text/event-stream"))) {
+        Rig.Server gateway = rig.gateway(
+                "bench-monitor",
+                Map.of(
+                        "HEARTBEAT_INTERVAL",
+                        "15s",
+                        "MAX_CONNECTIONS",
+                        String.valueOf(n + 100),
+                        "MAX_STREAMS_PER_IP",
+                        String.valueOf(n + 100),
+                        "MAX_PENDING_HEADS_PER_IP",
+                        "1000000"));
+        try (SseHerd herd = new SseHerd(
+                "127.0.0.1", gateway.streamPort(), i -> "/sse/idle-" + i, Map.of("Accept", "text/event-stream"))) {
             herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
             // past the opening's JIT and garbage
             Thread.sleep(15_000);
@@ -70,8 +75,10 @@ final class MonitorCost {
             implements AutoCloseable {
         static Feed open(Rig.Server gateway) throws IOException, InterruptedException {
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<Stream<String>> response = client.send(HttpRequest.newBuilder(
-                    URI.create(gateway.adminUri() + "/admin/ui/feed")).GET().build(),
+            HttpResponse<Stream<String>> response = client.send(
+                    HttpRequest.newBuilder(URI.create(gateway.adminUri() + "/admin/ui/feed"))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofLines());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("the feed answered " + response.statusCode());
@@ -94,6 +101,7 @@ final class MonitorCost {
             reader.join(5000);
         }
     }
+
     private static double cpu(Rig.Server server, Duration window) throws IOException, InterruptedException {
         long before = server.proc().cpuMillis();
         long start = System.nanoTime();
@@ -105,7 +113,9 @@ final class MonitorCost {
         java.util.function.Function<double[], String> list = values -> java.util.Arrays.stream(values)
                 .mapToObj(v -> String.format(java.util.Locale.ROOT, "%.1f", v))
                 .collect(java.util.stream.Collectors.joining(", "));
-        return String.format(java.util.Locale.ROOT, """
+        return String.format(
+                java.util.Locale.ROOT,
+                """
                 ## Monitoring page cost
 
                 One gateway holding %,d idle streams (stream listener, heartbeats every 15 s). Gateway CPU over %.0f s
@@ -118,7 +128,14 @@ final class MonitorCost {
                 | one open page | %.1f ms/s | %s ms/s |
 
                 Command: `%s`
-                """, r.connections(), r.windowSeconds(), r.fleetEvents(), r.mean(r.withoutPage()),
-                list.apply(r.withoutPage()), r.mean(r.withPage()), list.apply(r.withPage()), command);
+                """,
+                r.connections(),
+                r.windowSeconds(),
+                r.fleetEvents(),
+                r.mean(r.withoutPage()),
+                list.apply(r.withoutPage()),
+                r.mean(r.withPage()),
+                list.apply(r.withPage()),
+                command);
     }
 }

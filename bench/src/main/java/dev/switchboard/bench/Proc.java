@@ -36,7 +36,8 @@ final class Proc implements AutoCloseable {
      * @return the started process
      */
     static Proc start(String name, List<String> command, Map<String, String> env, Path logs) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile());
         builder.environment().putAll(env);
         return new Proc(name, builder.start());
@@ -100,8 +101,12 @@ final class Proc implements AutoCloseable {
 
     /** @return the live heap in bytes after a full GC (a class histogram forces one) */
     long liveHeapBytes() throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                                          String.valueOf(pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        Process jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(pid()),
+                        "GC.class_histogram")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(jcmd.getInputStream().readAllBytes());
         jcmd.waitFor();
         for (String line : out.split("\n")) {
@@ -123,7 +128,8 @@ final class Proc implements AutoCloseable {
     private static long procField(String file, String field) {
         try (Stream<String> lines = Files.lines(Path.of(file))) {
             return lines.filter(l -> l.startsWith(field))
-                    .mapToLong(l -> Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0]))
+                    .mapToLong(l ->
+                            Long.parseLong(l.substring(field.length()).trim().split("\\s+")[0]))
                     .sum();
         } catch (IOException | RuntimeException e) {
             return 0;

@@ -27,23 +27,31 @@ final class ReplicaFanOut {
     /**
      * @param received per replica, events received during the publishing (null: the metric is absent)
      */
-    record Result(int replicas, int topics, int perTopic, int events, List<Long> received, long delivered,
-                  long expected, int dropped) {
+    record Result(
+            int replicas,
+            int topics,
+            int perTopic,
+            int events,
+            List<Long> received,
+            long delivered,
+            long expected,
+            int dropped) {
         /** @return received over published, summed over the fleet; NaN when unavailable */
         double fleetPerEvent() {
-            return received == null ? Double.NaN
+            return received == null
+                    ? Double.NaN
                     : received.stream().mapToLong(Long::longValue).sum() / (double) events;
         }
 
         /** @return the most any one replica received per published event; NaN when unavailable */
         double maxPerReplicaPerEvent() {
-            return received == null ? Double.NaN
+            return received == null
+                    ? Double.NaN
                     : received.stream().mapToLong(Long::longValue).max().orElse(0) / (double) events;
         }
     }
 
-    private ReplicaFanOut() {
-    }
+    private ReplicaFanOut() {}
 
     /**
      * @param fleet   the replicas, all on one Redis, the first being where events are published
@@ -57,12 +65,16 @@ final class ReplicaFanOut {
         List<SseHerd.Sequence> sequences = new ArrayList<>();
         try (Http1 publisher = new Http1(fleet.getFirst().adminUri())) {
             for (int r = 0; r < replicas; r++) {
-                // herd r holds the subscribers of topics r, r + R, ...: subscriber j of it follows topic r + (j % its topics) * R
+                // herd r holds the subscribers of topics r, r + R, ...: subscriber j of it follows topic r + (j % its
+                // topics) * R
                 int mine = (topics - r + replicas - 1) / replicas;
                 int replica = r;
-                SseHerd herd = new SseHerd("127.0.0.1", fleet.get(r).streamPort(),
-                                           j -> TopicFanOut.gateway().path(j, TopicFanOut.topic(replica + (j % mine) * replicas)),
-                                           Map.of("Accept", "text/event-stream"), r);
+                SseHerd herd = new SseHerd(
+                        "127.0.0.1",
+                        fleet.get(r).streamPort(),
+                        j -> TopicFanOut.gateway().path(j, TopicFanOut.topic(replica + (j % mine) * replicas)),
+                        Map.of("Accept", "text/event-stream"),
+                        r);
                 herds.add(herd);
                 herd.open(mine * perTopic, Duration.ofSeconds(Math.max(30, mine * perTopic / 200)));
                 TopicFanOut.settle(herd, mine * perTopic);
@@ -87,8 +99,15 @@ final class ReplicaFanOut {
                     counted.add(orZero(after.get(r)) - orZero(before.get(r)));
                 }
             }
-            return new Result(replicas, topics, perTopic, events, counted, delivered(sequences), expected,
-                              herds.stream().mapToInt(SseHerd::closed).sum());
+            return new Result(
+                    replicas,
+                    topics,
+                    perTopic,
+                    events,
+                    counted,
+                    delivered(sequences),
+                    expected,
+                    herds.stream().mapToInt(SseHerd::closed).sum());
         } finally {
             for (SseHerd herd : herds) {
                 herd.close();

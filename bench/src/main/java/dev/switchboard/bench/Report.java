@@ -37,59 +37,71 @@ final class Report {
         StringBuilder s = sections;
         s.append("## 1. Idle connections held\n\n");
         s.append("%,d SSE connections on one channel, from one NIO client process spread over 8 source addresses; "
-                         .formatted(plan.connections()));
+                .formatted(plan.connections()));
         s.append("heartbeats every %d s; CPU over a %d s idle window. Memory is the server's growth from before the "
-                         .formatted(plan.heartbeat().toSeconds(), plan.idle().toSeconds()));
+                .formatted(plan.heartbeat().toSeconds(), plan.idle().toSeconds()));
         s.append("connections opened to after, divided by the count: proportional set size (PSS, summed over nginx's "
-                         + "processes) and, for the gateway, live Java heap after a full GC. The gateway is measured on "
-                         + "both of its transports for `GET /sse`: the stream listener (`STREAM_PORT`, one event loop) "
-                         + "and the public listener (Helidon, a virtual thread per connection), each on a fresh "
-                         + "gateway.\n\n");
+                + "processes) and, for the gateway, live Java heap after a full GC. The gateway is measured on "
+                + "both of its transports for `GET /sse`: the stream listener (`STREAM_PORT`, one event loop) "
+                + "and the public listener (Helidon, a virtual thread per connection), each on a fresh "
+                + "gateway.\n\n");
         s.append("| Server | PSS per connection | Live heap per connection | CPU for heartbeats | Heartbeats received "
-                         + "(expected) | Dropped |\n| --- | --- | --- | --- | --- | --- |\n");
+                + "(expected) | Dropped |\n| --- | --- | --- | --- | --- | --- |\n");
         for (HeldConnections.Result r : results) {
-            s.append("| %s | %s | %s | %.1f ms/s | %,d (%,.0f) | %d |\n".formatted(r.server(), kb(r.pssPerConnection()),
-                    Double.isNaN(r.heapPerConnection()) ? "n/a" : kb(r.heapPerConnection()), r.cpuMillisPerSecond(),
-                    r.heartbeats(), r.heartbeatsExpected(), r.dropped()));
+            s.append("| %s | %s | %s | %.1f ms/s | %,d (%,.0f) | %d |\n"
+                    .formatted(
+                            r.server(),
+                            kb(r.pssPerConnection()),
+                            Double.isNaN(r.heapPerConnection()) ? "n/a" : kb(r.heapPerConnection()),
+                            r.cpuMillisPerSecond(),
+                            r.heartbeats(),
+                            r.heartbeatsExpected(),
+                            r.dropped()));
         }
         if (!repeated.isEmpty()) {
             s.append(("\nThe stream listener and nchan ran %d times each, one after the other, each on a fresh process "
-                    + "and the gateway with its shipped JVM settings (`gateway/jvm.options`); their rows above and in "
-                    + "section 2 are the medians (heartbeats, drops and losses summed). PSS per connection in each run, "
-                    + "with the spread ((max − min) / median). The run fails as inconclusive when the same-run ratios "
-                    + "spread wider than the median ratio's distance from the 1.0× target (without nchan: when the "
-                    + "gateway's spread exceeds %.0f%%):\n\n").formatted(HeldRuns.RUNS, HeldRuns.MAX_SPREAD * 100));
+                            + "and the gateway with its shipped JVM settings (`gateway/jvm.options`); their rows above and in "
+                            + "section 2 are the medians (heartbeats, drops and losses summed). PSS per connection in each run, "
+                            + "with the spread ((max − min) / median). The run fails as inconclusive when the same-run ratios "
+                            + "spread wider than the median ratio's distance from the 1.0× target (without nchan: when the "
+                            + "gateway's spread exceeds %.0f%%):\n\n")
+                    .formatted(HeldRuns.RUNS, HeldRuns.MAX_SPREAD * 100));
             s.append("| Server |");
             for (int i = 1; i <= HeldRuns.RUNS; i++) {
                 s.append(" Run ").append(i).append(" |");
             }
-            s.append(" Median | Spread |\n| --- |").append(" --- |".repeat(HeldRuns.RUNS + 2)).append('\n');
+            s.append(" Median | Spread |\n| --- |")
+                    .append(" --- |".repeat(HeldRuns.RUNS + 2))
+                    .append('\n');
             for (HeldRuns.Summary summary : repeated) {
                 s.append("| ").append(summary.server()).append(" |");
                 for (HeldConnections.Result r : summary.runs()) {
                     s.append(' ').append(kb(r.pssPerConnection())).append(" |");
                 }
-                s.append(" %s | %.0f%% |\n".formatted(kb(summary.median(HeldConnections.Result::pssPerConnection)),
-                                                    summary.pssSpread() * 100));
+                s.append(" %s | %.0f%% |\n"
+                        .formatted(
+                                kb(summary.median(HeldConnections.Result::pssPerConnection)),
+                                summary.pssSpread() * 100));
             }
             if (!plan.mode().equals("smoke")) {
                 // the smoke's toy sizes check that everything runs and loses nothing, never a figure
-                problems.addAll(HeldRuns.inconclusive(repeated.getFirst(),
-                                                      repeated.size() > 1 ? repeated.get(1) : null));
+                problems.addAll(
+                        HeldRuns.inconclusive(repeated.getFirst(), repeated.size() > 1 ? repeated.get(1) : null));
             }
         }
         s = fanOut;
         s.append("\n## 2. Fan-out\n\n");
         s.append(("One event to all %,d connections, repeated %d times: time from the publishing POST to the last "
-                + "client's receipt. Sustained: %d numbered events with at most %d not yet delivered everywhere; "
-                + "deliveries per second from the first publish to the last receipt. The gateway's events are "
-                + "made by an async call to the echo function (`POST /invoke/echo` with `client_id`), nchan's by "
-                + "`POST /pub`.\n\n").formatted(plan.connections(), plan.fanOutRepeats(), plan.pipelined(),
-                                                 HeldConnections.WINDOW));
-        s.append("| Server | Fan-out p50 | Fan-out p99 | Sustained deliveries/s | Lost |\n| --- | --- | --- | --- | --- |\n");
+                        + "client's receipt. Sustained: %d numbered events with at most %d not yet delivered everywhere; "
+                        + "deliveries per second from the first publish to the last receipt. The gateway's events are "
+                        + "made by an async call to the echo function (`POST /invoke/echo` with `client_id`), nchan's by "
+                        + "`POST /pub`.\n\n")
+                .formatted(plan.connections(), plan.fanOutRepeats(), plan.pipelined(), HeldConnections.WINDOW));
+        s.append(
+                "| Server | Fan-out p50 | Fan-out p99 | Sustained deliveries/s | Lost |\n| --- | --- | --- | --- | --- |\n");
         for (HeldConnections.Result r : results) {
-            s.append("| %s | %.1f ms | %.1f ms | %,.0f | %d |\n".formatted(r.server(), r.fanOutP50(), r.fanOutP99(),
-                                                                       r.sustainedPerSecond(), r.lost()));
+            s.append("| %s | %.1f ms | %.1f ms | %,.0f | %d |\n"
+                    .formatted(r.server(), r.fanOutP50(), r.fanOutP99(), r.sustainedPerSecond(), r.lost()));
             if (r.lost() != 0 || r.dropped() != 0) {
                 problems.add(r.server() + " lost " + r.lost() + " events and dropped " + r.dropped() + " connections");
             }
@@ -97,48 +109,72 @@ final class Report {
         s.append('\n');
         HeldConnections.Result gw = find(results, HeldConnections.STREAM_LISTENER);
         HeldConnections.Result nchan = find(results, "nginx+nchan");
-        HeldRuns.Summary gwRuns = repeated.stream().filter(r -> r.server().equals(HeldConnections.STREAM_LISTENER))
-                .findFirst().orElse(null);
-        HeldRuns.Summary nchanRuns = repeated.stream().filter(r -> r.server().equals("nginx+nchan")).findFirst()
+        HeldRuns.Summary gwRuns = repeated.stream()
+                .filter(r -> r.server().equals(HeldConnections.STREAM_LISTENER))
+                .findFirst()
+                .orElse(null);
+        HeldRuns.Summary nchanRuns = repeated.stream()
+                .filter(r -> r.server().equals("nginx+nchan"))
+                .findFirst()
                 .orElse(null);
         if (nchanPresent && gw != null && nchan != null) {
             if (gwRuns != null && nchanRuns != null) {
                 // each run against the nchan run beside it: the target holds in every one
                 List<String> ratios = new ArrayList<>();
                 boolean every = true;
-                for (int i = 0; i < Math.min(gwRuns.runs().size(), nchanRuns.runs().size()); i++) {
-                    double ratio = gwRuns.runs().get(i).pssPerConnection() / nchanRuns.runs().get(i).pssPerConnection();
+                for (int i = 0;
+                        i < Math.min(gwRuns.runs().size(), nchanRuns.runs().size());
+                        i++) {
+                    double ratio = gwRuns.runs().get(i).pssPerConnection()
+                            / nchanRuns.runs().get(i).pssPerConnection();
                     ratios.add("%.2f×".formatted(ratio));
                     every &= ratio <= 1.0;
                 }
-                targets.add(row("Memory per idle SSE connection ≤ 1.0× nchan's in each of %d runs (PSS, stream listener, shipped JVM settings)"
-                        .formatted(HeldRuns.RUNS), "medians %s vs %s; runs %s".formatted(kb(gw.pssPerConnection()),
-                        kb(nchan.pssPerConnection()), String.join(", ", ratios)), every));
+                targets.add(row(
+                        "Memory per idle SSE connection ≤ 1.0× nchan's in each of %d runs (PSS, stream listener, shipped JVM settings)"
+                                .formatted(HeldRuns.RUNS),
+                        "medians %s vs %s; runs %s"
+                                .formatted(
+                                        kb(gw.pssPerConnection()),
+                                        kb(nchan.pssPerConnection()),
+                                        String.join(", ", ratios)),
+                        every));
             } else {
                 double memory = gw.pssPerConnection() / nchan.pssPerConnection();
-                targets.add(row("Memory per idle SSE connection ≤ 1.0× nchan's (PSS, stream listener)",
-                                "%s vs %s: %.2f×".formatted(kb(gw.pssPerConnection()), kb(nchan.pssPerConnection()),
-                                                            memory), memory <= 1.0));
+                targets.add(row(
+                        "Memory per idle SSE connection ≤ 1.0× nchan's (PSS, stream listener)",
+                        "%s vs %s: %.2f×".formatted(kb(gw.pssPerConnection()), kb(nchan.pssPerConnection()), memory),
+                        memory <= 1.0));
             }
             double cpu = gw.cpuMillisPerSecond() / nchan.cpuMillisPerSecond();
-            targets.add(row("Heartbeat CPU per idle stream ≤ 1.0× nchan's (stream listener)",
-                            "%.1f vs %.1f ms/s: %.2f×".formatted(gw.cpuMillisPerSecond(), nchan.cpuMillisPerSecond(), cpu),
-                            cpu <= 1.0));
+            targets.add(row(
+                    "Heartbeat CPU per idle stream ≤ 1.0× nchan's (stream listener)",
+                    "%.1f vs %.1f ms/s: %.2f×".formatted(gw.cpuMillisPerSecond(), nchan.cpuMillisPerSecond(), cpu),
+                    cpu <= 1.0));
             double fan = gw.fanOutP50() / nchan.fanOutP50();
-            targets.add(row("Fan-out to the last of N ≤ 1.0× nchan's (p50, stream listener)",
-                            "%.1f ms vs %.1f ms: %.2f×".formatted(gw.fanOutP50(), nchan.fanOutP50(), fan), fan <= 1.0));
+            targets.add(row(
+                    "Fan-out to the last of N ≤ 1.0× nchan's (p50, stream listener)",
+                    "%.1f ms vs %.1f ms: %.2f×".formatted(gw.fanOutP50(), nchan.fanOutP50(), fan),
+                    fan <= 1.0));
             double fan99 = gw.fanOutP99() / nchan.fanOutP99();
-            targets.add(row("Fan-out to the last of N ≤ 1.0× nchan's (p99, stream listener)",
-                            "%.1f ms vs %.1f ms: %.2f×".formatted(gw.fanOutP99(), nchan.fanOutP99(), fan99),
-                            fan99 <= 1.0));
+            targets.add(row(
+                    "Fan-out to the last of N ≤ 1.0× nchan's (p99, stream listener)",
+                    "%.1f ms vs %.1f ms: %.2f×".formatted(gw.fanOutP99(), nchan.fanOutP99(), fan99),
+                    fan99 <= 1.0));
         } else {
-            targets.add(row("Memory and fan-out against nchan", "not measured: nginx with the nchan module is not "
-                    + "installed (`apt-get install nginx-light libnginx-mod-nchan`)", false));
+            targets.add(row(
+                    "Memory and fan-out against nchan",
+                    "not measured: nginx with the nchan module is not "
+                            + "installed (`apt-get install nginx-light libnginx-mod-nchan`)",
+                    false));
         }
     }
 
     private static HeldConnections.Result find(List<HeldConnections.Result> results, String server) {
-        return results.stream().filter(r -> r.server().equals(server)).findFirst().orElse(null);
+        return results.stream()
+                .filter(r -> r.server().equals(server))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Section 1 beyond one process: the gateway fleet and nginx's workers, N over several herds. */
@@ -147,28 +183,40 @@ final class Report {
         int processes = results.isEmpty() ? 0 : results.getFirst().processes();
         s.append("\n### At %,d connections\n\n".formatted(plan.scaleConnections()));
         s.append(("The same measure beyond what one process may hold (about 20,000 open files here): %d herd "
-                + "processes, each from its own block of 8 source addresses, against %d gateway replicas sharing "
-                + "one Redis (each holding its share; Redis's growth is shown apart) and against nginx with %d "
-                + "workers (`reuseport`). Memory, heap and CPU are summed over the server's processes.\n\n")
-                          .formatted(processes, processes, processes));
+                        + "processes, each from its own block of 8 source addresses, against %d gateway replicas sharing "
+                        + "one Redis (each holding its share; Redis's growth is shown apart) and against nginx with %d "
+                        + "workers (`reuseport`). Memory, heap and CPU are summed over the server's processes.\n\n")
+                .formatted(processes, processes, processes));
         s.append("| Server | Processes | PSS per connection | Live heap per connection | Redis PSS per connection "
-                         + "| CPU for heartbeats | Heartbeats received (expected) | Dropped |\n"
-                         + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                + "| CPU for heartbeats | Heartbeats received (expected) | Dropped |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (IdleAtScale.Result r : results) {
-            s.append("| %s | %d | %s | %s | %s | %.1f ms/s | %,d (%,.0f) | %d |\n".formatted(r.server(),
-                    r.processes(), kb(r.pssPerConnection()),
-                    Double.isNaN(r.heapPerConnection()) ? "n/a" : kb(r.heapPerConnection()),
-                    Double.isNaN(r.redisPssPerConnection()) ? "n/a" : kb(r.redisPssPerConnection()),
-                    r.cpuMillisPerSecond(), r.heartbeats(), r.heartbeatsExpected(), r.dropped()));
+            s.append("| %s | %d | %s | %s | %s | %.1f ms/s | %,d (%,.0f) | %d |\n"
+                    .formatted(
+                            r.server(),
+                            r.processes(),
+                            kb(r.pssPerConnection()),
+                            Double.isNaN(r.heapPerConnection()) ? "n/a" : kb(r.heapPerConnection()),
+                            Double.isNaN(r.redisPssPerConnection()) ? "n/a" : kb(r.redisPssPerConnection()),
+                            r.cpuMillisPerSecond(),
+                            r.heartbeats(),
+                            r.heartbeatsExpected(),
+                            r.dropped()));
             if (r.dropped() != 0) {
                 problems.add(r.server() + " dropped " + r.dropped() + " of " + r.connections() + " idle connections");
             }
         }
         if (results.size() == 2) {
             double memory = results.get(0).pssPerConnection() / results.get(1).pssPerConnection();
-            targets.add(row("Memory per idle SSE connection ≤ 1.0× nchan's (PSS, stream listener), at %,d".formatted(
-                    plan.scaleConnections()), "%s vs %s: %.2f×".formatted(kb(results.get(0).pssPerConnection()),
-                    kb(results.get(1).pssPerConnection()), memory), memory <= 1.0));
+            targets.add(row(
+                    "Memory per idle SSE connection ≤ 1.0× nchan's (PSS, stream listener), at %,d"
+                            .formatted(plan.scaleConnections()),
+                    "%s vs %s: %.2f×"
+                            .formatted(
+                                    kb(results.get(0).pssPerConnection()),
+                                    kb(results.get(1).pssPerConnection()),
+                                    memory),
+                    memory <= 1.0));
         }
         flushFanOut();
     }
@@ -183,72 +231,86 @@ final class Report {
         StringBuilder s = sections;
         s.append("## 3. Invoke overhead\n\n");
         s.append(("The echo function called directly, through nginx `proxy_pass` (keep-alive upstream), and "
-                + "through the gateway (`POST /invoke/echo`, sync). Closed loop on keep-alive connections, %d s "
-                + "warm-up then %d s measured per row; latency is per request.\n\n")
-                         .formatted(plan.warmup().toSeconds(), plan.measure().toSeconds()));
+                        + "through the gateway (`POST /invoke/echo`, sync). Closed loop on keep-alive connections, %d s "
+                        + "warm-up then %d s measured per row; latency is per request.\n\n")
+                .formatted(plan.warmup().toSeconds(), plan.measure().toSeconds()));
         s.append("| Concurrency | Target | Requests/s | p50 | p99 | Errors |\n| --- | --- | --- | --- | --- | --- |\n");
         for (InvokeOverhead.Row r : rows) {
-            s.append("| %d | %s | %,.0f | %.3f ms | %.3f ms | %d |\n".formatted(r.concurrency(), r.target(),
-                    r.result().throughput(), r.result().p50(), r.result().p99(), r.result().errors()));
+            s.append("| %d | %s | %,.0f | %.3f ms | %.3f ms | %d |\n"
+                    .formatted(
+                            r.concurrency(),
+                            r.target(),
+                            r.result().throughput(),
+                            r.result().p50(),
+                            r.result().p99(),
+                            r.result().errors()));
             check(r.target() + " at concurrency " + r.concurrency(), r.result());
         }
         s.append("\n| Concurrency | Added p50 (gateway − direct) | Added p99 | Throughput gateway / nginx |\n"
-                         + "| --- | --- | --- | --- |\n");
+                + "| --- | --- | --- | --- |\n");
         for (int c : plan.levels()) {
             LoadLoop.Result direct = find(rows, "direct", c);
             LoadLoop.Result gateway = find(rows, "gateway /invoke", c);
             LoadLoop.Result nginx = find(rows, "nginx proxy_pass", c);
             double added = gateway.p50() - direct.p50();
             double ratio = nginx == null ? Double.NaN : gateway.throughput() / nginx.throughput();
-            s.append("| %d | %.3f ms | %.3f ms | %s |\n".formatted(c, added, gateway.p99() - direct.p99(),
-                    nginx == null ? "n/a" : "%.2f×".formatted(ratio)));
-            targets.add(row("Invoke: added p50 ≤ 0.5 ms at concurrency " + c, "%.3f ms".formatted(added),
-                            added <= 0.5));
+            s.append("| %d | %.3f ms | %.3f ms | %s |\n"
+                    .formatted(
+                            c, added, gateway.p99() - direct.p99(), nginx == null ? "n/a" : "%.2f×".formatted(ratio)));
+            targets.add(
+                    row("Invoke: added p50 ≤ 0.5 ms at concurrency " + c, "%.3f ms".formatted(added), added <= 0.5));
             if (nginx != null) {
-                targets.add(row("Invoke: throughput ≥ 0.8× nginx proxy at concurrency " + c,
-                                "%,.0f vs %,.0f req/s: %.2f×".formatted(gateway.throughput(), nginx.throughput(), ratio),
-                                ratio >= 0.8));
+                targets.add(row(
+                        "Invoke: throughput ≥ 0.8× nginx proxy at concurrency " + c,
+                        "%,.0f vs %,.0f req/s: %.2f×".formatted(gateway.throughput(), nginx.throughput(), ratio),
+                        ratio >= 0.8));
             }
         }
         s.append('\n');
     }
 
     private static LoadLoop.Result find(List<InvokeOverhead.Row> rows, String target, int concurrency) {
-        return rows.stream().filter(r -> r.target().equals(target) && r.concurrency() == concurrency)
-                .map(InvokeOverhead.Row::result).findFirst().orElse(null);
+        return rows.stream()
+                .filter(r -> r.target().equals(target) && r.concurrency() == concurrency)
+                .map(InvokeOverhead.Row::result)
+                .findFirst()
+                .orElse(null);
     }
 
     void mcp(int concurrency, LoadLoop.Result direct, LoadLoop.Result gateway) {
         StringBuilder s = sections;
         s.append("## 4. MCP tools/call\n\n");
         s.append(("`tools/call` (`test_simple_text`) on the example MCP function: directly (stateless POST) and "
-                + "through the gateway (Streamable HTTP, %s session opened once per connection). Concurrency %d, "
-                + "%d s measured.\n\n").formatted(Requests.PROTOCOL, concurrency, plan.measure().toSeconds()));
+                        + "through the gateway (Streamable HTTP, %s session opened once per connection). Concurrency %d, "
+                        + "%d s measured.\n\n")
+                .formatted(Requests.PROTOCOL, concurrency, plan.measure().toSeconds()));
         s.append("| Path | Calls/s | p50 | p99 | Errors |\n| --- | --- | --- | --- | --- |\n");
-        s.append("| direct | %,.0f | %.3f ms | %.3f ms | %d |\n".formatted(direct.throughput(), direct.p50(), direct.p99(),
-                                                                     direct.errors()));
-        s.append("| gateway | %,.0f | %.3f ms | %.3f ms | %d |\n\n".formatted(gateway.throughput(), gateway.p50(),
-                                                                         gateway.p99(), gateway.errors()));
+        s.append("| direct | %,.0f | %.3f ms | %.3f ms | %d |\n"
+                .formatted(direct.throughput(), direct.p50(), direct.p99(), direct.errors()));
+        s.append("| gateway | %,.0f | %.3f ms | %.3f ms | %d |\n\n"
+                .formatted(gateway.throughput(), gateway.p50(), gateway.p99(), gateway.errors()));
         check("MCP direct", direct);
         check("MCP through the gateway", gateway);
         double ratio = gateway.throughput() / direct.throughput();
-        targets.add(row("MCP tools/call through the gateway ≥ 0.7× direct throughput",
-                        "%,.0f vs %,.0f calls/s: %.2f×".formatted(gateway.throughput(), direct.throughput(), ratio),
-                        ratio >= 0.7));
+        targets.add(row(
+                "MCP tools/call through the gateway ≥ 0.7× direct throughput",
+                "%,.0f vs %,.0f calls/s: %.2f×".formatted(gateway.throughput(), direct.throughput(), ratio),
+                ratio >= 0.7));
     }
 
     void crossReplica(CrossReplica.Result r) {
         StringBuilder s = sections;
         s.append("## 5. Cross-replica delivery\n\n");
         s.append(("Two gateway replicas on one Redis. A stream is held by replica A; an async call for its client "
-                + "is posted on A (same replica) or on B (cross replica), alternately, %d times each. Latency from "
-                + "the POST to the event's arrival on the stream; it includes the echo function's call, the "
-                + "append to the Redis Stream and the pub/sub hop, which both paths take.\n\n").formatted(r.samples()));
+                        + "is posted on A (same replica) or on B (cross replica), alternately, %d times each. Latency from "
+                        + "the POST to the event's arrival on the stream; it includes the echo function's call, the "
+                        + "append to the Redis Stream and the pub/sub hop, which both paths take.\n\n")
+                .formatted(r.samples()));
         s.append("| Posted on | p50 | p99 |\n| --- | --- | --- |\n");
         s.append("| A (holds the stream) | %.2f ms | %.2f ms |\n".formatted(r.sameP50(), r.sameP99()));
         s.append("| B (another replica) | %.2f ms | %.2f ms |\n".formatted(r.crossP50(), r.crossP99()));
-        s.append("| added by crossing | %.2f ms | %.2f ms |\n\n".formatted(r.crossP50() - r.sameP50(),
-                                                                          r.crossP99() - r.sameP99()));
+        s.append("| added by crossing | %.2f ms | %.2f ms |\n\n"
+                .formatted(r.crossP50() - r.sameP50(), r.crossP99() - r.sameP99()));
     }
 
     void churn(SessionChurn.Result memory, SessionChurn.Result redis, int concurrency) {
@@ -258,13 +320,15 @@ final class Report {
         }
         s.append("## 6. Session churn\n\n");
         s.append(("Whole MCP sessions: `initialize`, `notifications/initialized`, one `tools/call`, `DELETE`; "
-                + "concurrency %d, %d s.\n\n").formatted(concurrency, plan.measure().toSeconds()));
-        s.append("| State store | Sessions/s | Session p50 | Session p99 | Failures |\n| --- | --- | --- | --- | --- |\n");
-        s.append("| memory | %,.0f | %.2f ms | %.2f ms | %d |\n".formatted(memory.sessionsPerSecond(), memory.p50(),
-                                                                       memory.p99(), memory.failures()));
+                        + "concurrency %d, %d s.\n\n")
+                .formatted(concurrency, plan.measure().toSeconds()));
+        s.append(
+                "| State store | Sessions/s | Session p50 | Session p99 | Failures |\n| --- | --- | --- | --- | --- |\n");
+        s.append("| memory | %,.0f | %.2f ms | %.2f ms | %d |\n"
+                .formatted(memory.sessionsPerSecond(), memory.p50(), memory.p99(), memory.failures()));
         if (redis != null) {
-            s.append("| Redis | %,.0f | %.2f ms | %.2f ms | %d |\n".formatted(redis.sessionsPerSecond(), redis.p50(),
-                                                                          redis.p99(), redis.failures()));
+            s.append("| Redis | %,.0f | %.2f ms | %.2f ms | %d |\n"
+                    .formatted(redis.sessionsPerSecond(), redis.p50(), redis.p99(), redis.failures()));
         }
         s.append('\n');
     }
@@ -274,19 +338,19 @@ final class Report {
         StringBuilder s = topicSection;
         s.append("## 7. Topics: publish and fan-out\n\n");
         s.append("Events published to topics with no function in the path: the gateway's `POST /publish/{topic}` "
-                         + "(admin listener) against nchan's `POST /pub?id=` on a channel per topic. Subscribers follow "
-                         + "one topic each: `GET /sse/{client}?topic=<t>` on the gateway's stream listener "
-                         + "(`STREAM_PORT`; a fresh gateway with the in-memory store, as nchan keeps channels in "
-                         + "memory) and `GET /sub?id=<t>` on nchan. Every event carries its publish time in its data; "
-                         + "its latency is the time to the **last** subscriber of its topic. Section 7 alone: `"
-                         + TOPICS_COMMAND + "`.\n\n");
+                + "(admin listener) against nchan's `POST /pub?id=` on a channel per topic. Subscribers follow "
+                + "one topic each: `GET /sse/{client}?topic=<t>` on the gateway's stream listener "
+                + "(`STREAM_PORT`; a fresh gateway with the in-memory store, as nchan keeps channels in "
+                + "memory) and `GET /sub?id=<t>` on nchan. Every event carries its publish time in its data; "
+                + "its latency is the time to the **last** subscriber of its topic. Section 7 alone: `"
+                + TOPICS_COMMAND + "`.\n\n");
         TopicFanOut.Shape shape = one.isEmpty() ? null : one.getFirst().shape();
         if (shape != null) {
             s.append(("### 7.1 One topic, %,d subscribers\n\n"
-                    + "Quiet: %d single events, one at a time. Under load: %d events with at most %d not yet delivered "
-                    + "to every subscriber, from one publishing connection; deliveries per second from the first "
-                    + "publish to the last receipt.\n\n").formatted(shape.subscribers(), shape.quietEvents(),
-                                                                  shape.loadEvents(), shape.window()));
+                            + "Quiet: %d single events, one at a time. Under load: %d events with at most %d not yet delivered "
+                            + "to every subscriber, from one publishing connection; deliveries per second from the first "
+                            + "publish to the last receipt.\n\n")
+                    .formatted(shape.subscribers(), shape.quietEvents(), shape.loadEvents(), shape.window()));
             topicTable(s, one, true);
         }
         TopicFanOut.Result gw = findTopic(one, "gateway");
@@ -295,39 +359,55 @@ final class Report {
             double p50 = gw.quietP50() / nchan.quietP50();
             double p99 = gw.quietP99() / nchan.quietP99();
             double rate = gw.deliveriesPerSecond() / nchan.deliveriesPerSecond();
-            s.append("Gateway / nchan: fan-out p50 %.2f×, p99 %.2f×, deliveries/s %.2f×.\n\n".formatted(p50, p99, rate));
-            targets.add(row("Topic publish to the last of %,d subscribers ≤ 1.0× nchan's (p50)".formatted(
-                    gw.shape().subscribers()), "%.1f ms vs %.1f ms: %.2f×".formatted(gw.quietP50(), nchan.quietP50(),
-                    p50), p50 <= 1.0));
-            targets.add(row("Topic publish to the last of %,d subscribers ≤ 1.0× nchan's (p99)".formatted(
-                    gw.shape().subscribers()), "%.1f ms vs %.1f ms: %.2f×".formatted(gw.quietP99(), nchan.quietP99(),
-                    p99), p99 <= 1.0));
-            targets.add(row("Topic publish: sustained deliveries/s ≥ 1.5× nchan's", "%,.0f vs %,.0f: %.2f×".formatted(
-                    gw.deliveriesPerSecond(), nchan.deliveriesPerSecond(), rate), rate >= 1.5));
+            s.append(
+                    "Gateway / nchan: fan-out p50 %.2f×, p99 %.2f×, deliveries/s %.2f×.\n\n".formatted(p50, p99, rate));
+            targets.add(row(
+                    "Topic publish to the last of %,d subscribers ≤ 1.0× nchan's (p50)"
+                            .formatted(gw.shape().subscribers()),
+                    "%.1f ms vs %.1f ms: %.2f×".formatted(gw.quietP50(), nchan.quietP50(), p50),
+                    p50 <= 1.0));
+            targets.add(row(
+                    "Topic publish to the last of %,d subscribers ≤ 1.0× nchan's (p99)"
+                            .formatted(gw.shape().subscribers()),
+                    "%.1f ms vs %.1f ms: %.2f×".formatted(gw.quietP99(), nchan.quietP99(), p99),
+                    p99 <= 1.0));
+            targets.add(row(
+                    "Topic publish: sustained deliveries/s ≥ 1.5× nchan's",
+                    "%,.0f vs %,.0f: %.2f×".formatted(gw.deliveriesPerSecond(), nchan.deliveriesPerSecond(), rate),
+                    rate >= 1.5));
         } else {
-            targets.add(row("Topic publish against nchan", "not measured: nginx with the nchan module is not "
-                    + "installed (`apt-get install nginx-light libnginx-mod-nchan`)", false));
+            targets.add(row(
+                    "Topic publish against nchan",
+                    "not measured: nginx with the nchan module is not "
+                            + "installed (`apt-get install nginx-light libnginx-mod-nchan`)",
+                    false));
         }
         shape = spread.isEmpty() ? null : spread.getFirst().shape();
         if (shape != null) {
             s.append(("### 7.2 %,d topics × %d subscribers\n\n"
-                    + "%,d events spread round robin over the topics by %d publishing connections, at most %d events "
-                    + "not yet delivered to all their subscribers; latency to the last subscriber of each event's "
-                    + "topic, under that load.\n\n").formatted(shape.topics(), shape.perTopic(), shape.loadEvents(),
-                                                             shape.publishers(), shape.window()));
+                            + "%,d events spread round robin over the topics by %d publishing connections, at most %d events "
+                            + "not yet delivered to all their subscribers; latency to the last subscriber of each event's "
+                            + "topic, under that load.\n\n")
+                    .formatted(
+                            shape.topics(), shape.perTopic(), shape.loadEvents(), shape.publishers(), shape.window()));
             topicTable(s, spread, false);
             TopicFanOut.Result g = findTopic(spread, "gateway");
             TopicFanOut.Result n = findTopic(spread, "nginx+nchan");
             if (g != null && n != null) {
-                s.append("Gateway / nchan: deliveries/s %.2f×, p99 %.2f×.\n\n".formatted(
-                        g.deliveriesPerSecond() / n.deliveriesPerSecond(), g.loadP99() / n.loadP99()));
+                s.append("Gateway / nchan: deliveries/s %.2f×, p99 %.2f×.\n\n"
+                        .formatted(g.deliveriesPerSecond() / n.deliveriesPerSecond(), g.loadP99() / n.loadP99()));
             }
         }
         for (TopicFanOut.Result r : concat(one, spread)) {
             if (r.lost() != 0 || r.duplicated() != 0 || r.dropped() != 0) {
                 problems.add("topics: %s (%d × %d) lost %d, duplicated %d events and dropped %d connections"
-                        .formatted(r.server(), r.shape().topics(), r.shape().perTopic(), r.lost(), r.duplicated(),
-                                   r.dropped()));
+                        .formatted(
+                                r.server(),
+                                r.shape().topics(),
+                                r.shape().perTopic(),
+                                r.lost(),
+                                r.duplicated(),
+                                r.dropped()));
             }
         }
     }
@@ -342,23 +422,35 @@ final class Report {
     }
 
     private static void topicTable(StringBuilder s, List<TopicFanOut.Result> rows, boolean quiet) {
-        s.append(quiet ? "| Server | Quiet p50 | Quiet p99 | Under load p50 | Under load p99 | Deliveries/s | Lost |\n"
-                         + "| --- | --- | --- | --- | --- | --- | --- |\n"
-                       : "| Server | p50 | p99 | Deliveries/s | Lost |\n| --- | --- | --- | --- | --- |\n");
+        s.append(
+                quiet
+                        ? "| Server | Quiet p50 | Quiet p99 | Under load p50 | Under load p99 | Deliveries/s | Lost |\n"
+                                + "| --- | --- | --- | --- | --- | --- | --- |\n"
+                        : "| Server | p50 | p99 | Deliveries/s | Lost |\n| --- | --- | --- | --- | --- |\n");
         for (TopicFanOut.Result r : rows) {
             if (quiet) {
-                s.append("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %,.0f | %d |\n".formatted(r.server(),
-                        r.quietP50(), r.quietP99(), r.loadP50(), r.loadP99(), r.deliveriesPerSecond(), r.lost()));
+                s.append("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %,.0f | %d |\n"
+                        .formatted(
+                                r.server(),
+                                r.quietP50(),
+                                r.quietP99(),
+                                r.loadP50(),
+                                r.loadP99(),
+                                r.deliveriesPerSecond(),
+                                r.lost()));
             } else {
-                s.append("| %s | %.1f ms | %.1f ms | %,.0f | %d |\n".formatted(r.server(), r.loadP50(), r.loadP99(),
-                                                                            r.deliveriesPerSecond(), r.lost()));
+                s.append("| %s | %.1f ms | %.1f ms | %,.0f | %d |\n"
+                        .formatted(r.server(), r.loadP50(), r.loadP99(), r.deliveriesPerSecond(), r.lost()));
             }
         }
         s.append('\n');
     }
 
     private static TopicFanOut.Result findTopic(List<TopicFanOut.Result> results, String server) {
-        return results.stream().filter(r -> r.server().equals(server)).findFirst().orElse(null);
+        return results.stream()
+                .filter(r -> r.server().equals(server))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Section 7.3: what each replica receives per published event as the fleet grows. */
@@ -371,46 +463,63 @@ final class Report {
         }
         ReplicaFanOut.Result first = results.getFirst();
         s.append(("The same %,d subscribers (%,d topics × %d) on 1 to %d gateway replicas sharing one Redis, each "
-                + "topic's subscribers all on one replica (topic t on replica t mod R); %,d events published on the "
-                + "first replica, round robin over the topics. Received: the growth of each replica's `%s` over the "
-                + "publishing (events its fan-out subscription delivered to it, whether or not it holds a subscriber). "
-                + "A broadcast fan-out makes every replica receive every event (1 per replica, R for the fleet); "
-                + "routed to the replicas holding subscribers, the fleet receives each event about once.\n\n")
-                          .formatted(first.topics() * first.perTopic(), first.topics(), first.perTopic(),
-                                     results.getLast().replicas(), first.events(), ReplicaFanOut.RECEIVED_METRIC));
+                        + "topic's subscribers all on one replica (topic t on replica t mod R); %,d events published on the "
+                        + "first replica, round robin over the topics. Received: the growth of each replica's `%s` over the "
+                        + "publishing (events its fan-out subscription delivered to it, whether or not it holds a subscriber). "
+                        + "A broadcast fan-out makes every replica receive every event (1 per replica, R for the fleet); "
+                        + "routed to the replicas holding subscribers, the fleet receives each event about once.\n\n")
+                .formatted(
+                        first.topics() * first.perTopic(),
+                        first.topics(),
+                        first.perTopic(),
+                        results.getLast().replicas(),
+                        first.events(),
+                        ReplicaFanOut.RECEIVED_METRIC));
         s.append("| Replicas | Received by each replica | Most by one replica per published event | Fleet per "
-                         + "published event | Delivered (expected) |\n| --- | --- | --- | --- | --- |\n");
+                + "published event | Delivered (expected) |\n| --- | --- | --- | --- | --- |\n");
         boolean measured = true;
         boolean met = true;
         StringBuilder figures = new StringBuilder();
         for (ReplicaFanOut.Result r : results) {
             boolean has = r.received() != null;
             measured &= has;
-            s.append("| %d | %s | %s | %s | %,d (%,d) |\n".formatted(r.replicas(),
-                    has ? r.received().stream().map(n -> "%,d".formatted(n)).collect(
-                            java.util.stream.Collectors.joining(", ")) : "unavailable",
-                    has ? "%.2f".formatted(r.maxPerReplicaPerEvent()) : "n/a",
-                    has ? "%.2f".formatted(r.fleetPerEvent()) : "n/a", r.delivered(), r.expected()));
+            s.append("| %d | %s | %s | %s | %,d (%,d) |\n"
+                    .formatted(
+                            r.replicas(),
+                            has
+                                    ? r.received().stream()
+                                            .map(n -> "%,d".formatted(n))
+                                            .collect(java.util.stream.Collectors.joining(", "))
+                                    : "unavailable",
+                            has ? "%.2f".formatted(r.maxPerReplicaPerEvent()) : "n/a",
+                            has ? "%.2f".formatted(r.fleetPerEvent()) : "n/a",
+                            r.delivered(),
+                            r.expected()));
             if (has) {
                 met &= r.fleetPerEvent() <= 1.1;
-                figures.append(figures.isEmpty() ? "" : ", ").append("%d: %.2f".formatted(r.replicas(),
-                                                                                          r.fleetPerEvent()));
+                figures.append(figures.isEmpty() ? "" : ", ")
+                        .append("%d: %.2f".formatted(r.replicas(), r.fleetPerEvent()));
             }
             if (r.delivered() != r.expected() || r.dropped() != 0) {
-                problems.add("topics over %d replicas: delivered %d of %d events, dropped %d connections".formatted(
-                        r.replicas(), r.delivered(), r.expected(), r.dropped()));
+                problems.add("topics over %d replicas: delivered %d of %d events, dropped %d connections"
+                        .formatted(r.replicas(), r.delivered(), r.expected(), r.dropped()));
             }
         }
         s.append('\n');
         if (!measured) {
             s.append("`%s` is not exported by this gateway: the received counts are unavailable.\n\n"
-                             .formatted(ReplicaFanOut.RECEIVED_METRIC));
+                    .formatted(ReplicaFanOut.RECEIVED_METRIC));
         }
-        targets.add(measured
-                ? row("Topic fan-out: events received per published event, fleet total, ~1 (≤ 1.1) at every size "
-                              + "(single-replica topics)", "replicas " + figures, met)
-                : "| Topic fan-out: events received per published event ~1 at every fleet size | unavailable: `%s` "
-                          .formatted(ReplicaFanOut.RECEIVED_METRIC) + "is not exported | n/a |\n");
+        targets.add(
+                measured
+                        ? row(
+                                "Topic fan-out: events received per published event, fleet total, ~1 (≤ 1.1) at every size "
+                                        + "(single-replica topics)",
+                                "replicas " + figures,
+                                met)
+                        : "| Topic fan-out: events received per published event ~1 at every fleet size | unavailable: `%s` "
+                                        .formatted(ReplicaFanOut.RECEIVED_METRIC)
+                                + "is not exported | n/a |\n");
     }
 
     /** @return sections 1 and 2 alone, with their target rows (the {@code held} mode) */
@@ -447,10 +556,15 @@ final class Report {
 
     String markdown() throws IOException {
         StringBuilder md = new StringBuilder("# Benchmarks\n\n");
-        md.append("Written by `").append(plan.mode().equals("smoke") ? "bench/run-all --smoke" : "bench/run-all")
-                .append(plan.connections() == 10_000 || plan.mode().equals("smoke") ? ""
-                        : " --connections " + plan.connections())
-                .append("` on ").append(LocalDate.now(ZoneOffset.UTC)).append(". Do not edit the figures by hand: "
+        md.append("Written by `")
+                .append(plan.mode().equals("smoke") ? "bench/run-all --smoke" : "bench/run-all")
+                .append(
+                        plan.connections() == 10_000 || plan.mode().equals("smoke")
+                                ? ""
+                                : " --connections " + plan.connections())
+                .append("` on ")
+                .append(LocalDate.now(ZoneOffset.UTC))
+                .append(". Do not edit the figures by hand: "
                         + "run it again. Everything ran on one machine, servers and load clients together, over "
                         + "loopback, each peer in the same run:\n\n");
         md.append("- ").append(Machine.describe()).append("\n\n");

@@ -10,8 +10,7 @@ final class Requests {
     static final String PROTOCOL = "2025-11-25";
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 
-    private Requests() {
-    }
+    private Requests() {}
 
     static byte[] directEcho(Http1 http) {
         return http.request("POST", "/", JSON, "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
@@ -27,8 +26,13 @@ final class Requests {
     }
 
     static Map<String, String> mcpHeaders(String session) {
-        Map<String, String> headers = new java.util.HashMap<>(Map.of("Content-Type", "application/json",
-                "Accept", "application/json, text/event-stream", "MCP-Protocol-Version", PROTOCOL));
+        Map<String, String> headers = new java.util.HashMap<>(Map.of(
+                "Content-Type",
+                "application/json",
+                "Accept",
+                "application/json, text/event-stream",
+                "MCP-Protocol-Version",
+                PROTOCOL));
         if (session != null) {
             headers.put("Mcp-Session-Id", session);
         }
@@ -37,14 +41,23 @@ final class Requests {
 
     /** Opens an MCP session through the gateway on this connection. */
     static String initialize(Http1 http, String path) throws IOException {
-        Http1.Answer init = http.send("POST", path, mcpHeaders(null), ("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":"
-                + "\"initialize\",\"params\":{\"protocolVersion\":\"" + PROTOCOL + "\",\"capabilities\":{},"
-                + "\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}").getBytes(StandardCharsets.UTF_8));
+        Http1.Answer init = http.send(
+                "POST",
+                path,
+                mcpHeaders(null),
+                ("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":"
+                                + "\"initialize\",\"params\":{\"protocolVersion\":\"" + PROTOCOL
+                                + "\",\"capabilities\":{},"
+                                + "\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}")
+                        .getBytes(StandardCharsets.UTF_8));
         String session = init.headers().get("mcp-session-id");
         if (init.status() != 200 || session == null) {
             throw new IOException("initialize failed: " + init.status() + " " + init.text());
         }
-        Http1.Answer initialized = http.send("POST", path, mcpHeaders(session),
+        Http1.Answer initialized = http.send(
+                "POST",
+                path,
+                mcpHeaders(session),
                 "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}".getBytes(StandardCharsets.UTF_8));
         if (initialized.status() != 202) {
             throw new IOException("notifications/initialized answered " + initialized.status());
@@ -56,7 +69,8 @@ final class Requests {
     static byte[] gatewayToolsCall(Http1 http) {
         try {
             String session = initialize(http, "/mcp/tools");
-            return http.request("POST", "/mcp/tools", mcpHeaders(session), toolsCall(1).getBytes(StandardCharsets.UTF_8));
+            return http.request(
+                    "POST", "/mcp/tools", mcpHeaders(session), toolsCall(1).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

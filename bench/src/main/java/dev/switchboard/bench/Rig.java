@@ -61,8 +61,12 @@ final class Rig implements AutoCloseable {
     /** The example echo function (JDK HttpServer on virtual threads). */
     Server echo() throws IOException, InterruptedException {
         int port = Proc.freePort();
-        Proc p = track(Proc.java("echo-" + port, jar("examples/echo-function/target/echo-function.jar"),
-                                 List.of("-Xmx256m"), Map.of("HOST", "127.0.0.1", "PORT", String.valueOf(port)), work));
+        Proc p = track(Proc.java(
+                "echo-" + port,
+                jar("examples/echo-function/target/echo-function.jar"),
+                List.of("-Xmx256m"),
+                Map.of("HOST", "127.0.0.1", "PORT", String.valueOf(port)),
+                work));
         p.awaitPort(port, START);
         return new Server(p, port, -1, -1);
     }
@@ -70,8 +74,12 @@ final class Rig implements AutoCloseable {
     /** The example MCP function (stateless). */
     Server mcpFunction() throws IOException, InterruptedException {
         int port = Proc.freePort();
-        Proc p = track(Proc.java("mcp-function-" + port, jar("examples/mcp-function/target/mcp-function.jar"),
-                                 List.of("-Xmx256m"), Map.of("HOST", "127.0.0.1", "PORT", String.valueOf(port)), work));
+        Proc p = track(Proc.java(
+                "mcp-function-" + port,
+                jar("examples/mcp-function/target/mcp-function.jar"),
+                List.of("-Xmx256m"),
+                Map.of("HOST", "127.0.0.1", "PORT", String.valueOf(port)),
+                work));
         p.awaitPort(port, START);
         return new Server(p, port, -1, -1);
     }
@@ -93,8 +101,8 @@ final class Rig implements AutoCloseable {
         env.put("STREAM_PORT", String.valueOf(streams));
         env.putIfAbsent("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         // exactly the JVM settings the image, the chart and the operator ship: the one file they all read
-        Proc p = track(Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("@" + jvmOptions()), env,
-                                 work));
+        Proc p = track(
+                Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("@" + jvmOptions()), env, work));
         p.awaitPort(admin, START);
         Server server = new Server(p, port, admin, streams);
         awaitReady(server);
@@ -139,8 +147,11 @@ final class Rig implements AutoCloseable {
     /** Registers a function with a gateway's admin API. */
     static void register(Server gateway, String json) throws IOException {
         try (Http1 http = new Http1(gateway.adminUri())) {
-            Http1.Answer a = http.send("POST", "/admin/functions", Map.of("Content-Type", "application/json"),
-                                       json.getBytes(StandardCharsets.UTF_8));
+            Http1.Answer a = http.send(
+                    "POST",
+                    "/admin/functions",
+                    Map.of("Content-Type", "application/json"),
+                    json.getBytes(StandardCharsets.UTF_8));
             if (a.status() != 201) {
                 throw new IllegalStateException("registration refused: " + a.status() + " " + a.text());
             }
@@ -150,8 +161,9 @@ final class Rig implements AutoCloseable {
     /** Registers the example functions the scenarios call: {@code echo} (HTTP) and {@code tools} (MCP). */
     static void registerExamples(Server gateway, Server echo, Server mcp) throws IOException {
         register(gateway, "{\"name\":\"echo\",\"endpoint\":\"http://127.0.0.1:" + echo.port() + "/\"}");
-        register(gateway, "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + mcp.port()
-                + "/mcp\"}");
+        register(
+                gateway,
+                "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + mcp.port() + "/mcp\"}");
     }
 
     /** A Redis that keeps nothing on disk, or empty when redis-server is not installed. */
@@ -165,8 +177,22 @@ final class Rig implements AutoCloseable {
         if (binary.isEmpty()) {
             return Optional.empty();
         }
-        Proc p = track(Proc.start("redis-" + port + "-" + System.nanoTime(), List.of(binary.get().toString(), "--port", String.valueOf(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"), Map.of(), work));
+        Proc p = track(Proc.start(
+                "redis-" + port + "-" + System.nanoTime(),
+                List.of(
+                        binary.get().toString(),
+                        "--port",
+                        String.valueOf(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--protected-mode",
+                        "no"),
+                Map.of(),
+                work));
         p.awaitPort(port, START);
         return Optional.of(new Server(p, port, -1, -1));
     }
@@ -176,8 +202,8 @@ final class Rig implements AutoCloseable {
      * an event named {@code heartbeat}, {@code /pub?id=} publishes, anything else is proxied to
      * {@code upstreamPort} over keep-alive connections. Empty when nginx or the nchan module is missing.
      */
-    Optional<Server> nginx(int upstreamPort, int pingSeconds, int maxConnections) throws IOException,
-            InterruptedException {
+    Optional<Server> nginx(int upstreamPort, int pingSeconds, int maxConnections)
+            throws IOException, InterruptedException {
         return nginx(upstreamPort, pingSeconds, maxConnections, 1);
     }
 
@@ -185,10 +211,10 @@ final class Rig implements AutoCloseable {
      * As {@link #nginx(int, int, int)} with several workers, each holding its share of the connections: the
      * kernel spreads accepted connections over them ({@code reuseport}).
      */
-    Optional<Server> nginx(int upstreamPort, int pingSeconds, int maxConnections, int workers) throws IOException,
-            InterruptedException {
-        Optional<Path> binary = onPath("nginx").or(() -> Optional.of(Path.of("/usr/sbin/nginx"))
-                .filter(Files::isExecutable));
+    Optional<Server> nginx(int upstreamPort, int pingSeconds, int maxConnections, int workers)
+            throws IOException, InterruptedException {
+        Optional<Path> binary =
+                onPath("nginx").or(() -> Optional.of(Path.of("/usr/sbin/nginx")).filter(Files::isExecutable));
         Path module = Path.of("/usr/lib/nginx/modules/ngx_nchan_module.so");
         if (binary.isEmpty() || !Files.exists(module)) {
             return Optional.empty();
@@ -233,13 +259,29 @@ final class Rig implements AutoCloseable {
                     }
                   }
                 }
-                """.formatted(module, workers, Math.min(20_000, maxConnections / workers + 1000), dir, dir,
-                              // nchan takes more than one connection slot per subscriber
-                              2 * (maxConnections / workers) + 1000, dir, dir, dir, dir, dir,
-                              upstreamPort, port, workers > 1 ? " reuseport" : "", pingSeconds);
+                """.formatted(
+                        module,
+                        workers,
+                        Math.min(20_000, maxConnections / workers + 1000),
+                        dir,
+                        dir,
+                        // nchan takes more than one connection slot per subscriber
+                        2 * (maxConnections / workers) + 1000,
+                        dir,
+                        dir,
+                        dir,
+                        dir,
+                        dir,
+                        upstreamPort,
+                        port,
+                        workers > 1 ? " reuseport" : "",
+                        pingSeconds);
         Path file = Files.writeString(dir.resolve("nginx.conf"), conf);
-        Proc p = track(Proc.start("nginx-" + port, List.of(binary.get().toString(), "-p", dir.toString(), "-c",
-                                                            file.toString()), Map.of(), work));
+        Proc p = track(Proc.start(
+                "nginx-" + port,
+                List.of(binary.get().toString(), "-p", dir.toString(), "-c", file.toString()),
+                Map.of(),
+                work));
         p.awaitPort(port, START);
         return Optional.of(new Server(p, port, -1, -1));
     }

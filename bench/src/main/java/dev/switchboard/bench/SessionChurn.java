@@ -14,11 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SessionChurn {
     /** Sessions completed per second, failures, and one session's duration in milliseconds. */
-    record Result(double sessionsPerSecond, long failures, double p50, double p99) {
-    }
+    record Result(double sessionsPerSecond, long failures, double p50, double p99) {}
 
-    private SessionChurn() {
-    }
+    private SessionChurn() {}
 
     static Result run(URI gateway, int concurrency, Duration measure) throws InterruptedException {
         long end = System.nanoTime() + measure.toNanos();
@@ -38,9 +36,13 @@ final class SessionChurn {
                         long begun = System.nanoTime();
                         try {
                             String session = Requests.initialize(http, "/mcp/tools");
-                            Http1.Answer call = http.send("POST", "/mcp/tools", Requests.mcpHeaders(session),
+                            Http1.Answer call = http.send(
+                                    "POST",
+                                    "/mcp/tools",
+                                    Requests.mcpHeaders(session),
                                     Requests.toolsCall(1).getBytes(StandardCharsets.UTF_8));
-                            Http1.Answer deleted = http.send("DELETE", "/mcp/tools", Requests.mcpHeaders(session), null);
+                            Http1.Answer deleted =
+                                    http.send("DELETE", "/mcp/tools", Requests.mcpHeaders(session), null);
                             if (Requests.isToolResult(call) && deleted.status() == 204) {
                                 s[count[0]++] = Stats.millis(System.nanoTime() - begun);
                             } else {

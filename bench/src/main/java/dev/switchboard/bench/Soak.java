@@ -19,25 +19,34 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Soak {
     /** What a soak measured. */
-    record Result(Duration length, int streams, long accepted, long refused, long lost, long duplicated,
-                  long otherErrors, long syncCalls, long mcpSessions, long mcpFailures, int dropped,
-                  List<String> memory, List<String> restarts) {
-    }
+    record Result(
+            Duration length,
+            int streams,
+            long accepted,
+            long refused,
+            long lost,
+            long duplicated,
+            long otherErrors,
+            long syncCalls,
+            long mcpSessions,
+            long mcpFailures,
+            int dropped,
+            List<String> memory,
+            List<String> restarts) {}
 
     private static final int STREAMS_PER_REPLICA = 200;
     private static final int MAX_EVENTS = 2_000_000;
 
-    private Soak() {
-    }
+    private Soak() {}
 
     static Result run(Rig rig, Duration length) throws IOException, InterruptedException {
         Rig.Server echo = rig.echo();
         Rig.Server mcp = rig.mcpFunction();
         int redisPort = Proc.freePort();
-        Rig.Server redis = rig.redis(redisPort).orElseThrow(() -> new IllegalStateException(
-                "the soak needs redis-server on PATH"));
-        Map<String, String> config = Map.of("REDIS_URL", "redis://127.0.0.1:" + redisPort,
-                                            "HEARTBEAT_INTERVAL", "15s", "REDIS_TIMEOUT", "1s");
+        Rig.Server redis = rig.redis(redisPort)
+                .orElseThrow(() -> new IllegalStateException("the soak needs redis-server on PATH"));
+        Map<String, String> config = Map.of(
+                "REDIS_URL", "redis://127.0.0.1:" + redisPort, "HEARTBEAT_INTERVAL", "15s", "REDIS_TIMEOUT", "1s");
         Rig.Server a = rig.gateway("soak-a", config);
         Rig.Server b = rig.gateway("soak-b", config);
         Rig.registerExamples(a, echo, mcp);
@@ -56,8 +65,10 @@ final class Soak {
         boolean[] acceptedSeq = new boolean[MAX_EVENTS];
         long[] acceptedAt = new long[MAX_EVENTS];
 
-        try (SseHerd onA = new SseHerd("127.0.0.1", a.port(), i -> "/sse/a" + i, Map.of("Accept", "text/event-stream"));
-             SseHerd onB = new SseHerd("127.0.0.1", b.port(), i -> "/sse/b" + i, Map.of("Accept", "text/event-stream"))) {
+        try (SseHerd onA =
+                        new SseHerd("127.0.0.1", a.port(), i -> "/sse/a" + i, Map.of("Accept", "text/event-stream"));
+                SseHerd onB =
+                        new SseHerd("127.0.0.1", b.port(), i -> "/sse/b" + i, Map.of("Accept", "text/event-stream"))) {
             onA.open(STREAMS_PER_REPLICA, Duration.ofSeconds(30));
             onB.open(STREAMS_PER_REPLICA, Duration.ofSeconds(30));
             SseHerd.Sequence seqA = onA.sequence(MAX_EVENTS);
@@ -67,8 +78,8 @@ final class Soak {
 
             List<Thread> load = new ArrayList<>();
             for (int t = 0; t < 2; t++) {
-                load.add(Thread.ofVirtual().start(() -> publish(a, b, running, seq, acceptedSeq, acceptedAt, accepted,
-                                                                refused, errors)));
+                load.add(Thread.ofVirtual()
+                        .start(() -> publish(a, b, running, seq, acceptedSeq, acceptedAt, accepted, refused, errors)));
             }
             load.add(Thread.ofVirtual().start(() -> syncCalls(a, b, running, sync, errors)));
             load.add(Thread.ofVirtual().start(() -> mcpSessions(a, b, running, sessions, sessionFailures)));
@@ -80,7 +91,9 @@ final class Soak {
                 long now = System.nanoTime();
                 if (now >= nextSample) {
                     memory.add(sample(now - start, a, b));
-                    nextSample = now + Math.max(length.toNanos() / 10, Duration.ofSeconds(5).toNanos());
+                    nextSample = now
+                            + Math.max(
+                                    length.toNanos() / 10, Duration.ofSeconds(5).toNanos());
                 }
                 if (nextRestart < restartAt.length && now >= restartAt[nextRestart]) {
                     restarts.add("at " + Duration.ofNanos(now - start).toSeconds() + " s: Redis killed, down 5 s");
@@ -110,19 +123,33 @@ final class Soak {
                 StringBuilder which = new StringBuilder();
                 for (int k = 0; k < total && which.length() < 2000; k++) {
                     if (acceptedSeq[k] && seqA.counts.get(k) + seqB.counts.get(k) == 0) {
-                        which.append(k).append('@').append(Duration.ofNanos(acceptedAt[k] - start).toMillis()).append("ms ");
+                        which.append(k)
+                                .append('@')
+                                .append(Duration.ofNanos(acceptedAt[k] - start).toMillis())
+                                .append("ms ");
                     }
                 }
                 BenchMain.log("lost events (seq@accepted): " + which + "; failure events seen: "
-                                      + (onA.failureEvents() + onB.failureEvents()) + "; restarts: " + restarts);
+                        + (onA.failureEvents() + onB.failureEvents()) + "; restarts: " + restarts);
             }
             long duplicated = 0;
             for (int k = 0; k < total; k++) {
                 duplicated += Math.max(0, seqA.counts.get(k) + seqB.counts.get(k) - 1);
             }
-            return new Result(length, 2 * STREAMS_PER_REPLICA, accepted.get(), refused.get(), lost, duplicated,
-                              errors.get(), sync.get(), sessions.get(), sessionFailures.get(),
-                              onA.closed() + onB.closed(), memory, restarts);
+            return new Result(
+                    length,
+                    2 * STREAMS_PER_REPLICA,
+                    accepted.get(),
+                    refused.get(),
+                    lost,
+                    duplicated,
+                    errors.get(),
+                    sync.get(),
+                    sessions.get(),
+                    sessionFailures.get(),
+                    onA.closed() + onB.closed(),
+                    memory,
+                    restarts);
         }
     }
 
@@ -149,19 +176,31 @@ final class Soak {
 
     private static String sample(long sinceStart, Rig.Server a, Rig.Server b) {
         try {
-            return "| %d s | %.1f MB | %.1f MB | %.1f MB | %.1f MB |".formatted(Duration.ofNanos(sinceStart).toSeconds(),
-                    a.proc().pssBytes() / 1e6, a.proc().liveHeapBytes() / 1e6, b.proc().pssBytes() / 1e6,
-                    b.proc().liveHeapBytes() / 1e6);
+            return "| %d s | %.1f MB | %.1f MB | %.1f MB | %.1f MB |"
+                    .formatted(
+                            Duration.ofNanos(sinceStart).toSeconds(),
+                            a.proc().pssBytes() / 1e6,
+                            a.proc().liveHeapBytes() / 1e6,
+                            b.proc().pssBytes() / 1e6,
+                            b.proc().liveHeapBytes() / 1e6);
         } catch (IOException | InterruptedException e) {
             return "| sample failed: " + e.getMessage() + " | | | | |";
         }
     }
 
     /** Async calls for random streams, posted to a random replica, about 25 a second per thread. */
-    private static void publish(Rig.Server a, Rig.Server b, AtomicBoolean running, AtomicInteger seq,
-                                boolean[] acceptedSeq, long[] acceptedAt, AtomicLong accepted, AtomicLong refused,
-                                AtomicLong errors) {
-        try (Http1 toA = new Http1(a.uri()); Http1 toB = new Http1(b.uri())) {
+    private static void publish(
+            Rig.Server a,
+            Rig.Server b,
+            AtomicBoolean running,
+            AtomicInteger seq,
+            boolean[] acceptedSeq,
+            long[] acceptedAt,
+            AtomicLong accepted,
+            AtomicLong refused,
+            AtomicLong errors) {
+        try (Http1 toA = new Http1(a.uri());
+                Http1 toB = new Http1(b.uri())) {
             while (running.get()) {
                 int k = seq.getAndIncrement();
                 if (k >= MAX_EVENTS) {
@@ -170,10 +209,13 @@ final class Soak {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 String client = (random.nextBoolean() ? "a" : "b") + random.nextInt(STREAMS_PER_REPLICA);
                 try {
-                    Http1.Answer answer = (random.nextBoolean() ? toA : toB).send("POST", "/invoke/echo",
-                            Map.of("Content-Type", "application/json"),
-                            ("{\"payload\":\"seq-" + k + "-\",\"client_id\":\"" + client + "\",\"async\":true}")
-                                    .getBytes(StandardCharsets.UTF_8));
+                    Http1.Answer answer = (random.nextBoolean() ? toA : toB)
+                            .send(
+                                    "POST",
+                                    "/invoke/echo",
+                                    Map.of("Content-Type", "application/json"),
+                                    ("{\"payload\":\"seq-" + k + "-\",\"client_id\":\"" + client + "\",\"async\":true}")
+                                            .getBytes(StandardCharsets.UTF_8));
                     if (answer.status() == 202) {
                         acceptedSeq[k] = true;
                         acceptedAt[k] = System.nanoTime();
@@ -193,9 +235,10 @@ final class Soak {
         }
     }
 
-    private static void syncCalls(Rig.Server a, Rig.Server b, AtomicBoolean running, AtomicLong sync,
-                                  AtomicLong errors) {
-        try (Http1 toA = new Http1(a.uri()); Http1 toB = new Http1(b.uri())) {
+    private static void syncCalls(
+            Rig.Server a, Rig.Server b, AtomicBoolean running, AtomicLong sync, AtomicLong errors) {
+        try (Http1 toA = new Http1(a.uri());
+                Http1 toB = new Http1(b.uri())) {
             while (running.get()) {
                 try {
                     Http1 target = ThreadLocalRandom.current().nextBoolean() ? toA : toB;
@@ -215,14 +258,17 @@ final class Soak {
         }
     }
 
-    private static void mcpSessions(Rig.Server a, Rig.Server b, AtomicBoolean running, AtomicLong sessions,
-                                    AtomicLong failures) {
+    private static void mcpSessions(
+            Rig.Server a, Rig.Server b, AtomicBoolean running, AtomicLong sessions, AtomicLong failures) {
         try {
             while (running.get()) {
                 try (Http1 http = new Http1((ThreadLocalRandom.current().nextBoolean() ? a : b).uri())) {
                     String session = Requests.initialize(http, "/mcp/tools");
-                    Http1.Answer call = http.send("POST", "/mcp/tools", Requests.mcpHeaders(session),
-                                                  Requests.toolsCall(1).getBytes(StandardCharsets.UTF_8));
+                    Http1.Answer call = http.send(
+                            "POST",
+                            "/mcp/tools",
+                            Requests.mcpHeaders(session),
+                            Requests.toolsCall(1).getBytes(StandardCharsets.UTF_8));
                     Http1.Answer deleted = http.send("DELETE", "/mcp/tools", Requests.mcpHeaders(session), null);
                     if (Requests.isToolResult(call) && deleted.status() == 204) {
                         sessions.incrementAndGet();
@@ -243,15 +289,20 @@ final class Soak {
     static String markdown(Result r, String command) {
         StringBuilder md = new StringBuilder("## Soak\n\n");
         md.append(("`%s`, on %s. Two gateway replicas on one Redis for %.1f minutes, %d streams held (half on each), "
-                + "async calls for random streams posted to either replica (~50/s), sync calls (~20/s) and whole MCP "
-                + "sessions (~4/s) throughout; Redis (no persistence) killed and restarted twice, the registrations "
-                + "re-applied after each restart as the operator's resync would. Refusals and failed MCP sessions "
-                + "are the outages' expected cost (a restarted Redis has lost the sessions: their clients get 404 "
-                + "and start again); what must be zero is an accepted event lost or repeated.\n\n").formatted(command,
-                java.time.LocalDate.now(java.time.ZoneOffset.UTC), r.length().toSeconds() / 60.0, r.streams()));
+                        + "async calls for random streams posted to either replica (~50/s), sync calls (~20/s) and whole MCP "
+                        + "sessions (~4/s) throughout; Redis (no persistence) killed and restarted twice, the registrations "
+                        + "re-applied after each restart as the operator's resync would. Refusals and failed MCP sessions "
+                        + "are the outages' expected cost (a restarted Redis has lost the sessions: their clients get 404 "
+                        + "and start again); what must be zero is an accepted event lost or repeated.\n\n")
+                .formatted(
+                        command,
+                        java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                        r.length().toSeconds() / 60.0,
+                        r.streams()));
         md.append("| Figure | Value |\n| --- | --- |\n");
         md.append("| Async calls accepted (202) | %,d |\n".formatted(r.accepted()));
-        md.append("| Refused while Redis was away or registrations not yet back (503, 404) | %,d |\n".formatted(r.refused()));
+        md.append("| Refused while Redis was away or registrations not yet back (503, 404) | %,d |\n"
+                .formatted(r.refused()));
         md.append("| **Accepted events lost** | **%,d** |\n".formatted(r.lost()));
         md.append("| Events delivered twice | %,d |\n".formatted(r.duplicated()));
         md.append("| Streams dropped | %d |\n".formatted(r.dropped()));
@@ -259,8 +310,9 @@ final class Soak {
         md.append("| Sync calls answered | %,d |\n".formatted(r.syncCalls()));
         md.append("| MCP sessions completed / failed | %,d / %,d |\n\n".formatted(r.mcpSessions(), r.mcpFailures()));
         md.append("Redis restarts: ").append(String.join("; ", r.restarts())).append(".\n\n");
-        md.append("Memory over time (PSS, and live heap after a full GC):\n\n| Time | A PSS | A heap | B PSS | B heap |\n"
-                          + "| --- | --- | --- | --- | --- |\n");
+        md.append(
+                "Memory over time (PSS, and live heap after a full GC):\n\n| Time | A PSS | A heap | B PSS | B heap |\n"
+                        + "| --- | --- | --- | --- | --- |\n");
         r.memory().forEach(line -> md.append(line).append('\n'));
         return md.append('\n').toString();
     }

@@ -61,12 +61,13 @@ final class SseHerd implements AutoCloseable {
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
 
     /** A connection being opened, with its index (its request path depends on it). */
-    private record Pending(SocketChannel channel, int index) {
-    }
+    private record Pending(SocketChannel channel, int index) {}
+
     private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
     private final AtomicLong comments = new AtomicLong();
     /** Events reporting a failed call ({@code "success":false}), which carry no caller-chosen marker. */
     private final AtomicLong failureEvents = new AtomicLong();
+
     private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
@@ -122,8 +123,9 @@ final class SseHerd implements AutoCloseable {
             }
             SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
-            channel.bind(new InetSocketAddress(InetAddress.getByAddress(
-                    new byte[] {127, 0, 0, (byte) (firstSource + started % SOURCE_ADDRESSES)}), 0));
+            channel.bind(new InetSocketAddress(
+                    InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (firstSource + started % SOURCE_ADDRESSES)}),
+                    0));
             channel.connect(new InetSocketAddress(host, port));
             channel.socket().setTcpNoDelay(true);
             pending.add(new Pending(channel, started));
@@ -134,8 +136,8 @@ final class SseHerd implements AutoCloseable {
             Thread.sleep(5);
         }
         if (opened.get() < target) {
-            throw new IllegalStateException("only " + opened.get() + " of " + target + " SSE connections opened ("
-                                                    + failed.get() + " failed)");
+            throw new IllegalStateException(
+                    "only " + opened.get() + " of " + target + " SSE connections opened (" + failed.get() + " failed)");
         }
         return opened.get();
     }
@@ -149,6 +151,7 @@ final class SseHerd implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicIntegerArray counts;
         /** Per event, the longest time from its stamp to a receipt (0 when unstamped or not received). */
         final java.util.concurrent.atomic.AtomicLongArray slowestNanos;
+
         final AtomicLong delivered = new AtomicLong();
 
         Sequence(int events) {
@@ -236,9 +239,16 @@ final class SseHerd implements AutoCloseable {
             if (key.isConnectable()) {
                 channel.finishConnect();
                 int index = (Integer) key.attachment();
-                StringBuilder request = new StringBuilder("GET ").append(path.apply(index)).append(" HTTP/1.1\r\n")
-                        .append("Host: ").append(host).append(':').append(port).append("\r\n");
-                headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+                StringBuilder request = new StringBuilder("GET ")
+                        .append(path.apply(index))
+                        .append(" HTTP/1.1\r\n")
+                        .append("Host: ")
+                        .append(host)
+                        .append(':')
+                        .append(port)
+                        .append("\r\n");
+                headers.forEach(
+                        (k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
                 channel.write(ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8)));
                 key.attach(new SseReader(new Counter()));
                 key.interestOps(SelectionKey.OP_READ);

@@ -22,7 +22,13 @@ final class SseReader {
         void comment();
     }
 
-    private enum Phase { HEAD, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, BODY }
+    private enum Phase {
+        HEAD,
+        CHUNK_SIZE,
+        CHUNK_DATA,
+        CHUNK_END,
+        BODY
+    }
 
     private final Listener listener;
     private Phase phase = Phase.HEAD;

@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Percentiles and medians of measured samples. */
 final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * @param samples samples (not modified)

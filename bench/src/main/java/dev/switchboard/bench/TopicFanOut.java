@@ -48,14 +48,21 @@ final class TopicFanOut {
      * Latencies in milliseconds, from publish to the last subscriber of the event's topic; quiet ones NaN
      * when the shape has no quiet phase.
      */
-    record Result(String server, Shape shape, double quietP50, double quietP99, double loadP50, double loadP99,
-                  double deliveriesPerSecond, long lost, long duplicated, int dropped) {
-    }
+    record Result(
+            String server,
+            Shape shape,
+            double quietP50,
+            double quietP99,
+            double loadP50,
+            double loadP99,
+            double deliveriesPerSecond,
+            long lost,
+            long duplicated,
+            int dropped) {}
 
     private static final Duration PHASE_LIMIT = Duration.ofSeconds(120);
 
-    private TopicFanOut() {
-    }
+    private TopicFanOut() {}
 
     static String topic(int t) {
         return "bench-topic-" + t;
@@ -63,10 +70,12 @@ final class TopicFanOut {
 
     static Result run(Rig.Server server, Target target, Shape shape) throws IOException, InterruptedException {
         int n = shape.subscribers();
-        try (SseHerd herd = new SseHerd("127.0.0.1", target.subscribePort(server),
-                                        i -> target.path(i, topic(i % shape.topics())),
-                                        Map.of("Accept", "text/event-stream"));
-             Http1 publisher = new Http1(target.publishUri(server))) {
+        try (SseHerd herd = new SseHerd(
+                        "127.0.0.1",
+                        target.subscribePort(server),
+                        i -> target.path(i, topic(i % shape.topics())),
+                        Map.of("Accept", "text/event-stream"));
+                Http1 publisher = new Http1(target.publishUri(server))) {
             herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
             settle(herd, n);
 
@@ -94,9 +103,17 @@ final class TopicFanOut {
             }
             lost += (long) shape.loadEvents() * shape.perTopic() - seq.delivered.get();
             duplicated += duplicated(seq, shape.perTopic());
-            return new Result(target.name(), shape, Stats.percentile(quiet, 50), Stats.percentile(quiet, 99),
-                              Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-                              seq.delivered.get() / seconds, lost, duplicated, herd.closed());
+            return new Result(
+                    target.name(),
+                    shape,
+                    Stats.percentile(quiet, 50),
+                    Stats.percentile(quiet, 99),
+                    Stats.percentile(latencies, 50),
+                    Stats.percentile(latencies, 99),
+                    seq.delivered.get() / seconds,
+                    lost,
+                    duplicated,
+                    herd.closed());
         }
     }
 
@@ -105,8 +122,8 @@ final class TopicFanOut {
      * {@code k % P}, each publisher keeping at most {@code window / P} of its own not yet delivered to every
      * subscriber; returns once all are delivered.
      */
-    private static SseHerd.Sequence underLoad(SseHerd herd, Rig.Server server, Target target, Shape shape,
-                                              int events) throws InterruptedException {
+    private static SseHerd.Sequence underLoad(SseHerd herd, Rig.Server server, Target target, Shape shape, int events)
+            throws InterruptedException {
         SseHerd.Sequence seq = herd.sequence(events);
         long deadline = System.nanoTime() + PHASE_LIMIT.toNanos();
         List<Thread> publishers = new ArrayList<>();
@@ -142,8 +159,9 @@ final class TopicFanOut {
         Thread.sleep(200);
     }
 
-    private static void publish(SseHerd.Sequence seq, Target target, Http1 http, Shape shape, int first,
-                                int events, long deadline) throws IOException {
+    private static void publish(
+            SseHerd.Sequence seq, Target target, Http1 http, Shape shape, int first, int events, long deadline)
+            throws IOException {
         int step = shape.publishers();
         int window = Math.max(1, shape.window() / step);
         int oldest = first;
@@ -153,7 +171,7 @@ final class TopicFanOut {
                     oldest += step;
                 } else if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(target.name() + ": fan-out stalled at event " + oldest + " ("
-                                                            + seq.counts.get(oldest) + " of " + shape.perTopic() + ")");
+                            + seq.counts.get(oldest) + " of " + shape.perTopic() + ")");
                 } else {
                     LockSupport.parkNanos(50_000);
                 }
@@ -167,7 +185,7 @@ final class TopicFanOut {
         while (seq.counts.get(k) < expected) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(target.name() + ": event " + k + " reached " + seq.counts.get(k)
-                                                        + " of " + expected + " subscribers");
+                        + " of " + expected + " subscribers");
             }
             LockSupport.parkNanos(50_000);
         }
@@ -209,8 +227,11 @@ final class TopicFanOut {
 
             @Override
             public void publish(Http1 http, String topic, String text) throws IOException {
-                Http1.Answer a = http.send("POST", "/publish/" + topic, Map.of("Content-Type", "application/json"),
-                                           ("{\"data\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
+                Http1.Answer a = http.send(
+                        "POST",
+                        "/publish/" + topic,
+                        Map.of("Content-Type", "application/json"),
+                        ("{\"data\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
                 if (a.status() != 202) {
                     throw new IOException("publish refused: " + a.status() + " " + a.text());
                 }
@@ -243,8 +264,11 @@ final class TopicFanOut {
 
             @Override
             public void publish(Http1 http, String topic, String text) throws IOException {
-                Http1.Answer a = http.send("POST", "/pub?id=" + topic, Map.of("Content-Type", "text/plain"),
-                                           text.getBytes(StandardCharsets.UTF_8));
+                Http1.Answer a = http.send(
+                        "POST",
+                        "/pub?id=" + topic,
+                        Map.of("Content-Type", "text/plain"),
+                        text.getBytes(StandardCharsets.UTF_8));
                 if (a.status() / 100 != 2) {
                     throw new IOException("publish refused: " + a.status() + " " + a.text());
                 }

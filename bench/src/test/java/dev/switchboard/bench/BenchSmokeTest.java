@@ -1,11 +1,10 @@
 package dev.switchboard.bench;
 
-import java.nio.file.Path;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every scenario at toy sizes against the real jars built before this module: proves the harness runs
@@ -17,14 +16,23 @@ class BenchSmokeTest {
 
     @Test
     void everyScenarioRunsAndLosesNothing() throws Exception {
-        String report = BenchMain.run(BenchMain.Plan.smoke(), Path.of("..").toAbsolutePath().normalize(), work);
+        String report = BenchMain.run(
+                BenchMain.Plan.smoke(), Path.of("..").toAbsolutePath().normalize(), work);
 
-        assertThat(report).contains("## 1. Idle connections held", "## 2. Fan-out", "## 3. Invoke overhead",
-                                    "## 4. MCP tools/call", "## 6. Session churn", "| gateway |",
-                                    "## 7. Topics: publish and fan-out", "### 7.1 One topic", "### 7.2 20 topics");
+        assertThat(report)
+                .contains(
+                        "## 1. Idle connections held",
+                        "## 2. Fan-out",
+                        "## 3. Invoke overhead",
+                        "## 4. MCP tools/call",
+                        "## 6. Session churn",
+                        "| gateway |",
+                        "## 7. Topics: publish and fan-out",
+                        "### 7.1 One topic",
+                        "### 7.2 20 topics");
         if (Rig.onPath("redis-server").isPresent()) {
-            assertThat(report).contains("## 5. Cross-replica delivery", "| Redis |", "### 7.3 Fan-out over replicas",
-                                        "| 2 | ");
+            assertThat(report)
+                    .contains("## 5. Cross-replica delivery", "| Redis |", "### 7.3 Fan-out over replicas", "| 2 | ");
         }
     }
 
@@ -33,8 +41,8 @@ class BenchSmokeTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(Rig.onPath("redis-server").isPresent(), "no redis-server");
         // 18 s with two 5 s outages: proves the harness, not the figure (the 30-minute soak is the figure,
         // and fails on any lost event); a loss here is printed with the events' times for a diagnosis
-        Soak.Result result = BenchMain.soakResult(Path.of("..").toAbsolutePath().normalize(),
-                                                  java.time.Duration.ofSeconds(18));
+        Soak.Result result =
+                BenchMain.soakResult(Path.of("..").toAbsolutePath().normalize(), java.time.Duration.ofSeconds(18));
 
         assertThat(result.accepted()).isPositive();
         assertThat(result.restarts()).hasSize(2);

@@ -1,8 +1,8 @@
 package dev.switchboard.bench;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** Reading the fan-out counter from a Prometheus scrape, as {@link ReplicaFanOut} does per replica. */
 class ReplicaFanOutTest {
@@ -17,12 +17,15 @@ class ReplicaFanOutTest {
 
     @Test
     void sumsEverySeriesOfTheMetricAndNoOther() {
-        assertThat(ReplicaFanOut.sum(SCRAPE, "switchboard_fanout_received_total")).isEqualTo(1203L);
-        assertThat(ReplicaFanOut.sum(SCRAPE, "switchboard_fanout_delivered_total")).isEqualTo(7L);
+        assertThat(ReplicaFanOut.sum(SCRAPE, "switchboard_fanout_received_total"))
+                .isEqualTo(1203L);
+        assertThat(ReplicaFanOut.sum(SCRAPE, "switchboard_fanout_delivered_total"))
+                .isEqualTo(7L);
     }
 
     @Test
     void aMetricNotExportedIsAbsentNotZero() {
-        assertThat(ReplicaFanOut.sum(SCRAPE, "switchboard_fanout_dropped_total")).isNull();
+        assertThat(ReplicaFanOut.sum(SCRAPE, "switchboard_fanout_dropped_total"))
+                .isNull();
     }
 }

@@ -1,15 +1,10 @@
 package dev.switchboard.gateway;
 
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
+import dev.switchboard.gateway.admission.AcceptGuard;
+import dev.switchboard.gateway.admission.AddressLimits;
+import dev.switchboard.gateway.admission.AddressRateLimit;
+import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.api.AdminFunctionsService;
 import dev.switchboard.gateway.api.AdminSessionsService;
 import dev.switchboard.gateway.api.AdminStatusService;
@@ -17,43 +12,37 @@ import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.api.PublishService;
-import dev.switchboard.gateway.admission.Admission;
-import dev.switchboard.gateway.admission.AdmissionFilters;
+import dev.switchboard.gateway.auth.AdminAuth;
+import dev.switchboard.gateway.auth.AdminTokens;
 import dev.switchboard.gateway.auth.ClientAuthenticator;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.auth.OAuthSettings;
 import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.admission.AcceptGuard;
-import dev.switchboard.gateway.admission.AddressLimits;
-import dev.switchboard.gateway.auth.AdminAuth;
-import dev.switchboard.gateway.auth.AdminTokens;
-import dev.switchboard.gateway.admission.AddressRateLimit;
 import dev.switchboard.gateway.cors.RouteCors;
-import dev.switchboard.gateway.http.TransportErrors;
-import dev.switchboard.gateway.net.ClientAddresses;
-import dev.switchboard.gateway.net.DescriptorBudget;
-import dev.switchboard.gateway.net.ListenerChecks;
-import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.http.ErrorHandling;
+import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.invoke.CallLimits;
-import dev.switchboard.gateway.invoke.FunctionCatalog;
-import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.gateway.invoke.EgressPolicy;
-import dev.switchboard.gateway.invoke.FunctionHealth;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionEngine;
+import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.mcp.JsonRpc;
 import dev.switchboard.gateway.mcp.McpCors;
-import dev.switchboard.gateway.mcp.McpStreamsPerAddress;
 import dev.switchboard.gateway.mcp.McpNotifyService;
 import dev.switchboard.gateway.mcp.McpService;
+import dev.switchboard.gateway.mcp.McpStreamsPerAddress;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.monitor.FleetView;
 import dev.switchboard.gateway.monitor.MonitorService;
 import dev.switchboard.gateway.monitor.ReplicaFigures;
+import dev.switchboard.gateway.net.ClientAddresses;
+import dev.switchboard.gateway.net.DescriptorBudget;
+import dev.switchboard.gateway.net.ListenerChecks;
+import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseStream;
@@ -65,19 +54,26 @@ import dev.switchboard.gateway.state.MemoryStateStore;
 import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.gateway.stream.StreamListener;
-import dev.switchboard.registry.RedisConnections;
-import dev.switchboard.registry.RedisKeys;
-
 import dev.switchboard.gateway.trace.GatewayTracing;
 import dev.switchboard.gateway.trace.TracedRedisCommands;
 import dev.switchboard.gateway.trace.TracingFilter;
-
+import dev.switchboard.registry.FunctionStore;
+import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.registry.RedisKeys;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One gateway replica: builds the parts, binds the public and admin listeners, and stops in order
@@ -94,11 +90,13 @@ public final class Gateway implements AutoCloseable {
      * the plain socket only the read buffer. On virtual threads blocking I/O costs no platform thread.
      */
     private static final boolean USE_NIO = false;
+
     private static final long DIRECTORY_REFRESH_SECONDS = 10;
 
     private final GatewayConfig config;
     /** Spans of invokes, MCP requests, publications, fan-out and Redis commands; off unless OTEL_* says so. */
     private final GatewayTracing tracing;
+
     private final StateStore state;
     private final GatewayMetrics metrics;
     private final StreamHub hub;
@@ -112,6 +110,7 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     /** Head deadlines of the Helidon listeners: a thread of its own, never held up by Redis. */
     private final ScheduledExecutorService acceptGuards;
+
     private final WebServer server;
     private final java.util.Optional<StreamListener> streamListener;
     private volatile boolean draining;
@@ -126,8 +125,8 @@ public final class Gateway implements AutoCloseable {
         this.tracing = tracing;
         this.state = openState(config, clock, tracing);
         this.metrics = new GatewayMetrics(config.namespace());
-        this.hub = new StreamHub(config.limits().maxConnectionsPerClient(), config.limits().maxConnections(),
-                                 state.events());
+        this.hub = new StreamHub(
+                config.limits().maxConnectionsPerClient(), config.limits().maxConnections(), state.events());
         this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
         // this gateway's tenant: the registrations of its namespace only
         FunctionStore functions = state.functions().inNamespace(config.namespace());
@@ -137,23 +136,38 @@ public final class Gateway implements AutoCloseable {
         this.engine = new FunctionEngine(egress);
         this.health = new FunctionHealth(catalog, engine);
         this.invoker = new FunctionInvoker(config.limits().maxResponseSize(), engine);
-        CallLimits limits = new CallLimits(config.limits().maxInflightInvocations(),
-                                           new ResponseBudget(config.limits().maxResponseBytesInFlight()));
-        metrics.gauge("switchboard.invocations.inflight", "function calls in flight (invoke and MCP)",
-                      limits::inflight);
-        metrics.gauge("switchboard.invocations.response.bytes", "bytes of function answers held (invoke and MCP)",
-                      limits.responseBytes()::used);
-        this.invokeService = new InvokeService(catalog, health, invoker, state.events(), metrics, limits,
-                                               config.limits().maxBodySize(), config.limits().maxEventSize(),
-                                               config.limits().maxJsonDepth(), tracing);
+        CallLimits limits = new CallLimits(
+                config.limits().maxInflightInvocations(),
+                new ResponseBudget(config.limits().maxResponseBytesInFlight()));
+        metrics.gauge(
+                "switchboard.invocations.inflight", "function calls in flight (invoke and MCP)", limits::inflight);
+        metrics.gauge(
+                "switchboard.invocations.response.bytes",
+                "bytes of function answers held (invoke and MCP)",
+                limits.responseBytes()::used);
+        this.invokeService = new InvokeService(
+                catalog,
+                health,
+                invoker,
+                state.events(),
+                metrics,
+                limits,
+                config.limits().maxBodySize(),
+                config.limits().maxEventSize(),
+                config.limits().maxJsonDepth(),
+                tracing);
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
-        metrics.gauge("switchboard.topics.subscribed", "topics that streams on this replica follow",
-                      state.connections()::localTopicCount);
+        metrics.gauge(
+                "switchboard.topics.subscribed",
+                "topics that streams on this replica follow",
+                state.connections()::localTopicCount);
 
         catalog.start();
-        metrics.gauge("switchboard.fanout.subscriptions", "logs this replica follows, one announcement channel each",
-                      state.events()::followedLogs);
+        metrics.gauge(
+                "switchboard.fanout.subscriptions",
+                "logs this replica follows, one announcement channel each",
+                state.events()::followedLogs);
         state.events().onResubscribed(this::catchUp);
         this.sessionBudget = new SessionBudget(config.limits().maxMcpSessions());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -161,50 +175,68 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        housekeeping.scheduleWithFixedDelay(this::refreshDirectory, DIRECTORY_REFRESH_SECONDS,
-                                            DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(
+                this::refreshDirectory, DIRECTORY_REFRESH_SECONDS, DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
         // counted in the background: a scan of the store is no work for a scrape
         housekeeping.scheduleWithFixedDelay(this::countSessions, 0, DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
-        metrics.gauge("switchboard.mcp.sessions.open", "MCP sessions open in the fleet (counted every 10 s)",
-                      sessionBudget::open);
-        this.figures = new ReplicaFigures(new ReplicaFigures.Parts(config.replicaId(), hub, catalog, health, metrics,
-                state, sessionBudget::open, () -> directoryRefreshed, () -> draining), clock,
+        metrics.gauge(
+                "switchboard.mcp.sessions.open",
+                "MCP sessions open in the fleet (counted every 10 s)",
+                sessionBudget::open);
+        this.figures = new ReplicaFigures(
+                new ReplicaFigures.Parts(
+                        config.replicaId(),
+                        hub,
+                        catalog,
+                        health,
+                        metrics,
+                        state,
+                        sessionBudget::open,
+                        () -> directoryRefreshed,
+                        () -> draining),
+                clock,
                 config.monitor().interval());
-        this.monitor = new MonitorService(new FleetView(state.snapshots(), figures, config.replicaId(), clock),
-                                          config.monitor().maxFeeds());
-        housekeeping.scheduleWithFixedDelay(this::publishFigures, 0, config.monitor().interval().toMillis(),
-                                            TimeUnit.MILLISECONDS);
+        this.monitor = new MonitorService(
+                new FleetView(state.snapshots(), figures, config.replicaId(), clock),
+                config.monitor().maxFeeds());
+        housekeeping.scheduleWithFixedDelay(
+                this::publishFigures, 0, config.monitor().interval().toMillis(), TimeUnit.MILLISECONDS);
 
         ClientAuthenticator authenticator = ClientAuthenticator.of(config.auth());
         IdentityStreams identityStreams = new IdentityStreams(config.auth().maxStreamsPerIdentity());
-        ClientAddresses clientAddresses = ClientAddresses.trusting(config.rateLimit().trustedProxies());
-        AddressLimits addressLimits = new AddressLimits(config.listeners().maxPendingHeadsPerIp(),
-                                                        config.listeners().maxStreamsPerIp(), clientAddresses, metrics);
-        ClientStreamService streams = new ClientStreamService(state, hub, ticker, metrics, config, clock,
-                                                              identityStreams, addressLimits);
-        this.mcpService = new McpService(catalog, state, hub, ticker, limits, metrics, config, clock, engine,
-                                         identityStreams, sessionBudget);
+        ClientAddresses clientAddresses =
+                ClientAddresses.trusting(config.rateLimit().trustedProxies());
+        AddressLimits addressLimits = new AddressLimits(
+                config.listeners().maxPendingHeadsPerIp(),
+                config.listeners().maxStreamsPerIp(),
+                clientAddresses,
+                metrics);
+        ClientStreamService streams =
+                new ClientStreamService(state, hub, ticker, metrics, config, clock, identityStreams, addressLimits);
+        this.mcpService = new McpService(
+                catalog, state, hub, ticker, limits, metrics, config, clock, engine, identityStreams, sessionBudget);
         state.events().subscribe(this::announced);
-        AdminFunctionsService adminFunctions = new AdminFunctionsService(functions, catalog, health,
-                                                                         config.limits().maxBodySize(), clock, egress,
-                                                                         config.auth());
+        AdminFunctionsService adminFunctions = new AdminFunctionsService(
+                functions, catalog, health, config.limits().maxBodySize(), clock, egress, config.auth());
         ListenerChecks listenerChecks = new ListenerChecks();
-        AdminStatusService adminStatus = new AdminStatusService(state, hub, catalog, metrics, config.replicaId(),
-                                                                () -> draining, listenerChecks, clock);
+        AdminStatusService adminStatus = new AdminStatusService(
+                state, hub, catalog, metrics, config.replicaId(), () -> draining, listenerChecks, clock);
         // one budget per address and per identity, whichever listener a request arrives on
         java.util.Optional<AddressRateLimit> perAddress = java.util.Optional.of(config.rateLimit())
                 .filter(GatewayConfig.RateLimit::enabled)
                 .map(limit -> new AddressRateLimit(
                         new RateLimiter(limit.perIpPerSecond(), limit.burst(), System::nanoTime),
-                        clientAddresses, limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
+                        clientAddresses,
+                        limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
         // the one admission pipeline, run by the public listener's filters and by the stream listener
         Admission admission = new Admission(perAddress, config.auth(), authenticator, catalog, metrics);
-        AdmissionFilters admissionFilters = new AdmissionFilters(admission, "/mcp/",
-                message -> JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, message));
+        AdmissionFilters admissionFilters = new AdmissionFilters(
+                admission, "/mcp/", message -> JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, message));
         // every listener's connections stay below the descriptor limit (see DescriptorBudget for why)
-        DescriptorBudget budget = DescriptorBudget.ofThisProcess(config.listeners().fdReserve(),
-                                                                 config.limits().maxInflightInvocations(),
-                                                                 config.streamPort().isPresent());
+        DescriptorBudget budget = DescriptorBudget.ofThisProcess(
+                config.listeners().fdReserve(),
+                config.limits().maxInflightInvocations(),
+                config.streamPort().isPresent());
         java.time.Duration headTimeout = config.listeners().requestHeadTimeout();
         this.acceptGuards = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-accept-guard");
@@ -212,15 +244,21 @@ public final class Gateway implements AutoCloseable {
             return t;
         });
         SocketOptions socketOptions = SocketOptions.builder().tcpNoDelay(true).build();
-        AcceptGuard publicGuard = new AcceptGuard(socketOptions, headTimeout,
-                                                  DescriptorBudget.pendingShare(budget.publicPort()), addressLimits,
-                                                  acceptGuards);
-        AcceptGuard adminGuard = new AcceptGuard(socketOptions, headTimeout,
-                                                 DescriptorBudget.pendingShare(budget.admin()), addressLimits,
-                                                 acceptGuards);
+        AcceptGuard publicGuard = new AcceptGuard(
+                socketOptions,
+                headTimeout,
+                DescriptorBudget.pendingShare(budget.publicPort()),
+                addressLimits,
+                acceptGuards);
+        AcceptGuard adminGuard = new AcceptGuard(
+                socketOptions, headTimeout, DescriptorBudget.pendingShare(budget.admin()), addressLimits, acceptGuards);
         this.streamListener = config.streamPort().map(port -> {
             try {
-                return StreamListener.start(config.host(), port, streams, admission,
+                return StreamListener.start(
+                        config.host(),
+                        port,
+                        streams,
+                        admission,
                         new StreamListener.Settings(headTimeout, budget.streamPort(), addressLimits));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("STREAM_PORT: cannot listen on " + port, e);
@@ -244,16 +282,24 @@ public final class Gateway implements AutoCloseable {
                     r.addFilter(RouteCors.forInvoke(config.sseCorsOrigins()));
                     r.addFilter(admissionFilters.credentials());
                     r.addFilter(new McpStreamsPerAddress(addressLimits));
-                    authenticator.jwt().ifPresent(jwt -> r.register(
-                            OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
-                    r.register("/sse", streams).register("/invoke", invokeService).register("/mcp", mcpService)
+                    authenticator
+                            .jwt()
+                            .ifPresent(jwt -> r.register(
+                                    OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
+                    r.register("/sse", streams)
+                            .register("/invoke", invokeService)
+                            .register("/mcp", mcpService)
                             .register("/publish/mcp", mcpNotifyService(true))
                             .register("/publish", publishService(true));
                     ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
                 })
-                .putSocket(ADMIN_SOCKET, s -> s.host(config.adminHost()).port(config.adminPort())
-                        .connectionOptions(adminGuard).maxTcpConnections(budget.capped() ? budget.admin() : -1)
-                        .update(TransportErrors::install))
+                .putSocket(
+                        ADMIN_SOCKET,
+                        s -> s.host(config.adminHost())
+                                .port(config.adminPort())
+                                .connectionOptions(adminGuard)
+                                .maxTcpConnections(budget.capped() ? budget.admin() : -1)
+                                .update(TransportErrors::install))
                 .routing(ADMIN_SOCKET, r -> {
                     r.addFilter(adminGuard.filter());
                     r.addFilter(new TracingFilter(tracing));
@@ -262,26 +308,33 @@ public final class Gateway implements AutoCloseable {
                 .build();
         // the admin listener answers these checks: were it gone, the probe itself would fail
         listenerChecks.add("public", ListenerChecks.connecting(config.host(), server::port));
-        streamListener.ifPresent(l -> listenerChecks.add("stream", () -> l.isAccepting()
-                ? ListenerChecks.State.UP : ListenerChecks.State.DOWN));
+        streamListener.ifPresent(l -> listenerChecks.add(
+                "stream", () -> l.isAccepting() ? ListenerChecks.State.UP : ListenerChecks.State.DOWN));
         // for alerts: a listener that died while the admin listener still answers scrapes
         for (String listener : streamListener.isPresent() ? List.of("public", "stream") : List.of("public")) {
-            metrics.gauge("switchboard.listener.up", "1 while the listener accepts connections, 0 once it is gone",
-                          "listener", listener,
-                          () -> listenerChecks.states().get(listener) == ListenerChecks.State.DOWN ? 0 : 1);
+            metrics.gauge(
+                    "switchboard.listener.up",
+                    "1 while the listener accepts connections, 0 once it is gone",
+                    "listener",
+                    listener,
+                    () -> listenerChecks.states().get(listener) == ListenerChecks.State.DOWN ? 0 : 1);
         }
-        metrics.gauge("switchboard.state.store.up", "1 while the state store answers (checked at each scrape)",
-                      () -> state.health().up() ? 1 : 0);
+        metrics.gauge(
+                "switchboard.state.store.up",
+                "1 while the state store answers (checked at each scrape)",
+                () -> state.health().up() ? 1 : 0);
         if (budget.capped()) {
-            LOGGER.info(() -> "connection caps from the descriptor limit " + budget.limit().getAsLong() + " (reserve "
+            LOGGER.info(() -> "connection caps from the descriptor limit "
+                    + budget.limit().getAsLong() + " (reserve "
                     + budget.reserve() + "): public " + budget.publicPort() + ", admin " + budget.admin()
                     + streamListener.map(l -> ", stream " + budget.streamPort()).orElse(""));
         }
     }
 
     private void adminRouting(HttpRouting.Builder r, AdminFunctionsService functions, AdminStatusService status) {
-        var guard = AdminAuth.filter(AdminTokens.of(config.adminTokens(), config.adminTokenFile()),
-                                     path -> metrics.errorAnswered("UNAUTHORIZED", 401, path));
+        var guard = AdminAuth.filter(
+                AdminTokens.of(config.adminTokens(), config.adminTokenFile()),
+                path -> metrics.errorAnswered("UNAUTHORIZED", 401, path));
         // the monitoring page's files hold no data: they load without a token, its feed needs one
         r.register(monitor.pages())
                 .any("/admin", guard)
@@ -298,13 +351,22 @@ public final class Gateway implements AutoCloseable {
     }
 
     private McpNotifyService mcpNotifyService(boolean publicListener) {
-        return new McpNotifyService(catalog, mcpService.push(), config.limits().maxBodySize(),
-                                    config.limits().maxJsonDepth(), config.limits().maxEventSize(), publicListener);
+        return new McpNotifyService(
+                catalog,
+                mcpService.push(),
+                config.limits().maxBodySize(),
+                config.limits().maxJsonDepth(),
+                config.limits().maxEventSize(),
+                publicListener);
     }
 
     private PublishService publishService(boolean publicListener) {
-        return new PublishService(state.events(), config.limits().maxBodySize(), config.limits().maxJsonDepth(),
-                                  config.limits().maxEventSize(), publicListener);
+        return new PublishService(
+                state.events(),
+                config.limits().maxBodySize(),
+                config.limits().maxJsonDepth(),
+                config.limits().maxEventSize(),
+                publicListener);
     }
 
     /**
@@ -329,23 +391,30 @@ public final class Gateway implements AutoCloseable {
         gateway.server.start();
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " listening on http://" + config.host() + ":"
                 + gateway.port() + " (SSE, invoke, MCP) and http://" + config.adminHost() + ":" + gateway.adminPort()
-                + " (admin, health, metrics)" + gateway.streamListener.map(l -> "; streams on http://" + config.host()
-                + ":" + l.port() + "/sse").orElse(""));
+                + " (admin, health, metrics)"
+                + gateway.streamListener
+                        .map(l -> "; streams on http://" + config.host() + ":" + l.port() + "/sse")
+                        .orElse(""));
         return gateway;
     }
 
     private static StateStore openState(GatewayConfig config, Clock clock, GatewayTracing tracing) {
         if (config.redisUrl().isEmpty()) {
             LOGGER.warning("REDIS_URL is not set: state is kept in memory. This is one replica on its own: nothing"
-                                   + " is shared with other replicas and nothing survives a restart.");
-            return new MemoryStateStore(clock, config.limits().eventLogMaxLength(), config.limits().eventLogTtl(),
-                                        config.sessionTtl());
+                    + " is shared with other replicas and nothing survives a restart.");
+            return new MemoryStateStore(
+                    clock, config.limits().eventLogMaxLength(), config.limits().eventLogTtl(), config.sessionTtl());
         }
         RedisConnections redis = RedisConnections.connect(config.redisUrl().get(), config.redisTimeout());
         redis.decorateCommands(commands -> TracedRedisCommands.wrap(commands, tracing));
         LOGGER.info(() -> "state store: " + redis.displayUrl());
-        return new RedisStateStore(redis, clock, config.replicaId(), config.limits().eventLogMaxLength(),
-                                   config.limits().eventLogTtl(), config.sessionTtl());
+        return new RedisStateStore(
+                redis,
+                clock,
+                config.replicaId(),
+                config.limits().eventLogMaxLength(),
+                config.limits().eventLogTtl(),
+                config.sessionTtl());
     }
 
     /** This replica's monitoring snapshot, for whichever replica serves the page. */
@@ -393,13 +462,14 @@ public final class Gateway implements AutoCloseable {
         for (SseStream stream : hub.following(log)) {
             String after = stream.positions().get(log);
             // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
-            boolean unpositioned = after == null || (after.equals(EventIds.ZERO)
-                    && log.startsWith(RedisKeys.MCP_LOG_PREFIX));
+            boolean unpositioned =
+                    after == null || (after.equals(EventIds.ZERO) && log.startsWith(RedisKeys.MCP_LOG_PREFIX));
             if (stream.isClosed() || unpositioned) {
                 continue;
             }
             try {
-                for (ClientEvent event : state.events().readAfter(log, after, config.limits().eventLogMaxLength())) {
+                for (ClientEvent event :
+                        state.events().readAfter(log, after, config.limits().eventLogMaxLength())) {
                     stream.offer(log, event);
                     caughtUp++;
                 }

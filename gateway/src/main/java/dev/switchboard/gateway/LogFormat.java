@@ -1,13 +1,11 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.gateway.trace.TraceIdsFormatter;
+import dev.switchboard.registry.settings.GatewaySettings;
+import io.helidon.logging.jul.HelidonJsonFormatter;
 import java.util.Optional;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
-
-import dev.switchboard.gateway.trace.TraceIdsFormatter;
-import dev.switchboard.registry.settings.GatewaySettings;
-
-import io.helidon.logging.jul.HelidonJsonFormatter;
 
 /**
  * {@code LOG_FORMAT}: {@code text} (default, readable lines) or {@code json}, one JSON object per line for log
@@ -17,8 +15,7 @@ import io.helidon.logging.jul.HelidonJsonFormatter;
  * {@code logging.properties} ({@code io.helidon.logging.jul.HelidonJsonFormatter.fields}).
  */
 final class LogFormat {
-    private LogFormat() {
-    }
+    private LogFormat() {}
 
     /**
      * Sets the format of the root logger's handlers (call after Helidon's {@code LogConfig}).

@@ -1,19 +1,16 @@
 package dev.switchboard.gateway;
 
-import java.util.concurrent.CountDownLatch;
-
 import dev.switchboard.gateway.config.ConfigLoader;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.trace.GatewayTracing;
 import dev.switchboard.registry.StoreUnavailableException;
 import dev.switchboard.registry.settings.GatewaySettings;
-
 import io.helidon.logging.common.LogConfig;
+import java.util.concurrent.CountDownLatch;
 
 /** Starts a gateway from the environment (and {@code application.yaml}); stops it cleanly on SIGTERM. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     /**
      * @param args ignored: configuration comes from the environment
@@ -45,10 +42,13 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "switchboard-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            gateway.close();
+                            stopped.countDown();
+                        },
+                        "switchboard-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -1,25 +1,22 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
-
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Presence over real sockets: {@code GET /admin/topics} and {@code /admin/topics/{topic}} count a topic's
@@ -46,10 +43,22 @@ class AdminTopicsTest {
     }
 
     private Gateway replica(String id, boolean redis) {
-        Map<String, String> values = new HashMap<>(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "REPLICA_ID", id, "SHUTDOWN_GRACE", "1s", "ADMIN_TOKEN", TOKEN,
+        Map<String, String> values = new HashMap<>(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REPLICA_ID",
+                id,
+                "SHUTDOWN_GRACE",
+                "1s",
+                "ADMIN_TOKEN",
+                TOKEN,
                 // a stream the client closed is noticed at its next write: heartbeats often
-                "HEARTBEAT_INTERVAL", "300ms"));
+                "HEARTBEAT_INTERVAL",
+                "300ms"));
         if (redis) {
             values.put("REDIS_URL", TestRedis.shared().url());
         }
@@ -66,8 +75,8 @@ class AdminTopicsTest {
     }
 
     private static Http.Answer admin(Gateway on, String path) {
-        return Http.send("GET", "http://127.0.0.1:" + on.adminPort() + path, null,
-                         Map.of("Authorization", "Bearer " + TOKEN));
+        return Http.send(
+                "GET", "http://127.0.0.1:" + on.adminPort() + path, null, Map.of("Authorization", "Bearer " + TOKEN));
     }
 
     private static JsonNode json(Http.Answer answer) throws Exception {
@@ -78,7 +87,9 @@ class AdminTopicsTest {
     /** @return topic to its {@code replicas} object, as {@code /admin/topics} answers */
     private static Map<String, JsonNode> listed(Gateway on) throws Exception {
         Map<String, JsonNode> topics = new HashMap<>();
-        json(admin(on, "/admin/topics")).get("topics").forEach(t -> topics.put(t.get("topic").asText(), t));
+        json(admin(on, "/admin/topics"))
+                .get("topics")
+                .forEach(t -> topics.put(t.get("topic").asText(), t));
         return topics;
     }
 
@@ -94,7 +105,9 @@ class AdminTopicsTest {
 
         JsonNode all = json(admin(two, "/admin/topics"));
         assertThat(all.get("count").asInt()).isEqualTo(2);
-        assertThat(all.get("subscribers").asInt()).as("streams per topic, summed").isEqualTo(4);
+        assertThat(all.get("subscribers").asInt())
+                .as("streams per topic, summed")
+                .isEqualTo(4);
         Map<String, JsonNode> topics = listed(two);
         assertThat(topics.get("room.1").get("subscribers").asInt()).isEqualTo(3);
         assertThat(topics.get("room.1").get("replicas"))
@@ -108,23 +121,32 @@ class AdminTopicsTest {
 
         JsonNode connections = json(admin(one, "/admin/connections"));
         Map<String, JsonNode> byClient = new HashMap<>();
-        connections.get("connections").forEach(conn -> byClient.put(conn.get("client_id").asText(), conn));
+        connections
+                .get("connections")
+                .forEach(conn -> byClient.put(conn.get("client_id").asText(), conn));
         assertThat(byClient.get("a").get("topics")).isEqualTo(MAPPER.readTree("[\"room.1\",\"news\"]"));
-        assertThat(byClient.get("d").has("topics")).as("a plain stream's record is unchanged").isFalse();
+        assertThat(byClient.get("d").has("topics"))
+                .as("a plain stream's record is unchanged")
+                .isFalse();
 
         assertThat(gauge(one)).isEqualTo(2);
         assertThat(gauge(two)).isEqualTo(1);
 
         b.close();
         c.close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(json(admin(two, "/admin/topics/room.1")).get("replicas"))
-                .isEqualTo(MAPPER.readTree("{\"replica-1\":1}")));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                json(admin(two, "/admin/topics/room.1")).get("replicas"))
+                        .isEqualTo(MAPPER.readTree("{\"replica-1\":1}")));
         await().atMost(WAIT).until(() -> gauge(two) == 0);
         a.close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(json(admin(two, "/admin/topics")).get("count").asInt())
-                .isZero());
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                json(admin(two, "/admin/topics")).get("count").asInt())
+                        .isZero());
         assertThat(TestRedis.shared().command("EXISTS", RedisKeys.replicaTopics("replica-1")))
-                .as("the bookkeeping is freed with the last subscriber").isEqualTo(":0");
+                .as("the bookkeeping is freed with the last subscriber")
+                .isEqualTo(":0");
     }
 
     @Test
@@ -134,18 +156,23 @@ class AdminTopicsTest {
         Gateway two = replica("replica-2", true);
         follow(one, "/sse/a?topic=room.2");
         follow(two, "/sse/b?topic=room.2");
-        assertThat(json(admin(one, "/admin/topics/room.2")).get("subscribers").asInt()).isEqualTo(2);
+        assertThat(json(admin(one, "/admin/topics/room.2")).get("subscribers").asInt())
+                .isEqualTo(2);
 
         two.close();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(json(admin(one, "/admin/topics/room.2")).get("replicas"))
-                .isEqualTo(MAPPER.readTree("{\"replica-1\":1}")));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(
+                                json(admin(one, "/admin/topics/room.2")).get("replicas"))
+                        .isEqualTo(MAPPER.readTree("{\"replica-1\":1}")));
 
         // Redis loses everything (a restart without persistence): the next directory refresh (every 10 s)
         // writes this replica's counts again from its own streams
         TestRedis.shared().flush();
         assertThat(json(admin(one, "/admin/topics")).get("count").asInt()).isZero();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
-                json(admin(one, "/admin/topics/room.2")).get("replicas")).isEqualTo(MAPPER.readTree("{\"replica-1\":1}")));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(
+                                json(admin(one, "/admin/topics/room.2")).get("replicas"))
+                        .isEqualTo(MAPPER.readTree("{\"replica-1\":1}")));
     }
 
     @Test
@@ -176,9 +203,12 @@ class AdminTopicsTest {
     }
 
     private static int gauge(Gateway on) {
-        String metrics = Http.get("http://127.0.0.1:" + on.adminPort() + "/metrics").body();
-        return metrics.lines().filter(line -> line.startsWith("switchboard_topics_subscribed "))
-                .map(line -> (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst()
+        String metrics =
+                Http.get("http://127.0.0.1:" + on.adminPort() + "/metrics").body();
+        return metrics.lines()
+                .filter(line -> line.startsWith("switchboard_topics_subscribed "))
+                .map(line -> (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no switchboard_topics_subscribed gauge"));
     }
 }

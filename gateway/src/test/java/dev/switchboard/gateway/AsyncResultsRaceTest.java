@@ -1,5 +1,13 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.FunctionServer;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,20 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.support.FunctionServer;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.SseClient;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Async calls racing for a client the in-memory store has not seen yet: the first results for a new
@@ -41,9 +38,21 @@ class AsyncResultsRaceTest {
     void start() {
         functions = FunctionServer.start();
         // 1,200 streams from one address, each counted until a heartbeat finds it closed: above the default cap
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "MAX_STREAMS_PER_IP", "100000")));
-        Http.Answer registered = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "MAX_STREAMS_PER_IP",
+                "100000")));
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     }
@@ -71,7 +80,9 @@ class AsyncResultsRaceTest {
                 }
             }
         }
-        assertThat(failures).as("each async result exactly once on the live stream and in the log").isEmpty();
+        assertThat(failures)
+                .as("each async result exactly once on the live stream and in the log")
+                .isEmpty();
     }
 
     /** @return what went wrong for this new client, or null */
@@ -91,7 +102,8 @@ class AsyncResultsRaceTest {
             }
             List<String> streamed = requestIdsOf(live.collect("function_response", CALLS_PER_CLIENT, WAIT));
             List<String> logged = replayAll(client);
-            return sameOnce(streamed, accepted) && sameOnce(logged, accepted) ? null
+            return sameOnce(streamed, accepted) && sameOnce(logged, accepted)
+                    ? null
                     : client + ": accepted " + accepted + ", streamed " + streamed + ", logged " + logged;
         } catch (AssertionError e) {
             return client + ": " + e.getMessage();
@@ -102,17 +114,21 @@ class AsyncResultsRaceTest {
     private List<String> replayAll(String client) {
         try (SseClient replay = SseClient.open(pub("/sse/" + client), Map.of("Last-Event-ID", "0-0"))) {
             JsonNode connected = json(replay.next(WAIT).data());
-            return requestIdsOf(replay.collect("function_response", connected.get("replayed").asInt(), WAIT));
+            return requestIdsOf(replay.collect(
+                    "function_response", connected.get("replayed").asInt(), WAIT));
         }
     }
 
     private static boolean sameOnce(List<String> seen, List<String> expected) {
-        return seen.size() == expected.size() && seen.stream().distinct().count() == seen.size()
+        return seen.size() == expected.size()
+                && seen.stream().distinct().count() == seen.size()
                 && seen.containsAll(expected);
     }
 
     private static List<String> requestIdsOf(List<SseClient.Event> events) {
-        return events.stream().map(e -> json(e.data()).get("request_id").asText()).toList();
+        return events.stream()
+                .map(e -> json(e.data()).get("request_id").asText())
+                .toList();
     }
 
     private String pub(String path) {

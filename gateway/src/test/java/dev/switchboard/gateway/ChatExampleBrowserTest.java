@@ -1,29 +1,26 @@
 package dev.switchboard.gateway;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-
 import dev.switchboard.examples.chat.ChatFunction;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.HeadlessBrowser;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.TcpForwarder;
 import dev.switchboard.testing.TestRedis;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The chat example (examples/chat) as people use it: two real headless Chromium windows on the page, served by the
@@ -55,9 +52,23 @@ class ChatExampleBrowserTest {
     }
 
     private Gateway replica(String id, String pageOrigin) {
-        return keep(Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "REDIS_URL", TestRedis.shared().url(), "REPLICA_ID", id, "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "SSE_CORS_ORIGINS", pageOrigin))));
+        return keep(Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REDIS_URL",
+                TestRedis.shared().url(),
+                "REPLICA_ID",
+                id,
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "SSE_CORS_ORIGINS",
+                pageOrigin))));
     }
 
     @Test
@@ -71,12 +82,17 @@ class ChatExampleBrowserTest {
         String pages = "http://127.0.0.1:" + chat.getAddress().getPort();
         Gateway one = replica("replica-1", pages);
         Gateway two = replica("replica-2", pages);
-        Http.Answer registered = Http.postJson("http://127.0.0.1:" + one.adminPort() + "/admin/functions",
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + one.adminPort() + "/admin/functions",
                 "{\"name\":\"chat\",\"endpoint\":\"" + pages + "/\",\"timeout\":\"5s\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         // the registration reaches replica 2 through Redis
-        await().atMost(WAIT).until(() -> Http.postJson("http://127.0.0.1:" + two.port() + "/invoke/chat",
-                "{\"payload\":{\"room\":\"lobby\",\"history\":true}}").status() == 200);
+        await().atMost(WAIT)
+                .until(() -> Http.postJson(
+                                        "http://127.0.0.1:" + two.port() + "/invoke/chat",
+                                        "{\"payload\":{\"room\":\"lobby\",\"history\":true}}")
+                                .status()
+                        == 200);
         TcpForwarder balancer = keep(TcpForwarder.start(two.port()));
 
         a.open(pages + "/?room=lobby&gateway=http://127.0.0.1:" + one.port());
@@ -100,27 +116,33 @@ class ChatExampleBrowserTest {
         balancer.retarget(one.port());
         awaitConnected(b, "replica-1");
         assertThat(Integer.parseInt(b.driver().findElement(By.tagName("body")).getDomAttribute("data-replayed")))
-                .as("the browser sent its Last-Event-ID: replica 1 replayed what B missed").isEqualTo(5);
+                .as("the browser sent its Last-Event-ID: replica 1 replayed what B missed")
+                .isEqualTo(5);
         send(a, "ann", "welcome back", expected);
 
         for (HeadlessBrowser window : List.of(a, b)) {
             awaitMessages(window, expected);
             assertThat(window.driver().findElements(By.cssSelector("#messages li:not([data-streamed])")))
-                    .as("every message came through the room's stream").isEmpty();
+                    .as("every message came through the room's stream")
+                    .isEmpty();
             assertThat(window.driver().findElement(By.tagName("body")).getDomAttribute("data-duplicates"))
-                    .as("no event delivered twice").isEqualTo("0");
+                    .as("no event delivered twice")
+                    .isEqualTo("0");
             assertThat(window.driver().findElements(By.cssSelector("#messages b, #messages img")))
-                    .as("text is never parsed as HTML").isEmpty();
+                    .as("text is never parsed as HTML")
+                    .isEmpty();
         }
         b.screenshot(repositoryRoot().resolve("docs/images/chat.png"));
     }
 
     private static void awaitConnected(HeadlessBrowser window, String replica) {
-        new WebDriverWait(window.driver(), WAIT).withMessage(() -> "state " + state(window)).until(d -> {
-            WebElement body = d.findElement(By.tagName("body"));
-            return "connected".equals(body.getDomAttribute("data-state"))
-                    && replica.equals(body.getDomAttribute("data-replica"));
-        });
+        new WebDriverWait(window.driver(), WAIT)
+                .withMessage(() -> "state " + state(window))
+                .until(d -> {
+                    WebElement body = d.findElement(By.tagName("body"));
+                    return "connected".equals(body.getDomAttribute("data-state"))
+                            && replica.equals(body.getDomAttribute("data-replica"));
+                });
         assertThat(window.text("#state")).isEqualTo("connected");
     }
 
@@ -135,7 +157,8 @@ class ChatExampleBrowserTest {
         from.sendKeys(name);
         window.driver().findElement(By.id("text")).sendKeys(text);
         window.driver().findElement(By.id("send")).click();
-        new WebDriverWait(window.driver(), WAIT).withMessage(() -> "not sent: " + window.text("#error"))
+        new WebDriverWait(window.driver(), WAIT)
+                .withMessage(() -> "not sent: " + window.text("#error"))
                 .until(d -> d.findElement(By.id("text")).getDomProperty("value").isEmpty()
                         && d.findElement(By.id("send")).isEnabled());
         assertThat(window.text("#error")).isEmpty();

@@ -1,5 +1,26 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.FunctionServer;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestIssuer;
+import dev.switchboard.testing.TestRedis;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -9,34 +30,9 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.PlainJWT;
-import com.nimbusds.jwt.SignedJWT;
-
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.support.FunctionServer;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.McpFunctionStub;
-import dev.switchboard.gateway.support.SseClient;
-import dev.switchboard.gateway.support.TestIssuer;
-import dev.switchboard.testing.TestRedis;
-
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Client authentication end to end: a real issuer publishing a JWKS, signed tokens, hashed API keys,
@@ -74,10 +70,26 @@ class ClientAuthTest {
 
     private Gateway startGateway(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", TestRedis.shared().url(),
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "CLIENT_AUTH", "jwt,api-key",
-                "API_KEYS", "ci-bot:" + sha256(API_KEY), "OAUTH_ISSUER", TestIssuer.ISSUER,
-                "OAUTH_JWKS_URL", issuer.jwksUrl()));
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REDIS_URL",
+                TestRedis.shared().url(),
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "CLIENT_AUTH",
+                "jwt,api-key",
+                "API_KEYS",
+                "ci-bot:" + sha256(API_KEY),
+                "OAUTH_ISSUER",
+                TestIssuer.ISSUER,
+                "OAUTH_JWKS_URL",
+                issuer.jwksUrl()));
         env.put("OAUTH_RESOURCE", RESOURCE);
         env.put("OAUTH_REQUIRED_SCOPES", "mcp:tools");
         env.put("STREAM_PORT", "0");
@@ -96,8 +108,8 @@ class ClientAuthTest {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -116,14 +128,20 @@ class ClientAuthTest {
         Http.Answer plain = invoke("echo", Map.of("Content-Type", "application/json"));
         assertThat(plain.status()).isEqualTo(401);
         assertThat(plain.json().path("code").asText()).isEqualTo("UNAUTHORIZED");
-        assertThat(plain.headers().firstValue("WWW-Authenticate")).contains(
-                "Bearer resource_metadata=\"" + RESOURCE + "/.well-known/oauth-protected-resource\"");
+        assertThat(plain.headers().firstValue("WWW-Authenticate"))
+                .contains("Bearer resource_metadata=\"" + RESOURCE + "/.well-known/oauth-protected-resource\"");
 
-        Http.Answer mcpAnswer = Http.send("POST", url("/mcp/tools"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
-                                          Map.of("Content-Type", "application/json"));
+        Http.Answer mcpAnswer = Http.send(
+                "POST",
+                url("/mcp/tools"),
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+                Map.of("Content-Type", "application/json"));
         assertThat(mcpAnswer.status()).isEqualTo(401);
-        assertThat(mcpAnswer.json().path("jsonrpc").asText()).as("a JSON-RPC error under /mcp").isEqualTo("2.0");
-        assertThat(mcpAnswer.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("resource_metadata=");
+        assertThat(mcpAnswer.json().path("jsonrpc").asText())
+                .as("a JSON-RPC error under /mcp")
+                .isEqualTo("2.0");
+        assertThat(mcpAnswer.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("resource_metadata=");
 
         Http.Answer stream = Http.get(url("/sse/c1"));
         assertThat(stream.status()).isEqualTo(401);
@@ -131,8 +149,8 @@ class ClientAuthTest {
 
     @Test
     void protectedResourceMetadataIsPublic() {
-        for (String path : List.of("/.well-known/oauth-protected-resource",
-                                   "/.well-known/oauth-protected-resource/mcp/tools")) {
+        for (String path :
+                List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp/tools")) {
             Http.Answer a = Http.get(url(path));
             assertThat(a.status()).as(path).isEqualTo(200);
             JsonNode doc = a.json();
@@ -159,10 +177,17 @@ class ClientAuthTest {
         refused.put("expired", issuer.token("alice", RESOURCE, c -> c.expirationTime(Date.from(past))));
         refused.put("other audience", issuer.token("alice", "https://elsewhere.test"));
         refused.put("other issuer", issuer.token("alice", RESOURCE, c -> c.issuer("https://evil.test")));
-        refused.put("unknown key", TestIssuer.sign(TestIssuer.newKey("key-1"), "alice", RESOURCE, c -> { }));
+        refused.put("unknown key", TestIssuer.sign(TestIssuer.newKey("key-1"), "alice", RESOURCE, c -> {}));
         refused.put("no subject", issuer.token(null, RESOURCE));
-        refused.put("unsigned", new PlainJWT(new JWTClaimsSet.Builder().issuer(TestIssuer.ISSUER).subject("alice")
-                .audience(RESOURCE).expirationTime(Date.from(Instant.now().plusSeconds(60))).build()).serialize());
+        refused.put(
+                "unsigned",
+                new PlainJWT(new JWTClaimsSet.Builder()
+                                .issuer(TestIssuer.ISSUER)
+                                .subject("alice")
+                                .audience(RESOURCE)
+                                .expirationTime(Date.from(Instant.now().plusSeconds(60)))
+                                .build())
+                        .serialize());
         refused.put("HMAC with a made-up secret", hmacToken());
         refused.put("garbage", "not-a-key-or-token");
         for (Map.Entry<String, String> e : refused.entrySet()) {
@@ -170,20 +195,27 @@ class ClientAuthTest {
             assertThat(a.status()).as(e.getKey() + ": " + a.body()).isEqualTo(401);
             assertThat(a.json().path("code").asText()).isEqualTo("INVALID_CREDENTIALS");
             assertThat(a.headers().firstValue("WWW-Authenticate").orElseThrow())
-                    .as(e.getKey()).contains("error=\"invalid_token\"");
+                    .as(e.getKey())
+                    .contains("error=\"invalid_token\"");
             assertThat(a.body()).as("never echoes the credential").doesNotContain(e.getValue());
         }
         Http.Answer noScope = invoke("echo", bearer(issuer.token("alice", RESOURCE, c -> c.claim("scope", "other"))));
         assertThat(noScope.status()).isEqualTo(403);
         assertThat(noScope.headers().firstValue("WWW-Authenticate").orElseThrow())
-                .contains("error=\"insufficient_scope\"").contains("scope=\"mcp:tools\"");
+                .contains("error=\"insufficient_scope\"")
+                .contains("scope=\"mcp:tools\"");
     }
 
     private static String hmacToken() {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("key-1").build(),
-                    new JWTClaimsSet.Builder().issuer(TestIssuer.ISSUER).subject("alice").audience(RESOURCE)
-                            .expirationTime(Date.from(Instant.now().plusSeconds(60))).claim("scope", "mcp:tools")
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("key-1").build(),
+                    new JWTClaimsSet.Builder()
+                            .issuer(TestIssuer.ISSUER)
+                            .subject("alice")
+                            .audience(RESOURCE)
+                            .expirationTime(Date.from(Instant.now().plusSeconds(60)))
+                            .claim("scope", "mcp:tools")
                             .build());
             jwt.sign(new MACSigner("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();
@@ -194,29 +226,36 @@ class ClientAuthTest {
 
     @Test
     void apiKeysWorkAsBearerOrHeaderAndAreKeptHashed() {
-        for (Map<String, String> headers : List.of(bearer(API_KEY),
-                Map.of("X-API-Key", API_KEY, "Content-Type", "application/json"))) {
+        for (Map<String, String> headers :
+                List.of(bearer(API_KEY), Map.of("X-API-Key", API_KEY, "Content-Type", "application/json"))) {
             Http.Answer a = invoke("echo", headers);
             assertThat(a.status()).as(a.body()).isEqualTo(200);
-            assertThat(functions.lastHeaders("/json").getFirst("X-Switchboard-Subject")).isEqualTo("ci-bot");
-            assertThat(functions.lastHeaders("/json").getFirst("X-Switchboard-Auth")).isEqualTo("api-key");
+            assertThat(functions.lastHeaders("/json").getFirst("X-Switchboard-Subject"))
+                    .isEqualTo("ci-bot");
+            assertThat(functions.lastHeaders("/json").getFirst("X-Switchboard-Auth"))
+                    .isEqualTo("api-key");
             assertThat(functions.lastHeaders("/json").containsKey("X-api-key")).isFalse();
         }
         Http.Answer wrong = invoke("echo", bearer(API_KEY + "x"));
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.json().path("code").asText()).isEqualTo("INVALID_CREDENTIALS");
         Http.Answer hashAsKey = invoke("echo", bearer(sha256(API_KEY)));
-        assertThat(hashAsKey.status()).as("the stored digest is not itself a key").isEqualTo(401);
+        assertThat(hashAsKey.status())
+                .as("the stored digest is not itself a key")
+                .isEqualTo(401);
     }
 
     @Test
     void functionsMayOverrideTheGatewaysRule() {
         Http.Answer open = invoke("public-echo", Map.of("Content-Type", "application/json"));
         assertThat(open.status()).isEqualTo(200);
-        assertThat(functions.lastHeaders("/json").containsKey("X-switchboard-subject")).isFalse();
+        assertThat(functions.lastHeaders("/json").containsKey("X-switchboard-subject"))
+                .isFalse();
 
         Http.Answer badCredentialOnPublic = invoke("public-echo", bearer("not-a-key"));
-        assertThat(badCredentialOnPublic.status()).as("presented credentials are always checked").isEqualTo(401);
+        assertThat(badCredentialOnPublic.status())
+                .as("presented credentials are always checked")
+                .isEqualTo(401);
 
         Http.Answer jwtOnKeyed = invoke("keyed-echo", bearer(issuer.token("alice", RESOURCE)));
         assertThat(jwtOnKeyed.status()).isEqualTo(401);
@@ -229,19 +268,26 @@ class ClientAuthTest {
         String alice = issuer.token("alice", RESOURCE);
         Map<String, String> headers = new HashMap<>(bearer(alice));
         headers.put("Accept", "application/json, text/event-stream");
-        Http.Answer init = Http.send("POST", url("/mcp/tools"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
-                + "\"version\":\"1\"}}}", headers);
+        Http.Answer init = Http.send(
+                "POST",
+                url("/mcp/tools"),
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                        + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                        + "\"version\":\"1\"}}}",
+                headers);
         assertThat(init.status()).as(init.body()).isEqualTo(200);
         String sessionId = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        assertThat(mcp.last("initialize").headers().getFirst("X-Switchboard-Subject")).isEqualTo("alice");
+        assertThat(mcp.last("initialize").headers().getFirst("X-Switchboard-Subject"))
+                .isEqualTo("alice");
 
         String ping = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
         Map<String, String> asBob = new HashMap<>(bearer(issuer.token("bob", RESOURCE)));
         asBob.put("Accept", "application/json, text/event-stream");
         asBob.put("Mcp-Session-Id", sessionId);
         Http.Answer bob = Http.send("POST", url("/mcp/tools"), ping, asBob);
-        assertThat(bob.status()).as("another identity's session does not exist for it").isEqualTo(404);
+        assertThat(bob.status())
+                .as("another identity's session does not exist for it")
+                .isEqualTo(404);
         Map<String, String> asKey = new HashMap<>(asBob);
         asKey.put("Authorization", "Bearer " + API_KEY);
         assertThat(Http.send("DELETE", url("/mcp/tools"), null, asKey).status()).isEqualTo(404);
@@ -249,10 +295,14 @@ class ClientAuthTest {
         headers.put("Mcp-Session-Id", sessionId);
         Http.Answer own = Http.send("POST", url("/mcp/tools"), ping, headers);
         assertThat(own.status()).as(own.body()).isEqualTo(200);
-        assertThat(mcp.last("tools/list").headers().getFirst("X-Switchboard-Subject")).isEqualTo("alice");
-        assertThat(mcp.last("tools/list").headers().containsKey("Authorization")).isFalse();
-        JsonNode listed = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/sessions").json();
-        assertThat(listed.path("sessions").get(0).path("owner").path("subject").asText()).isEqualTo("alice");
+        assertThat(mcp.last("tools/list").headers().getFirst("X-Switchboard-Subject"))
+                .isEqualTo("alice");
+        assertThat(mcp.last("tools/list").headers().containsKey("Authorization"))
+                .isFalse();
+        JsonNode listed = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/sessions")
+                .json();
+        assertThat(listed.path("sessions").get(0).path("owner").path("subject").asText())
+                .isEqualTo("alice");
     }
 
     @Test
@@ -263,11 +313,15 @@ class ClientAuthTest {
             SseClient.Event endpoint = stream.next(Duration.ofSeconds(5));
             assertThat(endpoint.type()).isEqualTo("endpoint");
             String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
-            assertThat(Http.send("POST", url(endpoint.data()), ping, bearer(issuer.token("bob", RESOURCE))).status())
+            assertThat(Http.send("POST", url(endpoint.data()), ping, bearer(issuer.token("bob", RESOURCE)))
+                            .status())
                     .isEqualTo(404);
             assertThat(Http.send("POST", url(endpoint.data()), ping, Map.of("Content-Type", "application/json"))
-                               .status()).isEqualTo(401);
-            assertThat(Http.send("POST", url(endpoint.data()), ping, bearer(alice)).status()).isEqualTo(202);
+                            .status())
+                    .isEqualTo(401);
+            assertThat(Http.send("POST", url(endpoint.data()), ping, bearer(alice))
+                            .status())
+                    .isEqualTo(202);
             SseClient.Event pong = stream.nextNonHeartbeat(Duration.ofSeconds(5));
             assertThat(pong.data()).contains("\"id\":1");
         }
@@ -281,17 +335,21 @@ class ClientAuthTest {
                         .httpRequestCustomizer((builder, method, uri, body, context) ->
                                 builder.header("Authorization", "Bearer " + token))
                         .build())
-                .requestTimeout(Duration.ofSeconds(10)).build();
+                .requestTimeout(Duration.ofSeconds(10))
+                .build();
         try {
             client.initialize();
             McpSchema.CallToolResult echo = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("x", 1)));
-            assertThat(((McpSchema.TextContent) echo.content().getFirst()).text()).isEqualTo("echo: {\"x\":1}");
+            assertThat(((McpSchema.TextContent) echo.content().getFirst()).text())
+                    .isEqualTo("echo: {\"x\":1}");
         } finally {
             client.closeGracefully();
         }
         McpSyncClient anonymous = McpClient.sync(HttpClientStreamableHttpTransport.builder(url(""))
-                        .endpoint("/mcp/tools").build())
-                .requestTimeout(Duration.ofSeconds(10)).build();
+                        .endpoint("/mcp/tools")
+                        .build())
+                .requestTimeout(Duration.ofSeconds(10))
+                .build();
         try {
             assertThatThrownBy(anonymous::initialize).as("no token, no session");
         } finally {
@@ -308,18 +366,32 @@ class ClientAuthTest {
             assertThat(connected.data()).contains("\"client_id\":\"shared-id\"");
 
             String async = "{\"payload\":{\"from\":\"%s\"},\"client_id\":\"shared-id\",\"async\":true}";
-            assertThat(Http.send("POST", url("/invoke/echo"), async.formatted("bob"),
-                                 bearer(issuer.token("bob", RESOURCE))).status()).isEqualTo(202);
-            assertThat(Http.send("POST", url("/invoke/public-echo"), async.formatted("anonymous"),
-                                 Map.of("Content-Type", "application/json")).status()).isEqualTo(202);
-            assertThat(Http.send("POST", url("/invoke/echo"), async.formatted("alice"), bearer(alice)).status())
+            assertThat(Http.send(
+                                    "POST",
+                                    url("/invoke/echo"),
+                                    async.formatted("bob"),
+                                    bearer(issuer.token("bob", RESOURCE)))
+                            .status())
+                    .isEqualTo(202);
+            assertThat(Http.send(
+                                    "POST",
+                                    url("/invoke/public-echo"),
+                                    async.formatted("anonymous"),
+                                    Map.of("Content-Type", "application/json"))
+                            .status())
+                    .isEqualTo(202);
+            assertThat(Http.send("POST", url("/invoke/echo"), async.formatted("alice"), bearer(alice))
+                            .status())
                     .isEqualTo(202);
 
             SseClient.Event result = stream.nextNonHeartbeat(Duration.ofSeconds(5));
             assertThat(result.type()).isEqualTo("function_response");
-            assertThat(result.data()).as("only alice's own result reaches alice's stream").contains("\"from\":\"alice\"");
-            assertThatThrownBy(() -> stream.nextNonHeartbeat(Duration.ofMillis(500))).as("and nothing else")
-                .hasMessageContaining("no event");
+            assertThat(result.data())
+                    .as("only alice's own result reaches alice's stream")
+                    .contains("\"from\":\"alice\"");
+            assertThatThrownBy(() -> stream.nextNonHeartbeat(Duration.ofMillis(500)))
+                    .as("and nothing else")
+                    .hasMessageContaining("no event");
         }
     }
 
@@ -329,13 +401,27 @@ class ClientAuthTest {
         Http.Answer anonymous = Http.get(streams + "/sse/lean");
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.json().path("code").asText()).isEqualTo("UNAUTHORIZED");
-        assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("resource_metadata=");
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("resource_metadata=");
         for (String base : List.of(streams, url(""))) {
-            Http.Answer preflight = Http.send("OPTIONS", base + "/sse/lean", null, Map.of("Origin",
-                    "https://app.example", "Access-Control-Request-Method", "GET",
-                    "Access-Control-Request-Headers", "authorization"));
-            assertThat(preflight.status()).as("browsers send preflights without credentials").isEqualTo(204);
-            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
+            Http.Answer preflight = Http.send(
+                    "OPTIONS",
+                    base + "/sse/lean",
+                    null,
+                    Map.of(
+                            "Origin",
+                            "https://app.example",
+                            "Access-Control-Request-Method",
+                            "GET",
+                            "Access-Control-Request-Headers",
+                            "authorization"));
+            assertThat(preflight.status())
+                    .as("browsers send preflights without credentials")
+                    .isEqualTo(204);
+            assertThat(preflight
+                            .headers()
+                            .firstValue("Access-Control-Allow-Headers")
+                            .orElseThrow())
                     .contains("Authorization");
         }
         Http.Answer forged = Http.send("GET", streams + "/sse/lean", null, Map.of("Authorization", "Bearer nope"));
@@ -347,9 +433,15 @@ class ClientAuthTest {
             assertThat(stream.status()).isEqualTo(200);
             assertThat(stream.nextNonHeartbeat(Duration.ofSeconds(5)).type()).isEqualTo("connected");
             String async = "{\"payload\":{\"from\":\"%s\"},\"client_id\":\"lean\",\"async\":true}";
-            assertThat(Http.send("POST", url("/invoke/echo"), async.formatted("bob"),
-                                 bearer(issuer.token("bob", RESOURCE))).status()).isEqualTo(202);
-            assertThat(Http.send("POST", url("/invoke/echo"), async.formatted("alice"), bearer(alice)).status())
+            assertThat(Http.send(
+                                    "POST",
+                                    url("/invoke/echo"),
+                                    async.formatted("bob"),
+                                    bearer(issuer.token("bob", RESOURCE)))
+                            .status())
+                    .isEqualTo(202);
+            assertThat(Http.send("POST", url("/invoke/echo"), async.formatted("alice"), bearer(alice))
+                            .status())
                     .isEqualTo(202);
             assertThat(stream.nextNonHeartbeat(Duration.ofSeconds(5)).data()).contains("\"from\":\"alice\"");
         }
@@ -364,9 +456,12 @@ class ClientAuthTest {
         Http.Answer onPublic = Http.send("GET", url("/sse/same"), null, forged);
         Http.Answer onStream = Http.send("GET", streams + "/sse/same", null, forged);
         assertThat(onStream.status()).isEqualTo(onPublic.status()).isEqualTo(401);
-        assertThat(onStream.json()).as("the same refusal, rendered by each listener").isEqualTo(onPublic.json());
+        assertThat(onStream.json())
+                .as("the same refusal, rendered by each listener")
+                .isEqualTo(onPublic.json());
         assertThat(onStream.headers().firstValue("WWW-Authenticate"))
-                .isEqualTo(onPublic.headers().firstValue("WWW-Authenticate")).isPresent();
+                .isEqualTo(onPublic.headers().firstValue("WWW-Authenticate"))
+                .isPresent();
 
         // one budget per identity, whichever listener spends it
         Map<String, String> alice = bearer(issuer.token("alice", RESOURCE));
@@ -385,11 +480,19 @@ class ClientAuthTest {
     @Test
     void perIdentityLimitsRefuseClearly() {
         gateway.close();
-        gateway = startGateway(Map.of("RATE_LIMIT_PER_IDENTITY", "0.5", "RATE_LIMIT_IDENTITY_BURST", "3",
-                                      "MAX_STREAMS_PER_IDENTITY", "2", "MAX_MCP_SESSIONS", "1"));
+        gateway = startGateway(Map.of(
+                "RATE_LIMIT_PER_IDENTITY",
+                "0.5",
+                "RATE_LIMIT_IDENTITY_BURST",
+                "3",
+                "MAX_STREAMS_PER_IDENTITY",
+                "2",
+                "MAX_MCP_SESSIONS",
+                "1"));
         String alice = issuer.token("alice", RESOURCE);
         Map<String, String> auth = Map.of("Authorization", "Bearer " + alice);
-        try (SseClient one = SseClient.open(url("/sse/a"), auth); SseClient two = SseClient.open(url("/sse/b"), auth)) {
+        try (SseClient one = SseClient.open(url("/sse/a"), auth);
+                SseClient two = SseClient.open(url("/sse/b"), auth)) {
             assertThat(one.status()).isEqualTo(200);
             assertThat(two.status()).isEqualTo(200);
             Http.Answer third = Http.send("GET", url("/sse/c"), null, auth);
@@ -405,7 +508,8 @@ class ClientAuthTest {
                 + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
         Map<String, String> bob = new HashMap<>(bearer(issuer.token("bob", RESOURCE)));
         bob.put("Accept", "application/json, text/event-stream");
-        assertThat(Http.send("POST", url("/mcp/tools"), initialize, bob).status()).isEqualTo(200);
+        assertThat(Http.send("POST", url("/mcp/tools"), initialize, bob).status())
+                .isEqualTo(200);
         Map<String, String> carol = new HashMap<>(bearer(issuer.token("carol", RESOURCE)));
         carol.put("Accept", "application/json, text/event-stream");
         Http.Answer full = Http.send("POST", url("/mcp/tools"), initialize, carol);
@@ -421,16 +525,29 @@ class ClientAuthTest {
         Http.Answer a = invoke("echo", bearer(issuer.token("alice", RESOURCE)));
         assertThat(a.status()).as(a.body()).isEqualTo(503);
         assertThat(a.json().path("code").asText()).isEqualTo("AUTH_UNAVAILABLE");
-        assertThat(invoke("echo", bearer(API_KEY)).status()).as("API keys need no issuer").isEqualTo(200);
+        assertThat(invoke("echo", bearer(API_KEY)).status())
+                .as("API keys need no issuer")
+                .isEqualTo(200);
     }
 
     @Test
     void registeringARuleThisGatewayCannotCheckIsRefused() {
         gateway.close();
         gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", TestRedis.shared().url(),
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
-        Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REDIS_URL",
+                TestRedis.shared().url(),
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8")));
+        Http.Answer a = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"guarded\",\"auth\":\"jwt\",\"endpoint\":\"" + functions.url("/json") + "\"}");
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.json().path("field").asText()).isEqualTo("auth");
@@ -439,6 +556,7 @@ class ClientAuthTest {
         assertThat(stored.status()).isEqualTo(503);
         assertThat(stored.json().path("code").asText()).isEqualTo("AUTH_NOT_CONFIGURED");
         assertThat(invoke("echo", Map.of("Content-Type", "application/json")).status())
-                .as("without CLIENT_AUTH the rest stays open").isEqualTo(200);
+                .as("without CLIENT_AUTH the rest stays open")
+                .isEqualTo(200);
     }
 }

@@ -1,10 +1,9 @@
 package dev.switchboard.gateway;
 
-import java.util.Map;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.testing.TestRedisCluster;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import java.util.Map;
 
 /** The API contract on a real three-master Redis Cluster (skipped where redis-server or redis-cli is missing). */
 class ClusterGatewayTest extends GatewayContractTest {

@@ -1,5 +1,11 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.testing.TestRedis;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -8,18 +14,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.testing.TestRedis;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * 10,000 streams opened and dropped, from real sockets: afterwards the replica holds no stream, the fleet
@@ -32,12 +30,25 @@ class ConnectionChurnTest {
     @BeforeEach
     void start() {
         TestRedis.shared().flush();
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "REDIS_URL", TestRedis.shared().url(), "SHUTDOWN_GRACE", "1s",
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REDIS_URL",
+                TestRedis.shared().url(),
+                "SHUTDOWN_GRACE",
+                "1s",
                 // a dropped client is noticed at the next write: beat often so the test need not wait long
-                "HEARTBEAT_INTERVAL", "1s", "STREAM_PORT", "0",
+                "HEARTBEAT_INTERVAL",
+                "1s",
+                "STREAM_PORT",
+                "0",
                 // every client here comes from 127.0.0.1, and a dropped stream counts until it is noticed
-                "MAX_STREAMS_PER_IP", "100000")));
+                "MAX_STREAMS_PER_IP",
+                "100000")));
     }
 
     @AfterEach
@@ -48,7 +59,9 @@ class ConnectionChurnTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"public listener", "stream listener"})
     void tenThousandConnectsAndDisconnectsLeaveNothingBehind(String listener) throws Exception {
-        int port = listener.equals("public listener") ? gateway.port() : gateway.streamPort().orElseThrow();
+        int port = listener.equals("public listener")
+                ? gateway.port()
+                : gateway.streamPort().orElseThrow();
         churn(port, 0, 500); // warm up: class loading, JIT, pools
         awaitAllClosed();
         long keysBefore = keys();
@@ -65,8 +78,12 @@ class ConnectionChurnTest {
     private void awaitAllClosed() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(gateway.hub().count()).as("streams held by the replica").isZero();
-            assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/connections").json()
-                               .get("count").asInt()).as("the fleet directory").isZero();
+            assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/connections")
+                            .json()
+                            .get("count")
+                            .asInt())
+                    .as("the fleet directory")
+                    .isZero();
         });
     }
 
@@ -75,7 +92,8 @@ class ConnectionChurnTest {
         byte[] buffer = new byte[4096];
         for (int i = from; i < from + cycles; i++) {
             byte[] request = ("GET /sse/churner-" + i + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream"
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
                 socket.setSoTimeout(5000);
@@ -84,7 +102,8 @@ class ConnectionChurnTest {
                 out.flush();
                 InputStream in = socket.getInputStream();
                 StringBuilder seen = new StringBuilder();
-                while (seen.indexOf("event: connected") < 0 || seen.indexOf("\n\n", seen.indexOf("event: connected")) < 0) {
+                while (seen.indexOf("event: connected") < 0
+                        || seen.indexOf("\n\n", seen.indexOf("event: connected")) < 0) {
                     int n = in.read(buffer);
                     if (n < 0) {
                         throw new AssertionError("stream " + i + " ended early: " + seen);

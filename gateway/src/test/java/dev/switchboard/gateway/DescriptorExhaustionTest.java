@@ -1,8 +1,13 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.gateway.support.GatewayProcess;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.RawConnection;
+import dev.switchboard.testing.TestRedis;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,15 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-
-import dev.switchboard.gateway.support.GatewayProcess;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.RawConnection;
-import dev.switchboard.testing.TestRedis;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A gateway in its own JVM under {@code ulimit -n 512} gets more silent connections on each of its three
@@ -36,10 +33,18 @@ class DescriptorExhaustionTest {
         // kept in target/ so that a failure can be read
         Path log = Files.createDirectories(Path.of("target")).resolve("descriptor-exhaustion-gateway.log");
         int streamPort = TestRedis.freePort();
-        try (GatewayProcess gateway = GatewayProcess.start("fd-limited", Map.of(
-                "STREAM_PORT", String.valueOf(streamPort), "REQUEST_HEAD_TIMEOUT", "2s",
-                // this test is about descriptors: one address may hold them all
-                "MAX_PENDING_HEADS_PER_IP", "100000"), log, OptionalInt.of(LIMIT))) {
+        try (GatewayProcess gateway = GatewayProcess.start(
+                "fd-limited",
+                Map.of(
+                        "STREAM_PORT",
+                        String.valueOf(streamPort),
+                        "REQUEST_HEAD_TIMEOUT",
+                        "2s",
+                        // this test is about descriptors: one address may hold them all
+                        "MAX_PENDING_HEADS_PER_IP",
+                        "100000"),
+                log,
+                OptionalInt.of(LIMIT))) {
             List<SocketChannel> silent = new ArrayList<>();
             try {
                 for (int port : List.of(gateway.port(), streamPort, gateway.adminPort())) {
@@ -51,8 +56,10 @@ class DescriptorExhaustionTest {
                 assertServing(gateway, streamPort);
                 Http.Answer live = Http.get(gateway.admin("/health/live"));
                 assertThat(live.status()).as(live.body()).isEqualTo(200);
-                assertThat(live.json().path("checks").path("listener_public").asText()).isEqualTo("UP");
-                assertThat(live.json().path("checks").path("listener_stream").asText()).isEqualTo("UP");
+                assertThat(live.json().path("checks").path("listener_public").asText())
+                        .isEqualTo("UP");
+                assertThat(live.json().path("checks").path("listener_stream").asText())
+                        .isEqualTo("UP");
 
                 // the silent ones still open on the client's side, past REQUEST_HEAD_TIMEOUT: the same
                 Thread.sleep(2500);
@@ -65,9 +72,14 @@ class DescriptorExhaustionTest {
             }
         }
         String output = Files.readString(log);
-        assertThat(output).contains("connection caps from the descriptor limit " + LIMIT).doesNotContain("terminating now");
-        long traceLines = output.lines().filter(line -> line.startsWith("\tat ")).count();
-        assertThat(traceLines).as("stack-trace lines in the gateway's log:%n%s", output).isLessThan(30);
+        assertThat(output)
+                .contains("connection caps from the descriptor limit " + LIMIT)
+                .doesNotContain("terminating now");
+        long traceLines =
+                output.lines().filter(line -> line.startsWith("\tat ")).count();
+        assertThat(traceLines)
+                .as("stack-trace lines in the gateway's log:%n%s", output)
+                .isLessThan(30);
     }
 
     /** A connection that sends nothing, not waited for: past the listener's backlog the kernel may not answer. */
@@ -82,8 +94,12 @@ class DescriptorExhaustionTest {
         String request = "GET /sse/fd-%d HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n";
         for (int port : List.of(gateway.port(), streamPort)) {
             try (RawConnection c = RawConnection.open("127.0.0.1", port)) {
-                String answer = c.send(String.format(request, port)).readUntil("event: connected", Duration.ofSeconds(10));
-                assertThat(answer).as("a stream on port %d", port).startsWith("HTTP/1.1 200 ").contains("event: connected");
+                String answer =
+                        c.send(String.format(request, port)).readUntil("event: connected", Duration.ofSeconds(10));
+                assertThat(answer)
+                        .as("a stream on port %d", port)
+                        .startsWith("HTTP/1.1 200 ")
+                        .contains("event: connected");
             }
         }
         assertThat(Http.get(gateway.admin("/health/live")).status()).isEqualTo(200);

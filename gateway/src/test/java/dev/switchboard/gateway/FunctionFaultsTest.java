@@ -1,7 +1,6 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FaultyFunction;
@@ -9,12 +8,11 @@ import dev.switchboard.gateway.support.FaultyFunction.Fault;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
-
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Functions that misbehave at the socket level (reset, hang, trickle, 11 MiB, invalid SSE): each call
@@ -31,8 +29,19 @@ class FunctionFaultsTest {
     @BeforeEach
     void start() {
         good = FunctionServer.start();
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "HEARTBEAT_INTERVAL", "300ms", "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "HEARTBEAT_INTERVAL",
+                "300ms",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8")));
         register("{\"name\":\"good\",\"endpoint\":\"" + good.url("/json") + "\"}");
     }
 
@@ -64,11 +73,14 @@ class FunctionFaultsTest {
             FaultyFunction invalid = FaultyFunction.start(Fault.INVALID_SSE);
             faulty.add(invalid);
             register("{\"name\":\"garbled\",\"kind\":\"mcp\",\"endpoint\":\"" + invalid.url()
-                             + "\",\"timeout\":\"2s\"}");
+                    + "\",\"timeout\":\"2s\"}");
             long start = System.nanoTime();
-            Http.Answer init = Http.send("POST", pub("/mcp/garbled"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
-                    + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+            Http.Answer init = Http.send(
+                    "POST",
+                    pub("/mcp/garbled"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                            + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
                     Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT);
             assertThat(init.status()).as(init.body()).isNotEqualTo(500).isLessThan(600);
@@ -76,8 +88,11 @@ class FunctionFaultsTest {
 
             // the stream beat through all of it; the async calls to the faulty functions report their failures
             // on it, in any order; and the next good result arrives on it
-            assertThat(Http.postJson(pub("/invoke/good"), "{\"payload\":\"fine\",\"client_id\":\"watcher\","
-                    + "\"async\":true}").status()).isEqualTo(202);
+            assertThat(Http.postJson(
+                                    pub("/invoke/good"),
+                                    "{\"payload\":\"fine\",\"client_id\":\"watcher\"," + "\"async\":true}")
+                            .status())
+                    .isEqualTo(202);
             int failures = 0;
             int heartbeats = 0;
             boolean fine = false;
@@ -112,6 +127,7 @@ class FunctionFaultsTest {
         assertThat(took).as(fault + " ends within the 2 s timeout and a margin").isLessThan(Duration.ofSeconds(4));
         // the async form delivers the same failure as an event, to whoever listens
         assertThat(Http.postJson(pub("/invoke/" + name), "{\"payload\":1,\"client_id\":\"watcher\",\"async\":true}")
-                           .status()).isEqualTo(202);
+                        .status())
+                .isEqualTo(202);
     }
 }

@@ -1,24 +1,21 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
-
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway's API over real sockets, run once per state store (memory and Redis): a real SSE client
@@ -119,7 +116,8 @@ abstract class GatewayContractTest {
         assertThat(list.json().get("count").asInt()).isEqualTo(1);
         assertThat(list.json().get("functions").get(0).get("name").asText()).isEqualTo("echo");
 
-        Http.Answer replaced = Http.putJson(admin("/admin/functions/echo"),
+        Http.Answer replaced = Http.putJson(
+                admin("/admin/functions/echo"),
                 "{\"endpoint\":\"" + functions.url("/text") + "\",\"timeout\":\"2s\","
                         + "\"headers\":{\"Authorization\":\"Bearer secret-value\"}}");
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
@@ -128,13 +126,19 @@ abstract class GatewayContractTest {
                 .isGreaterThan(fn.get("revision").asLong());
         assertThat(replaced.json().get("function").get("created_at").asText())
                 .isEqualTo(fn.get("created_at").asText());
-        assertThat(Http.get(admin("/admin/functions/echo")).json().get("function").get("endpoint").asText())
+        assertThat(Http.get(admin("/admin/functions/echo"))
+                        .json()
+                        .get("function")
+                        .get("endpoint")
+                        .asText())
                 .isEqualTo(functions.url("/text"));
 
         // GET, edit, PUT: the masked header keeps its stored value
         JsonNode edited = Http.get(admin("/admin/functions/echo")).json().get("function");
         ((com.fasterxml.jackson.databind.node.ObjectNode) edited).put("description", "edited");
-        assertThat(Http.putJson(admin("/admin/functions/echo"), edited.toString()).status()).isEqualTo(200);
+        assertThat(Http.putJson(admin("/admin/functions/echo"), edited.toString())
+                        .status())
+                .isEqualTo(200);
         Http.postJson(pub("/invoke/echo"), "{\"payload\":1}");
         assertThat(functions.lastHeaders("/text").getFirst("Authorization")).isEqualTo("Bearer secret-value");
         ((com.fasterxml.jackson.databind.node.ObjectNode) edited.get("headers")).put("X-New", "******");
@@ -147,9 +151,11 @@ abstract class GatewayContractTest {
         assertThat(gone.status()).isEqualTo(404);
         assertThat(gone.json().get("code").asText()).isEqualTo("FUNCTION_NOT_FOUND");
         assertThat(Http.delete(admin("/admin/functions/echo")).status()).isEqualTo(404);
-        assertThat(Http.putJson(admin("/admin/functions/echo"), "{\"endpoint\":\"http://x.test/\"}").status())
+        assertThat(Http.putJson(admin("/admin/functions/echo"), "{\"endpoint\":\"http://x.test/\"}")
+                        .status())
                 .isEqualTo(404);
-        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(404);
+        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -167,10 +173,11 @@ abstract class GatewayContractTest {
             assertThat(answer.json().get("code").asText()).isEqualTo("INVALID_FUNCTION");
             assertThat(answer.json().get("field").asText()).as(body).isEqualTo(field);
         });
-        Http.Answer renamed = Http.putJson(admin("/admin/functions/a"),
-                                           "{\"name\":\"b\",\"endpoint\":\"http://a.test/\"}");
+        Http.Answer renamed =
+                Http.putJson(admin("/admin/functions/a"), "{\"name\":\"b\",\"endpoint\":\"http://a.test/\"}");
         assertThat(renamed.status()).isEqualTo(400);
-        assertThat(Http.get(admin("/admin/functions")).json().get("count").asInt()).isZero();
+        assertThat(Http.get(admin("/admin/functions")).json().get("count").asInt())
+                .isZero();
     }
 
     // ---- bad input ----
@@ -190,10 +197,12 @@ abstract class GatewayContractTest {
         assertThat(deep.json().get("code").asText()).isEqualTo("JSON_TOO_DEEP");
         assertThat(deep.json().get("limit_depth").asInt()).isEqualTo(64);
         assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":" + "[".repeat(63) + "]".repeat(63) + "}")
-                           .status()).as("63 arrays in the body object make 64 levels").isEqualTo(200);
+                        .status())
+                .as("63 arrays in the body object make 64 levels")
+                .isEqualTo(200);
 
-        Http.Answer wrongType = Http.send("POST", pub("/invoke/echo"), "payload=1",
-                                          Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        Http.Answer wrongType = Http.send(
+                "POST", pub("/invoke/echo"), "payload=1", Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(wrongType.status()).isEqualTo(415);
         assertThat(wrongType.json().get("code").asText()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
 
@@ -214,13 +223,17 @@ abstract class GatewayContractTest {
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
 
         Http.Answer adminOnPublic = Http.get(pub("/admin/functions"));
-        assertThat(adminOnPublic.status()).as("admin API is not on the public listener").isEqualTo(404);
+        assertThat(adminOnPublic.status())
+                .as("admin API is not on the public listener")
+                .isEqualTo(404);
 
         Http.Answer badClient = Http.get(stream("/sse/bad%20id"));
         assertThat(badClient.status()).isEqualTo(400);
         assertThat(badClient.json().get("code").asText()).isEqualTo("INVALID_CLIENT_ID");
         Http.Answer mcpLog = Http.get(stream("/sse/mcp:someone-elses-session:g"));
-        assertThat(mcpLog.status()).as("MCP stream logs are not generic clients").isEqualTo(400);
+        assertThat(mcpLog.status())
+                .as("MCP stream logs are not generic clients")
+                .isEqualTo(400);
         assertThat(mcpLog.json().get("code").asText()).isEqualTo("INVALID_CLIENT_ID");
 
         Http.Answer badLastId = Http.send("GET", stream("/sse/c1"), null, Map.of("Last-Event-ID", "yesterday"));
@@ -248,7 +261,8 @@ abstract class GatewayContractTest {
     void invokesSynchronouslyAndParsesTheAnswer() {
         registerFunction("echo", "/json");
         registerFunction("text", "/text");
-        Http.Answer json = Http.postJson(pub("/invoke/echo"), "{\"payload\":{\"msg\":\"héllo ✓\"},\"client_id\":\"c-1\"}");
+        Http.Answer json =
+                Http.postJson(pub("/invoke/echo"), "{\"payload\":{\"msg\":\"héllo ✓\"},\"client_id\":\"c-1\"}");
         assertThat(json.status()).isEqualTo(200);
         assertThat(json.json().get("success").asBoolean()).isTrue();
         assertThat(json.json().get("function_name").asText()).isEqualTo("echo");
@@ -304,8 +318,9 @@ abstract class GatewayContractTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
 
         String metrics = Http.get(admin("/metrics")).body();
-        assertThat(metrics).contains("switchboard_invocation_duration_seconds_count{function=\"fail\","
-                                             + "outcome=\"execution_error\"} 1");
+        assertThat(metrics)
+                .contains("switchboard_invocation_duration_seconds_count{function=\"fail\","
+                        + "outcome=\"execution_error\"} 1");
         assertThat(metrics).contains("outcome=\"timeout\"");
     }
 
@@ -314,16 +329,20 @@ abstract class GatewayContractTest {
         Http.Answer put = register("{\"name\":\"flaky-put\",\"endpoint\":\"" + functions.url("/flaky")
                 + "\",\"method\":\"PUT\",\"retry\":{\"attempts\":2,\"backoff\":\"10ms\"}}");
         assertThat(put.status()).isEqualTo(201);
-        assertThat(put.json().get("function").get("retry").get("attempts").asInt()).isEqualTo(2);
+        assertThat(put.json().get("function").get("retry").get("attempts").asInt())
+                .isEqualTo(2);
         Http.Answer recovered = Http.postJson(pub("/invoke/flaky-put"), "{\"payload\":1}");
-        assertThat(recovered.status()).as("an idempotent call is retried on 503").isEqualTo(200);
+        assertThat(recovered.status())
+                .as("an idempotent call is retried on 503")
+                .isEqualTo(200);
         assertThat(recovered.json().get("data").get("call").asInt()).isEqualTo(3);
 
         Http.Answer post = register("{\"name\":\"flaky-post\",\"endpoint\":\"" + functions.url("/flaky")
                 + "\",\"method\":\"POST\",\"retry\":{\"attempts\":2,\"backoff\":\"10ms\"}}");
         assertThat(post.status()).isEqualTo(201);
         int before = functions.flakyCalls();
-        assertThat(Http.postJson(pub("/invoke/flaky-post"), "{\"payload\":1}").status()).isEqualTo(200);
+        assertThat(Http.postJson(pub("/invoke/flaky-post"), "{\"payload\":1}").status())
+                .isEqualTo(200);
         assertThat(functions.flakyCalls()).isEqualTo(before + 1);
     }
 
@@ -363,23 +382,25 @@ abstract class GatewayContractTest {
 
     @Test
     void limitsConcurrentCallsPerFunction() {
-        Http.Answer created = register("{\"name\":\"single\",\"endpoint\":\"" + functions.url("/slow")
-                + "\",\"max_concurrency\":1}");
+        Http.Answer created =
+                register("{\"name\":\"single\",\"endpoint\":\"" + functions.url("/slow") + "\",\"max_concurrency\":1}");
         assertThat(created.status()).isEqualTo(201);
         assertThat(Http.postJson(pub("/invoke/single"), "{\"payload\":1,\"client_id\":\"c\",\"async\":true}")
-                           .status()).isEqualTo(202);
+                        .status())
+                .isEqualTo(202);
         Http.Answer busy = Http.postJson(pub("/invoke/single"), "{\"payload\":2}");
         assertThat(busy.status()).isEqualTo(503);
         assertThat(busy.json().get("code").asText()).isEqualTo("FUNCTION_BUSY");
         registerFunction("other", "/json");
         assertThat(Http.postJson(pub("/invoke/other"), "{\"payload\":3}").status())
-                .as("other functions are not limited").isEqualTo(200);
+                .as("other functions are not limited")
+                .isEqualTo(200);
     }
 
     @Test
     void refusesToInvokeAnMcpFunction() {
-        Http.Answer created = register("{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\""
-                + functions.url("/json") + "\"}");
+        Http.Answer created =
+                register("{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + functions.url("/json") + "\"}");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.json().get("function").get("kind").asText()).isEqualTo("mcp");
         Http.Answer refused = Http.postJson(pub("/invoke/tools"), "{\"payload\":1}");
@@ -393,7 +414,7 @@ abstract class GatewayContractTest {
     void streamsConnectedHeartbeatsAndAsyncResultsToEveryConnectionOfTheClient() {
         registerFunction("echo", "/json");
         try (SseClient first = SseClient.open(stream("/sse/client-a?app=web&version=2"), Map.of("X-User-ID", "u-7"));
-             SseClient second = SseClient.open(stream("/sse/client-a"))) {
+                SseClient second = SseClient.open(stream("/sse/client-a"))) {
             assertThat(first.status()).isEqualTo(200);
             assertThat(first.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
             SseClient.Event connected = first.next(WAIT);
@@ -422,8 +443,8 @@ abstract class GatewayContractTest {
             assertThat(mine.get("metadata").get("version").asText()).isEqualTo("2");
             assertThat(mine.get("replica").asText()).isEqualTo(gateway.config().replicaId());
 
-            Http.Answer accepted = Http.postJson(pub("/invoke/echo"),
-                    "{\"payload\":{\"n\":42},\"client_id\":\"client-a\",\"async\":true}");
+            Http.Answer accepted = Http.postJson(
+                    pub("/invoke/echo"), "{\"payload\":{\"n\":42},\"client_id\":\"client-a\",\"async\":true}");
             assertThat(accepted.status()).isEqualTo(202);
             String requestId = accepted.json().get("request_id").asText();
             for (SseClient client : List.of(first, second)) {
@@ -435,7 +456,12 @@ abstract class GatewayContractTest {
                 assertThat(data.get("data").get("received").get("n").asInt()).isEqualTo(42);
             }
         }
-        await().atMost(WAIT).until(() -> Http.get(admin("/admin/connections")).json().get("count").asInt() == 0);
+        await().atMost(WAIT)
+                .until(() -> Http.get(admin("/admin/connections"))
+                                .json()
+                                .get("count")
+                                .asInt()
+                        == 0);
         String metrics = Http.get(admin("/metrics")).body();
         assertThat(metrics).contains("switchboard_connections_opened_total 2.0");
         assertThat(metrics).contains("switchboard_connections_closed_total{reason=\"client_gone\"} 2.0");
@@ -453,7 +479,8 @@ abstract class GatewayContractTest {
             assertThat(failed.get("code").asText()).isEqualTo("EXECUTION_ERROR");
             assertThat(client.next(WAIT).type()).isEqualTo("heartbeat");
             Http.postJson(pub("/invoke/echo"), "{\"payload\":2,\"client_id\":\"c-fail\",\"async\":true}");
-            assertThat(json(client.nextNonHeartbeat(WAIT).data()).get("success").asBoolean()).isTrue();
+            assertThat(json(client.nextNonHeartbeat(WAIT).data()).get("success").asBoolean())
+                    .isTrue();
         }
     }
 
@@ -467,14 +494,13 @@ abstract class GatewayContractTest {
             firstId = client.nextNonHeartbeat(WAIT).id();
         }
         for (int i = 1; i <= 5; i++) {
-            Http.Answer a = Http.postJson(pub("/invoke/echo"),
-                    "{\"payload\":" + i + ",\"client_id\":\"c-replay\",\"async\":true}");
+            Http.Answer a = Http.postJson(
+                    pub("/invoke/echo"), "{\"payload\":" + i + ",\"client_id\":\"c-replay\",\"async\":true}");
             assertThat(a.status()).isEqualTo(202);
         }
         // async results are appended in the background: wait until the log holds all of them
         await().atMost(WAIT).until(() -> {
-            try (SseClient probe = SseClient.open(stream("/sse/c-replay"),
-                                                  Map.of("Last-Event-ID", firstId))) {
+            try (SseClient probe = SseClient.open(stream("/sse/c-replay"), Map.of("Last-Event-ID", firstId))) {
                 return json(probe.next(WAIT).data()).get("replayed").asInt() == 5;
             }
         });
@@ -483,12 +509,14 @@ abstract class GatewayContractTest {
             assertThat(connected.type()).isEqualTo("connected");
             assertThat(connected.id()).isEqualTo(firstId);
             List<SseClient.Event> replayed = resumed.collect("function_response", 5, WAIT);
-            assertThat(replayed).extracting(e -> json(e.data()).get("data").get("received").asInt())
+            assertThat(replayed)
+                    .extracting(e -> json(e.data()).get("data").get("received").asInt())
                     .containsExactlyInAnyOrder(1, 2, 3, 4, 5);
             assertThat(replayed).extracting(SseClient.Event::id).doesNotHaveDuplicates();
             for (int i = 1; i < replayed.size(); i++) {
-                assertThat(dev.switchboard.gateway.state.EventIds.compare(replayed.get(i - 1).id(),
-                                                                            replayed.get(i).id())).isNegative();
+                assertThat(dev.switchboard.gateway.state.EventIds.compare(
+                                replayed.get(i - 1).id(), replayed.get(i).id()))
+                        .isNegative();
             }
             // live events continue after the replay
             Http.postJson(pub("/invoke/echo"), "{\"payload\":6,\"client_id\":\"c-replay\",\"async\":true}");
@@ -500,7 +528,11 @@ abstract class GatewayContractTest {
         try (SseClient future = SseClient.open(stream("/sse/c-replay"), Map.of("Last-Event-ID", "99999999999999-0"))) {
             assertThat(json(future.next(WAIT).data()).get("replayed").asInt()).isZero();
             Http.postJson(pub("/invoke/echo"), "{\"payload\":7,\"client_id\":\"c-replay\",\"async\":true}");
-            assertThat(json(future.nextNonHeartbeat(WAIT).data()).get("data").get("received").asInt()).isEqualTo(7);
+            assertThat(json(future.nextNonHeartbeat(WAIT).data())
+                            .get("data")
+                            .get("received")
+                            .asInt())
+                    .isEqualTo(7);
         }
         // a fresh connection (no Last-Event-ID) gets no replay
         try (SseClient fresh = SseClient.open(stream("/sse/c-replay"))) {
@@ -513,7 +545,7 @@ abstract class GatewayContractTest {
         gateway.close();
         gateway = startGateway(Map.of("MAX_CONNECTIONS_PER_CLIENT", "2"));
         try (SseClient a = SseClient.open(stream("/sse/greedy"));
-             SseClient b = SseClient.open(stream("/sse/greedy"))) {
+                SseClient b = SseClient.open(stream("/sse/greedy"))) {
             a.next(WAIT);
             b.next(WAIT);
             Http.Answer third = Http.get(stream("/sse/greedy"));
@@ -545,19 +577,28 @@ abstract class GatewayContractTest {
         assertThat(health.json().get("status").asText()).isEqualTo("healthy");
         assertThat(health.json().get("state_store").get("status").asText()).isEqualTo("up");
         assertThat(Http.get(admin("/health/live")).status()).isEqualTo(200);
-        assertThat(Http.get(admin("/health/ready")).json().get("status").asText()).isEqualTo("UP");
+        assertThat(Http.get(admin("/health/ready")).json().get("status").asText())
+                .isEqualTo("UP");
         String metrics = Http.get(admin("/metrics")).body();
-        assertThat(metrics).contains("switchboard_connections_open", "switchboard_heartbeats_sent_total",
-                                     "switchboard_events_sent_total", "switchboard_redis_errors_total",
-                                     "jvm_memory_used_bytes");
+        assertThat(metrics)
+                .contains(
+                        "switchboard_connections_open",
+                        "switchboard_heartbeats_sent_total",
+                        "switchboard_events_sent_total",
+                        "switchboard_redis_errors_total",
+                        "jvm_memory_used_bytes");
     }
 
     @Test
     void refusesFunctionsAtNonPublicAddressesUnlessAllowed() {
         gateway.close();
         gateway = startGateway(Map.of("FUNCTION_ALLOWED_NETWORKS", ""));
-        for (String endpoint : List.of(functions.url("/json"), "http://169.254.169.254/latest/meta-data/",
-                                       "http://[::1]:9/", "http://10.0.0.7/", "http://localhost:9/")) {
+        for (String endpoint : List.of(
+                functions.url("/json"),
+                "http://169.254.169.254/latest/meta-data/",
+                "http://[::1]:9/",
+                "http://10.0.0.7/",
+                "http://localhost:9/")) {
             Http.Answer refused = register("{\"name\":\"inside\",\"endpoint\":\"" + endpoint + "\"}");
             assertThat(refused.status()).as(endpoint).isEqualTo(400);
             assertThat(refused.json().get("code").asText()).isEqualTo("INVALID_FUNCTION");
@@ -566,53 +607,72 @@ abstract class GatewayContractTest {
         }
         // a registration that reached the store another way (the operator writes to Redis directly) is
         // refused where the connection is made, after DNS
-        gateway.state().functions().upsert(dev.switchboard.registry.RegistrationValidator.validate(
-                MAPPER.createObjectNode().put("name", "sneaky").put("endpoint", functions.url("/json")),
-                java.time.Instant.now()));
+        gateway.state()
+                .functions()
+                .upsert(dev.switchboard.registry.RegistrationValidator.validate(
+                        MAPPER.createObjectNode().put("name", "sneaky").put("endpoint", functions.url("/json")),
+                        java.time.Instant.now()));
         org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> {
             Http.Answer call = Http.postJson(pub("/invoke/sneaky"), "{\"payload\":1}");
             assertThat(call.status()).isEqualTo(502);
-            assertThat(call.json().get("error").asText()).startsWith("function call refused:")
+            assertThat(call.json().get("error").asText())
+                    .startsWith("function call refused:")
                     .contains("127.0.0.1");
         });
-        assertThat(functions.lastHeaders("/json")).as("nothing reached the function").isNull();
+        assertThat(functions.lastHeaders("/json"))
+                .as("nothing reached the function")
+                .isNull();
     }
 
     @Test
     void aBrowsersPreflightIsAnsweredForAllowedOrigins() {
-        Map<String, String> preflight = Map.of("Origin", "https://app.example", "Access-Control-Request-Method", "GET",
-                                               "Access-Control-Request-Headers", "authorization, last-event-id");
+        Map<String, String> preflight = Map.of(
+                "Origin",
+                "https://app.example",
+                "Access-Control-Request-Method",
+                "GET",
+                "Access-Control-Request-Headers",
+                "authorization, last-event-id");
         Http.Answer any = Http.send("OPTIONS", stream("/sse/cors-pre"), null, preflight);
         assertThat(any.status()).isEqualTo(204);
         assertThat(any.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
         assertThat(any.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET");
         assertThat(any.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
-                .contains("Authorization").contains("Last-Event-ID");
+                .contains("Authorization")
+                .contains("Last-Event-ID");
         gateway.close();
         gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "https://app.example"));
-        assertThat(Http.send("OPTIONS", stream("/sse/cors-pre"), null, preflight).headers()
-                           .firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example");
+        assertThat(Http.send("OPTIONS", stream("/sse/cors-pre"), null, preflight)
+                        .headers()
+                        .firstValue("Access-Control-Allow-Origin"))
+                .hasValue("https://app.example");
         Map<String, String> evil = new HashMap<>(preflight);
         evil.put("Origin", "https://evil.example");
         Http.Answer refused = Http.send("OPTIONS", stream("/sse/cors-pre"), null, evil);
-        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).as("the browser blocks it").isEmpty();
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin"))
+                .as("the browser blocks it")
+                .isEmpty();
         assertThat(gateway.hub().count()).as("a preflight opens nothing").isZero();
     }
 
     @Test
     void streamsAnswerCorsOnlyForTheConfiguredOrigins() {
         try (SseClient any = SseClient.open(stream("/sse/cors-default"), Map.of("Origin", "https://app.example"))) {
-            assertThat(any.headers().firstValue("Access-Control-Allow-Origin")).as("default: any page").hasValue("*");
+            assertThat(any.headers().firstValue("Access-Control-Allow-Origin"))
+                    .as("default: any page")
+                    .hasValue("*");
         }
         gateway.close();
         gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "https://app.example, https://admin.example"));
         try (SseClient allowed = SseClient.open(stream("/sse/cors-a"), Map.of("Origin", "https://APP.example"))) {
-            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://APP.example");
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue("https://APP.example");
             assertThat(allowed.headers().firstValue("Vary")).hasValue("Origin");
         }
         try (SseClient other = SseClient.open(stream("/sse/cors-b"), Map.of("Origin", "https://evil.example"))) {
             assertThat(other.status()).isEqualTo(200);
-            assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(other.headers().firstValue("Access-Control-Allow-Origin"))
+                    .isEmpty();
         }
         gateway.close();
         gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "none"));
@@ -626,12 +686,16 @@ abstract class GatewayContractTest {
         gateway.close();
         gateway = startGateway(Map.of("MAX_EVENT_SIZE", "8KiB"));
         registerFunction("big", "/big"); // answers 64 KiB of text
-        assertThat(Http.postJson(pub("/invoke/big"), "{\"payload\":1}").status()).as("sync: no event involved")
+        assertThat(Http.postJson(pub("/invoke/big"), "{\"payload\":1}").status())
+                .as("sync: no event involved")
                 .isEqualTo(200);
         try (SseClient stream = SseClient.open(stream("/sse/small-events"))) {
             stream.next(WAIT);
-            assertThat(Http.postJson(pub("/invoke/big"), "{\"payload\":1,\"client_id\":\"small-events\","
-                    + "\"async\":true}").status()).isEqualTo(202);
+            assertThat(Http.postJson(
+                                    pub("/invoke/big"),
+                                    "{\"payload\":1,\"client_id\":\"small-events\"," + "\"async\":true}")
+                            .status())
+                    .isEqualTo(202);
             SseClient.Event event = stream.nextNonHeartbeat(WAIT);
             assertThat(event.data().length()).isLessThan(1024);
             assertThat(json(event.data()).get("success").asBoolean()).isFalse();
@@ -645,15 +709,21 @@ abstract class GatewayContractTest {
         gateway.close();
         gateway = startGateway(Map.of("RATE_LIMIT_PER_IP", "0.5", "RATE_LIMIT_BURST", "2"));
         registerFunction("echo", "/json");
-        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(200);
-        assertThat(Http.get(stream("/sse/bad%20id")).status()).as("a refused request still counts").isEqualTo(400);
+        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status())
+                .isEqualTo(200);
+        assertThat(Http.get(stream("/sse/bad%20id")).status())
+                .as("a refused request still counts")
+                .isEqualTo(400);
         Http.Answer limited = Http.postJson(pub("/invoke/echo"), "{\"payload\":2}");
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.json().get("code").asText()).isEqualTo("RATE_LIMITED");
-        assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v))
-                .isBetween(1, 2));
-        assertThat(Http.get(stream("/sse/limited")).status()).as("streams count too").isEqualTo(429);
-        assertThat(Http.get(admin("/admin/functions")).status()).as("the admin listener is not limited")
+        assertThat(limited.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
+        assertThat(Http.get(stream("/sse/limited")).status())
+                .as("streams count too")
+                .isEqualTo(429);
+        assertThat(Http.get(admin("/admin/functions")).status())
+                .as("the admin listener is not limited")
                 .isEqualTo(200);
         assertThat(Http.get(admin("/metrics")).body())
                 .contains("switchboard_requests_rate_limited_total{by=\"address\"} 2.0");
@@ -670,30 +740,50 @@ abstract class GatewayContractTest {
         Http.Answer anonymous = Http.get(admin("/admin/functions"));
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.json().get("code").asText()).isEqualTo("UNAUTHORIZED");
-        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v)
-                .startsWith("Bearer"));
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(Http.send("GET", admin("/admin/functions"), null, Map.of("Authorization", "Bearer wrong"))
-                           .status()).isEqualTo(401);
+                        .status())
+                .isEqualTo(401);
         for (String token : List.of(first, second, "third-admin-token-0003")) {
             assertThat(Http.send("GET", admin("/admin/functions"), null, Map.of("Authorization", "Bearer " + token))
-                               .status()).as("every configured token opens the API (rotation)").isEqualTo(200);
+                            .status())
+                    .as("every configured token opens the API (rotation)")
+                    .isEqualTo(200);
         }
         for (String path : List.of("/admin", "/admin/functions/echo", "/admin/connections", "/admin/health")) {
             assertThat(Http.get(admin(path)).status()).as(path).isEqualTo(401);
         }
         assertThat(Http.send("GET", admin("/admin/connections"), null, Map.of("Authorization", "bearer " + first))
-                           .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
 
         // the file is re-read when it changes: a rotated Secret takes effect without a restart
         java.nio.file.Files.writeString(file, "fourth-admin-token-0004\n");
-        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
-                System.currentTimeMillis() + 5000));
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Http.send("GET", admin("/admin/functions"), null,
-                Map.of("Authorization", "Bearer fourth-admin-token-0004")).status() == 200);
-        assertThat(Http.send("GET", admin("/admin/functions"), null,
-                             Map.of("Authorization", "Bearer third-admin-token-0003")).status()).isEqualTo(401);
-        assertThat(Http.get(admin("/health/ready")).status()).as("probes need no token").isEqualTo(200);
-        assertThat(Http.get(admin("/metrics")).status()).as("metrics need no token").isEqualTo(200);
+        java.nio.file.Files.setLastModifiedTime(
+                file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> Http.send(
+                                        "GET",
+                                        admin("/admin/functions"),
+                                        null,
+                                        Map.of("Authorization", "Bearer fourth-admin-token-0004"))
+                                .status()
+                        == 200);
+        assertThat(Http.send(
+                                "GET",
+                                admin("/admin/functions"),
+                                null,
+                                Map.of("Authorization", "Bearer third-admin-token-0003"))
+                        .status())
+                .isEqualTo(401);
+        assertThat(Http.get(admin("/health/ready")).status())
+                .as("probes need no token")
+                .isEqualTo(200);
+        assertThat(Http.get(admin("/metrics")).status())
+                .as("metrics need no token")
+                .isEqualTo(200);
     }
 
     @Test
@@ -702,17 +792,29 @@ abstract class GatewayContractTest {
                 + "\",\"headers\":{\"X-Api-Key\":\"probe-key\"},"
                 + "\"health_check\":{\"path\":\"/health\",\"interval\":\"1s\"}}");
         assertThat(created.status()).isEqualTo(201);
-        await().atMost(WAIT).until(() -> "healthy".equals(
-                Http.get(admin("/admin/functions/checked")).json().get("function").get("health_status").asText()));
-        assertThat(functions.lastHeaders("/health").getFirst("X-Api-Key")).as("probes carry the function's headers")
+        await().atMost(WAIT)
+                .until(() -> "healthy"
+                        .equals(Http.get(admin("/admin/functions/checked"))
+                                .json()
+                                .get("function")
+                                .get("health_status")
+                                .asText()));
+        assertThat(functions.lastHeaders("/health").getFirst("X-Api-Key"))
+                .as("probes carry the function's headers")
                 .isEqualTo("probe-key");
         functions.healthy(false);
-        await().atMost(WAIT).until(() -> !Http.get(admin("/admin/functions/checked")).json().get("function")
-                .get("is_active").asBoolean());
+        await().atMost(WAIT)
+                .until(() -> !Http.get(admin("/admin/functions/checked"))
+                        .json()
+                        .get("function")
+                        .get("is_active")
+                        .asBoolean());
         Http.Answer refused = Http.postJson(pub("/invoke/checked"), "{\"payload\":1}");
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().get("code").asText()).isEqualTo("FUNCTION_UNAVAILABLE");
         functions.healthy(true);
-        await().atMost(WAIT).until(() -> Http.postJson(pub("/invoke/checked"), "{\"payload\":1}").status() == 200);
+        await().atMost(WAIT)
+                .until(() ->
+                        Http.postJson(pub("/invoke/checked"), "{\"payload\":1}").status() == 200);
     }
 }

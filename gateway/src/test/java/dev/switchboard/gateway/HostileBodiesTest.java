@@ -1,23 +1,20 @@
 package dev.switchboard.gateway;
 
-import java.math.BigDecimal;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
-
+import java.math.BigDecimal;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bodies that once broke the parsers, over real sockets: long durations (a stack overflow and a 500),
@@ -36,13 +33,23 @@ class HostileBodiesTest {
     void start() {
         functions = FunctionServer.start();
         mcpFunction = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                                                          "SHUTDOWN_GRACE", "1s",
-                                                          "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
-        assertThat(register("{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}").status())
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8")));
+        assertThat(register("{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}")
+                        .status())
                 .isEqualTo(201);
         assertThat(register("{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcpFunction.url() + "\"}")
-                           .status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
     }
 
     @AfterAll
@@ -61,8 +68,9 @@ class HostileBodiesTest {
     }
 
     private Http.Answer mcp(String json, Map<String, String> headers) {
-        Map<String, String> all = new java.util.HashMap<>(Map.of("Content-Type", "application/json",
-                                                                 "Accept", "application/json, text/event-stream"));
+        Map<String, String> all = new java.util.HashMap<>(Map.of(
+                "Content-Type", "application/json",
+                "Accept", "application/json, text/event-stream"));
         all.putAll(headers);
         return Http.send("POST", "http://127.0.0.1:" + gateway.port() + "/mcp/tools", json, all);
     }
@@ -83,12 +91,19 @@ class HostileBodiesTest {
         assertThat(invoked.json().get("error").asText()).contains("at most 64");
 
         String endpoint = functions.url("/json");
-        for (String[] field : new String[][]{
-                {"timeout", "{\"name\":\"d\",\"endpoint\":\"" + endpoint + "\",\"timeout\":\"" + LONG_DURATION + "\"}"},
-                {"health_check.interval", "{\"name\":\"d\",\"endpoint\":\"" + endpoint
-                        + "\",\"health_check\":{\"path\":\"/health\",\"interval\":\"" + LONG_DURATION + "\"}}"},
-                {"retry.backoff", "{\"name\":\"d\",\"endpoint\":\"" + endpoint
-                        + "\",\"retry\":{\"attempts\":2,\"backoff\":\"" + LONG_DURATION + "\"}}"}}) {
+        for (String[] field : new String[][] {
+            {"timeout", "{\"name\":\"d\",\"endpoint\":\"" + endpoint + "\",\"timeout\":\"" + LONG_DURATION + "\"}"},
+            {
+                "health_check.interval",
+                "{\"name\":\"d\",\"endpoint\":\"" + endpoint
+                        + "\",\"health_check\":{\"path\":\"/health\",\"interval\":\"" + LONG_DURATION + "\"}}"
+            },
+            {
+                "retry.backoff",
+                "{\"name\":\"d\",\"endpoint\":\"" + endpoint + "\",\"retry\":{\"attempts\":2,\"backoff\":\""
+                        + LONG_DURATION + "\"}}"
+            }
+        }) {
             Http.Answer registered = register(field[1]);
             assertRefused(registered, "INVALID_FUNCTION");
             assertThat(registered.json().get("field").asText()).isEqualTo(field[0]);
@@ -103,26 +118,35 @@ class HostileBodiesTest {
         assertRefused(invoked, "JSON_NUMBER_TOO_LONG");
         assertThat(invoked.json().get("limit_chars").asInt()).isEqualTo(1000);
         assertRefused(invoke("{\"payload\":0." + LONG_NUMBER + "}"), "JSON_NUMBER_TOO_LONG");
-        assertRefused(register("{\"name\":\"n\",\"endpoint\":\"" + functions.url("/json") + "\",\"max_concurrency\":"
-                                       + LONG_NUMBER + "}"), "JSON_NUMBER_TOO_LONG");
-        assertThat(invoke("{\"payload\":" + "1".repeat(1000) + "}").status()).as("1000 digits pass").isEqualTo(200);
+        assertRefused(
+                register("{\"name\":\"n\",\"endpoint\":\"" + functions.url("/json") + "\",\"max_concurrency\":"
+                        + LONG_NUMBER + "}"),
+                "JSON_NUMBER_TOO_LONG");
+        assertThat(invoke("{\"payload\":" + "1".repeat(1000) + "}").status())
+                .as("1000 digits pass")
+                .isEqualTo(200);
     }
 
     @Test
     void numbersReachTheFunctionUnchanged() throws Exception {
         Http.Answer invoked = invoke("{\"payload\":{\"huge\":1e999999999,\"tiny\":-1e-999999999,"
-                                             + "\"precise\":0.1000000000000000000000001,\"scaled\":1.50,\"ten\":10.0,"
-                                             + "\"big\":123456789012345678901234567890}}");
+                + "\"precise\":0.1000000000000000000000001,\"scaled\":1.50,\"ten\":10.0,"
+                + "\"big\":123456789012345678901234567890}}");
         assertThat(invoked.status()).as(invoked.body()).isEqualTo(200);
         String received = functions.lastJsonBody();
-        assertThat(received).doesNotContain("Infinity")
+        assertThat(received)
+                .doesNotContain("Infinity")
                 .contains("0.1000000000000000000000001", "1.50", "10.0", "123456789012345678901234567890");
-        JsonNode exact = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(received);
+        JsonNode exact = new ObjectMapper()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(received);
         assertThat(exact.get("huge").isNumber()).as("a number, not a string").isTrue();
         assertThat(exact.get("huge").decimalValue()).isEqualByComparingTo(new BigDecimal("1e999999999"));
         assertThat(exact.get("tiny").decimalValue()).isEqualByComparingTo(new BigDecimal("-1e-999999999"));
-        assertThat(invoked.body()).as("and the function's answer comes back unchanged too")
-                .doesNotContain("Infinity").contains("1.50", "0.1000000000000000000000001");
+        assertThat(invoked.body())
+                .as("and the function's answer comes back unchanged too")
+                .doesNotContain("Infinity")
+                .contains("1.50", "0.1000000000000000000000001");
     }
 
     // ---- keys ----
@@ -134,11 +158,15 @@ class HostileBodiesTest {
         assertThat(top.json().get("key").asText()).isEqualTo("payload");
         assertRefused(invoke("{\"payload\":{\"a\":{\"b\":1,\"b\":2}}}"), "JSON_DUPLICATE_KEY");
         Http.Answer registration = register("{\"name\":\"dup\",\"endpoint\":\"" + functions.url("/json")
-                                                    + "\",\"endpoint\":\"http://169.254.169.254/\"}");
+                + "\",\"endpoint\":\"http://169.254.169.254/\"}");
         assertRefused(registration, "JSON_DUPLICATE_KEY");
         assertThat(registration.json().get("key").asText()).isEqualTo("endpoint");
-        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/dup").status()).isEqualTo(404);
-        assertThat(invoke("{\"payload\":[{\"a\":1},{\"a\":2}]}").status()).as("same key, two objects").isEqualTo(200);
+        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/dup")
+                        .status())
+                .isEqualTo(404);
+        assertThat(invoke("{\"payload\":[{\"a\":1},{\"a\":2}]}").status())
+                .as("same key, two objects")
+                .isEqualTo(200);
     }
 
     @Test
@@ -154,19 +182,21 @@ class HostileBodiesTest {
                 + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
         Http.Answer init = mcp(initialize, Map.of());
         assertThat(init.status()).as(init.body()).isEqualTo(200);
-        Map<String, String> session = Map.of("Mcp-Session-Id", init.headers().firstValue("Mcp-Session-Id").orElseThrow());
+        Map<String, String> session = Map.of(
+                "Mcp-Session-Id", init.headers().firstValue("Mcp-Session-Id").orElseThrow());
 
-        Http.Answer duplicate = mcp("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"method\":\"tools/call\"}",
-                                    session);
+        Http.Answer duplicate =
+                mcp("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"method\":\"tools/call\"}", session);
         assertThat(duplicate.status()).isEqualTo(400);
         assertThat(duplicate.json().get("error").get("code").asInt()).isEqualTo(-32700);
         assertThat(duplicate.json().get("error").get("message").asText()).contains("'method' twice");
 
-        Http.Answer longNumber = mcp("{\"jsonrpc\":\"2.0\",\"id\":" + LONG_NUMBER + ",\"method\":\"tools/list\"}",
-                                     session);
+        Http.Answer longNumber =
+                mcp("{\"jsonrpc\":\"2.0\",\"id\":" + LONG_NUMBER + ",\"method\":\"tools/list\"}", session);
         assertThat(longNumber.status()).isEqualTo(400);
         assertThat(longNumber.json().get("error").get("code").asInt()).isEqualTo(-32700);
-        assertThat(longNumber.json().get("error").get("message").asText()).contains("number longer than 1000")
+        assertThat(longNumber.json().get("error").get("message").asText())
+                .contains("number longer than 1000")
                 .doesNotContain("MAX_JSON_DEPTH");
     }
 }

@@ -1,14 +1,12 @@
 package dev.switchboard.gateway;
 
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
-
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * CORS on {@code POST /invoke/{function}} for the origins {@code SSE_CORS_ORIGINS} allows, over real sockets: a
@@ -29,15 +27,36 @@ class InvokeCorsTest {
     }
 
     private String start(String origins, String clientAuth) {
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s", "SSE_CORS_ORIGINS", origins, "CLIENT_AUTH", clientAuth,
-                "API_KEYS", "page:" + "0".repeat(64))));
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "SSE_CORS_ORIGINS",
+                origins,
+                "CLIENT_AUTH",
+                clientAuth,
+                "API_KEYS",
+                "page:" + "0".repeat(64))));
         return "http://127.0.0.1:" + gateway.port() + "/invoke/chat";
     }
 
     private static Http.Answer preflight(String url, String origin) {
-        return Http.send("OPTIONS", url, null, Map.of("Origin", origin, "Access-Control-Request-Method", "POST",
-                                                      "Access-Control-Request-Headers", "content-type"));
+        return Http.send(
+                "OPTIONS",
+                url,
+                null,
+                Map.of(
+                        "Origin",
+                        origin,
+                        "Access-Control-Request-Method",
+                        "POST",
+                        "Access-Control-Request-Headers",
+                        "content-type"));
     }
 
     @Test
@@ -55,10 +74,11 @@ class InvokeCorsTest {
     @Test
     void refusalsCarryTheHeadersSoThePageCanReadTheError() {
         String url = start(PAGE, "api-key");
-        Http.Answer unauthorized = Http.send("POST", url, "{\"payload\":1}",
-                                             Map.of("Origin", PAGE, "Content-Type", "application/json"));
+        Http.Answer unauthorized =
+                Http.send("POST", url, "{\"payload\":1}", Map.of("Origin", PAGE, "Content-Type", "application/json"));
         assertThat(unauthorized.status()).isEqualTo(401);
-        assertThat(unauthorized.headers().firstValue("Access-Control-Allow-Origin")).hasValue(PAGE);
+        assertThat(unauthorized.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue(PAGE);
         assertThat(unauthorized.body()).contains("\"code\"");
     }
 
@@ -68,8 +88,11 @@ class InvokeCorsTest {
         Http.Answer answer = preflight(url, "http://evil.example");
         assertThat(answer.status()).isEqualTo(204);
         assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-        Http.Answer call = Http.send("POST", url, "{\"payload\":1}",
-                                     Map.of("Origin", "http://evil.example", "Content-Type", "application/json"));
+        Http.Answer call = Http.send(
+                "POST",
+                url,
+                "{\"payload\":1}",
+                Map.of("Origin", "http://evil.example", "Content-Type", "application/json"));
         assertThat(call.status()).as(call.body()).isEqualTo(404);
         assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
@@ -77,6 +100,7 @@ class InvokeCorsTest {
     @Test
     void noneTurnsItOff() {
         String url = start("none", "none");
-        assertThat(preflight(url, PAGE).headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(preflight(url, PAGE).headers().firstValue("Access-Control-Allow-Origin"))
+                .isEmpty();
     }
 }

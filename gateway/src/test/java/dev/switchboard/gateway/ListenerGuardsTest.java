@@ -1,10 +1,6 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FaultyFunction;
@@ -12,11 +8,13 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.gateway.support.SseClient;
-
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The listeners' guards over real sockets, from several loopback source addresses: a connection that
@@ -32,9 +30,19 @@ class ListenerGuardsTest {
     private Gateway gateway;
 
     private Gateway start(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                                                        "STREAM_PORT", "0", "SHUTDOWN_GRACE", "0s",
-                                                        "HEARTBEAT_INTERVAL", "500ms"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "STREAM_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "0s",
+                "HEARTBEAT_INTERVAL",
+                "500ms"));
         env.putAll(extra);
         gateway = Gateway.start(GatewayConfig.from(env));
         return gateway;
@@ -68,7 +76,9 @@ class ListenerGuardsTest {
         RawConnection adminSilent = connect("127.0.0.1", gateway.adminPort());
         RawConnection streamSilent = connect("127.0.0.1", streamPort());
         for (RawConnection c : List.of(publicSilent, publicHalf, adminSilent, streamSilent)) {
-            assertThat(c.closedWithin(Duration.ofSeconds(4))).as("closed after REQUEST_HEAD_TIMEOUT").isTrue();
+            assertThat(c.closedWithin(Duration.ofSeconds(4)))
+                    .as("closed after REQUEST_HEAD_TIMEOUT")
+                    .isTrue();
         }
     }
 
@@ -85,8 +95,10 @@ class ListenerGuardsTest {
         // a call that takes twice the head timeout gets its own answer, not a closed connection
         FaultyFunction hang = FaultyFunction.start(FaultyFunction.Fault.HANG);
         open.add(hang);
-        assertThat(Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
-                                 "{\"name\":\"hang\",\"endpoint\":\"" + hang.url() + "\",\"timeout\":\"2s\"}").status())
+        assertThat(Http.postJson(
+                                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                                "{\"name\":\"hang\",\"endpoint\":\"" + hang.url() + "\",\"timeout\":\"2s\"}")
+                        .status())
                 .isEqualTo(201);
         Http.Answer slow = Http.postJson("http://127.0.0.1:" + gateway.port() + "/invoke/hang", "{\"payload\":1}");
         assertThat(slow.status()).as(slow.body()).isEqualTo(504);
@@ -104,17 +116,24 @@ class ListenerGuardsTest {
             String refused = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (!refused.contains(" 429 ") && System.nanoTime() < deadline) {
-                refused = connect("127.0.0.2", port).send(String.format(STREAM_REQUEST, "greedy"))
+                refused = connect("127.0.0.2", port)
+                        .send(String.format(STREAM_REQUEST, "greedy"))
                         .readUntil("}", Duration.ofSeconds(2));
             }
-            assertThat(refused).as("port %d", port).startsWith("HTTP/1.1 429 ")
+            assertThat(refused)
+                    .as("port %d", port)
+                    .startsWith("HTTP/1.1 429 ")
                     .contains("\"code\":\"TOO_MANY_CONNECTIONS_FROM_ADDRESS\"");
-            String served = connect("127.0.0.3", port).send(String.format(STREAM_REQUEST, "neighbour-" + port))
+            String served = connect("127.0.0.3", port)
+                    .send(String.format(STREAM_REQUEST, "neighbour-" + port))
                     .readUntil("event: connected", Duration.ofSeconds(5));
-            assertThat(served).as("another address on port %d", port).startsWith("HTTP/1.1 200 ")
+            assertThat(served)
+                    .as("another address on port %d", port)
+                    .startsWith("HTTP/1.1 200 ")
                     .contains("event: connected");
         }
-        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body())
+        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics")
+                        .body())
                 .contains("switchboard_auth_refused_total{code=\"TOO_MANY_CONNECTIONS_FROM_ADDRESS\"}");
     }
 
@@ -125,9 +144,12 @@ class ListenerGuardsTest {
         assertThat(stream("127.0.0.2", gateway.port(), "s1")).startsWith("HTTP/1.1 200 ");
         assertThat(stream("127.0.0.2", streamPort(), "s2")).startsWith("HTTP/1.1 200 ");
         for (int port : List.of(gateway.port(), streamPort())) {
-            assertThat(stream("127.0.0.2", port, "s3")).as("port %d", port).startsWith("HTTP/1.1 429 ")
+            assertThat(stream("127.0.0.2", port, "s3"))
+                    .as("port %d", port)
+                    .startsWith("HTTP/1.1 429 ")
                     .contains("\"code\":\"TOO_MANY_STREAMS_FROM_ADDRESS\"");
-            assertThat(stream("127.0.0.3", port, "other-" + port)).as("another address, port %d", port)
+            assertThat(stream("127.0.0.3", port, "other-" + port))
+                    .as("another address, port %d", port)
                     .startsWith("HTTP/1.1 200 ");
         }
         // a stream that ends gives its place back
@@ -145,14 +167,18 @@ class ListenerGuardsTest {
         McpFunctionStub mcp = McpFunctionStub.start(false);
         open.add(mcp);
         start(Map.of("MAX_STREAMS_PER_IP", "2", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
-        assertThat(Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
-                                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\"}").status())
+        assertThat(Http.postJson(
+                                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                                "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\"}")
+                        .status())
                 .isEqualTo(201);
         RawConnection first = connect("127.0.0.2", gateway.port());
-        assertThat(first.send(LEGACY_MCP_REQUEST).readUntil("\n\n", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 ");
+        assertThat(first.send(LEGACY_MCP_REQUEST).readUntil("\n\n", Duration.ofSeconds(5)))
+                .startsWith("HTTP/1.1 200 ");
         assertThat(stream("127.0.0.2", gateway.port(), "s1")).startsWith("HTTP/1.1 200 ");
         // the third stream of 127.0.0.2 is refused, whichever kind it is
-        assertThat(legacyMcpStream("127.0.0.2")).startsWith("HTTP/1.1 429 ")
+        assertThat(legacyMcpStream("127.0.0.2"))
+                .startsWith("HTTP/1.1 429 ")
                 .contains("\"code\":\"TOO_MANY_STREAMS_FROM_ADDRESS\"");
         assertThat(stream("127.0.0.2", streamPort(), "s2")).startsWith("HTTP/1.1 429 ");
         assertThat(legacyMcpStream("127.0.0.3")).as("another address").startsWith("HTTP/1.1 200 ");
@@ -171,7 +197,8 @@ class ListenerGuardsTest {
     }
 
     private String stream(String from, int port, String client) {
-        return connect(from, port).send(String.format(STREAM_REQUEST, client))
+        return connect(from, port)
+                .send(String.format(STREAM_REQUEST, client))
                 .readUntil("event: connected", Duration.ofSeconds(5));
     }
 
@@ -189,7 +216,8 @@ class ListenerGuardsTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             Http.Answer down = Http.get(admin + "/health/live");
             assertThat(down.status()).isEqualTo(503);
-            assertThat(down.json().path("checks").path("listener_stream").asText()).isEqualTo("DOWN");
+            assertThat(down.json().path("checks").path("listener_stream").asText())
+                    .isEqualTo("DOWN");
             assertThat(Http.get(admin + "/health/ready").status()).isEqualTo(503);
         });
     }

@@ -1,26 +1,23 @@
 package dev.switchboard.gateway;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.HeadlessBrowser;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.PageServer;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A page on another origin uses the gateway's MCP endpoint from a real headless Chromium with
@@ -45,10 +42,25 @@ class McpBrowserTest {
         allowedPages = PageServer.start();
         otherPages = PageServer.start();
         function = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "CLIENT_AUTH", "api-key",
-                "API_KEYS", "page:" + ApiKeyHash.of(KEY), "MCP_ALLOWED_ORIGINS", allowedPages.origin())));
-        Http.Answer registered = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "CLIENT_AUTH",
+                "api-key",
+                "API_KEYS",
+                "page:" + ApiKeyHash.of(KEY),
+                "MCP_ALLOWED_ORIGINS",
+                allowedPages.origin())));
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"5s\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     }
@@ -78,7 +90,9 @@ class McpBrowserTest {
 
     private static long initializes() {
         return function.received().stream()
-                .filter(r -> r.message() != null && "initialize".equals(r.message().path("method").asText())).count();
+                .filter(r -> r.message() != null
+                        && "initialize".equals(r.message().path("method").asText()))
+                .count();
     }
 
     @Test
@@ -94,7 +108,8 @@ class McpBrowserTest {
         assertThat(browser.text("#session")).matches("[\\x21-\\x7e]{32,}");
         assertThat(browser.text("#progress")).contains("50 / 100", "100 / 100");
         assertThat(function.last("tools/call").headers().getFirst("Authorization"))
-                .as("the client's credentials stay at the gateway").isNull();
+                .as("the client's credentials stay at the gateway")
+                .isNull();
     }
 
     @Test
@@ -102,7 +117,8 @@ class McpBrowserTest {
         long before = initializes();
         browser.open(otherPages.put("/mcp.html", clientPage()));
         String error = browser.awaitText("#error", WAIT);
-        assertThat(error).as("fetch rejects: the preflight carries no Access-Control-Allow-Origin")
+        assertThat(error)
+                .as("fetch rejects: the preflight carries no Access-Control-Allow-Origin")
                 .startsWith("TypeError");
         assertThat(browser.text("#result")).isEmpty();
         assertThat(initializes()).as("the request never left the browser").isEqualTo(before);

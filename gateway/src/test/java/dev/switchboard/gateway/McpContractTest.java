@@ -1,23 +1,20 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
-
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The MCP Streamable HTTP endpoint over real sockets, in front of a real (stub) MCP function: sessions,
@@ -41,8 +38,19 @@ abstract class McpContractTest {
         function = McpFunctionStub.start(false);
         statefulFunction = McpFunctionStub.start(true);
         Map<String, String> values = new HashMap<>(storeConfig());
-        values.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms",
-                             "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
+        values.putAll(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "HEARTBEAT_INTERVAL",
+                "200ms",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8"));
         gateway = Gateway.start(GatewayConfig.from(values));
         register("tools", function.url(), "2s");
         register("stateful", statefulFunction.url(), "2s");
@@ -56,9 +64,10 @@ abstract class McpContractTest {
     }
 
     void register(String name, String endpoint, String timeout) {
-        Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
-                "{\"name\":\"" + name + "\",\"kind\":\"mcp\",\"endpoint\":\"" + endpoint + "\",\"timeout\":\""
-                        + timeout + "\"}");
+        Http.Answer a = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                "{\"name\":\"" + name + "\",\"kind\":\"mcp\",\"endpoint\":\"" + endpoint + "\",\"timeout\":\"" + timeout
+                        + "\"}");
         assertThat(a.status()).as(a.body()).isEqualTo(201);
     }
 
@@ -73,9 +82,12 @@ abstract class McpContractTest {
     }
 
     String initialize(String name, String version) {
-        Http.Answer a = post(name, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"" + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
-                + "\"version\":\"1\"}}}", Map.of());
+        Http.Answer a = post(
+                name,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"" + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                        + "\"version\":\"1\"}}}",
+                Map.of());
         assertThat(a.status()).as(a.body()).isEqualTo(200);
         return a.headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
@@ -103,21 +115,34 @@ abstract class McpContractTest {
 
     @Test
     void initializesASessionAndNegotiatesTheVersion() {
-        Http.Answer a = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"sampling\":{}},\"clientInfo\":{"
-                + "\"name\":\"t\",\"version\":\"1\"}}}", Map.of());
+        Http.Answer a = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"sampling\":{}},\"clientInfo\":{"
+                        + "\"name\":\"t\",\"version\":\"1\"}}}",
+                Map.of());
         assertThat(a.status()).isEqualTo(200);
         String session = a.headers().firstValue("Mcp-Session-Id").orElseThrow();
         assertThat(session).matches("[\\x21-\\x7e]{32,}");
         assertThat(a.json().get("result").get("protocolVersion").asText()).isEqualTo("2025-06-18");
-        assertThat(a.json().get("result").get("serverInfo").get("name").asText()).isEqualTo("stub");
+        assertThat(a.json().get("result").get("serverInfo").get("name").asText())
+                .isEqualTo("stub");
 
         String other = initialize("tools", "1999-01-01");
         assertThat(other).isNotEqualTo(session);
-        assertThat(gateway.state().mcpSessions().count()).as("open sessions, for the gauge").isEqualTo(2);
-        assertThat(post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"1999-01-01\"}}", Map.of()).json().get("result").get("protocolVersion")
-                           .asText()).isEqualTo("2025-11-25");
+        assertThat(gateway.state().mcpSessions().count())
+                .as("open sessions, for the gauge")
+                .isEqualTo(2);
+        assertThat(post(
+                                "tools",
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                                        + "\"protocolVersion\":\"1999-01-01\"}}",
+                                Map.of())
+                        .json()
+                        .get("result")
+                        .get("protocolVersion")
+                        .asText())
+                .isEqualTo("2025-11-25");
     }
 
     @Test
@@ -131,12 +156,22 @@ abstract class McpContractTest {
         assertThat(server.status()).isEqualTo(404);
         assertThat(server.json().get("jsonrpc").asText()).isEqualTo("2.0");
         String session = initialize("tools", "2025-11-25");
-        assertThat(post("stateful", call(2, "echo"), Map.of("Mcp-Session-Id", session)).status())
-                .as("a session belongs to one server").isEqualTo(404);
-        assertThat(post("tools", call(2, "echo"), Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version",
-                                                          "1999-01-01")).status()).isEqualTo(400);
-        assertThat(post("tools", "{not json", Map.of("Mcp-Session-Id", session)).json().get("error").get("code")
-                           .asInt()).isEqualTo(-32700);
+        assertThat(post("stateful", call(2, "echo"), Map.of("Mcp-Session-Id", session))
+                        .status())
+                .as("a session belongs to one server")
+                .isEqualTo(404);
+        assertThat(post(
+                                "tools",
+                                call(2, "echo"),
+                                Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", "1999-01-01"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(post("tools", "{not json", Map.of("Mcp-Session-Id", session))
+                        .json()
+                        .get("error")
+                        .get("code")
+                        .asInt())
+                .isEqualTo(-32700);
         // MAX_JSON_DEPTH (64 by default) is checked while parsing
         String deep = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
                 + "\"arguments\":" + "[".repeat(70) + "]".repeat(70) + "}}";
@@ -144,19 +179,32 @@ abstract class McpContractTest {
         assertThat(tooDeep.status()).isEqualTo(400);
         assertThat(tooDeep.json().get("error").get("code").asInt()).isEqualTo(-32700);
         assertThat(tooDeep.json().get("error").get("message").asText()).contains("MAX_JSON_DEPTH");
-        assertThat(Http.send("POST", mcp("tools"), call(2, "echo"), Map.of("Content-Type", "application/json",
-                "Accept", "text/html", "Mcp-Session-Id", session)).status()).isEqualTo(406);
+        assertThat(Http.send(
+                                "POST",
+                                mcp("tools"),
+                                call(2, "echo"),
+                                Map.of(
+                                        "Content-Type",
+                                        "application/json",
+                                        "Accept",
+                                        "text/html",
+                                        "Mcp-Session-Id",
+                                        session))
+                        .status())
+                .isEqualTo(406);
     }
 
     @Test
     void relaysRequestsAndAnswersPingAndNotificationsItself() {
         String session = initialize("tools", "2025-06-18");
         int before = function.received().size();
-        Http.Answer ping = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}",
-                                Map.of("Mcp-Session-Id", session));
+        Http.Answer ping =
+                post("tools", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}", Map.of("Mcp-Session-Id", session));
         assertThat(ping.json().get("result").isObject()).isTrue();
-        Http.Answer note = post("tools", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-                                Map.of("Mcp-Session-Id", session));
+        Http.Answer note = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                Map.of("Mcp-Session-Id", session));
         assertThat(note.status()).isEqualTo(202);
         assertThat(note.body()).isEmpty();
         assertThat(function.received()).hasSize(before).as("ping and notifications stay at the gateway");
@@ -164,17 +212,21 @@ abstract class McpContractTest {
         Http.Answer echo = post("tools", call(3, "echo"), Map.of("Mcp-Session-Id", session));
         assertThat(echo.status()).isEqualTo(200);
         assertThat(echo.json().get("id").asInt()).isEqualTo(3);
-        assertThat(echo.json().get("result").get("content").get(0).get("text").asText()).isEqualTo("echo: {\"x\":1}");
+        assertThat(echo.json().get("result").get("content").get(0).get("text").asText())
+                .isEqualTo("echo: {\"x\":1}");
         McpFunctionStub.Received forwarded = function.last("tools/call");
         assertThat(forwarded.headers().getFirst("MCP-Protocol-Version")).isEqualTo("2025-06-18");
         assertThat(forwarded.headers().getFirst("Accept")).contains("application/json", "text/event-stream");
-        assertThat(forwarded.headers().containsKey("Mcp-Session-Id")).as("a stateless function gets no session")
+        assertThat(forwarded.headers().containsKey("Mcp-Session-Id"))
+                .as("a stateless function gets no session")
                 .isFalse();
         // the call is recorded once its answer is written: the client may read the answer first
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
-            assertThat(metrics).contains("switchboard_mcp_requests_seconds_count{function=\"tools\","
-                                                 + "method=\"tools/call\",outcome=\"ok\"} 1");
+            String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics")
+                    .body();
+            assertThat(metrics)
+                    .contains("switchboard_mcp_requests_seconds_count{function=\"tools\","
+                            + "method=\"tools/call\",outcome=\"ok\"} 1");
             assertThat(metrics).contains("switchboard_mcp_sessions_opened_total");
         });
     }
@@ -183,11 +235,14 @@ abstract class McpContractTest {
     void aClientsMadeUpMethodNamesDoNotBecomeMetricSeries() {
         String session = initialize("tools", "2025-11-25");
         for (int i = 0; i < 3; i++) {
-            post("tools", "{\"jsonrpc\":\"2.0\",\"id\":" + (50 + i) + ",\"method\":\"x/made-up-" + i + "\"}",
-                 Map.of("Mcp-Session-Id", session));
+            post(
+                    "tools",
+                    "{\"jsonrpc\":\"2.0\",\"id\":" + (50 + i) + ",\"method\":\"x/made-up-" + i + "\"}",
+                    Map.of("Mcp-Session-Id", session));
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
+            String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics")
+                    .body();
             assertThat(metrics).contains("switchboard_mcp_requests_seconds_count{function=\"tools\",method=\"other\"");
             assertThat(metrics).doesNotContain("made-up");
         });
@@ -195,14 +250,23 @@ abstract class McpContractTest {
 
     @Test
     void limitsConcurrentCallsPerFunction() throws Exception {
-        Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+        Http.Answer a = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"single\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url()
                         + "\",\"timeout\":\"2s\",\"max_concurrency\":1}");
         assertThat(a.status()).isEqualTo(201);
         String session = initialize("single", "2025-11-25");
-        Thread slow = Thread.ofVirtual().start(() -> post("single", call(30, "slow"), Map.of("Mcp-Session-Id", session)));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> function.received().stream()
-                .anyMatch(r -> r.message() != null && "slow".equals(r.message().path("params").path("name").asText())));
+        Thread slow =
+                Thread.ofVirtual().start(() -> post("single", call(30, "slow"), Map.of("Mcp-Session-Id", session)));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> function.received().stream()
+                        .anyMatch(r -> r.message() != null
+                                && "slow"
+                                        .equals(r.message()
+                                                .path("params")
+                                                .path("name")
+                                                .asText())));
         Http.Answer busy = post("single", call(31, "echo"), Map.of("Mcp-Session-Id", session));
         assertThat(busy.status()).isEqualTo(503);
         assertThat(busy.json().get("error").get("message").asText()).contains("max_concurrency");
@@ -219,40 +283,71 @@ abstract class McpContractTest {
         assertThat(events).hasSize(4);
         assertThat(events.get(0).data()).as("priming event").isEmpty();
         assertThat(json(events.get(1).data()).get("method").asText()).isEqualTo("notifications/progress");
-        assertThat(json(events.get(2).data()).get("params").get("progress").asInt()).isEqualTo(100);
-        assertThat(json(events.get(3).data()).get("result").get("content").get(0).get("text").asText())
+        assertThat(json(events.get(2).data()).get("params").get("progress").asInt())
+                .isEqualTo(100);
+        assertThat(json(events.get(3).data())
+                        .get("result")
+                        .get("content")
+                        .get(0)
+                        .get("text")
+                        .asText())
                 .isEqualTo("done");
         assertThat(events).extracting(SseClient.Event::id).doesNotContainNull().doesNotHaveDuplicates();
 
         // resume after the first notification: the rest of that stream, response included
-        Http.Answer resumed = Http.send("GET", mcp("tools"), null, Map.of("Accept", "text/event-stream",
-                "Mcp-Session-Id", session, "Last-Event-ID", events.get(1).id()));
+        Http.Answer resumed = Http.send(
+                "GET",
+                mcp("tools"),
+                null,
+                Map.of(
+                        "Accept",
+                        "text/event-stream",
+                        "Mcp-Session-Id",
+                        session,
+                        "Last-Event-ID",
+                        events.get(1).id()));
         List<SseClient.Event> rest = SseClient.parse(resumed.body());
-        assertThat(rest).extracting(SseClient.Event::id).containsExactly(events.get(2).id(), events.get(3).id());
+        assertThat(rest)
+                .extracting(SseClient.Event::id)
+                .containsExactly(events.get(2).id(), events.get(3).id());
 
         // an older client gets no priming event (it cannot handle empty data)
         String old = initialize("tools", "2025-06-18");
-        List<SseClient.Event> oldEvents = SseClient.parse(post("tools", call(5, "progress"),
-                                                               Map.of("Mcp-Session-Id", old)).body());
+        List<SseClient.Event> oldEvents =
+                SseClient.parse(post("tools", call(5, "progress"), Map.of("Mcp-Session-Id", old))
+                        .body());
         assertThat(oldEvents).hasSize(3).noneMatch(e -> e.data().isEmpty());
     }
 
     @Test
     void answersBatchesOnlyFor2025_03_26() {
         String session = initialize("tools", "2025-03-26");
-        Http.Answer batch = post("tools", "[" + call(1, "echo") + ",{\"jsonrpc\":\"2.0\",\"method\":"
-                + "\"notifications/initialized\"}," + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"},"
-                + call(3, "fail") + "]", Map.of("Mcp-Session-Id", session));
+        Http.Answer batch = post(
+                "tools",
+                "[" + call(1, "echo") + ",{\"jsonrpc\":\"2.0\",\"method\":"
+                        + "\"notifications/initialized\"}," + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"},"
+                        + call(3, "fail") + "]",
+                Map.of("Mcp-Session-Id", session));
         assertThat(batch.status()).isEqualTo(200);
         JsonNode answers = batch.json();
         assertThat(answers.isArray()).isTrue();
         assertThat(answers).hasSize(3);
         assertThat(answers.get(0).get("id").asInt()).isEqualTo(1);
-        assertThat(answers.get(0).get("result").get("content").get(0).get("text").asText()).startsWith("echo:");
+        assertThat(answers.get(0)
+                        .get("result")
+                        .get("content")
+                        .get(0)
+                        .get("text")
+                        .asText())
+                .startsWith("echo:");
         assertThat(answers.get(1).get("id").asInt()).isEqualTo(2);
         assertThat(answers.get(2).get("error").get("code").asInt()).isEqualTo(-32603);
-        assertThat(post("tools", "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]",
-                        Map.of("Mcp-Session-Id", session)).status()).isEqualTo(202);
+        assertThat(post(
+                                "tools",
+                                "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]",
+                                Map.of("Mcp-Session-Id", session))
+                        .status())
+                .isEqualTo(202);
 
         String newer = initialize("tools", "2025-06-18");
         Http.Answer refused = post("tools", "[" + call(1, "echo") + "]", Map.of("Mcp-Session-Id", newer));
@@ -263,14 +358,23 @@ abstract class McpContractTest {
     @Test
     void passesTheSessionsLoggingLevelToTheFunction() {
         String session = initialize("tools", "2025-11-25");
-        Http.Answer set = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"logging/setLevel\",\"params\":{"
-                + "\"level\":\"debug\"}}", Map.of("Mcp-Session-Id", session));
+        Http.Answer set = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"logging/setLevel\",\"params\":{" + "\"level\":\"debug\"}}",
+                Map.of("Mcp-Session-Id", session));
         assertThat(set.json().get("result").isObject()).isTrue();
         post("tools", call(9, "echo"), Map.of("Mcp-Session-Id", session));
-        assertThat(function.last("tools/call").message().path("params").path("_meta")
-                           .path("io.modelcontextprotocol/logLevel").asText()).isEqualTo("debug");
-        Http.Answer bad = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"logging/setLevel\",\"params\":{"
-                + "\"level\":\"loud\"}}", Map.of("Mcp-Session-Id", session));
+        assertThat(function.last("tools/call")
+                        .message()
+                        .path("params")
+                        .path("_meta")
+                        .path("io.modelcontextprotocol/logLevel")
+                        .asText())
+                .isEqualTo("debug");
+        Http.Answer bad = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"logging/setLevel\",\"params\":{" + "\"level\":\"loud\"}}",
+                Map.of("Mcp-Session-Id", session));
         assertThat(bad.json().get("error").get("code").asInt()).isEqualTo(-32602);
     }
 
@@ -286,19 +390,26 @@ abstract class McpContractTest {
         assertThat(response(slow).get("error").get("code").asInt()).isEqualTo(-32001);
         Http.Answer ask = post("tools", call(13, "ask"), Map.of("Mcp-Session-Id", session));
         assertThat(response(ask).get("error").get("message").asText())
-                .as("input a client did not declare it can give").contains("elicitation capability");
-        assertThat(response(post("tools", call(14, "echo"), Map.of("Mcp-Session-Id", session))).get("result")
-                           .isObject()).as("the session survives failures").isTrue();
+                .as("input a client did not declare it can give")
+                .contains("elicitation capability");
+        assertThat(response(post("tools", call(14, "echo"), Map.of("Mcp-Session-Id", session)))
+                        .get("result")
+                        .isObject())
+                .as("the session survives failures")
+                .isTrue();
     }
 
     @Test
     void bridgesInputRequiredToARealRequestOfTheClient() {
-        Http.Answer init = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
-                + "\"name\":\"t\",\"version\":\"1\"}}}", Map.of());
+        Http.Answer init = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
+                        + "\"name\":\"t\",\"version\":\"1\"}}}",
+                Map.of());
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        try (SseClient stream = SseClient.post(mcp("tools"), call(20, "ask"),
-                                               Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+        try (SseClient stream = SseClient.post(
+                mcp("tools"), call(20, "ask"), Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
             SseClient.Event event = stream.next(Duration.ofSeconds(5));
             if (event.data().isEmpty()) {
                 event = stream.next(Duration.ofSeconds(5));
@@ -308,20 +419,30 @@ abstract class McpContractTest {
             assertThat(request.get("params").get("message").asText()).isEqualTo("What is your name?");
             String askId = request.get("id").asText();
             // the answer is an ordinary POST of a JSON-RPC response, accepted at once
-            Http.Answer answered = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":\"" + askId + "\",\"result\":{"
-                    + "\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}", Map.of("Mcp-Session-Id", session));
+            Http.Answer answered = post(
+                    "tools",
+                    "{\"jsonrpc\":\"2.0\",\"id\":\"" + askId + "\",\"result\":{"
+                            + "\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}",
+                    Map.of("Mcp-Session-Id", session));
             assertThat(answered.status()).isEqualTo(202);
             JsonNode result = json(stream.next(Duration.ofSeconds(5)).data());
             assertThat(result.get("id").asInt()).isEqualTo(20);
             assertThat(result.get("result").get("content").get(0).get("text").asText())
                     .isEqualTo("Hello, Ada (state opaque-1)");
-            assertThat(result.get("result").has("resultType")).as("2026 markers stay with the function").isFalse();
+            assertThat(result.get("result").has("resultType"))
+                    .as("2026 markers stay with the function")
+                    .isFalse();
         }
         JsonNode retried = function.last("tools/call").message().get("params");
-        assertThat(retried.get("inputResponses").get("name").get("action").asText()).isEqualTo("accept");
+        assertThat(retried.get("inputResponses").get("name").get("action").asText())
+                .isEqualTo("accept");
         assertThat(retried.get("requestState").asText()).isEqualTo("opaque-1");
-        assertThat(retried.get("_meta").get("io.modelcontextprotocol/clientCapabilities").has("elicitation")).isTrue();
-        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body())
+        assertThat(retried.get("_meta")
+                        .get("io.modelcontextprotocol/clientCapabilities")
+                        .has("elicitation"))
+                .isTrue();
+        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics")
+                        .body())
                 .contains("switchboard_mcp_input_rounds_total{function=\"tools\"} 1.0");
     }
 
@@ -333,10 +454,15 @@ abstract class McpContractTest {
         assertThat(slow.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         assertThat(slow.body()).contains(": keep-alive");
         List<SseClient.Event> events = SseClient.parse(slow.body());
-        assertThat(json(events.getLast().data()).get("error").get("code").asInt()).isEqualTo(-32001);
-        Http.Answer jsonOnly = Http.send("POST", mcp("tools"), call(41, "slow"), Map.of("Content-Type",
-                "application/json", "Accept", "application/json", "Mcp-Session-Id", session));
-        assertThat(jsonOnly.json().get("error").get("code").asInt()).as("a JSON-only client waits for JSON")
+        assertThat(json(events.getLast().data()).get("error").get("code").asInt())
+                .isEqualTo(-32001);
+        Http.Answer jsonOnly = Http.send(
+                "POST",
+                mcp("tools"),
+                call(41, "slow"),
+                Map.of("Content-Type", "application/json", "Accept", "application/json", "Mcp-Session-Id", session));
+        assertThat(jsonOnly.json().get("error").get("code").asInt())
+                .as("a JSON-only client waits for JSON")
                 .isEqualTo(-32001);
     }
 
@@ -349,24 +475,32 @@ abstract class McpContractTest {
             } catch (InterruptedException e) {
                 return;
             }
-            post("tools", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":15}}",
-                 Map.of("Mcp-Session-Id", session));
+            post(
+                    "tools",
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":15}}",
+                    Map.of("Mcp-Session-Id", session));
         });
         long start = System.nanoTime();
         Http.Answer slow = post("tools", call(15, "slow"), Map.of("Mcp-Session-Id", session));
         canceller.join();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1800));
-        assertThat(slow.body()).as("no response after a cancel, not even an error").doesNotContain("\"result\"")
+        assertThat(slow.body())
+                .as("no response after a cancel, not even an error")
+                .doesNotContain("\"result\"")
                 .doesNotContain("\"error\"");
     }
 
     @Test
     void checksOrigins() {
-        Http.Answer evil = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
-                                Map.of("Origin", "http://evil.example.com"));
+        Http.Answer evil = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
+                Map.of("Origin", "http://evil.example.com"));
         assertThat(evil.status()).isEqualTo(403);
-        Http.Answer local = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
-                                 Map.of("Origin", "http://localhost:3000"));
+        Http.Answer local = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
+                Map.of("Origin", "http://localhost:3000"));
         assertThat(local.status()).isEqualTo(200);
     }
 
@@ -384,10 +518,13 @@ abstract class McpContractTest {
             assertThat(entry.get("protocol_version").asText()).isEqualTo("2025-11-25");
             assertThat(entry.get("streams")).singleElement().satisfies(stream -> {
                 assertThat(stream.get("kind").asText()).isEqualTo("standalone");
-                assertThat(stream.get("replica").asText()).isEqualTo(listed.get("replica").asText());
+                assertThat(stream.get("replica").asText())
+                        .isEqualTo(listed.get("replica").asText());
             });
         }
-        assertThat(Http.send("DELETE", mcp("tools"), null, Map.of("Mcp-Session-Id", session)).status()).isEqualTo(204);
+        assertThat(Http.send("DELETE", mcp("tools"), null, Map.of("Mcp-Session-Id", session))
+                        .status())
+                .isEqualTo(204);
         assertThat(Http.get(sessions).json().get("sessions")).isEmpty();
         Http.Answer bad = Http.get(sessions + "?limit=0");
         assertThat(bad.status()).isEqualTo(400);
@@ -397,8 +534,12 @@ abstract class McpContractTest {
     @Test
     void endsSessionsWithDelete() {
         String session = initialize("tools", "2025-11-25");
-        assertThat(Http.send("DELETE", mcp("tools"), null, Map.of("Mcp-Session-Id", session)).status()).isEqualTo(204);
-        assertThat(post("tools", call(1, "echo"), Map.of("Mcp-Session-Id", session)).status()).isEqualTo(404);
+        assertThat(Http.send("DELETE", mcp("tools"), null, Map.of("Mcp-Session-Id", session))
+                        .status())
+                .isEqualTo(204);
+        assertThat(post("tools", call(1, "echo"), Map.of("Mcp-Session-Id", session))
+                        .status())
+                .isEqualTo(404);
         assertThat(Http.send("DELETE", mcp("tools"), null, Map.of()).status()).isEqualTo(405);
     }
 
@@ -407,21 +548,28 @@ abstract class McpContractTest {
         String jsonClient = initialize("stateful", "2025-06-18");
         String sseClient = initialize("stateful", "2025-11-25");
         statefulFunction.refuseSessions(); // 404 for its sessions, and it will not initialize again
-        Http.Answer lost = post("stateful", call(5, "echo"), Map.of("Mcp-Session-Id", jsonClient,
-                                                                   "Accept", "application/json"));
+        Http.Answer lost =
+                post("stateful", call(5, "echo"), Map.of("Mcp-Session-Id", jsonClient, "Accept", "application/json"));
         assertThat(lost.status()).as("404: the client initializes again").isEqualTo(404);
         assertThat(lost.json().path("id").asInt()).isEqualTo(5);
         assertThat(statefulFunction.received().stream()
-                           .filter(r -> r.message() != null && "initialize".equals(r.message().path("method").asText())))
-                .as("one transparent re-initialization was tried").hasSize(3);
-        assertThat(post("stateful", call(6, "echo"), Map.of("Mcp-Session-Id", jsonClient)).status()).isEqualTo(404);
+                        .filter(r -> r.message() != null
+                                && "initialize"
+                                        .equals(r.message().path("method").asText())))
+                .as("one transparent re-initialization was tried")
+                .hasSize(3);
+        assertThat(post("stateful", call(6, "echo"), Map.of("Mcp-Session-Id", jsonClient))
+                        .status())
+                .isEqualTo(404);
 
         // a primed stream has its status already: the error answers the request by its id, and the session ends
         Http.Answer primed = post("stateful", call(7, "echo"), Map.of("Mcp-Session-Id", sseClient));
         assertThat(primed.status()).isEqualTo(200);
         assertThat(response(primed).path("id").asInt()).isEqualTo(7);
         assertThat(response(primed).path("error").path("message").asText()).contains("initialize again");
-        assertThat(post("stateful", call(8, "echo"), Map.of("Mcp-Session-Id", sseClient)).status()).isEqualTo(404);
+        assertThat(post("stateful", call(8, "echo"), Map.of("Mcp-Session-Id", sseClient))
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -431,38 +579,52 @@ abstract class McpContractTest {
         assertThat(statefulFunction.last("tools/call").headers().getFirst("Mcp-Session-Id"))
                 .isEqualTo("backend-session-1");
         assertThat(session).isNotEqualTo("backend-session-1");
-        post("stateful", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-             Map.of("Mcp-Session-Id", session));
+        post(
+                "stateful",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                Map.of("Mcp-Session-Id", session));
         assertThat(statefulFunction.last("notifications/initialized").headers().getFirst("Mcp-Session-Id"))
                 .isEqualTo("backend-session-1");
         Http.send("DELETE", mcp("stateful"), null, Map.of("Mcp-Session-Id", session));
-        assertThat(statefulFunction.received()).anyMatch(r -> r.httpMethod().equals("DELETE")
-                && "backend-session-1".equals(r.headers().getFirst("Mcp-Session-Id")));
+        assertThat(statefulFunction.received())
+                .anyMatch(r -> r.httpMethod().equals("DELETE")
+                        && "backend-session-1".equals(r.headers().getFirst("Mcp-Session-Id")));
     }
 
     @Test
     void routesAnswersToAStatefulFunctionsOwnRequests() {
-        Http.Answer init = post("stateful", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
-                + "\"name\":\"t\",\"version\":\"1\"}}}", Map.of());
+        Http.Answer init = post(
+                "stateful",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
+                        + "\"name\":\"t\",\"version\":\"1\"}}}",
+                Map.of());
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        try (SseClient stream = SseClient.post(mcp("stateful"), call(50, "ask-on-stream"),
-                                               Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+        try (SseClient stream = SseClient.post(
+                mcp("stateful"), call(50, "ask-on-stream"), Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
             SseClient.Event event = stream.next(Duration.ofSeconds(5));
             if (event.data().isEmpty()) {
                 event = stream.next(Duration.ofSeconds(5));
             }
             JsonNode request = json(event.data());
             assertThat(request.get("id").asText()).isEqualTo("srv-1");
-            assertThat(post("stateful", "{\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"result\":{\"action\":\"accept\","
-                    + "\"content\":{\"name\":\"Lin\"}}}", Map.of("Mcp-Session-Id", session)).status()).isEqualTo(202);
+            assertThat(post(
+                                    "stateful",
+                                    "{\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"result\":{\"action\":\"accept\","
+                                            + "\"content\":{\"name\":\"Lin\"}}}",
+                                    Map.of("Mcp-Session-Id", session))
+                            .status())
+                    .isEqualTo(202);
             JsonNode result = json(stream.next(Duration.ofSeconds(5)).data());
-            assertThat(result.get("result").get("content").get(0).get("text").asText()).isEqualTo("Hi Lin");
+            assertThat(result.get("result").get("content").get(0).get("text").asText())
+                    .isEqualTo("Hi Lin");
         }
         McpFunctionStub.Received answer = statefulFunction.received().stream()
-                .filter(r -> r.message() != null && "srv-1".equals(r.message().path("id").asText())
+                .filter(r -> r.message() != null
+                        && "srv-1".equals(r.message().path("id").asText())
                         && r.message().has("result"))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         assertThat(answer.headers().getFirst("Mcp-Session-Id")).isEqualTo("backend-session-1");
     }
 
@@ -475,7 +637,8 @@ abstract class McpContractTest {
             assertThat(priming.data()).isEmpty();
             assertThat(priming.id()).isEqualTo("0-0");
         }
-        assertThat(Http.send("GET", mcp("tools"), null, Map.of("Accept", "text/event-stream")).status())
+        assertThat(Http.send("GET", mcp("tools"), null, Map.of("Accept", "text/event-stream"))
+                        .status())
                 .isEqualTo(405);
     }
 
@@ -489,38 +652,59 @@ abstract class McpContractTest {
             assertThat(endpoint.data()).startsWith("/mcp/tools/messages?sessionId=");
             messages = "http://127.0.0.1:" + gateway.port() + endpoint.data();
 
-            Http.Answer init = Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                    + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
-                    + "\"clientInfo\":{\"name\":\"old\",\"version\":\"1\"}}}");
+            Http.Answer init = Http.postJson(
+                    messages,
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                            + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+                            + "\"clientInfo\":{\"name\":\"old\",\"version\":\"1\"}}}");
             assertThat(init.status()).isEqualTo(202);
             SseClient.Event initResult = stream.next(Duration.ofSeconds(5));
             assertThat(initResult.type()).isEqualTo("message");
-            assertThat(json(initResult.data()).get("result").get("protocolVersion").asText()).isEqualTo("2024-11-05");
+            assertThat(json(initResult.data())
+                            .get("result")
+                            .get("protocolVersion")
+                            .asText())
+                    .isEqualTo("2024-11-05");
 
             assertThat(Http.postJson(messages, call(2, "progress")).status()).isEqualTo(202);
-            List<SseClient.Event> relayed = List.of(stream.next(Duration.ofSeconds(5)), stream.next(Duration.ofSeconds(5)),
-                                                    stream.next(Duration.ofSeconds(5)));
+            List<SseClient.Event> relayed = List.of(
+                    stream.next(Duration.ofSeconds(5)),
+                    stream.next(Duration.ofSeconds(5)),
+                    stream.next(Duration.ofSeconds(5)));
             assertThat(json(relayed.get(0).data()).get("method").asText()).isEqualTo("notifications/progress");
             assertThat(json(relayed.get(2).data()).get("id").asInt()).isEqualTo(2);
-            assertThat(json(relayed.get(2).data()).get("result").get("content").get(0).get("text").asText())
+            assertThat(json(relayed.get(2).data())
+                            .get("result")
+                            .get("content")
+                            .get(0)
+                            .get("text")
+                            .asText())
                     .isEqualTo("done");
 
-            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}").status())
+            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}")
+                            .status())
                     .isEqualTo(202);
-            assertThat(json(stream.next(Duration.ofSeconds(5)).data()).get("id").asInt()).isEqualTo(3);
+            assertThat(json(stream.next(Duration.ofSeconds(5)).data()).get("id").asInt())
+                    .isEqualTo(3);
         }
         // the session ends with its stream
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").status() == 404);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}")
+                                .status()
+                        == 404);
     }
 
     @Test
     void frontsAFunctionThatSpeaksOnly2026() {
         try (McpFunctionStub modern = McpFunctionStub.start(McpFunctionStub.Mode.MODERN)) {
             register("modern", modern.url(), "2s");
-            Http.Answer init = post("modern", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                    + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"sampling\":{}},\"clientInfo\":{"
-                    + "\"name\":\"old-client\",\"version\":\"1\"}}}", Map.of());
+            Http.Answer init = post(
+                    "modern",
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"sampling\":{}},\"clientInfo\":{"
+                            + "\"name\":\"old-client\",\"version\":\"1\"}}}",
+                    Map.of());
             assertThat(init.status()).as(init.body()).isEqualTo(200);
             JsonNode result = init.json().get("result");
             assertThat(result.get("protocolVersion").asText()).isEqualTo("2025-06-18");
@@ -529,19 +713,35 @@ abstract class McpContractTest {
             assertThat(result.get("capabilities").has("logging")).isTrue();
             String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
 
-            Http.Answer called = post("modern", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
-                    + "\"params\":{\"name\":\"echo\",\"arguments\":{}}}", Map.of("Mcp-Session-Id", session));
-            assertThat(called.json().get("result").get("content").get(0).get("text").asText()).isEqualTo("modern: echo");
+            Http.Answer called = post(
+                    "modern",
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                            + "\"params\":{\"name\":\"echo\",\"arguments\":{}}}",
+                    Map.of("Mcp-Session-Id", session));
+            assertThat(called.json()
+                            .get("result")
+                            .get("content")
+                            .get(0)
+                            .get("text")
+                            .asText())
+                    .isEqualTo("modern: echo");
             assertThat(called.json().get("result").has("resultType")).isFalse();
             McpFunctionStub.Received forwarded = modern.last("tools/call");
             assertThat(forwarded.headers().getFirst("MCP-Protocol-Version")).isEqualTo("2026-07-28");
             assertThat(forwarded.headers().getFirst("Mcp-Method")).isEqualTo("tools/call");
             assertThat(forwarded.headers().getFirst("Mcp-Name")).isEqualTo("echo");
             JsonNode meta = forwarded.message().get("params").get("_meta");
-            assertThat(meta.get("io.modelcontextprotocol/clientInfo").get("name").asText()).isEqualTo("old-client");
-            assertThat(meta.get("io.modelcontextprotocol/clientCapabilities").has("sampling")).isTrue();
-            Http.Answer subscribe = post("modern", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/subscribe\","
-                    + "\"params\":{\"uri\":\"test://x\"}}", Map.of("Mcp-Session-Id", session));
+            assertThat(meta.get("io.modelcontextprotocol/clientInfo")
+                            .get("name")
+                            .asText())
+                    .isEqualTo("old-client");
+            assertThat(meta.get("io.modelcontextprotocol/clientCapabilities").has("sampling"))
+                    .isTrue();
+            Http.Answer subscribe = post(
+                    "modern",
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/subscribe\","
+                            + "\"params\":{\"uri\":\"test://x\"}}",
+                    Map.of("Mcp-Session-Id", session));
             assertThat(subscribe.json().get("result").isObject()).isTrue();
         }
     }
@@ -550,22 +750,42 @@ abstract class McpContractTest {
     void anOpenStreamKeepsItsSessionAlive() throws Exception {
         gateway.close();
         Map<String, String> values = new HashMap<>(storeConfig());
-        values.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms",
-                             "SHUTDOWN_GRACE", "1s", "SESSION_TTL", "2s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
+        values.putAll(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "HEARTBEAT_INTERVAL",
+                "200ms",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "SESSION_TTL",
+                "2s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8"));
         gateway = Gateway.start(GatewayConfig.from(values));
-        if (Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/tools").status() == 404) {
-            register("tools", function.url(), "2s");  // memory: the restart forgot it; Redis kept it
+        if (Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/tools")
+                        .status()
+                == 404) {
+            register("tools", function.url(), "2s"); // memory: the restart forgot it; Redis kept it
         }
         try (SseClient stream = SseClient.open(mcp("tools") + "/sse")) {
-            String messages = "http://127.0.0.1:" + gateway.port() + stream.next(Duration.ofSeconds(5)).data();
+            String messages = "http://127.0.0.1:" + gateway.port()
+                    + stream.next(Duration.ofSeconds(5)).data();
             Thread.sleep(3500);
-            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status())
-                    .as("idle for longer than SESSION_TTL, but its stream is open").isEqualTo(202);
+            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")
+                            .status())
+                    .as("idle for longer than SESSION_TTL, but its stream is open")
+                    .isEqualTo(202);
         }
         String idle = initialize("tools", "2025-11-25");
         Thread.sleep(2500);
-        assertThat(post("tools", call(2, "echo"), Map.of("Mcp-Session-Id", idle)).status())
-                .as("a session without requests or streams expires").isEqualTo(404);
+        assertThat(post("tools", call(2, "echo"), Map.of("Mcp-Session-Id", idle))
+                        .status())
+                .as("a session without requests or streams expires")
+                .isEqualTo(404);
     }
 
     @Test
@@ -573,12 +793,15 @@ abstract class McpContractTest {
         String modern = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ask\","
                 + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
                 + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
-        Http.Answer a = post("tools", modern, Map.of("MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call",
-                                                      "Mcp-Name", "ask"));
+        Http.Answer a = post(
+                "tools",
+                modern,
+                Map.of("MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "ask"));
         assertThat(a.status()).isEqualTo(200);
         assertThat(a.headers().firstValue("Mcp-Session-Id")).isEmpty();
         assertThat(a.json().get("result").get("resultType").asText())
-                .as("a 2026-07-28 client receives input_required as it is").isEqualTo("input_required");
+                .as("a 2026-07-28 client receives input_required as it is")
+                .isEqualTo("input_required");
         McpFunctionStub.Received forwarded = function.last("tools/call");
         assertThat(forwarded.headers().getFirst("MCP-Protocol-Version")).isEqualTo("2026-07-28");
         assertThat(forwarded.headers().getFirst("Mcp-Name")).isEqualTo("ask");
@@ -586,8 +809,10 @@ abstract class McpContractTest {
         // a 2026-07-28 function's validation errors keep their HTTP status (they are part of the protocol)
         try (McpFunctionStub strict = McpFunctionStub.start(McpFunctionStub.Mode.MODERN)) {
             register("strict", strict.url(), "2s");
-            Http.Answer invalid = post("strict", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
-                    + "\"params\":{\"name\":\"x\"}}", Map.of("MCP-Protocol-Version", "2026-07-28"));
+            Http.Answer invalid = post(
+                    "strict",
+                    "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\"," + "\"params\":{\"name\":\"x\"}}",
+                    Map.of("MCP-Protocol-Version", "2026-07-28"));
             assertThat(invalid.status()).isEqualTo(400);
             assertThat(invalid.json().get("error").get("code").asInt()).isEqualTo(-32602);
             assertThat(invalid.json().get("id").asInt()).isEqualTo(5);

@@ -1,21 +1,19 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
-
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * CORS on the MCP routes over real sockets, with API keys required so that a preflight's lack of
@@ -49,11 +47,26 @@ class McpCorsTest {
     }
 
     private void startGateway(String allowedOrigins) {
-        Map<String, String> values = new HashMap<>(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "CLIENT_AUTH", "api-key",
-                "API_KEYS", "browser:" + ApiKeyHash.of(KEY), "MCP_ALLOWED_ORIGINS", allowedOrigins));
+        Map<String, String> values = new HashMap<>(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "CLIENT_AUTH",
+                "api-key",
+                "API_KEYS",
+                "browser:" + ApiKeyHash.of(KEY),
+                "MCP_ALLOWED_ORIGINS",
+                allowedOrigins));
         gateway = Gateway.start(GatewayConfig.from(values));
-        Http.Answer registered = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"2s\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     }
@@ -63,8 +76,17 @@ class McpCorsTest {
     }
 
     private static Http.Answer preflight(String url, String origin, String method) {
-        return Http.send("OPTIONS", url, null, Map.of("Origin", origin, "Access-Control-Request-Method", method,
-                                                      "Access-Control-Request-Headers", REQUESTED));
+        return Http.send(
+                "OPTIONS",
+                url,
+                null,
+                Map.of(
+                        "Origin",
+                        origin,
+                        "Access-Control-Request-Method",
+                        method,
+                        "Access-Control-Request-Headers",
+                        REQUESTED));
     }
 
     private Http.Answer post(String body, Map<String, String> headers) {
@@ -76,21 +98,34 @@ class McpCorsTest {
     @Test
     void everyMcpRouteAnswersAPreflightWithoutCredentials() {
         startGateway(APP + ", http://localhost");
-        for (Map.Entry<String, String> route : Map.of("", "POST", "/messages", "POST", "/sse", "GET").entrySet()) {
+        for (Map.Entry<String, String> route :
+                Map.of("", "POST", "/messages", "POST", "/sse", "GET").entrySet()) {
             Http.Answer answer = preflight(mcp(route.getKey()), APP, route.getValue());
-            assertThat(answer.status()).as("preflight of /mcp/tools" + route.getKey()).isEqualTo(204);
-            assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
-            assertThat(answer.headers().firstValue("Access-Control-Allow-Methods").orElseThrow())
+            assertThat(answer.status())
+                    .as("preflight of /mcp/tools" + route.getKey())
+                    .isEqualTo(204);
+            assertThat(answer.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue(APP);
+            assertThat(answer.headers()
+                            .firstValue("Access-Control-Allow-Methods")
+                            .orElseThrow())
                     .contains("GET", "POST", "DELETE");
-            assertThat(answer.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().toLowerCase())
-                    .as("every header the browser asked for").contains(REQUESTED.split(","));
+            assertThat(answer.headers()
+                            .firstValue("Access-Control-Allow-Headers")
+                            .orElseThrow()
+                            .toLowerCase())
+                    .as("every header the browser asked for")
+                    .contains(REQUESTED.split(","));
             assertThat(answer.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
             assertThat(answer.headers().firstValue("Vary").orElseThrow()).contains("Origin");
-            assertThat(answer.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+            assertThat(answer.headers().firstValue("Access-Control-Allow-Credentials"))
+                    .isEmpty();
         }
-        assertThat(preflight(mcp(""), "http://localhost:5173", "DELETE").headers()
-                           .firstValue("Access-Control-Allow-Origin"))
-                .as("an entry without a port allows any port, as for the Origin check").hasValue("http://localhost:5173");
+        assertThat(preflight(mcp(""), "http://localhost:5173", "DELETE")
+                        .headers()
+                        .firstValue("Access-Control-Allow-Origin"))
+                .as("an entry without a port allows any port, as for the Origin check")
+                .hasValue("http://localhost:5173");
         assertThat(function.received()).as("a preflight reaches no function").noneMatch(r -> r.message() != null);
     }
 
@@ -108,13 +143,16 @@ class McpCorsTest {
 
         Map<String, String> inSession = new HashMap<>(browser);
         inSession.put("Mcp-Session-Id", session);
-        Http.Answer streamed = post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
-                + "\"progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"t\"}}}", inSession);
+        Http.Answer streamed = post(
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+                        + "\"progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"t\"}}}",
+                inSession);
         assertThat(streamed.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         assertThat(streamed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
         try (SseClient standalone = SseClient.open(mcp(""), inSession)) {
             assertThat(standalone.status()).isEqualTo(200);
-            assertThat(standalone.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
+            assertThat(standalone.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue(APP);
         }
         Http.Answer deleted = Http.send("DELETE", mcp(""), null, inSession);
         assertThat(deleted.status()).isEqualTo(204);
@@ -124,8 +162,12 @@ class McpCorsTest {
         assertThat(unauthenticated.status()).isEqualTo(401);
         assertThat(unauthenticated.headers().firstValue("WWW-Authenticate")).isPresent();
         assertThat(unauthenticated.headers().firstValue("Access-Control-Allow-Origin"))
-                .as("the page can read the refusal and its challenge").hasValue(APP);
-        assertThat(unauthenticated.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
+                .as("the page can read the refusal and its challenge")
+                .hasValue(APP);
+        assertThat(unauthenticated
+                        .headers()
+                        .firstValue("Access-Control-Expose-Headers")
+                        .orElseThrow())
                 .contains("WWW-Authenticate");
     }
 
@@ -135,13 +177,15 @@ class McpCorsTest {
         Map<String, String> browser = Map.of("Origin", APP, "X-API-Key", KEY);
         try (SseClient stream = SseClient.open(mcp("/sse"), browser)) {
             assertThat(stream.status()).isEqualTo(200);
-            assertThat(stream.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
+            assertThat(stream.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue(APP);
             String endpoint = stream.next(Duration.ofSeconds(5)).data();
             Map<String, String> post = new HashMap<>(browser);
             post.put("Content-Type", "application/json");
             Http.Answer accepted = Http.send("POST", "http://127.0.0.1:" + gateway.port() + endpoint, INITIALIZE, post);
             assertThat(accepted.status()).isEqualTo(202);
-            assertThat(accepted.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
+            assertThat(accepted.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue(APP);
         }
     }
 
@@ -150,13 +194,16 @@ class McpCorsTest {
         startGateway(APP);
         for (String route : List.of("", "/messages", "/sse")) {
             Http.Answer answer = preflight(mcp(route), "https://evil.example", "POST");
-            assertThat(answer.headers().map().keySet()).as("preflight of /mcp/tools" + route)
+            assertThat(answer.headers().map().keySet())
+                    .as("preflight of /mcp/tools" + route)
                     .noneMatch(name -> name.toLowerCase().startsWith("access-control-"));
         }
         Http.Answer refused = post(INITIALIZE, Map.of("Origin", "https://evil.example", "X-API-Key", KEY));
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-        assertThat(refused.headers().firstValue("Vary").orElseThrow()).as("caches keep answers apart").contains("Origin");
+        assertThat(refused.headers().firstValue("Vary").orElseThrow())
+                .as("caches keep answers apart")
+                .contains("Origin");
         assertThat(function.received()).noneMatch(r -> r.message() != null);
 
         Http.Answer noOrigin = post(INITIALIZE, Map.of("X-API-Key", KEY));
@@ -175,7 +222,9 @@ class McpCorsTest {
         Http.Answer init = post(INITIALIZE, Map.of("Origin", page, "X-API-Key", KEY));
         assertThat(init.status()).isEqualTo(200);
         assertThat(init.headers().firstValue("Access-Control-Allow-Origin")).hasValue(page);
-        assertThat(init.headers().firstValue("Access-Control-Expose-Headers").orElseThrow()).contains("Mcp-Session-Id");
-        assertThat(init.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+        assertThat(init.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
+                .contains("Mcp-Session-Id");
+        assertThat(init.headers().firstValue("Access-Control-Allow-Credentials"))
+                .isEmpty();
     }
 }

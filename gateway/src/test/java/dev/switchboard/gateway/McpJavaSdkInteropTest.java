@@ -1,7 +1,6 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.switchboard.gateway.support.JavaSdkClient;
 
 /**

@@ -1,16 +1,11 @@
 package dev.switchboard.gateway;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-
 import dev.switchboard.examples.mcp.McpFunction;
 import dev.switchboard.examples.mcp.Pusher;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -19,22 +14,23 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
-
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The push path of MCP servers ({@code POST /publish/mcp/{server}}), end to end over real sockets and one real
@@ -63,9 +59,13 @@ class McpPushTest {
         a = gateway("push-a");
         b = twoReplicas() ? gateway("push-b") : a;
         // the example function tells its clients of changes through replica A's admin listener
-        function = McpFunction.start("127.0.0.1", 0, new byte[32], new Pusher(
-                URI.create("http://127.0.0.1:" + a.adminPort() + "/publish/mcp/tools"),
-                Map.of("Authorization", "Bearer " + ADMIN_TOKEN)));
+        function = McpFunction.start(
+                "127.0.0.1",
+                0,
+                new byte[32],
+                new Pusher(
+                        URI.create("http://127.0.0.1:" + a.adminPort() + "/publish/mcp/tools"),
+                        Map.of("Authorization", "Bearer " + ADMIN_TOKEN)));
         other = McpFunctionStub.start(false);
         modern = McpFunctionStub.start(McpFunctionStub.Mode.MODERN);
         register("tools", "http://127.0.0.1:" + function.getAddress().getPort() + "/mcp", "mcp");
@@ -107,11 +107,25 @@ class McpPushTest {
 
     private Gateway gateway(String replica) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "REPLICA_ID", replica,
-                "ADMIN_TOKEN", ADMIN_TOKEN, "MAX_MCP_SUBSCRIPTIONS", "2",
-                "API_KEYS", "pusher:" + ApiKeyHash.of(PUSHER_KEY) + ":publish=mcp:tools,news:"
-                        + ApiKeyHash.of(NEWS_KEY) + ":publish=news|mcp:other"));
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "REPLICA_ID",
+                replica,
+                "ADMIN_TOKEN",
+                ADMIN_TOKEN,
+                "MAX_MCP_SUBSCRIPTIONS",
+                "2",
+                "API_KEYS",
+                "pusher:" + ApiKeyHash.of(PUSHER_KEY) + ":publish=mcp:tools,news:" + ApiKeyHash.of(NEWS_KEY)
+                        + ":publish=news|mcp:other"));
         env.put("HEARTBEAT_INTERVAL", "5s");
         env.put("MAX_EVENT_SIZE", "64KiB");
         env.putAll(store());
@@ -119,9 +133,12 @@ class McpPushTest {
     }
 
     private void register(String name, String endpoint, String kind) {
-        Http.Answer r = Http.send("POST", "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
+        Http.Answer r = Http.send(
+                "POST",
+                "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
                 "{\"name\":\"" + name + "\",\"kind\":\"" + kind + "\",\"endpoint\":\"" + endpoint
-                        + "\",\"timeout\":\"5s\"}", admin());
+                        + "\",\"timeout\":\"5s\"}",
+                admin());
         assertThat(r.status()).as(r.body()).isEqualTo(201);
     }
 
@@ -136,8 +153,11 @@ class McpPushTest {
     }
 
     private static JsonNode post(Gateway g, String server, String session, String body) {
-        Http.Answer r = Http.send("POST", mcp(g, server), body, Map.of("Content-Type", "application/json",
-                "Accept", ACCEPT_BOTH, "Mcp-Session-Id", session));
+        Http.Answer r = Http.send(
+                "POST",
+                mcp(g, server),
+                body,
+                Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH, "Mcp-Session-Id", session));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         if (r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
             return json(SseClient.parse(r.body()).getLast().data());
@@ -146,17 +166,21 @@ class McpPushTest {
     }
 
     private static String initialize(Gateway g, String server) {
-        Http.Answer r = Http.send("POST", mcp(g, server), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
-                + "\"version\":\"1\"}}}", Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH));
+        Http.Answer r = Http.send(
+                "POST",
+                mcp(g, server),
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                        + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                        + "\"version\":\"1\"}}}",
+                Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
 
     /** A session's standalone stream, open and live once its priming event arrived. */
     private static SseClient standalone(Gateway g, String server, String session) {
-        SseClient stream = SseClient.open(mcp(g, server), Map.of("Mcp-Session-Id", session,
-                                                                 "Accept", "text/event-stream"));
+        SseClient stream =
+                SseClient.open(mcp(g, server), Map.of("Mcp-Session-Id", session, "Accept", "text/event-stream"));
         assertThat(stream.status()).isEqualTo(200);
         assertThat(stream.next(WAIT).data()).as("priming event").isEmpty();
         return stream;
@@ -206,12 +230,15 @@ class McpPushTest {
         String s1 = initialize(b, "tools");
         String s2 = initialize(b, "tools");
         String elsewhere = initialize(b, "other");
-        try (SseClient g1 = standalone(b, "tools", s1); SseClient g2 = standalone(b, "tools", s2);
-             SseClient g3 = standalone(b, "other", elsewhere);
-             SseClient legacy = SseClient.open(mcp(b, "tools") + "/sse")) {
+        try (SseClient g1 = standalone(b, "tools", s1);
+                SseClient g2 = standalone(b, "tools", s2);
+                SseClient g3 = standalone(b, "other", elsewhere);
+                SseClient legacy = SseClient.open(mcp(b, "tools") + "/sse")) {
             assertThat(legacy.next(WAIT).type()).isEqualTo("endpoint");
             JsonNode told = post(b, "tools", s1, callTool(2, "toggle_extra_tool"));
-            assertThat(told.path("result").path("isError").asBoolean()).as(told.toString()).isFalse();
+            assertThat(told.path("result").path("isError").asBoolean())
+                    .as(told.toString())
+                    .isFalse();
             // three sessions of "tools": two Streamable HTTP ones and the HTTP+SSE one
             assertThat(told.path("result").path("content").get(0).path("text").asText())
                     .isEqualTo("extra_tool added; 3 session(s) told");
@@ -221,10 +248,12 @@ class McpPushTest {
             assertThat(json(legacy.next(WAIT).data()).path("method").asText())
                     .isEqualTo("notifications/tools/list_changed");
             JsonNode tools = post(b, "tools", s2, request(3, "tools/list", "{}"));
-            assertThat(tools.path("result").path("tools").findValuesAsText("name")).contains("extra_tool");
+            assertThat(tools.path("result").path("tools").findValuesAsText("name"))
+                    .contains("extra_tool");
 
             sentinel("other");
-            assertThat(nextMessage(g3).path("method").asText()).as("the other server's session got nothing before")
+            assertThat(nextMessage(g3).path("method").asText())
+                    .as("the other server's session got nothing before")
                     .isEqualTo("notifications/prompts/list_changed");
         }
     }
@@ -233,10 +262,11 @@ class McpPushTest {
     void resourcesUpdatedReachesOnlyTheSessionsSubscribedToTheUri() {
         String subscriber = initialize(b, "tools");
         String bystander = initialize(b, "tools");
-        try (SseClient g1 = standalone(b, "tools", subscriber); SseClient g2 = standalone(b, "tools", bystander)) {
+        try (SseClient g1 = standalone(b, "tools", subscriber);
+                SseClient g2 = standalone(b, "tools", bystander)) {
             // forwarded to the function, which knows the URI, and recorded by the gateway
-            JsonNode subscribed = post(a, "tools", subscriber, request(2, "resources/subscribe",
-                                                                       "{\"uri\":\"test://counter\"}"));
+            JsonNode subscribed =
+                    post(a, "tools", subscriber, request(2, "resources/subscribe", "{\"uri\":\"test://counter\"}"));
             assertThat(subscribed.has("result")).as(subscribed.toString()).isTrue();
             JsonNode bumped = post(b, "tools", bystander, callTool(3, "bump_counter"));
             assertThat(bumped.path("result").path("content").get(0).path("text").asText())
@@ -245,23 +275,32 @@ class McpPushTest {
             assertThat(updated.path("method").asText()).isEqualTo("notifications/resources/updated");
             assertThat(updated.path("params").path("uri").asText()).isEqualTo("test://counter");
             sentinel("tools");
-            assertThat(nextMessage(g2).path("method").asText()).as("the bystander was not told")
+            assertThat(nextMessage(g2).path("method").asText())
+                    .as("the bystander was not told")
                     .isEqualTo("notifications/prompts/list_changed");
             assertThat(nextMessage(g1).path("method").asText()).isEqualTo("notifications/prompts/list_changed");
 
             // a URI the function refuses is not kept
-            JsonNode refused = post(b, "tools", bystander, request(4, "resources/subscribe",
-                                                                    "{\"uri\":\"test://nothing-here\"}"));
+            JsonNode refused =
+                    post(b, "tools", bystander, request(4, "resources/subscribe", "{\"uri\":\"test://nothing-here\"}"));
             assertThat(refused.path("error").path("code").asInt()).isEqualTo(-32602);
-            Http.Answer none = push("tools", "{\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":"
-                    + "\"test://nothing-here\"}}");
+            Http.Answer none = push(
+                    "tools",
+                    "{\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":"
+                            + "\"test://nothing-here\"}}");
             assertThat(none.json().path("sessions").asInt()).isZero();
 
             // unsubscribed: told no more
-            assertThat(post(b, "tools", subscriber, request(5, "resources/unsubscribe",
-                                                            "{\"uri\":\"test://counter\"}")).has("result")).isTrue();
-            assertThat(post(b, "tools", bystander, callTool(6, "bump_counter")).path("result").path("content").get(0)
-                               .path("text").asText()).isEqualTo("counter is 2; 0 session(s) told");
+            assertThat(post(b, "tools", subscriber, request(5, "resources/unsubscribe", "{\"uri\":\"test://counter\"}"))
+                            .has("result"))
+                    .isTrue();
+            assertThat(post(b, "tools", bystander, callTool(6, "bump_counter"))
+                            .path("result")
+                            .path("content")
+                            .get(0)
+                            .path("text")
+                            .asText())
+                    .isEqualTo("counter is 2; 0 session(s) told");
         }
     }
 
@@ -269,14 +308,20 @@ class McpPushTest {
     void aFunctionThatSpeaksOnly2026GetsSubscriptionsKeptAndAnsweredByTheGateway() {
         String subscriber = initialize(b, "modern");
         String bystander = initialize(b, "modern");
-        try (SseClient g1 = standalone(b, "modern", subscriber); SseClient g2 = standalone(b, "modern", bystander)) {
-            JsonNode subscribed = post(a, "modern", subscriber, request(2, "resources/subscribe",
-                                                                        "{\"uri\":\"test://x\"}"));
-            assertThat(subscribed.path("result").isObject()).as(subscribed.toString()).isTrue();
-            assertThat(modern.received()).as("2026-07-28 has no resources/subscribe: not forwarded")
-                    .noneMatch(r -> "resources/subscribe".equals(r.message().path("method").asText()));
-            Http.Answer pushed = push("modern", "{\"method\":\"notifications/resources/updated\",\"params\":{"
-                    + "\"uri\":\"test://x\"}}");
+        try (SseClient g1 = standalone(b, "modern", subscriber);
+                SseClient g2 = standalone(b, "modern", bystander)) {
+            JsonNode subscribed =
+                    post(a, "modern", subscriber, request(2, "resources/subscribe", "{\"uri\":\"test://x\"}"));
+            assertThat(subscribed.path("result").isObject())
+                    .as(subscribed.toString())
+                    .isTrue();
+            assertThat(modern.received())
+                    .as("2026-07-28 has no resources/subscribe: not forwarded")
+                    .noneMatch(r -> "resources/subscribe"
+                            .equals(r.message().path("method").asText()));
+            Http.Answer pushed = push(
+                    "modern",
+                    "{\"method\":\"notifications/resources/updated\",\"params\":{" + "\"uri\":\"test://x\"}}");
             assertThat(pushed.json().path("sessions").asInt()).isEqualTo(1);
             assertThat(nextMessage(g1).path("params").path("uri").asText()).isEqualTo("test://x");
             sentinel("modern");
@@ -288,12 +333,18 @@ class McpPushTest {
     void anEndedSessionIsNoLongerATarget() {
         String ended = initialize(b, "tools");
         initialize(b, "tools");
-        assertThat(push("tools", "{\"method\":\"notifications/tools/list_changed\"}").json().path("sessions")
-                           .asInt()).isEqualTo(2);
+        assertThat(push("tools", "{\"method\":\"notifications/tools/list_changed\"}")
+                        .json()
+                        .path("sessions")
+                        .asInt())
+                .isEqualTo(2);
         Http.Answer deleted = Http.send("DELETE", mcp(b, "tools"), null, Map.of("Mcp-Session-Id", ended));
         assertThat(deleted.status()).isEqualTo(204);
-        assertThat(push("tools", "{\"method\":\"notifications/tools/list_changed\"}").json().path("sessions")
-                           .asInt()).isEqualTo(1);
+        assertThat(push("tools", "{\"method\":\"notifications/tools/list_changed\"}")
+                        .json()
+                        .path("sessions")
+                        .asInt())
+                .isEqualTo(1);
         Http.Answer named = push("tools", log(ended, "error"));
         assertThat(named.json().path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
     }
@@ -303,30 +354,37 @@ class McpPushTest {
         String session = initialize(b, "tools");
         for (String uri : List.of("test://counter", "test://static-text", "test://counter")) {
             assertThat(post(b, "tools", session, request(2, "resources/subscribe", "{\"uri\":\"" + uri + "\"}"))
-                               .has("result")).as("a repeat does not count twice").isTrue();
+                            .has("result"))
+                    .as("a repeat does not count twice")
+                    .isTrue();
         }
-        JsonNode third = post(b, "tools", session, request(3, "resources/subscribe",
-                                                           "{\"uri\":\"test://watched-resource\"}"));
+        JsonNode third =
+                post(b, "tools", session, request(3, "resources/subscribe", "{\"uri\":\"test://watched-resource\"}"));
         assertThat(third.path("error").path("code").asInt()).isEqualTo(-32602);
         assertThat(third.path("error").path("message").asText()).contains("MAX_MCP_SUBSCRIPTIONS");
         JsonNode noUri = post(b, "tools", session, request(4, "resources/subscribe", "{}"));
         assertThat(noUri.path("error").path("code").asInt()).isEqualTo(-32602);
         // room again after an unsubscribe
         post(b, "tools", session, request(5, "resources/unsubscribe", "{\"uri\":\"test://static-text\"}"));
-        assertThat(post(b, "tools", session, request(6, "resources/subscribe",
-                                                      "{\"uri\":\"test://watched-resource\"}")).has("result")).isTrue();
+        assertThat(post(b, "tools", session, request(6, "resources/subscribe", "{\"uri\":\"test://watched-resource\"}"))
+                        .has("result"))
+                .isTrue();
     }
 
     @Test
     void aLogMessageReachesOneSessionAtItsLevel() {
         String quiet = initialize(b, "tools");
         String bystander = initialize(b, "tools");
-        try (SseClient g1 = standalone(b, "tools", quiet); SseClient g2 = standalone(b, "tools", bystander)) {
-            assertThat(post(b, "tools", quiet, request(2, "logging/setLevel", "{\"level\":\"warning\"}")).has("result"))
+        try (SseClient g1 = standalone(b, "tools", quiet);
+                SseClient g2 = standalone(b, "tools", bystander)) {
+            assertThat(post(b, "tools", quiet, request(2, "logging/setLevel", "{\"level\":\"warning\"}"))
+                            .has("result"))
                     .isTrue();
             Http.Answer info = push("tools", log(quiet, "info"));
             assertThat(info.status()).isEqualTo(202);
-            assertThat(info.json().path("sessions").asInt()).as("below the session's level").isZero();
+            assertThat(info.json().path("sessions").asInt())
+                    .as("below the session's level")
+                    .isZero();
             Http.Answer error = push("tools", log(quiet, "error"));
             assertThat(error.json().path("sessions").asInt()).isEqualTo(1);
             JsonNode message = nextMessage(g1);
@@ -341,17 +399,18 @@ class McpPushTest {
             assertThat(unknown.json().path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
             String ofOther = initialize(b, "other");
             assertThat(push("tools", log(ofOther, "error")).json().path("code").asText())
-                    .as("a session of another server").isEqualTo("SESSION_NOT_FOUND");
-            Http.Answer noSession = push("tools", "{\"method\":\"notifications/message\",\"params\":{\"level\":"
-                    + "\"error\",\"data\":1}}");
+                    .as("a session of another server")
+                    .isEqualTo("SESSION_NOT_FOUND");
+            Http.Answer noSession = push(
+                    "tools", "{\"method\":\"notifications/message\",\"params\":{\"level\":" + "\"error\",\"data\":1}}");
             assertThat(noSession.status()).isEqualTo(400);
             assertThat(noSession.json().path("field").asText()).isEqualTo("session");
         }
     }
 
     private static String log(String session, String level) {
-        return "{\"method\":\"notifications/message\",\"session\":\"" + session + "\",\"params\":{\"level\":\""
-                + level + "\",\"logger\":\"t\",\"data\":{\"n\":\"" + level + "\"}}}";
+        return "{\"method\":\"notifications/message\",\"session\":\"" + session + "\",\"params\":{\"level\":\"" + level
+                + "\",\"logger\":\"t\",\"data\":{\"n\":\"" + level + "\"}}}";
     }
 
     @Test
@@ -364,18 +423,23 @@ class McpPushTest {
         Http.Answer anonymous = Http.send("POST", publicUrl, body, Map.of("Content-Type", "application/json"));
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.json().path("code").asText()).isEqualTo("PUBLISH_UNAUTHORIZED");
-        Http.Answer otherGrant = Http.send("POST", publicUrl, body, Map.of("Content-Type", "application/json",
-                                                                          "X-API-Key", NEWS_KEY));
+        Http.Answer otherGrant =
+                Http.send("POST", publicUrl, body, Map.of("Content-Type", "application/json", "X-API-Key", NEWS_KEY));
         assertThat(otherGrant.status()).isEqualTo(403);
         assertThat(otherGrant.json().path("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
-        Http.Answer unknownServer = Http.send("POST", "http://127.0.0.1:" + b.port() + "/publish/mcp/nope", body,
-                                              Map.of("Content-Type", "application/json", "X-API-Key", NEWS_KEY));
-        assertThat(unknownServer.status()).as("refused before the registry is consulted").isEqualTo(403);
+        Http.Answer unknownServer = Http.send(
+                "POST",
+                "http://127.0.0.1:" + b.port() + "/publish/mcp/nope",
+                body,
+                Map.of("Content-Type", "application/json", "X-API-Key", NEWS_KEY));
+        assertThat(unknownServer.status())
+                .as("refused before the registry is consulted")
+                .isEqualTo(403);
 
         String session = initialize(b, "tools");
         try (SseClient stream = standalone(b, "tools", session)) {
-            Http.Answer granted = Http.send("POST", publicUrl, body, Map.of("Content-Type", "application/json",
-                                                                           "X-API-Key", PUSHER_KEY));
+            Http.Answer granted = Http.send(
+                    "POST", publicUrl, body, Map.of("Content-Type", "application/json", "X-API-Key", PUSHER_KEY));
             assertThat(granted.status()).as(granted.body()).isEqualTo(202);
             assertThat(granted.json().path("sessions").asInt()).isEqualTo(1);
             assertThat(nextMessage(stream).path("method").asText()).isEqualTo("notifications/tools/list_changed");
@@ -387,8 +451,12 @@ class McpPushTest {
         Http.Answer unknown = push("nope", "{\"method\":\"notifications/tools/list_changed\"}");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().path("code").asText()).isEqualTo("MCP_SERVER_NOT_FOUND");
-        assertThat(push("plain", "{\"method\":\"notifications/tools/list_changed\"}").json().path("code").asText())
-                .as("a function that is not an MCP server").isEqualTo("MCP_SERVER_NOT_FOUND");
+        assertThat(push("plain", "{\"method\":\"notifications/tools/list_changed\"}")
+                        .json()
+                        .path("code")
+                        .asText())
+                .as("a function that is not an MCP server")
+                .isEqualTo("MCP_SERVER_NOT_FOUND");
         Http.Answer method = push("tools", "{\"method\":\"tools/call\"}");
         assertThat(method.status()).isEqualTo(400);
         assertThat(method.json().path("code").asText()).isEqualTo("INVALID_NOTIFICATION");
@@ -396,16 +464,20 @@ class McpPushTest {
         assertThat(noUri.status()).isEqualTo(400);
         assertThat(noUri.json().path("code").asText()).isEqualTo("INVALID_REQUEST");
         assertThat(noUri.json().path("field").asText()).isEqualTo("params.uri");
-        Http.Answer level = push("tools", "{\"method\":\"notifications/message\",\"session\":\"x\",\"params\":{"
-                + "\"level\":\"loud\",\"data\":1}}");
+        Http.Answer level = push(
+                "tools",
+                "{\"method\":\"notifications/message\",\"session\":\"x\",\"params\":{"
+                        + "\"level\":\"loud\",\"data\":1}}");
         assertThat(level.json().path("field").asText()).isEqualTo("params.level");
         Http.Answer extra = push("tools", "{\"method\":\"notifications/tools/list_changed\",\"to\":\"all\"}");
         assertThat(extra.json().path("field").asText()).isEqualTo("to");
         Http.Answer notJson = push("tools", "{nope");
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.json().path("code").asText()).isEqualTo("INVALID_JSON");
-        Http.Answer tooLarge = push("tools", "{\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":"
-                + "\"test://counter\",\"blob\":\"" + "x".repeat(100_000) + "\"}}");
+        Http.Answer tooLarge = push(
+                "tools",
+                "{\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":"
+                        + "\"test://counter\",\"blob\":\"" + "x".repeat(100_000) + "\"}}");
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.json().path("code").asText()).isEqualTo("EVENT_TOO_LARGE");
         Http.Answer get = Http.send("GET", "http://127.0.0.1:" + a.adminPort() + "/publish/mcp/tools", null, admin());
@@ -419,8 +491,12 @@ class McpPushTest {
         String base = "http://127.0.0.1:" + b.port();
         @SuppressWarnings("deprecation")
         McpClientTransport transport = transportName.equals("http+sse")
-                ? HttpClientSseClientTransport.builder(base).sseEndpoint("/mcp/tools/sse").build()
-                : HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp/tools").build();
+                ? HttpClientSseClientTransport.builder(base)
+                        .sseEndpoint("/mcp/tools/sse")
+                        .build()
+                : HttpClientStreamableHttpTransport.builder(base)
+                        .endpoint("/mcp/tools")
+                        .build();
         String streamKind = transportName.equals("http+sse") ? "http+sse" : "standalone";
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(WAIT)
@@ -429,13 +505,16 @@ class McpPushTest {
         try {
             client.initialize();
             // a push reaches only a stream that is open: wait until the gateway holds the client's
-            await().atMost(WAIT).until(() -> a.state().connections().list().stream()
-                    .anyMatch(c -> streamKind.equals(c.metadata().get("mcp_stream"))));
-            McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("toggle_extra_tool",
-                                                                                             Map.of()));
+            await().atMost(WAIT)
+                    .until(() -> a.state().connections().list().stream()
+                            .anyMatch(c -> streamKind.equals(c.metadata().get("mcp_stream"))));
+            McpSchema.CallToolResult result =
+                    client.callTool(new McpSchema.CallToolRequest("toggle_extra_tool", Map.of()));
             assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
-            await().atMost(WAIT).until(() -> changes.stream()
-                    .anyMatch(tools -> tools.stream().anyMatch(t -> t.name().equals("extra_tool"))));
+            await().atMost(WAIT)
+                    .until(() -> changes.stream()
+                            .anyMatch(tools ->
+                                    tools.stream().anyMatch(t -> t.name().equals("extra_tool"))));
         } finally {
             client.closeGracefully();
         }

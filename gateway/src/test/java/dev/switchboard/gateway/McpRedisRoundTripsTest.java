@@ -1,12 +1,6 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
@@ -14,12 +8,16 @@ import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.RedisMonitor;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
-
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What each step of an MCP session sends to a real Redis, counted with {@code MONITOR}: a regression in the
@@ -51,12 +49,24 @@ class McpRedisRoundTripsTest {
     static void start() {
         redis = TestRedis.startPrivate();
         function = McpFunctionStub.start(false);
-        Map<String, String> values = new HashMap<>(Map.of("REDIS_URL", redis.url(), "HOST", "127.0.0.1", "PORT", "0",
-                                                          "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms",
-                                                          "SHUTDOWN_GRACE", "1s",
-                                                          "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
+        Map<String, String> values = new HashMap<>(Map.of(
+                "REDIS_URL",
+                redis.url(),
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "HEARTBEAT_INTERVAL",
+                "200ms",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8"));
         gateway = Gateway.start(GatewayConfig.from(values));
-        Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+        Http.Answer a = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"2s\"}");
         assertThat(a.status()).as(a.body()).isEqualTo(201);
     }
@@ -78,12 +88,15 @@ class McpRedisRoundTripsTest {
         }
         StringBuilder table = new StringBuilder();
         counted.forEach((step, commands) -> {
-            table.append(String.format("%-28s %d  %s%n", step, commands.size(),
-                                       commands.stream().map(RedisMonitor.Command::name).toList()));
+            table.append(String.format(
+                    "%-28s %d  %s%n",
+                    step,
+                    commands.size(),
+                    commands.stream().map(RedisMonitor.Command::name).toList()));
         });
         System.out.println("Redis commands per MCP session step:\n" + table);
-        counted.forEach((step, commands) -> assertThat(commands.size()).as(step + "\n" + table)
-                .isLessThanOrEqualTo(BUDGET.get(step)));
+        counted.forEach((step, commands) ->
+                assertThat(commands.size()).as(step + "\n" + table).isLessThanOrEqualTo(BUDGET.get(step)));
     }
 
     /** Drains the monitor after each step and keeps the step's commands. */
@@ -119,16 +132,20 @@ class McpRedisRoundTripsTest {
     }
 
     private void runSession(Steps steps) {
-        Http.Answer init = post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"" + VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
-                + "\"version\":\"1\"}}}", Map.of());
+        Http.Answer init = post(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"" + VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                        + "\"version\":\"1\"}}}",
+                Map.of());
         assertThat(init.status()).as(init.body()).isEqualTo(200);
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         sessions.add(session);
         step(steps, "initialize");
         Map<String, String> in = Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", VERSION);
 
-        assertThat(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", in).status()).isEqualTo(202);
+        assertThat(post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", in)
+                        .status())
+                .isEqualTo(202);
         step(steps, "notifications/initialized");
 
         Map<String, String> jsonOnly = new HashMap<>(in);
@@ -147,7 +164,9 @@ class McpRedisRoundTripsTest {
         Map<String, String> get = new HashMap<>(in);
         try (SseClient stream = SseClient.open(mcp(), get)) {
             assertThat(stream.status()).isEqualTo(200);
-            assertThat(stream.next(Duration.ofSeconds(5))).as("the priming event").isNotNull();
+            assertThat(stream.next(Duration.ofSeconds(5)))
+                    .as("the priming event")
+                    .isNotNull();
         }
         awaitReleased(session);
         step(steps, "GET stream, open and close");
@@ -166,7 +185,8 @@ class McpRedisRoundTripsTest {
     private void awaitReleased(String session) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline
-                && gateway.state().connections().list().stream().anyMatch(c -> c.toString().contains(session))) {
+                && gateway.state().connections().list().stream()
+                        .anyMatch(c -> c.toString().contains(session))) {
             sleep(20);
         }
     }

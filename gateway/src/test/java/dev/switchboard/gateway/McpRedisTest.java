@@ -1,8 +1,7 @@
 package dev.switchboard.gateway;
 
-import java.util.Map;
-
 import dev.switchboard.testing.TestRedis;
+import java.util.Map;
 
 /** The MCP endpoint with sessions and stream logs in Redis. */
 class McpRedisTest extends McpContractTest {

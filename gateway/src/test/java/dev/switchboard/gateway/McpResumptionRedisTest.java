@@ -1,8 +1,7 @@
 package dev.switchboard.gateway;
 
-import java.util.Map;
-
 import dev.switchboard.testing.TestRedis;
+import java.util.Map;
 
 /** Resumption on Redis with two gateways: a stream cut on one replica is resumed on the other. */
 class McpResumptionRedisTest extends McpResumptionTest {

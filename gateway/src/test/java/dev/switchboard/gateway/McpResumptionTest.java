@@ -1,30 +1,27 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.CuttingProxy;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.support.CuttingProxy;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.McpFunctionStub;
-import dev.switchboard.gateway.support.SseClient;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Exact resumption of MCP POST streams over real sockets: a TCP proxy cuts the client's connection at
@@ -42,6 +39,7 @@ abstract class McpResumptionTest {
     Gateway a;
     /** Another replica on the same store (the same one on the memory store). */
     Gateway b;
+
     CuttingProxy proxy;
 
     abstract Map<String, String> storeConfig();
@@ -57,12 +55,15 @@ abstract class McpResumptionTest {
         function = McpFunctionStub.start(false);
         a = gateway("replica-a");
         b = fleet() ? gateway("replica-b") : a;
-        Http.Answer registered = Http.postJson("http://127.0.0.1:" + a.adminPort() + "/admin/functions",
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"5s\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         // B learns the registration from the store's change announcement
-        await().atMost(WAIT).until(() -> post(b, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", Map.of())
-                .status() != 404);
+        await().atMost(WAIT)
+                .until(() -> post(b, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", Map.of())
+                                .status()
+                        != 404);
         proxy = CuttingProxy.start(a.port());
     }
 
@@ -74,9 +75,21 @@ abstract class McpResumptionTest {
         Map<String, String> values = new HashMap<>(storeConfig());
         values.putAll(extra);
         // a heartbeat longer than the quiet call: only priming can make that call resumable
-        values.putAll(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "1s",
-                             "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
-                             "REPLICA_ID", replica));
+        values.putAll(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "HEARTBEAT_INTERVAL",
+                "1s",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "REPLICA_ID",
+                replica));
         return Gateway.start(GatewayConfig.from(values));
     }
 
@@ -101,9 +114,12 @@ abstract class McpResumptionTest {
     }
 
     String initialize(Gateway g) {
-        Http.Answer init = post(g, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
-                + "\"version\":\"1\"}}}", Map.of());
+        Http.Answer init = post(
+                g,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\","
+                        + "\"version\":\"1\"}}}",
+                Map.of());
         assertThat(init.status()).as(init.body()).isEqualTo(200);
         return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
@@ -124,8 +140,10 @@ abstract class McpResumptionTest {
     /** POSTs a call through the proxy, which cuts the connection after {@code events} events. */
     List<SseClient.Event> postCutAfter(int events, String session, String body) {
         proxy.cutNextAfterEvents(events);
-        try (SseClient cut = SseClient.post("http://127.0.0.1:" + proxy.port() + "/mcp/tools", body,
-                                            Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+        try (SseClient cut = SseClient.post(
+                "http://127.0.0.1:" + proxy.port() + "/mcp/tools",
+                body,
+                Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
             assertThat(cut.status()).isEqualTo(200);
             assertThat(cut.awaitEnd(WAIT)).as("the proxy cut the connection").isTrue();
             return cut.pending();
@@ -134,10 +152,12 @@ abstract class McpResumptionTest {
 
     /** Resumes a stream with GET and Last-Event-ID; returns what it sent until it ended (which it must). */
     static List<SseClient.Event> resume(Gateway g, String session, String lastEventId) {
-        try (SseClient resumed = SseClient.open(mcp(g), Map.of("Mcp-Session-Id", session,
-                                                                "Last-Event-ID", lastEventId))) {
+        try (SseClient resumed =
+                SseClient.open(mcp(g), Map.of("Mcp-Session-Id", session, "Last-Event-ID", lastEventId))) {
             assertThat(resumed.status()).isEqualTo(200);
-            assertThat(resumed.awaitEnd(WAIT)).as("the resumed stream ends after its response").isTrue();
+            assertThat(resumed.awaitEnd(WAIT))
+                    .as("the resumed stream ends after its response")
+                    .isTrue();
             return resumed.pending();
         }
     }
@@ -167,10 +187,16 @@ abstract class McpResumptionTest {
         assertThat(before.getFirst().data()).as("priming event").isEmpty();
 
         List<SseClient.Event> after;
-        try (SseClient resumed = SseClient.open(mcp(onOtherReplica ? b : a), Map.of("Mcp-Session-Id", session,
-                "Last-Event-ID", before.getLast().id()))) {
+        try (SseClient resumed = SseClient.open(
+                mcp(onOtherReplica ? b : a),
+                Map.of(
+                        "Mcp-Session-Id",
+                        session,
+                        "Last-Event-ID",
+                        before.getLast().id()))) {
             assertThat(resumed.status()).isEqualTo(200);
-            assertThat(resumed.awaitEnd(Duration.ofMillis(1000))).as("the stream stays open for its result")
+            assertThat(resumed.awaitEnd(Duration.ofMillis(1000)))
+                    .as("the stream stays open for its result")
                     .isFalse();
             releaseResult.run();
             assertThat(resumed.awaitEnd(WAIT)).as("and ends after it").isTrue();
@@ -185,15 +211,21 @@ abstract class McpResumptionTest {
         for (int i = 1; i <= 4; i++) {
             JsonNode progress = json(all.get(i).data());
             assertThat(progress.get("method").asText()).isEqualTo("notifications/progress");
-            assertThat(progress.get("params").get("progress").asInt()).as("in order").isEqualTo(i);
+            assertThat(progress.get("params").get("progress").asInt())
+                    .as("in order")
+                    .isEqualTo(i);
         }
         JsonNode response = json(all.get(5).data());
         assertThat(response.get("id").asInt()).isEqualTo(40);
-        assertThat(response.get("result").get("content").get(0).get("text").asText()).isEqualTo("steps done");
+        assertThat(response.get("result").get("content").get(0).get("text").asText())
+                .isEqualTo("steps done");
         // the same stream resumed again from its priming event gives the same events: one ordered log
-        assertThat(resume(b, session, all.getFirst().id())).extracting(SseClient.Event::id)
-                .containsExactlyElementsOf(all.subList(1, 6).stream().map(SseClient.Event::id).toList());
-        assertThat(resume(a, session, all.getLast().id())).as("resumed after its response: a finished stream")
+        assertThat(resume(b, session, all.getFirst().id()))
+                .extracting(SseClient.Event::id)
+                .containsExactlyElementsOf(
+                        all.subList(1, 6).stream().map(SseClient.Event::id).toList());
+        assertThat(resume(a, session, all.getLast().id()))
+                .as("resumed after its response: a finished stream")
                 .isEmpty();
     }
 
@@ -202,18 +234,25 @@ abstract class McpResumptionTest {
         String session = initialize(a);
         // the call answers after 800 ms, within HEARTBEAT_INTERVAL (1 s): only priming opens a stream
         List<SseClient.Event> before = postCutAfter(1, session, call(41, "quiet"));
-        assertThat(before).as("a priming event, while the function has not answered").hasSize(1);
+        assertThat(before)
+                .as("a priming event, while the function has not answered")
+                .hasSize(1);
         assertThat(before.getFirst().data()).isEmpty();
 
         List<SseClient.Event> after = resume(b, session, before.getFirst().id());
         assertThat(after).hasSize(1);
-        assertThat(json(after.getFirst().data()).get("result").get("content").get(0).get("text").asText())
+        assertThat(json(after.getFirst().data())
+                        .get("result")
+                        .get("content")
+                        .get(0)
+                        .get("text")
+                        .asText())
                 .isEqualTo("quiet done");
         assertThat(after.getFirst().id()).isNotEqualTo(before.getFirst().id());
 
         // a client that takes only JSON keeps its JSON answer
-        Http.Answer jsonOnly = post(a, call(42, "quiet"), Map.of("Mcp-Session-Id", session,
-                                                                  "Accept", "application/json"));
+        Http.Answer jsonOnly =
+                post(a, call(42, "quiet"), Map.of("Mcp-Session-Id", session, "Accept", "application/json"));
         assertThat(jsonOnly.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
         assertThat(jsonOnly.json().get("id").asInt()).isEqualTo(42);
     }
@@ -221,28 +260,43 @@ abstract class McpResumptionTest {
     @Test
     void aCancelledRequestGetsNoResponseAndItsStreamEnds() throws Exception {
         String session = initialize(a);
-        try (SseClient stream = SseClient.post(mcp(a), call(43, "steps"), Map.of("Accept", ACCEPT_BOTH,
-                                                                                 "Mcp-Session-Id", session))) {
+        try (SseClient stream = SseClient.post(
+                mcp(a),
+                call(43, "steps"),
+                Map.of(
+                        "Accept", ACCEPT_BOTH,
+                        "Mcp-Session-Id", session))) {
             SseClient.Event priming = stream.next(WAIT);
             assertThat(priming.data()).isEmpty();
             assertThat(stream.next(WAIT).data()).contains("notifications/progress");
             // the cancellation may reach another replica than the call
-            assertThat(post(b, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
-                    + "\"requestId\":43,\"reason\":\"test\"}}", Map.of("Mcp-Session-Id", session)).status())
+            assertThat(post(
+                                    b,
+                                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+                                            + "\"requestId\":43,\"reason\":\"test\"}}",
+                                    Map.of("Mcp-Session-Id", session))
+                            .status())
                     .isEqualTo(202);
-            assertThat(stream.awaitEnd(WAIT)).as("the stream ends without the response").isTrue();
+            assertThat(stream.awaitEnd(WAIT))
+                    .as("the stream ends without the response")
+                    .isTrue();
             assertThat(stream.pending()).noneMatch(e -> e.data().contains("\"id\""));
             // a resume of that stream ends too, with no response
             List<SseClient.Event> resumed = resume(b, session, priming.id());
-            assertThat(resumed).noneMatch(e -> e.data().contains("\"result\"") || e.data().contains("\"error\""));
+            assertThat(resumed)
+                    .noneMatch(e -> e.data().contains("\"result\"") || e.data().contains("\"error\""));
         }
 
         // a quiet call: an SSE client's primed stream ends empty; a JSON-only client gets 202 and no body
         Thread cancelQuiet = Thread.ofVirtual().start(() -> {
-            await().atMost(WAIT).until(() -> function.received().stream().anyMatch(
-                    r -> r.message() != null && r.message().path("id").asInt() == 44));
-            post(b, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":44}}",
-                 Map.of("Mcp-Session-Id", session));
+            await().atMost(WAIT)
+                    .until(() -> function.received().stream()
+                            .anyMatch(r -> r.message() != null
+                                    && r.message().path("id").asInt() == 44));
+            post(
+                    b,
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":44}}",
+                    Map.of("Mcp-Session-Id", session));
         });
         Http.Answer sse = post(a, call(44, "quiet"), Map.of("Mcp-Session-Id", session));
         cancelQuiet.join();
@@ -250,10 +304,14 @@ abstract class McpResumptionTest {
         assertThat(SseClient.parse(sse.body())).allMatch(e -> e.data().isEmpty());
 
         Thread cancelJson = Thread.ofVirtual().start(() -> {
-            await().atMost(WAIT).until(() -> function.received().stream().anyMatch(
-                    r -> r.message() != null && r.message().path("id").asInt() == 45));
-            post(b, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":45}}",
-                 Map.of("Mcp-Session-Id", session));
+            await().atMost(WAIT)
+                    .until(() -> function.received().stream()
+                            .anyMatch(r -> r.message() != null
+                                    && r.message().path("id").asInt() == 45));
+            post(
+                    b,
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":45}}",
+                    Map.of("Mcp-Session-Id", session));
         });
         Http.Answer json = post(a, call(45, "quiet"), Map.of("Mcp-Session-Id", session, "Accept", "application/json"));
         cancelJson.join();
@@ -263,19 +321,32 @@ abstract class McpResumptionTest {
 
     @Test
     void aServerToClientRequestIsResumedAndItsAnswerReachesTheCallFromAnyReplica() {
-        Http.Answer init = post(a, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
-                + "\"name\":\"t\",\"version\":\"1\"}}}", Map.of());
+        Http.Answer init = post(
+                a,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
+                        + "\"name\":\"t\",\"version\":\"1\"}}}",
+                Map.of());
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         // cut right after the priming event: the elicitation request is never seen on the POST's stream
         List<SseClient.Event> before = postCutAfter(1, session, call(49, "ask"));
-        try (SseClient resumed = SseClient.open(mcp(b), Map.of("Mcp-Session-Id", session,
-                                                                "Last-Event-ID", before.getFirst().id()))) {
+        try (SseClient resumed = SseClient.open(
+                mcp(b),
+                Map.of(
+                        "Mcp-Session-Id",
+                        session,
+                        "Last-Event-ID",
+                        before.getFirst().id()))) {
             JsonNode request = json(resumed.next(WAIT).data());
             assertThat(request.get("method").asText()).isEqualTo("elicitation/create");
-            assertThat(post(b, "{\"jsonrpc\":\"2.0\",\"id\":\"" + request.get("id").asText() + "\",\"result\":{"
-                    + "\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}", Map.of("Mcp-Session-Id", session))
-                               .status()).isEqualTo(202);
+            assertThat(post(
+                                    b,
+                                    "{\"jsonrpc\":\"2.0\",\"id\":\""
+                                            + request.get("id").asText() + "\",\"result\":{"
+                                            + "\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}",
+                                    Map.of("Mcp-Session-Id", session))
+                            .status())
+                    .isEqualTo(202);
             JsonNode response = json(resumed.next(WAIT).data());
             assertThat(response.get("id").asInt()).isEqualTo(49);
             assertThat(response.get("result").get("content").get(0).get("text").asText())
@@ -289,15 +360,24 @@ abstract class McpResumptionTest {
         String session = initialize(a);
         // the slow tool answers after 5 s; the client is cut off after the priming event
         List<SseClient.Event> before = postCutAfter(1, session, call(48, "slow"));
-        try (SseClient resumed = SseClient.open(mcp(b), Map.of("Mcp-Session-Id", session,
-                                                                "Last-Event-ID", before.getFirst().id()))) {
+        try (SseClient resumed = SseClient.open(
+                mcp(b),
+                Map.of(
+                        "Mcp-Session-Id",
+                        session,
+                        "Last-Event-ID",
+                        before.getFirst().id()))) {
             assertThat(resumed.status()).isEqualTo(200);
-            assertThat(resumed.awaitEnd(Duration.ofMillis(500))).as("following the running call live").isFalse();
+            assertThat(resumed.awaitEnd(Duration.ofMillis(500)))
+                    .as("following the running call live")
+                    .isFalse();
             long start = System.nanoTime();
-            assertThat(Http.send("DELETE", mcp(a), null, Map.of("Mcp-Session-Id", session)).status())
+            assertThat(Http.send("DELETE", mcp(a), null, Map.of("Mcp-Session-Id", session))
+                            .status())
                     .isEqualTo(204);
             assertThat(resumed.awaitEnd(WAIT)).isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ended by the DELETE, not by the call")
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("ended by the DELETE, not by the call")
                     .isLessThan(Duration.ofSeconds(3));
             assertThat(resumed.pending()).noneMatch(e -> e.data().contains("\"result\""));
         }
@@ -307,10 +387,15 @@ abstract class McpResumptionTest {
     void aCallWhoseClientLeftKeepsItsSessionAliveForTheResume() {
         // sessions idle for 2 s expire; the slow call lasts 5 s and its client is cut off at once
         try (Gateway shortLived = gateway("replica-c", Map.of("SESSION_TTL", "2s"))) {
-            if (Http.get("http://127.0.0.1:" + shortLived.adminPort() + "/admin/functions/tools").status() == 404) {
-                assertThat(Http.postJson("http://127.0.0.1:" + shortLived.adminPort() + "/admin/functions",
-                        "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url()
-                                + "\",\"timeout\":\"8s\"}").status()).isEqualTo(201);
+            if (Http.get("http://127.0.0.1:" + shortLived.adminPort() + "/admin/functions/tools")
+                            .status()
+                    == 404) {
+                assertThat(Http.postJson(
+                                        "http://127.0.0.1:" + shortLived.adminPort() + "/admin/functions",
+                                        "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url()
+                                                + "\",\"timeout\":\"8s\"}")
+                                .status())
+                        .isEqualTo(201);
             }
             String session = initialize(shortLived);
             proxy.close();
@@ -318,12 +403,18 @@ abstract class McpResumptionTest {
             List<SseClient.Event> before = postCutAfter(1, session, call(50, "slow"));
             // past the TTL with no request and no stream: only the running call uses the session
             sleep(Duration.ofSeconds(3));
-            try (SseClient resumed = SseClient.open(mcp(shortLived), Map.of("Mcp-Session-Id", session,
-                                                                            "Last-Event-ID", before.getFirst().id()))) {
+            try (SseClient resumed = SseClient.open(
+                    mcp(shortLived),
+                    Map.of(
+                            "Mcp-Session-Id",
+                            session,
+                            "Last-Event-ID",
+                            before.getFirst().id()))) {
                 assertThat(resumed.status()).as("the session is still there").isEqualTo(200);
                 assertThat(resumed.awaitEnd(WAIT)).isTrue();
                 // the answer after 5 s, or the time-out of the registration at 5 s: the response either way
-                assertThat(json(resumed.pending().getLast().data()).get("id").asInt()).isEqualTo(50);
+                assertThat(json(resumed.pending().getLast().data()).get("id").asInt())
+                        .isEqualTo(50);
             }
         }
     }
@@ -338,9 +429,11 @@ abstract class McpResumptionTest {
         assertThat(noSession.json().get("id").asInt()).isEqualTo(47);
         Http.Answer unparsable = post(a, "{not json", Map.of());
         assertThat(unparsable.status()).isEqualTo(400);
-        assertThat(unparsable.json().has("id")).as("no id is known: none is sent").isFalse();
-        Http.Answer notification = post(a, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-                                        Map.of("Mcp-Session-Id", "gone"));
+        assertThat(unparsable.json().has("id"))
+                .as("no id is known: none is sent")
+                .isFalse();
+        Http.Answer notification = post(
+                a, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", Map.of("Mcp-Session-Id", "gone"));
         assertThat(notification.status()).isEqualTo(404);
         assertThat(notification.json().has("id")).isFalse();
     }

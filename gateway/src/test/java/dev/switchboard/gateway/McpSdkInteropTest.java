@@ -1,28 +1,25 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.testing.TestRedis;
-
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The official MCP Java SDK client (2.1.0), which nobody here wrote, against the gateway in front of a
@@ -37,9 +34,20 @@ class McpSdkInteropTest {
         TestRedis.shared().flush();
         function = McpFunctionStub.start(false);
         gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", TestRedis.shared().url(),
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
-        Http.Answer a = Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REDIS_URL",
+                TestRedis.shared().url(),
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8")));
+        Http.Answer a = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"3s\"}");
         assertThat(a.status()).isEqualTo(201);
     }
@@ -79,7 +87,8 @@ class McpSdkInteropTest {
         List<McpSchema.ElicitRequest> asked = new CopyOnWriteArrayList<>();
         McpSyncClient client = McpClient.sync(transport)
                 .requestTimeout(Duration.ofSeconds(10))
-                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                .capabilities(
+                        McpSchema.ClientCapabilities.builder().elicitation().build())
                 .elicitation(request -> {
                     asked.add(request);
                     return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, Map.of("name", "Grace"));
@@ -93,12 +102,19 @@ class McpSdkInteropTest {
             client.ping();
 
             McpSchema.CallToolResult echo = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("x", 1)));
-            assertThat(((McpSchema.TextContent) echo.content().getFirst()).text()).isEqualTo("echo: {\"x\":1}");
+            assertThat(((McpSchema.TextContent) echo.content().getFirst()).text())
+                    .isEqualTo("echo: {\"x\":1}");
 
             McpSchema.CallToolResult streamed = client.callTool(McpSchema.CallToolRequest.builder()
-                    .name("progress").arguments(Map.of()).progressToken("t").build());
-            assertThat(((McpSchema.TextContent) streamed.content().getFirst()).text()).isEqualTo("done");
-            assertThat(progress).extracting(McpSchema.ProgressNotification::progress).containsExactly(50.0, 100.0);
+                    .name("progress")
+                    .arguments(Map.of())
+                    .progressToken("t")
+                    .build());
+            assertThat(((McpSchema.TextContent) streamed.content().getFirst()).text())
+                    .isEqualTo("done");
+            assertThat(progress)
+                    .extracting(McpSchema.ProgressNotification::progress)
+                    .containsExactly(50.0, 100.0);
 
             // the stateless function's input_required becomes a real elicitation request to this client
             McpSchema.CallToolResult bridged = client.callTool(new McpSchema.CallToolRequest("ask", Map.of()));
@@ -112,9 +128,15 @@ class McpSdkInteropTest {
             } catch (RuntimeException e) {
                 assertThat(e).hasMessageContaining("HTTP 500");
             }
-            assertThat(failed).as("a failing function is an error for that call").isNull();
+            assertThat(failed)
+                    .as("a failing function is an error for that call")
+                    .isNull();
             assertThat(((McpSchema.TextContent) client.callTool(new McpSchema.CallToolRequest("echo", Map.of()))
-                    .content().getFirst()).text()).as("the session survives").startsWith("echo:");
+                                    .content()
+                                    .getFirst())
+                            .text())
+                    .as("the session survives")
+                    .startsWith("echo:");
         } finally {
             client.closeGracefully();
         }

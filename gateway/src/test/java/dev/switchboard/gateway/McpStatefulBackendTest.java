@@ -1,30 +1,26 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.ServerEverything;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
-
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real stateful {@code @modelcontextprotocol/server-everything} (streamableHttp) behind two gateway
@@ -53,7 +49,8 @@ class McpStatefulBackendTest {
         TestRedis.shared().flush();
         a = gateway("a", "30m");
         b = gateway("b", "30m");
-        Http.Answer registered = Http.postJson("http://127.0.0.1:" + a.adminPort() + "/admin/functions",
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
                 "{\"name\":\"everything\",\"kind\":\"mcp\",\"endpoint\":\"" + server.url() + "\",\"timeout\":\"20s\"}");
         assertThat(registered.status()).isEqualTo(201);
     }
@@ -69,9 +66,24 @@ class McpStatefulBackendTest {
 
     private static Gateway gateway(String replica, String sessionTtl) {
         return Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", TestRedis.shared().url(),
-                "REPLICA_ID", replica, "SESSION_TTL", sessionTtl, "MCP_BACKEND_LEASE", "1s",
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REDIS_URL",
+                TestRedis.shared().url(),
+                "REPLICA_ID",
+                replica,
+                "SESSION_TTL",
+                sessionTtl,
+                "MCP_BACKEND_LEASE",
+                "1s",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8")));
     }
 
     private static final class Received {
@@ -80,8 +92,11 @@ class McpStatefulBackendTest {
     }
 
     private static McpSyncClient client(Gateway gateway, Received received) {
-        return client(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + gateway.port())
-                              .endpoint("/mcp/everything").build(), received);
+        return client(
+                HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + gateway.port())
+                        .endpoint("/mcp/everything")
+                        .build(),
+                received);
     }
 
     private static McpSyncClient client(io.modelcontextprotocol.spec.McpClientTransport transport, Received received) {
@@ -100,7 +115,8 @@ class McpStatefulBackendTest {
      */
     private static void awaitClientStream(Gateway gateway) {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            String body = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/sessions").body();
+            String body = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/sessions")
+                    .body();
             return body.contains("\"kind\":\"standalone\"") || body.contains("\"kind\":\"http+sse\"");
         });
     }
@@ -131,9 +147,11 @@ class McpStatefulBackendTest {
             assertThat(text(call(client, "toggle-subscriber-updates"))).startsWith("Started simulated resource");
             await().atMost(Duration.ofSeconds(15)).until(() -> !received.updates.isEmpty());
             await().atMost(Duration.ofSeconds(30)).until(() -> !received.logs.isEmpty());
-            assertThat(received.logs).allSatisfy(log -> assertThat(log.level().level())
-                    .isGreaterThanOrEqualTo(McpSchema.LoggingLevel.ERROR.level()));
-            assertThat(received.logs).noneMatch(log -> String.valueOf(log.data()).contains("Subscribe Resource"));
+            assertThat(received.logs)
+                    .allSatisfy(log -> assertThat(log.level().level())
+                            .isGreaterThanOrEqualTo(McpSchema.LoggingLevel.ERROR.level()));
+            assertThat(received.logs)
+                    .noneMatch(log -> String.valueOf(log.data()).contains("Subscribe Resource"));
             assertThat(received.updates.getFirst().getFirst().uri()).isEqualTo("demo://resource/dynamic/text/1");
             call(client, "toggle-simulated-logging");
             call(client, "toggle-subscriber-updates");
@@ -146,9 +164,12 @@ class McpStatefulBackendTest {
     void anHttpPlusSseClientGetsTheServersRequestsAndNotificationsToo() {
         Received received = new Received();
         @SuppressWarnings("deprecation")
-        McpSyncClient client = client(io.modelcontextprotocol.client.transport.HttpClientSseClientTransport
-                                              .builder("http://127.0.0.1:" + b.port())
-                                              .sseEndpoint("/mcp/everything/sse").build(), received);
+        McpSyncClient client = client(
+                io.modelcontextprotocol.client.transport.HttpClientSseClientTransport.builder(
+                                "http://127.0.0.1:" + b.port())
+                        .sseEndpoint("/mcp/everything/sse")
+                        .build(),
+                received);
         try {
             client.initialize();
             awaitClientStream(b);
@@ -165,21 +186,35 @@ class McpStatefulBackendTest {
     @Test
     void oneReplicaOnTheMemoryStoreRelaysTheServersStream() {
         Gateway memory = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "MCP_BACKEND_LEASE", "1s",
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "MCP_BACKEND_LEASE",
+                "1s",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8")));
         Received received = new Received();
         McpSyncClient client = null;
         try {
-            assertThat(Http.postJson("http://127.0.0.1:" + memory.adminPort() + "/admin/functions",
-                    "{\"name\":\"everything\",\"kind\":\"mcp\",\"endpoint\":\"" + server.url()
-                            + "\",\"timeout\":\"20s\"}").status()).isEqualTo(201);
+            assertThat(Http.postJson(
+                                    "http://127.0.0.1:" + memory.adminPort() + "/admin/functions",
+                                    "{\"name\":\"everything\",\"kind\":\"mcp\",\"endpoint\":\"" + server.url()
+                                            + "\",\"timeout\":\"20s\"}")
+                            .status())
+                    .isEqualTo(201);
             client = client(memory, received);
             client.initialize();
             awaitClientStream(memory);
             assertThat(text(call(client, "get-roots-list"))).contains("file:///switchboard/workspace");
             // the server's log line about the roots it got comes on its own stream, after the tool's result
-            await().atMost(Duration.ofSeconds(10)).until(() -> received.logs.stream()
-                    .anyMatch(log -> String.valueOf(log.data()).startsWith("Roots updated")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> received.logs.stream()
+                            .anyMatch(log -> String.valueOf(log.data()).startsWith("Roots updated")));
         } finally {
             if (client != null) {
                 client.closeGracefully();
@@ -216,24 +251,40 @@ class McpStatefulBackendTest {
 
     /** @return the gateway session id */
     private static String initialize(Gateway gateway) {
-        Http.Answer init = Http.send("POST", url(gateway), INITIALIZE, Map.of("Content-Type", "application/json",
-                "Accept", "application/json, text/event-stream"));
+        Http.Answer init = Http.send(
+                "POST",
+                url(gateway),
+                INITIALIZE,
+                Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
         assertThat(init.status()).isEqualTo(200);
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        Http.Answer initialized = Http.send("POST", url(gateway), "{\"jsonrpc\":\"2.0\",\"method\":"
-                + "\"notifications/initialized\"}", sessionHeaders(session));
+        Http.Answer initialized = Http.send(
+                "POST",
+                url(gateway),
+                "{\"jsonrpc\":\"2.0\",\"method\":" + "\"notifications/initialized\"}",
+                sessionHeaders(session));
         assertThat(initialized.status()).isEqualTo(202);
         return session;
     }
 
     private static Map<String, String> sessionHeaders(String session) {
-        return Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream",
-                      "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
+        return Map.of(
+                "Content-Type",
+                "application/json",
+                "Accept",
+                "application/json, text/event-stream",
+                "Mcp-Session-Id",
+                session,
+                "MCP-Protocol-Version",
+                "2025-11-25");
     }
 
     private static String lastBackendSession() {
-        return server.output().stream().filter(l -> l.startsWith("Session initialized with ID: "))
-                .reduce((x, y) -> y).orElseThrow().substring("Session initialized with ID: ".length());
+        return server.output().stream()
+                .filter(l -> l.startsWith("Session initialized with ID: "))
+                .reduce((x, y) -> y)
+                .orElseThrow()
+                .substring("Session initialized with ID: ".length());
     }
 
     @Test
@@ -243,8 +294,9 @@ class McpStatefulBackendTest {
             initialize(shortLived);
             String backendSession = lastBackendSession();
             // nobody uses the session: it expires in the store, and the replica that served it ends the server's
-            await().atMost(Duration.ofSeconds(15)).until(() -> server.output().contains(
-                    "Received session termination request for session " + backendSession));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> server.output()
+                            .contains("Received session termination request for session " + backendSession));
         } finally {
             shortLived.close();
         }
@@ -252,17 +304,33 @@ class McpStatefulBackendTest {
 
     @Test
     void theServersRequestIsAnsweredThroughTheOtherReplica() {
-        Http.Answer init = Http.send("POST", url(a), INITIALIZE.replace("\"capabilities\":{}",
-                "\"capabilities\":{\"roots\":{}}"), Map.of("Content-Type", "application/json",
-                "Accept", "application/json, text/event-stream"));
+        Http.Answer init = Http.send(
+                "POST",
+                url(a),
+                INITIALIZE.replace("\"capabilities\":{}", "\"capabilities\":{\"roots\":{}}"),
+                Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        try (SseClient onA = SseClient.open(url(a), Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session,
-                                                           "MCP-Protocol-Version", "2025-11-25"))) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> "a".equals(TestRedis.shared().command("GET",
-                    "switchboard:lease:mcp-backend-stream:" + session)));
+        try (SseClient onA = SseClient.open(
+                url(a),
+                Map.of(
+                        "Accept",
+                        "text/event-stream",
+                        "Mcp-Session-Id",
+                        session,
+                        "MCP-Protocol-Version",
+                        "2025-11-25"))) {
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> "a"
+                            .equals(TestRedis.shared()
+                                    .command("GET", "switchboard:lease:mcp-backend-stream:" + session)));
             // the server asks for the roots on its own stream once the client says it is initialized
-            assertThat(Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-                                 sessionHeaders(session)).status()).isEqualTo(202);
+            assertThat(Http.send(
+                                    "POST",
+                                    url(b),
+                                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                                    sessionHeaders(session))
+                            .status())
+                    .isEqualTo(202);
             SseClient.Event asked = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (System.nanoTime() < deadline && asked == null) {
@@ -271,15 +339,25 @@ class McpStatefulBackendTest {
                     asked = e;
                 }
             }
-            assertThat(asked).as("roots/list relayed from the server's stream by replica a").isNotNull();
+            assertThat(asked)
+                    .as("roots/list relayed from the server's stream by replica a")
+                    .isNotNull();
             String mintedId = json(asked.data()).path("id").asText();
             assertThat(mintedId).startsWith("sbs-");
             // answered on replica b: back to the server with its own id
-            assertThat(Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"id\":\"" + mintedId + "\",\"result\":"
-                    + "{\"roots\":[{\"uri\":\"file:///answered/on/b\",\"name\":\"b\"}]}}",
-                    sessionHeaders(session)).status()).isEqualTo(202);
-            Http.Answer roots = Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":"
-                    + "\"tools/call\",\"params\":{\"name\":\"get-roots-list\",\"arguments\":{}}}",
+            assertThat(Http.send(
+                                    "POST",
+                                    url(b),
+                                    "{\"jsonrpc\":\"2.0\",\"id\":\"" + mintedId + "\",\"result\":"
+                                            + "{\"roots\":[{\"uri\":\"file:///answered/on/b\",\"name\":\"b\"}]}}",
+                                    sessionHeaders(session))
+                            .status())
+                    .isEqualTo(202);
+            Http.Answer roots = Http.send(
+                    "POST",
+                    url(b),
+                    "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":"
+                            + "\"tools/call\",\"params\":{\"name\":\"get-roots-list\",\"arguments\":{}}}",
                     sessionHeaders(session));
             assertThat(roots.body()).contains("file:///answered/on/b");
         }
@@ -298,15 +376,28 @@ class McpStatefulBackendTest {
         String session = initialize(b);
         String leaseKey = "switchboard:lease:mcp-backend-stream:" + session;
         // a replica that died holding the lease: nobody renews it, nobody releases it
-        assertThat(TestRedis.shared().command("SET", leaseKey, "dead-replica", "PX", "2500")).isEqualTo("+OK");
-        try (SseClient onA = SseClient.open(url(a), Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session,
-                                                           "MCP-Protocol-Version", "2025-11-25"))) {
+        assertThat(TestRedis.shared().command("SET", leaseKey, "dead-replica", "PX", "2500"))
+                .isEqualTo("+OK");
+        try (SseClient onA = SseClient.open(
+                url(a),
+                Map.of(
+                        "Accept",
+                        "text/event-stream",
+                        "Mcp-Session-Id",
+                        session,
+                        "MCP-Protocol-Version",
+                        "2025-11-25"))) {
             assertThat(onA.status()).isEqualTo(200);
-            await().pollDelay(Duration.ofMillis(700)).atMost(Duration.ofSeconds(1))
+            await().pollDelay(Duration.ofMillis(700))
+                    .atMost(Duration.ofSeconds(1))
                     .until(() -> "dead-replica".equals(TestRedis.shared().command("GET", leaseKey)));
-            await().atMost(Duration.ofSeconds(6)).until(() -> "a".equals(TestRedis.shared().command("GET", leaseKey)));
-            Http.Answer toggled = Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
-                    + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
+            await().atMost(Duration.ofSeconds(6))
+                    .until(() -> "a".equals(TestRedis.shared().command("GET", leaseKey)));
+            Http.Answer toggled = Http.send(
+                    "POST",
+                    url(b),
+                    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+                            + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
                     sessionHeaders(session));
             assertThat(toggled.status()).isEqualTo(200);
             SseClient.Event log = null;
@@ -317,9 +408,15 @@ class McpStatefulBackendTest {
                     log = e;
                 }
             }
-            assertThat(log).as("a logging message relayed by replica a once the dead lease lapsed").isNotNull();
-            Http.send("POST", url(b), "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":"
-                    + "{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}", sessionHeaders(session));
+            assertThat(log)
+                    .as("a logging message relayed by replica a once the dead lease lapsed")
+                    .isNotNull();
+            Http.send(
+                    "POST",
+                    url(b),
+                    "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":"
+                            + "{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
+                    sessionHeaders(session));
         }
     }
 
@@ -327,8 +424,8 @@ class McpStatefulBackendTest {
     void anotherReplicaTakesTheServersStreamOverWhenItsHolderCloses() {
         String session = initialize(a);
         String leaseKey = "switchboard:lease:mcp-backend-stream:" + session;
-        Map<String, String> get = Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session,
-                                         "MCP-Protocol-Version", "2025-11-25");
+        Map<String, String> get =
+                Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25");
         SseClient onA = SseClient.open(url(a), get);
         try (SseClient onB = SseClient.open(url(b), get)) {
             assertThat(onA.status()).isEqualTo(200);
@@ -346,10 +443,14 @@ class McpStatefulBackendTest {
                 b = null;
             }
             String next = holder.equals("a") ? "b" : "a";
-            await().atMost(Duration.ofSeconds(10)).until(() -> next.equals(TestRedis.shared().command("GET", leaseKey)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> next.equals(TestRedis.shared().command("GET", leaseKey)));
             // the survivor now relays the server's stream: a log message the server sends on its own arrives
-            Http.Answer toggled = Http.send("POST", url(survivor), "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
-                    + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
+            Http.Answer toggled = Http.send(
+                    "POST",
+                    url(survivor),
+                    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+                            + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
                     sessionHeaders(session));
             assertThat(toggled.status()).isEqualTo(200);
             SseClient.Event log = null;
@@ -361,8 +462,12 @@ class McpStatefulBackendTest {
                 }
             }
             assertThat(log).as("a logging message relayed by replica " + next).isNotNull();
-            Http.send("POST", url(survivor), "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":"
-                    + "{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}", sessionHeaders(session));
+            Http.send(
+                    "POST",
+                    url(survivor),
+                    "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":"
+                            + "{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
+                    sessionHeaders(session));
         } finally {
             onA.close();
         }

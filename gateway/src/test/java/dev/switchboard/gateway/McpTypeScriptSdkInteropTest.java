@@ -3,7 +3,6 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.switchboard.gateway.support.TypeScriptSdkClient;
 
 /**

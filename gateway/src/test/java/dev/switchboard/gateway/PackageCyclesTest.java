@@ -1,5 +1,7 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway's packages form layers: no import runs back up (DESIGN.md section 9). Read from the
@@ -47,7 +46,12 @@ class PackageCyclesTest {
                     for (String to : component) {
                         String example = edges.getOrDefault(from, Map.of()).get(to);
                         if (example != null) {
-                            why.append("\n    ").append(from).append(" -> ").append(to).append(" (").append(example)
+                            why.append("\n    ")
+                                    .append(from)
+                                    .append(" -> ")
+                                    .append(to)
+                                    .append(" (")
+                                    .append(example)
                                     .append(')');
                         }
                     }
@@ -70,7 +74,11 @@ class PackageCyclesTest {
     }
 
     private static Path classesRoot() throws URISyntaxException {
-        return Path.of(Gateway.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return Path.of(Gateway.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     }
 
     /** @return package to the packages it refers to, each with one example "Class -> Class" */
@@ -99,7 +107,9 @@ class PackageCyclesTest {
     }
 
     private static String simpleName(String classFile) {
-        return classFile.substring(ROOT.length(), classFile.length() - ".class".length()).replace('/', '.');
+        return classFile
+                .substring(ROOT.length(), classFile.length() - ".class".length())
+                .replace('/', '.');
     }
 
     private static String referenced(String text, int start) {
@@ -152,9 +162,14 @@ class PackageCyclesTest {
         return components;
     }
 
-    private static void visit(String node, Map<String, Map<String, String>> edges, Map<String, Integer> index,
-                              Map<String, Integer> low, Deque<String> stack, Set<String> onStack,
-                              List<Set<String>> components) {
+    private static void visit(
+            String node,
+            Map<String, Map<String, String>> edges,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            Set<String> onStack,
+            List<Set<String>> components) {
         index.put(node, index.size());
         low.put(node, index.get(node));
         stack.push(node);

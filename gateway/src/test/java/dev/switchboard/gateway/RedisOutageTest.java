@@ -1,20 +1,18 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
-
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Redis stopped under a running gateway and started again: open streams keep heartbeating, work that
@@ -32,9 +30,22 @@ class RedisOutageTest {
         redis = TestRedis.startPrivate();
         functions = FunctionServer.start();
         gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REDIS_URL", redis.url(),
-                "REDIS_TIMEOUT", "500ms", "HEARTBEAT_INTERVAL", "200ms", "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REDIS_URL",
+                redis.url(),
+                "REDIS_TIMEOUT",
+                "500ms",
+                "HEARTBEAT_INTERVAL",
+                "200ms",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8")));
     }
 
     @AfterEach
@@ -54,8 +65,11 @@ class RedisOutageTest {
 
     @Test
     void survivesARedisOutage() {
-        assertThat(Http.postJson(admin("/admin/functions"),
-                "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}").status()).isEqualTo(201);
+        assertThat(Http.postJson(
+                                admin("/admin/functions"),
+                                "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}")
+                        .status())
+                .isEqualTo(201);
         try (SseClient stream = SseClient.open(pub("/sse/steady"))) {
             stream.next(WAIT);
 
@@ -68,32 +82,44 @@ class RedisOutageTest {
             assertThat(health.json().get("state_store").get("status").asText()).isEqualTo("down");
 
             long start = System.nanoTime();
-            Http.Answer refused = Http.postJson(admin("/admin/functions"),
-                    "{\"name\":\"other\",\"endpoint\":\"" + functions.url("/json") + "\"}");
+            Http.Answer refused = Http.postJson(
+                    admin("/admin/functions"), "{\"name\":\"other\",\"endpoint\":\"" + functions.url("/json") + "\"}");
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.json().get("code").asText()).isEqualTo("STATE_UNAVAILABLE");
             Http.Answer newStream = Http.get(pub("/sse/newcomer"));
             assertThat(newStream.status()).isEqualTo(503);
             assertThat(newStream.json().get("code").asText()).isEqualTo("STATE_UNAVAILABLE");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refusals are quick").isLessThan(WAIT);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("refusals are quick")
+                    .isLessThan(WAIT);
 
-            Http.Answer async = Http.postJson(pub("/invoke/echo"),
-                    "{\"payload\":1,\"client_id\":\"steady\",\"async\":true}");
-            assertThat(async.status()).as("an async result could not be delivered").isEqualTo(503);
+            Http.Answer async =
+                    Http.postJson(pub("/invoke/echo"), "{\"payload\":1,\"client_id\":\"steady\",\"async\":true}");
+            assertThat(async.status())
+                    .as("an async result could not be delivered")
+                    .isEqualTo(503);
             assertThat(async.json().get("code").asText()).isEqualTo("STATE_UNAVAILABLE");
 
             // the open stream keeps heartbeating, and lookups come from the cache
             assertThat(stream.collect("heartbeat", 3, WAIT)).hasSize(3);
-            assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status()).isEqualTo(200);
+            assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status())
+                    .isEqualTo(200);
 
             redis.start();
 
             await().atMost(WAIT).until(() -> Http.get(admin("/health/ready")).status() == 200);
-            assertThat(Http.postJson(admin("/admin/functions"),
-                    "{\"name\":\"other\",\"endpoint\":\"" + functions.url("/json") + "\"}").status()).isEqualTo(201);
+            assertThat(Http.postJson(
+                                    admin("/admin/functions"),
+                                    "{\"name\":\"other\",\"endpoint\":\"" + functions.url("/json") + "\"}")
+                            .status())
+                    .isEqualTo(201);
             // pub/sub resubscribed: an async result reaches the stream opened before the outage
-            await().atMost(WAIT).until(() -> Http.postJson(pub("/invoke/echo"),
-                    "{\"payload\":\"after\",\"client_id\":\"steady\",\"async\":true}").status() == 202);
+            await().atMost(WAIT)
+                    .until(() -> Http.postJson(
+                                            pub("/invoke/echo"),
+                                            "{\"payload\":\"after\",\"client_id\":\"steady\",\"async\":true}")
+                                    .status()
+                            == 202);
             SseClient.Event result = stream.nextNonHeartbeat(WAIT);
             assertThat(result.type()).isEqualTo("function_response");
             assertThat(result.data()).contains("\"after\"");
@@ -104,13 +130,20 @@ class RedisOutageTest {
 
     @Test
     void anAcceptedAsyncResultWaitsOutAnOutageAndIsDelivered() {
-        assertThat(Http.postJson(admin("/admin/functions"), "{\"name\":\"slow\",\"endpoint\":\""
-                + functions.url("/slow") + "\",\"timeout\":\"10s\"}").status()).isEqualTo(201);
+        assertThat(Http.postJson(
+                                admin("/admin/functions"),
+                                "{\"name\":\"slow\",\"endpoint\":\"" + functions.url("/slow")
+                                        + "\",\"timeout\":\"10s\"}")
+                        .status())
+                .isEqualTo(201);
         try (SseClient stream = SseClient.open(pub("/sse/patient"))) {
             stream.next(WAIT);
             // accepted while Redis is up; the function answers after 3 s, while Redis is down
-            assertThat(Http.postJson(pub("/invoke/slow"), "{\"payload\":1,\"client_id\":\"patient\","
-                    + "\"async\":true}").status()).isEqualTo(202);
+            assertThat(Http.postJson(
+                                    pub("/invoke/slow"),
+                                    "{\"payload\":1,\"client_id\":\"patient\"," + "\"async\":true}")
+                            .status())
+                    .isEqualTo(202);
             redis.stop();
             try {
                 Thread.sleep(4500);

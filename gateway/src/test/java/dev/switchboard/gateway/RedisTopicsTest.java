@@ -1,16 +1,13 @@
 package dev.switchboard.gateway;
 
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.support.SseClient;
-
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
-
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Topics on Redis, plus what only a fleet shows: a stream that left one replica resumes every log on another,
@@ -62,25 +59,44 @@ class RedisTopicsTest extends TopicsContractTest {
             stream.next(WAIT);
             for (int i = 0; i < 10; i++) {
                 // this replica's pub/sub connection is cut and re-made while events keep being published
-                assertThat(TestRedis.shared().command("CLIENT", "KILL", "TYPE", "pubsub")).startsWith(":");
+                assertThat(TestRedis.shared().command("CLIENT", "KILL", "TYPE", "pubsub"))
+                        .startsWith(":");
                 publishN(gateway, i % 2 == 0 ? "news" : "room:1", i);
             }
             List<SseClient.Event> events = take(stream, 10);
-            assertThat(events).extracting(TopicsContractTest::origin).as("every event, once")
-                    .containsExactlyInAnyOrder("news:0", "room:1:1", "news:2", "room:1:3", "news:4", "room:1:5",
-                                               "news:6", "room:1:7", "news:8", "room:1:9");
-            assertThat(events).extracting(TopicsContractTest::origin).filteredOn(o -> o.startsWith("news"))
-                    .as("in order per topic").containsExactly("news:0", "news:2", "news:4", "news:6", "news:8");
+            assertThat(events)
+                    .extracting(TopicsContractTest::origin)
+                    .as("every event, once")
+                    .containsExactlyInAnyOrder(
+                            "news:0",
+                            "room:1:1",
+                            "news:2",
+                            "room:1:3",
+                            "news:4",
+                            "room:1:5",
+                            "news:6",
+                            "room:1:7",
+                            "news:8",
+                            "room:1:9");
+            assertThat(events)
+                    .extracting(TopicsContractTest::origin)
+                    .filteredOn(o -> o.startsWith("news"))
+                    .as("in order per topic")
+                    .containsExactly("news:0", "news:2", "news:4", "news:6", "news:8");
         }
     }
 
     @Test
     void topicLogsAndPublishRecordsExpire() {
-        assertThat(publish(gateway, "news", "{\"data\":1,\"id\":\"once\"}").status()).isEqualTo(202);
+        assertThat(publish(gateway, "news", "{\"data\":1,\"id\":\"once\"}").status())
+                .isEqualTo(202);
         String log = RedisKeys.clientEvents("topic:news");
         assertThat(TestRedis.shared().command("XLEN", log)).isEqualTo(":1");
-        assertThat(Long.parseLong(TestRedis.shared().command("PTTL", log).substring(1))).isPositive();
-        assertThat(Long.parseLong(TestRedis.shared().command("PTTL",
-                RedisKeys.publishedId("topic:news", "once")).substring(1))).isPositive();
+        assertThat(Long.parseLong(TestRedis.shared().command("PTTL", log).substring(1)))
+                .isPositive();
+        assertThat(Long.parseLong(TestRedis.shared()
+                        .command("PTTL", RedisKeys.publishedId("topic:news", "once"))
+                        .substring(1)))
+                .isPositive();
     }
 }

@@ -1,5 +1,15 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -15,22 +25,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.support.Http;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code MAX_RESPONSE_BYTES_IN_FLIGHT} over real sockets: a function trickles 1 MiB answers, a gateway with
@@ -54,14 +51,32 @@ class ResponseBytesInFlightTest {
         function.createContext("/large", ex -> trickle(ex, "text/plain", "x".repeat(ANSWER_BYTES)));
         function.createContext("/mcp", ResponseBytesInFlightTest::mcpAnswer);
         function.start();
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
-                "MAX_RESPONSE_BYTES_IN_FLIGHT", "3MiB", "MAX_RESPONSE_SIZE", "2MiB")));
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "MAX_RESPONSE_BYTES_IN_FLIGHT",
+                "3MiB",
+                "MAX_RESPONSE_SIZE",
+                "2MiB")));
         String endpoint = "http://127.0.0.1:" + function.getAddress().getPort();
-        assertThat(Http.postJson(admin("/admin/functions"), "{\"name\":\"large\",\"endpoint\":\"" + endpoint
-                + "/large\"}").status()).isEqualTo(201);
-        assertThat(Http.postJson(admin("/admin/functions"), "{\"name\":\"large-mcp\",\"kind\":\"mcp\",\"endpoint\":\""
-                + endpoint + "/mcp\"}").status()).isEqualTo(201);
+        assertThat(Http.postJson(
+                                admin("/admin/functions"),
+                                "{\"name\":\"large\",\"endpoint\":\"" + endpoint + "/large\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(Http.postJson(
+                                admin("/admin/functions"),
+                                "{\"name\":\"large-mcp\",\"kind\":\"mcp\",\"endpoint\":\"" + endpoint + "/mcp\"}")
+                        .status())
+                .isEqualTo(201);
     }
 
     @AfterEach
@@ -95,20 +110,35 @@ class ResponseBytesInFlightTest {
     void mcpAnswersThatDoNotFitGetAJsonRpcErrorAndTheBudgetReturnsToZero() throws Exception {
         String call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"big\","
                 + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}";
-        List<Http.Answer> answers = concurrently(() -> Http.send("POST", pub("/mcp/large-mcp"), call, Map.of(
-                "Content-Type", "application/json", "Accept", "application/json",
-                "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "big")));
+        List<Http.Answer> answers = concurrently(() -> Http.send(
+                "POST",
+                pub("/mcp/large-mcp"),
+                call,
+                Map.of(
+                        "Content-Type",
+                        "application/json",
+                        "Accept",
+                        "application/json",
+                        "MCP-Protocol-Version",
+                        "2026-07-28",
+                        "Mcp-Method",
+                        "tools/call",
+                        "Mcp-Name",
+                        "big")));
         int served = 0;
         int refused = 0;
         for (Http.Answer answer : answers) {
             JsonNode json = answer.json();
             if (json.has("result")) {
                 assertThat(answer.status()).isEqualTo(200);
-                assertThat(json.get("result").get("content").get(0).get("text").asText()).hasSize(ANSWER_BYTES);
+                assertThat(json.get("result").get("content").get(0).get("text").asText())
+                        .hasSize(ANSWER_BYTES);
                 served++;
             } else {
                 assertThat(answer.status()).as(answer.body()).isIn(200, 503);
-                assertThat(json.get("error").get("code").asInt()).as(answer.body()).isEqualTo(-32000);
+                assertThat(json.get("error").get("code").asInt())
+                        .as(answer.body())
+                        .isEqualTo(-32000);
                 assertThat(json.get("error").get("message").asText()).contains("MAX_RESPONSE_BYTES_IN_FLIGHT");
                 refused++;
             }
@@ -148,8 +178,9 @@ class ResponseBytesInFlightTest {
     }
 
     private void awaitBudgetEmpty() {
-        await().atMost(WAIT).untilAsserted(() -> assertThat(Http.get(admin("/metrics")).body())
-                .contains("switchboard_invocations_response_bytes 0.0"));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(Http.get(admin("/metrics")).body())
+                        .contains("switchboard_invocations_response_bytes 0.0"));
     }
 
     /** Answers any JSON-RPC request with a 1 MiB text result (initialize included: nothing else is asked). */
@@ -157,7 +188,10 @@ class ResponseBytesInFlightTest {
         JsonNode request = MAPPER.readTree(ex.getRequestBody().readAllBytes());
         ObjectNode response = MAPPER.createObjectNode().put("jsonrpc", "2.0");
         response.set("id", request.get("id"));
-        response.putObject("result").putArray("content").addObject().put("type", "text")
+        response.putObject("result")
+                .putArray("content")
+                .addObject()
+                .put("type", "text")
                 .put("text", "y".repeat(ANSWER_BYTES));
         trickle(ex, "application/json", MAPPER.writeValueAsString(response));
     }

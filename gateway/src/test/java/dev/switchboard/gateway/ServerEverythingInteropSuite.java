@@ -1,5 +1,14 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.InteropChecklist;
+import dev.switchboard.gateway.support.ServerEverything;
+import dev.switchboard.gateway.support.TcpForwarder;
+import dev.switchboard.testing.TestRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,24 +16,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.InteropChecklist;
-import dev.switchboard.gateway.support.ServerEverything;
-import dev.switchboard.gateway.support.TcpForwarder;
-import dev.switchboard.testing.TestRedis;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One official MCP SDK client runs the checks of {@code testing/mcp-servers/interop-checks.json} against the real
@@ -43,6 +40,7 @@ abstract class ServerEverythingInteropSuite {
     private ServerEverything sseServer;
     /** Each transport's outcome with the client connected directly. */
     private final Map<String, JsonNode> direct = new HashMap<>();
+
     private final List<Gateway> gateways = new ArrayList<>();
     private TcpForwarder balancer;
 
@@ -73,9 +71,12 @@ abstract class ServerEverythingInteropSuite {
     private JsonNode directRun(String url, String transport) {
         JsonNode outcome = keep(runClient(url, transport), "direct-" + transport);
         // the baseline itself must be a full run that means what the checklist says, or equality proves little
-        assertThat(names(outcome)).as("checks run directly over %s", transport)
+        assertThat(names(outcome))
+                .as("checks run directly over %s", transport)
                 .containsExactlyElementsOf(checklist.outcomeNames());
-        assertThat(checklist.unmetExpectations(outcome)).as("direct run over %s", transport).isEmpty();
+        assertThat(checklist.unmetExpectations(outcome))
+                .as("direct run over %s", transport)
+                .isEmpty();
         return outcome;
     }
 
@@ -100,8 +101,18 @@ abstract class ServerEverythingInteropSuite {
 
     private Gateway gateway(String replica, boolean redis) {
         Map<String, String> config = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "REPLICA_ID", replica,
-                "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "REPLICA_ID",
+                replica,
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8"));
         if (redis) {
             config.put("REDIS_URL", TestRedis.shared().url());
         }
@@ -117,7 +128,8 @@ abstract class ServerEverythingInteropSuite {
             TestRedis.shared().flush();
         }
         Gateway a = gateway("a", redis);
-        Http.Answer registered = Http.postJson("http://127.0.0.1:" + a.adminPort() + "/admin/functions",
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
                 "{\"name\":\"everything\",\"kind\":\"mcp\",\"endpoint\":\"" + server.url() + "\",\"timeout\":\"20s\"}");
         assertThat(registered.status()).isEqualTo(201);
         if (!redis) {
@@ -129,30 +141,36 @@ abstract class ServerEverythingInteropSuite {
     }
 
     @ParameterizedTest(name = "{0} store, {1}")
-    @CsvSource({"redis, streamable-http, /mcp/everything", "redis, sse, /mcp/everything/sse",
-                "memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"})
+    @CsvSource({
+        "redis, streamable-http, /mcp/everything", "redis, sse, /mcp/everything/sse",
+        "memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"
+    })
     void everyCheckComesOutAsItDoesDirectly(String store, String transport, String path) {
         int port = startFleet(store);
 
-        JsonNode throughGateway = keep(runClient("http://127.0.0.1:" + port + path, transport),
-                                       "gateway-" + store + "-" + transport);
+        JsonNode throughGateway =
+                keep(runClient("http://127.0.0.1:" + port + path, transport), "gateway-" + store + "-" + transport);
 
         // check by check, so a failure names the check and shows both outcomes
         JsonNode baseline = direct.get(transport);
         assertThat(names(throughGateway)).containsExactlyElementsOf(names(baseline));
-        baseline.properties().forEach(check -> assertThat(throughGateway.get(check.getKey()))
-                .as("check %s through the gateway (%s, %s)", check.getKey(), store, transport)
-                .isEqualTo(check.getValue()));
+        baseline.properties()
+                .forEach(check -> assertThat(throughGateway.get(check.getKey()))
+                        .as("check %s through the gateway (%s, %s)", check.getKey(), store, transport)
+                        .isEqualTo(check.getValue()));
     }
 
     @ParameterizedTest(name = "{0} store, {1}")
-    @CsvSource({"redis, streamable-http, /mcp/everything", "redis, sse, /mcp/everything/sse",
-                "memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"})
+    @CsvSource({
+        "redis, streamable-http, /mcp/everything", "redis, sse, /mcp/everything/sse",
+        "memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"
+    })
     void aServerRestartMidSessionIsSurvivedWithoutReinitializing(String store, String transport, String path) {
         int port = startFleet(store);
 
-        JsonNode outcome = keep(runClientAcrossRestart("http://127.0.0.1:" + port + path, transport,
-                                                       server::restart), "restart-" + store + "-" + transport);
+        JsonNode outcome = keep(
+                runClientAcrossRestart("http://127.0.0.1:" + port + path, transport, server::restart),
+                "restart-" + store + "-" + transport);
 
         // every check before and after the restart comes out as it does directly (on a server that never
         // restarted), in the one session the client opened: the gateway re-initialized the server's session
@@ -161,27 +179,35 @@ abstract class ServerEverythingInteropSuite {
         checklist.restart().path("before").forEach(name -> expected.add("before:" + name.asText()));
         checklist.restart().path("after").forEach(name -> expected.add("after:" + name.asText()));
         assertThat(names(outcome)).containsExactlyElementsOf(expected);
-        outcome.properties().forEach(check -> assertThat(check.getValue())
-                .as("check %s across a server restart (%s, %s)", check.getKey(), store, transport)
-                .isEqualTo(baseline.get(check.getKey().substring(check.getKey().indexOf(':') + 1))));
+        outcome.properties()
+                .forEach(check -> assertThat(check.getValue())
+                        .as("check %s across a server restart (%s, %s)", check.getKey(), store, transport)
+                        .isEqualTo(baseline.get(
+                                check.getKey().substring(check.getKey().indexOf(':') + 1))));
         // a client that re-initialized (the Java SDK does so by itself on a 404) would have opened a second one
-        assertThat(gateways.stream().mapToLong(ServerEverythingInteropSuite::sessionsOpened).sum())
-                .as("gateway sessions initialized").isEqualTo(1);
+        assertThat(gateways.stream()
+                        .mapToLong(ServerEverythingInteropSuite::sessionsOpened)
+                        .sum())
+                .as("gateway sessions initialized")
+                .isEqualTo(1);
     }
 
     /** @return {@code switchboard_mcp_sessions_opened_total} on that replica (0 before its first session) */
     private static long sessionsOpened(Gateway gateway) {
-        String metrics = Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
-        return metrics.lines().filter(line -> line.startsWith("switchboard_mcp_sessions_opened_total"))
-                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        String metrics =
+                Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
+        return metrics.lines()
+                .filter(line -> line.startsWith("switchboard_mcp_sessions_opened_total"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** Writes the outcome to target/interop/ (to read both sides of a failed check in full), and returns it. */
     private JsonNode keep(JsonNode outcome, String label) {
         try {
             Path dir = Files.createDirectories(Path.of("target", "interop"));
-            Files.writeString(dir.resolve(getClass().getSimpleName() + "-" + label + ".json"),
-                              outcome.toPrettyString());
+            Files.writeString(
+                    dir.resolve(getClass().getSimpleName() + "-" + label + ".json"), outcome.toPrettyString());
         } catch (IOException e) {
             // only a convenience for reading failures
         }

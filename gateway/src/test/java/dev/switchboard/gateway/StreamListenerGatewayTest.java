@@ -1,18 +1,16 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.SseClient;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole API contract with every {@code /sse} request sent to the stream listener ({@code STREAM_PORT}),
@@ -56,15 +54,20 @@ class StreamListenerGatewayTest extends GatewayContractTest {
 
     @Test
     void refusesWhatIsNotAStreamRequestWithJsonErrors() throws Exception {
-        assertThat(raw("GET /invoke/x HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 404 ")
+        assertThat(raw("GET /invoke/x HTTP/1.1\r\nHost: x\r\n\r\n"))
+                .startsWith("HTTP/1.1 404 ")
                 .contains("\"code\":\"NOT_FOUND\"");
-        assertThat(raw("POST /sse/c1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")).startsWith("HTTP/1.1 405 ")
-                .contains("Allow: GET").contains("\"code\":\"METHOD_NOT_ALLOWED\"");
+        assertThat(raw("POST /sse/c1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
+                .startsWith("HTTP/1.1 405 ")
+                .contains("Allow: GET")
+                .contains("\"code\":\"METHOD_NOT_ALLOWED\"");
         assertThat(raw("HELLO\r\n\r\n")).startsWith("HTTP/1.1 400 ").contains("\"code\":\"BAD_REQUEST\"");
         assertThat(raw("\r\n\r\n")).as("found by RequestHeadProperties").startsWith("HTTP/1.1 400 ");
         assertThat(raw("GET /sse/c1 HTTP/1.1\r\nBad Header: x\r\n\r\n")).startsWith("HTTP/1.1 400 ");
-        assertThat(raw("GET /sse/c1 HTTP/1.1\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n")).startsWith("HTTP/1.1 431 ");
-        assertThat(raw("GET /sse/bad%20id HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ")
+        assertThat(raw("GET /sse/c1 HTTP/1.1\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n"))
+                .startsWith("HTTP/1.1 431 ");
+        assertThat(raw("GET /sse/bad%20id HTTP/1.1\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ")
                 .contains("INVALID_CLIENT_ID");
     }
 
@@ -72,8 +75,8 @@ class StreamListenerGatewayTest extends GatewayContractTest {
     void aStreamIsPlainHttpThatEndsWithTheConnection() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write("GET /sse/raw?app=cli HTTP/1.1\r\nHost: x\r\n\r\n"
-                                                   .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream()
+                    .write("GET /sse/raw?app=cli HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             byte[] buffer = new byte[4096];
             StringBuilder seen = new StringBuilder();
             while (!seen.toString().contains("event: connected")) {
@@ -81,15 +84,23 @@ class StreamListenerGatewayTest extends GatewayContractTest {
                 assertThat(n).isPositive();
                 seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
             }
-            assertThat(seen.toString()).startsWith("HTTP/1.1 200 OK\r\n")
-                    .contains("Content-Type: text/event-stream; charset=utf-8").contains("Connection: close");
-            assertThat(Http.get(admin("/admin/connections")).body()).contains("\"client_id\":\"raw\"")
+            assertThat(seen.toString())
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("Content-Type: text/event-stream; charset=utf-8")
+                    .contains("Connection: close");
+            assertThat(Http.get(admin("/admin/connections")).body())
+                    .contains("\"client_id\":\"raw\"")
                     .contains("\"app\":\"cli\"");
         }
         // the client left: the stream is gone from the hub and the directory
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> gateway.hub().count() == 0);
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Http.get(admin("/admin/connections")).json()
-                .path("count").asInt() == 0);
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> Http.get(admin("/admin/connections"))
+                                .json()
+                                .path("count")
+                                .asInt()
+                        == 0);
     }
 
     @Test
@@ -98,7 +109,9 @@ class StreamListenerGatewayTest extends GatewayContractTest {
             try (Socket silent = new Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
                 silent.getOutputStream().write("GET /sse/half HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 assertThat(real.nextNonHeartbeat(Duration.ofSeconds(5)).type()).isEqualTo("connected");
-                assertThat(gateway.hub().count()).as("only the stream that sent its head").isEqualTo(1);
+                assertThat(gateway.hub().count())
+                        .as("only the stream that sent its head")
+                        .isEqualTo(1);
             }
         }
     }

@@ -1,9 +1,6 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.ApiKeyHash;
@@ -11,12 +8,13 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TestIssuer;
 import dev.switchboard.testing.TestRedis;
-
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Who may read and publish topics with client authentication on ({@code CLIENT_AUTH=jwt,api-key}): a JWT's
@@ -46,19 +44,37 @@ class TopicAuthTest {
 
     private Gateway startGateway(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "STREAM_PORT", "0",
-                "REDIS_URL", TestRedis.shared().url(), "SHUTDOWN_GRACE", "1s", "CLIENT_AUTH", "jwt,api-key",
-                "API_KEYS", "reader:" + ApiKeyHash.of(READER_KEY) + ":subscribe=news|room:*,newsroom:"
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "STREAM_PORT",
+                "0",
+                "REDIS_URL",
+                TestRedis.shared().url(),
+                "SHUTDOWN_GRACE",
+                "1s",
+                "CLIENT_AUTH",
+                "jwt,api-key",
+                "API_KEYS",
+                "reader:" + ApiKeyHash.of(READER_KEY) + ":subscribe=news|room:*,newsroom:"
                         + ApiKeyHash.of(PUBLISHER_KEY) + ":publish=news",
-                "OAUTH_ISSUER", TestIssuer.ISSUER, "OAUTH_JWKS_URL", issuer.jwksUrl()));
+                "OAUTH_ISSUER",
+                TestIssuer.ISSUER,
+                "OAUTH_JWKS_URL",
+                issuer.jwksUrl()));
         env.put("OAUTH_RESOURCE", RESOURCE);
         env.putAll(extra);
         return Gateway.start(GatewayConfig.from(env));
     }
 
     private String token(List<String> publish, List<String> subscribe) {
-        return issuer.token("alice", RESOURCE, claims -> claims.claim("switchboard",
-                Map.of("publish", publish, "subscribe", subscribe)));
+        return issuer.token(
+                "alice",
+                RESOURCE,
+                claims -> claims.claim("switchboard", Map.of("publish", publish, "subscribe", subscribe)));
     }
 
     private static Map<String, String> bearer(String credential) {
@@ -66,8 +82,9 @@ class TopicAuthTest {
     }
 
     private List<String> streamUrls(String path) {
-        return List.of("http://127.0.0.1:" + gateway.port() + path,
-                       "http://127.0.0.1:" + gateway.streamPort().orElseThrow() + path);
+        return List.of(
+                "http://127.0.0.1:" + gateway.port() + path,
+                "http://127.0.0.1:" + gateway.streamPort().orElseThrow() + path);
     }
 
     private String pub(String path) {
@@ -91,7 +108,9 @@ class TopicAuthTest {
             assertThat(noGrants.status()).isEqualTo(403);
             assertThat(noGrants.json().get("code").asText()).isEqualTo("TOPIC_FORBIDDEN");
             Http.Answer keyed = Http.send("GET", url, null, Map.of("X-API-Key", PUBLISHER_KEY));
-            assertThat(keyed.status()).as("a publish grant does not let one read").isEqualTo(403);
+            assertThat(keyed.status())
+                    .as("a publish grant does not let one read")
+                    .isEqualTo(403);
             assertThat(Http.send("GET", url, null, Map.of()).status()).isEqualTo(401);
         }
         for (String url : streamUrls("/sse/c?topic=news&topic=room:9")) {
@@ -99,7 +118,8 @@ class TopicAuthTest {
                 assertThat(byKey.status()).as(url).isEqualTo(200);
                 byKey.next(WAIT);
                 assertThat(Http.send("POST", pub("/publish/news"), "{\"data\":{\"n\":1}}", bearer(PUBLISHER_KEY))
-                                   .status()).isEqualTo(202);
+                                .status())
+                        .isEqualTo(202);
                 SseClient.Event event = byKey.nextNonHeartbeat(WAIT);
                 assertThat(event.data()).isEqualTo("{\"topic\":\"news\",\"data\":{\"n\":1}}");
             }
@@ -109,13 +129,14 @@ class TopicAuthTest {
     @Test
     void aJwtPublishesOnlyToTheTopicsItsClaimCovers() {
         String roomWriter = token(List.of("room:*"), List.of());
-        assertThat(Http.send("POST", pub("/publish/room:7"), "{\"data\":1}", bearer(roomWriter)).status())
+        assertThat(Http.send("POST", pub("/publish/room:7"), "{\"data\":1}", bearer(roomWriter))
+                        .status())
                 .isEqualTo(202);
         Http.Answer outside = Http.send("POST", pub("/publish/news"), "{\"data\":1}", bearer(roomWriter));
         assertThat(outside.status()).isEqualTo(403);
         assertThat(outside.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
-        Http.Answer noClaim = Http.send("POST", pub("/publish/room:7"), "{\"data\":1}",
-                                        bearer(issuer.token("bob", RESOURCE)));
+        Http.Answer noClaim =
+                Http.send("POST", pub("/publish/room:7"), "{\"data\":1}", bearer(issuer.token("bob", RESOURCE)));
         assertThat(noClaim.status()).isEqualTo(403);
         assertThat(noClaim.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
         Http.Answer badToken = Http.send("POST", pub("/publish/room:7"), "{\"data\":1}", bearer("a.b.c"));

@@ -1,26 +1,23 @@
 package dev.switchboard.gateway;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
-
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Topics and {@code POST /publish} over real sockets, once per state store and stream transport: streams that
@@ -54,8 +51,11 @@ abstract class TopicsContractTest {
         resetStore();
         functions = FunctionServer.start();
         gateway = startGateway(Map.of());
-        Http.Answer registered = Http.send("POST", admin("/admin/functions"), "{\"name\":\"echo\",\"endpoint\":\""
-                + functions.url("/json") + "\"}", adminHeaders());
+        Http.Answer registered = Http.send(
+                "POST",
+                admin("/admin/functions"),
+                "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}",
+                adminHeaders());
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     }
 
@@ -76,8 +76,9 @@ abstract class TopicsContractTest {
         values.put("SHUTDOWN_GRACE", "2s");
         values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         values.put("ADMIN_TOKEN", ADMIN_TOKEN);
-        values.put("API_KEYS", "rooms:" + ApiKeyHash.of(PUBLISHER_KEY) + ":publish=room:*|news,plain:"
-                + ApiKeyHash.of(PLAIN_KEY));
+        values.put(
+                "API_KEYS",
+                "rooms:" + ApiKeyHash.of(PUBLISHER_KEY) + ":publish=room:*|news,plain:" + ApiKeyHash.of(PLAIN_KEY));
         values.putAll(extra);
         return Gateway.start(GatewayConfig.from(values));
     }
@@ -130,7 +131,8 @@ abstract class TopicsContractTest {
     /** @return where an event came from and what it says: {@code topic:n} or {@code client:n} */
     static String origin(SseClient.Event e) {
         JsonNode data = json(e.data());
-        return data.has("topic") ? data.get("topic").asText() + ":" + data.get("data").get("n").asInt()
+        return data.has("topic")
+                ? data.get("topic").asText() + ":" + data.get("data").get("n").asInt()
                 : "client:" + data.get("data").get("received").get("n").asInt();
     }
 
@@ -140,7 +142,8 @@ abstract class TopicsContractTest {
     }
 
     void invokeFor(Gateway on, String clientId, int n) {
-        Http.Answer answer = Http.postJson("http://127.0.0.1:" + on.port() + "/invoke/echo",
+        Http.Answer answer = Http.postJson(
+                "http://127.0.0.1:" + on.port() + "/invoke/echo",
                 "{\"payload\":{\"n\":" + n + "},\"client_id\":\"" + clientId + "\",\"async\":true}");
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
     }
@@ -156,14 +159,16 @@ abstract class TopicsContractTest {
             SseClient.Event connected = client.next(WAIT);
             assertThat(connected.type()).isEqualTo("connected");
             assertThat(connected.id()).startsWith("v1.");
-            assertThat(json(connected.data()).get("topics")).extracting(JsonNode::asText)
+            assertThat(json(connected.data()).get("topics"))
+                    .extracting(JsonNode::asText)
                     .containsExactly("room:1", "news");
             publishN(gateway, "room:1", 1);
             publishN(gateway, "news", 1);
             invokeFor(gateway, "reader", 1);
             publishN(gateway, "other", 99);
             List<SseClient.Event> seen = take(client, 3);
-            assertThat(seen).extracting(TopicsContractTest::origin)
+            assertThat(seen)
+                    .extracting(TopicsContractTest::origin)
                     .containsExactlyInAnyOrder("room:1:1", "news:1", "client:1");
             assertThat(seen).filteredOn(e -> e.type().equals("update")).hasSize(2);
             assertThat(seen).allSatisfy(e -> assertThat(e.id()).startsWith("v1."));
@@ -175,20 +180,27 @@ abstract class TopicsContractTest {
             invokeFor(gateway, "reader", n);
         }
         await().atMost(WAIT).until(() -> gateway.hub().count() == 0);
-        try (SseClient resumed = SseClient.open(stream(resumeOn, "/sse/reader?topic=room:1&topic=news"),
-                                                Map.of("Last-Event-ID", lastId))) {
+        try (SseClient resumed = SseClient.open(
+                stream(resumeOn, "/sse/reader?topic=room:1&topic=news"), Map.of("Last-Event-ID", lastId))) {
             assertThat(resumed.status()).isEqualTo(200);
             assertThat(json(resumed.next(WAIT).data()).get("replayed").asInt()).isEqualTo(6);
             List<SseClient.Event> missed = take(resumed, 6);
-            assertThat(missed).extracting(TopicsContractTest::origin).containsExactlyInAnyOrder(
-                    "room:1:2", "room:1:3", "news:2", "news:3", "client:2", "client:3");
+            assertThat(missed)
+                    .extracting(TopicsContractTest::origin)
+                    .containsExactlyInAnyOrder("room:1:2", "room:1:3", "news:2", "news:3", "client:2", "client:3");
             // in order per log
-            assertThat(missed).extracting(TopicsContractTest::origin).filteredOn(o -> o.startsWith("news"))
+            assertThat(missed)
+                    .extracting(TopicsContractTest::origin)
+                    .filteredOn(o -> o.startsWith("news"))
                     .containsExactly("news:2", "news:3");
-            assertThat(missed).extracting(TopicsContractTest::origin).filteredOn(o -> o.startsWith("client"))
+            assertThat(missed)
+                    .extracting(TopicsContractTest::origin)
+                    .filteredOn(o -> o.startsWith("client"))
                     .containsExactly("client:2", "client:3");
             publishN(resumeOn, "news", 4);
-            assertThat(origin(take(resumed, 1).getFirst())).as("live again, nothing repeated").isEqualTo("news:4");
+            assertThat(origin(take(resumed, 1).getFirst()))
+                    .as("live again, nothing repeated")
+                    .isEqualTo("news:4");
         }
     }
 
@@ -228,18 +240,27 @@ abstract class TopicsContractTest {
             Http.Answer again = publish(gateway, "news", "{\"data\":{\"n\":1},\"id\":\"msg-1\"}");
             assertThat(first.status()).isEqualTo(202);
             assertThat(again.status()).isEqualTo(202);
-            assertThat(first.json().get("events").get(0).get("duplicate").asBoolean()).isFalse();
-            assertThat(again.json().get("events").get(0).get("duplicate").asBoolean()).isTrue();
-            assertThat(again.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
-            Http.Answer batch = publish(gateway, "news", "{\"events\":[{\"data\":{\"n\":1},\"id\":\"msg-1\"},"
-                    + "{\"event\":\"update\",\"data\":{\"n\":2},\"id\":\"msg-2\"},{\"data\":{\"n\":3}}]}");
+            assertThat(first.json().get("events").get(0).get("duplicate").asBoolean())
+                    .isFalse();
+            assertThat(again.json().get("events").get(0).get("duplicate").asBoolean())
+                    .isTrue();
+            assertThat(again.json().get("id").asText())
+                    .isEqualTo(first.json().get("id").asText());
+            Http.Answer batch = publish(
+                    gateway,
+                    "news",
+                    "{\"events\":[{\"data\":{\"n\":1},\"id\":\"msg-1\"},"
+                            + "{\"event\":\"update\",\"data\":{\"n\":2},\"id\":\"msg-2\"},{\"data\":{\"n\":3}}]}");
             assertThat(batch.status()).isEqualTo(202);
-            assertThat(batch.json().get("events")).extracting(e -> e.get("duplicate").asBoolean())
+            assertThat(batch.json().get("events"))
+                    .extracting(e -> e.get("duplicate").asBoolean())
                     .containsExactly(true, false, false);
             List<SseClient.Event> events = take(client, 3);
             assertThat(events).extracting(TopicsContractTest::origin).containsExactly("news:1", "news:2", "news:3");
             assertThat(events).extracting(SseClient.Event::type).containsExactly("message", "update", "message");
-            assertThat(client.pending()).filteredOn(e -> !e.type().equals("heartbeat")).isEmpty();
+            assertThat(client.pending())
+                    .filteredOn(e -> !e.type().equals("heartbeat"))
+                    .isEmpty();
         }
     }
 
@@ -255,14 +276,18 @@ abstract class TopicsContractTest {
         Http.Answer outsideGrant = Http.send("POST", pub("/publish/lobby"), body, keyHeaders(PUBLISHER_KEY));
         assertThat(outsideGrant.status()).isEqualTo(403);
         assertThat(outsideGrant.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
-        assertThat(Http.send("POST", pub("/publish/room:42"), body, keyHeaders(PUBLISHER_KEY)).status())
+        assertThat(Http.send("POST", pub("/publish/room:42"), body, keyHeaders(PUBLISHER_KEY))
+                        .status())
                 .isEqualTo(202);
-        assertThat(Http.send("POST", pub("/publish/news"), body, keyHeaders(PUBLISHER_KEY)).status())
+        assertThat(Http.send("POST", pub("/publish/news"), body, keyHeaders(PUBLISHER_KEY))
+                        .status())
                 .isEqualTo(202);
         Http.Answer noAdminToken = Http.postJson(admin("/publish/news"), body);
         assertThat(noAdminToken.status()).isEqualTo(401);
         assertThat(noAdminToken.json().get("code").asText()).isEqualTo("UNAUTHORIZED");
-        assertThat(publish(gateway, "lobby", body).status()).as("the admin token publishes anywhere").isEqualTo(202);
+        assertThat(publish(gateway, "lobby", body).status())
+                .as("the admin token publishes anywhere")
+                .isEqualTo(202);
     }
 
     @Test
@@ -276,7 +301,8 @@ abstract class TopicsContractTest {
         }
         assertThat(refusal(stream(many.toString()), Map.of())).isEqualTo("400 TOO_MANY_TOPICS");
         for (String bad : List.of("v1.zz", "v1.", "v2.a.b.c", "v1.0.0-0.0-0.0-0", "1-2-3", "v1.x.+1-0.0-0.0-0")) {
-            assertThat(refusal(stream("/sse/c?topic=a&topic=b"), Map.of("Last-Event-ID", bad))).as(bad)
+            assertThat(refusal(stream("/sse/c?topic=a&topic=b"), Map.of("Last-Event-ID", bad)))
+                    .as(bad)
                     .isEqualTo("400 INVALID_LAST_EVENT_ID");
         }
         // a token of another set of topics is refused, never misapplied
@@ -287,17 +313,20 @@ abstract class TopicsContractTest {
         assertThat(refusal(stream("/sse/c?topic=b&topic=a"), Map.of("Last-Event-ID", token)))
                 .isEqualTo("400 INVALID_LAST_EVENT_ID");
         assertThat(refusal(stream("/sse/c"), Map.of("Last-Event-ID", token))).isEqualTo("400 INVALID_LAST_EVENT_ID");
-        assertThat(refusal(stream("/sse/topic:a"), Map.of())).as("topic logs are not client ids")
+        assertThat(refusal(stream("/sse/topic:a"), Map.of()))
+                .as("topic logs are not client ids")
                 .isEqualTo("400 INVALID_CLIENT_ID");
 
         assertThat(code(publish(gateway, "a%20b", "{\"data\":1}"))).isEqualTo("400 INVALID_TOPIC");
         assertThat(code(publish(gateway, "a", "{\"events\":[]}"))).isEqualTo("400 INVALID_REQUEST");
-        assertThat(code(publish(gateway, "a", "{\"event\":\"a b\",\"data\":1}"))).isEqualTo("400 INVALID_REQUEST");
+        assertThat(code(publish(gateway, "a", "{\"event\":\"a b\",\"data\":1}")))
+                .isEqualTo("400 INVALID_REQUEST");
         assertThat(code(publish(gateway, "a", "{\"data\":1,\"id\":\"\"}"))).isEqualTo("400 INVALID_REQUEST");
         assertThat(code(publish(gateway, "a", "{\"event\":\"e\"}"))).isEqualTo("400 INVALID_REQUEST");
         assertThat(code(publish(gateway, "a", "{\"data\":1,\"extra\":2}"))).isEqualTo("400 INVALID_REQUEST");
         assertThat(code(publish(gateway, "a", "[1]"))).isEqualTo("400 INVALID_JSON");
-        assertThat(Http.send("GET", admin("/publish/a"), null, adminHeaders()).status()).isEqualTo(405);
+        assertThat(Http.send("GET", admin("/publish/a"), null, adminHeaders()).status())
+                .isEqualTo(405);
     }
 
     @Test
@@ -309,7 +338,9 @@ abstract class TopicsContractTest {
         assertThat(code(publish(gateway, "a", "{\"data\":\"small\"}"))).startsWith("202");
         assertThat(refusal(stream("/sse/c?topic=a&topic=b&topic=c"), Map.of())).isEqualTo("400 TOO_MANY_TOPICS");
         try (SseClient twice = SseClient.open(stream("/sse/c?topic=a&topic=b&topic=a"))) {
-            assertThat(twice.status()).as("a topic named twice is followed once").isEqualTo(200);
+            assertThat(twice.status())
+                    .as("a topic named twice is followed once")
+                    .isEqualTo(200);
         }
     }
 
@@ -323,12 +354,16 @@ abstract class TopicsContractTest {
         first.close();
         await().atMost(WAIT).until(() -> gateway.hub().topicCount() == 1);
         second.close();
-        await().atMost(WAIT).until(() -> gateway.hub().topicCount() == 0 && gateway.hub().count() == 0);
+        await().atMost(WAIT)
+                .until(() -> gateway.hub().topicCount() == 0 && gateway.hub().count() == 0);
     }
 
     private void registerMirror() {
-        Http.Answer registered = Http.send("POST", admin("/admin/functions"), "{\"name\":\"mirror\",\"endpoint\":\""
-                + functions.url("/mirror") + "\"}", adminHeaders());
+        Http.Answer registered = Http.send(
+                "POST",
+                admin("/admin/functions"),
+                "{\"name\":\"mirror\",\"endpoint\":\"" + functions.url("/mirror") + "\"}",
+                adminHeaders());
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
     }
 
@@ -342,16 +377,21 @@ abstract class TopicsContractTest {
             client.next(WAIT);
             Http.Answer sync = Http.postJson(pub("/invoke/mirror"), "{\"payload\":" + answer + "}");
             assertThat(sync.status()).as(sync.body()).isEqualTo(200);
-            assertThat(sync.json().get("data").toString()).as("the reserved key is not passed on")
+            assertThat(sync.json().get("data").toString())
+                    .as("the reserved key is not passed on")
                     .isEqualTo("{\"text\":\"stored\"}");
             List<SseClient.Event> events = take(client, 2);
             assertThat(events).extracting(SseClient.Event::type).containsExactlyInAnyOrder("chat", "message");
-            assertThat(events).extracting(SseClient.Event::data).containsExactlyInAnyOrder(
-                    "{\"topic\":\"room:1\",\"data\":{\"n\":1}}", "{\"n\":2}");
+            assertThat(events)
+                    .extracting(SseClient.Event::data)
+                    .containsExactlyInAnyOrder("{\"topic\":\"room:1\",\"data\":{\"n\":1}}", "{\"n\":2}");
 
             // async: the events first, then the result without the reserved key; p-1 is stored once
-            assertThat(Http.postJson(pub("/invoke/mirror"), "{\"payload\":" + answer
-                    + ",\"client_id\":\"me\",\"async\":true}").status()).isEqualTo(202);
+            assertThat(Http.postJson(
+                                    pub("/invoke/mirror"),
+                                    "{\"payload\":" + answer + ",\"client_id\":\"me\",\"async\":true}")
+                            .status())
+                    .isEqualTo(202);
             List<SseClient.Event> async = take(client, 2);
             assertThat(async).extracting(SseClient.Event::type).containsExactly("chat", "function_response");
             assertThat(json(async.get(1).data()).get("data").toString()).isEqualTo("{\"text\":\"stored\"}");
@@ -363,17 +403,21 @@ abstract class TopicsContractTest {
         registerMirror();
         try (SseClient client = SseClient.open(stream("/sse/me?topic=room:1"))) {
             client.next(WAIT);
-            for (String list : List.of("[{\"topic\":\"room:1\",\"data\":1},{\"topic\":\"a b\",\"data\":1}]",
-                                       "[{\"topic\":\"room:1\",\"client_id\":\"me\",\"data\":1}]",
-                                       "[{\"topic\":\"room:1\"}]", "{\"topic\":\"room:1\"}")) {
-                Http.Answer sync = Http.postJson(pub("/invoke/mirror"),
-                        "{\"payload\":{\"switchboard\":{\"publish\":" + list + "}}}");
+            for (String list : List.of(
+                    "[{\"topic\":\"room:1\",\"data\":1},{\"topic\":\"a b\",\"data\":1}]",
+                    "[{\"topic\":\"room:1\",\"client_id\":\"me\",\"data\":1}]",
+                    "[{\"topic\":\"room:1\"}]",
+                    "{\"topic\":\"room:1\"}")) {
+                Http.Answer sync = Http.postJson(
+                        pub("/invoke/mirror"), "{\"payload\":{\"switchboard\":{\"publish\":" + list + "}}}");
                 assertThat(sync.status()).as(list).isEqualTo(502);
                 assertThat(sync.json().get("code").asText()).isEqualTo("EXECUTION_ERROR");
                 assertThat(sync.json().get("error").asText()).contains("switchboard.publish");
             }
             publishN(gateway, "room:1", 5);
-            assertThat(origin(take(client, 1).getFirst())).as("nothing of the refused lists").isEqualTo("room:1:5");
+            assertThat(origin(take(client, 1).getFirst()))
+                    .as("nothing of the refused lists")
+                    .isEqualTo("room:1:5");
         }
     }
 
@@ -386,8 +430,8 @@ abstract class TopicsContractTest {
         Http.Answer plain = Http.send("POST", pub("/invoke/echo"), body, keyHeaders(PLAIN_KEY));
         assertThat(plain.status()).isEqualTo(403);
         assertThat(plain.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
-        Http.Answer sync = Http.send("POST", pub("/invoke/echo"), "{\"payload\":1,\"topic\":\"room:1\"}",
-                                     keyHeaders(PUBLISHER_KEY));
+        Http.Answer sync = Http.send(
+                "POST", pub("/invoke/echo"), "{\"payload\":1,\"topic\":\"room:1\"}", keyHeaders(PUBLISHER_KEY));
         assertThat(sync.status()).isEqualTo(400);
         assertThat(sync.json().get("field").asText()).isEqualTo("topic");
         try (SseClient client = SseClient.open(stream("/sse/viewer?topic=room:1"))) {
@@ -399,7 +443,8 @@ abstract class TopicsContractTest {
             assertThat(event.type()).isEqualTo("function_response");
             JsonNode data = json(event.data());
             assertThat(data.get("topic").asText()).isEqualTo("room:1");
-            assertThat(data.get("data").get("data").get("received").get("n").asInt()).isEqualTo(3);
+            assertThat(data.get("data").get("data").get("received").get("n").asInt())
+                    .isEqualTo(3);
         }
     }
 

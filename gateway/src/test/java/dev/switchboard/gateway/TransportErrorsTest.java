@@ -1,5 +1,9 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.testing.fuzz.LogWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,15 +11,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.testing.fuzz.LogWatch;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Refusals made before any route runs (Helidon's on the public and admin listeners, the stream listener's
@@ -29,8 +27,8 @@ class TransportErrorsTest {
     @BeforeEach
     void start() {
         log = LogWatch.inProcess();
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "STREAM_PORT", "0", "SHUTDOWN_GRACE", "1s")));
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "STREAM_PORT", "0", "SHUTDOWN_GRACE", "1s")));
     }
 
     @AfterEach
@@ -60,8 +58,11 @@ class TransportErrorsTest {
     }
 
     private static void assertJsonError(String answer, int status, String code) {
-        assertThat(answer).startsWith("HTTP/1.1 " + status + " ").contains("application/json")
-                .contains("\"code\":\"" + code + "\"").contains("\"error\":\"");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 " + status + " ")
+                .contains("application/json")
+                .contains("\"code\":\"" + code + "\"")
+                .contains("\"error\":\"");
     }
 
     @Test
@@ -75,15 +76,20 @@ class TransportErrorsTest {
     @Test
     void brokenFramingIsAJson400() throws Exception {
         for (int port : helidonPorts()) {
-            assertJsonError(raw(port, "POST /invoke/x HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"), 400,
-                            "BAD_REQUEST");
-            assertJsonError(raw(port, "POST /invoke/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-                    + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400, "BAD_REQUEST");
+            assertJsonError(
+                    raw(port, "POST /invoke/x HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"), 400, "BAD_REQUEST");
+            assertJsonError(
+                    raw(
+                            port,
+                            "POST /invoke/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                                    + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                    400,
+                    "BAD_REQUEST");
             assertJsonError(raw(port, "GET /x HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n"), 400, "BAD_REQUEST");
             assertJsonError(raw(port, "GET /x HTTP/1.1\nHost: x\n\n"), 400, "BAD_REQUEST");
         }
-        assertJsonError(raw(gateway.streamPort().orElseThrow(), "GET /sse/c1 HTTP/1.1\nHost: x\n\n"), 400,
-                        "BAD_REQUEST");
+        assertJsonError(
+                raw(gateway.streamPort().orElseThrow(), "GET /sse/c1 HTTP/1.1\nHost: x\n\n"), 400, "BAD_REQUEST");
     }
 
     @Test
@@ -97,14 +103,20 @@ class TransportErrorsTest {
     @Test
     void oversizedHeadsGetTheirOwnCodes() throws Exception {
         for (int port : helidonPorts()) {
-            assertJsonError(raw(port, "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414,
-                            "URI_TOO_LONG");
+            assertJsonError(
+                    raw(port, "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "URI_TOO_LONG");
             // Helidon reports header fields over its limit as a plain bad request
-            assertJsonError(raw(port, "GET /x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n"),
-                            400, "BAD_REQUEST");
+            assertJsonError(
+                    raw(port, "GET /x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n"),
+                    400,
+                    "BAD_REQUEST");
         }
-        assertJsonError(raw(gateway.streamPort().orElseThrow(), "GET /sse/c1 HTTP/1.1\r\nX-Big: "
-                + "a".repeat(9000) + "\r\n\r\n"), 431, "HEAD_TOO_LARGE");
+        assertJsonError(
+                raw(
+                        gateway.streamPort().orElseThrow(),
+                        "GET /sse/c1 HTTP/1.1\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n"),
+                431,
+                "HEAD_TOO_LARGE");
     }
 
     @Test
@@ -112,14 +124,16 @@ class TransportErrorsTest {
         for (int port : allPorts()) {
             // closed mid-head (half-closed: the refusal can still be read)
             String answer = raw(port, "GET /sse/c1 HTTP/1.1\r\nHo");
-            assertThat(answer).satisfiesAnyOf(a -> assertThat(a).isEmpty(),
-                                              a -> assertJsonError(a, 400, "BAD_REQUEST"));
+            assertThat(answer)
+                    .satisfiesAnyOf(a -> assertThat(a).isEmpty(), a -> assertJsonError(a, 400, "BAD_REQUEST"));
             for (int i = 0; i < 20; i++) {
                 // reset mid-head, and reset before an error answer is written
                 try (Socket socket = new Socket("127.0.0.1", port)) {
-                    socket.getOutputStream().write((i % 2 == 0 ? "POST /invoke/x HTTP/1.1\r\nHost: x\r\nConte"
-                            : "DELETE /admin/functions/none HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{}")
-                                                           .getBytes(StandardCharsets.ISO_8859_1));
+                    socket.getOutputStream()
+                            .write((i % 2 == 0
+                                            ? "POST /invoke/x HTTP/1.1\r\nHost: x\r\nConte"
+                                            : "DELETE /admin/functions/none HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{}")
+                                    .getBytes(StandardCharsets.ISO_8859_1));
                     Thread.sleep(i % 3);
                     socket.setSoLinger(true, 0);
                 }

@@ -1,13 +1,12 @@
 package dev.switchboard.operator;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 
 /**
  * Status conditions as the Kubernetes API conventions define them: {@code lastTransitionTime} changes only
@@ -19,8 +18,7 @@ public final class Conditions {
     /** Condition type (ServerlessFunction): the registration is in the gateway's Redis. */
     public static final String REGISTERED = "Registered";
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     /**
      * Returns a new list with one condition set, keeping the transition time when the status did not change.
@@ -34,8 +32,14 @@ public final class Conditions {
      * @param clock      time source
      * @return the new conditions
      */
-    public static List<Condition> set(List<Condition> current, String type, boolean status, String reason,
-                                      String message, Long generation, Clock clock) {
+    public static List<Condition> set(
+            List<Condition> current,
+            String type,
+            boolean status,
+            String reason,
+            String message,
+            Long generation,
+            Clock clock) {
         String statusText = status ? "True" : "False";
         Optional<Condition> previous = find(current, type);
         String transition = previous.filter(c -> statusText.equals(c.getStatus()))
@@ -64,7 +68,8 @@ public final class Conditions {
      * @return the condition of that type
      */
     public static Optional<Condition> find(List<Condition> conditions, String type) {
-        return conditions == null ? Optional.empty()
+        return conditions == null
+                ? Optional.empty()
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 }

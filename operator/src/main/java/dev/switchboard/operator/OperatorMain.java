@@ -14,8 +14,7 @@ public final class OperatorMain {
     /** Bound on stopping: in-flight reconciles get most of it, then the process exits regardless. */
     static final long STOP_TIMEOUT_SECONDS = 10;
 
-    private OperatorMain() {
-    }
+    private OperatorMain() {}
 
     /** @param args ignored: configuration comes from the environment */
     public static void main(String[] args) {
@@ -29,7 +28,7 @@ public final class OperatorMain {
         }
         RunningOperator running;
         try {
-            running = RunningOperator.start(settings, o -> { });
+            running = RunningOperator.start(settings, o -> {});
         } catch (IOException | RuntimeException e) {
             System.err.println("switchboard-operator: cannot start: " + StartFailure.describe(e));
             System.exit(1);
@@ -46,7 +45,10 @@ public final class OperatorMain {
 
     /** Stops in the background and waits a bounded time: a hung stop must not keep the pod terminating. */
     private static void stop(RunningOperator running, CountDownLatch stopped) {
-        Thread stopper = Thread.ofPlatform().daemon().name("switchboard-operator-closing").start(running::close);
+        Thread stopper = Thread.ofPlatform()
+                .daemon()
+                .name("switchboard-operator-closing")
+                .start(running::close);
         try {
             stopper.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
         } catch (InterruptedException e) {

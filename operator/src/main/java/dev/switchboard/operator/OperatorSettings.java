@@ -1,13 +1,12 @@
 package dev.switchboard.operator;
 
+import dev.switchboard.registry.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import dev.switchboard.registry.Durations;
 
 /**
  * The operator's configuration, from the environment.
@@ -18,8 +17,8 @@ import dev.switchboard.registry.Durations;
  * @param httpPort        port of {@code /healthz}, {@code /readyz} and {@code /metrics} ({@code OPERATOR_PORT})
  * @param sweepInterval   time between sweeps of registrations whose resource is gone ({@code SWEEP_INTERVAL})
  */
-public record OperatorSettings(Set<String> watchNamespaces, Optional<String> podNamespace, int httpPort,
-                               Duration sweepInterval) {
+public record OperatorSettings(
+        Set<String> watchNamespaces, Optional<String> podNamespace, int httpPort, Duration sweepInterval) {
     /** Name of the leader-election Lease. */
     public static final String LEASE_NAME = "switchboard-operator";
 
@@ -29,7 +28,8 @@ public record OperatorSettings(Set<String> watchNamespaces, Optional<String> pod
      * @throws IllegalArgumentException naming the variable at fault
      */
     public static OperatorSettings from(Map<String, String> env) {
-        Set<String> namespaces = Arrays.stream(env.getOrDefault("WATCH_NAMESPACES", "").split(","))
+        Set<String> namespaces = Arrays.stream(
+                        env.getOrDefault("WATCH_NAMESPACES", "").split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
@@ -38,7 +38,8 @@ public record OperatorSettings(Set<String> watchNamespaces, Optional<String> pod
                 throw new IllegalArgumentException("WATCH_NAMESPACES: '" + ns + "' is not a namespace name");
             }
         }
-        Optional<String> podNamespace = Optional.ofNullable(env.get("POD_NAMESPACE")).filter(s -> !s.isBlank());
+        Optional<String> podNamespace =
+                Optional.ofNullable(env.get("POD_NAMESPACE")).filter(s -> !s.isBlank());
         int port;
         try {
             port = Integer.parseInt(env.getOrDefault("OPERATOR_PORT", "8080").trim());

@@ -1,5 +1,19 @@
 package dev.switchboard.operator;
 
+import dev.switchboard.operator.function.RedisRegistries;
+import dev.switchboard.operator.function.RegistrationSweeper;
+import dev.switchboard.operator.function.ServerlessFunctionReconciler;
+import dev.switchboard.operator.gateway.SseGatewayReconciler;
+import dev.switchboard.operator.model.ServerlessFunction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,25 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.switchboard.operator.function.RedisRegistries;
-import dev.switchboard.operator.function.RegistrationSweeper;
-import dev.switchboard.operator.function.ServerlessFunctionReconciler;
-import dev.switchboard.operator.gateway.SseGatewayReconciler;
-import dev.switchboard.operator.model.ServerlessFunction;
-
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The operator as a process runs it: both reconcilers, leader election when several replicas run, JOSDK metrics
@@ -45,8 +42,8 @@ public final class RunningOperator implements AutoCloseable {
     private final OperatorHttpServer http;
     private final ScheduledExecutorService sweeps;
 
-    private RunningOperator(Operator operator, RedisRegistries registries, OperatorHttpServer http,
-                            ScheduledExecutorService sweeps) {
+    private RunningOperator(
+            Operator operator, RedisRegistries registries, OperatorHttpServer http, ScheduledExecutorService sweeps) {
         this.operator = operator;
         this.registries = registries;
         this.http = http;
@@ -69,8 +66,9 @@ public final class RunningOperator implements AutoCloseable {
             // SIGTERM: reconciles in flight get this long, inside OperatorMain's bound on stopping
             o.withReconciliationTerminationTimeout(RECONCILE_TERMINATION);
             // several operator replicas: one reconciles, the others wait for the Lease
-            settings.podNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, ns)));
+            settings.podNamespace()
+                    .ifPresent(ns -> o.withLeaderElectionConfiguration(
+                            new LeaderElectionConfiguration(OperatorSettings.LEASE_NAME, ns)));
             overrides.accept(o);
         });
         RedisRegistries registries = new RedisRegistries(REDIS_COMMAND_TIMEOUT, Clock.systemUTC());
@@ -79,8 +77,9 @@ public final class RunningOperator implements AutoCloseable {
         // Live and ready mean the same: started, and every informer running, synced and watching. Before the
         // start completes the chart's startupProbe waits; an informer that cannot watch for longer than the
         // liveness probe tolerates gets the pod restarted instead of a process that looks up and does nothing.
-        java.util.function.BooleanSupplier healthy = () -> operator.getRuntimeInfo().isStarted()
-                && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+        java.util.function.BooleanSupplier healthy =
+                () -> operator.getRuntimeInfo().isStarted()
+                        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
         OperatorHttpServer http = new OperatorHttpServer(settings.httpPort(), healthy, healthy, metrics::scrape);
         ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-registration-sweep");
@@ -95,13 +94,17 @@ public final class RunningOperator implements AutoCloseable {
             running.closeQuietly();
             throw e;
         }
-        RegistrationSweeper sweeper = new RegistrationSweeper(registries, watched(settings.watchNamespaces()),
+        RegistrationSweeper sweeper = new RegistrationSweeper(
+                registries,
+                watched(settings.watchNamespaces()),
                 namespaces -> functions(operator.getKubernetesClient(), namespaces));
         long every = settings.sweepInterval().toMillis();
         sweeps.scheduleWithFixedDelay(() -> sweep(sweeper), every, every, TimeUnit.MILLISECONDS);
-        LOG.info("Switchboard operator started; watching {}, leader election {}, probes and metrics on port {}",
-                 settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces(),
-                 settings.podNamespace().isPresent() ? "on" : "off", http.port());
+        LOG.info(
+                "Switchboard operator started; watching {}, leader election {}, probes and metrics on port {}",
+                settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces(),
+                settings.podNamespace().isPresent() ? "on" : "off",
+                http.port());
         return running;
     }
 
@@ -129,13 +132,16 @@ public final class RunningOperator implements AutoCloseable {
     private static List<ServerlessFunction> functions(KubernetesClient client, Set<String> namespaces) {
         List<ServerlessFunction> all = new ArrayList<>();
         for (String namespace : namespaces) {
-            all.addAll(client.resources(ServerlessFunction.class).inNamespace(namespace).list().getItems());
+            all.addAll(client.resources(ServerlessFunction.class)
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems());
         }
         return all;
     }
 
-    private static <P extends HasMetadata> void register(Operator operator, Reconciler<P> reconciler,
-                                                         OperatorSettings settings) {
+    private static <P extends HasMetadata> void register(
+            Operator operator, Reconciler<P> reconciler, OperatorSettings settings) {
         if (settings.watchNamespaces().isEmpty()) {
             operator.register(reconciler);
         } else {

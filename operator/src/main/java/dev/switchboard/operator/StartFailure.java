@@ -9,8 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 final class StartFailure {
     private static final int MAX_LENGTH = 500;
 
-    private StartFailure() {
-    }
+    private StartFailure() {}
 
     /**
      * @param failure what start-up threw
@@ -29,12 +28,14 @@ final class StartFailure {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 deepestMessage = t.getMessage();
             }
-            unreachable |= t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+            unreachable |= t instanceof java.net.ConnectException
+                    || t instanceof java.net.UnknownHostException
                     || t instanceof java.net.http.HttpConnectTimeoutException
                     || t instanceof java.nio.channels.ClosedChannelException;
         }
         String detail = firstLine(call != null ? call.getMessage() : deepestMessage);
-        String line = reason(call, unreachable) + ": " + detail + " (" + root.getClass().getSimpleName() + ")";
+        String line = reason(call, unreachable) + ": " + detail + " ("
+                + root.getClass().getSimpleName() + ")";
         return line.length() <= MAX_LENGTH ? line : line.substring(0, MAX_LENGTH) + "...";
     }
 

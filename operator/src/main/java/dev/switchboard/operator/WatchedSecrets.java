@@ -1,16 +1,14 @@
 package dev.switchboard.operator;
 
-import java.util.Map;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's Secret informers watch only Secrets carrying {@link #LABEL}, so that it never caches (nor
@@ -24,10 +22,10 @@ public final class WatchedSecrets {
     public static final String LABEL = "switchboard.dev/referenced";
     /** The informers' label selector. */
     public static final String SELECTOR = LABEL + "=true";
+
     private static final Logger LOG = LoggerFactory.getLogger(WatchedSecrets.class);
 
-    private WatchedSecrets() {
-    }
+    private WatchedSecrets() {}
 
     /** @return whether the informers see this Secret */
     public static boolean isWatched(Secret secret) {
@@ -44,15 +42,25 @@ public final class WatchedSecrets {
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         if (secret != null && !isWatched(secret)) {
             try {
-                client.secrets().inNamespace(namespace).withName(name).patch(
-                        PatchContext.of(PatchType.JSON_MERGE),
-                        new SecretBuilder().withNewMetadata().addToLabels(LABEL, "true").endMetadata().build());
-                LOG.info("Labelled Secret {}/{} {}=true: a Switchboard resource references it", namespace, name,
-                         LABEL);
+                client.secrets()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .patch(
+                                PatchContext.of(PatchType.JSON_MERGE),
+                                new SecretBuilder()
+                                        .withNewMetadata()
+                                        .addToLabels(LABEL, "true")
+                                        .endMetadata()
+                                        .build());
+                LOG.info("Labelled Secret {}/{} {}=true: a Switchboard resource references it", namespace, name, LABEL);
             } catch (KubernetesClientException e) {
                 // read-only: the value is still used; the resource's status says nothing is watched then
-                LOG.warn("Could not label Secret {}/{} {}=true (its changes go unnoticed until it is): {}", namespace,
-                         name, LABEL, e.getMessage());
+                LOG.warn(
+                        "Could not label Secret {}/{} {}=true (its changes go unnoticed until it is): {}",
+                        namespace,
+                        name,
+                        LABEL,
+                        e.getMessage());
             }
         }
         return secret;

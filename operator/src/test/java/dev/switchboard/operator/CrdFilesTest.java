@@ -1,20 +1,17 @@
 package dev.switchboard.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.operator.model.ServerlessFunction;
+import dev.switchboard.operator.model.SseGateway;
+import io.fabric8.crdv2.generator.CRDGenerationInfo;
+import io.fabric8.crdv2.generator.CRDGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import dev.switchboard.operator.model.ServerlessFunction;
-import dev.switchboard.operator.model.SseGateway;
-
-import io.fabric8.crdv2.generator.CRDGenerator;
-import io.fabric8.crdv2.generator.CRDGenerationInfo;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The CRDs in {@code crds/} are generated from the model classes. This test regenerates them and fails when
@@ -42,10 +39,16 @@ class CrdFilesTest {
                     Files.createDirectories(CRDS);
                     Files.writeString(checkedIn, expected);
                 }
-                assertThat(checkedIn).as("%s is stale: run ./mvnw -pl operator test -Dtest=CrdFilesTest -Dcrds.update=true",
-                                         checkedIn).exists();
-                assertThat(Files.readString(checkedIn)).as("%s is stale: run ./mvnw -pl operator test "
-                        + "-Dtest=CrdFilesTest -Dcrds.update=true", checkedIn).isEqualTo(expected);
+                assertThat(checkedIn)
+                        .as(
+                                "%s is stale: run ./mvnw -pl operator test -Dtest=CrdFilesTest -Dcrds.update=true",
+                                checkedIn)
+                        .exists();
+                assertThat(Files.readString(checkedIn))
+                        .as(
+                                "%s is stale: run ./mvnw -pl operator test " + "-Dtest=CrdFilesTest -Dcrds.update=true",
+                                checkedIn)
+                        .isEqualTo(expected);
             }
         }
     }

@@ -1,16 +1,15 @@
 package dev.switchboard.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No Docker engine runs in CI, so the image builds are checked where they break first: Maven reads every
@@ -22,12 +21,18 @@ class DockerfilesTest {
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
 
     @ParameterizedTest
-    @ValueSource(strings = {"Dockerfile", "operator/Dockerfile", "examples/echo-function/Dockerfile",
-                            "examples/mcp-function/Dockerfile"})
+    @ValueSource(
+            strings = {
+                "Dockerfile",
+                "operator/Dockerfile",
+                "examples/echo-function/Dockerfile",
+                "examples/mcp-function/Dockerfile"
+            })
     void everyBuildStageCopiesEveryModulesPom(String dockerfile) throws IOException {
         String text = Files.readString(ROOT.resolve(dockerfile));
         for (String module : modules()) {
-            assertThat(text).as("%s must copy %s/pom.xml: the reactor reads every module's pom", dockerfile, module)
+            assertThat(text)
+                    .as("%s must copy %s/pom.xml: the reactor reads every module's pom", dockerfile, module)
                     .contains("COPY " + module + "/pom.xml " + module + "/");
         }
     }
@@ -36,8 +41,10 @@ class DockerfilesTest {
     @org.junit.jupiter.api.Test
     void theImagesCarryTheGatewaysJvmSettings() throws IOException {
         assertThat(Files.readString(ROOT.resolve("operator/Dockerfile")))
-                .as("the operator's build needs gateway/jvm.options").contains("COPY gateway/jvm.options gateway/");
-        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("COPY gateway/jvm.options /app/jvm.options")
+                .as("the operator's build needs gateway/jvm.options")
+                .contains("COPY gateway/jvm.options gateway/");
+        assertThat(Files.readString(ROOT.resolve("Dockerfile")))
+                .contains("COPY gateway/jvm.options /app/jvm.options")
                 .contains("JDK_JAVA_OPTIONS=\"@/app/jvm.options\"");
     }
 

@@ -1,5 +1,16 @@
 package dev.switchboard.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.operator.testing.OperatorProcess;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,22 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import dev.switchboard.operator.testing.OperatorProcess;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The operator as a process: {@link OperatorMain} in a JVM of its own (the one Kubernetes would run), against
@@ -39,6 +36,7 @@ import static org.awaitility.Awaitility.await;
 class OperatorProcessTest {
     /** Start-up gives up after the client's retries; far below the chart's startupProbe budget. */
     private static final Duration START_FAILS = Duration.ofSeconds(90);
+
     private static final Duration STOPS = Duration.ofSeconds(15);
 
     private KubernetesMockServer server;
@@ -59,7 +57,9 @@ class OperatorProcessTest {
         Path stderr = Files.createTempFile("operator", ".err");
         process = operator("http://127.0.0.1:" + freePort(), freePort(), stderr);
 
-        assertThat(process.waitFor(START_FAILS.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
+        assertThat(process.waitFor(START_FAILS.toSeconds(), TimeUnit.SECONDS))
+                .as("exited")
+                .isTrue();
         assertThat(process.exitValue()).isEqualTo(1);
         List<String> ours = ourLines(stderr);
         assertThat(ours).hasSize(1);
@@ -72,12 +72,16 @@ class OperatorProcessTest {
         Path stderr = Files.createTempFile("operator", ".err");
         process = operator(client.getMasterUrl().toString(), freePort(), stderr);
 
-        assertThat(process.waitFor(START_FAILS.toSeconds(), TimeUnit.SECONDS)).as("exited").isTrue();
+        assertThat(process.waitFor(START_FAILS.toSeconds(), TimeUnit.SECONDS))
+                .as("exited")
+                .isTrue();
         assertThat(process.exitValue()).isEqualTo(1);
         List<String> ours = ourLines(stderr);
         assertThat(ours).hasSize(1);
-        assertThat(ours.getFirst()).startsWith("switchboard-operator: cannot start: a resource type is missing: are "
-                                                       + "the CRDs installed").contains("serverlessfunctions");
+        assertThat(ours.getFirst())
+                .startsWith(
+                        "switchboard-operator: cannot start: a resource type is missing: are " + "the CRDs installed")
+                .contains("serverlessfunctions");
     }
 
     @Test
@@ -92,7 +96,9 @@ class OperatorProcessTest {
 
         long start = System.nanoTime();
         process.destroy(); // SIGTERM
-        assertThat(process.waitFor(STOPS.toSeconds(), TimeUnit.SECONDS)).as("stopped").isTrue();
+        assertThat(process.waitFor(STOPS.toSeconds(), TimeUnit.SECONDS))
+                .as("stopped")
+                .isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(STOPS);
     }
 
@@ -100,8 +106,8 @@ class OperatorProcessTest {
     void livenessFollowsTheInformersAndAFailedStartReleasesEverything() throws Exception {
         KubernetesClient client = startApiServer(true);
         OperatorSettings settings = OperatorSettings.from(Map.of("OPERATOR_PORT", "0"));
-        try (RunningOperator running = RunningOperator.start(settings, o -> o.withKubernetesClient(client)
-                .withCloseClientOnStop(false))) {
+        try (RunningOperator running = RunningOperator.start(
+                settings, o -> o.withKubernetesClient(client).withCloseClientOnStop(false))) {
             assertThat(status(running.httpPort(), "/healthz")).isEqualTo(200);
             // the API server goes away: the informers stop watching, and liveness says so
             server.destroy();
@@ -112,8 +118,9 @@ class OperatorProcessTest {
         KubernetesClient withoutCrds = startApiServer(false);
         int port = freePort();
         OperatorSettings fixedPort = OperatorSettings.from(Map.of("OPERATOR_PORT", String.valueOf(port)));
-        assertThatThrownBy(() -> RunningOperator.start(fixedPort, o -> o.withKubernetesClient(withoutCrds)
-                .withCloseClientOnStop(false))).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> RunningOperator.start(
+                        fixedPort, o -> o.withKubernetesClient(withoutCrds).withCloseClientOnStop(false)))
+                .isInstanceOf(RuntimeException.class);
         // the probe server is gone with the failed start: nothing keeps a JVM up that answers 200
         try (ServerSocket again = new ServerSocket(port)) {
             assertThat(again.getLocalPort()).isEqualTo(port);
@@ -122,16 +129,23 @@ class OperatorProcessTest {
 
     @Test
     void theFailureLineNamesTheReasonAndTheFailedCall() {
-        var refused = new IllegalStateException("Error starting operator", new RuntimeException(
-                "Couldn't start informer", new KubernetesClientException("Failure executing: GET at: "
-                        + "https://api/apis/switchboard.dev/v1alpha1/ssegateways. Message: Forbidden.", 403, null)));
+        var refused = new IllegalStateException(
+                "Error starting operator",
+                new RuntimeException(
+                        "Couldn't start informer",
+                        new KubernetesClientException(
+                                "Failure executing: GET at: "
+                                        + "https://api/apis/switchboard.dev/v1alpha1/ssegateways. Message: Forbidden.",
+                                403,
+                                null)));
 
-        assertThat(StartFailure.describe(refused)).isEqualTo("the API server refused the operator: does its "
-                + "ServiceAccount have the chart's RBAC?: Failure executing: GET at: "
-                + "https://api/apis/switchboard.dev/v1alpha1/ssegateways. Message: Forbidden. "
-                + "(KubernetesClientException)");
-        assertThat(StartFailure.describe(new IllegalStateException("odd\nsecond line"))).isEqualTo(
-                "start-up failed: odd (IllegalStateException)");
+        assertThat(StartFailure.describe(refused))
+                .isEqualTo("the API server refused the operator: does its "
+                        + "ServiceAccount have the chart's RBAC?: Failure executing: GET at: "
+                        + "https://api/apis/switchboard.dev/v1alpha1/ssegateways. Message: Forbidden. "
+                        + "(KubernetesClientException)");
+        assertThat(StartFailure.describe(new IllegalStateException("odd\nsecond line")))
+                .isEqualTo("start-up failed: odd (IllegalStateException)");
     }
 
     /**
@@ -141,14 +155,18 @@ class OperatorProcessTest {
      */
     private KubernetesClient startApiServer(boolean withCrds) throws IOException {
         server = withCrds
-                ? new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                                           new KubernetesCrudDispatcher(), false)
+                ? new KubernetesMockServer(
+                        new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false)
                 : new KubernetesMockServer(false);
         server.init();
         KubernetesClient client = server.createClient();
         if (withCrds) {
             for (File crd : Path.of("..", "crds").toFile().listFiles((dir, name) -> name.endsWith(".yml"))) {
-                client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .load(crd)
+                        .create();
             }
         }
         return client;
@@ -160,14 +178,19 @@ class OperatorProcessTest {
 
     private static List<String> ourLines(Path stderr) throws IOException {
         return Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
-                .filter(line -> line.startsWith("switchboard-operator:")).toList();
+                .filter(line -> line.startsWith("switchboard-operator:"))
+                .toList();
     }
 
     private static int status(int port, String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -1,5 +1,8 @@
 package dev.switchboard.operator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,11 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OperatorSettingsTest {
     @Test
@@ -26,9 +25,15 @@ class OperatorSettingsTest {
 
     @Test
     void readsNamespacesLeaseNamespaceAndPort() {
-        OperatorSettings s = OperatorSettings.from(Map.of("WATCH_NAMESPACES", " team-a, team-b ,",
-                                                          "POD_NAMESPACE", "switchboard", "OPERATOR_PORT", "9000",
-                                                          "SWEEP_INTERVAL", "30s"));
+        OperatorSettings s = OperatorSettings.from(Map.of(
+                "WATCH_NAMESPACES",
+                " team-a, team-b ,",
+                "POD_NAMESPACE",
+                "switchboard",
+                "OPERATOR_PORT",
+                "9000",
+                "SWEEP_INTERVAL",
+                "30s"));
         assertThat(s.sweepInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(s.watchNamespaces()).isEqualTo(Set.of("team-a", "team-b"));
         assertThat(s.podNamespace()).isEqualTo(Optional.of("switchboard"));
@@ -52,8 +57,8 @@ class OperatorSettingsTest {
     @Test
     void servesProbesAndMetrics() throws Exception {
         AtomicBoolean ready = new AtomicBoolean(false);
-        try (OperatorHttpServer server = new OperatorHttpServer(0, () -> true, ready::get,
-                                                                () -> "josdk_events_received_total 3.0\n")) {
+        try (OperatorHttpServer server =
+                new OperatorHttpServer(0, () -> true, ready::get, () -> "josdk_events_received_total 3.0\n")) {
             HttpClient client = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port();
             assertThat(get(client, base + "/healthz").statusCode()).isEqualTo(200);

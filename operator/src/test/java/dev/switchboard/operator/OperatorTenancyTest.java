@@ -1,11 +1,7 @@
 package dev.switchboard.operator;
 
-import dev.switchboard.operator.testing.Edits;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.operator.model.GatewayRef;
 import dev.switchboard.operator.model.RedisSpec;
@@ -13,6 +9,7 @@ import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionSpec;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
+import dev.switchboard.operator.testing.Edits;
 import dev.switchboard.operator.testing.OperatorProcess;
 import dev.switchboard.operator.testing.TestApiServer;
 import dev.switchboard.registry.FunctionRegistration;
@@ -23,16 +20,16 @@ import dev.switchboard.registry.RedisFunctionStore;
 import dev.switchboard.registry.RegistrationOwner;
 import dev.switchboard.registry.RegistrationValidator;
 import dev.switchboard.testing.TestRedis;
-
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The operator as Kubernetes runs it: {@link OperatorMain} in a JVM of its own, configured by its environment only
@@ -70,9 +67,10 @@ class OperatorTenancyTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        operator = OperatorProcess.start(client.getMasterUrl().toString(),
-                                         Map.of("OPERATOR_PORT", String.valueOf(port), "SWEEP_INTERVAL", "1s"),
-                                         operatorLog);
+        operator = OperatorProcess.start(
+                client.getMasterUrl().toString(),
+                Map.of("OPERATOR_PORT", String.valueOf(port), "SWEEP_INTERVAL", "1s"),
+                operatorLog);
         // started: every informer synced and watching (its liveness); a loaded machine needs a while for a new JVM
         await().atMost(Duration.ofSeconds(180)).until(() -> healthz(port) == 200);
     }
@@ -100,38 +98,53 @@ class OperatorTenancyTest {
     void teamsShareARedisWithoutMeetingAndNothingOutlivesItsResource() {
         for (String ns : List.of("team-a", "team-b")) {
             client.resource(gateway(ns, "gw", shared.url())).create();
-            client.resource(function(ns, "search", "gw", "http://search." + ns + ".example/")).create();
+            client.resource(function(ns, "search", "gw", "http://search." + ns + ".example/"))
+                    .create();
         }
         client.resource(gateway("team-a", "gw-2", second.url())).create();
         ServerlessFunction a = awaitReady("team-a", "search");
         ServerlessFunction b = awaitReady("team-b", "search");
 
         // same-named functions coexist, each in its namespace, each recording its owner
-        assertThat(registration("team-a", "search").orElseThrow().endpoint()).hasToString("http://search.team-a.example/");
+        assertThat(registration("team-a", "search").orElseThrow().endpoint())
+                .hasToString("http://search.team-a.example/");
         assertThat(registration("team-b", "search").orElseThrow().owner())
                 .contains(new RegistrationOwner(b.getMetadata().getUid(), "gw"));
         assertThat(store.get("search")).isEmpty();
         // each gateway serves its own namespace only (the gateway's side: RedisGatewayTest)
         for (String ns : List.of("team-a", "team-b")) {
-            assertThat(await().atMost(SETTLE).until(
-                    () -> client.configMaps().inNamespace(ns).withName("gw-config").get(), c -> c != null)
-                               .getData()).containsEntry("GATEWAY_NAMESPACE", ns);
+            assertThat(await().atMost(SETTLE)
+                            .until(
+                                    () -> client.configMaps()
+                                            .inNamespace(ns)
+                                            .withName("gw-config")
+                                            .get(),
+                                    c -> c != null)
+                            .getData())
+                    .containsEntry("GATEWAY_NAMESPACE", ns);
         }
 
         // deleting one leaves the other
-        client.resources(ServerlessFunction.class).inNamespace("team-b").withName("search").delete();
+        client.resources(ServerlessFunction.class)
+                .inNamespace("team-b")
+                .withName("search")
+                .delete();
         await().atMost(SETTLE).until(() -> registration("team-b", "search").isEmpty());
         assertThat(registration("team-a", "search")).isPresent();
 
         // moving a function to another gateway removes it from the old Redis within seconds
-        Edits.edit(client.resources(ServerlessFunction.class).inNamespace("team-a").withName("search"), f -> {
-            f.getSpec().setGatewayRef(new GatewayRef("gw-2"));
-            return f;
-        });
+        Edits.edit(
+                client.resources(ServerlessFunction.class).inNamespace("team-a").withName("search"), f -> {
+                    f.getSpec().setGatewayRef(new GatewayRef("gw-2"));
+                    return f;
+                });
         await().atMost(SWEPT).until(() -> registration("team-a", "search").isEmpty());
         try (RedisConnections other = RedisConnections.connect(second.url(), Duration.ofSeconds(2))) {
-            assertThat(new RedisFunctionStore(other, java.time.Clock.systemUTC()).inNamespace("team-a")
-                               .get("search").orElseThrow().owner())
+            assertThat(new RedisFunctionStore(other, java.time.Clock.systemUTC())
+                            .inNamespace("team-a")
+                            .get("search")
+                            .orElseThrow()
+                            .owner())
                     .contains(new RegistrationOwner(a.getMetadata().getUid(), "gw-2"));
         }
 
@@ -141,7 +154,9 @@ class OperatorTenancyTest {
         store.inNamespace("team-b").upsert(registration("by-hand"));
         client.resources(SseGateway.class).inNamespace("team-b").withName("gw").delete();
         await().atMost(SWEPT).until(() -> registration("team-b", "left-behind").isEmpty());
-        assertThat(store.inNamespace("team-b").list()).extracting(FunctionRegistration::name).containsExactly("by-hand");
+        assertThat(store.inNamespace("team-b").list())
+                .extracting(FunctionRegistration::name)
+                .containsExactly("by-hand");
         assertThat(store.inNamespace("team-a").list()).isEmpty();
 
         // a gateway without spec.replicas leaves its Deployment's count to an HPA
@@ -153,22 +168,38 @@ class OperatorTenancyTest {
             g.getSpec().setSessionTtl("2h");
             return g;
         });
-        await().atMost(SETTLE).until(() -> "2h".equals(client.configMaps().inNamespace("team-a").withName("gw-config")
-                                                             .get().getData().get("SESSION_TTL")));
-        assertThat(client.apps().deployments().inNamespace("team-a").withName("gw").get().getSpec().getReplicas())
+        await().atMost(SETTLE)
+                .until(() -> "2h"
+                        .equals(client.configMaps()
+                                .inNamespace("team-a")
+                                .withName("gw-config")
+                                .get()
+                                .getData()
+                                .get("SESSION_TTL")));
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace("team-a")
+                        .withName("gw")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
                 .isEqualTo(3);
     }
 
     private static int healthz(int port) {
         try {
-            return java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz"))
-                            .timeout(Duration.ofSeconds(2)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (java.io.IOException e) {
             if (!operator.isAlive()) {
-                throw new IllegalStateException("the operator exited with " + operator.exitValue() + "; see "
-                        + operatorLog, e);
+                throw new IllegalStateException(
+                        "the operator exited with " + operator.exitValue() + "; see " + operatorLog, e);
             }
             return -1;
         } catch (InterruptedException e) {
@@ -182,16 +213,25 @@ class OperatorTenancyTest {
     }
 
     private static FunctionRegistration registration(String name) {
-        return RegistrationValidator.validate(JsonMapper.MAPPER.createObjectNode().put("name", name)
-                                                      .put("endpoint", "http://echo.example/"), Instant.EPOCH);
+        return RegistrationValidator.validate(
+                JsonMapper.MAPPER.createObjectNode().put("name", name).put("endpoint", "http://echo.example/"),
+                Instant.EPOCH);
     }
 
     private static ServerlessFunction awaitReady(String ns, String name) {
-        return await().alias(ns + "/" + name + " Ready").atMost(SETTLE).until(
-                () -> client.resources(ServerlessFunction.class).inNamespace(ns).withName(name).get(),
-                f -> f != null && f.getStatus() != null && f.getStatus().getConditions() != null
-                        && Conditions.find(f.getStatus().getConditions(), Conditions.READY)
-                        .filter(c -> "True".equals(c.getStatus())).isPresent());
+        return await().alias(ns + "/" + name + " Ready")
+                .atMost(SETTLE)
+                .until(
+                        () -> client.resources(ServerlessFunction.class)
+                                .inNamespace(ns)
+                                .withName(name)
+                                .get(),
+                        f -> f != null
+                                && f.getStatus() != null
+                                && f.getStatus().getConditions() != null
+                                && Conditions.find(f.getStatus().getConditions(), Conditions.READY)
+                                        .filter(c -> "True".equals(c.getStatus()))
+                                        .isPresent());
     }
 
     private static SseGateway gateway(String namespace, String name, String redisUrl) {
@@ -200,7 +240,8 @@ class OperatorTenancyTest {
         SseGatewaySpec spec = new SseGatewaySpec();
         spec.setRedis(redis);
         SseGateway gateway = new SseGateway();
-        gateway.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        gateway.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         gateway.setSpec(spec);
         return gateway;
     }
@@ -210,7 +251,8 @@ class OperatorTenancyTest {
         spec.setGatewayRef(new GatewayRef(gateway));
         spec.setEndpoint(endpoint);
         ServerlessFunction function = new ServerlessFunction();
-        function.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        function.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         function.setSpec(spec);
         return function;
     }

@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 public final class ByteSizes {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 
-    private ByteSizes() {
-    }
+    private ByteSizes() {}
 
     /**
      * @param text the size

@@ -33,8 +33,8 @@ public record Cidr(byte[] network, int prefix) {
             }
             return new Cidr(network, prefix);
         } catch (UnknownHostException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(setting + ": '" + t + "' is not a CIDR block such as 10.0.0.0/8 or "
-                                                       + "fd00::/8");
+            throw new IllegalArgumentException(
+                    setting + ": '" + t + "' is not a CIDR block such as 10.0.0.0/8 or " + "fd00::/8");
         }
     }
 

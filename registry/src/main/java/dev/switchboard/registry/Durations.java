@@ -14,10 +14,10 @@ import java.util.Locale;
 public final class Durations {
     /** The longest duration text accepted: {@code 1h2m3s4ms} needs a dozen characters. */
     public static final int MAX_LENGTH = 64;
+
     private static final String EXAMPLES = "use e.g. 500ms, 15s, 2m, 1h";
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Parses a duration.
@@ -31,8 +31,8 @@ public final class Durations {
             throw new IllegalArgumentException("empty duration");
         }
         if (text.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("not a duration: " + text.length() + " characters, at most "
-                    + MAX_LENGTH + " (" + EXAMPLES + ")");
+            throw new IllegalArgumentException(
+                    "not a duration: " + text.length() + " characters, at most " + MAX_LENGTH + " (" + EXAMPLES + ")");
         }
         String value = text.trim().toLowerCase(Locale.ROOT);
         if (value.startsWith("p")) {

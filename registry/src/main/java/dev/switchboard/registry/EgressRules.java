@@ -5,7 +5,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
-
 /**
  * Which addresses functions may be called at: the rules of the SSRF guard, shared by the gateway (which
  * applies them on every connection) and the operator (which checks a ServerlessFunction against its
@@ -109,31 +108,31 @@ public final class EgressRules {
         int first = b[0] & 0xff;
         int second = b[1] & 0xff;
         int third = b[2] & 0xff;
-        return first == 0                                                // "this network", unspecified
-                || first == 10                                           // private
-                || first == 127                                          // loopback
-                || (first == 100 && second >= 64 && second < 128)        // shared address space (carrier NAT)
-                || (first == 169 && second == 254)                       // link-local, cloud metadata
-                || (first == 172 && second >= 16 && second < 32)         // private
-                || (first == 192 && second == 168)                       // private
+        return first == 0 // "this network", unspecified
+                || first == 10 // private
+                || first == 127 // loopback
+                || (first == 100 && second >= 64 && second < 128) // shared address space (carrier NAT)
+                || (first == 169 && second == 254) // link-local, cloud metadata
+                || (first == 172 && second >= 16 && second < 32) // private
+                || (first == 192 && second == 168) // private
                 || (first == 192 && second == 0 && (third == 0 || third == 2)) // IETF assignments, TEST-NET-1
-                || (first == 198 && (second == 18 || second == 19))      // benchmarking
-                || (first == 198 && second == 51 && third == 100)        // TEST-NET-2
-                || (first == 203 && second == 0 && third == 113)         // TEST-NET-3
-                || first >= 224;                                         // multicast, reserved, broadcast
+                || (first == 198 && (second == 18 || second == 19)) // benchmarking
+                || (first == 198 && second == 51 && third == 100) // TEST-NET-2
+                || (first == 203 && second == 0 && third == 113) // TEST-NET-3
+                || first >= 224; // multicast, reserved, broadcast
     }
 
     private static boolean isRestrictedIpv6(byte[] b) {
         int first = b[0] & 0xff;
         int second = b[1] & 0xff;
-        return (first & 0xfe) == 0xfc                                    // unique local fc00::/7
-                || (first == 0xfe && (second & 0xc0) == 0x80)            // link-local fe80::/10
-                || (first == 0xfe && (second & 0xc0) == 0xc0)            // site-local fec0::/10 (deprecated)
-                || first == 0xff                                         // multicast ff00::/8
-                || prefix(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)         // local-use NAT64 64:ff9b:1::/48
-                || prefix(b, 0x01, 0x00, 0, 0, 0, 0, 0, 0)               // discard-only 100::/64
-                || prefix(b, 0x20, 0x01, 0x0d, 0xb8)                     // documentation 2001:db8::/32
-                || (first == 0x3f && second == 0xff && (b[2] & 0xf0) == 0);  // documentation 3fff::/20
+        return (first & 0xfe) == 0xfc // unique local fc00::/7
+                || (first == 0xfe && (second & 0xc0) == 0x80) // link-local fe80::/10
+                || (first == 0xfe && (second & 0xc0) == 0xc0) // site-local fec0::/10 (deprecated)
+                || first == 0xff // multicast ff00::/8
+                || prefix(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01) // local-use NAT64 64:ff9b:1::/48
+                || prefix(b, 0x01, 0x00, 0, 0, 0, 0, 0, 0) // discard-only 100::/64
+                || prefix(b, 0x20, 0x01, 0x0d, 0xb8) // documentation 2001:db8::/32
+                || (first == 0x3f && second == 0xff && (b[2] & 0xf0) == 0); // documentation 3fff::/20
     }
 
     private static boolean prefix(byte[] address, int... bytes) {

@@ -26,21 +26,22 @@ import java.util.Optional;
  * @param updatedAt   last change time
  * @param revision    store-wide increasing number of the last change (0 before it is stored)
  */
-public record FunctionRegistration(String name,
-                                   FunctionKind kind,
-                                   URI endpoint,
-                                   String method,
-                                   Duration timeout,
-                                   Map<String, String> headers,
-                                   String description,
-                                   Optional<HealthCheck> healthCheck,
-                                   int maxConcurrency,
-                                   RetryPolicy retry,
-                                   ClientAuth auth,
-                                   Optional<RegistrationOwner> owner,
-                                   Instant createdAt,
-                                   Instant updatedAt,
-                                   long revision) {
+public record FunctionRegistration(
+        String name,
+        FunctionKind kind,
+        URI endpoint,
+        String method,
+        Duration timeout,
+        Map<String, String> headers,
+        String description,
+        Optional<HealthCheck> healthCheck,
+        int maxConcurrency,
+        RetryPolicy retry,
+        ClientAuth auth,
+        Optional<RegistrationOwner> owner,
+        Instant createdAt,
+        Instant updatedAt,
+        long revision) {
 
     public FunctionRegistration {
         headers = Map.copyOf(headers);
@@ -56,8 +57,22 @@ public record FunctionRegistration(String name,
      * @return a copy carrying the store's bookkeeping
      */
     public FunctionRegistration stored(long revision, Instant createdAt, Instant updatedAt) {
-        return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        maxConcurrency, retry, auth, owner, createdAt, updatedAt, revision);
+        return new FunctionRegistration(
+                name,
+                kind,
+                endpoint,
+                method,
+                timeout,
+                headers,
+                description,
+                healthCheck,
+                maxConcurrency,
+                retry,
+                auth,
+                owner,
+                createdAt,
+                updatedAt,
+                revision);
     }
 
     /**
@@ -65,8 +80,21 @@ public record FunctionRegistration(String name,
      * @return a copy recording that owner
      */
     public FunctionRegistration withOwner(RegistrationOwner owner) {
-        return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        maxConcurrency, retry, auth, Optional.of(owner), createdAt, updatedAt,
-                                        revision);
+        return new FunctionRegistration(
+                name,
+                kind,
+                endpoint,
+                method,
+                timeout,
+                headers,
+                description,
+                healthCheck,
+                maxConcurrency,
+                retry,
+                auth,
+                Optional.of(owner),
+                createdAt,
+                updatedAt,
+                revision);
     }
 }

@@ -99,7 +99,9 @@ public final class InMemoryFunctionStore implements FunctionStore {
 
     @Override
     public List<FunctionRegistration> list() {
-        return functions.values().stream().sorted(Comparator.comparing(FunctionRegistration::name)).toList();
+        return functions.values().stream()
+                .sorted(Comparator.comparing(FunctionRegistration::name))
+                .toList();
     }
 
     @Override

@@ -1,8 +1,5 @@
 package dev.switchboard.registry;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -10,6 +7,8 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Jackson mappers of the process. Their buffers come from a shared pool instead of Jackson's default
@@ -29,10 +28,10 @@ public final class JsonMapper {
     public static final int MAX_NAME_LENGTH = 50_000;
     /** The shared mapper, for JSON the process wrote or a function answered; thread-safe. */
     public static final ObjectMapper MAPPER = build(MAX_NESTING_DEPTH, false);
+
     private static final Map<Integer, ObjectMapper> REQUESTS_BY_DEPTH = new ConcurrentHashMap<>();
 
-    private JsonMapper() {
-    }
+    private JsonMapper() {}
 
     /**
      * The mapper for client request bodies (invocations, registrations, JSON-RPC messages): nesting is
@@ -51,10 +50,10 @@ public final class JsonMapper {
         JsonFactory factory = JsonFactory.builder()
                 .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
                 .streamReadConstraints(StreamReadConstraints.builder()
-                                               .maxNestingDepth(maxDepth)
-                                               .maxNumberLength(MAX_NUMBER_LENGTH)
-                                               .maxNameLength(MAX_NAME_LENGTH)
-                                               .build())
+                        .maxNestingDepth(maxDepth)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .maxNameLength(MAX_NAME_LENGTH)
+                        .build())
                 .configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION, refuseDuplicateKeys)
                 .build();
         ObjectMapper mapper = new ObjectMapper(factory);

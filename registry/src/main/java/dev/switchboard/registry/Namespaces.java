@@ -13,8 +13,7 @@ public final class Namespaces {
     /** Kubernetes' rule for a namespace name (RFC 1123 label). */
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
-    private Namespaces() {
-    }
+    private Namespaces() {}
 
     /**
      * @param namespace a namespace

@@ -1,9 +1,5 @@
 package dev.switchboard.registry;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -17,16 +13,19 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The Lettuce connections of one process: a shared connection for ordinary commands and a dedicated one
@@ -45,22 +44,27 @@ public final class RedisConnections implements AutoCloseable {
     public static final Duration MAX_RECONNECT_DELAY = Duration.ofMillis(500);
     /** How often a Cluster client re-reads the topology even when nothing failed. */
     public static final Duration CLUSTER_TOPOLOGY_REFRESH = Duration.ofSeconds(30);
+
     private final AbstractRedisClient client;
     private final ClientResources resources;
     private final StatefulConnection<String, String> connection;
     /** Not final: {@link #decorateCommands} may wrap it once, before the connections are shared. */
     private volatile RedisClusterCommands<String, String> sync;
+
     private final RedisClusterAsyncCommands<String, String> async;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String displayUrl;
     private final Duration commandTimeout;
 
-    private RedisConnections(AbstractRedisClient client, ClientResources resources,
-                             StatefulConnection<String, String> connection,
-                             RedisClusterCommands<String, String> sync,
-                             RedisClusterAsyncCommands<String, String> async,
-                             StatefulRedisPubSubConnection<String, String> pubSub, String displayUrl,
-                             Duration commandTimeout) {
+    private RedisConnections(
+            AbstractRedisClient client,
+            ClientResources resources,
+            StatefulConnection<String, String> connection,
+            RedisClusterCommands<String, String> sync,
+            RedisClusterAsyncCommands<String, String> async,
+            StatefulRedisPubSubConnection<String, String> pubSub,
+            String displayUrl,
+            Duration commandTimeout) {
         this.commandTimeout = commandTimeout;
         this.client = client;
         this.resources = resources;
@@ -87,7 +91,10 @@ public final class RedisConnections implements AutoCloseable {
         ClientResources resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build();
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(commandTimeout)
+                .keepAlive(true)
+                .build();
         String display = target.display();
         AbstractRedisClient client = null;
         try {
@@ -95,36 +102,51 @@ public final class RedisConnections implements AutoCloseable {
                 RedisClusterClient cluster = RedisClusterClient.create(resources, target.seeds());
                 client = cluster;
                 cluster.setOptions(ClusterClientOptions.builder()
-                                           .autoReconnect(true)
-                                           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                                           .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                                           .socketOptions(socket)
-                                           // follow failovers and resharding: re-read the topology on
-                                           // MOVED/ASK redirects and reconnects, and periodically
-                                           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                                                   .enablePeriodicRefresh(CLUSTER_TOPOLOGY_REFRESH)
-                                                   .enableAllAdaptiveRefreshTriggers()
-                                                   .build())
-                                           .build());
+                        .autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                        .socketOptions(socket)
+                        // follow failovers and resharding: re-read the topology on
+                        // MOVED/ASK redirects and reconnects, and periodically
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enablePeriodicRefresh(CLUSTER_TOPOLOGY_REFRESH)
+                                .enableAllAdaptiveRefreshTriggers()
+                                .build())
+                        .build());
                 StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
                 connectToEveryMaster(cluster, connection, resources);
                 StatefulRedisClusterPubSubConnection<String, String> pubSub = cluster.connectPubSub(StringCodec.UTF8);
                 connectPubSubToEveryMaster(pubSub, resources);
-                return new RedisConnections(cluster, resources, connection, connection.sync(), connection.async(),
-                                            pubSub, display, commandTimeout);
+                return new RedisConnections(
+                        cluster,
+                        resources,
+                        connection,
+                        connection.sync(),
+                        connection.async(),
+                        pubSub,
+                        display,
+                        commandTimeout);
             }
-            RedisClient standalone = RedisClient.create(resources, target.seeds().getFirst());
+            RedisClient standalone =
+                    RedisClient.create(resources, target.seeds().getFirst());
             client = standalone;
             standalone.setOptions(ClientOptions.builder()
-                                          .autoReconnect(true)
-                                          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                                          .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                                          .socketOptions(socket)
-                                          .build());
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .socketOptions(socket)
+                    .build());
             StatefulRedisConnection<String, String> connection = standalone.connect(StringCodec.UTF8);
             StatefulRedisPubSubConnection<String, String> pubSub = standalone.connectPubSub(StringCodec.UTF8);
-            return new RedisConnections(standalone, resources, connection, connection.sync(), connection.async(),
-                                        pubSub, display, commandTimeout);
+            return new RedisConnections(
+                    standalone,
+                    resources,
+                    connection,
+                    connection.sync(),
+                    connection.async(),
+                    pubSub,
+                    display,
+                    commandTimeout);
         } catch (RedisException e) {
             if (client != null) {
                 client.shutdown();
@@ -139,20 +161,25 @@ public final class RedisConnections implements AutoCloseable {
      * opens node connections lazily, and with commands rejected while disconnected, the first command to a
      * node whose connection is still opening would fail.
      */
-    private static void connectToEveryMaster(RedisClusterClient cluster,
-                                             StatefulRedisClusterConnection<String, String> connection,
-                                             ClientResources resources) {
+    private static void connectToEveryMaster(
+            RedisClusterClient cluster,
+            StatefulRedisClusterConnection<String, String> connection,
+            ClientResources resources) {
         for (RedisClusterNode node : cluster.getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
                 // by host and port: the key under which Lettuce routes commands by slot
                 connection.getConnection(node.getUri().getHost(), node.getUri().getPort());
             }
         }
-        resources.eventBus().get()
+        resources
+                .eventBus()
+                .get()
                 .filter(ClusterTopologyChangedEvent.class::isInstance)
-                .subscribe(event -> ((ClusterTopologyChangedEvent) event).after().stream()
-                        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
-                        .forEach(node -> connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())));
+                .subscribe(event -> ((ClusterTopologyChangedEvent) event)
+                        .after().stream()
+                                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                                .forEach(node -> connection.getConnectionAsync(
+                                        node.getUri().getHost(), node.getUri().getPort())));
     }
 
     /**
@@ -160,18 +187,22 @@ public final class RedisConnections implements AutoCloseable {
      * that owns the channel's slot, on a node connection Lettuce would otherwise open at the first such command
      * and refuse it while opening.
      */
-    private static void connectPubSubToEveryMaster(StatefulRedisClusterPubSubConnection<String, String> pubSub,
-                                                   ClientResources resources) {
+    private static void connectPubSubToEveryMaster(
+            StatefulRedisClusterPubSubConnection<String, String> pubSub, ClientResources resources) {
         for (RedisClusterNode node : pubSub.getPartitions()) {
             if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
                 pubSub.getConnection(node.getUri().getHost(), node.getUri().getPort());
             }
         }
-        resources.eventBus().get()
+        resources
+                .eventBus()
+                .get()
                 .filter(ClusterTopologyChangedEvent.class::isInstance)
-                .subscribe(event -> ((ClusterTopologyChangedEvent) event).after().stream()
-                        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
-                        .forEach(node -> pubSub.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())));
+                .subscribe(event -> ((ClusterTopologyChangedEvent) event)
+                        .after().stream()
+                                .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                                .forEach(node -> pubSub.getConnectionAsync(
+                                        node.getUri().getHost(), node.getUri().getPort())));
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.switchboard.registry;
 
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -10,11 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-
 /**
  * A namespace's registrations in one Redis hash ({@link RedisKeys#functions}), one field per function, in the JSON
  * form of {@link RegistrationCodec}. Each change takes a revision from {@link RedisKeys#functionsRevision} and is
@@ -22,17 +21,15 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
  */
 public final class RedisFunctionStore implements FunctionStore {
     /** Replaces a field only while it exists, so a concurrent delete is not undone. */
-    private static final String REPLACE_IF_PRESENT =
-            "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
-                    + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 else return 0 end";
+    private static final String REPLACE_IF_PRESENT = "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
+            + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 else return 0 end";
     /** Removes a field only while its stored owner has the given uid (checked in Redis, so no write slips in). */
-    private static final String DELETE_IF_OWNED =
-            "local v = redis.call('HGET', KEYS[1], ARGV[1]) "
-                    + "if not v then return 0 end "
-                    + "local ok, doc = pcall(cjson.decode, v) "
-                    + "if not ok or type(doc) ~= 'table' or type(doc.owner) ~= 'table' or doc.owner.uid ~= ARGV[2] "
-                    + "then return 0 end "
-                    + "redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('INCR', KEYS[2]) return 1";
+    private static final String DELETE_IF_OWNED = "local v = redis.call('HGET', KEYS[1], ARGV[1]) "
+            + "if not v then return 0 end "
+            + "local ok, doc = pcall(cjson.decode, v) "
+            + "if not ok or type(doc) ~= 'table' or type(doc.owner) ~= 'table' or doc.owner.uid ~= ARGV[2] "
+            + "then return 0 end "
+            + "redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('INCR', KEYS[2]) return 1";
 
     private final RedisConnections redis;
     private final Clock clock;
@@ -74,7 +71,8 @@ public final class RedisFunctionStore implements FunctionStore {
     public Set<String> namespaces() {
         Set<String> found = new TreeSet<>();
         RedisConnections.call("list function namespaces", () -> {
-            ScanArgs match = ScanArgs.Builder.matches(RedisKeys.NAMESPACED_FUNCTIONS_PATTERN).limit(500);
+            ScanArgs match = ScanArgs.Builder.matches(RedisKeys.NAMESPACED_FUNCTIONS_PATTERN)
+                    .limit(500);
             KeyScanCursor<String> cursor = redis.sync().scan(match);
             while (true) {
                 cursor.getKeys().forEach(k -> RedisKeys.namespaceOfFunctions(k).ifPresent(found::add));
@@ -89,9 +87,15 @@ public final class RedisFunctionStore implements FunctionStore {
 
     @Override
     public boolean deleteOwned(String name, String ownerUid) {
-        Long removed = RedisConnections.call("delete an owned function",
-                () -> redis.sync().<Long>eval(DELETE_IF_OWNED, ScriptOutputType.INTEGER,
-                                              new String[] {hash, revisionKey}, name, ownerUid));
+        Long removed = RedisConnections.call(
+                "delete an owned function",
+                () -> redis.sync()
+                        .<Long>eval(
+                                DELETE_IF_OWNED,
+                                ScriptOutputType.INTEGER,
+                                new String[] {hash, revisionKey},
+                                name,
+                                ownerUid));
         if (removed != null && removed > 0) {
             announce(name);
             return true;
@@ -103,7 +107,8 @@ public final class RedisFunctionStore implements FunctionStore {
     public Optional<FunctionRegistration> create(FunctionRegistration registration) {
         Instant now = clock.instant();
         FunctionRegistration stored = registration.stored(nextRevision(), now, now);
-        boolean created = RedisConnections.call("register a function",
+        boolean created = RedisConnections.call(
+                "register a function",
                 () -> redis.sync().hsetnx(hash, stored.name(), RegistrationCodec.encode(stored)));
         if (!created) {
             return Optional.empty();
@@ -118,11 +123,17 @@ public final class RedisFunctionStore implements FunctionStore {
         if (current.isEmpty()) {
             return Optional.empty();
         }
-        FunctionRegistration stored = registration.stored(nextRevision(), current.get().createdAt(), clock.instant());
-        Long replaced = RedisConnections.call("update a function",
-                () -> redis.sync().<Long>eval(REPLACE_IF_PRESENT, ScriptOutputType.INTEGER,
-                                              new String[] {hash},
-                                              stored.name(), RegistrationCodec.encode(stored)));
+        FunctionRegistration stored =
+                registration.stored(nextRevision(), current.get().createdAt(), clock.instant());
+        Long replaced = RedisConnections.call(
+                "update a function",
+                () -> redis.sync()
+                        .<Long>eval(
+                                REPLACE_IF_PRESENT,
+                                ScriptOutputType.INTEGER,
+                                new String[] {hash},
+                                stored.name(),
+                                RegistrationCodec.encode(stored)));
         if (replaced == null || replaced == 0) {
             return Optional.empty();
         }
@@ -132,24 +143,26 @@ public final class RedisFunctionStore implements FunctionStore {
 
     @Override
     public FunctionRegistration upsert(FunctionRegistration registration) {
-        Instant created = get(registration.name()).map(FunctionRegistration::createdAt).orElse(clock.instant());
+        Instant created =
+                get(registration.name()).map(FunctionRegistration::createdAt).orElse(clock.instant());
         FunctionRegistration stored = registration.stored(nextRevision(), created, clock.instant());
-        RedisConnections.call("store a function",
-                () -> redis.sync().hset(hash, stored.name(), RegistrationCodec.encode(stored)));
+        RedisConnections.call(
+                "store a function", () -> redis.sync().hset(hash, stored.name(), RegistrationCodec.encode(stored)));
         announce(stored.name());
         return stored;
     }
 
     @Override
     public Optional<FunctionRegistration> get(String name) {
-        String json = RedisConnections.call("read a function", () -> redis.sync().hget(hash, name));
+        String json =
+                RedisConnections.call("read a function", () -> redis.sync().hget(hash, name));
         return Optional.ofNullable(json).map(RegistrationCodec::decode);
     }
 
     @Override
     public List<FunctionRegistration> list() {
-        Map<String, String> all = RedisConnections.call("list functions",
-                () -> redis.sync().hgetall(hash));
+        Map<String, String> all =
+                RedisConnections.call("list functions", () -> redis.sync().hgetall(hash));
         return all.values().stream()
                 .map(RegistrationCodec::decode)
                 .sorted(Comparator.comparing(FunctionRegistration::name))
@@ -158,7 +171,8 @@ public final class RedisFunctionStore implements FunctionStore {
 
     @Override
     public boolean delete(String name) {
-        Long removed = RedisConnections.call("delete a function", () -> redis.sync().hdel(hash, name));
+        Long removed =
+                RedisConnections.call("delete a function", () -> redis.sync().hdel(hash, name));
         if (removed != null && removed > 0) {
             nextRevision();
             announce(name);
@@ -177,11 +191,10 @@ public final class RedisFunctionStore implements FunctionStore {
                 }
             }
         });
-        RedisConnections.call("subscribe to function changes",
-                () -> {
-                    redis.pubSub().sync().subscribe(channel);
-                    return null;
-                });
+        RedisConnections.call("subscribe to function changes", () -> {
+            redis.pubSub().sync().subscribe(channel);
+            return null;
+        });
     }
 
     private long nextRevision() {
@@ -189,8 +202,7 @@ public final class RedisFunctionStore implements FunctionStore {
     }
 
     private void announce(String name) {
-        RedisConnections.call("announce a function change",
-                () -> redis.sync().publish(channel, name));
+        RedisConnections.call("announce a function change", () -> redis.sync().publish(channel, name));
     }
 
     @Override

@@ -38,8 +38,7 @@ public final class RedisKeys {
      */
     public static final String REPLICA_SNAPSHOTS = PREFIX + "{monitor}:replicas";
 
-    private RedisKeys() {
-    }
+    private RedisKeys() {}
 
     /**
      * @param namespace a namespace ({@link Namespaces#DEFAULT} or a DNS label)

@@ -1,10 +1,9 @@
 package dev.switchboard.registry;
 
+import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import io.lettuce.core.RedisURI;
 
 /**
  * Where Redis is and in which topology, read from one URL. Standalone ({@code redis://}, {@code rediss://},
@@ -73,13 +72,15 @@ public record RedisTarget(boolean cluster, List<RedisURI> seeds) {
         int schemeEnd = url.indexOf("://");
         try {
             // schemes are case-insensitive (RFC 3986); Lettuce matches them exactly
-            return RedisURI.create(schemeEnd < 0 ? url
-                                           : url.substring(0, schemeEnd).toLowerCase(Locale.ROOT) + url.substring(schemeEnd));
+            return RedisURI.create(
+                    schemeEnd < 0
+                            ? url
+                            : url.substring(0, schemeEnd).toLowerCase(Locale.ROOT) + url.substring(schemeEnd));
         } catch (IllegalArgumentException | IllegalStateException e) {
             // Lettuce's message may quote the URL, password included; a URL with no host (redis://?x) is an
             // IllegalStateException from its builder
             throw new IllegalArgumentException("not a Redis URL (expected redis://, rediss://, redis-sentinel://, "
-                                                       + "redis-socket:// or redis-cluster://)");
+                    + "redis-socket:// or redis-cluster://)");
         }
     }
 
@@ -90,7 +91,10 @@ public record RedisTarget(boolean cluster, List<RedisURI> seeds) {
         }
         StringBuilder display = new StringBuilder("cluster[");
         for (int i = 0; i < seeds.size(); i++) {
-            display.append(i == 0 ? "" : ",").append(seeds.get(i).getHost()).append(':').append(seeds.get(i).getPort());
+            display.append(i == 0 ? "" : ",")
+                    .append(seeds.get(i).getHost())
+                    .append(':')
+                    .append(seeds.get(i).getPort());
         }
         return display.append(']').toString();
     }

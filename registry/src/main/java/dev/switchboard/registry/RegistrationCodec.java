@@ -1,14 +1,13 @@
 package dev.switchboard.registry;
 
-import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON form of a registration, shared by the Redis store (full) and the admin API (headers masked).
@@ -17,10 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class RegistrationCodec {
     /** What the admin API prints instead of a header's value. */
     public static final String MASK = "******";
+
     private static final ObjectMapper MAPPER = JsonMapper.MAPPER;
 
-    private RegistrationCodec() {
-    }
+    private RegistrationCodec() {}
 
     /**
      * @param registration the registration
@@ -101,10 +100,14 @@ public final class RegistrationCodec {
 
     /** The owner is bookkeeping the admin API cannot set (the validator ignores it): read it only here. */
     private static Optional<RegistrationOwner> owner(JsonNode node) {
-        if (node == null || !node.isObject() || !node.path("uid").isTextual() || !node.path("gateway").isTextual()) {
+        if (node == null
+                || !node.isObject()
+                || !node.path("uid").isTextual()
+                || !node.path("gateway").isTextual()) {
             return Optional.empty();
         }
-        return Optional.of(new RegistrationOwner(node.get("uid").asText(), node.get("gateway").asText()));
+        return Optional.of(new RegistrationOwner(
+                node.get("uid").asText(), node.get("gateway").asText()));
     }
 
     private static Instant instant(JsonNode json, String field) {

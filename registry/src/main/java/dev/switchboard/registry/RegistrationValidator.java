@@ -1,5 +1,6 @@
 package dev.switchboard.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -11,8 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * The one validation of a registration, used by the admin API, the stored-form codec and the operator.
  * Turns user JSON into a {@link FunctionRegistration} or throws {@link InvalidRegistrationException}
@@ -21,11 +20,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class RegistrationValidator {
     /** DNS label: usable as a URL path segment, a Kubernetes name and a Redis key part. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
     public static final int MAX_NAME_LENGTH = 63;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
     /** The longest a serverless platform lets a function run (AWS Lambda). */
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
+
     public static final Duration MIN_HEALTH_INTERVAL = Duration.ofSeconds(1);
     public static final Duration MAX_HEALTH_INTERVAL = Duration.ofHours(1);
     public static final int MAX_DESCRIPTION_LENGTH = 1024;
@@ -36,18 +37,45 @@ public final class RegistrationValidator {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
     /** Headers the gateway sets itself or that belong to the connection, not to a registration. */
     private static final Set<String> RESERVED_HEADERS = Set.of(
-            "host", "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer",
-            "proxy-connection", "x-request-id", "x-client-id", "x-switchboard-subject", "x-switchboard-auth");
+            "host",
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "keep-alive",
+            "upgrade",
+            "te",
+            "trailer",
+            "proxy-connection",
+            "x-request-id",
+            "x-client-id",
+            "x-switchboard-subject",
+            "x-switchboard-auth");
     /** Fields the API prints that a client may send back unchanged (GET, edit, PUT). */
     private static final Set<String> READ_ONLY_FIELDS = Set.of(
-            "created_at", "updated_at", "registered_at", "revision", "is_active", "health_status",
-            "last_health_check", "namespace", "owner");
-    private static final Set<String> FIELDS = Set.of(
-            "name", "kind", "endpoint", "method", "timeout", "headers", "description", "health_check",
-            "max_concurrency", "retry", "auth");
+            "created_at",
+            "updated_at",
+            "registered_at",
+            "revision",
+            "is_active",
+            "health_status",
+            "last_health_check",
+            "namespace",
+            "owner");
 
-    private RegistrationValidator() {
-    }
+    private static final Set<String> FIELDS = Set.of(
+            "name",
+            "kind",
+            "endpoint",
+            "method",
+            "timeout",
+            "headers",
+            "description",
+            "health_check",
+            "max_concurrency",
+            "retry",
+            "auth");
+
+    private RegistrationValidator() {}
 
     /**
      * Validates user input.
@@ -70,16 +98,19 @@ public final class RegistrationValidator {
         FunctionKind kind = FunctionKind.HTTP;
         if (json.hasNonNull("kind")) {
             String kindText = text(json, "kind");
-            kind = FunctionKind.fromWireName(kindText).orElseThrow(() -> new InvalidRegistrationException(
-                    "kind", "unsupported kind '" + kindText + "' (supported: http, mcp)"));
+            kind = FunctionKind.fromWireName(kindText)
+                    .orElseThrow(() -> new InvalidRegistrationException(
+                            "kind", "unsupported kind '" + kindText + "' (supported: http, mcp)"));
         }
         URI endpoint = endpoint(requiredText(json, "endpoint"));
         String method = "POST";
         if (json.hasNonNull("method")) {
             method = text(json, "method").toUpperCase(Locale.ROOT);
             if (!METHODS.contains(method)) {
-                throw new InvalidRegistrationException("method", "must be one of " + String.join(", ",
-                        METHODS.stream().sorted().toList()));
+                throw new InvalidRegistrationException(
+                        "method",
+                        "must be one of "
+                                + String.join(", ", METHODS.stream().sorted().toList()));
             }
         }
         Duration timeout = DEFAULT_TIMEOUT;
@@ -91,8 +122,8 @@ public final class RegistrationValidator {
         if (json.hasNonNull("description")) {
             description = text(json, "description");
             if (description.length() > MAX_DESCRIPTION_LENGTH) {
-                throw new InvalidRegistrationException("description",
-                        "at most " + MAX_DESCRIPTION_LENGTH + " characters");
+                throw new InvalidRegistrationException(
+                        "description", "at most " + MAX_DESCRIPTION_LENGTH + " characters");
             }
         }
         Optional<HealthCheck> healthCheck = healthCheck(json.get("health_check"));
@@ -104,11 +135,26 @@ public final class RegistrationValidator {
         ClientAuth auth = ClientAuth.DEFAULT;
         if (json.hasNonNull("auth")) {
             String authText = text(json, "auth");
-            auth = ClientAuth.fromWireName(authText).orElseThrow(() -> new InvalidRegistrationException(
-                    "auth", "unsupported auth '" + authText + "' (supported: default, none, api-key, jwt)"));
+            auth = ClientAuth.fromWireName(authText)
+                    .orElseThrow(() -> new InvalidRegistrationException(
+                            "auth", "unsupported auth '" + authText + "' (supported: default, none, api-key, jwt)"));
         }
-        return new FunctionRegistration(name, kind, endpoint, method, timeout, headers, description, healthCheck,
-                                        maxConcurrency, retry, auth, Optional.empty(), now, now, 0);
+        return new FunctionRegistration(
+                name,
+                kind,
+                endpoint,
+                method,
+                timeout,
+                headers,
+                description,
+                healthCheck,
+                maxConcurrency,
+                retry,
+                auth,
+                Optional.empty(),
+                now,
+                now,
+                0);
     }
 
     /**
@@ -117,8 +163,8 @@ public final class RegistrationValidator {
      */
     public static void validateName(String name) {
         if (name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
-            throw new InvalidRegistrationException("name", "must match " + NAME.pattern() + " and be at most "
-                    + MAX_NAME_LENGTH + " characters");
+            throw new InvalidRegistrationException(
+                    "name", "must match " + NAME.pattern() + " and be at most " + MAX_NAME_LENGTH + " characters");
         }
     }
 
@@ -172,8 +218,8 @@ public final class RegistrationValidator {
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c == '\r' || c == '\n' || c == 0 || c > 0xff) {
-                    throw new InvalidRegistrationException(field,
-                            "value must be visible ASCII or Latin-1 without line breaks");
+                    throw new InvalidRegistrationException(
+                            field, "value must be visible ASCII or Latin-1 without line breaks");
                 }
             }
             headers.put(headerName, value);
@@ -202,8 +248,8 @@ public final class RegistrationValidator {
         }
         Duration interval = HealthCheck.DEFAULT_INTERVAL;
         if (node.hasNonNull("interval")) {
-            interval = duration(node.get("interval"), "health_check.interval", MIN_HEALTH_INTERVAL,
-                                MAX_HEALTH_INTERVAL);
+            interval =
+                    duration(node.get("interval"), "health_check.interval", MIN_HEALTH_INTERVAL, MAX_HEALTH_INTERVAL);
         }
         return Optional.of(new HealthCheck(path, interval));
     }
@@ -252,8 +298,8 @@ public final class RegistrationValidator {
             throw new InvalidRegistrationException(field, "must be a duration such as \"30s\"");
         }
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new InvalidRegistrationException(field, "must be between " + Durations.format(min) + " and "
-                    + Durations.format(max));
+            throw new InvalidRegistrationException(
+                    field, "must be between " + Durations.format(min) + " and " + Durations.format(max));
         }
         return value;
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 public record RetryPolicy(int attempts, Duration backoff) {
     /** No retries. */
     public static final RetryPolicy NONE = new RetryPolicy(0, Duration.ZERO);
+
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(100);
     public static final Duration MAX_BACKOFF = Duration.ofSeconds(30);

@@ -1,9 +1,9 @@
 package dev.switchboard.registry;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class ByteSizesTest {
 
@@ -37,19 +37,30 @@ class ByteSizesTest {
 
     @Test
     void rejectsNonSizes() {
-        for (String bad : new String[] {"", " ", "lots", "MiB", "1.5MiB", "-1", "1 M i B", "1TiB", "1mi", "1bytes",
-                "0x10", "1e6", "1MiB extra", "1,000"}) {
-            assertThatThrownBy(() -> ByteSizes.parse(bad)).as("'%s'", bad)
-                    .isInstanceOf(IllegalArgumentException.class);
+        for (String bad : new String[] {
+            "",
+            " ",
+            "lots",
+            "MiB",
+            "1.5MiB",
+            "-1",
+            "1 M i B",
+            "1TiB",
+            "1mi",
+            "1bytes",
+            "0x10",
+            "1e6",
+            "1MiB extra",
+            "1,000"
+        }) {
+            assertThatThrownBy(() -> ByteSizes.parse(bad)).as("'%s'", bad).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> ByteSizes.parse("lots"))
-                .hasMessageContaining("not a size: 'lots'");
+        assertThatThrownBy(() -> ByteSizes.parse("lots")).hasMessageContaining("not a size: 'lots'");
     }
 
     @Test
     void numberTooBigForALongIsRejected() {
-        assertThatThrownBy(() -> ByteSizes.parse("99999999999999999999"))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ByteSizes.parse("99999999999999999999")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

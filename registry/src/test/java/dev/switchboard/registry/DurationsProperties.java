@@ -1,9 +1,11 @@
 package dev.switchboard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -11,9 +13,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The duration scanner accepts exactly the language the former regular expressions described (kept here
@@ -27,15 +26,18 @@ class DurationsProperties {
     @Provide
     Arbitrary<String> durationLike() {
         Arbitrary<String> part = Combinators.combine(
-                Arbitraries.strings().numeric().ofMinLength(0).ofMaxLength(4),
-                Arbitraries.of("", ".", ".5", ".25"),
-                Arbitraries.of("", "ms", "s", "m", "h", "d", "x", "S", "M")).as((a, b, c) -> a + b + c);
+                        Arbitraries.strings().numeric().ofMinLength(0).ofMaxLength(4),
+                        Arbitraries.of("", ".", ".5", ".25"),
+                        Arbitraries.of("", "ms", "s", "m", "h", "d", "x", "S", "M"))
+                .as((a, b, c) -> a + b + c);
         return part.list().ofMinSize(1).ofMaxSize(5).map(parts -> String.join("", parts));
     }
 
     @Property(tries = 2000)
     void acceptsExactlyTheFormerGrammar(@ForAll("durationLike") String text) {
-        boolean reference = REFERENCE.matcher(text.trim().toLowerCase(java.util.Locale.ROOT)).matches()
+        boolean reference = REFERENCE
+                        .matcher(text.trim().toLowerCase(java.util.Locale.ROOT))
+                        .matches()
                 && !text.isBlank();
         if (reference) {
             assertThat(Durations.parse(text)).isNotNull();
@@ -45,16 +47,24 @@ class DurationsProperties {
     }
 
     @Property(tries = 500)
-    void addsUpItsParts(@ForAll @IntRange(max = 999) int hours, @ForAll @IntRange(max = 999) int minutes,
-                        @ForAll @IntRange(max = 999) int seconds, @ForAll @IntRange(max = 999) int millis) {
-        Duration expected = Duration.ofHours(hours).plusMinutes(minutes).plusSeconds(seconds).plusMillis(millis);
-        assertThat(Durations.parse(hours + "h" + minutes + "m" + seconds + "s" + millis + "ms")).isEqualTo(expected);
+    void addsUpItsParts(
+            @ForAll @IntRange(max = 999) int hours,
+            @ForAll @IntRange(max = 999) int minutes,
+            @ForAll @IntRange(max = 999) int seconds,
+            @ForAll @IntRange(max = 999) int millis) {
+        Duration expected = Duration.ofHours(hours)
+                .plusMinutes(minutes)
+                .plusSeconds(seconds)
+                .plusMillis(millis);
+        assertThat(Durations.parse(hours + "h" + minutes + "m" + seconds + "s" + millis + "ms"))
+                .isEqualTo(expected);
     }
 
     @Provide
     Arbitrary<String> anyText() {
-        Arbitrary<String> repeated = Combinators.combine(Arbitraries.of("1m", "1.5s", "10ms", "9", "PT1S", "x"),
-                                                         Arbitraries.integers().between(1, 5000))
+        Arbitrary<String> repeated = Combinators.combine(
+                        Arbitraries.of("1m", "1.5s", "10ms", "9", "PT1S", "x"),
+                        Arbitraries.integers().between(1, 5000))
                 .as(String::repeat);
         return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(200), repeated);
     }
@@ -73,8 +83,10 @@ class DurationsProperties {
     @Property(tries = 1)
     void theReportedAttackIsRefusedWithoutEchoingIt() {
         for (String attack : List.of("1m".repeat(3000), "1".repeat(100_000), "PT" + "1S".repeat(3000))) {
-            assertThatThrownBy(() -> Durations.parse(attack)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("at most " + Durations.MAX_LENGTH).hasMessageNotContaining("1m1m");
+            assertThatThrownBy(() -> Durations.parse(attack))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("at most " + Durations.MAX_LENGTH)
+                    .hasMessageNotContaining("1m1m");
         }
     }
 }

@@ -1,18 +1,16 @@
 package dev.switchboard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.testing.TestDns;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.switchboard.testing.TestDns;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The SSRF guard's address rules, over names answered by {@link TestDns} as a DNS server would. */
 class EgressRulesTest {
@@ -68,7 +66,8 @@ class EgressRulesTest {
             """)
     void everyNonPublicFormIsRefusedByDefault(String form, String address) {
         String name = nameFor(address);
-        assertThatThrownBy(() -> DEFAULT.resolve(name)).as(form)
+        assertThatThrownBy(() -> DEFAULT.resolve(name))
+                .as(form)
                 .isInstanceOf(EgressRules.EgressRefusedException.class)
                 .hasMessageContaining(name)
                 .hasMessageContaining("FUNCTION_ALLOWED_NETWORKS (unset)");
@@ -93,7 +92,9 @@ class EgressRulesTest {
     void anAaaaAnswerOfTheMappedFormStaysAnIpv6AddressTheJdkCallsPublic() throws Exception {
         InetAddress answer = InetAddress.getAllByName(nameFor("::ffff:127.0.0.1"))[0];
         assertThat(answer).isInstanceOf(Inet6Address.class);
-        assertThat(answer.isLoopbackAddress()).as("why the bytes are checked, not the JDK's predicates").isFalse();
+        assertThat(answer.isLoopbackAddress())
+                .as("why the bytes are checked, not the JDK's predicates")
+                .isFalse();
         assertThat(DEFAULT.permits(answer)).isFalse();
     }
 
@@ -102,7 +103,8 @@ class EgressRulesTest {
         EgressRules loopback = EgressRules.allowing(List.of("127.0.0.0/8"), "FUNCTION_ALLOWED_NETWORKS");
         assertThat(loopback.resolve(nameFor("::ffff:127.0.0.1")).getAddress()).hasSize(16);
         for (String translated : List.of("64:ff9b::127.0.0.1", "2002:7f00:1::", "::127.0.0.1")) {
-            assertThatThrownBy(() -> loopback.resolve(nameFor(translated))).as(translated)
+            assertThatThrownBy(() -> loopback.resolve(nameFor(translated)))
+                    .as(translated)
                     .isInstanceOf(EgressRules.EgressRefusedException.class);
         }
         EgressRules nat64 = EgressRules.allowing(List.of("64:ff9b::/96"), "FUNCTION_ALLOWED_NETWORKS");
@@ -112,7 +114,8 @@ class EgressRulesTest {
     @Test
     void aNameIsRefusedIfAnyOfItsAnswersIs() {
         String name = TestDns.name("egress-mixed-" + NAMES.incrementAndGet(), "8.8.8.8", "::ffff:127.0.0.1");
-        assertThatThrownBy(() -> DEFAULT.resolve(name)).isInstanceOf(EgressRules.EgressRefusedException.class)
+        assertThatThrownBy(() -> DEFAULT.resolve(name))
+                .isInstanceOf(EgressRules.EgressRefusedException.class)
                 .hasMessageContaining("ffff:7f00:1");
     }
 }

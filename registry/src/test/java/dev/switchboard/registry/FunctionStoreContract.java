@@ -1,5 +1,7 @@
 package dev.switchboard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.switchboard.testing.ManualClock;
 import java.net.URI;
 import java.time.Duration;
@@ -8,10 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The behaviour every {@link FunctionStore} must have; subclasses supply the store. */
 abstract class FunctionStoreContract {
@@ -24,11 +23,22 @@ abstract class FunctionStoreContract {
     protected abstract FunctionStore store();
 
     static FunctionRegistration registration(String name, String description) {
-        return new FunctionRegistration(name, FunctionKind.HTTP, URI.create("https://fn.example.com/" + name),
-                                        "POST", Duration.ofSeconds(10), Map.of("Authorization", "Bearer " + name),
-                                        description, Optional.of(new HealthCheck("/health", Duration.ofSeconds(5))),
-                                        0, RetryPolicy.NONE, ClientAuth.DEFAULT, Optional.empty(), Instant.EPOCH,
-                                        Instant.EPOCH, 0);
+        return new FunctionRegistration(
+                name,
+                FunctionKind.HTTP,
+                URI.create("https://fn.example.com/" + name),
+                "POST",
+                Duration.ofSeconds(10),
+                Map.of("Authorization", "Bearer " + name),
+                description,
+                Optional.of(new HealthCheck("/health", Duration.ofSeconds(5))),
+                0,
+                RetryPolicy.NONE,
+                ClientAuth.DEFAULT,
+                Optional.empty(),
+                Instant.EPOCH,
+                Instant.EPOCH,
+                0);
     }
 
     /** Waits up to 5 s for {@code seen} to equal {@code expected} (listeners may run on another thread). */
@@ -47,7 +57,8 @@ abstract class FunctionStoreContract {
 
     @Test
     void createStoresWithBookkeepingAndRefusesDuplicates() {
-        FunctionRegistration created = store().create(registration("echo", "first")).orElseThrow();
+        FunctionRegistration created =
+                store().create(registration("echo", "first")).orElseThrow();
 
         assertThat(created.name()).isEqualTo("echo");
         assertThat(created.description()).isEqualTo("first");
@@ -87,10 +98,12 @@ abstract class FunctionStoreContract {
 
     @Test
     void replaceKeepsCreationTimeAndBumpsUpdateTimeAndRevision() {
-        FunctionRegistration created = store().create(registration("echo", "v1")).orElseThrow();
+        FunctionRegistration created =
+                store().create(registration("echo", "v1")).orElseThrow();
         clock.advance(Duration.ofMinutes(5));
 
-        FunctionRegistration replaced = store().replace(registration("echo", "v2")).orElseThrow();
+        FunctionRegistration replaced =
+                store().replace(registration("echo", "v2")).orElseThrow();
 
         assertThat(replaced.description()).isEqualTo("v2");
         assertThat(replaced.createdAt()).isEqualTo(START);
@@ -130,7 +143,8 @@ abstract class FunctionStoreContract {
             store().create(registration(name, ""));
         }
 
-        assertThat(store().list()).extracting(FunctionRegistration::name)
+        assertThat(store().list())
+                .extracting(FunctionRegistration::name)
                 .containsExactly("a-1", "apple", "kiwi", "mango", "zebra");
     }
 
@@ -182,8 +196,10 @@ abstract class FunctionStoreContract {
         List<String> heardByA = new CopyOnWriteArrayList<>();
         teamA.onChange(heardByA::add);
 
-        FunctionRegistration a = teamA.create(registration("search", "of team a")).orElseThrow();
-        FunctionRegistration b = teamB.create(registration("search", "of team b")).orElseThrow();
+        FunctionRegistration a =
+                teamA.create(registration("search", "of team a")).orElseThrow();
+        FunctionRegistration b =
+                teamB.create(registration("search", "of team b")).orElseThrow();
 
         assertThat(teamA.namespace()).isEqualTo("team-a");
         assertThat(teamA.get("search")).contains(a);

@@ -1,13 +1,12 @@
 package dev.switchboard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class InMemoryFunctionStoreTest extends FunctionStoreContract {
     private InMemoryFunctionStore store;

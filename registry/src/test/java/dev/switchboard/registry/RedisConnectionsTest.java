@@ -1,16 +1,15 @@
 package dev.switchboard.registry;
 
-import java.time.Duration;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.switchboard.testing.TestRedis;
 import dev.switchboard.testing.TestRedisCluster;
 import dev.switchboard.testing.TestRedisSentinel;
 import io.lettuce.core.RedisURI;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class RedisConnectionsTest {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
@@ -31,10 +30,13 @@ class RedisConnectionsTest {
     @Test
     void connectsAndRunsCommands() {
         TestRedis.shared().flush();
-        try (RedisConnections redis = RedisConnections.connect(TestRedis.shared().url(), COMMAND_TIMEOUT)) {
+        try (RedisConnections redis =
+                RedisConnections.connect(TestRedis.shared().url(), COMMAND_TIMEOUT)) {
             RedisConnections.call("set", () -> redis.sync().set("switchboard:test:k", "v"));
-            assertThat(RedisConnections.call("get", () -> redis.sync().get("switchboard:test:k"))).isEqualTo("v");
-            assertThat(redis.displayUrl()).contains(TestRedis.shared().host())
+            assertThat(RedisConnections.call("get", () -> redis.sync().get("switchboard:test:k")))
+                    .isEqualTo("v");
+            assertThat(redis.displayUrl())
+                    .contains(TestRedis.shared().host())
                     .contains(String.valueOf(TestRedis.shared().port()));
         }
     }
@@ -42,13 +44,14 @@ class RedisConnectionsTest {
     @Test
     void commandsAreRejectedDuringAnOutageAndSucceedAfterIt() throws Exception {
         try (TestRedis server = TestRedis.startPrivate();
-             RedisConnections redis = RedisConnections.connect(server.url(), COMMAND_TIMEOUT)) {
+                RedisConnections redis = RedisConnections.connect(server.url(), COMMAND_TIMEOUT)) {
             assertThat(RedisConnections.call("ping", () -> redis.sync().ping())).isEqualTo("PONG");
 
             server.stop();
             long stoppedAt = System.nanoTime();
             StoreUnavailableException failure = null;
-            while (failure == null && System.nanoTime() - stoppedAt < Duration.ofSeconds(3).toNanos()) {
+            while (failure == null
+                    && System.nanoTime() - stoppedAt < Duration.ofSeconds(3).toNanos()) {
                 try {
                     RedisConnections.call("ping", () -> redis.sync().ping());
                     Thread.sleep(20);
@@ -60,21 +63,25 @@ class RedisConnectionsTest {
             assertThat(failure).hasMessageContaining("Redis unavailable while trying to ping");
             // while still disconnected, commands fail at once rather than waiting for the command timeout
             long before = System.nanoTime();
-            assertThatThrownBy(() -> RedisConnections.call("get", () -> redis.sync().get("k")))
+            assertThatThrownBy(() ->
+                            RedisConnections.call("get", () -> redis.sync().get("k")))
                     .isInstanceOf(StoreUnavailableException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(COMMAND_TIMEOUT);
 
             server.start();
             long restartedAt = System.nanoTime();
             String pong = null;
-            while (pong == null && System.nanoTime() - restartedAt < Duration.ofSeconds(10).toNanos()) {
+            while (pong == null
+                    && System.nanoTime() - restartedAt < Duration.ofSeconds(10).toNanos()) {
                 try {
                     pong = RedisConnections.call("ping", () -> redis.sync().ping());
                 } catch (StoreUnavailableException e) {
                     Thread.sleep(50);
                 }
             }
-            assertThat(pong).as("commands succeed again within 10s of the restart").isEqualTo("PONG");
+            assertThat(pong)
+                    .as("commands succeed again within 10s of the restart")
+                    .isEqualTo("PONG");
             RedisConnections.call("set", () -> redis.sync().set("k", "after"));
             assertThat(server.command("EXISTS", "k")).isEqualTo(":1");
         }
@@ -92,10 +99,10 @@ class RedisConnectionsTest {
     @Test
     void connectionFailureMessageLeavesThePasswordOut() {
         int port = TestRedis.freePort();
-        assertThatThrownBy(() -> RedisConnections.connect("redis://:hunter2@127.0.0.1:" + port + "/0",
-                                                          COMMAND_TIMEOUT))
+        assertThatThrownBy(() -> RedisConnections.connect("redis://:hunter2@127.0.0.1:" + port + "/0", COMMAND_TIMEOUT))
                 .isInstanceOf(StoreUnavailableException.class)
-                .message().doesNotContain("hunter2");
+                .message()
+                .doesNotContain("hunter2");
     }
 
     @Test
@@ -109,9 +116,11 @@ class RedisConnectionsTest {
                 int n = i;
                 RedisConnections.call("set", () -> redis.sync().set("switchboard:test:" + n, "v" + n));
             }
-            assertThat(RedisConnections.call("get", () -> redis.sync().get("switchboard:test:42"))).isEqualTo("v42");
+            assertThat(RedisConnections.call("get", () -> redis.sync().get("switchboard:test:42")))
+                    .isEqualTo("v42");
             java.util.Set<String> seen = new java.util.HashSet<>();
-            io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches("switchboard:test:*").limit(7);
+            io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches("switchboard:test:*")
+                    .limit(7);
             io.lettuce.core.KeyScanCursor<String> cursor = redis.sync().scan(args);
             seen.addAll(cursor.getKeys());
             while (!cursor.isFinished()) {
@@ -128,9 +137,11 @@ class RedisConnectionsTest {
         try (TestRedis master = TestRedis.startPrivate()) {
             TestRedisSentinel sentinel = TestRedisSentinel.start(master).orElse(null);
             assumeTrue(sentinel != null, "redis-server is not on PATH");
-            try (sentinel; RedisConnections redis = RedisConnections.connect(sentinel.url(), COMMAND_TIMEOUT)) {
+            try (sentinel;
+                    RedisConnections redis = RedisConnections.connect(sentinel.url(), COMMAND_TIMEOUT)) {
                 RedisConnections.call("set", () -> redis.sync().set("switchboard:test:via-sentinel", "v"));
-                assertThat(master.command("GET", "switchboard:test:via-sentinel")).isEqualTo("v");
+                assertThat(master.command("GET", "switchboard:test:via-sentinel"))
+                        .isEqualTo("v");
             }
         }
     }

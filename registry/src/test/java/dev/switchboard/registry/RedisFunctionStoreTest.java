@@ -1,17 +1,16 @@
 package dev.switchboard.registry;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.testing.TestRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RedisFunctionStoreTest extends FunctionStoreContract {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
@@ -63,7 +62,8 @@ class RedisFunctionStoreTest extends FunctionStoreContract {
 
         // and the other way round: B's change is visible to A, with a store-wide revision
         clock.advance(Duration.ofSeconds(1));
-        FunctionRegistration replaced = other.replace(registration("echo", "from B")).orElseThrow();
+        FunctionRegistration replaced =
+                other.replace(registration("echo", "from B")).orElseThrow();
         assertThat(replaced.revision()).isGreaterThan(resize.revision());
         assertThat(replaced.createdAt()).isEqualTo(echo.createdAt());
         assertThat(store.get("echo")).contains(replaced);
@@ -87,7 +87,8 @@ class RedisFunctionStoreTest extends FunctionStoreContract {
 
     @Test
     void storedValueIsTheCodecJsonInTheFunctionsHash() throws Exception {
-        FunctionRegistration stored = store.create(registration("echo", "stored")).orElseThrow();
+        FunctionRegistration stored =
+                store.create(registration("echo", "stored")).orElseThrow();
 
         String raw = redis.sync().hget(RedisKeys.FUNCTIONS, "echo");
 
@@ -103,8 +104,8 @@ class RedisFunctionStoreTest extends FunctionStoreContract {
 
     @Test
     void readsRegistrationsWrittenDirectlyInTheStoredForm() {
-        FunctionRegistration written = registration("external", "written by the operator")
-                .stored(99, START, START.plusSeconds(5));
+        FunctionRegistration written =
+                registration("external", "written by the operator").stored(99, START, START.plusSeconds(5));
         redis.sync().hset(RedisKeys.FUNCTIONS, "external", RegistrationCodec.encode(written));
 
         assertThat(store.get("external")).contains(written);
@@ -131,6 +132,7 @@ class RedisFunctionStoreTest extends FunctionStoreContract {
         redis.sync().hset(RedisKeys.functions("team-a"), "broken", "not json");
 
         assertThat(teamA.deleteOwned("broken", "uid-1")).isFalse();
-        assertThat(redis.sync().hexists(RedisKeys.functions("team-a"), "broken")).isTrue();
+        assertThat(redis.sync().hexists(RedisKeys.functions("team-a"), "broken"))
+                .isTrue();
     }
 }

@@ -1,9 +1,9 @@
 package dev.switchboard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RedisKeysTest {
     @Test
@@ -12,15 +12,15 @@ class RedisKeysTest {
 
         assertThat(SlotHash.getSlot(RedisKeys.clientEvents("mcp:s3ss10n:g"))).isEqualTo(slot);
         assertThat(SlotHash.getSlot(RedisKeys.clientEvents("mcp:s3ss10n:l"))).isEqualTo(slot);
-        assertThat(SlotHash.getSlot(RedisKeys.clientEvents("mcp:s3ss10n:answer:sb-7"))).isEqualTo(slot);
+        assertThat(SlotHash.getSlot(RedisKeys.clientEvents("mcp:s3ss10n:answer:sb-7")))
+                .isEqualTo(slot);
         assertThat(RedisKeys.clientEvents("mcp:s3ss10n:g")).isEqualTo("switchboard:{mcp:s3ss10n}:events:g");
     }
 
     @Test
     void aGenericClientsLogIsTaggedByItsId() {
         assertThat(RedisKeys.clientEvents("user-1")).isEqualTo("switchboard:{client:user-1}:events");
-        assertThat(SlotHash.getSlot(RedisKeys.clientEvents("user-1")))
-                .isEqualTo(SlotHash.getSlot("{client:user-1}"));
+        assertThat(SlotHash.getSlot(RedisKeys.clientEvents("user-1"))).isEqualTo(SlotHash.getSlot("{client:user-1}"));
     }
 
     @Test

@@ -1,30 +1,38 @@
 package dev.switchboard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RegistrationCodecTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     static FunctionRegistration full() {
         return new FunctionRegistration(
-                "resize-image", FunctionKind.HTTP, URI.create("https://fn.example.com/resize?v=2"), "PUT",
-                Duration.ofMillis(1500), Map.of("Authorization", "Bearer s3cret", "X-Tenant", "acme"),
-                "Resizes images", Optional.of(new HealthCheck("/healthz", Duration.ofSeconds(45))),
-                8, new RetryPolicy(2, Duration.ofMillis(250)), ClientAuth.JWT,
+                "resize-image",
+                FunctionKind.HTTP,
+                URI.create("https://fn.example.com/resize?v=2"),
+                "PUT",
+                Duration.ofMillis(1500),
+                Map.of("Authorization", "Bearer s3cret", "X-Tenant", "acme"),
+                "Resizes images",
+                Optional.of(new HealthCheck("/healthz", Duration.ofSeconds(45))),
+                8,
+                new RetryPolicy(2, Duration.ofMillis(250)),
+                ClientAuth.JWT,
                 Optional.of(new RegistrationOwner("0b7e7c1e-uid", "gw-a")),
-                Instant.parse("2024-01-02T03:04:05.123456789Z"), Instant.parse("2024-02-03T04:05:06Z"), 17);
+                Instant.parse("2024-01-02T03:04:05.123456789Z"),
+                Instant.parse("2024-02-03T04:05:06Z"),
+                17);
     }
 
     @Test
@@ -56,9 +64,21 @@ class RegistrationCodecTest {
     @Test
     void roundTripOfMinimalRegistration() {
         FunctionRegistration original = new FunctionRegistration(
-                "echo", FunctionKind.HTTP, URI.create("http://echo:8080/"), "POST", Duration.ofSeconds(30),
-                Map.of(), null, Optional.empty(), 0, RetryPolicy.NONE, ClientAuth.DEFAULT, Optional.empty(),
-                Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2024-01-01T00:00:00Z"), 1);
+                "echo",
+                FunctionKind.HTTP,
+                URI.create("http://echo:8080/"),
+                "POST",
+                Duration.ofSeconds(30),
+                Map.of(),
+                null,
+                Optional.empty(),
+                0,
+                RetryPolicy.NONE,
+                ClientAuth.DEFAULT,
+                Optional.empty(),
+                Instant.parse("2024-01-01T00:00:00Z"),
+                Instant.parse("2024-01-01T00:00:00Z"),
+                1);
 
         FunctionRegistration decoded = RegistrationCodec.decode(RegistrationCodec.encode(original));
 
@@ -105,10 +125,10 @@ class RegistrationCodecTest {
 
     @Test
     void decodeValidatesTheStoredForm() {
-        assertThatThrownBy(() -> RegistrationCodec.decode("not json"))
-                .isInstanceOf(InvalidRegistrationException.class);
+        assertThatThrownBy(() -> RegistrationCodec.decode("not json")).isInstanceOf(InvalidRegistrationException.class);
         assertThatThrownBy(() -> RegistrationCodec.decode("{\"name\":\"Bad\",\"endpoint\":\"https://x.example\"}"))
-                .isInstanceOfSatisfying(InvalidRegistrationException.class,
-                                        e -> assertThat(e.field()).isEqualTo("name"));
+                .isInstanceOfSatisfying(
+                        InvalidRegistrationException.class,
+                        e -> assertThat(e.field()).isEqualTo("name"));
     }
 }

@@ -1,18 +1,17 @@
 package dev.switchboard.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class RegistrationValidatorTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -33,8 +32,8 @@ class RegistrationValidatorTest {
 
     /** Asserts that validation fails and names {@code field}. */
     private static InvalidRegistrationException assertRejected(ObjectNode json, String field) {
-        InvalidRegistrationException e = catchThrowableOfType(InvalidRegistrationException.class,
-                () -> RegistrationValidator.validate(json, NOW));
+        InvalidRegistrationException e = catchThrowableOfType(
+                InvalidRegistrationException.class, () -> RegistrationValidator.validate(json, NOW));
         assertThat(e).as("validation of %s", json).isNotNull();
         assertThat(e.field()).isEqualTo(field);
         assertThat(e.getMessage()).startsWith(field + ": ");
@@ -73,9 +72,10 @@ class RegistrationValidatorTest {
         assertThat(reg.kind()).isEqualTo(FunctionKind.HTTP);
         assertThat(reg.method()).isEqualTo("PUT");
         assertThat(reg.timeout()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(reg.headers()).containsOnly(
-                org.assertj.core.api.Assertions.entry("Authorization", "Bearer t0k3n"),
-                org.assertj.core.api.Assertions.entry("X-Tenant", "acme"));
+        assertThat(reg.headers())
+                .containsOnly(
+                        org.assertj.core.api.Assertions.entry("Authorization", "Bearer t0k3n"),
+                        org.assertj.core.api.Assertions.entry("X-Tenant", "acme"));
         assertThat(reg.description()).isEqualTo("echoes its input");
         assertThat(reg.healthCheck()).contains(new HealthCheck("/healthz", Duration.ofSeconds(10)));
     }
@@ -89,17 +89,21 @@ class RegistrationValidatorTest {
 
     @Test
     void timeoutAsNumberIsSeconds() {
-        assertThat(RegistrationValidator.validate(with(j -> j.put("timeout", 45)), NOW).timeout())
+        assertThat(RegistrationValidator.validate(with(j -> j.put("timeout", 45)), NOW)
+                        .timeout())
                 .isEqualTo(Duration.ofSeconds(45));
-        assertThat(RegistrationValidator.validate(with(j -> j.put("timeout", 2.5)), NOW).timeout())
+        assertThat(RegistrationValidator.validate(with(j -> j.put("timeout", 2.5)), NOW)
+                        .timeout())
                 .isEqualTo(Duration.ofMillis(2500));
     }
 
     @Test
     void timeoutBoundsAreInclusive() {
-        assertThat(RegistrationValidator.validate(with(j -> j.put("timeout", "15m")), NOW).timeout())
+        assertThat(RegistrationValidator.validate(with(j -> j.put("timeout", "15m")), NOW)
+                        .timeout())
                 .isEqualTo(Duration.ofMinutes(15));
-        assertThat(RegistrationValidator.validate(with(j -> j.put("timeout", "1ms")), NOW).timeout())
+        assertThat(RegistrationValidator.validate(with(j -> j.put("timeout", "1ms")), NOW)
+                        .timeout())
                 .isEqualTo(Duration.ofMillis(1));
     }
 
@@ -121,7 +125,8 @@ class RegistrationValidatorTest {
 
     @Test
     void rejectsNonObjectBody() {
-        InvalidRegistrationException e = catchThrowableOfType(InvalidRegistrationException.class,
+        InvalidRegistrationException e = catchThrowableOfType(
+                InvalidRegistrationException.class,
                 () -> RegistrationValidator.validate(MAPPER.createArrayNode(), NOW));
         assertThat(e).isNotNull();
         assertThat(e.field()).isEqualTo("body");
@@ -144,7 +149,8 @@ class RegistrationValidatorTest {
 
     @Test
     void nameLengthLimitIs63() {
-        assertThat(RegistrationValidator.validate(with(j -> j.put("name", "a".repeat(63))), NOW).name())
+        assertThat(RegistrationValidator.validate(with(j -> j.put("name", "a".repeat(63))), NOW)
+                        .name())
                 .hasSize(63);
         assertRejected(with(j -> j.put("name", "a".repeat(64))), "name");
     }
@@ -162,22 +168,24 @@ class RegistrationValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "/relative/path",
-            "fn.example.com/echo",
-            "ftp://fn.example.com/echo",
-            "https://user:pw@fn.example.com/echo",
-            "https://fn.example.com/echo#frag",
-            "https:///no-host",
-            "http://bad host/"})
+    @ValueSource(
+            strings = {
+                "/relative/path",
+                "fn.example.com/echo",
+                "ftp://fn.example.com/echo",
+                "https://user:pw@fn.example.com/echo",
+                "https://fn.example.com/echo#frag",
+                "https:///no-host",
+                "http://bad host/"
+            })
     void rejectsBadEndpoint(String endpoint) {
         assertRejected(with(j -> j.put("endpoint", endpoint)), "endpoint");
     }
 
     @Test
     void acceptsPlainHttpEndpointWithPortAndQuery() {
-        FunctionRegistration reg = RegistrationValidator.validate(
-                with(j -> j.put("endpoint", "http://10.0.0.5:8080/fn?x=1")), NOW);
+        FunctionRegistration reg =
+                RegistrationValidator.validate(with(j -> j.put("endpoint", "http://10.0.0.5:8080/fn?x=1")), NOW);
         assertThat(reg.endpoint()).isEqualTo(URI.create("http://10.0.0.5:8080/fn?x=1"));
     }
 
@@ -216,8 +224,17 @@ class RegistrationValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Host", "host", "X-Request-ID", "x-request-id", "Content-Length", "X-Client-Id",
-            "X-Switchboard-Subject", "x-switchboard-auth"})
+    @ValueSource(
+            strings = {
+                "Host",
+                "host",
+                "X-Request-ID",
+                "x-request-id",
+                "Content-Length",
+                "X-Client-Id",
+                "X-Switchboard-Subject",
+                "x-switchboard-auth"
+            })
     void rejectsReservedHeader(String header) {
         assertRejected(with(j -> j.putObject("headers").put(header, "v")), "headers." + header);
     }
@@ -229,10 +246,12 @@ class RegistrationValidatorTest {
 
     @Test
     void authRuleDefaultsToTheGatewaysAndRejectsUnknownOnes() {
-        assertThat(RegistrationValidator.validate(with(j -> { }), NOW).auth()).isEqualTo(ClientAuth.DEFAULT);
-        assertThat(RegistrationValidator.validate(with(j -> j.put("auth", "none")), NOW).auth())
+        assertThat(RegistrationValidator.validate(with(j -> {}), NOW).auth()).isEqualTo(ClientAuth.DEFAULT);
+        assertThat(RegistrationValidator.validate(with(j -> j.put("auth", "none")), NOW)
+                        .auth())
                 .isEqualTo(ClientAuth.NONE);
-        assertThat(RegistrationValidator.validate(with(j -> j.put("auth", "API-KEY")), NOW).auth())
+        assertThat(RegistrationValidator.validate(with(j -> j.put("auth", "API-KEY")), NOW)
+                        .auth())
                 .isEqualTo(ClientAuth.API_KEY);
         assertRejected(with(j -> j.put("auth", "basic")), "auth");
         assertRejected(with(j -> j.put("auth", 1)), "auth");
@@ -245,37 +264,45 @@ class RegistrationValidatorTest {
 
     @Test
     void acceptsMcpKindAndRejectsOthers() {
-        assertThat(RegistrationValidator.validate(with(j -> j.put("kind", "MCP")), NOW).kind())
+        assertThat(RegistrationValidator.validate(with(j -> j.put("kind", "MCP")), NOW)
+                        .kind())
                 .isEqualTo(FunctionKind.MCP);
         assertRejected(with(j -> j.put("kind", "grpc")), "kind");
     }
 
     @Test
     void rejectsUnknownHealthCheckFields() {
-        assertRejected(with(j -> j.putObject("health_check").put("path", "/h").put("timeout", "1s")),
-                       "health_check.timeout");
+        assertRejected(
+                with(j -> j.putObject("health_check").put("path", "/h").put("timeout", "1s")), "health_check.timeout");
     }
 
     @Test
     void maxConcurrencyIsABoundedInteger() {
-        assertThat(RegistrationValidator.validate(with(j -> j.put("max_concurrency", 4)), NOW).maxConcurrency())
+        assertThat(RegistrationValidator.validate(with(j -> j.put("max_concurrency", 4)), NOW)
+                        .maxConcurrency())
                 .isEqualTo(4);
-        assertThat(RegistrationValidator.validate(with(j -> { }), NOW).maxConcurrency()).isZero();
+        assertThat(RegistrationValidator.validate(with(j -> {}), NOW).maxConcurrency())
+                .isZero();
         assertRejected(with(j -> j.put("max_concurrency", 0)), "max_concurrency");
         assertRejected(with(j -> j.put("max_concurrency", 1.5)), "max_concurrency");
         assertRejected(with(j -> j.put("max_concurrency", "4")), "max_concurrency");
-        assertRejected(with(j -> j.put("max_concurrency", RegistrationValidator.MAX_CONCURRENCY + 1)),
-                       "max_concurrency");
+        assertRejected(
+                with(j -> j.put("max_concurrency", RegistrationValidator.MAX_CONCURRENCY + 1)), "max_concurrency");
     }
 
     @Test
     void retryPolicyIsValidated() {
         assertThat(RegistrationValidator.validate(
-                with(j -> j.putObject("retry").put("attempts", 3).put("backoff", "200ms")), NOW).retry())
+                                with(j ->
+                                        j.putObject("retry").put("attempts", 3).put("backoff", "200ms")),
+                                NOW)
+                        .retry())
                 .isEqualTo(new RetryPolicy(3, Duration.ofMillis(200)));
-        assertThat(RegistrationValidator.validate(with(j -> j.putObject("retry").put("attempts", 2)), NOW).retry())
+        assertThat(RegistrationValidator.validate(with(j -> j.putObject("retry").put("attempts", 2)), NOW)
+                        .retry())
                 .isEqualTo(new RetryPolicy(2, RetryPolicy.DEFAULT_BACKOFF));
-        assertThat(RegistrationValidator.validate(with(j -> j.putObject("retry").put("attempts", 0)), NOW).retry())
+        assertThat(RegistrationValidator.validate(with(j -> j.putObject("retry").put("attempts", 0)), NOW)
+                        .retry())
                 .isEqualTo(RetryPolicy.NONE);
         assertRejected(with(j -> j.putObject("retry")), "retry.attempts");
         assertRejected(with(j -> j.putObject("retry").put("attempts", 6)), "retry.attempts");
@@ -287,10 +314,14 @@ class RegistrationValidatorTest {
     @Test
     void descriptionLengthLimit() {
         assertThat(RegistrationValidator.validate(
-                with(j -> j.put("description", "d".repeat(RegistrationValidator.MAX_DESCRIPTION_LENGTH))), NOW)
-                           .description()).hasSize(RegistrationValidator.MAX_DESCRIPTION_LENGTH);
-        assertRejected(with(j -> j.put("description", "d".repeat(RegistrationValidator.MAX_DESCRIPTION_LENGTH + 1))),
-                       "description");
+                                with(j ->
+                                        j.put("description", "d".repeat(RegistrationValidator.MAX_DESCRIPTION_LENGTH))),
+                                NOW)
+                        .description())
+                .hasSize(RegistrationValidator.MAX_DESCRIPTION_LENGTH);
+        assertRejected(
+                with(j -> j.put("description", "d".repeat(RegistrationValidator.MAX_DESCRIPTION_LENGTH + 1))),
+                "description");
     }
 
     @Test
@@ -308,7 +339,8 @@ class RegistrationValidatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"500ms", "2h", "soon"})
     void rejectsHealthCheckIntervalOutOfBounds(String interval) {
-        assertRejected(with(j -> j.putObject("health_check").put("path", "/healthz").put("interval", interval)),
-                       "health_check.interval");
+        assertRejected(
+                with(j -> j.putObject("health_check").put("path", "/healthz").put("interval", interval)),
+                "health_check.interval");
     }
 }

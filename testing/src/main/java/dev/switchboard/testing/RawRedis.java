@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /** One inline command over a fresh socket, for test housekeeping where no database is selected. */
 final class RawRedis {
-    private RawRedis() {
-    }
+    private RawRedis() {}
 
     /**
      * @param port a loopback Redis (or Sentinel) port

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 public final class TestDns extends InetAddressResolverProvider {
     /** The reserved test domain (RFC 6761) the test names live under. */
     public static final String DOMAIN = ".switchboard.test";
+
     private static final Map<String, List<byte[]>> ANSWERS = new ConcurrentHashMap<>();
 
     /**

@@ -69,15 +69,16 @@ public final class TestRedis implements AutoCloseable {
         String url = System.getenv("REDIS_URL");
         if (url != null && !url.isBlank()) {
             URI uri = URI.create(url);
-            int db = uri.getPath() == null || uri.getPath().length() <= 1 ? 0
+            int db = uri.getPath() == null || uri.getPath().length() <= 1
+                    ? 0
                     : Integer.parseInt(uri.getPath().substring(1));
             String password = null;
             if (uri.getUserInfo() != null) {
                 String info = uri.getUserInfo();
                 password = info.contains(":") ? info.substring(info.indexOf(':') + 1) : info;
             }
-            TestRedis external = new TestRedis(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), db, password,
-                                               null);
+            TestRedis external =
+                    new TestRedis(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), db, password, null);
             external.awaitPing();
             return external;
         }
@@ -186,8 +187,8 @@ public final class TestRedis implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException("Redis at " + address() + " (" + origin() + ") did not answer PING within "
-                                                + START_TIMEOUT);
+        throw new IllegalStateException(
+                "Redis at " + address() + " (" + origin() + ") did not answer PING within " + START_TIMEOUT);
     }
 
     @Override
@@ -268,9 +269,21 @@ public final class TestRedis implements AutoCloseable {
                 return;
             }
             List<String> command = new ArrayList<>(List.of(
-                    binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no", "--daemonize", "no",
-                    "--loglevel", "warning"));
+                    binary.toString(),
+                    "--port",
+                    String.valueOf(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--protected-mode",
+                    "no",
+                    "--daemonize",
+                    "no",
+                    "--loglevel",
+                    "warning"));
             try {
                 process = new ProcessBuilder(command)
                         .redirectErrorStream(true)

@@ -58,16 +58,32 @@ public final class TestRedisCluster implements AutoCloseable {
         try {
             dir = Files.createTempDirectory("switchboard-cluster");
             for (int port : ports) {
-                processes.add(new ProcessBuilder(server.toString(), "--port", String.valueOf(port),
-                                                 "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                                                 "--cluster-config-file", "nodes-" + port + ".conf",
-                                                 "--cluster-node-timeout", "2000", "--save", "",
-                                                 "--appendonly", "no", "--protected-mode", "no",
-                                                 "--daemonize", "no", "--loglevel", "warning")
-                                      .directory(dir.toFile())
-                                      .redirectErrorStream(true)
-                                      .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
-                                      .start());
+                processes.add(new ProcessBuilder(
+                                server.toString(),
+                                "--port",
+                                String.valueOf(port),
+                                "--bind",
+                                "127.0.0.1",
+                                "--cluster-enabled",
+                                "yes",
+                                "--cluster-config-file",
+                                "nodes-" + port + ".conf",
+                                "--cluster-node-timeout",
+                                "2000",
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--protected-mode",
+                                "no",
+                                "--daemonize",
+                                "no",
+                                "--loglevel",
+                                "warning")
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
+                        .start());
             }
         } catch (IOException e) {
             processes.forEach(Process::destroyForcibly);
@@ -81,13 +97,15 @@ public final class TestRedisCluster implements AutoCloseable {
             List<String> create = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
             ports.forEach(p -> create.add("127.0.0.1:" + p));
             create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-            Process creator = new ProcessBuilder(create).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("create.log").toFile()).start();
+            Process creator = new ProcessBuilder(create)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("create.log").toFile())
+                    .start();
             if (!creator.waitFor(START_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
                     || creator.exitValue() != 0) {
                 creator.destroyForcibly();
-                throw new IllegalStateException("redis-cli --cluster create failed: "
-                                                        + Files.readString(dir.resolve("create.log")));
+                throw new IllegalStateException(
+                        "redis-cli --cluster create failed: " + Files.readString(dir.resolve("create.log")));
             }
             for (int port : ports) {
                 cluster.awaitReply(port, "CLUSTER INFO", "cluster_state:ok");
@@ -112,8 +130,8 @@ public final class TestRedisCluster implements AutoCloseable {
     }
 
     private static boolean isFree(int port) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
-                                                                      java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {
             return false;
@@ -179,7 +197,7 @@ public final class TestRedisCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Redis Cluster node " + port + " did not answer " + command + " with "
-                                                + expected + " within " + START_TIMEOUT);
+                + expected + " within " + START_TIMEOUT);
     }
 
     @Override
@@ -195,7 +213,8 @@ public final class TestRedisCluster implements AutoCloseable {
             }
         }
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             // a temporary directory left behind is harmless
         }

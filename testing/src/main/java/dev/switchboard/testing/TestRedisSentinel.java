@@ -37,9 +37,10 @@ public final class TestRedisSentinel implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("switchboard-sentinel");
             // sentinel mode needs a writable config file: it records what it learns there
-            Path config = Files.writeString(dir.resolve("sentinel.conf"),
-                    "port " + port + "\nbind 127.0.0.1\nprotected-mode no\n"
-                            + "sentinel monitor " + MASTER_NAME + " " + master.host() + " " + master.port() + " 1\n");
+            Path config = Files.writeString(
+                    dir.resolve("sentinel.conf"),
+                    "port " + port + "\nbind 127.0.0.1\nprotected-mode no\n" + "sentinel monitor " + MASTER_NAME + " "
+                            + master.host() + " " + master.port() + " 1\n");
             Process process = new ProcessBuilder(server.get().toString(), config.toString(), "--sentinel")
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("sentinel.log").toFile())
@@ -84,7 +85,8 @@ public final class TestRedisSentinel implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             // a temporary directory left behind is harmless
         }

@@ -1,9 +1,9 @@
 package dev.switchboard.testing;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class TestRedisTest {
 
@@ -42,7 +42,8 @@ class TestRedisTest {
 
             redis.stop();
             assertThat(redis.isUp()).isFalse();
-            assertThatThrownBy(() -> redis.command("PING")).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> redis.command("PING"))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(redis.address());
 
             redis.start();
@@ -57,8 +58,8 @@ class TestRedisTest {
     void freePortIsBindable() throws Exception {
         int port = TestRedis.freePort();
         assertThat(port).isBetween(1, 65535);
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
-                java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             assertThat(socket.getLocalPort()).isEqualTo(port);
         }
     }

@@ -1,5 +1,8 @@
 package dev.switchboard.gateway.admission;
 
+import dev.switchboard.gateway.http.RawAnswer;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.http.Filter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,11 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import dev.switchboard.gateway.http.RawAnswer;
-
-import io.helidon.common.socket.SocketOptions;
-import io.helidon.webserver.http.Filter;
 
 /**
  * A Helidon listener's guard over connections that have not sent a whole request head yet, which
@@ -49,8 +47,7 @@ public final class AcceptGuard implements SocketOptions {
     /** Pending connections per capped address. Guarded by this. */
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
-    private record Pending(SocketChannel channel, long deadline, InetAddress capped) {
-    }
+    private record Pending(SocketChannel channel, long deadline, InetAddress capped) {}
 
     /** Thrown to make Helidon drop an accepted socket: no stack trace, Helidon logs it at TRACE. */
     private static final class Refused extends RuntimeException {
@@ -66,8 +63,12 @@ public final class AcceptGuard implements SocketOptions {
      * @param limits      the per-address caps
      * @param sweeper     runs the deadline checks
      */
-    public AcceptGuard(SocketOptions options, Duration headTimeout, int maxPending, AddressLimits limits,
-                       ScheduledExecutorService sweeper) {
+    public AcceptGuard(
+            SocketOptions options,
+            Duration headTimeout,
+            int maxPending,
+            AddressLimits limits,
+            ScheduledExecutorService sweeper) {
         this.options = options;
         this.headTimeoutNanos = headTimeout.toNanos();
         this.maxPending = maxPending;

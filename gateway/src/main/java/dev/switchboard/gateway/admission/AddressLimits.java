@@ -1,16 +1,14 @@
 package dev.switchboard.gateway.admission;
 
-import java.net.InetAddress;
-import java.net.SocketAddress;
-import java.util.Map;
-
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.ClientAddresses;
 import dev.switchboard.gateway.net.OpenCounts;
-
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.util.Map;
 
 /**
  * What one client address may hold, whichever listener it connects to: connections still sending their
@@ -99,15 +97,23 @@ public final class AddressLimits {
     /** @return the 429 for an address holding {@code MAX_PENDING_HEADS_PER_IP} connections (counted) */
     public Refusal tooManyPending() {
         metrics.authRefused(TOO_MANY_PENDING);
-        return new Refusal(Status.TOO_MANY_REQUESTS_429, TOO_MANY_PENDING, "this address already has "
-                + maxPendingHeads + " connections that have not sent their request head (MAX_PENDING_HEADS_PER_IP)",
-                Map.of("retry_after_seconds", 1), RETRY_SOON);
+        return new Refusal(
+                Status.TOO_MANY_REQUESTS_429,
+                TOO_MANY_PENDING,
+                "this address already has " + maxPendingHeads
+                        + " connections that have not sent their request head (MAX_PENDING_HEADS_PER_IP)",
+                Map.of("retry_after_seconds", 1),
+                RETRY_SOON);
     }
 
     /** @return the 429 for an address holding {@code MAX_STREAMS_PER_IP} streams (counted) */
     public Refusal tooManyStreams() {
         metrics.authRefused(TOO_MANY_STREAMS);
-        return new Refusal(Status.TOO_MANY_REQUESTS_429, TOO_MANY_STREAMS, "this address already holds "
-                + maxStreams + " streams on this replica (MAX_STREAMS_PER_IP)", Map.of(), RETRY_SOON);
+        return new Refusal(
+                Status.TOO_MANY_REQUESTS_429,
+                TOO_MANY_STREAMS,
+                "this address already holds " + maxStreams + " streams on this replica (MAX_STREAMS_PER_IP)",
+                Map.of(),
+                RETRY_SOON);
     }
 }

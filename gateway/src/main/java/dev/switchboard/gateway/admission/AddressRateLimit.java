@@ -1,15 +1,13 @@
 package dev.switchboard.gateway.admission;
 
-import java.net.SocketAddress;
-import java.util.Map;
-
 import dev.switchboard.gateway.net.ClientAddresses;
 import dev.switchboard.gateway.net.RateLimiter;
-
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
+import java.net.SocketAddress;
+import java.util.Map;
 
 /**
  * The per-address step of {@link Admission} ({@code RATE_LIMIT_PER_IP}): a request over the limit is
@@ -19,6 +17,7 @@ import io.helidon.http.Status;
 public final class AddressRateLimit {
     /** The header a trusted proxy names the client in. */
     static final HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
+
     private final RateLimiter limiter;
     private final ClientAddresses addresses;
     private final String limit;
@@ -50,8 +49,11 @@ public final class AddressRateLimit {
      * @return the 429 refusal
      */
     Refusal refusal(long seconds) {
-        return new Refusal(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED",
-                           "more than " + limit + " requests from this address; retry after " + seconds + " s",
-                           Map.of("retry_after_seconds", seconds), Map.of("Retry-After", String.valueOf(seconds)));
+        return new Refusal(
+                Status.TOO_MANY_REQUESTS_429,
+                "RATE_LIMITED",
+                "more than " + limit + " requests from this address; retry after " + seconds + " s",
+                Map.of("retry_after_seconds", seconds),
+                Map.of("Retry-After", String.valueOf(seconds)));
     }
 }

@@ -1,10 +1,5 @@
 package dev.switchboard.gateway.admission;
 
-import java.net.SocketAddress;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-
 import dev.switchboard.gateway.auth.AuthException;
 import dev.switchboard.gateway.auth.AuthSettings;
 import dev.switchboard.gateway.auth.ClientAuthenticator;
@@ -13,9 +8,12 @@ import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.RateLimiter;
-
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one admission pipeline of client requests, whichever listener they arrive on: the per-address
@@ -41,15 +39,19 @@ public final class Admission {
      * @param catalog       registrations, for their {@code auth} rules
      * @param metrics       counts refusals
      */
-    public Admission(Optional<AddressRateLimit> perAddress, AuthSettings settings, ClientAuthenticator authenticator,
-                     FunctionCatalog catalog, GatewayMetrics metrics) {
+    public Admission(
+            Optional<AddressRateLimit> perAddress,
+            AuthSettings settings,
+            ClientAuthenticator authenticator,
+            FunctionCatalog catalog,
+            GatewayMetrics metrics) {
         this.perAddress = perAddress;
         this.authentication = new Authentication(settings, authenticator, catalog);
         this.settings = settings;
         this.metrics = metrics;
         this.perIdentity = settings.perIdentityPerSecond() > 0
-                ? Optional.of(new RateLimiter(settings.perIdentityPerSecond(), settings.identityBurst(),
-                                              System::nanoTime))
+                ? Optional.of(
+                        new RateLimiter(settings.perIdentityPerSecond(), settings.identityBurst(), System::nanoTime))
                 : Optional.empty();
     }
 
@@ -110,7 +112,11 @@ public final class Admission {
         } catch (AuthException e) {
             metrics.authRefused(e.code());
             boolean challenge = e.status() == Status.UNAUTHORIZED_401 || e.status() == Status.FORBIDDEN_403;
-            return new Verdict.Refused(new Refusal(e.status(), e.code(), e.getMessage(), Map.of(),
+            return new Verdict.Refused(new Refusal(
+                    e.status(),
+                    e.code(),
+                    e.getMessage(),
+                    Map.of(),
                     challenge ? Map.of("WWW-Authenticate", authentication.challenge(e)) : Map.of()));
         }
         if (perIdentity.isEmpty() || identity.isAnonymous()) {
@@ -122,10 +128,13 @@ public final class Admission {
         }
         metrics.rateLimited(true);
         long seconds = retryAfterSeconds(waitNanos);
-        return new Verdict.Refused(new Refusal(Status.TOO_MANY_REQUESTS_429, "RATE_LIMITED",
-                "more than " + settings.perIdentityPerSecond() + " requests a second (burst "
-                        + settings.identityBurst() + ") from this identity; retry after " + seconds + " s",
-                Map.of("retry_after_seconds", seconds), Map.of("Retry-After", String.valueOf(seconds))));
+        return new Verdict.Refused(new Refusal(
+                Status.TOO_MANY_REQUESTS_429,
+                "RATE_LIMITED",
+                "more than " + settings.perIdentityPerSecond() + " requests a second (burst " + settings.identityBurst()
+                        + ") from this identity; retry after " + seconds + " s",
+                Map.of("retry_after_seconds", seconds),
+                Map.of("Retry-After", String.valueOf(seconds))));
     }
 
     /**

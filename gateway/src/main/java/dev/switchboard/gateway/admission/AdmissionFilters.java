@@ -1,17 +1,14 @@
 package dev.switchboard.gateway.admission;
 
-import java.util.Optional;
-import java.util.function.Function;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.Json;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@link Admission} on a Helidon listener, as two filters because the routes' CORS filters sit between

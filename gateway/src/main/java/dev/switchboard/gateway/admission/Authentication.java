@@ -1,10 +1,5 @@
 package dev.switchboard.gateway.admission;
 
-import java.util.EnumSet;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import dev.switchboard.gateway.auth.AuthException;
 import dev.switchboard.gateway.auth.AuthSettings;
 import dev.switchboard.gateway.auth.ClientAuthenticator;
@@ -12,9 +7,12 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.registry.ClientAuth;
 import dev.switchboard.registry.FunctionRegistration;
-
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The authentication step of {@link Admission}: which credentials a path needs (the function's
@@ -25,6 +23,7 @@ import io.helidon.http.Status;
 final class Authentication {
     /** Paths of the publish route, which needs a publisher credential of either kind. */
     static final String PUBLISH_PREFIX = "/publish/";
+
     private final AuthSettings settings;
     private final ClientAuthenticator authenticator;
     private final FunctionCatalog catalog;
@@ -50,24 +49,33 @@ final class Authentication {
         Set<ClientAuth> required = required(path);
         for (ClientAuth method : required) {
             if (!settings.canCheck(method)) {
-                throw new AuthException(Status.SERVICE_UNAVAILABLE_503, "AUTH_NOT_CONFIGURED", null,
+                throw new AuthException(
+                        Status.SERVICE_UNAVAILABLE_503,
+                        "AUTH_NOT_CONFIGURED",
+                        null,
                         "this function requires " + method.wireName() + " credentials, which this gateway is not "
                                 + "configured to check");
             }
         }
         // with no way to check anything configured, credentials meant for someone else are no concern here
-        Identity identity = authenticator.checksAnything() ? authenticator.authenticate(headers)
-                : Identity.ANONYMOUS;
+        Identity identity = authenticator.checksAnything() ? authenticator.authenticate(headers) : Identity.ANONYMOUS;
         if (required.isEmpty() || required.contains(identity.method())) {
             return identity;
         }
         String accepted = required.stream().map(ClientAuth::wireName).sorted().collect(Collectors.joining(" or "));
         if (identity.isAnonymous()) {
-            throw new AuthException(Status.UNAUTHORIZED_401, "UNAUTHORIZED", null,
-                                    "authentication required: present " + accepted + " credentials");
+            throw new AuthException(
+                    Status.UNAUTHORIZED_401,
+                    "UNAUTHORIZED",
+                    null,
+                    "authentication required: present " + accepted + " credentials");
         }
-        throw new AuthException(Status.UNAUTHORIZED_401, "UNAUTHORIZED", "invalid_token",
-                                "this endpoint accepts " + accepted + " credentials, not " + identity.method().wireName());
+        throw new AuthException(
+                Status.UNAUTHORIZED_401,
+                "UNAUTHORIZED",
+                "invalid_token",
+                "this endpoint accepts " + accepted + " credentials, not "
+                        + identity.method().wireName());
     }
 
     /** The methods a path accepts: the function's own rule, else the gateway's; empty when none is needed. */
@@ -76,7 +84,9 @@ final class Authentication {
             // any proven identity passes; the publish route itself demands a publish grant, whatever CLIENT_AUTH says
             return Set.of();
         }
-        Optional<ClientAuth> rule = functionName(path).flatMap(catalog::find).map(FunctionRegistration::auth)
+        Optional<ClientAuth> rule = functionName(path)
+                .flatMap(catalog::find)
+                .map(FunctionRegistration::auth)
                 .filter(auth -> auth != ClientAuth.DEFAULT);
         if (rule.isEmpty()) {
             return settings.methods();
@@ -86,8 +96,8 @@ final class Authentication {
 
     /** {@code /invoke/{name}} and {@code /mcp/{name}[/...]}. */
     private static Optional<String> functionName(String path) {
-        String rest = path.startsWith("/invoke/") ? path.substring(8) : path.startsWith("/mcp/") ? path.substring(5)
-                : null;
+        String rest =
+                path.startsWith("/invoke/") ? path.substring(8) : path.startsWith("/mcp/") ? path.substring(5) : null;
         if (rest == null || rest.isEmpty()) {
             return Optional.empty();
         }
@@ -103,7 +113,9 @@ final class Authentication {
         StringBuilder value = new StringBuilder("Bearer");
         String separator = " ";
         if (settings.oauth().isPresent()) {
-            value.append(separator).append("resource_metadata=\"").append(settings.oauth().get().metadataUrl())
+            value.append(separator)
+                    .append("resource_metadata=\"")
+                    .append(settings.oauth().get().metadataUrl())
                     .append('"');
             separator = ", ";
         } else {
@@ -112,10 +124,13 @@ final class Authentication {
         }
         if (e.bearerError() != null) {
             value.append(separator).append("error=\"").append(e.bearerError()).append('"');
-            value.append(", error_description=\"").append(quotable(e.getMessage())).append('"');
+            value.append(", error_description=\"")
+                    .append(quotable(e.getMessage()))
+                    .append('"');
         }
         if ("insufficient_scope".equals(e.bearerError())) {
-            value.append(", scope=\"").append(String.join(" ", settings.oauth().orElseThrow().requiredScopes()))
+            value.append(", scope=\"")
+                    .append(String.join(" ", settings.oauth().orElseThrow().requiredScopes()))
                     .append('"');
         }
         return value.toString();

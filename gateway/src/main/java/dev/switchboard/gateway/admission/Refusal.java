@@ -1,10 +1,8 @@
 package dev.switchboard.gateway.admission;
 
-import java.util.Map;
-
 import dev.switchboard.gateway.http.ApiException;
-
 import io.helidon.http.Status;
+import java.util.Map;
 
 /**
  * Why {@link Admission} turned a request away, in the terms every listener answers with: the status, the
@@ -17,8 +15,8 @@ import io.helidon.http.Status;
  * @param details extra JSON fields of the error body (e.g. {@code retry_after_seconds})
  * @param headers response headers by name
  */
-public record Refusal(Status status, String code, String message, Map<String, Object> details,
-                      Map<String, String> headers) {
+public record Refusal(
+        Status status, String code, String message, Map<String, Object> details, Map<String, String> headers) {
     public Refusal {
         details = Map.copyOf(details);
         headers = Map.copyOf(headers);

@@ -12,18 +12,15 @@ public sealed interface Verdict permits Verdict.Admitted, Verdict.Preflight, Ver
      *
      * @param identity who sent it ({@link Identity#ANONYMOUS} where nothing is needed or presented)
      */
-    record Admitted(Identity identity) implements Verdict {
-    }
+    record Admitted(Identity identity) implements Verdict {}
 
     /** A CORS preflight: the route answers it with its CORS policy, no credentials are checked. */
-    record Preflight() implements Verdict {
-    }
+    record Preflight() implements Verdict {}
 
     /**
      * The request is turned away (the refusal is already counted).
      *
      * @param refusal the answer to render
      */
-    record Refused(Refusal refusal) implements Verdict {
-    }
+    record Refused(Refusal refusal) implements Verdict {}
 }

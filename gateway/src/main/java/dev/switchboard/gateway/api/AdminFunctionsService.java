@@ -1,12 +1,8 @@
 package dev.switchboard.gateway.api;
 
-import java.time.Clock;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.auth.AuthSettings;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
@@ -21,12 +17,13 @@ import dev.switchboard.registry.InvalidRegistrationException;
 import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RegistrationCodec;
 import dev.switchboard.registry.RegistrationValidator;
-
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.util.Map;
 
 /**
  * {@code /admin/functions}: register, list, read, replace and delete the functions of this gateway's namespace
@@ -50,8 +47,14 @@ public final class AdminFunctionsService implements HttpService {
      * @param egress      where functions may be called: a registration it refuses is refused here already
      * @param auth        the client credentials this gateway can check
      */
-    public AdminFunctionsService(FunctionStore store, FunctionCatalog catalog, FunctionHealth health,
-                                 long maxBodySize, Clock clock, EgressPolicy egress, AuthSettings auth) {
+    public AdminFunctionsService(
+            FunctionStore store,
+            FunctionCatalog catalog,
+            FunctionHealth health,
+            long maxBodySize,
+            Clock clock,
+            EgressPolicy egress,
+            AuthSettings auth) {
         this.auth = auth;
         this.egress = egress;
         this.store = store;
@@ -74,8 +77,11 @@ public final class AdminFunctionsService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) {
         FunctionRegistration registration = validate(Json.readObject(req, maxBodySize));
-        FunctionRegistration stored = store.create(registration).orElseThrow(() -> new ApiException(
-                Status.CONFLICT_409, "FUNCTION_EXISTS", "function '" + registration.name() + "' already exists"));
+        FunctionRegistration stored = store.create(registration)
+                .orElseThrow(() -> new ApiException(
+                        Status.CONFLICT_409,
+                        "FUNCTION_EXISTS",
+                        "function '" + registration.name() + "' already exists"));
         catalog.put(stored);
         Json.send(res, Status.CREATED_201, answer(stored));
     }
@@ -101,8 +107,11 @@ public final class AdminFunctionsService implements HttpService {
         if (!body.hasNonNull("name")) {
             body.put("name", name);
         } else if (!name.equals(body.get("name").asText())) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION",
-                                   "name: must match the name in the path", Map.of("field", "name"));
+            throw new ApiException(
+                    Status.BAD_REQUEST_400,
+                    "INVALID_FUNCTION",
+                    "name: must match the name in the path",
+                    Map.of("field", "name"));
         }
         unmask(body, name);
         FunctionRegistration stored = store.replace(validate(body)).orElseThrow(() -> notFound(name));
@@ -141,8 +150,11 @@ public final class AdminFunctionsService implements HttpService {
             }
             String value = stored.get(h.getKey());
             if (value == null) {
-                throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", "headers." + h.getKey()
-                        + ": masked value given for a header that is not stored", Map.of("field", "headers." + h.getKey()));
+                throw new ApiException(
+                        Status.BAD_REQUEST_400,
+                        "INVALID_FUNCTION",
+                        "headers." + h.getKey() + ": masked value given for a header that is not stored",
+                        Map.of("field", "headers." + h.getKey()));
             }
             ((ObjectNode) headers).put(h.getKey(), value);
         }
@@ -153,21 +165,28 @@ public final class AdminFunctionsService implements HttpService {
         try {
             registration = RegistrationValidator.validate(body, clock.instant());
         } catch (InvalidRegistrationException e) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", e.getMessage(),
-                                   Map.of("field", e.field()));
+            throw new ApiException(
+                    Status.BAD_REQUEST_400, "INVALID_FUNCTION", e.getMessage(), Map.of("field", e.field()));
         }
         try {
             egress.resolve(registration.endpoint().getHost());
         } catch (EgressRules.EgressRefusedException e) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", "endpoint: " + e.getMessage(),
-                                   Map.of("field", "endpoint"));
+            throw new ApiException(
+                    Status.BAD_REQUEST_400,
+                    "INVALID_FUNCTION",
+                    "endpoint: " + e.getMessage(),
+                    Map.of("field", "endpoint"));
         } catch (java.net.UnknownHostException e) {
             // not resolvable yet (a Service about to exist): every call checks again
         }
         if (!auth.canCheck(registration.auth())) {
             // every call would be refused: say so now
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_FUNCTION", "auth: this gateway is not configured "
-                    + "to check " + registration.auth().wireName() + " credentials", Map.of("field", "auth"));
+            throw new ApiException(
+                    Status.BAD_REQUEST_400,
+                    "INVALID_FUNCTION",
+                    "auth: this gateway is not configured " + "to check "
+                            + registration.auth().wireName() + " credentials",
+                    Map.of("field", "auth"));
         }
         return registration;
     }
@@ -186,12 +205,14 @@ public final class AdminFunctionsService implements HttpService {
         }
         json.put("is_active", health.isActive(fn.name()));
         json.put("health_status", health.status(fn.name()).name().toLowerCase());
-        health.lastCheck(fn.name()).ifPresentOrElse(t -> json.put("last_health_check", t.toString()),
-                                                    () -> json.putNull("last_health_check"));
+        health.lastCheck(fn.name())
+                .ifPresentOrElse(
+                        t -> json.put("last_health_check", t.toString()), () -> json.putNull("last_health_check"));
         return json;
     }
 
     private static ApiException notFound(String name) {
-        return new ApiException(Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered");
+        return new ApiException(
+                Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered");
     }
 }

@@ -1,25 +1,22 @@
 package dev.switchboard.gateway.api;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ConnectionInfo;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.StateStore;
-
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /admin/sessions}: the fleet's open MCP sessions, each with the streams replicas hold for it
@@ -77,7 +74,9 @@ public final class AdminSessionsService implements HttpService {
             json.put("stateful_function", s.backendSessionId() != null);
             if (!s.owner().isAnonymous()) {
                 // who opened it, as functions see it; never a credential
-                json.putObject("owner").put("auth", s.owner().method().wireName()).put("subject", s.owner().subject());
+                json.putObject("owner")
+                        .put("auth", s.owner().method().wireName())
+                        .put("subject", s.owner().subject());
             }
             json.put("created_at", s.createdAt().toString());
             ArrayNode held = json.putArray("streams");
@@ -105,8 +104,10 @@ public final class AdminSessionsService implements HttpService {
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST",
-                               "limit must be a whole number from 1 to " + MAX_LIMIT,
-                               Map.of("field", "limit"));
+        throw new ApiException(
+                Status.BAD_REQUEST_400,
+                "INVALID_REQUEST",
+                "limit must be a whole number from 1 to " + MAX_LIMIT,
+                Map.of("field", "limit"));
     }
 }

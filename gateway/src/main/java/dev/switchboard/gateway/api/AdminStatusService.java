@@ -1,16 +1,7 @@
 package dev.switchboard.gateway.api;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
@@ -19,13 +10,19 @@ import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ConnectionInfo;
 import dev.switchboard.gateway.state.ConnectionJson;
 import dev.switchboard.gateway.state.StateStore;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The admin listener's read-only views: {@code /admin/connections}, {@code /admin/health},
@@ -55,8 +52,15 @@ public final class AdminStatusService implements HttpService {
      * @param listeners whether each listener still accepts (liveness and readiness turn false when one does not)
      * @param clock     time source
      */
-    public AdminStatusService(StateStore state, StreamHub hub, FunctionCatalog catalog, GatewayMetrics metrics,
-                              String replicaId, BooleanSupplier draining, ListenerChecks listeners, Clock clock) {
+    public AdminStatusService(
+            StateStore state,
+            StreamHub hub,
+            FunctionCatalog catalog,
+            GatewayMetrics metrics,
+            String replicaId,
+            BooleanSupplier draining,
+            ListenerChecks listeners,
+            Clock clock) {
         this.listeners = listeners;
         this.state = state;
         this.hub = hub;

@@ -1,19 +1,16 @@
 package dev.switchboard.gateway.api;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ConnectionDirectory;
 import dev.switchboard.gateway.topic.TopicNames;
-
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
 
 /**
  * Presence: {@code GET /admin/topics} (every topic with subscribers) and {@code GET /admin/topics/{topic}} (one
@@ -64,7 +61,8 @@ public final class AdminTopicsService implements HttpService {
 
     /** @return the topic's subscribers, written with their split by replica */
     private static long describe(ObjectNode json, String topic, Map<String, Integer> replicas) {
-        long subscribers = replicas.values().stream().mapToLong(Integer::longValue).sum();
+        long subscribers =
+                replicas.values().stream().mapToLong(Integer::longValue).sum();
         json.put("topic", topic);
         json.put("subscribers", subscribers);
         ObjectNode byReplica = json.putObject("replicas");

@@ -1,27 +1,14 @@
 package dev.switchboard.gateway.api;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.admission.AddressLimits;
-import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.cors.CorsPolicy;
+import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RandomIds;
@@ -39,7 +26,6 @@ import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.gateway.topic.ResumeToken;
 import dev.switchboard.gateway.topic.TopicNames;
 import dev.switchboard.gateway.topic.TopicSubscriptions;
-
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -47,6 +33,17 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code GET /sse/{clientId}[?topic=a&topic=b]}: the generic SSE stream. Sends {@code connected}, then the
@@ -85,13 +82,19 @@ public final class ClientStreamService implements HttpService {
      * @param identityStreams streams per identity
      * @param addressLimits   streams per client address
      */
-    public ClientStreamService(StateStore state, StreamHub hub, HeartbeatTicker ticker, GatewayMetrics metrics,
-                               GatewayConfig config, Clock clock, IdentityStreams identityStreams,
-                               AddressLimits addressLimits) {
+    public ClientStreamService(
+            StateStore state,
+            StreamHub hub,
+            HeartbeatTicker ticker,
+            GatewayMetrics metrics,
+            GatewayConfig config,
+            Clock clock,
+            IdentityStreams identityStreams,
+            AddressLimits addressLimits) {
         this.identityStreams = identityStreams;
         this.addressLimits = addressLimits;
-        this.subscriptions = new TopicSubscriptions(config.limits().maxTopicsPerStream(),
-                                                    !config.auth().methods().isEmpty());
+        this.subscriptions = new TopicSubscriptions(
+                config.limits().maxTopicsPerStream(), !config.auth().methods().isEmpty());
         this.cors = CorsPolicy.forStreams(config.sseCorsOrigins());
         this.state = state;
         this.hub = hub;
@@ -127,9 +130,12 @@ public final class ClientStreamService implements HttpService {
         for (String name : req.query().names()) {
             query.put(name, req.query().all(name));
         }
-        Opened opened = open(req.path().pathParameters().get("clientId"), req.headers(), query,
-                             AdmissionFilters.identity(req),
-                             addressLimits.client(req.remotePeer().address(), req.headers()));
+        Opened opened = open(
+                req.path().pathParameters().get("clientId"),
+                req.headers(),
+                query,
+                AdmissionFilters.identity(req),
+                addressLimits.client(req.remotePeer().address(), req.headers()));
         CloseReason reason = CloseReason.CLIENT_GONE;
         try {
             opened.allowOrigin().ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
@@ -167,8 +173,13 @@ public final class ClientStreamService implements HttpService {
      * @param replayed    how many events {@code start} replays
      * @param allowOrigin the {@code Access-Control-Allow-Origin} to answer, if any
      */
-    public record Opened(SseStream stream, Identity identity, String address, byte[] start, int replayed,
-                         Optional<String> allowOrigin) {
+    public record Opened(
+            SseStream stream,
+            Identity identity,
+            String address,
+            byte[] start,
+            int replayed,
+            Optional<String> allowOrigin) {
         /** @return the same stream without its start, once written (an idle stream should hold little) */
         public Opened written() {
             return new Opened(stream, identity, address, null, replayed, Optional.empty());
@@ -188,22 +199,30 @@ public final class ClientStreamService implements HttpService {
      * @return the opened stream
      * @throws ApiException for a refused request
      */
-    public Opened open(String clientId, io.helidon.http.Headers headers, Map<String, List<String>> query,
-                       Identity identity, String address) {
+    public Opened open(
+            String clientId,
+            io.helidon.http.Headers headers,
+            Map<String, List<String>> query,
+            Identity identity,
+            String address) {
         if (!InvokeRequest.CLIENT_ID.matcher(clientId).matches()) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_CLIENT_ID",
-                                   "client id " + InvokeRequest.CLIENT_ID_RULE);
+            throw new ApiException(
+                    Status.BAD_REQUEST_400, "INVALID_CLIENT_ID", "client id " + InvokeRequest.CLIENT_ID_RULE);
         }
         List<String> topics = subscriptions.topics(query.getOrDefault(TOPIC_PARAMETER, List.of()), identity);
         Optional<String> lastEventId = headers.first(LAST_EVENT_ID)
                 .or(() -> Optional.ofNullable(first(query, "lastEventId")))
                 .map(String::trim)
                 .filter(id -> !id.isEmpty());
-        if (lastEventId.isPresent() && !EventIds.isValid(lastEventId.get())
+        if (lastEventId.isPresent()
+                && !EventIds.isValid(lastEventId.get())
                 && (topics.isEmpty() || !ResumeToken.looksLikeToken(lastEventId.get()))) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_LAST_EVENT_ID", topics.isEmpty()
-                    ? "Last-Event-ID must be an id this gateway sent (<millis>-<sequence>)"
-                    : "Last-Event-ID must be an id this stream sent (a v1. resume token, or <millis>-<sequence>)");
+            throw new ApiException(
+                    Status.BAD_REQUEST_400,
+                    "INVALID_LAST_EVENT_ID",
+                    topics.isEmpty()
+                            ? "Last-Event-ID must be an id this gateway sent (<millis>-<sequence>)"
+                            : "Last-Event-ID must be an id this stream sent (a v1. resume token, or <millis>-<sequence>)");
         }
         String userId = headers.first(USER_ID).map(v -> truncate(v)).orElse(null);
         Map<String, String> metadata = metadata(query);
@@ -211,24 +230,41 @@ public final class ClientStreamService implements HttpService {
         if (!identityStreams.acquire(identity)) {
             addressLimits.releaseStream(address);
             metrics.authRefused("TOO_MANY_STREAMS");
-            throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_STREAMS", "this identity already holds "
-                    + identityStreams.max() + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
+            throw new ApiException(
+                    Status.TOO_MANY_REQUESTS_429,
+                    "TOO_MANY_STREAMS",
+                    "this identity already holds " + identityStreams.max()
+                            + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
         }
-        SseStream stream = new SseStream(RandomIds.next(), ClientIds.streamKey(identity, clientId),
-                                         topics.stream().map(TopicNames::logKey).toList(), userId, metadata,
-                                         clock.instant(), config.replicaId(), config.limits().streamQueueDepth(),
-                                         ClientStreamService::heartbeat);
+        SseStream stream = new SseStream(
+                RandomIds.next(),
+                ClientIds.streamKey(identity, clientId),
+                topics.stream().map(TopicNames::logKey).toList(),
+                userId,
+                metadata,
+                clock.instant(),
+                config.replicaId(),
+                config.limits().streamQueueDepth(),
+                ClientStreamService::heartbeat);
         boolean registered = false;
         try {
             ticker.schedule(stream);
             switch (hub.admit(stream)) {
-                case CLIENT_LIMIT -> throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_CONNECTIONS",
-                        "client " + clientId + " already holds " + config.limits().maxConnectionsPerClient()
-                                + " connections on this replica (MAX_CONNECTIONS_PER_CLIENT)");
-                case REPLICA_LIMIT -> throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "SERVER_FULL",
-                        "this replica holds its maximum of " + config.limits().maxConnections()
-                                + " connections (MAX_CONNECTIONS); retry on another replica");
-                default -> { }
+                case CLIENT_LIMIT ->
+                    throw new ApiException(
+                            Status.TOO_MANY_REQUESTS_429,
+                            "TOO_MANY_CONNECTIONS",
+                            "client " + clientId + " already holds "
+                                    + config.limits().maxConnectionsPerClient()
+                                    + " connections on this replica (MAX_CONNECTIONS_PER_CLIENT)");
+                case REPLICA_LIMIT ->
+                    throw new ApiException(
+                            Status.SERVICE_UNAVAILABLE_503,
+                            "SERVER_FULL",
+                            "this replica holds its maximum of "
+                                    + config.limits().maxConnections()
+                                    + " connections (MAX_CONNECTIONS); retry on another replica");
+                default -> {}
             }
             String[] starts = starts(stream, lastEventId);
             // positioned before the replay is read: a catch-up after a re-made subscription (on another thread,
@@ -239,7 +275,8 @@ public final class ClientStreamService implements HttpService {
             List<Replayed> missed = new ArrayList<>();
             for (int i = 0; i < starts.length; i++) {
                 String log = stream.logs().get(i);
-                for (ClientEvent event : state.events().readAfter(log, starts[i], config.limits().eventLogMaxLength())) {
+                for (ClientEvent event :
+                        state.events().readAfter(log, starts[i], config.limits().eventLogMaxLength())) {
                     missed.add(new Replayed(log, event));
                 }
             }
@@ -255,8 +292,13 @@ public final class ClientStreamService implements HttpService {
                 }
             }
             metrics.connectionOpened();
-            return new Opened(stream, identity, address, start.toByteArray(), missed.size(),
-                              cors.allowOrigin(headers.first(HeaderNames.ORIGIN)));
+            return new Opened(
+                    stream,
+                    identity,
+                    address,
+                    start.toByteArray(),
+                    missed.size(),
+                    cors.allowOrigin(headers.first(HeaderNames.ORIGIN)));
         } catch (RuntimeException e) {
             stream.close(CloseReason.CLIENT_GONE);
             hub.remove(stream);
@@ -284,8 +326,8 @@ public final class ClientStreamService implements HttpService {
             try {
                 given = ResumeToken.decode(lastEventId.get(), logs);
             } catch (IllegalArgumentException e) {
-                throw new ApiException(Status.BAD_REQUEST_400, "INVALID_LAST_EVENT_ID",
-                                       "Last-Event-ID: " + e.getMessage());
+                throw new ApiException(
+                        Status.BAD_REQUEST_400, "INVALID_LAST_EVENT_ID", "Last-Event-ID: " + e.getMessage());
             }
         }
         String[] starts = new String[logs.size()];
@@ -298,8 +340,7 @@ public final class ClientStreamService implements HttpService {
     }
 
     /** An event read from one of a stream's logs. */
-    private record Replayed(String log, ClientEvent event) {
-    }
+    private record Replayed(String log, ClientEvent event) {}
 
     private static String first(Map<String, List<String>> query, String name) {
         List<String> values = query.get(name);
@@ -346,8 +387,7 @@ public final class ClientStreamService implements HttpService {
         }
     }
 
-    private ClientEvent connected(SseStream stream, String clientId, List<String> topics, String start,
-                                  int replayed) {
+    private ClientEvent connected(SseStream stream, String clientId, List<String> topics, String start, int replayed) {
         ObjectNode data = Json.object();
         data.put("connection_id", stream.connectionId());
         data.put("client_id", clientId);
@@ -367,8 +407,8 @@ public final class ClientStreamService implements HttpService {
 
     private static byte[] heartbeat(SseStream stream) {
         // the id repeats the last event id, so a client resuming after a heartbeat misses nothing
-        String data = "{\"timestamp\":" + (System.currentTimeMillis() / 1000)
-                + ",\"connection_id\":\"" + stream.connectionId() + "\"}";
+        String data = "{\"timestamp\":" + (System.currentTimeMillis() / 1000) + ",\"connection_id\":\""
+                + stream.connectionId() + "\"}";
         return SseEncoder.event(stream.lastSentId(), "heartbeat", data);
     }
 
@@ -379,10 +419,14 @@ public final class ClientStreamService implements HttpService {
                 continue;
             }
             if (metadata.size() == MAX_METADATA_ENTRIES) {
-                throw new ApiException(Status.BAD_REQUEST_400, "INVALID_METADATA",
-                                       "at most " + MAX_METADATA_ENTRIES + " query parameters");
+                throw new ApiException(
+                        Status.BAD_REQUEST_400,
+                        "INVALID_METADATA",
+                        "at most " + MAX_METADATA_ENTRIES + " query parameters");
             }
-            metadata.put(truncate(e.getKey()), truncate(e.getValue().isEmpty() ? "" : e.getValue().getFirst()));
+            metadata.put(
+                    truncate(e.getKey()),
+                    truncate(e.getValue().isEmpty() ? "" : e.getValue().getFirst()));
         }
         return metadata;
     }

@@ -1,20 +1,9 @@
 package dev.switchboard.gateway.api;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
-
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
@@ -32,12 +21,10 @@ import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
+import dev.switchboard.gateway.trace.GatewayTracing;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.StoreUnavailableException;
-
-import dev.switchboard.gateway.trace.GatewayTracing;
-
 import io.helidon.http.Status;
 import io.helidon.logging.common.HelidonMdc;
 import io.helidon.webserver.http.HttpRules;
@@ -49,6 +36,14 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code POST /invoke/{function}}: calls a function and answers with its result (sync), or answers 202 and
@@ -72,6 +67,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
     private final GatewayTracing tracing;
     /** How long an accepted async result waits for an unreachable state store before it is given up. */
     static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(60);
+
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
@@ -86,9 +82,17 @@ public final class InvokeService implements HttpService, AutoCloseable {
      * @param maxJsonDepth deepest nesting of a request body
      * @param tracing     spans of the call to the function and of the result's delivery
      */
-    public InvokeService(FunctionCatalog catalog, FunctionHealth health, FunctionInvoker invoker,
-                         ClientEventLog events, GatewayMetrics metrics, CallLimits limits, long maxBodySize,
-                         long maxEventSize, int maxJsonDepth, GatewayTracing tracing) {
+    public InvokeService(
+            FunctionCatalog catalog,
+            FunctionHealth health,
+            FunctionInvoker invoker,
+            ClientEventLog events,
+            GatewayMetrics metrics,
+            CallLimits limits,
+            long maxBodySize,
+            long maxEventSize,
+            int maxJsonDepth,
+            GatewayTracing tracing) {
         this.tracing = tracing;
         this.maxJsonDepth = maxJsonDepth;
         this.maxEventSize = maxEventSize;
@@ -106,8 +110,7 @@ public final class InvokeService implements HttpService, AutoCloseable {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/{function}", this::invoke)
-                .any("/{function}", ErrorHandling.methodNotAllowed("POST"));
+        rules.post("/{function}", this::invoke).any("/{function}", ErrorHandling.methodNotAllowed("POST"));
     }
 
     private void invoke(ServerRequest req, ServerResponse res) {
@@ -120,18 +123,24 @@ public final class InvokeService implements HttpService, AutoCloseable {
 
     private void invokeLogged(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("function");
-        FunctionRegistration function = catalog.find(name).orElseThrow(() -> new ApiException(
-                Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered"));
+        FunctionRegistration function = catalog.find(name)
+                .orElseThrow(() -> new ApiException(
+                        Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered"));
         if (function.kind() != FunctionKind.HTTP) {
-            throw new ApiException(Status.BAD_REQUEST_400, "UNSUPPORTED_FUNCTION_KIND", "function '" + name
-                    + "' is of kind " + function.kind().wireName() + " and cannot be called through /invoke");
+            throw new ApiException(
+                    Status.BAD_REQUEST_400,
+                    "UNSUPPORTED_FUNCTION_KIND",
+                    "function '" + name + "' is of kind " + function.kind().wireName()
+                            + " and cannot be called through /invoke");
         }
         InvokeRequest request = InvokeRequest.parse(Json.readObject(req, maxBodySize, maxJsonDepth));
         // a result aimed at a topic is a publish: the caller needs the grant /publish would ask for
         request.topic().ifPresent(topic -> PublishService.authorize(AdmissionFilters.identity(req), topic, res));
         if (!health.isActive(name)) {
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_UNAVAILABLE",
-                                   "function '" + name + "' is failing its health check");
+            throw new ApiException(
+                    Status.SERVICE_UNAVAILABLE_503,
+                    "FUNCTION_UNAVAILABLE",
+                    "function '" + name + "' is failing its health check");
         }
         if (request.async() && !events.isAvailable()) {
             // the result could not be delivered: refuse now instead of answering 202 and losing it
@@ -142,7 +151,8 @@ public final class InvokeService implements HttpService, AutoCloseable {
         // log lines about this call carry its id (request_id in LOG_FORMAT=json)
         HelidonMdc.set(REQUEST_ID_MDC, requestId);
         // on the request's server span (TracingFilter): which call this is; never the payload
-        Span.current().setAttribute("switchboard.function", name)
+        Span.current()
+                .setAttribute("switchboard.function", name)
                 .setAttribute("switchboard.request_id", requestId)
                 .setAttribute("switchboard.async", request.async());
         Duration timeout = request.timeout().orElse(function.timeout());
@@ -175,9 +185,13 @@ public final class InvokeService implements HttpService, AutoCloseable {
             accepted.put("function_name", name);
             accepted.put("client_id", clientId);
             request.topic().ifPresent(topic -> accepted.put("topic", topic));
-            accepted.put("message", "function invoked; the result will be sent to the "
-                    + (clientId == null ? "topic's" : request.topic().isPresent() ? "client's and the topic's"
-                    : "client's") + " streams as a " + FUNCTION_RESPONSE + " event");
+            accepted.put(
+                    "message",
+                    "function invoked; the result will be sent to the "
+                            + (clientId == null
+                                    ? "topic's"
+                                    : request.topic().isPresent() ? "client's and the topic's" : "client's")
+                            + " streams as a " + FUNCTION_RESPONSE + " event");
             Json.send(res, Status.ACCEPTED_202, accepted);
             return;
         }
@@ -204,9 +218,15 @@ public final class InvokeService implements HttpService, AutoCloseable {
         }
     }
 
-    private void invokeAndDeliver(FunctionRegistration function, InvokeRequest request, String requestId,
-                                  String streamKey, Identity identity, Map<String, String> caller, Duration timeout,
-                                  CallLimits.Permit permit) {
+    private void invokeAndDeliver(
+            FunctionRegistration function,
+            InvokeRequest request,
+            String requestId,
+            String streamKey,
+            Identity identity,
+            Map<String, String> caller,
+            Duration timeout,
+            CallLimits.Permit permit) {
         ObjectNode json;
         List<AnswerPublications.Target> publish;
         // the answer's bytes stay reserved until the event is built: what is delivered is at most MAX_EVENT_SIZE
@@ -224,16 +244,24 @@ public final class InvokeService implements HttpService, AutoCloseable {
             json = result.toJson();
             // the largest form stored: a topic's envelope around the result
             ObjectNode answer = json;
-            String largest = request.topic().map(topic -> PublishRequest.envelope(topic, answer))
+            String largest = request.topic()
+                    .map(topic -> PublishRequest.envelope(topic, answer))
                     .orElseGet(() -> Json.write(answer));
             // counted, not encoded: the text is not sent from here
             long size = Utf8.length(largest);
             if (size > maxEventSize) {
                 // every stream of the client, and Redis, would hold a copy: report it rather than send it
-                json = new InvocationResult(false, requestId, function.name(), result.durationMillis(),
-                        null, "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); "
-                                + "call it synchronously to receive it", InvocationResult.Outcome.EXECUTION_ERROR,
-                        result.functionStatus()).toJson();
+                json = new InvocationResult(
+                                false,
+                                requestId,
+                                function.name(),
+                                result.durationMillis(),
+                                null,
+                                "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); "
+                                        + "call it synchronously to receive it",
+                                InvocationResult.Outcome.EXECUTION_ERROR,
+                                result.functionStatus())
+                        .toJson();
             }
         }
         // the events carry this span's trace to the replicas that deliver them (their fan-out spans)
@@ -247,22 +275,31 @@ public final class InvokeService implements HttpService, AutoCloseable {
                 deliver(streamKey, requestId, () -> events.publish(streamKey, FUNCTION_RESPONSE, text));
             }
             ObjectNode delivered = json;
-            request.topic().ifPresent(topic -> deliver(TopicNames.logKey(topic), requestId,
-                    () -> events.publish(TopicNames.logKey(topic), FUNCTION_RESPONSE,
-                                         PublishRequest.envelope(topic, delivered))));
+            request.topic()
+                    .ifPresent(topic -> deliver(
+                            TopicNames.logKey(topic),
+                            requestId,
+                            () -> events.publish(
+                                    TopicNames.logKey(topic),
+                                    FUNCTION_RESPONSE,
+                                    PublishRequest.envelope(topic, delivered))));
         } finally {
             span.end();
         }
     }
 
     /** The call to the function, in a client span whose context the function receives ({@code traceparent}). */
-    private InvocationResult call(FunctionRegistration function, InvokeRequest request, String requestId,
-                                  Map<String, String> caller, Duration timeout,
-                                  ResponseBudget.Reservation answerBytes) {
+    private InvocationResult call(
+            FunctionRegistration function,
+            InvokeRequest request,
+            String requestId,
+            Map<String, String> caller,
+            Duration timeout,
+            ResponseBudget.Reservation answerBytes) {
         Span span = tracing.child("call " + function.name(), SpanKind.CLIENT);
         try (Scope ignored = GatewayTracing.activate(span)) {
-            InvocationResult result = invoker.invoke(function, request.payload(), requestId, caller, timeout,
-                                                     answerBytes);
+            InvocationResult result =
+                    invoker.invoke(function, request.payload(), requestId, caller, timeout, answerBytes);
             span.setAttribute("switchboard.function", function.name());
             span.setAttribute("switchboard.outcome", String.valueOf(result.outcome()));
             if (result.functionStatus() > 0) {
@@ -297,8 +334,10 @@ public final class InvokeService implements HttpService, AutoCloseable {
             } catch (RuntimeException e) {
                 metrics.redisError();
                 if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
-                    LOGGER.log(Level.WARNING, "could not deliver the result of request " + requestId + " to log "
-                            + logKey + " within " + DELIVERY_PATIENCE.toSeconds() + " s: " + e.getMessage());
+                    LOGGER.log(
+                            Level.WARNING,
+                            "could not deliver the result of request " + requestId + " to log " + logKey + " within "
+                                    + DELIVERY_PATIENCE.toSeconds() + " s: " + e.getMessage());
                     return;
                 }
             }

@@ -2,7 +2,6 @@ package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
@@ -11,7 +10,6 @@ import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -41,8 +39,8 @@ public final class PublishService implements HttpService {
      * @param publicListener whether callers need a publish grant (the admin listener's guard has checked its
      *                       token already)
      */
-    public PublishService(ClientEventLog events, long maxBodySize, int maxJsonDepth, long maxEventSize,
-                          boolean publicListener) {
+    public PublishService(
+            ClientEventLog events, long maxBodySize, int maxJsonDepth, long maxEventSize, boolean publicListener) {
         this.events = events;
         this.maxBodySize = maxBodySize;
         this.maxJsonDepth = maxJsonDepth;
@@ -52,8 +50,7 @@ public final class PublishService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/{topic}", this::publish)
-                .any("/{topic}", ErrorHandling.methodNotAllowed("POST"));
+        rules.post("/{topic}", this::publish).any("/{topic}", ErrorHandling.methodNotAllowed("POST"));
     }
 
     private void publish(ServerRequest req, ServerResponse res) {
@@ -61,11 +58,12 @@ public final class PublishService implements HttpService {
         if (publicListener) {
             authorize(AdmissionFilters.identity(req), topic, res);
         }
-        PublishRequest request = PublishRequest.parse(topic, Json.readObject(req, maxBodySize, maxJsonDepth),
-                                                      maxEventSize);
+        PublishRequest request =
+                PublishRequest.parse(topic, Json.readObject(req, maxBodySize, maxJsonDepth), maxEventSize);
         String log = TopicNames.logKey(topic);
         // on the request's server span; each event carries its trace to the replicas that fan it out
-        io.opentelemetry.api.trace.Span.current().setAttribute("messaging.destination.name", topic)
+        io.opentelemetry.api.trace.Span.current()
+                .setAttribute("messaging.destination.name", topic)
                 .setAttribute("messaging.batch.message_count", request.events().size());
         ObjectNode answer = Json.object();
         answer.put("topic", topic);
@@ -97,13 +95,18 @@ public final class PublishService implements HttpService {
     public static void authorize(Identity identity, String topic, ServerResponse res) {
         if (identity.isAnonymous()) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard\"");
-            throw new ApiException(Status.UNAUTHORIZED_401, "PUBLISH_UNAUTHORIZED", "publishing needs a publisher "
-                    + "credential: an API key with a publish grant, or a JWT whose switchboard.publish claim covers "
-                    + "the topic");
+            throw new ApiException(
+                    Status.UNAUTHORIZED_401,
+                    "PUBLISH_UNAUTHORIZED",
+                    "publishing needs a publisher "
+                            + "credential: an API key with a publish grant, or a JWT whose switchboard.publish claim covers "
+                            + "the topic");
         }
         if (!identity.grants().mayPublish(topic)) {
-            throw new ApiException(Status.FORBIDDEN_403, "PUBLISH_FORBIDDEN", "this identity may not publish to "
-                    + "topic '" + topic + "' (no publish grant covers it)");
+            throw new ApiException(
+                    Status.FORBIDDEN_403,
+                    "PUBLISH_FORBIDDEN",
+                    "this identity may not publish to " + "topic '" + topic + "' (no publish grant covers it)");
         }
     }
 }

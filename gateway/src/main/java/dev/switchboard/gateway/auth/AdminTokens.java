@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.auth;
 
+import dev.switchboard.gateway.files.WatchedFile;
+import dev.switchboard.registry.settings.AdminTokenRule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
-
-import dev.switchboard.gateway.files.WatchedFile;
-import dev.switchboard.registry.settings.AdminTokenRule;
 
 /**
  * The bearer tokens that open {@code /admin/*}: any number from {@code ADMIN_TOKEN} (comma-separated) and
@@ -91,7 +90,9 @@ public final class AdminTokens {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("ADMIN_TOKEN_FILE: " + path + " holds no token");
         }
-        return entries.stream().map(token -> digest(check(token, "ADMIN_TOKEN_FILE"))).toList();
+        return entries.stream()
+                .map(token -> digest(check(token, "ADMIN_TOKEN_FILE")))
+                .toList();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.auth;
 
+import dev.switchboard.gateway.files.WatchedFile;
+import dev.switchboard.registry.ClientAuth;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -10,9 +12,6 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import dev.switchboard.gateway.files.WatchedFile;
-import dev.switchboard.registry.ClientAuth;
 
 /**
  * Static client API keys, held only as SHA-256 digests: entries {@code <name>:<sha256 hex of the key>}
@@ -27,8 +26,7 @@ public final class ApiKeys {
     /** An entry: a subject name, a colon, 64 hex digits. */
     private static final Pattern ENTRY = Pattern.compile("([A-Za-z0-9._@-]{1,128}):([0-9A-Fa-f]{64})(?::(.*))?");
 
-    private record Key(String name, byte[] digest, TopicGrants grants) {
-    }
+    private record Key(String name, byte[] digest, TopicGrants grants) {}
 
     private final List<Key> fixed;
     private final Optional<WatchedFile> file;

@@ -1,11 +1,10 @@
 package dev.switchboard.gateway.auth;
 
+import dev.switchboard.registry.ClientAuth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import dev.switchboard.registry.ClientAuth;
 
 /**
  * Client authentication and the limits that apply per identity.
@@ -19,13 +18,14 @@ import dev.switchboard.registry.ClientAuth;
  * @param identityBurst         largest burst per identity
  * @param maxStreamsPerIdentity open streams one identity may hold on one replica
  */
-public record AuthSettings(Set<ClientAuth> methods,
-                           List<String> apiKeys,
-                           Optional<Path> apiKeysFile,
-                           Optional<OAuthSettings> oauth,
-                           double perIdentityPerSecond,
-                           int identityBurst,
-                           int maxStreamsPerIdentity) {
+public record AuthSettings(
+        Set<ClientAuth> methods,
+        List<String> apiKeys,
+        Optional<Path> apiKeysFile,
+        Optional<OAuthSettings> oauth,
+        double perIdentityPerSecond,
+        int identityBurst,
+        int maxStreamsPerIdentity) {
     public AuthSettings {
         methods = Set.copyOf(methods);
         apiKeys = List.copyOf(apiKeys);

@@ -1,12 +1,10 @@
 package dev.switchboard.gateway.auth;
 
-import java.util.Optional;
-
 import dev.switchboard.registry.ClientAuth;
-
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
+import java.util.Optional;
 
 /**
  * Turns a request's credentials into an {@link Identity}: {@code Authorization: Bearer <jwt or key>} or
@@ -17,6 +15,7 @@ import io.helidon.http.Headers;
 public final class ClientAuthenticator {
     /** Header of an API key, for clients that cannot set {@code Authorization}. */
     public static final HeaderName API_KEY_HEADER = HeaderNames.create("X-API-Key");
+
     private static final int MAX_CREDENTIAL_LENGTH = 16 * 1024;
 
     private final Optional<ApiKeys> apiKeys;
@@ -37,7 +36,8 @@ public final class ClientAuthenticator {
      */
     public static ClientAuthenticator of(AuthSettings settings) {
         Optional<ApiKeys> keys = settings.canCheck(ClientAuth.API_KEY)
-                ? Optional.of(ApiKeys.of(settings.apiKeys(), settings.apiKeysFile())) : Optional.empty();
+                ? Optional.of(ApiKeys.of(settings.apiKeys(), settings.apiKeysFile()))
+                : Optional.empty();
         return new ClientAuthenticator(keys, settings.oauth().map(JwtVerifier::new));
     }
 
@@ -57,8 +57,10 @@ public final class ClientAuthenticator {
      * @throws AuthException when it presents credentials that do not hold
      */
     public Identity authenticate(Headers headers) {
-        Optional<String> apiKey = headers.first(API_KEY_HEADER).map(String::strip).filter(v -> !v.isEmpty());
-        Optional<String> authorization = headers.first(HeaderNames.AUTHORIZATION).map(String::strip);
+        Optional<String> apiKey =
+                headers.first(API_KEY_HEADER).map(String::strip).filter(v -> !v.isEmpty());
+        Optional<String> authorization =
+                headers.first(HeaderNames.AUTHORIZATION).map(String::strip);
         if (apiKey.isPresent() && authorization.isPresent()) {
             throw AuthException.invalid("send one credential: Authorization or X-API-Key, not both");
         }
@@ -87,8 +89,8 @@ public final class ClientAuthenticator {
             throw AuthException.invalid("the API key is too long");
         }
         return apiKeys.flatMap(keys -> keys.identify(key))
-                .orElseThrow(() -> AuthException.invalid(apiKeys.isPresent() ? "unknown API key"
-                        : "this gateway accepts no API keys"));
+                .orElseThrow(() -> AuthException.invalid(
+                        apiKeys.isPresent() ? "unknown API key" : "this gateway accepts no API keys"));
     }
 
     /** Three base64url parts separated by dots. */

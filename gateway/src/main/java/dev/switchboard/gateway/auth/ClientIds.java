@@ -7,8 +7,7 @@ package dev.switchboard.gateway.auth;
  * two never meet.
  */
 public final class ClientIds {
-    private ClientIds() {
-    }
+    private ClientIds() {}
 
     /**
      * @param identity who asks

@@ -1,13 +1,12 @@
 package dev.switchboard.gateway.auth;
 
+import dev.switchboard.registry.ClientAuth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import dev.switchboard.registry.ClientAuth;
 
 /**
  * Who a request comes from, as the gateway established it: the method that proved it, the subject it
@@ -63,8 +62,8 @@ public record Identity(ClientAuth method, String subject, String issuer, TopicGr
             return "";
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    (method.wireName() + "\n" + issuer + "\n" + subject).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((method.wireName() + "\n" + issuer + "\n" + subject).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

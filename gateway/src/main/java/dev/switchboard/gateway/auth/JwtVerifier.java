@@ -1,13 +1,5 @@
 package dev.switchboard.gateway.auth;
 
-import java.net.MalformedURLException;
-import java.text.ParseException;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-import dev.switchboard.registry.ClientAuth;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -22,8 +14,13 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-
+import dev.switchboard.registry.ClientAuth;
 import io.helidon.http.Status;
+import java.net.MalformedURLException;
+import java.text.ParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Checks an OAuth 2.1 bearer JWT: its signature against the issuer's JWKS (fetched, cached, and fetched
@@ -48,7 +45,8 @@ public final class JwtVerifier {
         this.settings = settings;
         JWKSource<SecurityContext> keys;
         try {
-            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUrl().toURL(),
+            keys = JWKSourceBuilder.<SecurityContext>create(
+                            settings.jwksUrl().toURL(),
                             new DefaultResourceRetriever(CONNECT_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT))
                     .retrying(true)
                     .build();
@@ -60,10 +58,11 @@ public final class JwtVerifier {
         algorithms.addAll(JWSAlgorithm.Family.EC);
         algorithms.addAll(JWSAlgorithm.Family.ED);
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
-                                                                         new JOSEObjectType("at+jwt"), null));
+        processor.setJWSTypeVerifier(
+                new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                settings.audience(), new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+                settings.audience(),
+                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
                 Set.of("sub", "exp"));
         claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
@@ -90,15 +89,23 @@ public final class JwtVerifier {
             // nimbus's messages name the failed check (expired, audience, signature), never the token
             throw AuthException.invalid("the bearer token was refused: " + e.getMessage());
         } catch (KeySourceException e) {
-            throw new AuthException(Status.SERVICE_UNAVAILABLE_503, "AUTH_UNAVAILABLE", null,
-                                    "the authorization server's keys cannot be fetched now; retry later");
+            throw new AuthException(
+                    Status.SERVICE_UNAVAILABLE_503,
+                    "AUTH_UNAVAILABLE",
+                    null,
+                    "the authorization server's keys cannot be fetched now; retry later");
         } catch (JOSEException e) {
             throw AuthException.invalid("the bearer token's signature cannot be checked");
         }
-        List<String> missing = settings.requiredScopes().stream().filter(s -> !scopes(claims).contains(s)).toList();
+        List<String> missing = settings.requiredScopes().stream()
+                .filter(s -> !scopes(claims).contains(s))
+                .toList();
         if (!missing.isEmpty()) {
-            throw new AuthException(Status.FORBIDDEN_403, "INSUFFICIENT_SCOPE", "insufficient_scope",
-                                    "the token lacks the scope " + String.join(" ", missing));
+            throw new AuthException(
+                    Status.FORBIDDEN_403,
+                    "INSUFFICIENT_SCOPE",
+                    "insufficient_scope",
+                    "the token lacks the scope " + String.join(" ", missing));
         }
         return new Identity(ClientAuth.JWT, claims.getSubject(), settings.issuer(), grants(claims));
     }

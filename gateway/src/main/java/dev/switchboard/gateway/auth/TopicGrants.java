@@ -78,8 +78,9 @@ public record TopicGrants(List<String> publish, List<String> subscribe) {
             List<String> into = switch (kind) {
                 case "publish" -> publish;
                 case "subscribe" -> subscribe;
-                default -> throw new IllegalArgumentException("grants are publish=<patterns> and "
-                        + "subscribe=<patterns>, separated by ';'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "grants are publish=<patterns> and " + "subscribe=<patterns>, separated by ';'");
             };
             for (String pattern : (eq < 0 ? "" : part.substring(eq + 1)).split("\\|", -1)) {
                 if (!isPattern(pattern)) {

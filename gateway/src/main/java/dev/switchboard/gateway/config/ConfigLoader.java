@@ -1,5 +1,9 @@
 package dev.switchboard.gateway.config;
 
+import dev.switchboard.registry.settings.GatewaySettings;
+import dev.switchboard.registry.settings.SettingException;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,24 +11,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.switchboard.registry.settings.GatewaySettings;
-import dev.switchboard.registry.settings.SettingException;
-
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-
 /**
  * Finds the configuration values: environment variables win over a YAML file with the same keys.
  * The file is {@code CONFIG_FILE} when set, else {@code application.yaml} in the working directory when
  * present; without either, the built-in defaults of {@link GatewayConfig} apply.
  */
 public final class ConfigLoader {
-    private static final Set<String> ENVIRONMENT_ONLY = Set.of(GatewaySettings.CONFIG_FILE.key(),
-                                                                GatewaySettings.LOG_FORMAT.key(),
-                                                                GatewaySettings.OTEL_EXPORTER_OTLP_ENDPOINT.key());
+    private static final Set<String> ENVIRONMENT_ONLY = Set.of(
+            GatewaySettings.CONFIG_FILE.key(),
+            GatewaySettings.LOG_FORMAT.key(),
+            GatewaySettings.OTEL_EXPORTER_OTLP_ENDPOINT.key());
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * @param env the process environment
@@ -46,12 +44,14 @@ public final class ConfigLoader {
     private static void refuseUnknownKeys(Set<String> keys) {
         for (String key : new TreeSet<>(keys)) {
             if (ENVIRONMENT_ONLY.contains(key)) {
-                throw new SettingException(GatewaySettings.CONFIG_FILE.key(), key
-                        + " is read from the environment only, not from the file");
+                throw new SettingException(
+                        GatewaySettings.CONFIG_FILE.key(),
+                        key + " is read from the environment only, not from the file");
             }
             if (GatewaySettings.byKey(key).isEmpty()) {
-                throw new SettingException(GatewaySettings.CONFIG_FILE.key(), "unknown key '" + key
-                        + "' (the keys are README's configuration table)");
+                throw new SettingException(
+                        GatewaySettings.CONFIG_FILE.key(),
+                        "unknown key '" + key + "' (the keys are README's configuration table)");
             }
         }
     }
@@ -61,7 +61,9 @@ public final class ConfigLoader {
      * @return the flattened keys of the YAML file, empty when there is none
      */
     static Map<String, String> fileValues(Map<String, String> env) {
-        Optional<Path> path = Optional.ofNullable(env.get(GatewaySettings.CONFIG_FILE.key())).filter(p -> !p.isBlank()).map(Path::of);
+        Optional<Path> path = Optional.ofNullable(env.get(GatewaySettings.CONFIG_FILE.key()))
+                .filter(p -> !p.isBlank())
+                .map(Path::of);
         if (path.isPresent() && !Files.isReadable(path.get())) {
             throw new SettingException(GatewaySettings.CONFIG_FILE.key(), "cannot read " + path.get());
         }

@@ -1,18 +1,6 @@
 package dev.switchboard.gateway.config;
 
-import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.nio.file.Path;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.function.Function;
+import static dev.switchboard.registry.settings.GatewaySettings.*;
 
 import dev.switchboard.gateway.auth.ApiKeys;
 import dev.switchboard.gateway.auth.AuthSettings;
@@ -21,8 +9,19 @@ import dev.switchboard.registry.ClientAuth;
 import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.settings.GatewaySettings;
 import dev.switchboard.registry.settings.SettingException;
-
-import static dev.switchboard.registry.settings.GatewaySettings.*;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Everything the gateway is configured with, read through the settings catalogue ({@link GatewaySettings}, which
@@ -56,30 +55,31 @@ import static dev.switchboard.registry.settings.GatewaySettings.*;
  * @param listeners             guards of the listeners: head timeout, per-address caps, descriptor reserve
  * @param monitor               the monitoring page's update interval and feed limit
  */
-public record GatewayConfig(String host,
-                            int port,
-                            Optional<Integer> streamPort,
-                            String adminHost,
-                            int adminPort,
-                            Optional<String> redisUrl,
-                            Duration redisTimeout,
-                            Duration heartbeatInterval,
-                            List<String> adminTokens,
-                            Optional<Path> adminTokenFile,
-                            String replicaId,
-                            String namespace,
-                            Duration shutdownGrace,
-                            Duration sessionTtl,
-                            List<String> allowedOrigins,
-                            Duration mcpInputTimeout,
-                            Duration mcpBackendLease,
-                            List<String> allowedFunctionNetworks,
-                            RateLimit rateLimit,
-                            List<String> sseCorsOrigins,
-                            AuthSettings auth,
-                            Limits limits,
-                            ListenerLimits listeners,
-                            Monitor monitor) {
+public record GatewayConfig(
+        String host,
+        int port,
+        Optional<Integer> streamPort,
+        String adminHost,
+        int adminPort,
+        Optional<String> redisUrl,
+        Duration redisTimeout,
+        Duration heartbeatInterval,
+        List<String> adminTokens,
+        Optional<Path> adminTokenFile,
+        String replicaId,
+        String namespace,
+        Duration shutdownGrace,
+        Duration sessionTtl,
+        List<String> allowedOrigins,
+        Duration mcpInputTimeout,
+        Duration mcpBackendLease,
+        List<String> allowedFunctionNetworks,
+        RateLimit rateLimit,
+        List<String> sseCorsOrigins,
+        AuthSettings auth,
+        Limits limits,
+        ListenerLimits listeners,
+        Monitor monitor) {
 
     /**
      * Reads the configuration from named values (environment first, then a YAML file: see {@link ConfigLoader}).
@@ -92,7 +92,8 @@ public record GatewayConfig(String host,
      */
     public static GatewayConfig from(Function<String, Optional<String>> values) {
         // a quarter of the heap for answers by default; one answer may not be larger than all of them together
-        long answerBytes = MAX_RESPONSE_BYTES_IN_FLIGHT.withDefault(Runtime.getRuntime().maxMemory() / 4)
+        long answerBytes = MAX_RESPONSE_BYTES_IN_FLIGHT
+                .withDefault(Runtime.getRuntime().maxMemory() / 4)
                 .get(values);
         Limits limits = new Limits(
                 MAX_BODY_SIZE.get(values),
@@ -101,8 +102,10 @@ public record GatewayConfig(String host,
                 MAX_CONNECTIONS.get(values),
                 EVENT_LOG_MAX_LENGTH.get(values),
                 EVENT_LOG_TTL.get(values),
-                MAX_RESPONSE_SIZE.withBounds(1L, Math.min(Integer.MAX_VALUE, answerBytes))
-                        .withDefault(Math.min(10L << 20, answerBytes)).get(values),
+                MAX_RESPONSE_SIZE
+                        .withBounds(1L, Math.min(Integer.MAX_VALUE, answerBytes))
+                        .withDefault(Math.min(10L << 20, answerBytes))
+                        .get(values),
                 MAX_INFLIGHT_INVOCATIONS.get(values),
                 MAX_EVENT_SIZE.get(values),
                 MAX_MCP_SESSIONS.get(values),
@@ -133,14 +136,20 @@ public record GatewayConfig(String host,
                 SSE_CORS_ORIGINS.get(values),
                 auth(values),
                 limits,
-                new ListenerLimits(REQUEST_HEAD_TIMEOUT.get(values), MAX_PENDING_HEADS_PER_IP.get(values),
-                                   MAX_STREAMS_PER_IP.get(values),
-                                   FD_RESERVE.read(values).map(OptionalLong::of).orElse(OptionalLong.empty())),
+                new ListenerLimits(
+                        REQUEST_HEAD_TIMEOUT.get(values),
+                        MAX_PENDING_HEADS_PER_IP.get(values),
+                        MAX_STREAMS_PER_IP.get(values),
+                        FD_RESERVE.read(values).map(OptionalLong::of).orElse(OptionalLong.empty())),
                 new Monitor(MONITOR_INTERVAL.get(values), MONITOR_MAX_FEEDS.get(values)));
-        if (!isLoopback(config.adminHost()) && config.adminTokens().isEmpty() && config.adminTokenFile().isEmpty()) {
-            throw new SettingException(ADMIN_HOST.key(), config.adminHost() + " is reachable beyond this "
-                    + "machine, so the admin API needs a token: set " + ADMIN_TOKEN.key() + " or "
-                    + ADMIN_TOKEN_FILE.key());
+        if (!isLoopback(config.adminHost())
+                && config.adminTokens().isEmpty()
+                && config.adminTokenFile().isEmpty()) {
+            throw new SettingException(
+                    ADMIN_HOST.key(),
+                    config.adminHost() + " is reachable beyond this "
+                            + "machine, so the admin API needs a token: set " + ADMIN_TOKEN.key() + " or "
+                            + ADMIN_TOKEN_FILE.key());
         }
         return config;
     }
@@ -157,12 +166,17 @@ public record GatewayConfig(String host,
         List<String> apiKeys = API_KEYS.read(values).orElse(List.of());
         Optional<Path> apiKeysFile = API_KEYS_FILE.read(values).map(Path::of);
         double perIdentity = RATE_LIMIT_PER_IDENTITY.get(values);
-        AuthSettings settings = new AuthSettings(methods, apiKeys, apiKeysFile, oauth(values), perIdentity,
+        AuthSettings settings = new AuthSettings(
+                methods,
+                apiKeys,
+                apiKeysFile,
+                oauth(values),
+                perIdentity,
                 RATE_LIMIT_IDENTITY_BURST.withDefault(twiceTheRate(perIdentity)).get(values),
                 MAX_STREAMS_PER_IDENTITY.get(values));
         if (methods.contains(ClientAuth.API_KEY) && !settings.canCheck(ClientAuth.API_KEY)) {
-            throw new SettingException(CLIENT_AUTH.key(), "api-key needs " + API_KEYS.key() + " or "
-                    + API_KEYS_FILE.key());
+            throw new SettingException(
+                    CLIENT_AUTH.key(), "api-key needs " + API_KEYS.key() + " or " + API_KEYS_FILE.key());
         }
         if (methods.contains(ClientAuth.JWT) && !settings.canCheck(ClientAuth.JWT)) {
             throw new SettingException(CLIENT_AUTH.key(), "jwt needs " + oauthKeys());
@@ -187,22 +201,26 @@ public record GatewayConfig(String host,
             throw new IllegalArgumentException(oauthKeys() + " are set together");
         }
         URI resourceUrl = URI.create(resource.get());
-        return Optional.of(new OAuthSettings(issuer.get(), URI.create(jwks.get()), resourceUrl,
-                                             OAUTH_AUDIENCE.read(values).orElse(resourceUrl.toString()),
-                                             OAUTH_REQUIRED_SCOPES.read(values).orElse(List.of())));
+        return Optional.of(new OAuthSettings(
+                issuer.get(),
+                URI.create(jwks.get()),
+                resourceUrl,
+                OAUTH_AUDIENCE.read(values).orElse(resourceUrl.toString()),
+                OAUTH_REQUIRED_SCOPES.read(values).orElse(List.of())));
     }
 
     /**
      * @param interval how often each replica writes its monitoring snapshot and open pages are updated
      * @param maxFeeds monitoring pages one replica feeds at once
      */
-    public record Monitor(Duration interval, int maxFeeds) {
-    }
+    public record Monitor(Duration interval, int maxFeeds) {}
 
     private static RateLimit rateLimit(Function<String, Optional<String>> values) {
         double perSecond = RATE_LIMIT_PER_IP.get(values);
-        return new RateLimit(perSecond, RATE_LIMIT_BURST.withDefault(twiceTheRate(perSecond)).get(values),
-                             TRUSTED_PROXIES.read(values).orElse(List.of()));
+        return new RateLimit(
+                perSecond,
+                RATE_LIMIT_BURST.withDefault(twiceTheRate(perSecond)).get(values),
+                TRUSTED_PROXIES.read(values).orElse(List.of()));
     }
 
     /** The default burst: two seconds' worth of requests, at least one. */
@@ -225,7 +243,9 @@ public record GatewayConfig(String host,
     /** @return whether an address is only reachable from this machine */
     static boolean isLoopback(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return h.equalsIgnoreCase("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+        return h.equalsIgnoreCase("localhost")
+                || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1")
                 || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
@@ -253,7 +273,8 @@ public record GatewayConfig(String host,
             return Optional.empty();
         }
         int db = REDIS_DB.get(values);
-        String auth = REDIS_PASSWORD.read(values)
+        String auth = REDIS_PASSWORD
+                .read(values)
                 // URLEncoder is form encoding: a space must be %20 in a URI's user info, not +
                 .map(p -> ":" + URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20") + "@")
                 .orElse("");
@@ -261,7 +282,9 @@ public record GatewayConfig(String host,
     }
 
     private static String defaultReplicaId() {
-        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("gateway");
+        String host = Optional.ofNullable(System.getenv("HOSTNAME"))
+                .filter(h -> !h.isBlank())
+                .orElse("gateway");
         return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 }

@@ -21,18 +21,18 @@ import java.time.Duration;
  * @param maxTopicsPerStream      topics one {@code /sse} stream may follow (400 beyond)
  * @param maxMcpSubscriptions     resource URIs one MCP session may subscribe to (JSON-RPC error beyond)
  */
-public record Limits(long maxBodySize,
-                     int streamQueueDepth,
-                     int maxConnectionsPerClient,
-                     int maxConnections,
-                     int eventLogMaxLength,
-                     Duration eventLogTtl,
-                     long maxResponseSize,
-                     int maxInflightInvocations,
-                     long maxEventSize,
-                     int maxMcpSessions,
-                     int maxJsonDepth,
-                     long maxResponseBytesInFlight,
-                     int maxTopicsPerStream,
-                     int maxMcpSubscriptions) {
-}
+public record Limits(
+        long maxBodySize,
+        int streamQueueDepth,
+        int maxConnectionsPerClient,
+        int maxConnections,
+        int eventLogMaxLength,
+        Duration eventLogTtl,
+        long maxResponseSize,
+        int maxInflightInvocations,
+        long maxEventSize,
+        int maxMcpSessions,
+        int maxJsonDepth,
+        long maxResponseBytesInFlight,
+        int maxTopicsPerStream,
+        int maxMcpSubscriptions) {}

@@ -13,6 +13,5 @@ import java.util.OptionalLong;
  * @param fdReserve            descriptors kept out of the listeners' reach; empty: sized from
  *                             {@code MAX_INFLIGHT_INVOCATIONS} and the limit
  */
-public record ListenerLimits(Duration requestHeadTimeout, int maxPendingHeadsPerIp, int maxStreamsPerIp,
-                             OptionalLong fdReserve) {
-}
+public record ListenerLimits(
+        Duration requestHeadTimeout, int maxPendingHeadsPerIp, int maxStreamsPerIp, OptionalLong fdReserve) {}

@@ -14,7 +14,8 @@ public final class AllowedOrigins {
     private final boolean any;
 
     private AllowedOrigins(List<String> entries) {
-        this.entries = entries.stream().map(o -> o.trim().toLowerCase(Locale.ROOT)).toList();
+        this.entries =
+                entries.stream().map(o -> o.trim().toLowerCase(Locale.ROOT)).toList();
         this.any = this.entries.contains("*");
     }
 

@@ -26,8 +26,13 @@ public final class CorsPolicy {
     private final Optional<String> allowHeaderPrefix;
     private final Optional<String> exposeHeaders;
 
-    private CorsPolicy(Optional<AllowedOrigins> origins, boolean echoAny, String methods, String allowHeaders,
-                       Optional<String> allowHeaderPrefix, Optional<String> exposeHeaders) {
+    private CorsPolicy(
+            Optional<AllowedOrigins> origins,
+            boolean echoAny,
+            String methods,
+            String allowHeaders,
+            Optional<String> allowHeaderPrefix,
+            Optional<String> exposeHeaders) {
         this.origins = origins;
         this.echoAny = echoAny;
         this.methods = methods;
@@ -45,8 +50,13 @@ public final class CorsPolicy {
      */
     public static CorsPolicy forStreams(List<String> setting) {
         boolean none = setting.size() == 1 && setting.getFirst().equalsIgnoreCase("none");
-        return new CorsPolicy(none ? Optional.empty() : Optional.of(AllowedOrigins.of(setting)), false, "GET",
-                              "Authorization, X-API-Key, Last-Event-ID, X-User-ID", Optional.empty(), Optional.empty());
+        return new CorsPolicy(
+                none ? Optional.empty() : Optional.of(AllowedOrigins.of(setting)),
+                false,
+                "GET",
+                "Authorization, X-API-Key, Last-Event-ID, X-User-ID",
+                Optional.empty(),
+                Optional.empty());
     }
 
     /**
@@ -60,9 +70,13 @@ public final class CorsPolicy {
      */
     public static CorsPolicy forInvoke(List<String> setting) {
         boolean none = setting.size() == 1 && setting.getFirst().equalsIgnoreCase("none");
-        return new CorsPolicy(none ? Optional.empty() : Optional.of(AllowedOrigins.of(setting)), false, "POST",
-                              "Content-Type, Authorization, X-API-Key", Optional.empty(),
-                              Optional.of("Retry-After"));
+        return new CorsPolicy(
+                none ? Optional.empty() : Optional.of(AllowedOrigins.of(setting)),
+                false,
+                "POST",
+                "Content-Type, Authorization, X-API-Key",
+                Optional.empty(),
+                Optional.of("Retry-After"));
     }
 
     /**
@@ -75,11 +89,14 @@ public final class CorsPolicy {
      * @return the policy
      */
     public static CorsPolicy forMcp(List<String> setting) {
-        return new CorsPolicy(Optional.of(AllowedOrigins.of(setting)), true, "GET, POST, DELETE",
-                              "Content-Type, Authorization, X-API-Key, Mcp-Session-Id, MCP-Protocol-Version, "
-                                      + "Last-Event-ID, Mcp-Method, Mcp-Name",
-                              Optional.of("mcp-param-"),
-                              Optional.of("Mcp-Session-Id, WWW-Authenticate, Retry-After"));
+        return new CorsPolicy(
+                Optional.of(AllowedOrigins.of(setting)),
+                true,
+                "GET, POST, DELETE",
+                "Content-Type, Authorization, X-API-Key, Mcp-Session-Id, MCP-Protocol-Version, "
+                        + "Last-Event-ID, Mcp-Method, Mcp-Name",
+                Optional.of("mcp-param-"),
+                Optional.of("Mcp-Session-Id, WWW-Authenticate, Retry-After"));
     }
 
     /**
@@ -140,8 +157,9 @@ public final class CorsPolicy {
         headers.put("Access-Control-Allow-Origin", allowed.get());
         headers.put("Access-Control-Allow-Methods", methods);
         List<String> prefixed = prefixedHeaders(requestedHeaders);
-        headers.put("Access-Control-Allow-Headers",
-                    prefixed.isEmpty() ? allowHeaders : allowHeaders + ", " + String.join(", ", prefixed));
+        headers.put(
+                "Access-Control-Allow-Headers",
+                prefixed.isEmpty() ? allowHeaders : allowHeaders + ", " + String.join(", ", prefixed));
         headers.put("Access-Control-Max-Age", MAX_AGE_SECONDS);
         if (variesByOrigin()) {
             headers.put("Vary", allowHeaderPrefix.isPresent() ? "Origin, Access-Control-Request-Headers" : "Origin");
@@ -158,8 +176,10 @@ public final class CorsPolicy {
         for (String name : requested.get().split(",")) {
             String trimmed = name.trim();
             String lower = trimmed.toLowerCase(Locale.ROOT);
-            if (lower.startsWith(allowHeaderPrefix.get()) && lower.length() > allowHeaderPrefix.get().length()
-                    && lower.chars().allMatch(CorsPolicy::isTokenChar) && !names.contains(trimmed)) {
+            if (lower.startsWith(allowHeaderPrefix.get())
+                    && lower.length() > allowHeaderPrefix.get().length()
+                    && lower.chars().allMatch(CorsPolicy::isTokenChar)
+                    && !names.contains(trimmed)) {
                 names.add(trimmed);
             }
         }
@@ -177,8 +197,8 @@ public final class CorsPolicy {
      * @return whether it is a CORS preflight, which carries no credentials by design
      */
     public static boolean isPreflight(String method, io.helidon.http.Headers headers) {
-        return method.equals("OPTIONS") && headers.contains(io.helidon.http.HeaderNames.create(
-                "Access-Control-Request-Method"));
+        return method.equals("OPTIONS")
+                && headers.contains(io.helidon.http.HeaderNames.create("Access-Control-Request-Method"));
     }
 
     /** @return whether the answer depends on the request's origin (then {@code Vary: Origin} is due) */

@@ -1,9 +1,5 @@
 package dev.switchboard.gateway.cors;
 
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Predicate;
-
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -11,6 +7,9 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * CORS for a family of routes ({@code /invoke}, the MCP routes): preflights answered here (204, before authentication: browsers send them without
@@ -35,8 +34,9 @@ public final class RouteCors implements Filter {
 
     /** @return CORS on {@code /invoke/{function}} for the origins {@code SSE_CORS_ORIGINS} allows */
     public static RouteCors forInvoke(java.util.List<String> sseCorsOrigins) {
-        return new RouteCors(CorsPolicy.forInvoke(sseCorsOrigins),
-                             path -> path.startsWith("/invoke/") && path.indexOf('/', "/invoke/".length()) < 0);
+        return new RouteCors(
+                CorsPolicy.forInvoke(sseCorsOrigins),
+                path -> path.startsWith("/invoke/") && path.indexOf('/', "/invoke/".length()) < 0);
     }
 
     @Override

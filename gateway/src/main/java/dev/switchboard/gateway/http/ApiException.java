@@ -1,8 +1,7 @@
 package dev.switchboard.gateway.http;
 
-import java.util.Map;
-
 import io.helidon.http.Status;
+import java.util.Map;
 
 /**
  * A request refused with a documented error: an HTTP status and a JSON body

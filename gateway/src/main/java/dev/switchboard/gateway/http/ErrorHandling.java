@@ -1,15 +1,13 @@
 package dev.switchboard.gateway.http;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import dev.switchboard.registry.StoreUnavailableException;
-
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Every failure becomes a JSON error: documented ones keep their code, the state store's outage is 503
@@ -18,8 +16,7 @@ import io.helidon.webserver.http.ServerResponse;
 public final class ErrorHandling {
     private static final Logger LOGGER = Logger.getLogger(ErrorHandling.class.getName());
 
-    private ErrorHandling() {
-    }
+    private ErrorHandling() {}
 
     /**
      * Adds the error handlers and the JSON 404 for unknown routes (call last).
@@ -28,7 +25,7 @@ public final class ErrorHandling {
      * @param onStoreError counts a state store failure (metrics)
      */
     public static void install(HttpRouting.Builder routing, Runnable onStoreError) {
-        install(routing, onStoreError, (code, status, path) -> { });
+        install(routing, onStoreError, (code, status, path) -> {});
     }
 
     /** Hears of each error answer the handlers give (the monitoring page's recent problems). */
@@ -58,24 +55,43 @@ public final class ErrorHandling {
                     onStoreError.run();
                     LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
                     answered.error("STATE_UNAVAILABLE", 503, req.path().path());
-                    send(res, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
-                                               "the state store (Redis) is unavailable; retry later"));
+                    send(
+                            res,
+                            new ApiException(
+                                    Status.SERVICE_UNAVAILABLE_503,
+                                    "STATE_UNAVAILABLE",
+                                    "the state store (Redis) is unavailable; retry later"));
                 })
                 .error(RequestException.class, (req, res, e) -> {
                     String message = e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage();
                     // a framing error met while a handler reads the body: the same codes as at the transport
-                    send(res, e.status().code() < 500 ? TransportErrors.refusal(e.status(), message)
-                            : new ApiException(e.status(), "BAD_REQUEST", message));
+                    send(
+                            res,
+                            e.status().code() < 500
+                                    ? TransportErrors.refusal(e.status(), message)
+                                    : new ApiException(e.status(), "BAD_REQUEST", message));
                 })
                 .error(Throwable.class, (req, res, e) -> {
-                    LOGGER.log(Level.SEVERE, "unexpected error on " + req.prologue().method() + " "
-                            + req.path().path(), e);
+                    LOGGER.log(
+                            Level.SEVERE,
+                            "unexpected error on " + req.prologue().method() + " "
+                                    + req.path().path(),
+                            e);
                     answered.error("INTERNAL_ERROR", 500, req.path().path());
-                    send(res, new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
-                                               "internal error; see the gateway log"));
+                    send(
+                            res,
+                            new ApiException(
+                                    Status.INTERNAL_SERVER_ERROR_500,
+                                    "INTERNAL_ERROR",
+                                    "internal error; see the gateway log"));
                 })
-                .any((req, res) -> Json.sendError(res, new ApiException(Status.NOT_FOUND_404, "NOT_FOUND",
-                        "no route for " + req.prologue().method().text() + " " + req.path().path())));
+                .any((req, res) -> Json.sendError(
+                        res,
+                        new ApiException(
+                                Status.NOT_FOUND_404,
+                                "NOT_FOUND",
+                                "no route for " + req.prologue().method().text() + " "
+                                        + req.path().path())));
     }
 
     /**
@@ -97,8 +113,12 @@ public final class ErrorHandling {
     public static io.helidon.webserver.http.Handler methodNotAllowed(String allowed) {
         return (req, res) -> {
             res.header(io.helidon.http.HeaderNames.ALLOW, allowed);
-            Json.sendError(res, new ApiException(Status.METHOD_NOT_ALLOWED_405, "METHOD_NOT_ALLOWED",
-                    req.prologue().method().text() + " is not allowed here; use " + allowed));
+            Json.sendError(
+                    res,
+                    new ApiException(
+                            Status.METHOD_NOT_ALLOWED_405,
+                            "METHOD_NOT_ALLOWED",
+                            req.prologue().method().text() + " is not allowed here; use " + allowed));
         };
     }
 }

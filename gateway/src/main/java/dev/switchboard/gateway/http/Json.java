@@ -1,33 +1,29 @@
 package dev.switchboard.gateway.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.registry.JsonMapper;
+import dev.switchboard.registry.JsonRefusal;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.registry.JsonMapper;
-import dev.switchboard.registry.JsonRefusal;
-
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-
 /** Reading JSON request bodies within the size limit and writing JSON answers. */
 public final class Json {
     /** The process's mapper (shared buffer pool, bounded nesting). */
     public static final ObjectMapper MAPPER = JsonMapper.MAPPER;
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * Reads the body as a JSON object.
@@ -55,12 +51,15 @@ public final class Json {
     public static ObjectNode readObject(ServerRequest req, long maxSize, int maxDepth) {
         Optional<String> contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
         if (contentType.isPresent() && !contentType.get().toLowerCase().startsWith("application/json")) {
-            throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "UNSUPPORTED_MEDIA_TYPE",
-                                   "Content-Type must be application/json");
+            throw new ApiException(
+                    Status.UNSUPPORTED_MEDIA_TYPE_415,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "Content-Type must be application/json");
         }
         byte[] body = readBody(req, maxSize);
         if (body.length == 0) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON", "request body is empty; expected a JSON object");
+            throw new ApiException(
+                    Status.BAD_REQUEST_400, "INVALID_JSON", "request body is empty; expected a JSON object");
         }
         JsonNode json;
         try {
@@ -114,19 +113,31 @@ public final class Json {
     private static ApiException refused(JsonProcessingException failure, int maxDepth) {
         return switch (JsonRefusal.of(failure)) {
             case TOO_DEEP -> tooDeep(maxDepth);
-            case NUMBER_TOO_LONG -> new ApiException(
-                    Status.BAD_REQUEST_400, JsonRefusal.NUMBER_TOO_LONG.code(), "request body has a number longer than "
-                    + JsonMapper.MAX_NUMBER_LENGTH + " characters", Map.of("limit_chars", JsonMapper.MAX_NUMBER_LENGTH));
-            case STRING_TOO_LONG -> new ApiException(
-                    Status.BAD_REQUEST_400, JsonRefusal.STRING_TOO_LONG.code(), "request body has a key longer than "
-                    + JsonMapper.MAX_NAME_LENGTH + " characters, or a string longer than "
-                    + StreamReadConstraints.DEFAULT_MAX_STRING_LEN, Map.of());
-            case DUPLICATE_KEY -> new ApiException(
-                    Status.BAD_REQUEST_400, JsonRefusal.DUPLICATE_KEY.code(), "request body has the key '"
-                    + JsonRefusal.duplicateKey(failure) + "' twice in one object",
-                    Map.of("key", JsonRefusal.duplicateKey(failure)));
-            case INVALID -> new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON",
-                                             "request body is not valid JSON: " + failure.getOriginalMessage());
+            case NUMBER_TOO_LONG ->
+                new ApiException(
+                        Status.BAD_REQUEST_400,
+                        JsonRefusal.NUMBER_TOO_LONG.code(),
+                        "request body has a number longer than " + JsonMapper.MAX_NUMBER_LENGTH + " characters",
+                        Map.of("limit_chars", JsonMapper.MAX_NUMBER_LENGTH));
+            case STRING_TOO_LONG ->
+                new ApiException(
+                        Status.BAD_REQUEST_400,
+                        JsonRefusal.STRING_TOO_LONG.code(),
+                        "request body has a key longer than "
+                                + JsonMapper.MAX_NAME_LENGTH + " characters, or a string longer than "
+                                + StreamReadConstraints.DEFAULT_MAX_STRING_LEN,
+                        Map.of());
+            case DUPLICATE_KEY ->
+                new ApiException(
+                        Status.BAD_REQUEST_400,
+                        JsonRefusal.DUPLICATE_KEY.code(),
+                        "request body has the key '" + JsonRefusal.duplicateKey(failure) + "' twice in one object",
+                        Map.of("key", JsonRefusal.duplicateKey(failure)));
+            case INVALID ->
+                new ApiException(
+                        Status.BAD_REQUEST_400,
+                        "INVALID_JSON",
+                        "request body is not valid JSON: " + failure.getOriginalMessage());
         };
     }
 
@@ -135,15 +146,19 @@ public final class Json {
      * @return 400 {@code JSON_TOO_DEEP}
      */
     public static ApiException tooDeep(int maxDepth) {
-        return new ApiException(Status.BAD_REQUEST_400, "JSON_TOO_DEEP",
-                                "request body nests deeper than " + maxDepth + " levels (MAX_JSON_DEPTH)",
-                                Map.of("limit_depth", maxDepth));
+        return new ApiException(
+                Status.BAD_REQUEST_400,
+                "JSON_TOO_DEEP",
+                "request body nests deeper than " + maxDepth + " levels (MAX_JSON_DEPTH)",
+                Map.of("limit_depth", maxDepth));
     }
 
     private static ApiException tooLarge(long maxSize) {
-        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "PAYLOAD_TOO_LARGE",
-                                "request body exceeds the limit of " + maxSize + " bytes",
-                                Map.of("limit_bytes", maxSize));
+        return new ApiException(
+                Status.REQUEST_ENTITY_TOO_LARGE_413,
+                "PAYLOAD_TOO_LARGE",
+                "request body exceeds the limit of " + maxSize + " bytes",
+                Map.of("limit_bytes", maxSize));
     }
 
     /**

@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.http;
 
+import io.helidon.http.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import io.helidon.http.Status;
 
 /**
  * A whole HTTP/1.1 answer as bytes, for a socket no HTTP server owns yet (the stream listener, or a
@@ -14,8 +13,7 @@ public final class RawAnswer {
     /** Cache directives of every error answer written this way. */
     public static final String CACHE_CONTROL = "no-cache, no-store, must-revalidate, no-transform";
 
-    private RawAnswer() {
-    }
+    private RawAnswer() {}
 
     /**
      * @param error   the documented error
@@ -37,9 +35,13 @@ public final class RawAnswer {
      * @return the answer's bytes
      */
     public static byte[] of(Status status, Map<String, String> headers, byte[] body) {
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status.code()).append(' ')
-                .append(status.reasonPhrase()).append("\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        StringBuilder head = new StringBuilder("HTTP/1.1 ")
+                .append(status.code())
+                .append(' ')
+                .append(status.reasonPhrase())
+                .append("\r\n");
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         if (body != null) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }

@@ -1,15 +1,14 @@
 package dev.switchboard.gateway.http;
 
-import java.nio.charset.StandardCharsets;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.http.DirectHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Helidon's own refusals (a request head or framing it cannot read, before any route runs) answered with
@@ -21,8 +20,7 @@ public final class TransportErrors implements DirectHandler {
     private static final Logger LOGGER = Logger.getLogger(TransportErrors.class.getName());
     static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
 
-    private TransportErrors() {
-    }
+    private TransportErrors() {}
 
     /**
      * Installs the handler for every transport event on a listener, and makes Helidon log each refusal's
@@ -54,21 +52,26 @@ public final class TransportErrors implements DirectHandler {
             case 431 -> new ApiException(HEAD_TOO_LARGE, "HEAD_TOO_LARGE", "request head too large");
             case 505 -> new ApiException(status, "HTTP_VERSION_NOT_SUPPORTED", "only HTTP/1.1 is served");
             // e.g. 501 for CONNECT to an IP-future literal: the client's request, not the server's failure
-            default -> status.code() >= 400 && status.code() < 500
-                    ? new ApiException(status, "BAD_REQUEST", message)
-                    : new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", message);
+            default ->
+                status.code() >= 400 && status.code() < 500
+                        ? new ApiException(status, "BAD_REQUEST", message)
+                        : new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", message);
         };
     }
 
     @Override
-    public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
-                                    ServerResponseHeaders headers, String message) {
+    public TransportResponse handle(
+            TransportRequest request,
+            EventType eventType,
+            Status status,
+            ServerResponseHeaders headers,
+            String message) {
         ApiException error;
         if (eventType == EventType.INTERNAL_ERROR && !request.method().isEmpty()) {
             // a request that was read whole, and failed past our error handlers: the server's failure,
             // which Helidon logs at WARNING
-            error = new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
-                                     "internal error; see the gateway log");
+            error = new ApiException(
+                    Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log");
         } else if (eventType == EventType.INTERNAL_ERROR) {
             // the connection loop failed before a request line was read whole: a method Helidon cannot
             // parse, or a client gone mid-head; 500 would blame the server (and be logged at WARNING)
@@ -78,8 +81,10 @@ public final class TransportErrors implements DirectHandler {
         } else {
             error = refusal(status, "malformed HTTP request: request line, header or body framing");
         }
-        LOGGER.log(Level.FINE, () -> "refused at the transport: " + eventType + " " + status.code() + " -> "
-                + error.status().code() + " " + error.code());
+        LOGGER.log(
+                Level.FINE,
+                () -> "refused at the transport: " + eventType + " " + status.code() + " -> "
+                        + error.status().code() + " " + error.code());
         return TransportResponse.builder()
                 .status(error.status())
                 .headers(headers)

@@ -1,16 +1,14 @@
 package dev.switchboard.gateway.invoke;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A function may publish by answering: a JSON object answer whose reserved top-level key {@code switchboard}
@@ -23,8 +21,7 @@ public final class AnswerPublications {
     /** The reserved top-level key of a function's answer. */
     public static final String KEY = "switchboard";
 
-    private AnswerPublications() {
-    }
+    private AnswerPublications() {}
 
     /**
      * One event to append.
@@ -32,15 +29,13 @@ public final class AnswerPublications {
      * @param logKey      the log: a topic's log key, or the caller's client stream key
      * @param publication the event
      */
-    public record Target(String logKey, PublishRequest.Publication publication) {
-    }
+    public record Target(String logKey, PublishRequest.Publication publication) {}
 
     /**
      * @param result  the call's result, {@code switchboard} removed (or a failure saying why the list was refused)
      * @param publish the events to append first, in order
      */
-    public record Split(InvocationResult result, List<Target> publish) {
-    }
+    public record Split(InvocationResult result, List<Target> publish) {}
 
     /**
      * @param result       a function call's result
@@ -57,18 +52,38 @@ public final class AnswerPublications {
         try {
             targets = targets(answer.get(KEY), caller, maxEventSize);
         } catch (ApiException e) {
-            return new Split(new InvocationResult(false, result.requestId(), result.functionName(),
-                    result.durationMillis(), null, "the function's answer has an invalid " + KEY + ".publish: "
-                    + e.getMessage(), InvocationResult.Outcome.EXECUTION_ERROR, result.functionStatus()), List.of());
+            return new Split(
+                    new InvocationResult(
+                            false,
+                            result.requestId(),
+                            result.functionName(),
+                            result.durationMillis(),
+                            null,
+                            "the function's answer has an invalid " + KEY + ".publish: " + e.getMessage(),
+                            InvocationResult.Outcome.EXECUTION_ERROR,
+                            result.functionStatus()),
+                    List.of());
         }
         ObjectNode rest = answer.deepCopy();
         rest.remove(KEY);
-        return new Split(new InvocationResult(true, result.requestId(), result.functionName(), result.durationMillis(),
-                rest, null, null, result.functionStatus()), targets);
+        return new Split(
+                new InvocationResult(
+                        true,
+                        result.requestId(),
+                        result.functionName(),
+                        result.durationMillis(),
+                        rest,
+                        null,
+                        null,
+                        result.functionStatus()),
+                targets);
     }
 
     private static List<Target> targets(JsonNode node, Identity caller, long maxEventSize) {
-        if (!node.isObject() || node.size() != 1 || !node.has("publish") || !node.get("publish").isArray()
+        if (!node.isObject()
+                || node.size() != 1
+                || !node.has("publish")
+                || !node.get("publish").isArray()
                 || node.get("publish").size() > PublishRequest.MAX_BATCH) {
             throw invalid("must be {\"publish\": [events]} with at most " + PublishRequest.MAX_BATCH + " events");
         }
@@ -87,14 +102,16 @@ public final class AnswerPublications {
             }
             if (topic != null) {
                 String name = TopicNames.require(topic.isTextual() ? topic.asText() : null);
-                targets.add(new Target(TopicNames.logKey(name),
-                                       PublishRequest.publication(name, event, where, maxEventSize)));
+                targets.add(new Target(
+                        TopicNames.logKey(name), PublishRequest.publication(name, event, where, maxEventSize)));
             } else {
-                if (!clientId.isTextual() || !InvokeRequest.CLIENT_ID.matcher(clientId.asText()).matches()) {
+                if (!clientId.isTextual()
+                        || !InvokeRequest.CLIENT_ID.matcher(clientId.asText()).matches()) {
                     throw invalid(where + "client_id " + InvokeRequest.CLIENT_ID_RULE);
                 }
-                targets.add(new Target(ClientIds.streamKey(caller, clientId.asText()),
-                                       PublishRequest.publication(null, event, where, maxEventSize)));
+                targets.add(new Target(
+                        ClientIds.streamKey(caller, clientId.asText()),
+                        PublishRequest.publication(null, event, where, maxEventSize)));
             }
         }
         return targets;

@@ -1,15 +1,13 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.registry.EgressRules;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 
-import dev.switchboard.registry.EgressRules;
-
 /** Says why a call to a function failed, without leaking the function's internals or a stack trace. */
 public final class CallFailures {
-    private CallFailures() {
-    }
+    private CallFailures() {}
 
     /**
      * @param failure what the HTTP client threw
@@ -17,9 +15,11 @@ public final class CallFailures {
      */
     public static String describe(Throwable failure) {
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root
-                && !(root instanceof ConnectException || root instanceof UnknownHostException
-                     || root instanceof EgressRules.EgressRefusedException)) {
+        while (root.getCause() != null
+                && root.getCause() != root
+                && !(root instanceof ConnectException
+                        || root instanceof UnknownHostException
+                        || root instanceof EgressRules.EgressRefusedException)) {
             root = root.getCause();
         }
         if (root instanceof EgressRules.EgressRefusedException) {

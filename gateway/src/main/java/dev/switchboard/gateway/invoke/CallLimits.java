@@ -1,13 +1,11 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.registry.FunctionRegistration;
+import io.helidon.http.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-
-import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.registry.FunctionRegistration;
-
-import io.helidon.http.Status;
 
 /**
  * Places for function calls in flight on this replica, shared by {@code /invoke} and {@code /mcp}:
@@ -45,25 +43,33 @@ public final class CallLimits {
     public Permit acquire(FunctionRegistration function) {
         if (responseBytes.exhausted()) {
             // its answer could not be read: refuse before the function does the work
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_RESPONSE_BYTES",
-                                   "function answers in flight on this replica hold " + responseBytes.capacity()
-                                           + " bytes (MAX_RESPONSE_BYTES_IN_FLIGHT); retry later");
+            throw new ApiException(
+                    Status.SERVICE_UNAVAILABLE_503,
+                    "TOO_MANY_RESPONSE_BYTES",
+                    "function answers in flight on this replica hold " + responseBytes.capacity()
+                            + " bytes (MAX_RESPONSE_BYTES_IN_FLIGHT); retry later");
         }
         if (!inflight.tryAcquire()) {
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "TOO_MANY_INVOCATIONS",
-                                   maxInflight + " calls are in flight on this replica (MAX_INFLIGHT_INVOCATIONS)");
+            throw new ApiException(
+                    Status.SERVICE_UNAVAILABLE_503,
+                    "TOO_MANY_INVOCATIONS",
+                    maxInflight + " calls are in flight on this replica (MAX_INFLIGHT_INVOCATIONS)");
         }
         if (function.maxConcurrency() == 0) {
             return inflight::release;
         }
-        FunctionLimit limit = perFunction.compute(function.name(), (name, current) ->
-                current != null && current.max() == function.maxConcurrency()
-                        ? current : new FunctionLimit(function.maxConcurrency(),
-                                                      new Semaphore(function.maxConcurrency())));
+        FunctionLimit limit = perFunction.compute(
+                function.name(),
+                (name, current) -> current != null && current.max() == function.maxConcurrency()
+                        ? current
+                        : new FunctionLimit(function.maxConcurrency(), new Semaphore(function.maxConcurrency())));
         if (!limit.permits().tryAcquire()) {
             inflight.release();
-            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "FUNCTION_BUSY", "function '" + function.name()
-                    + "' already has " + limit.max() + " calls in flight on this replica (max_concurrency)");
+            throw new ApiException(
+                    Status.SERVICE_UNAVAILABLE_503,
+                    "FUNCTION_BUSY",
+                    "function '" + function.name() + "' already has " + limit.max()
+                            + " calls in flight on this replica (max_concurrency)");
         }
         return () -> {
             limit.permits().release();
@@ -82,6 +88,5 @@ public final class CallLimits {
     }
 
     /** One function's limit; replaced when the registration's limit changes. */
-    private record FunctionLimit(int max, Semaphore permits) {
-    }
+    private record FunctionLimit(int max, Semaphore permits) {}
 }

@@ -1,13 +1,11 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.registry.EgressRules;
+import io.helidon.webclient.api.DnsAddressLookup;
+import io.helidon.webclient.spi.DnsResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
-
-import dev.switchboard.registry.EgressRules;
-
-import io.helidon.webclient.api.DnsAddressLookup;
-import io.helidon.webclient.spi.DnsResolver;
 
 /**
  * The SSRF guard where connections are made: {@link EgressRules} from {@code FUNCTION_ALLOWED_NETWORKS},

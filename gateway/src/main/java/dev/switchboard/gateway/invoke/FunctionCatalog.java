@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.FunctionStore;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import dev.switchboard.registry.FunctionRegistration;
-import dev.switchboard.registry.FunctionStore;
 
 /**
  * The registrations of this gateway's namespace (its store's, {@link FunctionStore#namespace()}) as this replica
@@ -42,8 +41,8 @@ public final class FunctionCatalog implements AutoCloseable {
         // listener runs on the store's I/O thread: hand the reload to our own thread
         store.onChange(name -> refresher.execute(() -> reload(name)));
         reloadAll();
-        refresher.scheduleWithFixedDelay(this::reloadAllQuietly, FULL_RELOAD_SECONDS, FULL_RELOAD_SECONDS,
-                                         TimeUnit.SECONDS);
+        refresher.scheduleWithFixedDelay(
+                this::reloadAllQuietly, FULL_RELOAD_SECONDS, FULL_RELOAD_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -56,7 +55,9 @@ public final class FunctionCatalog implements AutoCloseable {
 
     /** @return the cached registrations, sorted by name */
     public List<FunctionRegistration> list() {
-        return cache.values().stream().sorted(Comparator.comparing(FunctionRegistration::name)).toList();
+        return cache.values().stream()
+                .sorted(Comparator.comparing(FunctionRegistration::name))
+                .toList();
     }
 
     /** @return number of registrations */
@@ -70,8 +71,8 @@ public final class FunctionCatalog implements AutoCloseable {
      * @param registration the stored registration
      */
     public void put(FunctionRegistration registration) {
-        cache.merge(registration.name(), registration,
-                    (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
+        cache.merge(
+                registration.name(), registration, (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
     }
 
     /** @param name a function this replica just deleted */

@@ -1,12 +1,6 @@
 package dev.switchboard.gateway.invoke;
 
 import dev.switchboard.gateway.trace.TraceHeaders;
-import java.io.InputStream;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -14,6 +8,11 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one way the gateway calls functions: {@code /invoke}, the MCP relay (posts, backend streams, session
@@ -38,7 +37,10 @@ public final class FunctionEngine implements AutoCloseable {
         this.client = WebClient.builder()
                 .dnsResolver(egress.resolver())
                 .connectTimeout(CONNECT_TIMEOUT)
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).tcpNoDelay(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .tcpNoDelay(true)
+                        .build())
                 .followRedirects(false)
                 // per call, a system proxy lookup, protocol discovery and service discovery cost CPU and
                 // buy nothing here: functions speak HTTP/1.1, directly

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.HealthCheck;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,10 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.switchboard.registry.FunctionRegistration;
-import dev.switchboard.registry.HealthCheck;
-
-
 /**
  * Probes functions that declare a health check and marks them inactive after
  * {@link #FAILURES_TO_DEACTIVATE} failed probes in a row; one good probe makes them active again. Each
@@ -23,6 +21,7 @@ import dev.switchboard.registry.HealthCheck;
 public final class FunctionHealth implements AutoCloseable {
     /** Consecutive failed probes before a function is inactive. */
     public static final int FAILURES_TO_DEACTIVATE = 2;
+
     private static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final FunctionCatalog catalog;
@@ -81,7 +80,10 @@ public final class FunctionHealth implements AutoCloseable {
 
     private void tick() {
         long now = System.nanoTime();
-        states.keySet().removeIf(name -> catalog.find(name).flatMap(FunctionRegistration::healthCheck).isEmpty());
+        states.keySet()
+                .removeIf(name -> catalog.find(name)
+                        .flatMap(FunctionRegistration::healthCheck)
+                        .isEmpty());
         for (FunctionRegistration fn : catalog.list()) {
             fn.healthCheck().ifPresent(check -> {
                 State state = states.computeIfAbsent(fn.name(), n -> new State());
@@ -100,10 +102,10 @@ public final class FunctionHealth implements AutoCloseable {
             URI target = fn.endpoint().resolve(check.path());
             Duration timeout = check.interval().compareTo(MAX_PROBE_TIMEOUT) < 0 ? check.interval() : MAX_PROBE_TIMEOUT;
             // a protected health path needs the same credentials as the function itself
-            FunctionRequest request = new FunctionRequest("GET", target, Map.of(), fn.headers(), Map.of(), null, null,
-                                                          timeout);
+            FunctionRequest request =
+                    new FunctionRequest("GET", target, Map.of(), fn.headers(), Map.of(), null, null, timeout);
             try (CallDeadline deadline = CallDeadline.start(timeout);
-                 FunctionResponse response = engine.send(request)) {
+                    FunctionResponse response = engine.send(request)) {
                 ok = response.status() >= 200 && response.status() < 300;
             }
         } catch (RuntimeException e) {

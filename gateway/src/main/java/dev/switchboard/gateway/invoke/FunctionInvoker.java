@@ -1,5 +1,12 @@
 package dev.switchboard.gateway.invoke;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.registry.Durations;
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -11,17 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-
-import dev.switchboard.gateway.http.Json;
-import dev.switchboard.registry.Durations;
-import dev.switchboard.registry.FunctionRegistration;
-import dev.switchboard.registry.RetryPolicy;
-
-
-
 /**
  * Calls {@code http} functions: the payload as a JSON body (for methods with a body), the answer read back
  * within the size limit and the caller's share of the {@link ResponseBudget}. The call runs on the caller's
@@ -32,8 +28,7 @@ public final class FunctionInvoker implements AutoCloseable {
     private static final Set<String> METHODS_WITH_BODY = Set.of("POST", "PUT", "PATCH");
     private static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "PUT", "DELETE");
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(502, 503, 504);
-    private static final Map<String, String> ACCEPT =
-            Map.of("Accept", "application/json, text/plain;q=0.9, */*;q=0.1");
+    private static final Map<String, String> ACCEPT = Map.of("Accept", "application/json, text/plain;q=0.9, */*;q=0.1");
 
     private final FunctionEngine engine;
     private final long maxResponseSize;
@@ -59,50 +54,92 @@ public final class FunctionInvoker implements AutoCloseable {
      * @param answerBytes holds the answer's bytes as they are read; the caller closes it once done with the result
      * @return the outcome
      */
-    public InvocationResult invoke(FunctionRegistration function, JsonNode payload, String requestId,
-                                   Map<String, String> caller, Duration timeout,
-                                   ResponseBudget.Reservation answerBytes) {
+    public InvocationResult invoke(
+            FunctionRegistration function,
+            JsonNode payload,
+            String requestId,
+            Map<String, String> caller,
+            Duration timeout,
+            ResponseBudget.Reservation answerBytes) {
         long start = System.nanoTime();
         Answer answer;
         try (CallDeadline deadline = CallDeadline.start(timeout)) {
             try {
                 answer = callWithRetries(function, payload, requestId, caller, timeout, answerBytes);
             } catch (ResponseBudget.Exhausted exhausted) {
-                return failure(function, requestId, start, InvocationResult.Outcome.TOO_MANY_RESPONSE_BYTES,
-                               exhausted.getMessage(), 0);
+                return failure(
+                        function,
+                        requestId,
+                        start,
+                        InvocationResult.Outcome.TOO_MANY_RESPONSE_BYTES,
+                        exhausted.getMessage(),
+                        0);
             } catch (IOException | RuntimeException | InterruptedException e) {
                 if (deadline.passed()) {
-                    return failure(function, requestId, start, InvocationResult.Outcome.TIMEOUT,
-                                   "function did not answer within " + Durations.format(timeout), 0);
+                    return failure(
+                            function,
+                            requestId,
+                            start,
+                            InvocationResult.Outcome.TIMEOUT,
+                            "function did not answer within " + Durations.format(timeout),
+                            0);
                 }
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
-                    return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
-                                   "call interrupted (gateway stopping)", 0);
+                    return failure(
+                            function,
+                            requestId,
+                            start,
+                            InvocationResult.Outcome.EXECUTION_ERROR,
+                            "call interrupted (gateway stopping)",
+                            0);
                 }
-                return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR,
-                               CallFailures.describe(e), 0);
+                return failure(
+                        function,
+                        requestId,
+                        start,
+                        InvocationResult.Outcome.EXECUTION_ERROR,
+                        CallFailures.describe(e),
+                        0);
             }
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (answer.status < 200 || answer.status > 299) {
-            return new InvocationResult(false, requestId, function.name(), millis, null,
-                                        "function answered HTTP " + answer.status,
-                                        InvocationResult.Outcome.EXECUTION_ERROR, answer.status);
+            return new InvocationResult(
+                    false,
+                    requestId,
+                    function.name(),
+                    millis,
+                    null,
+                    "function answered HTTP " + answer.status,
+                    InvocationResult.Outcome.EXECUTION_ERROR,
+                    answer.status);
         }
         if (answer.tooLarge) {
-            return new InvocationResult(false, requestId, function.name(), millis, null,
-                                        "function answer exceeds the limit of " + maxResponseSize + " bytes",
-                                        InvocationResult.Outcome.EXECUTION_ERROR, answer.status);
+            return new InvocationResult(
+                    false,
+                    requestId,
+                    function.name(),
+                    millis,
+                    null,
+                    "function answer exceeds the limit of " + maxResponseSize + " bytes",
+                    InvocationResult.Outcome.EXECUTION_ERROR,
+                    answer.status);
         }
         try {
-            return new InvocationResult(true, requestId, function.name(), millis, data(answer), null, null,
-                                        answer.status);
+            return new InvocationResult(
+                    true, requestId, function.name(), millis, data(answer), null, null, answer.status);
         } catch (IOException e) {
             String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            return new InvocationResult(false, requestId, function.name(), millis, null,
-                                        "function answered invalid JSON: " + reason,
-                                        InvocationResult.Outcome.EXECUTION_ERROR, answer.status);
+            return new InvocationResult(
+                    false,
+                    requestId,
+                    function.name(),
+                    millis,
+                    null,
+                    "function answered invalid JSON: " + reason,
+                    InvocationResult.Outcome.EXECUTION_ERROR,
+                    answer.status);
         }
     }
 
@@ -110,9 +147,13 @@ public final class FunctionInvoker implements AutoCloseable {
      * Retries only where it is safe: when the function could not be reached (nothing was sent), and for
      * idempotent methods also on 502/503/504. The caller's deadline bounds all attempts together.
      */
-    private Answer callWithRetries(FunctionRegistration function, JsonNode payload, String requestId,
-                                   Map<String, String> caller, Duration timeout,
-                                   ResponseBudget.Reservation answerBytes)
+    private Answer callWithRetries(
+            FunctionRegistration function,
+            JsonNode payload,
+            String requestId,
+            Map<String, String> caller,
+            Duration timeout,
+            ResponseBudget.Reservation answerBytes)
             throws IOException, InterruptedException {
         RetryPolicy retry = function.retry();
         for (int attempt = 0; ; attempt++) {
@@ -121,7 +162,8 @@ public final class FunctionInvoker implements AutoCloseable {
             answerBytes.releaseAll();
             try {
                 Answer answer = call(function, payload, requestId, caller, timeout, answerBytes);
-                if (last || !RETRYABLE_STATUS.contains(answer.status)
+                if (last
+                        || !RETRYABLE_STATUS.contains(answer.status)
                         || !IDEMPOTENT_METHODS.contains(function.method())) {
                     return answer;
                 }
@@ -143,8 +185,13 @@ public final class FunctionInvoker implements AutoCloseable {
         return false;
     }
 
-    private Answer call(FunctionRegistration function, JsonNode payload, String requestId,
-                        Map<String, String> caller, Duration timeout, ResponseBudget.Reservation answerBytes)
+    private Answer call(
+            FunctionRegistration function,
+            JsonNode payload,
+            String requestId,
+            Map<String, String> caller,
+            Duration timeout,
+            ResponseBudget.Reservation answerBytes)
             throws IOException {
         Map<String, String> gateway = new LinkedHashMap<>();
         gateway.put("X-Request-ID", requestId);
@@ -152,14 +199,18 @@ public final class FunctionInvoker implements AutoCloseable {
         gateway.putAll(caller);
         boolean body = METHODS_WITH_BODY.contains(function.method());
         FunctionRequest request = new FunctionRequest(
-                function.method(), function.endpoint(), ACCEPT, function.headers(), gateway,
-                body ? Json.MAPPER.writeValueAsBytes(payload) : null, body ? "application/json" : null,
+                function.method(),
+                function.endpoint(),
+                ACCEPT,
+                function.headers(),
+                gateway,
+                body ? Json.MAPPER.writeValueAsBytes(payload) : null,
+                body ? "application/json" : null,
                 timeout.plusSeconds(1)); // the deadline in invoke() wins
         try (FunctionResponse response = engine.send(request);
-             InputStream in = answerBytes.meter(response.body())) {
+                InputStream in = answerBytes.meter(response.body())) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseSize + 1));
-            String contentType = response.header("Content-Type").orElse("")
-                    .toLowerCase(Locale.ROOT);
+            String contentType = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             return new Answer(response.status(), contentType, bytes, bytes.length > maxResponseSize);
         }
     }
@@ -184,17 +235,20 @@ public final class FunctionInvoker implements AutoCloseable {
         return JsonNodeFactory.instance.textNode(text);
     }
 
-    private static InvocationResult failure(FunctionRegistration function, String requestId, long start,
-                                            InvocationResult.Outcome outcome, String error, int status) {
+    private static InvocationResult failure(
+            FunctionRegistration function,
+            String requestId,
+            long start,
+            InvocationResult.Outcome outcome,
+            String error,
+            int status) {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return new InvocationResult(false, requestId, function.name(), millis, null, error, outcome, status);
     }
 
     /** The engine is the gateway's: closed by its owner. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
-    private record Answer(int status, String contentType, byte[] body, boolean tooLarge) {
-    }
+    private record Answer(int status, String contentType, byte[] body, boolean tooLarge) {}
 }

@@ -19,12 +19,12 @@ import java.util.Map;
  * @param contentType         the body's type, final (null: whatever the other headers say)
  * @param readTimeout         bound of one socket read (the call's deadline is the caller's)
  */
-public record FunctionRequest(String method,
-                              URI uri,
-                              Map<String, String> defaults,
-                              Map<String, String> registrationHeaders,
-                              Map<String, String> gatewayHeaders,
-                              byte[] body,
-                              String contentType,
-                              Duration readTimeout) {
-}
+public record FunctionRequest(
+        String method,
+        URI uri,
+        Map<String, String> defaults,
+        Map<String, String> registrationHeaders,
+        Map<String, String> gatewayHeaders,
+        byte[] body,
+        String contentType,
+        Duration readTimeout) {}

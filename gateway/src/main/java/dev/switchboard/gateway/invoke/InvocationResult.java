@@ -1,11 +1,9 @@
 package dev.switchboard.gateway.invoke;
 
-import java.time.Instant;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.http.Json;
+import java.time.Instant;
 
 /**
  * The outcome of one function call, in the original project's field names.
@@ -19,18 +17,21 @@ import dev.switchboard.gateway.http.Json;
  * @param code           {@link Outcome} code on failure, or null
  * @param functionStatus the function's HTTP status, or 0 when it did not answer
  */
-public record InvocationResult(boolean success,
-                               String requestId,
-                               String functionName,
-                               long durationMillis,
-                               JsonNode data,
-                               String error,
-                               Outcome code,
-                               int functionStatus) {
+public record InvocationResult(
+        boolean success,
+        String requestId,
+        String functionName,
+        long durationMillis,
+        JsonNode data,
+        String error,
+        Outcome code,
+        int functionStatus) {
 
     /** How a call ended; failure codes are the API's error codes. */
     public enum Outcome {
-        SUCCESS, EXECUTION_ERROR, TIMEOUT,
+        SUCCESS,
+        EXECUTION_ERROR,
+        TIMEOUT,
         /** The answer did not fit in {@code MAX_RESPONSE_BYTES_IN_FLIGHT}: the replica is short of memory, retry. */
         TOO_MANY_RESPONSE_BYTES
     }

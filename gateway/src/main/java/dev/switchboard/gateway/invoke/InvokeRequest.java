@@ -1,20 +1,17 @@
 package dev.switchboard.gateway.invoke;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.topic.TopicNames;
+import dev.switchboard.registry.Durations;
+import dev.switchboard.registry.RegistrationValidator;
+import io.helidon.http.Status;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.topic.TopicNames;
-import dev.switchboard.registry.Durations;
-import dev.switchboard.registry.RegistrationValidator;
-
-import io.helidon.http.Status;
 
 /**
  * The body of {@code POST /invoke/{function}}: {@code {payload, client_id?, async?, timeout?}}.
@@ -25,8 +22,12 @@ import io.helidon.http.Status;
  * @param timeout  overrides the registration's timeout
  * @param topic    a topic an async result is published to too (needs the caller's publish grant)
  */
-public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean async, Optional<Duration> timeout,
-                            Optional<String> topic) {
+public record InvokeRequest(
+        JsonNode payload,
+        Optional<String> clientId,
+        boolean async,
+        Optional<Duration> timeout,
+        Optional<String> topic) {
     /**
      * Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. The prefixes {@code mcp:}
      * and {@code topic:} are reserved for the MCP streams' and the topics' own logs, so that a generic client
@@ -34,7 +35,9 @@ public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean
      */
     public static final Pattern CLIENT_ID = Pattern.compile("(?!mcp:|topic:)[A-Za-z0-9._:@-]{1,128}");
     /** {@link #CLIENT_ID} in words, for error messages. */
-    public static final String CLIENT_ID_RULE = "must match [A-Za-z0-9._:@-]{1,128} and not start with mcp: or topic: (reserved)";
+    public static final String CLIENT_ID_RULE =
+            "must match [A-Za-z0-9._:@-]{1,128} and not start with mcp: or topic: (reserved)";
+
     private static final Set<String> FIELDS = Set.of("payload", "client_id", "async", "timeout", "topic");
 
     /**
@@ -70,7 +73,8 @@ public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean
         Optional<String> topic = Optional.empty();
         JsonNode topicNode = body.get("topic");
         if (topicNode != null && !topicNode.isNull()) {
-            if (!topicNode.isTextual() || !TopicNames.NAME.matcher(topicNode.asText()).matches()) {
+            if (!topicNode.isTextual()
+                    || !TopicNames.NAME.matcher(topicNode.asText()).matches()) {
                 throw invalid("topic", TopicNames.RULE);
             }
             if (!async) {
@@ -79,8 +83,9 @@ public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean
             topic = Optional.of(topicNode.asText());
         }
         if (async && clientId.isEmpty() && topic.isEmpty()) {
-            throw invalid("client_id", "required when async is true (or a topic): the result is delivered to that "
-                    + "client's streams");
+            throw invalid(
+                    "client_id",
+                    "required when async is true (or a topic): the result is delivered to that " + "client's streams");
         }
         return new InvokeRequest(body.get("payload"), clientId, async, timeout(body.get("timeout")), topic);
     }
@@ -103,14 +108,16 @@ public record InvokeRequest(JsonNode payload, Optional<String> clientId, boolean
         }
         if (value.compareTo(RegistrationValidator.MIN_TIMEOUT) < 0
                 || value.compareTo(RegistrationValidator.MAX_TIMEOUT) > 0) {
-            throw invalid("timeout", "must be between " + Durations.format(RegistrationValidator.MIN_TIMEOUT)
-                    + " and " + Durations.format(RegistrationValidator.MAX_TIMEOUT));
+            throw invalid(
+                    "timeout",
+                    "must be between " + Durations.format(RegistrationValidator.MIN_TIMEOUT) + " and "
+                            + Durations.format(RegistrationValidator.MAX_TIMEOUT));
         }
         return Optional.of(value);
     }
 
     private static ApiException invalid(String field, String message) {
-        return new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", field + ": " + message,
-                                Map.of("field", field));
+        return new ApiException(
+                Status.BAD_REQUEST_400, "INVALID_REQUEST", field + ": " + message, Map.of("field", field));
     }
 }

@@ -62,8 +62,7 @@ public final class ResponseBudget {
         private long reservedSoFar;
         private boolean closed;
 
-        private Reservation() {
-        }
+        private Reservation() {}
 
         /**
          * @param bytes bytes about to be held
@@ -138,7 +137,7 @@ public final class ResponseBudget {
 
         Exhausted(long capacity) {
             super("function answers in flight on this replica would exceed " + capacity
-                          + " bytes (MAX_RESPONSE_BYTES_IN_FLIGHT); retry later");
+                    + " bytes (MAX_RESPONSE_BYTES_IN_FLIGHT); retry later");
         }
     }
 }

@@ -2,8 +2,7 @@ package dev.switchboard.gateway.invoke;
 
 /** Sizes of text in UTF-8, counted without encoding it. */
 public final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /**
      * @param text text

@@ -1,19 +1,17 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.InputStream;
-import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.CallFailures;
 import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionRequest;
 import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One POST to an MCP function, sent through the {@link FunctionEngine} and read on its own virtual thread so
@@ -25,8 +23,7 @@ import dev.switchboard.gateway.invoke.ResponseBudget;
  */
 final class BackendCall implements AutoCloseable {
     /** What the reader hands over. */
-    sealed interface Item permits Message, End, Failure, Cancelled {
-    }
+    sealed interface Item permits Message, End, Failure, Cancelled {}
 
     /**
      * A JSON-RPC message from the function.
@@ -34,12 +31,10 @@ final class BackendCall implements AutoCloseable {
      * @param json  the message
      * @param bytes what reading it reserved in the budget
      */
-    record Message(JsonNode json, long bytes) implements Item {
-    }
+    record Message(JsonNode json, long bytes) implements Item {}
 
     /** The function's answer is complete. */
-    record End() implements Item {
-    }
+    record End() implements Item {}
 
     /**
      * The call failed: refused, non-2xx, unreadable, or its answer did not fit in the budget.
@@ -54,8 +49,7 @@ final class BackendCall implements AutoCloseable {
     }
 
     /** The client cancelled the request. */
-    record Cancelled() implements Item {
-    }
+    record Cancelled() implements Item {}
 
     private static final End END = new End();
 
@@ -72,7 +66,8 @@ final class BackendCall implements AutoCloseable {
     private BackendCall(FunctionEngine engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
         this.answerBytes = budget.open();
         // the MCP request's span goes along to the reader, which sends the request (its traceparent comes from there)
-        this.reader = Thread.ofVirtual().name("mcp-backend-call")
+        this.reader = Thread.ofVirtual()
+                .name("mcp-backend-call")
                 .start(io.opentelemetry.context.Context.current().wrap(() -> read(engine, request, maxSize)));
     }
 
@@ -107,8 +102,8 @@ final class BackendCall implements AutoCloseable {
             this.status = status;
             if (status < 200 || status > 299) {
                 // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer
-                JsonNode error = type.contains("json")
-                        ? jsonRpcError(answerBytes.meter(response.body()), maxSize) : null;
+                JsonNode error =
+                        type.contains("json") ? jsonRpcError(answerBytes.meter(response.body()), maxSize) : null;
                 items.add(error != null ? message(error) : new Failure("function answered HTTP " + status));
                 if (error != null) {
                     items.add(END);
@@ -186,7 +181,6 @@ final class BackendCall implements AutoCloseable {
     String sessionId() {
         return sessionId;
     }
-
 
     /** Cancels the call on the client's behalf: the waiting relay stops and writes no result. */
     void cancel() {

@@ -1,16 +1,13 @@
 package dev.switchboard.gateway.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.state.McpSession;
 import java.util.HashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.switchboard.gateway.state.McpSession;
-
 /** The MCP headers the gateway sends a function for a session: one place for requests, answers and streams. */
 final class BackendHeaders {
-    private BackendHeaders() {
-    }
+    private BackendHeaders() {}
 
     /**
      * @param session the client's session
@@ -23,7 +20,8 @@ final class BackendHeaders {
             return forSession(session);
         }
         JsonNode params = message.path("params");
-        String name = params.path("name").isTextual() ? params.get("name").asText()
+        String name = params.path("name").isTextual()
+                ? params.get("name").asText()
                 : params.path("uri").isTextual() ? params.get("uri").asText() : null;
         Map<String, String> headers = modern(JsonRpc.method(message), name);
         headers.putAll(session.owner().functionHeaders());

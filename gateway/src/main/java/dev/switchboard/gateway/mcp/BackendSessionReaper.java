@@ -1,13 +1,12 @@
 package dev.switchboard.gateway.mcp;
 
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.McpSessionStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import dev.switchboard.gateway.invoke.FunctionCatalog;
-import dev.switchboard.gateway.state.McpSession;
-import dev.switchboard.gateway.state.McpSessionStore;
 
 /**
  * Ends a stateful function's session when its gateway session expires, which the store does silently: every

@@ -1,19 +1,17 @@
 package dev.switchboard.gateway.mcp;
 
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.Leases;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.McpSessionStore;
 import dev.switchboard.registry.FunctionRegistration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A stateful function that lost a client's session (it restarted, or expired the session) answers 404, or
@@ -38,11 +36,12 @@ final class BackendSessionRecovery {
     private final McpSessionStore sessions;
     /** One re-initialization at a time per session in the fleet: two would leave the function two sessions. */
     private final Leases leases;
+
     private final String replicaId;
     /** One re-initialization at a time per session on this replica (the request path and the stream relay). */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Told of each re-initialized session, outside the lock: the stream relay reopens the function's stream. */
-    private volatile java.util.function.Consumer<McpSession> onRecovered = s -> { };
+    private volatile java.util.function.Consumer<McpSession> onRecovered = s -> {};
 
     BackendSessionRecovery(McpBackend backend, McpSessionStore sessions, Leases leases, String replicaId) {
         this.backend = backend;
@@ -65,8 +64,13 @@ final class BackendSessionRecovery {
         if (status == 404) {
             return true;
         }
-        return status == 400 && message != null
-                && message.path("error").path("message").asText("").toLowerCase(java.util.Locale.ROOT).contains("session");
+        return status == 400
+                && message != null
+                && message.path("error")
+                        .path("message")
+                        .asText("")
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .contains("session");
     }
 
     /**
@@ -101,7 +105,8 @@ final class BackendSessionRecovery {
                 }
                 try {
                     current = sessions.peek(session.id());
-                    if (current.isEmpty() || current.get().backendSessionId() == null
+                    if (current.isEmpty()
+                            || current.get().backendSessionId() == null
                             || !current.get().backendSessionId().equals(lostId)) {
                         return current.filter(c -> c.backendSessionId() != null);
                     }
@@ -129,7 +134,8 @@ final class BackendSessionRecovery {
      *
      * @return the recovered session, or empty when it ended or the other replica did not finish in time
      */
-    private Optional<McpSession> awaitRecoveryElsewhere(String sessionId, String lostId, FunctionRegistration function) {
+    private Optional<McpSession> awaitRecoveryElsewhere(
+            String sessionId, String lostId, FunctionRegistration function) {
         long deadline = System.nanoTime() + function.timeout().toNanos();
         while (System.nanoTime() < deadline) {
             Optional<McpSession> current = sessions.peek(sessionId);
@@ -156,12 +162,20 @@ final class BackendSessionRecovery {
         initialize.put("id", "sb-reinitialize");
         initialize.put("method", "initialize");
         ObjectNode params = initialize.putObject("params");
-        params.put("protocolVersion", session.backendVersion() != null ? session.backendVersion()
-                : session.protocolVersion());
-        params.set("capabilities", session.clientCapabilities() != null && session.clientCapabilities().isObject()
-                ? session.clientCapabilities() : Json.object());
-        params.set("clientInfo", session.clientInfo() != null && session.clientInfo().isObject()
-                ? session.clientInfo() : Json.object().put("name", "switchboard").put("version", "0"));
+        params.put(
+                "protocolVersion",
+                session.backendVersion() != null ? session.backendVersion() : session.protocolVersion());
+        params.set(
+                "capabilities",
+                session.clientCapabilities() != null
+                                && session.clientCapabilities().isObject()
+                        ? session.clientCapabilities()
+                        : Json.object());
+        params.set(
+                "clientInfo",
+                session.clientInfo() != null && session.clientInfo().isObject()
+                        ? session.clientInfo()
+                        : Json.object().put("name", "switchboard").put("version", "0"));
         Map<String, String> headers = new java.util.HashMap<>(session.owner().functionHeaders());
         String fresh;
         try (BackendCall call = backend.post(function, initialize, headers, function.timeout())) {
@@ -174,9 +188,11 @@ final class BackendSessionRecovery {
         ObjectNode initialized = Json.object();
         initialized.put("jsonrpc", "2.0");
         initialized.put("method", "notifications/initialized");
-        try (BackendCall call = backend.post(function, initialized,
-                                             BackendHeaders.forSession(session.withBackendSessionId(fresh)),
-                                             function.timeout())) {
+        try (BackendCall call = backend.post(
+                function,
+                initialized,
+                BackendHeaders.forSession(session.withBackendSessionId(fresh)),
+                function.timeout())) {
             firstMessage(call, function);
         }
         return fresh;

@@ -1,5 +1,14 @@
 package dev.switchboard.gateway.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.FunctionResponse;
+import dev.switchboard.gateway.invoke.ResponseBudget;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.registry.FunctionRegistration;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,18 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.gateway.http.Json;
-import dev.switchboard.gateway.invoke.FunctionCatalog;
-import dev.switchboard.gateway.invoke.FunctionResponse;
-import dev.switchboard.gateway.invoke.ResponseBudget;
-import dev.switchboard.gateway.state.McpSession;
-import dev.switchboard.gateway.state.StateStore;
-import dev.switchboard.registry.FunctionRegistration;
-
 
 /**
  * A stateful function's own standalone GET stream, relayed into its client's session. While a client holds
@@ -83,8 +80,13 @@ final class BackendStreamRelay implements AutoCloseable {
         }
     }
 
-    BackendStreamRelay(McpBackend backend, StateStore state, FunctionCatalog catalog, BackendSessionRecovery recovery,
-                       String replicaId, Duration leaseTtl) {
+    BackendStreamRelay(
+            McpBackend backend,
+            StateStore state,
+            FunctionCatalog catalog,
+            BackendSessionRecovery recovery,
+            String replicaId,
+            Duration leaseTtl) {
         this.backend = backend;
         this.state = state;
         this.catalog = catalog;
@@ -126,7 +128,10 @@ final class BackendStreamRelay implements AutoCloseable {
         }
         ticker.execute(() -> {
             try {
-                String current = state.mcpSessions().peek(sessionId).map(McpSession::backendSessionId).orElse(null);
+                String current = state.mcpSessions()
+                        .peek(sessionId)
+                        .map(McpSession::backendSessionId)
+                        .orElse(null);
                 FunctionResponse open = watch.open;
                 String openFor = watch.openFor;
                 if (open != null && openFor != null && !openFor.equals(current)) {
@@ -155,8 +160,11 @@ final class BackendStreamRelay implements AutoCloseable {
 
     private void awaitOpen(Watch watch, String backendSessionId) {
         long deadline = System.nanoTime() + REOPEN_WAIT.toNanos();
-        while (!backendSessionId.equals(watch.openFor) && System.nanoTime() < deadline && !watch.unsupported
-                && !Boolean.FALSE.equals(watch.leased) && watched.get(watch.sessionId) == watch) {
+        while (!backendSessionId.equals(watch.openFor)
+                && System.nanoTime() < deadline
+                && !watch.unsupported
+                && !Boolean.FALSE.equals(watch.leased)
+                && watched.get(watch.sessionId) == watch) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -244,7 +252,9 @@ final class BackendStreamRelay implements AutoCloseable {
         if (!held) {
             stop(watch, false);
         } else if ((watch.reader == null || !watch.reader.isAlive()) && !watch.unsupported) {
-            watch.reader = Thread.ofVirtual().name("mcp-backend-stream-" + watch.sessionId).start(() -> read(watch));
+            watch.reader = Thread.ofVirtual()
+                    .name("mcp-backend-stream-" + watch.sessionId)
+                    .start(() -> read(watch));
         }
     }
 
@@ -310,7 +320,8 @@ final class BackendStreamRelay implements AutoCloseable {
     }
 
     private void relayOnce(Watch watch, McpSession session, FunctionRegistration function) throws java.io.IOException {
-        try (FunctionResponse response = backend.openStream(function, BackendHeaders.forSession(session), leaseTtl.multipliedBy(1000))) {
+        try (FunctionResponse response =
+                backend.openStream(function, BackendHeaders.forSession(session), leaseTtl.multipliedBy(1000))) {
             watch.open = response;
             int status = response.status();
             if (status == 405) {
@@ -329,8 +340,7 @@ final class BackendStreamRelay implements AutoCloseable {
                 }
                 return;
             }
-            if (!response.header("Content-Type").orElse("")
-                    .startsWith("text/event-stream")) {
+            if (!response.header("Content-Type").orElse("").startsWith("text/event-stream")) {
                 watch.unsupported = true; // an answer, but no stream: nothing to relay
                 return;
             }
@@ -338,7 +348,7 @@ final class BackendStreamRelay implements AutoCloseable {
             // a message's bytes count in MAX_RESPONSE_BYTES_IN_FLIGHT until it is relayed; one that does not fit
             // drops the stream, which is opened again
             try (ResponseBudget.Reservation bytes = backend.budget().open();
-                 InputStream in = bytes.meter(response.body())) {
+                    InputStream in = bytes.meter(response.body())) {
                 SseEventReader events = new SseEventReader(in, backend.maxMessageSize());
                 byte[] data;
                 while ((data = events.nextDataBytes()) != null) {
@@ -366,8 +376,10 @@ final class BackendStreamRelay implements AutoCloseable {
 
     /** @return an id for the client that carries the function's own request id */
     static String mint(JsonNode backendId) {
-        return ID_PREFIX + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(Json.write(backendId).getBytes(StandardCharsets.UTF_8));
+        return ID_PREFIX
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(Json.write(backendId).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -375,7 +387,8 @@ final class BackendStreamRelay implements AutoCloseable {
      * @return whether it answers a request relayed from a function's standalone stream
      */
     static boolean isRelayedAnswer(JsonNode message) {
-        return JsonRpc.isResponse(message) && message.path("id").isTextual()
+        return JsonRpc.isResponse(message)
+                && message.path("id").isTextual()
                 && message.get("id").asText().startsWith(ID_PREFIX);
     }
 
@@ -387,11 +400,14 @@ final class BackendStreamRelay implements AutoCloseable {
         String minted = answer.get("id").asText().substring(ID_PREFIX.length());
         ObjectNode copy = answer.deepCopy();
         try {
-            copy.set("id", Json.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(minted),
-                                                           StandardCharsets.UTF_8)));
+            copy.set(
+                    "id",
+                    Json.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(minted), StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new McpException(io.helidon.http.Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
-                                   "an answer to an unknown request id");
+            throw new McpException(
+                    io.helidon.http.Status.BAD_REQUEST_400,
+                    JsonRpc.INVALID_REQUEST,
+                    "an answer to an unknown request id");
         }
         return copy;
     }

@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.mcp;
 
-import java.util.Locale;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.Locale;
 
 /**
  * What a client's {@code Accept} allows. The transports spec asks clients to list both JSON and SSE; a
@@ -22,11 +21,14 @@ record ClientAccept(boolean json, boolean sse) {
     static ClientAccept of(ServerRequest req) {
         String accept = req.headers().first(HeaderNames.ACCEPT).orElse("*/*").toLowerCase(Locale.ROOT);
         boolean any = accept.contains("*/*");
-        ClientAccept result = new ClientAccept(any || accept.contains("application/json") || accept.contains("application/*"),
-                                               any || accept.contains("text/event-stream") || accept.contains("text/*"));
+        ClientAccept result = new ClientAccept(
+                any || accept.contains("application/json") || accept.contains("application/*"),
+                any || accept.contains("text/event-stream") || accept.contains("text/*"));
         if (!result.json && !result.sse) {
-            throw new McpException(Status.NOT_ACCEPTABLE_406, JsonRpc.GATEWAY_ERROR,
-                                   "Accept must include application/json and text/event-stream");
+            throw new McpException(
+                    Status.NOT_ACCEPTABLE_406,
+                    JsonRpc.GATEWAY_ERROR,
+                    "Accept must include application/json and text/event-stream");
         }
         return result;
     }

@@ -1,8 +1,7 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 
 /**
  * Keeps only the response of one request of a batch: a batch is answered with one JSON array, which has
@@ -22,8 +21,10 @@ final class CollectingSink implements McpRelay.Sink {
         if (last) {
             response = message;
         } else if (JsonRpc.isRequest(message)) {
-            response = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR,
-                                     "the function needs client input, which cannot be asked inside a batch");
+            response = JsonRpc.error(
+                    id,
+                    JsonRpc.INTERNAL_ERROR,
+                    "the function needs client input, which cannot be asked inside a batch");
             throw new IOException("input requested inside a batch");
         }
     }
@@ -39,7 +40,7 @@ final class CollectingSink implements McpRelay.Sink {
         if (cancelled) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(response != null ? response
-                : JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "no response"));
+        return java.util.Optional.of(
+                response != null ? response : JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "no response"));
     }
 }

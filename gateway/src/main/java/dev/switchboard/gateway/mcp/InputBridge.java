@@ -1,5 +1,11 @@
 package dev.switchboard.gateway.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.EventIds;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,14 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.gateway.http.Json;
-import dev.switchboard.gateway.state.ClientEvent;
-import dev.switchboard.gateway.state.ClientEventLog;
-import dev.switchboard.gateway.state.EventIds;
 
 /**
  * The multi round-trip bridge. A stateless function that needs the client's input answers
@@ -27,6 +25,7 @@ import dev.switchboard.gateway.state.EventIds;
 final class InputBridge {
     /** Prefix of the request ids the gateway mints for bridged requests. */
     static final String ID_PREFIX = "sb-";
+
     private static final long POLL_MILLIS = 1000;
 
     private final Mailboxes mailboxes;
@@ -51,7 +50,8 @@ final class InputBridge {
      * @return whether it answers a request the bridge sent
      */
     static boolean isBridgedAnswer(JsonNode message) {
-        return JsonRpc.isResponse(message) && message.path("id").isTextual()
+        return JsonRpc.isResponse(message)
+                && message.path("id").isTextual()
                 && message.get("id").asText().startsWith(ID_PREFIX);
     }
 
@@ -97,8 +97,11 @@ final class InputBridge {
                 request.put("jsonrpc", "2.0");
                 request.put("id", id);
                 request.put("method", method);
-                request.set("params", entry.getValue().path("params").isObject()
-                        ? entry.getValue().get("params") : Json.object());
+                request.set(
+                        "params",
+                        entry.getValue().path("params").isObject()
+                                ? entry.getValue().get("params")
+                                : Json.object());
                 sink.send(request, false);
             }
             long deadline = System.nanoTime() + roundTimeout.toNanos();
@@ -106,8 +109,9 @@ final class InputBridge {
             for (Map.Entry<String, String> entry : minted.entrySet()) {
                 JsonNode answer = await(mailbox(sessionId, entry.getValue()), deadline);
                 if (answer.has("error")) {
-                    throw new BridgeException("client answered " + requests.path(entry.getKey()).path("method").asText()
-                            + " with an error: " + answer.get("error").path("message").asText());
+                    throw new BridgeException("client answered "
+                            + requests.path(entry.getKey()).path("method").asText() + " with an error: "
+                            + answer.get("error").path("message").asText());
                 }
                 responses.set(entry.getKey(), answer.path("result"));
             }
@@ -121,8 +125,9 @@ final class InputBridge {
     private JsonNode await(String box, long deadline) throws BridgeException, InterruptedException {
         BlockingQueue<ClientEvent> queue = mailboxes.open(box);
         while (System.nanoTime() < deadline) {
-            ClientEvent event = queue.poll(Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(
-                    deadline - System.nanoTime()) + 1), TimeUnit.MILLISECONDS);
+            ClientEvent event = queue.poll(
+                    Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1),
+                    TimeUnit.MILLISECONDS);
             if (event == null) {
                 List<ClientEvent> logged = log.readAfter(box, EventIds.ZERO, 1);
                 event = logged.isEmpty() ? null : logged.getFirst();

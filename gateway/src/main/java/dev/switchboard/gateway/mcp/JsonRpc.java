@@ -2,7 +2,6 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.http.Json;
 
 /** JSON-RPC 2.0 message shapes. */
@@ -22,15 +21,16 @@ public final class JsonRpc {
     /** Implementation-defined: the function did not answer in time. */
     public static final int TIMEOUT = -32001;
 
-    private JsonRpc() {
-    }
+    private JsonRpc() {}
 
     /**
      * @param message a JSON-RPC message
      * @return whether it is a request (method and id)
      */
     public static boolean isRequest(JsonNode message) {
-        return message.hasNonNull("method") && message.has("id") && !message.get("id").isNull();
+        return message.hasNonNull("method")
+                && message.has("id")
+                && !message.get("id").isNull();
     }
 
     /**
@@ -38,7 +38,8 @@ public final class JsonRpc {
      * @return whether it is a notification (method, no id)
      */
     public static boolean isNotification(JsonNode message) {
-        return message.hasNonNull("method") && (!message.has("id") || message.get("id").isNull());
+        return message.hasNonNull("method")
+                && (!message.has("id") || message.get("id").isNull());
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ClientEventLog;
 

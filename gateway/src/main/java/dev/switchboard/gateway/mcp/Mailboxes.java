@@ -1,13 +1,12 @@
 package dev.switchboard.gateway.mcp;
 
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.registry.StoreUnavailableException;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-
-import dev.switchboard.gateway.state.ClientEvent;
-import dev.switchboard.gateway.state.ClientEventLog;
-import dev.switchboard.registry.StoreUnavailableException;
 
 /**
  * Waiting places for messages published to an event log key from any replica: the bridge waits here for
@@ -24,8 +23,7 @@ final class Mailboxes {
     }
 
     /** A mailbox, and whether it follows its log's announcements (else its reader polls the log). */
-    private record Box(BlockingQueue<ClientEvent> queue, boolean followed) {
-    }
+    private record Box(BlockingQueue<ClientEvent> queue, boolean followed) {}
 
     /**
      * Opens a mailbox, returning once what is published to its key reaches it (when the store can say so now;

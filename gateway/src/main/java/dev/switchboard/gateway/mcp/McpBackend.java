@@ -1,18 +1,15 @@
 package dev.switchboard.gateway.mcp;
 
-import java.time.Duration;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionRequest;
 import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.registry.FunctionRegistration;
-
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * Posts client messages to MCP functions: one POST per message, as a Streamable HTTP client would; opens
@@ -24,6 +21,7 @@ final class McpBackend {
     /** Overridable by a registration's headers, as before the engine. */
     private static final Map<String, String> POST_DEFAULTS =
             Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream");
+
     private static final Map<String, String> STREAM_DEFAULTS = Map.of("Accept", "text/event-stream");
 
     private final FunctionEngine engine;
@@ -55,8 +53,15 @@ final class McpBackend {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a JSON-RPC message", e);
         }
-        FunctionRequest request = new FunctionRequest("POST", function.endpoint(), POST_DEFAULTS, function.headers(),
-                                                      headers, body, null, timeout.plusSeconds(1));
+        FunctionRequest request = new FunctionRequest(
+                "POST",
+                function.endpoint(),
+                POST_DEFAULTS,
+                function.headers(),
+                headers,
+                body,
+                null,
+                timeout.plusSeconds(1));
         return BackendCall.start(engine, request, maxMessageSize, budget);
     }
 
@@ -69,8 +74,8 @@ final class McpBackend {
      * @return the function's answer; the caller reads and closes it
      */
     FunctionResponse openStream(FunctionRegistration function, Map<String, String> headers, Duration idle) {
-        return engine.send(new FunctionRequest("GET", function.endpoint(), STREAM_DEFAULTS, function.headers(),
-                                               headers, null, null, idle));
+        return engine.send(new FunctionRequest(
+                "GET", function.endpoint(), STREAM_DEFAULTS, function.headers(), headers, null, null, idle));
     }
 
     /** @return the bytes of function answers held at once, shared with {@code /invoke} */
@@ -91,9 +96,15 @@ final class McpBackend {
      */
     void endSession(FunctionRegistration function, String sessionId) {
         // as before the engine: the session id alone, not the registration's headers
-        FunctionRequest request = new FunctionRequest("DELETE", function.endpoint(), Map.of(), Map.of(),
-                                                      Map.of("Mcp-Session-Id", sessionId), null, null,
-                                                      END_SESSION_TIMEOUT);
+        FunctionRequest request = new FunctionRequest(
+                "DELETE",
+                function.endpoint(),
+                Map.of(),
+                Map.of(),
+                Map.of("Mcp-Session-Id", sessionId),
+                null,
+                null,
+                END_SESSION_TIMEOUT);
         try (FunctionResponse response = engine.send(request)) {
             response.status();
         } catch (RuntimeException e) {

@@ -1,9 +1,8 @@
 package dev.switchboard.gateway.mcp;
 
-import java.util.List;
-
 import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.cors.RouteCors;
+import java.util.List;
 
 /**
  * CORS on every MCP route ({@code /mcp/{name}}, {@code /mcp/{name}/sse}, {@code /mcp/{name}/messages}) for
@@ -13,8 +12,7 @@ import dev.switchboard.gateway.cors.RouteCors;
  * requests (403).
  */
 public final class McpCors {
-    private McpCors() {
-    }
+    private McpCors() {}
 
     /**
      * @param allowedOrigins the configured {@code MCP_ALLOWED_ORIGINS}

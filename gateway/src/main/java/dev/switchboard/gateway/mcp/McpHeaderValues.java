@@ -8,12 +8,11 @@ import java.util.Base64;
  * else the {@code =?base64?...?=} form ({@code streamable-http.mdx} "Value Encoding").
  */
 final class McpHeaderValues {
-    private McpHeaderValues() {
-    }
+    private McpHeaderValues() {}
 
     static String encode(String value) {
-        boolean safe = !value.isEmpty() && value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)
-                && !value.startsWith("=?");
+        boolean safe =
+                !value.isEmpty() && value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e) && !value.startsWith("=?");
         if (safe) {
             return value;
         }

@@ -8,8 +8,7 @@ final class McpIds {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private McpIds() {
-    }
+    private McpIds() {}
 
     /** @return a session id: 256 random bits, visible ASCII as the transports spec requires */
     static String sessionId() {

@@ -4,11 +4,10 @@ import java.util.List;
 
 /** The MCP logging levels (RFC 5424 severities), least severe first. */
 final class McpLogLevels {
-    private static final List<String> ORDER = List.of("debug", "info", "notice", "warning", "error", "critical",
-                                                      "alert", "emergency");
+    private static final List<String> ORDER =
+            List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
 
-    private McpLogLevels() {
-    }
+    private McpLogLevels() {}
 
     /** @return whether a name is one of the levels */
     static boolean isLevel(String name) {

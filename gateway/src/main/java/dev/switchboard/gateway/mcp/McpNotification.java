@@ -1,15 +1,12 @@
 package dev.switchboard.gateway.mcp;
 
-import java.util.Map;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
-
 import io.helidon.http.Status;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A notification a backend pushes to the sessions of an MCP server ({@code POST /publish/mcp/{server}}): the
@@ -20,9 +17,10 @@ import io.helidon.http.Status;
  */
 record McpNotification(ObjectNode message, String sessionId) {
     /** Goes to every session of the server (or the one named). */
-    static final Set<String> LIST_CHANGED = Set.of("notifications/tools/list_changed",
-                                                   "notifications/prompts/list_changed",
-                                                   "notifications/resources/list_changed");
+    static final Set<String> LIST_CHANGED = Set.of(
+            "notifications/tools/list_changed",
+            "notifications/prompts/list_changed",
+            "notifications/resources/list_changed");
     /** Goes to the sessions that subscribed to its {@code params.uri}. */
     static final String RESOURCE_UPDATED = "notifications/resources/updated";
     /** Goes to the one session named, if its logging level lets it through. */
@@ -64,9 +62,12 @@ record McpNotification(ObjectNode message, String sessionId) {
         }
         String name = method.asText();
         if (!LIST_CHANGED.contains(name) && !name.equals(RESOURCE_UPDATED) && !name.equals(LOG_MESSAGE)) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_NOTIFICATION", "method: '" + name + "' cannot be "
-                    + "pushed; expected one of notifications/tools/list_changed, notifications/prompts/list_changed, "
-                    + "notifications/resources/list_changed, notifications/resources/updated, notifications/message",
+            throw new ApiException(
+                    Status.BAD_REQUEST_400,
+                    "INVALID_NOTIFICATION",
+                    "method: '" + name + "' cannot be "
+                            + "pushed; expected one of notifications/tools/list_changed, notifications/prompts/list_changed, "
+                            + "notifications/resources/list_changed, notifications/resources/updated, notifications/message",
                     Map.of("field", "method"));
         }
         JsonNode params = body.get("params");
@@ -79,7 +80,10 @@ record McpNotification(ObjectNode message, String sessionId) {
         }
         if (name.equals(RESOURCE_UPDATED)) {
             JsonNode uri = params == null ? null : params.get("uri");
-            if (uri == null || !uri.isTextual() || uri.asText().isEmpty() || uri.asText().length() > MAX_URI_LENGTH) {
+            if (uri == null
+                    || !uri.isTextual()
+                    || uri.asText().isEmpty()
+                    || uri.asText().length() > MAX_URI_LENGTH) {
                 throw invalid("params.uri", "must be a resource URI of 1 to " + MAX_URI_LENGTH + " characters");
             }
         } else if (name.equals(LOG_MESSAGE)) {
@@ -88,8 +92,9 @@ record McpNotification(ObjectNode message, String sessionId) {
             }
             JsonNode level = params == null ? null : params.get("level");
             if (level == null || !level.isTextual() || !McpLogLevels.isLevel(level.asText())) {
-                throw invalid("params.level", "must be one of debug, info, notice, warning, error, critical, alert, "
-                        + "emergency");
+                throw invalid(
+                        "params.level",
+                        "must be one of debug, info, notice, warning, error, critical, alert, " + "emergency");
             }
             if (!params.has("data")) {
                 throw invalid("params.data", "is required (any JSON value)");
@@ -107,14 +112,16 @@ record McpNotification(ObjectNode message, String sessionId) {
         }
         long size = Json.write(message).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (size > maxEventSize) {
-            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "EVENT_TOO_LARGE", "the notification is "
-                    + size + " bytes, more than MAX_EVENT_SIZE (" + maxEventSize + ")");
+            throw new ApiException(
+                    Status.REQUEST_ENTITY_TOO_LARGE_413,
+                    "EVENT_TOO_LARGE",
+                    "the notification is " + size + " bytes, more than MAX_EVENT_SIZE (" + maxEventSize + ")");
         }
         return new McpNotification(message, session == null ? null : session.asText());
     }
 
     private static ApiException invalid(String field, String message) {
-        return new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", field + ": " + message,
-                                Map.of("field", field));
+        return new ApiException(
+                Status.BAD_REQUEST_400, "INVALID_REQUEST", field + ": " + message, Map.of("field", field));
     }
 }

@@ -1,15 +1,13 @@
 package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.admission.AdmissionFilters;
+import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.registry.FunctionKind;
-
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -42,8 +40,13 @@ public final class McpNotifyService implements HttpService {
      * @param maxEventSize   largest stored event ({@code MAX_EVENT_SIZE})
      * @param publicListener whether callers need a publish grant (the admin listener's guard checked its token)
      */
-    public McpNotifyService(FunctionCatalog catalog, McpPush push, long maxBodySize, int maxJsonDepth,
-                            long maxEventSize, boolean publicListener) {
+    public McpNotifyService(
+            FunctionCatalog catalog,
+            McpPush push,
+            long maxBodySize,
+            int maxJsonDepth,
+            long maxEventSize,
+            boolean publicListener) {
         this.catalog = catalog;
         this.push = push;
         this.maxBodySize = maxBodySize;
@@ -54,8 +57,7 @@ public final class McpNotifyService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/{server}", this::notify)
-                .any("/{server}", ErrorHandling.methodNotAllowed("POST"));
+        rules.post("/{server}", this::notify).any("/{server}", ErrorHandling.methodNotAllowed("POST"));
     }
 
     private void notify(ServerRequest req, ServerResponse res) {
@@ -64,10 +66,14 @@ public final class McpNotifyService implements HttpService {
             // before the registry is consulted: who may not push learns nothing of what is registered
             PublishService.authorize(AdmissionFilters.identity(req), GRANT_PREFIX + server, res);
         }
-        catalog.find(server).filter(fn -> fn.kind() == FunctionKind.MCP).orElseThrow(() -> new ApiException(
-                Status.NOT_FOUND_404, "MCP_SERVER_NOT_FOUND", "no MCP server is registered as '" + server + "'"));
-        McpNotification notification = McpNotification.parse(Json.readObject(req, maxBodySize, maxJsonDepth),
-                                                              maxEventSize);
+        catalog.find(server)
+                .filter(fn -> fn.kind() == FunctionKind.MCP)
+                .orElseThrow(() -> new ApiException(
+                        Status.NOT_FOUND_404,
+                        "MCP_SERVER_NOT_FOUND",
+                        "no MCP server is registered as '" + server + "'"));
+        McpNotification notification =
+                McpNotification.parse(Json.readObject(req, maxBodySize, maxJsonDepth), maxEventSize);
         int sessions = push.deliver(server, notification);
         ObjectNode answer = Json.object();
         answer.put("server", server);

@@ -1,15 +1,13 @@
 package dev.switchboard.gateway.mcp;
 
-import java.util.List;
-import java.util.Optional;
-
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.state.McpPushIndex;
 import dev.switchboard.gateway.state.McpSession;
-
 import io.helidon.http.Status;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Delivers a pushed notification to the sessions of an MCP server: appends it to each target session's
@@ -55,7 +53,9 @@ public final class McpPush {
         if (notification.sessionId() != null) {
             Optional<McpSession> one = index.peek(notification.sessionId())
                     .filter(s -> s.function().equals(function) && index.isMember(server(function), s.id()));
-            targets = List.of(one.orElseThrow(() -> new ApiException(Status.NOT_FOUND_404, "SESSION_NOT_FOUND",
+            targets = List.of(one.orElseThrow(() -> new ApiException(
+                    Status.NOT_FOUND_404,
+                    "SESSION_NOT_FOUND",
                     "no open session of MCP server '" + function + "' has that id (ended or expired?)")));
         } else {
             targets = index.sessionsOf(server(function));
@@ -82,7 +82,8 @@ public final class McpPush {
 
     /** The stream that carries a session's server-initiated messages. */
     private static String streamOf(McpSession session) {
-        return McpService.LEGACY_SSE_VERSION.equals(session.protocolVersion()) ? McpService.LEGACY_STREAM
+        return McpService.LEGACY_SSE_VERSION.equals(session.protocolVersion())
+                ? McpService.LEGACY_STREAM
                 : McpService.STANDALONE;
     }
 

@@ -1,18 +1,15 @@
 package dev.switchboard.gateway.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.registry.Durations;
+import dev.switchboard.registry.FunctionRegistration;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.gateway.state.McpSession;
-
-import dev.switchboard.registry.Durations;
-import dev.switchboard.registry.FunctionRegistration;
 
 /**
  * Relays one client request to its function and the function's messages back as they arrive: the
@@ -35,8 +32,12 @@ final class McpRelay {
 
     private final BackendSessionRecovery recovery;
 
-    McpRelay(McpBackend backend, InputBridge bridge, dev.switchboard.gateway.metrics.GatewayMetrics metrics,
-             java.time.Duration heartbeat, BackendSessionRecovery recovery) {
+    McpRelay(
+            McpBackend backend,
+            InputBridge bridge,
+            dev.switchboard.gateway.metrics.GatewayMetrics metrics,
+            java.time.Duration heartbeat,
+            BackendSessionRecovery recovery) {
         this.recovery = recovery;
         this.heartbeat = heartbeat;
         this.backend = backend;
@@ -51,8 +52,7 @@ final class McpRelay {
          *
          * @throws IOException when the client is gone
          */
-        default void begin() throws IOException {
-        }
+        default void begin() throws IOException {}
 
         /**
          * @param message a message for the client
@@ -73,16 +73,14 @@ final class McpRelay {
          *
          * @param status the status
          */
-        default void functionStatus(int status) {
-        }
+        default void functionStatus(int status) {}
 
         /**
          * Nothing arrived for a heartbeat interval: a sink that holds an open stream keeps it alive.
          *
          * @throws IOException when the client is gone
          */
-        default void keepAlive() throws IOException {
-        }
+        default void keepAlive() throws IOException {}
 
         /** @return whether the client has been answered in part already (a stream is open), so no HTTP status is left */
         default boolean committed() {
@@ -100,8 +98,13 @@ final class McpRelay {
      * @throws BackendSessionRecovery.Lost when a stateful function lost the session and re-initializing it
      *                                     did not help
      */
-    void relay(FunctionRegistration function, JsonNode message, Map<String, String> headers,
-               dev.switchboard.gateway.state.McpSession session, String protocolVersion, Sink sink) {
+    void relay(
+            FunctionRegistration function,
+            JsonNode message,
+            Map<String, String> headers,
+            dev.switchboard.gateway.state.McpSession session,
+            String protocolVersion,
+            Sink sink) {
         long start = System.nanoTime();
         String outcome = "client_gone";
         try {
@@ -110,13 +113,21 @@ final class McpRelay {
             outcome = "session_lost";
             throw e;
         } finally {
-            metrics.mcpRequest(function.name(), JsonRpc.method(message), outcome,
-                               java.time.Duration.ofNanos(System.nanoTime() - start));
+            metrics.mcpRequest(
+                    function.name(),
+                    JsonRpc.method(message),
+                    outcome,
+                    java.time.Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private String relayRounds(FunctionRegistration function, JsonNode message, Map<String, String> headers,
-                               dev.switchboard.gateway.state.McpSession session, String protocolVersion, Sink sink) {
+    private String relayRounds(
+            FunctionRegistration function,
+            JsonNode message,
+            Map<String, String> headers,
+            dev.switchboard.gateway.state.McpSession session,
+            String protocolVersion,
+            Sink sink) {
         JsonNode id = message.get("id");
         JsonNode current = message;
         try {
@@ -141,8 +152,12 @@ final class McpRelay {
                     return outcomeOf(response);
                 }
                 if (round >= MAX_INPUT_ROUNDS) {
-                    sink.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function still needs input after "
-                            + MAX_INPUT_ROUNDS + " rounds"), true);
+                    sink.send(
+                            JsonRpc.error(
+                                    id,
+                                    JsonRpc.INTERNAL_ERROR,
+                                    "function still needs input after " + MAX_INPUT_ROUNDS + " rounds"),
+                            true);
                     return "error";
                 }
                 metrics.mcpInputRound(function.name());
@@ -179,8 +194,9 @@ final class McpRelay {
      * One call to the function: relays its notifications and returns its response (or the error that
      * replaces it); null when the client cancelled.
      */
-    private JsonNode callOnce(FunctionRegistration function, JsonNode message, Map<String, String> headers,
-                              String sessionId, Sink sink) throws IOException, InterruptedException {
+    private JsonNode callOnce(
+            FunctionRegistration function, JsonNode message, Map<String, String> headers, String sessionId, Sink sink)
+            throws IOException, InterruptedException {
         JsonNode id = message.get("id");
         String key = sessionId + "|" + id;
         long deadline = System.nanoTime() + function.timeout().toNanos();
@@ -202,8 +218,10 @@ final class McpRelay {
                     return null;
                 }
                 if (item == null) {
-                    return JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer within "
-                            + Durations.format(function.timeout()));
+                    return JsonRpc.error(
+                            id,
+                            JsonRpc.TIMEOUT,
+                            "function did not answer within " + Durations.format(function.timeout()));
                 }
                 if (item instanceof BackendCall.End) {
                     return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function ended its answer without a response");
@@ -229,7 +247,8 @@ final class McpRelay {
     }
 
     private static boolean isInputRequired(JsonNode response) {
-        return "input_required".equals(response.path("result").path("resultType").asText());
+        return "input_required"
+                .equals(response.path("result").path("resultType").asText());
     }
 
     /** The same request again, now carrying the client's answers and the function's state, verbatim. */

@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * 2026-07-28 {@code resultType} marker is dropped, since those revisions do not define it.
  */
 final class McpResults {
-    private McpResults() {
-    }
+    private McpResults() {}
 
     static JsonNode forClient(JsonNode response, String protocolVersion) {
         boolean sessionBased = protocolVersion != null && !McpVersions.MODERN.equals(protocolVersion);

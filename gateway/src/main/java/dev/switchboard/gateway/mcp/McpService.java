@@ -1,21 +1,8 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
@@ -24,8 +11,8 @@ import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.invoke.CallLimits;
-import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
@@ -43,7 +30,6 @@ import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.JsonRefusal;
 import dev.switchboard.registry.StoreUnavailableException;
-
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -53,6 +39,17 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * {@code /mcp/{name}}: the MCP Streamable HTTP endpoint of a function registered with {@code kind: mcp}.
@@ -63,6 +60,7 @@ import io.helidon.webserver.http.ServerResponse;
 public final class McpService implements HttpService, AutoCloseable {
     /** An MCP stream's heartbeat: the same comment for every stream, encoded once (written, never modified). */
     private static final byte[] KEEP_ALIVE = SseEncoder.comment("keep-alive");
+
     private static final Logger LOGGER = Logger.getLogger(McpService.class.getName());
     static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
     static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
@@ -109,6 +107,7 @@ public final class McpService implements HttpService, AutoCloseable {
      * their running calls (a session may appear once for each).
      */
     private final java.util.Collection<String> heldSessions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final java.util.concurrent.ScheduledExecutorService renewer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "switchboard-mcp-session-renewal");
@@ -132,9 +131,18 @@ public final class McpService implements HttpService, AutoCloseable {
      * @param identityStreams streams per identity
      * @param sessionBudget   sessions the fleet may hold
      */
-    public McpService(FunctionCatalog catalog, StateStore state, StreamHub hub, HeartbeatTicker ticker,
-                      CallLimits limits, GatewayMetrics metrics, GatewayConfig config, Clock clock,
-                      FunctionEngine engine, IdentityStreams identityStreams, SessionBudget sessionBudget) {
+    public McpService(
+            FunctionCatalog catalog,
+            StateStore state,
+            StreamHub hub,
+            HeartbeatTicker ticker,
+            CallLimits limits,
+            GatewayMetrics metrics,
+            GatewayConfig config,
+            Clock clock,
+            FunctionEngine engine,
+            IdentityStreams identityStreams,
+            SessionBudget sessionBudget) {
         this.identityStreams = identityStreams;
         this.sessionBudget = sessionBudget;
         this.limits = limits;
@@ -152,8 +160,8 @@ public final class McpService implements HttpService, AutoCloseable {
         this.bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
         this.recovery = new BackendSessionRecovery(backend, state.mcpSessions(), state.leases(), config.replicaId());
         this.relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval(), recovery);
-        this.backendStreams = new BackendStreamRelay(backend, state, catalog, recovery, config.replicaId(),
-                                                     config.mcpBackendLease());
+        this.backendStreams =
+                new BackendStreamRelay(backend, state, catalog, recovery, config.replicaId(), config.mcpBackendLease());
         // the replica relaying the function's stream may be another one: tell the fleet as well
         recovery.onRecovered(session -> {
             backendStreams.reopen(session);
@@ -161,12 +169,13 @@ public final class McpService implements HttpService, AutoCloseable {
         });
         this.reaper = new BackendSessionReaper(backend, state.mcpSessions(), catalog);
         this.push = new McpPush(state.mcpPush(), state.events(), config.namespace());
-        this.subscriptions = new SessionSubscriptions(state.mcpPush(), config.limits().maxMcpSubscriptions());
+        this.subscriptions =
+                new SessionSubscriptions(state.mcpPush(), config.limits().maxMcpSubscriptions());
         state.signals().subscribe(this::onSignal);
         // a session whose stream is open here is in use even when no request comes: renew it
         long renewMillis = Math.max(1000, config.sessionTtl().toMillis() / 3);
-        renewer.scheduleWithFixedDelay(this::renewHeldSessions, renewMillis, renewMillis,
-                                       java.util.concurrent.TimeUnit.MILLISECONDS);
+        renewer.scheduleWithFixedDelay(
+                this::renewHeldSessions, renewMillis, renewMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -178,8 +187,10 @@ public final class McpService implements HttpService, AutoCloseable {
                 .delete("/{name}", guarded(this::delete))
                 .any("/{name}", guarded((req, res) -> {
                     res.header(HeaderNames.ALLOW, "GET, POST, DELETE");
-                    throw new McpException(Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR,
-                                           req.prologue().method().text() + " is not allowed here");
+                    throw new McpException(
+                            Status.METHOD_NOT_ALLOWED_405,
+                            JsonRpc.GATEWAY_ERROR,
+                            req.prologue().method().text() + " is not allowed here");
                 }));
     }
 
@@ -203,16 +214,20 @@ public final class McpService implements HttpService, AutoCloseable {
             } catch (StoreUnavailableException e) {
                 LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
                 if (!res.isSent()) {
-                    Json.send(res, Status.SERVICE_UNAVAILABLE_503, JsonRpc.error(requestId(req),
-                            JsonRpc.GATEWAY_ERROR, "the state store (Redis) is unavailable; retry later"));
+                    Json.send(
+                            res,
+                            Status.SERVICE_UNAVAILABLE_503,
+                            JsonRpc.error(
+                                    requestId(req),
+                                    JsonRpc.GATEWAY_ERROR,
+                                    "the state store (Redis) is unavailable; retry later"));
                 }
             }
         };
     }
 
     /** The id of the request a POST's body carries, kept in the request's context for its refusals. */
-    private record BodyRequestId(JsonNode id) {
-    }
+    private record BodyRequestId(JsonNode id) {}
 
     private static JsonNode requestId(ServerRequest req) {
         return req.context().get(BodyRequestId.class).map(BodyRequestId::id).orElse(null);
@@ -222,8 +237,8 @@ public final class McpService implements HttpService, AutoCloseable {
         String name = req.path().pathParameters().get("name");
         return catalog.find(name)
                 .filter(fn -> fn.kind() == FunctionKind.MCP)
-                .orElseThrow(() -> new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
-                                                    "no MCP server is registered as '" + name + "'"));
+                .orElseThrow(() -> new McpException(
+                        Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "no MCP server is registered as '" + name + "'"));
     }
 
     // ---- POST ----
@@ -244,14 +259,21 @@ public final class McpService implements HttpService, AutoCloseable {
             try (CallLimits.Permit permit = limits.acquire(function)) {
                 Map<String, String> headers = modernHeaders(req);
                 headers.putAll(AdmissionFilters.identity(req).functionHeaders());
-                relay.relay(function, message, headers, null, McpVersions.MODERN,
-                            new ResponseSink(res, accept, state.events(), null, McpVersions.MODERN));
+                relay.relay(
+                        function,
+                        message,
+                        headers,
+                        null,
+                        McpVersions.MODERN,
+                        new ResponseSink(res, accept, state.events(), null, McpVersions.MODERN));
             }
         } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
             initialize(res, function, message, accept, AdmissionFilters.identity(req));
         } else {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR,
-                                   "Mcp-Session-Id header is required; send initialize first");
+            throw new McpException(
+                    Status.BAD_REQUEST_400,
+                    JsonRpc.GATEWAY_ERROR,
+                    "Mcp-Session-Id header is required; send initialize first");
         }
     }
 
@@ -261,8 +283,8 @@ public final class McpService implements HttpService, AutoCloseable {
             JsonNode message = JsonMapper.forRequestBodies(config.limits().maxJsonDepth())
                     .readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
             if (message == null || !(message.isObject() || message.isArray())) {
-                throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
-                                       "a message is a JSON-RPC object");
+                throw new McpException(
+                        Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "a message is a JSON-RPC object");
             }
             if (JsonRpc.isRequest(message)) {
                 req.context().register(new BodyRequestId(message.get("id")));
@@ -285,12 +307,18 @@ public final class McpService implements HttpService, AutoCloseable {
      * so a leaked session id is of no use without its owner's credentials.
      */
     private McpSession session(ServerRequest req, String id, FunctionRegistration function) {
-        McpSession session = state.mcpSessions().find(id).orElseThrow(() -> new McpException(
-                Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found (ended or expired); initialize again"));
+        McpSession session = state.mcpSessions()
+                .find(id)
+                .orElseThrow(() -> new McpException(
+                        Status.NOT_FOUND_404,
+                        JsonRpc.GATEWAY_ERROR,
+                        "session not found (ended or expired); initialize again"));
         if (!session.owner().sameAs(AdmissionFilters.identity(req))) {
             metrics.authRefused("SESSION_OF_ANOTHER_IDENTITY");
-            throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
-                                   "session not found (ended or expired); initialize again");
+            throw new McpException(
+                    Status.NOT_FOUND_404,
+                    JsonRpc.GATEWAY_ERROR,
+                    "session not found (ended or expired); initialize again");
         }
         if (!session.function().equals(function.name())) {
             throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found for this server");
@@ -301,9 +329,11 @@ public final class McpService implements HttpService, AutoCloseable {
     private static void checkVersionHeader(ServerRequest req) {
         req.headers().first(PROTOCOL_VERSION).ifPresent(v -> {
             if (!McpVersions.SESSION_BASED.contains(v)) {
-                throw new McpException(Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR,
-                                       "unsupported MCP-Protocol-Version " + v + " for a session; supported: "
-                                               + String.join(", ", McpVersions.SESSION_BASED));
+                throw new McpException(
+                        Status.BAD_REQUEST_400,
+                        JsonRpc.GATEWAY_ERROR,
+                        "unsupported MCP-Protocol-Version " + v + " for a session; supported: "
+                                + String.join(", ", McpVersions.SESSION_BASED));
             }
         });
     }
@@ -312,7 +342,8 @@ public final class McpService implements HttpService, AutoCloseable {
     private static boolean isModern(ServerRequest req, JsonNode message) {
         Optional<String> header = req.headers().first(PROTOCOL_VERSION);
         boolean metaVersion = message.path("params").path("_meta").has(META_PROTOCOL_VERSION);
-        return metaVersion || header.filter(v -> !McpVersions.SESSION_BASED.contains(v)).isPresent();
+        return metaVersion
+                || header.filter(v -> !McpVersions.SESSION_BASED.contains(v)).isPresent();
     }
 
     private static Map<String, String> modernHeaders(ServerRequest req) {
@@ -320,7 +351,9 @@ public final class McpService implements HttpService, AutoCloseable {
         req.headers().forEach(h -> {
             String name = h.name();
             String lower = name.toLowerCase();
-            if (lower.equals("mcp-protocol-version") || lower.equals("mcp-method") || lower.equals("mcp-name")
+            if (lower.equals("mcp-protocol-version")
+                    || lower.equals("mcp-method")
+                    || lower.equals("mcp-name")
                     || lower.startsWith("mcp-param-")) {
                 headers.put(name, h.get());
             }
@@ -328,8 +361,12 @@ public final class McpService implements HttpService, AutoCloseable {
         return headers;
     }
 
-    private void initialize(ServerResponse res, FunctionRegistration function, JsonNode message, ClientAccept accept,
-                            Identity identity) {
+    private void initialize(
+            ServerResponse res,
+            FunctionRegistration function,
+            JsonNode message,
+            ClientAccept accept,
+            Identity identity) {
         openSessionOrRefuse();
         Initialized initialized = initializeWithFunction(function, message, McpIds.sessionId(), identity);
         if (initialized.session() != null) {
@@ -338,29 +375,32 @@ public final class McpService implements HttpService, AutoCloseable {
             metrics.mcpSession(true);
             reaper.remember(initialized.session());
             res.header(SESSION_ID, initialized.session().id());
-            io.opentelemetry.api.trace.Span.current().setAttribute("mcp.session.id", initialized.session().id());
+            io.opentelemetry.api.trace.Span.current()
+                    .setAttribute("mcp.session.id", initialized.session().id());
         }
         sendOne(res, initialized.response(), accept);
     }
 
     private void openSessionOrRefuse() {
         if (!sessionBudget.tryOpen()) {
-            throw new McpException(Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR, "the gateway holds its "
-                    + "maximum of " + sessionBudget.max() + " MCP sessions (MAX_MCP_SESSIONS); retry later");
+            throw new McpException(
+                    Status.SERVICE_UNAVAILABLE_503,
+                    JsonRpc.GATEWAY_ERROR,
+                    "the gateway holds its " + "maximum of " + sessionBudget.max()
+                            + " MCP sessions (MAX_MCP_SESSIONS); retry later");
         }
     }
 
     /** The answer to a client's initialize, and the session it opens (null when the function refused). */
-    private record Initialized(JsonNode response, McpSession session) {
-    }
+    private record Initialized(JsonNode response, McpSession session) {}
 
     /**
      * Forwards {@code initialize} to the function (a stateful one answers with its own session id) and
      * answers with the function's result at the negotiated version. A function that speaks only
      * 2026-07-28 has no {@code initialize}: its {@code server/discover} answer stands in for it.
      */
-    private Initialized initializeWithFunction(FunctionRegistration function, JsonNode message, String sessionId,
-                                               Identity identity) {
+    private Initialized initializeWithFunction(
+            FunctionRegistration function, JsonNode message, String sessionId, Identity identity) {
         JsonNode params = message.path("params");
         String version = McpVersions.negotiate(params.path("protocolVersion").asText(""));
         JsonNode id = message.get("id");
@@ -383,9 +423,17 @@ public final class McpService implements HttpService, AutoCloseable {
             backendSessionId = null;
         }
         result.put("protocolVersion", version);
-        McpSession session = new McpSession(sessionId, function.name(), version, params.path("clientInfo"),
-                                            params.path("capabilities"), backendSessionId, backendVersion, null,
-                                            clock.instant(), identity);
+        McpSession session = new McpSession(
+                sessionId,
+                function.name(),
+                version,
+                params.path("clientInfo"),
+                params.path("capabilities"),
+                backendSessionId,
+                backendVersion,
+                null,
+                clock.instant(),
+                identity);
         return new Initialized(JsonRpc.result(id, result), session);
     }
 
@@ -401,8 +449,11 @@ public final class McpService implements HttpService, AutoCloseable {
         request.put("method", "server/discover");
         ObjectNode meta = request.putObject("params").putObject("_meta");
         meta.put(META_PROTOCOL_VERSION, McpVersions.MODERN);
-        meta.set(META_CLIENT_CAPABILITIES, initializeParams.path("capabilities").isObject()
-                ? initializeParams.get("capabilities") : Json.object());
+        meta.set(
+                META_CLIENT_CAPABILITIES,
+                initializeParams.path("capabilities").isObject()
+                        ? initializeParams.get("capabilities")
+                        : Json.object());
         if (initializeParams.path("clientInfo").isObject()) {
             meta.set(META_CLIENT_INFO, initializeParams.get("clientInfo"));
         }
@@ -424,8 +475,11 @@ public final class McpService implements HttpService, AutoCloseable {
         }
         result.set("capabilities", capabilities);
         JsonNode serverInfo = discovered.path("_meta").path(META_SERVER_INFO);
-        result.set("serverInfo", serverInfo.isObject() ? serverInfo
-                : Json.object().put("name", function.name()).put("version", "unknown"));
+        result.set(
+                "serverInfo",
+                serverInfo.isObject()
+                        ? serverInfo
+                        : Json.object().put("name", function.name()).put("version", "unknown"));
         if (discovered.hasNonNull("instructions")) {
             result.set("instructions", discovered.get("instructions"));
         }
@@ -454,8 +508,14 @@ public final class McpService implements HttpService, AutoCloseable {
         }
     }
 
-    private void inSession(ServerRequest req, ServerResponse res, FunctionRegistration function, McpSession session,
-                           JsonNode message, ClientAccept accept) throws IOException {
+    private void inSession(
+            ServerRequest req,
+            ServerResponse res,
+            FunctionRegistration function,
+            McpSession session,
+            JsonNode message,
+            ClientAccept accept)
+            throws IOException {
         if (message.isArray()) {
             batch(res, function, session, message);
             return;
@@ -465,8 +525,11 @@ public final class McpService implements HttpService, AutoCloseable {
             accepted(res);
             return;
         }
-        handleRequest(function, session, message, new ResponseSink(res, accept, state.events(), session.id(),
-                                                                   session.protocolVersion()));
+        handleRequest(
+                function,
+                session,
+                message,
+                new ResponseSink(res, accept, state.events(), session.id(), session.protocolVersion()));
     }
 
     /** A notification or a response from the client: nothing to answer. */
@@ -495,15 +558,15 @@ public final class McpService implements HttpService, AutoCloseable {
      *
      * @throws ApiException when a call limit refuses it (the caller turns that into its transport's error)
      */
-    private void handleRequest(FunctionRegistration function, McpSession session, JsonNode message,
-                               McpRelay.Sink sink) throws IOException {
+    private void handleRequest(FunctionRegistration function, McpSession session, JsonNode message, McpRelay.Sink sink)
+            throws IOException {
         JsonNode id = message.get("id");
         String method = JsonRpc.method(message);
         boolean modernFunction = McpVersions.MODERN.equals(session.backendVersion());
         switch (method) {
             case "ping" -> sink.send(JsonRpc.result(id, Json.object()), true);
-            case "initialize" -> sink.send(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "session already initialized"),
-                                           true);
+            case "initialize" ->
+                sink.send(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "session already initialized"), true);
             case "logging/setLevel" -> {
                 String level = message.path("params").path("level").asText("");
                 if (!McpLogLevels.isLevel(level)) {
@@ -534,25 +597,37 @@ public final class McpService implements HttpService, AutoCloseable {
     }
 
     @SuppressWarnings("try") // the permit is held for the call's duration, not used
-    private void relayToFunction(FunctionRegistration function, McpSession session, JsonNode message,
-                                 McpRelay.Sink sink) throws IOException {
+    private void relayToFunction(
+            FunctionRegistration function, McpSession session, JsonNode message, McpRelay.Sink sink)
+            throws IOException {
         reaper.remember(session);
         backendStreams.awaitOpen(session);
         try (CallLimits.Permit permit = limits.acquire(function)) {
             // a running call uses its session, whether or not its client is still connected: renewed
             // like an open stream, so that the client can still resume it
             heldSessions.add(session.id());
-            relay.relay(function, withSessionMeta(message, session), BackendHeaders.forMessage(session, message), session,
-                        session.protocolVersion(), sink);
+            relay.relay(
+                    function,
+                    withSessionMeta(message, session),
+                    BackendHeaders.forMessage(session, message),
+                    session,
+                    session.protocolVersion(),
+                    sink);
         } catch (BackendSessionRecovery.Lost lost) {
             // the function lost its session and would not take it again: the client must initialize anew
             endSession(function, session.id(), null);
             if (!sink.committed()) {
-                throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR,
-                                       "the MCP server lost this session; initialize again");
+                throw new McpException(
+                        Status.NOT_FOUND_404,
+                        JsonRpc.GATEWAY_ERROR,
+                        "the MCP server lost this session; initialize again");
             }
-            sink.send(JsonRpc.error(message.get("id"), JsonRpc.GATEWAY_ERROR,
-                                    "the MCP server lost this session; initialize again"), true);
+            sink.send(
+                    JsonRpc.error(
+                            message.get("id"),
+                            JsonRpc.GATEWAY_ERROR,
+                            "the MCP server lost this session; initialize again"),
+                    true);
         } finally {
             heldSessions.remove(session.id());
         }
@@ -566,8 +641,10 @@ public final class McpService implements HttpService, AutoCloseable {
     private void batch(ServerResponse res, FunctionRegistration function, McpSession session, JsonNode batch)
             throws IOException {
         if (!"2025-03-26".equals(session.protocolVersion())) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
-                                   "batches exist only in protocol version 2025-03-26");
+            throw new McpException(
+                    Status.BAD_REQUEST_400,
+                    JsonRpc.INVALID_REQUEST,
+                    "batches exist only in protocol version 2025-03-26");
         }
         if (batch.isEmpty()) {
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "empty batch");
@@ -579,8 +656,8 @@ public final class McpService implements HttpService, AutoCloseable {
             } else if (!JsonRpc.isRequest(message)) {
                 acceptNonRequest(function, session, message);
             } else if ("initialize".equals(JsonRpc.method(message))) {
-                responses.add(JsonRpc.error(message.get("id"), JsonRpc.INVALID_REQUEST,
-                                            "initialize must not be part of a batch"));
+                responses.add(JsonRpc.error(
+                        message.get("id"), JsonRpc.INVALID_REQUEST, "initialize must not be part of a batch"));
             } else {
                 CollectingSink sink = new CollectingSink(message.get("id"));
                 try {
@@ -604,7 +681,8 @@ public final class McpService implements HttpService, AutoCloseable {
      * level.
      */
     private static JsonNode withSessionMeta(JsonNode message, McpSession session) {
-        boolean capabilities = session.clientCapabilities() != null && session.clientCapabilities().isObject();
+        boolean capabilities = session.clientCapabilities() != null
+                && session.clientCapabilities().isObject();
         boolean modern = McpVersions.MODERN.equals(session.backendVersion());
         if (session.logLevel() == null && !capabilities && !modern) {
             return message;
@@ -643,10 +721,12 @@ public final class McpService implements HttpService, AutoCloseable {
 
     /** @return false when the function no longer knows the session */
     private boolean forwardOnce(FunctionRegistration function, McpSession session, JsonNode message) {
-        try (BackendCall call = backend.post(function, message, BackendHeaders.forMessage(session, message), function.timeout())) {
-            BackendCall.Item item = call.next(System.nanoTime() + function.timeout().toNanos());
-            return !BackendSessionRecovery.isLost(call.status(),
-                                                  item instanceof BackendCall.Message m ? m.json() : null);
+        try (BackendCall call =
+                backend.post(function, message, BackendHeaders.forMessage(session, message), function.timeout())) {
+            BackendCall.Item item =
+                    call.next(System.nanoTime() + function.timeout().toNanos());
+            return !BackendSessionRecovery.isLost(
+                    call.status(), item instanceof BackendCall.Message m ? m.json() : null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;
@@ -675,9 +755,12 @@ public final class McpService implements HttpService, AutoCloseable {
     private void get(ServerRequest req, ServerResponse res) {
         FunctionRegistration function = function(req);
         origins.check(req);
-        String sessionId = req.headers().first(SESSION_ID).orElseThrow(() -> new McpException(
-                Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR,
-                "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
+        String sessionId = req.headers()
+                .first(SESSION_ID)
+                .orElseThrow(() -> new McpException(
+                        Status.METHOD_NOT_ALLOWED_405,
+                        JsonRpc.GATEWAY_ERROR,
+                        "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
         McpSession session = session(req, sessionId, function);
         checkVersionHeader(req);
         Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID).filter(v -> !v.isBlank());
@@ -691,8 +774,8 @@ public final class McpService implements HttpService, AutoCloseable {
         String streamId = slash < 0 ? STANDALONE : id.substring(0, slash);
         String after = id.substring(slash + 1);
         if (streamId.isEmpty() || !EventIds.isValid(after)) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR,
-                                   "Last-Event-ID is not an event id of this gateway");
+            throw new McpException(
+                    Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "Last-Event-ID is not an event id of this gateway");
         }
         if (streamId.equals(STANDALONE)) {
             listen(res, session, after, true);
@@ -705,14 +788,22 @@ public final class McpService implements HttpService, AutoCloseable {
      * Resumes a POST stream: replays its events after the given one, then follows it live until its
      * response (or cancellation), which ends it. The call may be running on any replica.
      */
-    private void resume(ServerResponse res, McpSession session, FunctionRegistration function, String streamId,
-                        String after) {
-        SseStream held = hold(session.id(), session.owner(), "resumed", McpIds.logKey(session.id(), streamId),
-                              () -> new McpException(Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR,
-                                                     "this stream is already resumed too many times at once"));
+    private void resume(
+            ServerResponse res, McpSession session, FunctionRegistration function, String streamId, String after) {
+        SseStream held = hold(
+                session.id(),
+                session.owner(),
+                "resumed",
+                McpIds.logKey(session.id(), streamId),
+                () -> new McpException(
+                        Status.TOO_MANY_REQUESTS_429,
+                        JsonRpc.GATEWAY_ERROR,
+                        "this stream is already resumed too many times at once"));
         // a running call logs at least once per round: its timeout, or a wait for the client's input
         Duration idleLimit = (function.timeout().compareTo(config.mcpInputTimeout()) > 0
-                ? function.timeout() : config.mcpInputTimeout()).plus(config.heartbeatInterval());
+                        ? function.timeout()
+                        : config.mcpInputTimeout())
+                .plus(config.heartbeatInterval());
         resumedStreams.compute(session.id(), (id, set) -> {
             Set<SseStream> streams = set != null ? set : java.util.concurrent.ConcurrentHashMap.newKeySet();
             streams.add(held);
@@ -737,13 +828,21 @@ public final class McpService implements HttpService, AutoCloseable {
      */
     private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
         String logKey = McpIds.logKey(session.id(), STANDALONE);
-        SseStream stream = hold(session.id(), session.owner(), "standalone", logKey, () -> new McpException(
-                Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR, "this session already holds its standalone streams"));
+        SseStream stream = hold(
+                session.id(),
+                session.owner(),
+                "standalone",
+                logKey,
+                () -> new McpException(
+                        Status.TOO_MANY_REQUESTS_429,
+                        JsonRpc.GATEWAY_ERROR,
+                        "this session already holds its standalone streams"));
         CloseReason reason = CloseReason.CLIENT_GONE;
         backendStreams.watch(session, logKey);
         try {
             List<ClientEvent> missed = resumed
-                    ? state.events().readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
+                    ? state.events().readAfter(logKey, after, config.limits().eventLogMaxLength())
+                    : List.of();
             OutputStream out = SseResponses.start(res);
             if (resumed) {
                 stream.startAfter(after);
@@ -756,7 +855,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 out.write(SseEncoder.comment("stream open"));
             }
             out.flush();
-            reason = stream.pump(out, (events, heartbeat) -> { });
+            reason = stream.pump(out, (events, heartbeat) -> {});
             if (reason == CloseReason.SHUTDOWN) {
                 out.write(SseEncoder.retry(RETRY_MILLIS));
             }
@@ -773,17 +872,29 @@ public final class McpService implements HttpService, AutoCloseable {
      * Admits a stream this replica holds for a session: heartbeats as comments, and the session renewed
      * while it is open.
      */
-    private SseStream hold(String sessionId, Identity owner, String kind, String logKey,
-                           java.util.function.Supplier<McpException> refusal) {
+    private SseStream hold(
+            String sessionId,
+            Identity owner,
+            String kind,
+            String logKey,
+            java.util.function.Supplier<McpException> refusal) {
         if (!identityStreams.acquire(owner)) {
             metrics.authRefused("TOO_MANY_STREAMS");
-            throw new McpException(Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR, "this identity already holds "
-                    + identityStreams.max() + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
+            throw new McpException(
+                    Status.TOO_MANY_REQUESTS_429,
+                    JsonRpc.GATEWAY_ERROR,
+                    "this identity already holds " + identityStreams.max()
+                            + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
         }
-        SseStream stream = new SseStream(RandomIds.next(), logKey, null,
-                                         Map.of("mcp_session", sessionId, "mcp_stream", kind), clock.instant(),
-                                         config.replicaId(), config.limits().streamQueueDepth(),
-                                         s -> KEEP_ALIVE);
+        SseStream stream = new SseStream(
+                RandomIds.next(),
+                logKey,
+                null,
+                Map.of("mcp_session", sessionId, "mcp_stream", kind),
+                clock.instant(),
+                config.replicaId(),
+                config.limits().streamQueueDepth(),
+                s -> KEEP_ALIVE);
         ticker.schedule(stream);
         StreamHub.Admission admission;
         try {
@@ -830,12 +941,26 @@ public final class McpService implements HttpService, AutoCloseable {
         FunctionRegistration function = function(req);
         origins.check(req);
         openSessionOrRefuse();
-        McpSession session = new McpSession(McpIds.sessionId(), function.name(), LEGACY_SSE_VERSION, null, null,
-                                            null, null, null, clock.instant(), AdmissionFilters.identity(req));
-        SseStream stream = hold(session.id(), session.owner(), "http+sse", McpIds.logKey(session.id(), LEGACY_STREAM),
-                                () -> new McpException(
-                Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR,
-                "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
+        McpSession session = new McpSession(
+                McpIds.sessionId(),
+                function.name(),
+                LEGACY_SSE_VERSION,
+                null,
+                null,
+                null,
+                null,
+                null,
+                clock.instant(),
+                AdmissionFilters.identity(req));
+        SseStream stream = hold(
+                session.id(),
+                session.owner(),
+                "http+sse",
+                McpIds.logKey(session.id(), LEGACY_STREAM),
+                () -> new McpException(
+                        Status.SERVICE_UNAVAILABLE_503,
+                        JsonRpc.GATEWAY_ERROR,
+                        "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
         CloseReason reason = CloseReason.CLIENT_GONE;
         backendStreams.watch(session, McpIds.logKey(session.id(), LEGACY_STREAM));
         try {
@@ -843,10 +968,10 @@ public final class McpService implements HttpService, AutoCloseable {
             push.joined(session);
             metrics.mcpSession(true);
             OutputStream out = SseResponses.start(res);
-            out.write(SseEncoder.event(null, "endpoint", "/mcp/" + function.name() + "/messages?sessionId="
-                    + session.id()));
+            out.write(SseEncoder.event(
+                    null, "endpoint", "/mcp/" + function.name() + "/messages?sessionId=" + session.id()));
             out.flush();
-            reason = stream.pump(out, (events, heartbeat) -> { });
+            reason = stream.pump(out, (events, heartbeat) -> {});
             out.close();
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
@@ -879,17 +1004,22 @@ public final class McpService implements HttpService, AutoCloseable {
     private void legacyMessage(ServerRequest req, ServerResponse res) {
         FunctionRegistration function = function(req);
         origins.check(req);
-        String sessionId = req.query().first("sessionId").orElseThrow(() -> new McpException(
-                Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
+        String sessionId = req.query()
+                .first("sessionId")
+                .orElseThrow(() -> new McpException(
+                        Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
         McpSession session = session(req, sessionId, function);
         JsonNode message = readMessage(req);
         McpSpans.describe(message, session.id());
         if (message.isArray()) {
-            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST,
-                                   "batches are not part of the HTTP+SSE transport here");
+            throw new McpException(
+                    Status.BAD_REQUEST_400,
+                    JsonRpc.INVALID_REQUEST,
+                    "batches are not part of the HTTP+SSE transport here");
         }
         // answered in the background: the request's trace goes along to the function call
-        java.util.concurrent.Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
+        java.util.concurrent.Executor background =
+                io.opentelemetry.context.Context.current().wrap(this.background);
         LogSink sink = new LogSink(state.events(), McpIds.logKey(session.id(), LEGACY_STREAM));
         if (InputBridge.isBridgedAnswer(message)) {
             bridge.deliver(session.id(), message);
@@ -940,8 +1070,10 @@ public final class McpService implements HttpService, AutoCloseable {
     private void delete(ServerRequest req, ServerResponse res) {
         FunctionRegistration function = function(req);
         origins.check(req);
-        String sessionId = req.headers().first(SESSION_ID).orElseThrow(() -> new McpException(
-                Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
+        String sessionId = req.headers()
+                .first(SESSION_ID)
+                .orElseThrow(() -> new McpException(
+                        Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
         McpSession session = session(req, sessionId, function);
         endSession(function, session.id(), session.backendSessionId());
         res.status(Status.NO_CONTENT_204);

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.opentelemetry.api.trace.Span;
 
 /**
@@ -10,8 +9,7 @@ import io.opentelemetry.api.trace.Span;
  * may hold the client's secrets.
  */
 final class McpSpans {
-    private McpSpans() {
-    }
+    private McpSpans() {}
 
     /**
      * Describes the message on the current span (the request's server span; nothing when tracing is off).

@@ -3,7 +3,6 @@ package dev.switchboard.gateway.mcp;
 import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
-
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -25,7 +24,8 @@ public final class McpStreamsPerAddress implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (req.prologue().method() != Method.GET || !McpCors.isMcpRoute(req.path().path())) {
+        if (req.prologue().method() != Method.GET
+                || !McpCors.isMcpRoute(req.path().path())) {
             chain.proceed();
             return;
         }

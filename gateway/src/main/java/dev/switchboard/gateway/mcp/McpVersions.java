@@ -14,8 +14,7 @@ public final class McpVersions {
     /** Assumed when a session-era request carries no version header (transports spec, 2025-06-18 on). */
     public static final String DEFAULT_WITHOUT_HEADER = "2025-03-26";
 
-    private McpVersions() {
-    }
+    private McpVersions() {}
 
     /**
      * @param requested the client's {@code protocolVersion}

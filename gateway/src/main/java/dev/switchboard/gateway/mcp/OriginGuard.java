@@ -1,12 +1,10 @@
 package dev.switchboard.gateway.mcp;
 
-import java.util.List;
-
 import dev.switchboard.gateway.cors.AllowedOrigins;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
 
 /**
  * Refuses browser requests from origins not on the allow-list (403), which defeats DNS rebinding: a page
@@ -31,7 +29,9 @@ final class OriginGuard {
         if (origin == null || allowed.allows(origin)) {
             return;
         }
-        throw new McpException(Status.FORBIDDEN_403, JsonRpc.GATEWAY_ERROR,
-                               "origin " + origin + " is not allowed (MCP_ALLOWED_ORIGINS)");
+        throw new McpException(
+                Status.FORBIDDEN_403,
+                JsonRpc.GATEWAY_ERROR,
+                "origin " + origin + " is not allowed (MCP_ALLOWED_ORIGINS)");
     }
 }

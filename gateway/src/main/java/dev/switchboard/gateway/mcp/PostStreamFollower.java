@@ -1,17 +1,16 @@
 package dev.switchboard.gateway.mcp;
 
+import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.EventIds;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-
-import dev.switchboard.gateway.sse.SseEncoder;
-import dev.switchboard.gateway.sse.SseStream;
-import dev.switchboard.gateway.state.ClientEvent;
-import dev.switchboard.gateway.state.ClientEventLog;
-import dev.switchboard.gateway.state.EventIds;
 
 /**
  * A resumed POST stream ({@code GET} with {@code Last-Event-ID: <streamId>/<logId>}): replays what the

@@ -16,8 +16,7 @@ final class PostStreamLog {
     /** The request was cancelled: the stream ended without a response. */
     static final String END = "end";
 
-    private PostStreamLog() {
-    }
+    private PostStreamLog() {}
 
     /**
      * @param streamId the POST stream

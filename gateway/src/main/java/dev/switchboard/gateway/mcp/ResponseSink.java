@@ -1,19 +1,16 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.state.ClientEventLog;
-
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Relayed messages as the answer to the client's POST (Streamable HTTP): one JSON answer when the
@@ -46,8 +43,8 @@ final class ResponseSink implements McpRelay.Sink {
      * @param sessionId       the session, or null (not resumable)
      * @param protocolVersion the session's revision
      */
-    ResponseSink(ServerResponse res, ClientAccept accept, ClientEventLog log, String sessionId,
-                 String protocolVersion) {
+    ResponseSink(
+            ServerResponse res, ClientAccept accept, ClientEventLog log, String sessionId, String protocolVersion) {
         this.res = res;
         this.accept = accept;
         this.log = log;
@@ -132,8 +129,9 @@ final class ResponseSink implements McpRelay.Sink {
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
             // priming event (SEP-1699): an id the client can resume from before anything else arrives
             String eventId = append(PostStreamLog.PRIME, "");
-            write(SseEncoder.event(eventId != null ? eventId : PostStreamLog.eventId(streamId, "0-0"), null, ""),
-                  false);
+            write(
+                    SseEncoder.event(eventId != null ? eventId : PostStreamLog.eventId(streamId, "0-0"), null, ""),
+                    false);
         }
     }
 
@@ -143,7 +141,9 @@ final class ResponseSink implements McpRelay.Sink {
             return null;
         }
         try {
-            return PostStreamLog.eventId(streamId, log.publish(McpIds.logKey(sessionId, streamId), type, data).id());
+            return PostStreamLog.eventId(
+                    streamId,
+                    log.publish(McpIds.logKey(sessionId, streamId), type, data).id());
         } catch (RuntimeException e) {
             // the store is down: deliver anyway, without an id to resume from
             LOGGER.log(Level.FINE, "could not log an MCP event", e);

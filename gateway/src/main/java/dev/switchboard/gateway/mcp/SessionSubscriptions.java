@@ -1,12 +1,10 @@
 package dev.switchboard.gateway.mcp;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.McpPushIndex;
 import dev.switchboard.gateway.state.McpSession;
+import java.io.IOException;
 
 /**
  * {@code resources/subscribe} and {@code resources/unsubscribe} of a session: the gateway records the URIs
@@ -47,10 +45,17 @@ final class SessionSubscriptions {
             throws IOException {
         JsonNode id = message.get("id");
         JsonNode uri = message.path("params").get("uri");
-        if (uri == null || !uri.isTextual() || uri.asText().isEmpty()
+        if (uri == null
+                || !uri.isTextual()
+                || uri.asText().isEmpty()
                 || uri.asText().length() > McpNotification.MAX_URI_LENGTH) {
-            sink.send(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params.uri must be a resource URI of 1 to "
-                    + McpNotification.MAX_URI_LENGTH + " characters"), true);
+            sink.send(
+                    JsonRpc.error(
+                            id,
+                            JsonRpc.INVALID_PARAMS,
+                            "params.uri must be a resource URI of 1 to " + McpNotification.MAX_URI_LENGTH
+                                    + " characters"),
+                    true);
             return null;
         }
         if ("resources/unsubscribe".equals(JsonRpc.method(message))) {
@@ -59,15 +64,19 @@ final class SessionSubscriptions {
         }
         McpPushIndex.Subscribed outcome = index.subscribe(session.id(), uri.asText(), max);
         if (outcome == McpPushIndex.Subscribed.FULL) {
-            sink.send(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "this session holds its maximum of " + max
-                    + " resource subscriptions (MAX_MCP_SUBSCRIPTIONS); unsubscribe from one first"), true);
+            sink.send(
+                    JsonRpc.error(
+                            id,
+                            JsonRpc.INVALID_PARAMS,
+                            "this session holds its maximum of " + max
+                                    + " resource subscriptions (MAX_MCP_SUBSCRIPTIONS); unsubscribe from one first"),
+                    true);
             return null;
         }
         if (answered(answerHere, id, sink) == null) {
             return null;
         }
-        return outcome == McpPushIndex.Subscribed.ADDED ? new ForgetIfRefused(sink, session.id(), uri.asText())
-                : sink;
+        return outcome == McpPushIndex.Subscribed.ADDED ? new ForgetIfRefused(sink, session.id(), uri.asText()) : sink;
     }
 
     private static McpRelay.Sink answered(boolean answerHere, JsonNode id, McpRelay.Sink sink) throws IOException {

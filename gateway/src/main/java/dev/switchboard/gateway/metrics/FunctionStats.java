@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class FunctionStats {
     /** Upper bounds of the latency buckets in milliseconds; a last bucket holds everything slower. */
-    public static final long[] BOUNDS_MILLIS = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000,
-            60_000};
+    public static final long[] BOUNDS_MILLIS = {
+        1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000
+    };
 
     private final Map<String, Series> series = new ConcurrentHashMap<>();
 

@@ -1,12 +1,7 @@
 package dev.switchboard.gateway.metrics;
 
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.function.Supplier;
-
 import dev.switchboard.gateway.invoke.InvocationResult;
 import dev.switchboard.gateway.sse.CloseReason;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -18,6 +13,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** The gateway's meters, scraped as Prometheus text at {@code /metrics}. */
 public final class GatewayMetrics implements AutoCloseable {
@@ -35,15 +33,31 @@ public final class GatewayMetrics implements AutoCloseable {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     /** What the monitoring page shows beside the meters: recent refusals and per-function call figures. */
     private final RecentProblems problems = new RecentProblems(java.time.Clock.systemUTC());
+
     private final FunctionStats functionStats = new FunctionStats();
     private final Map<String, Timer> invocationTimers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Request methods of the MCP revisions the gateway serves; other names are tagged {@code other}. */
     static final java.util.Set<String> MCP_METHODS = java.util.Set.of(
-            "initialize", "ping", "tools/list", "tools/call", "resources/list", "resources/templates/list",
-            "resources/read", "resources/subscribe", "resources/unsubscribe", "prompts/list", "prompts/get",
-            "completion/complete", "logging/setLevel", "server/discover", "subscriptions/listen", "tasks/get",
-            "tasks/result", "tasks/list", "tasks/cancel");
+            "initialize",
+            "ping",
+            "tools/list",
+            "tools/call",
+            "resources/list",
+            "resources/templates/list",
+            "resources/read",
+            "resources/subscribe",
+            "resources/unsubscribe",
+            "prompts/list",
+            "prompts/get",
+            "completion/complete",
+            "logging/setLevel",
+            "server/discover",
+            "subscriptions/listen",
+            "tasks/get",
+            "tasks/result",
+            "tasks/list",
+            "tasks/cancel");
 
     /** Registers the meters and the JVM's, for a gateway of the default namespace. */
     public GatewayMetrics() {
@@ -62,27 +76,39 @@ public final class GatewayMetrics implements AutoCloseable {
             registry.config().commonTags("gateway_namespace", namespace);
         }
         connectionsOpened = Counter.builder("switchboard.connections.opened")
-                .description("SSE connections opened").register(registry);
+                .description("SSE connections opened")
+                .register(registry);
         for (CloseReason reason : CloseReason.values()) {
-            connectionsClosed.put(reason, Counter.builder("switchboard.connections.closed")
-                    .description("SSE connections closed, by reason").tag("reason", reason.tag()).register(registry));
+            connectionsClosed.put(
+                    reason,
+                    Counter.builder("switchboard.connections.closed")
+                            .description("SSE connections closed, by reason")
+                            .tag("reason", reason.tag())
+                            .register(registry));
         }
         eventsSent = Counter.builder("switchboard.events.sent")
-                .description("events written to SSE streams (heartbeats excluded)").register(registry);
+                .description("events written to SSE streams (heartbeats excluded)")
+                .register(registry);
         heartbeats = Counter.builder("switchboard.heartbeats.sent")
-                .description("heartbeats written to SSE streams").register(registry);
+                .description("heartbeats written to SSE streams")
+                .register(registry);
         redisErrors = Counter.builder("switchboard.redis.errors")
-                .description("Redis commands that failed").register(registry);
+                .description("Redis commands that failed")
+                .register(registry);
         fanoutReceived = Counter.builder("switchboard.fanout.received")
-                .description("log appends announced to this replica (routed fan-out)").register(registry);
+                .description("log appends announced to this replica (routed fan-out)")
+                .register(registry);
         fanoutDelivered = Counter.builder("switchboard.fanout.delivered")
-                .description("announced appends that a stream or a wait on this replica followed").register(registry);
+                .description("announced appends that a stream or a wait on this replica followed")
+                .register(registry);
         rateLimitedByAddress = Counter.builder("switchboard.requests.rate.limited")
                 .description("public requests refused by a rate limit, by what was limited")
-                .tag("by", "address").register(registry);
+                .tag("by", "address")
+                .register(registry);
         rateLimitedByIdentity = Counter.builder("switchboard.requests.rate.limited")
                 .description("public requests refused by a rate limit, by what was limited")
-                .tag("by", "identity").register(registry);
+                .tag("by", "identity")
+                .register(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -167,9 +193,14 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param code the error code it got ({@code UNAUTHORIZED}, {@code INVALID_CREDENTIALS}, ...)
      */
     public void authRefused(String code) {
-        authRefusals.computeIfAbsent(code, c -> Counter.builder("switchboard.auth.refused")
-                .description("public requests refused by client authentication, by error code")
-                .tag("code", c).register(registry)).increment();
+        authRefusals
+                .computeIfAbsent(
+                        code,
+                        c -> Counter.builder("switchboard.auth.refused")
+                                .description("public requests refused by client authentication, by error code")
+                                .tag("code", c)
+                                .register(registry))
+                .increment();
         problems.record(code, 0, "client authentication and limits");
     }
 
@@ -209,13 +240,15 @@ public final class GatewayMetrics implements AutoCloseable {
      */
     public void invocation(InvocationResult result) {
         // one Timer per series, found without a builder: this runs on every call
-        invocationTimers.computeIfAbsent(result.functionName() + '\n' + result.outcome(), k -> Timer.builder(
-                        "switchboard.invocation.duration")
-                .description("function invocations, by function and outcome")
-                .tag("function", result.functionName())
-                .tag("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
-                .publishPercentileHistogram()
-                .register(registry))
+        invocationTimers
+                .computeIfAbsent(
+                        result.functionName() + '\n' + result.outcome(),
+                        k -> Timer.builder("switchboard.invocation.duration")
+                                .description("function invocations, by function and outcome")
+                                .tag("function", result.functionName())
+                                .tag("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                                .publishPercentileHistogram()
+                                .register(registry))
                 .record(java.time.Duration.ofMillis(result.durationMillis()));
         functionStats.record(result.functionName(), result.durationMillis(), !result.success());
     }
@@ -230,14 +263,16 @@ public final class GatewayMetrics implements AutoCloseable {
     public void mcpRequest(String function, String method, String outcome, java.time.Duration duration) {
         // the method comes from the client: anything outside MCP's own set is one series, not one per name
         String tag = MCP_METHODS.contains(method) ? method : "other";
-        mcpTimers.computeIfAbsent(function + '\n' + tag + '\n' + outcome, k -> Timer.builder(
-                        "switchboard.mcp.requests")
-                .description("MCP requests relayed to functions, by function, method and outcome")
-                .tag("function", function)
-                .tag("method", tag)
-                .tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry))
+        mcpTimers
+                .computeIfAbsent(
+                        function + '\n' + tag + '\n' + outcome,
+                        k -> Timer.builder("switchboard.mcp.requests")
+                                .description("MCP requests relayed to functions, by function, method and outcome")
+                                .tag("function", function)
+                                .tag("method", tag)
+                                .tag("outcome", outcome)
+                                .publishPercentileHistogram()
+                                .register(registry))
                 .record(duration);
         // a client that left or cancelled is no failure of the function
         functionStats.record(function, duration.toMillis(), "error".equals(outcome) || "timeout".equals(outcome));

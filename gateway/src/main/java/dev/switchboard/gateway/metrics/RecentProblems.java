@@ -14,6 +14,7 @@ import java.util.List;
 public final class RecentProblems {
     /** Problems kept. */
     public static final int CAPACITY = 50;
+
     private static final int MAX_WHERE = 120;
 
     private final Deque<Problem> ring = new ArrayDeque<>(CAPACITY);
@@ -30,8 +31,7 @@ public final class RecentProblems {
      * @param status the HTTP status, 0 when not known where it was counted
      * @param where  what refused: a path without its query, or the guard's name
      */
-    public record Problem(Instant at, String code, int status, String where) {
-    }
+    public record Problem(Instant at, String code, int status, String where) {}
 
     /**
      * @param code   the error code

@@ -1,5 +1,11 @@
 package dev.switchboard.gateway.monitor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.metrics.FunctionStats;
+import dev.switchboard.gateway.state.FleetSnapshots;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,14 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.gateway.http.Json;
-import dev.switchboard.gateway.metrics.FunctionStats;
-import dev.switchboard.gateway.state.FleetSnapshots;
 
 /**
  * The fleet as the monitoring page shows it: every live replica's snapshot, merged into fleet-wide figures.
@@ -116,8 +114,18 @@ public final class FleetView {
         for (JsonNode r : replicas) {
             String replica = r.path("replica").asText();
             ObjectNode row = fleet.addObject();
-            for (String field : List.of("replica", "store", "draining", "version", "uptime_ms", "heap_used",
-                                        "heap_max", "streams", "mcp_sessions", "directory_heartbeat", "at")) {
+            for (String field : List.of(
+                    "replica",
+                    "store",
+                    "draining",
+                    "version",
+                    "uptime_ms",
+                    "heap_used",
+                    "heap_max",
+                    "streams",
+                    "mcp_sessions",
+                    "directory_heartbeat",
+                    "at")) {
                 if (r.has(field)) {
                     row.set(field, r.get(field));
                 }
@@ -132,11 +140,16 @@ public final class FleetView {
             }
             JsonNode fns = r.path("functions");
             windowMs = Math.max(windowMs, fns.path("window_ms").asLong());
-            fns.path("list").fields().forEachRemaining(e -> mergeFunction(functions, functionTotals, replica,
-                                                                         e.getKey(), e.getValue()));
-            r.path("mcp_sessions_by_server").fields().forEachRemaining(
-                    e -> servers.merge(e.getKey(), e.getValue().asLong(), Long::sum));
-            r.path("topics").fields().forEachRemaining(e -> topics.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            fns.path("list")
+                    .fields()
+                    .forEachRemaining(e -> mergeFunction(functions, functionTotals, replica, e.getKey(), e.getValue()));
+            r.path("mcp_sessions_by_server")
+                    .fields()
+                    .forEachRemaining(
+                            e -> servers.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            r.path("topics")
+                    .fields()
+                    .forEachRemaining(e -> topics.merge(e.getKey(), e.getValue().asLong(), Long::sum));
             for (JsonNode p : r.path("problems")) {
                 ObjectNode problem = ((ObjectNode) p).deepCopy();
                 problem.put("replica", replica);
@@ -150,7 +163,9 @@ public final class FleetView {
         // the fleet count is taken every 10 s; a session holding a stream is open whatever it said
         totals.put("mcp_sessions", Math.max(fleetSessions, sessions));
         ArrayNode points = out.putArray("history");
-        history.forEach((t, sum) -> points.addObject().put("t", t).put("connections", (long) sum[0])
+        history.forEach((t, sum) -> points.addObject()
+                .put("t", t)
+                .put("connections", (long) sum[0])
                 .put("events_per_second", Math.round(sum[1] * 10) / 10.0));
         double windowSeconds = Math.max(1, windowMs / 1000.0);
         ArrayNode fnList = out.putArray("functions");
@@ -170,18 +185,26 @@ public final class FleetView {
         ObjectNode byServer = out.putObject("mcp_sessions_by_server");
         servers.forEach(byServer::put);
         ArrayNode topicList = out.putArray("topics");
-        topics.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        topics.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(ReplicaFigures.MAX_TOPICS)
                 .forEach(e -> topicList.addObject().put("topic", e.getKey()).put("subscribers", e.getValue()));
         ArrayNode problemList = out.putArray("problems");
-        problems.stream().sorted(Comparator.comparingLong((ObjectNode p) -> p.path("at").asLong()).reversed())
-                .limit(MAX_PROBLEMS).forEach(problemList::add);
+        problems.stream()
+                .sorted(Comparator.comparingLong((ObjectNode p) -> p.path("at").asLong())
+                        .reversed())
+                .limit(MAX_PROBLEMS)
+                .forEach(problemList::add);
         return out;
     }
 
     /** A function's health is the worst any replica sees; its calls add up over the replicas. */
-    private static void mergeFunction(Map<String, ObjectNode> functions, Map<String, FunctionStats.Totals> totals,
-                                      String replica, String name, JsonNode f) {
+    private static void mergeFunction(
+            Map<String, ObjectNode> functions,
+            Map<String, FunctionStats.Totals> totals,
+            String replica,
+            String name,
+            JsonNode f) {
         ObjectNode merged = functions.computeIfAbsent(name, n -> {
             ObjectNode fresh = Json.object();
             fresh.put("kind", f.path("kind").asText());
@@ -189,26 +212,35 @@ public final class FleetView {
             fresh.putArray("unhealthy_on");
             return fresh;
         });
-        if ("removed".equals(merged.path("kind").asText()) && !"removed".equals(f.path("kind").asText())) {
+        if ("removed".equals(merged.path("kind").asText())
+                && !"removed".equals(f.path("kind").asText())) {
             merged.put("kind", f.path("kind").asText());
         }
         String health = f.path("health").asText("unchecked");
         if ("unhealthy".equals(health)) {
             merged.put("health", "unhealthy");
             ((ArrayNode) merged.get("unhealthy_on")).add(replica);
-        } else if ("healthy".equals(health) && !"unhealthy".equals(merged.path("health").asText())) {
+        } else if ("healthy".equals(health)
+                && !"unhealthy".equals(merged.path("health").asText())) {
             merged.put("health", "healthy");
         }
         if (f.has("last_check")) {
-            merged.put("last_check", Math.max(merged.path("last_check").asLong(), f.path("last_check").asLong()));
+            merged.put(
+                    "last_check",
+                    Math.max(
+                            merged.path("last_check").asLong(),
+                            f.path("last_check").asLong()));
         }
         if (f.has("calls")) {
             long[] buckets = new long[f.path("buckets").size()];
             for (int i = 0; i < buckets.length; i++) {
                 buckets[i] = f.path("buckets").get(i).asLong();
             }
-            totals.merge(name, new FunctionStats.Totals(f.path("calls").asLong(), f.path("failures").asLong(), buckets),
-                         FunctionStats.Totals::plus);
+            totals.merge(
+                    name,
+                    new FunctionStats.Totals(
+                            f.path("calls").asLong(), f.path("failures").asLong(), buckets),
+                    FunctionStats.Totals::plus);
         }
     }
 }

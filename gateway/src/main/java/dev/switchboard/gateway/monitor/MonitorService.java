@@ -1,5 +1,13 @@
 package dev.switchboard.gateway.monitor;
 
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.sse.SseResponses;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,16 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.sse.SseResponses;
-
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The live monitoring page on the admin listener. {@link #pages()} serves the page itself (HTML, script, style
@@ -37,10 +35,14 @@ public final class MonitorService implements HttpService, AutoCloseable {
     /** The page runs only its own script and talks only to this listener. */
     private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "connect-src 'self'; img-src 'self' data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
     private static final Map<String, Asset> ASSETS = Map.of(
-            PAGE, new Asset("monitor/index.html", "text/html; charset=utf-8"),
-            PAGE + "/monitor.js", new Asset("monitor/monitor.js", "text/javascript; charset=utf-8"),
-            PAGE + "/monitor.css", new Asset("monitor/monitor.css", "text/css; charset=utf-8"));
+            PAGE,
+            new Asset("monitor/index.html", "text/html; charset=utf-8"),
+            PAGE + "/monitor.js",
+            new Asset("monitor/monitor.js", "text/javascript; charset=utf-8"),
+            PAGE + "/monitor.css",
+            new Asset("monitor/monitor.css", "text/css; charset=utf-8"));
 
     private final FleetView fleet;
     private final int maxFeeds;
@@ -92,8 +94,11 @@ public final class MonitorService implements HttpService, AutoCloseable {
     private void feed(ServerRequest req, ServerResponse res) {
         if (feeds.incrementAndGet() > maxFeeds) {
             feeds.decrementAndGet();
-            throw new ApiException(Status.TOO_MANY_REQUESTS_429, "TOO_MANY_FEEDS", "this replica already feeds "
-                    + maxFeeds + " monitoring pages (MONITOR_MAX_FEEDS); close one or raise the limit");
+            throw new ApiException(
+                    Status.TOO_MANY_REQUESTS_429,
+                    "TOO_MANY_FEEDS",
+                    "this replica already feeds " + maxFeeds
+                            + " monitoring pages (MONITOR_MAX_FEEDS); close one or raise the limit");
         }
         try {
             OutputStream out = SseResponses.start(res);

@@ -1,5 +1,20 @@
 package dev.switchboard.gateway.monitor;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.api.AdminStatusService;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.gateway.invoke.FunctionHealth;
+import dev.switchboard.gateway.metrics.FunctionStats;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.metrics.RecentProblems;
+import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.sse.StreamHub;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.RedisKeys;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Clock;
@@ -18,23 +33,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.gateway.api.AdminStatusService;
-import dev.switchboard.gateway.http.Json;
-import dev.switchboard.gateway.invoke.FunctionCatalog;
-import dev.switchboard.gateway.invoke.FunctionHealth;
-import dev.switchboard.gateway.metrics.FunctionStats;
-import dev.switchboard.gateway.metrics.GatewayMetrics;
-import dev.switchboard.gateway.metrics.RecentProblems;
-import dev.switchboard.gateway.sse.SseStream;
-import dev.switchboard.gateway.sse.StreamHub;
-import dev.switchboard.gateway.state.McpSession;
-import dev.switchboard.gateway.state.StateStore;
-import dev.switchboard.registry.FunctionRegistration;
-import dev.switchboard.registry.RedisKeys;
-
 /**
  * This replica's figures for the monitoring page, sampled every {@code MONITOR_INTERVAL} on the housekeeping
  * thread and written to the state store ({@link StateStore#snapshots()}) for whichever replica serves the page.
@@ -48,6 +46,7 @@ public final class ReplicaFigures {
     public static final Duration FUNCTION_WINDOW = Duration.ofMinutes(1);
     /** Topics and problems sent per replica: the page shows the busiest and the newest. */
     static final int MAX_TOPICS = 50;
+
     static final int MAX_PROBLEMS = 20;
 
     private final Parts parts;
@@ -59,10 +58,12 @@ public final class ReplicaFigures {
     private final Deque<ArrayNode> history = new ArrayDeque<>();
     /** Function totals at each past sample, oldest first: the window is the newest minus the oldest. */
     private final Deque<Map<String, FunctionStats.Totals>> functionSamples = new ArrayDeque<>();
+
     private long lastEvents;
     private long lastSampleNanos;
     /** MCP session to its server, for sessions with a stream here (a session's server never changes). */
     private final Map<String, String> sessionServers = new HashMap<>();
+
     private volatile String latest;
 
     /**
@@ -78,10 +79,16 @@ public final class ReplicaFigures {
      * @param directoryRefreshed when this replica last refreshed its connection directory entry
      * @param draining          whether it is stopping
      */
-    public record Parts(String replicaId, StreamHub hub, FunctionCatalog catalog, FunctionHealth health,
-                        GatewayMetrics metrics, StateStore state, LongSupplier fleetSessions,
-                        Supplier<Instant> directoryRefreshed, BooleanSupplier draining) {
-    }
+    public record Parts(
+            String replicaId,
+            StreamHub hub,
+            FunctionCatalog catalog,
+            FunctionHealth health,
+            GatewayMetrics metrics,
+            StateStore state,
+            LongSupplier fleetSessions,
+            Supplier<Instant> directoryRefreshed,
+            BooleanSupplier draining) {}
 
     /**
      * @param parts    what to read
@@ -158,7 +165,9 @@ public final class ReplicaFigures {
         }
         json.put("fleet_mcp_sessions", parts.fleetSessions().getAsLong());
         Map<String, Integer> servers = mcpSessionsByServer();
-        json.put("mcp_sessions", servers.values().stream().mapToInt(Integer::intValue).sum());
+        json.put(
+                "mcp_sessions",
+                servers.values().stream().mapToInt(Integer::intValue).sum());
         ObjectNode byServer = json.putObject("mcp_sessions_by_server");
         servers.forEach(byServer::put);
         ArrayNode points = json.putArray("history");
@@ -166,11 +175,15 @@ public final class ReplicaFigures {
         functions(json.putObject("functions"));
         ObjectNode topics = json.putObject("topics");
         parts.hub().topicSubscribers().entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(MAX_TOPICS)
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(MAX_TOPICS)
                 .forEach(t -> topics.put(t.getKey().substring(RedisKeys.TOPIC_LOG_PREFIX.length()), t.getValue()));
         ArrayNode problems = json.putArray("problems");
         for (RecentProblems.Problem p : parts.metrics().problems().newest(MAX_PROBLEMS)) {
-            problems.addObject().put("at", p.at().toEpochMilli()).put("code", p.code()).put("status", p.status())
+            problems.addObject()
+                    .put("at", p.at().toEpochMilli())
+                    .put("code", p.code())
+                    .put("status", p.status())
                     .put("where", p.where());
         }
         return json;
@@ -193,7 +206,11 @@ public final class ReplicaFigures {
             String server = sessionServers.get(session);
             if (server == null) {
                 try {
-                    server = parts.state().mcpSessions().find(session).map(McpSession::function).orElse(null);
+                    server = parts.state()
+                            .mcpSessions()
+                            .find(session)
+                            .map(McpSession::function)
+                            .orElse(null);
                 } catch (RuntimeException e) {
                     server = null; // the store is away: counted on a later sample
                 }
@@ -211,14 +228,16 @@ public final class ReplicaFigures {
         Map<String, FunctionStats.Totals> newest = functionSamples.peekLast();
         Map<String, FunctionStats.Totals> oldest = functionSamples.peekFirst();
         Map<String, ObjectNode> byName = new LinkedHashMap<>();
-        parts.catalog().list().stream().sorted(Comparator.comparing(FunctionRegistration::name)).forEach(fn -> {
-            ObjectNode f = Json.object();
-            f.put("kind", fn.kind().wireName());
-            FunctionHealth.Status status = parts.health().status(fn.name());
-            f.put("health", status.name().toLowerCase(java.util.Locale.ROOT));
-            parts.health().lastCheck(fn.name()).ifPresent(at -> f.put("last_check", at.toEpochMilli()));
-            byName.put(fn.name(), f);
-        });
+        parts.catalog().list().stream()
+                .sorted(Comparator.comparing(FunctionRegistration::name))
+                .forEach(fn -> {
+                    ObjectNode f = Json.object();
+                    f.put("kind", fn.kind().wireName());
+                    FunctionHealth.Status status = parts.health().status(fn.name());
+                    f.put("health", status.name().toLowerCase(java.util.Locale.ROOT));
+                    parts.health().lastCheck(fn.name()).ifPresent(at -> f.put("last_check", at.toEpochMilli()));
+                    byName.put(fn.name(), f);
+                });
         long windowMillis = (long) (functionSamples.size() - 1) * interval.toMillis();
         if (newest != null && oldest != null) {
             newest.forEach((name, totals) -> {

@@ -1,13 +1,12 @@
 package dev.switchboard.gateway.net;
 
+import dev.switchboard.registry.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import dev.switchboard.registry.Cidr;
 
 /**
  * Tells which address a request came from. Behind a load balancer every request arrives from the

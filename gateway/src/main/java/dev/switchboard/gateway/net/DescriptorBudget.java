@@ -38,13 +38,18 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
      * @return the budget of this process, from its current limit and use
      * @throws IllegalArgumentException when the limit leaves too little for the listeners
      */
-    public static DescriptorBudget ofThisProcess(OptionalLong reserveSetting, int inflightCalls,
-                                                 boolean streamListener) {
-        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
+    public static DescriptorBudget ofThisProcess(
+            OptionalLong reserveSetting, int inflightCalls, boolean streamListener) {
+        if (!(ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
             return unlimited();
         }
-        return compute(os.getMaxFileDescriptorCount(), os.getOpenFileDescriptorCount() + classPathEntries(),
-                       reserveSetting, inflightCalls, streamListener);
+        return compute(
+                os.getMaxFileDescriptorCount(),
+                os.getOpenFileDescriptorCount() + classPathEntries(),
+                reserveSetting,
+                inflightCalls,
+                streamListener);
     }
 
     /** @return entries of the class path: each jar may be opened later, on its first class */
@@ -58,15 +63,16 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
         return new DescriptorBudget(OptionalLong.empty(), 0, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    static DescriptorBudget compute(long limit, long open, OptionalLong reserveSetting, int inflightCalls,
-                                    boolean streamListener) {
+    static DescriptorBudget compute(
+            long limit, long open, OptionalLong reserveSetting, int inflightCalls, boolean streamListener) {
         long reserve = reserveSetting.orElse(BASE_RESERVE + Math.min(inflightCalls, limit / 4));
         long available = limit - open - reserve;
         // the admin listener's minimum, and the public listener's when it gets a quarter of the rest
         long needed = MIN_PER_LISTENER + (long) MIN_PER_LISTENER * (streamListener ? 4 : 1);
         if (available < needed) {
             throw new IllegalArgumentException("FD_RESERVE: the descriptor limit (ulimit -n) is " + limit + ", " + open
-                    + " are open or held for the class path's jars and " + reserve + " are reserved, leaving " + Math.max(0, available)
+                    + " are open or held for the class path's jars and " + reserve + " are reserved, leaving "
+                    + Math.max(0, available)
                     + " for the listeners' connections; raise the limit or lower FD_RESERVE");
         }
         int admin = (int) Math.max(MIN_PER_LISTENER, Math.min(MAX_ADMIN, available / 16));

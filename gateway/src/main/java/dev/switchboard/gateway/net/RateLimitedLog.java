@@ -50,7 +50,8 @@ public final class RateLimitedLog {
         }
         long repeats = suppressed.getAndSet(0);
         if (logger.isLoggable(level)) {
-            String message = repeats == 0 ? what + ": " + error
+            String message = repeats == 0
+                    ? what + ": " + error
                     : what + ": " + error + " (and " + repeats + " more like it since the last report)";
             logger.log(level, message, error);
         }

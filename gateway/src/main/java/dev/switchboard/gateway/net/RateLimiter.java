@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.net;
 
-import java.time.Duration;
-import java.util.function.LongSupplier;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * A token bucket per key (a client address, an identity): {@code rate} requests a second on average,

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
  * joins back), and are removed from {@code id} and {@code event}, where they have no meaning.
  */
 public final class SseEncoder {
-    private SseEncoder() {
-    }
+    private SseEncoder() {}
 
     /**
      * @param id   event id, or null for none

@@ -1,16 +1,14 @@
 package dev.switchboard.gateway.sse;
 
-import java.io.OutputStream;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.OutputStream;
 
 /** Starts an SSE response the same way everywhere: status, type, no caching, no proxy buffering. */
 public final class SseResponses {
-    private SseResponses() {
-    }
+    private SseResponses() {}
 
     /**
      * @param res a response not yet sent

@@ -1,5 +1,10 @@
 package dev.switchboard.gateway.sse;
 
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ConnectionInfo;
+import dev.switchboard.gateway.state.EventIds;
+import dev.switchboard.gateway.topic.ResumeToken;
+import dev.switchboard.gateway.topic.TopicNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -11,12 +16,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
-
-import dev.switchboard.gateway.state.ClientEvent;
-import dev.switchboard.gateway.state.ConnectionInfo;
-import dev.switchboard.gateway.state.EventIds;
-import dev.switchboard.gateway.topic.ResumeToken;
-import dev.switchboard.gateway.topic.TopicNames;
 
 /**
  * One open SSE response. It has one writer: either the request's virtual thread ({@link #pump}), which
@@ -45,6 +44,7 @@ public final class SseStream {
     private final boolean composite;
     /** Per log, the id of the last event written or the start; the writer's alone. */
     private final String[] positions;
+
     private final AtomicInteger queued = new AtomicInteger();
 
     private volatile Thread writer;
@@ -53,6 +53,7 @@ public final class SseStream {
     private volatile boolean heartbeatDue;
     /** Set when the writer times its own heartbeats (an event loop): the shared ticker then leaves it alone. */
     private volatile boolean heartbeatsByWriter;
+
     private volatile long lastActivityMillis;
     private volatile boolean activityChanged;
     private volatile String lastSentId;
@@ -69,8 +70,15 @@ public final class SseStream {
      * @param maxQueue        events queued before the client counts as too slow
      * @param heartbeatFormat the bytes of one heartbeat for this stream
      */
-    public SseStream(String connectionId, String clientId, String userId, Map<String, String> metadata,
-                     Instant createdAt, String replica, int maxQueue, Function<SseStream, byte[]> heartbeatFormat) {
+    public SseStream(
+            String connectionId,
+            String clientId,
+            String userId,
+            Map<String, String> metadata,
+            Instant createdAt,
+            String replica,
+            int maxQueue,
+            Function<SseStream, byte[]> heartbeatFormat) {
         this(connectionId, clientId, List.of(), userId, metadata, createdAt, replica, maxQueue, heartbeatFormat);
     }
 
@@ -85,9 +93,16 @@ public final class SseStream {
      * @param maxQueue        events queued before the client counts as too slow
      * @param heartbeatFormat the bytes of one heartbeat for this stream
      */
-    public SseStream(String connectionId, String clientId, List<String> topicLogs, String userId,
-                     Map<String, String> metadata, Instant createdAt, String replica, int maxQueue,
-                     Function<SseStream, byte[]> heartbeatFormat) {
+    public SseStream(
+            String connectionId,
+            String clientId,
+            List<String> topicLogs,
+            String userId,
+            Map<String, String> metadata,
+            Instant createdAt,
+            String replica,
+            int maxQueue,
+            Function<SseStream, byte[]> heartbeatFormat) {
         List<String> all = new ArrayList<>(topicLogs.size() + 1);
         all.add(clientId);
         all.addAll(topicLogs);
@@ -290,7 +305,9 @@ public final class SseStream {
                 continue;
             }
             // a plain stream writes the event with its own id: the bytes every such stream shares
-            byte[] bytes = composite ? SseEncoder.event(id, event.type(), event.data()) : next.frame().bytes();
+            byte[] bytes = composite
+                    ? SseEncoder.event(id, event.type(), event.data())
+                    : next.frame().bytes();
             parts = add(parts, count++, bytes);
             length += bytes.length;
             events++;
@@ -420,8 +437,7 @@ public final class SseStream {
     }
 
     /** An event waiting to be written, with the log it came from. */
-    private record Queued(String log, EventFrame frame) {
-    }
+    private record Queued(String log, EventFrame frame) {}
 
     /**
      * Writes queued events and heartbeats until the stream is closed or a write fails.
@@ -474,9 +490,15 @@ public final class SseStream {
 
     /** @return the connection's record */
     public ConnectionInfo info() {
-        return new ConnectionInfo(connectionId, clientId, userId, metadata, createdAt,
-                                  Instant.ofEpochMilli(lastActivityMillis), replica,
-                                  topicLogs().stream().map(TopicNames::topicOf).toList());
+        return new ConnectionInfo(
+                connectionId,
+                clientId,
+                userId,
+                metadata,
+                createdAt,
+                Instant.ofEpochMilli(lastActivityMillis),
+                replica,
+                topicLogs().stream().map(TopicNames::topicOf).toList());
     }
 
     /** @return connection id */

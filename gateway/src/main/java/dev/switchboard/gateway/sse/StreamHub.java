@@ -1,15 +1,14 @@
 package dev.switchboard.gateway.sse;
 
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.registry.RedisKeys;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.switchboard.gateway.state.ClientEvent;
-import dev.switchboard.gateway.state.ClientEventLog;
-import dev.switchboard.registry.RedisKeys;
 
 /**
  * The streams open on this replica, by the logs they follow (a client's, a topic's, an MCP stream's), with the
@@ -21,6 +20,7 @@ public final class StreamHub {
     private final Map<String, Set<SseStream>> byClient = new ConcurrentHashMap<>();
     /** Streams by topic log; counted apart from clients, whose limit they do not share. */
     private final Map<String, Set<SseStream>> byTopic = new ConcurrentHashMap<>();
+
     private final Set<SseStream> all = ConcurrentHashMap.newKeySet();
     private final AtomicInteger total = new AtomicInteger();
     private final int maxPerClient;
@@ -40,7 +40,9 @@ public final class StreamHub {
 
     /** Outcome of {@link #admit}. */
     public enum Admission {
-        ADMITTED, CLIENT_LIMIT, REPLICA_LIMIT
+        ADMITTED,
+        CLIENT_LIMIT,
+        REPLICA_LIMIT
     }
 
     /**
@@ -84,7 +86,8 @@ public final class StreamHub {
             throw e;
         }
         for (String topicLog : stream.topicLogs()) {
-            byTopic.computeIfAbsent(topicLog, key -> ConcurrentHashMap.newKeySet()).add(stream);
+            byTopic.computeIfAbsent(topicLog, key -> ConcurrentHashMap.newKeySet())
+                    .add(stream);
         }
         all.add(stream);
         return Admission.ADMITTED;

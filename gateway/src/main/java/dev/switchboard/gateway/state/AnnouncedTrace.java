@@ -1,11 +1,9 @@
 package dev.switchboard.gateway.state;
 
+import dev.switchboard.gateway.trace.TraceHeaders;
+import io.opentelemetry.context.Context;
 import java.util.Arrays;
 import java.util.regex.Pattern;
-
-import dev.switchboard.gateway.trace.TraceHeaders;
-
-import io.opentelemetry.context.Context;
 
 /**
  * The trace an event's announcement carries from the replica that appended it to the replicas that fan it out.
@@ -46,7 +44,7 @@ record AnnouncedTrace(String message, Context context) {
         if (end < 0 || !TRACEPARENT.matcher(announcement).region(1, end).matches()) {
             return new AnnouncedTrace(announcement, Context.root());
         }
-        return new AnnouncedTrace(announcement.substring(end + 1),
-                                  TraceHeaders.fromTraceparent(announcement.substring(1, end)));
+        return new AnnouncedTrace(
+                announcement.substring(end + 1), TraceHeaders.fromTraceparent(announcement.substring(1, end)));
     }
 }

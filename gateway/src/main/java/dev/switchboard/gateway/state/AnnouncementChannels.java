@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.state;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
-
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Subscriptions to logs' announcement channels ({@link RedisKeys#announcements}) on the dedicated pub/sub
@@ -33,13 +32,15 @@ final class AnnouncementChannels implements LogSubscriptions.Channels {
 
     @Override
     public CompletableFuture<Void> subscribe(String channel) {
-        return dispatch(() -> sharded ? redis.pubSub().async().ssubscribe(channel).toCompletableFuture()
+        return dispatch(() -> sharded
+                ? redis.pubSub().async().ssubscribe(channel).toCompletableFuture()
                 : redis.pubSub().async().subscribe(channel).toCompletableFuture());
     }
 
     @Override
     public CompletableFuture<Void> unsubscribe(String channel) {
-        return dispatch(() -> sharded ? redis.pubSub().async().sunsubscribe(channel).toCompletableFuture()
+        return dispatch(() -> sharded
+                ? redis.pubSub().async().sunsubscribe(channel).toCompletableFuture()
                 : redis.pubSub().async().unsubscribe(channel).toCompletableFuture());
     }
 

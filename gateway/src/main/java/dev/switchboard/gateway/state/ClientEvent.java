@@ -7,5 +7,4 @@ package dev.switchboard.gateway.state;
  * @param type SSE event name ({@code function_response}, {@code error}, ...)
  * @param data JSON text
  */
-public record ClientEvent(String id, String type, String data) {
-}
+public record ClientEvent(String id, String type, String data) {}

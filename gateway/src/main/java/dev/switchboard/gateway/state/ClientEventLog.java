@@ -36,8 +36,7 @@ public interface ClientEventLog {
      * @param id        the stored event's id
      * @param duplicate whether the publish id had been stored before (nothing was appended)
      */
-    record Appended(String id, boolean duplicate) {
-    }
+    record Appended(String id, boolean duplicate) {}
 
     /**
      * A check without a round trip, for work that will publish later (an async result): refuse it now

@@ -16,22 +16,29 @@ import java.util.Map;
  * @param replica      the replica holding it
  * @param topics       the topics it follows, in the request's order (empty for none)
  */
-public record ConnectionInfo(String id,
-                             String clientId,
-                             String userId,
-                             Map<String, String> metadata,
-                             Instant createdAt,
-                             Instant lastActivity,
-                             String replica,
-                             List<String> topics) {
+public record ConnectionInfo(
+        String id,
+        String clientId,
+        String userId,
+        Map<String, String> metadata,
+        Instant createdAt,
+        Instant lastActivity,
+        String replica,
+        List<String> topics) {
 
     public ConnectionInfo {
         topics = topics == null ? List.of() : List.copyOf(topics);
     }
 
     /** A connection that follows no topic (MCP streams, plain client streams). */
-    public ConnectionInfo(String id, String clientId, String userId, Map<String, String> metadata, Instant createdAt,
-                          Instant lastActivity, String replica) {
+    public ConnectionInfo(
+            String id,
+            String clientId,
+            String userId,
+            Map<String, String> metadata,
+            Instant createdAt,
+            Instant lastActivity,
+            String replica) {
         this(id, clientId, userId, metadata, createdAt, lastActivity, replica, List.of());
     }
 }

@@ -1,22 +1,20 @@
 package dev.switchboard.gateway.state;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /** The JSON form of {@link ConnectionInfo}, used by the admin API and the Redis directory. */
 public final class ConnectionJson {
     private static final ObjectMapper MAPPER = dev.switchboard.registry.JsonMapper.MAPPER;
 
-    private ConnectionJson() {
-    }
+    private ConnectionJson() {}
 
     /**
      * @param c a connection
@@ -57,15 +55,18 @@ public final class ConnectionJson {
         try {
             JsonNode json = MAPPER.readTree(text);
             Map<String, String> metadata = new LinkedHashMap<>();
-            json.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
-            return new ConnectionInfo(json.path("id").asText(),
-                                      json.path("client_id").asText(),
-                                      json.path("user_id").isNull() ? null : json.path("user_id").asText(),
-                                      metadata,
-                                      Instant.parse(json.path("created_at").asText()),
-                                      Instant.parse(json.path("last_activity").asText()),
-                                      json.path("replica").asText(),
-                                      topics(json.path("topics")));
+            json.path("metadata")
+                    .properties()
+                    .forEach(e -> metadata.put(e.getKey(), e.getValue().asText()));
+            return new ConnectionInfo(
+                    json.path("id").asText(),
+                    json.path("client_id").asText(),
+                    json.path("user_id").isNull() ? null : json.path("user_id").asText(),
+                    metadata,
+                    Instant.parse(json.path("created_at").asText()),
+                    Instant.parse(json.path("last_activity").asText()),
+                    json.path("replica").asText(),
+                    topics(json.path("topics")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable connection record", e);
         }

@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 public final class EventIds {
     /** The id before every event: a client that has seen nothing. */
     public static final String ZERO = "0-0";
+
     private static final Pattern FORM = Pattern.compile("\\d{1,19}-\\d{1,19}");
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     /**
      * @param id candidate id
@@ -27,12 +27,12 @@ public final class EventIds {
     public static int compare(String a, String b) {
         int da = a.indexOf('-');
         int db = b.indexOf('-');
-        int byMillis = Long.compareUnsigned(Long.parseUnsignedLong(a.substring(0, da)),
-                                            Long.parseUnsignedLong(b.substring(0, db)));
+        int byMillis = Long.compareUnsigned(
+                Long.parseUnsignedLong(a.substring(0, da)), Long.parseUnsignedLong(b.substring(0, db)));
         if (byMillis != 0) {
             return byMillis;
         }
-        return Long.compareUnsigned(Long.parseUnsignedLong(a.substring(da + 1)),
-                                    Long.parseUnsignedLong(b.substring(db + 1)));
+        return Long.compareUnsigned(
+                Long.parseUnsignedLong(a.substring(da + 1)), Long.parseUnsignedLong(b.substring(db + 1)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.state;
 
+import dev.switchboard.registry.StoreUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import dev.switchboard.registry.StoreUnavailableException;
 
 /**
  * Routed fan-out's bookkeeping: which logs this replica receives announcements for, counted by follower (a
@@ -89,8 +88,8 @@ public final class LogSubscriptions {
             entry.live.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             unfollow(logKey);
-            throw new StoreUnavailableException("Redis unavailable while trying to subscribe to a log's events: "
-                                                        + e.getMessage(), e);
+            throw new StoreUnavailableException(
+                    "Redis unavailable while trying to subscribe to a log's events: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unfollow(logKey);

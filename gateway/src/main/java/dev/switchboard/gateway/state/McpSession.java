@@ -1,10 +1,8 @@
 package dev.switchboard.gateway.state;
 
-import java.time.Instant;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.switchboard.gateway.auth.Identity;
+import java.time.Instant;
 
 /**
  * An MCP session of a session-based client (revisions 2025-03-26 to 2025-11-25), held by the gateway
@@ -21,16 +19,17 @@ import dev.switchboard.gateway.auth.Identity;
  * @param createdAt          when the session was initialized
  * @param owner              the identity that opened it; only that identity may use it
  */
-public record McpSession(String id,
-                         String function,
-                         String protocolVersion,
-                         JsonNode clientInfo,
-                         JsonNode clientCapabilities,
-                         String backendSessionId,
-                         String backendVersion,
-                         String logLevel,
-                         Instant createdAt,
-                         Identity owner) {
+public record McpSession(
+        String id,
+        String function,
+        String protocolVersion,
+        JsonNode clientInfo,
+        JsonNode clientCapabilities,
+        String backendSessionId,
+        String backendVersion,
+        String logLevel,
+        Instant createdAt,
+        Identity owner) {
 
     public McpSession {
         owner = owner == null ? Identity.ANONYMOUS : owner;
@@ -41,8 +40,17 @@ public record McpSession(String id,
      * @return a copy with that backend session
      */
     public McpSession withBackendSessionId(String backendSession) {
-        return new McpSession(id, function, protocolVersion, clientInfo, clientCapabilities, backendSession,
-                              backendVersion, logLevel, createdAt, owner);
+        return new McpSession(
+                id,
+                function,
+                protocolVersion,
+                clientInfo,
+                clientCapabilities,
+                backendSession,
+                backendVersion,
+                logLevel,
+                createdAt,
+                owner);
     }
 
     /**
@@ -50,7 +58,16 @@ public record McpSession(String id,
      * @return a copy with that level
      */
     public McpSession withLogLevel(String level) {
-        return new McpSession(id, function, protocolVersion, clientInfo, clientCapabilities, backendSessionId,
-                              backendVersion, level, createdAt, owner);
+        return new McpSession(
+                id,
+                function,
+                protocolVersion,
+                clientInfo,
+                clientCapabilities,
+                backendSessionId,
+                backendVersion,
+                level,
+                createdAt,
+                owner);
     }
 }

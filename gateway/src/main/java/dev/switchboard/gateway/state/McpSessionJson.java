@@ -1,19 +1,16 @@
 package dev.switchboard.gateway.state;
 
-import java.time.Instant;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.registry.ClientAuth;
+import java.time.Instant;
 
 /** The stored JSON form of an {@link McpSession}. */
 final class McpSessionJson {
-    private McpSessionJson() {
-    }
+    private McpSessionJson() {}
 
     static String encode(McpSession s) {
         ObjectNode json = Json.object();
@@ -38,18 +35,21 @@ final class McpSessionJson {
     static McpSession decode(String text) {
         try {
             JsonNode json = Json.MAPPER.readTree(text);
-            return new McpSession(json.path("id").asText(),
-                                  json.path("function").asText(),
-                                  json.path("protocol_version").asText(),
-                                  json.path("client_info"),
-                                  json.path("client_capabilities"),
-                                  json.path("backend_session_id").isTextual()
-                                          ? json.get("backend_session_id").asText() : null,
-                                  json.path("backend_version").isTextual()
-                                          ? json.get("backend_version").asText() : null,
-                                  json.path("log_level").isTextual() ? json.get("log_level").asText() : null,
-                                  Instant.parse(json.path("created_at").asText()),
-                                  owner(json.path("owner")));
+            return new McpSession(
+                    json.path("id").asText(),
+                    json.path("function").asText(),
+                    json.path("protocol_version").asText(),
+                    json.path("client_info"),
+                    json.path("client_capabilities"),
+                    json.path("backend_session_id").isTextual()
+                            ? json.get("backend_session_id").asText()
+                            : null,
+                    json.path("backend_version").isTextual()
+                            ? json.get("backend_version").asText()
+                            : null,
+                    json.path("log_level").isTextual() ? json.get("log_level").asText() : null,
+                    Instant.parse(json.path("created_at").asText()),
+                    owner(json.path("owner")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable MCP session record", e);
         }
@@ -61,6 +61,7 @@ final class McpSessionJson {
         }
         ClientAuth method = ClientAuth.fromWireName(owner.path("auth").asText(""))
                 .orElseThrow(() -> new IllegalStateException("unreadable MCP session owner"));
-        return new Identity(method, owner.path("subject").asText(""), owner.path("issuer").asText(""));
+        return new Identity(
+                method, owner.path("subject").asText(""), owner.path("issuer").asText(""));
     }
 }

@@ -64,7 +64,8 @@ final class MemoryMcpPushIndex implements McpPushIndex {
         Subscribed[] outcome = new Subscribed[1];
         subscriptions.compute(sessionId, (id, uris) -> {
             Set<String> set = uris != null ? uris : ConcurrentHashMap.newKeySet();
-            outcome[0] = set.contains(uri) ? Subscribed.ALREADY
+            outcome[0] = set.contains(uri)
+                    ? Subscribed.ALREADY
                     : set.size() >= max ? Subscribed.FULL : set.add(uri) ? Subscribed.ADDED : Subscribed.ALREADY;
             return set;
         });

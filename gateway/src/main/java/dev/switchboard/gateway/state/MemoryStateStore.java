@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.state;
 
+import dev.switchboard.registry.FunctionStore;
+import dev.switchboard.registry.InMemoryFunctionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,15 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
-import dev.switchboard.registry.FunctionStore;
-import dev.switchboard.registry.InMemoryFunctionStore;
-
 /**
  * State kept in this process only: the embedded default when no Redis is configured. One replica;
  * nothing survives a restart.
  */
-public final class MemoryStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore,
-        SessionSignals {
+public final class MemoryStateStore
+        implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore, SessionSignals {
     private final InMemoryFunctionStore functions;
     private final Map<String, ClientLog> logs = new ConcurrentHashMap<>();
     private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
@@ -35,8 +34,11 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
         @Override
         public boolean acquire(String name, String holder, java.time.Duration ttl) {
             long now = clock.millis();
-            Expiring<String> after = held.compute(name, (k, e) -> e == null || e.expiresAt() <= now
-                    || e.value().equals(holder) ? new Expiring<>(holder, now + ttl.toMillis()) : e);
+            Expiring<String> after = held.compute(
+                    name,
+                    (k, e) -> e == null || e.expiresAt() <= now || e.value().equals(holder)
+                            ? new Expiring<>(holder, now + ttl.toMillis())
+                            : e);
             return after.value().equals(holder);
         }
 
@@ -47,22 +49,25 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     };
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     /** The logs followed here: in process, a subscription is made at once and never lost. */
-    private final LogSubscriptions subscriptions = new LogSubscriptions(new LogSubscriptions.Channels() {
-        @Override
-        public String channel(String logKey) {
-            return logKey;
-        }
+    private final LogSubscriptions subscriptions = new LogSubscriptions(
+            new LogSubscriptions.Channels() {
+                @Override
+                public String channel(String logKey) {
+                    return logKey;
+                }
 
-        @Override
-        public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-        }
+                @Override
+                public java.util.concurrent.CompletableFuture<Void> subscribe(String channel) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }
 
-        @Override
-        public java.util.concurrent.CompletableFuture<Void> unsubscribe(String channel) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-        }
-    }, Duration.ofSeconds(1));
+                @Override
+                public java.util.concurrent.CompletableFuture<Void> unsubscribe(String channel) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }
+            },
+            Duration.ofSeconds(1));
+
     private final List<java.util.function.Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final int maxLength;
@@ -116,8 +121,8 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
     @Override
     public Optional<McpSession> find(String id) {
         long now = clock.millis();
-        Expiring<McpSession> found = sessions.computeIfPresent(id, (k, e) -> e.expiresAt() <= now ? null
-                : new Expiring<>(e.value(), now + sessionTtl.toMillis()));
+        Expiring<McpSession> found = sessions.computeIfPresent(
+                id, (k, e) -> e.expiresAt() <= now ? null : new Expiring<>(e.value(), now + sessionTtl.toMillis()));
         return Optional.ofNullable(found).map(Expiring::value);
     }
 
@@ -202,8 +207,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
         return new Appended(stored.event().id(), stored.duplicate());
     }
 
-    private record Stored(ClientEvent event, boolean duplicate) {
-    }
+    private record Stored(ClientEvent event, boolean duplicate) {}
 
     private Stored append(String clientId, String type, String data, String publishId) {
         while (true) {
@@ -328,7 +332,9 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
 
     @Override
     public List<ConnectionInfo> list() {
-        return connections.values().stream().sorted(Comparator.comparing(ConnectionInfo::createdAt)).toList();
+        return connections.values().stream()
+                .sorted(Comparator.comparing(ConnectionInfo::createdAt))
+                .toList();
     }
 
     @Override
@@ -398,8 +404,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
         return lastMillis + "-" + sequence;
     }
 
-    private record Expiring<T>(T value, long expiresAt) {
-    }
+    private record Expiring<T>(T value, long expiresAt) {}
 
     /** A client's events; every field is guarded by the log's own lock. */
     private final class ClientLog {
@@ -411,6 +416,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, Conne
                 return size() > maxLength;
             }
         };
+
         private long lastAppendMillis;
         /** Removed from the map: whoever still holds it must look the client's log up again. */
         private boolean retired;

@@ -1,15 +1,13 @@
 package dev.switchboard.gateway.state;
 
+import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.registry.RedisKeys;
+import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import dev.switchboard.registry.RedisConnections;
-import dev.switchboard.registry.RedisKeys;
-
-import io.lettuce.core.ScriptOutputType;
 
 /**
  * {@link McpPushIndex} in Redis: a set of session ids per server ({@link RedisKeys#mcpServerSessions}) and a set
@@ -23,10 +21,11 @@ final class RedisMcpPushIndex implements McpPushIndex {
      * sample of four on every join, without their round trips on the other joins.
      */
     static final int SAMPLE_EVERY = 8;
+
     private static final long SAMPLE = 32;
     /** ARGV[1]: the URI, ARGV[2]: the maximum, ARGV[3]: TTL in ms. Returns 1 added, 0 already, -1 full. */
-    private static final RedisScript SUBSCRIBE = new RedisScript(
-            "if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end "
+    private static final RedisScript SUBSCRIBE =
+            new RedisScript("if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end "
                     + "if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end "
                     + "redis.call('SADD', KEYS[1], ARGV[1]) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1");
@@ -55,8 +54,8 @@ final class RedisMcpPushIndex implements McpPushIndex {
 
     /** Checks a random sample of an index's members (one batch of EXISTS) and removes the ended ones at once. */
     private void forgetStale(String key) {
-        List<String> sample = RedisConnections.call("sample an MCP server's sessions",
-                                                    () -> redis.sync().srandmember(key, SAMPLE));
+        List<String> sample = RedisConnections.call(
+                "sample an MCP server's sessions", () -> redis.sync().srandmember(key, SAMPLE));
         if (sample.isEmpty()) {
             return;
         }
@@ -73,7 +72,8 @@ final class RedisMcpPushIndex implements McpPushIndex {
             }
         }
         if (!stale.isEmpty()) {
-            RedisConnections.call("forget ended MCP sessions", () -> redis.sync().srem(key, stale.toArray(String[]::new)));
+            RedisConnections.call(
+                    "forget ended MCP sessions", () -> redis.sync().srem(key, stale.toArray(String[]::new)));
         }
     }
 
@@ -82,7 +82,8 @@ final class RedisMcpPushIndex implements McpPushIndex {
             Long n = future.get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return n == null ? 0L : n;
         } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof io.lettuce.core.RedisException r ? r
+            throw e.getCause() instanceof io.lettuce.core.RedisException r
+                    ? r
                     : new io.lettuce.core.RedisException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new io.lettuce.core.RedisCommandTimeoutException("EXISTS timed out");
@@ -95,14 +96,16 @@ final class RedisMcpPushIndex implements McpPushIndex {
     @Override
     public List<McpSession> sessionsOf(String server) {
         String key = RedisKeys.mcpServerSessions(server);
-        Set<String> ids = RedisConnections.call("read an MCP server's sessions", () -> redis.sync().smembers(key));
+        Set<String> ids = RedisConnections.call(
+                "read an MCP server's sessions", () -> redis.sync().smembers(key));
         List<McpSession> live = new ArrayList<>(ids.size());
         for (String id : ids) {
             Optional<McpSession> session = peek(id);
             if (session.isPresent()) {
                 live.add(session.get());
             } else {
-                RedisConnections.call("forget an ended MCP session", () -> redis.sync().srem(key, id));
+                RedisConnections.call(
+                        "forget an ended MCP session", () -> redis.sync().srem(key, id));
             }
         }
         return live;
@@ -110,36 +113,43 @@ final class RedisMcpPushIndex implements McpPushIndex {
 
     @Override
     public boolean isMember(String server, String sessionId) {
-        return Boolean.TRUE.equals(RedisConnections.call("check an MCP session's server",
+        return Boolean.TRUE.equals(RedisConnections.call(
+                "check an MCP session's server",
                 () -> redis.sync().sismember(RedisKeys.mcpServerSessions(server), sessionId)));
     }
 
     @Override
     public Optional<McpSession> peek(String sessionId) {
         // GET, not GETEX: a push must not keep a session alive
-        String json = RedisConnections.call("read an MCP session",
-                                            () -> redis.sync().get(RedisKeys.mcpSession(sessionId)));
+        String json =
+                RedisConnections.call("read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(sessionId)));
         return Optional.ofNullable(json).map(McpSessionJson::decode);
     }
 
     @Override
     public Subscribed subscribe(String sessionId, String uri, int max) {
-        Long outcome = RedisConnections.call("record an MCP subscription", () -> SUBSCRIBE.<Long>run(
-                redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.mcpSubscriptions(sessionId)}, uri,
-                Integer.toString(max), Long.toString(sessionTtl.toMillis())));
+        Long outcome = RedisConnections.call(
+                "record an MCP subscription",
+                () -> SUBSCRIBE.<Long>run(
+                        redis,
+                        ScriptOutputType.INTEGER,
+                        new String[] {RedisKeys.mcpSubscriptions(sessionId)},
+                        uri,
+                        Integer.toString(max),
+                        Long.toString(sessionTtl.toMillis())));
         return outcome == null || outcome < 0 ? Subscribed.FULL : outcome == 0 ? Subscribed.ALREADY : Subscribed.ADDED;
     }
 
     @Override
     public boolean unsubscribe(String sessionId, String uri) {
-        Long removed = RedisConnections.call("remove an MCP subscription",
-                                             () -> redis.sync().srem(RedisKeys.mcpSubscriptions(sessionId), uri));
+        Long removed = RedisConnections.call(
+                "remove an MCP subscription", () -> redis.sync().srem(RedisKeys.mcpSubscriptions(sessionId), uri));
         return removed != null && removed > 0;
     }
 
     @Override
     public boolean isSubscribed(String sessionId, String uri) {
-        return Boolean.TRUE.equals(RedisConnections.call("check an MCP subscription",
-                () -> redis.sync().sismember(RedisKeys.mcpSubscriptions(sessionId), uri)));
+        return Boolean.TRUE.equals(RedisConnections.call(
+                "check an MCP subscription", () -> redis.sync().sismember(RedisKeys.mcpSubscriptions(sessionId), uri)));
     }
 }

@@ -1,14 +1,12 @@
 package dev.switchboard.gateway.state;
 
+import dev.switchboard.registry.RedisConnections;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-
-import dev.switchboard.registry.RedisConnections;
-
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
 
 /**
  * A Lua script run by its digest ({@code EVALSHA}): Redis neither receives nor hashes the script's text on each
@@ -23,8 +21,8 @@ final class RedisScript {
     RedisScript(String text) {
         this.text = text;
         try {
-            this.digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                                                           .digest(text.getBytes(StandardCharsets.UTF_8)));
+            this.digest = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every JDK", e);
         }

@@ -1,5 +1,17 @@
 package dev.switchboard.gateway.state;
 
+import dev.switchboard.registry.FunctionStore;
+import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.registry.RedisFunctionStore;
+import dev.switchboard.registry.RedisKeys;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,20 +27,6 @@ import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import dev.switchboard.registry.FunctionStore;
-import dev.switchboard.registry.RedisConnections;
-import dev.switchboard.registry.RedisFunctionStore;
-import dev.switchboard.registry.RedisKeys;
-
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.Range;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-
 /**
  * Shared state in Redis. Client event logs are Redis Streams ({@link RedisKeys#clientEvents}), appended and
  * announced in one script so that the log and the fan-out agree on order. Each log has its own announcement
@@ -36,8 +34,8 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
  * fan-out, {@link LogSubscriptions}); connections live in one hash per replica that expires when the replica
  * stops refreshing it.
  */
-public final class RedisStateStore implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore,
-        SessionSignals, Leases {
+public final class RedisStateStore
+        implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore, SessionSignals, Leases {
     private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
     /** How long a replica's connection hash outlives the replica's last refresh. */
     public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
@@ -54,71 +52,72 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
      * As {@link #APPEND_AND_ANNOUNCE}, once per publish id: the id's record (KEYS[2], same hash tag) names the
      * event it was stored as and expires with the log's TTL.
      */
-    private static final String APPEND_ONCE =
-            "local prior = redis.call('GET', KEYS[2]) "
-                    + "if prior then return {prior, 1} end "
-                    + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
-                    + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
-                    + "redis.call('SET', KEYS[2], id, 'PX', ARGV[4]) "
-                    + "redis.call('PUBLISH', ARGV[5], (ARGV[7] or '') .. ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
-                    + "return {id, 0}";
+    private static final String APPEND_ONCE = "local prior = redis.call('GET', KEYS[2]) "
+            + "if prior then return {prior, 1} end "
+            + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
+            + "redis.call('SET', KEYS[2], id, 'PX', ARGV[4]) "
+            + "redis.call('PUBLISH', ARGV[5], (ARGV[7] or '') .. ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
+            + "return {id, 0}";
 
     /** SET NX PX, or a renewal (PEXPIRE) when ARGV[1] already holds it: 1 when ARGV[1] holds the lease. */
-    private static final RedisScript ACQUIRE_LEASE = new RedisScript(
-            "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
+    private static final RedisScript ACQUIRE_LEASE =
+            new RedisScript("if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
                     + "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
                     + "return 0");
     /**
      * Renews a session's idle TTL (ARGV[1], ms) and reads it: its record (KEYS[1]) and its subscriptions (KEYS[2],
      * same hash tag), in one round trip.
      */
-    private static final RedisScript RENEW_SESSION = new RedisScript(
-            "local json = redis.call('GET', KEYS[1]) "
-                    + "if json then redis.call('PEXPIRE', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[2], ARGV[1]) end "
-                    + "return json");
+    private static final RedisScript RENEW_SESSION = new RedisScript("local json = redis.call('GET', KEYS[1]) "
+            + "if json then redis.call('PEXPIRE', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[2], ARGV[1]) end "
+            + "return json");
     /** Records a connection (ARGV[1] id, ARGV[2] JSON) in this replica's hash and renews it (ARGV[3] ms). */
     private static final RedisScript REGISTER = new RedisScript(
             "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return redis.call('PEXPIRE', KEYS[1], ARGV[3])");
     /** HSET only while the record exists: a connection closed meanwhile stays forgotten. */
-    private static final RedisScript REFRESH_CONNECTION = new RedisScript(
-            "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
+    private static final RedisScript REFRESH_CONNECTION =
+            new RedisScript("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
                     + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0");
     /** Deletes the lease only when ARGV[1] holds it. */
     private static final RedisScript RELEASE_LEASE = new RedisScript(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
 
     /** ARGV[1]: +1 or -1, ARGV[2]: TTL in ms, ARGV[3..]: topics. A count that reaches 0 is removed. */
-    private static final RedisScript ADJUST_TOPICS = new RedisScript(
-            "for i = 3, #ARGV do "
-                    + "if redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[1]) <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end "
-                    + "end "
-                    + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 0");
+    private static final RedisScript ADJUST_TOPICS = new RedisScript("for i = 3, #ARGV do "
+            + "if redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[1]) <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end "
+            + "end "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 0");
     /** ARGV[1]: TTL in ms, then topic, count pairs: the replica's whole presence, replacing what was there. */
-    private static final RedisScript REWRITE_TOPICS = new RedisScript(
-            "redis.call('DEL', KEYS[1]) "
-                    + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-                    + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0");
+    private static final RedisScript REWRITE_TOPICS = new RedisScript("redis.call('DEL', KEYS[1]) "
+            + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+            + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0");
 
     /** Tries to subscribe again to a shard channel whose slot moved. */
     private static final int RESUBSCRIBE_ATTEMPTS = 6;
+
     private final RedisConnections redis;
     private final RedisFunctionStore functions;
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<SessionSignal>> signalListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> resubscribeListeners = new CopyOnWriteArrayList<>();
     /** Whether the first subscription was confirmed: later confirmations are re-subscriptions. */
-    private final java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean subscribedOnce =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** The logs this replica follows, one announcement channel each. */
     private final LogSubscriptions subscriptions;
     /** The append scripts, announcing with {@code SPUBLISH} on a Cluster (the channel lives on the log's shard). */
     private final RedisScript appendAndAnnounce;
+
     private final RedisScript appendOnce;
     /** When this replica last renewed each session: a session is renewed at most once per interval. */
     private final SessionRenewals renewals;
+
     private final String replicaId;
     private final String directoryKey;
     /** This replica's topic subscriber counts (topic to streams), kept beside its connection hash. */
     private final String topicsKey;
+
     private final TopicPresence presence = new TopicPresence();
     private final int maxLength;
     private final Duration ttl;
@@ -134,8 +133,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
      * @param ttl       how long an idle client's log is kept
      * @param sessionTtl how long an idle MCP session is kept
      */
-    public RedisStateStore(RedisConnections redis, Clock clock, String replicaId, int maxLength, Duration ttl,
-                           Duration sessionTtl) {
+    public RedisStateStore(
+            RedisConnections redis, Clock clock, String replicaId, int maxLength, Duration ttl, Duration sessionTtl) {
         this.redis = redis;
         this.functions = new RedisFunctionStore(redis, clock);
         this.replicaId = replicaId;
@@ -147,8 +146,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         this.snapshots = new RedisFleetSnapshots(redis, clock);
         this.mcpPush = new RedisMcpPushIndex(redis, sessionTtl);
         boolean sharded = redis.isCluster();
-        this.appendAndAnnounce = new RedisScript(sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'")
-                : APPEND_AND_ANNOUNCE);
+        this.appendAndAnnounce =
+                new RedisScript(sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_AND_ANNOUNCE);
         this.appendOnce = new RedisScript(sharded ? APPEND_ONCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_ONCE);
         this.renewals = new SessionRenewals(sessionTtl);
         this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis, sharded), redis.commandTimeout());
@@ -159,7 +158,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
                 // always subscribed, so its confirmation tells that the connection was re-made
                 if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
                     if (!subscribedOnce.compareAndSet(false, true)) {
-                        LOGGER.info("fan-out connection re-made: followed logs subscribed again, their streams catch up");
+                        LOGGER.info(
+                                "fan-out connection re-made: followed logs subscribed again, their streams catch up");
                         Thread.ofVirtual().name("switchboard-resubscribe").start(subscriptions::resubscribe);
                     }
                 } else if (channel.endsWith(RedisKeys.ANNOUNCEMENTS_SUFFIX)) {
@@ -196,7 +196,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             return null;
         });
         // a replica restarted under the same id starts with no connections
-        RedisConnections.call("reset this replica's connections", () -> redis.sync().del(directoryKey, topicsKey));
+        RedisConnections.call(
+                "reset this replica's connections", () -> redis.sync().del(directoryKey, topicsKey));
     }
 
     @Override
@@ -221,9 +222,13 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public void save(McpSession session) {
-        RedisConnections.call("store an MCP session", () -> redis.sync().set(
-                RedisKeys.mcpSession(session.id()), McpSessionJson.encode(session),
-                SetArgs.Builder.px(sessionTtl.toMillis())));
+        RedisConnections.call(
+                "store an MCP session",
+                () -> redis.sync()
+                        .set(
+                                RedisKeys.mcpSession(session.id()),
+                                McpSessionJson.encode(session),
+                                SetArgs.Builder.px(sessionTtl.toMillis())));
         renewals.renewed(session.id());
     }
 
@@ -236,15 +241,19 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     public Optional<McpSession> find(String id) {
         String json;
         if (renewals.due(id)) {
-            json = RedisConnections.call("read an MCP session", () -> RENEW_SESSION.<String>run(
-                    redis, ScriptOutputType.VALUE,
-                    new String[] {RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id)},
-                    Long.toString(sessionTtl.toMillis())));
+            json = RedisConnections.call(
+                    "read an MCP session",
+                    () -> RENEW_SESSION.<String>run(
+                            redis,
+                            ScriptOutputType.VALUE,
+                            new String[] {RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id)},
+                            Long.toString(sessionTtl.toMillis())));
             if (json != null) {
                 renewals.renewed(id);
             }
         } else {
-            json = RedisConnections.call("read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(id)));
+            json = RedisConnections.call(
+                    "read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(id)));
         }
         if (json == null) {
             renewals.forget(id);
@@ -254,7 +263,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public Optional<McpSession> peek(String id) {
-        String json = RedisConnections.call("read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(id)));
+        String json =
+                RedisConnections.call("read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(id)));
         return Optional.ofNullable(json).map(McpSessionJson::decode);
     }
 
@@ -265,44 +275,56 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public boolean acquire(String name, String holder, Duration ttl) {
-        Long held = RedisConnections.call("take a lease", () -> ACQUIRE_LEASE.<Long>run(redis,
-                ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder, Long.toString(ttl.toMillis())));
+        Long held = RedisConnections.call(
+                "take a lease",
+                () -> ACQUIRE_LEASE.<Long>run(
+                        redis,
+                        ScriptOutputType.INTEGER,
+                        new String[] {RedisKeys.lease(name)},
+                        holder,
+                        Long.toString(ttl.toMillis())));
         return held != null && held == 1;
     }
 
     @Override
     public void release(String name, String holder) {
-        RedisConnections.call("give up a lease", () -> RELEASE_LEASE.<Long>run(redis,
-                ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder));
+        RedisConnections.call(
+                "give up a lease",
+                () -> RELEASE_LEASE.<Long>run(
+                        redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder));
     }
 
     @Override
     public boolean delete(String id) {
         renewals.forget(id);
-        Long removed = RedisConnections.call("end an MCP session", () -> redis.sync().del(RedisKeys.mcpSession(id),
-                RedisKeys.mcpSubscriptions(id)));
+        Long removed = RedisConnections.call(
+                "end an MCP session", () -> redis.sync().del(RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id)));
         return removed != null && removed > 0;
     }
 
     @Override
     public long count() {
         long[] count = {0};
-        RedisConnections.call("count MCP sessions", () -> scan(RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> count[0]++));
+        RedisConnections.call(
+                "count MCP sessions", () -> scan(RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> count[0]++));
         return count[0];
     }
 
     @Override
     public List<McpSession> list(int max) {
         List<String> keys = new ArrayList<>();
-        RedisConnections.call("list MCP sessions", () -> scan(RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> {
-            if (keys.size() < max) {
-                keys.add(key);
-            }
-        }));
+        RedisConnections.call(
+                "list MCP sessions",
+                () -> scan(RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> {
+                    if (keys.size() < max) {
+                        keys.add(key);
+                    }
+                }));
         List<McpSession> sessions = new ArrayList<>(keys.size());
         for (String key : keys) {
             // GET, not GETEX: looking must not keep a session alive
-            String json = RedisConnections.call("read an MCP session", () -> redis.sync().get(key));
+            String json = RedisConnections.call(
+                    "read an MCP session", () -> redis.sync().get(key));
             if (json != null) {
                 sessions.add(McpSessionJson.decode(json));
             }
@@ -332,13 +354,14 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public void send(SessionSignal signal) {
         if (!redis.isConnected()) {
-            throw new dev.switchboard.registry.StoreUnavailableException("Redis unavailable: cannot signal the fleet",
-                                                                        null);
+            throw new dev.switchboard.registry.StoreUnavailableException(
+                    "Redis unavailable: cannot signal the fleet", null);
         }
         // not awaited: the signal's receivers act on it asynchronously anyway, and on the one command
         // connection it still goes out after everything this request wrote before it (a DELETE's DEL)
-        RedisConnections.call("signal the fleet", () -> redis.async().publish(RedisKeys.SESSION_SIGNALS_CHANNEL,
-                                                                              signal.encode()))
+        RedisConnections.call(
+                        "signal the fleet",
+                        () -> redis.async().publish(RedisKeys.SESSION_SIGNALS_CHANNEL, signal.encode()))
                 .whenComplete((receivers, failure) -> {
                     if (failure != null) {
                         LOGGER.log(Level.FINE, "a session signal was not sent", failure);
@@ -395,10 +418,19 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
-        String id = RedisConnections.call("append a client event", () -> appendAndAnnounce.<String>run(
-                redis, ScriptOutputType.VALUE, new String[] {RedisKeys.clientEvents(clientId)},
-                AnnouncedTrace.arguments(String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
-                                         RedisKeys.announcements(clientId), clientId)));
+        String id = RedisConnections.call(
+                "append a client event",
+                () -> appendAndAnnounce.<String>run(
+                        redis,
+                        ScriptOutputType.VALUE,
+                        new String[] {RedisKeys.clientEvents(clientId)},
+                        AnnouncedTrace.arguments(
+                                String.valueOf(maxLength),
+                                type,
+                                data,
+                                String.valueOf(ttl.toMillis()),
+                                RedisKeys.announcements(clientId),
+                                clientId)));
         return new ClientEvent(id, type, data);
     }
 
@@ -407,11 +439,19 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         if (publishId == null) {
             return new Appended(publish(logKey, type, data).id(), false);
         }
-        List<Object> reply = RedisConnections.call("append an event once", () -> appendOnce.<List<Object>>run(
-                redis, ScriptOutputType.MULTI,
-                new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
-                AnnouncedTrace.arguments(String.valueOf(maxLength), type, data, String.valueOf(ttl.toMillis()),
-                                         RedisKeys.announcements(logKey), logKey)));
+        List<Object> reply = RedisConnections.call(
+                "append an event once",
+                () -> appendOnce.<List<Object>>run(
+                        redis,
+                        ScriptOutputType.MULTI,
+                        new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
+                        AnnouncedTrace.arguments(
+                                String.valueOf(maxLength),
+                                type,
+                                data,
+                                String.valueOf(ttl.toMillis()),
+                                RedisKeys.announcements(logKey),
+                                logKey)));
         return new Appended(String.valueOf(reply.get(0)), ((Number) reply.get(1)).longValue() == 1);
     }
 
@@ -422,22 +462,30 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public List<ClientEvent> readAfter(String clientId, String afterId, int max) {
-        List<StreamMessage<String, String>> messages = RedisConnections.call("read a client's events",
-                () -> redis.sync().xrange(RedisKeys.clientEvents(clientId),
-                                          Range.create("(" + afterId, "+"),
-                                          io.lettuce.core.Limit.from(max)));
+        List<StreamMessage<String, String>> messages = RedisConnections.call(
+                "read a client's events",
+                () -> redis.sync()
+                        .xrange(
+                                RedisKeys.clientEvents(clientId),
+                                Range.create("(" + afterId, "+"),
+                                io.lettuce.core.Limit.from(max)));
         List<ClientEvent> events = new ArrayList<>(messages.size());
         for (StreamMessage<String, String> m : messages) {
-            events.add(new ClientEvent(m.getId(), m.getBody().get("t"), m.getBody().get("d")));
+            events.add(
+                    new ClientEvent(m.getId(), m.getBody().get("t"), m.getBody().get("d")));
         }
         return events;
     }
 
     @Override
     public String tail(String clientId) {
-        List<StreamMessage<String, String>> last = RedisConnections.call("read a client's newest event",
-                () -> redis.sync().xrevrange(RedisKeys.clientEvents(clientId), Range.create("-", "+"),
-                                             io.lettuce.core.Limit.from(1)));
+        List<StreamMessage<String, String>> last = RedisConnections.call(
+                "read a client's newest event",
+                () -> redis.sync()
+                        .xrevrange(
+                                RedisKeys.clientEvents(clientId),
+                                Range.create("-", "+"),
+                                io.lettuce.core.Limit.from(1)));
         return last.isEmpty() ? EventIds.ZERO : last.getFirst().getId();
     }
 
@@ -451,8 +499,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
      * subscribed again after its connection was re-made has its streams catch up, on a thread of their own.
      */
     private void confirmed(String channel) {
-        subscriptions.confirmed(channel).ifPresent(logKey -> Thread.ofVirtual().name("switchboard-catch-up")
-                .start(() -> resubscribeListeners.forEach(l -> l.accept(logKey))));
+        subscriptions
+                .confirmed(channel)
+                .ifPresent(logKey -> Thread.ofVirtual()
+                        .name("switchboard-catch-up")
+                        .start(() -> resubscribeListeners.forEach(l -> l.accept(logKey))));
     }
 
     /**
@@ -484,7 +535,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
             pause *= 2;
         }
         LOGGER.warning("a followed log's announcements could not be subscribed again after its slot moved; its"
-                               + " streams receive it again when they reconnect");
+                + " streams receive it again when they reconnect");
     }
 
     @Override
@@ -517,7 +568,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         ClientEvent event = new ClientEvent(parts[1], parts[2], parts[3]);
         // the publisher's span is the parent of the fan-out's (a root context when the event carries none)
         try (io.opentelemetry.context.Scope ignored = traced.context() == io.opentelemetry.context.Context.root()
-                ? io.opentelemetry.context.Scope.noop() : traced.context().makeCurrent()) {
+                ? io.opentelemetry.context.Scope.noop()
+                : traced.context().makeCurrent()) {
             for (BiConsumer<String, ClientEvent> listener : listeners) {
                 try {
                     listener.accept(parts[0], event);
@@ -530,9 +582,15 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
 
     @Override
     public void register(ConnectionInfo connection) {
-        RedisConnections.call("record a connection", () -> REGISTER.<Long>run(redis, ScriptOutputType.INTEGER,
-                new String[] {directoryKey}, connection.id(), ConnectionJson.encode(connection),
-                Long.toString(DIRECTORY_TTL.toMillis())));
+        RedisConnections.call(
+                "record a connection",
+                () -> REGISTER.<Long>run(
+                        redis,
+                        ScriptOutputType.INTEGER,
+                        new String[] {directoryKey},
+                        connection.id(),
+                        ConnectionJson.encode(connection),
+                        Long.toString(DIRECTORY_TTL.toMillis())));
         adjustTopics(presence.opened(connection), 1);
     }
 
@@ -557,8 +615,9 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
         for (int i = 0; i < topics.size(); i++) {
             args[i + 2] = topics.get(i);
         }
-        RedisConnections.call("count a stream's topics", () -> ADJUST_TOPICS.<Long>run(
-                redis, ScriptOutputType.INTEGER, new String[] {topicsKey}, args));
+        RedisConnections.call(
+                "count a stream's topics",
+                () -> ADJUST_TOPICS.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {topicsKey}, args));
     }
 
     private void rewriteTopics() {
@@ -577,8 +636,8 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     public boolean refresh(Collection<ConnectionInfo> changed) {
         return RedisConnections.call("refresh this replica's connections", () -> {
             for (ConnectionInfo c : changed) {
-                REFRESH_CONNECTION.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {directoryKey}, c.id(),
-                                             ConnectionJson.encode(c));
+                REFRESH_CONNECTION.<Long>run(
+                        redis, ScriptOutputType.INTEGER, new String[] {directoryKey}, c.id(), ConnectionJson.encode(c));
             }
             rewriteTopics();
             return Boolean.TRUE.equals(redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis()));
@@ -588,8 +647,12 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public List<ConnectionInfo> list() {
         List<ConnectionInfo> all = new ArrayList<>();
-        RedisConnections.call("list connections", () -> scan(RedisKeys.REPLICA_CONNECTIONS_PATTERN, 500,
-                key -> redis.sync().hgetall(key).values().forEach(v -> all.add(ConnectionJson.decode(v)))));
+        RedisConnections.call(
+                "list connections",
+                () -> scan(
+                        RedisKeys.REPLICA_CONNECTIONS_PATTERN,
+                        500,
+                        key -> redis.sync().hgetall(key).values().forEach(v -> all.add(ConnectionJson.decode(v)))));
         all.sort(Comparator.comparing(ConnectionInfo::createdAt));
         return all;
     }
@@ -601,23 +664,29 @@ public final class RedisStateStore implements StateStore, ClientEventLog, Connec
     @Override
     public Map<String, Map<String, Integer>> topics() {
         Map<String, Map<String, Integer>> topics = new TreeMap<>();
-        RedisConnections.call("list topic subscribers", () -> scan(RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
-            String replica = replicaOf(key);
-            redis.sync().hgetall(key).forEach((topic, count) -> topics.computeIfAbsent(topic, t -> new TreeMap<>())
-                    .put(replica, Integer.parseInt(count)));
-        }));
+        RedisConnections.call(
+                "list topic subscribers",
+                () -> scan(RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
+                    String replica = replicaOf(key);
+                    redis.sync()
+                            .hgetall(key)
+                            .forEach((topic, count) -> topics.computeIfAbsent(topic, t -> new TreeMap<>())
+                                    .put(replica, Integer.parseInt(count)));
+                }));
         return topics;
     }
 
     @Override
     public Map<String, Integer> topic(String topic) {
         Map<String, Integer> replicas = new TreeMap<>();
-        RedisConnections.call("count a topic's subscribers", () -> scan(RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
-            String count = redis.sync().hget(key, topic);
-            if (count != null) {
-                replicas.put(replicaOf(key), Integer.parseInt(count));
-            }
-        }));
+        RedisConnections.call(
+                "count a topic's subscribers",
+                () -> scan(RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
+                    String count = redis.sync().hget(key, topic);
+                    if (count != null) {
+                        replicas.put(replicaOf(key), Integer.parseInt(count));
+                    }
+                }));
         return replicas;
     }
 

@@ -12,12 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SessionRenewals {
     /** Entries kept before the old ones are swept out (each live session in the interval holds one). */
     private static final int SWEEP_ABOVE = 4096;
+
     private final ConcurrentHashMap<String, Long> renewedAt = new ConcurrentHashMap<>();
     private final long intervalNanos;
 
     /** @param sessionTtl the sessions' idle time-to-live */
     SessionRenewals(Duration sessionTtl) {
-        this.intervalNanos = Math.min(sessionTtl.toNanos() / 100, Duration.ofSeconds(1).toNanos());
+        this.intervalNanos =
+                Math.min(sessionTtl.toNanos() / 100, Duration.ofSeconds(1).toNanos());
     }
 
     /** @return how long a renewal stands before the next use renews again */

@@ -9,8 +9,7 @@ import java.util.function.Consumer;
 
 /** The stored form of a snapshot, {@code <written epoch ms>\n<json>}, and the age check, for both stores. */
 final class StampedSnapshots {
-    private StampedSnapshots() {
-    }
+    private StampedSnapshots() {}
 
     static String stamp(Clock clock, String snapshot) {
         return clock.millis() + "\n" + snapshot;
@@ -21,8 +20,8 @@ final class StampedSnapshots {
      * @param forget called with the ids of stale or unreadable entries
      * @return the fresh snapshots, by replica id
      */
-    static Map<String, String> fresh(Map<String, String> stored, Clock clock, Duration maxAge,
-                                     Consumer<List<String>> forget) {
+    static Map<String, String> fresh(
+            Map<String, String> stored, Clock clock, Duration maxAge, Consumer<List<String>> forget) {
         long oldest = clock.millis() - maxAge.toMillis();
         Map<String, String> fresh = new TreeMap<>();
         List<String> stale = new java.util.ArrayList<>();

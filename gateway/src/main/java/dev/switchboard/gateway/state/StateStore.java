@@ -41,6 +41,5 @@ public interface StateStore extends AutoCloseable {
      * @param up     whether the store answered
      * @param detail what was checked or what failed
      */
-    record StoreHealth(boolean up, String detail) {
-    }
+    record StoreHealth(boolean up, String detail) {}
 }

@@ -1,5 +1,8 @@
 package dev.switchboard.gateway.stream;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -7,10 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.http.WritableHeaders;
 
 /**
  * The request line and headers of one HTTP/1.1 request, as the stream listener reads them: bounded in
@@ -58,7 +57,9 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         String[] lines = text.split("\r\n", -1);
         String[] requestLine = lines[0].split(" ", -1);
-        if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[0].isEmpty()
+        if (requestLine.length != 3
+                || !requestLine[2].startsWith("HTTP/1.")
+                || requestLine[0].isEmpty()
                 || !requestLine[1].startsWith("/")) {
             throw new MalformedException("not an HTTP/1.x request line");
         }
@@ -102,7 +103,8 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
                 }
                 int eq = pair.indexOf('=');
                 String name = decode(eq < 0 ? pair : pair.substring(0, eq), true);
-                query.computeIfAbsent(name, n -> new ArrayList<>()).add(eq < 0 ? "" : decode(pair.substring(eq + 1), true));
+                query.computeIfAbsent(name, n -> new ArrayList<>())
+                        .add(eq < 0 ? "" : decode(pair.substring(eq + 1), true));
             }
         }
         return new RequestHead(requestLine[0], decode(rawPath, false), query, headers);
@@ -115,7 +117,9 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
                 // a bare LF: refused now, as Helidon does, rather than waiting for a CRLF that never comes
                 throw new MalformedException("line not ended by CRLF");
             }
-            if (buffer.get(i) == '\r' && buffer.get(i + 1) == '\n' && buffer.get(i + 2) == '\r'
+            if (buffer.get(i) == '\r'
+                    && buffer.get(i + 1) == '\n'
+                    && buffer.get(i + 2) == '\r'
                     && buffer.get(i + 3) == '\n') {
                 return i + 4 - buffer.position();
             }

@@ -1,5 +1,21 @@
 package dev.switchboard.gateway.stream;
 
+import dev.switchboard.gateway.admission.AddressLimits;
+import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.Refusal;
+import dev.switchboard.gateway.admission.Verdict;
+import dev.switchboard.gateway.api.ClientStreamService;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.RawAnswer;
+import dev.switchboard.gateway.http.TransportErrors;
+import dev.switchboard.gateway.net.RateLimitedLog;
+import dev.switchboard.gateway.sse.CloseReason;
+import dev.switchboard.gateway.sse.HeartbeatTicker;
+import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.registry.StoreUnavailableException;
+import io.helidon.http.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -23,24 +39,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import dev.switchboard.gateway.api.ClientStreamService;
-import dev.switchboard.gateway.admission.AddressLimits;
-import dev.switchboard.gateway.admission.Admission;
-import dev.switchboard.gateway.admission.Refusal;
-import dev.switchboard.gateway.admission.Verdict;
-import dev.switchboard.gateway.auth.Identity;
-import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.RawAnswer;
-import dev.switchboard.gateway.http.TransportErrors;
-import dev.switchboard.gateway.net.RateLimitedLog;
-import dev.switchboard.gateway.sse.CloseReason;
-import dev.switchboard.gateway.sse.HeartbeatTicker;
-import dev.switchboard.gateway.sse.SseEncoder;
-import dev.switchboard.gateway.sse.SseStream;
-import dev.switchboard.registry.StoreUnavailableException;
-
-import io.helidon.http.Status;
 
 /**
  * {@code STREAM_PORT}: the generic {@code GET /sse/{clientId}} streams on one event loop instead of a
@@ -68,6 +66,7 @@ public final class StreamListener implements AutoCloseable {
     private static final int SHED_ON_ACCEPT_FAILURE = 16;
     /** First pause of accepting after {@code accept()} failed; it doubles up to {@link #MAX_ACCEPT_BACKOFF_NANOS}. */
     private static final long MIN_ACCEPT_BACKOFF_NANOS = 10_000_000L;
+
     private static final long MAX_ACCEPT_BACKOFF_NANOS = 1_000_000_000L;
     private static final java.time.Duration LOG_INTERVAL = java.time.Duration.ofMinutes(1);
     private static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
@@ -93,22 +92,30 @@ public final class StreamListener implements AutoCloseable {
     private final Set<Connection> opening = new LinkedHashSet<>();
     /** Connections still sending their head, per capped address. Loop thread only. */
     private final Map<java.net.InetAddress, Integer> pendingPerAddress = new HashMap<>();
+
     private final ByteBuffer scratch = ByteBuffer.allocate(1024);
     /** Loop thread only: every write goes through it (one copy from a shared encoding, then the socket). */
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+
     private final HeartbeatTicker heartbeats;
     /** Loop thread only: when the next heartbeat pass is due. */
     private long nextHeartbeatPass;
-    private final RateLimitedLog acceptFailures = new RateLimitedLog(LOGGER, Level.WARNING,
-            "stream listener: accept failed; shedding silent connections and retrying", LOG_INTERVAL, System::nanoTime);
-    private final RateLimitedLog loopFailures = new RateLimitedLog(LOGGER, Level.WARNING, "stream listener loop",
-                                                                   LOG_INTERVAL, System::nanoTime);
-    private final RateLimitedLog openFailures = new RateLimitedLog(LOGGER, Level.SEVERE,
-            "unexpected error opening a stream", LOG_INTERVAL, System::nanoTime);
+
+    private final RateLimitedLog acceptFailures = new RateLimitedLog(
+            LOGGER,
+            Level.WARNING,
+            "stream listener: accept failed; shedding silent connections and retrying",
+            LOG_INTERVAL,
+            System::nanoTime);
+    private final RateLimitedLog loopFailures =
+            new RateLimitedLog(LOGGER, Level.WARNING, "stream listener loop", LOG_INTERVAL, System::nanoTime);
+    private final RateLimitedLog openFailures = new RateLimitedLog(
+            LOGGER, Level.SEVERE, "unexpected error opening a stream", LOG_INTERVAL, System::nanoTime);
     private volatile boolean running = true;
     private long nextExpiryCheck;
     /** Loop thread only: open connections, accepting paused until when, the next pause after a failure. */
     private int open;
+
     private boolean acceptPaused;
     private long acceptResumeAt;
     private long acceptBackoffNanos = MIN_ACCEPT_BACKOFF_NANOS;
@@ -119,6 +126,7 @@ public final class StreamListener implements AutoCloseable {
         final long headDeadline;
         /** The address its pending head is counted against, until the head is read (null: not counted). */
         java.net.InetAddress pendingAddress;
+
         SelectionKey key;
         ByteBuffer head = ByteBuffer.allocate(512);
         ClientStreamService.Opened opened;
@@ -133,8 +141,13 @@ public final class StreamListener implements AutoCloseable {
         }
     }
 
-    private StreamListener(ClientStreamService streams, Admission admission, Settings settings,
-                           ServerSocketChannel server, Selector selector, SelectionKey serverKey) {
+    private StreamListener(
+            ClientStreamService streams,
+            Admission admission,
+            Settings settings,
+            ServerSocketChannel server,
+            Selector selector,
+            SelectionKey serverKey) {
         this.streams = streams;
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
@@ -145,7 +158,8 @@ public final class StreamListener implements AutoCloseable {
         this.serverKey = serverKey;
         this.heartbeats = streams.heartbeats();
         this.nextHeartbeatPass = System.nanoTime() + heartbeats.tickNanos();
-        this.loop = Thread.ofPlatform().name("switchboard-stream-listener").daemon().unstarted(this::run);
+        this.loop =
+                Thread.ofPlatform().name("switchboard-stream-listener").daemon().unstarted(this::run);
     }
 
     /**
@@ -156,8 +170,7 @@ public final class StreamListener implements AutoCloseable {
      *                       one is shed, or accepting waits
      * @param limits         the per-address caps
      */
-    public record Settings(java.time.Duration headTimeout, int maxConnections, AddressLimits limits) {
-    }
+    public record Settings(java.time.Duration headTimeout, int maxConnections, AddressLimits limits) {}
 
     /**
      * Binds and starts the listener.
@@ -170,8 +183,9 @@ public final class StreamListener implements AutoCloseable {
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */
-    public static StreamListener start(String host, int port, ClientStreamService streams, Admission admission,
-                                       Settings settings) throws IOException {
+    public static StreamListener start(
+            String host, int port, ClientStreamService streams, Admission admission, Settings settings)
+            throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(new InetSocketAddress(host, port), 4096);
@@ -357,7 +371,8 @@ public final class StreamListener implements AutoCloseable {
     }
 
     private void resumeAccepting() {
-        if (acceptPaused && System.nanoTime() - acceptResumeAt >= 0
+        if (acceptPaused
+                && System.nanoTime() - acceptResumeAt >= 0
                 && (open < maxConnections || opening.stream().anyMatch(c -> c.head != null))) {
             acceptPaused = false;
             serverKey.interestOps(SelectionKey.OP_ACCEPT);
@@ -391,8 +406,11 @@ public final class StreamListener implements AutoCloseable {
     private void readHead(Connection c) throws IOException {
         if (!c.head.hasRemaining()) {
             if (c.head.capacity() >= MAX_HEAD) {
-                respond(c, new ApiException(HEAD_TOO_LARGE, "HEAD_TOO_LARGE",
-                                            "request head larger than " + MAX_HEAD + " bytes"), Map.of());
+                respond(
+                        c,
+                        new ApiException(
+                                HEAD_TOO_LARGE, "HEAD_TOO_LARGE", "request head larger than " + MAX_HEAD + " bytes"),
+                        Map.of());
                 return;
             }
             ByteBuffer larger = ByteBuffer.allocate(Math.min(MAX_HEAD, c.head.capacity() * 4));
@@ -412,9 +430,12 @@ public final class StreamListener implements AutoCloseable {
             // MalformedException says what; anything else the parser missed is still the client's bad head
             c.head = null;
             headDone(c);
-            respond(c, e instanceof RequestHead.MalformedException m
-                    ? TransportErrors.refusal(m.status(), m.getMessage())
-                    : new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", "malformed request head"), Map.of());
+            respond(
+                    c,
+                    e instanceof RequestHead.MalformedException m
+                            ? TransportErrors.refusal(m.status(), m.getMessage())
+                            : new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", "malformed request head"),
+                    Map.of());
             return;
         }
         if (head == null) {
@@ -434,14 +455,19 @@ public final class StreamListener implements AutoCloseable {
         try {
             String path = head.path();
             if (!path.startsWith("/sse/") || path.length() == 5 || path.indexOf('/', 5) >= 0) {
-                throw new ApiException(Status.NOT_FOUND_404, "NOT_FOUND", "no route for " + head.method() + " "
-                        + path + " on the stream listener (it serves GET /sse/{clientId})");
+                throw new ApiException(
+                        Status.NOT_FOUND_404,
+                        "NOT_FOUND",
+                        "no route for " + head.method() + " " + path
+                                + " on the stream listener (it serves GET /sse/{clientId})");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
             if (!preflight && !head.method().equals("GET")) {
                 extra = Map.of("Allow", "GET, OPTIONS");
-                throw new ApiException(Status.METHOD_NOT_ALLOWED_405, "METHOD_NOT_ALLOWED",
-                                       head.method() + " is not allowed here; use GET");
+                throw new ApiException(
+                        Status.METHOD_NOT_ALLOWED_405,
+                        "METHOD_NOT_ALLOWED",
+                        head.method() + " is not allowed here; use GET");
             }
             Identity identity;
             switch (admission.admit(head.method(), path, peer, head.headers())) {
@@ -456,8 +482,8 @@ public final class StreamListener implements AutoCloseable {
                 }
                 case Verdict.Admitted admitted -> identity = admitted.identity();
             }
-            ClientStreamService.Opened opened = streams.open(path.substring(5), head.headers(), head.query(),
-                                                             identity, limits.client(peer, head.headers()));
+            ClientStreamService.Opened opened = streams.open(
+                    path.substring(5), head.headers(), head.query(), identity, limits.client(peer, head.headers()));
             byte[] start = startOf(opened);
             submit(() -> begin(c, opened, start));
         } catch (ApiException e) {
@@ -466,12 +492,20 @@ public final class StreamListener implements AutoCloseable {
         } catch (StoreUnavailableException e) {
             streams.metrics().redisError();
             LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            submit(() -> respond(c, new ApiException(Status.SERVICE_UNAVAILABLE_503, "STATE_UNAVAILABLE",
-                                                     "the state store (Redis) is unavailable; retry later"), Map.of()));
+            submit(() -> respond(
+                    c,
+                    new ApiException(
+                            Status.SERVICE_UNAVAILABLE_503,
+                            "STATE_UNAVAILABLE",
+                            "the state store (Redis) is unavailable; retry later"),
+                    Map.of()));
         } catch (RuntimeException e) {
             openFailures.log(e);
-            submit(() -> respond(c, new ApiException(Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR",
-                                                     "internal error; see the gateway log"), Map.of()));
+            submit(() -> respond(
+                    c,
+                    new ApiException(
+                            Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log"),
+                    Map.of()));
         }
     }
 
@@ -479,11 +513,15 @@ public final class StreamListener implements AutoCloseable {
     private byte[] startOf(ClientStreamService.Opened opened) {
         StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n")
                 .append("Content-Type: text/event-stream; charset=utf-8\r\n")
-                .append("Cache-Control: ").append(CACHE_CONTROL).append("\r\n")
+                .append("Cache-Control: ")
+                .append(CACHE_CONTROL)
+                .append("\r\n")
                 .append("X-Accel-Buffering: no\r\n")
                 .append("Connection: close\r\n");
-        opened.allowOrigin().ifPresent(origin -> head.append("Access-Control-Allow-Origin: ").append(origin)
-                .append("\r\n"));
+        opened.allowOrigin()
+                .ifPresent(origin -> head.append("Access-Control-Allow-Origin: ")
+                        .append(origin)
+                        .append("\r\n"));
         if (streams.corsVariesByOrigin()) {
             head.append("Vary: Origin\r\n");
         }
@@ -590,7 +628,8 @@ public final class StreamListener implements AutoCloseable {
         if (!writeBuffer.hasRemaining()) {
             return true;
         }
-        c.pending = ByteBuffer.allocate(writeBuffer.remaining()).put(writeBuffer).flip();
+        c.pending =
+                ByteBuffer.allocate(writeBuffer.remaining()).put(writeBuffer).flip();
         return false;
     }
 

@@ -1,18 +1,15 @@
 package dev.switchboard.gateway.topic;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
+import io.helidon.http.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.Json;
-
-import io.helidon.http.Status;
 
 /**
  * The body of {@code POST /publish/{topic}}: one event {@code {"event":..,"data":..,"id":..}} or a batch
@@ -31,6 +28,7 @@ public record PublishRequest(List<Publication> events) {
     public static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     /** A publish id, for idempotent retries. */
     public static final Pattern PUBLISH_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
     private static final Set<String> FIELDS = Set.of("event", "data", "id");
 
     /**
@@ -40,8 +38,7 @@ public record PublishRequest(List<Publication> events) {
      * @param envelope  the stored data: {@code {"topic":..,"data":..}} as JSON text
      * @param publishId the publisher's id for idempotent retries, or null
      */
-    public record Publication(String type, String envelope, String publishId) {
-    }
+    public record Publication(String type, String envelope, String publishId) {}
 
     /**
      * @param topic        the topic (valid)
@@ -100,9 +97,12 @@ public record PublishRequest(List<Publication> events) {
         String json = topic == null ? Json.write(item.get("data")) : envelope(topic, item.get("data"));
         long size = json.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxEventSize) {
-            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "EVENT_TOO_LARGE", "event "
-                    + (where.isEmpty() ? "" : where.substring(0, where.length() - 1) + " ") + "is " + size
-                    + " bytes with its envelope; at most " + maxEventSize + " (MAX_EVENT_SIZE)");
+            throw new ApiException(
+                    Status.REQUEST_ENTITY_TOO_LARGE_413,
+                    "EVENT_TOO_LARGE",
+                    "event "
+                            + (where.isEmpty() ? "" : where.substring(0, where.length() - 1) + " ") + "is " + size
+                            + " bytes with its envelope; at most " + maxEventSize + " (MAX_EVENT_SIZE)");
         }
         return new Publication(type == null ? DEFAULT_EVENT : type, json, id);
     }
@@ -131,7 +131,7 @@ public record PublishRequest(List<Publication> events) {
     }
 
     private static ApiException invalid(String field, String message) {
-        return new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", field + ": " + message,
-                                java.util.Map.of("field", field));
+        return new ApiException(
+                Status.BAD_REQUEST_400, "INVALID_REQUEST", field + ": " + message, java.util.Map.of("field", field));
     }
 }

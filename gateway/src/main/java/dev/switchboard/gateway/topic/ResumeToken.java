@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.topic;
 
+import dev.switchboard.gateway.state.EventIds;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.CRC32;
-
-import dev.switchboard.gateway.state.EventIds;
 
 /**
  * The event id of a stream that follows several logs (its client's and its topics'): one position per log,
@@ -17,11 +16,10 @@ import dev.switchboard.gateway.state.EventIds;
 public final class ResumeToken {
     private static final String VERSION = "v1";
     /** A position: two unsigned 64-bit numbers in base 36 (at most 13 digits each). */
-    private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile(
-            "[0-9a-z]{1,13}-[0-9a-z]{1,13}");
+    private static final java.util.regex.Pattern POSITION =
+            java.util.regex.Pattern.compile("[0-9a-z]{1,13}-[0-9a-z]{1,13}");
 
-    private ResumeToken() {
-    }
+    private ResumeToken() {}
 
     /**
      * @param text an id a client sent back
@@ -37,12 +35,16 @@ public final class ResumeToken {
      * @return the token
      */
     public static String encode(List<String> logs, String[] positions) {
-        StringBuilder out = new StringBuilder(8 + positions.length * 18).append(VERSION).append('.')
+        StringBuilder out = new StringBuilder(8 + positions.length * 18)
+                .append(VERSION)
+                .append('.')
                 .append(checksum(logs));
         for (String id : positions) {
             int dash = id.indexOf('-');
-            out.append('.').append(Long.toUnsignedString(Long.parseUnsignedLong(id.substring(0, dash)), 36))
-                    .append('-').append(Long.toUnsignedString(Long.parseUnsignedLong(id.substring(dash + 1)), 36));
+            out.append('.')
+                    .append(Long.toUnsignedString(Long.parseUnsignedLong(id.substring(0, dash)), 36))
+                    .append('-')
+                    .append(Long.toUnsignedString(Long.parseUnsignedLong(id.substring(dash + 1)), 36));
         }
         return out.toString();
     }

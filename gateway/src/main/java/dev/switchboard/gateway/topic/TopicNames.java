@@ -1,11 +1,9 @@
 package dev.switchboard.gateway.topic;
 
-import java.util.regex.Pattern;
-
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.registry.RedisKeys;
-
 import io.helidon.http.Status;
+import java.util.regex.Pattern;
 
 /**
  * Topic names: the alphabet of client ids ({@code [A-Za-z0-9._:@-]}, 1 to 128 characters), safe in URL paths,
@@ -18,8 +16,7 @@ public final class TopicNames {
     /** {@link #NAME} in words, for error messages. */
     public static final String RULE = "a topic name must match [A-Za-z0-9._:@-]{1,128}";
 
-    private TopicNames() {
-    }
+    private TopicNames() {}
 
     /**
      * @param topic a name a request gave
@@ -28,8 +25,12 @@ public final class TopicNames {
      */
     public static String require(String topic) {
         if (topic == null || !NAME.matcher(topic).matches()) {
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_TOPIC", RULE + " (got "
-                    + (topic == null || topic.isEmpty() ? "an empty name" : "'" + abbreviate(topic) + "'") + ")");
+            throw new ApiException(
+                    Status.BAD_REQUEST_400,
+                    "INVALID_TOPIC",
+                    RULE + " (got "
+                            + (topic == null || topic.isEmpty() ? "an empty name" : "'" + abbreviate(topic) + "'")
+                            + ")");
         }
         return topic;
     }
@@ -47,7 +48,8 @@ public final class TopicNames {
      * @return the topic it is the log of, or null for a client's or an MCP stream's log
      */
     public static String topicOf(String logKey) {
-        return logKey.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? logKey.substring(RedisKeys.TOPIC_LOG_PREFIX.length())
+        return logKey.startsWith(RedisKeys.TOPIC_LOG_PREFIX)
+                ? logKey.substring(RedisKeys.TOPIC_LOG_PREFIX.length())
                 : null;
     }
 

@@ -1,13 +1,11 @@
 package dev.switchboard.gateway.topic;
 
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.ApiException;
+import io.helidon.http.Status;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-
-import dev.switchboard.gateway.auth.Identity;
-import dev.switchboard.gateway.http.ApiException;
-
-import io.helidon.http.Status;
 
 /**
  * Which topics a stream request may follow: valid names, at most {@code MAX_TOPICS_PER_STREAM}, and, when
@@ -39,15 +37,19 @@ public final class TopicSubscriptions {
         for (String topic : requested) {
             topics.add(TopicNames.require(topic));
             if (topics.size() > maxPerStream) {
-                throw new ApiException(Status.BAD_REQUEST_400, "TOO_MANY_TOPICS", "a stream follows at most "
-                        + maxPerStream + " topics (MAX_TOPICS_PER_STREAM)");
+                throw new ApiException(
+                        Status.BAD_REQUEST_400,
+                        "TOO_MANY_TOPICS",
+                        "a stream follows at most " + maxPerStream + " topics (MAX_TOPICS_PER_STREAM)");
             }
         }
         if (restricted) {
             for (String topic : topics) {
                 if (!identity.grants().maySubscribe(topic)) {
-                    throw new ApiException(Status.FORBIDDEN_403, "TOPIC_FORBIDDEN", "this identity may not "
-                            + "read topic '" + topic + "' (no subscribe grant covers it)");
+                    throw new ApiException(
+                            Status.FORBIDDEN_403,
+                            "TOPIC_FORBIDDEN",
+                            "this identity may not " + "read topic '" + topic + "' (no subscribe grant covers it)");
                 }
             }
         }

@@ -1,11 +1,6 @@
 package dev.switchboard.gateway.trace;
 
 import dev.switchboard.registry.settings.GatewaySettings;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -16,6 +11,10 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's OpenTelemetry: off (the API's no-op tracer, nothing extracted, injected or exported) unless
@@ -27,6 +26,7 @@ import io.opentelemetry.sdk.resources.Resource;
 public final class GatewayTracing implements AutoCloseable {
     /** Instrumentation scope of the gateway's spans. */
     public static final String SCOPE = "dev.switchboard.gateway";
+
     private static final GatewayTracing OFF = new GatewayTracing(OpenTelemetry.noop(), null);
 
     private final Tracer tracer;
@@ -72,10 +72,11 @@ public final class GatewayTracing implements AutoCloseable {
                             "otel.logs.exporter", "none",
                             "otel.exporter.otlp.protocol", "http/protobuf"))
                     .addPropertiesCustomizer(config -> given)
-                    .addResourceCustomizer((resource, config) -> resource.getAttribute(
-                            AttributeKey.stringKey("service.instance.id")) != null ? resource
-                            : resource.merge(Resource.create(io.opentelemetry.api.common.Attributes.of(
-                                    AttributeKey.stringKey("service.instance.id"), replicaId))))
+                    .addResourceCustomizer((resource, config) ->
+                            resource.getAttribute(AttributeKey.stringKey("service.instance.id")) != null
+                                    ? resource
+                                    : resource.merge(Resource.create(io.opentelemetry.api.common.Attributes.of(
+                                            AttributeKey.stringKey("service.instance.id"), replicaId))))
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
@@ -84,16 +85,21 @@ public final class GatewayTracing implements AutoCloseable {
             throw new IllegalArgumentException("OTEL_*: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             // e.g. OTEL_EXPORTER_OTLP_PROTOCOL=grpc: no gRPC sender is bundled
-            throw new IllegalArgumentException("OTEL_*: " + e.getMessage()
-                    + " (only OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf is supported)", e);
+            throw new IllegalArgumentException(
+                    "OTEL_*: " + e.getMessage() + " (only OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf is supported)", e);
         }
     }
 
     private static boolean configured(Map<String, String> env) {
-        boolean endpoint = !env.getOrDefault(GatewaySettings.OTEL_EXPORTER_OTLP_ENDPOINT.key(), "").isBlank()
+        boolean endpoint = !env.getOrDefault(GatewaySettings.OTEL_EXPORTER_OTLP_ENDPOINT.key(), "")
+                        .isBlank()
                 || !env.getOrDefault("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").isBlank();
-        boolean disabled = "true".equalsIgnoreCase(env.getOrDefault("OTEL_SDK_DISABLED", "").trim())
-                || "none".equalsIgnoreCase(env.getOrDefault("OTEL_TRACES_EXPORTER", "").trim());
+        boolean disabled = "true"
+                        .equalsIgnoreCase(
+                                env.getOrDefault("OTEL_SDK_DISABLED", "").trim())
+                || "none"
+                        .equalsIgnoreCase(
+                                env.getOrDefault("OTEL_TRACES_EXPORTER", "").trim());
         return endpoint && !disabled;
     }
 

@@ -1,14 +1,13 @@
 package dev.switchboard.gateway.trace;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 
 /**
  * W3C trace context ({@code traceparent}, {@code tracestate}) in and out of the gateway. Stateless: what is
@@ -18,6 +17,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 public final class TraceHeaders {
     /** The header carrying the trace and parent span ids. */
     public static final String TRACEPARENT = "traceparent";
+
     private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
     private static final TextMapGetter<Function<String, String>> LOOKUP = new TextMapGetter<>() {
         @Override
@@ -31,8 +31,7 @@ public final class TraceHeaders {
         }
     };
 
-    private TraceHeaders() {
-    }
+    private TraceHeaders() {}
 
     /**
      * THE hook for outgoing function requests (HTTP invoke and MCP): adds {@code traceparent} (and

@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.trace;
 
-import java.util.logging.Formatter;
-import java.util.logging.LogRecord;
-
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import java.util.logging.Formatter;
+import java.util.logging.LogRecord;
 
 /**
  * {@code LOG_FORMAT=json} with trace correlation: a JSON formatter's object, plus {@code trace_id} and

@@ -1,16 +1,15 @@
 package dev.switchboard.gateway.trace;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.util.Locale;
-
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Locale;
 
 /**
  * A client span for each Redis command the gateway sends while a traced request is current ({@code HGET},
@@ -37,8 +36,8 @@ public final class TracedRedisCommands implements InvocationHandler {
      * @return the commands themselves when tracing is off, else a tracing wrapper
      */
     @SuppressWarnings("unchecked")
-    public static RedisClusterCommands<String, String> wrap(RedisClusterCommands<String, String> commands,
-                                                             GatewayTracing tracing) {
+    public static RedisClusterCommands<String, String> wrap(
+            RedisClusterCommands<String, String> commands, GatewayTracing tracing) {
         if (!tracing.enabled()) {
             return commands;
         }
@@ -47,7 +46,8 @@ public final class TracedRedisCommands implements InvocationHandler {
         interfaces.add(RedisClusterCommands.class);
         interfaces.addAll(java.util.List.of(commands.getClass().getInterfaces()));
         return (RedisClusterCommands<String, String>) Proxy.newProxyInstance(
-                TracedRedisCommands.class.getClassLoader(), interfaces.toArray(Class<?>[]::new),
+                TracedRedisCommands.class.getClassLoader(),
+                interfaces.toArray(Class<?>[]::new),
                 new TracedRedisCommands(commands, tracing));
     }
 

@@ -28,15 +28,17 @@ public final class TracingFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        String route = tracing.enabled() ? route(req.prologue().method(), req.path().path()) : null;
+        String route =
+                tracing.enabled() ? route(req.prologue().method(), req.path().path()) : null;
         if (route == null) {
             chain.proceed();
             return;
         }
-        Context parent = TraceHeaders.extract(name -> req.headers().first(
-                io.helidon.http.HeaderNames.create(name)).orElse(null));
+        Context parent = TraceHeaders.extract(name ->
+                req.headers().first(io.helidon.http.HeaderNames.create(name)).orElse(null));
         String method = req.prologue().method().text();
-        Span span = tracing.tracer().spanBuilder(method + " " + route)
+        Span span = tracing.tracer()
+                .spanBuilder(method + " " + route)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute("http.request.method", method)

@@ -1,18 +1,6 @@
 package dev.switchboard.gateway.admission;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.auth.AuthSettings;
 import dev.switchboard.gateway.auth.ClientAuthenticator;
@@ -26,16 +14,25 @@ import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.InMemoryFunctionStore;
 import dev.switchboard.registry.RetryPolicy;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
-
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The admission pipeline on its own, without a listener: the order of its steps and the refusal each
@@ -55,12 +52,19 @@ class AdmissionTest {
 
     /** API keys required; a per-address burst and a per-identity burst of {@code burst}, refilling slowly. */
     private Admission admission(int addressBurst, int identityBurst) {
-        AuthSettings settings = new AuthSettings(Set.of(ClientAuth.API_KEY), List.of("ci-bot:" + sha256(KEY)),
-                                                 Optional.empty(), Optional.empty(), identityBurst > 0 ? 0.001 : 0,
-                                                 Math.max(1, identityBurst), 10);
+        AuthSettings settings = new AuthSettings(
+                Set.of(ClientAuth.API_KEY),
+                List.of("ci-bot:" + sha256(KEY)),
+                Optional.empty(),
+                Optional.empty(),
+                identityBurst > 0 ? 0.001 : 0,
+                Math.max(1, identityBurst),
+                10);
         Optional<AddressRateLimit> perAddress = addressBurst > 0
-                ? Optional.of(new AddressRateLimit(new RateLimiter(0.001, addressBurst, System::nanoTime),
-                                                   ClientAddresses.trusting(List.of()), "0.001/s (burst 1)"))
+                ? Optional.of(new AddressRateLimit(
+                        new RateLimiter(0.001, addressBurst, System::nanoTime),
+                        ClientAddresses.trusting(List.of()),
+                        "0.001/s (burst 1)"))
                 : Optional.empty();
         return new Admission(perAddress, settings, ClientAuthenticator.of(settings), catalog, metrics);
     }
@@ -107,7 +111,9 @@ class AdmissionTest {
         assertThat(bad.status()).isEqualTo(Status.UNAUTHORIZED_401);
         assertThat(bad.code()).isEqualTo("INVALID_CREDENTIALS");
         assertThat(bad.headers().get("WWW-Authenticate")).startsWith("Bearer realm=\"switchboard\", error=\"");
-        assertThat(bad.error().code()).as("the JSON error carries the same code").isEqualTo("INVALID_CREDENTIALS");
+        assertThat(bad.error().code())
+                .as("the JSON error carries the same code")
+                .isEqualTo("INVALID_CREDENTIALS");
 
         assertThat(metrics.scrape()).contains("code=\"UNAUTHORIZED\"").contains("code=\"INVALID_CREDENTIALS\"");
     }
@@ -122,7 +128,8 @@ class AdmissionTest {
         Refusal limited = refusal(admission.admit("OPTIONS", "/sse/c1", PEER, preflight));
         assertThat(limited.code()).as("the per-address limit comes first").isEqualTo("RATE_LIMITED");
         assertThat(admission.isPreflight("OPTIONS", headers("Origin", "https://app.example")))
-                .as("an OPTIONS without Access-Control-Request-Method is no preflight").isFalse();
+                .as("an OPTIONS without Access-Control-Request-Method is no preflight")
+                .isFalse();
     }
 
     @Test
@@ -132,15 +139,18 @@ class AdmissionTest {
         assertThat(admission.admit("GET", "/sse/c1", PEER, withKey())).isInstanceOf(Verdict.Admitted.class);
         Refusal limited = refusal(admission.admit("GET", "/sse/c1", PEER, headers("Authorization", "Bearer nope")));
         assertThat(limited.status()).isEqualTo(Status.TOO_MANY_REQUESTS_429);
-        assertThat(limited.code()).as("no credential is checked for a client over its budget")
+        assertThat(limited.code())
+                .as("no credential is checked for a client over its budget")
                 .isEqualTo("RATE_LIMITED");
         assertThat(limited.message()).startsWith("more than 0.001/s (burst 1) requests from this address");
         long seconds = (Long) limited.details().get("retry_after_seconds");
         assertThat(seconds).isPositive();
         assertThat(limited.headers()).containsExactly(Map.entry("Retry-After", String.valueOf(seconds)));
         assertThat(admission.admit("GET", "/sse/c1", OTHER_PEER, withKey()))
-                .as("another address has its own budget").isInstanceOf(Verdict.Admitted.class);
-        assertThat(metrics.scrape()).containsPattern("switchboard_requests_rate_limited_total\\{by=\"address\"[^}]*\\} 1\\.0");
+                .as("another address has its own budget")
+                .isInstanceOf(Verdict.Admitted.class);
+        assertThat(metrics.scrape())
+                .containsPattern("switchboard_requests_rate_limited_total\\{by=\"address\"[^}]*\\} 1\\.0");
     }
 
     @Test
@@ -155,7 +165,8 @@ class AdmissionTest {
         assertThat(limited.headers()).containsKey("Retry-After");
         assertThat(limited.details()).containsKey("retry_after_seconds");
         assertThat(refusal(admission.admit("GET", "/sse/c1", PEER, headers())).code())
-                .as("no identity, no identity budget: the credential is still required").isEqualTo("UNAUTHORIZED");
+                .as("no identity, no identity budget: the credential is still required")
+                .isEqualTo("UNAUTHORIZED");
     }
 
     @Test
@@ -169,7 +180,8 @@ class AdmissionTest {
         assertThat(admission.admit("GET", "/.well-known/oauth-protected-resource", PEER, headers()))
                 .isEqualTo(new Verdict.Admitted(Identity.ANONYMOUS));
         assertThat(admission.admit("POST", "/publish/news", PEER, headers()))
-                .as("the publish route checks its own grant").isEqualTo(new Verdict.Admitted(Identity.ANONYMOUS));
+                .as("the publish route checks its own grant")
+                .isEqualTo(new Verdict.Admitted(Identity.ANONYMOUS));
 
         Refusal cannotCheck = refusal(admission.admit("POST", "/mcp/jwt-only", PEER, withKey()));
         assertThat(cannotCheck.status()).isEqualTo(Status.SERVICE_UNAVAILABLE_503);
@@ -178,15 +190,28 @@ class AdmissionTest {
     }
 
     private static FunctionRegistration registration(String name, ClientAuth auth) {
-        return new FunctionRegistration(name, FunctionKind.HTTP, URI.create("http://127.0.0.1:9/" + name), "POST",
-                                        Duration.ofSeconds(10), Map.of(), "", Optional.empty(), 0, RetryPolicy.NONE,
-                                        auth, Optional.empty(), Instant.EPOCH, Instant.EPOCH, 1);
+        return new FunctionRegistration(
+                name,
+                FunctionKind.HTTP,
+                URI.create("http://127.0.0.1:9/" + name),
+                "POST",
+                Duration.ofSeconds(10),
+                Map.of(),
+                "",
+                Optional.empty(),
+                0,
+                RetryPolicy.NONE,
+                auth,
+                Optional.empty(),
+                Instant.EPOCH,
+                Instant.EPOCH,
+                1);
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.auth;
 
-import dev.switchboard.registry.ClientAuth;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.registry.ClientAuth;
+import org.junit.jupiter.api.Test;
 
 class IdentityTest {
     @Test
@@ -19,7 +18,8 @@ class IdentityTest {
     @Test
     void theSubjectHeaderIsOneLineOfAsciiThatDecodesBack() {
         String subject = "ann\r\nX-Evil: 1 100% é";
-        String header = new Identity(ClientAuth.JWT, subject, "i").functionHeaders().get(Identity.SUBJECT_HEADER);
+        String header =
+                new Identity(ClientAuth.JWT, subject, "i").functionHeaders().get(Identity.SUBJECT_HEADER);
         assertThat(header).isEqualTo("ann%0D%0AX-Evil: 1 100%25 %C3%A9");
         assertThat(java.net.URLDecoder.decode(header.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo(subject);
@@ -40,7 +40,9 @@ class IdentityTest {
         streams.release(alice);
         assertThat(streams.count(alice)).isZero();
         for (int i = 0; i < 10; i++) {
-            assertThat(streams.acquire(Identity.ANONYMOUS)).as("anonymous streams are bounded elsewhere").isTrue();
+            assertThat(streams.acquire(Identity.ANONYMOUS))
+                    .as("anonymous streams are bounded elsewhere")
+                    .isTrue();
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.switchboard.gateway.auth;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class TopicGrantsTest {
     @Test
@@ -20,8 +20,9 @@ class TopicGrantsTest {
 
     @Test
     void malformedGrantsAreRefused() {
-        for (String bad : new String[] {"", "publish", "publish=", "publish=a||b", "read=a", "publish=a*b",
-                                        "publish=a b", "publish=a;"}) {
+        for (String bad : new String[] {
+            "", "publish", "publish=", "publish=a||b", "read=a", "publish=a*b", "publish=a b", "publish=a;"
+        }) {
             assertThatThrownBy(() -> TopicGrants.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }

@@ -1,16 +1,15 @@
 package dev.switchboard.gateway.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigLoaderTest {
     @TempDir
@@ -69,7 +68,9 @@ class ConfigLoaderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("PORT:");
         // a valid environment value hides the bad file value
-        assertThat(ConfigLoader.load(Map.of("CONFIG_FILE", file.toString(), "PORT", "1")).port()).isEqualTo(1);
+        assertThat(ConfigLoader.load(Map.of("CONFIG_FILE", file.toString(), "PORT", "1"))
+                        .port())
+                .isEqualTo(1);
     }
 
     @Test

@@ -1,20 +1,18 @@
 package dev.switchboard.gateway.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.gateway.auth.OAuthSettings;
+import dev.switchboard.registry.ClientAuth;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisURI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import dev.switchboard.gateway.auth.OAuthSettings;
-import dev.switchboard.registry.ClientAuth;
-
-import io.lettuce.core.RedisCredentials;
-import io.lettuce.core.RedisURI;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GatewayConfigTest {
 
@@ -71,10 +69,18 @@ class GatewayConfigTest {
     @Test
     void listenerGuards() {
         ListenerLimits defaults = GatewayConfig.from(Map.of()).listeners();
-        assertThat(defaults).isEqualTo(new ListenerLimits(Duration.ofSeconds(10), 64, 1024,
-                                                          java.util.OptionalLong.empty()));
-        ListenerLimits set = config("REQUEST_HEAD_TIMEOUT", "2s", "MAX_PENDING_HEADS_PER_IP", "3",
-                                    "MAX_STREAMS_PER_IP", "5", "FD_RESERVE", "100").listeners();
+        assertThat(defaults)
+                .isEqualTo(new ListenerLimits(Duration.ofSeconds(10), 64, 1024, java.util.OptionalLong.empty()));
+        ListenerLimits set = config(
+                        "REQUEST_HEAD_TIMEOUT",
+                        "2s",
+                        "MAX_PENDING_HEADS_PER_IP",
+                        "3",
+                        "MAX_STREAMS_PER_IP",
+                        "5",
+                        "FD_RESERVE",
+                        "100")
+                .listeners();
         assertThat(set).isEqualTo(new ListenerLimits(Duration.ofSeconds(2), 3, 5, java.util.OptionalLong.of(100)));
         assertRejected("REQUEST_HEAD_TIMEOUT", "10ms");
         assertRejected("MAX_PENDING_HEADS_PER_IP", "0");
@@ -129,8 +135,22 @@ class GatewayConfigTest {
         assertThat(c.adminTokenFile()).contains(Path.of("/run/secrets/admin"));
         assertThat(c.replicaId()).isEqualTo("replica-7");
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(c.limits()).isEqualTo(new Limits(2L * 1024 * 1024, 64, 4, 500, 50, Duration.ofHours(2),
-                                                     512L * 1024, 8, 64L * 1024, 300, 32, 64L << 20, 16, 100));
+        assertThat(c.limits())
+                .isEqualTo(new Limits(
+                        2L * 1024 * 1024,
+                        64,
+                        4,
+                        500,
+                        50,
+                        Duration.ofHours(2),
+                        512L * 1024,
+                        8,
+                        64L * 1024,
+                        300,
+                        32,
+                        64L << 20,
+                        16,
+                        100));
     }
 
     @Test
@@ -140,9 +160,11 @@ class GatewayConfigTest {
         assertThat(defaults.maxResponseBytesInFlight()).isEqualTo(quarter);
         assertThat(defaults.maxResponseSize()).isEqualTo(Math.min(10L << 20, quarter));
         assertThat(config("MAX_RESPONSE_BYTES_IN_FLIGHT", "4MiB").limits().maxResponseSize())
-                .as("an answer's default limit fits in the budget").isEqualTo(4L << 20);
+                .as("an answer's default limit fits in the budget")
+                .isEqualTo(4L << 20);
         assertThatThrownBy(() -> config("MAX_RESPONSE_BYTES_IN_FLIGHT", "4MiB", "MAX_RESPONSE_SIZE", "8MiB"))
-                .as("an answer that could never fit").isInstanceOf(IllegalArgumentException.class)
+                .as("an answer that could never fit")
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("MAX_RESPONSE_SIZE: must be between 1 and 4194304 bytes");
         assertRejected("MAX_RESPONSE_BYTES_IN_FLIGHT", "0");
         assertRejected("MAX_RESPONSE_BYTES_IN_FLIGHT", "lots");
@@ -211,12 +233,16 @@ class GatewayConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("ADMIN_HOST:")
                 .hasMessageContaining("ADMIN_TOKEN");
-        assertThatThrownBy(() -> config("ADMIN_HOST", "10.1.2.3", "ADMIN_TOKEN", " ")).hasMessageStartingWith("ADMIN_HOST:");
+        assertThatThrownBy(() -> config("ADMIN_HOST", "10.1.2.3", "ADMIN_TOKEN", " "))
+                .hasMessageStartingWith("ADMIN_HOST:");
         for (String loopback : new String[] {"127.0.0.1", "127.9.9.9", "localhost", "::1", "[::1]"}) {
             assertThat(config("ADMIN_HOST", loopback).adminHost()).isEqualTo(loopback);
         }
-        assertThat(config("ADMIN_HOST", "0.0.0.0", "ADMIN_TOKEN", "a-token-of-enough-length").adminTokens()).hasSize(1);
-        assertThat(config("ADMIN_HOST", "0.0.0.0", "ADMIN_TOKEN_FILE", "/run/secrets/admin").adminTokenFile())
+        assertThat(config("ADMIN_HOST", "0.0.0.0", "ADMIN_TOKEN", "a-token-of-enough-length")
+                        .adminTokens())
+                .hasSize(1);
+        assertThat(config("ADMIN_HOST", "0.0.0.0", "ADMIN_TOKEN_FILE", "/run/secrets/admin")
+                        .adminTokenFile())
                 .isPresent();
     }
 
@@ -226,15 +252,23 @@ class GatewayConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("ADMIN_TOKEN:")
                 .hasMessageContaining("16 characters")
-                .message().doesNotContain("hunter2");
-        assertThatThrownBy(() -> config("ADMIN_TOKEN", "a-token-of-enough-length,short")).hasMessageStartingWith("ADMIN_TOKEN:");
+                .message()
+                .doesNotContain("hunter2");
+        assertThatThrownBy(() -> config("ADMIN_TOKEN", "a-token-of-enough-length,short"))
+                .hasMessageStartingWith("ADMIN_TOKEN:");
     }
 
     @Test
     void redisUrlSchemesAccepted() {
-        for (String url : new String[] {"redis://localhost:6379", "rediss://user:pw@host:6380/2",
-                "redis-sentinel://s1:26379,s2:26379/0#mymaster", "redis-socket:///tmp/redis.sock", "REDIS://h",
-                "redis-cluster://n1:7000,n2:7000", "rediss-cluster://:pw@n1:7000"}) {
+        for (String url : new String[] {
+            "redis://localhost:6379",
+            "rediss://user:pw@host:6380/2",
+            "redis-sentinel://s1:26379,s2:26379/0#mymaster",
+            "redis-socket:///tmp/redis.sock",
+            "REDIS://h",
+            "redis-cluster://n1:7000,n2:7000",
+            "rediss-cluster://:pw@n1:7000"
+        }) {
             assertThat(config("REDIS_URL", url).redisUrl()).as(url).contains(url);
         }
         assertThat(config("REDIS_URL", "  redis://h:1  ").redisUrl()).contains("redis://h:1");
@@ -242,10 +276,18 @@ class GatewayConfigTest {
 
     @Test
     void redisUrlValidated() {
-        for (String url : new String[] {"localhost:6379", "http://h:6379", "redis://", "redis:/h", "xredis://h",
-                " redis ", "tcp://h",
-                "redis-cluster://a:1,,b:2"}) {
-            assertThatThrownBy(() -> config("REDIS_URL", url)).as(url)
+        for (String url : new String[] {
+            "localhost:6379",
+            "http://h:6379",
+            "redis://",
+            "redis:/h",
+            "xredis://h",
+            " redis ",
+            "tcp://h",
+            "redis-cluster://a:1,,b:2"
+        }) {
+            assertThatThrownBy(() -> config("REDIS_URL", url))
+                    .as(url)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("REDIS_URL:");
         }
@@ -272,36 +314,51 @@ class GatewayConfigTest {
     @Test
     void redisPasswordsSurviveLettuceParsing() {
         for (String password : new String[] {"p@ss/w:rd", "x+y", "100%", "é#?&=", "a%20b"}) {
-            String url = config("REDIS_ADDR", "h:6379", "REDIS_PASSWORD", password).redisUrl().orElseThrow();
+            String url = config("REDIS_ADDR", "h:6379", "REDIS_PASSWORD", password)
+                    .redisUrl()
+                    .orElseThrow();
             assertThat(password(RedisURI.create(url))).as(url).isEqualTo(password);
         }
     }
 
     @Test
     void redisPasswordWithSpaceSurvivesLettuceParsing() {
-        String url = config("REDIS_ADDR", "h:6379", "REDIS_PASSWORD", "a b").redisUrl().orElseThrow();
+        String url = config("REDIS_ADDR", "h:6379", "REDIS_PASSWORD", "a b")
+                .redisUrl()
+                .orElseThrow();
         assertThat(password(RedisURI.create(url))).isEqualTo("a b");
     }
 
     @Test
     void redisUrlWinsOverRedisAddr() {
-        GatewayConfig c = config("REDIS_URL", "redis://primary:6379/1", "REDIS_ADDR", "other:6379",
-                                 "REDIS_PASSWORD", "pw", "REDIS_DB", "9");
+        GatewayConfig c = config(
+                "REDIS_URL",
+                "redis://primary:6379/1",
+                "REDIS_ADDR",
+                "other:6379",
+                "REDIS_PASSWORD",
+                "pw",
+                "REDIS_DB",
+                "9");
         assertThat(c.redisUrl()).contains("redis://primary:6379/1");
         // REDIS_ADDR is not even validated when REDIS_URL is set
-        assertThat(config("REDIS_URL", "redis://h", "REDIS_ADDR", "not an addr").redisUrl()).contains("redis://h");
+        assertThat(config("REDIS_URL", "redis://h", "REDIS_ADDR", "not an addr").redisUrl())
+                .contains("redis://h");
     }
 
     @Test
     void redisAddrAndDbValidated() {
-        for (String addr : new String[] {"localhost", "host:", ":6379", "redis://h:6379", "a b:1", "u@h:1", "h:123456"}) {
-            assertThatThrownBy(() -> config("REDIS_ADDR", addr)).as(addr)
+        for (String addr :
+                new String[] {"localhost", "host:", ":6379", "redis://h:6379", "a b:1", "u@h:1", "h:123456"}) {
+            assertThatThrownBy(() -> config("REDIS_ADDR", addr))
+                    .as(addr)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("REDIS_ADDR:");
         }
         assertThatThrownBy(() -> config("REDIS_ADDR", "h:1", "REDIS_DB", "x")).hasMessageStartingWith("REDIS_DB:");
         assertThatThrownBy(() -> config("REDIS_ADDR", "h:1", "REDIS_DB", "-1")).hasMessageStartingWith("REDIS_DB:");
-        assertThatThrownBy(() -> config("REDIS_ADDR", "h:1", "REDIS_DB", "1025")).hasMessageStartingWith("REDIS_DB:");
+        assertThatThrownBy(() -> config("REDIS_ADDR", "h:1", "REDIS_DB", "1025"))
+                .hasMessageStartingWith("REDIS_DB:");
     }
 
     @Test
@@ -312,8 +369,15 @@ class GatewayConfigTest {
     @Test
     void everyKeyAskedIsTheCatalogues_andEveryCatalogueKeyIsAsked() {
         // with Redis by address and OAuth set, every branch that reads a key is taken
-        Map<String, String> values = Map.of("REDIS_ADDR", "h:1", "OAUTH_ISSUER", "https://idp",
-                                            "OAUTH_JWKS_URL", "https://idp/jwks", "OAUTH_RESOURCE", "https://mcp");
+        Map<String, String> values = Map.of(
+                "REDIS_ADDR",
+                "h:1",
+                "OAUTH_ISSUER",
+                "https://idp",
+                "OAUTH_JWKS_URL",
+                "https://idp/jwks",
+                "OAUTH_RESOURCE",
+                "https://mcp");
         java.util.Set<String> asked = new java.util.TreeSet<>();
         GatewayConfig.from(key -> {
             asked.add(key);
@@ -351,10 +415,21 @@ class GatewayConfigTest {
     @Test
     void clientAuthReadsKeysAndOAuth() {
         String digest = "a".repeat(64);
-        GatewayConfig c = config("CLIENT_AUTH", "api-key, jwt", "API_KEYS", "alice:" + digest + ",bob:" + digest,
-                                 "OAUTH_ISSUER", "https://idp.example.com", "OAUTH_JWKS_URL",
-                                 "https://idp.example.com/jwks", "OAUTH_RESOURCE", "https://mcp.example.com/",
-                                 "OAUTH_REQUIRED_SCOPES", "mcp:tools, mcp:read", "RATE_LIMIT_PER_IDENTITY", "5");
+        GatewayConfig c = config(
+                "CLIENT_AUTH",
+                "api-key, jwt",
+                "API_KEYS",
+                "alice:" + digest + ",bob:" + digest,
+                "OAUTH_ISSUER",
+                "https://idp.example.com",
+                "OAUTH_JWKS_URL",
+                "https://idp.example.com/jwks",
+                "OAUTH_RESOURCE",
+                "https://mcp.example.com/",
+                "OAUTH_REQUIRED_SCOPES",
+                "mcp:tools, mcp:read",
+                "RATE_LIMIT_PER_IDENTITY",
+                "5");
         assertThat(c.auth().methods()).containsExactlyInAnyOrder(ClientAuth.API_KEY, ClientAuth.JWT);
         assertThat(c.auth().apiKeys()).hasSize(2);
         OAuthSettings oauth = c.auth().oauth().orElseThrow();
@@ -371,17 +446,31 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> config("CLIENT_AUTH", "basic")).hasMessageStartingWith("CLIENT_AUTH:");
         assertThatThrownBy(() -> config("CLIENT_AUTH", "default")).hasMessageStartingWith("CLIENT_AUTH:");
         assertThatThrownBy(() -> config("API_KEYS", "alice:secret-in-plain-text"))
-                .hasMessageStartingWith("API_KEYS:").hasMessageNotContaining("secret-in-plain-text");
+                .hasMessageStartingWith("API_KEYS:")
+                .hasMessageNotContaining("secret-in-plain-text");
         assertThatThrownBy(() -> config("OAUTH_ISSUER", "https://idp.example.com"))
                 .hasMessageContaining("set together");
-        assertThatThrownBy(() -> config("OAUTH_ISSUER", "https://idp", "OAUTH_JWKS_URL", "file:///etc/keys",
-                                        "OAUTH_RESOURCE", "https://mcp")).hasMessageStartingWith("OAUTH_JWKS_URL:");
-        assertThatThrownBy(() -> config("OAUTH_ISSUER", "https://idp", "OAUTH_JWKS_URL", "https://idp/jwks",
-                                        "OAUTH_RESOURCE", "https://mcp/?x=1")).hasMessageStartingWith("OAUTH_RESOURCE:");
+        assertThatThrownBy(() -> config(
+                        "OAUTH_ISSUER",
+                        "https://idp",
+                        "OAUTH_JWKS_URL",
+                        "file:///etc/keys",
+                        "OAUTH_RESOURCE",
+                        "https://mcp"))
+                .hasMessageStartingWith("OAUTH_JWKS_URL:");
+        assertThatThrownBy(() -> config(
+                        "OAUTH_ISSUER",
+                        "https://idp",
+                        "OAUTH_JWKS_URL",
+                        "https://idp/jwks",
+                        "OAUTH_RESOURCE",
+                        "https://mcp/?x=1"))
+                .hasMessageStartingWith("OAUTH_RESOURCE:");
     }
 
     private static String password(RedisURI uri) {
-        RedisCredentials credentials = uri.getCredentialsProvider().resolveCredentials().block();
+        RedisCredentials credentials =
+                uri.getCredentialsProvider().resolveCredentials().block();
         return credentials == null || credentials.getPassword() == null ? null : new String(credentials.getPassword());
     }
 }

@@ -1,9 +1,9 @@
 package dev.switchboard.gateway.fleet;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedisCluster;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The fleet on a real three-master Redis Cluster (skipped where redis-server or redis-cli is missing). */
 class ClusterFleetTest extends FleetTest {

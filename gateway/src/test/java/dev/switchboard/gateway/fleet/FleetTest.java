@@ -1,26 +1,23 @@
 package dev.switchboard.gateway.fleet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.support.FunctionServer;
+import dev.switchboard.gateway.support.GatewayProcess;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.switchboard.gateway.support.FunctionServer;
-import dev.switchboard.gateway.support.GatewayProcess;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.SseClient;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Two gateway replicas, each its own JVM, on one Redis (standalone or Cluster, per subclass): a request on
@@ -34,6 +31,7 @@ abstract class FleetTest {
 
     @TempDir
     Path logs;
+
     FunctionServer functions;
     private final List<GatewayProcess> replicas = new ArrayList<>();
 
@@ -66,9 +64,8 @@ abstract class FleetTest {
     }
 
     GatewayProcess replica(String id, String redisUrl) {
-        GatewayProcess gateway = GatewayProcess.start(id, Map.of("REDIS_URL", redisUrl,
-                                                                  "HEARTBEAT_INTERVAL", "500ms"),
-                                                      logs.resolve(id + ".log"));
+        GatewayProcess gateway = GatewayProcess.start(
+                id, Map.of("REDIS_URL", redisUrl, "HEARTBEAT_INTERVAL", "500ms"), logs.resolve(id + ".log"));
         replicas.add(gateway);
         return gateway;
     }
@@ -82,8 +79,8 @@ abstract class FleetTest {
     }
 
     static void invokeAsync(GatewayProcess replica, String client, int n) {
-        Http.Answer a = Http.postJson(replica.pub("/invoke/echo"),
-                "{\"payload\":" + n + ",\"client_id\":\"" + client + "\",\"async\":true}");
+        Http.Answer a = Http.postJson(
+                replica.pub("/invoke/echo"), "{\"payload\":" + n + ",\"client_id\":\"" + client + "\",\"async\":true}");
         assertThat(a.status()).as(a.body()).isEqualTo(202);
     }
 
@@ -92,48 +89,89 @@ abstract class FleetTest {
         GatewayProcess a = replica("replica-a");
         GatewayProcess b = replica("replica-b");
         try (dev.switchboard.gateway.support.McpFunctionStub mcp =
-                     dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
-            assertThat(Http.postJson(a.admin("/admin/functions"), "{\"name\":\"tools\",\"kind\":\"mcp\","
-                    + "\"endpoint\":\"" + mcp.url() + "\"}").status()).isEqualTo(201);
-            await().atMost(WAIT).until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
+                dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
+            assertThat(Http.postJson(
+                                    a.admin("/admin/functions"),
+                                    "{\"name\":\"tools\",\"kind\":\"mcp\"," + "\"endpoint\":\"" + mcp.url() + "\"}")
+                            .status())
+                    .isEqualTo(201);
+            await().atMost(WAIT)
+                    .until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
 
             // HTTP+SSE: the stream on A, the messages posted to B, the answers back on A's stream
             try (SseClient stream = SseClient.open(a.pub("/mcp/tools/sse"))) {
                 String path = stream.next(WAIT).data();
-                await().atMost(WAIT).until(() -> Http.postJson(b.pub(path), "{\"jsonrpc\":\"2.0\",\"id\":1,"
-                        + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2024-11-05\","
-                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}").status() == 202);
-                assertThat(json(stream.next(WAIT).data()).get("result").get("serverInfo").get("name").asText())
+                await().atMost(WAIT)
+                        .until(() -> Http.postJson(
+                                                b.pub(path),
+                                                "{\"jsonrpc\":\"2.0\",\"id\":1,"
+                                                        + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2024-11-05\","
+                                                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                                        .status()
+                                == 202);
+                assertThat(json(stream.next(WAIT).data())
+                                .get("result")
+                                .get("serverInfo")
+                                .get("name")
+                                .asText())
                         .isEqualTo("stub");
                 String sessionId = path.substring(path.indexOf("sessionId=") + "sessionId=".length());
                 JsonNode listed = Http.get(b.admin("/admin/sessions")).json().get("sessions");
-                assertThat(listed).as("B's fleet view shows the session and that A holds its stream")
+                assertThat(listed)
+                        .as("B's fleet view shows the session and that A holds its stream")
                         .anySatisfy(s -> {
                             assertThat(s.get("id").asText()).isEqualTo(sessionId);
-                            assertThat(s.get("streams").get(0).get("replica").asText()).isEqualTo("replica-a");
-                            assertThat(s.get("streams").get(0).get("kind").asText()).isEqualTo("http+sse");
+                            assertThat(s.get("streams").get(0).get("replica").asText())
+                                    .isEqualTo("replica-a");
+                            assertThat(s.get("streams").get(0).get("kind").asText())
+                                    .isEqualTo("http+sse");
                         });
-                assertThat(Http.postJson(b.pub(path), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
-                        + "\"params\":{\"name\":\"echo\",\"arguments\":{\"x\":2}}}").status()).isEqualTo(202);
-                assertThat(json(stream.next(WAIT).data()).get("result").get("content").get(0).get("text").asText())
+                assertThat(Http.postJson(
+                                        b.pub(path),
+                                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                                                + "\"params\":{\"name\":\"echo\",\"arguments\":{\"x\":2}}}")
+                                .status())
+                        .isEqualTo(202);
+                assertThat(json(stream.next(WAIT).data())
+                                .get("result")
+                                .get("content")
+                                .get(0)
+                                .get("text")
+                                .asText())
                         .isEqualTo("echo: {\"x\":2}");
             }
 
             // Streamable HTTP: a session initialized on A is served by B
-            Http.Answer init = Http.send("POST", a.pub("/mcp/tools"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
-                    + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+            Http.Answer init = Http.send(
+                    "POST",
+                    a.pub("/mcp/tools"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                            + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
                     Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
             String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-            Http.Answer onB = Http.send("POST", b.pub("/mcp/tools"), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
-                    + "\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{}}}",
-                    Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream",
-                           "Mcp-Session-Id", session));
+            Http.Answer onB = Http.send(
+                    "POST",
+                    b.pub("/mcp/tools"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
+                            + "\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{}}}",
+                    Map.of(
+                            "Content-Type",
+                            "application/json",
+                            "Accept",
+                            "application/json, text/event-stream",
+                            "Mcp-Session-Id",
+                            session));
             assertThat(onB.status()).isEqualTo(200);
             // a 2025-11-25 client that takes SSE gets a primed stream that ends with the response
             List<SseClient.Event> events = SseClient.parse(onB.body());
             assertThat(events.getFirst().data()).as("priming event").isEmpty();
-            assertThat(json(events.getLast().data()).get("result").get("content").get(0).get("text").asText())
+            assertThat(json(events.getLast().data())
+                            .get("result")
+                            .get("content")
+                            .get(0)
+                            .get("text")
+                            .asText())
                     .startsWith("echo:");
         }
     }
@@ -142,11 +180,13 @@ abstract class FleetTest {
     void deliversAcrossReplicasAndSurvivesTheStreamsReplicaBeingKilled() {
         GatewayProcess a = replica("replica-a");
         GatewayProcess b = replica("replica-b");
-        Http.Answer registered = Http.postJson(b.admin("/admin/functions"),
-                "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}");
+        Http.Answer registered = Http.postJson(
+                b.admin("/admin/functions"), "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}");
         assertThat(registered.status()).isEqualTo(201);
         // the registration made on B reaches A's cache
-        await().atMost(WAIT).until(() -> Http.postJson(a.pub("/invoke/echo"), "{\"payload\":0}").status() == 200);
+        await().atMost(WAIT)
+                .until(() ->
+                        Http.postJson(a.pub("/invoke/echo"), "{\"payload\":0}").status() == 200);
 
         String lastSeen;
         SseClient onA = SseClient.open(a.pub("/sse/roamer"));
@@ -154,11 +194,18 @@ abstract class FleetTest {
             assertThat(json(onA.next(WAIT).data()).get("replica").asText()).isEqualTo("replica-a");
             invokeAsync(b, "roamer", 1);
             SseClient.Event first = onA.nextNonHeartbeat(WAIT);
-            assertThat(json(first.data()).get("data").get("received").asInt()).as("posted on B, delivered on A")
+            assertThat(json(first.data()).get("data").get("received").asInt())
+                    .as("posted on B, delivered on A")
                     .isEqualTo(1);
             lastSeen = first.id();
-            assertThat(Http.get(b.admin("/admin/connections")).json().get("connections").get(0).get("replica")
-                               .asText()).as("the fleet view shows which replica holds the stream").isEqualTo("replica-a");
+            assertThat(Http.get(b.admin("/admin/connections"))
+                            .json()
+                            .get("connections")
+                            .get(0)
+                            .get("replica")
+                            .asText())
+                    .as("the fleet view shows which replica holds the stream")
+                    .isEqualTo("replica-a");
 
             a.kill();
             assertThat(onA.awaitEnd(WAIT)).isTrue();
@@ -175,20 +222,28 @@ abstract class FleetTest {
             assertThat(connected.get("replica").asText()).isEqualTo("replica-b");
             assertThat(connected.get("replayed").asInt()).isEqualTo(4);
             List<SseClient.Event> missed = onB.collect("function_response", 4, WAIT);
-            assertThat(missed).extracting(e -> json(e.data()).get("data").get("received").asInt())
+            assertThat(missed)
+                    .extracting(e -> json(e.data()).get("data").get("received").asInt())
                     .as("every missed event once (async calls may finish in any order)")
                     .containsExactlyInAnyOrder(2, 3, 4, 5);
             for (int i = 1; i < missed.size(); i++) {
-                assertThat(dev.switchboard.gateway.state.EventIds.compare(missed.get(i - 1).id(), missed.get(i).id()))
-                        .as("in log order").isNegative();
+                assertThat(dev.switchboard.gateway.state.EventIds.compare(
+                                missed.get(i - 1).id(), missed.get(i).id()))
+                        .as("in log order")
+                        .isNegative();
             }
             invokeAsync(b, "roamer", 6);
-            assertThat(json(onB.nextNonHeartbeat(WAIT).data()).get("data").get("received").asInt()).isEqualTo(6);
+            assertThat(json(onB.nextNonHeartbeat(WAIT).data())
+                            .get("data")
+                            .get("received")
+                            .asInt())
+                    .isEqualTo(6);
         }
     }
 
-    private static final Map<String, String> MCP_HEADERS = Map.of("Content-Type", "application/json",
-                                                                  "Accept", "application/json, text/event-stream");
+    private static final Map<String, String> MCP_HEADERS = Map.of(
+            "Content-Type", "application/json",
+            "Accept", "application/json, text/event-stream");
 
     private static Http.Answer mcpPost(GatewayProcess replica, String session, String body) {
         Map<String, String> headers = new java.util.HashMap<>(MCP_HEADERS);
@@ -207,41 +262,64 @@ abstract class FleetTest {
         GatewayProcess a = replica("replica-a");
         GatewayProcess b = replica("replica-b");
         try (dev.switchboard.gateway.support.McpFunctionStub mcp =
-                     dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
-            assertThat(Http.postJson(a.admin("/admin/functions"), "{\"name\":\"tools\",\"kind\":\"mcp\","
-                    + "\"endpoint\":\"" + mcp.url() + "\"}").status()).isEqualTo(201);
-            await().atMost(WAIT).until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
-            String session = mcpPost(a, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                    + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
-                    .headers().firstValue("Mcp-Session-Id").orElseThrow();
+                dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
+            assertThat(Http.postJson(
+                                    a.admin("/admin/functions"),
+                                    "{\"name\":\"tools\",\"kind\":\"mcp\"," + "\"endpoint\":\"" + mcp.url() + "\"}")
+                            .status())
+                    .isEqualTo(201);
+            await().atMost(WAIT)
+                    .until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
+            String session = mcpPost(
+                            a,
+                            null,
+                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                                    + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                    .headers()
+                    .firstValue("Mcp-Session-Id")
+                    .orElseThrow();
 
             // the stub's slow tool answers after 5 s; the call runs on A, its cancellation is posted to B
             Thread canceller = Thread.ofVirtual().start(() -> {
-                await().atMost(WAIT).until(() -> mcp.received().stream().anyMatch(
-                        r -> r.message() != null && r.message().path("id").asInt() == 15));
-                assertThat(mcpPost(b, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
-                        + "\"params\":{\"requestId\":15}}").status()).isEqualTo(202);
+                await().atMost(WAIT)
+                        .until(() -> mcp.received().stream()
+                                .anyMatch(r -> r.message() != null
+                                        && r.message().path("id").asInt() == 15));
+                assertThat(mcpPost(
+                                        b,
+                                        session,
+                                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                                                + "\"params\":{\"requestId\":15}}")
+                                .status())
+                        .isEqualTo(202);
             });
             long start = System.nanoTime();
             Http.Answer cancelled = mcpPost(a, session, slowCall(15));
             canceller.join();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ended by the cancellation, not the tool")
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("ended by the cancellation, not the tool")
                     .isLessThan(Duration.ofSeconds(4));
             assertThat(cancelled.body()).as("no result after a cancel").doesNotContain("\"result\"");
 
             // A holds the session's standalone stream and runs a call; the DELETE sent to B ends both
             try (SseClient standalone = SseClient.open(a.pub("/mcp/tools"), Map.of("Mcp-Session-Id", session))) {
                 assertThat(standalone.status()).isEqualTo(200);
-                java.util.concurrent.CompletableFuture<Http.Answer> running = java.util.concurrent.CompletableFuture
-                        .supplyAsync(() -> mcpPost(a, session, slowCall(16)),
-                                     java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-                await().atMost(WAIT).until(() -> mcp.received().stream().anyMatch(
-                        r -> r.message() != null && r.message().path("id").asInt() == 16));
+                java.util.concurrent.CompletableFuture<Http.Answer> running =
+                        java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> mcpPost(a, session, slowCall(16)),
+                                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+                await().atMost(WAIT)
+                        .until(() -> mcp.received().stream()
+                                .anyMatch(r -> r.message() != null
+                                        && r.message().path("id").asInt() == 16));
                 long deleted = System.nanoTime();
                 assertThat(Http.send("DELETE", b.pub("/mcp/tools"), null, Map.of("Mcp-Session-Id", session))
-                                   .status()).isEqualTo(204);
-                assertThat(standalone.awaitEnd(WAIT)).as("A's standalone stream closed").isTrue();
+                                .status())
+                        .isEqualTo(204);
+                assertThat(standalone.awaitEnd(WAIT))
+                        .as("A's standalone stream closed")
+                        .isTrue();
                 Http.Answer ended = running.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
                 assertThat(Duration.ofNanos(System.nanoTime() - deleted)).isLessThan(Duration.ofSeconds(4));
                 assertThat(ended.body()).doesNotContain("\"result\"");
@@ -253,9 +331,14 @@ abstract class FleetTest {
     void aStoppingReplicaSendsItsClientsToAnotherAtOnce() {
         GatewayProcess a = replica("replica-a");
         GatewayProcess b = replica("replica-b");
-        assertThat(Http.postJson(a.admin("/admin/functions"),
-                "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}").status()).isEqualTo(201);
-        await().atMost(WAIT).until(() -> Http.postJson(b.pub("/invoke/echo"), "{\"payload\":0}").status() == 200);
+        assertThat(Http.postJson(
+                                a.admin("/admin/functions"),
+                                "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}")
+                        .status())
+                .isEqualTo(201);
+        await().atMost(WAIT)
+                .until(() ->
+                        Http.postJson(b.pub("/invoke/echo"), "{\"payload\":0}").status() == 200);
 
         String lastSeen;
         try (SseClient onA = SseClient.open(a.pub("/sse/mover"))) {
@@ -269,7 +352,11 @@ abstract class FleetTest {
         invokeAsync(b, "mover", 2);
         try (SseClient onB = SseClient.open(b.pub("/sse/mover"), Map.of("Last-Event-ID", lastSeen))) {
             onB.next(WAIT);
-            assertThat(json(onB.nextNonHeartbeat(WAIT).data()).get("data").get("received").asInt()).isEqualTo(2);
+            assertThat(json(onB.nextNonHeartbeat(WAIT).data())
+                            .get("data")
+                            .get("received")
+                            .asInt())
+                    .isEqualTo(2);
         }
     }
 
@@ -279,11 +366,13 @@ abstract class FleetTest {
         GatewayProcess b = replica("replica-b");
         String echo = "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}";
         assertThat(Http.postJson(b.admin("/admin/functions"), echo).status()).isEqualTo(201);
-        await().atMost(Duration.ofSeconds(1)).until(() -> Http.postJson(a.pub("/invoke/echo"), "{\"payload\":0}")
-                .status() == 200);
+        await().atMost(Duration.ofSeconds(1))
+                .until(() ->
+                        Http.postJson(a.pub("/invoke/echo"), "{\"payload\":0}").status() == 200);
         // A now serves echo from its cache: a delete on B must reach that cache, not wait for its 30 s reload
         assertThat(Http.delete(b.admin("/admin/functions/echo")).status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(1)).until(() -> Http.postJson(a.pub("/invoke/echo"), "{\"payload\":0}")
-                .status() == 404);
+        await().atMost(Duration.ofSeconds(1))
+                .until(() ->
+                        Http.postJson(a.pub("/invoke/echo"), "{\"payload\":0}").status() == 404);
     }
 }

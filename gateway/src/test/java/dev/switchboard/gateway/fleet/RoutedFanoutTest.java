@@ -1,5 +1,19 @@
 package dev.switchboard.gateway.fleet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.topic.ResumeToken;
+import dev.switchboard.registry.RedisKeys;
+import dev.switchboard.testing.TestRedis;
+import dev.switchboard.testing.TestRedisCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,26 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.switchboard.gateway.Gateway;
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.SseClient;
-import dev.switchboard.gateway.topic.ResumeToken;
-import dev.switchboard.registry.RedisKeys;
-import dev.switchboard.testing.TestRedis;
-import dev.switchboard.testing.TestRedisCluster;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Routed fan-out in a fleet of four replicas on one real Redis (standalone, and a three-master Cluster where
@@ -40,9 +37,12 @@ class RoutedFanoutTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
-    private static final Pattern RECEIVED = Pattern.compile("(?m)^switchboard_fanout_received_total(?:\\{[^}]*})? (\\S+)$");
-    private static final Pattern DELIVERED = Pattern.compile("(?m)^switchboard_fanout_delivered_total(?:\\{[^}]*})? (\\S+)$");
-    private static final Pattern SUBSCRIPTIONS = Pattern.compile("(?m)^switchboard_fanout_subscriptions(?:\\{[^}]*})? (\\S+)$");
+    private static final Pattern RECEIVED =
+            Pattern.compile("(?m)^switchboard_fanout_received_total(?:\\{[^}]*})? (\\S+)$");
+    private static final Pattern DELIVERED =
+            Pattern.compile("(?m)^switchboard_fanout_delivered_total(?:\\{[^}]*})? (\\S+)$");
+    private static final Pattern SUBSCRIPTIONS =
+            Pattern.compile("(?m)^switchboard_fanout_subscriptions(?:\\{[^}]*})? (\\S+)$");
 
     private final List<Gateway> replicas = new ArrayList<>();
 
@@ -89,10 +89,10 @@ class RoutedFanoutTest {
         Gateway none = replica("replica-3", url);
         int events = 20;
         try (SseClient a = SseClient.open(sse(twoStreams, "/sse/a?topic=room"));
-             SseClient b = SseClient.open(sse(twoStreams, "/sse/b?topic=room"));
-             SseClient c = SseClient.open(sse(oneStream, "/sse/c?topic=room"));
-             SseClient d = SseClient.open(sse(otherStream, "/sse/d?topic=room"));
-             SseClient elsewhere = SseClient.open(sse(none, "/sse/e?topic=lobby"))) {
+                SseClient b = SseClient.open(sse(twoStreams, "/sse/b?topic=room"));
+                SseClient c = SseClient.open(sse(oneStream, "/sse/c?topic=room"));
+                SseClient d = SseClient.open(sse(otherStream, "/sse/d?topic=room"));
+                SseClient elsewhere = SseClient.open(sse(none, "/sse/e?topic=lobby"))) {
             for (SseClient s : List.of(a, b, c, d, elsewhere)) {
                 assertThat(s.next(WAIT).type()).isEqualTo("connected");
             }
@@ -101,18 +101,28 @@ class RoutedFanoutTest {
                 assertThat(publish(none, "room", n).status()).isEqualTo(202);
             }
             for (SseClient s : List.of(a, b, c, d)) {
-                assertThat(numbers(s, events)).as("every event, once, in order")
-                        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, events).boxed().toList());
+                assertThat(numbers(s, events))
+                        .as("every event, once, in order")
+                        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, events)
+                                .boxed()
+                                .toList());
             }
             for (Gateway following : List.of(twoStreams, oneStream, otherStream)) {
-                await().atMost(WAIT).untilAsserted(() -> assertThat(meter(following, RECEIVED))
-                        .as("each announcement received once, however many streams follow it here").isEqualTo(events));
+                await().atMost(WAIT)
+                        .untilAsserted(() -> assertThat(meter(following, RECEIVED))
+                                .as("each announcement received once, however many streams follow it here")
+                                .isEqualTo(events));
                 assertThat(meter(following, DELIVERED)).as("none of it wasted").isEqualTo(events);
             }
-            assertThat(meter(none, RECEIVED)).as("the replica without a stream of the room received none of it")
+            assertThat(meter(none, RECEIVED))
+                    .as("the replica without a stream of the room received none of it")
                     .isZero();
-            assertThat(meter(none, SUBSCRIPTIONS)).as("its own client's log and the lobby").isEqualTo(2);
-            assertThat(meter(twoStreams, SUBSCRIPTIONS)).as("two clients' logs and the room").isEqualTo(3);
+            assertThat(meter(none, SUBSCRIPTIONS))
+                    .as("its own client's log and the lobby")
+                    .isEqualTo(2);
+            assertThat(meter(twoStreams, SUBSCRIPTIONS))
+                    .as("two clients' logs and the room")
+                    .isEqualTo(3);
         }
     }
 
@@ -171,43 +181,72 @@ class RoutedFanoutTest {
         for (List<String> stream : seen) {
             String start = stream.getFirst();
             List<String> got = stream.subList(1, stream.size());
-            assertThat(got).as("a stream from " + start + " gets exactly the events after it, in order")
-                    .isEqualTo(published.stream().filter(id -> compare(id, start) > 0).limit(got.size()).toList());
+            assertThat(got)
+                    .as("a stream from " + start + " gets exactly the events after it, in order")
+                    .isEqualTo(published.stream()
+                            .filter(id -> compare(id, start) > 0)
+                            .limit(got.size())
+                            .toList());
         }
         assertThat(seen.size()).as("streams opened and closed").isGreaterThan(20);
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(meter(churning, SUBSCRIPTIONS))
-                .as("the replica's subscription bookkeeping back to zero").isZero());
-        await().atMost(WAIT).untilAsserted(() -> assertThat(announcementChannels(kind))
-                .as("no announcement channel left subscribed in Redis").isEmpty());
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(meter(churning, SUBSCRIPTIONS))
+                        .as("the replica's subscription bookkeeping back to zero")
+                        .isZero());
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(announcementChannels(kind))
+                        .as("no announcement channel left subscribed in Redis")
+                        .isEmpty());
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"standalone", "cluster"})
     void anMcpPostStreamIsLoggedForResumeButAnnouncedToNoReplicaThatDoesNotFollowIt(String kind) {
         String url = redis(kind);
-        List<Gateway> fleet = List.of(replica("replica-0", url), replica("replica-1", url), replica("replica-2", url),
-                                      replica("replica-3", url));
+        List<Gateway> fleet = List.of(
+                replica("replica-0", url),
+                replica("replica-1", url),
+                replica("replica-2", url),
+                replica("replica-3", url));
         try (dev.switchboard.gateway.support.McpFunctionStub mcp =
-                     dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
-            assertThat(Http.send("POST", "http://127.0.0.1:" + fleet.get(0).adminPort() + "/admin/functions",
-                    "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\"}",
-                    Map.of("Content-Type", "application/json", "Authorization", "Bearer " + ADMIN_TOKEN)).status())
+                dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
+            assertThat(Http.send(
+                                    "POST",
+                                    "http://127.0.0.1:" + fleet.get(0).adminPort() + "/admin/functions",
+                                    "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\"}",
+                                    Map.of(
+                                            "Content-Type",
+                                            "application/json",
+                                            "Authorization",
+                                            "Bearer " + ADMIN_TOKEN))
+                            .status())
                     .isEqualTo(201);
-            Map<String, String> headers = Map.of("Content-Type", "application/json",
-                                                 "Accept", "application/json, text/event-stream");
-            await().atMost(WAIT).until(() -> Http.send("POST", mcpUrl(fleet.get(1)), INITIALIZE, headers).status() == 200);
-            String session = Http.send("POST", mcpUrl(fleet.get(0)), INITIALIZE, headers).headers()
-                    .firstValue("Mcp-Session-Id").orElseThrow();
+            Map<String, String> headers = Map.of(
+                    "Content-Type", "application/json",
+                    "Accept", "application/json, text/event-stream");
+            await().atMost(WAIT)
+                    .until(() -> Http.send("POST", mcpUrl(fleet.get(1)), INITIALIZE, headers)
+                                    .status()
+                            == 200);
+            String session = Http.send("POST", mcpUrl(fleet.get(0)), INITIALIZE, headers)
+                    .headers()
+                    .firstValue("Mcp-Session-Id")
+                    .orElseThrow();
             Map<String, String> inSession = new HashMap<>(headers);
             inSession.put("Mcp-Session-Id", session);
             // a streamed call (priming, two progress notifications, the result), every event logged for resume
-            Http.Answer call = Http.send("POST", mcpUrl(fleet.get(1)), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
-                    + "\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{}}}", inSession);
+            Http.Answer call = Http.send(
+                    "POST",
+                    mcpUrl(fleet.get(1)),
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
+                            + "\"tools/call\",\"params\":{\"name\":\"progress\",\"arguments\":{}}}",
+                    inSession);
             List<SseClient.Event> events = SseClient.parse(call.body());
             assertThat(events).hasSize(4);
             for (Gateway replica : fleet) {
-                assertThat(meter(replica, RECEIVED)).as("no replica follows the POST stream live: none is told")
+                assertThat(meter(replica, RECEIVED))
+                        .as("no replica follows the POST stream live: none is told")
                         .isZero();
             }
             // yet it is in the log: resumed from its priming event on another replica, the rest is replayed
@@ -215,8 +254,11 @@ class RoutedFanoutTest {
             resume.put("Accept", "text/event-stream");
             resume.put("Last-Event-ID", events.getFirst().id());
             Http.Answer resumed = Http.send("GET", mcpUrl(fleet.get(3)), null, resume);
-            assertThat(SseClient.parse(resumed.body())).extracting(SseClient.Event::id)
-                    .containsExactlyElementsOf(events.subList(1, 4).stream().map(SseClient.Event::id).toList());
+            assertThat(SseClient.parse(resumed.body()))
+                    .extracting(SseClient.Event::id)
+                    .containsExactlyElementsOf(events.subList(1, 4).stream()
+                            .map(SseClient.Event::id)
+                            .toList());
         }
     }
 
@@ -233,11 +275,14 @@ class RoutedFanoutTest {
                 killPubSub(kind);
                 assertThat(publish(publishing, "room", n).status()).isEqualTo(202);
             }
-            assertThat(numbers(stream, 10)).as("every event, once, in order")
+            assertThat(numbers(stream, 10))
+                    .as("every event, once, in order")
                     .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
-            await().atMost(WAIT).untilAsserted(() -> assertThat(announcementChannels(kind))
-                    .as("the stream's two logs subscribed again, nothing else")
-                    .containsExactlyInAnyOrder(RedisKeys.announcements("gap"), RedisKeys.announcements("topic:room")));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(announcementChannels(kind))
+                            .as("the stream's two logs subscribed again, nothing else")
+                            .containsExactlyInAnyOrder(
+                                    RedisKeys.announcements("gap"), RedisKeys.announcements("topic:room")));
         }
     }
 
@@ -251,21 +296,32 @@ class RoutedFanoutTest {
         try (SseClient stream = SseClient.open(sse(following, "/sse/mover?topic=moving"))) {
             assertThat(stream.next(WAIT).type()).isEqualTo("connected");
             int owner = cluster.ports().stream()
-                    .filter(port -> lines(cluster.command(port, "PUBSUB SHARDCHANNELS")).contains(channel))
-                    .findFirst().orElseThrow();
-            int target = cluster.ports().stream().filter(port -> port != owner).findFirst().orElseThrow();
+                    .filter(port ->
+                            lines(cluster.command(port, "PUBSUB SHARDCHANNELS")).contains(channel))
+                    .findFirst()
+                    .orElseThrow();
+            int target = cluster.ports().stream()
+                    .filter(port -> port != owner)
+                    .findFirst()
+                    .orElseThrow();
             // the slot holds no key yet (nothing was published to the topic): moving it is three SETSLOTs; the
             // former owner then ends the slot's shard subscriptions with an unsolicited SUNSUBSCRIBE
-            String slot = cluster.command(owner, "CLUSTER KEYSLOT " + channel).trim().substring(1);
+            String slot =
+                    cluster.command(owner, "CLUSTER KEYSLOT " + channel).trim().substring(1);
             String ownerId = lines(cluster.command(owner, "CLUSTER MYID")).getFirst();
             String targetId = lines(cluster.command(target, "CLUSTER MYID")).getFirst();
-            assertThat(cluster.command(target, "CLUSTER SETSLOT " + slot + " IMPORTING " + ownerId)).startsWith("+OK");
-            assertThat(cluster.command(owner, "CLUSTER SETSLOT " + slot + " MIGRATING " + targetId)).startsWith("+OK");
+            assertThat(cluster.command(target, "CLUSTER SETSLOT " + slot + " IMPORTING " + ownerId))
+                    .startsWith("+OK");
+            assertThat(cluster.command(owner, "CLUSTER SETSLOT " + slot + " MIGRATING " + targetId))
+                    .startsWith("+OK");
             for (int port : List.of(target, owner)) {
-                assertThat(cluster.command(port, "CLUSTER SETSLOT " + slot + " NODE " + targetId)).startsWith("+OK");
+                assertThat(cluster.command(port, "CLUSTER SETSLOT " + slot + " NODE " + targetId))
+                        .startsWith("+OK");
             }
-            await().atMost(WAIT).untilAsserted(() -> assertThat(lines(cluster.command(target, "PUBSUB SHARDCHANNELS")))
-                    .as("the replica subscribed on the slot's new owner").contains(channel));
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(lines(cluster.command(target, "PUBSUB SHARDCHANNELS")))
+                            .as("the replica subscribed on the slot's new owner")
+                            .contains(channel));
             for (int n = 0; n < 5; n++) {
                 assertThat(publish(publishing, "moving", n).status()).isEqualTo(202);
             }
@@ -296,9 +352,11 @@ class RoutedFanoutTest {
     }
 
     private static Http.Answer publish(Gateway on, String topic, int n) {
-        return Http.send("POST", "http://127.0.0.1:" + on.adminPort() + "/publish/" + topic,
-                         "{\"event\":\"update\",\"data\":{\"n\":" + n + "}}",
-                         Map.of("Content-Type", "application/json", "Authorization", "Bearer " + ADMIN_TOKEN));
+        return Http.send(
+                "POST",
+                "http://127.0.0.1:" + on.adminPort() + "/publish/" + topic,
+                "{\"event\":\"update\",\"data\":{\"n\":" + n + "}}",
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + ADMIN_TOKEN));
     }
 
     private static List<Integer> numbers(SseClient stream, int count) {
@@ -317,7 +375,8 @@ class RoutedFanoutTest {
     }
 
     private static long meter(Gateway on, Pattern meter) {
-        String metrics = Http.get("http://127.0.0.1:" + on.adminPort() + "/metrics").body();
+        String metrics =
+                Http.get("http://127.0.0.1:" + on.adminPort() + "/metrics").body();
         Matcher m = meter.matcher(metrics);
         assertThat(m.find()).as(meter.pattern()).isTrue();
         return (long) Double.parseDouble(m.group(1));
@@ -329,7 +388,8 @@ class RoutedFanoutTest {
         if (kind.equals("cluster")) {
             TestRedisCluster cluster = TestRedisCluster.shared().orElseThrow();
             for (int port : cluster.ports()) {
-                channels.addAll(lines(cluster.command(port, "PUBSUB SHARDCHANNELS *" + RedisKeys.ANNOUNCEMENTS_SUFFIX)));
+                channels.addAll(
+                        lines(cluster.command(port, "PUBSUB SHARDCHANNELS *" + RedisKeys.ANNOUNCEMENTS_SUFFIX)));
             }
         } else {
             // TestRedis.command answers a reply's first line only: the list comes through a client of its own

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.fuzz;
 
-import java.time.Duration;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -11,12 +10,11 @@ import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.testing.fuzz.GatewayTargets;
 import dev.switchboard.testing.fuzz.LogWatch;
 import dev.switchboard.testing.fuzz.WireFuzzer;
-
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The wire fuzz at CI size: malformed heads, framing and JSON over raw sockets at the public, admin and
@@ -26,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WireFuzzTest {
     /** The seed CI replays every run; {@code -Dfuzz.seed=random} explores. */
     private static final long CI_SEED = 20261130L;
+
     private FunctionServer functions;
     private McpFunctionStub mcp;
     private Gateway gateway;
@@ -34,9 +33,21 @@ class WireFuzzTest {
     void start() {
         functions = FunctionServer.start();
         mcp = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "STREAM_PORT", "0", "SHUTDOWN_GRACE", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
-                "MAX_BODY_SIZE", "64KiB")));
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "STREAM_PORT",
+                "0",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "MAX_BODY_SIZE",
+                "64KiB")));
         admin("{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\",\"timeout\":\"2s\"}");
         admin("{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\",\"timeout\":\"2s\"}");
     }
@@ -49,19 +60,29 @@ class WireFuzzTest {
     }
 
     private void admin(String json) {
-        assertThat(Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions", json).status())
+        assertThat(Http.postJson("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions", json)
+                        .status())
                 .isEqualTo(201);
     }
 
     @Test
     void noListenerFailsOrLogsAStackTraceUnderHostileRequests() throws Exception {
-        WireFuzzer.Settings settings = new WireFuzzer.Settings(WireFuzzer.seedFromProperty(CI_SEED),
-                Integer.getInteger("fuzz.cases", 400), Duration.ofSeconds(30), Duration.ofSeconds(2), 16, 80 * 1024);
+        WireFuzzer.Settings settings = new WireFuzzer.Settings(
+                WireFuzzer.seedFromProperty(CI_SEED),
+                Integer.getInteger("fuzz.cases", 400),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(2),
+                16,
+                80 * 1024);
         WireFuzzer.Report report;
         try (LogWatch log = LogWatch.inProcess()) {
-            report = WireFuzzer.run(GatewayTargets.of(gateway.port(), gateway.adminPort(),
-                                                        gateway.streamPort().orElseThrow()),
-                                    settings, log);
+            report = WireFuzzer.run(
+                    GatewayTargets.of(
+                            gateway.port(),
+                            gateway.adminPort(),
+                            gateway.streamPort().orElseThrow()),
+                    settings,
+                    log);
         }
         report.assertClean();
         assertThat(report.sent()).isGreaterThan(0);

@@ -1,11 +1,10 @@
 package dev.switchboard.gateway.invoke;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class CallDeadlineTest {
     private static Object onVirtualThread(java.util.concurrent.Callable<Object> work) throws Exception {

@@ -1,5 +1,10 @@
 package dev.switchboard.gateway.invoke;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,16 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
-
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpServer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The one function-call engine over real sockets: its pool, its headers, its egress guard and its deadline. */
 class FunctionEngineTest {
@@ -64,17 +62,25 @@ class FunctionEngineTest {
     }
 
     private String call(FunctionRequest request) throws IOException {
-        try (FunctionResponse response = engine.send(request); InputStream in = response.body()) {
+        try (FunctionResponse response = engine.send(request);
+                InputStream in = response.body()) {
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("content-type")).as("any case").hasValue("application/json");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
-    private FunctionRequest post(Map<String, String> defaults, Map<String, String> registration,
-                                 Map<String, String> gateway) {
-        return new FunctionRequest("POST", uri(), defaults, registration, gateway,
-                                   "{}".getBytes(StandardCharsets.UTF_8), "application/json", Duration.ofSeconds(5));
+    private FunctionRequest post(
+            Map<String, String> defaults, Map<String, String> registration, Map<String, String> gateway) {
+        return new FunctionRequest(
+                "POST",
+                uri(),
+                defaults,
+                registration,
+                gateway,
+                "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                Duration.ofSeconds(5));
     }
 
     @Test
@@ -92,26 +98,39 @@ class FunctionEngineTest {
         gateway.put("X-Client-ID", "client-1");
         gateway.put("Mcp-Session-Id", null);
         gateway.put("X-Team", "from-the-gateway");
-        call(post(Map.of("Accept", "text/default", "X-Default", "kept"),
-                  Map.of("Accept", "text/registration", "Authorization", "Bearer fn-secret", "X-Team", "registration",
-                         "Content-Type", "text/plain"),
-                  gateway));
+        call(post(
+                Map.of("Accept", "text/default", "X-Default", "kept"),
+                Map.of(
+                        "Accept",
+                        "text/registration",
+                        "Authorization",
+                        "Bearer fn-secret",
+                        "X-Team",
+                        "registration",
+                        "Content-Type",
+                        "text/plain"),
+                gateway));
         Headers seen = lastHeaders.get();
-        assertThat(seen.getFirst("Accept")).as("a registration replaces a default").isEqualTo("text/registration");
+        assertThat(seen.getFirst("Accept"))
+                .as("a registration replaces a default")
+                .isEqualTo("text/registration");
         assertThat(seen.getFirst("X-Default")).isEqualTo("kept");
         assertThat(seen.getFirst("Authorization")).isEqualTo("Bearer fn-secret");
         assertThat(seen.getFirst("X-Team")).as("the gateway's word is final").isEqualTo("from-the-gateway");
         assertThat(seen.get("X-Team")).hasSize(1);
         assertThat(seen.getFirst("X-Request-ID")).isEqualTo("req-1");
         assertThat(seen.getFirst("X-Client-ID")).isEqualTo("client-1");
-        assertThat(seen.containsKey("Mcp-Session-Id")).as("null values are not sent").isFalse();
+        assertThat(seen.containsKey("Mcp-Session-Id"))
+                .as("null values are not sent")
+                .isFalse();
         assertThat(seen.getFirst("Content-Type")).as("the body's type is final").isEqualTo("application/json");
     }
 
     @Test
     void everyConnectGoesThroughTheEgressPolicy() {
         try (FunctionEngine closed = new FunctionEngine(EgressPolicy.allowing(List.of()))) {
-            assertThatThrownBy(() -> closed.send(post(Map.of(), Map.of(), Map.of())).close())
+            assertThatThrownBy(() ->
+                            closed.send(post(Map.of(), Map.of(), Map.of())).close())
                     .satisfies(e -> assertThat(CallFailures.describe(e)).startsWith("function call refused:"));
         }
         assertThat(clientPorts).as("nothing reached the function").isEmpty();
@@ -130,9 +149,15 @@ class FunctionEngineTest {
                     // closed
                 }
             });
-            FunctionRequest request = new FunctionRequest("GET", URI.create("http://127.0.0.1:" + silent.getLocalPort()),
-                                                          Map.of(), Map.of(), Map.of(), null, null,
-                                                          Duration.ofSeconds(30));
+            FunctionRequest request = new FunctionRequest(
+                    "GET",
+                    URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+                    Map.of(),
+                    Map.of(),
+                    Map.of(),
+                    null,
+                    null,
+                    Duration.ofSeconds(30));
             AtomicReference<Object> outcome = new AtomicReference<>();
             Thread caller = Thread.ofVirtual().start(() -> {
                 long start = System.nanoTime();

@@ -1,14 +1,13 @@
 package dev.switchboard.gateway.invoke;
 
-import java.time.Duration;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class InvokeRequestTest {
 
@@ -58,8 +57,8 @@ class InvokeRequestTest {
 
     @Test
     void nullPayloadIsAllowedAndNullOptionalsMeanAbsent() {
-        InvokeRequest r = InvokeRequest.parse(json(
-                "{\"payload\": null, \"client_id\": null, \"async\": null, \"timeout\": null}"));
+        InvokeRequest r = InvokeRequest.parse(
+                json("{\"payload\": null, \"client_id\": null, \"async\": null, \"timeout\": null}"));
         assertThat(r.payload().isNull()).isTrue();
         assertThat(r.clientId()).isEmpty();
         assertThat(r.async()).isFalse();
@@ -91,7 +90,8 @@ class InvokeRequestTest {
         assertInvalid("{\"payload\": 1, \"client_id\": 42}", "client_id");
         assertInvalid("{\"payload\": 1, \"client_id\": [\"c\"]}", "client_id");
         String max = "a".repeat(128);
-        assertThat(InvokeRequest.parse(json("{\"payload\": 1, \"client_id\": \"" + max + "\"}")).clientId())
+        assertThat(InvokeRequest.parse(json("{\"payload\": 1, \"client_id\": \"" + max + "\"}"))
+                        .clientId())
                 .contains(max);
     }
 
@@ -133,6 +133,8 @@ class InvokeRequestTest {
     }
 
     private static Duration timeout(String jsonValue) {
-        return InvokeRequest.parse(json("{\"payload\": 1, \"timeout\": " + jsonValue + "}")).timeout().orElseThrow();
+        return InvokeRequest.parse(json("{\"payload\": 1, \"timeout\": " + jsonValue + "}"))
+                .timeout()
+                .orElseThrow();
     }
 }

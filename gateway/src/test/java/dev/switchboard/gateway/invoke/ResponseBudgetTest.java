@@ -1,12 +1,11 @@
 package dev.switchboard.gateway.invoke;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
 
 class ResponseBudgetTest {
     private final ResponseBudget budget = new ResponseBudget(100);
@@ -22,7 +21,8 @@ class ResponseBudgetTest {
         assertThat(budget.used()).isEqualTo(60);
         ResponseBudget.Reservation second = budget.open();
         InputStream tooMuch = second.meter(new ByteArrayInputStream(new byte[60]));
-        assertThatThrownBy(tooMuch::readAllBytes).isInstanceOf(ResponseBudget.Exhausted.class)
+        assertThatThrownBy(tooMuch::readAllBytes)
+                .isInstanceOf(ResponseBudget.Exhausted.class)
                 .hasMessageContaining("MAX_RESPONSE_BYTES_IN_FLIGHT");
         assertThat(budget.used()).as("what the second read before it failed").isEqualTo(60 + second.held());
         second.close();

@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.mcp;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** Which paths {@link McpCors} answers for: the MCP routes and nothing else. */
 class McpCorsRoutesTest {

@@ -1,13 +1,12 @@
 package dev.switchboard.gateway.mcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The byte form the relay parses JSON from: the same data as the text form, with no String on the way. */
 class SseEventReaderBytesTest {
@@ -17,8 +16,9 @@ class SseEventReaderBytesTest {
 
     @Test
     void dataLinesAreJoinedAsUtf8Bytes() throws IOException {
-        SseEventReader events = reader(": comment\r\nevent: message\r\ndata: {\"a\":\r\ndata:\"é😀\"}\r\n\r\n"
-                                               + "id: 7\ndata\n\ndata:   \n\n", 1 << 16);
+        SseEventReader events = reader(
+                ": comment\r\nevent: message\r\ndata: {\"a\":\r\ndata:\"é😀\"}\r\n\r\n" + "id: 7\ndata\n\ndata:   \n\n",
+                1 << 16);
         assertThat(new String(events.nextDataBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":\n\"é😀\"}");
         byte[] empty = events.nextDataBytes();
         assertThat(empty).isEmpty();
@@ -30,17 +30,22 @@ class SseEventReaderBytesTest {
     @Test
     void blankMeansWhitespaceOnlyAsStringIsBlankSaysIt() {
         for (String text : new String[] {"", " ", "\t\n", "\u2003", " \u3000 "}) {
-            assertThat(SseEventReader.isBlank(text.getBytes(StandardCharsets.UTF_8))).as(text).isTrue();
+            assertThat(SseEventReader.isBlank(text.getBytes(StandardCharsets.UTF_8)))
+                    .as(text)
+                    .isTrue();
         }
         for (String text : new String[] {"{}", " x ", "é", "\u00a0"}) {
             assertThat(SseEventReader.isBlank(text.getBytes(StandardCharsets.UTF_8)))
-                    .as(text).isEqualTo(text.isBlank());
+                    .as(text)
+                    .isEqualTo(text.isBlank());
         }
     }
 
     @Test
     void anEventLargerThanTheBoundIsRefused() {
         SseEventReader events = reader("data: " + "x".repeat(100) + "\n\n", 50);
-        assertThatThrownBy(events::nextDataBytes).isInstanceOf(IOException.class).hasMessageContaining("50 bytes");
+        assertThatThrownBy(events::nextDataBytes)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("50 bytes");
     }
 }

@@ -1,21 +1,19 @@
 package dev.switchboard.gateway.mcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.gateway.sse.SseEncoder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.switchboard.gateway.sse.SseEncoder;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The decoder that reads functions' event streams, against the encoder the gateway writes with: any
@@ -34,14 +32,15 @@ class SseEventReaderProperties {
     Arbitrary<String> text() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().withCharRange('\u0001', '\uD7FF').ofMaxLength(60),
-                Arbitraries.strings().withChars('\r', '\n', ':', ' ', 'd', 'a', 't', 'i', 'e', 'v', '{', '"')
+                Arbitraries.strings()
+                        .withChars('\r', '\n', ':', ' ', 'd', 'a', 't', 'i', 'e', 'v', '{', '"')
                         .ofMaxLength(60),
                 Arbitraries.of("\n\ndata: injected\n\n", "x\r\nevent: evil\r\n\r\n", "", " leading", ":"));
     }
 
     @Property(tries = 400)
-    void encodedEventsComeBackWholeAndInOrder(@ForAll("events") List<String> data,
-                                              @ForAll("text") String id, @ForAll("text") String type)
+    void encodedEventsComeBackWholeAndInOrder(
+            @ForAll("events") List<String> data, @ForAll("text") String id, @ForAll("text") String type)
             throws IOException {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         for (String d : data) {
@@ -54,8 +53,10 @@ class SseEventReaderProperties {
         while ((next = reader.nextData()) != null) {
             read.add(next);
         }
-        assertThat(read).containsExactlyElementsOf(
-                data.stream().map(d -> d.replace("\r\n", "\n").replace('\r', '\n')).toList());
+        assertThat(read)
+                .containsExactlyElementsOf(data.stream()
+                        .map(d -> d.replace("\r\n", "\n").replace('\r', '\n'))
+                        .toList());
     }
 
     @Property(tries = 400)

@@ -1,5 +1,18 @@
 package dev.switchboard.gateway.monitor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.Gateway;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.ApiKeyHash;
+import dev.switchboard.gateway.support.FunctionServer;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.TestRedis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,23 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.switchboard.gateway.Gateway;
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.support.ApiKeyHash;
-import dev.switchboard.gateway.support.FunctionServer;
-import dev.switchboard.gateway.support.Http;
-import dev.switchboard.gateway.support.McpFunctionStub;
-import dev.switchboard.gateway.support.SseClient;
-import dev.switchboard.testing.TestRedis;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every metric, label and label value that the chart's Grafana dashboard and alert rules query exists in a
@@ -44,12 +41,13 @@ class DashboardMetricsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Labels Prometheus adds to every series of a target, and the series it makes itself. */
     private static final Set<String> TARGET_LABELS = Set.of("instance", "job", "namespace", "pod");
+
     private static final Set<String> PROMETHEUS_SERIES = Set.of("up");
     private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "inf", "nan");
     private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
     private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
-    private static final Pattern GROUPING = Pattern.compile(
-            "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
     /** Series of a scrape: metric name to the label sets of its samples. */
@@ -94,9 +92,14 @@ class DashboardMetricsTest {
         for (String query : queries) {
             checked.addAll(check(query, scrape));
         }
-        assertThat(checked).as("metrics the chart queries").contains("switchboard_listener_up",
-                "switchboard_state_store_up", "switchboard_auth_refused_total",
-                "switchboard_invocation_duration_seconds_bucket", "switchboard_mcp_requests_seconds_count");
+        assertThat(checked)
+                .as("metrics the chart queries")
+                .contains(
+                        "switchboard_listener_up",
+                        "switchboard_state_store_up",
+                        "switchboard_auth_refused_total",
+                        "switchboard_invocation_duration_seconds_bucket",
+                        "switchboard_mcp_requests_seconds_count");
     }
 
     @Test
@@ -108,7 +111,8 @@ class DashboardMetricsTest {
                 """);
         assertThat(check("sum by (instance) (switchboard_connections_open)", scrape))
                 .containsExactly("switchboard_connections_open");
-        assertThatThrownBy(() -> check("sum(switchboard_connections_opne)", scrape)).hasMessageContaining("opne");
+        assertThatThrownBy(() -> check("sum(switchboard_connections_opne)", scrape))
+                .hasMessageContaining("opne");
         assertThatThrownBy(() -> check("sum by (replica) (switchboard_connections_open)", scrape))
                 .hasMessageContaining("replica");
         assertThatThrownBy(() -> check("increase(switchboard_connections_closed_total{reason=\"slow\"}[5m])", scrape))
@@ -129,7 +133,9 @@ class DashboardMetricsTest {
             while (matcher.find()) {
                 String label = matcher.group(1);
                 String op = matcher.group(2);
-                assertThat(scrape.hasLabel(metric, label)).as("%s has label %s (in: %s)", metric, label, query).isTrue();
+                assertThat(scrape.hasLabel(metric, label))
+                        .as("%s has label %s (in: %s)", metric, label, query)
+                        .isTrue();
                 if (op.equals("=") || op.equals("!=")) {
                     assertThat(scrape.hasValue(metric, label, matcher.group(3)))
                             .as("%s has a series with %s=\"%s\" (in: %s)", metric, label, matcher.group(3), query)
@@ -160,14 +166,16 @@ class DashboardMetricsTest {
         }
         for (String metric : metrics) {
             if (!PROMETHEUS_SERIES.contains(metric)) {
-                assertThat(scrape.series().containsKey(metric)).as("the gateway exports %s (in: %s)", metric, query)
+                assertThat(scrape.series().containsKey(metric))
+                        .as("the gateway exports %s (in: %s)", metric, query)
                         .isTrue();
             }
         }
         for (String label : grouping) {
             if (!TARGET_LABELS.contains(label)) {
                 assertThat(metrics.stream().anyMatch(m -> scrape.hasLabel(m, label)))
-                        .as("some metric of the query has label %s (in: %s)", label, query).isTrue();
+                        .as("some metric of the query has label %s (in: %s)", label, query)
+                        .isTrue();
             }
         }
         return metrics;
@@ -181,11 +189,17 @@ class DashboardMetricsTest {
             }
         }
         List<String> lines = Files.readAllLines(ALERTS);
-        long alerts = lines.stream().filter(l -> l.trim().startsWith("- alert:")).count();
-        List<String> exprs = lines.stream().filter(l -> l.trim().startsWith("expr:"))
-                .map(l -> l.trim().substring("expr:".length()).trim()).toList();
-        assertThat(exprs).as("one single-line expr per alert").hasSize((int) alerts).allSatisfy(e -> assertThat(e)
-                .isNotBlank().doesNotStartWith("|").doesNotStartWith(">"));
+        long alerts =
+                lines.stream().filter(l -> l.trim().startsWith("- alert:")).count();
+        List<String> exprs = lines.stream()
+                .filter(l -> l.trim().startsWith("expr:"))
+                .map(l -> l.trim().substring("expr:".length()).trim())
+                .toList();
+        assertThat(exprs)
+                .as("one single-line expr per alert")
+                .hasSize((int) alerts)
+                .allSatisfy(
+                        e -> assertThat(e).isNotBlank().doesNotStartWith("|").doesNotStartWith(">"));
         queries.addAll(exprs);
         return queries;
     }
@@ -193,35 +207,74 @@ class DashboardMetricsTest {
     /** Starts a gateway on Redis, does what makes each series appear, and scrapes it. */
     private static String exercisedScrape() throws Exception {
         try (FunctionServer functions = FunctionServer.start();
-             McpFunctionStub mcp = McpFunctionStub.start(false);
-             Gateway g = Gateway.start(GatewayConfig.from(Map.of("HOST", "127.0.0.1", "PORT", "0",
-                     "ADMIN_PORT", "0", "REDIS_URL", TestRedis.shared().url(), "SHUTDOWN_GRACE", "1s",
-                     "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8", "CLIENT_AUTH", "api-key",
-                     "API_KEYS", "dash:" + ApiKeyHash.of(KEY))))) {
+                McpFunctionStub mcp = McpFunctionStub.start(false);
+                Gateway g = Gateway.start(GatewayConfig.from(Map.of(
+                        "HOST",
+                        "127.0.0.1",
+                        "PORT",
+                        "0",
+                        "ADMIN_PORT",
+                        "0",
+                        "REDIS_URL",
+                        TestRedis.shared().url(),
+                        "SHUTDOWN_GRACE",
+                        "1s",
+                        "FUNCTION_ALLOWED_NETWORKS",
+                        "127.0.0.0/8",
+                        "CLIENT_AUTH",
+                        "api-key",
+                        "API_KEYS",
+                        "dash:" + ApiKeyHash.of(KEY))))) {
             String admin = "http://127.0.0.1:" + g.adminPort();
             String pub = "http://127.0.0.1:" + g.port();
             Map<String, String> key = Map.of("Authorization", "Bearer " + KEY, "Content-Type", "application/json");
-            assertThat(Http.postJson(admin + "/admin/functions", "{\"name\":\"dash-ok\",\"endpoint\":\""
-                    + functions.url("/json") + "\"}").status()).isEqualTo(201);
-            assertThat(Http.postJson(admin + "/admin/functions", "{\"name\":\"dash-fail\",\"endpoint\":\""
-                    + functions.url("/fail") + "\"}").status()).isEqualTo(201);
-            assertThat(Http.postJson(admin + "/admin/functions", "{\"name\":\"dash-mcp\",\"kind\":\"mcp\","
-                    + "\"endpoint\":\"" + mcp.url() + "\"}").status()).isEqualTo(201);
-            assertThat(Http.send("POST", pub + "/invoke/dash-ok", "{\"payload\":1}", key).status()).isEqualTo(200);
-            assertThat(Http.send("POST", pub + "/invoke/dash-fail", "{\"payload\":1}", key).status()).isEqualTo(502);
-            assertThat(Http.postJson(pub + "/invoke/dash-ok", "{\"payload\":1}").status()).as("no key").isEqualTo(401);
+            assertThat(Http.postJson(
+                                    admin + "/admin/functions",
+                                    "{\"name\":\"dash-ok\",\"endpoint\":\"" + functions.url("/json") + "\"}")
+                            .status())
+                    .isEqualTo(201);
+            assertThat(Http.postJson(
+                                    admin + "/admin/functions",
+                                    "{\"name\":\"dash-fail\",\"endpoint\":\"" + functions.url("/fail") + "\"}")
+                            .status())
+                    .isEqualTo(201);
+            assertThat(Http.postJson(
+                                    admin + "/admin/functions",
+                                    "{\"name\":\"dash-mcp\",\"kind\":\"mcp\"," + "\"endpoint\":\"" + mcp.url() + "\"}")
+                            .status())
+                    .isEqualTo(201);
+            assertThat(Http.send("POST", pub + "/invoke/dash-ok", "{\"payload\":1}", key)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(Http.send("POST", pub + "/invoke/dash-fail", "{\"payload\":1}", key)
+                            .status())
+                    .isEqualTo(502);
+            assertThat(Http.postJson(pub + "/invoke/dash-ok", "{\"payload\":1}").status())
+                    .as("no key")
+                    .isEqualTo(401);
             Map<String, String> mcpHeaders = new HashMap<>(key);
             mcpHeaders.put("Accept", "application/json, text/event-stream");
-            Http.Answer init = Http.send("POST", pub + "/mcp/dash-mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
-                    + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}", mcpHeaders);
+            Http.Answer init = Http.send(
+                    "POST",
+                    pub + "/mcp/dash-mcp",
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                            + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+                    mcpHeaders);
             assertThat(init.status()).as(init.body()).isEqualTo(200);
-            mcpHeaders.put("Mcp-Session-Id", init.headers().firstValue("Mcp-Session-Id").orElseThrow());
+            mcpHeaders.put(
+                    "Mcp-Session-Id",
+                    init.headers().firstValue("Mcp-Session-Id").orElseThrow());
             mcpHeaders.put("MCP-Protocol-Version", "2025-11-25");
-            Http.Answer listed = Http.send("POST", pub + "/mcp/dash-mcp",
-                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}", mcpHeaders);
+            Http.Answer listed = Http.send(
+                    "POST",
+                    pub + "/mcp/dash-mcp",
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+                    mcpHeaders);
             assertThat(listed.status()).as(listed.body()).isEqualTo(200);
-            assertThat(Http.send("DELETE", pub + "/mcp/dash-mcp", null, mcpHeaders).status()).isEqualTo(204);
+            assertThat(Http.send("DELETE", pub + "/mcp/dash-mcp", null, mcpHeaders)
+                            .status())
+                    .isEqualTo(204);
             try (SseClient stream = SseClient.open(pub + "/sse/dash-client", key)) {
                 assertThat(stream.next(WAIT).type()).isEqualTo("connected");
             }

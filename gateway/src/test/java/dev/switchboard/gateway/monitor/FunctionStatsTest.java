@@ -1,15 +1,13 @@
 package dev.switchboard.gateway.monitor;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.metrics.FunctionStats;
 import dev.switchboard.gateway.metrics.RecentProblems;
-
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The monitoring page's arithmetic: windows of call totals, quantiles from summed buckets, the bounded ring. */
 class FunctionStatsTest {
@@ -24,7 +22,8 @@ class FunctionStatsTest {
         }
         b.record("f", 40, true);
         b.record("f", 700, true);
-        FunctionStats.Totals window = a.totals().get("f").since(before).plus(b.totals().get("f"));
+        FunctionStats.Totals window =
+                a.totals().get("f").since(before).plus(b.totals().get("f"));
         assertThat(window.calls()).isEqualTo(100);
         assertThat(window.failures()).isEqualTo(2);
         assertThat(window.quantileMillis(0.5)).isEqualTo(5);
@@ -32,7 +31,9 @@ class FunctionStatsTest {
         assertThat(window.quantileMillis(1.0)).isEqualTo(1000);
         assertThat(FunctionStats.Totals.NONE.quantileMillis(0.5)).isEqualTo(-1);
         b.record("slow", 120_000, false);
-        assertThat(b.totals().get("slow").quantileMillis(0.5)).as("beyond the last bound").isEqualTo(120_000);
+        assertThat(b.totals().get("slow").quantileMillis(0.5))
+                .as("beyond the last bound")
+                .isEqualTo(120_000);
     }
 
     @Test

@@ -1,23 +1,20 @@
 package dev.switchboard.gateway.monitor;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
-
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The monitoring page's contract over HTTP: its files load without a token under a strict CSP, its feed needs
@@ -30,8 +27,21 @@ class MonitorFeedTest {
     private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
 
     private static Gateway start(Map<String, String> extra) {
-        Map<String, String> settings = new HashMap<>(Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0",
-                "ADMIN_TOKEN", TOKEN, "MONITOR_INTERVAL", "200ms", "SHUTDOWN_GRACE", "1s", "HEARTBEAT_INTERVAL", "1s"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "ADMIN_TOKEN",
+                TOKEN,
+                "MONITOR_INTERVAL",
+                "200ms",
+                "SHUTDOWN_GRACE",
+                "1s",
+                "HEARTBEAT_INTERVAL",
+                "1s"));
         settings.putAll(extra);
         return Gateway.start(GatewayConfig.from(settings));
     }
@@ -55,15 +65,16 @@ class MonitorFeedTest {
             assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
                     .contains("default-src 'none'", "connect-src 'self'", "script-src 'self'");
             assertThat(page.body()).contains("/admin/ui/monitor.js").doesNotContain("http://", "https://");
-            assertThat(Http.get(admin(g, "/admin/ui/monitor.js")).body()).contains("sessionStorage", "Authorization")
+            assertThat(Http.get(admin(g, "/admin/ui/monitor.js")).body())
+                    .contains("sessionStorage", "Authorization")
                     .doesNotContain("EventSource(");
             assertThat(Http.get(admin(g, "/admin/ui/monitor.css")).status()).isEqualTo(200);
 
             Http.Answer anonymous = Http.get(admin(g, "/admin/ui/feed"));
             assertThat(anonymous.status()).isEqualTo(401);
             assertThat(anonymous.json().get("code").asText()).isEqualTo("UNAUTHORIZED");
-            Http.Answer wrong = Http.send("GET", admin(g, "/admin/ui/feed"), null,
-                                          Map.of("Authorization", "Bearer wrong-token-0123456789"));
+            Http.Answer wrong = Http.send(
+                    "GET", admin(g, "/admin/ui/feed"), null, Map.of("Authorization", "Bearer wrong-token-0123456789"));
             assertThat(wrong.status()).isEqualTo(401);
 
             try (SseClient feed = SseClient.open(admin(g, "/admin/ui/feed"), AUTH)) {
@@ -74,13 +85,19 @@ class MonitorFeedTest {
                 assertThat(first.get("totals").get("replicas").asInt()).isEqualTo(1);
                 assertThat(first.get("replicas").get(0).get("store").asText()).isEqualTo("memory");
                 // the wrong token just presented is among the recent problems, by code and path
-                await().atMost(WAIT).until(() -> fleet(feed).get("problems").toString()
-                        .contains("\"code\":\"UNAUTHORIZED\",\"status\":401,\"where\":\"/admin/ui/feed\""));
+                await().atMost(WAIT)
+                        .until(() -> fleet(feed)
+                                .get("problems")
+                                .toString()
+                                .contains("\"code\":\"UNAUTHORIZED\",\"status\":401,\"where\":\"/admin/ui/feed\""));
                 try (SseClient stream = SseClient.open("http://127.0.0.1:" + g.port() + "/sse/seen")) {
                     stream.next(WAIT);
-                    await().atMost(WAIT).until(() -> fleet(feed).get("totals").get("streams").asInt() == 1);
+                    await().atMost(WAIT)
+                            .until(() ->
+                                    fleet(feed).get("totals").get("streams").asInt() == 1);
                 }
-                await().atMost(WAIT).until(() -> fleet(feed).get("totals").get("streams").asInt() == 0);
+                await().atMost(WAIT)
+                        .until(() -> fleet(feed).get("totals").get("streams").asInt() == 0);
             }
         }
     }
@@ -94,7 +111,9 @@ class MonitorFeedTest {
             assertThat(second.status()).isEqualTo(429);
             assertThat(second.json().get("code").asText()).isEqualTo("TOO_MANY_FEEDS");
             g.close();
-            assertThat(first.awaitEnd(WAIT)).as("the feed ends with the gateway").isTrue();
+            assertThat(first.awaitEnd(WAIT))
+                    .as("the feed ends with the gateway")
+                    .isTrue();
         } finally {
             g.close();
         }
@@ -105,7 +124,7 @@ class MonitorFeedTest {
         TestRedis.shared().flush();
         String redis = TestRedis.shared().url();
         try (Gateway a = start(Map.of("REDIS_URL", redis, "REPLICA_ID", "feed-a"));
-             SseClient feed = SseClient.open(admin(a, "/admin/ui/feed"), AUTH)) {
+                SseClient feed = SseClient.open(admin(a, "/admin/ui/feed"), AUTH)) {
             Gateway b = start(Map.of("REDIS_URL", redis, "REPLICA_ID", "feed-b"));
             try (SseClient onB = SseClient.open("http://127.0.0.1:" + b.port() + "/sse/on-b")) {
                 onB.next(WAIT);
@@ -114,16 +133,20 @@ class MonitorFeedTest {
                     return fleet.get("totals").get("replicas").asInt() == 2
                             && fleet.get("totals").get("streams").asInt() == 1;
                 });
-                assertThat(TestRedis.shared().command("HLEN", RedisKeys.REPLICA_SNAPSHOTS)).isEqualTo(":2");
-                long bytes = Long.parseLong(TestRedis.shared().command("HSTRLEN", RedisKeys.REPLICA_SNAPSHOTS, "feed-a")
-                                                    .substring(1));
+                assertThat(TestRedis.shared().command("HLEN", RedisKeys.REPLICA_SNAPSHOTS))
+                        .isEqualTo(":2");
+                long bytes = Long.parseLong(TestRedis.shared()
+                        .command("HSTRLEN", RedisKeys.REPLICA_SNAPSHOTS, "feed-a")
+                        .substring(1));
                 assertThat(bytes).as("one replica's snapshot").isBetween(200L, 4_000L);
             } finally {
                 b.close();
             }
             // a stopped replica takes its snapshot along at once
-            await().atMost(WAIT).until(() -> fleet(feed).get("totals").get("replicas").asInt() == 1);
-            assertThat(TestRedis.shared().command("HLEN", RedisKeys.REPLICA_SNAPSHOTS)).isEqualTo(":1");
+            await().atMost(WAIT)
+                    .until(() -> fleet(feed).get("totals").get("replicas").asInt() == 1);
+            assertThat(TestRedis.shared().command("HLEN", RedisKeys.REPLICA_SNAPSHOTS))
+                    .isEqualTo(":1");
         }
     }
 }

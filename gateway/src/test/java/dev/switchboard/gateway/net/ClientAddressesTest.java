@@ -1,13 +1,12 @@
 package dev.switchboard.gateway.net;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClientAddressesTest {
     private static InetSocketAddress peer(String ip) {
@@ -17,7 +16,8 @@ class ClientAddressesTest {
     @Test
     void withoutTrustedProxiesTheHeaderIsIgnored() {
         ClientAddresses none = ClientAddresses.trusting(List.of());
-        assertThat(none.client(peer("203.0.113.9"), Optional.of("198.51.100.1"))).isEqualTo("203.0.113.9");
+        assertThat(none.client(peer("203.0.113.9"), Optional.of("198.51.100.1")))
+                .isEqualTo("203.0.113.9");
     }
 
     @Test
@@ -28,7 +28,8 @@ class ClientAddressesTest {
                 .isEqualTo("198.51.100.7");
         assertThat(lb.client(peer("10.1.1.1"), Optional.empty())).isEqualTo("10.1.1.1");
         assertThat(lb.client(peer("203.0.113.9"), Optional.of("198.51.100.7")))
-                .as("a peer that is not a trusted proxy speaks for itself").isEqualTo("203.0.113.9");
+                .as("a peer that is not a trusted proxy speaks for itself")
+                .isEqualTo("203.0.113.9");
         assertThat(lb.client(peer("10.1.1.1"), Optional.of("10.3.3.3"))).isEqualTo("10.1.1.1");
     }
 

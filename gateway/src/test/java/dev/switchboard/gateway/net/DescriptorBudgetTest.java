@@ -1,11 +1,10 @@
 package dev.switchboard.gateway.net;
 
-import java.util.OptionalLong;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
 
 /** The listeners' caps stay below the descriptor limit, less what is open and the reserve. */
 class DescriptorBudgetTest {
@@ -19,7 +18,8 @@ class DescriptorBudgetTest {
         assertThat(budget.admin()).isBetween(8, 64);
         assertThat(budget.streamPort()).isEqualTo(1024 - 160 - budget.reserve() - budget.admin() - budget.publicPort());
         assertThat(budget.publicPort()).isEqualTo((1024 - 160 - budget.reserve() - budget.admin()) / 4);
-        assertThat(DescriptorBudget.pendingShare(budget.publicPort())).isEqualTo(budget.publicPort() - budget.publicPort() / 4);
+        assertThat(DescriptorBudget.pendingShare(budget.publicPort()))
+                .isEqualTo(budget.publicPort() - budget.publicPort() / 4);
     }
 
     @Test
@@ -33,7 +33,8 @@ class DescriptorBudgetTest {
     @Test
     void aLimitThatLeavesTooLittleIsAConfigurationError() {
         assertThatThrownBy(() -> DescriptorBudget.compute(256, 200, OptionalLong.empty(), 1024, true))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("FD_RESERVE:")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FD_RESERVE:")
                 .hasMessageContaining("ulimit -n");
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.net;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,10 +11,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A failure repeated for every connection is logged with its trace once per interval, the rest counted. */
 class RateLimitedLogTest {
@@ -28,15 +27,14 @@ class RateLimitedLogTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
         AtomicLong now = new AtomicLong();
-        RateLimitedLog log = new RateLimitedLog(logger, Level.WARNING, "accept failed", Duration.ofMinutes(1), now::get);
+        RateLimitedLog log =
+                new RateLimitedLog(logger, Level.WARNING, "accept failed", Duration.ofMinutes(1), now::get);
         IOException failure = new IOException("Too many open files");
         for (int i = 0; i < 1000; i++) {
             log.log(failure);

@@ -1,12 +1,11 @@
 package dev.switchboard.gateway.net;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
@@ -20,14 +19,18 @@ class RateLimiterTest {
         assertThat(limiter.acquire("a")).isZero();
         long wait = limiter.acquire("a");
         assertThat(wait).as("the fourth waits for half a second's token").isBetween(499_000_000L, 500_000_000L);
-        assertThat(limiter.acquire("b")).as("another address has its own bucket").isZero();
+        assertThat(limiter.acquire("b"))
+                .as("another address has its own bucket")
+                .isZero();
 
         now.addAndGet(500_000_000L);
         assertThat(limiter.acquire("a")).isZero();
         assertThat(limiter.acquire("a")).isPositive();
         now.addAndGet(10_000_000_000L);
         for (int i = 0; i < 3; i++) {
-            assertThat(limiter.acquire("a")).as("refilled to the burst, not beyond").isZero();
+            assertThat(limiter.acquire("a"))
+                    .as("refilled to the burst, not beyond")
+                    .isZero();
         }
         assertThat(limiter.acquire("a")).isPositive();
     }
@@ -51,12 +54,15 @@ class RateLimiterTest {
         RateLimiter limiter = new RateLimiter(1, 1, now::get);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             for (int i = 0; i < 200_000; i++) {
-                assertThat(limiter.acquire("2001:db8::" + Integer.toHexString(i))).as("a new address").isZero();
+                assertThat(limiter.acquire("2001:db8::" + Integer.toHexString(i)))
+                        .as("a new address")
+                        .isZero();
             }
         });
         assertThat(limiter.size()).isLessThanOrEqualTo(RateLimiter.MAX_KEYS);
         assertThat(limiter.acquire("2001:db8::" + Integer.toHexString(199_999)))
-                .as("the newest address is still tracked, its bucket empty").isPositive();
+                .as("the newest address is still tracked, its bucket empty")
+                .isPositive();
     }
 
     @Test

@@ -1,19 +1,18 @@
 package dev.switchboard.gateway.sse;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.EventIds;
+import dev.switchboard.gateway.state.MemoryStateStore;
+import dev.switchboard.gateway.topic.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import dev.switchboard.gateway.state.ClientEvent;
-import dev.switchboard.gateway.state.EventIds;
-import dev.switchboard.gateway.state.MemoryStateStore;
-import dev.switchboard.gateway.topic.TopicNames;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the stream listener's cheap writes rely on: an event fanned out to plain streams is encoded once and its
@@ -29,12 +28,14 @@ class SharedWritesTest {
 
     @Test
     void plainStreamsShareOneEncodingOfAFannedOutEvent() {
-        StreamHub hub = new StreamHub(10, 10, new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1),
-                                                                   Duration.ofMinutes(1)).events());
-        SseStream a = new SseStream("c1", "client", List.of(TopicNames.logKey("t")), null, Map.of(), Instant.EPOCH, "r", 100,
-                                    s -> BEAT);
-        SseStream b = new SseStream("c2", "client", List.of(TopicNames.logKey("t")), null, Map.of(), Instant.EPOCH, "r", 100,
-                                    s -> BEAT);
+        StreamHub hub = new StreamHub(
+                10,
+                10,
+                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+        SseStream a = new SseStream(
+                "c1", "client", List.of(TopicNames.logKey("t")), null, Map.of(), Instant.EPOCH, "r", 100, s -> BEAT);
+        SseStream b = new SseStream(
+                "c2", "client", List.of(TopicNames.logKey("t")), null, Map.of(), Instant.EPOCH, "r", 100, s -> BEAT);
         SseStream c = plain("client");
         SseStream d = plain("client");
         a.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
@@ -55,7 +56,8 @@ class SharedWritesTest {
         assertThat(fromC).isEqualTo(SseEncoder.event(event.id(), event.type(), event.data()));
         // a stream of several logs writes a resume token as its id: its own bytes
         assertThat(fromA).isNotSameAs(fromC).isEqualTo(fromB);
-        assertThat(new String(fromA, StandardCharsets.UTF_8)).doesNotContain("id: " + event.id() + "\n")
+        assertThat(new String(fromA, StandardCharsets.UTF_8))
+                .doesNotContain("id: " + event.id() + "\n")
                 .contains("data: hello\ndata: world\n");
     }
 
@@ -73,8 +75,8 @@ class SharedWritesTest {
 
         assertThat(chunk.events()).isEqualTo(2);
         assertThat(chunk.heartbeat()).isTrue();
-        assertThat(new String(chunk.bytes(), StandardCharsets.UTF_8)).isEqualTo(
-                new String(SseEncoder.event(first.id(), "message", "one"), StandardCharsets.UTF_8)
+        assertThat(new String(chunk.bytes(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(SseEncoder.event(first.id(), "message", "one"), StandardCharsets.UTF_8)
                         + new String(SseEncoder.event(second.id(), "message", "two"), StandardCharsets.UTF_8)
                         + new String(BEAT, StandardCharsets.UTF_8));
         assertThat(s.drain()).isNull();
@@ -82,8 +84,10 @@ class SharedWritesTest {
 
     @Test
     void aWriterTimedStreamKeepsItsIntervalAndTheTickerLeavesItAlone() throws Exception {
-        StreamHub hub = new StreamHub(10, 10, new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1),
-                                                                   Duration.ofMinutes(1)).events());
+        StreamHub hub = new StreamHub(
+                10,
+                10,
+                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
         Duration interval = Duration.ofMillis(200);
         try (HeartbeatTicker ticker = new HeartbeatTicker(hub, interval)) {
             SseStream byTicker = plain("a");
@@ -94,7 +98,9 @@ class SharedWritesTest {
             hub.admit(byTicker);
             hub.admit(byWriter);
             long start = System.nanoTime();
-            assertThat(ticker.takeDue(byWriter, start)).as("not before its interval").isFalse();
+            assertThat(ticker.takeDue(byWriter, start))
+                    .as("not before its interval")
+                    .isFalse();
             Thread.sleep(interval.toMillis() * 3);
 
             // the ticker asked the first stream for heartbeats, never the second

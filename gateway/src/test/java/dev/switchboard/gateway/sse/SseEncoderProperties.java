@@ -1,15 +1,14 @@
 package dev.switchboard.gateway.sse;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Whatever a function or client puts in an event's id, name or data, the encoded bytes parse (by the
@@ -22,14 +21,21 @@ class SseEncoderProperties {
         // line breaks, NUL, field names and blank lines are what an injection would need
         return Arbitraries.oneOf(
                 Arbitraries.strings().withCharRange('\u0000', '\uD7FF').ofMaxLength(40),
-                Arbitraries.strings().withChars('\r', '\n', '\0', ':', ' ', 'd', 'a', 't', 'i', 'e', 'v').ofMaxLength(40),
-                Arbitraries.of("\n\ndata: injected\n\n", "x\r\nevent: evil\r\n\r\n", "\rid: 999\r\r", "data:",
-                               "\u2028\u2029", "\uFEFFdata: bom"));
+                Arbitraries.strings()
+                        .withChars('\r', '\n', '\0', ':', ' ', 'd', 'a', 't', 'i', 'e', 'v')
+                        .ofMaxLength(40),
+                Arbitraries.of(
+                        "\n\ndata: injected\n\n",
+                        "x\r\nevent: evil\r\n\r\n",
+                        "\rid: 999\r\r",
+                        "data:",
+                        "\u2028\u2029",
+                        "\uFEFFdata: bom"));
     }
 
     @Property(tries = 500)
-    void anyValueEncodesToExactlyThatOneEvent(@ForAll("hostile") String id, @ForAll("hostile") String type,
-                                              @ForAll("hostile") String data) {
+    void anyValueEncodesToExactlyThatOneEvent(
+            @ForAll("hostile") String id, @ForAll("hostile") String type, @ForAll("hostile") String data) {
         String wire = new String(SseEncoder.event(id, type, data), StandardCharsets.UTF_8);
         List<SseEncoderTest.Event> events = SseEncoderTest.Parser.parse(wire);
 

@@ -1,13 +1,12 @@
 package dev.switchboard.gateway.sse;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SseEncoderTest {
 
@@ -19,7 +18,7 @@ class SseEncoderTest {
     void eventWithIdTypeAndDataHasExactBytes() {
         assertThat(SseEncoder.event("1700000000000-3", "function_response", "{\"ok\":true}"))
                 .isEqualTo("id: 1700000000000-3\nevent: function_response\ndata: {\"ok\":true}\n\n"
-                                   .getBytes(StandardCharsets.UTF_8));
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -111,8 +110,9 @@ class SseEncoderTest {
         assertThat(Parser.parse("data: YHOO\ndata: +2\ndata: 10\n\n"))
                 .containsExactly(new Event(null, "message", "YHOO\n+2\n10"));
         assertThat(Parser.parse("data:test\r\n\r\ndata: test\r\rdata\n\n:c\nevent:e\ndata:  two\n\n"))
-                .containsExactly(new Event(null, "message", "test"), new Event(null, "message", "test"),
-                                 new Event(null, "message", ""), new Event(null, "e", " two"));
+                .containsExactly(
+                        new Event(null, "message", "test"), new Event(null, "message", "test"),
+                        new Event(null, "message", ""), new Event(null, "e", " two"));
         assertThat(Parser.parse("id: 1\n\ndata: x\n\ndata: unterminated\n"))
                 .containsExactly(new Event("1", "message", "x"));
         assertThat(Parser.parse("id: a\u0000b\ndata: x\n\n")).containsExactly(new Event(null, "message", "x"));
@@ -132,7 +132,9 @@ class SseEncoderTest {
                 List<Event> events = Parser.parse(wire);
                 assertThat(events).as(context).hasSize(1);
                 Event event = events.get(0);
-                assertThat(event.data()).as(context).isEqualTo(data.replace("\r\n", "\n").replace('\r', '\n'));
+                assertThat(event.data())
+                        .as(context)
+                        .isEqualTo(data.replace("\r\n", "\n").replace('\r', '\n'));
                 assertThat(event.id()).as(context).isEqualTo(id == null ? null : stripControls(id));
                 String expectedType = type == null || stripControls(type).isEmpty() ? "message" : stripControls(type);
                 assertThat(event.type()).as(context).isEqualTo(expectedType);
@@ -193,8 +195,7 @@ class SseEncoderTest {
         return s.replace("\r", "\\r").replace("\n", "\\n").replace("\u0000", "\\0");
     }
 
-    record Event(String id, String type, String data) {
-    }
+    record Event(String id, String type, String data) {}
 
     /**
      * A parser that follows the WHATWG "event stream interpretation" rules. {@code id} is the last event id
@@ -268,8 +269,7 @@ class SseEncoderTest {
                         retry = Long.parseLong(value);
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
 

@@ -1,11 +1,10 @@
 package dev.switchboard.gateway.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class EventIdsTest {
 
@@ -20,9 +19,30 @@ class EventIdsTest {
 
     @Test
     void invalidForms() {
-        for (String bad : new String[] {null, "", "-", "1", "1-", "-1", "1--1", "1-2-3", "a-0", "0-b", " 1-0", "1-0 ",
-                "1 -0", "+1-0", "1-+0", "1.5-0", "1_0", "0x1-0", "１-０", "1-0\n",
-                "99999999999999999999-0", "0-99999999999999999999"}) {
+        for (String bad : new String[] {
+            null,
+            "",
+            "-",
+            "1",
+            "1-",
+            "-1",
+            "1--1",
+            "1-2-3",
+            "a-0",
+            "0-b",
+            " 1-0",
+            "1-0 ",
+            "1 -0",
+            "+1-0",
+            "1-+0",
+            "1.5-0",
+            "1_0",
+            "0x1-0",
+            "１-０",
+            "1-0\n",
+            "99999999999999999999-0",
+            "0-99999999999999999999"
+        }) {
             assertThat(EventIds.isValid(bad)).as("'%s'", bad).isFalse();
         }
     }
@@ -57,20 +77,31 @@ class EventIdsTest {
 
     @Test
     void bigValuesBeyondSignedLong() {
-        String maxSigned = Long.MAX_VALUE + "-0";             // 9223372036854775807
+        String maxSigned = Long.MAX_VALUE + "-0"; // 9223372036854775807
         String aboveSigned = "9223372036854775808-0";
         String nineteenNines = "9999999999999999999-0";
         assertThat(EventIds.compare(aboveSigned, maxSigned)).isPositive();
         assertThat(EventIds.compare(nineteenNines, aboveSigned)).isPositive();
         assertThat(EventIds.compare(maxSigned, nineteenNines)).isNegative();
-        assertThat(EventIds.compare("5-9999999999999999999", "5-9223372036854775807")).isPositive();
+        assertThat(EventIds.compare("5-9999999999999999999", "5-9223372036854775807"))
+                .isPositive();
         assertThat(EventIds.compare("1700000000000-0", "0-0")).isPositive();
     }
 
     @Test
     void compareIsAConsistentTotalOrder() {
-        List<String> sorted = List.of("0-0", "0-1", "0-10", "1-0", "9-0", "9-99", "10-0", "100-5",
-                                      "1700000000000-0", "1700000000000-1", "9223372036854775808-0");
+        List<String> sorted = List.of(
+                "0-0",
+                "0-1",
+                "0-10",
+                "1-0",
+                "9-0",
+                "9-99",
+                "10-0",
+                "100-5",
+                "1700000000000-0",
+                "1700000000000-1",
+                "9223372036854775808-0");
         List<String> shuffled = new ArrayList<>(sorted);
         java.util.Collections.shuffle(shuffled, new java.util.Random(7));
         shuffled.sort(EventIds::compare);

@@ -1,5 +1,9 @@
 package dev.switchboard.gateway.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.registry.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import dev.switchboard.registry.StoreUnavailableException;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The routed fan-out's bookkeeping against recorded channel commands: a follower returns only once its
@@ -40,7 +38,8 @@ class LogSubscriptionsTest {
             if (refuse) {
                 return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
             }
-            CompletableFuture<Void> f = confirmAtOnce ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+            CompletableFuture<Void> f =
+                    confirmAtOnce ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
             pending.add(f);
             return f;
         }
@@ -67,11 +66,15 @@ class LogSubscriptionsTest {
             subscriptions.follow("room");
             second.countDown();
         });
-        assertThat(first.await(300, TimeUnit.MILLISECONDS)).as("waits for the confirmation").isFalse();
+        assertThat(first.await(300, TimeUnit.MILLISECONDS))
+                .as("waits for the confirmation")
+                .isFalse();
         assertThat(channels.commands).as("one SUBSCRIBE for both followers").containsExactly("+ch:room");
         channels.pending.getFirst().complete(null);
         assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(second.await(5, TimeUnit.SECONDS)).as("the second joined the pending subscription").isTrue();
+        assertThat(second.await(5, TimeUnit.SECONDS))
+                .as("the second joined the pending subscription")
+                .isTrue();
         assertThat(subscriptions.isFollowed("room")).isTrue();
     }
 
@@ -113,7 +116,8 @@ class LogSubscriptionsTest {
         List<String> commands = List.copyOf(channels.commands);
         assertThat(commands).isNotEmpty();
         for (int i = 0; i < commands.size(); i++) {
-            assertThat(commands.get(i)).as("command " + i + " alternates SUBSCRIBE and UNSUBSCRIBE")
+            assertThat(commands.get(i))
+                    .as("command " + i + " alternates SUBSCRIBE and UNSUBSCRIBE")
                     .isEqualTo(i % 2 == 0 ? "+ch:room" : "-ch:room");
         }
     }
@@ -123,14 +127,20 @@ class LogSubscriptionsTest {
         Recorded channels = new Recorded();
         LogSubscriptions subscriptions = new LogSubscriptions(channels, Duration.ofSeconds(5));
         subscriptions.follow("room");
-        assertThat(subscriptions.confirmed("ch:room")).as("the first follower's own confirmation").isEmpty();
-        assertThat(subscriptions.confirmed("ch:room")).as("confirmed again after a reconnect").contains("room");
+        assertThat(subscriptions.confirmed("ch:room"))
+                .as("the first follower's own confirmation")
+                .isEmpty();
+        assertThat(subscriptions.confirmed("ch:room"))
+                .as("confirmed again after a reconnect")
+                .contains("room");
 
         subscriptions.resubscribe();
         assertThat(channels.commands).containsExactly("+ch:room", "+ch:room");
 
         assertThat(subscriptions.confirmed("ch:gone")).as("not followed here").isEmpty();
-        assertThat(channels.commands).as("a channel nobody follows is unsubscribed").endsWith("-ch:gone");
+        assertThat(channels.commands)
+                .as("a channel nobody follows is unsubscribed")
+                .endsWith("-ch:gone");
     }
 
     @Test
@@ -139,10 +149,16 @@ class LogSubscriptionsTest {
         LogSubscriptions subscriptions = new LogSubscriptions(channels, Duration.ofSeconds(5));
         subscriptions.follow("room");
         subscriptions.confirmed("ch:room");
-        assertThat(subscriptions.dropped("ch:room")).as("its slot moved: SUBSCRIBE again").isPresent();
-        assertThat(subscriptions.confirmed("ch:room")).as("and its streams catch up").contains("room");
+        assertThat(subscriptions.dropped("ch:room"))
+                .as("its slot moved: SUBSCRIBE again")
+                .isPresent();
+        assertThat(subscriptions.confirmed("ch:room"))
+                .as("and its streams catch up")
+                .contains("room");
         subscriptions.unfollow("room");
-        assertThat(subscriptions.dropped("ch:room")).as("the confirmation of our own UNSUBSCRIBE").isEmpty();
+        assertThat(subscriptions.dropped("ch:room"))
+                .as("the confirmation of our own UNSUBSCRIBE")
+                .isEmpty();
         assertThat(channels.commands).containsExactly("+ch:room", "+ch:room", "-ch:room");
     }
 }

@@ -1,10 +1,11 @@
 package dev.switchboard.gateway.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.switchboard.testing.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class MemoryStateStoreTest {
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
@@ -48,7 +46,8 @@ class MemoryStateStoreTest {
         }
         assertThat(seen).hasSize(8000);
         for (int i = 1; i < seen.size(); i++) {
-            assertThat(EventIds.compare(seen.get(i - 1), seen.get(i))).as("dispatch order follows log order")
+            assertThat(EventIds.compare(seen.get(i - 1), seen.get(i)))
+                    .as("dispatch order follows log order")
                     .isNegative();
         }
     }
@@ -66,7 +65,8 @@ class MemoryStateStoreTest {
             String last = lastWritten.getOrDefault(client, EventIds.ZERO);
             if (EventIds.compare(event.id(), last) > 0) {
                 lastWritten.put(client, event.id());
-                streamed.computeIfAbsent(client, c -> new CopyOnWriteArrayList<>()).add(event.id());
+                streamed.computeIfAbsent(client, c -> new CopyOnWriteArrayList<>())
+                        .add(event.id());
             }
         });
         for (int c = 0; c < clients; c++) {
@@ -82,7 +82,9 @@ class MemoryStateStoreTest {
                         // every publisher starts on the same new client at once
                         together.await(10, TimeUnit.SECONDS);
                         String id = store.publish("new-" + c, "t", "x").id();
-                        published.computeIfAbsent("new-" + c, k -> new CopyOnWriteArrayList<>()).add(id);
+                        published
+                                .computeIfAbsent("new-" + c, k -> new CopyOnWriteArrayList<>())
+                                .add(id);
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -97,7 +99,9 @@ class MemoryStateStoreTest {
         List<String> skippedByStream = new ArrayList<>();
         published.forEach((client, ids) -> {
             List<String> sorted = ids.stream().sorted(EventIds::compare).toList();
-            List<String> inLog = store.readAfter(client, EventIds.ZERO, 100).stream().map(ClientEvent::id).toList();
+            List<String> inLog = store.readAfter(client, EventIds.ZERO, 100).stream()
+                    .map(ClientEvent::id)
+                    .toList();
             if (!inLog.equals(sorted)) {
                 lostFromLog.add(client + " published " + sorted + " log " + inLog);
             }
@@ -106,7 +110,9 @@ class MemoryStateStoreTest {
             }
         });
         assertThat(lostFromLog).as("every result exactly once in the log").isEmpty();
-        assertThat(skippedByStream).as("every result exactly once on the stream, in order").isEmpty();
+        assertThat(skippedByStream)
+                .as("every result exactly once on the stream, in order")
+                .isEmpty();
     }
 
     @Test
@@ -149,7 +155,9 @@ class MemoryStateStoreTest {
             ids.add(id);
         }
         for (int i = 1; i < ids.size(); i++) {
-            assertThat(EventIds.compare(ids.get(i), ids.get(i - 1))).as(ids.get(i)).isPositive();
+            assertThat(EventIds.compare(ids.get(i), ids.get(i - 1)))
+                    .as(ids.get(i))
+                    .isPositive();
         }
     }
 
@@ -280,14 +288,15 @@ class MemoryStateStoreTest {
     void subscribersReceiveClientIdAndEvent() {
         List<String> first = new ArrayList<>();
         List<String> second = new ArrayList<>();
-        store.subscribe((client, event) -> first.add(client + "|" + event.id() + "|" + event.type() + "|" + event.data()));
+        store.subscribe(
+                (client, event) -> first.add(client + "|" + event.id() + "|" + event.type() + "|" + event.data()));
         store.subscribe((client, event) -> second.add(client));
         store.follow("alice");
         store.follow("bob");
         ClientEvent a = store.publish("alice", "function_response", "{}");
         ClientEvent b = store.publish("bob", "error", "{\"e\":1}");
-        assertThat(first).containsExactly("alice|" + a.id() + "|function_response|{}",
-                                          "bob|" + b.id() + "|error|{\"e\":1}");
+        assertThat(first)
+                .containsExactly("alice|" + a.id() + "|function_response|{}", "bob|" + b.id() + "|error|{\"e\":1}");
         assertThat(second).containsExactly("alice", "bob");
     }
 
@@ -315,7 +324,9 @@ class MemoryStateStoreTest {
         store.publish("room", "t", "after");
         assertThat(seen).containsExactly("room:followed", "room:one follower left");
         assertThat(store.followedLogs()).isZero();
-        assertThat(store.readAfter("room", EventIds.ZERO, 10)).as("logged all the same").hasSize(4);
+        assertThat(store.readAfter("room", EventIds.ZERO, 10))
+                .as("logged all the same")
+                .hasSize(4);
     }
 
     @Test
@@ -347,8 +358,8 @@ class MemoryStateStoreTest {
     void refreshRewritesOnlyRegisteredConnections() {
         ConnectionInfo a = connection("conn-a", T0);
         store.register(a);
-        ConnectionInfo moved = new ConnectionInfo("conn-a", "client", "user", Map.of("k", "v"), T0,
-                                                  T0.plusSeconds(30), "replica-1");
+        ConnectionInfo moved =
+                new ConnectionInfo("conn-a", "client", "user", Map.of("k", "v"), T0, T0.plusSeconds(30), "replica-1");
         ConnectionInfo unknown = connection("conn-gone", T0);
         store.refresh(List.of(moved, unknown));
         assertThat(store.list()).containsExactly(moved);

@@ -1,19 +1,17 @@
 package dev.switchboard.gateway.state;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
-
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The push index in a real Redis stays bounded: a server's index forgets ended sessions as new ones join, and a
@@ -28,8 +26,13 @@ class RedisMcpPushIndexTest {
     void start() {
         TestRedis.shared().flush();
         redis = RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2));
-        store = new RedisStateStore(RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                                    Clock.systemUTC(), "index-test", 100, Duration.ofHours(1), SESSION_TTL);
+        store = new RedisStateStore(
+                RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
+                Clock.systemUTC(),
+                "index-test",
+                100,
+                Duration.ofHours(1),
+                SESSION_TTL);
     }
 
     @AfterEach
@@ -39,8 +42,8 @@ class RedisMcpPushIndexTest {
     }
 
     private McpSession open(String id) {
-        McpSession session = new McpSession(id, "tools", "2025-11-25", null, null, null, null, null, Instant.now(),
-                                            Identity.ANONYMOUS);
+        McpSession session = new McpSession(
+                id, "tools", "2025-11-25", null, null, null, null, null, Instant.now(), Identity.ANONYMOUS);
         store.save(session);
         store.mcpPush().joined("default/tools", id);
         return session;
@@ -55,7 +58,9 @@ class RedisMcpPushIndexTest {
             store.delete("old-" + i);
         }
         String key = RedisKeys.mcpServerSessions("default/tools");
-        assertThat(redis.sync().scard(key)).as("ended, but nothing read the index since").isEqualTo(100);
+        assertThat(redis.sync().scard(key))
+                .as("ended, but nothing read the index since")
+                .isEqualTo(100);
         for (int i = 0; i < 100; i++) {
             open("new-" + i);
         }
@@ -75,7 +80,8 @@ class RedisMcpPushIndexTest {
         String key = RedisKeys.mcpSubscriptions("s");
         redis.sync().pexpire(key, 60_000);
         store.find("s");
-        assertThat(redis.sync().pttl(key)).as("stored within the renewal interval: a plain read")
+        assertThat(redis.sync().pttl(key))
+                .as("stored within the renewal interval: a plain read")
                 .isLessThanOrEqualTo(60_000);
         pause(store.sessionRenewalInterval().plusMillis(50));
         store.find("s");

@@ -7,8 +7,7 @@ import java.util.HexFormat;
 
 /** The form {@code API_KEYS} stores a key in: its SHA-256, hex. */
 public final class ApiKeyHash {
-    private ApiKeyHash() {
-    }
+    private ApiKeyHash() {}
 
     /**
      * @param key a client's API key
@@ -16,8 +15,8 @@ public final class ApiKeyHash {
      */
     public static String of(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                                                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

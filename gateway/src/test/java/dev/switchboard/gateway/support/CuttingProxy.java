@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
@@ -88,7 +87,8 @@ public final class CuttingProxy implements AutoCloseable {
     private void pump(Socket from, Socket to, int cutAfter) {
         EventCounter counter = cutAfter > 0 ? new EventCounter() : null;
         byte[] buffer = new byte[8192];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 if (counter == null) {
@@ -136,7 +136,13 @@ public final class CuttingProxy implements AutoCloseable {
      * chunks.
      */
     private static final class EventCounter {
-        private enum State { HEAD, SIZE, DATA, DATA_END, PLAIN }
+        private enum State {
+            HEAD,
+            SIZE,
+            DATA,
+            DATA_END,
+            PLAIN
+        }
 
         private State state = State.HEAD;
         private final StringBuilder line = new StringBuilder();

@@ -75,7 +75,8 @@ public final class FaultyFunction implements AutoCloseable {
                 case HANG -> Thread.sleep(60_000);
                 case TRICKLE -> {
                     byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n"
-                            + "{\"slow\":\"" + "z".repeat(29) + "\"}").getBytes(StandardCharsets.UTF_8);
+                                    + "{\"slow\":\"" + "z".repeat(29) + "\"}")
+                            .getBytes(StandardCharsets.UTF_8);
                     for (byte b : answer) {
                         out.write(b);
                         out.flush();
@@ -85,7 +86,8 @@ public final class FaultyFunction implements AutoCloseable {
                 case HUGE -> {
                     int size = 11 * 1024 * 1024; // beyond the default MAX_RESPONSE_SIZE of 10 MiB
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + size
-                            + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
                     byte[] chunk = new byte[64 * 1024];
                     java.util.Arrays.fill(chunk, (byte) ' ');
                     chunk[0] = '"';
@@ -97,8 +99,8 @@ public final class FaultyFunction implements AutoCloseable {
                 }
                 case INVALID_SSE -> {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
-                            + "this is not\nan event stream\ndata: {broken json\n\nevent: message\ndata: [1,2\n\n")
-                                      .getBytes(StandardCharsets.UTF_8));
+                                    + "this is not\nan event stream\ndata: {broken json\n\nevent: message\ndata: [1,2\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
             }

@@ -1,5 +1,8 @@
 package dev.switchboard.gateway.support;
 
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,10 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /**
  * Real functions on a loopback port, one path per behaviour: JSON echo, text, 500, slow, invalid JSON,
  * a large answer, and a health endpoint that can be switched off.
@@ -21,7 +20,8 @@ import com.sun.net.httpserver.HttpServer;
 public final class FunctionServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicBoolean healthy = new AtomicBoolean(true);
-    private final java.util.concurrent.atomic.AtomicInteger flakyCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger flakyCalls =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** Headers of the last request per path. */
     private final Map<String, Headers> lastHeaders = new ConcurrentHashMap<>();
     /** Body of the last request to {@code /json}, exactly as received. */
@@ -40,8 +40,13 @@ public final class FunctionServer implements AutoCloseable {
             server.createContext("/json", ex -> fs.echoJson(ex));
             server.createContext("/text", ex -> fs.reply(ex, 200, "text/plain", "plain answer"));
             // answers with what it received: the caller writes the function's answer
-            server.createContext("/mirror", ex -> fs.reply(ex, 200, "application/json",
-                    new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            server.createContext(
+                    "/mirror",
+                    ex -> fs.reply(
+                            ex,
+                            200,
+                            "application/json",
+                            new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             server.createContext("/fail", ex -> fs.reply(ex, 500, "application/json", "{\"boom\":true}"));
             server.createContext("/garbage", ex -> fs.reply(ex, 200, "application/json", "{not json"));
             server.createContext("/slow", ex -> {

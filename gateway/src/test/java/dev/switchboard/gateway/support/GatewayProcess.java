@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.support;
 
+import dev.switchboard.testing.TestRedis;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import dev.switchboard.testing.TestRedis;
 
 /**
  * A gateway replica in a JVM of its own, started with this test's classpath, so that it can be killed
@@ -44,18 +43,21 @@ public final class GatewayProcess implements AutoCloseable {
      * @param openFiles   the process's descriptor limit ({@code ulimit -n}), if it is to be lowered
      * @return a started replica, ready to serve
      */
-    public static GatewayProcess start(String replicaId, Map<String, String> env, Path log,
-                                       java.util.OptionalInt openFiles) {
+    public static GatewayProcess start(
+            String replicaId, Map<String, String> env, Path log, java.util.OptionalInt openFiles) {
         int port = TestRedis.freePort();
         int adminPort = TestRedis.freePort();
         List<String> command = new ArrayList<>();
-        openFiles.ifPresent(limit -> command.addAll(List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$0\" \"$@\"")));
+        openFiles.ifPresent(
+                limit -> command.addAll(List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$0\" \"$@\"")));
         command.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "dev.switchboard.gateway.Main"));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.switchboard.gateway.Main"));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("REDIS") || k.equals("ADMIN_TOKEN"));
         builder.environment().putAll(env);
         builder.environment().put("HOST", "127.0.0.1");

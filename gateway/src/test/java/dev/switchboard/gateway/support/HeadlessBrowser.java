@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -27,8 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * ({@code CHROMIUM_BINARY}, {@code CHROMEDRIVER} override the paths).
  */
 public final class HeadlessBrowser implements AutoCloseable {
-    private static final List<String> BROWSERS = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
-                                                         "/usr/bin/google-chrome");
+    private static final List<String> BROWSERS =
+            List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
     private static final List<String> DRIVERS = List.of("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
 
     private final WebDriver driver;
@@ -57,8 +56,14 @@ public final class HeadlessBrowser implements AutoCloseable {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(browser.get());
         // root (CI containers) needs --no-sandbox; /dev/shm is small in containers
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                             "--window-size=1280,800", "--no-first-run", "--disable-extensions");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1280,800",
+                "--no-first-run",
+                "--disable-extensions");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(driverBinary.get()))
                 .usingAnyFreePort()
@@ -71,7 +76,9 @@ public final class HeadlessBrowser implements AutoCloseable {
         if (configured != null && !configured.isBlank()) {
             return Optional.of(configured).filter(path -> Files.isExecutable(Path.of(path)));
         }
-        return candidates.stream().filter(path -> Files.isExecutable(Path.of(path))).findFirst();
+        return candidates.stream()
+                .filter(path -> Files.isExecutable(Path.of(path)))
+                .findFirst();
     }
 
     /**
@@ -92,10 +99,14 @@ public final class HeadlessBrowser implements AutoCloseable {
      * @return its text
      */
     public String awaitText(String cssSelector, Duration timeout) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).withMessage(() -> "no text in "
-                        + cssSelector + " after " + timeout + "; page: " + driver.getPageSource())
-                .until(d -> d.findElements(By.cssSelector(cssSelector)).stream().map(WebElement::getText)
-                        .filter(text -> !text.isBlank()).findFirst().orElse(null));
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+                .withMessage(
+                        () -> "no text in " + cssSelector + " after " + timeout + "; page: " + driver.getPageSource())
+                .until(d -> d.findElements(By.cssSelector(cssSelector)).stream()
+                        .map(WebElement::getText)
+                        .filter(text -> !text.isBlank())
+                        .findFirst()
+                        .orElse(null));
     }
 
     /**
@@ -103,7 +114,9 @@ public final class HeadlessBrowser implements AutoCloseable {
      * @return its text now ({@code ""} when absent)
      */
     public String text(String cssSelector) {
-        return driver.findElements(By.cssSelector(cssSelector)).stream().map(WebElement::getText).findFirst()
+        return driver.findElements(By.cssSelector(cssSelector)).stream()
+                .map(WebElement::getText)
+                .findFirst()
                 .orElse("");
     }
 

@@ -1,5 +1,10 @@
 package dev.switchboard.gateway.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,12 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * {@code testing/mcp-servers/interop-checks.json}: the checks every official-SDK client of the interop suites
@@ -28,7 +27,10 @@ public final class InteropChecklist {
     private InteropChecklist(JsonNode root) {
         this.root = root;
         Map<Pattern, String> ordered = new java.util.LinkedHashMap<>();
-        root.path("masks").forEach(m -> ordered.put(Pattern.compile(m.path("pattern").asText()), m.path("as").asText()));
+        root.path("masks")
+                .forEach(m -> ordered.put(
+                        Pattern.compile(m.path("pattern").asText()),
+                        m.path("as").asText()));
         this.masks = ordered;
     }
 

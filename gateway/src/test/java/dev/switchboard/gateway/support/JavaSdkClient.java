@@ -1,5 +1,16 @@
 package dev.switchboard.gateway.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -9,19 +20,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.spec.McpClientTransport;
-import io.modelcontextprotocol.spec.McpSchema;
 
 /**
  * The official MCP Java SDK client (the version in the gateway's test dependencies) running the checks of
@@ -53,7 +51,8 @@ public final class JavaSdkClient {
      */
     public static JsonNode run(String url, String transport) {
         InteropChecklist checklist = InteropChecklist.load();
-        List<String> all = checklist.checks().stream().map(c -> c.path("name").asText()).toList();
+        List<String> all =
+                checklist.checks().stream().map(c -> c.path("name").asText()).toList();
         return new JavaSdkClient(checklist).runSession(url, transport, session -> session.runNamed(all, ""));
     }
 
@@ -86,9 +85,12 @@ public final class JavaSdkClient {
         try {
             try {
                 McpSchema.InitializeResult initialized = client.initialize();
-                outcome.putObject("connect").put("ok", true).put("server", initialized.serverInfo().name());
+                outcome.putObject("connect")
+                        .put("ok", true)
+                        .put("server", initialized.serverInfo().name());
             } catch (RuntimeException e) {
-                outcome.putObject("connect").put("ok", false)
+                outcome.putObject("connect")
+                        .put("ok", false)
                         .put("error", checklist.normalize(String.valueOf(e.getMessage())));
                 return outcome;
             }
@@ -105,8 +107,10 @@ public final class JavaSdkClient {
 
     private void runNamed(List<String> names, String prefix) {
         for (String name : names) {
-            JsonNode check = checklist.checks().stream().filter(c -> c.path("name").asText().equals(name))
-                    .findFirst().orElseThrow(() -> new IllegalArgumentException("no check " + name));
+            JsonNode check = checklist.checks().stream()
+                    .filter(c -> c.path("name").asText().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no check " + name));
             ObjectNode result = outcome.putObject(prefix + name);
             try {
                 result.put("ok", true).set("value", checklist.normalize(toJson(run(check))));
@@ -122,22 +126,33 @@ public final class JavaSdkClient {
         String base = uri.getScheme() + "://" + uri.getAuthority();
         if (transport.equals("sse")) {
             @SuppressWarnings("deprecation")
-            McpClientTransport sse = HttpClientSseClientTransport.builder(base).sseEndpoint(uri.getPath()).build();
+            McpClientTransport sse = HttpClientSseClientTransport.builder(base)
+                    .sseEndpoint(uri.getPath())
+                    .build();
             return sse;
         }
-        return HttpClientStreamableHttpTransport.builder(base).endpoint(uri.getPath()).build();
+        return HttpClientStreamableHttpTransport.builder(base)
+                .endpoint(uri.getPath())
+                .build();
     }
 
     private McpSyncClient build(McpClientTransport transport) {
         JsonNode answers = checklist.client();
         JsonNode sampling = answers.path("sampling");
         List<McpSchema.Root> roots = new ArrayList<>();
-        answers.path("roots").forEach(r -> roots.add(new McpSchema.Root(r.path("uri").asText(), r.path("name").asText())));
+        answers.path("roots")
+                .forEach(r -> roots.add(new McpSchema.Root(
+                        r.path("uri").asText(), r.path("name").asText())));
         McpSchema.ElicitResult elicited = convert(answers.path("elicitation"), McpSchema.ElicitResult.class);
         return McpClient.sync(transport)
                 .requestTimeout(checklist.checkTimeout())
-                .clientInfo(new McpSchema.Implementation(answers.path("name").asText(), answers.path("version").asText()))
-                .capabilities(McpSchema.ClientCapabilities.builder().roots(true).sampling().elicitation().build())
+                .clientInfo(new McpSchema.Implementation(
+                        answers.path("name").asText(), answers.path("version").asText()))
+                .capabilities(McpSchema.ClientCapabilities.builder()
+                        .roots(true)
+                        .sampling()
+                        .elicitation()
+                        .build())
                 .roots(roots)
                 .sampling(request -> sampled(sampling, request))
                 .elicitation(request -> elicited)
@@ -151,10 +166,17 @@ public final class JavaSdkClient {
     /** The checklist's sampling answer, its text the prefix and the first message's text, as the SDK's record. */
     private McpSchema.CreateMessageResult sampled(JsonNode sampling, McpSchema.CreateMessageRequest request) {
         ObjectNode answer = JSON.createObjectNode();
-        answer.put("model", sampling.path("model").asText()).put("role", sampling.path("role").asText())
+        answer.put("model", sampling.path("model").asText())
+                .put("role", sampling.path("role").asText())
                 .put("stopReason", sampling.path("stopReason").asText());
-        answer.putObject("content").put("type", "text").put("text", sampling.path("textPrefix").asText()
-                + ((McpSchema.TextContent) request.messages().getFirst().content()).text());
+        answer.putObject("content")
+                .put("type", "text")
+                .put(
+                        "text",
+                        sampling.path("textPrefix").asText()
+                                + ((McpSchema.TextContent)
+                                                request.messages().getFirst().content())
+                                        .text());
         return convert(answer, McpSchema.CreateMessageResult.class);
     }
 
@@ -167,8 +189,10 @@ public final class JavaSdkClient {
         }
         JsonNode params = check.path("params");
         return switch (check.path("method").asText()) {
-            case "tools/call" -> check.path("progress").asBoolean() ? callWithProgress(params)
-                    : client.callTool(convert(params, McpSchema.CallToolRequest.class));
+            case "tools/call" ->
+                check.path("progress").asBoolean()
+                        ? callWithProgress(params)
+                        : client.callTool(convert(params, McpSchema.CallToolRequest.class));
             case "prompts/get" -> client.getPrompt(convert(params, McpSchema.GetPromptRequest.class));
             case "completion/complete" -> client.completeCompletion(convert(params, McpSchema.CompleteRequest.class));
             case "resources/read" -> client.readResource(convert(params, McpSchema.ReadResourceRequest.class));
@@ -181,12 +205,16 @@ public final class JavaSdkClient {
         String token = "interop-" + plain.name();
         progress.clear();
         McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder(plain.name())
-                .arguments(plain.arguments()).progressToken(token).build());
+                .arguments(plain.arguments())
+                .progressToken(token)
+                .build());
         // the last notification was sent before the result, but may be handed to us just after it
-        awaitAtMost(PROGRESS_GRACE, () -> progress.stream().anyMatch(p -> p.total() != null
-                && p.progress() >= p.total()));
-        List<Map<String, Object>> seen = progress.stream().filter(p -> token.equals(p.progressToken()))
-                .map(p -> Map.<String, Object>of("progress", p.progress(), "total", p.total())).toList();
+        awaitAtMost(
+                PROGRESS_GRACE, () -> progress.stream().anyMatch(p -> p.total() != null && p.progress() >= p.total()));
+        List<Map<String, Object>> seen = progress.stream()
+                .filter(p -> token.equals(p.progressToken()))
+                .map(p -> Map.<String, Object>of("progress", p.progress(), "total", p.total()))
+                .toList();
         return Map.of("progress", seen, "result", result);
     }
 
@@ -229,8 +257,9 @@ public final class JavaSdkClient {
         return switch (name) {
             case "logging" -> logging(with);
             case "subscription" -> subscription(with);
-            case "read-first-listed-resource" -> client.readResource(
-                    new McpSchema.ReadResourceRequest(client.listResources().resources().getFirst().uri()));
+            case "read-first-listed-resource" ->
+                client.readResource(new McpSchema.ReadResourceRequest(
+                        client.listResources().resources().getFirst().uri()));
             default -> throw new IllegalArgumentException("no scenario " + name);
         };
     }
@@ -245,15 +274,18 @@ public final class JavaSdkClient {
         logs.clear();
         McpSchema.CallToolResult started = toggle(with);
         Thread.sleep(with.path("quietWaitMs").asLong());
-        List<String> belowLevel = logs.stream().map(l -> levelName(l.level())).filter(l -> !l.equals(quiet)).toList();
+        List<String> belowLevel = logs.stream()
+                .map(l -> levelName(l.level()))
+                .filter(l -> !l.equals(quiet))
+                .toList();
         McpSchema.CallToolResult stopped = toggle(with);
         client.setLoggingLevel(level(with.path("loudLevel").asText()));
         logs.clear();
         toggle(with);
         awaitOrFail(() -> !logs.isEmpty(), "a log message");
         toggle(with);
-        return Map.of("started", started, "stopped", stopped, "belowLevel", belowLevel,
-                      "receivedAtDebug", !logs.isEmpty());
+        return Map.of(
+                "started", started, "stopped", stopped, "belowLevel", belowLevel, "receivedAtDebug", !logs.isEmpty());
     }
 
     private Object subscription(JsonNode with) throws InterruptedException {

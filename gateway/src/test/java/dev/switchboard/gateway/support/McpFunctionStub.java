@@ -1,5 +1,11 @@
 package dev.switchboard.gateway.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -9,13 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * A small MCP server over real HTTP for gateway tests: stateless by default (no session id), stateful on
@@ -29,8 +28,7 @@ public final class McpFunctionStub implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** A message the stub received. */
-    public record Received(String httpMethod, JsonNode message, Headers headers) {
-    }
+    public record Received(String httpMethod, JsonNode message, Headers headers) {}
 
     /** How the stub behaves. */
     public enum Mode {
@@ -130,7 +128,8 @@ public final class McpFunctionStub implements AutoCloseable {
         JsonNode message = body.length == 0 ? null : MAPPER.readTree(body);
         received.add(new Received(ex.getRequestMethod(), message, ex.getRequestHeaders()));
         if (refusingSessions) {
-            boolean initialize = message != null && "initialize".equals(message.path("method").asText());
+            boolean initialize = message != null
+                    && "initialize".equals(message.path("method").asText());
             ex.sendResponseHeaders(initialize ? 503 : 404, -1);
             ex.close();
             return;
@@ -142,7 +141,8 @@ public final class McpFunctionStub implements AutoCloseable {
         }
         if (message != null && !message.has("method") && message.has("result")) {
             // a client's answer to a request this stub sent on an answer stream (stateful servers do that)
-            CompletableFuture<JsonNode> waiting = pendingAnswers.remove(message.path("id").asText());
+            CompletableFuture<JsonNode> waiting =
+                    pendingAnswers.remove(message.path("id").asText());
             if (waiting != null) {
                 waiting.complete(message.get("result"));
             }
@@ -164,12 +164,15 @@ public final class McpFunctionStub implements AutoCloseable {
                     ex.getResponseHeaders().set("Mcp-Session-Id", "backend-session-1");
                 }
                 ObjectNode result = MAPPER.createObjectNode();
-                result.put("protocolVersion", message.path("params").path("protocolVersion").asText());
+                result.put(
+                        "protocolVersion",
+                        message.path("params").path("protocolVersion").asText());
                 result.putObject("capabilities").putObject("tools");
                 result.putObject("serverInfo").put("name", "stub").put("version", "1");
                 json(ex, 200, response(id, result));
             }
-            case "tools/call" -> toolsCall(ex, id, message.path("params").path("name").asText());
+            case "tools/call" ->
+                toolsCall(ex, id, message.path("params").path("name").asText());
             default -> json(ex, 200, error(id, -32601, "method not found: " + method));
         }
     }
@@ -178,18 +181,22 @@ public final class McpFunctionStub implements AutoCloseable {
         JsonNode meta = message.path("params").path("_meta");
         if (method.equals("initialize")) {
             json(ex, 404, error(id, -32601, "initialize was removed in 2026-07-28"));
-        } else if (!"2026-07-28".equals(meta.path("io.modelcontextprotocol/protocolVersion").asText())) {
+        } else if (!"2026-07-28"
+                .equals(meta.path("io.modelcontextprotocol/protocolVersion").asText())) {
             json(ex, 400, error(id, -32602, "missing _meta protocolVersion"));
         } else if (method.equals("server/discover")) {
             ObjectNode result = MAPPER.createObjectNode();
             result.put("resultType", "complete");
             result.putArray("supportedVersions").add("2026-07-28");
             result.putObject("capabilities").putObject("tools");
-            result.putObject("_meta").putObject("io.modelcontextprotocol/serverInfo").put("name", "modern-stub")
+            result.putObject("_meta")
+                    .putObject("io.modelcontextprotocol/serverInfo")
+                    .put("name", "modern-stub")
                     .put("version", "2");
             json(ex, 200, response(id, result));
         } else if (method.equals("tools/call")) {
-            ObjectNode result = text("modern: " + message.path("params").path("name").asText());
+            ObjectNode result =
+                    text("modern: " + message.path("params").path("name").asText());
             result.put("resultType", "complete");
             json(ex, 200, response(id, result));
         } else {
@@ -199,8 +206,17 @@ public final class McpFunctionStub implements AutoCloseable {
 
     private void toolsCall(HttpExchange ex, JsonNode id, String tool) throws IOException {
         switch (tool) {
-            case "echo" -> json(ex, 200, response(id, text("echo: " + MAPPER.writeValueAsString(
-                    last("tools/call").message().path("params").path("arguments")))));
+            case "echo" ->
+                json(
+                        ex,
+                        200,
+                        response(
+                                id,
+                                text("echo: "
+                                        + MAPPER.writeValueAsString(last("tools/call")
+                                                .message()
+                                                .path("params")
+                                                .path("arguments")))));
             case "progress" -> {
                 ex.getResponseHeaders().set("Content-Type", "text/event-stream");
                 ex.sendResponseHeaders(200, 0);
@@ -209,13 +225,17 @@ public final class McpFunctionStub implements AutoCloseable {
                         ObjectNode note = MAPPER.createObjectNode();
                         note.put("jsonrpc", "2.0");
                         note.put("method", "notifications/progress");
-                        note.putObject("params").put("progressToken", "t").put("progress", i * 50).put("total", 100);
-                        out.write(("data: " + MAPPER.writeValueAsString(note) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        note.putObject("params")
+                                .put("progressToken", "t")
+                                .put("progress", i * 50)
+                                .put("total", 100);
+                        out.write(
+                                ("data: " + MAPPER.writeValueAsString(note) + "\n\n").getBytes(StandardCharsets.UTF_8));
                         out.flush();
                         sleep(50);
                     }
                     out.write(("data: " + MAPPER.writeValueAsString(response(id, text("done"))) + "\n\n")
-                                      .getBytes(StandardCharsets.UTF_8));
+                            .getBytes(StandardCharsets.UTF_8));
                 }
             }
             case "steps" -> {
@@ -228,8 +248,12 @@ public final class McpFunctionStub implements AutoCloseable {
                         ObjectNode note = MAPPER.createObjectNode();
                         note.put("jsonrpc", "2.0");
                         note.put("method", "notifications/progress");
-                        note.putObject("params").put("progressToken", "t").put("progress", i).put("total", 4);
-                        out.write(("data: " + MAPPER.writeValueAsString(note) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        note.putObject("params")
+                                .put("progressToken", "t")
+                                .put("progress", i)
+                                .put("total", 4);
+                        out.write(
+                                ("data: " + MAPPER.writeValueAsString(note) + "\n\n").getBytes(StandardCharsets.UTF_8));
                         out.flush();
                     }
                     sleep(150);
@@ -243,7 +267,7 @@ public final class McpFunctionStub implements AutoCloseable {
                         }
                     }
                     out.write(("data: " + MAPPER.writeValueAsString(response(id, text("steps done"))) + "\n\n")
-                                      .getBytes(StandardCharsets.UTF_8));
+                            .getBytes(StandardCharsets.UTF_8));
                 }
             }
             case "quiet" -> {
@@ -268,11 +292,19 @@ public final class McpFunctionStub implements AutoCloseable {
                     request.put("id", "srv-1");
                     request.put("method", "elicitation/create");
                     request.putObject("params").put("message", "Name?");
-                    out.write(("data: " + MAPPER.writeValueAsString(request) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.write(
+                            ("data: " + MAPPER.writeValueAsString(request) + "\n\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     JsonNode result = answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
-                    out.write(("data: " + MAPPER.writeValueAsString(response(id, text("Hi "
-                            + result.path("content").path("name").asText()))) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.write(("data: "
+                                    + MAPPER.writeValueAsString(response(
+                                            id,
+                                            text("Hi "
+                                                    + result.path("content")
+                                                            .path("name")
+                                                            .asText())))
+                                    + "\n\n")
+                            .getBytes(StandardCharsets.UTF_8));
                 } catch (Exception e) {
                     // the test fails on the missing answer
                 }
@@ -282,8 +314,16 @@ public final class McpFunctionStub implements AutoCloseable {
                 JsonNode answer = params.path("inputResponses").path("name");
                 if (!answer.isMissingNode()) {
                     // second round: the client's answer and the state this stub handed out
-                    json(ex, 200, response(id, text("Hello, " + answer.path("content").path("name").asText()
-                            + " (state " + params.path("requestState").asText() + ")")));
+                    json(
+                            ex,
+                            200,
+                            response(
+                                    id,
+                                    text("Hello, "
+                                            + answer.path("content")
+                                                    .path("name")
+                                                    .asText() + " (state "
+                                            + params.path("requestState").asText() + ")")));
                     return;
                 }
                 ObjectNode result = MAPPER.createObjectNode();

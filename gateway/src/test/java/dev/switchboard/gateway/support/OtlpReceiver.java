@@ -1,5 +1,13 @@
 package dev.switchboard.gateway.support;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -13,16 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-
 /**
  * An OTLP/HTTP trace receiver on a loopback port, as a collector would be: accepts {@code POST /v1/traces} with
  * a protobuf {@code ExportTraceServiceRequest} (gzip or not), decodes it and keeps every span with the
@@ -30,8 +28,14 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
  */
 public final class OtlpReceiver implements AutoCloseable {
     /** One received span; ids in lower-case hex, the parent id empty for a root span. */
-    public record ReceivedSpan(String service, String traceId, String spanId, String parentSpanId, String name,
-                               String kind, Map<String, String> attributes) {
+    public record ReceivedSpan(
+            String service,
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            String name,
+            String kind,
+            Map<String, String> attributes) {
         /** @return the attribute's value as text, or null */
         public String attribute(String key) {
             return attributes.get(key);
@@ -97,13 +101,18 @@ public final class OtlpReceiver implements AutoCloseable {
             }
             ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body.readAllBytes());
             for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-                String service = attributes(resourceSpans.getResource().getAttributesList()).get("service.name");
+                String service = attributes(resourceSpans.getResource().getAttributesList())
+                        .get("service.name");
                 for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
                     for (io.opentelemetry.proto.trace.v1.Span span : scopeSpans.getSpansList()) {
-                        spans.add(new ReceivedSpan(service, HEX.formatHex(span.getTraceId().toByteArray()),
+                        spans.add(new ReceivedSpan(
+                                service,
+                                HEX.formatHex(span.getTraceId().toByteArray()),
                                 HEX.formatHex(span.getSpanId().toByteArray()),
-                                HEX.formatHex(span.getParentSpanId().toByteArray()), span.getName(),
-                                span.getKind().name(), attributes(span.getAttributesList())));
+                                HEX.formatHex(span.getParentSpanId().toByteArray()),
+                                span.getName(),
+                                span.getKind().name(),
+                                attributes(span.getAttributesList())));
                     }
                 }
             }

@@ -72,8 +72,12 @@ public final class ServerEverything implements AutoCloseable {
     }
 
     private void startProcess() {
-        ProcessBuilder builder = new ProcessBuilder("node", "--require", "./loopback.cjs",
-                "node_modules/@modelcontextprotocol/server-everything/dist/index.js", mode)
+        ProcessBuilder builder = new ProcessBuilder(
+                        "node",
+                        "--require",
+                        "./loopback.cjs",
+                        "node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+                        mode)
                 .directory(dir.toFile())
                 .redirectErrorStream(true);
         builder.environment().put("PORT", Integer.toString(port));
@@ -86,8 +90,8 @@ public final class ServerEverything implements AutoCloseable {
         // a platform thread: it blocks in a native pipe read for the process's lifetime, which would hold one
         // of the few virtual-thread carriers (two on a two-core machine) the gateways under test need
         Thread.ofPlatform().daemon().name("server-everything-output-" + port).start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(started.getInputStream(),
-                                                                              StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     output.add(line);
@@ -105,8 +109,7 @@ public final class ServerEverything implements AutoCloseable {
             } catch (IOException e) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     stopProcess();
-                    throw new IllegalStateException("server-everything did not start on port " + port + ": "
-                            + output);
+                    throw new IllegalStateException("server-everything did not start on port " + port + ": " + output);
                 }
                 try {
                     Thread.sleep(100);
@@ -147,7 +150,8 @@ public final class ServerEverything implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("testing/mcp-servers not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "testing/mcp-servers not found above " + Path.of("").toAbsolutePath());
     }
 
     private static synchronized void install(Path dir) {

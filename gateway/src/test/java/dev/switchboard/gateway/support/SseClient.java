@@ -30,8 +30,7 @@ public final class SseClient implements AutoCloseable {
     private volatile Long retry;
 
     /** A parsed event. */
-    public record Event(String id, String type, String data) {
-    }
+    public record Event(String id, String type, String data) {}
 
     private SseClient(HttpResponse<InputStream> response) {
         this.response = response;
@@ -56,16 +55,20 @@ public final class SseClient implements AutoCloseable {
      * @return the open client
      */
     public static SseClient post(String url, String body, Map<String, String> headers) {
-        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
-                            .header("Content-Type", "application/json"), url, headers);
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json"),
+                url,
+                headers);
     }
 
     private static SseClient send(HttpRequest.Builder request, String url, Map<String, String> headers) {
         request.header("Accept", "text/event-stream").timeout(Duration.ofSeconds(10));
         headers.forEach(request::setHeader);
         try {
-            HttpResponse<InputStream> response = HttpClient.newHttpClient()
-                    .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response =
+                    HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             return new SseClient(response);
         } catch (IOException e) {
             throw new IllegalStateException("cannot open " + url, e);
@@ -120,9 +123,12 @@ public final class SseClient implements AutoCloseable {
             switch (field) {
                 case "id" -> id = value;
                 case "event" -> type = value;
-                case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                case "data" ->
+                    data = data == null
+                            ? new StringBuilder(value)
+                            : data.append('\n').append(value);
                 case "retry" -> retry = Long.parseLong(value);
-                default -> { }
+                default -> {}
             }
             return null;
         }

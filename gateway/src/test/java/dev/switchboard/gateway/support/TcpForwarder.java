@@ -84,7 +84,8 @@ public final class TcpForwarder implements AutoCloseable {
 
     /** Copies until either side ends, then closes both: a half-open pair would hide a dead replica. */
     private void pump(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[8192];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 out.write(buffer, 0, n);

@@ -1,5 +1,16 @@
 package dev.switchboard.gateway.support;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,18 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
-
 /**
  * A real, small authorization server for tests: an RSA signing key whose public half it publishes as a
  * JWKS over HTTP on loopback, and access tokens it signs with it.
@@ -31,6 +30,7 @@ import com.sun.net.httpserver.HttpServer;
 public final class TestIssuer implements AutoCloseable {
     /** The issuer identifier tokens carry. */
     public static final String ISSUER = "https://issuer.test";
+
     private final HttpServer server;
     private final RSAKey key;
     private final AtomicInteger jwksFetches = new AtomicInteger();
@@ -91,7 +91,7 @@ public final class TestIssuer implements AutoCloseable {
      * @return a valid token for five minutes
      */
     public String token(String subject, String audience) {
-        return token(subject, audience, claims -> { });
+        return token(subject, audience, claims -> {});
     }
 
     /**
@@ -111,8 +111,8 @@ public final class TestIssuer implements AutoCloseable {
      * @param change     changes to the claims before signing
      * @return a signed token
      */
-    public static String sign(RSAKey signingKey, String subject, String audience,
-                              Consumer<JWTClaimsSet.Builder> change) {
+    public static String sign(
+            RSAKey signingKey, String subject, String audience, Consumer<JWTClaimsSet.Builder> change) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
@@ -123,8 +123,12 @@ public final class TestIssuer implements AutoCloseable {
                 .claim("scope", "mcp:tools");
         change.accept(claims);
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID())
-                                                  .type(JOSEObjectType.JWT).build(), claims.build());
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(signingKey.getKeyID())
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    claims.build());
             jwt.sign(new RSASSASigner(signingKey));
             return jwt.serialize();
         } catch (JOSEException e) {

@@ -1,17 +1,7 @@
 package dev.switchboard.gateway.support;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -24,6 +14,14 @@ import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An {@code http} function that is traced on its own, as a user's service would be: it reads the
@@ -34,6 +32,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 public final class TracedFunction implements AutoCloseable {
     /** The function's {@code service.name}. */
     public static final String SERVICE = "traced-function";
+
     private static final TextMapGetter<HttpExchange> HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(HttpExchange carrier) {
@@ -65,7 +64,8 @@ public final class TracedFunction implements AutoCloseable {
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), SERVICE)))
                 .addSpanProcessor(SimpleSpanProcessor.create(OtlpHttpSpanExporter.builder()
-                        .setEndpoint(otlpEndpoint + "/v1/traces").build()))
+                        .setEndpoint(otlpEndpoint + "/v1/traces")
+                        .build()))
                 .build();
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -99,7 +99,10 @@ public final class TracedFunction implements AutoCloseable {
             Span span = null;
             if (traceparent != null) {
                 Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), exchange, HEADERS);
-                span = tracer.spanBuilder("function work").setParent(parent).setSpanKind(SpanKind.SERVER).startSpan();
+                span = tracer.spanBuilder("function work")
+                        .setParent(parent)
+                        .setSpanKind(SpanKind.SERVER)
+                        .startSpan();
             }
             byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -18,8 +18,7 @@ public final class TypeScriptSdkClient {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     private static final String PAUSED = "paused";
 
-    private TypeScriptSdkClient() {
-    }
+    private TypeScriptSdkClient() {}
 
     /**
      * @param url the MCP endpoint (Streamable HTTP) or the SSE endpoint (HTTP+SSE)
@@ -53,8 +52,10 @@ public final class TypeScriptSdkClient {
             // never inheritIO: the test JVM's stdin and stdout are surefire's channel to the fork
             node = new ProcessBuilder(command)
                     .directory(dir.toFile())
-                    .redirectInput(between == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
-                                           : ProcessBuilder.Redirect.PIPE)
+                    .redirectInput(
+                            between == null
+                                    ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                                    : ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
@@ -71,7 +72,8 @@ public final class TypeScriptSdkClient {
                         + " against " + url + ": " + Files.readString(err, StandardCharsets.UTF_8));
             }
             List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
-                    .filter(line -> !line.isBlank() && !line.equals(PAUSED)).toList();
+                    .filter(line -> !line.isBlank() && !line.equals(PAUSED))
+                    .toList();
             if (node.exitValue() != 0 || lines.isEmpty()) {
                 throw new IllegalStateException("the TypeScript SDK client failed (exit " + node.exitValue()
                         + ") against " + url + ": " + Files.readString(err, StandardCharsets.UTF_8));
@@ -95,8 +97,9 @@ public final class TypeScriptSdkClient {
             throws IOException, InterruptedException {
         while (!Files.readString(out, StandardCharsets.UTF_8).lines().anyMatch(PAUSED::equals)) {
             if (!node.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the TypeScript SDK client never paused: "
-                        + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
+                throw new IllegalStateException(
+                        "the TypeScript SDK client never paused: " + Files.readString(out, StandardCharsets.UTF_8)
+                                + Files.readString(err, StandardCharsets.UTF_8));
             }
             Thread.sleep(100);
         }

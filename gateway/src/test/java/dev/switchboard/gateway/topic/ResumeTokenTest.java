@@ -1,11 +1,10 @@
 package dev.switchboard.gateway.topic;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ResumeTokenTest {
     private static final List<String> LOGS = List.of("reader", "topic:room:1", "topic:news");
@@ -28,10 +27,19 @@ class ResumeTokenTest {
         assertThatThrownBy(() -> ResumeToken.decode(token, List.of("reader", "topic:room:1")))
                 .isInstanceOf(IllegalArgumentException.class);
         String prefix = token.substring(0, token.indexOf('.', 3));
-        for (String bad : List.of(prefix + ".1-0.2-0", prefix + ".1-0.2-0.+3-0", prefix + ".1-0.2-0.3",
-                                  prefix + ".1-0.2-0.zzzzzzzzzzzzzz-0", prefix + ".1-0.2-0.A-0", prefix + ".1-0.2-0.-",
-                                  prefix + ".1-0.2-0.3-0.4-0", "v2" + token.substring(2), "", "v1")) {
-            assertThatThrownBy(() -> ResumeToken.decode(bad, LOGS)).as(bad)
+        for (String bad : List.of(
+                prefix + ".1-0.2-0",
+                prefix + ".1-0.2-0.+3-0",
+                prefix + ".1-0.2-0.3",
+                prefix + ".1-0.2-0.zzzzzzzzzzzzzz-0",
+                prefix + ".1-0.2-0.A-0",
+                prefix + ".1-0.2-0.-",
+                prefix + ".1-0.2-0.3-0.4-0",
+                "v2" + token.substring(2),
+                "",
+                "v1")) {
+            assertThatThrownBy(() -> ResumeToken.decode(bad, LOGS))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

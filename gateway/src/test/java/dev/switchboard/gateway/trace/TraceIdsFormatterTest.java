@@ -1,21 +1,18 @@
 package dev.switchboard.gateway.trace;
 
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.helidon.logging.jul.HelidonJsonFormatter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Scope;
-
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code LOG_FORMAT=json}: a line logged inside a span carries its trace and span ids; others stay as they were. */
 class TraceIdsFormatterTest {

@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.trace;
 
-import io.helidon.http.Method;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.helidon.http.Method;
+import org.junit.jupiter.api.Test;
 
 /** Which requests get a server span, under which route name (low cardinality: no function or topic names). */
 class TracingFilterTest {

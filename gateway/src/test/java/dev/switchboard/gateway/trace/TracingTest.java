@@ -1,10 +1,7 @@
 package dev.switchboard.gateway.trace;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -15,15 +12,16 @@ import dev.switchboard.gateway.support.OtlpReceiver.ReceivedSpan;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TracedFunction;
 import dev.switchboard.testing.TestRedis;
-
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * OpenTelemetry end to end, over real sockets and a real Redis: the gateway exports its spans over OTLP/HTTP to
@@ -77,17 +75,21 @@ class TracingTest {
         values.put("HEARTBEAT_INTERVAL", "300ms");
         values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         Gateway started = Gateway.start(GatewayConfig.from(values), tracing);
-        Http.Answer registered = Http.postJson(admin(started, "/admin/functions"),
-                "{\"name\":\"traced\",\"endpoint\":\"" + function.url() + "\"}");
+        Http.Answer registered = Http.postJson(
+                admin(started, "/admin/functions"), "{\"name\":\"traced\",\"endpoint\":\"" + function.url() + "\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         return started;
     }
 
     private GatewayTracing tracingTo(OtlpReceiver otlp) {
-        GatewayTracing tracing = GatewayTracing.fromEnvironment(Map.of(
-                "OTEL_EXPORTER_OTLP_ENDPOINT", otlp.url(),
-                // export within 50 ms instead of 5 s
-                "OTEL_BSP_SCHEDULE_DELAY", "50"), "tracing-test");
+        GatewayTracing tracing = GatewayTracing.fromEnvironment(
+                Map.of(
+                        "OTEL_EXPORTER_OTLP_ENDPOINT",
+                        otlp.url(),
+                        // export within 50 ms instead of 5 s
+                        "OTEL_BSP_SCHEDULE_DELAY",
+                        "50"),
+                "tracing-test");
         assertThat(tracing.enabled()).isTrue();
         return tracing;
     }
@@ -108,15 +110,18 @@ class TracingTest {
     }
 
     private static ReceivedSpan one(List<ReceivedSpan> spans, String service, String name) {
-        List<ReceivedSpan> found = spans.stream().filter(s -> service.equals(s.service()) && name.equals(s.name()))
+        List<ReceivedSpan> found = spans.stream()
+                .filter(s -> service.equals(s.service()) && name.equals(s.name()))
                 .toList();
         assertThat(found).as(name + " in " + spans).hasSize(1);
         return found.getFirst();
     }
 
     private List<ReceivedSpan> awaitTrace(String traceId, String... names) {
-        await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.trace(traceId))
-                .extracting(ReceivedSpan::name).contains(names));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(receiver.trace(traceId))
+                        .extracting(ReceivedSpan::name)
+                        .contains(names));
         return receiver.trace(traceId);
     }
 
@@ -125,9 +130,11 @@ class TracingTest {
         gateway = startGateway(tracingTo(receiver));
         String traceId = hex(16);
         String clientSpan = hex(8);
-        Http.Answer answer = Http.send("POST", pub("/invoke/traced"), "{\"payload\":{\"question\":\"secret-42\"}}",
-                Map.of("Content-Type", "application/json",
-                       "traceparent", "00-" + traceId + "-" + clientSpan + "-01"));
+        Http.Answer answer = Http.send(
+                "POST",
+                pub("/invoke/traced"),
+                "{\"payload\":{\"question\":\"secret-42\"}}",
+                Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-" + clientSpan + "-01"));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
 
         List<ReceivedSpan> trace = awaitTrace(traceId, "POST /invoke/{function}", "call traced", "function work");
@@ -144,8 +151,8 @@ class TracingTest {
         assertThat(work.parentSpanId()).isEqualTo(call.spanId());
         assertThat(function.traceparents()).containsExactly("00-" + traceId + "-" + call.spanId() + "-01");
         // the payload is never recorded
-        assertThat(receiver.spans()).allSatisfy(s -> assertThat(s.attributes().values())
-                .noneMatch(v -> v.contains("secret-42")));
+        assertThat(receiver.spans())
+                .allSatisfy(s -> assertThat(s.attributes().values()).noneMatch(v -> v.contains("secret-42")));
     }
 
     @Test
@@ -154,14 +161,22 @@ class TracingTest {
         String traceId = hex(16);
         try (SseClient stream = SseClient.open(pub("/sse/traced-client"))) {
             assertThat(stream.next(WAIT).type()).isEqualTo("connected");
-            Http.Answer accepted = Http.send("POST", pub("/invoke/traced"),
+            Http.Answer accepted = Http.send(
+                    "POST",
+                    pub("/invoke/traced"),
                     "{\"payload\":1,\"async\":true,\"client_id\":\"traced-client\"}",
                     Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-" + hex(8) + "-01"));
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             assertThat(stream.nextNonHeartbeat(WAIT).type()).isEqualTo("function_response");
         }
-        List<ReceivedSpan> trace = awaitTrace(traceId, "POST /invoke/{function}", "call traced", "function work",
-                                              "publish function_response", "redis EVAL", "fan-out function_response");
+        List<ReceivedSpan> trace = awaitTrace(
+                traceId,
+                "POST /invoke/{function}",
+                "call traced",
+                "function work",
+                "publish function_response",
+                "redis EVAL",
+                "fan-out function_response");
         ReceivedSpan server = one(trace, GATEWAY_SERVICE, "POST /invoke/{function}");
         ReceivedSpan call = one(trace, GATEWAY_SERVICE, "call traced");
         ReceivedSpan publish = one(trace, GATEWAY_SERVICE, "publish function_response");
@@ -169,7 +184,8 @@ class TracingTest {
         ReceivedSpan fanOut = one(trace, GATEWAY_SERVICE, "fan-out function_response");
         assertThat(server.attribute("switchboard.async")).isEqualTo("true");
         assertThat(call.parentSpanId()).isEqualTo(server.spanId());
-        assertThat(one(trace, TracedFunction.SERVICE, "function work").parentSpanId()).isEqualTo(call.spanId());
+        assertThat(one(trace, TracedFunction.SERVICE, "function work").parentSpanId())
+                .isEqualTo(call.spanId());
         assertThat(publish.parentSpanId()).isEqualTo(server.spanId());
         assertThat(eval.parentSpanId()).isEqualTo(publish.spanId());
         assertThat(eval.attribute("db.system.name")).isEqualTo("redis");
@@ -184,14 +200,19 @@ class TracingTest {
     void anMcpToolCallSpanNamesMethodToolAndSessionButNeverTheArguments() {
         gateway = startGateway(tracingTo(receiver));
         try (McpFunctionStub mcp = McpFunctionStub.start(false)) {
-            Http.Answer registered = Http.postJson(admin(gateway, "/admin/functions"),
+            Http.Answer registered = Http.postJson(
+                    admin(gateway, "/admin/functions"),
                     "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\"}");
             assertThat(registered.status()).as(registered.body()).isEqualTo(201);
-            Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json",
-                    "Accept", "application/json, text/event-stream"));
-            Http.Answer init = Http.send("POST", pub("/mcp/tools"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
-                    + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
-                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}", headers);
+            Map<String, String> headers = new HashMap<>(
+                    Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
+            Http.Answer init = Http.send(
+                    "POST",
+                    pub("/mcp/tools"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                            + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+                    headers);
             assertThat(init.status()).as(init.body()).isEqualTo(200);
             String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
             headers.put("Mcp-Session-Id", session);
@@ -199,8 +220,11 @@ class TracingTest {
             headers.put("Authorization", "Bearer not-a-real-token-7");
             String traceId = hex(16);
             headers.put("traceparent", "00-" + traceId + "-" + hex(8) + "-01");
-            Http.Answer called = Http.send("POST", pub("/mcp/tools"), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
-                    + "\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"password\":\"hunter2-secret\"}}}",
+            Http.Answer called = Http.send(
+                    "POST",
+                    pub("/mcp/tools"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
+                            + "\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"password\":\"hunter2-secret\"}}}",
                     headers);
             assertThat(called.status()).as(called.body()).isEqualTo(200);
 
@@ -210,31 +234,55 @@ class TracingTest {
             assertThat(span.attribute("mcp.method.name")).isEqualTo("tools/call");
             assertThat(span.attribute("gen_ai.tool.name")).isEqualTo("echo");
             assertThat(span.attribute("mcp.session.id")).isEqualTo(session);
-            assertThat(receiver.spans()).allSatisfy(s -> assertThat(s.attributes().values())
-                    .noneMatch(v -> v.contains("hunter2") || v.contains("not-a-real-token")));
+            assertThat(receiver.spans())
+                    .allSatisfy(s -> assertThat(s.attributes().values())
+                            .noneMatch(v -> v.contains("hunter2") || v.contains("not-a-real-token")));
             // the MCP function got the span's context: its own spans would join the trace
-            String sent = mcp.received().stream().filter(r -> "tools/call".equals(r.message().path("method").asText()))
-                    .findFirst().orElseThrow().headers().getFirst("traceparent");
+            String sent = mcp.received().stream()
+                    .filter(r -> "tools/call".equals(r.message().path("method").asText()))
+                    .findFirst()
+                    .orElseThrow()
+                    .headers()
+                    .getFirst("traceparent");
             assertThat(sent).isEqualTo("00-" + traceId + "-" + span.spanId() + "-01");
         }
     }
 
     @Test
     void withoutOtelSettingsNothingIsExportedAndNoTraceparentIsSent() throws InterruptedException {
-        assertThat(GatewayTracing.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.url(),
-                "OTEL_SDK_DISABLED", "true"), "off").enabled()).isFalse();
+        assertThat(GatewayTracing.fromEnvironment(
+                                Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.url(), "OTEL_SDK_DISABLED", "true"),
+                                "off")
+                        .enabled())
+                .isFalse();
         GatewayTracing off = GatewayTracing.fromEnvironment(Map.of(), "off");
         assertThat(off.enabled()).isFalse();
         gateway = startGateway(off);
         String traceId = hex(16);
         try (SseClient stream = SseClient.open(pub("/sse/untraced"))) {
             assertThat(stream.next(WAIT).type()).isEqualTo("connected");
-            assertThat(Http.send("POST", pub("/invoke/traced"), "{\"payload\":1}", Map.of("Content-Type",
-                    "application/json", "traceparent", "00-" + traceId + "-" + hex(8) + "-01")).status())
+            assertThat(Http.send(
+                                    "POST",
+                                    pub("/invoke/traced"),
+                                    "{\"payload\":1}",
+                                    Map.of(
+                                            "Content-Type",
+                                            "application/json",
+                                            "traceparent",
+                                            "00-" + traceId + "-" + hex(8) + "-01"))
+                            .status())
                     .isEqualTo(200);
-            assertThat(Http.send("POST", pub("/invoke/traced"), "{\"payload\":1,\"async\":true,"
-                    + "\"client_id\":\"untraced\"}", Map.of("Content-Type", "application/json", "traceparent",
-                    "00-" + traceId + "-" + hex(8) + "-01")).status()).isEqualTo(202);
+            assertThat(Http.send(
+                                    "POST",
+                                    pub("/invoke/traced"),
+                                    "{\"payload\":1,\"async\":true," + "\"client_id\":\"untraced\"}",
+                                    Map.of(
+                                            "Content-Type",
+                                            "application/json",
+                                            "traceparent",
+                                            "00-" + traceId + "-" + hex(8) + "-01"))
+                            .status())
+                    .isEqualTo(202);
             assertThat(stream.nextNonHeartbeat(WAIT).type()).isEqualTo("function_response");
         }
         assertThat(function.traceparents()).hasSize(2).containsOnlyNulls();

@@ -12,8 +12,7 @@ final class Backoff {
     static final Duration MIN = Duration.ofSeconds(5);
     static final Duration MAX = Duration.ofSeconds(60);
 
-    private Backoff() {
-    }
+    private Backoff() {}
 
     /**
      * @param failingSince when the failure began

@@ -1,13 +1,12 @@
 package dev.switchboard.operator.function;
 
-import java.net.UnknownHostException;
-import java.util.Arrays;
-import java.util.List;
-
 import dev.switchboard.operator.gateway.GatewayEnvironment;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.registry.EgressRules;
 import dev.switchboard.registry.FunctionRegistration;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The gateway's SSRF guard, applied before a registration is written: an endpoint that resolves to an
@@ -16,8 +15,7 @@ import dev.switchboard.registry.FunctionRegistration;
  * resolve is left to the gateway, which checks every connection.
  */
 final class EndpointCheck {
-    private EndpointCheck() {
-    }
+    private EndpointCheck() {}
 
     /**
      * @param registration the registration about to be written
@@ -29,8 +27,10 @@ final class EndpointCheck {
         if (networks == null) {
             networks = Arrays.asList(GatewayEnvironment.DEFAULT_FUNCTION_NETWORKS.split(","));
         }
-        EgressRules rules = EgressRules.allowing(networks, "spec.allowedFunctionNetworks of SseGateway "
-                + gateway.getMetadata().getName());
+        EgressRules rules = EgressRules.allowing(
+                networks,
+                "spec.allowedFunctionNetworks of SseGateway "
+                        + gateway.getMetadata().getName());
         try {
             rules.resolve(registration.endpoint().getHost());
         } catch (EgressRules.EgressRefusedException e) {

@@ -1,15 +1,8 @@
 package dev.switchboard.operator.function;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import dev.switchboard.operator.WatchedSecrets;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.SseGateway;
-
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -17,6 +10,11 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The secondary resources of a ServerlessFunction: its SseGateway and the Secrets it reads (its headers'
@@ -34,8 +32,7 @@ final class FunctionEventSources {
     private static final String BY_GATEWAY = "function-by-gateway";
     private static final String BY_SECRET = "function-by-header-secret";
 
-    private FunctionEventSources() {
-    }
+    private FunctionEventSources() {}
 
     /**
      * @param context the controller's event source context
@@ -43,16 +40,23 @@ final class FunctionEventSources {
      */
     static List<EventSource<?, ServerlessFunction>> create(EventSourceContext<ServerlessFunction> context) {
         IndexerResourceCache<ServerlessFunction> functions = context.getPrimaryCache();
-        functions.addIndexer(BY_GATEWAY, f -> References.gateway(f).map(References::indexKey).stream().toList());
-        functions.addIndexer(BY_SECRET, f -> References.headerSecrets(f).stream().map(References::indexKey).toList());
+        functions.addIndexer(
+                BY_GATEWAY,
+                f -> References.gateway(f).map(References::indexKey).stream().toList());
+        functions.addIndexer(
+                BY_SECRET,
+                f -> References.headerSecrets(f).stream()
+                        .map(References::indexKey)
+                        .toList());
 
         var gatewayConfig = InformerEventSourceConfiguration.from(SseGateway.class, ServerlessFunction.class)
-                .withSecondaryToPrimaryMapper(gateway -> lookup(functions, BY_GATEWAY, ResourceID.fromResource(gateway)))
-                .withPrimaryToSecondaryMapper(
-                        (ServerlessFunction f) -> References.gateway(f).map(Set::of).orElse(Set.of()))
+                .withSecondaryToPrimaryMapper(
+                        gateway -> lookup(functions, BY_GATEWAY, ResourceID.fromResource(gateway)))
+                .withPrimaryToSecondaryMapper((ServerlessFunction f) ->
+                        References.gateway(f).map(Set::of).orElse(Set.of()))
                 // Gateway status churns (ready replicas); only what the spec says matters to its functions.
-                .withOnUpdateFilter((updated, old) -> !Objects.equals(updated.getMetadata().getGeneration(),
-                                                                      old.getMetadata().getGeneration()))
+                .withOnUpdateFilter((updated, old) -> !Objects.equals(
+                        updated.getMetadata().getGeneration(), old.getMetadata().getGeneration()))
                 .withNamespacesInheritedFromController()
                 .build();
         var gateways = new InformerEventSource<>(gatewayConfig, context);
@@ -69,26 +73,32 @@ final class FunctionEventSources {
     }
 
     /** The functions reading a Secret: through a header, or through their gateway's Redis URL. */
-    private static Set<ResourceID> usersOf(Secret secret, IndexerResourceCache<ServerlessFunction> functions,
-                                           InformerEventSource<SseGateway, ServerlessFunction> gateways) {
+    private static Set<ResourceID> usersOf(
+            Secret secret,
+            IndexerResourceCache<ServerlessFunction> functions,
+            InformerEventSource<SseGateway, ServerlessFunction> gateways) {
         ResourceID id = ResourceID.fromResource(secret);
         Set<ResourceID> users = new HashSet<>(lookup(functions, BY_SECRET, id));
-        gateways.list(secret.getMetadata().getNamespace(),
-                      g -> References.redisSecret(g).filter(id::equals).isPresent())
+        gateways.list(
+                        secret.getMetadata().getNamespace(),
+                        g -> References.redisSecret(g).filter(id::equals).isPresent())
                 .forEach(g -> users.addAll(lookup(functions, BY_GATEWAY, ResourceID.fromResource(g))));
         return users;
     }
 
     /** The Secrets a function's reconcile reads. */
-    private static Set<ResourceID> secretsOf(ServerlessFunction function,
-                                             InformerEventSource<SseGateway, ServerlessFunction> gateways) {
+    private static Set<ResourceID> secretsOf(
+            ServerlessFunction function, InformerEventSource<SseGateway, ServerlessFunction> gateways) {
         Set<ResourceID> secrets = new HashSet<>(References.headerSecrets(function));
-        References.gateway(function).flatMap(gateways::get).flatMap(References::redisSecret).ifPresent(secrets::add);
+        References.gateway(function)
+                .flatMap(gateways::get)
+                .flatMap(References::redisSecret)
+                .ifPresent(secrets::add);
         return secrets;
     }
 
-    private static Set<ResourceID> lookup(IndexerResourceCache<ServerlessFunction> functions, String index,
-                                          ResourceID referenced) {
+    private static Set<ResourceID> lookup(
+            IndexerResourceCache<ServerlessFunction> functions, String index, ResourceID referenced) {
         return functions.byIndex(index, References.indexKey(referenced)).stream()
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());

@@ -1,25 +1,22 @@
 package dev.switchboard.operator.function;
 
+import dev.switchboard.operator.Conditions;
+import dev.switchboard.operator.model.ServerlessFunction;
+import dev.switchboard.operator.model.ServerlessFunctionStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 
-import dev.switchboard.operator.Conditions;
-import dev.switchboard.operator.model.ServerlessFunction;
-import dev.switchboard.operator.model.ServerlessFunctionStatus;
-
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-
 /**
  * Builds a function's status from scratch (the cached resource is never modified) and the object that
  * carries it to the status subresource.
  */
 final class FunctionStatuses {
-    private FunctionStatuses() {
-    }
+    private FunctionStatuses() {}
 
     /**
      * @param function the resource as reconciled
@@ -28,8 +25,8 @@ final class FunctionStatuses {
      * @param clock    time source for transitions
      * @return status: Registered and Ready true
      */
-    static ServerlessFunctionStatus registered(ServerlessFunction function, long revision, String gateway,
-                                               Clock clock) {
+    static ServerlessFunctionStatus registered(
+            ServerlessFunction function, long revision, String gateway, Clock clock) {
         String message = "registered with gateway " + gateway + " at revision " + revision;
         ServerlessFunctionStatus status = base(function);
         status.setConditions(conditions(function, true, Reasons.REGISTERED, message, clock));
@@ -46,11 +43,11 @@ final class FunctionStatuses {
      * @param clock    time source for transitions
      * @return status: Registered and Ready false
      */
-    static ServerlessFunctionStatus notReady(ServerlessFunction function, String reason, String message,
-                                             Clock clock) {
+    static ServerlessFunctionStatus notReady(ServerlessFunction function, String reason, String message, Clock clock) {
         ServerlessFunctionStatus status = base(function);
         status.setConditions(conditions(function, false, reason, message, clock));
-        status.setRegisteredRevision(function.getStatus() == null ? null : function.getStatus().getRegisteredRevision());
+        status.setRegisteredRevision(
+                function.getStatus() == null ? null : function.getStatus().getRegisteredRevision());
         return status;
     }
 
@@ -62,9 +59,9 @@ final class FunctionStatuses {
     static ServerlessFunction patchOf(ServerlessFunction function, ServerlessFunctionStatus status) {
         ServerlessFunction patch = new ServerlessFunction();
         patch.setMetadata(new ObjectMetaBuilder()
-                                  .withName(function.getMetadata().getName())
-                                  .withNamespace(function.getMetadata().getNamespace())
-                                  .build());
+                .withName(function.getMetadata().getName())
+                .withNamespace(function.getMetadata().getNamespace())
+                .build());
         patch.setStatus(status);
         return patch;
     }
@@ -88,7 +85,8 @@ final class FunctionStatuses {
      * @return since when the function has not been ready (now when it was ready, or has no status yet)
      */
     static Instant notReadySince(ServerlessFunction function, Instant now) {
-        List<Condition> conditions = function.getStatus() == null ? null : function.getStatus().getConditions();
+        List<Condition> conditions =
+                function.getStatus() == null ? null : function.getStatus().getConditions();
         return Conditions.find(conditions, Conditions.READY)
                 .filter(c -> "False".equals(c.getStatus()) && c.getLastTransitionTime() != null)
                 .map(c -> parse(c.getLastTransitionTime(), now))
@@ -101,12 +99,13 @@ final class FunctionStatuses {
         return status;
     }
 
-    private static List<Condition> conditions(ServerlessFunction function, boolean ok, String reason, String message,
-                                              Clock clock) {
+    private static List<Condition> conditions(
+            ServerlessFunction function, boolean ok, String reason, String message, Clock clock) {
         Long generation = function.getMetadata().getGeneration();
-        List<Condition> current = function.getStatus() == null ? null : function.getStatus().getConditions();
-        List<Condition> withRegistered = Conditions.set(current, Conditions.REGISTERED, ok, reason, message,
-                                                        generation, clock);
+        List<Condition> current =
+                function.getStatus() == null ? null : function.getStatus().getConditions();
+        List<Condition> withRegistered =
+                Conditions.set(current, Conditions.REGISTERED, ok, reason, message, generation, clock);
         return Conditions.set(withRegistered, Conditions.READY, ok, reason, message, generation, clock);
     }
 

@@ -1,13 +1,11 @@
 package dev.switchboard.operator.function;
 
-import java.util.Optional;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.InvalidRegistrationException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Migration from the versions that wrote every registration into the default (unnamespaced) hash under its bare
@@ -18,8 +16,7 @@ import dev.switchboard.registry.InvalidRegistrationException;
 final class LegacyRegistrations {
     private static final Logger LOG = LoggerFactory.getLogger(LegacyRegistrations.class);
 
-    private LegacyRegistrations() {
-    }
+    private LegacyRegistrations() {}
 
     /**
      * @param unnamespaced the default namespace's store on the same Redis
@@ -39,8 +36,10 @@ final class LegacyRegistrations {
         }
         boolean removed = unnamespaced.delete(desired.name());
         if (removed) {
-            LOG.info("Removed the unnamespaced registration of {} an older version wrote; it lives in its "
-                             + "namespace now", desired.name());
+            LOG.info(
+                    "Removed the unnamespaced registration of {} an older version wrote; it lives in its "
+                            + "namespace now",
+                    desired.name());
         }
         return removed;
     }

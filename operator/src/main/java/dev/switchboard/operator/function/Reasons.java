@@ -21,6 +21,5 @@ final class Reasons {
     /** Anything unexpected; retried by the operator. */
     static final String RECONCILE_ERROR = "ReconcileError";
 
-    private Reasons() {
-    }
+    private Reasons() {}
 }

@@ -1,14 +1,12 @@
 package dev.switchboard.operator.function;
 
-import java.util.function.Supplier;
-
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.registry.StoreUnavailableException;
+import java.util.function.Supplier;
 
 /** Runs a call against a gateway's Redis, turning an outage into a {@code RedisUnavailable} outcome. */
 final class RedisCall {
-    private RedisCall() {
-    }
+    private RedisCall() {}
 
     /**
      * @param gateway whose Redis is called
@@ -31,7 +29,8 @@ final class RedisCall {
      * @return the outcome to report
      */
     static NotReadyException unavailable(SseGateway gateway, StoreUnavailableException e) {
-        return new NotReadyException(Reasons.REDIS_UNAVAILABLE, "the Redis of SseGateway "
-                + gateway.getMetadata().getName() + " is unavailable: " + e.getMessage());
+        return new NotReadyException(
+                Reasons.REDIS_UNAVAILABLE,
+                "the Redis of SseGateway " + gateway.getMetadata().getName() + " is unavailable: " + e.getMessage());
     }
 }

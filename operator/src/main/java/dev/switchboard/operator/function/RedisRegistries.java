@@ -1,14 +1,5 @@
 package dev.switchboard.operator.function;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.InvalidRegistrationException;
@@ -16,6 +7,13 @@ import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisFunctionStore;
 import dev.switchboard.registry.StoreUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The function stores of the gateways' Redis servers, one per distinct URL, connected on first use and kept
@@ -25,6 +23,7 @@ import dev.switchboard.registry.StoreUnavailableException;
 public final class RedisRegistries implements AutoCloseable {
     /** Short, so that a reconcile against an unreachable Redis fails fast and backs off. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(RedisRegistries.class);
 
     private final Duration commandTimeout;
@@ -80,9 +79,10 @@ public final class RedisRegistries implements AutoCloseable {
                             .filter(found -> found.revision() != written.revision()
                                     || !found.updatedAt().equals(written.updatedAt()))
                             .filter(found -> store.deleteOwned(written.name(), uid))
-                            .ifPresent(found -> LOG.info("Removed {} from {}, where it was registered before",
-                                                         Namespaces.qualified(namespace, written.name()),
-                                                         registry.connections().displayUrl()));
+                            .ifPresent(found -> LOG.info(
+                                    "Removed {} from {}, where it was registered before",
+                                    Namespaces.qualified(namespace, written.name()),
+                                    registry.connections().displayUrl()));
                 });
             }
         });
@@ -97,16 +97,20 @@ public final class RedisRegistries implements AutoCloseable {
      * @param uid       the resource's uid
      */
     public void removeEverywhere(String namespace, String name, String uid) {
-        registries.values().forEach(registry -> bestEffort(
-                registry, () -> registry.store().inNamespace(namespace).deleteOwned(name, uid)));
+        registries
+                .values()
+                .forEach(registry -> bestEffort(
+                        registry, () -> registry.store().inNamespace(namespace).deleteOwned(name, uid)));
     }
 
     private static void bestEffort(Registry registry, Runnable call) {
         try {
             call.run();
         } catch (StoreUnavailableException | InvalidRegistrationException e) {
-            LOG.debug("Redis {} not cleaned now ({}); the sweep retries", registry.connections().displayUrl(),
-                      e.getMessage());
+            LOG.debug(
+                    "Redis {} not cleaned now ({}); the sweep retries",
+                    registry.connections().displayUrl(),
+                    e.getMessage());
         }
     }
 
@@ -122,6 +126,5 @@ public final class RedisRegistries implements AutoCloseable {
         registries.clear();
     }
 
-    private record Registry(RedisConnections connections, FunctionStore store) {
-    }
+    private record Registry(RedisConnections connections, FunctionStore store) {}
 }

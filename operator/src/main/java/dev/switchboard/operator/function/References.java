@@ -1,16 +1,14 @@
 package dev.switchboard.operator.function;
 
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-
 import dev.switchboard.operator.model.FunctionHeader;
 import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.SseGateway;
-
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a function points at: its gateway and the Secrets its headers read, and the Secret holding a gateway's
@@ -18,8 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
  * reconcile reads are exactly those whose changes trigger it.
  */
 final class References {
-    private References() {
-    }
+    private References() {}
 
     /**
      * @param function a function
@@ -30,7 +27,8 @@ final class References {
         if (spec == null || spec.getGatewayRef() == null || spec.getGatewayRef().getName() == null) {
             return Optional.empty();
         }
-        return Optional.of(new ResourceID(spec.getGatewayRef().getName(), function.getMetadata().getNamespace()));
+        return Optional.of(new ResourceID(
+                spec.getGatewayRef().getName(), function.getMetadata().getNamespace()));
     }
 
     /**
@@ -40,8 +38,9 @@ final class References {
     static Set<ResourceID> headerSecrets(ServerlessFunction function) {
         Set<ResourceID> secrets = new LinkedHashSet<>();
         for (FunctionHeader header : headers(function)) {
-            secretRef(header).ifPresent(ref -> secrets.add(
-                    new ResourceID(ref.getName(), function.getMetadata().getNamespace())));
+            secretRef(header)
+                    .ifPresent(ref -> secrets.add(
+                            new ResourceID(ref.getName(), function.getMetadata().getNamespace())));
         }
         return secrets;
     }
@@ -55,8 +54,8 @@ final class References {
         if (spec == null || spec.getRedis() == null || spec.getRedis().getSecretRef() == null) {
             return Optional.empty();
         }
-        return Optional.of(new ResourceID(spec.getRedis().getSecretRef().getName(),
-                                          gateway.getMetadata().getNamespace()));
+        return Optional.of(new ResourceID(
+                spec.getRedis().getSecretRef().getName(), gateway.getMetadata().getNamespace()));
     }
 
     /**
@@ -73,7 +72,8 @@ final class References {
      * @return the Secret key it reads, if it is not literal
      */
     static Optional<SecretKeyRef> secretRef(FunctionHeader header) {
-        return Optional.ofNullable(header.getValueFrom()).map(v -> v.getSecretKeyRef())
+        return Optional.ofNullable(header.getValueFrom())
+                .map(v -> v.getSecretKeyRef())
                 .filter(ref -> ref.getName() != null);
     }
 

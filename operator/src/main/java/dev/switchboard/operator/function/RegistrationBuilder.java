@@ -1,12 +1,6 @@
 package dev.switchboard.operator.function;
 
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.switchboard.operator.model.FunctionHeader;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionSpec;
@@ -14,6 +8,10 @@ import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.InvalidRegistrationException;
 import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.RegistrationValidator;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Turns a ServerlessFunction into the registration the gateway reads. The spec is written as the same
@@ -21,8 +19,7 @@ import dev.switchboard.registry.RegistrationValidator;
  * registered by the operator passes exactly the checks of one registered by hand.
  */
 final class RegistrationBuilder {
-    private RegistrationBuilder() {
-    }
+    private RegistrationBuilder() {}
 
     /**
      * @param function the resource
@@ -91,8 +88,11 @@ final class RegistrationBuilder {
             }
         }
         if (spec.getAuth() != null && spec.getAuth() != ServerlessFunctionSpec.Auth.DEFAULT) {
-            json.put("auth", spec.getAuth() == ServerlessFunctionSpec.Auth.API_KEY ? "api-key"
-                    : spec.getAuth().name().toLowerCase(Locale.ROOT));
+            json.put(
+                    "auth",
+                    spec.getAuth() == ServerlessFunctionSpec.Auth.API_KEY
+                            ? "api-key"
+                            : spec.getAuth().name().toLowerCase(Locale.ROOT));
         }
         if (spec.getMaxConcurrency() != null) {
             json.put("max_concurrency", spec.getMaxConcurrency());
@@ -112,8 +112,8 @@ final class RegistrationBuilder {
     /** Reports the validator's complaint against the resource's own field path, which is what users edit. */
     private static NotReadyException invalid(InvalidRegistrationException e) {
         String field = e.field();
-        String message = e.getMessage().startsWith(field + ": ")
-                ? e.getMessage().substring(field.length() + 2) : e.getMessage();
+        String message =
+                e.getMessage().startsWith(field + ": ") ? e.getMessage().substring(field.length() + 2) : e.getMessage();
         return new NotReadyException(Reasons.INVALID_SPEC, specPath(field) + ": " + message);
     }
 

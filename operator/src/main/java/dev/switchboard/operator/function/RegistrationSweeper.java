@@ -1,16 +1,5 @@
 package dev.switchboard.operator.function;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
-import java.util.function.Predicate;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
@@ -18,6 +7,15 @@ import dev.switchboard.registry.InvalidRegistrationException;
 import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RegistrationOwner;
 import dev.switchboard.registry.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Removes the registrations the operator wrote whose resource no longer wants them: the resource is gone (its
@@ -41,8 +39,10 @@ public final class RegistrationSweeper {
      * @param watched    whether a namespace is this operator's
      * @param functions  lists the live resources of the given namespaces (from the API server)
      */
-    public RegistrationSweeper(RedisRegistries registries, Predicate<String> watched,
-                               Function<Set<String>, List<ServerlessFunction>> functions) {
+    public RegistrationSweeper(
+            RedisRegistries registries,
+            Predicate<String> watched,
+            Function<Set<String>, List<ServerlessFunction>> functions) {
         this.registries = registries;
         this.watched = watched;
         this.functions = functions;
@@ -69,8 +69,10 @@ public final class RegistrationSweeper {
         owned.forEach(c -> namespaces.add(c.store().namespace()));
         Set<String> wanted = new HashSet<>();
         for (ServerlessFunction function : functions.apply(namespaces)) {
-            wanted.add(key(function.getMetadata().getNamespace(), function.getMetadata().getName(),
-                           ServerlessFunctionReconciler.owner(function)));
+            wanted.add(key(
+                    function.getMetadata().getNamespace(),
+                    function.getMetadata().getName(),
+                    ServerlessFunctionReconciler.owner(function)));
         }
         int removed = 0;
         for (Candidate c : owned) {
@@ -78,9 +80,12 @@ public final class RegistrationSweeper {
             RegistrationOwner owner = c.registration().owner().orElseThrow();
             if (!wanted.contains(key(namespace, c.registration().name(), owner)) && remove(c, owner)) {
                 removed++;
-                LOG.info("Swept registration {} (owner {} via gateway {}): its resource is gone or names another "
-                                 + "gateway", Namespaces.qualified(namespace, c.registration().name()), owner.uid(),
-                         owner.gateway());
+                LOG.info(
+                        "Swept registration {} (owner {} via gateway {}): its resource is gone or names another "
+                                + "gateway",
+                        Namespaces.qualified(namespace, c.registration().name()),
+                        owner.uid(),
+                        owner.gateway());
             }
         }
         return removed;
@@ -110,6 +115,5 @@ public final class RegistrationSweeper {
         return namespace + '/' + name + '/' + owner.uid() + '/' + owner.gateway();
     }
 
-    private record Candidate(FunctionStore store, FunctionRegistration registration) {
-    }
+    private record Candidate(FunctionStore store, FunctionRegistration registration) {}
 }

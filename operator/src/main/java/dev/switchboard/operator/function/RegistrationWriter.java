@@ -1,14 +1,12 @@
 package dev.switchboard.operator.function;
 
-import java.time.Instant;
-import java.util.Optional;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.InvalidRegistrationException;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a registration only when it differs from the stored one. Every write takes a new store-wide
@@ -18,8 +16,7 @@ import dev.switchboard.registry.InvalidRegistrationException;
 final class RegistrationWriter {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationWriter.class);
 
-    private RegistrationWriter() {
-    }
+    private RegistrationWriter() {}
 
     /**
      * @param store   the gateway's store
@@ -34,8 +31,10 @@ final class RegistrationWriter {
         } catch (InvalidRegistrationException corrupt) {
             // Unreadable stored form (hand-edited, or written by an incompatible version): replace it. The store's
             // upsert reads the old entry to keep its creation time, so the entry has to go first.
-            LOG.warn("Stored registration of function {} is unreadable ({}); replacing it", desired.name(),
-                     corrupt.getMessage());
+            LOG.warn(
+                    "Stored registration of function {} is unreadable ({}); replacing it",
+                    desired.name(),
+                    corrupt.getMessage());
             store.delete(desired.name());
             current = Optional.empty();
         }

@@ -1,15 +1,13 @@
 package dev.switchboard.operator.function;
 
+import dev.switchboard.operator.model.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import dev.switchboard.operator.model.SecretKeyRef;
-
-import io.fabric8.kubernetes.api.model.Secret;
 
 /**
  * Reads keys of the Secrets a reconcile may use (from the informer cache, never from the API server).
@@ -27,8 +25,8 @@ final class SecretValues {
      * @return their values by name
      */
     static SecretValues of(Collection<Secret> secrets) {
-        return new SecretValues(secrets.stream().collect(Collectors.toMap(
-                s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a)));
+        return new SecretValues(secrets.stream()
+                .collect(Collectors.toMap(s -> s.getMetadata().getName(), Function.identity(), (a, b) -> a)));
     }
 
     /**
@@ -45,14 +43,15 @@ final class SecretValues {
         }
         String encoded = secret.getData() == null ? null : secret.getData().get(ref.getKey());
         if (encoded == null) {
-            throw new NotReadyException(reason, "Secret " + ref.getName() + " has no key " + ref.getKey()
-                    + " (for " + usedBy + ")");
+            throw new NotReadyException(
+                    reason, "Secret " + ref.getName() + " has no key " + ref.getKey() + " (for " + usedBy + ")");
         }
         try {
             return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new NotReadyException(reason, "key " + ref.getKey() + " of Secret " + ref.getName()
-                    + " (for " + usedBy + ") is not base64");
+            throw new NotReadyException(
+                    reason,
+                    "key " + ref.getKey() + " of Secret " + ref.getName() + " (for " + usedBy + ") is not base64");
         }
     }
 }

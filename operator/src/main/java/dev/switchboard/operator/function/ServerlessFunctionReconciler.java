@@ -1,15 +1,5 @@
 package dev.switchboard.operator.function;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.switchboard.operator.Conditions;
 import dev.switchboard.operator.ReadyEvents;
 import dev.switchboard.operator.WatchedSecrets;
@@ -22,7 +12,6 @@ import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RegistrationOwner;
 import dev.switchboard.registry.StoreUnavailableException;
-
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -36,6 +25,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a ServerlessFunction's registration in the Redis of the SseGateway it names, in the form every
@@ -48,7 +45,8 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
  */
 // The periodic resync re-writes registrations lost by a Redis restarted without persistence; it costs one
 // read per function when nothing changed.
-@ControllerConfiguration(name = ServerlessFunctionReconciler.NAME,
+@ControllerConfiguration(
+        name = ServerlessFunctionReconciler.NAME,
         finalizerName = ServerlessFunctionReconciler.FINALIZER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ServerlessFunctionReconciler implements Reconciler<ServerlessFunction>, Cleaner<ServerlessFunction> {
@@ -58,6 +56,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
     public static final String FINALIZER = "switchboard.dev/registration";
     /** How long a delete waits for an unreachable Redis before letting the resource go anyway. */
     public static final Duration CLEANUP_GIVE_UP = Duration.ofMinutes(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(ServerlessFunctionReconciler.class);
     private static final int MAX_ERROR_MESSAGE = 512;
 
@@ -76,12 +75,14 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
     }
 
     @Override
-    public List<EventSource<?, ServerlessFunction>> prepareEventSources(EventSourceContext<ServerlessFunction> context) {
+    public List<EventSource<?, ServerlessFunction>> prepareEventSources(
+            EventSourceContext<ServerlessFunction> context) {
         return FunctionEventSources.create(context);
     }
 
     @Override
-    public UpdateControl<ServerlessFunction> reconcile(ServerlessFunction function, Context<ServerlessFunction> context) {
+    public UpdateControl<ServerlessFunction> reconcile(
+            ServerlessFunction function, Context<ServerlessFunction> context) {
         Instant now = clock.instant();
         try {
             SecretValues secrets = secrets(function, context);
@@ -93,15 +94,19 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             FunctionRegistration stored = write(store, desired.withOwner(owner(function)), gateway);
             // where it was before a move to another gateway or Redis; and the unnamespaced copy of older versions
             registries.removeElsewhere(url, store.namespace(), stored);
-            RedisCall.run(gateway, () -> LegacyRegistrations.removeCopyOf(store.inNamespace(Namespaces.DEFAULT),
-                                                                          desired));
-            return update(function, FunctionStatuses.registered(function, stored.revision(), gatewayName(function),
-                                                                clock), null, context);
+            RedisCall.run(
+                    gateway, () -> LegacyRegistrations.removeCopyOf(store.inNamespace(Namespaces.DEFAULT), desired));
+            return update(
+                    function,
+                    FunctionStatuses.registered(function, stored.revision(), gatewayName(function), clock),
+                    null,
+                    context);
         } catch (NotReadyException e) {
             Duration retry = Backoff.after(FunctionStatuses.notReadySince(function, now), now);
-            LOG.debug("Function {} not ready ({}): {}; retrying in {}", id(function), e.reason(), e.getMessage(), retry);
-            return update(function, FunctionStatuses.notReady(function, e.reason(), e.getMessage(), clock), retry,
-                          context);
+            LOG.debug(
+                    "Function {} not ready ({}): {}; retrying in {}", id(function), e.reason(), e.getMessage(), retry);
+            return update(
+                    function, FunctionStatuses.notReady(function, e.reason(), e.getMessage(), clock), retry, context);
         }
     }
 
@@ -111,15 +116,17 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
      */
     private static SecretValues secrets(ServerlessFunction function, Context<ServerlessFunction> context) {
         List<Secret> known = new java.util.ArrayList<>(context.getSecondaryResources(Secret.class));
-        java.util.Set<String> cached = known.stream().map(s -> s.getMetadata().getName())
-                .collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> cached =
+                known.stream().map(s -> s.getMetadata().getName()).collect(java.util.stream.Collectors.toSet());
         java.util.Set<io.javaoperatorsdk.operator.processing.event.ResourceID> wanted =
                 new java.util.HashSet<>(References.headerSecrets(function));
-        context.getSecondaryResource(SseGateway.class).flatMap(References::redisSecret).ifPresent(wanted::add);
+        context.getSecondaryResource(SseGateway.class)
+                .flatMap(References::redisSecret)
+                .ifPresent(wanted::add);
         for (var id : wanted) {
             if (!cached.contains(id.getName())) {
-                Secret secret = WatchedSecrets.readAndLabel(context.getClient(), function.getMetadata().getNamespace(),
-                                                            id.getName());
+                Secret secret = WatchedSecrets.readAndLabel(
+                        context.getClient(), function.getMetadata().getNamespace(), id.getName());
                 if (secret != null) {
                     known.add(secret);
                 }
@@ -137,8 +144,10 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             // Without its gateway nobody can say which Redis holds the registration: remove it from every Redis
             // this operator writes to; the sweep catches what remains.
             registries.removeEverywhere(namespace, name, uid(function));
-            LOG.info("Function {} deleted; its gateway {} is gone, removed from the known Redis servers", id(function),
-                     gatewayName(function));
+            LOG.info(
+                    "Function {} deleted; its gateway {} is gone, removed from the known Redis servers",
+                    id(function),
+                    gatewayName(function));
             return DeleteControl.defaultDelete();
         }
         try {
@@ -155,21 +164,31 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             Instant now = clock.instant();
             Instant deleted = deletionTime(function, now);
             if (!now.isBefore(deleted.plus(CLEANUP_GIVE_UP))) {
-                LOG.warn("Function {} deleted, but its registration could not be removed for {} ({}: {}); letting the "
-                                 + "resource go: a stale registration may remain in gateway {}'s Redis",
-                         id(function), CLEANUP_GIVE_UP, e.reason(), e.getMessage(), gatewayName(function));
+                LOG.warn(
+                        "Function {} deleted, but its registration could not be removed for {} ({}: {}); letting the "
+                                + "resource go: a stale registration may remain in gateway {}'s Redis",
+                        id(function),
+                        CLEANUP_GIVE_UP,
+                        e.reason(),
+                        e.getMessage(),
+                        gatewayName(function));
                 return DeleteControl.defaultDelete();
             }
             Duration retry = Backoff.after(deleted, now);
-            LOG.info("Function {} deleted; cannot remove its registration yet ({}: {}); retrying in {}", id(function),
-                     e.reason(), e.getMessage(), retry);
+            LOG.info(
+                    "Function {} deleted; cannot remove its registration yet ({}: {}); retrying in {}",
+                    id(function),
+                    e.reason(),
+                    e.getMessage(),
+                    retry);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retry);
         }
     }
 
     /** A function deleted before this version reconciled it may still have the copy an older version wrote. */
-    private void removeLegacyCopy(ServerlessFunction function, SecretValues secrets, FunctionStore store,
-                                  SseGateway gateway) throws NotReadyException {
+    private void removeLegacyCopy(
+            ServerlessFunction function, SecretValues secrets, FunctionStore store, SseGateway gateway)
+            throws NotReadyException {
         FunctionRegistration desired;
         try {
             desired = RegistrationBuilder.build(function, secrets, clock.instant());
@@ -180,11 +199,11 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
     }
 
     @Override
-    public ErrorStatusUpdateControl<ServerlessFunction> updateErrorStatus(ServerlessFunction function,
-                                                                          Context<ServerlessFunction> context,
-                                                                          Exception e) {
+    public ErrorStatusUpdateControl<ServerlessFunction> updateErrorStatus(
+            ServerlessFunction function, Context<ServerlessFunction> context, Exception e) {
         LOG.warn("Reconciling function {} failed", id(function), e);
-        String message = e.getMessage() == null ? e.getClass().getSimpleName()
+        String message = e.getMessage() == null
+                ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
         if (message.length() > MAX_ERROR_MESSAGE) {
             message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
@@ -194,22 +213,28 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
         var control = ErrorStatusUpdateControl.patchStatus(FunctionStatuses.patchOf(function, status));
         // JOSDK's retry backs off first; once it gives up, keep trying at the slowest pace rather than wait
         // for an event that may never come.
-        boolean lastAttempt = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
+        boolean lastAttempt =
+                context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
         return lastAttempt ? control.rescheduleAfter(Backoff.MAX) : control;
     }
 
-    private UpdateControl<ServerlessFunction> update(ServerlessFunction function,
-                                                     ServerlessFunctionStatus status,
-                                                     Duration retryAfter,
-                                                     Context<ServerlessFunction> context) {
+    private UpdateControl<ServerlessFunction> update(
+            ServerlessFunction function,
+            ServerlessFunctionStatus status,
+            Duration retryAfter,
+            Context<ServerlessFunction> context) {
         UpdateControl<ServerlessFunction> control;
         if (FunctionStatuses.unchanged(function, status)) {
             control = UpdateControl.noUpdate();
         } else {
             events.onTransition(function, conditions(function), status.getConditions(), context.getClient());
-            Conditions.find(status.getConditions(), Conditions.READY).ifPresent(ready -> LOG.info(
-                    "Function {}: Ready={} {}: {}", id(function), ready.getStatus(), ready.getReason(),
-                    ready.getMessage()));
+            Conditions.find(status.getConditions(), Conditions.READY)
+                    .ifPresent(ready -> LOG.info(
+                            "Function {}: Ready={} {}: {}",
+                            id(function),
+                            ready.getStatus(),
+                            ready.getReason(),
+                            ready.getMessage()));
             control = UpdateControl.patchStatus(FunctionStatuses.patchOf(function, status));
         }
         return retryAfter == null ? control : control.rescheduleAfter(retryAfter);
@@ -221,9 +246,11 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
 
     private static SseGateway gateway(ServerlessFunction function, Context<ServerlessFunction> context)
             throws NotReadyException {
-        return context.getSecondaryResource(SseGateway.class).orElseThrow(() -> new NotReadyException(
-                Reasons.GATEWAY_NOT_FOUND, "SseGateway " + gatewayName(function) + " not found in namespace "
-                + function.getMetadata().getNamespace()));
+        return context.getSecondaryResource(SseGateway.class)
+                .orElseThrow(() -> new NotReadyException(
+                        Reasons.GATEWAY_NOT_FOUND,
+                        "SseGateway " + gatewayName(function) + " not found in namespace "
+                                + function.getMetadata().getNamespace()));
     }
 
     /** @return the store of the function's namespace in the gateway's Redis */
@@ -232,8 +259,9 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
             return registries.store(url).inNamespace(gateway.getMetadata().getNamespace());
         } catch (IllegalArgumentException e) {
             // The parser's message may quote the URL, password included: say only which gateway.
-            throw new NotReadyException(Reasons.INVALID_REDIS_URL, "the Redis URL of SseGateway "
-                    + gateway.getMetadata().getName() + " is not a valid Redis URL");
+            throw new NotReadyException(
+                    Reasons.INVALID_REDIS_URL,
+                    "the Redis URL of SseGateway " + gateway.getMetadata().getName() + " is not a valid Redis URL");
         } catch (StoreUnavailableException e) {
             throw RedisCall.unavailable(gateway, e);
         }
@@ -256,8 +284,9 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
         }
         if (redis != null && redis.getSecretRef() != null) {
             // Secrets made from files often end with a newline; a URL has no whitespace to lose.
-            return secrets.value(redis.getSecretRef(), Reasons.REDIS_SECRET_MISSING,
-                                 "the Redis URL of SseGateway " + name).strip();
+            return secrets.value(
+                            redis.getSecretRef(), Reasons.REDIS_SECRET_MISSING, "the Redis URL of SseGateway " + name)
+                    .strip();
         }
         throw new NotReadyException(Reasons.INVALID_REDIS_URL, "SseGateway " + name + " sets no spec.redis");
     }
@@ -281,6 +310,7 @@ public class ServerlessFunctionReconciler implements Reconciler<ServerlessFuncti
     }
 
     private static String id(ServerlessFunction function) {
-        return function.getMetadata().getNamespace() + "/" + function.getMetadata().getName();
+        return function.getMetadata().getNamespace() + "/"
+                + function.getMetadata().getName();
     }
 }

@@ -1,9 +1,5 @@
 package dev.switchboard.operator.gateway;
 
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Map;
-
 import dev.switchboard.operator.model.SseGateway;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -13,6 +9,9 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
 
 /**
  * Secret {@code <name>-admin-token}: a random admin token for a gateway whose spec names none. The pods'
@@ -25,6 +24,7 @@ public class GatewayAdminTokenDependent extends KubernetesDependentResource<Secr
         implements Creator<Secret, SseGateway>, GarbageCollected<SseGateway> {
     /** The key of the token in the Secret. */
     public static final String KEY = "token";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public GatewayAdminTokenDependent() {
@@ -46,7 +46,8 @@ public class GatewayAdminTokenDependent extends KubernetesDependentResource<Secr
         return new SecretBuilder()
                 .withMetadata(GatewayMetadata.objectMeta(gateway, secretName(gateway)))
                 .withType("Opaque")
-                .withStringData(Map.of(KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(token)))
+                .withStringData(
+                        Map.of(KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(token)))
                 .build();
     }
 }

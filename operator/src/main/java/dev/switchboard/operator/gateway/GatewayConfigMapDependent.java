@@ -1,9 +1,6 @@
 package dev.switchboard.operator.gateway;
 
-import java.util.Objects;
-
 import dev.switchboard.operator.model.SseGateway;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -11,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.Objects;
 
 /** ConfigMap {@code <name>-config}: the gateway's environment, read by the pods through {@code envFrom}. */
 @KubernetesDependent(informer = @Informer(labelSelector = GatewayMetadata.MANAGED_SELECTOR))
@@ -34,8 +32,8 @@ public class GatewayConfigMapDependent extends CRUDKubernetesDependentResource<C
      * stay in force.
      */
     @Override
-    public Result<ConfigMap> match(ConfigMap actual, ConfigMap desired, SseGateway gateway,
-                                   Context<SseGateway> context) {
+    public Result<ConfigMap> match(
+            ConfigMap actual, ConfigMap desired, SseGateway gateway, Context<SseGateway> context) {
         Result<ConfigMap> generic = super.match(actual, desired, gateway, context);
         return Result.computed(generic.matched() && Objects.equals(actual.getData(), desired.getData()), desired);
     }

@@ -1,5 +1,12 @@
 package dev.switchboard.operator.gateway;
 
+import dev.switchboard.operator.model.GatewayClientAuth;
+import dev.switchboard.operator.model.GatewayLimits;
+import dev.switchboard.operator.model.GatewayOAuth;
+import dev.switchboard.operator.model.SseGateway;
+import dev.switchboard.operator.model.SseGatewaySpec;
+import dev.switchboard.registry.settings.GatewaySettings;
+import dev.switchboard.registry.settings.Setting;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,14 +18,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import dev.switchboard.operator.model.GatewayClientAuth;
-import dev.switchboard.operator.model.GatewayLimits;
-import dev.switchboard.operator.model.GatewayOAuth;
-import dev.switchboard.operator.model.SseGateway;
-import dev.switchboard.operator.model.SseGatewaySpec;
-import dev.switchboard.registry.settings.GatewaySettings;
-import dev.switchboard.registry.settings.Setting;
 
 /**
  * The gateway's non-secret configuration as environment variables, held in the gateway's ConfigMap. Every key is a
@@ -41,40 +40,53 @@ public final class GatewayEnvironment {
      * @param setting the setting
      * @param value   the field's value as the setting's text, null when unset
      */
-    record SpecField(String path, Setting<?> setting, Function<SseGatewaySpec, String> value) {
-    }
+    record SpecField(String path, Setting<?> setting, Function<SseGatewaySpec, String> value) {}
 
     /** Every spec field that becomes a setting (the API keys come from their Secret: see GatewayPodTemplate). */
     static final List<SpecField> SPEC_FIELDS = List.of(
-            new SpecField("allowedFunctionNetworks", GatewaySettings.FUNCTION_ALLOWED_NETWORKS,
-                          spec -> spec.getAllowedFunctionNetworks() == null ? DEFAULT_FUNCTION_NETWORKS
-                                  : String.join(",", spec.getAllowedFunctionNetworks())),
-            new SpecField("heartbeatInterval", GatewaySettings.HEARTBEAT_INTERVAL, SseGatewaySpec::getHeartbeatInterval),
+            new SpecField(
+                    "allowedFunctionNetworks",
+                    GatewaySettings.FUNCTION_ALLOWED_NETWORKS,
+                    spec -> spec.getAllowedFunctionNetworks() == null
+                            ? DEFAULT_FUNCTION_NETWORKS
+                            : String.join(",", spec.getAllowedFunctionNetworks())),
+            new SpecField(
+                    "heartbeatInterval", GatewaySettings.HEARTBEAT_INTERVAL, SseGatewaySpec::getHeartbeatInterval),
             new SpecField("sessionTtl", GatewaySettings.SESSION_TTL, SseGatewaySpec::getSessionTtl),
             limit("maxBodySize", GatewaySettings.MAX_BODY_SIZE, GatewayLimits::getMaxBodySize),
             limit("streamQueueDepth", GatewaySettings.STREAM_QUEUE_DEPTH, GatewayLimits::getStreamQueueDepth),
-            limit("maxConnectionsPerClient", GatewaySettings.MAX_CONNECTIONS_PER_CLIENT,
-                  GatewayLimits::getMaxConnectionsPerClient),
+            limit(
+                    "maxConnectionsPerClient",
+                    GatewaySettings.MAX_CONNECTIONS_PER_CLIENT,
+                    GatewayLimits::getMaxConnectionsPerClient),
             limit("maxConnections", GatewaySettings.MAX_CONNECTIONS, GatewayLimits::getMaxConnections),
             limit("eventLogMaxLength", GatewaySettings.EVENT_LOG_MAX_LENGTH, GatewayLimits::getEventLogMaxLength),
             limit("eventLogTtl", GatewaySettings.EVENT_LOG_TTL, GatewayLimits::getEventLogTtl),
-            limit("maxInflightInvocations", GatewaySettings.MAX_INFLIGHT_INVOCATIONS,
-                  GatewayLimits::getMaxInflightInvocations),
+            limit(
+                    "maxInflightInvocations",
+                    GatewaySettings.MAX_INFLIGHT_INVOCATIONS,
+                    GatewayLimits::getMaxInflightInvocations),
             limit("maxEventSize", GatewaySettings.MAX_EVENT_SIZE, GatewayLimits::getMaxEventSize),
             limit("maxMcpSessions", GatewaySettings.MAX_MCP_SESSIONS, GatewayLimits::getMaxMcpSessions),
             limit("maxJsonDepth", GatewaySettings.MAX_JSON_DEPTH, GatewayLimits::getMaxJsonDepth),
             clientAuth("methods", GatewaySettings.CLIENT_AUTH, GatewayEnvironment::methods),
-            clientAuth("ratePerIdentity", GatewaySettings.RATE_LIMIT_PER_IDENTITY, GatewayClientAuth::getRatePerIdentity),
+            clientAuth(
+                    "ratePerIdentity", GatewaySettings.RATE_LIMIT_PER_IDENTITY, GatewayClientAuth::getRatePerIdentity),
             clientAuth("identityBurst", GatewaySettings.RATE_LIMIT_IDENTITY_BURST, GatewayClientAuth::getIdentityBurst),
-            clientAuth("maxStreamsPerIdentity", GatewaySettings.MAX_STREAMS_PER_IDENTITY,
-                       GatewayClientAuth::getMaxStreamsPerIdentity),
+            clientAuth(
+                    "maxStreamsPerIdentity",
+                    GatewaySettings.MAX_STREAMS_PER_IDENTITY,
+                    GatewayClientAuth::getMaxStreamsPerIdentity),
             oauth("issuer", GatewaySettings.OAUTH_ISSUER, GatewayOAuth::getIssuer),
             oauth("jwksUrl", GatewaySettings.OAUTH_JWKS_URL, GatewayOAuth::getJwksUrl),
             oauth("resource", GatewaySettings.OAUTH_RESOURCE, GatewayOAuth::getResource),
             oauth("audience", GatewaySettings.OAUTH_AUDIENCE, GatewayOAuth::getAudience),
-            oauth("requiredScopes", GatewaySettings.OAUTH_REQUIRED_SCOPES,
-                  o -> o.getRequiredScopes() == null || o.getRequiredScopes().isEmpty() ? null
-                          : String.join(" ", o.getRequiredScopes())));
+            oauth(
+                    "requiredScopes",
+                    GatewaySettings.OAUTH_REQUIRED_SCOPES,
+                    o -> o.getRequiredScopes() == null || o.getRequiredScopes().isEmpty()
+                            ? null
+                            : String.join(" ", o.getRequiredScopes())));
 
     private final SortedMap<String, String> variables;
 
@@ -89,7 +101,8 @@ public final class GatewayEnvironment {
      */
     static GatewayEnvironment of(SseGateway gateway) {
         GatewayEnvironment environment = of(gateway.getSpec());
-        environment.variables.put(GatewaySettings.GATEWAY_NAMESPACE.key(), gateway.getMetadata().getNamespace());
+        environment.variables.put(
+                GatewaySettings.GATEWAY_NAMESPACE.key(), gateway.getMetadata().getNamespace());
         return environment;
     }
 
@@ -113,26 +126,34 @@ public final class GatewayEnvironment {
     }
 
     private static SpecField limit(String name, Setting<?> setting, Function<GatewayLimits, Object> value) {
-        return new SpecField("limits." + name, setting,
-                             spec -> spec.getLimits() == null ? null : text(value.apply(spec.getLimits())));
+        return new SpecField(
+                "limits." + name,
+                setting,
+                spec -> spec.getLimits() == null ? null : text(value.apply(spec.getLimits())));
     }
 
     private static SpecField clientAuth(String name, Setting<?> setting, Function<GatewayClientAuth, Object> value) {
-        return new SpecField("clientAuth." + name, setting,
-                             spec -> spec.getClientAuth() == null ? null : text(value.apply(spec.getClientAuth())));
+        return new SpecField(
+                "clientAuth." + name,
+                setting,
+                spec -> spec.getClientAuth() == null ? null : text(value.apply(spec.getClientAuth())));
     }
 
     private static SpecField oauth(String name, Setting<?> setting, Function<GatewayOAuth, Object> value) {
-        return new SpecField("clientAuth.oauth." + name, setting,
-                             spec -> spec.getClientAuth() == null || spec.getClientAuth().getOauth() == null ? null
-                                     : text(value.apply(spec.getClientAuth().getOauth())));
+        return new SpecField(
+                "clientAuth.oauth." + name,
+                setting,
+                spec -> spec.getClientAuth() == null || spec.getClientAuth().getOauth() == null
+                        ? null
+                        : text(value.apply(spec.getClientAuth().getOauth())));
     }
 
     private static String methods(GatewayClientAuth auth) {
         if (auth.getMethods() == null || auth.getMethods().isEmpty()) {
             return null;
         }
-        return auth.getMethods().stream().distinct()
+        return auth.getMethods().stream()
+                .distinct()
                 .map(m -> m == GatewayClientAuth.Method.API_KEY ? "api-key" : "jwt")
                 .collect(Collectors.joining(","));
     }

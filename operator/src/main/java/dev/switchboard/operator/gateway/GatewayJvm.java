@@ -20,12 +20,14 @@ final class GatewayJvm {
     /** The options, one line each in the file, space-separated here; comments and blank lines dropped. */
     static final String OPTIONS = String.join(" ", parse(read()));
 
-    private GatewayJvm() {
-    }
+    private GatewayJvm() {}
 
     /** @return the options of a java {@code @}-file's text: one per line, {@code #} lines are comments */
     static List<String> parse(String text) {
-        return text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        return text.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
     }
 
     private static String read() {

@@ -1,13 +1,11 @@
 package dev.switchboard.operator.gateway;
 
-import java.util.Map;
-import java.util.Optional;
-
 import dev.switchboard.operator.model.SseGateway;
-
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.Map;
+import java.util.Optional;
 
 /** Names and labels shared by every object the operator makes for one SseGateway. */
 final class GatewayMetadata {
@@ -20,6 +18,7 @@ final class GatewayMetadata {
     static final String GATEWAY_LABEL = "switchboard.dev/gateway";
     /** The selector label of Deployments made by earlier versions; the selector of a Deployment cannot change. */
     static final String LEGACY_INSTANCE_LABEL = "app.kubernetes.io/instance";
+
     static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     static final String APP_NAME = "switchboard-gateway";
     static final String MANAGED_BY = "switchboard-operator";
@@ -29,8 +28,7 @@ final class GatewayMetadata {
      */
     static final String MANAGED_SELECTOR = NAME_LABEL + "=" + APP_NAME + "," + MANAGED_BY_LABEL + "=" + MANAGED_BY;
 
-    private GatewayMetadata() {
-    }
+    private GatewayMetadata() {}
 
     /** Selects the gateway's pods; part of the Deployment's immutable selector, so it never changes. */
     static Map<String, String> selector(SseGateway gateway) {
@@ -38,9 +36,10 @@ final class GatewayMetadata {
     }
 
     static Map<String, String> labels(SseGateway gateway) {
-        return Map.of(NAME_LABEL, APP_NAME,
-                      GATEWAY_LABEL, gateway.getMetadata().getName(),
-                      MANAGED_BY_LABEL, MANAGED_BY);
+        return Map.of(
+                NAME_LABEL, APP_NAME,
+                GATEWAY_LABEL, gateway.getMetadata().getName(),
+                MANAGED_BY_LABEL, MANAGED_BY);
     }
 
     /**
@@ -68,12 +67,12 @@ final class GatewayMetadata {
                 .withLabels(labels(gateway))
                 .withAnnotations(Map.of()) // a mutable map: JOSDK adds its own annotations to it
                 .withOwnerReferences(new OwnerReferenceBuilder()
-                                             .withApiVersion(gateway.getApiVersion())
-                                             .withKind(gateway.getKind())
-                                             .withName(gateway.getMetadata().getName())
-                                             .withUid(gateway.getMetadata().getUid())
-                                             .withController(true)
-                                             .build())
+                        .withApiVersion(gateway.getApiVersion())
+                        .withKind(gateway.getKind())
+                        .withName(gateway.getMetadata().getName())
+                        .withUid(gateway.getMetadata().getUid())
+                        .withController(true)
+                        .build())
                 .build();
     }
 }

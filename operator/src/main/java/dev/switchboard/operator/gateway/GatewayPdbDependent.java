@@ -1,7 +1,6 @@
 package dev.switchboard.operator.gateway;
 
 import dev.switchboard.operator.model.SseGateway;
-
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
@@ -25,10 +24,13 @@ public class GatewayPdbDependent extends CRUDKubernetesDependentResource<PodDisr
     @Override
     protected PodDisruptionBudget desired(SseGateway gateway, Context<SseGateway> context) {
         return new PodDisruptionBudgetBuilder()
-                .withMetadata(GatewayMetadata.objectMeta(gateway, gateway.getMetadata().getName()))
+                .withMetadata(GatewayMetadata.objectMeta(
+                        gateway, gateway.getMetadata().getName()))
                 .withNewSpec()
-                    .withMinAvailable(new IntOrString(1))
-                    .withNewSelector().withMatchLabels(GatewayMetadata.selector(gateway)).endSelector()
+                .withMinAvailable(new IntOrString(1))
+                .withNewSelector()
+                .withMatchLabels(GatewayMetadata.selector(gateway))
+                .endSelector()
                 .endSpec()
                 .build();
     }

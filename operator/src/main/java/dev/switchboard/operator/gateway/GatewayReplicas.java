@@ -1,16 +1,13 @@
 package dev.switchboard.operator.gateway;
 
-import java.util.Optional;
-
 import dev.switchboard.operator.model.SseGateway;
-
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import java.util.Optional;
 
 /** How many replicas a gateway should have: its spec's, or, when unset, the Deployment's as scaled by others. */
 final class GatewayReplicas {
-    private GatewayReplicas() {
-    }
+    private GatewayReplicas() {}
 
     /**
      * @param gateway    the gateway
@@ -23,6 +20,9 @@ final class GatewayReplicas {
         if (replicas != null) {
             return replicas;
         }
-        return deployment.map(Deployment::getSpec).map(DeploymentSpec::getReplicas).orElse(1);
+        return deployment
+                .map(Deployment::getSpec)
+                .map(DeploymentSpec::getReplicas)
+                .orElse(1);
     }
 }

@@ -1,9 +1,8 @@
 package dev.switchboard.operator.gateway;
 
-import java.util.Optional;
-
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.util.Optional;
 
 /**
  * Whether a gateway's Deployment has finished rolling out its current template, by the same tests as
@@ -12,8 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
  * enough: during a rolling update the old pods are ready too, serving the previous configuration.
  */
 final class GatewayRollout {
-    private GatewayRollout() {
-    }
+    private GatewayRollout() {}
 
     static boolean complete(Deployment deployment, int desired) {
         DeploymentStatus status = deployment.getStatus();
@@ -37,9 +35,12 @@ final class GatewayRollout {
                 && (status.getObservedGeneration() == null || status.getObservedGeneration() < generation)) {
             return "rollout in progress: the Deployment controller has not yet seen generation " + generation;
         }
-        return "rollout in progress: %d of %d replicas updated, %d available, %d old replica(s) left".formatted(
-                count(status.getUpdatedReplicas()), desired, count(status.getAvailableReplicas()),
-                Math.max(0, count(status.getReplicas()) - count(status.getUpdatedReplicas())));
+        return "rollout in progress: %d of %d replicas updated, %d available, %d old replica(s) left"
+                .formatted(
+                        count(status.getUpdatedReplicas()),
+                        desired,
+                        count(status.getAvailableReplicas()),
+                        Math.max(0, count(status.getReplicas()) - count(status.getUpdatedReplicas())));
     }
 
     private static int count(Integer value) {

@@ -1,5 +1,15 @@
 package dev.switchboard.operator.gateway;
 
+import dev.switchboard.operator.WatchedSecrets;
+import dev.switchboard.operator.model.SecretKeyRef;
+import dev.switchboard.operator.model.SseGateway;
+import dev.switchboard.operator.model.SseGatewaySpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,18 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import dev.switchboard.operator.WatchedSecrets;
-import dev.switchboard.operator.model.SecretKeyRef;
-import dev.switchboard.operator.model.SseGateway;
-import dev.switchboard.operator.model.SseGatewaySpec;
-
-import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
  * The Secrets a gateway's pods read (Redis URL, admin token, API keys). Environment variables from Secrets are
@@ -32,11 +30,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 final class GatewaySecrets {
     /** Name of the gateway controller's Secret informer (the generated token's dependent has its own). */
     static final String EVENT_SOURCE = "referenced-secrets";
+
     static final String HASH_ANNOTATION = "switchboard.dev/secrets-hash";
     private static final String BY_SECRET = "gateway-by-secret";
 
-    private GatewaySecrets() {
-    }
+    private GatewaySecrets() {}
 
     /** @return the Secret keys the pods read, by the environment variable they fill, in a fixed order */
     static Map<String, SecretKeyRef> referenced(SseGatewaySpec spec) {
@@ -65,12 +63,15 @@ final class GatewaySecrets {
      */
     static InformerEventSource<Secret, SseGateway> eventSource(EventSourceContext<SseGateway> context) {
         var gateways = context.getPrimaryCache();
-        gateways.addIndexer(BY_SECRET, g -> ids(g).stream().map(GatewaySecrets::key).toList());
+        gateways.addIndexer(
+                BY_SECRET, g -> ids(g).stream().map(GatewaySecrets::key).toList());
         var config = InformerEventSourceConfiguration.from(Secret.class, SseGateway.class)
                 .withName(EVENT_SOURCE)
                 .withLabelSelector(WatchedSecrets.SELECTOR)
-                .withSecondaryToPrimaryMapper(secret -> gateways.byIndex(BY_SECRET, key(ResourceID.fromResource(secret)))
-                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withSecondaryToPrimaryMapper(
+                        secret -> gateways.byIndex(BY_SECRET, key(ResourceID.fromResource(secret))).stream()
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
                 .withPrimaryToSecondaryMapper((SseGateway g) -> ids(g))
                 .withNamespacesInheritedFromController()
                 .build();
@@ -93,15 +94,21 @@ final class GatewaySecrets {
         String namespace = gateway.getMetadata().getNamespace();
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, SecretKeyRef> ref : referenced(gateway.getSpec()).entrySet()) {
+            for (Map.Entry<String, SecretKeyRef> ref :
+                    referenced(gateway.getSpec()).entrySet()) {
                 String name = ref.getValue().getName();
                 Secret secret = informer.get(new ResourceID(name, namespace))
-                        .or(() -> Optional.ofNullable(context.getClient().secrets().inNamespace(namespace)
-                                                              .withName(name).get()))
+                        .or(() -> Optional.ofNullable(context.getClient()
+                                .secrets()
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .get()))
                         .orElse(null);
-                String value = secret == null ? null : value(secret, ref.getValue().getKey());
-                digest.update((ref.getKey() + "\0" + name + "\0" + ref.getValue().getKey() + "\0"
-                        + (value == null ? "\1absent" : value) + "\n").getBytes(StandardCharsets.UTF_8));
+                String value =
+                        secret == null ? null : value(secret, ref.getValue().getKey());
+                digest.update((ref.getKey() + "\0" + name + "\0"
+                                + ref.getValue().getKey() + "\0" + (value == null ? "\1absent" : value) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(digest.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {

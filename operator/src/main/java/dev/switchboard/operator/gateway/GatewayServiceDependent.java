@@ -1,8 +1,7 @@
 package dev.switchboard.operator.gateway;
 
-import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.ServiceSpec;
-
+import dev.switchboard.operator.model.SseGateway;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -24,22 +23,23 @@ public class GatewayServiceDependent extends CRUDKubernetesDependentResource<Ser
     @Override
     protected Service desired(SseGateway gateway, Context<SseGateway> context) {
         return new ServiceBuilder()
-                .withMetadata(GatewayMetadata.objectMeta(gateway, gateway.getMetadata().getName()))
+                .withMetadata(GatewayMetadata.objectMeta(
+                        gateway, gateway.getMetadata().getName()))
                 .withNewSpec()
-                    .withType(type(gateway.getSpec().getService()))
-                    .withSelector(GatewayMetadata.selector(gateway))
-                    .addNewPort()
-                        .withName("http")
-                        .withProtocol("TCP")
-                        .withPort(port(gateway.getSpec().getService()))
-                        .withTargetPort(new IntOrString("http"))
-                    .endPort()
-                    .addNewPort()
-                        .withName("streams")
-                        .withProtocol("TCP")
-                        .withPort(streamPort(gateway.getSpec().getService()))
-                        .withTargetPort(new IntOrString("streams"))
-                    .endPort()
+                .withType(type(gateway.getSpec().getService()))
+                .withSelector(GatewayMetadata.selector(gateway))
+                .addNewPort()
+                .withName("http")
+                .withProtocol("TCP")
+                .withPort(port(gateway.getSpec().getService()))
+                .withTargetPort(new IntOrString("http"))
+                .endPort()
+                .addNewPort()
+                .withName("streams")
+                .withProtocol("TCP")
+                .withPort(streamPort(gateway.getSpec().getService()))
+                .withTargetPort(new IntOrString("streams"))
+                .endPort()
                 .endSpec()
                 .build();
     }
@@ -49,7 +49,8 @@ public class GatewayServiceDependent extends CRUDKubernetesDependentResource<Ser
     }
 
     static int streamPort(ServiceSpec service) {
-        return service == null || service.getStreamPort() == null ? GatewayEnvironment.STREAM_PORT
+        return service == null || service.getStreamPort() == null
+                ? GatewayEnvironment.STREAM_PORT
                 : service.getStreamPort();
     }
 

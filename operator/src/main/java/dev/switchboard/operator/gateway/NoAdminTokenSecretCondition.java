@@ -10,8 +10,8 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 public class NoAdminTokenSecretCondition implements Condition<Secret, SseGateway> {
 
     @Override
-    public boolean isMet(DependentResource<Secret, SseGateway> dependent, SseGateway gateway,
-                         Context<SseGateway> context) {
+    public boolean isMet(
+            DependentResource<Secret, SseGateway> dependent, SseGateway gateway, Context<SseGateway> context) {
         return gateway.getSpec().getAdminTokenSecretRef() == null;
     }
 }

@@ -1,13 +1,8 @@
 package dev.switchboard.operator.gateway;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-
 import dev.switchboard.operator.ReadyEvents;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewayStatus;
-
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -20,6 +15,9 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * Reconciles an SseGateway into its ConfigMap, Deployment, Service, (with several replicas) a
@@ -27,16 +25,21 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
  * {@link #reconcile}; this class only reports what it sees.
  */
 @ControllerConfiguration(name = SseGatewayReconciler.NAME)
-@Workflow(dependents = {
-        @Dependent(name = "config", type = GatewayConfigMapDependent.class),
-        @Dependent(name = "admin-token", type = GatewayAdminTokenDependent.class,
-                reconcilePrecondition = NoAdminTokenSecretCondition.class),
-        // After the ConfigMap: pods whose envFrom names a missing ConfigMap do not start.
-        @Dependent(name = "deployment", type = GatewayDeploymentDependent.class, dependsOn = "config"),
-        @Dependent(name = "service", type = GatewayServiceDependent.class),
-        @Dependent(name = "pdb", type = GatewayPdbDependent.class,
-                reconcilePrecondition = MultipleReplicasCondition.class)
-})
+@Workflow(
+        dependents = {
+            @Dependent(name = "config", type = GatewayConfigMapDependent.class),
+            @Dependent(
+                    name = "admin-token",
+                    type = GatewayAdminTokenDependent.class,
+                    reconcilePrecondition = NoAdminTokenSecretCondition.class),
+            // After the ConfigMap: pods whose envFrom names a missing ConfigMap do not start.
+            @Dependent(name = "deployment", type = GatewayDeploymentDependent.class, dependsOn = "config"),
+            @Dependent(name = "service", type = GatewayServiceDependent.class),
+            @Dependent(
+                    name = "pdb",
+                    type = GatewayPdbDependent.class,
+                    reconcilePrecondition = MultipleReplicasCondition.class)
+        })
 public class SseGatewayReconciler implements Reconciler<SseGateway> {
     /** Controller name, also the field manager of its server-side applies. */
     public static final String NAME = "ssegateway";
@@ -82,13 +85,14 @@ public class SseGatewayReconciler implements Reconciler<SseGateway> {
      * back-off; once those retries are spent, keeps retrying on a slow timer instead of waiting for an event.
      */
     @Override
-    public ErrorStatusUpdateControl<SseGateway> updateErrorStatus(SseGateway gateway, Context<SseGateway> context,
-                                                                  Exception e) {
+    public ErrorStatusUpdateControl<SseGateway> updateErrorStatus(
+            SseGateway gateway, Context<SseGateway> context, Exception e) {
         SseGatewayStatus status = statuses.failed(gateway, e);
         events.onTransition(gateway, conditions(gateway), status.getConditions(), context.getClient());
         ErrorStatusUpdateControl<SseGateway> control =
                 ErrorStatusUpdateControl.patchStatus(GatewayStatusFactory.patchOf(gateway, status));
-        boolean retriesSpent = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
+        boolean retriesSpent =
+                context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
         return retriesSpent ? control.withNoRetry().rescheduleAfter(ERROR_RECHECK) : control;
     }
 

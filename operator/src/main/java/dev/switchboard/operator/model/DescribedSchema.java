@@ -1,11 +1,10 @@
 package dev.switchboard.operator.model;
 
-import java.util.List;
-import java.util.Map;
-
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What the generator's annotations cannot say, applied to a resource's generated root schema: descriptions of the
@@ -38,7 +37,8 @@ public final class DescribedSchema implements SchemaCustomizer.Customizer {
         JSONSchemaProps condition = conditions.getItems().getSchema();
         // a list-map key must be required in every item, or the API server refuses the CRD
         condition.setRequired(List.of("type", "status"));
-        CONDITION_FIELDS.forEach((name, description) -> condition.getProperties().get(name).setDescription(description));
+        CONDITION_FIELDS.forEach(
+                (name, description) -> condition.getProperties().get(name).setDescription(description));
         return root;
     }
 }

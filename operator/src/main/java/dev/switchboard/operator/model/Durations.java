@@ -4,6 +4,5 @@ package dev.switchboard.operator.model;
 final class Durations {
     static final String PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h|d))+$";
 
-    private Durations() {
-    }
+    private Durations() {}
 }

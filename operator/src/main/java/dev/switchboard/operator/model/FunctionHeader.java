@@ -1,7 +1,6 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -13,8 +12,10 @@ public class FunctionHeader {
     @Pattern("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$")
     @JsonPropertyDescription("HTTP header name.")
     private String name;
+
     @JsonPropertyDescription("Literal header value; set exactly one of value or valueFrom.")
     private String value;
+
     @JsonPropertyDescription("Where the header value is read from (a Secret key, read at reconcile time).")
     private HeaderValueSource valueFrom;
 

@@ -1,26 +1,27 @@
 package dev.switchboard.operator.model;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How a gateway authenticates its clients, and what one identity may do ({@code CLIENT_AUTH} and friends). */
 public class GatewayClientAuth {
     /** Credentials a client may present. */
     public enum Method {
-        @JsonProperty("api-key") API_KEY,
-        @JsonProperty("jwt") JWT
+        @JsonProperty("api-key")
+        API_KEY,
+        @JsonProperty("jwt")
+        JWT
     }
 
     /** Methods required by default; empty: none (functions may still require one each). */
-    @JsonPropertyDescription("Credentials clients must present by default (api-key, jwt); empty: none (functions may still "
-            + "require one each).")
+    @JsonPropertyDescription(
+            "Credentials clients must present by default (api-key, jwt); empty: none (functions may still "
+                    + "require one each).")
     private List<Method> methods = new ArrayList<>();
     /** Secret key holding {@code <name>:<sha256 hex of the key>} entries, one per line ({@code API_KEYS}). */
     @JsonPropertyDescription("Secret key holding <name>:<sha256 hex of the key> entries, one per line (API_KEYS).")

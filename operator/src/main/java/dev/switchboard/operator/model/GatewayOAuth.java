@@ -1,12 +1,10 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The authorization server a gateway trusts, and the resource the gateway is ({@code OAUTH_*}). */
 public class GatewayOAuth {

@@ -1,10 +1,6 @@
 package dev.switchboard.operator.model;
 
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
@@ -14,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Where and as whom the gateway pods run, and what they get besides the operator's own settings. Each field is
@@ -26,30 +24,40 @@ public class GatewayPodSettings {
 
     @JsonPropertyDescription("Secrets for pulling the gateway image from a private registry.")
     private List<LocalObjectReference> imagePullSecrets;
+
     @JsonPropertyDescription("Node labels a gateway pod's node must carry.")
     private Map<String, String> nodeSelector;
+
     @JsonPropertyDescription("Taints the gateway pods tolerate.")
     private List<Toleration> tolerations;
+
     @JsonPropertyDescription("Node and pod (anti-)affinity of the gateway pods.")
     private Affinity affinity;
+
     @JsonPropertyDescription("How the gateway pods spread across zones or nodes.")
     private List<TopologySpreadConstraint> topologySpreadConstraints;
+
     @JsonPropertyDescription("ServiceAccount the gateway pods run as; its token is never mounted (the gateway does "
             + "not call the API server). Unset: the namespace's default.")
     private String serviceAccountName;
+
     @JsonPropertyDescription("Extra environment variables of the gateway container; they override the generated "
             + "ConfigMap's settings. REDIS_URL, ADMIN_TOKEN, API_KEYS and REPLICA_ID are the operator's.")
-    @ValidationRule(value = "!self.exists(e, e.name in " + RESERVED_ENV + ")",
-                    message = "REDIS_URL, ADMIN_TOKEN, API_KEYS and REPLICA_ID are set by the operator")
+    @ValidationRule(
+            value = "!self.exists(e, e.name in " + RESERVED_ENV + ")",
+            message = "REDIS_URL, ADMIN_TOKEN, API_KEYS and REPLICA_ID are set by the operator")
     @Size(max = 100) // bounds the CEL rule's cost, which the API server estimates from maxItems
     private List<EnvVar> env;
+
     @JsonPropertyDescription("Extra volumes of the gateway pod; the name tmp is the operator's.")
     @ValidationRule(value = "!self.exists(v, v.name == 'tmp')", message = "the volume name tmp is the operator's")
     @Size(max = 50)
     private List<Volume> volumes;
+
     @JsonPropertyDescription("Extra volume mounts of the gateway container; /tmp is the operator's.")
-    @ValidationRule(value = "!self.exists(m, m.mountPath == '/tmp' || m.mountPath == '/tmp/')",
-                    message = "/tmp is mounted by the operator")
+    @ValidationRule(
+            value = "!self.exists(m, m.mountPath == '/tmp' || m.mountPath == '/tmp/')",
+            message = "/tmp is mounted by the operator")
     @Size(max = 50)
     private List<VolumeMount> volumeMounts;
 

@@ -1,7 +1,6 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -12,8 +11,7 @@ public class GatewayRef {
     @JsonPropertyDescription("Name of an SseGateway in the function's namespace.")
     private String name;
 
-    public GatewayRef() {
-    }
+    public GatewayRef() {}
 
     public GatewayRef(String name) {
         this.name = name;

@@ -1,7 +1,6 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Required;
 
 /** Where a header's value comes from when it is not literal. */
@@ -10,8 +9,7 @@ public class HeaderValueSource {
     @JsonPropertyDescription("A key of a Secret in the function's namespace.")
     private SecretKeyRef secretKeyRef;
 
-    public HeaderValueSource() {
-    }
+    public HeaderValueSource() {}
 
     public HeaderValueSource(SecretKeyRef secretKeyRef) {
         this.secretKeyRef = secretKeyRef;

@@ -1,7 +1,6 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -11,6 +10,7 @@ public class HealthCheckSpec {
     @Pattern("^/[!-~]*$")
     @JsonPropertyDescription("Path probed with GET at the endpoint's origin.")
     private String path;
+
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Time between probes, e.g. 30s.")
     private String interval;

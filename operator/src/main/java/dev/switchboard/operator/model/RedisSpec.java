@@ -1,7 +1,6 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -9,9 +8,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "has(self.url) != has(self.secretRef)", message = "set exactly one of url or secretRef")
 public class RedisSpec {
     @Pattern("^(redis|rediss|redis-sentinel|redis-cluster|rediss-cluster)://.+$")
-    @JsonPropertyDescription("Redis URL (redis://, rediss://, redis-sentinel://, redis-cluster://); set exactly one of url or "
-            + "secretRef.")
+    @JsonPropertyDescription(
+            "Redis URL (redis://, rediss://, redis-sentinel://, redis-cluster://); set exactly one of url or "
+                    + "secretRef.")
     private String url;
+
     @JsonPropertyDescription("Secret key holding the Redis URL (it may carry a password).")
     private SecretKeyRef secretRef;
 

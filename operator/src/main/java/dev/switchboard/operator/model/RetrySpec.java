@@ -1,7 +1,6 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -14,6 +13,7 @@ public class RetrySpec {
     @Max(5)
     @JsonPropertyDescription("Retries after the first call (0 to 5), only where safe.")
     private Integer attempts;
+
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Wait before the first retry, doubled each time, e.g. 200ms.")
     private String backoff;

@@ -1,16 +1,15 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
+import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.fabric8.kubernetes.api.model.Condition;
 
 /** Observed state of a function registration. */
 public class ServerlessFunctionStatus {
     /** Described in {@link DescribedSchema}, which also keys the list by type. */
     private List<Condition> conditions = new ArrayList<>();
+
     @JsonPropertyDescription("The metadata.generation the status describes.")
     private Long observedGeneration;
     /** The registry revision written by the last successful reconcile. */

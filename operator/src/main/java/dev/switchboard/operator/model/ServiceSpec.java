@@ -2,7 +2,6 @@ package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -11,14 +10,18 @@ import io.fabric8.generator.annotation.Min;
 public class ServiceSpec {
     /** Kubernetes Service types the operator creates. */
     public enum Type {
-        @JsonProperty("ClusterIP") CLUSTER_IP,
-        @JsonProperty("NodePort") NODE_PORT,
-        @JsonProperty("LoadBalancer") LOAD_BALANCER
+        @JsonProperty("ClusterIP")
+        CLUSTER_IP,
+        @JsonProperty("NodePort")
+        NODE_PORT,
+        @JsonProperty("LoadBalancer")
+        LOAD_BALANCER
     }
 
     @Default("ClusterIP")
     @JsonPropertyDescription("Service type of the public listener: ClusterIP, NodePort or LoadBalancer.")
     private Type type = Type.CLUSTER_IP;
+
     @Default("80")
     @Min(1)
     @Max(65535)
@@ -28,7 +31,8 @@ public class ServiceSpec {
     @Default("8081")
     @Min(1)
     @Max(65535)
-    @JsonPropertyDescription("Service port of the stream listener (GET /sse on an event loop, the cheap way to hold streams).")
+    @JsonPropertyDescription(
+            "Service port of the stream listener (GET /sse on an event loop, the cheap way to hold streams).")
     private Integer streamPort = 8081;
 
     public Integer getStreamPort() {

@@ -19,17 +19,25 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("ssegateway")
 @Plural("ssegateways")
 @Categories("switchboard")
-@SchemaCustomizer(value = DescribedSchema.class, input = "{"
-        + "\"spec\": \"Desired state of a fleet of gateway replicas sharing one Redis.\", "
-        + "\"status\": \"Observed state of the gateway fleet, written by the operator.\", "
-        + "\"conditions\": \"Ready: the gateway's Deployment is rolled out and its replicas are ready; reason and "
-        + "message say why not.\"}")
+@SchemaCustomizer(
+        value = DescribedSchema.class,
+        input = "{"
+                + "\"spec\": \"Desired state of a fleet of gateway replicas sharing one Redis.\", "
+                + "\"status\": \"Observed state of the gateway fleet, written by the operator.\", "
+                + "\"conditions\": \"Ready: the gateway's Deployment is rolled out and its replicas are ready; reason and "
+                + "message say why not.\"}")
 @ShortNames("sgw")
 @AdditionalPrinterColumn(name = "Replicas", jsonPath = ".status.replicas", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyReplicas", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.readyReplicas",
+        type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Status", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
 @AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", priority = 1)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class SseGateway extends CustomResource<SseGatewaySpec, SseGatewayStatus> implements Namespaced {
     /** API group of Switchboard's resources. */
     public static final String GROUP = "switchboard.dev";

@@ -1,7 +1,6 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -19,16 +18,19 @@ public class SseGatewaySpec {
     @Min(0)
     @Max(100)
     @SpecReplicas
-    @JsonPropertyDescription("Gateway replicas. Unset: the Deployment's count is left to whoever scales it (an HPA on the "
-            + "Deployment); set, it is kept, and the scale subresource (kubectl scale sgw, an HPA on the "
-            + "SseGateway) sets it.")
+    @JsonPropertyDescription(
+            "Gateway replicas. Unset: the Deployment's count is left to whoever scales it (an HPA on the "
+                    + "Deployment); set, it is kept, and the scale subresource (kubectl scale sgw, an HPA on the "
+                    + "SseGateway) sets it.")
     private Integer replicas;
     /** Gateway image; the operator's default image when unset. */
     @JsonPropertyDescription("Gateway image; the operator's default image when unset.")
     private String image;
+
     @Required
     @JsonPropertyDescription("Where the gateway keeps its shared state.")
     private RedisSpec redis;
+
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Time between heartbeats on every stream, e.g. 15s (HEARTBEAT_INTERVAL).")
     private String heartbeatInterval;
@@ -36,30 +38,36 @@ public class SseGatewaySpec {
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("Idle time after which an MCP session expires, e.g. 30m (SESSION_TTL).")
     private String sessionTtl;
+
     @JsonPropertyDescription("Explicit gateway limits; unset fields keep the gateway's defaults.")
     private GatewayLimits limits;
+
     @JsonPropertyDescription("CPU and memory requests and limits of each gateway container.")
     private ResourceRequirements resources;
+
     @JsonPropertyDescription("How the gateway's public and stream listeners are exposed.")
     private ServiceSpec service;
     /** Secret key holding the admin API's bearer token; unset, the operator generates {@code <name>-admin-token}. */
-    @JsonPropertyDescription("Secret key holding the admin API's bearer token; unset, the operator generates "
-            + "<name>-admin-token.")
+    @JsonPropertyDescription(
+            "Secret key holding the admin API's bearer token; unset, the operator generates " + "<name>-admin-token.")
     private SecretKeyRef adminTokenSecretRef;
 
     /**
      * Non-public networks (CIDR) functions may be called in ({@code FUNCTION_ALLOWED_NETWORKS}); unset means
      * the private ranges, never link-local (cloud metadata) or loopback.
      */
-    @JsonPropertyDescription("Non-public networks (CIDR) functions may be called in (FUNCTION_ALLOWED_NETWORKS); unset: the "
-            + "private ranges, never link-local (cloud metadata) or loopback.")
+    @JsonPropertyDescription(
+            "Non-public networks (CIDR) functions may be called in (FUNCTION_ALLOWED_NETWORKS); unset: the "
+                    + "private ranges, never link-local (cloud metadata) or loopback.")
     private java.util.List<@Pattern("^[0-9a-fA-F:.]+(/[0-9]{1,3})?$") String> allowedFunctionNetworks;
     /** Client authentication; unset, clients need no credentials (functions may still require them). */
-    @JsonPropertyDescription("Client authentication; unset, clients need no credentials (functions may still require them).")
+    @JsonPropertyDescription(
+            "Client authentication; unset, clients need no credentials (functions may still require them).")
     private GatewayClientAuth clientAuth;
     /** Scheduling, identity and extras of the gateway pods (pull secrets, node placement, ServiceAccount, env, volumes). */
-    @JsonPropertyDescription("Scheduling, identity and extras of the gateway pods: "
-            + "image pull secrets, node selector, tolerations, affinity, topology spread, ServiceAccount, env, volumes.")
+    @JsonPropertyDescription(
+            "Scheduling, identity and extras of the gateway pods: "
+                    + "image pull secrets, node selector, tolerations, affinity, topology spread, ServiceAccount, env, volumes.")
     private GatewayPodSettings podTemplate;
 
     public GatewayPodSettings getPodTemplate() {

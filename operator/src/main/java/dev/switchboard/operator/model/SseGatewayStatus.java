@@ -1,13 +1,11 @@
 package dev.switchboard.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Observed state of a gateway fleet. */
 public class SseGatewayStatus {
@@ -26,6 +24,7 @@ public class SseGatewayStatus {
     private String url;
     /** Described in {@link DescribedSchema}, which also keys the list by type. */
     private List<Condition> conditions = new ArrayList<>();
+
     @JsonPropertyDescription("The metadata.generation the status describes.")
     private Long observedGeneration;
 

@@ -1,22 +1,20 @@
 package dev.switchboard.operator.chart;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.UnaryOperator;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
-
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The chart's optional cluster hygiene: metrics Services and a ServiceMonitor, the gateway's NetworkPolicy, and
@@ -26,14 +24,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClusterHygieneChartTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The labels the operator puts on the pods of the chart's gateway (GatewayMetadata.labels). */
-    private static final Map<String, String> GATEWAY_POD = Map.of("app.kubernetes.io/name", "switchboard-gateway",
-            "switchboard.dev/gateway", "switchboard-gateway", "app.kubernetes.io/managed-by", "switchboard-operator");
+    private static final Map<String, String> GATEWAY_POD = Map.of(
+            "app.kubernetes.io/name",
+            "switchboard-gateway",
+            "switchboard.dev/gateway",
+            "switchboard-gateway",
+            "app.kubernetes.io/managed-by",
+            "switchboard-operator");
 
     private static List<JsonNode> render(UnaryOperator<TemplateCommand> values) {
-        TemplateCommand command = new Helm(Manifests.CHART).template().withName(HelmChartTest.RELEASE)
+        TemplateCommand command = new Helm(Manifests.CHART)
+                .template()
+                .withName(HelmChartTest.RELEASE)
                 .withNamespace(HelmChartTest.NAMESPACE);
         List<JsonNode> docs = new ArrayList<>();
-        try (var it = new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(values.apply(command).call())) {
+        try (var it = new YAMLMapper()
+                .readerFor(JsonNode.class)
+                .<JsonNode>readValues(values.apply(command).call())) {
             while (it.hasNext()) {
                 JsonNode doc = it.next();
                 if (doc != null && !doc.isEmpty()) {
@@ -51,8 +58,10 @@ class ClusterHygieneChartTest {
     }
 
     private static JsonNode named(List<JsonNode> docs, String kind, String name) {
-        return ofKind(docs, kind).stream().filter(d -> name.equals(d.path("metadata").path("name").asText()))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+        return ofKind(docs, kind).stream()
+                .filter(d -> name.equals(d.path("metadata").path("name").asText()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
     @SuppressWarnings("unchecked")
@@ -61,7 +70,12 @@ class ClusterHygieneChartTest {
     }
 
     private static Map<String, String> operatorPodLabels(List<JsonNode> docs) {
-        return map(ofKind(docs, "Deployment").getFirst().path("spec").path("template").path("metadata").path("labels"));
+        return map(ofKind(docs, "Deployment")
+                .getFirst()
+                .path("spec")
+                .path("template")
+                .path("metadata")
+                .path("labels"));
     }
 
     private static UnaryOperator<TemplateCommand> withGateway(UnaryOperator<TemplateCommand> more) {
@@ -81,23 +95,33 @@ class ClusterHygieneChartTest {
     @Test
     void metricsServicesSelectTheOperatorAndTheGatewayPodsAndTheServiceMonitorBoth() {
         List<JsonNode> docs = render(withGateway(t -> t.set("metrics.service.enabled", "true")
-                .set("metrics.serviceMonitor.enabled", "true").set("metrics.serviceMonitor.labels.release", "prom")));
+                .set("metrics.serviceMonitor.enabled", "true")
+                .set("metrics.serviceMonitor.labels.release", "prom")));
         JsonNode operator = named(docs, "Service", "switchboard-operator-metrics");
-        assertThat(operatorPodLabels(docs)).containsAllEntriesOf(map(operator.path("spec").path("selector")));
-        assertThat(operator.path("spec").path("ports").get(0).path("name").asText()).isEqualTo("metrics");
-        assertThat(operator.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("http");
+        assertThat(operatorPodLabels(docs))
+                .containsAllEntriesOf(map(operator.path("spec").path("selector")));
+        assertThat(operator.path("spec").path("ports").get(0).path("name").asText())
+                .isEqualTo("metrics");
+        assertThat(operator.path("spec").path("ports").get(0).path("targetPort").asText())
+                .isEqualTo("http");
 
         JsonNode gateway = named(docs, "Service", "switchboard-gateway-metrics");
         assertThat(GATEWAY_POD).containsAllEntriesOf(map(gateway.path("spec").path("selector")));
         assertThat(gateway.path("spec").path("clusterIP").asText()).isEqualTo("None");
-        assertThat(gateway.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("admin");
+        assertThat(gateway.path("spec").path("ports").get(0).path("targetPort").asText())
+                .isEqualTo("admin");
 
         JsonNode monitor = ofKind(docs, "ServiceMonitor").getFirst();
-        assertThat(monitor.path("metadata").path("labels").path("release").asText()).isEqualTo("prom");
-        assertThat(monitor.path("spec").path("endpoints").findValuesAsText("port")).containsExactly("metrics", "admin");
+        assertThat(monitor.path("metadata").path("labels").path("release").asText())
+                .isEqualTo("prom");
+        assertThat(monitor.path("spec").path("endpoints").findValuesAsText("port"))
+                .containsExactly("metrics", "admin");
         for (JsonNode service : List.of(operator, gateway)) {
-            assertThat(selects(monitor.path("spec").path("selector"), map(service.path("metadata").path("labels"))))
-                    .as(service.path("metadata").path("name").asText()).isTrue();
+            assertThat(selects(
+                            monitor.path("spec").path("selector"),
+                            map(service.path("metadata").path("labels"))))
+                    .as(service.path("metadata").path("name").asText())
+                    .isTrue();
         }
         assertThatThrownBy(() -> render(t -> t.set("metrics.serviceMonitor.enabled", "true")))
                 .hasMessageContaining("needs metrics.service.enabled");
@@ -123,17 +147,23 @@ class ClusterHygieneChartTest {
     void theNetworkPolicyOpensTheAdminPortOnlyToTheOperatorAndPrometheus() {
         List<JsonNode> docs = render(withGateway(t -> t.set("networkPolicy.enabled", "true")));
         JsonNode policy = ofKind(docs, "NetworkPolicy").getFirst().path("spec");
-        assertThat(GATEWAY_POD).containsAllEntriesOf(map(policy.path("podSelector").path("matchLabels")));
+        assertThat(GATEWAY_POD)
+                .containsAllEntriesOf(map(policy.path("podSelector").path("matchLabels")));
         assertThat(policy.path("policyTypes").get(0).asText()).isEqualTo("Ingress");
         JsonNode clients = policy.path("ingress").get(0);
         assertThat(clients.path("ports").findValuesAsText("port")).containsExactly("http", "streams");
-        assertThat(clients.has("from")).as("public ports open to every client by default").isFalse();
+        assertThat(clients.has("from"))
+                .as("public ports open to every client by default")
+                .isFalse();
         JsonNode admin = policy.path("ingress").get(1);
         assertThat(admin.path("ports").findValuesAsText("port")).containsExactly("admin");
         assertThat(admin.path("from")).hasSize(2);
         assertThat(operatorPodLabels(docs))
-                .containsAllEntriesOf(map(admin.path("from").get(0).path("podSelector").path("matchLabels")));
-        assertThat(admin.path("from").get(0).has("namespaceSelector")).as("the operator's own namespace").isFalse();
+                .containsAllEntriesOf(
+                        map(admin.path("from").get(0).path("podSelector").path("matchLabels")));
+        assertThat(admin.path("from").get(0).has("namespaceSelector"))
+                .as("the operator's own namespace")
+                .isFalse();
         assertThat(map(admin.path("from").get(1).path("podSelector").path("matchLabels")))
                 .containsEntry("app.kubernetes.io/name", "prometheus");
         assertThat(admin.path("from").get(1).has("namespaceSelector")).isTrue();
@@ -141,22 +171,31 @@ class ClusterHygieneChartTest {
 
     @Test
     void anHpaScalesTheGatewayThroughItsScaleSubresourceAndTheChartLeavesItsCount() {
-        List<JsonNode> docs = render(withGateway(t -> t.set("gateway.autoscaling.enabled", "true")
-                .set("gateway.autoscaling.maxReplicas", "6")));
+        List<JsonNode> docs = render(withGateway(
+                t -> t.set("gateway.autoscaling.enabled", "true").set("gateway.autoscaling.maxReplicas", "6")));
         JsonNode hpa = ofKind(docs, "HorizontalPodAutoscaler").getFirst();
         assertThat(hpa.path("apiVersion").asText()).isEqualTo("autoscaling/v2");
         JsonNode target = hpa.path("spec").path("scaleTargetRef");
         JsonNode gateway = ofKind(docs, "SseGateway").getFirst();
         assertThat(target.path("kind").asText()).isEqualTo("SseGateway");
-        assertThat(target.path("apiVersion").asText()).isEqualTo(gateway.path("apiVersion").asText());
-        assertThat(target.path("name").asText()).isEqualTo(gateway.path("metadata").path("name").asText());
+        assertThat(target.path("apiVersion").asText())
+                .isEqualTo(gateway.path("apiVersion").asText());
+        assertThat(target.path("name").asText())
+                .isEqualTo(gateway.path("metadata").path("name").asText());
         assertThat(hpa.path("spec").path("minReplicas").asInt()).isEqualTo(2);
         assertThat(hpa.path("spec").path("maxReplicas").asInt()).isEqualTo(6);
-        assertThat(gateway.path("spec").has("replicas")).as("the HPA owns the count").isFalse();
+        assertThat(gateway.path("spec").has("replicas"))
+                .as("the HPA owns the count")
+                .isFalse();
         assertThat(new CrdSchemaValidator(Manifests.CRDS).validate(gateway)).isEmpty();
 
-        assertThat(ofKind(render(withGateway(t -> t)), "HorizontalPodAutoscaler")).isEmpty();
-        assertThat(ofKind(render(withGateway(t -> t)), "SseGateway").getFirst().path("spec").path("replicas").asInt())
+        assertThat(ofKind(render(withGateway(t -> t)), "HorizontalPodAutoscaler"))
+                .isEmpty();
+        assertThat(ofKind(render(withGateway(t -> t)), "SseGateway")
+                        .getFirst()
+                        .path("spec")
+                        .path("replicas")
+                        .asInt())
                 .isEqualTo(1);
     }
 
@@ -166,13 +205,21 @@ class ClusterHygieneChartTest {
         assertThat(crds).hasSize(2);
         for (JsonNode crd : crds) {
             String name = crd.path("metadata").path("name").asText();
-            assertThat(crd.path("metadata").path("annotations").path("helm.sh/resource-policy").asText())
-                    .as(name).isEqualTo("keep");
+            assertThat(crd.path("metadata")
+                            .path("annotations")
+                            .path("helm.sh/resource-policy")
+                            .asText())
+                    .as(name)
+                    .isEqualTo("keep");
             // compared as CRD objects: Helm's YAML round trip may write a number or a string differently
             var rendered = (io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition)
-                    Manifests.parse(new YAMLMapper().writeValueAsString(crd)).getFirst().object();
+                    Manifests.parse(new YAMLMapper().writeValueAsString(crd))
+                            .getFirst()
+                            .object();
             var checkedIn = (io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition)
-                    Manifests.parseFile(Manifests.CRDS.resolve(name + "-v1.yml")).getFirst().object();
+                    Manifests.parseFile(Manifests.CRDS.resolve(name + "-v1.yml"))
+                            .getFirst()
+                            .object();
             assertThat(rendered.getSpec()).as(name).isEqualTo(checkedIn.getSpec());
         }
     }

@@ -1,5 +1,10 @@
 package dev.switchboard.operator.chart;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,13 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 
 /**
  * Checks a custom resource, as raw YAML, against the structural schema of its CRD in {@code crds/}: the subset
@@ -28,19 +26,23 @@ final class CrdSchemaValidator {
 
     CrdSchemaValidator(Path crdDir) {
         schemaByApiVersionAndKind = new HashMap<>();
-        for (String file : List.of("ssegateways.switchboard.dev-v1.yml", "serverlessfunctions.switchboard.dev-v1.yml")) {
-            CustomResourceDefinition crd = (CustomResourceDefinition) Manifests.parseFile(crdDir.resolve(file))
-                    .getFirst().object();
+        for (String file :
+                List.of("ssegateways.switchboard.dev-v1.yml", "serverlessfunctions.switchboard.dev-v1.yml")) {
+            CustomResourceDefinition crd = (CustomResourceDefinition)
+                    Manifests.parseFile(crdDir.resolve(file)).getFirst().object();
             for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-                schemaByApiVersionAndKind.put(crd.getSpec().getGroup() + "/" + version.getName() + " "
-                        + crd.getSpec().getNames().getKind(), version.getSchema().getOpenAPIV3Schema());
+                schemaByApiVersionAndKind.put(
+                        crd.getSpec().getGroup() + "/" + version.getName() + " "
+                                + crd.getSpec().getNames().getKind(),
+                        version.getSchema().getOpenAPIV3Schema());
             }
         }
     }
 
     /** The violations found; empty when the resource is valid. */
     List<String> validate(JsonNode resource) {
-        String key = resource.path("apiVersion").asText() + " " + resource.path("kind").asText();
+        String key = resource.path("apiVersion").asText() + " "
+                + resource.path("kind").asText();
         JSONSchemaProps schema = schemaByApiVersionAndKind.get(key);
         List<String> errors = new ArrayList<>();
         if (schema == null) {
@@ -81,13 +83,15 @@ final class CrdSchemaValidator {
                 return;
             }
         }
-        if (schema.getEnum() != null && !schema.getEnum().isEmpty()
+        if (schema.getEnum() != null
+                && !schema.getEnum().isEmpty()
                 && schema.getEnum().stream().noneMatch(e -> e.asText().equals(value.asText()))) {
             errors.add(at + ": " + value + " is not one of " + schema.getEnum());
         }
         if (value.isTextual()) {
             String text = value.asText();
-            if (schema.getPattern() != null && !Pattern.compile(schema.getPattern()).matcher(text).find()) {
+            if (schema.getPattern() != null
+                    && !Pattern.compile(schema.getPattern()).matcher(text).find()) {
                 errors.add(at + ": \"" + text + "\" does not match " + schema.getPattern());
             }
             if (schema.getMaxLength() != null && text.length() > schema.getMaxLength()) {
@@ -119,18 +123,19 @@ final class CrdSchemaValidator {
             validateObject(value, schema, path, errors, root);
         }
         // rules apply to whatever they are attached to: objects, lists (the pod template's env, volumes), scalars
-        for (ValidationRule rule : schema.getXKubernetesValidations() == null ? List.<ValidationRule>of()
+        for (ValidationRule rule : schema.getXKubernetesValidations() == null
+                ? List.<ValidationRule>of()
                 : schema.getXKubernetesValidations()) {
             String failure = CelRules.check(rule.getRule(), value);
             if (failure != null) {
-                errors.add((path.isEmpty() ? "<root>" : path) + ": " + (rule.getMessage() == null ? rule.getRule()
-                        : rule.getMessage()) + " (" + failure + ")");
+                errors.add((path.isEmpty() ? "<root>" : path) + ": "
+                        + (rule.getMessage() == null ? rule.getRule() : rule.getMessage()) + " (" + failure + ")");
             }
         }
     }
 
-    private void validateObject(JsonNode value, JSONSchemaProps schema, String path, List<String> errors,
-                                boolean root) {
+    private void validateObject(
+            JsonNode value, JSONSchemaProps schema, String path, List<String> errors, boolean root) {
         String prefix = path.isEmpty() ? "" : path + ".";
         Map<String, JSONSchemaProps> properties = schema.getProperties();
         for (String required : schema.getRequired() == null ? List.<String>of() : schema.getRequired()) {

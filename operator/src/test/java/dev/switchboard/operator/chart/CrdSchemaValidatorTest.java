@@ -1,11 +1,10 @@
 package dev.switchboard.operator.chart;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The validator that checks examples and chart output runs each CRD's CEL rules through a CEL evaluator: every
@@ -56,27 +55,41 @@ class CrdSchemaValidatorTest {
                 redis:
                   url: redis://redis:6379
                   secretRef: {name: redis, key: url}
-                """)))).singleElement().asString().startsWith("spec.redis: ");
-        assertThat(crds.validate(yaml(gateway("gw", "redis: {}\n")))).singleElement().asString()
+                """))))
+                .singleElement()
+                .asString()
+                .startsWith("spec.redis: ");
+        assertThat(crds.validate(yaml(gateway("gw", "redis: {}\n"))))
+                .singleElement()
+                .asString()
                 .startsWith("spec.redis: ");
         assertThat(crds.validate(yaml(gateway("gw", REDIS + """
                 podTemplate:
                   env:
                     - name: ADMIN_TOKEN
                       value: mine
-                """)))).singleElement().asString().startsWith("spec.podTemplate.env: ");
+                """))))
+                .singleElement()
+                .asString()
+                .startsWith("spec.podTemplate.env: ");
         assertThat(crds.validate(yaml(gateway("gw", REDIS + """
                 podTemplate:
                   volumes:
                     - name: tmp
                       emptyDir: {}
-                """)))).singleElement().asString().startsWith("spec.podTemplate.volumes: ");
+                """))))
+                .singleElement()
+                .asString()
+                .startsWith("spec.podTemplate.volumes: ");
         assertThat(crds.validate(yaml(gateway("gw", REDIS + """
                 podTemplate:
                   volumeMounts:
                     - name: x
                       mountPath: /tmp/
-                """)))).singleElement().asString().startsWith("spec.podTemplate.volumeMounts: ");
+                """))))
+                .singleElement()
+                .asString()
+                .startsWith("spec.podTemplate.volumeMounts: ");
     }
 
     @Test
@@ -90,9 +103,13 @@ class CrdSchemaValidatorTest {
                   gatewayRef: {name: demo}
                   endpoint: http://echo:8081/
                 """;
-        assertThat(crds.validate(yaml(function.formatted("Not_A_Label")))).singleElement().asString()
+        assertThat(crds.validate(yaml(function.formatted("Not_A_Label"))))
+                .singleElement()
+                .asString()
                 .startsWith("<root>: ");
-        assertThat(crds.validate(yaml(function.formatted("a".repeat(64))))).singleElement().asString()
+        assertThat(crds.validate(yaml(function.formatted("a".repeat(64)))))
+                .singleElement()
+                .asString()
                 .startsWith("<root>: ");
         assertThat(crds.validate(yaml(function.formatted("a".repeat(63))))).isEmpty();
     }
@@ -111,10 +128,14 @@ class CrdSchemaValidatorTest {
                     - name: X-Api-Key
                 %s""";
         assertThat(crds.validate(yaml(function.formatted("      value: v\n")))).isEmpty();
-        assertThat(crds.validate(yaml(function.formatted(
-                "      value: v\n      valueFrom: {secretKeyRef: {name: s, key: k}}\n"))))
-                .singleElement().asString().startsWith("spec.headers[0]: ");
-        assertThat(crds.validate(yaml(function.formatted("")))).singleElement().asString()
+        assertThat(crds.validate(yaml(
+                        function.formatted("      value: v\n      valueFrom: {secretKeyRef: {name: s, key: k}}\n"))))
+                .singleElement()
+                .asString()
+                .startsWith("spec.headers[0]: ");
+        assertThat(crds.validate(yaml(function.formatted(""))))
+                .singleElement()
+                .asString()
                 .startsWith("spec.headers[0]: ");
     }
 

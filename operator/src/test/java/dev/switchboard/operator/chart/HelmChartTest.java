@@ -1,5 +1,30 @@
 package dev.switchboard.operator.chart;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import dev.switchboard.operator.chart.Manifests.Doc;
+import dev.switchboard.operator.model.ServiceSpec;
+import dev.switchboard.operator.model.SseGateway;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,39 +39,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.LintResult;
-import com.marcnuri.helm.TemplateCommand;
-
-import dev.switchboard.operator.chart.Manifests.Doc;
-import dev.switchboard.operator.model.ServiceSpec;
-import dev.switchboard.operator.model.SseGateway;
-
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.Subject;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The Helm chart in {@code charts/switchboard}, rendered by the real Helm library (helm-java bundles it as a
@@ -64,19 +60,45 @@ class HelmChartTest {
      * means changing this list on purpose.
      */
     static final Set<String> OPERATOR_PERMISSIONS = permissions(
-            "switchboard.dev", "serverlessfunctions", "get list watch patch",
-            "switchboard.dev", "ssegateways", "get list watch",
-            "switchboard.dev", "serverlessfunctions/status", "get patch update",
-            "switchboard.dev", "ssegateways/status", "get patch update",
-            "switchboard.dev", "serverlessfunctions/finalizers", "update",
-            "switchboard.dev", "ssegateways/finalizers", "update",
-            "apps", "deployments", "create delete get list patch update watch",
-            "", "services", "create delete get list patch update watch",
-            "", "configmaps", "create delete get list patch update watch",
-            "policy", "poddisruptionbudgets", "create delete get list patch update watch",
-            "", "secrets", "create delete get list patch watch",
-            "events.k8s.io", "events", "create",
-            "", "events", "create");
+            "switchboard.dev",
+            "serverlessfunctions",
+            "get list watch patch",
+            "switchboard.dev",
+            "ssegateways",
+            "get list watch",
+            "switchboard.dev",
+            "serverlessfunctions/status",
+            "get patch update",
+            "switchboard.dev",
+            "ssegateways/status",
+            "get patch update",
+            "switchboard.dev",
+            "serverlessfunctions/finalizers",
+            "update",
+            "switchboard.dev",
+            "ssegateways/finalizers",
+            "update",
+            "apps",
+            "deployments",
+            "create delete get list patch update watch",
+            "",
+            "services",
+            "create delete get list patch update watch",
+            "",
+            "configmaps",
+            "create delete get list patch update watch",
+            "policy",
+            "poddisruptionbudgets",
+            "create delete get list patch update watch",
+            "",
+            "secrets",
+            "create delete get list patch watch",
+            "events.k8s.io",
+            "events",
+            "create",
+            "",
+            "events",
+            "create");
 
     /** Leader election: create any Lease (create cannot be limited by name), read and renew only its own. */
     static final Set<String> LEASE_PERMISSIONS = Set.of(
@@ -94,17 +116,21 @@ class HelmChartTest {
     void lintPassesStrictly() {
         LintResult result = new Helm(Manifests.CHART).lint().strict().call();
 
-        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+        assertThat(result.isFailed())
+                .as("helm lint --strict: %s", result.getMessages())
+                .isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
     }
 
     @Test
     void chartMetadata() throws IOException {
-        Map<String, Object> chart = new YAMLMapper()
-                .readValue(Manifests.CHART.resolve("Chart.yaml").toFile(), new TypeReference<>() { });
+        Map<String, Object> chart =
+                new YAMLMapper().readValue(Manifests.CHART.resolve("Chart.yaml").toFile(), new TypeReference<>() {});
 
-        assertThat(chart).contains(entry("apiVersion", "v2"), entry("name", "switchboard"),
-                                   entry("version", "0.1.0"), entry("appVersion", APP_VERSION));
+        assertThat(chart)
+                .contains(
+                        entry("apiVersion", "v2"), entry("name", "switchboard"),
+                        entry("version", "0.1.0"), entry("appVersion", APP_VERSION));
     }
 
     // ---------------------------------------------------------------------------------------------- defaults
@@ -113,9 +139,12 @@ class HelmChartTest {
     void defaultsRenderTheOperatorWithClusterWideRbac() {
         List<Doc> docs = render(t -> t);
 
-        assertThat(docs).extracting(Doc::kind).containsExactlyInAnyOrder(
-                "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment");
-        assertThat(docs).filteredOn(d -> !d.kind().startsWith("Cluster"))
+        assertThat(docs)
+                .extracting(Doc::kind)
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment");
+        assertThat(docs)
+                .filteredOn(d -> !d.kind().startsWith("Cluster"))
                 .allSatisfy(d -> assertThat(d.namespace()).as(d.kind()).isEqualTo(NAMESPACE));
 
         ServiceAccount account = Manifests.one(docs, ServiceAccount.class);
@@ -125,19 +154,28 @@ class HelmChartTest {
         assertThat(deployment.getMetadata().getName()).isEqualTo(OPERATOR);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
-                .containsAllEntriesOf(Map.of("app.kubernetes.io/name", "switchboard",
-                                             "app.kubernetes.io/instance", RELEASE,
-                                             "app.kubernetes.io/component", "operator"));
+                .containsAllEntriesOf(Map.of(
+                        "app.kubernetes.io/name", "switchboard",
+                        "app.kubernetes.io/instance", RELEASE,
+                        "app.kubernetes.io/component", "operator"));
         var pod = deployment.getSpec().getTemplate();
-        assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(
-                deployment.getSpec().getSelector().getMatchLabels());
-        assertThat(pod.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "prometheus.io/scrape", "true", "prometheus.io/port", "8080", "prometheus.io/path", "/metrics"));
-        assertThat(pod.getSpec().getServiceAccountName()).isEqualTo(account.getMetadata().getName());
+        assertThat(pod.getMetadata().getLabels())
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(pod.getMetadata().getAnnotations())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "prometheus.io/scrape",
+                        "true",
+                        "prometheus.io/port",
+                        "8080",
+                        "prometheus.io/path",
+                        "/metrics"));
+        assertThat(pod.getSpec().getServiceAccountName())
+                .isEqualTo(account.getMetadata().getName());
         assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(10001L);
         assertThat(pod.getSpec().getSecurityContext().getRunAsGroup()).isEqualTo(10001L);
-        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("RuntimeDefault");
 
         assertThat(pod.getSpec().getContainers()).hasSize(1);
         Container operator = pod.getSpec().getContainers().getFirst();
@@ -147,16 +185,23 @@ class HelmChartTest {
             assertThat(p.getContainerPort()).isEqualTo(8080);
         });
         assertThat(operator.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-        assertThat(operator.getStartupProbe().getPeriodSeconds() * operator.getStartupProbe().getFailureThreshold())
-                .as("start-up budget above JOSDK's two-minute cache sync timeout").isGreaterThan(120);
+        assertThat(operator.getStartupProbe().getPeriodSeconds()
+                        * operator.getStartupProbe().getFailureThreshold())
+                .as("start-up budget above JOSDK's two-minute cache sync timeout")
+                .isGreaterThan(120);
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-        assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(operator.getLivenessProbe().getHttpGet().getPort().getStrVal())
+                .isEqualTo("http");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-        assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
-        assertThat(env(operator)).containsEntry("WATCH_NAMESPACES", "")
+        assertThat(operator.getReadinessProbe().getHttpGet().getPort().getStrVal())
+                .isEqualTo("http");
+        assertThat(env(operator))
+                .containsEntry("WATCH_NAMESPACES", "")
                 .containsEntry("SWITCHBOARD_GATEWAY_IMAGE", "switchboard/gateway:" + APP_VERSION);
-        EnvVar podNamespace = operator.getEnv().stream().filter(e -> e.getName().equals("POD_NAMESPACE"))
-                .findFirst().orElseThrow();
+        EnvVar podNamespace = operator.getEnv().stream()
+                .filter(e -> e.getName().equals("POD_NAMESPACE"))
+                .findFirst()
+                .orElseThrow();
         assertThat(podNamespace.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
         assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(operator.getResources().getLimits()).containsKey("memory");
@@ -166,22 +211,32 @@ class HelmChartTest {
         assertThat(security.getAllowPrivilegeEscalation()).isFalse();
         assertThat(security.getPrivileged()).isFalse();
         assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(operator.getVolumeMounts()).singleElement().satisfies(m -> assertThat(m.getMountPath())
-                .isEqualTo("/tmp"));
-        assertThat(pod.getSpec().getVolumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+        assertThat(operator.getVolumeMounts())
+                .singleElement()
+                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        assertThat(pod.getSpec().getVolumes())
+                .singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
 
         ClusterRole clusterRole = Manifests.one(docs, ClusterRole.class);
         assertThat(clusterRole.getMetadata().getName()).isEqualTo(OPERATOR);
         assertThat(permissions(clusterRole.getRules())).isEqualTo(OPERATOR_PERMISSIONS);
         assertNoWildcards(clusterRole.getRules());
-        assertThat(permissions(clusterRole.getRules())).filteredOn(p -> p.startsWith(" secrets "))
+        assertThat(permissions(clusterRole.getRules()))
+                .filteredOn(p -> p.startsWith(" secrets "))
                 .as("Secrets are read, and written only for a gateway's generated admin token: never updated")
-                .containsExactlyInAnyOrder(" secrets create", " secrets delete", " secrets get", " secrets list",
-                                           " secrets patch", " secrets watch");
+                .containsExactlyInAnyOrder(
+                        " secrets create",
+                        " secrets delete",
+                        " secrets get",
+                        " secrets list",
+                        " secrets patch",
+                        " secrets watch");
 
         ClusterRoleBinding clusterBinding = Manifests.one(docs, ClusterRoleBinding.class);
         assertThat(clusterBinding.getRoleRef().getKind()).isEqualTo("ClusterRole");
-        assertThat(clusterBinding.getRoleRef().getName()).isEqualTo(clusterRole.getMetadata().getName());
+        assertThat(clusterBinding.getRoleRef().getName())
+                .isEqualTo(clusterRole.getMetadata().getName());
         assertBindsTheOperator(clusterBinding.getSubjects());
 
         assertLeaderElectionRole(docs);
@@ -190,29 +245,38 @@ class HelmChartTest {
     @Test
     void releaseNameAndOverridesShapeTheNames() {
         List<Doc> docs = render(t -> t.withName("prod"));
-        assertThat(Manifests.one(docs, Deployment.class).getMetadata().getName()).isEqualTo("prod-switchboard-operator");
+        assertThat(Manifests.one(docs, Deployment.class).getMetadata().getName())
+                .isEqualTo("prod-switchboard-operator");
 
         docs = render(t -> t.set("fullnameOverride", "sb").set("image.tag", "1.2.3"));
         Deployment deployment = Manifests.one(docs, Deployment.class);
         assertThat(deployment.getMetadata().getName()).isEqualTo("sb-operator");
-        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage())
+        assertThat(deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .getFirst()
+                        .getImage())
                 .isEqualTo("switchboard/operator:1.2.3");
     }
 
     @Test
     void moreReplicasDigestAndDefaultGatewayImage() {
         String digest = "sha256:" + "a".repeat(64);
-        Deployment deployment = Manifests.one(render(t -> t
-                .set("replicaCount", "2")
-                .set("image.repository", "registry.example.com/switchboard/operator")
-                .set("image.digest", digest)
-                .set("defaultGatewayImage", "registry.example.com/switchboard/gateway:9.9.9")), Deployment.class);
+        Deployment deployment = Manifests.one(
+                render(t -> t.set("replicaCount", "2")
+                        .set("image.repository", "registry.example.com/switchboard/operator")
+                        .set("image.digest", digest)
+                        .set("defaultGatewayImage", "registry.example.com/switchboard/gateway:9.9.9")),
+                Deployment.class);
 
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-        Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Container operator =
+                deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertThat(operator.getImage()).isEqualTo("registry.example.com/switchboard/operator@" + digest);
-        assertThat(env(operator)).containsEntry("SWITCHBOARD_GATEWAY_IMAGE",
-                                                "registry.example.com/switchboard/gateway:9.9.9");
+        assertThat(env(operator))
+                .containsEntry("SWITCHBOARD_GATEWAY_IMAGE", "registry.example.com/switchboard/gateway:9.9.9");
     }
 
     // ---------------------------------------------------------------------------------------------- watchNamespaces
@@ -226,34 +290,46 @@ class HelmChartTest {
 
         for (String namespace : List.of("a", "b")) {
             Role role = Manifests.all(docs, Role.class).stream()
-                    .filter(r -> r.getMetadata().getNamespace().equals(namespace)).collect(onlyOne());
+                    .filter(r -> r.getMetadata().getNamespace().equals(namespace))
+                    .collect(onlyOne());
             assertThat(role.getMetadata().getName()).isEqualTo(OPERATOR);
             assertThat(permissions(role.getRules())).isEqualTo(OPERATOR_PERMISSIONS);
             assertNoWildcards(role.getRules());
 
             RoleBinding binding = Manifests.all(docs, RoleBinding.class).stream()
-                    .filter(b -> b.getMetadata().getNamespace().equals(namespace)).collect(onlyOne());
+                    .filter(b -> b.getMetadata().getNamespace().equals(namespace))
+                    .collect(onlyOne());
             assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
             assertThat(binding.getRoleRef().getName()).isEqualTo(OPERATOR);
             assertBindsTheOperator(binding.getSubjects());
         }
         // Nothing else: the two watched namespaces and the Lease's Role in the release namespace.
-        assertThat(Manifests.all(docs, Role.class)).extracting(r -> r.getMetadata().getNamespace())
+        assertThat(Manifests.all(docs, Role.class))
+                .extracting(r -> r.getMetadata().getNamespace())
                 .containsExactlyInAnyOrder("a", "b", NAMESPACE);
         assertLeaderElectionRole(docs);
 
-        Container operator = Manifests.one(docs, Deployment.class).getSpec().getTemplate().getSpec()
-                .getContainers().getFirst();
+        Container operator = Manifests.one(docs, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst();
         assertThat(env(operator)).containsEntry("WATCH_NAMESPACES", "a,b");
     }
 
     @Test
     void rbacAndServiceAccountCanBeLeftToTheUser() {
         List<Doc> docs = render(t -> t.set("rbac.create", "false")
-                .set("serviceAccount.create", "false").set("serviceAccount.name", "existing"));
+                .set("serviceAccount.create", "false")
+                .set("serviceAccount.name", "existing"));
 
         assertThat(docs).extracting(Doc::kind).containsExactly("Deployment");
-        assertThat(Manifests.one(docs, Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName())
+        assertThat(Manifests.one(docs, Deployment.class)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getServiceAccountName())
                 .isEqualTo("existing");
 
         assertThatThrownBy(() -> render(t -> t.set("serviceAccount.create", "false")))
@@ -354,7 +430,8 @@ class HelmChartTest {
 
     @Test
     void gatewayReplicasNullLeavesTheCountToAnHpa() {
-        List<Doc> docs = render(t -> t.set("gateway.enabled", "true").set("gateway.redis.url", "redis://redis:6379")
+        List<Doc> docs = render(t -> t.set("gateway.enabled", "true")
+                .set("gateway.redis.url", "redis://redis:6379")
                 .set("gateway.replicas", "null"));
 
         SseGateway gateway = Manifests.one(docs, SseGateway.class);
@@ -362,8 +439,11 @@ class HelmChartTest {
                 .containsExactlyInAnyOrder("redis", "service");
         assertValidAgainstCrd(docs, gateway);
         // zero is a count, not "unset"
-        SseGateway none = Manifests.one(render(t -> t.set("gateway.enabled", "true")
-                .set("gateway.redis.url", "redis://redis:6379").set("gateway.replicas", "0")), SseGateway.class);
+        SseGateway none = Manifests.one(
+                render(t -> t.set("gateway.enabled", "true")
+                        .set("gateway.redis.url", "redis://redis:6379")
+                        .set("gateway.replicas", "0")),
+                SseGateway.class);
         assertThat(none.getSpec().getReplicas()).isZero();
     }
 
@@ -387,8 +467,10 @@ class HelmChartTest {
 
     @Test
     void redisSecretAloneNeedsNoGateway() {
-        List<Doc> docs = render(t -> t.set("redis.createSecret", "true").set("redis.url", "rediss://cache:6380")
-                .set("redis.secretName", "shared-redis").set("redis.secretKey", "redis-url"));
+        List<Doc> docs = render(t -> t.set("redis.createSecret", "true")
+                .set("redis.url", "rediss://cache:6380")
+                .set("redis.secretName", "shared-redis")
+                .set("redis.secretKey", "redis-url"));
 
         Secret secret = Manifests.one(docs, Secret.class);
         assertThat(secret.getMetadata().getName()).isEqualTo("shared-redis");
@@ -399,7 +481,8 @@ class HelmChartTest {
     @Test
     void gatewayWithAnExistingRedisSecret() {
         List<Doc> docs = render(t -> t.set("gateway.enabled", "true")
-                .set("gateway.redis.existingSecret", "my-redis").set("gateway.redis.key", "uri"));
+                .set("gateway.redis.existingSecret", "my-redis")
+                .set("gateway.redis.key", "uri"));
 
         SseGateway gateway = Manifests.one(docs, SseGateway.class);
         assertThat(gateway.getSpec().getRedis().getSecretRef().getName()).isEqualTo("my-redis");
@@ -414,7 +497,8 @@ class HelmChartTest {
                 watchNamespaces: [apps, %s]
                 gateway: {enabled: true, redis: {url: "redis://redis:6379"}}
                 """.formatted(NAMESPACE))));
-        assertThat(Manifests.one(docs, SseGateway.class).getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+        assertThat(Manifests.one(docs, SseGateway.class).getMetadata().getNamespace())
+                .isEqualTo(NAMESPACE);
     }
 
     // ---------------------------------------------------------------------------------------------- invalid values
@@ -452,24 +536,25 @@ class HelmChartTest {
     @Test
     void schemaNamesTheOffendingValue() {
         assertThatThrownBy(() -> render(t -> t.set("replicaCount", "two")))
-                .hasMessageContaining("replicaCount").hasMessageContaining("integer");
+                .hasMessageContaining("replicaCount")
+                .hasMessageContaining("integer");
         assertThatThrownBy(() -> render(t -> t.set("gateway.service.type", "Weird")))
-                .hasMessageContaining("gateway.service.type").hasMessageContaining("ClusterIP");
+                .hasMessageContaining("gateway.service.type")
+                .hasMessageContaining("ClusterIP");
     }
 
     @Test
     void contradictionsAcrossValuesFailWithAClearMessage() {
         assertThatThrownBy(() -> render(t -> t.set("gateway.enabled", "true")))
                 .hasMessageContaining("gateway.enabled needs a Redis connection");
-        assertThatThrownBy(() -> render(t -> t.set("gateway.redis.url", "redis://r:6379")
-                .set("gateway.redis.existingSecret", "r")))
+        assertThatThrownBy(() -> render(
+                        t -> t.set("gateway.redis.url", "redis://r:6379").set("gateway.redis.existingSecret", "r")))
                 .hasMessageContaining("only one of gateway.redis.url and gateway.redis.existingSecret");
         Path outside = values("""
                 watchNamespaces: [apps]
                 gateway: {enabled: true, redis: {url: "redis://redis:6379"}}
                 """);
-        assertThatThrownBy(() -> render(t -> t.withValuesFile(outside)))
-                .hasMessageContaining("does not include");
+        assertThatThrownBy(() -> render(t -> t.withValuesFile(outside))).hasMessageContaining("does not include");
     }
 
     // ---------------------------------------------------------------------------------------------- CRDs
@@ -479,12 +564,16 @@ class HelmChartTest {
         Path chartCrds = Manifests.CHART.resolve("crds");
         List<String> generated = fileNames(Manifests.CRDS);
         assertThat(generated).isNotEmpty();
-        assertThat(fileNames(chartCrds)).as("charts/switchboard/crds/ must hold exactly the files of crds/; "
-                                            + "fix with: cp crds/*.yml charts/switchboard/crds/").isEqualTo(generated);
+        assertThat(fileNames(chartCrds))
+                .as("charts/switchboard/crds/ must hold exactly the files of crds/; "
+                        + "fix with: cp crds/*.yml charts/switchboard/crds/")
+                .isEqualTo(generated);
         for (String name : generated) {
             assertThat(Files.readString(chartCrds.resolve(name)))
-                    .as("charts/switchboard/crds/%s differs from crds/%s; fix with: cp crds/*.yml "
-                        + "charts/switchboard/crds/", name, name)
+                    .as(
+                            "charts/switchboard/crds/%s differs from crds/%s; fix with: cp crds/*.yml "
+                                    + "charts/switchboard/crds/",
+                            name, name)
                     .isEqualTo(Files.readString(Manifests.CRDS.resolve(name)));
         }
     }
@@ -494,7 +583,8 @@ class HelmChartTest {
     /** The values table of docs/kubernetes.md documents every value of values.yaml, and nothing else. */
     @Test
     void docsValuesTableMatchesValuesYaml() throws IOException {
-        JsonNode values = new YAMLMapper().readTree(Manifests.CHART.resolve("values.yaml").toFile());
+        JsonNode values =
+                new YAMLMapper().readTree(Manifests.CHART.resolve("values.yaml").toFile());
         List<String> leaves = new ArrayList<>();
         collectLeaves(values, "", leaves);
 
@@ -506,17 +596,21 @@ class HelmChartTest {
             documented.add(row.group(1));
         }
 
-        assertThat(leaves).allSatisfy(leaf -> assertThat(documented)
-                .as("docs/kubernetes.md documents %s", leaf)
-                .anyMatch(key -> leaf.equals(key) || leaf.startsWith(key + ".")));
-        assertThat(documented).allSatisfy(key -> assertThat(leaves).as("values.yaml has %s", key)
-                .anyMatch(leaf -> leaf.equals(key) || leaf.startsWith(key + ".")));
+        assertThat(leaves)
+                .allSatisfy(leaf -> assertThat(documented)
+                        .as("docs/kubernetes.md documents %s", leaf)
+                        .anyMatch(key -> leaf.equals(key) || leaf.startsWith(key + ".")));
+        assertThat(documented)
+                .allSatisfy(key -> assertThat(leaves)
+                        .as("values.yaml has %s", key)
+                        .anyMatch(leaf -> leaf.equals(key) || leaf.startsWith(key + ".")));
     }
 
     static void collectLeaves(JsonNode node, String path, List<String> out) {
         if (node.isObject() && !node.isEmpty()) {
-            node.properties().forEach(e -> collectLeaves(e.getValue(), path.isEmpty() ? e.getKey()
-                    : path + "." + e.getKey(), out));
+            node.properties()
+                    .forEach(e ->
+                            collectLeaves(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), out));
         } else {
             out.add(path);
         }
@@ -525,7 +619,8 @@ class HelmChartTest {
     // ---------------------------------------------------------------------------------------------- helpers
 
     List<Doc> render(UnaryOperator<TemplateCommand> values) {
-        TemplateCommand command = new Helm(Manifests.CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+        TemplateCommand command =
+                new Helm(Manifests.CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
         String yaml = values.apply(command).call();
         return Manifests.parse(yaml);
     }
@@ -541,7 +636,8 @@ class HelmChartTest {
     }
 
     static Map<String, String> env(Container container) {
-        return container.getEnv().stream().filter(e -> e.getValue() != null)
+        return container.getEnv().stream()
+                .filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
 
@@ -549,8 +645,10 @@ class HelmChartTest {
     static Set<String> permissions(List<PolicyRule> rules) {
         Set<String> out = new TreeSet<>();
         for (PolicyRule rule : rules) {
-            List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
-                    ? List.of("") : rule.getResourceNames();
+            List<String> names =
+                    rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                            ? List.of("")
+                            : rule.getResourceNames();
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
                     for (String name : names) {
@@ -593,23 +691,31 @@ class HelmChartTest {
 
     static void assertLeaderElectionRole(List<Doc> docs) {
         Role lease = Manifests.all(docs, Role.class).stream()
-                .filter(r -> r.getMetadata().getNamespace().equals(NAMESPACE)).collect(onlyOne());
+                .filter(r -> r.getMetadata().getNamespace().equals(NAMESPACE))
+                .collect(onlyOne());
         assertThat(lease.getMetadata().getName()).isEqualTo(OPERATOR + "-leader-election");
         assertThat(permissions(lease.getRules())).isEqualTo(LEASE_PERMISSIONS);
         RoleBinding binding = Manifests.all(docs, RoleBinding.class).stream()
-                .filter(b -> b.getMetadata().getNamespace().equals(NAMESPACE)).collect(onlyOne());
+                .filter(b -> b.getMetadata().getNamespace().equals(NAMESPACE))
+                .collect(onlyOne());
         assertThat(binding.getRoleRef().getName()).isEqualTo(lease.getMetadata().getName());
         assertBindsTheOperator(binding.getSubjects());
         // Leases appear nowhere else.
-        Stream.concat(Manifests.all(docs, ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
-                      Manifests.all(docs, Role.class).stream().filter(r -> r != lease)
-                              .flatMap(r -> r.getRules().stream()))
+        Stream.concat(
+                        Manifests.all(docs, ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
+                        Manifests.all(docs, Role.class).stream()
+                                .filter(r -> r != lease)
+                                .flatMap(r -> r.getRules().stream()))
                 .forEach(rule -> assertThat(rule.getResources()).doesNotContain("leases"));
     }
 
     static void assertValidAgainstCrd(List<Doc> docs, HasMetadata resource) {
-        assertThat(new CrdSchemaValidator(Manifests.CRDS).validate(Manifests.raw(docs, resource).raw()))
-                .as("%s %s against its CRD", resource.getKind(), resource.getMetadata().getName()).isEmpty();
+        assertThat(new CrdSchemaValidator(Manifests.CRDS)
+                        .validate(Manifests.raw(docs, resource).raw()))
+                .as(
+                        "%s %s against its CRD",
+                        resource.getKind(), resource.getMetadata().getName())
+                .isEmpty();
     }
 
     static <T> java.util.stream.Collector<T, ?, T> onlyOne() {
@@ -621,15 +727,16 @@ class HelmChartTest {
 
     static List<String> fileNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted()
+            return files.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
                     .collect(Collectors.toCollection(ArrayList::new));
         }
     }
 
     /** Small helpers on raw JSON trees. */
     static final class JsonAssert {
-        private JsonAssert() {
-        }
+        private JsonAssert() {}
 
         static org.assertj.core.api.ListAssert<String> fieldNames(JsonNode node) {
             List<String> names = new ArrayList<>();

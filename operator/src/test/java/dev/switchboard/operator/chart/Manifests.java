@@ -1,5 +1,21 @@
 package dev.switchboard.operator.chart;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.switchboard.operator.model.ServerlessFunction;
+import dev.switchboard.operator.model.SseGateway;
+import io.fabric8.kubernetes.api.model.AnyType;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,25 +25,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.BeanDescription;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
-import dev.switchboard.operator.model.ServerlessFunction;
-import dev.switchboard.operator.model.SseGateway;
-
-import io.fabric8.kubernetes.api.model.AnyType;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Parses Kubernetes YAML (a rendered chart, an example file) the strict way: every document becomes a typed
  * fabric8 object or one of Switchboard's custom resources, and a field that no model class knows (a typo that
@@ -36,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class Manifests {
     /** Paths relative to the operator module, Maven's working directory for tests. */
     static final Path ROOT = Path.of("..");
+
     static final Path CHART = ROOT.resolve("charts/switchboard");
     static final Path CRDS = ROOT.resolve("crds");
     static final Path EXAMPLES = ROOT.resolve("examples/k8s");
@@ -64,8 +62,7 @@ final class Manifests {
         }
     }
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     static List<Doc> parseFile(Path file) {
         try {
@@ -85,8 +82,10 @@ final class Manifests {
                     continue; // a document holding only comments
                 }
                 KubernetesResource typed = SERIALIZATION.convertValue(raw, KubernetesResource.class);
-                String where = raw.path("kind").asText() + " " + raw.path("metadata").path("name").asText();
-                assertThat(typed).as("%s: kind/apiVersion not known to fabric8 or the Switchboard model", where)
+                String where = raw.path("kind").asText() + " "
+                        + raw.path("metadata").path("name").asText();
+                assertThat(typed)
+                        .as("%s: kind/apiVersion not known to fabric8 or the Switchboard model", where)
                         .isInstanceOf(HasMetadata.class)
                         .isNotInstanceOf(GenericKubernetesResource.class);
                 assertNoUnknownFields(typed, where);
@@ -99,7 +98,11 @@ final class Manifests {
     }
 
     static <T extends HasMetadata> List<T> all(List<Doc> docs, Class<T> type) {
-        return docs.stream().map(Doc::object).filter(type::isInstance).map(type::cast).toList();
+        return docs.stream()
+                .map(Doc::object)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
     }
 
     static <T extends HasMetadata> T one(List<Doc> docs, Class<T> type) {
@@ -118,8 +121,13 @@ final class Manifests {
      * classes have none: Jackson already failed on an unknown field while converting.
      */
     static void assertNoUnknownFields(Object value, String path) {
-        if (value == null || value instanceof Quantity || value instanceof AnyType || value instanceof CharSequence
-                || value instanceof Number || value instanceof Boolean || value instanceof Enum<?>) {
+        if (value == null
+                || value instanceof Quantity
+                || value instanceof AnyType
+                || value instanceof CharSequence
+                || value instanceof Number
+                || value instanceof Boolean
+                || value instanceof Enum<?>) {
             return;
         }
         if (value instanceof Collection<?> items) {
@@ -141,7 +149,9 @@ final class Manifests {
         AnnotatedMember anyGetter = bean.findAnyGetter();
         if (anyGetter != null) {
             anyGetter.fixAccess(true);
-            assertThat((Map<?, ?>) anyGetter.getValue(value)).as("unknown fields at %s", path).isNullOrEmpty();
+            assertThat((Map<?, ?>) anyGetter.getValue(value))
+                    .as("unknown fields at %s", path)
+                    .isNullOrEmpty();
         }
         for (BeanPropertyDefinition property : bean.findProperties()) {
             AnnotatedMember accessor = property.getAccessor();

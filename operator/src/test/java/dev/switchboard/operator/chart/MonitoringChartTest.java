@@ -1,24 +1,21 @@
 package dev.switchboard.operator.chart;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.UnaryOperator;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
-
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The chart's optional Grafana dashboard ConfigMap and PrometheusRule, rendered by the real Helm library. (That
@@ -26,15 +23,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code DashboardMetricsTest}, against a real scrape.)
  */
 class MonitoringChartTest {
-    private static final List<String> REQUIRED_ALERTS = List.of("SwitchboardListenerDown",
-            "SwitchboardGatewayUnreachable", "SwitchboardRedisUnavailable", "SwitchboardFunctionErrorRate",
-            "SwitchboardRefusedConnections", "SwitchboardEventLossSuspected");
+    private static final List<String> REQUIRED_ALERTS = List.of(
+            "SwitchboardListenerDown",
+            "SwitchboardGatewayUnreachable",
+            "SwitchboardRedisUnavailable",
+            "SwitchboardFunctionErrorRate",
+            "SwitchboardRefusedConnections",
+            "SwitchboardEventLossSuspected");
 
     private static List<JsonNode> render(UnaryOperator<TemplateCommand> values) {
-        TemplateCommand command = new Helm(Manifests.CHART).template().withName(HelmChartTest.RELEASE)
+        TemplateCommand command = new Helm(Manifests.CHART)
+                .template()
+                .withName(HelmChartTest.RELEASE)
                 .withNamespace(HelmChartTest.NAMESPACE);
         List<JsonNode> docs = new ArrayList<>();
-        try (var it = new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(values.apply(command).call())) {
+        try (var it = new YAMLMapper()
+                .readerFor(JsonNode.class)
+                .<JsonNode>readValues(values.apply(command).call())) {
             while (it.hasNext()) {
                 JsonNode doc = it.next();
                 if (doc != null && !doc.isEmpty()) {
@@ -62,17 +67,22 @@ class MonitoringChartTest {
     void theDashboardConfigMapCarriesTheSidecarLabelAndTheDashboardFile() throws IOException {
         List<JsonNode> docs = render(t -> t.set("monitoring.grafanaDashboard.enabled", "true"));
         // a ConfigMap is a core kind: parsed strictly, like every other document of the chart
-        ConfigMap map = Manifests.one(Manifests.parse(new YAMLMapper().writeValueAsString(
-                ofKind(docs, "ConfigMap").getFirst())), ConfigMap.class);
+        ConfigMap map = Manifests.one(
+                Manifests.parse(new YAMLMapper()
+                        .writeValueAsString(ofKind(docs, "ConfigMap").getFirst())),
+                ConfigMap.class);
         assertThat(map.getMetadata().getName()).isEqualTo("switchboard-dashboard");
         assertThat(map.getMetadata().getNamespace()).isEqualTo(HelmChartTest.NAMESPACE);
-        assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1")
+        assertThat(map.getMetadata().getLabels())
+                .containsEntry("grafana_dashboard", "1")
                 .containsEntry("app.kubernetes.io/part-of", "switchboard");
         JsonNode dashboard = new ObjectMapper().readTree(map.getData().get("switchboard.json"));
-        assertThat(dashboard).isEqualTo(new ObjectMapper().readTree(
-                Files.readString(Manifests.CHART.resolve("monitoring/dashboard.json"))));
+        assertThat(dashboard)
+                .isEqualTo(new ObjectMapper()
+                        .readTree(Files.readString(Manifests.CHART.resolve("monitoring/dashboard.json"))));
         assertThat(dashboard.get("uid").asText()).isEqualTo("switchboard-gateway");
-        assertThat(dashboard.get("panels")).allSatisfy(panel -> assertThat(panel.get("targets")).isNotEmpty());
+        assertThat(dashboard.get("panels"))
+                .allSatisfy(panel -> assertThat(panel.get("targets")).isNotEmpty());
 
         docs = render(t -> t.set("monitoring.grafanaDashboard.enabled", "true")
                 .set("monitoring.grafanaDashboard.namespace", "grafana")
@@ -95,13 +105,19 @@ class MonitoringChartTest {
         assertThat(rule.get("metadata").get("namespace").asText()).isEqualTo(HelmChartTest.NAMESPACE);
         assertThat(rule.get("metadata").get("labels").get("release").asText()).isEqualTo("prometheus");
         JsonNode groups = rule.get("spec").get("groups");
-        assertThat(groups).as("the rule file, as a PrometheusRule's groups")
-                .isEqualTo(new YAMLMapper().readTree(Manifests.CHART.resolve("monitoring/alerts.yaml").toFile()));
+        assertThat(groups)
+                .as("the rule file, as a PrometheusRule's groups")
+                .isEqualTo(new YAMLMapper()
+                        .readTree(Manifests.CHART
+                                .resolve("monitoring/alerts.yaml")
+                                .toFile()));
         List<String> names = new ArrayList<>();
         for (JsonNode group : groups) {
             for (JsonNode alert : group.get("rules")) {
                 names.add(alert.get("alert").asText());
-                assertThat(alert.get("expr").asText()).as(alert.get("alert").asText()).isNotBlank();
+                assertThat(alert.get("expr").asText())
+                        .as(alert.get("alert").asText())
+                        .isNotBlank();
                 assertThat(alert.has("for")).isTrue();
                 assertThat(alert.get("labels").get("severity").asText()).isIn("critical", "warning", "info");
                 assertThat(alert.get("annotations").get("summary").asText()).isNotBlank();
@@ -109,7 +125,8 @@ class MonitoringChartTest {
             }
         }
         assertThat(names).containsAll(REQUIRED_ALERTS).doesNotHaveDuplicates();
-        assertThat(groups.toString()).as("Prometheus templates reach Prometheus untouched by Helm")
+        assertThat(groups.toString())
+                .as("Prometheus templates reach Prometheus untouched by Helm")
                 .contains("{{ $labels.instance }}");
     }
 

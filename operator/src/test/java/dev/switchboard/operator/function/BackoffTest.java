@@ -1,11 +1,10 @@
 package dev.switchboard.operator.function;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class BackoffTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");

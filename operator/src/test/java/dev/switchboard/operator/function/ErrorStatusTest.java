@@ -1,23 +1,20 @@
 package dev.switchboard.operator.function;
 
-import java.lang.reflect.Proxy;
-import java.time.Clock;
-import java.util.Optional;
+import static dev.switchboard.operator.function.TestResources.function;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.operator.Conditions;
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionStatus;
-
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
-
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
-
-import static dev.switchboard.operator.function.TestResources.function;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** An unexpected exception ends in a Ready=False status and further retries, never in silence. */
 class ErrorStatusTest {
@@ -26,7 +23,8 @@ class ErrorStatusTest {
 
     @Test
     void reportsTheErrorAndLeavesRetryingToJosdkWhileItRetries() {
-        var control = reconciler.updateErrorStatus(registeredFunction(), context(false), new IllegalStateException("boom"));
+        var control =
+                reconciler.updateErrorStatus(registeredFunction(), context(false), new IllegalStateException("boom"));
 
         assertThat(control.isNoRetry()).isFalse();
         ServerlessFunctionStatus status = control.getResource().orElseThrow().getStatus();
@@ -39,7 +37,8 @@ class ErrorStatusTest {
 
     @Test
     void keepsRetryingAfterJosdksLastAttempt() {
-        var control = reconciler.updateErrorStatus(registeredFunction(), context(true), new IllegalStateException("boom"));
+        var control =
+                reconciler.updateErrorStatus(registeredFunction(), context(true), new IllegalStateException("boom"));
 
         assertThat(control.isNoRetry()).isTrue();
         assertThat(control.getScheduleDelay()).contains(Backoff.MAX.toMillis());
@@ -56,8 +55,10 @@ class ErrorStatusTest {
 
     /** Where the Ready event goes: nowhere, which must not change the outcome. */
     private static final KubernetesClient UNREACHABLE_API_SERVER = new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0)
-                                .build())
+            .withConfig(new ConfigBuilder()
+                    .withMasterUrl("http://127.0.0.1:1")
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
             .build();
 
     /** A context that knows its retry state and a client of an unreachable API server. */

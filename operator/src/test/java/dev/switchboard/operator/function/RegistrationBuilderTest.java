@@ -1,19 +1,5 @@
 package dev.switchboard.operator.function;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.switchboard.operator.model.HealthCheckSpec;
-import dev.switchboard.operator.model.RetrySpec;
-import dev.switchboard.operator.model.ServerlessFunction;
-import dev.switchboard.operator.model.ServerlessFunctionSpec;
-import dev.switchboard.registry.ClientAuth;
-
-import org.junit.jupiter.api.Test;
-
 import static dev.switchboard.operator.function.TestResources.fromSecret;
 import static dev.switchboard.operator.function.TestResources.function;
 import static dev.switchboard.operator.function.TestResources.literal;
@@ -21,14 +7,30 @@ import static dev.switchboard.operator.function.TestResources.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.operator.model.HealthCheckSpec;
+import dev.switchboard.operator.model.RetrySpec;
+import dev.switchboard.operator.model.ServerlessFunction;
+import dev.switchboard.operator.model.ServerlessFunctionSpec;
+import dev.switchboard.registry.ClientAuth;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
 class RegistrationBuilderTest {
-    private static final SecretValues SECRETS = SecretValues.of(List.of(
-            secret("ns", "creds", Map.of("token", "Bearer abc", "multi", "s3cr\net"))));
+    private static final SecretValues SECRETS =
+            SecretValues.of(List.of(secret("ns", "creds", Map.of("token", "Bearer abc", "multi", "s3cr\net"))));
 
     @Test
     void writesTheSpecAsTheRegistrationJsonTheGatewayReads() throws NotReadyException {
-        ServerlessFunction fn = function("ns", "fn", "gw", "https://f.example/x",
-                                         literal("X-Static", "1"), fromSecret("Authorization", "creds", "token"));
+        ServerlessFunction fn = function(
+                "ns",
+                "fn",
+                "gw",
+                "https://f.example/x",
+                literal("X-Static", "1"),
+                fromSecret("Authorization", "creds", "token"));
         HealthCheckSpec check = new HealthCheckSpec();
         check.setPath("/healthz");
         fn.getSpec().setHealthCheck(check);
@@ -47,8 +49,11 @@ class RegistrationBuilderTest {
         assertThat(json.get("health_check").has("interval")).isFalse();
         assertThat(json.get("retry").get("attempts").asInt()).isEqualTo(3);
         assertThat(json.has("max_concurrency")).isFalse();
-        assertThat(json.has("auth")).as("the gateway's rule unless the resource says otherwise").isFalse();
-        assertThat(RegistrationBuilder.build(fn, SECRETS, Instant.EPOCH).retry().attempts()).isEqualTo(3);
+        assertThat(json.has("auth"))
+                .as("the gateway's rule unless the resource says otherwise")
+                .isFalse();
+        assertThat(RegistrationBuilder.build(fn, SECRETS, Instant.EPOCH).retry().attempts())
+                .isEqualTo(3);
     }
 
     @Test
@@ -64,8 +69,13 @@ class RegistrationBuilderTest {
 
     @Test
     void refusesOneHeaderNamedTwice() {
-        ServerlessFunction fn = function("ns", "fn", "gw", "https://f.example/",
-                                         literal("Authorization", "a"), fromSecret("authorization", "creds", "token"));
+        ServerlessFunction fn = function(
+                "ns",
+                "fn",
+                "gw",
+                "https://f.example/",
+                literal("Authorization", "a"),
+                fromSecret("authorization", "creds", "token"));
         assertThatThrownBy(() -> RegistrationBuilder.build(fn, SECRETS, Instant.EPOCH))
                 .isInstanceOfSatisfying(NotReadyException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reasons.INVALID_SPEC);
@@ -79,7 +89,9 @@ class RegistrationBuilderTest {
         assertThatThrownBy(() -> RegistrationBuilder.build(fn, SECRETS, Instant.EPOCH))
                 .isInstanceOfSatisfying(NotReadyException.class, e -> {
                     assertThat(e.reason()).isEqualTo(Reasons.INVALID_SPEC);
-                    assertThat(e.getMessage()).startsWith("spec.headers[X-Key]: ").doesNotContain("s3cr");
+                    assertThat(e.getMessage())
+                            .startsWith("spec.headers[X-Key]: ")
+                            .doesNotContain("s3cr");
                 });
     }
 

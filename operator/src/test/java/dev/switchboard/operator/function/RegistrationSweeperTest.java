@@ -1,11 +1,8 @@
 package dev.switchboard.operator.function;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import static dev.switchboard.operator.function.TestResources.function;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.registry.FunctionRegistration;
@@ -13,14 +10,15 @@ import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.Namespaces;
 import dev.switchboard.registry.RegistrationOwner;
 import dev.switchboard.testing.TestRedis;
-
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static dev.switchboard.operator.function.TestResources.function;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The sweep against a real Redis, the live resources given as the API server would list them. */
 class RegistrationSweeperTest {
@@ -65,7 +63,8 @@ class RegistrationSweeperTest {
         RegistrationSweeper sweeper = new RegistrationSweeper(registries, ns -> !ns.equals("not-watched"), this::list);
 
         assertThat(sweeper.sweep()).isEqualTo(4);
-        assertThat(store.inNamespace("team-a").list()).extracting(FunctionRegistration::name)
+        assertThat(store.inNamespace("team-a").list())
+                .extracting(FunctionRegistration::name)
                 .containsExactly("by-hand", "kept");
         assertThat(store.inNamespace("team-gone").list()).isEmpty();
         assertThat(store.get("legacy")).isPresent();
@@ -100,7 +99,9 @@ class RegistrationSweeperTest {
 
     private List<ServerlessFunction> list(Set<String> namespaces) {
         listed.add(namespaces);
-        return live.stream().filter(f -> namespaces.contains(f.getMetadata().getNamespace())).toList();
+        return live.stream()
+                .filter(f -> namespaces.contains(f.getMetadata().getNamespace()))
+                .toList();
     }
 
     private ServerlessFunction live(String namespace, String name, String uid, String gateway) {
@@ -112,8 +113,11 @@ class RegistrationSweeperTest {
 
     private void write(String namespace, String name, RegistrationOwner owner) {
         FunctionRegistration registration = dev.switchboard.registry.RegistrationValidator.validate(
-                dev.switchboard.registry.JsonMapper.MAPPER.createObjectNode().put("name", name)
-                        .put("endpoint", "http://echo.example/"), Instant.EPOCH);
+                dev.switchboard.registry.JsonMapper.MAPPER
+                        .createObjectNode()
+                        .put("name", name)
+                        .put("endpoint", "http://echo.example/"),
+                Instant.EPOCH);
         store.inNamespace(namespace).upsert(owner == null ? registration : registration.withOwner(owner));
     }
 }

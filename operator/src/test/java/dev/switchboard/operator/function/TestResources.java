@@ -1,11 +1,5 @@
 package dev.switchboard.operator.function;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.switchboard.operator.model.FunctionHeader;
 import dev.switchboard.operator.model.GatewayRef;
 import dev.switchboard.operator.model.HeaderValueSource;
@@ -15,15 +9,18 @@ import dev.switchboard.operator.model.ServerlessFunction;
 import dev.switchboard.operator.model.ServerlessFunctionSpec;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
-
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Builders for the resources the tests create. */
 final class TestResources {
-    private TestResources() {
-    }
+    private TestResources() {}
 
     static SseGateway gateway(String namespace, String name, String redisUrl) {
         RedisSpec redis = new RedisSpec();
@@ -41,19 +38,21 @@ final class TestResources {
         SseGatewaySpec spec = new SseGatewaySpec();
         spec.setRedis(redis);
         SseGateway gateway = new SseGateway();
-        gateway.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        gateway.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         gateway.setSpec(spec);
         return gateway;
     }
 
-    static ServerlessFunction function(String namespace, String name, String gateway, String endpoint,
-                                       FunctionHeader... headers) {
+    static ServerlessFunction function(
+            String namespace, String name, String gateway, String endpoint, FunctionHeader... headers) {
         ServerlessFunctionSpec spec = new ServerlessFunctionSpec();
         spec.setGatewayRef(new GatewayRef(gateway));
         spec.setEndpoint(endpoint);
         spec.setHeaders(List.of(headers));
         ServerlessFunction function = new ServerlessFunction();
-        function.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        function.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         function.setSpec(spec);
         return function;
     }
@@ -75,7 +74,10 @@ final class TestResources {
     /** A Secret as the API server returns it: values base64-encoded in {@code data}. */
     static Secret secret(String namespace, String name, Map<String, String> values) {
         return new SecretBuilder()
-                .withMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build())
+                .withMetadata(new ObjectMetaBuilder()
+                        .withNamespace(namespace)
+                        .withName(name)
+                        .build())
                 .withData(encode(values))
                 .build();
     }

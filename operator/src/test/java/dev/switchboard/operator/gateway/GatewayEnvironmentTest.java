@@ -1,6 +1,6 @@
 package dev.switchboard.operator.gateway;
 
-import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.GatewayLimits;
@@ -8,10 +8,8 @@ import dev.switchboard.operator.model.GatewayOAuth;
 import dev.switchboard.operator.model.SecretKeyRef;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
-
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class GatewayEnvironmentTest {
 
@@ -34,23 +32,34 @@ class GatewayEnvironmentTest {
         spec.setLimits(limits);
         spec.setAllowedFunctionNetworks(java.util.List.of("10.20.0.0/16", "fd12::/16"));
 
-        assertThat(GatewayEnvironment.of(spec).variables()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-                Map.entry("FUNCTION_ALLOWED_NETWORKS", "10.20.0.0/16,fd12::/16"),
-                Map.entry("PORT", "8080"), Map.entry("ADMIN_PORT", "9090"), Map.entry("ADMIN_HOST", "0.0.0.0"),
-                Map.entry("STREAM_PORT", "8081"),
-                Map.entry("HEARTBEAT_INTERVAL", "10s"), Map.entry("SESSION_TTL", "1h"),
-                Map.entry("MAX_BODY_SIZE", "512KiB"), Map.entry("STREAM_QUEUE_DEPTH", "64"),
-                Map.entry("MAX_CONNECTIONS_PER_CLIENT", "4"), Map.entry("MAX_CONNECTIONS", "1000"),
-                Map.entry("EVENT_LOG_MAX_LENGTH", "500"), Map.entry("EVENT_LOG_TTL", "30m"),
-                Map.entry("MAX_INFLIGHT_INVOCATIONS", "128"), Map.entry("MAX_EVENT_SIZE", "256KiB"),
-                Map.entry("MAX_MCP_SESSIONS", "5000"), Map.entry("MAX_JSON_DEPTH", "32")));
+        assertThat(GatewayEnvironment.of(spec).variables())
+                .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                        Map.entry("FUNCTION_ALLOWED_NETWORKS", "10.20.0.0/16,fd12::/16"),
+                        Map.entry("PORT", "8080"),
+                        Map.entry("ADMIN_PORT", "9090"),
+                        Map.entry("ADMIN_HOST", "0.0.0.0"),
+                        Map.entry("STREAM_PORT", "8081"),
+                        Map.entry("HEARTBEAT_INTERVAL", "10s"),
+                        Map.entry("SESSION_TTL", "1h"),
+                        Map.entry("MAX_BODY_SIZE", "512KiB"),
+                        Map.entry("STREAM_QUEUE_DEPTH", "64"),
+                        Map.entry("MAX_CONNECTIONS_PER_CLIENT", "4"),
+                        Map.entry("MAX_CONNECTIONS", "1000"),
+                        Map.entry("EVENT_LOG_MAX_LENGTH", "500"),
+                        Map.entry("EVENT_LOG_TTL", "30m"),
+                        Map.entry("MAX_INFLIGHT_INVOCATIONS", "128"),
+                        Map.entry("MAX_EVENT_SIZE", "256KiB"),
+                        Map.entry("MAX_MCP_SESSIONS", "5000"),
+                        Map.entry("MAX_JSON_DEPTH", "32")));
     }
 
     @Test
     void aGatewayServesTheRegistrationsOfItsOwnNamespace() {
         SseGateway gateway = new SseGateway();
         gateway.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-                                    .withNamespace("team-a").withName("gw").build());
+                .withNamespace("team-a")
+                .withName("gw")
+                .build());
         gateway.setSpec(new SseGatewaySpec());
 
         assertThat(GatewayEnvironment.of(gateway).variables()).containsEntry("GATEWAY_NAMESPACE", "team-a");
@@ -74,7 +83,8 @@ class GatewayEnvironmentTest {
         spec.setClientAuth(auth);
 
         Map<String, String> env = GatewayEnvironment.of(spec).variables();
-        assertThat(env).containsEntry("CLIENT_AUTH", "jwt,api-key")
+        assertThat(env)
+                .containsEntry("CLIENT_AUTH", "jwt,api-key")
                 .containsEntry("OAUTH_ISSUER", "https://idp.example.com")
                 .containsEntry("OAUTH_JWKS_URL", "https://idp.example.com/jwks")
                 .containsEntry("OAUTH_RESOURCE", "https://mcp.example.com")
@@ -89,9 +99,8 @@ class GatewayEnvironmentTest {
     void unsetValuesAreLeftToTheGatewaysDefaults() {
         SseGatewaySpec spec = new SseGatewaySpec();
         spec.setLimits(new GatewayLimits());
-        assertThat(GatewayEnvironment.of(spec).variables()).containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST",
-                                                                             "STREAM_PORT",
-                                                                             "FUNCTION_ALLOWED_NETWORKS");
+        assertThat(GatewayEnvironment.of(spec).variables())
+                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST", "STREAM_PORT", "FUNCTION_ALLOWED_NETWORKS");
         assertThat(GatewayEnvironment.of(spec).variables().get("FUNCTION_ALLOWED_NETWORKS"))
                 .as("in a cluster, functions are Services on private addresses; link-local metadata stays out")
                 .isEqualTo("10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8");
@@ -103,8 +112,11 @@ class GatewayEnvironmentTest {
         a.setHeartbeatInterval("15s");
         SseGatewaySpec b = new SseGatewaySpec();
         b.setHeartbeatInterval("15s");
-        assertThat(GatewayEnvironment.of(a).hash()).isEqualTo(GatewayEnvironment.of(b).hash()).hasSize(16);
+        assertThat(GatewayEnvironment.of(a).hash())
+                .isEqualTo(GatewayEnvironment.of(b).hash())
+                .hasSize(16);
         b.setHeartbeatInterval("16s");
-        assertThat(GatewayEnvironment.of(a).hash()).isNotEqualTo(GatewayEnvironment.of(b).hash());
+        assertThat(GatewayEnvironment.of(a).hash())
+                .isNotEqualTo(GatewayEnvironment.of(b).hash());
     }
 }

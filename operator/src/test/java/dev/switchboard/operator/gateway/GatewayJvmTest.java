@@ -1,25 +1,24 @@
 package dev.switchboard.operator.gateway;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.operator.model.GatewayPodSettings;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
-
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The gateway pods run with the JVM settings of gateway/jvm.options, the file the image and the bench read. */
 class GatewayJvmTest {
     private static SseGateway gateway(List<EnvVar> env) {
         SseGateway gateway = new SseGateway();
-        gateway.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName("gw").build());
+        gateway.setMetadata(
+                new ObjectMetaBuilder().withNamespace("ns").withName("gw").build());
         SseGatewaySpec spec = new SseGatewaySpec();
         GatewayPodSettings pod = new GatewayPodSettings();
         pod.setEnv(env);
@@ -30,7 +29,8 @@ class GatewayJvmTest {
 
     private static List<EnvVar> named(SseGateway gateway, String name) {
         return GatewayPodTemplate.of(gateway, "").getSpec().getContainers().getFirst().getEnv().stream()
-                .filter(e -> e.getName().equals(name)).toList();
+                .filter(e -> e.getName().equals(name))
+                .toList();
     }
 
     @Test
@@ -46,14 +46,15 @@ class GatewayJvmTest {
 
     @Test
     void aGatewaysOwnJvmOptionsReplaceTheShippedOnes() {
-        EnvVar own = new EnvVarBuilder().withName(GatewayJvm.ENV).withValue("-Xmx2g").build();
+        EnvVar own =
+                new EnvVarBuilder().withName(GatewayJvm.ENV).withValue("-Xmx2g").build();
 
         assertThat(named(gateway(List.of(own)), GatewayJvm.ENV)).containsExactly(own);
     }
 
     @Test
     void commentsAndBlankLinesAreNotOptions() {
-        assertThat(GatewayJvm.parse("# a comment\n\n-XX:+UseSerialGC\n  -Xss512k  \n")).containsExactly(
-                "-XX:+UseSerialGC", "-Xss512k");
+        assertThat(GatewayJvm.parse("# a comment\n\n-XX:+UseSerialGC\n  -Xss512k  \n"))
+                .containsExactly("-XX:+UseSerialGC", "-Xss512k");
     }
 }

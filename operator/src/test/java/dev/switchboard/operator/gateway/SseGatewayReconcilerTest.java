@@ -1,15 +1,10 @@
 package dev.switchboard.operator.gateway;
 
-import dev.switchboard.operator.WatchedSecrets;
-import dev.switchboard.operator.testing.Edits;
-import java.lang.reflect.Proxy;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.operator.Conditions;
+import dev.switchboard.operator.WatchedSecrets;
 import dev.switchboard.operator.model.GatewayClientAuth;
 import dev.switchboard.operator.model.GatewayLimits;
 import dev.switchboard.operator.model.GatewayOAuth;
@@ -20,8 +15,8 @@ import dev.switchboard.operator.model.ServiceSpec;
 import dev.switchboard.operator.model.SseGateway;
 import dev.switchboard.operator.model.SseGatewaySpec;
 import dev.switchboard.operator.model.SseGatewayStatus;
+import dev.switchboard.operator.testing.Edits;
 import dev.switchboard.operator.testing.TestApiServer;
-
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -43,13 +38,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
-
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The real JOSDK operator, with only the SseGateway reconciler, against fabric8's mock API server in CRUD mode,
@@ -99,8 +96,9 @@ class SseGatewayReconcilerTest {
             limits.setEventLogTtl("2h");
             spec.setLimits(limits);
             spec.setResources(new ResourceRequirementsBuilder()
-                                      .addToRequests("cpu", new Quantity("250m"))
-                                      .addToLimits("memory", new Quantity("512Mi")).build());
+                    .addToRequests("cpu", new Quantity("250m"))
+                    .addToLimits("memory", new Quantity("512Mi"))
+                    .build());
             ServiceSpec service = new ServiceSpec();
             service.setType(ServiceSpec.Type.NODE_PORT);
             service.setPort(8081);
@@ -109,27 +107,38 @@ class SseGatewayReconcilerTest {
             spec.setAdminTokenSecretRef(new SecretKeyRef("alpha-admin", "token"));
         });
 
-        ConfigMap config = eventually(() -> client.configMaps().inNamespace(NS).withName("alpha-config").get());
-        assertThat(config.getData()).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-                Map.entry("PORT", "8080"), Map.entry("ADMIN_PORT", "9090"), Map.entry("ADMIN_HOST", "0.0.0.0"),
-                Map.entry("STREAM_PORT", "8081"), Map.entry("GATEWAY_NAMESPACE", NS),
-                Map.entry("HEARTBEAT_INTERVAL", "20s"), Map.entry("SESSION_TTL", "30m"),
-                Map.entry("MAX_BODY_SIZE", "2MiB"), Map.entry("MAX_CONNECTIONS", "5000"),
-                Map.entry("EVENT_LOG_TTL", "2h"),
-                Map.entry("FUNCTION_ALLOWED_NETWORKS", GatewayEnvironment.DEFAULT_FUNCTION_NETWORKS)));
+        ConfigMap config = eventually(() ->
+                client.configMaps().inNamespace(NS).withName("alpha-config").get());
+        assertThat(config.getData())
+                .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                        Map.entry("PORT", "8080"),
+                        Map.entry("ADMIN_PORT", "9090"),
+                        Map.entry("ADMIN_HOST", "0.0.0.0"),
+                        Map.entry("STREAM_PORT", "8081"),
+                        Map.entry("GATEWAY_NAMESPACE", NS),
+                        Map.entry("HEARTBEAT_INTERVAL", "20s"),
+                        Map.entry("SESSION_TTL", "30m"),
+                        Map.entry("MAX_BODY_SIZE", "2MiB"),
+                        Map.entry("MAX_CONNECTIONS", "5000"),
+                        Map.entry("EVENT_LOG_TTL", "2h"),
+                        Map.entry("FUNCTION_ALLOWED_NETWORKS", GatewayEnvironment.DEFAULT_FUNCTION_NETWORKS)));
 
-        Deployment deployment = eventually(() -> client.apps().deployments().inNamespace(NS).withName("alpha").get());
-        Map<String, String> labels = Map.of("app.kubernetes.io/name", "switchboard-gateway",
-                                            "switchboard.dev/gateway", "alpha",
-                                            "app.kubernetes.io/managed-by", "switchboard-operator");
+        Deployment deployment = eventually(() ->
+                client.apps().deployments().inNamespace(NS).withName("alpha").get());
+        Map<String, String> labels = Map.of(
+                "app.kubernetes.io/name", "switchboard-gateway",
+                "switchboard.dev/gateway", "alpha",
+                "app.kubernetes.io/managed-by", "switchboard-operator");
         assertThat(deployment.getMetadata().getLabels()).containsAllEntriesOf(labels);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("app.kubernetes.io/name", "switchboard-gateway",
-                                                           "switchboard.dev/gateway", "alpha"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "app.kubernetes.io/name", "switchboard-gateway",
+                        "switchboard.dev/gateway", "alpha"));
         // not Argo CD's tracking label: the CR's name there would make these look like another application's
-        for (Map<String, String> l : java.util.List.of(deployment.getMetadata().getLabels(),
-                                             deployment.getSpec().getTemplate().getMetadata().getLabels())) {
+        for (Map<String, String> l : java.util.List.of(
+                deployment.getMetadata().getLabels(),
+                deployment.getSpec().getTemplate().getMetadata().getLabels())) {
             assertThat(l).doesNotContainKey("app.kubernetes.io/instance");
         }
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(labels);
@@ -145,13 +154,24 @@ class SseGatewayReconcilerTest {
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
         Container container = pod.getContainers().getFirst();
         assertThat(container.getImage()).isEqualTo("registry.example/gateway:1.2.3");
-        assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        assertThat(container.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort())
                 .containsExactly("http:8080", "admin:9090", "streams:8081");
-        assertThat(container.getEnvFrom().getFirst().getConfigMapRef().getName()).isEqualTo("alpha-config");
+        assertThat(container.getEnvFrom().getFirst().getConfigMapRef().getName())
+                .isEqualTo("alpha-config");
         assertThat(env(container, "REDIS_URL").getValue()).isEqualTo("redis://redis:6379");
-        assertThat(env(container, "ADMIN_TOKEN").getValueFrom().getSecretKeyRef().getName()).isEqualTo("alpha-admin");
-        assertThat(env(container, "ADMIN_TOKEN").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
-        assertThat(env(container, "REPLICA_ID").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        assertThat(env(container, "ADMIN_TOKEN")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getName())
+                .isEqualTo("alpha-admin");
+        assertThat(env(container, "ADMIN_TOKEN")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getKey())
+                .isEqualTo("token");
+        assertThat(env(container, "REPLICA_ID").getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("metadata.name");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
         assertThat(container.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("admin"));
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
@@ -163,14 +183,20 @@ class SseGatewayReconcilerTest {
         assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
         assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("512Mi"));
 
-        Service service = eventually(() -> client.services().inNamespace(NS).withName("alpha").get());
+        Service service = eventually(
+                () -> client.services().inNamespace(NS).withName("alpha").get());
         assertThat(service.getSpec().getType()).isEqualTo("NodePort");
-        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort() + "->"
-                + p.getTargetPort().getStrVal()).containsExactly("http:8081->http", "streams:8082->streams");
-        assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(service.getSpec().getPorts())
+                .extracting(p -> p.getName() + ":" + p.getPort() + "->"
+                        + p.getTargetPort().getStrVal())
+                .containsExactly("http:8081->http", "streams:8082->streams");
+        assertThat(service.getSpec().getSelector())
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
 
         for (HasMetadata owned : new HasMetadata[] {config, deployment, service}) {
-            assertThat(owned.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> ownedBy(ref, gateway));
+            assertThat(owned.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(ref -> ownedBy(ref, gateway));
         }
         assertThat(pdb("alpha")).isNull();
     }
@@ -183,21 +209,32 @@ class SseGatewayReconcilerTest {
             spec.getRedis().setSecretRef(new SecretKeyRef("beta-redis", "url"));
         });
 
-        Deployment deployment = eventually(() -> client.apps().deployments().inNamespace(NS).withName("beta").get());
-        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Deployment deployment = eventually(() ->
+                client.apps().deployments().inNamespace(NS).withName("beta").get());
+        Container container =
+                deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertThat(container.getImage()).isEqualTo(GatewayPodTemplate.image(new SseGatewaySpec()));
         assertThat(env(container, "REDIS_URL").getValue()).isNull();
-        assertThat(env(container, "REDIS_URL").getValueFrom().getSecretKeyRef().getName()).isEqualTo("beta-redis");
-        assertThat(env(container, "REDIS_URL").getValueFrom().getSecretKeyRef().getKey()).isEqualTo("url");
+        assertThat(env(container, "REDIS_URL").getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("beta-redis");
+        assertThat(env(container, "REDIS_URL").getValueFrom().getSecretKeyRef().getKey())
+                .isEqualTo("url");
         // no adminTokenSecretRef: a generated token guards the admin listener the probes need beyond loopback
-        assertThat(env(container, "ADMIN_TOKEN").getValueFrom().getSecretKeyRef().getName())
+        assertThat(env(container, "ADMIN_TOKEN")
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getName())
                 .isEqualTo("beta-admin-token");
-        Secret generated = eventually(() -> client.secrets().inNamespace(NS).withName("beta-admin-token").get());
-        String token = generated.getStringData() != null && generated.getStringData().containsKey("token")
-                ? generated.getStringData().get("token")
-                : new String(java.util.Base64.getDecoder().decode(generated.getData().get("token")));
+        Secret generated = eventually(() ->
+                client.secrets().inNamespace(NS).withName("beta-admin-token").get());
+        String token =
+                generated.getStringData() != null && generated.getStringData().containsKey("token")
+                        ? generated.getStringData().get("token")
+                        : new String(java.util.Base64.getDecoder()
+                                .decode(generated.getData().get("token")));
         assertThat(token).hasSizeGreaterThanOrEqualTo(32);
-        assertThat(generated.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(generated.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getName()).isEqualTo("beta"));
         // reconciling again (a spec change, seen through the ConfigMap it changes) leaves the token untouched:
         // same object, no write at all
@@ -205,28 +242,50 @@ class SseGatewayReconcilerTest {
             g.getSpec().setHeartbeatInterval("7s");
             return g;
         });
-        await().atMost(EVENTUALLY).until(() -> "7s".equals(client.configMaps().inNamespace(NS).withName("beta-config")
-                                                                .get().getData().get("HEARTBEAT_INTERVAL")));
-        Secret later = client.secrets().inNamespace(NS).withName("beta-admin-token").get();
-        assertThat(later.getMetadata().getUid()).isEqualTo(generated.getMetadata().getUid());
-        assertThat(later.getMetadata().getResourceVersion()).isEqualTo(generated.getMetadata().getResourceVersion());
+        await().atMost(EVENTUALLY)
+                .until(() -> "7s"
+                        .equals(client.configMaps()
+                                .inNamespace(NS)
+                                .withName("beta-config")
+                                .get()
+                                .getData()
+                                .get("HEARTBEAT_INTERVAL")));
+        Secret later =
+                client.secrets().inNamespace(NS).withName("beta-admin-token").get();
+        assertThat(later.getMetadata().getUid())
+                .isEqualTo(generated.getMetadata().getUid());
+        assertThat(later.getMetadata().getResourceVersion())
+                .isEqualTo(generated.getMetadata().getResourceVersion());
         assertThat(later.getData()).isEqualTo(generated.getData());
 
-        Service service = eventually(() -> client.services().inNamespace(NS).withName("beta").get());
+        Service service = eventually(
+                () -> client.services().inNamespace(NS).withName("beta").get());
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(service.getSpec().getPorts().getFirst().getPort()).isEqualTo(80);
-        assertThat(eventually(() -> client.configMaps().inNamespace(NS).withName("beta-config").get()).getData())
-                .containsOnlyKeys("PORT", "ADMIN_PORT", "ADMIN_HOST", "STREAM_PORT", "FUNCTION_ALLOWED_NETWORKS",
-                                  "GATEWAY_NAMESPACE", "HEARTBEAT_INTERVAL");
+        assertThat(eventually(() -> client.configMaps()
+                                .inNamespace(NS)
+                                .withName("beta-config")
+                                .get())
+                        .getData())
+                .containsOnlyKeys(
+                        "PORT",
+                        "ADMIN_PORT",
+                        "ADMIN_HOST",
+                        "STREAM_PORT",
+                        "FUNCTION_ALLOWED_NETWORKS",
+                        "GATEWAY_NAMESPACE",
+                        "HEARTBEAT_INTERVAL");
         // The Secret exists, so only the replicas hold readiness back.
-        assertThat(eventuallyReady("beta", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
+        assertThat(eventuallyReady("beta", c -> c.getReason().equals("ReplicasNotReady"))
+                        .getMessage())
                 .isEqualTo("0 of 1 replicas ready");
     }
 
     @Test
     void withoutReplicasTheDeploymentsCountIsLeftToAnHpa() {
-        create("iota", spec -> { });
-        Deployment created = eventually(() -> client.apps().deployments().inNamespace(NS).withName("iota").get());
+        create("iota", spec -> {});
+        Deployment created = eventually(() ->
+                client.apps().deployments().inNamespace(NS).withName("iota").get());
         assertThat(created.getSpec().getReplicas()).isNull();
 
         // an HPA on the Deployment (or kubectl scale) sets the count; a later reconcile leaves it
@@ -235,29 +294,62 @@ class SseGatewayReconcilerTest {
             return d;
         });
         edit("iota", spec -> spec.setHeartbeatInterval("9s"));
-        await().atMost(EVENTUALLY).until(() -> "9s".equals(client.configMaps().inNamespace(NS).withName("iota-config")
-                                                                .get().getData().get("HEARTBEAT_INTERVAL")));
-        assertThat(client.apps().deployments().inNamespace(NS).withName("iota").get().getSpec().getReplicas())
+        await().atMost(EVENTUALLY)
+                .until(() -> "9s"
+                        .equals(client.configMaps()
+                                .inNamespace(NS)
+                                .withName("iota-config")
+                                .get()
+                                .getData()
+                                .get("HEARTBEAT_INTERVAL")));
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("iota")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
                 .isEqualTo(4);
         // the HPA's count is the one readiness and the PodDisruptionBudget go by
         eventually(() -> pdb("iota"));
-        assertThat(eventuallyReady("iota", c -> c.getReason().equals("ReplicasNotReady")).getMessage())
+        assertThat(eventuallyReady("iota", c -> c.getReason().equals("ReplicasNotReady"))
+                        .getMessage())
                 .isEqualTo("0 of 4 replicas ready");
         // the scale subresource's status: what an HPA on the SseGateway reads
-        SseGatewayStatus status = client.resources(SseGateway.class).inNamespace(NS).withName("iota").get().getStatus();
-        assertThat(status.getSelector()).isEqualTo("app.kubernetes.io/name="
-                + created.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/name")
-                + ",switchboard.dev/gateway=iota");
-        var scale = client.apiextensions().v1().customResourceDefinitions().withName("ssegateways.switchboard.dev")
-                .get().getSpec().getVersions().getFirst().getSubresources().getScale();
+        SseGatewayStatus status = client.resources(SseGateway.class)
+                .inNamespace(NS)
+                .withName("iota")
+                .get()
+                .getStatus();
+        assertThat(status.getSelector())
+                .isEqualTo("app.kubernetes.io/name="
+                        + created.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/name")
+                        + ",switchboard.dev/gateway=iota");
+        var scale = client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("ssegateways.switchboard.dev")
+                .get()
+                .getSpec()
+                .getVersions()
+                .getFirst()
+                .getSubresources()
+                .getScale();
         assertThat(scale.getSpecReplicasPath()).isEqualTo(".spec.replicas");
         assertThat(scale.getStatusReplicasPath()).isEqualTo(".status.replicas");
         assertThat(scale.getLabelSelectorPath()).isEqualTo(".status.selector");
 
         // spec.replicas set (kubectl scale sgw, an HPA on the SseGateway): the operator keeps the Deployment to it
         edit("iota", spec -> spec.setReplicas(2));
-        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
-                client.apps().deployments().inNamespace(NS).withName("iota").get().getSpec().getReplicas()).isEqualTo(2));
+        await().atMost(EVENTUALLY)
+                .untilAsserted(() -> assertThat(client.apps()
+                                .deployments()
+                                .inNamespace(NS)
+                                .withName("iota")
+                                .get()
+                                .getSpec()
+                                .getReplicas())
+                        .isEqualTo(2));
     }
 
     @Test
@@ -273,19 +365,36 @@ class SseGatewayReconcilerTest {
         String first = await().atMost(EVENTUALLY).until(() -> secretsHash("kappa"), h -> h != null);
         // the operator labels what it references, so that its Secret informers (label-selected) see the changes
         for (String name : java.util.List.of("kappa-redis", "kappa-admin")) {
-            await().atMost(EVENTUALLY).until(() -> client.secrets().inNamespace(NS).withName(name).get()
-                    .getMetadata().getLabels(), l -> l != null && "true".equals(l.get(WatchedSecrets.LABEL)));
+            await().atMost(EVENTUALLY)
+                    .until(
+                            () -> client.secrets()
+                                    .inNamespace(NS)
+                                    .withName(name)
+                                    .get()
+                                    .getMetadata()
+                                    .getLabels(),
+                            l -> l != null && "true".equals(l.get(WatchedSecrets.LABEL)));
         }
-        assertThat(client.secrets().inNamespace(NS).withName("kappa-unrelated").get().getMetadata().getLabels())
+        assertThat(client.secrets()
+                        .inNamespace(NS)
+                        .withName("kappa-unrelated")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
                 .isNullOrEmpty();
 
         // another key of a referenced Secret, and a Secret nobody references: the template stays
         editSecret("kappa-redis", "password", "not-read-by-the-gateway");
         editSecret("kappa-unrelated", "url", "redis://:y@elsewhere:6379");
-        String configBefore = configHash(client.apps().deployments().inNamespace(NS).withName("kappa").get());
+        String configBefore = configHash(
+                client.apps().deployments().inNamespace(NS).withName("kappa").get());
         edit("kappa", spec -> spec.setHeartbeatInterval("13s")); // a reconcile after both, seen through the template
-        await().atMost(EVENTUALLY).until(() -> !configBefore.equals(
-                configHash(client.apps().deployments().inNamespace(NS).withName("kappa").get())));
+        await().atMost(EVENTUALLY)
+                .until(() -> !configBefore.equals(configHash(client.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("kappa")
+                        .get())));
         assertThat(secretsHash("kappa")).isEqualTo(first);
 
         // a rotated Redis URL and a rotated admin token each change the template: the Deployment rolls the pods
@@ -296,9 +405,16 @@ class SseGatewayReconcilerTest {
     }
 
     static String secretsHash(String gateway) {
-        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(gateway).get();
-        return deployment == null ? null
-                : deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(GatewaySecrets.HASH_ANNOTATION);
+        Deployment deployment =
+                client.apps().deployments().inNamespace(NS).withName(gateway).get();
+        return deployment == null
+                ? null
+                : deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(GatewaySecrets.HASH_ANNOTATION);
     }
 
     /** Changes one key of a Secret the way a rotation does, keeping its metadata (labels included). */
@@ -317,11 +433,13 @@ class SseGatewayReconcilerTest {
 
     @Test
     void aDeploymentMadeByAnEarlierVersionKeepsItsImmutableSelector() {
-        create("lambda", spec -> { });
-        eventually(() -> client.apps().deployments().inNamespace(NS).withName("lambda").get());
+        create("lambda", spec -> {});
+        eventually(() ->
+                client.apps().deployments().inNamespace(NS).withName("lambda").get());
         // what earlier versions made: selected by app.kubernetes.io/instance, which a Deployment cannot change
-        Map<String, String> legacy = Map.of("app.kubernetes.io/name", "switchboard-gateway",
-                                            "app.kubernetes.io/instance", "lambda");
+        Map<String, String> legacy = Map.of(
+                "app.kubernetes.io/name", "switchboard-gateway",
+                "app.kubernetes.io/instance", "lambda");
         Edits.edit(client.apps().deployments().inNamespace(NS).withName("lambda"), d -> {
             d.getSpec().getSelector().setMatchLabels(legacy);
             d.getSpec().getTemplate().getMetadata().setLabels(new java.util.HashMap<>(legacy));
@@ -329,58 +447,96 @@ class SseGatewayReconcilerTest {
         });
         edit("lambda", spec -> spec.setHeartbeatInterval("12s"));
         await().atMost(EVENTUALLY).untilAsserted(() -> {
-            Deployment deployment = client.apps().deployments().inNamespace(NS).withName("lambda").get();
+            Deployment deployment = client.apps()
+                    .deployments()
+                    .inNamespace(NS)
+                    .withName("lambda")
+                    .get();
             assertThat(deployment.getSpec().getSelector().getMatchLabels()).isEqualTo(legacy);
             // its pods carry both: the selector's, and the one the Service and the PDB select by now
-            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(legacy)
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                    .containsAllEntriesOf(legacy)
                     .containsEntry("switchboard.dev/gateway", "lambda");
             assertThat(deployment.getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/instance");
         });
-        assertThat(client.services().inNamespace(NS).withName("lambda").get().getSpec().getSelector())
-                .containsEntry("switchboard.dev/gateway", "lambda").doesNotContainKey("app.kubernetes.io/instance");
+        assertThat(client.services()
+                        .inNamespace(NS)
+                        .withName("lambda")
+                        .get()
+                        .getSpec()
+                        .getSelector())
+                .containsEntry("switchboard.dev/gateway", "lambda")
+                .doesNotContainKey("app.kubernetes.io/instance");
     }
 
     @Test
     void podDisruptionBudgetExistsOnlyWithSeveralReplicas() {
-        SseGateway gateway = create("gamma", spec -> { });
-        eventually(() -> client.apps().deployments().inNamespace(NS).withName("gamma").get());
+        SseGateway gateway = create("gamma", spec -> {});
+        eventually(() ->
+                client.apps().deployments().inNamespace(NS).withName("gamma").get());
         assertThat(pdb("gamma")).isNull();
 
         edit("gamma", spec -> spec.setReplicas(3));
-        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
-                client.apps().deployments().inNamespace(NS).withName("gamma").get().getSpec().getReplicas()).isEqualTo(3));
+        await().atMost(EVENTUALLY)
+                .untilAsserted(() -> assertThat(client.apps()
+                                .deployments()
+                                .inNamespace(NS)
+                                .withName("gamma")
+                                .get()
+                                .getSpec()
+                                .getReplicas())
+                        .isEqualTo(3));
         PodDisruptionBudget pdb = eventually(() -> pdb("gamma"));
         assertThat(pdb.getSpec().getMinAvailable()).isEqualTo(new IntOrString(1));
-        assertThat(pdb.getSpec().getSelector().getMatchLabels())
-                .containsEntry("switchboard.dev/gateway", "gamma");
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).containsEntry("switchboard.dev/gateway", "gamma");
         assertThat(pdb.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> ownedBy(ref, gateway));
 
         edit("gamma", spec -> spec.setReplicas(1));
         await().atMost(EVENTUALLY).until(() -> pdb("gamma") == null);
         // Dependents reconcile in parallel: the Deployment may follow the PDB's deletion a moment later.
-        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
-                client.apps().deployments().inNamespace(NS).withName("gamma").get().getSpec().getReplicas()).isEqualTo(1));
+        await().atMost(EVENTUALLY)
+                .untilAsserted(() -> assertThat(client.apps()
+                                .deployments()
+                                .inNamespace(NS)
+                                .withName("gamma")
+                                .get()
+                                .getSpec()
+                                .getReplicas())
+                        .isEqualTo(1));
     }
 
     @Test
     void configChangeUpdatesTheConfigMapAndRollsThePods() {
         create("delta", spec -> spec.setHeartbeatInterval("15s"));
-        Deployment before = eventually(() -> client.apps().deployments().inNamespace(NS).withName("delta").get());
+        Deployment before = eventually(() ->
+                client.apps().deployments().inNamespace(NS).withName("delta").get());
         String hashBefore = configHash(before);
 
         edit("delta", spec -> spec.setHeartbeatInterval("5s"));
-        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
-                client.configMaps().inNamespace(NS).withName("delta-config").get().getData())
-                .containsEntry("HEARTBEAT_INTERVAL", "5s"));
-        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
-                configHash(client.apps().deployments().inNamespace(NS).withName("delta").get()))
-                .isNotEqualTo(hashBefore));
+        await().atMost(EVENTUALLY)
+                .untilAsserted(() -> assertThat(client.configMaps()
+                                .inNamespace(NS)
+                                .withName("delta-config")
+                                .get()
+                                .getData())
+                        .containsEntry("HEARTBEAT_INTERVAL", "5s"));
+        await().atMost(EVENTUALLY)
+                .untilAsserted(() -> assertThat(configHash(client.apps()
+                                .deployments()
+                                .inNamespace(NS)
+                                .withName("delta")
+                                .get()))
+                        .isNotEqualTo(hashBefore));
 
         // A removed setting leaves the ConfigMap too, rather than staying in force.
         edit("delta", spec -> spec.setHeartbeatInterval(null));
-        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
-                client.configMaps().inNamespace(NS).withName("delta-config").get().getData())
-                .doesNotContainKey("HEARTBEAT_INTERVAL"));
+        await().atMost(EVENTUALLY)
+                .untilAsserted(() -> assertThat(client.configMaps()
+                                .inNamespace(NS)
+                                .withName("delta-config")
+                                .get()
+                                .getData())
+                        .doesNotContainKey("HEARTBEAT_INTERVAL"));
     }
 
     @Test
@@ -413,18 +569,25 @@ class SseGatewayReconcilerTest {
             SseGatewayStatus after = gateway("epsilon").getStatus();
             assertThat(after.getObservedGeneration()).isEqualTo(2L);
             assertThat(after.getUrl()).isEqualTo("http://epsilon." + NS + ".svc:8000");
-            Condition condition = Conditions.find(after.getConditions(), Conditions.READY).orElseThrow();
+            Condition condition =
+                    Conditions.find(after.getConditions(), Conditions.READY).orElseThrow();
             assertThat(condition.getStatus()).isEqualTo("True");
             assertThat(condition.getObservedGeneration()).isEqualTo(2L);
             assertThat(condition.getLastTransitionTime()).isEqualTo(ready.getLastTransitionTime());
         });
         // one Event per Ready transition, none for the reconciles in between
-        assertThat(readyEvents("epsilon")).containsExactly(
-                "Warning ReplicasNotReady: 0 of 2 replicas ready", "Normal AllReplicasReady: 2 of 2 replicas ready");
-        io.fabric8.kubernetes.api.model.events.v1.Event event = client.events().v1().events().inNamespace(NS).list()
-                .getItems().stream().filter(e -> "epsilon".equals(e.getRegarding().getName())).findFirst().orElseThrow();
+        assertThat(readyEvents("epsilon"))
+                .containsExactly(
+                        "Warning ReplicasNotReady: 0 of 2 replicas ready",
+                        "Normal AllReplicasReady: 2 of 2 replicas ready");
+        io.fabric8.kubernetes.api.model.events.v1.Event event =
+                client.events().v1().events().inNamespace(NS).list().getItems().stream()
+                        .filter(e -> "epsilon".equals(e.getRegarding().getName()))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(event.getRegarding().getKind()).isEqualTo("SseGateway");
-        assertThat(event.getRegarding().getUid()).isEqualTo(gateway("epsilon").getMetadata().getUid());
+        assertThat(event.getRegarding().getUid())
+                .isEqualTo(gateway("epsilon").getMetadata().getUid());
         assertThat(event.getReportingController()).isEqualTo(dev.switchboard.operator.ReadyEvents.CONTROLLER);
         assertThat(event.getEventTime().getTime()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
 
@@ -434,13 +597,22 @@ class SseGatewayReconcilerTest {
         Condition rolling = eventuallyReady("epsilon", c -> c.getReason().equals("RolloutInProgress"));
         assertThat(rolling.getStatus()).isEqualTo("False");
         assertThat(rolling.getMessage()).startsWith("rollout in progress: the Deployment controller has not yet seen");
-        deploymentStatus("epsilon", d -> new DeploymentStatusBuilder()
-                .withObservedGeneration(d.getMetadata().getGeneration())
-                .withReplicas(3).withUpdatedReplicas(1).withReadyReplicas(3).withAvailableReplicas(3).build());
-        await().atMost(EVENTUALLY).untilAsserted(() -> assertThat(
-                Conditions.find(gateway("epsilon").getStatus().getConditions(), Conditions.READY).orElseThrow()
-                        .getMessage()).isEqualTo("rollout in progress: 1 of 2 replicas updated, 3 available, "
-                                                         + "2 old replica(s) left"));
+        deploymentStatus(
+                "epsilon",
+                d -> new DeploymentStatusBuilder()
+                        .withObservedGeneration(d.getMetadata().getGeneration())
+                        .withReplicas(3)
+                        .withUpdatedReplicas(1)
+                        .withReadyReplicas(3)
+                        .withAvailableReplicas(3)
+                        .build());
+        await().atMost(EVENTUALLY)
+                .untilAsserted(() -> assertThat(
+                                Conditions.find(gateway("epsilon").getStatus().getConditions(), Conditions.READY)
+                                        .orElseThrow()
+                                        .getMessage())
+                        .isEqualTo("rollout in progress: 1 of 2 replicas updated, 3 available, "
+                                + "2 old replica(s) left"));
         rolledOut("epsilon", 2);
         eventuallyReady("epsilon", c -> c.getStatus().equals("True"));
     }
@@ -451,27 +623,40 @@ class SseGatewayReconcilerTest {
      * apply), flipping Ready once more before it settles.
      */
     static Condition stablyReady(String name) {
-        return await().atMost(EVENTUALLY.multipliedBy(2)).until(() -> {
-            Condition first = eventuallyReady(name, c -> c.getStatus().equals("True"));
-            Thread.sleep(1000);
-            Condition again = Conditions.find(gateway(name).getStatus().getConditions(), Conditions.READY).orElseThrow();
-            return again.getLastTransitionTime().equals(first.getLastTransitionTime()) ? again : null;
-        }, c -> c != null);
+        return await().atMost(EVENTUALLY.multipliedBy(2))
+                .until(
+                        () -> {
+                            Condition first =
+                                    eventuallyReady(name, c -> c.getStatus().equals("True"));
+                            Thread.sleep(1000);
+                            Condition again = Conditions.find(
+                                            gateway(name).getStatus().getConditions(), Conditions.READY)
+                                    .orElseThrow();
+                            return again.getLastTransitionTime().equals(first.getLastTransitionTime()) ? again : null;
+                        },
+                        c -> c != null);
     }
 
     /** What the Deployment controller reports once every replica runs the latest template and is available. */
     static void rolledOut(String name, int replicas) {
-        deploymentStatus(name, d -> new DeploymentStatusBuilder()
-                .withObservedGeneration(d.getMetadata().getGeneration())
-                .withReplicas(replicas).withUpdatedReplicas(replicas)
-                .withReadyReplicas(replicas).withAvailableReplicas(replicas).build());
+        deploymentStatus(
+                name,
+                d -> new DeploymentStatusBuilder()
+                        .withObservedGeneration(d.getMetadata().getGeneration())
+                        .withReplicas(replicas)
+                        .withUpdatedReplicas(replicas)
+                        .withReadyReplicas(replicas)
+                        .withAvailableReplicas(replicas)
+                        .build());
     }
 
     /** Writes the Deployment's status as its controller would; read again on 409 (the operator wrote it). */
-    static void deploymentStatus(String name,
-                                 java.util.function.Function<Deployment, io.fabric8.kubernetes.api.model.apps.DeploymentStatus> status) {
+    static void deploymentStatus(
+            String name,
+            java.util.function.Function<Deployment, io.fabric8.kubernetes.api.model.apps.DeploymentStatus> status) {
         for (int attempt = 0; ; attempt++) {
-            Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
+            Deployment deployment =
+                    client.apps().deployments().inNamespace(NS).withName(name).get();
             deployment.setStatus(status.apply(deployment));
             try {
                 client.apps().deployments().inNamespace(NS).resource(deployment).updateStatus();
@@ -497,13 +682,15 @@ class SseGatewayReconcilerTest {
                 .contains("Secret zeta-redis named by spec.redis.secretRef does not exist")
                 .contains("Secret zeta-admin named by spec.adminTokenSecretRef does not exist");
         // Created anyway: its pods wait for the Secrets and start when they appear.
-        assertThat(client.apps().deployments().inNamespace(NS).withName("zeta").get()).isNotNull();
+        assertThat(client.apps().deployments().inNamespace(NS).withName("zeta").get())
+                .isNotNull();
 
         secret("zeta-redis", "url", "redis://redis:6379");
         secret("zeta-admin", "wrong-key", "x");
         Condition adminMissing = eventuallyReady("zeta", c -> c.getReason().equals("AdminTokenSecretMissing"));
-        assertThat(adminMissing.getMessage()).isEqualTo("Secret zeta-admin named by spec.adminTokenSecretRef "
-                + "has no key token (0 of 1 replicas ready)");
+        assertThat(adminMissing.getMessage())
+                .isEqualTo("Secret zeta-admin named by spec.adminTokenSecretRef "
+                        + "has no key token (0 of 1 replicas ready)");
 
         secret("zeta-admin", "token", "x");
         eventuallyReady("zeta", c -> c.getReason().equals("ReplicasNotReady"));
@@ -517,7 +704,8 @@ class SseGatewayReconcilerTest {
             spec.setClientAuth(auth);
         });
         Condition invalid = eventuallyReady("theta", c -> c.getReason().equals("InvalidClientAuth"));
-        assertThat(invalid.getMessage()).contains("spec.clientAuth.oauth is unset")
+        assertThat(invalid.getMessage())
+                .contains("spec.clientAuth.oauth is unset")
                 .contains("spec.clientAuth.apiKeysSecretRef is unset");
 
         secret("theta-keys", "entries", "ci:" + "0".repeat(64));
@@ -530,12 +718,27 @@ class SseGatewayReconcilerTest {
             spec.getClientAuth().setApiKeysSecretRef(new SecretKeyRef("theta-keys", "entries"));
         });
         eventuallyReady("theta", c -> c.getReason().equals("ReplicasNotReady"));
-        var container = client.apps().deployments().inNamespace(NS).withName("theta").get().getSpec().getTemplate()
-                .getSpec().getContainers().getFirst();
-        var keys = container.getEnv().stream().filter(e -> e.getName().equals("API_KEYS")).findFirst().orElseThrow();
+        var container = client.apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("theta")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst();
+        var keys = container.getEnv().stream()
+                .filter(e -> e.getName().equals("API_KEYS"))
+                .findFirst()
+                .orElseThrow();
         assertThat(keys.getValue()).as("by reference only").isNull();
         assertThat(keys.getValueFrom().getSecretKeyRef().getName()).isEqualTo("theta-keys");
-        assertThat(client.configMaps().inNamespace(NS).withName("theta-config").get().getData())
+        assertThat(client.configMaps()
+                        .inNamespace(NS)
+                        .withName("theta-config")
+                        .get()
+                        .getData())
                 .containsEntry("CLIENT_AUTH", "jwt,api-key")
                 .containsEntry("OAUTH_RESOURCE", "https://mcp.example.com")
                 .doesNotContainKey("API_KEYS");
@@ -544,7 +747,11 @@ class SseGatewayReconcilerTest {
     @Test
     void aFailedReconcileIsReportedAsReadyFalse() {
         SseGateway gateway = new SseGateway();
-        gateway.setMetadata(new ObjectMetaBuilder().withName("eta").withNamespace(NS).withGeneration(4L).build());
+        gateway.setMetadata(new ObjectMetaBuilder()
+                .withName("eta")
+                .withNamespace(NS)
+                .withGeneration(4L)
+                .build());
         gateway.setSpec(new SseGatewaySpec());
         SseGatewayStatus previous = new SseGatewayStatus();
         previous.setReadyReplicas(2);
@@ -559,43 +766,74 @@ class SseGatewayReconcilerTest {
         assertThat(status).isNotSameAs(previous);
         assertThat(status.getReadyReplicas()).isEqualTo(2);
         assertThat(status.getObservedGeneration()).isEqualTo(3L);
-        Condition condition = Conditions.find(status.getConditions(), Conditions.READY).orElseThrow();
+        Condition condition =
+                Conditions.find(status.getConditions(), Conditions.READY).orElseThrow();
         assertThat(condition.getStatus()).isEqualTo("False");
         assertThat(condition.getReason()).isEqualTo("ReconcileError");
         assertThat(condition.getMessage()).isEqualTo("API server said no");
         assertThat(control.isNoRetry()).isTrue();
         assertThat(control.getScheduleDelay()).contains(SseGatewayReconciler.ERROR_RECHECK.toMillis());
-        assertThat(previous.getConditions()).as("the cached resource is not modified").isEmpty();
+        assertThat(previous.getConditions())
+                .as("the cached resource is not modified")
+                .isEmpty();
     }
 
     @Test
     void podTemplateSchedulesAndExtendsTheGatewayPodsWithoutAServiceAccountToken() {
         create("sched", spec -> {
             GatewayPodSettings pod = new GatewayPodSettings();
-            pod.setImagePullSecrets(java.util.List.of(new io.fabric8.kubernetes.api.model.LocalObjectReference("regcred")));
+            pod.setImagePullSecrets(
+                    java.util.List.of(new io.fabric8.kubernetes.api.model.LocalObjectReference("regcred")));
             pod.setNodeSelector(Map.of("kubernetes.io/arch", "arm64"));
             pod.setTolerations(java.util.List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
-                    .withKey("dedicated").withOperator("Equal").withValue("gateways").withEffect("NoSchedule").build()));
-            pod.setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewNodeAffinity()
-                    .withNewRequiredDuringSchedulingIgnoredDuringExecution().addNewNodeSelectorTerm()
-                    .addNewMatchExpression().withKey("zone").withOperator("In").withValues("a").endMatchExpression()
-                    .endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution()
-                    .endNodeAffinity().build());
-            pod.setTopologySpreadConstraints(java.util.List.of(
-                    new io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder().withMaxSkew(1)
-                            .withTopologyKey("topology.kubernetes.io/zone").withWhenUnsatisfiable("ScheduleAnyway")
+                    .withKey("dedicated")
+                    .withOperator("Equal")
+                    .withValue("gateways")
+                    .withEffect("NoSchedule")
+                    .build()));
+            pod.setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder()
+                    .withNewNodeAffinity()
+                    .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .addNewNodeSelectorTerm()
+                    .addNewMatchExpression()
+                    .withKey("zone")
+                    .withOperator("In")
+                    .withValues("a")
+                    .endMatchExpression()
+                    .endNodeSelectorTerm()
+                    .endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endNodeAffinity()
+                    .build());
+            pod.setTopologySpreadConstraints(
+                    java.util.List.of(new io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder()
+                            .withMaxSkew(1)
+                            .withTopologyKey("topology.kubernetes.io/zone")
+                            .withWhenUnsatisfiable("ScheduleAnyway")
                             .build()));
             pod.setServiceAccountName("gateway-sa");
             pod.setEnv(java.util.List.of(new EnvVar("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70", null)));
-            pod.setVolumes(java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeBuilder().withName("ca")
-                    .withNewConfigMap().withName("corporate-ca").endConfigMap().build()));
+            pod.setVolumes(java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                    .withName("ca")
+                    .withNewConfigMap()
+                    .withName("corporate-ca")
+                    .endConfigMap()
+                    .build()));
             pod.setVolumeMounts(java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
-                    .withName("ca").withMountPath("/etc/ca").withReadOnly(true).build()));
+                    .withName("ca")
+                    .withMountPath("/etc/ca")
+                    .withReadOnly(true)
+                    .build()));
             spec.setPodTemplate(pod);
         });
 
-        PodSpec pod = eventually(() -> client.apps().deployments().inNamespace(NS).withName("sched").get())
-                .getSpec().getTemplate().getSpec();
+        PodSpec pod = eventually(() -> client.apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("sched")
+                        .get())
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getServiceAccountName()).isEqualTo("gateway-sa");
         assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("regcred");
@@ -604,22 +842,38 @@ class SseGatewayReconcilerTest {
             assertThat(t.getKey()).isEqualTo("dedicated");
             assertThat(t.getEffect()).isEqualTo("NoSchedule");
         });
-        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-                .getNodeSelectorTerms().getFirst().getMatchExpressions().getFirst().getValues()).containsExactly("a");
-        assertThat(pod.getTopologySpreadConstraints()).singleElement()
+        assertThat(pod.getAffinity()
+                        .getNodeAffinity()
+                        .getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms()
+                        .getFirst()
+                        .getMatchExpressions()
+                        .getFirst()
+                        .getValues())
+                .containsExactly("a");
+        assertThat(pod.getTopologySpreadConstraints())
+                .singleElement()
                 .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
         assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp", "ca");
         Container container = pod.getContainers().getFirst();
         assertThat(env(container, "JAVA_TOOL_OPTIONS").getValue()).isEqualTo("-XX:MaxRAMPercentage=70");
         assertThat(env(container, "ADMIN_TOKEN").getValueFrom()).isNotNull();
-        assertThat(container.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath())
+        assertThat(container.getVolumeMounts())
+                .extracting(m -> m.getName() + ":" + m.getMountPath())
                 .containsExactly("tmp:/tmp", "ca:/etc/ca");
 
         // dropping a setting removes it from the pods (the field is owned by the operator's apply)
         edit("sched", spec -> spec.getPodTemplate().setNodeSelector(null));
         await().atMost(EVENTUALLY).until(() -> {
-            Map<String, String> selector = client.apps().deployments().inNamespace(NS).withName("sched").get()
-                    .getSpec().getTemplate().getSpec().getNodeSelector();
+            Map<String, String> selector = client.apps()
+                    .deployments()
+                    .inNamespace(NS)
+                    .withName("sched")
+                    .get()
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getNodeSelector();
             return selector == null || selector.isEmpty();
         });
     }
@@ -633,7 +887,8 @@ class SseGatewayReconcilerTest {
         spec.setRedis(redis);
         customize.accept(spec);
         SseGateway gateway = new SseGateway();
-        gateway.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        gateway.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
         gateway.setSpec(spec);
         return client.resource(gateway).create();
     }
@@ -650,22 +905,34 @@ class SseGatewayReconcilerTest {
     }
 
     static void secret(String name, String key, String value) {
-        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-                                .addToStringData(key, value).build()).createOr(r -> r.update());
+        client.resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(NS)
+                        .endMetadata()
+                        .addToStringData(key, value)
+                        .build())
+                .createOr(r -> r.update());
     }
 
     static PodDisruptionBudget pdb(String name) {
-        return client.policy().v1().podDisruptionBudget().inNamespace(NS).withName(name).get();
+        return client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(NS)
+                .withName(name)
+                .get();
     }
 
     /** Waits for the gateway's Ready condition to satisfy the check, and returns it. */
     static Condition eventuallyReady(String name, java.util.function.Predicate<Condition> check) {
-        return await().atMost(EVENTUALLY).until(
-                () -> Optional.ofNullable(gateway(name).getStatus())
-                        .flatMap(s -> Conditions.find(s.getConditions(), Conditions.READY))
-                        .filter(check)
-                        .orElse(null),
-                c -> c != null);
+        return await().atMost(EVENTUALLY)
+                .until(
+                        () -> Optional.ofNullable(gateway(name).getStatus())
+                                .flatMap(s -> Conditions.find(s.getConditions(), Conditions.READY))
+                                .filter(check)
+                                .orElse(null),
+                        c -> c != null);
     }
 
     /** "type reason: note" of the Events regarding a gateway, oldest first. */
@@ -682,11 +949,18 @@ class SseGatewayReconcilerTest {
     }
 
     static EnvVar env(Container container, String name) {
-        return container.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow();
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     static String configHash(Deployment deployment) {
-        return deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+        return deployment
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
                 .get(GatewayPodTemplate.CONFIG_HASH_ANNOTATION);
     }
 
@@ -701,8 +975,7 @@ class SseGatewayReconcilerTest {
     @SuppressWarnings("unchecked")
     static Context<SseGateway> contextWithoutRetries() {
         return (Context<SseGateway>) Proxy.newProxyInstance(
-                Context.class.getClassLoader(), new Class<?>[] {Context.class},
-                (proxy, method, args) -> {
+                Context.class.getClassLoader(), new Class<?>[] {Context.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getClient")) {
                         return client;
                     }

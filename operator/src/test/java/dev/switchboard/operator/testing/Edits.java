@@ -16,8 +16,7 @@ public final class Edits {
 
     private static final int ATTEMPTS = 10;
 
-    private Edits() {
-    }
+    private Edits() {}
 
     public static <T extends HasMetadata> T edit(Resource<T> resource, UnaryOperator<T> change) {
         KubernetesClientException last = null;

@@ -1,15 +1,13 @@
 package dev.switchboard.operator.testing;
 
+import dev.switchboard.operator.OperatorMain;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
-import dev.switchboard.operator.OperatorMain;
-
 /** {@link OperatorMain} in its own JVM, configured as a pod would be, reading no kubeconfig of this machine. */
 public final class OperatorProcess {
-    private OperatorProcess() {
-    }
+    private OperatorProcess() {}
 
     /**
      * @param apiServer the API server's URL
@@ -19,11 +17,15 @@ public final class OperatorProcess {
      */
     public static Process start(String apiServer, Map<String, String> env, Path stderr) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                                                    OperatorMain.class.getName());
+        ProcessBuilder builder =
+                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName());
         Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG")
-                || k.equals("WATCH_NAMESPACES") || k.equals("POD_NAMESPACE"));
+        environment
+                .keySet()
+                .removeIf(k -> k.startsWith("KUBERNETES_")
+                        || k.equals("KUBECONFIG")
+                        || k.equals("WATCH_NAMESPACES")
+                        || k.equals("POD_NAMESPACE"));
         environment.put("KUBERNETES_MASTER", apiServer);
         environment.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
         environment.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");

@@ -1,22 +1,20 @@
 package dev.switchboard.operator.testing;
 
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * fabric8's CRUD mock API server answers server-side apply ({@code PATCH} with
@@ -161,8 +159,13 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
 
     private static RecordedRequest request(HttpMethod method, String path, JsonNode body)
             throws JsonProcessingException {
-        Headers headers = Headers.builder().add("Content-Type", "application/json").build();
-        return new RecordedRequest(method.name() + " " + path + " HTTP/1.1", method, path, headers,
-                                   new Buffer().writeUtf8(JSON.writeValueAsString(body)));
+        Headers headers =
+                Headers.builder().add("Content-Type", "application/json").build();
+        return new RecordedRequest(
+                method.name() + " " + path + " HTTP/1.1",
+                method,
+                path,
+                headers,
+                new Buffer().writeUtf8(JSON.writeValueAsString(body)));
     }
 }

@@ -5,8 +5,7 @@ public final class AdminTokenRule {
     /** Shorter tokens can be guessed. */
     public static final int MIN_LENGTH = 16;
 
-    private AdminTokenRule() {
-    }
+    private AdminTokenRule() {}
 
     /**
      * @param token a token

@@ -1,5 +1,7 @@
 package dev.switchboard.registry.settings;
 
+import dev.switchboard.registry.ByteSizes;
+import dev.switchboard.registry.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -7,9 +9,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-
-import dev.switchboard.registry.ByteSizes;
-import dev.switchboard.registry.Durations;
 
 /**
  * One setting of the gateway: its key (the environment variable), what its values look like, its default and
@@ -22,8 +21,16 @@ import dev.switchboard.registry.Durations;
 public final class Setting<T> {
     /** What a value is, as shown in the documentation. */
     public enum Type {
-        TEXT("text"), INTEGER("integer"), DECIMAL("number"), SIZE("size"), DURATION("duration"),
-        LIST("list"), CHOICE("choice"), FILE("file"), URL("URL"), CIDR_LIST("CIDR list");
+        TEXT("text"),
+        INTEGER("integer"),
+        DECIMAL("number"),
+        SIZE("size"),
+        DURATION("duration"),
+        LIST("list"),
+        CHOICE("choice"),
+        FILE("file"),
+        URL("URL"),
+        CIDR_LIST("CIDR list");
 
         private final String label;
 
@@ -53,8 +60,16 @@ public final class Setting<T> {
     private final String description;
     private final boolean secret;
 
-    private Setting(String key, Type type, Parser<T> parser, Range<T> range, List<String> allowed, T defaultValue,
-                    String defaultDoc, String description, boolean secret) {
+    private Setting(
+            String key,
+            Type type,
+            Parser<T> parser,
+            Range<T> range,
+            List<String> allowed,
+            T defaultValue,
+            String defaultDoc,
+            String description,
+            boolean secret) {
         this.key = Objects.requireNonNull(key);
         this.type = type;
         this.parser = parser;
@@ -79,31 +94,69 @@ public final class Setting<T> {
     }
 
     static Setting<Integer> integer(String key, Integer defaultValue, int min, int max) {
-        return new Setting<>(key, Type.INTEGER, Setting::parseInt, Range.of(min, max, String::valueOf, ""),
-                             List.of(), defaultValue, null, "", false);
+        return new Setting<>(
+                key,
+                Type.INTEGER,
+                Setting::parseInt,
+                Range.of(min, max, String::valueOf, ""),
+                List.of(),
+                defaultValue,
+                null,
+                "",
+                false);
     }
 
     static Setting<Double> decimal(String key, Double defaultValue, double min, double max) {
-        return new Setting<>(key, Type.DECIMAL, Setting::parseDouble,
-                             Range.of(min, max, Setting::formatDecimal, ""), List.of(), defaultValue, null, "", false);
+        return new Setting<>(
+                key,
+                Type.DECIMAL,
+                Setting::parseDouble,
+                Range.of(min, max, Setting::formatDecimal, ""),
+                List.of(),
+                defaultValue,
+                null,
+                "",
+                false);
     }
 
     static Setting<Long> size(String key, String defaultValue, long min, long max) {
-        return new Setting<>(key, Type.SIZE, (k, t) -> ByteSizes.parse(t), Range.of(min, max, String::valueOf, " bytes"),
-                             List.of(), defaultValue == null ? null : ByteSizes.parse(defaultValue), defaultValue, "",
-                             false);
+        return new Setting<>(
+                key,
+                Type.SIZE,
+                (k, t) -> ByteSizes.parse(t),
+                Range.of(min, max, String::valueOf, " bytes"),
+                List.of(),
+                defaultValue == null ? null : ByteSizes.parse(defaultValue),
+                defaultValue,
+                "",
+                false);
     }
 
     static Setting<Duration> duration(String key, String defaultValue, Duration min, Duration max) {
-        return new Setting<>(key, Type.DURATION, (k, t) -> Durations.parse(t),
-                             Range.of(min, max, Durations::format, ""), List.of(),
-                             defaultValue == null ? null : Durations.parse(defaultValue), defaultValue, "", false);
+        return new Setting<>(
+                key,
+                Type.DURATION,
+                (k, t) -> Durations.parse(t),
+                Range.of(min, max, Durations::format, ""),
+                List.of(),
+                defaultValue == null ? null : Durations.parse(defaultValue),
+                defaultValue,
+                "",
+                false);
     }
 
     /** Comma-separated entries, trimmed, blanks dropped. */
     static Setting<List<String>> list(String key, String defaultValue) {
-        return new Setting<>(key, Type.LIST, (k, t) -> entries(t, ","), null, List.of(),
-                             defaultValue == null ? null : entries(defaultValue, ","), defaultValue, "", false);
+        return new Setting<>(
+                key,
+                Type.LIST,
+                (k, t) -> entries(t, ","),
+                null,
+                List.of(),
+                defaultValue == null ? null : entries(defaultValue, ","),
+                defaultValue,
+                "",
+                false);
     }
 
     /** One of a few words, case-insensitive; the value is the word in lower case. */
@@ -115,9 +168,16 @@ public final class Setting<T> {
     /** Comma-separated words, each one of a few. */
     static Setting<List<String>> choices(String key, String defaultValue, String... allowed) {
         List<String> words = List.of(allowed);
-        return new Setting<>(key, Type.CHOICE, (k, t) -> entries(t, ",").stream().map(w -> oneOf(words, w)).toList(),
-                             null, words, defaultValue == null ? null : entries(defaultValue, ","), defaultValue, "",
-                             false);
+        return new Setting<>(
+                key,
+                Type.CHOICE,
+                (k, t) -> entries(t, ",").stream().map(w -> oneOf(words, w)).toList(),
+                null,
+                words,
+                defaultValue == null ? null : entries(defaultValue, ","),
+                defaultValue,
+                "",
+                false);
     }
 
     /** @return a copy whose parsed values are further checked (each token long enough, each block a CIDR) */
@@ -168,8 +228,8 @@ public final class Setting<T> {
         if (range == null) {
             throw new IllegalStateException(key + " has no bounds to narrow");
         }
-        return new Setting<>(key, type, parser, range.narrowed(min, max), allowed, defaultValue, defaultDoc,
-                             description, secret);
+        return new Setting<>(
+                key, type, parser, range.narrowed(min, max), allowed, defaultValue, defaultDoc, description, secret);
     }
 
     // ---- reading ----
@@ -188,7 +248,8 @@ public final class Setting<T> {
         } catch (IllegalArgumentException e) {
             String message = e.getMessage() == null ? "invalid" : e.getMessage();
             if (message.startsWith(key + ":")) {
-                throw new SettingException(key, message.substring(key.length() + 1).trim());
+                throw new SettingException(
+                        key, message.substring(key.length() + 1).trim());
             }
             throw new SettingException(key, secret ? withoutQuotes(message) : message);
         }
@@ -209,8 +270,8 @@ public final class Setting<T> {
         }
         if (defaultValue != null && range != null && !range.contains(defaultValue)) {
             // a default computed from the machine may fall outside bounds narrowed by another setting
-            throw new SettingException(key, range.describe() + ", and its default " + range.format(defaultValue)
-                    + " is not: set it");
+            throw new SettingException(
+                    key, range.describe() + ", and its default " + range.format(defaultValue) + " is not: set it");
         }
         return Optional.ofNullable(defaultValue);
     }
@@ -330,19 +391,25 @@ public final class Setting<T> {
     }
 
     static List<String> entries(String text, String separators) {
-        return Arrays.stream(text.split(separators)).map(String::strip).filter(e -> !e.isEmpty()).toList();
+        return Arrays.stream(text.split(separators))
+                .map(String::strip)
+                .filter(e -> !e.isEmpty())
+                .toList();
     }
 
     private static String oneOf(List<String> words, String text) {
         String word = text.strip().toLowerCase(Locale.ROOT);
         if (!words.contains(word)) {
-            throw new IllegalArgumentException("must be " + String.join(" or ", words) + ", not '" + text.strip() + "'");
+            throw new IllegalArgumentException(
+                    "must be " + String.join(" or ", words) + ", not '" + text.strip() + "'");
         }
         return word;
     }
 
     private static String formatDecimal(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value)
+                : Double.toString(value);
     }
 
     private static String withoutQuotes(String message) {

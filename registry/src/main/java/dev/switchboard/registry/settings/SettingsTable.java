@@ -20,8 +20,7 @@ public final class SettingsTable {
     /** Where it ends. */
     public static final String END = "<!-- settings-table:end -->";
 
-    private SettingsTable() {
-    }
+    private SettingsTable() {}
 
     /**
      * @param settings the settings, in order
@@ -30,10 +29,15 @@ public final class SettingsTable {
     public static String markdown(List<Setting<?>> settings) {
         StringBuilder out = new StringBuilder("| Key | Default | Values | Meaning |\n| --- | --- | --- | --- |\n");
         for (Setting<?> setting : settings) {
-            out.append("| `").append(setting.key()).append("` | ")
-                    .append(cell(defaultCell(setting))).append(" | ")
-                    .append(cell(valuesCell(setting))).append(" | ")
-                    .append(cell(setting.description())).append(" |\n");
+            out.append("| `")
+                    .append(setting.key())
+                    .append("` | ")
+                    .append(cell(defaultCell(setting)))
+                    .append(" | ")
+                    .append(cell(valuesCell(setting)))
+                    .append(" | ")
+                    .append(cell(setting.description()))
+                    .append(" |\n");
         }
         return out.toString();
     }
@@ -48,8 +52,11 @@ public final class SettingsTable {
     private static String valuesCell(Setting<?> setting) {
         if (!setting.allowed().isEmpty()) {
             String words = setting.allowed().stream().map(w -> "`" + w + "`").collect(Collectors.joining(", "));
-            return (setting.type() == Setting.Type.CHOICE && setting.defaultValue().orElse(null) instanceof List<?>
-                    ? "list of " : "one of ") + words;
+            return (setting.type() == Setting.Type.CHOICE
+                                    && setting.defaultValue().orElse(null) instanceof List<?>
+                            ? "list of "
+                            : "one of ")
+                    + words;
         }
         String bounds = setting.boundsText();
         return bounds.isEmpty() ? setting.type().label() : setting.type().label() + ", " + bounds;

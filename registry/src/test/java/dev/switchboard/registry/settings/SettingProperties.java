@@ -1,15 +1,14 @@
 package dev.switchboard.registry.settings;
 
-import java.util.Optional;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Whatever text a setting of the catalogue is given, it is a value within the setting's bounds or one
@@ -27,13 +26,23 @@ class SettingProperties {
     Arbitrary<String> texts() {
         return Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(40),
-                Arbitraries.strings().withChars("0123456789.-+ ,kKmMgGiIbBsShHdD:/").ofMaxLength(20),
+                Arbitraries.strings()
+                        .withChars("0123456789.-+ ,kKmMgGiIbBsShHdD:/")
+                        .ofMaxLength(20),
                 Arbitraries.longs().map(String::valueOf),
                 // URL-shaped text reaches the Redis and OAuth URL parsers beyond their scheme checks
                 net.jqwik.api.Combinators.combine(
-                        Arbitraries.of("redis://", "rediss://", "redis-sentinel://", "redis-cluster://",
-                                       "redis-socket://", "https://", "http://"),
-                        Arbitraries.strings().withChars("ab:@/?#%[]0123456789.,").ofMaxLength(20))
+                                Arbitraries.of(
+                                        "redis://",
+                                        "rediss://",
+                                        "redis-sentinel://",
+                                        "redis-cluster://",
+                                        "redis-socket://",
+                                        "https://",
+                                        "http://"),
+                                Arbitraries.strings()
+                                        .withChars("ab:@/?#%[]0123456789.,")
+                                        .ofMaxLength(20))
                         .as((scheme, rest) -> scheme + rest));
     }
 
@@ -47,7 +56,9 @@ class SettingProperties {
             assertThat(e.key()).isEqualTo(setting.key());
             // a secret's error never echoes the value; text the message says for any value (the allowed URL
             // schemes, say: "redis://" is both a value tried here and a word of the message) proves nothing
-            if (setting.isSecret() && text.strip().length() > 3 && !fixedWording(setting).contains(text.strip())) {
+            if (setting.isSecret()
+                    && text.strip().length() > 3
+                    && !fixedWording(setting).contains(text.strip())) {
                 assertThat(e.getMessage()).doesNotContain(text.strip());
             }
         }

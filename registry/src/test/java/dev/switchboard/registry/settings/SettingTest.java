@@ -1,19 +1,19 @@
 package dev.switchboard.registry.settings;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SettingTest {
 
     private static <T> Optional<T> read(Setting<T> setting, String value) {
-        return setting.read(key -> Optional.ofNullable(Map.of(setting.key(), value).get(key)));
+        return setting.read(
+                key -> Optional.ofNullable(Map.of(setting.key(), value).get(key)));
     }
 
     @Test
@@ -50,7 +50,9 @@ class SettingTest {
     void aQuotedValueCannotBreakTheLineOrFloodIt() {
         assertThatThrownBy(() -> GatewaySettings.PORT.parse("1\nSEVERE forged"))
                 .hasMessage("PORT: not an integer: '1\\u000aSEVERE forged'");
-        assertThat(catchIt(() -> GatewaySettings.PORT.parse("x".repeat(100_000))).getMessage()).hasSizeLessThan(320);
+        assertThat(catchIt(() -> GatewaySettings.PORT.parse("x".repeat(100_000)))
+                        .getMessage())
+                .hasSizeLessThan(320);
     }
 
     @Test
@@ -59,12 +61,14 @@ class SettingTest {
                 .hasMessageStartingWith("ADMIN_TOKEN: every token needs at least 16 characters")
                 .hasMessageNotContaining("short-secret");
         assertThatThrownBy(() -> GatewaySettings.REDIS_URL.parse("http://user:hunter2@host"))
-                .hasMessageStartingWith("REDIS_URL:").hasMessageNotContaining("hunter2");
+                .hasMessageStartingWith("REDIS_URL:")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test
     void boundsDependingOnAnotherSettingAreNarrowedWhereRead() {
-        Setting<Long> narrowed = GatewaySettings.MAX_RESPONSE_SIZE.withBounds(1L, 4096L).withDefault(4096L);
+        Setting<Long> narrowed =
+                GatewaySettings.MAX_RESPONSE_SIZE.withBounds(1L, 4096L).withDefault(4096L);
         assertThat(narrowed.read(key -> Optional.empty())).contains(4096L);
         assertThatThrownBy(() -> narrowed.parse("1MiB"))
                 .hasMessage("MAX_RESPONSE_SIZE: must be between 1 and 4096 bytes, not 1MiB");
@@ -81,8 +85,8 @@ class SettingTest {
 
     @Test
     void theTableShowsDefaultsBoundsAndEscapesPipes() {
-        String table = SettingsTable.markdown(List.of(GatewaySettings.PORT, GatewaySettings.API_KEYS,
-                                                      GatewaySettings.LOG_FORMAT));
+        String table = SettingsTable.markdown(
+                List.of(GatewaySettings.PORT, GatewaySettings.API_KEYS, GatewaySettings.LOG_FORMAT));
         assertThat(table).contains("| `PORT` | `8080` | integer, 0 to 65535 | public listener");
         assertThat(table).contains("| `API_KEYS` | unset | list |");
         assertThat(table).contains("\\| sha256sum");

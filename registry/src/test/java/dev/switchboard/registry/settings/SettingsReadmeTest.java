@@ -1,13 +1,12 @@
 package dev.switchboard.registry.settings;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * README's configuration table is the catalogue's: this fails when someone edits one without the other. With
@@ -50,7 +49,9 @@ class SettingsReadmeTest {
     }
 
     private static <T> void roundTrips(Setting<T> setting) {
-        setting.defaultValue().ifPresent(value -> assertThat(setting.parse(setting.format(value)))
-                .as(setting.key()).isEqualTo(value));
+        setting.defaultValue()
+                .ifPresent(value -> assertThat(setting.parse(setting.format(value)))
+                        .as(setting.key())
+                        .isEqualTo(value));
     }
 }

@@ -6,8 +6,7 @@ import java.util.List;
 public final class GatewayTargets {
     private static final String HOST = "Host: 127.0.0.1\r\n";
 
-    private GatewayTargets() {
-    }
+    private GatewayTargets() {}
 
     /**
      * @param port       the public listener ({@code PORT})
@@ -17,16 +16,43 @@ public final class GatewayTargets {
      */
     public static List<WireTarget> of(int port, int adminPort, int streamPort) {
         return List.of(
-                new WireTarget("public", port, List.of("/invoke/echo", "/invoke/none", "/invoke/tools", "/mcp/tools",
-                        "/mcp/none", "/sse/c1", "/sse/c1?app=x&lastEventId=1-1", "/sse/mcp:x", "/", "/health/live"),
+                new WireTarget(
+                        "public",
+                        port,
+                        List.of(
+                                "/invoke/echo",
+                                "/invoke/none",
+                                "/invoke/tools",
+                                "/mcp/tools",
+                                "/mcp/none",
+                                "/sse/c1",
+                                "/sse/c1?app=x&lastEventId=1-1",
+                                "/sse/mcp:x",
+                                "/",
+                                "/health/live"),
                         "POST /invoke/none HTTP/1.1\r\n" + HOST + "Content-Type: application/json\r\n"
-                                + "Content-Length: 13\r\n\r\n{\"payload\":1}", 404),
-                new WireTarget("admin", adminPort, List.of("/admin/functions", "/admin/functions/echo",
-                        "/admin/functions/fz", "/admin/connections", "/admin/sessions", "/admin/health",
-                        "/health/ready", "/metrics", "/sse/c1"),
-                        "GET /health/live HTTP/1.1\r\n" + HOST + "\r\n", 200),
-                new WireTarget("stream", streamPort, List.of("/sse/c1", "/sse/c2?app=x", "/sse/bad%20id",
-                        "/sse/mcp:x", "/invoke/echo", "/"),
-                        "GET /nowhere HTTP/1.1\r\n" + HOST + "\r\n", 404));
+                                + "Content-Length: 13\r\n\r\n{\"payload\":1}",
+                        404),
+                new WireTarget(
+                        "admin",
+                        adminPort,
+                        List.of(
+                                "/admin/functions",
+                                "/admin/functions/echo",
+                                "/admin/functions/fz",
+                                "/admin/connections",
+                                "/admin/sessions",
+                                "/admin/health",
+                                "/health/ready",
+                                "/metrics",
+                                "/sse/c1"),
+                        "GET /health/live HTTP/1.1\r\n" + HOST + "\r\n",
+                        200),
+                new WireTarget(
+                        "stream",
+                        streamPort,
+                        List.of("/sse/c1", "/sse/c2?app=x", "/sse/bad%20id", "/sse/mcp:x", "/invoke/echo", "/"),
+                        "GET /nowhere HTTP/1.1\r\n" + HOST + "\r\n",
+                        404));
     }
 }

@@ -20,8 +20,7 @@ public interface LogWatch extends AutoCloseable {
     List<String> stackTraces();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /**
      * Watches this JVM's java.util.logging (a server started in-process).
@@ -35,17 +34,15 @@ public interface LogWatch extends AutoCloseable {
             public void publish(LogRecord record) {
                 if (record.getThrown() != null && record.getLevel().intValue() > Level.FINE.intValue()) {
                     seen.add(record.getLevel() + " " + record.getLoggerName() + ": " + record.getMessage() + ": "
-                                     + record.getThrown());
+                            + record.getThrown());
                 }
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         handler.setLevel(Level.ALL);
         Logger root = Logger.getLogger("");
@@ -79,8 +76,11 @@ public interface LogWatch extends AutoCloseable {
             List<String> found = new ArrayList<>();
             try {
                 byte[] bytes = Files.readAllBytes(file);
-                String text = new String(bytes, (int) Math.min(start, bytes.length),
-                                         (int) Math.max(0, bytes.length - start), StandardCharsets.UTF_8);
+                String text = new String(
+                        bytes,
+                        (int) Math.min(start, bytes.length),
+                        (int) Math.max(0, bytes.length - start),
+                        StandardCharsets.UTF_8);
                 String earlier = "";
                 String previous = "";
                 boolean inTrace = false;

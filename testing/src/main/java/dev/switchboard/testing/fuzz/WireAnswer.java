@@ -71,7 +71,9 @@ public record WireAnswer(int status, String head, Map<String, String> headers, b
                 if (colon <= 0) {
                     return broken(head, "malformed answer header: " + lines[i]);
                 }
-                headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+                headers.put(
+                        lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).strip());
             }
             if (status >= 100 && status < 200) {
                 continue;

@@ -1,5 +1,7 @@
 package dev.switchboard.testing.fuzz;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,9 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * Throws generated hostile requests ({@link WireRequests}) over real sockets at loopback listeners, and
  * checks what comes back: any answer is a readable HTTP/1.1 answer; no 5xx but the documented ones (503
@@ -37,9 +36,20 @@ public final class WireFuzzer {
      */
     private static final InetAddress BYSTANDER = loopback(2);
     /** 5xx codes the API documents (a function's failure, the server being full or its store down). */
-    private static final Set<String> DOCUMENTED_5XX = Set.of("EXECUTION_ERROR", "TIMEOUT", "STATE_UNAVAILABLE",
-            "SERVER_FULL", "TOO_MANY_INVOCATIONS", "FUNCTION_UNAVAILABLE", "FUNCTION_BUSY", "AUTH_UNAVAILABLE",
-            "AUTH_NOT_CONFIGURED", "HTTP_VERSION_NOT_SUPPORTED", "TOO_MANY_SESSIONS", "OVERLOADED");
+    private static final Set<String> DOCUMENTED_5XX = Set.of(
+            "EXECUTION_ERROR",
+            "TIMEOUT",
+            "STATE_UNAVAILABLE",
+            "SERVER_FULL",
+            "TOO_MANY_INVOCATIONS",
+            "FUNCTION_UNAVAILABLE",
+            "FUNCTION_BUSY",
+            "AUTH_UNAVAILABLE",
+            "AUTH_NOT_CONFIGURED",
+            "HTTP_VERSION_NOT_SUPPORTED",
+            "TOO_MANY_SESSIONS",
+            "OVERLOADED");
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
@@ -52,9 +62,8 @@ public final class WireFuzzer {
      * @param parallelism connections in flight
      * @param hugeBody    size of a body meant to exceed the server's body limit
      */
-    public record Settings(long seed, int cases, Duration budget, Duration readTimeout, int parallelism,
-                           int hugeBody) {
-    }
+    public record Settings(
+            long seed, int cases, Duration budget, Duration readTimeout, int parallelism, int hugeBody) {}
 
     /**
      * The outcome.
@@ -75,13 +84,12 @@ public final class WireFuzzer {
         public void assertClean() {
             if (!failures.isEmpty()) {
                 throw new AssertionError(summary() + " (rerun with this seed to reproduce):\n  "
-                                                 + String.join("\n  ", failures.subList(0, Math.min(40, failures.size()))));
+                        + String.join("\n  ", failures.subList(0, Math.min(40, failures.size()))));
             }
         }
     }
 
-    private WireFuzzer() {
-    }
+    private WireFuzzer() {}
 
     /**
      * CI fuzzes with a fixed seed so that a run that lands is a run that can be repeated; a fresh seed
@@ -110,8 +118,8 @@ public final class WireFuzzer {
      */
     public static Report run(List<WireTarget> targets, Settings settings, LogWatch log) throws InterruptedException {
         System.out.println("wire fuzz: seed=" + settings.seed() + " (replay: -Dfuzz.seed=" + settings.seed()
-                                   + " for WireFuzzTest, --seed " + settings.seed() + " for bench/run-all --fuzz),"
-                                   + " up to " + settings.cases() + " requests in " + settings.budget());
+                + " for WireFuzzTest, --seed " + settings.seed() + " for bench/run-all --fuzz),"
+                + " up to " + settings.cases() + " requests in " + settings.budget());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, Integer> statuses = Collections.synchronizedMap(new TreeMap<>());
         AtomicInteger sent = new AtomicInteger();
@@ -124,8 +132,9 @@ public final class WireFuzzer {
                 pool.submit(() -> {
                     try {
                         // each case's own seed, well mixed: neighbouring seeds share no cases
-                        Random random = new Random(new java.util.SplittableRandom(
-                                settings.seed() + index * 0x9E3779B97F4A7C15L).nextLong());
+                        Random random =
+                                new Random(new java.util.SplittableRandom(settings.seed() + index * 0x9E3779B97F4A7C15L)
+                                        .nextLong());
                         WireTarget target = targets.get(random.nextInt(targets.size()));
                         WireRequest request = new WireRequests(random, settings.hugeBody()).next(target.paths());
                         sent.incrementAndGet();
@@ -134,7 +143,7 @@ public final class WireFuzzer {
                         String problem = check(answer);
                         if (problem != null) {
                             failures.add("#" + index + " " + target.name() + " [" + request.label() + "] " + problem
-                                                 + " <- " + request.excerpt());
+                                    + " <- " + request.excerpt());
                         }
                     } catch (IOException | RuntimeException e) {
                         failures.add("#" + index + " client error " + e);
@@ -144,8 +153,8 @@ public final class WireFuzzer {
                 });
             }
             pool.shutdown();
-            pool.awaitTermination(settings.budget().toMillis() + settings.readTimeout().toMillis() * 4,
-                                  TimeUnit.MILLISECONDS);
+            pool.awaitTermination(
+                    settings.budget().toMillis() + settings.readTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
         }
         for (WireTarget target : targets) {
             String problem = probe(target, settings.readTimeout().multipliedBy(10));
@@ -202,10 +211,18 @@ public final class WireFuzzer {
 
     private static String probe(WireTarget target, Duration timeout) {
         try {
-            WireAnswer answer = exchange(target.port(), new WireRequest(target.probe().getBytes(StandardCharsets.ISO_8859_1), 1,
-                    WireRequest.Ending.WAIT, "probe"), timeout, BYSTANDER);
-            return answer.status() == target.probeStatus() ? null
-                    : "a normal request got " + (answer.silent() ? "no answer" : answer.head().lines().findFirst().orElse(""));
+            WireAnswer answer = exchange(
+                    target.port(),
+                    new WireRequest(
+                            target.probe().getBytes(StandardCharsets.ISO_8859_1), 1, WireRequest.Ending.WAIT, "probe"),
+                    timeout,
+                    BYSTANDER);
+            return answer.status() == target.probeStatus()
+                    ? null
+                    : "a normal request got "
+                            + (answer.silent()
+                                    ? "no answer"
+                                    : answer.head().lines().findFirst().orElse(""));
         } catch (IOException e) {
             return "a normal request failed: " + e;
         }
@@ -264,8 +281,7 @@ public final class WireFuzzer {
                         }
                     }
                 }
-                case WAIT -> {
-                }
+                case WAIT -> {}
             }
             try {
                 return WireAnswer.read(socket.getInputStream());

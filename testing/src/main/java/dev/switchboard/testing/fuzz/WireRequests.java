@@ -13,39 +13,116 @@ import java.util.Random;
  */
 public final class WireRequests {
     private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH"};
-    private static final String[] BAD_METHODS = {"G[T", "GE T", "", "get", "GET\u0000", "\u00ff\u00fe", "(", "GET/",
-            "A".repeat(300), "CONNECT", "TRACE", "PRI"};
-    private static final String[] BAD_TARGETS = {"*", "x", "", "//", "/%zz", "/%00", "/sse/%", "/..%2f..%2fetc",
-            "http://x/sse/c1", "/sse/c1#frag", "/sse/c1?%%", "/sse/c1?a=%zz", "/\u00e9", "/invoke/" + "a".repeat(5000),
-            "/sse/" + "b".repeat(200), "/a b", "[v1.x]:80", "/?" + "q=1&".repeat(100)};
-    private static final String[] BAD_VERSIONS = {"HTTP/1.0", "HTTP/2.0", "HTTP/1.2", "http/1.1", "HTTP/1.1 ",
-            "HTTP/1", "HTTP/1.1x", "HTTP/0.9", "", "HTTP/1.10", "HTTPS/1.1"};
-    private static final String[] BAD_HEADERS = {"Bad Header: x", "NoColon", ": novalue", "X-Nul: a\u0000b",
-            " folded: continuation", "X-A:\tb\r\n c", "Host: a\r\nHost: b", "Host:", "Host: x:99999999999",
-            "Host: [::1", "Content-Length: -1", "Content-Length: abc", "Content-Length: 5, 5",
-            "Content-Length: 99999999999999999999", "Content-Length: 2\r\nContent-Length: 3",
-            "Transfer-Encoding: chunked, gzip", "Transfer-Encoding:  chunked", "Transfer-Encoding: gzip",
-            "Transfer-Encoding: chunked\r\nContent-Length: 5", "Content-Encoding: gzip", "Expect: 100-continue",
-            "Expect: garbage", "Upgrade: h2c", "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c",
-            "Last-Event-ID: " + "9".repeat(40) + "-x", "Last-Event-ID: \u00ff", "Authorization: Bearer ...",
-            "Authorization: Basic !!", "X-API-Key: \u00e9", "Mcp-Session-Id: ../../x", "MCP-Protocol-Version: 9999",
-            "Content-Type: text/plain", "Content-Type: application/json; charset=\u00ff", "Origin: null",
-            "X-Forwarded-For: not-an-ip", "Accept: " + "a,".repeat(500), "\u00ff\u00fe: x"};
-    private static final String[] JSON = {"{}", "[]", "null", "1", "\"x\"", "{\"payload\":1}",
-            "{\"payload\":1,\"timeout\":\"" + "1m".repeat(3000) + "\"}", "{\"payload\":1,\"timeout\":\"-1s\"}",
-            "{\"payload\":1,\"timeout\":1e999999999}", "{\"payload\":1e999999999}", "{\"payload\":" + "9".repeat(2000) + "}",
-            "{\"payload\":1,\"payload\":2}", "{\"payload\":1,\"async\":\"yes\"}", "{\"payload\":1,\"async\":true}",
-            "{\"payload\":1,\"async\":true,\"client_id\":\"bad id\"}", "{\"payload\":\"\\ud800\"}",
-            "{\"payload\":1,\"client_id\":\"" + "c".repeat(300) + "\"}", "{\"payload", "{\"payload\":}", "\u0000",
-            "\u00ff\u00fe\u00fd", "{\"a\":1}garbage", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
-            "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}",
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":1,\"arguments\":[]}}",
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}", "[{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}]",
-            "{\"jsonrpc\":\"1.0\",\"method\":5}", "{\"name\":\"fz\",\"endpoint\":\"http://127.0.0.1:1/x\",\"timeout\":\""
-            + "1m".repeat(3000) + "\"}", "{\"name\":\"\",\"endpoint\":\"ftp://x\"}",
-            "{\"name\":\"fz\",\"endpoint\":\"http://[::ffff:127.0.0.1]:1/\",\"kind\":\"mcp\"}",
-            "{\"name\":\"fz\",\"name\":\"fy\",\"endpoint\":\"http://127.0.0.1:1/\"}",
-            "{\"name\":\"fz\",\"endpoint\":\"http://127.0.0.1:1/\",\"headers\":{\"a\":{}},\"auth\":[1]}"};
+    private static final String[] BAD_METHODS = {
+        "G[T", "GE T", "", "get", "GET\u0000", "\u00ff\u00fe", "(", "GET/", "A".repeat(300), "CONNECT", "TRACE", "PRI"
+    };
+    private static final String[] BAD_TARGETS = {
+        "*",
+        "x",
+        "",
+        "//",
+        "/%zz",
+        "/%00",
+        "/sse/%",
+        "/..%2f..%2fetc",
+        "http://x/sse/c1",
+        "/sse/c1#frag",
+        "/sse/c1?%%",
+        "/sse/c1?a=%zz",
+        "/\u00e9",
+        "/invoke/" + "a".repeat(5000),
+        "/sse/" + "b".repeat(200),
+        "/a b",
+        "[v1.x]:80",
+        "/?" + "q=1&".repeat(100)
+    };
+    private static final String[] BAD_VERSIONS = {
+        "HTTP/1.0",
+        "HTTP/2.0",
+        "HTTP/1.2",
+        "http/1.1",
+        "HTTP/1.1 ",
+        "HTTP/1",
+        "HTTP/1.1x",
+        "HTTP/0.9",
+        "",
+        "HTTP/1.10",
+        "HTTPS/1.1"
+    };
+    private static final String[] BAD_HEADERS = {
+        "Bad Header: x",
+        "NoColon",
+        ": novalue",
+        "X-Nul: a\u0000b",
+        " folded: continuation",
+        "X-A:\tb\r\n c",
+        "Host: a\r\nHost: b",
+        "Host:",
+        "Host: x:99999999999",
+        "Host: [::1",
+        "Content-Length: -1",
+        "Content-Length: abc",
+        "Content-Length: 5, 5",
+        "Content-Length: 99999999999999999999",
+        "Content-Length: 2\r\nContent-Length: 3",
+        "Transfer-Encoding: chunked, gzip",
+        "Transfer-Encoding:  chunked",
+        "Transfer-Encoding: gzip",
+        "Transfer-Encoding: chunked\r\nContent-Length: 5",
+        "Content-Encoding: gzip",
+        "Expect: 100-continue",
+        "Expect: garbage",
+        "Upgrade: h2c",
+        "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c",
+        "Last-Event-ID: " + "9".repeat(40) + "-x",
+        "Last-Event-ID: \u00ff",
+        "Authorization: Bearer ...",
+        "Authorization: Basic !!",
+        "X-API-Key: \u00e9",
+        "Mcp-Session-Id: ../../x",
+        "MCP-Protocol-Version: 9999",
+        "Content-Type: text/plain",
+        "Content-Type: application/json; charset=\u00ff",
+        "Origin: null",
+        "X-Forwarded-For: not-an-ip",
+        "Accept: " + "a,".repeat(500),
+        "\u00ff\u00fe: x"
+    };
+    private static final String[] JSON = {
+        "{}",
+        "[]",
+        "null",
+        "1",
+        "\"x\"",
+        "{\"payload\":1}",
+        "{\"payload\":1,\"timeout\":\"" + "1m".repeat(3000) + "\"}",
+        "{\"payload\":1,\"timeout\":\"-1s\"}",
+        "{\"payload\":1,\"timeout\":1e999999999}",
+        "{\"payload\":1e999999999}",
+        "{\"payload\":" + "9".repeat(2000) + "}",
+        "{\"payload\":1,\"payload\":2}",
+        "{\"payload\":1,\"async\":\"yes\"}",
+        "{\"payload\":1,\"async\":true}",
+        "{\"payload\":1,\"async\":true,\"client_id\":\"bad id\"}",
+        "{\"payload\":\"\\ud800\"}",
+        "{\"payload\":1,\"client_id\":\"" + "c".repeat(300) + "\"}",
+        "{\"payload",
+        "{\"payload\":}",
+        "\u0000",
+        "\u00ff\u00fe\u00fd",
+        "{\"a\":1}garbage",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":1,\"arguments\":[]}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}",
+        "[{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}]",
+        "{\"jsonrpc\":\"1.0\",\"method\":5}",
+        "{\"name\":\"fz\",\"endpoint\":\"http://127.0.0.1:1/x\",\"timeout\":\"" + "1m".repeat(3000) + "\"}",
+        "{\"name\":\"\",\"endpoint\":\"ftp://x\"}",
+        "{\"name\":\"fz\",\"endpoint\":\"http://[::ffff:127.0.0.1]:1/\",\"kind\":\"mcp\"}",
+        "{\"name\":\"fz\",\"name\":\"fy\",\"endpoint\":\"http://127.0.0.1:1/\"}",
+        "{\"name\":\"fz\",\"endpoint\":\"http://127.0.0.1:1/\",\"headers\":{\"a\":{}},\"auth\":[1]}"
+    };
 
     private final Random random;
     private final int hugeBody;
@@ -85,8 +162,9 @@ public final class WireRequests {
                 case 1 -> target = label(label, "target", pick(BAD_TARGETS));
                 case 2 -> version = label(label, "version", pick(BAD_VERSIONS));
                 case 3 -> headers.add(label(label, "header", pick(BAD_HEADERS)));
-                case 4 -> framing = label(label, "framing", pick(new String[] {"chunked", "bad-chunks", "short",
-                        "long", "none"}));
+                case 4 ->
+                    framing = label(
+                            label, "framing", pick(new String[] {"chunked", "bad-chunks", "short", "long", "none"}));
                 case 5 -> headers.add(label(label, "huge-head", "X-Big: " + "h".repeat(4000 + random.nextInt(70000))));
                 case 6 -> {
                     label.add("many-headers");
@@ -111,15 +189,15 @@ public final class WireRequests {
         write(out, method + " " + target + " " + version + eol);
         switch (framing) {
             case "length", "short", "long" -> {
-                int declared = body.length + (framing.equals("short") ? -Math.min(body.length, 3) : 0)
+                int declared = body.length
+                        + (framing.equals("short") ? -Math.min(body.length, 3) : 0)
                         + (framing.equals("long") ? 1 + random.nextInt(100) : 0);
                 if (body.length > 0 || !method.equals("GET")) {
                     headers.add("Content-Length: " + declared);
                 }
             }
             case "chunked", "bad-chunks" -> headers.add("Transfer-Encoding: chunked");
-            default -> {
-            }
+            default -> {}
         }
         for (String header : headers) {
             write(out, header.replace("\r\n", eol) + eol);
@@ -131,9 +209,17 @@ public final class WireRequests {
                 out.writeBytes(body);
                 write(out, (body.length > 0 ? "\r\n0\r\n" : "") + "\r\n");
             }
-            case "bad-chunks" -> write(out, pick(new String[] {"zz\r\nabc\r\n0\r\n\r\n", "5\r\nabc\r\n",
-                    "-1\r\n\r\n", "ffffffffffffffff\r\nx\r\n", "3;ext=\u0000\r\nabc\r\n0\r\n\r\n",
-                    "3\r\nabcXX0\r\n\r\n", "0\r\ngarbage\r\n\r\n", "7fffffff\r\n" + "a".repeat(100)}));
+            case "bad-chunks" ->
+                write(out, pick(new String[] {
+                    "zz\r\nabc\r\n0\r\n\r\n",
+                    "5\r\nabc\r\n",
+                    "-1\r\n\r\n",
+                    "ffffffffffffffff\r\nx\r\n",
+                    "3;ext=\u0000\r\nabc\r\n0\r\n\r\n",
+                    "3\r\nabcXX0\r\n\r\n",
+                    "0\r\ngarbage\r\n\r\n",
+                    "7fffffff\r\n" + "a".repeat(100)
+                }));
             default -> out.writeBytes(body);
         }
         byte[] bytes = out.toByteArray();
@@ -157,8 +243,9 @@ public final class WireRequests {
     private byte[] body() {
         String json = switch (random.nextInt(4)) {
             case 0 -> "[".repeat(1 + random.nextInt(5000)) + "]".repeat(random.nextInt(5000));
-            case 1 -> "{\"payload\":" + "{\"a\":".repeat(1 + random.nextInt(2000)) + "1" + "}".repeat(random.nextInt(2001))
-                    + "}";
+            case 1 ->
+                "{\"payload\":" + "{\"a\":".repeat(1 + random.nextInt(2000)) + "1" + "}".repeat(random.nextInt(2001))
+                        + "}";
             default -> pick(JSON);
         };
         return json.getBytes(random.nextBoolean() ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);

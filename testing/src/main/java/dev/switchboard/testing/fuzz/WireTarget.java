@@ -11,5 +11,4 @@ import java.util.List;
  * @param probe       a normal request (a full HTTP/1.1 request), sent after the run: the listener must still serve it
  * @param probeStatus the status the probe must get
  */
-public record WireTarget(String name, int port, List<String> paths, String probe, int probeStatus) {
-}
+public record WireTarget(String name, int port, List<String> paths, String probe, int probeStatus) {}

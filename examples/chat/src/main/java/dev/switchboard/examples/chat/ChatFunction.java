@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,13 +39,15 @@ public final class ChatFunction {
 
     /** The largest request body accepted; larger ones get 413. */
     static final int MAX_BODY_BYTES = 64 * 1024;
+
     static final int MAX_NAME_LENGTH = 40;
     static final int MAX_TEXT_LENGTH = 2000;
     /** Room names become topic names ({@code room.<name>}), so they keep to the topic alphabet. */
     private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Map<String, String> PAGE_FILES = Map.of(
-            "/", "index.html", "/index.html", "index.html", "/chat.js", "chat.js", "/chat.css", "chat.css");
+    private static final Map<String, String> PAGE_FILES =
+            Map.of("/", "index.html", "/index.html", "index.html", "/chat.js", "chat.js", "/chat.css", "chat.css");
 
     private final ChatRooms rooms;
 
@@ -57,11 +58,15 @@ public final class ChatFunction {
     public static void main(String[] args) throws IOException {
         String host = env("HOST", "0.0.0.0");
         int port = Integer.parseInt(env("PORT", "8083"));
-        HttpServer server = start(host, port, Integer.parseInt(env("CHAT_MAX_ROOMS", "1000")),
-                                  Integer.parseInt(env("CHAT_HISTORY", "200")));
+        HttpServer server = start(
+                host,
+                port,
+                Integer.parseInt(env("CHAT_MAX_ROOMS", "1000")),
+                Integer.parseInt(env("CHAT_HISTORY", "200")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1), "chat-shutdown"));
         String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        System.out.println("chat function and page on http://" + shownHost + ":" + server.getAddress().getPort());
+        System.out.println("chat function and page on http://" + shownHost + ":"
+                + server.getAddress().getPort());
     }
 
     /**
@@ -177,7 +182,8 @@ public final class ChatFunction {
             }
             body = in.readAllBytes();
         }
-        String type = file.endsWith(".html") ? "text/html; charset=utf-8"
+        String type = file.endsWith(".html")
+                ? "text/html; charset=utf-8"
                 : file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");

@@ -15,8 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChatRooms {
 
     /** One stored message, as the page shows it. */
-    record Message(String id, String room, String from, String text, long at) {
-    }
+    record Message(String id, String room, String from, String text, long at) {}
 
     private final int maxRooms;
     private final int maxMessagesPerRoom;

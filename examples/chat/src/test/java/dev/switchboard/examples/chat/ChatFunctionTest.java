@@ -1,19 +1,18 @@
 package dev.switchboard.examples.chat;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The chat function over HTTP, as the gateway calls it: a message is stored and its answer lists the event to
@@ -46,12 +45,15 @@ class ChatFunctionTest {
         JsonNode json = MAPPER.readTree(answer.body());
         JsonNode message = json.get("message");
         assertThat(message.get("from").asText()).isEqualTo("ann");
-        assertThat(message.get("text").asText()).as("stored as given: the page escapes").isEqualTo("<b>hi</b>");
+        assertThat(message.get("text").asText())
+                .as("stored as given: the page escapes")
+                .isEqualTo("<b>hi</b>");
         JsonNode publish = json.at("/switchboard/publish");
         assertThat(publish).hasSize(1);
         assertThat(publish.get(0).get("topic").asText()).isEqualTo("room.publish");
         assertThat(publish.get(0).get("event").asText()).isEqualTo("chat");
-        assertThat(publish.get(0).get("id").asText()).as("the publish id is the message id")
+        assertThat(publish.get(0).get("id").asText())
+                .as("the publish id is the message id")
                 .isEqualTo(message.get("id").asText());
         assertThat(publish.get(0).get("data")).isEqualTo(message);
     }
@@ -59,11 +61,18 @@ class ChatFunctionTest {
     @Test
     void historyKeepsTheNewestMessagesOfARoom() throws Exception {
         for (int i = 1; i <= 5; i++) {
-            assertThat(post("{\"room\":\"busy\",\"from\":\"bob\",\"text\":\"m" + i + "\"}").statusCode()).isEqualTo(200);
+            assertThat(post("{\"room\":\"busy\",\"from\":\"bob\",\"text\":\"m" + i + "\"}")
+                            .statusCode())
+                    .isEqualTo(200);
         }
-        JsonNode history = MAPPER.readTree(post("{\"room\":\"busy\",\"history\":true}").body());
-        assertThat(history.get("messages")).extracting(m -> m.get("text").asText()).containsExactly("m3", "m4", "m5");
-        assertThat(history.has("switchboard")).as("a history read publishes nothing").isFalse();
+        JsonNode history =
+                MAPPER.readTree(post("{\"room\":\"busy\",\"history\":true}").body());
+        assertThat(history.get("messages"))
+                .extracting(m -> m.get("text").asText())
+                .containsExactly("m3", "m4", "m5");
+        assertThat(history.has("switchboard"))
+                .as("a history read publishes nothing")
+                .isFalse();
     }
 
     @Test
@@ -80,13 +89,19 @@ class ChatFunctionTest {
 
     @Test
     void badInputIsAJson400() throws Exception {
-        for (String body : new String[] {"not json", "[1]", "{\"room\":\"a b\",\"from\":\"x\",\"text\":\"y\"}",
-                                         "{\"room\":\"a\",\"from\":\"\",\"text\":\"y\"}",
-                                         "{\"room\":\"a\",\"from\":\"x\",\"text\":\"   \"}",
-                                         "{\"room\":\"a\",\"from\":\"x\",\"text\":\"" + "y".repeat(2001) + "\"}"}) {
+        for (String body : new String[] {
+            "not json",
+            "[1]",
+            "{\"room\":\"a b\",\"from\":\"x\",\"text\":\"y\"}",
+            "{\"room\":\"a\",\"from\":\"\",\"text\":\"y\"}",
+            "{\"room\":\"a\",\"from\":\"x\",\"text\":\"   \"}",
+            "{\"room\":\"a\",\"from\":\"x\",\"text\":\"" + "y".repeat(2001) + "\"}"
+        }) {
             HttpResponse<String> answer = post(body);
             assertThat(answer.statusCode()).as(body).isEqualTo(400);
-            assertThat(MAPPER.readTree(answer.body()).get("error").asText()).as(body).isNotBlank();
+            assertThat(MAPPER.readTree(answer.body()).get("error").asText())
+                    .as(body)
+                    .isNotBlank();
         }
     }
 
@@ -102,12 +117,16 @@ class ChatFunctionTest {
     }
 
     private static HttpResponse<String> post(String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(base.resolve("/")).header("Content-Type", "application/json")
-                                   .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                           HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(base.resolve("/"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

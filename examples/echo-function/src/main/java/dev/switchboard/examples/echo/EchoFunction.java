@@ -2,7 +2,6 @@ package dev.switchboard.examples.echo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +37,7 @@ public final class EchoFunction {
     private static final byte[] TOO_LARGE = utf8("{\"error\":\"body larger than 1 MiB\"}");
     private static final byte[] NOT_JSON = utf8("{\"error\":\"body must be JSON\"}");
 
-    private EchoFunction() {
-    }
+    private EchoFunction() {}
 
     public static void main(String[] args) throws IOException {
         String host = env("HOST", "0.0.0.0");
@@ -47,7 +45,8 @@ public final class EchoFunction {
         HttpServer server = start(host, port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1), "echo-shutdown"));
         String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        System.out.println("echo function listening on http://" + shownHost + ":" + server.getAddress().getPort());
+        System.out.println("echo function listening on http://" + shownHost + ":"
+                + server.getAddress().getPort());
     }
 
     /**
@@ -118,17 +117,24 @@ public final class EchoFunction {
         } else {
             out.writeBytes(utf8("null"));
         }
-        out.writeBytes(utf8(",\"request_id\":" + jsonString(exchange.getRequestHeaders().getFirst("X-Request-ID"))));
-        out.writeBytes(utf8(",\"client_id\":" + jsonString(exchange.getRequestHeaders().getFirst("X-Client-ID"))));
+        out.writeBytes(utf8(
+                ",\"request_id\":" + jsonString(exchange.getRequestHeaders().getFirst("X-Request-ID"))));
+        out.writeBytes(
+                utf8(",\"client_id\":" + jsonString(exchange.getRequestHeaders().getFirst("X-Client-ID"))));
         out.writeBytes(utf8(",\"function\":\"echo\"}"));
         send(exchange, 200, out.toByteArray());
     }
 
     /** A cheap sniff of the first significant byte, not a parser: the body is embedded as-is. */
     private static boolean looksLikeJson(byte first) {
-        return first == '{' || first == '[' || first == '"' || first == '-'
+        return first == '{'
+                || first == '['
+                || first == '"'
+                || first == '-'
                 || (first >= '0' && first <= '9')
-                || first == 't' || first == 'f' || first == 'n';
+                || first == 't'
+                || first == 'f'
+                || first == 'n';
     }
 
     private static boolean isJsonWhitespace(byte b) {

@@ -1,10 +1,8 @@
 package dev.switchboard.examples.echo;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +12,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Arrays;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class EchoFunctionTest {
 
@@ -41,13 +40,13 @@ class EchoFunctionTest {
 
     @Test
     void echoesTheBodyAndTheGatewayHeaders() throws Exception {
-        HttpResponse<String> response = post("{\"text\":\"héllo\",\"n\":[1,2]}",
-                "X-Request-ID", "req-1", "X-Client-ID", "client \"a\"\\b");
+        HttpResponse<String> response =
+                post("{\"text\":\"héllo\",\"n\":[1,2]}", "X-Request-ID", "req-1", "X-Client-ID", "client \"a\"\\b");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(response.body()).isEqualTo(
-                "{\"echo\":{\"text\":\"héllo\",\"n\":[1,2]},\"request_id\":\"req-1\","
+        assertThat(response.body())
+                .isEqualTo("{\"echo\":{\"text\":\"héllo\",\"n\":[1,2]},\"request_id\":\"req-1\","
                         + "\"client_id\":\"client \\\"a\\\"\\\\b\",\"function\":\"echo\"}");
     }
 
@@ -88,7 +87,9 @@ class EchoFunctionTest {
         Arrays.fill(body, (byte) '1');
 
         HttpResponse<String> response = client.send(
-                HttpRequest.newBuilder(base.resolve("/")).POST(BodyPublishers.ofByteArray(body)).build(),
+                HttpRequest.newBuilder(base.resolve("/"))
+                        .POST(BodyPublishers.ofByteArray(body))
+                        .build(),
                 BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(413);

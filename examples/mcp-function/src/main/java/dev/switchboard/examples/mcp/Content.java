@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** Content blocks and the result shapes built from them. */
 final class Content {
 
-    private Content() {
-    }
+    private Content() {}
 
     static ObjectNode text(String text) {
         return Json.object().put("type", "text").put("text", text);

@@ -10,6 +10,5 @@ final class Fixtures {
     /** A minimal WAV (RIFF header and one 16-bit mono sample), the conformance suite's test audio. */
     static final String WAV_MINIMAL = "UklGRiYAAABXQVZFZm10IBAAAAABAAEAQB8AAAB9AAACABAAZGF0YQIAAAA=";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 }

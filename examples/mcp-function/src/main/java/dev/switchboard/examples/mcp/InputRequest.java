@@ -2,7 +2,6 @@ package dev.switchboard.examples.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Set;
 
 /**
@@ -47,15 +46,20 @@ record InputRequest(String key, String method, ObjectNode params, String capabil
      * {@code ListRootsResult}); the spec wants malformed input responses answered with a JSON-RPC error.
      */
     void validate(JsonNode answer) {
-        boolean valid = answer.isObject() && switch (method) {
-            case "elicitation/create" -> answer.path("action").isTextual()
-                    && ELICIT_ACTIONS.contains(answer.get("action").asText())
-                    && (!answer.has("content") || answer.get("content").isObject());
-            case "sampling/createMessage" -> answer.path("role").isTextual()
-                    && (answer.path("content").isObject() || answer.path("content").isArray());
-            case "roots/list" -> answer.path("roots").isArray();
-            default -> false;
-        };
+        boolean valid = answer.isObject()
+                && switch (method) {
+                    case "elicitation/create" ->
+                        answer.path("action").isTextual()
+                                && ELICIT_ACTIONS.contains(answer.get("action").asText())
+                                && (!answer.has("content")
+                                        || answer.get("content").isObject());
+                    case "sampling/createMessage" ->
+                        answer.path("role").isTextual()
+                                && (answer.path("content").isObject()
+                                        || answer.path("content").isArray());
+                    case "roots/list" -> answer.path("roots").isArray();
+                    default -> false;
+                };
         if (!valid) {
             throw McpException.invalidParams("inputResponses['" + key + "'] is not a valid result of " + method);
         }

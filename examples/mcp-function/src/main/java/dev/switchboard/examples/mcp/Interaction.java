@@ -2,7 +2,6 @@ package dev.switchboard.examples.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,10 +38,18 @@ final class Interaction {
     private final JsonNode responses;
     /** Answers from earlier rounds (out of the state) plus those accepted in this one. */
     private final ObjectNode answers;
+
     private final boolean hasState;
 
-    private Interaction(RequestContext ctx, RequestStateSigner signer, Clock clock, String name,
-                        String argumentsDigest, JsonNode responses, ObjectNode answers, boolean hasState) {
+    private Interaction(
+            RequestContext ctx,
+            RequestStateSigner signer,
+            Clock clock,
+            String name,
+            String argumentsDigest,
+            JsonNode responses,
+            ObjectNode answers,
+            boolean hasState) {
         this.ctx = ctx;
         this.signer = signer;
         this.clock = clock;
@@ -57,8 +64,8 @@ final class Interaction {
      * Reads and checks {@code inputResponses} and {@code requestState} up front, whatever the tool: a tampered
      * state is an error even for a tool that never issued one.
      */
-    static Interaction open(RequestContext ctx, RequestStateSigner signer, Clock clock, String name,
-                            JsonNode arguments) {
+    static Interaction open(
+            RequestContext ctx, RequestStateSigner signer, Clock clock, String name, JsonNode arguments) {
         JsonNode responses = ctx.params().get("inputResponses");
         if (responses != null && !responses.isObject()) {
             throw McpException.invalidParams("inputResponses must be an object");
@@ -71,7 +78,8 @@ final class Interaction {
                 throw McpException.invalidParams("requestState must be a string");
             }
             ObjectNode payload = signer.verify(state.asText());
-            if (!ctx.method().equals(Json.text(payload, "m", null)) || !name.equals(Json.text(payload, "n", null))
+            if (!ctx.method().equals(Json.text(payload, "m", null))
+                    || !name.equals(Json.text(payload, "n", null))
                     || !digest.equals(Json.text(payload, "h", null))) {
                 throw McpException.invalidParams("requestState was issued for another request");
             }
@@ -85,8 +93,15 @@ final class Interaction {
                 answers = carried;
             }
         }
-        return new Interaction(ctx, signer, clock, name, digest,
-                               responses == null ? Json.object() : responses, answers, state != null);
+        return new Interaction(
+                ctx,
+                signer,
+                clock,
+                name,
+                digest,
+                responses == null ? Json.object() : responses,
+                answers,
+                state != null);
     }
 
     /**
@@ -100,9 +115,10 @@ final class Interaction {
      * @throws McpException -32021 if the client did not declare a capability a request needs; -32602 for a
      *                      malformed answer
      */
-    ObjectNode collect(List<InputRequest> needed, boolean requireState,
-                       Function<Map<String, JsonNode>, ObjectNode> then) {
-        ctx.requireCapabilities(needed.stream().map(InputRequest::capability).distinct().toList());
+    ObjectNode collect(
+            List<InputRequest> needed, boolean requireState, Function<Map<String, JsonNode>, ObjectNode> then) {
+        ctx.requireCapabilities(
+                needed.stream().map(InputRequest::capability).distinct().toList());
         boolean acceptResponses = hasState || !requireState;
         Map<String, JsonNode> found = new LinkedHashMap<>();
         List<InputRequest> missing = new ArrayList<>();
@@ -127,11 +143,14 @@ final class Interaction {
         ObjectNode requests = result.putObject("inputRequests");
         missing.forEach(request -> requests.set(request.key(), request.toJson()));
         long now = clock.millis();
-        ObjectNode payload = Json.object().put("v", 1).put("m", ctx.method()).put("n", name).put("h", argumentsDigest);
+        ObjectNode payload =
+                Json.object().put("v", 1).put("m", ctx.method()).put("n", name).put("h", argumentsDigest);
         if (ctx.principal() != null) {
             payload.put("sub", ctx.principal());
         }
-        payload.put("iat", now).put("exp", now + STATE_TTL.toMillis()).put("jti", UUID.randomUUID().toString());
+        payload.put("iat", now)
+                .put("exp", now + STATE_TTL.toMillis())
+                .put("jti", UUID.randomUUID().toString());
         payload.set("a", answers);
         result.put("requestState", signer.sign(payload));
         return result;
@@ -141,7 +160,8 @@ final class Interaction {
     private static String digest(JsonNode arguments) {
         try {
             byte[] canonical = Json.write(Json.canonical(arguments)).getBytes(StandardCharsets.UTF_8);
-            return Base64.getUrlEncoder().withoutPadding()
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
                     .encodeToString(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);

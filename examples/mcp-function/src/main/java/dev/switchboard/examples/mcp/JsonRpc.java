@@ -19,8 +19,7 @@ final class JsonRpc {
     /** 2026-07-28: the request's protocol version is not served. */
     static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
-    private JsonRpc() {
-    }
+    private JsonRpc() {}
 
     static ObjectNode result(JsonNode id, JsonNode result) {
         ObjectNode message = Json.object().put("jsonrpc", "2.0");

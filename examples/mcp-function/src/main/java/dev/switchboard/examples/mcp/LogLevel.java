@@ -4,7 +4,14 @@ import java.util.Locale;
 
 /** The RFC 5424 severities MCP logging uses, least severe first, so that {@code ordinal()} orders them. */
 enum LogLevel {
-    DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL, ALERT, EMERGENCY;
+    DEBUG,
+    INFO,
+    NOTICE,
+    WARNING,
+    ERROR,
+    CRITICAL,
+    ALERT,
+    EMERGENCY;
 
     /** @throws McpException -32602 for a name MCP does not define (the 2026 logging page asks for exactly that) */
     static LogLevel parse(String name) {

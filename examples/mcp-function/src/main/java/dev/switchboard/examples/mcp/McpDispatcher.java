@@ -3,7 +3,6 @@ package dev.switchboard.examples.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
-
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Set;
@@ -15,15 +14,14 @@ import java.util.Set;
 final class McpDispatcher {
 
     /** One message's answer: the JSON-RPC response and the HTTP status it goes out with. */
-    record Reply(int status, ObjectNode body) {
-    }
+    record Reply(int status, ObjectNode body) {}
 
     /** Methods of the initialize era that 2026-07-28 removed: a modern request for them gets 404 / -32601. */
-    private static final Set<String> LEGACY_ONLY = Set.of("initialize", "ping", "logging/setLevel",
-                                                          "resources/subscribe", "resources/unsubscribe");
+    private static final Set<String> LEGACY_ONLY =
+            Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe");
     /** Results that carry caching hints in 2026-07-28 ({@code CacheableResult}). */
-    private static final Set<String> LISTS = Set.of("tools/list", "prompts/list", "resources/list",
-                                                    "resources/templates/list");
+    private static final Set<String> LISTS =
+            Set.of("tools/list", "prompts/list", "resources/list", "resources/templates/list");
 
     private static final System.Logger LOG = System.getLogger(McpDispatcher.class.getName());
 
@@ -64,7 +62,8 @@ final class McpDispatcher {
         JsonNode id = message.get("id");
         JsonNode method = message.get("method");
         if (method == null) {
-            return id != null && (message.has("result") || message.has("error")) ? null
+            return id != null && (message.has("result") || message.has("error"))
+                    ? null
                     : invalid(message, "A message needs a method, or a result or error");
         }
         if (!method.isTextual()) {
@@ -81,9 +80,8 @@ final class McpDispatcher {
             return new Reply(200, JsonRpc.error(id, McpException.invalidParams("params must be an object")));
         }
         try {
-            RequestContext ctx = RequestContext.of(id, method.asText(),
-                                                   params == null ? Json.object() : (ObjectNode) params, headers,
-                                                   notifier);
+            RequestContext ctx = RequestContext.of(
+                    id, method.asText(), params == null ? Json.object() : (ObjectNode) params, headers, notifier);
             ObjectNode result = route(ctx);
             return new Reply(200, JsonRpc.result(id, result));
         } catch (McpException e) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,8 +35,10 @@ final class McpEndpoint implements HttpHandler {
             if (!exchange.getRequestMethod().equals("POST")) {
                 // 2026-07-28: no GET stream, no DELETE (no sessions); legacy clients must be told the same
                 exchange.getResponseHeaders().set("Allow", "POST");
-                ResponseChannel.sendJson(exchange, 405, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
-                                                                      "Method not allowed; POST JSON-RPC here", null));
+                ResponseChannel.sendJson(
+                        exchange,
+                        405,
+                        JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Method not allowed; POST JSON-RPC here", null));
                 return;
             }
             post(exchange);
@@ -51,8 +52,10 @@ final class McpEndpoint implements HttpHandler {
         }
         if (body.length > MAX_BODY_BYTES) {
             exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body was not read
-            ResponseChannel.sendJson(exchange, 413, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
-                                                                  "Request body larger than 1 MiB", null));
+            ResponseChannel.sendJson(
+                    exchange,
+                    413,
+                    JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Request body larger than 1 MiB", null));
             return;
         }
         JsonNode message;
@@ -107,8 +110,8 @@ final class McpEndpoint implements HttpHandler {
         for (JsonNode message : messages) {
             if ("initialize".equals(Json.text(message, "method", null))) {
                 // 2025-03-26 lifecycle: initialize MUST NOT be part of a batch
-                replies.add(JsonRpc.error(message.get("id"), JsonRpc.INVALID_REQUEST,
-                                          "initialize must not be batched", null));
+                replies.add(JsonRpc.error(
+                        message.get("id"), JsonRpc.INVALID_REQUEST, "initialize must not be batched", null));
                 continue;
             }
             McpDispatcher.Reply reply = dispatcher.process(message, exchange.getRequestHeaders(), Notifier.NONE);

@@ -2,7 +2,6 @@ package dev.switchboard.examples.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,8 +52,8 @@ final class McpException extends RuntimeException {
         ObjectNode data = Json.object();
         data.set("supported", Json.array(ServerInfo.MODERN_VERSION));
         data.put("requested", requested);
-        return new McpException(JsonRpc.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version: " + requested,
-                                data, 400);
+        return new McpException(
+                JsonRpc.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version: " + requested, data, 400);
     }
 
     /** @param required a {@code ClientCapabilities} object, e.g. {@code {"sampling":{}}} */
@@ -63,8 +62,11 @@ final class McpException extends RuntimeException {
         data.set("requiredCapabilities", required);
         List<String> names = new ArrayList<>();
         required.fieldNames().forEachRemaining(names::add);
-        return new McpException(JsonRpc.MISSING_CLIENT_CAPABILITY,
-                                "Missing required client capabilities: " + String.join(", ", names), data, 400);
+        return new McpException(
+                JsonRpc.MISSING_CLIENT_CAPABILITY,
+                "Missing required client capabilities: " + String.join(", ", names),
+                data,
+                400);
     }
 
     int code() {

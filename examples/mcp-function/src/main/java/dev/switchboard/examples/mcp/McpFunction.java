@@ -2,7 +2,6 @@ package dev.switchboard.examples.mcp;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -28,10 +27,10 @@ public final class McpFunction {
     private static final System.Logger LOG = System.getLogger(McpFunction.class.getName());
     private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NOT_FOUND = "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] METHOD_NOT_ALLOWED = "{\"error\":\"method not allowed\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] METHOD_NOT_ALLOWED =
+            "{\"error\":\"method not allowed\"}".getBytes(StandardCharsets.UTF_8);
 
-    private McpFunction() {
-    }
+    private McpFunction() {}
 
     public static void main(String[] args) throws IOException {
         String host = env("HOST", "0.0.0.0");
@@ -39,8 +38,8 @@ public final class McpFunction {
         HttpServer server = start(host, port, signerFromEnvironment(), Clock.systemUTC(), Pusher.fromEnvironment());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1), "mcp-shutdown"));
         String shownHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        System.out.println("MCP function listening on http://" + shownHost + ":" + server.getAddress().getPort()
-                                   + "/mcp");
+        System.out.println("MCP function listening on http://" + shownHost + ":"
+                + server.getAddress().getPort() + "/mcp");
     }
 
     /** Binds and starts the function. Port 0 picks a free port; read it back from {@link HttpServer#getAddress()}. */
@@ -97,8 +96,10 @@ public final class McpFunction {
     private static RequestStateSigner signerFromEnvironment() {
         String secret = System.getenv("STATE_SECRET");
         if (secret == null || secret.isEmpty()) {
-            LOG.log(Level.WARNING, "STATE_SECRET is not set: requestState is signed with a random key, so it will "
-                    + "not verify after a restart or on another replica. Set the same STATE_SECRET everywhere.");
+            LOG.log(
+                    Level.WARNING,
+                    "STATE_SECRET is not set: requestState is signed with a random key, so it will "
+                            + "not verify after a restart or on another replica. Set the same STATE_SECRET everywhere.");
             return RequestStateSigner.withRandomKey();
         }
         byte[] key = secret.getBytes(StandardCharsets.UTF_8);

@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 interface Notifier {
 
     /** Drops everything: for clients that did not accept {@code text/event-stream}, and inside a batch. */
-    Notifier NONE = notification -> {
-    };
+    Notifier NONE = notification -> {};
 
     /**
      * @throws java.io.UncheckedIOException when the client has gone; over HTTP that is the cancellation of the

@@ -3,7 +3,6 @@ package dev.switchboard.examples.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,9 @@ final class PromptRegistry {
     }
 
     /** @param suggestions what {@code completion/complete} offers for this argument */
-    record Argument(String name, String description, boolean required, List<String> suggestions) {
-    }
+    record Argument(String name, String description, boolean required, List<String> suggestions) {}
 
-    record Prompt(String name, String title, String description, List<Argument> arguments, Handler handler) {
-    }
+    record Prompt(String name, String title, String description, List<Argument> arguments, Handler handler) {}
 
     private final Map<String, Prompt> prompts = new LinkedHashMap<>();
 
@@ -43,8 +40,12 @@ final class PromptRegistry {
             entry.put("description", prompt.description());
             if (!prompt.arguments().isEmpty()) {
                 ArrayNode arguments = entry.putArray("arguments");
-                prompt.arguments().forEach(a -> arguments.addObject().put("name", a.name())
-                        .put("description", a.description()).put("required", a.required()));
+                prompt.arguments()
+                        .forEach(a -> arguments
+                                .addObject()
+                                .put("name", a.name())
+                                .put("description", a.description())
+                                .put("required", a.required()));
             }
         });
         return result;
@@ -63,8 +64,8 @@ final class PromptRegistry {
         for (Argument argument : prompt.arguments()) {
             JsonNode value = call.arguments().get(argument.name());
             if (argument.required() && (value == null || !value.isTextual())) {
-                throw McpException.invalidParams("Missing required argument '" + argument.name() + "' for prompt "
-                                                         + prompt.name());
+                throw McpException.invalidParams(
+                        "Missing required argument '" + argument.name() + "' for prompt " + prompt.name());
             }
         }
         return prompt.handler().get(call);

@@ -1,7 +1,6 @@
 package dev.switchboard.examples.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 
 /**
@@ -13,26 +12,40 @@ import java.io.IOException;
 final class PushTools {
     static final String EXTRA_TOOL = "extra_tool";
 
-    private PushTools() {
-    }
+    private PushTools() {}
 
     static void register(ToolRegistry tools, ResourceRegistry resources, Pusher pusher) {
-        tools.add("toggle_extra_tool", "Adds or removes the tool extra_tool and tells every session",
-                  ToolRegistry.noArguments(), call -> {
-                      boolean added = !tools.remove(EXTRA_TOOL);
-                      if (added) {
-                          tools.add(EXTRA_TOOL, "A tool that comes and goes", ToolRegistry.noArguments(),
-                                    extra -> Content.toolText("extra"));
-                      }
-                      return told(pusher, "notifications/tools/list_changed", null,
-                                  EXTRA_TOOL + (added ? " added" : " removed"));
-                  })
-             .add("bump_counter", "Increments test://counter and tells the sessions subscribed to it",
-                  ToolRegistry.noArguments(), call -> {
-                      long value = resources.bump();
-                      return told(pusher, "notifications/resources/updated",
-                                  Json.object().put("uri", ResourceRegistry.COUNTER), "counter is " + value);
-                  });
+        tools.add(
+                        "toggle_extra_tool",
+                        "Adds or removes the tool extra_tool and tells every session",
+                        ToolRegistry.noArguments(),
+                        call -> {
+                            boolean added = !tools.remove(EXTRA_TOOL);
+                            if (added) {
+                                tools.add(
+                                        EXTRA_TOOL,
+                                        "A tool that comes and goes",
+                                        ToolRegistry.noArguments(),
+                                        extra -> Content.toolText("extra"));
+                            }
+                            return told(
+                                    pusher,
+                                    "notifications/tools/list_changed",
+                                    null,
+                                    EXTRA_TOOL + (added ? " added" : " removed"));
+                        })
+                .add(
+                        "bump_counter",
+                        "Increments test://counter and tells the sessions subscribed to it",
+                        ToolRegistry.noArguments(),
+                        call -> {
+                            long value = resources.bump();
+                            return told(
+                                    pusher,
+                                    "notifications/resources/updated",
+                                    Json.object().put("uri", ResourceRegistry.COUNTER),
+                                    "counter is " + value);
+                        });
     }
 
     private static ObjectNode told(Pusher pusher, String method, ObjectNode params, String what) {

@@ -1,7 +1,6 @@
 package dev.switchboard.examples.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,8 @@ public final class Pusher {
 
     private final URI url;
     private final Map<String, String> headers;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     /**
      * @param url     the push route, e.g. {@code http://gateway:9090/publish/mcp/tools}
@@ -44,7 +44,8 @@ public final class Pusher {
         }
         String token = System.getenv("SWITCHBOARD_PUSH_TOKEN");
         String apiKey = System.getenv("SWITCHBOARD_PUSH_API_KEY");
-        Map<String, String> headers = token != null && !token.isBlank() ? Map.of("Authorization", "Bearer " + token.trim())
+        Map<String, String> headers = token != null && !token.isBlank()
+                ? Map.of("Authorization", "Bearer " + token.trim())
                 : apiKey != null && !apiKey.isBlank() ? Map.of("X-API-Key", apiKey.trim()) : Map.of();
         return new Pusher(URI.create(url.trim()), headers);
     }
@@ -68,7 +69,8 @@ public final class Pusher {
         if (params != null) {
             body.set("params", params);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
         headers.forEach(request::header);
@@ -82,6 +84,8 @@ public final class Pusher {
         if (response.statusCode() != 202) {
             throw new IOException("the gateway refused the push: " + response.statusCode() + " " + response.body());
         }
-        return Json.parse(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).path("sessions").asInt();
+        return Json.parse(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .path("sessions")
+                .asInt();
     }
 }

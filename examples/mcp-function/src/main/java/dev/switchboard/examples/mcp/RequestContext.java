@@ -3,7 +3,6 @@ package dev.switchboard.examples.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
@@ -19,8 +18,16 @@ import java.util.Collection;
  *                     and the gateway passes a legacy session's level the same way)
  * @param principal    the {@code X-Client-ID} the gateway forwards, or null; it is bound into requestState
  */
-record RequestContext(JsonNode id, String method, ObjectNode params, boolean modern, ObjectNode capabilities,
-                      LogLevel logLevel, JsonNode progressToken, String principal, Notifier notifier) {
+record RequestContext(
+        JsonNode id,
+        String method,
+        ObjectNode params,
+        boolean modern,
+        ObjectNode capabilities,
+        LogLevel logLevel,
+        JsonNode progressToken,
+        String principal,
+        Notifier notifier) {
 
     static final String META_PROTOCOL_VERSION = "io.modelcontextprotocol/protocolVersion";
     static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
@@ -43,8 +50,8 @@ record RequestContext(JsonNode id, String method, ObjectNode params, boolean mod
         JsonNode meta = params.path("_meta");
         String metaVersion = Json.text(meta, META_PROTOCOL_VERSION, null);
         String headerVersion = headers.getFirst("MCP-Protocol-Version");
-        boolean modern = metaVersion != null
-                || (headerVersion != null && !ServerInfo.LEGACY_VERSIONS.contains(headerVersion));
+        boolean modern =
+                metaVersion != null || (headerVersion != null && !ServerInfo.LEGACY_VERSIONS.contains(headerVersion));
         JsonNode capabilities = meta.get(META_CLIENT_CAPABILITIES);
         if (modern) {
             if (headerVersion == null) {
@@ -74,11 +81,16 @@ record RequestContext(JsonNode id, String method, ObjectNode params, boolean mod
             throw McpException.invalidParams("_meta " + META_LOG_LEVEL + " must be a string");
         }
         JsonNode token = meta.get("progressToken");
-        return new RequestContext(id, method, params, modern,
-                                  capabilities instanceof ObjectNode object ? object : null,
-                                  level == null ? null : LogLevel.parse(level.asText()),
-                                  token != null && (token.isTextual() || token.isIntegralNumber()) ? token : null,
-                                  headers.getFirst("X-Client-ID"), notifier);
+        return new RequestContext(
+                id,
+                method,
+                params,
+                modern,
+                capabilities instanceof ObjectNode object ? object : null,
+                level == null ? null : LogLevel.parse(level.asText()),
+                token != null && (token.isTextual() || token.isIntegralNumber()) ? token : null,
+                headers.getFirst("X-Client-ID"),
+                notifier);
     }
 
     private static boolean hasName(String method) {
@@ -91,8 +103,8 @@ record RequestContext(JsonNode id, String method, ObjectNode params, boolean mod
             throw McpException.headerMismatch("Missing " + header + " header");
         }
         if (!bodyValue.equals(decodeHeaderValue(value))) {
-            throw McpException.headerMismatch(header + " header value '" + value
-                    + "' does not match body value '" + bodyValue + "'");
+            throw McpException.headerMismatch(
+                    header + " header value '" + value + "' does not match body value '" + bodyValue + "'");
         }
     }
 
@@ -100,8 +112,8 @@ record RequestContext(JsonNode id, String method, ObjectNode params, boolean mod
     static String decodeHeaderValue(String value) {
         if (value.startsWith("=?base64?") && value.endsWith("?=") && value.length() >= 11) {
             try {
-                return new String(Base64.getDecoder().decode(value.substring(9, value.length() - 2)),
-                                  StandardCharsets.UTF_8);
+                return new String(
+                        Base64.getDecoder().decode(value.substring(9, value.length() - 2)), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw McpException.headerMismatch("Malformed base64 header value");
             }
@@ -138,7 +150,10 @@ record RequestContext(JsonNode id, String method, ObjectNode params, boolean mod
         if (logLevel == null || !level.passes(logLevel)) {
             return;
         }
-        ObjectNode params = Json.object().put("level", level.wireName()).put("logger", LOGGER).put("data", data);
+        ObjectNode params = Json.object()
+                .put("level", level.wireName())
+                .put("logger", LOGGER)
+                .put("data", data);
         notifier.send(JsonRpc.notification("notifications/message", params));
     }
 

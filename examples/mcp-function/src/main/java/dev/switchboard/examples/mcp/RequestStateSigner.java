@@ -1,14 +1,13 @@
 package dev.switchboard.examples.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals MRTR {@code requestState}: {@code base64url(payload JSON) "." base64url(HMAC-SHA256(key, first part))}.

@@ -2,7 +2,6 @@ package dev.switchboard.examples.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.List;
 
 /** Who this server is, which revisions it speaks and what it declares: the answers to initialize and server/discover. */
@@ -19,8 +18,7 @@ final class ServerInfo {
     /** Discovery and the lists never change in a process: a client or the gateway may cache them. */
     static final long LIST_TTL_MS = 300_000;
 
-    private ServerInfo() {
-    }
+    private ServerInfo() {}
 
     static ObjectNode implementation() {
         return Json.object().put("name", NAME).put("version", VERSION);
@@ -29,7 +27,8 @@ final class ServerInfo {
     /** Legacy {@code initialize}: the requested revision if served, else the newest legacy one; never a session id. */
     static ObjectNode initializeResult(JsonNode params, boolean pushes) {
         String requested = Json.text(params, "protocolVersion", null);
-        String version = requested != null && LEGACY_VERSIONS.contains(requested) ? requested : LEGACY_VERSIONS.getFirst();
+        String version =
+                requested != null && LEGACY_VERSIONS.contains(requested) ? requested : LEGACY_VERSIONS.getFirst();
         ObjectNode result = Json.object().put("protocolVersion", version);
         result.set("capabilities", capabilities(true, pushes));
         result.set("serverInfo", implementation());
@@ -44,8 +43,10 @@ final class ServerInfo {
         ObjectNode result = Json.object().put("resultType", "complete");
         result.set("supportedVersions", Json.array(MODERN_VERSION));
         result.set("capabilities", capabilities(false, false));
-        result.put("instructions", "Conformance fixtures: tools, resources and prompts named test_*; "
-                + "interactive tools answer input_required (multi round-trip requests).");
+        result.put(
+                "instructions",
+                "Conformance fixtures: tools, resources and prompts named test_*; "
+                        + "interactive tools answer input_required (multi round-trip requests).");
         result.put("ttlMs", LIST_TTL_MS).put("cacheScope", "public");
         result.putObject("_meta").set("io.modelcontextprotocol/serverInfo", implementation());
         return result;

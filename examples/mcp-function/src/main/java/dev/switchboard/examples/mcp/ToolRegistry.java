@@ -3,7 +3,6 @@ package dev.switchboard.examples.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,8 +15,7 @@ final class ToolRegistry {
         ObjectNode call(Invocation call) throws InterruptedException;
     }
 
-    record Tool(String name, String description, ObjectNode inputSchema, Handler handler) {
-    }
+    record Tool(String name, String description, ObjectNode inputSchema, Handler handler) {}
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
 
@@ -58,7 +56,11 @@ final class ToolRegistry {
     ObjectNode call(Tool tool, Invocation call) throws InterruptedException {
         for (JsonNode required : tool.inputSchema().path("required")) {
             String argument = required.asText();
-            String type = tool.inputSchema().path("properties").path(argument).path("type").asText("");
+            String type = tool.inputSchema()
+                    .path("properties")
+                    .path(argument)
+                    .path("type")
+                    .asText("");
             JsonNode value = call.arguments().get(argument);
             if (value == null || value.isNull()) {
                 return Content.toolError("Missing required argument '" + argument + "'");
@@ -82,8 +84,10 @@ final class ToolRegistry {
         ObjectNode schema = noArguments();
         ArrayNode required = schema.putArray("required");
         for (int i = 0; i < namesAndDescriptions.length; i += 2) {
-            ((ObjectNode) schema.get("properties")).putObject(namesAndDescriptions[i])
-                    .put("type", "string").put("description", namesAndDescriptions[i + 1]);
+            ((ObjectNode) schema.get("properties"))
+                    .putObject(namesAndDescriptions[i])
+                    .put("type", "string")
+                    .put("description", namesAndDescriptions[i + 1]);
             required.add(namesAndDescriptions[i]);
         }
         return schema;

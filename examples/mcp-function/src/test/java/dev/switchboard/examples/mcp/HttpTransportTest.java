@@ -1,24 +1,24 @@
 package dev.switchboard.examples.mcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The HTTP envelope: statuses for messages that need no answer, malformed bodies, batches and other routes. */
 class HttpTransportTest extends FunctionTestSupport {
 
     @Test
     void notificationsAndResponsesAreAcceptedWithoutABody() {
-        for (String message : new String[]{
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":1}}",
-                "{\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"result\":{\"roots\":[]}}",
-                "{\"jsonrpc\":\"2.0\",\"id\":\"srv-2\",\"error\":{\"code\":-1,\"message\":\"no\"}}"}) {
+        for (String message : new String[] {
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":1}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"result\":{\"roots\":[]}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":\"srv-2\",\"error\":{\"code\":-1,\"message\":\"no\"}}"
+        }) {
             McpTestClient.Response response = client.post(message, Map.of("Accept", McpTestClient.BOTH));
             assertThat(response.status()).as(message).isEqualTo(202);
             assertThat(response.body()).as(message).isEmpty();
@@ -37,8 +37,12 @@ class HttpTransportTest extends FunctionTestSupport {
 
     @Test
     void malformedRequestsAreInvalid() {
-        for (String message : new String[]{"42", "{\"id\":1,\"method\":\"ping\"}",
-                "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}", "{\"jsonrpc\":\"2.0\",\"id\":1}"}) {
+        for (String message : new String[] {
+            "42",
+            "{\"id\":1,\"method\":\"ping\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":1}"
+        }) {
             McpTestClient.Response response = client.post(message, Map.of());
             assertThat(response.status()).as(message).isEqualTo(400);
             assertThat(response.error().path("code").asInt()).as(message).isEqualTo(-32600);
@@ -60,7 +64,8 @@ class HttpTransportTest extends FunctionTestSupport {
         assertThat(text(replies.path(1).path("result"))).isEqualTo("This is a simple text response for testing.");
         assertThat(replies.path(2).path("error").path("code").asInt()).isEqualTo(-32600);
 
-        assertThat(client.post("[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]", Map.of()).status())
+        assertThat(client.post("[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]", Map.of())
+                        .status())
                 .isEqualTo(202);
         assertThat(client.post("[]", Map.of()).status()).isEqualTo(400);
     }
@@ -73,18 +78,22 @@ class HttpTransportTest extends FunctionTestSupport {
 
     @Test
     void healthAndOtherRoutes() {
-        HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/healthz")).GET());
+        HttpResponse<String> health =
+                client.send(HttpRequest.newBuilder(base.resolve("/healthz")).GET());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("ok");
 
-        HttpResponse<String> get = client.send(HttpRequest.newBuilder(base.resolve("/mcp")).GET());
+        HttpResponse<String> get =
+                client.send(HttpRequest.newBuilder(base.resolve("/mcp")).GET());
         assertThat(get.statusCode()).isEqualTo(405);
         assertThat(get.headers().firstValue("Allow")).hasValue("POST");
 
-        HttpResponse<String> delete = client.send(HttpRequest.newBuilder(base.resolve("/mcp")).DELETE());
+        HttpResponse<String> delete =
+                client.send(HttpRequest.newBuilder(base.resolve("/mcp")).DELETE());
         assertThat(delete.statusCode()).isEqualTo(405);
 
-        HttpResponse<String> other = client.send(HttpRequest.newBuilder(base.resolve("/other")).GET());
+        HttpResponse<String> other =
+                client.send(HttpRequest.newBuilder(base.resolve("/other")).GET());
         assertThat(other.statusCode()).isEqualTo(404);
     }
 

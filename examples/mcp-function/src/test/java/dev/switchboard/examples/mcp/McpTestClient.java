@@ -3,7 +3,6 @@ package dev.switchboard.examples.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,8 +27,7 @@ final class McpTestClient {
     static final String BOTH = "application/json, text/event-stream";
 
     /** An SSE event's message and the time it was read, relative to the request being sent. */
-    record Event(JsonNode message, long atMillis) {
-    }
+    record Event(JsonNode message, long atMillis) {}
 
     record Response(int status, HttpHeaders headers, String body, List<Event> events) {
 
@@ -66,11 +64,14 @@ final class McpTestClient {
         }
 
         List<Event> notifications(String method) {
-            return events.stream().filter(e -> method.equals(e.message().path("method").asText())).toList();
+            return events.stream()
+                    .filter(e -> method.equals(e.message().path("method").asText()))
+                    .toList();
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI endpoint;
     private final AtomicInteger ids = new AtomicInteger();
 
@@ -84,7 +85,9 @@ final class McpTestClient {
     }
 
     Response request(String method, ObjectNode params, Map<String, String> headers) {
-        ObjectNode message = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", ids.incrementAndGet())
+        ObjectNode message = MAPPER.createObjectNode()
+                .put("jsonrpc", "2.0")
+                .put("id", ids.incrementAndGet())
                 .put("method", method);
         if (params != null) {
             message.set("params", params);
@@ -114,7 +117,8 @@ final class McpTestClient {
     }
 
     Response post(String body, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(builder::header);

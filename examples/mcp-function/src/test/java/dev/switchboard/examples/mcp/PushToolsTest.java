@@ -1,11 +1,9 @@
 package dev.switchboard.examples.mcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The tools that change the server push through the configured route: the request they send (body, credential)
@@ -43,10 +42,12 @@ class PushToolsTest {
             }
         });
         route.start();
-        Pusher pusher = new Pusher(URI.create("http://127.0.0.1:" + route.getAddress().getPort() + "/publish/mcp/tools"),
-                                   Map.of("Authorization", "Bearer secret-token"));
+        Pusher pusher = new Pusher(
+                URI.create("http://127.0.0.1:" + route.getAddress().getPort() + "/publish/mcp/tools"),
+                Map.of("Authorization", "Bearer secret-token"));
         function = McpFunction.start("127.0.0.1", 0, FunctionTestSupport.SECRET, pusher);
-        client = new McpTestClient(URI.create("http://127.0.0.1:" + function.getAddress().getPort() + "/mcp"));
+        client = new McpTestClient(
+                URI.create("http://127.0.0.1:" + function.getAddress().getPort() + "/mcp"));
     }
 
     @AfterEach
@@ -56,29 +57,39 @@ class PushToolsTest {
     }
 
     private JsonNode call(String tool) {
-        return client.request("tools/call", FunctionTestSupport.callParams(tool, "{}")).result();
+        return client.request("tools/call", FunctionTestSupport.callParams(tool, "{}"))
+                .result();
     }
 
     @Test
     void togglingTheExtraToolChangesTheListAndPushesListChanged() {
-        assertThat(FunctionTestSupport.text(call("toggle_extra_tool"))).isEqualTo("extra_tool added; 2 session(s) told");
+        assertThat(FunctionTestSupport.text(call("toggle_extra_tool")))
+                .isEqualTo("extra_tool added; 2 session(s) told");
         assertThat(pushes).containsExactly("{\"method\":\"notifications/tools/list_changed\"}");
         assertThat(credentials).containsExactly("Bearer secret-token");
-        JsonNode tools = client.request("tools/list", FunctionTestSupport.params("{}")).result();
+        JsonNode tools =
+                client.request("tools/list", FunctionTestSupport.params("{}")).result();
         assertThat(tools.path("tools").findValuesAsText("name")).contains("extra_tool");
         assertThat(FunctionTestSupport.text(call("toggle_extra_tool"))).startsWith("extra_tool removed");
-        assertThat(client.request("tools/list", FunctionTestSupport.params("{}")).result()
-                           .path("tools").findValuesAsText("name")).doesNotContain("extra_tool");
-        JsonNode init = client.request("initialize", FunctionTestSupport.params(
-                "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{}}")).result();
-        assertThat(init.path("capabilities").path("tools").path("listChanged").asBoolean()).isTrue();
+        assertThat(client.request("tools/list", FunctionTestSupport.params("{}"))
+                        .result()
+                        .path("tools")
+                        .findValuesAsText("name"))
+                .doesNotContain("extra_tool");
+        JsonNode init = client.request(
+                        "initialize",
+                        FunctionTestSupport.params("{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{}}"))
+                .result();
+        assertThat(init.path("capabilities").path("tools").path("listChanged").asBoolean())
+                .isTrue();
     }
 
     @Test
     void bumpingTheCounterChangesTheResourceAndPushesResourcesUpdated() {
         assertThat(FunctionTestSupport.text(call("bump_counter"))).isEqualTo("counter is 1; 2 session(s) told");
-        assertThat(pushes).containsExactly(
-                "{\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":\"test://counter\"}}");
+        assertThat(pushes)
+                .containsExactly(
+                        "{\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":\"test://counter\"}}");
         JsonNode read = client.request("resources/read", FunctionTestSupport.params("{\"uri\":\"test://counter\"}"))
                 .result();
         assertThat(read.path("contents").path(0).path("text").asText()).isEqualTo("1");

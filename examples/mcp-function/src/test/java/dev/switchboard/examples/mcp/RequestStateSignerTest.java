@@ -1,12 +1,11 @@
 package dev.switchboard.examples.mcp;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class RequestStateSignerTest {
 
@@ -23,11 +22,24 @@ class RequestStateSignerTest {
     @Test
     void rejectsAnyChange() {
         String token = signer.sign(payload);
-        String otherPayload = signer.sign(Json.object().put("n", "tool").put("round", 3)).split("\\.")[0];
-        for (String bad : new String[]{token + "-TAMPERED", token + "x", "x" + token, otherPayload + token.substring(token.indexOf('.')),
-                token.replace('.', '!'), token.substring(0, token.indexOf('.')), "", ".", "a.b.c", token + "." + "x"}) {
-            assertThatThrownBy(() -> signer.verify(bad)).as(bad).isInstanceOfSatisfying(McpException.class,
-                    e -> assertThat(e.code()).isEqualTo(-32602));
+        String otherPayload =
+                signer.sign(Json.object().put("n", "tool").put("round", 3)).split("\\.")[0];
+        for (String bad : new String[] {
+            token + "-TAMPERED",
+            token + "x",
+            "x" + token,
+            otherPayload + token.substring(token.indexOf('.')),
+            token.replace('.', '!'),
+            token.substring(0, token.indexOf('.')),
+            "",
+            ".",
+            "a.b.c",
+            token + "." + "x"
+        }) {
+            assertThatThrownBy(() -> signer.verify(bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            McpException.class, e -> assertThat(e.code()).isEqualTo(-32602));
         }
     }
 

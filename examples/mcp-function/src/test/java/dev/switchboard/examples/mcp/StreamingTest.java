@@ -1,12 +1,11 @@
 package dev.switchboard.examples.mcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Request-scoped notifications: they stream before the response, and only when asked for and acceptable. */
 class StreamingTest extends FunctionTestSupport {
@@ -22,11 +21,22 @@ class StreamingTest extends FunctionTestSupport {
         assertThat(response.isStream()).isTrue();
         assertThat(response.headers().firstValue("X-Accel-Buffering")).hasValue("no");
         List<McpTestClient.Event> logs = response.notifications("notifications/message");
-        assertThat(logs).extracting(e -> e.message().path("params").path("data").asText())
+        assertThat(logs)
+                .extracting(e -> e.message().path("params").path("data").asText())
                 .containsExactly("Tool execution started", "Tool processing data", "Tool execution completed");
-        assertThat(logs).allSatisfy(e -> assertThat(e.message().path("params").path("level").asText()).isEqualTo("info"));
+        assertThat(logs)
+                .allSatisfy(
+                        e -> assertThat(e.message().path("params").path("level").asText())
+                                .isEqualTo("info"));
         assertThat(response.events()).hasSize(4);
-        assertThat(response.events().getLast().message().path("result").path("content").path(0).path("text").asText())
+        assertThat(response.events()
+                        .getLast()
+                        .message()
+                        .path("result")
+                        .path("content")
+                        .path(0)
+                        .path("text")
+                        .asText())
                 .isEqualTo("Tool with logging executed successfully");
         // really streamed, ~50 ms apart, not buffered up with the result
         assertThat(logs.get(2).atMillis() - logs.get(0).atMillis()).isGreaterThanOrEqualTo(80);
@@ -49,21 +59,24 @@ class StreamingTest extends FunctionTestSupport {
 
     @Test
     void nothingStreamsToAClientThatDoesNotAcceptEventStreams() {
-        McpTestClient.Response response = client.request("tools/call", params(WITH_DEBUG_LEVEL.formatted("debug")),
-                                                         Map.of("Accept", "application/json"));
+        McpTestClient.Response response = client.request(
+                "tools/call", params(WITH_DEBUG_LEVEL.formatted("debug")), Map.of("Accept", "application/json"));
         assertThat(response.isStream()).isFalse();
         assertThat(text(response.result())).isEqualTo("Tool with logging executed successfully");
     }
 
     @Test
     void progressToolStreamsThreeProgressNotificationsThenTheResult() {
-        McpTestClient.Response response = client.request("tools/call", params(
-                "{\"name\":\"test_tool_with_progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p-1\"}}"));
+        McpTestClient.Response response = client.request(
+                "tools/call",
+                params(
+                        "{\"name\":\"test_tool_with_progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p-1\"}}"));
 
         assertThat(response.isStream()).isTrue();
         List<McpTestClient.Event> progress = response.notifications("notifications/progress");
         assertThat(progress).hasSize(3);
-        assertThat(progress).extracting(e -> e.message().path("params").path("progress").asInt())
+        assertThat(progress)
+                .extracting(e -> e.message().path("params").path("progress").asInt())
                 .containsExactly(0, 50, 100);
         assertThat(progress).allSatisfy(e -> {
             JsonNode params = e.message().path("params");
@@ -74,10 +87,13 @@ class StreamingTest extends FunctionTestSupport {
         assertThat(response.events().getLast().message().path("id").asInt()).isPositive();
         assertThat(progress.get(2).atMillis() - progress.get(0).atMillis()).isGreaterThanOrEqualTo(80);
 
-        McpTestClient.Response integerToken = client.request("tools/call", params(
-                "{\"name\":\"test_tool_with_progress\",\"arguments\":{},\"_meta\":{\"progressToken\":7}}"));
+        McpTestClient.Response integerToken = client.request(
+                "tools/call",
+                params("{\"name\":\"test_tool_with_progress\",\"arguments\":{},\"_meta\":{\"progressToken\":7}}"));
         assertThat(integerToken.notifications("notifications/progress"))
-                .allSatisfy(e -> assertThat(e.message().path("params").path("progressToken").isInt()).isTrue());
+                .allSatisfy(e -> assertThat(
+                                e.message().path("params").path("progressToken").isInt())
+                        .isTrue());
     }
 
     @Test
