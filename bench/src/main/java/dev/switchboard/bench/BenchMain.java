@@ -254,31 +254,7 @@ public final class BenchMain {
             // 3 + 4: call overhead, on a fresh gateway with nothing held
             Rig.Server gateway = rig.gateway("bench-gw-calls", gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
-            log("invoke overhead");
-            report.invoke(InvokeOverhead.run(
-                    echo.uri(),
-                    nginx.map(Rig.Server::uri).orElse(null),
-                    gateway.uri(),
-                    plan.levels(),
-                    plan.warmup(),
-                    plan.measure()));
-            log("MCP tools/call");
-            int mcpConcurrency = plan.levels()[plan.levels().length / 2];
-            LoadLoop.Result direct = LoadLoop.run(
-                    mcp.uri(),
-                    Requests::directToolsCall,
-                    Requests::isToolResult,
-                    mcpConcurrency,
-                    plan.warmup(),
-                    plan.measure());
-            LoadLoop.Result through = LoadLoop.run(
-                    gateway.uri(),
-                    Requests::gatewayToolsCall,
-                    Requests::isToolResult,
-                    mcpConcurrency,
-                    plan.warmup(),
-                    plan.measure());
-            report.mcp(mcpConcurrency, direct, through);
+            int mcpConcurrency = callOverhead(plan, report, echo, mcp, nginx, gateway);
             log("session churn (memory)");
             SessionChurn.Result churnMemory = SessionChurn.run(gateway.uri(), mcpConcurrency, plan.measure());
             rig.stop(gateway);
@@ -404,6 +380,43 @@ public final class BenchMain {
     }
 
     /**
+     * Sections 3 and 4: {@code /invoke} beside nginx's {@code proxy_pass} at every level, and MCP
+     * {@code tools/call} through the gateway beside the direct call, on a gateway with nothing held.
+     *
+     * @return the concurrency the MCP rows ran at
+     */
+    private static int callOverhead(
+            Plan plan, Report report, Rig.Server echo, Rig.Server mcp, Optional<Rig.Server> nginx, Rig.Server gateway)
+            throws IOException, InterruptedException {
+        log("invoke overhead");
+        report.invoke(InvokeOverhead.run(
+                echo.uri(),
+                nginx.map(Rig.Server::uri).orElse(null),
+                gateway.uri(),
+                plan.levels(),
+                plan.warmup(),
+                plan.measure()));
+        log("MCP tools/call");
+        int mcpConcurrency = plan.levels()[plan.levels().length / 2];
+        LoadLoop.Result direct = LoadLoop.run(
+                mcp.uri(),
+                Requests::directToolsCall,
+                Requests::isToolResult,
+                mcpConcurrency,
+                plan.warmup(),
+                plan.measure());
+        LoadLoop.Result through = LoadLoop.run(
+                gateway.uri(),
+                Requests::gatewayToolsCall,
+                Requests::isToolResult,
+                mcpConcurrency,
+                plan.warmup(),
+                plan.measure());
+        report.mcp(mcpConcurrency, direct, through);
+        return mcpConcurrency;
+    }
+
+    /**
      * Sections 3 and 4 only, printed: {@code calls}. The function-call figures in a few minutes, for A/B runs
      * of the function-call engine; every row still runs beside its baseline in the same run.
      */
@@ -416,31 +429,7 @@ public final class BenchMain {
                     rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100);
             Rig.Server gateway = rig.gateway("bench-gw-calls", gatewayConfig(plan));
             Rig.registerExamples(gateway, echo, mcp);
-            log("invoke overhead");
-            report.invoke(InvokeOverhead.run(
-                    echo.uri(),
-                    nginx.map(Rig.Server::uri).orElse(null),
-                    gateway.uri(),
-                    plan.levels(),
-                    plan.warmup(),
-                    plan.measure()));
-            log("MCP tools/call");
-            int mcpConcurrency = plan.levels()[plan.levels().length / 2];
-            LoadLoop.Result direct = LoadLoop.run(
-                    mcp.uri(),
-                    Requests::directToolsCall,
-                    Requests::isToolResult,
-                    mcpConcurrency,
-                    plan.warmup(),
-                    plan.measure());
-            LoadLoop.Result through = LoadLoop.run(
-                    gateway.uri(),
-                    Requests::gatewayToolsCall,
-                    Requests::isToolResult,
-                    mcpConcurrency,
-                    plan.warmup(),
-                    plan.measure());
-            report.mcp(mcpConcurrency, direct, through);
+            int mcpConcurrency = callOverhead(plan, report, echo, mcp, nginx, gateway);
             // the gateway's own CPU per call, warm: what a saturated shared machine blurs least
             StringBuilder cpu = new StringBuilder("## Gateway CPU per call (warm, 5 s per row)\n\n"
                     + "| Call | Concurrency | Calls/s | Gateway CPU per call |\n| --- | --- | --- | --- |\n");
