@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,28 +30,11 @@ class MonitoringChartTest {
             "SwitchboardEventLossSuspected");
 
     private static List<JsonNode> render(UnaryOperator<TemplateCommand> values) {
-        TemplateCommand command = new Helm(Manifests.CHART)
-                .template()
-                .withName(HelmChartTest.RELEASE)
-                .withNamespace(HelmChartTest.NAMESPACE);
-        List<JsonNode> docs = new ArrayList<>();
-        try (var it = new YAMLMapper()
-                .readerFor(JsonNode.class)
-                .<JsonNode>readValues(values.apply(command).call())) {
-            while (it.hasNext()) {
-                JsonNode doc = it.next();
-                if (doc != null && !doc.isEmpty()) {
-                    docs.add(doc);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return docs;
+        return ChartRender.render(values);
     }
 
     private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
-        return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+        return ChartRender.ofKind(docs, kind);
     }
 
     @Test
