@@ -70,6 +70,10 @@ public final class ResponseBudget {
          */
         public synchronized void reserve(long bytes) throws Exhausted {
             if (closed || !take(bytes)) {
+                // the call fails and its partial answer is dropped: give its bytes back now, not when the call is
+                // closed later, so that of many large answers read at once the others can still complete instead
+                // of all failing on each other's partial holds
+                releaseAll();
                 throw new Exhausted(capacity);
             }
             held += bytes;

@@ -24,11 +24,34 @@ class ResponseBudgetTest {
         assertThatThrownBy(tooMuch::readAllBytes)
                 .isInstanceOf(ResponseBudget.Exhausted.class)
                 .hasMessageContaining("MAX_RESPONSE_BYTES_IN_FLIGHT");
-        assertThat(budget.used()).as("what the second read before it failed").isEqualTo(60 + second.held());
+        assertThat(second.held())
+                .as("a failed reservation returns its partial answer's bytes at once")
+                .isZero();
+        assertThat(budget.used()).isEqualTo(60);
         second.close();
         first.close();
         assertThat(budget.used()).isZero();
         assertThat(budget.exhausted()).isFalse();
+    }
+
+    @Test
+    void ofAnswersReadAtOnceTheOnesThatFailLetTheOthersComplete() throws Exception {
+        // three 40-byte answers read 20 bytes at a time into a budget of 100: all hold 20, two take 40, and the
+        // third's second chunk fails; it gives back its 20 at once, so the first two complete
+        ResponseBudget.Reservation a = budget.open();
+        ResponseBudget.Reservation b = budget.open();
+        ResponseBudget.Reservation c = budget.open();
+        a.reserve(20);
+        b.reserve(20);
+        c.reserve(20);
+        a.reserve(20);
+        b.reserve(20);
+        assertThatThrownBy(() -> c.reserve(40)).isInstanceOf(ResponseBudget.Exhausted.class);
+        assertThat(budget.used()).isEqualTo(80);
+        a.close();
+        b.close();
+        c.close();
+        assertThat(budget.used()).isZero();
     }
 
     @Test
