@@ -53,6 +53,20 @@ class McpStatefulBackendTest {
                 "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
                 "{\"name\":\"everything\",\"kind\":\"mcp\",\"endpoint\":\"" + server.url() + "\",\"timeout\":\"20s\"}");
         assertThat(registered.status()).isEqualTo(201);
+        // b learns of the registration from the store's change announcement, asynchronously: a test that starts on
+        // b must not race it (an initialize there would be 404 "no MCP server is registered")
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !Http.send(
+                                "POST",
+                                url(b),
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+                                Map.of(
+                                        "Content-Type",
+                                        "application/json",
+                                        "Accept",
+                                        "application/json, text/event-stream"))
+                        .body()
+                        .contains("no MCP server is registered"));
     }
 
     @AfterEach
