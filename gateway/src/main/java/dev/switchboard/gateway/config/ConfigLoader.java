@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.config;
 
 import dev.switchboard.registry.settings.GatewaySettings;
+import dev.switchboard.registry.settings.Setting;
 import dev.switchboard.registry.settings.SettingException;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -17,10 +18,9 @@ import java.util.TreeSet;
  * present; without either, the built-in defaults of {@link GatewayConfig} apply.
  */
 public final class ConfigLoader {
-    private static final Set<String> ENVIRONMENT_ONLY = Set.of(
-            GatewaySettings.CONFIG_FILE.key(),
-            GatewaySettings.LOG_FORMAT.key(),
-            GatewaySettings.OTEL_EXPORTER_OTLP_ENDPOINT.key());
+    private static final Set<String> ENVIRONMENT_ONLY = GatewaySettings.ENVIRONMENT_ONLY.stream()
+            .map(Setting::key)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private ConfigLoader() {}
 

@@ -273,6 +273,13 @@ public final class GatewaySettings {
                     + "renewal (renewed every third of it); another replica takes the stream over after it lapses "
                     + "(docs/API.md section 7, \"Stateful functions\")");
 
+    /**
+     * Read from the environment only, before the configuration itself (where the file is, how logs look, whether
+     * tracing is on): a configuration file naming one of these is refused.
+     */
+    public static final List<Setting<?>> ENVIRONMENT_ONLY =
+            List.of(CONFIG_FILE, LOG_FORMAT, OTEL_EXPORTER_OTLP_ENDPOINT);
+
     /** Every setting, in the order of README's table. */
     public static final List<Setting<?>> ALL = List.of(
             PORT,
