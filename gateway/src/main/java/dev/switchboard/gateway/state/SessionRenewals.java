@@ -15,6 +15,9 @@ final class SessionRenewals {
 
     private final ConcurrentHashMap<String, Long> renewedAt = new ConcurrentHashMap<>();
     private final long intervalNanos;
+    /** When the map was last swept: at most once per interval, not on every renewal once it is large. */
+    private final java.util.concurrent.atomic.AtomicLong sweptAt =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     /** @param sessionTtl the sessions' idle time-to-live */
     SessionRenewals(Duration sessionTtl) {
@@ -40,9 +43,17 @@ final class SessionRenewals {
     void renewed(String id) {
         long now = System.nanoTime();
         renewedAt.put(id, now);
-        if (renewedAt.size() > SWEEP_ABOVE) {
+        long swept = sweptAt.get();
+        // with more sessions renewed per interval than SWEEP_ABOVE, sweeping on every renewal would scan the
+        // whole map per request; once per interval removes the same stale entries (due() treats them alike)
+        if (renewedAt.size() > SWEEP_ABOVE && now - swept >= intervalNanos && sweptAt.compareAndSet(swept, now)) {
             renewedAt.values().removeIf(at -> now - at >= intervalNanos);
         }
+    }
+
+    /** @return sessions remembered now (stale ones go at the next sweep) */
+    int tracked() {
+        return renewedAt.size();
     }
 
     /** @param id a session that ended */
