@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Reading JSON request bodies within the size limit and writing JSON answers. */
 public final class Json {
@@ -84,15 +85,15 @@ public final class Json {
      * @throws ApiException 413 {@code PAYLOAD_TOO_LARGE}, 400 when the body cannot be read
      */
     public static byte[] readBody(ServerRequest req, long maxSize) {
-        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
-        if (declared.isPresent() && declared.get() > maxSize) {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxSize) {
             throw tooLarge(maxSize);
         }
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxSize + 1));
+            byte[] body = BoundedBody.read(in, declared, maxSize);
             if (body.length > maxSize) {
                 throw tooLarge(maxSize);
             }

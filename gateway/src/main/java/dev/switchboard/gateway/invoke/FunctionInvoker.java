@@ -3,6 +3,7 @@ package dev.switchboard.gateway.invoke;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.switchboard.gateway.http.BoundedBody;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.FunctionRegistration;
@@ -209,7 +210,8 @@ public final class FunctionInvoker implements AutoCloseable {
                 timeout.plusSeconds(1)); // the deadline in invoke() wins
         try (FunctionResponse response = engine.send(request);
                 InputStream in = answerBytes.meter(response.body())) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseSize + 1));
+            byte[] bytes = BoundedBody.read(
+                    in, BoundedBody.declaredLength(response.header("Content-Length")), maxResponseSize);
             String contentType = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             return new Answer(response.status(), contentType, bytes, bytes.length > maxResponseSize);
         }

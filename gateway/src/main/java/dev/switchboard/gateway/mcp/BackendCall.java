@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.http.BoundedBody;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.CallFailures;
 import dev.switchboard.gateway.invoke.FunctionEngine;
@@ -121,7 +122,8 @@ final class BackendCall implements AutoCloseable {
                         }
                     }
                 } else {
-                    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxSize + 1));
+                    byte[] bytes = BoundedBody.read(
+                            in, BoundedBody.declaredLength(response.header("Content-Length")), maxSize);
                     if (bytes.length > maxSize) {
                         items.add(new Failure("function answer exceeds " + maxSize + " bytes"));
                         return;
