@@ -14,7 +14,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -173,7 +172,20 @@ public final class Json {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.header(HeaderValues.CACHE_NO_CACHE);
-        res.send(write(body).getBytes(StandardCharsets.UTF_8));
+        // encoded straight to UTF-8: no String of the answer on the way
+        res.send(bytes(body));
+    }
+
+    /**
+     * @param node a JSON value
+     * @return its compact text in UTF-8, as {@link #write} would give it
+     */
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize JSON", e);
+        }
     }
 
     /**
