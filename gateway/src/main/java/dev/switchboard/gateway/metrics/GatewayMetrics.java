@@ -35,7 +35,9 @@ public final class GatewayMetrics implements AutoCloseable {
     private final RecentProblems problems = new RecentProblems(java.time.Clock.systemUTC());
 
     private final FunctionStats functionStats = new FunctionStats();
-    private final Map<String, Timer> invocationTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per function, its timers by {@link InvocationResult.Outcome} ordinal, filled as outcomes occur. */
+    private final Map<String, java.util.concurrent.atomic.AtomicReferenceArray<Timer>> invocationTimers =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Request methods of the MCP revisions the gateway serves; other names are tagged {@code other}. */
     static final java.util.Set<String> MCP_METHODS = java.util.Set.of(
@@ -239,17 +241,23 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param result a finished invocation
      */
     public void invocation(InvocationResult result) {
-        // one Timer per series, found without a builder: this runs on every call
-        invocationTimers
-                .computeIfAbsent(
-                        result.functionName() + '\n' + result.outcome(),
-                        k -> Timer.builder("switchboard.invocation.duration")
-                                .description("function invocations, by function and outcome")
-                                .tag("function", result.functionName())
-                                .tag("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
-                                .publishPercentileHistogram()
-                                .register(registry))
-                .record(java.time.Duration.ofMillis(result.durationMillis()));
+        // one Timer per series, found without a builder or a key built per call: this runs on every call
+        java.util.concurrent.atomic.AtomicReferenceArray<Timer> byOutcome = invocationTimers.computeIfAbsent(
+                result.functionName(),
+                f -> new java.util.concurrent.atomic.AtomicReferenceArray<>(InvocationResult.Outcome.values().length));
+        int outcome = result.outcome().ordinal();
+        Timer timer = byOutcome.get(outcome);
+        if (timer == null) {
+            // registering is idempotent: a race registers the same meter twice and keeps one
+            timer = Timer.builder("switchboard.invocation.duration")
+                    .description("function invocations, by function and outcome")
+                    .tag("function", result.functionName())
+                    .tag("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                    .publishPercentileHistogram()
+                    .register(registry);
+            byOutcome.set(outcome, timer);
+        }
+        timer.record(result.durationMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         functionStats.record(result.functionName(), result.durationMillis(), !result.success());
     }
 
