@@ -2,6 +2,7 @@ package dev.switchboard.gateway.mcp;
 
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifiers of MCP sessions and streams. */
 final class McpIds {
@@ -17,10 +18,14 @@ final class McpIds {
         return ENCODER.encodeToString(bytes);
     }
 
-    /** @return a stream id, unique within a session */
+    /**
+     * @return a stream id, unique within a session. Not a secret (a stream is reached through its session's
+     *     id), so it is drawn from {@link ThreadLocalRandom}: the shared {@link SecureRandom} takes a lock on
+     *     every call, and this runs on every POST of a session
+     */
     static String streamId() {
         byte[] bytes = new byte[6];
-        RANDOM.nextBytes(bytes);
+        ThreadLocalRandom.current().nextBytes(bytes);
         return ENCODER.encodeToString(bytes);
     }
 
