@@ -44,6 +44,12 @@ public final class AcceptGuard implements SocketOptions {
     private final AddressLimits limits;
     /** In accept order, so also in deadline order. Guarded by this. */
     private final LinkedHashMap<SocketAddress, Pending> pending = new LinkedHashMap<>();
+    /**
+     * {@code pending.size()}, readable without the lock: a request on a connection that sent its head long ago
+     * (every request of a keep-alive connection but its first) finds nothing pending and takes no lock.
+     * Written under the lock; a connection is registered at accept, before Helidon reads its first request.
+     */
+    private volatile int pendingCount;
     /** Pending connections per capped address. Guarded by this. */
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
@@ -105,6 +111,7 @@ public final class AcceptGuard implements SocketOptions {
             if (capped != null) {
                 perAddress.merge(capped, 1, Integer::sum);
             }
+            pendingCount = pending.size();
         }
         shed.forEach(AcceptGuard::close);
     }
@@ -122,10 +129,16 @@ public final class AcceptGuard implements SocketOptions {
         return pending.size();
     }
 
-    private synchronized void headReceived(SocketAddress peer) {
-        Pending p = pending.remove(peer);
-        if (p != null) {
-            forget(p);
+    private void headReceived(SocketAddress peer) {
+        if (pendingCount == 0) {
+            return;
+        }
+        synchronized (this) {
+            Pending p = pending.remove(peer);
+            if (p != null) {
+                forget(p);
+                pendingCount = pending.size();
+            }
         }
     }
 
@@ -148,6 +161,7 @@ public final class AcceptGuard implements SocketOptions {
                 forget(p);
                 late.add(p.channel());
             }
+            pendingCount = pending.size();
         }
         late.forEach(AcceptGuard::close);
     }
