@@ -29,7 +29,8 @@ public final class BoundedBody {
      * @throws IOException when reading fails
      */
     public static byte[] read(InputStream in, OptionalLong declared, long limit) throws IOException {
-        int bound = (int) Math.min(Integer.MAX_VALUE - 8, limit + 1);
+        // limit + 1, as large as an array may be (and no overflow for a limit of Long.MAX_VALUE)
+        int bound = limit >= Integer.MAX_VALUE - 9 ? Integer.MAX_VALUE - 8 : (int) limit + 1;
         if (declared.isEmpty()
                 || declared.getAsLong() < 0
                 || declared.getAsLong() >= bound
