@@ -38,6 +38,7 @@ public final class GatewayMetrics implements AutoCloseable {
     /** Per function, its timers by {@link InvocationResult.Outcome} ordinal, filled as outcomes occur. */
     private final Map<String, java.util.concurrent.atomic.AtomicReferenceArray<Timer>> invocationTimers =
             new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Map<String, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
     /** Request methods of the MCP revisions the gateway serves; other names are tagged {@code other}. */
     static final java.util.Set<String> MCP_METHODS = java.util.Set.of(
