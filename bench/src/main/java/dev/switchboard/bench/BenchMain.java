@@ -113,11 +113,13 @@ public final class BenchMain {
                         || args[0].equals("monitor")
                         || args[0].equals("topics")
                         || args[0].equals("calls")
+                        || args[0].equals("calls-ab")
                         || args[0].equals("clients")
                         || args[0].equals("churn")
                         || args[0].equals("held"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
                     + " | topics [--connections N] [--root DIR] | calls [--root DIR] | clients [--root DIR]"
+                    + " | calls-ab --base DIR [--rounds N] [--root DIR]"
                     + " | churn [--rounds N] [--root DIR]"
                     + " | held [--connections N] [--events N] [--root DIR]"
                     + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
@@ -132,6 +134,7 @@ public final class BenchMain {
         int rounds = 3;
         int events = -1;
         Path out = null;
+        Path base = null;
         Path root = Path.of(".").toAbsolutePath().normalize();
         for (int i = 1; i < args.length; i += 2) {
             switch (args[i]) {
@@ -142,6 +145,7 @@ public final class BenchMain {
                 case "--minutes" -> minutes = Double.parseDouble(args[i + 1]);
                 case "--cases" -> cases = Integer.parseInt(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                case "--base" -> base = Path.of(args[i + 1]).toAbsolutePath().normalize();
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 // the sustained fan-out's events (default 200): fewer on a machine too busy to send 200 x N in 120 s
                 case "--events" -> events = Integer.parseInt(args[i + 1]);
@@ -211,6 +215,13 @@ public final class BenchMain {
                 System.out.println(ClientAB.markdown(
                         ClientAB.run(rig.echo().uri(), new int[] {1, 16, 64}, warmup, measure), warmup, measure));
             }
+            return;
+        }
+        if (args[0].equals("calls-ab")) {
+            if (base == null) {
+                throw new IllegalArgumentException("calls-ab needs --base DIR (the build to compare with)");
+            }
+            System.out.println(CallsAB.run(root, base, rounds, Files.createTempDirectory("switchboard-bench")));
             return;
         }
         if (args[0].equals("calls")) {

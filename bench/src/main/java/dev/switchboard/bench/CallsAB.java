@@ -1,0 +1,122 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code calls-ab --base DIR [--rounds N]}: the gateway's CPU per call of two builds side by side, in one run, on
+ * one machine state: this tree's gateway jar and the one under {@code DIR} (a tree, or any directory holding
+ * {@code gateway/target/switchboard-gateway.jar} and {@code gateway/jvm.options}). Both gateways call the same
+ * echo and MCP functions; each round measures every row on both, in alternating order, so that a ratio is
+ * taken between two windows seconds apart. What a loaded shared machine blurs least is the gateway's own CPU
+ * per call (its process's CPU time over the window divided by the calls answered), so that is the figure.
+ * Each gateway is first warmed for {@link #WARMUP} per row: on a loaded machine the JIT takes that long, and
+ * an A/A run (the same jar twice) with 10 s of warm-up spread 0.67×–1.07× at c=16.
+ */
+final class CallsAB {
+    private static final Duration WARMUP = Duration.ofSeconds(30);
+    private static final Duration WINDOW = Duration.ofSeconds(5);
+
+    private record Row(String name, int concurrency, boolean mcp) {}
+
+    /** The rows of the targets (c=16); at c=1 the process's background CPU (JIT, timers) swamps a call's. */
+    private static final List<Row> ROWS = List.of(new Row("/invoke", 16, false), new Row("MCP tools/call", 16, true));
+
+    private CallsAB() {}
+
+    static String run(Path root, Path base, int rounds, Path work) throws IOException, InterruptedException {
+        try (Rig rig = new Rig(root, work.resolve("new"));
+                Rig baseRig = new Rig(base, work.resolve("base"))) {
+            Rig.Server echo = rig.echo();
+            Rig.Server mcp = rig.mcpFunction();
+            Map<String, String> config = Map.of("MAX_PENDING_HEADS_PER_IP", "1000000");
+            Rig.Server after = rig.gateway("bench-gw-new", config);
+            Rig.Server before = baseRig.gateway("bench-gw-base", config);
+            Rig.registerExamples(after, echo, mcp);
+            Rig.registerExamples(before, echo, mcp);
+            for (Rig.Server gateway : List.of(before, after)) {
+                for (Row row : ROWS) {
+                    measure(gateway, row, WARMUP);
+                }
+            }
+            double[][] ratios = new double[ROWS.size()][rounds];
+            double[][] baseCpu = new double[ROWS.size()][rounds];
+            double[][] newCpu = new double[ROWS.size()][rounds];
+            StringBuilder out =
+                    new StringBuilder("| Round | Call | Concurrency | Base CPU/call | New CPU/call | New ÷ base |"
+                            + " Base calls/s | New calls/s |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < ROWS.size(); i++) {
+                    Row row = ROWS.get(i);
+                    boolean baseFirst = (r + i) % 2 == 0;
+                    double[] b = new double[2];
+                    double[] n = new double[2];
+                    if (baseFirst) {
+                        b = measure(before, row, WINDOW);
+                        n = measure(after, row, WINDOW);
+                    } else {
+                        n = measure(after, row, WINDOW);
+                        b = measure(before, row, WINDOW);
+                    }
+                    baseCpu[i][r] = b[0];
+                    newCpu[i][r] = n[0];
+                    ratios[i][r] = n[0] / b[0];
+                    out.append("| %d | %s | %d | %.1f µs | %.1f µs | %.2f× | %,.0f | %,.0f |\n"
+                            .formatted(r + 1, row.name(), row.concurrency(), b[0], n[0], ratios[i][r], b[1], n[1]));
+                }
+            }
+            out.append("\n| Call | Concurrency | Median base CPU/call | Median new CPU/call | Median new ÷ base |"
+                    + " Range of new ÷ base |\n| --- | --- | --- | --- | --- | --- |\n");
+            for (int i = 0; i < ROWS.size(); i++) {
+                double[] sorted = ratios[i].clone();
+                Arrays.sort(sorted);
+                out.append("| %s | %d | %.1f µs | %.1f µs | %.2f× | %.2f×–%.2f× |\n"
+                        .formatted(
+                                ROWS.get(i).name(),
+                                ROWS.get(i).concurrency(),
+                                median(baseCpu[i]),
+                                median(newCpu[i]),
+                                median(ratios[i]),
+                                sorted[0],
+                                sorted[sorted.length - 1]));
+            }
+            return out.toString();
+        }
+    }
+
+    /** @return CPU per call in µs, and calls per second */
+    private static double[] measure(Rig.Server gateway, Row row, Duration window) throws InterruptedException {
+        long before = gateway.proc().cpuMillis();
+        LoadLoop.Result r = row.mcp()
+                ? LoadLoop.run(
+                        gateway.uri(),
+                        Requests::gatewayToolsCall,
+                        Requests::isToolResult,
+                        row.concurrency(),
+                        Duration.ZERO,
+                        window)
+                : LoadLoop.run(
+                        gateway.uri(),
+                        Requests::gatewayInvoke,
+                        a -> a.status() == 200 && a.text().contains("\"success\":true"),
+                        row.concurrency(),
+                        Duration.ZERO,
+                        window);
+        if (r.errors() > 0) {
+            throw new IllegalStateException(row + " on " + gateway.port() + ": " + r.errors() + " errors");
+        }
+        return new double[] {(gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests()), r.throughput()
+        };
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
