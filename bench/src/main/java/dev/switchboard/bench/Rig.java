@@ -100,6 +100,11 @@ final class Rig implements AutoCloseable {
         int streams = Proc.freePort();
         env.put("STREAM_PORT", String.valueOf(streams));
         env.putIfAbsent("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
+        // a diagnostic run's extra JVM options (native memory tracking), beside the shipped ones
+        String options = System.getProperty("bench.gatewayOptions");
+        if (options != null) {
+            env.put("JDK_JAVA_OPTIONS", options);
+        }
         // exactly the JVM settings the image, the chart and the operator ship: the one file they all read
         Proc p = track(
                 Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("@" + jvmOptions()), env, work));
