@@ -18,7 +18,8 @@ import java.util.Optional;
  * for the proxy peer). Everything started is stopped by {@link #close()}.
  */
 final class Rig implements AutoCloseable {
-    private static final Duration START = Duration.ofSeconds(60);
+    /** How long a server may take to listen: minutes on a shared machine under load (measured: over 60 s at load 29). */
+    private static final Duration START = Duration.ofSeconds(180);
     private final Path root;
     private final Path work;
     private final List<Proc> started = new ArrayList<>();
