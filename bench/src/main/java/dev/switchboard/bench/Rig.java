@@ -20,6 +20,7 @@ import java.util.Optional;
 final class Rig implements AutoCloseable {
     /** How long a server may take to listen: minutes on a shared machine under load (measured: over 60 s at load 29). */
     private static final Duration START = Duration.ofSeconds(180);
+
     private final Path root;
     private final Path work;
     private final List<Proc> started = new ArrayList<>();
