@@ -116,12 +116,13 @@ public final class BenchMain {
                         || args[0].equals("calls-ab")
                         || args[0].equals("clients")
                         || args[0].equals("churn")
+                        || args[0].equals("mcp-idle")
                         || args[0].equals("held"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
                     + " | topics [--connections N] [--root DIR] | calls [--root DIR] | clients [--root DIR]"
                     + " | calls-ab --base DIR [--rounds N] [--root DIR]"
                     + " | churn [--rounds N] [--root DIR]"
-                    + " | held [--connections N] [--events N] [--root DIR]"
+                    + " | held [--connections N] [--events N] [--root DIR] | mcp-idle [--connections N] [--root DIR]"
                     + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
                     + " | monitor [--connections N] [--root DIR]");
             System.exit(2);
@@ -200,6 +201,11 @@ public final class BenchMain {
                         full.topics());
             }
             System.out.println(heldOnly(full, root, Files.createTempDirectory("switchboard-bench")));
+            return;
+        }
+        if (args[0].equals("mcp-idle")) {
+            System.out.println(
+                    mcpIdleOnly(Plan.full(connections, scale), root, Files.createTempDirectory("switchboard-bench")));
             return;
         }
         if (args[0].equals("topics")) {
@@ -314,6 +320,25 @@ public final class BenchMain {
     }
 
     /**
+     * The MCP rows of section 1 alone, each kind once on a fresh gateway: {@code mcp-idle [--connections N]}, for
+     * looking into what an MCP stream costs ({@code -Dbench.diagnose=DIR} keeps class histograms and native
+     * memory summaries; {@code -Dbench.gatewayOptions=...} adds JVM options to the gateway).
+     */
+    static String mcpIdleOnly(Plan plan, Path root, Path work) throws IOException, InterruptedException {
+        Report report = new Report(plan, root);
+        try (Rig rig = new Rig(root, work)) {
+            Rig.Server echo = rig.echo();
+            Rig.Server mcp = rig.mcpFunction();
+            Map<String, String> config = gatewayConfig(plan);
+            report.mcpIdle(
+                    List.of(mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.STANDALONE, 1)),
+                    mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.HTTP_SSE, 1),
+                    List.of());
+        }
+        return report.heldMarkdown();
+    }
+
+    /**
      * Sections 1 and 2: the stream listener and nchan {@link HeldRuns#RUNS} times each, alternating, each run on
      * a fresh process (so that no run's garbage or pools count in the next); the public listener once.
      */
@@ -329,6 +354,7 @@ public final class BenchMain {
             throws IOException, InterruptedException {
         List<HeldConnections.Result> streamRuns = new ArrayList<>();
         List<HeldConnections.Result> nchanRuns = new ArrayList<>();
+        List<McpIdleStreams.Result> mcpRuns = new ArrayList<>();
         for (int run = 1; run <= HeldRuns.RUNS; run++) {
             Rig.Server gateway = rig.gateway("bench-gw-" + run, gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
@@ -344,6 +370,7 @@ public final class BenchMain {
                     plan.fanOutRepeats(),
                     plan.pipelined()));
             rig.stop(gateway);
+            mcpRuns.add(mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.STANDALONE, run));
             if (nchan) {
                 Rig.Server nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100)
                         .orElseThrow();
@@ -388,6 +415,29 @@ public final class BenchMain {
             rows.add(repeated.get(1).medians());
         }
         report.held(rows, nchan, repeated);
+        McpIdleStreams.Result legacy = mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.HTTP_SSE, 1);
+        report.mcpIdle(mcpRuns, legacy, nchan ? nchanRuns : List.of());
+    }
+
+    /** Section 1's MCP rows: idle MCP streams of one kind on a fresh gateway. */
+    private static McpIdleStreams.Result mcpIdle(
+            Rig rig,
+            Plan plan,
+            Rig.Server echo,
+            Rig.Server mcp,
+            Map<String, String> gatewayConfig,
+            McpIdleStreams.Kind kind,
+            int run)
+            throws IOException, InterruptedException {
+        Rig.Server gateway = rig.gateway(
+                "bench-gw-mcp-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + run, gatewayConfig);
+        try {
+            Rig.registerExamples(gateway, echo, mcp);
+            log("held connections: %s, %d, run %d".formatted(kind.row, plan.connections(), run));
+            return McpIdleStreams.run(gateway, kind, gateway.port(), plan.connections(), plan.idle(), plan.heartbeat());
+        } finally {
+            rig.stop(gateway);
+        }
     }
 
     /**
@@ -609,6 +659,8 @@ public final class BenchMain {
                 "MAX_CONNECTIONS_PER_CLIENT", String.valueOf(plan.connections() + 100),
                 // the herd is many clients on eight loopback addresses: no per-address caps
                 "MAX_STREAMS_PER_IP", String.valueOf(plan.connections() + 100),
+                // the MCP rows' streams are all anonymous: one identity
+                "MAX_STREAMS_PER_IDENTITY", String.valueOf(plan.connections() + 100),
                 "MAX_PENDING_HEADS_PER_IP", "1000000");
     }
 

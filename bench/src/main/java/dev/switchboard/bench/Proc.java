@@ -99,6 +99,17 @@ final class Proc implements AutoCloseable {
         return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
+    /** @return what {@code jcmd <pid> <command...>} printed (a diagnostic: class histograms, native memory) */
+    String jcmd(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid())));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor();
+        return out;
+    }
+
     /** @return the live heap in bytes after a full GC (a class histogram forces one) */
     long liveHeapBytes() throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder(

@@ -170,6 +170,81 @@ final class Report {
         }
     }
 
+    /**
+     * Section 1's MCP rows: idle MCP streams, the standalone GET stream in each run beside that run's nchan.
+     *
+     * @param standalone the standalone stream's runs, in order (one per nchan run)
+     * @param legacy     the HTTP+SSE stream, once
+     * @param nchanRuns  nchan's runs of section 1, or empty without nchan
+     */
+    void mcpIdle(
+            List<McpIdleStreams.Result> standalone,
+            McpIdleStreams.Result legacy,
+            List<HeldConnections.Result> nchanRuns) {
+        StringBuilder s = sections;
+        s.append("\n### Idle MCP streams\n\n");
+        s.append(("%,d idle MCP streams on a fresh gateway, measured as above (PSS and live heap growth per stream, "
+                        + "heartbeat comments over the idle window): Streamable HTTP standalone streams (`GET /mcp/tools` "
+                        + "with `Mcp-Session-Id`, each session initialized against the example MCP function before the "
+                        + "\"before\" reading, so the figure is what the stream adds; what the session added is its own "
+                        + "column) in each of the %d runs, beside that run's nchan; HTTP+SSE streams (`GET "
+                        + "/mcp/tools/sse`, which opens its session with the stream) once. In-memory state store.\n\n")
+                .formatted(plan.connections(), standalone.size()));
+        s.append(
+                "| Server | Run | PSS per stream | Live heap per stream | PSS per session (before) | CPU for heartbeats "
+                        + "| Heartbeats received (expected) | Dropped | Over nchan's PSS, same run |\n"
+                        + "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        List<String> ratios = new ArrayList<>();
+        boolean every = !nchanRuns.isEmpty();
+        for (int i = 0; i < standalone.size(); i++) {
+            McpIdleStreams.Result r = standalone.get(i);
+            String ratio = "n/a";
+            if (i < nchanRuns.size()) {
+                double x = r.pssPerConnection() / nchanRuns.get(i).pssPerConnection();
+                ratio = "%.2f×".formatted(x);
+                ratios.add(ratio);
+                every &= x <= 1.0;
+            }
+            s.append(mcpRow(r, String.valueOf(i + 1), ratio));
+        }
+        if (legacy != null) {
+            s.append(mcpRow(legacy, "1", "n/a"));
+        }
+        s.append('\n');
+        if (!standalone.isEmpty() && !nchanRuns.isEmpty()) {
+            targets.add(row(
+                    "Memory per idle MCP standalone stream ≤ 1.0× nchan's per idle connection in each run (PSS)",
+                    "median %s vs nchan %s; runs %s"
+                            .formatted(
+                                    kb(Stats.median(standalone.stream()
+                                            .mapToDouble(McpIdleStreams.Result::pssPerConnection)
+                                            .toArray())),
+                                    kb(Stats.median(nchanRuns.stream()
+                                            .mapToDouble(HeldConnections.Result::pssPerConnection)
+                                            .toArray())),
+                                    String.join(", ", ratios)),
+                    every));
+        }
+    }
+
+    private String mcpRow(McpIdleStreams.Result r, String run, String ratio) {
+        if (r.dropped() != 0) {
+            problems.add(r.server() + " dropped " + r.dropped() + " streams");
+        }
+        return "| %s | %s | %s | %s | %s | %.1f ms/s | %,d (%,.0f) | %d | %s |\n"
+                .formatted(
+                        r.server(),
+                        run,
+                        kb(r.pssPerConnection()),
+                        kb(r.heapPerConnection()),
+                        Double.isNaN(r.pssPerSession()) ? "n/a" : kb(r.pssPerSession()),
+                        r.cpuMillisPerSecond(),
+                        r.heartbeats(),
+                        r.heartbeatsExpected(),
+                        r.dropped(),
+                        ratio);
+    }
+
     private static HeldConnections.Result find(List<HeldConnections.Result> results, String server) {
         return results.stream()
                 .filter(r -> r.server().equals(server))

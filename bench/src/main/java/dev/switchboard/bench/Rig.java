@@ -18,7 +18,9 @@ import java.util.Optional;
  * for the proxy peer). Everything started is stopped by {@link #close()}.
  */
 final class Rig implements AutoCloseable {
-    private static final Duration START = Duration.ofSeconds(60);
+    /** How long a server may take to listen: minutes on a shared machine under load (measured: over 60 s at load 29). */
+    private static final Duration START = Duration.ofSeconds(180);
+
     private final Path root;
     private final Path work;
     private final List<Proc> started = new ArrayList<>();
@@ -100,6 +102,11 @@ final class Rig implements AutoCloseable {
         int streams = Proc.freePort();
         env.put("STREAM_PORT", String.valueOf(streams));
         env.putIfAbsent("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
+        // a diagnostic run's extra JVM options (native memory tracking), beside the shipped ones
+        String options = System.getProperty("bench.gatewayOptions");
+        if (options != null) {
+            env.put("JDK_JAVA_OPTIONS", options);
+        }
         // exactly the JVM settings the image, the chart and the operator ship: the one file they all read
         Proc p = track(
                 Proc.java(name, jar("gateway/target/switchboard-gateway.jar"), List.of("@" + jvmOptions()), env, work));

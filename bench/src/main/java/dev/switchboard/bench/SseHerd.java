@@ -55,7 +55,7 @@ final class SseHerd implements AutoCloseable {
     private final String host;
     private final int port;
     private final IntFunction<String> path;
-    private final Map<String, String> headers;
+    private final IntFunction<Map<String, String>> headers;
     private final Selector selector;
     private final int firstSource;
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
@@ -91,6 +91,14 @@ final class SseHerd implements AutoCloseable {
      *                    127.0.0.9, block 1 127.0.0.10 to 127.0.0.17, and so on (one block per herd process)
      */
     SseHerd(String host, int port, IntFunction<String> path, Map<String, String> headers, int sourceBlock)
+            throws IOException {
+        this(host, port, path, i -> headers, sourceBlock);
+    }
+
+    /**
+     * @param headers the request headers of the i-th connection (an MCP stream names its own session)
+     */
+    SseHerd(String host, int port, IntFunction<String> path, IntFunction<Map<String, String>> headers, int sourceBlock)
             throws IOException {
         if (sourceBlock < 0 || 2 + SOURCE_ADDRESSES * (sourceBlock + 1) > 255) {
             throw new IllegalArgumentException("source block " + sourceBlock + " is outside 127.0.0.2-254");
@@ -247,8 +255,9 @@ final class SseHerd implements AutoCloseable {
                         .append(':')
                         .append(port)
                         .append("\r\n");
-                headers.forEach(
-                        (k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+                headers.apply(index)
+                        .forEach((k, v) ->
+                                request.append(k).append(": ").append(v).append("\r\n"));
                 channel.write(ByteBuffer.wrap(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8)));
                 key.attach(new SseReader(new Counter()));
                 key.interestOps(SelectionKey.OP_READ);

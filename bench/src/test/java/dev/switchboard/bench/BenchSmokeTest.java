@@ -23,6 +23,9 @@ class BenchSmokeTest {
                 .contains(
                         "## 1. Idle connections held",
                         "## 2. Fan-out",
+                        "### Idle MCP streams",
+                        "| gateway, MCP standalone GET stream | 1 |",
+                        "| gateway, MCP HTTP+SSE stream | 1 |",
                         "## 3. Invoke overhead",
                         "## 4. MCP tools/call",
                         "## 6. Session churn",
