@@ -20,8 +20,8 @@ class BoundedReadTest {
 
     @BeforeEach
     void start() {
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms")));
+        gateway = Gateway.start(GatewayConfig.from(
+                Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms")));
     }
 
     @AfterEach

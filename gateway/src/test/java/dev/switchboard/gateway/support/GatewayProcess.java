@@ -57,8 +57,7 @@ public final class GatewayProcess implements AutoCloseable {
      * @param openFiles   the process's descriptor limit ({@code ulimit -n}), if it is to be lowered
      * @return a started replica, ready to serve
      */
-    public static GatewayProcess start(
-            String replicaId, Map<String, String> env, Path log, OptionalInt openFiles) {
+    public static GatewayProcess start(String replicaId, Map<String, String> env, Path log, OptionalInt openFiles) {
         int port = TestRedis.freePort();
         int adminPort = TestRedis.freePort();
         List<String> command = new ArrayList<>();
@@ -123,7 +122,8 @@ public final class GatewayProcess implements AutoCloseable {
             }
         }
         process.destroyForcibly();
-        throw new IllegalStateException("gateway " + replicaId + " not ready within " + timeout + " (killed); " + tail());
+        throw new IllegalStateException(
+                "gateway " + replicaId + " not ready within " + timeout + " (killed); " + tail());
     }
 
     /** @return the last lines of the replica's output, for a failure message */

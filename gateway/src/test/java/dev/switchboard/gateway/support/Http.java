@@ -84,14 +84,12 @@ public final class Http {
         request.method(
                 method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        AtomicReference<BoundedBody> reading =
-                new AtomicReference<>();
-        CompletableFuture<HttpResponse<String>> response =
-                CLIENT.sendAsync(request.build(), info -> {
-                    BoundedBody bounded = new BoundedBody(info.statusCode(), maxBytes);
-                    reading.set(bounded);
-                    return bounded;
-                });
+        AtomicReference<BoundedBody> reading = new AtomicReference<>();
+        CompletableFuture<HttpResponse<String>> response = CLIENT.sendAsync(request.build(), info -> {
+            BoundedBody bounded = new BoundedBody(info.statusCode(), maxBytes);
+            reading.set(bounded);
+            return bounded;
+        });
         try {
             HttpResponse<String> answer = response.get(within.toMillis(), TimeUnit.MILLISECONDS);
             return new Answer(answer.statusCode(), answer.body(), answer.headers());
@@ -138,8 +136,7 @@ public final class Http {
 
         synchronized String describe() {
             return "status " + status + ", " + bytes.size() + " body bytes so far: "
-                    + bytes.toString(StandardCharsets.UTF_8)
-                            .substring(0, Math.min(bytes.size(), 200));
+                    + bytes.toString(StandardCharsets.UTF_8).substring(0, Math.min(bytes.size(), 200));
         }
 
         @Override
@@ -162,8 +159,8 @@ public final class Http {
             }
             if (bytes.size() > maxBytes && !body.isDone()) {
                 subscription.cancel();
-                body.completeExceptionally(new AssertionError("answer body longer than " + maxBytes + " bytes ("
-                        + describe() + ")"));
+                body.completeExceptionally(
+                        new AssertionError("answer body longer than " + maxBytes + " bytes (" + describe() + ")"));
             }
         }
 
