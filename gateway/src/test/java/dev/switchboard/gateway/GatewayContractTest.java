@@ -707,19 +707,22 @@ abstract class GatewayContractTest {
     @Test
     void limitsRequestsPerClientAddress() {
         gateway.close();
-        gateway = startGateway(Map.of("RATE_LIMIT_PER_IP", "0.5", "RATE_LIMIT_BURST", "2"));
+        // one request every 10 s after a burst of 2: a loaded machine's pauses between the requests below do not
+        // refill the bucket before the third
+        gateway = startGateway(Map.of("RATE_LIMIT_PER_IP", "0.1", "RATE_LIMIT_BURST", "2"));
         registerFunction("echo", "/json");
-        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status())
+        assertThat(bounded("POST", pub("/invoke/echo"), "{\"payload\":1}").status())
                 .isEqualTo(200);
-        assertThat(Http.get(stream("/sse/bad%20id")).status())
+        assertThat(bounded("GET", stream("/sse/bad%20id"), null).status())
                 .as("a refused request still counts")
                 .isEqualTo(400);
-        Http.Answer limited = Http.postJson(pub("/invoke/echo"), "{\"payload\":2}");
+        Http.Answer limited = bounded("POST", pub("/invoke/echo"), "{\"payload\":2}");
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.json().get("code").asText()).isEqualTo("RATE_LIMITED");
         assertThat(limited.headers().firstValue("Retry-After"))
-                .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 2));
-        assertThat(Http.get(stream("/sse/limited")).status())
+                .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 10));
+        // bounded: were the stream admitted, it would never end, and the test must fail rather than hang
+        assertThat(bounded("GET", stream("/sse/limited"), null).status())
                 .as("streams count too")
                 .isEqualTo(429);
         assertThat(Http.get(admin("/admin/functions")).status())
@@ -727,6 +730,17 @@ abstract class GatewayContractTest {
                 .isEqualTo(200);
         assertThat(Http.get(admin("/metrics")).body())
                 .contains("switchboard_requests_rate_limited_total{by=\"address\"} 2.0");
+    }
+
+    /** A call on the limited listener, its whole answer read within 64 KiB and {@link #WAIT}. */
+    private static Http.Answer bounded(String method, String url, String json) {
+        return Http.sendBounded(
+                method,
+                url,
+                json,
+                json == null ? Map.of() : Map.of("Content-Type", "application/json"),
+                64 * 1024,
+                WAIT);
     }
 
     @Test

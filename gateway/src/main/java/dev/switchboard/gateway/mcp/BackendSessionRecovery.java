@@ -114,11 +114,20 @@ final class BackendSessionRecovery {
                     if (fresh == null) {
                         return Optional.empty();
                     }
-                    McpSession recovered = current.get().withBackendSessionId(fresh);
-                    sessions.save(recovered);
+                    // compare-and-set: the lease may have lapsed during a slow re-initialization (it lasts one
+                    // function timeout, the re-initialization takes two calls) and another replica recovered the
+                    // session meanwhile, or the client ended it; the first recorded function session is kept
+                    Optional<McpSession> stored = sessions.replaceBackendSession(session.id(), lostId, fresh);
+                    if (stored.isEmpty() || !fresh.equals(stored.get().backendSessionId())) {
+                        backend.endSession(function, fresh); // nobody's: the function would keep it until it expires
+                        LOGGER.info(() -> "MCP session " + session.id() + ": function " + function.name()
+                                + " was re-initialized elsewhere meanwhile, or the session ended; ended the extra"
+                                + " function session");
+                        return stored.filter(c -> c.backendSessionId() != null);
+                    }
                     LOGGER.info(() -> "MCP session " + session.id() + ": function " + function.name()
                             + " had lost its session; re-initialized");
-                    return Optional.of(recovered);
+                    return stored;
                 } finally {
                     leases.release(lease, replicaId);
                 }

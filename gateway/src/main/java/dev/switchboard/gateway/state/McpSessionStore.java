@@ -8,6 +8,20 @@ public interface McpSessionStore {
     void save(McpSession session);
 
     /**
+     * Records a stateful function's new session for a session whose function session was lost, only if the
+     * stored session still carries the lost one (a compare-and-set): of two recoveries of one session, the
+     * second learns of the first's function session instead of replacing it, and an ended session is not
+     * brought back. Renews the session's time-to-live when it records.
+     *
+     * @param id       a session id
+     * @param lostId   the function session id the function no longer knows
+     * @param freshId  the function session id it gave on re-initializing
+     * @return the session as stored now: carrying {@code freshId} when this call recorded it, another function
+     *         session when another recovery was recorded first, empty when the session ended or expired
+     */
+    Optional<McpSession> replaceBackendSession(String id, String lostId, String freshId);
+
+    /**
      * Finds a session and renews its time-to-live (a store may renew a session it renewed a moment ago only
      * once per short interval: see {@link SessionRenewals}).
      *

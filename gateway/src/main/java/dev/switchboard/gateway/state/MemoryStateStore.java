@@ -127,6 +127,20 @@ public final class MemoryStateStore
     }
 
     @Override
+    public Optional<McpSession> replaceBackendSession(String id, String lostId, String freshId) {
+        long now = clock.millis();
+        Expiring<McpSession> stored = sessions.computeIfPresent(id, (k, e) -> {
+            if (e.expiresAt() <= now) {
+                return null;
+            }
+            return lostId.equals(e.value().backendSessionId())
+                    ? new Expiring<>(e.value().withBackendSessionId(freshId), now + sessionTtl.toMillis())
+                    : e;
+        });
+        return Optional.ofNullable(stored).map(Expiring::value);
+    }
+
+    @Override
     public Optional<McpSession> peek(String id) {
         Expiring<McpSession> found = sessions.get(id);
         return found == null || found.expiresAt() <= clock.millis() ? Optional.empty() : Optional.of(found.value());

@@ -72,6 +72,18 @@ public final class RedisStateStore
     private static final RedisScript RENEW_SESSION = new RedisScript("local json = redis.call('GET', KEYS[1]) "
             + "if json then redis.call('PEXPIRE', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[2], ARGV[1]) end "
             + "return json");
+    /**
+     * Replaces a session's record (KEYS[1]) with ARGV[2] for ARGV[3] ms only while it still is ARGV[1]: 1 when
+     * replaced, 0 when it changed (or ended) since it was read.
+     */
+    private static final RedisScript COMPARE_AND_SET_SESSION =
+            new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then "
+                    + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0");
+    /**
+     * Attempts of {@link #replaceBackendSession} while other changes to the record (a logging level) keep
+     * winning: each attempt reads again, so a few suffice.
+     */
+    private static final int REPLACE_ATTEMPTS = 8;
     /** Records a connection (ARGV[1] id, ARGV[2] JSON) in this replica's hash and renews it (ARGV[3] ms). */
     private static final RedisScript REGISTER = new RedisScript(
             "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return redis.call('PEXPIRE', KEYS[1], ARGV[3])");
@@ -259,6 +271,42 @@ public final class RedisStateStore
             renewals.forget(id);
         }
         return Optional.ofNullable(json).map(McpSessionJson::decode);
+    }
+
+    /**
+     * Reads the record, checks its function session in Java, and writes the changed record with a
+     * compare-and-set on the whole record (so no other field written meanwhile is lost), again when it lost.
+     */
+    @Override
+    public Optional<McpSession> replaceBackendSession(String id, String lostId, String freshId) {
+        String key = RedisKeys.mcpSession(id);
+        for (int attempt = 0; attempt < REPLACE_ATTEMPTS; attempt++) {
+            String json = RedisConnections.call(
+                    "read an MCP session", () -> redis.sync().get(key));
+            if (json == null) {
+                return Optional.empty();
+            }
+            McpSession stored = McpSessionJson.decode(json);
+            if (!lostId.equals(stored.backendSessionId())) {
+                return Optional.of(stored);
+            }
+            McpSession replaced = stored.withBackendSessionId(freshId);
+            Long set = RedisConnections.call(
+                    "store an MCP session",
+                    () -> COMPARE_AND_SET_SESSION.<Long>run(
+                            redis,
+                            ScriptOutputType.INTEGER,
+                            new String[] {key},
+                            json,
+                            McpSessionJson.encode(replaced),
+                            Long.toString(sessionTtl.toMillis())));
+            if (set != null && set == 1) {
+                renewals.renewed(id);
+                return Optional.of(replaced);
+            }
+        }
+        throw new dev.switchboard.registry.StoreUnavailableException(
+                "MCP session " + id + " kept changing while its function session was recorded", null);
     }
 
     @Override

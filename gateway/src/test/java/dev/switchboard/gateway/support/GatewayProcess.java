@@ -3,24 +3,38 @@ package dev.switchboard.gateway.support;
 import dev.switchboard.testing.TestRedis;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A gateway replica in a JVM of its own, started with this test's classpath, so that it can be killed
  * with SIGKILL like a crashed pod.
  */
 public final class GatewayProcess implements AutoCloseable {
+    /** How much of a replica's output a failed start quotes. */
+    private static final int TAIL_LINES = 40;
+    /** One readiness probe's bound, well inside the start's. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
     private final Process process;
+    private final Path log;
     private final int port;
     private final int adminPort;
     private final String replicaId;
 
-    private GatewayProcess(Process process, int port, int adminPort, String replicaId) {
+    private GatewayProcess(Process process, Path log, int port, int adminPort, String replicaId) {
         this.process = process;
+        this.log = log;
         this.port = port;
         this.adminPort = adminPort;
         this.replicaId = replicaId;
@@ -33,7 +47,7 @@ public final class GatewayProcess implements AutoCloseable {
      * @return a started replica, ready to serve
      */
     public static GatewayProcess start(String replicaId, Map<String, String> env, Path log) {
-        return start(replicaId, env, log, java.util.OptionalInt.empty());
+        return start(replicaId, env, log, OptionalInt.empty());
     }
 
     /**
@@ -43,8 +57,7 @@ public final class GatewayProcess implements AutoCloseable {
      * @param openFiles   the process's descriptor limit ({@code ulimit -n}), if it is to be lowered
      * @return a started replica, ready to serve
      */
-    public static GatewayProcess start(
-            String replicaId, Map<String, String> env, Path log, java.util.OptionalInt openFiles) {
+    public static GatewayProcess start(String replicaId, Map<String, String> env, Path log, OptionalInt openFiles) {
         int port = TestRedis.freePort();
         int adminPort = TestRedis.freePort();
         List<String> command = new ArrayList<>();
@@ -67,7 +80,7 @@ public final class GatewayProcess implements AutoCloseable {
         builder.environment().putIfAbsent("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
         builder.directory(new File(System.getProperty("java.io.tmpdir")));
         try {
-            GatewayProcess gateway = new GatewayProcess(builder.start(), port, adminPort, replicaId);
+            GatewayProcess gateway = new GatewayProcess(builder.start(), log, port, adminPort, replicaId);
             // generous: on a loaded CI machine a JVM with Helidon, Lettuce and OTel can take half a minute to start
             gateway.awaitReady(Duration.ofSeconds(90));
             return gateway;
@@ -76,22 +89,52 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the replica answers ready, at most {@code timeout}; a replica that exits first ends the wait at
+     * once, and either failure names the exit code or the bound and quotes the end of the replica's output.
+     */
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("gateway " + replicaId + " exited with " + process.exitValue());
+                throw new IllegalStateException("gateway " + replicaId + " exited with code " + process.exitValue()
+                        + " before it was ready; " + tail());
             }
             try {
-                if (Http.get(admin("/health/ready")).status() == 200) {
+                if (Http.getBounded(admin("/health/ready"), 64 * 1024, PROBE_TIMEOUT)
+                                .status()
+                        == 200) {
                     return;
                 }
-            } catch (IllegalStateException e) {
-                // not listening yet
+            } catch (IllegalStateException | AssertionError e) {
+                // not listening yet, or too slow to answer: ask again
             }
-            sleep(100);
+            try {
+                // wakes at once when the process exits
+                process.onExit().get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // still running
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while gateway " + replicaId + " started", e);
+            }
         }
-        throw new IllegalStateException("gateway " + replicaId + " not ready within " + timeout);
+        process.destroyForcibly();
+        throw new IllegalStateException(
+                "gateway " + replicaId + " not ready within " + timeout + " (killed); " + tail());
+    }
+
+    /** @return the last lines of the replica's output, for a failure message */
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return "last " + Math.min(TAIL_LINES, lines.size()) + " lines of " + log + ":\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "its output (" + log + ") cannot be read: " + e;
+        }
     }
 
     /** @return public URL of a path */
@@ -133,17 +176,9 @@ public final class GatewayProcess implements AutoCloseable {
     public void terminate() {
         process.destroy();
         try {
-            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("gateway " + replicaId + " did not stop within 15 s of SIGTERM");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -154,7 +189,7 @@ public final class GatewayProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
             } catch (InterruptedException e) {
