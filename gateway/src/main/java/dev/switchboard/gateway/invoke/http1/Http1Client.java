@@ -118,7 +118,6 @@ public final class Http1Client implements AutoCloseable {
 
     private Http1Response exchange(Http1Connection connection, Http1Request request, byte[] head)
             throws Failed {
-        long before = connection.bytesRead();
         try {
             connection.readTimeout(request.readTimeout());
             connection.write(head, request.body());
@@ -129,7 +128,7 @@ public final class Http1Client implements AutoCloseable {
         try {
             answer = ResponseHead.read(connection);
         } catch (IOException e) {
-            throw new Failed(e, false, connection.bytesRead() == before);
+            throw new Failed(e, false, !connection.answerBegun());
         }
         try {
             long length = answer.bodyLength(request.method());

@@ -34,6 +34,8 @@ final class Http1Connection implements AutoCloseable {
     private int position;
     private int limit;
     private long bytesRead;
+    /** {@link #bytesRead} when the current request was written. */
+    private long bytesReadBeforeRequest;
     private long idleSinceNanos;
     private volatile boolean closed;
 
@@ -95,6 +97,7 @@ final class Http1Connection implements AutoCloseable {
 
     /** Writes a request in one go (its head and its body, when it has one). */
     void write(byte[] head, byte[] body) throws IOException {
+        bytesReadBeforeRequest = bytesRead;
         if (body == null || body.length == 0) {
             out.write(head);
         } else if (body.length <= BUFFER) {
@@ -109,9 +112,9 @@ final class Http1Connection implements AutoCloseable {
         out.flush();
     }
 
-    /** @return bytes read from this connection so far (whether an answer has begun) */
-    long bytesRead() {
-        return bytesRead;
+    /** @return whether any byte of an answer to the last request written has come */
+    boolean answerBegun() {
+        return bytesRead > bytesReadBeforeRequest;
     }
 
     /**
@@ -125,7 +128,7 @@ final class Http1Connection implements AutoCloseable {
         while (true) {
             if (position == limit && fill() < 0) {
                 throw new EOFException("the function closed the connection"
-                        + (bytesRead == 0 ? " before answering" : " in the middle of its answer"));
+                        + (!answerBegun() ? " before answering" : " in the middle of its answer"));
             }
             int start = position;
             while (position < limit && buffer[position] != '\n') {
