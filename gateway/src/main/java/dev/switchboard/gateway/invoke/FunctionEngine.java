@@ -39,7 +39,10 @@ public final class FunctionEngine implements AutoCloseable {
 
     /** @param egress where functions may be called: applied on every connect */
     public FunctionEngine(EgressPolicy egress) {
-        this(egress, defaultTls(), new Http1Client.Limits(CONNECT_TIMEOUT, CONNECTIONS_KEPT_PER_ENDPOINT, IDLE_TIMEOUT));
+        this(
+                egress,
+                defaultTls(),
+                new Http1Client.Limits(CONNECT_TIMEOUT, CONNECTIONS_KEPT_PER_ENDPOINT, IDLE_TIMEOUT));
     }
 
     /**

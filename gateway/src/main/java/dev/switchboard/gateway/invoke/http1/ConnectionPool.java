@@ -64,8 +64,7 @@ final class ConnectionPool implements AutoCloseable {
             return;
         }
         connection.idleSince(System.nanoTime());
-        ArrayDeque<Http1Connection> connections =
-                idle.computeIfAbsent(connection.endpoint(), e -> new ArrayDeque<>());
+        ArrayDeque<Http1Connection> connections = idle.computeIfAbsent(connection.endpoint(), e -> new ArrayDeque<>());
         boolean kept;
         synchronized (connections) {
             kept = connections.size() < idlePerEndpoint;

@@ -116,8 +116,7 @@ public final class Http1Client implements AutoCloseable {
         return Http1Connection.open(endpoint, new InetSocketAddress(address, endpoint.port()), timeout, tls);
     }
 
-    private Http1Response exchange(Http1Connection connection, Http1Request request, byte[] head)
-            throws Failed {
+    private Http1Response exchange(Http1Connection connection, Http1Request request, byte[] head) throws Failed {
         try {
             connection.readTimeout(request.readTimeout());
             connection.write(head, request.body());
@@ -144,9 +143,7 @@ public final class Http1Client implements AutoCloseable {
         String path = request.uri().getRawPath();
         String query = request.uri().getRawQuery();
         StringBuilder head = new StringBuilder(512);
-        head.append(request.method())
-                .append(' ')
-                .append(path == null || path.isEmpty() ? "/" : path);
+        head.append(request.method()).append(' ').append(path == null || path.isEmpty() ? "/" : path);
         if (query != null) {
             head.append('?').append(query);
         }

@@ -36,6 +36,7 @@ final class Http1Connection implements AutoCloseable {
     private long bytesRead;
     /** {@link #bytesRead} when the current request was written. */
     private long bytesReadBeforeRequest;
+
     private long idleSinceNanos;
     private volatile boolean closed;
 

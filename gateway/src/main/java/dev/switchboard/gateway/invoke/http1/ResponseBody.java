@@ -25,8 +25,10 @@ final class ResponseBody extends InputStream {
     private final boolean toClose;
     /** Bytes left of the body (length framing) or of the current chunk; -1 before the first chunk. */
     private long remaining;
+
     private boolean ended;
     private final AtomicBoolean settled = new AtomicBoolean();
+    private final byte[] one = new byte[1];
 
     /**
      * @param connection the connection the answer arrives on
@@ -53,7 +55,6 @@ final class ResponseBody extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }

@@ -75,7 +75,9 @@ record ResponseHead(String version, int status, List<String[]> headers) {
                 // obsolete line folding or no name: refused, as RFC 9112 lets a client do
                 throw new IOException("the function's answer has a malformed header line");
             }
-            headers.add(new String[] {line.substring(0, colon), line.substring(colon + 1).strip()});
+            headers.add(new String[] {
+                line.substring(0, colon), line.substring(colon + 1).strip()
+            });
         }
         return new ResponseHead(statusLine.substring(0, 8), status, headers);
     }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.gateway.invoke.CallDeadline;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -22,12 +21,11 @@ import org.junit.jupiter.api.Test;
 
 /** The lean HTTP/1.1 client against loopback servers that write their answers byte by byte. */
 class Http1ClientTest {
-    private static final String OK_HELLO = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
+    private static final String OK_HELLO =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
 
     private final Http1Client client = new Http1Client(
-            Http1ClientTest::loopback,
-            tls(),
-            new Http1Client.Limits(Duration.ofSeconds(5), 4, Duration.ofSeconds(30)));
+            Http1ClientTest::loopback, tls(), new Http1Client.Limits(Duration.ofSeconds(5), 4, Duration.ofSeconds(30)));
     private ScriptedServer server;
 
     /** Every host is the loopback address: the test's resolver. */
@@ -82,7 +80,8 @@ class Http1ClientTest {
             return true;
         });
         for (int i = 0; i < 5; i++) {
-            assertThat(text(i % 2 == 0 ? get("/a?x=1") : post("/b", "body-" + i))).isEqualTo("hello");
+            assertThat(text(i % 2 == 0 ? get("/a?x=1") : post("/b", "body-" + i)))
+                    .isEqualTo("hello");
         }
         assertThat(server.connections.get()).isEqualTo(1);
         assertThat(client.idleConnections()).isEqualTo(1);
@@ -240,8 +239,7 @@ class Http1ClientTest {
             Thread.sleep(5_000);
             return false;
         });
-        Http1Request request =
-                new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofMillis(200));
+        Http1Request request = new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofMillis(200));
         long start = System.nanoTime();
         assertThatThrownBy(() -> client.send(request)).isInstanceOf(SocketTimeoutException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));

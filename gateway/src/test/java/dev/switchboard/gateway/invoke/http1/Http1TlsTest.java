@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -44,12 +43,31 @@ class Http1TlsTest {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         File keys = dir.resolve("function.p12").toFile();
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process process = new ProcessBuilder(
-                        keytool, "-genkeypair", "-alias", "fn", "-keyalg", "EC", "-groupname", "secp256r1",
-                        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-validity", "2",
-                        "-storetype", "PKCS12", "-keystore", keys.getPath(),
-                        "-storepass", "changeit", "-keypass", "changeit")
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "fn",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=dns:localhost",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keys.getPath(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
                 .redirectErrorStream(true)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
