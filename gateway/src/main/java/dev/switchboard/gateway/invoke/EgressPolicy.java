@@ -1,15 +1,13 @@
 package dev.switchboard.gateway.invoke;
 
 import dev.switchboard.registry.EgressRules;
-import io.helidon.webclient.api.DnsAddressLookup;
-import io.helidon.webclient.spi.DnsResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
 /**
  * The SSRF guard where connections are made: {@link EgressRules} from {@code FUNCTION_ALLOWED_NETWORKS},
- * applied by every outgoing client through {@link #resolver()}, which refuses a name if any of its
+ * applied by the function-call engine on every connection through {@link #resolve}, which refuses a name if any of its
  * addresses is refused and connects to the address it checked, so a DNS answer that changes between a
  * check and the connection (rebinding) gains nothing.
  */
@@ -47,24 +45,5 @@ public final class EgressPolicy {
      */
     public InetAddress resolve(String host) throws UnknownHostException {
         return rules.resolve(host);
-    }
-
-    /** @return a resolver for Helidon's web clients that applies this policy on every connection */
-    public DnsResolver resolver() {
-        return new DnsResolver() {
-            @Override
-            public boolean useDefaultJavaResolver() {
-                return false;
-            }
-
-            @Override
-            public InetAddress resolveAddress(String hostname, DnsAddressLookup lookup) {
-                try {
-                    return resolve(hostname);
-                } catch (UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
     }
 }

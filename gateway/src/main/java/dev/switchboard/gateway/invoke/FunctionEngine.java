@@ -1,56 +1,65 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.gateway.invoke.http1.Http1Client;
+import dev.switchboard.gateway.invoke.http1.Http1Request;
+import dev.switchboard.gateway.invoke.http1.Http1Response;
+import dev.switchboard.gateway.invoke.http1.RequestHeaders;
 import dev.switchboard.gateway.trace.TraceHeaders;
-import io.helidon.common.socket.SocketOptions;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.WebClient;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The one way the gateway calls functions: {@code /invoke}, the MCP relay (posts, backend streams, session
  * ends) and health probes all send through {@link #send}. One client, so one keep-alive connection pool per
- * function endpoint (host and port) shared by every caller; every connection resolves its host through the
- * {@link EgressPolicy} and connects to the address it checked. Calls run on the caller's (virtual) thread:
- * the whole call is bounded by a {@link CallDeadline}, not by a second thread waiting on the first.
+ * function endpoint (scheme, host and port) shared by every caller; every connection resolves its host
+ * through the {@link EgressPolicy} and connects to the address it checked. Calls run on the caller's
+ * (virtual) thread: the whole call is bounded by a {@link CallDeadline}, whose interrupt closes the socket
+ * the thread waits on, not by a second thread waiting on the first.
  *
- * <p>The client is Helidon's {@code WebClient}, tuned (see bench/notes.md, "Function-call engine: the
- * client A/B", for the measurements that chose it over the JDK {@code HttpClient}).
+ * <p>The client is a lean HTTP/1.1 client of the gateway's own ({@link Http1Client}: blocking sockets on
+ * virtual threads); see bench/notes.md, "Function-call engine: the client A/B", for the measurements that
+ * chose it over Helidon's {@code WebClient} and the JDK {@code HttpClient}. TLS uses the JDK's default
+ * trust (the {@code javax.net.ssl.trustStore} system properties) and verifies the host name. No proxy.
  */
 public final class FunctionEngine implements AutoCloseable {
     /** Bound of establishing a connection (within the call's deadline, whichever is shorter). */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Idle connections kept per function endpoint; more calls at once open connections that are then closed. */
     static final int CONNECTIONS_KEPT_PER_ENDPOINT = 256;
+    /** How long an idle connection is kept (a server may close it sooner: that is found out before use). */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final WebClient client;
+    private final Http1Client client;
 
     /** @param egress where functions may be called: applied on every connect */
     public FunctionEngine(EgressPolicy egress) {
-        this.client = WebClient.builder()
-                .dnsResolver(egress.resolver())
-                .connectTimeout(CONNECT_TIMEOUT)
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(CONNECT_TIMEOUT)
-                        .tcpNoDelay(true)
-                        .build())
-                .followRedirects(false)
-                // per call, a system proxy lookup, protocol discovery and service discovery cost CPU and
-                // buy nothing here: functions speak HTTP/1.1, directly
-                .proxy(Proxy.noProxy())
-                .protocolPreference(List.of("http/1.1"))
-                .servicesDiscoverServices(false)
-                // this client's own pool, closed with it, not the JVM-wide one other clients may share
-                .shareConnectionCache(false)
-                .connectionCacheSize(CONNECTIONS_KEPT_PER_ENDPOINT)
-                .build();
+        this(
+                egress,
+                defaultTls(),
+                new Http1Client.Limits(CONNECT_TIMEOUT, CONNECTIONS_KEPT_PER_ENDPOINT, IDLE_TIMEOUT));
+    }
+
+    /**
+     * @param egress where functions may be called
+     * @param tls    the TLS context for {@code https} functions
+     * @param limits the pool's bounds
+     */
+    FunctionEngine(EgressPolicy egress, SSLContext tls, Http1Client.Limits limits) {
+        this.client = new Http1Client(egress::resolve, tls.getSocketFactory(), limits);
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
     }
 
     /**
@@ -58,31 +67,39 @@ public final class FunctionEngine implements AutoCloseable {
      *
      * @param request what to send
      * @return the function's answer
-     * @throws RuntimeException what the client throws (refused egress, unreachable, timed-out read)
+     * @throws RuntimeException refused egress, unreachable function, failed exchange ({@link UncheckedIOException}
+     *                          with the cause), timed-out read
      */
     public FunctionResponse send(FunctionRequest request) {
-        HttpClientRequest out = client.method(Method.create(request.method()))
-                .uri(request.uri())
-                .readTimeout(request.readTimeout());
-        headers(out, request);
-        return new HelidonResponse(request.body() == null ? out.request() : out.submit(request.body()));
+        Http1Request out = new Http1Request(
+                request.method(), request.uri(), headers(request), request.body(), request.readTimeout());
+        try {
+            return new Answer(client.send(out));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** Helidon's answer behind the engine's type. */
-    private record HelidonResponse(HttpClientResponse response) implements FunctionResponse {
+    /** @return idle connections held, every endpoint together */
+    int idleConnections() {
+        return client.idleConnections();
+    }
+
+    /** The client's answer behind the engine's type. */
+    private record Answer(Http1Response response) implements FunctionResponse {
         @Override
         public int status() {
-            return response.status().code();
+            return response.status();
         }
 
         @Override
         public Optional<String> header(String name) {
-            return response.headers().first(HeaderNames.create(name));
+            return response.header(name);
         }
 
         @Override
         public InputStream body() {
-            return response.entity().inputStream();
+            return response.body();
         }
 
         @Override
@@ -97,28 +114,30 @@ public final class FunctionEngine implements AutoCloseable {
      * ({@code X-Request-ID}, {@code X-Client-ID}, identity, MCP session headers), which have the final word.
      * Headers that every call should carry (trace context propagation, for instance) belong here.
      */
-    private static void headers(HttpClientRequest out, FunctionRequest request) {
+    private static RequestHeaders headers(FunctionRequest request) {
+        RequestHeaders out = new RequestHeaders();
         put(out, request.defaults());
         put(out, request.registrationHeaders());
         put(out, request.gatewayHeaders());
         // the current span's trace context, so the function's own spans join the caller's trace (none when
         // tracing is off or no request is being traced: health probes, for instance)
-        TraceHeaders.addTo((name, value) -> out.header(HeaderNames.create(name), value));
+        TraceHeaders.addTo(out::set);
         if (request.body() != null && request.contentType() != null) {
-            out.header(HeaderNames.CONTENT_TYPE, request.contentType());
+            out.set("Content-Type", request.contentType());
         }
+        return out;
     }
 
-    private static void put(HttpClientRequest out, Map<String, String> headers) {
+    private static void put(RequestHeaders out, Map<String, String> headers) {
         headers.forEach((name, value) -> {
             if (value != null) {
-                out.header(HeaderNames.create(name), value);
+                out.set(name, value);
             }
         });
     }
 
     @Override
     public void close() {
-        client.closeResource();
+        client.close();
     }
 }

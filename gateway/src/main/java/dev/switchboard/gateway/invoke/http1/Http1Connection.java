@@ -1,0 +1,257 @@
+package dev.switchboard.gateway.invoke.http1;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * One connection to an endpoint: a blocking socket channel (TLS over it for {@code https}) and a read buffer.
+ * Blocking I/O on a channel suits the virtual threads that use it: an interrupt of the thread blocked on it
+ * (a call's deadline, a cancelled call) closes the channel and ends the read, and a socket timeout bounds
+ * each read. Used by one exchange at a time; {@link #close()} may come from any thread.
+ */
+final class Http1Connection implements AutoCloseable {
+    private static final int BUFFER = 8 * 1024;
+
+    private final Endpoint endpoint;
+    private final SocketChannel channel;
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final byte[] buffer = new byte[BUFFER];
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
+    private int position;
+    private int limit;
+    private long bytesRead;
+    /** {@link #bytesRead} when the current request was written. */
+    private long bytesReadBeforeRequest;
+
+    private long idleSinceNanos;
+    private volatile boolean closed;
+
+    private Http1Connection(Endpoint endpoint, SocketChannel channel, Socket socket) throws IOException {
+        this.endpoint = endpoint;
+        this.channel = channel;
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Connects to the address the resolver checked; for TLS, verifies the certificate against the endpoint's
+     * host name (or IP literal) during the handshake.
+     *
+     * @param endpoint       where to
+     * @param address        the address to connect to, already allowed by the egress guard
+     * @param connectTimeout bound of the connection and of the TLS handshake
+     * @param tls            the TLS socket factory, for {@code https}
+     * @return the open connection
+     * @throws IOException when it cannot be opened
+     */
+    static Http1Connection open(
+            Endpoint endpoint, InetSocketAddress address, Duration connectTimeout, SSLSocketFactory tls)
+            throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            Socket plain = channel.socket();
+            plain.connect(address, timeout);
+            if (!endpoint.secure()) {
+                return new Http1Connection(endpoint, channel, plain);
+            }
+            plain.setSoTimeout(timeout);
+            SSLSocket secure = (SSLSocket) tls.createSocket(plain, endpoint.bareHost(), endpoint.port(), true);
+            SSLParameters parameters = secure.getSSLParameters();
+            // what a browser does: the certificate must name the host the URI names
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            // (the factory sets SNI from a host name itself)
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            secure.setSSLParameters(parameters);
+            secure.startHandshake();
+            return new Http1Connection(endpoint, channel, secure);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** @param timeout bound of one read (zero: none) */
+    void readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    }
+
+    /** Writes a request in one go (its head and its body, when it has one). */
+    void write(byte[] head, byte[] body) throws IOException {
+        bytesReadBeforeRequest = bytesRead;
+        if (body == null || body.length == 0) {
+            out.write(head);
+        } else if (body.length <= BUFFER) {
+            byte[] all = new byte[head.length + body.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            out.write(all);
+        } else {
+            out.write(head);
+            out.write(body);
+        }
+        out.flush();
+    }
+
+    /** @return whether any byte of an answer to the last request written has come */
+    boolean answerBegun() {
+        return bytesRead > bytesReadBeforeRequest;
+    }
+
+    /**
+     * @param max the longest line accepted, in bytes
+     * @return the next line, without its CRLF (or bare LF)
+     * @throws EOFException when the connection ends first
+     * @throws IOException  when the line is longer than {@code max}
+     */
+    String readLine(int max) throws IOException {
+        StringBuilder line = null;
+        while (true) {
+            if (position == limit && fill() < 0) {
+                throw new EOFException("the function closed the connection"
+                        + (!answerBegun() ? " before answering" : " in the middle of its answer"));
+            }
+            int start = position;
+            while (position < limit && buffer[position] != '\n') {
+                position++;
+            }
+            int length = position - start + (line == null ? 0 : line.length());
+            if (length > max) {
+                throw new IOException("a line of the function's answer exceeds " + max + " bytes");
+            }
+            if (position < limit) {
+                int end = position++;
+                if (end > start && buffer[end - 1] == '\r') {
+                    end--;
+                } else if (end == start && line != null && !line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
+                    line.setLength(line.length() - 1);
+                }
+                String tail = new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
+                return line == null ? tail : line.append(tail).toString();
+            }
+            if (line == null) {
+                line = new StringBuilder(Math.max(64, position - start));
+            }
+            line.append(new String(buffer, start, position - start, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /**
+     * @return the next byte, or -1 at the end of the connection
+     */
+    int read() throws IOException {
+        if (position == limit && fill() < 0) {
+            return -1;
+        }
+        return buffer[position++] & 0xff;
+    }
+
+    /**
+     * Reads what is buffered, or else what one read of the socket gives: never waits for more than one
+     * arrival, so a stream's events are handed over as they come.
+     *
+     * @return bytes read, or -1 at the end of the connection
+     */
+    int read(byte[] target, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        if (position == limit) {
+            if (length >= BUFFER) {
+                int n = in.read(target, offset, length);
+                if (n > 0) {
+                    bytesRead += n;
+                }
+                return n;
+            }
+            if (fill() < 0) {
+                return -1;
+            }
+        }
+        int n = Math.min(length, limit - position);
+        System.arraycopy(buffer, position, target, offset, n);
+        position += n;
+        return n;
+    }
+
+    private int fill() throws IOException {
+        int n = in.read(buffer, 0, BUFFER);
+        if (n > 0) {
+            position = 0;
+            limit = n;
+            bytesRead += n;
+        }
+        return n;
+    }
+
+    /** Marks the start of its stay in the pool. */
+    void idleSince(long nanos) {
+        idleSinceNanos = nanos;
+    }
+
+    /** @return when its stay in the pool began ({@link System#nanoTime()}) */
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    /**
+     * Whether a kept-alive connection can carry another request: the server has not closed it, nor sent
+     * anything unasked. Costs one non-blocking read of the socket, no wait.
+     *
+     * @return true when it is open and silent
+     */
+    boolean isReusable() {
+        if (closed || position != limit || !channel.isOpen()) {
+            return false;
+        }
+        try {
+            channel.configureBlocking(false);
+            probe.clear();
+            int n = channel.read(probe);
+            channel.configureBlocking(true);
+            return n == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the socket (any thread): a read blocked on it ends. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closed anyway
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed anyway
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.switchboard.gateway.invoke.http1;
+
+import java.io.InputStream;
+import java.util.Optional;
+
+/** An answer's head, and its body as it arrives; close it when done (before the end: the connection is closed). */
+public final class Http1Response implements AutoCloseable {
+    private final ResponseHead head;
+    private final ResponseBody body;
+
+    Http1Response(ResponseHead head, ResponseBody body) {
+        this.head = head;
+        this.body = body;
+    }
+
+    /** @return the status code */
+    public int status() {
+        return head.status();
+    }
+
+    /**
+     * @param name a header name, in any case
+     * @return its first value
+     */
+    public Optional<String> header(String name) {
+        return head.first(name);
+    }
+
+    /** @return the body, read as it arrives; at its end the connection returns to the pool */
+    public InputStream body() {
+        return body;
+    }
+
+    /** Ends the exchange; safe from any thread and more than once. */
+    @Override
+    public void close() {
+        body.close();
+    }
+}

@@ -1,0 +1,355 @@
+package dev.switchboard.gateway.invoke.http1;
+
+import static dev.switchboard.gateway.invoke.http1.ScriptedServer.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.gateway.invoke.CallDeadline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The lean HTTP/1.1 client against loopback servers that write their answers byte by byte. */
+class Http1ClientTest {
+    private static final String OK_HELLO =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
+
+    private final Http1Client client = new Http1Client(
+            Http1ClientTest::loopback, tls(), new Http1Client.Limits(Duration.ofSeconds(5), 4, Duration.ofSeconds(30)));
+    private ScriptedServer server;
+
+    /** Every host is the loopback address: the test's resolver. */
+    static InetAddress loopback(String host) {
+        return InetAddress.getLoopbackAddress();
+    }
+
+    private static javax.net.ssl.SSLSocketFactory tls() {
+        try {
+            return SSLContext.getDefault().getSocketFactory();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        client.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private Http1Request get(String path) {
+        return new Http1Request("GET", uri(path), new RequestHeaders(), null, Duration.ofSeconds(5));
+    }
+
+    private Http1Request post(String path, String body) {
+        return new Http1Request(
+                "POST",
+                uri(path),
+                new RequestHeaders().set("Content-Type", "text/plain"),
+                body.getBytes(StandardCharsets.UTF_8),
+                Duration.ofSeconds(5));
+    }
+
+    private String text(Http1Request request) throws IOException {
+        try (Http1Response response = client.send(request)) {
+            assertThat(response.status()).isEqualTo(200);
+            return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void answersWithAContentLengthShareOneKeptAliveConnection() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, OK_HELLO);
+            return true;
+        });
+        for (int i = 0; i < 5; i++) {
+            assertThat(text(i % 2 == 0 ? get("/a?x=1") : post("/b", "body-" + i)))
+                    .isEqualTo("hello");
+        }
+        assertThat(server.connections.get()).isEqualTo(1);
+        assertThat(client.idleConnections()).isEqualTo(1);
+        assertThat(server.requests.get(0))
+                .startsWith("GET /a?x=1 HTTP/1.1\r\n")
+                .contains("Host: 127.0.0.1:" + server.port() + "\r\n")
+                .doesNotContain("Content-Length");
+        assertThat(server.requests.get(1))
+                .startsWith("POST /b HTTP/1.1\r\n")
+                .contains("Content-Length: 6\r\n")
+                .contains("Content-Type: text/plain\r\n")
+                .endsWith("\r\n\r\nbody-1");
+    }
+
+    @Test
+    void aChunkedAnswerIsReadWholeExtensionsAndTrailersIncludedAndItsConnectionKept() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            write(out, "5;name=value\r\nhello\r\n");
+            write(out, "7\r\n, world\r\n");
+            write(out, "0\r\nX-Trailer: t\r\n\r\n");
+            return true;
+        });
+        assertThat(text(get("/"))).isEqualTo("hello, world");
+        assertThat(text(get("/"))).isEqualTo("hello, world");
+        assertThat(server.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerDelimitedByTheEndOfTheConnectionIsReadWholeAndItsConnectionNotKept() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the ");
+            write(out, "end");
+            return false; // closes the connection
+        });
+        assertThat(text(get("/"))).isEqualTo("until the end");
+        assertThat(text(get("/"))).isEqualTo("until the end");
+        assertThat(client.idleConnections()).isZero();
+        assertThat(server.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void connectionCloseAndHttp10AnswersAreNotKept() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(
+                    out,
+                    request.startsWith("GET /close")
+                            ? "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello"
+                            : "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+            return true;
+        });
+        assertThat(text(get("/close"))).isEqualTo("hello");
+        assertThat(text(get("/old"))).isEqualTo("hello");
+        assertThat(client.idleConnections()).isZero();
+        assertThat(server.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void anAnswerClosedBeforeItsEndClosesItsConnection() throws Exception {
+        CountDownLatch serverSawTheEnd = new CountDownLatch(1);
+        server = new ScriptedServer((request, index, socket, out) -> {
+            if (request.startsWith("GET /small")) {
+                write(out, OK_HELLO);
+                return true;
+            }
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n");
+            write(out, "x".repeat(1000));
+            if (socket.getInputStream().read() < 0) {
+                serverSawTheEnd.countDown();
+            }
+            return false;
+        });
+        try (Http1Response response = client.send(get("/big"))) {
+            assertThat(response.body().readNBytes(10)).hasSize(10);
+        }
+        assertThat(serverSawTheEnd.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.idleConnections()).isZero();
+        assertThat(text(get("/small"))).isEqualTo("hello");
+        assertThat(server.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void anEndlessAnswerStopsAtTheCallersBoundAndItsConnectionIsClosed() throws Exception {
+        CountDownLatch writerFailed = new CountDownLatch(1);
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            String chunk = "400\r\n" + "y".repeat(1024) + "\r\n";
+            try {
+                for (int i = 0; i < 1_000_000; i++) {
+                    write(out, chunk);
+                }
+            } catch (IOException e) {
+                writerFailed.countDown();
+            }
+            return false;
+        });
+        long max = 256 * 1024;
+        try (Http1Response response = client.send(get("/"));
+                InputStream in = response.body()) {
+            byte[] read = in.readNBytes((int) max + 1);
+            assertThat(read.length).as("the caller's bound + 1: too large").isEqualTo(max + 1);
+        }
+        assertThat(writerFailed.await(5, TimeUnit.SECONDS))
+                .as("the function's connection was closed")
+                .isTrue();
+    }
+
+    @Test
+    void anOversizedOrMalformedHeadIsRefused() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            String path = request.substring(4, request.indexOf(' ', 4));
+            switch (path) {
+                case "/long" -> write(out, "HTTP/1.1 200 OK\r\nX-Long: " + "a".repeat(70_000) + "\r\n\r\n");
+                case "/many" -> write(out, "HTTP/1.1 200 OK\r\n" + "X-A: b\r\n".repeat(300) + "\r\n");
+                case "/lengths" -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
+                case "/chunk" -> write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+                default -> write(out, "SSH-2.0-OpenSSH_9.6\r\n\r\n");
+            }
+            return false;
+        });
+        assertThatThrownBy(() -> client.send(get("/long"))).hasMessageContaining("exceeds");
+        assertThatThrownBy(() -> client.send(get("/many"))).hasMessageContaining("headers");
+        assertThatThrownBy(() -> client.send(get("/lengths"))).hasMessageContaining("conflicting Content-Length");
+        assertThatThrownBy(() -> text(get("/chunk"))).hasMessageContaining("invalid chunk size");
+        assertThatThrownBy(() -> client.send(get("/ssh"))).hasMessageContaining("not HTTP/1.x");
+        assertThat(client.idleConnections()).isZero();
+    }
+
+    @Test
+    void eventsOfAStreamAreHandedOverAsTheyArrive() throws Exception {
+        CountDownLatch firstEventRead = new CountDownLatch(1);
+        AtomicReference<Boolean> readBeforeTheRest = new AtomicReference<>();
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+            write(out, "d\r\ndata: first\n\n\r\n");
+            readBeforeTheRest.set(firstEventRead.await(5, TimeUnit.SECONDS));
+            write(out, "e\r\ndata: second\n\n\r\n0\r\n\r\n");
+            return true;
+        });
+        try (Http1Response response = client.send(get("/events"))) {
+            byte[] buffer = new byte[4096];
+            int n = response.body().read(buffer);
+            assertThat(new String(buffer, 0, n, StandardCharsets.UTF_8)).isEqualTo("data: first\n\n");
+            firstEventRead.countDown();
+            assertThat(new String(response.body().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("data: second\n\n");
+        }
+        assertThat(readBeforeTheRest.get()).isTrue();
+        assertThat(client.idleConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void aSilentFunctionEndsTheCallAtTheReadTimeout() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            Thread.sleep(5_000);
+            return false;
+        });
+        Http1Request request = new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofMillis(200));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.send(request)).isInstanceOf(SocketTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(server.requests).as("not sent again").hasSize(1);
+    }
+
+    @Test
+    void aTricklingAnswerEndsAtTheCallersDeadlineOnTheCallersThread() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+            for (int i = 0; i < 1000; i++) {
+                write(out, "z");
+                Thread.sleep(50);
+            }
+            return true;
+        });
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            long start = System.nanoTime();
+            try (CallDeadline deadline = CallDeadline.start(Duration.ofMillis(300))) {
+                try (Http1Response response = client.send(get("/"))) {
+                    response.body().readAllBytes();
+                    outcome.set("read it all?");
+                } catch (IOException e) {
+                    outcome.set(deadline.passed() ? Duration.ofNanos(System.nanoTime() - start) : e);
+                }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                outcome.set("interrupt left behind");
+            }
+        });
+        assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
+        assertThat(outcome.get()).isInstanceOf(Duration.class);
+        assertThat((Duration) outcome.get()).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+        assertThat(client.idleConnections()).isZero();
+    }
+
+    @Test
+    void aKeptAliveConnectionTheServerClosedIsFoundOutBeforeUse() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, OK_HELLO);
+            return false; // closes after answering, without saying so
+        });
+        assertThat(text(get("/"))).isEqualTo("hello");
+        awaitIdle(1);
+        Thread.sleep(200); // the server's FIN arrives
+        assertThat(text(post("/", "again"))).isEqualTo("hello");
+        assertThat(server.requests).as("the closed connection carried nothing").hasSize(2);
+        assertThat(server.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeptAliveConnectionResetBeforeAnyAnswerIsRetriedOnceOnANewOne() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            if (index == 1) {
+                socket.setSoLinger(true, 0); // a reset, as a server that closed it unread sends
+                socket.close();
+                return false;
+            }
+            write(out, OK_HELLO);
+            return true;
+        });
+        assertThat(text(post("/", "one"))).isEqualTo("hello");
+        assertThat(text(post("/", "two"))).isEqualTo("hello");
+        assertThat(server.connections.get()).isEqualTo(2);
+        assertThat(server.requests).hasSize(3);
+    }
+
+    @Test
+    void aPostWhoseKeptAliveConnectionEndsWithoutAnAnswerIsNotSentTwiceAGetIs() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            if (index == 1) {
+                return false; // read the request, then closed the connection: it may have acted on it
+            }
+            write(out, OK_HELLO);
+            return true;
+        });
+        assertThat(text(post("/", "one"))).isEqualTo("hello");
+        assertThatThrownBy(() -> client.send(post("/", "two"))).hasMessageContaining("before answering");
+        assertThat(server.requests).hasSize(2);
+        assertThat(text(get("/"))).as("on a new connection").isEqualTo("hello");
+        assertThat(text(get("/"))).as("the next GET: retried").isEqualTo("hello");
+        assertThat(server.requests).hasSize(5);
+    }
+
+    @Test
+    void aHeaderThatWouldSplitTheHeadIsRefusedAndFramingHeadersAreTheClientsOwn() throws Exception {
+        assertThatThrownBy(() -> new RequestHeaders().set("X-A", "b\r\nX-Injected: c"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RequestHeaders().set("X-A\n", "b")).isInstanceOf(IllegalArgumentException.class);
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, OK_HELLO);
+            return true;
+        });
+        RequestHeaders headers = new RequestHeaders()
+                .set("Content-Length", "999")
+                .set("Host", "elsewhere")
+                .set("x-team", "first")
+                .set("X-Team", "second");
+        assertThat(text(new Http1Request("POST", uri("/"), headers, "ab".getBytes(), Duration.ofSeconds(5))))
+                .isEqualTo("hello");
+        String seen = server.requests.get(0);
+        assertThat(seen).contains("Content-Length: 2\r\n").doesNotContain("999").doesNotContain("elsewhere");
+        assertThat(seen).contains("X-Team: second\r\n").doesNotContain("first");
+    }
+
+    private void awaitIdle(int count) throws InterruptedException {
+        for (int i = 0; i < 100 && client.idleConnections() != count; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(client.idleConnections()).isEqualTo(count);
+    }
+}
