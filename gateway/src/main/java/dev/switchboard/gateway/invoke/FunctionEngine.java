@@ -24,7 +24,7 @@ import java.util.Optional;
  * <p>The client is Helidon's {@code WebClient}, tuned (see bench/notes.md, "Function-call engine: the
  * client A/B", for the measurements that chose it over the JDK {@code HttpClient}).
  */
-public final class FunctionEngine implements AutoCloseable {
+public final class FunctionEngine implements FunctionSender, AutoCloseable {
     /** Bound of establishing a connection (within the call's deadline, whichever is shorter). */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Idle connections kept per function endpoint; more calls at once open connections that are then closed. */
@@ -60,6 +60,7 @@ public final class FunctionEngine implements AutoCloseable {
      * @return the function's answer
      * @throws RuntimeException what the client throws (refused egress, unreachable, timed-out read)
      */
+    @Override
     public FunctionResponse send(FunctionRequest request) {
         HttpClientRequest out = client.method(Method.create(request.method()))
                 .uri(request.uri())
