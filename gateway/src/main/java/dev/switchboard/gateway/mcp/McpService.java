@@ -186,11 +186,6 @@ public final class McpService implements HttpService, AutoCloseable {
         return handler;
     }
 
-    /** @return the sessions (for unit tests of the handler) */
-    McpSessions sessions() {
-        return sessions;
-    }
-
     /**
      * The fan-out's listener for what MCP waits on besides streams: a client's answers to the bridge.
      *

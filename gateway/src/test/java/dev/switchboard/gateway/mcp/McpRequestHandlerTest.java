@@ -183,7 +183,8 @@ class McpRequestHandlerTest {
     @Test
     void aBatchIsAnsweredInOrderAndANotificationOnlyBatchHasNoBody() throws Exception {
         McpSession session = statelessSession("2025-03-26");
-        ArrayNode batch = Json.MAPPER.createArrayNode()
+        ArrayNode batch = Json.MAPPER
+                .createArrayNode()
                 .add(request(1, "ping", null))
                 .add(notification("notifications/initialized", null))
                 .add(request("two", "tools/list", null))
@@ -204,8 +205,7 @@ class McpRequestHandlerTest {
         assertThat(function.received).hasSize(1);
 
         // a batch of notifications only has nothing to answer: its POST gets 202
-        ArrayNode notifications =
-                Json.MAPPER.createArrayNode().add(notification("notifications/initialized", null));
+        ArrayNode notifications = Json.MAPPER.createArrayNode().add(notification("notifications/initialized", null));
         assertThat(handler.batch(FUNCTION, session, notifications)).isEmpty();
     }
 
@@ -261,7 +261,8 @@ class McpRequestHandlerTest {
     void aClientsAnswersReachTheBridgeOrTheStatefulFunctionThatAsked() throws Exception {
         McpSession session = statefulSession("backend-3");
         // an answer to a bridged input request: to the mailbox the waiting replica reads
-        JsonNode bridged = Json.MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"id\":\"sb-abc\",\"result\":{\"action\":\"ok\"}}");
+        JsonNode bridged =
+                Json.MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"id\":\"sb-abc\",\"result\":{\"action\":\"ok\"}}");
 
         handler.notificationOrAnswer(FUNCTION, session, bridged, Runnable::run);
 
@@ -317,9 +318,7 @@ class McpRequestHandlerTest {
         McpSession batchSession = statelessSession("2025-03-26");
         function.script = m -> Answer.of(500, "text/plain", "boom");
         ArrayNode answers = handler.batch(
-                        FUNCTION,
-                        batchSession,
-                        Json.MAPPER.createArrayNode().add(request(11, "tools/list", null)))
+                        FUNCTION, batchSession, Json.MAPPER.createArrayNode().add(request(11, "tools/list", null)))
                 .orElseThrow();
         assertThat(answers.get(0).get("id").asInt()).isEqualTo(11);
         assertThat(answers.get(0).has("error")).isTrue();
@@ -379,7 +378,12 @@ class McpRequestHandlerTest {
     }
 
     private static JsonNode text(String text) {
-        return Json.object().set("content", Json.MAPPER.createArrayNode().add(Json.object().put("type", "text").put("text", text)));
+        return Json.object()
+                .set(
+                        "content",
+                        Json.MAPPER
+                                .createArrayNode()
+                                .add(Json.object().put("type", "text").put("text", text)));
     }
 
     /** The client's side: what the handler sent, in order. */
