@@ -27,7 +27,7 @@ import javax.net.ssl.SSLContext;
  * chose it over Helidon's {@code WebClient} and the JDK {@code HttpClient}. TLS uses the JDK's default
  * trust (the {@code javax.net.ssl.trustStore} system properties) and verifies the host name. No proxy.
  */
-public final class FunctionEngine implements AutoCloseable {
+public final class FunctionEngine implements FunctionSender, AutoCloseable {
     /** Bound of establishing a connection (within the call's deadline, whichever is shorter). */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Idle connections kept per function endpoint; more calls at once open connections that are then closed. */
@@ -70,6 +70,7 @@ public final class FunctionEngine implements AutoCloseable {
      * @throws RuntimeException refused egress, unreachable function, failed exchange ({@link UncheckedIOException}
      *                          with the cause), timed-out read
      */
+    @Override
     public FunctionResponse send(FunctionRequest request) {
         Http1Request out = new Http1Request(
                 request.method(), request.uri(), headers(request), request.body(), request.readTimeout());

@@ -7,6 +7,7 @@ import dev.switchboard.gateway.invoke.CallFailures;
 import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionRequest;
 import dev.switchboard.gateway.invoke.FunctionResponse;
+import dev.switchboard.gateway.invoke.FunctionSender;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import java.io.InputStream;
 import java.util.Locale;
@@ -64,7 +65,7 @@ final class BackendCall implements AutoCloseable {
     /** Bytes reserved when the last message was queued (the reader's thread only). */
     private long reservedAtLastMessage;
 
-    private BackendCall(FunctionEngine engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
+    private BackendCall(FunctionSender engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
         this.answerBytes = budget.open();
         // the MCP request's span goes along to the reader, which sends the request (its traceparent comes from there)
         this.reader = Thread.ofVirtual()
@@ -79,7 +80,7 @@ final class BackendCall implements AutoCloseable {
      * @param budget  bytes of answers held at once
      * @return the running call
      */
-    static BackendCall start(FunctionEngine engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
+    static BackendCall start(FunctionSender engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
         return new BackendCall(engine, request, maxSize, budget);
     }
 
@@ -91,7 +92,7 @@ final class BackendCall implements AutoCloseable {
         return message;
     }
 
-    private void read(FunctionEngine engine, FunctionRequest request, long maxSize) {
+    private void read(FunctionSender engine, FunctionRequest request, long maxSize) {
         try (FunctionResponse response = engine.send(request)) {
             sessionId = response.header("Mcp-Session-Id").orElse(null);
             int status = response.status();

@@ -6,6 +6,7 @@ import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionRequest;
 import dev.switchboard.gateway.invoke.FunctionResponse;
+import dev.switchboard.gateway.invoke.FunctionSender;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.registry.FunctionRegistration;
 import java.time.Duration;
@@ -24,16 +25,16 @@ final class McpBackend {
 
     private static final Map<String, String> STREAM_DEFAULTS = Map.of("Accept", "text/event-stream");
 
-    private final FunctionEngine engine;
+    private final FunctionSender engine;
     private final long maxMessageSize;
     private final ResponseBudget budget;
 
     /**
      * @param maxMessageSize largest message read from a function
      * @param budget         bytes of answers held at once, shared with {@code /invoke}
-     * @param engine         the function-call engine
+     * @param engine         the function-call engine (a stand-in in unit tests)
      */
-    McpBackend(long maxMessageSize, ResponseBudget budget, FunctionEngine engine) {
+    McpBackend(long maxMessageSize, ResponseBudget budget, FunctionSender engine) {
         this.maxMessageSize = maxMessageSize;
         this.budget = budget;
         this.engine = engine;

@@ -6,6 +6,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** Identifiers of MCP sessions and streams. */
 final class McpIds {
+    /** Stream id of the standalone GET stream (Streamable HTTP). */
+    static final String STANDALONE = "g";
+    /** Stream id of an HTTP+SSE session's one stream. */
+    static final String LEGACY_STREAM = "l";
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 

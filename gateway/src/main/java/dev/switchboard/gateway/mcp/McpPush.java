@@ -82,9 +82,7 @@ public final class McpPush {
 
     /** The stream that carries a session's server-initiated messages. */
     private static String streamOf(McpSession session) {
-        return McpService.LEGACY_SSE_VERSION.equals(session.protocolVersion())
-                ? McpService.LEGACY_STREAM
-                : McpService.STANDALONE;
+        return McpVersions.LEGACY_SSE.equals(session.protocolVersion()) ? McpIds.LEGACY_STREAM : McpIds.STANDALONE;
     }
 
     private String server(String function) {

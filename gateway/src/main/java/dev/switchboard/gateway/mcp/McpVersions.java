@@ -11,6 +11,8 @@ public final class McpVersions {
     public static final String MODERN = "2026-07-28";
     /** Newest first; the first one is offered when a client asks for one the gateway does not speak. */
     public static final List<String> SESSION_BASED = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+    /** The revision of the HTTP+SSE transport (its sessions live on one SSE stream). */
+    static final String LEGACY_SSE = "2024-11-05";
     /** Assumed when a session-era request carries no version header (transports spec, 2025-06-18 on). */
     public static final String DEFAULT_WITHOUT_HEADER = "2025-03-26";
 

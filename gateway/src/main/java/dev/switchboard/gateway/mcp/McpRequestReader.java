@@ -1,0 +1,84 @@
+package dev.switchboard.gateway.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.FunctionCatalog;
+import dev.switchboard.registry.FunctionKind;
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.JsonMapper;
+import dev.switchboard.registry.JsonRefusal;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What both MCP transports read from an HTTP request: the MCP server its path names, and the JSON-RPC
+ * message its body carries, within the body's size and depth bounds. A request's id is kept in the request's
+ * context, so that a refusal after the body was read answers that request ({@link #requestId}).
+ */
+final class McpRequestReader {
+    private final FunctionCatalog catalog;
+    private final long maxBodySize;
+    private final int maxJsonDepth;
+
+    McpRequestReader(FunctionCatalog catalog, long maxBodySize, int maxJsonDepth) {
+        this.catalog = catalog;
+        this.maxBodySize = maxBodySize;
+        this.maxJsonDepth = maxJsonDepth;
+    }
+
+    /** The id of the request a POST's body carries, kept in the request's context for its refusals. */
+    private record BodyRequestId(JsonNode id) {}
+
+    /**
+     * @param req an MCP request
+     * @return the id of the JSON-RPC request its body carried, or null (not read yet, or not a request)
+     */
+    static JsonNode requestId(ServerRequest req) {
+        return req.context().get(BodyRequestId.class).map(BodyRequestId::id).orElse(null);
+    }
+
+    /**
+     * @param req a request to {@code /mcp/{name}...}
+     * @return the MCP server registered as {@code name}
+     * @throws McpException 404 when there is none
+     */
+    FunctionRegistration function(ServerRequest req) {
+        String name = req.path().pathParameters().get("name");
+        return catalog.find(name)
+                .filter(fn -> fn.kind() == FunctionKind.MCP)
+                .orElseThrow(() -> new McpException(
+                        Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "no MCP server is registered as '" + name + "'"));
+    }
+
+    /**
+     * @param req a POST
+     * @return its body: a JSON-RPC object or a batch (an array)
+     * @throws McpException 400 with a parse error or an invalid request
+     */
+    JsonNode message(ServerRequest req) {
+        byte[] body = Json.readBody(req, maxBodySize);
+        try {
+            JsonNode message =
+                    JsonMapper.forRequestBodies(maxJsonDepth).readTree(new String(body, StandardCharsets.UTF_8));
+            if (message == null || !(message.isObject() || message.isArray())) {
+                throw new McpException(
+                        Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "a message is a JSON-RPC object");
+            }
+            if (JsonRpc.isRequest(message)) {
+                req.context().register(new BodyRequestId(message.get("id")));
+            }
+            return message;
+        } catch (JsonProcessingException e) {
+            String reason = switch (JsonRefusal.of(e)) {
+                case TOO_DEEP -> "nested deeper than " + maxJsonDepth + " levels (MAX_JSON_DEPTH)";
+                case NUMBER_TOO_LONG -> "a number longer than " + JsonMapper.MAX_NUMBER_LENGTH + " characters";
+                case STRING_TOO_LONG -> "a key or string longer than the parser's bound";
+                case DUPLICATE_KEY -> "the key '" + JsonRefusal.duplicateKey(e) + "' twice in one object";
+                case INVALID -> "invalid JSON";
+            };
+            throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: " + reason);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package dev.switchboard.gateway.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.SessionSignal;
+import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.JsonMapper;
+import io.helidon.http.Status;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The life of MCP sessions in the fleet, whatever their transport: opening one ({@code initialize}, within
+ * the fleet's session budget), finding one for its owner only, renewing those in use here, ending one
+ * everywhere, and the signals by which replicas tell each other of cancellations, ended sessions and a
+ * stateful function's re-initialized sessions.
+ */
+final class McpSessions implements AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(McpSessions.class.getName());
+
+    private final StateStore state;
+    private final GatewayMetrics metrics;
+    private final SessionBudget budget;
+    private final SessionInitializer initializer;
+    private final McpPush push;
+    private final McpBackend backend;
+    private final McpRelay relay;
+    private final BackendSessionReaper reaper;
+    private final BackendStreamRelay backendStreams;
+    private final SessionStreams streams;
+    private final SessionsInUse inUse;
+    private final Clock clock;
+
+    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-mcp-session-renewal");
+        t.setDaemon(true);
+        return t;
+    });
+
+    McpSessions(
+            StateStore state,
+            GatewayMetrics metrics,
+            SessionBudget budget,
+            SessionInitializer initializer,
+            McpPush push,
+            McpBackend backend,
+            McpRelay relay,
+            BackendSessionRecovery recovery,
+            BackendSessionReaper reaper,
+            BackendStreamRelay backendStreams,
+            SessionStreams streams,
+            SessionsInUse inUse,
+            Clock clock,
+            Duration sessionTtl) {
+        this.state = state;
+        this.metrics = metrics;
+        this.budget = budget;
+        this.initializer = initializer;
+        this.push = push;
+        this.backend = backend;
+        this.relay = relay;
+        this.reaper = reaper;
+        this.backendStreams = backendStreams;
+        this.streams = streams;
+        this.inUse = inUse;
+        this.clock = clock;
+        // the replica relaying the function's stream may be another one: tell the fleet as well
+        recovery.onRecovered(session -> {
+            backendStreams.reopen(session);
+            signal(SessionSignal.recovered(session.id()));
+        });
+        state.signals().subscribe(this::onSignal);
+        // a session whose stream is open here is in use even when no request comes: renew it
+        long renewMillis = Math.max(1000, sessionTtl.toMillis() / 3);
+        renewer.scheduleWithFixedDelay(this::renewInUse, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The session a request names. Another identity's session is answered as one that does not exist,
+     * so a leaked session id is of no use without its owner's credentials.
+     *
+     * @param id       the session id the request carried
+     * @param caller   the request's identity
+     * @param function the MCP server the request was sent to
+     * @return the session
+     * @throws McpException 404 when there is no such session for this caller and server
+     */
+    McpSession find(String id, Identity caller, FunctionRegistration function) {
+        McpSession session = state.mcpSessions()
+                .find(id)
+                .orElseThrow(() -> new McpException(
+                        Status.NOT_FOUND_404,
+                        JsonRpc.GATEWAY_ERROR,
+                        "session not found (ended or expired); initialize again"));
+        if (!session.owner().sameAs(caller)) {
+            metrics.authRefused("SESSION_OF_ANOTHER_IDENTITY");
+            throw new McpException(
+                    Status.NOT_FOUND_404,
+                    JsonRpc.GATEWAY_ERROR,
+                    "session not found (ended or expired); initialize again");
+        }
+        if (!session.function().equals(function.name())) {
+            throw new McpException(Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "session not found for this server");
+        }
+        return session;
+    }
+
+    /**
+     * @param session a session as a request found it
+     * @return the session as it is stored now (its own {@code initialize} may have completed it since), or
+     *         the one given when it is gone
+     */
+    McpSession current(McpSession session) {
+        return state.mcpSessions().find(session.id()).orElse(session);
+    }
+
+    /**
+     * A Streamable HTTP {@code initialize}: the function's answer, and the session saved when it opened one.
+     *
+     * @throws McpException 503 when the fleet holds its maximum of sessions
+     */
+    SessionInitializer.Initialized open(FunctionRegistration function, JsonNode message, Identity identity) {
+        openOrRefuse();
+        SessionInitializer.Initialized initialized =
+                initializer.initialize(function, message, McpIds.sessionId(), identity);
+        if (initialized.session() != null) {
+            saveNew(initialized.session());
+            reaper.remember(initialized.session());
+        }
+        return initialized;
+    }
+
+    /**
+     * An HTTP+SSE session, opened with its stream before the client's {@code initialize}; {@link #saveNew}
+     * it once its stream is held.
+     *
+     * @throws McpException 503 when the fleet holds its maximum of sessions
+     */
+    McpSession openLegacy(FunctionRegistration function, Identity identity) {
+        openOrRefuse();
+        return new McpSession(
+                McpIds.sessionId(),
+                function.name(),
+                McpVersions.LEGACY_SSE,
+                null,
+                null,
+                null,
+                null,
+                null,
+                clock.instant(),
+                identity);
+    }
+
+    /** Records a new session, counts it, and makes it a target of pushed notifications. */
+    void saveNew(McpSession session) {
+        state.mcpSessions().save(session);
+        push.joined(session);
+        metrics.mcpSession(true);
+    }
+
+    /**
+     * An HTTP+SSE session's {@code initialize} (sent after its stream opened, on any replica).
+     *
+     * @return the answer for the client
+     */
+    JsonNode initializeLegacy(FunctionRegistration function, McpSession session, JsonNode message) {
+        SessionInitializer.Initialized initialized =
+                initializer.initialize(function, message, session.id(), session.owner());
+        if (initialized.session() != null) {
+            state.mcpSessions().save(initialized.session());
+            reaper.remember(initialized.session());
+            // the replica holding the client's stream may be another one
+            signal(SessionSignal.initialized(session.id()));
+        }
+        return initialized.response();
+    }
+
+    private void openOrRefuse() {
+        if (!budget.tryOpen()) {
+            throw new McpException(
+                    Status.SERVICE_UNAVAILABLE_503,
+                    JsonRpc.GATEWAY_ERROR,
+                    "the gateway holds its " + "maximum of " + budget.max()
+                            + " MCP sessions (MAX_MCP_SESSIONS); retry later");
+        }
+    }
+
+    /**
+     * Ends a session in the whole fleet: its record, its streams and calls on every replica, and the stateful
+     * function's own session.
+     *
+     * @param backendSessionId the function's session to DELETE, or null
+     */
+    void end(FunctionRegistration function, String sessionId, String backendSessionId) {
+        state.mcpSessions().delete(sessionId);
+        metrics.mcpSession(false);
+        reaper.forget(sessionId);
+        // its streams and calls may be on any replica: end them here at once, and everywhere by signal
+        endHere(sessionId);
+        signal(SessionSignal.ended(sessionId));
+        if (backendSessionId != null) {
+            backend.endSession(function, backendSessionId);
+        }
+    }
+
+    /** Ends an HTTP+SSE session whose stream closed (best effort: else it expires with its idle TTL). */
+    void endLegacy(FunctionRegistration function, String sessionId) {
+        relay.cancelAll(sessionId);
+        // its requests may have been posted to, and be running on, other replicas
+        signal(SessionSignal.ended(sessionId));
+        try {
+            Optional<McpSession> ended = state.mcpSessions().find(sessionId);
+            state.mcpSessions().delete(sessionId);
+            metrics.mcpSession(false);
+            reaper.forget(sessionId);
+            ended.map(McpSession::backendSessionId).ifPresent(id -> backend.endSession(function, id));
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "could not end HTTP+SSE session; it expires with its idle TTL", e);
+        }
+    }
+
+    /** Cancels a call here when it runs here, else asks the fleet: the request may have been posted elsewhere. */
+    void cancel(String sessionId, JsonNode requestId) {
+        if (requestId != null && !relay.cancel(sessionId, requestId)) {
+            signal(SessionSignal.cancel(sessionId, Json.write(requestId)));
+        }
+    }
+
+    private void signal(SessionSignal signal) {
+        try {
+            state.signals().send(signal);
+        } catch (RuntimeException e) {
+            // the calls it concerns end at their deadline instead
+            metrics.redisError();
+            LOGGER.log(Level.FINE, "could not signal the fleet", e);
+        }
+    }
+
+    private void onSignal(SessionSignal signal) {
+        switch (signal.kind()) {
+            case CANCEL -> {
+                try {
+                    relay.cancel(signal.sessionId(), JsonMapper.MAPPER.readTree(signal.requestId()));
+                } catch (IOException e) {
+                    LOGGER.fine("ignored a cancellation with an unreadable request id");
+                }
+            }
+            case ENDED -> endHere(signal.sessionId());
+            case INITIALIZED -> backendStreams.initialized(signal.sessionId());
+            case RECOVERED -> backendStreams.recoveredElsewhere(signal.sessionId());
+        }
+    }
+
+    /** Ends what this replica runs and holds for a session that ended. */
+    private void endHere(String sessionId) {
+        relay.cancelAll(sessionId);
+        streams.closeAll(sessionId);
+    }
+
+    private void renewInUse() {
+        reaper.sweep();
+        for (String id : inUse.snapshot()) {
+            try {
+                state.mcpSessions().find(id);
+            } catch (RuntimeException e) {
+                metrics.redisError();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        renewer.shutdownNow();
+    }
+}

@@ -1,0 +1,326 @@
+package dev.switchboard.gateway.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.admission.AdmissionFilters;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.sse.CloseReason;
+import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseResponses;
+import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.EventIds;
+import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.registry.FunctionRegistration;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Streamable HTTP transport on {@code /mcp/{name}}: POST carries a message (a session's, or a 2026-07-28
+ * request without one) and is answered with JSON or an SSE stream ({@link ResponseSink}); GET opens the
+ * session's standalone stream, or resumes a POST stream or the standalone one with {@code Last-Event-ID};
+ * DELETE ends the session. What a message means is the {@link McpRequestHandler}'s business.
+ */
+final class StreamableHttpTransport {
+    private static final Logger LOGGER = Logger.getLogger(StreamableHttpTransport.class.getName());
+    static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
+    static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
+    private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    /** Reconnection delay suggested when the gateway ends a stream. */
+    private static final long RETRY_MILLIS = PostStreamFollower.RETRY_MILLIS;
+
+    private final McpRequestReader reader;
+    private final OriginGuard origins;
+    private final McpSessions sessions;
+    private final McpRequestHandler handler;
+    private final SessionStreams streams;
+    private final PostStreamFollower follower;
+    private final BackendStreamRelay backendStreams;
+    private final ClientEventLog events;
+    private final GatewayConfig config;
+
+    StreamableHttpTransport(
+            McpRequestReader reader,
+            OriginGuard origins,
+            McpSessions sessions,
+            McpRequestHandler handler,
+            SessionStreams streams,
+            PostStreamFollower follower,
+            BackendStreamRelay backendStreams,
+            ClientEventLog events,
+            GatewayConfig config) {
+        this.reader = reader;
+        this.origins = origins;
+        this.sessions = sessions;
+        this.handler = handler;
+        this.streams = streams;
+        this.follower = follower;
+        this.backendStreams = backendStreams;
+        this.events = events;
+        this.config = config;
+    }
+
+    // ---- POST ----
+
+    void post(ServerRequest req, ServerResponse res) throws IOException {
+        FunctionRegistration function = reader.function(req);
+        origins.check(req);
+        ClientAccept accept = ClientAccept.of(req);
+        JsonNode message = reader.message(req);
+        Optional<String> sessionId = req.headers().first(SESSION_ID);
+        McpSpans.describe(message, sessionId.orElse(null));
+        if (sessionId.isPresent()) {
+            McpSession session = sessions.find(sessionId.get(), AdmissionFilters.identity(req), function);
+            checkVersionHeader(req);
+            inSession(res, function, session, message, accept);
+        } else if (isModern(req, message)) {
+            Map<String, String> headers = modernHeaders(req);
+            headers.putAll(AdmissionFilters.identity(req).functionHeaders());
+            handler.relayStateless(
+                    function, message, headers, new ResponseSink(res, accept, events, null, McpVersions.MODERN));
+        } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
+            initialize(res, function, message, accept, AdmissionFilters.identity(req));
+        } else {
+            throw new McpException(
+                    Status.BAD_REQUEST_400,
+                    JsonRpc.GATEWAY_ERROR,
+                    "Mcp-Session-Id header is required; send initialize first");
+        }
+    }
+
+    private static void checkVersionHeader(ServerRequest req) {
+        req.headers().first(PROTOCOL_VERSION).ifPresent(v -> {
+            if (!McpVersions.SESSION_BASED.contains(v)) {
+                throw new McpException(
+                        Status.BAD_REQUEST_400,
+                        JsonRpc.GATEWAY_ERROR,
+                        "unsupported MCP-Protocol-Version " + v + " for a session; supported: "
+                                + String.join(", ", McpVersions.SESSION_BASED));
+            }
+        });
+    }
+
+    /** A 2026-07-28 request: its version header or its {@code _meta} names the stateless revision. */
+    private static boolean isModern(ServerRequest req, JsonNode message) {
+        Optional<String> header = req.headers().first(PROTOCOL_VERSION);
+        boolean metaVersion = message.path("params").path("_meta").has(McpMeta.PROTOCOL_VERSION);
+        return metaVersion
+                || header.filter(v -> !McpVersions.SESSION_BASED.contains(v)).isPresent();
+    }
+
+    private static Map<String, String> modernHeaders(ServerRequest req) {
+        Map<String, String> headers = new HashMap<>();
+        req.headers().forEach(h -> {
+            String name = h.name();
+            String lower = name.toLowerCase();
+            if (lower.equals("mcp-protocol-version")
+                    || lower.equals("mcp-method")
+                    || lower.equals("mcp-name")
+                    || lower.startsWith("mcp-param-")) {
+                headers.put(name, h.get());
+            }
+        });
+        return headers;
+    }
+
+    private void initialize(
+            ServerResponse res,
+            FunctionRegistration function,
+            JsonNode message,
+            ClientAccept accept,
+            Identity identity) {
+        SessionInitializer.Initialized initialized = sessions.open(function, message, identity);
+        if (initialized.session() != null) {
+            res.header(SESSION_ID, initialized.session().id());
+            io.opentelemetry.api.trace.Span.current()
+                    .setAttribute("mcp.session.id", initialized.session().id());
+        }
+        sendOne(res, initialized.response(), accept);
+    }
+
+    private void inSession(
+            ServerResponse res,
+            FunctionRegistration function,
+            McpSession session,
+            JsonNode message,
+            ClientAccept accept)
+            throws IOException {
+        if (message.isArray()) {
+            Optional<com.fasterxml.jackson.databind.node.ArrayNode> responses =
+                    handler.batch(function, session, message);
+            if (responses.isEmpty()) {
+                accepted(res);
+            } else {
+                Json.send(res, Status.OK_200, responses.get());
+            }
+            return;
+        }
+        if (!JsonRpc.isRequest(message)) {
+            handler.notificationOrAnswer(function, session, message, Runnable::run);
+            accepted(res);
+            return;
+        }
+        handler.request(
+                function,
+                session,
+                message,
+                new ResponseSink(res, accept, events, session.id(), session.protocolVersion()));
+    }
+
+    private static void accepted(ServerResponse res) {
+        res.status(Status.ACCEPTED_202);
+        res.send();
+    }
+
+    /** One message as the client prefers: JSON, or a one-event SSE stream for a client that takes only SSE. */
+    private static void sendOne(ServerResponse res, JsonNode message, ClientAccept accept) {
+        if (accept.json()) {
+            Json.send(res, Status.OK_200, message);
+            return;
+        }
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderValues.CACHE_NO_CACHE);
+        res.send(SseEncoder.event(null, null, Json.write(message)));
+    }
+
+    // ---- GET: the standalone stream, or a resumed one ----
+
+    void get(ServerRequest req, ServerResponse res) {
+        FunctionRegistration function = reader.function(req);
+        origins.check(req);
+        String sessionId = req.headers()
+                .first(SESSION_ID)
+                .orElseThrow(() -> new McpException(
+                        Status.METHOD_NOT_ALLOWED_405,
+                        JsonRpc.GATEWAY_ERROR,
+                        "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
+        McpSession session = sessions.find(sessionId, AdmissionFilters.identity(req), function);
+        checkVersionHeader(req);
+        Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID).filter(v -> !v.isBlank());
+        if (lastEventId.isEmpty()) {
+            listen(res, session, EventIds.ZERO, false);
+            return;
+        }
+        // ids of a POST stream are <streamId>/<logId>; ids of the standalone stream are plain log ids
+        String id = lastEventId.get();
+        int slash = id.indexOf('/');
+        String streamId = slash < 0 ? McpIds.STANDALONE : id.substring(0, slash);
+        String after = id.substring(slash + 1);
+        if (streamId.isEmpty() || !EventIds.isValid(after)) {
+            throw new McpException(
+                    Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "Last-Event-ID is not an event id of this gateway");
+        }
+        if (streamId.equals(McpIds.STANDALONE)) {
+            listen(res, session, after, true);
+        } else {
+            resume(res, session, function, streamId, after);
+        }
+    }
+
+    /**
+     * Resumes a POST stream: replays its events after the given one, then follows it live until its
+     * response (or cancellation), which ends it. The call may be running on any replica.
+     */
+    private void resume(
+            ServerResponse res, McpSession session, FunctionRegistration function, String streamId, String after) {
+        SseStream held = streams.hold(
+                session.id(),
+                session.owner(),
+                "resumed",
+                McpIds.logKey(session.id(), streamId),
+                () -> new McpException(
+                        Status.TOO_MANY_REQUESTS_429,
+                        JsonRpc.GATEWAY_ERROR,
+                        "this stream is already resumed too many times at once"));
+        // a running call logs at least once per round: its timeout, or a wait for the client's input
+        Duration idleLimit = (function.timeout().compareTo(config.mcpInputTimeout()) > 0
+                        ? function.timeout()
+                        : config.mcpInputTimeout())
+                .plus(config.heartbeatInterval());
+        streams.resumed(session.id(), held);
+        try (OutputStream out = SseResponses.start(res)) {
+            follower.follow(out, held, streamId, after, idleLimit);
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.FINE, "resumed stream ended early", e);
+        } finally {
+            streams.resumeEnded(session.id(), held);
+            streams.release(held, session.id(), session.owner(), CloseReason.CLIENT_GONE);
+        }
+    }
+
+    /**
+     * The standalone stream for server-initiated messages: comments as heartbeats until the client leaves.
+     * Resumed, it first replays what the client missed.
+     */
+    private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
+        String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
+        SseStream stream = streams.hold(
+                session.id(),
+                session.owner(),
+                "standalone",
+                logKey,
+                () -> new McpException(
+                        Status.TOO_MANY_REQUESTS_429,
+                        JsonRpc.GATEWAY_ERROR,
+                        "this session already holds its standalone streams"));
+        CloseReason reason = CloseReason.CLIENT_GONE;
+        backendStreams.watch(session, logKey);
+        try {
+            List<ClientEvent> missed =
+                    resumed ? events.readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
+            OutputStream out = SseResponses.start(res);
+            if (resumed) {
+                stream.startAfter(after);
+                for (ClientEvent e : missed) {
+                    stream.writeDirect(out, e);
+                }
+            } else if (McpVersions.primesStreams(session.protocolVersion())) {
+                stream.writeDirect(out, new ClientEvent(EventIds.ZERO, null, ""));
+            } else {
+                out.write(SseEncoder.comment("stream open"));
+            }
+            out.flush();
+            reason = stream.pump(out, (written, heartbeat) -> {});
+            if (reason == CloseReason.SHUTDOWN) {
+                out.write(SseEncoder.retry(RETRY_MILLIS));
+            }
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.FINE, "standalone stream ended", e);
+        } finally {
+            backendStreams.unwatch(session.id());
+            streams.release(stream, session.id(), session.owner(), reason);
+        }
+    }
+
+    // ---- DELETE ----
+
+    void delete(ServerRequest req, ServerResponse res) {
+        FunctionRegistration function = reader.function(req);
+        origins.check(req);
+        String sessionId = req.headers()
+                .first(SESSION_ID)
+                .orElseThrow(() -> new McpException(
+                        Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
+        McpSession session = sessions.find(sessionId, AdmissionFilters.identity(req), function);
+        sessions.end(function, session.id(), session.backendSessionId());
+        res.status(Status.NO_CONTENT_204);
+        res.send();
+    }
+}
