@@ -100,6 +100,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private final BackendSessionRecovery recovery;
     private final BackendStreamRelay backendStreams;
     private final BackendSessionReaper reaper;
+    private final ListenStreams listens;
     /** Resumed POST streams this replica holds, by session, to end them with it. */
     private final Map<String, Set<SseStream>> resumedStreams = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -171,6 +172,7 @@ public final class McpService implements HttpService, AutoCloseable {
         this.push = new McpPush(state.mcpPush(), state.events(), config.namespace());
         this.subscriptions =
                 new SessionSubscriptions(state.mcpPush(), config.limits().maxMcpSubscriptions());
+        this.listens = new ListenStreams(hub, ticker, state, identityStreams, metrics, config, clock);
         state.signals().subscribe(this::onSignal);
         // a session whose stream is open here is in use even when no request comes: renew it
         long renewMillis = Math.max(1000, config.sessionTtl().toMillis() / 3);
@@ -255,6 +257,8 @@ public final class McpService implements HttpService, AutoCloseable {
             McpSession session = session(req, sessionId.get(), function);
             checkVersionHeader(req);
             inSession(req, res, function, session, message, accept);
+        } else if (isModern(req, message) && ListenStreams.isListen(message)) {
+            listens.listen(req, res, function, message, accept); // held here: a stateless function cannot
         } else if (isModern(req, message)) {
             try (CallLimits.Permit permit = limits.acquire(function)) {
                 Map<String, String> headers = modernHeaders(req);
