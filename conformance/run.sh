@@ -206,15 +206,24 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 cd "$RESULTS"
 
-# 4. The function.
+# 4. The function. In gateway mode it pushes through the gateway's admin listener (SWITCHBOARD_PUSH_URL):
+#    the 2026-07-28 listen-stream checks need its list-change hooks to reach the streams the gateway holds.
 FN_PORT="$(pick_port)"
+PUSH_ENV=()
+if [ "$MODE" = gateway ]; then
+  GW_PORT="$(pick_port)"
+  ADMIN_PORT="$(pick_port)"
+  ADMIN_TOKEN="conformance-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  PUSH_ENV=(SWITCHBOARD_PUSH_URL="http://127.0.0.1:$ADMIN_PORT/publish/mcp/$FUNCTION_NAME"
+            SWITCHBOARD_PUSH_TOKEN="$ADMIN_TOKEN")
+fi
 # the example function signs requestState with STATE_SECRET (random per process when unset)
 STATE_SECRET="${STATE_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}"
 export STATE_SECRET
 if [ -n "$FUNCTION_CMD" ]; then
-  start function "$RESULTS/function.log" env PORT="$FN_PORT" HOST=127.0.0.1 bash -c "$FUNCTION_CMD"
+  start function "$RESULTS/function.log" env PORT="$FN_PORT" HOST=127.0.0.1 "${PUSH_ENV[@]}" bash -c "$FUNCTION_CMD"
 else
-  start function "$RESULTS/function.log" env PORT="$FN_PORT" HOST=127.0.0.1 \
+  start function "$RESULTS/function.log" env PORT="$FN_PORT" HOST=127.0.0.1 "${PUSH_ENV[@]}" \
     "$JAVA" "${JAVA_OPTS[@]}" -jar "$FUNCTION_JAR"
 fi
 FN_PID="${PIDS[-1]}"
@@ -224,9 +233,6 @@ log "function listening: $FN_URL"
 
 # 5. The gateway, and the registration.
 if [ "$MODE" = gateway ]; then
-  GW_PORT="$(pick_port)"
-  ADMIN_PORT="$(pick_port)"
-  ADMIN_TOKEN="conformance-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
   start gateway "$RESULTS/gateway.log" \
     env -u REDIS_URL -u REDIS_ADDR -u REDIS_PASSWORD -u REDIS_DB -u CONFIG_FILE -u MCP_ALLOWED_ORIGINS \
     HOST=127.0.0.1 PORT="$GW_PORT" ADMIN_HOST=127.0.0.1 ADMIN_PORT="$ADMIN_PORT" ADMIN_TOKEN="$ADMIN_TOKEN" \

@@ -82,10 +82,15 @@ public final class RedisKeys {
     public static final String MCP_LOG_PREFIX = "mcp:";
     /** Log keys of topics start with this (generic client ids may not): {@code topic:<name>}. */
     public static final String TOPIC_LOG_PREFIX = "topic:";
+    /**
+     * The log of what is pushed to an MCP server's {@code subscriptions/listen} streams is
+     * {@code mcp-server:<namespace>/<name>} (a generic client id cannot hold the {@code /}).
+     */
+    public static final String MCP_SERVER_LOG_PREFIX = "mcp-server:";
 
     /**
-     * @param logKey a generic SSE client id, a topic's log key {@code topic:<name>}, or an MCP stream's log key
-     *               {@code mcp:<session>:<stream>}
+     * @param logKey a generic SSE client id, a topic's log key {@code topic:<name>}, an MCP stream's log key
+     *               {@code mcp:<session>:<stream>}, or an MCP server's listen log {@code mcp-server:<ns>/<name>}
      * @return the Redis Stream holding that event log; an MCP stream's log shares its session's hash tag
      *         (and so its Cluster slot) with the session record
      */
@@ -97,7 +102,8 @@ public final class RedisKeys {
                         + logKey.substring(end + 1);
             }
         }
-        if (logKey.startsWith(TOPIC_LOG_PREFIX)) {
+        if (logKey.startsWith(TOPIC_LOG_PREFIX) || logKey.startsWith(MCP_SERVER_LOG_PREFIX)) {
+            // an MCP server's listen log shares its slot with the server's session index
             return PREFIX + "{" + logKey + "}:events";
         }
         return PREFIX + "{client:" + logKey + "}:events";

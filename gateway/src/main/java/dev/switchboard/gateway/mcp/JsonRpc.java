@@ -20,6 +20,10 @@ public final class JsonRpc {
     public static final int GATEWAY_ERROR = -32000;
     /** Implementation-defined: the function did not answer in time. */
     public static final int TIMEOUT = -32001;
+    /** 2026-07-28: a standard header does not agree with the body (or is missing). */
+    public static final int HEADER_MISMATCH = -32020;
+    /** 2026-07-28: the request's protocol version is not one the server speaks ({@code data.supported}). */
+    public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
     private JsonRpc() {}
 

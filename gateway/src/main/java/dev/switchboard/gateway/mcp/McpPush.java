@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Delivers a pushed notification to the sessions of an MCP server: appends it to each target session's
+ * Delivers a pushed notification to the sessions of an MCP server, and to its 2026-07-28 listen streams
+ * ({@link ListenStreams}: one append to the server's listen log for all of them): appends it to each target session's
  * server-to-client log (the standalone GET stream's, or the HTTP+SSE stream's), through the same
  * {@link ClientEventLog} publish as every other event, so delivery on any replica, resumption with
  * {@code Last-Event-ID} and expiry work as for the rest of the session's messages. Each append is a write to
@@ -62,6 +63,10 @@ public final class McpPush {
         }
         String method = notification.method();
         String data = Json.write(notification.message());
+        if (notification.sessionId() == null && ListenFilter.carries(method)) {
+            // one append for every subscriptions/listen stream of the server, on whichever replica it is held
+            events.publish(ListenStreams.logKey(namespace, function), "message", data);
+        }
         int delivered = 0;
         for (McpSession session : targets) {
             if (wants(session, notification, method)) {

@@ -119,6 +119,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 new PostStreamFollower(state.events(), config.limits().eventLogMaxLength()),
                 backendStreams,
                 state.events(),
+                new ListenStreams(hub, ticker, state, identityStreams, metrics, config, clock),
                 config);
         this.legacy =
                 new LegacySseTransport(reader, origins, sessions, handler, streams, backendStreams, state.events());

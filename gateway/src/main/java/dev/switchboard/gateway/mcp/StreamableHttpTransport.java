@@ -52,6 +52,7 @@ final class StreamableHttpTransport {
     private final PostStreamFollower follower;
     private final BackendStreamRelay backendStreams;
     private final ClientEventLog events;
+    private final ListenStreams listens;
     private final GatewayConfig config;
 
     StreamableHttpTransport(
@@ -63,6 +64,7 @@ final class StreamableHttpTransport {
             PostStreamFollower follower,
             BackendStreamRelay backendStreams,
             ClientEventLog events,
+            ListenStreams listens,
             GatewayConfig config) {
         this.reader = reader;
         this.origins = origins;
@@ -72,6 +74,7 @@ final class StreamableHttpTransport {
         this.follower = follower;
         this.backendStreams = backendStreams;
         this.events = events;
+        this.listens = listens;
         this.config = config;
     }
 
@@ -88,6 +91,8 @@ final class StreamableHttpTransport {
             McpSession session = sessions.find(sessionId.get(), AdmissionFilters.identity(req), function);
             checkVersionHeader(req);
             inSession(res, function, session, message, accept);
+        } else if (isModern(req, message) && ListenStreams.isListen(message)) {
+            listens.listen(req, res, function, message, accept); // held here: a stateless function cannot
         } else if (isModern(req, message)) {
             Map<String, String> headers = modernHeaders(req);
             headers.putAll(AdmissionFilters.identity(req).functionHeaders());

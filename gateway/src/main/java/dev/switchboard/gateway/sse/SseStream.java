@@ -53,6 +53,8 @@ public final class SseStream {
     private volatile boolean heartbeatDue;
     /** Set when the writer times its own heartbeats (an event loop): the shared ticker then leaves it alone. */
     private volatile boolean heartbeatsByWriter;
+    /** Writes each event its own way (null bytes: skipped), or null to write events as logged. */
+    private volatile Function<ClientEvent, byte[]> encoder;
 
     private volatile long lastActivityMillis;
     private volatile boolean activityChanged;
@@ -185,6 +187,18 @@ public final class SseStream {
         heartbeatsByWriter = true;
     }
 
+    /**
+     * Writes this stream's events its own way from now on (set it before the stream is admitted): the position in
+     * the log still advances past every event, and an event the encoder answers null for is skipped. For a stream
+     * that shows each client its own view of a shared log (an MCP {@code subscriptions/listen} stream filters the
+     * server's pushes and stamps its subscription id on each).
+     *
+     * @param encoder the bytes to write for an event, or null to skip it; runs on the writer's thread
+     */
+    public void encodeWith(Function<ClientEvent, byte[]> encoder) {
+        this.encoder = encoder;
+    }
+
     /** @return whether the writer times this stream's heartbeats */
     boolean heartbeatsByWriter() {
         return heartbeatsByWriter;
@@ -304,10 +318,16 @@ public final class SseStream {
             if (id == null) {
                 continue;
             }
+            Function<ClientEvent, byte[]> own = encoder;
             // a plain stream writes the event with its own id: the bytes every such stream shares
-            byte[] bytes = composite
-                    ? SseEncoder.event(id, event.type(), event.data())
-                    : next.frame().bytes();
+            byte[] bytes = own != null
+                    ? own.apply(event)
+                    : composite
+                            ? SseEncoder.event(id, event.type(), event.data())
+                            : next.frame().bytes();
+            if (bytes == null) {
+                continue;
+            }
             parts = add(parts, count++, bytes);
             length += bytes.length;
             events++;

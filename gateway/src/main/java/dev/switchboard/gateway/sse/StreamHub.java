@@ -28,7 +28,8 @@ public final class StreamHub {
     private final ClientEventLog events;
 
     /**
-     * @param maxPerClient streams one client may hold here
+     * @param maxPerClient streams one client may hold here (not counted for an MCP server's listen log, which
+     *                     streams of many clients follow: their identities' and the replica's limits apply)
      * @param maxTotal     streams this replica holds
      * @param events       the event logs whose announcements the streams follow
      */
@@ -62,7 +63,8 @@ public final class StreamHub {
         Admission[] result = {Admission.ADMITTED};
         byClient.compute(stream.clientId(), (id, streams) -> {
             Set<SseStream> set = streams == null ? ConcurrentHashMap.newKeySet() : streams;
-            if (set.size() >= maxPerClient) {
+            // an MCP server's listen log is followed by many independent clients: no per-client limit there
+            if (set.size() >= maxPerClient && !id.startsWith(RedisKeys.MCP_SERVER_LOG_PREFIX)) {
                 result[0] = Admission.CLIENT_LIMIT;
             } else {
                 set.add(stream);

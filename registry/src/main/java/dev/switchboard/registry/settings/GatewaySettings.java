@@ -254,8 +254,8 @@ public final class GatewaySettings {
             .describedAs("MCP sessions the fleet may hold; a new one beyond it gets 503");
     public static final Setting<Integer> MAX_MCP_SUBSCRIPTIONS = Setting.integer(
                     "MAX_MCP_SUBSCRIPTIONS", 100, 1, 100_000)
-            .describedAs("resource URIs one MCP session may subscribe to (`resources/subscribe`; JSON-RPC `-32602` "
-                    + "beyond)");
+            .describedAs("resource URIs one MCP session may subscribe to (`resources/subscribe`), and one 2026-07-28 "
+                    + "`subscriptions/listen` stream may name (`resourceSubscriptions`); JSON-RPC `-32602` beyond");
     public static final Setting<List<String>> MCP_ALLOWED_ORIGINS = Setting.list(
                     "MCP_ALLOWED_ORIGINS",
                     "http://localhost,https://localhost,http://127.0.0.1,https://127.0.0.1,http://[::1],https://[::1]")

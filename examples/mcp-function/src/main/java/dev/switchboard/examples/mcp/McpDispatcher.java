@@ -102,7 +102,7 @@ final class McpDispatcher {
         ObjectNode params = ctx.params();
         return switch (method) {
             case "initialize" -> ServerInfo.initializeResult(params, pushes);
-            case "server/discover" -> ServerInfo.discoverResult();
+            case "server/discover" -> ServerInfo.discoverResult(pushes);
             case "ping", "resources/unsubscribe" -> Json.object();
             case "logging/setLevel" -> {
                 LogLevel.parse(Json.text(params, "level", "")); // checked, not kept: the gateway keeps it

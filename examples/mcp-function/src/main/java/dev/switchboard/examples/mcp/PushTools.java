@@ -5,8 +5,9 @@ import java.io.IOException;
 
 /**
  * Tools that change what this server offers and tell its clients through the gateway ({@link Pusher}): one adds or
- * removes the tool {@code extra_tool} ({@code notifications/tools/list_changed} to every session), the other bumps
- * {@code test://counter} ({@code notifications/resources/updated} to the sessions subscribed to it). The change is
+ * removes the tool {@code extra_tool} ({@code notifications/tools/list_changed} to every session and listen stream),
+ * the other bumps {@code test://counter} ({@code notifications/resources/updated} to the sessions subscribed to it and
+ * the listen streams that asked for it); two conformance hooks only announce a change. The change is
  * this process's: a fleet of replicas would keep such state in a shared store.
  */
 final class PushTools {
@@ -45,7 +46,20 @@ final class PushTools {
                                     "notifications/resources/updated",
                                     Json.object().put("uri", ResourceRegistry.COUNTER),
                                     "counter is " + value);
-                        });
+                        })
+                // the conformance suite's hooks for 2026-07-28 listen streams: they announce a change (the suite
+                // checks that the announcement reaches an open subscriptions/listen stream), without making one
+                .add(
+                        "test_trigger_tool_change",
+                        "Announces a change of the tool list (conformance hook)",
+                        ToolRegistry.noArguments(),
+                        call -> told(pusher, "notifications/tools/list_changed", null, "tool list change announced"))
+                .add(
+                        "test_trigger_prompt_change",
+                        "Announces a change of the prompt list (conformance hook)",
+                        ToolRegistry.noArguments(),
+                        call -> told(
+                                pusher, "notifications/prompts/list_changed", null, "prompt list change announced"));
     }
 
     private static ObjectNode told(Pusher pusher, String method, ObjectNode params, String what) {

@@ -39,10 +39,10 @@ final class ServerInfo {
      * 2026-07-28 {@code server/discover}. Only the stateless revision is listed: {@code supportedVersions} is what a
      * client may put in the per-request {@code _meta}, and the legacy revisions are reached through initialize.
      */
-    static ObjectNode discoverResult() {
+    static ObjectNode discoverResult(boolean pushes) {
         ObjectNode result = Json.object().put("resultType", "complete");
         result.set("supportedVersions", Json.array(MODERN_VERSION));
-        result.set("capabilities", capabilities(false, false));
+        result.set("capabilities", capabilities(false, pushes));
         result.put(
                 "instructions",
                 "Conformance fixtures: tools, resources and prompts named test_*; "
@@ -55,14 +55,15 @@ final class ServerInfo {
     /**
      * @param legacy legacy clients may call resources/subscribe (the gateway keeps the subscription and delivers
      *               what this function pushes); in 2026-07-28 subscribing means holding a subscriptions/listen
-     *               stream, which a function cannot do, so it is not declared there
-     * @param pushes whether a push route is configured, so that the tool list's changes are announced
+     *               stream, which the gateway holds for a function, so it is declared there only when this function
+     *               can push
+     * @param pushes whether a push route is configured, so that list changes and resource updates are announced
      */
     private static ObjectNode capabilities(boolean legacy, boolean pushes) {
         ObjectNode capabilities = Json.object();
-        capabilities.putObject("tools").put("listChanged", legacy && pushes);
-        capabilities.putObject("resources").put("subscribe", legacy).put("listChanged", false);
-        capabilities.putObject("prompts").put("listChanged", false);
+        capabilities.putObject("tools").put("listChanged", pushes);
+        capabilities.putObject("resources").put("subscribe", legacy || pushes).put("listChanged", false);
+        capabilities.putObject("prompts").put("listChanged", pushes);
         capabilities.putObject("logging");
         capabilities.putObject("completions");
         return capabilities;

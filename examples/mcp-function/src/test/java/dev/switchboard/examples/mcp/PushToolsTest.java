@@ -96,6 +96,25 @@ class PushToolsTest {
     }
 
     @Test
+    void theConformanceHooksAnnounceListChangesAndDiscoverDeclaresThem() {
+        assertThat(FunctionTestSupport.text(call("test_trigger_tool_change")))
+                .isEqualTo("tool list change announced; 2 session(s) told");
+        assertThat(FunctionTestSupport.text(call("test_trigger_prompt_change")))
+                .isEqualTo("prompt list change announced; 2 session(s) told");
+        assertThat(pushes)
+                .containsExactly(
+                        "{\"method\":\"notifications/tools/list_changed\"}",
+                        "{\"method\":\"notifications/prompts/list_changed\"}");
+        // the gateway holds subscriptions/listen streams for this function: with a push route, 2026 says so too
+        JsonNode capabilities = client.modern("server/discover", null, McpTestClient.json("{}"))
+                .result()
+                .path("capabilities");
+        assertThat(capabilities.path("tools").path("listChanged").asBoolean()).isTrue();
+        assertThat(capabilities.path("prompts").path("listChanged").asBoolean()).isTrue();
+        assertThat(capabilities.path("resources").path("subscribe").asBoolean()).isTrue();
+    }
+
+    @Test
     void aRefusedPushIsAToolError() {
         status = 403;
         JsonNode result = call("bump_counter");

@@ -1,0 +1,317 @@
+package dev.switchboard.gateway.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.admission.AdmissionFilters;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.auth.IdentityStreams;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.RandomIds;
+import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.sse.CloseReason;
+import dev.switchboard.gateway.sse.HeartbeatTicker;
+import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.sse.SseResponses;
+import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.sse.StreamHub;
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.registry.FunctionRegistration;
+import dev.switchboard.registry.RedisKeys;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The 2026-07-28 {@code subscriptions/listen} streams, held by the gateway: a stateless function cannot hold a
+ * stream, so the gateway answers the request itself with an SSE stream that starts with
+ * {@code notifications/subscriptions/acknowledged} and then carries what is pushed to the server
+ * ({@code POST /publish/mcp/{server}}, {@link McpPush}) as far as the stream's {@link ListenFilter} asks, each
+ * notification stamped with the stream's subscription id (the listen request's JSON-RPC id).
+ *
+ * <p>Every listen stream of a server follows one log, {@code mcp-server:<namespace>/<name>}, through the routed
+ * fan-out: a push is one append to that log, and only the replicas holding a listen stream of that server hear it;
+ * each stream filters and stamps it for its own client ({@link SseStream#encodeWith}). The log serves no replay: a
+ * listen stream has no event ids and is not resumable (2026-07-28 has no GET stream and no {@code Last-Event-ID});
+ * a client that loses it listens again and re-reads what it cares about. The log's position only lets a stream
+ * catch up after this replica's fan-out connection was re-made.
+ *
+ * <p>Ends: the client closing the stream (its cancellation); the gateway stopping, which answers the listen request
+ * with {@code {resultType: "complete"}} and then closes (the spec's SHOULD); a client too slow to read, cut off
+ * without an answer.
+ */
+final class ListenStreams {
+    /** The method. */
+    static final String METHOD = "subscriptions/listen";
+    /** Where a listen stream's notifications carry the subscription id. */
+    static final String META_SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
+
+    private static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+    private static final byte[] KEEP_ALIVE = SseEncoder.comment("keep-alive");
+    private static final Logger LOGGER = Logger.getLogger(ListenStreams.class.getName());
+
+    private final StreamHub hub;
+    private final HeartbeatTicker ticker;
+    private final StateStore state;
+    private final IdentityStreams identityStreams;
+    private final GatewayMetrics metrics;
+    private final Clock clock;
+    private final String namespace;
+    private final String replicaId;
+    private final int queueDepth;
+    private final int maxUris;
+
+    /**
+     * @param hub             this replica's streams
+     * @param ticker          heartbeat scheduling
+     * @param state           the event logs and the connection directory
+     * @param identityStreams streams per identity ({@code MAX_STREAMS_PER_IDENTITY})
+     * @param metrics         meters
+     * @param config          the namespace, this replica's id, {@code STREAM_QUEUE_DEPTH} (events queued before a
+     *                        client counts as too slow) and {@code MAX_MCP_SUBSCRIPTIONS} (most resource URIs one
+     *                        stream listens to)
+     * @param clock           time source
+     */
+    ListenStreams(
+            StreamHub hub,
+            HeartbeatTicker ticker,
+            StateStore state,
+            IdentityStreams identityStreams,
+            GatewayMetrics metrics,
+            GatewayConfig config,
+            Clock clock) {
+        this.hub = hub;
+        this.ticker = ticker;
+        this.state = state;
+        this.identityStreams = identityStreams;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.namespace = config.namespace();
+        this.replicaId = config.replicaId();
+        this.queueDepth = config.limits().streamQueueDepth();
+        this.maxUris = config.limits().maxMcpSubscriptions();
+    }
+
+    /** @return whether a stateless message is a listen request, which the gateway answers itself */
+    static boolean isListen(JsonNode message) {
+        return message.isObject() && JsonRpc.isRequest(message) && METHOD.equals(JsonRpc.method(message));
+    }
+
+    /**
+     * @param namespace a gateway's namespace
+     * @param function  an MCP server's registered name
+     * @return the log its pushes for listen streams go to
+     */
+    static String logKey(String namespace, String function) {
+        return RedisKeys.MCP_SERVER_LOG_PREFIX + namespace + "/" + function;
+    }
+
+    /**
+     * Answers a listen request with its stream, held until the client leaves or the gateway stops. Refusals before
+     * the stream starts are JSON-RPC errors with the 2026-07-28 statuses.
+     *
+     * @param req      the POST
+     * @param res      its response
+     * @param function the MCP server
+     * @param message  the listen request
+     * @param accept   what the client accepts
+     */
+    void listen(
+            ServerRequest req,
+            ServerResponse res,
+            FunctionRegistration function,
+            JsonNode message,
+            ClientAccept accept) {
+        JsonNode id = message.get("id");
+        ObjectNode unsupported = checkRequest(req, message);
+        if (unsupported != null) {
+            Json.send(res, Status.BAD_REQUEST_400, unsupported);
+            return;
+        }
+        ListenFilter filter = ListenFilter.parse(message.get("params"), maxUris);
+        if (!accept.sse()) {
+            throw new McpException(
+                    Status.NOT_ACCEPTABLE_406,
+                    JsonRpc.INVALID_REQUEST,
+                    "subscriptions/listen is answered with an SSE stream: Accept must include text/event-stream");
+        }
+        Identity owner = AdmissionFilters.identity(req);
+        SseStream stream = hold(owner, function.name(), id, filter);
+        CloseReason reason = CloseReason.CLIENT_GONE;
+        try {
+            OutputStream out = SseResponses.start(res);
+            out.write(SseEncoder.event(null, null, Json.write(acknowledgement(id, filter))));
+            out.flush();
+            reason = stream.pump(out, (events, heartbeat) -> {});
+            if (reason == CloseReason.SHUTDOWN) {
+                out.write(SseEncoder.event(null, null, Json.write(complete(id))));
+            }
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.FINE, "listen stream ended", e);
+        } finally {
+            release(stream, owner, reason);
+        }
+    }
+
+    /**
+     * The 2026-07-28 per-request rules the function would apply, applied here since the function never sees this
+     * request: the version header, the {@code _meta} fields, their agreement, the revision, {@code Mcp-Method}.
+     *
+     * @return an unsupported-version error to send (it carries data), or null when the request is fine
+     * @throws McpException 400 with -32020 (header mismatch) or -32602 (invalid params)
+     */
+    private static ObjectNode checkRequest(ServerRequest req, JsonNode message) {
+        JsonNode meta = message.path("params").path("_meta");
+        String header =
+                req.headers().first(StreamableHttpTransport.PROTOCOL_VERSION).orElse(null);
+        JsonNode version = meta.get(McpMeta.PROTOCOL_VERSION);
+        if (header == null) {
+            throw new McpException(
+                    Status.BAD_REQUEST_400, JsonRpc.HEADER_MISMATCH, "Missing MCP-Protocol-Version header");
+        }
+        if (version == null || !version.isTextual()) {
+            throw new McpException(
+                    Status.BAD_REQUEST_400, JsonRpc.INVALID_PARAMS, "Missing _meta field " + McpMeta.PROTOCOL_VERSION);
+        }
+        if (!meta.path(META_CLIENT_CAPABILITIES).isObject()) {
+            throw new McpException(
+                    Status.BAD_REQUEST_400, JsonRpc.INVALID_PARAMS, "Missing _meta field " + META_CLIENT_CAPABILITIES);
+        }
+        if (!header.equals(version.asText())) {
+            throw new McpException(
+                    Status.BAD_REQUEST_400,
+                    JsonRpc.HEADER_MISMATCH,
+                    "MCP-Protocol-Version header '" + header + "' does not match _meta protocolVersion '"
+                            + version.asText() + "'");
+        }
+        if (!McpVersions.MODERN.equals(header)) {
+            ObjectNode error = JsonRpc.error(
+                    message.get("id"), JsonRpc.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version: " + header);
+            ObjectNode data = ((ObjectNode) error.get("error")).putObject("data");
+            data.putArray("supported").add(McpVersions.MODERN);
+            data.put("requested", header);
+            return error;
+        }
+        String method = req.headers().first(HeaderNames.create("Mcp-Method")).orElse(null);
+        if (!METHOD.equals(method)) {
+            throw new McpException(
+                    Status.BAD_REQUEST_400,
+                    JsonRpc.HEADER_MISMATCH,
+                    method == null
+                            ? "Missing Mcp-Method header"
+                            : "Mcp-Method header value '" + method + "' does not match body value '" + METHOD + "'");
+        }
+        return null;
+    }
+
+    /** Admits the stream: the owner's and the replica's stream limits, the server's log followed here. */
+    private SseStream hold(Identity owner, String function, JsonNode id, ListenFilter filter) {
+        if (!identityStreams.acquire(owner)) {
+            metrics.authRefused("TOO_MANY_STREAMS");
+            throw new McpException(
+                    Status.TOO_MANY_REQUESTS_429,
+                    JsonRpc.GATEWAY_ERROR,
+                    "this identity already holds " + identityStreams.max()
+                            + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
+        }
+        String logKey = logKey(namespace, function);
+        SseStream stream = new SseStream(
+                RandomIds.next(),
+                logKey,
+                null,
+                Map.of("mcp_server", function, "mcp_stream", "listen"),
+                clock.instant(),
+                replicaId,
+                queueDepth,
+                s -> KEEP_ALIVE);
+        StreamHub.Admission admission;
+        try {
+            // from the log's end as it is before the stream follows it: what is pushed once the acknowledgement is
+            // out is delivered, and a catch-up after a fan-out reconnection starts here
+            stream.startAfter(state.events().tail(logKey));
+            stream.encodeWith(encoder(id, filter));
+            ticker.schedule(stream);
+            admission = hub.admit(stream);
+        } catch (RuntimeException e) {
+            stream.close(CloseReason.CLIENT_GONE);
+            identityStreams.release(owner);
+            throw e;
+        }
+        if (admission != StreamHub.Admission.ADMITTED) {
+            stream.close(CloseReason.CLIENT_GONE);
+            identityStreams.release(owner);
+            throw new McpException(
+                    Status.SERVICE_UNAVAILABLE_503,
+                    JsonRpc.GATEWAY_ERROR,
+                    "this replica holds its maximum of connections (MAX_CONNECTIONS)");
+        }
+        try {
+            // the fleet view (/admin/connections) shows which replica holds it
+            state.connections().register(stream.info());
+        } catch (RuntimeException e) {
+            metrics.redisError();
+        }
+        return stream;
+    }
+
+    private void release(SseStream stream, Identity owner, CloseReason reason) {
+        identityStreams.release(owner);
+        stream.close(reason);
+        hub.remove(stream);
+        try {
+            state.connections().unregister(stream.connectionId());
+        } catch (RuntimeException e) {
+            metrics.redisError();
+        }
+    }
+
+    /** One stream's view of the server's pushes: what its filter asks for, stamped with its subscription id. */
+    static Function<ClientEvent, byte[]> encoder(JsonNode subscriptionId, ListenFilter filter) {
+        return event -> {
+            JsonNode message;
+            try {
+                message = Json.MAPPER.readTree(event.data());
+            } catch (JsonProcessingException e) {
+                return null;
+            }
+            if (!(message instanceof ObjectNode notification) || !filter.wants(notification)) {
+                return null;
+            }
+            JsonNode params = notification.get("params");
+            ObjectNode stamped = params instanceof ObjectNode p ? p : notification.putObject("params");
+            JsonNode meta = stamped.get("_meta");
+            (meta instanceof ObjectNode m ? m : stamped.putObject("_meta")).set(META_SUBSCRIPTION_ID, subscriptionId);
+            return SseEncoder.event(null, null, Json.write(notification));
+        };
+    }
+
+    /** The stream's first message: the subscription id and the honoured subset of the filter. */
+    static ObjectNode acknowledgement(JsonNode subscriptionId, ListenFilter filter) {
+        ObjectNode message = Json.object();
+        message.put("jsonrpc", "2.0");
+        message.put("method", "notifications/subscriptions/acknowledged");
+        ObjectNode params = message.putObject("params");
+        params.putObject("_meta").set(META_SUBSCRIPTION_ID, subscriptionId);
+        params.set("notifications", filter.honoured());
+        return message;
+    }
+
+    /** The answer to the listen request when the gateway ends the stream. */
+    static ObjectNode complete(JsonNode subscriptionId) {
+        ObjectNode result = Json.object();
+        result.put("resultType", "complete");
+        result.putObject("_meta").set(META_SUBSCRIPTION_ID, subscriptionId);
+        return JsonRpc.result(subscriptionId, result);
+    }
+}

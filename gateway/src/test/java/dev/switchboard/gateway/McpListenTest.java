@@ -1,0 +1,431 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.examples.mcp.McpFunction;
+import dev.switchboard.examples.mcp.Pusher;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.TestRedis;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 2026-07-28 {@code subscriptions/listen} streams held by the gateway, over real sockets: a listen stream on replica A
+ * hears what the stateless example function (or an operator) pushes through replica B, one real Redis between them;
+ * only what its filter asks for, each notification stamped with its subscription id; keep-alive comments and no
+ * event ids; the listen request answered {@code complete} when the gateway stops; malformed requests refused with the
+ * documented JSON-RPC errors. With the in-memory store: {@link McpListenMemoryTest}.
+ */
+class McpListenTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
+    private static final String META = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+            + "\"io.modelcontextprotocol/clientCapabilities\":{},"
+            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}";
+
+    private Gateway a;
+    private Gateway b;
+    private HttpServer function;
+
+    @BeforeEach
+    void start() throws Exception {
+        resetStore();
+        a = gateway("listen-a");
+        b = twoReplicas() ? gateway("listen-b") : a;
+        // the example function pushes through replica B's admin listener
+        function = McpFunction.start(
+                "127.0.0.1",
+                0,
+                new byte[32],
+                new Pusher(
+                        URI.create("http://127.0.0.1:" + b.adminPort() + "/publish/mcp/tools"),
+                        Map.of("Authorization", "Bearer " + ADMIN_TOKEN)));
+        register(a);
+        for (Gateway g : List.of(a, b)) {
+            await().atMost(WAIT).until(() -> Http.get(mcp(g)).status() == 405);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        if (b != a) {
+            b.close();
+        }
+        function.stop(0);
+    }
+
+    /** @return whether the store lets two replicas share pushes (Redis); in memory one replica plays both */
+    boolean twoReplicas() {
+        return true;
+    }
+
+    void resetStore() {
+        TestRedis.shared().flush();
+    }
+
+    /** @return the state store's settings */
+    Map<String, String> store() {
+        return Map.of("REDIS_URL", TestRedis.shared().url());
+    }
+
+    private Gateway gateway(String replica) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "HOST", "127.0.0.1",
+                "PORT", "0",
+                "ADMIN_PORT", "0",
+                "SHUTDOWN_GRACE", "1s",
+                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
+                "REPLICA_ID", replica,
+                "ADMIN_TOKEN", ADMIN_TOKEN,
+                "MAX_MCP_SUBSCRIPTIONS", "2",
+                "HEARTBEAT_INTERVAL", "500ms"));
+        env.putAll(store());
+        return Gateway.start(GatewayConfig.from(env));
+    }
+
+    private void register(Gateway g) {
+        Http.Answer r = Http.send(
+                "POST",
+                "http://127.0.0.1:" + g.adminPort() + "/admin/functions",
+                "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:"
+                        + function.getAddress().getPort() + "/mcp\",\"timeout\":\"5s\"}",
+                admin());
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    private static Map<String, String> admin() {
+        return Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json");
+    }
+
+    private static String mcp(Gateway g) {
+        return "http://127.0.0.1:" + g.port() + "/mcp/tools";
+    }
+
+    /** The headers a 2026-07-28 client sends with a request. */
+    private static Map<String, String> modernHeaders(String method) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json, text/event-stream");
+        headers.put("MCP-Protocol-Version", "2026-07-28");
+        headers.put("Mcp-Method", method);
+        return headers;
+    }
+
+    private static String listenBody(String id, String filter) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"subscriptions/listen\",\"params\":{" + META
+                + ",\"notifications\":" + filter + "}}";
+    }
+
+    /** Opens a listen stream and checks its acknowledgement. */
+    private static SseClient listen(Gateway g, String id, String filter, String honoured) {
+        SseClient stream = SseClient.post(mcp(g), listenBody(id, filter), modernHeaders("subscriptions/listen"));
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        SseClient.Event first = stream.next(WAIT);
+        assertThat(first.id()).as("not resumable: no event ids").isNull();
+        JsonNode ack = json(first.data());
+        assertThat(ack.path("method").asText()).isEqualTo("notifications/subscriptions/acknowledged");
+        assertThat(ack.has("id")).isFalse();
+        assertThat(ack.path("params").path("_meta").path(SUBSCRIPTION_ID)).isEqualTo(json(id));
+        assertThat(ack.path("params").path("notifications")).isEqualTo(json(honoured));
+        return stream;
+    }
+
+    private static JsonNode next(SseClient stream) {
+        SseClient.Event e = stream.next(WAIT);
+        assertThat(e.id()).isNull();
+        return json(e.data());
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    private Http.Answer push(Gateway g, String body) {
+        Http.Answer r = Http.send("POST", "http://127.0.0.1:" + g.adminPort() + "/publish/mcp/tools", body, admin());
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r;
+    }
+
+    /** A stateless 2026-07-28 tool call through a replica (relayed to the function). */
+    private static JsonNode callTool(Gateway g, String tool) {
+        Map<String, String> headers = modernHeaders("tools/call");
+        headers.put("Mcp-Name", tool);
+        headers.put("Content-Type", "application/json");
+        Http.Answer r = Http.send(
+                "POST",
+                mcp(g),
+                "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{" + META + ",\"name\":\"" + tool
+                        + "\",\"arguments\":{}}}",
+                headers);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")
+                ? json(SseClient.parse(r.body()).getLast().data())
+                : r.json();
+    }
+
+    // ---- tests ----
+
+    @Test
+    void aListenStreamOnOneReplicaHearsOnlyWhatItAskedForPushedThroughAnother() {
+        try (SseClient stream = listen(
+                a,
+                "\"sub-1\"",
+                "{\"toolsListChanged\":true,\"promptsListChanged\":false,\"resourceSubscriptions\":[\"test://counter\"],"
+                        + "\"tasks\":true}",
+                "{\"toolsListChanged\":true,\"resourceSubscriptions\":[\"test://counter\"]}")) {
+            // what the filter does not ask for, pushed first: none of it may come before what follows
+            push(b, "{\"method\":\"notifications/prompts/list_changed\"}");
+            push(b, "{\"method\":\"notifications/resources/list_changed\"}");
+            push(b, "{\"method\":\"notifications/resources/updated\",\"params\":{\"uri\":\"test://static-text\"}}");
+            // the stateless function's hook, called through replica B, pushes through replica B
+            JsonNode told = callTool(b, "test_trigger_tool_change");
+            assertThat(told.path("result").path("isError").asBoolean())
+                    .as(told.toString())
+                    .isFalse();
+            JsonNode changed = next(stream);
+            assertThat(changed.path("method").asText()).isEqualTo("notifications/tools/list_changed");
+            assertThat(changed.path("params")
+                            .path("_meta")
+                            .path(SUBSCRIPTION_ID)
+                            .asText())
+                    .isEqualTo("sub-1");
+            // the function's resource changes, called through replica A this time
+            assertThat(callTool(a, "bump_counter")
+                            .path("result")
+                            .path("isError")
+                            .asBoolean())
+                    .isFalse();
+            JsonNode updated = next(stream);
+            assertThat(updated.path("method").asText()).isEqualTo("notifications/resources/updated");
+            assertThat(updated.path("params").path("uri").asText()).isEqualTo("test://counter");
+            assertThat(updated.path("params")
+                            .path("_meta")
+                            .path(SUBSCRIPTION_ID)
+                            .asText())
+                    .isEqualTo("sub-1");
+            // a pusher's own _meta stays; the subscription id is the gateway's to set
+            push(
+                    b,
+                    "{\"method\":\"notifications/tools/list_changed\",\"params\":{\"_meta\":{\"k\":1,"
+                            + "\"io.modelcontextprotocol/subscriptionId\":\"forged\"}}}");
+            JsonNode stamped = next(stream);
+            assertThat(stamped.path("params").path("_meta").path("k").asInt()).isEqualTo(1);
+            assertThat(stamped.path("params")
+                            .path("_meta")
+                            .path(SUBSCRIPTION_ID)
+                            .asText())
+                    .isEqualTo("sub-1");
+            assertThat(stream.pending()).isEmpty();
+        }
+    }
+
+    @Test
+    void eachStreamGetsItsOwnSubscriptionIdAndASessionPushDoesNotReachThem() {
+        try (SseClient numeric = listen(a, "7", "{\"promptsListChanged\":true}", "{\"promptsListChanged\":true}");
+                SseClient other = listen(
+                        b,
+                        "\"x\"",
+                        "{\"promptsListChanged\":true,\"toolsListChanged\":true}",
+                        "{\"toolsListChanged\":true,\"promptsListChanged\":true}")) {
+            // a log message for one session never goes on a listen stream; neither does a push named to a session
+            Http.Answer init = Http.send(
+                    "POST",
+                    mcp(b),
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                            + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+                    Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
+            String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            push(
+                    a,
+                    "{\"method\":\"notifications/message\",\"session\":\"" + session
+                            + "\",\"params\":{\"level\":\"error\",\"data\":\"x\"}}");
+            push(a, "{\"method\":\"notifications/tools/list_changed\",\"session\":\"" + session + "\"}");
+            assertThat(push(a, "{\"method\":\"notifications/prompts/list_changed\"}")
+                            .json()
+                            .path("sessions")
+                            .asInt())
+                    .as("listen streams are not sessions")
+                    .isEqualTo(1);
+            JsonNode first = next(numeric);
+            assertThat(first.path("method").asText()).isEqualTo("notifications/prompts/list_changed");
+            assertThat(first.path("params").path("_meta").path(SUBSCRIPTION_ID).isInt())
+                    .as("the id keeps its JSON type")
+                    .isTrue();
+            assertThat(first.path("params").path("_meta").path(SUBSCRIPTION_ID).asInt())
+                    .isEqualTo(7);
+            JsonNode second = next(other);
+            assertThat(second.path("method").asText()).isEqualTo("notifications/prompts/list_changed");
+            assertThat(second.path("params").path("_meta").path(SUBSCRIPTION_ID).asText())
+                    .isEqualTo("x");
+        }
+    }
+
+    @Test
+    void theStreamCarriesKeepAliveCommentsAndNoEventIds() throws Exception {
+        byte[] body = listenBody("1", "{\"toolsListChanged\":true}").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", a.port())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /mcp/tools HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
+                            + "Mcp-Method: subscriptions/listen\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream seen = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            // two heartbeat intervals at least, bounded by WAIT
+            while (System.nanoTime() < deadline && countOf(seen.toString(StandardCharsets.UTF_8), ": keep-alive") < 2) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                seen.write(buffer, 0, n);
+            }
+            String text = seen.toString(StandardCharsets.UTF_8);
+            assertThat(text).startsWith("HTTP/1.1 200");
+            assertThat(text).contains("notifications/subscriptions/acknowledged");
+            assertThat(countOf(text, ": keep-alive")).isGreaterThanOrEqualTo(2);
+            assertThat(text).doesNotContain("\nid:").doesNotContain("\nretry:");
+        }
+    }
+
+    private static int countOf(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            count++;
+        }
+        return count;
+    }
+
+    @Test
+    void aStoppingGatewayAnswersTheListenRequestCompleteAndCloses() throws Exception {
+        Gateway c = gateway("listen-c");
+        try {
+            if (!twoReplicas()) {
+                register(c); // a store of its own
+            }
+            await().atMost(WAIT).until(() -> Http.get(mcp(c)).status() == 405);
+            try (SseClient stream =
+                    listen(c, "\"bye\"", "{\"toolsListChanged\":true}", "{\"toolsListChanged\":true}")) {
+                c.close();
+                JsonNode last = next(stream);
+                assertThat(last.path("id").asText()).isEqualTo("bye");
+                assertThat(last.path("result").path("resultType").asText()).isEqualTo("complete");
+                assertThat(last.path("result")
+                                .path("_meta")
+                                .path(SUBSCRIPTION_ID)
+                                .asText())
+                        .isEqualTo("bye");
+                assertThat(stream.awaitEnd(WAIT)).isTrue();
+            }
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void malformedListenRequestsGetDocumentedErrors() {
+        // the filter
+        refused(listenBody("1", "[]"), modernHeaders("subscriptions/listen"), 400, -32602, "1");
+        refused(
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"subscriptions/listen\",\"params\":{" + META + "}}",
+                modernHeaders("subscriptions/listen"),
+                400,
+                -32602,
+                "2");
+        refused(
+                listenBody("3", "{\"toolsListChanged\":\"yes\"}"),
+                modernHeaders("subscriptions/listen"),
+                400,
+                -32602,
+                "3");
+        refused(
+                listenBody("4", "{\"resourceSubscriptions\":\"test://a\"}"),
+                modernHeaders("subscriptions/listen"),
+                400,
+                -32602,
+                "4");
+        JsonNode tooMany = refused(
+                listenBody("5", "{\"resourceSubscriptions\":[\"test://a\",\"test://b\",\"test://c\"]}"),
+                modernHeaders("subscriptions/listen"),
+                400,
+                -32602,
+                "5");
+        assertThat(tooMany.path("error").path("message").asText()).contains("MAX_MCP_SUBSCRIPTIONS");
+        refused(
+                listenBody("6", "{\"resourceSubscriptions\":[\"\"]}"),
+                modernHeaders("subscriptions/listen"),
+                400,
+                -32602,
+                "6");
+        // the 2026-07-28 per-request rules
+        Map<String, String> noVersion = modernHeaders("subscriptions/listen");
+        noVersion.remove("MCP-Protocol-Version");
+        refused(listenBody("7", "{}"), noVersion, 400, -32020, "7");
+        Map<String, String> wrongMethod = modernHeaders("tools/list");
+        refused(listenBody("8", "{}"), wrongMethod, 400, -32020, "8");
+        Map<String, String> future = modernHeaders("subscriptions/listen");
+        future.put("MCP-Protocol-Version", "2099-01-01");
+        JsonNode unsupported =
+                refused(listenBody("9", "{}").replace("2026-07-28", "2099-01-01"), future, 400, -32022, "9");
+        assertThat(unsupported
+                        .path("error")
+                        .path("data")
+                        .path("supported")
+                        .get(0)
+                        .asText())
+                .isEqualTo("2026-07-28");
+        refused(
+                listenBody("10", "{}").replace("\"io.modelcontextprotocol/clientCapabilities\":{},", ""),
+                modernHeaders("subscriptions/listen"),
+                400,
+                -32602,
+                "10");
+        Map<String, String> jsonOnly = modernHeaders("subscriptions/listen");
+        jsonOnly.put("Accept", "application/json");
+        refused(listenBody("11", "{}"), jsonOnly, 406, -32600, "11");
+        // an empty filter is acknowledged as empty: a stream of keep-alives until the client leaves
+        try (SseClient empty = listen(a, "12", "{}", "{}")) {
+            assertThat(empty.pending()).isEmpty();
+        }
+    }
+
+    private JsonNode refused(String body, Map<String, String> headers, int status, int code, String id) {
+        Map<String, String> all = new HashMap<>(headers);
+        all.put("Content-Type", "application/json");
+        Http.Answer r = Http.send("POST", mcp(a), body, all);
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        JsonNode error = r.json();
+        assertThat(error.path("error").path("code").asInt()).as(r.body()).isEqualTo(code);
+        assertThat(error.path("id")).as("the request's id is echoed").isEqualTo(json(id));
+        return error;
+    }
+}
