@@ -236,7 +236,7 @@ final class McpRelay {
                 }
                 if (JsonRpc.isResponse(received) && (id.equals(received.get("id")) || call.status() >= 400)) {
                     sink.functionStatus(call.status());
-                    return received;
+                    return answering(id, received);
                 }
                 sink.send(received, false);
             }
@@ -244,6 +244,19 @@ final class McpRelay {
             inflight.remove(key, call);
             call.close();
         }
+    }
+
+    /**
+     * A function's refusal (HTTP 4xx/5xx) often carries {@code id: null} or no id, as JSON-RPC allows when the server
+     * could not read the request; the client can match only its own id, so the answer is given that id.
+     */
+    private static JsonNode answering(JsonNode id, JsonNode response) {
+        if (id.equals(response.get("id")) || !response.isObject()) {
+            return response;
+        }
+        ObjectNode copy = ((ObjectNode) response).deepCopy();
+        copy.set("id", id);
+        return copy;
     }
 
     private static boolean isInputRequired(JsonNode response) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -295,7 +296,13 @@ class McpRequestHandlerTest {
                 "HTTP 500", m -> Answer.of(500, "text/plain", "boom"),
                 "invalid JSON", m -> Answer.of(200, "application/json", "{oops"),
                 "no response", m -> Answer.sse(notification("notifications/progress", "{\"progress\":1}")),
-                "an error answer", m -> Answer.json(200, JsonRpc.error(m.get("id"), -32602, "bad")));
+                "an error answer", m -> Answer.json(200, JsonRpc.error(m.get("id"), -32602, "bad")),
+                "a refusal with id null", m -> Answer.json(400, JsonRpc.error(NullNode.getInstance(), -32600, "no")),
+                "a refusal without an id",
+                        m -> Answer.of(
+                                403,
+                                "application/json",
+                                "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32001,\"message\":\"no\"}}"));
         for (Map.Entry<String, Function<JsonNode, Answer>> failure : failures.entrySet()) {
             function.script = failure.getValue();
             RecordingSink sink = new RecordingSink();
