@@ -35,13 +35,19 @@ final class HeldConnections {
             double pssPerConnection,
             double heapPerConnection,
             double cpuMillisPerSecond,
+            double idleCpuMillisPerSecond,
             long heartbeats,
             double heartbeatsExpected,
             int dropped,
             double fanOutP50,
             double fanOutP99,
             double sustainedPerSecond,
-            long lost) {}
+            long lost) {
+        /** @return heartbeat CPU net of the server's own idle baseline (the same window with no stream open) */
+        double netCpuMillisPerSecond() {
+            return cpuMillisPerSecond - idleCpuMillisPerSecond;
+        }
+    }
 
     /** Fan-out events kept in flight at once in the sustained phase. */
     static final int WINDOW = 4;
@@ -72,6 +78,9 @@ final class HeldConnections {
         // the heap reading forces a full GC: take it first, both times, so PSS is read in the same state
         long heapBefore = jvm ? server.proc().liveHeapBytes() : 0;
         long pssBefore = server.proc().pssBytes();
+        // what the process spends with no stream open, over the same window: the heartbeat figure's baseline
+        Thread.sleep(1000);
+        double idleCpuPerSecond = cpuPerSecond(server, idle);
         try (SseHerd herd = new SseHerd(
                         "127.0.0.1", target.port(server), target::path, Map.of("Accept", "text/event-stream"));
                 Http1 publisher = new Http1(server.uri())) {
@@ -79,11 +88,9 @@ final class HeldConnections {
             Thread.sleep(2000);
 
             long heartbeatsBefore = herd.events("heartbeat");
-            long cpuBefore = server.proc().cpuMillis();
             long idleStart = System.nanoTime();
-            Thread.sleep(idle.toMillis());
+            double cpuPerSecond = cpuPerSecond(server, idle);
             double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
-            double cpuPerSecond = (server.proc().cpuMillis() - cpuBefore) / idleSeconds;
             long heartbeats = herd.events("heartbeat") - heartbeatsBefore;
 
             long heapAfter = jvm ? server.proc().liveHeapBytes() : 0;
@@ -110,6 +117,7 @@ final class HeldConnections {
                     (double) (pssAfter - pssBefore) / n,
                     jvm ? (double) (heapAfter - heapBefore) / n : Double.NaN,
                     cpuPerSecond,
+                    idleCpuPerSecond,
                     heartbeats,
                     n * idleSeconds / heartbeat.toSeconds(),
                     herd.closed(),
@@ -118,6 +126,15 @@ final class HeldConnections {
                     sustained,
                     lost);
         }
+    }
+
+    /** @return the server's CPU (all its processes) per second over a window of the given length, from now */
+    private static double cpuPerSecond(Rig.Server server, Duration window) throws InterruptedException {
+        long cpuBefore = server.proc().cpuMillis();
+        long start = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return (server.proc().cpuMillis() - cpuBefore) / seconds;
     }
 
     /**

@@ -52,6 +52,7 @@ final class HeldRuns {
                     median(HeldConnections.Result::pssPerConnection),
                     median(HeldConnections.Result::heapPerConnection),
                     median(HeldConnections.Result::cpuMillisPerSecond),
+                    median(HeldConnections.Result::idleCpuMillisPerSecond),
                     runs.stream().mapToLong(HeldConnections.Result::heartbeats).sum(),
                     runs.stream()
                             .mapToDouble(HeldConnections.Result::heartbeatsExpected)

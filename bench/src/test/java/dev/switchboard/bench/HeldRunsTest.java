@@ -12,7 +12,8 @@ class HeldRunsTest {
         return new HeldRuns.Summary(
                 server,
                 Arrays.stream(pss)
-                        .mapToObj(p -> new HeldConnections.Result(server, 1000, p, Double.NaN, 1, 0, 0, 0, 1, 1, 1, 0))
+                        .mapToObj(p ->
+                                new HeldConnections.Result(server, 1000, p, Double.NaN, 1, 0.5, 0, 0, 0, 1, 1, 1, 0))
                         .toList());
     }
 
