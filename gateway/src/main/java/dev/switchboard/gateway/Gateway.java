@@ -421,7 +421,10 @@ public final class Gateway implements AutoCloseable {
     private void publishFigures() {
         try {
             figures.sample();
-            state.snapshots().put(config.replicaId(), figures.latest());
+            // the JSON is written only for a store other replicas read, or when a page asks (latest())
+            if (state.snapshots().shared()) {
+                state.snapshots().put(config.replicaId(), figures.latest());
+            }
         } catch (RuntimeException e) {
             metrics.redisError();
             LOGGER.log(Level.FINE, "monitoring snapshot not written", e);

@@ -60,6 +60,11 @@ public final class FunctionCatalog implements AutoCloseable {
                 .toList();
     }
 
+    /** @return the registrations, in no order (a live view: no copy, no sort) */
+    public java.util.Collection<FunctionRegistration> registrations() {
+        return java.util.Collections.unmodifiableCollection(cache.values());
+    }
+
     /** @return number of registrations */
     public int size() {
         return cache.size();

@@ -65,6 +65,8 @@ public final class ReplicaFigures {
     private final Map<String, String> sessionServers = new HashMap<>();
 
     private volatile String latest;
+    /** When the last sample was taken; its JSON ({@link #latest}) is written when first asked for. */
+    private Instant sampledAt;
 
     /**
      * What the figures are read from.
@@ -106,7 +108,10 @@ public final class ReplicaFigures {
         this.lastSampleNanos = System.nanoTime();
     }
 
-    /** Takes a sample (housekeeping thread only) and keeps it as {@link #latest()}. */
+    /**
+     * Takes a sample (housekeeping thread only); its JSON is written by the first {@link #latest()} after it (an idle
+     * single replica with no page open writes none: measured, the JSON was most of an idle gateway's housekeeping).
+     */
     public synchronized void sample() {
         Instant now = clock.instant();
         long nanos = System.nanoTime();
@@ -128,17 +133,25 @@ public final class ReplicaFigures {
         while (functionSamples.size() > windowSamples) {
             functionSamples.removeFirst();
         }
-        latest = Json.write(snapshot(now));
+        sampledAt = now;
+        latest = null;
     }
 
     /** @return the last sample (JSON), or a fresh one when none was taken yet */
     public String latest() {
         String json = latest;
-        if (json == null) {
-            sample();
-            json = latest;
+        if (json != null) {
+            return json;
         }
-        return json;
+        synchronized (this) {
+            if (latest == null) {
+                if (sampledAt == null) {
+                    sample();
+                }
+                latest = Json.write(snapshot(sampledAt));
+            }
+            return latest;
+        }
     }
 
     /** @return the sampling interval */

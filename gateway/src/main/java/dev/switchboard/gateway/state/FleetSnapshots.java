@@ -20,6 +20,14 @@ public interface FleetSnapshots {
      */
     Map<String, String> fresh(Duration maxAge);
 
+    /**
+     * @return whether other replicas read what is put here (a shared store); a replica's own snapshot is read
+     *         from its figures, so a store no other replica reads need not be written
+     */
+    default boolean shared() {
+        return true;
+    }
+
     /** @param replicaId a replica that stops: its snapshot goes at once rather than when it ages out */
     void remove(String replicaId);
 }

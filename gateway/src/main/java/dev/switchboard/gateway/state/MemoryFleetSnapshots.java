@@ -24,6 +24,12 @@ final class MemoryFleetSnapshots implements FleetSnapshots {
         return StampedSnapshots.fresh(Map.copyOf(stored), clock, maxAge, stale -> stale.forEach(stored::remove));
     }
 
+    /** No other replica reads this store: the replica's own figures are read from it directly. */
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
     @Override
     public void remove(String replicaId) {
         stored.remove(replicaId);

@@ -73,7 +73,7 @@ public final class StreamListener implements AutoCloseable {
     private static final String CACHE_CONTROL = RawAnswer.CACHE_CONTROL;
     /** The loop's write buffer: larger writes (a long replay) go from their own array. */
     static final int WRITE_BUFFER = 64 * 1024;
-    /** Longest wait in {@code select}, so that housekeeping (head expiry, accept pauses) runs. */
+    /** Longest wait in {@code select} while housekeeping (head expiry, accept pauses) has work; else a heartbeat tick. */
     private static final long MAX_SELECT_MILLIS = 250;
 
     private final ClientStreamService streams;
@@ -212,7 +212,9 @@ public final class StreamListener implements AutoCloseable {
             try {
                 resumeAccepting();
                 long untilBeats = (nextHeartbeatPass - System.nanoTime()) / 1_000_000 + 1;
-                selector.select(Math.max(1, Math.min(MAX_SELECT_MILLIS, untilBeats)));
+                // housekeeping (head expiry, accept pauses) needs a wake-up only while it has something to do
+                boolean housekeeping = acceptPaused || !opening.isEmpty();
+                selector.select(Math.max(1, housekeeping ? Math.min(MAX_SELECT_MILLIS, untilBeats) : untilBeats));
                 long now = System.nanoTime();
                 if (now - nextHeartbeatPass >= 0) {
                     nextHeartbeatPass = now + heartbeats.tickNanos();
