@@ -5,17 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.Identity;
-import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.Json;
-import dev.switchboard.gateway.http.RandomIds;
-import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
-import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.sse.SseStream;
-import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionRegistration;
@@ -26,7 +21,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -57,48 +51,22 @@ final class ListenStreams {
     static final String META_SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
 
     private static final String META_CLIENT_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
-    private static final byte[] KEEP_ALIVE = SseEncoder.comment("keep-alive");
     private static final Logger LOGGER = Logger.getLogger(ListenStreams.class.getName());
 
-    private final StreamHub hub;
-    private final HeartbeatTicker ticker;
+    private final HeldMcpStreams held;
     private final StateStore state;
-    private final IdentityStreams identityStreams;
-    private final GatewayMetrics metrics;
-    private final Clock clock;
     private final String namespace;
-    private final String replicaId;
-    private final int queueDepth;
     private final int maxUris;
 
     /**
-     * @param hub             this replica's streams
-     * @param ticker          heartbeat scheduling
-     * @param state           the event logs and the connection directory
-     * @param identityStreams streams per identity ({@code MAX_STREAMS_PER_IDENTITY})
-     * @param metrics         meters
-     * @param config          the namespace, this replica's id, {@code STREAM_QUEUE_DEPTH} (events queued before a
-     *                        client counts as too slow) and {@code MAX_MCP_SUBSCRIPTIONS} (most resource URIs one
-     *                        stream listens to)
-     * @param clock           time source
+     * @param held   admission and release of the streams
+     * @param state  the event logs
+     * @param config the namespace and {@code MAX_MCP_SUBSCRIPTIONS} (most resource URIs one stream listens to)
      */
-    ListenStreams(
-            StreamHub hub,
-            HeartbeatTicker ticker,
-            StateStore state,
-            IdentityStreams identityStreams,
-            GatewayMetrics metrics,
-            GatewayConfig config,
-            Clock clock) {
-        this.hub = hub;
-        this.ticker = ticker;
+    ListenStreams(HeldMcpStreams held, StateStore state, GatewayConfig config) {
+        this.held = held;
         this.state = state;
-        this.identityStreams = identityStreams;
-        this.metrics = metrics;
-        this.clock = clock;
         this.namespace = config.namespace();
-        this.replicaId = config.replicaId();
-        this.queueDepth = config.limits().streamQueueDepth();
         this.maxUris = config.limits().maxMcpSubscriptions();
     }
 
@@ -217,63 +185,25 @@ final class ListenStreams {
 
     /** Admits the stream: the owner's and the replica's stream limits, the server's log followed here. */
     private SseStream hold(Identity owner, String function, JsonNode id, ListenFilter filter) {
-        if (!identityStreams.acquire(owner)) {
-            metrics.authRefused("TOO_MANY_STREAMS");
-            throw new McpException(
-                    Status.TOO_MANY_REQUESTS_429,
-                    JsonRpc.GATEWAY_ERROR,
-                    "this identity already holds " + identityStreams.max()
-                            + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
-        }
         String logKey = logKey(namespace, function);
-        SseStream stream = new SseStream(
-                RandomIds.next(),
+        return held.admit(
+                owner,
                 logKey,
-                null,
                 Map.of("mcp_server", function, "mcp_stream", "listen"),
-                clock.instant(),
-                replicaId,
-                queueDepth,
-                s -> KEEP_ALIVE);
-        StreamHub.Admission admission;
-        try {
-            // from the log's end as it is before the stream follows it: what is pushed once the acknowledgement is
-            // out is delivered, and a catch-up after a fan-out reconnection starts here
-            stream.startAfter(state.events().tail(logKey));
-            stream.encodeWith(encoder(id, filter));
-            ticker.schedule(stream);
-            admission = hub.admit(stream);
-        } catch (RuntimeException e) {
-            stream.close(CloseReason.CLIENT_GONE);
-            identityStreams.release(owner);
-            throw e;
-        }
-        if (admission != StreamHub.Admission.ADMITTED) {
-            stream.close(CloseReason.CLIENT_GONE);
-            identityStreams.release(owner);
-            throw new McpException(
-                    Status.SERVICE_UNAVAILABLE_503,
-                    JsonRpc.GATEWAY_ERROR,
-                    "this replica holds its maximum of connections (MAX_CONNECTIONS)");
-        }
-        try {
-            // the fleet view (/admin/connections) shows which replica holds it
-            state.connections().register(stream.info());
-        } catch (RuntimeException e) {
-            metrics.redisError();
-        }
-        return stream;
+                stream -> {
+                    // from the log's end as it is before the stream follows it: what is pushed once the
+                    // acknowledgement is out is delivered, and a catch-up after a fan-out reconnection starts here
+                    stream.startAfter(state.events().tail(logKey));
+                    stream.encodeWith(encoder(id, filter));
+                },
+                () -> new McpException(
+                        Status.SERVICE_UNAVAILABLE_503,
+                        JsonRpc.GATEWAY_ERROR,
+                        "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
     }
 
     private void release(SseStream stream, Identity owner, CloseReason reason) {
-        identityStreams.release(owner);
-        stream.close(reason);
-        hub.remove(stream);
-        try {
-            state.connections().unregister(stream.connectionId());
-        } catch (RuntimeException e) {
-            metrics.redisError();
-        }
+        held.release(stream, owner, reason);
     }
 
     /** One stream's view of the server's pushes: what its filter asks for, stamped with its subscription id. */

@@ -79,7 +79,8 @@ public final class McpService implements HttpService, AutoCloseable {
         SessionSubscriptions subscriptions =
                 new SessionSubscriptions(state.mcpPush(), config.limits().maxMcpSubscriptions());
         SessionsInUse inUse = new SessionsInUse();
-        SessionStreams streams = new SessionStreams(hub, ticker, identityStreams, state, metrics, config, clock, inUse);
+        HeldMcpStreams held = new HeldMcpStreams(hub, ticker, identityStreams, state, metrics, config, clock);
+        SessionStreams streams = new SessionStreams(hub, held, inUse);
         this.sessions = new McpSessions(
                 state,
                 metrics,
@@ -119,7 +120,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 new PostStreamFollower(state.events(), config.limits().eventLogMaxLength()),
                 backendStreams,
                 state.events(),
-                new ListenStreams(hub, ticker, state, identityStreams, metrics, config, clock),
+                new ListenStreams(held, state, config),
                 config);
         this.legacy =
                 new LegacySseTransport(reader, origins, sessions, handler, streams, backendStreams, state.events());

@@ -1,18 +1,9 @@
 package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.auth.Identity;
-import dev.switchboard.gateway.auth.IdentityStreams;
-import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.http.RandomIds;
-import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
-import dev.switchboard.gateway.sse.HeartbeatTicker;
-import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
-import dev.switchboard.gateway.state.StateStore;
-import io.helidon.http.Status;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,40 +11,19 @@ import java.util.function.Supplier;
 
 /**
  * The SSE streams this replica holds for MCP sessions (standalone GET, HTTP+SSE, resumed POST streams):
- * admitted to the hub within the identity's quota, heartbeated, listed in the fleet's connection view, their
- * sessions counted in use while they last, and closed here when their session ends.
+ * admitted ({@link HeldMcpStreams}), their sessions counted in use while they last, and closed here when their
+ * session ends.
  */
 final class SessionStreams {
-    /** An MCP stream's heartbeat: the same comment for every stream, encoded once (written, never modified). */
-    private static final byte[] KEEP_ALIVE = SseEncoder.comment("keep-alive");
-
     private final StreamHub hub;
-    private final HeartbeatTicker ticker;
-    private final IdentityStreams identityStreams;
-    private final StateStore state;
-    private final GatewayMetrics metrics;
-    private final GatewayConfig config;
-    private final Clock clock;
+    private final HeldMcpStreams held;
     private final SessionsInUse inUse;
     /** Resumed POST streams this replica holds, by session, to end them with it. */
     private final Map<String, Set<SseStream>> resumed = new ConcurrentHashMap<>();
 
-    SessionStreams(
-            StreamHub hub,
-            HeartbeatTicker ticker,
-            IdentityStreams identityStreams,
-            StateStore state,
-            GatewayMetrics metrics,
-            GatewayConfig config,
-            Clock clock,
-            SessionsInUse inUse) {
+    SessionStreams(StreamHub hub, HeldMcpStreams held, SessionsInUse inUse) {
         this.hub = hub;
-        this.ticker = ticker;
-        this.identityStreams = identityStreams;
-        this.state = state;
-        this.metrics = metrics;
-        this.config = config;
-        this.clock = clock;
+        this.held = held;
         this.inUse = inUse;
     }
 
@@ -70,58 +40,16 @@ final class SessionStreams {
      * @throws McpException 429 when the identity holds its maximum of streams, or the refusal
      */
     SseStream hold(String sessionId, Identity owner, String kind, String logKey, Supplier<McpException> refusal) {
-        if (!identityStreams.acquire(owner)) {
-            metrics.authRefused("TOO_MANY_STREAMS");
-            throw new McpException(
-                    Status.TOO_MANY_REQUESTS_429,
-                    JsonRpc.GATEWAY_ERROR,
-                    "this identity already holds " + identityStreams.max()
-                            + " streams on this replica (MAX_STREAMS_PER_IDENTITY)");
-        }
-        SseStream stream = new SseStream(
-                RandomIds.next(),
-                logKey,
-                null,
-                Map.of("mcp_session", sessionId, "mcp_stream", kind),
-                clock.instant(),
-                config.replicaId(),
-                config.limits().streamQueueDepth(),
-                s -> KEEP_ALIVE);
-        ticker.schedule(stream);
-        StreamHub.Admission admission;
-        try {
-            admission = hub.admit(stream);
-        } catch (RuntimeException e) {
-            stream.close(CloseReason.CLIENT_GONE);
-            identityStreams.release(owner);
-            throw e;
-        }
-        if (admission != StreamHub.Admission.ADMITTED) {
-            stream.close(CloseReason.CLIENT_GONE);
-            identityStreams.release(owner);
-            throw refusal.get();
-        }
+        SseStream stream =
+                held.admit(owner, logKey, Map.of("mcp_session", sessionId, "mcp_stream", kind), s -> {}, refusal);
         inUse.add(sessionId);
-        try {
-            // the fleet view (/admin/connections, /admin/sessions) shows which replica holds it
-            state.connections().register(stream.info());
-        } catch (RuntimeException e) {
-            metrics.redisError();
-        }
         return stream;
     }
 
     /** Ends what {@link #hold} admitted. */
     void release(SseStream stream, String sessionId, Identity owner, CloseReason reason) {
-        identityStreams.release(owner);
         inUse.remove(sessionId);
-        stream.close(reason);
-        hub.remove(stream);
-        try {
-            state.connections().unregister(stream.connectionId());
-        } catch (RuntimeException e) {
-            metrics.redisError();
-        }
+        held.release(stream, owner, reason);
     }
 
     /** @param stream a resumed POST stream of the session, now followed here */
