@@ -330,10 +330,28 @@ public final class BenchMain {
             Rig.Server echo = rig.echo();
             Rig.Server mcp = rig.mcpFunction();
             Map<String, String> config = gatewayConfig(plan);
+            // nchan in the same run, so that the figures are read as ratios of one moment's load
+            List<HeldConnections.Result> nchanRuns = new ArrayList<>();
+            Optional<Rig.Server> nginx =
+                    rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100);
+            if (nginx.isPresent()) {
+                log("held connections: nginx+nchan, %d".formatted(plan.connections()));
+                nchanRuns.add(HeldConnections.run(
+                        nginx.get(),
+                        HeldConnections.nchan(),
+                        false,
+                        plan.connections(),
+                        plan.idle(),
+                        plan.heartbeat(),
+                        plan.fanOutRepeats(),
+                        plan.pipelined()));
+                rig.stop(nginx.get());
+            }
             report.mcpIdle(
                     List.of(mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.STANDALONE, 1)),
+                    List.of(mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.STANDALONE_PUBLIC, 1)),
                     mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.HTTP_SSE, 1),
-                    List.of());
+                    nchanRuns);
         }
         return report.heldMarkdown();
     }
@@ -416,7 +434,9 @@ public final class BenchMain {
         }
         report.held(rows, nchan, repeated);
         McpIdleStreams.Result legacy = mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.HTTP_SSE, 1);
-        report.mcpIdle(mcpRuns, legacy, nchan ? nchanRuns : List.of());
+        McpIdleStreams.Result onPublic =
+                mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.STANDALONE_PUBLIC, 1);
+        report.mcpIdle(mcpRuns, List.of(onPublic), legacy, nchan ? nchanRuns : List.of());
     }
 
     /** Section 1's MCP rows: idle MCP streams of one kind on a fresh gateway. */
@@ -434,7 +454,9 @@ public final class BenchMain {
         try {
             Rig.registerExamples(gateway, echo, mcp);
             log("held connections: %s, %d, run %d".formatted(kind.row, plan.connections(), run));
-            return McpIdleStreams.run(gateway, kind, gateway.port(), plan.connections(), plan.idle(), plan.heartbeat());
+            // the standalone stream is held by the stream listener; the public listener's figure is kept beside
+            int port = kind == McpIdleStreams.Kind.STANDALONE ? gateway.streamPort() : gateway.port();
+            return McpIdleStreams.run(gateway, kind, port, plan.connections(), plan.idle(), plan.heartbeat());
         } finally {
             rig.stop(gateway);
         }

@@ -14,7 +14,8 @@ import java.util.function.IntFunction;
 /**
  * Section 1's MCP rows: N idle MCP streams held by one gateway, measured like the generic ones (whole-process PSS
  * growth and live heap per stream, heartbeat CPU over an idle window). Two kinds: the Streamable HTTP standalone
- * stream ({@code GET /mcp/tools} naming a session that was initialized first, one session per stream), and the
+ * stream ({@code GET /mcp/tools} naming a session that was initialized first, one session per stream), on the
+ * stream listener ({@code STREAM_PORT}) and, for comparison, on the public listener ({@code PORT}); and the
  * HTTP+SSE stream ({@code GET /mcp/tools/sse}, which opens its own session). For the standalone stream the
  * sessions are opened before the "before" reading, so the figure is what the stream adds; what a session costs
  * in the state store is reported beside it.
@@ -22,7 +23,10 @@ import java.util.function.IntFunction;
 final class McpIdleStreams {
     /** Which MCP stream. */
     enum Kind {
-        STANDALONE("gateway, MCP standalone GET stream"),
+        /** Held by the stream listener's loop ({@code STREAM_PORT}). */
+        STANDALONE("gateway, stream listener, MCP standalone GET stream"),
+        /** Held by Helidon's thread per connection ({@code PORT}), for comparison. */
+        STANDALONE_PUBLIC("gateway, public listener, MCP standalone GET stream"),
         HTTP_SSE("gateway, MCP HTTP+SSE stream");
 
         final String row;
@@ -72,14 +76,15 @@ final class McpIdleStreams {
             throws IOException, InterruptedException {
         Thread.sleep(1000);
         long pssStart = gateway.proc().pssBytes();
-        String[] sessions = kind == Kind.STANDALONE ? sessions(gateway, n) : null;
+        boolean standalone = kind != Kind.HTTP_SSE;
+        String[] sessions = standalone ? sessions(gateway, n) : null;
         Thread.sleep(1000);
         // the heap reading forces a full GC: take it first, both times, so PSS is read in the same state
         long heapBefore = gateway.proc().liveHeapBytes();
         long pssBefore = gateway.proc().pssBytes();
         diagnose(gateway, kind, "before");
-        IntFunction<String> path = kind == Kind.STANDALONE ? i -> PATH : i -> PATH + "/sse";
-        IntFunction<Map<String, String>> headers = kind == Kind.STANDALONE
+        IntFunction<String> path = standalone ? i -> PATH : i -> PATH + "/sse";
+        IntFunction<Map<String, String>> headers = standalone
                 ? i -> Map.of(
                         "Accept",
                         "text/event-stream",

@@ -196,6 +196,7 @@ final class Report {
      */
     void mcpIdle(
             List<McpIdleStreams.Result> standalone,
+            List<McpIdleStreams.Result> onPublicListener,
             McpIdleStreams.Result legacy,
             List<HeldConnections.Result> nchanRuns) {
         StringBuilder s = sections;
@@ -204,7 +205,9 @@ final class Report {
                         + "heartbeat comments over the idle window): Streamable HTTP standalone streams (`GET /mcp/tools` "
                         + "with `Mcp-Session-Id`, each session initialized against the example MCP function before the "
                         + "\"before\" reading, so the figure is what the stream adds; what the session added is its own "
-                        + "column) in each of the %d runs, beside that run's nchan; HTTP+SSE streams (`GET "
+                        + "column) held by the stream listener (`STREAM_PORT`) in each of the %d runs, beside that run's "
+                        + "nchan, and by the public listener (`PORT`) once, for comparison (its ratio is to the first "
+                        + "run's nchan); HTTP+SSE streams (`GET "
                         + "/mcp/tools/sse`, which opens its session with the stream) once. In-memory state store.\n\n")
                 .formatted(plan.connections(), standalone.size()));
         s.append(
@@ -223,6 +226,14 @@ final class Report {
                 every &= x <= 1.0;
             }
             s.append(mcpRow(r, String.valueOf(i + 1), ratio));
+        }
+        for (McpIdleStreams.Result r : onPublicListener) {
+            String ratio = nchanRuns.isEmpty()
+                    ? "n/a"
+                    : "%.2f×"
+                            .formatted(
+                                    r.pssPerConnection() / nchanRuns.getFirst().pssPerConnection());
+            s.append(mcpRow(r, "1", ratio));
         }
         if (legacy != null) {
             s.append(mcpRow(legacy, "1", "n/a"));

@@ -28,14 +28,18 @@ class McpIdleReportTest {
                         mcp(McpIdleStreams.Kind.STANDALONE, 26_600, 0),
                         mcp(McpIdleStreams.Kind.STANDALONE, 25_000, 0),
                         mcp(McpIdleStreams.Kind.STANDALONE, 9_000, 0)),
+                List.of(mcp(McpIdleStreams.Kind.STANDALONE_PUBLIC, 30_000, 0)),
                 mcp(McpIdleStreams.Kind.HTTP_SSE, 27_400, 0),
                 List.of(nchan(10_000), nchan(10_000), nchan(10_000)));
 
         String md = report.heldMarkdown();
         assertThat(md)
                 .contains("### Idle MCP streams")
-                .contains("| gateway, MCP standalone GET stream | 1 | 26.6 KB | 26.1 KB | 3.0 KB | 20.0 ms/s")
+                .contains(
+                        "| gateway, stream listener, MCP standalone GET stream | 1 | 26.6 KB | 26.1 KB | 3.0 KB | 20.0 ms/s")
                 .contains("| 2.66× |")
+                .contains("| gateway, public listener, MCP standalone GET stream | 1 | 30.0 KB |")
+                .contains("| 3.00× |")
                 .contains("| gateway, MCP HTTP+SSE stream | 1 | 27.4 KB |")
                 .contains("median 25.0 KB vs nchan 10.0 KB; runs 2.66×, 2.50×, 0.90× | **no** |");
         assertThat(report.problems()).isEmpty();
@@ -44,7 +48,7 @@ class McpIdleReportTest {
     @Test
     void everyRunAtOrBelowNchanMeetsTheTarget() {
         Report report = report();
-        report.mcpIdle(List.of(mcp(McpIdleStreams.Kind.STANDALONE, 4_000, 0)), null, List.of(nchan(10_000)));
+        report.mcpIdle(List.of(mcp(McpIdleStreams.Kind.STANDALONE, 4_000, 0)), List.of(), null, List.of(nchan(10_000)));
 
         assertThat(report.heldMarkdown()).contains("runs 0.40× | yes |");
     }
@@ -52,9 +56,10 @@ class McpIdleReportTest {
     @Test
     void withoutNchanThereIsNoTargetRowAndADroppedStreamIsAProblem() {
         Report report = report();
-        report.mcpIdle(List.of(mcp(McpIdleStreams.Kind.STANDALONE, 26_000, 3)), null, List.of());
+        report.mcpIdle(List.of(mcp(McpIdleStreams.Kind.STANDALONE, 26_000, 3)), List.of(), null, List.of());
 
         assertThat(report.heldMarkdown()).contains("| n/a |").doesNotContain("Memory per idle MCP");
-        assertThat(report.problems()).containsExactly("gateway, MCP standalone GET stream dropped 3 streams");
+        assertThat(report.problems())
+                .containsExactly("gateway, stream listener, MCP standalone GET stream dropped 3 streams");
     }
 }

@@ -258,6 +258,7 @@ public final class Gateway implements AutoCloseable {
                         config.host(),
                         port,
                         streams,
+                        mcpService.streamOpener(),
                         admission,
                         new StreamListener.Settings(headTimeout, budget.streamPort(), addressLimits));
             } catch (java.io.IOException e) {

@@ -45,7 +45,15 @@ final class McpRequestReader {
      * @throws McpException 404 when there is none
      */
     FunctionRegistration function(ServerRequest req) {
-        String name = req.path().pathParameters().get("name");
+        return function(req.path().pathParameters().get("name"));
+    }
+
+    /**
+     * @param name the {@code name} of a path {@code /mcp/{name}}
+     * @return the MCP server registered as {@code name}
+     * @throws McpException 404 when there is none
+     */
+    FunctionRegistration function(String name) {
         return catalog.find(name)
                 .filter(fn -> fn.kind() == FunctionKind.MCP)
                 .orElseThrow(() -> new McpException(

@@ -40,6 +40,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private final McpRequestHandler handler;
     private final StreamableHttpTransport streamable;
     private final LegacySseTransport legacy;
+    private final McpStreamOpener streamOpener;
 
     /**
      * @param catalog registrations
@@ -122,6 +123,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 state.events(),
                 new ListenStreams(held, state, config),
                 config);
+        this.streamOpener = new McpStreamOpener(streamable, config.allowedOrigins());
         this.legacy =
                 new LegacySseTransport(reader, origins, sessions, handler, streams, backendStreams, state.events());
     }
@@ -181,6 +183,11 @@ public final class McpService implements HttpService, AutoCloseable {
     /** @return delivery of pushed notifications to this gateway's sessions ({@link McpNotifyService}) */
     public McpPush push() {
         return push;
+    }
+
+    /** @return standalone streams for the stream listener's loop ({@code STREAM_PORT}) */
+    public McpStreamOpener streamOpener() {
+        return streamOpener;
     }
 
     /** @return what a session's messages mean, apart from HTTP (for unit tests of the handler) */

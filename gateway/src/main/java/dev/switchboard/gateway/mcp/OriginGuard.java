@@ -25,7 +25,15 @@ final class OriginGuard {
      * @throws McpException 403 when its origin is not allowed
      */
     void check(ServerRequest req) {
-        String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+        check(req.headers());
+    }
+
+    /**
+     * @param headers a request's headers (either listener's)
+     * @throws McpException 403 when its origin is not allowed
+     */
+    void check(io.helidon.http.Headers headers) {
+        String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
         if (origin == null || allowed.allows(origin)) {
             return;
         }

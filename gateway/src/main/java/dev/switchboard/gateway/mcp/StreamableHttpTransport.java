@@ -40,7 +40,6 @@ final class StreamableHttpTransport {
     private static final Logger LOGGER = Logger.getLogger(StreamableHttpTransport.class.getName());
     static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
     static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
-    private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
     /** Reconnection delay suggested when the gateway ends a stream. */
     private static final long RETRY_MILLIS = PostStreamFollower.RETRY_MILLIS;
 
@@ -109,7 +108,12 @@ final class StreamableHttpTransport {
     }
 
     private static void checkVersionHeader(ServerRequest req) {
-        req.headers().first(PROTOCOL_VERSION).ifPresent(v -> {
+        checkVersionHeader(req.headers());
+    }
+
+    /** @throws McpException 400 when a session's request names a version without sessions */
+    static void checkVersionHeader(io.helidon.http.Headers headers) {
+        headers.first(PROTOCOL_VERSION).ifPresent(v -> {
             if (!McpVersions.SESSION_BASED.contains(v)) {
                 throw new McpException(
                         Status.BAD_REQUEST_400,
@@ -217,24 +221,113 @@ final class StreamableHttpTransport {
                         "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
         McpSession session = sessions.find(sessionId, AdmissionFilters.identity(req), function);
         checkVersionHeader(req);
-        Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID).filter(v -> !v.isBlank());
+        Optional<LastEventId> lastEventId = LastEventId.of(req.headers());
         if (lastEventId.isEmpty()) {
             listen(res, session, EventIds.ZERO, false);
-            return;
-        }
-        // ids of a POST stream are <streamId>/<logId>; ids of the standalone stream are plain log ids
-        String id = lastEventId.get();
-        int slash = id.indexOf('/');
-        String streamId = slash < 0 ? McpIds.STANDALONE : id.substring(0, slash);
-        String after = id.substring(slash + 1);
-        if (streamId.isEmpty() || !EventIds.isValid(after)) {
-            throw new McpException(
-                    Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "Last-Event-ID is not an event id of this gateway");
-        }
-        if (streamId.equals(McpIds.STANDALONE)) {
-            listen(res, session, after, true);
+        } else if (lastEventId.get().standalone()) {
+            listen(res, session, lastEventId.get().after(), true);
         } else {
-            resume(res, session, function, streamId, after);
+            resume(
+                    res,
+                    session,
+                    function,
+                    lastEventId.get().streamId(),
+                    lastEventId.get().after());
+        }
+    }
+
+    /**
+     * Opens a session's standalone stream for a writer other than Helidon's (the stream listener's loop):
+     * the same checks as {@link #get}, the stream held and watched as {@link #listen} does, and its first
+     * bytes (priming, or the replay of what the client missed) encoded into the stream's position.
+     *
+     * @param name     the MCP server's name
+     * @param headers  the GET's headers
+     * @param identity who asks
+     * @return the held stream; {@link LoopStandalone#finish} it
+     * @throws McpException as {@link #get}; 400 for a POST stream's id (those resume on {@code PORT})
+     */
+    LoopStandalone openStandalone(String name, io.helidon.http.Headers headers, Identity identity) {
+        FunctionRegistration function = reader.function(name);
+        origins.check(headers);
+        String sessionId = headers.first(SESSION_ID)
+                .orElseThrow(() -> new McpException(
+                        Status.METHOD_NOT_ALLOWED_405,
+                        JsonRpc.GATEWAY_ERROR,
+                        "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
+        McpSession session = sessions.find(sessionId, identity, function);
+        checkVersionHeader(headers);
+        Optional<LastEventId> lastEventId = LastEventId.of(headers);
+        if (lastEventId.isPresent() && !lastEventId.get().standalone()) {
+            throw new McpException(
+                    Status.BAD_REQUEST_400,
+                    JsonRpc.GATEWAY_ERROR,
+                    "a POST stream resumes where it was posted: GET /mcp/" + name + " on the public listener (PORT)");
+        }
+        String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
+        SseStream stream = streams.hold(
+                session.id(),
+                session.owner(),
+                "standalone",
+                logKey,
+                () -> new McpException(
+                        Status.TOO_MANY_REQUESTS_429,
+                        JsonRpc.GATEWAY_ERROR,
+                        "this session already holds its standalone streams"));
+        LoopStandalone held = new LoopStandalone(stream, session.id(), session.owner());
+        try {
+            backendStreams.watch(session, logKey);
+            java.io.ByteArrayOutputStream start = new java.io.ByteArrayOutputStream(256);
+            if (lastEventId.isPresent()) {
+                stream.startAfter(lastEventId.get().after());
+                for (ClientEvent e : events.readAfter(
+                        logKey, lastEventId.get().after(), config.limits().eventLogMaxLength())) {
+                    byte[] bytes = stream.encodeReplayed(logKey, e);
+                    if (bytes != null) {
+                        start.writeBytes(bytes);
+                    }
+                }
+            } else if (McpVersions.primesStreams(session.protocolVersion())) {
+                start.writeBytes(stream.encodeReplayed(logKey, new ClientEvent(EventIds.ZERO, null, "")));
+            } else {
+                start.writeBytes(SseEncoder.comment("stream open"));
+            }
+            held.start = start.toByteArray();
+            return held;
+        } catch (RuntimeException e) {
+            held.finish(CloseReason.CLIENT_GONE);
+            throw e;
+        }
+    }
+
+    /** A standalone stream held for the stream listener's loop: what to write first, and how it ends. */
+    final class LoopStandalone {
+        private final SseStream stream;
+        private final String sessionId;
+        private final Identity owner;
+        private byte[] start;
+
+        private LoopStandalone(SseStream stream, String sessionId, Identity owner) {
+            this.stream = stream;
+            this.sessionId = sessionId;
+            this.owner = owner;
+        }
+
+        SseStream stream() {
+            return stream;
+        }
+
+        /** @return the stream's first bytes (priming or replay), once; an idle stream should hold little */
+        byte[] takeStart() {
+            byte[] bytes = start;
+            start = null;
+            return bytes;
+        }
+
+        /** Ends what {@link #openStandalone} held (not on the loop: it calls the store). */
+        void finish(CloseReason reason) {
+            backendStreams.unwatch(sessionId);
+            streams.release(stream, sessionId, owner, reason);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.http.TransportErrors;
+import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
@@ -37,12 +38,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code STREAM_PORT}: the generic {@code GET /sse/{clientId}} streams on one event loop instead of a
- * thread per connection. An idle stream here is a socket, a selection key and its {@link SseStream}: no
+ * {@code STREAM_PORT}: the generic {@code GET /sse/{clientId}} streams, and MCP standalone streams
+ * ({@code GET /mcp/{name}}, opened by {@link McpStreamOpener}), on one event loop instead of a thread per
+ * connection. An idle stream here is a socket, a selection key and its {@link SseStream}: no
  * read buffer, no parked stack, no request objects. Opening a stream runs on a short-lived virtual
  * thread through the same {@link Admission} pipeline (preflight, limits, authentication) and the same
  * {@link ClientStreamService} (the store's replay) as the public listener's {@code /sse}, so both answer
@@ -77,6 +80,7 @@ public final class StreamListener implements AutoCloseable {
     private static final long MAX_SELECT_MILLIS = 250;
 
     private final ClientStreamService streams;
+    private final McpStreamOpener mcp;
     private final Admission admission;
     private final long headTimeoutNanos;
     private final int maxConnections;
@@ -129,7 +133,10 @@ public final class StreamListener implements AutoCloseable {
 
         SelectionKey key;
         ByteBuffer head = ByteBuffer.allocate(512);
-        ClientStreamService.Opened opened;
+        /** The open stream and how it ends (null until it opens). */
+        SseStream stream;
+
+        Consumer<CloseReason> finish;
         ByteBuffer pending;
         boolean closeAfterWrite;
         boolean closed;
@@ -143,12 +150,14 @@ public final class StreamListener implements AutoCloseable {
 
     private StreamListener(
             ClientStreamService streams,
+            McpStreamOpener mcp,
             Admission admission,
             Settings settings,
             ServerSocketChannel server,
             Selector selector,
             SelectionKey serverKey) {
         this.streams = streams;
+        this.mcp = mcp;
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.maxConnections = settings.maxConnections();
@@ -178,13 +187,19 @@ public final class StreamListener implements AutoCloseable {
      * @param host       address to bind
      * @param port       port to bind (0: any free one)
      * @param streams    opens and ends streams
+     * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
      * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */
     public static StreamListener start(
-            String host, int port, ClientStreamService streams, Admission admission, Settings settings)
+            String host,
+            int port,
+            ClientStreamService streams,
+            McpStreamOpener mcp,
+            Admission admission,
+            Settings settings)
             throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -192,7 +207,7 @@ public final class StreamListener implements AutoCloseable {
         server.configureBlocking(false);
         Selector selector = Selector.open();
         SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
-        StreamListener listener = new StreamListener(streams, admission, settings, server, selector, serverKey);
+        StreamListener listener = new StreamListener(streams, mcp, admission, settings, server, selector, serverKey);
         listener.loop.start();
         return listener;
     }
@@ -453,6 +468,11 @@ public final class StreamListener implements AutoCloseable {
 
     /** On a virtual thread: everything that may block or call the store. */
     private void open(Connection c, RequestHead head, java.net.SocketAddress peer) {
+        java.util.Optional<String> mcpServer = McpStreamOpener.serverName(head.path());
+        if (mcpServer.isPresent()) {
+            openMcp(c, head, peer, mcpServer.get());
+            return;
+        }
         Map<String, String> extra = Map.of();
         try {
             String path = head.path();
@@ -461,7 +481,7 @@ public final class StreamListener implements AutoCloseable {
                         Status.NOT_FOUND_404,
                         "NOT_FOUND",
                         "no route for " + head.method() + " " + path
-                                + " on the stream listener (it serves GET /sse/{clientId})");
+                                + " on the stream listener (it serves GET /sse/{clientId} and GET /mcp/{name})");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
             if (!preflight && !head.method().equals("GET")) {
@@ -487,7 +507,9 @@ public final class StreamListener implements AutoCloseable {
             ClientStreamService.Opened opened = streams.open(
                     path.substring(5), head.headers(), head.query(), identity, limits.client(peer, head.headers()));
             byte[] start = startOf(opened);
-            submit(() -> begin(c, opened, start));
+            ClientStreamService.Opened written = opened.written();
+            submit(() ->
+                    begin(c, opened.stream(), reason -> streams.finish(written, reason), start, opened.replayed()));
         } catch (ApiException e) {
             Map<String, String> headers = extra;
             submit(() -> respond(c, e, headers));
@@ -509,6 +531,117 @@ public final class StreamListener implements AutoCloseable {
                             Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log"),
                     Map.of()));
         }
+    }
+
+    /**
+     * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume), through
+     * the same admission and per-address stream cap as on the public listener; refusals carry the same
+     * statuses and JSON-RPC error bodies. POST and DELETE stay on {@code PORT}.
+     */
+    private void openMcp(Connection c, RequestHead head, java.net.SocketAddress peer, String name) {
+        Map<String, String> extra = new java.util.LinkedHashMap<>(mcp.corsHeaders(head.headers()));
+        String address = null;
+        try {
+            boolean preflight = admission.isPreflight(head.method(), head.headers());
+            if (!preflight && !head.method().equals("GET")) {
+                extra.put("Allow", "GET, OPTIONS");
+                throw new ApiException(
+                        Status.METHOD_NOT_ALLOWED_405,
+                        "METHOD_NOT_ALLOWED",
+                        head.method() + " /mcp/" + name
+                                + " is served on the public listener (PORT); the stream listener holds GET streams");
+            }
+            Identity identity;
+            switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
+                case Verdict.Preflight p -> {
+                    Map<String, String> allow = mcp.preflightHeaders(head.headers());
+                    submit(() -> respondEmpty(c, allow));
+                    return;
+                }
+                case Verdict.Refused refused -> {
+                    extra.putAll(refused.refusal().headers());
+                    throw refused.refusal().error();
+                }
+                case Verdict.Admitted admitted -> identity = admitted.identity();
+            }
+            String client = limits.client(peer, head.headers());
+            try {
+                limits.acquireStream(client);
+            } catch (ApiException refused) {
+                // as McpStreamsPerAddress on the public listener: the generic error body
+                Map<String, String> headers = extra;
+                submit(() -> respond(c, refused, headers));
+                return;
+            }
+            address = client;
+            McpStreamOpener.Opened opened = mcp.open(name, head.headers(), identity);
+            String counted = address;
+            address = null; // from here the stream's finish releases it
+            byte[] start = mcpStartOf(opened);
+            submit(() -> begin(
+                    c,
+                    opened.stream(),
+                    reason -> {
+                        try {
+                            opened.finish(reason);
+                        } finally {
+                            limits.releaseStream(counted);
+                        }
+                    },
+                    start,
+                    0));
+        } catch (StoreUnavailableException e) {
+            streams.metrics().redisError();
+            LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
+            refuseMcp(
+                    c,
+                    new ApiException(
+                            Status.SERVICE_UNAVAILABLE_503,
+                            "STATE_UNAVAILABLE",
+                            "the state store (Redis) is unavailable; retry later"),
+                    extra);
+        } catch (ApiException | dev.switchboard.gateway.mcp.McpException e) {
+            refuseMcp(c, e, extra);
+        } catch (RuntimeException e) {
+            openFailures.log(e);
+            refuseMcp(
+                    c,
+                    new ApiException(
+                            Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log"),
+                    extra);
+        } finally {
+            if (address != null) {
+                limits.releaseStream(address);
+            }
+        }
+    }
+
+    /** A refusal on an MCP route: its status, a JSON-RPC error body, then the connection closes. */
+    private void refuseMcp(Connection c, RuntimeException error, Map<String, String> extra) {
+        McpStreamOpener.Refused refused = McpStreamOpener.refusal(error);
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Cache-Control", CACHE_CONTROL);
+        headers.putAll(extra);
+        byte[] answer = RawAnswer.of(refused.status(), headers, refused.body());
+        submit(() -> answer(c, answer));
+    }
+
+    /** An MCP stream's response head and its first bytes (priming or replay), as one write. */
+    private static byte[] mcpStartOf(McpStreamOpener.Opened opened) {
+        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n")
+                .append("Content-Type: text/event-stream\r\n")
+                .append("Cache-Control: no-cache\r\n")
+                .append("X-Accel-Buffering: no\r\n")
+                .append("Connection: close\r\n");
+        opened.headers()
+                .forEach((name, value) ->
+                        head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("\r\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(opened.start());
+        return out.toByteArray();
     }
 
     /** The response head, the {@code connected} event and the replay, as one write. */
@@ -540,20 +673,21 @@ public final class StreamListener implements AutoCloseable {
     }
 
     /** Loop thread: the stream is open; write its start, then whatever it is woken for. */
-    private void begin(Connection c, ClientStreamService.Opened opened, byte[] start) {
+    private void begin(Connection c, SseStream stream, Consumer<CloseReason> finish, byte[] start, int replayed) {
         opening.remove(c);
-        c.opened = opened.written();
+        c.stream = stream;
+        c.finish = finish;
         if (c.closed || !c.channel.isOpen()) {
             // the client left while its stream was being opened
-            setup.execute(() -> streams.finish(opened, CloseReason.CLIENT_GONE));
+            setup.execute(() -> finish.accept(CloseReason.CLIENT_GONE));
             return;
         }
-        streams.metrics().written(opened.replayed() + 1, false);
+        streams.metrics().written(replayed + 1, false);
         c.pending = ByteBuffer.wrap(start);
         c.key.interestOps(SelectionKey.OP_READ);
         // its first heartbeat is an interval away: the loop takes its timing over from the ticker well before
-        opened.stream().timeHeartbeatsByWriter();
-        opened.stream().wakeWith(() -> {
+        stream.timeHeartbeatsByWriter();
+        stream.wakeWith(() -> {
             if (c.scheduled.compareAndSet(false, true)) {
                 ready.add(c);
                 selector.wakeup();
@@ -580,11 +714,11 @@ public final class StreamListener implements AutoCloseable {
                         return;
                     }
                 }
-                if (c.opened == null) {
+                if (c.stream == null) {
                     c.key.interestOps(0);
                     return;
                 }
-                SseStream stream = c.opened.stream();
+                SseStream stream = c.stream;
                 CloseReason reason = stream.closeReason();
                 if (reason != null) {
                     end(c, reason);
@@ -642,8 +776,8 @@ public final class StreamListener implements AutoCloseable {
     private void beatDue(long now) {
         // cancelled keys leave the set at the next select, so ending a stream here does not disturb the walk
         for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Connection c && c.opened != null && !c.closed) {
-                SseStream stream = c.opened.stream();
+            if (key.attachment() instanceof Connection c && c.stream != null && !c.closed) {
+                SseStream stream = c.stream;
                 if (heartbeats.takeDue(stream, now)) {
                     stream.heartbeatDueNow();
                     flush(c);
@@ -665,11 +799,11 @@ public final class StreamListener implements AutoCloseable {
             }
         }
         close(c);
-        ClientStreamService.Opened opened = c.opened;
-        if (opened != null) {
-            opened.stream().close(reason);
+        Consumer<CloseReason> finish = c.finish;
+        if (finish != null) {
+            c.stream.close(reason);
             // the directory lives in the store: not on the loop
-            setup.execute(() -> streams.finish(opened, reason));
+            setup.execute(() -> finish.accept(reason));
         }
     }
 
@@ -743,9 +877,9 @@ public final class StreamListener implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Connection c && c.opened != null && !c.closed) {
+            if (key.attachment() instanceof Connection c && c.finish != null && !c.closed) {
                 c.closed = true;
-                streams.finish(c.opened, CloseReason.SHUTDOWN);
+                c.finish.accept(CloseReason.SHUTDOWN);
             }
             try {
                 key.channel().close();
