@@ -265,15 +265,7 @@ final class StreamableHttpTransport {
                     "a POST stream resumes where it was posted: GET /mcp/" + name + " on the public listener (PORT)");
         }
         String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
-        SseStream stream = streams.hold(
-                session.id(),
-                session.owner(),
-                "standalone",
-                logKey,
-                () -> new McpException(
-                        Status.TOO_MANY_REQUESTS_429,
-                        JsonRpc.GATEWAY_ERROR,
-                        "this session already holds its standalone streams"));
+        SseStream stream = holdStandalone(session, logKey);
         LoopStandalone held = new LoopStandalone(stream, session.id(), session.owner());
         try {
             backendStreams.watch(session, logKey);
@@ -362,13 +354,9 @@ final class StreamableHttpTransport {
         }
     }
 
-    /**
-     * The standalone stream for server-initiated messages: comments as heartbeats until the client leaves.
-     * Resumed, it first replays what the client missed.
-     */
-    private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
-        String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
-        SseStream stream = streams.hold(
+    /** Admits a session's standalone stream, on whichever listener holds it. */
+    private SseStream holdStandalone(McpSession session, String logKey) {
+        return streams.hold(
                 session.id(),
                 session.owner(),
                 "standalone",
@@ -377,6 +365,15 @@ final class StreamableHttpTransport {
                         Status.TOO_MANY_REQUESTS_429,
                         JsonRpc.GATEWAY_ERROR,
                         "this session already holds its standalone streams"));
+    }
+
+    /**
+     * The standalone stream for server-initiated messages: comments as heartbeats until the client leaves.
+     * Resumed, it first replays what the client missed.
+     */
+    private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
+        String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
+        SseStream stream = holdStandalone(session, logKey);
         CloseReason reason = CloseReason.CLIENT_GONE;
         backendStreams.watch(session, logKey);
         try {
