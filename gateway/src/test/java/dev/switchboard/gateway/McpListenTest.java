@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * 2026-07-28 {@code subscriptions/listen} streams held by the gateway, over real sockets: a listen stream on replica A
  * hears what the stateless example function (or an operator) pushes through replica B, one real Redis between them;
  * only what its filter asks for, each notification stamped with its subscription id; keep-alive comments and no
- * event ids; the listen request answered {@code complete} when the gateway stops; malformed requests refused with the
+ * event ids; the listen request answered {@code complete} when the gateway stops or the registration is deleted
+ * (on every replica); malformed requests refused with the
  * documented JSON-RPC errors. With the in-memory store: {@link McpListenMemoryTest}.
  */
 class McpListenTest {
@@ -348,6 +349,31 @@ class McpListenTest {
             }
         } finally {
             c.close();
+        }
+    }
+
+    @Test
+    void deletingTheRegistrationAnswersEveryReplicasListenStreamsCompleteAndClosesThem() {
+        try (SseClient here = listen(a, "\"here\"", "{\"toolsListChanged\":true}", "{\"toolsListChanged\":true}");
+                SseClient there = listen(b, "3", "{\"toolsListChanged\":true}", "{\"toolsListChanged\":true}")) {
+            Http.Answer deleted =
+                    Http.send("DELETE", "http://127.0.0.1:" + a.adminPort() + "/admin/functions/tools", null, admin());
+            assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+            // the replica that deleted it, and the one that heard of it through the store's announcement
+            for (SseClient stream : List.of(here, there)) {
+                JsonNode last = next(stream);
+                assertThat(last.path("result").path("resultType").asText())
+                        .as(last.toString())
+                        .isEqualTo("complete");
+                assertThat(last.path("id"))
+                        .isEqualTo(last.path("result").path("_meta").path(SUBSCRIPTION_ID));
+                assertThat(stream.awaitEnd(WAIT)).isTrue();
+            }
+            // listening again finds no server
+            Map<String, String> headers = modernHeaders("subscriptions/listen");
+            headers.put("Content-Type", "application/json");
+            Http.Answer again = Http.send("POST", mcp(b), listenBody("4", "{}"), headers);
+            assertThat(again.status()).as(again.body()).isEqualTo(404);
         }
     }
 

@@ -6,12 +6,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The registrations of this gateway's namespace (its store's, {@link FunctionStore#namespace()}) as this replica
@@ -25,6 +29,7 @@ public final class FunctionCatalog implements AutoCloseable {
 
     private final FunctionStore store;
     private final Map<String, FunctionRegistration> cache = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> removalListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-registry-refresh");
         t.setDaemon(true);
@@ -82,12 +87,36 @@ public final class FunctionCatalog implements AutoCloseable {
 
     /** @param name a function this replica just deleted */
     public void remove(String name) {
-        cache.remove(name);
+        removed(name);
+    }
+
+    /**
+     * Follows registrations leaving this replica's view: a delete here, or one another replica or the operator
+     * made (announced, or found by the full reload). Each removal is told once per replica, on the catalog's
+     * thread or the deleting request's; a listener must not block.
+     *
+     * @param listener gets the removed function's name
+     */
+    public void onRemoved(Consumer<String> listener) {
+        removalListeners.add(listener);
+    }
+
+    private void removed(String name) {
+        if (cache.remove(name) == null) {
+            return;
+        }
+        for (Consumer<String> listener : removalListeners) {
+            try {
+                listener.accept(name);
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "a listener failed on the removal of function " + name, e);
+            }
+        }
     }
 
     private void reload(String name) {
         try {
-            store.get(name).ifPresentOrElse(this::put, () -> cache.remove(name));
+            store.get(name).ifPresentOrElse(this::put, () -> removed(name));
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "could not refresh function " + name + "; the next full reload retries", e);
         }
@@ -96,7 +125,8 @@ public final class FunctionCatalog implements AutoCloseable {
     private void reloadAll() {
         List<FunctionRegistration> all = store.list();
         all.forEach(this::put);
-        cache.keySet().retainAll(all.stream().map(FunctionRegistration::name).toList());
+        Set<String> names = all.stream().map(FunctionRegistration::name).collect(Collectors.toSet());
+        cache.keySet().stream().filter(name -> !names.contains(name)).toList().forEach(this::removed);
     }
 
     private void reloadAllQuietly() {

@@ -11,6 +11,7 @@ import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionRegistration;
@@ -40,9 +41,10 @@ import java.util.logging.Logger;
  * a client that loses it listens again and re-reads what it cares about. The log's position only lets a stream
  * catch up after this replica's fan-out connection was re-made.
  *
- * <p>Ends: the client closing the stream (its cancellation); the gateway stopping, which answers the listen request
- * with {@code {resultType: "complete"}} and then closes (the spec's SHOULD); a client too slow to read, cut off
- * without an answer.
+ * <p>Ends: the client closing the stream (its cancellation); the gateway stopping, or the server's registration
+ * removed (every replica's catalog hears of it, {@link #serverRemoved}), each of which answers the listen request
+ * with {@code {resultType: "complete"}} and then closes (the spec's SHOULD for a server ending it); a client too
+ * slow to read, cut off without an answer.
  */
 final class ListenStreams {
     /** The method. */
@@ -54,20 +56,35 @@ final class ListenStreams {
     private static final Logger LOGGER = Logger.getLogger(ListenStreams.class.getName());
 
     private final HeldMcpStreams held;
+    private final StreamHub hub;
     private final StateStore state;
     private final String namespace;
     private final int maxUris;
 
     /**
      * @param held   admission and release of the streams
+     * @param hub    this replica's streams, to find a server's
      * @param state  the event logs
      * @param config the namespace and {@code MAX_MCP_SUBSCRIPTIONS} (most resource URIs one stream listens to)
      */
-    ListenStreams(HeldMcpStreams held, StateStore state, GatewayConfig config) {
+    ListenStreams(HeldMcpStreams held, StreamHub hub, StateStore state, GatewayConfig config) {
         this.held = held;
+        this.hub = hub;
         this.state = state;
         this.namespace = config.namespace();
         this.maxUris = config.limits().maxMcpSubscriptions();
+    }
+
+    /**
+     * Ends the listen streams this replica holds for a server whose registration is gone: each answers its listen
+     * request {@code complete} and closes, as on the gateway's stop (a client listening again gets 404).
+     *
+     * @param function the removed registration's name
+     */
+    void serverRemoved(String function) {
+        for (SseStream s : hub.of(logKey(namespace, function))) {
+            s.close(CloseReason.SHUTDOWN);
+        }
     }
 
     /** @return whether a stateless message is a listen request, which the gateway answers itself */

@@ -112,6 +112,8 @@ public final class McpService implements HttpService, AutoCloseable {
         McpRequestReader reader = new McpRequestReader(
                 catalog, config.limits().maxBodySize(), config.limits().maxJsonDepth());
         OriginGuard origins = new OriginGuard(config.allowedOrigins());
+        ListenStreams listens = new ListenStreams(held, hub, state, config);
+        catalog.onRemoved(listens::serverRemoved);
         this.streamable = new StreamableHttpTransport(
                 reader,
                 origins,
@@ -121,7 +123,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 new PostStreamFollower(state.events(), config.limits().eventLogMaxLength()),
                 backendStreams,
                 state.events(),
-                new ListenStreams(held, state, config),
+                listens,
                 config);
         this.streamOpener = new McpStreamOpener(streamable, config.allowedOrigins());
         this.legacy =
