@@ -7,6 +7,7 @@ import dev.switchboard.gateway.state.Leases;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.McpSessionStore;
 import dev.switchboard.registry.FunctionRegistration;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,9 +101,15 @@ final class BackendSessionRecovery {
                 }
                 // the request path of one replica and the stream relay of another find the loss at once
                 String lease = "mcp-recovery:" + session.id();
-                if (!leases.acquire(lease, replicaId, function.timeout())) {
-                    return awaitRecoveryElsewhere(session.id(), lostId, function);
+                if (!leases.acquire(lease, replicaId, function.timeout())
+                        && !awaitRecoveryElsewhere(session.id(), lostId, function, lease)) {
+                    // recovered elsewhere, ended, or not recovered within the bound
+                    return sessions.peek(session.id())
+                            .filter(c -> c.backendSessionId() != null
+                                    && !c.backendSessionId().equals(lostId));
                 }
+                // held, and renewed while the two calls of a re-initialization run (each may take a timeout)
+                LeaseRenewal renewal = LeaseRenewal.start(leases, lease, replicaId, function.timeout());
                 try {
                     current = sessions.peek(session.id());
                     if (current.isEmpty()
@@ -114,9 +121,9 @@ final class BackendSessionRecovery {
                     if (fresh == null) {
                         return Optional.empty();
                     }
-                    // compare-and-set: the lease may have lapsed during a slow re-initialization (it lasts one
-                    // function timeout, the re-initialization takes two calls) and another replica recovered the
-                    // session meanwhile, or the client ended it; the first recorded function session is kept
+                    // compare-and-set: the lease may have lapsed (renewals that could not reach the store, a
+                    // replica paused longer than a timeout) and another replica recovered the session meanwhile,
+                    // or the client ended it; the first recorded function session is kept
                     Optional<McpSession> stored = sessions.replaceBackendSession(session.id(), lostId, fresh);
                     if (stored.isEmpty() || !fresh.equals(stored.get().backendSessionId())) {
                         backend.endSession(function, fresh); // nobody's: the function would keep it until it expires
@@ -129,6 +136,7 @@ final class BackendSessionRecovery {
                             + " had lost its session; re-initialized");
                     return stored;
                 } finally {
+                    renewal.close(); // first: no renewal takes it again after the release
                     leases.release(lease, replicaId);
                 }
             } finally {
@@ -138,30 +146,44 @@ final class BackendSessionRecovery {
     }
 
     /**
-     * Another replica holds the session's recovery: waits (at most the function's timeout) until the store has
-     * the function session it made.
+     * Another replica holds the session's recovery, renewing its lease while it works: waits until the store has
+     * the function session it made, or takes the lease over when it lapses (its holder died) or is released
+     * without a recovery (its re-initialization failed), to try once itself. The holder's work is two function
+     * calls, so the wait is bounded by {@link #waitBound}.
      *
-     * @return the recovered session, or empty when it ended or the other replica did not finish in time
+     * @return true when this replica took the lease over and re-initializes itself; false when the session was
+     *         recovered or ended, the bound passed, or the wait was interrupted
      */
-    private Optional<McpSession> awaitRecoveryElsewhere(
-            String sessionId, String lostId, FunctionRegistration function) {
-        long deadline = System.nanoTime() + function.timeout().toNanos();
+    private boolean awaitRecoveryElsewhere(
+            String sessionId, String lostId, FunctionRegistration function, String lease) {
+        long deadline = System.nanoTime() + waitBound(function).toNanos();
         while (System.nanoTime() < deadline) {
             Optional<McpSession> current = sessions.peek(sessionId);
-            if (current.isEmpty() || current.get().backendSessionId() == null) {
-                return Optional.empty();
+            if (current.isEmpty()
+                    || current.get().backendSessionId() == null
+                    || !current.get().backendSessionId().equals(lostId)) {
+                return false;
             }
-            if (!current.get().backendSessionId().equals(lostId)) {
-                return current;
+            if (leases.acquire(lease, replicaId, function.timeout())) {
+                return true;
             }
             try {
                 Thread.sleep(WAIT_STEP_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Optional.empty();
+                return false;
             }
         }
-        return Optional.empty();
+        return false;
+    }
+
+    /**
+     * @param function the function
+     * @return how long a replica waits for another one's re-initialization: its two calls (initialize,
+     *         notifications/initialized), each bounded by the function's timeout, and one more second
+     */
+    static Duration waitBound(FunctionRegistration function) {
+        return function.timeout().multipliedBy(2).plusSeconds(1);
     }
 
     /** @return the function's new session id, or null when it did not initialize */

@@ -39,17 +39,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two replicas on one real Redis recover the same lost function session while the first one's
- * re-initialization outlasts the {@code mcp-recovery} lease (one function timeout; the re-initialization is two
- * calls): the second replica takes the lapsed lease and re-initializes too. The store's compare-and-set keeps
- * the first recorded function session, the replica that lost adopts it and ends the one it made, so the
- * function is left one session and both replicas use it.
+ * Two replicas on one real Redis recover the same lost function session while the first one's re-initialization
+ * takes longer than one function timeout (it is two calls): the first renews its {@code mcp-recovery} lease while
+ * it works, and the second waits for its result instead of answering "initialize again". Should the lease lapse all
+ * the same (renewals that could not reach the store), the second replica takes it and re-initializes too: the
+ * store's compare-and-set keeps the first recorded function session, the replica that lost adopts it and ends the
+ * one it made, so the function is left one session and both replicas use it.
  */
 class BackendSessionRecoveryRaceTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The function's timeout, so also the recovery lease's time-to-live. */
     private static final Duration TIMEOUT = Duration.ofSeconds(9);
-    /** How long the first replica's initialize and notifications/initialized each take: 12 s in all, 3 s more than the lease and 3 s less than a call may take. */
+    /**
+     * How long the first replica's initialize and notifications/initialized each take: 12 s in all, 3 s more than
+     * the lease's time-to-live and 3 s less than a call may take.
+     */
     private static final Duration SLOW = Duration.ofSeconds(6);
 
     private SlowStatefulFunction function;
@@ -92,20 +96,10 @@ class BackendSessionRecoveryRaceTest {
     }
 
     @Test
-    void aSecondRecoveryAfterTheLeaseLapsedAdoptsTheFirstRecordedFunctionSession() throws Exception {
+    void aReplicaWaitingLongerThanOneTimeoutGetsTheSessionTheOtherRecovered() throws Exception {
         FunctionRegistration registration = registration(function.url());
-        String sessionId = "race-" + UUID.randomUUID();
-        McpSession session = new McpSession(
-                sessionId,
-                registration.name(),
-                "2025-06-18",
-                MAPPER.readTree("{\"name\":\"client\",\"version\":\"1\"}"),
-                MAPPER.createObjectNode(),
-                "lost-session",
-                "2025-06-18",
-                null,
-                Instant.now(),
-                null);
+        String sessionId = "wait-" + UUID.randomUUID();
+        McpSession session = lostSession(sessionId, registration);
         storeA.save(session);
         BackendSessionRecovery a = recovery(storeA, "replica-a");
         BackendSessionRecovery b = recovery(storeB, "replica-b");
@@ -113,17 +107,63 @@ class BackendSessionRecoveryRaceTest {
         function.slowNext = true;
         int before = function.initializes.get();
 
-        // replica a: its re-initialization (answered slowly) outlasts the lease
+        // replica a: its re-initialization (answered slowly) takes longer than the lease's time-to-live
+        long aBegan = System.nanoTime();
+        CompletableFuture<Optional<McpSession>> byA = CompletableFuture.supplyAsync(
+                () -> a.recover(registration, session, "lost-session"), Executors.newVirtualThreadPerTaskExecutor());
+        awaitFirstInitialize(before);
+        // replica b finds the same loss meanwhile (its stream relay, say) and waits for a's
+        long[] bWaited = new long[1];
+        CompletableFuture<Optional<McpSession>> byB = CompletableFuture.supplyAsync(
+                () -> {
+                    long began = System.nanoTime();
+                    Optional<McpSession> recovered = b.recover(registration, session, "lost-session");
+                    bWaited[0] = System.nanoTime() - began;
+                    return recovered;
+                },
+                Executors.newVirtualThreadPerTaskExecutor());
+        String lease = RedisKeys.lease("mcp-recovery:" + sessionId);
+        Thread.sleep(Math.max(
+                0, TimeUnit.NANOSECONDS.toMillis(aBegan + TIMEOUT.plusSeconds(1).toNanos() - System.nanoTime())));
+        assertThat(byA).as("a is still re-initializing").isNotDone();
+        assertThat(redis.sync().get(lease))
+                .as("one timeout later, a still holds the lease: renewed")
+                .isEqualTo("replica-a");
+
+        Optional<McpSession> aResult = byA.get(30, TimeUnit.SECONDS);
+        Optional<McpSession> bResult = byB.get(30, TimeUnit.SECONDS);
+        assertThat(aResult).isPresent();
+        assertThat(aResult.get().backendSessionId()).isEqualTo(function.slowSession);
+        assertThat(bResult)
+                .as("b waited for a's function session instead of giving up after one timeout")
+                .hasValueSatisfying(s -> assertThat(s.backendSessionId()).isEqualTo(function.slowSession));
+        assertThat(Duration.ofNanos(bWaited[0])).isGreaterThan(TIMEOUT);
+        assertThat(function.initializes.get())
+                .as("the function initialized once")
+                .isEqualTo(before + 1);
+        assertThat(function.ended).isEmpty();
+        assertThat(redis.sync().exists(lease)).as("released when done").isZero();
+    }
+
+    @Test
+    void aSecondRecoveryAfterTheLeaseLapsedAdoptsTheFirstRecordedFunctionSession() throws Exception {
+        FunctionRegistration registration = registration(function.url());
+        String sessionId = "race-" + UUID.randomUUID();
+        McpSession session = lostSession(sessionId, registration);
+        storeA.save(session);
+        BackendSessionRecovery a = recovery(storeA, "replica-a");
+        BackendSessionRecovery b = recovery(storeB, "replica-b");
+        warmUp(a, registration);
+        function.slowNext = true;
+        int before = function.initializes.get();
+
+        // replica a: its re-initialization is answered slowly, and its lease lapses meanwhile (as when its
+        // renewals cannot reach the store)
         CompletableFuture<Optional<McpSession>> byA = CompletableFuture.supplyAsync(
                 () -> a.recover(registration, session, "lost-session"), Executors.newVirtualThreadPerTaskExecutor());
         String lease = RedisKeys.lease("mcp-recovery:" + sessionId);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!(function.initializes.get() > before && redis.sync().exists(lease) == 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(function.initializes.get()).as("a began re-initializing").isEqualTo(before + 1);
-        assertThat(redis.sync().exists(lease)).as("a's lease lapsed").isZero();
+        awaitFirstInitialize(before);
+        assertThat(redis.sync().del(lease)).as("a held the lease").isEqualTo(1);
         assertThat(byA).as("a is still re-initializing").isNotDone();
 
         // replica b finds the same loss (its stream relay, say) and takes the lapsed lease
@@ -152,6 +192,29 @@ class BackendSessionRecoveryRaceTest {
                 .as("a ended the function session nobody uses")
                 .containsExactly(function.slowSession);
         assertThat(function.slowSession).isEqualTo("fn-session-" + (before + 1));
+    }
+
+    private static McpSession lostSession(String sessionId, FunctionRegistration registration) throws Exception {
+        return new McpSession(
+                sessionId,
+                registration.name(),
+                "2025-06-18",
+                MAPPER.readTree("{\"name\":\"client\",\"version\":\"1\"}"),
+                MAPPER.createObjectNode(),
+                "lost-session",
+                "2025-06-18",
+                null,
+                Instant.now(),
+                null);
+    }
+
+    /** Waits (at most 20 s) until replica a's slow initialize reached the function. */
+    private void awaitFirstInitialize(int before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (function.initializes.get() == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(function.initializes.get()).as("a began re-initializing").isEqualTo(before + 1);
     }
 
     /**
