@@ -176,10 +176,12 @@ class ListenerGuardsTest {
         assertThat(first.send(LEGACY_MCP_REQUEST).readUntil("\n\n", Duration.ofSeconds(5)))
                 .startsWith("HTTP/1.1 200 ");
         assertThat(stream("127.0.0.2", gateway.port(), "s1")).startsWith("HTTP/1.1 200 ");
-        // the third stream of 127.0.0.2 is refused, whichever kind it is
+        // the third stream of 127.0.0.2 is refused, whichever kind it is; under /mcp/ with a JSON-RPC error
         assertThat(legacyMcpStream("127.0.0.2"))
                 .startsWith("HTTP/1.1 429 ")
-                .contains("\"code\":\"TOO_MANY_STREAMS_FROM_ADDRESS\"");
+                .contains("\"jsonrpc\":\"2.0\"")
+                .contains("\"code\":-32000")
+                .contains("MAX_STREAMS_PER_IP");
         assertThat(stream("127.0.0.2", streamPort(), "s2")).startsWith("HTTP/1.1 429 ");
         assertThat(legacyMcpStream("127.0.0.3")).as("another address").startsWith("HTTP/1.1 200 ");
         // an MCP stream that ends gives its place back

@@ -279,6 +279,12 @@ class McpStreamListenerTest {
             Http.Answer over = Http.send(
                     "GET", onStreamPort(b, "tools"), null, Map.of("Mcp-Session-Id", s, "Accept", "text/event-stream"));
             assertThat(over.status()).as(over.body()).isEqualTo(429);
+            // a JSON-RPC error, as every refusal on an MCP route; no id, a GET carries no request
+            JsonNode error = over.json();
+            assertThat(error.path("jsonrpc").asText()).as(over.body()).isEqualTo("2.0");
+            assertThat(error.has("id")).isFalse();
+            assertThat(error.path("error").path("code").asInt()).isEqualTo(-32000);
+            assertThat(error.path("error").path("message").asText()).contains("MAX_STREAMS_PER_IP");
             Http.Answer overThere = Http.send(
                     "GET", onPort(b, "tools"), null, Map.of("Mcp-Session-Id", s, "Accept", "text/event-stream"));
             assertThat(overThere.status())

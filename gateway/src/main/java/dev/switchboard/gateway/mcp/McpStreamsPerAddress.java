@@ -12,7 +12,8 @@ import io.helidon.webserver.http.RoutingResponse;
 /**
  * Counts MCP streams against {@code MAX_STREAMS_PER_IP}, as {@code /sse} streams are: every {@code GET} on an
  * MCP route holds a stream (standalone, resumed, HTTP+SSE) or is refused at once. Helidon runs a handler on
- * its request's own thread until the response ends, so the place is held exactly for the stream's life.
+ * its request's own thread until the response ends, so the place is held exactly for the stream's life. A refusal
+ * is a JSON-RPC error (429, {@code -32000}), as the stream listener writes it.
  */
 public final class McpStreamsPerAddress implements Filter {
     private final AddressLimits limits;
@@ -33,7 +34,8 @@ public final class McpStreamsPerAddress implements Filter {
         try {
             limits.acquireStream(address);
         } catch (ApiException refused) {
-            Json.sendError(res, refused);
+            // a JSON-RPC error, as every refusal on an MCP route (no id: a GET carries no request)
+            Json.send(res, refused.status(), JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, refused.getMessage()));
             return;
         }
         try {

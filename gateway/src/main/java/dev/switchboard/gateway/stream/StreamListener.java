@@ -314,11 +314,8 @@ public final class StreamListener implements AutoCloseable {
             java.net.InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
             java.net.InetAddress capped = limits.cappedAtAccept(address) ? address : null;
             if (capped != null) {
-                // every connection here asks for a stream: an address at its cap need not be heard out
-                if (limits.streamsFull(address.getHostAddress())) {
-                    refuseAtAccept(channel, limits.tooManyStreams());
-                    return;
-                }
+                // an address at its stream cap is heard out (as one of its pending heads): the refusal's body
+                // depends on the route, a JSON-RPC error under /mcp/, and the route's open refuses it
                 if (pendingPerAddress.getOrDefault(capped, 0) >= limits.maxPendingHeads()) {
                     refuseAtAccept(channel, limits.tooManyPending());
                     return;
@@ -565,14 +562,8 @@ public final class StreamListener implements AutoCloseable {
                 case Verdict.Admitted admitted -> identity = admitted.identity();
             }
             String client = limits.client(peer, head.headers());
-            try {
-                limits.acquireStream(client);
-            } catch (ApiException refused) {
-                // as McpStreamsPerAddress on the public listener: the generic error body
-                Map<String, String> headers = extra;
-                submit(() -> respond(c, refused, headers));
-                return;
-            }
+            // refused as every MCP admission is below (and as McpStreamsPerAddress on PORT): a JSON-RPC error
+            limits.acquireStream(client);
             address = client;
             McpStreamOpener.Opened opened = mcp.open(name, head.headers(), identity);
             String counted = address;
