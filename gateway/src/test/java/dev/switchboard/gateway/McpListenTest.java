@@ -265,13 +265,20 @@ class McpListenTest {
                     a,
                     "{\"method\":\"notifications/message\",\"session\":\"" + session
                             + "\",\"params\":{\"level\":\"error\",\"data\":\"x\"}}");
-            push(a, "{\"method\":\"notifications/tools/list_changed\",\"session\":\"" + session + "\"}");
-            assertThat(push(a, "{\"method\":\"notifications/prompts/list_changed\"}")
+            assertThat(push(a, "{\"method\":\"notifications/tools/list_changed\",\"session\":\"" + session + "\"}")
                             .json()
-                            .path("sessions")
+                            .path("listen_streams")
                             .asInt())
+                    .as("a push named to a session goes to no listen stream")
+                    .isZero();
+            JsonNode answer = push(a, "{\"method\":\"notifications/prompts/list_changed\"}")
+                    .json();
+            assertThat(answer.path("sessions").asInt())
                     .as("listen streams are not sessions")
                     .isEqualTo(1);
+            assertThat(answer.path("listen_streams").asInt())
+                    .as("the listen streams of the fleet, counted apart: %s", answer)
+                    .isEqualTo(2);
             JsonNode first = next(numeric);
             assertThat(first.path("method").asText()).isEqualTo("notifications/prompts/list_changed");
             assertThat(first.path("params").path("_meta").path(SUBSCRIPTION_ID).isInt())
@@ -284,6 +291,13 @@ class McpListenTest {
             assertThat(second.path("params").path("_meta").path(SUBSCRIPTION_ID).asText())
                     .isEqualTo("x");
         }
+        // closed streams stop counting
+        await().atMost(WAIT)
+                .until(() -> push(b, "{\"method\":\"notifications/prompts/list_changed\"}")
+                                .json()
+                                .path("listen_streams")
+                                .asInt()
+                        == 0);
     }
 
     @Test

@@ -153,6 +153,15 @@ public final class RedisKeys {
     }
 
     /**
+     * @param server an MCP server qualified by its namespace ({@code <namespace>/<name>})
+     * @return the sorted set of its open {@code subscriptions/listen} streams, fleet-wide: stream id scored by the
+     *         time its record lapses unless the replica holding it renews it (same slot as the server's sessions)
+     */
+    public static String mcpServerListeners(String server) {
+        return PREFIX + "{mcp-server:" + server + "}:listeners";
+    }
+
+    /**
      * @param name what is leased (for an MCP session's backend stream, {@code mcp-backend-stream:<session id>})
      * @return the lease: its holder's replica id, expiring unless renewed
      */

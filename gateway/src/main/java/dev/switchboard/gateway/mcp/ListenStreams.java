@@ -57,19 +57,22 @@ final class ListenStreams {
 
     private final HeldMcpStreams held;
     private final StreamHub hub;
+    private final ListenPresence presence;
     private final StateStore state;
     private final String namespace;
     private final int maxUris;
 
     /**
      * @param held   admission and release of the streams
-     * @param hub    this replica's streams, to find a server's
-     * @param state  the event logs
-     * @param config the namespace and {@code MAX_MCP_SUBSCRIPTIONS} (most resource URIs one stream listens to)
+     * @param hub      this replica's streams, to find a server's
+     * @param presence the fleet-wide record of the streams, for the count a push answers with
+     * @param state    the event logs
+     * @param config   the namespace and {@code MAX_MCP_SUBSCRIPTIONS} (most resource URIs one stream listens to)
      */
-    ListenStreams(HeldMcpStreams held, StreamHub hub, StateStore state, GatewayConfig config) {
+    ListenStreams(HeldMcpStreams held, StreamHub hub, ListenPresence presence, StateStore state, GatewayConfig config) {
         this.held = held;
         this.hub = hub;
+        this.presence = presence;
         this.state = state;
         this.namespace = config.namespace();
         this.maxUris = config.limits().maxMcpSubscriptions();
@@ -133,6 +136,7 @@ final class ListenStreams {
         Identity owner = AdmissionFilters.identity(req);
         SseStream stream = hold(owner, function.name(), id, filter);
         CloseReason reason = CloseReason.CLIENT_GONE;
+        presence.opened(function.name(), stream.connectionId());
         try {
             OutputStream out = SseResponses.start(res);
             out.write(SseEncoder.event(null, null, Json.write(acknowledgement(id, filter))));
@@ -145,6 +149,7 @@ final class ListenStreams {
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "listen stream ended", e);
         } finally {
+            presence.closed(function.name(), stream.connectionId());
             release(stream, owner, reason);
         }
     }

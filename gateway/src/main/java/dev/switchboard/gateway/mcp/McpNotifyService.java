@@ -74,11 +74,12 @@ public final class McpNotifyService implements HttpService {
                         "no MCP server is registered as '" + server + "'"));
         McpNotification notification =
                 McpNotification.parse(Json.readObject(req, maxBodySize, maxJsonDepth), maxEventSize);
-        int sessions = push.deliver(server, notification);
+        McpPush.Delivered delivered = push.deliver(server, notification);
         ObjectNode answer = Json.object();
         answer.put("server", server);
         answer.put("method", notification.method());
-        answer.put("sessions", sessions);
+        answer.put("sessions", delivered.sessions());
+        answer.put("listen_streams", delivered.listenStreams());
         Json.send(res, Status.ACCEPTED_202, answer);
     }
 }

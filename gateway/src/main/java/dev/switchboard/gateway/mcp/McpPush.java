@@ -44,12 +44,21 @@ public final class McpPush {
     }
 
     /**
+     * What a push reached.
+     *
+     * @param sessions      how many sessions it was appended for
+     * @param listenStreams how many listen streams of the server were open in the fleet when it went to their log
+     *                      (each carries it if its filter asks for it); 0 when it does not go to listen streams
+     */
+    record Delivered(int sessions, int listenStreams) {}
+
+    /**
      * @param function   the MCP server's registered name
      * @param notification what to deliver
-     * @return how many sessions it was appended for
+     * @return what it reached
      * @throws ApiException 404 {@code SESSION_NOT_FOUND} for a named session that is not one of the server's
      */
-    int deliver(String function, McpNotification notification) {
+    Delivered deliver(String function, McpNotification notification) {
         List<McpSession> targets;
         if (notification.sessionId() != null) {
             Optional<McpSession> one = index.peek(notification.sessionId())
@@ -63,9 +72,11 @@ public final class McpPush {
         }
         String method = notification.method();
         String data = Json.write(notification.message());
+        int listenStreams = 0;
         if (notification.sessionId() == null && ListenFilter.carries(method)) {
             // one append for every subscriptions/listen stream of the server, on whichever replica it is held
             events.publish(ListenStreams.logKey(namespace, function), "message", data);
+            listenStreams = index.listeners(server(function));
         }
         int delivered = 0;
         for (McpSession session : targets) {
@@ -74,7 +85,7 @@ public final class McpPush {
                 delivered++;
             }
         }
-        return delivered;
+        return new Delivered(delivered, listenStreams);
     }
 
     private boolean wants(McpSession session, McpNotification notification, String method) {

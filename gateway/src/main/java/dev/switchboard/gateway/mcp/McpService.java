@@ -41,6 +41,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private final StreamableHttpTransport streamable;
     private final LegacySseTransport legacy;
     private final McpStreamOpener streamOpener;
+    private final ListenPresence listenPresence;
 
     /**
      * @param catalog registrations
@@ -112,7 +113,8 @@ public final class McpService implements HttpService, AutoCloseable {
         McpRequestReader reader = new McpRequestReader(
                 catalog, config.limits().maxBodySize(), config.limits().maxJsonDepth());
         OriginGuard origins = new OriginGuard(config.allowedOrigins());
-        ListenStreams listens = new ListenStreams(held, hub, state, config);
+        this.listenPresence = new ListenPresence(state.mcpPush(), config.namespace());
+        ListenStreams listens = new ListenStreams(held, hub, listenPresence, state, config);
         catalog.onRemoved(listens::serverRemoved);
         this.streamable = new StreamableHttpTransport(
                 reader,
@@ -213,5 +215,6 @@ public final class McpService implements HttpService, AutoCloseable {
         sessions.close();
         backendStreams.close();
         legacy.close();
+        listenPresence.close();
     }
 }

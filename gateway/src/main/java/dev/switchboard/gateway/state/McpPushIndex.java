@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.state;
 
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,7 +10,8 @@ import java.util.Optional;
  * the resource URIs it subscribed to. Sessions expire on their own ({@code SESSION_TTL}), so the per-server
  * index may name ended ones: readers check each against its record and forget those that are gone, and each
  * {@link #joined} samples a few members to forget stale ones, so the index stays near the live sessions. A
- * session's subscriptions live and expire with its record.
+ * session's subscriptions live and expire with its record. Per server too, its open {@code subscriptions/listen}
+ * streams, for the count a push answers with.
  */
 public interface McpPushIndex {
     /**
@@ -61,6 +64,28 @@ public interface McpPushIndex {
      * @return whether the session subscribed to it
      */
     boolean isSubscribed(String sessionId, String uri);
+
+    /**
+     * Records (or renews) open {@code subscriptions/listen} streams of a server, held by this replica: each counts
+     * for {@code ttl} unless renewed, so the streams of a replica that died stop counting.
+     *
+     * @param server    the server, qualified by namespace
+     * @param streamIds its listen streams held here
+     * @param ttl       how long each counts without renewal
+     */
+    void listening(String server, Collection<String> streamIds, Duration ttl);
+
+    /**
+     * @param server   the server, qualified by namespace
+     * @param streamId a listen stream of it that ended
+     */
+    void stoppedListening(String server, String streamId);
+
+    /**
+     * @param server the server, qualified by namespace
+     * @return how many of its listen streams are open in the fleet (recorded and not lapsed)
+     */
+    int listeners(String server);
 
     /** The outcome of {@link #subscribe}. */
     enum Subscribed {

@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.state;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,7 @@ final class MemoryMcpPushIndex implements McpPushIndex {
     private final Map<String, Set<String>> sessionsByServer = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, Integer> liveAtLastSweep = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> listenersByServer = new ConcurrentHashMap<>();
 
     /** @param peek reads a live session without renewing it */
     MemoryMcpPushIndex(Function<String, Optional<McpSession>> peek) {
@@ -81,6 +84,27 @@ final class MemoryMcpPushIndex implements McpPushIndex {
     @Override
     public boolean isSubscribed(String sessionId, String uri) {
         return subscriptions.getOrDefault(sessionId, Set.of()).contains(uri);
+    }
+
+    /** One process: its listen streams leave explicitly, and none outlives it, so no time-to-live is kept. */
+    @Override
+    public void listening(String server, Collection<String> streamIds, Duration ttl) {
+        listenersByServer
+                .computeIfAbsent(server, s -> ConcurrentHashMap.newKeySet())
+                .addAll(streamIds);
+    }
+
+    @Override
+    public void stoppedListening(String server, String streamId) {
+        listenersByServer.computeIfPresent(server, (s, ids) -> {
+            ids.remove(streamId);
+            return ids.isEmpty() ? null : ids;
+        });
+    }
+
+    @Override
+    public int listeners(String server) {
+        return listenersByServer.getOrDefault(server, Set.of()).size();
     }
 
     /** @param sessionId a session that ended: its subscriptions go with it */

@@ -5,6 +5,7 @@ import dev.switchboard.registry.RedisKeys;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,20 @@ final class RedisMcpPushIndex implements McpPushIndex {
                     + "if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end "
                     + "redis.call('SADD', KEYS[1], ARGV[1]) "
                     + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1");
+
+    /**
+     * ARGV[1]: TTL in ms, ARGV[2..]: listen stream ids, each scored by when it lapses on Redis's clock (one clock
+     * for every replica); the set itself lapses with its latest-lapsing member.
+     */
+    private static final RedisScript LISTENING = new RedisScript("local t = redis.call('TIME') "
+            + "local lapses = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1]) "
+            + "for i = 2, #ARGV do redis.call('ZADD', KEYS[1], lapses, ARGV[i]) end "
+            + "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end "
+            + "return 0");
+    /** Forgets the lapsed listen streams (a replica that died), then counts the others. */
+    private static final RedisScript LISTENERS = new RedisScript("local t = redis.call('TIME') "
+            + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+            + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) return redis.call('ZCARD', KEYS[1])");
 
     private final RedisConnections redis;
     private final Duration sessionTtl;
@@ -145,6 +160,38 @@ final class RedisMcpPushIndex implements McpPushIndex {
         Long removed = RedisConnections.call(
                 "remove an MCP subscription", () -> redis.sync().srem(RedisKeys.mcpSubscriptions(sessionId), uri));
         return removed != null && removed > 0;
+    }
+
+    @Override
+    public void listening(String server, Collection<String> streamIds, Duration ttl) {
+        if (streamIds.isEmpty()) {
+            return;
+        }
+        String[] args = new String[streamIds.size() + 1];
+        args[0] = Long.toString(ttl.toMillis());
+        int i = 1;
+        for (String id : streamIds) {
+            args[i++] = id;
+        }
+        RedisConnections.call(
+                "record MCP listen streams",
+                () -> LISTENING.<Long>run(
+                        redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.mcpServerListeners(server)}, args));
+    }
+
+    @Override
+    public void stoppedListening(String server, String streamId) {
+        RedisConnections.call(
+                "forget an MCP listen stream", () -> redis.sync().zrem(RedisKeys.mcpServerListeners(server), streamId));
+    }
+
+    @Override
+    public int listeners(String server) {
+        Long n = RedisConnections.call(
+                "count an MCP server's listen streams",
+                () -> LISTENERS.<Long>run(
+                        redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.mcpServerListeners(server)}));
+        return n == null ? 0 : n.intValue();
     }
 
     @Override

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The push index in a real Redis stays bounded: a server's index forgets ended sessions as new ones join, and a
- * session's subscriptions are renewed with it and deleted with it.
+ * The push index in a real Redis stays bounded: a server's index forgets ended sessions as new ones join, a
+ * session's subscriptions are renewed with it and deleted with it, and a listen stream counts until it ends or its
+ * replica stops renewing it.
  */
 class RedisMcpPushIndexTest {
     private static final Duration SESSION_TTL = Duration.ofMinutes(30);
@@ -98,5 +99,31 @@ class RedisMcpPushIndexTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void listenStreamsCountUntilTheyEndOrLapseUnrenewed() throws InterruptedException {
+        McpPushIndex index = store.mcpPush();
+        index.listening("default/tools", java.util.List.of("a1", "a2"), Duration.ofMinutes(1));
+        index.listening("default/tools", java.util.List.of("b1"), Duration.ofMillis(300));
+        index.listening("other/tools", java.util.List.of("x"), Duration.ofMinutes(1));
+        assertThat(index.listeners("default/tools")).isEqualTo(3);
+        index.stoppedListening("default/tools", "a2");
+        assertThat(index.listeners("default/tools")).isEqualTo(2);
+        // b1's replica died (no renewal): it stops counting once its time-to-live passed
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (index.listeners("default/tools") != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(index.listeners("default/tools")).isEqualTo(1);
+        assertThat(redis.sync().zcard(RedisKeys.mcpServerListeners("default/tools")))
+                .as("the lapsed one is forgotten")
+                .isEqualTo(1);
+        // a renewal keeps one counting past its first time-to-live
+        index.listening("default/tools", java.util.List.of("a1"), Duration.ofMinutes(1));
+        assertThat(index.listeners("other/tools"))
+                .as("servers of other namespaces apart")
+                .isEqualTo(1);
+        assertThat(index.listeners("default/none")).isZero();
     }
 }
