@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import dev.switchboard.examples.mcp.McpFunction;
-import dev.switchboard.examples.mcp.Pusher;
-import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
@@ -16,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,43 +32,34 @@ import org.junit.jupiter.api.Test;
  */
 class McpListenTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = McpReplicas.WAIT;
     private static final String SUBSCRIPTION_ID = "io.modelcontextprotocol/subscriptionId";
     private static final String META = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
             + "\"io.modelcontextprotocol/clientCapabilities\":{},"
             + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}";
 
+    private McpReplicas replicas;
     private Gateway a;
     private Gateway b;
-    private HttpServer function;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         resetStore();
-        a = gateway("listen-a");
-        b = twoReplicas() ? gateway("listen-b") : a;
         // the example function pushes through replica B's admin listener
-        function = McpFunction.start(
-                "127.0.0.1",
-                0,
-                new byte[32],
-                new Pusher(
-                        URI.create("http://127.0.0.1:" + b.adminPort() + "/publish/mcp/tools"),
-                        Map.of("Authorization", "Bearer " + ADMIN_TOKEN)));
-        register(a);
-        for (Gateway g : List.of(a, b)) {
-            await().atMost(WAIT).until(() -> Http.get(mcp(g)).status() == 405);
-        }
+        replicas = McpReplicas.start(
+                "listen",
+                twoReplicas(),
+                store(),
+                Map.of("MAX_MCP_SUBSCRIPTIONS", "2", "HEARTBEAT_INTERVAL", "500ms"),
+                true);
+        a = replicas.a;
+        b = replicas.b;
+        replicas.awaitServed("tools");
     }
 
     @AfterEach
     void stop() {
-        a.close();
-        if (b != a) {
-            b.close();
-        }
-        function.stop(0);
+        replicas.close();
     }
 
     /** @return whether the store lets two replicas share pushes (Redis); in memory one replica plays both */
@@ -90,33 +76,8 @@ class McpListenTest {
         return Map.of("REDIS_URL", TestRedis.shared().url());
     }
 
-    private Gateway gateway(String replica) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
-                "REPLICA_ID", replica,
-                "ADMIN_TOKEN", ADMIN_TOKEN,
-                "MAX_MCP_SUBSCRIPTIONS", "2",
-                "HEARTBEAT_INTERVAL", "500ms"));
-        env.putAll(store());
-        return Gateway.start(GatewayConfig.from(env));
-    }
-
-    private void register(Gateway g) {
-        Http.Answer r = Http.send(
-                "POST",
-                "http://127.0.0.1:" + g.adminPort() + "/admin/functions",
-                "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:"
-                        + function.getAddress().getPort() + "/mcp\",\"timeout\":\"5s\"}",
-                admin());
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-    }
-
     private static Map<String, String> admin() {
-        return Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json");
+        return McpReplicas.admin();
     }
 
     private static String mcp(Gateway g) {
@@ -342,12 +303,12 @@ class McpListenTest {
 
     @Test
     void aStoppingGatewayAnswersTheListenRequestCompleteAndCloses() throws Exception {
-        Gateway c = gateway("listen-c");
+        Gateway c = replicas.gateway("listen-c");
         try {
             if (!twoReplicas()) {
-                register(c); // a store of its own
+                replicas.register(c, "tools", "mcp", replicas.functionEndpoint()); // a store of its own
             }
-            await().atMost(WAIT).until(() -> Http.get(mcp(c)).status() == 405);
+            McpReplicas.awaitServed(c, "tools");
             try (SseClient stream =
                     listen(c, "\"bye\"", "{\"toolsListChanged\":true}", "{\"toolsListChanged\":true}")) {
                 c.close();

@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import dev.switchboard.examples.mcp.McpFunction;
-import dev.switchboard.examples.mcp.Pusher;
-import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
@@ -20,9 +16,7 @@ import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,54 +35,55 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class McpPushTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
     private static final String PUSHER_KEY = "pk-tools-0123456789abcdef0123456789";
     private static final String NEWS_KEY = "pk-news-0123456789abcdef0123456789";
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = McpReplicas.WAIT;
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
 
+    private McpReplicas replicas;
     private Gateway a;
     private Gateway b;
-    private HttpServer function;
     private McpFunctionStub other;
     private McpFunctionStub modern;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         resetStore();
-        a = gateway("push-a");
-        b = twoReplicas() ? gateway("push-b") : a;
         // the example function tells its clients of changes through replica A's admin listener
-        function = McpFunction.start(
-                "127.0.0.1",
-                0,
-                new byte[32],
-                new Pusher(
-                        URI.create("http://127.0.0.1:" + a.adminPort() + "/publish/mcp/tools"),
-                        Map.of("Authorization", "Bearer " + ADMIN_TOKEN)));
+        replicas = McpReplicas.start(
+                "push",
+                twoReplicas(),
+                store(),
+                Map.of(
+                        "MAX_MCP_SUBSCRIPTIONS",
+                        "2",
+                        "API_KEYS",
+                        "pusher:" + ApiKeyHash.of(PUSHER_KEY) + ":publish=mcp:tools,news:" + ApiKeyHash.of(NEWS_KEY)
+                                + ":publish=news|mcp:other",
+                        "HEARTBEAT_INTERVAL",
+                        "5s",
+                        "MAX_EVENT_SIZE",
+                        "64KiB"),
+                false);
+        a = replicas.a;
+        b = replicas.b;
         other = McpFunctionStub.start(false);
         modern = McpFunctionStub.start(McpFunctionStub.Mode.MODERN);
-        register("tools", "http://127.0.0.1:" + function.getAddress().getPort() + "/mcp", "mcp");
-        register("other", other.url(), "mcp");
-        register("plain", other.url(), "http");
-        register("modern", modern.url(), "mcp");
-        // registrations reach the other replica's catalog through the store's change channel: wait for them
-        for (Gateway g : List.of(a, b)) {
-            for (String server : List.of("tools", "other", "modern")) {
-                await().atMost(WAIT).until(() -> Http.get(mcp(g, server)).status() == 405);
-            }
-        }
+        replicas.register(a, "other", "mcp", other.url());
+        replicas.register(a, "plain", "http", other.url());
+        replicas.register(a, "modern", "mcp", modern.url());
+        replicas.awaitServed("tools", "other", "modern");
     }
 
     @AfterEach
     void stop() {
-        a.close();
-        if (b != a) {
-            b.close();
+        replicas.close();
+        if (other != null) {
+            other.close();
         }
-        function.stop(0);
-        other.close();
-        modern.close();
+        if (modern != null) {
+            modern.close();
+        }
     }
 
     /** @return whether the store lets two replicas share sessions (Redis); in memory one replica plays both */
@@ -105,45 +100,8 @@ class McpPushTest {
         return Map.of("REDIS_URL", TestRedis.shared().url());
     }
 
-    private Gateway gateway(String replica) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "REPLICA_ID",
-                replica,
-                "ADMIN_TOKEN",
-                ADMIN_TOKEN,
-                "MAX_MCP_SUBSCRIPTIONS",
-                "2",
-                "API_KEYS",
-                "pusher:" + ApiKeyHash.of(PUSHER_KEY) + ":publish=mcp:tools,news:" + ApiKeyHash.of(NEWS_KEY)
-                        + ":publish=news|mcp:other"));
-        env.put("HEARTBEAT_INTERVAL", "5s");
-        env.put("MAX_EVENT_SIZE", "64KiB");
-        env.putAll(store());
-        return Gateway.start(GatewayConfig.from(env));
-    }
-
-    private void register(String name, String endpoint, String kind) {
-        Http.Answer r = Http.send(
-                "POST",
-                "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
-                "{\"name\":\"" + name + "\",\"kind\":\"" + kind + "\",\"endpoint\":\"" + endpoint
-                        + "\",\"timeout\":\"5s\"}",
-                admin());
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-    }
-
     private static Map<String, String> admin() {
-        return Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json");
+        return McpReplicas.admin();
     }
 
     // ---- a client of replica B ----

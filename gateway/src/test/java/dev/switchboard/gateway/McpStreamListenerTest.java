@@ -5,16 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import dev.switchboard.examples.mcp.McpFunction;
-import dev.switchboard.examples.mcp.Pusher;
-import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
-import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -30,45 +24,34 @@ import org.junit.jupiter.api.Test;
  */
 class McpStreamListenerTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = McpReplicas.WAIT;
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
 
+    private McpReplicas replicas;
     private Gateway a;
     private Gateway b;
-    private HttpServer function;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         resetStore();
-        a = gateway("stream-a");
-        b = twoReplicas() ? gateway("stream-b") : a;
-        function = McpFunction.start(
-                "127.0.0.1",
-                0,
-                new byte[32],
-                new Pusher(
-                        URI.create("http://127.0.0.1:" + a.adminPort() + "/publish/mcp/tools"),
-                        Map.of("Authorization", "Bearer " + ADMIN_TOKEN)));
-        Http.Answer r = Http.send(
-                "POST",
-                "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
-                "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:"
-                        + function.getAddress().getPort() + "/mcp\",\"timeout\":\"5s\"}",
-                admin());
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        for (Gateway g : List.of(a, b)) {
-            await().atMost(WAIT).until(() -> Http.get(onPort(g, "tools")).status() == 405);
-        }
+        replicas = McpReplicas.start(
+                "stream",
+                twoReplicas(),
+                store(),
+                Map.of(
+                        "STREAM_PORT", "0",
+                        "MAX_STREAMS_PER_IP", "3",
+                        "HEARTBEAT_INTERVAL", "1s",
+                        "MCP_ALLOWED_ORIGINS", "http://app.example"),
+                false);
+        a = replicas.a;
+        b = replicas.b;
+        replicas.awaitServed("tools");
     }
 
     @AfterEach
     void stop() {
-        a.close();
-        if (b != a) {
-            b.close();
-        }
-        function.stop(0);
+        replicas.close();
     }
 
     boolean twoReplicas() {
@@ -83,25 +66,8 @@ class McpStreamListenerTest {
         return Map.of("REDIS_URL", TestRedis.shared().url());
     }
 
-    private Gateway gateway(String replica) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "STREAM_PORT", "0",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
-                "REPLICA_ID", replica,
-                "ADMIN_TOKEN", ADMIN_TOKEN,
-                "MAX_STREAMS_PER_IP", "3",
-                "HEARTBEAT_INTERVAL", "1s"));
-        env.put("MCP_ALLOWED_ORIGINS", "http://app.example");
-        env.putAll(store());
-        return Gateway.start(GatewayConfig.from(env));
-    }
-
     private static Map<String, String> admin() {
-        return Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json");
+        return McpReplicas.admin();
     }
 
     private static String onPort(Gateway g, String server) {
