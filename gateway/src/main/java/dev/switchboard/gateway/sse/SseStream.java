@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -37,7 +36,8 @@ public final class SseStream {
     private final String replica;
     private final int maxQueue;
     private final Function<SseStream, byte[]> heartbeatFormat;
-    private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+    /** Any thread adds, the writer alone takes. */
+    private final MpscQueue<Queued> queue = new MpscQueue<>();
     /** The logs followed: the client's first, then each topic's. */
     private final List<String> logs;
     /** Whether ids are {@link ResumeToken}s (more than the client's log is followed). */

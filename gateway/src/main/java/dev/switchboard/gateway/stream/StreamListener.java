@@ -13,6 +13,7 @@ import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
+import dev.switchboard.gateway.sse.MpscQueue;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.registry.StoreUnavailableException;
@@ -94,7 +95,8 @@ final class StreamListener implements AutoCloseable {
     private final Thread loop;
     private final ExecutorService setup = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Queue<Connection> ready = new ConcurrentLinkedQueue<>();
+    /** Connections woken for the loop to write: any thread adds, the loop takes. */
+    private final MpscQueue<Connection> ready = new MpscQueue<>();
     /** Loop thread only, oldest first. */
     private final Set<Connection> opening = new LinkedHashSet<>();
 
