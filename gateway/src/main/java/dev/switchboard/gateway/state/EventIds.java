@@ -25,9 +25,13 @@ public final class EventIds {
      * @return negative, zero or positive as {@code a} is before, equal to or after {@code b}
      */
     public static int compare(String a, String b) {
-        // parsed in place: a fan-out compares one id per stream per event, and substrings were its garbage
+        // a fan-out compares one id per stream per event: ids of one log have the same shape (13-digit millis),
+        // and two ids of the same shape order as their text; others are parsed in place (leading zeros)
         int da = a.indexOf('-');
         int db = b.indexOf('-');
+        if (da == db && a.length() == b.length()) {
+            return Integer.signum(a.compareTo(b));
+        }
         int byMillis = Long.compareUnsigned(Long.parseUnsignedLong(a, 0, da, 10), Long.parseUnsignedLong(b, 0, db, 10));
         if (byMillis != 0) {
             return byMillis;
