@@ -53,7 +53,7 @@ import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.state.MemoryStateStore;
 import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.StateStore;
-import dev.switchboard.gateway.stream.StreamListener;
+import dev.switchboard.gateway.stream.StreamLoops;
 import dev.switchboard.gateway.trace.GatewayTracing;
 import dev.switchboard.gateway.trace.TracedRedisCommands;
 import dev.switchboard.gateway.trace.TracingFilter;
@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService acceptGuards;
 
     private final WebServer server;
-    private final java.util.Optional<StreamListener> streamListener;
+    private final java.util.Optional<StreamLoops> streamListener;
     private volatile boolean draining;
     private final SessionBudget sessionBudget;
     private final ReplicaFigures figures;
@@ -254,13 +254,14 @@ public final class Gateway implements AutoCloseable {
                 socketOptions, headTimeout, DescriptorBudget.pendingShare(budget.admin()), addressLimits, acceptGuards);
         this.streamListener = config.streamPort().map(port -> {
             try {
-                return StreamListener.start(
+                return StreamLoops.start(
                         config.host(),
                         port,
+                        config.listeners().streamLoops(),
                         streams,
                         mcpService.streamOpener(),
                         admission,
-                        new StreamListener.Settings(headTimeout, budget.streamPort(), addressLimits));
+                        new StreamLoops.Settings(headTimeout, budget.streamPort(), addressLimits));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("STREAM_PORT: cannot listen on " + port, e);
             }
@@ -394,7 +395,8 @@ public final class Gateway implements AutoCloseable {
                 + gateway.port() + " (SSE, invoke, MCP) and http://" + config.adminHost() + ":" + gateway.adminPort()
                 + " (admin, health, metrics)"
                 + gateway.streamListener
-                        .map(l -> "; streams on http://" + config.host() + ":" + l.port() + "/sse")
+                        .map(l -> "; streams on http://" + config.host() + ":" + l.port() + "/sse (" + l.loopCount()
+                                + " event loops)")
                         .orElse(""));
         return gateway;
     }
@@ -527,7 +529,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** @return the stream listener, when enabled (tests stop it to see health tell) */
-    java.util.Optional<StreamListener> streamListener() {
+    java.util.Optional<StreamLoops> streamListener() {
         return streamListener;
     }
 
@@ -567,7 +569,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         server.stop();
-        streamListener.ifPresent(StreamListener::close);
+        streamListener.ifPresent(StreamLoops::close);
         housekeeping.shutdownNow();
         try {
             state.snapshots().remove(config.replicaId());

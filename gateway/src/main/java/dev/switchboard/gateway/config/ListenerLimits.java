@@ -5,13 +5,18 @@ import java.util.OptionalLong;
 
 /**
  * What guards the listeners against silent connections and descriptor exhaustion (see README's
- * configuration table and docs/security.md).
+ * configuration table and docs/security.md), and how many event loops the stream listener runs.
  *
  * @param requestHeadTimeout   how long a connection may take to send a whole request head, on every listener
  * @param maxPendingHeadsPerIp connections one address may have waiting for their head, per listener (429 beyond)
  * @param maxStreamsPerIp      streams one address may hold on one replica, both listeners together (429 beyond)
  * @param fdReserve            descriptors kept out of the listeners' reach; empty: sized from
  *                             {@code MAX_INFLIGHT_INVOCATIONS} and the limit
+ * @param streamLoops          event loops of the stream listener ({@code STREAM_LOOPS})
  */
 public record ListenerLimits(
-        Duration requestHeadTimeout, int maxPendingHeadsPerIp, int maxStreamsPerIp, OptionalLong fdReserve) {}
+        Duration requestHeadTimeout,
+        int maxPendingHeadsPerIp,
+        int maxStreamsPerIp,
+        OptionalLong fdReserve,
+        int streamLoops) {}

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.sse;
 
 import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.topic.ResumeToken;
 
 /**
  * One event on its way to every stream that follows its log, with its wire encoding made once and shared:
@@ -12,6 +13,10 @@ public final class EventFrame {
     private final ClientEvent event;
     /** Made by the first writer that needs it; two writers racing both make the same bytes, which is harmless. */
     private volatile byte[] bytes;
+    /** The same, without the id line: what streams writing their own ids (resume tokens) share. */
+    private volatile byte[] body;
+    /** The id's form in a resume token, the same for every stream (made once per event, not per stream). */
+    private volatile String tokenPosition;
 
     /** @param event the event, written with its own id */
     public EventFrame(ClientEvent event) {
@@ -21,6 +26,26 @@ public final class EventFrame {
     /** @return the event */
     public ClientEvent event() {
         return event;
+    }
+
+    /** @return the event's fields after its id line (type, data, the blank line); shared, never to be modified */
+    byte[] body() {
+        byte[] encoded = body;
+        if (encoded == null) {
+            encoded = SseEncoder.event(null, event.type(), event.data());
+            body = encoded;
+        }
+        return encoded;
+    }
+
+    /** @return the event's id as a resume token writes a position ({@link ResumeToken#position}) */
+    String tokenPosition() {
+        String position = tokenPosition;
+        if (position == null) {
+            position = ResumeToken.position(event.id());
+            tokenPosition = position;
+        }
+        return position;
     }
 
     /** @return the event encoded with its own id; shared, never to be modified */

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -37,13 +36,18 @@ public final class SseStream {
     private final String replica;
     private final int maxQueue;
     private final Function<SseStream, byte[]> heartbeatFormat;
-    private final ConcurrentLinkedQueue<Queued> queue = new ConcurrentLinkedQueue<>();
+    /** Any thread adds, the writer alone takes. */
+    private final MpscQueue<Queued> queue = new MpscQueue<>();
     /** The logs followed: the client's first, then each topic's. */
     private final List<String> logs;
     /** Whether ids are {@link ResumeToken}s (more than the client's log is followed). */
     private final boolean composite;
     /** Per log, the id of the last event written or the start; the writer's alone. */
     private final String[] positions;
+    /** A composite stream's token prefix and, per log, its position as a token writes it (null otherwise). */
+    private final String tokenPrefix;
+
+    private final String[] tokenPositions;
 
     private final AtomicInteger queued = new AtomicInteger();
 
@@ -111,6 +115,12 @@ public final class SseStream {
         this.logs = List.copyOf(all);
         this.composite = !topicLogs.isEmpty();
         this.positions = new String[logs.size()];
+        // a token's checksum of the logs never changes: made once here, not per event written
+        this.tokenPrefix = composite ? ResumeToken.prefix(logs) : null;
+        this.tokenPositions = composite ? new String[logs.size()] : null;
+        if (composite) {
+            java.util.Arrays.fill(tokenPositions, ResumeToken.position(null));
+        }
         this.connectionId = connectionId;
         this.clientId = clientId;
         this.userId = userId;
@@ -313,18 +323,25 @@ public final class SseStream {
         Queued next;
         while ((next = queue.poll()) != null) {
             queued.decrementAndGet();
-            ClientEvent event = next.frame().event();
-            String id = advance(next.log(), event.id());
+            EventFrame frame = next.frame();
+            ClientEvent event = frame.event();
+            String id = advance(next.log(), event.id(), composite ? frame.tokenPosition() : null);
             if (id == null) {
                 continue;
             }
             Function<ClientEvent, byte[]> own = encoder;
+            if (own == null && composite) {
+                // its own id line (the resume token), then the event's fields, which every stream shares
+                byte[] idLine = SseEncoder.idLine(id);
+                byte[] body = frame.body();
+                parts = add(parts, count++, idLine);
+                parts = add(parts, count++, body);
+                length += idLine.length + body.length;
+                events++;
+                continue;
+            }
             // a plain stream writes the event with its own id: the bytes every such stream shares
-            byte[] bytes = own != null
-                    ? own.apply(event)
-                    : composite
-                            ? SseEncoder.event(id, event.type(), event.data())
-                            : next.frame().bytes();
+            byte[] bytes = own != null ? own.apply(event) : frame.bytes();
             if (bytes == null) {
                 continue;
             }
@@ -372,7 +389,7 @@ public final class SseStream {
      */
     public void writeDirect(OutputStream out, ClientEvent event) throws IOException {
         out.write(SseEncoder.event(event.id(), event.type(), event.data()));
-        positions[0] = event.id();
+        setPosition(0, event.id(), null);
         lastSentId = event.id();
         markActivity();
     }
@@ -383,8 +400,8 @@ public final class SseStream {
      * @param id last event id the client has
      */
     public void startAfter(String id) {
-        positions[0] = id;
-        lastSentId = id;
+        setPosition(0, id, null);
+        lastSentId = composite ? ResumeToken.join(tokenPrefix, tokenPositions) : id;
     }
 
     /**
@@ -394,8 +411,10 @@ public final class SseStream {
      * @param starts one event id per log, in the order of {@link #logs}
      */
     public void startAt(String[] starts) {
-        System.arraycopy(starts, 0, positions, 0, positions.length);
-        lastSentId = composite ? ResumeToken.encode(logs, positions) : positions[0];
+        for (int i = 0; i < positions.length; i++) {
+            setPosition(i, starts[i], null);
+        }
+        lastSentId = composite ? ResumeToken.join(tokenPrefix, tokenPositions) : positions[0];
     }
 
     /**
@@ -406,7 +425,7 @@ public final class SseStream {
      * @return the bytes to write, or null when the stream already has it
      */
     public byte[] encodeReplayed(String log, ClientEvent event) {
-        String id = advance(log, event.id());
+        String id = advance(log, event.id(), null);
         if (id == null) {
             return null;
         }
@@ -417,9 +436,10 @@ public final class SseStream {
     /**
      * Moves the position in a log past an event about to be written.
      *
+     * @param tokenPosition the id's form in a resume token when the caller has it (shared per event), or null
      * @return the id to write it with, or null when it is not after the position (already written)
      */
-    private String advance(String log, String id) {
+    private String advance(String log, String id, String tokenPosition) {
         int index = composite ? logs.indexOf(log) : 0;
         if (index < 0) {
             return null;
@@ -428,10 +448,18 @@ public final class SseStream {
         if (at != null && EventIds.compare(id, at) <= 0) {
             return null;
         }
-        positions[index] = id;
-        String written = composite ? ResumeToken.encode(logs, positions) : id;
+        setPosition(index, id, tokenPosition);
+        String written = composite ? ResumeToken.join(tokenPrefix, tokenPositions) : id;
         lastSentId = written;
         return written;
+    }
+
+    /** The writer's: a log's position, and a composite stream's form of it for its tokens. */
+    private void setPosition(int index, String id, String tokenPosition) {
+        positions[index] = id;
+        if (composite) {
+            tokenPositions[index] = tokenPosition != null ? tokenPosition : ResumeToken.position(id);
+        }
     }
 
     /** @return the logs followed: the client's, then each topic's */

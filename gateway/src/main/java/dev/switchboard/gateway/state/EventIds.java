@@ -25,14 +25,18 @@ public final class EventIds {
      * @return negative, zero or positive as {@code a} is before, equal to or after {@code b}
      */
     public static int compare(String a, String b) {
+        // a fan-out compares one id per stream per event: ids of one log have the same shape (13-digit millis),
+        // and two ids of the same shape order as their text; others are parsed in place (leading zeros)
         int da = a.indexOf('-');
         int db = b.indexOf('-');
-        int byMillis = Long.compareUnsigned(
-                Long.parseUnsignedLong(a.substring(0, da)), Long.parseUnsignedLong(b.substring(0, db)));
+        if (da == db && a.length() == b.length()) {
+            return Integer.signum(a.compareTo(b));
+        }
+        int byMillis = Long.compareUnsigned(Long.parseUnsignedLong(a, 0, da, 10), Long.parseUnsignedLong(b, 0, db, 10));
         if (byMillis != 0) {
             return byMillis;
         }
         return Long.compareUnsigned(
-                Long.parseUnsignedLong(a.substring(da + 1)), Long.parseUnsignedLong(b.substring(db + 1)));
+                Long.parseUnsignedLong(a, da + 1, a.length(), 10), Long.parseUnsignedLong(b, db + 1, b.length(), 10));
     }
 }

@@ -13,6 +13,7 @@ import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
+import dev.switchboard.gateway.sse.MpscQueue;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.registry.StoreUnavailableException;
@@ -27,7 +28,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,8 +43,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code STREAM_PORT}: the generic {@code GET /sse/{clientId}} streams, and MCP standalone streams
- * ({@code GET /mcp/{name}}, opened by {@link McpStreamOpener}), on one event loop instead of a thread per
+ * One event loop of {@code STREAM_PORT} ({@link StreamLoops} runs one per core, each accepting from the same
+ * port): the generic {@code GET /sse/{clientId}} streams, and MCP standalone streams
+ * ({@code GET /mcp/{name}}, opened by {@link McpStreamOpener}), on an event loop instead of a thread per
  * connection. An idle stream here is a socket, a selection key and its {@link SseStream}: no
  * read buffer, no parked stack, no request objects. Opening a stream runs on a short-lived virtual
  * thread through the same {@link Admission} pipeline (preflight, limits, authentication) and the same
@@ -59,7 +60,7 @@ import java.util.logging.Logger;
  * allocates nothing unless the socket cannot take it all; whatever is due for a socket goes in one write; and
  * Nagle's algorithm is off, so that a write leaves at once.
  */
-public final class StreamListener implements AutoCloseable {
+final class StreamListener implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(StreamListener.class.getName());
     /** Largest request head: a stream request is a line and a few headers. */
     static final int MAX_HEAD = 8 * 1024;
@@ -83,7 +84,10 @@ public final class StreamListener implements AutoCloseable {
     private final McpStreamOpener mcp;
     private final Admission admission;
     private final long headTimeoutNanos;
-    private final int maxConnections;
+    private final ListenerCaps caps;
+    /** Connections this loop holds (read by other threads: figures only). */
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+
     private final AddressLimits limits;
     private final ServerSocketChannel server;
     private final SelectionKey serverKey;
@@ -91,11 +95,10 @@ public final class StreamListener implements AutoCloseable {
     private final Thread loop;
     private final ExecutorService setup = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final Queue<Connection> ready = new ConcurrentLinkedQueue<>();
+    /** Connections woken for the loop to write: any thread adds, the loop takes. */
+    private final MpscQueue<Connection> ready = new MpscQueue<>();
     /** Loop thread only, oldest first. */
     private final Set<Connection> opening = new LinkedHashSet<>();
-    /** Connections still sending their head, per capped address. Loop thread only. */
-    private final Map<java.net.InetAddress, Integer> pendingPerAddress = new HashMap<>();
 
     private final ByteBuffer scratch = ByteBuffer.allocate(1024);
     /** Loop thread only: every write goes through it (one copy from a shared encoding, then the socket). */
@@ -117,10 +120,9 @@ public final class StreamListener implements AutoCloseable {
             LOGGER, Level.SEVERE, "unexpected error opening a stream", LOG_INTERVAL, System::nanoTime);
     private volatile boolean running = true;
     private long nextExpiryCheck;
-    /** Loop thread only: open connections, accepting paused until when, the next pause after a failure. */
-    private int open;
-
+    /** Loop thread only: accepting paused until when, the next pause after a failure. */
     private boolean acceptPaused;
+
     private long acceptResumeAt;
     private long acceptBackoffNanos = MIN_ACCEPT_BACKOFF_NANOS;
 
@@ -152,7 +154,9 @@ public final class StreamListener implements AutoCloseable {
             ClientStreamService streams,
             McpStreamOpener mcp,
             Admission admission,
-            Settings settings,
+            StreamLoops.Settings settings,
+            ListenerCaps caps,
+            String threadName,
             ServerSocketChannel server,
             Selector selector,
             SelectionKey serverKey) {
@@ -160,56 +164,66 @@ public final class StreamListener implements AutoCloseable {
         this.mcp = mcp;
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
-        this.maxConnections = settings.maxConnections();
+        this.caps = caps;
         this.limits = settings.limits();
         this.server = server;
         this.selector = selector;
         this.serverKey = serverKey;
         this.heartbeats = streams.heartbeats();
         this.nextHeartbeatPass = System.nanoTime() + heartbeats.tickNanos();
-        this.loop =
-                Thread.ofPlatform().name("switchboard-stream-listener").daemon().unstarted(this::run);
+        this.loop = Thread.ofPlatform().name(threadName).daemon().unstarted(this::run);
     }
 
     /**
-     * How the listener guards itself.
-     *
-     * @param headTimeout    how long a connection may take to send its request head ({@code REQUEST_HEAD_TIMEOUT})
-     * @param maxConnections connections held at most, from the descriptor budget: beyond, the oldest silent
-     *                       one is shed, or accepting waits
-     * @param limits         the per-address caps
-     */
-    public record Settings(java.time.Duration headTimeout, int maxConnections, AddressLimits limits) {}
-
-    /**
-     * Binds and starts the listener.
+     * Binds and starts one event loop of the listener ({@link StreamLoops} starts them all).
      *
      * @param host       address to bind
      * @param port       port to bind (0: any free one)
+     * @param reusePort  whether other loops accept on the same port ({@code SO_REUSEPORT}: the kernel spreads
+     *                   new connections over them)
+     * @param threadName the loop thread's name
+     * @param caps       the caps all loops count against
      * @param streams    opens and ends streams
      * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
      * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
-     * @return the running listener
+     * @return the running loop
      * @throws IOException when the port cannot be bound
      */
-    public static StreamListener start(
+    static StreamListener start(
             String host,
             int port,
+            boolean reusePort,
+            String threadName,
+            ListenerCaps caps,
             ClientStreamService streams,
             McpStreamOpener mcp,
             Admission admission,
-            Settings settings)
+            StreamLoops.Settings settings)
             throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        server.bind(new InetSocketAddress(host, port), 4096);
+        if (reusePort) {
+            server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        }
+        try {
+            server.bind(new InetSocketAddress(host, port), 4096);
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
         server.configureBlocking(false);
         Selector selector = Selector.open();
         SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
-        StreamListener listener = new StreamListener(streams, mcp, admission, settings, server, selector, serverKey);
+        StreamListener listener =
+                new StreamListener(streams, mcp, admission, settings, caps, threadName, server, selector, serverKey);
         listener.loop.start();
         return listener;
+    }
+
+    /** @return connections this loop holds now */
+    int held() {
+        return held.get();
     }
 
     /** @return the bound port */
@@ -280,7 +294,7 @@ public final class StreamListener implements AutoCloseable {
      */
     private void accept() {
         while (true) {
-            if (open >= maxConnections) {
+            if (caps.full()) {
                 // a closed channel keeps its descriptor until the next select deregisters it: one shed per
                 // pass, else a burst would shed and accept past the limit (measured: "Too many open files")
                 if (!shedOldestPending(1)) {
@@ -309,17 +323,19 @@ public final class StreamListener implements AutoCloseable {
     }
 
     private void admit(SocketChannel channel) {
+        // a head counted against its address until the connection is held (then the connection carries it)
+        java.net.InetAddress counted = null;
         try {
             channel.configureBlocking(false);
             java.net.InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
-            java.net.InetAddress capped = limits.cappedAtAccept(address) ? address : null;
-            if (capped != null) {
+            if (limits.cappedAtAccept(address)) {
                 // an address at its stream cap is heard out (as one of its pending heads): the refusal's body
                 // depends on the route, a JSON-RPC error under /mcp/, and the route's open refuses it
-                if (pendingPerAddress.getOrDefault(capped, 0) >= limits.maxPendingHeads()) {
+                if (!caps.tryAddPendingHead(address)) {
                     refuseAtAccept(channel, limits.tooManyPending());
                     return;
                 }
+                counted = address;
             }
             if (opening.size() >= MAX_OPENING) {
                 // a flood of connections that send nothing must not take the loop's memory
@@ -329,13 +345,16 @@ public final class StreamListener implements AutoCloseable {
             Connection c = new Connection(channel, System.nanoTime() + headTimeoutNanos);
             c.key = channel.register(selector, SelectionKey.OP_READ, c);
             opening.add(c);
-            open++;
-            if (capped != null) {
-                c.pendingAddress = capped;
-                pendingPerAddress.merge(capped, 1, Integer::sum);
-            }
+            caps.opened();
+            held.incrementAndGet();
+            c.pendingAddress = counted;
+            counted = null;
         } catch (IOException e) {
             closeQuietly(channel);
+        } finally {
+            if (counted != null) {
+                caps.headDone(counted);
+            }
         }
     }
 
@@ -387,7 +406,7 @@ public final class StreamListener implements AutoCloseable {
     private void resumeAccepting() {
         if (acceptPaused
                 && System.nanoTime() - acceptResumeAt >= 0
-                && (open < maxConnections || opening.stream().anyMatch(c -> c.head != null))) {
+                && (!caps.full() || opening.stream().anyMatch(c -> c.head != null))) {
             acceptPaused = false;
             serverKey.interestOps(SelectionKey.OP_ACCEPT);
         }
@@ -396,7 +415,7 @@ public final class StreamListener implements AutoCloseable {
     /** The connection's head is read (or refused): it no longer counts against its address's pending heads. */
     private void headDone(Connection c) {
         if (c.pendingAddress != null) {
-            pendingPerAddress.computeIfPresent(c.pendingAddress, (a, n) -> n == 1 ? null : n - 1);
+            caps.headDone(c.pendingAddress);
             c.pendingAddress = null;
         }
     }
@@ -826,7 +845,8 @@ public final class StreamListener implements AutoCloseable {
         c.closed = true;
         opening.remove(c);
         headDone(c);
-        open--;
+        caps.closed();
+        held.decrementAndGet();
         c.key.cancel();
         try {
             c.channel.close();

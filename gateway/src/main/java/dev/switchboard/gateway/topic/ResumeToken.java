@@ -35,26 +35,55 @@ public final class ResumeToken {
      * @return the token
      */
     public static String encode(List<String> logs, String[] positions) {
-        StringBuilder out = new StringBuilder(8 + positions.length * 18)
-                .append(VERSION)
-                .append('.')
-                .append(checksum(logs));
-        for (String id : positions) {
-            int dash = id.indexOf('-');
-            out.append('.')
-                    .append(Long.toUnsignedString(Long.parseUnsignedLong(id.substring(0, dash)), 36))
-                    .append('-')
-                    .append(Long.toUnsignedString(Long.parseUnsignedLong(id.substring(dash + 1)), 36));
+        String[] encoded = new String[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            encoded[i] = position(positions[i]);
+        }
+        return join(prefix(logs), encoded);
+    }
+
+    /**
+     * The part of a token that depends only on the stream's logs: a stream makes it once, not per event.
+     *
+     * @param logs the stream's log keys, in order
+     * @return the token's prefix, for {@link #join}
+     */
+    public static String prefix(List<String> logs) {
+        return VERSION + "." + checksum(logs);
+    }
+
+    /**
+     * One position as a token writes it: the same for every stream an event goes to, so made once per event.
+     *
+     * @param id an event id ({@link EventIds} form), or null for a log nothing was read from yet
+     * @return the position's form in a token, for {@link #join}
+     */
+    public static String position(String id) {
+        if (id == null) {
+            return "0-0";
+        }
+        int dash = id.indexOf('-');
+        return Long.toUnsignedString(Long.parseUnsignedLong(id, 0, dash, 10), 36) + "-"
+                + Long.toUnsignedString(Long.parseUnsignedLong(id, dash + 1, id.length(), 10), 36);
+    }
+
+    /**
+     * @param prefix    the stream's {@link #prefix}
+     * @param positions each log's {@link #position}, in the stream's order of logs
+     * @return the token
+     */
+    public static String join(String prefix, String[] positions) {
+        int length = prefix.length();
+        for (String p : positions) {
+            length += 1 + p.length();
+        }
+        StringBuilder out = new StringBuilder(length).append(prefix);
+        for (String p : positions) {
+            out.append('.').append(p);
         }
         return out.toString();
     }
 
-    /**
-     * @param token a token a client sent back
-     * @param logs  the stream's log keys, in order
-     * @return one event id per log
-     * @throws IllegalArgumentException when it is not a token of these logs (the message says why)
-     */
     public static String[] decode(String token, List<String> logs) {
         String[] parts = token.split("\\.", -1);
         if (parts.length < 2 || !parts[0].equals(VERSION)) {

@@ -70,7 +70,12 @@ class GatewayConfigTest {
     void listenerGuards() {
         ListenerLimits defaults = GatewayConfig.from(Map.of()).listeners();
         assertThat(defaults)
-                .isEqualTo(new ListenerLimits(Duration.ofSeconds(10), 64, 1024, java.util.OptionalLong.empty()));
+                .isEqualTo(new ListenerLimits(
+                        Duration.ofSeconds(10),
+                        64,
+                        1024,
+                        java.util.OptionalLong.empty(),
+                        GatewayConfig.defaultStreamLoops()));
         ListenerLimits set = config(
                         "REQUEST_HEAD_TIMEOUT",
                         "2s",
@@ -79,13 +84,16 @@ class GatewayConfigTest {
                         "MAX_STREAMS_PER_IP",
                         "5",
                         "FD_RESERVE",
-                        "100")
+                        "100",
+                        "STREAM_LOOPS",
+                        "3")
                 .listeners();
-        assertThat(set).isEqualTo(new ListenerLimits(Duration.ofSeconds(2), 3, 5, java.util.OptionalLong.of(100)));
+        assertThat(set).isEqualTo(new ListenerLimits(Duration.ofSeconds(2), 3, 5, java.util.OptionalLong.of(100), 3));
         assertRejected("REQUEST_HEAD_TIMEOUT", "10ms");
         assertRejected("MAX_PENDING_HEADS_PER_IP", "0");
         assertRejected("MAX_STREAMS_PER_IP", "x");
         assertRejected("FD_RESERVE", "-1");
+        assertRejected("STREAM_LOOPS", "0");
     }
 
     @Test

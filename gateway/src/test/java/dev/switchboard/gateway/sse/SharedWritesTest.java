@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.state.MemoryStateStore;
+import dev.switchboard.gateway.topic.ResumeToken;
 import dev.switchboard.gateway.topic.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -59,6 +60,35 @@ class SharedWritesTest {
         assertThat(new String(fromA, StandardCharsets.UTF_8))
                 .doesNotContain("id: " + event.id() + "\n")
                 .contains("data: hello\ndata: world\n");
+    }
+
+    @Test
+    void aStreamOfSeveralLogsWritesExactlyTheEncodingOfItsResumeToken() {
+        String topic = TopicNames.logKey("t");
+        SseStream s = new SseStream("c1", "client", List.of(topic), null, Map.of(), Instant.EPOCH, "r", 100, x -> BEAT);
+        s.startAt(new String[] {EventIds.ZERO, "1700000000000-4"});
+        List<String> logs = List.of("client", topic);
+        ClientEvent own = new ClientEvent("1700000000005-0", "message", "mine");
+        ClientEvent published = new ClientEvent("1700000000007-2", "news", "line one\nline two");
+        ClientEvent old = new ClientEvent("1700000000000-3", "news", "already before the start");
+        EventFrame shared = new EventFrame(published);
+        s.offer("client", own);
+        s.offer(topic, shared);
+        s.offer(topic, old);
+
+        SseStream.Chunk chunk = s.drain();
+
+        // each event under the token of the positions after it, the same bytes the one-piece encoder makes
+        String afterOwn = ResumeToken.encode(logs, new String[] {own.id(), "1700000000000-4"});
+        String afterPublished = ResumeToken.encode(logs, new String[] {own.id(), published.id()});
+        assertThat(chunk.events()).isEqualTo(2);
+        assertThat(new String(chunk.bytes(), StandardCharsets.UTF_8))
+                .isEqualTo(new String(SseEncoder.event(afterOwn, own.type(), own.data()), StandardCharsets.UTF_8)
+                        + new String(
+                                SseEncoder.event(afterPublished, published.type(), published.data()),
+                                StandardCharsets.UTF_8));
+        assertThat(s.lastSentId()).isEqualTo(afterPublished);
+        assertThat(ResumeToken.decode(afterPublished, logs)).containsExactly(own.id(), published.id());
     }
 
     @Test

@@ -48,6 +48,42 @@ class EventIdsTest {
     }
 
     @Test
+    void ordersAsTheNumbersDoWhateverTheShapesOfTheIds() {
+        java.util.Random random = new java.util.Random(13);
+        for (int i = 0; i < 20_000; i++) {
+            // same shape half the time (the fast path), any shape and leading zeros otherwise
+            int millisDigits = 1 + random.nextInt(19);
+            int seqDigits = 1 + random.nextInt(4);
+            String a = digits(random, millisDigits) + "-" + digits(random, seqDigits);
+            String b = random.nextBoolean()
+                    ? digits(random, millisDigits) + "-" + digits(random, seqDigits)
+                    : digits(random, 1 + random.nextInt(19)) + "-" + digits(random, 1 + random.nextInt(4));
+            int expected = Integer.signum(reference(a, b));
+            assertThat(Integer.signum(EventIds.compare(a, b)))
+                    .as("%s vs %s", a, b)
+                    .isEqualTo(expected);
+        }
+    }
+
+    private static String digits(java.util.Random random, int count) {
+        StringBuilder out = new StringBuilder(count);
+        for (int i = 0; i < count; i++) {
+            // 18 digits at most from the first one so that the value stays below 2^64
+            out.append(i == 0 && count == 19 ? random.nextInt(2) : random.nextInt(10));
+        }
+        return out.toString();
+    }
+
+    private static int reference(String a, String b) {
+        String[] x = a.split("-");
+        String[] y = b.split("-");
+        int byMillis = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
+        return byMillis != 0
+                ? byMillis
+                : Long.compareUnsigned(Long.parseUnsignedLong(x[1]), Long.parseUnsignedLong(y[1]));
+    }
+
+    @Test
     void equalIds() {
         assertThat(EventIds.compare("5-3", "5-3")).isZero();
         assertThat(EventIds.compare("0-0", EventIds.ZERO)).isZero();

@@ -33,6 +33,11 @@ public final class GatewaySettings {
                             + "`Mcp-Session-Id`; POST and DELETE stay on `PORT`) on one event loop, about 1.3 KB of heap per "
                             + "idle stream instead of about 22 KB on `PORT`; same rules, events and errors (Docker Compose and the "
                             + "operator use `8081`)");
+    public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", null, 1, 64)
+            .computedDefault("one per core, at most 8")
+            .describedAs("event loops of the stream listener, each accepting from `STREAM_PORT` (the kernel spreads "
+                    + "connections over them) and writing its own streams: an event for many streams is written by "
+                    + "all loops at once");
     public static final Setting<Integer> ADMIN_PORT = Setting.integer("ADMIN_PORT", 9090, 0, MAX_PORT)
             .describedAs("admin listener: `/admin/*`, `/health/*`, `/metrics`");
     public static final Setting<String> ADMIN_HOST = Setting.text("ADMIN_HOST", "127.0.0.1")
@@ -287,6 +292,7 @@ public final class GatewaySettings {
             PORT,
             HOST,
             STREAM_PORT,
+            STREAM_LOOPS,
             ADMIN_PORT,
             ADMIN_HOST,
             ADMIN_TOKEN,

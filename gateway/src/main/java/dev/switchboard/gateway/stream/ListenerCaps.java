@@ -1,0 +1,70 @@
+package dev.switchboard.gateway.stream;
+
+import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The stream listener's connection caps, shared by its event loops: the connections held (against the
+ * descriptor budget) and the heads still being read per capped address. Each loop accepts from the same port
+ * and counts here, so the caps hold for the listener whichever loop the kernel hands a connection to.
+ */
+final class ListenerCaps {
+    private final int maxConnections;
+    private final int maxPendingHeads;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, Integer> pendingHeads = new ConcurrentHashMap<>();
+
+    /**
+     * @param maxConnections  connections held at most, over all loops
+     * @param maxPendingHeads heads being read at once from one capped address, over all loops
+     */
+    ListenerCaps(int maxConnections, int maxPendingHeads) {
+        this.maxConnections = maxConnections;
+        this.maxPendingHeads = maxPendingHeads;
+    }
+
+    /** @return whether the listener holds as many connections as it may */
+    boolean full() {
+        return open.get() >= maxConnections;
+    }
+
+    /** A connection was accepted (counted until {@link #closed}). */
+    void opened() {
+        open.incrementAndGet();
+    }
+
+    /** An accepted connection closed. */
+    void closed() {
+        open.decrementAndGet();
+    }
+
+    /**
+     * Counts a head being read from a capped address, unless that address has as many as it may.
+     *
+     * @param address the client's address
+     * @return whether it was counted (false: refuse the connection)
+     */
+    boolean tryAddPendingHead(InetAddress address) {
+        boolean[] added = {false};
+        pendingHeads.compute(address, (a, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= maxPendingHeads) {
+                return n;
+            }
+            added[0] = true;
+            return now + 1;
+        });
+        return added[0];
+    }
+
+    /** @param address an address whose counted head was read (or whose connection closed first) */
+    void headDone(InetAddress address) {
+        pendingHeads.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** @return connections held now */
+    int open() {
+        return open.get();
+    }
+}

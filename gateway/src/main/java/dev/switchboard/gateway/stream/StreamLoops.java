@@ -1,0 +1,103 @@
+package dev.switchboard.gateway.stream;
+
+import dev.switchboard.gateway.admission.AddressLimits;
+import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.api.ClientStreamService;
+import dev.switchboard.gateway.mcp.McpStreamOpener;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stream listener ({@code STREAM_PORT}): a few event loops, each a {@link StreamListener} accepting from the
+ * same port ({@code SO_REUSEPORT}, the kernel spreading new connections over them, as nginx's workers do).
+ * A stream is written by the loop that accepted it, so an event fanned out to many streams is written by all
+ * loops at once, one core each; the connection caps are the listener's, shared by its loops.
+ */
+public final class StreamLoops implements AutoCloseable {
+    private final List<StreamListener> loops;
+
+    private StreamLoops(List<StreamListener> loops) {
+        this.loops = List.copyOf(loops);
+    }
+
+    /**
+     * Binds the port and starts the loops.
+     *
+     * @param host      address to bind
+     * @param port      port to bind (0: any free one, the same for every loop)
+     * @param count     event loops (1 or more)
+     * @param streams   opens and ends streams
+     * @param mcp       opens MCP standalone streams
+     * @param admission the admission pipeline (its budgets shared with the public listener)
+     * @param settings  head timeout and connection caps (for the listener as a whole)
+     * @return the running listener
+     * @throws IOException when the port cannot be bound
+     */
+    public static StreamLoops start(
+            String host,
+            int port,
+            int count,
+            ClientStreamService streams,
+            McpStreamOpener mcp,
+            Admission admission,
+            Settings settings)
+            throws IOException {
+        if (count < 1) {
+            throw new IllegalArgumentException("at least one event loop, not " + count);
+        }
+        ListenerCaps caps =
+                new ListenerCaps(settings.maxConnections(), settings.limits().maxPendingHeads());
+        List<StreamListener> started = new ArrayList<>(count);
+        try {
+            int bound = port;
+            for (int i = 0; i < count; i++) {
+                String name = count == 1 ? "switchboard-stream-listener" : "switchboard-stream-listener-" + i;
+                StreamListener loop =
+                        StreamListener.start(host, bound, count > 1, name, caps, streams, mcp, admission, settings);
+                started.add(loop);
+                bound = loop.port();
+            }
+        } catch (IOException | RuntimeException e) {
+            started.forEach(StreamListener::close);
+            throw e;
+        }
+        return new StreamLoops(started);
+    }
+
+    /**
+     * How the listener guards itself (its loops together).
+     *
+     * @param headTimeout    how long a connection may take to send its request head ({@code REQUEST_HEAD_TIMEOUT})
+     * @param maxConnections connections held at most, from the descriptor budget: beyond, the oldest silent
+     *                       one is shed, or accepting waits
+     * @param limits         the per-address caps
+     */
+    public record Settings(java.time.Duration headTimeout, int maxConnections, AddressLimits limits) {}
+
+    /** @return the bound port */
+    public int port() {
+        return loops.getFirst().port();
+    }
+
+    /** @return how many event loops run */
+    public int loopCount() {
+        return loops.size();
+    }
+
+    /** @return connections each loop holds now, in loop order */
+    public List<Integer> connectionsPerLoop() {
+        return loops.stream().map(StreamListener::held).toList();
+    }
+
+    /** @return whether every loop still accepts connections */
+    public boolean isAccepting() {
+        return loops.stream().allMatch(StreamListener::isAccepting);
+    }
+
+    /** Stops accepting and closes every loop's connections. */
+    @Override
+    public void close() {
+        loops.forEach(StreamListener::close);
+    }
+}
