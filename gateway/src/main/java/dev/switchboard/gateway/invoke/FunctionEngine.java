@@ -73,7 +73,12 @@ public final class FunctionEngine implements FunctionSender, AutoCloseable {
     @Override
     public FunctionResponse send(FunctionRequest request) {
         Http1Request out = new Http1Request(
-                request.method(), request.uri(), headers(request), request.body(), request.readTimeout());
+                request.method(),
+                request.uri(),
+                headers(request),
+                request.body(),
+                request.readTimeout(),
+                request.control());
         try {
             return new Answer(client.send(out));
         } catch (IOException e) {
