@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import dev.switchboard.gateway.invoke.http1.Http1Client;
 import dev.switchboard.gateway.invoke.http1.Http1Request;
 import dev.switchboard.gateway.invoke.http1.Http1Response;
@@ -19,8 +20,9 @@ import javax.net.ssl.SSLContext;
  * ends) and health probes all send through {@link #send}. One client, so one keep-alive connection pool per
  * function endpoint (scheme, host and port) shared by every caller; every connection resolves its host
  * through the {@link EgressPolicy} and connects to the address it checked. Calls run on the caller's
- * (virtual) thread: the whole call is bounded by a {@link CallDeadline}, whose interrupt closes the socket
- * the thread waits on, not by a second thread waiting on the first.
+ * (virtual) thread: the whole call is bounded by the deadline of its {@link CallControl}, which every read of
+ * the socket checks and waits no longer than; no second thread waits on the first, and no timer task is
+ * scheduled per call.
  *
  * <p>The client is a lean HTTP/1.1 client of the gateway's own ({@link Http1Client}: blocking sockets on
  * virtual threads); see bench/notes.md, "Function-call engine: the client A/B", for the measurements that

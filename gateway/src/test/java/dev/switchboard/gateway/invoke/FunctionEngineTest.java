@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -149,6 +150,7 @@ class FunctionEngineTest {
                     // closed
                 }
             });
+            CallControl deadline = CallControl.within(Duration.ofMillis(300));
             FunctionRequest request = new FunctionRequest(
                     "GET",
                     URI.create("http://127.0.0.1:" + silent.getLocalPort()),
@@ -157,17 +159,16 @@ class FunctionEngineTest {
                     Map.of(),
                     null,
                     null,
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30),
+                    deadline);
             AtomicReference<Object> outcome = new AtomicReference<>();
             Thread caller = Thread.ofVirtual().start(() -> {
                 long start = System.nanoTime();
-                try (CallDeadline deadline = CallDeadline.start(Duration.ofMillis(300))) {
-                    try {
-                        engine.send(request).close();
-                        outcome.set("answered?");
-                    } catch (RuntimeException e) {
-                        outcome.set(deadline.passed() ? Duration.ofNanos(System.nanoTime() - start) : e);
-                    }
+                try {
+                    engine.send(request).close();
+                    outcome.set("answered?");
+                } catch (RuntimeException e) {
+                    outcome.set(deadline.passed() ? Duration.ofNanos(System.nanoTime() - start) : e);
                 }
                 if (Thread.currentThread().isInterrupted()) {
                     outcome.set("interrupt left behind");

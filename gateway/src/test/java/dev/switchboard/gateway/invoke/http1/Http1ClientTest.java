@@ -4,7 +4,6 @@ import static dev.switchboard.gateway.invoke.http1.ScriptedServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.gateway.invoke.CallDeadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -247,37 +246,6 @@ class Http1ClientTest {
         assertThatThrownBy(() -> client.send(request)).isInstanceOf(SocketTimeoutException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertThat(server.requests).as("not sent again").hasSize(1);
-    }
-
-    @Test
-    void aTricklingAnswerEndsAtTheCallersDeadlineOnTheCallersThread() throws Exception {
-        server = new ScriptedServer((request, index, socket, out) -> {
-            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
-            for (int i = 0; i < 1000; i++) {
-                write(out, "z");
-                Thread.sleep(50);
-            }
-            return true;
-        });
-        AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread caller = Thread.ofVirtual().start(() -> {
-            long start = System.nanoTime();
-            try (CallDeadline deadline = CallDeadline.start(Duration.ofMillis(300))) {
-                try (Http1Response response = client.send(get("/"))) {
-                    response.body().readAllBytes();
-                    outcome.set("read it all?");
-                } catch (IOException e) {
-                    outcome.set(deadline.passed() ? Duration.ofNanos(System.nanoTime() - start) : e);
-                }
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                outcome.set("interrupt left behind");
-            }
-        });
-        assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
-        assertThat(outcome.get()).isInstanceOf(Duration.class);
-        assertThat((Duration) outcome.get()).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
-        assertThat(client.idleConnections()).isZero();
     }
 
     @Test
