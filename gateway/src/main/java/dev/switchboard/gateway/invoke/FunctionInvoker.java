@@ -124,6 +124,11 @@ public final class FunctionInvoker implements AutoCloseable {
                     InvocationResult.Outcome.EXECUTION_ERROR,
                     answer.status);
         }
+        if (answer.body.length > 0 && mayBeJson(answer.contentType) && PassThroughJson.fits(answer.body)) {
+            // the function's bytes as it wrote them: no tree built, nothing written again
+            return new InvocationResult(
+                    true, requestId, function.name(), millis, null, null, null, answer.status, answer.body);
+        }
         try {
             return new InvocationResult(
                     true, requestId, function.name(), millis, data(answer), null, null, answer.status);
@@ -221,6 +226,11 @@ public final class FunctionInvoker implements AutoCloseable {
             String contentType = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             return new Answer(response.status(), contentType, bytes, bytes.length > maxResponseSize);
         }
+    }
+
+    /** @return whether an answer of this type is JSON (declared, or undeclared and parsing) */
+    private static boolean mayBeJson(String contentType) {
+        return contentType.isEmpty() || contentType.contains("json");
     }
 
     private static JsonNode data(Answer answer) throws IOException {
