@@ -6,6 +6,7 @@ import dev.switchboard.gateway.invoke.http1.Http1Request;
 import dev.switchboard.gateway.invoke.http1.Http1Response;
 import dev.switchboard.gateway.invoke.http1.RequestHeaders;
 import dev.switchboard.gateway.trace.TraceHeaders;
+import dev.switchboard.registry.settings.GatewaySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,21 +31,32 @@ import javax.net.ssl.SSLContext;
  * trust (the {@code javax.net.ssl.trustStore} system properties) and verifies the host name. No proxy.
  */
 public final class FunctionEngine implements FunctionSender, AutoCloseable {
-    /** Bound of establishing a connection (within the call's deadline, whichever is shorter). */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Idle connections kept per function endpoint; more calls at once open connections that are then closed. */
-    static final int CONNECTIONS_KEPT_PER_ENDPOINT = 256;
-    /** How long an idle connection is kept (a server may close it sooner: that is found out before use). */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
-
     private final Http1Client client;
 
-    /** @param egress where functions may be called: applied on every connect */
+    /**
+     * An engine with the catalogue's default connection bounds ({@code FUNCTION_CONNECT_TIMEOUT},
+     * {@code FUNCTION_CONNECTIONS_KEPT}, {@code FUNCTION_IDLE_TIMEOUT}).
+     *
+     * @param egress where functions may be called: applied on every connect
+     */
     public FunctionEngine(EgressPolicy egress) {
         this(
                 egress,
-                defaultTls(),
-                new Http1Client.Limits(CONNECT_TIMEOUT, CONNECTIONS_KEPT_PER_ENDPOINT, IDLE_TIMEOUT));
+                GatewaySettings.FUNCTION_CONNECT_TIMEOUT.defaultValue().orElseThrow(),
+                GatewaySettings.FUNCTION_CONNECTIONS_KEPT.defaultValue().orElseThrow(),
+                GatewaySettings.FUNCTION_IDLE_TIMEOUT.defaultValue().orElseThrow());
+    }
+
+    /**
+     * @param egress          where functions may be called: applied on every connect
+     * @param connectTimeout  bound of establishing a connection (within the call's deadline, whichever is shorter)
+     * @param keptPerEndpoint idle connections kept per function endpoint; more calls at once open connections
+     *                        that are then closed
+     * @param idleTimeout     how long an idle connection is kept (a server may close it sooner: that is found
+     *                        out before use)
+     */
+    public FunctionEngine(EgressPolicy egress, Duration connectTimeout, int keptPerEndpoint, Duration idleTimeout) {
+        this(egress, defaultTls(), new Http1Client.Limits(connectTimeout, keptPerEndpoint, idleTimeout));
     }
 
     /**

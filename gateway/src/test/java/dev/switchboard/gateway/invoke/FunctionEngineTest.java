@@ -93,6 +93,22 @@ class FunctionEngineTest {
     }
 
     @Test
+    void theConnectionsKeptPerEndpointAreTheEnginesSetting() throws IOException {
+        try (FunctionEngine keepsNone = new FunctionEngine(
+                EgressPolicy.allowing(List.of("127.0.0.0/8")), Duration.ofSeconds(5), 0, Duration.ofSeconds(30))) {
+            for (int i = 0; i < 3; i++) {
+                try (FunctionResponse response = keepsNone.send(post(Map.of(), Map.of(), Map.of()))) {
+                    response.body().readAllBytes();
+                }
+                assertThat(keepsNone.idleConnections()).isZero();
+            }
+        }
+        assertThat(clientPorts).as("a new connection per call").hasSize(3);
+        call(post(Map.of(), Map.of(), Map.of()));
+        assertThat(engine.idleConnections()).as("the default keeps it").isEqualTo(1);
+    }
+
+    @Test
     void headersAreAssembledDefaultsThenRegistrationThenGateway() throws IOException {
         Map<String, String> gateway = new LinkedHashMap<>();
         gateway.put("X-Request-ID", "req-1");
