@@ -17,9 +17,10 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One connection to an endpoint: a blocking socket channel (TLS over it for {@code https}) and a read buffer.
- * Blocking I/O on a channel suits the virtual threads that use it: an interrupt of the thread blocked on it
- * (a call's deadline, a cancelled call) closes the channel and ends the read, and a socket timeout bounds
- * each read. Used by one exchange at a time; {@link #close()} may come from any thread.
+ * Blocking I/O on a channel suits the virtual threads that use it: a socket timeout bounds each read (under a
+ * {@link CallControl}, also by the call's deadline), and {@link #close()}, from any thread (a cancelled call),
+ * ends a read blocked on it, as an interrupt of that thread would (a stopping gateway). Used by one exchange
+ * at a time.
  */
 final class Http1Connection implements AutoCloseable {
     private static final int BUFFER = 8 * 1024;
