@@ -133,7 +133,11 @@ public final class Gateway implements AutoCloseable {
         this.catalog = new FunctionCatalog(functions);
         EgressPolicy egress = EgressPolicy.allowing(config.allowedFunctionNetworks());
         // one engine for every call to a function: /invoke, the MCP relay and health probes
-        this.engine = new FunctionEngine(egress);
+        this.engine = new FunctionEngine(
+                egress,
+                config.functionConnections().connectTimeout(),
+                config.functionConnections().keptPerEndpoint(),
+                config.functionConnections().idleTimeout());
         this.health = new FunctionHealth(catalog, engine);
         this.invoker = new FunctionInvoker(config.limits().maxResponseSize(), engine);
         CallLimits limits = new CallLimits(

@@ -289,6 +289,18 @@ abstract class GatewayContractTest {
     }
 
     @Test
+    void aFunctionsJsonAnswerIsPassedThroughByteForByte() {
+        registerFunction("raw", "/raw");
+        Http.Answer answer = Http.postJson(pub("/invoke/raw"), "{\"payload\":1}");
+        assertThat(answer.status()).isEqualTo(200);
+        // not parsed and written again: the function's spacing, exponent, scale and escape are all there
+        assertThat(answer.body()).contains("\"data\":" + FunctionServer.RAW_JSON + ",\"timestamp\":");
+        assertThat(answer.json().get("success").asBoolean()).isTrue();
+        assertThat(answer.json().get("data").get("a").asText()).isEqualTo("caf\u00e9");
+        assertThat(answer.json().get("function_name").asText()).isEqualTo("raw");
+    }
+
+    @Test
     void reportsFunctionFailuresWithTheirCodes() {
         registerFunction("fail", "/fail");
         registerFunction("garbage", "/garbage");

@@ -48,6 +48,7 @@ import java.util.function.Function;
  * @param mcpBackendLease       how long a replica's lease on a stateful MCP backend's standalone stream lasts
  *                              without renewal (another replica takes the stream over after it lapses)
  * @param allowedFunctionNetworks non-public networks functions may be called in (the SSRF guard's allowlist)
+ * @param functionConnections   the function-call engine's connect timeout and keep-alive pool bounds
  * @param rateLimit             requests per client address on the public listener
  * @param sseCorsOrigins        browser origins allowed to read {@code /sse} streams ({@code *}, a list, or {@code none})
  * @param auth                  client authentication and per-identity limits
@@ -74,12 +75,22 @@ public record GatewayConfig(
         Duration mcpInputTimeout,
         Duration mcpBackendLease,
         List<String> allowedFunctionNetworks,
+        FunctionConnections functionConnections,
         RateLimit rateLimit,
         List<String> sseCorsOrigins,
         AuthSettings auth,
         Limits limits,
         ListenerLimits listeners,
         Monitor monitor) {
+
+    /**
+     * The function-call engine's connections.
+     *
+     * @param connectTimeout  bound of opening one ({@code FUNCTION_CONNECT_TIMEOUT})
+     * @param keptPerEndpoint idle connections kept per endpoint ({@code FUNCTION_CONNECTIONS_KEPT})
+     * @param idleTimeout     how long an idle one is kept ({@code FUNCTION_IDLE_TIMEOUT})
+     */
+    public record FunctionConnections(Duration connectTimeout, int keptPerEndpoint, Duration idleTimeout) {}
 
     /**
      * Reads the configuration from named values (environment first, then a YAML file: see {@link ConfigLoader}).
@@ -132,6 +143,10 @@ public record GatewayConfig(
                 MCP_INPUT_TIMEOUT.get(values),
                 MCP_BACKEND_LEASE.get(values),
                 FUNCTION_ALLOWED_NETWORKS.read(values).orElse(List.of()),
+                new FunctionConnections(
+                        FUNCTION_CONNECT_TIMEOUT.get(values),
+                        FUNCTION_CONNECTIONS_KEPT.get(values),
+                        FUNCTION_IDLE_TIMEOUT.get(values)),
                 rateLimit(values),
                 SSE_CORS_ORIGINS.get(values),
                 auth(values),

@@ -177,6 +177,18 @@ public final class Json {
     }
 
     /**
+     * @param res    the response
+     * @param status HTTP status
+     * @param body   JSON already encoded in UTF-8
+     */
+    public static void send(ServerResponse res, Status status, byte[] body) {
+        res.status(status);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(HeaderValues.CACHE_NO_CACHE);
+        res.send(body);
+    }
+
+    /**
      * @param node a JSON value
      * @return its compact text in UTF-8, as {@link #write} would give it
      */

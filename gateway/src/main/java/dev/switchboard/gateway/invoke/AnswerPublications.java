@@ -45,7 +45,11 @@ public final class AnswerPublications {
      *         ({@code EXECUTION_ERROR} saying what is wrong) and publishes nothing
      */
     public static Split split(InvocationResult result, Identity caller, long maxEventSize) {
-        if (!result.success() || !(result.data() instanceof ObjectNode answer) || !answer.has(KEY)) {
+        // a passed-through answer was checked to have no top-level KEY: no tree is built for it here
+        if (!result.success()
+                || result.dataJson() != null
+                || !(result.data() instanceof ObjectNode answer)
+                || !answer.has(KEY)) {
             return new Split(result, List.of());
         }
         List<Target> targets;

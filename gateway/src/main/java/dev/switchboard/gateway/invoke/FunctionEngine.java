@@ -1,10 +1,12 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import dev.switchboard.gateway.invoke.http1.Http1Client;
 import dev.switchboard.gateway.invoke.http1.Http1Request;
 import dev.switchboard.gateway.invoke.http1.Http1Response;
 import dev.switchboard.gateway.invoke.http1.RequestHeaders;
 import dev.switchboard.gateway.trace.TraceHeaders;
+import dev.switchboard.registry.settings.GatewaySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,8 +21,9 @@ import javax.net.ssl.SSLContext;
  * ends) and health probes all send through {@link #send}. One client, so one keep-alive connection pool per
  * function endpoint (scheme, host and port) shared by every caller; every connection resolves its host
  * through the {@link EgressPolicy} and connects to the address it checked. Calls run on the caller's
- * (virtual) thread: the whole call is bounded by a {@link CallDeadline}, whose interrupt closes the socket
- * the thread waits on, not by a second thread waiting on the first.
+ * (virtual) thread: the whole call is bounded by the deadline of its {@link CallControl}, which every read of
+ * the socket checks and waits no longer than; no second thread waits on the first, and no timer task is
+ * scheduled per call.
  *
  * <p>The client is a lean HTTP/1.1 client of the gateway's own ({@link Http1Client}: blocking sockets on
  * virtual threads); see bench/notes.md, "Function-call engine: the client A/B", for the measurements that
@@ -28,21 +31,32 @@ import javax.net.ssl.SSLContext;
  * trust (the {@code javax.net.ssl.trustStore} system properties) and verifies the host name. No proxy.
  */
 public final class FunctionEngine implements FunctionSender, AutoCloseable {
-    /** Bound of establishing a connection (within the call's deadline, whichever is shorter). */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Idle connections kept per function endpoint; more calls at once open connections that are then closed. */
-    static final int CONNECTIONS_KEPT_PER_ENDPOINT = 256;
-    /** How long an idle connection is kept (a server may close it sooner: that is found out before use). */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
-
     private final Http1Client client;
 
-    /** @param egress where functions may be called: applied on every connect */
+    /**
+     * An engine with the catalogue's default connection bounds ({@code FUNCTION_CONNECT_TIMEOUT},
+     * {@code FUNCTION_CONNECTIONS_KEPT}, {@code FUNCTION_IDLE_TIMEOUT}).
+     *
+     * @param egress where functions may be called: applied on every connect
+     */
     public FunctionEngine(EgressPolicy egress) {
         this(
                 egress,
-                defaultTls(),
-                new Http1Client.Limits(CONNECT_TIMEOUT, CONNECTIONS_KEPT_PER_ENDPOINT, IDLE_TIMEOUT));
+                GatewaySettings.FUNCTION_CONNECT_TIMEOUT.defaultValue().orElseThrow(),
+                GatewaySettings.FUNCTION_CONNECTIONS_KEPT.defaultValue().orElseThrow(),
+                GatewaySettings.FUNCTION_IDLE_TIMEOUT.defaultValue().orElseThrow());
+    }
+
+    /**
+     * @param egress          where functions may be called: applied on every connect
+     * @param connectTimeout  bound of establishing a connection (within the call's deadline, whichever is shorter)
+     * @param keptPerEndpoint idle connections kept per function endpoint; more calls at once open connections
+     *                        that are then closed
+     * @param idleTimeout     how long an idle connection is kept (a server may close it sooner: that is found
+     *                        out before use)
+     */
+    public FunctionEngine(EgressPolicy egress, Duration connectTimeout, int keptPerEndpoint, Duration idleTimeout) {
+        this(egress, defaultTls(), new Http1Client.Limits(connectTimeout, keptPerEndpoint, idleTimeout));
     }
 
     /**
@@ -73,7 +87,12 @@ public final class FunctionEngine implements FunctionSender, AutoCloseable {
     @Override
     public FunctionResponse send(FunctionRequest request) {
         Http1Request out = new Http1Request(
-                request.method(), request.uri(), headers(request), request.body(), request.readTimeout());
+                request.method(),
+                request.uri(),
+                headers(request),
+                request.body(),
+                request.readTimeout(),
+                request.control());
         try {
             return new Answer(client.send(out));
         } catch (IOException e) {

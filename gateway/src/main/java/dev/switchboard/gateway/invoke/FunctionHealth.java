@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.HealthCheck;
 import java.net.URI;
@@ -135,10 +136,9 @@ public final class FunctionHealth implements AutoCloseable {
             URI target = fn.endpoint().resolve(check.path());
             Duration timeout = check.interval().compareTo(MAX_PROBE_TIMEOUT) < 0 ? check.interval() : MAX_PROBE_TIMEOUT;
             // a protected health path needs the same credentials as the function itself
-            FunctionRequest request =
-                    new FunctionRequest("GET", target, Map.of(), fn.headers(), Map.of(), null, null, timeout);
-            try (CallDeadline deadline = CallDeadline.start(timeout);
-                    FunctionResponse response = engine.send(request)) {
+            FunctionRequest request = new FunctionRequest(
+                    "GET", target, Map.of(), fn.headers(), Map.of(), null, null, timeout, CallControl.within(timeout));
+            try (FunctionResponse response = engine.send(request)) {
                 ok = response.status() >= 200 && response.status() < 300;
             }
         } catch (RuntimeException e) {

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.gateway.http.BoundedBody;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Calls {@code http} functions: the payload as a JSON body (for methods with a body), the answer read back
  * within the size limit and the caller's share of the {@link ResponseBudget}. The call runs on the caller's
- * thread through the {@link FunctionEngine}; the whole call, retries and reading included, is bounded by a
- * {@link CallDeadline}: a function that trickles its answer byte by byte times out like one that never answers.
+ * thread through the {@link FunctionEngine}; the whole call, retries and reading included, is bounded by the
+ * deadline of a {@link CallControl}, which every read of the socket checks and waits no longer than: a function
+ * that trickles its answer byte by byte times out like one that never answers, with no timer task per call.
  */
 public final class FunctionInvoker implements AutoCloseable {
     private static final Set<String> METHODS_WITH_BODY = Set.of("POST", "PUT", "PATCH");
@@ -44,7 +47,7 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     /**
-     * Calls a function on the current thread (a virtual thread: see {@link CallDeadline}); never throws for
+     * Calls a function on the current thread; never throws for
      * the function's failures.
      *
      * @param function  the registration
@@ -64,45 +67,39 @@ public final class FunctionInvoker implements AutoCloseable {
             ResponseBudget.Reservation answerBytes) {
         long start = System.nanoTime();
         Answer answer;
-        try (CallDeadline deadline = CallDeadline.start(timeout)) {
-            try {
-                answer = callWithRetries(function, payload, requestId, caller, timeout, answerBytes);
-            } catch (ResponseBudget.Exhausted exhausted) {
+        CallControl deadline = CallControl.within(timeout);
+        try {
+            answer = callWithRetries(function, payload, requestId, caller, deadline, timeout, answerBytes);
+        } catch (ResponseBudget.Exhausted exhausted) {
+            return failure(
+                    function,
+                    requestId,
+                    start,
+                    InvocationResult.Outcome.TOO_MANY_RESPONSE_BYTES,
+                    exhausted.getMessage(),
+                    0);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (deadline.passed()) {
                 return failure(
                         function,
                         requestId,
                         start,
-                        InvocationResult.Outcome.TOO_MANY_RESPONSE_BYTES,
-                        exhausted.getMessage(),
+                        InvocationResult.Outcome.TIMEOUT,
+                        "function did not answer within " + Durations.format(timeout),
                         0);
-            } catch (IOException | RuntimeException | InterruptedException e) {
-                if (deadline.passed()) {
-                    return failure(
-                            function,
-                            requestId,
-                            start,
-                            InvocationResult.Outcome.TIMEOUT,
-                            "function did not answer within " + Durations.format(timeout),
-                            0);
-                }
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                    return failure(
-                            function,
-                            requestId,
-                            start,
-                            InvocationResult.Outcome.EXECUTION_ERROR,
-                            "call interrupted (gateway stopping)",
-                            0);
-                }
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
                 return failure(
                         function,
                         requestId,
                         start,
                         InvocationResult.Outcome.EXECUTION_ERROR,
-                        CallFailures.describe(e),
+                        "call interrupted (gateway stopping)",
                         0);
             }
+            return failure(
+                    function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR, CallFailures.describe(e), 0);
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (answer.status < 200 || answer.status > 299) {
@@ -126,6 +123,11 @@ public final class FunctionInvoker implements AutoCloseable {
                     "function answer exceeds the limit of " + maxResponseSize + " bytes",
                     InvocationResult.Outcome.EXECUTION_ERROR,
                     answer.status);
+        }
+        if (answer.body.length > 0 && mayBeJson(answer.contentType) && PassThroughJson.fits(answer.body)) {
+            // the function's bytes as it wrote them: no tree built, nothing written again
+            return new InvocationResult(
+                    true, requestId, function.name(), millis, null, null, null, answer.status, answer.body);
         }
         try {
             return new InvocationResult(
@@ -153,6 +155,7 @@ public final class FunctionInvoker implements AutoCloseable {
             JsonNode payload,
             String requestId,
             Map<String, String> caller,
+            CallControl deadline,
             Duration timeout,
             ResponseBudget.Reservation answerBytes)
             throws IOException, InterruptedException {
@@ -162,7 +165,7 @@ public final class FunctionInvoker implements AutoCloseable {
             // the answer of an attempt retried is dropped: its bytes are no longer held
             answerBytes.releaseAll();
             try {
-                Answer answer = call(function, payload, requestId, caller, timeout, answerBytes);
+                Answer answer = call(function, payload, requestId, caller, deadline, timeout, answerBytes);
                 if (last
                         || !RETRYABLE_STATUS.contains(answer.status)
                         || !IDEMPOTENT_METHODS.contains(function.method())) {
@@ -173,7 +176,13 @@ public final class FunctionInvoker implements AutoCloseable {
                     throw e;
                 }
             }
-            Thread.sleep(retry.backoff().toMillis());
+            Duration left = deadline.remaining();
+            if (left.compareTo(retry.backoff()) <= 0) {
+                // no time left for another attempt: the call times out
+                Thread.sleep(left);
+                throw new SocketTimeoutException("the call's deadline passed");
+            }
+            Thread.sleep(retry.backoff());
         }
     }
 
@@ -191,6 +200,7 @@ public final class FunctionInvoker implements AutoCloseable {
             JsonNode payload,
             String requestId,
             Map<String, String> caller,
+            CallControl deadline,
             Duration timeout,
             ResponseBudget.Reservation answerBytes)
             throws IOException {
@@ -207,7 +217,8 @@ public final class FunctionInvoker implements AutoCloseable {
                 gateway,
                 body ? Json.MAPPER.writeValueAsBytes(payload) : null,
                 body ? "application/json" : null,
-                timeout.plusSeconds(1)); // the deadline in invoke() wins
+                timeout.plusSeconds(1), // the deadline in invoke() wins
+                deadline);
         try (FunctionResponse response = engine.send(request);
                 InputStream in = answerBytes.meter(response.body())) {
             byte[] bytes = BoundedBody.read(
@@ -215,6 +226,11 @@ public final class FunctionInvoker implements AutoCloseable {
             String contentType = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             return new Answer(response.status(), contentType, bytes, bytes.length > maxResponseSize);
         }
+    }
+
+    /** @return whether an answer of this type is JSON (declared, or undeclared and parsing) */
+    private static boolean mayBeJson(String contentType) {
+        return contentType.isEmpty() || contentType.contains("json");
     }
 
     private static JsonNode data(Answer answer) throws IOException {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.Map;
  * @param gatewayHeaders      the gateway's own headers, final ({@code X-Request-ID}, identity, MCP headers)
  * @param body                the body, or null
  * @param contentType         the body's type, final (null: whatever the other headers say)
- * @param readTimeout         bound of one socket read (the call's deadline is the caller's)
+ * @param readTimeout         bound of one socket read
+ * @param control             the call's deadline, idle action and abort, or null (the read timeout alone bounds it)
  */
 public record FunctionRequest(
         String method,
@@ -27,4 +29,18 @@ public record FunctionRequest(
         Map<String, String> gatewayHeaders,
         byte[] body,
         String contentType,
-        Duration readTimeout) {}
+        Duration readTimeout,
+        CallControl control) {
+    /** A request bounded by its read timeout alone. */
+    public FunctionRequest(
+            String method,
+            URI uri,
+            Map<String, String> defaults,
+            Map<String, String> registrationHeaders,
+            Map<String, String> gatewayHeaders,
+            byte[] body,
+            String contentType,
+            Duration readTimeout) {
+        this(method, uri, defaults, registrationHeaders, gatewayHeaders, body, contentType, readTimeout, null);
+    }
+}

@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param error          what went wrong, or null
  * @param code           {@link Outcome} code on failure, or null
  * @param functionStatus the function's HTTP status, or 0 when it did not answer
+ * @param dataJson       the function's JSON answer as it wrote it, passed through instead of {@code data}
+ *                       (see {@link PassThroughJson}), or null
  */
 public record InvocationResult(
         boolean success,
@@ -25,7 +27,34 @@ public record InvocationResult(
         JsonNode data,
         String error,
         Outcome code,
-        int functionStatus) {
+        int functionStatus,
+        byte[] dataJson) {
+
+    /** A result whose data, if any, is a tree. */
+    public InvocationResult(
+            boolean success,
+            String requestId,
+            String functionName,
+            long durationMillis,
+            JsonNode data,
+            String error,
+            Outcome code,
+            int functionStatus) {
+        this(success, requestId, functionName, durationMillis, data, error, code, functionStatus, null);
+    }
+
+    /** @return the function's answer as a tree (parsed here when it was passed through as bytes) */
+    @Override
+    public JsonNode data() {
+        if (data == null && dataJson != null) {
+            try {
+                return Json.MAPPER.readTree(dataJson);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("checked JSON did not parse", e);
+            }
+        }
+        return data;
+    }
 
     /** How a call ended; failure codes are the API's error codes. */
     public enum Outcome {
@@ -49,7 +78,7 @@ public record InvocationResult(
         json.put("function_name", functionName);
         json.put("duration_ms", durationMillis);
         if (success) {
-            json.set("data", data);
+            json.set("data", data());
         } else {
             json.put("error", error);
             json.put("code", code.name());
@@ -59,5 +88,34 @@ public record InvocationResult(
         }
         json.put("timestamp", Instant.now().getEpochSecond());
         return json;
+    }
+
+    /**
+     * @return {@link #toJson()} as UTF-8 bytes; a passed-through answer's bytes are copied in unchanged, not
+     *         parsed and written again
+     */
+    public byte[] toJsonBytes() {
+        if (!success || dataJson == null) {
+            return Json.bytes(toJson());
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(dataJson.length + 160);
+        try (com.fasterxml.jackson.core.JsonGenerator json =
+                Json.MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeBooleanField("success", true);
+            json.writeStringField("request_id", requestId);
+            json.writeStringField("function_name", functionName);
+            json.writeNumberField("duration_ms", durationMillis);
+            json.writeFieldName("data");
+            // an empty raw value moves the generator past "data"; the bytes go straight after what it wrote
+            json.writeRawValue("");
+            json.flush();
+            out.write(dataJson);
+            json.writeNumberField("timestamp", Instant.now().getEpochSecond());
+            json.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write a result", e);
+        }
+        return out.toByteArray();
     }
 }

@@ -9,22 +9,22 @@ import dev.switchboard.gateway.invoke.FunctionRequest;
 import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.FunctionSender;
 import dev.switchboard.gateway.invoke.ResponseBudget;
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One POST to an MCP function, sent through the {@link FunctionEngine} and read on its own virtual thread so
- * that the caller can relay messages as they arrive while it keeps the client's stream alive (heartbeats),
- * waits with a deadline and hears of the client's cancellation; closing the call interrupts the reader,
- * which closes the function's connection and leaves the client's alone. The answer's bytes are reserved in the {@link ResponseBudget} as
- * they are read; a message's bytes are returned once the caller takes the next item (it has been relayed),
- * and whatever is left when the call is closed.
+ * One POST to an MCP function, sent through the {@link FunctionEngine} and read on the caller's own
+ * (virtual) thread, one message per {@link #next()}: no second thread. The {@link CallControl} bounds the
+ * call by its deadline, keeps the client's stream alive while the function is silent (its idle action runs
+ * on this thread, between reads) and lets another thread cancel the call: {@link #cancel()} closes the
+ * function's connection, which ends the read blocked on it, and leaves the client's alone. The answer's
+ * bytes are reserved in the {@link ResponseBudget} as they are read; a message's bytes are returned once
+ * the caller takes the next item (it has been relayed), and whatever is left when the call is closed.
  */
 final class BackendCall implements AutoCloseable {
-    /** What the reader hands over. */
+    /** What a read of the call gives. */
     sealed interface Item permits Message, End, Failure, Cancelled {}
 
     /**
@@ -54,33 +54,48 @@ final class BackendCall implements AutoCloseable {
     record Cancelled() implements Item {}
 
     private static final End END = new End();
+    private static final Cancelled CANCELLED = new Cancelled();
 
-    private final BlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    private final FunctionSender engine;
+    private final FunctionRequest request;
+    private final CallControl control;
+    private final long maxSize;
     private final ResponseBudget.Reservation answerBytes;
-    private final Thread reader;
-    private volatile String sessionId;
-    private volatile int status;
-    /** Bytes of the message the caller took last (read by the caller's thread only). */
+    /** Items decided ahead of the next read (a plain JSON answer: its message, then the end). */
+    private final ArrayDeque<Item> ahead = new ArrayDeque<>(2);
+
+    /** Written by the caller's thread, read by a cancelling one. */
+    private volatile FunctionResponse response;
+
+    private InputStream body;
+    private SseEventReader events;
+    private boolean over;
+    private String sessionId;
+    private int status;
+    /** Bytes of the message the caller took last. */
     private long relaying;
-    /** Bytes reserved when the last message was queued (the reader's thread only). */
+    /** Bytes reserved when the last message was read. */
     private long reservedAtLastMessage;
 
     private BackendCall(FunctionSender engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
+        this.engine = engine;
+        this.request = request;
+        this.control = request.control();
+        this.maxSize = maxSize;
         this.answerBytes = budget.open();
-        // the MCP request's span goes along to the reader, which sends the request (its traceparent comes from there)
-        this.reader = Thread.ofVirtual()
-                .name("mcp-backend-call")
-                .start(io.opentelemetry.context.Context.current().wrap(() -> read(engine, request, maxSize)));
     }
 
     /**
      * @param engine  the function-call engine
-     * @param request the POST carrying the JSON-RPC message
+     * @param request the POST carrying the JSON-RPC message, with its {@link CallControl}
      * @param maxSize largest message accepted
      * @param budget  bytes of answers held at once
-     * @return the running call
+     * @return the call, sent by the first {@link #next()}
      */
     static BackendCall start(FunctionSender engine, FunctionRequest request, long maxSize, ResponseBudget budget) {
+        if (request.control() == null) {
+            throw new IllegalArgumentException("an MCP call needs its control");
+        }
         return new BackendCall(engine, request, maxSize, budget);
     }
 
@@ -92,59 +107,122 @@ final class BackendCall implements AutoCloseable {
         return message;
     }
 
-    private void read(FunctionSender engine, FunctionRequest request, long maxSize) {
-        try (FunctionResponse response = engine.send(request)) {
-            sessionId = response.header("Mcp-Session-Id").orElse(null);
-            int status = response.status();
-            if (status == 202 || status == 204) {
-                items.add(END);
-                return;
-            }
-            String type = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-            this.status = status;
-            if (status < 200 || status > 299) {
-                // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer
-                JsonNode error =
-                        type.contains("json") ? jsonRpcError(answerBytes.meter(response.body()), maxSize) : null;
-                items.add(error != null ? message(error) : new Failure("function answered HTTP " + status));
-                if (error != null) {
-                    items.add(END);
-                }
-                return;
-            }
-            try (InputStream in = answerBytes.meter(response.body())) {
-                if (type.startsWith("text/event-stream")) {
-                    SseEventReader events = new SseEventReader(in, maxSize);
-                    byte[] data;
-                    while ((data = events.nextDataBytes()) != null) {
-                        // parsed from the bytes read: no String of the message on the way
-                        if (!SseEventReader.isBlank(data)) {
-                            items.add(message(Json.MAPPER.readTree(data)));
-                        }
-                    }
-                } else {
-                    byte[] bytes = BoundedBody.read(
-                            in, BoundedBody.declaredLength(response.header("Content-Length")), maxSize);
-                    if (bytes.length > maxSize) {
-                        items.add(new Failure("function answer exceeds " + maxSize + " bytes"));
-                        return;
-                    }
-                    if (bytes.length > 0) {
-                        items.add(message(Json.MAPPER.readTree(bytes)));
-                    }
-                }
-            }
-            items.add(END);
-        } catch (ResponseBudget.Exhausted e) {
-            // the gateway is short of memory, not the function at fault: a refusal the client may retry
-            items.add(new Failure(e.getMessage(), JsonRpc.GATEWAY_ERROR));
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            items.add(new Failure("function answered invalid JSON"));
-        } catch (Exception e) {
-            if (!Thread.currentThread().isInterrupted()) {
-                items.add(new Failure(CallFailures.describe(e)));
-            }
+    /**
+     * Sends the request on the first call, then reads the function's answer up to its next message.
+     *
+     * @return the next item; null when the call's deadline passed
+     * @throws CallControl.IdleActionFailed when keeping the client's stream alive failed (the client is gone)
+     */
+    Item next() {
+        // the message taken before has been relayed: its bytes are no longer held here
+        answerBytes.release(relaying);
+        relaying = 0;
+        Item item = read();
+        if (!(item instanceof Message) && control.aborted()) {
+            // however the closed connection ended the read, the client's cancellation is what happened
+            item = CANCELLED;
         }
+        if (item instanceof Message message) {
+            relaying = message.bytes();
+        }
+        return item;
+    }
+
+    private Item read() {
+        if (!ahead.isEmpty()) {
+            return ahead.poll();
+        }
+        if (control.aborted()) {
+            return CANCELLED;
+        }
+        if (over) {
+            return END;
+        }
+        try {
+            if (response == null) {
+                Item first = open();
+                if (first != null) {
+                    over = true;
+                    return first;
+                }
+            }
+            if (events != null) {
+                byte[] data;
+                while ((data = events.nextDataBytes()) != null) {
+                    // parsed from the bytes read: no String of the message on the way
+                    if (!SseEventReader.isBlank(data)) {
+                        return message(Json.MAPPER.readTree(data));
+                    }
+                }
+                over = true;
+                return END;
+            }
+            byte[] bytes =
+                    BoundedBody.read(body, BoundedBody.declaredLength(response.header("Content-Length")), maxSize);
+            over = true;
+            if (bytes.length > maxSize) {
+                return new Failure("function answer exceeds " + maxSize + " bytes");
+            }
+            if (bytes.length == 0) {
+                return END;
+            }
+            ahead.add(END);
+            return message(Json.MAPPER.readTree(bytes));
+        } catch (CallControl.IdleActionFailed e) {
+            over = true;
+            throw e;
+        } catch (ResponseBudget.Exhausted e) {
+            over = true;
+            // the gateway is short of memory, not the function at fault: a refusal the client may retry
+            return new Failure(e.getMessage(), JsonRpc.GATEWAY_ERROR);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            over = true;
+            return control.aborted() ? CANCELLED : new Failure("function answered invalid JSON");
+        } catch (Exception e) {
+            over = true;
+            if (control.aborted()) {
+                return CANCELLED;
+            }
+            if (control.passed()) {
+                return null;
+            }
+            return new Failure(CallFailures.describe(e));
+        }
+    }
+
+    /**
+     * Sends the request and reads the answer's head.
+     *
+     * @return the call's only item when the head decides it (no body to read), else null
+     */
+    private Item open() throws Exception {
+        response = engine.send(request);
+        if (control.aborted()) {
+            // cancelled while the answer's head was read: the cancelling thread may have missed it
+            response.close();
+            return CANCELLED;
+        }
+        sessionId = response.header("Mcp-Session-Id").orElse(null);
+        int status = response.status();
+        if (status == 202 || status == 204) {
+            return END;
+        }
+        String type = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        this.status = status;
+        if (status < 200 || status > 299) {
+            // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer
+            JsonNode error = type.contains("json") ? jsonRpcError(answerBytes.meter(response.body()), maxSize) : null;
+            if (error == null) {
+                return new Failure("function answered HTTP " + status);
+            }
+            ahead.add(END);
+            return message(error);
+        }
+        body = answerBytes.meter(response.body());
+        if (type.startsWith("text/event-stream")) {
+            events = new SseEventReader(body, maxSize);
+        }
+        return null;
     }
 
     private static JsonNode jsonRpcError(InputStream in, long maxSize) throws ResponseBudget.Exhausted {
@@ -164,38 +242,26 @@ final class BackendCall implements AutoCloseable {
         return status;
     }
 
-    /**
-     * @param deadlineNanos {@link System#nanoTime()} by which the next item must come
-     * @return the next item, or null at the deadline
-     * @throws InterruptedException when the waiting thread is interrupted
-     */
-    Item next(long deadlineNanos) throws InterruptedException {
-        // the message taken before has been relayed: its bytes are no longer held here
-        answerBytes.release(relaying);
-        relaying = 0;
-        Item item = items.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (item instanceof Message message) {
-            relaying = message.bytes();
-        }
-        return item;
-    }
-
     /** @return the function's {@code Mcp-Session-Id}, once its answer's headers were read */
     String sessionId() {
         return sessionId;
     }
 
-    /** Cancels the call on the client's behalf: the waiting relay stops and writes no result. */
+    /** Cancels the call on the client's behalf (any thread): the relay stops and writes no result. */
     void cancel() {
-        items.add(new Cancelled());
-        close();
+        control.abort();
+        // the engine's connection is closed by the abort; any other sender's answer is closed here
+        FunctionResponse answer = response;
+        if (answer != null) {
+            answer.close();
+        }
     }
 
-    /** Abandons the call: the function's connection is closed (a 2026-style cancellation), its bytes returned. */
+    /** Ends the call (the caller's thread): an answer not read to its end closes its connection. */
     @Override
     public void close() {
-        if (reader.isAlive()) {
-            reader.interrupt();
+        if (response != null) {
+            response.close();
         }
         answerBytes.close();
     }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -230,14 +229,7 @@ final class BackendSessionRecovery {
     }
 
     private static JsonNode firstMessage(BackendCall call, FunctionRegistration function) {
-        long deadline = System.nanoTime() + function.timeout().toNanos();
-        try {
-            BackendCall.Item item = call.next(deadline);
-            return item instanceof BackendCall.Message m ? m.json() : null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOGGER.log(Level.FINE, "re-initialization interrupted", e);
-            return null;
-        }
+        BackendCall.Item item = call.next();
+        return item instanceof BackendCall.Message m ? m.json() : null;
     }
 }

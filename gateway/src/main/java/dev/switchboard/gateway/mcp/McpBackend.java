@@ -8,6 +8,7 @@ import dev.switchboard.gateway.invoke.FunctionRequest;
 import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.FunctionSender;
 import dev.switchboard.gateway.invoke.ResponseBudget;
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import dev.switchboard.registry.FunctionRegistration;
 import java.time.Duration;
 import java.util.Map;
@@ -48,6 +49,23 @@ final class McpBackend {
      * @return the running call
      */
     BackendCall post(FunctionRegistration function, JsonNode message, Map<String, String> headers, Duration timeout) {
+        return post(function, message, headers, timeout, CallControl.within(timeout));
+    }
+
+    /**
+     * @param function the registration
+     * @param message  the JSON-RPC message
+     * @param headers  MCP headers to send
+     * @param timeout  bound of the whole call, as {@code control}'s deadline
+     * @param control  the call's deadline, idle action (heartbeats) and cancellation
+     * @return the call, sent by its first read
+     */
+    BackendCall post(
+            FunctionRegistration function,
+            JsonNode message,
+            Map<String, String> headers,
+            Duration timeout,
+            CallControl control) {
         byte[] body;
         try {
             body = Json.MAPPER.writeValueAsBytes(message);
@@ -62,7 +80,8 @@ final class McpBackend {
                 headers,
                 body,
                 null,
-                timeout.plusSeconds(1));
+                timeout.plusSeconds(1),
+                control);
         return BackendCall.start(engine, request, maxMessageSize, budget);
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.invoke.http1.CallControl;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.FunctionRegistration;
@@ -199,19 +200,19 @@ final class McpRelay {
             throws IOException, InterruptedException {
         JsonNode id = message.get("id");
         String key = sessionId + "|" + id;
-        long deadline = System.nanoTime() + function.timeout().toNanos();
-        BackendCall call = backend.post(function, message, headers, function.timeout());
+        // heartbeats come from the call itself: while the function is silent, between reads, on this thread
+        CallControl control = CallControl.within(function.timeout()).onIdle(heartbeat, sink::keepAlive);
+        BackendCall call = backend.post(function, message, headers, function.timeout(), control);
         boolean stateful = sessionId != null && headers.get("Mcp-Session-Id") != null;
         boolean first = true;
         inflight.put(key, call);
         try {
             while (true) {
-                // wait in heartbeat-sized slices, so a long call's stream is kept alive
-                long slice = Math.min(deadline, System.nanoTime() + heartbeat.toNanos());
-                BackendCall.Item item = call.next(slice);
-                if (item == null && System.nanoTime() < deadline) {
-                    sink.keepAlive();
-                    continue;
+                BackendCall.Item item;
+                try {
+                    item = call.next();
+                } catch (CallControl.IdleActionFailed e) {
+                    throw e.getCause();
                 }
                 if (item instanceof BackendCall.Cancelled) {
                     sink.cancelled();

@@ -277,13 +277,9 @@ final class McpRequestHandler {
     private boolean forwardOnce(FunctionRegistration function, McpSession session, JsonNode message) {
         try (BackendCall call =
                 backend.post(function, message, BackendHeaders.forMessage(session, message), function.timeout())) {
-            BackendCall.Item item =
-                    call.next(System.nanoTime() + function.timeout().toNanos());
+            BackendCall.Item item = call.next();
             return !BackendSessionRecovery.isLost(
                     call.status(), item instanceof BackendCall.Message m ? m.json() : null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
         }
     }
 }

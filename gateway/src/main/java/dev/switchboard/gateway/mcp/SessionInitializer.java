@@ -6,7 +6,6 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.registry.FunctionRegistration;
-import io.helidon.http.Status;
 import java.time.Clock;
 import java.util.Map;
 
@@ -131,23 +130,17 @@ final class SessionInitializer {
 
     /** Waits for the function's response to one request; failures become a JSON-RPC error response. */
     private static JsonNode awaitResponse(BackendCall call, JsonNode id, FunctionRegistration function) {
-        long deadline = System.nanoTime() + function.timeout().toNanos();
-        try {
-            while (true) {
-                BackendCall.Item item = call.next(deadline);
-                if (item == null) {
-                    return JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer in time");
-                } else if (item instanceof BackendCall.Failure f) {
-                    return JsonRpc.error(id, f.code(), f.reason());
-                } else if (item instanceof BackendCall.End || item instanceof BackendCall.Cancelled) {
-                    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function gave no response");
-                } else if (JsonRpc.isResponse(((BackendCall.Message) item).json())) {
-                    return ((BackendCall.Message) item).json();
-                }
+        while (true) {
+            BackendCall.Item item = call.next();
+            if (item == null) {
+                return JsonRpc.error(id, JsonRpc.TIMEOUT, "function did not answer in time");
+            } else if (item instanceof BackendCall.Failure f) {
+                return JsonRpc.error(id, f.code(), f.reason());
+            } else if (item instanceof BackendCall.End || item instanceof BackendCall.Cancelled) {
+                return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function gave no response");
+            } else if (JsonRpc.isResponse(((BackendCall.Message) item).json())) {
+                return ((BackendCall.Message) item).json();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new McpException(Status.SERVICE_UNAVAILABLE_503, JsonRpc.GATEWAY_ERROR, "gateway stopping");
         }
     }
 }

@@ -67,6 +67,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void functionConnectionsAreSettings() {
+        assertThat(GatewayConfig.from(Map.of()).functionConnections())
+                .isEqualTo(new GatewayConfig.FunctionConnections(Duration.ofSeconds(5), 256, Duration.ofSeconds(30)));
+        assertThat(config(
+                                "FUNCTION_CONNECT_TIMEOUT", "750ms",
+                                "FUNCTION_CONNECTIONS_KEPT", "0",
+                                "FUNCTION_IDLE_TIMEOUT", "2m")
+                        .functionConnections())
+                .isEqualTo(new GatewayConfig.FunctionConnections(Duration.ofMillis(750), 0, Duration.ofMinutes(2)));
+        assertRejected("FUNCTION_CONNECTIONS_KEPT", "-1");
+        assertRejected("FUNCTION_CONNECT_TIMEOUT", "1ms");
+        assertRejected("FUNCTION_IDLE_TIMEOUT", "2h");
+    }
+
+    @Test
     void listenerGuards() {
         ListenerLimits defaults = GatewayConfig.from(Map.of()).listeners();
         assertThat(defaults)

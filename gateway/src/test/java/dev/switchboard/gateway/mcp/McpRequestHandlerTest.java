@@ -244,6 +244,9 @@ class McpRequestHandlerTest {
             }
         });
         assertThat(function.received.poll(5, TimeUnit.SECONDS)).isNotNull();
+        assertThat(function.senders.poll())
+                .as("the call runs on the request's own thread")
+                .isSameAs(call);
 
         // the call may not be registered yet when the function already has it: ask again, a few times
         JsonNode cancel = notification("notifications/cancelled", "{\"requestId\":9,\"reason\":\"user\"}");
@@ -445,17 +448,30 @@ class McpRequestHandlerTest {
             return of(200, "text/event-stream", body.toString());
         }
 
-        /** An SSE answer that sends nothing until {@code release}, or until the call is closed (interrupted). */
+        /**
+         * An SSE answer that sends nothing until {@code release}, or until the answer is closed (a cancelled
+         * call closes it from another thread, as it closes a real function's connection).
+         */
         static Answer blocking(CountDownLatch release) {
+            CountDownLatch closed = new CountDownLatch(1);
             return new Answer(200, "text/event-stream", new InputStream() {
                 @Override
                 public int read() throws IOException {
                     try {
-                        release.await();
+                        for (int i = 0; i < 1_000 && !release.await(10, TimeUnit.MILLISECONDS); i++) {
+                            if (closed.getCount() == 0) {
+                                throw new IOException("answer closed");
+                            }
+                        }
                         return -1;
                     } catch (InterruptedException e) {
-                        throw new InterruptedIOException("call closed");
+                        throw new InterruptedIOException("call interrupted");
                     }
+                }
+
+                @Override
+                public void close() {
+                    closed.countDown();
                 }
             });
         }
@@ -466,16 +482,24 @@ class McpRequestHandlerTest {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+            try {
+                body.close();
+            } catch (IOException e) {
+                // closed anyway
+            }
+        }
     }
 
     /** The function: answers each POST by its script (a JSON result by default), and keeps what it was sent. */
     private static final class FakeFunction implements FunctionSender {
         final BlockingQueue<FunctionRequest> received = new LinkedBlockingQueue<>();
+        final BlockingQueue<Thread> senders = new LinkedBlockingQueue<>();
         volatile Function<JsonNode, Answer> script = m -> Answer.json(200, JsonRpc.result(m.get("id"), Json.object()));
 
         @Override
         public FunctionResponse send(FunctionRequest request) {
+            senders.add(Thread.currentThread());
             received.add(request);
             if (!"POST".equals(request.method())) {
                 return Answer.status(204);

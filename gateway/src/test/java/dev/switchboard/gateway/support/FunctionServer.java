@@ -32,6 +32,10 @@ public final class FunctionServer implements AutoCloseable {
     }
 
     /** @return a started server */
+    /** What {@code /raw} answers, byte for byte. */
+    public static final String RAW_JSON =
+            "{ \"z\" : 1e2,\n \"a\":\"caf\\u00e9\", \"n\":[1.50, -0.0, 12345678901234567890] }";
+
     public static FunctionServer start() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -47,6 +51,8 @@ public final class FunctionServer implements AutoCloseable {
                             200,
                             "application/json",
                             new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+            // JSON as a function may write it: spaces, a newline, an exponent, a kept scale, an escape, key order
+            server.createContext("/raw", ex -> fs.reply(ex, 200, "application/json", RAW_JSON));
             server.createContext("/fail", ex -> fs.reply(ex, 500, "application/json", "{\"boom\":true}"));
             server.createContext("/garbage", ex -> fs.reply(ex, 200, "application/json", "{not json"));
             server.createContext("/slow", ex -> {

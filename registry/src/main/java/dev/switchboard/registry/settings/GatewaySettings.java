@@ -62,6 +62,18 @@ public final class GatewaySettings {
                     + "public addresses: loopback, link-local (cloud metadata), private and unique-local addresses "
                     + "are refused at registration (400 `INVALID_FUNCTION`) and, checked on every connection after "
                     + "DNS, at call time");
+    public static final Setting<Duration> FUNCTION_CONNECT_TIMEOUT = Setting.duration(
+                    "FUNCTION_CONNECT_TIMEOUT", "5s", Duration.ofMillis(10), Duration.ofMinutes(5))
+            .describedAs("bound of opening a connection to a function, TLS handshake included (or the call's "
+                    + "timeout, when shorter)");
+    public static final Setting<Integer> FUNCTION_CONNECTIONS_KEPT = Setting.integer(
+                    "FUNCTION_CONNECTIONS_KEPT", 256, 0, 100_000)
+            .describedAs("idle keep-alive connections kept per function endpoint (scheme, host and port); more "
+                    + "calls at once open connections that are closed after their answer");
+    public static final Setting<Duration> FUNCTION_IDLE_TIMEOUT = Setting.duration(
+                    "FUNCTION_IDLE_TIMEOUT", "30s", Duration.ofMillis(100), Duration.ofHours(1))
+            .describedAs("how long an idle connection to a function is kept (a function may close it sooner: that "
+                    + "is found out before use)");
 
     // ---- client authentication ----
 
@@ -298,6 +310,9 @@ public final class GatewaySettings {
             ADMIN_TOKEN,
             ADMIN_TOKEN_FILE,
             FUNCTION_ALLOWED_NETWORKS,
+            FUNCTION_CONNECT_TIMEOUT,
+            FUNCTION_CONNECTIONS_KEPT,
+            FUNCTION_IDLE_TIMEOUT,
             CLIENT_AUTH,
             API_KEYS,
             API_KEYS_FILE,

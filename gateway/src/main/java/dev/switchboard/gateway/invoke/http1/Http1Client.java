@@ -10,8 +10,9 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -28,6 +29,8 @@ import javax.net.ssl.SSLSocketFactory;
 public final class Http1Client implements AutoCloseable {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
     private static final Set<String> BODY_EXPECTED = Set.of("POST", "PUT", "PATCH");
+    /** Request bodies up to this size fit in the socket's send buffer: their write is not watched. */
+    static final int WRITE_WATCHED_ABOVE = 32 * 1024;
 
     /** Turns a host into the one address to connect to (where the egress guard applies). */
     @FunctionalInterface
@@ -64,11 +67,14 @@ public final class Http1Client implements AutoCloseable {
         this.tls = tls;
         this.limits = limits;
         this.pool = new ConnectionPool(limits.idlePerEndpoint(), limits.idleTimeout());
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor sweeper = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "switchboard-function-connections");
             t.setDaemon(true);
             return t;
         });
+        // a watched write's task is cancelled when the write ends: it leaves the queue at once
+        sweeper.setRemoveOnCancelPolicy(true);
+        this.sweeper = sweeper;
         long period = Math.max(100, Math.min(5_000, limits.idleTimeout().toMillis() / 2));
         sweeper.scheduleWithFixedDelay(pool::sweep, period, period, TimeUnit.MILLISECONDS);
     }
@@ -98,7 +104,7 @@ public final class Http1Client implements AutoCloseable {
                 throw e;
             }
         }
-        Http1Connection fresh = connect(endpoint, request.readTimeout());
+        Http1Connection fresh = connect(endpoint, request.readTimeout(), request.control());
         try {
             return exchange(fresh, request, head);
         } catch (Failed failed) {
@@ -110,16 +116,26 @@ public final class Http1Client implements AutoCloseable {
         }
     }
 
-    private Http1Connection connect(Endpoint endpoint, Duration readTimeout) throws IOException {
+    private Http1Connection connect(Endpoint endpoint, Duration readTimeout, CallControl control) throws IOException {
         InetAddress address = resolver.resolve(endpoint.host());
         Duration timeout = readTimeout.compareTo(limits.connectTimeout()) < 0 ? readTimeout : limits.connectTimeout();
+        if (control != null) {
+            if (control.passed()) {
+                throw new SocketTimeoutException("the call's deadline passed");
+            }
+            timeout = control.remaining().compareTo(timeout) < 0 ? control.remaining() : timeout;
+        }
         return Http1Connection.open(endpoint, new InetSocketAddress(address, endpoint.port()), timeout, tls);
     }
 
     private Http1Response exchange(Http1Connection connection, Http1Request request, byte[] head) throws Failed {
+        CallControl control = request.control();
         try {
-            connection.readTimeout(request.readTimeout());
-            connection.write(head, request.body());
+            if (control != null) {
+                control.attach(connection);
+            }
+            connection.exchangeBounds(request.readTimeout(), control);
+            write(connection, head, request.body(), control);
         } catch (IOException e) {
             throw new Failed(e, true, true);
         }
@@ -135,6 +151,25 @@ public final class Http1Client implements AutoCloseable {
             return new Http1Response(answer, body);
         } catch (IOException e) {
             throw new Failed(e, false, false);
+        }
+    }
+
+    /**
+     * A write blocks only when the function does not read and the socket's buffers are full: a small
+     * request never does, so only a large one is watched, by a task that closes the connection at the
+     * deadline (reads check the deadline themselves).
+     */
+    private void write(Http1Connection connection, byte[] head, byte[] body, CallControl control) throws IOException {
+        if (control == null || body == null || body.length <= WRITE_WATCHED_ABOVE) {
+            connection.write(head, body);
+            return;
+        }
+        ScheduledFuture<?> watch =
+                sweeper.schedule(connection::close, control.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            connection.write(head, body);
+        } finally {
+            watch.cancel(false);
         }
     }
 

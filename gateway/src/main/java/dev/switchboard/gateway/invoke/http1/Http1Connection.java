@@ -17,9 +17,10 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One connection to an endpoint: a blocking socket channel (TLS over it for {@code https}) and a read buffer.
- * Blocking I/O on a channel suits the virtual threads that use it: an interrupt of the thread blocked on it
- * (a call's deadline, a cancelled call) closes the channel and ends the read, and a socket timeout bounds
- * each read. Used by one exchange at a time; {@link #close()} may come from any thread.
+ * Blocking I/O on a channel suits the virtual threads that use it: a socket timeout bounds each read (under a
+ * {@link CallControl}, also by the call's deadline), and {@link #close()}, from any thread (a cancelled call),
+ * ends a read blocked on it, as an interrupt of that thread would (a stopping gateway). Used by one exchange
+ * at a time.
  */
 final class Http1Connection implements AutoCloseable {
     private static final int BUFFER = 8 * 1024;
@@ -39,6 +40,11 @@ final class Http1Connection implements AutoCloseable {
 
     private long idleSinceNanos;
     private volatile boolean closed;
+    /** The current exchange's control, or null; with it, each read's socket timeout is computed before the read. */
+    private CallControl control;
+
+    private long readTimeoutNanos;
+    private int soTimeoutMillis = -1;
 
     private Http1Connection(Endpoint endpoint, SocketChannel channel, Socket socket) throws IOException {
         this.endpoint = endpoint;
@@ -91,9 +97,49 @@ final class Http1Connection implements AutoCloseable {
         return endpoint;
     }
 
-    /** @param timeout bound of one read (zero: none) */
-    void readTimeout(Duration timeout) throws IOException {
-        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+    /**
+     * @param timeout bound of one read
+     * @param control the exchange's deadline, idle action and abort, or null
+     */
+    void exchangeBounds(Duration timeout, CallControl control) throws IOException {
+        this.readTimeoutNanos = timeout.toNanos();
+        this.control = control;
+        if (control == null) {
+            soTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+        }
+    }
+
+    /** @return the control of the exchange in progress, or null */
+    CallControl control() {
+        return control;
+    }
+
+    private void soTimeout(int millis) throws IOException {
+        if (millis != soTimeoutMillis) {
+            socket.setSoTimeout(millis);
+            soTimeoutMillis = millis;
+        }
+    }
+
+    /**
+     * One read of the socket. Under a {@link CallControl}: bounded by the deadline as well as the read
+     * timeout, and a silent wait of an idle interval runs the idle action, then waits on.
+     */
+    private int socketRead(byte[] target, int offset, int length) throws IOException {
+        if (control == null) {
+            return in.read(target, offset, length);
+        }
+        long start = System.nanoTime();
+        while (true) {
+            soTimeout(control.nextWaitMillis(readTimeoutNanos, System.nanoTime() - start));
+            try {
+                return in.read(target, offset, length);
+            } catch (java.net.SocketTimeoutException e) {
+                if (!control.idle(readTimeoutNanos, System.nanoTime() - start)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Writes a request in one go (its head and its body, when it has one). */
@@ -178,7 +224,7 @@ final class Http1Connection implements AutoCloseable {
         }
         if (position == limit) {
             if (length >= BUFFER) {
-                int n = in.read(target, offset, length);
+                int n = socketRead(target, offset, length);
                 if (n > 0) {
                     bytesRead += n;
                 }
@@ -195,7 +241,7 @@ final class Http1Connection implements AutoCloseable {
     }
 
     private int fill() throws IOException {
-        int n = in.read(buffer, 0, BUFFER);
+        int n = socketRead(buffer, 0, BUFFER);
         if (n > 0) {
             position = 0;
             limit = n;
@@ -207,6 +253,10 @@ final class Http1Connection implements AutoCloseable {
     /** Marks the start of its stay in the pool. */
     void idleSince(long nanos) {
         idleSinceNanos = nanos;
+        if (control != null) {
+            control.detach(this);
+            control = null;
+        }
     }
 
     /** @return when its stay in the pool began ({@link System#nanoTime()}) */

@@ -4,7 +4,6 @@ import static dev.switchboard.gateway.invoke.http1.ScriptedServer.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.gateway.invoke.CallDeadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -12,8 +11,11 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -247,7 +249,7 @@ class Http1ClientTest {
     }
 
     @Test
-    void aTricklingAnswerEndsAtTheCallersDeadlineOnTheCallersThread() throws Exception {
+    void aTricklingAnswerEndsAtTheControlsDeadlineWithoutATimerOrAnInterrupt() throws Exception {
         server = new ScriptedServer((request, index, socket, out) -> {
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
             for (int i = 0; i < 1000; i++) {
@@ -256,25 +258,124 @@ class Http1ClientTest {
             }
             return true;
         });
-        AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread caller = Thread.ofVirtual().start(() -> {
-            long start = System.nanoTime();
-            try (CallDeadline deadline = CallDeadline.start(Duration.ofMillis(300))) {
-                try (Http1Response response = client.send(get("/"))) {
-                    response.body().readAllBytes();
-                    outcome.set("read it all?");
-                } catch (IOException e) {
-                    outcome.set(deadline.passed() ? Duration.ofNanos(System.nanoTime() - start) : e);
-                }
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                outcome.set("interrupt left behind");
-            }
-        });
-        assertThat(caller.join(Duration.ofSeconds(10))).isTrue();
-        assertThat(outcome.get()).isInstanceOf(Duration.class);
-        assertThat((Duration) outcome.get()).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+        long start = System.nanoTime();
+        CallControl control = CallControl.within(Duration.ofMillis(300));
+        Http1Request request =
+                new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofSeconds(5), control);
+        // on the test's platform thread: only the socket's timeouts can end the call here
+        try (Http1Response response = client.send(request)) {
+            assertThatThrownBy(() -> response.body().readAllBytes()).isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(control.passed()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
         assertThat(client.idleConnections()).isZero();
+    }
+
+    @Test
+    void aSilentFunctionRunsTheIdleActionOnTheCallersThreadThenItsAnswerIsReadWhole() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            Thread.sleep(450);
+            write(out, OK_HELLO);
+            return true;
+        });
+        List<Thread> idleRuns = new CopyOnWriteArrayList<>();
+        CallControl control = CallControl.within(Duration.ofSeconds(5))
+                .onIdle(Duration.ofMillis(100), () -> idleRuns.add(Thread.currentThread()));
+        String text;
+        try (Http1Response response = client.send(
+                new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofSeconds(5), control))) {
+            text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(text).isEqualTo("hello");
+        assertThat(idleRuns).hasSizeBetween(2, 6).containsOnly(Thread.currentThread());
+        assertThat(client.idleConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void theReadTimeoutStillEndsACallWhoseIdleActionRuns() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            Thread.sleep(5_000);
+            return false;
+        });
+        AtomicInteger idleRuns = new AtomicInteger();
+        CallControl control =
+                CallControl.within(Duration.ofSeconds(5)).onIdle(Duration.ofMillis(50), idleRuns::incrementAndGet);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.send(
+                        new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofMillis(300), control)))
+                .isInstanceOf(SocketTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+        assertThat(idleRuns.get()).isBetween(3, 8);
+    }
+
+    @Test
+    void anAbortFromAnotherThreadEndsTheBlockedReadAndTheCallTakesNoOtherConnection() throws Exception {
+        CountDownLatch answering = new CountDownLatch(1);
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n");
+            answering.countDown();
+            Thread.sleep(5_000);
+            return false;
+        });
+        CallControl control = CallControl.within(Duration.ofSeconds(10));
+        Http1Request request =
+                new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofSeconds(10), control);
+        long start = System.nanoTime();
+        try (Http1Response response = client.send(request)) {
+            assertThat(answering.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.ofVirtual().start(() -> {
+                sleep(100);
+                control.abort();
+            });
+            assertThatThrownBy(() -> response.body().read()).isInstanceOf(IOException.class);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(control.aborted()).isTrue();
+        assertThat(client.idleConnections()).isZero();
+        assertThatThrownBy(() -> client.send(request)).isInstanceOf(IOException.class);
+        assertThat(server.requests).as("an aborted call sends nothing more").hasSize(1);
+    }
+
+    @Test
+    void aLargeRequestToAFunctionThatDoesNotReadEndsAtTheDeadline() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        // accepts the connection and never reads it: the request's write fills the socket buffers and blocks
+        try (java.net.ServerSocket deaf = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = deaf.accept()) {
+                    s.setReceiveBufferSize(4096);
+                    done.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // the test is over
+                }
+            });
+            byte[] body = new byte[32 * 1024 * 1024];
+            long start = System.nanoTime();
+            CallControl control = CallControl.within(Duration.ofMillis(400));
+            Http1Request request = new Http1Request(
+                    "POST",
+                    URI.create("http://127.0.0.1:" + deaf.getLocalPort() + "/"),
+                    new RequestHeaders(),
+                    body,
+                    Duration.ofSeconds(10),
+                    control);
+            assertThatThrownBy(() -> client.send(request)).isInstanceOf(IOException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isBetween(Duration.ofMillis(350), Duration.ofSeconds(5));
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
