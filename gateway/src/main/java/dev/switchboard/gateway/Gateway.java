@@ -259,6 +259,7 @@ public final class Gateway implements AutoCloseable {
                         port,
                         streams,
                         mcpService.streamOpener(),
+                        mcpService.endpoint(),
                         admission,
                         new StreamListener.Settings(headTimeout, budget.streamPort(), addressLimits));
             } catch (java.io.IOException e) {

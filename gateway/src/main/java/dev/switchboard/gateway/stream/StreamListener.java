@@ -9,6 +9,7 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.http.TransportErrors;
+import dev.switchboard.gateway.mcp.McpEndpoint;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
@@ -45,7 +46,8 @@ import java.util.logging.Logger;
 /**
  * {@code STREAM_PORT}: the generic {@code GET /sse/{clientId}} streams, and MCP standalone streams
  * ({@code GET /mcp/{name}}, opened by {@link McpStreamOpener}), on one event loop instead of a thread per
- * connection. An idle stream here is a socket, a selection key and its {@link SseStream}: no
+ * connection; the rest of the Streamable HTTP endpoint {@code /mcp/{name}} (POST, DELETE, a POST stream's
+ * resume) is handed to {@link McpExchanges}, one virtual thread per request, so that one URL serves it all. An idle stream here is a socket, a selection key and its {@link SseStream}: no
  * read buffer, no parked stack, no request objects. Opening a stream runs on a short-lived virtual
  * thread through the same {@link Admission} pipeline (preflight, limits, authentication) and the same
  * {@link ClientStreamService} (the store's replay) as the public listener's {@code /sse}, so both answer
@@ -81,6 +83,10 @@ public final class StreamListener implements AutoCloseable {
 
     private final ClientStreamService streams;
     private final McpStreamOpener mcp;
+    private final McpExchanges mcpExchanges;
+    /** Loop thread only: connections leaving the selector, handed to a virtual thread once the next select deregistered them. */
+    private List<Runnable> handOffs = new ArrayList<>();
+
     private final Admission admission;
     private final long headTimeoutNanos;
     private final int maxConnections;
@@ -151,6 +157,7 @@ public final class StreamListener implements AutoCloseable {
     private StreamListener(
             ClientStreamService streams,
             McpStreamOpener mcp,
+            McpEndpoint endpoint,
             Admission admission,
             Settings settings,
             ServerSocketChannel server,
@@ -158,6 +165,7 @@ public final class StreamListener implements AutoCloseable {
             SelectionKey serverKey) {
         this.streams = streams;
         this.mcp = mcp;
+        this.mcpExchanges = new McpExchanges(endpoint, mcp, admission, settings.limits(), settings.headTimeout());
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.maxConnections = settings.maxConnections();
@@ -188,6 +196,7 @@ public final class StreamListener implements AutoCloseable {
      * @param port       port to bind (0: any free one)
      * @param streams    opens and ends streams
      * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
+     * @param endpoint   serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
      * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
      * @return the running listener
@@ -198,6 +207,7 @@ public final class StreamListener implements AutoCloseable {
             int port,
             ClientStreamService streams,
             McpStreamOpener mcp,
+            McpEndpoint endpoint,
             Admission admission,
             Settings settings)
             throws IOException {
@@ -207,7 +217,8 @@ public final class StreamListener implements AutoCloseable {
         server.configureBlocking(false);
         Selector selector = Selector.open();
         SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
-        StreamListener listener = new StreamListener(streams, mcp, admission, settings, server, selector, serverKey);
+        StreamListener listener =
+                new StreamListener(streams, mcp, endpoint, admission, settings, server, selector, serverKey);
         listener.loop.start();
         return listener;
     }
@@ -229,7 +240,15 @@ public final class StreamListener implements AutoCloseable {
                 long untilBeats = (nextHeartbeatPass - System.nanoTime()) / 1_000_000 + 1;
                 // housekeeping (head expiry, accept pauses) needs a wake-up only while it has something to do
                 boolean housekeeping = acceptPaused || !opening.isEmpty();
-                selector.select(Math.max(1, housekeeping ? Math.min(MAX_SELECT_MILLIS, untilBeats) : untilBeats));
+                List<Runnable> handing = handOffs;
+                if (!handing.isEmpty()) {
+                    // a cancelled key's channel is deregistered by the next select: only then may it block
+                    handOffs = new ArrayList<>();
+                    selector.selectNow();
+                    handing.forEach(Runnable::run);
+                } else {
+                    selector.select(Math.max(1, housekeeping ? Math.min(MAX_SELECT_MILLIS, untilBeats) : untilBeats));
+                }
                 long now = System.nanoTime();
                 if (now - nextHeartbeatPass >= 0) {
                     nextHeartbeatPass = now + heartbeats.tickNanos();
@@ -314,11 +333,7 @@ public final class StreamListener implements AutoCloseable {
             java.net.InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
             java.net.InetAddress capped = limits.cappedAtAccept(address) ? address : null;
             if (capped != null) {
-                // every connection here asks for a stream: an address at its cap need not be heard out
-                if (limits.streamsFull(address.getHostAddress())) {
-                    refuseAtAccept(channel, limits.tooManyStreams());
-                    return;
-                }
+                // an address at its stream cap is still heard out: its POSTs to /mcp/{name} are no streams
                 if (pendingPerAddress.getOrDefault(capped, 0) >= limits.maxPendingHeads()) {
                     refuseAtAccept(channel, limits.tooManyPending());
                     return;
@@ -459,11 +474,34 @@ public final class StreamListener implements AutoCloseable {
             c.head.compact();
             return;
         }
+        byte[] leftover = new byte[c.head.remaining()];
+        c.head.get(leftover);
         c.head = null;
         headDone(c);
         c.key.interestOps(0);
         java.net.SocketAddress peer = c.channel.getRemoteAddress();
+        java.util.Optional<String> mcpServer = McpStreamOpener.serverName(head.path());
+        if (mcpServer.isPresent() && !McpStreamOpener.heldOnTheLoop(head.method(), head.headers())) {
+            handOff(c, () -> mcpExchanges.serve(c.channel, head, mcpServer.get(), leftover, peer));
+            return;
+        }
         setup.execute(() -> open(c, head, peer));
+    }
+
+    /**
+     * Loop thread: the connection leaves the selector for a virtual thread that reads and writes it blocking (an
+     * MCP POST's body and answer); once the work is done, the loop closes it.
+     */
+    private void handOff(Connection c, Runnable work) {
+        opening.remove(c);
+        c.key.cancel();
+        handOffs.add(() -> setup.execute(() -> {
+            try {
+                work.run();
+            } finally {
+                submit(() -> close(c));
+            }
+        }));
     }
 
     /** On a virtual thread: everything that may block or call the store. */
@@ -481,7 +519,7 @@ public final class StreamListener implements AutoCloseable {
                         Status.NOT_FOUND_404,
                         "NOT_FOUND",
                         "no route for " + head.method() + " " + path
-                                + " on the stream listener (it serves GET /sse/{clientId} and GET /mcp/{name})");
+                                + " on the stream listener (it serves GET /sse/{clientId} and /mcp/{name})");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
             if (!preflight && !head.method().equals("GET")) {
@@ -534,23 +572,14 @@ public final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume), through
-     * the same admission and per-address stream cap as on the public listener; refusals carry the same
-     * statuses and JSON-RPC error bodies. POST and DELETE stay on {@code PORT}.
+     * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume), or a
+     * preflight, through the same admission and per-address stream cap as on the public listener; refusals carry
+     * the same statuses and JSON-RPC error bodies. The rest of {@code /mcp/{name}} is {@link McpExchanges}'.
      */
     private void openMcp(Connection c, RequestHead head, java.net.SocketAddress peer, String name) {
         Map<String, String> extra = new java.util.LinkedHashMap<>(mcp.corsHeaders(head.headers()));
         String address = null;
         try {
-            boolean preflight = admission.isPreflight(head.method(), head.headers());
-            if (!preflight && !head.method().equals("GET")) {
-                extra.put("Allow", "GET, OPTIONS");
-                throw new ApiException(
-                        Status.METHOD_NOT_ALLOWED_405,
-                        "METHOD_NOT_ALLOWED",
-                        head.method() + " /mcp/" + name
-                                + " is served on the public listener (PORT); the stream listener holds GET streams");
-            }
             Identity identity;
             switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
                 case Verdict.Preflight p -> {
@@ -871,6 +900,7 @@ public final class StreamListener implements AutoCloseable {
         }
         running = false;
         selector.wakeup();
+        mcpExchanges.close();
         try {
             loop.join(5000);
         } catch (InterruptedException e) {
