@@ -261,7 +261,8 @@ public final class Gateway implements AutoCloseable {
                         mcpService.streamOpener(),
                         mcpService.endpoint(),
                         admission,
-                        new StreamListener.Settings(headTimeout, budget.streamPort(), addressLimits));
+                        new StreamListener.Settings(headTimeout, budget.streamPort(), addressLimits),
+                        new TracingFilter(tracing));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("STREAM_PORT: cannot listen on " + port, e);
             }

@@ -8,6 +8,8 @@ import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.mcp.McpEndpoint;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
+import dev.switchboard.gateway.trace.TracingFilter;
+import io.helidon.http.Method;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
@@ -38,6 +40,7 @@ final class McpExchanges implements AutoCloseable {
     private final McpStreamOpener cors;
     private final Admission admission;
     private final AddressLimits limits;
+    private final TracingFilter tracing;
     private final int readTimeoutMillis;
     private final Set<SocketChannel> serving = ConcurrentHashMap.newKeySet();
     private final RateLimitedLog failures = new RateLimitedLog(
@@ -48,6 +51,7 @@ final class McpExchanges implements AutoCloseable {
      * @param cors        the MCP routes' CORS headers
      * @param admission   the admission pipeline (shared with the public listener)
      * @param limits      the per-address stream counts (shared with the public listener)
+     * @param tracing     the server spans of POST and DELETE, as on the public listener
      * @param readTimeout how long a read of the request's body may wait ({@code REQUEST_HEAD_TIMEOUT})
      */
     McpExchanges(
@@ -55,11 +59,13 @@ final class McpExchanges implements AutoCloseable {
             McpStreamOpener cors,
             Admission admission,
             AddressLimits limits,
+            TracingFilter tracing,
             Duration readTimeout) {
         this.endpoint = endpoint;
         this.cors = cors;
         this.admission = admission;
         this.limits = limits;
+        this.tracing = tracing;
         this.readTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
     }
 
@@ -79,7 +85,20 @@ final class McpExchanges implements AutoCloseable {
             channel.socket().setSoTimeout(readTimeoutMillis);
             SocketExchange exchange =
                     new SocketExchange(channel, head, server, leftover, cors.corsHeaders(head.headers()));
-            answer(exchange, head, peer);
+            tracing.traced(
+                    Method.create(head.method()),
+                    head.path(),
+                    name -> head.headers()
+                            .first(io.helidon.http.HeaderNames.create(name))
+                            .orElse(null),
+                    () -> {
+                        try {
+                            answer(exchange, head, peer);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    },
+                    exchange::statusCode);
             channel.shutdownOutput();
             drain(channel);
         } catch (IOException | java.io.UncheckedIOException e) {

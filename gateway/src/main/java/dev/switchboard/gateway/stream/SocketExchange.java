@@ -140,6 +140,11 @@ final class SocketExchange extends McpExchange {
         };
     }
 
+    /** @return the answer's status (as set so far) */
+    int statusCode() {
+        return status.code();
+    }
+
     @Override
     public boolean isSent() {
         return sent;

@@ -16,6 +16,7 @@ import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.trace.TracingFilter;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.Status;
 import java.io.IOException;
@@ -160,12 +161,14 @@ public final class StreamListener implements AutoCloseable {
             McpEndpoint endpoint,
             Admission admission,
             Settings settings,
+            TracingFilter tracing,
             ServerSocketChannel server,
             Selector selector,
             SelectionKey serverKey) {
         this.streams = streams;
         this.mcp = mcp;
-        this.mcpExchanges = new McpExchanges(endpoint, mcp, admission, settings.limits(), settings.headTimeout());
+        this.mcpExchanges =
+                new McpExchanges(endpoint, mcp, admission, settings.limits(), tracing, settings.headTimeout());
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.maxConnections = settings.maxConnections();
@@ -199,6 +202,7 @@ public final class StreamListener implements AutoCloseable {
      * @param endpoint   serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
      * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
+     * @param tracing    server spans of MCP POSTs and DELETEs, as on the public listener
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */
@@ -209,7 +213,8 @@ public final class StreamListener implements AutoCloseable {
             McpStreamOpener mcp,
             McpEndpoint endpoint,
             Admission admission,
-            Settings settings)
+            Settings settings,
+            TracingFilter tracing)
             throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -218,7 +223,7 @@ public final class StreamListener implements AutoCloseable {
         Selector selector = Selector.open();
         SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
         StreamListener listener =
-                new StreamListener(streams, mcp, endpoint, admission, settings, server, selector, serverKey);
+                new StreamListener(streams, mcp, endpoint, admission, settings, tracing, server, selector, serverKey);
         listener.loop.start();
         return listener;
     }
