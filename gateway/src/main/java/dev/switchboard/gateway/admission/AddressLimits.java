@@ -60,14 +60,6 @@ public final class AddressLimits {
     }
 
     /**
-     * @param address the client address
-     * @return whether it already holds its maximum of streams (a stream listener refuses it at accept)
-     */
-    public boolean streamsFull(String address) {
-        return streams.count(address) >= maxStreams;
-    }
-
-    /**
      * @param peer    the TCP peer
      * @param headers the request's headers ({@code X-Forwarded-For} from a trusted proxy)
      * @return the client address streams are counted by

@@ -223,7 +223,8 @@ final class StreamableHttpTransport {
      * @param headers  the GET's headers
      * @param identity who asks
      * @return the held stream; {@link LoopStandalone#finish} it
-     * @throws McpException as {@link #get}; 400 for a POST stream's id (those resume on {@code PORT})
+     * @throws McpException as {@link #get}; 400 for a POST stream's id (the stream listener serves those through
+     *                      {@link McpEndpoint}, as {@link #get} does: a held follower, not a loop stream)
      */
     LoopStandalone openStandalone(String name, io.helidon.http.Headers headers, Identity identity) {
         FunctionRegistration function = reader.function(name);
@@ -240,7 +241,7 @@ final class StreamableHttpTransport {
             throw new McpException(
                     Status.BAD_REQUEST_400,
                     JsonRpc.GATEWAY_ERROR,
-                    "a POST stream resumes where it was posted: GET /mcp/" + name + " on the public listener (PORT)");
+                    "a POST stream's id: its resume is not a standalone stream");
         }
         String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
         SseStream stream = holdStandalone(session, logKey);

@@ -48,12 +48,12 @@ import java.util.logging.Logger;
  * {@code STREAM_PORT}: the generic {@code GET /sse/{clientId}} streams, and MCP standalone streams
  * ({@code GET /mcp/{name}}, opened by {@link McpStreamOpener}), on one event loop instead of a thread per
  * connection; the rest of the Streamable HTTP endpoint {@code /mcp/{name}} (POST, DELETE, a POST stream's
- * resume) is handed to {@link McpExchanges}, one virtual thread per request, so that one URL serves it all. An idle stream here is a socket, a selection key and its {@link SseStream}: no
- * read buffer, no parked stack, no request objects. Opening a stream runs on a short-lived virtual
- * thread through the same {@link Admission} pipeline (preflight, limits, authentication) and the same
- * {@link ClientStreamService} (the store's replay) as the public listener's {@code /sse}, so both answer
- * alike; only the writing differs. Responses are
- * delimited by the connection's close ({@code Connection: close}), which every SSE client reads.
+ * resume) is handed to {@link McpExchanges}, one virtual thread per request, so that one URL serves it all.
+ * An idle stream here is a socket, a selection key and its {@link SseStream}: no read buffer, no parked stack,
+ * no request objects. Opening a stream runs on a short-lived virtual thread through the same {@link Admission}
+ * pipeline (preflight, limits, authentication) and the same {@link ClientStreamService} (the store's replay) as
+ * the public listener's {@code /sse}, so both answer alike; only the writing differs. Responses are delimited by
+ * the connection's close ({@code Connection: close}), which every SSE client reads.
  *
  * <p>Writing is the loop's alone and costs per socket only what cannot be shared: heartbeats are timed by the
  * loop itself, one pass per tick over its streams writing each due one directly (no task, no wake-up, no
@@ -85,7 +85,7 @@ public final class StreamListener implements AutoCloseable {
     private final ClientStreamService streams;
     private final McpStreamOpener mcp;
     private final McpExchanges mcpExchanges;
-    /** Loop thread only: connections leaving the selector, handed to a virtual thread once the next select deregistered them. */
+    /** Loop thread only: connections leaving the selector, handed over once the next select deregistered them. */
     private List<Runnable> handOffs = new ArrayList<>();
 
     private final Admission admission;

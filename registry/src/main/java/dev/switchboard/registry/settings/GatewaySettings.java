@@ -131,8 +131,7 @@ public final class GatewaySettings {
                     + "gets 429 `TOO_MANY_CONNECTIONS_FROM_ADDRESS` at accept (`TRUSTED_PROXIES` are exempt)");
     public static final Setting<Integer> MAX_STREAMS_PER_IP = Setting.integer("MAX_STREAMS_PER_IP", 1024, 1, 10_000_000)
             .describedAs("streams (`/sse` on both listeners and MCP `GET` streams, together) one client address "
-                    + "may hold on one replica (429 `TOO_MANY_STREAMS_FROM_ADDRESS`; the stream listener refuses at "
-                    + "accept)");
+                    + "may hold on one replica (429 `TOO_MANY_STREAMS_FROM_ADDRESS`)");
     public static final Setting<Integer> FD_RESERVE = Setting.integer("FD_RESERVE", null, 0, 10_000_000)
             .computedDefault("`32` + min(`MAX_INFLIGHT_INVOCATIONS`, a quarter of `ulimit -n`)")
             .describedAs("file descriptors kept free for function calls, Redis and logs; each listener's connection "
