@@ -214,6 +214,27 @@ class McpStreamPortEndpointTest {
         }
     }
 
+    @Test
+    void aBatchOfA2025_03_26SessionIsAnsweredOnTheStreamListener() {
+        Http.Answer init = Http.send(
+                "POST",
+                streamUrl(),
+                INITIALIZE.replace("2025-11-25", "2025-03-26"),
+                Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH));
+        assertThat(init.status()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        Http.Answer batch = Http.send(
+                "POST",
+                streamUrl(),
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"},"
+                        + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]",
+                inSession(session));
+        assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+        JsonNode answers = json(batch.body());
+        assertThat(answers.isArray()).isTrue();
+        assertThat(answers).extracting(a -> a.path("id").asInt()).containsExactlyInAnyOrder(1, 2);
+    }
+
     // ---- refusals: the same status, JSON-RPC code and id on both listeners ----
 
     private record Case(String name, String method, String path, String body, Map<String, String> headers) {}
@@ -254,6 +275,14 @@ class McpStreamPortEndpointTest {
                         list,
                         with(with(json, "Mcp-Session-Id", session), "MCP-Protocol-Version", "1999-01-01")),
                 new Case("unknown server", "POST", "nothing", INITIALIZE, json),
+                new Case(
+                        "2026-07-28 listen without Mcp-Method",
+                        "POST",
+                        "tools",
+                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"subscriptions/listen\",\"params\":{\"_meta\":"
+                                + "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                                + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+                        with(json, "MCP-Protocol-Version", "2026-07-28")),
                 new Case("DELETE without a session", "DELETE", "tools", null, Map.of()),
                 new Case("DELETE of an unknown session", "DELETE", "tools", null, Map.of("Mcp-Session-Id", "nope")),
                 new Case("PUT", "PUT", "tools", list, json),
