@@ -14,7 +14,6 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
-import java.util.logging.Logger;
 
 /**
  * {@code /mcp/{name}}: the MCP endpoint of a function registered with {@code kind: mcp}. Session-based
@@ -25,8 +24,6 @@ import java.util.logging.Logger;
  * ({@link McpSessions}) and what a message means ({@link McpRequestHandler}).
  */
 public final class McpService implements HttpService, AutoCloseable {
-    private static final Logger LOGGER = Logger.getLogger(McpService.class.getName());
-
     private final Mailboxes mailboxes;
     private final McpPush push;
     private final BackendStreamRelay backendStreams;
