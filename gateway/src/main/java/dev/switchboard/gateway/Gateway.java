@@ -264,8 +264,10 @@ public final class Gateway implements AutoCloseable {
                         config.listeners().streamLoops(),
                         streams,
                         mcpService.streamOpener(),
+                        mcpService.endpoint(),
                         admission,
-                        new StreamLoops.Settings(headTimeout, budget.streamPort(), addressLimits));
+                        new StreamLoops.Settings(headTimeout, budget.streamPort(), addressLimits),
+                        new TracingFilter(tracing));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("STREAM_PORT: cannot listen on " + port, e);
             }

@@ -396,6 +396,40 @@ class ClientAuthTest {
     }
 
     @Test
+    void anMcpSessionOnTheStreamListenerIsAuthenticatedAndOwnedAlike() {
+        String streams = "http://127.0.0.1:" + gateway.streamPort().orElseThrow() + "/mcp/tools";
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+        Map<String, String> anonymous =
+                Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream");
+        Http.Answer refused = Http.send("POST", streams, initialize, anonymous);
+        Http.Answer refusedThere = Http.send("POST", url("/mcp/tools"), initialize, anonymous);
+        assertThat(refused.status()).isEqualTo(refusedThere.status()).isEqualTo(401);
+        assertThat(refused.body()).isEqualTo(refusedThere.body());
+        assertThat(refused.headers().firstValue("WWW-Authenticate"))
+                .isEqualTo(refusedThere.headers().firstValue("WWW-Authenticate"));
+
+        Map<String, String> asAlice = new HashMap<>(bearer(issuer.token("alice", RESOURCE)));
+        asAlice.putAll(anonymous);
+        Http.Answer init = Http.send("POST", streams, initialize, asAlice);
+        assertThat(init.status()).as(init.body()).isEqualTo(200);
+        String sessionId = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        asAlice.put("Mcp-Session-Id", sessionId);
+        String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+        Map<String, String> asBob = new HashMap<>(asAlice);
+        asBob.putAll(bearer(issuer.token("bob", RESOURCE)));
+        assertThat(Http.send("POST", streams, list, asBob).status())
+                .as("another identity's session does not exist for it")
+                .isEqualTo(404);
+        Http.Answer own = Http.send("POST", streams, list, asAlice);
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(mcp.last("tools/list").headers().getFirst("X-Switchboard-Subject"))
+                .isEqualTo("alice");
+        assertThat(Http.send("DELETE", streams, null, asBob).status()).isEqualTo(404);
+        assertThat(Http.send("DELETE", streams, null, asAlice).status()).isEqualTo(204);
+    }
+
+    @Test
     void theStreamListenerAuthenticatesAlike() {
         String streams = "http://127.0.0.1:" + gateway.streamPort().orElseThrow();
         Http.Answer anonymous = Http.get(streams + "/sse/lean");

@@ -183,6 +183,18 @@ class ListenerGuardsTest {
                 .contains("\"code\":-32000")
                 .contains("MAX_STREAMS_PER_IP");
         assertThat(stream("127.0.0.2", streamPort(), "s2")).startsWith("HTTP/1.1 429 ");
+        // a POST holds no stream: an address at its cap still initializes on either listener
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+        for (int port : List.of(gateway.port(), streamPort())) {
+            assertThat(connect("127.0.0.2", port)
+                            .send("POST /mcp/tools HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    + "Accept: application/json\r\nContent-Length: " + initialize.length()
+                                    + "\r\n\r\n" + initialize)
+                            .readUntil("\"result\"", Duration.ofSeconds(5)))
+                    .as("POST at the stream cap, port %d", port)
+                    .startsWith("HTTP/1.1 200 ");
+        }
         assertThat(legacyMcpStream("127.0.0.3")).as("another address").startsWith("HTTP/1.1 200 ");
         // an MCP stream that ends gives its place back
         first.close();

@@ -153,7 +153,11 @@ public final class Json {
                 Map.of("limit_depth", maxDepth));
     }
 
-    private static ApiException tooLarge(long maxSize) {
+    /**
+     * @param maxSize the body limit
+     * @return 413 {@code PAYLOAD_TOO_LARGE}, as every body over the limit is refused
+     */
+    public static ApiException tooLarge(long maxSize) {
         return new ApiException(
                 Status.REQUEST_ENTITY_TOO_LARGE_413,
                 "PAYLOAD_TOO_LARGE",

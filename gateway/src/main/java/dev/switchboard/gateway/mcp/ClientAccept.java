@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.mcp;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.Locale;
 
 /**
@@ -14,12 +14,12 @@ import java.util.Locale;
  */
 record ClientAccept(boolean json, boolean sse) {
     /**
-     * @param req a request
+     * @param headers a request's headers
      * @return what it accepts
      * @throws McpException 406 when it accepts neither
      */
-    static ClientAccept of(ServerRequest req) {
-        String accept = req.headers().first(HeaderNames.ACCEPT).orElse("*/*").toLowerCase(Locale.ROOT);
+    static ClientAccept of(Headers headers) {
+        String accept = headers.first(HeaderNames.ACCEPT).orElse("*/*").toLowerCase(Locale.ROOT);
         boolean any = accept.contains("*/*");
         ClientAccept result = new ClientAccept(
                 any || accept.contains("application/json") || accept.contains("application/*"),

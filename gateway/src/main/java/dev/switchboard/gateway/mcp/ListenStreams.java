@@ -3,13 +3,11 @@ package dev.switchboard.gateway.mcp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.SseEncoder;
-import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -18,8 +16,6 @@ import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.RedisKeys;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
@@ -108,22 +104,16 @@ final class ListenStreams {
      * Answers a listen request with its stream, held until the client leaves or the gateway stops. Refusals before
      * the stream starts are JSON-RPC errors with the 2026-07-28 statuses.
      *
-     * @param req      the POST
-     * @param res      its response
+     * @param res      the POST, on either listener
      * @param function the MCP server
      * @param message  the listen request
      * @param accept   what the client accepts
      */
-    void listen(
-            ServerRequest req,
-            ServerResponse res,
-            FunctionRegistration function,
-            JsonNode message,
-            ClientAccept accept) {
+    void listen(McpExchange res, FunctionRegistration function, JsonNode message, ClientAccept accept) {
         JsonNode id = message.get("id");
-        ObjectNode unsupported = checkRequest(req, message);
+        ObjectNode unsupported = checkRequest(res.headers(), message);
         if (unsupported != null) {
-            Json.send(res, Status.BAD_REQUEST_400, unsupported);
+            res.sendJson(Status.BAD_REQUEST_400, unsupported);
             return;
         }
         ListenFilter filter = ListenFilter.parse(message.get("params"), maxUris);
@@ -133,12 +123,12 @@ final class ListenStreams {
                     JsonRpc.INVALID_REQUEST,
                     "subscriptions/listen is answered with an SSE stream: Accept must include text/event-stream");
         }
-        Identity owner = AdmissionFilters.identity(req);
+        Identity owner = res.identity();
         SseStream stream = hold(owner, function.name(), id, filter);
         CloseReason reason = CloseReason.CLIENT_GONE;
         presence.opened(function.name(), stream.connectionId());
         try {
-            OutputStream out = SseResponses.start(res);
+            OutputStream out = res.startSse();
             out.write(SseEncoder.event(null, null, Json.write(acknowledgement(id, filter))));
             out.flush();
             reason = stream.pump(out, (events, heartbeat) -> {});
@@ -161,10 +151,9 @@ final class ListenStreams {
      * @return an unsupported-version error to send (it carries data), or null when the request is fine
      * @throws McpException 400 with -32020 (header mismatch) or -32602 (invalid params)
      */
-    private static ObjectNode checkRequest(ServerRequest req, JsonNode message) {
+    private static ObjectNode checkRequest(io.helidon.http.Headers headers, JsonNode message) {
         JsonNode meta = message.path("params").path("_meta");
-        String header =
-                req.headers().first(StreamableHttpTransport.PROTOCOL_VERSION).orElse(null);
+        String header = headers.first(StreamableHttpTransport.PROTOCOL_VERSION).orElse(null);
         JsonNode version = meta.get(McpMeta.PROTOCOL_VERSION);
         if (header == null) {
             throw new McpException(
@@ -193,7 +182,7 @@ final class ListenStreams {
             data.put("requested", header);
             return error;
         }
-        String method = req.headers().first(HeaderNames.create("Mcp-Method")).orElse(null);
+        String method = headers.first(HeaderNames.create("Mcp-Method")).orElse(null);
         if (!METHOD.equals(method)) {
             throw new McpException(
                     Status.BAD_REQUEST_400,

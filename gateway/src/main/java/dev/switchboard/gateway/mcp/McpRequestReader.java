@@ -61,12 +61,24 @@ final class McpRequestReader {
     }
 
     /**
-     * @param req a POST
+     * @param req a POST (HTTP+SSE's messages)
      * @return its body: a JSON-RPC object or a batch (an array)
      * @throws McpException 400 with a parse error or an invalid request
      */
     JsonNode message(ServerRequest req) {
-        byte[] body = Json.readBody(req, maxBodySize);
+        return parse(Json.readBody(req, maxBodySize), id -> req.context().register(new BodyRequestId(id)));
+    }
+
+    /**
+     * @param exchange a POST, on either listener
+     * @return its body: a JSON-RPC object or a batch (an array)
+     * @throws McpException 400 with a parse error or an invalid request
+     */
+    JsonNode message(McpExchange exchange) {
+        return parse(exchange.body(maxBodySize), exchange::requestId);
+    }
+
+    private JsonNode parse(byte[] body, java.util.function.Consumer<JsonNode> requestId) {
         try {
             JsonNode message =
                     JsonMapper.forRequestBodies(maxJsonDepth).readTree(new String(body, StandardCharsets.UTF_8));
@@ -75,7 +87,7 @@ final class McpRequestReader {
                         Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "a message is a JSON-RPC object");
             }
             if (JsonRpc.isRequest(message)) {
-                req.context().register(new BodyRequestId(message.get("id")));
+                requestId.accept(message.get("id"));
             }
             return message;
         } catch (JsonProcessingException e) {

@@ -2,8 +2,6 @@ package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionSender;
@@ -12,15 +10,10 @@ import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.StateStore;
-import dev.switchboard.registry.StoreUnavailableException;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code /mcp/{name}}: the MCP endpoint of a function registered with {@code kind: mcp}. Session-based
@@ -31,8 +24,6 @@ import java.util.logging.Logger;
  * ({@link McpSessions}) and what a message means ({@link McpRequestHandler}).
  */
 public final class McpService implements HttpService, AutoCloseable {
-    private static final Logger LOGGER = Logger.getLogger(McpService.class.getName());
-
     private final Mailboxes mailboxes;
     private final McpPush push;
     private final BackendStreamRelay backendStreams;
@@ -42,6 +33,7 @@ public final class McpService implements HttpService, AutoCloseable {
     private final LegacySseTransport legacy;
     private final McpStreamOpener streamOpener;
     private final ListenPresence listenPresence;
+    private final McpEndpoint endpoint;
 
     /**
      * @param catalog registrations
@@ -128,6 +120,7 @@ public final class McpService implements HttpService, AutoCloseable {
                 listens,
                 config);
         this.streamOpener = new McpStreamOpener(streamable, config.allowedOrigins());
+        this.endpoint = new McpEndpoint(streamable);
         this.legacy =
                 new LegacySseTransport(reader, origins, sessions, handler, streams, backendStreams, state.events());
     }
@@ -136,57 +129,31 @@ public final class McpService implements HttpService, AutoCloseable {
     public void routing(HttpRules rules) {
         rules.get("/{name}/sse", guarded(legacy::stream))
                 .post("/{name}/messages", guarded(legacy::message))
-                .post("/{name}", guarded(streamable::post))
-                .get("/{name}", guarded(streamable::get))
-                .delete("/{name}", guarded(streamable::delete))
-                .any("/{name}", guarded((req, res) -> {
-                    res.header(HeaderNames.ALLOW, "GET, POST, DELETE");
-                    throw new McpException(
-                            Status.METHOD_NOT_ALLOWED_405,
-                            JsonRpc.GATEWAY_ERROR,
-                            req.prologue().method().text() + " is not allowed here");
-                }));
+                // every method of /{name}: the endpoint answers POST, GET, DELETE and refuses the rest (405)
+                .any("/{name}", (req, res) -> endpoint.serve(HelidonExchange.of(req, res)));
     }
 
-    /**
-     * Every refusal on this endpoint is a JSON-RPC error body with the right HTTP status. It answers the
-     * request the body carried, by its id, once the body was read; before that (or for a notification, a
-     * response or a batch) it has no id, never {@code id: null}.
-     */
+    /** The HTTP+SSE routes refuse as the Streamable HTTP endpoint does ({@link McpEndpoint#guarded}). */
     private static Handler guarded(Handler handler) {
-        return (req, res) -> {
+        return (req, res) -> McpEndpoint.guarded(HelidonExchange.of(req, res), () -> {
             try {
                 handler.handle(req, res);
-            } catch (McpException e) {
-                if (!res.isSent()) {
-                    Json.send(
-                            res, e.status(), JsonRpc.error(McpRequestReader.requestId(req), e.code(), e.getMessage()));
-                }
-            } catch (ApiException e) {
-                if (!res.isSent()) {
-                    Json.send(
-                            res,
-                            e.status(),
-                            JsonRpc.error(McpRequestReader.requestId(req), JsonRpc.GATEWAY_ERROR, e.getMessage()));
-                }
-            } catch (StoreUnavailableException e) {
-                LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-                if (!res.isSent()) {
-                    Json.send(
-                            res,
-                            Status.SERVICE_UNAVAILABLE_503,
-                            JsonRpc.error(
-                                    McpRequestReader.requestId(req),
-                                    JsonRpc.GATEWAY_ERROR,
-                                    "the state store (Redis) is unavailable; retry later"));
-                }
+            } catch (java.io.IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-        };
+        });
     }
 
     /** @return delivery of pushed notifications to this gateway's sessions ({@link McpNotifyService}) */
     public McpPush push() {
         return push;
+    }
+
+    /** @return the Streamable HTTP endpoint, for the stream listener's POST, DELETE and POST-stream resumes */
+    public McpEndpoint endpoint() {
+        return endpoint;
     }
 
     /** @return standalone streams for the stream listener's loop ({@code STREAM_PORT}) */

@@ -57,6 +57,24 @@ public final class McpStreamOpener {
     }
 
     /**
+     * Which requests on {@code /mcp/{name}} the loop holds itself: a standalone stream's GET (fresh or resumed) and
+     * a CORS preflight. The rest (POST, DELETE, a POST stream's resume) is served by {@link McpEndpoint} on a
+     * thread of its own.
+     *
+     * @param method  the request's method
+     * @param headers its headers
+     * @return whether it is one the loop holds
+     */
+    public static boolean heldOnTheLoop(String method, Headers headers) {
+        if (CorsPolicy.isPreflight(method, headers)) {
+            return true;
+        }
+        // a POST stream's event ids are <streamId>/<logId>; the standalone stream's are plain log ids
+        return method.equals("GET")
+                && !headers.first(LastEventId.HEADER).orElse("").contains("/");
+    }
+
+    /**
      * Opens a session's standalone stream, or resumes it after {@code Last-Event-ID}.
      *
      * @param name     the MCP server's name

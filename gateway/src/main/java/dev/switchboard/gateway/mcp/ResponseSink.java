@@ -3,10 +3,8 @@ package dev.switchboard.gateway.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.SseEncoder;
-import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.state.ClientEventLog;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.logging.Level;
@@ -26,7 +24,7 @@ import java.util.logging.Logger;
 final class ResponseSink implements McpRelay.Sink {
     private static final Logger LOGGER = Logger.getLogger(ResponseSink.class.getName());
 
-    private final ServerResponse res;
+    private final McpExchange res;
     private final ClientAccept accept;
     private final ClientEventLog log;
     private final String sessionId;
@@ -37,14 +35,13 @@ final class ResponseSink implements McpRelay.Sink {
     private int jsonStatus = 200;
 
     /**
-     * @param res             the client's response
+     * @param res             the client's exchange (either listener's)
      * @param accept          what the client accepts
      * @param log             event logs for resumption
      * @param sessionId       the session, or null (not resumable)
      * @param protocolVersion the session's revision
      */
-    ResponseSink(
-            ServerResponse res, ClientAccept accept, ClientEventLog log, String sessionId, String protocolVersion) {
+    ResponseSink(McpExchange res, ClientAccept accept, ClientEventLog log, String sessionId, String protocolVersion) {
         this.res = res;
         this.accept = accept;
         this.log = log;
@@ -66,7 +63,7 @@ final class ResponseSink implements McpRelay.Sink {
     @Override
     public void send(JsonNode message, boolean last) throws IOException {
         if (out == null && last && (accept.json() || !accept.sse())) {
-            Json.send(res, Status.create(jsonStatus), message);
+            res.sendJson(Status.create(jsonStatus), message);
             return;
         }
         if (out == null) {
@@ -113,8 +110,7 @@ final class ResponseSink implements McpRelay.Sink {
     @Override
     public void cancelled() throws IOException {
         if (out == null && !accept.sse()) {
-            res.status(Status.ACCEPTED_202);
-            res.send();
+            res.sendEmpty(Status.ACCEPTED_202);
             return;
         }
         if (out == null) {
@@ -125,7 +121,7 @@ final class ResponseSink implements McpRelay.Sink {
     }
 
     private void open() throws IOException {
-        out = SseResponses.start(res);
+        out = res.startSse();
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
             // priming event (SEP-1699): an id the client can resume from before anything else arrives
             String eventId = append(PostStreamLog.PRIME, "");

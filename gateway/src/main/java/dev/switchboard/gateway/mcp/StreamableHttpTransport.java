@@ -1,13 +1,11 @@
 package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.SseEncoder;
-import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
@@ -16,10 +14,7 @@ import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.registry.FunctionRegistration;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -79,36 +74,32 @@ final class StreamableHttpTransport {
 
     // ---- POST ----
 
-    void post(ServerRequest req, ServerResponse res) throws IOException {
-        FunctionRegistration function = reader.function(req);
-        origins.check(req);
-        ClientAccept accept = ClientAccept.of(req);
-        JsonNode message = reader.message(req);
-        Optional<String> sessionId = req.headers().first(SESSION_ID);
+    void post(McpExchange ex) throws IOException {
+        FunctionRegistration function = reader.function(ex.server());
+        origins.check(ex.headers());
+        ClientAccept accept = ClientAccept.of(ex.headers());
+        JsonNode message = reader.message(ex);
+        Optional<String> sessionId = ex.headers().first(SESSION_ID);
         McpSpans.describe(message, sessionId.orElse(null));
         if (sessionId.isPresent()) {
-            McpSession session = sessions.find(sessionId.get(), AdmissionFilters.identity(req), function);
-            checkVersionHeader(req);
-            inSession(res, function, session, message, accept);
-        } else if (isModern(req, message) && ListenStreams.isListen(message)) {
-            listens.listen(req, res, function, message, accept); // held here: a stateless function cannot
-        } else if (isModern(req, message)) {
-            Map<String, String> headers = modernHeaders(req);
-            headers.putAll(AdmissionFilters.identity(req).functionHeaders());
+            McpSession session = sessions.find(sessionId.get(), ex.identity(), function);
+            checkVersionHeader(ex.headers());
+            inSession(ex, function, session, message, accept);
+        } else if (isModern(ex.headers(), message) && ListenStreams.isListen(message)) {
+            listens.listen(ex, function, message, accept); // held here: a stateless function cannot
+        } else if (isModern(ex.headers(), message)) {
+            Map<String, String> headers = modernHeaders(ex.headers());
+            headers.putAll(ex.identity().functionHeaders());
             handler.relayStateless(
-                    function, message, headers, new ResponseSink(res, accept, events, null, McpVersions.MODERN));
+                    function, message, headers, new ResponseSink(ex, accept, events, null, McpVersions.MODERN));
         } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
-            initialize(res, function, message, accept, AdmissionFilters.identity(req));
+            initialize(ex, function, message, accept, ex.identity());
         } else {
             throw new McpException(
                     Status.BAD_REQUEST_400,
                     JsonRpc.GATEWAY_ERROR,
                     "Mcp-Session-Id header is required; send initialize first");
         }
-    }
-
-    private static void checkVersionHeader(ServerRequest req) {
-        checkVersionHeader(req.headers());
     }
 
     /** @throws McpException 400 when a session's request names a version without sessions */
@@ -125,16 +116,16 @@ final class StreamableHttpTransport {
     }
 
     /** A 2026-07-28 request: its version header or its {@code _meta} names the stateless revision. */
-    private static boolean isModern(ServerRequest req, JsonNode message) {
-        Optional<String> header = req.headers().first(PROTOCOL_VERSION);
+    private static boolean isModern(io.helidon.http.Headers requestHeaders, JsonNode message) {
+        Optional<String> header = requestHeaders.first(PROTOCOL_VERSION);
         boolean metaVersion = message.path("params").path("_meta").has(McpMeta.PROTOCOL_VERSION);
         return metaVersion
                 || header.filter(v -> !McpVersions.SESSION_BASED.contains(v)).isPresent();
     }
 
-    private static Map<String, String> modernHeaders(ServerRequest req) {
+    private static Map<String, String> modernHeaders(io.helidon.http.Headers requestHeaders) {
         Map<String, String> headers = new HashMap<>();
-        req.headers().forEach(h -> {
+        requestHeaders.forEach(h -> {
             String name = h.name();
             String lower = name.toLowerCase();
             if (lower.equals("mcp-protocol-version")
@@ -148,14 +139,10 @@ final class StreamableHttpTransport {
     }
 
     private void initialize(
-            ServerResponse res,
-            FunctionRegistration function,
-            JsonNode message,
-            ClientAccept accept,
-            Identity identity) {
+            McpExchange res, FunctionRegistration function, JsonNode message, ClientAccept accept, Identity identity) {
         SessionInitializer.Initialized initialized = sessions.open(function, message, identity);
         if (initialized.session() != null) {
-            res.header(SESSION_ID, initialized.session().id());
+            res.header(SESSION_ID.defaultCase(), initialized.session().id());
             io.opentelemetry.api.trace.Span.current()
                     .setAttribute("mcp.session.id", initialized.session().id());
         }
@@ -163,25 +150,21 @@ final class StreamableHttpTransport {
     }
 
     private void inSession(
-            ServerResponse res,
-            FunctionRegistration function,
-            McpSession session,
-            JsonNode message,
-            ClientAccept accept)
+            McpExchange res, FunctionRegistration function, McpSession session, JsonNode message, ClientAccept accept)
             throws IOException {
         if (message.isArray()) {
             Optional<com.fasterxml.jackson.databind.node.ArrayNode> responses =
                     handler.batch(function, session, message);
             if (responses.isEmpty()) {
-                accepted(res);
+                res.sendEmpty(Status.ACCEPTED_202);
             } else {
-                Json.send(res, Status.OK_200, responses.get());
+                res.sendJson(Status.OK_200, responses.get());
             }
             return;
         }
         if (!JsonRpc.isRequest(message)) {
             handler.notificationOrAnswer(function, session, message, Runnable::run);
-            accepted(res);
+            res.sendEmpty(Status.ACCEPTED_202);
             return;
         }
         handler.request(
@@ -191,37 +174,32 @@ final class StreamableHttpTransport {
                 new ResponseSink(res, accept, events, session.id(), session.protocolVersion()));
     }
 
-    private static void accepted(ServerResponse res) {
-        res.status(Status.ACCEPTED_202);
-        res.send();
-    }
-
     /** One message as the client prefers: JSON, or a one-event SSE stream for a client that takes only SSE. */
-    private static void sendOne(ServerResponse res, JsonNode message, ClientAccept accept) {
+    private static void sendOne(McpExchange res, JsonNode message, ClientAccept accept) {
         if (accept.json()) {
-            Json.send(res, Status.OK_200, message);
+            res.sendJson(Status.OK_200, message);
             return;
         }
         res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        res.header(HeaderValues.CACHE_NO_CACHE);
+        res.header("Content-Type", "text/event-stream");
+        res.header("Cache-Control", "no-cache");
         res.send(SseEncoder.event(null, null, Json.write(message)));
     }
 
     // ---- GET: the standalone stream, or a resumed one ----
 
-    void get(ServerRequest req, ServerResponse res) {
-        FunctionRegistration function = reader.function(req);
-        origins.check(req);
-        String sessionId = req.headers()
+    void get(McpExchange res) {
+        FunctionRegistration function = reader.function(res.server());
+        origins.check(res.headers());
+        String sessionId = res.headers()
                 .first(SESSION_ID)
                 .orElseThrow(() -> new McpException(
                         Status.METHOD_NOT_ALLOWED_405,
                         JsonRpc.GATEWAY_ERROR,
                         "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
-        McpSession session = sessions.find(sessionId, AdmissionFilters.identity(req), function);
-        checkVersionHeader(req);
-        Optional<LastEventId> lastEventId = LastEventId.of(req.headers());
+        McpSession session = sessions.find(sessionId, res.identity(), function);
+        checkVersionHeader(res.headers());
+        Optional<LastEventId> lastEventId = LastEventId.of(res.headers());
         if (lastEventId.isEmpty()) {
             listen(res, session, EventIds.ZERO, false);
         } else if (lastEventId.get().standalone()) {
@@ -245,7 +223,8 @@ final class StreamableHttpTransport {
      * @param headers  the GET's headers
      * @param identity who asks
      * @return the held stream; {@link LoopStandalone#finish} it
-     * @throws McpException as {@link #get}; 400 for a POST stream's id (those resume on {@code PORT})
+     * @throws McpException as {@link #get}; 400 for a POST stream's id (the stream listener serves those through
+     *                      {@link McpEndpoint}, as {@link #get} does: a held follower, not a loop stream)
      */
     LoopStandalone openStandalone(String name, io.helidon.http.Headers headers, Identity identity) {
         FunctionRegistration function = reader.function(name);
@@ -262,7 +241,7 @@ final class StreamableHttpTransport {
             throw new McpException(
                     Status.BAD_REQUEST_400,
                     JsonRpc.GATEWAY_ERROR,
-                    "a POST stream resumes where it was posted: GET /mcp/" + name + " on the public listener (PORT)");
+                    "a POST stream's id: its resume is not a standalone stream");
         }
         String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
         SseStream stream = holdStandalone(session, logKey);
@@ -328,7 +307,7 @@ final class StreamableHttpTransport {
      * response (or cancellation), which ends it. The call may be running on any replica.
      */
     private void resume(
-            ServerResponse res, McpSession session, FunctionRegistration function, String streamId, String after) {
+            McpExchange res, McpSession session, FunctionRegistration function, String streamId, String after) {
         SseStream held = streams.hold(
                 session.id(),
                 session.owner(),
@@ -344,7 +323,7 @@ final class StreamableHttpTransport {
                         : config.mcpInputTimeout())
                 .plus(config.heartbeatInterval());
         streams.resumed(session.id(), held);
-        try (OutputStream out = SseResponses.start(res)) {
+        try (OutputStream out = res.startSse()) {
             follower.follow(out, held, streamId, after, idleLimit);
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "resumed stream ended early", e);
@@ -371,7 +350,7 @@ final class StreamableHttpTransport {
      * The standalone stream for server-initiated messages: comments as heartbeats until the client leaves.
      * Resumed, it first replays what the client missed.
      */
-    private void listen(ServerResponse res, McpSession session, String after, boolean resumed) {
+    private void listen(McpExchange res, McpSession session, String after, boolean resumed) {
         String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
         SseStream stream = holdStandalone(session, logKey);
         CloseReason reason = CloseReason.CLIENT_GONE;
@@ -379,7 +358,7 @@ final class StreamableHttpTransport {
         try {
             List<ClientEvent> missed =
                     resumed ? events.readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
-            OutputStream out = SseResponses.start(res);
+            OutputStream out = res.startSse();
             if (resumed) {
                 stream.startAfter(after);
                 for (ClientEvent e : missed) {
@@ -406,16 +385,15 @@ final class StreamableHttpTransport {
 
     // ---- DELETE ----
 
-    void delete(ServerRequest req, ServerResponse res) {
-        FunctionRegistration function = reader.function(req);
-        origins.check(req);
-        String sessionId = req.headers()
+    void delete(McpExchange res) {
+        FunctionRegistration function = reader.function(res.server());
+        origins.check(res.headers());
+        String sessionId = res.headers()
                 .first(SESSION_ID)
                 .orElseThrow(() -> new McpException(
                         Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
-        McpSession session = sessions.find(sessionId, AdmissionFilters.identity(req), function);
+        McpSession session = sessions.find(sessionId, res.identity(), function);
         sessions.end(function, session.id(), session.backendSessionId());
-        res.status(Status.NO_CONTENT_204);
-        res.send();
+        res.sendEmpty(Status.NO_CONTENT_204);
     }
 }

@@ -43,7 +43,8 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
     }
 
     /**
-     * @param buffer the bytes read so far, in read mode
+     * @param buffer the bytes read so far, in read mode; when the head is whole, its position moves past it (what
+     *               remains is the start of a body)
      * @return the head when the buffer holds it whole, null when more bytes are needed
      * @throws MalformedException when the bytes cannot be an HTTP/1.x request
      */
@@ -54,6 +55,7 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
         }
         byte[] bytes = new byte[end];
         buffer.get(buffer.position(), bytes);
+        buffer.position(buffer.position() + end);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         String[] lines = text.split("\r\n", -1);
         String[] requestLine = lines[0].split(" ", -1);

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.http.TransportErrors;
+import dev.switchboard.gateway.mcp.McpEndpoint;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
@@ -16,6 +17,7 @@ import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.MpscQueue;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
+import dev.switchboard.gateway.trace.TracingFilter;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.Status;
 import java.io.IOException;
@@ -46,12 +48,13 @@ import java.util.logging.Logger;
  * One event loop of {@code STREAM_PORT} ({@link StreamLoops} runs one per core, each accepting from the same
  * port): the generic {@code GET /sse/{clientId}} streams, and MCP standalone streams
  * ({@code GET /mcp/{name}}, opened by {@link McpStreamOpener}), on an event loop instead of a thread per
- * connection. An idle stream here is a socket, a selection key and its {@link SseStream}: no
- * read buffer, no parked stack, no request objects. Opening a stream runs on a short-lived virtual
- * thread through the same {@link Admission} pipeline (preflight, limits, authentication) and the same
- * {@link ClientStreamService} (the store's replay) as the public listener's {@code /sse}, so both answer
- * alike; only the writing differs. Responses are
- * delimited by the connection's close ({@code Connection: close}), which every SSE client reads.
+ * connection; the rest of the Streamable HTTP endpoint {@code /mcp/{name}} (POST, DELETE, a POST stream's
+ * resume) is handed to {@link McpExchanges}, one virtual thread per request, so that one URL serves it all.
+ * An idle stream here is a socket, a selection key and its {@link SseStream}: no read buffer, no parked stack,
+ * no request objects. Opening a stream runs on a short-lived virtual thread through the same {@link Admission}
+ * pipeline (preflight, limits, authentication) and the same {@link ClientStreamService} (the store's replay) as
+ * the public listener's {@code /sse}, so both answer alike; only the writing differs. Responses are delimited by
+ * the connection's close ({@code Connection: close}), which every SSE client reads.
  *
  * <p>Writing is the loop's alone and costs per socket only what cannot be shared: heartbeats are timed by the
  * loop itself, one pass per tick over its streams writing each due one directly (no task, no wake-up, no
@@ -82,6 +85,10 @@ final class StreamListener implements AutoCloseable {
 
     private final ClientStreamService streams;
     private final McpStreamOpener mcp;
+    private final McpExchanges mcpExchanges;
+    /** Loop thread only: connections leaving the selector, handed over once the next select deregistered them. */
+    private List<Runnable> handOffs = new ArrayList<>();
+
     private final Admission admission;
     private final long headTimeoutNanos;
     private final ListenerCaps caps;
@@ -153,15 +160,19 @@ final class StreamListener implements AutoCloseable {
     private StreamListener(
             ClientStreamService streams,
             McpStreamOpener mcp,
+            McpEndpoint endpoint,
             Admission admission,
             StreamLoops.Settings settings,
             ListenerCaps caps,
             String threadName,
+            TracingFilter tracing,
             ServerSocketChannel server,
             Selector selector,
             SelectionKey serverKey) {
         this.streams = streams;
         this.mcp = mcp;
+        this.mcpExchanges =
+                new McpExchanges(endpoint, mcp, admission, settings.limits(), tracing, settings.headTimeout());
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.caps = caps;
@@ -185,8 +196,10 @@ final class StreamListener implements AutoCloseable {
      * @param caps       the caps all loops count against
      * @param streams    opens and ends streams
      * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
+     * @param endpoint   serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
      * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
+     * @param tracing    server spans of MCP POSTs and DELETEs, as on the public listener
      * @return the running loop
      * @throws IOException when the port cannot be bound
      */
@@ -198,8 +211,10 @@ final class StreamListener implements AutoCloseable {
             ListenerCaps caps,
             ClientStreamService streams,
             McpStreamOpener mcp,
+            McpEndpoint endpoint,
             Admission admission,
-            StreamLoops.Settings settings)
+            StreamLoops.Settings settings,
+            TracingFilter tracing)
             throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -215,8 +230,8 @@ final class StreamListener implements AutoCloseable {
         server.configureBlocking(false);
         Selector selector = Selector.open();
         SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
-        StreamListener listener =
-                new StreamListener(streams, mcp, admission, settings, caps, threadName, server, selector, serverKey);
+        StreamListener listener = new StreamListener(
+                streams, mcp, endpoint, admission, settings, caps, threadName, tracing, server, selector, serverKey);
         listener.loop.start();
         return listener;
     }
@@ -243,7 +258,15 @@ final class StreamListener implements AutoCloseable {
                 long untilBeats = (nextHeartbeatPass - System.nanoTime()) / 1_000_000 + 1;
                 // housekeeping (head expiry, accept pauses) needs a wake-up only while it has something to do
                 boolean housekeeping = acceptPaused || !opening.isEmpty();
-                selector.select(Math.max(1, housekeeping ? Math.min(MAX_SELECT_MILLIS, untilBeats) : untilBeats));
+                List<Runnable> handing = handOffs;
+                if (!handing.isEmpty()) {
+                    // a cancelled key's channel is deregistered by the next select: only then may it block
+                    handOffs = new ArrayList<>();
+                    selector.selectNow();
+                    handing.forEach(Runnable::run);
+                } else {
+                    selector.select(Math.max(1, housekeeping ? Math.min(MAX_SELECT_MILLIS, untilBeats) : untilBeats));
+                }
                 long now = System.nanoTime();
                 if (now - nextHeartbeatPass >= 0) {
                     nextHeartbeatPass = now + heartbeats.tickNanos();
@@ -329,8 +352,8 @@ final class StreamListener implements AutoCloseable {
             channel.configureBlocking(false);
             java.net.InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
             if (limits.cappedAtAccept(address)) {
-                // an address at its stream cap is heard out (as one of its pending heads): the refusal's body
-                // depends on the route, a JSON-RPC error under /mcp/, and the route's open refuses it
+                // an address at its stream cap is still heard out (as one of its pending heads): its POSTs to
+                // /mcp/{name} are no streams, and a refusal under /mcp/ is the route's JSON-RPC error
                 if (!caps.tryAddPendingHead(address)) {
                     refuseAtAccept(channel, limits.tooManyPending());
                     return;
@@ -475,11 +498,34 @@ final class StreamListener implements AutoCloseable {
             c.head.compact();
             return;
         }
+        byte[] leftover = new byte[c.head.remaining()];
+        c.head.get(leftover);
         c.head = null;
         headDone(c);
         c.key.interestOps(0);
         java.net.SocketAddress peer = c.channel.getRemoteAddress();
+        java.util.Optional<String> mcpServer = McpStreamOpener.serverName(head.path());
+        if (mcpServer.isPresent() && !McpStreamOpener.heldOnTheLoop(head.method(), head.headers())) {
+            handOff(c, () -> mcpExchanges.serve(c.channel, head, mcpServer.get(), leftover, peer));
+            return;
+        }
         setup.execute(() -> open(c, head, peer));
+    }
+
+    /**
+     * Loop thread: the connection leaves the selector for a virtual thread that reads and writes it blocking (an
+     * MCP POST's body and answer); once the work is done, the loop closes it.
+     */
+    private void handOff(Connection c, Runnable work) {
+        opening.remove(c);
+        c.key.cancel();
+        handOffs.add(() -> setup.execute(() -> {
+            try {
+                work.run();
+            } finally {
+                submit(() -> close(c));
+            }
+        }));
     }
 
     /** On a virtual thread: everything that may block or call the store. */
@@ -497,7 +543,7 @@ final class StreamListener implements AutoCloseable {
                         Status.NOT_FOUND_404,
                         "NOT_FOUND",
                         "no route for " + head.method() + " " + path
-                                + " on the stream listener (it serves GET /sse/{clientId} and GET /mcp/{name})");
+                                + " on the stream listener (it serves GET /sse/{clientId} and /mcp/{name})");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
             if (!preflight && !head.method().equals("GET")) {
@@ -550,23 +596,14 @@ final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume), through
-     * the same admission and per-address stream cap as on the public listener; refusals carry the same
-     * statuses and JSON-RPC error bodies. POST and DELETE stay on {@code PORT}.
+     * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume), or a
+     * preflight, through the same admission and per-address stream cap as on the public listener; refusals carry
+     * the same statuses and JSON-RPC error bodies. The rest of {@code /mcp/{name}} is {@link McpExchanges}'.
      */
     private void openMcp(Connection c, RequestHead head, java.net.SocketAddress peer, String name) {
         Map<String, String> extra = new java.util.LinkedHashMap<>(mcp.corsHeaders(head.headers()));
         String address = null;
         try {
-            boolean preflight = admission.isPreflight(head.method(), head.headers());
-            if (!preflight && !head.method().equals("GET")) {
-                extra.put("Allow", "GET, OPTIONS");
-                throw new ApiException(
-                        Status.METHOD_NOT_ALLOWED_405,
-                        "METHOD_NOT_ALLOWED",
-                        head.method() + " /mcp/" + name
-                                + " is served on the public listener (PORT); the stream listener holds GET streams");
-            }
             Identity identity;
             switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
                 case Verdict.Preflight p -> {
@@ -882,6 +919,7 @@ final class StreamListener implements AutoCloseable {
         }
         running = false;
         selector.wakeup();
+        mcpExchanges.close();
         try {
             loop.join(5000);
         } catch (InterruptedException e) {

@@ -3,7 +3,9 @@ package dev.switchboard.gateway.stream;
 import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.api.ClientStreamService;
+import dev.switchboard.gateway.mcp.McpEndpoint;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
+import dev.switchboard.gateway.trace.TracingFilter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,10 @@ public final class StreamLoops implements AutoCloseable {
      * @param count     event loops (1 or more)
      * @param streams   opens and ends streams
      * @param mcp       opens MCP standalone streams
+     * @param endpoint  serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
      * @param admission the admission pipeline (its budgets shared with the public listener)
      * @param settings  head timeout and connection caps (for the listener as a whole)
+     * @param tracing   server spans of MCP POSTs and DELETEs, as on the public listener
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */
@@ -40,8 +44,10 @@ public final class StreamLoops implements AutoCloseable {
             int count,
             ClientStreamService streams,
             McpStreamOpener mcp,
+            McpEndpoint endpoint,
             Admission admission,
-            Settings settings)
+            Settings settings,
+            TracingFilter tracing)
             throws IOException {
         if (count < 1) {
             throw new IllegalArgumentException("at least one event loop, not " + count);
@@ -53,8 +59,8 @@ public final class StreamLoops implements AutoCloseable {
             int bound = port;
             for (int i = 0; i < count; i++) {
                 String name = count == 1 ? "switchboard-stream-listener" : "switchboard-stream-listener-" + i;
-                StreamListener loop =
-                        StreamListener.start(host, bound, count > 1, name, caps, streams, mcp, admission, settings);
+                StreamListener loop = StreamListener.start(
+                        host, bound, count > 1, name, caps, streams, mcp, endpoint, admission, settings, tracing);
                 started.add(loop);
                 bound = loop.port();
             }

@@ -28,33 +28,56 @@ public final class TracingFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        String route =
-                tracing.enabled() ? route(req.prologue().method(), req.path().path()) : null;
+        traced(
+                req.prologue().method(),
+                req.path().path(),
+                name -> req.headers()
+                        .first(io.helidon.http.HeaderNames.create(name))
+                        .orElse(null),
+                chain::proceed,
+                () -> res.status().code());
+    }
+
+    /**
+     * Runs a request's work in its server span when its route is traced, for any listener (the stream listener's
+     * MCP requests are traced as the public listener's).
+     *
+     * @param method the request's method
+     * @param path   its path
+     * @param header its headers by name (null when absent)
+     * @param work   what serves it, on this thread
+     * @param status the answer's status once the work is done
+     */
+    public void traced(
+            Method method,
+            String path,
+            java.util.function.UnaryOperator<String> header,
+            Runnable work,
+            java.util.function.IntSupplier status) {
+        String route = tracing.enabled() ? route(method, path) : null;
         if (route == null) {
-            chain.proceed();
+            work.run();
             return;
         }
-        Context parent = TraceHeaders.extract(name ->
-                req.headers().first(io.helidon.http.HeaderNames.create(name)).orElse(null));
-        String method = req.prologue().method().text();
+        Context parent = TraceHeaders.extract(header::apply);
         Span span = tracing.tracer()
-                .spanBuilder(method + " " + route)
+                .spanBuilder(method.text() + " " + route)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
-                .setAttribute("http.request.method", method)
+                .setAttribute("http.request.method", method.text())
                 .setAttribute("http.route", route)
-                .setAttribute("url.path", req.path().path())
+                .setAttribute("url.path", path)
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            chain.proceed();
+            work.run();
         } catch (RuntimeException | Error e) {
             span.recordException(e);
             span.setStatus(StatusCode.ERROR);
             throw e;
         } finally {
-            int status = res.status().code();
-            span.setAttribute("http.response.status_code", status);
-            if (status >= 500) {
+            int code = status.getAsInt();
+            span.setAttribute("http.response.status_code", code);
+            if (code >= 500) {
                 span.setStatus(StatusCode.ERROR);
             }
             span.end();

@@ -71,6 +71,7 @@ class TracingTest {
         values.put("HOST", "127.0.0.1");
         values.put("PORT", "0");
         values.put("ADMIN_PORT", "0");
+        values.put("STREAM_PORT", "0");
         values.put("SHUTDOWN_GRACE", "1s");
         values.put("HEARTBEAT_INTERVAL", "300ms");
         values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
@@ -245,6 +246,21 @@ class TracingTest {
                     .headers()
                     .getFirst("traceparent");
             assertThat(sent).isEqualTo("00-" + traceId + "-" + span.spanId() + "-01");
+
+            // the same POST on the stream listener is traced alike
+            String streamTraceId = hex(16);
+            headers.put("traceparent", "00-" + streamTraceId + "-" + hex(8) + "-01");
+            Http.Answer onStreamPort = Http.send(
+                    "POST",
+                    "http://127.0.0.1:" + gateway.streamPort().orElseThrow() + "/mcp/tools",
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":"
+                            + "\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{}}}",
+                    headers);
+            assertThat(onStreamPort.status()).as(onStreamPort.body()).isEqualTo(200);
+            ReceivedSpan streamSpan =
+                    one(awaitTrace(streamTraceId, "tools/call echo"), GATEWAY_SERVICE, "tools/call echo");
+            assertThat(streamSpan.kind()).isEqualTo("SPAN_KIND_SERVER");
+            assertThat(streamSpan.attribute("mcp.session.id")).isEqualTo(session);
         }
     }
 

@@ -29,10 +29,10 @@ public final class GatewaySettings {
     public static final Setting<Integer> STREAM_PORT = Setting.integer("STREAM_PORT", null, 0, MAX_PORT)
             .computedDefault("unset (off)")
             .describedAs(
-                    "the stream listener: `GET /sse/{clientId}` and MCP standalone streams (`GET /mcp/{name}` with "
-                            + "`Mcp-Session-Id`; POST and DELETE stay on `PORT`) on one event loop, about 1.3 KB of heap per "
-                            + "idle stream instead of about 22 KB on `PORT`; same rules, events and errors (Docker Compose and the "
-                            + "operator use `8081`)");
+                    "the stream listener: `GET /sse/{clientId}` and the MCP Streamable HTTP endpoint `/mcp/{name}` "
+                            + "(give MCP clients this URL alone: its standalone streams are held there), idle streams on event "
+                            + "loops (`STREAM_LOOPS`), about 1.3 KB of heap per idle stream instead of about 22 KB on `PORT`; same rules, "
+                            + "events and errors (Docker Compose and the operator use `8081`)");
     public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", null, 1, 64)
             .computedDefault("one per core, at most 8")
             .describedAs("event loops of the stream listener, each accepting from `STREAM_PORT` (the kernel spreads "

@@ -1,0 +1,88 @@
+package dev.switchboard.gateway.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.admission.AdmissionFilters;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.OutputStream;
+
+/** An exchange on the public listener: Helidon's request and response ({@link McpExchange}). */
+final class HelidonExchange extends McpExchange {
+    private final ServerRequest req;
+    private final ServerResponse res;
+
+    private HelidonExchange(ServerRequest req, ServerResponse res) {
+        this.req = req;
+        this.res = res;
+    }
+
+    /** @return the request's exchange: one per request, so that what it learned (the request id) stays with it */
+    static HelidonExchange of(ServerRequest req, ServerResponse res) {
+        return req.context().get(HelidonExchange.class).orElseGet(() -> {
+            HelidonExchange exchange = new HelidonExchange(req, res);
+            req.context().register(exchange);
+            return exchange;
+        });
+    }
+
+    @Override
+    public String method() {
+        return req.prologue().method().text();
+    }
+
+    @Override
+    public String server() {
+        return req.path().pathParameters().get("name");
+    }
+
+    @Override
+    public Headers headers() {
+        return req.headers();
+    }
+
+    @Override
+    public Identity identity() {
+        return AdmissionFilters.identity(req);
+    }
+
+    @Override
+    public byte[] body(long maxSize) {
+        return Json.readBody(req, maxSize);
+    }
+
+    @Override
+    public void status(Status status) {
+        res.status(status);
+    }
+
+    @Override
+    public void header(String name, String value) {
+        res.header(HeaderNames.create(name), value);
+    }
+
+    @Override
+    public void send(byte[] body) {
+        res.send(body);
+    }
+
+    @Override
+    public OutputStream outputStream() {
+        return res.outputStream();
+    }
+
+    @Override
+    public boolean isSent() {
+        return res.isSent();
+    }
+
+    @Override
+    JsonNode requestId() {
+        JsonNode id = super.requestId();
+        return id != null ? id : McpRequestReader.requestId(req);
+    }
+}

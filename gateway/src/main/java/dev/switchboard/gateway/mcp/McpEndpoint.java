@@ -1,0 +1,92 @@
+package dev.switchboard.gateway.mcp;
+
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.registry.StoreUnavailableException;
+import io.helidon.http.Status;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Streamable HTTP endpoint {@code /mcp/{name}} (POST, GET, DELETE) over an {@link McpExchange}, so that the
+ * public listener and the stream listener serve it through the same checks, answers and refusals. Every refusal
+ * is a JSON-RPC error with the right HTTP status; it answers the request the body carried, by its id, once the
+ * body was read; before that (or for a notification, a response or a batch) it has no id, never
+ * {@code id: null}.
+ */
+public final class McpEndpoint {
+    private static final Logger LOGGER = Logger.getLogger(McpEndpoint.class.getName());
+
+    private final StreamableHttpTransport transport;
+
+    McpEndpoint(StreamableHttpTransport transport) {
+        this.transport = transport;
+    }
+
+    /**
+     * Serves one exchange to its end (a streamed answer included), on the caller's thread.
+     *
+     * @param exchange a request on {@code /mcp/{name}}, already admitted
+     * @throws IOException when the client went away in a way the answer could not absorb
+     */
+    public void serve(McpExchange exchange) throws IOException {
+        guarded(exchange, () -> {
+            switch (exchange.method()) {
+                case "POST" -> transport.post(exchange);
+                case "GET" -> transport.get(exchange);
+                case "DELETE" -> transport.delete(exchange);
+                default -> {
+                    exchange.header("Allow", "GET, POST, DELETE");
+                    throw new McpException(
+                            Status.METHOD_NOT_ALLOWED_405,
+                            JsonRpc.GATEWAY_ERROR,
+                            exchange.method() + " is not allowed here");
+                }
+            }
+        });
+    }
+
+    /** Work on an exchange. */
+    interface Work {
+        void run() throws IOException;
+    }
+
+    /** Runs the work; a refusal it throws becomes its JSON-RPC error answer, unless the answer has begun. */
+    static void guarded(McpExchange exchange, Work work) throws IOException {
+        try {
+            work.run();
+        } catch (McpException e) {
+            refuse(exchange, e.status(), e.code(), e.getMessage());
+        } catch (ApiException e) {
+            refuse(exchange, e.status(), JsonRpc.GATEWAY_ERROR, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
+            refuse(
+                    exchange,
+                    Status.SERVICE_UNAVAILABLE_503,
+                    JsonRpc.GATEWAY_ERROR,
+                    "the state store (Redis) is unavailable; retry later");
+        }
+    }
+
+    /**
+     * Answers a refusal made before the endpoint ran (the stream listener's admission), as the endpoint answers
+     * its own: a JSON-RPC error with the refusal's status.
+     *
+     * @param exchange the refused exchange
+     * @param error    an {@link ApiException} or {@link McpException}
+     */
+    public static void refuse(McpExchange exchange, RuntimeException error) {
+        switch (error) {
+            case McpException e -> refuse(exchange, e.status(), e.code(), e.getMessage());
+            case ApiException e -> refuse(exchange, e.status(), JsonRpc.GATEWAY_ERROR, e.getMessage());
+            default -> throw error;
+        }
+    }
+
+    private static void refuse(McpExchange exchange, Status status, int code, String message) {
+        if (!exchange.isSent()) {
+            exchange.sendJson(status, JsonRpc.error(exchange.requestId(), code, message));
+        }
+    }
+}

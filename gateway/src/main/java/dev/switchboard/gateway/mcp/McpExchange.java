@@ -1,0 +1,95 @@
+package dev.switchboard.gateway.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.Json;
+import io.helidon.http.Headers;
+import io.helidon.http.Status;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * One HTTP request on {@code /mcp/{name}} and its answer, apart from the server that carries them: the public
+ * listener adapts Helidon's request and response ({@link HelidonExchange}), the stream listener a socket it
+ * reads and writes itself. {@link McpEndpoint} serves either, so both listeners answer alike.
+ *
+ * <p>An answer is either whole ({@link #send}: the body's length known) or streamed ({@link #outputStream}:
+ * the head is written at once and the body follows until the stream is closed).
+ */
+public abstract class McpExchange {
+    private JsonNode requestId;
+
+    /** @return the request's method, as sent */
+    public abstract String method();
+
+    /** @return the {@code name} of {@code /mcp/{name}} */
+    public abstract String server();
+
+    /** @return the request's headers */
+    public abstract Headers headers();
+
+    /** @return who asks, as the admission pipeline authenticated them */
+    public abstract Identity identity();
+
+    /**
+     * @param maxSize largest body accepted
+     * @return the request's body, empty when there is none
+     * @throws dev.switchboard.gateway.http.ApiException 413 {@code PAYLOAD_TOO_LARGE}, 400 when it cannot be read
+     */
+    public abstract byte[] body(long maxSize);
+
+    /** @param status the answer's status */
+    public abstract void status(Status status);
+
+    /**
+     * @param name  a header of the answer
+     * @param value its value
+     */
+    public abstract void header(String name, String value);
+
+    /** @param body the whole answer's body (empty for none); the answer is then complete */
+    public abstract void send(byte[] body);
+
+    /**
+     * @return the body of a streamed answer; the head (status and headers set so far) goes first, and closing it
+     *         ends the answer
+     * @throws IOException when the client is gone
+     */
+    public abstract OutputStream outputStream() throws IOException;
+
+    /** @return whether the answer's head has been written */
+    public abstract boolean isSent();
+
+    /** @return the id of the JSON-RPC request the body carried, for a refusal after reading it; null before */
+    JsonNode requestId() {
+        return requestId;
+    }
+
+    void requestId(JsonNode id) {
+        this.requestId = id;
+    }
+
+    /** A whole JSON answer. */
+    final void sendJson(Status status, JsonNode body) {
+        status(status);
+        header("Content-Type", "application/json");
+        header("Cache-Control", "no-cache");
+        send(Json.bytes(body));
+    }
+
+    /** A whole answer without a body (202, 204). */
+    final void sendEmpty(Status status) {
+        status(status);
+        send(new byte[0]);
+    }
+
+    /** @return the body of an SSE answer, started the same way on every listener */
+    final OutputStream startSse() throws IOException {
+        status(Status.OK_200);
+        header("Content-Type", "text/event-stream; charset=utf-8");
+        header("Cache-Control", "no-cache");
+        // nginx and similar proxies would otherwise hold events back
+        header("X-Accel-Buffering", "no");
+        return outputStream();
+    }
+}

@@ -1,0 +1,178 @@
+package dev.switchboard.gateway.stream;
+
+import dev.switchboard.gateway.admission.AddressLimits;
+import dev.switchboard.gateway.admission.Admission;
+import dev.switchboard.gateway.admission.Verdict;
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.mcp.McpEndpoint;
+import dev.switchboard.gateway.mcp.McpStreamOpener;
+import dev.switchboard.gateway.net.RateLimitedLog;
+import dev.switchboard.gateway.trace.TracingFilter;
+import io.helidon.http.Method;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The stream listener's requests on {@code /mcp/{name}} that are not held by its loop: POST (initialize, requests
+ * answered with JSON or SSE, notifications, batches), DELETE, and the resume of a POST stream. Each runs on its
+ * own virtual thread over the connection, now blocking and out of the loop's selector: the same
+ * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
+ * listener, then {@link McpEndpoint}, which serves the public listener's {@code /mcp/{name}} too. So one URL
+ * serves the whole of Streamable HTTP, and both listeners answer alike. The connection closes after the answer
+ * ({@code Connection: close}).
+ */
+final class McpExchanges implements AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(McpExchanges.class.getName());
+    /** After an answer, how long unread request bytes are drained, so that closing does not reset the answer. */
+    private static final Duration DRAIN = Duration.ofSeconds(1);
+
+    private static final int DRAIN_AT_MOST = 4 * 1024 * 1024;
+
+    private final McpEndpoint endpoint;
+    private final McpStreamOpener cors;
+    private final Admission admission;
+    private final AddressLimits limits;
+    private final TracingFilter tracing;
+    private final int readTimeoutMillis;
+    private final Set<SocketChannel> serving = ConcurrentHashMap.newKeySet();
+    private final RateLimitedLog failures = new RateLimitedLog(
+            LOGGER, Level.SEVERE, "unexpected error serving an MCP request", Duration.ofMinutes(1), System::nanoTime);
+
+    /**
+     * @param endpoint    the Streamable HTTP endpoint
+     * @param cors        the MCP routes' CORS headers
+     * @param admission   the admission pipeline (shared with the public listener)
+     * @param limits      the per-address stream counts (shared with the public listener)
+     * @param tracing     the server spans of POST and DELETE, as on the public listener
+     * @param readTimeout how long a read of the request's body may wait ({@code REQUEST_HEAD_TIMEOUT})
+     */
+    McpExchanges(
+            McpEndpoint endpoint,
+            McpStreamOpener cors,
+            Admission admission,
+            AddressLimits limits,
+            TracingFilter tracing,
+            Duration readTimeout) {
+        this.endpoint = endpoint;
+        this.cors = cors;
+        this.admission = admission;
+        this.limits = limits;
+        this.tracing = tracing;
+        this.readTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+    }
+
+    /**
+     * On a virtual thread: serves one request to its end. The caller closes the connection after.
+     *
+     * @param channel  the connection, no longer registered with the loop's selector
+     * @param head     its request head
+     * @param server   the {@code name} of {@code /mcp/{name}}
+     * @param leftover what the loop read past the head
+     * @param peer     the client's address
+     */
+    void serve(SocketChannel channel, RequestHead head, String server, byte[] leftover, SocketAddress peer) {
+        serving.add(channel);
+        try {
+            channel.configureBlocking(true);
+            channel.socket().setSoTimeout(readTimeoutMillis);
+            SocketExchange exchange =
+                    new SocketExchange(channel, head, server, leftover, cors.corsHeaders(head.headers()));
+            tracing.traced(
+                    Method.create(head.method()),
+                    head.path(),
+                    name -> head.headers()
+                            .first(io.helidon.http.HeaderNames.create(name))
+                            .orElse(null),
+                    () -> {
+                        try {
+                            answer(exchange, head, peer);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    },
+                    exchange::statusCode);
+            channel.shutdownOutput();
+            drain(channel);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOGGER.log(Level.FINE, "MCP request on the stream listener ended early", e);
+        } catch (RuntimeException e) {
+            failures.log(e);
+        } finally {
+            serving.remove(channel);
+        }
+    }
+
+    private void answer(SocketExchange exchange, RequestHead head, SocketAddress peer) throws IOException {
+        switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
+            case Verdict.Refused refused -> {
+                refused.refusal().headers().forEach(exchange::header);
+                McpEndpoint.refuse(exchange, refused.refusal().error());
+                return;
+            }
+            // preflights are answered by the loop; one reaching here is served as the public listener would
+            case Verdict.Preflight p -> {}
+            case Verdict.Admitted admitted -> exchange.identity(admitted.identity());
+        }
+        if (!head.method().equals("GET")) {
+            endpoint.serve(exchange);
+            return;
+        }
+        // a GET holds a stream (a POST stream's resume): counted per address, as McpStreamsPerAddress does
+        String address = limits.client(peer, head.headers());
+        try {
+            limits.acquireStream(address);
+        } catch (ApiException refused) {
+            // the generic error body, as on the public listener
+            exchange.status(refused.status());
+            exchange.header("Content-Type", "application/json");
+            exchange.header("Cache-Control", "no-cache");
+            exchange.send(Json.bytes(Json.errorBody(refused)));
+            return;
+        }
+        try {
+            endpoint.serve(exchange);
+        } finally {
+            limits.releaseStream(address);
+        }
+    }
+
+    /**
+     * What the client still sends (a body the answer did not need) is read and dropped for a moment: closing a
+     * socket with unread bytes resets the connection, and the client could lose the answer.
+     */
+    private static void drain(SocketChannel channel) throws IOException {
+        channel.socket().setSoTimeout((int) DRAIN.toMillis());
+        InputStream in = channel.socket().getInputStream();
+        byte[] scratch = new byte[8192];
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        int drained = 0;
+        try {
+            int n;
+            while (drained < DRAIN_AT_MOST && System.nanoTime() - deadline < 0 && (n = in.read(scratch)) > 0) {
+                drained += n;
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            // the client keeps the connection open: closing is fine now
+        }
+    }
+
+    /** Ends the requests still being served (the gateway stops). */
+    @Override
+    public void close() {
+        for (SocketChannel channel : serving) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.switchboard.gateway.stream;
+
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.BoundedBody;
+import dev.switchboard.gateway.http.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * A request body as the stream listener reads it from a blocking socket, framed as the public listener accepts
+ * it: by {@code Content-Length}, or by chunked transfer coding; a request with neither has no body. The body is
+ * bounded: a declared length over the limit is refused before a byte is read, a chunked body once it passes
+ * the limit (413 {@code PAYLOAD_TOO_LARGE}, as {@link Json#readBody}); anything the framing does not allow is
+ * 400 {@code INVALID_REQUEST}.
+ */
+final class RequestBody {
+    /** Longest chunk-size line (with extensions) accepted. */
+    private static final int MAX_CHUNK_LINE = 1024;
+
+    private RequestBody() {}
+
+    /**
+     * Checks the framing before anything is read, so that a refusal can be sent before the client sends its body.
+     *
+     * @throws ApiException 413 for a declared length over the limit, 400 for framing it cannot read
+     */
+    static void check(Headers headers, long maxSize) {
+        boolean chunked = headers.first(HeaderNames.TRANSFER_ENCODING).isPresent();
+        if (chunked) {
+            String coding = headers.first(HeaderNames.TRANSFER_ENCODING).get().strip();
+            if (!coding.equalsIgnoreCase("chunked") || headers.contains(HeaderNames.CONTENT_LENGTH)) {
+                throw unreadable("only the chunked transfer coding, without Content-Length, is accepted");
+            }
+            return;
+        }
+        if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
+            OptionalLong length = BoundedBody.declaredLength(headers.first(HeaderNames.CONTENT_LENGTH));
+            if (length.isEmpty() || length.getAsLong() < 0) {
+                throw unreadable("malformed Content-Length");
+            }
+            if (length.getAsLong() > maxSize) {
+                throw Json.tooLarge(maxSize);
+            }
+        }
+    }
+
+    /**
+     * @param headers the request's headers, {@link #check checked}
+     * @param in      the bytes after the head
+     * @param maxSize largest body accepted
+     * @return the body, empty when there is none
+     * @throws ApiException as {@link #check}; 413 for a chunked body over the limit; 400 when the body ends early,
+     *                      its framing is broken, or reading fails (a time-out included)
+     */
+    static byte[] read(Headers headers, InputStream in, long maxSize) {
+        check(headers, maxSize);
+        try {
+            if (headers.contains(HeaderNames.TRANSFER_ENCODING)) {
+                return chunked(in, maxSize);
+            }
+            OptionalLong length = BoundedBody.declaredLength(headers.first(HeaderNames.CONTENT_LENGTH));
+            if (length.isEmpty() || length.getAsLong() == 0) {
+                return new byte[0];
+            }
+            byte[] body = in.readNBytes((int) length.getAsLong());
+            if (body.length < length.getAsLong()) {
+                throw unreadable("request body ended before its Content-Length");
+            }
+            return body;
+        } catch (IOException e) {
+            throw unreadable("request body could not be read");
+        }
+    }
+
+    private static byte[] chunked(InputStream in, long maxSize) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String line = line(in);
+            int semicolon = line.indexOf(';');
+            String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).strip();
+            long size;
+            try {
+                size = Long.parseLong(hex, 16);
+            } catch (NumberFormatException e) {
+                throw unreadable("malformed chunk size");
+            }
+            if (size < 0) {
+                throw unreadable("malformed chunk size");
+            }
+            if (size == 0) {
+                // trailers, up to the empty line
+                while (!line(in).isEmpty()) {
+                    // ignored
+                }
+                return body.toByteArray();
+            }
+            if (body.size() + size > maxSize) {
+                throw Json.tooLarge(maxSize);
+            }
+            byte[] chunk = in.readNBytes((int) size);
+            if (chunk.length < size) {
+                throw unreadable("request body ended inside a chunk");
+            }
+            body.writeBytes(chunk);
+            if (!line(in).isEmpty()) {
+                throw unreadable("chunk not followed by CRLF");
+            }
+        }
+    }
+
+    /** @return one line ended by CRLF, without it */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw unreadable("request body ended inside its chunk framing");
+            }
+            if (b == '\r') {
+                if (in.read() != '\n') {
+                    throw unreadable("chunk line not ended by CRLF");
+                }
+                return line.toString();
+            }
+            if (line.length() >= MAX_CHUNK_LINE) {
+                throw unreadable("chunk line too long");
+            }
+            line.append((char) b);
+        }
+    }
+
+    /** @return whether the client waits for {@code 100 Continue} before sending its body */
+    static boolean expectsContinue(Headers headers) {
+        return headers.first(HeaderNames.EXPECT)
+                .map(v -> v.strip().toLowerCase(Locale.ROOT).equals("100-continue"))
+                .orElse(false);
+    }
+
+    /** The interim answer to {@code Expect: 100-continue}. */
+    static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private static ApiException unreadable(String message) {
+        return new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", message);
+    }
+}

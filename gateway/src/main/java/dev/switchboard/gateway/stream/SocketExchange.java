@@ -1,0 +1,166 @@
+package dev.switchboard.gateway.stream;
+
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.RawAnswer;
+import dev.switchboard.gateway.mcp.McpExchange;
+import io.helidon.http.Headers;
+import io.helidon.http.Status;
+import java.io.ByteArrayInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An MCP exchange on the stream listener: the request head the loop read, the body read here from the socket
+ * (now blocking, on the exchange's own virtual thread), and the answer written straight to it. Every answer
+ * ends the connection ({@code Connection: close}): a whole one carries its {@code Content-Length}, a streamed
+ * one (SSE) is delimited by the close, as the loop's own streams are.
+ */
+final class SocketExchange extends McpExchange {
+    private final SocketChannel channel;
+    private final RequestHead head;
+    private final String server;
+    private final InputStream in;
+    private final Map<String, String> answerHeaders = new LinkedHashMap<>();
+    private Identity identity = Identity.ANONYMOUS;
+    private Status status = Status.OK_200;
+    private boolean sent;
+
+    /**
+     * @param channel  the connection, in blocking mode
+     * @param head     the request's head
+     * @param server   the {@code name} of {@code /mcp/{name}}
+     * @param leftover what the loop read past the head (the body's start)
+     * @param cors     the CORS headers every answer on the route carries
+     * @throws IOException when the socket cannot be read
+     */
+    SocketExchange(SocketChannel channel, RequestHead head, String server, byte[] leftover, Map<String, String> cors)
+            throws IOException {
+        this.channel = channel;
+        this.head = head;
+        this.server = server;
+        // the socket's stream honours its read time-out (SO_TIMEOUT), which a channel's read does not
+        this.in = new SequenceInputStream(
+                new ByteArrayInputStream(leftover), channel.socket().getInputStream());
+        answerHeaders.putAll(cors);
+    }
+
+    /** @param identity who asks, as admission found */
+    void identity(Identity identity) {
+        this.identity = identity;
+    }
+
+    @Override
+    public String method() {
+        return head.method();
+    }
+
+    @Override
+    public String server() {
+        return server;
+    }
+
+    @Override
+    public Headers headers() {
+        return head.headers();
+    }
+
+    @Override
+    public Identity identity() {
+        return identity;
+    }
+
+    @Override
+    public byte[] body(long maxSize) {
+        RequestBody.check(head.headers(), maxSize);
+        if (RequestBody.expectsContinue(head.headers())) {
+            try {
+                writeFully(RequestBody.CONTINUE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return RequestBody.read(head.headers(), in, maxSize);
+    }
+
+    @Override
+    public void status(Status status) {
+        this.status = status;
+    }
+
+    @Override
+    public void header(String name, String value) {
+        answerHeaders.put(name, value);
+    }
+
+    /** A whole answer: its head, {@code Content-Length} (none for a 204) and body in one write. */
+    @Override
+    public void send(byte[] body) {
+        commit();
+        try {
+            writeFully(RawAnswer.of(status, answerHeaders, status.code() == 204 ? null : body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A streamed answer: its head now, then the body as written, delimited by the connection's close. */
+    @Override
+    public OutputStream outputStream() throws IOException {
+        commit();
+        StringBuilder text = new StringBuilder("HTTP/1.1 ")
+                .append(status.code())
+                .append(' ')
+                .append(status.reasonPhrase())
+                .append("\r\n");
+        answerHeaders.forEach(
+                (name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+        text.append("Connection: close\r\n\r\n");
+        writeFully(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+        // closing the body ends the answer; the connection is closed by whoever serves the exchange
+        return new FilterOutputStream(Channels.newOutputStream(channel)) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    /** @return the answer's status (as set so far) */
+    int statusCode() {
+        return status.code();
+    }
+
+    @Override
+    public boolean isSent() {
+        return sent;
+    }
+
+    private void commit() {
+        if (sent) {
+            throw new IllegalStateException("the answer was sent already");
+        }
+        sent = true;
+    }
+
+    private void writeFully(byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+}

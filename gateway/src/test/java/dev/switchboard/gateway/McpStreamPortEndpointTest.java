@@ -1,0 +1,386 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.examples.mcp.McpFunction;
+import dev.switchboard.examples.mcp.Pusher;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.RawConnection;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.TestRedis;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole Streamable HTTP endpoint on the stream listener ({@code /mcp/{name}} on {@code STREAM_PORT}), so that a
+ * client needs one URL: a session run on {@code STREAM_PORT} alone, over real sockets, a real Redis and the example
+ * MCP function; its refusals answered exactly as on the public listener; and the official MCP Java SDK client given
+ * only the {@code STREAM_PORT} URL.
+ */
+class McpStreamPortEndpointTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String ACCEPT_BOTH = "application/json, text/event-stream";
+    private static final int MAX_BODY = 64 * 1024;
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+
+    private Gateway gateway;
+    private HttpServer function;
+
+    @BeforeEach
+    void start() throws Exception {
+        TestRedis.shared().flush();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "HOST", "127.0.0.1",
+                "PORT", "0",
+                "ADMIN_PORT", "0",
+                "STREAM_PORT", "0",
+                "SHUTDOWN_GRACE", "1s",
+                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
+                "ADMIN_TOKEN", ADMIN_TOKEN,
+                "HEARTBEAT_INTERVAL", "1s",
+                "MAX_BODY_SIZE", String.valueOf(MAX_BODY),
+                "MCP_ALLOWED_ORIGINS", "http://app.example"));
+        env.put("REDIS_URL", TestRedis.shared().url());
+        gateway = Gateway.start(GatewayConfig.from(env));
+        function = McpFunction.start(
+                "127.0.0.1",
+                0,
+                new byte[32],
+                new Pusher(
+                        URI.create("http://127.0.0.1:" + gateway.adminPort() + "/publish/mcp/tools"),
+                        Map.of("Authorization", "Bearer " + ADMIN_TOKEN)));
+        Http.Answer r = Http.send(
+                "POST",
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:"
+                        + function.getAddress().getPort() + "/mcp\",\"timeout\":\"5s\"}",
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        await().atMost(WAIT).until(() -> Http.get(url(gateway.port())).status() == 405);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        function.stop(0);
+    }
+
+    private static String url(int port) {
+        return "http://127.0.0.1:" + port + "/mcp/tools";
+    }
+
+    private String streamUrl() {
+        return url(gateway.streamPort().orElseThrow());
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(text, e);
+        }
+    }
+
+    private static Map<String, String> inSession(String session) {
+        return Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH, "Mcp-Session-Id", session);
+    }
+
+    private static String initialize(String url) {
+        Http.Answer r =
+                Http.send("POST", url, INITIALIZE, Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(json(r.body()).path("result").path("protocolVersion").asText())
+                .isEqualTo("2025-11-25");
+        return r.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    // ---- a session on STREAM_PORT alone ----
+
+    @Test
+    void aWholeSessionRunsOnTheStreamListenerAlone() {
+        String url = streamUrl();
+        String session = initialize(url);
+
+        Http.Answer initialized = Http.send(
+                "POST", url, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", inSession(session));
+        assertThat(initialized.status()).isEqualTo(202);
+        assertThat(initialized.body()).isEmpty();
+
+        // a client that takes only JSON gets its answer as JSON (with SSE, a 2025-11-25 session's answer is primed)
+        Http.Answer simple = Http.send(
+                "POST",
+                url,
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"test_simple_text\","
+                        + "\"arguments\":{}}}",
+                with(inSession(session), "Accept", "application/json"));
+        assertThat(simple.status()).as(simple.body()).isEqualTo(200);
+        assertThat(simple.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(json(simple.body()).path("id").asInt()).isEqualTo(2);
+        assertThat(json(simple.body()).path("result").path("content").isArray()).isTrue();
+
+        // progress first: the answer is an SSE stream, primed, its events resumable by id
+        Http.Answer progress = Http.send(
+                "POST",
+                url,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"test_tool_with_progress\","
+                        + "\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}",
+                inSession(session));
+        assertThat(progress.status()).isEqualTo(200);
+        assertThat(progress.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<SseClient.Event> events = SseClient.parse(progress.body());
+        assertThat(events.getFirst().data()).as("priming event").isEmpty();
+        List<JsonNode> messages = events.stream()
+                .filter(e -> !e.data().isEmpty())
+                .map(e -> json(e.data()))
+                .toList();
+        assertThat(messages).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(messages.getFirst().path("method").asText()).isEqualTo("notifications/progress");
+        assertThat(messages.getLast().path("id").asInt()).isEqualTo(3);
+        assertThat(messages.getLast().path("result").path("isError").asBoolean())
+                .isFalse();
+
+        // a POST stream resumes on the same URL: after its priming event, the rest is replayed to the response
+        Http.Answer resumed = Http.send(
+                "GET",
+                url,
+                null,
+                Map.of(
+                        "Accept",
+                        "text/event-stream",
+                        "Mcp-Session-Id",
+                        session,
+                        "Last-Event-ID",
+                        events.getFirst().id()));
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        List<SseClient.Event> replayed = SseClient.parse(resumed.body());
+        assertThat(json(replayed.getLast().data()).path("id").asInt()).isEqualTo(3);
+
+        try (SseClient stream = SseClient.open(url, Map.of("Mcp-Session-Id", session, "Accept", "text/event-stream"))) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.next(WAIT).data()).as("priming event").isEmpty();
+            Http.Answer pushed = Http.send(
+                    "POST",
+                    "http://127.0.0.1:" + gateway.adminPort() + "/publish/mcp/tools",
+                    "{\"method\":\"notifications/prompts/list_changed\"}",
+                    Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json"));
+            assertThat(pushed.status()).isEqualTo(202);
+            SseClient.Event told = stream.next(WAIT);
+            assertThat(json(told.data()).path("method").asText()).isEqualTo("notifications/prompts/list_changed");
+
+            Http.Answer deleted = Http.send("DELETE", url, null, Map.of("Mcp-Session-Id", session));
+            assertThat(deleted.status()).isEqualTo(204);
+            assertThat(stream.awaitEnd(WAIT))
+                    .as("the stream ends with its session")
+                    .isTrue();
+        }
+        Http.Answer gone =
+                Http.send("POST", url, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\"}", inSession(session));
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(json(gone.body()).path("id").asInt())
+                .as("the refusal answers the request")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void chunkedBodiesAndExpectContinueAreReadAsOnThePublicListener() {
+        String chunked = "POST /mcp/tools HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAccept: "
+                + ACCEPT_BOTH + "\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+                + Integer.toHexString(20) + "\r\n" + INITIALIZE.substring(0, 20) + "\r\n"
+                + Integer.toHexString(INITIALIZE.length() - 20) + "\r\n" + INITIALIZE.substring(20) + "\r\n0\r\n\r\n";
+        for (int port : List.of(gateway.port(), gateway.streamPort().orElseThrow())) {
+            try (RawConnection c = RawConnection.open("127.0.0.1", port)) {
+                String answer = c.send(chunked).readUntil("\"protocolVersion\"", WAIT);
+                assertThat(answer).as("port " + port).contains(" 200 ").containsIgnoringCase("Mcp-Session-Id: ");
+            }
+        }
+    }
+
+    @Test
+    void aBatchOfA2025_03_26SessionIsAnsweredOnTheStreamListener() {
+        Http.Answer init = Http.send(
+                "POST",
+                streamUrl(),
+                INITIALIZE.replace("2025-11-25", "2025-03-26"),
+                Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH));
+        assertThat(init.status()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        Http.Answer batch = Http.send(
+                "POST",
+                streamUrl(),
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"},"
+                        + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]",
+                inSession(session));
+        assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+        JsonNode answers = json(batch.body());
+        assertThat(answers.isArray()).isTrue();
+        assertThat(answers).extracting(a -> a.path("id").asInt()).containsExactlyInAnyOrder(1, 2);
+    }
+
+    // ---- refusals: the same status, JSON-RPC code and id on both listeners ----
+
+    private record Case(String name, String method, String path, String body, Map<String, String> headers) {}
+
+    @Test
+    void refusalsAnswerExactlyAsOnThePublicListener() {
+        String session = initialize(streamUrl());
+        String list = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}";
+        Map<String, String> json = Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH);
+        List<Case> cases = List.of(
+                new Case("unknown session", "POST", "tools", list, with(json, "Mcp-Session-Id", "no-such-session")),
+                new Case("no session", "POST", "tools", list, json),
+                new Case("bad JSON", "POST", "tools", "{\"jsonrpc\":", with(json, "Mcp-Session-Id", session)),
+                new Case("not a message", "POST", "tools", "42", with(json, "Mcp-Session-Id", session)),
+                new Case(
+                        "oversized body",
+                        "POST",
+                        "tools",
+                        "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\",\"params\":{\"x\":\"" + "x".repeat(MAX_BODY)
+                                + "\"}}",
+                        with(json, "Mcp-Session-Id", session)),
+                new Case(
+                        "origin not allowed",
+                        "POST",
+                        "tools",
+                        list,
+                        with(with(json, "Mcp-Session-Id", session), "Origin", "http://evil.example")),
+                new Case(
+                        "neither JSON nor SSE accepted",
+                        "POST",
+                        "tools",
+                        list,
+                        Map.of("Content-Type", "application/json", "Accept", "text/html", "Mcp-Session-Id", session)),
+                new Case(
+                        "unsupported version",
+                        "POST",
+                        "tools",
+                        list,
+                        with(with(json, "Mcp-Session-Id", session), "MCP-Protocol-Version", "1999-01-01")),
+                new Case("unknown server", "POST", "nothing", INITIALIZE, json),
+                new Case(
+                        "2026-07-28 listen without Mcp-Method",
+                        "POST",
+                        "tools",
+                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"subscriptions/listen\",\"params\":{\"_meta\":"
+                                + "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                                + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+                        with(json, "MCP-Protocol-Version", "2026-07-28")),
+                new Case("DELETE without a session", "DELETE", "tools", null, Map.of()),
+                new Case("DELETE of an unknown session", "DELETE", "tools", null, Map.of("Mcp-Session-Id", "nope")),
+                new Case("PUT", "PUT", "tools", list, json),
+                new Case(
+                        "resume of an unknown POST stream",
+                        "GET",
+                        "tools",
+                        null,
+                        Map.of("Mcp-Session-Id", "nope", "Last-Event-ID", "abc/1-0", "Accept", "text/event-stream")));
+        for (Case c : cases) {
+            Http.Answer public_ = Http.send(c.method(), on(gateway.port(), c), c.body(), c.headers());
+            Http.Answer streams =
+                    Http.send(c.method(), on(gateway.streamPort().orElseThrow(), c), c.body(), c.headers());
+            assertThat(public_.status()).as(c.name() + ": " + public_.body()).isBetween(400, 499);
+            assertThat(streams.status()).as(c.name() + ": " + streams.body()).isEqualTo(public_.status());
+            JsonNode expected = json(public_.body());
+            JsonNode actual = json(streams.body());
+            assertThat(actual.path("error").path("code").asInt())
+                    .as(c.name())
+                    .isEqualTo(expected.path("error").path("code").asInt());
+            assertThat(actual.get("id")).as(c.name() + " id").isEqualTo(expected.get("id"));
+            assertThat(actual.path("error").path("message").asText())
+                    .as(c.name())
+                    .isEqualTo(expected.path("error").path("message").asText());
+            assertThat(streams.headers().firstValue("Allow"))
+                    .as(c.name())
+                    .isEqualTo(public_.headers().firstValue("Allow"));
+        }
+        // the documented codes, so that "equal" is not "equally wrong"
+        assertThat(Http.send("POST", streamUrl(), "{\"jsonrpc\":", with(json, "Mcp-Session-Id", session))
+                        .status())
+                .isEqualTo(400);
+        Http.Answer parse = Http.send("POST", streamUrl(), "{\"jsonrpc\":", with(json, "Mcp-Session-Id", session));
+        assertThat(json(parse.body()).path("error").path("code").asInt()).isEqualTo(-32700);
+        Http.Answer large = Http.send(
+                "POST", streamUrl(), "[" + "1,".repeat(MAX_BODY) + "1]", with(json, "Mcp-Session-Id", session));
+        assertThat(large.status()).isEqualTo(413);
+    }
+
+    @Test
+    void corsOnTheStreamListenerMatchesThePublicListener() {
+        Map<String, String> preflight = Map.of(
+                "Origin", "http://app.example",
+                "Access-Control-Request-Method", "POST",
+                "Access-Control-Request-Headers", "content-type, mcp-session-id");
+        Http.Answer public_ = Http.send("OPTIONS", url(gateway.port()), null, preflight);
+        Http.Answer streams = Http.send("OPTIONS", streamUrl(), null, preflight);
+        assertThat(streams.status()).isEqualTo(public_.status()).isEqualTo(204);
+        for (String header : List.of(
+                "Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers")) {
+            assertThat(streams.headers().firstValue(header))
+                    .as(header)
+                    .isEqualTo(public_.headers().firstValue(header));
+        }
+        // a page reads the initialize's session id
+        Http.Answer init = Http.send(
+                "POST",
+                streamUrl(),
+                INITIALIZE,
+                Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH, "Origin", "http://app.example"));
+        assertThat(init.status()).isEqualTo(200);
+        assertThat(init.headers().firstValue("Access-Control-Allow-Origin")).contains("http://app.example");
+        assertThat(init.headers().firstValue("Access-Control-Expose-Headers").orElse(""))
+                .containsIgnoringCase("Mcp-Session-Id");
+    }
+
+    // ---- the official SDK, given the one URL ----
+
+    @Test
+    void theJavaSdkClientNeedsOnlyTheStreamListenersUrl() {
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(
+                                "http://127.0.0.1:" + gateway.streamPort().orElseThrow())
+                        .endpoint("/mcp/tools")
+                        .build())
+                .requestTimeout(WAIT)
+                .clientInfo(new McpSchema.Implementation("one-url", "1"))
+                .build();
+        try {
+            McpSchema.InitializeResult initialized = client.initialize();
+            assertThat(initialized.serverInfo().name()).isNotEmpty();
+            McpSchema.ListToolsResult tools = client.listTools();
+            assertThat(tools.tools()).extracting(McpSchema.Tool::name).contains("test_simple_text");
+            McpSchema.CallToolResult called =
+                    client.callTool(new McpSchema.CallToolRequest("test_simple_text", Map.of()));
+            assertThat(called.isError()).isNotEqualTo(Boolean.TRUE);
+            assertThat(called.content()).isNotEmpty();
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put(name, value);
+        return all;
+    }
+
+    private static String on(int port, Case c) {
+        return "http://127.0.0.1:" + port + "/mcp/" + c.path();
+    }
+}
