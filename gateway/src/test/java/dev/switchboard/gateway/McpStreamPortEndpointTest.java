@@ -18,6 +18,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,6 +61,8 @@ class McpStreamPortEndpointTest {
                 "MAX_BODY_SIZE", String.valueOf(MAX_BODY),
                 "MCP_ALLOWED_ORIGINS", "http://app.example"));
         env.put("REDIS_URL", TestRedis.shared().url());
+        // bounds a body as a whole, not only each read (aBodyDrippedInSlowerThanTheTimeOutIsRefused)
+        env.put("REQUEST_HEAD_TIMEOUT", "2s");
         gateway = Gateway.start(GatewayConfig.from(env));
         function = McpFunction.start(
                 "127.0.0.1",
@@ -114,6 +117,41 @@ class McpStreamPortEndpointTest {
     }
 
     // ---- a session on STREAM_PORT alone ----
+
+    @Test
+    void aBodyDrippedInSlowerThanTheTimeOutIsRefused() throws Exception {
+        try (java.net.Socket socket =
+                new java.net.Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /mcp/tools HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAccept: " + ACCEPT_BOTH
+                            + "\r\nContent-Length: 40\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            long start = System.nanoTime();
+            // a byte every 400 ms, each gap well inside REQUEST_HEAD_TIMEOUT (2 s): 16 s for the whole body
+            Thread dripper = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 40; i++) {
+                        Thread.sleep(400);
+                        out.write(' ');
+                        out.flush();
+                    }
+                } catch (Exception e) {
+                    // refused and closed: the test reads the answer
+                }
+            });
+            byte[] answer = new byte[512];
+            int n = socket.getInputStream().read(answer);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            dripper.interrupt();
+            assertThat(n).isPositive();
+            assertThat(new String(answer, 0, n, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 400 ");
+            assertThat(seconds)
+                    .as("answered at the body's deadline, not after the last byte")
+                    .isLessThan(6.0);
+        }
+    }
 
     @Test
     void aWholeSessionRunsOnTheStreamListenerAlone() {

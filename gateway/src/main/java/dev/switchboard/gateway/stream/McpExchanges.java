@@ -83,8 +83,8 @@ final class McpExchanges implements AutoCloseable {
         try {
             channel.configureBlocking(true);
             channel.socket().setSoTimeout(readTimeoutMillis);
-            SocketExchange exchange =
-                    new SocketExchange(channel, head, server, leftover, cors.corsHeaders(head.headers()));
+            SocketExchange exchange = new SocketExchange(
+                    channel, head, server, leftover, cors.corsHeaders(head.headers()), readTimeoutMillis);
             tracing.traced(
                     Method.create(head.method()),
                     head.path(),

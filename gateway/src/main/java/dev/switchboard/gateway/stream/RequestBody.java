@@ -136,6 +136,39 @@ final class RequestBody {
         }
     }
 
+    /**
+     * A socket's input that ends in a time-out at a deadline, however the bytes trickle in: each read waits at most
+     * what is left ({@code SO_TIMEOUT}), so one read's time-out no longer bounds only the gap between two bytes.
+     *
+     * @param in       the socket's bytes (possibly after some already read)
+     * @param socket   the socket, blocking, whose read time-out is set before each read
+     * @param deadline {@link System#nanoTime} after which reading fails
+     * @return the bounded input
+     */
+    static InputStream until(InputStream in, java.net.Socket socket, long deadline) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                waitAtMostWhatIsLeft();
+                return super.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                waitAtMostWhatIsLeft();
+                return super.read(b, off, len);
+            }
+
+            private void waitAtMostWhatIsLeft() throws IOException {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new java.net.SocketTimeoutException("request body not received in time");
+                }
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+            }
+        };
+    }
+
     /** @return whether the client waits for {@code 100 Continue} before sending its body */
     static boolean expectsContinue(Headers headers) {
         return headers.first(HeaderNames.EXPECT)

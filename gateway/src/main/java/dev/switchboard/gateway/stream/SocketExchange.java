@@ -26,6 +26,7 @@ import java.util.Map;
  * one (SSE) is delimited by the close, as the loop's own streams are.
  */
 final class SocketExchange extends McpExchange {
+    private final int bodyMillis;
     private final SocketChannel channel;
     private final RequestHead head;
     private final String server;
@@ -41,11 +42,19 @@ final class SocketExchange extends McpExchange {
      * @param server   the {@code name} of {@code /mcp/{name}}
      * @param leftover what the loop read past the head (the body's start)
      * @param cors     the CORS headers every answer on the route carries
+     * @param bodyMillis how long the whole body may take to arrive ({@code REQUEST_HEAD_TIMEOUT}, as for a head)
      * @throws IOException when the socket cannot be read
      */
-    SocketExchange(SocketChannel channel, RequestHead head, String server, byte[] leftover, Map<String, String> cors)
+    SocketExchange(
+            SocketChannel channel,
+            RequestHead head,
+            String server,
+            byte[] leftover,
+            Map<String, String> cors,
+            int bodyMillis)
             throws IOException {
         this.channel = channel;
+        this.bodyMillis = bodyMillis;
         this.head = head;
         this.server = server;
         // the socket's stream honours its read time-out (SO_TIMEOUT), which a channel's read does not
@@ -89,7 +98,9 @@ final class SocketExchange extends McpExchange {
                 throw new UncheckedIOException(e);
             }
         }
-        return RequestBody.read(head.headers(), in, maxSize);
+        // bounded as a whole: a client dripping a byte just inside each read's time-out must not hold the thread
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(bodyMillis);
+        return RequestBody.read(head.headers(), RequestBody.until(in, channel.socket(), deadline), maxSize);
     }
 
     @Override
