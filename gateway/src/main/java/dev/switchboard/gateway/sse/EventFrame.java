@@ -2,6 +2,7 @@ package dev.switchboard.gateway.sse;
 
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.topic.ResumeToken;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One event on its way to every stream that follows its log, with its wire encoding made once and shared:
@@ -16,7 +17,7 @@ public final class EventFrame {
     /** The same, without the id line: what streams writing their own ids (resume tokens) share. */
     private volatile byte[] body;
     /** The id's form in a resume token, the same for every stream (made once per event, not per stream). */
-    private volatile String tokenPosition;
+    private volatile byte[] tokenPosition;
 
     /** @param event the event, written with its own id */
     public EventFrame(ClientEvent event) {
@@ -38,11 +39,11 @@ public final class EventFrame {
         return encoded;
     }
 
-    /** @return the event's id as a resume token writes a position ({@link ResumeToken#position}) */
-    String tokenPosition() {
-        String position = tokenPosition;
+    /** @return the event's id as a resume token writes a position ({@link ResumeToken#position}), ASCII */
+    byte[] tokenPosition() {
+        byte[] position = tokenPosition;
         if (position == null) {
-            position = ResumeToken.position(event.id());
+            position = ResumeToken.position(event.id()).getBytes(StandardCharsets.US_ASCII);
             tokenPosition = position;
         }
         return position;

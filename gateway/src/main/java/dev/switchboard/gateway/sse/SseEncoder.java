@@ -30,14 +30,6 @@ public final class SseEncoder {
     }
 
     /**
-     * @param id an event id (line breaks are dropped, as in {@link #event})
-     * @return its {@code id} field line, the first line of an event that {@link #event} with no id completes
-     */
-    public static byte[] idLine(String id) {
-        return ("id: " + singleLine(id) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
      * @param text comment text; line breaks become separate comment lines
      * @return a comment, which clients ignore (used as a keep-alive)
      */

@@ -44,10 +44,15 @@ public final class SseStream {
     private final boolean composite;
     /** Per log, the id of the last event written or the start; the writer's alone. */
     private final String[] positions;
-    /** A composite stream's token prefix and, per log, its position as a token writes it (null otherwise). */
-    private final String tokenPrefix;
+    /**
+     * A composite stream's token prefix and, per log, its position as a token writes it, as ASCII bytes (null
+     * otherwise): its id lines are made from them, one array per event.
+     */
+    private final byte[] tokenPrefix;
 
-    private final String[] tokenPositions;
+    private final byte[][] tokenPositions;
+    /** A composite stream's id line of the last event written or the start (its {@link #lastSentId} token). */
+    private volatile byte[] lastIdLine;
 
     private final AtomicInteger queued = new AtomicInteger();
 
@@ -116,10 +121,10 @@ public final class SseStream {
         this.composite = !topicLogs.isEmpty();
         this.positions = new String[logs.size()];
         // a token's checksum of the logs never changes: made once here, not per event written
-        this.tokenPrefix = composite ? ResumeToken.prefix(logs) : null;
-        this.tokenPositions = composite ? new String[logs.size()] : null;
+        this.tokenPrefix = composite ? ascii(ResumeToken.prefix(logs)) : null;
+        this.tokenPositions = composite ? new byte[logs.size()][] : null;
         if (composite) {
-            java.util.Arrays.fill(tokenPositions, ResumeToken.position(null));
+            java.util.Arrays.fill(tokenPositions, ascii(ResumeToken.position(null)));
         }
         this.connectionId = connectionId;
         this.clientId = clientId;
@@ -325,14 +330,13 @@ public final class SseStream {
             queued.decrementAndGet();
             EventFrame frame = next.frame();
             ClientEvent event = frame.event();
-            String id = advance(next.log(), event.id(), composite ? frame.tokenPosition() : null);
-            if (id == null) {
+            if (!advance(next.log(), event.id(), composite ? frame.tokenPosition() : null)) {
                 continue;
             }
             Function<ClientEvent, byte[]> own = encoder;
             if (own == null && composite) {
                 // its own id line (the resume token), then the event's fields, which every stream shares
-                byte[] idLine = SseEncoder.idLine(id);
+                byte[] idLine = lastIdLine;
                 byte[] body = frame.body();
                 parts = add(parts, count++, idLine);
                 parts = add(parts, count++, body);
@@ -390,7 +394,7 @@ public final class SseStream {
     public void writeDirect(OutputStream out, ClientEvent event) throws IOException {
         out.write(SseEncoder.event(event.id(), event.type(), event.data()));
         setPosition(0, event.id(), null);
-        lastSentId = event.id();
+        written();
         markActivity();
     }
 
@@ -401,7 +405,7 @@ public final class SseStream {
      */
     public void startAfter(String id) {
         setPosition(0, id, null);
-        lastSentId = composite ? ResumeToken.join(tokenPrefix, tokenPositions) : id;
+        written();
     }
 
     /**
@@ -414,7 +418,7 @@ public final class SseStream {
         for (int i = 0; i < positions.length; i++) {
             setPosition(i, starts[i], null);
         }
-        lastSentId = composite ? ResumeToken.join(tokenPrefix, tokenPositions) : positions[0];
+        written();
     }
 
     /**
@@ -425,41 +429,54 @@ public final class SseStream {
      * @return the bytes to write, or null when the stream already has it
      */
     public byte[] encodeReplayed(String log, ClientEvent event) {
-        String id = advance(log, event.id(), null);
-        if (id == null) {
+        if (!advance(log, event.id(), null)) {
             return null;
         }
         markActivity();
-        return SseEncoder.event(id, event.type(), event.data());
+        return SseEncoder.event(lastSentId(), event.type(), event.data());
     }
 
     /**
      * Moves the position in a log past an event about to be written.
      *
      * @param tokenPosition the id's form in a resume token when the caller has it (shared per event), or null
-     * @return the id to write it with, or null when it is not after the position (already written)
+     * @return whether it is after the position (false: already written); the id to write it with is then
+     *         {@link #lastSentId} (a composite stream's id line {@link #lastIdLine})
      */
-    private String advance(String log, String id, String tokenPosition) {
+    private boolean advance(String log, String id, byte[] tokenPosition) {
         int index = composite ? logs.indexOf(log) : 0;
         if (index < 0) {
-            return null;
+            return false;
         }
         String at = positions[index];
         if (at != null && EventIds.compare(id, at) <= 0) {
-            return null;
+            return false;
         }
         setPosition(index, id, tokenPosition);
-        String written = composite ? ResumeToken.join(tokenPrefix, tokenPositions) : id;
-        lastSentId = written;
-        return written;
+        written();
+        return true;
     }
 
     /** The writer's: a log's position, and a composite stream's form of it for its tokens. */
-    private void setPosition(int index, String id, String tokenPosition) {
+    private void setPosition(int index, String id, byte[] tokenPosition) {
         positions[index] = id;
         if (composite) {
-            tokenPositions[index] = tokenPosition != null ? tokenPosition : ResumeToken.position(id);
+            tokenPositions[index] = tokenPosition != null ? tokenPosition : ascii(ResumeToken.position(id));
         }
+    }
+
+    /** The writer's: the positions moved; the id of what was written last follows them. */
+    private void written() {
+        if (composite) {
+            // the token as its id line: what the next write needs, its text made only when asked for
+            lastIdLine = ResumeToken.idLine(tokenPrefix, tokenPositions);
+        } else {
+            lastSentId = positions[0];
+        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** @return the logs followed: the client's, then each topic's */
@@ -561,6 +578,10 @@ public final class SseStream {
 
     /** @return id of the last event written, or null */
     public String lastSentId() {
+        if (composite) {
+            byte[] line = lastIdLine;
+            return line == null ? null : ResumeToken.ofIdLine(line);
+        }
         return lastSentId;
     }
 

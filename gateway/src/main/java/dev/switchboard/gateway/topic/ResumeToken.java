@@ -68,11 +68,47 @@ public final class ResumeToken {
     }
 
     /**
+     * An SSE id line carrying a token, made from parts a stream keeps as bytes: one array per stream per event.
+     *
+     * @param prefix    the stream's {@link #prefix}, as ASCII bytes
+     * @param positions each log's {@link #position}, as ASCII bytes, in the stream's order of logs
+     * @return {@code id: <token>\n}
+     */
+    public static byte[] idLine(byte[] prefix, byte[][] positions) {
+        int length = 4 + prefix.length + 1;
+        for (byte[] p : positions) {
+            length += 1 + p.length;
+        }
+        byte[] line = new byte[length];
+        line[0] = 'i';
+        line[1] = 'd';
+        line[2] = ':';
+        line[3] = ' ';
+        System.arraycopy(prefix, 0, line, 4, prefix.length);
+        int at = 4 + prefix.length;
+        for (byte[] p : positions) {
+            line[at++] = '.';
+            System.arraycopy(p, 0, line, at, p.length);
+            at += p.length;
+        }
+        line[at] = '\n';
+        return line;
+    }
+
+    /**
+     * @param idLine an {@link #idLine}
+     * @return the token it carries
+     */
+    public static String ofIdLine(byte[] idLine) {
+        return new String(idLine, 4, idLine.length - 5, StandardCharsets.US_ASCII);
+    }
+
+    /**
      * @param prefix    the stream's {@link #prefix}
      * @param positions each log's {@link #position}, in the stream's order of logs
      * @return the token
      */
-    public static String join(String prefix, String[] positions) {
+    private static String join(String prefix, String[] positions) {
         int length = prefix.length();
         for (String p : positions) {
             length += 1 + p.length();
