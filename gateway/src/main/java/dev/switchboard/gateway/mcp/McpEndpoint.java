@@ -11,10 +11,9 @@ import java.util.logging.Logger;
  * The MCP routes ({@link McpRoute}) over an {@link McpExchange}: the Streamable HTTP endpoint {@code /mcp/{name}}
  * (POST, GET, DELETE) and the HTTP+SSE transport's {@code /mcp/{name}/sse} (GET) and {@code /mcp/{name}/messages}
  * (POST), so that the public listener and the stream listener serve them through the same checks, answers and
- * refusals. Every refusal
- * is a JSON-RPC error with the right HTTP status; it answers the request the body carried, by its id, once the
- * body was read; before that (or for a notification, a response or a batch) it has no id, never
- * {@code id: null}.
+ * refusals. Every refusal is a JSON-RPC error with the right HTTP status (a method the route does not serve: 405
+ * with {@code Allow}); it answers the request the body carried, by its id, once the body was read; before that
+ * (or for a notification, a response or a batch) it has no id, never {@code id: null}.
  */
 public final class McpEndpoint {
     private static final Logger LOGGER = Logger.getLogger(McpEndpoint.class.getName());
