@@ -349,8 +349,10 @@ public final class BenchMain {
             }
             report.mcpIdle(
                     List.of(mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.STANDALONE, 1)),
-                    List.of(mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.STANDALONE_PUBLIC, 1)),
-                    mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.HTTP_SSE, 1),
+                    List.of(mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.HTTP_SSE, 1)),
+                    List.of(
+                            mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.STANDALONE_PUBLIC, 1),
+                            mcpIdle(rig, plan, echo, mcp, config, McpIdleStreams.Kind.HTTP_SSE_PUBLIC, 1)),
                     nchanRuns);
         }
         return report.heldMarkdown();
@@ -373,6 +375,7 @@ public final class BenchMain {
         List<HeldConnections.Result> streamRuns = new ArrayList<>();
         List<HeldConnections.Result> nchanRuns = new ArrayList<>();
         List<McpIdleStreams.Result> mcpRuns = new ArrayList<>();
+        List<McpIdleStreams.Result> legacyRuns = new ArrayList<>();
         for (int run = 1; run <= HeldRuns.RUNS; run++) {
             Rig.Server gateway = rig.gateway("bench-gw-" + run, gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
@@ -389,6 +392,7 @@ public final class BenchMain {
                     plan.pipelined()));
             rig.stop(gateway);
             mcpRuns.add(mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.STANDALONE, run));
+            legacyRuns.add(mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.HTTP_SSE, run));
             if (nchan) {
                 Rig.Server nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100)
                         .orElseThrow();
@@ -433,10 +437,10 @@ public final class BenchMain {
             rows.add(repeated.get(1).medians());
         }
         report.held(rows, nchan, repeated);
-        McpIdleStreams.Result legacy = mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.HTTP_SSE, 1);
-        McpIdleStreams.Result onPublic =
-                mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.STANDALONE_PUBLIC, 1);
-        report.mcpIdle(mcpRuns, List.of(onPublic), legacy, nchan ? nchanRuns : List.of());
+        List<McpIdleStreams.Result> onPublic = List.of(
+                mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.STANDALONE_PUBLIC, 1),
+                mcpIdle(rig, plan, echo, mcp, gatewayConfig, McpIdleStreams.Kind.HTTP_SSE_PUBLIC, 1));
+        report.mcpIdle(mcpRuns, legacyRuns, onPublic, nchan ? nchanRuns : List.of());
     }
 
     /** Section 1's MCP rows: idle MCP streams of one kind on a fresh gateway. */
@@ -454,8 +458,8 @@ public final class BenchMain {
         try {
             Rig.registerExamples(gateway, echo, mcp);
             log("held connections: %s, %d, run %d".formatted(kind.row, plan.connections(), run));
-            // the standalone stream is held by the stream listener; the public listener's figure is kept beside
-            int port = kind == McpIdleStreams.Kind.STANDALONE ? gateway.streamPort() : gateway.port();
+            // the stream listener serves the whole MCP endpoint; the public listener's figures are kept beside
+            int port = kind.onStreamListener ? gateway.streamPort() : gateway.port();
             return McpIdleStreams.run(gateway, kind, port, plan.connections(), plan.idle(), plan.heartbeat());
         } finally {
             rig.stop(gateway);

@@ -14,25 +14,35 @@ import java.util.function.IntFunction;
 /**
  * Section 1's MCP rows: N idle MCP streams held by one gateway, measured like the generic ones (whole-process PSS
  * growth and live heap per stream, heartbeat CPU over an idle window). Two kinds: the Streamable HTTP standalone
- * stream ({@code GET /mcp/tools} naming a session that was initialized first, one session per stream), on the
- * stream listener ({@code STREAM_PORT}) and, for comparison, on the public listener ({@code PORT}); and the
- * HTTP+SSE stream ({@code GET /mcp/tools/sse}, which opens its own session). For the standalone stream the
- * sessions are opened before the "before" reading, so the figure is what the stream adds; what a session costs
- * in the state store is reported beside it.
+ * stream ({@code GET /mcp/tools} naming a session that was initialized first, one session per stream) and the
+ * HTTP+SSE stream ({@code GET /mcp/tools/sse}, which opens its own session); each on the stream listener
+ * ({@code STREAM_PORT}, which serves the whole MCP endpoint: sessions are opened there too, one URL) and, for
+ * comparison, on the public listener ({@code PORT}). For the standalone stream the sessions are opened before the
+ * "before" reading, so the figure is what the stream adds; what a session costs in the state store is reported
+ * beside it.
  */
 final class McpIdleStreams {
-    /** Which MCP stream. */
+    /** Which MCP stream, on which listener. */
     enum Kind {
         /** Held by the stream listener's loop ({@code STREAM_PORT}). */
-        STANDALONE("gateway, stream listener, MCP standalone GET stream"),
+        STANDALONE("gateway, stream listener, MCP standalone GET stream", true, true),
         /** Held by Helidon's thread per connection ({@code PORT}), for comparison. */
-        STANDALONE_PUBLIC("gateway, public listener, MCP standalone GET stream"),
-        HTTP_SSE("gateway, MCP HTTP+SSE stream");
+        STANDALONE_PUBLIC("gateway, public listener, MCP standalone GET stream", true, false),
+        /** Held by the stream listener's loop ({@code STREAM_PORT}). */
+        HTTP_SSE("gateway, stream listener, MCP HTTP+SSE stream", false, true),
+        /** Held by Helidon's thread per connection ({@code PORT}), for comparison. */
+        HTTP_SSE_PUBLIC("gateway, public listener, MCP HTTP+SSE stream", false, false);
 
         final String row;
+        /** A session's standalone stream (else an HTTP+SSE stream, which opens its session). */
+        final boolean standalone;
+        /** Whether the stream listener holds it (else the public listener). */
+        final boolean onStreamListener;
 
-        Kind(String row) {
+        Kind(String row, boolean standalone, boolean onStreamListener) {
             this.row = row;
+            this.standalone = standalone;
+            this.onStreamListener = onStreamListener;
         }
     }
 
@@ -67,7 +77,7 @@ final class McpIdleStreams {
     /**
      * @param gateway   a fresh gateway with the examples registered
      * @param kind      which stream
-     * @param port      where the streams connect (the listener that serves them)
+     * @param port      where the sessions are opened and the streams connect (the listener that serves them)
      * @param n         streams
      * @param idle      idle window for the CPU reading
      * @param heartbeat the gateway's heartbeat interval
@@ -76,8 +86,8 @@ final class McpIdleStreams {
             throws IOException, InterruptedException {
         Thread.sleep(1000);
         long pssStart = gateway.proc().pssBytes();
-        boolean standalone = kind != Kind.HTTP_SSE;
-        String[] sessions = standalone ? sessions(gateway, n) : null;
+        boolean standalone = kind.standalone;
+        String[] sessions = standalone ? sessions(port, n) : null;
         Thread.sleep(1000);
         // the heap reading forces a full GC: take it first, both times, so PSS is read in the same state
         long heapBefore = gateway.proc().liveHeapBytes();
@@ -149,7 +159,8 @@ final class McpIdleStreams {
     }
 
     /** Opens {@code n} sessions ({@code initialize} and {@code notifications/initialized}) on a few connections. */
-    private static String[] sessions(Rig.Server gateway, int n) throws InterruptedException {
+    private static String[] sessions(int port, int n) throws InterruptedException {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port);
         String[] sessions = new String[n];
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(INITIALIZERS);
@@ -157,7 +168,7 @@ final class McpIdleStreams {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < INITIALIZERS; w++) {
                 workers.add(pool.submit(() -> {
-                    try (Http1 http = new Http1(gateway.uri())) {
+                    try (Http1 http = new Http1(uri)) {
                         for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                             sessions[i] = Requests.initialize(http, PATH);
                         }

@@ -188,16 +188,18 @@ final class Report {
     }
 
     /**
-     * Section 1's MCP rows: idle MCP streams, the standalone GET stream in each run beside that run's nchan.
+     * Section 1's MCP rows: idle MCP streams on the stream listener, the standalone GET stream and the HTTP+SSE
+     * stream in each run beside that run's nchan, and the public listener's once, for comparison.
      *
-     * @param standalone the standalone stream's runs, in order (one per nchan run)
-     * @param legacy     the HTTP+SSE stream, once
-     * @param nchanRuns  nchan's runs of section 1, or empty without nchan
+     * @param standalone       the standalone stream's runs on the stream listener, in order (one per nchan run)
+     * @param legacy           the HTTP+SSE stream's runs on the stream listener, in order (one per nchan run)
+     * @param onPublicListener the public listener's rows, once each (their ratio is to the first run's nchan)
+     * @param nchanRuns        nchan's runs of section 1, or empty without nchan
      */
     void mcpIdle(
             List<McpIdleStreams.Result> standalone,
+            List<McpIdleStreams.Result> legacy,
             List<McpIdleStreams.Result> onPublicListener,
-            McpIdleStreams.Result legacy,
             List<HeldConnections.Result> nchanRuns) {
         StringBuilder s = sections;
         s.append("\n### Idle MCP streams\n\n");
@@ -205,28 +207,17 @@ final class Report {
                         + "heartbeat comments over the idle window): Streamable HTTP standalone streams (`GET /mcp/tools` "
                         + "with `Mcp-Session-Id`, each session initialized against the example MCP function before the "
                         + "\"before\" reading, so the figure is what the stream adds; what the session added is its own "
-                        + "column) held by the stream listener (`STREAM_PORT`) in each of the %d runs, beside that run's "
-                        + "nchan, and by the public listener (`PORT`) once, for comparison (its ratio is to the first "
-                        + "run's nchan); HTTP+SSE streams (`GET "
-                        + "/mcp/tools/sse`, which opens its session with the stream) once. In-memory state store.\n\n")
-                .formatted(plan.connections(), standalone.size()));
+                        + "column) and HTTP+SSE streams (`GET /mcp/tools/sse`, which opens its session with the stream), "
+                        + "held by the stream listener (`STREAM_PORT`, where the sessions are opened too: one URL) in each "
+                        + "of the %d runs, beside that run's nchan, and by the public listener (`PORT`) once, for "
+                        + "comparison (its ratio is to the first run's nchan). In-memory state store.\n\n")
+                .formatted(plan.connections(), Math.max(standalone.size(), legacy.size())));
         s.append(
                 "| Server | Run | PSS per stream | Live heap per stream | PSS per session (before) | CPU for heartbeats "
                         + "| Heartbeats received (expected) | Dropped | Over nchan's PSS, same run |\n"
                         + "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-        List<String> ratios = new ArrayList<>();
-        boolean every = !nchanRuns.isEmpty();
-        for (int i = 0; i < standalone.size(); i++) {
-            McpIdleStreams.Result r = standalone.get(i);
-            String ratio = "n/a";
-            if (i < nchanRuns.size()) {
-                double x = r.pssPerConnection() / nchanRuns.get(i).pssPerConnection();
-                ratio = "%.2f×".formatted(x);
-                ratios.add(ratio);
-                every &= x <= 1.0;
-            }
-            s.append(mcpRow(r, String.valueOf(i + 1), ratio));
-        }
+        beside(standalone, nchanRuns, "MCP standalone stream");
+        beside(legacy, nchanRuns, "MCP HTTP+SSE stream");
         for (McpIdleStreams.Result r : onPublicListener) {
             String ratio = nchanRuns.isEmpty()
                     ? "n/a"
@@ -235,16 +226,30 @@ final class Report {
                                     r.pssPerConnection() / nchanRuns.getFirst().pssPerConnection());
             s.append(mcpRow(r, "1", ratio));
         }
-        if (legacy != null) {
-            s.append(mcpRow(legacy, "1", "n/a"));
-        }
         s.append('\n');
-        if (!standalone.isEmpty() && !nchanRuns.isEmpty()) {
+    }
+
+    /** One kind's runs on the stream listener, each beside that run's nchan, and its target row. */
+    private void beside(List<McpIdleStreams.Result> runs, List<HeldConnections.Result> nchanRuns, String what) {
+        List<String> ratios = new ArrayList<>();
+        boolean every = !nchanRuns.isEmpty();
+        for (int i = 0; i < runs.size(); i++) {
+            McpIdleStreams.Result r = runs.get(i);
+            String ratio = "n/a";
+            if (i < nchanRuns.size()) {
+                double x = r.pssPerConnection() / nchanRuns.get(i).pssPerConnection();
+                ratio = "%.2f×".formatted(x);
+                ratios.add(ratio);
+                every &= x <= 1.0;
+            }
+            sections.append(mcpRow(r, String.valueOf(i + 1), ratio));
+        }
+        if (!runs.isEmpty() && !nchanRuns.isEmpty()) {
             targets.add(row(
-                    "Memory per idle MCP standalone stream ≤ 1.0× nchan's per idle connection in each run (PSS)",
+                    "Memory per idle " + what + " ≤ 1.0× nchan's per idle connection in each run (PSS)",
                     "median %s vs nchan %s; runs %s"
                             .formatted(
-                                    kb(Stats.median(standalone.stream()
+                                    kb(Stats.median(runs.stream()
                                             .mapToDouble(McpIdleStreams.Result::pssPerConnection)
                                             .toArray())),
                                     kb(Stats.median(nchanRuns.stream()

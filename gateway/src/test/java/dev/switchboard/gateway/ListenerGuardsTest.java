@@ -183,6 +183,12 @@ class ListenerGuardsTest {
                 .contains("\"code\":-32000")
                 .contains("MAX_STREAMS_PER_IP");
         assertThat(stream("127.0.0.2", streamPort(), "s2")).startsWith("HTTP/1.1 429 ");
+        // HTTP+SSE on the stream listener is counted alike, and refused with the same JSON-RPC error
+        assertThat(connect("127.0.0.2", streamPort())
+                        .send(LEGACY_MCP_REQUEST)
+                        .readUntil("MAX_STREAMS_PER_IP", Duration.ofSeconds(5)))
+                .startsWith("HTTP/1.1 429 ")
+                .contains("\"code\":-32000");
         // a POST holds no stream: an address at its cap still initializes on either listener
         String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
                 + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
@@ -196,6 +202,11 @@ class ListenerGuardsTest {
                     .startsWith("HTTP/1.1 200 ");
         }
         assertThat(legacyMcpStream("127.0.0.3")).as("another address").startsWith("HTTP/1.1 200 ");
+        assertThat(connect("127.0.0.3", streamPort())
+                        .send(LEGACY_MCP_REQUEST)
+                        .readUntil("event: endpoint", Duration.ofSeconds(5)))
+                .as("another address, on the stream listener")
+                .startsWith("HTTP/1.1 200 ");
         // an MCP stream that ends gives its place back
         first.close();
         String again = "";

@@ -112,7 +112,9 @@ abstract class ServerEverythingInteropSuite {
                 "SHUTDOWN_GRACE",
                 "1s",
                 "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8"));
+                "127.0.0.0/8",
+                "STREAM_PORT",
+                "0"));
         if (redis) {
             config.put("REDIS_URL", TestRedis.shared().url());
         }
@@ -121,8 +123,14 @@ abstract class ServerEverythingInteropSuite {
         return gateway;
     }
 
-    /** @return the port clients use: a round-robin forwarder over two Redis replicas, or the one memory replica */
-    private int startFleet(String store) {
+    /**
+     * @param listener {@code public} ({@code PORT}) or {@code stream} ({@code STREAM_PORT})
+     * @return the port clients use: a round-robin forwarder over two Redis replicas' listeners, or the one memory
+     *         replica's
+     */
+    private int startFleet(String store, String listener) {
+        java.util.function.ToIntFunction<Gateway> port =
+                listener.equals("stream") ? g -> g.streamPort().orElseThrow() : Gateway::port;
         boolean redis = store.equals("redis");
         if (redis) {
             TestRedis.shared().flush();
@@ -133,23 +141,26 @@ abstract class ServerEverythingInteropSuite {
                 "{\"name\":\"everything\",\"kind\":\"mcp\",\"endpoint\":\"" + server.url() + "\",\"timeout\":\"20s\"}");
         assertThat(registered.status()).isEqualTo(201);
         if (!redis) {
-            return a.port();
+            return port.applyAsInt(a);
         }
         Gateway b = gateway("b", true);
-        balancer = TcpForwarder.start(a.port(), b.port());
+        balancer = TcpForwarder.start(port.applyAsInt(a), port.applyAsInt(b));
         return balancer.port();
     }
 
-    @ParameterizedTest(name = "{0} store, {1}")
+    @ParameterizedTest(name = "{0} store, {1}, {3} listener")
     @CsvSource({
-        "redis, streamable-http, /mcp/everything", "redis, sse, /mcp/everything/sse",
-        "memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"
+        "redis, streamable-http, /mcp/everything, public", "redis, sse, /mcp/everything/sse, public",
+        "memory, streamable-http, /mcp/everything, public", "memory, sse, /mcp/everything/sse, public",
+        // HTTP+SSE on STREAM_PORT: the stream held by a loop, the messages posted round-robin to both replicas
+        "redis, sse, /mcp/everything/sse, stream"
     })
-    void everyCheckComesOutAsItDoesDirectly(String store, String transport, String path) {
-        int port = startFleet(store);
+    void everyCheckComesOutAsItDoesDirectly(String store, String transport, String path, String listener) {
+        int port = startFleet(store, listener);
 
-        JsonNode throughGateway =
-                keep(runClient("http://127.0.0.1:" + port + path, transport), "gateway-" + store + "-" + transport);
+        JsonNode throughGateway = keep(
+                runClient("http://127.0.0.1:" + port + path, transport),
+                "gateway-" + store + "-" + transport + "-" + listener);
 
         // check by check, so a failure names the check and shows both outcomes
         JsonNode baseline = direct.get(transport);
@@ -166,7 +177,7 @@ abstract class ServerEverythingInteropSuite {
         "memory, streamable-http, /mcp/everything", "memory, sse, /mcp/everything/sse"
     })
     void aServerRestartMidSessionIsSurvivedWithoutReinitializing(String store, String transport, String path) {
-        int port = startFleet(store);
+        int port = startFleet(store, "public");
 
         JsonNode outcome = keep(
                 runClientAcrossRestart("http://127.0.0.1:" + port + path, transport, server::restart),

@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.mcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.Json;
@@ -41,6 +40,11 @@ final class HelidonExchange extends McpExchange {
     }
 
     @Override
+    public java.util.Optional<String> query(String name) {
+        return req.query().first(name).asOptional();
+    }
+
+    @Override
     public Headers headers() {
         return req.headers();
     }
@@ -78,11 +82,5 @@ final class HelidonExchange extends McpExchange {
     @Override
     public boolean isSent() {
         return res.isSent();
-    }
-
-    @Override
-    JsonNode requestId() {
-        JsonNode id = super.requestId();
-        return id != null ? id : McpRequestReader.requestId(req);
     }
 }

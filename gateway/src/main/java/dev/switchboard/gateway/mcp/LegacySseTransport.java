@@ -1,18 +1,15 @@
 package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.gateway.admission.AdmissionFilters;
+import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.SseEncoder;
-import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.registry.FunctionRegistration;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.Executor;
@@ -25,6 +22,8 @@ import java.util.logging.Logger;
  * The HTTP+SSE transport (2024-11-05): {@code GET /mcp/{name}/sse} opens a session whose messages all travel
  * on that one stream, and {@code POST /mcp/{name}/messages?sessionId=...} carries the client's messages,
  * accepted at once (202) and answered on the stream ({@link LogSink}), which may be held by another replica.
+ * Both listeners serve it through {@link McpEndpoint}: the public listener pumps the stream on the request's
+ * thread ({@link #stream}), the stream listener's loop holds what {@link #open} returns.
  */
 final class LegacySseTransport implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(LegacySseTransport.class.getName());
@@ -57,13 +56,40 @@ final class LegacySseTransport implements AutoCloseable {
     }
 
     /**
-     * {@code GET /mcp/{name}/sse}: opens a session whose messages all travel on this stream; the
-     * {@code endpoint} event names where the client posts. The session ends with the connection.
+     * {@code GET /mcp/{name}/sse} on the public listener: opens the session ({@link #open}) and pumps its stream on
+     * the request's thread until the client leaves.
      */
-    void stream(ServerRequest req, ServerResponse res) {
-        FunctionRegistration function = reader.function(req);
-        origins.check(req);
-        McpSession session = sessions.openLegacy(function, AdmissionFilters.identity(req));
+    void stream(McpExchange exchange) {
+        Held held = open(exchange.server(), exchange.headers(), exchange.identity());
+        CloseReason reason = CloseReason.CLIENT_GONE;
+        try {
+            OutputStream out = exchange.startSse();
+            out.write(held.endpointEvent());
+            out.flush();
+            reason = held.stream().pump(out, (written, heartbeat) -> {});
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
+        } finally {
+            held.finish(reason);
+        }
+    }
+
+    /**
+     * Opens an HTTP+SSE session and holds its stream, for whichever listener writes it (the public listener's
+     * thread, or the stream listener's loop): the checks, the stream's admission and the backend stream watch.
+     * The session ends with the stream ({@link Held#finish}).
+     *
+     * @param name     the MCP server's name
+     * @param headers  the GET's headers
+     * @param identity who asks (already authenticated)
+     * @return the held stream and its first event
+     * @throws McpException 404 (no such server), 403 (origin), 429 (streams per identity), 503 (connections)
+     */
+    Held open(String name, io.helidon.http.Headers headers, Identity identity) {
+        FunctionRegistration function = reader.function(name);
+        origins.check(headers);
+        McpSession session = sessions.openLegacy(function, identity);
         String logKey = McpIds.logKey(session.id(), McpIds.LEGACY_STREAM);
         SseStream stream = streams.hold(
                 session.id(),
@@ -74,38 +100,65 @@ final class LegacySseTransport implements AutoCloseable {
                         Status.SERVICE_UNAVAILABLE_503,
                         JsonRpc.GATEWAY_ERROR,
                         "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
-        CloseReason reason = CloseReason.CLIENT_GONE;
+        Held held = new Held(stream, function, session);
         backendStreams.watch(session, logKey);
         try {
             sessions.saveNew(session);
-            OutputStream out = SseResponses.start(res);
-            out.write(SseEncoder.event(
-                    null, "endpoint", "/mcp/" + function.name() + "/messages?sessionId=" + session.id()));
-            out.flush();
-            reason = stream.pump(out, (written, heartbeat) -> {});
-            out.close();
-        } catch (IOException | RuntimeException e) {
-            LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
-        } finally {
-            backendStreams.unwatch(session.id());
-            streams.release(stream, session.id(), session.owner(), reason);
-            sessions.endLegacy(function, session.id());
+            return held;
+        } catch (RuntimeException e) {
+            held.finish(CloseReason.CLIENT_GONE);
+            throw e;
+        }
+    }
+
+    /** An HTTP+SSE session's stream, held here: its first event, and how it ends. */
+    final class Held {
+        private final SseStream stream;
+        private final FunctionRegistration function;
+        private final McpSession session;
+
+        private Held(SseStream stream, FunctionRegistration function, McpSession session) {
+            this.stream = stream;
+            this.function = function;
+            this.session = session;
+        }
+
+        SseStream stream() {
+            return stream;
+        }
+
+        /**
+         * @return the {@code endpoint} event: where the client posts, a path without scheme or host, so that it
+         *         resolves against the URL the client opened the stream on, whichever listener that was
+         */
+        byte[] endpointEvent() {
+            return SseEncoder.event(
+                    null, "endpoint", "/mcp/" + function.name() + "/messages?sessionId=" + session.id());
+        }
+
+        /** Ends the stream and its session (calls the store: not on a loop). */
+        void finish(CloseReason reason) {
+            try {
+                backendStreams.unwatch(session.id());
+                streams.release(stream, session.id(), session.owner(), reason);
+            } finally {
+                sessions.endLegacy(function, session.id());
+            }
         }
     }
 
     /**
      * {@code POST /mcp/{name}/messages?sessionId=...}: accepted at once (202); answers travel on the session's
-     * SSE stream, which may be held by another replica.
+     * SSE stream, which may be held by another replica (or another listener).
      */
-    void message(ServerRequest req, ServerResponse res) {
-        FunctionRegistration function = reader.function(req);
-        origins.check(req);
-        String sessionId = req.query()
-                .first("sessionId")
+    void message(McpExchange exchange) {
+        FunctionRegistration function = reader.function(exchange.server());
+        origins.check(exchange.headers());
+        String sessionId = exchange.query("sessionId")
                 .orElseThrow(() -> new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
-        McpSession session = sessions.find(sessionId, AdmissionFilters.identity(req), function);
-        JsonNode message = reader.message(req);
+        McpSession session = sessions.find(sessionId, exchange.identity(), function);
+        JsonNode message = reader.message(exchange);
         McpSpans.describe(message, session.id());
         if (message.isArray()) {
             throw new McpException(
@@ -121,8 +174,7 @@ final class LegacySseTransport implements AutoCloseable {
         } else {
             handler.notificationOrAnswer(function, session, message, background);
         }
-        res.status(Status.ACCEPTED_202);
-        res.send();
+        exchange.sendEmpty(Status.ACCEPTED_202);
     }
 
     private void request(FunctionRegistration function, McpSession session, JsonNode message, LogSink sink) {

@@ -27,13 +27,6 @@ public final class McpCors {
      * @return whether it is one of the MCP routes
      */
     static boolean isMcpRoute(String path) {
-        if (!path.startsWith("/mcp/")) {
-            return false;
-        }
-        String[] parts = path.substring(5).split("/", -1);
-        if (parts[0].isEmpty()) {
-            return false;
-        }
-        return parts.length == 1 || parts.length == 2 && (parts[1].equals("sse") || parts[1].equals("messages"));
+        return McpRoute.of(path).isPresent();
     }
 }

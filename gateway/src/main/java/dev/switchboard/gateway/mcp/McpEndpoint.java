@@ -8,19 +8,22 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The Streamable HTTP endpoint {@code /mcp/{name}} (POST, GET, DELETE) over an {@link McpExchange}, so that the
- * public listener and the stream listener serve it through the same checks, answers and refusals. Every refusal
- * is a JSON-RPC error with the right HTTP status; it answers the request the body carried, by its id, once the
- * body was read; before that (or for a notification, a response or a batch) it has no id, never
- * {@code id: null}.
+ * The MCP routes ({@link McpRoute}) over an {@link McpExchange}: the Streamable HTTP endpoint {@code /mcp/{name}}
+ * (POST, GET, DELETE) and the HTTP+SSE transport's {@code /mcp/{name}/sse} (GET) and {@code /mcp/{name}/messages}
+ * (POST), so that the public listener and the stream listener serve them through the same checks, answers and
+ * refusals. Every refusal is a JSON-RPC error with the right HTTP status (a method the route does not serve: 405
+ * with {@code Allow}); it answers the request the body carried, by its id, once the body was read; before that
+ * (or for a notification, a response or a batch) it has no id, never {@code id: null}.
  */
 public final class McpEndpoint {
     private static final Logger LOGGER = Logger.getLogger(McpEndpoint.class.getName());
 
     private final StreamableHttpTransport transport;
+    private final LegacySseTransport legacy;
 
-    McpEndpoint(StreamableHttpTransport transport) {
+    McpEndpoint(StreamableHttpTransport transport, LegacySseTransport legacy) {
         this.transport = transport;
+        this.legacy = legacy;
     }
 
     /**
@@ -30,20 +33,47 @@ public final class McpEndpoint {
      * @throws IOException when the client went away in a way the answer could not absorb
      */
     public void serve(McpExchange exchange) throws IOException {
+        serve(McpRoute.Kind.ENDPOINT, exchange);
+    }
+
+    /**
+     * Serves one exchange on one of the MCP routes to its end (a streamed answer included), on the caller's thread.
+     *
+     * @param route    which MCP route the request's path is
+     * @param exchange the request, already admitted
+     * @throws IOException when the client went away in a way the answer could not absorb
+     */
+    public void serve(McpRoute.Kind route, McpExchange exchange) throws IOException {
         guarded(exchange, () -> {
-            switch (exchange.method()) {
-                case "POST" -> transport.post(exchange);
-                case "GET" -> transport.get(exchange);
-                case "DELETE" -> transport.delete(exchange);
-                default -> {
-                    exchange.header("Allow", "GET, POST, DELETE");
-                    throw new McpException(
-                            Status.METHOD_NOT_ALLOWED_405,
-                            JsonRpc.GATEWAY_ERROR,
-                            exchange.method() + " is not allowed here");
+            switch (route) {
+                case ENDPOINT -> {
+                    switch (exchange.method()) {
+                        case "POST" -> transport.post(exchange);
+                        case "GET" -> transport.get(exchange);
+                        case "DELETE" -> transport.delete(exchange);
+                        default -> notAllowed(exchange, "GET, POST, DELETE");
+                    }
+                }
+                case SSE -> {
+                    if (!exchange.method().equals("GET")) {
+                        notAllowed(exchange, "GET");
+                    }
+                    legacy.stream(exchange);
+                }
+                case MESSAGES -> {
+                    if (!exchange.method().equals("POST")) {
+                        notAllowed(exchange, "POST");
+                    }
+                    legacy.message(exchange);
                 }
             }
         });
+    }
+
+    private static void notAllowed(McpExchange exchange, String allow) {
+        exchange.header("Allow", allow);
+        throw new McpException(
+                Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, exchange.method() + " is not allowed here");
     }
 
     /** Work on an exchange. */

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * One HTTP request on {@code /mcp/{name}} and its answer, apart from the server that carries them: the public
+ * One HTTP request on an MCP route ({@link McpRoute}) and its answer, apart from the server that carries them: the public
  * listener adapts Helidon's request and response ({@link HelidonExchange}), the stream listener a socket it
  * reads and writes itself. {@link McpEndpoint} serves either, so both listeners answer alike.
  *
@@ -24,6 +24,12 @@ public abstract class McpExchange {
 
     /** @return the {@code name} of {@code /mcp/{name}} */
     public abstract String server();
+
+    /**
+     * @param name a query parameter
+     * @return its first value, if the request's query has it
+     */
+    public abstract java.util.Optional<String> query(String name);
 
     /** @return the request's headers */
     public abstract Headers headers();

@@ -2,20 +2,18 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.JsonRefusal;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
 import java.nio.charset.StandardCharsets;
 
 /**
  * What both MCP transports read from an HTTP request: the MCP server its path names, and the JSON-RPC
- * message its body carries, within the body's size and depth bounds. A request's id is kept in the request's
- * context, so that a refusal after the body was read answers that request ({@link #requestId}).
+ * message its body carries, within the body's size and depth bounds. A request's id is kept with its exchange,
+ * so that a refusal after the body was read answers that request ({@link McpExchange#requestId}).
  */
 final class McpRequestReader {
     private final FunctionCatalog catalog;
@@ -28,26 +26,6 @@ final class McpRequestReader {
         this.maxJsonDepth = maxJsonDepth;
     }
 
-    /** The id of the request a POST's body carries, kept in the request's context for its refusals. */
-    private record BodyRequestId(JsonNode id) {}
-
-    /**
-     * @param req an MCP request
-     * @return the id of the JSON-RPC request its body carried, or null (not read yet, or not a request)
-     */
-    static JsonNode requestId(ServerRequest req) {
-        return req.context().get(BodyRequestId.class).map(BodyRequestId::id).orElse(null);
-    }
-
-    /**
-     * @param req a request to {@code /mcp/{name}...}
-     * @return the MCP server registered as {@code name}
-     * @throws McpException 404 when there is none
-     */
-    FunctionRegistration function(ServerRequest req) {
-        return function(req.path().pathParameters().get("name"));
-    }
-
     /**
      * @param name the {@code name} of a path {@code /mcp/{name}}
      * @return the MCP server registered as {@code name}
@@ -58,15 +36,6 @@ final class McpRequestReader {
                 .filter(fn -> fn.kind() == FunctionKind.MCP)
                 .orElseThrow(() -> new McpException(
                         Status.NOT_FOUND_404, JsonRpc.GATEWAY_ERROR, "no MCP server is registered as '" + name + "'"));
-    }
-
-    /**
-     * @param req a POST (HTTP+SSE's messages)
-     * @return its body: a JSON-RPC object or a batch (an array)
-     * @throws McpException 400 with a parse error or an invalid request
-     */
-    JsonNode message(ServerRequest req) {
-        return parse(Json.readBody(req, maxBodySize), id -> req.context().register(new BodyRequestId(id)));
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.StateStore;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
@@ -119,31 +118,21 @@ public final class McpService implements HttpService, AutoCloseable {
                 state.events(),
                 listens,
                 config);
-        this.streamOpener = new McpStreamOpener(streamable, config.allowedOrigins());
-        this.endpoint = new McpEndpoint(streamable);
         this.legacy =
                 new LegacySseTransport(reader, origins, sessions, handler, streams, backendStreams, state.events());
+        this.streamOpener = new McpStreamOpener(streamable, legacy, config.allowedOrigins());
+        this.endpoint = new McpEndpoint(streamable, legacy);
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/{name}/sse", guarded(legacy::stream))
-                .post("/{name}/messages", guarded(legacy::message))
-                // every method of /{name}: the endpoint answers POST, GET, DELETE and refuses the rest (405)
-                .any("/{name}", (req, res) -> endpoint.serve(HelidonExchange.of(req, res)));
-    }
-
-    /** The HTTP+SSE routes refuse as the Streamable HTTP endpoint does ({@link McpEndpoint#guarded}). */
-    private static Handler guarded(Handler handler) {
-        return (req, res) -> McpEndpoint.guarded(HelidonExchange.of(req, res), () -> {
-            try {
-                handler.handle(req, res);
-            } catch (java.io.IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        // every method of each route: the endpoint answers the route's own and refuses the rest (405), on
+        // either listener alike
+        rules.any("/{name}/sse", (req, res) -> endpoint.serve(McpRoute.Kind.SSE, HelidonExchange.of(req, res)))
+                .any(
+                        "/{name}/messages",
+                        (req, res) -> endpoint.serve(McpRoute.Kind.MESSAGES, HelidonExchange.of(req, res)))
+                .any("/{name}", (req, res) -> endpoint.serve(McpRoute.Kind.ENDPOINT, HelidonExchange.of(req, res)));
     }
 
     /** @return delivery of pushed notifications to this gateway's sessions ({@link McpNotifyService}) */
@@ -151,12 +140,12 @@ public final class McpService implements HttpService, AutoCloseable {
         return push;
     }
 
-    /** @return the Streamable HTTP endpoint, for the stream listener's POST, DELETE and POST-stream resumes */
+    /** @return the MCP routes, for the stream listener's requests its loop does not hold (POST, DELETE, resumes) */
     public McpEndpoint endpoint() {
         return endpoint;
     }
 
-    /** @return standalone streams for the stream listener's loop ({@code STREAM_PORT}) */
+    /** @return standalone and HTTP+SSE streams for the stream listener's loop ({@code STREAM_PORT}) */
     public McpStreamOpener streamOpener() {
         return streamOpener;
     }

@@ -12,21 +12,23 @@ import io.helidon.http.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * MCP standalone streams ({@code GET /mcp/{name}} with {@code Mcp-Session-Id}) for the stream listener's
- * loop, which holds an idle stream for a fraction of what Helidon's thread per connection costs. The checks,
- * the session's stream quota and the backend stream watch are {@link StreamableHttpTransport}'s own; this
- * class only hands their result over without Helidon's request and response.
+ * MCP streams for the stream listener's loop, which holds an idle stream for a fraction of what Helidon's thread
+ * per connection costs: standalone streams ({@code GET /mcp/{name}} with {@code Mcp-Session-Id}) and HTTP+SSE
+ * sessions' streams ({@code GET /mcp/{name}/sse}). The checks, the stream quotas and the backend stream watch are
+ * {@link StreamableHttpTransport}'s and {@link LegacySseTransport}'s own; this class only hands their result over
+ * without Helidon's request and response.
  */
 public final class McpStreamOpener {
     private final StreamableHttpTransport transport;
+    private final LegacySseTransport legacy;
     private final CorsPolicy cors;
 
-    McpStreamOpener(StreamableHttpTransport transport, List<String> allowedOrigins) {
+    McpStreamOpener(StreamableHttpTransport transport, LegacySseTransport legacy, List<String> allowedOrigins) {
         this.transport = transport;
+        this.legacy = legacy;
         this.cors = CorsPolicy.forMcp(allowedOrigins);
     }
 
@@ -46,32 +48,27 @@ public final class McpStreamOpener {
     }
 
     /**
-     * @param path a request path
-     * @return the server name when the path is {@code /mcp/{name}}, else empty
-     */
-    public static Optional<String> serverName(String path) {
-        if (!path.startsWith("/mcp/") || path.length() == 5 || path.indexOf('/', 5) >= 0) {
-            return Optional.empty();
-        }
-        return Optional.of(path.substring(5));
-    }
-
-    /**
-     * Which requests on {@code /mcp/{name}} the loop holds itself: a standalone stream's GET (fresh or resumed) and
-     * a CORS preflight. The rest (POST, DELETE, a POST stream's resume) is served by {@link McpEndpoint} on a
-     * thread of its own.
+     * Which requests on the MCP routes the loop holds itself: a standalone stream's GET (fresh or resumed), an
+     * HTTP+SSE session's GET, and a CORS preflight. The rest (POST, DELETE, a POST stream's resume, a method a
+     * route refuses) is served by {@link McpEndpoint} on a thread of its own.
      *
+     * @param route   the request's route
      * @param method  the request's method
      * @param headers its headers
      * @return whether it is one the loop holds
      */
-    public static boolean heldOnTheLoop(String method, Headers headers) {
+    public static boolean heldOnTheLoop(McpRoute route, String method, Headers headers) {
         if (CorsPolicy.isPreflight(method, headers)) {
             return true;
         }
-        // a POST stream's event ids are <streamId>/<logId>; the standalone stream's are plain log ids
-        return method.equals("GET")
-                && !headers.first(LastEventId.HEADER).orElse("").contains("/");
+        return switch (route.kind()) {
+            // a POST stream's event ids are <streamId>/<logId>; the standalone stream's are plain log ids
+            case ENDPOINT ->
+                method.equals("GET")
+                        && !headers.first(LastEventId.HEADER).orElse("").contains("/");
+            case SSE -> method.equals("GET");
+            case MESSAGES -> false;
+        };
     }
 
     /**
@@ -87,6 +84,21 @@ public final class McpStreamOpener {
         StreamableHttpTransport.LoopStandalone held = transport.openStandalone(name, headers, identity);
         return new Opened(
                 held.stream(), held.takeStart(), cors.response(headers.first(HeaderNames.ORIGIN)), held::finish);
+    }
+
+    /**
+     * Opens an HTTP+SSE session and its stream: the session ends when the stream does ({@link Opened#finish}).
+     *
+     * @param name     the MCP server's name
+     * @param headers  the GET's headers
+     * @param identity who asks (already authenticated)
+     * @return the held stream, its first bytes the {@code endpoint} event
+     * @throws McpException the documented refusals of {@code GET /mcp/{name}/sse}
+     */
+    public Opened openLegacy(String name, Headers headers, Identity identity) {
+        LegacySseTransport.Held held = legacy.open(name, headers, identity);
+        return new Opened(
+                held.stream(), held.endpointEvent(), cors.response(headers.first(HeaderNames.ORIGIN)), held::finish);
     }
 
     /** @return the headers answering a preflight on an MCP route */

@@ -3,7 +3,6 @@ package dev.switchboard.gateway.mcp;
 import dev.switchboard.gateway.cors.AllowedOrigins;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.ServerRequest;
 import java.util.List;
 
 /**
@@ -18,14 +17,6 @@ final class OriginGuard {
     /** @param allowed allowed origins such as {@code http://localhost} or {@code https://app.example.com:8443}, or {@code *} */
     OriginGuard(List<String> allowed) {
         this.allowed = AllowedOrigins.of(allowed);
-    }
-
-    /**
-     * @param req a request
-     * @throws McpException 403 when its origin is not allowed
-     */
-    void check(ServerRequest req) {
-        check(req.headers());
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.switchboard.gateway.admission.Verdict;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.mcp.McpEndpoint;
+import dev.switchboard.gateway.mcp.McpRoute;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.trace.TracingFilter;
@@ -21,12 +22,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The stream listener's requests on {@code /mcp/{name}} that are not held by its loop: POST (initialize, requests
- * answered with JSON or SSE, notifications, batches), DELETE, and the resume of a POST stream. Each runs on its
+ * The stream listener's requests on the MCP routes that are not held by its loop: POST (initialize, requests
+ * answered with JSON or SSE, notifications, batches), DELETE, the resume of a POST stream, and an HTTP+SSE
+ * session's {@code POST /mcp/{name}/messages}. Each runs on its
  * own virtual thread over the connection, now blocking and out of the loop's selector: the same
  * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
- * listener, then {@link McpEndpoint}, which serves the public listener's {@code /mcp/{name}} too. So one URL
- * serves the whole of Streamable HTTP, and both listeners answer alike. The connection closes after the answer
+ * listener, then {@link McpEndpoint}, which serves the public listener's MCP routes too. So one URL
+ * serves the whole of Streamable HTTP and HTTP+SSE, and both listeners answer alike. The connection closes after the answer
  * ({@code Connection: close}).
  */
 final class McpExchanges implements AutoCloseable {
@@ -74,17 +76,17 @@ final class McpExchanges implements AutoCloseable {
      *
      * @param channel  the connection, no longer registered with the loop's selector
      * @param head     its request head
-     * @param server   the {@code name} of {@code /mcp/{name}}
+     * @param route    the MCP route of its path
      * @param leftover what the loop read past the head
      * @param peer     the client's address
      */
-    void serve(SocketChannel channel, RequestHead head, String server, byte[] leftover, SocketAddress peer) {
+    void serve(SocketChannel channel, RequestHead head, McpRoute route, byte[] leftover, SocketAddress peer) {
         serving.add(channel);
         try {
             channel.configureBlocking(true);
             channel.socket().setSoTimeout(readTimeoutMillis);
             SocketExchange exchange = new SocketExchange(
-                    channel, head, server, leftover, cors.corsHeaders(head.headers()), readTimeoutMillis);
+                    channel, head, route.server(), leftover, cors.corsHeaders(head.headers()), readTimeoutMillis);
             tracing.traced(
                     Method.create(head.method()),
                     head.path(),
@@ -93,7 +95,7 @@ final class McpExchanges implements AutoCloseable {
                             .orElse(null),
                     () -> {
                         try {
-                            answer(exchange, head, peer);
+                            answer(exchange, head, route.kind(), peer);
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
@@ -110,7 +112,8 @@ final class McpExchanges implements AutoCloseable {
         }
     }
 
-    private void answer(SocketExchange exchange, RequestHead head, SocketAddress peer) throws IOException {
+    private void answer(SocketExchange exchange, RequestHead head, McpRoute.Kind route, SocketAddress peer)
+            throws IOException {
         switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
             case Verdict.Refused refused -> {
                 refused.refusal().headers().forEach(exchange::header);
@@ -122,7 +125,7 @@ final class McpExchanges implements AutoCloseable {
             case Verdict.Admitted admitted -> exchange.identity(admitted.identity());
         }
         if (!head.method().equals("GET")) {
-            endpoint.serve(exchange);
+            endpoint.serve(route, exchange);
             return;
         }
         // a GET holds a stream (a POST stream's resume): counted per address, as McpStreamsPerAddress does
@@ -138,7 +141,7 @@ final class McpExchanges implements AutoCloseable {
             return;
         }
         try {
-            endpoint.serve(exchange);
+            endpoint.serve(route, exchange);
         } finally {
             limits.releaseStream(address);
         }

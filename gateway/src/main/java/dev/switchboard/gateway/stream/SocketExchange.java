@@ -79,6 +79,11 @@ final class SocketExchange extends McpExchange {
     }
 
     @Override
+    public java.util.Optional<String> query(String name) {
+        return head.query().getOrDefault(name, java.util.List.of()).stream().findFirst();
+    }
+
+    @Override
     public Headers headers() {
         return head.headers();
     }

@@ -10,6 +10,7 @@ import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.mcp.McpEndpoint;
+import dev.switchboard.gateway.mcp.McpRoute;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
@@ -46,10 +47,10 @@ import java.util.logging.Logger;
 
 /**
  * One event loop of {@code STREAM_PORT} ({@link StreamLoops} runs one per core, each accepting from the same
- * port): the generic {@code GET /sse/{clientId}} streams, and MCP standalone streams
- * ({@code GET /mcp/{name}}, opened by {@link McpStreamOpener}), on an event loop instead of a thread per
- * connection; the rest of the Streamable HTTP endpoint {@code /mcp/{name}} (POST, DELETE, a POST stream's
- * resume) is handed to {@link McpExchanges}, one virtual thread per request, so that one URL serves it all.
+ * port): the generic {@code GET /sse/{clientId}} streams, MCP standalone streams ({@code GET /mcp/{name}}) and
+ * HTTP+SSE sessions' streams ({@code GET /mcp/{name}/sse}), opened by {@link McpStreamOpener}, on an event loop
+ * instead of a thread per connection; the rest of the MCP routes (POST, DELETE, a POST stream's resume, HTTP+SSE
+ * messages) is handed to {@link McpExchanges}, one virtual thread per request, so that one URL serves it all.
  * An idle stream here is a socket, a selection key and its {@link SseStream}: no read buffer, no parked stack,
  * no request objects. Opening a stream runs on a short-lived virtual thread through the same {@link Admission}
  * pipeline (preflight, limits, authentication) and the same {@link ClientStreamService} (the store's replay) as
@@ -504,9 +505,9 @@ final class StreamListener implements AutoCloseable {
         headDone(c);
         c.key.interestOps(0);
         java.net.SocketAddress peer = c.channel.getRemoteAddress();
-        java.util.Optional<String> mcpServer = McpStreamOpener.serverName(head.path());
-        if (mcpServer.isPresent() && !McpStreamOpener.heldOnTheLoop(head.method(), head.headers())) {
-            handOff(c, () -> mcpExchanges.serve(c.channel, head, mcpServer.get(), leftover, peer));
+        java.util.Optional<McpRoute> mcpRoute = McpRoute.of(head.path());
+        if (mcpRoute.isPresent() && !McpStreamOpener.heldOnTheLoop(mcpRoute.get(), head.method(), head.headers())) {
+            handOff(c, () -> mcpExchanges.serve(c.channel, head, mcpRoute.get(), leftover, peer));
             return;
         }
         setup.execute(() -> open(c, head, peer));
@@ -530,9 +531,9 @@ final class StreamListener implements AutoCloseable {
 
     /** On a virtual thread: everything that may block or call the store. */
     private void open(Connection c, RequestHead head, java.net.SocketAddress peer) {
-        java.util.Optional<String> mcpServer = McpStreamOpener.serverName(head.path());
-        if (mcpServer.isPresent()) {
-            openMcp(c, head, peer, mcpServer.get());
+        java.util.Optional<McpRoute> mcpRoute = McpRoute.of(head.path());
+        if (mcpRoute.isPresent()) {
+            openMcp(c, head, peer, mcpRoute.get());
             return;
         }
         Map<String, String> extra = Map.of();
@@ -596,11 +597,12 @@ final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume), or a
-     * preflight, through the same admission and per-address stream cap as on the public listener; refusals carry
-     * the same statuses and JSON-RPC error bodies. The rest of {@code /mcp/{name}} is {@link McpExchanges}'.
+     * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume),
+     * {@code GET /mcp/{name}/sse}, an HTTP+SSE session's stream, or a preflight on an MCP route, through the same
+     * admission and per-address stream cap as on the public listener; refusals carry the same statuses and JSON-RPC
+     * error bodies. The rest of the MCP routes is {@link McpExchanges}'.
      */
-    private void openMcp(Connection c, RequestHead head, java.net.SocketAddress peer, String name) {
+    private void openMcp(Connection c, RequestHead head, java.net.SocketAddress peer, McpRoute route) {
         Map<String, String> extra = new java.util.LinkedHashMap<>(mcp.corsHeaders(head.headers()));
         String address = null;
         try {
@@ -621,7 +623,9 @@ final class StreamListener implements AutoCloseable {
             // refused as every MCP admission is below (and as McpStreamsPerAddress on PORT): a JSON-RPC error
             limits.acquireStream(client);
             address = client;
-            McpStreamOpener.Opened opened = mcp.open(name, head.headers(), identity);
+            McpStreamOpener.Opened opened = route.kind() == McpRoute.Kind.SSE
+                    ? mcp.openLegacy(route.server(), head.headers(), identity)
+                    : mcp.open(route.server(), head.headers(), identity);
             String counted = address;
             address = null; // from here the stream's finish releases it
             byte[] start = mcpStartOf(opened);

@@ -29,8 +29,9 @@ public final class GatewaySettings {
     public static final Setting<Integer> STREAM_PORT = Setting.integer("STREAM_PORT", null, 0, MAX_PORT)
             .computedDefault("unset (off)")
             .describedAs(
-                    "the stream listener: `GET /sse/{clientId}` and the MCP Streamable HTTP endpoint `/mcp/{name}` "
-                            + "(give MCP clients this URL alone: its standalone streams are held there), idle streams on event "
+                    "the stream listener: `GET /sse/{clientId}` and the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
+                            + "HTTP+SSE `/mcp/{name}/sse`; give MCP clients this URL alone: their streams are held there), "
+                            + "idle streams on event "
                             + "loops (`STREAM_LOOPS`), about 1.3 KB of heap per idle stream instead of about 22 KB on `PORT`; same rules, "
                             + "events and errors (Docker Compose and the operator use `8081`)");
     public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", null, 1, 64)
