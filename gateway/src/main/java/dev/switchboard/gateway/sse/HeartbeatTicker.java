@@ -44,6 +44,19 @@ public final class HeartbeatTicker implements AutoCloseable {
         stream.nextHeartbeatNanos = System.nanoTime() + intervalNanos;
     }
 
+    /** @return the time between heartbeats of one stream */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
+    /**
+     * @param stream a scheduled stream
+     * @return when its next heartbeat is due ({@link System#nanoTime()} scale); read by the thread that times it
+     */
+    public long dueNanos(SseStream stream) {
+        return stream.nextHeartbeatNanos;
+    }
+
     /** @return how often due heartbeats are looked for (a quarter of the interval, 25 ms to 1 s) */
     public long tickNanos() {
         return tickNanos;
