@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.sse;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,10 +83,25 @@ public final class HeartbeatTicker implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The writer times this stream's heartbeats from now on (with {@link #takeDue} on its own ticks); this ticker
+     * stops asking for them and no longer walks it. Call before its first heartbeat is due.
+     *
+     * @param stream a stream just admitted to the hub
+     */
+    public void handOver(SseStream stream) {
+        hub.timedByWriter(stream);
+    }
+
     private void tick() {
         long now = System.nanoTime();
-        for (SseStream stream : hub.all()) {
-            if (!stream.heartbeatsByWriter() && takeDue(stream, now)) {
+        // only the streams it times: those of an event loop are neither asked nor touched
+        Collection<SseStream> timed = hub.timedByTicker();
+        for (SseStream stream : timed) {
+            if (stream.isClosed()) {
+                // the hub drops a stream when it leaves; one that left while being admitted goes here
+                timed.remove(stream);
+            } else if (!stream.heartbeatsByWriter() && takeDue(stream, now)) {
                 stream.requestHeartbeat();
             }
         }

@@ -694,7 +694,7 @@ public final class StreamListener implements AutoCloseable {
         c.pending = ByteBuffer.wrap(start);
         c.key.interestOps(SelectionKey.OP_READ);
         // its first heartbeat is an interval away: the loop takes its timing over from the ticker well before
-        stream.timeHeartbeatsByWriter();
+        heartbeats.handOver(stream);
         wheel.add(c, heartbeats.dueNanos(stream));
         stream.wakeWith(() -> {
             if (c.scheduled.compareAndSet(false, true)) {
