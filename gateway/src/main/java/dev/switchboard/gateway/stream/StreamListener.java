@@ -786,11 +786,41 @@ public final class StreamListener implements AutoCloseable {
      */
     private long beat(Connection c, long now) {
         SseStream stream = c.stream;
-        if (heartbeats.takeDue(stream, now)) {
+        if (heartbeats.takeDue(stream, now) && !beatAlone(c, stream)) {
             stream.heartbeatDueNow();
             flush(c);
         }
         return heartbeats.dueNanos(stream);
+    }
+
+    /**
+     * Loop thread: a heartbeat with nothing else to write (the usual case on an idle stream) is encoded straight
+     * into the loop's buffer and written: no chunk, no bytes of its own.
+     *
+     * @return false, with nothing written, when something else waits (then it goes with that, through the drain)
+     */
+    private boolean beatAlone(Connection c, SseStream stream) {
+        if (c.pending != null) {
+            return false;
+        }
+        writeBuffer.clear();
+        if (!stream.heartbeatAlone(writeBuffer)) {
+            return false;
+        }
+        writeBuffer.flip();
+        streams.metrics().written(0, true);
+        try {
+            c.channel.write(writeBuffer);
+            if (writeBuffer.hasRemaining()) {
+                c.pending = ByteBuffer.allocate(writeBuffer.remaining())
+                        .put(writeBuffer)
+                        .flip();
+                c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
+            }
+        } catch (IOException e) {
+            end(c, CloseReason.CLIENT_GONE);
+        }
+        return true;
     }
 
     /** Loop thread: an open stream ends (a retry hint first when the gateway is stopping). */
