@@ -103,6 +103,48 @@ class StreamListenerGatewayTest extends GatewayContractTest {
                         == 0);
     }
 
+    /**
+     * The loop times heartbeats with a wheel of ticks: each stream's first heartbeat comes no sooner than an interval
+     * after it opened (its own phase, not the listener's), and then one an interval, not one a tick.
+     */
+    @Test
+    void eachStreamHeartbeatsAtItsOwnPhaseOncePerInterval() throws Exception {
+        Duration interval = Duration.ofMillis(300); // the contract's HEARTBEAT_INTERVAL
+        long firstOpened = System.nanoTime();
+        try (SseClient first = SseClient.open(stream("/sse/phase-a"))) {
+            assertThat(first.next(WAIT).type()).isEqualTo("connected");
+            Thread.sleep(interval.toMillis() / 2);
+            long secondOpened = System.nanoTime();
+            try (SseClient second = SseClient.open(stream("/sse/phase-b"))) {
+                assertThat(second.next(WAIT).type()).isEqualTo("connected");
+                assertThat(first.next(WAIT).type()).isEqualTo("heartbeat");
+                assertThat(System.nanoTime() - firstOpened)
+                        .as("not before an interval from its own opening")
+                        .isGreaterThanOrEqualTo(interval.toNanos());
+                assertThat(second.next(WAIT).type()).isEqualTo("heartbeat");
+                assertThat(System.nanoTime() - secondOpened)
+                        .as("the second stream's phase is its own")
+                        .isGreaterThanOrEqualTo(interval.toNanos());
+
+                // then one an interval: ten intervals hold at most ten (and a tick or a late pass no extra)
+                long window = 10 * interval.toNanos();
+                long start = System.nanoTime();
+                int beats = 0;
+                while (System.nanoTime() - start < window) {
+                    try {
+                        SseClient.Event e =
+                                second.next(Duration.ofNanos(Math.max(1, window - (System.nanoTime() - start))));
+                        assertThat(e.type()).isEqualTo("heartbeat");
+                        beats++;
+                    } catch (AssertionError timeUp) {
+                        break;
+                    }
+                }
+                assertThat(beats).isBetween(4, 11);
+            }
+        }
+    }
+
     @Test
     void aSilentConnectionDoesNotHoldAStream() throws Exception {
         try (SseClient real = SseClient.open(stream("/sse/alongside"))) {

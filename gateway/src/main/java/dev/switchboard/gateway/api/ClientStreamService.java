@@ -65,6 +65,9 @@ public final class ClientStreamService implements HttpService {
     private final CorsPolicy cors;
     private final StreamHub hub;
     private final HeartbeatTicker ticker;
+    /** The generic heartbeat event, encoded in place by an event loop. */
+    private final GenericHeartbeat heartbeat = new GenericHeartbeat(System::currentTimeMillis);
+
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
     private final Clock clock;
@@ -245,7 +248,7 @@ public final class ClientStreamService implements HttpService {
                 clock.instant(),
                 config.replicaId(),
                 config.limits().streamQueueDepth(),
-                ClientStreamService::heartbeat);
+                heartbeat);
         boolean registered = false;
         try {
             ticker.schedule(stream);
@@ -403,13 +406,6 @@ public final class ClientStreamService implements HttpService {
     /** @return the heartbeat schedule, for a writer that times its streams' heartbeats itself */
     public HeartbeatTicker heartbeats() {
         return ticker;
-    }
-
-    private static byte[] heartbeat(SseStream stream) {
-        // the id repeats the last event id, so a client resuming after a heartbeat misses nothing
-        String data = "{\"timestamp\":" + (System.currentTimeMillis() / 1000) + ",\"connection_id\":\""
-                + stream.connectionId() + "\"}";
-        return SseEncoder.event(stream.lastSentId(), "heartbeat", data);
     }
 
     private static Map<String, String> metadata(Map<String, List<String>> query) {

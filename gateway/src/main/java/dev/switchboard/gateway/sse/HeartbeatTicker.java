@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.sse;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,19 @@ public final class HeartbeatTicker implements AutoCloseable {
         stream.nextHeartbeatNanos = System.nanoTime() + intervalNanos;
     }
 
+    /** @return the time between heartbeats of one stream */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
+    /**
+     * @param stream a scheduled stream
+     * @return when its next heartbeat is due ({@link System#nanoTime()} scale); read by the thread that times it
+     */
+    public long dueNanos(SseStream stream) {
+        return stream.nextHeartbeatNanos;
+    }
+
     /** @return how often due heartbeats are looked for (a quarter of the interval, 25 ms to 1 s) */
     public long tickNanos() {
         return tickNanos;
@@ -69,10 +83,25 @@ public final class HeartbeatTicker implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The writer times this stream's heartbeats from now on (with {@link #takeDue} on its own ticks); this ticker
+     * stops asking for them and no longer walks it. Call before its first heartbeat is due.
+     *
+     * @param stream a stream just admitted to the hub
+     */
+    public void handOver(SseStream stream) {
+        hub.timedByWriter(stream);
+    }
+
     private void tick() {
         long now = System.nanoTime();
-        for (SseStream stream : hub.all()) {
-            if (!stream.heartbeatsByWriter() && takeDue(stream, now)) {
+        // only the streams it times: those of an event loop are neither asked nor touched
+        Collection<SseStream> timed = hub.timedByTicker();
+        for (SseStream stream : timed) {
+            if (stream.isClosed()) {
+                // the hub drops a stream when it leaves; one that left while being admitted goes here
+                timed.remove(stream);
+            } else if (!stream.heartbeatsByWriter() && takeDue(stream, now)) {
                 stream.requestHeartbeat();
             }
         }

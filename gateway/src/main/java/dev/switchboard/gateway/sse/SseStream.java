@@ -35,7 +35,7 @@ public final class SseStream {
     private final Instant createdAt;
     private final String replica;
     private final int maxQueue;
-    private final Function<SseStream, byte[]> heartbeatFormat;
+    private final HeartbeatFormat heartbeatFormat;
     /** Any thread adds, the writer alone takes. */
     private final MpscQueue<Queued> queue = new MpscQueue<>();
     /** The logs followed: the client's first, then each topic's. */
@@ -89,7 +89,7 @@ public final class SseStream {
             Instant createdAt,
             String replica,
             int maxQueue,
-            Function<SseStream, byte[]> heartbeatFormat) {
+            HeartbeatFormat heartbeatFormat) {
         this(connectionId, clientId, List.of(), userId, metadata, createdAt, replica, maxQueue, heartbeatFormat);
     }
 
@@ -113,7 +113,7 @@ public final class SseStream {
             Instant createdAt,
             String replica,
             int maxQueue,
-            Function<SseStream, byte[]> heartbeatFormat) {
+            HeartbeatFormat heartbeatFormat) {
         List<String> all = new ArrayList<>(topicLogs.size() + 1);
         all.add(clientId);
         all.addAll(topicLogs);
@@ -356,7 +356,7 @@ public final class SseStream {
         boolean heartbeat = heartbeatDue;
         if (heartbeat) {
             heartbeatDue = false;
-            byte[] beat = heartbeatFormat.apply(this);
+            byte[] beat = heartbeatFormat.bytes(this);
             parts = add(parts, count++, beat);
             length += beat.length;
         }
@@ -367,6 +367,21 @@ public final class SseStream {
             markActivity();
         }
         return new Chunk(parts, count, length, events, heartbeat);
+    }
+
+    /**
+     * Puts a heartbeat into the writer's buffer when it is all there is to write (no event waiting, not closed): an
+     * event loop's heartbeat then needs no {@link Chunk} and, in a format that encodes in place, no bytes of its
+     * own. Called by the writer only; an event offered meanwhile is written after it, as it would be anyway.
+     *
+     * @param out the writer's buffer
+     * @return whether the heartbeat was put (else nothing was: {@link #heartbeatDueNow} and {@link #drain})
+     */
+    public boolean heartbeatAlone(java.nio.ByteBuffer out) {
+        if (closeReason != null || queued.get() != 0) {
+            return false;
+        }
+        return heartbeatFormat.writeTo(this, out);
     }
 
     private static byte[][] add(byte[][] parts, int at, byte[] part) {

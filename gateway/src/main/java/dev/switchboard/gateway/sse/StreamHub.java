@@ -22,6 +22,12 @@ public final class StreamHub {
     private final Map<String, Set<SseStream>> byTopic = new ConcurrentHashMap<>();
 
     private final Set<SseStream> all = ConcurrentHashMap.newKeySet();
+    /**
+     * The streams whose heartbeats the shared ticker times: all but those an event loop took over, so that a tick
+     * does not walk (and touch) every stream of the stream listener to skip it.
+     */
+    private final Set<SseStream> timedByTicker = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger total = new AtomicInteger();
     private final int maxPerClient;
     private final int maxTotal;
@@ -92,6 +98,9 @@ public final class StreamHub {
                     .add(stream);
         }
         all.add(stream);
+        if (!stream.heartbeatsByWriter()) {
+            timedByTicker.add(stream);
+        }
         return Admission.ADMITTED;
     }
 
@@ -100,6 +109,7 @@ public final class StreamHub {
         if (!all.remove(stream)) {
             return;
         }
+        timedByTicker.remove(stream);
         total.decrementAndGet();
         leave(byClient, stream.clientId(), stream);
         for (String topicLog : stream.topicLogs()) {
@@ -154,6 +164,22 @@ public final class StreamHub {
         Map<String, Integer> counts = new java.util.HashMap<>();
         byTopic.forEach((log, streams) -> counts.put(log, streams.size()));
         return counts;
+    }
+
+    /** @return the open streams whose heartbeats the shared ticker times */
+    Collection<SseStream> timedByTicker() {
+        return timedByTicker;
+    }
+
+    /**
+     * The stream's writer times its heartbeats from now on ({@link SseStream#timeHeartbeatsByWriter()}); the ticker
+     * no longer walks it.
+     *
+     * @param stream an admitted stream (or one already removed: nothing then)
+     */
+    void timedByWriter(SseStream stream) {
+        stream.timeHeartbeatsByWriter();
+        timedByTicker.remove(stream);
     }
 
     /** @return every open stream */

@@ -58,8 +58,8 @@ import java.util.logging.Logger;
  * the connection's close ({@code Connection: close}), which every SSE client reads.
  *
  * <p>Writing is the loop's alone and costs per socket only what cannot be shared: heartbeats are timed by the
- * loop itself, one pass per tick over its streams writing each due one directly (no task, no wake-up, no
- * hand-over from the ticker's thread); an event fanned out to many plain streams is written from one shared
+ * loop itself, each tick visiting only the streams due in it ({@link HeartbeatWheel}) and writing each due one
+ * directly (no task, no wake-up, no hand-over from the ticker's thread); an event fanned out to many plain streams is written from one shared
  * encoding ({@link dev.switchboard.gateway.sse.EventFrame}) through one direct buffer the loop owns, so a write
  * allocates nothing unless the socket cannot take it all; whatever is due for a socket goes in one write; and
  * Nagle's algorithm is off, so that a write leaves at once.
@@ -113,8 +113,10 @@ final class StreamListener implements AutoCloseable {
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
 
     private final HeartbeatTicker heartbeats;
-    /** Loop thread only: when the next heartbeat pass is due. */
-    private long nextHeartbeatPass;
+    /** Loop thread only: the open streams, by the tick their next heartbeat falls in. */
+    private final HeartbeatWheel<Connection> wheel;
+
+    private final HeartbeatWheel.Visitor<Connection> beat = this::beat;
 
     private final RateLimitedLog acceptFailures = new RateLimitedLog(
             LOGGER,
@@ -135,7 +137,7 @@ final class StreamListener implements AutoCloseable {
     private long acceptBackoffNanos = MIN_ACCEPT_BACKOFF_NANOS;
 
     /** One accepted connection, from its head to its end. Loop thread only, except {@link #scheduled}. */
-    private static final class Connection {
+    private static final class Connection extends HeartbeatWheel.Entry {
         final SocketChannel channel;
         final long headDeadline;
         /** The address its pending head is counted against, until the head is read (null: not counted). */
@@ -182,7 +184,7 @@ final class StreamListener implements AutoCloseable {
         this.selector = selector;
         this.serverKey = serverKey;
         this.heartbeats = streams.heartbeats();
-        this.nextHeartbeatPass = System.nanoTime() + heartbeats.tickNanos();
+        this.wheel = new HeartbeatWheel<>(heartbeats.intervalNanos(), heartbeats.tickNanos(), System.nanoTime());
         this.loop = Thread.ofPlatform().name(threadName).daemon().unstarted(this::run);
     }
 
@@ -256,8 +258,9 @@ final class StreamListener implements AutoCloseable {
         while (running) {
             try {
                 resumeAccepting();
-                long untilBeats = (nextHeartbeatPass - System.nanoTime()) / 1_000_000 + 1;
-                // housekeeping (head expiry, accept pauses) needs a wake-up only while it has something to do
+                // heartbeats need a wake-up only while a stream is open, housekeeping (head expiry, accept
+                // pauses) only while it has something to do: an idle listener sleeps until a connection comes
+                boolean beats = wheel.size() > 0;
                 boolean housekeeping = acceptPaused || !opening.isEmpty();
                 List<Runnable> handing = handOffs;
                 if (!handing.isEmpty()) {
@@ -265,13 +268,16 @@ final class StreamListener implements AutoCloseable {
                     handOffs = new ArrayList<>();
                     selector.selectNow();
                     handing.forEach(Runnable::run);
-                } else {
+                } else if (beats || housekeeping) {
+                    long untilBeats =
+                            beats ? (wheel.nextTickNanos() - System.nanoTime()) / 1_000_000 + 1 : MAX_SELECT_MILLIS;
                     selector.select(Math.max(1, housekeeping ? Math.min(MAX_SELECT_MILLIS, untilBeats) : untilBeats));
+                } else {
+                    selector.select();
                 }
                 long now = System.nanoTime();
-                if (now - nextHeartbeatPass >= 0) {
-                    nextHeartbeatPass = now + heartbeats.tickNanos();
-                    beatDue(now);
+                if (now - wheel.nextTickNanos() >= 0) {
+                    wheel.advance(now, beat);
                 }
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
@@ -737,7 +743,8 @@ final class StreamListener implements AutoCloseable {
         c.pending = ByteBuffer.wrap(start);
         c.key.interestOps(SelectionKey.OP_READ);
         // its first heartbeat is an interval away: the loop takes its timing over from the ticker well before
-        stream.timeHeartbeatsByWriter();
+        heartbeats.handOver(stream);
+        wheel.add(c, heartbeats.dueNanos(stream));
         stream.wakeWith(() -> {
             if (c.scheduled.compareAndSet(false, true)) {
                 ready.add(c);
@@ -821,20 +828,48 @@ final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * Loop thread, once per heartbeat tick: every open stream whose heartbeat is due gets it now, in this pass,
-     * together with anything else it has due (one write). Phases stay per stream, as the ticker keeps them.
+     * Loop thread, for each stream of a heartbeat tick's slot: when its heartbeat is due it goes now, together
+     * with anything else the stream has due (one write). Phases stay per stream, as the ticker keeps them.
+     *
+     * @return when its next heartbeat is due
      */
-    private void beatDue(long now) {
-        // cancelled keys leave the set at the next select, so ending a stream here does not disturb the walk
-        for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Connection c && c.stream != null && !c.closed) {
-                SseStream stream = c.stream;
-                if (heartbeats.takeDue(stream, now)) {
-                    stream.heartbeatDueNow();
-                    flush(c);
-                }
-            }
+    private long beat(Connection c, long now) {
+        SseStream stream = c.stream;
+        if (heartbeats.takeDue(stream, now) && !beatAlone(c, stream)) {
+            stream.heartbeatDueNow();
+            flush(c);
         }
+        return heartbeats.dueNanos(stream);
+    }
+
+    /**
+     * Loop thread: a heartbeat with nothing else to write (the usual case on an idle stream) is encoded straight
+     * into the loop's buffer and written: no chunk, no bytes of its own.
+     *
+     * @return false, with nothing written, when something else waits (then it goes with that, through the drain)
+     */
+    private boolean beatAlone(Connection c, SseStream stream) {
+        if (c.pending != null) {
+            return false;
+        }
+        writeBuffer.clear();
+        if (!stream.heartbeatAlone(writeBuffer)) {
+            return false;
+        }
+        writeBuffer.flip();
+        streams.metrics().written(0, true);
+        try {
+            c.channel.write(writeBuffer);
+            if (writeBuffer.hasRemaining()) {
+                c.pending = ByteBuffer.allocate(writeBuffer.remaining())
+                        .put(writeBuffer)
+                        .flip();
+                c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
+            }
+        } catch (IOException e) {
+            end(c, CloseReason.CLIENT_GONE);
+        }
+        return true;
     }
 
     /** Loop thread: an open stream ends (a retry hint first when the gateway is stopping). */
@@ -885,6 +920,7 @@ final class StreamListener implements AutoCloseable {
         }
         c.closed = true;
         opening.remove(c);
+        wheel.remove(c);
         headDone(c);
         caps.closed();
         held.decrementAndGet();

@@ -144,4 +144,47 @@ class SharedWritesTest {
             assertThat(ticker.tickNanos()).isEqualTo(Duration.ofMillis(50).toNanos());
         }
     }
+
+    @Test
+    void aStreamHandedOverIsNoLongerWalkedByTheTickerAndLeftStreamsLeaveItsSet() throws Exception {
+        StreamHub hub = new StreamHub(
+                10,
+                10,
+                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+        Duration interval = Duration.ofMillis(100);
+        try (HeartbeatTicker ticker = new HeartbeatTicker(hub, interval)) {
+            SseStream byTicker = plain("a");
+            SseStream byLoop = plain("b");
+            SseStream leaving = plain("c");
+            for (SseStream s : List.of(byTicker, byLoop, leaving)) {
+                ticker.schedule(s);
+                assertThat(hub.admit(s)).isEqualTo(StreamHub.Admission.ADMITTED);
+            }
+            assertThat(hub.timedByTicker()).containsExactlyInAnyOrder(byTicker, byLoop, leaving);
+
+            // the loop takes one over: the ticker's walk no longer holds it, the hub still does
+            ticker.handOver(byLoop);
+            assertThat(byLoop.heartbeatsByWriter()).isTrue();
+            assertThat(hub.timedByTicker()).containsExactlyInAnyOrder(byTicker, leaving);
+            assertThat(hub.all()).contains(byLoop);
+            assertThat(ticker.dueNanos(byLoop)).isGreaterThan(System.nanoTime() - interval.toNanos());
+
+            // a stream that ends leaves both
+            leaving.close(CloseReason.CLIENT_GONE);
+            hub.remove(leaving);
+            assertThat(hub.timedByTicker()).containsExactly(byTicker);
+
+            Thread.sleep(interval.toMillis() * 3);
+            assertThat(byTicker.drain()).as("the ticker still times its own").isNotNull();
+            assertThat(byLoop.drain()).as("and never the loop's").isNull();
+
+            // a closed stream left in the ticker's set (it left while being admitted) goes at the next tick
+            SseStream racing = plain("d");
+            hub.timedByTicker().add(racing);
+            racing.close(CloseReason.CLIENT_GONE);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> !hub.timedByTicker().contains(racing));
+        }
+    }
 }
