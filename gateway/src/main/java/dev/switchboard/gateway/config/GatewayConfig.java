@@ -156,7 +156,7 @@ public record GatewayConfig(
                         MAX_PENDING_HEADS_PER_IP.get(values),
                         MAX_STREAMS_PER_IP.get(values),
                         FD_RESERVE.read(values).map(OptionalLong::of).orElse(OptionalLong.empty()),
-                        STREAM_LOOPS.read(values).orElseGet(GatewayConfig::defaultStreamLoops)),
+                        STREAM_LOOPS.get(values)),
                 new Monitor(MONITOR_INTERVAL.get(values), MONITOR_MAX_FEEDS.get(values)));
         if (!isLoopback(config.adminHost())
                 && config.adminTokens().isEmpty()
@@ -168,14 +168,6 @@ public record GatewayConfig(
                             + ADMIN_TOKEN_FILE.key());
         }
         return config;
-    }
-
-    /**
-     * @return the stream listener's event loops when {@code STREAM_LOOPS} is unset: one per core the JVM may use
-     *         (a container's CPU limit included), at most 8
-     */
-    public static int defaultStreamLoops() {
-        return Math.min(8, Runtime.getRuntime().availableProcessors());
     }
 
     private static AuthSettings auth(Function<String, Optional<String>> values) {

@@ -46,8 +46,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One event loop of {@code STREAM_PORT} ({@link StreamLoops} runs one per core, each accepting from the same
- * port): the generic {@code GET /sse/{clientId}} streams, MCP standalone streams ({@code GET /mcp/{name}}) and
+ * One event loop of {@code STREAM_PORT} ({@link StreamLoops} runs {@code STREAM_LOOPS} of them, each accepting
+ * from the same port): the generic {@code GET /sse/{clientId}} streams, MCP standalone streams ({@code GET /mcp/{name}}) and
  * HTTP+SSE sessions' streams ({@code GET /mcp/{name}/sse}), opened by {@link McpStreamOpener}, on an event loop
  * instead of a thread per connection; the rest of the MCP routes (POST, DELETE, a POST stream's resume, HTTP+SSE
  * messages) is handed to {@link McpExchanges}, one virtual thread per request, so that one URL serves it all.

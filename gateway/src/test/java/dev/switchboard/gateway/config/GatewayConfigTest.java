@@ -85,12 +85,7 @@ class GatewayConfigTest {
     void listenerGuards() {
         ListenerLimits defaults = GatewayConfig.from(Map.of()).listeners();
         assertThat(defaults)
-                .isEqualTo(new ListenerLimits(
-                        Duration.ofSeconds(10),
-                        64,
-                        1024,
-                        java.util.OptionalLong.empty(),
-                        GatewayConfig.defaultStreamLoops()));
+                .isEqualTo(new ListenerLimits(Duration.ofSeconds(10), 64, 1024, java.util.OptionalLong.empty(), 1));
         ListenerLimits set = config(
                         "REQUEST_HEAD_TIMEOUT",
                         "2s",

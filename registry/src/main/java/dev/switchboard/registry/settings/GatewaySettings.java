@@ -34,11 +34,11 @@ public final class GatewaySettings {
                             + "idle streams on event "
                             + "loops (`STREAM_LOOPS`), about 1.3 KB of heap per idle stream instead of about 22 KB on `PORT`; same rules, "
                             + "events and errors (Docker Compose and the operator use `8081`)");
-    public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", null, 1, 64)
-            .computedDefault("one per core, at most 8")
+    public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", 1, 1, 64)
             .describedAs("event loops of the stream listener, each accepting from `STREAM_PORT` (the kernel spreads "
-                    + "connections over them) and writing its own streams: an event for many streams is written by "
-                    + "all loops at once");
+                    + "connections over them) and writing its own streams, so that an event for many streams is "
+                    + "written by all loops at once; more than one pays off only on cores the clients' traffic does "
+                    + "not need (on 2 shared cores, one loop measured faster: bench/notes.md)");
     public static final Setting<Integer> ADMIN_PORT = Setting.integer("ADMIN_PORT", 9090, 0, MAX_PORT)
             .describedAs("admin listener: `/admin/*`, `/health/*`, `/metrics`");
     public static final Setting<String> ADMIN_HOST = Setting.text("ADMIN_HOST", "127.0.0.1")
