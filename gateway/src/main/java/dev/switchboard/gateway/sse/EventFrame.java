@@ -2,7 +2,6 @@ package dev.switchboard.gateway.sse;
 
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.topic.ResumeToken;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One event on its way to every stream that follows its log, with its wire encoding made once and shared:
@@ -43,7 +42,7 @@ public final class EventFrame {
     byte[] tokenPosition() {
         byte[] position = tokenPosition;
         if (position == null) {
-            position = ResumeToken.position(event.id()).getBytes(StandardCharsets.US_ASCII);
+            position = ResumeToken.position(event.id());
             tokenPosition = position;
         }
         return position;

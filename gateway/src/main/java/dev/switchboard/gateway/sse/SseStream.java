@@ -121,10 +121,10 @@ public final class SseStream {
         this.composite = !topicLogs.isEmpty();
         this.positions = new String[logs.size()];
         // a token's checksum of the logs never changes: made once here, not per event written
-        this.tokenPrefix = composite ? ascii(ResumeToken.prefix(logs)) : null;
+        this.tokenPrefix = composite ? ResumeToken.prefix(logs) : null;
         this.tokenPositions = composite ? new byte[logs.size()][] : null;
         if (composite) {
-            java.util.Arrays.fill(tokenPositions, ascii(ResumeToken.position(null)));
+            java.util.Arrays.fill(tokenPositions, ResumeToken.position(null));
         }
         this.connectionId = connectionId;
         this.clientId = clientId;
@@ -476,7 +476,7 @@ public final class SseStream {
     private void setPosition(int index, String id, byte[] tokenPosition) {
         positions[index] = id;
         if (composite) {
-            tokenPositions[index] = tokenPosition != null ? tokenPosition : ascii(ResumeToken.position(id));
+            tokenPositions[index] = tokenPosition != null ? tokenPosition : ResumeToken.position(id);
         }
     }
 
@@ -488,10 +488,6 @@ public final class SseStream {
         } else {
             lastSentId = positions[0];
         }
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** @return the logs followed: the client's, then each topic's */

@@ -62,9 +62,4 @@ final class ListenerCaps {
     void headDone(InetAddress address) {
         pendingHeads.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
     }
-
-    /** @return connections held now */
-    int open() {
-        return open.get();
-    }
 }

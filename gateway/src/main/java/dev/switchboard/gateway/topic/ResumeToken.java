@@ -35,43 +35,45 @@ public final class ResumeToken {
      * @return the token
      */
     public static String encode(List<String> logs, String[] positions) {
-        String[] encoded = new String[positions.length];
+        byte[][] encoded = new byte[positions.length][];
         for (int i = 0; i < positions.length; i++) {
             encoded[i] = position(positions[i]);
         }
-        return join(prefix(logs), encoded);
+        return ofIdLine(idLine(prefix(logs), encoded));
     }
 
     /**
      * The part of a token that depends only on the stream's logs: a stream makes it once, not per event.
      *
      * @param logs the stream's log keys, in order
-     * @return the token's prefix, for {@link #join}
+     * @return the token's prefix as ASCII bytes, for {@link #idLine}
      */
-    public static String prefix(List<String> logs) {
-        return VERSION + "." + checksum(logs);
+    public static byte[] prefix(List<String> logs) {
+        return (VERSION + "." + checksum(logs)).getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
      * One position as a token writes it: the same for every stream an event goes to, so made once per event.
      *
      * @param id an event id ({@link EventIds} form), or null for a log nothing was read from yet
-     * @return the position's form in a token, for {@link #join}
+     * @return the position's form in a token as ASCII bytes, for {@link #idLine}
      */
-    public static String position(String id) {
+    public static byte[] position(String id) {
         if (id == null) {
-            return "0-0";
+            return "0-0".getBytes(StandardCharsets.US_ASCII);
         }
         int dash = id.indexOf('-');
-        return Long.toUnsignedString(Long.parseUnsignedLong(id, 0, dash, 10), 36) + "-"
-                + Long.toUnsignedString(Long.parseUnsignedLong(id, dash + 1, id.length(), 10), 36);
+        return (Long.toUnsignedString(Long.parseUnsignedLong(id, 0, dash, 10), 36) + "-"
+                        + Long.toUnsignedString(Long.parseUnsignedLong(id, dash + 1, id.length(), 10), 36))
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
-     * An SSE id line carrying a token, made from parts a stream keeps as bytes: one array per stream per event.
+     * An SSE id line carrying a token, the one place its form {@code <prefix>.<position>...} is written: a stream
+     * makes one array per event from parts it keeps.
      *
-     * @param prefix    the stream's {@link #prefix}, as ASCII bytes
-     * @param positions each log's {@link #position}, as ASCII bytes, in the stream's order of logs
+     * @param prefix    the stream's {@link #prefix}
+     * @param positions each log's {@link #position}, in the stream's order of logs
      * @return {@code id: <token>\n}
      */
     public static byte[] idLine(byte[] prefix, byte[][] positions) {
@@ -101,23 +103,6 @@ public final class ResumeToken {
      */
     public static String ofIdLine(byte[] idLine) {
         return new String(idLine, 4, idLine.length - 5, StandardCharsets.US_ASCII);
-    }
-
-    /**
-     * @param prefix    the stream's {@link #prefix}
-     * @param positions each log's {@link #position}, in the stream's order of logs
-     * @return the token
-     */
-    private static String join(String prefix, String[] positions) {
-        int length = prefix.length();
-        for (String p : positions) {
-            length += 1 + p.length();
-        }
-        StringBuilder out = new StringBuilder(length).append(prefix);
-        for (String p : positions) {
-            out.append('.').append(p);
-        }
-        return out.toString();
     }
 
     public static String[] decode(String token, List<String> logs) {
