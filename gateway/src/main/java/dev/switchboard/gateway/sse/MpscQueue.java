@@ -61,6 +61,13 @@ public final class MpscQueue<T> {
     }
 
     /**
+     * @return whether the queue is (or looks) empty; the consumer's thread only
+     */
+    public boolean isEmpty() {
+        return head.next == null;
+    }
+
+    /**
      * Takes the oldest element; the consumer's thread only.
      *
      * @return it, or null when the queue is (or looks) empty

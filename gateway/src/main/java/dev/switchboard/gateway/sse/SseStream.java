@@ -40,6 +40,8 @@ public final class SseStream {
     private final MpscQueue<Queued> queue = new MpscQueue<>();
     /** The logs followed: the client's first, then each topic's. */
     private final List<String> logs;
+    /** The topics followed, by name (the connection directory's; made once, not at each refresh of it). */
+    private final List<String> topics;
     /** Whether ids are {@link ResumeToken}s (more than the client's log is followed). */
     private final boolean composite;
     /** Per log, the id of the last event written or the start; the writer's alone. */
@@ -51,8 +53,13 @@ public final class SseStream {
     private final byte[] tokenPrefix;
 
     private final byte[][] tokenPositions;
-    /** A composite stream's id line of the last event written or the start (its {@link #lastSentId} token). */
+    /**
+     * A composite stream's id line of the last event written or the start (its {@link #lastSentId} token), made
+     * when asked for: a write straight into an event loop's buffer moves the positions without making it.
+     */
     private volatile byte[] lastIdLine;
+    /** Whether the positions moved since {@link #lastIdLine} was made; the writer's alone. */
+    private boolean idLineStale;
 
     private final AtomicInteger queued = new AtomicInteger();
 
@@ -64,6 +71,10 @@ public final class SseStream {
     private volatile boolean heartbeatsByWriter;
     /** Writes each event its own way (null bytes: skipped), or null to write events as logged. */
     private volatile Function<ClientEvent, byte[]> encoder;
+    /** The event loop that writes this stream and takes its fan-outs in one hand-over, or null. */
+    private volatile FanOutWriter fanOutWriter;
+    /** The fan-out writer's own state for this stream (its connection); set before {@link #fanOutWriter}. */
+    private Object writerSlot;
 
     private volatile long lastActivityMillis;
     private volatile boolean activityChanged;
@@ -116,15 +127,19 @@ public final class SseStream {
             HeartbeatFormat heartbeatFormat) {
         List<String> all = new ArrayList<>(topicLogs.size() + 1);
         all.add(clientId);
-        all.addAll(topicLogs);
+        for (String topicLog : topicLogs) {
+            // one instance per topic, shared by its streams and the fan-out (logIndex)
+            all.add(topicLog.intern());
+        }
         this.logs = List.copyOf(all);
+        this.topics = topicLogs.stream().map(TopicNames::topicOf).toList();
         this.composite = !topicLogs.isEmpty();
         this.positions = new String[logs.size()];
         // a token's checksum of the logs never changes: made once here, not per event written
         this.tokenPrefix = composite ? ResumeToken.prefix(logs) : null;
         this.tokenPositions = composite ? new byte[logs.size()][] : null;
         if (composite) {
-            java.util.Arrays.fill(tokenPositions, ResumeToken.position(null));
+            java.util.Arrays.fill(tokenPositions, ResumeToken.NO_POSITION);
         }
         this.connectionId = connectionId;
         this.clientId = clientId;
@@ -167,6 +182,22 @@ public final class SseStream {
      * @return false when the stream is closed or has just been closed for being too slow
      */
     public boolean offer(String log, EventFrame frame) {
+        if (!enqueue(log, frame)) {
+            return false;
+        }
+        wake();
+        return true;
+    }
+
+    /**
+     * Queues an event without waking the writer: for the writer itself (an event loop queueing a fan-out behind
+     * what a stream still has to write), which flushes the stream after.
+     *
+     * @param log   the log it was appended to
+     * @param frame the event and its shared encoding
+     * @return false when the stream is closed or has just been closed for being too slow
+     */
+    public boolean enqueue(String log, EventFrame frame) {
         if (closeReason != null) {
             return false;
         }
@@ -176,7 +207,6 @@ public final class SseStream {
             return false;
         }
         queue.add(new Queued(log, frame));
-        wake();
         return true;
     }
 
@@ -236,6 +266,92 @@ public final class SseStream {
     public void wakeWith(Runnable callback) {
         this.waker = callback;
         callback.run();
+    }
+
+    /**
+     * Makes an event loop that already {@link #wakeWith wakes} for this stream take its fan-outs too: one hand-over
+     * per event for all of the loop's streams of a log ({@link StreamHub#deliver}) instead of one offer each.
+     * Called by that loop.
+     *
+     * @param writer the loop's fan-out entry
+     * @param slot   what the loop keeps for this stream, handed back by {@link #writerSlot}
+     */
+    public void writtenBy(FanOutWriter writer, Object slot) {
+        this.writerSlot = slot;
+        this.fanOutWriter = writer;
+    }
+
+    /** @return the loop that takes this stream's fan-outs, or null (events are {@link #offer}ed) */
+    FanOutWriter fanOutWriter() {
+        return fanOutWriter;
+    }
+
+    /** @return what the fan-out writer keeps for this stream ({@link #writtenBy}) */
+    public Object writerSlot() {
+        return writerSlot;
+    }
+
+    /** What {@link #putEvent} did. */
+    public enum Put {
+        /** The event is in the buffer; the stream's position moved past it. */
+        WRITTEN,
+        /** The stream has it already (or its encoder leaves it out): nothing to write. */
+        SKIPPED,
+        /** Nothing was put: something of the stream waits before it, or it does not fit; {@link #offer} it. */
+        LATER
+    }
+
+    /**
+     * Puts an event straight into the writer's buffer when nothing of this stream waits before it (no queued
+     * event, no heartbeat due, not closed): an event loop's fan-out writes most streams this way, without a
+     * queue entry or a chunk. Called by the writer only.
+     *
+     * @param log   the log it was appended to
+     * @param frame the event and its shared encoding
+     * @param out   the writer's buffer, receiving the bytes at its position
+     * @return what was done
+     */
+    public Put putEvent(String log, EventFrame frame, java.nio.ByteBuffer out) {
+        if (closeReason != null || heartbeatDue || queued.get() != 0) {
+            return Put.LATER;
+        }
+        int index = logIndex(log);
+        if (index < 0) {
+            return Put.SKIPPED;
+        }
+        ClientEvent event = frame.event();
+        String at = positions[index];
+        if (at != null && EventIds.compare(event.id(), at) <= 0) {
+            return Put.SKIPPED;
+        }
+        Function<ClientEvent, byte[]> own = encoder;
+        if (own == null && composite) {
+            byte[] body = frame.body();
+            byte[] position = frame.tokenPosition();
+            byte[] before = tokenPositions[index];
+            tokenPositions[index] = position;
+            if (ResumeToken.idLineLength(tokenPrefix, tokenPositions) + body.length > out.remaining()) {
+                tokenPositions[index] = before;
+                return Put.LATER;
+            }
+            positions[index] = event.id();
+            idLineStale = true;
+            ResumeToken.putIdLine(out, tokenPrefix, tokenPositions);
+            out.put(body);
+        } else {
+            byte[] bytes = own != null ? own.apply(event) : frame.bytes();
+            if (bytes != null && bytes.length > out.remaining()) {
+                return Put.LATER;
+            }
+            setPosition(index, event.id(), null);
+            written();
+            if (bytes == null) {
+                return Put.SKIPPED;
+            }
+            out.put(bytes);
+        }
+        markActivity();
+        return Put.WRITTEN;
     }
 
     /**
@@ -336,7 +452,7 @@ public final class SseStream {
             Function<ClientEvent, byte[]> own = encoder;
             if (own == null && composite) {
                 // its own id line (the resume token), then the event's fields, which every stream shares
-                byte[] idLine = lastIdLine;
+                byte[] idLine = idLine();
                 byte[] body = frame.body();
                 parts = add(parts, count++, idLine);
                 parts = add(parts, count++, body);
@@ -459,7 +575,7 @@ public final class SseStream {
      *         {@link #lastSentId} (a composite stream's id line {@link #lastIdLine})
      */
     private boolean advance(String log, String id, byte[] tokenPosition) {
-        int index = composite ? logs.indexOf(log) : 0;
+        int index = logIndex(log);
         if (index < 0) {
             return false;
         }
@@ -483,11 +599,19 @@ public final class SseStream {
     /** The writer's: the positions moved; the id of what was written last follows them. */
     private void written() {
         if (composite) {
-            // the token as its id line: what the next write needs, its text made only when asked for
-            lastIdLine = ResumeToken.idLine(tokenPrefix, tokenPositions);
+            idLineStale = true;
         } else {
             lastSentId = positions[0];
         }
+    }
+
+    /** The writer's: a composite stream's id line for its positions now (its token as an SSE id line). */
+    private byte[] idLine() {
+        if (idLineStale || lastIdLine == null) {
+            lastIdLine = ResumeToken.idLine(tokenPrefix, tokenPositions);
+            idLineStale = false;
+        }
+        return lastIdLine;
     }
 
     /** @return the logs followed: the client's, then each topic's */
@@ -550,7 +674,26 @@ public final class SseStream {
 
     private void markActivity() {
         lastActivityMillis = System.currentTimeMillis();
-        activityChanged = true;
+        if (!activityChanged) {
+            activityChanged = true;
+        }
+    }
+
+    /**
+     * @return the index of a log in {@link #logs}, or -1 when not followed. Topic log keys are interned (here and
+     *         by {@link StreamHub#deliver}), so a fan-out's key is found by identity without reading the keys'
+     *         characters: those are each stream's own strings, a cache miss apiece on a walk of 10,000 streams.
+     */
+    private int logIndex(String log) {
+        if (!composite) {
+            return 0;
+        }
+        for (int i = 0; i < logs.size(); i++) {
+            if (logs.get(i) == log) {
+                return i;
+            }
+        }
+        return logs.indexOf(log);
     }
 
     /**
@@ -574,7 +717,7 @@ public final class SseStream {
                 createdAt,
                 Instant.ofEpochMilli(lastActivityMillis),
                 replica,
-                topicLogs().stream().map(TopicNames::topicOf).toList());
+                topics);
     }
 
     /** @return connection id */
@@ -590,8 +733,8 @@ public final class SseStream {
     /** @return id of the last event written, or null */
     public String lastSentId() {
         if (composite) {
-            byte[] line = lastIdLine;
-            return line == null ? null : ResumeToken.ofIdLine(line);
+            // nothing written and no start set: no id yet
+            return lastIdLine == null && !idLineStale ? null : ResumeToken.ofIdLine(idLine());
         }
         return lastSentId;
     }

@@ -3,7 +3,9 @@ package dev.switchboard.gateway.sse;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.registry.RedisKeys;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,7 +83,7 @@ public final class StreamHub {
             total.decrementAndGet();
             return result[0];
         }
-        List<String> followed = new java.util.ArrayList<>(stream.logs().size());
+        List<String> followed = new ArrayList<>(stream.logs().size());
         try {
             for (String log : stream.logs()) {
                 events.follow(log);
@@ -139,8 +141,34 @@ public final class StreamHub {
         }
         // encoded once, written by every plain stream that follows the log
         EventFrame frame = new EventFrame(event);
+        // a topic's key as the instance its streams hold: each finds it by identity
+        String key = log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? log.intern() : log;
+        // an event loop takes the event once for all of its streams (usually one loop holds them all)
+        FanOutWriter loop = null;
+        List<SseStream> loopStreams = null;
+        Map<FanOutWriter, List<SseStream>> otherLoops = null;
         for (SseStream s : streams) {
-            s.offer(log, frame);
+            FanOutWriter writer = s.fanOutWriter();
+            if (writer == null) {
+                s.offer(key, frame);
+            } else if (loop == null || loop == writer) {
+                if (loop == null) {
+                    loop = writer;
+                    loopStreams = new ArrayList<>(streams.size());
+                }
+                loopStreams.add(s);
+            } else {
+                if (otherLoops == null) {
+                    otherLoops = new IdentityHashMap<>();
+                }
+                otherLoops.computeIfAbsent(writer, w -> new ArrayList<>()).add(s);
+            }
+        }
+        if (loop != null) {
+            loop.fanOut(key, frame, loopStreams);
+        }
+        if (otherLoops != null) {
+            otherLoops.forEach((writer, batch) -> writer.fanOut(key, frame, batch));
         }
         return true;
     }

@@ -14,6 +14,8 @@ import dev.switchboard.gateway.mcp.McpRoute;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
+import dev.switchboard.gateway.sse.EventFrame;
+import dev.switchboard.gateway.sse.FanOutWriter;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.MpscQueue;
 import dev.switchboard.gateway.sse.SseEncoder;
@@ -105,6 +107,16 @@ final class StreamListener implements AutoCloseable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Connections woken for the loop to write: any thread adds, the loop takes. */
     private final MpscQueue<Connection> ready = new MpscQueue<>();
+    /** Events handed over for this loop's streams of their logs: one entry per event, not one wake-up per stream. */
+    private final MpscQueue<FanOut> fanOuts = new MpscQueue<>();
+
+    private final FanOutWriter fanOut = this::handOver;
+
+    /** Loop thread: the connections a pass of queued fan-outs put events on, each flushed once after the pass. */
+    private final java.util.ArrayDeque<Connection> queuedOn = new java.util.ArrayDeque<>();
+
+    /** An event for the streams of this loop that follow its log. */
+    private record FanOut(String log, EventFrame frame, List<SseStream> streams) {}
     /** Loop thread only, oldest first. */
     private final Set<Connection> opening = new LinkedHashSet<>();
 
@@ -153,6 +165,8 @@ final class StreamListener implements AutoCloseable {
         boolean closeAfterWrite;
         boolean closed;
         final AtomicBoolean scheduled = new AtomicBoolean();
+        /** Loop thread: whether it waits in {@code queuedOn} for a flush. */
+        boolean queuedOn;
 
         Connection(SocketChannel channel, long headDeadline) {
             this.channel = channel;
@@ -283,6 +297,7 @@ final class StreamListener implements AutoCloseable {
                 while ((task = tasks.poll()) != null) {
                     task.run();
                 }
+                fanOut();
                 Connection woken;
                 while ((woken = ready.poll()) != null) {
                     woken.scheduled.set(false);
@@ -751,6 +766,120 @@ final class StreamListener implements AutoCloseable {
                 selector.wakeup();
             }
         });
+        stream.writtenBy(fanOut, c);
+    }
+
+    /**
+     * Loop thread: the events handed over since the last pass. A lone event is written straight to each stream;
+     * when more are waiting (publishers ahead of the loop), they are queued on their streams, whose flush then
+     * writes all of a stream's events at once: one write per socket rather than one per event (measured: writing
+     * each event at once cut the sustained deliveries of a 10,000-subscriber topic under load by half).
+     */
+    private void fanOut() {
+        FanOut first = fanOuts.poll();
+        if (first == null) {
+            return;
+        }
+        int written = fanOuts.isEmpty() ? writeNow(first) : 0;
+        if (written == first.streams().size()) {
+            return;
+        }
+        queue(first, written);
+        FanOut next;
+        while ((next = fanOuts.poll()) != null) {
+            queue(next, 0);
+        }
+        Connection c;
+        while ((c = queuedOn.poll()) != null) {
+            c.queuedOn = false;
+            flush(c);
+        }
+    }
+
+    /** Loop thread: an event goes on the queues of its streams from {@code from} on; each is flushed once after. */
+    private void queue(FanOut event, int from) {
+        List<SseStream> batch = event.streams();
+        for (int i = from; i < batch.size(); i++) {
+            SseStream stream = batch.get(i);
+            Connection c = (Connection) stream.writerSlot();
+            if (stream.enqueue(event.log(), event.frame()) && !c.queuedOn) {
+                c.queuedOn = true;
+                queuedOn.add(c);
+            }
+        }
+    }
+
+    /** Any thread: an event for this loop's streams of its log ({@link FanOutWriter}). */
+    private void handOver(String log, EventFrame frame, List<SseStream> batch) {
+        fanOuts.add(new FanOut(log, frame, batch));
+        selector.wakeup();
+    }
+
+    /** Loop thread: an event goes on each of its streams' queues; each stream is flushed once after the pass. */
+    private void queue(FanOut event) {
+        for (SseStream stream : event.streams()) {
+            Connection c = (Connection) stream.writerSlot();
+            if (stream.enqueue(event.log(), event.frame()) && !c.queuedOn) {
+                c.queuedOn = true;
+                queuedOn.add(c);
+            }
+        }
+    }
+
+    /**
+     * Loop thread: one event for this loop's streams of its log. Each stream with nothing waiting gets it written
+     * straight through the loop's buffer; the others queue it behind what waits (their wake-up flushes them). Stops
+     * early when another event is handed over meanwhile, so that the rest of the streams get both in one write.
+     *
+     * @return how many of the event's streams were done (all, unless it stopped early)
+     */
+    private int writeNow(FanOut event) {
+        List<SseStream> batch = event.streams();
+        String log = event.log();
+        EventFrame frame = event.frame();
+        int events = 0;
+        int i = 0;
+        for (; i < batch.size(); i++) {
+            if ((i & 63) == 63 && !fanOuts.isEmpty()) {
+                break;
+            }
+            SseStream stream = batch.get(i);
+            Connection c = (Connection) stream.writerSlot();
+            if (c.closed || c.stream != stream) {
+                continue;
+            }
+            if (c.pending == null) {
+                writeBuffer.clear();
+                SseStream.Put put = stream.putEvent(log, frame, writeBuffer);
+                if (put == SseStream.Put.SKIPPED) {
+                    continue;
+                }
+                if (put == SseStream.Put.WRITTEN) {
+                    events++;
+                    writeBuffer.flip();
+                    writeOut(c);
+                    continue;
+                }
+            }
+            stream.offer(log, frame);
+        }
+        streams.metrics().written(events, false);
+        return i;
+    }
+
+    /** Loop thread: writes the loop's buffer to a stream's socket, keeping what the socket did not take. */
+    private void writeOut(Connection c) {
+        try {
+            c.channel.write(writeBuffer);
+            if (writeBuffer.hasRemaining()) {
+                c.pending = ByteBuffer.allocate(writeBuffer.remaining())
+                        .put(writeBuffer)
+                        .flip();
+                c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
+            }
+        } catch (IOException e) {
+            end(c, CloseReason.CLIENT_GONE);
+        }
     }
 
     /** Loop thread: writes what is pending, then what the stream has due, until the socket is full. */
@@ -858,17 +987,7 @@ final class StreamListener implements AutoCloseable {
         }
         writeBuffer.flip();
         streams.metrics().written(0, true);
-        try {
-            c.channel.write(writeBuffer);
-            if (writeBuffer.hasRemaining()) {
-                c.pending = ByteBuffer.allocate(writeBuffer.remaining())
-                        .put(writeBuffer)
-                        .flip();
-                c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
-            }
-        } catch (IOException e) {
-            end(c, CloseReason.CLIENT_GONE);
-        }
+        writeOut(c);
         return true;
     }
 

@@ -15,6 +15,12 @@ import java.util.zip.CRC32;
  */
 public final class ResumeToken {
     private static final String VERSION = "v1";
+    private static final byte[] ID_FIELD = "id: ".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * The position of a log nothing was read from yet, shared by every stream that starts so: never to be
+     * modified ({@link #position} hands out copies).
+     */
+    public static final byte[] NO_POSITION = "0-0".getBytes(StandardCharsets.US_ASCII);
     /** A position: two unsigned 64-bit numbers in base 36 (at most 13 digits each). */
     private static final java.util.regex.Pattern POSITION =
             java.util.regex.Pattern.compile("[0-9a-z]{1,13}-[0-9a-z]{1,13}");
@@ -60,7 +66,7 @@ public final class ResumeToken {
      */
     public static byte[] position(String id) {
         if (id == null) {
-            return "0-0".getBytes(StandardCharsets.US_ASCII);
+            return NO_POSITION.clone();
         }
         int dash = id.indexOf('-');
         return (Long.toUnsignedString(Long.parseUnsignedLong(id, 0, dash, 10), 36) + "-"
@@ -69,25 +75,18 @@ public final class ResumeToken {
     }
 
     /**
-     * An SSE id line carrying a token, the one place its form {@code <prefix>.<position>...} is written: a stream
-     * makes one array per event from parts it keeps.
+     * An SSE id line carrying a token, as an array of its own: {@code id: <prefix>.<position>...\n}.
      *
      * @param prefix    the stream's {@link #prefix}
      * @param positions each log's {@link #position}, in the stream's order of logs
      * @return {@code id: <token>\n}
      */
     public static byte[] idLine(byte[] prefix, byte[][] positions) {
-        int length = 4 + prefix.length + 1;
-        for (byte[] p : positions) {
-            length += 1 + p.length;
-        }
-        byte[] line = new byte[length];
-        line[0] = 'i';
-        line[1] = 'd';
-        line[2] = ':';
-        line[3] = ' ';
-        System.arraycopy(prefix, 0, line, 4, prefix.length);
-        int at = 4 + prefix.length;
+        // the same bytes as putIdLine (LoopFanOutTest holds them equal), without a buffer object per line
+        byte[] line = new byte[idLineLength(prefix, positions)];
+        System.arraycopy(ID_FIELD, 0, line, 0, ID_FIELD.length);
+        System.arraycopy(prefix, 0, line, ID_FIELD.length, prefix.length);
+        int at = ID_FIELD.length + prefix.length;
         for (byte[] p : positions) {
             line[at++] = '.';
             System.arraycopy(p, 0, line, at, p.length);
@@ -95,6 +94,34 @@ public final class ResumeToken {
         }
         line[at] = '\n';
         return line;
+    }
+
+    /**
+     * @param prefix    the stream's {@link #prefix}
+     * @param positions each log's {@link #position}
+     * @return the length of their {@link #idLine}
+     */
+    public static int idLineLength(byte[] prefix, byte[][] positions) {
+        int length = 4 + prefix.length + 1;
+        for (byte[] p : positions) {
+            length += 1 + p.length;
+        }
+        return length;
+    }
+
+    /**
+     * Writes an SSE id line carrying a token ({@link #idLine}'s bytes) straight into an event loop's buffer.
+     *
+     * @param out       receives {@code id: <token>\n}; it must have {@link #idLineLength} bytes left
+     * @param prefix    the stream's {@link #prefix}
+     * @param positions each log's {@link #position}, in the stream's order of logs
+     */
+    public static void putIdLine(java.nio.ByteBuffer out, byte[] prefix, byte[][] positions) {
+        out.put(ID_FIELD).put(prefix);
+        for (byte[] p : positions) {
+            out.put((byte) '.').put(p);
+        }
+        out.put((byte) '\n');
     }
 
     /**

@@ -1,0 +1,153 @@
+package dev.switchboard.gateway.sse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.EventIds;
+import dev.switchboard.gateway.state.MemoryStateStore;
+import dev.switchboard.gateway.topic.ResumeToken;
+import dev.switchboard.gateway.topic.TopicNames;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An event loop takes a fan-out once for all of its streams and writes each stream's copy straight into its
+ * buffer ({@link SseStream#putEvent}); what that writes must be exactly what the queue's way ({@link
+ * SseStream#offer} then {@link SseStream#drain}) writes, and whatever of a stream waits must still go first.
+ */
+class LoopFanOutTest {
+    private static final byte[] BEAT = SseEncoder.comment("beat");
+    private static final String TOPIC = TopicNames.logKey("room");
+
+    private static SseStream topicStream(String client) {
+        SseStream s = new SseStream(
+                "conn-" + client, client, List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 100, x -> BEAT);
+        s.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
+        return s;
+    }
+
+    private static SseStream plainStream(String client) {
+        SseStream s = new SseStream("conn-" + client, client, null, Map.of(), Instant.EPOCH, "r", 100, x -> BEAT);
+        s.startAfter(EventIds.ZERO);
+        return s;
+    }
+
+    private static String put(SseStream s, String log, EventFrame frame, SseStream.Put expected) {
+        ByteBuffer out = ByteBuffer.allocate(4096);
+        assertThat(s.putEvent(log, frame, out)).isEqualTo(expected);
+        out.flip();
+        return StandardCharsets.UTF_8.decode(out).toString();
+    }
+
+    private static String drained(SseStream s) {
+        SseStream.Chunk chunk = s.drain();
+        return chunk == null ? "" : new String(chunk.bytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writingStraightIntoTheBufferGivesTheBytesAndIdsTheQueueGives() {
+        SseStream direct = topicStream("a");
+        SseStream queued = topicStream("a");
+        List<EventFrame> frames = List.of(
+                new EventFrame(new ClientEvent("1700000000000-0", "news", "one")),
+                new EventFrame(new ClientEvent("1700000000001-7", "news", "two\nlines")),
+                new EventFrame(new ClientEvent("1700000000002-0", "news", "three")));
+        StringBuilder directBytes = new StringBuilder();
+        StringBuilder queuedBytes = new StringBuilder();
+        for (EventFrame frame : frames) {
+            directBytes.append(put(direct, TOPIC, frame, SseStream.Put.WRITTEN));
+            queued.offer(TOPIC, frame);
+            queuedBytes.append(drained(queued));
+            assertThat(direct.lastSentId()).isEqualTo(queued.lastSentId());
+        }
+        assertThat(directBytes).hasToString(queuedBytes.toString());
+        assertThat(ResumeToken.decode(direct.lastSentId(), direct.logs()))
+                .containsExactly(EventIds.ZERO, "1700000000002-0");
+        // a plain stream writes the event's shared encoding under its own id
+        SseStream plain = plainStream("b");
+        EventFrame own = new EventFrame(new ClientEvent("1700000000003-0", "message", "hi"));
+        assertThat(put(plain, "b", own, SseStream.Put.WRITTEN))
+                .isEqualTo(new String(own.bytes(), StandardCharsets.UTF_8));
+        assertThat(plain.lastSentId()).isEqualTo("1700000000003-0");
+    }
+
+    @Test
+    void whatWaitsGoesFirstAndWhatTheStreamHasIsSkipped() {
+        SseStream s = topicStream("a");
+        EventFrame first = new EventFrame(new ClientEvent("1700000000000-0", "news", "one"));
+        EventFrame second = new EventFrame(new ClientEvent("1700000000000-1", "news", "two"));
+        put(s, TOPIC, first, SseStream.Put.WRITTEN);
+        // already written: nothing put, position unchanged
+        assertThat(put(s, TOPIC, first, SseStream.Put.SKIPPED)).isEmpty();
+
+        // an event of its own log waits in the queue: the topic's event must not overtake it
+        s.offer("a", new ClientEvent("1700000000005-0", "message", "mine"));
+        assertThat(put(s, TOPIC, second, SseStream.Put.LATER)).isEmpty();
+        s.offer(TOPIC, second);
+        assertThat(drained(s)).contains("data: mine").contains("data: two");
+        assertThat(s.drain()).isNull();
+
+        // a heartbeat due goes with the next drain, so an event waits for it too
+        s.heartbeatDueNow();
+        EventFrame third = new EventFrame(new ClientEvent("1700000000006-0", "news", "three"));
+        assertThat(put(s, TOPIC, third, SseStream.Put.LATER)).isEmpty();
+        s.close(CloseReason.CLIENT_GONE);
+        assertThat(put(s, TOPIC, third, SseStream.Put.LATER)).isEmpty();
+    }
+
+    @Test
+    void anEventThatDoesNotFitIsLeftForTheQueueWithThePositionUnmoved() {
+        SseStream s = topicStream("a");
+        String before = s.lastSentId();
+        EventFrame big = new EventFrame(new ClientEvent("1700000000000-0", "news", "x".repeat(200)));
+
+        assertThat(s.putEvent(TOPIC, big, ByteBuffer.allocate(64))).isEqualTo(SseStream.Put.LATER);
+
+        assertThat(s.lastSentId()).isEqualTo(before);
+        s.offer(TOPIC, big);
+        assertThat(drained(s)).contains("x".repeat(200));
+        SseStream plain = plainStream("b");
+        assertThat(plain.putEvent("b", big, ByteBuffer.allocate(64))).isEqualTo(SseStream.Put.LATER);
+        assertThat(plain.lastSentId()).isEqualTo(EventIds.ZERO);
+    }
+
+    @Test
+    void theHubHandsAnEventOnceToEachLoopAndOffersTheRest() {
+        StreamHub hub = new StreamHub(
+                10,
+                100,
+                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+        List<List<SseStream>> firstLoop = new ArrayList<>();
+        List<List<SseStream>> secondLoop = new ArrayList<>();
+        FanOutWriter one = (log, frame, batch) -> firstLoop.add(batch);
+        FanOutWriter two = (log, frame, batch) -> secondLoop.add(batch);
+        List<SseStream> onOne = new ArrayList<>();
+        List<SseStream> onTwo = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            SseStream s = topicStream("c" + i);
+            hub.admit(s);
+            (i % 2 == 0 ? onOne : onTwo).add(s);
+            s.writtenBy(i % 2 == 0 ? one : two, "slot-" + i);
+        }
+        SseStream threaded = topicStream("t");
+        hub.admit(threaded);
+
+        hub.deliver(TOPIC, new ClientEvent("1700000000000-0", "news", "one"));
+
+        assertThat(firstLoop).hasSize(1);
+        assertThat(firstLoop.getFirst()).containsExactlyInAnyOrderElementsOf(onOne);
+        assertThat(secondLoop).hasSize(1);
+        assertThat(secondLoop.getFirst()).containsExactlyInAnyOrderElementsOf(onTwo);
+        assertThat(onOne.getFirst().writerSlot()).isEqualTo("slot-0");
+        // the loops' streams got nothing queued; the stream with a thread of its own did
+        assertThat(onOne.getFirst().drain()).isNull();
+        assertThat(drained(threaded)).contains("data: one");
+    }
+}
