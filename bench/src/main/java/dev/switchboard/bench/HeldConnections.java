@@ -52,6 +52,9 @@ final class HeldConnections {
     /** Fan-out events kept in flight at once in the sustained phase. */
     static final int WINDOW = 4;
 
+    /** How long a fresh server is left alone before its idle baseline is read. */
+    static final Duration SETTLE = Duration.ofSeconds(10);
+
     private HeldConnections() {}
 
     /**
@@ -78,14 +81,17 @@ final class HeldConnections {
         // the heap reading forces a full GC: take it first, both times, so PSS is read in the same state
         long heapBefore = jvm ? server.proc().liveHeapBytes() : 0;
         long pssBefore = server.proc().pssBytes();
-        // what the process spends with no stream open, over the same window: the heartbeat figure's baseline
-        Thread.sleep(1000);
+        // what the process spends with no stream open, over the same window: the heartbeat figure's baseline,
+        // read once its start-up work (class loading, the first compilations) has settled
+        Thread.sleep(SETTLE.toMillis());
         double idleCpuPerSecond = cpuPerSecond(server, idle);
         try (SseHerd herd = new SseHerd(
                         "127.0.0.1", target.port(server), target::path, Map.of("Accept", "text/event-stream"));
                 Http1 publisher = new Http1(server.uri())) {
             herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
-            Thread.sleep(2000);
+            // every stream beats once before the window: what is measured is the steady state, not the
+            // compilation of the heartbeat path (a one-off that took 2-5 ms/s of a 30 s window right after the open)
+            Thread.sleep(heartbeat.toMillis() + 2000);
 
             long heartbeatsBefore = herd.events("heartbeat");
             long idleStart = System.nanoTime();

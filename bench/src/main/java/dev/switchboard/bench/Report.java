@@ -45,9 +45,12 @@ final class Report {
                 + "both of its transports for `GET /sse`: the stream listener (`STREAM_PORT`, one event loop) "
                 + "and the public listener (Helidon, a virtual thread per connection), each on a fresh "
                 + "gateway.\n\n");
-        s.append("CPU for heartbeats is the whole process's over the idle window with the connections open (gross); "
-                + "the idle baseline is the same process's CPU over a window as long before any connection opened; "
-                + "net is gross minus baseline, what the connections' heartbeats cost.\n\n");
+        s.append("CPU for heartbeats is the whole process's over the idle window with the connections open (gross), "
+                + "from one heartbeat interval after the last connection opened (every stream has beaten once: the "
+                + "window holds the steady state, not the first compilation of the heartbeat path); the idle "
+                + "baseline is the same process's CPU over a window as long before any connection opened, %d s after "
+                + "the server was ready; net is gross minus baseline, what the connections' heartbeats cost.\n\n"
+                        .formatted(HeldConnections.SETTLE.toSeconds()));
         s.append("| Server | PSS per connection | Live heap per connection | CPU for heartbeats (gross) "
                 + "| Idle baseline (no stream) | Heartbeat CPU net | Heartbeats received "
                 + "(expected) | Dropped |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
