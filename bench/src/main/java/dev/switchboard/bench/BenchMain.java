@@ -419,7 +419,7 @@ public final class BenchMain {
         rows.add(repeated.getFirst().medians());
         if (publicListener) {
             // a fresh gateway, so that neither transport's garbage counts against the other
-            Rig.Server gateway = rig.gateway("bench-gw-public", gatewayConfig);
+            Rig.Server gateway = rig.gateway("bench-gw-public", Rig.publicListenerOnly(gatewayConfig));
             Rig.registerExamples(gateway, echo, mcp);
             log("held connections: " + HeldConnections.PUBLIC_LISTENER + ", " + plan.connections());
             rows.add(HeldConnections.run(
@@ -454,7 +454,8 @@ public final class BenchMain {
             int run)
             throws IOException, InterruptedException {
         Rig.Server gateway = rig.gateway(
-                "bench-gw-mcp-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + run, gatewayConfig);
+                "bench-gw-mcp-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + run,
+                kind.onStreamListener ? gatewayConfig : Rig.publicListenerOnly(gatewayConfig));
         try {
             Rig.registerExamples(gateway, echo, mcp);
             log("held connections: %s, %d, run %d".formatted(kind.row, plan.connections(), run));
