@@ -130,16 +130,9 @@ final class Report {
         if (nchanPresent && gw != null && nchan != null) {
             if (gwRuns != null && nchanRuns != null) {
                 // each run against the nchan run beside it: the target holds in every one
-                List<String> ratios = new ArrayList<>();
-                boolean every = true;
-                for (int i = 0;
-                        i < Math.min(gwRuns.runs().size(), nchanRuns.runs().size());
-                        i++) {
-                    double ratio = gwRuns.runs().get(i).pssPerConnection()
-                            / nchanRuns.runs().get(i).pssPerConnection();
-                    ratios.add("%.2f×".formatted(ratio));
-                    every &= ratio <= 1.0;
-                }
+                List<Double> perRun = perRun(gwRuns, nchanRuns, HeldConnections.Result::pssPerConnection);
+                List<String> ratios = perRun.stream().map("%.2f×"::formatted).toList();
+                boolean every = perRun.stream().allMatch(ratio -> ratio <= 1.0);
                 targets.add(row(
                         "Memory per idle SSE connection ≤ 1.0× nchan's in each of %d runs (PSS, stream listener, shipped JVM settings)"
                                 .formatted(HeldRuns.RUNS),
@@ -172,16 +165,11 @@ final class Report {
             boolean netMet = net <= 1.0;
             if (gwRuns != null && nchanRuns != null) {
                 // as memory: each run against the nchan run beside it, the medians' ratio alone is not enough
-                List<String> ratios = new ArrayList<>();
-                for (int i = 0;
-                        i < Math.min(gwRuns.runs().size(), nchanRuns.runs().size());
-                        i++) {
-                    double ratio = gwRuns.runs().get(i).netCpuMillisPerSecond()
-                            / nchanRuns.runs().get(i).netCpuMillisPerSecond();
-                    ratios.add("%.2f×".formatted(ratio));
-                    netMet &= ratio <= 1.0;
-                }
-                netFigures = "medians " + netFigures + "; runs " + String.join(", ", ratios);
+                List<Double> perRun = perRun(gwRuns, nchanRuns, HeldConnections.Result::netCpuMillisPerSecond);
+                netMet &= perRun.stream().allMatch(ratio -> ratio <= 1.0);
+                netFigures = "medians " + netFigures + "; runs "
+                        + String.join(
+                                ", ", perRun.stream().map("%.2f×"::formatted).toList());
             }
             targets.add(row(
                     "Heartbeat CPU per idle stream ≤ 1.0× nchan's, net of each server's idle baseline (stream listener)",
@@ -204,6 +192,19 @@ final class Report {
                             + "installed (`apt-get install nginx-light libnginx-mod-nchan`)",
                     false));
         }
+    }
+
+    /** @return run by run, the gateway's figure over the nchan run's beside it */
+    private static List<Double> perRun(
+            HeldRuns.Summary gateway,
+            HeldRuns.Summary peer,
+            java.util.function.ToDoubleFunction<HeldConnections.Result> figure) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(gateway.runs().size(), peer.runs().size()); i++) {
+            ratios.add(figure.applyAsDouble(gateway.runs().get(i))
+                    / figure.applyAsDouble(peer.runs().get(i)));
+        }
+        return ratios;
     }
 
     /**
