@@ -143,6 +143,23 @@ final class McpReplicas implements AutoCloseable {
         }
     }
 
+    /**
+     * What an SDK client of the example MCP function must be able to do through the gateway: list its tools and
+     * call one.
+     *
+     * @param client an initialized client
+     */
+    static void listsAndCallsTheExampleTool(io.modelcontextprotocol.client.McpSyncClient client) {
+        io.modelcontextprotocol.spec.McpSchema.ListToolsResult tools = client.listTools();
+        assertThat(tools.tools())
+                .extracting(io.modelcontextprotocol.spec.McpSchema.Tool::name)
+                .contains("test_simple_text");
+        io.modelcontextprotocol.spec.McpSchema.CallToolResult called = client.callTool(
+                new io.modelcontextprotocol.spec.McpSchema.CallToolRequest("test_simple_text", Map.of()));
+        assertThat(called.isError()).isNotEqualTo(Boolean.TRUE);
+        assertThat(called.content()).isNotEmpty();
+    }
+
     /** @return the admin API's headers */
     static Map<String, String> admin() {
         return Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json");

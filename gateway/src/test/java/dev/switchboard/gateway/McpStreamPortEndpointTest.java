@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import static dev.switchboard.gateway.support.Http.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +22,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -401,21 +401,10 @@ class McpStreamPortEndpointTest {
         try {
             McpSchema.InitializeResult initialized = client.initialize();
             assertThat(initialized.serverInfo().name()).isNotEmpty();
-            McpSchema.ListToolsResult tools = client.listTools();
-            assertThat(tools.tools()).extracting(McpSchema.Tool::name).contains("test_simple_text");
-            McpSchema.CallToolResult called =
-                    client.callTool(new McpSchema.CallToolRequest("test_simple_text", Map.of()));
-            assertThat(called.isError()).isNotEqualTo(Boolean.TRUE);
-            assertThat(called.content()).isNotEmpty();
+            McpReplicas.listsAndCallsTheExampleTool(client);
         } finally {
             client.closeGracefully();
         }
-    }
-
-    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
-        Map<String, String> all = new LinkedHashMap<>(headers);
-        all.put(name, value);
-        return all;
     }
 
     private static String on(int port, Case c) {

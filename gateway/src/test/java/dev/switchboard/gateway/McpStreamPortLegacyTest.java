@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import static dev.switchboard.gateway.support.Http.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +14,6 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -287,20 +287,9 @@ class McpStreamPortLegacyTest {
         try {
             McpSchema.InitializeResult initialized = client.initialize();
             assertThat(initialized.protocolVersion()).isEqualTo("2024-11-05");
-            McpSchema.ListToolsResult tools = client.listTools();
-            assertThat(tools.tools()).extracting(McpSchema.Tool::name).contains("test_simple_text");
-            McpSchema.CallToolResult called =
-                    client.callTool(new McpSchema.CallToolRequest("test_simple_text", Map.of()));
-            assertThat(called.isError()).isNotEqualTo(Boolean.TRUE);
-            assertThat(called.content()).isNotEmpty();
+            McpReplicas.listsAndCallsTheExampleTool(client);
         } finally {
             client.closeGracefully();
         }
-    }
-
-    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
-        Map<String, String> all = new LinkedHashMap<>(headers);
-        all.put(name, value);
-        return all;
     }
 }

@@ -315,27 +315,24 @@ public final class SseStream {
         if (closeReason != null || heartbeatDue || queued.get() != 0) {
             return Put.LATER;
         }
-        int index = logIndex(log);
-        if (index < 0) {
-            return Put.SKIPPED;
-        }
         ClientEvent event = frame.event();
-        String at = positions[index];
-        if (at != null && EventIds.compare(event.id(), at) <= 0) {
+        int index = newIn(log, event.id());
+        if (index < 0) {
             return Put.SKIPPED;
         }
         Function<ClientEvent, byte[]> own = encoder;
         if (own == null && composite) {
             byte[] body = frame.body();
             byte[] position = frame.tokenPosition();
-            byte[] before = tokenPositions[index];
-            tokenPositions[index] = position;
-            if (ResumeToken.idLineLength(tokenPrefix, tokenPositions) + body.length > out.remaining()) {
-                tokenPositions[index] = before;
+            // the id line with this log's position replaced, measured before anything moves
+            int idLine = ResumeToken.idLineLength(tokenPrefix, tokenPositions)
+                    - tokenPositions[index].length
+                    + position.length;
+            if (idLine + body.length > out.remaining()) {
                 return Put.LATER;
             }
-            positions[index] = event.id();
-            idLineStale = true;
+            setPosition(index, event.id(), position);
+            written();
             ResumeToken.putIdLine(out, tokenPrefix, tokenPositions);
             out.put(body);
         } else {
@@ -575,17 +572,26 @@ public final class SseStream {
      *         {@link #lastSentId} (a composite stream's id line {@link #lastIdLine})
      */
     private boolean advance(String log, String id, byte[] tokenPosition) {
-        int index = logIndex(log);
+        int index = newIn(log, id);
         if (index < 0) {
-            return false;
-        }
-        String at = positions[index];
-        if (at != null && EventIds.compare(id, at) <= 0) {
             return false;
         }
         setPosition(index, id, tokenPosition);
         written();
         return true;
+    }
+
+    /**
+     * @return the index of the log an event came from when the event is after the stream's position there, else
+     *         -1 (the log is not followed, or the event was written already)
+     */
+    private int newIn(String log, String id) {
+        int index = logIndex(log);
+        if (index < 0) {
+            return -1;
+        }
+        String at = positions[index];
+        return at != null && EventIds.compare(id, at) <= 0 ? -1 : index;
     }
 
     /** The writer's: a log's position, and a composite stream's form of it for its tokens. */

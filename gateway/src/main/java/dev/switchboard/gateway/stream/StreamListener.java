@@ -867,14 +867,10 @@ final class StreamListener implements AutoCloseable {
         return i;
     }
 
-    /** Loop thread: writes the loop's buffer to a stream's socket, keeping what the socket did not take. */
+    /** Loop thread: writes the loop's buffer to a stream's socket; a socket that would block waits for OP_WRITE. */
     private void writeOut(Connection c) {
         try {
-            c.channel.write(writeBuffer);
-            if (writeBuffer.hasRemaining()) {
-                c.pending = ByteBuffer.allocate(writeBuffer.remaining())
-                        .put(writeBuffer)
-                        .flip();
+            if (!writeBuffered(c)) {
                 c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
             }
         } catch (IOException e) {
@@ -947,6 +943,16 @@ final class StreamListener implements AutoCloseable {
         writeBuffer.clear();
         chunk.copyTo(writeBuffer);
         writeBuffer.flip();
+        return writeBuffered(c);
+    }
+
+    /**
+     * Loop thread: writes the loop's buffer to a stream's socket; what the socket did not take becomes the
+     * connection's pending bytes, in a buffer of its own.
+     *
+     * @return whether everything was written
+     */
+    private boolean writeBuffered(Connection c) throws IOException {
         c.channel.write(writeBuffer);
         if (!writeBuffer.hasRemaining()) {
             return true;

@@ -194,4 +194,16 @@ public final class Http {
     public static Answer delete(String url) {
         return send("DELETE", url, null, Map.of());
     }
+
+    /**
+     * @param headers request headers
+     * @param name    one more header's name
+     * @param value   its value
+     * @return the headers with that one added (or replaced), in order
+     */
+    public static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put(name, value);
+        return all;
+    }
 }
