@@ -419,7 +419,7 @@ public final class BenchMain {
         rows.add(repeated.getFirst().medians());
         if (publicListener) {
             // a fresh gateway, so that neither transport's garbage counts against the other
-            Rig.Server gateway = rig.gateway("bench-gw-public", Rig.publicListenerOnly(gatewayConfig));
+            Rig.Server gateway = rig.publicListenerGateway("bench-gw-public", gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
             log("held connections: " + HeldConnections.PUBLIC_LISTENER + ", " + plan.connections());
             rows.add(HeldConnections.run(
@@ -453,9 +453,10 @@ public final class BenchMain {
             McpIdleStreams.Kind kind,
             int run)
             throws IOException, InterruptedException {
-        Rig.Server gateway = rig.gateway(
-                "bench-gw-mcp-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + run,
-                kind.onStreamListener ? gatewayConfig : Rig.publicListenerOnly(gatewayConfig));
+        String name = "bench-gw-mcp-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + run;
+        Rig.Server gateway = kind.onStreamListener
+                ? rig.gateway(name, gatewayConfig)
+                : rig.publicListenerGateway(name, gatewayConfig);
         try {
             Rig.registerExamples(gateway, echo, mcp);
             log("held connections: %s, %d, run %d".formatted(kind.row, plan.connections(), run));

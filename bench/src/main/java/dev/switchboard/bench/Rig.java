@@ -87,29 +87,27 @@ final class Rig implements AutoCloseable {
     }
 
     /**
-     * {@code STREAM_PORT} in a gateway's configuration: start it without the stream listener. For rows measured on the
-     * public listener: with a stream listener the public one holds only a quarter of the descriptor budget (about
-     * 4,700 connections of this machine's 20,000 descriptors), too few for 10,000 streams.
-     */
-    static final String NO_STREAM_LISTENER = "none";
-
-    /**
-     * Its configuration without the stream listener ({@link #NO_STREAM_LISTENER}).
-     *
-     * @param config a gateway's configuration
-     * @return a copy
-     */
-    static Map<String, String> publicListenerOnly(Map<String, String> config) {
-        Map<String, String> copy = new HashMap<>(config);
-        copy.put("STREAM_PORT", NO_STREAM_LISTENER);
-        return copy;
-    }
-
-    /**
      * @param name  replica id
      * @param extra configuration beyond ports (REDIS_URL, limits, heartbeat)
      */
     Server gateway(String name, Map<String, String> extra) throws IOException, InterruptedException {
+        return gateway(name, extra, true);
+    }
+
+    /**
+     * A gateway without the stream listener, for rows measured on the public listener: with a stream listener the
+     * public one holds only a quarter of the descriptor budget (about 4,700 connections of this machine's 20,000
+     * descriptors), too few for 10,000 streams; without it, the whole budget.
+     *
+     * @param name  replica id
+     * @param extra configuration beyond ports (REDIS_URL, limits, heartbeat)
+     */
+    Server publicListenerGateway(String name, Map<String, String> extra) throws IOException, InterruptedException {
+        return gateway(name, extra, false);
+    }
+
+    private Server gateway(String name, Map<String, String> extra, boolean streamListener)
+            throws IOException, InterruptedException {
         int port = Proc.freePort();
         int admin = Proc.freePort();
         Map<String, String> env = new HashMap<>(extra);
@@ -119,10 +117,7 @@ final class Rig implements AutoCloseable {
         env.put("ADMIN_PORT", String.valueOf(admin));
         env.put("REPLICA_ID", name);
         int streams = -1;
-        if (NO_STREAM_LISTENER.equals(env.get("STREAM_PORT"))) {
-            // the public listener alone: it gets the whole descriptor budget rather than a quarter of it
-            env.remove("STREAM_PORT");
-        } else {
+        if (streamListener) {
             streams = Proc.freePort();
             env.put("STREAM_PORT", String.valueOf(streams));
         }
