@@ -16,8 +16,9 @@ public interface FanOutWriter {
      *
      * @param log     the log the event was appended to
      * @param frame   the event, encoded once for all its streams
-     * @param streams the streams this writer writes ({@link SseStream#writtenBy}) that follow the log; the
-     *                writer owns the list from now on
+     * @param streams the streams this writer writes ({@link SseStream#writtenBy}) that follow the log, each
+     *                counted against its queue's limit ({@link SseStream#handOver}); the writer owns the list from
+     *                now on and calls {@link SseStream#taken} for each stream as it takes the event
      */
     void fanOut(String log, EventFrame frame, List<SseStream> streams);
 }

@@ -62,6 +62,12 @@ public final class SseStream {
     private boolean idLineStale;
 
     private final AtomicInteger queued = new AtomicInteger();
+    /**
+     * Events handed to this stream's fan-out writer and not yet taken by it: they count against {@link #maxQueue}
+     * with the queue's, so a client that stops reading is cut off at the same depth, on the delivering thread,
+     * however far the writer is behind (and what waits for the writer stays bounded).
+     */
+    private final AtomicInteger handedOver = new AtomicInteger();
 
     private volatile Thread writer;
     private volatile Runnable waker;
@@ -201,13 +207,37 @@ public final class SseStream {
         if (closeReason != null) {
             return false;
         }
-        if (queued.incrementAndGet() > maxQueue) {
+        if (queued.incrementAndGet() + handedOver.get() > maxQueue) {
             queued.decrementAndGet();
             close(CloseReason.SLOW_CONSUMER);
             return false;
         }
         queue.add(new Queued(log, frame));
         return true;
+    }
+
+    /**
+     * Counts an event about to be handed to this stream's fan-out writer ({@link StreamHub#deliver}) against the
+     * queue's limit; the writer calls {@link #taken} when it takes it. Called from any thread.
+     *
+     * @return false, and the event is not to be handed over, when the stream is closed or has just been closed for
+     *         being too slow
+     */
+    boolean handOver() {
+        if (closeReason != null) {
+            return false;
+        }
+        if (handedOver.incrementAndGet() + queued.get() > maxQueue) {
+            handedOver.decrementAndGet();
+            close(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        return true;
+    }
+
+    /** The fan-out writer took an event handed over for this stream ({@link #handOver}); before it writes it. */
+    public void taken() {
+        handedOver.decrementAndGet();
     }
 
     /** Asks the writer for a heartbeat; called by the ticker. */

@@ -151,6 +151,9 @@ public final class StreamHub {
             FanOutWriter writer = s.fanOutWriter();
             if (writer == null) {
                 s.offer(key, frame);
+            } else if (!s.handOver()) {
+                // closed, or just cut off for being too slow: nothing to hand over
+                continue;
             } else if (loop == null || loop == writer) {
                 if (loop == null) {
                     loop = writer;

@@ -801,6 +801,7 @@ final class StreamListener implements AutoCloseable {
         List<SseStream> batch = event.streams();
         for (int i = from; i < batch.size(); i++) {
             SseStream stream = batch.get(i);
+            stream.taken();
             Connection c = (Connection) stream.writerSlot();
             if (stream.enqueue(event.log(), event.frame()) && !c.queuedOn) {
                 c.queuedOn = true;
@@ -844,6 +845,7 @@ final class StreamListener implements AutoCloseable {
                 break;
             }
             SseStream stream = batch.get(i);
+            stream.taken();
             Connection c = (Connection) stream.writerSlot();
             if (c.closed || c.stream != stream) {
                 continue;

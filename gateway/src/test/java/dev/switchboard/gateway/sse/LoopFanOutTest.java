@@ -119,6 +119,37 @@ class LoopFanOutTest {
     }
 
     @Test
+    void eventsHandedToALoopThatHasNotTakenThemCountAgainstTheStreamsQueueLimit() {
+        StreamHub hub = new StreamHub(
+                10,
+                100,
+                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+        SseStream s = new SseStream("conn-a", "a", List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 3, x -> BEAT);
+        s.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
+        hub.admit(s);
+        List<List<SseStream>> handed = new ArrayList<>();
+        s.writtenBy((log, frame, batch) -> handed.add(batch), "slot");
+
+        for (int i = 0; i < 3; i++) {
+            hub.deliver(TOPIC, new ClientEvent("170000000000" + i + "-0", "news", "n" + i));
+        }
+        assertThat(s.isClosed()).isFalse();
+        // the loop takes one: room for one more
+        s.taken();
+        hub.deliver(TOPIC, new ClientEvent("1700000000003-0", "news", "n3"));
+        assertThat(s.isClosed()).isFalse();
+
+        // a fifth while three wait for the loop and one waits in its queue: over the limit of 3, cut off at once
+        s.offer("a", new ClientEvent("1700000000004-0", "message", "mine"));
+        assertThat(s.isClosed())
+                .as("the queue counts what the loop has not taken")
+                .isTrue();
+        assertThat(s.closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
+        hub.deliver(TOPIC, new ClientEvent("1700000000005-0", "news", "n5"));
+        assertThat(handed).hasSize(4);
+    }
+
+    @Test
     void theHubHandsAnEventOnceToEachLoopAndOffersTheRest() {
         StreamHub hub = new StreamHub(
                 10,
