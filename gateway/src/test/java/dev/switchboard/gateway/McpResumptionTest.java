@@ -384,6 +384,22 @@ abstract class McpResumptionTest {
     }
 
     @Test
+    void anUnknownOrExpiredStreamEndsAtOnceWithRetry() {
+        String session = initialize(a);
+        // a log id of a stream with no log, and a priming event older than any call may stay quiet
+        for (String id : List.of("nosuch/1796000000000-0", "nosuch/0-1000")) {
+            try (SseClient resumed = SseClient.open(mcp(b), Map.of("Mcp-Session-Id", session, "Last-Event-ID", id))) {
+                assertThat(resumed.status()).isEqualTo(200);
+                assertThat(resumed.awaitEnd(Duration.ofSeconds(2)))
+                        .as("%s: ended at once, not held until the idle limit", id)
+                        .isTrue();
+                assertThat(resumed.retry()).isEqualTo(1000L);
+                assertThat(resumed.pending()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aCallWhoseClientLeftKeepsItsSessionAliveForTheResume() {
         // sessions idle for 2 s expire; the slow call lasts 5 s and its client is cut off at once
         try (Gateway shortLived = gateway("replica-c", Map.of("SESSION_TTL", "2s"))) {

@@ -66,11 +66,13 @@ final class PostStreamFollower {
                 List<ClientEvent> events = log.readAfter(logKey, last, batch);
                 if (first && events.isEmpty()) {
                     if (EventIds.ZERO.equals(log.tail(logKey))) {
-                        // no such stream, or its log expired: nothing to follow
-                        out.write(SseEncoder.retry(RETRY_MILLIS));
-                        return;
-                    }
-                    if (hasEnded(logKey)) {
+                        if (!PostStreamLog.mayAwaitFirstAppend(afterId, System.currentTimeMillis(), idleLimit)) {
+                            // no such stream, or its log expired: nothing to follow
+                            out.write(SseEncoder.retry(RETRY_MILLIS));
+                            return;
+                        }
+                        // resumed from its priming event while the call has appended nothing yet: follow the log
+                    } else if (hasEnded(logKey)) {
                         // the client already has the stream's last event
                         return;
                     }

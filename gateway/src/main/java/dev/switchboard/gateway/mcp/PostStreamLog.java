@@ -2,12 +2,21 @@ package dev.switchboard.gateway.mcp;
 
 /**
  * The log of a POST's SSE stream (Streamable HTTP), kept so that the stream can be resumed on any replica:
- * every event is appended before it is written, and the log also records how the stream began and ended.
- * Only the event types {@link #MESSAGE} and {@link #RESPONSE} are ever written to a client; the others are
- * markers for a resuming GET.
+ * every event is appended before it is written, and the log also records how the stream ended. Only the event
+ * types {@link #MESSAGE} and {@link #RESPONSE} are ever written to a client; {@link #END} is a marker for a
+ * resuming GET.
+ *
+ * <p>The priming event (SEP-1699) is not logged: its id is {@code <streamId>/0-<millis>}, the time the stream
+ * opened in the sequence part of a log id that sorts before every appended one, so that a resume from it replays
+ * the whole log, and a resume that finds no log yet can tell a call that has not appended anything (it follows the
+ * log) from an unknown or expired stream (it ends at once). A write per call saved: the first append creates the
+ * log.
  */
 final class PostStreamLog {
-    /** The priming event (SEP-1699): the stream exists and may be resumed from its first byte. */
+    /**
+     * The priming event as gateways before 2026-12 logged it (a rolling update may still meet such logs): skipped
+     * on a resume.
+     */
     static final String PRIME = "prime";
     /** A message before the response: a notification or a server-to-client request. */
     static final String MESSAGE = "message";
@@ -26,4 +35,35 @@ final class PostStreamLog {
     static String eventId(String streamId, String logId) {
         return streamId + "/" + logId;
     }
+
+    /**
+     * @param streamId a POST stream
+     * @param openedAt when it opened, epoch milliseconds
+     * @return its priming event's id, which no append ever takes (the log's own ids start at their time)
+     */
+    static String primeId(String streamId, long openedAt) {
+        return eventId(streamId, "0-" + openedAt);
+    }
+
+    /**
+     * @param afterId   the log id a resume starts after
+     * @param now       epoch milliseconds now
+     * @param idleLimit the longest a running call may go without appending
+     * @return whether a stream with no log yet may still be waiting for its first append: the resume starts at a
+     *         priming event younger than the idle limit
+     */
+    static boolean mayAwaitFirstAppend(String afterId, long now, java.time.Duration idleLimit) {
+        if (!afterId.startsWith("0-")) {
+            return false;
+        }
+        try {
+            long openedAt = Long.parseLong(afterId, 2, afterId.length(), 10);
+            return openedAt <= now + CLOCK_SKEW_MILLIS && now - openedAt < idleLimit.toMillis();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Replicas' clocks may differ a little: a priming time this far ahead of ours still counts as now. */
+    private static final long CLOCK_SKEW_MILLIS = 5_000;
 }

@@ -123,11 +123,9 @@ final class ResponseSink implements McpRelay.Sink {
     private void open() throws IOException {
         out = res.startSse();
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
-            // priming event (SEP-1699): an id the client can resume from before anything else arrives
-            String eventId = append(PostStreamLog.PRIME, "");
-            write(
-                    SseEncoder.event(eventId != null ? eventId : PostStreamLog.eventId(streamId, "0-0"), null, ""),
-                    false);
+            // priming event (SEP-1699): an id the client can resume from before anything else arrives; not logged
+            // (PostStreamLog): the call's first append creates the log
+            write(SseEncoder.event(PostStreamLog.primeId(streamId, System.currentTimeMillis()), null, ""), false);
         }
     }
 
