@@ -38,9 +38,12 @@ public final class McpPush {
         return index;
     }
 
-    /** @param session a session just opened: pushes to its server reach it from now on */
-    void joined(McpSession session) {
-        index.joined(server(session.function()), session.id());
+    /**
+     * @param function an MCP server's registered name
+     * @return its key in the push index: qualified by this gateway's namespace
+     */
+    String server(String function) {
+        return namespace + "/" + function;
     }
 
     /**
@@ -99,9 +102,5 @@ public final class McpPush {
     /** The stream that carries a session's server-initiated messages. */
     private static String streamOf(McpSession session) {
         return McpVersions.LEGACY_SSE.equals(session.protocolVersion()) ? McpIds.LEGACY_STREAM : McpIds.STANDALONE;
-    }
-
-    private String server(String function) {
-        return namespace + "/" + function;
     }
 }

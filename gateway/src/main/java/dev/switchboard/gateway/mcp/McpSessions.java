@@ -164,8 +164,7 @@ final class McpSessions implements AutoCloseable {
 
     /** Records a new session, counts it, and makes it a target of pushed notifications. */
     void saveNew(McpSession session) {
-        state.mcpSessions().save(session);
-        push.joined(session);
+        state.mcpSessions().saveNew(session, push.server(session.function()));
         metrics.mcpSession(true);
     }
 

@@ -8,6 +8,16 @@ public interface McpSessionStore {
     void save(McpSession session);
 
     /**
+     * Records a new session and makes it a member of its server's push index ({@link McpPushIndex#joined}): the
+     * record first, so that no reader of the index finds the member before its record (and forgets it as ended).
+     * Redis sends both before waiting: one round trip for the two writes.
+     *
+     * @param session a new session
+     * @param server  its server, qualified by namespace ({@code <namespace>/<name>})
+     */
+    void saveNew(McpSession session, String server);
+
+    /**
      * Records a stateful function's new session for a session whose function session was lost, only if the
      * stored session still carries the lost one (a compare-and-set): of two recoveries of one session, the
      * second learns of the first's function session instead of replacing it, and an ended session is not

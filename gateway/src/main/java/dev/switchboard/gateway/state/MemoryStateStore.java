@@ -119,6 +119,12 @@ public final class MemoryStateStore
     }
 
     @Override
+    public void saveNew(McpSession session, String server) {
+        save(session);
+        mcpPush.joined(server, session.id());
+    }
+
+    @Override
     public Optional<McpSession> find(String id) {
         long now = clock.millis();
         Expiring<McpSession> found = sessions.computeIfPresent(

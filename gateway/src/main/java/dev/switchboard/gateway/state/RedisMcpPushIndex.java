@@ -60,11 +60,21 @@ final class RedisMcpPushIndex implements McpPushIndex {
 
     @Override
     public void joined(String server, String sessionId) {
+        joining(server, sessionId).run();
+    }
+
+    /**
+     * As {@link #joined}, its {@code SADD} sent now and awaited by the returned task: a caller with a write before
+     * it ({@link RedisStateStore#saveNew}) waits for both at once.
+     */
+    Runnable joining(String server, String sessionId) {
         String key = RedisKeys.mcpServerSessions(server);
         if (joins.getAndIncrement() % SAMPLE_EVERY == 0) {
             forgetStale(key);
         }
-        RedisConnections.call("index an MCP session", () -> redis.sync().sadd(key, sessionId));
+        io.lettuce.core.RedisFuture<Long> added = RedisConnections.call(
+                "index an MCP session", () -> redis.async().sadd(key, sessionId));
+        return () -> RedisConnections.call("index an MCP session", () -> await(added, redis, "SADD"));
     }
 
     /** Checks a random sample of an index's members (one batch of EXISTS) and removes the ended ones at once. */
@@ -82,7 +92,8 @@ final class RedisMcpPushIndex implements McpPushIndex {
         List<String> stale = new ArrayList<>();
         for (int i = 0; i < checks.size(); i++) {
             io.lettuce.core.RedisFuture<Long> check = checks.get(i);
-            if (RedisConnections.call("check an MCP session", () -> await(check)) == 0) {
+            Long exists = RedisConnections.call("check an MCP session", () -> await(check, redis, "EXISTS"));
+            if (exists == null || exists == 0) {
                 stale.add(sample.get(i));
             }
         }
@@ -92,16 +103,16 @@ final class RedisMcpPushIndex implements McpPushIndex {
         }
     }
 
-    private Long await(io.lettuce.core.RedisFuture<Long> future) {
+    /** Waits for a pipelined command as the synchronous API would: its timeout, its exceptions. */
+    static <T> T await(io.lettuce.core.RedisFuture<T> future, RedisConnections redis, String command) {
         try {
-            Long n = future.get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return n == null ? 0L : n;
+            return future.get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof io.lettuce.core.RedisException r
                     ? r
                     : new io.lettuce.core.RedisException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new io.lettuce.core.RedisCommandTimeoutException("EXISTS timed out");
+            throw new io.lettuce.core.RedisCommandTimeoutException(command + " timed out");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new io.lettuce.core.RedisException(e);

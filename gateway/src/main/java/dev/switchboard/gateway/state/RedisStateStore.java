@@ -245,6 +245,25 @@ public final class RedisStateStore
     }
 
     /**
+     * The record's {@code SET} and the index's {@code SADD} go out one after the other on the one command
+     * connection (Redis runs them in that order) and are awaited together: one round trip, not two.
+     */
+    @Override
+    public void saveNew(McpSession session, String server) {
+        io.lettuce.core.RedisFuture<String> saved = RedisConnections.call(
+                "store an MCP session",
+                () -> redis.async()
+                        .set(
+                                RedisKeys.mcpSession(session.id()),
+                                McpSessionJson.encode(session),
+                                SetArgs.Builder.px(sessionTtl.toMillis())));
+        Runnable indexed = mcpPush.joining(server, session.id());
+        RedisConnections.call("store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "SET"));
+        indexed.run();
+        renewals.renewed(session.id());
+    }
+
+    /**
      * One command: a plain {@code GET} when this replica renewed the session within {@link SessionRenewals}'
      * interval (the many requests of a busy session), else one script that reads it and renews its record and
      * its subscriptions (which live as long as it).
