@@ -90,6 +90,9 @@ public final class RedisConnections implements AutoCloseable {
         // Reconnect attempts back off from 50 ms to at most 2 s, so service resumes soon after Redis does.
         ClientResources resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                // Lettuce times every command into histograms by default; nothing reads them (the gateway's own
+                // metrics count Redis errors), and they cost CPU on every command (bench/notes.md)
+                .commandLatencyRecorder(io.lettuce.core.metrics.CommandLatencyRecorder.disabled())
                 .build();
         SocketOptions socket = SocketOptions.builder()
                 .connectTimeout(commandTimeout)
