@@ -122,7 +122,8 @@ final class McpSessions implements AutoCloseable {
      *         the one given when it is gone
      */
     McpSession current(McpSession session) {
-        return state.mcpSessions().find(session.id()).orElse(session);
+        // read, not found: the record as Redis has it now, not this replica's copy of a moment ago
+        return state.mcpSessions().peek(session.id()).orElse(session);
     }
 
     /**

@@ -170,6 +170,8 @@ public final class RedisStateStore
                 // always subscribed, so its confirmation tells that the connection was re-made
                 if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
                     if (!subscribedOnce.compareAndSet(false, true)) {
+                        // signals sent while the connection was down are lost: sessions are read afresh
+                        renewals.forgetAll();
                         LOGGER.info(
                                 "fan-out connection re-made: followed logs subscribed again, their streams catch up");
                         Thread.ofVirtual().name("switchboard-resubscribe").start(subscriptions::resubscribe);
@@ -241,7 +243,7 @@ public final class RedisStateStore
                                 RedisKeys.mcpSession(session.id()),
                                 McpSessionJson.encode(session),
                                 SetArgs.Builder.px(sessionTtl.toMillis())));
-        renewals.renewed(session.id());
+        renewals.renewed(session);
     }
 
     /**
@@ -260,36 +262,35 @@ public final class RedisStateStore
         Runnable indexed = mcpPush.joining(server, session.id());
         RedisConnections.call("store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "SET"));
         indexed.run();
-        renewals.renewed(session.id());
+        renewals.renewed(session);
     }
 
     /**
-     * One command: a plain {@code GET} when this replica renewed the session within {@link SessionRenewals}'
-     * interval (the many requests of a busy session), else one script that reads it and renews its record and
-     * its subscriptions (which live as long as it).
+     * No command when this replica stored or renewed the session within {@link SessionRenewals}' interval (the
+     * many requests of a busy session: the record as then stored, unless a session signal said another replica
+     * changed or ended it), else one script that reads it and renews its record and its subscriptions (which
+     * live as long as it).
      */
     @Override
     public Optional<McpSession> find(String id) {
-        String json;
-        if (renewals.due(id)) {
-            json = RedisConnections.call(
-                    "read an MCP session",
-                    () -> RENEW_SESSION.<String>run(
-                            redis,
-                            ScriptOutputType.VALUE,
-                            new String[] {RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id)},
-                            Long.toString(sessionTtl.toMillis())));
-            if (json != null) {
-                renewals.renewed(id);
-            }
-        } else {
-            json = RedisConnections.call(
-                    "read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(id)));
+        McpSession fresh = renewals.fresh(id);
+        if (fresh != null) {
+            return Optional.of(fresh);
         }
+        String json = RedisConnections.call(
+                "read an MCP session",
+                () -> RENEW_SESSION.<String>run(
+                        redis,
+                        ScriptOutputType.VALUE,
+                        new String[] {RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id)},
+                        Long.toString(sessionTtl.toMillis())));
         if (json == null) {
             renewals.forget(id);
+            return Optional.empty();
         }
-        return Optional.ofNullable(json).map(McpSessionJson::decode);
+        McpSession session = McpSessionJson.decode(json);
+        renewals.renewed(session);
+        return Optional.of(session);
     }
 
     /**
@@ -320,7 +321,7 @@ public final class RedisStateStore
                             McpSessionJson.encode(replaced),
                             Long.toString(sessionTtl.toMillis())));
             if (set != null && set == 1) {
-                renewals.renewed(id);
+                renewals.renewed(replaced);
                 return Optional.of(replaced);
             }
         }
@@ -448,6 +449,10 @@ public final class RedisStateStore
         } catch (IllegalArgumentException e) {
             LOGGER.warning("ignored a malformed session signal");
             return;
+        }
+        if (signal.kind() != SessionSignal.Kind.CANCEL) {
+            // another replica ended the session or changed its record: read it from Redis next time
+            renewals.forget(signal.sessionId());
         }
         for (Consumer<SessionSignal> listener : signalListeners) {
             try {

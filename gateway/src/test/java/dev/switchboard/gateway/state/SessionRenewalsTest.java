@@ -2,29 +2,42 @@ package dev.switchboard.gateway.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.gateway.auth.Identity;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class SessionRenewalsTest {
+    private static McpSession session(String id) {
+        return new McpSession(
+                id, "tools", "2025-11-25", null, null, null, null, null, Instant.now(), Identity.ANONYMOUS);
+    }
 
     @Test
     void aSessionIsDueOncePerIntervalAndStaleEntriesAreSweptOncePerInterval() throws Exception {
         SessionRenewals renewals = new SessionRenewals(Duration.ofMinutes(30)); // interval 1 s (capped)
         assertThat(renewals.interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(renewals.due("s")).isTrue();
-        renewals.renewed("s");
+        renewals.renewed(session("s"));
+        assertThat(renewals.fresh("s").id()).isEqualTo("s");
         assertThat(renewals.due("s")).isFalse();
 
         for (int i = 0; i < 5000; i++) {
-            renewals.renewed("old-" + i);
+            renewals.renewed(session("old-" + i));
         }
         // within the interval nothing is stale: every entry stays
         assertThat(renewals.tracked()).isEqualTo(5001);
         Thread.sleep(1100);
         assertThat(renewals.due("s")).isTrue();
-        renewals.renewed("new");
+        assertThat(renewals.fresh("s")).isNull();
+        renewals.renewed(session("new"));
         assertThat(renewals.tracked()).as("the stale entries went in one sweep").isEqualTo(1);
         renewals.forget("new");
+        assertThat(renewals.tracked()).isZero();
+        renewals.renewed(session("a"));
+        renewals.renewed(session("b"));
+        renewals.forgetAll();
+        assertThat(renewals.fresh("a")).isNull();
         assertThat(renewals.tracked()).isZero();
     }
 }
