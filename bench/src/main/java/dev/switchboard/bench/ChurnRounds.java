@@ -1,0 +1,79 @@
+package dev.switchboard.bench;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Section 6's comparison: the in-memory gateway and a gateway on Redis measured in turn, each after a warm-up of its
+ * own, for several rounds; the ratio is taken per round, so that both rates of a ratio share the machine's state
+ * (JIT, load), and the target holds only when every round meets it.
+ */
+final class ChurnRounds {
+    /** One round: the in-memory gateway's sessions, then the Redis gateway's. */
+    record Round(SessionChurn.Result memory, SessionChurn.Result redis) {
+        double ratio() {
+            return redis.sessionsPerSecond() / memory.sessionsPerSecond();
+        }
+    }
+
+    /** The rounds, in order. */
+    record Result(List<Round> rounds, int concurrency, long seconds) {
+        long failures() {
+            return rounds.stream()
+                    .mapToLong(r -> r.memory().failures() + r.redis().failures())
+                    .sum();
+        }
+
+        double[] sortedRatios() {
+            double[] ratios = rounds.stream().mapToDouble(Round::ratio).toArray();
+            Arrays.sort(ratios);
+            return ratios;
+        }
+
+        /** @return the rounds as a markdown table, and the median and range of their ratios */
+        String table() {
+            StringBuilder table = new StringBuilder("| Round | Memory sessions/s | Redis sessions/s | Redis / memory "
+                    + "| Memory p50 | Redis p50 | Failures |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+            for (int i = 0; i < rounds.size(); i++) {
+                Round r = rounds.get(i);
+                table.append("| %d | %,.0f | %,.0f | %.2f× | %.2f ms | %.2f ms | %d |\n"
+                        .formatted(
+                                i + 1,
+                                r.memory().sessionsPerSecond(),
+                                r.redis().sessionsPerSecond(),
+                                r.ratio(),
+                                r.memory().p50(),
+                                r.redis().p50(),
+                                r.memory().failures() + r.redis().failures()));
+            }
+            double[] sorted = sortedRatios();
+            table.append("\nRedis / memory: median %.2f×, range %.2f×–%.2f× over %d rounds; concurrency %d, %d s "
+                    .formatted(
+                            sorted[sorted.length / 2],
+                            sorted[0],
+                            sorted[sorted.length - 1],
+                            sorted.length,
+                            concurrency,
+                            seconds));
+            return table.toString();
+        }
+    }
+
+    private ChurnRounds() {}
+
+    static Result run(URI memory, URI redis, int concurrency, BenchMain.Plan plan, int rounds)
+            throws InterruptedException {
+        List<Round> done = new ArrayList<>(rounds);
+        for (int r = 0; r < rounds; r++) {
+            BenchMain.log("session churn round %d: memory".formatted(r + 1));
+            SessionChurn.run(memory, concurrency, plan.warmup());
+            SessionChurn.Result m = SessionChurn.run(memory, concurrency, plan.measure());
+            BenchMain.log("session churn round %d: Redis".formatted(r + 1));
+            SessionChurn.run(redis, concurrency, plan.warmup());
+            done.add(new Round(m, SessionChurn.run(redis, concurrency, plan.measure())));
+        }
+        return new Result(done, concurrency, plan.measure().toSeconds());
+    }
+}
