@@ -277,6 +277,7 @@ public final class RedisStateStore
         if (fresh != null) {
             return Optional.of(fresh);
         }
+        long readBegan = renewals.reading();
         String json = RedisConnections.call(
                 "read an MCP session",
                 () -> RENEW_SESSION.<String>run(
@@ -289,7 +290,7 @@ public final class RedisStateStore
             return Optional.empty();
         }
         McpSession session = McpSessionJson.decode(json);
-        renewals.renewed(session);
+        renewals.renewed(session, readBegan);
         return Optional.of(session);
     }
 

@@ -33,11 +33,35 @@ class SessionRenewalsTest {
         renewals.renewed(session("new"));
         assertThat(renewals.tracked()).as("the stale entries went in one sweep").isEqualTo(1);
         renewals.forget("new");
-        assertThat(renewals.tracked()).isZero();
+        assertThat(renewals.fresh("new")).isNull();
         renewals.renewed(session("a"));
         renewals.renewed(session("b"));
         renewals.forgetAll();
         assertThat(renewals.fresh("a")).isNull();
         assertThat(renewals.tracked()).isZero();
+    }
+
+    @Test
+    void aReadThatBeganBeforeTheSessionWasForgottenIsNotKept() throws Exception {
+        SessionRenewals renewals = new SessionRenewals(Duration.ofMinutes(30));
+        long began = renewals.reading();
+        // another replica's signal arrives while the read is on its way
+        renewals.forget("s");
+        renewals.renewed(session("s"), began);
+        assertThat(renewals.fresh("s"))
+                .as("the read may hold what the signal replaced")
+                .isNull();
+
+        Thread.sleep(2);
+        renewals.renewed(session("s"), renewals.reading());
+        assertThat(renewals.fresh("s")).as("a read begun after the signal").isNotNull();
+
+        long beforeAll = renewals.reading();
+        renewals.forgetAll();
+        renewals.renewed(session("t"), beforeAll);
+        assertThat(renewals.fresh("t")).isNull();
+        // what this replica itself stores is the record as it is now
+        renewals.renewed(session("t"));
+        assertThat(renewals.fresh("t")).isNotNull();
     }
 }
