@@ -284,7 +284,12 @@ public final class BenchMain {
                 awaitFunction(b);
                 log("cross-replica delivery");
                 report.crossReplica(CrossReplica.run(a, b, plan.crossSamples()));
-                // 6: the in-memory gateway of 3 + 4 and the first replica, alternated round by round
+                // 6: the in-memory gateway of 3 + 4 and the first replica, alternated round by round. Sections 3
+                // and 4 warmed the in-memory gateway's MCP path for minutes; the replica gets a session churn as
+                // long as a measurement first, so that round 1 compares two warm gateways (the full run of
+                // 19:17 UTC, without it: round 1 0.34x, rounds 2 and 3 0.59x and 0.69x)
+                log("session churn: warming the Redis replica");
+                SessionChurn.run(a.uri(), mcpConcurrency, plan.measure());
                 report.churn(ChurnRounds.run(gateway.uri(), a.uri(), mcpConcurrency, plan, CHURN_ROUNDS));
             } else {
                 log("session churn: no redis-server, section 6 skipped");
