@@ -204,12 +204,7 @@ public final class SseStream {
      * @return false when the stream is closed or has just been closed for being too slow
      */
     public boolean enqueue(String log, EventFrame frame) {
-        if (closeReason != null) {
-            return false;
-        }
-        if (queued.incrementAndGet() + handedOver.get() > maxQueue) {
-            queued.decrementAndGet();
-            close(CloseReason.SLOW_CONSUMER);
+        if (!countIn(queued, handedOver)) {
             return false;
         }
         queue.add(new Queued(log, frame));
@@ -224,11 +219,21 @@ public final class SseStream {
      *         being too slow
      */
     boolean handOver() {
+        return countIn(handedOver, queued);
+    }
+
+    /**
+     * Counts one more event waiting for the writer in {@code counter}, against the limit shared with {@code other}:
+     * past it the stream is closed for being too slow and the event is not counted.
+     *
+     * @return false when the stream is closed or has just been closed
+     */
+    private boolean countIn(AtomicInteger counter, AtomicInteger other) {
         if (closeReason != null) {
             return false;
         }
-        if (handedOver.incrementAndGet() + queued.get() > maxQueue) {
-            handedOver.decrementAndGet();
+        if (counter.incrementAndGet() + other.get() > maxQueue) {
+            counter.decrementAndGet();
             close(CloseReason.SLOW_CONSUMER);
             return false;
         }

@@ -236,14 +236,20 @@ public final class RedisStateStore
 
     @Override
     public void save(McpSession session) {
-        RedisConnections.call(
+        io.lettuce.core.RedisFuture<String> saved = sendRecord(session);
+        RedisConnections.call("store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "SET"));
+        renewals.renewed(session);
+    }
+
+    /** Sends a session's record with its full TTL, not awaited. */
+    private io.lettuce.core.RedisFuture<String> sendRecord(McpSession session) {
+        return RedisConnections.call(
                 "store an MCP session",
-                () -> redis.sync()
+                () -> redis.async()
                         .set(
                                 RedisKeys.mcpSession(session.id()),
                                 McpSessionJson.encode(session),
                                 SetArgs.Builder.px(sessionTtl.toMillis())));
-        renewals.renewed(session);
     }
 
     /**
@@ -252,13 +258,7 @@ public final class RedisStateStore
      */
     @Override
     public void saveNew(McpSession session, String server) {
-        io.lettuce.core.RedisFuture<String> saved = RedisConnections.call(
-                "store an MCP session",
-                () -> redis.async()
-                        .set(
-                                RedisKeys.mcpSession(session.id()),
-                                McpSessionJson.encode(session),
-                                SetArgs.Builder.px(sessionTtl.toMillis())));
+        io.lettuce.core.RedisFuture<String> saved = sendRecord(session);
         Runnable indexed = mcpPush.joining(server, session.id());
         RedisConnections.call("store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "SET"));
         indexed.run();

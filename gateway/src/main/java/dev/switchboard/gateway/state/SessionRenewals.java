@@ -52,14 +52,6 @@ final class SessionRenewals {
         return r != null && r.session() != null && System.nanoTime() - r.at() < intervalNanos ? r.session() : null;
     }
 
-    /**
-     * @param id a session id
-     * @return whether a use of the session now should renew it (not renewed here within the interval)
-     */
-    boolean due(String id) {
-        return fresh(id) == null;
-    }
-
     /** @return when a read of a session's record begins, for {@link #renewed(McpSession, long)} */
     long reading() {
         return System.nanoTime();

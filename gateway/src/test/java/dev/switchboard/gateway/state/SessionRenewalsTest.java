@@ -17,10 +17,10 @@ class SessionRenewalsTest {
     void aSessionIsDueOncePerIntervalAndStaleEntriesAreSweptOncePerInterval() throws Exception {
         SessionRenewals renewals = new SessionRenewals(Duration.ofMinutes(30)); // interval 1 s (capped)
         assertThat(renewals.interval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(renewals.due("s")).isTrue();
+        assertThat(renewals.fresh("s")).as("due").isNull();
         renewals.renewed(session("s"));
         assertThat(renewals.fresh("s").id()).isEqualTo("s");
-        assertThat(renewals.due("s")).isFalse();
+        assertThat(renewals.fresh("s")).as("not due").isNotNull();
 
         for (int i = 0; i < 5000; i++) {
             renewals.renewed(session("old-" + i));
@@ -28,7 +28,7 @@ class SessionRenewalsTest {
         // within the interval nothing is stale: every entry stays
         assertThat(renewals.tracked()).isEqualTo(5001);
         Thread.sleep(1100);
-        assertThat(renewals.due("s")).isTrue();
+        assertThat(renewals.fresh("s")).as("due").isNull();
         assertThat(renewals.fresh("s")).isNull();
         renewals.renewed(session("new"));
         assertThat(renewals.tracked()).as("the stale entries went in one sweep").isEqualTo(1);
