@@ -29,7 +29,16 @@ final class McpRelay {
     private final java.time.Duration heartbeat;
     private final dev.switchboard.gateway.metrics.GatewayMetrics metrics;
     /** In-flight calls of this replica, by session and request id, for {@code notifications/cancelled}. */
-    private final Map<String, BackendCall> inflight = new ConcurrentHashMap<>();
+    private final Map<CallKey, BackendCall> inflight = new ConcurrentHashMap<>();
+
+    /**
+     * A call's place in {@link #inflight}: the id as parsed (JSON values compare by value), not its text, which
+     * would serialize the id on every call.
+     *
+     * @param sessionId the session, or null for a stateless request
+     * @param id        the request's id
+     */
+    private record CallKey(String sessionId, JsonNode id) {}
 
     private final BackendSessionRecovery recovery;
 
@@ -199,7 +208,7 @@ final class McpRelay {
             FunctionRegistration function, JsonNode message, Map<String, String> headers, String sessionId, Sink sink)
             throws IOException, InterruptedException {
         JsonNode id = message.get("id");
-        String key = sessionId + "|" + id;
+        CallKey key = new CallKey(sessionId, id);
         // heartbeats come from the call itself: while the function is silent, between reads, on this thread
         CallControl control = CallControl.within(function.timeout()).onIdle(heartbeat, sink::keepAlive);
         BackendCall call = backend.post(function, message, headers, function.timeout(), control);
@@ -285,7 +294,7 @@ final class McpRelay {
      * @return whether a call of this replica was cancelled
      */
     boolean cancel(String sessionId, JsonNode requestId) {
-        BackendCall call = inflight.remove(sessionId + "|" + requestId);
+        BackendCall call = inflight.remove(new CallKey(sessionId, requestId));
         if (call == null) {
             return false;
         }
@@ -300,7 +309,7 @@ final class McpRelay {
      */
     void cancelAll(String sessionId) {
         inflight.keySet().removeIf(key -> {
-            if (key.startsWith(sessionId + "|")) {
+            if (sessionId.equals(key.sessionId())) {
                 BackendCall call = inflight.get(key);
                 if (call != null) {
                     call.cancel();
