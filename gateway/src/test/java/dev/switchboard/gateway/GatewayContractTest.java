@@ -221,6 +221,12 @@ abstract class GatewayContractTest {
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().get("code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+        // a function is one path segment: deeper or empty paths are no route at all
+        for (String path : List.of("/invoke/echo/extra", "/invoke/", "/invoke/echo/")) {
+            Http.Answer noFunction = Http.postJson(pub(path), "{\"payload\":1}");
+            assertThat(noFunction.status()).as(path).isEqualTo(404);
+            assertThat(noFunction.json().get("code").asText()).as(path).isEqualTo("NOT_FOUND");
+        }
 
         Http.Answer adminOnPublic = Http.get(pub("/admin/functions"));
         assertThat(adminOnPublic.status())

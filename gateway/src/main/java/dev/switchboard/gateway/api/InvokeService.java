@@ -7,6 +7,7 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.NamedSegment;
 import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.invoke.AnswerPublications;
 import dev.switchboard.gateway.invoke.CallLimits;
@@ -25,6 +26,7 @@ import dev.switchboard.gateway.trace.GatewayTracing;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.StoreUnavailableException;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.logging.common.HelidonMdc;
 import io.helidon.webserver.http.HttpRules;
@@ -110,7 +112,9 @@ public final class InvokeService implements HttpService, AutoCloseable {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/{function}", this::invoke).any("/{function}", ErrorHandling.methodNotAllowed("POST"));
+        NamedSegment function = NamedSegment.of("function");
+        rules.route(Method.POST, function, this::invoke)
+                .route(method -> true, function, ErrorHandling.methodNotAllowed("POST"));
     }
 
     private void invoke(ServerRequest req, ServerResponse res) {

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.NamedSegment;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionSender;
@@ -128,11 +129,19 @@ public final class McpService implements HttpService, AutoCloseable {
     public void routing(HttpRules rules) {
         // every method of each route: the endpoint answers the route's own and refuses the rest (405), on
         // either listener alike
-        rules.any("/{name}/sse", (req, res) -> endpoint.serve(McpRoute.Kind.SSE, HelidonExchange.of(req, res)))
-                .any(
-                        "/{name}/messages",
-                        (req, res) -> endpoint.serve(McpRoute.Kind.MESSAGES, HelidonExchange.of(req, res)))
-                .any("/{name}", (req, res) -> endpoint.serve(McpRoute.Kind.ENDPOINT, HelidonExchange.of(req, res)));
+        // the endpoint first: it takes nearly every request
+        rules.route(
+                        method -> true,
+                        NamedSegment.of("name"),
+                        (req, res) -> endpoint.serve(McpRoute.Kind.ENDPOINT, HelidonExchange.of(req, res)))
+                .route(
+                        method -> true,
+                        NamedSegment.followedBy("name", "sse"),
+                        (req, res) -> endpoint.serve(McpRoute.Kind.SSE, HelidonExchange.of(req, res)))
+                .route(
+                        method -> true,
+                        NamedSegment.followedBy("name", "messages"),
+                        (req, res) -> endpoint.serve(McpRoute.Kind.MESSAGES, HelidonExchange.of(req, res)));
     }
 
     /** @return delivery of pushed notifications to this gateway's sessions ({@link McpNotifyService}) */

@@ -1,0 +1,70 @@
+package dev.switchboard.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.helidon.common.uri.UriPath;
+import io.helidon.http.PathMatcher;
+import io.helidon.http.PathMatchers;
+import org.junit.jupiter.api.Test;
+
+class NamedSegmentTest {
+
+    /** Every path is tried against Helidon's own pattern matcher too: the two must agree. */
+    private static void agrees(PathMatcher ours, String pattern, String path) {
+        PathMatchers.MatchResult expected = PathMatchers.create(pattern).match(UriPath.create(path));
+        PathMatchers.MatchResult actual = ours.match(UriPath.create(path));
+        assertThat(actual.accepted()).as(path).isEqualTo(expected.accepted());
+        if (expected.accepted()) {
+            assertThat(actual.path().pathParameters().get("name"))
+                    .as(path)
+                    .isEqualTo(expected.path().pathParameters().get("name"));
+            assertThat(actual.path().path()).isEqualTo(expected.path().path());
+            assertThat(actual.path().absolute().path())
+                    .isEqualTo(expected.path().absolute().path());
+        }
+    }
+
+    private static final String[] PATHS = {
+        "/echo",
+        "/a",
+        "/",
+        "",
+        "/echo/",
+        "/echo/sse",
+        "/echo/messages",
+        "/a/b/sse",
+        "/sse",
+        "//sse",
+        "/x/y",
+        "/echo%20fn",
+        "/ech%2Fo",
+        "/echo/ssex",
+        "/echoxsse",
+        "/a/messages/",
+        "/messages",
+        "/ü-name",
+        "/x/sse/sse"
+    };
+
+    @Test
+    void aSegmentAloneMatchesAsHelidonsPatternDoes() {
+        for (String path : PATHS) {
+            agrees(NamedSegment.of("name"), "/{name}", path);
+        }
+    }
+
+    @Test
+    void aSegmentWithASuffixMatchesAsHelidonsPatternDoes() {
+        for (String path : PATHS) {
+            agrees(NamedSegment.followedBy("name", "sse"), "/{name}/sse", path);
+            agrees(NamedSegment.followedBy("name", "messages"), "/{name}/messages", path);
+        }
+    }
+
+    @Test
+    void theParameterIsTheDecodedSegment() {
+        PathMatchers.MatchResult result = NamedSegment.of("function").match(UriPath.create("/my%20fn"));
+        assertThat(result.accepted()).isTrue();
+        assertThat(result.path().pathParameters().get("function")).isEqualTo("my fn");
+    }
+}
