@@ -126,6 +126,24 @@ public final class CallControl {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (wait + 999_999) / 1_000_000));
     }
 
+    /** @return whether silent waits run an action (then reads are timed, to run it on the caller's thread) */
+    boolean hasIdleAction() {
+        return idleAction != null;
+    }
+
+    /**
+     * @param readTimeoutNanos bound of one read of the request
+     * @param now              {@link System#nanoTime()}
+     * @return when a read starting now must end: its timeout or the deadline, whichever comes first
+     * @throws SocketTimeoutException when the deadline has passed
+     */
+    long readMark(long readTimeoutNanos, long now) throws SocketTimeoutException {
+        if (deadlineNanos - now <= 0) {
+            throw new SocketTimeoutException("the call's deadline passed");
+        }
+        return deadlineNanos - now < readTimeoutNanos ? deadlineNanos : now + readTimeoutNanos;
+    }
+
     /**
      * A wait ended in silence: runs the idle action when an interval has passed.
      *

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -18,7 +19,8 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * One connection to an endpoint: a blocking socket channel (TLS over it for {@code https}) and a read buffer.
  * Blocking I/O on a channel suits the virtual threads that use it: a socket timeout bounds each read (under a
- * {@link CallControl}, also by the call's deadline), and {@link #close()}, from any thread (a cancelled call),
+ * {@link CallControl}, also by the call's deadline; without an idle action, {@link ReadWatch} does instead of a
+ * socket timeout), and {@link #close()}, from any thread (a cancelled call),
  * ends a read blocked on it, as an interrupt of that thread would (a stopping gateway). Used by one exchange
  * at a time.
  */
@@ -45,6 +47,13 @@ final class Http1Connection implements AutoCloseable {
 
     private long readTimeoutNanos;
     private int soTimeoutMillis = -1;
+
+    /** No read is watched ({@link #readMark}). */
+    private static final long NOT_READING = Long.MAX_VALUE;
+    /** The watch ended the read ({@link #readMark}): the connection is closed, the read timed out. */
+    private static final long EXPIRED = Long.MIN_VALUE;
+    /** When the read in progress must end ({@link System#nanoTime()}), for {@link ReadWatch}. */
+    private final AtomicLong readMark = new AtomicLong(NOT_READING);
 
     private Http1Connection(Endpoint endpoint, SocketChannel channel, Socket socket) throws IOException {
         this.endpoint = endpoint;
@@ -129,6 +138,9 @@ final class Http1Connection implements AutoCloseable {
         if (control == null) {
             return in.read(target, offset, length);
         }
+        if (!control.hasIdleAction()) {
+            return watchedRead(target, offset, length);
+        }
         long start = System.nanoTime();
         while (true) {
             soTimeout(control.nextWaitMillis(readTimeoutNanos, System.nanoTime() - start));
@@ -140,6 +152,63 @@ final class Http1Connection implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A read bounded by {@link ReadWatch} rather than a socket timeout: untimed, so that waiting arms no timer
+     * (the JDK's timed park costs a hand-over to its timer thread per read).
+     */
+    private int watchedRead(byte[] target, int offset, int length) throws IOException {
+        long mark = control.readMark(readTimeoutNanos, System.nanoTime());
+        soTimeout(0);
+        readMark.set(mark);
+        ReadWatch.SHARED.begin(this);
+        int read;
+        try {
+            read = in.read(target, offset, length);
+        } catch (IOException e) {
+            if (readMark.getAndSet(NOT_READING) == EXPIRED) {
+                throw timedOut(e);
+            }
+            throw e;
+        } finally {
+            ReadWatch.SHARED.end(this);
+        }
+        if (readMark.getAndSet(NOT_READING) == EXPIRED) {
+            // the watch closed the connection as the answer arrived: it cannot be used again
+            throw timedOut(null);
+        }
+        return read;
+    }
+
+    private static java.net.SocketTimeoutException timedOut(IOException cause) {
+        java.net.SocketTimeoutException timedOut = new java.net.SocketTimeoutException("Read timed out");
+        if (cause != null) {
+            timedOut.initCause(cause);
+        }
+        return timedOut;
+    }
+
+    /**
+     * From {@link ReadWatch}: ends the read in progress (closes the connection) when its mark has passed.
+     *
+     * @param now {@link System#nanoTime()}
+     * @return whether the read was ended
+     */
+    boolean expireReadIfPast(long now) {
+        long mark = readMark.get();
+        if (mark == NOT_READING || mark == EXPIRED || now - mark < 0 || !readMark.compareAndSet(mark, EXPIRED)) {
+            return false;
+        }
+        // the channel first: closing a TLS socket first would write its closing alert from the watch's thread
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closed anyway
+        }
+        close();
+        return true;
     }
 
     /** Writes a request in one go (its head and its body, when it has one). */

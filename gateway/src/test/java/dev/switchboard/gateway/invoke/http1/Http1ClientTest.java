@@ -274,6 +274,62 @@ class Http1ClientTest {
     }
 
     @Test
+    void aControlledCallsSilentReadEndsAtItsReadTimeoutAndItsConnectionIsNotReused() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            if (server.connections.get() == 1) {
+                Thread.sleep(5_000);
+                return false;
+            }
+            write(out, OK_HELLO);
+            return true;
+        });
+        // the first call waits on an untimed read: the read watch, not a socket timeout, ends it
+        CallControl control = CallControl.within(Duration.ofSeconds(10));
+        Http1Request silent =
+                new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofMillis(200), control);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.send(silent))
+                .isInstanceOf(SocketTimeoutException.class)
+                .hasMessage("Read timed out");
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(190), Duration.ofSeconds(3));
+        assertThat(control.passed()).isFalse();
+        Http1Request next = new Http1Request(
+                "GET",
+                uri("/"),
+                new RequestHeaders(),
+                null,
+                Duration.ofSeconds(5),
+                CallControl.within(Duration.ofSeconds(5)));
+        assertThat(text(next)).isEqualTo("hello");
+        assertThat(server.connections.get())
+                .as("the timed-out connection was closed, not pooled")
+                .isEqualTo(2);
+        assertThat(client.idleConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void theReadWatchWakesForAReadAfterItFellAsleep() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            Thread.sleep(5_000);
+            return false;
+        });
+        // longer than the watch's idle ticks: it sleeps until a read begins
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ReadWatch.TICK_NANOS) * 60);
+        Http1Request silent = new Http1Request(
+                "GET",
+                uri("/"),
+                new RequestHeaders(),
+                null,
+                Duration.ofSeconds(5),
+                CallControl.within(Duration.ofMillis(250)));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.send(silent)).isInstanceOf(SocketTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(240), Duration.ofSeconds(3));
+    }
+
+    @Test
     void aSilentFunctionRunsTheIdleActionOnTheCallersThreadThenItsAnswerIsReadWhole() throws Exception {
         server = new ScriptedServer((request, index, socket, out) -> {
             Thread.sleep(450);
