@@ -4,6 +4,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Bounds the reads of calls from one thread instead of a socket timeout per read. A timed read parks its virtual
@@ -16,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>While no read is watched for a while the thread sleeps until the next one, so an idle gateway pays nothing.
  */
 final class ReadWatch {
+    private static final Logger LOGGER = Logger.getLogger(ReadWatch.class.getName());
     /** How often reads in progress are checked, and so how late a time-out may come. */
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Ticks without a read before the thread sleeps until one begins (one second). */
@@ -63,12 +66,22 @@ final class ReadWatch {
                 idle = 0;
                 long now = System.nanoTime();
                 for (Http1Connection connection : reading) {
-                    if (connection.expireReadIfPast(now)) {
-                        reading.remove(connection);
-                    }
+                    expire(connection, now);
                 }
             }
             LockSupport.parkNanos(TICK_NANOS);
+        }
+    }
+
+    /** Nothing may end this thread: every time-out of the process depends on it. */
+    private void expire(Http1Connection connection, long now) {
+        try {
+            if (connection.expireReadIfPast(now)) {
+                reading.remove(connection);
+            }
+        } catch (RuntimeException e) {
+            reading.remove(connection);
+            LOGGER.log(Level.WARNING, "could not end a read past its time-out", e);
         }
     }
 
