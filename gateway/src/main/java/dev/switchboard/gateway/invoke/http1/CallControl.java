@@ -115,11 +115,8 @@ public final class CallControl {
      * @throws SocketTimeoutException when the deadline has passed
      */
     int nextWaitMillis(long readTimeoutNanos, long waitedNanos) throws SocketTimeoutException {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-            throw new SocketTimeoutException("the call's deadline passed");
-        }
-        long wait = Math.min(left, readTimeoutNanos - waitedNanos);
+        long now = System.nanoTime();
+        long wait = readMark(readTimeoutNanos - waitedNanos, now) - now;
         if (idleNanos > 0) {
             wait = Math.min(wait, idleNanos);
         }

@@ -201,7 +201,6 @@ final class Http1Connection implements AutoCloseable {
             return false;
         }
         // the channel first: closing a TLS socket first would write its closing alert from the watch's thread
-        closed = true;
         try {
             channel.close();
         } catch (IOException e) {
