@@ -11,6 +11,7 @@ import dev.switchboard.examples.mcp.McpFunction;
 import dev.switchboard.examples.mcp.Pusher;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.KeptAliveConnection;
 import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
@@ -236,6 +237,125 @@ class McpStreamPortEndpointTest {
         assertThat(json(gone.body()).path("id").asInt())
                 .as("the refusal answers the request")
                 .isEqualTo(4);
+    }
+
+    // ---- one connection, many requests (keep-alive) ----
+
+    private static String post(String body, String... headers) {
+        StringBuilder request =
+                new StringBuilder("POST /mcp/tools HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return request.append("Content-Length: ")
+                .append(bytes.length)
+                .append("\r\n\r\n")
+                .append(body)
+                .toString();
+    }
+
+    private static String toolsCall(int id) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id
+                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"test_simple_text\",\"arguments\":{}}}";
+    }
+
+    @Test
+    void aWholeSessionRunsOnOneKeptAliveConnection() throws Exception {
+        try (KeptAliveConnection c =
+                new KeptAliveConnection(gateway.streamPort().orElseThrow(), WAIT)) {
+            KeptAliveConnection.Answer init =
+                    c.send(post(INITIALIZE, "Accept: " + ACCEPT_BOTH)).next();
+            assertThat(init.status()).as(init.body()).isEqualTo(200);
+            assertThat(init.header("Connection"))
+                    .as("kept for the next request")
+                    .isNull();
+            String session = init.header("Mcp-Session-Id");
+            assertThat(session).isNotNull();
+            String inSession = "Mcp-Session-Id: " + session;
+
+            KeptAliveConnection.Answer initialized = c.send(post(
+                            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                            "Accept: " + ACCEPT_BOTH,
+                            inSession))
+                    .next();
+            assertThat(initialized.status()).isEqualTo(202);
+
+            // an SSE answer is chunked on a kept-alive connection: the priming event in the head's write, the
+            // response with the last chunk
+            KeptAliveConnection.Answer call = c.send(post(toolsCall(2), "Accept: " + ACCEPT_BOTH, inSession))
+                    .next();
+            assertThat(call.status()).isEqualTo(200);
+            assertThat(call.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(call.header("Content-Type")).startsWith("text/event-stream");
+            List<SseClient.Event> events = SseClient.parse(call.body());
+            assertThat(events.getFirst().data()).as("priming event").isEmpty();
+            assertThat(json(events.getLast().data()).path("id").asInt()).isEqualTo(2);
+            assertThat(call.chunks()).as("one chunk per event").isEqualTo(2);
+
+            // two requests in one write (pipelined): answered in order on the same connection
+            KeptAliveConnection.Answer list;
+            KeptAliveConnection.Answer json;
+            c.send(post(
+                            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}",
+                            "Accept: application/json",
+                            inSession)
+                    + post(toolsCall(4), "Accept: application/json", inSession));
+            list = c.next();
+            json = c.next();
+            assertThat(json(list.body()).path("id").asInt()).isEqualTo(3);
+            assertThat(json(list.body()).path("result").path("tools").isArray()).isTrue();
+            assertThat(json(json.body()).path("id").asInt()).isEqualTo(4);
+
+            KeptAliveConnection.Answer deleted = c.send(
+                            "DELETE /mcp/tools HTTP/1.1\r\nHost: x\r\n" + inSession + "\r\n\r\n")
+                    .next();
+            assertThat(deleted.status()).isEqualTo(204);
+            KeptAliveConnection.Answer gone = c.send(post(
+                            "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}",
+                            "Accept: " + ACCEPT_BOTH,
+                            inSession))
+                    .next();
+            assertThat(gone.status()).isEqualTo(404);
+
+            // a kept-alive connection that says nothing more is closed after REQUEST_HEAD_TIMEOUT (2 s), as a new one
+            long start = System.nanoTime();
+            assertThat(c.closedWithin(Duration.ofSeconds(6))).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1500));
+        }
+    }
+
+    @Test
+    void aClientThatAsksToCloseAndARequestWhoseBodyWasNotReadEndTheConnection() throws Exception {
+        int port = gateway.streamPort().orElseThrow();
+        String session = initialize(streamUrl());
+        try (KeptAliveConnection c = new KeptAliveConnection(port, WAIT)) {
+            KeptAliveConnection.Answer answer = c.send(post(
+                            toolsCall(1), "Accept: " + ACCEPT_BOTH, "Mcp-Session-Id: " + session, "Connection: close"))
+                    .next();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.header("Connection")).isEqualTo("close");
+            assertThat(answer.header("Transfer-Encoding"))
+                    .as("delimited by the close")
+                    .isNull();
+            assertThat(json(SseClient.parse(answer.body()).getLast().data())
+                            .path("id")
+                            .asInt())
+                    .isEqualTo(1);
+            assertThat(c.closedWithin(WAIT)).isTrue();
+        }
+        try (KeptAliveConnection c = new KeptAliveConnection(port, WAIT)) {
+            // refused on its Origin before its body is read: the rest of the body must not be read as a request
+            KeptAliveConnection.Answer refused = c.send(post(
+                            toolsCall(1),
+                            "Accept: " + ACCEPT_BOTH,
+                            "Mcp-Session-Id: " + session,
+                            "Origin: http://evil.example"))
+                    .next();
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.header("Connection")).isEqualTo("close");
+            assertThat(c.closedWithin(WAIT)).isTrue();
+        }
     }
 
     @Test

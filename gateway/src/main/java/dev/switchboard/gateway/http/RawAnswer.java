@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A whole HTTP/1.1 answer as bytes, for a socket no HTTP server owns yet (the stream listener, or a
- * connection refused at accept). It always ends the connection: {@code Connection: close}.
+ * connection refused at accept). It ends the connection ({@code Connection: close}) unless written as one
+ * answer of several on a kept-alive connection.
  */
 public final class RawAnswer {
     /** Cache directives of every error answer written this way. */
@@ -35,6 +36,17 @@ public final class RawAnswer {
      * @return the answer's bytes
      */
     public static byte[] of(Status status, Map<String, String> headers, byte[] body) {
+        return of(status, headers, body, true);
+    }
+
+    /**
+     * @param status  the status
+     * @param headers the headers
+     * @param body    the body, or null for none (a 204)
+     * @param last    whether the connection ends after it ({@code Connection: close}); else it carries the next request
+     * @return the answer's bytes
+     */
+    public static byte[] of(Status status, Map<String, String> headers, byte[] body, boolean last) {
         StringBuilder head = new StringBuilder("HTTP/1.1 ")
                 .append(status.code())
                 .append(' ')
@@ -45,7 +57,10 @@ public final class RawAnswer {
         if (body != null) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
-        head.append("Connection: close\r\n\r\n");
+        if (last) {
+            head.append("Connection: close\r\n");
+        }
+        head.append("\r\n");
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
         byte[] bodyBytes = body == null ? new byte[0] : body;
         byte[] all = new byte[headBytes.length + bodyBytes.length];

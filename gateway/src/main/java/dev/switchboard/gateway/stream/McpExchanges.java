@@ -28,8 +28,9 @@ import java.util.logging.Logger;
  * own virtual thread over the connection, now blocking and out of the loop's selector: the same
  * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
  * listener, then {@link McpEndpoint}, which serves the public listener's MCP routes too. So one URL
- * serves the whole of Streamable HTTP and HTTP+SSE, and both listeners answer alike. The connection closes after the answer
- * ({@code Connection: close}).
+ * serves the whole of Streamable HTTP and HTTP+SSE, and both listeners answer alike. After a whole, framed answer the
+ * connection goes back to the loop for the client's next request (keep-alive, as on the public listener); otherwise
+ * it closes.
  */
 final class McpExchanges implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(McpExchanges.class.getName());
@@ -72,15 +73,17 @@ final class McpExchanges implements AutoCloseable {
     }
 
     /**
-     * On a virtual thread: serves one request to its end. The caller closes the connection after.
+     * On a virtual thread: serves one request to its end.
      *
      * @param channel  the connection, no longer registered with the loop's selector
      * @param head     its request head
      * @param route    the MCP route of its path
      * @param leftover what the loop read past the head
      * @param peer     the client's address
+     * @return what was read past the request (the start of the client's next one) when the connection carries
+     *         another request, else null: the caller closes it
      */
-    void serve(SocketChannel channel, RequestHead head, McpRoute route, byte[] leftover, SocketAddress peer) {
+    byte[] serve(SocketChannel channel, RequestHead head, McpRoute route, byte[] leftover, SocketAddress peer) {
         serving.add(channel);
         try {
             channel.configureBlocking(true);
@@ -101,6 +104,9 @@ final class McpExchanges implements AutoCloseable {
                         }
                     },
                     exchange::statusCode);
+            if (exchange.reusable()) {
+                return exchange.unread();
+            }
             channel.shutdownOutput();
             drain(channel);
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -110,6 +116,7 @@ final class McpExchanges implements AutoCloseable {
         } finally {
             serving.remove(channel);
         }
+        return null;
     }
 
     private void answer(SocketExchange exchange, RequestHead head, McpRoute.Kind route, SocketAddress peer)

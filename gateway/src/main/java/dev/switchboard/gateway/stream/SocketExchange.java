@@ -21,9 +21,11 @@ import java.util.Map;
 
 /**
  * An MCP exchange on the stream listener: the request head the loop read, the body read here from the socket
- * (now blocking, on the exchange's own virtual thread), and the answer written straight to it. Every answer
- * ends the connection ({@code Connection: close}): a whole one carries its {@code Content-Length}, a streamed
- * one (SSE) is delimited by the close, as the loop's own streams are.
+ * (now blocking, on the exchange's own virtual thread), and the answer written straight to it. A whole answer
+ * carries its {@code Content-Length}; a streamed one (SSE) is chunked ({@link ChunkedAnswer}). The connection
+ * then carries the client's next request ({@link #reusable()}), as on the public listener, unless the client
+ * asked to close it ({@code Connection: close}: the answer says so, and a streamed one is delimited by the close)
+ * or the request's body was not read to its end.
  */
 final class SocketExchange extends McpExchange {
     private final int bodyMillis;
@@ -31,6 +33,17 @@ final class SocketExchange extends McpExchange {
     private final RequestHead head;
     private final String server;
     private final InputStream in;
+    /** What the loop read past the head: the body's start, and any request the client sent after it. */
+    private final ByteArrayInputStream leftover;
+    /** Whether the client lets the connection carry another request after this one. */
+    private final boolean keepAlive;
+    /** Whether the request has body bytes to read (framed by a length above 0 or by chunks). */
+    private final boolean hasBody;
+
+    private boolean bodyRead;
+    /** Whether the answer was written whole, framed so that the next request can follow it. */
+    private boolean complete;
+
     private final Map<String, String> answerHeaders = new LinkedHashMap<>();
     private Identity identity = Identity.ANONYMOUS;
     private Status status = Status.OK_200;
@@ -57,9 +70,17 @@ final class SocketExchange extends McpExchange {
         this.bodyMillis = bodyMillis;
         this.head = head;
         this.server = server;
+        this.leftover = new ByteArrayInputStream(leftover);
         // the socket's stream honours its read time-out (SO_TIMEOUT), which a channel's read does not
-        this.in = new SequenceInputStream(
-                new ByteArrayInputStream(leftover), channel.socket().getInputStream());
+        this.in = new SequenceInputStream(this.leftover, channel.socket().getInputStream());
+        this.keepAlive = !head.headers().containsToken(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+        // a malformed length counts as a body: the connection is not trusted to be at a request's start after it
+        this.hasBody = head.headers().contains(io.helidon.http.HeaderNames.TRANSFER_ENCODING)
+                || (head.headers().contains(io.helidon.http.HeaderNames.CONTENT_LENGTH)
+                        && dev.switchboard.gateway.http.BoundedBody.declaredLength(
+                                                head.headers().first(io.helidon.http.HeaderNames.CONTENT_LENGTH))
+                                        .orElse(-1)
+                                != 0);
         answerHeaders.putAll(cors);
     }
 
@@ -105,7 +126,9 @@ final class SocketExchange extends McpExchange {
         }
         // bounded as a whole: a client dripping a byte just inside each read's time-out must not hold the thread
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(bodyMillis);
-        return RequestBody.read(head.headers(), RequestBody.until(in, channel.socket(), deadline), maxSize);
+        byte[] body = RequestBody.read(head.headers(), RequestBody.until(in, channel.socket(), deadline), maxSize);
+        bodyRead = true;
+        return body;
     }
 
     @Override
@@ -123,13 +146,17 @@ final class SocketExchange extends McpExchange {
     public void send(byte[] body) {
         commit();
         try {
-            writeFully(RawAnswer.of(status, answerHeaders, status.code() == 204 ? null : body));
+            writeFully(RawAnswer.of(status, answerHeaders, status.code() == 204 ? null : body, lastOnConnection()));
+            complete = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A streamed answer: its head now, then the body as written, delimited by the connection's close. */
+    /**
+     * A streamed answer: chunked on a connection kept for the next request, its head written with the first bytes
+     * flushed; else its head now, then the body as written, delimited by the connection's close.
+     */
     @Override
     public OutputStream outputStream() throws IOException {
         commit();
@@ -140,6 +167,11 @@ final class SocketExchange extends McpExchange {
                 .append("\r\n");
         answerHeaders.forEach(
                 (name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+        if (!lastOnConnection()) {
+            text.append("Transfer-Encoding: chunked\r\n\r\n");
+            return new ChunkedAnswer(
+                    channel, text.toString().getBytes(StandardCharsets.ISO_8859_1), () -> complete = true);
+        }
         text.append("Connection: close\r\n\r\n");
         writeFully(text.toString().getBytes(StandardCharsets.ISO_8859_1));
         // closing the body ends the answer; the connection is closed by whoever serves the exchange
@@ -164,6 +196,24 @@ final class SocketExchange extends McpExchange {
     @Override
     public boolean isSent() {
         return sent;
+    }
+
+    /**
+     * @return whether the connection may carry the client's next request: the client allows it, the answer was
+     *         written whole and framed, and nothing of the request's body is left unread
+     */
+    boolean reusable() {
+        return complete && !lastOnConnection();
+    }
+
+    /** @return whether the connection ends after this answer: the client asked, or its body was left unread */
+    private boolean lastOnConnection() {
+        return !keepAlive || (hasBody && !bodyRead);
+    }
+
+    /** @return what the loop read past this request (the start of the client's next one), once it is served */
+    byte[] unread() {
+        return leftover.readAllBytes();
     }
 
     private void commit() {

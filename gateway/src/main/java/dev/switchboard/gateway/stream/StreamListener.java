@@ -105,6 +105,14 @@ final class StreamListener implements AutoCloseable {
     private final Thread loop;
     private final ExecutorService setup = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Connections an MCP exchange hands back after its answer, for their next request. */
+    private final Queue<Resumed> resumed = new ConcurrentLinkedQueue<>();
+
+    /**
+     * @param connection the kept-alive connection
+     * @param unread     what was read past the answered request (the start of the next one)
+     */
+    private record Resumed(Connection connection, byte[] unread) {}
     /** Connections woken for the loop to write: any thread adds, the loop takes. */
     private final MpscQueue<Connection> ready = new MpscQueue<>();
     /** Events handed over for this loop's streams of their logs: one entry per event, not one wake-up per stream. */
@@ -151,7 +159,8 @@ final class StreamListener implements AutoCloseable {
     /** One accepted connection, from its head to its end. Loop thread only, except {@link #scheduled}. */
     private static final class Connection extends HeartbeatWheel.Entry {
         final SocketChannel channel;
-        final long headDeadline;
+        /** When its head must be whole: from its accept, or from its previous answer on a kept-alive connection. */
+        long headDeadline;
         /** The address its pending head is counted against, until the head is read (null: not counted). */
         java.net.InetAddress pendingAddress;
 
@@ -296,6 +305,10 @@ final class StreamListener implements AutoCloseable {
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     task.run();
+                }
+                Resumed back;
+                while ((back = resumed.poll()) != null) {
+                    resume(back.connection(), back.unread());
                 }
                 fanOut();
                 Connection woken;
@@ -536,18 +549,54 @@ final class StreamListener implements AutoCloseable {
 
     /**
      * Loop thread: the connection leaves the selector for a virtual thread that reads and writes it blocking (an
-     * MCP POST's body and answer); once the work is done, the loop closes it.
+     * MCP POST's body and answer); once the work is done, the loop takes it back for its next request, or closes it.
+     *
+     * @param work serves the request; returns what it read past it when the connection carries another, else null
      */
-    private void handOff(Connection c, Runnable work) {
+    private void handOff(Connection c, java.util.function.Supplier<byte[]> work) {
         opening.remove(c);
         c.key.cancel();
         handOffs.add(() -> setup.execute(() -> {
+            byte[] unread = null;
             try {
-                work.run();
+                unread = work.get();
             } finally {
-                submit(() -> close(c));
+                if (unread == null) {
+                    submit(() -> close(c));
+                } else {
+                    resumed.add(new Resumed(c, unread));
+                    selector.wakeup();
+                    if (!running) {
+                        // the loop stopped, perhaps before it could take it back
+                        closeQuietly(c.channel);
+                    }
+                }
             }
         }));
+    }
+
+    /**
+     * Loop thread: a kept-alive connection waits for its next request's head, under the same time-out and caps as a
+     * new connection's (the oldest waiting is shed first when the listener is full).
+     */
+    private void resume(Connection c, byte[] unread) {
+        if (c.closed) {
+            return;
+        }
+        try {
+            c.channel.configureBlocking(false);
+            c.head = ByteBuffer.allocate(Math.max(512, unread.length));
+            c.head.put(unread);
+            c.headDeadline = System.nanoTime() + headTimeoutNanos;
+            c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
+            opening.add(c);
+            if (unread.length > 0) {
+                // the client sent its next request with the last: it may all be here, with nothing more to come
+                readHead(c);
+            }
+        } catch (IOException | RuntimeException e) {
+            close(c);
+        }
     }
 
     /** On a virtual thread: everything that may block or call the store. */
@@ -1091,6 +1140,11 @@ final class StreamListener implements AutoCloseable {
             loop.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // kept-alive connections handed back after the loop stopped
+        Resumed back;
+        while ((back = resumed.poll()) != null) {
+            closeQuietly(back.connection().channel);
         }
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof Connection c && c.finish != null && !c.closed) {
