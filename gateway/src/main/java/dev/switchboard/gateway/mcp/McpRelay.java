@@ -96,6 +96,12 @@ final class McpRelay {
         default boolean committed() {
             return true;
         }
+
+        /**
+         * The relay is over: a {@link #keepAlive()} that still runs (it runs beside the call, on a thread of its own)
+         * finishes first, and none writes after this.
+         */
+        default void end() {}
     }
 
     /**
@@ -123,6 +129,7 @@ final class McpRelay {
             outcome = "session_lost";
             throw e;
         } finally {
+            sink.end();
             metrics.mcpRequest(
                     function.name(),
                     JsonRpc.method(message),
@@ -209,7 +216,7 @@ final class McpRelay {
             throws IOException, InterruptedException {
         JsonNode id = message.get("id");
         CallKey key = new CallKey(sessionId, id);
-        // heartbeats come from the call itself: while the function is silent, between reads, on this thread
+        // heartbeats come from the call's read watch: while the function is silent, beside the blocked read
         CallControl control = CallControl.within(function.timeout()).onIdle(heartbeat, sink::keepAlive);
         BackendCall call = backend.post(function, message, headers, function.timeout(), control);
         boolean stateful = sessionId != null && headers.get("Mcp-Session-Id") != null;

@@ -20,6 +20,9 @@ import java.util.logging.Logger;
  * <p>In a session a lost client is not a cancellation (2025 revisions): the sink keeps logging what the
  * call sends, for a resume, and stops writing. Without a session (2026-07-28) closing the stream is the
  * cancellation: the loss is reported and ends the call.
+ *
+ * <p>Keep-alives come from the call's read watch, on a thread of their own, beside the relay's own sends: every
+ * method takes the sink's lock, and after the response (or {@link #end()}) nothing more is written.
  */
 final class ResponseSink implements McpRelay.Sink {
     private static final Logger LOGGER = Logger.getLogger(ResponseSink.class.getName());
@@ -30,8 +33,12 @@ final class ResponseSink implements McpRelay.Sink {
     private final String sessionId;
     private final String protocolVersion;
     private final String streamId = McpIds.streamId();
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private OutputStream out;
     private boolean clientGone;
+    /** The exchange is over (its response sent, cancelled, or the relay ended): keep-alives write nothing. */
+    private boolean over;
+
     private int jsonStatus = 200;
 
     /**
@@ -55,35 +62,56 @@ final class ResponseSink implements McpRelay.Sink {
      */
     @Override
     public void begin() throws IOException {
-        if (out == null && sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion)) {
-            open();
+        lock.lock();
+        try {
+            if (out == null && sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion)) {
+                open();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void send(JsonNode message, boolean last) throws IOException {
-        if (out == null && last && (accept.json() || !accept.sse())) {
-            res.sendJson(Status.create(jsonStatus), message);
-            return;
+        lock.lock();
+        try {
+            over |= last;
+            if (out == null && last && (accept.json() || !accept.sse())) {
+                res.sendJson(Status.create(jsonStatus), message);
+                return;
+            }
+            if (out == null) {
+                open();
+            }
+            String data = Json.write(message);
+            String eventId = append(last ? PostStreamLog.RESPONSE : PostStreamLog.MESSAGE, data);
+            write(SseEncoder.event(eventId, null, data), last);
+        } finally {
+            lock.unlock();
         }
-        if (out == null) {
-            open();
-        }
-        String data = Json.write(message);
-        String eventId = append(last ? PostStreamLog.RESPONSE : PostStreamLog.MESSAGE, data);
-        write(SseEncoder.event(eventId, null, data), last);
     }
 
     @Override
     public boolean committed() {
-        return out != null || res.isSent();
+        lock.lock();
+        try {
+            return out != null || res.isSent();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Stateless (2026-07-28) answers keep the function's status: its 400s and 404s are part of the protocol. */
     @Override
     public void functionStatus(int status) {
-        if (sessionId == null && status >= 400 && status < 500) {
-            jsonStatus = status;
+        lock.lock();
+        try {
+            if (sessionId == null && status >= 400 && status < 500) {
+                jsonStatus = status;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -93,13 +121,21 @@ final class ResponseSink implements McpRelay.Sink {
      */
     @Override
     public void keepAlive() throws IOException {
-        if (out == null) {
-            if (!accept.sse()) {
+        lock.lock();
+        try {
+            if (over) {
                 return;
             }
-            open();
+            if (out == null) {
+                if (!accept.sse()) {
+                    return;
+                }
+                open();
+            }
+            write(SseEncoder.comment("keep-alive"), false);
+        } finally {
+            lock.unlock();
         }
-        write(SseEncoder.comment("keep-alive"), false);
     }
 
     /**
@@ -109,15 +145,31 @@ final class ResponseSink implements McpRelay.Sink {
      */
     @Override
     public void cancelled() throws IOException {
-        if (out == null && !accept.sse()) {
-            res.sendEmpty(Status.ACCEPTED_202);
-            return;
+        lock.lock();
+        try {
+            over = true;
+            if (out == null && !accept.sse()) {
+                res.sendEmpty(Status.ACCEPTED_202);
+                return;
+            }
+            if (out == null) {
+                open();
+            }
+            append(PostStreamLog.END, "");
+            write(new byte[0], true);
+        } finally {
+            lock.unlock();
         }
-        if (out == null) {
-            open();
+    }
+
+    @Override
+    public void end() {
+        lock.lock();
+        try {
+            over = true;
+        } finally {
+            lock.unlock();
         }
-        append(PostStreamLog.END, "");
-        write(new byte[0], true);
     }
 
     private void open() throws IOException {
@@ -151,9 +203,11 @@ final class ResponseSink implements McpRelay.Sink {
         }
         try {
             out.write(bytes);
-            out.flush();
+            // the last event goes out with the stream's end: one write where the listener can frame both at once
             if (last) {
                 out.close();
+            } else {
+                out.flush();
             }
         } catch (IOException | RuntimeException e) {
             // a write to a closed connection fails as the server's socket layer reports it

@@ -132,5 +132,10 @@ final class SessionSubscriptions {
         public boolean committed() {
             return sink.committed();
         }
+
+        @Override
+        public void end() {
+            sink.end();
+        }
     }
 }

@@ -6,17 +6,21 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
- * What bounds one call besides its per-read timeout, all on the caller's own thread: a deadline, checked
- * before every read of the socket and folded into that read's timeout (a function that trickles its answer
- * byte by byte still ends at the deadline, with no timer task and no second thread); an action run each time
- * the call has waited an interval in silence (the MCP relay keeps its client's stream alive from there); and
- * {@link #abort()}, which any thread may call to close the call's connection (a cancelled call).
+ * What bounds one call besides its per-read timeout: a deadline, folded into the mark each read of the call must
+ * end by ({@link ReadWatch} ends a read past it, with no timer per read and no second thread per call); an action run
+ * each time the call has waited an interval in silence (the MCP relay keeps its client's stream alive from there);
+ * and {@link #abort()}, which any thread may call to close the call's connection (a cancelled call).
  *
  * <p>Closing the connection ends a read blocked on it without interrupting the caller's thread, whose other
- * sockets (the client's) are left alone.
+ * sockets (the client's) are left alone. The idle action runs on a virtual thread of its own, started by the watch,
+ * one at a time; what it touches must be safe to use beside the caller. When it fails, the call's read ends in
+ * {@link IdleActionFailed}.
  */
 public final class CallControl {
-    /** What runs on the caller's thread when the call has been silent for an interval. */
+    private static final java.util.logging.Logger LOGGER =
+            java.util.logging.Logger.getLogger(CallControl.class.getName());
+
+    /** What runs, on a thread of its own, when the call has been silent for an interval. */
     @FunctionalInterface
     public interface IdleAction {
         /** @throws IOException when the waiting caller cannot go on (its client is gone) */
@@ -36,6 +40,11 @@ public final class CallControl {
     private final long idleNanos;
     private final IdleAction idleAction;
     private volatile boolean aborted;
+    /** Why the idle action failed (the call then ends), or null. */
+    private volatile IOException idleFailure;
+    /** Whether an idle action is running: the next waits for it. */
+    private final java.util.concurrent.atomic.AtomicBoolean idleRunning =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** The connection the call is on now; guarded by this. */
     private Http1Connection connection;
 
@@ -55,7 +64,7 @@ public final class CallControl {
 
     /**
      * @param every  the interval of silence after which {@code action} runs (and the call waits on)
-     * @param action what runs, on the caller's thread
+     * @param action what runs, on a virtual thread of its own, while the caller's read goes on
      * @return this control with an idle action
      */
     public CallControl onIdle(Duration every, IdleAction action) {
@@ -79,9 +88,13 @@ public final class CallControl {
 
     /** Ends the call from any thread: its connection is closed now, and none is taken any more. */
     public void abort() {
+        aborted = true;
+        closeConnection();
+    }
+
+    private void closeConnection() {
         Http1Connection current;
         synchronized (this) {
-            aborted = true;
             current = connection;
         }
         if (current != null) {
@@ -110,26 +123,6 @@ public final class CallControl {
 
     /**
      * @param readTimeoutNanos bound of one read of the request
-     * @param waitedNanos      how long the current read has waited in silence so far
-     * @return the socket timeout of the next wait, in milliseconds (at least 1)
-     * @throws SocketTimeoutException when the deadline has passed
-     */
-    int nextWaitMillis(long readTimeoutNanos, long waitedNanos) throws SocketTimeoutException {
-        long now = System.nanoTime();
-        long wait = readMark(readTimeoutNanos - waitedNanos, now) - now;
-        if (idleNanos > 0) {
-            wait = Math.min(wait, idleNanos);
-        }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (wait + 999_999) / 1_000_000));
-    }
-
-    /** @return whether silent waits run an action (then reads are timed, to run it on the caller's thread) */
-    boolean hasIdleAction() {
-        return idleAction != null;
-    }
-
-    /**
-     * @param readTimeoutNanos bound of one read of the request
      * @param now              {@link System#nanoTime()}
      * @return when a read starting now must end: its timeout or the deadline, whichever comes first
      * @throws SocketTimeoutException when the deadline has passed
@@ -142,19 +135,40 @@ public final class CallControl {
     }
 
     /**
-     * A wait ended in silence: runs the idle action when an interval has passed.
-     *
-     * @return false when the read's own timeout or the deadline is reached (the read times out)
+     * @param now {@link System#nanoTime()}
+     * @return when a read silent since now runs the idle action; {@link Long#MAX_VALUE} without one
      */
-    boolean idle(long readTimeoutNanos, long waitedNanos) {
-        if (idleAction == null || passed() || waitedNanos >= readTimeoutNanos) {
-            return false;
+    long idleMark(long now) {
+        return idleAction == null ? Long.MAX_VALUE : now + idleNanos;
+    }
+
+    /**
+     * From {@link ReadWatch}: the call's read has been silent for an interval; the action starts on a virtual thread
+     * unless the last one still runs. A failure closes the call's connection, which ends the read.
+     */
+    void runIdleAction() {
+        if (idleAction == null || idleFailure != null || !idleRunning.compareAndSet(false, true)) {
+            return;
         }
-        try {
-            idleAction.run();
-        } catch (IOException e) {
-            throw new IdleActionFailed(e);
+        Thread.ofVirtual().name("switchboard-call-idle").start(() -> {
+            try {
+                idleAction.run();
+            } catch (IOException e) {
+                idleFailure = e;
+                closeConnection();
+            } catch (RuntimeException e) {
+                LOGGER.log(java.util.logging.Level.WARNING, "a call's idle action failed", e);
+            } finally {
+                idleRunning.set(false);
+            }
+        });
+    }
+
+    /** @throws IdleActionFailed when the idle action failed (the read that ended did so because of it) */
+    void checkIdleAction() {
+        IOException failure = idleFailure;
+        if (failure != null) {
+            throw new IdleActionFailed(failure);
         }
-        return true;
     }
 }

@@ -19,8 +19,8 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * One connection to an endpoint: a blocking socket channel (TLS over it for {@code https}) and a read buffer.
  * Blocking I/O on a channel suits the virtual threads that use it: a socket timeout bounds each read (under a
- * {@link CallControl}, also by the call's deadline; without an idle action, {@link ReadWatch} does instead of a
- * socket timeout), and {@link #close()}, from any thread (a cancelled call),
+ * {@link CallControl}, {@link ReadWatch} does instead, by the read's timeout and the call's deadline, and runs the
+ * call's idle action when the read is silent), and {@link #close()}, from any thread (a cancelled call),
  * ends a read blocked on it, as an interrupt of that thread would (a stopping gateway). Used by one exchange
  * at a time.
  */
@@ -54,6 +54,10 @@ final class Http1Connection implements AutoCloseable {
     private static final long EXPIRED = Long.MIN_VALUE;
     /** When the read in progress must end ({@link System#nanoTime()}), for {@link ReadWatch}. */
     private final AtomicLong readMark = new AtomicLong(NOT_READING);
+    /** When the read in progress, silent so far, runs the call's idle action ({@link System#nanoTime()}). */
+    private volatile long idleMark = NOT_READING;
+    /** The control of the read in progress, for {@link ReadWatch} (the exchange's own field is the caller's). */
+    private volatile CallControl watched;
 
     private Http1Connection(Endpoint endpoint, SocketChannel channel, Socket socket) throws IOException {
         this.endpoint = endpoint;
@@ -130,28 +134,12 @@ final class Http1Connection implements AutoCloseable {
         }
     }
 
-    /**
-     * One read of the socket. Under a {@link CallControl}: bounded by the deadline as well as the read
-     * timeout, and a silent wait of an idle interval runs the idle action, then waits on.
-     */
+    /** One read of the socket: under a {@link CallControl}, watched; else bounded by the socket's timeout. */
     private int socketRead(byte[] target, int offset, int length) throws IOException {
         if (control == null) {
             return in.read(target, offset, length);
         }
-        if (!control.hasIdleAction()) {
-            return watchedRead(target, offset, length);
-        }
-        long start = System.nanoTime();
-        while (true) {
-            soTimeout(control.nextWaitMillis(readTimeoutNanos, System.nanoTime() - start));
-            try {
-                return in.read(target, offset, length);
-            } catch (java.net.SocketTimeoutException e) {
-                if (!control.idle(readTimeoutNanos, System.nanoTime() - start)) {
-                    throw e;
-                }
-            }
-        }
+        return watchedRead(target, offset, length);
     }
 
     /**
@@ -159,8 +147,11 @@ final class Http1Connection implements AutoCloseable {
      * (the JDK's timed park costs a hand-over to its timer thread per read).
      */
     private int watchedRead(byte[] target, int offset, int length) throws IOException {
-        long mark = control.readMark(readTimeoutNanos, System.nanoTime());
+        long now = System.nanoTime();
+        long mark = control.readMark(readTimeoutNanos, now);
         soTimeout(0);
+        idleMark = control.idleMark(now);
+        watched = control;
         readMark.set(mark);
         ReadWatch.SHARED.begin(this);
         int read;
@@ -170,6 +161,7 @@ final class Http1Connection implements AutoCloseable {
             if (readMark.getAndSet(NOT_READING) == EXPIRED) {
                 throw timedOut(e);
             }
+            control.checkIdleAction();
             throw e;
         } finally {
             ReadWatch.SHARED.end(this);
@@ -190,13 +182,27 @@ final class Http1Connection implements AutoCloseable {
     }
 
     /**
-     * From {@link ReadWatch}: ends the read in progress (closes the connection) when its mark has passed.
+     * From {@link ReadWatch}: ends the read in progress (closes the connection) when its mark has passed; before
+     * that, runs the call's idle action each time the read has been silent for the control's interval.
      *
      * @param now {@link System#nanoTime()}
      * @return whether the read was ended
      */
     boolean expireReadIfPast(long now) {
         long mark = readMark.get();
+        CallControl reading = watched;
+        long idle = idleMark;
+        if (mark != NOT_READING
+                && mark != EXPIRED
+                && now - mark < 0
+                && idle != NOT_READING
+                && now - idle >= 0
+                && reading != null) {
+            // silent for an interval, not yet past its end: the call's idle action runs, and the read waits on
+            idleMark = reading.idleMark(now);
+            reading.runIdleAction();
+            return false;
+        }
         if (mark == NOT_READING || mark == EXPIRED || now - mark < 0 || !readMark.compareAndSet(mark, EXPIRED)) {
             return false;
         }

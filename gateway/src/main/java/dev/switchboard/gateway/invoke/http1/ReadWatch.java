@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * on the call path that hand-over cost about a fifth of the gateway's CPU per call (bench/notes.md). Here a read
  * only marks when it must end; the watch visits the reads in progress every {@link #TICK_NANOS} and closes the
  * connection of any read past its mark, which ends the read; the reader then reports a time-out. A read ends at
- * most one tick late.
+ * most one tick late. A read silent for its call's idle interval has the call's idle action started from here (on a
+ * virtual thread: nothing here waits on a client).
  *
  * <p>While no read is watched for a while the thread sleeps until the next one, so an idle gateway pays nothing.
  */

@@ -330,7 +330,7 @@ class Http1ClientTest {
     }
 
     @Test
-    void aSilentFunctionRunsTheIdleActionOnTheCallersThreadThenItsAnswerIsReadWhole() throws Exception {
+    void aSilentFunctionRunsTheIdleActionBesideTheBlockedReadThenItsAnswerIsReadWhole() throws Exception {
         server = new ScriptedServer((request, index, socket, out) -> {
             Thread.sleep(450);
             write(out, OK_HELLO);
@@ -345,8 +345,26 @@ class Http1ClientTest {
             text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(text).isEqualTo("hello");
-        assertThat(idleRuns).hasSizeBetween(2, 6).containsOnly(Thread.currentThread());
+        assertThat(idleRuns).hasSizeBetween(2, 6).doesNotContain(Thread.currentThread());
         assertThat(client.idleConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleActionThatFailsEndsTheCallsReadWithItsFailure() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            Thread.sleep(5_000);
+            return false;
+        });
+        CallControl control = CallControl.within(Duration.ofSeconds(5)).onIdle(Duration.ofMillis(100), () -> {
+            throw new IOException("the client is gone");
+        });
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.send(
+                        new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofSeconds(5), control)))
+                .isInstanceOf(CallControl.IdleActionFailed.class)
+                .hasRootCauseMessage("the client is gone");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(client.idleConnections()).as("its connection was closed").isZero();
     }
 
     @Test
