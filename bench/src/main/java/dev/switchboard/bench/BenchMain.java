@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -504,7 +505,17 @@ public final class BenchMain {
                 mcpConcurrency,
                 plan.warmup(),
                 plan.measure());
-        report.mcp(mcpConcurrency, direct, through);
+        // the URL MCP clients are given where STREAM_PORT is set (Compose, the operator): the whole endpoint there
+        LoadLoop.Result throughStream = gateway.streamPort() < 0
+                ? null
+                : LoadLoop.run(
+                        URI.create("http://127.0.0.1:" + gateway.streamPort()),
+                        Requests::gatewayToolsCall,
+                        Requests::isToolResult,
+                        mcpConcurrency,
+                        plan.warmup(),
+                        plan.measure());
+        report.mcp(mcpConcurrency, direct, through, throughStream);
         return mcpConcurrency;
     }
 
@@ -549,7 +560,20 @@ public final class BenchMain {
                     mcpConcurrency,
                     Duration.ZERO,
                     window);
-            cpu.append("| MCP tools/call | %d | %,.0f | %.1f µs |\n"
+            cpu.append("| MCP tools/call (PORT) | %d | %,.0f | %.1f µs |\n"
+                    .formatted(
+                            mcpConcurrency,
+                            r.throughput(),
+                            (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
+            before = gateway.proc().cpuMillis();
+            r = LoadLoop.run(
+                    URI.create("http://127.0.0.1:" + gateway.streamPort()),
+                    Requests::gatewayToolsCall,
+                    Requests::isToolResult,
+                    mcpConcurrency,
+                    Duration.ZERO,
+                    window);
+            cpu.append("| MCP tools/call (STREAM_PORT) | %d | %,.0f | %.1f µs |\n"
                     .formatted(
                             mcpConcurrency,
                             r.throughput(),
