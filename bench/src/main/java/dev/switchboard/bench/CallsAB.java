@@ -21,10 +21,17 @@ final class CallsAB {
     private static final Duration WARMUP = Duration.ofSeconds(30);
     private static final Duration WINDOW = Duration.ofSeconds(5);
 
-    private record Row(String name, int concurrency, boolean mcp) {}
+    /**
+     * @param mcp    an MCP tools/call, else /invoke
+     * @param stream on the stream listener ({@code STREAM_PORT}), else the public one
+     */
+    private record Row(String name, int concurrency, boolean mcp, boolean stream) {}
 
     /** The rows of the targets (c=16); at c=1 the process's background CPU (JIT, timers) swamps a call's. */
-    private static final List<Row> ROWS = List.of(new Row("/invoke", 16, false), new Row("MCP tools/call", 16, true));
+    private static final List<Row> ROWS = List.of(
+            new Row("/invoke", 16, false, false),
+            new Row("MCP tools/call", 16, true, false),
+            new Row("MCP tools/call (STREAM_PORT)", 16, true, true));
 
     private CallsAB() {}
 
@@ -93,7 +100,7 @@ final class CallsAB {
         long before = gateway.proc().cpuMillis();
         LoadLoop.Result r = row.mcp()
                 ? LoadLoop.run(
-                        gateway.uri(),
+                        row.stream() ? java.net.URI.create("http://127.0.0.1:" + gateway.streamPort()) : gateway.uri(),
                         Requests::gatewayToolsCall,
                         Requests::isToolResult,
                         row.concurrency(),

@@ -326,6 +326,28 @@ class McpStreamPortEndpointTest {
     }
 
     @Test
+    void aStreamAskedForOnAKeptAliveConnectionIsHeldByTheLoop() {
+        try (RawConnection c =
+                RawConnection.open("127.0.0.1", gateway.streamPort().orElseThrow())) {
+            c.send(post(INITIALIZE, "Accept: application/json")).readUntil("\"serverInfo\"", WAIT);
+            // the rest of the answer: the connection stays open, so this ends when the time is up
+            String init = c.readUntil(null, Duration.ofMillis(300));
+            java.util.regex.Matcher session = java.util.regex.Pattern.compile("(?i)mcp-session-id: (\\S+)")
+                    .matcher(init);
+            assertThat(session.find()).as(init).isTrue();
+            // the POST's thread waits for the next request; a standalone GET stream goes back to the loop
+            String stream = c.send("GET /mcp/tools HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+                            + "Mcp-Session-Id: " + session.group(1) + "\r\n\r\n")
+                    .readUntil("\ndata:", WAIT);
+            assertThat(stream.substring(init.length()))
+                    .startsWith("HTTP/1.1 200 ")
+                    .contains("text/event-stream")
+                    .contains("\nid: ");
+            await().atMost(WAIT).until(() -> gateway.hub().count() == 1);
+        }
+    }
+
+    @Test
     void aClientThatAsksToCloseAndARequestWhoseBodyWasNotReadEndTheConnection() throws Exception {
         int port = gateway.streamPort().orElseThrow();
         String session = initialize(streamUrl());

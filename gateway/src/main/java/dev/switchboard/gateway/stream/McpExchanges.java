@@ -14,8 +14,10 @@ import io.helidon.http.Method;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -29,8 +31,8 @@ import java.util.logging.Logger;
  * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
  * listener, then {@link McpEndpoint}, which serves the public listener's MCP routes too. So one URL
  * serves the whole of Streamable HTTP and HTTP+SSE, and both listeners answer alike. After a whole, framed answer the
- * connection goes back to the loop for the client's next request (keep-alive, as on the public listener); otherwise
- * it closes.
+ * same thread waits for the client's next request (keep-alive, as on the public listener) and serves it too, or hands
+ * the connection back to the loop when the loop holds that request (a GET stream); otherwise the connection closes.
  */
 final class McpExchanges implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(McpExchanges.class.getName());
@@ -45,6 +47,7 @@ final class McpExchanges implements AutoCloseable {
     private final AddressLimits limits;
     private final TracingFilter tracing;
     private final int readTimeoutMillis;
+    private final long headTimeoutNanos;
     private final Set<SocketChannel> serving = ConcurrentHashMap.newKeySet();
     private final RateLimitedLog failures = new RateLimitedLog(
             LOGGER, Level.SEVERE, "unexpected error serving an MCP request", Duration.ofMinutes(1), System::nanoTime);
@@ -70,45 +73,42 @@ final class McpExchanges implements AutoCloseable {
         this.limits = limits;
         this.tracing = tracing;
         this.readTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+        this.headTimeoutNanos = readTimeout.toNanos();
     }
 
     /**
-     * On a virtual thread: serves one request to its end.
+     * On a virtual thread: serves the connection's requests, one after the other while its answers leave it
+     * reusable, waiting for each next head here ({@link HeadWait}, bounded by {@code REQUEST_HEAD_TIMEOUT} from
+     * the last answer). A next request the loop holds (a GET stream, a preflight) or cannot parse goes back to it.
      *
      * @param channel  the connection, no longer registered with the loop's selector
      * @param head     its request head
      * @param route    the MCP route of its path
      * @param leftover what the loop read past the head
      * @param peer     the client's address
-     * @return what was read past the request (the start of the client's next one) when the connection carries
-     *         another request, else null: the caller closes it
+     * @return the bytes of a request for the loop to read (its head may be partial), or null when the connection
+     *         ends: the caller closes it
      */
     byte[] serve(SocketChannel channel, RequestHead head, McpRoute route, byte[] leftover, SocketAddress peer) {
         serving.add(channel);
         try {
             channel.configureBlocking(true);
-            channel.socket().setSoTimeout(readTimeoutMillis);
-            SocketExchange exchange = new SocketExchange(
-                    channel, head, route.server(), leftover, cors.corsHeaders(head.headers()), readTimeoutMillis);
-            tracing.traced(
-                    Method.create(head.method()),
-                    head.path(),
-                    name -> head.headers()
-                            .first(io.helidon.http.HeaderNames.create(name))
-                            .orElse(null),
-                    () -> {
-                        try {
-                            answer(exchange, head, route.kind(), peer);
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    },
-                    exchange::statusCode);
-            if (exchange.reusable()) {
-                return exchange.unread();
+            HeadWait wait = new HeadWait(channel);
+            while (true) {
+                SocketExchange exchange = serveOne(channel, head, route, leftover, peer);
+                if (!exchange.reusable()) {
+                    channel.shutdownOutput();
+                    drain(channel);
+                    return null;
+                }
+                Next next = nextRequest(wait, exchange.unread());
+                if (next == null || next.head() == null) {
+                    return next == null ? null : next.bytes();
+                }
+                head = next.head();
+                route = next.route();
+                leftover = next.bytes();
             }
-            channel.shutdownOutput();
-            drain(channel);
         } catch (IOException | java.io.UncheckedIOException e) {
             LOGGER.log(Level.FINE, "MCP request on the stream listener ended early", e);
         } catch (RuntimeException e) {
@@ -117,6 +117,84 @@ final class McpExchanges implements AutoCloseable {
             serving.remove(channel);
         }
         return null;
+    }
+
+    /**
+     * @param head  the next request's head when this thread serves it, else null (the bytes go to the loop)
+     * @param route its MCP route
+     * @param bytes what was read past its head; or, for the loop, everything read
+     */
+    private record Next(RequestHead head, McpRoute route, byte[] bytes) {}
+
+    /** @return the client's next request, or null when the connection ends (closed, or silent too long) */
+    private Next nextRequest(HeadWait wait, byte[] unread) throws IOException {
+        long deadline = System.nanoTime() + headTimeoutNanos;
+        ByteBuffer buffer = ByteBuffer.allocate(Math.max(1024, unread.length));
+        buffer.put(unread);
+        while (true) {
+            buffer.flip();
+            RequestHead next;
+            try {
+                next = RequestHead.parse(buffer);
+            } catch (RuntimeException e) {
+                // the loop answers a malformed head as it does on a new connection
+                return new Next(null, null, rest(buffer));
+            }
+            if (next != null) {
+                Optional<McpRoute> route = McpRoute.of(next.path());
+                if (route.isPresent() && !McpStreamOpener.heldOnTheLoop(route.get(), next.method(), next.headers())) {
+                    return new Next(next, route.get(), rest(buffer));
+                }
+                buffer.rewind();
+                return new Next(null, null, rest(buffer));
+            }
+            buffer.compact();
+            if (!buffer.hasRemaining()) {
+                if (buffer.capacity() >= StreamListener.MAX_HEAD) {
+                    buffer.flip();
+                    return new Next(null, null, rest(buffer)); // too large: the loop refuses it
+                }
+                ByteBuffer larger = ByteBuffer.allocate(Math.min(StreamListener.MAX_HEAD, buffer.capacity() * 4));
+                buffer.flip();
+                buffer = larger.put(buffer);
+            }
+            try {
+                if (wait.read(buffer, deadline) < 0) {
+                    return null;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                return null;
+            }
+        }
+    }
+
+    private static byte[] rest(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    private SocketExchange serveOne(
+            SocketChannel channel, RequestHead head, McpRoute route, byte[] leftover, SocketAddress peer)
+            throws IOException {
+        channel.socket().setSoTimeout(readTimeoutMillis);
+        SocketExchange exchange = new SocketExchange(
+                channel, head, route.server(), leftover, cors.corsHeaders(head.headers()), readTimeoutMillis);
+        tracing.traced(
+                Method.create(head.method()),
+                head.path(),
+                name -> head.headers()
+                        .first(io.helidon.http.HeaderNames.create(name))
+                        .orElse(null),
+                () -> {
+                    try {
+                        answer(exchange, head, route.kind(), peer);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                exchange::statusCode);
+        return exchange;
     }
 
     private void answer(SocketExchange exchange, RequestHead head, McpRoute.Kind route, SocketAddress peer)

@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * What bounds one call besides its per-read timeout: a deadline, folded into the mark each read of the call must
- * end by ({@link ReadWatch} ends a read past it, with no timer per read and no second thread per call); an action run
+ * end by ({@link dev.switchboard.gateway.net.ReadWatch} ends a read past it, with no timer per read and no second thread per call); an action run
  * each time the call has waited an interval in silence (the MCP relay keeps its client's stream alive from there);
  * and {@link #abort()}, which any thread may call to close the call's connection (a cancelled call).
  *
@@ -143,7 +143,7 @@ public final class CallControl {
     }
 
     /**
-     * From {@link ReadWatch}: the call's read has been silent for an interval; the action starts on a virtual thread
+     * From {@link dev.switchboard.gateway.net.ReadWatch}: the call's read has been silent for an interval; the action starts on a virtual thread
      * unless the last one still runs. A failure closes the call's connection, which ends the read.
      */
     void runIdleAction() {

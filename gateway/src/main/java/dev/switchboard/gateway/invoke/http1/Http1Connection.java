@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
+import dev.switchboard.gateway.net.ReadWatch;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,7 @@ import javax.net.ssl.SSLSocketFactory;
  * ends a read blocked on it, as an interrupt of that thread would (a stopping gateway). Used by one exchange
  * at a time.
  */
-final class Http1Connection implements AutoCloseable {
+final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
     private static final int BUFFER = 8 * 1024;
 
     private final Endpoint endpoint;
@@ -188,7 +189,8 @@ final class Http1Connection implements AutoCloseable {
      * @param now {@link System#nanoTime()}
      * @return whether the read was ended
      */
-    boolean expireReadIfPast(long now) {
+    @Override
+    public boolean expireIfPast(long now) {
         long mark = readMark.get();
         CallControl reading = watched;
         long idle = idleMark;

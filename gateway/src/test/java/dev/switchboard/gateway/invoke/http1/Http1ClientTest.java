@@ -315,7 +315,7 @@ class Http1ClientTest {
             return false;
         });
         // longer than the watch's idle ticks: it sleeps until a read begins
-        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ReadWatch.TICK_NANOS) * 60);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(dev.switchboard.gateway.net.ReadWatch.TICK_NANOS) * 60);
         Http1Request silent = new Http1Request(
                 "GET",
                 uri("/"),
