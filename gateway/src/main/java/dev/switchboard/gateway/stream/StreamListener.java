@@ -105,7 +105,7 @@ final class StreamListener implements AutoCloseable {
     private final Thread loop;
     private final ExecutorService setup = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Connections an MCP exchange hands back after its answer, for their next request. */
+    /** Kept-alive connections an MCP exchange hands back with a request the loop serves (a GET stream). */
     private final Queue<Resumed> resumed = new ConcurrentLinkedQueue<>();
 
     /**
@@ -549,9 +549,10 @@ final class StreamListener implements AutoCloseable {
 
     /**
      * Loop thread: the connection leaves the selector for a virtual thread that reads and writes it blocking (an
-     * MCP POST's body and answer); once the work is done, the loop takes it back for its next request, or closes it.
+     * MCP POST's body and answer, and the kept-alive connection's next requests); when the work is done the loop
+     * closes the connection, or takes it back with a request it holds (a GET stream) that the work read.
      *
-     * @param work serves the request; returns what it read past it when the connection carries another, else null
+     * @param work serves the connection; returns the bytes of a request for the loop, else null (the connection ends)
      */
     private void handOff(Connection c, java.util.function.Supplier<byte[]> work) {
         opening.remove(c);
@@ -576,8 +577,8 @@ final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * Loop thread: a kept-alive connection waits for its next request's head, under the same time-out and caps as a
-     * new connection's (the oldest waiting is shed first when the listener is full).
+     * Loop thread: a kept-alive connection handed back with (the start of) a request the loop serves; its head is
+     * read under the same time-out and caps as a new connection's.
      */
     private void resume(Connection c, byte[] unread) {
         if (c.closed) {
