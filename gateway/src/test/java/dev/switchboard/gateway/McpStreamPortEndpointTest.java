@@ -381,6 +381,28 @@ class McpStreamPortEndpointTest {
     }
 
     @Test
+    void aHeadTooLargeAfterAKeptAliveExchangeIsRefusedAsOnANewConnection() throws Exception {
+        String session = initialize(streamUrl());
+        try (KeptAliveConnection c =
+                new KeptAliveConnection(gateway.streamPort().orElseThrow(), WAIT)) {
+            KeptAliveConnection.Answer first = c.send(
+                            post(toolsCall(1), "Accept: " + ACCEPT_BOTH, "Mcp-Session-Id: " + session))
+                    .next();
+            assertThat(first.status()).isEqualTo(200);
+            // read by the exchange's thread, grown past its first buffer, then handed back to the loop, which refuses
+            KeptAliveConnection.Answer refused = c.send(post(
+                            toolsCall(2),
+                            "Accept: " + ACCEPT_BOTH,
+                            "Mcp-Session-Id: " + session,
+                            "X-Padding: " + "p".repeat(9 * 1024)))
+                    .next();
+            assertThat(refused.status()).isEqualTo(431);
+            assertThat(json(refused.body()).path("code").asText()).isEqualTo("HEAD_TOO_LARGE");
+            assertThat(c.closedWithin(WAIT)).isTrue();
+        }
+    }
+
+    @Test
     void chunkedBodiesAndExpectContinueAreReadAsOnThePublicListener() {
         String chunked = "POST /mcp/tools HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAccept: "
                 + ACCEPT_BOTH + "\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"

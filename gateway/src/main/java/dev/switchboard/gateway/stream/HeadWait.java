@@ -1,11 +1,11 @@
 package dev.switchboard.gateway.stream;
 
+import dev.switchboard.gateway.net.ReadMark;
 import dev.switchboard.gateway.net.ReadWatch;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A kept-alive connection's wait, on its virtual thread, for the client's next request head: untimed reads that
@@ -13,11 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * request). The mark is set once per head, so a client that trickles its head is bounded as a silent one is.
  */
 final class HeadWait implements ReadWatch.Watched {
-    private static final long NOT_WAITING = Long.MAX_VALUE;
-    private static final long EXPIRED = Long.MIN_VALUE;
-
     private final SocketChannel channel;
-    private final AtomicLong mark = new AtomicLong(NOT_WAITING);
+    private final ReadMark mark = new ReadMark();
 
     /** @param channel the connection, blocking */
     HeadWait(SocketChannel channel) {
@@ -34,20 +31,20 @@ final class HeadWait implements ReadWatch.Watched {
         if (System.nanoTime() - deadline >= 0) {
             throw new SocketTimeoutException("no request head within the time-out");
         }
-        mark.set(deadline);
+        mark.arm(deadline);
         ReadWatch.SHARED.begin(this);
         int n;
         try {
             n = channel.read(into);
         } catch (IOException e) {
-            if (mark.getAndSet(NOT_WAITING) == EXPIRED) {
+            if (mark.disarm()) {
                 throw new SocketTimeoutException("no request head within the time-out");
             }
             throw e;
         } finally {
             ReadWatch.SHARED.end(this);
         }
-        if (mark.getAndSet(NOT_WAITING) == EXPIRED) {
+        if (mark.disarm()) {
             throw new SocketTimeoutException("no request head within the time-out");
         }
         return n;
@@ -55,8 +52,7 @@ final class HeadWait implements ReadWatch.Watched {
 
     @Override
     public boolean expireIfPast(long now) {
-        long at = mark.get();
-        if (at == NOT_WAITING || at == EXPIRED || now - at < 0 || !mark.compareAndSet(at, EXPIRED)) {
+        if (!mark.expireIfPast(now)) {
             return false;
         }
         try {

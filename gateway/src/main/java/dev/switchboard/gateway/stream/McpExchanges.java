@@ -150,13 +150,12 @@ final class McpExchanges implements AutoCloseable {
             }
             buffer.compact();
             if (!buffer.hasRemaining()) {
-                if (buffer.capacity() >= StreamListener.MAX_HEAD) {
+                ByteBuffer larger = RequestHead.grown(buffer);
+                if (larger == null) {
                     buffer.flip();
                     return new Next(null, null, rest(buffer)); // too large: the loop refuses it
                 }
-                ByteBuffer larger = ByteBuffer.allocate(Math.min(StreamListener.MAX_HEAD, buffer.capacity() * 4));
-                buffer.flip();
-                buffer = larger.put(buffer);
+                buffer = larger;
             }
             try {
                 if (wait.read(buffer, deadline) < 0) {

@@ -23,6 +23,25 @@ import java.util.Map;
 record RequestHead(String method, String path, Map<String, List<String>> query, WritableHeaders<?> headers) {
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
+    /** Largest request head read; larger is refused with 431. */
+    static final int MAX_HEAD = 8 * 1024;
+
+    /**
+     * A head's buffer once it is full and the head is not yet whole: heads start small (most are a few hundred
+     * bytes) and grow fourfold up to {@link #MAX_HEAD}.
+     *
+     * @param full the buffer, in write mode with nothing remaining
+     * @return a larger buffer holding its bytes, in write mode; null when it is {@link #MAX_HEAD} already
+     */
+    static ByteBuffer grown(ByteBuffer full) {
+        if (full.capacity() >= MAX_HEAD) {
+            return null;
+        }
+        ByteBuffer larger = ByteBuffer.allocate(Math.min(MAX_HEAD, full.capacity() * 4));
+        full.flip();
+        return larger.put(full);
+    }
+
     /** A malformed request head. */
     static final class MalformedException extends RuntimeException {
         private final Status status;

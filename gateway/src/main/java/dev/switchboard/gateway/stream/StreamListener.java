@@ -68,8 +68,6 @@ import java.util.logging.Logger;
  */
 final class StreamListener implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(StreamListener.class.getName());
-    /** Largest request head: a stream request is a line and a few headers. */
-    static final int MAX_HEAD = 8 * 1024;
     /** Connections reading their head or being opened, at most: beyond, the oldest silent one is shed. */
     static final int MAX_OPENING = 4096;
     /** Connections shed at once when {@code accept()} fails (descriptors exhausted). */
@@ -496,17 +494,17 @@ final class StreamListener implements AutoCloseable {
 
     private void readHead(Connection c) throws IOException {
         if (!c.head.hasRemaining()) {
-            if (c.head.capacity() >= MAX_HEAD) {
+            ByteBuffer larger = RequestHead.grown(c.head);
+            if (larger == null) {
                 respond(
                         c,
                         new ApiException(
-                                HEAD_TOO_LARGE, "HEAD_TOO_LARGE", "request head larger than " + MAX_HEAD + " bytes"),
+                                HEAD_TOO_LARGE,
+                                "HEAD_TOO_LARGE",
+                                "request head larger than " + RequestHead.MAX_HEAD + " bytes"),
                         Map.of());
                 return;
             }
-            ByteBuffer larger = ByteBuffer.allocate(Math.min(MAX_HEAD, c.head.capacity() * 4));
-            c.head.flip();
-            larger.put(c.head);
             c.head = larger;
         }
         if (c.channel.read(c.head) < 0) {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
+import dev.switchboard.gateway.net.ReadMark;
 import dev.switchboard.gateway.net.ReadWatch;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -49,14 +49,13 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
     private long readTimeoutNanos;
     private int soTimeoutMillis = -1;
 
-    /** No read is watched ({@link #readMark}). */
-    private static final long NOT_READING = Long.MAX_VALUE;
-    /** The watch ended the read ({@link #readMark}): the connection is closed, the read timed out. */
-    private static final long EXPIRED = Long.MIN_VALUE;
-    /** When the read in progress must end ({@link System#nanoTime()}), for {@link ReadWatch}. */
-    private final AtomicLong readMark = new AtomicLong(NOT_READING);
-    /** When the read in progress, silent so far, runs the call's idle action ({@link System#nanoTime()}). */
-    private volatile long idleMark = NOT_READING;
+    /** When the read in progress must end, for {@link ReadWatch}. */
+    private final ReadMark readMark = new ReadMark();
+    /**
+     * When the read in progress, silent so far, runs the call's idle action ({@link System#nanoTime()});
+     * {@link Long#MAX_VALUE} for none.
+     */
+    private volatile long idleMark = Long.MAX_VALUE;
     /** The control of the read in progress, for {@link ReadWatch} (the exchange's own field is the caller's). */
     private volatile CallControl watched;
 
@@ -153,13 +152,13 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
         soTimeout(0);
         idleMark = control.idleMark(now);
         watched = control;
-        readMark.set(mark);
+        readMark.arm(mark);
         ReadWatch.SHARED.begin(this);
         int read;
         try {
             read = in.read(target, offset, length);
         } catch (IOException e) {
-            if (readMark.getAndSet(NOT_READING) == EXPIRED) {
+            if (readMark.disarm()) {
                 throw timedOut(e);
             }
             control.checkIdleAction();
@@ -167,7 +166,7 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
         } finally {
             ReadWatch.SHARED.end(this);
         }
-        if (readMark.getAndSet(NOT_READING) == EXPIRED) {
+        if (readMark.disarm()) {
             // the watch closed the connection as the answer arrived: it cannot be used again
             throw timedOut(null);
         }
@@ -191,21 +190,17 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
      */
     @Override
     public boolean expireIfPast(long now) {
-        long mark = readMark.get();
+        // the mark first: it is armed after the idle mark and the control are set, so these are the read's own
+        boolean ahead = readMark.ahead(now);
         CallControl reading = watched;
         long idle = idleMark;
-        if (mark != NOT_READING
-                && mark != EXPIRED
-                && now - mark < 0
-                && idle != NOT_READING
-                && now - idle >= 0
-                && reading != null) {
+        if (ahead && idle != Long.MAX_VALUE && now - idle >= 0 && reading != null) {
             // silent for an interval, not yet past its end: the call's idle action runs, and the read waits on
             idleMark = reading.idleMark(now);
             reading.runIdleAction();
             return false;
         }
-        if (mark == NOT_READING || mark == EXPIRED || now - mark < 0 || !readMark.compareAndSet(mark, EXPIRED)) {
+        if (!readMark.expireIfPast(now)) {
             return false;
         }
         // the channel first: closing a TLS socket first would write its closing alert from the watch's thread
