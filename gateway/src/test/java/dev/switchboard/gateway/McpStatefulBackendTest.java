@@ -160,7 +160,20 @@ class McpStatefulBackendTest {
             client.subscribeResource(new McpSchema.SubscribeRequest("demo://resource/dynamic/text/1"));
             assertThat(text(call(client, "toggle-subscriber-updates"))).startsWith("Started simulated resource");
             await().atMost(Duration.ofSeconds(15)).until(() -> !received.updates.isEmpty());
-            await().atMost(Duration.ofSeconds(30)).until(() -> !received.logs.isEmpty());
+            // each start sends one message at once, at a random level, then one every 5 s: rather than wait for the
+            // ticks (half of them are filtered out), stop and start again until one passes the filter
+            await().atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ofMillis(300))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> {
+                        if (!received.logs.isEmpty()) {
+                            return true;
+                        }
+                        call(client, "toggle-simulated-logging");
+                        assertThat(text(call(client, "toggle-simulated-logging")))
+                                .startsWith("Started simulated");
+                        return false;
+                    });
             assertThat(received.logs)
                     .allSatisfy(log -> assertThat(log.level().level())
                             .isGreaterThanOrEqualTo(McpSchema.LoggingLevel.ERROR.level()));
