@@ -73,7 +73,7 @@ final class SocketExchange extends McpExchange {
         this.leftover = new ByteArrayInputStream(leftover);
         // the socket's stream honours its read time-out (SO_TIMEOUT), which a channel's read does not
         this.in = new SequenceInputStream(this.leftover, channel.socket().getInputStream());
-        this.keepAlive = !head.headers().containsToken(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+        this.keepAlive = !asksToClose(head.headers());
         // a malformed length counts as a body: the connection is not trusted to be at a request's start after it
         this.hasBody = head.headers().contains(io.helidon.http.HeaderNames.TRANSFER_ENCODING)
                 || (head.headers().contains(io.helidon.http.HeaderNames.CONTENT_LENGTH)
@@ -82,6 +82,21 @@ final class SocketExchange extends McpExchange {
                                         .orElse(-1)
                                 != 0);
         answerHeaders.putAll(cors);
+    }
+
+    /** {@code Connection: close}, among the header's tokens (looked up by hand: Helidon's lookup streams them). */
+    private static boolean asksToClose(io.helidon.http.Headers headers) {
+        if (!headers.contains(io.helidon.http.HeaderNames.CONNECTION)) {
+            return false;
+        }
+        for (String value : headers.get(io.helidon.http.HeaderNames.CONNECTION).allValues()) {
+            for (String token : value.split(",")) {
+                if (token.strip().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** @param identity who asks, as admission found */

@@ -1,0 +1,87 @@
+package dev.switchboard.gateway.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The request-line and header rules of the stream listener's parser, one case each ({@link RequestHeadProperties}). */
+class RequestHeadTest {
+    private static RequestHead parse(String head) {
+        return RequestHead.parse(ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    private static void refused(String head, String because) {
+        assertThatThrownBy(() -> parse(head))
+                .as(because)
+                .isInstanceOf(RequestHead.MalformedException.class)
+                .extracting(e -> ((RequestHead.MalformedException) e).status())
+                .isEqualTo(Status.BAD_REQUEST_400);
+    }
+
+    @Test
+    void aHeadReadsBackWithItsBodyLeftInTheBuffer() {
+        ByteBuffer buffer = ByteBuffer.wrap(
+                "POST /mcp/a%2Fb+c?topic=x+y&topic=%C3%A9&flag&=v HTTP/1.1\r\nHost: h\r\nX-Two: a \r\nX-Two: b\r\n\r\n{}"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        RequestHead head = RequestHead.parse(buffer);
+
+        assertThat(head.method()).isEqualTo("POST");
+        assertThat(head.path()).as("decoded, a path's '+' kept").isEqualTo("/mcp/a/b+c");
+        assertThat(head.query().get("topic")).as("a query's '+' is a space").isEqualTo(List.of("x y", "é"));
+        assertThat(head.query().get("flag")).isEqualTo(List.of(""));
+        assertThat(head.query().get("")).isEqualTo(List.of("v"));
+        assertThat(head.headers().all(HeaderNames.create("X-Two"), List::of)).containsExactly("a", "b");
+        assertThat(buffer.remaining()).as("the body's bytes stay").isEqualTo(2);
+    }
+
+    @Test
+    void aHeadWithoutHeadersOrQueryReadsBack() {
+        RequestHead head = parse("GET / HTTP/1.1\r\n\r\n");
+        assertThat(head.path()).isEqualTo("/");
+        assertThat(head.query()).isEmpty();
+        assertThat(head.headers().size()).isZero();
+    }
+
+    @Test
+    void malformedRequestLinesAreRefused() {
+        refused("GET  / HTTP/1.1\r\n\r\n", "two spaces");
+        refused("GET / HTTP/1.1 \r\n\r\n", "a trailing space");
+        refused(" / HTTP/1.1\r\n\r\n", "no method");
+        refused("GET /\r\nHost: a b c\r\n\r\n", "two parts, spaces in a header after");
+        refused("GET x HTTP/1.1\r\n\r\n", "a target that is not a path");
+        refused("G(T / HTTP/1.1\r\n\r\n", "a method that is not a token");
+        refused("GET / HTTP/2.0\r\n\r\n", "not HTTP/1");
+        refused("GET / HTTP/1.2\r\n\r\n", "not HTTP/1.1");
+        refused("\r\n\r\n", "an empty line");
+        assertThatThrownBy(() -> parse("GET / HTTP/1.0\r\n\r\n"))
+                .extracting(e -> ((RequestHead.MalformedException) e).status())
+                .isEqualTo(Status.HTTP_VERSION_NOT_SUPPORTED_505);
+    }
+
+    @Test
+    void malformedHeaderLinesAreRefused() {
+        refused("GET / HTTP/1.1\r\nHost h\r\n\r\n", "no colon");
+        refused("GET / HTTP/1.1\r\n: v\r\n\r\n", "no name");
+        refused("GET / HTTP/1.1\r\nHost : h\r\n\r\n", "a space before the colon");
+        refused("GET / HTTP/1.1\r\n Host: h\r\n\r\n", "a folded line");
+        refused("GET / HTTP/1.1\r\nHo\u00e9st: h\r\n\r\n", "a name outside US-ASCII");
+        refused("GET /%zz HTTP/1.1\r\n\r\n", "bad percent-encoding");
+        assertThatThrownBy(() -> parse("GET / HTTP/1.1\nHost: h\r\n\r\n"))
+                .as("a bare line feed")
+                .isInstanceOf(RequestHead.MalformedException.class);
+    }
+
+    @Test
+    void aColonInAValueIsPartOfIt() {
+        assertThat(parse("GET / HTTP/1.1\r\nOrigin: http://a:1\r\n\r\n")
+                        .headers()
+                        .first(HeaderNames.ORIGIN))
+                .contains("http://a:1");
+    }
+}
