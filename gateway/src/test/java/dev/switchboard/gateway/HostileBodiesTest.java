@@ -199,4 +199,37 @@ class HostileBodiesTest {
                 .contains("number longer than 1000")
                 .doesNotContain("MAX_JSON_DEPTH");
     }
+
+    @Test
+    void anMcpBodyThatIsNotUtf8IsAParseErrorNotAGuess() throws Exception {
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+        Http.Answer init = mcp(initialize, Map.of());
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{\"cursor\":\""
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.write(0xff); // never a byte of UTF-8 (RFC 8259: JSON text exchanged is UTF-8)
+        body.writeBytes("\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + gateway.port() + "/mcp/tools"))
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json, text/event-stream")
+                                .header(
+                                        "Mcp-Session-Id",
+                                        init.headers()
+                                                .firstValue("Mcp-Session-Id")
+                                                .orElseThrow())
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        assertThat(dev.switchboard.gateway.http.Json.MAPPER
+                        .readTree(answer.body())
+                        .path("error")
+                        .path("code")
+                        .asInt())
+                .isEqualTo(-32700);
+    }
 }

@@ -8,7 +8,6 @@ import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.JsonRefusal;
 import io.helidon.http.Status;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What both MCP transports read from an HTTP request: the MCP server its path names, and the JSON-RPC
@@ -49,8 +48,8 @@ final class McpRequestReader {
 
     private JsonNode parse(byte[] body, java.util.function.Consumer<JsonNode> requestId) {
         try {
-            JsonNode message =
-                    JsonMapper.forRequestBodies(maxJsonDepth).readTree(new String(body, StandardCharsets.UTF_8));
+            // from the bytes: no decoded copy, and bytes that are not UTF-8 are a parse error rather than replaced
+            JsonNode message = JsonMapper.forRequestBodies(maxJsonDepth).readTree(body);
             if (message == null || !(message.isObject() || message.isArray())) {
                 throw new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "a message is a JSON-RPC object");
@@ -68,6 +67,9 @@ final class McpRequestReader {
                 case INVALID -> "invalid JSON";
             };
             throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: " + reason);
+        } catch (java.io.IOException e) {
+            // not thrown reading an array: only the parser's own refusals above
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
