@@ -66,9 +66,12 @@ import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -269,7 +272,7 @@ public final class Gateway implements AutoCloseable {
                         new StreamLoops.Settings(headTimeout, budget.streamPort(), addressLimits),
                         new TracingFilter(tracing));
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("STREAM_PORT: cannot listen on " + port, e);
+                throw ListenerUnavailableException.of("STREAM_PORT", config.host(), port, e);
             }
         });
         this.server = WebServer.builder()
@@ -393,10 +396,19 @@ public final class Gateway implements AutoCloseable {
      * @param config  configuration
      * @param tracing the gateway's tracing ({@link GatewayTracing#fromEnvironment}); closed with the gateway
      * @return the running gateway
+     * @throws ListenerUnavailableException when a listener cannot bind its address (the gateway is closed)
      */
     public static Gateway start(GatewayConfig config, GatewayTracing tracing) {
         Gateway gateway = new Gateway(config, Clock.systemUTC(), tracing);
         gateway.server.start();
+        // Helidon logs a listener that fails to bind and stops the others, but does not throw
+        if (!gateway.server.isRunning()) {
+            gateway.close();
+            Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
+            listeners.put("PORT", new InetSocketAddress(config.host(), config.port()));
+            listeners.put("ADMIN_PORT", new InetSocketAddress(config.adminHost(), config.adminPort()));
+            throw ListenerUnavailableException.probing(listeners);
+        }
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " listening on http://" + config.host() + ":"
                 + gateway.port() + " (SSE, invoke, MCP) and http://" + config.adminHost() + ":" + gateway.adminPort()
                 + " (admin, health, metrics)"

@@ -40,6 +40,16 @@ public final class Main {
             System.err.println("switchboard: configuration error: " + e.getMessage());
             System.exit(2);
             return;
+        } catch (ListenerUnavailableException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (RuntimeException e) {
+            // whatever else stops the start: exit, rather than leave a JVM whose pools keep it alive unserving
+            System.err.println("switchboard: cannot start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+            return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

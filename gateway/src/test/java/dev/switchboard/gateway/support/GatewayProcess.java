@@ -23,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 public final class GatewayProcess implements AutoCloseable {
     /** How much of a replica's output a failed start quotes. */
     private static final int TAIL_LINES = 40;
+    /** Starts of a replica whose picked port was taken meanwhile, before giving up. */
+    private static final int PORT_ATTEMPTS = 3;
     /** One readiness probe's bound, well inside the start's. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -58,8 +60,25 @@ public final class GatewayProcess implements AutoCloseable {
      * @return a started replica, ready to serve
      */
     public static GatewayProcess start(String replicaId, Map<String, String> env, Path log, OptionalInt openFiles) {
-        int port = TestRedis.freePort();
-        int adminPort = TestRedis.freePort();
+        // a port picked free can be taken before the replica binds it (outgoing connections draw from the same
+        // range): the replica exits saying so, and is started again on new ports
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(replicaId, env, log, openFiles);
+            } catch (IllegalStateException e) {
+                boolean portsPicked = !env.containsKey("PORT") && !env.containsKey("ADMIN_PORT");
+                if (attempt == PORT_ATTEMPTS || !portsPicked || !e.getMessage().contains("cannot listen on")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static GatewayProcess startOnce(
+            String replicaId, Map<String, String> env, Path log, OptionalInt openFiles) {
+        // ports the caller names are kept (a test of a port already taken), others are picked free
+        int port = env.containsKey("PORT") ? Integer.parseInt(env.get("PORT")) : TestRedis.freePort();
+        int adminPort = env.containsKey("ADMIN_PORT") ? Integer.parseInt(env.get("ADMIN_PORT")) : TestRedis.freePort();
         List<String> command = new ArrayList<>();
         openFiles.ifPresent(
                 limit -> command.addAll(List.of("bash", "-c", "ulimit -n " + limit + " && exec \"$0\" \"$@\"")));

@@ -1,0 +1,91 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.GatewayProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A port another process holds stops the gateway with a line naming the setting and the address, never leaves
+ * it running with a listener missing (Helidon logs a failed bind and stops its listeners without throwing).
+ */
+class ListenerUnavailableTest {
+    @Test
+    void aReplicaWhosePublicPortIsTakenExitsWithOneAndNamesThePort() throws Exception {
+        Path log = Files.createDirectories(Path.of("target")).resolve("listener-unavailable.log");
+        try (ServerSocket taken = holdAPort()) {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> GatewayProcess.start(
+                            "port-taken", Map.of("PORT", String.valueOf(taken.getLocalPort())), log))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("exited with code 1 before it was ready")
+                    .hasMessageContaining("switchboard: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + " (PORT): Address already in use");
+            // the wait's bound is 90 s: a replica that lingered would use all of it
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void anAdminPortTakenIsNamedAndNothingIsLeftListening() throws Exception {
+        try (ServerSocket taken = holdAPort()) {
+            int publicPort;
+            try (ServerSocket free = holdAPort()) {
+                publicPort = free.getLocalPort();
+            }
+            GatewayConfig config = GatewayConfig.from(Map.of(
+                    "HOST",
+                    "127.0.0.1",
+                    "PORT",
+                    String.valueOf(publicPort),
+                    "ADMIN_PORT",
+                    String.valueOf(taken.getLocalPort()),
+                    "SHUTDOWN_GRACE",
+                    "1s"));
+            assertThatThrownBy(() -> Gateway.start(config))
+                    .isInstanceOf(ListenerUnavailableException.class)
+                    .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + " (ADMIN_PORT): Address already in use");
+            // the public listener that did bind was stopped with the rest
+            assertThat(accepts(publicPort)).isFalse();
+        }
+    }
+
+    @Test
+    void aStreamPortTakenIsNamed() throws Exception {
+        try (ServerSocket taken = holdAPort()) {
+            GatewayConfig config = GatewayConfig.from(Map.of(
+                    "HOST", "127.0.0.1",
+                    "PORT", "0",
+                    "ADMIN_PORT", "0",
+                    "STREAM_PORT", String.valueOf(taken.getLocalPort()),
+                    "SHUTDOWN_GRACE", "1s"));
+            assertThatThrownBy(() -> Gateway.start(config))
+                    .isInstanceOf(ListenerUnavailableException.class)
+                    .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + " (STREAM_PORT): Address already in use");
+        }
+    }
+
+    private static ServerSocket holdAPort() throws Exception {
+        return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}
