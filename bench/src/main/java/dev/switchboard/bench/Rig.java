@@ -20,6 +20,8 @@ import java.util.Optional;
 final class Rig implements AutoCloseable {
     /** How long a server may take to listen: minutes on a shared machine under load (measured: over 60 s at load 29). */
     private static final Duration START = Duration.ofSeconds(180);
+    /** Starts of a gateway whose picked port was taken meanwhile, before giving up. */
+    private static final int PORT_ATTEMPTS = 3;
 
     private final Path root;
     private final Path work;
@@ -107,6 +109,28 @@ final class Rig implements AutoCloseable {
     }
 
     private Server gateway(String name, Map<String, String> extra, boolean streamListener)
+            throws IOException, InterruptedException {
+        // a port picked free can be taken before the gateway binds it (another process's outgoing connection
+        // draws from the same range): the gateway then exits saying so, and is started again on new ports
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return gatewayOnFreePorts(name, extra, streamListener);
+            } catch (IllegalStateException e) {
+                if (attempt == PORT_ATTEMPTS || !output(name).contains("switchboard: cannot listen on")) {
+                    throw e;
+                }
+                BenchMain.log(name + ": a port was taken before it bound; starting it again on others");
+            }
+        }
+    }
+
+    /** @return what a process the rig started has printed so far */
+    private String output(String name) throws IOException {
+        Path file = work.resolve(name + ".log");
+        return Files.isRegularFile(file) ? Files.readString(file) : "";
+    }
+
+    private Server gatewayOnFreePorts(String name, Map<String, String> extra, boolean streamListener)
             throws IOException, InterruptedException {
         int port = Proc.freePort();
         int admin = Proc.freePort();
