@@ -400,6 +400,56 @@ abstract class McpResumptionTest {
     }
 
     @Test
+    void anAnsweredStreamIsResumableForMcpStreamLogTtlAndThenLetGo() {
+        // one log per answered call: kept 1 s here; a call may go quiet for 5 s (the registration's timeout)
+        try (Gateway shortLogs = gateway("replica-d", Map.of("MCP_STREAM_LOG_TTL", "1s", "MCP_INPUT_TIMEOUT", "2s"))) {
+            registerOn(shortLogs, "5s");
+            String session = initialize(shortLogs);
+            List<SseClient.Event> answered;
+            try (SseClient call = SseClient.post(
+                    mcp(shortLogs), call(60, "echo"), Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+                assertThat(call.status()).isEqualTo(200);
+                assertThat(call.awaitEnd(WAIT)).isTrue();
+                answered = call.pending();
+            }
+            assertThat(answered).hasSize(2);
+            String priming = answered.getFirst().id();
+            assertThat(resume(shortLogs, session, priming))
+                    .as("within the TTL: the answer again, for a client that lost it")
+                    .extracting(SseClient.Event::id)
+                    .containsExactly(answered.getLast().id());
+
+            sleep(Duration.ofMillis(2500));
+            try (SseClient late =
+                    SseClient.open(mcp(shortLogs), Map.of("Mcp-Session-Id", session, "Last-Event-ID", priming))) {
+                long asked = System.nanoTime();
+                assertThat(late.status()).isEqualTo(200);
+                // the log is gone, and looks like a quiet call's: followed for what is left of the 5 s since
+                // the stream opened, not 5 s from now
+                assertThat(late.awaitEnd(WAIT)).isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(4500));
+                assertThat(late.pending())
+                        .as("nothing is replayed from an expired log")
+                        .isEmpty();
+                assertThat(late.retry()).isEqualTo(1000L);
+            }
+        }
+    }
+
+    private void registerOn(Gateway g, String timeout) {
+        if (Http.get("http://127.0.0.1:" + g.adminPort() + "/admin/functions/tools")
+                        .status()
+                == 404) {
+            assertThat(Http.postJson(
+                                    "http://127.0.0.1:" + g.adminPort() + "/admin/functions",
+                                    "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url()
+                                            + "\",\"timeout\":\"" + timeout + "\"}")
+                            .status())
+                    .isEqualTo(201);
+        }
+    }
+
+    @Test
     void aCallWhoseClientLeftKeepsItsSessionAliveForTheResume() {
         // sessions idle for 2 s expire; the slow call lasts 5 s and its client is cut off at once
         try (Gateway shortLived = gateway("replica-c", Map.of("SESSION_TTL", "2s"))) {

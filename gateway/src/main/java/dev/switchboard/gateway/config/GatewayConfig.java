@@ -123,7 +123,8 @@ public record GatewayConfig(
                 MAX_JSON_DEPTH.get(values),
                 answerBytes,
                 MAX_TOPICS_PER_STREAM.get(values),
-                MAX_MCP_SUBSCRIPTIONS.get(values));
+                MAX_MCP_SUBSCRIPTIONS.get(values),
+                MCP_STREAM_LOG_TTL.get(values));
         GatewayConfig config = new GatewayConfig(
                 HOST.get(values),
                 PORT.get(values),

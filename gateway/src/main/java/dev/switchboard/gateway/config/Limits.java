@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param maxResponseBytesInFlight bytes of function answers held at once on one replica (503 beyond)
  * @param maxTopicsPerStream      topics one {@code /sse} stream may follow (400 beyond)
  * @param maxMcpSubscriptions     resource URIs one MCP session may subscribe to (JSON-RPC error beyond)
+ * @param mcpStreamLogTtl         how long an answered MCP POST stream's log is kept for a resume
  */
 public record Limits(
         long maxBodySize,
@@ -35,4 +36,5 @@ public record Limits(
         int maxJsonDepth,
         long maxResponseBytesInFlight,
         int maxTopicsPerStream,
-        int maxMcpSubscriptions) {}
+        int maxMcpSubscriptions,
+        Duration mcpStreamLogTtl) {}

@@ -66,12 +66,15 @@ final class PostStreamFollower {
                 List<ClientEvent> events = log.readAfter(logKey, last, batch);
                 if (first && events.isEmpty()) {
                     if (EventIds.ZERO.equals(log.tail(logKey))) {
-                        if (!PostStreamLog.mayAwaitFirstAppend(afterId, System.currentTimeMillis(), idleLimit)) {
+                        Duration wait = PostStreamLog.firstAppendWait(afterId, System.currentTimeMillis(), idleLimit);
+                        if (wait.isZero()) {
                             // no such stream, or its log expired: nothing to follow
                             out.write(SseEncoder.retry(RETRY_MILLIS));
                             return;
                         }
-                        // resumed from its priming event while the call has appended nothing yet: follow the log
+                        // resumed from its priming event while the call has appended nothing yet: follow the log,
+                        // as long as the call may still be quiet
+                        idleDeadline = Math.min(idleDeadline, System.nanoTime() + wait.toNanos());
                     } else if (hasEnded(logKey)) {
                         // the client already has the stream's last event
                         return;

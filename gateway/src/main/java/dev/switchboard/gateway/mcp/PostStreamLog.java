@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.mcp;
 
+import java.time.Duration;
+
 /**
  * The log of a POST's SSE stream (Streamable HTTP), kept so that the stream can be resumed on any replica:
  * every event is appended before it is written, and the log also records how the stream ended. Only the event
@@ -46,21 +48,29 @@ final class PostStreamLog {
     }
 
     /**
+     * How long a resume that finds no log yet may wait for the call's first append. A call that appended nothing
+     * has been quiet since its stream opened, so the wait is what is left of the idle limit since the priming
+     * event the resume starts at; a log that was answered and has expired ({@code MCP_STREAM_LOG_TTL}) looks the
+     * same, and this bounds how long its client waits for nothing.
+     *
      * @param afterId   the log id a resume starts after
      * @param now       epoch milliseconds now
      * @param idleLimit the longest a running call may go without appending
-     * @return whether a stream with no log yet may still be waiting for its first append: the resume starts at a
-     *         priming event younger than the idle limit
+     * @return the wait; zero when the resume does not start at a priming event or the idle limit has passed
      */
-    static boolean mayAwaitFirstAppend(String afterId, long now, java.time.Duration idleLimit) {
+    static Duration firstAppendWait(String afterId, long now, Duration idleLimit) {
         if (!afterId.startsWith("0-")) {
-            return false;
+            return Duration.ZERO;
         }
         try {
             long openedAt = Long.parseLong(afterId, 2, afterId.length(), 10);
-            return openedAt <= now + CLOCK_SKEW_MILLIS && now - openedAt < idleLimit.toMillis();
+            if (openedAt > now + CLOCK_SKEW_MILLIS) {
+                return Duration.ZERO;
+            }
+            long left = idleLimit.toMillis() - Math.max(0, now - openedAt);
+            return left > 0 ? Duration.ofMillis(left) : Duration.ZERO;
         } catch (NumberFormatException e) {
-            return false;
+            return Duration.ZERO;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.SseEncoder;
+import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
 import io.helidon.http.Status;
 import java.io.IOException;
@@ -32,6 +33,7 @@ final class ResponseSink implements McpRelay.Sink {
     private final ClientEventLog log;
     private final String sessionId;
     private final String protocolVersion;
+    private final java.time.Duration answeredLogTtl;
     private final String streamId = McpIds.streamId();
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private OutputStream out;
@@ -47,13 +49,22 @@ final class ResponseSink implements McpRelay.Sink {
      * @param log             event logs for resumption
      * @param sessionId       the session, or null (not resumable)
      * @param protocolVersion the session's revision
+     * @param answeredLogTtl  how long the stream's log outlives its last event ({@code MCP_STREAM_LOG_TTL}): one
+     *                        log per call, so the call rate times this is what the logs hold
      */
-    ResponseSink(McpExchange res, ClientAccept accept, ClientEventLog log, String sessionId, String protocolVersion) {
+    ResponseSink(
+            McpExchange res,
+            ClientAccept accept,
+            ClientEventLog log,
+            String sessionId,
+            String protocolVersion,
+            java.time.Duration answeredLogTtl) {
         this.res = res;
         this.accept = accept;
         this.log = log;
         this.sessionId = sessionId;
         this.protocolVersion = protocolVersion;
+        this.answeredLogTtl = answeredLogTtl;
     }
 
     /**
@@ -186,10 +197,14 @@ final class ResponseSink implements McpRelay.Sink {
         if (sessionId == null) {
             return null;
         }
+        String logKey = McpIds.logKey(sessionId, streamId);
         try {
-            return PostStreamLog.eventId(
-                    streamId,
-                    log.publish(McpIds.logKey(sessionId, streamId), type, data).id());
+            // the stream's last event (its response, or the end of a cancelled call) keeps the log only for a
+            // client's resume; events before it keep it as long as any log, for a call that may go quiet a while
+            boolean last = !type.equals(PostStreamLog.MESSAGE);
+            ClientEvent event =
+                    last ? log.publish(logKey, type, data, answeredLogTtl) : log.publish(logKey, type, data);
+            return PostStreamLog.eventId(streamId, event.id());
         } catch (RuntimeException e) {
             // the store is down: deliver anyway, without an id to resume from
             LOGGER.log(Level.FINE, "could not log an MCP event", e);

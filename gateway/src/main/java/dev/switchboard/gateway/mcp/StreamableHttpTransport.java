@@ -91,7 +91,16 @@ final class StreamableHttpTransport {
             Map<String, String> headers = modernHeaders(ex.headers());
             headers.putAll(ex.identity().functionHeaders());
             handler.relayStateless(
-                    function, message, headers, new ResponseSink(ex, accept, events, null, McpVersions.MODERN));
+                    function,
+                    message,
+                    headers,
+                    new ResponseSink(
+                            ex,
+                            accept,
+                            events,
+                            null,
+                            McpVersions.MODERN,
+                            config.limits().mcpStreamLogTtl()));
         } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
             initialize(ex, function, message, accept, ex.identity());
         } else {
@@ -171,7 +180,13 @@ final class StreamableHttpTransport {
                 function,
                 session,
                 message,
-                new ResponseSink(res, accept, events, session.id(), session.protocolVersion()));
+                new ResponseSink(
+                        res,
+                        accept,
+                        events,
+                        session.id(),
+                        session.protocolVersion(),
+                        config.limits().mcpStreamLogTtl()));
     }
 
     /** One message as the client prefers: JSON, or a one-event SSE stream for a client that takes only SSE. */

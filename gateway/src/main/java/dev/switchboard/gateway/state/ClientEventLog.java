@@ -21,6 +21,18 @@ public interface ClientEventLog {
     ClientEvent publish(String clientId, String type, String data);
 
     /**
+     * As {@link #publish(String, String, String)}, and the log is kept {@code keptFor} after this append rather
+     * than the store's TTL: how an answered MCP POST stream's log, one per call, is let go sooner.
+     *
+     * @param logKey  the log
+     * @param type    event name
+     * @param data    JSON text
+     * @param keptFor how long the log outlives this append
+     * @return the event with its id
+     */
+    ClientEvent publish(String logKey, String type, String data, java.time.Duration keptFor);
+
+    /**
      * Appends an event once per publish id: a second publish with the same id, while the first's record lasts
      * (the log's TTL), stores nothing and answers the first event's id.
      *

@@ -218,39 +218,45 @@ public final class MemoryStateStore
 
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
-        return append(clientId, type, data, null).event();
+        return append(clientId, type, data, null, ttl).event();
+    }
+
+    @Override
+    public ClientEvent publish(String logKey, String type, String data, Duration keptFor) {
+        return append(logKey, type, data, null, keptFor).event();
     }
 
     @Override
     public Appended publishOnce(String logKey, String type, String data, String publishId) {
-        Stored stored = append(logKey, type, data, publishId);
+        Stored stored = append(logKey, type, data, publishId, ttl);
         return new Appended(stored.event().id(), stored.duplicate());
     }
 
     private record Stored(ClientEvent event, boolean duplicate) {}
 
-    private Stored append(String clientId, String type, String data, String publishId) {
+    private Stored append(String clientId, String type, String data, String publishId, Duration keptFor) {
         while (true) {
-            ClientLog log = logs.computeIfAbsent(clientId, id -> new ClientLog(clock.millis()));
+            ClientLog log = logs.computeIfAbsent(clientId, id -> new ClientLog(clock.millis() + keptFor.toMillis()));
             synchronized (log) {
                 // an expired log is replaced, never revived (as Redis would have deleted the key); one retired
                 // while this thread waited for its lock is no longer the client's log: take the current one
                 if (log.retired || retireIfExpired(clientId, log)) {
                     continue;
                 }
-                String prior = publishId == null ? null : log.published.get(publishId);
+                String prior = publishId == null || log.published == null ? null : log.published.get(publishId);
                 if (prior != null) {
                     return new Stored(new ClientEvent(prior, type, data), true);
                 }
                 ClientEvent event = new ClientEvent(nextId(), type, data);
                 if (publishId != null) {
-                    log.published.put(publishId, event.id());
+                    log.published().put(publishId, event.id());
                 }
                 log.events.addLast(event);
                 while (log.events.size() > maxLength) {
                     log.events.removeFirst();
                 }
-                log.lastAppendMillis = clock.millis();
+                // each append sets how long the log outlives it: an answered MCP stream's last one shortens it
+                log.expiresAtMillis = clock.millis() + keptFor.toMillis();
                 // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips
                 // an id not after the last it wrote, so out-of-order dispatch would lose an event; announced
                 // only when followed, as Redis announces only to the replicas subscribed to the log
@@ -404,7 +410,7 @@ public final class MemoryStateStore
      * @return whether the log had expired
      */
     private boolean retireIfExpired(String clientId, ClientLog log) {
-        if (log.lastAppendMillis >= clock.millis() - ttl.toMillis()) {
+        if (log.expiresAtMillis >= clock.millis()) {
             return false;
         }
         log.retired = true;
@@ -428,22 +434,33 @@ public final class MemoryStateStore
 
     /** A client's events; every field is guarded by the log's own lock. */
     private final class ClientLog {
-        private final Deque<ClientEvent> events = new ArrayDeque<>();
-        /** Publish ids to the events they were stored as: as many as the log keeps events, gone with the log. */
-        private final Map<String, String> published = new java.util.LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-                return size() > maxLength;
-            }
-        };
+        /** Sized for the many logs of one or two events (an MCP POST stream's); grows as a client's log fills. */
+        private final Deque<ClientEvent> events = new ArrayDeque<>(2);
+        /**
+         * Publish ids to the events they were stored as: as many as the log keeps events, gone with the log; made
+         * at the first publish id, as most logs never see one.
+         */
+        private Map<String, String> published;
 
-        private long lastAppendMillis;
+        private long expiresAtMillis;
         /** Removed from the map: whoever still holds it must look the client's log up again. */
         private boolean retired;
 
-        /** @param createdMillis counts as an append, so a log is never expired before its first event */
-        private ClientLog(long createdMillis) {
-            this.lastAppendMillis = createdMillis;
+        /** @param expiresAtMillis as after an append, so a log is never expired before its first event */
+        private ClientLog(long expiresAtMillis) {
+            this.expiresAtMillis = expiresAtMillis;
+        }
+
+        private Map<String, String> published() {
+            if (published == null) {
+                published = new java.util.LinkedHashMap<>() {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                        return size() > maxLength;
+                    }
+                };
+            }
+            return published;
         }
     }
 }

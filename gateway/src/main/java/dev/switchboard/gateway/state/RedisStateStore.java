@@ -491,6 +491,11 @@ public final class RedisStateStore
 
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
+        return publish(clientId, type, data, ttl);
+    }
+
+    @Override
+    public ClientEvent publish(String clientId, String type, String data, Duration keptFor) {
         String id = RedisConnections.call(
                 "append a client event",
                 () -> appendAndAnnounce.<String>run(
@@ -501,7 +506,7 @@ public final class RedisStateStore
                                 String.valueOf(maxLength),
                                 type,
                                 data,
-                                String.valueOf(ttl.toMillis()),
+                                String.valueOf(keptFor.toMillis()),
                                 RedisKeys.announcements(clientId),
                                 clientId)));
         return new ClientEvent(id, type, data);

@@ -140,7 +140,8 @@ class GatewayConfigTest {
                 "MAX_EVENT_SIZE", "64KiB",
                 "MAX_MCP_SESSIONS", "300",
                 "MAX_JSON_DEPTH", "32",
-                "MAX_RESPONSE_BYTES_IN_FLIGHT", "64MiB");
+                "MAX_RESPONSE_BYTES_IN_FLIGHT", "64MiB",
+                "MCP_STREAM_LOG_TTL", "45s");
         assertThat(c.host()).isEqualTo("127.0.0.2");
         assertThat(c.port()).isEqualTo(7001);
         assertThat(c.adminHost()).isEqualTo("0.0.0.0");
@@ -168,7 +169,8 @@ class GatewayConfigTest {
                         32,
                         64L << 20,
                         16,
-                        100));
+                        100,
+                        Duration.ofSeconds(45)));
     }
 
     @Test

@@ -24,24 +24,25 @@ class PostStreamLogTest {
 
     @Test
     void onlyAFreshPrimingIdMayAwaitTheFirstAppend() {
-        assertThat(PostStreamLog.mayAwaitFirstAppend("0-" + NOW, NOW, IDLE)).isTrue();
-        assertThat(PostStreamLog.mayAwaitFirstAppend("0-" + (NOW - 34_000), NOW, IDLE))
-                .isTrue();
+        assertThat(PostStreamLog.firstAppendWait("0-" + NOW, NOW, IDLE)).isEqualTo(IDLE);
+        assertThat(PostStreamLog.firstAppendWait("0-" + (NOW - 34_000), NOW, IDLE))
+                .as("what is left of the idle limit since the stream opened")
+                .isEqualTo(Duration.ofSeconds(1));
         // another replica's clock a little ahead
-        assertThat(PostStreamLog.mayAwaitFirstAppend("0-" + (NOW + 2_000), NOW, IDLE))
-                .isTrue();
+        assertThat(PostStreamLog.firstAppendWait("0-" + (NOW + 2_000), NOW, IDLE))
+                .isEqualTo(IDLE);
 
-        assertThat(PostStreamLog.mayAwaitFirstAppend("0-" + (NOW - 36_000), NOW, IDLE))
+        assertThat(PostStreamLog.firstAppendWait("0-" + (NOW - 36_000), NOW, IDLE))
                 .as("older than a call may stay quiet")
-                .isFalse();
-        assertThat(PostStreamLog.mayAwaitFirstAppend("0-" + (NOW + 60_000), NOW, IDLE))
+                .isZero();
+        assertThat(PostStreamLog.firstAppendWait("0-" + (NOW + 60_000), NOW, IDLE))
                 .as("from the future")
-                .isFalse();
-        assertThat(PostStreamLog.mayAwaitFirstAppend(NOW + "-0", NOW, IDLE))
+                .isZero();
+        assertThat(PostStreamLog.firstAppendWait(NOW + "-0", NOW, IDLE))
                 .as("an appended id")
-                .isFalse();
-        assertThat(PostStreamLog.mayAwaitFirstAppend("0-0", NOW, IDLE)).isFalse();
-        assertThat(PostStreamLog.mayAwaitFirstAppend("0-99999999999999999999", NOW, IDLE))
-                .isFalse();
+                .isZero();
+        assertThat(PostStreamLog.firstAppendWait("0-0", NOW, IDLE)).isZero();
+        assertThat(PostStreamLog.firstAppendWait("0-99999999999999999999", NOW, IDLE))
+                .isZero();
     }
 }

@@ -257,6 +257,37 @@ class MemoryStateStoreTest {
     }
 
     @Test
+    void anAppendKeptForLessSetsHowLongTheWholeLogOutlivesIt() {
+        ClientEvent progress = store.publish("stream", "message", "1");
+        clock.advance(Duration.ofMinutes(5));
+        ClientEvent response = store.publish("stream", "response", "2", Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(store.readAfter("stream", EventIds.ZERO, 10)).containsExactly(progress, response);
+        clock.advance(Duration.ofMillis(1));
+        // 2 minutes after the short-lived append, though the store keeps an idle log 10
+        assertThat(store.readAfter("stream", EventIds.ZERO, 10)).isEmpty();
+        assertThat(store.tail("stream")).isEqualTo(EventIds.ZERO);
+    }
+
+    @Test
+    void refreshLetsGoOfShortLivedLogsAndKeepsTheOthers() {
+        for (int i = 0; i < 1000; i++) {
+            store.publish("answered-" + i, "response", "{}", Duration.ofSeconds(30));
+        }
+        ClientEvent kept = store.publish("client", "t", "1");
+        ClientEvent renewed = store.publish("renewed", "response", "{}", Duration.ofSeconds(30));
+        ClientEvent again = store.publish("renewed", "t", "2");
+        clock.advance(Duration.ofSeconds(31));
+        store.refresh(List.of());
+        for (int i = 0; i < 1000; i++) {
+            assertThat(store.tail("answered-" + i)).isEqualTo(EventIds.ZERO);
+        }
+        assertThat(store.tail("client")).isEqualTo(kept.id());
+        // a later append with the store's TTL lengthens it again
+        assertThat(store.readAfter("renewed", EventIds.ZERO, 10)).containsExactly(renewed, again);
+    }
+
+    @Test
     void refreshDropsExpiredLogsOnly() {
         store.publish("old", "t", "1");
         clock.advance(Duration.ofMinutes(9));

@@ -287,6 +287,12 @@ public final class GatewaySettings {
     public static final Setting<Duration> MCP_INPUT_TIMEOUT = Setting.duration(
                     "MCP_INPUT_TIMEOUT", "5m", Duration.ofSeconds(1), Duration.ofHours(1))
             .describedAs("how long the gateway waits for a client's answers to one round of bridged input requests");
+    public static final Setting<Duration> MCP_STREAM_LOG_TTL = Setting.duration(
+                    "MCP_STREAM_LOG_TTL", "2m", Duration.ofSeconds(1), Duration.ofDays(30))
+            .describedAs("how long an answered MCP POST stream's log is kept, for a client that lost the answer to "
+                    + "resume it with `Last-Event-ID`; every answered call's log is held this long, so memory (or "
+                    + "Redis) grows with the call rate times this (a call still running keeps its log as "
+                    + "`EVENT_LOG_TTL` says)");
     public static final Setting<Duration> MCP_BACKEND_LEASE = Setting.duration(
                     "MCP_BACKEND_LEASE", "15s", Duration.ofMillis(300), Duration.ofMinutes(10))
             .describedAs("how long one replica's hold on a stateful MCP function's standalone stream lasts without "
@@ -364,6 +370,7 @@ public final class GatewaySettings {
             MAX_MCP_SUBSCRIPTIONS,
             MCP_ALLOWED_ORIGINS,
             MCP_INPUT_TIMEOUT,
+            MCP_STREAM_LOG_TTL,
             MCP_BACKEND_LEASE);
 
     /**
