@@ -258,6 +258,22 @@ abstract class McpResumptionTest {
     }
 
     @Test
+    void aSlowCallsOpeningIsHeldBackOnlyAMoment() {
+        String session = initialize(a);
+        long posted = System.nanoTime();
+        // the function answers after 5 s (the registration's timeout): the priming event comes long before
+        try (SseClient call =
+                SseClient.post(mcp(a), call(44, "slow"), Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+            assertThat(call.status()).isEqualTo(200);
+            SseClient.Event priming = call.next(WAIT);
+            Duration primedAfter = Duration.ofNanos(System.nanoTime() - posted);
+            assertThat(priming.data()).as("priming event").isEmpty();
+            assertThat(primedAfter).as("held 20-40 ms, not until the answer").isLessThan(Duration.ofSeconds(2));
+            assertThat(json(call.next(WAIT).data()).get("id").asInt()).isEqualTo(44);
+        }
+    }
+
+    @Test
     void aCancelledRequestGetsNoResponseAndItsStreamEnds() throws Exception {
         String session = initialize(a);
         try (SseClient stream = SseClient.post(

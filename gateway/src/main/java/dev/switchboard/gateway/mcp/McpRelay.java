@@ -55,14 +55,30 @@ final class McpRelay {
         this.metrics = metrics;
     }
 
+    /**
+     * How long a call may be silent before its held-back stream opening is sent: the read watch's tick (20 ms) makes
+     * it 20-40 ms in practice, a delay no client notices, and a call answered within it costs one write, not two.
+     */
+    static final java.time.Duration OPENING_HOLD = java.time.Duration.ofMillis(1);
+
     /** Where relayed messages go. */
     interface Sink {
         /**
-         * The call is about to start: a sink that can make its stream resumable from the first byte opens it.
+         * The call is about to start: a sink that can make its stream resumable from the first byte opens it, and
+         * may hold the opening back until its first event or {@link #openingDue()}.
          *
          * @throws IOException when the client is gone
          */
         default void begin() throws IOException {}
+
+        /**
+         * The call has been silent a moment ({@link #OPENING_HOLD}): a stream opening held back by {@link #begin()}
+         * goes out now, so that the client can resume a call that takes a while. A call that answers sooner sends
+         * its opening with its answer, in one write.
+         *
+         * @throws IOException when the client is gone
+         */
+        default void openingDue() throws IOException {}
 
         /**
          * @param message a message for the client
@@ -217,7 +233,9 @@ final class McpRelay {
         JsonNode id = message.get("id");
         CallKey key = new CallKey(sessionId, id);
         // heartbeats come from the call's read watch: while the function is silent, beside the blocked read
-        CallControl control = CallControl.within(function.timeout()).onIdle(heartbeat, sink::keepAlive);
+        CallControl control = CallControl.within(function.timeout())
+                .onIdle(heartbeat, sink::keepAlive)
+                .onFirstIdle(OPENING_HOLD, sink::openingDue);
         BackendCall call = backend.post(function, message, headers, function.timeout(), control);
         boolean stateful = sessionId != null && headers.get("Mcp-Session-Id") != null;
         boolean first = true;

@@ -68,8 +68,9 @@ final class ResponseSink implements McpRelay.Sink {
     }
 
     /**
-     * A client that takes SSE and whose revision has priming events gets its stream at once, primed: it
-     * can resume from the first byte, even a call that sends nothing before its result.
+     * A client that takes SSE and whose revision has priming events gets its stream, primed: it can resume from
+     * the first byte, even a call that sends nothing before its result. The head and the priming event are held
+     * back until the first event or {@link #openingDue()}: a call answered at once goes out in one write.
      */
     @Override
     public void begin() throws IOException {
@@ -78,6 +79,21 @@ final class ResponseSink implements McpRelay.Sink {
             if (out == null && sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion)) {
                 open();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The call is taking a while: the held-back head and priming event go out, for a resume. */
+    @Override
+    public void openingDue() throws IOException {
+        lock.lock();
+        try {
+            if (out != null && !over && !clientGone) {
+                out.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            lost(e);
         } finally {
             lock.unlock();
         }
@@ -188,7 +204,13 @@ final class ResponseSink implements McpRelay.Sink {
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
             // priming event (SEP-1699): an id the client can resume from before anything else arrives; not logged
             // (PostStreamLog): the call's first append creates the log
-            write(SseEncoder.event(PostStreamLog.primeId(streamId, System.currentTimeMillis()), null, ""), false);
+            byte[] prime = SseEncoder.event(PostStreamLog.primeId(streamId, System.currentTimeMillis()), null, "");
+            try {
+                // not flushed: it goes with the call's first event, or when the call has been silent a moment
+                out.write(prime);
+            } catch (IOException | RuntimeException e) {
+                lost(e);
+            }
         }
     }
 
@@ -225,13 +247,17 @@ final class ResponseSink implements McpRelay.Sink {
                 out.flush();
             }
         } catch (IOException | RuntimeException e) {
-            // a write to a closed connection fails as the server's socket layer reports it
-            if (sessionId == null) {
-                throw e instanceof IOException io ? io : new IOException("client gone", e);
-            }
-            // the call goes on: what it sends is logged for the client's resume
-            clientGone = true;
-            LOGGER.log(Level.FINE, "client left a POST stream; the call continues", e);
+            lost(e);
         }
+    }
+
+    /** A write to a closed connection fails as the server's socket layer reports it. */
+    private void lost(Exception e) throws IOException {
+        if (sessionId == null) {
+            throw e instanceof IOException io ? io : new IOException("client gone", e);
+        }
+        // the call goes on: what it sends is logged for the client's resume
+        clientGone = true;
+        LOGGER.log(Level.FINE, "client left a POST stream; the call continues", e);
     }
 }

@@ -124,6 +124,11 @@ final class SessionSubscriptions {
         }
 
         @Override
+        public void openingDue() throws IOException {
+            sink.openingDue();
+        }
+
+        @Override
         public void keepAlive() throws IOException {
             sink.keepAlive();
         }

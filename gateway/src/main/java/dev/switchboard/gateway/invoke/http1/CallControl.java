@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * What bounds one call besides its per-read timeout: a deadline, folded into the mark each read of the call must
  * end by ({@link dev.switchboard.gateway.net.ReadWatch} ends a read past it, with no timer per read and no second thread per call); an action run
- * each time the call has waited an interval in silence (the MCP relay keeps its client's stream alive from there);
+ * each time the call has waited an interval in silence (the MCP relay keeps its client's stream alive from there),
+ * and optionally another run once, the first time it has;
  * and {@link #abort()}, which any thread may call to close the call's connection (a cancelled call).
  *
  * <p>Closing the connection ends a read blocked on it without interrupting the caller's thread, whose other
@@ -39,6 +40,11 @@ public final class CallControl {
     private final long deadlineNanos;
     private final long idleNanos;
     private final IdleAction idleAction;
+    private final long firstIdleNanos;
+    private final IdleAction firstIdleAction;
+    /** Whether the first idle action has been started (it runs once, before the periodic one). */
+    private volatile boolean firstIdleDone;
+
     private volatile boolean aborted;
     /** Why the idle action failed (the call then ends), or null. */
     private volatile IOException idleFailure;
@@ -48,10 +54,17 @@ public final class CallControl {
     /** The connection the call is on now; guarded by this. */
     private Http1Connection connection;
 
-    private CallControl(long deadlineNanos, long idleNanos, IdleAction idleAction) {
+    private CallControl(
+            long deadlineNanos,
+            long idleNanos,
+            IdleAction idleAction,
+            long firstIdleNanos,
+            IdleAction firstIdleAction) {
         this.deadlineNanos = deadlineNanos;
         this.idleNanos = idleNanos;
         this.idleAction = idleAction;
+        this.firstIdleNanos = firstIdleNanos;
+        this.firstIdleAction = firstIdleAction;
     }
 
     /**
@@ -59,7 +72,7 @@ public final class CallControl {
      * @return a control with that deadline
      */
     public static CallControl within(Duration timeout) {
-        return new CallControl(System.nanoTime() + timeout.toNanos(), 0, null);
+        return new CallControl(System.nanoTime() + timeout.toNanos(), 0, null, 0, null);
     }
 
     /**
@@ -68,7 +81,22 @@ public final class CallControl {
      * @return this control with an idle action
      */
     public CallControl onIdle(Duration every, IdleAction action) {
-        return new CallControl(deadlineNanos, Math.max(1_000_000L, every.toNanos()), action);
+        return new CallControl(
+                deadlineNanos, Math.max(1_000_000L, every.toNanos()), action, firstIdleNanos, firstIdleAction);
+    }
+
+    /**
+     * An action that runs once, the first time the call has been silent for {@code after} (at the read watch's
+     * next tick, {@link dev.switchboard.gateway.net.ReadWatch#TICK_NANOS}, at the earliest), before any
+     * {@link #onIdle} action: what a call that answers at once never needs (the MCP relay's held-back stream
+     * opening, which then goes out with the answer in one write).
+     *
+     * @param after  the silence after which {@code action} runs
+     * @param action what runs, on a virtual thread of its own, while the caller's read goes on
+     * @return this control with a first idle action
+     */
+    public CallControl onFirstIdle(Duration after, IdleAction action) {
+        return new CallControl(deadlineNanos, idleNanos, idleAction, Math.max(1_000_000L, after.toNanos()), action);
     }
 
     /** @return whether the deadline has passed (a failure of the call is then a time-out) */
@@ -139,6 +167,9 @@ public final class CallControl {
      * @return when a read silent since now runs the idle action; {@link Long#MAX_VALUE} without one
      */
     long idleMark(long now) {
+        if (firstIdleAction != null && !firstIdleDone) {
+            return now + firstIdleNanos;
+        }
         return idleAction == null ? Long.MAX_VALUE : now + idleNanos;
     }
 
@@ -147,12 +178,16 @@ public final class CallControl {
      * unless the last one still runs. A failure closes the call's connection, which ends the read.
      */
     void runIdleAction() {
-        if (idleAction == null || idleFailure != null || !idleRunning.compareAndSet(false, true)) {
+        IdleAction action = firstIdleAction != null && !firstIdleDone ? firstIdleAction : idleAction;
+        if (action == null || idleFailure != null || !idleRunning.compareAndSet(false, true)) {
             return;
+        }
+        if (action == firstIdleAction) {
+            firstIdleDone = true;
         }
         Thread.ofVirtual().name("switchboard-call-idle").start(() -> {
             try {
-                idleAction.run();
+                action.run();
             } catch (IOException e) {
                 idleFailure = e;
                 closeConnection();

@@ -196,8 +196,9 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
         long idle = idleMark;
         if (ahead && idle != Long.MAX_VALUE && now - idle >= 0 && reading != null) {
             // silent for an interval, not yet past its end: the call's idle action runs, and the read waits on
-            idleMark = reading.idleMark(now);
+            // started first: the next mark depends on whether this was the call's first idle action
             reading.runIdleAction();
+            idleMark = reading.idleMark(now);
             return false;
         }
         if (!readMark.expireIfPast(now)) {

@@ -350,6 +350,41 @@ class Http1ClientTest {
     }
 
     @Test
+    void theFirstIdleActionRunsOnceAtTheFirstSilenceThenThePeriodicOneAtItsInterval() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            Thread.sleep(650);
+            write(out, OK_HELLO);
+            return true;
+        });
+        List<String> runs = new CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        List<Long> firstAt = new CopyOnWriteArrayList<>();
+        List<Long> periodicAt = new CopyOnWriteArrayList<>();
+        CallControl control = CallControl.within(Duration.ofSeconds(5))
+                .onIdle(Duration.ofMillis(250), () -> {
+                    runs.add("periodic");
+                    periodicAt.add(System.nanoTime());
+                })
+                .onFirstIdle(Duration.ofMillis(1), () -> {
+                    runs.add("first");
+                    firstAt.add(System.nanoTime());
+                });
+        try (Http1Response response = client.send(
+                new Http1Request("GET", uri("/"), new RequestHeaders(), null, Duration.ofSeconds(5), control))) {
+            assertThat(new String(response.body().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("hello");
+        }
+        // first at the watch's next tick or so; then every 250 ms of the 650 ms silence, not every tick
+        assertThat(runs.getFirst()).isEqualTo("first");
+        assertThat(runs).filteredOn("first"::equals).hasSize(1);
+        assertThat(runs).filteredOn("periodic"::equals).hasSizeBetween(1, 3);
+        assertThat(Duration.ofNanos(firstAt.getFirst() - start)).isLessThan(Duration.ofMillis(400));
+        assertThat(Duration.ofNanos(periodicAt.getFirst() - firstAt.getFirst()))
+                .as("the periodic interval counts from the first action")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(230));
+    }
+
+    @Test
     void anIdleActionThatFailsEndsTheCallsReadWithItsFailure() throws Exception {
         server = new ScriptedServer((request, index, socket, out) -> {
             Thread.sleep(5_000);

@@ -1,0 +1,184 @@
+package dev.switchboard.gateway.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.state.MemoryStateStore;
+import io.helidon.http.Headers;
+import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a primed POST stream sends and when: the head and priming event are held back until the call's first event
+ * (one write for a call answered at once) or until the call has been silent a moment ({@code openingDue}).
+ */
+class ResponseSinkTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String PRIMING_VERSION = "2025-11-25";
+
+    private final MemoryStateStore store =
+            new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofHours(1), Duration.ofMinutes(30));
+    private final RecordingExchange exchange = new RecordingExchange();
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private ResponseSink sink() {
+        return new ResponseSink(
+                exchange, new ClientAccept(true, true), store, "session-1", PRIMING_VERSION, Duration.ofMinutes(2));
+    }
+
+    private static JsonNode response(int id) throws Exception {
+        return MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}");
+    }
+
+    @Test
+    void aCallAnsweredAtOnceSendsItsHeadPrimingAndResponseInOneWrite() throws Exception {
+        ResponseSink sink = sink();
+        sink.begin();
+        assertThat(sink.committed()).as("the stream is open").isTrue();
+        assertThat(exchange.writes).as("nothing reached the socket yet").isEmpty();
+
+        sink.send(response(7), true);
+        assertThat(exchange.writes).hasSize(1);
+        String only = exchange.writes.getFirst();
+        assertThat(only)
+                .startsWith("HEAD\n")
+                .contains("data: \n\n")
+                .contains("\"id\":7")
+                .endsWith("END");
+        assertThat(only.indexOf("data: \n\n"))
+                .as("the priming event before the response")
+                .isLessThan(only.indexOf("\"id\":7"));
+    }
+
+    @Test
+    void aSilentCallSendsItsOpeningWhenDueAndItsResponseLater() throws Exception {
+        ResponseSink sink = sink();
+        sink.begin();
+        sink.openingDue();
+        assertThat(exchange.writes).hasSize(1);
+        assertThat(exchange.writes.getFirst()).startsWith("HEAD\nid: ").endsWith("data: \n\n");
+
+        sink.send(response(8), true);
+        assertThat(exchange.writes).hasSize(2);
+        assertThat(exchange.writes.get(1)).contains("\"id\":8").endsWith("END");
+        sink.end();
+        sink.openingDue();
+        assertThat(exchange.writes).as("nothing after the end").hasSize(2);
+    }
+
+    @Test
+    void aNotificationBeforeTheResponseTakesTheOpeningWithIt() throws Exception {
+        ResponseSink sink = sink();
+        sink.begin();
+        sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
+        assertThat(exchange.writes).hasSize(1);
+        assertThat(exchange.writes.getFirst())
+                .startsWith("HEAD\n")
+                .contains("data: \n\n")
+                .contains("notifications/progress");
+        // already sent: the due opening writes nothing more
+        sink.openingDue();
+        assertThat(exchange.writes).hasSize(1);
+    }
+
+    /** An exchange whose body reaches "the socket" only on flush or close, as the listeners' streams do. */
+    private static final class RecordingExchange extends McpExchange {
+        final List<String> writes = new ArrayList<>();
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private boolean sent;
+
+        @Override
+        public OutputStream outputStream() {
+            sent = true;
+            pending.writeBytes("HEAD\n".getBytes(StandardCharsets.UTF_8));
+            return new OutputStream() {
+                @Override
+                public void write(int b) {
+                    pending.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    pending.write(b, off, len);
+                }
+
+                @Override
+                public void flush() {
+                    if (pending.size() > 0) {
+                        writes.add(pending.toString(StandardCharsets.UTF_8));
+                        pending.reset();
+                    }
+                }
+
+                @Override
+                public void close() {
+                    pending.writeBytes("END".getBytes(StandardCharsets.UTF_8));
+                    flush();
+                }
+            };
+        }
+
+        @Override
+        public boolean isSent() {
+            return sent;
+        }
+
+        @Override
+        public String method() {
+            return "POST";
+        }
+
+        @Override
+        public String server() {
+            return "test";
+        }
+
+        @Override
+        public Optional<String> query(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Headers headers() {
+            return WritableHeaders.create();
+        }
+
+        @Override
+        public Identity identity() {
+            return Identity.ANONYMOUS;
+        }
+
+        @Override
+        public byte[] body(long maxSize) {
+            return new byte[0];
+        }
+
+        @Override
+        public void status(Status status) {}
+
+        @Override
+        public void header(String name, String value) {}
+
+        @Override
+        public void send(byte[] body) {
+            sent = true;
+            writes.add(new String(body, StandardCharsets.UTF_8));
+        }
+    }
+}
