@@ -643,6 +643,19 @@ abstract class McpContractTest {
     }
 
     @Test
+    void aClientThatTakesOnlySseGetsItsInitializeAnswerAsOneEvent() {
+        Http.Answer init = Http.send(
+                "POST",
+                mcp("tools"),
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                        + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"sse\",\"version\":\"1\"}}}",
+                Map.of("Content-Type", "application/json", "Accept", "text/event-stream"));
+        assertThat(init.status()).as(init.body()).isEqualTo(200);
+        assertThat(init.headers().firstValue("Content-Type")).contains("text/event-stream; charset=utf-8");
+        assertThat(init.body()).startsWith("data: {").contains("\"protocolVersion\":\"2025-11-25\"");
+    }
+
+    @Test
     void servesTheHttpPlusSseTransport() {
         String messages;
         try (SseClient stream = SseClient.open(mcp("tools") + "/sse")) {

@@ -196,7 +196,7 @@ final class StreamableHttpTransport {
             return;
         }
         res.status(Status.OK_200);
-        res.header("Content-Type", "text/event-stream");
+        res.header("Content-Type", "text/event-stream; charset=utf-8");
         res.header("Cache-Control", "no-cache");
         res.send(SseEncoder.event(null, null, Json.write(message)));
     }

@@ -750,7 +750,7 @@ final class StreamListener implements AutoCloseable {
     /** An MCP stream's response head and its first bytes (priming or replay), as one write. */
     private static byte[] mcpStartOf(McpStreamOpener.Opened opened) {
         StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n")
-                .append("Content-Type: text/event-stream\r\n")
+                .append("Content-Type: text/event-stream; charset=utf-8\r\n")
                 .append("Cache-Control: no-cache\r\n")
                 .append("X-Accel-Buffering: no\r\n")
                 .append("Connection: close\r\n");
