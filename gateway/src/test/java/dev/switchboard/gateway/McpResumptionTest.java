@@ -452,6 +452,7 @@ abstract class McpResumptionTest {
         }
     }
 
+    /** Registers the stub on a gateway of its own store (memory); on a shared store it is there already. */
     private void registerOn(Gateway g, String timeout) {
         if (Http.get("http://127.0.0.1:" + g.adminPort() + "/admin/functions/tools")
                         .status()
@@ -469,16 +470,7 @@ abstract class McpResumptionTest {
     void aCallWhoseClientLeftKeepsItsSessionAliveForTheResume() {
         // sessions idle for 2 s expire; the slow call lasts 5 s and its client is cut off at once
         try (Gateway shortLived = gateway("replica-c", Map.of("SESSION_TTL", "2s"))) {
-            if (Http.get("http://127.0.0.1:" + shortLived.adminPort() + "/admin/functions/tools")
-                            .status()
-                    == 404) {
-                assertThat(Http.postJson(
-                                        "http://127.0.0.1:" + shortLived.adminPort() + "/admin/functions",
-                                        "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url()
-                                                + "\",\"timeout\":\"8s\"}")
-                                .status())
-                        .isEqualTo(201);
-            }
+            registerOn(shortLived, "8s");
             String session = initialize(shortLived);
             proxy.close();
             proxy = CuttingProxy.start(shortLived.port());
