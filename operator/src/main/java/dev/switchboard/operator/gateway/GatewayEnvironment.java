@@ -62,6 +62,7 @@ public final class GatewayEnvironment {
             limit("maxConnections", GatewaySettings.MAX_CONNECTIONS, GatewayLimits::getMaxConnections),
             limit("eventLogMaxLength", GatewaySettings.EVENT_LOG_MAX_LENGTH, GatewayLimits::getEventLogMaxLength),
             limit("eventLogTtl", GatewaySettings.EVENT_LOG_TTL, GatewayLimits::getEventLogTtl),
+            limit("mcpStreamLogTtl", GatewaySettings.MCP_STREAM_LOG_TTL, GatewayLimits::getMcpStreamLogTtl),
             limit(
                     "maxInflightInvocations",
                     GatewaySettings.MAX_INFLIGHT_INVOCATIONS,

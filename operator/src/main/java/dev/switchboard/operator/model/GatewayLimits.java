@@ -35,6 +35,11 @@ public class GatewayLimits {
     @Pattern(Durations.PATTERN)
     @JsonPropertyDescription("How long replayable events are kept, e.g. 1h (EVENT_LOG_TTL).")
     private String eventLogTtl;
+    /** {@code MCP_STREAM_LOG_TTL}. */
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long an answered MCP call's stream log is kept for a resume, e.g. 2m; the logs grow "
+            + "with the call rate times this (MCP_STREAM_LOG_TTL).")
+    private String mcpStreamLogTtl;
     /** {@code MAX_INFLIGHT_INVOCATIONS}. */
     @Min(1)
     @Max(1000000)
@@ -125,6 +130,14 @@ public class GatewayLimits {
 
     public void setEventLogTtl(String eventLogTtl) {
         this.eventLogTtl = eventLogTtl;
+    }
+
+    public String getMcpStreamLogTtl() {
+        return mcpStreamLogTtl;
+    }
+
+    public void setMcpStreamLogTtl(String mcpStreamLogTtl) {
+        this.mcpStreamLogTtl = mcpStreamLogTtl;
     }
 
     public Integer getMaxInflightInvocations() {

@@ -22,6 +22,7 @@ class GatewayEnvironmentTest {
         limits.setMaxConnections(1000);
         limits.setEventLogMaxLength(500);
         limits.setEventLogTtl("30m");
+        limits.setMcpStreamLogTtl("45s");
         limits.setMaxInflightInvocations(128);
         limits.setMaxEventSize("256KiB");
         limits.setMaxMcpSessions(5000);
@@ -47,6 +48,7 @@ class GatewayEnvironmentTest {
                         Map.entry("MAX_CONNECTIONS", "1000"),
                         Map.entry("EVENT_LOG_MAX_LENGTH", "500"),
                         Map.entry("EVENT_LOG_TTL", "30m"),
+                        Map.entry("MCP_STREAM_LOG_TTL", "45s"),
                         Map.entry("MAX_INFLIGHT_INVOCATIONS", "128"),
                         Map.entry("MAX_EVENT_SIZE", "256KiB"),
                         Map.entry("MAX_MCP_SESSIONS", "5000"),
