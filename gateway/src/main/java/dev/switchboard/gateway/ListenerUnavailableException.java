@@ -26,7 +26,9 @@ public final class ListenerUnavailableException extends RuntimeException {
      */
     static ListenerUnavailableException of(String setting, String host, int port, IOException cause) {
         return new ListenerUnavailableException(
-                "cannot listen on " + host + ":" + port + " (" + setting + "): " + cause.getMessage(), cause);
+                "cannot listen on " + named(setting, InetSocketAddress.createUnresolved(host, port)) + ": "
+                        + cause.getMessage(),
+                cause);
     }
 
     /**
@@ -46,21 +48,23 @@ public final class ListenerUnavailableException extends RuntimeException {
                 probe.setReuseAddress(true);
                 probe.bind(address);
             } catch (IOException e) {
-                refused.add(address.getHostString() + ":" + address.getPort() + " (" + listener.getKey() + "): "
-                        + e.getMessage());
+                refused.add(named(listener.getKey(), address) + ": " + e.getMessage());
                 first = first == null ? e : first;
             }
         }
         String detail = refused.isEmpty()
-                ? String.join(", ", describe(listeners)) + ": a listener did not start (its cause is logged above)"
+                ? String.join(
+                                ", ",
+                                listeners.entrySet().stream()
+                                        .map(l -> named(l.getKey(), l.getValue()))
+                                        .toList())
+                        + ": a listener did not start (its cause is logged above)"
                 : String.join("; ", refused);
         return new ListenerUnavailableException("cannot listen on " + detail, first);
     }
 
-    private static List<String> describe(Map<String, InetSocketAddress> listeners) {
-        List<String> out = new ArrayList<>();
-        listeners.forEach((setting, address) ->
-                out.add(address.getHostString() + ":" + address.getPort() + " (" + setting + ")"));
-        return out;
+    /** @return {@code host:port (SETTING)}, as every message of this class names a listener */
+    private static String named(String setting, InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort() + " (" + setting + ")";
     }
 }

@@ -243,13 +243,13 @@ public final class MemoryStateStore
                 if (log.retired || retireIfExpired(clientId, log)) {
                     continue;
                 }
-                String prior = publishId == null || log.published == null ? null : log.published.get(publishId);
+                String prior = publishId == null ? null : log.storedAs(publishId);
                 if (prior != null) {
                     return new Stored(new ClientEvent(prior, type, data), true);
                 }
                 ClientEvent event = new ClientEvent(nextId(), type, data);
                 if (publishId != null) {
-                    log.published().put(publishId, event.id());
+                    log.stored(publishId, event.id());
                 }
                 log.events.addLast(event);
                 while (log.events.size() > maxLength) {
@@ -451,7 +451,12 @@ public final class MemoryStateStore
             this.expiresAtMillis = expiresAtMillis;
         }
 
-        private Map<String, String> published() {
+        /** @return the id the publish id was stored as, or null */
+        private String storedAs(String publishId) {
+            return published == null ? null : published.get(publishId);
+        }
+
+        private void stored(String publishId, String eventId) {
             if (published == null) {
                 published = new java.util.LinkedHashMap<>() {
                     @Override
@@ -460,7 +465,7 @@ public final class MemoryStateStore
                     }
                 };
             }
-            return published;
+            published.put(publishId, eventId);
         }
     }
 }

@@ -81,8 +81,7 @@ public final class CallControl {
      * @return this control with an idle action
      */
     public CallControl onIdle(Duration every, IdleAction action) {
-        return new CallControl(
-                deadlineNanos, Math.max(1_000_000L, every.toNanos()), action, firstIdleNanos, firstIdleAction);
+        return new CallControl(deadlineNanos, interval(every), action, firstIdleNanos, firstIdleAction);
     }
 
     /**
@@ -96,7 +95,12 @@ public final class CallControl {
      * @return this control with a first idle action
      */
     public CallControl onFirstIdle(Duration after, IdleAction action) {
-        return new CallControl(deadlineNanos, idleNanos, idleAction, Math.max(1_000_000L, after.toNanos()), action);
+        return new CallControl(deadlineNanos, idleNanos, idleAction, interval(after), action);
+    }
+
+    /** An idle interval in nanoseconds, at least a millisecond. */
+    private static long interval(Duration silence) {
+        return Math.max(1_000_000L, silence.toNanos());
     }
 
     /** @return whether the deadline has passed (a failure of the call is then a time-out) */
