@@ -53,6 +53,14 @@ public final class AcceptGuard implements SocketOptions {
     /** Pending connections per capped address. Guarded by this. */
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
+    private final ScheduledExecutorService sweeper;
+    private final long sweepMillis;
+    /**
+     * Whether a sweep is scheduled. Guarded by this. Sweeps run only while some connection is pending, so that an
+     * idle gateway's thread sleeps instead of waking several times a second to find nothing (bench/notes.md).
+     */
+    private boolean sweepScheduled;
+
     private record Pending(SocketChannel channel, long deadline, InetAddress capped) {}
 
     /** Thrown to make Helidon drop an accepted socket: no stack trace, Helidon logs it at TRACE. */
@@ -79,8 +87,8 @@ public final class AcceptGuard implements SocketOptions {
         this.headTimeoutNanos = headTimeout.toNanos();
         this.maxPending = maxPending;
         this.limits = limits;
-        long period = Math.max(50, Math.min(250, headTimeout.toMillis() / 4));
-        sweeper.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
+        this.sweeper = sweeper;
+        this.sweepMillis = Math.max(50, Math.min(250, headTimeout.toMillis() / 4));
     }
 
     @Override
@@ -112,6 +120,9 @@ public final class AcceptGuard implements SocketOptions {
                 perAddress.merge(capped, 1, Integer::sum);
             }
             pendingCount = pending.size();
+            if (!sweepScheduled) {
+                scheduleSweep();
+            }
         }
         shed.forEach(AcceptGuard::close);
     }
@@ -162,8 +173,22 @@ public final class AcceptGuard implements SocketOptions {
                 late.add(p.channel());
             }
             pendingCount = pending.size();
+            sweepScheduled = false;
+            if (!pending.isEmpty()) {
+                scheduleSweep();
+            }
         }
         late.forEach(AcceptGuard::close);
+    }
+
+    /** Called with this held. */
+    private void scheduleSweep() {
+        try {
+            sweeper.schedule(this::expire, sweepMillis, TimeUnit.MILLISECONDS);
+            sweepScheduled = true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the gateway is stopping: its listeners close every connection
+        }
     }
 
     /** Answers a refused connection with its error, then lets Helidon close it. */

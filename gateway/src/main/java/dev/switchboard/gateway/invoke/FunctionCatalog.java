@@ -30,6 +30,7 @@ public final class FunctionCatalog implements AutoCloseable {
     private final FunctionStore store;
     private final Map<String, FunctionRegistration> cache = new ConcurrentHashMap<>();
     private final List<Consumer<String>> removalListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<FunctionRegistration>> putListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-registry-refresh");
         t.setDaemon(true);
@@ -81,8 +82,23 @@ public final class FunctionCatalog implements AutoCloseable {
      * @param registration the stored registration
      */
     public void put(FunctionRegistration registration) {
-        cache.merge(
+        FunctionRegistration current = cache.merge(
                 registration.name(), registration, (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
+        if (current == registration) {
+            for (Consumer<FunctionRegistration> listener : putListeners) {
+                listener.accept(registration);
+            }
+        }
+    }
+
+    /**
+     * Follows registrations made or changed, here or elsewhere (as {@link #onRemoved} follows removals); a listener
+     * must not block.
+     *
+     * @param listener gets each registration that became the current one
+     */
+    public void onPut(Consumer<FunctionRegistration> listener) {
+        putListeners.add(listener);
     }
 
     /** @param name a function this replica just deleted */

@@ -26,13 +26,14 @@ public final class FunctionHealth implements AutoCloseable {
     private static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(5);
     /** How often due probes are looked for while some registration declares a health check. */
     private static final long TICK_MILLIS = 200;
-    /** How often registrations are looked at for a health check while none declares one. */
-    private static final long IDLE_TICK_MILLIS = 1000;
 
     private final FunctionCatalog catalog;
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final FunctionEngine engine;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+    /** No tick is scheduled: no registration declares a health check, and the thread sleeps until one does. */
+    private final java.util.concurrent.atomic.AtomicBoolean sleeping = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-health-checks");
         t.setDaemon(true);
@@ -46,7 +47,20 @@ public final class FunctionHealth implements AutoCloseable {
     public FunctionHealth(FunctionCatalog catalog, FunctionEngine engine) {
         this.catalog = catalog;
         this.engine = engine;
+        catalog.onPut(this::registered);
         ticker.schedule(this::tickAndReschedule, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A registration that declares a health check wakes the ticks, so that its first probe is not late. */
+    private void registered(FunctionRegistration fn) {
+        if (fn.healthCheck().isPresent() && sleeping.compareAndSet(true, false)) {
+            scheduleTick(0);
+        }
+    }
+
+    /** @return whether no tick is scheduled (no registration declares a health check) */
+    boolean isSleeping() {
+        return sleeping.get();
     }
 
     /** What is known of one function's health. */
@@ -84,9 +98,9 @@ public final class FunctionHealth implements AutoCloseable {
     }
 
     /**
-     * Probes what is due, then looks again in {@link #TICK_MILLIS} while some registration declares a health check,
-     * else in {@link #IDLE_TICK_MILLIS}: a gateway without health checks wakes once a second for them, not five
-     * times (measured, this thread was the largest of an idle gateway's own).
+     * Probes what is due, then looks again in {@link #TICK_MILLIS} while some registration declares a health check;
+     * else the thread sleeps until {@link #registered} wakes it: a gateway without health checks does not wake for
+     * them at all (measured, this thread was the largest of an idle gateway's own at five, then one, wake-up a second).
      */
     private void tickAndReschedule() {
         boolean checked = false;
@@ -95,13 +109,33 @@ public final class FunctionHealth implements AutoCloseable {
         } catch (RuntimeException e) {
             checked = true; // look again soon
         } finally {
-            try {
-                ticker.schedule(
-                        this::tickAndReschedule, checked ? TICK_MILLIS : IDLE_TICK_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // closed
+            if (checked) {
+                scheduleTick(TICK_MILLIS);
+            } else {
+                sleeping.set(true);
+                // a registration put while this tick looked found the ticks running: look once more for it
+                if (anyHealthCheck() && sleeping.compareAndSet(true, false)) {
+                    scheduleTick(TICK_MILLIS);
+                }
             }
         }
+    }
+
+    private void scheduleTick(long delayMillis) {
+        try {
+            ticker.schedule(this::tickAndReschedule, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private boolean anyHealthCheck() {
+        for (FunctionRegistration fn : catalog.registrations()) {
+            if (fn.healthCheck().isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return whether some registration declares a health check */

@@ -3,21 +3,28 @@ package dev.switchboard.gateway.sse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One thread that asks every stream for a heartbeat when its interval has passed, so that no stream owns a
  * timer. Streams keep their own phase (first heartbeat one interval after they open), which spreads the
  * writes of many connections over the interval instead of bursting them. A writer that runs its own loop (the
  * stream listener's event loop) times its streams itself with {@link #takeDue} on each {@link #tickNanos()}, so
- * that a heartbeat costs no hand-over between threads; the ticker skips those streams.
+ * that a heartbeat costs no hand-over between threads; the ticker skips those streams. While it times no stream its
+ * thread sleeps: no tick is scheduled until the next stream is.
  */
 public final class HeartbeatTicker implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final StreamHub hub;
     private final long intervalNanos;
     private final long tickNanos;
+    /** Whether a tick is scheduled: none is while no stream is timed here, so an idle gateway's thread sleeps. */
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    /** When a stream was last scheduled: the hub lists it only after that, so the ticks go on an interval. */
+    private volatile long lastScheduledNanos;
 
     /**
      * @param hub      the streams
@@ -33,7 +40,7 @@ public final class HeartbeatTicker implements AutoCloseable {
         });
         long tickMillis = Math.max(25, Math.min(1000, interval.toMillis() / 4));
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMillis);
-        scheduler.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        this.lastScheduledNanos = System.nanoTime() - intervalNanos;
     }
 
     /**
@@ -43,6 +50,15 @@ public final class HeartbeatTicker implements AutoCloseable {
      */
     public void schedule(SseStream stream) {
         stream.nextHeartbeatNanos = System.nanoTime() + intervalNanos;
+        lastScheduledNanos = System.nanoTime();
+        if (ticking.compareAndSet(false, true)) {
+            scheduleTick();
+        }
+    }
+
+    /** @return whether ticks are scheduled (they stop when no stream is left for this ticker to time) */
+    boolean isTicking() {
+        return ticking.get();
     }
 
     /** @return the time between heartbeats of one stream */
@@ -91,6 +107,38 @@ public final class HeartbeatTicker implements AutoCloseable {
      */
     public void handOver(SseStream stream) {
         hub.timedByWriter(stream);
+    }
+
+    private void scheduleTick() {
+        try {
+            scheduler.schedule(this::tickAndReschedule, tickNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /**
+     * Ticks, then ticks again while some stream is timed here or was scheduled within an interval (it is scheduled
+     * before the hub lists it). One scheduled as the ticks stop is seen by the check after {@code ticking} is cleared.
+     */
+    private void tickAndReschedule() {
+        try {
+            tick();
+        } finally {
+            if (needsTicks()) {
+                scheduleTick();
+            } else {
+                ticking.set(false);
+                if (needsTicks() && ticking.compareAndSet(false, true)) {
+                    scheduleTick();
+                }
+            }
+        }
+    }
+
+    private boolean needsTicks() {
+        return System.nanoTime() - lastScheduledNanos < intervalNanos
+                || !hub.timedByTicker().isEmpty();
     }
 
     private void tick() {
