@@ -39,7 +39,10 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicReferenceArray<Timer>> invocationTimers =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final Map<String, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<McpSeries, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One series of {@code switchboard.mcp.requests}: a key found without building a string per request. */
+    private record McpSeries(String function, String method, String outcome) {}
     /** Request methods of the MCP revisions the gateway serves; other names are tagged {@code other}. */
     static final java.util.Set<String> MCP_METHODS = java.util.Set.of(
             "initialize",
@@ -274,12 +277,12 @@ public final class GatewayMetrics implements AutoCloseable {
         String tag = MCP_METHODS.contains(method) ? method : "other";
         mcpTimers
                 .computeIfAbsent(
-                        function + '\n' + tag + '\n' + outcome,
+                        new McpSeries(function, tag, outcome),
                         k -> Timer.builder("switchboard.mcp.requests")
                                 .description("MCP requests relayed to functions, by function, method and outcome")
-                                .tag("function", function)
-                                .tag("method", tag)
-                                .tag("outcome", outcome)
+                                .tag("function", k.function())
+                                .tag("method", k.method())
+                                .tag("outcome", k.outcome())
                                 .publishPercentileHistogram()
                                 .register(registry))
                 .record(duration);

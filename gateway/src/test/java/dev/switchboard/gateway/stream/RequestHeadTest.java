@@ -41,6 +41,22 @@ class RequestHeadTest {
     }
 
     @Test
+    void manyHeaderNamesReadBackInAnyCase() {
+        int names = 300;
+        StringBuilder head = new StringBuilder("GET / HTTP/1.1\r\n");
+        for (int i = 0; i < names; i++) {
+            head.append("X-Name-").append(i).append(": v").append(i).append("\r\n");
+        }
+        RequestHead parsed = parse(head + "\r\n");
+        assertThat(parsed.headers().size()).isEqualTo(names);
+        for (int i = 0; i < names; i++) {
+            assertThat(parsed.headers().first(HeaderNames.create("x-name-" + i)))
+                    .as("in any case")
+                    .contains("v" + i);
+        }
+    }
+
+    @Test
     void aHeadWithoutHeadersOrQueryReadsBack() {
         RequestHead head = parse("GET / HTTP/1.1\r\n\r\n");
         assertThat(head.path()).isEqualTo("/");

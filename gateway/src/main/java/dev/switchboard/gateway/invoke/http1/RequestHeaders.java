@@ -2,8 +2,6 @@ package dev.switchboard.gateway.invoke.http1;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * The headers of one request, assembled in layers: a header set again replaces the earlier value of the same
@@ -11,8 +9,6 @@ import java.util.Set;
  * set here; a value or name that could split the head (CR, LF, NUL) is refused.
  */
 public final class RequestHeaders {
-    private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding", "connection");
-
     private final List<String[]> headers = new ArrayList<>(16);
 
     /**
@@ -25,7 +21,7 @@ public final class RequestHeaders {
         if (name.isEmpty() || !isSafe(name) || name.indexOf(':') >= 0 || name.indexOf(' ') >= 0) {
             throw new IllegalArgumentException("not a valid header name: " + name);
         }
-        if (FRAMING.contains(name.toLowerCase(Locale.ROOT))) {
+        if (isFraming(name)) {
             return this;
         }
         for (int i = 0; i < headers.size(); i++) {
@@ -43,14 +39,19 @@ public final class RequestHeaders {
         return this;
     }
 
+    /** Host, Content-Length, Transfer-Encoding, Connection, in any case: told apart by length first. */
+    private static boolean isFraming(String name) {
+        return switch (name.length()) {
+            case 4 -> name.equalsIgnoreCase("host");
+            case 10 -> name.equalsIgnoreCase("connection");
+            case 14 -> name.equalsIgnoreCase("content-length");
+            case 17 -> name.equalsIgnoreCase("transfer-encoding");
+            default -> false;
+        };
+    }
+
     private static boolean isSafe(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                return false;
-            }
-        }
-        return true;
+        return text.indexOf('\r') < 0 && text.indexOf('\n') < 0 && text.indexOf(0) < 0;
     }
 
     /** Appends {@code Name: value} lines. */
