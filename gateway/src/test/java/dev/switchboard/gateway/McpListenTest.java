@@ -353,6 +353,29 @@ class McpListenTest {
     }
 
     @Test
+    void aServerDeletedAndRegisteredAgainBehindTheReplicasBacksEndsTheirListenStreams() {
+        // only a shared store can lose the delete's announcement; in memory one replica makes every change itself
+        org.junit.jupiter.api.Assumptions.assumeTrue(twoReplicas());
+        try (SseClient here = listen(a, "5", "{\"toolsListChanged\":true}", "{\"toolsListChanged\":true}");
+                SseClient there = listen(b, "6", "{\"toolsListChanged\":true}", "{\"toolsListChanged\":true}")) {
+            // deleted in the store without an announcement (as if both replicas missed it), then made again
+            TestRedis.shared().command("HDEL", dev.switchboard.registry.RedisKeys.functions(""), "tools");
+            replicas.register(a, "tools", "mcp", replicas.functionEndpoint());
+            // a new function of the same name: what followed the old one ends on both replicas
+            for (SseClient stream : List.of(here, there)) {
+                JsonNode last = next(stream);
+                assertThat(last.path("result").path("resultType").asText())
+                        .as(last.toString())
+                        .isEqualTo("complete");
+                assertThat(stream.awaitEnd(WAIT)).isTrue();
+            }
+            // and the new registration is served: listening again works
+            listen(b, "7", "{\"toolsListChanged\":true}", "{\"toolsListChanged\":true}")
+                    .close();
+        }
+    }
+
+    @Test
     void malformedListenRequestsGetDocumentedErrors() {
         // the filter
         refused(listenBody("1", "[]"), modernHeaders("subscriptions/listen"), 400, -32602, "1");

@@ -5,6 +5,7 @@ import dev.switchboard.registry.FunctionStore;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,12 +83,25 @@ public final class FunctionCatalog implements AutoCloseable {
      * @param registration the stored registration
      */
     public void put(FunctionRegistration registration) {
-        FunctionRegistration current = cache.merge(
-                registration.name(), registration, (old, fresh) -> fresh.revision() >= old.revision() ? fresh : old);
-        if (current == registration) {
-            for (Consumer<FunctionRegistration> listener : putListeners) {
-                listener.accept(registration);
+        FunctionRegistration[] replaced = new FunctionRegistration[1];
+        FunctionRegistration current = cache.merge(registration.name(), registration, (old, fresh) -> {
+            if (fresh.revision() < old.revision()) {
+                return old;
             }
+            replaced[0] = old;
+            return fresh;
+        });
+        if (current != registration) {
+            return;
+        }
+        FunctionRegistration old = replaced[0];
+        if (old != null && !Objects.equals(old.createdAt(), registration.createdAt())) {
+            // deleted and registered again between two of this replica's looks (an update keeps its creation time):
+            // what followed the old function (its listen streams) ends here as on any replica that saw the delete
+            tellRemoved(registration.name());
+        }
+        for (Consumer<FunctionRegistration> listener : putListeners) {
+            listener.accept(registration);
         }
     }
 
@@ -108,7 +122,8 @@ public final class FunctionCatalog implements AutoCloseable {
 
     /**
      * Follows registrations leaving this replica's view: a delete here, or one another replica or the operator
-     * made (announced, or found by the full reload). Each removal is told once per replica, on the catalog's
+     * made (announced, found by the full reload, or seen as the name registered again with a new creation time).
+     * Each removal is told once per replica, on the catalog's
      * thread or the deleting request's; a listener must not block.
      *
      * @param listener gets the removed function's name
@@ -121,6 +136,10 @@ public final class FunctionCatalog implements AutoCloseable {
         if (cache.remove(name) == null) {
             return;
         }
+        tellRemoved(name);
+    }
+
+    private void tellRemoved(String name) {
         for (Consumer<String> listener : removalListeners) {
             try {
                 listener.accept(name);
