@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.admission;
 
 import dev.switchboard.gateway.http.RawAnswer;
+import dev.switchboard.gateway.net.OnDemandTicks;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.http.Filter;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Helidon listener's guard over connections that have not sent a whole request head yet, which
@@ -53,13 +53,13 @@ public final class AcceptGuard implements SocketOptions {
     /** Pending connections per capped address. Guarded by this. */
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
-    private final ScheduledExecutorService sweeper;
-    private final long sweepMillis;
     /**
-     * Whether a sweep is scheduled. Guarded by this. Sweeps run only while some connection is pending, so that an
-     * idle gateway's thread sleeps instead of waking several times a second to find nothing (bench/notes.md).
+     * The deadline sweeps, run only while some connection is pending, so that an idle gateway's thread sleeps
+     * instead of waking several times a second to find nothing (bench/notes.md).
      */
-    private boolean sweepScheduled;
+    private final OnDemandTicks sweeps;
+
+    private final Duration sweepPeriod;
 
     private record Pending(SocketChannel channel, long deadline, InetAddress capped) {}
 
@@ -87,8 +87,8 @@ public final class AcceptGuard implements SocketOptions {
         this.headTimeoutNanos = headTimeout.toNanos();
         this.maxPending = maxPending;
         this.limits = limits;
-        this.sweeper = sweeper;
-        this.sweepMillis = Math.max(50, Math.min(250, headTimeout.toMillis() / 4));
+        this.sweepPeriod = Duration.ofMillis(Math.max(50, Math.min(250, headTimeout.toMillis() / 4)));
+        this.sweeps = new OnDemandTicks(sweeper, sweepPeriod, this::expire, () -> pendingCount > 0);
     }
 
     @Override
@@ -120,9 +120,7 @@ public final class AcceptGuard implements SocketOptions {
                 perAddress.merge(capped, 1, Integer::sum);
             }
             pendingCount = pending.size();
-            if (!sweepScheduled) {
-                scheduleSweep();
-            }
+            sweeps.wake(sweepPeriod);
         }
         shed.forEach(AcceptGuard::close);
     }
@@ -159,7 +157,8 @@ public final class AcceptGuard implements SocketOptions {
         }
     }
 
-    private void expire() {
+    /** @return whether connections are still pending (another sweep is needed) */
+    private boolean expire() {
         long now = System.nanoTime();
         List<SocketChannel> late = new ArrayList<>();
         synchronized (this) {
@@ -173,22 +172,9 @@ public final class AcceptGuard implements SocketOptions {
                 late.add(p.channel());
             }
             pendingCount = pending.size();
-            sweepScheduled = false;
-            if (!pending.isEmpty()) {
-                scheduleSweep();
-            }
         }
         late.forEach(AcceptGuard::close);
-    }
-
-    /** Called with this held. */
-    private void scheduleSweep() {
-        try {
-            sweeper.schedule(this::expire, sweepMillis, TimeUnit.MILLISECONDS);
-            sweepScheduled = true;
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the gateway is stopping: its listeners close every connection
-        }
+        return pendingCount > 0;
     }
 
     /** Answers a refused connection with its error, then lets Helidon close it. */

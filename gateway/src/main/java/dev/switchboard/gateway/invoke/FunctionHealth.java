@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.invoke;
 
 import dev.switchboard.gateway.invoke.http1.CallControl;
+import dev.switchboard.gateway.net.OnDemandTicks;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.HealthCheck;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Probes functions that declare a health check and marks them inactive after
@@ -31,14 +31,14 @@ public final class FunctionHealth implements AutoCloseable {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final FunctionEngine engine;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
-    /** No tick is scheduled: no registration declares a health check, and the thread sleeps until one does. */
-    private final java.util.concurrent.atomic.AtomicBoolean sleeping = new java.util.concurrent.atomic.AtomicBoolean();
-
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-health-checks");
         t.setDaemon(true);
         return t;
     });
+    /** None is scheduled while no registration declares a health check: the thread sleeps until one does. */
+    private final OnDemandTicks ticks =
+            new OnDemandTicks(ticker, Duration.ofMillis(TICK_MILLIS), this::tickOnce, this::anyHealthCheck);
 
     /**
      * @param catalog the registrations to probe
@@ -48,19 +48,19 @@ public final class FunctionHealth implements AutoCloseable {
         this.catalog = catalog;
         this.engine = engine;
         catalog.onPut(this::registered);
-        ticker.schedule(this::tickAndReschedule, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ticks.wake(Duration.ofMillis(TICK_MILLIS));
     }
 
     /** A registration that declares a health check wakes the ticks, so that its first probe is not late. */
     private void registered(FunctionRegistration fn) {
-        if (fn.healthCheck().isPresent() && sleeping.compareAndSet(true, false)) {
-            scheduleTick(0);
+        if (fn.healthCheck().isPresent()) {
+            ticks.wake(Duration.ZERO);
         }
     }
 
     /** @return whether no tick is scheduled (no registration declares a health check) */
     boolean isSleeping() {
-        return sleeping.get();
+        return !ticks.isRunning();
     }
 
     /** What is known of one function's health. */
@@ -98,34 +98,17 @@ public final class FunctionHealth implements AutoCloseable {
     }
 
     /**
-     * Probes what is due, then looks again in {@link #TICK_MILLIS} while some registration declares a health check;
+     * Probes what is due; the ticks go on every {@link #TICK_MILLIS} while some registration declares a health check,
      * else the thread sleeps until {@link #registered} wakes it: a gateway without health checks does not wake for
      * them at all (measured, this thread was the largest of an idle gateway's own at five, then one, wake-up a second).
+     *
+     * @return whether another tick is needed
      */
-    private void tickAndReschedule() {
-        boolean checked = false;
+    private boolean tickOnce() {
         try {
-            checked = tick();
+            return tick();
         } catch (RuntimeException e) {
-            checked = true; // look again soon
-        } finally {
-            if (checked) {
-                scheduleTick(TICK_MILLIS);
-            } else {
-                sleeping.set(true);
-                // a registration put while this tick looked found the ticks running: look once more for it
-                if (anyHealthCheck() && sleeping.compareAndSet(true, false)) {
-                    scheduleTick(TICK_MILLIS);
-                }
-            }
-        }
-    }
-
-    private void scheduleTick(long delayMillis) {
-        try {
-            ticker.schedule(this::tickAndReschedule, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed
+            return true; // look again soon
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.switchboard.gateway.sse;
 
+import dev.switchboard.gateway.net.OnDemandTicks;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One thread that asks every stream for a heartbeat when its interval has passed, so that no stream owns a
@@ -21,8 +20,8 @@ public final class HeartbeatTicker implements AutoCloseable {
     private final StreamHub hub;
     private final long intervalNanos;
     private final long tickNanos;
-    /** Whether a tick is scheduled: none is while no stream is timed here, so an idle gateway's thread sleeps. */
-    private final AtomicBoolean ticking = new AtomicBoolean();
+    /** The ticks: none is scheduled while no stream is timed here, so an idle gateway's thread sleeps. */
+    private final OnDemandTicks ticks;
     /** When a stream was last scheduled: the hub lists it only after that, so the ticks go on an interval. */
     private volatile long lastScheduledNanos;
 
@@ -41,6 +40,14 @@ public final class HeartbeatTicker implements AutoCloseable {
         long tickMillis = Math.max(25, Math.min(1000, interval.toMillis() / 4));
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMillis);
         this.lastScheduledNanos = System.nanoTime() - intervalNanos;
+        this.ticks = new OnDemandTicks(
+                scheduler,
+                Duration.ofMillis(tickMillis),
+                () -> {
+                    tick();
+                    return needsTicks();
+                },
+                this::needsTicks);
     }
 
     /**
@@ -49,16 +56,15 @@ public final class HeartbeatTicker implements AutoCloseable {
      * @param stream a stream just admitted
      */
     public void schedule(SseStream stream) {
-        stream.nextHeartbeatNanos = System.nanoTime() + intervalNanos;
-        lastScheduledNanos = System.nanoTime();
-        if (ticking.compareAndSet(false, true)) {
-            scheduleTick();
-        }
+        long now = System.nanoTime();
+        stream.nextHeartbeatNanos = now + intervalNanos;
+        lastScheduledNanos = now;
+        ticks.wake(Duration.ofNanos(tickNanos));
     }
 
     /** @return whether ticks are scheduled (they stop when no stream is left for this ticker to time) */
     boolean isTicking() {
-        return ticking.get();
+        return ticks.isRunning();
     }
 
     /** @return the time between heartbeats of one stream */
@@ -109,33 +115,10 @@ public final class HeartbeatTicker implements AutoCloseable {
         hub.timedByWriter(stream);
     }
 
-    private void scheduleTick() {
-        try {
-            scheduler.schedule(this::tickAndReschedule, tickNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
     /**
-     * Ticks, then ticks again while some stream is timed here or was scheduled within an interval (it is scheduled
-     * before the hub lists it). One scheduled as the ticks stop is seen by the check after {@code ticking} is cleared.
+     * Ticks go on while some stream is timed here or was scheduled within an interval: a stream is scheduled before
+     * the hub lists it.
      */
-    private void tickAndReschedule() {
-        try {
-            tick();
-        } finally {
-            if (needsTicks()) {
-                scheduleTick();
-            } else {
-                ticking.set(false);
-                if (needsTicks() && ticking.compareAndSet(false, true)) {
-                    scheduleTick();
-                }
-            }
-        }
-    }
-
     private boolean needsTicks() {
         return System.nanoTime() - lastScheduledNanos < intervalNanos
                 || !hub.timedByTicker().isEmpty();
