@@ -10,6 +10,7 @@ import dev.switchboard.gateway.api.AdminSessionsService;
 import dev.switchboard.gateway.api.AdminStatusService;
 import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
+import dev.switchboard.gateway.api.Invocations;
 import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.auth.AdminAuth;
@@ -19,6 +20,7 @@ import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.auth.OAuthSettings;
 import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.cors.RouteCors;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.TransportErrors;
@@ -108,7 +110,7 @@ public final class Gateway implements AutoCloseable {
     private final FunctionHealth health;
     private final FunctionInvoker invoker;
     private final FunctionEngine engine;
-    private final InvokeService invokeService;
+    private final Invocations invocations;
     private final McpService mcpService;
     private final ScheduledExecutorService housekeeping;
     /** Head deadlines of the Helidon listeners: a thread of its own, never held up by Redis. */
@@ -152,7 +154,7 @@ public final class Gateway implements AutoCloseable {
                 "switchboard.invocations.response.bytes",
                 "bytes of function answers held (invoke and MCP)",
                 limits.responseBytes()::used);
-        this.invokeService = new InvokeService(
+        this.invocations = new Invocations(
                 catalog,
                 health,
                 invoker,
@@ -268,6 +270,8 @@ public final class Gateway implements AutoCloseable {
                         streams,
                         mcpService.streamOpener(),
                         mcpService.endpoint(),
+                        invocations,
+                        CorsPolicy.forInvoke(config.sseCorsOrigins()),
                         admission,
                         new StreamLoops.Settings(headTimeout, budget.streamPort(), addressLimits),
                         new TracingFilter(tracing));
@@ -298,7 +302,7 @@ public final class Gateway implements AutoCloseable {
                             .ifPresent(jwt -> r.register(
                                     OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
                     r.register("/sse", streams)
-                            .register("/invoke", invokeService)
+                            .register("/invoke", new InvokeService(invocations))
                             .register("/mcp", mcpService)
                             .register("/publish/mcp", mcpNotifyService(true))
                             .register("/publish", publishService(true));
@@ -413,8 +417,8 @@ public final class Gateway implements AutoCloseable {
                 + gateway.port() + " (SSE, invoke, MCP) and http://" + config.adminHost() + ":" + gateway.adminPort()
                 + " (admin, health, metrics)"
                 + gateway.streamListener
-                        .map(l -> "; streams on http://" + config.host() + ":" + l.port() + "/sse (" + l.loopCount()
-                                + " event loops)")
+                        .map(l -> "; stream listener on http://" + config.host() + ":" + l.port()
+                                + " (SSE, invoke, MCP; " + l.loopCount() + " event loops)")
                         .orElse(""));
         return gateway;
     }
@@ -598,7 +602,7 @@ public final class Gateway implements AutoCloseable {
         ticker.close();
         health.close();
         catalog.close();
-        invokeService.close();
+        invocations.close();
         mcpService.close();
         invoker.close();
         engine.close();

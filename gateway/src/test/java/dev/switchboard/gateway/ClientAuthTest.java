@@ -246,6 +246,39 @@ class ClientAuthTest {
     }
 
     @Test
+    void callsOnTheStreamListenerAreAuthenticatedAsOnThePublicOne() {
+        String calls = "http://127.0.0.1:" + gateway.streamPort().orElseThrow() + "/invoke/";
+        Http.Answer plain =
+                Http.send("POST", calls + "echo", "{\"payload\":1}", Map.of("Content-Type", "application/json"));
+        Http.Answer plainOnPublic = invoke("echo", Map.of("Content-Type", "application/json"));
+        assertThat(plain.status()).isEqualTo(401);
+        assertThat(plain.json().path("code").asText()).isEqualTo("UNAUTHORIZED");
+        assertThat(plain.headers().firstValue("WWW-Authenticate"))
+                .isEqualTo(plainOnPublic.headers().firstValue("WWW-Authenticate"));
+
+        Http.Answer keyed = Http.send("POST", calls + "echo", "{\"payload\":1}", bearer(API_KEY));
+        assertThat(keyed.status()).as(keyed.body()).isEqualTo(200);
+        assertThat(functions.lastHeaders("/json").getFirst("X-Switchboard-Subject"))
+                .isEqualTo("ci-bot");
+        Http.Answer wrong = Http.send("POST", calls + "echo", "{\"payload\":1}", bearer(API_KEY + "x"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.json().path("code").asText()).isEqualTo("INVALID_CREDENTIALS");
+
+        // a function's own rule is found from the path, as on the public listener
+        assertThat(Http.send(
+                                "POST",
+                                calls + "public-echo",
+                                "{\"payload\":1}",
+                                Map.of("Content-Type", "application/json"))
+                        .status())
+                .isEqualTo(200);
+        Http.Answer jwtOnKeyed =
+                Http.send("POST", calls + "keyed-echo", "{\"payload\":1}", bearer(issuer.token("alice", RESOURCE)));
+        assertThat(jwtOnKeyed.status()).isEqualTo(401);
+        assertThat(jwtOnKeyed.json().path("error").asText()).contains("api-key");
+    }
+
+    @Test
     void functionsMayOverrideTheGatewaysRule() {
         Http.Answer open = invoke("public-echo", Map.of("Content-Type", "application/json"));
         assertThat(open.status()).isEqualTo(200);

@@ -71,6 +71,14 @@ abstract class GatewayContractTest {
         return pub(path);
     }
 
+    /**
+     * @return the URL of an {@code /invoke} path: the public listener here, the stream listener in a subclass
+     *         (which serves the calls too)
+     */
+    String invoke(String path) {
+        return pub(path);
+    }
+
     String admin(String path) {
         return "http://127.0.0.1:" + gateway.adminPort() + path;
     }
@@ -139,7 +147,7 @@ abstract class GatewayContractTest {
         assertThat(Http.putJson(admin("/admin/functions/echo"), edited.toString())
                         .status())
                 .isEqualTo(200);
-        Http.postJson(pub("/invoke/echo"), "{\"payload\":1}");
+        Http.postJson(invoke("/invoke/echo"), "{\"payload\":1}");
         assertThat(functions.lastHeaders("/text").getFirst("Authorization")).isEqualTo("Bearer secret-value");
         ((com.fasterxml.jackson.databind.node.ObjectNode) edited.get("headers")).put("X-New", "******");
         Http.Answer unknownMasked = Http.putJson(admin("/admin/functions/echo"), edited.toString());
@@ -154,7 +162,7 @@ abstract class GatewayContractTest {
         assertThat(Http.putJson(admin("/admin/functions/echo"), "{\"endpoint\":\"http://x.test/\"}")
                         .status())
                 .isEqualTo(404);
-        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status())
+        assertThat(Http.postJson(invoke("/invoke/echo"), "{\"payload\":1}").status())
                 .isEqualTo(404);
     }
 
@@ -185,45 +193,49 @@ abstract class GatewayContractTest {
     @Test
     void answersBadInputWithJsonErrors() {
         registerFunction("echo", "/json");
-        Http.Answer malformed = Http.postJson(pub("/invoke/echo"), "{\"payload\":");
+        Http.Answer malformed = Http.postJson(invoke("/invoke/echo"), "{\"payload\":");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.json().get("code").asText()).isEqualTo("INVALID_JSON");
 
-        Http.Answer notObject = Http.postJson(pub("/invoke/echo"), "[1,2]");
+        Http.Answer notObject = Http.postJson(invoke("/invoke/echo"), "[1,2]");
         assertThat(notObject.json().get("code").asText()).isEqualTo("INVALID_JSON");
 
-        Http.Answer deep = Http.postJson(pub("/invoke/echo"), "{\"payload\":" + "[".repeat(64) + "]".repeat(64) + "}");
+        Http.Answer deep =
+                Http.postJson(invoke("/invoke/echo"), "{\"payload\":" + "[".repeat(64) + "]".repeat(64) + "}");
         assertThat(deep.status()).as("MAX_JSON_DEPTH is 64 by default").isEqualTo(400);
         assertThat(deep.json().get("code").asText()).isEqualTo("JSON_TOO_DEEP");
         assertThat(deep.json().get("limit_depth").asInt()).isEqualTo(64);
-        assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":" + "[".repeat(63) + "]".repeat(63) + "}")
+        assertThat(Http.postJson(invoke("/invoke/echo"), "{\"payload\":" + "[".repeat(63) + "]".repeat(63) + "}")
                         .status())
                 .as("63 arrays in the body object make 64 levels")
                 .isEqualTo(200);
 
         Http.Answer wrongType = Http.send(
-                "POST", pub("/invoke/echo"), "payload=1", Map.of("Content-Type", "application/x-www-form-urlencoded"));
+                "POST",
+                invoke("/invoke/echo"),
+                "payload=1",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(wrongType.status()).isEqualTo(415);
         assertThat(wrongType.json().get("code").asText()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
 
-        Http.Answer missingPayload = Http.postJson(pub("/invoke/echo"), "{\"async\":false}");
+        Http.Answer missingPayload = Http.postJson(invoke("/invoke/echo"), "{\"async\":false}");
         assertThat(missingPayload.status()).isEqualTo(400);
         assertThat(missingPayload.json().get("field").asText()).isEqualTo("payload");
 
-        Http.Answer asyncWithoutClient = Http.postJson(pub("/invoke/echo"), "{\"payload\":1,\"async\":true}");
+        Http.Answer asyncWithoutClient = Http.postJson(invoke("/invoke/echo"), "{\"payload\":1,\"async\":true}");
         assertThat(asyncWithoutClient.json().get("field").asText()).isEqualTo("client_id");
 
         Http.Answer unknownRoute = Http.get(pub("/nowhere"));
         assertThat(unknownRoute.status()).isEqualTo(404);
         assertThat(unknownRoute.json().get("code").asText()).isEqualTo("NOT_FOUND");
 
-        Http.Answer wrongMethod = Http.get(pub("/invoke/echo"));
+        Http.Answer wrongMethod = Http.get(invoke("/invoke/echo"));
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().get("code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
         // a function is one path segment: deeper or empty paths are no route at all
         for (String path : List.of("/invoke/echo/extra", "/invoke/", "/invoke/echo/")) {
-            Http.Answer noFunction = Http.postJson(pub(path), "{\"payload\":1}");
+            Http.Answer noFunction = Http.postJson(invoke(path), "{\"payload\":1}");
             assertThat(noFunction.status()).as(path).isEqualTo(404);
             assertThat(noFunction.json().get("code").asText()).as(path).isEqualTo("NOT_FOUND");
         }
@@ -253,11 +265,11 @@ abstract class GatewayContractTest {
         gateway = startGateway(Map.of("MAX_BODY_SIZE", "1KiB"));
         registerFunction("echo", "/json");
         String big = "{\"payload\":\"" + "x".repeat(2048) + "\"}";
-        Http.Answer answer = Http.postJson(pub("/invoke/echo"), big);
+        Http.Answer answer = Http.postJson(invoke("/invoke/echo"), big);
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.json().get("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
         assertThat(answer.json().get("limit_bytes").asLong()).isEqualTo(1024);
-        Http.Answer small = Http.postJson(pub("/invoke/echo"), "{\"payload\":\"ok\"}");
+        Http.Answer small = Http.postJson(invoke("/invoke/echo"), "{\"payload\":\"ok\"}");
         assertThat(small.status()).isEqualTo(200);
     }
 
@@ -268,7 +280,7 @@ abstract class GatewayContractTest {
         registerFunction("echo", "/json");
         registerFunction("text", "/text");
         Http.Answer json =
-                Http.postJson(pub("/invoke/echo"), "{\"payload\":{\"msg\":\"héllo ✓\"},\"client_id\":\"c-1\"}");
+                Http.postJson(invoke("/invoke/echo"), "{\"payload\":{\"msg\":\"héllo ✓\"},\"client_id\":\"c-1\"}");
         assertThat(json.status()).isEqualTo(200);
         assertThat(json.json().get("success").asBoolean()).isTrue();
         assertThat(json.json().get("function_name").asText()).isEqualTo("echo");
@@ -278,7 +290,7 @@ abstract class GatewayContractTest {
         assertThat(functions.lastHeaders("/json").getFirst("X-Request-ID")).isEqualTo(requestId);
         assertThat(functions.lastHeaders("/json").getFirst("X-Client-ID")).isEqualTo("c-1");
 
-        Http.Answer text = Http.postJson(pub("/invoke/text"), "{\"payload\":null}");
+        Http.Answer text = Http.postJson(invoke("/invoke/text"), "{\"payload\":null}");
         assertThat(text.status()).isEqualTo(200);
         assertThat(text.json().get("data").asText()).isEqualTo("plain answer");
     }
@@ -288,7 +300,7 @@ abstract class GatewayContractTest {
         Http.Answer created = register("{\"name\":\"get-fn\",\"endpoint\":\"" + functions.url("/json")
                 + "\",\"method\":\"GET\",\"headers\":{\"X-Api-Key\":\"k-123\"}}");
         assertThat(created.status()).isEqualTo(201);
-        Http.Answer answer = Http.postJson(pub("/invoke/get-fn"), "{\"payload\":{\"ignored\":true}}");
+        Http.Answer answer = Http.postJson(invoke("/invoke/get-fn"), "{\"payload\":{\"ignored\":true}}");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().get("data").get("method").asText()).isEqualTo("GET");
         assertThat(functions.lastHeaders("/json").getFirst("X-Api-Key")).isEqualTo("k-123");
@@ -297,7 +309,7 @@ abstract class GatewayContractTest {
     @Test
     void aFunctionsJsonAnswerIsPassedThroughByteForByte() {
         registerFunction("raw", "/raw");
-        Http.Answer answer = Http.postJson(pub("/invoke/raw"), "{\"payload\":1}");
+        Http.Answer answer = Http.postJson(invoke("/invoke/raw"), "{\"payload\":1}");
         assertThat(answer.status()).isEqualTo(200);
         // not parsed and written again: the function's spacing, exponent, scale and escape are all there
         assertThat(answer.body()).contains("\"data\":" + FunctionServer.RAW_JSON + ",\"timestamp\":");
@@ -315,22 +327,22 @@ abstract class GatewayContractTest {
                 + dev.switchboard.testing.TestRedis.freePort() + "/\"}");
         assertThat(closed.status()).isEqualTo(201);
 
-        Http.Answer fail = Http.postJson(pub("/invoke/fail"), "{\"payload\":1}");
+        Http.Answer fail = Http.postJson(invoke("/invoke/fail"), "{\"payload\":1}");
         assertThat(fail.status()).isEqualTo(502);
         assertThat(fail.json().get("success").asBoolean()).isFalse();
         assertThat(fail.json().get("code").asText()).isEqualTo("EXECUTION_ERROR");
         assertThat(fail.json().get("function_status").asInt()).isEqualTo(500);
 
-        Http.Answer garbage = Http.postJson(pub("/invoke/garbage"), "{\"payload\":1}");
+        Http.Answer garbage = Http.postJson(invoke("/invoke/garbage"), "{\"payload\":1}");
         assertThat(garbage.status()).isEqualTo(502);
         assertThat(garbage.json().get("error").asText()).contains("invalid JSON");
 
-        Http.Answer refused = Http.postJson(pub("/invoke/closed"), "{\"payload\":1}");
+        Http.Answer refused = Http.postJson(invoke("/invoke/closed"), "{\"payload\":1}");
         assertThat(refused.status()).isEqualTo(502);
         assertThat(refused.json().get("error").asText()).contains("unreachable");
 
         long start = System.nanoTime();
-        Http.Answer timeout = Http.postJson(pub("/invoke/slow"), "{\"payload\":1,\"timeout\":\"300ms\"}");
+        Http.Answer timeout = Http.postJson(invoke("/invoke/slow"), "{\"payload\":1,\"timeout\":\"300ms\"}");
         assertThat(timeout.status()).isEqualTo(504);
         assertThat(timeout.json().get("code").asText()).isEqualTo("TIMEOUT");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
@@ -349,7 +361,7 @@ abstract class GatewayContractTest {
         assertThat(put.status()).isEqualTo(201);
         assertThat(put.json().get("function").get("retry").get("attempts").asInt())
                 .isEqualTo(2);
-        Http.Answer recovered = Http.postJson(pub("/invoke/flaky-put"), "{\"payload\":1}");
+        Http.Answer recovered = Http.postJson(invoke("/invoke/flaky-put"), "{\"payload\":1}");
         assertThat(recovered.status())
                 .as("an idempotent call is retried on 503")
                 .isEqualTo(200);
@@ -359,7 +371,8 @@ abstract class GatewayContractTest {
                 + "\",\"method\":\"POST\",\"retry\":{\"attempts\":2,\"backoff\":\"10ms\"}}");
         assertThat(post.status()).isEqualTo(201);
         int before = functions.flakyCalls();
-        assertThat(Http.postJson(pub("/invoke/flaky-post"), "{\"payload\":1}").status())
+        assertThat(Http.postJson(invoke("/invoke/flaky-post"), "{\"payload\":1}")
+                        .status())
                 .isEqualTo(200);
         assertThat(functions.flakyCalls()).isEqualTo(before + 1);
     }
@@ -389,7 +402,7 @@ abstract class GatewayContractTest {
             }
         });
         try {
-            Http.Answer answer = Http.postJson(pub("/invoke/late"), "{\"payload\":1}");
+            Http.Answer answer = Http.postJson(invoke("/invoke/late"), "{\"payload\":1}");
             assertThat(answer.status()).as(answer.body()).isEqualTo(200);
             assertThat(answer.json().get("data").get("late").asBoolean()).isTrue();
         } finally {
@@ -403,14 +416,14 @@ abstract class GatewayContractTest {
         Http.Answer created =
                 register("{\"name\":\"single\",\"endpoint\":\"" + functions.url("/slow") + "\",\"max_concurrency\":1}");
         assertThat(created.status()).isEqualTo(201);
-        assertThat(Http.postJson(pub("/invoke/single"), "{\"payload\":1,\"client_id\":\"c\",\"async\":true}")
+        assertThat(Http.postJson(invoke("/invoke/single"), "{\"payload\":1,\"client_id\":\"c\",\"async\":true}")
                         .status())
                 .isEqualTo(202);
-        Http.Answer busy = Http.postJson(pub("/invoke/single"), "{\"payload\":2}");
+        Http.Answer busy = Http.postJson(invoke("/invoke/single"), "{\"payload\":2}");
         assertThat(busy.status()).isEqualTo(503);
         assertThat(busy.json().get("code").asText()).isEqualTo("FUNCTION_BUSY");
         registerFunction("other", "/json");
-        assertThat(Http.postJson(pub("/invoke/other"), "{\"payload\":3}").status())
+        assertThat(Http.postJson(invoke("/invoke/other"), "{\"payload\":3}").status())
                 .as("other functions are not limited")
                 .isEqualTo(200);
     }
@@ -421,7 +434,7 @@ abstract class GatewayContractTest {
                 register("{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + functions.url("/json") + "\"}");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.json().get("function").get("kind").asText()).isEqualTo("mcp");
-        Http.Answer refused = Http.postJson(pub("/invoke/tools"), "{\"payload\":1}");
+        Http.Answer refused = Http.postJson(invoke("/invoke/tools"), "{\"payload\":1}");
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().get("code").asText()).isEqualTo("UNSUPPORTED_FUNCTION_KIND");
     }
@@ -462,7 +475,7 @@ abstract class GatewayContractTest {
             assertThat(mine.get("replica").asText()).isEqualTo(gateway.config().replicaId());
 
             Http.Answer accepted = Http.postJson(
-                    pub("/invoke/echo"), "{\"payload\":{\"n\":42},\"client_id\":\"client-a\",\"async\":true}");
+                    invoke("/invoke/echo"), "{\"payload\":{\"n\":42},\"client_id\":\"client-a\",\"async\":true}");
             assertThat(accepted.status()).isEqualTo(202);
             String requestId = accepted.json().get("request_id").asText();
             for (SseClient client : List.of(first, second)) {
@@ -491,12 +504,12 @@ abstract class GatewayContractTest {
         registerFunction("echo", "/json");
         try (SseClient client = SseClient.open(stream("/sse/c-fail"))) {
             client.next(WAIT);
-            Http.postJson(pub("/invoke/fail"), "{\"payload\":1,\"client_id\":\"c-fail\",\"async\":true}");
+            Http.postJson(invoke("/invoke/fail"), "{\"payload\":1,\"client_id\":\"c-fail\",\"async\":true}");
             JsonNode failed = json(client.nextNonHeartbeat(WAIT).data());
             assertThat(failed.get("success").asBoolean()).isFalse();
             assertThat(failed.get("code").asText()).isEqualTo("EXECUTION_ERROR");
             assertThat(client.next(WAIT).type()).isEqualTo("heartbeat");
-            Http.postJson(pub("/invoke/echo"), "{\"payload\":2,\"client_id\":\"c-fail\",\"async\":true}");
+            Http.postJson(invoke("/invoke/echo"), "{\"payload\":2,\"client_id\":\"c-fail\",\"async\":true}");
             assertThat(json(client.nextNonHeartbeat(WAIT).data()).get("success").asBoolean())
                     .isTrue();
         }
@@ -508,12 +521,12 @@ abstract class GatewayContractTest {
         String firstId;
         try (SseClient client = SseClient.open(stream("/sse/c-replay"))) {
             client.next(WAIT);
-            Http.postJson(pub("/invoke/echo"), "{\"payload\":0,\"client_id\":\"c-replay\",\"async\":true}");
+            Http.postJson(invoke("/invoke/echo"), "{\"payload\":0,\"client_id\":\"c-replay\",\"async\":true}");
             firstId = client.nextNonHeartbeat(WAIT).id();
         }
         for (int i = 1; i <= 5; i++) {
             Http.Answer a = Http.postJson(
-                    pub("/invoke/echo"), "{\"payload\":" + i + ",\"client_id\":\"c-replay\",\"async\":true}");
+                    invoke("/invoke/echo"), "{\"payload\":" + i + ",\"client_id\":\"c-replay\",\"async\":true}");
             assertThat(a.status()).isEqualTo(202);
         }
         // async results are appended in the background: wait until the log holds all of them
@@ -537,7 +550,7 @@ abstract class GatewayContractTest {
                         .isNegative();
             }
             // live events continue after the replay
-            Http.postJson(pub("/invoke/echo"), "{\"payload\":6,\"client_id\":\"c-replay\",\"async\":true}");
+            Http.postJson(invoke("/invoke/echo"), "{\"payload\":6,\"client_id\":\"c-replay\",\"async\":true}");
             SseClient.Event live = resumed.nextNonHeartbeat(WAIT);
             assertThat(json(live.data()).get("data").get("received").asInt()).isEqualTo(6);
             assertThat(resumed.pending()).noneMatch(e -> "function_response".equals(e.type()));
@@ -545,7 +558,7 @@ abstract class GatewayContractTest {
         // an id beyond the newest event resumes from the newest event: live events still arrive
         try (SseClient future = SseClient.open(stream("/sse/c-replay"), Map.of("Last-Event-ID", "99999999999999-0"))) {
             assertThat(json(future.next(WAIT).data()).get("replayed").asInt()).isZero();
-            Http.postJson(pub("/invoke/echo"), "{\"payload\":7,\"client_id\":\"c-replay\",\"async\":true}");
+            Http.postJson(invoke("/invoke/echo"), "{\"payload\":7,\"client_id\":\"c-replay\",\"async\":true}");
             assertThat(json(future.nextNonHeartbeat(WAIT).data())
                             .get("data")
                             .get("received")
@@ -631,7 +644,7 @@ abstract class GatewayContractTest {
                         MAPPER.createObjectNode().put("name", "sneaky").put("endpoint", functions.url("/json")),
                         java.time.Instant.now()));
         org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> {
-            Http.Answer call = Http.postJson(pub("/invoke/sneaky"), "{\"payload\":1}");
+            Http.Answer call = Http.postJson(invoke("/invoke/sneaky"), "{\"payload\":1}");
             assertThat(call.status()).isEqualTo(502);
             assertThat(call.json().get("error").asText())
                     .startsWith("function call refused:")
@@ -704,13 +717,13 @@ abstract class GatewayContractTest {
         gateway.close();
         gateway = startGateway(Map.of("MAX_EVENT_SIZE", "8KiB"));
         registerFunction("big", "/big"); // answers 64 KiB of text
-        assertThat(Http.postJson(pub("/invoke/big"), "{\"payload\":1}").status())
+        assertThat(Http.postJson(invoke("/invoke/big"), "{\"payload\":1}").status())
                 .as("sync: no event involved")
                 .isEqualTo(200);
         try (SseClient stream = SseClient.open(stream("/sse/small-events"))) {
             stream.next(WAIT);
             assertThat(Http.postJson(
-                                    pub("/invoke/big"),
+                                    invoke("/invoke/big"),
                                     "{\"payload\":1,\"client_id\":\"small-events\"," + "\"async\":true}")
                             .status())
                     .isEqualTo(202);
@@ -729,12 +742,12 @@ abstract class GatewayContractTest {
         // refill the bucket before the third
         gateway = startGateway(Map.of("RATE_LIMIT_PER_IP", "0.1", "RATE_LIMIT_BURST", "2"));
         registerFunction("echo", "/json");
-        assertThat(bounded("POST", pub("/invoke/echo"), "{\"payload\":1}").status())
+        assertThat(bounded("POST", invoke("/invoke/echo"), "{\"payload\":1}").status())
                 .isEqualTo(200);
         assertThat(bounded("GET", stream("/sse/bad%20id"), null).status())
                 .as("a refused request still counts")
                 .isEqualTo(400);
-        Http.Answer limited = bounded("POST", pub("/invoke/echo"), "{\"payload\":2}");
+        Http.Answer limited = bounded("POST", invoke("/invoke/echo"), "{\"payload\":2}");
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.json().get("code").asText()).isEqualTo("RATE_LIMITED");
         assertThat(limited.headers().firstValue("Retry-After"))
@@ -841,12 +854,13 @@ abstract class GatewayContractTest {
                         .get("function")
                         .get("is_active")
                         .asBoolean());
-        Http.Answer refused = Http.postJson(pub("/invoke/checked"), "{\"payload\":1}");
+        Http.Answer refused = Http.postJson(invoke("/invoke/checked"), "{\"payload\":1}");
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().get("code").asText()).isEqualTo("FUNCTION_UNAVAILABLE");
         functions.healthy(true);
         await().atMost(WAIT)
-                .until(() ->
-                        Http.postJson(pub("/invoke/checked"), "{\"payload\":1}").status() == 200);
+                .until(() -> Http.postJson(invoke("/invoke/checked"), "{\"payload\":1}")
+                                .status()
+                        == 200);
     }
 }

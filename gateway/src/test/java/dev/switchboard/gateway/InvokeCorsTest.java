@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * CORS on {@code POST /invoke/{function}} for the origins {@code SSE_CORS_ORIGINS} allows, over real sockets: a
  * page that follows streams can post the calls whose results it streams (the chat example; in a browser:
  * {@link ChatExampleBrowserTest}). Preflights are answered before authentication, refusals carry the headers
- * too, and an origin off the list gets none.
+ * too, and an origin off the list gets none. Every case runs on both listeners: the stream listener serves the
+ * calls too, with the same headers.
  */
 class InvokeCorsTest {
     private static final String PAGE = "http://chat.example:8083";
@@ -26,11 +27,14 @@ class InvokeCorsTest {
         }
     }
 
-    private String start(String origins, String clientAuth) {
+    /** @return the route's URL on the public listener and on the stream listener */
+    private java.util.List<String> start(String origins, String clientAuth) {
         gateway = Gateway.start(GatewayConfig.from(Map.of(
                 "HOST",
                 "127.0.0.1",
                 "PORT",
+                "0",
+                "STREAM_PORT",
                 "0",
                 "ADMIN_PORT",
                 "0",
@@ -42,7 +46,9 @@ class InvokeCorsTest {
                 clientAuth,
                 "API_KEYS",
                 "page:" + "0".repeat(64))));
-        return "http://127.0.0.1:" + gateway.port() + "/invoke/chat";
+        return java.util.List.of(
+                "http://127.0.0.1:" + gateway.port() + "/invoke/chat",
+                "http://127.0.0.1:" + gateway.streamPort().orElseThrow() + "/invoke/chat");
     }
 
     private static Http.Answer preflight(String url, String origin) {
@@ -61,46 +67,71 @@ class InvokeCorsTest {
 
     @Test
     void aPreflightFromAnAllowedOriginIsAnsweredBeforeAuthentication() {
-        String url = start(PAGE, "api-key");
-        Http.Answer answer = preflight(url, PAGE);
-        assertThat(answer.status()).isEqualTo(204);
-        assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).hasValue(PAGE);
-        assertThat(answer.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
-        assertThat(answer.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
-                .contains("Content-Type", "X-API-Key", "Authorization");
-        assertThat(answer.headers().firstValue("Vary")).hasValue("Origin");
+        for (String url : start(PAGE, "api-key")) {
+            Http.Answer answer = preflight(url, PAGE);
+            assertThat(answer.status()).as(url).isEqualTo(204);
+            assertThat(answer.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue(PAGE);
+            assertThat(answer.headers().firstValue("Access-Control-Allow-Methods"))
+                    .hasValue("POST");
+            assertThat(answer.headers()
+                            .firstValue("Access-Control-Allow-Headers")
+                            .orElseThrow())
+                    .contains("Content-Type", "X-API-Key", "Authorization");
+            assertThat(answer.headers().firstValue("Vary")).as(url).hasValue("Origin");
+        }
     }
 
     @Test
     void refusalsCarryTheHeadersSoThePageCanReadTheError() {
-        String url = start(PAGE, "api-key");
-        Http.Answer unauthorized =
-                Http.send("POST", url, "{\"payload\":1}", Map.of("Origin", PAGE, "Content-Type", "application/json"));
-        assertThat(unauthorized.status()).isEqualTo(401);
-        assertThat(unauthorized.headers().firstValue("Access-Control-Allow-Origin"))
-                .hasValue(PAGE);
-        assertThat(unauthorized.body()).contains("\"code\"");
+        for (String url : start(PAGE, "api-key")) {
+            Http.Answer unauthorized = Http.send(
+                    "POST", url, "{\"payload\":1}", Map.of("Origin", PAGE, "Content-Type", "application/json"));
+            assertThat(unauthorized.status()).as(url).isEqualTo(401);
+            assertThat(unauthorized.headers().firstValue("Access-Control-Allow-Origin"))
+                    .as(url)
+                    .hasValue(PAGE);
+            assertThat(unauthorized.headers().firstValue("WWW-Authenticate"))
+                    .as(url)
+                    .isPresent();
+            assertThat(unauthorized.body()).contains("\"code\":\"UNAUTHORIZED\"");
+            Http.Answer wrongMethod = Http.send("GET", url, null, Map.of("Origin", PAGE));
+            assertThat(wrongMethod.status()).as(url).isEqualTo(401);
+            assertThat(wrongMethod.headers().firstValue("Access-Control-Allow-Origin"))
+                    .as(url)
+                    .hasValue(PAGE);
+        }
     }
 
     @Test
     void anotherOriginGetsNoCorsHeaders() {
-        String url = start(PAGE, "none");
-        Http.Answer answer = preflight(url, "http://evil.example");
-        assertThat(answer.status()).isEqualTo(204);
-        assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-        Http.Answer call = Http.send(
-                "POST",
-                url,
-                "{\"payload\":1}",
-                Map.of("Origin", "http://evil.example", "Content-Type", "application/json"));
-        assertThat(call.status()).as(call.body()).isEqualTo(404);
-        assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        for (String url : start(PAGE, "none")) {
+            Http.Answer answer = preflight(url, "http://evil.example");
+            assertThat(answer.status()).as(url).isEqualTo(204);
+            assertThat(answer.headers().firstValue("Access-Control-Allow-Origin"))
+                    .isEmpty();
+            Http.Answer call = Http.send(
+                    "POST",
+                    url,
+                    "{\"payload\":1}",
+                    Map.of("Origin", "http://evil.example", "Content-Type", "application/json"));
+            assertThat(call.status()).as(call.body()).isEqualTo(404);
+            assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            Http.Answer fromThePage = Http.send(
+                    "POST", url, "{\"payload\":1}", Map.of("Origin", PAGE, "Content-Type", "application/json"));
+            assertThat(fromThePage.status()).as(url).isEqualTo(404);
+            assertThat(fromThePage.headers().firstValue("Access-Control-Allow-Origin"))
+                    .as(url)
+                    .hasValue(PAGE);
+        }
     }
 
     @Test
     void noneTurnsItOff() {
-        String url = start("none", "none");
-        assertThat(preflight(url, PAGE).headers().firstValue("Access-Control-Allow-Origin"))
-                .isEmpty();
+        for (String url : start("none", "none")) {
+            assertThat(preflight(url, PAGE).headers().firstValue("Access-Control-Allow-Origin"))
+                    .as(url)
+                    .isEmpty();
+        }
     }
 }

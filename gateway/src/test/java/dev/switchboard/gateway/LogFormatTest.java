@@ -116,7 +116,7 @@ class LogFormatTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(undelivered.get("level").asText()).isEqualTo("WARNING");
-        assertThat(undelivered.get("logger").asText()).isEqualTo("dev.switchboard.gateway.api.InvokeService");
+        assertThat(undelivered.get("logger").asText()).isEqualTo("dev.switchboard.gateway.api.Invocations");
         assertThat(undelivered.get("request_id"))
                 .as("the call's id, from the MDC")
                 .isNotNull();

@@ -33,6 +33,11 @@ class StreamListenerGatewayTest extends GatewayContractTest {
         return "http://127.0.0.1:" + gateway.streamPort().orElseThrow() + path;
     }
 
+    @Override
+    String invoke(String path) {
+        return stream(path);
+    }
+
     private String raw(String request) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
             socket.setSoTimeout(5000);
@@ -54,7 +59,7 @@ class StreamListenerGatewayTest extends GatewayContractTest {
 
     @Test
     void refusesWhatIsNotAStreamRequestWithJsonErrors() throws Exception {
-        assertThat(raw("GET /invoke/x HTTP/1.1\r\nHost: x\r\n\r\n"))
+        assertThat(raw("GET /publish/x HTTP/1.1\r\nHost: x\r\n\r\n"))
                 .startsWith("HTTP/1.1 404 ")
                 .contains("\"code\":\"NOT_FOUND\"");
         assertThat(raw("POST /sse/c1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
@@ -69,6 +74,80 @@ class StreamListenerGatewayTest extends GatewayContractTest {
         assertThat(raw("GET /sse/bad%20id HTTP/1.1\r\n\r\n"))
                 .startsWith("HTTP/1.1 400 ")
                 .contains("INVALID_CLIENT_ID");
+    }
+
+    /** Reads from the socket until {@code until} has been seen, or fails after the socket's time-out. */
+    private static String readUntil(Socket socket, String until) throws Exception {
+        byte[] buffer = new byte[4096];
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains(until)) {
+            int n = socket.getInputStream().read(buffer);
+            assertThat(n).as("connection ended after: " + seen).isPositive();
+            seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return seen.toString();
+    }
+
+    /** Reads one answer framed by its {@code Content-Length}: its head and body. */
+    private static String readAnswer(Socket socket) throws Exception {
+        String head = readUntil(socket, "\r\n\r\n");
+        java.util.regex.Matcher length =
+                java.util.regex.Pattern.compile("Content-Length: (\\d+)").matcher(head);
+        assertThat(length.find()).as(head).isTrue();
+        int bodyStart = head.indexOf("\r\n\r\n") + 4;
+        byte[] body = new byte[Integer.parseInt(length.group(1))];
+        byte[] read = head.substring(bodyStart).getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(read, 0, body, 0, read.length);
+        int have = read.length;
+        while (have < body.length) {
+            int n = socket.getInputStream().read(body, have, body.length - have);
+            assertThat(n).isPositive();
+            have += n;
+        }
+        return head.substring(0, bodyStart) + new String(body, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void callsFollowEachOtherOnAKeptConnectionAndAStreamMayFollowThem() throws Exception {
+        registerFunction("echo", "/json");
+        try (Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            for (int i = 1; i <= 3; i++) {
+                String body = "{\"payload\":" + i + "}";
+                out.write(("POST /invoke/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                String answer = readAnswer(socket);
+                assertThat(answer)
+                        .as("call %d", i)
+                        .startsWith("HTTP/1.1 200 OK\r\n")
+                        .contains("\"success\":true")
+                        .contains("\"received\":" + i)
+                        .doesNotContain("Connection: close");
+            }
+            // the same connection turns into a stream: the loop takes it back and holds it
+            out.write("GET /sse/kept HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(readUntil(socket, "event: connected"))
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("Content-Type: text/event-stream");
+            org.awaitility.Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> gateway.hub().count() == 1);
+        }
+    }
+
+    @Test
+    void aCallWhoseClientAsksToCloseIsAnsweredThenClosed() throws Exception {
+        registerFunction("echo", "/json");
+        String answer = raw("POST /invoke/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"payload\":7}");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 200 OK\r\n")
+                .contains("Connection: close")
+                .contains("\"received\":7");
     }
 
     @Test

@@ -1,114 +1,24 @@
 package dev.switchboard.gateway.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.admission.AdmissionFilters;
-import dev.switchboard.gateway.auth.ClientIds;
-import dev.switchboard.gateway.auth.Identity;
-import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.NamedSegment;
-import dev.switchboard.gateway.http.RandomIds;
-import dev.switchboard.gateway.invoke.AnswerPublications;
-import dev.switchboard.gateway.invoke.CallLimits;
-import dev.switchboard.gateway.invoke.FunctionCatalog;
-import dev.switchboard.gateway.invoke.FunctionHealth;
-import dev.switchboard.gateway.invoke.FunctionInvoker;
-import dev.switchboard.gateway.invoke.InvocationResult;
-import dev.switchboard.gateway.invoke.InvokeRequest;
-import dev.switchboard.gateway.invoke.ResponseBudget;
-import dev.switchboard.gateway.invoke.Utf8;
-import dev.switchboard.gateway.metrics.GatewayMetrics;
-import dev.switchboard.gateway.state.ClientEventLog;
-import dev.switchboard.gateway.topic.PublishRequest;
-import dev.switchboard.gateway.topic.TopicNames;
-import dev.switchboard.gateway.trace.GatewayTracing;
-import dev.switchboard.registry.FunctionKind;
-import dev.switchboard.registry.FunctionRegistration;
-import dev.switchboard.registry.StoreUnavailableException;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
-import io.helidon.http.Status;
-import io.helidon.logging.common.HelidonMdc;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
-/**
- * {@code POST /invoke/{function}}: calls a function and answers with its result (sync), or answers 202 and
- * delivers the result to the client's streams as a {@code function_response} event (async). A failing
- * function is reported in the answer or the event; it never touches the client's streams.
- */
-public final class InvokeService implements HttpService, AutoCloseable {
-    private static final Logger LOGGER = Logger.getLogger(InvokeService.class.getName());
-    /** Event name of an async result, as in the original project. */
-    public static final String FUNCTION_RESPONSE = "function_response";
+/** {@code POST /invoke/{function}} on the public listener: Helidon's request and response around {@link Invocations}. */
+public final class InvokeService implements HttpService {
+    private final Invocations invocations;
 
-    private final FunctionCatalog catalog;
-    private final FunctionHealth health;
-    private final FunctionInvoker invoker;
-    private final ClientEventLog events;
-    private final GatewayMetrics metrics;
-    private final CallLimits limits;
-    private final long maxBodySize;
-    private final long maxEventSize;
-    private final int maxJsonDepth;
-    private final GatewayTracing tracing;
-    /** How long an accepted async result waits for an unreachable state store before it is given up. */
-    static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(60);
-
-    private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
-
-    /**
-     * @param catalog     registrations
-     * @param health      function health
-     * @param invoker     the caller
-     * @param events      client event logs
-     * @param metrics     meters
-     * @param limits      places for calls in flight
-     * @param maxEventSize largest async result sent as an event, bytes
-     * @param maxBodySize largest request body
-     * @param maxJsonDepth deepest nesting of a request body
-     * @param tracing     spans of the call to the function and of the result's delivery
-     */
-    public InvokeService(
-            FunctionCatalog catalog,
-            FunctionHealth health,
-            FunctionInvoker invoker,
-            ClientEventLog events,
-            GatewayMetrics metrics,
-            CallLimits limits,
-            long maxBodySize,
-            long maxEventSize,
-            int maxJsonDepth,
-            GatewayTracing tracing) {
-        this.tracing = tracing;
-        this.maxJsonDepth = maxJsonDepth;
-        this.maxEventSize = maxEventSize;
-        this.catalog = catalog;
-        this.health = health;
-        this.invoker = invoker;
-        this.events = events;
-        this.metrics = metrics;
-        this.limits = limits;
-        this.maxBodySize = maxBodySize;
+    /** @param invocations serves the calls */
+    public InvokeService(Invocations invocations) {
+        this.invocations = invocations;
     }
-
-    /** The MDC key of the call's request id: {@code request_id} in JSON logs (see logging.properties). */
-    static final String REQUEST_ID_MDC = "request_id";
 
     @Override
     public void routing(HttpRules rules) {
@@ -118,246 +28,12 @@ public final class InvokeService implements HttpService, AutoCloseable {
     }
 
     private void invoke(ServerRequest req, ServerResponse res) {
-        try {
-            invokeLogged(req, res);
-        } finally {
-            HelidonMdc.remove(REQUEST_ID_MDC);
-        }
-    }
-
-    private void invokeLogged(ServerRequest req, ServerResponse res) {
-        String name = req.path().pathParameters().get("function");
-        FunctionRegistration function = catalog.find(name)
-                .orElseThrow(() -> new ApiException(
-                        Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered"));
-        if (function.kind() != FunctionKind.HTTP) {
-            throw new ApiException(
-                    Status.BAD_REQUEST_400,
-                    "UNSUPPORTED_FUNCTION_KIND",
-                    "function '" + name + "' is of kind " + function.kind().wireName()
-                            + " and cannot be called through /invoke");
-        }
-        InvokeRequest request = InvokeRequest.parse(Json.readObject(req, maxBodySize, maxJsonDepth));
-        // a result aimed at a topic is a publish: the caller needs the grant /publish would ask for
-        request.topic().ifPresent(topic -> PublishService.authorize(AdmissionFilters.identity(req), topic, res));
-        if (!health.isActive(name)) {
-            throw new ApiException(
-                    Status.SERVICE_UNAVAILABLE_503,
-                    "FUNCTION_UNAVAILABLE",
-                    "function '" + name + "' is failing its health check");
-        }
-        if (request.async() && !events.isAvailable()) {
-            // the result could not be delivered: refuse now instead of answering 202 and losing it
-            throw new StoreUnavailableException("state store unreachable; cannot accept an async call", null);
-        }
-        CallLimits.Permit permit = limits.acquire(function);
-        String requestId = RandomIds.next();
-        // log lines about this call carry its id (request_id in LOG_FORMAT=json)
-        HelidonMdc.set(REQUEST_ID_MDC, requestId);
-        // on the request's server span (TracingFilter): which call this is; never the payload
-        Span.current()
-                .setAttribute("switchboard.function", name)
-                .setAttribute("switchboard.request_id", requestId)
-                .setAttribute("switchboard.async", request.async());
-        Duration timeout = request.timeout().orElse(function.timeout());
-        String clientId = request.clientId().orElse(null);
-        Identity identity = AdmissionFilters.identity(req);
-        Map<String, String> caller = new LinkedHashMap<>(identity.functionHeaders());
-        if (clientId != null) {
-            caller.put("X-Client-ID", clientId);
-        }
-        if (request.async()) {
-            // results go to the client's streams in the caller's own namespace
-            String streamKey = clientId == null ? null : ClientIds.streamKey(identity, clientId);
-            try {
-                // the request's trace goes along: the call and the result's delivery join it
-                async.execute(Context.current().wrap(() -> {
-                    HelidonMdc.set(REQUEST_ID_MDC, requestId);
-                    try {
-                        invokeAndDeliver(function, request, requestId, streamKey, identity, caller, timeout, permit);
-                    } finally {
-                        HelidonMdc.remove(REQUEST_ID_MDC);
-                    }
-                }));
-            } catch (RuntimeException e) {
-                permit.close();
-                throw e;
-            }
-            ObjectNode accepted = Json.object();
-            accepted.put("success", true);
-            accepted.put("request_id", requestId);
-            accepted.put("function_name", name);
-            accepted.put("client_id", clientId);
-            request.topic().ifPresent(topic -> accepted.put("topic", topic));
-            accepted.put(
-                    "message",
-                    "function invoked; the result will be sent to the "
-                            + (clientId == null
-                                    ? "topic's"
-                                    : request.topic().isPresent() ? "client's and the topic's" : "client's")
-                            + " streams as a " + FUNCTION_RESPONSE + " event");
-            Json.send(res, Status.ACCEPTED_202, accepted);
-            return;
-        }
-        // the answer's bytes stay reserved until it is written
-        try (ResponseBudget.Reservation answerBytes = limits.responseBytes().open()) {
-            InvocationResult result;
-            try {
-                result = call(function, request, requestId, caller, timeout, answerBytes);
-            } finally {
-                permit.close();
-            }
-            metrics.invocation(result);
-            AnswerPublications.Split split = AnswerPublications.split(result, identity, maxEventSize);
-            // the answer's events are in their logs before the caller hears of the result
-            split.publish().forEach(this::append);
-            result = split.result();
-            Status status = switch (result.outcome()) {
-                case SUCCESS -> Status.OK_200;
-                case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
-                case EXECUTION_ERROR -> Status.BAD_GATEWAY_502;
-                case TOO_MANY_RESPONSE_BYTES -> Status.SERVICE_UNAVAILABLE_503;
-            };
-            // a function's JSON answer is passed through as it wrote it, when nothing in it needs to change
-            Json.send(res, status, result.toJsonBytes());
-        }
-    }
-
-    private void invokeAndDeliver(
-            FunctionRegistration function,
-            InvokeRequest request,
-            String requestId,
-            String streamKey,
-            Identity identity,
-            Map<String, String> caller,
-            Duration timeout,
-            CallLimits.Permit permit) {
-        ObjectNode json;
-        List<AnswerPublications.Target> publish;
-        // the answer's bytes stay reserved until the event is built: what is delivered is at most MAX_EVENT_SIZE
-        try (ResponseBudget.Reservation answerBytes = limits.responseBytes().open()) {
-            InvocationResult result;
-            try {
-                result = call(function, request, requestId, caller, timeout, answerBytes);
-                metrics.invocation(result);
-            } finally {
-                permit.close();
-            }
-            AnswerPublications.Split split = AnswerPublications.split(result, identity, maxEventSize);
-            publish = split.publish();
-            result = split.result();
-            json = result.toJson();
-            // the largest form stored: a topic's envelope around the result
-            ObjectNode answer = json;
-            String largest = request.topic()
-                    .map(topic -> PublishRequest.envelope(topic, answer))
-                    .orElseGet(() -> Json.write(answer));
-            // counted, not encoded: the text is not sent from here
-            long size = Utf8.length(largest);
-            if (size > maxEventSize) {
-                // every stream of the client, and Redis, would hold a copy: report it rather than send it
-                json = new InvocationResult(
-                                false,
-                                requestId,
-                                function.name(),
-                                result.durationMillis(),
-                                null,
-                                "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); "
-                                        + "call it synchronously to receive it",
-                                InvocationResult.Outcome.EXECUTION_ERROR,
-                                result.functionStatus())
-                        .toJson();
-            }
-        }
-        // the events carry this span's trace to the replicas that deliver them (their fan-out spans)
-        Span span = tracing.child("publish " + FUNCTION_RESPONSE, SpanKind.PRODUCER);
-        try (Scope ignored = GatewayTracing.activate(span)) {
-            for (AnswerPublications.Target target : publish) {
-                deliver(target.logKey(), requestId, () -> append(target));
-            }
-            String text = Json.write(json);
-            if (streamKey != null) {
-                deliver(streamKey, requestId, () -> events.publish(streamKey, FUNCTION_RESPONSE, text));
-            }
-            ObjectNode delivered = json;
-            request.topic()
-                    .ifPresent(topic -> deliver(
-                            TopicNames.logKey(topic),
-                            requestId,
-                            () -> events.publish(
-                                    TopicNames.logKey(topic),
-                                    FUNCTION_RESPONSE,
-                                    PublishRequest.envelope(topic, delivered))));
-        } finally {
-            span.end();
-        }
-    }
-
-    /** The call to the function, in a client span whose context the function receives ({@code traceparent}). */
-    private InvocationResult call(
-            FunctionRegistration function,
-            InvokeRequest request,
-            String requestId,
-            Map<String, String> caller,
-            Duration timeout,
-            ResponseBudget.Reservation answerBytes) {
-        Span span = tracing.child("call " + function.name(), SpanKind.CLIENT);
-        try (Scope ignored = GatewayTracing.activate(span)) {
-            InvocationResult result =
-                    invoker.invoke(function, request.payload(), requestId, caller, timeout, answerBytes);
-            span.setAttribute("switchboard.function", function.name());
-            span.setAttribute("switchboard.outcome", String.valueOf(result.outcome()));
-            if (result.functionStatus() > 0) {
-                span.setAttribute("http.response.status_code", result.functionStatus());
-            }
-            if (!result.success()) {
-                span.setStatus(StatusCode.ERROR, String.valueOf(result.outcome()));
-            }
-            return result;
-        } finally {
-            span.end();
-        }
-    }
-
-    private void append(AnswerPublications.Target target) {
-        PublishRequest.Publication p = target.publication();
-        events.publishOnce(target.logKey(), p.type(), p.envelope(), p.publishId());
-    }
-
-    /**
-     * Publishes an accepted call's result. The call was accepted (202) while the store was up; should it
-     * be down now, the result waits here, retried with back-off for up to {@link #DELIVERY_PATIENCE},
-     * rather than being lost.
-     */
-    private void deliver(String logKey, String requestId, Runnable publish) {
-        long deadline = System.nanoTime() + DELIVERY_PATIENCE.toNanos();
-        long backoffMillis = 100;
-        while (true) {
-            try {
-                publish.run();
-                return;
-            } catch (RuntimeException e) {
-                metrics.redisError();
-                if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
-                    LOGGER.log(
-                            Level.WARNING,
-                            "could not deliver the result of request " + requestId + " to log " + logKey + " within "
-                                    + DELIVERY_PATIENCE.toSeconds() + " s: " + e.getMessage());
-                    return;
-                }
-            }
-            try {
-                Thread.sleep(backoffMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            backoffMillis = Math.min(2000, backoffMillis * 2);
-        }
-    }
-
-    @Override
-    public void close() {
-        async.shutdownNow();
+        Invocations.Answer answer = invocations.invoke(
+                req.path().pathParameters().get("function"),
+                req.headers().first(HeaderNames.CONTENT_TYPE),
+                maxSize -> Json.readBody(req, maxSize),
+                AdmissionFilters.identity(req),
+                (name, value) -> res.header(HeaderNames.create(name), value));
+        Json.send(res, answer.status(), answer.json());
     }
 }

@@ -93,8 +93,20 @@ public final class PublishService implements HttpService {
      *                      without a covering grant
      */
     public static void authorize(Identity identity, String topic, ServerResponse res) {
+        authorize(identity, topic, (name, value) -> res.header(HeaderNames.create(name), value));
+    }
+
+    /**
+     * As {@link #authorize(Identity, String, ServerResponse)}, on any listener.
+     *
+     * @param identity who asks
+     * @param topic    the topic (or grant name) to publish to
+     * @param header   sets a header of the answer (the challenge of a 401)
+     */
+    public static void authorize(
+            Identity identity, String topic, java.util.function.BiConsumer<String, String> header) {
         if (identity.isAnonymous()) {
-            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"switchboard\"");
+            header.accept("WWW-Authenticate", "Bearer realm=\"switchboard\"");
             throw new ApiException(
                     Status.UNAUTHORIZED_401,
                     "PUBLISH_UNAUTHORIZED",

@@ -49,21 +49,34 @@ public final class Json {
      *                      {@code JSON_NUMBER_TOO_LONG}, {@code JSON_STRING_TOO_LONG}, {@code JSON_DUPLICATE_KEY}
      */
     public static ObjectNode readObject(ServerRequest req, long maxSize, int maxDepth) {
-        Optional<String> contentType = req.headers().first(HeaderNames.CONTENT_TYPE);
+        return readObject(req.headers().first(HeaderNames.CONTENT_TYPE), () -> readBody(req, maxSize), maxDepth);
+    }
+
+    /**
+     * Reads a body as a JSON object nested at most {@code maxDepth} deep, whichever listener carries it.
+     *
+     * @param contentType the request's {@code Content-Type}, if any
+     * @param body        reads the body within its size limit; called only once the type is acceptable
+     * @param maxDepth    deepest nesting accepted ({@code MAX_JSON_DEPTH})
+     * @return the object
+     * @throws ApiException as {@link #readObject(ServerRequest, long, int)}, and whatever {@code body} throws
+     */
+    public static ObjectNode readObject(
+            Optional<String> contentType, java.util.function.Supplier<byte[]> body, int maxDepth) {
         if (contentType.isPresent() && !contentType.get().toLowerCase().startsWith("application/json")) {
             throw new ApiException(
                     Status.UNSUPPORTED_MEDIA_TYPE_415,
                     "UNSUPPORTED_MEDIA_TYPE",
                     "Content-Type must be application/json");
         }
-        byte[] body = readBody(req, maxSize);
-        if (body.length == 0) {
+        byte[] bytes = body.get();
+        if (bytes.length == 0) {
             throw new ApiException(
                     Status.BAD_REQUEST_400, "INVALID_JSON", "request body is empty; expected a JSON object");
         }
         JsonNode json;
         try {
-            json = JsonMapper.forRequestBodies(maxDepth).readTree(body);
+            json = JsonMapper.forRequestBodies(maxDepth).readTree(bytes);
         } catch (JsonProcessingException e) {
             throw refused(e, maxDepth);
         } catch (IOException e) {

@@ -169,6 +169,26 @@ final class SocketExchange extends McpExchange {
     }
 
     /**
+     * A whole JSON answer with the headers the public listener's JSON answers carry.
+     *
+     * @param status the answer's status
+     * @param json   its body, UTF-8
+     */
+    void sendJson(Status status, byte[] json) {
+        status(status);
+        header("Content-Type", "application/json");
+        header("Cache-Control", RawAnswer.CACHE_CONTROL);
+        send(json);
+    }
+
+    /** @param error a refusal, answered with the generic JSON error body (as on the public listener) */
+    void sendError(dev.switchboard.gateway.http.ApiException error) {
+        sendJson(
+                error.status(),
+                dev.switchboard.gateway.http.Json.bytes(dev.switchboard.gateway.http.Json.errorBody(error)));
+    }
+
+    /**
      * A streamed answer: chunked on a connection kept for the next request, its head written with the first bytes
      * flushed; else its head now, then the body as written, delimited by the connection's close.
      */

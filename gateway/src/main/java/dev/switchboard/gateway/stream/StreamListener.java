@@ -86,7 +86,8 @@ final class StreamListener implements AutoCloseable {
 
     private final ClientStreamService streams;
     private final McpStreamOpener mcp;
-    private final McpExchanges mcpExchanges;
+    private final BlockingExchanges exchanges;
+    private final InvokeExchange invoke;
     /** Loop thread only: connections leaving the selector, handed over once the next select deregistered them. */
     private List<Runnable> handOffs = new ArrayList<>();
 
@@ -185,6 +186,7 @@ final class StreamListener implements AutoCloseable {
             ClientStreamService streams,
             McpStreamOpener mcp,
             McpEndpoint endpoint,
+            InvokeExchange invoke,
             Admission admission,
             StreamLoops.Settings settings,
             ListenerCaps caps,
@@ -195,8 +197,9 @@ final class StreamListener implements AutoCloseable {
             SelectionKey serverKey) {
         this.streams = streams;
         this.mcp = mcp;
-        this.mcpExchanges =
-                new McpExchanges(endpoint, mcp, admission, settings.limits(), tracing, settings.headTimeout());
+        this.invoke = invoke;
+        this.exchanges = new BlockingExchanges(
+                endpoint, mcp, invoke, admission, settings.limits(), tracing, settings.headTimeout());
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.caps = caps;
@@ -221,6 +224,7 @@ final class StreamListener implements AutoCloseable {
      * @param streams    opens and ends streams
      * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
      * @param endpoint   serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
+     * @param invoke     serves {@code POST /invoke/{function}}
      * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
      * @param tracing    server spans of MCP POSTs and DELETEs, as on the public listener
@@ -236,6 +240,7 @@ final class StreamListener implements AutoCloseable {
             ClientStreamService streams,
             McpStreamOpener mcp,
             McpEndpoint endpoint,
+            InvokeExchange invoke,
             Admission admission,
             StreamLoops.Settings settings,
             TracingFilter tracing)
@@ -255,7 +260,18 @@ final class StreamListener implements AutoCloseable {
         Selector selector = Selector.open();
         SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
         StreamListener listener = new StreamListener(
-                streams, mcp, endpoint, admission, settings, caps, threadName, tracing, server, selector, serverKey);
+                streams,
+                mcp,
+                endpoint,
+                invoke,
+                admission,
+                settings,
+                caps,
+                threadName,
+                tracing,
+                server,
+                selector,
+                serverKey);
         listener.loop.start();
         return listener;
     }
@@ -537,9 +553,9 @@ final class StreamListener implements AutoCloseable {
         headDone(c);
         c.key.interestOps(0);
         java.net.SocketAddress peer = c.channel.getRemoteAddress();
-        java.util.Optional<McpRoute> mcpRoute = McpRoute.of(head.path());
-        if (mcpRoute.isPresent() && !McpStreamOpener.heldOnTheLoop(mcpRoute.get(), head.method(), head.headers())) {
-            handOff(c, () -> mcpExchanges.serve(c.channel, head, mcpRoute.get(), leftover, peer));
+        java.util.Optional<ExchangeRoute> route = ExchangeRoute.of(head.method(), head.path(), head.headers());
+        if (route.isPresent()) {
+            handOff(c, () -> exchanges.serve(c.channel, head, route.get(), leftover, peer));
             return;
         }
         setup.execute(() -> open(c, head, peer));
@@ -605,6 +621,10 @@ final class StreamListener implements AutoCloseable {
             openMcp(c, head, peer, mcpRoute.get());
             return;
         }
+        if (ExchangeRoute.invokedFunction(head.path()).isPresent()) {
+            refuseInvoke(c, head, peer);
+            return;
+        }
         Map<String, String> extra = Map.of();
         try {
             String path = head.path();
@@ -613,7 +633,8 @@ final class StreamListener implements AutoCloseable {
                         Status.NOT_FOUND_404,
                         "NOT_FOUND",
                         "no route for " + head.method() + " " + path
-                                + " on the stream listener (it serves GET /sse/{clientId} and /mcp/{name})");
+                                + " on the stream listener (it serves GET /sse/{clientId}, /mcp/{name} and"
+                                + " POST /invoke/{function})");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
             if (!preflight && !head.method().equals("GET")) {
@@ -663,6 +684,36 @@ final class StreamListener implements AutoCloseable {
                             Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log"),
                     Map.of()));
         }
+    }
+
+    /**
+     * On a virtual thread: what the loop keeps of {@code /invoke/{function}} (a POST goes to
+     * {@link BlockingExchanges}): a preflight, answered as on the public listener before authentication, or another
+     * method, refused with 405 and {@code Allow: POST}, with the route's CORS headers.
+     */
+    private void refuseInvoke(Connection c, RequestHead head, java.net.SocketAddress peer) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(invoke.corsHeaders(head.headers()));
+        ApiException refusal;
+        switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
+            case Verdict.Preflight p -> {
+                Map<String, String> allow = invoke.preflightHeaders(head.headers());
+                submit(() -> respondEmpty(c, allow));
+                return;
+            }
+            case Verdict.Refused refused -> {
+                headers.putAll(refused.refusal().headers());
+                refusal = refused.refusal().error();
+            }
+            case Verdict.Admitted admitted -> {
+                headers.put("Allow", "POST");
+                refusal = new ApiException(
+                        Status.METHOD_NOT_ALLOWED_405,
+                        "METHOD_NOT_ALLOWED",
+                        head.method() + " is not allowed here; use POST");
+            }
+        }
+        ApiException answer = refusal;
+        submit(() -> respond(c, answer, headers));
     }
 
     /**
@@ -1134,7 +1185,7 @@ final class StreamListener implements AutoCloseable {
         }
         running = false;
         selector.wakeup();
-        mcpExchanges.close();
+        exchanges.close();
         try {
             loop.join(5000);
         } catch (InterruptedException e) {

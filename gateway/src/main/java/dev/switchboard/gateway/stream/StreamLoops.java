@@ -3,6 +3,8 @@ package dev.switchboard.gateway.stream;
 import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.api.ClientStreamService;
+import dev.switchboard.gateway.api.Invocations;
+import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.mcp.McpEndpoint;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.trace.TracingFilter;
@@ -32,6 +34,8 @@ public final class StreamLoops implements AutoCloseable {
      * @param streams   opens and ends streams
      * @param mcp       opens MCP standalone streams
      * @param endpoint  serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
+     * @param invocations serves {@code POST /invoke/{function}}
+     * @param invokeCors  that route's CORS policy, as on the public listener
      * @param admission the admission pipeline (its budgets shared with the public listener)
      * @param settings  head timeout and connection caps (for the listener as a whole)
      * @param tracing   server spans of MCP POSTs and DELETEs, as on the public listener
@@ -45,6 +49,8 @@ public final class StreamLoops implements AutoCloseable {
             ClientStreamService streams,
             McpStreamOpener mcp,
             McpEndpoint endpoint,
+            Invocations invocations,
+            CorsPolicy invokeCors,
             Admission admission,
             Settings settings,
             TracingFilter tracing)
@@ -54,13 +60,15 @@ public final class StreamLoops implements AutoCloseable {
         }
         ListenerCaps caps =
                 new ListenerCaps(settings.maxConnections(), settings.limits().maxPendingHeads());
+        InvokeExchange invoke = new InvokeExchange(invocations, invokeCors, streams.metrics());
         List<StreamListener> started = new ArrayList<>(count);
         try {
             int bound = port;
             for (int i = 0; i < count; i++) {
                 String name = count == 1 ? "switchboard-stream-listener" : "switchboard-stream-listener-" + i;
                 StreamListener loop = StreamListener.start(
-                        host, bound, count > 1, name, caps, streams, mcp, endpoint, admission, settings, tracing);
+                        host, bound, count > 1, name, caps, streams, mcp, endpoint, invoke, admission, settings,
+                        tracing);
                 started.add(loop);
                 bound = loop.port();
             }

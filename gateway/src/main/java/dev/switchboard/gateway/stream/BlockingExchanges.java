@@ -4,7 +4,6 @@ import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.admission.Verdict;
 import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.mcp.McpEndpoint;
 import dev.switchboard.gateway.mcp.McpRoute;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
@@ -24,18 +23,19 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The stream listener's requests on the MCP routes that are not held by its loop: POST (initialize, requests
- * answered with JSON or SSE, notifications, batches), DELETE, the resume of a POST stream, and an HTTP+SSE
- * session's {@code POST /mcp/{name}/messages}. Each runs on its
+ * The stream listener's requests that are not held by its loop ({@link ExchangeRoute}): on the MCP routes POST
+ * (initialize, requests answered with JSON or SSE, notifications, batches), DELETE, the resume of a POST stream,
+ * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; and {@code POST /invoke/{function}}. Each runs on its
  * own virtual thread over the connection, now blocking and out of the loop's selector: the same
  * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
- * listener, then {@link McpEndpoint}, which serves the public listener's MCP routes too. So one URL
- * serves the whole of Streamable HTTP and HTTP+SSE, and both listeners answer alike. After a whole, framed answer the
- * same thread waits for the client's next request (keep-alive, as on the public listener) and serves it too, or hands
- * the connection back to the loop when the loop holds that request (a GET stream); otherwise the connection closes.
+ * listener, then {@link McpEndpoint} or {@link InvokeExchange}, which serve the public listener's routes too. So one
+ * URL serves the whole of Streamable HTTP and HTTP+SSE, and both listeners answer alike. After a whole, framed answer
+ * the same thread waits for the client's next request (keep-alive, as on the public listener) and serves it too, or
+ * hands the connection back to the loop when the loop holds that request (a GET stream); otherwise the connection
+ * closes.
  */
-final class McpExchanges implements AutoCloseable {
-    private static final Logger LOGGER = Logger.getLogger(McpExchanges.class.getName());
+final class BlockingExchanges implements AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(BlockingExchanges.class.getName());
     /** After an answer, how long unread request bytes are drained, so that closing does not reset the answer. */
     private static final Duration DRAIN = Duration.ofSeconds(1);
 
@@ -43,6 +43,7 @@ final class McpExchanges implements AutoCloseable {
 
     private final McpEndpoint endpoint;
     private final McpStreamOpener cors;
+    private final InvokeExchange invoke;
     private final Admission admission;
     private final AddressLimits limits;
     private final TracingFilter tracing;
@@ -50,25 +51,28 @@ final class McpExchanges implements AutoCloseable {
     private final long headTimeoutNanos;
     private final Set<SocketChannel> serving = ConcurrentHashMap.newKeySet();
     private final RateLimitedLog failures = new RateLimitedLog(
-            LOGGER, Level.SEVERE, "unexpected error serving an MCP request", Duration.ofMinutes(1), System::nanoTime);
+            LOGGER, Level.SEVERE, "unexpected error serving a request", Duration.ofMinutes(1), System::nanoTime);
 
     /**
      * @param endpoint    the Streamable HTTP endpoint
      * @param cors        the MCP routes' CORS headers
+     * @param invoke      serves {@code POST /invoke/{function}}
      * @param admission   the admission pipeline (shared with the public listener)
      * @param limits      the per-address stream counts (shared with the public listener)
      * @param tracing     the server spans of POST and DELETE, as on the public listener
      * @param readTimeout how long a read of the request's body may wait ({@code REQUEST_HEAD_TIMEOUT})
      */
-    McpExchanges(
+    BlockingExchanges(
             McpEndpoint endpoint,
             McpStreamOpener cors,
+            InvokeExchange invoke,
             Admission admission,
             AddressLimits limits,
             TracingFilter tracing,
             Duration readTimeout) {
         this.endpoint = endpoint;
         this.cors = cors;
+        this.invoke = invoke;
         this.admission = admission;
         this.limits = limits;
         this.tracing = tracing;
@@ -83,13 +87,13 @@ final class McpExchanges implements AutoCloseable {
      *
      * @param channel  the connection, no longer registered with the loop's selector
      * @param head     its request head
-     * @param route    the MCP route of its path
+     * @param route    its route
      * @param leftover what the loop read past the head
      * @param peer     the client's address
      * @return the bytes of a request for the loop to read (its head may be partial), or null when the connection
      *         ends: the caller closes it
      */
-    byte[] serve(SocketChannel channel, RequestHead head, McpRoute route, byte[] leftover, SocketAddress peer) {
+    byte[] serve(SocketChannel channel, RequestHead head, ExchangeRoute route, byte[] leftover, SocketAddress peer) {
         serving.add(channel);
         try {
             channel.configureBlocking(true);
@@ -110,7 +114,7 @@ final class McpExchanges implements AutoCloseable {
                 leftover = next.bytes();
             }
         } catch (IOException | java.io.UncheckedIOException e) {
-            LOGGER.log(Level.FINE, "MCP request on the stream listener ended early", e);
+            LOGGER.log(Level.FINE, "request on the stream listener ended early", e);
         } catch (RuntimeException e) {
             failures.log(e);
         } finally {
@@ -121,10 +125,10 @@ final class McpExchanges implements AutoCloseable {
 
     /**
      * @param head  the next request's head when this thread serves it, else null (the bytes go to the loop)
-     * @param route its MCP route
+     * @param route its route
      * @param bytes what was read past its head; or, for the loop, everything read
      */
-    private record Next(RequestHead head, McpRoute route, byte[] bytes) {}
+    private record Next(RequestHead head, ExchangeRoute route, byte[] bytes) {}
 
     /** @return the client's next request, or null when the connection ends (closed, or silent too long) */
     private Next nextRequest(HeadWait wait, byte[] unread) throws IOException {
@@ -141,8 +145,8 @@ final class McpExchanges implements AutoCloseable {
                 return new Next(null, null, rest(buffer));
             }
             if (next != null) {
-                Optional<McpRoute> route = McpRoute.of(next.path());
-                if (route.isPresent() && !McpStreamOpener.heldOnTheLoop(route.get(), next.method(), next.headers())) {
+                Optional<ExchangeRoute> route = ExchangeRoute.of(next.method(), next.path(), next.headers());
+                if (route.isPresent()) {
                     return new Next(next, route.get(), rest(buffer));
                 }
                 buffer.rewind();
@@ -174,11 +178,15 @@ final class McpExchanges implements AutoCloseable {
     }
 
     private SocketExchange serveOne(
-            SocketChannel channel, RequestHead head, McpRoute route, byte[] leftover, SocketAddress peer)
+            SocketChannel channel, RequestHead head, ExchangeRoute route, byte[] leftover, SocketAddress peer)
             throws IOException {
         channel.socket().setSoTimeout(readTimeoutMillis);
-        SocketExchange exchange = new SocketExchange(
-                channel, head, route.server(), leftover, cors.corsHeaders(head.headers()), readTimeoutMillis);
+        java.util.Map<String, String> routeCors = switch (route) {
+            case ExchangeRoute.Mcp m -> cors.corsHeaders(head.headers());
+            case ExchangeRoute.Invoke i -> invoke.corsHeaders(head.headers());
+        };
+        SocketExchange exchange =
+                new SocketExchange(channel, head, route.name(), leftover, routeCors, readTimeoutMillis);
         tracing.traced(
                 Method.create(head.method()),
                 head.path(),
@@ -187,7 +195,7 @@ final class McpExchanges implements AutoCloseable {
                         .orElse(null),
                 () -> {
                     try {
-                        answer(exchange, head, route.kind(), peer);
+                        answer(exchange, head, route, peer);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
@@ -196,20 +204,28 @@ final class McpExchanges implements AutoCloseable {
         return exchange;
     }
 
-    private void answer(SocketExchange exchange, RequestHead head, McpRoute.Kind route, SocketAddress peer)
+    private void answer(SocketExchange exchange, RequestHead head, ExchangeRoute route, SocketAddress peer)
             throws IOException {
         switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
             case Verdict.Refused refused -> {
                 refused.refusal().headers().forEach(exchange::header);
-                McpEndpoint.refuse(exchange, refused.refusal().error());
+                if (route instanceof ExchangeRoute.Mcp) {
+                    McpEndpoint.refuse(exchange, refused.refusal().error());
+                } else {
+                    exchange.sendError(refused.refusal().error());
+                }
                 return;
             }
             // preflights are answered by the loop; one reaching here is served as the public listener would
             case Verdict.Preflight p -> {}
             case Verdict.Admitted admitted -> exchange.identity(admitted.identity());
         }
+        if (!(route instanceof ExchangeRoute.Mcp(McpRoute mcpRoute))) {
+            invoke.serve(exchange, route.name());
+            return;
+        }
         if (!head.method().equals("GET")) {
-            endpoint.serve(route, exchange);
+            endpoint.serve(mcpRoute.kind(), exchange);
             return;
         }
         // a GET holds a stream (a POST stream's resume): counted per address, as McpStreamsPerAddress does
@@ -218,14 +234,11 @@ final class McpExchanges implements AutoCloseable {
             limits.acquireStream(address);
         } catch (ApiException refused) {
             // the generic error body, as on the public listener
-            exchange.status(refused.status());
-            exchange.header("Content-Type", "application/json");
-            exchange.header("Cache-Control", "no-cache");
-            exchange.send(Json.bytes(Json.errorBody(refused)));
+            exchange.sendError(refused);
             return;
         }
         try {
-            endpoint.serve(route, exchange);
+            endpoint.serve(mcpRoute.kind(), exchange);
         } finally {
             limits.releaseStream(address);
         }
