@@ -107,36 +107,40 @@ public final class Invocations implements AutoCloseable {
     public record Answer(Status status, byte[] json) {}
 
     /**
-     * Serves one call.
+     * One call as its listener received it.
      *
-     * @param name        the {@code function} of the path
+     * @param function    the {@code function} of the path
      * @param contentType the request's {@code Content-Type}, if any
-     * @param body        reads the request's body within {@code MAX_BODY_SIZE}
+     * @param body        reads the request's body within the size it is given ({@code MAX_BODY_SIZE})
      * @param identity    who asks, as admission authenticated them
      * @param header      sets a header of the answer, refusals' included (a 401's challenge)
+     */
+    public record Call(
+            String function,
+            java.util.Optional<String> contentType,
+            java.util.function.LongFunction<byte[]> body,
+            Identity identity,
+            java.util.function.BiConsumer<String, String> header) {}
+
+    /**
+     * Serves one call.
+     *
+     * @param call the request
      * @return the answer
      * @throws ApiException the call's refusal, rendered by the listener as its JSON error
      * @throws StoreUnavailableException an async call while the state store is unreachable
      */
-    public Answer invoke(
-            String name,
-            java.util.Optional<String> contentType,
-            java.util.function.LongFunction<byte[]> body,
-            Identity identity,
-            java.util.function.BiConsumer<String, String> header) {
+    public Answer invoke(Call call) {
         try {
-            return invokeLogged(name, contentType, body, identity, header);
+            return invokeLogged(call);
         } finally {
             HelidonMdc.remove(REQUEST_ID_MDC);
         }
     }
 
-    private Answer invokeLogged(
-            String name,
-            java.util.Optional<String> contentType,
-            java.util.function.LongFunction<byte[]> body,
-            Identity identity,
-            java.util.function.BiConsumer<String, String> header) {
+    private Answer invokeLogged(Call call) {
+        String name = call.function();
+        Identity identity = call.identity();
         FunctionRegistration function = catalog.find(name)
                 .orElseThrow(() -> new ApiException(
                         Status.NOT_FOUND_404, "FUNCTION_NOT_FOUND", "function '" + name + "' is not registered"));
@@ -147,10 +151,10 @@ public final class Invocations implements AutoCloseable {
                     "function '" + name + "' is of kind " + function.kind().wireName()
                             + " and cannot be called through /invoke");
         }
-        InvokeRequest request =
-                InvokeRequest.parse(Json.readObject(contentType, () -> body.apply(maxBodySize), maxJsonDepth));
+        InvokeRequest request = InvokeRequest.parse(
+                Json.readObject(call.contentType(), () -> call.body().apply(maxBodySize), maxJsonDepth));
         // a result aimed at a topic is a publish: the caller needs the grant /publish would ask for
-        request.topic().ifPresent(topic -> PublishService.authorize(identity, topic, header));
+        request.topic().ifPresent(topic -> PublishService.authorize(identity, topic, call.header()));
         if (!health.isActive(name)) {
             throw new ApiException(
                     Status.SERVICE_UNAVAILABLE_503,

@@ -28,12 +28,12 @@ public final class InvokeService implements HttpService {
     }
 
     private void invoke(ServerRequest req, ServerResponse res) {
-        Invocations.Answer answer = invocations.invoke(
+        Invocations.Answer answer = invocations.invoke(new Invocations.Call(
                 req.path().pathParameters().get("function"),
                 req.headers().first(HeaderNames.CONTENT_TYPE),
                 maxSize -> Json.readBody(req, maxSize),
                 AdmissionFilters.identity(req),
-                (name, value) -> res.header(HeaderNames.create(name), value));
+                (name, value) -> res.header(HeaderNames.create(name), value)));
         Json.send(res, answer.status(), answer.json());
     }
 }

@@ -66,12 +66,12 @@ final class InvokeExchange {
     void serve(SocketExchange exchange, String function) {
         Invocations.Answer answer;
         try {
-            answer = invocations.invoke(
+            answer = invocations.invoke(new Invocations.Call(
                     function,
                     exchange.headers().first(HeaderNames.CONTENT_TYPE),
                     exchange::body,
                     exchange.identity(),
-                    exchange::header);
+                    exchange::header));
         } catch (ApiException e) {
             metrics.errorAnswered(e.code(), e.status().code(), "/invoke/" + function);
             exchange.sendError(e);

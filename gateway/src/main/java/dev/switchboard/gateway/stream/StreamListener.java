@@ -52,7 +52,8 @@ import java.util.logging.Logger;
  * from the same port): the generic {@code GET /sse/{clientId}} streams, MCP standalone streams ({@code GET /mcp/{name}}) and
  * HTTP+SSE sessions' streams ({@code GET /mcp/{name}/sse}), opened by {@link McpStreamOpener}, on an event loop
  * instead of a thread per connection; the rest of the MCP routes (POST, DELETE, a POST stream's resume, HTTP+SSE
- * messages) is handed to {@link McpExchanges}, one virtual thread per request, so that one URL serves it all.
+ * messages) and {@code POST /invoke/{function}} are handed to {@link BlockingExchanges}, one virtual thread per
+ * kept-alive connection, so that one URL serves it all.
  * An idle stream here is a socket, a selection key and its {@link SseStream}: no read buffer, no parked stack,
  * no request objects. Opening a stream runs on a short-lived virtual thread through the same {@link Admission}
  * pipeline (preflight, limits, authentication) and the same {@link ClientStreamService} (the store's replay) as
@@ -720,7 +721,7 @@ final class StreamListener implements AutoCloseable {
      * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume),
      * {@code GET /mcp/{name}/sse}, an HTTP+SSE session's stream, or a preflight on an MCP route, through the same
      * admission and per-address stream cap as on the public listener; refusals carry the same statuses and JSON-RPC
-     * error bodies. The rest of the MCP routes is {@link McpExchanges}'.
+     * error bodies. The rest of the MCP routes is {@link BlockingExchanges}'.
      */
     private void openMcp(Connection c, RequestHead head, java.net.SocketAddress peer, McpRoute route) {
         Map<String, String> extra = new java.util.LinkedHashMap<>(mcp.corsHeaders(head.headers()));
