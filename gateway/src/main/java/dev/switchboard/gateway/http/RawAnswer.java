@@ -47,7 +47,9 @@ public final class RawAnswer {
      * @return the answer's bytes
      */
     public static byte[] of(Status status, Map<String, String> headers, byte[] body, boolean last) {
-        StringBuilder head = new StringBuilder("HTTP/1.1 ")
+        // sized for a usual head, so that writing one does not grow the buffer
+        StringBuilder head = new StringBuilder(256)
+                .append("HTTP/1.1 ")
                 .append(status.code())
                 .append(' ')
                 .append(status.reasonPhrase())

@@ -38,8 +38,13 @@ public record Endpoint(boolean secure, String host, int port) {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
-    /** @return the {@code Host} header's value: the port only when it is not the scheme's default */
-    public String hostHeader() {
-        return port == (secure ? 443 : 80) ? host : host + ":" + port;
+    /**
+     * @param head a request head being written
+     * @return {@code head} with the {@code Host} header's value appended: the port only when it is not the scheme's
+     *         default (no intermediate string: this runs once per call)
+     */
+    StringBuilder appendHostHeader(StringBuilder head) {
+        head.append(host);
+        return port == (secure ? 443 : 80) ? head : head.append(':').append(port);
     }
 }

@@ -182,7 +182,7 @@ public final class Http1Client implements AutoCloseable {
         if (query != null) {
             head.append('?').append(query);
         }
-        head.append(" HTTP/1.1\r\nHost: ").append(endpoint.hostHeader()).append("\r\n");
+        endpoint.appendHostHeader(head.append(" HTTP/1.1\r\nHost: ")).append("\r\n");
         request.headers().appendTo(head);
         if (request.body() != null) {
             head.append("Content-Length: ").append(request.body().length).append("\r\n");
