@@ -486,6 +486,7 @@ public final class BenchMain {
                 echo.uri(),
                 nginx.map(Rig.Server::uri).orElse(null),
                 gateway.uri(),
+                gateway.streamPort() < 0 ? null : URI.create("http://127.0.0.1:" + gateway.streamPort()),
                 plan.levels(),
                 plan.warmup(),
                 plan.measure()));
@@ -552,6 +553,20 @@ public final class BenchMain {
                                 r.throughput(),
                                 (gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests())));
             }
+            URI streamPort = URI.create("http://127.0.0.1:" + gateway.streamPort());
+            long beforeStream = gateway.proc().cpuMillis();
+            LoadLoop.Result onStream = LoadLoop.run(
+                    streamPort,
+                    Requests::gatewayInvoke,
+                    a -> a.status() == 200 && a.text().contains("\"success\":true"),
+                    mcpConcurrency,
+                    Duration.ZERO,
+                    window);
+            cpu.append("| /invoke (STREAM_PORT) | %d | %,.0f | %.1f µs |\n"
+                    .formatted(
+                            mcpConcurrency,
+                            onStream.throughput(),
+                            (gateway.proc().cpuMillis() - beforeStream) * 1000.0 / Math.max(1, onStream.requests())));
             long before = gateway.proc().cpuMillis();
             LoadLoop.Result r = LoadLoop.run(
                     gateway.uri(),

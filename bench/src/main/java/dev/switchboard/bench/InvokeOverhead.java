@@ -16,7 +16,14 @@ final class InvokeOverhead {
 
     private InvokeOverhead() {}
 
-    static List<Row> run(URI direct, URI nginx, URI gateway, int[] levels, Duration warmup, Duration measure)
+    /** The row of {@code /invoke} on the gateway's stream listener ({@code STREAM_PORT}). */
+    static final String ON_STREAM_PORT = "gateway /invoke (STREAM_PORT)";
+
+    /**
+     * @param gatewayStream the gateway's stream listener, which serves {@code /invoke} too; null for none
+     */
+    static List<Row> run(
+            URI direct, URI nginx, URI gateway, URI gatewayStream, int[] levels, Duration warmup, Duration measure)
             throws InterruptedException {
         List<Row> rows = new ArrayList<>();
         for (int c : levels) {
@@ -40,6 +47,18 @@ final class InvokeOverhead {
                             c,
                             warmup,
                             measure)));
+            if (gatewayStream != null) {
+                rows.add(new Row(
+                        ON_STREAM_PORT,
+                        c,
+                        LoadLoop.run(
+                                gatewayStream,
+                                Requests::gatewayInvoke,
+                                a -> a.status() == 200 && a.text().contains("\"success\":true"),
+                                c,
+                                warmup,
+                                measure)));
+            }
         }
         return rows;
     }

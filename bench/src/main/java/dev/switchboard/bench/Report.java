@@ -374,27 +374,41 @@ final class Report {
                             r.result().errors()));
             check(r.target() + " at concurrency " + r.concurrency(), r.result());
         }
-        s.append("\n| Concurrency | Added p50 (gateway − direct) | Added p99 | Throughput gateway / nginx |\n"
-                + "| --- | --- | --- | --- |\n");
+        s.append(
+                "\n| Concurrency | Listener | Added p50 (gateway − direct) | Added p99 | Throughput gateway / nginx |\n"
+                        + "| --- | --- | --- | --- | --- |\n");
         for (int c : plan.levels()) {
-            LoadLoop.Result direct = find(rows, "direct", c);
-            LoadLoop.Result gateway = find(rows, "gateway /invoke", c);
-            LoadLoop.Result nginx = find(rows, "nginx proxy_pass", c);
-            double added = gateway.p50() - direct.p50();
-            double ratio = nginx == null ? Double.NaN : gateway.throughput() / nginx.throughput();
-            s.append("| %d | %.3f ms | %.3f ms | %s |\n"
-                    .formatted(
-                            c, added, gateway.p99() - direct.p99(), nginx == null ? "n/a" : "%.2f×".formatted(ratio)));
-            targets.add(
-                    row("Invoke: added p50 ≤ 0.5 ms at concurrency " + c, "%.3f ms".formatted(added), added <= 0.5));
-            if (nginx != null) {
-                targets.add(row(
-                        "Invoke: throughput ≥ 0.8× nginx proxy at concurrency " + c,
-                        "%,.0f vs %,.0f req/s: %.2f×".formatted(gateway.throughput(), nginx.throughput(), ratio),
-                        ratio >= 0.8));
-            }
+            invokeRatios(rows, c, "gateway /invoke", "PORT", "Invoke");
+            invokeRatios(rows, c, InvokeOverhead.ON_STREAM_PORT, "STREAM_PORT", "Invoke on STREAM_PORT");
         }
         s.append('\n');
+    }
+
+    /** Section 3's ratios of one listener's row at one concurrency, and its targets; nothing when it did not run. */
+    private void invokeRatios(List<InvokeOverhead.Row> rows, int c, String target, String listener, String targetName) {
+        LoadLoop.Result direct = find(rows, "direct", c);
+        LoadLoop.Result gateway = find(rows, target, c);
+        if (gateway == null) {
+            return;
+        }
+        LoadLoop.Result nginx = find(rows, "nginx proxy_pass", c);
+        double added = gateway.p50() - direct.p50();
+        double ratio = nginx == null ? Double.NaN : gateway.throughput() / nginx.throughput();
+        sections.append("| %d | %s | %.3f ms | %.3f ms | %s |\n"
+                .formatted(
+                        c,
+                        listener,
+                        added,
+                        gateway.p99() - direct.p99(),
+                        nginx == null ? "n/a" : "%.2f×".formatted(ratio)));
+        targets.add(
+                row(targetName + ": added p50 ≤ 0.5 ms at concurrency " + c, "%.3f ms".formatted(added), added <= 0.5));
+        if (nginx != null) {
+            targets.add(row(
+                    targetName + ": throughput ≥ 0.8× nginx proxy at concurrency " + c,
+                    "%,.0f vs %,.0f req/s: %.2f×".formatted(gateway.throughput(), nginx.throughput(), ratio),
+                    ratio >= 0.8));
+        }
     }
 
     private static LoadLoop.Result find(List<InvokeOverhead.Row> rows, String target, int concurrency) {
