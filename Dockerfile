@@ -50,7 +50,7 @@ ENV JDK_JAVA_OPTIONS="@/app/jvm.options"
 USER 10001:10001
 
 # 8080: public listener (SSE, invoke, MCP). 8081: the stream listener, when STREAM_PORT=8081 is set
-# (GET /sse on an event loop). 9090: admin listener (admin API, health, metrics).
+# (SSE and MCP streams on an event loop, invoke and MCP requests). 9090: admin listener (admin API, health, metrics).
 # The admin listener binds 127.0.0.1 inside the container unless the operator chooses otherwise:
 # in Compose or Kubernetes, publish it by setting ADMIN_HOST=0.0.0.0 together with ADMIN_TOKEN.
 # ADMIN_HOST is deliberately not set here.
