@@ -28,12 +28,12 @@ public final class GatewaySettings {
     public static final Setting<String> HOST = Setting.text("HOST", "0.0.0.0").describedAs("public listener address");
     public static final Setting<Integer> STREAM_PORT = Setting.integer("STREAM_PORT", null, 0, MAX_PORT)
             .computedDefault("unset (off)")
-            .describedAs(
-                    "the stream listener: `GET /sse/{clientId}` and the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
-                            + "HTTP+SSE `/mcp/{name}/sse`; give MCP clients this URL alone: their streams are held there), "
-                            + "idle streams on event "
-                            + "loops (`STREAM_LOOPS`), about 1.3 KB of heap per idle stream instead of about 22 KB on `PORT`; same rules, "
-                            + "events and errors (Docker Compose and the operator use `8081`)");
+            .describedAs("the stream listener: `GET /sse/{clientId}`, `POST /invoke/{function}` (the cheaper path for "
+                    + "frequent callers) and the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
+                    + "HTTP+SSE `/mcp/{name}/sse`; give MCP clients this URL alone: their streams are held there), "
+                    + "idle streams on event "
+                    + "loops (`STREAM_LOOPS`), about 1.3 KB of heap per idle stream instead of about 22 KB on `PORT`; same rules, "
+                    + "events and errors (Docker Compose and the operator use `8081`)");
     public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", 1, 1, 64)
             .describedAs("event loops of the stream listener, each accepting from `STREAM_PORT` (the kernel spreads "
                     + "connections over them) and writing its own streams, so that an event for many streams is "
