@@ -65,6 +65,11 @@ class InvokeCorsTest {
                         "content-type"));
     }
 
+    /** A page's call: a JSON POST with its {@code Origin}. */
+    private static Http.Answer callFrom(String url, String origin) {
+        return Http.send("POST", url, "{\"payload\":1}", Map.of("Origin", origin, "Content-Type", "application/json"));
+    }
+
     @Test
     void aPreflightFromAnAllowedOriginIsAnsweredBeforeAuthentication() {
         for (String url : start(PAGE, "api-key")) {
@@ -85,8 +90,7 @@ class InvokeCorsTest {
     @Test
     void refusalsCarryTheHeadersSoThePageCanReadTheError() {
         for (String url : start(PAGE, "api-key")) {
-            Http.Answer unauthorized = Http.send(
-                    "POST", url, "{\"payload\":1}", Map.of("Origin", PAGE, "Content-Type", "application/json"));
+            Http.Answer unauthorized = callFrom(url, PAGE);
             assertThat(unauthorized.status()).as(url).isEqualTo(401);
             assertThat(unauthorized.headers().firstValue("Access-Control-Allow-Origin"))
                     .as(url)
@@ -110,15 +114,10 @@ class InvokeCorsTest {
             assertThat(answer.status()).as(url).isEqualTo(204);
             assertThat(answer.headers().firstValue("Access-Control-Allow-Origin"))
                     .isEmpty();
-            Http.Answer call = Http.send(
-                    "POST",
-                    url,
-                    "{\"payload\":1}",
-                    Map.of("Origin", "http://evil.example", "Content-Type", "application/json"));
+            Http.Answer call = callFrom(url, "http://evil.example");
             assertThat(call.status()).as(call.body()).isEqualTo(404);
             assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-            Http.Answer fromThePage = Http.send(
-                    "POST", url, "{\"payload\":1}", Map.of("Origin", PAGE, "Content-Type", "application/json"));
+            Http.Answer fromThePage = callFrom(url, PAGE);
             assertThat(fromThePage.status()).as(url).isEqualTo(404);
             assertThat(fromThePage.headers().firstValue("Access-Control-Allow-Origin"))
                     .as(url)

@@ -27,12 +27,16 @@ public class ServiceSpec {
     @Max(65535)
     @JsonPropertyDescription("Service port of the public listener.")
     private Integer port = 80;
-    /** Service port of the stream listener ({@code GET /sse} on an event loop, the cheap way to hold streams). */
+    /**
+     * Service port of the stream listener: SSE and MCP streams on an event loop (the cheap way to hold streams),
+     * {@code POST /invoke} and MCP requests without the public listener's routing.
+     */
     @Default("8081")
     @Min(1)
     @Max(65535)
     @JsonPropertyDescription(
-            "Service port of the stream listener (GET /sse on an event loop, the cheap way to hold streams).")
+            "Service port of the stream listener: SSE and MCP streams on an event loop (the cheap way to hold"
+                    + " streams), POST /invoke and MCP requests without the public listener's routing.")
     private Integer streamPort = 8081;
 
     public Integer getStreamPort() {
