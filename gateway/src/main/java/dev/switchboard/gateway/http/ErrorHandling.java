@@ -55,12 +55,7 @@ public final class ErrorHandling {
                     onStoreError.run();
                     LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
                     answered.error("STATE_UNAVAILABLE", 503, req.path().path());
-                    send(
-                            res,
-                            new ApiException(
-                                    Status.SERVICE_UNAVAILABLE_503,
-                                    "STATE_UNAVAILABLE",
-                                    "the state store (Redis) is unavailable; retry later"));
+                    send(res, stateUnavailable());
                 })
                 .error(RequestException.class, (req, res, e) -> {
                     String message = e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage();
@@ -78,12 +73,7 @@ public final class ErrorHandling {
                                     + req.path().path(),
                             e);
                     answered.error("INTERNAL_ERROR", 500, req.path().path());
-                    send(
-                            res,
-                            new ApiException(
-                                    Status.INTERNAL_SERVER_ERROR_500,
-                                    "INTERNAL_ERROR",
-                                    "internal error; see the gateway log"));
+                    send(res, internalError());
                 })
                 .any((req, res) -> Json.sendError(
                         res,
@@ -92,6 +82,20 @@ public final class ErrorHandling {
                                 "NOT_FOUND",
                                 "no route for " + req.prologue().method().text() + " "
                                         + req.path().path())));
+    }
+
+    /** @return 503 {@code STATE_UNAVAILABLE}: the answer to a state store failure, on every listener */
+    public static ApiException stateUnavailable() {
+        return new ApiException(
+                Status.SERVICE_UNAVAILABLE_503,
+                "STATE_UNAVAILABLE",
+                "the state store (Redis) is unavailable; retry later");
+    }
+
+    /** @return 500 {@code INTERNAL_ERROR}: the answer to a failure of ours, its detail only in the log */
+    public static ApiException internalError() {
+        return new ApiException(
+                Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log");
     }
 
     /**

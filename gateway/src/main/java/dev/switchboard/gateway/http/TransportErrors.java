@@ -70,8 +70,7 @@ public final class TransportErrors implements DirectHandler {
         if (eventType == EventType.INTERNAL_ERROR && !request.method().isEmpty()) {
             // a request that was read whole, and failed past our error handlers: the server's failure,
             // which Helidon logs at WARNING
-            error = new ApiException(
-                    Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log");
+            error = ErrorHandling.internalError();
         } else if (eventType == EventType.INTERNAL_ERROR) {
             // the connection loop failed before a request line was read whole: a method Helidon cannot
             // parse, or a client gone mid-head; 500 would blame the server (and be logged at WARNING)

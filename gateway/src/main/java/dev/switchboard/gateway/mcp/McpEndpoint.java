@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.Status;
 import java.io.IOException;
@@ -91,11 +92,8 @@ public final class McpEndpoint {
             refuse(exchange, e.status(), JsonRpc.GATEWAY_ERROR, e.getMessage());
         } catch (StoreUnavailableException e) {
             LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            refuse(
-                    exchange,
-                    Status.SERVICE_UNAVAILABLE_503,
-                    JsonRpc.GATEWAY_ERROR,
-                    "the state store (Redis) is unavailable; retry later");
+            ApiException unavailable = ErrorHandling.stateUnavailable();
+            refuse(exchange, unavailable.status(), JsonRpc.GATEWAY_ERROR, unavailable.getMessage());
         }
     }
 

@@ -3,12 +3,12 @@ package dev.switchboard.gateway.stream;
 import dev.switchboard.gateway.api.Invocations;
 import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
-import io.helidon.http.Status;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
@@ -80,18 +80,14 @@ final class InvokeExchange {
             metrics.redisError();
             LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
             metrics.errorAnswered("STATE_UNAVAILABLE", 503, "/invoke/" + function);
-            exchange.sendError(new ApiException(
-                    Status.SERVICE_UNAVAILABLE_503,
-                    "STATE_UNAVAILABLE",
-                    "the state store (Redis) is unavailable; retry later"));
+            exchange.sendError(ErrorHandling.stateUnavailable());
             return;
         } catch (UncheckedIOException e) {
             throw e; // the client is gone: nothing to answer
         } catch (RuntimeException e) {
             failures.log(e);
             metrics.errorAnswered("INTERNAL_ERROR", 500, "/invoke/" + function);
-            exchange.sendError(new ApiException(
-                    Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log"));
+            exchange.sendError(ErrorHandling.internalError());
             return;
         }
         exchange.sendJson(answer.status(), answer.json());

@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.stream;
 
 import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.mcp.McpExchange;
 import io.helidon.http.Headers;
@@ -182,10 +184,8 @@ final class SocketExchange extends McpExchange {
     }
 
     /** @param error a refusal, answered with the generic JSON error body (as on the public listener) */
-    void sendError(dev.switchboard.gateway.http.ApiException error) {
-        sendJson(
-                error.status(),
-                dev.switchboard.gateway.http.Json.bytes(dev.switchboard.gateway.http.Json.errorBody(error)));
+    void sendError(ApiException error) {
+        sendJson(error.status(), Json.bytes(Json.errorBody(error)));
     }
 
     /**

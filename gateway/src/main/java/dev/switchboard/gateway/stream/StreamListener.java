@@ -7,6 +7,7 @@ import dev.switchboard.gateway.admission.Verdict;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.mcp.McpEndpoint;
@@ -670,20 +671,10 @@ final class StreamListener implements AutoCloseable {
         } catch (StoreUnavailableException e) {
             streams.metrics().redisError();
             LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            submit(() -> respond(
-                    c,
-                    new ApiException(
-                            Status.SERVICE_UNAVAILABLE_503,
-                            "STATE_UNAVAILABLE",
-                            "the state store (Redis) is unavailable; retry later"),
-                    Map.of()));
+            submit(() -> respond(c, ErrorHandling.stateUnavailable(), Map.of()));
         } catch (RuntimeException e) {
             openFailures.log(e);
-            submit(() -> respond(
-                    c,
-                    new ApiException(
-                            Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log"),
-                    Map.of()));
+            submit(() -> respond(c, ErrorHandling.internalError(), Map.of()));
         }
     }
 
@@ -765,22 +756,12 @@ final class StreamListener implements AutoCloseable {
         } catch (StoreUnavailableException e) {
             streams.metrics().redisError();
             LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            refuseMcp(
-                    c,
-                    new ApiException(
-                            Status.SERVICE_UNAVAILABLE_503,
-                            "STATE_UNAVAILABLE",
-                            "the state store (Redis) is unavailable; retry later"),
-                    extra);
+            refuseMcp(c, ErrorHandling.stateUnavailable(), extra);
         } catch (ApiException | dev.switchboard.gateway.mcp.McpException e) {
             refuseMcp(c, e, extra);
         } catch (RuntimeException e) {
             openFailures.log(e);
-            refuseMcp(
-                    c,
-                    new ApiException(
-                            Status.INTERNAL_SERVER_ERROR_500, "INTERNAL_ERROR", "internal error; see the gateway log"),
-                    extra);
+            refuseMcp(c, ErrorHandling.internalError(), extra);
         } finally {
             if (address != null) {
                 limits.releaseStream(address);
