@@ -547,6 +547,7 @@ abstract class McpContractTest {
     void aStatefulFunctionThatLostTheSessionForGoodEndsTheClientsSession() {
         String jsonClient = initialize("stateful", "2025-06-18");
         String sseClient = initialize("stateful", "2025-11-25");
+        String fastSseClient = initialize("stateful", "2025-11-25");
         statefulFunction.refuseSessions(); // 404 for its sessions, and it will not initialize again
         Http.Answer lost =
                 post("stateful", call(5, "echo"), Map.of("Mcp-Session-Id", jsonClient, "Accept", "application/json"));
@@ -556,15 +557,22 @@ abstract class McpContractTest {
                         .filter(r -> r.message() != null
                                 && "initialize"
                                         .equals(r.message().path("method").asText())))
-                .as("one transparent re-initialization was tried")
-                .hasSize(3);
+                .as("three sessions, then one transparent re-initialization was tried")
+                .hasSize(4);
         assertThat(post("stateful", call(6, "echo"), Map.of("Mcp-Session-Id", jsonClient))
                         .status())
                 .isEqualTo(404);
 
+        // a call that finds the loss at once has sent nothing to an SSE client either: 404 as well
+        Http.Answer lostAtOnce = post("stateful", call(9, "echo"), Map.of("Mcp-Session-Id", fastSseClient));
+        assertThat(lostAtOnce.status()).isEqualTo(404);
+        assertThat(lostAtOnce.json().path("id").asInt()).isEqualTo(9);
+
         // a primed stream has its status already: the error answers the request by its id, and the session ends
+        statefulFunction.refuseAfter(Duration.ofMillis(300)); // longer than a stream opening is held back
         Http.Answer primed = post("stateful", call(7, "echo"), Map.of("Mcp-Session-Id", sseClient));
         assertThat(primed.status()).isEqualTo(200);
+        assertThat(primed.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         assertThat(response(primed).path("id").asInt()).isEqualTo(7);
         assertThat(response(primed).path("error").path("message").asText()).contains("initialize again");
         assertThat(post("stateful", call(8, "echo"), Map.of("Mcp-Session-Id", sseClient))

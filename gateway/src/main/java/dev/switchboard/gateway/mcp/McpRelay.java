@@ -56,25 +56,27 @@ final class McpRelay {
     }
 
     /**
-     * How long a call may be silent before its held-back stream opening is sent: the read watch's tick (20 ms) makes
-     * it 20-40 ms in practice, a delay no client notices, and a call answered within it costs one write, not two.
+     * How long a call may be silent before its stream opening (a primed SSE stream, resumable) is sent; the read
+     * watch's tick (20 ms) may add up to one tick. A call answered within it is one JSON answer where the client takes
+     * JSON (nothing logged: a warm function's answer costs the store nothing), else one write of opening and answer.
+     * Longer calls, the ones worth resuming, are resumable from their 100th millisecond.
      */
-    static final java.time.Duration OPENING_HOLD = java.time.Duration.ofMillis(1);
+    static final java.time.Duration OPENING_HOLD = java.time.Duration.ofMillis(100);
 
     /** Where relayed messages go. */
     interface Sink {
         /**
-         * The call is about to start: a sink that can make its stream resumable from the first byte opens it, and
-         * may hold the opening back until its first event or {@link #openingDue()}.
+         * The call is about to start: a sink that can make its stream resumable from the first byte opens it with its
+         * first event or at {@link #openingDue()}, whichever comes first.
          *
          * @throws IOException when the client is gone
          */
         default void begin() throws IOException {}
 
         /**
-         * The call has been silent a moment ({@link #OPENING_HOLD}): a stream opening held back by {@link #begin()}
-         * goes out now, so that the client can resume a call that takes a while. A call that answers sooner sends
-         * its opening with its answer, in one write.
+         * The call has been silent a moment ({@link #OPENING_HOLD}): a stream opening wanted by {@link #begin()}
+         * goes out now, so that the client can resume a call that takes a while. A call that answers sooner needs
+         * none where the client takes JSON.
          *
          * @throws IOException when the client is gone
          */

@@ -16,7 +16,10 @@ import java.util.logging.Logger;
  * response comes first and the client accepts JSON, else an SSE stream. On a session's stream every event
  * gets an id {@code <streamId>/<logId>} and is logged before it is written ({@link PostStreamLog}), so a
  * client that lost the connection resumes that stream with {@code Last-Event-ID}, on any replica. Streams
- * of 2025-11-25 sessions open with a priming event before the function is called.
+ * of 2025-11-25 sessions open with a priming event, so that even a call that sends nothing before its result
+ * can be resumed: once the call has been silent a moment ({@link #openingDue()}), or with its first event.
+ * A call answered before that gives a client that accepts JSON one JSON answer: nothing was sent that a
+ * resume could continue, so a logged stream would only cost a store write and a stream's framing.
  *
  * <p>In a session a lost client is not a cancellation (2025 revisions): the sink keeps logging what the
  * call sends, for a resume, and stops writing. Without a session (2026-07-28) closing the stream is the
@@ -37,6 +40,9 @@ final class ResponseSink implements McpRelay.Sink {
     private final String streamId = McpIds.streamId();
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private OutputStream out;
+    /** A primed stream is wanted once the call goes quiet ({@link #begin()}). */
+    private boolean primed;
+
     private boolean clientGone;
     /** The exchange is over (its response sent, cancelled, or the relay ended): keep-alives write nothing. */
     private boolean over;
@@ -68,27 +74,27 @@ final class ResponseSink implements McpRelay.Sink {
     }
 
     /**
-     * A client that takes SSE and whose revision has priming events gets its stream, primed: it can resume from
-     * the first byte, even a call that sends nothing before its result. The head and the priming event are held
-     * back until the first event or {@link #openingDue()}: a call answered at once goes out in one write.
+     * A client that takes SSE and whose revision has priming events gets its stream, primed, if the call is not
+     * answered at once: it can resume from the first byte, even a call that sends nothing before its result.
      */
     @Override
-    public void begin() throws IOException {
+    public void begin() {
         lock.lock();
         try {
-            if (out == null && sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion)) {
-                open();
-            }
+            primed = sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion);
         } finally {
             lock.unlock();
         }
     }
 
-    /** The call is taking a while: the held-back head and priming event go out, for a resume. */
+    /** The call is taking a while: the head and priming event go out, for a resume. */
     @Override
     public void openingDue() throws IOException {
         lock.lock();
         try {
+            if (primed && out == null && !over) {
+                open();
+            }
             if (out != null && !over && !clientGone) {
                 out.flush();
             }

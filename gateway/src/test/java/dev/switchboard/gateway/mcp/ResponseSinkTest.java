@@ -21,8 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a primed POST stream sends and when: the head and priming event are held back until the call's first event
- * (one write for a call answered at once) or until the call has been silent a moment ({@code openingDue}).
+ * What a primed POST stream sends and when: the head and priming event wait for the call's first event or until the
+ * call has been silent a moment ({@code openingDue}); a call answered before either is one JSON answer for a client
+ * that takes JSON, and one write of opening and response for a client that takes only SSE.
  */
 class ResponseSinkTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -38,8 +39,11 @@ class ResponseSinkTest {
     }
 
     private ResponseSink sink() {
-        return new ResponseSink(
-                exchange, new ClientAccept(true, true), store, "session-1", PRIMING_VERSION, Duration.ofMinutes(2));
+        return sink(new ClientAccept(true, true));
+    }
+
+    private ResponseSink sink(ClientAccept accept) {
+        return new ResponseSink(exchange, accept, store, "session-1", PRIMING_VERSION, Duration.ofMinutes(2));
     }
 
     private static JsonNode response(int id) throws Exception {
@@ -47,10 +51,24 @@ class ResponseSinkTest {
     }
 
     @Test
-    void aCallAnsweredAtOnceSendsItsHeadPrimingAndResponseInOneWrite() throws Exception {
+    void aCallAnsweredAtOnceIsOneJsonAnswerForAClientThatTakesJson() throws Exception {
         ResponseSink sink = sink();
         sink.begin();
-        assertThat(sink.committed()).as("the stream is open").isTrue();
+        assertThat(sink.committed())
+                .as("nothing sent: the status is still free")
+                .isFalse();
+
+        sink.send(response(6), true);
+        assertThat(exchange.contentType).isEqualTo("application/json");
+        assertThat(exchange.writes).containsExactly("{\"jsonrpc\":\"2.0\",\"id\":6,\"result\":{}}");
+        sink.openingDue();
+        assertThat(exchange.writes).as("no opening after the answer").hasSize(1);
+    }
+
+    @Test
+    void aCallAnsweredAtOnceSendsItsHeadPrimingAndResponseInOneWriteToAnSseOnlyClient() throws Exception {
+        ResponseSink sink = sink(new ClientAccept(false, true));
+        sink.begin();
         assertThat(exchange.writes).as("nothing reached the socket yet").isEmpty();
 
         sink.send(response(7), true);
@@ -100,6 +118,7 @@ class ResponseSinkTest {
     /** An exchange whose body reaches "the socket" only on flush or close, as the listeners' streams do. */
     private static final class RecordingExchange extends McpExchange {
         final List<String> writes = new ArrayList<>();
+        String contentType;
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         private boolean sent;
 
@@ -173,7 +192,11 @@ class ResponseSinkTest {
         public void status(Status status) {}
 
         @Override
-        public void header(String name, String value) {}
+        public void header(String name, String value) {
+            if (name.equals("Content-Type")) {
+                contentType = value;
+            }
+        }
 
         @Override
         public void send(byte[] body) {

@@ -49,9 +49,21 @@ public final class McpFunctionStub implements AutoCloseable {
     /** When set, the stub has lost every session and will not initialize again (a broken restart). */
     private volatile boolean refusingSessions;
 
+    /** How long a refusal takes (a function that finds out slowly). */
+    private volatile java.time.Duration refusalDelay = java.time.Duration.ZERO;
+
     /** From now on: 404 for every request with a session id, 503 for initialize. */
     public void refuseSessions() {
         refusingSessions = true;
+    }
+
+    /**
+     * From now on each refusal of {@link #refuseSessions()} comes after this long.
+     *
+     * @param delay the delay
+     */
+    public void refuseAfter(java.time.Duration delay) {
+        refusalDelay = delay;
     }
 
     /** When set, the next {@code steps} call waits for it before sending its result. */
@@ -128,6 +140,7 @@ public final class McpFunctionStub implements AutoCloseable {
         JsonNode message = body.length == 0 ? null : MAPPER.readTree(body);
         received.add(new Received(ex.getRequestMethod(), message, ex.getRequestHeaders()));
         if (refusingSessions) {
+            sleep(refusalDelay.toMillis());
             boolean initialize = message != null
                     && "initialize".equals(message.path("method").asText());
             ex.sendResponseHeaders(initialize ? 503 : 404, -1);
