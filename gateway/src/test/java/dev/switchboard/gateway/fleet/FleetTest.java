@@ -159,11 +159,11 @@ abstract class FleetTest {
                             "Content-Type",
                             "application/json",
                             "Accept",
-                            "application/json, text/event-stream",
+                            "text/event-stream",
                             "Mcp-Session-Id",
                             session));
             assertThat(onB.status()).isEqualTo(200);
-            // a 2025-11-25 client that takes SSE gets a primed stream that ends with the response
+            // a 2025-11-25 client that takes only SSE gets a primed stream that ends with the response
             List<SseClient.Event> events = SseClient.parse(onB.body());
             assertThat(events.getFirst().data()).as("priming event").isEmpty();
             assertThat(json(events.getLast().data())
