@@ -516,7 +516,17 @@ public final class BenchMain {
                         mcpConcurrency,
                         plan.warmup(),
                         plan.measure());
-        report.mcp(mcpConcurrency, direct, through, throughStream);
+        // the resumable answer: a primed SSE stream whose response is logged, for a client that accepts only SSE
+        LoadLoop.Result throughStreamSse = gateway.streamPort() < 0
+                ? null
+                : LoadLoop.run(
+                        URI.create("http://127.0.0.1:" + gateway.streamPort()),
+                        Requests::gatewayToolsCallSse,
+                        Requests::isToolResult,
+                        mcpConcurrency,
+                        plan.warmup(),
+                        plan.measure());
+        report.mcp(mcpConcurrency, direct, through, throughStream, throughStreamSse);
         return mcpConcurrency;
     }
 

@@ -424,14 +424,21 @@ final class Report {
      * @param gateway       through the gateway's public listener ({@code PORT})
      * @param gatewayStream through its stream listener ({@code STREAM_PORT}), or null when it has none
      */
-    void mcp(int concurrency, LoadLoop.Result direct, LoadLoop.Result gateway, LoadLoop.Result gatewayStream) {
+    void mcp(
+            int concurrency,
+            LoadLoop.Result direct,
+            LoadLoop.Result gateway,
+            LoadLoop.Result gatewayStream,
+            LoadLoop.Result gatewayStreamSse) {
         StringBuilder s = sections;
         s.append("## 4. MCP tools/call\n\n");
         s.append(("`tools/call` (`test_simple_text`) on the example MCP function: directly (stateless POST) and "
-                        + "through the gateway (Streamable HTTP, %s session opened once per keep-alive connection, "
-                        + "SSE answer with its priming event), on the public listener (`PORT`) and on the stream "
-                        + "listener (`STREAM_PORT`, the URL MCP clients are given where it is set). Concurrency %d, "
-                        + "%d s measured.\n\n")
+                        + "through the gateway (Streamable HTTP, %s session opened once per keep-alive connection), "
+                        + "on the public listener (`PORT`) and on the stream listener (`STREAM_PORT`, the URL MCP "
+                        + "clients are given where it is set). The client accepts JSON and SSE, as clients must: a "
+                        + "call answered within 100 ms gets one JSON answer. The last row's client accepts only "
+                        + "SSE: its answer is a primed stream whose response is logged for a resume, the cost of a "
+                        + "resumable call. Concurrency %d, %d s measured.\n\n")
                 .formatted(Requests.PROTOCOL, concurrency, plan.measure().toSeconds()));
         s.append(
                 "| Path | Calls/s | p50 | p99 | Errors | Throughput / direct |\n| --- | --- | --- | --- | --- | --- |\n");
@@ -453,6 +460,16 @@ final class Report {
                             gatewayStream.errors(),
                             gatewayStream.throughput() / direct.throughput()));
             check("MCP through the stream listener", gatewayStream);
+        }
+        if (gatewayStreamSse != null) {
+            s.append("| gateway `STREAM_PORT`, SSE answer | %,.0f | %.3f ms | %.3f ms | %d | %.2f× |\n"
+                    .formatted(
+                            gatewayStreamSse.throughput(),
+                            gatewayStreamSse.p50(),
+                            gatewayStreamSse.p99(),
+                            gatewayStreamSse.errors(),
+                            gatewayStreamSse.throughput() / direct.throughput()));
+            check("MCP SSE answers through the stream listener", gatewayStreamSse);
         }
         s.append("\n");
         check("MCP direct", direct);

@@ -76,6 +76,21 @@ final class Requests {
         }
     }
 
+    /**
+     * tools/call through the gateway from a client that accepts only SSE: the answer is a primed, logged stream even
+     * when the function answers at once (a client that also takes JSON gets JSON then).
+     */
+    static byte[] gatewayToolsCallSse(Http1 http) {
+        try {
+            String session = initialize(http, "/mcp/tools");
+            Map<String, String> headers = mcpHeaders(session);
+            headers.put("Accept", "text/event-stream");
+            return http.request("POST", "/mcp/tools", headers, toolsCall(1).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** tools/call straight to the stateless function. */
     static byte[] directToolsCall(Http1 http) {
         return http.request("POST", "/mcp", mcpHeaders(null), toolsCall(1).getBytes(StandardCharsets.UTF_8));
