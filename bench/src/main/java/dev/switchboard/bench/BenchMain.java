@@ -507,27 +507,29 @@ public final class BenchMain {
                 plan.warmup(),
                 plan.measure());
         // the URL MCP clients are given where STREAM_PORT is set (Compose, the operator): the whole endpoint there
-        LoadLoop.Result throughStream = gateway.streamPort() < 0
-                ? null
-                : LoadLoop.run(
-                        URI.create("http://127.0.0.1:" + gateway.streamPort()),
-                        Requests::gatewayToolsCall,
-                        Requests::isToolResult,
-                        mcpConcurrency,
-                        plan.warmup(),
-                        plan.measure());
+        LoadLoop.Result throughStream =
+                toolsCallsOnStreamPort(gateway, Requests::gatewayToolsCall, mcpConcurrency, plan);
         // the resumable answer: a primed SSE stream whose response is logged, for a client that accepts only SSE
-        LoadLoop.Result throughStreamSse = gateway.streamPort() < 0
-                ? null
-                : LoadLoop.run(
-                        URI.create("http://127.0.0.1:" + gateway.streamPort()),
-                        Requests::gatewayToolsCallSse,
-                        Requests::isToolResult,
-                        mcpConcurrency,
-                        plan.warmup(),
-                        plan.measure());
+        LoadLoop.Result throughStreamSse =
+                toolsCallsOnStreamPort(gateway, Requests::gatewayToolsCallSse, mcpConcurrency, plan);
         report.mcp(mcpConcurrency, direct, through, throughStream, throughStreamSse);
         return mcpConcurrency;
+    }
+
+    /** @return {@code tools/call}s on the gateway's stream listener, or null when it has none */
+    private static LoadLoop.Result toolsCallsOnStreamPort(
+            Rig.Server gateway, java.util.function.Function<Http1, byte[]> request, int concurrency, Plan plan)
+            throws IOException, InterruptedException {
+        if (gateway.streamPort() < 0) {
+            return null;
+        }
+        return LoadLoop.run(
+                URI.create("http://127.0.0.1:" + gateway.streamPort()),
+                request,
+                Requests::isToolResult,
+                concurrency,
+                plan.warmup(),
+                plan.measure());
     }
 
     /**
