@@ -544,6 +544,37 @@ abstract class McpContractTest {
     }
 
     @Test
+    void aResponseTheRelayLeavesUnchangedReachesTheClientAsTheFunctionWroteIt() {
+        String session = initialize("tools", "2025-11-25");
+        Http.Answer formatted = post("tools", call(11, "formatted"), Map.of("Mcp-Session-Id", session));
+        assertThat(formatted.status()).isEqualTo(200);
+        assertThat(formatted.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(formatted.body())
+                .as("the function's own text, not the message written anew")
+                .isEqualTo(McpFunctionStub.formatted(json("11")));
+
+        // a second JSON value after the message does not reach the client: the message alone, written anew
+        Http.Answer trailing = post("tools", call(12, "trailing"), Map.of("Mcp-Session-Id", session));
+        assertThat(trailing.status()).isEqualTo(200);
+        assertThat(trailing.body()).doesNotContain("extra");
+        assertThat(json(trailing.body()).path("id").asInt()).isEqualTo(12);
+        assertThat(json(trailing.body())
+                        .path("result")
+                        .path("content")
+                        .get(0)
+                        .path("text")
+                        .asText())
+                .isEqualTo("caf\u00e9");
+
+        // on a stream the message is one event's data, on one line
+        Http.Answer streamed =
+                post("tools", call(13, "formatted"), Map.of("Mcp-Session-Id", session, "Accept", "text/event-stream"));
+        List<SseClient.Event> events = SseClient.parse(streamed.body());
+        assertThat(json(events.getLast().data()).path("result").path("n").decimalValue())
+                .isEqualByComparingTo("10");
+    }
+
+    @Test
     void aStatefulFunctionThatLostTheSessionForGoodEndsTheClientsSession() {
         String jsonClient = initialize("stateful", "2025-06-18");
         String sseClient = initialize("stateful", "2025-11-25");

@@ -30,10 +30,12 @@ final class BackendCall implements AutoCloseable {
     /**
      * A JSON-RPC message from the function.
      *
-     * @param json  the message
-     * @param bytes what reading it reserved in the budget
+     * @param json     the message
+     * @param bytes    what reading it reserved in the budget
+     * @param verbatim the UTF-8 JSON text it was parsed from, when that text is the message alone and may be passed on
+     *                 as it is ({@link VerbatimJson}); else null
      */
-    record Message(JsonNode json, long bytes) implements Item {}
+    record Message(JsonNode json, long bytes, byte[] verbatim) implements Item {}
 
     /** The function's answer is complete. */
     record End() implements Item {}
@@ -100,11 +102,17 @@ final class BackendCall implements AutoCloseable {
     }
 
     /** @return a message, with the bytes reserved since the previous one */
-    private Message message(JsonNode json) {
+    private Message message(JsonNode json, byte[] verbatim) {
         long reserved = answerBytes.reservedSoFar();
-        Message message = new Message(json, reserved - reservedAtLastMessage);
+        Message message = new Message(json, reserved - reservedAtLastMessage, verbatim);
         reservedAtLastMessage = reserved;
         return message;
+    }
+
+    /** @return the message those bytes hold, and the bytes themselves where they can be passed on as they are */
+    private Message parsed(byte[] text) throws java.io.IOException {
+        VerbatimJson read = VerbatimJson.read(text);
+        return message(read.json(), read.verbatim());
     }
 
     /**
@@ -151,7 +159,7 @@ final class BackendCall implements AutoCloseable {
                 while ((data = events.nextDataBytes()) != null) {
                     // parsed from the bytes read: no String of the message on the way
                     if (!SseEventReader.isBlank(data)) {
-                        return message(Json.MAPPER.readTree(data));
+                        return parsed(data);
                     }
                 }
                 over = true;
@@ -167,7 +175,7 @@ final class BackendCall implements AutoCloseable {
                 return END;
             }
             ahead.add(END);
-            return message(Json.MAPPER.readTree(bytes));
+            return parsed(bytes);
         } catch (CallControl.IdleActionFailed e) {
             over = true;
             throw e;
@@ -216,7 +224,7 @@ final class BackendCall implements AutoCloseable {
                 return new Failure("function answered HTTP " + status);
             }
             ahead.add(END);
-            return message(error);
+            return message(error, null);
         }
         body = answerBytes.meter(response.body());
         if (type.startsWith("text/event-stream")) {

@@ -77,10 +77,15 @@ public abstract class McpExchange {
 
     /** A whole JSON answer. */
     final void sendJson(Status status, JsonNode body) {
+        sendJson(status, Json.bytes(body));
+    }
+
+    /** A whole JSON answer, already written. */
+    final void sendJson(Status status, byte[] json) {
         status(status);
         header("Content-Type", "application/json");
         header("Cache-Control", "no-cache");
-        send(Json.bytes(body));
+        send(json);
     }
 
     /** A whole answer without a body (202, 204). */

@@ -90,6 +90,18 @@ final class McpRelay {
         void send(JsonNode message, boolean last) throws IOException;
 
         /**
+         * The response that ends the exchange, with the text the function sent it in when the relay left it unchanged: a
+         * sink that answers with one JSON body may write that text rather than serialize the message again.
+         *
+         * @param message  the response
+         * @param verbatim its text as the function sent it, or null
+         * @throws IOException when the client is gone
+         */
+        default void sendResponse(JsonNode message, byte[] verbatim) throws IOException {
+            send(message, true);
+        }
+
+        /**
          * The client cancelled: no response is sent.
          *
          * @throws IOException when the client is gone
@@ -168,22 +180,24 @@ final class McpRelay {
         try {
             sink.begin();
             for (int round = 0; ; round++) {
-                JsonNode response;
+                VerbatimJson answer;
                 try {
-                    response = callOnce(function, current, headers, session == null ? null : session.id(), sink);
+                    answer = callOnce(function, current, headers, session == null ? null : session.id(), sink);
                 } catch (BackendSessionRecovery.Lost lost) {
                     // re-initialize the function's session once, then retry; a second loss reaches the caller
                     McpSession recovered = recovery.recover(function, session, headers.get("Mcp-Session-Id"))
                             .orElseThrow(() -> lost);
                     headers = new java.util.HashMap<>(headers);
                     headers.put("Mcp-Session-Id", recovered.backendSessionId());
-                    response = callOnce(function, current, headers, session.id(), sink);
+                    answer = callOnce(function, current, headers, session.id(), sink);
                 }
-                if (response == null) {
+                if (answer == null) {
                     return "cancelled";
                 }
+                JsonNode response = answer.json();
                 if (session == null || !isInputRequired(response)) {
-                    sink.send(session == null ? response : McpResults.forClient(response, protocolVersion), true);
+                    JsonNode forClient = session == null ? response : McpResults.forClient(response, protocolVersion);
+                    sink.sendResponse(forClient, forClient == response ? answer.verbatim() : null);
                     return outcomeOf(response);
                 }
                 if (round >= MAX_INPUT_ROUNDS) {
@@ -229,7 +243,7 @@ final class McpRelay {
      * One call to the function: relays its notifications and returns its response (or the error that
      * replaces it); null when the client cancelled.
      */
-    private JsonNode callOnce(
+    private VerbatimJson callOnce(
             FunctionRegistration function, JsonNode message, Map<String, String> headers, String sessionId, Sink sink)
             throws IOException, InterruptedException {
         JsonNode id = message.get("id");
@@ -255,25 +269,28 @@ final class McpRelay {
                     return null;
                 }
                 if (item == null) {
-                    return JsonRpc.error(
+                    return VerbatimJson.of(JsonRpc.error(
                             id,
                             JsonRpc.TIMEOUT,
-                            "function did not answer within " + Durations.format(function.timeout()));
+                            "function did not answer within " + Durations.format(function.timeout())));
                 }
                 if (item instanceof BackendCall.End) {
-                    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function ended its answer without a response");
+                    return VerbatimJson.of(
+                            JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "function ended its answer without a response"));
                 }
-                JsonNode received = item instanceof BackendCall.Message m ? m.json() : null;
+                BackendCall.Message arrived = item instanceof BackendCall.Message m ? m : null;
+                JsonNode received = arrived == null ? null : arrived.json();
                 if (first && stateful && BackendSessionRecovery.isLost(call.status(), received)) {
                     throw new BackendSessionRecovery.Lost();
                 }
                 first = false;
                 if (item instanceof BackendCall.Failure failure) {
-                    return JsonRpc.error(id, failure.code(), failure.reason());
+                    return VerbatimJson.of(JsonRpc.error(id, failure.code(), failure.reason()));
                 }
                 if (JsonRpc.isResponse(received) && (id.equals(received.get("id")) || call.status() >= 400)) {
                     sink.functionStatus(call.status());
-                    return answering(id, received);
+                    JsonNode answer = answering(id, received);
+                    return new VerbatimJson(answer, answer == received ? arrived.verbatim() : null);
                 }
                 sink.send(received, false);
             }

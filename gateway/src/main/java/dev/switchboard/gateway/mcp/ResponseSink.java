@@ -125,6 +125,22 @@ final class ResponseSink implements McpRelay.Sink {
         }
     }
 
+    /** A JSON answer is the function's own text where the relay left the response unchanged. */
+    @Override
+    public void sendResponse(JsonNode message, byte[] verbatim) throws IOException {
+        lock.lock();
+        try {
+            if (verbatim != null && out == null && (accept.json() || !accept.sse())) {
+                over = true;
+                res.sendJson(Status.create(jsonStatus), verbatim);
+                return;
+            }
+            send(message, true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public boolean committed() {
         lock.lock();

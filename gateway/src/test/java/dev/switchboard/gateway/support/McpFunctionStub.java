@@ -21,7 +21,8 @@ import java.util.concurrent.Executors;
  * request (issues {@code Mcp-Session-Id: backend-session-1}). Tools: {@code echo} (JSON answer),
  * {@code progress} (SSE: two progress notifications, then the result), {@code steps} (SSE: four progress
  * notifications 150 ms apart, then the result), {@code quiet} (JSON after 800 ms), {@code slow} (answers after 5 s),
- * {@code fail} (HTTP 500), {@code ask} (a 2026-07-28 {@code input_required} result). It records every
+ * {@code fail} (HTTP 500), {@code ask} (a 2026-07-28 {@code input_required} result), {@code formatted} (a JSON
+ * answer as a server might format it) and {@code trailing} (the same, followed by a second JSON value). It records every
  * message and its headers.
  */
 public final class McpFunctionStub implements AutoCloseable {
@@ -283,6 +284,10 @@ public final class McpFunctionStub implements AutoCloseable {
                             .getBytes(StandardCharsets.UTF_8));
                 }
             }
+            // an answer as a server might format it: spaces, an escape, a number Jackson would write otherwise
+            case "formatted" -> text(ex, formatted(id));
+            // a response followed by a second JSON value: only the first is the message
+            case "trailing" -> text(ex, formatted(id) + " {\"extra\":true}");
             case "quiet" -> {
                 // nothing before its result, which comes after 800 ms
                 sleep(800);
@@ -371,6 +376,24 @@ public final class McpFunctionStub implements AutoCloseable {
         response.set("id", id);
         response.putObject("error").put("code", code).put("message", message);
         return response;
+    }
+
+    /**
+     * @param id a request's id
+     * @return the {@code formatted} tool's answer, exactly as the stub sends it
+     */
+    public static String formatted(JsonNode id) {
+        return "{ \"jsonrpc\": \"2.0\", \"id\": " + id + ", \"result\": { \"content\": [ { \"type\": \"text\","
+                + " \"text\": \"caf\\u00e9\" } ], \"n\": 1.0e1 } }";
+    }
+
+    private static void text(HttpExchange ex, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
