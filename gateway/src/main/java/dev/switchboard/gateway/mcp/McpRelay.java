@@ -66,17 +66,9 @@ final class McpRelay {
     /** Where relayed messages go. */
     interface Sink {
         /**
-         * The call is about to start: a sink that can make its stream resumable from the first byte opens it with its
-         * first event or at {@link #openingDue()}, whichever comes first.
-         *
-         * @throws IOException when the client is gone
-         */
-        default void begin() throws IOException {}
-
-        /**
-         * The call has been silent a moment ({@link #OPENING_HOLD}): a stream opening wanted by {@link #begin()}
-         * goes out now, so that the client can resume a call that takes a while. A call that answers sooner needs
-         * none where the client takes JSON.
+         * The call has been silent a moment ({@link #OPENING_HOLD}): a sink that can make its stream resumable from
+         * the first byte opens it now (else with the call's first event), so that the client can resume a call that
+         * takes a while. A call that answers sooner needs none where the client takes JSON.
          *
          * @throws IOException when the client is gone
          */
@@ -178,7 +170,6 @@ final class McpRelay {
         JsonNode id = message.get("id");
         JsonNode current = message;
         try {
-            sink.begin();
             for (int round = 0; ; round++) {
                 VerbatimJson answer;
                 try {

@@ -39,9 +39,10 @@ final class ResponseSink implements McpRelay.Sink {
     private final java.time.Duration answeredLogTtl;
     private final String streamId = McpIds.streamId();
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    /** A client that takes SSE and whose revision primes streams gets one when the call goes quiet. */
+    private final boolean primed;
+
     private OutputStream out;
-    /** A primed stream is wanted once the call goes quiet ({@link #begin()}). */
-    private boolean primed;
 
     private boolean clientGone;
     /** The exchange is over (its response sent, cancelled, or the relay ended): keep-alives write nothing. */
@@ -71,23 +72,13 @@ final class ResponseSink implements McpRelay.Sink {
         this.sessionId = sessionId;
         this.protocolVersion = protocolVersion;
         this.answeredLogTtl = answeredLogTtl;
+        this.primed = sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion);
     }
 
     /**
-     * A client that takes SSE and whose revision has priming events gets its stream, primed, if the call is not
-     * answered at once: it can resume from the first byte, even a call that sends nothing before its result.
+     * The call is taking a while: a primed stream's head and priming event go out, so that the client can resume from
+     * the first byte, even a call that sends nothing before its result.
      */
-    @Override
-    public void begin() {
-        lock.lock();
-        try {
-            primed = sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The call is taking a while: the head and priming event go out, for a resume. */
     @Override
     public void openingDue() throws IOException {
         lock.lock();
@@ -107,11 +98,21 @@ final class ResponseSink implements McpRelay.Sink {
 
     @Override
     public void send(JsonNode message, boolean last) throws IOException {
+        send(message, null, last);
+    }
+
+    /** A JSON answer is the function's own text where the relay left the response unchanged. */
+    @Override
+    public void sendResponse(JsonNode message, byte[] verbatim) throws IOException {
+        send(message, verbatim, true);
+    }
+
+    private void send(JsonNode message, byte[] verbatim, boolean last) throws IOException {
         lock.lock();
         try {
             over |= last;
             if (out == null && last && (accept.json() || !accept.sse())) {
-                res.sendJson(Status.create(jsonStatus), message);
+                res.sendJson(Status.create(jsonStatus), verbatim != null ? verbatim : Json.bytes(message));
                 return;
             }
             if (out == null) {
@@ -120,22 +121,6 @@ final class ResponseSink implements McpRelay.Sink {
             String data = Json.write(message);
             String eventId = append(last ? PostStreamLog.RESPONSE : PostStreamLog.MESSAGE, data);
             write(SseEncoder.event(eventId, null, data), last);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A JSON answer is the function's own text where the relay left the response unchanged. */
-    @Override
-    public void sendResponse(JsonNode message, byte[] verbatim) throws IOException {
-        lock.lock();
-        try {
-            if (verbatim != null && out == null && (accept.json() || !accept.sse())) {
-                over = true;
-                res.sendJson(Status.create(jsonStatus), verbatim);
-                return;
-            }
-            send(message, true);
         } finally {
             lock.unlock();
         }

@@ -100,11 +100,6 @@ final class SessionSubscriptions {
         }
 
         @Override
-        public void begin() throws IOException {
-            sink.begin();
-        }
-
-        @Override
         public void send(JsonNode message, boolean last) throws IOException {
             if (last && !message.has("result")) {
                 index.unsubscribe(sessionId, uri);

@@ -53,7 +53,6 @@ class ResponseSinkTest {
     @Test
     void aCallAnsweredAtOnceIsOneJsonAnswerForAClientThatTakesJson() throws Exception {
         ResponseSink sink = sink();
-        sink.begin();
         assertThat(sink.committed())
                 .as("nothing sent: the status is still free")
                 .isFalse();
@@ -68,7 +67,6 @@ class ResponseSinkTest {
     @Test
     void aCallAnsweredAtOnceSendsItsHeadPrimingAndResponseInOneWriteToAnSseOnlyClient() throws Exception {
         ResponseSink sink = sink(new ClientAccept(false, true));
-        sink.begin();
         assertThat(exchange.writes).as("nothing reached the socket yet").isEmpty();
 
         sink.send(response(7), true);
@@ -87,7 +85,6 @@ class ResponseSinkTest {
     @Test
     void aSilentCallSendsItsOpeningWhenDueAndItsResponseLater() throws Exception {
         ResponseSink sink = sink();
-        sink.begin();
         sink.openingDue();
         assertThat(exchange.writes).hasSize(1);
         assertThat(exchange.writes.getFirst()).startsWith("HEAD\nid: ").endsWith("data: \n\n");
@@ -103,7 +100,6 @@ class ResponseSinkTest {
     @Test
     void aNotificationBeforeTheResponseTakesTheOpeningWithIt() throws Exception {
         ResponseSink sink = sink();
-        sink.begin();
         sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
         assertThat(exchange.writes).hasSize(1);
         assertThat(exchange.writes.getFirst())
