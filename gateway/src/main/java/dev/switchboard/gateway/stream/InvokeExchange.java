@@ -90,6 +90,6 @@ final class InvokeExchange {
             exchange.sendError(ErrorHandling.internalError());
             return;
         }
-        exchange.sendJson(answer.status(), answer.json());
+        exchange.sendApiJson(answer.status(), answer.json());
     }
 }

@@ -171,12 +171,13 @@ final class SocketExchange extends McpExchange {
     }
 
     /**
-     * A whole JSON answer with the headers the public listener's JSON answers carry.
+     * A whole JSON answer with the headers the public listener's API answers ({@code /invoke}, errors) carry; an MCP
+     * answer's are {@link McpExchange}'s own {@code sendJson}.
      *
      * @param status the answer's status
      * @param json   its body, UTF-8
      */
-    void sendJson(Status status, byte[] json) {
+    void sendApiJson(Status status, byte[] json) {
         status(status);
         header("Content-Type", "application/json");
         header("Cache-Control", RawAnswer.CACHE_CONTROL);
@@ -185,7 +186,7 @@ final class SocketExchange extends McpExchange {
 
     /** @param error a refusal, answered with the generic JSON error body (as on the public listener) */
     void sendError(ApiException error) {
-        sendJson(error.status(), Json.bytes(Json.errorBody(error)));
+        sendApiJson(error.status(), Json.bytes(Json.errorBody(error)));
     }
 
     /**
