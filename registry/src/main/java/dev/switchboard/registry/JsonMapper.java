@@ -3,7 +3,6 @@ package dev.switchboard.registry;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -11,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Jackson mappers of the process. Their buffers come from a shared pool instead of Jackson's default
- * thread-local one: a gateway stream keeps its virtual thread for the connection's life, and a
- * thread-local pool would pin about 8 KiB of buffers to every idle connection.
+ * The Jackson mappers of the process. Their buffers come from the process's {@link BufferRecyclerSlots} instead of
+ * Jackson's default thread-local pool: a gateway stream keeps its virtual thread for the connection's life,
+ * and a thread-local pool would pin about 8 KiB of buffers to every idle connection.
  * <p>
  * Numbers pass through unchanged: a decimal is read as the exact {@code BigDecimal} it says, scale
  * kept ({@code 1.50} stays {@code 1.50}), not as a double, which would turn {@code 1e999999999} into
@@ -48,7 +47,7 @@ public final class JsonMapper {
 
     private static ObjectMapper build(int maxDepth, boolean refuseDuplicateKeys) {
         JsonFactory factory = JsonFactory.builder()
-                .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                .recyclerPool(BufferRecyclerSlots.SHARED)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxDepth)
                         .maxNumberLength(MAX_NUMBER_LENGTH)
