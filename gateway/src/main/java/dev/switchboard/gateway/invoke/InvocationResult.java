@@ -3,7 +3,6 @@ package dev.switchboard.gateway.invoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.Json;
-import java.time.Instant;
 
 /**
  * The outcome of one function call, in the original project's field names.
@@ -86,7 +85,7 @@ public record InvocationResult(
                 json.put("function_status", functionStatus);
             }
         }
-        json.put("timestamp", Instant.now().getEpochSecond());
+        json.put("timestamp", epochSecond());
         return json;
     }
 
@@ -111,11 +110,16 @@ public record InvocationResult(
             json.writeRawValue("");
             json.flush();
             out.write(dataJson);
-            json.writeNumberField("timestamp", Instant.now().getEpochSecond());
+            json.writeNumberField("timestamp", epochSecond());
             json.writeEndObject();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot write a result", e);
         }
         return out.toByteArray();
+    }
+
+    /** @return the wall clock in seconds (the millisecond clock: 2.8% of /invoke's samples went to {@code Instant.now()}) */
+    private static long epochSecond() {
+        return System.currentTimeMillis() / 1000;
     }
 }

@@ -241,11 +241,12 @@ final class McpRequestHandler {
         if (session.logLevel() == null && !capabilities && !modern) {
             return message;
         }
-        ObjectNode copy = message.deepCopy();
-        JsonNode params = copy.get("params");
-        ObjectNode paramsObject = params != null && params.isObject() ? (ObjectNode) params : copy.putObject("params");
-        JsonNode meta = paramsObject.get("_meta");
-        ObjectNode metaObject = meta != null && meta.isObject() ? (ObjectNode) meta : paramsObject.putObject("_meta");
+        // only the objects on the way to _meta are copied: the rest (a call's arguments) is shared, not changed
+        ObjectNode copy = shallowCopy(message);
+        ObjectNode paramsObject = shallowCopy(copy.get("params"));
+        copy.set("params", paramsObject);
+        ObjectNode metaObject = shallowCopy(paramsObject.get("_meta"));
+        paramsObject.set("_meta", metaObject);
         if (session.logLevel() != null) {
             metaObject.put(McpMeta.LOG_LEVEL, session.logLevel());
         }
@@ -258,6 +259,15 @@ final class McpRequestHandler {
             if (session.clientInfo() != null && session.clientInfo().isObject()) {
                 metaObject.set(McpMeta.CLIENT_INFO, session.clientInfo());
             }
+        }
+        return copy;
+    }
+
+    /** @return a new object with the same members (the same nodes), or an empty one when {@code node} is no object */
+    private static ObjectNode shallowCopy(JsonNode node) {
+        ObjectNode copy = Json.object();
+        if (node != null && node.isObject()) {
+            copy.setAll((ObjectNode) node);
         }
         return copy;
     }

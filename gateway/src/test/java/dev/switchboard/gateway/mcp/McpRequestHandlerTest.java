@@ -168,6 +168,10 @@ class McpRequestHandlerTest {
 
         FunctionRequest sent = function.received.poll();
         JsonNode meta = Json.MAPPER.readTree(sent.body()).at("/params/_meta");
+        assertThat(Json.MAPPER.readTree(sent.body()).at("/params").fieldNames())
+                .toIterable()
+                .as("the params keep their members and order")
+                .containsExactly("name", "_meta");
         assertThat(meta.path("progressToken").asText()).isEqualTo("p");
         assertThat(meta.path(McpMeta.LOG_LEVEL).asText()).isEqualTo("debug");
         assertThat(meta.path(McpMeta.CLIENT_CAPABILITIES)).isEqualTo(capabilities);
