@@ -10,8 +10,6 @@ import dev.switchboard.gateway.support.HeadlessBrowser;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.TcpForwarder;
 import dev.switchboard.testing.TestRedis;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * of one Redis. A message typed in either window appears in both, delivered by the room's topic; then B's replica
  * is stopped while A keeps chatting, and B's own {@code EventSource} reconnects by itself (through a forwarder that
  * stands in for a load balancer, now pointing at replica 1) with {@code Last-Event-ID}: B ends up showing every
- * message exactly once, in order. Regenerates {@code docs/images/chat.png}.
+ * message exactly once, in order. Takes the README's {@code chat.png} ({@link HeadlessBrowser#screenshot(String)}).
  */
 class ChatExampleBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -132,7 +130,7 @@ class ChatExampleBrowserTest {
                     .as("text is never parsed as HTML")
                     .isEmpty();
         }
-        b.screenshot(repositoryRoot().resolve("docs/images/chat.png"));
+        b.screenshot("chat.png");
     }
 
     private static void awaitConnected(HeadlessBrowser window, String replica) {
@@ -176,14 +174,5 @@ class ChatExampleBrowserTest {
                 .map(li -> li.findElement(By.className("from")).getText() + "|"
                         + li.findElement(By.className("text")).getText())
                 .toList();
-    }
-
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("docs/API.md"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("not inside the repository");
     }
 }

@@ -11,7 +11,6 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +26,11 @@ import org.openqa.selenium.JavascriptExecutor;
  * The monitoring page in a real headless Chromium, served by one of two replicas on one real Redis: it logs in
  * with the admin token, shows the fleet's connections rise and fall as the test opens and closes streams on
  * both replicas, shows a function turn unhealthy when its health check fails, and shows an error for a wrong
- * token. Saves the screenshot README shows ({@code docs/images/monitoring.png}).
+ * token. Takes the README's {@code monitoring.png} ({@link HeadlessBrowser#screenshot(String)}).
  */
 class MonitorPageTest {
     private static final String TOKEN = "monitor-admin-token-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Path SCREENSHOT = Path.of("..", "docs", "images", "monitoring.png");
 
     private static HeadlessBrowser browser;
     private static FunctionServer functions;
@@ -240,7 +238,7 @@ class MonitorPageTest {
                         .endsWith(" ago");
             });
             browser.driver().manage().window().setSize(new Dimension(1280, 1300));
-            browser.screenshot(SCREENSHOT);
+            browser.screenshot("monitoring.png");
         } finally {
             streams.forEach(SseClient::close);
             functions.healthy(true);

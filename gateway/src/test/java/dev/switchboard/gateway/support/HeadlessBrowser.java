@@ -121,12 +121,32 @@ public final class HeadlessBrowser implements AutoCloseable {
     }
 
     /**
-     * Saves what a person would see, e.g. under {@code docs/images/}.
+     * Saves what a person would see as {@code gateway/target/screenshots/<name>}, and as the README's
+     * {@code docs/images/<name>} when the build is run with {@code -Dswitchboard.updateScreenshots=true}: a
+     * test run does not rewrite tracked files (pixels differ from one Chromium to the next).
      *
-     * @param file where to write the PNG
-     * @return the file
+     * @param name the PNG's file name
+     * @return where it was written under {@code target/}
      */
-    public Path screenshot(Path file) {
+    public Path screenshot(String name) {
+        Path root = repositoryRoot();
+        Path file = screenshot(root.resolve("gateway/target/screenshots").resolve(name));
+        if (Boolean.getBoolean("switchboard.updateScreenshots")) {
+            screenshot(root.resolve("docs/images").resolve(name));
+        }
+        return file;
+    }
+
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("docs/API.md"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("not inside the repository");
+    }
+
+    private Path screenshot(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
