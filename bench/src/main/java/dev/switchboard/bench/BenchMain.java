@@ -492,6 +492,15 @@ public final class BenchMain {
                 plan.measure()));
         log("MCP tools/call");
         int mcpConcurrency = plan.levels()[plan.levels().length / 2];
+        // the function is a JVM that nothing has called yet in a `calls` run: a measurement's length of direct
+        // calls first, so that the direct row and the gateway's rows (run after it) find it equally warm
+        LoadLoop.run(
+                mcp.uri(),
+                Requests::directToolsCall,
+                Requests::isToolResult,
+                mcpConcurrency,
+                plan.measure(),
+                Duration.ofSeconds(1));
         LoadLoop.Result direct = LoadLoop.run(
                 mcp.uri(),
                 Requests::directToolsCall,

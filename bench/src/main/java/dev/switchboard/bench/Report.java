@@ -438,7 +438,8 @@ final class Report {
                         + "clients are given where it is set). The client accepts JSON and SSE, as clients must: a "
                         + "call answered within 100 ms gets one JSON answer. The last row's client accepts only "
                         + "SSE: its answer is a primed stream whose response is logged for a resume, the cost of a "
-                        + "resumable call. Concurrency %d, %d s measured.\n\n")
+                        + "resumable call. The function is first called directly for as long as a measurement, so "
+                        + "that every row finds it equally warm. Concurrency %d, %d s measured.\n\n")
                 .formatted(Requests.PROTOCOL, concurrency, plan.measure().toSeconds()));
         s.append(
                 "| Path | Calls/s | p50 | p99 | Errors | Throughput / direct |\n| --- | --- | --- | --- | --- | --- |\n");
