@@ -20,7 +20,7 @@ import java.util.OptionalLong;
 
 /** Reading JSON request bodies within the size limit and writing JSON answers. */
 public final class Json {
-    /** The process's mapper (shared buffer pool, bounded nesting). */
+    /** The process's mapper (buffers from {@code BufferRecyclerSlots}, bounded nesting). */
     public static final ObjectMapper MAPPER = JsonMapper.MAPPER;
 
     private Json() {}
