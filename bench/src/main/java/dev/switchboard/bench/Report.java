@@ -514,8 +514,9 @@ final class Report {
         s.append("## 6. Session churn\n\n");
         s.append(("Whole MCP sessions: `initialize`, `notifications/initialized`, one `tools/call`, `DELETE`, on the "
                         + "in-memory gateway and on the first of two replicas sharing one Redis, measured in turn for "
-                        + "%d rounds, each measurement after a warm-up of its own (in the full run the replica first "
-                        + "runs sessions for as long as a measurement, as sections 3 and 4 warmed the in-memory one) (`java -jar "
+                        + "%d rounds, each measurement after a warm-up of its own. Before round 1 each gateway runs "
+                        + "sessions in windows of half a measurement until its rate is steady (within 10%% of the window before, at most "
+                        + "a minute): a gateway JVM compiles its session path for 30-40 s under this load (`java -jar "
                         + "bench/target/switchboard-bench.jar churn --rounds 3` runs this section alone).\n\n")
                 .formatted(result.rounds().size()));
         s.append(result.table()).append("per measurement.\n\n");
