@@ -285,12 +285,8 @@ public final class BenchMain {
                 awaitFunction(b);
                 log("cross-replica delivery");
                 report.crossReplica(CrossReplica.run(a, b, plan.crossSamples()));
-                // 6: the in-memory gateway of 3 + 4 and the first replica, alternated round by round. Both run
-                // sessions until their rates are steady, so that round 1 compares two warm gateways (a measurement's
-                // length of warm-up for the replica still left round 1 at 0.41x against 0.64x and 0.67x after it)
-                log("session churn: warm-up sessions/s, memory "
-                        + ChurnRounds.rates(ChurnRounds.warm(gateway.uri(), mcpConcurrency, plan)) + ", Redis "
-                        + ChurnRounds.rates(ChurnRounds.warm(a.uri(), mcpConcurrency, plan)));
+                // 6: the in-memory gateway of 3 + 4 and the first replica, alternated round by round after both
+                // are warm (ChurnRounds.run)
                 report.churn(ChurnRounds.run(gateway.uri(), a.uri(), mcpConcurrency, plan, CHURN_ROUNDS));
             } else {
                 log("session churn: no redis-server, section 6 skipped");
@@ -640,9 +636,6 @@ public final class BenchMain {
             Rig.registerExamples(a, echo, mcp);
             awaitFunction(b);
             int concurrency = plan.levels()[plan.levels().length / 2];
-            log("session churn: warm-up sessions/s, memory "
-                    + ChurnRounds.rates(ChurnRounds.warm(memory.uri(), concurrency, plan)) + ", Redis "
-                    + ChurnRounds.rates(ChurnRounds.warm(a.uri(), concurrency, plan)));
             ChurnRounds.Result result = ChurnRounds.run(memory.uri(), a.uri(), concurrency, plan, rounds);
             String table = result.table() + "per measurement. Machine: " + Machine.describe() + "\n";
             if (result.failures() > 0) {

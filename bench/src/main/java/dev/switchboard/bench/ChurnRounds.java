@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Section 6's comparison: the in-memory gateway and a gateway on Redis measured in turn, each after a warm-up of its
- * own, for several rounds; the ratio is taken per round, so that both rates of a ratio share the machine's state
+ * Section 6's comparison: the in-memory gateway and a gateway on Redis, both first run until their rates are steady
+ * ({@link #warm}), then measured in turn, each after a warm-up of its own, for several rounds; the ratio is taken per round, so that both rates of a ratio share the machine's state
  * (JIT, load), and the target holds only when every round meets it.
  */
 final class ChurnRounds {
@@ -70,7 +70,7 @@ final class ChurnRounds {
     private ChurnRounds() {}
 
     /** @return rates as whole numbers, for the log */
-    static String rates(List<Double> rates) {
+    private static String rates(List<Double> rates) {
         return rates.stream().map(r -> "%.0f".formatted(r)).toList().toString();
     }
 
@@ -81,23 +81,25 @@ final class ChurnRounds {
      *
      * @return the windows' rates, in order
      */
-    static List<Double> warm(URI gateway, int concurrency, BenchMain.Plan plan) throws InterruptedException {
+    private static List<Double> warm(URI gateway, int concurrency, BenchMain.Plan plan) throws InterruptedException {
         // half a measurement: 5 s in the full run, shorter in a smoke run
         Duration window = plan.measure().dividedBy(2);
         List<Double> rates = new ArrayList<>();
-        for (int i = 0; i < MAX_WARM_WINDOWS; i++) {
+        while (rates.size() < MAX_WARM_WINDOWS) {
             double rate = SessionChurn.run(gateway, concurrency, window).sessionsPerSecond();
-            if (!rates.isEmpty() && Math.abs(rate - rates.getLast()) <= STEADY * rates.getLast()) {
-                rates.add(rate);
+            boolean steady = !rates.isEmpty() && Math.abs(rate - rates.getLast()) <= STEADY * rates.getLast();
+            rates.add(rate);
+            if (steady) {
                 break;
             }
-            rates.add(rate);
         }
         return rates;
     }
 
     static Result run(URI memory, URI redis, int concurrency, BenchMain.Plan plan, int rounds)
             throws InterruptedException {
+        BenchMain.log("session churn: warm-up sessions/s, memory " + rates(warm(memory, concurrency, plan)) + ", Redis "
+                + rates(warm(redis, concurrency, plan)));
         List<Round> done = new ArrayList<>(rounds);
         for (int r = 0; r < rounds; r++) {
             BenchMain.log("session churn round %d: memory".formatted(r + 1));

@@ -387,17 +387,16 @@ public final class McpFunctionStub implements AutoCloseable {
                 + " \"text\": \"caf\\u00e9\" } ], \"n\": 1.0e1 } }";
     }
 
+    /** A 200 JSON answer sent as this text, byte for byte. */
     private static void text(HttpExchange ex, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        json(ex, 200, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        json(ex, status, MAPPER.writeValueAsBytes(body));
+    }
+
+    private static void json(HttpExchange ex, int status, byte[] bytes) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
