@@ -116,4 +116,58 @@ class StreamLoopsTest {
         assertThat(next.send("GET /sse/next HTTP/1.1\r\nHost: x\r\n\r\n").readUntil("event: connected", WAIT))
                 .startsWith("HTTP/1.1 200 ");
     }
+
+    @Test
+    void aTopicWithHundredsOfSubscribersGetsABatchAndSingleEventsOnceInOrder() throws InterruptedException {
+        // one loop: a batch's events arrive while the loop still writes the first (they queue and coalesce on
+        // each stream), the single events after it are written straight through
+        start(Map.of());
+        int port = gateway.streamPort().orElseThrow();
+        List<RawConnection> subscribers = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            RawConnection c = RawConnection.open("127.0.0.3", port);
+            open.add(c);
+            subscribers.add(c);
+            assertThat(c.send("GET /sse/p" + i + "?topic=crowd HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .readUntil("event: connected", WAIT))
+                    .startsWith("HTTP/1.1 200 ");
+        }
+        String admin = "http://127.0.0.1:" + gateway.adminPort() + "/publish/crowd";
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        StringBuilder batch = new StringBuilder("{\"events\":[");
+        for (int n = 0; n < 20; n++) {
+            batch.append(n == 0 ? "" : ",")
+                    .append("{\"event\":\"news\",\"data\":{\"n\":")
+                    .append(n)
+                    .append("}}");
+        }
+        assertThat(Http.send("POST", admin, batch.append("]}").toString(), json).status())
+                .isEqualTo(202);
+        for (int n = 20; n < 25; n++) {
+            String one = "{\"event\":\"news\",\"data\":{\"n\":" + n + "}}";
+            assertThat(Http.send("POST", admin, one, json).status()).isEqualTo(202);
+        }
+
+        for (int i = 0; i < subscribers.size(); i++) {
+            assertThat(subscribers.get(i).readUntil("\"n\":24}", WAIT))
+                    .as("stream %d got the last event", i)
+                    .contains("\"n\":24}");
+        }
+        Thread.sleep(200); // time for anything sent twice to arrive
+        for (int i = 0; i < subscribers.size(); i++) {
+            String text = subscribers.get(i).readUntil(null, Duration.ofMillis(1));
+            int at = 0;
+            for (int n = 0; n < 25; n++) {
+                String data = "\"n\":" + n + "}";
+                int found = text.indexOf(data, at);
+                assertThat(found)
+                        .as("stream %d: event %d after event %d", i, n, n - 1)
+                        .isGreaterThan(at);
+                assertThat(text.indexOf(data, found + 1))
+                        .as("stream %d: event %d once", i, n)
+                        .isEqualTo(-1);
+                at = found;
+            }
+        }
+    }
 }

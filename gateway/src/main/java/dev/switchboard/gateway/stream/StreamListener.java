@@ -897,17 +897,6 @@ final class StreamListener implements AutoCloseable {
         selector.wakeup();
     }
 
-    /** Loop thread: an event goes on each of its streams' queues; each stream is flushed once after the pass. */
-    private void queue(FanOut event) {
-        for (SseStream stream : event.streams()) {
-            Connection c = (Connection) stream.writerSlot();
-            if (stream.enqueue(event.log(), event.frame()) && !c.queuedOn) {
-                c.queuedOn = true;
-                queuedOn.add(c);
-            }
-        }
-    }
-
     /**
      * Loop thread: one event for this loop's streams of its log. Each stream with nothing waiting gets it written
      * straight through the loop's buffer; the others queue it behind what waits (their wake-up flushes them). Stops
