@@ -159,12 +159,15 @@ final class SseHerd implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicIntegerArray counts;
         /** Per event, the longest time from its stamp to a receipt (0 when unstamped or not received). */
         final java.util.concurrent.atomic.AtomicLongArray slowestNanos;
+        /** Per event, the time from its stamp to its first receipt (0 when unstamped or not received). */
+        final java.util.concurrent.atomic.AtomicLongArray firstNanos;
 
         final AtomicLong delivered = new AtomicLong();
 
         Sequence(int events) {
             counts = new java.util.concurrent.atomic.AtomicIntegerArray(events);
             slowestNanos = new java.util.concurrent.atomic.AtomicLongArray(events);
+            firstNanos = new java.util.concurrent.atomic.AtomicLongArray(events);
         }
 
         /** @return the data of numbered event {@code n}, stamped with the time now */
@@ -329,6 +332,7 @@ final class SseHerd implements AutoCloseable {
                         }
                         long latency = System.nanoTime() - stamp;
                         s.slowestNanos.accumulateAndGet(n, latency, Math::max);
+                        s.firstNanos.compareAndSet(n, 0, latency);
                     }
                     s.counts.incrementAndGet(n);
                     s.delivered.incrementAndGet();
