@@ -87,19 +87,17 @@ final class TopicFanOut {
 
             // quiet: one event at a time, each to a topic in turn
             double[] quiet = new double[shape.quietEvents()];
+            // the spread from first to last subscriber is the server's walk over its subscribers
+            double[] first = new double[shape.quietEvents()];
             SseHerd.Sequence seq = herd.sequence(shape.quietEvents());
             for (int k = 0; k < shape.quietEvents(); k++) {
                 target.publish(publisher, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
                 awaitDone(seq, k, shape.perTopic(), System.nanoTime() + PHASE_LIMIT.toNanos(), target);
                 quiet[k] = Stats.millis(seq.slowestNanos.get(k));
+                first[k] = Stats.millis(seq.firstNanos.get(k));
                 Thread.sleep(20);
             }
-            if (shape.quietEvents() > 0) {
-                double[] first = new double[shape.quietEvents()];
-                for (int k = 0; k < first.length; k++) {
-                    first[k] = Stats.millis(seq.firstNanos.get(k));
-                }
-                // the spread from first to last subscriber is the server's walk over its subscribers
+            if (quiet.length > 0) {
                 BenchMain.log(String.format(
                         "topics: %s quiet, first subscriber p50 %.1f ms, last p50 %.1f ms",
                         target.name(), Stats.percentile(first, 50), Stats.percentile(quiet, 50)));
