@@ -12,6 +12,7 @@ import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.Invocations;
 import dev.switchboard.gateway.api.InvokeService;
+import dev.switchboard.gateway.api.Publications;
 import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.auth.AdminAuth;
 import dev.switchboard.gateway.auth.AdminTokens;
@@ -111,6 +112,7 @@ public final class Gateway implements AutoCloseable {
     private final FunctionInvoker invoker;
     private final FunctionEngine engine;
     private final Invocations invocations;
+    private final Publications publications;
     private final McpService mcpService;
     private final ScheduledExecutorService housekeeping;
     /** Head deadlines of the Helidon listeners: a thread of its own, never held up by Redis. */
@@ -165,6 +167,11 @@ public final class Gateway implements AutoCloseable {
                 config.limits().maxEventSize(),
                 config.limits().maxJsonDepth(),
                 tracing);
+        this.publications = new Publications(
+                state.events(),
+                config.limits().maxBodySize(),
+                config.limits().maxJsonDepth(),
+                config.limits().maxEventSize());
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
         metrics.gauge(
@@ -272,6 +279,7 @@ public final class Gateway implements AutoCloseable {
                         mcpService.endpoint(),
                         invocations,
                         CorsPolicy.forInvoke(config.sseCorsOrigins()),
+                        publications,
                         admission,
                         new StreamLoops.Settings(headTimeout, budget.streamPort(), addressLimits),
                         new TracingFilter(tracing));
@@ -376,12 +384,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private PublishService publishService(boolean publicListener) {
-        return new PublishService(
-                state.events(),
-                config.limits().maxBodySize(),
-                config.limits().maxJsonDepth(),
-                config.limits().maxEventSize(),
-                publicListener);
+        return new PublishService(publications, publicListener);
     }
 
     /**

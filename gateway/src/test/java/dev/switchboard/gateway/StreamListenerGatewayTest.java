@@ -59,9 +59,13 @@ class StreamListenerGatewayTest extends GatewayContractTest {
 
     @Test
     void refusesWhatIsNotAStreamRequestWithJsonErrors() throws Exception {
-        assertThat(raw("GET /publish/x HTTP/1.1\r\nHost: x\r\n\r\n"))
+        assertThat(raw("GET /admin/functions HTTP/1.1\r\nHost: x\r\n\r\n"))
                 .startsWith("HTTP/1.1 404 ")
                 .contains("\"code\":\"NOT_FOUND\"");
+        assertThat(raw("GET /publish/x HTTP/1.1\r\nHost: x\r\n\r\n"))
+                .startsWith("HTTP/1.1 405 ")
+                .contains("Allow: POST")
+                .contains("\"code\":\"METHOD_NOT_ALLOWED\"");
         assertThat(raw("POST /sse/c1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
                 .startsWith("HTTP/1.1 405 ")
                 .contains("Allow: GET")

@@ -81,7 +81,7 @@ class TopicAuthTest {
         return Map.of("Authorization", "Bearer " + credential, "Content-Type", "application/json");
     }
 
-    private List<String> streamUrls(String path) {
+    private List<String> bothListeners(String path) {
         return List.of(
                 "http://127.0.0.1:" + gateway.port() + path,
                 "http://127.0.0.1:" + gateway.streamPort().orElseThrow() + path);
@@ -94,13 +94,13 @@ class TopicAuthTest {
     @Test
     void aTopicIsReadableOnlyWithAGrantThatCoversIt() {
         String roomReader = token(List.of(), List.of("room:*"));
-        for (String url : streamUrls("/sse/c?topic=room:1&topic=room:2")) {
+        for (String url : bothListeners("/sse/c?topic=room:1&topic=room:2")) {
             try (SseClient allowed = SseClient.open(url, bearer(roomReader))) {
                 assertThat(allowed.status()).as(url).isEqualTo(200);
                 assertThat(allowed.next(WAIT).type()).isEqualTo("connected");
             }
         }
-        for (String url : streamUrls("/sse/c?topic=room:1&topic=news")) {
+        for (String url : bothListeners("/sse/c?topic=room:1&topic=news")) {
             Http.Answer refused = Http.send("GET", url, null, bearer(roomReader));
             assertThat(refused.status()).as(url).isEqualTo(403);
             assertThat(refused.json().get("code").asText()).isEqualTo("TOPIC_FORBIDDEN");
@@ -113,7 +113,7 @@ class TopicAuthTest {
                     .isEqualTo(403);
             assertThat(Http.send("GET", url, null, Map.of()).status()).isEqualTo(401);
         }
-        for (String url : streamUrls("/sse/c?topic=news&topic=room:9")) {
+        for (String url : bothListeners("/sse/c?topic=news&topic=room:9")) {
             try (SseClient byKey = SseClient.open(url, Map.of("X-API-Key", READER_KEY))) {
                 assertThat(byKey.status()).as(url).isEqualTo(200);
                 byKey.next(WAIT);
@@ -129,39 +129,45 @@ class TopicAuthTest {
     @Test
     void aJwtPublishesOnlyToTheTopicsItsClaimCovers() {
         String roomWriter = token(List.of("room:*"), List.of());
-        assertThat(Http.send("POST", pub("/publish/room:7"), "{\"data\":1}", bearer(roomWriter))
-                        .status())
-                .isEqualTo(202);
-        Http.Answer outside = Http.send("POST", pub("/publish/news"), "{\"data\":1}", bearer(roomWriter));
-        assertThat(outside.status()).isEqualTo(403);
-        assertThat(outside.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
-        Http.Answer noClaim =
-                Http.send("POST", pub("/publish/room:7"), "{\"data\":1}", bearer(issuer.token("bob", RESOURCE)));
-        assertThat(noClaim.status()).isEqualTo(403);
-        assertThat(noClaim.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
-        Http.Answer badToken = Http.send("POST", pub("/publish/room:7"), "{\"data\":1}", bearer("a.b.c"));
-        assertThat(badToken.status()).isEqualTo(401);
-        Http.Answer anonymous = Http.postJson(pub("/publish/room:7"), "{\"data\":1}");
-        assertThat(anonymous.status()).isEqualTo(401);
-        assertThat(anonymous.json().get("code").asText()).isEqualTo("PUBLISH_UNAUTHORIZED");
+        for (String room : bothListeners("/publish/room:7")) {
+            String news = room.replace("/publish/room:7", "/publish/news");
+            assertThat(Http.send("POST", room, "{\"data\":1}", bearer(roomWriter))
+                            .status())
+                    .as(room)
+                    .isEqualTo(202);
+            Http.Answer outside = Http.send("POST", news, "{\"data\":1}", bearer(roomWriter));
+            assertThat(outside.status()).isEqualTo(403);
+            assertThat(outside.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
+            Http.Answer noClaim = Http.send("POST", room, "{\"data\":1}", bearer(issuer.token("bob", RESOURCE)));
+            assertThat(noClaim.status()).isEqualTo(403);
+            assertThat(noClaim.json().get("code").asText()).isEqualTo("PUBLISH_FORBIDDEN");
+            Http.Answer badToken = Http.send("POST", room, "{\"data\":1}", bearer("a.b.c"));
+            assertThat(badToken.status()).isEqualTo(401);
+            Http.Answer anonymous = Http.postJson(room, "{\"data\":1}");
+            assertThat(anonymous.status()).as(room).isEqualTo(401);
+            assertThat(anonymous.json().get("code").asText()).isEqualTo("PUBLISH_UNAUTHORIZED");
+        }
     }
 
     @Test
-    void aPublishStormMeetsThePerIdentityLimit() {
-        gateway.close();
-        gateway = startGateway(Map.of("RATE_LIMIT_PER_IDENTITY", "1", "RATE_LIMIT_IDENTITY_BURST", "3"));
-        int accepted = 0;
-        Http.Answer last = null;
-        for (int i = 0; i < 10; i++) {
-            last = Http.send("POST", pub("/publish/news"), "{\"data\":" + i + "}", bearer(PUBLISHER_KEY));
-            if (last.status() != 202) {
-                break;
+    void aPublishStormMeetsThePerIdentityLimitOnEitherListener() {
+        for (int listener = 0; listener < 2; listener++) {
+            gateway.close();
+            gateway = startGateway(Map.of("RATE_LIMIT_PER_IDENTITY", "1", "RATE_LIMIT_IDENTITY_BURST", "3"));
+            String url = bothListeners("/publish/news").get(listener);
+            int accepted = 0;
+            Http.Answer last = null;
+            for (int i = 0; i < 10; i++) {
+                last = Http.send("POST", url, "{\"data\":" + i + "}", bearer(PUBLISHER_KEY));
+                if (last.status() != 202) {
+                    break;
+                }
+                accepted++;
             }
-            accepted++;
+            assertThat(accepted).as(url).isBetween(3, 4);
+            assertThat(last.status()).isEqualTo(429);
+            assertThat(last.json().get("code").asText()).isEqualTo("RATE_LIMITED");
+            assertThat(last.headers().firstValue("Retry-After")).isPresent();
         }
-        assertThat(accepted).isBetween(3, 4);
-        assertThat(last.status()).isEqualTo(429);
-        assertThat(last.json().get("code").asText()).isEqualTo("RATE_LIMITED");
-        assertThat(last.headers().firstValue("Retry-After")).isPresent();
     }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.KeptAliveConnection;
 import dev.switchboard.gateway.support.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,8 +88,9 @@ abstract class TopicsContractTest {
         return stream(gateway, path);
     }
 
+    /** @return the URL of a path where publishers with a grant publish: the listener the streams are on */
     String pub(String path) {
-        return "http://127.0.0.1:" + gateway.port() + path;
+        return stream(gateway, path);
     }
 
     String admin(String path) {
@@ -288,6 +290,68 @@ abstract class TopicsContractTest {
         assertThat(publish(gateway, "lobby", body).status())
                 .as("the admin token publishes anywhere")
                 .isEqualTo(202);
+    }
+
+    @Test
+    void publishersPublishWhereSubscribersStreamOnOneKeptAliveConnection() throws Exception {
+        int port = java.net.URI.create(pub("/")).getPort();
+        try (SseClient client = SseClient.open(stream("/sse/kept?topic=room:1"));
+                KeptAliveConnection publisher = new KeptAliveConnection(port, WAIT)) {
+            client.next(WAIT);
+            String single = "{\"event\":\"update\",\"data\":{\"n\":1}}";
+            String batch = "{\"events\":[{\"data\":{\"n\":2}},{\"data\":{\"n\":3},\"id\":\"m-3\"}]}";
+            publisher.send(post("/publish/room:1", single)).send(post("/publish/room:1", batch));
+            KeptAliveConnection.Answer first = publisher.next();
+            KeptAliveConnection.Answer second = publisher.next();
+            assertThat(first.status()).as(first.body()).isEqualTo(202);
+            assertThat(json(first.body()).get("topic").asText()).isEqualTo("room:1");
+            assertThat(json(first.body()).get("id").asText())
+                    .isNotEmpty()
+                    .isEqualTo(json(first.body()).get("events").get(0).get("id").asText());
+            assertThat(second.status()).as(second.body()).isEqualTo(202);
+            assertThat(json(second.body()).get("events"))
+                    .extracting(e -> e.path("publish_id").asText(null))
+                    .containsExactly(null, "m-3");
+            assertThat(take(client, 3))
+                    .extracting(TopicsContractTest::origin)
+                    .containsExactly("room:1:1", "room:1:2", "room:1:3");
+
+            // a refused body keeps the connection (one refused before its body is read ends it, as on /invoke)
+            publisher.send(post("/publish/room:1", "{\"events\":[]}"));
+            assertThat(codeOf(publisher.next())).isEqualTo("400 INVALID_REQUEST");
+            publisher.send("GET /publish/room:1 HTTP/1.1\r\nHost: t\r\nX-API-Key: " + PUBLISHER_KEY + "\r\n\r\n");
+            KeptAliveConnection.Answer get = publisher.next();
+            assertThat(codeOf(get)).isEqualTo("405 METHOD_NOT_ALLOWED");
+            assertThat(get.header("Allow")).isEqualTo("POST");
+        }
+        assertThat(code(Http.send("POST", pub("/publish/a%20b"), "{\"data\":1}", keyHeaders(PUBLISHER_KEY))))
+                .isEqualTo("400 INVALID_TOPIC");
+        // the body limit holds before anything is stored
+        gateway.close();
+        gateway = startGateway(Map.of("MAX_BODY_SIZE", "64"));
+        Http.Answer tooLarge = Http.send(
+                "POST", pub("/publish/room:1"), "{\"data\":\"" + "x".repeat(100) + "\"}", keyHeaders(PUBLISHER_KEY));
+        assertThat(code(tooLarge)).isEqualTo("413 PAYLOAD_TOO_LARGE");
+        Http.Answer preflight = Http.send(
+                "OPTIONS",
+                pub("/publish/room:1"),
+                null,
+                Map.of("Origin", "https://app.test", "Access-Control-Request-Method", "POST"));
+        assertThat(preflight.status())
+                .as("no CORS on /publish: a page cannot publish across origins")
+                .isEqualTo(405);
+        assertThat(preflight.headers().map().keySet())
+                .noneMatch(h -> h.toLowerCase().startsWith("access-control"));
+    }
+
+    private static String post(String path, String body) {
+        return "POST " + path + " HTTP/1.1\r\nHost: t\r\nX-API-Key: " + PUBLISHER_KEY
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    private static String codeOf(KeptAliveConnection.Answer answer) {
+        return answer.status() + " " + json(answer.body()).get("code").asText();
     }
 
     @Test

@@ -103,9 +103,6 @@ public final class Invocations implements AutoCloseable {
     /** The MDC key of the call's request id: {@code request_id} in JSON logs (see logging.properties). */
     static final String REQUEST_ID_MDC = "request_id";
 
-    /** A whole answer: its status and JSON body. */
-    public record Answer(Status status, byte[] json) {}
-
     /**
      * One call as its listener received it.
      *
@@ -130,7 +127,7 @@ public final class Invocations implements AutoCloseable {
      * @throws ApiException the call's refusal, rendered by the listener as its JSON error
      * @throws StoreUnavailableException an async call while the state store is unreachable
      */
-    public Answer invoke(Call call) {
+    public JsonAnswer invoke(Call call) {
         try {
             return invokeLogged(call);
         } finally {
@@ -138,7 +135,7 @@ public final class Invocations implements AutoCloseable {
         }
     }
 
-    private Answer invokeLogged(Call call) {
+    private JsonAnswer invokeLogged(Call call) {
         String name = call.function();
         Identity identity = call.identity();
         FunctionRegistration function = catalog.find(name)
@@ -210,7 +207,7 @@ public final class Invocations implements AutoCloseable {
                                     ? "topic's"
                                     : request.topic().isPresent() ? "client's and the topic's" : "client's")
                             + " streams as a " + FUNCTION_RESPONSE + " event");
-            return new Answer(Status.ACCEPTED_202, Json.bytes(accepted));
+            return new JsonAnswer(Status.ACCEPTED_202, Json.bytes(accepted));
         }
         // the answer's bytes stay reserved until it is written
         try (ResponseBudget.Reservation answerBytes = limits.responseBytes().open()) {
@@ -232,7 +229,7 @@ public final class Invocations implements AutoCloseable {
                 case TOO_MANY_RESPONSE_BYTES -> Status.SERVICE_UNAVAILABLE_503;
             };
             // a function's JSON answer is passed through as it wrote it, when nothing in it needs to change
-            return new Answer(status, result.toJsonBytes());
+            return new JsonAnswer(status, result.toJsonBytes());
         }
     }
 

@@ -28,7 +28,7 @@ public final class InvokeService implements HttpService {
     }
 
     private void invoke(ServerRequest req, ServerResponse res) {
-        Invocations.Answer answer = invocations.invoke(new Invocations.Call(
+        JsonAnswer answer = invocations.invoke(new Invocations.Call(
                 req.path().pathParameters().get("function"),
                 req.headers().first(HeaderNames.CONTENT_TYPE),
                 maxSize -> Json.readBody(req, maxSize),

@@ -25,14 +25,14 @@ import java.util.logging.Logger;
 /**
  * The stream listener's requests that are not held by its loop ({@link ExchangeRoute}): on the MCP routes POST
  * (initialize, requests answered with JSON or SSE, notifications, batches), DELETE, the resume of a POST stream,
- * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; and {@code POST /invoke/{function}}. Each runs on its
- * own virtual thread over the connection, now blocking and out of the loop's selector: the same
- * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
- * listener, then {@link McpEndpoint} or {@link InvokeExchange}, which serve the public listener's routes too. So one
- * URL serves the whole of Streamable HTTP and HTTP+SSE, and both listeners answer alike. After a whole, framed answer
- * the same thread waits for the client's next request (keep-alive, as on the public listener) and serves it too, or
- * hands the connection back to the loop when the loop holds that request (a GET stream); otherwise the connection
- * closes.
+ * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; {@code POST /invoke/{function}} and
+ * {@code POST /publish/{topic}}. Each runs on its own virtual thread over the connection, now blocking and out of
+ * the loop's selector: the same {@link Admission} pipeline as every request, the same per-address stream count for
+ * a GET as on the public listener, then {@link McpEndpoint}, {@link InvokeExchange} or {@link PublishExchange},
+ * which serve the public listener's routes too. So one URL serves the whole of Streamable HTTP and HTTP+SSE, and
+ * both listeners answer alike. After a whole, framed answer the same thread waits for the client's next request
+ * (keep-alive, as on the public listener) and serves it too, or hands the connection back to the loop when the
+ * loop holds that request (a GET stream); otherwise the connection closes.
  */
 final class BlockingExchanges implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(BlockingExchanges.class.getName());
@@ -44,6 +44,7 @@ final class BlockingExchanges implements AutoCloseable {
     private final McpEndpoint endpoint;
     private final McpStreamOpener cors;
     private final InvokeExchange invoke;
+    private final PublishExchange publish;
     private final Admission admission;
     private final AddressLimits limits;
     private final TracingFilter tracing;
@@ -56,7 +57,7 @@ final class BlockingExchanges implements AutoCloseable {
     /**
      * @param endpoint    the Streamable HTTP endpoint
      * @param cors        the MCP routes' CORS headers
-     * @param invoke      serves {@code POST /invoke/{function}}
+     * @param api         serves {@code POST /invoke/{function}} and {@code POST /publish/{topic}}
      * @param admission   the admission pipeline (shared with the public listener)
      * @param limits      the per-address stream counts (shared with the public listener)
      * @param tracing     the server spans of POST and DELETE, as on the public listener
@@ -65,14 +66,15 @@ final class BlockingExchanges implements AutoCloseable {
     BlockingExchanges(
             McpEndpoint endpoint,
             McpStreamOpener cors,
-            InvokeExchange invoke,
+            ApiRoutes api,
             Admission admission,
             AddressLimits limits,
             TracingFilter tracing,
             Duration readTimeout) {
         this.endpoint = endpoint;
         this.cors = cors;
-        this.invoke = invoke;
+        this.invoke = api.invoke();
+        this.publish = api.publish();
         this.admission = admission;
         this.limits = limits;
         this.tracing = tracing;
@@ -184,6 +186,7 @@ final class BlockingExchanges implements AutoCloseable {
         java.util.Map<String, String> routeCors = switch (route) {
             case ExchangeRoute.Mcp m -> cors.corsHeaders(head.headers());
             case ExchangeRoute.Invoke i -> invoke.corsHeaders(head.headers());
+            case ExchangeRoute.Publish p -> java.util.Map.<String, String>of();
         };
         SocketExchange exchange =
                 new SocketExchange(channel, head, route.name(), leftover, routeCors, readTimeoutMillis);
@@ -220,9 +223,17 @@ final class BlockingExchanges implements AutoCloseable {
             case Verdict.Preflight p -> {}
             case Verdict.Admitted admitted -> exchange.identity(admitted.identity());
         }
-        if (!(route instanceof ExchangeRoute.Mcp(McpRoute mcpRoute))) {
-            invoke.serve(exchange, route.name());
-            return;
+        McpRoute mcpRoute;
+        switch (route) {
+            case ExchangeRoute.Invoke i -> {
+                invoke.serve(exchange, i.name());
+                return;
+            }
+            case ExchangeRoute.Publish p -> {
+                publish.serve(exchange, p.name());
+                return;
+            }
+            case ExchangeRoute.Mcp m -> mcpRoute = m.route();
         }
         if (!head.method().equals("GET")) {
             endpoint.serve(mcpRoute.kind(), exchange);

@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /**
  * A request on the stream listener that a virtual thread serves over the connection ({@link BlockingExchanges}),
- * rather than the loop: an MCP route's request the loop does not hold, or a call to a function.
+ * rather than the loop: an MCP route's request the loop does not hold, a call to a function, or a publish.
  */
 sealed interface ExchangeRoute {
-    /** @return the name in the path: the MCP server's or the function's */
+    /** @return the name in the path: the MCP server's, the function's or the topic's */
     String name();
 
     /** @param route an MCP route, its POST, DELETE, messages or a POST stream's resume */
@@ -24,6 +24,9 @@ sealed interface ExchangeRoute {
 
     /** @param name the function of {@code POST /invoke/{function}} */
     record Invoke(String name) implements ExchangeRoute {}
+
+    /** @param name the topic of {@code POST /publish/{topic}}, as sent */
+    record Publish(String name) implements ExchangeRoute {}
 
     /**
      * @param method  the request's method
@@ -38,9 +41,11 @@ sealed interface ExchangeRoute {
                     ? Optional.empty()
                     : Optional.of(new Mcp(mcp.get()));
         }
-        return invokedFunction(path)
-                .filter(name -> method.equals("POST") && !CorsPolicy.isPreflight(method, headers))
-                .map(Invoke::new);
+        if (!method.equals("POST") || CorsPolicy.isPreflight(method, headers)) {
+            return Optional.empty();
+        }
+        Optional<ExchangeRoute> invoke = invokedFunction(path).map(Invoke::new);
+        return invoke.isPresent() ? invoke : publishedTopic(path).map(Publish::new);
     }
 
     /**
@@ -48,8 +53,21 @@ sealed interface ExchangeRoute {
      * @return the {@code function} of {@code /invoke/{function}}, if the path is one
      */
     static Optional<String> invokedFunction(String path) {
-        int start = "/invoke/".length();
-        if (!path.startsWith("/invoke/") || path.length() == start || path.indexOf('/', start) >= 0) {
+        return lastSegment("/invoke/", path);
+    }
+
+    /**
+     * @param path a request's path
+     * @return the {@code topic} of {@code /publish/{topic}}, if the path is one (an invalid name included:
+     *         the publish refuses it with its JSON error)
+     */
+    static Optional<String> publishedTopic(String path) {
+        return lastSegment("/publish/", path);
+    }
+
+    private static Optional<String> lastSegment(String prefix, String path) {
+        int start = prefix.length();
+        if (!path.startsWith(prefix) || path.length() == start || path.indexOf('/', start) >= 0) {
             return Optional.empty();
         }
         return Optional.of(path.substring(start));

@@ -188,7 +188,7 @@ final class StreamListener implements AutoCloseable {
             ClientStreamService streams,
             McpStreamOpener mcp,
             McpEndpoint endpoint,
-            InvokeExchange invoke,
+            ApiRoutes api,
             Admission admission,
             StreamLoops.Settings settings,
             ListenerCaps caps,
@@ -199,9 +199,9 @@ final class StreamListener implements AutoCloseable {
             SelectionKey serverKey) {
         this.streams = streams;
         this.mcp = mcp;
-        this.invoke = invoke;
+        this.invoke = api.invoke();
         this.exchanges = new BlockingExchanges(
-                endpoint, mcp, invoke, admission, settings.limits(), tracing, settings.headTimeout());
+                endpoint, mcp, api, admission, settings.limits(), tracing, settings.headTimeout());
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.caps = caps;
@@ -226,7 +226,7 @@ final class StreamListener implements AutoCloseable {
      * @param streams    opens and ends streams
      * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
      * @param endpoint   serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
-     * @param invoke     serves {@code POST /invoke/{function}}
+     * @param api        serves {@code POST /invoke/{function}} and {@code POST /publish/{topic}}
      * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
      * @param tracing    server spans of MCP POSTs and DELETEs, as on the public listener
@@ -242,7 +242,7 @@ final class StreamListener implements AutoCloseable {
             ClientStreamService streams,
             McpStreamOpener mcp,
             McpEndpoint endpoint,
-            InvokeExchange invoke,
+            ApiRoutes api,
             Admission admission,
             StreamLoops.Settings settings,
             TracingFilter tracing)
@@ -265,7 +265,7 @@ final class StreamListener implements AutoCloseable {
                 streams,
                 mcp,
                 endpoint,
-                invoke,
+                api,
                 admission,
                 settings,
                 caps,
@@ -627,6 +627,10 @@ final class StreamListener implements AutoCloseable {
             refuseInvoke(c, head, peer);
             return;
         }
+        if (ExchangeRoute.publishedTopic(head.path()).isPresent()) {
+            refusePublish(c, head, peer);
+            return;
+        }
         Map<String, String> extra = Map.of();
         try {
             String path = head.path();
@@ -635,8 +639,8 @@ final class StreamListener implements AutoCloseable {
                         Status.NOT_FOUND_404,
                         "NOT_FOUND",
                         "no route for " + head.method() + " " + path
-                                + " on the stream listener (it serves GET /sse/{clientId}, /mcp/{name} and"
-                                + " POST /invoke/{function})");
+                                + " on the stream listener (it serves GET /sse/{clientId}, /mcp/{name},"
+                                + " POST /invoke/{function} and POST /publish/{topic})");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
             if (!preflight && !head.method().equals("GET")) {
@@ -703,6 +707,28 @@ final class StreamListener implements AutoCloseable {
                         "METHOD_NOT_ALLOWED",
                         head.method() + " is not allowed here; use POST");
             }
+        }
+        ApiException answer = refusal;
+        submit(() -> respond(c, answer, headers));
+    }
+
+    /**
+     * On a virtual thread: what the loop keeps of {@code /publish/{topic}} (a POST goes to
+     * {@link BlockingExchanges}): any other method, a preflight included, is refused as on the public listener,
+     * which has no CORS on the route: after admission, 405 with {@code Allow: POST}.
+     */
+    private void refusePublish(Connection c, RequestHead head, java.net.SocketAddress peer) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        ApiException refusal;
+        if (admission.admit(head.method(), head.path(), peer, head.headers()) instanceof Verdict.Refused refused) {
+            headers.putAll(refused.refusal().headers());
+            refusal = refused.refusal().error();
+        } else {
+            headers.put("Allow", "POST");
+            refusal = new ApiException(
+                    Status.METHOD_NOT_ALLOWED_405,
+                    "METHOD_NOT_ALLOWED",
+                    head.method() + " is not allowed here; use POST");
         }
         ApiException answer = refusal;
         submit(() -> respond(c, answer, headers));

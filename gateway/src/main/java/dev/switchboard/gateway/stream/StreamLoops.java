@@ -4,6 +4,7 @@ import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.Invocations;
+import dev.switchboard.gateway.api.Publications;
 import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.mcp.McpEndpoint;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
@@ -36,6 +37,7 @@ public final class StreamLoops implements AutoCloseable {
      * @param endpoint  serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
      * @param invocations serves {@code POST /invoke/{function}}
      * @param invokeCors  that route's CORS policy, as on the public listener
+     * @param publications serves {@code POST /publish/{topic}}
      * @param admission the admission pipeline (its budgets shared with the public listener)
      * @param settings  head timeout and connection caps (for the listener as a whole)
      * @param tracing   server spans of MCP POSTs and DELETEs, as on the public listener
@@ -51,6 +53,7 @@ public final class StreamLoops implements AutoCloseable {
             McpEndpoint endpoint,
             Invocations invocations,
             CorsPolicy invokeCors,
+            Publications publications,
             Admission admission,
             Settings settings,
             TracingFilter tracing)
@@ -60,15 +63,16 @@ public final class StreamLoops implements AutoCloseable {
         }
         ListenerCaps caps =
                 new ListenerCaps(settings.maxConnections(), settings.limits().maxPendingHeads());
-        InvokeExchange invoke = new InvokeExchange(invocations, invokeCors, streams.metrics());
+        JsonAnswers answers = new JsonAnswers(streams.metrics());
+        ApiRoutes api = new ApiRoutes(
+                new InvokeExchange(invocations, invokeCors, answers), new PublishExchange(publications, answers));
         List<StreamListener> started = new ArrayList<>(count);
         try {
             int bound = port;
             for (int i = 0; i < count; i++) {
                 String name = count == 1 ? "switchboard-stream-listener" : "switchboard-stream-listener-" + i;
                 StreamListener loop = StreamListener.start(
-                        host, bound, count > 1, name, caps, streams, mcp, endpoint, invoke, admission, settings,
-                        tracing);
+                        host, bound, count > 1, name, caps, streams, mcp, endpoint, api, admission, settings, tracing);
                 started.add(loop);
                 bound = loop.port();
             }

@@ -28,8 +28,8 @@ public final class GatewaySettings {
     public static final Setting<String> HOST = Setting.text("HOST", "0.0.0.0").describedAs("public listener address");
     public static final Setting<Integer> STREAM_PORT = Setting.integer("STREAM_PORT", null, 0, MAX_PORT)
             .computedDefault("unset (off)")
-            .describedAs("the stream listener: `GET /sse/{clientId}`, `POST /invoke/{function}` (the cheaper path for "
-                    + "frequent callers) and the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
+            .describedAs("the stream listener: `GET /sse/{clientId}`, `POST /invoke/{function}` and "
+                    + "`POST /publish/{topic}` (the cheaper paths for frequent callers and publishers) and the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
                     + "HTTP+SSE `/mcp/{name}/sse`; give MCP clients this URL alone: their streams are held there), "
                     + "idle streams on event "
                     + "loops (`STREAM_LOOPS`), about 1.3 KB of heap per idle stream instead of about 22 KB on `PORT`; same rules, "
