@@ -716,7 +716,9 @@ public final class BenchMain {
                 "MAX_STREAMS_PER_IP", String.valueOf(plan.connections() + 100),
                 // the MCP rows' streams are all anonymous: one identity
                 "MAX_STREAMS_PER_IDENTITY", String.valueOf(plan.connections() + 100),
-                "MAX_PENDING_HEADS_PER_IP", "1000000");
+                "MAX_PENDING_HEADS_PER_IP", "1000000",
+                // section 7's publisher, on the stream listener as a publisher facing the gateway would be
+                "API_KEYS", TopicFanOut.publisherKeyEntry());
     }
 
     /** Section 6's rounds in a full run: the target is met only when each of them meets it. */

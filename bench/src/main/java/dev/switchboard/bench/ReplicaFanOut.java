@@ -63,7 +63,7 @@ final class ReplicaFanOut {
         int replicas = fleet.size();
         List<SseHerd> herds = new ArrayList<>();
         List<SseHerd.Sequence> sequences = new ArrayList<>();
-        try (Http1 publisher = new Http1(fleet.getFirst().adminUri())) {
+        try (Http1 publisher = new Http1(TopicFanOut.gateway().publishUri(fleet.getFirst()))) {
             for (int r = 0; r < replicas; r++) {
                 // herd r holds the subscribers of topics r, r + R, ...: subscriber j of it follows topic r + (j % its
                 // topics) * R

@@ -533,7 +533,9 @@ final class Report {
         StringBuilder s = topicSection;
         s.append("## 7. Topics: publish and fan-out\n\n");
         s.append("Events published to topics with no function in the path: the gateway's `POST /publish/{topic}` "
-                + "(admin listener) against nchan's `POST /pub?id=` on a channel per topic. Subscribers follow "
+                + "(on its stream listener, with a publisher API key) against nchan's `POST /pub?id=` on a channel "
+                + "per topic; each server's publish path is warmed first (10,000 publishes to a topic nobody follows, "
+                + "then as many events as the load phase). Subscribers follow "
                 + "one topic each: `GET /sse/{client}?topic=<t>` on the gateway's stream listener "
                 + "(`STREAM_PORT`; a fresh gateway with the in-memory store, as nchan keeps channels in "
                 + "memory) and `GET /sub?id=<t>` on nchan. Every event carries its publish time in its data; "
@@ -582,7 +584,10 @@ final class Report {
             s.append(("### 7.2 %,d topics × %d subscribers\n\n"
                             + "%,d events spread round robin over the topics by %d publishing connections, at most %d events "
                             + "not yet delivered to all their subscribers; latency to the last subscriber of each event's "
-                            + "topic, under that load.\n\n")
+                            + "topic, under that load. nchan answers a publish after its fan-out, the gateway once the "
+                            + "event is in the log: its publishers fill the window at once, and each event's latency "
+                            + "includes the writes of the events queued before it (the log line `topics: … under load` "
+                            + "gives both servers' publish answer and first-subscriber times).\n\n")
                     .formatted(
                             shape.topics(), shape.perTopic(), shape.loadEvents(), shape.publishers(), shape.window()));
             topicTable(s, spread, false);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -61,7 +62,11 @@ final class TopicFanOut {
             int dropped) {}
 
     private static final Duration PHASE_LIMIT = Duration.ofSeconds(120);
-    private static final int WARM_PUBLISHES = 3_000;
+    /**
+     * Enough calls for the JIT's last tier (about 5,000 invocations): with 3,000, the gateway was still compiling
+     * its publish path at that tier during section 7.2's measured phase (JIT log, bench/notes.md).
+     */
+    private static final int WARM_PUBLISHES = 10_000;
 
     private TopicFanOut() {}
 
@@ -72,30 +77,36 @@ final class TopicFanOut {
     static Result run(Rig.Server server, Target target, Shape shape) throws IOException, InterruptedException {
         int n = shape.subscribers();
         try (SseHerd herd = new SseHerd(
-                        "127.0.0.1",
-                        target.subscribePort(server),
-                        i -> target.path(i, topic(i % shape.topics())),
-                        Map.of("Accept", "text/event-stream"));
-                Http1 publisher = new Http1(target.publishUri(server))) {
+                "127.0.0.1",
+                target.subscribePort(server),
+                i -> target.path(i, topic(i % shape.topics())),
+                Map.of("Accept", "text/event-stream"))) {
             herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
             settle(herd, n);
 
             // warm-up, not recorded, so neither server is measured cold: the publish path on its own (a topic
-            // nobody follows), then a quarter of the load phase
-            warmPublishing(publisher, target);
-            underLoad(herd, server, target, shape, Math.max(1, shape.loadEvents() / 4));
+            // nobody follows), then as many events as the load phase
+            try (Http1 warming = new Http1(target.publishUri(server))) {
+                warmPublishing(warming, target);
+            }
+            int warming = Math.max(1, shape.loadEvents());
+            underLoad(herd, server, target, shape, warming, new AtomicLongArray(warming));
 
             // quiet: one event at a time, each to a topic in turn
             double[] quiet = new double[shape.quietEvents()];
             // the spread from first to last subscriber is the server's walk over its subscribers
             double[] first = new double[shape.quietEvents()];
             SseHerd.Sequence seq = herd.sequence(shape.quietEvents());
-            for (int k = 0; k < shape.quietEvents(); k++) {
-                target.publish(publisher, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
-                awaitDone(seq, k, shape.perTopic(), System.nanoTime() + PHASE_LIMIT.toNanos(), target);
-                quiet[k] = Stats.millis(seq.slowestNanos.get(k));
-                first[k] = Stats.millis(seq.firstNanos.get(k));
-                Thread.sleep(20);
+            // a connection of its own: one left idle through the warm-up's load (longer than the stream
+            // listener's REQUEST_HEAD_TIMEOUT at 10,000 subscribers) is closed by the gateway
+            try (Http1 publisher = new Http1(target.publishUri(server))) {
+                for (int k = 0; k < shape.quietEvents(); k++) {
+                    target.publish(publisher, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
+                    awaitDone(seq, k, shape.perTopic(), System.nanoTime() + PHASE_LIMIT.toNanos(), target);
+                    quiet[k] = Stats.millis(seq.slowestNanos.get(k));
+                    first[k] = Stats.millis(seq.firstNanos.get(k));
+                    Thread.sleep(20);
+                }
             }
             if (quiet.length > 0) {
                 BenchMain.log(String.format(
@@ -105,13 +116,28 @@ final class TopicFanOut {
             long lost = (long) shape.quietEvents() * shape.perTopic() - seq.delivered.get();
             long duplicated = duplicated(seq, shape.perTopic());
 
+            // marks the phase for a profiler started on the log (bench/notes.md)
+            BenchMain.log("topics: %s under load, %d events".formatted(target.name(), shape.loadEvents()));
             long start = System.nanoTime();
-            seq = underLoad(herd, server, target, shape, shape.loadEvents());
+            AtomicLongArray answered = new AtomicLongArray(shape.loadEvents());
+            seq = underLoad(herd, server, target, shape, shape.loadEvents(), answered);
             double seconds = (System.nanoTime() - start) / 1e9;
             double[] latencies = new double[shape.loadEvents()];
+            double[] firsts = new double[latencies.length];
+            double[] answers = new double[latencies.length];
             for (int k = 0; k < latencies.length; k++) {
                 latencies[k] = Stats.millis(seq.slowestNanos.get(k));
+                firsts[k] = Stats.millis(seq.firstNanos.get(k));
+                answers[k] = Stats.millis(answered.get(k));
             }
+            // the publish's answer beside the first receipt: a server that answers before its fan-out (the
+            // gateway, once the event is in the log) lets the window's events queue behind each other's writes
+            BenchMain.log(String.format(
+                    "topics: %s under load, publish answered p50 %.2f ms, first subscriber p50 %.1f ms, last p50 %.1f ms",
+                    target.name(),
+                    Stats.percentile(answers, 50),
+                    Stats.percentile(firsts, 50),
+                    Stats.percentile(latencies, 50)));
             lost += (long) shape.loadEvents() * shape.perTopic() - seq.delivered.get();
             duplicated += duplicated(seq, shape.perTopic());
             return new Result(
@@ -131,9 +157,10 @@ final class TopicFanOut {
     /**
      * Publishes {@code events} numbered events, event k to topic {@code k % topics} from publisher
      * {@code k % P}, each publisher keeping at most {@code window / P} of its own not yet delivered to every
-     * subscriber; returns once all are delivered.
+     * subscriber, and each publish's answer time in {@code answered}; returns once all are delivered.
      */
-    private static SseHerd.Sequence underLoad(SseHerd herd, Rig.Server server, Target target, Shape shape, int events)
+    private static SseHerd.Sequence underLoad(
+            SseHerd herd, Rig.Server server, Target target, Shape shape, int events, AtomicLongArray answered)
             throws InterruptedException {
         SseHerd.Sequence seq = herd.sequence(events);
         long deadline = System.nanoTime() + PHASE_LIMIT.toNanos();
@@ -143,7 +170,7 @@ final class TopicFanOut {
             int first = p;
             publishers.add(Thread.ofVirtual().start(() -> {
                 try (Http1 http = new Http1(target.publishUri(server))) {
-                    publish(seq, target, http, shape, first, events, deadline);
+                    publish(seq, target, http, shape, first, events, deadline, answered);
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
                 }
@@ -164,7 +191,7 @@ final class TopicFanOut {
     /**
      * Publishes {@link #WARM_PUBLISHES} events to a topic no subscriber follows. The fan-out warm-up below gives
      * the publish request's own path too few calls to be compiled: a JVM server was still compiling it during
-     * the quiet phase (JIT log, bench/notes.md), which a long-running server has long done.
+     * the quiet and load phases (JIT log, bench/notes.md), which a long-running server has long done.
      */
     private static void warmPublishing(Http1 publisher, Target target) throws IOException {
         for (int k = 0; k < WARM_PUBLISHES; k++) {
@@ -182,7 +209,14 @@ final class TopicFanOut {
     }
 
     private static void publish(
-            SseHerd.Sequence seq, Target target, Http1 http, Shape shape, int first, int events, long deadline)
+            SseHerd.Sequence seq,
+            Target target,
+            Http1 http,
+            Shape shape,
+            int first,
+            int events,
+            long deadline,
+            AtomicLongArray answered)
             throws IOException {
         int step = shape.publishers();
         int window = Math.max(1, shape.window() / step);
@@ -198,7 +232,9 @@ final class TopicFanOut {
                     LockSupport.parkNanos(50_000);
                 }
             }
+            long sent = System.nanoTime();
             target.publish(http, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
+            answered.set(k, System.nanoTime() - sent);
         }
     }
 
@@ -221,9 +257,25 @@ final class TopicFanOut {
         return extra;
     }
 
+    /** The publisher credential of the gateway's rows: an API key with a grant to publish anywhere. */
+    static final String PUBLISHER_KEY = "pk-bench-0123456789abcdef0123456789";
+
+    /**
+     * @return the gateway's {@code API_KEYS} entry of {@link #PUBLISHER_KEY} (its SHA-256, a grant for every topic)
+     */
+    static String publisherKeyEntry() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(PUBLISHER_KEY.getBytes(StandardCharsets.UTF_8));
+            return "bench-publisher:" + java.util.HexFormat.of().formatHex(digest) + ":publish=*";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * The gateway: subscribers on its stream listener ({@code GET /sse/sub-<i>?topic=<t>}), events published
-     * on its admin listener ({@code POST /publish/<t>}; no admin token is configured in the rig).
+     * there too ({@code POST /publish/<t>} with {@link #PUBLISHER_KEY}), as nchan's are on its one port.
      */
     static Target gateway() {
         return new Target() {
@@ -244,7 +296,7 @@ final class TopicFanOut {
 
             @Override
             public URI publishUri(Rig.Server server) {
-                return server.adminUri();
+                return URI.create("http://127.0.0.1:" + server.streamPort());
             }
 
             @Override
@@ -252,7 +304,7 @@ final class TopicFanOut {
                 Http1.Answer a = http.send(
                         "POST",
                         "/publish/" + topic,
-                        Map.of("Content-Type", "application/json"),
+                        Map.of("Content-Type", "application/json", "X-API-Key", PUBLISHER_KEY),
                         ("{\"data\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
                 if (a.status() != 202) {
                     throw new IOException("publish refused: " + a.status() + " " + a.text());
