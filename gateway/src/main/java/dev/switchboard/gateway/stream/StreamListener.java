@@ -624,11 +624,11 @@ final class StreamListener implements AutoCloseable {
             return;
         }
         if (ExchangeRoute.invokedFunction(head.path()).isPresent()) {
-            refuseInvoke(c, head, peer);
+            refuseOtherMethods(c, head, peer, invoke.corsHeaders(head.headers()), invoke::preflightHeaders);
             return;
         }
         if (ExchangeRoute.publishedTopic(head.path()).isPresent()) {
-            refusePublish(c, head, peer);
+            refuseOtherMethods(c, head, peer, Map.of(), null);
             return;
         }
         Map<String, String> extra = Map.of();
@@ -683,16 +683,26 @@ final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * On a virtual thread: what the loop keeps of {@code /invoke/{function}} (a POST goes to
-     * {@link BlockingExchanges}): a preflight, answered as on the public listener before authentication, or another
-     * method, refused with 405 and {@code Allow: POST}, with the route's CORS headers.
+     * On a virtual thread: what the loop keeps of {@code /invoke/{function}} and {@code /publish/{topic}} (a POST
+     * goes to {@link BlockingExchanges}): a preflight of {@code /invoke}, answered as on the public listener
+     * before authentication, or another method, refused after admission with 405 and {@code Allow: POST}, with
+     * the route's CORS headers. {@code /publish} has no CORS, as on the public listener: a preflight is 405 too.
+     *
+     * @param cors      the route's CORS headers for this request's origin (none for {@code /publish})
+     * @param preflight the headers answering a preflight; null where the route has no CORS
      */
-    private void refuseInvoke(Connection c, RequestHead head, java.net.SocketAddress peer) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>(invoke.corsHeaders(head.headers()));
+    private void refuseOtherMethods(
+            Connection c,
+            RequestHead head,
+            java.net.SocketAddress peer,
+            Map<String, String> cors,
+            java.util.function.Function<io.helidon.http.Headers, Map<String, String>> preflight) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(cors);
         ApiException refusal;
         switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
-            case Verdict.Preflight p -> {
-                Map<String, String> allow = invoke.preflightHeaders(head.headers());
+            case Verdict.Preflight p
+            when preflight != null -> {
+                Map<String, String> allow = preflight.apply(head.headers());
                 submit(() -> respondEmpty(c, allow));
                 return;
             }
@@ -700,35 +710,13 @@ final class StreamListener implements AutoCloseable {
                 headers.putAll(refused.refusal().headers());
                 refusal = refused.refusal().error();
             }
-            case Verdict.Admitted admitted -> {
+            default -> {
                 headers.put("Allow", "POST");
                 refusal = new ApiException(
                         Status.METHOD_NOT_ALLOWED_405,
                         "METHOD_NOT_ALLOWED",
                         head.method() + " is not allowed here; use POST");
             }
-        }
-        ApiException answer = refusal;
-        submit(() -> respond(c, answer, headers));
-    }
-
-    /**
-     * On a virtual thread: what the loop keeps of {@code /publish/{topic}} (a POST goes to
-     * {@link BlockingExchanges}): any other method, a preflight included, is refused as on the public listener,
-     * which has no CORS on the route: after admission, 405 with {@code Allow: POST}.
-     */
-    private void refusePublish(Connection c, RequestHead head, java.net.SocketAddress peer) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
-        ApiException refusal;
-        if (admission.admit(head.method(), head.path(), peer, head.headers()) instanceof Verdict.Refused refused) {
-            headers.putAll(refused.refusal().headers());
-            refusal = refused.refusal().error();
-        } else {
-            headers.put("Allow", "POST");
-            refusal = new ApiException(
-                    Status.METHOD_NOT_ALLOWED_405,
-                    "METHOD_NOT_ALLOWED",
-                    head.method() + " is not allowed here; use POST");
         }
         ApiException answer = refusal;
         submit(() -> respond(c, answer, headers));
