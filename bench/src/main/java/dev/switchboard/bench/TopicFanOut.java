@@ -89,8 +89,8 @@ final class TopicFanOut {
             try (Http1 warming = new Http1(target.publishUri(server))) {
                 warmPublishing(warming, target);
             }
-            int warming = Math.max(1, shape.loadEvents());
-            underLoad(herd, server, target, shape, warming, new AtomicLongArray(warming));
+            int warmEvents = Math.max(1, shape.loadEvents());
+            underLoad(herd, server, target, shape, warmEvents, new AtomicLongArray(warmEvents));
 
             // quiet: one event at a time, each to a topic in turn
             double[] quiet = new double[shape.quietEvents()];

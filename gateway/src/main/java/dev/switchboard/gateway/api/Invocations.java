@@ -151,7 +151,7 @@ public final class Invocations implements AutoCloseable {
         InvokeRequest request = InvokeRequest.parse(
                 Json.readObject(call.contentType(), () -> call.body().apply(maxBodySize), maxJsonDepth));
         // a result aimed at a topic is a publish: the caller needs the grant /publish would ask for
-        request.topic().ifPresent(topic -> PublishService.authorize(identity, topic, call.header()));
+        request.topic().ifPresent(topic -> Publications.authorize(identity, topic, call.header()));
         if (!health.isActive(name)) {
             throw new ApiException(
                     Status.SERVICE_UNAVAILABLE_503,

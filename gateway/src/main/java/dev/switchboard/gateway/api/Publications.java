@@ -66,7 +66,7 @@ public final class Publications {
     public JsonAnswer publish(Post post, boolean needsGrant) {
         String topic = TopicNames.require(post.topic());
         if (needsGrant) {
-            PublishService.authorize(post.identity(), topic, post.header());
+            authorize(post.identity(), topic, post.header());
         }
         PublishRequest request = PublishRequest.parse(
                 topic,
@@ -93,5 +93,32 @@ public final class Publications {
             answer.put("id", ids.get(0).get("id").asText());
         }
         return new JsonAnswer(Status.ACCEPTED_202, Json.bytes(answer));
+    }
+
+    /**
+     * Demands a publish grant covering a topic, on any listener.
+     *
+     * @param identity who asks
+     * @param topic    the topic (or grant name) to publish to
+     * @param header   sets a header of the answer (the challenge of a 401)
+     * @throws ApiException 401 {@code PUBLISH_UNAUTHORIZED} without a credential, 403 {@code PUBLISH_FORBIDDEN}
+     *                      without a covering grant
+     */
+    public static void authorize(Identity identity, String topic, BiConsumer<String, String> header) {
+        if (identity.isAnonymous()) {
+            header.accept("WWW-Authenticate", "Bearer realm=\"switchboard\"");
+            throw new ApiException(
+                    Status.UNAUTHORIZED_401,
+                    "PUBLISH_UNAUTHORIZED",
+                    "publishing needs a publisher "
+                            + "credential: an API key with a publish grant, or a JWT whose switchboard.publish claim covers "
+                            + "the topic");
+        }
+        if (!identity.grants().mayPublish(topic)) {
+            throw new ApiException(
+                    Status.FORBIDDEN_403,
+                    "PUBLISH_FORBIDDEN",
+                    "this identity may not publish to " + "topic '" + topic + "' (no publish grant covers it)");
+        }
     }
 }

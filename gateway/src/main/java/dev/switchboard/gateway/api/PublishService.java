@@ -6,7 +6,6 @@ import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -50,7 +49,7 @@ public final class PublishService implements HttpService {
     }
 
     /**
-     * Demands a publish grant covering a topic, on the public listener.
+     * Demands a publish grant covering a topic, on the public listener ({@link Publications#authorize}).
      *
      * @param identity who asks
      * @param topic    the topic
@@ -59,32 +58,6 @@ public final class PublishService implements HttpService {
      *                      without a covering grant
      */
     public static void authorize(Identity identity, String topic, ServerResponse res) {
-        authorize(identity, topic, (name, value) -> res.header(HeaderNames.create(name), value));
-    }
-
-    /**
-     * As {@link #authorize(Identity, String, ServerResponse)}, on any listener.
-     *
-     * @param identity who asks
-     * @param topic    the topic (or grant name) to publish to
-     * @param header   sets a header of the answer (the challenge of a 401)
-     */
-    public static void authorize(
-            Identity identity, String topic, java.util.function.BiConsumer<String, String> header) {
-        if (identity.isAnonymous()) {
-            header.accept("WWW-Authenticate", "Bearer realm=\"switchboard\"");
-            throw new ApiException(
-                    Status.UNAUTHORIZED_401,
-                    "PUBLISH_UNAUTHORIZED",
-                    "publishing needs a publisher "
-                            + "credential: an API key with a publish grant, or a JWT whose switchboard.publish claim covers "
-                            + "the topic");
-        }
-        if (!identity.grants().mayPublish(topic)) {
-            throw new ApiException(
-                    Status.FORBIDDEN_403,
-                    "PUBLISH_FORBIDDEN",
-                    "this identity may not publish to " + "topic '" + topic + "' (no publish grant covers it)");
-        }
+        Publications.authorize(identity, topic, (name, value) -> res.header(HeaderNames.create(name), value));
     }
 }
