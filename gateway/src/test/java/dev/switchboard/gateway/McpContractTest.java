@@ -748,6 +748,49 @@ abstract class McpContractTest {
     }
 
     @Test
+    void httpPlusSseForwardsANotificationBeforeItsAcceptanceSoAStatefulFunctionKeepsTheClientsOrder() {
+        try (SseClient stream = SseClient.open(mcp("stateful") + "/sse")) {
+            String messages = "http://127.0.0.1:" + gateway.port()
+                    + stream.next(Duration.ofSeconds(5)).data();
+            assertThat(Http.postJson(
+                                    messages,
+                                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                                            + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+                                            + "\"clientInfo\":{\"name\":\"old\",\"version\":\"1\"}}}")
+                            .status())
+                    .isEqualTo(202);
+            assertThat(json(stream.next(Duration.ofSeconds(5)).data())
+                            .path("id")
+                            .asInt())
+                    .isEqualTo(1);
+
+            // a server slow to take the notification in: the client's next message must still come after it
+            statefulFunction.takeNotificationsAfter(Duration.ofMillis(400));
+            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                            .status())
+                    .isEqualTo(202);
+            assertThat(statefulFunction
+                            .last("notifications/initialized")
+                            .headers()
+                            .getFirst("Mcp-Session-Id"))
+                    .as("the function took the notification in before the client was told it was accepted")
+                    .isEqualTo("backend-session-1");
+            assertThat(Http.postJson(messages, call(2, "echo")).status()).isEqualTo(202);
+            assertThat(json(stream.next(Duration.ofSeconds(5)).data())
+                            .path("id")
+                            .asInt())
+                    .isEqualTo(2);
+            List<String> order = statefulFunction.received().stream()
+                    .map(r -> r.message() == null
+                            ? ""
+                            : r.message().path("method").asText())
+                    .filter(m -> !m.isEmpty())
+                    .toList();
+            assertThat(order).containsSubsequence("initialize", "notifications/initialized", "tools/call");
+        }
+    }
+
+    @Test
     void frontsAFunctionThatSpeaksOnly2026() {
         try (McpFunctionStub modern = McpFunctionStub.start(McpFunctionStub.Mode.MODERN)) {
             register("modern", modern.url(), "2s");

@@ -148,8 +148,11 @@ final class LegacySseTransport implements AutoCloseable {
     }
 
     /**
-     * {@code POST /mcp/{name}/messages?sessionId=...}: accepted at once (202); answers travel on the session's
-     * SSE stream, which may be held by another replica (or another listener).
+     * {@code POST /mcp/{name}/messages?sessionId=...}: a request is accepted at once (202) and answered on the
+     * session's SSE stream, which may be held by another replica (or another listener). A notification or an
+     * answer is forwarded to the function before the 202, as the Streamable HTTP transport does: a client posts
+     * its next message only after this one's 202, so the function sees them in the order the client sent them
+     * ({@code notifications/initialized} before the {@code tools/list} that follows it).
      */
     void message(McpExchange exchange) {
         FunctionRegistration function = reader.function(exchange.server());
@@ -166,13 +169,13 @@ final class LegacySseTransport implements AutoCloseable {
                     JsonRpc.INVALID_REQUEST,
                     "batches are not part of the HTTP+SSE transport here");
         }
-        // answered in the background: the request's trace goes along to the function call
-        Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
         if (JsonRpc.isRequest(message)) {
+            // answered in the background: the request's trace goes along to the function call
+            Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
             LogSink sink = new LogSink(events, McpIds.logKey(session.id(), McpIds.LEGACY_STREAM));
             background.execute(() -> request(function, session, message, sink));
         } else {
-            handler.notificationOrAnswer(function, session, message, background);
+            handler.notificationOrAnswer(function, session, message, Runnable::run);
         }
         exchange.sendEmpty(Status.ACCEPTED_202);
     }

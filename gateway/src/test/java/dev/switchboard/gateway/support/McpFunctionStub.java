@@ -67,6 +67,19 @@ public final class McpFunctionStub implements AutoCloseable {
         refusalDelay = delay;
     }
 
+    /** How long the stub takes to take in a notification before it records and accepts it. */
+    private volatile java.time.Duration notificationDelay = java.time.Duration.ZERO;
+
+    /**
+     * From now on each notification is recorded (and answered 202) only after this long: a server slow to take
+     * one in, so a test can tell whether the gateway waited for it.
+     *
+     * @param delay the delay
+     */
+    public void takeNotificationsAfter(java.time.Duration delay) {
+        notificationDelay = delay;
+    }
+
     /** When set, the next {@code steps} call waits for it before sending its result. */
     private volatile java.util.concurrent.CountDownLatch stepsResultGate;
 
@@ -139,6 +152,9 @@ public final class McpFunctionStub implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         byte[] body = ex.getRequestBody().readAllBytes();
         JsonNode message = body.length == 0 ? null : MAPPER.readTree(body);
+        if (message != null && message.has("method") && !message.has("id")) {
+            sleep(notificationDelay.toMillis());
+        }
         received.add(new Received(ex.getRequestMethod(), message, ex.getRequestHeaders()));
         if (refusingSessions) {
             sleep(refusalDelay.toMillis());
