@@ -281,7 +281,8 @@ public final class Gateway implements AutoCloseable {
                         CorsPolicy.forInvoke(config.sseCorsOrigins()),
                         publications,
                         admission,
-                        new StreamLoops.Settings(headTimeout, budget.streamPort(), addressLimits),
+                        new StreamLoops.Settings(
+                                headTimeout, config.listeners().keepAliveTimeout(), budget.streamPort(), addressLimits),
                         new TracingFilter(tracing));
             } catch (java.io.IOException e) {
                 throw ListenerUnavailableException.of("STREAM_PORT", config.host(), port, e);

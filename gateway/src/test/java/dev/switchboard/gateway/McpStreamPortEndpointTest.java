@@ -64,6 +64,8 @@ class McpStreamPortEndpointTest {
         env.put("REDIS_URL", TestRedis.shared().url());
         // bounds a body as a whole, not only each read (aBodyDrippedInSlowerThanTheTimeOutIsRefused)
         env.put("REQUEST_HEAD_TIMEOUT", "2s");
+        // longer than the head's: a kept-alive connection's silence between requests is bounded by this one
+        env.put("KEEP_ALIVE_TIMEOUT", "3s");
         gateway = Gateway.start(GatewayConfig.from(env));
         function = McpFunction.start(
                 "127.0.0.1",
@@ -318,10 +320,38 @@ class McpStreamPortEndpointTest {
                     .next();
             assertThat(gone.status()).isEqualTo(404);
 
-            // a kept-alive connection that says nothing more is closed after REQUEST_HEAD_TIMEOUT (2 s), as a new one
+            // silent for longer than REQUEST_HEAD_TIMEOUT (2 s) but within KEEP_ALIVE_TIMEOUT (3 s): still usable
+            Thread.sleep(2500);
+            assertThat(c.send(post(
+                                    "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\"}",
+                                    "Accept: " + ACCEPT_BOTH,
+                                    inSession))
+                            .next()
+                            .status())
+                    .isEqualTo(404);
+
+            // a kept-alive connection that says nothing more is closed after KEEP_ALIVE_TIMEOUT
             long start = System.nanoTime();
             assertThat(c.closedWithin(Duration.ofSeconds(6))).isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1500));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(2500));
+        }
+    }
+
+    @Test
+    void aNextRequestBegunOnAKeptAliveConnectionHasTheHeadTimeOutToArriveWhole() throws Exception {
+        try (KeptAliveConnection c =
+                new KeptAliveConnection(gateway.streamPort().orElseThrow(), Duration.ofSeconds(5))) {
+            assertThat(c.send(post(INITIALIZE, "Accept: application/json"))
+                            .next()
+                            .status())
+                    .isEqualTo(200);
+            // the first bytes of a head, then nothing: REQUEST_HEAD_TIMEOUT (2 s) from them, not KEEP_ALIVE_TIMEOUT
+            c.send("POST /mcp/tools HTTP/1.1\r\nHost: x\r\n");
+            long start = System.nanoTime();
+            assertThat(c.closedWithin(Duration.ofSeconds(6))).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThan(Duration.ofMillis(1500))
+                    .isLessThan(Duration.ofMillis(2900));
         }
     }
 

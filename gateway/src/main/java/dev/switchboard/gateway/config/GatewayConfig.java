@@ -154,6 +154,7 @@ public record GatewayConfig(
                 limits,
                 new ListenerLimits(
                         REQUEST_HEAD_TIMEOUT.get(values),
+                        KEEP_ALIVE_TIMEOUT.get(values),
                         MAX_PENDING_HEADS_PER_IP.get(values),
                         MAX_STREAMS_PER_IP.get(values),
                         FD_RESERVE.read(values).map(OptionalLong::of).orElse(OptionalLong.empty()),

@@ -8,6 +8,8 @@ import java.util.OptionalLong;
  * configuration table and docs/security.md), and how many event loops the stream listener runs.
  *
  * @param requestHeadTimeout   how long a connection may take to send a whole request head, on every listener
+ * @param keepAliveTimeout     how long a kept-alive connection of the stream listener may stay silent between
+ *                             requests
  * @param maxPendingHeadsPerIp connections one address may have waiting for their head, per listener (429 beyond)
  * @param maxStreamsPerIp      streams one address may hold on one replica, both listeners together (429 beyond)
  * @param fdReserve            descriptors kept out of the listeners' reach; empty: sized from
@@ -16,6 +18,7 @@ import java.util.OptionalLong;
  */
 public record ListenerLimits(
         Duration requestHeadTimeout,
+        Duration keepAliveTimeout,
         int maxPendingHeadsPerIp,
         int maxStreamsPerIp,
         OptionalLong fdReserve,

@@ -50,6 +50,7 @@ final class BlockingExchanges implements AutoCloseable {
     private final TracingFilter tracing;
     private final int readTimeoutMillis;
     private final long headTimeoutNanos;
+    private final long keepAliveNanos;
     private final Set<SocketChannel> serving = ConcurrentHashMap.newKeySet();
     private final RateLimitedLog failures = new RateLimitedLog(
             LOGGER, Level.SEVERE, "unexpected error serving a request", Duration.ofMinutes(1), System::nanoTime);
@@ -62,6 +63,8 @@ final class BlockingExchanges implements AutoCloseable {
      * @param limits      the per-address stream counts (shared with the public listener)
      * @param tracing     the server spans of POST and DELETE, as on the public listener
      * @param readTimeout how long a read of the request's body may wait ({@code REQUEST_HEAD_TIMEOUT})
+     * @param keepAlive   how long a kept-alive connection may stay silent before its next request
+     *                    ({@code KEEP_ALIVE_TIMEOUT})
      */
     BlockingExchanges(
             McpEndpoint endpoint,
@@ -70,7 +73,8 @@ final class BlockingExchanges implements AutoCloseable {
             Admission admission,
             AddressLimits limits,
             TracingFilter tracing,
-            Duration readTimeout) {
+            Duration readTimeout,
+            Duration keepAlive) {
         this.endpoint = endpoint;
         this.cors = cors;
         this.invoke = api.invoke();
@@ -80,12 +84,13 @@ final class BlockingExchanges implements AutoCloseable {
         this.tracing = tracing;
         this.readTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
         this.headTimeoutNanos = readTimeout.toNanos();
+        this.keepAliveNanos = keepAlive.toNanos();
     }
 
     /**
      * On a virtual thread: serves the connection's requests, one after the other while its answers leave it
-     * reusable, waiting for each next head here ({@link HeadWait}, bounded by {@code REQUEST_HEAD_TIMEOUT} from
-     * the last answer). A next request the loop holds (a GET stream, a preflight) or cannot parse goes back to it.
+     * reusable, waiting for each next head here ({@link HeadWait}: {@code KEEP_ALIVE_TIMEOUT} from the last answer
+     * for its first byte, then {@code REQUEST_HEAD_TIMEOUT} for the whole head). A next request the loop holds (a GET stream, a preflight) or cannot parse goes back to it.
      *
      * @param channel  the connection, no longer registered with the loop's selector
      * @param head     its request head
@@ -134,7 +139,10 @@ final class BlockingExchanges implements AutoCloseable {
 
     /** @return the client's next request, or null when the connection ends (closed, or silent too long) */
     private Next nextRequest(HeadWait wait, byte[] unread) throws IOException {
-        long deadline = System.nanoTime() + headTimeoutNanos;
+        // silence between requests is the client's keeping the connection for later; a head once begun must
+        // arrive whole as a new connection's does
+        boolean begun = unread.length > 0;
+        long deadline = System.nanoTime() + (begun ? headTimeoutNanos : keepAliveNanos);
         ByteBuffer buffer = ByteBuffer.allocate(Math.max(1024, unread.length));
         buffer.put(unread);
         while (true) {
@@ -164,8 +172,13 @@ final class BlockingExchanges implements AutoCloseable {
                 buffer = larger;
             }
             try {
-                if (wait.read(buffer, deadline) < 0) {
+                int read = wait.read(buffer, deadline);
+                if (read < 0) {
                     return null;
+                }
+                if (!begun && read > 0) {
+                    begun = true;
+                    deadline = System.nanoTime() + headTimeoutNanos;
                 }
             } catch (java.net.SocketTimeoutException e) {
                 return null;

@@ -201,7 +201,14 @@ final class StreamListener implements AutoCloseable {
         this.mcp = mcp;
         this.invoke = api.invoke();
         this.exchanges = new BlockingExchanges(
-                endpoint, mcp, api, admission, settings.limits(), tracing, settings.headTimeout());
+                endpoint,
+                mcp,
+                api,
+                admission,
+                settings.limits(),
+                tracing,
+                settings.headTimeout(),
+                settings.keepAlive());
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.caps = caps;

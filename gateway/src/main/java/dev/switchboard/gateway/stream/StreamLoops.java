@@ -87,11 +87,14 @@ public final class StreamLoops implements AutoCloseable {
      * How the listener guards itself (its loops together).
      *
      * @param headTimeout    how long a connection may take to send its request head ({@code REQUEST_HEAD_TIMEOUT})
+     * @param keepAlive      how long a kept-alive connection may stay silent between requests
+     *                       ({@code KEEP_ALIVE_TIMEOUT})
      * @param maxConnections connections held at most, from the descriptor budget: beyond, the oldest silent
      *                       one is shed, or accepting waits
      * @param limits         the per-address caps
      */
-    public record Settings(java.time.Duration headTimeout, int maxConnections, AddressLimits limits) {}
+    public record Settings(
+            java.time.Duration headTimeout, java.time.Duration keepAlive, int maxConnections, AddressLimits limits) {}
 
     /** @return the bound port */
     public int port() {

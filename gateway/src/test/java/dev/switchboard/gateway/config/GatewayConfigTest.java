@@ -85,10 +85,13 @@ class GatewayConfigTest {
     void listenerGuards() {
         ListenerLimits defaults = GatewayConfig.from(Map.of()).listeners();
         assertThat(defaults)
-                .isEqualTo(new ListenerLimits(Duration.ofSeconds(10), 64, 1024, java.util.OptionalLong.empty(), 1));
+                .isEqualTo(new ListenerLimits(
+                        Duration.ofSeconds(10), Duration.ofSeconds(60), 64, 1024, java.util.OptionalLong.empty(), 1));
         ListenerLimits set = config(
                         "REQUEST_HEAD_TIMEOUT",
                         "2s",
+                        "KEEP_ALIVE_TIMEOUT",
+                        "90s",
                         "MAX_PENDING_HEADS_PER_IP",
                         "3",
                         "MAX_STREAMS_PER_IP",
@@ -98,8 +101,11 @@ class GatewayConfigTest {
                         "STREAM_LOOPS",
                         "3")
                 .listeners();
-        assertThat(set).isEqualTo(new ListenerLimits(Duration.ofSeconds(2), 3, 5, java.util.OptionalLong.of(100), 3));
+        assertThat(set)
+                .isEqualTo(new ListenerLimits(
+                        Duration.ofSeconds(2), Duration.ofSeconds(90), 3, 5, java.util.OptionalLong.of(100), 3));
         assertRejected("REQUEST_HEAD_TIMEOUT", "10ms");
+        assertRejected("KEEP_ALIVE_TIMEOUT", "2h");
         assertRejected("MAX_PENDING_HEADS_PER_IP", "0");
         assertRejected("MAX_STREAMS_PER_IP", "x");
         assertRejected("FD_RESERVE", "-1");
