@@ -2,6 +2,8 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.RedisMonitor;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
@@ -30,6 +32,25 @@ class RedisTopicsTest extends TopicsContractTest {
     @Override
     void resetStore() {
         TestRedis.shared().flush();
+    }
+
+    @Test
+    void aBatchIsAppendedInOneRoundTrip() {
+        try (RedisMonitor monitor =
+                RedisMonitor.start(TestRedis.shared().host(), TestRedis.shared().port())) {
+            monitor.drain(100, 1000, c -> false);
+            Http.Answer batch = publish(
+                    gateway,
+                    "batch-trips",
+                    "{\"events\":[{\"data\":{\"n\":1}},{\"data\":{\"n\":2},\"id\":\"b-2\"},{\"data\":{\"n\":3}}]}");
+            assertThat(batch.status()).as(batch.body()).isEqualTo(202);
+            List<RedisMonitor.Command> log =
+                    monitor.drain(150, 3000, c -> c.line().contains("{topic:batch-trips}"));
+            assertThat(log.stream().filter(c -> !c.fromScript()).map(c -> c.name()))
+                    .as("commands sent for the batch: %s", log)
+                    .containsExactly("EVALSHA");
+            assertThat(log.stream().filter(c -> c.name().equals("XADD"))).hasSize(3);
+        }
     }
 
     @Test

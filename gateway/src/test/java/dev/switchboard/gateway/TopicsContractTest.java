@@ -267,6 +267,66 @@ abstract class TopicsContractTest {
     }
 
     @Test
+    void aBatchIsStoredAsOneStepInItsOrderAndAnIdItRepeatsIsStoredOnce() throws Exception {
+        try (SseClient client = SseClient.open(stream("/sse/batches?topic=news"))) {
+            client.next(WAIT);
+            Http.Answer repeated = publish(
+                    gateway,
+                    "news",
+                    "{\"events\":[{\"data\":{\"n\":0},\"id\":\"x\"},{\"data\":{\"n\":0},\"id\":\"x\"}]}");
+            assertThat(repeated.status()).as(repeated.body()).isEqualTo(202);
+            assertThat(repeated.json().get("events"))
+                    .extracting(e -> e.get("duplicate").asBoolean())
+                    .containsExactly(false, true);
+            assertThat(repeated.json().get("events").get(1).get("id").asText())
+                    .isEqualTo(repeated.json().get("events").get(0).get("id").asText());
+            assertThat(take(client, 1)).extracting(TopicsContractTest::origin).containsExactly("news:0");
+
+            // two publishers' batches at once: each batch's events reach the subscriber next to each other
+            int publishers = 2;
+            int batches = 10;
+            int size = 10;
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+                for (int p = 1; p <= publishers; p++) {
+                    int publisher = p;
+                    running.add(pool.submit(() -> {
+                        for (int b = 0; b < batches; b++) {
+                            StringBuilder body = new StringBuilder("{\"events\":[");
+                            for (int i = 0; i < size; i++) {
+                                body.append(i == 0 ? "" : ",")
+                                        .append("{\"data\":{\"n\":")
+                                        .append(publisher * 1000 + b * size + i)
+                                        .append("}}");
+                            }
+                            Http.Answer answer =
+                                    publish(gateway, "news", body.append("]}").toString());
+                            assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+                        }
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : running) {
+                    f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+            List<Integer> received = take(client, publishers * batches * size).stream()
+                    .map(e -> json(e.data()).get("data").get("n").asInt())
+                    .toList();
+            for (int start = 0; start < received.size(); start += size) {
+                int first = received.get(start);
+                assertThat(first % size)
+                        .as("a batch's first event at %d of %s", start, received)
+                        .isZero();
+                for (int i = 1; i < size; i++) {
+                    assertThat(received.get(start + i))
+                            .as("event %d of the batch starting at %d: %s", i, start, received)
+                            .isEqualTo(first + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void publishNeedsAPublisherCredential() {
         String body = "{\"data\":{\"n\":1}}";
         Http.Answer anonymous = Http.postJson(pub("/publish/news"), body);

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
 import io.helidon.http.Status;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
@@ -80,8 +81,14 @@ public final class Publications {
         ObjectNode answer = Json.object();
         answer.put("topic", topic);
         ArrayNode ids = answer.putArray("events");
-        for (PublishRequest.Publication p : request.events()) {
-            ClientEventLog.Appended appended = events.publishOnce(log, p.type(), p.envelope(), p.publishId());
+        List<ClientEventLog.Appended> stored = events.publishAll(
+                log,
+                request.events().stream()
+                        .map(p -> new ClientEventLog.Pending(p.type(), p.envelope(), p.publishId()))
+                        .toList());
+        for (int i = 0; i < stored.size(); i++) {
+            PublishRequest.Publication p = request.events().get(i);
+            ClientEventLog.Appended appended = stored.get(i);
             ObjectNode item = ids.addObject();
             item.put("id", appended.id());
             if (p.publishId() != null) {

@@ -23,13 +23,19 @@ record AnnouncedTrace(String message, Context context) {
      * @return them, plus the trace head when a span is current
      */
     static String[] arguments(String... arguments) {
-        String traceparent = TraceHeaders.currentTraceparent();
-        if (traceparent == null) {
+        String head = head();
+        if (head.isEmpty()) {
             return arguments;
         }
         String[] traced = Arrays.copyOf(arguments, arguments.length + 1);
-        traced[arguments.length] = "\n" + traceparent + "\n";
+        traced[arguments.length] = head;
         return traced;
+    }
+
+    /** @return the trace line an announcement starts with when a span is current, else an empty string */
+    static String head() {
+        String traceparent = TraceHeaders.currentTraceparent();
+        return traceparent == null ? "" : "\n" + traceparent + "\n";
     }
 
     /**

@@ -51,6 +51,26 @@ public interface ClientEventLog {
     record Appended(String id, boolean duplicate) {}
 
     /**
+     * An event to append with others.
+     *
+     * @param type      event name
+     * @param data      JSON text
+     * @param publishId the publisher's idempotency id, or null for none
+     */
+    record Pending(String type, String data, String publishId) {}
+
+    /**
+     * Appends a batch to one log as one step: all of its events or none (a store that fails mid-way leaves none),
+     * next to each other and in order, each once per publish id as {@link #publishOnce} does (an id repeated
+     * within the batch is a repeat too). On Redis, one round trip for the whole batch.
+     *
+     * @param logKey the log (a client id or a topic's log key)
+     * @param batch  the events, at least one
+     * @return each event's id and whether it was a repeat, in the batch's order
+     */
+    List<Appended> publishAll(String logKey, List<Pending> batch);
+
+    /**
      * A check without a round trip, for work that will publish later (an async result): refuse it now
      * rather than accept it and lose its result.
      *

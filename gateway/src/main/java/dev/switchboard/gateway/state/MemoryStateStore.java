@@ -218,23 +218,36 @@ public final class MemoryStateStore
 
     @Override
     public ClientEvent publish(String clientId, String type, String data) {
-        return append(clientId, type, data, null, ttl).event();
+        return append(clientId, List.of(new Pending(type, data, null)), ttl)
+                .getFirst()
+                .event();
     }
 
     @Override
     public ClientEvent publish(String logKey, String type, String data, Duration keptFor) {
-        return append(logKey, type, data, null, keptFor).event();
+        return append(logKey, List.of(new Pending(type, data, null)), keptFor)
+                .getFirst()
+                .event();
     }
 
     @Override
     public Appended publishOnce(String logKey, String type, String data, String publishId) {
-        Stored stored = append(logKey, type, data, publishId, ttl);
+        Stored stored =
+                append(logKey, List.of(new Pending(type, data, publishId)), ttl).getFirst();
         return new Appended(stored.event().id(), stored.duplicate());
+    }
+
+    @Override
+    public List<Appended> publishAll(String logKey, List<Pending> batch) {
+        return append(logKey, batch, ttl).stream()
+                .map(s -> new Appended(s.event().id(), s.duplicate()))
+                .toList();
     }
 
     private record Stored(ClientEvent event, boolean duplicate) {}
 
-    private Stored append(String clientId, String type, String data, String publishId, Duration keptFor) {
+    /** Appends the events under the log's lock: next to each other, as Redis's append script does. */
+    private List<Stored> append(String clientId, List<Pending> batch, Duration keptFor) {
         while (true) {
             ClientLog log = logs.computeIfAbsent(clientId, id -> new ClientLog(clock.millis() + keptFor.toMillis()));
             synchronized (log) {
@@ -243,29 +256,37 @@ public final class MemoryStateStore
                 if (log.retired || retireIfExpired(clientId, log)) {
                     continue;
                 }
-                String prior = publishId == null ? null : log.storedAs(publishId);
-                if (prior != null) {
-                    return new Stored(new ClientEvent(prior, type, data), true);
+                List<Stored> stored = new ArrayList<>(batch.size());
+                for (Pending p : batch) {
+                    stored.add(appendLocked(clientId, log, p, keptFor));
                 }
-                ClientEvent event = new ClientEvent(nextId(), type, data);
-                if (publishId != null) {
-                    log.stored(publishId, event.id());
-                }
-                log.events.addLast(event);
-                while (log.events.size() > maxLength) {
-                    log.events.removeFirst();
-                }
-                // each append sets how long the log outlives it: an answered MCP stream's last one shortens it
-                log.expiresAtMillis = clock.millis() + keptFor.toMillis();
-                // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips
-                // an id not after the last it wrote, so out-of-order dispatch would lose an event; announced
-                // only when followed, as Redis announces only to the replicas subscribed to the log
-                if (subscriptions.isFollowed(clientId)) {
-                    listeners.forEach(l -> l.accept(clientId, event));
-                }
-                return new Stored(event, false);
+                return stored;
             }
         }
+    }
+
+    private Stored appendLocked(String clientId, ClientLog log, Pending p, Duration keptFor) {
+        String prior = p.publishId() == null ? null : log.storedAs(p.publishId());
+        if (prior != null) {
+            return new Stored(new ClientEvent(prior, p.type(), p.data()), true);
+        }
+        ClientEvent event = new ClientEvent(nextId(), p.type(), p.data());
+        if (p.publishId() != null) {
+            log.stored(p.publishId(), event.id());
+        }
+        log.events.addLast(event);
+        while (log.events.size() > maxLength) {
+            log.events.removeFirst();
+        }
+        // each append sets how long the log outlives it: an answered MCP stream's last one shortens it
+        log.expiresAtMillis = clock.millis() + keptFor.toMillis();
+        // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips an id not
+        // after the last it wrote, so out-of-order dispatch would lose an event; announced only when followed, as
+        // Redis announces only to the replicas subscribed to the log
+        if (subscriptions.isFollowed(clientId)) {
+            listeners.forEach(l -> l.accept(clientId, event));
+        }
+        return new Stored(event, false);
     }
 
     @Override

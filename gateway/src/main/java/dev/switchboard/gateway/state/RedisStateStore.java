@@ -60,6 +60,25 @@ public final class RedisStateStore
             + "redis.call('PUBLISH', ARGV[5], (ARGV[7] or '') .. ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
             + "return {id, 0}";
 
+    /**
+     * A batch for one log (KEYS[1]) in one step: ARGV[1] MAXLEN, ARGV[2] TTL (ms), ARGV[3] the announcement
+     * channel, ARGV[4] the log key, ARGV[5] the trace head ({@link AnnouncedTrace}, or empty), then per event its
+     * type, data and the index in KEYS of its publish-id record (same hash tag; 0 for none). Answers
+     * {id, repeated} per event; a batch of repeats only leaves the log's TTL alone, as {@link #APPEND_ONCE} does.
+     */
+    private static final String APPEND_BATCH = "local out = {} local appended = false "
+            + "for i = 6, #ARGV, 3 do "
+            + "local t, d, k = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]) "
+            + "local prior = false "
+            + "if k > 0 then prior = redis.call('GET', KEYS[k]) end "
+            + "if prior then out[#out + 1] = prior out[#out + 1] = 1 else "
+            + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', t, 'd', d) "
+            + "if k > 0 then redis.call('SET', KEYS[k], id, 'PX', ARGV[2]) end "
+            + "redis.call('PUBLISH', ARGV[3], ARGV[5] .. ARGV[4] .. '\\n' .. id .. '\\n' .. t .. '\\n' .. d) "
+            + "out[#out + 1] = id out[#out + 1] = 0 appended = true end end "
+            + "if appended then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
+            + "return out";
+
     /** SET NX PX, or a renewal (PEXPIRE) when ARGV[1] already holds it: 1 when ARGV[1] holds the lease. */
     private static final RedisScript ACQUIRE_LEASE =
             new RedisScript("if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
@@ -122,6 +141,7 @@ public final class RedisStateStore
     private final RedisScript appendAndAnnounce;
 
     private final RedisScript appendOnce;
+    private final RedisScript appendBatch;
     /** When this replica last renewed each session: a session is renewed at most once per interval. */
     private final SessionRenewals renewals;
 
@@ -161,6 +181,7 @@ public final class RedisStateStore
         this.appendAndAnnounce =
                 new RedisScript(sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_AND_ANNOUNCE);
         this.appendOnce = new RedisScript(sharded ? APPEND_ONCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_ONCE);
+        this.appendBatch = new RedisScript(sharded ? APPEND_BATCH.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_BATCH);
         this.renewals = new SessionRenewals(sessionTtl);
         this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis, sharded), redis.commandTimeout());
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
@@ -531,6 +552,37 @@ public final class RedisStateStore
                                 RedisKeys.announcements(logKey),
                                 logKey)));
         return new Appended(String.valueOf(reply.get(0)), ((Number) reply.get(1)).longValue() == 1);
+    }
+
+    @Override
+    public List<Appended> publishAll(String logKey, List<Pending> batch) {
+        List<String> keys = new ArrayList<>();
+        keys.add(RedisKeys.clientEvents(logKey));
+        List<String> args = new ArrayList<>(5 + 3 * batch.size());
+        args.add(String.valueOf(maxLength));
+        args.add(String.valueOf(ttl.toMillis()));
+        args.add(RedisKeys.announcements(logKey));
+        args.add(logKey);
+        args.add(AnnouncedTrace.head());
+        for (Pending p : batch) {
+            args.add(p.type());
+            args.add(p.data());
+            if (p.publishId() == null) {
+                args.add("0");
+            } else {
+                keys.add(RedisKeys.publishedId(logKey, p.publishId()));
+                args.add(String.valueOf(keys.size()));
+            }
+        }
+        List<Object> reply = RedisConnections.call(
+                "append a batch of events",
+                () -> appendBatch.<List<Object>>run(
+                        redis, ScriptOutputType.MULTI, keys.toArray(String[]::new), args.toArray(String[]::new)));
+        List<Appended> appended = new ArrayList<>(batch.size());
+        for (int i = 0; i < reply.size(); i += 2) {
+            appended.add(new Appended(String.valueOf(reply.get(i)), ((Number) reply.get(i + 1)).longValue() == 1));
+        }
+        return appended;
     }
 
     @Override
