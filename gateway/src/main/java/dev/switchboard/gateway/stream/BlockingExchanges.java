@@ -52,6 +52,7 @@ final class BlockingExchanges implements AutoCloseable {
     private final long headTimeoutNanos;
     private final long keepAliveNanos;
     private final Set<SocketChannel> serving = ConcurrentHashMap.newKeySet();
+    private final IdleConnections idle;
     private final RateLimitedLog failures = new RateLimitedLog(
             LOGGER, Level.SEVERE, "unexpected error serving a request", Duration.ofMinutes(1), System::nanoTime);
 
@@ -65,6 +66,8 @@ final class BlockingExchanges implements AutoCloseable {
      * @param readTimeout how long a read of the request's body may wait ({@code REQUEST_HEAD_TIMEOUT})
      * @param keepAlive   how long a kept-alive connection may stay silent before its next request
      *                    ({@code KEEP_ALIVE_TIMEOUT})
+     * @param idle        where a kept-alive connection is known as idle while it waits (the listener's cap sheds
+     *                    the oldest)
      */
     BlockingExchanges(
             McpEndpoint endpoint,
@@ -74,7 +77,8 @@ final class BlockingExchanges implements AutoCloseable {
             AddressLimits limits,
             TracingFilter tracing,
             Duration readTimeout,
-            Duration keepAlive) {
+            Duration keepAlive,
+            IdleConnections idle) {
         this.endpoint = endpoint;
         this.cors = cors;
         this.invoke = api.invoke();
@@ -85,6 +89,7 @@ final class BlockingExchanges implements AutoCloseable {
         this.readTimeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
         this.headTimeoutNanos = readTimeout.toNanos();
         this.keepAliveNanos = keepAlive.toNanos();
+        this.idle = idle;
     }
 
     /**
@@ -112,7 +117,7 @@ final class BlockingExchanges implements AutoCloseable {
                     drain(channel);
                     return null;
                 }
-                Next next = nextRequest(wait, exchange.unread());
+                Next next = nextRequest(channel, wait, exchange.unread());
                 if (next == null || next.head() == null) {
                     return next == null ? null : next.bytes();
                 }
@@ -137,51 +142,66 @@ final class BlockingExchanges implements AutoCloseable {
      */
     private record Next(RequestHead head, ExchangeRoute route, byte[] bytes) {}
 
-    /** @return the client's next request, or null when the connection ends (closed, or silent too long) */
-    private Next nextRequest(HeadWait wait, byte[] unread) throws IOException {
+    /**
+     * @return the client's next request, or null when the connection ends (closed, silent too long, or shed at the
+     *         listener's cap while idle)
+     */
+    private Next nextRequest(SocketChannel channel, HeadWait wait, byte[] unread) throws IOException {
         // silence between requests is the client's keeping the connection for later; a head once begun must
         // arrive whole as a new connection's does
         boolean begun = unread.length > 0;
         long deadline = System.nanoTime() + (begun ? headTimeoutNanos : keepAliveNanos);
-        ByteBuffer buffer = ByteBuffer.allocate(Math.max(1024, unread.length));
-        buffer.put(unread);
-        while (true) {
-            buffer.flip();
-            RequestHead next;
-            try {
-                next = RequestHead.parse(buffer);
-            } catch (RuntimeException e) {
-                // the loop answers a malformed head as it does on a new connection
-                return new Next(null, null, rest(buffer));
-            }
-            if (next != null) {
-                Optional<ExchangeRoute> route = ExchangeRoute.of(next.method(), next.path(), next.headers());
-                if (route.isPresent()) {
-                    return new Next(next, route.get(), rest(buffer));
+        if (!begun) {
+            idle.waiting(channel);
+        }
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(Math.max(1024, unread.length));
+            buffer.put(unread);
+            while (true) {
+                buffer.flip();
+                RequestHead next;
+                try {
+                    next = RequestHead.parse(buffer);
+                } catch (RuntimeException e) {
+                    // the loop answers a malformed head as it does on a new connection
+                    return new Next(null, null, rest(buffer));
                 }
-                buffer.rewind();
-                return new Next(null, null, rest(buffer));
-            }
-            buffer.compact();
-            if (!buffer.hasRemaining()) {
-                ByteBuffer larger = RequestHead.grown(buffer);
-                if (larger == null) {
-                    buffer.flip();
-                    return new Next(null, null, rest(buffer)); // too large: the loop refuses it
+                if (next != null) {
+                    Optional<ExchangeRoute> route = ExchangeRoute.of(next.method(), next.path(), next.headers());
+                    if (route.isPresent()) {
+                        return new Next(next, route.get(), rest(buffer));
+                    }
+                    buffer.rewind();
+                    return new Next(null, null, rest(buffer));
                 }
-                buffer = larger;
-            }
-            try {
-                int read = wait.read(buffer, deadline);
-                if (read < 0) {
+                buffer.compact();
+                if (!buffer.hasRemaining()) {
+                    ByteBuffer larger = RequestHead.grown(buffer);
+                    if (larger == null) {
+                        buffer.flip();
+                        return new Next(null, null, rest(buffer)); // too large: the loop refuses it
+                    }
+                    buffer = larger;
+                }
+                try {
+                    int read = wait.read(buffer, deadline);
+                    if (read < 0) {
+                        return null;
+                    }
+                    if (!begun && read > 0) {
+                        begun = true;
+                        if (!idle.busy(channel)) {
+                            return null; // shed as its request came: it is being closed
+                        }
+                        deadline = System.nanoTime() + headTimeoutNanos;
+                    }
+                } catch (java.net.SocketTimeoutException e) {
                     return null;
                 }
-                if (!begun && read > 0) {
-                    begun = true;
-                    deadline = System.nanoTime() + headTimeoutNanos;
-                }
-            } catch (java.net.SocketTimeoutException e) {
-                return null;
+            }
+        } finally {
+            if (!begun) {
+                idle.busy(channel);
             }
         }
     }

@@ -6,14 +6,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The stream listener's connection caps, shared by its event loops: the connections held (against the
- * descriptor budget) and the heads still being read per capped address. Each loop accepts from the same port
- * and counts here, so the caps hold for the listener whichever loop the kernel hands a connection to.
+ * descriptor budget), the heads still being read per capped address, and the kept-alive connections idle
+ * between requests (shed at the cap). Each loop accepts from the same port and counts here, so the caps hold
+ * for the listener whichever loop the kernel hands a connection to.
  */
 final class ListenerCaps {
     private final int maxConnections;
     private final int maxPendingHeads;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> pendingHeads = new ConcurrentHashMap<>();
+    private final IdleConnections idle = new IdleConnections();
 
     /**
      * @param maxConnections  connections held at most, over all loops
@@ -22,6 +24,11 @@ final class ListenerCaps {
     ListenerCaps(int maxConnections, int maxPendingHeads) {
         this.maxConnections = maxConnections;
         this.maxPendingHeads = maxPendingHeads;
+    }
+
+    /** @return the kept-alive connections waiting for their next request, over all loops */
+    IdleConnections idle() {
+        return idle;
     }
 
     /** @return whether the listener holds as many connections as it may */

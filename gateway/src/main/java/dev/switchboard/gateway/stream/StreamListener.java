@@ -208,7 +208,8 @@ final class StreamListener implements AutoCloseable {
                 settings.limits(),
                 tracing,
                 settings.headTimeout(),
-                settings.keepAlive());
+                settings.keepAlive(),
+                caps.idle());
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.caps = caps;
@@ -367,18 +368,21 @@ final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * Accepts what is waiting. At its cap the listener sheds its oldest silent connection for a new one,
+     * Accepts what is waiting. At its cap the listener sheds its oldest silent connection for a new one (one still
+     * sending its head, else the kept-alive connection idle the longest: {@link IdleConnections}),
      * or stops accepting until one closes (clients wait in the kernel's backlog, which costs no
      * descriptor). When {@code accept()} fails (descriptors exhausted: measured, a loop retrying at once
      * burned a core and wrote 300 MB of stack traces in 8 s) it sheds silent connections and pauses,
      * 10 ms doubling to 1 s, logging once a minute.
      */
     private void accept() {
-        while (true) {
+        for (boolean first = true; ; first = false) {
             if (caps.full()) {
+                // shed only for a connection known to wait (the readiness this pass was called for): the one just
+                // accepted may have filled the cap with nobody behind it, and it would be the oldest silent one
                 // a closed channel keeps its descriptor until the next select deregisters it: one shed per
                 // pass, else a burst would shed and accept past the limit (measured: "Too many open files")
-                if (!shedOldestPending(1)) {
+                if (first && !shedOldestPending(1) && !caps.idle().shedOldest()) {
                     pauseAccepting(0);
                 }
                 return;
@@ -389,7 +393,9 @@ final class StreamListener implements AutoCloseable {
             } catch (IOException e) {
                 if (server.isOpen()) {
                     acceptFailures.log(e);
-                    shedOldestPending(SHED_ON_ACCEPT_FAILURE);
+                    if (!shedOldestPending(SHED_ON_ACCEPT_FAILURE)) {
+                        caps.idle().shedOldest();
+                    }
                     pauseAccepting(acceptBackoffNanos);
                     acceptBackoffNanos = Math.min(MAX_ACCEPT_BACKOFF_NANOS, acceptBackoffNanos * 2);
                 }
@@ -487,7 +493,9 @@ final class StreamListener implements AutoCloseable {
     private void resumeAccepting() {
         if (acceptPaused
                 && System.nanoTime() - acceptResumeAt >= 0
-                && (!caps.full() || opening.stream().anyMatch(c -> c.head != null))) {
+                && (!caps.full()
+                        || opening.stream().anyMatch(c -> c.head != null)
+                        || caps.idle().canShed())) {
             acceptPaused = false;
             serverKey.interestOps(SelectionKey.OP_ACCEPT);
         }
@@ -1141,6 +1149,7 @@ final class StreamListener implements AutoCloseable {
         wheel.remove(c);
         headDone(c);
         caps.closed();
+        caps.idle().closed(c.channel);
         held.decrementAndGet();
         c.key.cancel();
         try {
