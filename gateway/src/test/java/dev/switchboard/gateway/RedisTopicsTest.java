@@ -54,6 +54,30 @@ class RedisTopicsTest extends TopicsContractTest {
     }
 
     @Test
+    void aFunctionAnswersEventsForOneLogInARowAsOneAppend() {
+        registerMirror();
+        String answer = "{\"switchboard\":{\"publish\":["
+                + "{\"topic\":\"run\",\"data\":{\"n\":1}},{\"topic\":\"run\",\"data\":{\"n\":2}},"
+                + "{\"client_id\":\"me\",\"data\":{\"n\":3}},{\"topic\":\"run\",\"data\":{\"n\":4}}]}}";
+        try (RedisMonitor monitor =
+                RedisMonitor.start(TestRedis.shared().host(), TestRedis.shared().port())) {
+            monitor.drain(100, 1000, c -> false);
+            Http.Answer sync = Http.postJson(pub("/invoke/mirror"), "{\"payload\":" + answer + "}");
+            assertThat(sync.status()).as(sync.body()).isEqualTo(200);
+            List<RedisMonitor.Command> appends =
+                    monitor.drain(150, 3000, c -> c.line().contains(":events\""));
+            // the log changes twice: three appends, in the answer's order
+            assertThat(appends.stream().filter(c -> !c.fromScript()).map(RedisMonitor.Command::name))
+                    .as("commands sent for the answer's events: %s", appends)
+                    .containsExactly("EVALSHA", "EVALSHA", "EVALSHA");
+            assertThat(appends.stream()
+                            .filter(c -> c.name().equals("XADD"))
+                            .map(c -> c.line().contains("{topic:run}") ? "run" : "me"))
+                    .containsExactly("run", "run", "me", "run");
+        }
+    }
+
+    @Test
     void resumesEveryLogOnTheOtherReplica() {
         Gateway other = startGateway(Map.of("REPLICA_ID", "other-replica"));
         try {

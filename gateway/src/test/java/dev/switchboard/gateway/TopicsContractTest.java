@@ -482,7 +482,7 @@ abstract class TopicsContractTest {
                 .until(() -> gateway.hub().topicCount() == 0 && gateway.hub().count() == 0);
     }
 
-    private void registerMirror() {
+    void registerMirror() {
         Http.Answer registered = Http.send(
                 "POST",
                 admin("/admin/functions"),

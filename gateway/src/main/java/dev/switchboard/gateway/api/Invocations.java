@@ -31,6 +31,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,7 +221,7 @@ public final class Invocations implements AutoCloseable {
             metrics.invocation(result);
             AnswerPublications.Split split = AnswerPublications.split(result, identity, maxEventSize);
             // the answer's events are in their logs before the caller hears of the result
-            split.publish().forEach(this::append);
+            runsByLog(split.publish()).forEach(this::append);
             result = split.result();
             Status status = switch (result.outcome()) {
                 case SUCCESS -> Status.OK_200;
@@ -282,8 +283,8 @@ public final class Invocations implements AutoCloseable {
         // the events carry this span's trace to the replicas that deliver them (their fan-out spans)
         Span span = tracing.child("publish " + FUNCTION_RESPONSE, SpanKind.PRODUCER);
         try (Scope ignored = GatewayTracing.activate(span)) {
-            for (AnswerPublications.Target target : publish) {
-                deliver(target.logKey(), requestId, () -> append(target));
+            for (List<AnswerPublications.Target> run : runsByLog(publish)) {
+                deliver(run.getFirst().logKey(), requestId, () -> append(run));
             }
             String text = Json.write(json);
             if (streamKey != null) {
@@ -329,9 +330,32 @@ public final class Invocations implements AutoCloseable {
         }
     }
 
-    private void append(AnswerPublications.Target target) {
-        PublishRequest.Publication p = target.publication();
-        events.publishOnce(target.logKey(), p.type(), p.envelope(), p.publishId());
+    /**
+     * @param targets an answer's events, in its order
+     * @return the same, cut where the log changes: each run of consecutive events for one log is appended as one
+     *         step (as a {@code POST /publish} batch is), and the order across logs stays the answer's
+     */
+    static List<List<AnswerPublications.Target>> runsByLog(List<AnswerPublications.Target> targets) {
+        List<List<AnswerPublications.Target>> runs = new ArrayList<>();
+        for (AnswerPublications.Target target : targets) {
+            if (runs.isEmpty() || !runs.getLast().getFirst().logKey().equals(target.logKey())) {
+                runs.add(new ArrayList<>());
+            }
+            runs.getLast().add(target);
+        }
+        return runs;
+    }
+
+    /** @param run consecutive events of an answer for one log */
+    private void append(List<AnswerPublications.Target> run) {
+        events.publishAll(
+                run.getFirst().logKey(),
+                run.stream()
+                        .map(t -> new ClientEventLog.Pending(
+                                t.publication().type(),
+                                t.publication().envelope(),
+                                t.publication().publishId()))
+                        .toList());
     }
 
     /**

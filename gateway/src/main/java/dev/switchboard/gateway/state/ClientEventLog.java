@@ -33,18 +33,6 @@ public interface ClientEventLog {
     ClientEvent publish(String logKey, String type, String data, java.time.Duration keptFor);
 
     /**
-     * Appends an event once per publish id: a second publish with the same id, while the first's record lasts
-     * (the log's TTL), stores nothing and answers the first event's id.
-     *
-     * @param logKey    the log (a client id or a topic's log key)
-     * @param type      event name
-     * @param data      JSON text
-     * @param publishId the publisher's idempotency id, or null for none
-     * @return the event's id and whether it was a repeat
-     */
-    Appended publishOnce(String logKey, String type, String data, String publishId);
-
-    /**
      * @param id        the stored event's id
      * @param duplicate whether the publish id had been stored before (nothing was appended)
      */
@@ -61,8 +49,9 @@ public interface ClientEventLog {
 
     /**
      * Appends a batch to one log as one step: all of its events or none (a store that fails mid-way leaves none),
-     * next to each other and in order, each once per publish id as {@link #publishOnce} does (an id repeated
-     * within the batch is a repeat too). On Redis, one round trip for the whole batch.
+     * next to each other and in order, each once per publish id: an event whose id was stored before (while that
+     * record lasts, the log's TTL; within the batch too) stores nothing and answers the first event's id. On
+     * Redis, one round trip for the whole batch.
      *
      * @param logKey the log (a client id or a topic's log key)
      * @param batch  the events, at least one

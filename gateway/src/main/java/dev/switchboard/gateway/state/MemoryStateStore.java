@@ -231,13 +231,6 @@ public final class MemoryStateStore
     }
 
     @Override
-    public Appended publishOnce(String logKey, String type, String data, String publishId) {
-        Stored stored =
-                append(logKey, List.of(new Pending(type, data, publishId)), ttl).getFirst();
-        return new Appended(stored.event().id(), stored.duplicate());
-    }
-
-    @Override
     public List<Appended> publishAll(String logKey, List<Pending> batch) {
         return append(logKey, batch, ttl).stream()
                 .map(s -> new Appended(s.event().id(), s.duplicate()))

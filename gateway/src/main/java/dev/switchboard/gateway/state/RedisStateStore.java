@@ -49,22 +49,10 @@ public final class RedisStateStore
                     + "redis.call('PUBLISH', ARGV[5], (ARGV[7] or '') .. ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
                     + "return id";
     /**
-     * As {@link #APPEND_AND_ANNOUNCE}, once per publish id: the id's record (KEYS[2], same hash tag) names the
-     * event it was stored as and expires with the log's TTL.
-     */
-    private static final String APPEND_ONCE = "local prior = redis.call('GET', KEYS[2]) "
-            + "if prior then return {prior, 1} end "
-            + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
-            + "redis.call('SET', KEYS[2], id, 'PX', ARGV[4]) "
-            + "redis.call('PUBLISH', ARGV[5], (ARGV[7] or '') .. ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
-            + "return {id, 0}";
-
-    /**
      * A batch for one log (KEYS[1]) in one step: ARGV[1] MAXLEN, ARGV[2] TTL (ms), ARGV[3] the announcement
      * channel, ARGV[4] the log key, ARGV[5] the trace head ({@link AnnouncedTrace}, or empty), then per event its
      * type, data and the index in KEYS of its publish-id record (same hash tag; 0 for none). Answers
-     * {id, repeated} per event; a batch of repeats only leaves the log's TTL alone, as {@link #APPEND_ONCE} does.
+     * {id, repeated} per event; a batch of repeats only leaves the log's TTL alone.
      */
     private static final String APPEND_BATCH = "local out = {} local appended = false "
             + "for i = 6, #ARGV, 3 do "
@@ -140,7 +128,6 @@ public final class RedisStateStore
     /** The append scripts, announcing with {@code SPUBLISH} on a Cluster (the channel lives on the log's shard). */
     private final RedisScript appendAndAnnounce;
 
-    private final RedisScript appendOnce;
     private final RedisScript appendBatch;
     /** When this replica last renewed each session: a session is renewed at most once per interval. */
     private final SessionRenewals renewals;
@@ -180,7 +167,6 @@ public final class RedisStateStore
         boolean sharded = redis.isCluster();
         this.appendAndAnnounce =
                 new RedisScript(sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_AND_ANNOUNCE);
-        this.appendOnce = new RedisScript(sharded ? APPEND_ONCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_ONCE);
         this.appendBatch = new RedisScript(sharded ? APPEND_BATCH.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_BATCH);
         this.renewals = new SessionRenewals(sessionTtl);
         this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis, sharded), redis.commandTimeout());
@@ -531,27 +517,6 @@ public final class RedisStateStore
                                 RedisKeys.announcements(clientId),
                                 clientId)));
         return new ClientEvent(id, type, data);
-    }
-
-    @Override
-    public Appended publishOnce(String logKey, String type, String data, String publishId) {
-        if (publishId == null) {
-            return new Appended(publish(logKey, type, data).id(), false);
-        }
-        List<Object> reply = RedisConnections.call(
-                "append an event once",
-                () -> appendOnce.<List<Object>>run(
-                        redis,
-                        ScriptOutputType.MULTI,
-                        new String[] {RedisKeys.clientEvents(logKey), RedisKeys.publishedId(logKey, publishId)},
-                        AnnouncedTrace.arguments(
-                                String.valueOf(maxLength),
-                                type,
-                                data,
-                                String.valueOf(ttl.toMillis()),
-                                RedisKeys.announcements(logKey),
-                                logKey)));
-        return new Appended(String.valueOf(reply.get(0)), ((Number) reply.get(1)).longValue() == 1);
     }
 
     @Override
