@@ -48,6 +48,39 @@ class DockerfilesTest {
                 .contains("JDK_JAVA_OPTIONS=\"@/app/jvm.options\"");
     }
 
+    /**
+     * The gateway's image trains its AOT cache on its own runtime stage (a cache is only valid for the JDK build and
+     * jars it was trained on) and starts with it from the entrypoint, which the operator's JVM options do not replace.
+     */
+    @org.junit.jupiter.api.Test
+    void theGatewayImageTrainsItsAotCacheOnItsRuntimeAndStartsWithIt() throws IOException {
+        assertThat(Files.readString(ROOT.resolve("Dockerfile")))
+                .contains("FROM runtime AS aot-training")
+                .contains("COPY gateway/aot-training.sh ")
+                .contains("COPY --from=aot-training /app/switchboard.aot /app/switchboard.aot")
+                .contains("ENTRYPOINT [\"java\", \"-XX:AOTCache=/app/switchboard.aot\", \"-jar\"");
+        assertThat(ROOT.resolve("gateway/aot-training.sh")).isRegularFile();
+    }
+
+    /** An image runs on the JDK its build stage compiled and tested with, not an older one. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "Dockerfile",
+                "operator/Dockerfile",
+                "examples/echo-function/Dockerfile",
+                "examples/mcp-function/Dockerfile"
+            })
+    void buildAndRuntimeStagesUseOneJdk(String dockerfile) throws IOException {
+        String text = Files.readString(ROOT.resolve(dockerfile));
+        Matcher build =
+                Pattern.compile("FROM maven:[^ ]*-eclipse-temurin-(\\d+)").matcher(text);
+        Matcher runtime = Pattern.compile("FROM eclipse-temurin:(\\d+)-jre").matcher(text);
+        assertThat(build.find()).as("%s build stage", dockerfile).isTrue();
+        assertThat(runtime.find()).as("%s runtime stage", dockerfile).isTrue();
+        assertThat(runtime.group(1)).as(dockerfile).isEqualTo(build.group(1));
+    }
+
     private static List<String> modules() throws IOException {
         Matcher m = MODULE.matcher(Files.readString(ROOT.resolve("pom.xml")));
         List<String> modules = m.results().map(r -> r.group(1).strip()).toList();
