@@ -23,12 +23,17 @@ import java.util.Optional;
 public final class BenchMain {
     private BenchMain() {}
 
-    /** Sizes of one run. */
+    /**
+     * Sizes of one run.
+     *
+     * @param settle how long a fresh server is left alone before its idle baseline is read (section 1)
+     */
     record Plan(
             String mode,
             int connections,
             Duration heartbeat,
             Duration idle,
+            Duration settle,
             int fanOutRepeats,
             int pipelined,
             int[] levels,
@@ -44,6 +49,7 @@ public final class BenchMain {
                     connections,
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(30),
+                    HeldConnections.SETTLE,
                     50,
                     200,
                     new int[] {1, 16, 64},
@@ -62,6 +68,8 @@ public final class BenchMain {
                     200,
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(2),
+                    // the smoke run proves the harness, not the baseline: a second, not ten, per server
+                    Duration.ofSeconds(1),
                     3,
                     20,
                     new int[] {4},
@@ -191,6 +199,7 @@ public final class BenchMain {
                         full.connections(),
                         full.heartbeat(),
                         full.idle(),
+                        full.settle(),
                         full.fanOutRepeats(),
                         events,
                         full.levels(),
@@ -342,6 +351,7 @@ public final class BenchMain {
                         false,
                         plan.connections(),
                         plan.idle(),
+                        plan.settle(),
                         plan.heartbeat(),
                         plan.fanOutRepeats(),
                         plan.pipelined()));
@@ -387,6 +397,7 @@ public final class BenchMain {
                     true,
                     plan.connections(),
                     plan.idle(),
+                    plan.settle(),
                     plan.heartbeat(),
                     plan.fanOutRepeats(),
                     plan.pipelined()));
@@ -404,6 +415,7 @@ public final class BenchMain {
                         false,
                         plan.connections(),
                         plan.idle(),
+                        plan.settle(),
                         plan.heartbeat(),
                         plan.fanOutRepeats(),
                         plan.pipelined()));
@@ -428,6 +440,7 @@ public final class BenchMain {
                     true,
                     plan.connections(),
                     plan.idle(),
+                    plan.settle(),
                     plan.heartbeat(),
                     plan.fanOutRepeats(),
                     plan.pipelined()));

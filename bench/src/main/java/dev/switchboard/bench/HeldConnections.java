@@ -52,7 +52,7 @@ final class HeldConnections {
     /** Fan-out events kept in flight at once in the sustained phase. */
     static final int WINDOW = 4;
 
-    /** How long a fresh server is left alone before its idle baseline is read. */
+    /** How long a fresh server is left alone before its idle baseline is read, in a measuring run. */
     static final Duration SETTLE = Duration.ofSeconds(10);
 
     private HeldConnections() {}
@@ -63,6 +63,7 @@ final class HeldConnections {
      * @param jvm          whether the server is a JVM (live heap measured)
      * @param n            connections
      * @param idle         idle window for the CPU reading (at least two heartbeat intervals)
+     * @param settle       how long the fresh server is left alone before its idle baseline is read
      * @param heartbeat    the server's heartbeat interval
      * @param repeats      fan-out repeats
      * @param pipelined    events sent for the sustained figure
@@ -73,6 +74,7 @@ final class HeldConnections {
             boolean jvm,
             int n,
             Duration idle,
+            Duration settle,
             Duration heartbeat,
             int repeats,
             int pipelined)
@@ -83,7 +85,7 @@ final class HeldConnections {
         long pssBefore = server.proc().pssBytes();
         // what the process spends with no stream open, over the same window: the heartbeat figure's baseline,
         // read once its start-up work (class loading, the first compilations) has settled
-        Thread.sleep(SETTLE.toMillis());
+        Thread.sleep(settle.toMillis());
         double idleCpuPerSecond = cpuPerSecond(server, idle);
         try (SseHerd herd = new SseHerd(
                         "127.0.0.1", target.port(server), target::path, Map.of("Accept", "text/event-stream"));

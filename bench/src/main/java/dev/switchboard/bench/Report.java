@@ -51,7 +51,7 @@ final class Report {
                         + "idle baseline is the same process's CPU over a window as long before any connection opened, "
                         + "%d s after the server was ready; net is gross minus baseline, what the connections' "
                         + "heartbeats cost.\n\n")
-                .formatted(HeldConnections.SETTLE.toSeconds()));
+                .formatted(plan.settle().toSeconds()));
         s.append("| Server | PSS per connection | Live heap per connection | CPU for heartbeats (gross) "
                 + "| Idle baseline (no stream) | Heartbeat CPU net | Heartbeats received "
                 + "(expected) | Dropped |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
