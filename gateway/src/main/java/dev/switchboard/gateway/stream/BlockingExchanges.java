@@ -95,7 +95,8 @@ final class BlockingExchanges implements AutoCloseable {
     /**
      * On a virtual thread: serves the connection's requests, one after the other while its answers leave it
      * reusable, waiting for each next head here ({@link HeadWait}: {@code KEEP_ALIVE_TIMEOUT} from the last answer
-     * for its first byte, then {@code REQUEST_HEAD_TIMEOUT} for the whole head). A next request the loop holds (a GET stream, a preflight) or cannot parse goes back to it.
+     * for its first byte, then {@code REQUEST_HEAD_TIMEOUT} for the whole head). A next request the loop holds (a
+     * GET stream, a preflight) or cannot parse goes back to it.
      *
      * @param channel  the connection, no longer registered with the loop's selector
      * @param head     its request head
