@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * No Docker engine runs in CI, so the image builds are checked where they break first: Maven reads every
@@ -20,14 +20,17 @@ class DockerfilesTest {
     private static final Path ROOT = Path.of("..");
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
 
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
+    /** @return every Dockerfile of the repository */
+    static List<String> dockerfiles() {
+        return List.of(
                 "Dockerfile",
                 "operator/Dockerfile",
                 "examples/echo-function/Dockerfile",
-                "examples/mcp-function/Dockerfile"
-            })
+                "examples/mcp-function/Dockerfile");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dockerfiles")
     void everyBuildStageCopiesEveryModulesPom(String dockerfile) throws IOException {
         String text = Files.readString(ROOT.resolve(dockerfile));
         for (String module : modules()) {
@@ -64,13 +67,7 @@ class DockerfilesTest {
 
     /** An image runs on the JDK its build stage compiled and tested with, not an older one. */
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "Dockerfile",
-                "operator/Dockerfile",
-                "examples/echo-function/Dockerfile",
-                "examples/mcp-function/Dockerfile"
-            })
+    @MethodSource("dockerfiles")
     void buildAndRuntimeStagesUseOneJdk(String dockerfile) throws IOException {
         String text = Files.readString(ROOT.resolve(dockerfile));
         Matcher build =
