@@ -86,7 +86,7 @@ class GatewayConfigTest {
         ListenerLimits defaults = GatewayConfig.from(Map.of()).listeners();
         assertThat(defaults)
                 .isEqualTo(new ListenerLimits(
-                        Duration.ofSeconds(10), Duration.ofSeconds(60), 64, 1024, java.util.OptionalLong.empty(), 1));
+                        Duration.ofSeconds(10), Duration.ofSeconds(75), 64, 1024, java.util.OptionalLong.empty(), 1));
         ListenerLimits set = config(
                         "REQUEST_HEAD_TIMEOUT",
                         "2s",

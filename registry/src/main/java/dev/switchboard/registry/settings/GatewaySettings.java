@@ -144,12 +144,13 @@ public final class GatewaySettings {
                     + "closed (slow-loris and silent-connection guard; an open stream or a slow call is not "
                     + "affected)");
     public static final Setting<Duration> KEEP_ALIVE_TIMEOUT = Setting.duration(
-                    "KEEP_ALIVE_TIMEOUT", "60s", Duration.ofSeconds(1), Duration.ofHours(1))
+                    "KEEP_ALIVE_TIMEOUT", "75s", Duration.ofSeconds(1), Duration.ofHours(1))
             .describedAs("on the stream listener (`STREAM_PORT`), how long a kept-alive connection may stay silent "
-                    + "between an answer and the client's next request before it is closed (longer than common "
-                    + "clients keep an idle connection, so they close it first); once the next request starts, "
-                    + "`REQUEST_HEAD_TIMEOUT` bounds its head. Helidon's listeners close idle connections after "
-                    + "5 minutes");
+                    + "between an answer and the client's next request before it is closed: longer than common "
+                    + "clients and load balancers keep an idle connection (AWS ALB and nginx 60 s), so they close "
+                    + "it first; behind a balancer that keeps longer, set it above that balancer's idle timeout. "
+                    + "Once the next request starts, `REQUEST_HEAD_TIMEOUT` bounds its head. Helidon's listeners "
+                    + "close idle connections after 5 minutes");
     public static final Setting<Integer> MAX_PENDING_HEADS_PER_IP = Setting.integer(
                     "MAX_PENDING_HEADS_PER_IP", 64, 1, 1_000_000)
             .describedAs("connections one address may have waiting for their head on one listener; a further one "
