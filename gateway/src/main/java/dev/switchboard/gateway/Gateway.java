@@ -343,6 +343,16 @@ public final class Gateway implements AutoCloseable {
                     listener,
                     () -> listenerChecks.states().get(listener) == ListenerChecks.State.DOWN ? 0 : 1);
         }
+        streamListener.ifPresent(l -> {
+            metrics.gauge(
+                    "switchboard.stream.listener.idle.connections",
+                    "kept-alive connections of the stream listener waiting for their next request",
+                    l::idleConnections);
+            metrics.counter(
+                    "switchboard.stream.listener.idle.shed",
+                    "idle kept-alive connections the stream listener closed to accept new ones at its cap",
+                    l::idleShed);
+        });
         metrics.gauge(
                 "switchboard.state.store.up",
                 "1 while the state store answers (checked at each scrape)",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.GatewayProcess;
+import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.KeptAliveConnection;
 import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.testing.TestRedis;
@@ -71,6 +72,13 @@ class IdleKeptAliveShedTest {
                                     .readUntil("event: connected", WAIT))
                             .startsWith("HTTP/1.1 200 ");
                 }
+                // counted for operators: every connection beyond the cap cost an idle one
+                String metrics = Http.get(gateway.admin("/metrics")).body();
+                Matcher shed = Pattern.compile("(?m)^switchboard_stream_listener_idle_shed_total(?:\\{[^}]*})? (\\S+)$")
+                        .matcher(metrics);
+                assertThat(shed.find()).as(metrics).isTrue();
+                assertThat(Double.parseDouble(shed.group(1))).isGreaterThanOrEqualTo(20);
+                assertThat(metrics).contains("switchboard_stream_listener_idle_connections");
             } finally {
                 for (KeptAliveConnection c : kept) {
                     c.close();

@@ -143,6 +143,18 @@ public final class GatewayMetrics implements AutoCloseable {
         Gauge.builder(name, value).description(help).tag(tagKey, tagValue).register(registry);
     }
 
+    /**
+     * @param name  a counter kept elsewhere, read at scrape time
+     * @param help  description
+     * @param value the count so far
+     */
+    public void counter(String name, String help, Supplier<Number> value) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        name, value, v -> v.get().doubleValue())
+                .description(help)
+                .register(registry);
+    }
+
     /** A connection opened. */
     public void connectionOpened() {
         connectionsOpened.increment();

@@ -21,6 +21,8 @@ final class IdleConnections {
     private final Map<SocketChannel, Long> idle = new ConcurrentHashMap<>();
     /** Shed, not yet closed by their loop. */
     private final Set<SocketChannel> shedding = ConcurrentHashMap.newKeySet();
+    /** Connections shed so far (a metric). */
+    private final java.util.concurrent.atomic.AtomicLong shed = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param channel a kept-alive connection that answered its request and waits for the next */
     void waiting(SocketChannel channel) {
@@ -63,6 +65,7 @@ final class IdleConnections {
         }
         SocketChannel channel = oldest.getKey();
         shedding.add(channel);
+        shed.incrementAndGet();
         try {
             // wakes its thread's blocked read, which then ends the connection
             channel.close();
@@ -80,5 +83,10 @@ final class IdleConnections {
     /** @return connections waiting for their next request now */
     int count() {
         return idle.size();
+    }
+
+    /** @return connections shed so far */
+    long shed() {
+        return shed.get();
     }
 }

@@ -21,9 +21,11 @@ import java.util.List;
  */
 public final class StreamLoops implements AutoCloseable {
     private final List<StreamListener> loops;
+    private final IdleConnections idle;
 
-    private StreamLoops(List<StreamListener> loops) {
+    private StreamLoops(List<StreamListener> loops, IdleConnections idle) {
         this.loops = List.copyOf(loops);
+        this.idle = idle;
     }
 
     /**
@@ -80,7 +82,7 @@ public final class StreamLoops implements AutoCloseable {
             started.forEach(StreamListener::close);
             throw e;
         }
-        return new StreamLoops(started);
+        return new StreamLoops(started, caps.idle());
     }
 
     /**
@@ -109,6 +111,16 @@ public final class StreamLoops implements AutoCloseable {
     /** @return connections each loop holds now, in loop order */
     public List<Integer> connectionsPerLoop() {
         return loops.stream().map(StreamListener::held).toList();
+    }
+
+    /** @return kept-alive connections waiting for their next request now */
+    public int idleConnections() {
+        return idle.count();
+    }
+
+    /** @return kept-alive connections closed, while idle, to make room at the listener's cap */
+    public long idleShed() {
+        return idle.shed();
     }
 
     /** @return whether every loop still accepts connections */
