@@ -350,12 +350,7 @@ public final class Invocations implements AutoCloseable {
     private void append(List<AnswerPublications.Target> run) {
         events.publishAll(
                 run.getFirst().logKey(),
-                run.stream()
-                        .map(t -> new ClientEventLog.Pending(
-                                t.publication().type(),
-                                t.publication().envelope(),
-                                t.publication().publishId()))
-                        .toList());
+                run.stream().map(t -> t.publication().pending()).toList());
     }
 
     /**

@@ -84,7 +84,7 @@ public final class Publications {
         List<ClientEventLog.Appended> stored = events.publishAll(
                 log,
                 request.events().stream()
-                        .map(p -> new ClientEventLog.Pending(p.type(), p.envelope(), p.publishId()))
+                        .map(PublishRequest.Publication::pending)
                         .toList());
         for (int i = 0; i < stored.size(); i++) {
             PublishRequest.Publication p = request.events().get(i);

@@ -2,7 +2,6 @@ package dev.switchboard.gateway.state;
 
 import dev.switchboard.gateway.trace.TraceHeaders;
 import io.opentelemetry.context.Context;
-import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -17,20 +16,6 @@ import java.util.regex.Pattern;
  */
 record AnnouncedTrace(String message, Context context) {
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-
-    /**
-     * @param arguments an append script's arguments
-     * @return them, plus the trace head when a span is current
-     */
-    static String[] arguments(String... arguments) {
-        String head = head();
-        if (head.isEmpty()) {
-            return arguments;
-        }
-        String[] traced = Arrays.copyOf(arguments, arguments.length + 1);
-        traced[arguments.length] = head;
-        return traced;
-    }
 
     /** @return the trace line an announcement starts with when a span is current, else an empty string */
     static String head() {

@@ -40,21 +40,13 @@ public final class RedisStateStore
     /** How long a replica's connection hash outlives the replica's last refresh. */
     public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
     /**
-     * KEYS[1]: the log; ARGV: max length, type, data, TTL in ms, the log's announcement channel, the log key, and
-     * optionally the trace head ({@link AnnouncedTrace}) put before the announcement.
-     */
-    private static final String APPEND_AND_ANNOUNCE =
-            "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[2], 'd', ARGV[3]) "
-                    + "redis.call('PEXPIRE', KEYS[1], ARGV[4]) "
-                    + "redis.call('PUBLISH', ARGV[5], (ARGV[7] or '') .. ARGV[6] .. '\\n' .. id .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3]) "
-                    + "return id";
-    /**
-     * A batch for one log (KEYS[1]) in one step: ARGV[1] MAXLEN, ARGV[2] TTL (ms), ARGV[3] the announcement
+     * Every append to a log: a batch of one or more events for one log (KEYS[1]) in one step, each announced on the
+     * log's channel after it is stored. ARGV[1] MAXLEN, ARGV[2] TTL (ms), ARGV[3] the announcement
      * channel, ARGV[4] the log key, ARGV[5] the trace head ({@link AnnouncedTrace}, or empty), then per event its
      * type, data and the index in KEYS of its publish-id record (same hash tag; 0 for none). Answers
      * {id, repeated} per event; a batch of repeats only leaves the log's TTL alone.
      */
-    private static final String APPEND_BATCH = "local out = {} local appended = false "
+    private static final String APPEND = "local out = {} local appended = false "
             + "for i = 6, #ARGV, 3 do "
             + "local t, d, k = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]) "
             + "local prior = false "
@@ -125,10 +117,8 @@ public final class RedisStateStore
             new java.util.concurrent.atomic.AtomicBoolean();
     /** The logs this replica follows, one announcement channel each. */
     private final LogSubscriptions subscriptions;
-    /** The append scripts, announcing with {@code SPUBLISH} on a Cluster (the channel lives on the log's shard). */
-    private final RedisScript appendAndAnnounce;
-
-    private final RedisScript appendBatch;
+    /** The append script, announcing with {@code SPUBLISH} on a Cluster (the channel lives on the log's shard). */
+    private final RedisScript appendScript;
     /** When this replica last renewed each session: a session is renewed at most once per interval. */
     private final SessionRenewals renewals;
 
@@ -165,9 +155,7 @@ public final class RedisStateStore
         this.snapshots = new RedisFleetSnapshots(redis, clock);
         this.mcpPush = new RedisMcpPushIndex(redis, sessionTtl);
         boolean sharded = redis.isCluster();
-        this.appendAndAnnounce =
-                new RedisScript(sharded ? APPEND_AND_ANNOUNCE.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_AND_ANNOUNCE);
-        this.appendBatch = new RedisScript(sharded ? APPEND_BATCH.replace("'PUBLISH'", "'SPUBLISH'") : APPEND_BATCH);
+        this.appendScript = new RedisScript(sharded ? APPEND.replace("'PUBLISH'", "'SPUBLISH'") : APPEND);
         this.renewals = new SessionRenewals(sessionTtl);
         this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis, sharded), redis.commandTimeout());
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
@@ -503,29 +491,24 @@ public final class RedisStateStore
 
     @Override
     public ClientEvent publish(String clientId, String type, String data, Duration keptFor) {
-        String id = RedisConnections.call(
-                "append a client event",
-                () -> appendAndAnnounce.<String>run(
-                        redis,
-                        ScriptOutputType.VALUE,
-                        new String[] {RedisKeys.clientEvents(clientId)},
-                        AnnouncedTrace.arguments(
-                                String.valueOf(maxLength),
-                                type,
-                                data,
-                                String.valueOf(keptFor.toMillis()),
-                                RedisKeys.announcements(clientId),
-                                clientId)));
+        String id = append(clientId, List.of(new Pending(type, data, null)), keptFor)
+                .getFirst()
+                .id();
         return new ClientEvent(id, type, data);
     }
 
     @Override
     public List<Appended> publishAll(String logKey, List<Pending> batch) {
+        return append(logKey, batch, ttl);
+    }
+
+    /** @param keptFor how long the log outlives this append */
+    private List<Appended> append(String logKey, List<Pending> batch, Duration keptFor) {
         List<String> keys = new ArrayList<>();
         keys.add(RedisKeys.clientEvents(logKey));
         List<String> args = new ArrayList<>(5 + 3 * batch.size());
         args.add(String.valueOf(maxLength));
-        args.add(String.valueOf(ttl.toMillis()));
+        args.add(String.valueOf(keptFor.toMillis()));
         args.add(RedisKeys.announcements(logKey));
         args.add(logKey);
         args.add(AnnouncedTrace.head());
@@ -540,8 +523,8 @@ public final class RedisStateStore
             }
         }
         List<Object> reply = RedisConnections.call(
-                "append a batch of events",
-                () -> appendBatch.<List<Object>>run(
+                "append events",
+                () -> appendScript.<List<Object>>run(
                         redis, ScriptOutputType.MULTI, keys.toArray(String[]::new), args.toArray(String[]::new)));
         List<Appended> appended = new ArrayList<>(batch.size());
         for (int i = 0; i < reply.size(); i += 2) {

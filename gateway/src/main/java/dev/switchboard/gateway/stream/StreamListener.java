@@ -379,9 +379,9 @@ final class StreamListener implements AutoCloseable {
         for (boolean first = true; ; first = false) {
             if (caps.full()) {
                 // shed only for a connection known to wait (the readiness this pass was called for): the one just
-                // accepted may have filled the cap with nobody behind it, and it would be the oldest silent one
-                // a closed channel keeps its descriptor until the next select deregisters it: one shed per
-                // pass, else a burst would shed and accept past the limit (measured: "Too many open files")
+                // accepted may have filled the cap with nobody behind it, and it would be the oldest silent one.
+                // One shed per pass: a closed channel keeps its descriptor until the next select deregisters it,
+                // else a burst would shed and accept past the limit (measured: "Too many open files")
                 if (first && !shedOldestPending(1) && !caps.idle().shedOldest()) {
                     pauseAccepting(0);
                 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.state.ClientEventLog;
 import io.helidon.http.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,7 +39,12 @@ public record PublishRequest(List<Publication> events) {
      * @param envelope  the stored data: {@code {"topic":..,"data":..}} as JSON text
      * @param publishId the publisher's id for idempotent retries, or null
      */
-    public record Publication(String type, String envelope, String publishId) {}
+    public record Publication(String type, String envelope, String publishId) {
+        /** @return the event as its log appends it */
+        public ClientEventLog.Pending pending() {
+            return new ClientEventLog.Pending(type, envelope, publishId);
+        }
+    }
 
     /**
      * @param topic        the topic (valid)
