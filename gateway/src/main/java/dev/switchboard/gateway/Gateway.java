@@ -166,6 +166,7 @@ public final class Gateway implements AutoCloseable {
                 config.limits().maxBodySize(),
                 config.limits().maxEventSize(),
                 config.limits().maxJsonDepth(),
+                config.limits().asyncDeliveryTimeout(),
                 tracing);
         this.publications = new Publications(
                 state.events(),

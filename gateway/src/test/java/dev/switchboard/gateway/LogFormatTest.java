@@ -64,7 +64,9 @@ class LogFormatTest {
                                 "OTEL_EXPORTER_OTLP_ENDPOINT",
                                 otlp.url(),
                                 "OTEL_BSP_SCHEDULE_DELAY",
-                                "50"),
+                                "50",
+                                "ASYNC_DELIVERY_TIMEOUT",
+                                "3s"),
                         log)) {
             assertThat(Http.postJson(
                                     gateway.admin("/admin/functions"),
@@ -88,10 +90,10 @@ class LogFormatTest {
                     .until(() -> otlp.trace(traceId).stream()
                             .anyMatch(span -> span.name().equals("POST /invoke/{function}")
                                     && span.service().equals("switchboard-gateway")));
-            // the result cannot be delivered: after DELIVERY_PATIENCE (60 s) of retries the warning about it is
-            // logged on the async call's thread
+            // the result cannot be delivered: after ASYNC_DELIVERY_TIMEOUT (3 s here, 60 s by default) of retries
+            // the warning about it is logged on the async call's thread
             redis.stop();
-            await().atMost(Duration.ofSeconds(100))
+            await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofSeconds(1))
                     .until(() -> Files.readString(log).contains("could not deliver the result"));
         }

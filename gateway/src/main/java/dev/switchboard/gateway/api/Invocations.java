@@ -62,7 +62,7 @@ public final class Invocations implements AutoCloseable {
     private final int maxJsonDepth;
     private final GatewayTracing tracing;
     /** How long an accepted async result waits for an unreachable state store before it is given up. */
-    static final Duration DELIVERY_PATIENCE = Duration.ofSeconds(60);
+    private final Duration deliveryTimeout;
 
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -76,6 +76,7 @@ public final class Invocations implements AutoCloseable {
      * @param maxEventSize largest async result sent as an event, bytes
      * @param maxBodySize largest request body
      * @param maxJsonDepth deepest nesting of a request body
+     * @param deliveryTimeout how long an accepted async result is retried against an unreachable state store
      * @param tracing     spans of the call to the function and of the result's delivery
      */
     public Invocations(
@@ -88,8 +89,10 @@ public final class Invocations implements AutoCloseable {
             long maxBodySize,
             long maxEventSize,
             int maxJsonDepth,
+            Duration deliveryTimeout,
             GatewayTracing tracing) {
         this.tracing = tracing;
+        this.deliveryTimeout = deliveryTimeout;
         this.maxJsonDepth = maxJsonDepth;
         this.maxEventSize = maxEventSize;
         this.catalog = catalog;
@@ -283,18 +286,21 @@ public final class Invocations implements AutoCloseable {
         // the events carry this span's trace to the replicas that deliver them (their fan-out spans)
         Span span = tracing.child("publish " + FUNCTION_RESPONSE, SpanKind.PRODUCER);
         try (Scope ignored = GatewayTracing.activate(span)) {
+            // one deadline for the whole result: a store outage delays it by ASYNC_DELIVERY_TIMEOUT at most
+            long deadline = System.nanoTime() + deliveryTimeout.toNanos();
             for (List<AnswerPublications.Target> run : runsByLog(publish)) {
-                deliver(run.getFirst().logKey(), requestId, () -> append(run));
+                deliver(run.getFirst().logKey(), requestId, deadline, () -> append(run));
             }
             String text = Json.write(json);
             if (streamKey != null) {
-                deliver(streamKey, requestId, () -> events.publish(streamKey, FUNCTION_RESPONSE, text));
+                deliver(streamKey, requestId, deadline, () -> events.publish(streamKey, FUNCTION_RESPONSE, text));
             }
             ObjectNode delivered = json;
             request.topic()
                     .ifPresent(topic -> deliver(
                             TopicNames.logKey(topic),
                             requestId,
+                            deadline,
                             () -> events.publish(
                                     TopicNames.logKey(topic),
                                     FUNCTION_RESPONSE,
@@ -355,11 +361,12 @@ public final class Invocations implements AutoCloseable {
 
     /**
      * Publishes an accepted call's result. The call was accepted (202) while the store was up; should it
-     * be down now, the result waits here, retried with back-off for up to {@link #DELIVERY_PATIENCE},
+     * be down now, the result waits here, retried with back-off for up to {@code ASYNC_DELIVERY_TIMEOUT},
      * rather than being lost.
+     *
+     * @param deadline {@link System#nanoTime()} after which the result is given up
      */
-    private void deliver(String logKey, String requestId, Runnable publish) {
-        long deadline = System.nanoTime() + DELIVERY_PATIENCE.toNanos();
+    private void deliver(String logKey, String requestId, long deadline, Runnable publish) {
         long backoffMillis = 100;
         while (true) {
             try {
@@ -371,7 +378,7 @@ public final class Invocations implements AutoCloseable {
                     LOGGER.log(
                             Level.WARNING,
                             "could not deliver the result of request " + requestId + " to log " + logKey + " within "
-                                    + DELIVERY_PATIENCE.toSeconds() + " s: " + e.getMessage());
+                                    + deliveryTimeout.toMillis() + " ms (ASYNC_DELIVERY_TIMEOUT): " + e.getMessage());
                     return;
                 }
             }

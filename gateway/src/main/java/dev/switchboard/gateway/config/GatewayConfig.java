@@ -124,7 +124,8 @@ public record GatewayConfig(
                 answerBytes,
                 MAX_TOPICS_PER_STREAM.get(values),
                 MAX_MCP_SUBSCRIPTIONS.get(values),
-                MCP_STREAM_LOG_TTL.get(values));
+                MCP_STREAM_LOG_TTL.get(values),
+                ASYNC_DELIVERY_TIMEOUT.get(values));
         GatewayConfig config = new GatewayConfig(
                 HOST.get(values),
                 PORT.get(values),

@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param maxTopicsPerStream      topics one {@code /sse} stream may follow (400 beyond)
  * @param maxMcpSubscriptions     resource URIs one MCP session may subscribe to (JSON-RPC error beyond)
  * @param mcpStreamLogTtl         how long an answered MCP POST stream's log is kept for a resume
+ * @param asyncDeliveryTimeout    how long an accepted async result is retried against an unreachable state store
  */
 public record Limits(
         long maxBodySize,
@@ -37,4 +38,5 @@ public record Limits(
         long maxResponseBytesInFlight,
         int maxTopicsPerStream,
         int maxMcpSubscriptions,
-        Duration mcpStreamLogTtl) {}
+        Duration mcpStreamLogTtl,
+        Duration asyncDeliveryTimeout) {}

@@ -64,6 +64,9 @@ class GatewayConfigTest {
         assertThat(l.maxResponseSize()).isEqualTo(10L * 1024 * 1024);
         assertThat(l.maxInflightInvocations()).isEqualTo(1024);
         assertThat(l.maxEventSize()).isEqualTo(1024L * 1024);
+        assertThat(l.asyncDeliveryTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertRejected("ASYNC_DELIVERY_TIMEOUT", "500ms");
+        assertRejected("ASYNC_DELIVERY_TIMEOUT", "2h");
     }
 
     @Test
@@ -147,7 +150,8 @@ class GatewayConfigTest {
                 "MAX_MCP_SESSIONS", "300",
                 "MAX_JSON_DEPTH", "32",
                 "MAX_RESPONSE_BYTES_IN_FLIGHT", "64MiB",
-                "MCP_STREAM_LOG_TTL", "45s");
+                "MCP_STREAM_LOG_TTL", "45s",
+                "ASYNC_DELIVERY_TIMEOUT", "5s");
         assertThat(c.host()).isEqualTo("127.0.0.2");
         assertThat(c.port()).isEqualTo(7001);
         assertThat(c.adminHost()).isEqualTo("0.0.0.0");
@@ -176,7 +180,8 @@ class GatewayConfigTest {
                         64L << 20,
                         16,
                         100,
-                        Duration.ofSeconds(45)));
+                        Duration.ofSeconds(45),
+                        Duration.ofSeconds(5)));
     }
 
     @Test

@@ -272,6 +272,12 @@ public final class GatewaySettings {
             .describedAs("largest async result sent as one event; a larger one becomes an `EXECUTION_ERROR` event "
                     + "saying so (every stream of the client, and Redis, would hold a copy). A published event larger "
                     + "than this is 413 `EVENT_TOO_LARGE`");
+    public static final Setting<Duration> ASYNC_DELIVERY_TIMEOUT = Setting.duration(
+                    "ASYNC_DELIVERY_TIMEOUT", "60s", Duration.ofSeconds(1), Duration.ofHours(1))
+            .describedAs("how long an accepted async call's result (and the events its answer publishes) is retried, "
+                    + "with back-off, while the state store cannot take it; after that it is dropped with a warning "
+                    + "in the log and `switchboard_redis_errors_total` counted. A call is accepted (202) only while "
+                    + "the store is reachable, so this covers an outage that begins during the call");
 
     // ---- MCP ----
 
@@ -374,6 +380,7 @@ public final class GatewaySettings {
             MAX_RESPONSE_BYTES_IN_FLIGHT,
             MAX_INFLIGHT_INVOCATIONS,
             MAX_EVENT_SIZE,
+            ASYNC_DELIVERY_TIMEOUT,
             SESSION_TTL,
             MAX_MCP_SESSIONS,
             MAX_MCP_SUBSCRIPTIONS,
