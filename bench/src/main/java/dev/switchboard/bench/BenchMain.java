@@ -649,12 +649,31 @@ public final class BenchMain {
             Rig.registerExamples(a, echo, mcp);
             awaitFunction(b);
             int concurrency = plan.levels()[plan.levels().length / 2];
+            // B opens no session: what the fleet's churn costs a replica that serves none of it
+            long idleCpuBefore = b.proc().cpuMillis();
+            long started = System.nanoTime();
             ChurnRounds.Result result = ChurnRounds.run(memory.uri(), a.uri(), concurrency, plan, rounds);
-            String table = result.table() + "per measurement. Machine: " + Machine.describe() + "\n";
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Long signals = sessionSignalsReceived(b);
+            String table = result.table() + "per measurement. Machine: " + Machine.describe() + "\n\n"
+                    + String.format(
+                            "Replica B (on the same Redis, opens no session): %.1f ms of CPU per second over the %.0f s"
+                                    + " of rounds; session signals received: %s.%n",
+                            (b.proc().cpuMillis() - idleCpuBefore) / seconds,
+                            seconds,
+                            signals == null ? "n/a (not exported)" : signals.toString());
             if (result.failures() > 0) {
                 throw new IllegalStateException("session churn failed sessions: " + result.failures() + "\n" + table);
             }
             return table;
+        }
+    }
+
+    /** @return a gateway's {@code switchboard_session_signals_received_total}, null when it does not export it */
+    private static Long sessionSignalsReceived(Rig.Server gateway) throws IOException {
+        try (Http1 http = new Http1(gateway.adminUri())) {
+            Http1.Answer a = http.send("GET", "/metrics", Map.of(), null);
+            return a.status() == 200 ? ReplicaFanOut.sum(a.text(), "switchboard_session_signals_received_total") : null;
         }
     }
 

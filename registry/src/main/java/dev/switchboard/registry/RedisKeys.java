@@ -24,8 +24,8 @@ public final class RedisKeys {
     public static final String ANNOUNCEMENTS_SUFFIX = ":announce";
     /** Pattern of every log's announcement channel, for {@code PUBSUB CHANNELS}. */
     public static final String ANNOUNCEMENTS_PATTERN = PREFIX + "{*}*" + ANNOUNCEMENTS_SUFFIX;
-    /** Pub/sub channel: control messages about MCP sessions (cancellations, ends), for every replica. */
-    public static final String SESSION_SIGNALS_CHANNEL = PREFIX + "session-signals";
+    /** Every replica's session-signal channel starts with this ({@link #sessionSignals(String)}). */
+    public static final String SESSION_SIGNALS_PREFIX = PREFIX + "session-signals:";
     /** SCAN pattern matching every MCP session record. */
     public static final String MCP_SESSIONS_PATTERN = PREFIX + "{mcp:*}:session";
     /** SCAN pattern matching every replica's connection hash. */
@@ -141,6 +141,23 @@ public final class RedisKeys {
      */
     public static String mcpSubscriptions(String sessionId) {
         return PREFIX + "{mcp:" + sessionId + "}:subscriptions";
+    }
+
+    /**
+     * @param sessionId an MCP session id
+     * @return the set of replica ids that read or stored the session (and so may run its calls or hold its
+     *         streams): the replicas its signals go to; shares the session's hash tag and expires with it
+     */
+    public static String mcpSessionReplicas(String sessionId) {
+        return PREFIX + "{mcp:" + sessionId + "}:replicas";
+    }
+
+    /**
+     * @param replicaId a gateway replica's id
+     * @return the pub/sub channel of control messages about MCP sessions (cancellations, ends) for that replica
+     */
+    public static String sessionSignals(String replicaId) {
+        return SESSION_SIGNALS_PREFIX + replicaId;
     }
 
     /**

@@ -15,6 +15,9 @@ class RedisKeysTest {
         assertThat(SlotHash.getSlot(RedisKeys.clientEvents("mcp:s3ss10n:answer:sb-7")))
                 .isEqualTo(slot);
         assertThat(RedisKeys.clientEvents("mcp:s3ss10n:g")).isEqualTo("switchboard:{mcp:s3ss10n}:events:g");
+        // the set of replicas its signals go to is read and written by the session's own scripts
+        assertThat(SlotHash.getSlot(RedisKeys.mcpSessionReplicas("s3ss10n"))).isEqualTo(slot);
+        assertThat(SlotHash.getSlot(RedisKeys.mcpSubscriptions("s3ss10n"))).isEqualTo(slot);
     }
 
     @Test

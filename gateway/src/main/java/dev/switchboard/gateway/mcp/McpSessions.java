@@ -217,13 +217,14 @@ final class McpSessions implements AutoCloseable {
     /** Ends an HTTP+SSE session whose stream closed (best effort: else it expires with its idle TTL). */
     void endLegacy(FunctionRegistration function, String sessionId) {
         relay.cancelAll(sessionId);
-        // its requests may have been posted to, and be running on, other replicas
-        signal(SessionSignal.ended(sessionId));
         try {
-            Optional<McpSession> ended = state.mcpSessions().find(sessionId);
+            // read, not found: ending a session must not renew it (nor make this replica one of its signals' receivers)
+            Optional<McpSession> ended = state.mcpSessions().peek(sessionId);
             state.mcpSessions().delete(sessionId);
             metrics.mcpSession(false);
             reaper.forget(sessionId);
+            // its requests may have been posted to, and be running on, other replicas
+            signal(SessionSignal.ended(sessionId));
             ended.map(McpSession::backendSessionId).ifPresent(id -> backend.endSession(function, id));
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "could not end HTTP+SSE session; it expires with its idle TTL", e);
@@ -248,6 +249,7 @@ final class McpSessions implements AutoCloseable {
     }
 
     private void onSignal(SessionSignal signal) {
+        metrics.sessionSignal();
         switch (signal.kind()) {
             case CANCEL -> {
                 try {

@@ -26,6 +26,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Counter heartbeats;
     private final Counter redisErrors;
     private final Counter fanoutReceived;
+    private final Counter sessionSignals;
     private final Counter fanoutDelivered;
     private final Counter rateLimitedByAddress;
     private final Counter rateLimitedByIdentity;
@@ -100,6 +101,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
         redisErrors = Counter.builder("switchboard.redis.errors")
                 .description("Redis commands that failed")
+                .register(registry);
+        sessionSignals = Counter.builder("switchboard.session.signals.received")
+                .description("MCP session signals (cancellations, ends) received by this replica: only those about "
+                        + "sessions it read or stored")
                 .register(registry);
         fanoutReceived = Counter.builder("switchboard.fanout.received")
                 .description("log appends announced to this replica (routed fan-out)")
@@ -188,6 +193,11 @@ public final class GatewayMetrics implements AutoCloseable {
         if (followed) {
             fanoutDelivered.increment();
         }
+    }
+
+    /** An MCP session signal reached this replica. */
+    public void sessionSignal() {
+        sessionSignals.increment();
     }
 
     /** A Redis command failed. */

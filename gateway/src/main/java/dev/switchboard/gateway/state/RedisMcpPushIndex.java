@@ -104,7 +104,7 @@ final class RedisMcpPushIndex implements McpPushIndex {
     }
 
     /** Waits for a pipelined command as the synchronous API would: its timeout, its exceptions. */
-    static <T> T await(io.lettuce.core.RedisFuture<T> future, RedisConnections redis, String command) {
+    static <T> T await(java.util.concurrent.Future<T> future, RedisConnections redis, String command) {
         try {
             return future.get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {

@@ -45,4 +45,20 @@ final class RedisScript {
             return redis.sync().eval(text, type, keys, args);
         }
     }
+
+    /**
+     * Sends the script without waiting for it: on the one command connection it goes out after every command
+     * sent before it. A server that does not know it yet gets it once more with {@code EVAL}.
+     *
+     * @return the script's answer, or its failure
+     */
+    <T> java.util.concurrent.CompletionStage<T> send(
+            RedisConnections redis, ScriptOutputType type, String[] keys, String... args) {
+        return redis.async().<T>evalsha(digest, type, keys, args).exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
+            return cause instanceof RedisNoScriptException
+                    ? redis.async().<T>eval(text, type, keys, args)
+                    : java.util.concurrent.CompletableFuture.failedStage(cause);
+        });
+    }
 }

@@ -9,7 +9,6 @@ import io.lettuce.core.Range;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Clock;
@@ -65,19 +64,39 @@ public final class RedisStateStore
                     + "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
                     + "return 0");
     /**
-     * Renews a session's idle TTL (ARGV[1], ms) and reads it: its record (KEYS[1]) and its subscriptions (KEYS[2],
-     * same hash tag), in one round trip.
+     * Renews a session's idle TTL (ARGV[1], ms) and reads it: its record (KEYS[1]), its subscriptions (KEYS[2]) and
+     * the set of replicas its signals go to (KEYS[3], all three one hash tag), to which this replica (ARGV[2]) is
+     * added, in one round trip.
      */
     private static final RedisScript RENEW_SESSION = new RedisScript("local json = redis.call('GET', KEYS[1]) "
-            + "if json then redis.call('PEXPIRE', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[2], ARGV[1]) end "
+            + "if json then redis.call('PEXPIRE', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[2], ARGV[1]) "
+            + "redis.call('SADD', KEYS[3], ARGV[2]) redis.call('PEXPIRE', KEYS[3], ARGV[1]) end "
             + "return json");
     /**
-     * Replaces a session's record (KEYS[1]) with ARGV[2] for ARGV[3] ms only while it still is ARGV[1]: 1 when
-     * replaced, 0 when it changed (or ended) since it was read.
+     * Stores a session's record (KEYS[1]: ARGV[1] for ARGV[2] ms) and adds this replica (ARGV[3]) to the set of
+     * replicas its signals go to (KEYS[2], same hash tag), which expires with it.
+     */
+    private static final RedisScript STORE_SESSION =
+            new RedisScript("redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) redis.call('SADD', KEYS[2], ARGV[3]) "
+                    + "redis.call('PEXPIRE', KEYS[2], ARGV[2]) return redis.status_reply('OK')");
+    /**
+     * Sends a session signal (ARGV[2]) to each replica in the session's set (KEYS[1]) on that replica's channel
+     * (ARGV[1] then its id), and deletes the set when ARGV[3] is 1 (the session ended). Answers how many replicas
+     * it went to.
+     */
+    private static final RedisScript SIGNAL_SESSION =
+            new RedisScript("local replicas = redis.call('SMEMBERS', KEYS[1]) "
+                    + "for i = 1, #replicas do redis.call('PUBLISH', ARGV[1] .. replicas[i], ARGV[2]) end "
+                    + "if ARGV[3] == '1' then redis.call('DEL', KEYS[1]) end return #replicas");
+    /**
+     * Replaces a session's record (KEYS[1]) with ARGV[2] for ARGV[3] ms only while it still is ARGV[1], adding this
+     * replica (ARGV[4]) to its signals' receivers (KEYS[2]): 1 when replaced, 0 when it changed (or ended) since it
+     * was read.
      */
     private static final RedisScript COMPARE_AND_SET_SESSION =
             new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then "
-                    + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0");
+                    + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) redis.call('SADD', KEYS[2], ARGV[4]) "
+                    + "redis.call('PEXPIRE', KEYS[2], ARGV[3]) return 1 end return 0");
     /**
      * Attempts of {@link #replaceBackendSession} while other changes to the record (a logging level) keep
      * winning: each attempt reads again, so a few suffice.
@@ -123,6 +142,9 @@ public final class RedisStateStore
     private final SessionRenewals renewals;
 
     private final String replicaId;
+    /** This replica's channel of session signals: only signals about sessions it read or stored come here. */
+    private final String signalsChannel;
+
     private final String directoryKey;
     /** This replica's topic subscriber counts (topic to streams), kept beside its connection hash. */
     private final String topicsKey;
@@ -148,6 +170,7 @@ public final class RedisStateStore
         this.functions = new RedisFunctionStore(redis, clock);
         this.replicaId = replicaId;
         this.directoryKey = RedisKeys.replicaConnections(replicaId);
+        this.signalsChannel = RedisKeys.sessionSignals(replicaId);
         this.topicsKey = RedisKeys.replicaTopics(replicaId);
         this.maxLength = maxLength;
         this.ttl = ttl;
@@ -163,7 +186,7 @@ public final class RedisStateStore
             public void subscribed(String channel, long count) {
                 // Lettuce re-subscribes by itself after a reconnect and confirms it here; the signals channel is
                 // always subscribed, so its confirmation tells that the connection was re-made
-                if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
+                if (signalsChannel.equals(channel)) {
                     if (!subscribedOnce.compareAndSet(false, true)) {
                         // signals sent while the connection was down are lost: sessions are read afresh
                         renewals.forgetAll();
@@ -188,7 +211,7 @@ public final class RedisStateStore
 
             @Override
             public void message(String channel, String message) {
-                if (RedisKeys.SESSION_SIGNALS_CHANNEL.equals(channel)) {
+                if (signalsChannel.equals(channel)) {
                     dispatchSignal(message);
                 } else if (channel.endsWith(RedisKeys.ANNOUNCEMENTS_SUFFIX)) {
                     dispatch(message);
@@ -201,7 +224,7 @@ public final class RedisStateStore
             }
         });
         RedisConnections.call("subscribe to session signals", () -> {
-            redis.pubSub().sync().subscribe(RedisKeys.SESSION_SIGNALS_CHANNEL);
+            redis.pubSub().sync().subscribe(signalsChannel);
             return null;
         });
         // a replica restarted under the same id starts with no connections
@@ -231,20 +254,29 @@ public final class RedisStateStore
 
     @Override
     public void save(McpSession session) {
-        io.lettuce.core.RedisFuture<String> saved = sendRecord(session);
-        RedisConnections.call("store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "SET"));
+        java.util.concurrent.Future<String> saved = sendRecord(session);
+        RedisConnections.call(
+                "store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "store an MCP session"));
         renewals.renewed(session);
     }
 
-    /** Sends a session's record with its full TTL, not awaited. */
-    private io.lettuce.core.RedisFuture<String> sendRecord(McpSession session) {
+    /**
+     * Sends a session's record with its full TTL, not awaited, adding this replica to the replicas its signals go
+     * to.
+     */
+    private java.util.concurrent.Future<String> sendRecord(McpSession session) {
         return RedisConnections.call(
-                "store an MCP session",
-                () -> redis.async()
-                        .set(
-                                RedisKeys.mcpSession(session.id()),
+                        "store an MCP session",
+                        () -> STORE_SESSION.<String>send(
+                                redis,
+                                ScriptOutputType.STATUS,
+                                new String[] {
+                                    RedisKeys.mcpSession(session.id()), RedisKeys.mcpSessionReplicas(session.id())
+                                },
                                 McpSessionJson.encode(session),
-                                SetArgs.Builder.px(sessionTtl.toMillis())));
+                                Long.toString(sessionTtl.toMillis()),
+                                replicaId))
+                .toCompletableFuture();
     }
 
     /**
@@ -253,9 +285,10 @@ public final class RedisStateStore
      */
     @Override
     public void saveNew(McpSession session, String server) {
-        io.lettuce.core.RedisFuture<String> saved = sendRecord(session);
+        java.util.concurrent.Future<String> saved = sendRecord(session);
         Runnable indexed = mcpPush.joining(server, session.id());
-        RedisConnections.call("store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "SET"));
+        RedisConnections.call(
+                "store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "store an MCP session"));
         indexed.run();
         renewals.renewed(session);
     }
@@ -278,8 +311,11 @@ public final class RedisStateStore
                 () -> RENEW_SESSION.<String>run(
                         redis,
                         ScriptOutputType.VALUE,
-                        new String[] {RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id)},
-                        Long.toString(sessionTtl.toMillis())));
+                        new String[] {
+                            RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id), RedisKeys.mcpSessionReplicas(id)
+                        },
+                        Long.toString(sessionTtl.toMillis()),
+                        replicaId));
         if (json == null) {
             renewals.forget(id);
             return Optional.empty();
@@ -312,10 +348,11 @@ public final class RedisStateStore
                     () -> COMPARE_AND_SET_SESSION.<Long>run(
                             redis,
                             ScriptOutputType.INTEGER,
-                            new String[] {key},
+                            new String[] {key, RedisKeys.mcpSessionReplicas(id)},
                             json,
                             McpSessionJson.encode(replaced),
-                            Long.toString(sessionTtl.toMillis())));
+                            Long.toString(sessionTtl.toMillis()),
+                            replicaId));
             if (set != null && set == 1) {
                 renewals.renewed(replaced);
                 return Optional.of(replaced);
@@ -422,10 +459,17 @@ public final class RedisStateStore
                     "Redis unavailable: cannot signal the fleet", null);
         }
         // not awaited: the signal's receivers act on it asynchronously anyway, and on the one command
-        // connection it still goes out after everything this request wrote before it (a DELETE's DEL)
+        // connection it still goes out after everything this request wrote before it (a DELETE's DEL). It goes to
+        // the replicas that read or stored the session, not to the whole fleet
         RedisConnections.call(
                         "signal the fleet",
-                        () -> redis.async().publish(RedisKeys.SESSION_SIGNALS_CHANNEL, signal.encode()))
+                        () -> SIGNAL_SESSION.<Long>send(
+                                redis,
+                                ScriptOutputType.INTEGER,
+                                new String[] {RedisKeys.mcpSessionReplicas(signal.sessionId())},
+                                RedisKeys.SESSION_SIGNALS_PREFIX,
+                                signal.encode(),
+                                signal.kind() == SessionSignal.Kind.ENDED ? "1" : "0"))
                 .whenComplete((receivers, failure) -> {
                     if (failure != null) {
                         LOGGER.log(Level.FINE, "a session signal was not sent", failure);

@@ -1,9 +1,9 @@
 package dev.switchboard.gateway.state;
 
 /**
- * A control message about one MCP session, sent to every replica because the work it concerns may run on
- * any of them. Signals are not logged: a replica that misses one (Redis down) keeps running the call until
- * its deadline, which loses nothing.
+ * A control message about one MCP session, sent to every replica that read or stored the session, because the
+ * work it concerns may run on any of them. Signals are not logged: a replica that misses one (Redis down) keeps
+ * running the call until its deadline, which loses nothing.
  *
  * @param kind      what happened
  * @param sessionId the session

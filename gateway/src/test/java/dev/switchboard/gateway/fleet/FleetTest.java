@@ -261,6 +261,8 @@ abstract class FleetTest {
     void aCancellationOrASessionEndPostedToOneReplicaStopsTheWorkOnAnother() throws Exception {
         GatewayProcess a = replica("replica-a");
         GatewayProcess b = replica("replica-b");
+        // serves nothing of the session: its signals must not reach it
+        GatewayProcess c = replica("replica-c");
         try (dev.switchboard.gateway.support.McpFunctionStub mcp =
                 dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
             assertThat(Http.postJson(
@@ -324,7 +326,20 @@ abstract class FleetTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - deleted)).isLessThan(Duration.ofSeconds(4));
                 assertThat(ended.body()).doesNotContain("\"result\"");
             }
+            // the cancellation and the end reached A (and B, which read the session); C saw neither
+            assertThat(sessionSignalsReceived(a)).isGreaterThanOrEqualTo(2);
+            assertThat(sessionSignalsReceived(c)).isZero();
         }
+    }
+
+    /** @return the replica's {@code switchboard_session_signals_received_total} */
+    static double sessionSignalsReceived(GatewayProcess replica) {
+        String metrics = Http.get(replica.admin("/metrics")).body();
+        java.util.regex.Matcher received = java.util.regex.Pattern.compile(
+                        "(?m)^switchboard_session_signals_received_total(?:\\{[^}]*})? (\\S+)$")
+                .matcher(metrics);
+        assertThat(received.find()).as(metrics).isTrue();
+        return Double.parseDouble(received.group(1));
     }
 
     @Test

@@ -10,7 +10,9 @@ import dev.switchboard.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two replicas on a real Redis: a replica serves the requests of a session it stored or renewed within the renewal
  * interval from its own copy of the record (no round trip), and forgets that copy as soon as another replica's
- * session signal says the session ended or its record changed, well before the interval is over.
+ * session signal says the session ended or its record changed, well before the interval is over. Signals go only
+ * to the replicas that read or stored their session.
  */
 class RedisSessionRecordsTest {
     /** A renewal interval of one second (a hundredth of the TTL, capped). */
@@ -105,6 +108,47 @@ class RedisSessionRecordsTest {
                         found -> found.equals(Optional.of("fresh")));
         // the replica that recorded it serves its new record at once
         assertThat(b.find("s3").map(McpSession::backendSessionId)).contains("fresh");
+    }
+
+    @Test
+    void aSignalReachesOnlyTheReplicasThatReadOrStoredItsSession() {
+        RedisStateStore c = replica("c");
+        try {
+            List<SessionSignal> atA = new CopyOnWriteArrayList<>();
+            List<SessionSignal> atB = new CopyOnWriteArrayList<>();
+            List<SessionSignal> atC = new CopyOnWriteArrayList<>();
+            a.signals().subscribe(atA::add);
+            b.signals().subscribe(atB::add);
+            c.signals().subscribe(atC::add);
+            a.saveNew(session("s5", null), "default/tools");
+            assertThat(b.find("s5")).isPresent();
+            assertThat(redis.sync().smembers(RedisKeys.mcpSessionReplicas("s5")))
+                    .as("the replica that stored it and the one that read it")
+                    .containsExactlyInAnyOrder("a", "b");
+            assertThat(redis.sync().pttl(RedisKeys.mcpSessionReplicas("s5")))
+                    .as("the set expires with the session")
+                    .isPositive();
+
+            b.signals().send(SessionSignal.cancel("s5", "7"));
+            b.delete("s5");
+            b.signals().send(SessionSignal.ended("s5"));
+            await().atMost(SIGNAL).until(() -> atA.size() == 2 && atB.size() == 2);
+            assertThat(atA)
+                    .extracting(SessionSignal::kind)
+                    .containsExactly(SessionSignal.Kind.CANCEL, SessionSignal.Kind.ENDED);
+            assertThat(redis.sync().exists(RedisKeys.mcpSessionReplicas("s5")))
+                    .as("an ended session's receivers are forgotten with it")
+                    .isZero();
+
+            // c's own session's signal arrives: its channel works, and nothing of s5 came to it before
+            c.saveNew(session("s6", null), "default/tools");
+            c.signals().send(SessionSignal.cancel("s6", "1"));
+            await().atMost(SIGNAL).until(() -> atC.size() == 1);
+            assertThat(atC).extracting(SessionSignal::sessionId).containsExactly("s6");
+            assertThat(atA).hasSize(2);
+        } finally {
+            c.close();
+        }
     }
 
     @Test
