@@ -881,6 +881,17 @@ abstract class McpContractTest {
                         .status())
                 .as("a session without requests or streams expires")
                 .isEqualTo(404);
+
+        // gone from the store without its end reaching this replica (a missed signal, a Redis that lost it): the
+        // stream held for it ends at the next renewal (every second here) instead of beating on
+        String lost = initialize("tools", "2025-11-25");
+        try (SseClient standalone = SseClient.open(mcp("tools"), Map.of("Mcp-Session-Id", lost))) {
+            assertThat(standalone.status()).isEqualTo(200);
+            gateway.state().mcpSessions().delete(lost);
+            assertThat(standalone.awaitEnd(Duration.ofSeconds(5)))
+                    .as("the stream of a session gone without a signal ends")
+                    .isTrue();
+        }
     }
 
     @Test

@@ -13,7 +13,9 @@ import io.helidon.http.Status;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,9 @@ final class McpSessions implements AutoCloseable {
     private final BackendStreamRelay backendStreams;
     private final SessionStreams streams;
     private final SessionsInUse inUse;
+    /** Sessions in use here that the last renewal found gone (read and written by the renewal's thread only). */
+    private Set<String> goneAtLastRenewal = Set.of();
+
     private final Clock clock;
 
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -272,13 +277,25 @@ final class McpSessions implements AutoCloseable {
 
     private void renewInUse() {
         reaper.sweep();
+        Set<String> gone = new HashSet<>();
         for (String id : inUse.snapshot()) {
             try {
-                state.mcpSessions().find(id);
+                if (state.mcpSessions().find(id).isEmpty()) {
+                    // gone without its end reaching this replica (the signal was sent while the pub/sub connection
+                    // was away, or Redis lost the session): what is held here ends, rather than stay open for a
+                    // session that no longer exists; gone twice in a row, as an HTTP+SSE session is held a moment
+                    // before its record is stored
+                    if (goneAtLastRenewal.contains(id)) {
+                        endHere(id);
+                    } else {
+                        gone.add(id);
+                    }
+                }
             } catch (RuntimeException e) {
                 metrics.redisError();
             }
         }
+        goneAtLastRenewal = gone;
     }
 
     @Override
