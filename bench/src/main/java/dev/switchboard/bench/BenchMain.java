@@ -654,7 +654,7 @@ public final class BenchMain {
             long started = System.nanoTime();
             ChurnRounds.Result result = ChurnRounds.run(memory.uri(), a.uri(), concurrency, plan, rounds);
             double seconds = (System.nanoTime() - started) / 1e9;
-            Long signals = sessionSignalsReceived(b);
+            Long signals = ReplicaFanOut.metric(b, "switchboard_session_signals_received_total");
             String table = result.table() + "per measurement. Machine: " + Machine.describe() + "\n\n"
                     + String.format(
                             "Replica B (on the same Redis, opens no session): %.1f ms of CPU per second over the %.0f s"
@@ -666,14 +666,6 @@ public final class BenchMain {
                 throw new IllegalStateException("session churn failed sessions: " + result.failures() + "\n" + table);
             }
             return table;
-        }
-    }
-
-    /** @return a gateway's {@code switchboard_session_signals_received_total}, null when it does not export it */
-    private static Long sessionSignalsReceived(Rig.Server gateway) throws IOException {
-        try (Http1 http = new Http1(gateway.adminUri())) {
-            Http1.Answer a = http.send("GET", "/metrics", Map.of(), null);
-            return a.status() == 200 ? ReplicaFanOut.sum(a.text(), "switchboard_session_signals_received_total") : null;
         }
     }
 

@@ -127,12 +127,17 @@ final class ReplicaFanOut {
     private static List<Long> received(List<Rig.Server> fleet) throws IOException {
         List<Long> counts = new ArrayList<>();
         for (Rig.Server replica : fleet) {
-            try (Http1 http = new Http1(replica.adminUri())) {
-                Http1.Answer a = http.send("GET", "/metrics", Map.of(), null);
-                counts.add(a.status() == 200 ? sum(a.text(), RECEIVED_METRIC) : null);
-            }
+            counts.add(metric(replica, RECEIVED_METRIC));
         }
         return counts;
+    }
+
+    /** @return a gateway's meter read from its {@code /metrics} ({@link #sum}), null when it does not export it */
+    static Long metric(Rig.Server gateway, String metric) throws IOException {
+        try (Http1 http = new Http1(gateway.adminUri())) {
+            Http1.Answer a = http.send("GET", "/metrics", Map.of(), null);
+            return a.status() == 200 ? sum(a.text(), metric) : null;
+        }
     }
 
     /** @return the sum of a metric's series in Prometheus text, or null when it has none */

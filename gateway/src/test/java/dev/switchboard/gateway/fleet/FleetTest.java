@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.GatewayProcess;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.Metrics;
 import dev.switchboard.gateway.support.SseClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -334,12 +335,7 @@ abstract class FleetTest {
 
     /** @return the replica's {@code switchboard_session_signals_received_total} */
     static double sessionSignalsReceived(GatewayProcess replica) {
-        String metrics = Http.get(replica.admin("/metrics")).body();
-        java.util.regex.Matcher received = java.util.regex.Pattern.compile(
-                        "(?m)^switchboard_session_signals_received_total(?:\\{[^}]*})? (\\S+)$")
-                .matcher(metrics);
-        assertThat(received.find()).as(metrics).isTrue();
-        return Double.parseDouble(received.group(1));
+        return Metrics.read(replica.admin("/metrics"), "switchboard_session_signals_received_total");
     }
 
     @Test
