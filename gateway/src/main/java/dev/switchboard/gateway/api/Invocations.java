@@ -48,6 +48,8 @@ import java.util.logging.Logger;
  */
 public final class Invocations implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(Invocations.class.getName());
+    /** What a delivery token outlives the result's last try by: the longest {@code REDIS_TIMEOUT}. */
+    private static final Duration TOKEN_MARGIN = Duration.ofMinutes(1);
     /** Event name of an async result, as in the original project. */
     public static final String FUNCTION_RESPONSE = "function_response";
 
@@ -288,23 +290,27 @@ public final class Invocations implements AutoCloseable {
         try (Scope ignored = GatewayTracing.activate(span)) {
             // one deadline for the whole result: a store outage delays it by ASYNC_DELIVERY_TIMEOUT at most
             long deadline = System.nanoTime() + deliveryTimeout.toNanos();
+            int index = 0;
             for (List<AnswerPublications.Target> run : runsByLog(publish)) {
-                deliver(run.getFirst().logKey(), requestId, deadline, () -> append(run));
+                List<ClientEventLog.Pending> batch = new ArrayList<>(run.size());
+                for (AnswerPublications.Target target : run) {
+                    batch.add(deliveredOnce(target.publication().pending(), requestId, String.valueOf(index++)));
+                }
+                String logKey = run.getFirst().logKey();
+                deliver(logKey, requestId, deadline, () -> events.publishAll(logKey, batch));
             }
             String text = Json.write(json);
             if (streamKey != null) {
-                deliver(streamKey, requestId, deadline, () -> events.publish(streamKey, FUNCTION_RESPONSE, text));
+                ClientEventLog.Pending response = once(FUNCTION_RESPONSE, text, requestId, "response");
+                deliver(streamKey, requestId, deadline, () -> events.publishAll(streamKey, List.of(response)));
             }
             ObjectNode delivered = json;
-            request.topic()
-                    .ifPresent(topic -> deliver(
-                            TopicNames.logKey(topic),
-                            requestId,
-                            deadline,
-                            () -> events.publish(
-                                    TopicNames.logKey(topic),
-                                    FUNCTION_RESPONSE,
-                                    PublishRequest.envelope(topic, delivered))));
+            request.topic().ifPresent(topic -> {
+                String logKey = TopicNames.logKey(topic);
+                ClientEventLog.Pending response =
+                        once(FUNCTION_RESPONSE, PublishRequest.envelope(topic, delivered), requestId, "topic");
+                deliver(logKey, requestId, deadline, () -> events.publishAll(logKey, List.of(response)));
+            });
         } finally {
             span.end();
         }
@@ -357,6 +363,28 @@ public final class Invocations implements AutoCloseable {
         events.publishAll(
                 run.getFirst().logKey(),
                 run.stream().map(t -> t.publication().pending()).toList());
+    }
+
+    /**
+     * @param pending an event of an async result, in its answer's order
+     * @param part    which event of the result it is
+     * @return the event as its delivery stores it: once, though a try whose reply was lost is repeated (under a
+     *         delivery token, unless the function gave the event its own publish id)
+     */
+    private ClientEventLog.Pending deliveredOnce(ClientEventLog.Pending pending, String requestId, String part) {
+        return pending.publishId() != null ? pending : once(pending.type(), pending.data(), requestId, part);
+    }
+
+    /**
+     * @return an event of an async result under its delivery token ('#' is not in a publisher's id,
+     *         {@link PublishRequest#PUBLISH_ID}, so none can match), recognised past the last try
+     *         ({@code ASYNC_DELIVERY_TIMEOUT}) by the longest a try can take ({@code REDIS_TIMEOUT} is at most a
+     *         minute): a late reply's repeat, by this code or by the Redis client's resend after a reconnect,
+     *         still finds it
+     */
+    private ClientEventLog.Pending once(String type, String data, String requestId, String part) {
+        return ClientEventLog.Pending.delivery(
+                type, data, "#" + requestId + ":" + part, deliveryTimeout.plus(TOKEN_MARGIN));
     }
 
     /**

@@ -44,8 +44,25 @@ public interface ClientEventLog {
      * @param type      event name
      * @param data      JSON text
      * @param publishId the publisher's idempotency id, or null for none
+     * @param idKeptFor how long the record of {@code publishId} is kept; null for as long as the log (a publisher's
+     *                  id). A shorter one makes a delivery token: it outlasts the tries of one result that a lost
+     *                  reply makes repeat, and costs the store nothing after that
      */
-    record Pending(String type, String data, String publishId) {}
+    record Pending(String type, String data, String publishId, java.time.Duration idKeptFor) {
+        /** An event stored once per publish id while the log lasts (or for every append, when the id is null). */
+        public Pending(String type, String data, String publishId) {
+            this(type, data, publishId, null);
+        }
+
+        /**
+         * @param token     unique to this event of this result, in a form no publisher's id takes
+         * @param idKeptFor how long repeats of it are recognised
+         * @return an event that tries after a lost reply store once
+         */
+        public static Pending delivery(String type, String data, String token, java.time.Duration idKeptFor) {
+            return new Pending(type, data, token, java.util.Objects.requireNonNull(idKeptFor));
+        }
+    }
 
     /**
      * Appends a batch to one log as one step: all of its events or none (a store that fails mid-way leaves none),

@@ -259,13 +259,15 @@ public final class MemoryStateStore
     }
 
     private Stored appendLocked(String clientId, ClientLog log, Pending p, Duration keptFor) {
-        String prior = p.publishId() == null ? null : log.storedAs(p.publishId());
+        // a delivery token guards against a lost reply, which this store cannot have: it is not kept
+        String publishId = p.idKeptFor() == null ? p.publishId() : null;
+        String prior = publishId == null ? null : log.storedAs(publishId);
         if (prior != null) {
             return new Stored(new ClientEvent(prior, p.type(), p.data()), true);
         }
         ClientEvent event = new ClientEvent(nextId(), p.type(), p.data());
-        if (p.publishId() != null) {
-            log.stored(p.publishId(), event.id());
+        if (publishId != null) {
+            log.stored(publishId, event.id());
         }
         log.events.addLast(event);
         while (log.events.size() > maxLength) {

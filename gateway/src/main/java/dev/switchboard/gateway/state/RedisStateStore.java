@@ -42,17 +42,18 @@ public final class RedisStateStore
      * Every append to a log: a batch of one or more events for one log (KEYS[1]) in one step, each announced on the
      * log's channel after it is stored. ARGV[1] MAXLEN, ARGV[2] TTL (ms), ARGV[3] the announcement
      * channel, ARGV[4] the log key, ARGV[5] the trace head ({@link AnnouncedTrace}, or empty), then per event its
-     * type, data and the index in KEYS of its publish-id record (same hash tag; 0 for none). Answers
-     * {id, repeated} per event; a batch of repeats only leaves the log's TTL alone.
+     * type, data, the index in KEYS of its publish-id record (same hash tag; 0 for none) and how long that record
+     * is kept (ms; 0 for the log's TTL). Answers {id, repeated} per event; a batch of repeats only leaves the
+     * log's TTL alone.
      */
     private static final String APPEND = "local out = {} local appended = false "
-            + "for i = 6, #ARGV, 3 do "
+            + "for i = 6, #ARGV, 4 do "
             + "local t, d, k = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]) "
             + "local prior = false "
             + "if k > 0 then prior = redis.call('GET', KEYS[k]) end "
             + "if prior then out[#out + 1] = prior out[#out + 1] = 1 else "
             + "local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', t, 'd', d) "
-            + "if k > 0 then redis.call('SET', KEYS[k], id, 'PX', ARGV[2]) end "
+            + "if k > 0 then redis.call('SET', KEYS[k], id, 'PX', ARGV[i + 3] == '0' and ARGV[2] or ARGV[i + 3]) end "
             + "redis.call('PUBLISH', ARGV[3], ARGV[5] .. ARGV[4] .. '\\n' .. id .. '\\n' .. t .. '\\n' .. d) "
             + "out[#out + 1] = id out[#out + 1] = 0 appended = true end end "
             + "if appended then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
@@ -550,7 +551,7 @@ public final class RedisStateStore
     private List<Appended> append(String logKey, List<Pending> batch, Duration keptFor) {
         List<String> keys = new ArrayList<>();
         keys.add(RedisKeys.clientEvents(logKey));
-        List<String> args = new ArrayList<>(5 + 3 * batch.size());
+        List<String> args = new ArrayList<>(5 + 4 * batch.size());
         args.add(String.valueOf(maxLength));
         args.add(String.valueOf(keptFor.toMillis()));
         args.add(RedisKeys.announcements(logKey));
@@ -565,6 +566,10 @@ public final class RedisStateStore
                 keys.add(RedisKeys.publishedId(logKey, p.publishId()));
                 args.add(String.valueOf(keys.size()));
             }
+            args.add(
+                    p.idKeptFor() == null
+                            ? "0"
+                            : String.valueOf(Math.max(1, p.idKeptFor().toMillis())));
         }
         List<Object> reply = RedisConnections.call(
                 "append events",

@@ -18,8 +18,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a large answer, and a health endpoint that can be switched off.
  */
 public final class FunctionServer implements AutoCloseable {
+    /** {@code /gated}'s answer: an event to the topic {@code gated} and one to the client {@code gated}. */
+    public static final String GATED_ANSWER = "{\"gated\":true,\"switchboard\":{\"publish\":["
+            + "{\"topic\":\"gated\",\"event\":\"news\",\"data\":{\"n\":1}},"
+            + "{\"client_id\":\"gated\",\"event\":\"note\",\"data\":{\"n\":2}}]}}";
+
     private final HttpServer server;
     private final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicInteger flakyCalls =
             new java.util.concurrent.atomic.AtomicInteger();
     /** Headers of the last request per path. */
@@ -58,6 +64,15 @@ public final class FunctionServer implements AutoCloseable {
             server.createContext("/slow", ex -> {
                 sleep(3000);
                 fs.reply(ex, 200, "application/json", "{\"late\":true}");
+            });
+            // answers once the test lets it (release), at most 30 s later, publishing to a topic and a client too
+            server.createContext("/gated", ex -> {
+                try {
+                    fs.gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                fs.reply(ex, 200, "application/json", GATED_ANSWER);
             });
             server.createContext("/big", ex -> fs.reply(ex, 200, "text/plain", "x".repeat(64 * 1024)));
             server.createContext("/health", ex -> fs.reply(ex, fs.healthy.get() ? 200 : 503, "text/plain", "ok"));
@@ -125,6 +140,11 @@ public final class FunctionServer implements AutoCloseable {
     /** @return calls received by {@code /flaky} */
     public int flakyCalls() {
         return flakyCalls.get();
+    }
+
+    /** Lets {@code /gated} answer, now and from now on. */
+    public void release() {
+        gate.countDown();
     }
 
     /** @param value whether {@code /health} answers 200 */

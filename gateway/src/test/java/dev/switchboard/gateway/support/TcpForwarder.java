@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code EventSource} reconnects to the URL it was given) while the test moves the target from one gateway
  * replica to another. A connection whose target refuses is closed at once, which a client sees as a network
  * error, as behind a balancer whose backend died. Given several targets it spreads connections round-robin
- * between them, as a balancer without affinity does.
+ * between them, as a balancer without affinity does. It can also lose what its targets answer and then drop its
+ * connections, as a network that fails between a request and its reply.
  */
 public final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger next = new AtomicInteger();
     private volatile int[] targetPorts;
+    private volatile boolean swallowAnswers;
 
     private TcpForwarder(ServerSocket server, int[] targetPorts) {
         this.server = server;
@@ -54,6 +56,19 @@ public final class TcpForwarder implements AutoCloseable {
         this.targetPorts = new int[] {port};
     }
 
+    /**
+     * @param on whether what the targets send is dropped from now on (what clients send still reaches them): the
+     *           requests are served, their replies lost
+     */
+    public void swallowAnswers(boolean on) {
+        swallowAnswers = on;
+    }
+
+    /** Closes every connection open now; new ones are still accepted and forwarded. */
+    public void cut() {
+        open.forEach(TcpForwarder::closeQuietly);
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -78,16 +93,19 @@ public final class TcpForwarder implements AutoCloseable {
         }
         open.add(client);
         open.add(upstream);
-        Thread.ofVirtual().start(() -> pump(client, upstream));
-        pump(upstream, client);
+        Thread.ofVirtual().start(() -> pump(client, upstream, false));
+        pump(upstream, client, true);
     }
 
     /** Copies until either side ends, then closes both: a half-open pair would hide a dead replica. */
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean answers) {
         try (InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[8192];
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (answers && swallowAnswers) {
+                    continue;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
