@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Redis runs what the gateway sends, but its replies are lost on the way back, then the connection drops: the
- * gateway cannot tell whether an async result was stored, so it tries again (and the Redis client resends what
- * was unanswered when the connection dropped). Every try reaches Redis; the result is stored once.
+ * gateway cannot tell whether an async result was stored, so it tries again. Every try reaches Redis; the result
+ * is stored once.
  */
 class LostRedisReplyTest {
     private static final Duration WAIT = Duration.ofSeconds(20);

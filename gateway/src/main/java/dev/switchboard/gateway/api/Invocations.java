@@ -378,9 +378,8 @@ public final class Invocations implements AutoCloseable {
     /**
      * @return an event of an async result under its delivery token ('#' is not in a publisher's id,
      *         {@link PublishRequest#PUBLISH_ID}, so none can match), recognised past the last try
-     *         ({@code ASYNC_DELIVERY_TIMEOUT}) by the longest a try can take ({@code REDIS_TIMEOUT} is at most a
-     *         minute): a late reply's repeat, by this code or by the Redis client's resend after a reconnect,
-     *         still finds it
+     *         ({@code ASYNC_DELIVERY_TIMEOUT}) by the longest a try can take to reach Redis ({@code REDIS_TIMEOUT}
+     *         is at most a minute)
      */
     private ClientEventLog.Pending once(String type, String data, String requestId, String part) {
         return ClientEventLog.Pending.delivery(
