@@ -251,6 +251,27 @@ public final class RedisConnections implements AutoCloseable {
         return commandTimeout;
     }
 
+    /**
+     * Waits for a command sent through {@link #async()} (pipelined with others) as {@link #sync()} would: within
+     * {@link #commandTimeout()}, failing with the exceptions the synchronous API throws.
+     *
+     * @param future  the command's answer
+     * @param command what it is, for the timeout's message
+     * @return the answer
+     */
+    public <T> T await(java.util.concurrent.Future<T> future, String command) {
+        try {
+            return future.get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RedisException r ? r : new RedisException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new io.lettuce.core.RedisCommandTimeoutException(command + " timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisException(e);
+        }
+    }
+
     /** @return whether the command connection is up now (no round trip) */
     public boolean isConnected() {
         return connection.isOpen();

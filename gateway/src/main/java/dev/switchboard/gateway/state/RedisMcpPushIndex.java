@@ -74,7 +74,7 @@ final class RedisMcpPushIndex implements McpPushIndex {
         }
         io.lettuce.core.RedisFuture<Long> added = RedisConnections.call(
                 "index an MCP session", () -> redis.async().sadd(key, sessionId));
-        return () -> RedisConnections.call("index an MCP session", () -> await(added, redis, "SADD"));
+        return () -> RedisConnections.call("index an MCP session", () -> redis.await(added, "SADD"));
     }
 
     /** Checks a random sample of an index's members (one batch of EXISTS) and removes the ended ones at once. */
@@ -92,7 +92,7 @@ final class RedisMcpPushIndex implements McpPushIndex {
         List<String> stale = new ArrayList<>();
         for (int i = 0; i < checks.size(); i++) {
             io.lettuce.core.RedisFuture<Long> check = checks.get(i);
-            Long exists = RedisConnections.call("check an MCP session", () -> await(check, redis, "EXISTS"));
+            Long exists = RedisConnections.call("check an MCP session", () -> redis.await(check, "EXISTS"));
             if (exists == null || exists == 0) {
                 stale.add(sample.get(i));
             }
@@ -100,22 +100,6 @@ final class RedisMcpPushIndex implements McpPushIndex {
         if (!stale.isEmpty()) {
             RedisConnections.call(
                     "forget ended MCP sessions", () -> redis.sync().srem(key, stale.toArray(String[]::new)));
-        }
-    }
-
-    /** Waits for a pipelined command as the synchronous API would: its timeout, its exceptions. */
-    static <T> T await(java.util.concurrent.Future<T> future, RedisConnections redis, String command) {
-        try {
-            return future.get(redis.commandTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof io.lettuce.core.RedisException r
-                    ? r
-                    : new io.lettuce.core.RedisException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new io.lettuce.core.RedisCommandTimeoutException(command + " timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new io.lettuce.core.RedisException(e);
         }
     }
 

@@ -256,8 +256,7 @@ public final class RedisStateStore
     @Override
     public void save(McpSession session) {
         java.util.concurrent.Future<String> saved = sendRecord(session);
-        RedisConnections.call(
-                "store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "store an MCP session"));
+        RedisConnections.call("store an MCP session", () -> redis.await(saved, "store an MCP session"));
         renewals.renewed(session);
     }
 
@@ -288,8 +287,7 @@ public final class RedisStateStore
     public void saveNew(McpSession session, String server) {
         java.util.concurrent.Future<String> saved = sendRecord(session);
         Runnable indexed = mcpPush.joining(server, session.id());
-        RedisConnections.call(
-                "store an MCP session", () -> RedisMcpPushIndex.await(saved, redis, "store an MCP session"));
+        RedisConnections.call("store an MCP session", () -> redis.await(saved, "store an MCP session"));
         indexed.run();
         renewals.renewed(session);
     }
