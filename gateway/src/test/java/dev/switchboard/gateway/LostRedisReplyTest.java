@@ -99,10 +99,10 @@ class LostRedisReplyTest {
 
             network.swallowAnswers(true);
             functions.release();
-            // the first append reached Redis, its reply did not: the gateway repeats the try (REDIS_TIMEOUT 300 ms,
-            // then 100, 200, 400 ms back-off), each repeat reaching Redis too
+            // the first append reached Redis, its reply did not: the gateway repeats the try after REDIS_TIMEOUT (1 s)
+            // and 100 ms of back-off, and the repeat reaches Redis too
             await().atMost(WAIT).until(() -> !":0".equals(redis.command("XLEN", topicLog)));
-            Thread.sleep(1500);
+            Thread.sleep(2000);
             network.swallowAnswers(false);
             network.cut();
 
