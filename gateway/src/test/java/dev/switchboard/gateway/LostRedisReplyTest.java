@@ -45,7 +45,7 @@ class LostRedisReplyTest {
                 "REDIS_URL",
                 "redis://127.0.0.1:" + network.port() + "/0",
                 "REDIS_TIMEOUT",
-                "300ms",
+                "1s",
                 "HEARTBEAT_INTERVAL",
                 "200ms",
                 "SHUTDOWN_GRACE",
@@ -67,17 +67,21 @@ class LostRedisReplyTest {
         return "http://127.0.0.1:" + gateway.port() + path;
     }
 
+    private String admin(String path) {
+        return "http://127.0.0.1:" + gateway.adminPort() + path;
+    }
+
     @Test
     void anAsyncResultWhoseStoreRepliesWereLostIsStoredOnce() throws Exception {
         assertThat(Http.postJson(
-                                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                                admin("/admin/functions"),
                                 "{\"name\":\"gated\",\"endpoint\":\"" + functions.url("/gated")
                                         + "\",\"timeout\":\"30s\"}")
                         .status())
                 .isEqualTo(201);
         // an async result first, so that Redis knows the append script: a lost NOSCRIPT reply would hide the repeats
         assertThat(Http.postJson(
-                                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                                admin("/admin/functions"),
                                 "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}")
                         .status())
                 .isEqualTo(201);
@@ -129,8 +133,7 @@ class LostRedisReplyTest {
             assertThat(Long.parseLong(redis.command("PTTL", clientLog).substring(1)))
                     .isGreaterThan(3_000_000L);
         }
-        String metrics =
-                Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics").body();
+        String metrics = Http.get(admin("/metrics")).body();
         assertThat(metrics)
                 .as("the tries whose replies were lost failed, so there were repeats")
                 .doesNotContain("switchboard_redis_errors_total 0.0");
