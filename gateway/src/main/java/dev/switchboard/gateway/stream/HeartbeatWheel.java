@@ -41,6 +41,9 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
     }
 
     private final Entry[] heads;
+    /** One bit per slot that holds an entry: the loop sleeps through empty ticks ({@link #nextBusyTickNanos}). */
+    private final long[] busy;
+
     private final long tickNanos;
     private final long origin;
     /** Index (from {@link #origin}) of the next tick to visit. */
@@ -60,6 +63,7 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
         }
         int slots = (int) Math.max(1, Math.min(1 << 16, ceilDiv(intervalNanos, maxTickNanos)));
         this.heads = new Entry[slots];
+        this.busy = new long[(slots + 63) >>> 6];
         this.tickNanos = intervalNanos < maxTickNanos ? maxTickNanos : intervalNanos / slots;
         this.origin = now;
         this.nextTick = 1;
@@ -78,6 +82,38 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
     /** @return when the next tick is due ({@link System#nanoTime()} scale) */
     long nextTickNanos() {
         return origin + nextTick * tickNanos;
+    }
+
+    /**
+     * When the next tick with a slot that holds an entry is due: the loop need not wake for the ticks before it, so
+     * short ticks cost no wake-ups where no stream beats.
+     *
+     * @return that tick's time ({@link System#nanoTime()} scale), or one revolution after the next tick when the
+     *     wheel is empty
+     */
+    long nextBusyTickNanos() {
+        int from = (int) Math.floorMod(nextTick, (long) heads.length);
+        int found = nextBusySlot(from, heads.length);
+        if (found < 0) {
+            found = nextBusySlot(0, from);
+        }
+        long ahead = found < 0 ? heads.length : Math.floorMod(found - from, heads.length);
+        return origin + (nextTick + ahead) * tickNanos;
+    }
+
+    /** @return the first busy slot in {@code [from, to)}, or -1 */
+    private int nextBusySlot(int from, int to) {
+        for (int word = from >>> 6; word < busy.length && word << 6 < to; word++) {
+            long bits = busy[word];
+            if (word == from >>> 6) {
+                bits &= -1L << (from & 63);
+            }
+            if (bits != 0) {
+                int slot = (word << 6) + Long.numberOfTrailingZeros(bits);
+                return slot < to ? slot : -1;
+            }
+        }
+        return -1;
     }
 
     /** @return entries on the wheel */
@@ -153,6 +189,7 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
         }
         heads[slot] = entry;
         entry.slot = slot;
+        busy[slot >>> 6] |= 1L << (slot & 63);
     }
 
     private void unlink(Entry entry) {
@@ -160,6 +197,9 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
             entry.previous.next = entry.next;
         } else {
             heads[entry.slot] = entry.next;
+            if (entry.next == null) {
+                busy[entry.slot >>> 6] &= ~(1L << (entry.slot & 63));
+            }
         }
         if (entry.next != null) {
             entry.next.previous = entry.previous;

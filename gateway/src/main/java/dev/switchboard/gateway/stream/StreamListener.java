@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -85,6 +86,14 @@ final class StreamListener implements AutoCloseable {
     static final int WRITE_BUFFER = 64 * 1024;
     /** Longest wait in {@code select} while housekeeping (head expiry, accept pauses) has work; else a heartbeat tick. */
     private static final long MAX_SELECT_MILLIS = 250;
+    /**
+     * Longest heartbeat tick of the loop: a tick's due heartbeats are written in one go, and an event handed over
+     * meanwhile waits for them. Streams opened in a burst (a herd, a fleet's reconnect) share their heartbeat
+     * phase: with the ticker's 1 s tick a slot held thousands of them, and an event behind it waited up to 100 ms
+     * (bench/notes.md, "heartbeat ticks of 10 ms on the stream listener"). The loop sleeps through ticks in which
+     * no stream beats.
+     */
+    private static final long MAX_BEAT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final ClientStreamService streams;
     private final McpStreamOpener mcp;
@@ -218,7 +227,8 @@ final class StreamListener implements AutoCloseable {
         this.selector = selector;
         this.serverKey = serverKey;
         this.heartbeats = streams.heartbeats();
-        this.wheel = new HeartbeatWheel<>(heartbeats.intervalNanos(), heartbeats.tickNanos(), System.nanoTime());
+        this.wheel = new HeartbeatWheel<>(
+                heartbeats.intervalNanos(), Math.min(heartbeats.tickNanos(), MAX_BEAT_TICK_NANOS), System.nanoTime());
         this.loop = Thread.ofPlatform().name(threadName).daemon().unstarted(this::run);
     }
 
@@ -317,7 +327,7 @@ final class StreamListener implements AutoCloseable {
                     handing.forEach(Runnable::run);
                 } else if (beats || housekeeping) {
                     long untilBeats =
-                            beats ? (wheel.nextTickNanos() - System.nanoTime()) / 1_000_000 + 1 : MAX_SELECT_MILLIS;
+                            beats ? (wheel.nextBusyTickNanos() - System.nanoTime()) / 1_000_000 + 1 : MAX_SELECT_MILLIS;
                     selector.select(Math.max(1, housekeeping ? Math.min(MAX_SELECT_MILLIS, untilBeats) : untilBeats));
                 } else {
                     selector.select();

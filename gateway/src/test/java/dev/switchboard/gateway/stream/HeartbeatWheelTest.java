@@ -198,6 +198,35 @@ class HeartbeatWheelTest {
     }
 
     @Test
+    void theNextBusyTickSkipsEmptySlotsAndFollowsAddsAndRemovals() {
+        // 15 s in 10 ms ticks: 1,500 slots, 24 words of the busy set
+        long interval = 15_000 * MS;
+        HeartbeatWheel<Beating> wheel = new HeartbeatWheel<>(interval, 10 * MS, 0);
+        assertThat(wheel.slots()).isEqualTo(1_500);
+        // empty: nothing before one revolution on
+        assertThat(wheel.nextBusyTickNanos()).isEqualTo(wheel.nextTickNanos() + interval);
+
+        Beating late = new Beating("late", 12_345 * MS);
+        Beating early = new Beating("early", 700 * MS);
+        wheel.add(late, late.due);
+        assertThat(wheel.nextBusyTickNanos()).isEqualTo(12_350 * MS);
+        wheel.add(early, early.due);
+        assertThat(wheel.nextBusyTickNanos()).isEqualTo(700 * MS);
+        wheel.remove(early);
+        assertThat(wheel.nextBusyTickNanos()).isEqualTo(12_350 * MS);
+
+        // a loop woken only at busy ticks beats as one woken at every tick: on time, once per interval
+        Beater beater = new Beater(interval);
+        for (int i = 0; i < 10 && wheel.nextBusyTickNanos() <= 50_000 * MS; i++) {
+            wheel.advance(wheel.nextBusyTickNanos(), beater);
+        }
+        assertThat(late.beats).containsExactly(12_350 * MS, 27_350 * MS, 42_350 * MS);
+        // past the end of the slots, the search wraps round to the slot of the next beat
+        assertThat(wheel.nextBusyTickNanos()).isEqualTo(57_350 * MS);
+        assertThat(beater.visits).isEqualTo(3);
+    }
+
+    @Test
     void anEntryIsScheduledOnceAndTheWheelRefusesNonsense() {
         HeartbeatWheel<Beating> wheel = new HeartbeatWheel<>(1_000 * MS, 250 * MS, 0);
         Beating s = new Beating("s", 1_000 * MS);
