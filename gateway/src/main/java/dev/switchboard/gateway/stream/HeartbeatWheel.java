@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.stream;
 
+import java.util.BitSet;
+
 /**
  * The event loop's heartbeat schedule: entries bucketed by the tick their next heartbeat falls in, so that a tick
  * visits only the streams due in it instead of walking every connection (measured: the walk of 5,000 selection
@@ -41,8 +43,8 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
     }
 
     private final Entry[] heads;
-    /** One bit per slot that holds an entry: the loop sleeps through empty ticks ({@link #nextBusyTickNanos}). */
-    private final long[] busy;
+    /** The slots that hold an entry: the loop sleeps through empty ticks ({@link #nextBusyTickNanos}). */
+    private final BitSet busy;
 
     private final long tickNanos;
     private final long origin;
@@ -63,7 +65,7 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
         }
         int slots = (int) Math.max(1, Math.min(1 << 16, ceilDiv(intervalNanos, maxTickNanos)));
         this.heads = new Entry[slots];
-        this.busy = new long[(slots + 63) >>> 6];
+        this.busy = new BitSet(slots);
         this.tickNanos = intervalNanos < maxTickNanos ? maxTickNanos : intervalNanos / slots;
         this.origin = now;
         this.nextTick = 1;
@@ -93,27 +95,13 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
      */
     long nextBusyTickNanos() {
         int from = (int) Math.floorMod(nextTick, (long) heads.length);
-        int found = nextBusySlot(from, heads.length);
+        int found = busy.nextSetBit(from);
         if (found < 0) {
-            found = nextBusySlot(0, from);
+            // wrap round: the first busy slot before it
+            found = busy.nextSetBit(0);
         }
         long ahead = found < 0 ? heads.length : Math.floorMod(found - from, heads.length);
         return origin + (nextTick + ahead) * tickNanos;
-    }
-
-    /** @return the first busy slot in {@code [from, to)}, or -1 */
-    private int nextBusySlot(int from, int to) {
-        for (int word = from >>> 6; word < busy.length && word << 6 < to; word++) {
-            long bits = busy[word];
-            if (word == from >>> 6) {
-                bits &= -1L << (from & 63);
-            }
-            if (bits != 0) {
-                int slot = (word << 6) + Long.numberOfTrailingZeros(bits);
-                return slot < to ? slot : -1;
-            }
-        }
-        return -1;
     }
 
     /** @return entries on the wheel */
@@ -189,7 +177,7 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
         }
         heads[slot] = entry;
         entry.slot = slot;
-        busy[slot >>> 6] |= 1L << (slot & 63);
+        busy.set(slot);
     }
 
     private void unlink(Entry entry) {
@@ -198,7 +186,7 @@ final class HeartbeatWheel<E extends HeartbeatWheel.Entry> {
         } else {
             heads[entry.slot] = entry.next;
             if (entry.next == null) {
-                busy[entry.slot >>> 6] &= ~(1L << (entry.slot & 63));
+                busy.clear(entry.slot);
             }
         }
         if (entry.next != null) {

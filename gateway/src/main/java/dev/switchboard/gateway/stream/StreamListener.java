@@ -333,6 +333,8 @@ final class StreamListener implements AutoCloseable {
                     selector.select();
                 }
                 long now = System.nanoTime();
+                // any tick passed, busy or not: the wheel keeps up with the clock (empty slots cost nothing), so a
+                // stream added later lands within one revolution of its due tick
                 if (now - wheel.nextTickNanos() >= 0) {
                     wheel.advance(now, beat);
                 }
