@@ -706,10 +706,10 @@ public final class BenchMain {
         for (TopicFanOut.Shape shape : List.of(sizes.one(), sizes.spread())) {
             List<TopicFanOut.Result> rows = shape == sizes.one() ? one : spread;
             log("topics: gateway, %d x %d".formatted(shape.topics(), shape.perTopic()));
-            rows.add(TopicFanOut.run(gateway, TopicFanOut.gateway(), shape));
+            rows.add(TopicFanOut.run(gateway, TopicFanOut.gateway(), shape, plan.heartbeat()));
             if (nginx.isPresent()) {
                 log("topics: nginx+nchan, %d x %d".formatted(shape.topics(), shape.perTopic()));
-                rows.add(TopicFanOut.run(nginx.get(), TopicFanOut.nchan(), shape));
+                rows.add(TopicFanOut.run(nginx.get(), TopicFanOut.nchan(), shape, plan.heartbeat()));
             }
         }
         rig.stop(gateway);

@@ -67,14 +67,44 @@ final class TopicFanOut {
      * its publish path at that tier during section 7.2's measured phase (JIT log, bench/notes.md).
      */
     private static final int WARM_PUBLISHES = 10_000;
+    /** Quiet warm-up events per round; rounds repeat until the subscribers have been open a heartbeat interval. */
+    private static final int WARM_QUIET_EVENTS = 20;
 
     private TopicFanOut() {}
+
+    /**
+     * Names the slowest events (index: first subscriber → last, in ms), so a tail can be told apart as a late
+     * start (hand-over) or a long walk, and as periodic or not.
+     */
+    static String slowest(double[] last, double[] first, long[] publishedAt, int count) {
+        Integer[] order = new Integer[last.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(last[b], last[a]));
+        StringBuilder text = new StringBuilder();
+        for (int k = 0; k < Math.min(count, order.length); k++) {
+            int e = order[k];
+            text.append(k == 0 ? "" : ", ")
+                    .append(String.format(
+                            "#%d at %s: %.1f→%.1f",
+                            e, java.time.Instant.ofEpochMilli(publishedAt[e]), first[e], last[e]));
+        }
+        return text.toString();
+    }
 
     static String topic(int t) {
         return "bench-topic-" + t;
     }
 
-    static Result run(Rig.Server server, Target target, Shape shape) throws IOException, InterruptedException {
+    /**
+     * Runs one shape on one server.
+     *
+     * @param heartbeat the server's heartbeat interval: the warm-up lasts at least that long after the
+     *     subscribers opened
+     */
+    static Result run(Rig.Server server, Target target, Shape shape, Duration heartbeat)
+            throws IOException, InterruptedException {
         int n = shape.subscribers();
         try (SseHerd herd = new SseHerd(
                 "127.0.0.1",
@@ -82,6 +112,7 @@ final class TopicFanOut {
                 i -> target.path(i, topic(i % shape.topics())),
                 Map.of("Accept", "text/event-stream"))) {
             herd.open(n, Duration.ofSeconds(Math.max(30, n / 200)));
+            long opened = System.nanoTime();
             settle(herd, n);
 
             // warm-up, not recorded, so neither server is measured cold: the publish path on its own (a topic
@@ -92,26 +123,26 @@ final class TopicFanOut {
             int warmEvents = Math.max(1, shape.loadEvents());
             underLoad(herd, server, target, shape, warmEvents, new AtomicLongArray(warmEvents));
 
-            // quiet: one event at a time, each to a topic in turn
-            double[] quiet = new double[shape.quietEvents()];
-            // the spread from first to last subscriber is the server's walk over its subscribers
-            double[] first = new double[shape.quietEvents()];
-            SseHerd.Sequence seq = herd.sequence(shape.quietEvents());
-            // a connection of its own: one left idle through the warm-up's load (longer than the stream
-            // listener's REQUEST_HEAD_TIMEOUT at 10,000 subscribers) is closed by the gateway
-            try (Http1 publisher = new Http1(target.publishUri(server))) {
-                for (int k = 0; k < shape.quietEvents(); k++) {
-                    target.publish(publisher, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
-                    awaitDone(seq, k, shape.perTopic(), System.nanoTime() + PHASE_LIMIT.toNanos(), target);
-                    quiet[k] = Stats.millis(seq.slowestNanos.get(k));
-                    first[k] = Stats.millis(seq.firstNanos.get(k));
-                    Thread.sleep(20);
-                }
+            // then quiet events, until every stream has sent its first heartbeat: a JVM server compiles its
+            // heartbeat path on the first beats and its straight-write path on the first quiet events, which it had
+            // still been doing during the measured quiet phase (C2 taking a core away from the walk, bench/notes.md)
+            if (shape.quietEvents() > 0) {
+                do {
+                    quiet(herd, server, target, shape, WARM_QUIET_EVENTS);
+                } while (System.nanoTime() - opened < heartbeat.plusSeconds(2).toNanos());
             }
+
+            // quiet: one event at a time, each to a topic in turn
+            Quiet measured = quiet(herd, server, target, shape, shape.quietEvents());
+            double[] quiet = measured.last();
+            double[] first = measured.first();
+            SseHerd.Sequence seq = measured.sequence();
             if (quiet.length > 0) {
                 BenchMain.log(String.format(
                         "topics: %s quiet, first subscriber p50 %.1f ms, last p50 %.1f ms",
                         target.name(), Stats.percentile(first, 50), Stats.percentile(quiet, 50)));
+                BenchMain.log("topics: %s quiet, slowest events %s"
+                        .formatted(target.name(), slowest(quiet, first, measured.publishedAt(), 3)));
             }
             long lost = (long) shape.quietEvents() * shape.perTopic() - seq.delivered.get();
             long duplicated = duplicated(seq, shape.perTopic());
@@ -152,6 +183,32 @@ final class TopicFanOut {
                     duplicated,
                     herd.closed());
         }
+    }
+
+    /** One quiet phase: each event's latency to its first and last subscriber, and when it was published. */
+    private record Quiet(double[] last, double[] first, long[] publishedAt, SseHerd.Sequence sequence) {}
+
+    /** Publishes {@code events} events one at a time, each to a topic in turn, each once the last is delivered. */
+    private static Quiet quiet(SseHerd herd, Rig.Server server, Target target, Shape shape, int events)
+            throws IOException, InterruptedException {
+        double[] last = new double[events];
+        // the spread from first to last subscriber is the server's walk over its subscribers
+        double[] first = new double[events];
+        long[] publishedAt = new long[events];
+        SseHerd.Sequence seq = herd.sequence(events);
+        // a connection of its own: one left idle through the warm-up's load (longer than the stream
+        // listener's REQUEST_HEAD_TIMEOUT at 10,000 subscribers) is closed by the gateway
+        try (Http1 publisher = new Http1(target.publishUri(server))) {
+            for (int k = 0; k < events; k++) {
+                publishedAt[k] = System.currentTimeMillis();
+                target.publish(publisher, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
+                awaitDone(seq, k, shape.perTopic(), System.nanoTime() + PHASE_LIMIT.toNanos(), target);
+                last[k] = Stats.millis(seq.slowestNanos.get(k));
+                first[k] = Stats.millis(seq.firstNanos.get(k));
+                Thread.sleep(20);
+            }
+        }
+        return new Quiet(last, first, publishedAt, seq);
     }
 
     /**
