@@ -518,6 +518,113 @@ public final class SseStream {
     }
 
     /**
+     * What {@link #drainTo} put into a writer's buffer: one per writer, reused, so a drain allocates nothing.
+     */
+    public static final class Drained {
+        private int events;
+        private boolean heartbeat;
+        private boolean tooLarge;
+
+        /** @return events put */
+        public int events() {
+            return events;
+        }
+
+        /** @return whether a heartbeat ends what was put */
+        public boolean heartbeat() {
+            return heartbeat;
+        }
+
+        /**
+         * @return whether nothing was put because the first event due is larger than the whole buffer: {@link
+         *         #drain} takes it instead
+         */
+        public boolean tooLarge() {
+            return tooLarge;
+        }
+    }
+
+    /**
+     * Takes what is due straight into an event loop's buffer, as {@link #drain} would take it: the queued events
+     * not yet written while they fit, then a due heartbeat once no event waits. No chunk, no parts and no id line
+     * of its own per event (a composite stream's id line is encoded in place): under a fan-out that outruns the
+     * loop, those were most of what the loop allocated per stream per event (JFR, bench/notes.md). An event that
+     * does not fit what is left of the buffer stays queued for the next call. Called by the writer only.
+     *
+     * @param out    the writer's buffer, receiving the bytes at its position
+     * @param result receives what was put
+     */
+    public void drainTo(java.nio.ByteBuffer out, Drained result) {
+        int start = out.position();
+        int events = 0;
+        boolean fits = true;
+        Queued next;
+        while ((next = queue.peek()) != null) {
+            EventFrame frame = next.frame();
+            ClientEvent event = frame.event();
+            int index = newIn(next.log(), event.id());
+            if (index < 0) {
+                take();
+                continue;
+            }
+            Function<ClientEvent, byte[]> own = encoder;
+            if (own == null && composite) {
+                byte[] body = frame.body();
+                byte[] position = frame.tokenPosition();
+                // the id line with this log's position replaced, measured before anything moves
+                int idLine = ResumeToken.idLineLength(tokenPrefix, tokenPositions)
+                        - tokenPositions[index].length
+                        + position.length;
+                if (idLine + body.length > out.remaining()) {
+                    fits = false;
+                    break;
+                }
+                take();
+                setPosition(index, event.id(), position);
+                written();
+                ResumeToken.putIdLine(out, tokenPrefix, tokenPositions);
+                out.put(body);
+                events++;
+                continue;
+            }
+            byte[] bytes = own != null ? own.apply(event) : frame.bytes();
+            if (bytes != null && bytes.length > out.remaining()) {
+                fits = false;
+                break;
+            }
+            take();
+            setPosition(index, event.id(), null);
+            written();
+            if (bytes != null) {
+                out.put(bytes);
+                events++;
+            }
+        }
+        boolean heartbeat = false;
+        if (fits && heartbeatDue) {
+            heartbeatDue = false;
+            if (heartbeatFormat.writeTo(this, out)) {
+                heartbeat = true;
+            } else {
+                heartbeatDue = true;
+                fits = false;
+            }
+        }
+        if (events > 0) {
+            markActivity();
+        }
+        result.events = events;
+        result.heartbeat = heartbeat;
+        result.tooLarge = !fits && out.position() == start;
+    }
+
+    /** The writer's: the queue's oldest entry is done with. */
+    private void take() {
+        queue.poll();
+        queued.decrementAndGet();
+    }
+
+    /**
      * Puts a heartbeat into the writer's buffer when it is all there is to write (no event waiting, not closed): an
      * event loop's heartbeat then needs no {@link Chunk} and, in a format that encodes in place, no bytes of its
      * own. Called by the writer only; an event offered meanwhile is written after it, as it would be anyway.

@@ -141,6 +141,8 @@ final class StreamListener implements AutoCloseable {
     private final ByteBuffer scratch = ByteBuffer.allocate(1024);
     /** Loop thread only: every write goes through it (one copy from a shared encoding, then the socket). */
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+    /** The loop's: what the last {@link SseStream#drainTo} put into {@link #writeBuffer}. */
+    private final SseStream.Drained drained = new SseStream.Drained();
 
     private final HeartbeatTicker heartbeats;
     /** Loop thread only: the open streams, by the tick their next heartbeat falls in. */
@@ -1020,13 +1022,27 @@ final class StreamListener implements AutoCloseable {
                     end(c, reason);
                     return;
                 }
-                SseStream.Chunk chunk = stream.drain();
-                if (chunk == null) {
+                writeBuffer.clear();
+                stream.drainTo(writeBuffer, drained);
+                boolean written;
+                if (writeBuffer.position() > 0) {
+                    streams.metrics().written(drained.events(), drained.heartbeat());
+                    writeBuffer.flip();
+                    written = writeBuffered(c);
+                } else if (drained.tooLarge()) {
+                    // an event larger than the loop's buffer goes from an array of its own
+                    SseStream.Chunk chunk = stream.drain();
+                    if (chunk == null) {
+                        c.key.interestOps(SelectionKey.OP_READ);
+                        return;
+                    }
+                    streams.metrics().written(chunk.events(), chunk.heartbeat());
+                    written = write(c, chunk);
+                } else {
                     c.key.interestOps(SelectionKey.OP_READ);
                     return;
                 }
-                streams.metrics().written(chunk.events(), chunk.heartbeat());
-                if (!write(c, chunk)) {
+                if (!written) {
                     c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
                     return;
                 }

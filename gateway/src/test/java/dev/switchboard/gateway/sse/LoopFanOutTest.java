@@ -118,6 +118,86 @@ class LoopFanOutTest {
         assertThat(plain.lastSentId()).isEqualTo(EventIds.ZERO);
     }
 
+    /** Drains into a buffer of the given size, as an event loop does, until nothing more is put. */
+    private static String drainedTo(SseStream s, int bufferSize, List<SseStream.Drained> rounds) {
+        StringBuilder all = new StringBuilder();
+        while (true) {
+            ByteBuffer out = ByteBuffer.allocate(bufferSize);
+            SseStream.Drained result = new SseStream.Drained();
+            s.drainTo(out, result);
+            if (out.position() == 0) {
+                rounds.add(result);
+                return all.toString();
+            }
+            rounds.add(result);
+            out.flip();
+            all.append(StandardCharsets.UTF_8.decode(out));
+        }
+    }
+
+    @Test
+    void drainingIntoTheLoopsBufferGivesTheBytesIdsAndHeartbeatsTheChunkGives() {
+        SseStream toBuffer = topicStream("a");
+        SseStream toChunk = topicStream("a");
+        for (SseStream s : List.of(toBuffer, toChunk)) {
+            s.offer(TOPIC, new ClientEvent("1700000000000-0", "news", "one"));
+            s.offer("a", new ClientEvent("1700000000001-0", "message", "mine"));
+            // written already: skipped by both
+            s.offer(TOPIC, new ClientEvent("1700000000000-0", "news", "one"));
+            s.offer(TOPIC, new ClientEvent("1700000000002-3", "news", "two\nlines"));
+            s.heartbeatDueNow();
+        }
+        List<SseStream.Drained> rounds = new ArrayList<>();
+
+        String bytes = drainedTo(toBuffer, 4096, rounds);
+
+        assertThat(bytes).isEqualTo(drained(toChunk)).endsWith(new String(BEAT, StandardCharsets.UTF_8));
+        assertThat(toBuffer.lastSentId()).isEqualTo(toChunk.lastSentId());
+        assertThat(rounds.getFirst().events()).isEqualTo(3);
+        assertThat(rounds.getFirst().heartbeat()).isTrue();
+        assertThat(rounds.getLast().tooLarge()).isFalse();
+        assertThat(toBuffer.drain()).as("nothing left").isNull();
+    }
+
+    @Test
+    void whatDoesNotFitTheRestOfTheBufferWaitsInOrderAndWhatNoBufferHoldsIsFlagged() {
+        SseStream s = plainStream("b");
+        EventFrame small = new EventFrame(new ClientEvent("1700000000000-0", "message", "s".repeat(20)));
+        EventFrame medium = new EventFrame(new ClientEvent("1700000000001-0", "message", "m".repeat(60)));
+        s.offer("b", small);
+        s.offer("b", medium);
+        s.heartbeatDueNow();
+        List<SseStream.Drained> rounds = new ArrayList<>();
+
+        // a buffer that holds one event at a time and no heartbeat beside the medium one: each waits its round,
+        // in order
+        String bytes = drainedTo(s, medium.bytes().length + 2, rounds);
+
+        assertThat(rounds).hasSize(4);
+        assertThat(rounds.subList(0, 3))
+                .extracting(SseStream.Drained::events, SseStream.Drained::heartbeat)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, false),
+                        org.assertj.core.groups.Tuple.tuple(1, false),
+                        org.assertj.core.groups.Tuple.tuple(0, true));
+        assertThat(bytes)
+                .isEqualTo(new String(small.bytes(), StandardCharsets.UTF_8)
+                        + new String(medium.bytes(), StandardCharsets.UTF_8)
+                        + new String(BEAT, StandardCharsets.UTF_8));
+        assertThat(s.lastSentId()).isEqualTo("1700000000001-0");
+
+        // an event larger than the whole buffer: nothing put, the position unmoved, left for the chunk
+        EventFrame big = new EventFrame(new ClientEvent("1700000000002-0", "message", "x".repeat(200)));
+        s.offer("b", big);
+        SseStream.Drained result = new SseStream.Drained();
+        ByteBuffer out = ByteBuffer.allocate(64);
+        s.drainTo(out, result);
+        assertThat(out.position()).isZero();
+        assertThat(result.tooLarge()).isTrue();
+        assertThat(s.lastSentId()).isEqualTo("1700000000001-0");
+        assertThat(drained(s)).contains("x".repeat(200));
+    }
+
     @Test
     void eventsHandedToALoopThatHasNotTakenThemCountAgainstTheStreamsQueueLimit() {
         StreamHub hub = new StreamHub(
