@@ -350,11 +350,26 @@ public final class SseStream {
         if (closeReason != null || heartbeatDue || queued.get() != 0) {
             return Put.LATER;
         }
-        ClientEvent event = frame.event();
-        int index = newIn(log, event.id());
+        int index = newIn(log, frame.event().id());
         if (index < 0) {
             return Put.SKIPPED;
         }
+        Put put = putAt(index, frame, out);
+        if (put == Put.WRITTEN) {
+            markActivity();
+        }
+        return put;
+    }
+
+    /**
+     * The writer's: puts an event new in the log at {@code index} into its buffer and moves the position there,
+     * unless it does not fit (then nothing moves).
+     *
+     * @return {@link Put#WRITTEN}; {@link Put#SKIPPED} when this stream's encoder skips it (the position moved);
+     *         {@link Put#LATER} when it does not fit what is left of {@code out}
+     */
+    private Put putAt(int index, EventFrame frame, java.nio.ByteBuffer out) {
+        ClientEvent event = frame.event();
         Function<ClientEvent, byte[]> own = encoder;
         if (own == null && composite) {
             byte[] body = frame.body();
@@ -370,19 +385,18 @@ public final class SseStream {
             written();
             ResumeToken.putIdLine(out, tokenPrefix, tokenPositions);
             out.put(body);
-        } else {
-            byte[] bytes = own != null ? own.apply(event) : frame.bytes();
-            if (bytes != null && bytes.length > out.remaining()) {
-                return Put.LATER;
-            }
-            setPosition(index, event.id(), null);
-            written();
-            if (bytes == null) {
-                return Put.SKIPPED;
-            }
-            out.put(bytes);
+            return Put.WRITTEN;
         }
-        markActivity();
+        byte[] bytes = own != null ? own.apply(event) : frame.bytes();
+        if (bytes != null && bytes.length > out.remaining()) {
+            return Put.LATER;
+        }
+        setPosition(index, event.id(), null);
+        written();
+        if (bytes == null) {
+            return Put.SKIPPED;
+        }
+        out.put(bytes);
         return Put.WRITTEN;
     }
 
@@ -561,42 +575,14 @@ public final class SseStream {
         Queued next;
         while ((next = queue.peek()) != null) {
             EventFrame frame = next.frame();
-            ClientEvent event = frame.event();
-            int index = newIn(next.log(), event.id());
-            if (index < 0) {
-                take();
-                continue;
-            }
-            Function<ClientEvent, byte[]> own = encoder;
-            if (own == null && composite) {
-                byte[] body = frame.body();
-                byte[] position = frame.tokenPosition();
-                // the id line with this log's position replaced, measured before anything moves
-                int idLine = ResumeToken.idLineLength(tokenPrefix, tokenPositions)
-                        - tokenPositions[index].length
-                        + position.length;
-                if (idLine + body.length > out.remaining()) {
-                    fits = false;
-                    break;
-                }
-                take();
-                setPosition(index, event.id(), position);
-                written();
-                ResumeToken.putIdLine(out, tokenPrefix, tokenPositions);
-                out.put(body);
-                events++;
-                continue;
-            }
-            byte[] bytes = own != null ? own.apply(event) : frame.bytes();
-            if (bytes != null && bytes.length > out.remaining()) {
+            int index = newIn(next.log(), frame.event().id());
+            Put put = index < 0 ? Put.SKIPPED : putAt(index, frame, out);
+            if (put == Put.LATER) {
                 fits = false;
                 break;
             }
             take();
-            setPosition(index, event.id(), null);
-            written();
-            if (bytes != null) {
-                out.put(bytes);
+            if (put == Put.WRITTEN) {
                 events++;
             }
         }
