@@ -88,8 +88,14 @@ public final class BenchMain {
      * @param one      7.1: one topic, every subscriber on it
      * @param spread   7.2: many topics, a few subscribers each, publishes spread over them
      * @param replicas 7.3: the fleet sizes, each holding {@code replicaShape}'s subscribers in total
+     * @param warmSpan 7.1: the least time from the subscribers' opening to the measured quiet phase
      */
-    record Topics(TopicFanOut.Shape one, TopicFanOut.Shape spread, int[] replicas, TopicFanOut.Shape replicaShape) {
+    record Topics(
+            TopicFanOut.Shape one,
+            TopicFanOut.Shape spread,
+            int[] replicas,
+            TopicFanOut.Shape replicaShape,
+            Duration warmSpan) {
         /** The sizes at 10,000 connections: 1 × 10,000, 1,000 × 10, and 1,000 × 10 over 1, 2, 4 replicas. */
         static Topics full(int connections) {
             int topics = Math.max(4, connections / 10);
@@ -97,7 +103,10 @@ public final class BenchMain {
                     new TopicFanOut.Shape(1, connections, 100, 200, 1, 4),
                     new TopicFanOut.Shape(topics, 10, 0, 5 * topics, 4, 64),
                     new int[] {1, 2, 4},
-                    new TopicFanOut.Shape(topics, 10, 0, 2 * topics, 1, 1));
+                    new TopicFanOut.Shape(topics, 10, 0, 2 * topics, 1, 1),
+                    // a JVM server's one C2 thread (two cores) works through the publish and fan-out paths for
+                    // 20-30 s after the herd opened (JIT log, bench/notes.md)
+                    Duration.ofSeconds(45));
         }
 
         static Topics smoke() {
@@ -105,7 +114,8 @@ public final class BenchMain {
                     new TopicFanOut.Shape(1, 100, 3, 20, 1, 4),
                     new TopicFanOut.Shape(20, 3, 0, 60, 2, 8),
                     new int[] {1, 2},
-                    new TopicFanOut.Shape(8, 3, 0, 24, 1, 1));
+                    new TopicFanOut.Shape(8, 3, 0, 24, 1, 1),
+                    Duration.ZERO);
         }
     }
 
@@ -706,10 +716,10 @@ public final class BenchMain {
         for (TopicFanOut.Shape shape : List.of(sizes.one(), sizes.spread())) {
             List<TopicFanOut.Result> rows = shape == sizes.one() ? one : spread;
             log("topics: gateway, %d x %d".formatted(shape.topics(), shape.perTopic()));
-            rows.add(TopicFanOut.run(gateway, TopicFanOut.gateway(), shape, plan.heartbeat()));
+            rows.add(TopicFanOut.run(gateway, TopicFanOut.gateway(), shape, plan.heartbeat(), sizes.warmSpan()));
             if (nginx.isPresent()) {
                 log("topics: nginx+nchan, %d x %d".formatted(shape.topics(), shape.perTopic()));
-                rows.add(TopicFanOut.run(nginx.get(), TopicFanOut.nchan(), shape, plan.heartbeat()));
+                rows.add(TopicFanOut.run(nginx.get(), TopicFanOut.nchan(), shape, plan.heartbeat(), sizes.warmSpan()));
             }
         }
         rig.stop(gateway);

@@ -34,21 +34,47 @@ final class SseHerd implements AutoCloseable {
         final String marker;
         final AtomicInteger received = new AtomicInteger();
         volatile long lastNanos;
+        /** The arrivals {@link #await} waits for (0: none): the herd's thread wakes it when they are reached. */
+        private volatile int awaited;
 
         Watch(String marker) {
             this.marker = marker;
         }
 
-        /** @return whether {@code n} arrivals happened within the timeout */
+        /**
+         * Waits without polling: a waiter that polls takes CPU from the server it measures, and only from one
+         * that answers its publish before its fan-out (the gateway; nchan answers after, so its waiter sleeps in
+         * the read): measured, a 50 µs poll took 13% of a core during the gateway's walks (bench/notes.md).
+         *
+         * @return whether {@code n} arrivals happened within the timeout
+         */
         boolean await(int n, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (received.get() < n) {
-                if (System.nanoTime() > deadline) {
-                    return false;
+            synchronized (this) {
+                awaited = n;
+                try {
+                    while (received.get() < n) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            return false;
+                        }
+                        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                    }
+                    return true;
+                } finally {
+                    awaited = 0;
                 }
-                Thread.sleep(1);
             }
-            return true;
+        }
+
+        /** The herd's thread: one more arrival. */
+        void arrived() {
+            lastNanos = System.nanoTime();
+            if (received.incrementAndGet() == awaited) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
         }
     }
 
@@ -163,11 +189,41 @@ final class SseHerd implements AutoCloseable {
         final java.util.concurrent.atomic.AtomicLongArray firstNanos;
 
         final AtomicLong delivered = new AtomicLong();
+        /** Receipts that make an event done, for {@link #awaitDone} (0: not awaited). */
+        final int expected;
 
-        Sequence(int events) {
+        Sequence(int events, int expected) {
+            this.expected = expected;
             counts = new java.util.concurrent.atomic.AtomicIntegerArray(events);
             slowestNanos = new java.util.concurrent.atomic.AtomicLongArray(events);
             firstNanos = new java.util.concurrent.atomic.AtomicLongArray(events);
+        }
+
+        /**
+         * Waits, without polling (see {@link Watch#await}), until event {@code k} has reached {@link #expected}
+         * receipts.
+         *
+         * @return false when the deadline ({@link System#nanoTime}) passed first
+         */
+        boolean awaitDone(int k, long deadline) throws InterruptedException {
+            if (expected <= 0) {
+                throw new IllegalStateException("a sequence made without an expected count");
+            }
+            synchronized (this) {
+                while (counts.get(k) < expected) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                return true;
+            }
+        }
+
+        /** The herd's thread: an event reached {@link #expected}. */
+        private synchronized void done() {
+            notifyAll();
         }
 
         /** @return the data of numbered event {@code n}, stamped with the time now */
@@ -180,7 +236,12 @@ final class SseHerd implements AutoCloseable {
 
     /** Starts counting numbered events, 0 to {@code events - 1}. */
     Sequence sequence(int events) {
-        Sequence s = new Sequence(events);
+        return sequence(events, 0);
+    }
+
+    /** Starts counting numbered events, each done at {@code expected} receipts ({@link Sequence#awaitDone}). */
+    Sequence sequence(int events, int expected) {
+        Sequence s = new Sequence(events, expected);
         sequence = s;
         return s;
     }
@@ -313,8 +374,7 @@ final class SseHerd implements AutoCloseable {
             }
             Watch w = watch;
             if (w != null && data.contains(w.marker)) {
-                w.lastNanos = System.nanoTime();
-                w.received.incrementAndGet();
+                w.arrived();
             }
             Sequence s = sequence;
             int at = s == null ? -1 : data.indexOf("seq-");
@@ -334,8 +394,10 @@ final class SseHerd implements AutoCloseable {
                         s.slowestNanos.accumulateAndGet(n, latency, Math::max);
                         s.firstNanos.compareAndSet(n, 0, latency);
                     }
-                    s.counts.incrementAndGet(n);
                     s.delivered.incrementAndGet();
+                    if (s.counts.incrementAndGet(n) == s.expected) {
+                        s.done();
+                    }
                 }
             }
         }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Topic scenarios 7.1 and 7.2 on one server: {@code topics × perTopic} subscribers (subscriber i follows
@@ -67,7 +66,7 @@ final class TopicFanOut {
      * its publish path at that tier during section 7.2's measured phase (JIT log, bench/notes.md).
      */
     private static final int WARM_PUBLISHES = 10_000;
-    /** Quiet warm-up events per round; rounds repeat until the subscribers have been open a heartbeat interval. */
+    /** Quiet warm-up events per round; rounds repeat until the subscribers have been open long enough. */
     private static final int WARM_QUIET_EVENTS = 20;
 
     private TopicFanOut() {}
@@ -102,8 +101,9 @@ final class TopicFanOut {
      *
      * @param heartbeat the server's heartbeat interval: the warm-up lasts at least that long after the
      *     subscribers opened
+     * @param warmSpan  and at least this long
      */
-    static Result run(Rig.Server server, Target target, Shape shape, Duration heartbeat)
+    static Result run(Rig.Server server, Target target, Shape shape, Duration heartbeat, Duration warmSpan)
             throws IOException, InterruptedException {
         int n = shape.subscribers();
         try (SseHerd herd = new SseHerd(
@@ -123,13 +123,16 @@ final class TopicFanOut {
             int warmEvents = Math.max(1, shape.loadEvents());
             underLoad(herd, server, target, shape, warmEvents, new AtomicLongArray(warmEvents));
 
-            // then quiet events, until every stream has sent its first heartbeat: a JVM server compiles its
-            // heartbeat path on the first beats and its straight-write path on the first quiet events, which it had
-            // still been doing during the measured quiet phase (C2 taking a core away from the walk, bench/notes.md)
+            // then quiet events, until every stream has sent its first heartbeat and the subscribers have been
+            // open warmSpan: a JVM server compiles its heartbeat path on the first beats, and its one C2 thread (two
+            // cores) works through a backlog of the publish and fan-out paths for 20-30 s after the herd opened,
+            // which it had still been doing during the measured quiet phase (~0.5 s bursts taking a core away from
+            // the walk, on the slowest events; bench/notes.md)
             if (shape.quietEvents() > 0) {
+                long span = Math.max(heartbeat.plusSeconds(2).toNanos(), warmSpan.toNanos());
                 do {
                     quiet(herd, server, target, shape, WARM_QUIET_EVENTS);
-                } while (System.nanoTime() - opened < heartbeat.plusSeconds(2).toNanos());
+                } while (System.nanoTime() - opened < span);
             }
 
             // quiet: one event at a time, each to a topic in turn
@@ -195,7 +198,7 @@ final class TopicFanOut {
         // the spread from first to last subscriber is the server's walk over its subscribers
         double[] first = new double[events];
         long[] publishedAt = new long[events];
-        SseHerd.Sequence seq = herd.sequence(events);
+        SseHerd.Sequence seq = herd.sequence(events, shape.perTopic());
         // a connection of its own: one left idle through the warm-up's load (longer than the stream
         // listener's REQUEST_HEAD_TIMEOUT at 10,000 subscribers) is closed by the gateway
         try (Http1 publisher = new Http1(target.publishUri(server))) {
@@ -219,7 +222,7 @@ final class TopicFanOut {
     private static SseHerd.Sequence underLoad(
             SseHerd herd, Rig.Server server, Target target, Shape shape, int events, AtomicLongArray answered)
             throws InterruptedException {
-        SseHerd.Sequence seq = herd.sequence(events);
+        SseHerd.Sequence seq = herd.sequence(events, shape.perTopic());
         long deadline = System.nanoTime() + PHASE_LIMIT.toNanos();
         List<Thread> publishers = new ArrayList<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -274,20 +277,17 @@ final class TopicFanOut {
             int events,
             long deadline,
             AtomicLongArray answered)
-            throws IOException {
+            throws IOException, InterruptedException {
         int step = shape.publishers();
         int window = Math.max(1, shape.window() / step);
         int oldest = first;
         for (int k = first; k < events; k += step) {
             while ((k - oldest) / step >= window) {
-                if (seq.counts.get(oldest) >= shape.perTopic()) {
-                    oldest += step;
-                } else if (System.nanoTime() > deadline) {
+                if (!seq.awaitDone(oldest, deadline)) {
                     throw new IllegalStateException(target.name() + ": fan-out stalled at event " + oldest + " ("
                             + seq.counts.get(oldest) + " of " + shape.perTopic() + ")");
-                } else {
-                    LockSupport.parkNanos(50_000);
                 }
+                oldest += step;
             }
             long sent = System.nanoTime();
             target.publish(http, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
@@ -297,12 +297,9 @@ final class TopicFanOut {
 
     private static void awaitDone(SseHerd.Sequence seq, int k, int expected, long deadline, Target target)
             throws InterruptedException {
-        while (seq.counts.get(k) < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(target.name() + ": event " + k + " reached " + seq.counts.get(k)
-                        + " of " + expected + " subscribers");
-            }
-            LockSupport.parkNanos(50_000);
+        if (!seq.awaitDone(k, deadline)) {
+            throw new IllegalStateException(target.name() + ": event " + k + " reached " + seq.counts.get(k) + " of "
+                    + expected + " subscribers");
         }
     }
 
