@@ -284,14 +284,9 @@ final class HeldConnections {
 
     /** The slowest of a series, each with its index: whether a tail is the first ones (cold) or spread. */
     private static String slowest(double[] times, int count) {
-        Integer[] order = new Integer[times.length];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(times[b], times[a]));
         StringBuilder text = new StringBuilder();
-        for (int k = 0; k < Math.min(count, order.length); k++) {
-            text.append(k == 0 ? "" : ", ").append(String.format("#%d %.1f ms", order[k], times[order[k]]));
+        for (int e : Stats.largest(times, count)) {
+            text.append(text.isEmpty() ? "" : ", ").append(String.format("#%d %.1f ms", e, times[e]));
         }
         return text.toString();
     }

@@ -9,6 +9,24 @@ final class Stats {
 
     /**
      * @param samples samples (not modified)
+     * @param count   how many to name
+     * @return the indices of the largest samples, largest first (fewer when there are fewer samples)
+     */
+    static int[] largest(double[] samples, int count) {
+        Integer[] order = new Integer[samples.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(samples[b], samples[a]));
+        int[] top = new int[Math.min(count, order.length)];
+        for (int k = 0; k < top.length; k++) {
+            top[k] = order[k];
+        }
+        return top;
+    }
+
+    /**
+     * @param samples samples (not modified)
      * @param p       percentile, 0 to 100
      * @return the nearest-rank percentile, or NaN without samples
      */

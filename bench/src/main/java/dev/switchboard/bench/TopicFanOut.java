@@ -76,15 +76,9 @@ final class TopicFanOut {
      * start (hand-over) or a long walk, and as periodic or not.
      */
     static String slowest(double[] last, double[] first, long[] publishedAt, int count) {
-        Integer[] order = new Integer[last.length];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(last[b], last[a]));
         StringBuilder text = new StringBuilder();
-        for (int k = 0; k < Math.min(count, order.length); k++) {
-            int e = order[k];
-            text.append(k == 0 ? "" : ", ")
+        for (int e : Stats.largest(last, count)) {
+            text.append(text.isEmpty() ? "" : ", ")
                     .append(String.format(
                             "#%d at %s: %.1f→%.1f",
                             e, java.time.Instant.ofEpochMilli(publishedAt[e]), first[e], last[e]));
