@@ -454,6 +454,26 @@ abstract class TopicsContractTest {
     }
 
     @Test
+    void anEventLargerThanAWritersBufferArrivesWholeAndInOrder() {
+        // 100 KB: more than the stream listener's 64 KiB write buffer, so its loop writes it from an array of its
+        // own (SseStream.drainTo flags it, drain takes it), between two small events
+        String big = "x".repeat(100_000);
+        try (SseClient client = SseClient.open(stream("/sse/large?topic=news"))) {
+            client.next(WAIT);
+            publishN(gateway, "news", 1);
+            Http.Answer answer =
+                    publish(gateway, "news", "{\"event\":\"update\",\"data\":{\"n\":2,\"big\":\"" + big + "\"}}");
+            assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+            publishN(gateway, "news", 3);
+
+            List<SseClient.Event> events = take(client, 3);
+            assertThat(events).extracting(TopicsContractTest::origin).containsExactly("news:1", "news:2", "news:3");
+            assertThat(json(events.get(1).data()).get("data").get("big").asText())
+                    .isEqualTo(big);
+        }
+    }
+
+    @Test
     void oversizedEventsAndTooManyTopicsFollowTheirSettings() {
         gateway.close();
         gateway = startGateway(Map.of("MAX_EVENT_SIZE", "100", "MAX_TOPICS_PER_STREAM", "2"));

@@ -420,8 +420,8 @@ public final class SseStream {
 
     /**
      * What {@link #drain} took: the parts to write in order (each possibly shared with other streams: read only)
-     * and what they hold. The parts are not joined: a writer that copies them into its own buffer anyway (the
-     * event loop) writes them without a joined copy.
+     * and what they hold, joined only when asked for ({@link #bytes}). An event loop drains into its own buffer
+     * instead ({@link #drainTo}).
      */
     public static final class Chunk {
         private final byte[][] parts;
@@ -455,13 +455,6 @@ public final class SseStream {
         /** @return the number of bytes */
         public int length() {
             return length;
-        }
-
-        /** @param out receives the bytes, which must fit ({@link #length()}) */
-        public void copyTo(java.nio.ByteBuffer out) {
-            for (int i = 0; i < count; i++) {
-                out.put(parts[i]);
-            }
         }
 
         /** @return events in the chunk */

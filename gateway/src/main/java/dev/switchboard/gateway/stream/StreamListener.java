@@ -1024,20 +1024,16 @@ final class StreamListener implements AutoCloseable {
                 }
                 writeBuffer.clear();
                 stream.drainTo(writeBuffer, drained);
+                // an event larger than the loop's buffer goes from an array of its own
+                SseStream.Chunk large = writeBuffer.position() == 0 && drained.tooLarge() ? stream.drain() : null;
                 boolean written;
                 if (writeBuffer.position() > 0) {
                     streams.metrics().written(drained.events(), drained.heartbeat());
                     writeBuffer.flip();
                     written = writeBuffered(c);
-                } else if (drained.tooLarge()) {
-                    // an event larger than the loop's buffer goes from an array of its own
-                    SseStream.Chunk chunk = stream.drain();
-                    if (chunk == null) {
-                        c.key.interestOps(SelectionKey.OP_READ);
-                        return;
-                    }
-                    streams.metrics().written(chunk.events(), chunk.heartbeat());
-                    written = write(c, chunk);
+                } else if (large != null) {
+                    streams.metrics().written(large.events(), large.heartbeat());
+                    written = writeOwn(c, large);
                 } else {
                     c.key.interestOps(SelectionKey.OP_READ);
                     return;
@@ -1053,26 +1049,19 @@ final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * Loop thread: writes a chunk's parts (often encodings shared with other streams) through the loop's direct
-     * buffer, which costs one copy and no allocation; only what the socket did not take is kept, in the
-     * connection's own buffer. A chunk larger than the loop's buffer becomes the connection's pending bytes.
+     * Loop thread: writes a chunk too large for the loop's buffer from an array of its own, which stays the
+     * connection's pending bytes until the socket has taken them all.
      *
      * @return whether everything was written
      */
-    private boolean write(Connection c, SseStream.Chunk chunk) throws IOException {
-        if (chunk.length() > writeBuffer.capacity()) {
-            c.pending = ByteBuffer.wrap(chunk.bytes());
-            c.channel.write(c.pending);
-            if (c.pending.hasRemaining()) {
-                return false;
-            }
-            c.pending = null;
-            return true;
+    private boolean writeOwn(Connection c, SseStream.Chunk chunk) throws IOException {
+        c.pending = ByteBuffer.wrap(chunk.bytes());
+        c.channel.write(c.pending);
+        if (c.pending.hasRemaining()) {
+            return false;
         }
-        writeBuffer.clear();
-        chunk.copyTo(writeBuffer);
-        writeBuffer.flip();
-        return writeBuffered(c);
+        c.pending = null;
+        return true;
     }
 
     /**
