@@ -199,7 +199,7 @@ final class TopicFanOut {
             for (int k = 0; k < events; k++) {
                 publishedAt[k] = System.currentTimeMillis();
                 target.publish(publisher, topic(k % shape.topics()), SseHerd.Sequence.stamped(k));
-                awaitDone(seq, k, shape.perTopic(), System.nanoTime() + PHASE_LIMIT.toNanos(), target);
+                awaitDone(seq, k, System.nanoTime() + PHASE_LIMIT.toNanos(), target);
                 last[k] = Stats.millis(seq.slowestNanos.get(k));
                 first[k] = Stats.millis(seq.firstNanos.get(k));
                 Thread.sleep(20);
@@ -237,7 +237,7 @@ final class TopicFanOut {
             throw new IllegalStateException(target.name() + ": publishing failed", failure.get());
         }
         for (int k = 0; k < events; k++) {
-            awaitDone(seq, k, shape.perTopic(), deadline, target);
+            awaitDone(seq, k, deadline, target);
         }
         return seq;
     }
@@ -289,11 +289,11 @@ final class TopicFanOut {
         }
     }
 
-    private static void awaitDone(SseHerd.Sequence seq, int k, int expected, long deadline, Target target)
+    private static void awaitDone(SseHerd.Sequence seq, int k, long deadline, Target target)
             throws InterruptedException {
         if (!seq.awaitDone(k, deadline)) {
             throw new IllegalStateException(target.name() + ": event " + k + " reached " + seq.counts.get(k) + " of "
-                    + expected + " subscribers");
+                    + seq.expected + " subscribers");
         }
     }
 
