@@ -144,6 +144,65 @@ class StreamListenerGatewayTest extends GatewayContractTest {
     }
 
     @Test
+    void aKeptConnectionSilentBetweenCallsIsStillServedAndMayTurnIntoAStream() throws Exception {
+        registerFunction("echo", "/json");
+        try (Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            for (int i = 1; i <= 3; i++) {
+                String body = "{\"payload\":" + i + "}";
+                out.write(("POST /invoke/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertThat(readAnswer(socket))
+                        .as("call %d", i)
+                        .startsWith("HTTP/1.1 200 OK\r\n")
+                        .contains("\"received\":" + i);
+                // silent longer than a connection keeps a platform thread (ExchangeThreads.LINGER, 50 ms): the
+                // rest of its wait, and its next call, are a virtual thread's
+                Thread.sleep(200);
+            }
+            out.write("GET /sse/silent HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(readUntil(socket, "event: connected")).startsWith("HTTP/1.1 200 OK\r\n");
+            org.awaitility.Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> gateway.hub().count() == 1);
+        }
+    }
+
+    @Test
+    void callersBeyondThePlatformThreadsAreServedAtOnce() throws Exception {
+        registerFunction("gated", "/gated");
+        // more than ExchangeThreads gives platform threads (one per core): the rest must not wait for them
+        int callers = Runtime.getRuntime().availableProcessors() + 2;
+        java.util.List<Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < callers; i++) {
+                Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow());
+                socket.setSoTimeout(5000);
+                sockets.add(socket);
+                socket.getOutputStream()
+                        .write(("POST /invoke/gated HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                        + "Content-Length: 16\r\n\r\n{\"payload\":null}")
+                                .getBytes(StandardCharsets.ISO_8859_1));
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(WAIT)
+                    .untilAsserted(() -> assertThat(functions.gatedCalls()).isEqualTo(callers));
+            functions.release();
+            for (Socket socket : sockets) {
+                assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200 OK\r\n");
+            }
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aCallWhoseClientAsksToCloseIsAnsweredThenClosed() throws Exception {
         registerFunction("echo", "/json");
         String answer = raw("POST /invoke/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,8 +27,8 @@ import java.util.logging.Logger;
  * The stream listener's requests that are not held by its loop ({@link ExchangeRoute}): on the MCP routes POST
  * (initialize, requests answered with JSON or SSE, notifications, batches), DELETE, the resume of a POST stream,
  * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; {@code POST /invoke/{function}} and
- * {@code POST /publish/{topic}}. Each runs on its own virtual thread over the connection, now blocking and out of
- * the loop's selector: the same {@link Admission} pipeline as every request, the same per-address stream count for
+ * {@code POST /publish/{topic}}. Each runs on a thread of its own over the connection ({@link ExchangeThreads}: a
+ * platform thread while one is free, else a virtual one), now blocking and out of the loop's selector: the same {@link Admission} pipeline as every request, the same per-address stream count for
  * a GET as on the public listener, then {@link McpEndpoint}, {@link InvokeExchange} or {@link PublishExchange},
  * which serve the public listener's routes too. So one URL serves the whole of Streamable HTTP and HTTP+SSE, and
  * both listeners answer alike. After a whole, framed answer the same thread waits for the client's next request
@@ -53,6 +54,7 @@ final class BlockingExchanges implements AutoCloseable {
     private final long keepAliveNanos;
     private final Set<SocketChannel> serving = ConcurrentHashMap.newKeySet();
     private final IdleConnections idle;
+    private final ExchangeThreads threads;
     private final RateLimitedLog failures = new RateLimitedLog(
             LOGGER, Level.SEVERE, "unexpected error serving a request", Duration.ofMinutes(1), System::nanoTime);
 
@@ -68,6 +70,7 @@ final class BlockingExchanges implements AutoCloseable {
      *                    ({@code KEEP_ALIVE_TIMEOUT})
      * @param idle        where a kept-alive connection is known as idle while it waits (the listener's cap sheds
      *                    the oldest)
+     * @param threads     the threads that serve the connections
      */
     BlockingExchanges(
             McpEndpoint endpoint,
@@ -78,7 +81,8 @@ final class BlockingExchanges implements AutoCloseable {
             TracingFilter tracing,
             Duration readTimeout,
             Duration keepAlive,
-            IdleConnections idle) {
+            IdleConnections idle,
+            ExchangeThreads threads) {
         this.endpoint = endpoint;
         this.cors = cors;
         this.invoke = api.invoke();
@@ -90,50 +94,77 @@ final class BlockingExchanges implements AutoCloseable {
         this.headTimeoutNanos = readTimeout.toNanos();
         this.keepAliveNanos = keepAlive.toNanos();
         this.idle = idle;
+        this.threads = threads;
     }
 
     /**
-     * On a virtual thread: serves the connection's requests, one after the other while its answers leave it
-     * reusable, waiting for each next head here ({@link HeadWait}: {@code KEEP_ALIVE_TIMEOUT} from the last answer
-     * for its first byte, then {@code REQUEST_HEAD_TIMEOUT} for the whole head). A next request the loop holds (a
-     * GET stream, a preflight) or cannot parse goes back to it.
+     * Serves the connection's requests, one after the other while its answers leave it reusable, on a thread of
+     * {@link ExchangeThreads} (the caller's returns at once), waiting for each next head on it ({@link HeadWait}:
+     * {@code KEEP_ALIVE_TIMEOUT} from the last answer for its first byte, then {@code REQUEST_HEAD_TIMEOUT} for the
+     * whole head). A next request the loop holds (a GET stream, a preflight) or cannot parse goes back to it.
      *
      * @param channel  the connection, no longer registered with the loop's selector
      * @param head     its request head
      * @param route    its route
      * @param leftover what the loop read past the head
      * @param peer     the client's address
-     * @return the bytes of a request for the loop to read (its head may be partial), or null when the connection
-     *         ends: the caller closes it
+     * @param done     given, once, the bytes of a request for the loop to read (its head may be partial), or null
+     *                 when the connection ends (it then closes it)
      */
-    byte[] serve(SocketChannel channel, RequestHead head, ExchangeRoute route, byte[] leftover, SocketAddress peer) {
+    void serve(
+            SocketChannel channel,
+            RequestHead head,
+            ExchangeRoute route,
+            byte[] leftover,
+            SocketAddress peer,
+            Consumer<byte[]> done) {
         serving.add(channel);
+        threads.execute(() -> run(channel, new Next(head, route, leftover), peer, done));
+    }
+
+    /**
+     * @param next the request to serve first, or {@link #WAIT} to wait for one
+     */
+    private void run(SocketChannel channel, Next next, SocketAddress peer, Consumer<byte[]> done) {
+        byte[] back = null;
+        boolean moved = false;
         try {
             channel.configureBlocking(true);
             HeadWait wait = new HeadWait(channel);
+            byte[] unread = new byte[0];
             while (true) {
-                SocketExchange exchange = serveOne(channel, head, route, leftover, peer);
-                if (!exchange.reusable()) {
-                    channel.shutdownOutput();
-                    drain(channel);
-                    return null;
+                if (next != WAIT) {
+                    SocketExchange exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
+                    if (!exchange.reusable()) {
+                        channel.shutdownOutput();
+                        drain(channel);
+                        return;
+                    }
+                    unread = exchange.unread();
                 }
-                Next next = nextRequest(channel, wait, exchange.unread());
+                next = nextRequest(channel, wait, unread, ExchangeThreads.onPlatformThread());
+                if (next == WAIT) {
+                    // silent past the linger: its platform thread is for a busier connection
+                    threads.onVirtualThread(() -> run(channel, WAIT, peer, done));
+                    moved = true;
+                    return;
+                }
                 if (next == null || next.head() == null) {
-                    return next == null ? null : next.bytes();
+                    back = next == null ? null : next.bytes();
+                    return;
                 }
-                head = next.head();
-                route = next.route();
-                leftover = next.bytes();
+                unread = new byte[0];
             }
         } catch (IOException | java.io.UncheckedIOException e) {
             LOGGER.log(Level.FINE, "request on the stream listener ended early", e);
         } catch (RuntimeException e) {
             failures.log(e);
         } finally {
-            serving.remove(channel);
+            if (!moved) {
+                serving.remove(channel);
+                done.accept(back);
+            }
         }
-        return null;
     }
 
     /**
@@ -143,11 +174,15 @@ final class BlockingExchanges implements AutoCloseable {
      */
     private record Next(RequestHead head, ExchangeRoute route, byte[] bytes) {}
 
+    /** No request yet: wait for the connection's next one. */
+    private static final Next WAIT = new Next(null, null, new byte[0]);
+
     /**
-     * @return the client's next request, or null when the connection ends (closed, silent too long, or shed at the
-     *         listener's cap while idle)
+     * @param linger whether to wait only {@link ExchangeThreads#LINGER} for the first byte
+     * @return the client's next request; {@link #WAIT} when it lingered and nothing came; or null when the
+     *         connection ends (closed, silent too long, or shed at the listener's cap while idle)
      */
-    private Next nextRequest(SocketChannel channel, HeadWait wait, byte[] unread) throws IOException {
+    private Next nextRequest(SocketChannel channel, HeadWait wait, byte[] unread, boolean linger) throws IOException {
         // silence between requests is the client's keeping the connection for later; a head once begun must
         // arrive whole as a new connection's does
         boolean begun = unread.length > 0;
@@ -185,7 +220,15 @@ final class BlockingExchanges implements AutoCloseable {
                     buffer = larger;
                 }
                 try {
-                    int read = wait.read(buffer, deadline);
+                    int read;
+                    if (!begun && linger) {
+                        read = lingerRead(channel, buffer);
+                        if (read == 0) {
+                            return WAIT;
+                        }
+                    } else {
+                        read = wait.read(buffer, deadline);
+                    }
                     if (read < 0) {
                         return null;
                     }
@@ -204,6 +247,27 @@ final class BlockingExchanges implements AutoCloseable {
             if (!begun) {
                 idle.busy(channel);
             }
+        }
+    }
+
+    /**
+     * A read bounded by {@link ExchangeThreads#LINGER}: a timed read, on a platform thread, is a {@code poll} with a
+     * time-out, no timer (the request's own reads set their time-out again).
+     *
+     * @return bytes read, 0 when none came in time, or -1 when the client closed the connection
+     */
+    private static int lingerRead(SocketChannel channel, ByteBuffer into) throws IOException {
+        channel.socket().setSoTimeout((int) ExchangeThreads.LINGER.toMillis());
+        try {
+            int n = channel.socket()
+                    .getInputStream()
+                    .read(into.array(), into.arrayOffset() + into.position(), into.remaining());
+            if (n > 0) {
+                into.position(into.position() + n);
+            }
+            return n;
+        } catch (java.net.SocketTimeoutException e) {
+            return 0;
         }
     }
 

@@ -205,6 +205,7 @@ final class StreamListener implements AutoCloseable {
             ListenerCaps caps,
             String threadName,
             TracingFilter tracing,
+            ExchangeThreads threads,
             ServerSocketChannel server,
             Selector selector,
             SelectionKey serverKey) {
@@ -220,7 +221,8 @@ final class StreamListener implements AutoCloseable {
                 tracing,
                 settings.headTimeout(),
                 settings.keepAlive(),
-                caps.idle());
+                caps.idle(),
+                threads);
         this.admission = admission;
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.caps = caps;
@@ -250,6 +252,7 @@ final class StreamListener implements AutoCloseable {
      * @param admission  the admission pipeline (its budgets shared with the public listener)
      * @param settings   head timeout and connection caps
      * @param tracing    server spans of MCP POSTs and DELETEs, as on the public listener
+     * @param threads    serve the connections handed off to {@link BlockingExchanges} (shared by the loops)
      * @return the running loop
      * @throws IOException when the port cannot be bound
      */
@@ -265,7 +268,8 @@ final class StreamListener implements AutoCloseable {
             ApiRoutes api,
             Admission admission,
             StreamLoops.Settings settings,
-            TracingFilter tracing)
+            TracingFilter tracing,
+            ExchangeThreads threads)
             throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -291,6 +295,7 @@ final class StreamListener implements AutoCloseable {
                 caps,
                 threadName,
                 tracing,
+                threads,
                 server,
                 selector,
                 serverKey);
@@ -586,39 +591,37 @@ final class StreamListener implements AutoCloseable {
         java.net.SocketAddress peer = c.channel.getRemoteAddress();
         java.util.Optional<ExchangeRoute> route = ExchangeRoute.of(head.method(), head.path(), head.headers());
         if (route.isPresent()) {
-            handOff(c, () -> exchanges.serve(c.channel, head, route.get(), leftover, peer));
+            handOff(c, head, route.get(), leftover, peer);
             return;
         }
         setup.execute(() -> open(c, head, peer));
     }
 
     /**
-     * Loop thread: the connection leaves the selector for a virtual thread that reads and writes it blocking (an
-     * MCP POST's body and answer, and the kept-alive connection's next requests); when the work is done the loop
-     * closes the connection, or takes it back with a request it holds (a GET stream) that the work read.
-     *
-     * @param work serves the connection; returns the bytes of a request for the loop, else null (the connection ends)
+     * Loop thread: the connection leaves the selector for a thread of {@link BlockingExchanges} that reads and
+     * writes it blocking (an MCP POST's body and answer, and the kept-alive connection's next requests); when the
+     * work is done the loop closes the connection, or takes it back with a request it holds (a GET stream) that the
+     * work read.
      */
-    private void handOff(Connection c, java.util.function.Supplier<byte[]> work) {
+    private void handOff(
+            Connection c, RequestHead head, ExchangeRoute route, byte[] leftover, java.net.SocketAddress peer) {
         opening.remove(c);
         c.key.cancel();
-        handOffs.add(() -> setup.execute(() -> {
-            byte[] unread = null;
-            try {
-                unread = work.get();
-            } finally {
-                if (unread == null) {
-                    submit(() -> close(c));
-                } else {
-                    resumed.add(new Resumed(c, unread));
-                    selector.wakeup();
-                    if (!running) {
-                        // the loop stopped, perhaps before it could take it back
-                        closeQuietly(c.channel);
-                    }
-                }
-            }
-        }));
+        handOffs.add(() -> exchanges.serve(c.channel, head, route, leftover, peer, unread -> handedBack(c, unread)));
+    }
+
+    /** @param unread the bytes of a request for the loop, or null when the connection ends */
+    private void handedBack(Connection c, byte[] unread) {
+        if (unread == null) {
+            submit(() -> close(c));
+            return;
+        }
+        resumed.add(new Resumed(c, unread));
+        selector.wakeup();
+        if (!running) {
+            // the loop stopped, perhaps before it could take it back
+            closeQuietly(c.channel);
+        }
     }
 
     /**

@@ -22,10 +22,12 @@ import java.util.List;
 public final class StreamLoops implements AutoCloseable {
     private final List<StreamListener> loops;
     private final IdleConnections idle;
+    private final ExchangeThreads threads;
 
-    private StreamLoops(List<StreamListener> loops, IdleConnections idle) {
+    private StreamLoops(List<StreamListener> loops, IdleConnections idle, ExchangeThreads threads) {
         this.loops = List.copyOf(loops);
         this.idle = idle;
+        this.threads = threads;
     }
 
     /**
@@ -69,20 +71,23 @@ public final class StreamLoops implements AutoCloseable {
         ApiRoutes api = new ApiRoutes(
                 new InvokeExchange(invocations, invokeCors, answers), new PublishExchange(publications, answers));
         List<StreamListener> started = new ArrayList<>(count);
+        ExchangeThreads threads = ExchangeThreads.perCore();
         try {
             int bound = port;
             for (int i = 0; i < count; i++) {
                 String name = count == 1 ? "switchboard-stream-listener" : "switchboard-stream-listener-" + i;
                 StreamListener loop = StreamListener.start(
-                        host, bound, count > 1, name, caps, streams, mcp, endpoint, api, admission, settings, tracing);
+                        host, bound, count > 1, name, caps, streams, mcp, endpoint, api, admission, settings, tracing,
+                        threads);
                 started.add(loop);
                 bound = loop.port();
             }
         } catch (IOException | RuntimeException e) {
             started.forEach(StreamListener::close);
+            threads.close();
             throw e;
         }
-        return new StreamLoops(started, caps.idle());
+        return new StreamLoops(started, caps.idle(), threads);
     }
 
     /**
@@ -132,5 +137,6 @@ public final class StreamLoops implements AutoCloseable {
     @Override
     public void close() {
         loops.forEach(StreamListener::close);
+        threads.close();
     }
 }

@@ -26,6 +26,10 @@ public final class FunctionServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicBoolean healthy = new AtomicBoolean(true);
     private final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    /** Calls that reached {@code /gated}, answered or waiting. */
+    private final java.util.concurrent.atomic.AtomicInteger gatedCalls =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private final java.util.concurrent.atomic.AtomicInteger flakyCalls =
             new java.util.concurrent.atomic.AtomicInteger();
     /** Headers of the last request per path. */
@@ -67,6 +71,7 @@ public final class FunctionServer implements AutoCloseable {
             });
             // answers once the test lets it (release), at most 30 s later, publishing to a topic and a client too
             server.createContext("/gated", ex -> {
+                fs.gatedCalls.incrementAndGet();
                 try {
                     fs.gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -143,6 +148,11 @@ public final class FunctionServer implements AutoCloseable {
     }
 
     /** Lets {@code /gated} answer, now and from now on. */
+    /** @return calls that reached {@code /gated} so far */
+    public int gatedCalls() {
+        return gatedCalls.get();
+    }
+
     public void release() {
         gate.countDown();
     }

@@ -1,0 +1,90 @@
+package dev.switchboard.gateway.stream;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads that serve the stream listener's handed-off connections ({@link BlockingExchanges}): one of a few
+ * platform threads while one is free, else a virtual thread.
+ *
+ * <p>Why both: a virtual thread blocked in a socket read is woken in steps (the JDK's poller sees the socket
+ * ready, then schedules the thread on a carrier, which may itself have to be woken); a platform thread blocked in
+ * the read is woken by the kernel directly, as nginx's worker returns from {@code epoll_wait}. A caller that waits
+ * for each answer before its next request pays those steps twice per call (its request, then the function's
+ * answer): on a platform thread {@code /invoke} at concurrency 1 took 0.42× the gateway's CPU per call and served
+ * 1.1–1.4× the calls per second (bench/notes.md, 2026-12-03). Under concurrency the virtual threads' switches in
+ * user space cost less (1.10× CPU per call at concurrency 16 with a platform thread for every connection), so only
+ * as many connections as there are cores get one, and a connection silent for {@link #LINGER} after an answer
+ * waits for its next request on a virtual thread instead, leaving its platform thread to a busier connection.
+ */
+final class ExchangeThreads implements AutoCloseable {
+    /** How long a connection on a platform thread may stay silent after an answer before it moves off it. */
+    static final Duration LINGER = Duration.ofMillis(50);
+    /** How long an unused platform thread is kept. */
+    private static final long KEEP_IDLE_SECONDS = 30;
+
+    private final ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor();
+    private final ThreadPoolExecutor platform;
+
+    /** @param platformThreads platform threads at most (0: virtual threads only) */
+    ExchangeThreads(int platformThreads) {
+        if (platformThreads < 0) {
+            throw new IllegalArgumentException("platform threads: " + platformThreads);
+        }
+        // no queue: a connection gets an idle platform thread, a new one below the bound, or a virtual thread
+        platform = new ThreadPoolExecutor(
+                0,
+                Math.max(1, platformThreads),
+                KEEP_IDLE_SECONDS,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                Thread.ofPlatform().name("switchboard-exchange-", 0).daemon().factory(),
+                (work, pool) -> virtual.execute(work));
+        if (platformThreads == 0) {
+            platform.shutdown();
+        }
+    }
+
+    /** @return one platform thread per core: the machine's own bound on callers served at once without waiting */
+    static ExchangeThreads perCore() {
+        return new ExchangeThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Serves a connection from now on.
+     *
+     * @param work serves it
+     * @throws java.util.concurrent.RejectedExecutionException when the listener is closed
+     */
+    void execute(Runnable work) {
+        if (platform.isShutdown()) {
+            virtual.execute(work);
+        } else {
+            platform.execute(work);
+        }
+    }
+
+    /**
+     * Goes on serving a connection on a virtual thread (it went silent on a platform thread).
+     *
+     * @param work serves it
+     */
+    void onVirtualThread(Runnable work) {
+        virtual.execute(work);
+    }
+
+    /** @return whether the calling thread is one a silent connection should leave */
+    static boolean onPlatformThread() {
+        return !Thread.currentThread().isVirtual();
+    }
+
+    @Override
+    public void close() {
+        platform.shutdownNow();
+        virtual.shutdownNow();
+    }
+}
