@@ -27,11 +27,17 @@ final class CallsAB {
      */
     private record Row(String name, int concurrency, boolean mcp, boolean stream) {}
 
-    /** The rows of the targets (c=16); at c=1 the process's background CPU (JIT, timers) swamps a call's. */
+    /**
+     * The rows of the targets (c=16), and a caller that waits for each answer (c=1) on the stream listener, where
+     * what a call costs is mostly how its threads are woken (bench/notes.md, 2026-12-03); read its calls/s beside
+     * the CPU, which the process's background work (JIT, timers) blurs at that rate.
+     */
     private static final List<Row> ROWS = List.of(
             new Row("/invoke", 16, false, false),
             new Row("MCP tools/call", 16, true, false),
-            new Row("MCP tools/call (STREAM_PORT)", 16, true, true));
+            new Row("MCP tools/call (STREAM_PORT)", 16, true, true),
+            new Row("/invoke (STREAM_PORT)", 1, false, true),
+            new Row("MCP tools/call (STREAM_PORT)", 1, true, true));
 
     private CallsAB() {}
 
@@ -97,17 +103,19 @@ final class CallsAB {
 
     /** @return CPU per call in µs, and calls per second */
     private static double[] measure(Rig.Server gateway, Row row, Duration window) throws InterruptedException {
+        java.net.URI target =
+                row.stream() ? java.net.URI.create("http://127.0.0.1:" + gateway.streamPort()) : gateway.uri();
         long before = gateway.proc().cpuMillis();
         LoadLoop.Result r = row.mcp()
                 ? LoadLoop.run(
-                        row.stream() ? java.net.URI.create("http://127.0.0.1:" + gateway.streamPort()) : gateway.uri(),
+                        target,
                         Requests::gatewayToolsCall,
                         Requests::isToolResult,
                         row.concurrency(),
                         Duration.ZERO,
                         window)
                 : LoadLoop.run(
-                        gateway.uri(),
+                        target,
                         Requests::gatewayInvoke,
                         a -> a.status() == 200 && a.text().contains("\"success\":true"),
                         row.concurrency(),
