@@ -113,6 +113,18 @@ class StreamListenerGatewayTest extends GatewayContractTest {
 
     @Test
     void callsFollowEachOtherOnAKeptConnectionAndAStreamMayFollowThem() throws Exception {
+        callsThenAStreamOnOneConnection(Duration.ZERO);
+    }
+
+    @Test
+    void aKeptConnectionSilentBetweenCallsIsStillServedAndMayTurnIntoAStream() throws Exception {
+        // silent longer than a connection keeps a platform thread (ExchangeThreads.LINGER, 50 ms): the rest of its
+        // wait, and its next call, are a virtual thread's
+        callsThenAStreamOnOneConnection(Duration.ofMillis(200));
+    }
+
+    /** Three calls on one kept-alive connection, {@code pause} apart, then a stream on it. */
+    private void callsThenAStreamOnOneConnection(Duration pause) throws Exception {
         registerFunction("echo", "/json");
         try (Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
             socket.setSoTimeout(5000);
@@ -130,6 +142,7 @@ class StreamListenerGatewayTest extends GatewayContractTest {
                         .contains("\"success\":true")
                         .contains("\"received\":" + i)
                         .doesNotContain("Connection: close");
+                Thread.sleep(pause.toMillis());
             }
             // the same connection turns into a stream: the loop takes it back and holds it
             out.write("GET /sse/kept HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -137,35 +150,6 @@ class StreamListenerGatewayTest extends GatewayContractTest {
             assertThat(readUntil(socket, "event: connected"))
                     .startsWith("HTTP/1.1 200 OK\r\n")
                     .contains("Content-Type: text/event-stream");
-            org.awaitility.Awaitility.await()
-                    .atMost(WAIT)
-                    .until(() -> gateway.hub().count() == 1);
-        }
-    }
-
-    @Test
-    void aKeptConnectionSilentBetweenCallsIsStillServedAndMayTurnIntoAStream() throws Exception {
-        registerFunction("echo", "/json");
-        try (Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            for (int i = 1; i <= 3; i++) {
-                String body = "{\"payload\":" + i + "}";
-                out.write(("POST /invoke/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                + "Content-Length: " + body.length() + "\r\n\r\n" + body)
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                assertThat(readAnswer(socket))
-                        .as("call %d", i)
-                        .startsWith("HTTP/1.1 200 OK\r\n")
-                        .contains("\"received\":" + i);
-                // silent longer than a connection keeps a platform thread (ExchangeThreads.LINGER, 50 ms): the
-                // rest of its wait, and its next call, are a virtual thread's
-                Thread.sleep(200);
-            }
-            out.write("GET /sse/silent HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            assertThat(readUntil(socket, "event: connected")).startsWith("HTTP/1.1 200 OK\r\n");
             org.awaitility.Awaitility.await()
                     .atMost(WAIT)
                     .until(() -> gateway.hub().count() == 1);

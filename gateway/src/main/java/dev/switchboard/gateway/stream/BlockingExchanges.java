@@ -28,8 +28,9 @@ import java.util.logging.Logger;
  * (initialize, requests answered with JSON or SSE, notifications, batches), DELETE, the resume of a POST stream,
  * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; {@code POST /invoke/{function}} and
  * {@code POST /publish/{topic}}. Each runs on a thread of its own over the connection ({@link ExchangeThreads}: a
- * platform thread while one is free, else a virtual one), now blocking and out of the loop's selector: the same {@link Admission} pipeline as every request, the same per-address stream count for
- * a GET as on the public listener, then {@link McpEndpoint}, {@link InvokeExchange} or {@link PublishExchange},
+ * platform thread while one is free, else a virtual one), now blocking and out of the loop's selector: the same
+ * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
+ * listener, then {@link McpEndpoint}, {@link InvokeExchange} or {@link PublishExchange},
  * which serve the public listener's routes too. So one URL serves the whole of Streamable HTTP and HTTP+SSE, and
  * both listeners answer alike. After a whole, framed answer the same thread waits for the client's next request
  * (keep-alive, as on the public listener) and serves it too, or hands the connection back to the loop when the
