@@ -132,8 +132,8 @@ final class BlockingExchanges implements AutoCloseable {
         try {
             channel.configureBlocking(true);
             HeadWait wait = new HeadWait(channel);
-            byte[] unread = new byte[0];
             while (true) {
+                byte[] unread = NOTHING;
                 if (next != WAIT) {
                     SocketExchange exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
                     if (!exchange.reusable()) {
@@ -154,7 +154,6 @@ final class BlockingExchanges implements AutoCloseable {
                     back = next == null ? null : next.bytes();
                     return;
                 }
-                unread = new byte[0];
             }
         } catch (IOException | java.io.UncheckedIOException e) {
             LOGGER.log(Level.FINE, "request on the stream listener ended early", e);
@@ -175,8 +174,10 @@ final class BlockingExchanges implements AutoCloseable {
      */
     private record Next(RequestHead head, ExchangeRoute route, byte[] bytes) {}
 
+    private static final byte[] NOTHING = new byte[0];
+
     /** No request yet: wait for the connection's next one. */
-    private static final Next WAIT = new Next(null, null, new byte[0]);
+    private static final Next WAIT = new Next(null, null, NOTHING);
 
     /**
      * @param linger whether to wait only {@link ExchangeThreads#LINGER} for the first byte

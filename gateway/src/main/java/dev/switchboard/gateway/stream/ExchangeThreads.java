@@ -30,23 +30,20 @@ final class ExchangeThreads implements AutoCloseable {
     private final ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor();
     private final ThreadPoolExecutor platform;
 
-    /** @param platformThreads platform threads at most (0: virtual threads only) */
+    /** @param platformThreads platform threads at most (1 or more) */
     ExchangeThreads(int platformThreads) {
-        if (platformThreads < 0) {
+        if (platformThreads < 1) {
             throw new IllegalArgumentException("platform threads: " + platformThreads);
         }
         // no queue: a connection gets an idle platform thread, a new one below the bound, or a virtual thread
         platform = new ThreadPoolExecutor(
                 0,
-                Math.max(1, platformThreads),
+                platformThreads,
                 KEEP_IDLE_SECONDS,
                 TimeUnit.SECONDS,
                 new SynchronousQueue<>(),
                 Thread.ofPlatform().name("switchboard-exchange-", 0).daemon().factory(),
                 (work, pool) -> virtual.execute(work));
-        if (platformThreads == 0) {
-            platform.shutdown();
-        }
     }
 
     /** @return one platform thread per core: the machine's own bound on callers served at once without waiting */
@@ -58,14 +55,10 @@ final class ExchangeThreads implements AutoCloseable {
      * Serves a connection from now on.
      *
      * @param work serves it
-     * @throws java.util.concurrent.RejectedExecutionException when the listener is closed
+     * @throws java.util.concurrent.RejectedExecutionException when the listener is closed (both executors are)
      */
     void execute(Runnable work) {
-        if (platform.isShutdown()) {
-            virtual.execute(work);
-        } else {
-            platform.execute(work);
-        }
+        platform.execute(work);
     }
 
     /**
