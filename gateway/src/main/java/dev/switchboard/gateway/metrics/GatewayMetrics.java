@@ -41,6 +41,11 @@ public final class GatewayMetrics implements AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Map<McpSeries, Timer> mcpTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The suppliers of {@link #counter}: Micrometer holds a function counter's object weakly, and a method reference
+     * nothing else holds would be collected, the counter then frozen at its last scraped value (measured: 0).
+     */
+    private final java.util.List<Supplier<Number>> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** One series of {@code switchboard.mcp.requests}: a key found without building a string per request. */
     private record McpSeries(String function, String method, String outcome) {}
@@ -154,6 +159,7 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param value the count so far
      */
     public void counter(String name, String help, Supplier<Number> value) {
+        counted.add(value);
         io.micrometer.core.instrument.FunctionCounter.builder(
                         name, value, v -> v.get().doubleValue())
                 .description(help)
