@@ -120,13 +120,14 @@ final class BlockingExchanges implements AutoCloseable {
             SocketAddress peer,
             Consumer<byte[]> done) {
         serving.add(channel);
-        threads.execute(() -> run(channel, new Next(head, route, leftover), peer, done));
+        threads.execute(() -> run(channel, new Next(head, route, leftover), 0, peer, done));
     }
 
     /**
-     * @param next the request to serve first, or {@link #WAIT} to wait for one
+     * @param next      the request to serve first, or {@link #WAIT} to wait for one
+     * @param idleSince with {@link #WAIT}: when the connection's last answer ended ({@link System#nanoTime()})
      */
-    private void run(SocketChannel channel, Next next, SocketAddress peer, Consumer<byte[]> done) {
+    private void run(SocketChannel channel, Next next, long idleSince, SocketAddress peer, Consumer<byte[]> done) {
         byte[] back = null;
         boolean moved = false;
         try {
@@ -142,11 +143,14 @@ final class BlockingExchanges implements AutoCloseable {
                         return;
                     }
                     unread = exchange.unread();
+                    idleSince = System.nanoTime();
                 }
-                next = nextRequest(channel, wait, unread, ExchangeThreads.onPlatformThread());
+                next = nextRequest(channel, wait, unread, idleSince, ExchangeThreads.onPlatformThread());
                 if (next == WAIT) {
-                    // silent past the linger: its platform thread is for a busier connection
-                    threads.onVirtualThread(() -> run(channel, WAIT, peer, done));
+                    // silent past the linger: its platform thread is for a busier connection. It stays idle since
+                    // its answer (the keep-alive time-out, and its rank when the listener's cap sheds the oldest)
+                    long since = idleSince;
+                    threads.onVirtualThread(() -> run(channel, WAIT, since, peer, done));
                     moved = true;
                     return;
                 }
@@ -180,17 +184,19 @@ final class BlockingExchanges implements AutoCloseable {
     private static final Next WAIT = new Next(null, null, NOTHING);
 
     /**
-     * @param linger whether to wait only {@link ExchangeThreads#LINGER} for the first byte
+     * @param idleSince when the last answer ended ({@link System#nanoTime()})
+     * @param linger    whether to wait only {@link ExchangeThreads#LINGER} for the first byte
      * @return the client's next request; {@link #WAIT} when it lingered and nothing came; or null when the
      *         connection ends (closed, silent too long, or shed at the listener's cap while idle)
      */
-    private Next nextRequest(SocketChannel channel, HeadWait wait, byte[] unread, boolean linger) throws IOException {
+    private Next nextRequest(SocketChannel channel, HeadWait wait, byte[] unread, long idleSince, boolean linger)
+            throws IOException {
         // silence between requests is the client's keeping the connection for later; a head once begun must
         // arrive whole as a new connection's does
         boolean begun = unread.length > 0;
-        long deadline = System.nanoTime() + (begun ? headTimeoutNanos : keepAliveNanos);
+        long deadline = begun ? System.nanoTime() + headTimeoutNanos : idleSince + keepAliveNanos;
         if (!begun) {
-            idle.waiting(channel);
+            idle.waiting(channel, idleSince);
         }
         try {
             ByteBuffer buffer = ByteBuffer.allocate(Math.max(1024, unread.length));

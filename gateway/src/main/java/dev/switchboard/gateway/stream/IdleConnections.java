@@ -24,9 +24,13 @@ final class IdleConnections {
     /** Connections shed so far (a metric). */
     private final java.util.concurrent.atomic.AtomicLong shed = new java.util.concurrent.atomic.AtomicLong();
 
-    /** @param channel a kept-alive connection that answered its request and waits for the next */
-    void waiting(SocketChannel channel) {
-        idle.put(channel, System.nanoTime());
+    /**
+     * @param channel a kept-alive connection that answered its request and waits for the next
+     * @param since   when its answer ended ({@link System#nanoTime()}): a connection that moves from one thread to
+     *                another while it waits keeps its rank
+     */
+    void waiting(SocketChannel channel, long since) {
+        idle.put(channel, since);
     }
 
     /**
