@@ -4,7 +4,9 @@
 // compared for equality. With `restart` it runs the file's restart.before checks (outcomes named `before:<check>`),
 // prints a line `paused`, waits for a line on stdin (the test restarts the server meanwhile), then runs
 // restart.after (`after:<check>`) in the same session. The Java SDK client of the gateway's tests
-// (support/JavaSdkClient) runs the same file.
+// (support/JavaSdkClient) runs the same file. On stderr it traces, with milliseconds since its start, each message
+// it sends (>>) and receives (<<), transport errors (!!) and each check's start and end (--): the test shows that
+// trace beside a failed check, so that a rare failure says where the session stopped.
 import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -24,6 +26,18 @@ const transport = transportName === 'sse'
   : new StreamableHTTPClientTransport(new URL(url));
 const client = new Client({ name: answers.name, version: answers.version },
   { capabilities: { sampling: {}, elicitation: {}, roots: { listChanged: true } } });
+
+const started = Date.now();
+const trace = (mark, what) => {
+  const text = typeof what === 'string' ? what : JSON.stringify(what);
+  process.stderr.write(`${Date.now() - started} ${mark} ${text.length > 400 ? text.slice(0, 400) + '…' : text}\n`);
+};
+const send = transport.send.bind(transport);
+transport.send = (message, options) => {
+  trace('>>', message);
+  return send(message, options);
+};
+client.onerror = (e) => trace('!!', String(e?.message ?? e));
 
 const logs = [];
 const updates = [];
@@ -135,10 +149,12 @@ async function run(check) {
 const outcome = {};
 try {
   await client.connect(transport);
-  if (process.env.INTEROP_TRACE) {
-    const receive = transport.onmessage;
-    transport.onmessage = (m, extra) => { process.stderr.write(`<< ${JSON.stringify(m)}\n`); receive(m, extra); };
-  }
+  // connect() set the transport's handler: what arrives from now on is traced (the answer to initialize is not)
+  const receive = transport.onmessage;
+  transport.onmessage = (m, extra) => {
+    trace('<<', m);
+    receive(m, extra);
+  };
   outcome.connect = { ok: true, server: client.getServerVersion()?.name };
 } catch (e) {
   outcome.connect = { ok: false, error: String(e?.message ?? e) };
@@ -146,11 +162,13 @@ try {
 async function runNamed(names, prefix) {
   for (const name of names) {
     const check = checklist.checks.find((c) => c.name === name);
+    trace('--', `check ${prefix}${name}`);
     try {
       outcome[prefix + name] = { ok: true, value: normalize(await run(check)) };
     } catch (e) {
       outcome[prefix + name] = { ok: false, error: normalize(String(e?.message ?? e)) };
     }
+    trace('--', `${outcome[prefix + name].ok ? 'passed' : 'failed'} ${prefix}${name}`);
   }
 }
 

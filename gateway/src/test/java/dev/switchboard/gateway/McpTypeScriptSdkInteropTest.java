@@ -11,6 +11,7 @@ import dev.switchboard.gateway.support.TypeScriptSdkClient;
  */
 class McpTypeScriptSdkInteropTest extends ServerEverythingInteropSuite {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private String trace = "";
 
     @Override
     protected JsonNode runClient(String url, String transport) {
@@ -22,7 +23,14 @@ class McpTypeScriptSdkInteropTest extends ServerEverythingInteropSuite {
         return parse(TypeScriptSdkClient.runAcross(url, transport, between));
     }
 
-    private static JsonNode parse(String printed) {
+    @Override
+    protected String clientTrace() {
+        return trace;
+    }
+
+    private JsonNode parse(TypeScriptSdkClient.Run run) {
+        trace = run.trace();
+        String printed = run.outcome();
         try {
             return JSON.readTree(printed);
         } catch (JsonProcessingException e) {

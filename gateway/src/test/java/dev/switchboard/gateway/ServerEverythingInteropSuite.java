@@ -41,6 +41,9 @@ abstract class ServerEverythingInteropSuite {
     /** Each transport's outcome with the client connected directly. */
     private final Map<String, JsonNode> direct = new HashMap<>();
 
+    /** How much of the client's trace a failed check shows. */
+    private static final int TRACE_LINES = 60;
+
     private final List<Gateway> gateways = new ArrayList<>();
     private TcpForwarder balancer;
 
@@ -59,6 +62,11 @@ abstract class ServerEverythingInteropSuite {
      * @return the client's outcome: {@code before:<check>} and {@code after:<check>} outcomes, normalized
      */
     protected abstract JsonNode runClientAcrossRestart(String url, String transport, Runnable between);
+
+    /** @return the last run's trace of what the client sent and received, if the client keeps one, else "" */
+    protected String clientTrace() {
+        return "";
+    }
 
     @BeforeAll
     void startServers() {
@@ -167,7 +175,8 @@ abstract class ServerEverythingInteropSuite {
         assertThat(names(throughGateway)).containsExactlyElementsOf(names(baseline));
         baseline.properties()
                 .forEach(check -> assertThat(throughGateway.get(check.getKey()))
-                        .as("check %s through the gateway (%s, %s)", check.getKey(), store, transport)
+                        .as(() -> withTrace(
+                                "check %s through the gateway (%s, %s)".formatted(check.getKey(), store, transport)))
                         .isEqualTo(check.getValue()));
     }
 
@@ -192,7 +201,8 @@ abstract class ServerEverythingInteropSuite {
         assertThat(names(outcome)).containsExactlyElementsOf(expected);
         outcome.properties()
                 .forEach(check -> assertThat(check.getValue())
-                        .as("check %s across a server restart (%s, %s)", check.getKey(), store, transport)
+                        .as(() -> withTrace("check %s across a server restart (%s, %s)"
+                                .formatted(check.getKey(), store, transport)))
                         .isEqualTo(baseline.get(
                                 check.getKey().substring(check.getKey().indexOf(':') + 1))));
         // a client that re-initialized (the Java SDK does so by itself on a 404) would have opened a second one
@@ -213,12 +223,28 @@ abstract class ServerEverythingInteropSuite {
                 .sum();
     }
 
-    /** Writes the outcome to target/interop/ (to read both sides of a failed check in full), and returns it. */
+    /** The end of the client's trace, shown with a failed check: a rare failure then says where the session stopped. */
+    private String withTrace(String description) {
+        List<String> lines = clientTrace().lines().toList();
+        if (lines.isEmpty()) {
+            return description;
+        }
+        return description + "; the client's trace (ms since its start), last lines:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - TRACE_LINES), lines.size()));
+    }
+
+    /**
+     * Writes the outcome (and the client's trace) to target/interop/ (to read both sides of a failed check in full),
+     * and returns it.
+     */
     private JsonNode keep(JsonNode outcome, String label) {
         try {
             Path dir = Files.createDirectories(Path.of("target", "interop"));
             Files.writeString(
                     dir.resolve(getClass().getSimpleName() + "-" + label + ".json"), outcome.toPrettyString());
+            if (!clientTrace().isEmpty()) {
+                Files.writeString(dir.resolve(getClass().getSimpleName() + "-" + label + ".trace"), clientTrace());
+            }
         } catch (IOException e) {
             // only a convenience for reading failures
         }

@@ -21,11 +21,17 @@ public final class TypeScriptSdkClient {
     private TypeScriptSdkClient() {}
 
     /**
+     * @param outcome the JSON object of normalized check outcomes the script printed
+     * @param trace   its trace: the messages it sent and received, transport errors, each check's start and end
+     */
+    public record Run(String outcome, String trace) {}
+
+    /**
      * @param url the MCP endpoint (Streamable HTTP) or the SSE endpoint (HTTP+SSE)
      * @param transport {@code streamable-http} or {@code sse}
-     * @return the JSON object of normalized check outcomes the script printed
+     * @return what the script printed
      */
-    public static String run(String url, String transport) {
+    public static Run run(String url, String transport) {
         return run(List.of("node", "interop-client.mjs", url, transport), null);
     }
 
@@ -36,13 +42,13 @@ public final class TypeScriptSdkClient {
      * @param url the MCP endpoint (Streamable HTTP) or the SSE endpoint (HTTP+SSE)
      * @param transport {@code streamable-http} or {@code sse}
      * @param between what happens while the client waits (a server restart)
-     * @return the JSON object of normalized check outcomes the script printed
+     * @return what the script printed
      */
-    public static String runAcross(String url, String transport, Runnable between) {
+    public static Run runAcross(String url, String transport, Runnable between) {
         return run(List.of("node", "interop-client.mjs", url, transport, "restart"), between);
     }
 
-    private static String run(List<String> command, Runnable between) {
+    private static Run run(List<String> command, Runnable between) {
         Path dir = ServerEverything.installedPackageDir();
         String url = command.get(2);
         Process node = null;
@@ -78,9 +84,10 @@ public final class TypeScriptSdkClient {
                 throw new IllegalStateException("the TypeScript SDK client failed (exit " + node.exitValue()
                         + ") against " + url + ": " + Files.readString(err, StandardCharsets.UTF_8));
             }
+            String trace = Files.readString(err, StandardCharsets.UTF_8);
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
-            return lines.getLast();
+            return new Run(lines.getLast(), trace);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run node (is Node.js 20+ on PATH?)", e);
         } catch (InterruptedException e) {
