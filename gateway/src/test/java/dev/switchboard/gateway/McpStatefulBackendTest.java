@@ -7,6 +7,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.ServerEverything;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TcpForwarder;
 import dev.switchboard.testing.TestRedis;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -53,12 +54,18 @@ class McpStatefulBackendTest {
                 "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
                 "{\"name\":\"everything\",\"kind\":\"mcp\",\"endpoint\":\"" + server.url() + "\",\"timeout\":\"20s\"}");
         assertThat(registered.status()).isEqualTo(201);
-        // b learns of the registration from the store's change announcement, asynchronously: a test that starts on
-        // b must not race it (an initialize there would be 404 "no MCP server is registered")
+        awaitRegistered(b, url(b));
+    }
+
+    /**
+     * b learns of a registration from the store's change announcement, asynchronously: a test that starts on b must
+     * not race it (an initialize there would be 404 "no MCP server is registered").
+     */
+    private static void awaitRegistered(Gateway gateway, String url) {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> !Http.send(
                                 "POST",
-                                url(b),
+                                url,
                                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
                                 Map.of(
                                         "Content-Type",
@@ -67,6 +74,12 @@ class McpStatefulBackendTest {
                                         "application/json, text/event-stream"))
                         .body()
                         .contains("no MCP server is registered"));
+    }
+
+    /** @return who holds a lease (its value up to the line feed before the holder's note), or null */
+    private static String leaseHolder(String key) {
+        String value = TestRedis.shared().command("GET", key);
+        return value == null ? null : value.split("\n", 2)[0];
     }
 
     @AfterEach
@@ -347,9 +360,7 @@ class McpStatefulBackendTest {
                         "MCP-Protocol-Version",
                         "2025-11-25"))) {
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> "a"
-                            .equals(TestRedis.shared()
-                                    .command("GET", "switchboard:lease:mcp-backend-stream:" + session)));
+                    .until(() -> "a".equals(leaseHolder("switchboard:lease:mcp-backend-stream:" + session)));
             // the server asks for the roots on its own stream once the client says it is initialized
             assertThat(Http.send(
                                     "POST",
@@ -390,6 +401,86 @@ class McpStatefulBackendTest {
         }
     }
 
+    /**
+     * The client's stream is on a, its requests go to b, and a is slow to open the server's stream (its GET held
+     * back 1.5 s on the way): a request posted to b before the stream is open waits for it, so that what the
+     * server asks while it runs (roots/list, on its stream) is not dropped for want of one.
+     */
+    @Test
+    void aRequestOnAnotherReplicaWaitsForTheServersStreamTheHolderIsOpening() throws Exception {
+        try (TcpForwarder slowPath =
+                TcpForwarder.start(java.net.URI.create(server.url()).getPort())) {
+            assertThat(Http.postJson(
+                                    "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
+                                    "{\"name\":\"slow\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:"
+                                            + slowPath.port() + "/mcp\",\"timeout\":\"20s\"}")
+                            .status())
+                    .isEqualTo(201);
+            String onA = "http://127.0.0.1:" + a.port() + "/mcp/slow";
+            String onB = "http://127.0.0.1:" + b.port() + "/mcp/slow";
+            awaitRegistered(b, onB);
+            slowPath.delayRequests("GET ", Duration.ofMillis(1500));
+            Http.Answer init = Http.send(
+                    "POST",
+                    onA,
+                    INITIALIZE.replace("\"capabilities\":{}", "\"capabilities\":{\"roots\":{}}"),
+                    Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
+            String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            try (SseClient stream = SseClient.open(
+                    onA,
+                    Map.of(
+                            "Accept",
+                            "text/event-stream",
+                            "Mcp-Session-Id",
+                            session,
+                            "MCP-Protocol-Version",
+                            "2025-11-25"))) {
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> "a".equals(leaseHolder("switchboard:lease:mcp-backend-stream:" + session)));
+                // the server asks for roots 350 ms after this, with no stream open yet: that request is lost, as it
+                // would be directly; the tool below asks again while it runs
+                assertThat(Http.send(
+                                        "POST",
+                                        onB,
+                                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                                        sessionHeaders(session))
+                                .status())
+                        .isEqualTo(202);
+                java.util.concurrent.CompletableFuture<Http.Answer> roots =
+                        java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> Http.send(
+                                        "POST",
+                                        onB,
+                                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":"
+                                                + "{\"name\":\"get-roots-list\",\"arguments\":{}}}",
+                                        sessionHeaders(session)),
+                                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+                SseClient.Event asked = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+                while (System.nanoTime() < deadline && asked == null) {
+                    SseClient.Event e = stream.nextNonHeartbeat(Duration.ofSeconds(8));
+                    if (e != null && e.data() != null && e.data().contains("\"roots/list\"")) {
+                        asked = e;
+                    }
+                }
+                assertThat(asked)
+                        .as("the server's roots/list, asked while the tool ran, relayed by a")
+                        .isNotNull();
+                assertThat(Http.send(
+                                        "POST",
+                                        onB,
+                                        "{\"jsonrpc\":\"2.0\",\"id\":\""
+                                                + json(asked.data()).path("id").asText()
+                                                + "\",\"result\":{\"roots\":[{\"uri\":\"file:///slow\",\"name\":\"s\"}]}}",
+                                        sessionHeaders(session))
+                                .status())
+                        .isEqualTo(202);
+                assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS).body())
+                        .contains("file:///slow");
+            }
+        }
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode json(String text) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
@@ -418,8 +509,7 @@ class McpStatefulBackendTest {
             await().pollDelay(Duration.ofMillis(700))
                     .atMost(Duration.ofSeconds(1))
                     .until(() -> "dead-replica".equals(TestRedis.shared().command("GET", leaseKey)));
-            await().atMost(Duration.ofSeconds(6))
-                    .until(() -> "a".equals(TestRedis.shared().command("GET", leaseKey)));
+            await().atMost(Duration.ofSeconds(6)).until(() -> "a".equals(leaseHolder(leaseKey)));
             Http.Answer toggled = Http.send(
                     "POST",
                     url(b),
@@ -457,8 +547,8 @@ class McpStatefulBackendTest {
         try (SseClient onB = SseClient.open(url(b), get)) {
             assertThat(onA.status()).isEqualTo(200);
             assertThat(onB.status()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(5)).until(() -> TestRedis.shared().command("GET", leaseKey) != null);
-            String holder = TestRedis.shared().command("GET", leaseKey);
+            await().atMost(Duration.ofSeconds(5)).until(() -> leaseHolder(leaseKey) != null);
+            String holder = leaseHolder(leaseKey);
             assertThat(holder).isIn("a", "b");
             Gateway survivor = holder.equals("a") ? b : a;
             SseClient survivorStream = holder.equals("a") ? onB : onA;
@@ -470,8 +560,7 @@ class McpStatefulBackendTest {
                 b = null;
             }
             String next = holder.equals("a") ? "b" : "a";
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> next.equals(TestRedis.shared().command("GET", leaseKey)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> next.equals(leaseHolder(leaseKey)));
             // the survivor now relays the server's stream: a log message the server sends on its own arrives
             Http.Answer toggled = Http.send(
                     "POST",

@@ -6,6 +6,7 @@ import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
+import dev.switchboard.gateway.state.Leases;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionRegistration;
@@ -29,6 +30,12 @@ import java.util.logging.Logger;
  * Every replica that holds a client stream of the session tries to take the lease on each tick, so when the
  * holder dies another one takes the function's stream over once the lease lapses.
  *
+ * <p>The holder notes with its lease which function session its stream is open for ({@link
+ * dev.switchboard.gateway.state.Leases#note}), so that a request posted to another replica waits, briefly, for the
+ * stream as one posted to the holder does ({@link #awaitOpen(McpSession)}): a function drops what it says on its
+ * own while no stream of it is open (server-everything asks for roots while a tool runs), and a client's first
+ * request can reach a replica before the one with its stream has opened the function's.
+ *
  * <p>What arrives is appended to the session stream's log, from where it reaches the client on whichever
  * replica holds its stream. Server-to-client requests get gateway-minted ids that carry the function's own
  * id ({@value #ID_PREFIX}...), so the client's answer, posted to any replica, goes back to the function
@@ -40,8 +47,14 @@ final class BackendStreamRelay implements AutoCloseable {
     static final String ID_PREFIX = "sbs-";
     /** Wait before opening the function's stream again after it ended or failed. */
     private static final long REOPEN_MILLIS = 500;
-    /** How long a retried request waits for the re-initialized function session's stream. */
+    /** How long a request waits for the function session's stream (a first one, or one re-initialized). */
     private static final Duration REOPEN_WAIT = Duration.ofSeconds(2);
+    /** The holder's note when the function offers no standalone stream: nobody need wait for one. */
+    static final String NO_STREAM = "-";
+    /** How often a request on another replica than the holder reads the holder's note while it waits. */
+    private static final long NOTE_POLL_MILLIS = 10;
+    /** Sessions remembered as not to wait for (see {@link #settled}). */
+    private static final int MAX_SETTLED = 65_536;
 
     private final McpBackend backend;
     private final StateStore state;
@@ -50,6 +63,15 @@ final class BackendStreamRelay implements AutoCloseable {
     private final String replicaId;
     private final Duration leaseTtl;
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
+    /**
+     * Sessions this replica relays requests of but not their function's stream, with the function session whose
+     * stream it saw open (or for which it stopped waiting): later requests do not read the holder's note again.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, String> settled =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                    .maximumSize(MAX_SETTLED)
+                    .build();
+
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "switchboard-mcp-backend-streams");
         t.setDaemon(true);
@@ -145,16 +167,66 @@ final class BackendStreamRelay implements AutoCloseable {
     }
 
     /**
-     * Before a request of a stateful session is relayed: when this replica relays (or is about to relay) the
+     * Before a request of a stateful session is relayed: when some replica relays (or is about to relay) the
      * function's stream of that session, waits briefly until it is open. A function sends its own requests
      * (roots/list while a tool runs) on that stream, and drops them when none is open.
      *
      * @param session the session
      */
     void awaitOpen(McpSession session) {
+        if (session.backendSessionId() == null) {
+            return; // a stateless function: it has no stream of its own
+        }
         Watch watch = watched.get(session.id());
-        if (watch != null && session.backendSessionId() != null) {
+        if (watch != null) {
             awaitOpen(watch, session.backendSessionId());
+        } else {
+            awaitOpenElsewhere(session.id(), session.backendSessionId());
+        }
+    }
+
+    /**
+     * The stream is relayed by another replica, or by none (no client stream of the session is open: nothing to
+     * wait for). Reads the holder's note until it names this function session, or says there is no stream, for
+     * {@link #REOPEN_WAIT} at most; then this replica waits no more for that function session.
+     */
+    private void awaitOpenElsewhere(String sessionId, String backendSessionId) {
+        if (backendSessionId.equals(settled.getIfPresent(sessionId))) {
+            return;
+        }
+        long deadline = System.nanoTime() + REOPEN_WAIT.toNanos();
+        while (true) {
+            Optional<Leases.Lease> lease;
+            try {
+                lease = state.leases().read(leaseName(sessionId));
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "could not read a backend stream lease", e);
+                return;
+            }
+            if (lease.isEmpty()) {
+                return;
+            }
+            String note = lease.get().note();
+            if (note.equals(backendSessionId) || note.equals(NO_STREAM) || System.nanoTime() - deadline >= 0) {
+                settled.put(sessionId, backendSessionId);
+                return;
+            }
+            try {
+                Thread.sleep(NOTE_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Tells the fleet, with the lease, what this replica's stream of the session is open for now. */
+    private void note(Watch watch, String what) {
+        try {
+            state.leases().note(leaseName(watch.sessionId), replicaId, what);
+        } catch (RuntimeException e) {
+            // the store is down: a request elsewhere waits no longer than REOPEN_WAIT
+            LOGGER.log(Level.FINE, "could not note a backend stream lease", e);
         }
     }
 
@@ -326,6 +398,7 @@ final class BackendStreamRelay implements AutoCloseable {
             int status = response.status();
             if (status == 405) {
                 watch.unsupported = true;
+                note(watch, NO_STREAM);
                 return;
             }
             if (status >= 400) {
@@ -342,9 +415,11 @@ final class BackendStreamRelay implements AutoCloseable {
             }
             if (!response.header("Content-Type").orElse("").startsWith("text/event-stream")) {
                 watch.unsupported = true; // an answer, but no stream: nothing to relay
+                note(watch, NO_STREAM);
                 return;
             }
             watch.openFor = session.backendSessionId();
+            note(watch, session.backendSessionId());
             // a message's bytes count in MAX_RESPONSE_BYTES_IN_FLIGHT until it is relayed; one that does not fit
             // drops the stream, which is opened again
             try (ResponseBudget.Reservation bytes = backend.budget().open();
@@ -360,7 +435,10 @@ final class BackendStreamRelay implements AutoCloseable {
             }
         } finally {
             watch.open = null;
-            watch.openFor = null;
+            if (watch.openFor != null) {
+                watch.openFor = null;
+                note(watch, "");
+            }
         }
     }
 

@@ -29,22 +29,40 @@ public final class MemoryStateStore
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
     private final Leases leases = new Leases() {
         /** One replica: a lease is held until released or lapsed, by name. */
-        private final Map<String, Expiring<String>> held = new ConcurrentHashMap<>();
+        private final Map<String, Expiring<Lease>> held = new ConcurrentHashMap<>();
 
         @Override
         public boolean acquire(String name, String holder, java.time.Duration ttl) {
             long now = clock.millis();
-            Expiring<String> after = held.compute(
-                    name,
-                    (k, e) -> e == null || e.expiresAt() <= now || e.value().equals(holder)
-                            ? new Expiring<>(holder, now + ttl.toMillis())
-                            : e);
-            return after.value().equals(holder);
+            Expiring<Lease> after = held.compute(name, (k, e) -> {
+                if (e == null || e.expiresAt() <= now) {
+                    return new Expiring<>(new Lease(holder, ""), now + ttl.toMillis());
+                }
+                return e.value().holder().equals(holder) ? new Expiring<>(e.value(), now + ttl.toMillis()) : e;
+            });
+            return after.value().holder().equals(holder);
         }
 
         @Override
         public void release(String name, String holder) {
-            held.computeIfPresent(name, (k, e) -> e.value().equals(holder) ? null : e);
+            held.computeIfPresent(name, (k, e) -> e.value().holder().equals(holder) ? null : e);
+        }
+
+        @Override
+        public boolean note(String name, String holder, String note) {
+            long now = clock.millis();
+            Expiring<Lease> after = held.computeIfPresent(
+                    name,
+                    (k, e) -> e.expiresAt() > now && e.value().holder().equals(holder)
+                            ? new Expiring<>(new Lease(holder, note), e.expiresAt())
+                            : e);
+            return after != null && after.expiresAt() > now && after.value().equals(new Lease(holder, note));
+        }
+
+        @Override
+        public Optional<Lease> read(String name) {
+            Expiring<Lease> e = held.get(name);
+            return e == null || e.expiresAt() <= clock.millis() ? Optional.empty() : Optional.of(e.value());
         }
     };
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();

@@ -59,11 +59,23 @@ public final class RedisStateStore
             + "if appended then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
             + "return out";
 
+    /**
+     * Lua: whether the lease's value {@code v} is ARGV[1]'s. A lease's value is its holder, then a line feed and the
+     * holder's note once it noted one ({@link Leases#note}): one key, so taking, renewing and noting stay atomic
+     * (and in one slot on a Cluster).
+     */
+    private static final String HELD_BY_ARGV1 = "(v == ARGV[1] or string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. '\\n')";
     /** SET NX PX, or a renewal (PEXPIRE) when ARGV[1] already holds it: 1 when ARGV[1] holds the lease. */
     private static final RedisScript ACQUIRE_LEASE =
             new RedisScript("if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
-                    + "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
+                    + "local v = redis.call('GET', KEYS[1]) "
+                    + "if v and " + HELD_BY_ARGV1 + " then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
                     + "return 0");
+    /** Sets the note (ARGV[2]) kept with the lease when ARGV[1] holds it, keeping its TTL: 1 when it does. */
+    private static final RedisScript NOTE_LEASE = new RedisScript("local v = redis.call('GET', KEYS[1]) "
+            + "if v and " + HELD_BY_ARGV1 + " then "
+            + "redis.call('SET', KEYS[1], ARGV[2] == '' and ARGV[1] or ARGV[1] .. '\\n' .. ARGV[2], 'KEEPTTL') "
+            + "return 1 end return 0");
     /**
      * Renews a session's idle TTL (ARGV[1], ms) and reads it: its record (KEYS[1]), its subscriptions (KEYS[2]) and
      * the set of replicas its signals go to (KEYS[3], all three one hash tag), to which this replica (ARGV[2]) is
@@ -111,8 +123,8 @@ public final class RedisStateStore
             new RedisScript("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
                     + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0");
     /** Deletes the lease only when ARGV[1] holds it. */
-    private static final RedisScript RELEASE_LEASE = new RedisScript(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
+    private static final RedisScript RELEASE_LEASE = new RedisScript("local v = redis.call('GET', KEYS[1]) "
+            + "if v and " + HELD_BY_ARGV1 + " then return redis.call('DEL', KEYS[1]) end return 0");
 
     /** ARGV[1]: +1 or -1, ARGV[2]: TTL in ms, ARGV[3..]: topics. A count that reaches 0 is removed. */
     private static final RedisScript ADJUST_TOPICS = new RedisScript("for i = 3, #ARGV do "
@@ -392,6 +404,26 @@ public final class RedisStateStore
                 "give up a lease",
                 () -> RELEASE_LEASE.<Long>run(
                         redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder));
+    }
+
+    @Override
+    public boolean note(String name, String holder, String note) {
+        Long held = RedisConnections.call(
+                "note a lease",
+                () -> NOTE_LEASE.<Long>run(
+                        redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder, note));
+        return held != null && held == 1;
+    }
+
+    @Override
+    public Optional<Lease> read(String name) {
+        String value = RedisConnections.call("read a lease", () -> redis.sync().get(RedisKeys.lease(name)));
+        if (value == null) {
+            return Optional.empty();
+        }
+        int end = value.indexOf('\n');
+        return Optional.of(
+                end < 0 ? new Lease(value, "") : new Lease(value.substring(0, end), value.substring(end + 1)));
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * replica to another. A connection whose target refuses is closed at once, which a client sees as a network
  * error, as behind a balancer whose backend died. Given several targets it spreads connections round-robin
  * between them, as a balancer without affinity does. It can also lose what its targets answer and then drop its
- * connections, as a network that fails between a request and its reply.
+ * connections, as a network that fails between a request and its reply, or hold back requests of one kind, as a
+ * slow path to a server.
  */
 public final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
@@ -25,6 +26,10 @@ public final class TcpForwarder implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private volatile int[] targetPorts;
     private volatile boolean swallowAnswers;
+    private volatile Delay delay;
+
+    /** Client bytes that begin with {@code prefix} wait {@code by} before they are passed on. */
+    private record Delay(byte[] prefix, java.time.Duration by) {}
 
     private TcpForwarder(ServerSocket server, int[] targetPorts) {
         this.server = server;
@@ -62,6 +67,15 @@ public final class TcpForwarder implements AutoCloseable {
      */
     public void swallowAnswers(boolean on) {
         swallowAnswers = on;
+    }
+
+    /**
+     * @param prefix how the client's bytes to hold back begin (an HTTP method and a space: each request is one
+     *               write of its client, so it begins a chunk)
+     * @param by     how long they wait before they reach the target, the connection's later bytes behind them
+     */
+    public void delayRequests(String prefix, java.time.Duration by) {
+        delay = new Delay(prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII), by);
     }
 
     /** Closes every connection open now; new ones are still accepted and forwarded. */
@@ -106,17 +120,27 @@ public final class TcpForwarder implements AutoCloseable {
                 if (answers && swallowAnswers) {
                     continue;
                 }
+                Delay held = delay;
+                if (!answers && held != null && startsWith(buffer, n, held.prefix())) {
+                    Thread.sleep(held.by());
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
         } catch (IOException e) {
             // one side went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);
             open.remove(from);
             open.remove(to);
         }
+    }
+
+    private static boolean startsWith(byte[] bytes, int length, byte[] prefix) {
+        return length >= prefix.length && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private static void closeQuietly(Socket socket) {
