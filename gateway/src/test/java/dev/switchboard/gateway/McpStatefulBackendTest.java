@@ -307,6 +307,35 @@ class McpStatefulBackendTest {
         return session;
     }
 
+    /** @return the gateway session of a client that offers roots (not yet initialized: the test says so) */
+    private static String initializeWithRoots(String url) {
+        Http.Answer init = Http.send(
+                "POST",
+                url,
+                INITIALIZE.replace("\"capabilities\":{}", "\"capabilities\":{\"roots\":{}}"),
+                Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    /** @return the session's standalone stream on that URL */
+    private static SseClient openStream(String url, String session) {
+        return SseClient.open(
+                url,
+                Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25"));
+    }
+
+    /** @return the stream's first event whose data contains {@code text} within {@code within}, else null */
+    private static SseClient.Event awaitEvent(SseClient stream, String text, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            SseClient.Event e = stream.nextNonHeartbeat(within);
+            if (e != null && e.data() != null && e.data().contains(text)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     private static Map<String, String> sessionHeaders(String session) {
         return Map.of(
                 "Content-Type",
@@ -344,21 +373,8 @@ class McpStatefulBackendTest {
 
     @Test
     void theServersRequestIsAnsweredThroughTheOtherReplica() {
-        Http.Answer init = Http.send(
-                "POST",
-                url(a),
-                INITIALIZE.replace("\"capabilities\":{}", "\"capabilities\":{\"roots\":{}}"),
-                Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        try (SseClient onA = SseClient.open(
-                url(a),
-                Map.of(
-                        "Accept",
-                        "text/event-stream",
-                        "Mcp-Session-Id",
-                        session,
-                        "MCP-Protocol-Version",
-                        "2025-11-25"))) {
+        String session = initializeWithRoots(url(a));
+        try (SseClient onA = openStream(url(a), session)) {
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> "a".equals(leaseHolder("switchboard:lease:mcp-backend-stream:" + session)));
             // the server asks for the roots on its own stream once the client says it is initialized
@@ -369,14 +385,7 @@ class McpStatefulBackendTest {
                                     sessionHeaders(session))
                             .status())
                     .isEqualTo(202);
-            SseClient.Event asked = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline && asked == null) {
-                SseClient.Event e = onA.nextNonHeartbeat(Duration.ofSeconds(10));
-                if (e != null && e.data() != null && e.data().contains("\"roots/list\"")) {
-                    asked = e;
-                }
-            }
+            SseClient.Event asked = awaitEvent(onA, "\"roots/list\"", Duration.ofSeconds(10));
             assertThat(asked)
                     .as("roots/list relayed from the server's stream by replica a")
                     .isNotNull();
@@ -420,21 +429,8 @@ class McpStatefulBackendTest {
             String onB = "http://127.0.0.1:" + b.port() + "/mcp/slow";
             awaitRegistered(b, onB);
             slowPath.delayRequests("GET ", Duration.ofMillis(1500));
-            Http.Answer init = Http.send(
-                    "POST",
-                    onA,
-                    INITIALIZE.replace("\"capabilities\":{}", "\"capabilities\":{\"roots\":{}}"),
-                    Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
-            String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-            try (SseClient stream = SseClient.open(
-                    onA,
-                    Map.of(
-                            "Accept",
-                            "text/event-stream",
-                            "Mcp-Session-Id",
-                            session,
-                            "MCP-Protocol-Version",
-                            "2025-11-25"))) {
+            String session = initializeWithRoots(onA);
+            try (SseClient stream = openStream(onA, session)) {
                 await().atMost(Duration.ofSeconds(5))
                         .until(() -> "a".equals(leaseHolder("switchboard:lease:mcp-backend-stream:" + session)));
                 // the server asks for roots 350 ms after this, with no stream open yet: that request is lost, as it
@@ -455,14 +451,7 @@ class McpStatefulBackendTest {
                                                 + "{\"name\":\"get-roots-list\",\"arguments\":{}}}",
                                         sessionHeaders(session)),
                                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-                SseClient.Event asked = null;
-                long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-                while (System.nanoTime() < deadline && asked == null) {
-                    SseClient.Event e = stream.nextNonHeartbeat(Duration.ofSeconds(8));
-                    if (e != null && e.data() != null && e.data().contains("\"roots/list\"")) {
-                        asked = e;
-                    }
-                }
+                SseClient.Event asked = awaitEvent(stream, "\"roots/list\"", Duration.ofSeconds(8));
                 assertThat(asked)
                         .as("the server's roots/list, asked while the tool ran, relayed by a")
                         .isNotNull();
@@ -496,15 +485,7 @@ class McpStatefulBackendTest {
         // a replica that died holding the lease: nobody renews it, nobody releases it
         assertThat(TestRedis.shared().command("SET", leaseKey, "dead-replica", "PX", "2500"))
                 .isEqualTo("+OK");
-        try (SseClient onA = SseClient.open(
-                url(a),
-                Map.of(
-                        "Accept",
-                        "text/event-stream",
-                        "Mcp-Session-Id",
-                        session,
-                        "MCP-Protocol-Version",
-                        "2025-11-25"))) {
+        try (SseClient onA = openStream(url(a), session)) {
             assertThat(onA.status()).isEqualTo(200);
             await().pollDelay(Duration.ofMillis(700))
                     .atMost(Duration.ofSeconds(1))
@@ -517,14 +498,7 @@ class McpStatefulBackendTest {
                             + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
                     sessionHeaders(session));
             assertThat(toggled.status()).isEqualTo(200);
-            SseClient.Event log = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (System.nanoTime() < deadline && log == null) {
-                SseClient.Event e = onA.nextNonHeartbeat(Duration.ofSeconds(15));
-                if (e != null && e.data() != null && e.data().contains("notifications/message")) {
-                    log = e;
-                }
-            }
+            SseClient.Event log = awaitEvent(onA, "notifications/message", Duration.ofSeconds(15));
             assertThat(log)
                     .as("a logging message relayed by replica a once the dead lease lapsed")
                     .isNotNull();
@@ -569,14 +543,7 @@ class McpStatefulBackendTest {
                             + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
                     sessionHeaders(session));
             assertThat(toggled.status()).isEqualTo(200);
-            SseClient.Event log = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (System.nanoTime() < deadline && log == null) {
-                SseClient.Event e = survivorStream.nextNonHeartbeat(Duration.ofSeconds(15));
-                if (e != null && e.data() != null && e.data().contains("notifications/message")) {
-                    log = e;
-                }
-            }
+            SseClient.Event log = awaitEvent(survivorStream, "notifications/message", Duration.ofSeconds(15));
             assertThat(log).as("a logging message relayed by replica " + next).isNotNull();
             Http.send(
                     "POST",
