@@ -324,18 +324,6 @@ class McpStatefulBackendTest {
                 Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25"));
     }
 
-    /** @return the stream's first event whose data contains {@code text} within {@code within}, else null */
-    private static SseClient.Event awaitEvent(SseClient stream, String text, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            SseClient.Event e = stream.nextNonHeartbeat(within);
-            if (e != null && e.data() != null && e.data().contains(text)) {
-                return e;
-            }
-        }
-        return null;
-    }
-
     private static Map<String, String> sessionHeaders(String session) {
         return Map.of(
                 "Content-Type",
@@ -385,7 +373,7 @@ class McpStatefulBackendTest {
                                     sessionHeaders(session))
                             .status())
                     .isEqualTo(202);
-            SseClient.Event asked = awaitEvent(onA, "\"roots/list\"", Duration.ofSeconds(10));
+            SseClient.Event asked = onA.nextWithData("\"roots/list\"", Duration.ofSeconds(10));
             assertThat(asked)
                     .as("roots/list relayed from the server's stream by replica a")
                     .isNotNull();
@@ -451,7 +439,7 @@ class McpStatefulBackendTest {
                                                 + "{\"name\":\"get-roots-list\",\"arguments\":{}}}",
                                         sessionHeaders(session)),
                                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-                SseClient.Event asked = awaitEvent(stream, "\"roots/list\"", Duration.ofSeconds(8));
+                SseClient.Event asked = stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8));
                 assertThat(asked)
                         .as("the server's roots/list, asked while the tool ran, relayed by a")
                         .isNotNull();
@@ -498,7 +486,7 @@ class McpStatefulBackendTest {
                             + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
                     sessionHeaders(session));
             assertThat(toggled.status()).isEqualTo(200);
-            SseClient.Event log = awaitEvent(onA, "notifications/message", Duration.ofSeconds(15));
+            SseClient.Event log = onA.nextWithData("notifications/message", Duration.ofSeconds(15));
             assertThat(log)
                     .as("a logging message relayed by replica a once the dead lease lapsed")
                     .isNotNull();
@@ -543,7 +531,7 @@ class McpStatefulBackendTest {
                             + "\"tools/call\",\"params\":{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}}",
                     sessionHeaders(session));
             assertThat(toggled.status()).isEqualTo(200);
-            SseClient.Event log = awaitEvent(survivorStream, "notifications/message", Duration.ofSeconds(15));
+            SseClient.Event log = survivorStream.nextWithData("notifications/message", Duration.ofSeconds(15));
             assertThat(log).as("a logging message relayed by replica " + next).isNotNull();
             Http.send(
                     "POST",

@@ -206,6 +206,25 @@ public final class SseClient implements AutoCloseable {
     }
 
     /**
+     * Skips the events whose data does not contain {@code text}.
+     *
+     * @param text    what the data must contain
+     * @param timeout overall time
+     * @return the first event whose data contains it
+     * @throws AssertionError when none arrives in time
+     */
+    public Event nextWithData(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            Event e = next(left);
+            if (e.data() != null && e.data().contains(text)) {
+                return e;
+            }
+        }
+    }
+
+    /**
      * @param type  event name
      * @param count how many
      * @param timeout overall time
