@@ -93,6 +93,14 @@ final class BackendStreamRelay implements AutoCloseable {
         volatile Boolean leased;
         /** The function session whose stream is open now, else null. */
         volatile String openFor;
+        /** Reader thread only: the function session whose stream gave {@link #resumeId}. */
+        String resumeFor;
+        /**
+         * Reader thread only: the last event id the function's stream gave before it ended, sent as
+         * {@code Last-Event-ID} when it is reopened for the same function session, so that what the function
+         * kept for its stream meanwhile is replayed; null when there is none to resume from.
+         */
+        String resumeId;
         /** Wakes the reader from its wait before reopening. */
         final java.util.concurrent.Semaphore wakeup = new java.util.concurrent.Semaphore(0);
 
@@ -392,8 +400,12 @@ final class BackendStreamRelay implements AutoCloseable {
     }
 
     private void relayOnce(Watch watch, McpSession session, FunctionRegistration function) throws java.io.IOException {
-        try (FunctionResponse response =
-                backend.openStream(function, BackendHeaders.forSession(session), leaseTtl.multipliedBy(1000))) {
+        Map<String, String> headers = BackendHeaders.forSession(session);
+        boolean resuming = session.backendSessionId().equals(watch.resumeFor) && watch.resumeId != null;
+        if (resuming) {
+            headers.put("Last-Event-ID", watch.resumeId);
+        }
+        try (FunctionResponse response = backend.openStream(function, headers, leaseTtl.multipliedBy(1000))) {
             watch.open = response;
             int status = response.status();
             if (status == 405) {
@@ -402,6 +414,8 @@ final class BackendStreamRelay implements AutoCloseable {
                 return;
             }
             if (status >= 400) {
+                // a function that cannot resume from that id (its store forgot it) opens afresh next time
+                watch.resumeId = null;
                 JsonNode error = null;
                 try {
                     error = Json.MAPPER.readTree(response.body().readNBytes(64 * 1024));
@@ -430,8 +444,11 @@ final class BackendStreamRelay implements AutoCloseable {
                     if (!SseEventReader.isBlank(data)) {
                         relay(watch, Json.MAPPER.readTree(data));
                     }
+                    resumeAfter(watch, session, events);
                     bytes.releaseAll();
                 }
+                // the stream ended cleanly: ids of events with no data (a priming event) count too
+                resumeAfter(watch, session, events);
             }
         } finally {
             watch.open = null;
@@ -439,6 +456,15 @@ final class BackendStreamRelay implements AutoCloseable {
                 watch.openFor = null;
                 note(watch, "");
             }
+        }
+    }
+
+    /** Once an event is relayed (published to the session's log), the function's stream may resume after it. */
+    private static void resumeAfter(Watch watch, McpSession session, SseEventReader events) {
+        String id = events.lastEventId();
+        if (id != null) {
+            watch.resumeFor = session.backendSessionId();
+            watch.resumeId = id.isEmpty() ? null : id; // an empty id resets it, as in a browser
         }
     }
 

@@ -8,12 +8,14 @@ import java.util.Arrays;
 /**
  * Reads the {@code text/event-stream} a function answers with, event by event, as the SSE specification
  * parses it: lines end with CRLF, LF or CR; {@code data} lines are joined with newlines; an event is
- * dispatched at a blank line; comments and unknown fields are ignored. It works on bytes, in chunks: an
+ * dispatched at a blank line; {@code id} sets the last event id (the one to resume from); comments and other
+ * fields are ignored. It works on bytes, in chunks: an
  * event's data is handed over as the UTF-8 bytes it arrived as, ready for a JSON parser, with no String of
  * it on the way.
  */
 final class SseEventReader {
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
 
     private final InputStream in;
     private final long maxEventSize;
@@ -23,6 +25,10 @@ final class SseEventReader {
     private boolean pendingCr;
     private byte[] line = new byte[256];
     private int lineLength;
+    /** The id field's value until the next dispatch; null when none was seen. */
+    private String idBuffer;
+    /** The id in force at the last dispatch (an event, or a blank line after fields); null when none. */
+    private String lastEventId;
 
     /**
      * @param in           the stream
@@ -56,12 +62,17 @@ final class SseEventReader {
                 throw new IOException("event larger than " + maxEventSize + " bytes");
             }
             if (lineLength == 0) {
+                lastEventId = idBuffer;
                 if (data != null) {
                     return Arrays.copyOf(data, dataLength);
                 }
                 continue;
             }
-            if (line[0] == ':' || !isDataField()) {
+            if (line[0] != ':' && isField(ID)) {
+                readId();
+                continue;
+            }
+            if (line[0] == ':' || !isField(DATA)) {
                 continue;
             }
             int from = lineLength == DATA.length ? lineLength : DATA.length + 1;
@@ -85,12 +96,34 @@ final class SseEventReader {
         return data == null ? null : Arrays.copyOf(data, dataLength);
     }
 
-    /** @return whether the line is the field {@code data}: the name alone, or followed by a colon */
-    private boolean isDataField() {
-        if (lineLength < DATA.length || !Arrays.equals(line, 0, DATA.length, DATA, 0, DATA.length)) {
+    /**
+     * @return the id of the last event read (as {@code Last-Event-ID} would carry it when reconnecting), or
+     *     null when the stream has given none
+     */
+    String lastEventId() {
+        return lastEventId;
+    }
+
+    /** @return whether the line is the named field: the name alone, or followed by a colon */
+    private boolean isField(byte[] name) {
+        if (lineLength < name.length || !Arrays.equals(line, 0, name.length, name, 0, name.length)) {
             return false;
         }
-        return lineLength == DATA.length || line[DATA.length] == ':';
+        return lineLength == name.length || line[name.length] == ':';
+    }
+
+    /** An {@code id} field: its value becomes the id in force, unless it holds a NUL (ignored, as specified). */
+    private void readId() {
+        int from = lineLength == ID.length ? lineLength : ID.length + 1;
+        if (from < lineLength && line[from] == ' ') {
+            from++;
+        }
+        for (int i = from; i < lineLength; i++) {
+            if (line[i] == 0) {
+                return;
+            }
+        }
+        idBuffer = new String(line, from, lineLength - from, StandardCharsets.UTF_8);
     }
 
     /**

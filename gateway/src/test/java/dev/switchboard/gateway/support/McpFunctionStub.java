@@ -47,6 +47,18 @@ public final class McpFunctionStub implements AutoCloseable {
     private final java.util.Map<String, CompletableFuture<JsonNode>> pendingAnswers =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** When set, a GET (the standalone stream) is served by it; else 204 when stateful, 405 when not. */
+    private volatile com.sun.net.httpserver.HttpHandler standaloneStream;
+
+    /**
+     * From now on GETs, the function's standalone stream, are served by this handler.
+     *
+     * @param handler the stream's server
+     */
+    public void serveStreamsWith(com.sun.net.httpserver.HttpHandler handler) {
+        standaloneStream = handler;
+    }
+
     /** When set, the stub has lost every session and will not initialize again (a broken restart). */
     private volatile boolean refusingSessions;
 
@@ -162,6 +174,10 @@ public final class McpFunctionStub implements AutoCloseable {
                     && "initialize".equals(message.path("method").asText());
             ex.sendResponseHeaders(initialize ? 503 : 404, -1);
             ex.close();
+            return;
+        }
+        if (ex.getRequestMethod().equals("GET") && standaloneStream != null) {
+            standaloneStream.handle(ex);
             return;
         }
         if (!ex.getRequestMethod().equals("POST")) {

@@ -1,0 +1,116 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.ResumableStream;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.TestRedis;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stateful function's standalone stream, relayed by the gateway, ends and is opened again: the gateway
+ * asks to resume after the last event id it relayed ({@code Last-Event-ID}), so what the function said while
+ * its stream was down reaches the client; a function that cannot resume gets a fresh stream. Real sockets,
+ * one gateway on Redis.
+ */
+class McpBackendStreamResumeTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Map<String, String> JSON =
+            Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream");
+
+    private McpFunctionStub function;
+    private ResumableStream stream;
+    private Gateway gateway;
+
+    @BeforeEach
+    void start() {
+        TestRedis.shared().flush();
+        function = McpFunctionStub.start(true);
+        stream = new ResumableStream();
+        function.serveStreamsWith(stream);
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST", "127.0.0.1",
+                "PORT", "0",
+                "ADMIN_PORT", "0",
+                "REDIS_URL", TestRedis.shared().url(),
+                "REPLICA_ID", "resume",
+                "SHUTDOWN_GRACE", "1s",
+                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"5s\"}");
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        function.close();
+    }
+
+    /** @return a client's stream of a new session, once the function's own stream is relayed to it */
+    private SseClient sessionStream() {
+        String mcp = "http://127.0.0.1:" + gateway.port() + "/mcp/tools";
+        Http.Answer init = Http.send(
+                "POST",
+                mcp,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+                JSON);
+        assertThat(init.status()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        SseClient client = SseClient.open(
+                mcp,
+                Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25"));
+        assertThat(client.status()).isEqualTo(200);
+        await().atMost(WAIT).until(stream::isOpen);
+        return client;
+    }
+
+    private static String notification(String text) {
+        return "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":\""
+                + text + "\"}}";
+    }
+
+    @Test
+    void whatTheFunctionSaidWhileItsStreamWasDownArrivesAfterTheReopen() {
+        try (SseClient client = sessionStream()) {
+            stream.send(notification("before"));
+            assertThat(client.nextWithData("before", WAIT)).isNotNull();
+
+            stream.cut(notification("while-down-1"), notification("while-down-2"));
+
+            assertThat(client.nextWithData("while-down-1", WAIT)).isNotNull();
+            assertThat(client.nextWithData("while-down-2", WAIT)).isNotNull();
+            // the first open had nothing to resume; the reopen resumed after the one event relayed
+            assertThat(stream.resumedFrom()).containsExactly("", "1");
+
+            stream.send(notification("after"));
+            assertThat(client.nextWithData("after", WAIT)).isNotNull();
+        }
+    }
+
+    @Test
+    void aFunctionThatCannotResumeGetsAFreshStream() {
+        try (SseClient client = sessionStream()) {
+            stream.send(notification("before"));
+            assertThat(client.nextWithData("before", WAIT)).isNotNull();
+
+            stream.forgetEvents();
+            stream.cut();
+
+            await().atMost(WAIT).until(stream::isOpen);
+            assertThat(stream.resumedFrom()).containsExactly("", "1", "");
+            stream.send(notification("after"));
+            assertThat(client.nextWithData("after", WAIT)).isNotNull();
+        }
+    }
+}
