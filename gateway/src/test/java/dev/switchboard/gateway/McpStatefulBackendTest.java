@@ -458,6 +458,71 @@ class McpStatefulBackendTest {
         }
     }
 
+    @Test
+    void theServersStreamResumesAfterTheLastEventRelayedSoWhatItAskedMeanwhileArrives() throws Exception {
+        try (TcpForwarder path =
+                TcpForwarder.start(java.net.URI.create(server.url()).getPort())) {
+            assertThat(Http.postJson(
+                                    "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
+                                    "{\"name\":\"cut\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + path.port()
+                                            + "/mcp\",\"timeout\":\"20s\"}")
+                            .status())
+                    .isEqualTo(201);
+            String onA = "http://127.0.0.1:" + a.port() + "/mcp/cut";
+            String session = initializeWithRoots(onA);
+            try (SseClient stream = openStream(onA, session)) {
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> "a".equals(leaseHolder("switchboard:lease:mcp-backend-stream:" + session)));
+                assertThat(Http.send(
+                                        "POST",
+                                        onA,
+                                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                                        sessionHeaders(session))
+                                .status())
+                        .isEqualTo(202);
+                // the server's own roots/list after initialized: an event with an id, relayed
+                assertThat(stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8)))
+                        .isNotNull();
+
+                // the server's stream is cut and its reopening held back longer than a request waits for it
+                path.delayRequests("GET ", Duration.ofSeconds(5));
+                path.cut();
+                Thread.sleep(1000);
+                java.util.concurrent.CompletableFuture<Http.Answer> roots =
+                        java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> Http.send(
+                                        "POST",
+                                        onA,
+                                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":"
+                                                + "{\"name\":\"get-roots-list\",\"arguments\":{}}}",
+                                        sessionHeaders(session)),
+                                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+                // asked while no stream of the server was open: the server keeps it, and the reopen resumes
+                SseClient.Event asked = stream.nextWithData("\"roots/list\"", Duration.ofSeconds(12));
+                assertThat(asked)
+                        .as("the server's roots/list, kept while its stream was down, replayed on the reopen")
+                        .isNotNull();
+                assertThat(path.exchanges())
+                        .as("the reopen asked to resume, and the server agreed")
+                        .anySatisfy(e -> {
+                            assertThat(e.request()).startsWith("GET ").containsIgnoringCase("\r\nLast-Event-ID: ");
+                            assertThat(e.answer()).startsWith("HTTP/1.1 200");
+                        });
+                assertThat(Http.send(
+                                        "POST",
+                                        onA,
+                                        "{\"jsonrpc\":\"2.0\",\"id\":\""
+                                                + json(asked.data()).path("id").asText()
+                                                + "\",\"result\":{\"roots\":[{\"uri\":\"file:///resumed\",\"name\":\"r\"}]}}",
+                                        sessionHeaders(session))
+                                .status())
+                        .isEqualTo(202);
+                assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS).body())
+                        .contains("file:///resumed");
+            }
+        }
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode json(String text) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);

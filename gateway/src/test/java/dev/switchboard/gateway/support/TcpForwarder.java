@@ -28,6 +28,16 @@ public final class TcpForwarder implements AutoCloseable {
     private volatile boolean swallowAnswers;
     private volatile Delay delay;
 
+    private final java.util.List<Exchange> exchanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * A request that passed and the start of its answer, as seen on the wire.
+     *
+     * @param request its head (request line and headers)
+     * @param answer  the answer's status line
+     */
+    public record Exchange(String request, String answer) {}
+
     /** Client bytes that begin with {@code prefix} wait {@code by} before they are passed on. */
     private record Delay(byte[] prefix, java.time.Duration by) {}
 
@@ -78,6 +88,11 @@ public final class TcpForwarder implements AutoCloseable {
         delay = new Delay(prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII), by);
     }
 
+    /** @return the requests answered so far, each with its status line, in the order the answers came */
+    public java.util.List<Exchange> exchanges() {
+        return exchanges;
+    }
+
     /** Closes every connection open now; new ones are still accepted and forwarded. */
     public void cut() {
         open.forEach(TcpForwarder::closeQuietly);
@@ -107,12 +122,16 @@ public final class TcpForwarder implements AutoCloseable {
         }
         open.add(client);
         open.add(upstream);
-        Thread.ofVirtual().start(() -> pump(client, upstream, false));
-        pump(upstream, client, true);
+        java.util.Queue<String> asked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread.ofVirtual().start(() -> pump(client, upstream, false, asked));
+        pump(upstream, client, true, asked);
     }
 
-    /** Copies until either side ends, then closes both: a half-open pair would hide a dead replica. */
-    private void pump(Socket from, Socket to, boolean answers) {
+    /**
+     * Copies until either side ends, then closes both: a half-open pair would hide a dead replica. Request heads
+     * and answers' status lines that begin a chunk are paired in {@link #exchanges}.
+     */
+    private void pump(Socket from, Socket to, boolean answers, java.util.Queue<String> asked) {
         try (InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[8192];
@@ -123,6 +142,13 @@ public final class TcpForwarder implements AutoCloseable {
                 Delay held = delay;
                 if (!answers && held != null && startsWith(buffer, n, held.prefix())) {
                     Thread.sleep(held.by());
+                }
+                String start = new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (!answers && start.matches("(?s)[A-Z]+ /.*")) {
+                    int end = start.indexOf("\r\n\r\n");
+                    asked.add(end < 0 ? start : start.substring(0, end));
+                } else if (answers && start.startsWith("HTTP/") && !asked.isEmpty()) {
+                    exchanges.add(new Exchange(asked.poll(), start.substring(0, Math.max(0, start.indexOf("\r\n")))));
                 }
                 out.write(buffer, 0, n);
                 out.flush();
