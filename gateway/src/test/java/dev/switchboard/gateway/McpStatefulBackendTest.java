@@ -32,6 +32,10 @@ import org.junit.jupiter.api.Test;
  */
 class McpStatefulBackendTest {
     private static ServerEverything server;
+    /** Runs the calls a test makes in the background. */
+    private static final java.util.concurrent.ExecutorService runner =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private Gateway a;
     private Gateway b;
 
@@ -42,6 +46,7 @@ class McpStatefulBackendTest {
 
     @AfterAll
     static void stopServer() {
+        runner.shutdownNow();
         server.close();
     }
 
@@ -403,55 +408,77 @@ class McpStatefulBackendTest {
      * back 1.5 s on the way): a request posted to b before the stream is open waits for it, so that what the
      * server asks while it runs (roots/list, on its stream) is not dropped for want of one.
      */
+    /** Registers the server on replica a under this name, reached through the forwarder; @return its URL on a */
+    private String registerThrough(TcpForwarder path, String name) {
+        assertThat(Http.postJson(
+                                "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
+                                "{\"name\":\"" + name + "\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:"
+                                        + path.port() + "/mcp\",\"timeout\":\"20s\"}")
+                        .status())
+                .isEqualTo(201);
+        return "http://127.0.0.1:" + a.port() + "/mcp/" + name;
+    }
+
+    private static void awaitRelayedByA(String session) {
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> "a".equals(leaseHolder("switchboard:lease:mcp-backend-stream:" + session)));
+    }
+
+    private static void sendInitialized(String url, String session) {
+        assertThat(Http.send(
+                                "POST",
+                                url,
+                                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                                sessionHeaders(session))
+                        .status())
+                .isEqualTo(202);
+    }
+
+    /** Calls get-roots-list in the background: it returns once the server's roots/list is answered. */
+    private static java.util.concurrent.CompletableFuture<Http.Answer> getRootsList(String url, String session) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Http.send(
+                        "POST",
+                        url,
+                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":"
+                                + "{\"name\":\"get-roots-list\",\"arguments\":{}}}",
+                        sessionHeaders(session)),
+                runner);
+    }
+
+    /** Answers the server's roots/list (relayed to the client as {@code asked}) with one root. */
+    private static void answerRoots(String url, String session, SseClient.Event asked, String uri) {
+        assertThat(Http.send(
+                                "POST",
+                                url,
+                                "{\"jsonrpc\":\"2.0\",\"id\":\""
+                                        + json(asked.data()).path("id").asText()
+                                        + "\",\"result\":{\"roots\":[{\"uri\":\"" + uri + "\",\"name\":\"r\"}]}}",
+                                sessionHeaders(session))
+                        .status())
+                .isEqualTo(202);
+    }
+
     @Test
     void aRequestOnAnotherReplicaWaitsForTheServersStreamTheHolderIsOpening() throws Exception {
         try (TcpForwarder slowPath =
                 TcpForwarder.start(java.net.URI.create(server.url()).getPort())) {
-            assertThat(Http.postJson(
-                                    "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
-                                    "{\"name\":\"slow\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:"
-                                            + slowPath.port() + "/mcp\",\"timeout\":\"20s\"}")
-                            .status())
-                    .isEqualTo(201);
-            String onA = "http://127.0.0.1:" + a.port() + "/mcp/slow";
+            String onA = registerThrough(slowPath, "slow");
             String onB = "http://127.0.0.1:" + b.port() + "/mcp/slow";
             awaitRegistered(b, onB);
             slowPath.delayRequests("GET ", Duration.ofMillis(1500));
             String session = initializeWithRoots(onA);
             try (SseClient stream = openStream(onA, session)) {
-                await().atMost(Duration.ofSeconds(5))
-                        .until(() -> "a".equals(leaseHolder("switchboard:lease:mcp-backend-stream:" + session)));
+                awaitRelayedByA(session);
                 // the server asks for roots 350 ms after this, with no stream open yet: that request is lost, as it
                 // would be directly; the tool below asks again while it runs
-                assertThat(Http.send(
-                                        "POST",
-                                        onB,
-                                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-                                        sessionHeaders(session))
-                                .status())
-                        .isEqualTo(202);
-                java.util.concurrent.CompletableFuture<Http.Answer> roots =
-                        java.util.concurrent.CompletableFuture.supplyAsync(
-                                () -> Http.send(
-                                        "POST",
-                                        onB,
-                                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":"
-                                                + "{\"name\":\"get-roots-list\",\"arguments\":{}}}",
-                                        sessionHeaders(session)),
-                                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+                sendInitialized(onB, session);
+                java.util.concurrent.CompletableFuture<Http.Answer> roots = getRootsList(onB, session);
                 SseClient.Event asked = stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8));
                 assertThat(asked)
                         .as("the server's roots/list, asked while the tool ran, relayed by a")
                         .isNotNull();
-                assertThat(Http.send(
-                                        "POST",
-                                        onB,
-                                        "{\"jsonrpc\":\"2.0\",\"id\":\""
-                                                + json(asked.data()).path("id").asText()
-                                                + "\",\"result\":{\"roots\":[{\"uri\":\"file:///slow\",\"name\":\"s\"}]}}",
-                                        sessionHeaders(session))
-                                .status())
-                        .isEqualTo(202);
+                answerRoots(onB, session, asked, "file:///slow");
                 assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS).body())
                         .contains("file:///slow");
             }
@@ -462,24 +489,11 @@ class McpStatefulBackendTest {
     void theServersStreamResumesAfterTheLastEventRelayedSoWhatItAskedMeanwhileArrives() throws Exception {
         try (TcpForwarder path =
                 TcpForwarder.start(java.net.URI.create(server.url()).getPort())) {
-            assertThat(Http.postJson(
-                                    "http://127.0.0.1:" + a.adminPort() + "/admin/functions",
-                                    "{\"name\":\"cut\",\"kind\":\"mcp\",\"endpoint\":\"http://127.0.0.1:" + path.port()
-                                            + "/mcp\",\"timeout\":\"20s\"}")
-                            .status())
-                    .isEqualTo(201);
-            String onA = "http://127.0.0.1:" + a.port() + "/mcp/cut";
+            String onA = registerThrough(path, "cut");
             String session = initializeWithRoots(onA);
             try (SseClient stream = openStream(onA, session)) {
-                await().atMost(Duration.ofSeconds(5))
-                        .until(() -> "a".equals(leaseHolder("switchboard:lease:mcp-backend-stream:" + session)));
-                assertThat(Http.send(
-                                        "POST",
-                                        onA,
-                                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-                                        sessionHeaders(session))
-                                .status())
-                        .isEqualTo(202);
+                awaitRelayedByA(session);
+                sendInitialized(onA, session);
                 // the server's own roots/list after initialized: an event with an id, relayed
                 assertThat(stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8)))
                         .isNotNull();
@@ -488,15 +502,7 @@ class McpStatefulBackendTest {
                 path.delayRequests("GET ", Duration.ofSeconds(5));
                 path.cut();
                 Thread.sleep(1000);
-                java.util.concurrent.CompletableFuture<Http.Answer> roots =
-                        java.util.concurrent.CompletableFuture.supplyAsync(
-                                () -> Http.send(
-                                        "POST",
-                                        onA,
-                                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":"
-                                                + "{\"name\":\"get-roots-list\",\"arguments\":{}}}",
-                                        sessionHeaders(session)),
-                                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+                java.util.concurrent.CompletableFuture<Http.Answer> roots = getRootsList(onA, session);
                 // asked while no stream of the server was open: the server keeps it, and the reopen resumes
                 SseClient.Event asked = stream.nextWithData("\"roots/list\"", Duration.ofSeconds(12));
                 assertThat(asked)
@@ -508,15 +514,7 @@ class McpStatefulBackendTest {
                             assertThat(e.request()).startsWith("GET ").containsIgnoringCase("\r\nLast-Event-ID: ");
                             assertThat(e.answer()).startsWith("HTTP/1.1 200");
                         });
-                assertThat(Http.send(
-                                        "POST",
-                                        onA,
-                                        "{\"jsonrpc\":\"2.0\",\"id\":\""
-                                                + json(asked.data()).path("id").asText()
-                                                + "\",\"result\":{\"roots\":[{\"uri\":\"file:///resumed\",\"name\":\"r\"}]}}",
-                                        sessionHeaders(session))
-                                .status())
-                        .isEqualTo(202);
+                answerRoots(onA, session, asked, "file:///resumed");
                 assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS).body())
                         .contains("file:///resumed");
             }
