@@ -401,8 +401,7 @@ final class BackendStreamRelay implements AutoCloseable {
 
     private void relayOnce(Watch watch, McpSession session, FunctionRegistration function) throws java.io.IOException {
         Map<String, String> headers = BackendHeaders.forSession(session);
-        boolean resuming = session.backendSessionId().equals(watch.resumeFor) && watch.resumeId != null;
-        if (resuming) {
+        if (watch.resumeId != null && session.backendSessionId().equals(watch.resumeFor)) {
             headers.put("Last-Event-ID", watch.resumeId);
         }
         try (FunctionResponse response = backend.openStream(function, headers, leaseTtl.multipliedBy(1000))) {

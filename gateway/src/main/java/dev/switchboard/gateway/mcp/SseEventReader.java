@@ -68,17 +68,14 @@ final class SseEventReader {
                 }
                 continue;
             }
-            if (line[0] != ':' && isField(ID)) {
+            if (isField(ID)) {
                 readId();
                 continue;
             }
-            if (line[0] == ':' || !isField(DATA)) {
-                continue;
+            if (!isField(DATA)) {
+                continue; // a comment (':') or another field
             }
-            int from = lineLength == DATA.length ? lineLength : DATA.length + 1;
-            if (from < lineLength && line[from] == ' ') {
-                from++;
-            }
+            int from = valueStart(DATA);
             int length = lineLength - from;
             if (data == null) {
                 data = Arrays.copyOfRange(line, from, from + Math.max(length, 16));
@@ -112,12 +109,15 @@ final class SseEventReader {
         return lineLength == name.length || line[name.length] == ':';
     }
 
+    /** @return where the named field's value starts: after the colon and one space, if there is one */
+    private int valueStart(byte[] name) {
+        int from = lineLength == name.length ? lineLength : name.length + 1;
+        return from < lineLength && line[from] == ' ' ? from + 1 : from;
+    }
+
     /** An {@code id} field: its value becomes the id in force, unless it holds a NUL (ignored, as specified). */
     private void readId() {
-        int from = lineLength == ID.length ? lineLength : ID.length + 1;
-        if (from < lineLength && line[from] == ' ') {
-            from++;
-        }
+        int from = valueStart(ID);
         for (int i = from; i < lineLength; i++) {
             if (line[i] == 0) {
                 return;
