@@ -8,6 +8,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.ResumableStream;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
 import java.util.Map;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A stateful function's standalone stream, relayed by the gateway, ends and is opened again: the gateway
  * asks to resume after the last event id it relayed ({@code Last-Event-ID}), so what the function said while
- * its stream was down reaches the client; a function that cannot resume gets a fresh stream. Real sockets,
- * one gateway on Redis.
+ * its stream was down reaches the client; a function that cannot resume gets a fresh stream. The position is kept
+ * with the session, so a replica that opens the stream next (the client's stream closed and came back, here or
+ * through another replica) resumes there too. Real sockets, gateways on Redis.
  */
 class McpBackendStreamResumeTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -36,18 +38,24 @@ class McpBackendStreamResumeTest {
         function = McpFunctionStub.start(true);
         stream = new ResumableStream();
         function.serveStreamsWith(stream);
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "REDIS_URL", TestRedis.shared().url(),
-                "REPLICA_ID", "resume",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        gateway = gateway("resume");
         Http.Answer registered = Http.postJson(
                 "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"5s\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    }
+
+    /** A replica on the shared Redis; heartbeats each second, so that a client's closed stream is noticed soon. */
+    private static Gateway gateway(String replicaId) {
+        return Gateway.start(GatewayConfig.from(Map.of(
+                "HOST", "127.0.0.1",
+                "PORT", "0",
+                "ADMIN_PORT", "0",
+                "REDIS_URL", TestRedis.shared().url(),
+                "REPLICA_ID", replicaId,
+                "HEARTBEAT_INTERVAL", "1s",
+                "SHUTDOWN_GRACE", "1s",
+                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
     }
 
     @AfterEach
@@ -56,23 +64,42 @@ class McpBackendStreamResumeTest {
         function.close();
     }
 
-    /** @return a client's stream of a new session, once the function's own stream is relayed to it */
-    private SseClient sessionStream() {
-        String mcp = "http://127.0.0.1:" + gateway.port() + "/mcp/tools";
+    /** @return a new session's id */
+    private String initialize() {
         Http.Answer init = Http.send(
                 "POST",
-                mcp,
+                "http://127.0.0.1:" + gateway.port() + "/mcp/tools",
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
                         + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
                 JSON);
         assertThat(init.status()).as(init.body()).isEqualTo(200);
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    /** @return a client's stream of the session on that replica, once the function's own stream is relayed to it */
+    private SseClient streamOn(Gateway replica, String session) {
         SseClient client = SseClient.open(
-                mcp,
+                "http://127.0.0.1:" + replica.port() + "/mcp/tools",
                 Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25"));
         assertThat(client.status()).isEqualTo(200);
         await().atMost(WAIT).until(stream::isOpen);
         return client;
+    }
+
+    /** @return a client's stream of a new session, once the function's own stream is relayed to it */
+    private SseClient sessionStream() {
+        return streamOn(gateway, initialize());
+    }
+
+    /**
+     * Closes the session's one client stream, and waits until the replica let the function's stream go with it
+     * (it gives the lease up after closing that stream); then the function says something with no stream open.
+     */
+    private void closeAndSayWhileAway(SseClient client, String session) {
+        client.close();
+        String lease = RedisKeys.lease("mcp-backend-stream:" + session);
+        await().atMost(WAIT).until(() -> ":0".equals(TestRedis.shared().command("EXISTS", lease)));
+        stream.cut(notification("while-away"));
     }
 
     private static String notification(String text) {
@@ -111,6 +138,37 @@ class McpBackendStreamResumeTest {
             assertThat(stream.resumedFrom()).containsExactly("", "1", "");
             stream.send(notification("after"));
             assertThat(client.nextWithData("after", WAIT)).isNotNull();
+        }
+    }
+
+    @Test
+    void aClientThatOpensItsStreamAgainGetsWhatTheFunctionSaidWhileNoneWasOpen() {
+        String session = initialize();
+        SseClient client = streamOn(gateway, session);
+        stream.send(notification("before"));
+        assertThat(client.nextWithData("before", WAIT)).isNotNull();
+        closeAndSayWhileAway(client, session);
+
+        try (SseClient again = streamOn(gateway, session)) {
+            assertThat(again.nextWithData("while-away", WAIT)).isNotNull();
+        }
+        // the replica's watch of the session ended with its last client stream: the position came from the store
+        assertThat(stream.resumedFrom()).containsExactly("", "1");
+    }
+
+    @Test
+    void aReplicaThatOpensTheFunctionsStreamAfterAnotherResumesWhereThatOneStopped() {
+        String session = initialize();
+        SseClient client = streamOn(gateway, session);
+        stream.send(notification("before"));
+        assertThat(client.nextWithData("before", WAIT)).isNotNull();
+        closeAndSayWhileAway(client, session);
+
+        // the client comes back through another replica (its first one went away, or a balancer chose so)
+        try (Gateway other = gateway("resume-other");
+                SseClient again = streamOn(other, session)) {
+            assertThat(again.nextWithData("while-away", WAIT)).isNotNull();
+            assertThat(stream.resumedFrom()).containsExactly("", "1");
         }
     }
 }

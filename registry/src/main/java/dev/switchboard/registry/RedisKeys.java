@@ -153,6 +153,16 @@ public final class RedisKeys {
     }
 
     /**
+     * @param sessionId an MCP session id
+     * @return how far the session's stateful function's own stream was relayed ({@code <function session id>\n<last
+     *         SSE id>}), for the next replica to open that stream to resume after; shares the session's hash tag and
+     *         expires with it
+     */
+    public static String mcpBackendStream(String sessionId) {
+        return PREFIX + "{mcp:" + sessionId + "}:backend-stream";
+    }
+
+    /**
      * @param replicaId a gateway replica's id
      * @return the pub/sub channel of control messages about MCP sessions (cancellations, ends) for that replica
      */

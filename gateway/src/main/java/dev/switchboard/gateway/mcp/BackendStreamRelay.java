@@ -8,6 +8,7 @@ import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.state.Leases;
 import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.McpSessionStore;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionRegistration;
 import java.io.InputStream;
@@ -98,7 +99,8 @@ final class BackendStreamRelay implements AutoCloseable {
         /**
          * Reader thread only: the last event id the function's stream gave before it ended, sent as
          * {@code Last-Event-ID} when it is reopened for the same function session, so that what the function
-         * kept for its stream meanwhile is replayed; null when there is none to resume from.
+         * kept for its stream meanwhile is replayed; null when there is none to resume from. A copy of the position
+         * recorded in the store for whichever replica opens the stream next ({@link #resumeIdFor}).
          */
         String resumeId;
         /** Wakes the reader from its wait before reopening. */
@@ -401,8 +403,9 @@ final class BackendStreamRelay implements AutoCloseable {
 
     private void relayOnce(Watch watch, McpSession session, FunctionRegistration function) throws java.io.IOException {
         Map<String, String> headers = BackendHeaders.forSession(session);
-        if (watch.resumeId != null && session.backendSessionId().equals(watch.resumeFor)) {
-            headers.put("Last-Event-ID", watch.resumeId);
+        String resumeId = resumeIdFor(watch, session);
+        if (resumeId != null) {
+            headers.put("Last-Event-ID", resumeId);
         }
         try (FunctionResponse response = backend.openStream(function, headers, leaseTtl.multipliedBy(1000))) {
             watch.open = response;
@@ -413,8 +416,10 @@ final class BackendStreamRelay implements AutoCloseable {
                 return;
             }
             if (status >= 400) {
-                // a function that cannot resume from that id (its store forgot it) opens afresh next time
-                watch.resumeId = null;
+                if (resumeId != null) {
+                    // a function that cannot resume from that id (its store forgot it) opens afresh next time
+                    resumeAfter(watch, session, "");
+                }
                 JsonNode error = null;
                 try {
                     error = Json.MAPPER.readTree(response.body().readNBytes(64 * 1024));
@@ -443,11 +448,11 @@ final class BackendStreamRelay implements AutoCloseable {
                     if (!SseEventReader.isBlank(data)) {
                         relay(watch, Json.MAPPER.readTree(data));
                     }
-                    resumeAfter(watch, session, events);
+                    resumeAfter(watch, session, events.lastEventId());
                     bytes.releaseAll();
                 }
                 // the stream ended cleanly: ids of events with no data (a priming event) count too
-                resumeAfter(watch, session, events);
+                resumeAfter(watch, session, events.lastEventId());
             }
         } finally {
             watch.open = null;
@@ -458,12 +463,52 @@ final class BackendStreamRelay implements AutoCloseable {
         }
     }
 
-    /** Once an event is relayed (published to the session's log), the function's stream may resume after it. */
-    private static void resumeAfter(Watch watch, McpSession session, SseEventReader events) {
-        String id = events.lastEventId();
-        if (id != null) {
-            watch.resumeFor = session.backendSessionId();
-            watch.resumeId = id.isEmpty() ? null : id; // an empty id resets it, as in a browser
+    /**
+     * @return the id to resume the function session's stream after, else null: the store's position (the fleet's
+     *     latest: another replica may have relayed the stream since this one did, or this one before the session's
+     *     client streams all ended and its watch went); this replica's own copy only when the store cannot be read
+     */
+    private String resumeIdFor(Watch watch, McpSession session) {
+        String backendSession = session.backendSessionId();
+        try {
+            watch.resumeId = state.mcpSessions()
+                    .backendStreamPosition(session.id())
+                    .filter(p -> p.backendSessionId().equals(backendSession))
+                    .map(McpSessionStore.BackendStreamPosition::eventId)
+                    .orElse(null);
+            watch.resumeFor = backendSession;
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "could not read a function stream's position; this replica's own is used", e);
+        }
+        return backendSession.equals(watch.resumeFor) ? watch.resumeId : null;
+    }
+
+    /**
+     * Once an event is relayed (published to the session's log), the function's stream may resume after it: noted
+     * here and, when it moved, in the store (one write per event that carries a new id; an event relayed just before
+     * this replica died is relayed again by the next one, rather than lost).
+     *
+     * @param id the stream's last event id ("" resets it, as in a browser), or null when it gave none yet
+     */
+    private void resumeAfter(Watch watch, McpSession session, String id) {
+        if (id == null) {
+            return;
+        }
+        String next = id.isEmpty() ? null : id;
+        String backendSession = session.backendSessionId();
+        if (backendSession.equals(watch.resumeFor) && java.util.Objects.equals(next, watch.resumeId)) {
+            return;
+        }
+        watch.resumeFor = backendSession;
+        watch.resumeId = next;
+        try {
+            state.mcpSessions()
+                    .relayedBackendStream(
+                            session.id(),
+                            next == null ? null : new McpSessionStore.BackendStreamPosition(backendSession, next));
+        } catch (RuntimeException e) {
+            // the store is down: this replica still resumes from its own copy
+            LOGGER.log(Level.FINE, "could not record a function stream's position", e);
         }
     }
 

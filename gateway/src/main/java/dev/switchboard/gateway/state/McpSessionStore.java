@@ -54,6 +54,30 @@ public interface McpSessionStore {
      */
     boolean delete(String id);
 
+    /**
+     * How far a stateful function's own standalone stream was relayed into a session.
+     *
+     * @param backendSessionId the function session the stream was open for
+     * @param eventId          the SSE id of the last event of it relayed (in the session's log)
+     */
+    record BackendStreamPosition(String backendSessionId, String eventId) {}
+
+    /**
+     * Records how far the function's stream of a session was relayed, for whichever replica opens that stream next
+     * to resume after it (a replica taking the stream over from one that died, or the first to open it again after
+     * the session's client streams all ended). Kept as long as the session, ended with it.
+     *
+     * @param id       a session id
+     * @param position the position, or null to forget it (the function could not resume from it)
+     */
+    void relayedBackendStream(String id, BackendStreamPosition position);
+
+    /**
+     * @param id a session id
+     * @return how far its function's stream was relayed, if recorded
+     */
+    Optional<BackendStreamPosition> backendStreamPosition(String id);
+
     /** @return sessions open in the fleet now (a scan: for periodic metrics, not for the request path) */
     long count();
 

@@ -27,6 +27,9 @@ public final class MemoryStateStore
     private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
     private final TopicPresence presence = new TopicPresence();
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
+    /** By session id; dropped with the session (when it ends, or by {@link #refresh} once it expired). */
+    private final Map<String, BackendStreamPosition> backendStreams = new ConcurrentHashMap<>();
+
     private final Leases leases = new Leases() {
         /** One replica: a lease is held until released or lapsed, by name. */
         private final Map<String, Expiring<Lease>> held = new ConcurrentHashMap<>();
@@ -173,7 +176,22 @@ public final class MemoryStateStore
     @Override
     public boolean delete(String id) {
         mcpPush.ended(id);
+        backendStreams.remove(id);
         return sessions.remove(id) != null;
+    }
+
+    @Override
+    public void relayedBackendStream(String id, BackendStreamPosition position) {
+        if (position == null) {
+            backendStreams.remove(id);
+        } else {
+            backendStreams.put(id, position);
+        }
+    }
+
+    @Override
+    public Optional<BackendStreamPosition> backendStreamPosition(String id) {
+        return peek(id).isEmpty() ? Optional.empty() : Optional.ofNullable(backendStreams.get(id));
     }
 
     @Override
@@ -387,6 +405,7 @@ public final class MemoryStateStore
         });
         long now = clock.millis();
         sessions.values().removeIf(e -> e.expiresAt() <= now);
+        backendStreams.keySet().removeIf(id -> !sessions.containsKey(id));
         return true;
     }
 

@@ -77,13 +77,14 @@ public final class RedisStateStore
             + "redis.call('SET', KEYS[1], ARGV[2] == '' and ARGV[1] or ARGV[1] .. '\\n' .. ARGV[2], 'KEEPTTL') "
             + "return 1 end return 0");
     /**
-     * Renews a session's idle TTL (ARGV[1], ms) and reads it: its record (KEYS[1]), its subscriptions (KEYS[2]) and
-     * the set of replicas its signals go to (KEYS[3], all three one hash tag), to which this replica (ARGV[2]) is
-     * added, in one round trip.
+     * Renews a session's idle TTL (ARGV[1], ms) and reads it: its record (KEYS[1]), its subscriptions (KEYS[2]), the
+     * set of replicas its signals go to (KEYS[3]), to which this replica (ARGV[2]) is added, and its function
+     * stream's position (KEYS[4]; all four one hash tag), in one round trip.
      */
     private static final RedisScript RENEW_SESSION = new RedisScript("local json = redis.call('GET', KEYS[1]) "
             + "if json then redis.call('PEXPIRE', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[2], ARGV[1]) "
-            + "redis.call('SADD', KEYS[3], ARGV[2]) redis.call('PEXPIRE', KEYS[3], ARGV[1]) end "
+            + "redis.call('SADD', KEYS[3], ARGV[2]) redis.call('PEXPIRE', KEYS[3], ARGV[1]) "
+            + "redis.call('PEXPIRE', KEYS[4], ARGV[1]) end "
             + "return json");
     /**
      * Stores a session's record (KEYS[1]: ARGV[1] for ARGV[2] ms) and adds this replica (ARGV[3]) to the set of
@@ -323,7 +324,10 @@ public final class RedisStateStore
                         redis,
                         ScriptOutputType.VALUE,
                         new String[] {
-                            RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id), RedisKeys.mcpSessionReplicas(id)
+                            RedisKeys.mcpSession(id),
+                            RedisKeys.mcpSubscriptions(id),
+                            RedisKeys.mcpSessionReplicas(id),
+                            RedisKeys.mcpBackendStream(id)
                         },
                         Long.toString(sessionTtl.toMillis()),
                         replicaId));
@@ -430,8 +434,35 @@ public final class RedisStateStore
     public boolean delete(String id) {
         renewals.forget(id);
         Long removed = RedisConnections.call(
-                "end an MCP session", () -> redis.sync().del(RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id)));
+                "end an MCP session",
+                () -> redis.sync()
+                        .del(RedisKeys.mcpSession(id), RedisKeys.mcpSubscriptions(id), RedisKeys.mcpBackendStream(id)));
         return removed != null && removed > 0;
+    }
+
+    @Override
+    public void relayedBackendStream(String id, BackendStreamPosition position) {
+        String key = RedisKeys.mcpBackendStream(id);
+        if (position == null) {
+            RedisConnections.call(
+                    "forget a function stream's position", () -> redis.sync().del(key));
+        } else {
+            // ids of SSE events and MCP session ids hold no line feed
+            String value = position.backendSessionId() + "\n" + position.eventId();
+            RedisConnections.call(
+                    "record a function stream's position",
+                    () -> redis.sync().psetex(key, sessionTtl.toMillis(), value));
+        }
+    }
+
+    @Override
+    public Optional<BackendStreamPosition> backendStreamPosition(String id) {
+        String value = RedisConnections.call(
+                "read a function stream's position", () -> redis.sync().get(RedisKeys.mcpBackendStream(id)));
+        int end = value == null ? -1 : value.indexOf('\n');
+        return end < 0
+                ? Optional.empty()
+                : Optional.of(new BackendStreamPosition(value.substring(0, end), value.substring(end + 1)));
     }
 
     @Override
