@@ -18,8 +18,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,11 +73,14 @@ final class BackendStreamRelay implements AutoCloseable {
                     .maximumSize(MAX_SETTLED)
                     .build();
 
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "switchboard-mcp-backend-streams");
         t.setDaemon(true);
         return t;
     });
+    private final long tickMillis;
+    /** The periodic tick, while any session is watched (guarded by {@code this}): an idle replica wakes for none. */
+    private ScheduledFuture<?> ticking;
 
     /** A session whose client streams this replica holds, and the function's stream if this replica relays it. */
     private static final class Watch {
@@ -125,8 +128,20 @@ final class BackendStreamRelay implements AutoCloseable {
         this.recovery = recovery;
         this.replicaId = replicaId;
         this.leaseTtl = leaseTtl;
-        long tick = Math.max(100, leaseTtl.toMillis() / 3);
-        ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        this.tickMillis = Math.max(100, leaseTtl.toMillis() / 3);
+        ticker.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Starts the periodic tick when a session is watched, stops it when none is; called after each change. */
+    private synchronized void tickWhileWatching() {
+        if (watched.isEmpty()) {
+            if (ticking != null) {
+                ticking.cancel(false);
+                ticking = null;
+            }
+        } else if (ticking == null && !ticker.isShutdown()) {
+            ticking = ticker.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -272,6 +287,7 @@ final class BackendStreamRelay implements AutoCloseable {
             next.stateful |= session.backendSessionId() != null;
             return next;
         });
+        tickWhileWatching();
         ticker.execute(() -> tickOne(watch));
     }
 
@@ -305,6 +321,7 @@ final class BackendStreamRelay implements AutoCloseable {
             ended[0] = w;
             return null;
         });
+        tickWhileWatching();
         if (ended[0] != null) {
             ticker.execute(() -> stop(ended[0], true));
         }

@@ -56,6 +56,9 @@ public final class Http1Client implements AutoCloseable {
     private final Limits limits;
     private final ConnectionPool pool;
     private final ScheduledExecutorService sweeper;
+    private final long sweepMillis;
+    /** A sweep is scheduled. */
+    private final java.util.concurrent.atomic.AtomicBoolean sweepDue = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param resolver where each connection goes
@@ -75,8 +78,32 @@ public final class Http1Client implements AutoCloseable {
         // a watched write's task is cancelled when the write ends: it leaves the queue at once
         sweeper.setRemoveOnCancelPolicy(true);
         this.sweeper = sweeper;
-        long period = Math.max(100, Math.min(5_000, limits.idleTimeout().toMillis() / 2));
-        sweeper.scheduleWithFixedDelay(pool::sweep, period, period, TimeUnit.MILLISECONDS);
+        this.sweepMillis = Math.max(100, Math.min(5_000, limits.idleTimeout().toMillis() / 2));
+    }
+
+    /**
+     * A connection came back to the pool: a sweep is due within the period. Sweeps run only while the pool holds
+     * connections, so that a gateway calling no function wakes no thread for them (each wake-up of a sleeping
+     * thread costs a small VM a fraction of a millisecond).
+     */
+    private void giveBack(Http1Connection connection) {
+        pool.give(connection);
+        if (!sweepDue.get() && sweepDue.compareAndSet(false, true)) {
+            try {
+                sweeper.schedule(this::sweep, sweepMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed meanwhile: the pool closed what it held
+            }
+        }
+    }
+
+    /** Closes what idled too long; due again while anything is left (cleared first, so no return goes unswept). */
+    private void sweep() {
+        pool.sweep();
+        sweepDue.set(false);
+        if (pool.idleCount() > 0 && sweepDue.compareAndSet(false, true)) {
+            sweeper.schedule(this::sweep, sweepMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -147,7 +174,7 @@ public final class Http1Client implements AutoCloseable {
         }
         try {
             long length = answer.bodyLength(request.method());
-            ResponseBody body = new ResponseBody(connection, length, answer.keepsAlive(), pool::give);
+            ResponseBody body = new ResponseBody(connection, length, answer.keepsAlive(), this::giveBack);
             return new Http1Response(answer, body);
         } catch (IOException e) {
             throw new Failed(e, false, false);

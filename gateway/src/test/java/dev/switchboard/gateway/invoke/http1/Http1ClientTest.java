@@ -76,6 +76,31 @@ class Http1ClientTest {
     }
 
     @Test
+    void aConnectionIdleForTheTimeoutIsClosedEachTimeThePoolHoldsOne() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(out, OK_HELLO);
+            return true;
+        });
+        // sweeps every 150 ms, and only while the pool holds a connection
+        try (Http1Client shortLived = new Http1Client(
+                Http1ClientTest::loopback,
+                tls(),
+                new Http1Client.Limits(Duration.ofSeconds(5), 4, Duration.ofMillis(300)))) {
+            for (int round = 1; round <= 2; round++) {
+                try (Http1Response response = shortLived.send(get("/"))) {
+                    response.body().readAllBytes();
+                }
+                assertThat(shortLived.idleConnections()).isEqualTo(1);
+                // the first round left the pool empty: the second connection is swept all the same
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> shortLived.idleConnections() == 0);
+                assertThat(server.connections.get()).isEqualTo(round);
+            }
+        }
+    }
+
+    @Test
     void answersWithAContentLengthShareOneKeptAliveConnection() throws Exception {
         server = new ScriptedServer((request, index, socket, out) -> {
             write(out, OK_HELLO);
