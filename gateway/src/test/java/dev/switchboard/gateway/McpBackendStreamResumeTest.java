@@ -92,14 +92,22 @@ class McpBackendStreamResumeTest {
     }
 
     /**
-     * Closes the session's one client stream, and waits until the replica let the function's stream go with it
-     * (it gives the lease up after closing that stream); then the function says something with no stream open.
+     * A session whose one client stream got a message of the function's, then closed; the replica let the function's
+     * stream go with it (it gives the lease up after closing that stream), and the function said something more
+     * with no stream open.
+     *
+     * @return the session
      */
-    private void closeAndSayWhileAway(SseClient client, String session) {
-        client.close();
+    private String sessionWhoseFunctionSpokeWhileNoStreamWasOpen() {
+        String session = initialize();
+        try (SseClient client = streamOn(gateway, session)) {
+            stream.send(notification("before"));
+            assertThat(client.nextWithData("before", WAIT)).isNotNull();
+        }
         String lease = RedisKeys.lease("mcp-backend-stream:" + session);
         await().atMost(WAIT).until(() -> ":0".equals(TestRedis.shared().command("EXISTS", lease)));
         stream.cut(notification("while-away"));
+        return session;
     }
 
     private static String notification(String text) {
@@ -143,11 +151,7 @@ class McpBackendStreamResumeTest {
 
     @Test
     void aClientThatOpensItsStreamAgainGetsWhatTheFunctionSaidWhileNoneWasOpen() {
-        String session = initialize();
-        SseClient client = streamOn(gateway, session);
-        stream.send(notification("before"));
-        assertThat(client.nextWithData("before", WAIT)).isNotNull();
-        closeAndSayWhileAway(client, session);
+        String session = sessionWhoseFunctionSpokeWhileNoStreamWasOpen();
 
         try (SseClient again = streamOn(gateway, session)) {
             assertThat(again.nextWithData("while-away", WAIT)).isNotNull();
@@ -158,11 +162,7 @@ class McpBackendStreamResumeTest {
 
     @Test
     void aReplicaThatOpensTheFunctionsStreamAfterAnotherResumesWhereThatOneStopped() {
-        String session = initialize();
-        SseClient client = streamOn(gateway, session);
-        stream.send(notification("before"));
-        assertThat(client.nextWithData("before", WAIT)).isNotNull();
-        closeAndSayWhileAway(client, session);
+        String session = sessionWhoseFunctionSpokeWhileNoStreamWasOpen();
 
         // the client comes back through another replica (its first one went away, or a balancer chose so)
         try (Gateway other = gateway("resume-other");
