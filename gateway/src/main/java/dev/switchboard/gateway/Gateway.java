@@ -45,6 +45,7 @@ import dev.switchboard.gateway.monitor.ReplicaFigures;
 import dev.switchboard.gateway.net.ClientAddresses;
 import dev.switchboard.gateway.net.DescriptorBudget;
 import dev.switchboard.gateway.net.ListenerChecks;
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
@@ -71,13 +72,13 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -97,7 +98,7 @@ public final class Gateway implements AutoCloseable {
      */
     private static final boolean USE_NIO = false;
 
-    private static final long DIRECTORY_REFRESH_SECONDS = 10;
+    private static final Duration DIRECTORY_REFRESH = Duration.ofSeconds(10);
 
     private final GatewayConfig config;
     /** Spans of invokes, MCP requests, publications, fan-out and Redis commands; off unless OTEL_* says so. */
@@ -114,7 +115,8 @@ public final class Gateway implements AutoCloseable {
     private final Invocations invocations;
     private final Publications publications;
     private final McpService mcpService;
-    private final ScheduledExecutorService housekeeping;
+    /** The periodic work of every part, on one thread and one clock (see PeriodicWork for why). */
+    private final PeriodicWork housekeeping;
     /** Head deadlines of the Helidon listeners: a thread of its own, never held up by Redis. */
     private final ScheduledExecutorService acceptGuards;
 
@@ -137,7 +139,8 @@ public final class Gateway implements AutoCloseable {
         this.ticker = new HeartbeatTicker(hub, config.heartbeatInterval());
         // this gateway's tenant: the registrations of its namespace only
         FunctionStore functions = state.functions().inNamespace(config.namespace());
-        this.catalog = new FunctionCatalog(functions);
+        this.housekeeping = new PeriodicWork("switchboard-housekeeping");
+        this.catalog = new FunctionCatalog(functions, housekeeping);
         EgressPolicy egress = EgressPolicy.allowing(config.allowedFunctionNetworks());
         // one engine for every call to a function: /invoke, the MCP relay and health probes
         this.engine = new FunctionEngine(
@@ -187,15 +190,9 @@ public final class Gateway implements AutoCloseable {
                 state.events()::followedLogs);
         state.events().onResubscribed(this::catchUp);
         this.sessionBudget = new SessionBudget(config.limits().maxMcpSessions());
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "switchboard-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
-        housekeeping.scheduleWithFixedDelay(
-                this::refreshDirectory, DIRECTORY_REFRESH_SECONDS, DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
+        housekeeping.every(DIRECTORY_REFRESH, "connection directory refresh", this::refreshDirectory);
         // counted in the background: a scan of the store is no work for a scrape
-        housekeeping.scheduleWithFixedDelay(this::countSessions, 0, DIRECTORY_REFRESH_SECONDS, TimeUnit.SECONDS);
+        housekeeping.nowAndEvery(DIRECTORY_REFRESH, "MCP session count", this::countSessions);
         metrics.gauge(
                 "switchboard.mcp.sessions.open",
                 "MCP sessions open in the fleet (counted every 10 s)",
@@ -216,8 +213,7 @@ public final class Gateway implements AutoCloseable {
         this.monitor = new MonitorService(
                 new FleetView(state.snapshots(), figures, config.replicaId(), clock),
                 config.monitor().maxFeeds());
-        housekeeping.scheduleWithFixedDelay(
-                this::publishFigures, 0, config.monitor().interval().toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.nowAndEvery(config.monitor().interval(), "monitoring sample", this::publishFigures);
 
         ClientAuthenticator authenticator = ClientAuthenticator.of(config.auth());
         IdentityStreams identityStreams = new IdentityStreams(config.auth().maxStreamsPerIdentity());
@@ -231,7 +227,18 @@ public final class Gateway implements AutoCloseable {
         ClientStreamService streams =
                 new ClientStreamService(state, hub, ticker, metrics, config, clock, identityStreams, addressLimits);
         this.mcpService = new McpService(
-                catalog, state, hub, ticker, limits, metrics, config, clock, engine, identityStreams, sessionBudget);
+                catalog,
+                state,
+                hub,
+                ticker,
+                limits,
+                metrics,
+                config,
+                clock,
+                engine,
+                identityStreams,
+                sessionBudget,
+                housekeeping);
         state.events().subscribe(this::announced);
         AdminFunctionsService adminFunctions = new AdminFunctionsService(
                 functions, catalog, health, config.limits().maxBodySize(), clock, egress, config.auth());
@@ -607,7 +614,7 @@ public final class Gateway implements AutoCloseable {
         }
         server.stop();
         streamListener.ifPresent(StreamLoops::close);
-        housekeeping.shutdownNow();
+        housekeeping.close();
         try {
             state.snapshots().remove(config.replicaId());
         } catch (RuntimeException e) {

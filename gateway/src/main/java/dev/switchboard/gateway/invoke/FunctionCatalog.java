@@ -1,7 +1,9 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.FunctionStore;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,30 +26,30 @@ import java.util.stream.Collectors;
  */
 public final class FunctionCatalog implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(FunctionCatalog.class.getName());
-    private static final long FULL_RELOAD_SECONDS = 30;
+    private static final Duration FULL_RELOAD = Duration.ofSeconds(30);
 
     private final FunctionStore store;
     private final Map<String, FunctionRegistration> cache = new ConcurrentHashMap<>();
     private final List<Consumer<String>> removalListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<FunctionRegistration>> putListeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "switchboard-registry-refresh");
-        t.setDaemon(true);
-        return t;
-    });
+    private final PeriodicWork work;
+    private volatile Future<?> reloads;
 
-    /** @param store where the registrations of the namespace this gateway serves live */
-    public FunctionCatalog(FunctionStore store) {
+    /**
+     * @param store where the registrations of the namespace this gateway serves live
+     * @param work  the gateway's periodic work: the full reloads, and the changes handed off the store's thread
+     */
+    public FunctionCatalog(FunctionStore store, PeriodicWork work) {
         this.store = store;
+        this.work = work;
     }
 
     /** Loads every registration and starts following changes. */
     public void start() {
         // listener runs on the store's I/O thread: hand the reload to our own thread
-        store.onChange(name -> refresher.execute(() -> reload(name)));
+        store.onChange(name -> work.execute(() -> reload(name)));
         reloadAll();
-        refresher.scheduleWithFixedDelay(
-                this::reloadAllQuietly, FULL_RELOAD_SECONDS, FULL_RELOAD_SECONDS, TimeUnit.SECONDS);
+        reloads = work.every(FULL_RELOAD, "registry reload", this::reloadAllQuietly);
     }
 
     /**
@@ -174,6 +174,9 @@ public final class FunctionCatalog implements AutoCloseable {
 
     @Override
     public void close() {
-        refresher.shutdownNow();
+        Future<?> periodic = reloads;
+        if (periodic != null) {
+            periodic.cancel(false);
+        }
     }
 }

@@ -1,28 +1,27 @@
 package dev.switchboard.gateway.mcp;
 
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.state.McpPushIndex;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The listen streams this replica holds, per server, recorded in the push index so that a push counts them
  * fleet-wide ({@link McpPushIndex#listeners}): each is recorded when it opens and forgotten when it ends, and all
- * are renewed every {@value #RENEW_SECONDS} s, so the streams of a replica that died stop counting within
+ * are renewed every 10 s ({@link #RENEW_EVERY}), so the streams of a replica that died stop counting within
  * {@link #TTL}, and a record lost to a store error comes back at the next renewal.
  */
 final class ListenPresence implements AutoCloseable {
     /** How long a listen stream counts without renewal. */
     static final Duration TTL = Duration.ofSeconds(30);
 
-    private static final long RENEW_SECONDS = 10;
+    private static final Duration RENEW_EVERY = Duration.ofSeconds(10);
     private static final Logger LOGGER = Logger.getLogger(ListenPresence.class.getName());
 
     private final McpPushIndex index;
@@ -30,20 +29,17 @@ final class ListenPresence implements AutoCloseable {
     /** Server to its listen streams held here; a server's entry is changed and renewed under its bin's lock. */
     private final Map<String, Set<String>> held = new ConcurrentHashMap<>();
 
-    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "switchboard-listen-presence");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Future<?> renewals;
 
     /**
      * @param index     where the streams are recorded
      * @param namespace this gateway's namespace (servers are qualified by it)
+     * @param work      the gateway's periodic work, which renews the record
      */
-    ListenPresence(McpPushIndex index, String namespace) {
+    ListenPresence(McpPushIndex index, String namespace, PeriodicWork work) {
         this.index = index;
         this.namespace = namespace;
-        renewer.scheduleWithFixedDelay(this::renew, RENEW_SECONDS, RENEW_SECONDS, TimeUnit.SECONDS);
+        this.renewals = work.every(RENEW_EVERY, "listen stream renewal", this::renew);
     }
 
     /** @param streamId a listen stream of the function that opened here */
@@ -95,6 +91,6 @@ final class ListenPresence implements AutoCloseable {
 
     @Override
     public void close() {
-        renewer.shutdownNow();
+        renewals.cancel(false);
     }
 }

@@ -7,6 +7,7 @@ import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionSender;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -47,6 +48,7 @@ public final class McpService implements HttpService, AutoCloseable {
      * @param engine  the function-call engine
      * @param identityStreams streams per identity
      * @param sessionBudget   sessions the fleet may hold
+     * @param work            the gateway's periodic work (session and listen-stream renewals)
      */
     public McpService(
             FunctionCatalog catalog,
@@ -59,7 +61,8 @@ public final class McpService implements HttpService, AutoCloseable {
             Clock clock,
             FunctionSender engine,
             IdentityStreams identityStreams,
-            SessionBudget sessionBudget) {
+            SessionBudget sessionBudget,
+            PeriodicWork work) {
         McpBackend backend = new McpBackend(config.limits().maxResponseSize(), limits.responseBytes(), engine);
         this.mailboxes = new Mailboxes(state.events());
         InputBridge bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
@@ -89,7 +92,8 @@ public final class McpService implements HttpService, AutoCloseable {
                 streams,
                 inUse,
                 clock,
-                config.sessionTtl());
+                config.sessionTtl(),
+                work);
         this.handler = new McpRequestHandler(
                 relay,
                 backend,
@@ -105,7 +109,7 @@ public final class McpService implements HttpService, AutoCloseable {
         McpRequestReader reader = new McpRequestReader(
                 catalog, config.limits().maxBodySize(), config.limits().maxJsonDepth());
         OriginGuard origins = new OriginGuard(config.allowedOrigins());
-        this.listenPresence = new ListenPresence(state.mcpPush(), config.namespace());
+        this.listenPresence = new ListenPresence(state.mcpPush(), config.namespace(), work);
         ListenStreams listens = new ListenStreams(held, hub, listenPresence, state, config);
         catalog.onRemoved(listens::serverRemoved);
         this.streamable = new StreamableHttpTransport(

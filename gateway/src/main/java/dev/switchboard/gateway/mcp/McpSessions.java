@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.SessionSignal;
 import dev.switchboard.gateway.state.StateStore;
@@ -16,9 +17,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,11 +46,8 @@ final class McpSessions implements AutoCloseable {
 
     private final Clock clock;
 
-    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "switchboard-mcp-session-renewal");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The periodic renewal of sessions in use here, on the gateway's clock. */
+    private final Future<?> renewals;
 
     McpSessions(
             StateStore state,
@@ -67,7 +63,8 @@ final class McpSessions implements AutoCloseable {
             SessionStreams streams,
             SessionsInUse inUse,
             Clock clock,
-            Duration sessionTtl) {
+            Duration sessionTtl,
+            PeriodicWork work) {
         this.state = state;
         this.metrics = metrics;
         this.budget = budget;
@@ -87,8 +84,9 @@ final class McpSessions implements AutoCloseable {
         });
         state.signals().subscribe(this::onSignal);
         // a session whose stream is open here is in use even when no request comes: renew it
-        long renewMillis = Math.max(1000, sessionTtl.toMillis() / 3);
-        renewer.scheduleWithFixedDelay(this::renewInUse, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        // in whole seconds (rounded down: a third of the TTL at most), so that it runs with the clock's other jobs
+        Duration renewEvery = Duration.ofSeconds(Math.max(1, sessionTtl.toSeconds() / 3));
+        this.renewals = work.every(renewEvery, "MCP session renewal", this::renewInUse);
     }
 
     /**
@@ -300,6 +298,6 @@ final class McpSessions implements AutoCloseable {
 
     @Override
     public void close() {
-        renewer.shutdownNow();
+        renewals.cancel(false);
     }
 }

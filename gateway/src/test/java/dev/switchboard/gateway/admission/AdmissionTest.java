@@ -8,6 +8,7 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.ClientAddresses;
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.registry.ClientAuth;
 import dev.switchboard.registry.FunctionKind;
@@ -43,11 +44,13 @@ class AdmissionTest {
     private static final SocketAddress PEER = new InetSocketAddress("127.0.0.1", 40000);
     private static final SocketAddress OTHER_PEER = new InetSocketAddress("127.0.0.2", 40000);
     private final GatewayMetrics metrics = new GatewayMetrics();
-    private final FunctionCatalog catalog = new FunctionCatalog(new InMemoryFunctionStore(Clock.systemUTC()));
+    private final PeriodicWork work = new PeriodicWork("test-periodic-work");
+    private final FunctionCatalog catalog = new FunctionCatalog(new InMemoryFunctionStore(Clock.systemUTC()), work);
 
     @AfterEach
     void closeCatalog() {
         catalog.close();
+        work.close();
     }
 
     /** API keys required; a per-address burst and a per-identity burst of {@code burst}, refilling slowly. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.InMemoryFunctionStore;
 import dev.switchboard.registry.RegistrationValidator;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class FunctionCatalogTest {
     private static final Instant FIRST = Instant.parse("2026-12-01T10:00:00Z");
 
-    private final FunctionCatalog catalog = new FunctionCatalog(new InMemoryFunctionStore(Clock.systemUTC()));
+    private final PeriodicWork work = new PeriodicWork("test-periodic-work");
+    private final FunctionCatalog catalog = new FunctionCatalog(new InMemoryFunctionStore(Clock.systemUTC()), work);
     private final List<String> removed = new ArrayList<>();
     private final List<Long> put = new ArrayList<>();
 
@@ -35,6 +37,7 @@ class FunctionCatalogTest {
     @AfterEach
     void close() {
         catalog.close();
+        work.close();
     }
 
     private static FunctionRegistration stored(long revision, Instant created, String endpoint) throws IOException {

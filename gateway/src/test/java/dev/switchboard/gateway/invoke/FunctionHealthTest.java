@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.state.MemoryStateStore;
 import dev.switchboard.registry.RegistrationValidator;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class FunctionHealthTest {
     private final MemoryStateStore store =
             new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1));
-    private final FunctionCatalog catalog = new FunctionCatalog(store.functions());
+    private final PeriodicWork work = new PeriodicWork("test-periodic-work");
+    private final FunctionCatalog catalog = new FunctionCatalog(store.functions(), work);
     private final FunctionEngine engine = new FunctionEngine(EgressPolicy.allowing(List.of("127.0.0.0/8")));
     private final AtomicInteger probes = new AtomicInteger();
     private final HttpServer server;
@@ -48,6 +50,7 @@ class FunctionHealthTest {
         }
         engine.close();
         catalog.close();
+        work.close();
         server.stop(0);
     }
 

@@ -16,6 +16,7 @@ import dev.switchboard.gateway.invoke.FunctionResponse;
 import dev.switchboard.gateway.invoke.FunctionSender;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -81,8 +82,9 @@ class McpRequestHandlerTest {
     private final FakeFunction function = new FakeFunction();
     private final StreamHub hub = new StreamHub(10, 100, state);
     private final HeartbeatTicker ticker = new HeartbeatTicker(hub, Duration.ofSeconds(15));
+    private final PeriodicWork work = new PeriodicWork("test-periodic-work");
     private final McpService service = new McpService(
-            new FunctionCatalog(new InMemoryFunctionStore(clock)),
+            new FunctionCatalog(new InMemoryFunctionStore(clock), work),
             state,
             hub,
             ticker,
@@ -92,13 +94,15 @@ class McpRequestHandlerTest {
             clock,
             function,
             new IdentityStreams(10),
-            new SessionBudget(100));
+            new SessionBudget(100),
+            work);
     private final McpRequestHandler handler = service.handler();
 
     @AfterEach
     void stop() {
         service.close();
         ticker.close();
+        work.close();
     }
 
     @Test
