@@ -53,7 +53,25 @@ public final class PeriodicWork implements Executor, AutoCloseable {
         }
         long sinceOrigin = System.nanoTime() - originNanos;
         long untilNext = periodNanos - Math.floorMod(sinceOrigin, periodNanos);
-        return thread.scheduleAtFixedRate(guarded(name, job), untilNext, periodNanos, TimeUnit.NANOSECONDS);
+        return thread.scheduleAtFixedRate(
+                skippingCatchUp(periodNanos, guarded(name, job)), untilNext, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * At a fixed rate, runs missed while the thread was held up (a job waiting out a Redis timeout) all come due at
+     * once, and would run back to back: a burst of the same writes. One run after a stall is enough; the schedule, and
+     * so the shared phase, stays as it was.
+     */
+    private static Runnable skippingCatchUp(long periodNanos, Runnable job) {
+        long[] lastStart = {System.nanoTime() - periodNanos};
+        return () -> {
+            long now = System.nanoTime();
+            if (now - lastStart[0] < periodNanos / 2) {
+                return;
+            }
+            lastStart[0] = now;
+            job.run();
+        };
     }
 
     /**

@@ -38,6 +38,31 @@ class PeriodicWorkTest {
     }
 
     @Test
+    void runsMissedWhileTheThreadWasHeldUpAreNotRunBackToBack() {
+        List<Long> runs = new CopyOnWriteArrayList<>();
+        work.every(Duration.ofMillis(20), "frequent", () -> runs.add(System.nanoTime()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() >= 2);
+        // another job holds the thread for fifteen of its periods
+        work.execute(() -> sleep(300));
+        int beforeStall = runs.size();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() >= beforeStall + 4);
+        for (int i = 1; i < runs.size(); i++) {
+            assertThat(Duration.ofNanos(runs.get(i) - runs.get(i - 1)))
+                    .as("gap before run %d", i)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(10));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aJobThatThrowsRunsAgainAtItsNextTime() {
         AtomicInteger runs = new AtomicInteger();
         work.every(Duration.ofMillis(20), "failing", () -> {
