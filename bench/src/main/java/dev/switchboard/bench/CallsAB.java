@@ -30,13 +30,16 @@ final class CallsAB {
     /**
      * The rows of the targets (c=16), and a caller that waits for each answer (c=1) on the stream listener, where
      * what a call costs is mostly how its threads are woken (bench/notes.md, 2026-12-03); read its calls/s beside
-     * the CPU, which the process's background work (JIT, timers) blurs at that rate.
+     * the CPU, which the process's background work (JIT, timers) blurs at that rate. {@code /invoke} on the stream
+     * listener at c=16 and c=64 too: which threads serve its connections depends on how many callers there are.
      */
     private static final List<Row> ROWS = List.of(
             new Row("/invoke", 16, false, false),
             new Row("MCP tools/call", 16, true, false),
             new Row("MCP tools/call (STREAM_PORT)", 16, true, true),
             new Row("/invoke (STREAM_PORT)", 1, false, true),
+            new Row("/invoke (STREAM_PORT)", 16, false, true),
+            new Row("/invoke (STREAM_PORT)", 64, false, true),
             new Row("MCP tools/call (STREAM_PORT)", 1, true, true));
 
     private CallsAB() {}

@@ -356,6 +356,10 @@ public final class Gateway implements AutoCloseable {
                     "switchboard.stream.listener.idle.connections",
                     "kept-alive connections of the stream listener waiting for their next request",
                     l::idleConnections);
+            metrics.gauge(
+                    "switchboard.stream.listener.platform.threads",
+                    "connections of the stream listener served on platform threads now (at most one per core)",
+                    l::onPlatformThreads);
             metrics.counter(
                     "switchboard.stream.listener.idle.shed",
                     "idle kept-alive connections the stream listener closed to accept new ones at its cap",

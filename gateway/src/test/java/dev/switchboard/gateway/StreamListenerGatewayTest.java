@@ -187,6 +187,74 @@ class StreamListenerGatewayTest extends GatewayContractTest {
     }
 
     @Test
+    void connectionsLeaveTheirPlatformThreadsWhileACallerIsServedOnAVirtualOne() throws Exception {
+        registerFunction("gated", "/gated");
+        registerFunction("held", "/held");
+        registerFunction("echo", "/json");
+        int cores = Runtime.getRuntime().availableProcessors();
+        java.util.List<Socket> kept = new java.util.ArrayList<>();
+        try (Socket outnumbering = new Socket("127.0.0.1", gateway.streamPort().orElseThrow())) {
+            // every platform thread holds a call: one per core
+            for (int i = 0; i < cores; i++) {
+                Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow());
+                socket.setSoTimeout(5000);
+                kept.add(socket);
+                socket.getOutputStream().write(invoke("gated", "null"));
+                int reached = i + 1;
+                org.awaitility.Awaitility.await().atMost(WAIT).until(() -> functions.gatedCalls() == reached);
+            }
+            assertThat(platformThreadsMetric()).isEqualTo(cores);
+            // one caller more than platform threads: its call is a virtual thread's, and stays in flight
+            outnumbering.setSoTimeout(5000);
+            outnumbering.getOutputStream().write(invoke("held", "null"));
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> functions.heldCalls() == 1);
+            functions.release();
+            for (Socket socket : kept) {
+                assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200 OK\r\n");
+            }
+            // calls back to back would keep a platform thread (each within ExchangeThreads.LINGER of the last);
+            // outnumbered, each connection goes on on a virtual thread
+            long until = System.nanoTime() + WAIT.toNanos();
+            int call = 0;
+            do {
+                call++;
+                for (Socket socket : kept) {
+                    socket.getOutputStream().write(invoke("echo", String.valueOf(call)));
+                    assertThat(readAnswer(socket))
+                            .startsWith("HTTP/1.1 200 OK\r\n")
+                            .contains("\"received\":" + call);
+                }
+            } while (gateway.streamListener().orElseThrow().onPlatformThreads() > 0 && System.nanoTime() < until);
+            assertThat(platformThreadsMetric()).isZero();
+            functions.releaseHeld();
+            assertThat(readAnswer(outnumbering))
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .contains("\"held\":true");
+        } finally {
+            functions.releaseHeld();
+            for (Socket socket : kept) {
+                socket.close();
+            }
+        }
+    }
+
+    private static byte[] invoke(String function, String payload) {
+        String body = "{\"payload\":" + payload + "}";
+        return ("POST /invoke/" + function + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** @return the stream listener's connections on platform threads, as the metrics endpoint reports them */
+    private int platformThreadsMetric() {
+        java.util.regex.Matcher value = java.util.regex.Pattern.compile(
+                        "(?m)^switchboard_stream_listener_platform_threads(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
+                .matcher(Http.get(admin("/metrics")).body());
+        assertThat(value.find()).as("the platform threads gauge").isTrue();
+        return (int) Double.parseDouble(value.group(1));
+    }
+
+    @Test
     void aCallWhoseClientAsksToCloseIsAnsweredThenClosed() throws Exception {
         registerFunction("echo", "/json");
         String answer = raw("POST /invoke/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"

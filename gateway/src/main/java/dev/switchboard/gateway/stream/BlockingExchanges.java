@@ -135,8 +135,15 @@ final class BlockingExchanges implements AutoCloseable {
             HeadWait wait = new HeadWait(channel);
             while (true) {
                 byte[] unread = NOTHING;
+                boolean platform = ExchangeThreads.onPlatformThread();
                 if (next != WAIT) {
-                    SocketExchange exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
+                    boolean counted = threads.requestBegins();
+                    SocketExchange exchange;
+                    try {
+                        exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
+                    } finally {
+                        threads.requestEnded(counted);
+                    }
                     if (!exchange.reusable()) {
                         channel.shutdownOutput();
                         drain(channel);
@@ -145,10 +152,14 @@ final class BlockingExchanges implements AutoCloseable {
                     unread = exchange.unread();
                     idleSince = System.nanoTime();
                 }
-                next = nextRequest(channel, wait, unread, idleSince, ExchangeThreads.onPlatformThread());
+                // more callers than platform threads (one is served on a virtual thread): all cost less on virtual
+                // ones. Bytes of the next request already read stay with this thread
+                boolean outnumbered = platform && unread.length == 0 && threads.outnumbered();
+                next = outnumbered ? WAIT : nextRequest(channel, wait, unread, idleSince, platform);
                 if (next == WAIT) {
-                    // silent past the linger: its platform thread is for a busier connection. It stays idle since
-                    // its answer (the keep-alive time-out, and its rank when the listener's cap sheds the oldest)
+                    // silent past the linger, or outnumbered: its platform thread is for another connection. It
+                    // stays idle since its answer (the keep-alive time-out, and its rank when the listener's cap
+                    // sheds the oldest)
                     long since = idleSince;
                     threads.onVirtualThread(() -> run(channel, WAIT, since, peer, done));
                     moved = true;

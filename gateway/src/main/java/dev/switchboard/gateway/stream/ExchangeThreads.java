@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that serve the stream listener's handed-off connections ({@link BlockingExchanges}): one of a few
@@ -18,8 +19,11 @@ import java.util.concurrent.TimeUnit;
  * answer): on a platform thread {@code /invoke} at concurrency 1 took 0.42× the gateway's CPU per call and served
  * 1.1–1.4× the calls per second (bench/notes.md, 2026-12-03). Under concurrency the virtual threads' switches in
  * user space cost less (1.10× CPU per call at concurrency 16 with a platform thread for every connection), so only
- * as many connections as there are cores get one, and a connection silent for {@link #LINGER} after an answer
- * waits for its next request on a virtual thread instead, leaving its platform thread to a busier connection.
+ * as many connections as there are cores get one, a connection silent for {@link #LINGER} after an answer
+ * waits for its next request on a virtual thread instead, leaving its platform thread to a busier connection, and
+ * one whose answer ends while another caller is being served on a virtual thread moves to a virtual thread too:
+ * there are then more callers than platform threads, and all on virtual threads cost the least (0.9× the CPU per
+ * call at concurrency 16 and 64, bench/notes.md, 2026-12-04).
  */
 final class ExchangeThreads implements AutoCloseable {
     /** How long a connection on a platform thread may stay silent after an answer before it moves off it. */
@@ -29,6 +33,8 @@ final class ExchangeThreads implements AutoCloseable {
 
     private final ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor();
     private final ThreadPoolExecutor platform;
+    /** Requests being served on virtual threads now: while there are any, callers outnumber platform threads. */
+    private final AtomicInteger onVirtualThreads = new AtomicInteger();
 
     /** @param platformThreads platform threads at most (1 or more) */
     ExchangeThreads(int platformThreads) {
@@ -73,6 +79,36 @@ final class ExchangeThreads implements AutoCloseable {
     /** @return whether the calling thread is one a silent connection should leave */
     static boolean onPlatformThread() {
         return !Thread.currentThread().isVirtual();
+    }
+
+    /**
+     * A request's service begins on the calling thread.
+     *
+     * @return what {@link #requestEnded} is to be given
+     */
+    boolean requestBegins() {
+        if (!Thread.currentThread().isVirtual()) {
+            return false;
+        }
+        onVirtualThreads.incrementAndGet();
+        return true;
+    }
+
+    /** @param begun what {@link #requestBegins} returned for the request */
+    void requestEnded(boolean begun) {
+        if (begun) {
+            onVirtualThreads.decrementAndGet();
+        }
+    }
+
+    /** @return whether a request is being served on a virtual thread now: a connection should leave its platform one */
+    boolean outnumbered() {
+        return onVirtualThreads.get() > 0;
+    }
+
+    /** @return connections served on platform threads now */
+    int onPlatformThreads() {
+        return platform.getActiveCount();
     }
 
     @Override

@@ -123,6 +123,11 @@ public final class StreamLoops implements AutoCloseable {
         return idle.count();
     }
 
+    /** @return connections served on platform threads now (the rest, on virtual threads) */
+    public int onPlatformThreads() {
+        return threads.onPlatformThreads();
+    }
+
     /** @return kept-alive connections closed, while idle, to make room at the listener's cap */
     public long idleShed() {
         return idle.shed();

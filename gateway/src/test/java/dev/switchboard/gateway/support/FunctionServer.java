@@ -30,6 +30,11 @@ public final class FunctionServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger gatedCalls =
             new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Holds {@code /held}'s calls, apart from {@code /gated}'s. */
+    private final java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+
+    private final java.util.concurrent.atomic.AtomicInteger heldCalls = new java.util.concurrent.atomic.AtomicInteger();
+
     private final java.util.concurrent.atomic.AtomicInteger flakyCalls =
             new java.util.concurrent.atomic.AtomicInteger();
     /** Headers of the last request per path. */
@@ -78,6 +83,16 @@ public final class FunctionServer implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
                 fs.reply(ex, 200, "application/json", GATED_ANSWER);
+            });
+            // as /gated, with a gate of its own (releaseHeld): calls held while /gated's are let go
+            server.createContext("/held", ex -> {
+                fs.heldCalls.incrementAndGet();
+                try {
+                    fs.hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                fs.reply(ex, 200, "application/json", "{\"held\":true}");
             });
             server.createContext("/big", ex -> fs.reply(ex, 200, "text/plain", "x".repeat(64 * 1024)));
             server.createContext("/health", ex -> fs.reply(ex, fs.healthy.get() ? 200 : 503, "text/plain", "ok"));
@@ -147,14 +162,24 @@ public final class FunctionServer implements AutoCloseable {
         return flakyCalls.get();
     }
 
-    /** Lets {@code /gated} answer, now and from now on. */
     /** @return calls that reached {@code /gated} so far */
     public int gatedCalls() {
         return gatedCalls.get();
     }
 
+    /** Lets {@code /gated} answer, now and from now on. */
     public void release() {
         gate.countDown();
+    }
+
+    /** @return calls that reached {@code /held} so far */
+    public int heldCalls() {
+        return heldCalls.get();
+    }
+
+    /** Lets {@code /held} answer, now and from now on. */
+    public void releaseHeld() {
+        hold.countDown();
     }
 
     /** @param value whether {@code /health} answers 200 */
