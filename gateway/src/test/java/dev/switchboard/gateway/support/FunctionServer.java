@@ -75,25 +75,9 @@ public final class FunctionServer implements AutoCloseable {
                 fs.reply(ex, 200, "application/json", "{\"late\":true}");
             });
             // answers once the test lets it (release), at most 30 s later, publishing to a topic and a client too
-            server.createContext("/gated", ex -> {
-                fs.gatedCalls.incrementAndGet();
-                try {
-                    fs.gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                fs.reply(ex, 200, "application/json", GATED_ANSWER);
-            });
+            server.createContext("/gated", ex -> fs.answerOnceLetGo(ex, fs.gatedCalls, fs.gate, GATED_ANSWER));
             // as /gated, with a gate of its own (releaseHeld): calls held while /gated's are let go
-            server.createContext("/held", ex -> {
-                fs.heldCalls.incrementAndGet();
-                try {
-                    fs.hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                fs.reply(ex, 200, "application/json", "{\"held\":true}");
-            });
+            server.createContext("/held", ex -> fs.answerOnceLetGo(ex, fs.heldCalls, fs.hold, "{\"held\":true}"));
             server.createContext("/big", ex -> fs.reply(ex, 200, "text/plain", "x".repeat(64 * 1024)));
             server.createContext("/health", ex -> fs.reply(ex, fs.healthy.get() ? 200 : 503, "text/plain", "ok"));
             server.createContext("/flaky", ex -> {
@@ -106,6 +90,22 @@ public final class FunctionServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Counts the call, waits until the test lets its gate go (at most 30 s), then answers. */
+    private void answerOnceLetGo(
+            HttpExchange ex,
+            java.util.concurrent.atomic.AtomicInteger calls,
+            java.util.concurrent.CountDownLatch letGo,
+            String answer)
+            throws IOException {
+        calls.incrementAndGet();
+        try {
+            letGo.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reply(ex, 200, "application/json", answer);
     }
 
     private void echoJson(HttpExchange ex) throws IOException {
