@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.Metrics;
 import dev.switchboard.gateway.support.SseClient;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,10 +131,7 @@ class StreamListenerGatewayTest extends GatewayContractTest {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             for (int i = 1; i <= 3; i++) {
-                String body = "{\"payload\":" + i + "}";
-                out.write(("POST /invoke/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                + "Content-Length: " + body.length() + "\r\n\r\n" + body)
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(invoke("echo", String.valueOf(i)));
                 out.flush();
                 String answer = readAnswer(socket);
                 assertThat(answer)
@@ -167,10 +165,7 @@ class StreamListenerGatewayTest extends GatewayContractTest {
                 Socket socket = new Socket("127.0.0.1", gateway.streamPort().orElseThrow());
                 socket.setSoTimeout(5000);
                 sockets.add(socket);
-                socket.getOutputStream()
-                        .write(("POST /invoke/gated HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                        + "Content-Length: 16\r\n\r\n{\"payload\":null}")
-                                .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().write(invoke("gated", "null"));
             }
             org.awaitility.Awaitility.await()
                     .atMost(WAIT)
@@ -247,11 +242,7 @@ class StreamListenerGatewayTest extends GatewayContractTest {
 
     /** @return the stream listener's connections on platform threads, as the metrics endpoint reports them */
     private int platformThreadsMetric() {
-        java.util.regex.Matcher value = java.util.regex.Pattern.compile(
-                        "(?m)^switchboard_stream_listener_platform_threads(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
-                .matcher(Http.get(admin("/metrics")).body());
-        assertThat(value.find()).as("the platform threads gauge").isTrue();
-        return (int) Double.parseDouble(value.group(1));
+        return (int) Metrics.read(admin("/metrics"), "switchboard_stream_listener_platform_threads");
     }
 
     @Test

@@ -133,16 +133,20 @@ final class BlockingExchanges implements AutoCloseable {
         try {
             channel.configureBlocking(true);
             HeadWait wait = new HeadWait(channel);
+            boolean platform = ExchangeThreads.onPlatformThread();
             while (true) {
                 byte[] unread = NOTHING;
-                boolean platform = ExchangeThreads.onPlatformThread();
                 if (next != WAIT) {
-                    boolean counted = threads.requestBegins();
+                    if (!platform) {
+                        threads.virtualRequestBegins();
+                    }
                     SocketExchange exchange;
                     try {
                         exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
                     } finally {
-                        threads.requestEnded(counted);
+                        if (!platform) {
+                            threads.virtualRequestEnded();
+                        }
                     }
                     if (!exchange.reusable()) {
                         channel.shutdownOutput();

@@ -81,24 +81,14 @@ final class ExchangeThreads implements AutoCloseable {
         return !Thread.currentThread().isVirtual();
     }
 
-    /**
-     * A request's service begins on the calling thread.
-     *
-     * @return what {@link #requestEnded} is to be given
-     */
-    boolean requestBegins() {
-        if (!Thread.currentThread().isVirtual()) {
-            return false;
-        }
+    /** A request's service begins on a virtual thread. */
+    void virtualRequestBegins() {
         onVirtualThreads.incrementAndGet();
-        return true;
     }
 
-    /** @param begun what {@link #requestBegins} returned for the request */
-    void requestEnded(boolean begun) {
-        if (begun) {
-            onVirtualThreads.decrementAndGet();
-        }
+    /** A request served on a virtual thread ended. */
+    void virtualRequestEnded() {
+        onVirtualThreads.decrementAndGet();
     }
 
     /** @return whether a request is being served on a virtual thread now: a connection should leave its platform one */
