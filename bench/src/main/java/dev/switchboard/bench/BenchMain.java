@@ -26,7 +26,9 @@ public final class BenchMain {
     /**
      * Sizes of one run.
      *
-     * @param settle how long a fresh server is left alone before its idle baseline is read (section 1)
+     * @param settle     how long a fresh server is left alone before its idle baseline is read (section 1)
+     * @param callRounds rounds of sections 3 and 4 (every row of a round beside its baseline): a target is met only
+     *                   when each round meets it
      */
     record Plan(
             String mode,
@@ -39,6 +41,7 @@ public final class BenchMain {
             int[] levels,
             Duration warmup,
             Duration measure,
+            int callRounds,
             int crossSamples,
             int scaleConnections,
             int perProcess,
@@ -55,10 +58,31 @@ public final class BenchMain {
                     new int[] {1, 16, 64},
                     Duration.ofSeconds(3),
                     Duration.ofSeconds(10),
+                    CALL_ROUNDS,
                     300,
                     scaleConnections,
                     IdleAtScale.PER_PROCESS,
                     Topics.full(connections));
+        }
+
+        /** @return this plan with sections 3 and 4 run {@code rounds} times */
+        Plan withCallRounds(int rounds) {
+            return new Plan(
+                    mode,
+                    connections,
+                    heartbeat,
+                    idle,
+                    settle,
+                    fanOutRepeats,
+                    pipelined,
+                    levels,
+                    warmup,
+                    measure,
+                    rounds,
+                    crossSamples,
+                    scaleConnections,
+                    perProcess,
+                    topics);
         }
 
         /** Toy sizes; the scale scenario still spans two herds and two replicas. */
@@ -75,6 +99,8 @@ public final class BenchMain {
                     new int[] {4},
                     Duration.ofMillis(300),
                     Duration.ofSeconds(1),
+                    // two rounds: the per-round judgement runs, at a toy size
+                    2,
                     20,
                     300,
                     150,
@@ -138,7 +164,7 @@ public final class BenchMain {
                         || args[0].equals("mcp-idle")
                         || args[0].equals("held"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
-                    + " | topics [--connections N] [--root DIR] | calls [--root DIR] | clients [--root DIR]"
+                    + " | topics [--connections N] [--root DIR] | calls [--rounds N] [--root DIR] | clients [--root DIR]"
                     + " | calls-ab --base DIR [--rounds N] [--root DIR]"
                     + " | churn [--rounds N] [--root DIR]"
                     + " | held [--connections N] [--events N] [--root DIR] | mcp-idle [--connections N] [--root DIR]"
@@ -215,6 +241,7 @@ public final class BenchMain {
                         full.levels(),
                         full.warmup(),
                         full.measure(),
+                        full.callRounds(),
                         full.crossSamples(),
                         full.scaleConnections(),
                         full.perProcess(),
@@ -251,8 +278,10 @@ public final class BenchMain {
             return;
         }
         if (args[0].equals("calls")) {
-            System.out.println(
-                    callsOnly(Plan.full(connections, scale), root, Files.createTempDirectory("switchboard-bench")));
+            System.out.println(callsOnly(
+                    Plan.full(connections, scale).withCallRounds(rounds),
+                    root,
+                    Files.createTempDirectory("switchboard-bench")));
             return;
         }
         Plan plan = args[0].equals("smoke") ? Plan.smoke() : Plan.full(connections, scale);
@@ -500,16 +529,15 @@ public final class BenchMain {
     private static int callOverhead(
             Plan plan, Report report, Rig.Server echo, Rig.Server mcp, Optional<Rig.Server> nginx, Rig.Server gateway)
             throws IOException, InterruptedException {
-        log("invoke overhead");
         report.invoke(InvokeOverhead.run(
                 echo.uri(),
                 nginx.map(Rig.Server::uri).orElse(null),
                 gateway.uri(),
                 gateway.streamPort() < 0 ? null : URI.create("http://127.0.0.1:" + gateway.streamPort()),
                 plan.levels(),
+                plan.callRounds(),
                 plan.warmup(),
                 plan.measure()));
-        log("MCP tools/call");
         int mcpConcurrency = plan.levels()[plan.levels().length / 2];
         // the function is a JVM that nothing has called yet in a `calls` run: a measurement's length of direct
         // calls first, so that the direct row and the gateway's rows (run after it) find it equally warm
@@ -520,27 +548,32 @@ public final class BenchMain {
                 mcpConcurrency,
                 plan.measure(),
                 Duration.ofSeconds(1));
-        LoadLoop.Result direct = LoadLoop.run(
-                mcp.uri(),
-                Requests::directToolsCall,
-                Requests::isToolResult,
-                mcpConcurrency,
-                plan.warmup(),
-                plan.measure());
-        LoadLoop.Result through = LoadLoop.run(
-                gateway.uri(),
-                Requests::gatewayToolsCall,
-                Requests::isToolResult,
-                mcpConcurrency,
-                plan.warmup(),
-                plan.measure());
-        // the URL MCP clients are given where STREAM_PORT is set (Compose, the operator): the whole endpoint there
-        LoadLoop.Result throughStream =
-                toolsCallsOnStreamPort(gateway, Requests::gatewayToolsCall, mcpConcurrency, plan);
-        // the resumable answer: a primed SSE stream whose response is logged, for a client that accepts only SSE
-        LoadLoop.Result throughStreamSse =
-                toolsCallsOnStreamPort(gateway, Requests::gatewayToolsCallSse, mcpConcurrency, plan);
-        report.mcp(mcpConcurrency, direct, through, throughStream, throughStreamSse);
+        List<Report.McpRound> rounds = new ArrayList<>();
+        for (int round = 1; round <= plan.callRounds(); round++) {
+            log("MCP tools/call, round %d of %d".formatted(round, plan.callRounds()));
+            LoadLoop.Result direct = LoadLoop.run(
+                    mcp.uri(),
+                    Requests::directToolsCall,
+                    Requests::isToolResult,
+                    mcpConcurrency,
+                    plan.warmup(),
+                    plan.measure());
+            LoadLoop.Result through = LoadLoop.run(
+                    gateway.uri(),
+                    Requests::gatewayToolsCall,
+                    Requests::isToolResult,
+                    mcpConcurrency,
+                    plan.warmup(),
+                    plan.measure());
+            // the URL MCP clients are given where STREAM_PORT is set (Compose, the operator): the whole endpoint
+            LoadLoop.Result throughStream =
+                    toolsCallsOnStreamPort(gateway, Requests::gatewayToolsCall, mcpConcurrency, plan);
+            // the resumable answer: a primed SSE stream whose response is logged, for a client that accepts only SSE
+            LoadLoop.Result throughStreamSse =
+                    toolsCallsOnStreamPort(gateway, Requests::gatewayToolsCallSse, mcpConcurrency, plan);
+            rounds.add(new Report.McpRound(direct, through, throughStream, throughStreamSse));
+        }
+        report.mcp(mcpConcurrency, rounds);
         return mcpConcurrency;
     }
 
@@ -757,6 +790,9 @@ public final class BenchMain {
 
     /** Section 6's rounds in a full run: the target is met only when each of them meets it. */
     static final int CHURN_ROUNDS = 3;
+
+    /** Rounds of sections 3 and 4 in a full run, judged as section 6's. */
+    static final int CALL_ROUNDS = 3;
 
     private static Map<String, String> fleetConfig(Map<String, String> gatewayConfig, Rig.Server redis) {
         Map<String, String> fleet = new java.util.HashMap<>(gatewayConfig);

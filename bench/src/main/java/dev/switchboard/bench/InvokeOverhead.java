@@ -7,12 +7,13 @@ import java.util.List;
 
 /**
  * Scenario 3: the same echo function called directly, through nginx {@code proxy_pass}, and through
- * {@code POST /invoke/echo}, at fixed concurrency levels, interleaved so that all three see the same
- * machine conditions.
+ * {@code POST /invoke/echo}, at fixed concurrency levels, interleaved so that all of them see the same
+ * machine conditions, in several rounds: a target is met only when every round meets it, as one round on a
+ * shared machine can land either side of it.
  */
 final class InvokeOverhead {
-    /** One target at one concurrency. */
-    record Row(String target, int concurrency, LoadLoop.Result result) {}
+    /** One target at one concurrency in one round (numbered from 1). */
+    record Row(String target, int concurrency, int round, LoadLoop.Result result) {}
 
     private InvokeOverhead() {}
 
@@ -21,45 +22,51 @@ final class InvokeOverhead {
 
     /**
      * @param gatewayStream the gateway's stream listener, which serves {@code /invoke} too; null for none
+     * @param rounds        times every level's rows run, one round after the other (levels within a round)
      */
     static List<Row> run(
-            URI direct, URI nginx, URI gateway, URI gatewayStream, int[] levels, Duration warmup, Duration measure)
+            URI direct,
+            URI nginx,
+            URI gateway,
+            URI gatewayStream,
+            int[] levels,
+            int rounds,
+            Duration warmup,
+            Duration measure)
             throws InterruptedException {
         List<Row> rows = new ArrayList<>();
-        for (int c : levels) {
-            rows.add(new Row(
-                    "direct",
-                    c,
-                    LoadLoop.run(direct, Requests::directEcho, a -> a.status() == 200, c, warmup, measure)));
-            if (nginx != null) {
+        for (int round = 1; round <= rounds; round++) {
+            BenchMain.log("invoke overhead, round %d of %d".formatted(round, rounds));
+            for (int c : levels) {
                 rows.add(new Row(
-                        "nginx proxy_pass",
+                        "direct",
                         c,
-                        LoadLoop.run(nginx, Requests::directEcho, a -> a.status() == 200, c, warmup, measure)));
-            }
-            rows.add(new Row(
-                    "gateway /invoke",
-                    c,
-                    LoadLoop.run(
-                            gateway,
-                            Requests::gatewayInvoke,
-                            a -> a.status() == 200 && a.text().contains("\"success\":true"),
+                        round,
+                        LoadLoop.run(direct, Requests::directEcho, a -> a.status() == 200, c, warmup, measure)));
+                if (nginx != null) {
+                    rows.add(new Row(
+                            "nginx proxy_pass",
                             c,
-                            warmup,
-                            measure)));
-            if (gatewayStream != null) {
-                rows.add(new Row(
-                        ON_STREAM_PORT,
-                        c,
-                        LoadLoop.run(
-                                gatewayStream,
-                                Requests::gatewayInvoke,
-                                a -> a.status() == 200 && a.text().contains("\"success\":true"),
-                                c,
-                                warmup,
-                                measure)));
+                            round,
+                            LoadLoop.run(nginx, Requests::directEcho, a -> a.status() == 200, c, warmup, measure)));
+                }
+                rows.add(new Row("gateway /invoke", c, round, invokes(gateway, c, warmup, measure)));
+                if (gatewayStream != null) {
+                    rows.add(new Row(ON_STREAM_PORT, c, round, invokes(gatewayStream, c, warmup, measure)));
+                }
             }
         }
         return rows;
+    }
+
+    private static LoadLoop.Result invokes(URI listener, int c, Duration warmup, Duration measure)
+            throws InterruptedException {
+        return LoadLoop.run(
+                listener,
+                Requests::gatewayInvoke,
+                a -> a.status() == 200 && a.text().contains("\"success\":true"),
+                c,
+                warmup,
+                measure);
     }
 }

@@ -1,0 +1,110 @@
+package dev.switchboard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How repeated measurements are judged: a target is met only when every run (sections 1 and 2) or round (sections 3
+ * and 4) meets it beside its baseline of the same run, whatever the medians say.
+ */
+class RoundsReportTest {
+    /** A closed-loop result of {@code perSecond} over 10 s, every request taking {@code p50} ms. */
+    private static LoadLoop.Result calls(double perSecond, double p50) {
+        double[] latencies = new double[100];
+        Arrays.fill(latencies, p50);
+        return new LoadLoop.Result(Math.round(perSecond * 10), 0, Duration.ofSeconds(10), latencies);
+    }
+
+    private static Report report() {
+        return new Report(BenchMain.Plan.smoke(), Path.of("."));
+    }
+
+    /** Section 3 at the smoke plan's one level (4): direct, nginx and both listeners, per round. */
+    private static List<InvokeOverhead.Row> invokeRounds(double[] onPublic, double[] onStream) {
+        List<InvokeOverhead.Row> rows = new ArrayList<>();
+        for (int i = 0; i < onPublic.length; i++) {
+            int round = i + 1;
+            rows.add(new InvokeOverhead.Row("direct", 4, round, calls(20_000, 0.2)));
+            rows.add(new InvokeOverhead.Row("nginx proxy_pass", 4, round, calls(10_000, 0.3)));
+            rows.add(new InvokeOverhead.Row("gateway /invoke", 4, round, calls(10_000 * onPublic[i], 0.4)));
+            rows.add(new InvokeOverhead.Row(
+                    InvokeOverhead.ON_STREAM_PORT, 4, round, calls(10_000 * onStream[i], i == 1 ? 0.9 : 0.3)));
+        }
+        return rows;
+    }
+
+    @Test
+    void anInvokeTargetMetByTheMedianButMissedInOneRoundIsMissed() {
+        Report report = report();
+        report.invoke(invokeRounds(new double[] {0.85, 0.9, 0.82}, new double[] {0.9, 0.7, 0.85}));
+
+        assertThat(report.callsMarkdown())
+                .contains("| Invoke: throughput ≥ 0.8× nginx proxy at concurrency 4, in every round | "
+                        + "medians 8,500 vs 10,000 req/s: 0.85×; rounds 0.85×, 0.90×, 0.82× | yes |")
+                .contains("| Invoke on STREAM_PORT: throughput ≥ 0.8× nginx proxy at concurrency 4, in every round | "
+                        + "medians 8,500 vs 10,000 req/s: 0.85×; rounds 0.90×, 0.70×, 0.85× | **no** |")
+                .contains("| Invoke: added p50 ≤ 0.5 ms at concurrency 4, in every round | "
+                        + "median 0.200 ms; rounds 0.200 ms, 0.200 ms, 0.200 ms | yes |")
+                .contains("| Invoke on STREAM_PORT: added p50 ≤ 0.5 ms at concurrency 4, in every round | "
+                        + "median 0.100 ms; rounds 0.100 ms, 0.700 ms, 0.100 ms | **no** |")
+                .contains(
+                        "| 4 | gateway /invoke (STREAM_PORT) | 8,500 | 0.300 ms | 0.300 ms | 0 | 9,000, 7,000, 8,500 |")
+                .contains("| 4 | STREAM_PORT | 0.100 ms | 0.100 ms | 0.85× | 0.90×, 0.70×, 0.85× |");
+        assertThat(report.problems()).isEmpty();
+    }
+
+    @Test
+    void anMcpTargetIsMetOnlyWhenEveryRoundReachesHalfTheDirectCallOfItsRound() {
+        Report report = report();
+        report.mcp(
+                16,
+                List.of(
+                        new Report.McpRound(calls(10_000, 0.3), calls(6_000, 0.6), calls(5_500, 0.5), null),
+                        new Report.McpRound(calls(12_000, 0.3), calls(5_400, 0.6), calls(7_200, 0.5), null),
+                        new Report.McpRound(calls(11_000, 0.3), calls(6_050, 0.6), calls(6_600, 0.5), null)));
+
+        assertThat(report.callsMarkdown())
+                .contains("| MCP tools/call through the gateway's public listener ≥ 0.5× direct throughput, in every "
+                        + "round | medians 6,000 vs 11,000 calls/s: 0.55×; rounds 0.60×, 0.45×, 0.55× | **no** |")
+                .contains("| MCP tools/call through the gateway's stream listener ≥ 0.5× direct throughput, in every "
+                        + "round | medians 6,600 vs 11,000 calls/s: 0.60×; rounds 0.55×, 0.60×, 0.60× | yes |")
+                .contains("| direct | 11,000 | 0.300 ms | 0.300 ms | 0 |  | 10,000/s, 12,000/s, 11,000/s |")
+                .doesNotContain("SSE answer");
+    }
+
+    private static HeldConnections.Result held(String server, double cpu, double idle, double p50, double p99) {
+        return new HeldConnections.Result(server, 1000, 2000, 1000, cpu, idle, 2000, 2000, 0, p50, p99, 1000, 0);
+    }
+
+    @Test
+    void heartbeatAndFanOutTargetsAreJudgedRunByRunAgainstTheNchanRunBesideThem() {
+        List<HeldConnections.Result> gateway = List.of(
+                held(HeldConnections.STREAM_LISTENER, 4.0, 0.5, 60, 90),
+                held(HeldConnections.STREAM_LISTENER, 4.2, 0.5, 80, 95),
+                held(HeldConnections.STREAM_LISTENER, 4.4, 0.5, 62, 120));
+        List<HeldConnections.Result> nchan = List.of(
+                held("nginx+nchan", 4.3, 0, 70, 100),
+                held("nginx+nchan", 4.3, 0, 70, 100),
+                held("nginx+nchan", 4.3, 0, 70, 100));
+        HeldRuns.Summary gw = new HeldRuns.Summary(HeldConnections.STREAM_LISTENER, gateway);
+        HeldRuns.Summary peer = new HeldRuns.Summary("nginx+nchan", nchan);
+        Report report = report();
+        report.held(List.of(gw.medians(), peer.medians()), true, List.of(gw, peer));
+
+        assertThat(report.heldMarkdown())
+                .contains("| Heartbeat CPU per idle stream ≤ 1.0× nchan's, gross (stream listener) | "
+                        + "medians 4.2 vs 4.3 ms/s: 0.98×; runs 0.93×, 0.98×, 1.02× | **no** |")
+                .contains("net of each server's idle baseline (stream listener) | medians 3.7 vs 4.3 ms/s "
+                        + "(baselines 0.5 and 0.0 ms/s): 0.86×; runs 0.81×, 0.86×, 0.91× | yes |")
+                .contains("| Fan-out to the last of N ≤ 1.0× nchan's (p50, stream listener) | "
+                        + "medians 62.0 ms vs 70.0 ms: 0.89×; runs 0.86×, 1.14×, 0.89× | **no** |")
+                .contains("| Fan-out to the last of N ≤ 1.0× nchan's (p99, stream listener) | "
+                        + "medians 95.0 ms vs 100.0 ms: 0.95×; runs 0.90×, 0.95×, 1.20× | **no** |");
+    }
+}
