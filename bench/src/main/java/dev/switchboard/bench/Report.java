@@ -151,15 +151,12 @@ final class Report {
                         "%s vs %s: %.2f×".formatted(kb(gw.pssPerConnection()), kb(nchan.pssPerConnection()), memory),
                         memory <= 1.0));
             }
-            targets.add(perRunTarget(
+            BesideNchan beside = new BesideNchan(gw, nchan, gwRuns, nchanRuns);
+            targets.add(beside.target(
                     "Heartbeat CPU per idle stream ≤ 1.0× nchan's, gross (stream listener)",
                     "%.1f vs %.1f ms/s".formatted(gw.cpuMillisPerSecond(), nchan.cpuMillisPerSecond()),
-                    gw,
-                    nchan,
-                    gwRuns,
-                    nchanRuns,
                     HeldConnections.Result::cpuMillisPerSecond));
-            targets.add(perRunTarget(
+            targets.add(beside.target(
                     "Heartbeat CPU per idle stream ≤ 1.0× nchan's, net of each server's idle baseline (stream listener)",
                     "%.1f vs %.1f ms/s (baselines %.1f and %.1f ms/s)"
                             .formatted(
@@ -167,26 +164,14 @@ final class Report {
                                     nchan.netCpuMillisPerSecond(),
                                     gw.idleCpuMillisPerSecond(),
                                     nchan.idleCpuMillisPerSecond()),
-                    gw,
-                    nchan,
-                    gwRuns,
-                    nchanRuns,
                     HeldConnections.Result::netCpuMillisPerSecond));
-            targets.add(perRunTarget(
+            targets.add(beside.target(
                     "Fan-out to the last of N ≤ 1.0× nchan's (p50, stream listener)",
                     "%.1f ms vs %.1f ms".formatted(gw.fanOutP50(), nchan.fanOutP50()),
-                    gw,
-                    nchan,
-                    gwRuns,
-                    nchanRuns,
                     HeldConnections.Result::fanOutP50));
-            targets.add(perRunTarget(
+            targets.add(beside.target(
                     "Fan-out to the last of N ≤ 1.0× nchan's (p99, stream listener)",
                     "%.1f ms vs %.1f ms".formatted(gw.fanOutP99(), nchan.fanOutP99()),
-                    gw,
-                    nchan,
-                    gwRuns,
-                    nchanRuns,
                     HeldConnections.Result::fanOutP99));
         } else {
             targets.add(row(
@@ -198,30 +183,28 @@ final class Report {
     }
 
     /**
-     * A "≤ 1.0× the peer" target of sections 1 and 2: met only when the gateway's figure over nchan's in the same run
-     * holds in every run (a median ratio alone can hide a run on the other side); a single run when not repeated.
-     *
-     * @param figures the rows' figures (medians where repeated), "gateway vs peer"
-     * @param gw      the gateway's row
-     * @param nchan   nchan's row
+     * The stream listener's row and runs beside nchan's, for the "≤ 1.0× nchan's" targets of sections 1 and 2: each
+     * met only when the gateway's figure over nchan's in the same run holds in every run (a median ratio alone can
+     * hide a run on the other side); the rows alone when the servers did not run repeatedly.
      */
-    private static String perRunTarget(
-            String target,
-            String figures,
+    private record BesideNchan(
             HeldConnections.Result gw,
             HeldConnections.Result nchan,
-            HeldRuns.Summary gateway,
-            HeldRuns.Summary peer,
-            java.util.function.ToDoubleFunction<HeldConnections.Result> figure) {
-        double median = figure.applyAsDouble(gw) / figure.applyAsDouble(nchan);
-        if (gateway == null || peer == null) {
-            return row(target, "%s: %.2f×".formatted(figures, median), median <= 1.0);
+            HeldRuns.Summary gwRuns,
+            HeldRuns.Summary nchanRuns) {
+        /** @param figures the rows' figures (medians where repeated), "gateway vs nchan" */
+        String target(
+                String target, String figures, java.util.function.ToDoubleFunction<HeldConnections.Result> figure) {
+            double median = figure.applyAsDouble(gw) / figure.applyAsDouble(nchan);
+            if (gwRuns == null || nchanRuns == null) {
+                return row(target, "%s: %.2f×".formatted(figures, median), median <= 1.0);
+            }
+            List<Double> ratios = perRun(gwRuns, nchanRuns, figure);
+            return row(
+                    target,
+                    "medians %s: %.2f×; runs %s".formatted(figures, median, ratios(ratios)),
+                    ratios.stream().allMatch(ratio -> ratio <= 1.0));
         }
-        List<Double> ratios = perRun(gateway, peer, figure);
-        return row(
-                target,
-                "medians %s: %.2f×; runs %s".formatted(figures, median, ratios(ratios)),
-                ratios.stream().allMatch(ratio -> ratio <= 1.0));
     }
 
     /** @return ratios as the targets table lists them */
@@ -410,16 +393,11 @@ final class Report {
                     .distinct()
                     .toList()) {
                 List<LoadLoop.Result> byRound = byRound(rows, target, c);
-                s.append("| %d | %s | %,.0f | %.3f ms | %.3f ms | %d | %s |\n"
+                s.append("| %d | %s | %s | %s |\n"
                         .formatted(
                                 c,
                                 target,
-                                median(byRound, LoadLoop.Result::throughput),
-                                median(byRound, LoadLoop.Result::p50),
-                                median(byRound, LoadLoop.Result::p99),
-                                byRound.stream()
-                                        .mapToLong(LoadLoop.Result::errors)
-                                        .sum(),
+                                medianCells(byRound),
                                 String.join(
                                         ", ",
                                         byRound.stream()
@@ -476,15 +454,13 @@ final class Report {
                                         added.stream().map("%.3f ms"::formatted).toList())),
                 added.stream().allMatch(a -> a <= 0.5)));
         if (!nginx.isEmpty()) {
-            targets.add(row(
+            targets.add(throughputTarget(
                     "%s: throughput ≥ 0.8× nginx proxy at concurrency %d, in every round".formatted(targetName, c),
-                    "medians %,.0f vs %,.0f req/s: %.2f×; rounds %s"
-                            .formatted(
-                                    median(gateway, LoadLoop.Result::throughput),
-                                    median(nginx, LoadLoop.Result::throughput),
-                                    Stats.median(ratios),
-                                    ratios(ratios)),
-                    ratios.stream().allMatch(ratio -> ratio >= 0.8)));
+                    "req/s",
+                    gateway,
+                    nginx,
+                    ratios,
+                    0.8));
         }
     }
 
@@ -495,6 +471,16 @@ final class Report {
                 .sorted(java.util.Comparator.comparingInt(InvokeOverhead.Row::round))
                 .map(InvokeOverhead.Row::result)
                 .toList();
+    }
+
+    /** @return a load row's cells over its rounds: median rate, p50 and p99, errors summed */
+    private static String medianCells(List<LoadLoop.Result> byRound) {
+        return "%,.0f | %.3f ms | %.3f ms | %d"
+                .formatted(
+                        median(byRound, LoadLoop.Result::throughput),
+                        median(byRound, LoadLoop.Result::p50),
+                        median(byRound, LoadLoop.Result::p99),
+                        byRound.stream().mapToLong(LoadLoop.Result::errors).sum());
     }
 
     private static double median(
@@ -551,17 +537,21 @@ final class Report {
                     direct);
         }
         s.append("\n");
-        mcpTarget(
+        targets.add(throughputTarget(
                 "MCP tools/call through the gateway's public listener ≥ 0.5× direct throughput, in every round",
+                "calls/s",
                 rounds.stream().map(McpRound::gateway).toList(),
                 direct,
-                onPublic);
+                onPublic,
+                0.5));
         if (onStream != null) {
-            mcpTarget(
+            targets.add(throughputTarget(
                     "MCP tools/call through the gateway's stream listener ≥ 0.5× direct throughput, in every round",
+                    "calls/s",
                     rounds.stream().map(McpRound::gatewayStream).toList(),
                     direct,
-                    onStream);
+                    onStream,
+                    0.5));
         }
     }
 
@@ -571,13 +561,10 @@ final class Report {
         for (int i = 0; direct != null && i < byRound.size(); i++) {
             ratios.add(byRound.get(i).throughput() / direct.get(i).throughput());
         }
-        sections.append("| %s | %,.0f | %.3f ms | %.3f ms | %d | %s | %s |\n"
+        sections.append("| %s | %s | %s | %s |\n"
                 .formatted(
                         path,
-                        median(byRound, LoadLoop.Result::throughput),
-                        median(byRound, LoadLoop.Result::p50),
-                        median(byRound, LoadLoop.Result::p99),
-                        byRound.stream().mapToLong(LoadLoop.Result::errors).sum(),
+                        medianCells(byRound),
                         direct == null ? "" : "%.2f×".formatted(Stats.median(ratios)),
                         direct == null
                                 ? String.join(
@@ -590,17 +577,27 @@ final class Report {
         return ratios;
     }
 
-    private void mcpTarget(
-            String target, List<LoadLoop.Result> gateway, List<LoadLoop.Result> direct, List<Double> ratios) {
-        targets.add(row(
+    /**
+     * A throughput target over a peer measured in the same rounds: met only when every round's ratio reaches
+     * {@code atLeast}.
+     */
+    private static String throughputTarget(
+            String target,
+            String unit,
+            List<LoadLoop.Result> gateway,
+            List<LoadLoop.Result> peer,
+            List<Double> ratios,
+            double atLeast) {
+        return row(
                 target,
-                "medians %,.0f vs %,.0f calls/s: %.2f×; rounds %s"
+                "medians %,.0f vs %,.0f %s: %.2f×; rounds %s"
                         .formatted(
                                 median(gateway, LoadLoop.Result::throughput),
-                                median(direct, LoadLoop.Result::throughput),
+                                median(peer, LoadLoop.Result::throughput),
+                                unit,
                                 Stats.median(ratios),
                                 ratios(ratios)),
-                ratios.stream().allMatch(ratio -> ratio >= 0.5)));
+                ratios.stream().allMatch(ratio -> ratio >= atLeast));
     }
 
     void crossReplica(CrossReplica.Result r) {
