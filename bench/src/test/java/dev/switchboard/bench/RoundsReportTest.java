@@ -98,6 +98,8 @@ class RoundsReportTest {
         report.held(List.of(gw.medians(), peer.medians()), true, List.of(gw, peer));
 
         assertThat(report.heldMarkdown())
+                .contains("| Memory per idle SSE connection ≤ 1.0× nchan's in each of 3 runs (PSS, stream listener, "
+                        + "shipped JVM settings) | medians 2.0 KB vs 2.0 KB: 1.00×; runs 1.00×, 1.00×, 1.00× | yes |")
                 .contains("| Heartbeat CPU per idle stream ≤ 1.0× nchan's, gross (stream listener) | "
                         + "medians 4.2 vs 4.3 ms/s: 0.98×; runs 0.93×, 0.98×, 1.02× | **no** |")
                 .contains("net of each server's idle baseline (stream listener) | medians 3.7 vs 4.3 ms/s "
