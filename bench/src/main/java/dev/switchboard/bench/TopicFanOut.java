@@ -361,6 +361,40 @@ final class TopicFanOut {
         };
     }
 
+    /**
+     * The same server with run {@code run}'s own topics: a server kept across runs (the one nginx of a full run)
+     * then starts each run with channels no earlier run has published to.
+     */
+    static Target inRun(Target target, int run) {
+        String prefix = "run" + run + "-";
+        return new Target() {
+            @Override
+            public String name() {
+                return target.name();
+            }
+
+            @Override
+            public int subscribePort(Rig.Server server) {
+                return target.subscribePort(server);
+            }
+
+            @Override
+            public String path(int i, String topic) {
+                return target.path(i, prefix + topic);
+            }
+
+            @Override
+            public URI publishUri(Rig.Server server) {
+                return target.publishUri(server);
+            }
+
+            @Override
+            public void publish(Http1 http, String topic, String text) throws IOException {
+                target.publish(http, prefix + topic, text);
+            }
+        };
+    }
+
     /** nginx+nchan: a channel per topic, {@code GET /sub?id=<t>} and {@code POST /pub?id=<t>}. */
     static Target nchan() {
         return new Target() {

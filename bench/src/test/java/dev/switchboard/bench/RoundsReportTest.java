@@ -109,4 +109,45 @@ class RoundsReportTest {
                 .contains("| Fan-out to the last of N ≤ 1.0× nchan's (p99, stream listener) | "
                         + "medians 95.0 ms vs 100.0 ms: 0.95×; runs 0.90×, 0.95×, 1.20× | **no** |");
     }
+
+    private static TopicFanOut.Result topic(String server, double p50, double p99, double perSecond) {
+        return new TopicFanOut.Result(
+                server, BenchMain.Plan.smoke().topics().one(), p50, p99, p50, p99, perSecond, 0, 0, 0);
+    }
+
+    @Test
+    void topicTargetsAreJudgedRunByRunAgainstTheNchanRunBesideThem() {
+        Report report = report();
+        report.topics(
+                List.of(
+                        new Report.TopicRun(topic("gateway", 90, 120, 30_000), topic("nginx+nchan", 100, 150, 10_000)),
+                        new Report.TopicRun(topic("gateway", 95, 160, 40_000), topic("nginx+nchan", 100, 150, 20_000)),
+                        new Report.TopicRun(topic("gateway", 80, 110, 35_000), topic("nginx+nchan", 100, 150, 30_000))),
+                List.of(),
+                true);
+
+        assertThat(report.topicsMarkdown())
+                .contains("| Topic publish to the last of 100 subscribers ≤ 1.0× nchan's (p50, in every run) | "
+                        + "medians 90.0 ms vs 100.0 ms: 0.90×; runs 0.90×, 0.95×, 0.80× | yes |")
+                .contains("| Topic publish to the last of 100 subscribers ≤ 1.0× nchan's (p99, in every run) | "
+                        + "medians 120.0 ms vs 150.0 ms: 0.80×; runs 0.80×, 1.07×, 0.73× | **no** |")
+                .contains("| Topic publish: sustained deliveries/s ≥ 1.5× nchan's (in every run) | "
+                        + "medians 35,000 vs 20,000: 1.75×; runs 3.00×, 2.00×, 1.17× | **no** |")
+                .contains("| 2 | gateway | 95.0 ms | 160.0 ms | 95.0 ms | 160.0 ms | 40,000 | 0 |")
+                .contains("| 3 | nginx+nchan | 100.0 ms | 150.0 ms |");
+        assertThat(report.problems()).isEmpty();
+    }
+
+    @Test
+    void aTopicRunThatLostEventsIsAProblem() {
+        Report report = report();
+        TopicFanOut.Result lossy = new TopicFanOut.Result(
+                "gateway", BenchMain.Plan.smoke().topics().one(), 90, 120, 90, 120, 30_000, 3, 0, 0);
+        report.topics(List.of(new Report.TopicRun(lossy, topic("nginx+nchan", 100, 150, 10_000))), List.of(), true);
+
+        assertThat(report.topicsMarkdown())
+                .contains("| Topic publish to the last of 100 subscribers ≤ 1.0× nchan's (p50, one run) | "
+                        + "90.0 ms vs 100.0 ms: 0.90× | yes |");
+        assertThat(report.problems()).singleElement().asString().contains("gateway (1 × 100) lost 3");
+    }
 }
