@@ -186,14 +186,14 @@ final class Report {
         String target(
                 String target, String figures, java.util.function.ToDoubleFunction<HeldConnections.Result> figure) {
             double median = figure.applyAsDouble(gw) / figure.applyAsDouble(nchan);
-            if (gwRuns == null || nchanRuns == null) {
-                return row(target, "%s: %.2f×".formatted(figures, median), median <= 1.0);
-            }
-            List<Double> ratios = perRun(gwRuns, nchanRuns, figure);
-            return row(
+            boolean repeated = gwRuns != null && nchanRuns != null;
+            return runByRun(
                     target,
-                    "medians %s: %.2f×; runs %s".formatted(figures, median, ratios(ratios)),
-                    ratios.stream().allMatch(ratio -> ratio <= 1.0));
+                    figures,
+                    median,
+                    repeated ? perRun(gwRuns.runs(), nchanRuns.runs(), figure) : List.of(median),
+                    repeated,
+                    ratio -> ratio <= 1.0);
         }
     }
 
@@ -202,17 +202,34 @@ final class Report {
         return String.join(", ", ratios.stream().map("%.2f×"::formatted).toList());
     }
 
-    /** @return run by run, the gateway's figure over the nchan run's beside it */
-    private static List<Double> perRun(
-            HeldRuns.Summary gateway,
-            HeldRuns.Summary peer,
-            java.util.function.ToDoubleFunction<HeldConnections.Result> figure) {
+    /** @return run by run, the gateway's figure over the peer run's beside it */
+    private static <T> List<Double> perRun(
+            List<T> gateway, List<T> peer, java.util.function.ToDoubleFunction<T> figure) {
         List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(gateway.runs().size(), peer.runs().size()); i++) {
-            ratios.add(figure.applyAsDouble(gateway.runs().get(i))
-                    / figure.applyAsDouble(peer.runs().get(i)));
+        for (int i = 0; i < Math.min(gateway.size(), peer.size()); i++) {
+            ratios.add(figure.applyAsDouble(gateway.get(i)) / figure.applyAsDouble(peer.get(i)));
         }
         return ratios;
+    }
+
+    /**
+     * A target judged run by run beside the peer: met only when every run's ratio passes.
+     *
+     * @param figures  the two figures side by side ("gateway vs peer"), medians when repeated
+     * @param median   the ratio of those figures
+     * @param repeated whether the figures are medians of several runs (else {@code ratios} holds the one ratio)
+     */
+    private static String runByRun(
+            String target,
+            String figures,
+            double median,
+            List<Double> ratios,
+            boolean repeated,
+            java.util.function.DoublePredicate passes) {
+        boolean met = ratios.stream().allMatch(passes::test);
+        return repeated
+                ? row(target, "medians %s: %.2f×; runs %s".formatted(figures, median, ratios(ratios)), met)
+                : row(target, "%s: %.2f×".formatted(figures, median), met);
     }
 
     /**
@@ -795,25 +812,7 @@ final class Report {
         double g = Stats.median(gateway.stream().mapToDouble(figure).toArray());
         double n = Stats.median(nchan.stream().mapToDouble(figure).toArray());
         List<Double> ratios = perRun(gateway, nchan, figure);
-        String measured = figures.formatted(g, n);
-        return ratios.size() == 1
-                ? row(target, "%s: %.2f×".formatted(measured, ratios.getFirst()), passes.test(ratios.getFirst()))
-                : row(
-                        target,
-                        "medians %s: %.2f×; runs %s".formatted(measured, g / n, ratios(ratios)),
-                        ratios.stream().allMatch(passes::test));
-    }
-
-    /** @return run by run, the gateway's figure over nchan's in the same run */
-    private static List<Double> perRun(
-            List<TopicFanOut.Result> gateway,
-            List<TopicFanOut.Result> nchan,
-            java.util.function.ToDoubleFunction<TopicFanOut.Result> figure) {
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < gateway.size(); i++) {
-            ratios.add(figure.applyAsDouble(gateway.get(i)) / figure.applyAsDouble(nchan.get(i)));
-        }
-        return ratios;
+        return runByRun(target, figures.formatted(g, n), g / n, ratios, ratios.size() > 1, passes);
     }
 
     private static TopicFanOut.Result findTopic(List<TopicFanOut.Result> results, String server) {
