@@ -181,13 +181,14 @@ public final class BenchMain {
                         || args[0].equals("topics")
                         || args[0].equals("calls")
                         || args[0].equals("calls-ab")
+                        || args[0].equals("floor")
                         || args[0].equals("clients")
                         || args[0].equals("churn")
                         || args[0].equals("mcp-idle")
                         || args[0].equals("held"))) {
             System.err.println("usage: run-all|smoke [--connections N] [--scale N] [--out FILE] [--root DIR]"
                     + " | topics [--connections N] [--rounds N] [--root DIR] | calls [--rounds N] [--root DIR] | clients [--root DIR]"
-                    + " | calls-ab --base DIR [--rounds N] [--root DIR]"
+                    + " | calls-ab --base DIR [--rounds N] [--root DIR] | floor [--rounds N] [--root DIR]"
                     + " | churn [--rounds N] [--root DIR]"
                     + " | held [--connections N] [--events N] [--root DIR] | mcp-idle [--connections N] [--root DIR]"
                     + " | soak [--minutes M] [--root DIR] | fuzz [--cases N] [--minutes M] [--seed S]"
@@ -299,6 +300,17 @@ public final class BenchMain {
                 throw new IllegalArgumentException("calls-ab needs --base DIR (the build to compare with)");
             }
             System.out.println(CallsAB.run(root, base, rounds, Files.createTempDirectory("switchboard-bench")));
+            return;
+        }
+        if (args[0].equals("floor")) {
+            Plan full = Plan.full(connections, scale);
+            System.out.println(CallFloor.run(
+                    root,
+                    Files.createTempDirectory("switchboard-bench"),
+                    full.levels(),
+                    rounds,
+                    full.warmup(),
+                    full.measure()));
             return;
         }
         if (args[0].equals("calls")) {

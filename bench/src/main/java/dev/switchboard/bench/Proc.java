@@ -84,19 +84,42 @@ final class Proc implements AutoCloseable {
         return total * 1024;
     }
 
+    /**
+     * CPU time of a process tree, split as the kernel accounts it.
+     *
+     * @param userMillis   in user space (the program, its runtime, its compiler and collector)
+     * @param systemMillis in the kernel on its behalf (system calls, the network stack)
+     */
+    record Cpu(long userMillis, long systemMillis) {
+        long totalMillis() {
+            return userMillis + systemMillis;
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(userMillis - earlier.userMillis, systemMillis - earlier.systemMillis);
+        }
+    }
+
     /** @return user + system CPU time in milliseconds, this process plus its descendants */
     long cpuMillis() {
-        long ticks = 0;
+        return cpu().totalMillis();
+    }
+
+    /** @return CPU time so far, this process plus its descendants */
+    Cpu cpu() {
+        long user = 0;
+        long system = 0;
         for (long pid : tree()) {
             try {
                 String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                user += Long.parseLong(fields[11]);
+                system += Long.parseLong(fields[12]);
             } catch (IOException | RuntimeException e) {
                 // the process ended meanwhile
             }
         }
-        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+        return new Cpu(user * 1000 / CLOCK_TICKS_PER_SECOND, system * 1000 / CLOCK_TICKS_PER_SECOND);
     }
 
     /** @return what {@code jcmd <pid> <command...>} printed (a diagnostic: class histograms, native memory) */

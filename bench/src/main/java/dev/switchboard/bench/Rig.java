@@ -75,6 +75,29 @@ final class Rig implements AutoCloseable {
         return new Server(p, port, -1, -1);
     }
 
+    /**
+     * A {@link FloorRelay} in front of a function, in its own JVM with the gateway's shipped settings, so that
+     * its CPU is its own and it runs as the gateway runs.
+     *
+     * @param mode     {@code loop} or {@code thread}
+     * @param upstream the function's port
+     */
+    Server relay(String mode, int upstream) throws IOException, InterruptedException {
+        int port = Proc.freePort();
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + jvmOptions(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                FloorRelay.class.getName(),
+                mode,
+                String.valueOf(port),
+                String.valueOf(upstream));
+        Proc p = track(Proc.start("relay-" + mode + "-" + port, command, Map.of(), work));
+        p.awaitPort(port, START);
+        return new Server(p, port, -1, -1);
+    }
+
     /** The example MCP function (stateless). */
     Server mcpFunction() throws IOException, InterruptedException {
         int port = Proc.freePort();
