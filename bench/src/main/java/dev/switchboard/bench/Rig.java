@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Starts the servers a scenario measures, all on loopback and free ports: the gateway jar, the example
  * functions, a Redis, and nginx (with the nchan module for the SSE peer and a {@code proxy_pass} location
- * for the proxy peer). Everything started is stopped by {@link #close()}.
+ * for the proxy peer). Everything started is stopped by {@link #close()}, or when the harness's JVM exits
+ * before that (a kill, a CI time-out).
  */
 final class Rig implements AutoCloseable {
     /** How long a server may take to listen: minutes on a shared machine under load (measured: over 60 s at load 29). */
@@ -26,6 +27,11 @@ final class Rig implements AutoCloseable {
     private final Path root;
     private final Path work;
     private final List<Proc> started = new ArrayList<>();
+    /**
+     * Stops what is still running when the harness is ended from outside (a {@code kill}, a CI time-out): the
+     * servers are processes of their own, which would otherwise outlive it and load the next run's machine.
+     */
+    private final Thread onExit = new Thread(this::stopAll, "bench-rig-exit");
 
     /** A started server and where it listens. */
     /**
@@ -48,6 +54,7 @@ final class Rig implements AutoCloseable {
     Rig(Path root, Path work) throws IOException {
         this.root = root;
         this.work = Files.createDirectories(work);
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     Path work() {
@@ -360,13 +367,13 @@ final class Rig implements AutoCloseable {
         return Optional.of(new Server(p, port, -1, -1));
     }
 
-    private Proc track(Proc p) {
+    private synchronized Proc track(Proc p) {
         started.add(p);
         return p;
     }
 
     /** Stops one server early (a scenario done with it). */
-    void stop(Server server) {
+    synchronized void stop(Server server) {
         server.proc().close();
         started.remove(server.proc());
     }
@@ -383,6 +390,15 @@ final class Rig implements AutoCloseable {
 
     @Override
     public void close() {
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook runs, and finds nothing left to stop
+        }
+    }
+
+    private synchronized void stopAll() {
         for (int i = started.size() - 1; i >= 0; i--) {
             started.get(i).close();
         }
