@@ -157,11 +157,11 @@ final class CallFloor {
 
                 The same function behind nginx `proxy_pass`, two minimal Java relays (`FloorRelay`, each in a JVM \
                 with the gateway's `jvm.options`: one selector loop; a virtual thread per connection with blocking \
-                reads and writes) and the gateway. Closed loop, %s warm-up and %s measured per row, the rows \
+                reads and writes) and the gateway. Closed loop, %d s warm-up and %d s measured per row, the rows \
                 alternated in %d rounds: medians, and each round's calls/s over the first row's of the same round. \
                 CPU per call is the server's process (nginx's workers included) over the measured window, split as \
                 the kernel accounts it; for the direct call, the function's own.
-                """.formatted(seconds(warmup), seconds(measure), rounds));
+                """.formatted(warmup.toSeconds(), measure.toSeconds(), rounds));
         table(
                 out,
                 rows,
@@ -209,27 +209,23 @@ final class CallFloor {
                     .formatted(
                             first.concurrency(),
                             first.server(),
-                            median(mine.stream()
+                            Stats.median(mine.stream()
                                     .mapToDouble(Row::callsPerSecond)
                                     .toArray()),
-                            median(ratios),
+                            Stats.median(ratios),
                             String.join(
                                     ", ",
                                     Arrays.stream(ratios)
                                             .mapToObj("%.2f×"::formatted)
                                             .toList()),
-                            median(mine.stream().mapToDouble(Row::p50Millis).toArray()),
-                            median(mine.stream().mapToDouble(Row::cpuMicros).toArray()),
-                            median(mine.stream().mapToDouble(Row::userMicros).toArray()),
-                            median(mine.stream().mapToDouble(Row::systemMicros).toArray())));
+                            Stats.median(
+                                    mine.stream().mapToDouble(Row::p50Millis).toArray()),
+                            Stats.median(
+                                    mine.stream().mapToDouble(Row::cpuMicros).toArray()),
+                            Stats.median(
+                                    mine.stream().mapToDouble(Row::userMicros).toArray()),
+                            Stats.median(
+                                    mine.stream().mapToDouble(Row::systemMicros).toArray())));
         }
-    }
-
-    private static double median(double[] values) {
-        return Stats.median(values);
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

@@ -43,18 +43,9 @@ final class HerdProcess implements AutoCloseable {
      */
     static HerdProcess start(int port, String path, int count, int block, Path logs)
             throws IOException, InterruptedException {
-        Path jar = Path.of(HerdProcess.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .getPath());
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                jar.toString(),
-                BenchMain.class.getName(),
+        List<String> command = Proc.harnessCommand(
+                List.of("-Xmx256m", "-XX:+UseSerialGC"),
+                BenchMain.class,
                 "herd",
                 "--port",
                 String.valueOf(port),

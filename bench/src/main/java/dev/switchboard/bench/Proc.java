@@ -47,11 +47,35 @@ final class Proc implements AutoCloseable {
     static Proc java(String name, Path jar, List<String> jvmOptions, Map<String, String> env, Path logs)
             throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaBinary());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         return start(name, command, env, logs);
+    }
+
+    /** @return the java this JVM runs on, for the JVMs the harness starts */
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * @param jvmOptions options of the new JVM
+     * @param main       one of the harness's classes, with a {@code main}
+     * @param args       its arguments
+     * @return the command that runs it in a JVM of its own, from the harness's jar (or classes)
+     */
+    static List<String> harnessCommand(List<String> jvmOptions, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(
+                Path.of(main.getProtectionDomain().getCodeSource().getLocation().getPath())
+                        .toString());
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** Waits until something accepts connections on the port. */

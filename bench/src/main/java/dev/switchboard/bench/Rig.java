@@ -91,15 +91,8 @@ final class Rig implements AutoCloseable {
      */
     Server relay(String mode, int upstream) throws IOException, InterruptedException {
         int port = Proc.freePort();
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + jvmOptions(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                FloorRelay.class.getName(),
-                mode,
-                String.valueOf(port),
-                String.valueOf(upstream));
+        List<String> command = Proc.harnessCommand(
+                List.of("@" + jvmOptions()), FloorRelay.class, mode, String.valueOf(port), String.valueOf(upstream));
         Proc p = track(Proc.start("relay-" + mode + "-" + port, command, Map.of(), work));
         p.awaitPort(port, START);
         return new Server(p, port, -1, -1);
