@@ -149,6 +149,14 @@ class HostileBodiesTest {
                 .contains("1.50", "0.1000000000000000000000001");
     }
 
+    @Test
+    void thePayloadReachesTheFunctionAsTheCallerWroteIt() {
+        String payload = "{ \"text\": \"h\\u00e9 \\\"quoted\\\"\", \"list\" : [1, 2.50, null] }";
+        Http.Answer invoked = invoke("{\"client_id\":\"c1\", \"payload\" : " + payload + " }");
+        assertThat(invoked.status()).as(invoked.body()).isEqualTo(200);
+        assertThat(functions.lastJsonBody()).isEqualTo(payload);
+    }
+
     // ---- keys ----
 
     @Test

@@ -154,8 +154,10 @@ public final class Invocations implements AutoCloseable {
                     "function '" + name + "' is of kind " + function.kind().wireName()
                             + " and cannot be called through /invoke");
         }
-        InvokeRequest request = InvokeRequest.parse(
-                Json.readObject(call.contentType(), () -> call.body().apply(maxBodySize), maxJsonDepth));
+        // the payload stays the caller's bytes: it is passed on to the function, not read here
+        Json.ObjectWithVerbatim body =
+                Json.readObject(call.contentType(), () -> call.body().apply(maxBodySize), maxJsonDepth, "payload");
+        InvokeRequest request = InvokeRequest.parse(body.fields(), body.verbatim());
         // a result aimed at a topic is a publish: the caller needs the grant /publish would ask for
         request.topic().ifPresent(topic -> Publications.authorize(identity, topic, call.header()));
         if (!health.isActive(name)) {

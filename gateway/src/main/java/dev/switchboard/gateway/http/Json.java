@@ -1,6 +1,9 @@
 package dev.switchboard.gateway.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +66,90 @@ public final class Json {
      */
     public static ObjectNode readObject(
             Optional<String> contentType, java.util.function.Supplier<byte[]> body, int maxDepth) {
+        return parseObject(acceptedBody(contentType, body), maxDepth);
+    }
+
+    /**
+     * A JSON object body with one field's value kept as the bytes the client sent.
+     *
+     * @param fields   the object's other fields
+     * @param verbatim the kept field's value, as sent (UTF-8 JSON text), or null when the field is absent
+     */
+    public record ObjectWithVerbatim(ObjectNode fields, byte[] verbatim) {}
+
+    /**
+     * Reads a body as {@link #readObject(Optional, java.util.function.Supplier, int)} does, with the same checks and
+     * refusals, but keeps the value of one field as the client's bytes instead of building a tree of it: a value
+     * that is only passed on (an {@code /invoke} payload) is then neither built nor written again. Its strings are
+     * still decoded, so a body this accepts is one the tree would accept.
+     *
+     * @param contentType the request's {@code Content-Type}, if any
+     * @param body        reads the body within its size limit; called only once the type is acceptable
+     * @param maxDepth    deepest nesting accepted ({@code MAX_JSON_DEPTH})
+     * @param field       the field whose value is kept as bytes
+     * @return the other fields, and the kept value
+     * @throws ApiException as {@link #readObject(Optional, java.util.function.Supplier, int)}
+     */
+    public static ObjectWithVerbatim readObject(
+            Optional<String> contentType, java.util.function.Supplier<byte[]> body, int maxDepth, String field) {
+        byte[] bytes = acceptedBody(contentType, body);
+        ObjectMapper mapper = JsonMapper.forRequestBodies(maxDepth);
+        try (JsonParser parser = mapper.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                // not an object: the tree's way words the refusal
+                ObjectNode whole = parseObject(bytes, maxDepth);
+                return new ObjectWithVerbatim(whole, null);
+            }
+            ObjectNode fields = mapper.createObjectNode();
+            byte[] verbatim = null;
+            // the factory refuses a repeated key, so the kept field is seen at most once
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (name.equals(field)) {
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    finishValue(parser);
+                    int end = (int) parser.currentLocation().getByteOffset();
+                    verbatim = java.util.Arrays.copyOfRange(bytes, start, end);
+                } else {
+                    fields.set(name, mapper.readTree(parser));
+                }
+            }
+            return new ObjectWithVerbatim(fields, verbatim);
+        } catch (JsonProcessingException e) {
+            throw refused(e, maxDepth);
+        } catch (IOException e) {
+            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_JSON", "request body could not be read");
+        }
+    }
+
+    /**
+     * Reads the current value to its last token, decoding its strings (their UTF-8 and length are checked as a
+     * tree's would be; structure, nesting, numbers and repeated keys are checked by every token read).
+     */
+    private static void finishValue(JsonParser parser) throws IOException {
+        int depth = 0;
+        JsonToken token = parser.currentToken();
+        while (true) {
+            if (token.isStructStart()) {
+                depth++;
+            } else if (token.isStructEnd()) {
+                depth--;
+            } else if (token == JsonToken.VALUE_STRING) {
+                parser.finishToken();
+            }
+            if (depth == 0) {
+                return;
+            }
+            token = parser.nextToken();
+            if (token == null) {
+                throw new JsonParseException(parser, "Unexpected end-of-input in a JSON value");
+            }
+        }
+    }
+
+    /** @return the body, when its declared type is JSON or none and it is not empty */
+    private static byte[] acceptedBody(Optional<String> contentType, java.util.function.Supplier<byte[]> body) {
         if (contentType.isPresent() && !contentType.get().toLowerCase().startsWith("application/json")) {
             throw new ApiException(
                     Status.UNSUPPORTED_MEDIA_TYPE_415,
@@ -74,6 +161,10 @@ public final class Json {
             throw new ApiException(
                     Status.BAD_REQUEST_400, "INVALID_JSON", "request body is empty; expected a JSON object");
         }
+        return bytes;
+    }
+
+    private static ObjectNode parseObject(byte[] bytes, int maxDepth) {
         JsonNode json;
         try {
             json = JsonMapper.forRequestBodies(maxDepth).readTree(bytes);

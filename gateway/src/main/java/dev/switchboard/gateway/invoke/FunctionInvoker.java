@@ -51,7 +51,7 @@ public final class FunctionInvoker implements AutoCloseable {
      * the function's failures.
      *
      * @param function  the registration
-     * @param payload   the payload
+     * @param payload   the payload, JSON text in UTF-8 (sent as the body of methods that have one)
      * @param requestId id for {@code X-Request-ID}
      * @param caller    headers about the caller ({@code X-Client-ID}, {@link dev.switchboard.gateway.auth.Identity}'s)
      * @param timeout   bound of the whole call
@@ -60,7 +60,7 @@ public final class FunctionInvoker implements AutoCloseable {
      */
     public InvocationResult invoke(
             FunctionRegistration function,
-            JsonNode payload,
+            byte[] payload,
             String requestId,
             Map<String, String> caller,
             Duration timeout,
@@ -152,7 +152,7 @@ public final class FunctionInvoker implements AutoCloseable {
      */
     private Answer callWithRetries(
             FunctionRegistration function,
-            JsonNode payload,
+            byte[] payload,
             String requestId,
             Map<String, String> caller,
             CallControl deadline,
@@ -197,7 +197,7 @@ public final class FunctionInvoker implements AutoCloseable {
 
     private Answer call(
             FunctionRegistration function,
-            JsonNode payload,
+            byte[] payload,
             String requestId,
             Map<String, String> caller,
             CallControl deadline,
@@ -215,7 +215,7 @@ public final class FunctionInvoker implements AutoCloseable {
                 ACCEPT,
                 function.headers(),
                 gateway,
-                body ? Json.MAPPER.writeValueAsBytes(payload) : null,
+                body ? payload : null,
                 body ? "application/json" : null,
                 timeout.plusSeconds(1), // the deadline in invoke() wins
                 deadline);

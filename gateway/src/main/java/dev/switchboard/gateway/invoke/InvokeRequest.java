@@ -3,6 +3,7 @@ package dev.switchboard.gateway.invoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.topic.TopicNames;
 import dev.switchboard.registry.Durations;
 import dev.switchboard.registry.RegistrationValidator;
@@ -16,18 +17,15 @@ import java.util.regex.Pattern;
 /**
  * The body of {@code POST /invoke/{function}}: {@code {payload, client_id?, async?, timeout?}}.
  *
- * @param payload  what the function receives (any JSON)
+ * @param payload  what the function receives: JSON text in UTF-8, as the caller sent it (the value of its
+ *                 {@code payload} field, {@code null} included)
  * @param clientId client whose streams receive an async result
  * @param async    answer 202 now and deliver the result as a {@code function_response} event
  * @param timeout  overrides the registration's timeout
  * @param topic    a topic an async result is published to too (needs the caller's publish grant)
  */
 public record InvokeRequest(
-        JsonNode payload,
-        Optional<String> clientId,
-        boolean async,
-        Optional<Duration> timeout,
-        Optional<String> topic) {
+        byte[] payload, Optional<String> clientId, boolean async, Optional<Duration> timeout, Optional<String> topic) {
     /**
      * Client ids appear in URLs, Redis keys and log lines: a conservative alphabet. The prefixes {@code mcp:}
      * and {@code topic:} are reserved for the MCP streams' and the topics' own logs, so that a generic client
@@ -46,12 +44,29 @@ public record InvokeRequest(
      * @throws ApiException 400 {@code INVALID_REQUEST} naming the field at fault
      */
     public static InvokeRequest parse(ObjectNode body) {
+        ObjectNode fields = body.deepCopy();
+        JsonNode payload = fields.remove("payload");
+        try {
+            return parse(fields, payload == null ? null : Json.MAPPER.writeValueAsBytes(payload));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a tree did not write", e);
+        }
+    }
+
+    /**
+     * @param body    the request body's fields but {@code payload} ({@link Json#readObject(Optional,
+     *                java.util.function.Supplier, int, String)})
+     * @param payload the {@code payload} field's value as sent, or null when the body has none
+     * @return the request
+     * @throws ApiException 400 {@code INVALID_REQUEST} naming the field at fault
+     */
+    public static InvokeRequest parse(ObjectNode body, byte[] payload) {
         body.fieldNames().forEachRemaining(f -> {
             if (!FIELDS.contains(f)) {
                 throw invalid(f, "unknown field (expected payload, client_id, async, timeout, topic)");
             }
         });
-        if (!body.has("payload")) {
+        if (payload == null) {
             throw invalid("payload", "required (use null for none)");
         }
         Optional<String> clientId = Optional.empty();
@@ -87,7 +102,7 @@ public record InvokeRequest(
                     "client_id",
                     "required when async is true (or a topic): the result is delivered to that " + "client's streams");
         }
-        return new InvokeRequest(body.get("payload"), clientId, async, timeout(body.get("timeout")), topic);
+        return new InvokeRequest(payload, clientId, async, timeout(body.get("timeout")), topic);
     }
 
     private static Optional<Duration> timeout(JsonNode node) {

@@ -19,6 +19,14 @@ class InvokeRequestTest {
         }
     }
 
+    private static com.fasterxml.jackson.databind.JsonNode payload(InvokeRequest r) {
+        try {
+            return Json.MAPPER.readTree(r.payload());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void assertInvalid(String body, String field) {
         ApiException e = catchThrowableOfType(ApiException.class, () -> InvokeRequest.parse(json(body)));
         assertThat(e).as(body).isNotNull();
@@ -31,7 +39,7 @@ class InvokeRequestTest {
     @Test
     void syncRequest() {
         InvokeRequest r = InvokeRequest.parse(json("{\"payload\": {\"a\": [1, 2]}}"));
-        assertThat(r.payload()).isEqualTo(json("{\"a\": [1, 2]}"));
+        assertThat(payload(r)).isEqualTo(json("{\"a\": [1, 2]}"));
         assertThat(r.clientId()).isEmpty();
         assertThat(r.async()).isFalse();
         assertThat(r.timeout()).isEmpty();
@@ -40,7 +48,7 @@ class InvokeRequestTest {
     @Test
     void syncRequestWithClientIdAndExplicitFalse() {
         InvokeRequest r = InvokeRequest.parse(json("{\"payload\": \"x\", \"client_id\": \"c1\", \"async\": false}"));
-        assertThat(r.payload().asText()).isEqualTo("x");
+        assertThat(payload(r).asText()).isEqualTo("x");
         assertThat(r.clientId()).contains("c1");
         assertThat(r.async()).isFalse();
     }
@@ -52,14 +60,14 @@ class InvokeRequestTest {
         assertThat(r.async()).isTrue();
         assertThat(r.clientId()).contains("user.42:tab-1@app_x");
         assertThat(r.timeout()).contains(Duration.ofSeconds(5));
-        assertThat(r.payload().isArray()).isTrue();
+        assertThat(payload(r).isArray()).isTrue();
     }
 
     @Test
     void nullPayloadIsAllowedAndNullOptionalsMeanAbsent() {
         InvokeRequest r = InvokeRequest.parse(
                 json("{\"payload\": null, \"client_id\": null, \"async\": null, \"timeout\": null}"));
-        assertThat(r.payload().isNull()).isTrue();
+        assertThat(payload(r).isNull()).isTrue();
         assertThat(r.clientId()).isEmpty();
         assertThat(r.async()).isFalse();
         assertThat(r.timeout()).isEmpty();

@@ -1,0 +1,218 @@
+package dev.switchboard.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Random;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/**
+ * {@link Json#readObject(Optional, java.util.function.Supplier, int, String)} keeps one field's value as the
+ * client's bytes: it must accept and refuse exactly what the tree reader does, with the same error code, and the
+ * kept bytes must be the value, byte for byte as sent.
+ */
+class JsonVerbatimFieldProperties {
+    private static final int DEPTH = 8;
+
+    @Property(tries = 2000)
+    void acceptsAndRefusesAsTheTreeDoes(@ForAll long seed) {
+        Random random = new Random(seed);
+        byte[] body = body(random);
+        if (random.nextInt(3) == 0) {
+            corrupt(body, random);
+        }
+        Object tree = outcome(() -> Json.readObject(Optional.empty(), () -> body, DEPTH));
+        Object kept = outcome(() -> Json.readObject(Optional.empty(), () -> body, DEPTH, "payload"));
+        if (tree instanceof String treeCode) {
+            assertThat(kept).as(new String(body, StandardCharsets.ISO_8859_1)).isEqualTo(treeCode);
+            return;
+        }
+        assertThat(kept).as(new String(body, StandardCharsets.ISO_8859_1)).isInstanceOf(Json.ObjectWithVerbatim.class);
+        ObjectNode whole = (ObjectNode) tree;
+        Json.ObjectWithVerbatim split = (Json.ObjectWithVerbatim) kept;
+        ObjectNode others = whole.deepCopy();
+        JsonNode payload = others.remove("payload");
+        assertThat(split.fields()).isEqualTo(others);
+        if (payload == null) {
+            assertThat(split.verbatim()).isNull();
+        } else {
+            assertThat(tree(split.verbatim())).isEqualTo(payload);
+        }
+    }
+
+    @Example
+    void theKeptValueIsTheClientsBytes() {
+        String[] values = {
+            "42",
+            "-1.5e3",
+            "0.1000000000000000000000001",
+            "1.50",
+            "\"h\\u00e9 \\\"q\\\"\"",
+            "\"héllo\"",
+            "true",
+            "null",
+            "[ ]",
+            "{ \"a\" : [1, {\"b\": null}] }",
+            "123456789012345678901234567890"
+        };
+        for (String value : values) {
+            for (String body : new String[] {
+                "{\"payload\":" + value + "}",
+                "{ \"payload\" :\n " + value + " \n}",
+                "{\"payload\":" + value + ",\"client_id\":\"c\"}",
+                "{\"async\":false , \"payload\" : " + value + "\t,\"timeout\":5}"
+            }) {
+                Json.ObjectWithVerbatim split = Json.readObject(
+                        Optional.of("application/json"), () -> body.getBytes(StandardCharsets.UTF_8), DEPTH, "payload");
+                assertThat(new String(split.verbatim(), StandardCharsets.UTF_8))
+                        .as(body)
+                        .isEqualTo(value);
+                assertThat(split.fields().has("payload")).isFalse();
+            }
+        }
+    }
+
+    @Example
+    void limitsInsideTheKeptValueAreRefusedWithTheirCodes() {
+        assertThat(code("{\"payload\":" + "[".repeat(DEPTH + 1) + "]".repeat(DEPTH + 1) + "}"))
+                .isEqualTo("JSON_TOO_DEEP");
+        assertThat(code("{\"payload\":{\"a\":1,\"a\":2}}")).isEqualTo("JSON_DUPLICATE_KEY");
+        assertThat(code("{\"payload\":1,\"payload\":2}")).isEqualTo("JSON_DUPLICATE_KEY");
+        assertThat(code("{\"payload\":" + "1".repeat(1001) + "}")).isEqualTo("JSON_NUMBER_TOO_LONG");
+        assertThat(code("{\"payload\":[1,2}")).isEqualTo("INVALID_JSON");
+        assertThat(code("[1]")).isEqualTo("INVALID_JSON");
+        byte[] notUtf8 = "{\"payload\":\"a?b\"}".getBytes(StandardCharsets.ISO_8859_1);
+        notUtf8[13] = (byte) 0xC3; // a lead byte followed by an ASCII one
+        ApiException e = catchThrowableOfType(
+                ApiException.class, () -> Json.readObject(Optional.empty(), () -> notUtf8, DEPTH, "payload"));
+        assertThat(e.code()).isEqualTo("INVALID_JSON");
+    }
+
+    private static String code(String body) {
+        ApiException e = catchThrowableOfType(
+                ApiException.class,
+                () -> Json.readObject(Optional.empty(), () -> body.getBytes(StandardCharsets.UTF_8), DEPTH, "payload"));
+        assertThat(e).as(body).isNotNull();
+        return e.code();
+    }
+
+    /** @return the value read, or the refusal's code */
+    private static Object outcome(java.util.function.Supplier<Object> read) {
+        try {
+            return read.get();
+        } catch (ApiException e) {
+            return e.code();
+        }
+    }
+
+    private static JsonNode tree(byte[] json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    // ---- generated bodies: objects with a payload of any shape, spaced at random ----
+
+    private static byte[] body(Random random) {
+        StringBuilder out = new StringBuilder();
+        if (random.nextInt(20) == 0) {
+            value(out, random, 0); // not always an object
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        out.append('{');
+        space(out, random);
+        String[] names = {"payload", "client_id", "async", "timeout", "x"};
+        int fields = random.nextInt(4);
+        boolean payload = random.nextInt(8) != 0;
+        int at = random.nextInt(fields + 1);
+        boolean first = true;
+        for (int i = 0; i <= fields; i++) {
+            String name = i == at ? (payload ? "payload" : null) : names[1 + random.nextInt(names.length - 1)];
+            if (name == null) {
+                continue;
+            }
+            if (!first) {
+                out.append(',');
+                space(out, random);
+            }
+            first = false;
+            out.append('"').append(name).append('"');
+            space(out, random);
+            out.append(':');
+            space(out, random);
+            value(out, random, 0);
+            space(out, random);
+        }
+        out.append('}');
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void value(StringBuilder out, Random random, int depth) {
+        int kind = random.nextInt(depth >= DEPTH + 1 ? 6 : 8);
+        switch (kind) {
+            case 0 -> out.append(random.nextInt(2000) - 1000);
+            case 1 -> out.append(random.nextBoolean() ? "1.50" : "-2.5e" + random.nextInt(40));
+            case 2 -> out.append('"').append(text(random)).append('"');
+            case 3 -> out.append(random.nextBoolean() ? "true" : "false");
+            case 4 -> out.append("null");
+            case 5 -> out.append("123456789012345678901234567890");
+            case 6 -> {
+                out.append('[');
+                int n = random.nextInt(4);
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    space(out, random);
+                    value(out, random, depth + 1);
+                }
+                out.append(']');
+            }
+            default -> {
+                out.append('{');
+                int n = random.nextInt(4);
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    // a repeated key now and then
+                    out.append("\"k").append(random.nextInt(5)).append("\":");
+                    space(out, random);
+                    value(out, random, depth + 1);
+                }
+                out.append('}');
+            }
+        }
+    }
+
+    private static String text(Random random) {
+        String[] parts = {"a", "é", "\\u00e9", "\\\"", "\\n", " ", "日本", "\\ud83d\\ude00"};
+        StringBuilder text = new StringBuilder();
+        int n = random.nextInt(5);
+        for (int i = 0; i < n; i++) {
+            text.append(parts[random.nextInt(parts.length)]);
+        }
+        return text.toString();
+    }
+
+    private static void space(StringBuilder out, Random random) {
+        if (random.nextInt(3) == 0) {
+            out.append(" \n\t".charAt(random.nextInt(3)));
+        }
+    }
+
+    /** One byte replaced, dropped or cut at: what a broken client or a fuzzer sends. */
+    private static void corrupt(byte[] body, Random random) {
+        int at = random.nextInt(body.length);
+        byte[] bad = {'"', '{', '}', '[', ',', ':', (byte) 0xC3, (byte) 0xFF, 0, '\\'};
+        body[at] = bad[random.nextInt(bad.length)];
+    }
+}
