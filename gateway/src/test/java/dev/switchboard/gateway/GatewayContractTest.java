@@ -273,6 +273,20 @@ abstract class GatewayContractTest {
         assertThat(small.status()).isEqualTo(200);
     }
 
+    @Test
+    void aLargePayloadGoesToTheFunctionAndItsAnswerComesBackWhole() throws Exception {
+        // larger than the socket buffers both ways: the request's body is written after its head, the answer's
+        // body after its own head
+        registerFunction("mirror", "/mirror");
+        String text = "0123456789abcdef".repeat(48 * 1024 / 16) + "\u00e9";
+        String payload = "{\"text\":\"" + text + "\",\"n\":[1,2.50]}";
+        Http.Answer answer = Http.postJson(invoke("/invoke/mirror"), "{\"payload\":" + payload + "}");
+        assertThat(answer.status()).isEqualTo(200);
+        // the function answers with the body it received, which the gateway passes through: the payload, as sent
+        assertThat(answer.body()).contains("\"data\":" + payload + ",");
+        assertThat(answer.json().get("data").get("text").asText()).isEqualTo(text);
+    }
+
     // ---- sync invoke ----
 
     @Test

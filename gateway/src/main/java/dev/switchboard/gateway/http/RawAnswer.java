@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.gateway.net.AsciiBytes;
 import io.helidon.http.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -47,27 +48,35 @@ public final class RawAnswer {
      * @return the answer's bytes
      */
     public static byte[] of(Status status, Map<String, String> headers, byte[] body, boolean last) {
-        // sized for a usual head, so that writing one does not grow the buffer
-        StringBuilder head = new StringBuilder(256)
+        int bodyLength = body == null ? -1 : body.length;
+        // sized for a usual head and the body: one array holds both
+        return head(status, headers, bodyLength, last, 256 + Math.max(0, bodyLength))
+                .toArray(body);
+    }
+
+    /**
+     * @param status     the status
+     * @param headers    the headers
+     * @param bodyLength the body's length, or -1 for none (a 204: no {@code Content-Length})
+     * @param last       whether the connection ends after it ({@code Connection: close})
+     * @param capacity   bytes to make room for (the head's, and the body's when it is to follow in the same array)
+     * @return the head, its blank line included
+     */
+    public static AsciiBytes head(
+            Status status, Map<String, String> headers, long bodyLength, boolean last, int capacity) {
+        AsciiBytes head = new AsciiBytes(capacity)
                 .append("HTTP/1.1 ")
                 .append(status.code())
                 .append(' ')
                 .append(status.reasonPhrase())
-                .append("\r\n");
-        headers.forEach(
-                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        if (body != null) {
-            head.append("Content-Length: ").append(body.length).append("\r\n");
+                .crlf();
+        headers.forEach(head::header);
+        if (bodyLength >= 0) {
+            head.append("Content-Length: ").append(bodyLength).crlf();
         }
         if (last) {
             head.append("Connection: close\r\n");
         }
-        head.append("\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] bodyBytes = body == null ? new byte[0] : body;
-        byte[] all = new byte[headBytes.length + bodyBytes.length];
-        System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-        System.arraycopy(bodyBytes, 0, all, headBytes.length, bodyBytes.length);
-        return all;
+        return head.crlf();
     }
 }

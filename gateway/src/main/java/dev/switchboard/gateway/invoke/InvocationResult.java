@@ -3,6 +3,7 @@ package dev.switchboard.gateway.invoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.net.AsciiBytes;
 
 /**
  * The outcome of one function call, in the original project's field names.
@@ -97,6 +98,55 @@ public record InvocationResult(
         if (!success || dataJson == null) {
             return Json.bytes(toJson());
         }
+        if (!isPlain(requestId) || !isPlain(functionName) || durationMillis < 0) {
+            return generatedJsonBytes();
+        }
+        // the envelope written straight into one array of its size: its strings need no escaping, and the bytes
+        // are those the generator writes (generatedJsonBytes, which InvocationResultTest compares with)
+        long timestamp = epochSecond();
+        int size = ENVELOPE_TEXT
+                + requestId.length()
+                + functionName.length()
+                + AsciiBytes.digits(durationMillis)
+                + dataJson.length
+                + AsciiBytes.digits(timestamp);
+        return new AsciiBytes(size)
+                .append(SUCCESS_ID)
+                .append(requestId)
+                .append(NAME)
+                .append(functionName)
+                .append(DURATION)
+                .append(durationMillis)
+                .append(DATA)
+                .append(dataJson)
+                .append(TIMESTAMP)
+                .append(timestamp)
+                .append('}')
+                .toArray(null);
+    }
+
+    private static final String SUCCESS_ID = "{\"success\":true,\"request_id\":\"";
+    private static final String NAME = "\",\"function_name\":\"";
+    private static final String DURATION = "\",\"duration_ms\":";
+    private static final String DATA = ",\"data\":";
+    private static final String TIMESTAMP = ",\"timestamp\":";
+    /** The envelope's own characters, its closing brace included. */
+    private static final int ENVELOPE_TEXT =
+            SUCCESS_ID.length() + NAME.length() + DURATION.length() + DATA.length() + TIMESTAMP.length() + 1;
+
+    /** @return whether the text is written in JSON as it is: printable ASCII, no quote or backslash */
+    private static boolean isPlain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #toJsonBytes()} of a passed-through answer, through the JSON generator. */
+    byte[] generatedJsonBytes() {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(dataJson.length + 160);
         try (com.fasterxml.jackson.core.JsonGenerator json =
                 Json.MAPPER.getFactory().createGenerator(out)) {

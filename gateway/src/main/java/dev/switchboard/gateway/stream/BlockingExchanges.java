@@ -133,6 +133,8 @@ final class BlockingExchanges implements AutoCloseable {
         try {
             channel.configureBlocking(true);
             HeadWait wait = new HeadWait(channel);
+            // the next heads are read into this one buffer: each is copied out of it as it is parsed
+            ByteBuffer heads = ByteBuffer.allocate(HEAD_BUFFER);
             boolean platform = ExchangeThreads.onPlatformThread();
             while (true) {
                 byte[] unread = NOTHING;
@@ -159,7 +161,7 @@ final class BlockingExchanges implements AutoCloseable {
                 // more callers than platform threads (one is served on a virtual thread): all cost less on virtual
                 // ones. Bytes of the next request already read stay with this thread
                 boolean outnumbered = platform && unread.length == 0 && threads.outnumbered();
-                next = outnumbered ? WAIT : nextRequest(channel, wait, unread, idleSince, platform);
+                next = outnumbered ? WAIT : nextRequest(channel, wait, heads, unread, idleSince, platform);
                 if (next == WAIT) {
                     // silent past the linger, or outnumbered: its platform thread is for another connection. It
                     // stays idle since its answer (the keep-alive time-out, and its rank when the listener's cap
@@ -195,16 +197,21 @@ final class BlockingExchanges implements AutoCloseable {
 
     private static final byte[] NOTHING = new byte[0];
 
+    /** A connection's buffer for its next heads: most are a few hundred bytes ({@link RequestHead#grown} else). */
+    private static final int HEAD_BUFFER = 1024;
+
     /** No request yet: wait for the connection's next one. */
     private static final Next WAIT = new Next(null, null, NOTHING);
 
     /**
+     * @param heads     the connection's buffer for heads (its content is not kept across calls)
      * @param idleSince when the last answer ended ({@link System#nanoTime()})
      * @param linger    whether to wait only {@link ExchangeThreads#LINGER} for the first byte
      * @return the client's next request; {@link #WAIT} when it lingered and nothing came; or null when the
      *         connection ends (closed, silent too long, or shed at the listener's cap while idle)
      */
-    private Next nextRequest(SocketChannel channel, HeadWait wait, byte[] unread, long idleSince, boolean linger)
+    private Next nextRequest(
+            SocketChannel channel, HeadWait wait, ByteBuffer heads, byte[] unread, long idleSince, boolean linger)
             throws IOException {
         // silence between requests is the client's keeping the connection for later; a head once begun must
         // arrive whole as a new connection's does
@@ -214,7 +221,7 @@ final class BlockingExchanges implements AutoCloseable {
             idle.waiting(channel, idleSince);
         }
         try {
-            ByteBuffer buffer = ByteBuffer.allocate(Math.max(1024, unread.length));
+            ByteBuffer buffer = unread.length <= heads.capacity() ? heads.clear() : ByteBuffer.allocate(unread.length);
             buffer.put(unread);
             while (true) {
                 buffer.flip();

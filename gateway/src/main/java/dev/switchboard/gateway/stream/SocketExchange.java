@@ -163,7 +163,15 @@ final class SocketExchange extends McpExchange {
     public void send(byte[] body) {
         commit();
         try {
-            writeFully(RawAnswer.of(status, answerHeaders, status.code() == 204 ? null : body, lastOnConnection()));
+            byte[] sent = status.code() == 204 ? null : body;
+            ByteBuffer head = RawAnswer.head(
+                            status, answerHeaders, sent == null ? -1 : sent.length, lastOnConnection(), 256)
+                    .toBuffer();
+            // head and body in one gathering write: the body is not copied behind the head
+            writeFully(
+                    sent == null || sent.length == 0
+                            ? new ByteBuffer[] {head}
+                            : new ByteBuffer[] {head, ByteBuffer.wrap(sent)});
             complete = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -260,9 +268,13 @@ final class SocketExchange extends McpExchange {
     }
 
     private void writeFully(byte[] bytes) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        writeFully(new ByteBuffer[] {ByteBuffer.wrap(bytes)});
+    }
+
+    private void writeFully(ByteBuffer[] buffers) throws IOException {
+        ByteBuffer last = buffers[buffers.length - 1];
+        while (last.hasRemaining()) {
+            channel.write(buffers);
         }
     }
 }

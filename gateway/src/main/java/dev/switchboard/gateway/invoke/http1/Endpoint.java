@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
+import dev.switchboard.gateway.net.AsciiBytes;
 import java.net.URI;
 import java.util.Locale;
 
@@ -43,7 +44,7 @@ public record Endpoint(boolean secure, String host, int port) {
      * @return {@code head} with the {@code Host} header's value appended: the port only when it is not the scheme's
      *         default (no intermediate string: this runs once per call)
      */
-    StringBuilder appendHostHeader(StringBuilder head) {
+    AsciiBytes appendHostHeader(AsciiBytes head) {
         head.append(host);
         return port == (secure ? 443 : 80) ? head : head.append(':').append(port);
     }

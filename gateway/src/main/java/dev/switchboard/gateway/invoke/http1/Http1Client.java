@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
+import dev.switchboard.gateway.net.AsciiBytes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
@@ -7,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -115,7 +115,7 @@ public final class Http1Client implements AutoCloseable {
      */
     public Http1Response send(Http1Request request) throws IOException {
         Endpoint endpoint = Endpoint.of(request.uri());
-        byte[] head = head(request, endpoint);
+        AsciiBytes head = head(request, endpoint);
         Http1Connection pooled = pool.take(endpoint);
         if (pooled != null) {
             try {
@@ -155,7 +155,7 @@ public final class Http1Client implements AutoCloseable {
         return Http1Connection.open(endpoint, new InetSocketAddress(address, endpoint.port()), timeout, tls);
     }
 
-    private Http1Response exchange(Http1Connection connection, Http1Request request, byte[] head) throws Failed {
+    private Http1Response exchange(Http1Connection connection, Http1Request request, AsciiBytes head) throws Failed {
         CallControl control = request.control();
         try {
             if (control != null) {
@@ -186,38 +186,48 @@ public final class Http1Client implements AutoCloseable {
      * request never does, so only a large one is watched, by a task that closes the connection at the
      * deadline (reads check the deadline themselves).
      */
-    private void write(Http1Connection connection, byte[] head, byte[] body, CallControl control) throws IOException {
-        if (control == null || body == null || body.length <= WRITE_WATCHED_ABOVE) {
-            connection.write(head, body);
+    private void write(Http1Connection connection, AsciiBytes head, byte[] body, CallControl control)
+            throws IOException {
+        // a small body is in the head's array already
+        byte[] after = Http1Connection.sentWithHead(body) ? null : body;
+        if (control == null || after == null || after.length <= WRITE_WATCHED_ABOVE) {
+            connection.write(head, after);
             return;
         }
         ScheduledFuture<?> watch =
                 sweeper.schedule(connection::close, control.remaining().toNanos(), TimeUnit.NANOSECONDS);
         try {
-            connection.write(head, body);
+            connection.write(head, after);
         } finally {
             watch.cancel(false);
         }
     }
 
-    /** The request line, {@code Host}, the request's headers and {@code Content-Length}, as bytes. */
-    private static byte[] head(Http1Request request, Endpoint endpoint) {
+    /**
+     * The request line, {@code Host}, the request's headers and {@code Content-Length}, as bytes, followed by the
+     * body when it goes in the same write ({@link Http1Connection#sentWithHead}); written as often as the request is
+     * sent (a stale pooled connection's request is sent again).
+     */
+    private static AsciiBytes head(Http1Request request, Endpoint endpoint) {
         String path = request.uri().getRawPath();
         String query = request.uri().getRawQuery();
-        StringBuilder head = new StringBuilder(512);
+        byte[] body = request.body();
+        boolean bodyWithHead = Http1Connection.sentWithHead(body);
+        AsciiBytes head = new AsciiBytes(512 + (bodyWithHead ? body.length : 0));
         head.append(request.method()).append(' ').append(path == null || path.isEmpty() ? "/" : path);
         if (query != null) {
             head.append('?').append(query);
         }
-        endpoint.appendHostHeader(head.append(" HTTP/1.1\r\nHost: ")).append("\r\n");
+        head.append(" HTTP/1.1\r\nHost: ");
+        endpoint.appendHostHeader(head).crlf();
         request.headers().appendTo(head);
-        if (request.body() != null) {
-            head.append("Content-Length: ").append(request.body().length).append("\r\n");
+        if (body != null) {
+            head.append("Content-Length: ").append(body.length).crlf();
         } else if (BODY_EXPECTED.contains(request.method())) {
             head.append("Content-Length: 0\r\n");
         }
-        head.append("\r\n");
-        return head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        head.crlf();
+        return bodyWithHead ? head.append(body) : head;
     }
 
     /** @return idle connections held (for tests and metrics) */

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
+import dev.switchboard.gateway.net.AsciiBytes;
 import dev.switchboard.gateway.net.ReadMark;
 import dev.switchboard.gateway.net.ReadWatch;
 import java.io.EOFException;
@@ -214,18 +215,25 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
         return true;
     }
 
-    /** Writes a request in one go (its head and its body, when it has one). */
-    void write(byte[] head, byte[] body) throws IOException {
+    /**
+     * @param body a request's body, or null
+     * @return whether it is small enough to be sent in the head's array, one write with it (a larger one is
+     *         written after the head rather than copied)
+     */
+    static boolean sentWithHead(byte[] body) {
+        return body != null && body.length <= BUFFER;
+    }
+
+    /**
+     * Writes a request: its head (with its body when {@link #sentWithHead}), then a larger body.
+     *
+     * @param head the head, and the body when it is sent with it
+     * @param body a body sent after the head, or null
+     */
+    void write(AsciiBytes head, byte[] body) throws IOException {
         bytesReadBeforeRequest = bytesRead;
-        if (body == null || body.length == 0) {
-            out.write(head);
-        } else if (body.length <= BUFFER) {
-            byte[] all = new byte[head.length + body.length];
-            System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(body, 0, all, head.length, body.length);
-            out.write(all);
-        } else {
-            out.write(head);
+        head.writeTo(out);
+        if (body != null && body.length > 0) {
             out.write(body);
         }
         out.flush();

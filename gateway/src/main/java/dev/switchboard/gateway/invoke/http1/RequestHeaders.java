@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.switchboard.gateway.net.AsciiBytes;
 
 /**
  * The headers of one request, assembled in layers: a header set again replaces the earlier value of the same
@@ -9,7 +8,11 @@ import java.util.List;
  * set here; a value or name that could split the head (CR, LF, NUL) is refused.
  */
 public final class RequestHeaders {
-    private final List<String[]> headers = new ArrayList<>(16);
+    /** Names and values, in the order set: a request carries a handful, so a scan beats a map. */
+    private String[] names = new String[8];
+
+    private String[] values = new String[8];
+    private int size;
 
     /**
      * @param name  a header name
@@ -24,9 +27,9 @@ public final class RequestHeaders {
         if (isFraming(name)) {
             return this;
         }
-        for (int i = 0; i < headers.size(); i++) {
-            if (headers.get(i)[0].equalsIgnoreCase(name)) {
-                headers.remove(i);
+        for (int i = 0; i < size; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
+                remove(i);
                 break;
             }
         }
@@ -34,7 +37,12 @@ public final class RequestHeaders {
             if (!isSafe(value)) {
                 throw new IllegalArgumentException("the value of header " + name + " holds CR, LF or NUL");
             }
-            headers.add(new String[] {name, value});
+            if (size == names.length) {
+                names = java.util.Arrays.copyOf(names, size * 2);
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            names[size] = name;
+            values[size++] = value;
         }
         return this;
     }
@@ -54,10 +62,18 @@ public final class RequestHeaders {
         return text.indexOf('\r') < 0 && text.indexOf('\n') < 0 && text.indexOf(0) < 0;
     }
 
+    private void remove(int index) {
+        System.arraycopy(names, index + 1, names, index, size - index - 1);
+        System.arraycopy(values, index + 1, values, index, size - index - 1);
+        size--;
+        names[size] = null;
+        values[size] = null;
+    }
+
     /** Appends {@code Name: value} lines. */
-    void appendTo(StringBuilder head) {
-        for (String[] header : headers) {
-            head.append(header[0]).append(": ").append(header[1]).append("\r\n");
+    void appendTo(AsciiBytes head) {
+        for (int i = 0; i < size; i++) {
+            head.header(names[i], values[i]);
         }
     }
 }

@@ -3,14 +3,17 @@ package dev.switchboard.gateway.invoke.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.gateway.net.AsciiBytes;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 class EndpointTest {
     private static String host(String uri) {
-        return Endpoint.of(URI.create(uri))
-                .appendHostHeader(new StringBuilder())
-                .toString();
+        return new String(
+                Endpoint.of(URI.create(uri))
+                        .appendHostHeader(new AsciiBytes(16))
+                        .toArray(null),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     @Test

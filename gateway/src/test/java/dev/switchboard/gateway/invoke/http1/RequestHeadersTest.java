@@ -3,14 +3,15 @@ package dev.switchboard.gateway.invoke.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.gateway.net.AsciiBytes;
 import org.junit.jupiter.api.Test;
 
 /** The layering rules of a function call's headers: what may be set, what replaces what, what is refused. */
 class RequestHeadersTest {
     private static String lines(RequestHeaders headers) {
-        StringBuilder head = new StringBuilder();
+        AsciiBytes head = new AsciiBytes(16);
         headers.appendTo(head);
-        return head.toString();
+        return new String(head.toArray(null), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     @Test
