@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.http;
 
-import dev.switchboard.gateway.net.AsciiBytes;
 import io.helidon.http.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

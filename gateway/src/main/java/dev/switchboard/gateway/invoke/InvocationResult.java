@@ -2,8 +2,8 @@ package dev.switchboard.gateway.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.AsciiBytes;
 import dev.switchboard.gateway.http.Json;
-import dev.switchboard.gateway.net.AsciiBytes;
 
 /**
  * The outcome of one function call, in the original project's field names.

@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
-import dev.switchboard.gateway.net.AsciiBytes;
+import dev.switchboard.gateway.http.AsciiBytes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;

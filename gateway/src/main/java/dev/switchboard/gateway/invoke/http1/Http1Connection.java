@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
-import dev.switchboard.gateway.net.AsciiBytes;
+import dev.switchboard.gateway.http.AsciiBytes;
 import dev.switchboard.gateway.net.ReadMark;
 import dev.switchboard.gateway.net.ReadWatch;
 import java.io.EOFException;

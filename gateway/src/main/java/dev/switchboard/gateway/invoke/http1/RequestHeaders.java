@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.invoke.http1;
 
-import dev.switchboard.gateway.net.AsciiBytes;
+import dev.switchboard.gateway.http.AsciiBytes;
 
 /**
  * The headers of one request, assembled in layers: a header set again replaces the earlier value of the same

@@ -3,7 +3,7 @@ package dev.switchboard.gateway.invoke.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.gateway.net.AsciiBytes;
+import dev.switchboard.gateway.http.AsciiBytes;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 

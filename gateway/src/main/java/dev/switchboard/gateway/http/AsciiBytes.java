@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.net;
+package dev.switchboard.gateway.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
