@@ -79,6 +79,19 @@ class JsonVerbatimFieldProperties {
     }
 
     @Example
+    void aByteOrderMarkDoesNotShiftTheKeptBytes() {
+        byte[] json = "{\"a\":1, \"payload\" : {\"x\":[1,2]} }".getBytes(StandardCharsets.UTF_8);
+        byte[] marked = new byte[json.length + 3];
+        marked[0] = (byte) 0xEF;
+        marked[1] = (byte) 0xBB;
+        marked[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, marked, 3, json.length);
+        Json.ObjectWithVerbatim split = Json.readObject(Optional.empty(), () -> marked, DEPTH, "payload");
+        assertThat(new String(split.verbatim(), StandardCharsets.UTF_8)).isEqualTo("{\"x\":[1,2]}");
+        assertThat(split.fields().get("a").asInt()).isEqualTo(1);
+    }
+
+    @Example
     void limitsInsideTheKeptValueAreRefusedWithTheirCodes() {
         assertThat(code("{\"payload\":" + "[".repeat(DEPTH + 1) + "]".repeat(DEPTH + 1) + "}"))
                 .isEqualTo("JSON_TOO_DEEP");
