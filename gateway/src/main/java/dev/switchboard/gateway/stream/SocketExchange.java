@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -204,20 +203,14 @@ final class SocketExchange extends McpExchange {
     @Override
     public OutputStream outputStream() throws IOException {
         commit();
-        StringBuilder text = new StringBuilder("HTTP/1.1 ")
-                .append(status.code())
-                .append(' ')
-                .append(status.reasonPhrase())
-                .append("\r\n");
-        answerHeaders.forEach(
-                (name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
         if (!lastOnConnection()) {
-            text.append("Transfer-Encoding: chunked\r\n\r\n");
+            answerHeaders.put("Transfer-Encoding", "chunked");
             return new ChunkedAnswer(
-                    channel, text.toString().getBytes(StandardCharsets.ISO_8859_1), () -> complete = true);
+                    channel,
+                    RawAnswer.head(status, answerHeaders, -1, false, 256).toArray(null),
+                    () -> complete = true);
         }
-        text.append("Connection: close\r\n\r\n");
-        writeFully(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+        writeFully(RawAnswer.head(status, answerHeaders, -1, true, 256).toArray(null));
         // closing the body ends the answer; the connection is closed by whoever serves the exchange
         return new FilterOutputStream(Channels.newOutputStream(channel)) {
             @Override
