@@ -39,21 +39,6 @@ public record InvokeRequest(
     private static final Set<String> FIELDS = Set.of("payload", "client_id", "async", "timeout", "topic");
 
     /**
-     * @param body the request body
-     * @return the request
-     * @throws ApiException 400 {@code INVALID_REQUEST} naming the field at fault
-     */
-    public static InvokeRequest parse(ObjectNode body) {
-        ObjectNode fields = body.deepCopy();
-        JsonNode payload = fields.remove("payload");
-        try {
-            return parse(fields, payload == null ? null : Json.MAPPER.writeValueAsBytes(payload));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a tree did not write", e);
-        }
-    }
-
-    /**
      * @param body    the request body's fields but {@code payload} ({@link Json#readObject(Optional,
      *                java.util.function.Supplier, int, String)})
      * @param payload the {@code payload} field's value as sent, or null when the body has none

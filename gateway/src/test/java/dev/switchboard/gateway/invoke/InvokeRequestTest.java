@@ -27,8 +27,18 @@ class InvokeRequestTest {
         }
     }
 
+    /** As {@code /invoke} reads a body: the payload kept as its bytes, the other fields as trees. */
+    private static InvokeRequest parse(String body) {
+        Json.ObjectWithVerbatim split = Json.readObject(
+                java.util.Optional.empty(),
+                () -> body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                64,
+                "payload");
+        return InvokeRequest.parse(split.fields(), split.verbatim());
+    }
+
     private static void assertInvalid(String body, String field) {
-        ApiException e = catchThrowableOfType(ApiException.class, () -> InvokeRequest.parse(json(body)));
+        ApiException e = catchThrowableOfType(ApiException.class, () -> parse(body));
         assertThat(e).as(body).isNotNull();
         assertThat(e.status().code()).as(body).isEqualTo(400);
         assertThat(e.code()).as(body).isEqualTo("INVALID_REQUEST");
@@ -38,7 +48,7 @@ class InvokeRequestTest {
 
     @Test
     void syncRequest() {
-        InvokeRequest r = InvokeRequest.parse(json("{\"payload\": {\"a\": [1, 2]}}"));
+        InvokeRequest r = parse("{\"payload\": {\"a\": [1, 2]}}");
         assertThat(payload(r)).isEqualTo(json("{\"a\": [1, 2]}"));
         assertThat(r.clientId()).isEmpty();
         assertThat(r.async()).isFalse();
@@ -47,7 +57,7 @@ class InvokeRequestTest {
 
     @Test
     void syncRequestWithClientIdAndExplicitFalse() {
-        InvokeRequest r = InvokeRequest.parse(json("{\"payload\": \"x\", \"client_id\": \"c1\", \"async\": false}"));
+        InvokeRequest r = parse("{\"payload\": \"x\", \"client_id\": \"c1\", \"async\": false}");
         assertThat(payload(r).asText()).isEqualTo("x");
         assertThat(r.clientId()).contains("c1");
         assertThat(r.async()).isFalse();
@@ -55,8 +65,8 @@ class InvokeRequestTest {
 
     @Test
     void asyncRequest() {
-        InvokeRequest r = InvokeRequest.parse(json(
-                "{\"payload\": [1], \"client_id\": \"user.42:tab-1@app_x\", \"async\": true, \"timeout\": \"5s\"}"));
+        InvokeRequest r = parse(
+                "{\"payload\": [1], \"client_id\": \"user.42:tab-1@app_x\", \"async\": true, \"timeout\": \"5s\"}");
         assertThat(r.async()).isTrue();
         assertThat(r.clientId()).contains("user.42:tab-1@app_x");
         assertThat(r.timeout()).contains(Duration.ofSeconds(5));
@@ -65,8 +75,7 @@ class InvokeRequestTest {
 
     @Test
     void nullPayloadIsAllowedAndNullOptionalsMeanAbsent() {
-        InvokeRequest r = InvokeRequest.parse(
-                json("{\"payload\": null, \"client_id\": null, \"async\": null, \"timeout\": null}"));
+        InvokeRequest r = parse("{\"payload\": null, \"client_id\": null, \"async\": null, \"timeout\": null}");
         assertThat(payload(r).isNull()).isTrue();
         assertThat(r.clientId()).isEmpty();
         assertThat(r.async()).isFalse();
@@ -98,8 +107,7 @@ class InvokeRequestTest {
         assertInvalid("{\"payload\": 1, \"client_id\": 42}", "client_id");
         assertInvalid("{\"payload\": 1, \"client_id\": [\"c\"]}", "client_id");
         String max = "a".repeat(128);
-        assertThat(InvokeRequest.parse(json("{\"payload\": 1, \"client_id\": \"" + max + "\"}"))
-                        .clientId())
+        assertThat(parse("{\"payload\": 1, \"client_id\": \"" + max + "\"}").clientId())
                 .contains(max);
     }
 
@@ -141,7 +149,7 @@ class InvokeRequestTest {
     }
 
     private static Duration timeout(String jsonValue) {
-        return InvokeRequest.parse(json("{\"payload\": 1, \"timeout\": " + jsonValue + "}"))
+        return parse("{\"payload\": 1, \"timeout\": " + jsonValue + "}")
                 .timeout()
                 .orElseThrow();
     }
