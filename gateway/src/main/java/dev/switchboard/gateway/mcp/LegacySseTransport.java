@@ -161,7 +161,8 @@ final class LegacySseTransport implements AutoCloseable {
                 .orElseThrow(() -> new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
         McpSession session = sessions.find(sessionId, exchange.identity(), function);
-        JsonNode message = reader.message(exchange);
+        ClientMessage read = reader.message(exchange);
+        JsonNode message = read.json();
         McpSpans.describe(message, session.id());
         if (message.isArray()) {
             throw new McpException(
@@ -173,14 +174,15 @@ final class LegacySseTransport implements AutoCloseable {
             // answered in the background: the request's trace goes along to the function call
             Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
             LogSink sink = new LogSink(events, McpIds.logKey(session.id(), McpIds.LEGACY_STREAM));
-            background.execute(() -> request(function, session, message, sink));
+            background.execute(() -> request(function, session, read, sink));
         } else {
             handler.notificationOrAnswer(function, session, message, Runnable::run);
         }
         exchange.sendEmpty(Status.ACCEPTED_202);
     }
 
-    private void request(FunctionRegistration function, McpSession session, JsonNode message, LogSink sink) {
+    private void request(FunctionRegistration function, McpSession session, ClientMessage read, LogSink sink) {
+        JsonNode message = read.json();
         JsonNode id = message.get("id");
         try {
             if ("initialize".equals(JsonRpc.method(message))) {
@@ -190,7 +192,7 @@ final class LegacySseTransport implements AutoCloseable {
             // re-read: initialize may have completed the session since this message's lookup
             McpSession current = sessions.current(session);
             try {
-                handler.request(function, current, message, sink);
+                handler.request(function, current, read, sink);
             } catch (ApiException e) {
                 sink.send(JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, e.getMessage()), true);
             }

@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.mcp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionEngine;
@@ -49,12 +48,12 @@ final class McpBackend {
      * @return the running call
      */
     BackendCall post(FunctionRegistration function, JsonNode message, Map<String, String> headers, Duration timeout) {
-        return post(function, message, headers, timeout, CallControl.within(timeout));
+        return post(function, Json.bytes(message), headers, timeout, CallControl.within(timeout));
     }
 
     /**
      * @param function the registration
-     * @param message  the JSON-RPC message
+     * @param body     the JSON-RPC message's text
      * @param headers  MCP headers to send
      * @param timeout  bound of the whole call, as {@code control}'s deadline
      * @param control  the call's deadline, idle action (heartbeats) and cancellation
@@ -62,16 +61,10 @@ final class McpBackend {
      */
     BackendCall post(
             FunctionRegistration function,
-            JsonNode message,
+            byte[] body,
             Map<String, String> headers,
             Duration timeout,
             CallControl control) {
-        byte[] body;
-        try {
-            body = Json.MAPPER.writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize a JSON-RPC message", e);
-        }
         FunctionRequest request = new FunctionRequest(
                 "POST",
                 function.endpoint(),

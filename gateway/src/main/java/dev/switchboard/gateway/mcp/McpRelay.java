@@ -2,6 +2,7 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.http1.CallControl;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.registry.Durations;
@@ -128,7 +129,7 @@ final class McpRelay {
 
     /**
      * @param function        the function
-     * @param message         the request to forward
+     * @param message         the client's request, sent with the session's {@code _meta} ({@link SessionMeta})
      * @param headers         headers for the function
      * @param session         the client's session, or null for stateless 2026-07-28 requests
      * @param protocolVersion the client's revision
@@ -138,7 +139,7 @@ final class McpRelay {
      */
     void relay(
             FunctionRegistration function,
-            JsonNode message,
+            ClientMessage message,
             Map<String, String> headers,
             dev.switchboard.gateway.state.McpSession session,
             String protocolVersion,
@@ -154,7 +155,7 @@ final class McpRelay {
             sink.end();
             metrics.mcpRequest(
                     function.name(),
-                    JsonRpc.method(message),
+                    JsonRpc.method(message.json()),
                     outcome,
                     java.time.Duration.ofNanos(System.nanoTime() - start));
         }
@@ -162,25 +163,26 @@ final class McpRelay {
 
     private String relayRounds(
             FunctionRegistration function,
-            JsonNode message,
+            ClientMessage message,
             Map<String, String> headers,
             dev.switchboard.gateway.state.McpSession session,
             String protocolVersion,
             Sink sink) {
-        JsonNode id = message.get("id");
-        JsonNode current = message;
+        JsonNode id = message.json().get("id");
+        // the client's own text where it allows, with the session's _meta written in
+        byte[] body = SessionMeta.body(message, session);
         try {
             for (int round = 0; ; round++) {
                 VerbatimJson answer;
                 try {
-                    answer = callOnce(function, current, headers, session == null ? null : session.id(), sink);
+                    answer = callOnce(function, id, body, headers, session == null ? null : session.id(), sink);
                 } catch (BackendSessionRecovery.Lost lost) {
                     // re-initialize the function's session once, then retry; a second loss reaches the caller
                     McpSession recovered = recovery.recover(function, session, headers.get("Mcp-Session-Id"))
                             .orElseThrow(() -> lost);
                     headers = new java.util.HashMap<>(headers);
                     headers.put("Mcp-Session-Id", recovered.backendSessionId());
-                    answer = callOnce(function, current, headers, session.id(), sink);
+                    answer = callOnce(function, id, body, headers, session.id(), sink);
                 }
                 if (answer == null) {
                     return "cancelled";
@@ -209,7 +211,8 @@ final class McpRelay {
                     sink.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, e.getMessage()), true);
                     return "error";
                 }
-                current = retryWith(message, inputs, result.get("requestState"));
+                body = Json.bytes(
+                        SessionMeta.stamp(retryWith(message.json(), inputs, result.get("requestState")), session));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -235,15 +238,19 @@ final class McpRelay {
      * replaces it); null when the client cancelled.
      */
     private VerbatimJson callOnce(
-            FunctionRegistration function, JsonNode message, Map<String, String> headers, String sessionId, Sink sink)
+            FunctionRegistration function,
+            JsonNode id,
+            byte[] body,
+            Map<String, String> headers,
+            String sessionId,
+            Sink sink)
             throws IOException, InterruptedException {
-        JsonNode id = message.get("id");
         CallKey key = new CallKey(sessionId, id);
         // heartbeats come from the call's read watch: while the function is silent, beside the blocked read
         CallControl control = CallControl.within(function.timeout())
                 .onIdle(heartbeat, sink::keepAlive)
                 .onFirstIdle(OPENING_HOLD, sink::openingDue);
-        BackendCall call = backend.post(function, message, headers, function.timeout(), control);
+        BackendCall call = backend.post(function, body, headers, function.timeout(), control);
         boolean stateful = sessionId != null && headers.get("Mcp-Session-Id") != null;
         boolean first = true;
         inflight.put(key, call);

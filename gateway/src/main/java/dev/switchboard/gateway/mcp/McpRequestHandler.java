@@ -2,7 +2,6 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.CallLimits;
@@ -18,7 +17,7 @@ import java.util.concurrent.Executor;
 /**
  * What the gateway does with a client's JSON-RPC messages once a transport has read them and found their
  * session, whatever the transport: requests answered here ({@code ping}, {@code logging/setLevel} for a
- * stateless function, subscriptions) or relayed to the function with the session's {@code _meta} and backend
+ * stateless function, subscriptions) or relayed to the function with the session's {@code _meta} ({@link SessionMeta}) and backend
  * headers; 2025-03-26 batches; notifications, cancellations and the client's answers (to a bridged input
  * request, or to a stateful function's own request). It knows nothing of HTTP requests and responses: what a
  * request's answer becomes travels through an {@link McpRelay.Sink}, and the function is reached through
@@ -70,7 +69,7 @@ final class McpRequestHandler {
      */
     @SuppressWarnings("try") // the permit is held for the call's duration, not used
     void relayStateless(
-            FunctionRegistration function, JsonNode message, Map<String, String> headers, McpRelay.Sink sink) {
+            FunctionRegistration function, ClientMessage message, Map<String, String> headers, McpRelay.Sink sink) {
         try (CallLimits.Permit permit = limits.acquire(function)) {
             relay.relay(function, message, headers, null, McpVersions.MODERN, sink);
         }
@@ -84,8 +83,9 @@ final class McpRequestHandler {
      *                      must initialize again (the session has been ended)
      * @throws IOException  when the sink's client is gone
      */
-    void request(FunctionRegistration function, McpSession session, JsonNode message, McpRelay.Sink sink)
+    void request(FunctionRegistration function, McpSession session, ClientMessage read, McpRelay.Sink sink)
             throws IOException {
+        JsonNode message = read.json();
         JsonNode id = message.get("id");
         String method = JsonRpc.method(message);
         boolean modernFunction = McpVersions.MODERN.equals(session.backendVersion());
@@ -106,7 +106,7 @@ final class McpRequestHandler {
                     return;
                 }
                 // a stateful function filters its own messages: it gets the request and gives the answer
-                relayToFunction(function, session.withLogLevel(level), message, sink);
+                relayToFunction(function, session.withLogLevel(level), read, sink);
             }
             default -> {
                 McpRelay.Sink relayed = sink;
@@ -117,24 +117,26 @@ final class McpRequestHandler {
                         return;
                     }
                 }
-                relayToFunction(function, session, message, relayed);
+                relayToFunction(function, session, read, relayed);
             }
         }
     }
 
     @SuppressWarnings("try") // the permit is held for the call's duration, not used
     private void relayToFunction(
-            FunctionRegistration function, McpSession session, JsonNode message, McpRelay.Sink sink)
+            FunctionRegistration function, McpSession session, ClientMessage read, McpRelay.Sink sink)
             throws IOException {
+        JsonNode message = read.json();
         reaper.remember(session);
         backendStreams.awaitOpen(session);
         try (CallLimits.Permit permit = limits.acquire(function)) {
             // a running call uses its session, whether or not its client is still connected: renewed
             // like an open stream, so that the client can still resume it
             inUse.add(session.id());
+            // the function gets the session's _meta with the request (SessionMeta)
             relay.relay(
                     function,
-                    withSessionMeta(message, session),
+                    read,
                     BackendHeaders.forMessage(session, message),
                     session,
                     session.protocolVersion(),
@@ -219,7 +221,7 @@ final class McpRequestHandler {
             } else {
                 CollectingSink sink = new CollectingSink(message.get("id"));
                 try {
-                    request(function, session, message, sink);
+                    request(function, session, ClientMessage.of(message), sink);
                 } catch (ApiException e) {
                     sink.send(JsonRpc.error(message.get("id"), JsonRpc.GATEWAY_ERROR, e.getMessage()), true);
                 }
@@ -227,49 +229,6 @@ final class McpRequestHandler {
             }
         }
         return responses.isEmpty() ? Optional.empty() : Optional.of(responses);
-    }
-
-    /**
-     * What the session holds for a stateless function, passed as 2026-07-28 passes it on every request:
-     * the client's capabilities (so the function asks only for input the client can give) and the logging
-     * level.
-     */
-    static JsonNode withSessionMeta(JsonNode message, McpSession session) {
-        boolean capabilities = session.clientCapabilities() != null
-                && session.clientCapabilities().isObject();
-        boolean modern = McpVersions.MODERN.equals(session.backendVersion());
-        if (session.logLevel() == null && !capabilities && !modern) {
-            return message;
-        }
-        // only the objects on the way to _meta are copied: the rest (a call's arguments) is shared, not changed
-        ObjectNode copy = shallowCopy(message);
-        ObjectNode paramsObject = shallowCopy(copy.get("params"));
-        copy.set("params", paramsObject);
-        ObjectNode metaObject = shallowCopy(paramsObject.get("_meta"));
-        paramsObject.set("_meta", metaObject);
-        if (session.logLevel() != null) {
-            metaObject.put(McpMeta.LOG_LEVEL, session.logLevel());
-        }
-        if (!metaObject.has(McpMeta.CLIENT_CAPABILITIES)) {
-            metaObject.set(McpMeta.CLIENT_CAPABILITIES, capabilities ? session.clientCapabilities() : Json.object());
-        }
-        if (modern) {
-            // a 2026-07-28 function reads the revision and the client's identity from every request
-            metaObject.put(McpMeta.PROTOCOL_VERSION, McpVersions.MODERN);
-            if (session.clientInfo() != null && session.clientInfo().isObject()) {
-                metaObject.set(McpMeta.CLIENT_INFO, session.clientInfo());
-            }
-        }
-        return copy;
-    }
-
-    /** @return a new object with the same members (the same nodes), or an empty one when {@code node} is no object */
-    private static ObjectNode shallowCopy(JsonNode node) {
-        ObjectNode copy = Json.object();
-        if (node != null && node.isObject()) {
-            copy.setAll((ObjectNode) node);
-        }
-        return copy;
     }
 
     /** Passes a client's notification or answer to a stateful function; a lost function session is re-initialized. */

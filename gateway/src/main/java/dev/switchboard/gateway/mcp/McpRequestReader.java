@@ -39,17 +39,18 @@ final class McpRequestReader {
 
     /**
      * @param exchange a POST, on either listener
-     * @return its body: a JSON-RPC object or a batch (an array)
+     * @return its body: a JSON-RPC object or a batch (an array), with its text where it may go on as it is
      * @throws McpException 400 with a parse error or an invalid request
      */
-    JsonNode message(McpExchange exchange) {
+    ClientMessage message(McpExchange exchange) {
         return parse(exchange.body(maxBodySize), exchange::requestId);
     }
 
-    private JsonNode parse(byte[] body, java.util.function.Consumer<JsonNode> requestId) {
+    private ClientMessage parse(byte[] body, java.util.function.Consumer<JsonNode> requestId) {
         try {
             // from the bytes: no decoded copy, and bytes that are not UTF-8 are a parse error rather than replaced
-            JsonNode message = JsonMapper.forRequestBodies(maxJsonDepth).readTree(body);
+            ClientMessage read = ClientMessage.read(JsonMapper.forRequestBodies(maxJsonDepth), body);
+            JsonNode message = read.json();
             if (message == null || !(message.isObject() || message.isArray())) {
                 throw new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "a message is a JSON-RPC object");
@@ -57,7 +58,7 @@ final class McpRequestReader {
             if (JsonRpc.isRequest(message)) {
                 requestId.accept(message.get("id"));
             }
-            return message;
+            return read;
         } catch (JsonProcessingException e) {
             String reason = switch (JsonRefusal.of(e)) {
                 case TOO_DEEP -> "nested deeper than " + maxJsonDepth + " levels (MAX_JSON_DEPTH)";

@@ -78,13 +78,14 @@ final class StreamableHttpTransport {
         FunctionRegistration function = reader.function(ex.server());
         origins.check(ex.headers());
         ClientAccept accept = ClientAccept.of(ex.headers());
-        JsonNode message = reader.message(ex);
+        ClientMessage read = reader.message(ex);
+        JsonNode message = read.json();
         Optional<String> sessionId = ex.headers().first(SESSION_ID);
         McpSpans.describe(message, sessionId.orElse(null));
         if (sessionId.isPresent()) {
             McpSession session = sessions.find(sessionId.get(), ex.identity(), function);
             checkVersionHeader(ex.headers());
-            inSession(ex, function, session, message, accept);
+            inSession(ex, function, session, read, accept);
         } else if (isModern(ex.headers(), message) && ListenStreams.isListen(message)) {
             listens.listen(ex, function, message, accept); // held here: a stateless function cannot
         } else if (isModern(ex.headers(), message)) {
@@ -92,7 +93,7 @@ final class StreamableHttpTransport {
             headers.putAll(ex.identity().functionHeaders());
             handler.relayStateless(
                     function,
-                    message,
+                    read,
                     headers,
                     new ResponseSink(
                             ex,
@@ -159,8 +160,9 @@ final class StreamableHttpTransport {
     }
 
     private void inSession(
-            McpExchange res, FunctionRegistration function, McpSession session, JsonNode message, ClientAccept accept)
+            McpExchange res, FunctionRegistration function, McpSession session, ClientMessage read, ClientAccept accept)
             throws IOException {
+        JsonNode message = read.json();
         if (message.isArray()) {
             Optional<com.fasterxml.jackson.databind.node.ArrayNode> responses =
                     handler.batch(function, session, message);
@@ -179,7 +181,7 @@ final class StreamableHttpTransport {
         handler.request(
                 function,
                 session,
-                message,
+                read,
                 new ResponseSink(
                         res,
                         accept,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.support.RandomJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Random;
@@ -25,7 +26,7 @@ class JsonVerbatimFieldProperties {
         Random random = new Random(seed);
         byte[] body = body(random);
         if (random.nextInt(3) == 0) {
-            corrupt(body, random);
+            RandomJson.corrupt(body, random);
         }
         Object tree = outcome(() -> Json.readObject(Optional.empty(), () -> body, DEPTH));
         Object kept = outcome(() -> Json.readObject(Optional.empty(), () -> body, DEPTH, "payload"));
@@ -137,11 +138,11 @@ class JsonVerbatimFieldProperties {
     private static byte[] body(Random random) {
         StringBuilder out = new StringBuilder();
         if (random.nextInt(20) == 0) {
-            value(out, random, 0); // not always an object
+            RandomJson.value(out, random, 0, DEPTH); // not always an object
             return out.toString().getBytes(StandardCharsets.UTF_8);
         }
         out.append('{');
-        space(out, random);
+        RandomJson.space(out, random);
         String[] names = {"payload", "client_id", "async", "timeout", "x"};
         int fields = random.nextInt(4);
         boolean payload = random.nextInt(8) != 0;
@@ -154,78 +155,17 @@ class JsonVerbatimFieldProperties {
             }
             if (!first) {
                 out.append(',');
-                space(out, random);
+                RandomJson.space(out, random);
             }
             first = false;
             out.append('"').append(name).append('"');
-            space(out, random);
+            RandomJson.space(out, random);
             out.append(':');
-            space(out, random);
-            value(out, random, 0);
-            space(out, random);
+            RandomJson.space(out, random);
+            RandomJson.value(out, random, 0, DEPTH);
+            RandomJson.space(out, random);
         }
         out.append('}');
         return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void value(StringBuilder out, Random random, int depth) {
-        int kind = random.nextInt(depth >= DEPTH + 1 ? 6 : 8);
-        switch (kind) {
-            case 0 -> out.append(random.nextInt(2000) - 1000);
-            case 1 -> out.append(random.nextBoolean() ? "1.50" : "-2.5e" + random.nextInt(40));
-            case 2 -> out.append('"').append(text(random)).append('"');
-            case 3 -> out.append(random.nextBoolean() ? "true" : "false");
-            case 4 -> out.append("null");
-            case 5 -> out.append("123456789012345678901234567890");
-            case 6 -> {
-                out.append('[');
-                int n = random.nextInt(4);
-                for (int i = 0; i < n; i++) {
-                    if (i > 0) {
-                        out.append(',');
-                    }
-                    space(out, random);
-                    value(out, random, depth + 1);
-                }
-                out.append(']');
-            }
-            default -> {
-                out.append('{');
-                int n = random.nextInt(4);
-                for (int i = 0; i < n; i++) {
-                    if (i > 0) {
-                        out.append(',');
-                    }
-                    // a repeated key now and then
-                    out.append("\"k").append(random.nextInt(5)).append("\":");
-                    space(out, random);
-                    value(out, random, depth + 1);
-                }
-                out.append('}');
-            }
-        }
-    }
-
-    private static String text(Random random) {
-        String[] parts = {"a", "é", "\\u00e9", "\\\"", "\\n", " ", "日本", "\\ud83d\\ude00"};
-        StringBuilder text = new StringBuilder();
-        int n = random.nextInt(5);
-        for (int i = 0; i < n; i++) {
-            text.append(parts[random.nextInt(parts.length)]);
-        }
-        return text.toString();
-    }
-
-    private static void space(StringBuilder out, Random random) {
-        if (random.nextInt(3) == 0) {
-            out.append(" \n\t".charAt(random.nextInt(3)));
-        }
-    }
-
-    /** One byte replaced, dropped or cut at: what a broken client or a fuzzer sends. */
-    private static void corrupt(byte[] body, Random random) {
-        int at = random.nextInt(body.length);
-        byte[] bad = {'"', '{', '}', '[', ',', ':', (byte) 0xC3, (byte) 0xFF, 0, '\\'};
-        body[at] = bad[random.nextInt(bad.length)];
     }
 }

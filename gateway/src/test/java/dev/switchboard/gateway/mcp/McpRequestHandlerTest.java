@@ -27,6 +27,7 @@ import dev.switchboard.registry.ClientAuth;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
 import dev.switchboard.registry.InMemoryFunctionStore;
+import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.RetryPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -112,7 +113,7 @@ class McpRequestHandlerTest {
                 notification("notifications/progress", "{\"progress\":1}"), JsonRpc.result(m.get("id"), text("done")));
         RecordingSink sink = new RecordingSink();
 
-        handler.request(FUNCTION, session, request(7, "tools/call", "{\"name\":\"echo\"}"), sink);
+        handler.request(FUNCTION, session, read(request(7, "tools/call", "{\"name\":\"echo\"}")), sink);
 
         assertThat(sink.messages).hasSize(2);
         assertThat(sink.messages.get(0).path("method").asText()).isEqualTo("notifications/progress");
@@ -142,7 +143,7 @@ class McpRequestHandlerTest {
                 Identity.ANONYMOUS));
         RecordingSink sink = new RecordingSink();
 
-        handler.request(FUNCTION, session, request(1, "tools/list", null), sink);
+        handler.request(FUNCTION, session, read(request(1, "tools/list", null)), sink);
 
         assertThat(sink.messages).hasSize(1);
         assertThat(function.received.poll().gatewayHeaders())
@@ -168,7 +169,7 @@ class McpRequestHandlerTest {
         JsonNode message = request(3, "tools/call", "{\"name\":\"echo\",\"_meta\":{\"progressToken\":\"p\"}}");
         JsonNode before = message.deepCopy();
 
-        handler.request(FUNCTION, session, message, new RecordingSink());
+        handler.request(FUNCTION, session, read(message), new RecordingSink());
 
         FunctionRequest sent = function.received.poll();
         JsonNode meta = Json.MAPPER.readTree(sent.body()).at("/params/_meta");
@@ -187,6 +188,43 @@ class McpRequestHandlerTest {
                 .containsEntry("Mcp-Method", "tools/call")
                 .containsEntry("Mcp-Name", "echo");
         assertThat(message).isEqualTo(before);
+    }
+
+    @Test
+    void theFunctionGetsTheClientsOwnTextWithTheSessionsMetaWrittenIn() throws Exception {
+        McpSession session = save(new McpSession(
+                McpIds.sessionId(),
+                FUNCTION.name(),
+                "2025-11-25",
+                Json.MAPPER.readTree("{\"name\":\"c\",\"version\":\"1\"}"),
+                Json.MAPPER.readTree("{\"elicitation\":{}}"),
+                null,
+                "2025-11-25",
+                "info",
+                Instant.now(),
+                Identity.ANONYMOUS));
+        // what a tree written again would change: number forms, escapes, spacing
+        String arguments = "{ \"n\" : 1.50, \"big\": 1E+2, \"s\": \"h\\u00e9\" }";
+        String call = "{\"jsonrpc\":\"2.0\", \"id\":4,\"method\":\"tools/call\",\"params\": {\"name\":\"echo\","
+                + "\"arguments\":" + arguments + "}}";
+        ClientMessage read = ClientMessage.read(JsonMapper.forRequestBodies(64), call.getBytes(StandardCharsets.UTF_8));
+
+        handler.request(FUNCTION, session, read, new RecordingSink());
+
+        String sent = new String(function.received.poll().body(), StandardCharsets.UTF_8);
+        assertThat(sent).contains("\"arguments\":" + arguments).startsWith("{\"jsonrpc\":\"2.0\", \"id\":4,");
+        JsonNode meta = Json.MAPPER.readTree(sent).at("/params/_meta");
+        assertThat(meta.path(McpMeta.LOG_LEVEL).asText()).isEqualTo("info");
+        assertThat(meta.path(McpMeta.CLIENT_CAPABILITIES).has("elicitation")).isTrue();
+
+        // a request without params gets them, holding the _meta alone
+        handler.request(FUNCTION, session, read(request(5, "tools/list", null)), new RecordingSink());
+        JsonNode list = Json.MAPPER.readTree(function.received.poll().body());
+        assertThat(list.path("params").fieldNames()).toIterable().containsExactly("_meta");
+        assertThat(list.at("/params/_meta/" + McpMeta.LOG_LEVEL.replace("/", "~1"))
+                        .asText())
+                .isEqualTo("info");
+        assertThat(list.path("method").asText()).isEqualTo("tools/list");
     }
 
     @Test
@@ -246,7 +284,7 @@ class McpRequestHandlerTest {
         RecordingSink sink = new RecordingSink();
         Thread call = Thread.ofVirtual().start(() -> {
             try {
-                handler.request(FUNCTION, session, request(9, "tools/call", "{\"name\":\"slow\"}"), sink);
+                handler.request(FUNCTION, session, read(request(9, "tools/call", "{\"name\":\"slow\"}")), sink);
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
@@ -318,7 +356,7 @@ class McpRequestHandlerTest {
             function.script = failure.getValue();
             RecordingSink sink = new RecordingSink();
 
-            handler.request(FUNCTION, session, request("r-1", "tools/call", "{\"name\":\"x\"}"), sink);
+            handler.request(FUNCTION, session, read(request("r-1", "tools/call", "{\"name\":\"x\"}")), sink);
 
             assertThat(sink.last).as(failure.getKey()).isNotNull();
             assertThat(sink.last.has("error")).as(failure.getKey()).isTrue();
@@ -326,11 +364,11 @@ class McpRequestHandlerTest {
         }
         // answered here: an unknown level, initialize again
         RecordingSink level = new RecordingSink();
-        handler.request(FUNCTION, session, request(5, "logging/setLevel", "{\"level\":\"loud\"}"), level);
+        handler.request(FUNCTION, session, read(request(5, "logging/setLevel", "{\"level\":\"loud\"}")), level);
         assertThat(level.last.get("id").asInt()).isEqualTo(5);
         assertThat(level.last.path("error").path("code").asInt()).isEqualTo(JsonRpc.INVALID_PARAMS);
         RecordingSink again = new RecordingSink();
-        handler.request(FUNCTION, session, request(6, "initialize", "{}"), again);
+        handler.request(FUNCTION, session, read(request(6, "initialize", "{}")), again);
         assertThat(again.last.get("id").asInt()).isEqualTo(6);
         // and in a batch
         McpSession batchSession = statelessSession("2025-03-26");
@@ -375,6 +413,11 @@ class McpRequestHandlerTest {
     private McpSession save(McpSession session) {
         state.mcpSessions().save(session);
         return session;
+    }
+
+    /** @return the message as a transport reads it from a client's POST: its text kept */
+    private static ClientMessage read(JsonNode message) throws IOException {
+        return ClientMessage.read(JsonMapper.forRequestBodies(64), Json.bytes(message));
     }
 
     private static JsonNode request(Object id, String method, String params) {
