@@ -587,46 +587,26 @@ public final class BenchMain {
         List<Report.McpRound> rounds = new ArrayList<>();
         for (int round = 1; round <= plan.callRounds(); round++) {
             log("MCP tools/call, round %d of %d".formatted(round, plan.callRounds()));
-            LoadLoop.Result direct = LoadLoop.run(
-                    mcp.uri(),
-                    Requests::directToolsCall,
-                    Requests::isToolResult,
-                    mcpConcurrency,
-                    plan.warmup(),
-                    plan.measure());
-            LoadLoop.Result through = LoadLoop.run(
-                    gateway.uri(),
-                    Requests::gatewayToolsCall,
-                    Requests::isToolResult,
-                    mcpConcurrency,
-                    plan.warmup(),
-                    plan.measure());
-            // the URL MCP clients are given where STREAM_PORT is set (Compose, the operator): the whole endpoint
-            LoadLoop.Result throughStream =
-                    toolsCallsOnStreamPort(gateway, Requests::gatewayToolsCall, mcpConcurrency, plan);
-            // the resumable answer: a primed SSE stream whose response is logged, for a client that accepts only SSE
-            LoadLoop.Result throughStreamSse =
-                    toolsCallsOnStreamPort(gateway, Requests::gatewayToolsCallSse, mcpConcurrency, plan);
+            List<Interleaved.Target> targets = new ArrayList<>(List.of(
+                    new Interleaved.Target(mcp.uri(), Requests::directToolsCall, Requests::isToolResult),
+                    new Interleaved.Target(gateway.uri(), Requests::gatewayToolsCall, Requests::isToolResult)));
+            if (gateway.streamPort() >= 0) {
+                // the URL MCP clients are given where STREAM_PORT is set (Compose, the operator): the whole endpoint
+                URI stream = URI.create("http://127.0.0.1:" + gateway.streamPort());
+                targets.add(new Interleaved.Target(stream, Requests::gatewayToolsCall, Requests::isToolResult));
+                // the resumable answer: a primed SSE stream whose response is logged, for a client that accepts
+                // only SSE
+                targets.add(new Interleaved.Target(stream, Requests::gatewayToolsCallSse, Requests::isToolResult));
+            }
+            List<LoadLoop.Result> results = Interleaved.run(targets, mcpConcurrency, plan.warmup(), plan.measure());
+            LoadLoop.Result direct = results.get(0);
+            LoadLoop.Result through = results.get(1);
+            LoadLoop.Result throughStream = results.size() > 2 ? results.get(2) : null;
+            LoadLoop.Result throughStreamSse = results.size() > 3 ? results.get(3) : null;
             rounds.add(new Report.McpRound(direct, through, throughStream, throughStreamSse));
         }
         report.mcp(mcpConcurrency, rounds);
         return mcpConcurrency;
-    }
-
-    /** @return {@code tools/call}s on the gateway's stream listener, or null when it has none */
-    private static LoadLoop.Result toolsCallsOnStreamPort(
-            Rig.Server gateway, java.util.function.Function<Http1, byte[]> request, int concurrency, Plan plan)
-            throws IOException, InterruptedException {
-        if (gateway.streamPort() < 0) {
-            return null;
-        }
-        return LoadLoop.run(
-                URI.create("http://127.0.0.1:" + gateway.streamPort()),
-                request,
-                Requests::isToolResult,
-                concurrency,
-                plan.warmup(),
-                plan.measure());
     }
 
     /**

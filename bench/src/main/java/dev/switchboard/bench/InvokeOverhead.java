@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * Scenario 3: the same echo function called directly, through nginx {@code proxy_pass}, and through
- * {@code POST /invoke/echo}, at fixed concurrency levels, interleaved so that all of them see the same
- * machine conditions, in several rounds: a target is met only when every round meets it, as one round on a
- * shared machine can land either side of it.
+ * {@code POST /invoke/echo}, at fixed concurrency levels, in alternating slices ({@link Interleaved}) so that
+ * all of them see the same machine conditions, in several rounds: a target is met only when every round meets
+ * it, as one round on a shared machine can land either side of it.
  */
 final class InvokeOverhead {
     /** One target at one concurrency in one round (numbered from 1). */
@@ -38,35 +38,33 @@ final class InvokeOverhead {
         for (int round = 1; round <= rounds; round++) {
             BenchMain.log("invoke overhead, round %d of %d".formatted(round, rounds));
             for (int c : levels) {
-                rows.add(new Row(
-                        "direct",
-                        c,
-                        round,
-                        LoadLoop.run(direct, Requests::directEcho, a -> a.status() == 200, c, warmup, measure)));
+                List<String> names = new ArrayList<>();
+                List<Interleaved.Target> targets = new ArrayList<>();
+                names.add("direct");
+                targets.add(new Interleaved.Target(direct, Requests::directEcho, a -> a.status() == 200));
                 if (nginx != null) {
-                    rows.add(new Row(
-                            "nginx proxy_pass",
-                            c,
-                            round,
-                            LoadLoop.run(nginx, Requests::directEcho, a -> a.status() == 200, c, warmup, measure)));
+                    names.add("nginx proxy_pass");
+                    targets.add(new Interleaved.Target(nginx, Requests::directEcho, a -> a.status() == 200));
                 }
-                rows.add(new Row("gateway /invoke", c, round, invokes(gateway, c, warmup, measure)));
+                names.add("gateway /invoke");
+                targets.add(invokes(gateway));
                 if (gatewayStream != null) {
-                    rows.add(new Row(ON_STREAM_PORT, c, round, invokes(gatewayStream, c, warmup, measure)));
+                    names.add(ON_STREAM_PORT);
+                    targets.add(invokes(gatewayStream));
+                }
+                List<LoadLoop.Result> results = Interleaved.run(targets, c, warmup, measure);
+                for (int i = 0; i < names.size(); i++) {
+                    rows.add(new Row(names.get(i), c, round, results.get(i)));
                 }
             }
         }
         return rows;
     }
 
-    private static LoadLoop.Result invokes(URI listener, int c, Duration warmup, Duration measure)
-            throws InterruptedException {
-        return LoadLoop.run(
+    private static Interleaved.Target invokes(URI listener) {
+        return new Interleaved.Target(
                 listener,
                 Requests::gatewayInvoke,
-                a -> a.status() == 200 && a.text().contains("\"success\":true"),
-                c,
-                warmup,
-                measure);
+                a -> a.status() == 200 && a.text().contains("\"success\":true"));
     }
 }

@@ -35,6 +35,23 @@ final class LoadLoop {
         double p99() {
             return Stats.percentile(latencies, 99);
         }
+
+        /** @return the figures of several windows of one row, as one window as long as theirs together */
+        static Result merged(List<Result> parts) {
+            long requests = 0;
+            long errors = 0;
+            Duration elapsed = Duration.ZERO;
+            List<double[]> latencies = new ArrayList<>();
+            List<int[]> counts = new ArrayList<>();
+            for (Result part : parts) {
+                requests += part.requests();
+                errors += part.errors();
+                elapsed = elapsed.plus(part.elapsed());
+                latencies.add(part.latencies());
+                counts.add(new int[] {part.latencies().length});
+            }
+            return new Result(requests, errors, elapsed, Stats.merge(latencies, counts));
+        }
     }
 
     private LoadLoop() {}

@@ -386,11 +386,18 @@ final class Report {
         s.append("## 3. Invoke overhead\n\n");
         s.append(("The echo function called directly, through nginx `proxy_pass` (keep-alive upstream), and "
                         + "through the gateway (`POST /invoke/echo`, sync). Closed loop on keep-alive connections, %d s "
-                        + "warm-up then %d s measured per row; latency is per request. Every level's rows run one "
-                        + "after the other, and the whole in %d rounds: the figures are the rounds' medians (errors "
+                        + "measured per row in %d slices taken in turn with the level's other rows (a row's slices "
+                        + "spread over the same minute as the others', so that a slow spell of the host falls on all "
+                        + "of them), %d s warm-up before a row's first slice and %d s before each other; latency is "
+                        + "per request. The whole runs in %d rounds: the figures are the rounds' medians (errors "
                         + "summed), and a target is met only when it is met in every round, each round's gateway row "
                         + "against the direct and nginx rows of the same round.\n\n")
-                .formatted(plan.warmup().toSeconds(), plan.measure().toSeconds(), rounds));
+                .formatted(
+                        plan.measure().toSeconds(),
+                        Interleaved.SLICES,
+                        plan.warmup().toSeconds(),
+                        Interleaved.SLICE_WARMUP.toSeconds(),
+                        rounds));
         s.append("| Concurrency | Target | Requests/s | p50 | p99 | Errors | Requests/s by round |\n"
                 + "| --- | --- | --- | --- | --- | --- | --- |\n");
         for (int c : plan.levels()) {
@@ -520,10 +527,11 @@ final class Report {
                         + "call answered within 100 ms gets one JSON answer. The last row's client accepts only "
                         + "SSE: its answer is a primed stream whose response is logged for a resume, the cost of a "
                         + "resumable call. The function is first called directly for as long as a measurement, so "
-                        + "that every row finds it equally warm. Concurrency %d, %d s measured per row, the rows in "
-                        + "%d rounds: medians (errors summed), each round's ratio to the direct call of the same "
-                        + "round.\n\n")
-                .formatted(Requests.PROTOCOL, concurrency, plan.measure().toSeconds(), rounds.size()));
+                        + "that every row finds it equally warm. Concurrency %d, %d s measured per row in %d slices "
+                        + "taken in turn with the other rows (as in section 3), the rows in %d rounds: medians "
+                        + "(errors summed), each round's ratio to the direct call of the same round.\n\n")
+                .formatted(
+                        Requests.PROTOCOL, concurrency, plan.measure().toSeconds(), Interleaved.SLICES, rounds.size()));
         s.append("| Path | Calls/s | p50 | p99 | Errors | Throughput / direct | By round |\n"
                 + "| --- | --- | --- | --- | --- | --- | --- |\n");
         List<LoadLoop.Result> direct = rounds.stream().map(McpRound::direct).toList();
