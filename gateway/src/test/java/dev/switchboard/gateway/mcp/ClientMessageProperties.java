@@ -33,9 +33,7 @@ class ClientMessageProperties {
     void readsAndRefusesAsTheTreeReaderDoes(@ForAll long seed) {
         Random random = new Random(seed);
         byte[] body = message(random);
-        if (random.nextInt(3) == 0) {
-            RandomJson.corrupt(body, random);
-        }
+        RandomJson.damageNowAndThen(body, random);
         String shown = new String(body, StandardCharsets.ISO_8859_1);
         Object tree = outcome(() -> MAPPER.readTree(body));
         Object read = outcome(() -> ClientMessage.read(MAPPER, body));
@@ -192,25 +190,16 @@ class ClientMessageProperties {
         if (random.nextInt(20) == 0) {
             out.append(' ');
         }
-        out.append('{');
-        RandomJson.space(out, random);
-        String[] members = {"\"jsonrpc\":\"2.0\"", "\"id\":" + random.nextInt(100), "\"method\":\"tools/call\"", null};
-        int paramsAt = random.nextInt(members.length);
-        boolean first = true;
-        for (int i = 0; i < members.length; i++) {
-            String member = i == paramsAt ? params(random) : members[i];
-            if (member == null) {
-                continue;
+        String[] fixed = {"\"jsonrpc\":\"2.0\"", "\"id\":" + random.nextInt(100), "\"method\":\"tools/call\"", null};
+        int paramsAt = random.nextInt(fixed.length);
+        java.util.List<String> members = new java.util.ArrayList<>();
+        for (int i = 0; i < fixed.length; i++) {
+            String member = i == paramsAt ? params(random) : fixed[i];
+            if (member != null) {
+                members.add(member);
             }
-            if (!first) {
-                out.append(',');
-                RandomJson.space(out, random);
-            }
-            first = false;
-            out.append(member);
-            RandomJson.space(out, random);
         }
-        out.append('}');
+        RandomJson.object(out, random, members);
         switch (random.nextInt(20)) {
             case 0 -> out.append(" \n");
             case 1 -> out.append(" {}");
@@ -222,36 +211,33 @@ class ClientMessageProperties {
 
     /** @return a params member, or null for none */
     private static String params(Random random) {
-        StringBuilder out = new StringBuilder("\"params\"");
-        RandomJson.space(out, random);
-        out.append(':');
-        RandomJson.space(out, random);
         switch (random.nextInt(6)) {
             case 0 -> {
                 return null;
             }
-            case 1 -> RandomJson.value(out, random, 0, DEPTH);
-            case 2 -> out.append("{}");
+            case 1 -> {
+                return RandomJson.member("params", random, 0, DEPTH);
+            }
+            case 2 -> {
+                return "\"params\":{}";
+            }
             default -> {
-                out.append('{');
+                java.util.List<String> members = new java.util.ArrayList<>();
                 int n = 1 + random.nextInt(3);
                 for (int i = 0; i < n; i++) {
-                    if (i > 0) {
-                        out.append(',');
-                    }
-                    RandomJson.space(out, random);
                     String name = random.nextInt(4) == 0 ? "_meta" : "k" + i;
-                    out.append('"').append(name).append("\":");
-                    RandomJson.space(out, random);
-                    if (name.equals("_meta") && random.nextBoolean()) {
-                        out.append("{\"").append(McpMeta.CLIENT_CAPABILITIES).append("\":{\"roots\":{}}}");
-                    } else {
-                        RandomJson.value(out, random, 1, DEPTH);
-                    }
+                    members.add(
+                            name.equals("_meta") && random.nextBoolean()
+                                    ? "\"_meta\":{\"" + McpMeta.CLIENT_CAPABILITIES + "\":{\"roots\":{}}}"
+                                    : RandomJson.member(name, random, 1, DEPTH));
                 }
-                out.append('}');
+                StringBuilder out = new StringBuilder("\"params\"");
+                RandomJson.space(out, random);
+                out.append(':');
+                RandomJson.space(out, random);
+                RandomJson.object(out, random, members);
+                return out.toString();
             }
         }
-        return out.toString();
     }
 }

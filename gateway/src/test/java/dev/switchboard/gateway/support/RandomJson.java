@@ -52,6 +52,31 @@ public final class RandomJson {
         }
     }
 
+    /** Appends an object holding these members' texts, with commas and whitespace at random between them. */
+    public static void object(StringBuilder out, Random random, java.util.List<String> members) {
+        out.append('{');
+        space(out, random);
+        for (int i = 0; i < members.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+                space(out, random);
+            }
+            out.append(members.get(i));
+            space(out, random);
+        }
+        out.append('}');
+    }
+
+    /** @return a member's text: the quoted name, a colon and a value, spaced at random */
+    public static String member(String name, Random random, int depth, int maxDepth) {
+        StringBuilder out = new StringBuilder().append('"').append(name).append('"');
+        space(out, random);
+        out.append(':');
+        space(out, random);
+        value(out, random, depth, maxDepth);
+        return out.toString();
+    }
+
     /**
      * @return the inside of a JSON string: plain and escaped characters, beyond ASCII, a surrogate pair, brackets
      *     and an escaped backslash (which a scanner of JSON text must not take for structure or an escaped quote)
@@ -70,6 +95,13 @@ public final class RandomJson {
     public static void space(StringBuilder out, Random random) {
         if (random.nextInt(3) == 0) {
             out.append(" \n\t".charAt(random.nextInt(3)));
+        }
+    }
+
+    /** One time in three, {@link #corrupt} the body: a reader must refuse damage as its reference does. */
+    public static void damageNowAndThen(byte[] body, Random random) {
+        if (random.nextInt(3) == 0) {
+            corrupt(body, random);
         }
     }
 
