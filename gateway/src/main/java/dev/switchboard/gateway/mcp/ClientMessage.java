@@ -35,7 +35,7 @@ record ClientMessage(JsonNode json, byte[] text, int paramsAt) {
      */
     static ClientMessage read(ObjectMapper mapper, byte[] text) throws IOException {
         JsonNode json = mapper.readTree(text);
-        if (json == null || !json.isObject() || text.length < 2 || text[0] != '{' || text[1] == 0) {
+        if (json == null || !json.isObject() || !VerbatimJson.isPlainUtf8Object(text)) {
             return of(json);
         }
         int paramsAt = TopLevel.scan(text);

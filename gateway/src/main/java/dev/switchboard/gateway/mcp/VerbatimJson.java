@@ -40,8 +40,15 @@ record VerbatimJson(JsonNode json, byte[] verbatim) {
                 return of(MissingNode.getInstance());
             }
             boolean alone = parser.nextToken() == null;
-            boolean plainUtf8Object = text.length > 1 && text[0] == '{' && text[1] != 0;
-            return new VerbatimJson(json, alone && plainUtf8Object ? text : null);
+            return new VerbatimJson(json, alone && isPlainUtf8Object(text) ? text : null);
         }
+    }
+
+    /**
+     * @param text a JSON text the parser read as an object
+     * @return whether it is UTF-8 without a byte order mark starting with that object: what a client may be given
+     */
+    static boolean isPlainUtf8Object(byte[] text) {
+        return text.length > 1 && text[0] == '{' && text[1] != 0;
     }
 }
