@@ -318,11 +318,11 @@ public final class Gateway implements AutoCloseable {
                             .jwt()
                             .ifPresent(jwt -> r.register(
                                     OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
-                    r.register("/sse", streams)
-                            .register("/invoke", new InvokeService(invocations))
-                            .register("/mcp", mcpService)
-                            .register("/publish/mcp", mcpNotifyService(true))
-                            .register("/publish", publishService(true));
+                    r.register("/sse", streams);
+                    // the calls' routes at the top, with full paths: no service prefix to merge per request
+                    new InvokeService(invocations).routing(r);
+                    mcpService.routing(r);
+                    r.register("/publish/mcp", mcpNotifyService(true)).register("/publish", publishService(true));
                     ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
                 })
                 .putSocket(

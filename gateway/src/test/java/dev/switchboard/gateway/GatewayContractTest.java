@@ -310,6 +310,20 @@ abstract class GatewayContractTest {
     }
 
     @Test
+    void answersCarryTheirCacheDirectivesOnOneHeaderLine() {
+        registerFunction("echo", "/json");
+        Http.Answer answered = Http.postJson(invoke("/invoke/echo"), "{\"payload\":1}");
+        Http.Answer refused = Http.postJson(invoke("/invoke/nobody"), "{\"payload\":1}");
+        assertThat(answered.status()).isEqualTo(200);
+        assertThat(refused.status()).isEqualTo(404);
+        // both listeners alike: one line, not one per directive
+        for (Http.Answer answer : java.util.List.of(answered, refused)) {
+            assertThat(answer.headers().allValues("Cache-Control"))
+                    .containsExactly("no-cache, no-store, must-revalidate, no-transform");
+        }
+    }
+
+    @Test
     void sendsTheRegistrationsHeadersAndMethod() {
         Http.Answer created = register("{\"name\":\"get-fn\",\"endpoint\":\"" + functions.url("/json")
                 + "\",\"method\":\"GET\",\"headers\":{\"X-Api-Key\":\"k-123\"}}");

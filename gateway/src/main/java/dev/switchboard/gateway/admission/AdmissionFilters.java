@@ -61,7 +61,10 @@ public final class AdmissionFilters {
             switch (admission.credentials(req.prologue().method().text(), path, req.headers())) {
                 case Verdict.Preflight p -> chain.proceed();
                 case Verdict.Admitted admitted -> {
-                    req.context().register(admitted.identity());
+                    // an anonymous caller is what identity() answers when nothing is registered: no entry
+                    if (admitted.identity() != Identity.ANONYMOUS) {
+                        req.context().register(admitted.identity());
+                    }
                     chain.proceed();
                 }
                 case Verdict.Refused refused -> {

@@ -7,12 +7,11 @@ import dev.switchboard.gateway.http.NamedSegment;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /** {@code POST /invoke/{function}} on the public listener: Helidon's request and response around {@link Invocations}. */
-public final class InvokeService implements HttpService {
+public final class InvokeService {
     private final Invocations invocations;
 
     /** @param invocations serves the calls */
@@ -20,9 +19,14 @@ public final class InvokeService implements HttpService {
         this.invocations = invocations;
     }
 
-    @Override
+    /**
+     * Adds {@code /invoke/{function}} with its full path, at the top of a listener's routing (not as a service
+     * under {@code /invoke}, whose path Helidon would merge into every call's parameters).
+     *
+     * @param rules the listener's routing
+     */
     public void routing(HttpRules rules) {
-        NamedSegment function = NamedSegment.of("function");
+        NamedSegment function = NamedSegment.of("function").under("/invoke");
         rules.route(Method.POST, function, this::invoke)
                 .route(method -> true, function, ErrorHandling.methodNotAllowed("POST"));
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.JsonRefusal;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -25,6 +26,12 @@ import java.util.OptionalLong;
 public final class Json {
     /** The process's mapper (buffers from {@code BufferRecyclerSlots}, bounded nesting). */
     public static final ObjectMapper MAPPER = JsonMapper.MAPPER;
+
+    /**
+     * The answers' cache directives as one header line, as the stream listener writes them ({@link
+     * RawAnswer#CACHE_CONTROL}); Helidon's own constant holds them as four values, written as four lines.
+     */
+    public static final Header NO_CACHE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, RawAnswer.CACHE_CONTROL);
 
     private Json() {}
 
@@ -279,7 +286,7 @@ public final class Json {
     public static void send(ServerResponse res, Status status, JsonNode body) {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.header(HeaderValues.CACHE_NO_CACHE);
+        res.header(NO_CACHE);
         // encoded straight to UTF-8: no String of the answer on the way
         res.send(bytes(body));
     }
@@ -292,7 +299,7 @@ public final class Json {
     public static void send(ServerResponse res, Status status, byte[] body) {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.header(HeaderValues.CACHE_NO_CACHE);
+        res.header(NO_CACHE);
         res.send(body);
     }
 

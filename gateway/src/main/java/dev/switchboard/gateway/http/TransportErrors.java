@@ -88,7 +88,7 @@ public final class TransportErrors implements DirectHandler {
                 .status(error.status())
                 .headers(headers)
                 .header(HeaderValues.CONTENT_TYPE_JSON)
-                .header(HeaderValues.CACHE_NO_CACHE)
+                .header(Json.NO_CACHE)
                 .keepAlive(false)
                 .entity(Json.write(Json.errorBody(error)).getBytes(StandardCharsets.UTF_8))
                 .build();

@@ -20,13 +20,12 @@ final class HelidonExchange extends McpExchange {
         this.res = res;
     }
 
-    /** @return the request's exchange: one per request, so that what it learned (the request id) stays with it */
+    /**
+     * @return the request's exchange; each route makes it once and hands it on (no lookup in the request's
+     *     context: a request reaches one MCP route only)
+     */
     static HelidonExchange of(ServerRequest req, ServerResponse res) {
-        return req.context().get(HelidonExchange.class).orElseGet(() -> {
-            HelidonExchange exchange = new HelidonExchange(req, res);
-            req.context().register(exchange);
-            return exchange;
-        });
+        return new HelidonExchange(req, res);
     }
 
     @Override

@@ -13,7 +13,6 @@ import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.StateStore;
 import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
 
 /**
@@ -24,7 +23,10 @@ import java.time.Clock;
  * ({@link StreamableHttpTransport}), the HTTP+SSE one ({@link LegacySseTransport}), sessions
  * ({@link McpSessions}) and what a message means ({@link McpRequestHandler}).
  */
-public final class McpService implements HttpService, AutoCloseable {
+public final class McpService implements AutoCloseable {
+    /** Where the MCP routes sit on a listener. */
+    public static final String PATH = "/mcp";
+
     private final Mailboxes mailboxes;
     private final McpPush push;
     private final BackendStreamRelay backendStreams;
@@ -129,22 +131,28 @@ public final class McpService implements HttpService, AutoCloseable {
         this.endpoint = new McpEndpoint(streamable, legacy);
     }
 
-    @Override
+    /**
+     * Adds {@code /mcp/{name}}, {@code /mcp/{name}/sse} and {@code /mcp/{name}/messages} with their full paths,
+     * at the top of a listener's routing (not as a service under {@code /mcp}, whose path Helidon would merge
+     * into every request's parameters).
+     *
+     * @param rules the listener's routing
+     */
     public void routing(HttpRules rules) {
         // every method of each route: the endpoint answers the route's own and refuses the rest (405), on
         // either listener alike
         // the endpoint first: it takes nearly every request
         rules.route(
                         method -> true,
-                        NamedSegment.of("name"),
+                        NamedSegment.of("name").under(PATH),
                         (req, res) -> endpoint.serve(McpRoute.Kind.ENDPOINT, HelidonExchange.of(req, res)))
                 .route(
                         method -> true,
-                        NamedSegment.followedBy("name", "sse"),
+                        NamedSegment.followedBy("name", "sse").under(PATH),
                         (req, res) -> endpoint.serve(McpRoute.Kind.SSE, HelidonExchange.of(req, res)))
                 .route(
                         method -> true,
-                        NamedSegment.followedBy("name", "messages"),
+                        NamedSegment.followedBy("name", "messages").under(PATH),
                         (req, res) -> endpoint.serve(McpRoute.Kind.MESSAGES, HelidonExchange.of(req, res)));
     }
 

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.sse;
 
+import dev.switchboard.gateway.http.Json;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.OutputStream;
@@ -17,7 +17,7 @@ public final class SseResponses {
     public static OutputStream start(ServerResponse res) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        res.header(HeaderValues.CACHE_NO_CACHE);
+        res.header(Json.NO_CACHE);
         // nginx and similar proxies would otherwise hold events back
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
         return res.outputStream();

@@ -62,6 +62,27 @@ class NamedSegmentTest {
     }
 
     @Test
+    void underAPrefixItMatchesAsHelidonsPatternDoes() {
+        for (String path : PATHS) {
+            for (String tried : new String[] {path, "/mcp" + path, "/mcpx" + path, "/mc" + path, "/mcp/mcp" + path}) {
+                agrees(NamedSegment.of("name").under("/mcp"), "/mcp/{name}", tried);
+                agrees(NamedSegment.followedBy("name", "sse").under("/mcp"), "/mcp/{name}/sse", tried);
+                agrees(NamedSegment.of("name").under("/a/b"), "/a/b/{name}", "/a/b" + path);
+            }
+        }
+        assertThat(NamedSegment.followedBy("name", "messages").under("/mcp")).hasToString("/mcp/{name}/messages");
+    }
+
+    @Test
+    void aPrefixStartsWithASlashAndDoesNotEndWithOne() {
+        for (String wrong : new String[] {"mcp", "/mcp/", "/", ""}) {
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                    .as(wrong)
+                    .isThrownBy(() -> NamedSegment.of("name").under(wrong));
+        }
+    }
+
+    @Test
     void theParameterIsTheDecodedSegment() {
         PathMatchers.MatchResult result = NamedSegment.of("function").match(UriPath.create("/my%20fn"));
         assertThat(result.accepted()).isTrue();
