@@ -1,26 +1,42 @@
 package dev.switchboard.gateway.invoke.http1;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * The status line and headers of a function's answer, read within bounds: a function cannot make the
- * gateway hold an endless head.
- *
- * @param version "HTTP/1.1" or "HTTP/1.0"
- * @param status  the status code
- * @param headers names and values, in the order received (names as sent)
+ * gateway hold an endless head. Each header line is kept as received, one string with where its name ends:
+ * values are cut out only for the few names the client looks up, not for every line of every answer.
  */
-record ResponseHead(String version, int status, List<String[]> headers) {
+final class ResponseHead {
     /** The longest head accepted (status line and headers together). */
     static final int MAX_HEAD_BYTES = 64 * 1024;
     /** The most header lines accepted. */
     static final int MAX_HEADERS = 256;
     /** Interim (1xx) answers skipped before the final one, at most. */
     private static final int MAX_INTERIM = 16;
+
+    private static final String HTTP_11 = "HTTP/1.1";
+    private static final String HTTP_10 = "HTTP/1.0";
+
+    private final String version;
+    private final int status;
+    /** Header lines without their CRLF, in the order received. */
+    private final String[] lines;
+    /** The index of each line's colon: its name is the text before it. */
+    private final int[] colons;
+
+    private final int count;
+
+    private ResponseHead(String version, int status, String[] lines, int[] colons, int count) {
+        this.version = version;
+        this.status = status;
+        this.lines = lines;
+        this.colons = colons;
+        this.count = count;
+    }
 
     /**
      * Reads the next final answer's head, skipping interim ({@code 1xx}) ones.
@@ -59,14 +75,16 @@ record ResponseHead(String version, int status, List<String[]> headers) {
             throw new IOException("the function's answer has an invalid status code: " + status);
         }
         int budget = MAX_HEAD_BYTES - statusLine.length();
-        List<String[]> headers = new ArrayList<>(12);
+        String[] lines = new String[12];
+        int[] colons = new int[12];
+        int count = 0;
         while (true) {
             String line = connection.readLine(Math.max(0, budget));
             budget -= line.length() + 2;
             if (line.isEmpty()) {
                 break;
             }
-            if (budget < 0 || headers.size() >= MAX_HEADERS) {
+            if (budget < 0 || count >= MAX_HEADERS) {
                 throw new IOException("the function's answer has a head larger than " + MAX_HEAD_BYTES
                         + " bytes or more than " + MAX_HEADERS + " headers");
             }
@@ -75,11 +93,42 @@ record ResponseHead(String version, int status, List<String[]> headers) {
                 // obsolete line folding or no name: refused, as RFC 9112 lets a client do
                 throw new IOException("the function's answer has a malformed header line");
             }
-            headers.add(new String[] {
-                line.substring(0, colon), line.substring(colon + 1).strip()
-            });
+            if (count == lines.length) {
+                lines = Arrays.copyOf(lines, count * 2);
+                colons = Arrays.copyOf(colons, count * 2);
+            }
+            lines[count] = line;
+            colons[count++] = colon;
         }
-        return new ResponseHead(statusLine.substring(0, 8), status, headers);
+        return new ResponseHead(version(statusLine), status, lines, colons, count);
+    }
+
+    private static String version(String statusLine) {
+        return switch (statusLine.charAt(7)) {
+            case '1' -> HTTP_11;
+            case '0' -> HTTP_10;
+            default -> statusLine.substring(0, 8);
+        };
+    }
+
+    /** @return "HTTP/1.1", "HTTP/1.0" or another HTTP/1 version as sent */
+    String version() {
+        return version;
+    }
+
+    /** @return the status code */
+    int status() {
+        return status;
+    }
+
+    /** @return whether header line {@code i} is named {@code name} (in any case) */
+    private boolean named(int i, String name) {
+        return colons[i] == name.length() && lines[i].regionMatches(true, 0, name, 0, name.length());
+    }
+
+    /** @return header line {@code i}'s value, without the spaces around it */
+    private String value(int i) {
+        return lines[i].substring(colons[i] + 1).strip();
     }
 
     private static String printable(String line) {
@@ -92,9 +141,9 @@ record ResponseHead(String version, int status, List<String[]> headers) {
      * @return its first value
      */
     Optional<String> first(String name) {
-        for (String[] header : headers) {
-            if (header[0].equalsIgnoreCase(name)) {
-                return Optional.of(header[1]);
+        for (int i = 0; i < count; i++) {
+            if (named(i, name)) {
+                return Optional.of(value(i));
             }
         }
         return Optional.empty();
@@ -106,9 +155,9 @@ record ResponseHead(String version, int status, List<String[]> headers) {
      * @return whether any of its values holds the token
      */
     boolean hasToken(String name, String token) {
-        for (String[] header : headers) {
-            if (header[0].equalsIgnoreCase(name)) {
-                for (String part : header[1].split(",")) {
+        for (int i = 0; i < count; i++) {
+            if (named(i, name)) {
+                for (String part : value(i).split(",")) {
                     if (part.strip().equalsIgnoreCase(token)) {
                         return true;
                     }
@@ -131,11 +180,11 @@ record ResponseHead(String version, int status, List<String[]> headers) {
         }
         String transferCoding = null;
         long length = -1;
-        for (String[] header : headers) {
-            if (header[0].equalsIgnoreCase("Transfer-Encoding")) {
-                transferCoding = header[1];
-            } else if (header[0].equalsIgnoreCase("Content-Length")) {
-                long value = contentLength(header[1]);
+        for (int i = 0; i < count; i++) {
+            if (named(i, "Transfer-Encoding")) {
+                transferCoding = value(i);
+            } else if (named(i, "Content-Length")) {
+                long value = contentLength(value(i));
                 if (length >= 0 && value != length) {
                     throw new IOException("the function's answer has conflicting Content-Length headers");
                 }

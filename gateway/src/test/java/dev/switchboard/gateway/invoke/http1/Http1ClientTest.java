@@ -217,6 +217,45 @@ class Http1ClientTest {
     }
 
     @Test
+    void headersAreFoundByTheirWholeNameInAnyCaseWithTheirValuesTrimmed() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(
+                    out,
+                    "HTTP/1.1 200 OK\r\nX-Content-Length: 9\r\nContent-Lengthy: 8\r\ncontent-LENGTH:   5  \r\n"
+                            + "Mcp-Session-Id:abc\r\nX-Empty:\r\nX-Twice: first\r\nX-Twice: second\r\n\r\nhello");
+            return true;
+        });
+        try (Http1Response response = client.send(get("/"))) {
+            // the body's framing came from Content-Length alone, not from the names that contain it
+            assertThat(new String(response.body().readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("hello");
+            assertThat(response.header("Content-Length")).contains("5");
+            assertThat(response.header("mcp-session-id")).contains("abc");
+            assertThat(response.header("X-Empty")).contains("");
+            assertThat(response.header("x-twice")).contains("first");
+            assertThat(response.header("Content")).isEmpty();
+            assertThat(response.header("X-Content-Length")).contains("9");
+        }
+        assertThat(client.idleConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void foldedOrNamelessHeaderLinesAreRefused() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            String path = request.substring(4, request.indexOf(' ', 4));
+            switch (path) {
+                case "/folded" -> write(out, "HTTP/1.1 200 OK\r\nX-A: b\r\n c\r\nContent-Length: 0\r\n\r\n");
+                case "/space" -> write(out, "HTTP/1.1 200 OK\r\nContent-Length : 0\r\n\r\n");
+                default -> write(out, "HTTP/1.1 200 OK\r\n: nameless\r\nContent-Length: 0\r\n\r\n");
+            }
+            return false;
+        });
+        for (String path : new String[] {"/folded", "/space", "/nameless"}) {
+            assertThatThrownBy(() -> client.send(get(path))).as(path).hasMessageContaining("malformed header line");
+        }
+    }
+
+    @Test
     void anOversizedOrMalformedHeadIsRefused() throws Exception {
         server = new ScriptedServer((request, index, socket, out) -> {
             String path = request.substring(4, request.indexOf(' ', 4));
