@@ -19,7 +19,7 @@ public final class NamedSegment implements PathMatcher {
     private static final String PATH_PARAMETERS = "http/path";
     /** Literal segments before the named one ({@code "/mcp"}), or empty. */
     private final String prefix;
-
+    /** The path parameter's name. */
     private final String parameter;
     /** {@code "/" + suffix}, or null for the segment alone. */
     private final String tail;

@@ -27,7 +27,7 @@ final class ResponseHead {
     private final String[] lines;
     /** The index of each line's colon: its name is the text before it. */
     private final int[] colons;
-
+    /** Lines held (the arrays may be longer). */
     private final int count;
 
     private ResponseHead(String version, int status, String[] lines, int[] colons, int count) {
@@ -109,11 +109,6 @@ final class ResponseHead {
             case '0' -> HTTP_10;
             default -> statusLine.substring(0, 8);
         };
-    }
-
-    /** @return "HTTP/1.1", "HTTP/1.0" or another HTTP/1 version as sent */
-    String version() {
-        return version;
     }
 
     /** @return the status code */
