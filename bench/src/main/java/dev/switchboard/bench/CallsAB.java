@@ -13,7 +13,9 @@ import java.util.Map;
  * {@code gateway/target/switchboard-gateway.jar} and {@code gateway/jvm.options}). Both gateways call the same
  * echo and MCP functions; each round measures every row on both, in alternating order, so that a ratio is
  * taken between two windows seconds apart. What a loaded shared machine blurs least is the gateway's own CPU
- * per call (its process's CPU time over the window divided by the calls answered), so that is the figure.
+ * per call (its process's CPU time over the window divided by the calls answered), so that is the figure; beside
+ * it, what the gateway allocated per call ({@link YoungAllocation}), which repeats to a few percent where the CPU
+ * moves by a tenth or more, and so shows a leaner call path that the CPU cannot.
  * Each gateway is first warmed for {@link #WARMUP} per row: on a loaded machine the JIT takes that long, and
  * an A/A run (the same jar twice) with 10 s of warm-up spread 0.67×–1.07× at c=16.
  */
@@ -62,9 +64,12 @@ final class CallsAB {
             double[][] ratios = new double[ROWS.size()][rounds];
             double[][] baseCpu = new double[ROWS.size()][rounds];
             double[][] newCpu = new double[ROWS.size()][rounds];
+            double[][] baseAlloc = new double[ROWS.size()][rounds];
+            double[][] newAlloc = new double[ROWS.size()][rounds];
             StringBuilder out =
                     new StringBuilder("| Round | Call | Concurrency | Base CPU/call | New CPU/call | New ÷ base |"
-                            + " Base calls/s | New calls/s |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                            + " Base calls/s | New calls/s | Base KB/call | New KB/call |\n"
+                            + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < ROWS.size(); i++) {
                     Row row = ROWS.get(i);
@@ -80,17 +85,30 @@ final class CallsAB {
                     }
                     baseCpu[i][r] = b[0];
                     newCpu[i][r] = n[0];
+                    baseAlloc[i][r] = b[2];
+                    newAlloc[i][r] = n[2];
                     ratios[i][r] = n[0] / b[0];
-                    out.append("| %d | %s | %d | %.1f µs | %.1f µs | %.2f× | %,.0f | %,.0f |\n"
-                            .formatted(r + 1, row.name(), row.concurrency(), b[0], n[0], ratios[i][r], b[1], n[1]));
+                    out.append("| %d | %s | %d | %.1f µs | %.1f µs | %.2f× | %,.0f | %,.0f | %.2f | %.2f |\n"
+                            .formatted(
+                                    r + 1,
+                                    row.name(),
+                                    row.concurrency(),
+                                    b[0],
+                                    n[0],
+                                    ratios[i][r],
+                                    b[1],
+                                    n[1],
+                                    b[2],
+                                    n[2]));
                 }
             }
             out.append("\n| Call | Concurrency | Median base CPU/call | Median new CPU/call | Median new ÷ base |"
-                    + " Range of new ÷ base |\n| --- | --- | --- | --- | --- | --- |\n");
+                    + " Range of new ÷ base | Allocation per call, base → new (ranges) |\n"
+                    + "| --- | --- | --- | --- | --- | --- | --- |\n");
             for (int i = 0; i < ROWS.size(); i++) {
                 double[] sorted = ratios[i].clone();
                 Arrays.sort(sorted);
-                out.append("| %s | %d | %.1f µs | %.1f µs | %.2f× | %.2f×–%.2f× |\n"
+                out.append("| %s | %d | %.1f µs | %.1f µs | %.2f× | %.2f×–%.2f× | %s → %s KB |\n"
                         .formatted(
                                 ROWS.get(i).name(),
                                 ROWS.get(i).concurrency(),
@@ -98,16 +116,20 @@ final class CallsAB {
                                 median(newCpu[i]),
                                 median(ratios[i]),
                                 sorted[0],
-                                sorted[sorted.length - 1]));
+                                sorted[sorted.length - 1],
+                                range(baseAlloc[i]),
+                                range(newAlloc[i])));
             }
             return out.toString();
         }
     }
 
-    /** @return CPU per call in µs, and calls per second */
-    private static double[] measure(Rig.Server gateway, Row row, Duration window) throws InterruptedException {
+    /** @return CPU per call in µs, calls per second, and KB allocated per call */
+    private static double[] measure(Rig.Server gateway, Row row, Duration window)
+            throws IOException, InterruptedException {
         java.net.URI target =
                 row.stream() ? java.net.URI.create("http://127.0.0.1:" + gateway.streamPort()) : gateway.uri();
+        long allocatedBefore = YoungAllocation.of(gateway.proc().pid());
         long before = gateway.proc().cpuMillis();
         LoadLoop.Result r = row.mcp()
                 ? LoadLoop.run(
@@ -127,8 +149,16 @@ final class CallsAB {
         if (r.errors() > 0) {
             throw new IllegalStateException(row + " on " + gateway.port() + ": " + r.errors() + " errors");
         }
-        return new double[] {(gateway.proc().cpuMillis() - before) * 1000.0 / Math.max(1, r.requests()), r.throughput()
-        };
+        long cpuMillis = gateway.proc().cpuMillis() - before;
+        long allocated = YoungAllocation.of(gateway.proc().pid()) - allocatedBefore;
+        long calls = Math.max(1, r.requests());
+        return new double[] {cpuMillis * 1000.0 / calls, r.throughput(), allocated / 1024.0 / calls};
+    }
+
+    private static String range(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return "%.2f–%.2f".formatted(sorted[0], sorted[sorted.length - 1]);
     }
 
     private static double median(double[] values) {
