@@ -106,19 +106,16 @@ final class CallsAB {
                     + " Range of new ÷ base | Allocation per call, base → new (ranges) |\n"
                     + "| --- | --- | --- | --- | --- | --- | --- |\n");
             for (int i = 0; i < ROWS.size(); i++) {
-                double[] sorted = ratios[i].clone();
-                Arrays.sort(sorted);
-                out.append("| %s | %d | %.1f µs | %.1f µs | %.2f× | %.2f×–%.2f× | %s → %s KB |\n"
+                out.append("| %s | %d | %.1f µs | %.1f µs | %.2f× | %s | %s → %s KB |\n"
                         .formatted(
                                 ROWS.get(i).name(),
                                 ROWS.get(i).concurrency(),
                                 median(baseCpu[i]),
                                 median(newCpu[i]),
                                 median(ratios[i]),
-                                sorted[0],
-                                sorted[sorted.length - 1],
-                                range(baseAlloc[i]),
-                                range(newAlloc[i])));
+                                range(ratios[i], "%.2f×–%.2f×"),
+                                range(baseAlloc[i], "%.2f–%.2f"),
+                                range(newAlloc[i], "%.2f–%.2f")));
             }
             return out.toString();
         }
@@ -155,10 +152,11 @@ final class CallsAB {
         return new double[] {cpuMillis * 1000.0 / calls, r.throughput(), allocated / 1024.0 / calls};
     }
 
-    private static String range(double[] values) {
+    /** @return the lowest and highest of the values, written by {@code format} */
+    private static String range(double[] values, String format) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return "%.2f–%.2f".formatted(sorted[0], sorted[sorted.length - 1]);
+        return format.formatted(sorted[0], sorted[sorted.length - 1]);
     }
 
     private static double median(double[] values) {
