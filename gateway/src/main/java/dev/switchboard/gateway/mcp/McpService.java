@@ -25,7 +25,7 @@ import java.time.Clock;
  */
 public final class McpService implements AutoCloseable {
     /** Where the MCP routes sit on a listener. */
-    public static final String PATH = "/mcp";
+    private static final String PATH = "/mcp";
 
     private final Mailboxes mailboxes;
     private final McpPush push;

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.helidon.common.uri.UriPath;
 import io.helidon.http.PathMatcher;
@@ -67,8 +68,8 @@ class NamedSegmentTest {
             for (String tried : new String[] {path, "/mcp" + path, "/mcpx" + path, "/mc" + path, "/mcp/mcp" + path}) {
                 agrees(NamedSegment.of("name").under("/mcp"), "/mcp/{name}", tried);
                 agrees(NamedSegment.followedBy("name", "sse").under("/mcp"), "/mcp/{name}/sse", tried);
-                agrees(NamedSegment.of("name").under("/a/b"), "/a/b/{name}", "/a/b" + path);
             }
+            agrees(NamedSegment.of("name").under("/a/b"), "/a/b/{name}", "/a/b" + path);
         }
         assertThat(NamedSegment.followedBy("name", "messages").under("/mcp")).hasToString("/mcp/{name}/messages");
     }
@@ -76,7 +77,7 @@ class NamedSegmentTest {
     @Test
     void aPrefixStartsWithASlashAndDoesNotEndWithOne() {
         for (String wrong : new String[] {"mcp", "/mcp/", "/", ""}) {
-            org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+            assertThatIllegalArgumentException()
                     .as(wrong)
                     .isThrownBy(() -> NamedSegment.of("name").under(wrong));
         }
