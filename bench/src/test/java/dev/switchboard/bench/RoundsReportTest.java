@@ -62,6 +62,25 @@ class RoundsReportTest {
     }
 
     @Test
+    void aRatioBesideItsBoundIsWrittenWithTheDigitsThatShowWhichSide() {
+        Report.Bound invoke = Report.Bound.atLeast(0.8);
+        assertThat(invoke.format(0.7988)).isEqualTo("0.799×");
+        assertThat(invoke.format(0.80049)).isEqualTo("0.8005×");
+        assertThat(invoke.format(0.79999)).isEqualTo("0.79999×");
+        assertThat(invoke.format(0.8)).isEqualTo("0.80×");
+        assertThat(invoke.format(0.8345)).isEqualTo("0.83×");
+        assertThat(Report.Bound.atMost(1.0).format(1.004)).isEqualTo("1.004×");
+        assertThat(Report.Bound.atMost(1.0).passes(1.004)).isFalse();
+
+        Report report = report();
+        report.invoke(invokeRounds(new double[] {0.7988, 0.9, 0.85}, new double[] {0.9, 0.9, 0.9}));
+        assertThat(report.callsMarkdown())
+                .contains("| Invoke: throughput ≥ 0.8× nginx proxy at concurrency 4, in every round | "
+                        + "medians 8,500 vs 10,000 req/s: 0.85×; rounds 0.799×, 0.90×, 0.85× | **no** |")
+                .contains("| 4 | PORT | 0.200 ms | 0.200 ms | 0.85× | 0.799×, 0.90×, 0.85× |");
+    }
+
+    @Test
     void anMcpTargetIsMetOnlyWhenEveryRoundReachesHalfTheDirectCallOfItsRound() {
         Report report = report();
         report.mcp(
