@@ -202,11 +202,6 @@ final class Report {
         }
     }
 
-    /** @return ratios as the tables list them */
-    private static String ratios(List<Double> ratios) {
-        return String.join(", ", ratios.stream().map("%.2f×"::formatted).toList());
-    }
-
     /** @return ratios judged against a bound, each written so that its side of the bound shows */
     private static String ratios(List<Double> ratios, Bound bound) {
         return String.join(", ", ratios.stream().map(bound::format).toList());
@@ -790,9 +785,9 @@ final class Report {
                     beside.stream().map(TopicRun::nchan).toList();
             s.append("Gateway / nchan, run by run: fan-out p50 %s; p99 %s; deliveries/s %s.\n\n"
                     .formatted(
-                            ratios(perRun(gw, nchan, TopicFanOut.Result::quietP50)),
-                            ratios(perRun(gw, nchan, TopicFanOut.Result::quietP99)),
-                            ratios(perRun(gw, nchan, TopicFanOut.Result::deliveriesPerSecond))));
+                            ratios(perRun(gw, nchan, TopicFanOut.Result::quietP50), Bound.atMost(1.0)),
+                            ratios(perRun(gw, nchan, TopicFanOut.Result::quietP99), Bound.atMost(1.0)),
+                            ratios(perRun(gw, nchan, TopicFanOut.Result::deliveriesPerSecond), Bound.atLeast(1.5))));
             String subscribers = "%,d".formatted(shape.subscribers());
             String judged = beside.size() > 1 ? "in every run" : "one run";
             targets.add(topicTarget(

@@ -155,7 +155,9 @@ class RoundsReportTest {
                 .contains("| Topic publish: sustained deliveries/s ≥ 1.5× nchan's (in every run) | "
                         + "medians 35,000 vs 20,000: 1.75×; runs 3.00×, 2.00×, 1.17× | **no** |")
                 .contains("| 2 | gateway | 95.0 ms | 160.0 ms | 95.0 ms | 160.0 ms | 40,000 | 0 |")
-                .contains("| 3 | nginx+nchan | 100.0 ms | 150.0 ms |");
+                .contains("| 3 | nginx+nchan | 100.0 ms | 150.0 ms |")
+                .contains("Gateway / nchan, run by run: fan-out p50 0.90×, 0.95×, 0.80×; p99 0.80×, 1.07×, 0.73×; "
+                        + "deliveries/s 3.00×, 2.00×, 1.17×.");
         assertThat(report.problems()).isEmpty();
     }
 
