@@ -148,25 +148,14 @@ final class Proc implements AutoCloseable {
 
     /** @return what {@code jcmd <pid> <command...>} printed (a diagnostic: class histograms, native memory) */
     String jcmd(String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid())));
-        line.addAll(List.of(command));
-        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
-        String out = new String(jcmd.getInputStream().readAllBytes());
-        jcmd.waitFor();
-        return out;
+        List<String> arguments = new ArrayList<>(List.of(String.valueOf(pid())));
+        arguments.addAll(List.of(command));
+        return JdkTool.run("jcmd", arguments.toArray(String[]::new)).text();
     }
 
     /** @return the live heap in bytes after a full GC (a class histogram forces one) */
     long liveHeapBytes() throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        String.valueOf(pid()),
-                        "GC.class_histogram")
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(jcmd.getInputStream().readAllBytes());
-        jcmd.waitFor();
+        String out = jcmd("GC.class_histogram");
         for (String line : out.split("\n")) {
             if (line.startsWith("Total")) {
                 String[] parts = line.trim().split("\\s+");

@@ -1,7 +1,6 @@
 package dev.switchboard.bench;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,15 +20,12 @@ final class YoungAllocation {
      * @throws IOException when jstat cannot be run or prints no figures
      */
     static long of(long pid) throws IOException, InterruptedException {
-        Process jstat = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-gc", String.valueOf(pid))
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(jstat.getInputStream().readAllBytes());
-        if (jstat.waitFor() != 0) {
-            throw new IOException("jstat -gc " + pid + " failed: " + out.strip());
+        JdkTool.Output jstat = JdkTool.run("jstat", "-gc", String.valueOf(pid));
+        if (jstat.exit() != 0) {
+            throw new IOException(
+                    "jstat -gc " + pid + " failed: " + jstat.text().strip());
         }
-        return parse(out);
+        return parse(jstat.text());
     }
 
     /**
