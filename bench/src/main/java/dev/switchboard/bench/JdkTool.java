@@ -51,11 +51,16 @@ final class JdkTool {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IOException("%s did not end within %d s: %s"
-                        .formatted(String.join(" ", command), timeout.toSeconds(), Files.readString(printed)));
+                        .formatted(String.join(" ", command), timeout.toSeconds(), read(printed)));
             }
-            return new Output(process.exitValue(), new String(Files.readAllBytes(printed)));
+            return new Output(process.exitValue(), read(printed));
         } finally {
             Files.deleteIfExists(printed);
         }
+    }
+
+    /** Bytes a tool wrote, as text whatever their encoding (never a decoding error over a diagnostic). */
+    private static String read(Path printed) throws IOException {
+        return new String(Files.readAllBytes(printed));
     }
 }

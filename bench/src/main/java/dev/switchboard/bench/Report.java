@@ -483,12 +483,12 @@ final class Report {
         sections.append("| %d | nginx proxy_pass (the reference hop) | %.3f ms | %.3f ms | 1.00× | |\n"
                 .formatted(
                         c,
-                        added(rows, c, "nginx proxy_pass", LoadLoop.Result::p50),
-                        added(rows, c, "nginx proxy_pass", LoadLoop.Result::p99)));
+                        Stats.median(addedByRound(rows, c, "nginx proxy_pass", LoadLoop.Result::p50)),
+                        Stats.median(addedByRound(rows, c, "nginx proxy_pass", LoadLoop.Result::p99))));
     }
 
-    /** @return the median over rounds of a row's latency minus the direct call's of the same round */
-    private static double added(
+    /** @return round by round, a row's latency minus the direct call's of the same round */
+    private static List<Double> addedByRound(
             List<InvokeOverhead.Row> rows,
             int c,
             String target,
@@ -499,7 +499,7 @@ final class Report {
         for (int i = 0; i < of.size(); i++) {
             added.add(at.applyAsDouble(of.get(i)) - at.applyAsDouble(direct.get(i)));
         }
-        return Stats.median(added);
+        return added;
     }
 
     /**
@@ -511,17 +511,12 @@ final class Report {
         if (gateway.isEmpty()) {
             return;
         }
-        List<LoadLoop.Result> direct = byRound(rows, "direct", c);
         List<LoadLoop.Result> nginx = byRound(rows, "nginx proxy_pass", c);
-        List<Double> added = new ArrayList<>();
-        List<Double> addedP99 = new ArrayList<>();
+        List<Double> added = addedByRound(rows, c, target, LoadLoop.Result::p50);
+        List<Double> addedP99 = addedByRound(rows, c, target, LoadLoop.Result::p99);
         List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < gateway.size(); i++) {
-            added.add(gateway.get(i).p50() - direct.get(i).p50());
-            addedP99.add(gateway.get(i).p99() - direct.get(i).p99());
-            if (!nginx.isEmpty()) {
-                ratios.add(gateway.get(i).throughput() / nginx.get(i).throughput());
-            }
+        for (int i = 0; i < gateway.size() && !nginx.isEmpty(); i++) {
+            ratios.add(gateway.get(i).throughput() / nginx.get(i).throughput());
         }
         sections.append("| %d | %s | %.3f ms | %.3f ms | %s | %s |\n"
                 .formatted(
@@ -542,7 +537,8 @@ final class Report {
                                 nginx.isEmpty()
                                         ? ""
                                         : "; nginx's own hop adds %.3f ms"
-                                                .formatted(added(rows, c, "nginx proxy_pass", LoadLoop.Result::p50))),
+                                                .formatted(Stats.median(addedByRound(
+                                                        rows, c, "nginx proxy_pass", LoadLoop.Result::p50)))),
                 added.stream().allMatch(a -> a <= 0.5)));
         if (!nginx.isEmpty()) {
             targets.add(throughputTarget(

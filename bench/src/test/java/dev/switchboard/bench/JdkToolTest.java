@@ -17,8 +17,7 @@ class JdkToolTest {
 
     @Test
     void aToolsOutputAndExitStatusAreBothKept() throws Exception {
-        JdkTool.Output gc = JdkTool.run(
-                "jstat", "-gc", String.valueOf(ProcessHandle.current().pid()));
+        JdkTool.Output gc = JdkTool.run("jstat", "-gc", SELF);
         assertThat(gc.exit()).isZero();
         assertThat(gc.text()).contains("EC", "EU", "YGC");
 
