@@ -2,8 +2,11 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.McpSession;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What a session adds to each request it relays, in {@code params._meta}, as 2026-07-28 carries it on every
@@ -13,6 +16,21 @@ import dev.switchboard.gateway.state.McpSession;
  * whose {@code params} already holds a {@code _meta}, or is no object, is written anew from its tree.
  */
 final class SessionMeta {
+    private static final byte[] META_MEMBER = "\"_meta\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PARAMS_MEMBER = "\"params\":{\"_meta\":".getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Each session record's {@code _meta} object, encoded once: what it holds changes only with the record (a new
+     * level, a new function session make a new one), and Jackson's fixed cost of writing a small tree was a
+     * twentieth of an MCP call's Java time (bench/notes.md). Keys compare by identity and are held weakly: an entry
+     * lasts as long as its record is in use, in the memory store or in a replica's renewal cache.
+     */
+    private static final Cache<McpSession, byte[]> ENCODED = Caffeine.newBuilder()
+            .weakKeys()
+            // upkeep on the calling thread: no shared pool woken for it
+            .executor(Runnable::run)
+            .build();
+
     private SessionMeta() {}
 
     /**
@@ -28,28 +46,39 @@ final class SessionMeta {
         if (message.text() == null || params != null && (!params.isObject() || params.has("_meta"))) {
             return Json.bytes(stamp(message.json(), session));
         }
-        ObjectNode meta = Json.object();
-        addTo(meta, session);
-        byte[] members = params == null
-                ? Json.bytes(Json.object().set("params", Json.object().set("_meta", meta)))
-                : Json.bytes(Json.object().set("_meta", meta));
-        // the members without their object's braces, inside the params object or else the message itself
+        byte[] meta = ENCODED.get(session, SessionMeta::encoded);
+        // one member, "_meta" inside the params object, or else "params" holding it inside the message itself
         boolean more = params == null ? !message.json().isEmpty() : !params.isEmpty();
         int at = (params == null ? 0 : message.paramsAt()) + 1;
-        return spliced(message.text(), at, members, more);
+        return spliced(message.text(), at, params == null ? PARAMS_MEMBER : META_MEMBER, meta, params == null, more);
     }
 
-    /** @return {@code text} with {@code object}'s members (its braces dropped) inserted at {@code at} */
-    private static byte[] spliced(byte[] text, int at, byte[] object, boolean commaAfter) {
-        int inner = object.length - 2;
-        byte[] out = new byte[text.length + inner + (commaAfter ? 1 : 0)];
+    /** @return the session's {@code _meta} object as JSON */
+    private static byte[] encoded(McpSession session) {
+        ObjectNode meta = Json.object();
+        addTo(meta, session);
+        return Json.bytes(meta);
+    }
+
+    /**
+     * @return {@code text} with {@code name}, then {@code value}, then a closing brace when {@code close}, then a
+     *         comma when {@code commaAfter}, inserted at {@code at}
+     */
+    private static byte[] spliced(byte[] text, int at, byte[] name, byte[] value, boolean close, boolean commaAfter) {
+        byte[] out = new byte[text.length + name.length + value.length + (close ? 1 : 0) + (commaAfter ? 1 : 0)];
         System.arraycopy(text, 0, out, 0, at);
-        System.arraycopy(object, 1, out, at, inner);
-        int rest = at + inner;
-        if (commaAfter) {
-            out[rest++] = ',';
+        int next = at;
+        System.arraycopy(name, 0, out, next, name.length);
+        next += name.length;
+        System.arraycopy(value, 0, out, next, value.length);
+        next += value.length;
+        if (close) {
+            out[next++] = '}';
         }
-        System.arraycopy(text, at, out, rest, text.length - at);
+        if (commaAfter) {
+            out[next++] = ',';
+        }
+        System.arraycopy(text, at, out, next, text.length - at);
         return out;
     }
 

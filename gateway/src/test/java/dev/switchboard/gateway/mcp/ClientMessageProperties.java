@@ -104,6 +104,44 @@ class ClientMessageProperties {
     }
 
     @Example
+    void aSessionsMetaIsEncodedOnceAndANewRecordIsEncodedAgain() throws IOException {
+        byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"t\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        ClientMessage message = ClientMessage.read(MAPPER, body);
+        McpSession session = session("info", null, "2025-11-25");
+
+        byte[] first = SessionMeta.body(message, session);
+        byte[] again = SessionMeta.body(message, session);
+        // logging/setLevel stores a new record: its requests carry the new level, not the old record's encoding
+        byte[] leveled = SessionMeta.body(message, session.withLogLevel("error"));
+
+        assertThat(again).isEqualTo(first);
+        assertThat(MAPPER.readTree(first)
+                        .at("/params/_meta")
+                        .get(McpMeta.LOG_LEVEL)
+                        .asText())
+                .isEqualTo("info");
+        assertThat(MAPPER.readTree(leveled)
+                        .at("/params/_meta")
+                        .get(McpMeta.LOG_LEVEL)
+                        .asText())
+                .isEqualTo("error");
+        assertThat(MAPPER.readTree(leveled).at("/params/name").asText()).isEqualTo("t");
+    }
+
+    @Example
+    void aRequestWithoutParamsGetsThemWithTheMeta() throws IOException {
+        byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+        ClientMessage message = ClientMessage.read(MAPPER, body);
+
+        byte[] sent = SessionMeta.body(message, session("debug", null, "2025-11-25"));
+
+        assertThat(new String(sent, StandardCharsets.UTF_8))
+                .isEqualTo("{\"params\":{\"_meta\":{\"" + McpMeta.LOG_LEVEL + "\":\"debug\",\""
+                        + McpMeta.CLIENT_CAPABILITIES + "\":{}}},\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+    }
+
+    @Example
     void textThatCannotGoAsItIsIsNotKept() throws IOException {
         String[] bodies = {
             " {\"id\":1}", // a space before: the text no longer starts the object
