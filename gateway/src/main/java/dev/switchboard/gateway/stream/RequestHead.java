@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.stream;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
@@ -90,19 +91,15 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
         }
         String method = text.substring(0, sp1);
         String target = text.substring(sp1 + 1, sp2);
-        String version = text.substring(sp2 + 1, lineEnd);
-        if (!version.startsWith("HTTP/1.") || !target.startsWith("/")) {
+        boolean http11 = lineEnd - sp2 - 1 == HTTP_1_1.length() && text.startsWith(HTTP_1_1, sp2 + 1);
+        if (!http11) {
+            refuseVersion(text.substring(sp2 + 1, lineEnd), target, text, sp1);
+        }
+        if (!target.startsWith("/")) {
             throw new MalformedException("not an HTTP/1.x request line");
         }
         if (!isToken(text, 0, sp1)) {
             throw new MalformedException("malformed method");
-        }
-        // as the Helidon listeners answer them: one HTTP version on every listener
-        if (version.equals("HTTP/1.0")) {
-            throw new MalformedException(Status.HTTP_VERSION_NOT_SUPPORTED_505, "only HTTP/1.1 is served");
-        }
-        if (!version.equals("HTTP/1.1")) {
-            throw new MalformedException("not an HTTP/1.1 request line");
         }
         WritableHeaders<?> headers = WritableHeaders.create();
         // header lines up to the blank line that ends the head (its last two bytes)
@@ -116,10 +113,17 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
                 // RFC 9110 field names are tokens: no spaces before the colon (a request-smuggling vector)
                 throw new MalformedException("malformed header name");
             }
+            // the value without the whitespace around it (what String.strip drops), cut once
+            int from = colon + 1;
+            int to = next;
+            while (from < to && Character.isWhitespace(text.charAt(from))) {
+                from++;
+            }
+            while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+                to--;
+            }
             try {
-                headers.add(
-                        HeaderNames.create(text.substring(line, colon)),
-                        text.substring(colon + 1, next).strip());
+                headers.add(name(text.substring(line, colon)), text.substring(from, to));
             } catch (IllegalArgumentException e) {
                 throw new MalformedException("malformed header");
             }
@@ -129,6 +133,46 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
         String rawPath = q < 0 ? target : target.substring(0, q);
         Map<String, List<String>> query = q < 0 ? Map.of() : query(target.substring(q + 1));
         return new RequestHead(method, decode(rawPath, false), query, headers);
+    }
+
+    private static final String HTTP_1_1 = "HTTP/1.1";
+
+    /**
+     * Names MCP clients send on every request that Helidon has no constant for, as they are usually written: found
+     * here, they skip {@link HeaderNames#create}'s second, case-folded lookup and a new name object per request.
+     */
+    private static final Map<String, HeaderName> USUAL_NAMES = usualNames(
+            "Mcp-Session-Id", "MCP-Protocol-Version", "Mcp-Protocol-Version", "Last-Event-ID", "Last-Event-Id");
+
+    /** @return each name, and its lower-case form, to the header name {@link HeaderNames#create} makes of it */
+    private static Map<String, HeaderName> usualNames(String... names) {
+        Map<String, HeaderName> usual = new java.util.HashMap<>();
+        for (String name : names) {
+            usual.put(name, HeaderNames.create(name));
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            usual.put(lower, HeaderNames.create(lower));
+        }
+        return Map.copyOf(usual);
+    }
+
+    private static HeaderName name(String text) {
+        HeaderName usual = USUAL_NAMES.get(text);
+        return usual != null ? usual : HeaderNames.create(text);
+    }
+
+    /** Refuses a request line whose version is not HTTP/1.1, saying why, as the Helidon listeners do. */
+    private static void refuseVersion(String version, String target, String text, int methodEnd) {
+        if (!version.startsWith("HTTP/1.") || !target.startsWith("/")) {
+            throw new MalformedException("not an HTTP/1.x request line");
+        }
+        if (!isToken(text, 0, methodEnd)) {
+            throw new MalformedException("malformed method");
+        }
+        // as the Helidon listeners answer them: one HTTP version on every listener
+        if (version.equals("HTTP/1.0")) {
+            throw new MalformedException(Status.HTTP_VERSION_NOT_SUPPORTED_505, "only HTTP/1.1 is served");
+        }
+        throw new MalformedException("not an HTTP/1.1 request line");
     }
 
     private static Map<String, List<String>> query(String raw) {

@@ -94,6 +94,30 @@ class RequestHeadTest {
     }
 
     @Test
+    void mcpHeaderNamesReadBackHoweverTheyAreWritten() {
+        // the names the parser knows ahead, in each usual spelling, and one it does not
+        for (String name : List.of(
+                "Mcp-Session-Id", "mcp-session-id", "MCP-SESSION-ID", "MCP-Protocol-Version", "mcp-protocol-version")) {
+            RequestHead head = parse("POST /mcp/t HTTP/1.1\r\n" + name + ": v1\r\n\r\n");
+            assertThat(head.headers().first(HeaderNames.create(name.toLowerCase(java.util.Locale.ROOT))))
+                    .as(name)
+                    .contains("v1");
+            assertThat(head.headers().first(HeaderNames.create(name.toUpperCase(java.util.Locale.ROOT))))
+                    .as(name)
+                    .contains("v1");
+        }
+    }
+
+    @Test
+    void whitespaceAroundAValueIsDroppedAndInsideItKept() {
+        RequestHead head = parse("GET / HTTP/1.1\r\nX-A: \t a b \t\r\nX-B:c\r\nX-C:   \r\n\r\n");
+
+        assertThat(head.headers().first(HeaderNames.create("X-A"))).contains("a b");
+        assertThat(head.headers().first(HeaderNames.create("X-B"))).contains("c");
+        assertThat(head.headers().first(HeaderNames.create("X-C"))).contains("");
+    }
+
+    @Test
     void aColonInAValueIsPartOfIt() {
         assertThat(parse("GET / HTTP/1.1\r\nOrigin: http://a:1\r\n\r\n")
                         .headers()
