@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.stream;
 
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
@@ -123,7 +122,7 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
                 to--;
             }
             try {
-                headers.add(name(text.substring(line, colon)), text.substring(from, to));
+                headers.add(HeaderNames.create(text.substring(line, colon)), text.substring(from, to));
             } catch (IllegalArgumentException e) {
                 throw new MalformedException("malformed header");
             }
@@ -136,29 +135,6 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
     }
 
     private static final String HTTP_1_1 = "HTTP/1.1";
-
-    /**
-     * Names MCP clients send on every request that Helidon has no constant for, as they are usually written: found
-     * here, they skip {@link HeaderNames#create}'s second, case-folded lookup and a new name object per request.
-     */
-    private static final Map<String, HeaderName> USUAL_NAMES = usualNames(
-            "Mcp-Session-Id", "MCP-Protocol-Version", "Mcp-Protocol-Version", "Last-Event-ID", "Last-Event-Id");
-
-    /** @return each name, and its lower-case form, to the header name {@link HeaderNames#create} makes of it */
-    private static Map<String, HeaderName> usualNames(String... names) {
-        Map<String, HeaderName> usual = new java.util.HashMap<>();
-        for (String name : names) {
-            usual.put(name, HeaderNames.create(name));
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            usual.put(lower, HeaderNames.create(lower));
-        }
-        return Map.copyOf(usual);
-    }
-
-    private static HeaderName name(String text) {
-        HeaderName usual = USUAL_NAMES.get(text);
-        return usual != null ? usual : HeaderNames.create(text);
-    }
 
     /** Refuses a request line whose version is not HTTP/1.1, saying why, as the Helidon listeners do. */
     private static void refuseVersion(String version, String target, String text, int methodEnd) {

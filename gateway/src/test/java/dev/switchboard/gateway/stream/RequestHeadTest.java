@@ -95,7 +95,7 @@ class RequestHeadTest {
 
     @Test
     void mcpHeaderNamesReadBackHoweverTheyAreWritten() {
-        // the names the parser knows ahead, in each usual spelling, and one it does not
+        // names Helidon has no constant for, as MCP clients write them
         for (String name : List.of(
                 "Mcp-Session-Id", "mcp-session-id", "MCP-SESSION-ID", "MCP-Protocol-Version", "mcp-protocol-version")) {
             RequestHead head = parse("POST /mcp/t HTTP/1.1\r\n" + name + ": v1\r\n\r\n");
