@@ -90,15 +90,19 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
         }
         String method = text.substring(0, sp1);
         String target = text.substring(sp1 + 1, sp2);
-        boolean http11 = lineEnd - sp2 - 1 == HTTP_1_1.length() && text.startsWith(HTTP_1_1, sp2 + 1);
-        if (!http11) {
-            refuseVersion(text.substring(sp2 + 1, lineEnd), target, text, sp1);
-        }
-        if (!target.startsWith("/")) {
+        // the version is matched in place: most requests' heads make no string of it
+        if (!text.startsWith("HTTP/1.", sp2 + 1) || !target.startsWith("/")) {
             throw new MalformedException("not an HTTP/1.x request line");
         }
         if (!isToken(text, 0, sp1)) {
             throw new MalformedException("malformed method");
+        }
+        // as the Helidon listeners answer them: one HTTP version on every listener
+        if (isVersion(text, sp2 + 1, lineEnd, "HTTP/1.0")) {
+            throw new MalformedException(Status.HTTP_VERSION_NOT_SUPPORTED_505, "only HTTP/1.1 is served");
+        }
+        if (!isVersion(text, sp2 + 1, lineEnd, "HTTP/1.1")) {
+            throw new MalformedException("not an HTTP/1.1 request line");
         }
         WritableHeaders<?> headers = WritableHeaders.create();
         // header lines up to the blank line that ends the head (its last two bytes)
@@ -134,21 +138,9 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
         return new RequestHead(method, decode(rawPath, false), query, headers);
     }
 
-    private static final String HTTP_1_1 = "HTTP/1.1";
-
-    /** Refuses a request line whose version is not HTTP/1.1, saying why, as the Helidon listeners do. */
-    private static void refuseVersion(String version, String target, String text, int methodEnd) {
-        if (!version.startsWith("HTTP/1.") || !target.startsWith("/")) {
-            throw new MalformedException("not an HTTP/1.x request line");
-        }
-        if (!isToken(text, 0, methodEnd)) {
-            throw new MalformedException("malformed method");
-        }
-        // as the Helidon listeners answer them: one HTTP version on every listener
-        if (version.equals("HTTP/1.0")) {
-            throw new MalformedException(Status.HTTP_VERSION_NOT_SUPPORTED_505, "only HTTP/1.1 is served");
-        }
-        throw new MalformedException("not an HTTP/1.1 request line");
+    /** @return whether {@code text[from, to)} is {@code version} */
+    private static boolean isVersion(String text, int from, int to, String version) {
+        return to - from == version.length() && text.startsWith(version, from);
     }
 
     private static Map<String, List<String>> query(String raw) {
