@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 final class SessionMeta {
     private static final byte[] META_MEMBER = "\"_meta\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PARAMS_MEMBER = "\"params\":{\"_meta\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CLOSE = {'}'};
 
     /**
      * Each session record's {@code _meta} object, encoded once: what it holds changes only with the record (a new
@@ -50,7 +51,9 @@ final class SessionMeta {
         // one member, "_meta" inside the params object, or else "params" holding it inside the message itself
         boolean more = params == null ? !message.json().isEmpty() : !params.isEmpty();
         int at = (params == null ? 0 : message.paramsAt()) + 1;
-        return spliced(message.text(), at, params == null ? PARAMS_MEMBER : META_MEMBER, meta, params == null, more);
+        return params == null
+                ? spliced(message.text(), at, more, PARAMS_MEMBER, meta, CLOSE)
+                : spliced(message.text(), at, more, META_MEMBER, meta);
     }
 
     /** @return the session's {@code _meta} object as JSON */
@@ -60,20 +63,18 @@ final class SessionMeta {
         return Json.bytes(meta);
     }
 
-    /**
-     * @return {@code text} with {@code name}, then {@code value}, then a closing brace when {@code close}, then a
-     *         comma when {@code commaAfter}, inserted at {@code at}
-     */
-    private static byte[] spliced(byte[] text, int at, byte[] name, byte[] value, boolean close, boolean commaAfter) {
-        byte[] out = new byte[text.length + name.length + value.length + (close ? 1 : 0) + (commaAfter ? 1 : 0)];
+    /** @return {@code text} with {@code parts} inserted at {@code at}, then a comma when {@code commaAfter} */
+    private static byte[] spliced(byte[] text, int at, boolean commaAfter, byte[]... parts) {
+        int inserted = commaAfter ? 1 : 0;
+        for (byte[] part : parts) {
+            inserted += part.length;
+        }
+        byte[] out = new byte[text.length + inserted];
         System.arraycopy(text, 0, out, 0, at);
         int next = at;
-        System.arraycopy(name, 0, out, next, name.length);
-        next += name.length;
-        System.arraycopy(value, 0, out, next, value.length);
-        next += value.length;
-        if (close) {
-            out[next++] = '}';
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, out, next, part.length);
+            next += part.length;
         }
         if (commaAfter) {
             out[next++] = ',';
