@@ -30,6 +30,12 @@ public final class ReadMark {
         return mark.getAndSet(NOT_READING) == EXPIRED;
     }
 
+    /** @return whether a read is in progress and not yet expired */
+    public boolean reading() {
+        long at = mark.get();
+        return at != NOT_READING && at != EXPIRED;
+    }
+
     /**
      * @param now {@link System#nanoTime()}
      * @return whether a read is in progress and its mark is still ahead

@@ -11,21 +11,30 @@ import java.util.logging.Logger;
  * Bounds blocking reads from one thread instead of a socket timeout per read. A timed read parks its virtual
  * thread with a timer, and arming and cancelling that timer hands work to the JDK's timer thread on every read:
  * on the call path that hand-over cost about a fifth of the gateway's CPU per call (bench/notes.md). Here a read
- * only marks when it must end; the watch visits the reads in progress every {@link #TICK_NANOS} and each ends
- * itself when past its mark ({@link Watched#expireIfPast}: it closes its connection, which ends the read, and the
- * reader reports a time-out). A read ends at most one tick late. Function calls' reads (a silent one may also start
- * its call's idle action from here) and kept-alive connections waiting for their next request use it.
+ * only marks when it must end; the watch visits its readers every {@link #TICK_NANOS} and each ends its read itself
+ * when past its mark ({@link Watched#expireIfPast}: it closes its connection, which ends the read, and the reader
+ * reports a time-out). A read ends at most one tick late. Function calls' reads (a silent one may also start its
+ * call's idle action from here) and kept-alive connections waiting for their next request use it.
  *
- * <p>While no read is watched for a while the thread sleeps until the next one, so an idle gateway pays nothing.
+ * <p>A reader is watched for as long as it may read ({@link #watch}, {@link #unwatch}: once per connection), and a
+ * read only arms its own mark: adding each read to a shared set and removing it after cost the call path two
+ * contended map updates per read (bench/notes.md, "the call path's shared maps").
+ *
+ * <p>While no watched reader reads for a while the thread sleeps until one does ({@link #reading}), so an idle
+ * gateway pays nothing.
  */
 public final class ReadWatch {
-    /** A blocking read in progress that must end by a mark of its own. */
+    /** A reader whose blocking reads must end by marks of their own. */
     public interface Watched {
+        /** @return whether a read is in progress (its mark armed), so that the watch must stay awake */
+        boolean reading();
+
         /**
-         * Called from the watch's thread, every tick while the read is in progress; must not block.
+         * Called from the watch's thread, every tick while the reader is watched; must not block, and must do
+         * nothing when no read is in progress.
          *
          * @param now {@link System#nanoTime()}
-         * @return whether the read was ended (closed); it is then no longer watched
+         * @return whether the read was ended (closed)
          */
         boolean expireIfPast(long now);
     }
@@ -39,7 +48,7 @@ public final class ReadWatch {
     /** The one watch of the process. */
     public static final ReadWatch SHARED = new ReadWatch();
 
-    private final Set<Watched> reading = ConcurrentHashMap.newKeySet();
+    private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean asleep;
 
@@ -52,55 +61,79 @@ public final class ReadWatch {
         thread.start();
     }
 
-    /** A read begins (its mark is set): it is checked from now on. */
-    public void begin(Watched read) {
-        reading.add(read);
+    /**
+     * Watches a reader until {@link #unwatch}: from now on, each of its reads ends by the mark it arms.
+     *
+     * @param reader a reader not yet reading
+     */
+    public void watch(Watched reader) {
+        watched.add(reader);
+    }
+
+    /** @param reader a reader that will not read again (its connection ends) */
+    public void unwatch(Watched reader) {
+        watched.remove(reader);
+    }
+
+    /** A watched reader armed its mark for a read about to begin: the watch wakes if it sleeps. */
+    public void reading() {
         if (asleep) {
             asleep = false;
             LockSupport.unpark(thread);
         }
     }
 
-    /** The read ended, whatever its outcome. */
-    public void end(Watched read) {
-        reading.remove(read);
+    /** @return readers watched now (for tests) */
+    int watchedCount() {
+        return watched.size();
     }
 
     private void run() {
         int idle = 0;
         while (true) {
-            if (reading.isEmpty()) {
-                if (++idle >= IDLE_TICKS) {
-                    sleepUntilARead();
-                    idle = 0;
+            long now = System.nanoTime();
+            boolean anyReading = false;
+            for (Watched reader : watched) {
+                if (reader.reading()) {
+                    anyReading = true;
+                    expire(reader, now);
                 }
-            } else {
+            }
+            if (anyReading) {
                 idle = 0;
-                long now = System.nanoTime();
-                for (Watched read : reading) {
-                    expire(read, now);
-                }
+            } else if (++idle >= IDLE_TICKS) {
+                sleepUntilARead();
+                idle = 0;
             }
             LockSupport.parkNanos(TICK_NANOS);
         }
     }
 
-    /** Nothing may end this thread: every time-out of the process depends on it. */
-    private void expire(Watched read, long now) {
+    /**
+     * Nothing may end this thread: every time-out of the process depends on it. A reader whose check fails stays
+     * watched, so that its read is tried again next tick rather than left unbounded.
+     */
+    private void expire(Watched reader, long now) {
         try {
-            if (read.expireIfPast(now)) {
-                reading.remove(read);
-            }
+            reader.expireIfPast(now);
         } catch (RuntimeException e) {
-            reading.remove(read);
             LOGGER.log(Level.WARNING, "could not end a read past its time-out", e);
         }
     }
 
+    private boolean anyReading() {
+        for (Watched reader : watched) {
+            if (reader.reading()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void sleepUntilARead() {
         asleep = true;
-        // a read that began before the flag was seen is in the set: check again before sleeping
-        while (asleep && reading.isEmpty()) {
+        // a read armed before the flag was seen is found by this check: check again before sleeping
+        while (asleep && !anyReading()) {
             LockSupport.park(this);
         }
         asleep = false;

@@ -132,48 +132,50 @@ final class BlockingExchanges implements AutoCloseable {
         boolean moved = false;
         try {
             channel.configureBlocking(true);
-            HeadWait wait = new HeadWait(channel);
-            // the next heads are read into this one buffer: each is copied out of it as it is parsed
-            ByteBuffer heads = ByteBuffer.allocate(HEAD_BUFFER);
-            boolean platform = ExchangeThreads.onPlatformThread();
-            while (true) {
-                byte[] unread = NOTHING;
-                if (next != WAIT) {
-                    if (!platform) {
-                        threads.virtualRequestBegins();
-                    }
-                    SocketExchange exchange;
-                    try {
-                        exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
-                    } finally {
+            try (HeadWait wait = HeadWait.watching(channel);
+                    IdleConnections.Member member = idle.join(channel)) {
+                // the next heads are read into this one buffer: each is copied out of it as it is parsed
+                ByteBuffer heads = ByteBuffer.allocate(HEAD_BUFFER);
+                boolean platform = ExchangeThreads.onPlatformThread();
+                while (true) {
+                    byte[] unread = NOTHING;
+                    if (next != WAIT) {
                         if (!platform) {
-                            threads.virtualRequestEnded();
+                            threads.virtualRequestBegins();
                         }
+                        SocketExchange exchange;
+                        try {
+                            exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
+                        } finally {
+                            if (!platform) {
+                                threads.virtualRequestEnded();
+                            }
+                        }
+                        if (!exchange.reusable()) {
+                            channel.shutdownOutput();
+                            drain(channel);
+                            return;
+                        }
+                        unread = exchange.unread();
+                        idleSince = System.nanoTime();
                     }
-                    if (!exchange.reusable()) {
-                        channel.shutdownOutput();
-                        drain(channel);
+                    // more callers than platform threads (one is served on a virtual thread): all cost less on virtual
+                    // ones. Bytes of the next request already read stay with this thread
+                    boolean outnumbered = platform && unread.length == 0 && threads.outnumbered();
+                    next = outnumbered ? WAIT : nextRequest(channel, wait, member, heads, unread, idleSince, platform);
+                    if (next == WAIT) {
+                        // silent past the linger, or outnumbered: its platform thread is for another connection. It
+                        // stays idle since its answer (the keep-alive time-out, and its rank when the listener's cap
+                        // sheds the oldest)
+                        long since = idleSince;
+                        threads.onVirtualThread(() -> run(channel, WAIT, since, peer, done));
+                        moved = true;
                         return;
                     }
-                    unread = exchange.unread();
-                    idleSince = System.nanoTime();
-                }
-                // more callers than platform threads (one is served on a virtual thread): all cost less on virtual
-                // ones. Bytes of the next request already read stay with this thread
-                boolean outnumbered = platform && unread.length == 0 && threads.outnumbered();
-                next = outnumbered ? WAIT : nextRequest(channel, wait, heads, unread, idleSince, platform);
-                if (next == WAIT) {
-                    // silent past the linger, or outnumbered: its platform thread is for another connection. It
-                    // stays idle since its answer (the keep-alive time-out, and its rank when the listener's cap
-                    // sheds the oldest)
-                    long since = idleSince;
-                    threads.onVirtualThread(() -> run(channel, WAIT, since, peer, done));
-                    moved = true;
-                    return;
-                }
-                if (next == null || next.head() == null) {
-                    back = next == null ? null : next.bytes();
-                    return;
+                    if (next == null || next.head() == null) {
+                        back = next == null ? null : next.bytes();
+                        return;
+                    }
                 }
             }
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -204,6 +206,7 @@ final class BlockingExchanges implements AutoCloseable {
     private static final Next WAIT = new Next(null, null, NOTHING);
 
     /**
+     * @param member    the connection's place among the listener's idle ones, idle while it waits here
      * @param heads     the connection's buffer for heads (its content is not kept across calls)
      * @param idleSince when the last answer ended ({@link System#nanoTime()})
      * @param linger    whether to wait only {@link ExchangeThreads#LINGER} for the first byte
@@ -211,14 +214,20 @@ final class BlockingExchanges implements AutoCloseable {
      *         connection ends (closed, silent too long, or shed at the listener's cap while idle)
      */
     private Next nextRequest(
-            SocketChannel channel, HeadWait wait, ByteBuffer heads, byte[] unread, long idleSince, boolean linger)
+            SocketChannel channel,
+            HeadWait wait,
+            IdleConnections.Member member,
+            ByteBuffer heads,
+            byte[] unread,
+            long idleSince,
+            boolean linger)
             throws IOException {
         // silence between requests is the client's keeping the connection for later; a head once begun must
         // arrive whole as a new connection's does
         boolean begun = unread.length > 0;
         long deadline = begun ? System.nanoTime() + headTimeoutNanos : idleSince + keepAliveNanos;
         if (!begun) {
-            idle.waiting(channel, idleSince);
+            member.waiting(idleSince);
         }
         try {
             ByteBuffer buffer = unread.length <= heads.capacity() ? heads.clear() : ByteBuffer.allocate(unread.length);
@@ -264,7 +273,7 @@ final class BlockingExchanges implements AutoCloseable {
                     }
                     if (!begun && read > 0) {
                         begun = true;
-                        if (!idle.busy(channel)) {
+                        if (!member.busy()) {
                             return null; // shed as its request came: it is being closed
                         }
                         deadline = System.nanoTime() + headTimeoutNanos;
@@ -275,7 +284,7 @@ final class BlockingExchanges implements AutoCloseable {
             }
         } finally {
             if (!begun) {
-                idle.busy(channel);
+                member.busy();
             }
         }
     }

@@ -12,13 +12,22 @@ import java.nio.channels.SocketChannel;
  * {@link ReadWatch} ends at the wait's mark by closing the connection (a timed read would arm a JDK timer per
  * request). The mark is set once per head, so a client that trickles its head is bounded as a silent one is.
  */
-final class HeadWait implements ReadWatch.Watched {
+final class HeadWait implements ReadWatch.Watched, AutoCloseable {
     private final SocketChannel channel;
     private final ReadMark mark = new ReadMark();
 
-    /** @param channel the connection, blocking */
-    HeadWait(SocketChannel channel) {
+    private HeadWait(SocketChannel channel) {
         this.channel = channel;
+    }
+
+    /**
+     * @param channel the connection, blocking
+     * @return its wait, watched until {@link #close} (once the thread stops reading the connection)
+     */
+    static HeadWait watching(SocketChannel channel) {
+        HeadWait wait = new HeadWait(channel);
+        ReadWatch.SHARED.watch(wait);
+        return wait;
     }
 
     /**
@@ -32,7 +41,7 @@ final class HeadWait implements ReadWatch.Watched {
             throw new SocketTimeoutException("no request head within the time-out");
         }
         mark.arm(deadline);
-        ReadWatch.SHARED.begin(this);
+        ReadWatch.SHARED.reading();
         int n;
         try {
             n = channel.read(into);
@@ -41,13 +50,16 @@ final class HeadWait implements ReadWatch.Watched {
                 throw new SocketTimeoutException("no request head within the time-out");
             }
             throw e;
-        } finally {
-            ReadWatch.SHARED.end(this);
         }
         if (mark.disarm()) {
             throw new SocketTimeoutException("no request head within the time-out");
         }
         return n;
+    }
+
+    @Override
+    public boolean reading() {
+        return mark.reading();
     }
 
     @Override
@@ -61,5 +73,11 @@ final class HeadWait implements ReadWatch.Watched {
             // closed anyway
         }
         return true;
+    }
+
+    /** The thread stops reading the connection (it ends, or moves to another thread with a wait of its own). */
+    @Override
+    public void close() {
+        ReadWatch.SHARED.unwatch(this);
     }
 }

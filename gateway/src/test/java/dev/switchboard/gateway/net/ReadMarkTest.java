@@ -30,6 +30,22 @@ class ReadMarkTest {
     }
 
     @Test
+    void aReadIsInProgressFromItsArmingUntilItEndsOrExpires() {
+        ReadMark mark = new ReadMark();
+        assertThat(mark.reading()).isFalse();
+        mark.arm(NOW + 100);
+        assertThat(mark.reading()).isTrue();
+        mark.disarm();
+        assertThat(mark.reading()).isFalse();
+
+        mark.arm(NOW + 100);
+        mark.expireIfPast(NOW + 100);
+        assertThat(mark.reading())
+                .as("expired: nothing left for the watch to do")
+                .isFalse();
+    }
+
+    @Test
     void whenTheWatchAndTheReadsEndRaceBothSeeTheSameOutcome() throws Exception {
         ReadMark mark = new ReadMark();
         CyclicBarrier start = new CyclicBarrier(2);

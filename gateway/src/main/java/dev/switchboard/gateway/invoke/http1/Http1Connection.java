@@ -89,7 +89,7 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
             Socket plain = channel.socket();
             plain.connect(address, timeout);
             if (!endpoint.secure()) {
-                return new Http1Connection(endpoint, channel, plain);
+                return watched(new Http1Connection(endpoint, channel, plain));
             }
             plain.setSoTimeout(timeout);
             SSLSocket secure = (SSLSocket) tls.createSocket(plain, endpoint.bareHost(), endpoint.port(), true);
@@ -100,11 +100,17 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
             parameters.setApplicationProtocols(new String[] {"http/1.1"});
             secure.setSSLParameters(parameters);
             secure.startHandshake();
-            return new Http1Connection(endpoint, channel, secure);
+            return watched(new Http1Connection(endpoint, channel, secure));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /** Its reads under a {@link CallControl} are bounded by {@link ReadWatch} from now until {@link #close}. */
+    private static Http1Connection watched(Http1Connection connection) {
+        ReadWatch.SHARED.watch(connection);
+        return connection;
     }
 
     Endpoint endpoint() {
@@ -154,7 +160,7 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
         idleMark = control.idleMark(now);
         watched = control;
         readMark.arm(mark);
-        ReadWatch.SHARED.begin(this);
+        ReadWatch.SHARED.reading();
         int read;
         try {
             read = in.read(target, offset, length);
@@ -164,8 +170,6 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
             }
             control.checkIdleAction();
             throw e;
-        } finally {
-            ReadWatch.SHARED.end(this);
         }
         if (readMark.disarm()) {
             // the watch closed the connection as the answer arrived: it cannot be used again
@@ -180,6 +184,11 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
             timedOut.initCause(cause);
         }
         return timedOut;
+    }
+
+    @Override
+    public boolean reading() {
+        return readMark.reading();
     }
 
     /**
@@ -373,6 +382,7 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
     @Override
     public void close() {
         closed = true;
+        ReadWatch.SHARED.unwatch(this);
         try {
             socket.close();
         } catch (IOException e) {

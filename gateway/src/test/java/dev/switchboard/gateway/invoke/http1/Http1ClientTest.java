@@ -373,6 +373,43 @@ class Http1ClientTest {
     }
 
     @Test
+    void aPooledConnectionsReadIsBoundedAsItsFirstWas() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            if (index > 0) {
+                Thread.sleep(5_000); // the second request on the connection is never answered
+                return false;
+            }
+            write(out, OK_HELLO);
+            return true;
+        });
+        assertThat(text(new Http1Request(
+                        "GET",
+                        uri("/"),
+                        new RequestHeaders(),
+                        null,
+                        Duration.ofSeconds(5),
+                        CallControl.within(Duration.ofSeconds(5)))))
+                .isEqualTo("hello");
+        assertThat(client.idleConnections()).isEqualTo(1);
+        // longer than the watch's idle ticks: it sleeps while the pooled connection is watched but not reading
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(dev.switchboard.gateway.net.ReadWatch.TICK_NANOS) * 60);
+        Http1Request silent = new Http1Request(
+                "GET",
+                uri("/"),
+                new RequestHeaders(),
+                null,
+                Duration.ofSeconds(5),
+                CallControl.within(Duration.ofMillis(250)));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.send(silent)).isInstanceOf(SocketTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(240), Duration.ofSeconds(3));
+        assertThat(server.connections.get())
+                .as("the second request went on the pooled connection")
+                .isEqualTo(1);
+    }
+
+    @Test
     void theReadWatchWakesForAReadAfterItFellAsleep() throws Exception {
         server = new ScriptedServer((request, index, socket, out) -> {
             Thread.sleep(5_000);
