@@ -6,8 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The Jackson mappers of the process. Their buffers come from the process's {@link BufferRecyclerSlots} instead of
@@ -28,7 +27,9 @@ public final class JsonMapper {
     /** The shared mapper, for JSON the process wrote or a function answered; thread-safe. */
     public static final ObjectMapper MAPPER = build(MAX_NESTING_DEPTH, false);
 
-    private static final Map<Integer, ObjectMapper> REQUESTS_BY_DEPTH = new ConcurrentHashMap<>();
+    /** Indexed by depth: read on every request body, where a map lookup boxed the depth and hashed it each time. */
+    private static final AtomicReferenceArray<ObjectMapper> REQUESTS_BY_DEPTH =
+            new AtomicReferenceArray<>(MAX_NESTING_DEPTH + 1);
 
     private JsonMapper() {}
 
@@ -42,7 +43,14 @@ public final class JsonMapper {
      * @return the mapper
      */
     public static ObjectMapper forRequestBodies(int maxDepth) {
-        return REQUESTS_BY_DEPTH.computeIfAbsent(Math.min(maxDepth, MAX_NESTING_DEPTH), depth -> build(depth, true));
+        int depth = Math.max(0, Math.min(maxDepth, MAX_NESTING_DEPTH));
+        ObjectMapper mapper = REQUESTS_BY_DEPTH.get(depth);
+        if (mapper == null) {
+            // two threads may both build one: the first kept is the one every caller uses from then on
+            REQUESTS_BY_DEPTH.compareAndSet(depth, null, build(depth, true));
+            mapper = REQUESTS_BY_DEPTH.get(depth);
+        }
+        return mapper;
     }
 
     private static ObjectMapper build(int maxDepth, boolean refuseDuplicateKeys) {
