@@ -328,7 +328,7 @@ final class BlockingExchanges implements AutoCloseable {
         SocketExchange exchange =
                 new SocketExchange(channel, head, route.name(), leftover, routeCors, readTimeoutMillis);
         tracing.traced(
-                Method.create(head.method()),
+                () -> Method.create(head.method()),
                 head.path(),
                 name -> head.headers()
                         .first(io.helidon.http.HeaderNames.create(name))

@@ -29,7 +29,7 @@ public final class TracingFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         traced(
-                req.prologue().method(),
+                () -> req.prologue().method(),
                 req.path().path(),
                 name -> req.headers()
                         .first(io.helidon.http.HeaderNames.create(name))
@@ -42,29 +42,30 @@ public final class TracingFilter implements Filter {
      * Runs a request's work in its server span when its route is traced, for any listener (the stream listener's
      * MCP requests are traced as the public listener's).
      *
-     * @param method the request's method
+     * @param method the request's method, asked only when tracing is on (the stream listener names it per request)
      * @param path   its path
      * @param header its headers by name (null when absent)
      * @param work   what serves it, on this thread
      * @param status the answer's status once the work is done
      */
     public void traced(
-            Method method,
+            java.util.function.Supplier<Method> method,
             String path,
             java.util.function.UnaryOperator<String> header,
             Runnable work,
             java.util.function.IntSupplier status) {
-        String route = tracing.enabled() ? route(method, path) : null;
+        Method named = tracing.enabled() ? method.get() : null;
+        String route = named == null ? null : route(named, path);
         if (route == null) {
             work.run();
             return;
         }
         Context parent = TraceHeaders.extract(header::apply);
         Span span = tracing.tracer()
-                .spanBuilder(method.text() + " " + route)
+                .spanBuilder(named.text() + " " + route)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
-                .setAttribute("http.request.method", method.text())
+                .setAttribute("http.request.method", named.text())
                 .setAttribute("http.route", route)
                 .setAttribute("url.path", path)
                 .startSpan();
