@@ -32,7 +32,7 @@ public final class GatewaySettings {
                     + "`POST /publish/{topic}` (the cheaper paths for frequent callers and publishers) and the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
                     + "HTTP+SSE `/mcp/{name}/sse`; give MCP clients this URL alone: their streams are held there), "
                     + "idle streams on event "
-                    + "loops (`STREAM_LOOPS`), about 1.3 KB of heap per idle stream instead of about 22 KB on `PORT`; same rules, "
+                    + "loops (`STREAM_LOOPS`), about 1.6 KB of heap per idle stream instead of about 25 KB on `PORT`; same rules, "
                     + "events and errors (Docker Compose and the operator use `8081`)");
     public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", 1, 1, 64)
             .describedAs("event loops of the stream listener, each accepting from `STREAM_PORT` (the kernel spreads "
