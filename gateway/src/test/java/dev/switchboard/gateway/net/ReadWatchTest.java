@@ -12,11 +12,22 @@ import org.junit.jupiter.api.Test;
 class ReadWatchTest {
     private static final long TICK_MILLIS = TimeUnit.NANOSECONDS.toMillis(ReadWatch.TICK_NANOS);
 
-    /** A reader whose reads are marks alone: what the watch ends is counted. */
-    private static final class Reader implements ReadWatch.Watched {
+    /** A reader whose reads are marks alone, watched until closed: what the watch ends is counted. */
+    private static final class Reader implements ReadWatch.Watched, AutoCloseable {
         final ReadMark mark = new ReadMark();
         final AtomicInteger checks = new AtomicInteger();
         final AtomicInteger ended = new AtomicInteger();
+
+        static Reader watched() {
+            Reader reader = new Reader();
+            ReadWatch.SHARED.watch(reader);
+            return reader;
+        }
+
+        @Override
+        public void close() {
+            ReadWatch.SHARED.unwatch(this);
+        }
 
         void read(Duration within) {
             mark.arm(System.nanoTime() + within.toNanos());
@@ -41,9 +52,7 @@ class ReadWatchTest {
 
     @Test
     void eachReadOfAWatchedReaderEndsAtItsMarkWhileTheReaderStaysWatched() {
-        Reader reader = new Reader();
-        ReadWatch.SHARED.watch(reader);
-        try {
+        try (Reader reader = Reader.watched()) {
             for (int read = 1; read <= 3; read++) {
                 reader.read(Duration.ofMillis(50));
                 int expected = read;
@@ -52,16 +61,12 @@ class ReadWatchTest {
                         .as("the reader learns its read timed out")
                         .isTrue();
             }
-        } finally {
-            ReadWatch.SHARED.unwatch(reader);
         }
     }
 
     @Test
     void aReaderBetweenReadsIsNeverCheckedAndAReadThatEndedInTimeIsNotEnded() throws Exception {
-        Reader reader = new Reader();
-        ReadWatch.SHARED.watch(reader);
-        try {
+        try (Reader reader = Reader.watched()) {
             Thread.sleep(TICK_MILLIS * 5);
             assertThat(reader.checks.get()).as("watched, not reading").isZero();
 
@@ -76,15 +81,12 @@ class ReadWatchTest {
                     .as("at most a check that had begun; none once the read ended")
                     .isLessThanOrEqualTo(checked + 1);
             assertThat(reader.ended.get()).isZero();
-        } finally {
-            ReadWatch.SHARED.unwatch(reader);
         }
     }
 
     @Test
     void aReadWakesTheWatchAfterItFellAsleepAndAnUnwatchedReaderLeavesIt() throws Exception {
-        Reader reader = new Reader();
-        ReadWatch.SHARED.watch(reader);
+        Reader reader = Reader.watched();
         int watched = ReadWatch.SHARED.watchedCount();
         // longer than the watch's idle ticks: with no read in progress it sleeps until one begins
         Thread.sleep(TICK_MILLIS * 60);
@@ -93,7 +95,7 @@ class ReadWatchTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> reader.ended.get() == 1);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 
-        ReadWatch.SHARED.unwatch(reader);
+        reader.close();
         assertThat(ReadWatch.SHARED.watchedCount()).isEqualTo(watched - 1);
     }
 }
