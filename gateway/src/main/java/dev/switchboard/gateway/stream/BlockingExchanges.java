@@ -130,52 +130,50 @@ final class BlockingExchanges implements AutoCloseable {
     private void run(SocketChannel channel, Next next, long idleSince, SocketAddress peer, Consumer<byte[]> done) {
         byte[] back = null;
         boolean moved = false;
-        try {
+        try (HeadWait wait = HeadWait.watching(channel);
+                IdleConnections.Member member = idle.join(channel)) {
             channel.configureBlocking(true);
-            try (HeadWait wait = HeadWait.watching(channel);
-                    IdleConnections.Member member = idle.join(channel)) {
-                // the next heads are read into this one buffer: each is copied out of it as it is parsed
-                ByteBuffer heads = ByteBuffer.allocate(HEAD_BUFFER);
-                boolean platform = ExchangeThreads.onPlatformThread();
-                while (true) {
-                    byte[] unread = NOTHING;
-                    if (next != WAIT) {
+            // the next heads are read into this one buffer: each is copied out of it as it is parsed
+            ByteBuffer heads = ByteBuffer.allocate(HEAD_BUFFER);
+            boolean platform = ExchangeThreads.onPlatformThread();
+            while (true) {
+                byte[] unread = NOTHING;
+                if (next != WAIT) {
+                    if (!platform) {
+                        threads.virtualRequestBegins();
+                    }
+                    SocketExchange exchange;
+                    try {
+                        exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
+                    } finally {
                         if (!platform) {
-                            threads.virtualRequestBegins();
+                            threads.virtualRequestEnded();
                         }
-                        SocketExchange exchange;
-                        try {
-                            exchange = serveOne(channel, next.head(), next.route(), next.bytes(), peer);
-                        } finally {
-                            if (!platform) {
-                                threads.virtualRequestEnded();
-                            }
-                        }
-                        if (!exchange.reusable()) {
-                            channel.shutdownOutput();
-                            drain(channel);
-                            return;
-                        }
-                        unread = exchange.unread();
-                        idleSince = System.nanoTime();
                     }
-                    // more callers than platform threads (one is served on a virtual thread): all cost less on virtual
-                    // ones. Bytes of the next request already read stay with this thread
-                    boolean outnumbered = platform && unread.length == 0 && threads.outnumbered();
-                    next = outnumbered ? WAIT : nextRequest(channel, wait, member, heads, unread, idleSince, platform);
-                    if (next == WAIT) {
-                        // silent past the linger, or outnumbered: its platform thread is for another connection. It
-                        // stays idle since its answer (the keep-alive time-out, and its rank when the listener's cap
-                        // sheds the oldest)
-                        long since = idleSince;
-                        threads.onVirtualThread(() -> run(channel, WAIT, since, peer, done));
-                        moved = true;
+                    if (!exchange.reusable()) {
+                        channel.shutdownOutput();
+                        drain(channel);
                         return;
                     }
-                    if (next == null || next.head() == null) {
-                        back = next == null ? null : next.bytes();
-                        return;
-                    }
+                    unread = exchange.unread();
+                    idleSince = System.nanoTime();
+                }
+                // more callers than platform threads (one is served on a virtual thread): all cost less on virtual
+                // ones. Bytes of the next request already read stay with this thread
+                boolean outnumbered = platform && unread.length == 0 && threads.outnumbered();
+                next = outnumbered ? WAIT : nextRequest(channel, wait, member, heads, unread, idleSince, platform);
+                if (next == WAIT) {
+                    // silent past the linger, or outnumbered: its platform thread is for another connection. It
+                    // stays idle since its answer (the keep-alive time-out, and its rank when the listener's cap
+                    // sheds the oldest)
+                    long since = idleSince;
+                    threads.onVirtualThread(() -> run(channel, WAIT, since, peer, done));
+                    moved = true;
+                    return;
+                }
+                if (next == null || next.head() == null) {
+                    back = next == null ? null : next.bytes();
+                    return;
                 }
             }
         } catch (IOException | java.io.UncheckedIOException e) {
