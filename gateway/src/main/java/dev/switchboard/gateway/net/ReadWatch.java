@@ -34,9 +34,8 @@ public final class ReadWatch {
          * nothing when no read is in progress.
          *
          * @param now {@link System#nanoTime()}
-         * @return whether the read was ended (closed)
          */
-        boolean expireIfPast(long now);
+        void expireIfPast(long now);
     }
 
     private static final Logger LOGGER = Logger.getLogger(ReadWatch.class.getName());

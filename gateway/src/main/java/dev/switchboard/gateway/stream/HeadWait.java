@@ -63,16 +63,15 @@ final class HeadWait implements ReadWatch.Watched, AutoCloseable {
     }
 
     @Override
-    public boolean expireIfPast(long now) {
+    public void expireIfPast(long now) {
         if (!mark.expireIfPast(now)) {
-            return false;
+            return;
         }
         try {
             channel.close();
         } catch (IOException e) {
             // closed anyway
         }
-        return true;
     }
 
     /** The thread stops reading the connection (it ends, or moves to another thread with a wait of its own). */

@@ -196,10 +196,9 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
      * that, runs the call's idle action each time the read has been silent for the control's interval.
      *
      * @param now {@link System#nanoTime()}
-     * @return whether the read was ended
      */
     @Override
-    public boolean expireIfPast(long now) {
+    public void expireIfPast(long now) {
         // the mark first: it is armed after the idle mark and the control are set, so these are the read's own
         boolean ahead = readMark.ahead(now);
         CallControl reading = watched;
@@ -209,10 +208,10 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
             // started first: the next mark depends on whether this was the call's first idle action
             reading.runIdleAction();
             idleMark = reading.idleMark(now);
-            return false;
+            return;
         }
         if (!readMark.expireIfPast(now)) {
-            return false;
+            return;
         }
         // the channel first: closing a TLS socket first would write its closing alert from the watch's thread
         try {
@@ -221,7 +220,6 @@ final class Http1Connection implements AutoCloseable, ReadWatch.Watched {
             // closed anyway
         }
         close();
-        return true;
     }
 
     /**
