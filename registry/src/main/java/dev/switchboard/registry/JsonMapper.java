@@ -41,9 +41,13 @@ public final class JsonMapper {
      *
      * @param maxDepth deepest nesting accepted, at most {@link #MAX_NESTING_DEPTH}
      * @return the mapper
+     * @throws IllegalArgumentException for a negative depth (as Jackson refuses it)
      */
     public static ObjectMapper forRequestBodies(int maxDepth) {
-        int depth = Math.max(0, Math.min(maxDepth, MAX_NESTING_DEPTH));
+        if (maxDepth < 0) {
+            throw new IllegalArgumentException("a nesting depth cannot be negative: " + maxDepth);
+        }
+        int depth = Math.min(maxDepth, MAX_NESTING_DEPTH);
         ObjectMapper mapper = REQUESTS_BY_DEPTH.get(depth);
         if (mapper == null) {
             // two threads may both build one: the first kept is the one every caller uses from then on
