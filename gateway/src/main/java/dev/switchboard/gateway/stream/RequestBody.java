@@ -27,50 +27,81 @@ final class RequestBody {
     private RequestBody() {}
 
     /**
-     * Checks the framing before anything is read, so that a refusal can be sent before the client sends its body.
+     * How a request says its body is framed, read once from its head: by a length, by chunks, not at all, or in a
+     * way that is refused ({@link #check}). A malformed framing counts as a body: the connection is not trusted to
+     * be at a request's start after it.
      *
-     * @throws ApiException 413 for a declared length over the limit, 400 for framing it cannot read
+     * @param chunked whether the body is chunked
+     * @param length  the declared length when framed by one; -1 otherwise
+     * @param refusal why the framing cannot be read, or null
      */
-    static void check(Headers headers, long maxSize) {
-        boolean chunked = headers.first(HeaderNames.TRANSFER_ENCODING).isPresent();
-        if (chunked) {
-            String coding = headers.first(HeaderNames.TRANSFER_ENCODING).get().strip();
-            if (!coding.equalsIgnoreCase("chunked") || headers.contains(HeaderNames.CONTENT_LENGTH)) {
-                throw unreadable("only the chunked transfer coding, without Content-Length, is accepted");
+    record Framing(boolean chunked, long length, String refusal) {
+        private static final Framing NONE = new Framing(false, -1, null);
+        private static final Framing CHUNKED = new Framing(true, -1, null);
+
+        /**
+         * @param headers a request's headers
+         * @return their framing
+         */
+        static Framing of(Headers headers) {
+            java.util.Optional<String> coding = headers.first(HeaderNames.TRANSFER_ENCODING);
+            if (coding.isPresent()) {
+                return coding.get().strip().equalsIgnoreCase("chunked") && !headers.contains(HeaderNames.CONTENT_LENGTH)
+                        ? CHUNKED
+                        : refused("only the chunked transfer coding, without Content-Length, is accepted");
             }
-            return;
-        }
-        if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
+            if (!headers.contains(HeaderNames.CONTENT_LENGTH)) {
+                return NONE;
+            }
             OptionalLong length = BoundedBody.declaredLength(headers.first(HeaderNames.CONTENT_LENGTH));
-            if (length.isEmpty() || length.getAsLong() < 0) {
-                throw unreadable("malformed Content-Length");
+            return length.isEmpty() || length.getAsLong() < 0
+                    ? refused("malformed Content-Length")
+                    : new Framing(false, length.getAsLong(), null);
+        }
+
+        private static Framing refused(String why) {
+            return new Framing(false, -1, why);
+        }
+
+        /** @return whether body bytes follow the head (a refused framing counts as a body) */
+        boolean hasBody() {
+            return chunked || refusal != null || length > 0;
+        }
+
+        /**
+         * Checks the framing before anything is read, so that a refusal can be sent before the client sends its
+         * body.
+         *
+         * @throws ApiException 413 for a declared length over the limit, 400 for framing it cannot read
+         */
+        void check(long maxSize) {
+            if (refusal != null) {
+                throw unreadable(refusal);
             }
-            if (length.getAsLong() > maxSize) {
+            if (length > maxSize) {
                 throw Json.tooLarge(maxSize);
             }
         }
     }
 
     /**
-     * @param headers the request's headers, {@link #check checked}
+     * @param framing the request's framing, {@link Framing#check checked}
      * @param in      the bytes after the head
      * @param maxSize largest body accepted
      * @return the body, empty when there is none
-     * @throws ApiException as {@link #check}; 413 for a chunked body over the limit; 400 when the body ends early,
-     *                      its framing is broken, or reading fails (a time-out included)
+     * @throws ApiException 413 for a chunked body over the limit; 400 when the body ends early, its framing is
+     *                      broken, or reading fails (a time-out included)
      */
-    static byte[] read(Headers headers, InputStream in, long maxSize) {
-        check(headers, maxSize);
+    static byte[] read(Framing framing, InputStream in, long maxSize) {
         try {
-            if (headers.contains(HeaderNames.TRANSFER_ENCODING)) {
+            if (framing.chunked()) {
                 return chunked(in, maxSize);
             }
-            OptionalLong length = BoundedBody.declaredLength(headers.first(HeaderNames.CONTENT_LENGTH));
-            if (length.isEmpty() || length.getAsLong() == 0) {
+            if (framing.length() <= 0) {
                 return new byte[0];
             }
-            byte[] body = in.readNBytes((int) length.getAsLong());
-            if (body.length < length.getAsLong()) {
+            byte[] body = in.readNBytes((int) framing.length());
+            if (body.length < framing.length()) {
                 throw unreadable("request body ended before its Content-Length");
             }
             return body;

@@ -38,8 +38,8 @@ final class SocketExchange extends McpExchange {
     private final ByteArrayInputStream leftover;
     /** Whether the client lets the connection carry another request after this one. */
     private final boolean keepAlive;
-    /** Whether the request has body bytes to read (framed by a length above 0 or by chunks). */
-    private final boolean hasBody;
+    /** How the request's body is framed, read once from its head. */
+    private final RequestBody.Framing framing;
 
     private boolean bodyRead;
     /** Whether the answer was written whole, framed so that the next request can follow it. */
@@ -75,13 +75,7 @@ final class SocketExchange extends McpExchange {
         // the socket's stream honours its read time-out (SO_TIMEOUT), which a channel's read does not
         this.in = new SequenceInputStream(this.leftover, channel.socket().getInputStream());
         this.keepAlive = !asksToClose(head.headers());
-        // a malformed length counts as a body: the connection is not trusted to be at a request's start after it
-        this.hasBody = head.headers().contains(io.helidon.http.HeaderNames.TRANSFER_ENCODING)
-                || (head.headers().contains(io.helidon.http.HeaderNames.CONTENT_LENGTH)
-                        && dev.switchboard.gateway.http.BoundedBody.declaredLength(
-                                                head.headers().first(io.helidon.http.HeaderNames.CONTENT_LENGTH))
-                                        .orElse(-1)
-                                != 0);
+        this.framing = RequestBody.Framing.of(head.headers());
         answerHeaders.putAll(cors);
     }
 
@@ -132,7 +126,7 @@ final class SocketExchange extends McpExchange {
 
     @Override
     public byte[] body(long maxSize) {
-        RequestBody.check(head.headers(), maxSize);
+        framing.check(maxSize);
         if (RequestBody.expectsContinue(head.headers())) {
             try {
                 writeFully(RequestBody.CONTINUE);
@@ -142,7 +136,7 @@ final class SocketExchange extends McpExchange {
         }
         // bounded as a whole: a client dripping a byte just inside each read's time-out must not hold the thread
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(bodyMillis);
-        byte[] body = RequestBody.read(head.headers(), RequestBody.until(in, channel.socket(), deadline), maxSize);
+        byte[] body = RequestBody.read(framing, RequestBody.until(in, channel.socket(), deadline), maxSize);
         bodyRead = true;
         return body;
     }
@@ -245,7 +239,7 @@ final class SocketExchange extends McpExchange {
 
     /** @return whether the connection ends after this answer: the client asked, or its body was left unread */
     private boolean lastOnConnection() {
-        return !keepAlive || (hasBody && !bodyRead);
+        return !keepAlive || (framing.hasBody() && !bodyRead);
     }
 
     /** @return what the loop read past this request (the start of the client's next one), once it is served */
