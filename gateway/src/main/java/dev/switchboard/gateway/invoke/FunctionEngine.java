@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -115,6 +116,12 @@ public final class FunctionEngine implements FunctionSender, AutoCloseable {
         @Override
         public Optional<String> header(String name) {
             return response.header(name);
+        }
+
+        @Override
+        public OptionalLong length() {
+            // the client parsed it to frame the body
+            return response.length();
         }
 
         @Override

@@ -221,8 +221,7 @@ public final class FunctionInvoker implements AutoCloseable {
                 deadline);
         try (FunctionResponse response = engine.send(request);
                 InputStream in = answerBytes.meter(response.body())) {
-            byte[] bytes = BoundedBody.read(
-                    in, BoundedBody.declaredLength(response.header("Content-Length")), maxResponseSize);
+            byte[] bytes = BoundedBody.read(in, response.length(), maxResponseSize);
             String contentType = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             return new Answer(response.status(), contentType, bytes, bytes.length > maxResponseSize);
         }

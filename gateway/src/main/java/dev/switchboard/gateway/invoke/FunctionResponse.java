@@ -1,7 +1,9 @@
 package dev.switchboard.gateway.invoke;
 
+import dev.switchboard.gateway.http.BoundedBody;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A function's answer as {@link FunctionEngine#send} hands it over: its head, and its body as a stream that
@@ -17,6 +19,14 @@ public interface FunctionResponse extends AutoCloseable {
      * @return its first value
      */
     Optional<String> header(String name);
+
+    /**
+     * @return the body's length when the answer declares one ({@code Content-Length}); none for a body framed
+     *     otherwise or an unreadable length
+     */
+    default OptionalLong length() {
+        return BoundedBody.declaredLength(header("Content-Length"));
+    }
 
     /** @return the body, read as it arrives; closing the response ends it */
     InputStream body();

@@ -165,8 +165,7 @@ final class BackendCall implements AutoCloseable {
                 over = true;
                 return END;
             }
-            byte[] bytes =
-                    BoundedBody.read(body, BoundedBody.declaredLength(response.header("Content-Length")), maxSize);
+            byte[] bytes = BoundedBody.read(body, response.length(), maxSize);
             over = true;
             if (bytes.length > maxSize) {
                 return new Failure("function answer exceeds " + maxSize + " bytes");

@@ -175,7 +175,7 @@ public final class Http1Client implements AutoCloseable {
         try {
             long length = answer.bodyLength(request.method());
             ResponseBody body = new ResponseBody(connection, length, answer.keepsAlive(), this::giveBack);
-            return new Http1Response(answer, body);
+            return new Http1Response(answer, length, body);
         } catch (IOException e) {
             throw new Failed(e, false, false);
         }

@@ -167,6 +167,35 @@ class Http1ClientTest {
     }
 
     @Test
+    void anAnswersLengthIsItsFramingsOnlyWhenFramedByOne() throws Exception {
+        server = new ScriptedServer((request, index, socket, out) -> {
+            write(
+                    out,
+                    switch (request.substring(0, request.indexOf(" HTTP"))) {
+                        case "GET /length" -> "HTTP/1.1 200 OK\r\ncontent-length:  5 \r\n\r\nhello";
+                        case "GET /chunked" ->
+                            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+                        case "GET /empty" -> "HTTP/1.1 204 No Content\r\n\r\n";
+                        default -> "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello";
+                    });
+            return !request.startsWith("GET /close");
+        });
+        for (String path : new String[] {"/length", "/chunked", "/empty", "/close"}) {
+            try (Http1Response response = client.send(get(path))) {
+                assertThat(response.length())
+                        .as(path)
+                        .isEqualTo(
+                                switch (path) {
+                                    case "/length" -> java.util.OptionalLong.of(5);
+                                    case "/empty" -> java.util.OptionalLong.of(0);
+                                    default -> java.util.OptionalLong.empty();
+                                });
+                response.body().readAllBytes();
+            }
+        }
+    }
+
+    @Test
     void anAnswerClosedBeforeItsEndClosesItsConnection() throws Exception {
         CountDownLatch serverSawTheEnd = new CountDownLatch(1);
         server = new ScriptedServer((request, index, socket, out) -> {
