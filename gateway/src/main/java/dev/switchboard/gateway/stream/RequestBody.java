@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -44,7 +45,7 @@ final class RequestBody {
          * @return their framing
          */
         static Framing of(Headers headers) {
-            java.util.Optional<String> coding = headers.first(HeaderNames.TRANSFER_ENCODING);
+            Optional<String> coding = headers.first(HeaderNames.TRANSFER_ENCODING);
             if (coding.isPresent()) {
                 return coding.get().strip().equalsIgnoreCase("chunked") && !headers.contains(HeaderNames.CONTENT_LENGTH)
                         ? CHUNKED

@@ -61,7 +61,11 @@ class RequestBodyTest {
 
     @Test
     void aLengthOverTheLimitIsRefusedBeforeAnythingIsRead() {
-        refused(framing("Content-Length: 101\r\n"), 100, Status.REQUEST_ENTITY_TOO_LARGE_413, "");
+        refused(
+                framing("Content-Length: 101\r\n"),
+                100,
+                Status.REQUEST_ENTITY_TOO_LARGE_413,
+                "exceeds the limit of 100 bytes");
         framing("Content-Length: 100\r\n").check(100);
     }
 
