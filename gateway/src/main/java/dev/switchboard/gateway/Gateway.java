@@ -34,6 +34,7 @@ import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.mcp.JsonRpc;
 import dev.switchboard.gateway.mcp.McpCors;
+import dev.switchboard.gateway.mcp.McpNotifications;
 import dev.switchboard.gateway.mcp.McpNotifyService;
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.mcp.McpStreamsPerAddress;
@@ -115,6 +116,7 @@ public final class Gateway implements AutoCloseable {
     private final Invocations invocations;
     private final Publications publications;
     private final McpService mcpService;
+    private final McpNotifications mcpNotifications;
     /** The periodic work of every part, on one thread and one clock (see PeriodicWork for why). */
     private final PeriodicWork housekeeping;
     /** Head deadlines of the Helidon listeners: a thread of its own, never held up by Redis. */
@@ -239,7 +241,15 @@ public final class Gateway implements AutoCloseable {
                 identityStreams,
                 sessionBudget,
                 housekeeping);
+        this.mcpNotifications = new McpNotifications(
+                catalog,
+                mcpService.push(),
+                config.limits().maxBodySize(),
+                config.limits().maxJsonDepth(),
+                config.limits().maxEventSize());
         state.events().subscribe(this::announced);
+        java.util.Optional<ProtectedResourceMetadata> resourceMetadata =
+                authenticator.jwt().map(jwt -> new ProtectedResourceMetadata(jwt.settings()));
         AdminFunctionsService adminFunctions = new AdminFunctionsService(
                 functions, catalog, health, config.limits().maxBodySize(), clock, egress, config.auth());
         ListenerChecks listenerChecks = new ListenerChecks();
@@ -285,9 +295,12 @@ public final class Gateway implements AutoCloseable {
                         streams,
                         mcpService.streamOpener(),
                         mcpService.endpoint(),
-                        invocations,
-                        CorsPolicy.forInvoke(config.sseCorsOrigins()),
-                        publications,
+                        new StreamLoops.Routes(
+                                invocations,
+                                CorsPolicy.forInvoke(config.sseCorsOrigins()),
+                                publications,
+                                mcpNotifications,
+                                resourceMetadata),
                         admission,
                         new StreamLoops.Settings(
                                 headTimeout, config.listeners().keepAliveTimeout(), budget.streamPort(), addressLimits),
@@ -314,10 +327,7 @@ public final class Gateway implements AutoCloseable {
                     r.addFilter(RouteCors.forInvoke(config.sseCorsOrigins()));
                     r.addFilter(admissionFilters.credentials());
                     r.addFilter(new McpStreamsPerAddress(addressLimits));
-                    authenticator
-                            .jwt()
-                            .ifPresent(jwt -> r.register(
-                                    OAuthSettings.METADATA_PATH, new ProtectedResourceMetadata(jwt.settings())));
+                    resourceMetadata.ifPresent(metadata -> r.register(OAuthSettings.METADATA_PATH, metadata));
                     r.register("/sse", streams);
                     // the calls' routes at the top, with full paths: no service prefix to merge per request
                     new InvokeService(invocations).routing(r);
@@ -397,13 +407,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private McpNotifyService mcpNotifyService(boolean publicListener) {
-        return new McpNotifyService(
-                catalog,
-                mcpService.push(),
-                config.limits().maxBodySize(),
-                config.limits().maxJsonDepth(),
-                config.limits().maxEventSize(),
-                publicListener);
+        return new McpNotifyService(mcpNotifications, publicListener);
     }
 
     private PublishService publishService(boolean publicListener) {

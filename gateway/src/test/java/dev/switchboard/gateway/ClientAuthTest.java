@@ -148,16 +148,49 @@ class ClientAuthTest {
     }
 
     @Test
-    void protectedResourceMetadataIsPublic() {
-        for (String path :
-                List.of("/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp/tools")) {
-            Http.Answer a = Http.get(url(path));
-            assertThat(a.status()).as(path).isEqualTo(200);
-            JsonNode doc = a.json();
-            assertThat(doc.path("resource").asText()).isEqualTo(RESOURCE);
-            assertThat(doc.path("authorization_servers").get(0).asText()).isEqualTo(TestIssuer.ISSUER);
-            assertThat(doc.path("scopes_supported").get(0).asText()).isEqualTo("mcp:tools");
+    void protectedResourceMetadataIsPublicOnBothListeners() {
+        // an MCP client given the stream listener's URL alone looks for the metadata at that origin
+        String streams = "http://127.0.0.1:" + gateway.streamPort().orElseThrow();
+        for (String base : List.of(url(""), streams)) {
+            for (String path : List.of(
+                    "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp/tools")) {
+                Http.Answer a = Http.get(base + path);
+                assertThat(a.status()).as(base + path).isEqualTo(200);
+                assertThat(a.headers().firstValue("Content-Type")).contains("application/json");
+                assertThat(a.headers().firstValue("Access-Control-Allow-Origin"))
+                        .contains("*");
+                JsonNode doc = a.json();
+                assertThat(doc.path("resource").asText()).isEqualTo(RESOURCE);
+                assertThat(doc.path("authorization_servers").get(0).asText()).isEqualTo(TestIssuer.ISSUER);
+                assertThat(doc.path("scopes_supported").get(0).asText()).isEqualTo("mcp:tools");
+            }
+            // a browser's fetch with the MCP protocol header is preflighted first
+            Http.Answer preflight = Http.send(
+                    "OPTIONS",
+                    base + "/.well-known/oauth-protected-resource/mcp/tools",
+                    null,
+                    Map.of(
+                            "Origin", "http://app.example",
+                            "Access-Control-Request-Method", "GET",
+                            "Access-Control-Request-Headers", "mcp-protocol-version"));
+            assertThat(preflight.status()).as(base).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                    .contains("*");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+                    .contains("GET");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
+                    .contains("mcp-protocol-version");
+            Http.Answer post = Http.send("POST", base + "/.well-known/oauth-protected-resource", "{}", Map.of());
+            assertThat(post.status()).as(base).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).contains("GET");
+            assertThat(post.json().path("code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+            assertThat(Http.get(base + "/.well-known/oauth-protected-resources").status())
+                    .as("a path that only begins alike")
+                    .isEqualTo(404);
         }
+        assertThat(Http.get(streams + "/.well-known/oauth-protected-resource").body())
+                .isEqualTo(
+                        Http.get(url("/.well-known/oauth-protected-resource")).body());
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.examples.mcp.McpFunction;
 import dev.switchboard.examples.mcp.Pusher;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.KeptAliveConnection;
 import dev.switchboard.gateway.support.RawConnection;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.Test;
 class McpStreamPortEndpointTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
+    private static final String PUSHER_KEY = "pk-tools-0123456789abcdef0123456789";
+    private static final String NEWS_KEY = "pk-news-0123456789abcdef0123456789";
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
     private static final int MAX_BODY = 64 * 1024;
@@ -62,6 +65,11 @@ class McpStreamPortEndpointTest {
                 "MAX_BODY_SIZE", String.valueOf(MAX_BODY),
                 "MCP_ALLOWED_ORIGINS", "http://app.example"));
         env.put("REDIS_URL", TestRedis.shared().url());
+        // publisher keys: one may push to the tools server (and to a name nothing is registered as), one may not
+        env.put(
+                "API_KEYS",
+                "pusher:" + ApiKeyHash.of(PUSHER_KEY) + ":publish=mcp:tools|mcp:nothing,news:" + ApiKeyHash.of(NEWS_KEY)
+                        + ":publish=news");
         // bounds a body as a whole, not only each read (aBodyDrippedInSlowerThanTheTimeOutIsRefused)
         env.put("REQUEST_HEAD_TIMEOUT", "2s");
         // longer than the head's: a kept-alive connection's silence between requests is bounded by this one
@@ -583,6 +591,76 @@ class McpStreamPortEndpointTest {
         assertThat(init.headers().firstValue("Access-Control-Expose-Headers").orElse(""))
                 .containsIgnoringCase("Mcp-Session-Id");
     }
+
+    // ---- the push path on the same URL ----
+
+    @Test
+    void aServerPushesToItsSessionsThroughTheStreamListenerAsThroughThePublicOne() {
+        String session = initialize(streamUrl());
+        String listChanged = "{\"method\":\"notifications/tools/list_changed\"}";
+        Map<String, String> pusher = Map.of("Content-Type", "application/json", "X-API-Key", PUSHER_KEY);
+        try (SseClient stream =
+                SseClient.open(streamUrl(), Map.of("Mcp-Session-Id", session, "Accept", "text/event-stream"))) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.next(WAIT).data()).as("priming event").isEmpty();
+            Http.Answer pushed =
+                    Http.send("POST", pushUrl(gateway.streamPort().orElseThrow(), "tools"), listChanged, pusher);
+            assertThat(pushed.status()).as(pushed.body()).isEqualTo(202);
+            assertThat(json(pushed.body()).path("sessions").asInt()).isEqualTo(1);
+            assertThat(json(pushed.body()).path("method").asText()).isEqualTo("notifications/tools/list_changed");
+            SseClient.Event event = stream.next(WAIT);
+            while (event.data().isEmpty()) {
+                event = stream.next(WAIT);
+            }
+            assertThat(json(event.data()).path("method").asText()).isEqualTo("notifications/tools/list_changed");
+        }
+
+        Map<String, String> anonymous = Map.of("Content-Type", "application/json");
+        Map<String, String> news = Map.of("Content-Type", "application/json", "X-API-Key", NEWS_KEY);
+        List<PushCase> cases = List.of(
+                new PushCase("no credential", "POST", "tools", listChanged, anonymous, 401, "PUBLISH_UNAUTHORIZED"),
+                new PushCase("a grant for another name", "POST", "tools", listChanged, news, 403, "PUBLISH_FORBIDDEN"),
+                new PushCase("no such server", "POST", "nothing", listChanged, pusher, 404, "MCP_SERVER_NOT_FOUND"),
+                new PushCase(
+                        "not a notification",
+                        "POST",
+                        "tools",
+                        "{\"method\":\"tools/call\"}",
+                        pusher,
+                        400,
+                        "INVALID_NOTIFICATION"),
+                new PushCase("not JSON", "POST", "tools", "{nope", pusher, 400, "INVALID_JSON"),
+                new PushCase("GET", "GET", "tools", null, pusher, 405, "METHOD_NOT_ALLOWED"));
+        for (PushCase c : cases) {
+            Http.Answer public_ = Http.send(c.method(), pushUrl(gateway.port(), c.server()), c.body(), c.headers());
+            Http.Answer streams = Http.send(
+                    c.method(), pushUrl(gateway.streamPort().orElseThrow(), c.server()), c.body(), c.headers());
+            assertThat(streams.status()).as(c.name() + ": " + streams.body()).isEqualTo(c.status());
+            assertThat(public_.status()).as(c.name() + ": " + public_.body()).isEqualTo(c.status());
+            assertThat(json(streams.body()).path("code").asText()).as(c.name()).isEqualTo(c.code());
+            assertThat(json(streams.body()).path("message").asText())
+                    .as(c.name())
+                    .isEqualTo(json(public_.body()).path("message").asText());
+            for (String header : List.of("Allow", "WWW-Authenticate")) {
+                assertThat(streams.headers().firstValue(header))
+                        .as(c.name() + ": " + header)
+                        .isEqualTo(public_.headers().firstValue(header));
+            }
+        }
+    }
+
+    private static String pushUrl(int port, String server) {
+        return "http://127.0.0.1:" + port + "/publish/mcp/" + server;
+    }
+
+    private record PushCase(
+            String name,
+            String method,
+            String server,
+            String body,
+            Map<String, String> headers,
+            int status,
+            String code) {}
 
     // ---- the official SDK, given the one URL ----
 

@@ -1,9 +1,14 @@
 package dev.switchboard.gateway.stream;
 
+import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
+import java.util.Optional;
+
 /**
  * The stream listener's API routes besides streams and MCP, each served as on the public listener.
  *
- * @param invoke  {@code POST /invoke/{function}}
- * @param publish {@code POST /publish/{topic}}
+ * @param invoke           {@code POST /invoke/{function}}
+ * @param publish          {@code POST /publish/{topic}} and {@code POST /publish/mcp/{server}}
+ * @param resourceMetadata {@code GET /.well-known/oauth-protected-resource}, when JWTs are checked
  */
-record ApiRoutes(InvokeExchange invoke, PublishExchange publish) {}
+record ApiRoutes(
+        InvokeExchange invoke, PublishExchange publish, Optional<ProtectedResourceMetadata> resourceMetadata) {}

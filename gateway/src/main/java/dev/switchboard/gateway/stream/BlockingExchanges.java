@@ -26,8 +26,8 @@ import java.util.logging.Logger;
 /**
  * The stream listener's requests that are not held by its loop ({@link ExchangeRoute}): on the MCP routes POST
  * (initialize, requests answered with JSON or SSE, notifications, batches), DELETE, the resume of a POST stream,
- * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; {@code POST /invoke/{function}} and
- * {@code POST /publish/{topic}}. Each runs on a thread of its own over the connection ({@link ExchangeThreads}: a
+ * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; {@code POST /invoke/{function}},
+ * {@code POST /publish/{topic}} and {@code POST /publish/mcp/{server}}. Each runs on a thread of its own over the connection ({@link ExchangeThreads}: a
  * platform thread while one is free, else a virtual one), now blocking and out of the loop's selector: the same
  * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
  * listener, then {@link McpEndpoint}, {@link InvokeExchange} or {@link PublishExchange},
@@ -62,7 +62,7 @@ final class BlockingExchanges implements AutoCloseable {
     /**
      * @param endpoint    the Streamable HTTP endpoint
      * @param cors        the MCP routes' CORS headers
-     * @param api         serves {@code POST /invoke/{function}} and {@code POST /publish/{topic}}
+     * @param api         serves {@code POST /invoke/{function}} and the publishes
      * @param admission   the admission pipeline (shared with the public listener)
      * @param limits      the per-address stream counts (shared with the public listener)
      * @param tracing     the server spans of POST and DELETE, as on the public listener
@@ -322,6 +322,7 @@ final class BlockingExchanges implements AutoCloseable {
             case ExchangeRoute.Mcp m -> cors.corsHeaders(head.headers());
             case ExchangeRoute.Invoke i -> invoke.corsHeaders(head.headers());
             case ExchangeRoute.Publish p -> java.util.Map.<String, String>of();
+            case ExchangeRoute.McpPublish p -> java.util.Map.<String, String>of();
         };
         SocketExchange exchange =
                 new SocketExchange(channel, head, route.name(), leftover, routeCors, readTimeoutMillis);
@@ -366,6 +367,10 @@ final class BlockingExchanges implements AutoCloseable {
             }
             case ExchangeRoute.Publish p -> {
                 publish.serve(exchange, p.name());
+                return;
+            }
+            case ExchangeRoute.McpPublish p -> {
+                publish.serveMcp(exchange, p.name());
                 return;
             }
             case ExchangeRoute.Mcp m -> mcpRoute = m.route();

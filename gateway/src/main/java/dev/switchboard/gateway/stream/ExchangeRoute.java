@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * A request on the stream listener that a virtual thread serves over the connection ({@link BlockingExchanges}),
- * rather than the loop: an MCP route's request the loop does not hold, a call to a function, or a publish.
+ * rather than the loop: an MCP route's request the loop does not hold, a call to a function, or a publish (to a
+ * topic or to an MCP server's sessions).
  */
 sealed interface ExchangeRoute {
     /** @return the name in the path: the MCP server's, the function's or the topic's */
@@ -28,6 +29,9 @@ sealed interface ExchangeRoute {
     /** @param name the topic of {@code POST /publish/{topic}}, as sent */
     record Publish(String name) implements ExchangeRoute {}
 
+    /** @param name the MCP server of {@code POST /publish/mcp/{server}} */
+    record McpPublish(String name) implements ExchangeRoute {}
+
     /**
      * @param method  the request's method
      * @param path    its path
@@ -45,7 +49,11 @@ sealed interface ExchangeRoute {
             return Optional.empty();
         }
         Optional<ExchangeRoute> invoke = invokedFunction(path).map(Invoke::new);
-        return invoke.isPresent() ? invoke : publishedTopic(path).map(Publish::new);
+        if (invoke.isPresent()) {
+            return invoke;
+        }
+        Optional<ExchangeRoute> mcpPublish = publishedMcpServer(path).map(McpPublish::new);
+        return mcpPublish.isPresent() ? mcpPublish : publishedTopic(path).map(Publish::new);
     }
 
     /**
@@ -63,6 +71,14 @@ sealed interface ExchangeRoute {
      */
     static Optional<String> publishedTopic(String path) {
         return lastSegment("/publish/", path);
+    }
+
+    /**
+     * @param path a request's path
+     * @return the {@code server} of {@code /publish/mcp/{server}}, if the path is one
+     */
+    static Optional<String> publishedMcpServer(String path) {
+        return lastSegment("/publish/mcp/", path);
     }
 
     private static Optional<String> lastSegment(String prefix, String path) {

@@ -1,24 +1,29 @@
 package dev.switchboard.gateway.stream;
 
 import dev.switchboard.gateway.api.Publications;
+import dev.switchboard.gateway.mcp.McpNotifications;
 import io.helidon.http.HeaderNames;
 
 /**
- * {@code POST /publish/{topic}} on the stream listener: {@link Publications}, which serves the public listener's
- * publishes too, over the connection's exchange, under the same rule (a publish grant covering the topic) and with
- * the same JSON errors. Publishers reach the URL their subscribers stream from, and a publisher that keeps its
- * connection publishes again without a new thread. No CORS headers, as on the public listener.
+ * {@code POST /publish/{topic}} and {@code POST /publish/mcp/{server}} on the stream listener: {@link Publications}
+ * and {@link McpNotifications}, which serve the public listener's publishes too, over the connection's exchange,
+ * under the same rule (a publish grant covering the topic, or {@code mcp:<server>}) and with the same JSON errors.
+ * Publishers reach the URL their subscribers stream from, and a publisher that keeps its connection publishes again
+ * without a new thread. No CORS headers, as on the public listener.
  */
 final class PublishExchange {
     private final Publications publications;
+    private final McpNotifications notifications;
     private final JsonAnswers answers;
 
     /**
-     * @param publications serves the publishes
-     * @param answers      sends the answers and refusals
+     * @param publications  serves the publishes to topics
+     * @param notifications serves the pushes to MCP servers' sessions
+     * @param answers       sends the answers and refusals
      */
-    PublishExchange(Publications publications, JsonAnswers answers) {
+    PublishExchange(Publications publications, McpNotifications notifications, JsonAnswers answers) {
         this.publications = publications;
+        this.notifications = notifications;
         this.answers = answers;
     }
 
@@ -35,6 +40,26 @@ final class PublishExchange {
                 () -> publications.publish(
                         new Publications.Post(
                                 topic,
+                                exchange.headers().first(HeaderNames.CONTENT_TYPE),
+                                exchange::body,
+                                exchange.identity(),
+                                exchange::header),
+                        true));
+    }
+
+    /**
+     * Serves an admitted push to an MCP server's sessions.
+     *
+     * @param exchange the request and its answer; its identity set by admission
+     * @param server   the {@code server} of the path
+     */
+    void serveMcp(SocketExchange exchange, String server) {
+        answers.send(
+                exchange,
+                "/publish/mcp/" + server,
+                () -> notifications.notify(
+                        new McpNotifications.Post(
+                                server,
                                 exchange.headers().first(HeaderNames.CONTENT_TYPE),
                                 exchange::body,
                                 exchange.identity(),

@@ -6,6 +6,7 @@ import dev.switchboard.gateway.admission.Refusal;
 import dev.switchboard.gateway.admission.Verdict;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.RawAnswer;
@@ -99,6 +100,8 @@ final class StreamListener implements AutoCloseable {
     private final McpStreamOpener mcp;
     private final BlockingExchanges exchanges;
     private final InvokeExchange invoke;
+    /** The OAuth protected resource metadata, when JWTs are checked (else its path is no route, as on PORT). */
+    private final java.util.Optional<ProtectedResourceMetadata> resourceMetadata;
     /** Loop thread only: connections leaving the selector, handed over once the next select deregistered them. */
     private List<Runnable> handOffs = new ArrayList<>();
 
@@ -212,6 +215,7 @@ final class StreamListener implements AutoCloseable {
         this.streams = streams;
         this.mcp = mcp;
         this.invoke = api.invoke();
+        this.resourceMetadata = api.resourceMetadata();
         this.exchanges = new BlockingExchanges(
                 endpoint,
                 mcp,
@@ -659,8 +663,13 @@ final class StreamListener implements AutoCloseable {
             refuseOtherMethods(c, head, peer, invoke.corsHeaders(head.headers()), invoke::preflightHeaders);
             return;
         }
-        if (ExchangeRoute.publishedTopic(head.path()).isPresent()) {
+        if (ExchangeRoute.publishedTopic(head.path()).isPresent()
+                || ExchangeRoute.publishedMcpServer(head.path()).isPresent()) {
             refuseOtherMethods(c, head, peer, Map.of(), null);
+            return;
+        }
+        if (resourceMetadata.isPresent() && ProtectedResourceMetadata.covers(head.path())) {
+            answerMetadata(c, head, peer, resourceMetadata.get());
             return;
         }
         Map<String, String> extra = Map.of();
@@ -672,7 +681,7 @@ final class StreamListener implements AutoCloseable {
                         "NOT_FOUND",
                         "no route for " + head.method() + " " + path
                                 + " on the stream listener (it serves GET /sse/{clientId}, /mcp/{name},"
-                                + " POST /invoke/{function} and POST /publish/{topic})");
+                                + " POST /invoke/{function}, POST /publish/{topic} and POST /publish/mcp/{server})");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
             if (!preflight && !head.method().equals("GET")) {
@@ -712,6 +721,43 @@ final class StreamListener implements AutoCloseable {
             openFailures.log(e);
             submit(() -> respond(c, ErrorHandling.internalError(), Map.of()));
         }
+    }
+
+    /**
+     * On a virtual thread: {@code /.well-known/oauth-protected-resource[/...]}, public as on the public listener
+     * (only the per-address limit applies): the document to a GET, a preflight's answer to an OPTIONS, 405 to the
+     * rest. It is here so that an MCP client given this listener's URL alone finds the metadata its challenge names.
+     */
+    private void answerMetadata(
+            Connection c, RequestHead head, java.net.SocketAddress peer, ProtectedResourceMetadata metadata) {
+        java.util.Optional<Refusal> refused = admission.perAddress(peer, head.headers());
+        if (refused.isPresent()) {
+            submit(() -> respond(c, refused.get().error(), refused.get().headers()));
+            return;
+        }
+        byte[] answer;
+        switch (head.method()) {
+            case "GET" -> {
+                Map<String, String> headers = new java.util.LinkedHashMap<>();
+                headers.put("Content-Type", "application/json");
+                headers.putAll(ProtectedResourceMetadata.HEADERS);
+                answer = RawAnswer.of(Status.OK_200, headers, metadata.document());
+            }
+            case "OPTIONS" ->
+                answer = RawAnswer.of(
+                        Status.NO_CONTENT_204,
+                        ProtectedResourceMetadata.preflightHeaders(
+                                head.headers().first(io.helidon.http.HeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)),
+                        null);
+            default ->
+                answer = RawAnswer.error(
+                        new ApiException(
+                                Status.METHOD_NOT_ALLOWED_405,
+                                "METHOD_NOT_ALLOWED",
+                                head.method() + " is not allowed here; use GET"),
+                        Map.of("Allow", "GET"));
+        }
+        submit(() -> answer(c, answer));
     }
 
     /**

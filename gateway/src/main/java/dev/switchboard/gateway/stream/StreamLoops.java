@@ -5,8 +5,10 @@ import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.Invocations;
 import dev.switchboard.gateway.api.Publications;
+import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.mcp.McpEndpoint;
+import dev.switchboard.gateway.mcp.McpNotifications;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.trace.TracingFilter;
 import java.io.IOException;
@@ -39,9 +41,7 @@ public final class StreamLoops implements AutoCloseable {
      * @param streams   opens and ends streams
      * @param mcp       opens MCP standalone streams
      * @param endpoint  serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
-     * @param invocations serves {@code POST /invoke/{function}}
-     * @param invokeCors  that route's CORS policy, as on the public listener
-     * @param publications serves {@code POST /publish/{topic}}
+     * @param routes    serve the API routes besides streams and MCP, as on the public listener
      * @param admission the admission pipeline (its budgets shared with the public listener)
      * @param settings  head timeout and connection caps (for the listener as a whole)
      * @param tracing   server spans of MCP POSTs and DELETEs, as on the public listener
@@ -55,9 +55,7 @@ public final class StreamLoops implements AutoCloseable {
             ClientStreamService streams,
             McpStreamOpener mcp,
             McpEndpoint endpoint,
-            Invocations invocations,
-            CorsPolicy invokeCors,
-            Publications publications,
+            Routes routes,
             Admission admission,
             Settings settings,
             TracingFilter tracing)
@@ -69,7 +67,9 @@ public final class StreamLoops implements AutoCloseable {
                 new ListenerCaps(settings.maxConnections(), settings.limits().maxPendingHeads());
         JsonAnswers answers = new JsonAnswers(streams.metrics());
         ApiRoutes api = new ApiRoutes(
-                new InvokeExchange(invocations, invokeCors, answers), new PublishExchange(publications, answers));
+                new InvokeExchange(routes.invocations(), routes.invokeCors(), answers),
+                new PublishExchange(routes.publications(), routes.notifications(), answers),
+                routes.resourceMetadata());
         List<StreamListener> started = new ArrayList<>(count);
         ExchangeThreads threads = ExchangeThreads.perCore();
         try {
@@ -89,6 +89,22 @@ public final class StreamLoops implements AutoCloseable {
         }
         return new StreamLoops(started, caps.idle(), threads);
     }
+
+    /**
+     * The services behind the API routes besides streams and MCP, shared with the public listener.
+     *
+     * @param invocations      serve {@code POST /invoke/{function}}
+     * @param invokeCors       that route's CORS policy
+     * @param publications     serve {@code POST /publish/{topic}}
+     * @param notifications    serve {@code POST /publish/mcp/{server}}
+     * @param resourceMetadata {@code GET /.well-known/oauth-protected-resource}, when JWTs are checked
+     */
+    public record Routes(
+            Invocations invocations,
+            CorsPolicy invokeCors,
+            Publications publications,
+            McpNotifications notifications,
+            java.util.Optional<ProtectedResourceMetadata> resourceMetadata) {}
 
     /**
      * How the listener guards itself (its loops together).
