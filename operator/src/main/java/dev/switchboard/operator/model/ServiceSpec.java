@@ -28,15 +28,16 @@ public class ServiceSpec {
     @JsonPropertyDescription("Service port of the public listener.")
     private Integer port = 80;
     /**
-     * Service port of the stream listener: SSE and MCP streams on an event loop (the cheap way to hold streams),
-     * {@code POST /invoke} and MCP requests without the public listener's routing.
+     * Service port of the stream listener, which serves every public route: SSE and MCP streams on an event loop
+     * (the cheap way to hold streams), calls, publishes and MCP requests without the public listener's routing.
      */
     @Default("8081")
     @Min(1)
     @Max(65535)
     @JsonPropertyDescription(
-            "Service port of the stream listener: SSE and MCP streams on an event loop (the cheap way to hold"
-                    + " streams), POST /invoke and MCP requests without the public listener's routing.")
+            "Service port of the stream listener, which serves every public route: SSE and MCP streams on an event"
+                    + " loop (the cheap way to hold streams), calls, publishes and MCP requests without the public"
+                    + " listener's routing.")
     private Integer streamPort = 8081;
 
     public Integer getStreamPort() {
