@@ -28,10 +28,11 @@ public final class GatewaySettings {
     public static final Setting<String> HOST = Setting.text("HOST", "0.0.0.0").describedAs("public listener address");
     public static final Setting<Integer> STREAM_PORT = Setting.integer("STREAM_PORT", null, 0, MAX_PORT)
             .computedDefault("unset (off)")
-            .describedAs("the stream listener: `GET /sse/{clientId}`, `POST /invoke/{function}` and "
-                    + "`POST /publish/{topic}` (the cheaper paths for frequent callers and publishers) and the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
-                    + "HTTP+SSE `/mcp/{name}/sse`; give MCP clients this URL alone: their streams are held there), "
-                    + "idle streams on event "
+            .describedAs("the stream listener, serving every route of the public one: `GET /sse/{clientId}`, "
+                    + "`POST /invoke/{function}`, `POST /publish/{topic}` and `POST /publish/mcp/{server}` (the cheaper "
+                    + "paths for frequent callers and publishers), the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
+                    + "HTTP+SSE `/mcp/{name}/sse`; give MCP clients this URL alone: their streams are held there) and "
+                    + "the OAuth metadata (with `jwt`, set `OAUTH_RESOURCE` to this URL then), idle streams on event "
                     + "loops (`STREAM_LOOPS`), about 1.6 KB of heap per idle stream instead of about 25 KB on `PORT`; same rules, "
                     + "events and errors (Docker Compose and the operator use `8081`)");
     public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", 1, 1, 64)
