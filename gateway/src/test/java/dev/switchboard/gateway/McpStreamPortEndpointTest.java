@@ -435,7 +435,7 @@ class McpStreamPortEndpointTest {
                             toolsCall(2),
                             "Accept: " + ACCEPT_BOTH,
                             "Mcp-Session-Id: " + session,
-                            "X-Padding: " + "p".repeat(9 * 1024)))
+                            "X-Padding: " + "p".repeat(17 * 1024)))
                     .next();
             assertThat(refused.status()).isEqualTo(431);
             assertThat(json(refused.body()).path("code").asText()).isEqualTo("HEAD_TOO_LARGE");

@@ -24,7 +24,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The stream listener's requests that are not held by its loop ({@link ExchangeRoute}): on the MCP routes POST
+ * The event loops' requests that a loop does not hold ({@link ExchangeRoute}): on the MCP routes POST
  * (initialize, requests answered with JSON or SSE, notifications, batches), DELETE, the resume of a POST stream,
  * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; {@code POST /invoke/{function}},
  * {@code POST /publish/{topic}} and {@code POST /publish/mcp/{server}}. Each runs on a thread of its own over the connection ({@link ExchangeThreads}: a
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * listener, then {@link McpEndpoint}, {@link InvokeExchange} or {@link PublishExchange},
  * which serve the public listener's routes too. So one URL serves the whole of Streamable HTTP and HTTP+SSE, and
  * both listeners answer alike. After a whole, framed answer the same thread waits for the client's next request
- * (keep-alive, as on the public listener) and serves it too, or hands the connection back to the loop when the
+ * (keep-alive) and serves it too, or hands the connection back to the loop when the
  * loop holds that request (a GET stream); otherwise the connection closes.
  */
 final class BlockingExchanges implements AutoCloseable {
@@ -63,9 +63,9 @@ final class BlockingExchanges implements AutoCloseable {
      * @param endpoint    the Streamable HTTP endpoint
      * @param cors        the MCP routes' CORS headers
      * @param api         serves {@code POST /invoke/{function}} and the publishes
-     * @param admission   the admission pipeline (shared with the public listener)
-     * @param limits      the per-address stream counts (shared with the public listener)
-     * @param tracing     the server spans of POST and DELETE, as on the public listener
+     * @param admission   the admission pipeline (shared by every port)
+     * @param limits      the per-address stream counts (shared by every port)
+     * @param tracing     the server spans of POST and DELETE
      * @param readTimeout how long a read of the request's body may wait ({@code REQUEST_HEAD_TIMEOUT})
      * @param keepAlive   how long a kept-alive connection may stay silent before its next request
      *                    ({@code KEEP_ALIVE_TIMEOUT})
@@ -177,7 +177,7 @@ final class BlockingExchanges implements AutoCloseable {
                 }
             }
         } catch (IOException | java.io.UncheckedIOException e) {
-            LOGGER.log(Level.FINE, "request on the stream listener ended early", e);
+            LOGGER.log(Level.FINE, "request on the event loops ended early", e);
         } catch (RuntimeException e) {
             failures.log(e);
         } finally {
@@ -345,14 +345,15 @@ final class BlockingExchanges implements AutoCloseable {
 
     private void answer(SocketExchange exchange, RequestHead head, ExchangeRoute route, SocketAddress peer)
             throws IOException {
+        Optional<ApiException> unframed = exchange.framingRefusal();
+        if (unframed.isPresent()) {
+            refuse(exchange, route, unframed.get());
+            return;
+        }
         switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
             case Verdict.Refused refused -> {
                 refused.refusal().headers().forEach(exchange::header);
-                if (route instanceof ExchangeRoute.Mcp) {
-                    McpEndpoint.refuse(exchange, refused.refusal().error());
-                } else {
-                    exchange.sendError(refused.refusal().error());
-                }
+                refuse(exchange, route, refused.refusal().error());
                 return;
             }
             // preflights are answered by the loop; one reaching here is served as the public listener would
@@ -379,12 +380,12 @@ final class BlockingExchanges implements AutoCloseable {
             endpoint.serve(mcpRoute.kind(), exchange);
             return;
         }
-        // a GET holds a stream (a POST stream's resume): counted per address, as McpStreamsPerAddress does
+        // a GET holds a stream (a POST stream's resume): counted per address, as the loop's MCP streams are
         String address = limits.client(peer, head.headers());
         try {
             limits.acquireStream(address);
         } catch (ApiException refused) {
-            // the generic error body, as on the public listener
+            // the generic error body
             exchange.sendError(refused);
             return;
         }
@@ -392,6 +393,15 @@ final class BlockingExchanges implements AutoCloseable {
             endpoint.serve(mcpRoute.kind(), exchange);
         } finally {
             limits.releaseStream(address);
+        }
+    }
+
+    /** A refusal in the route's error body: JSON-RPC under {@code /mcp}, the generic JSON error elsewhere. */
+    private static void refuse(SocketExchange exchange, ExchangeRoute route, ApiException error) throws IOException {
+        if (route instanceof ExchangeRoute.Mcp) {
+            McpEndpoint.refuse(exchange, error);
+        } else {
+            exchange.sendError(error);
         }
     }
 

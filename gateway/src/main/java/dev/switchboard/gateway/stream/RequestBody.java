@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A request body as the stream listener reads it from a blocking socket, framed as the public listener accepts
+ * A request body as the event loops read it from a blocking socket, framed as the public listener accepts
  * it: by {@code Content-Length}, or by chunked transfer coding; a request with neither has no body. The body is
  * bounded: a declared length over the limit is refused before a byte is read, a chunked body once it passes
  * the limit (413 {@code PAYLOAD_TOO_LARGE}, as {@link Json#readBody}); anything the framing does not allow is
@@ -64,6 +64,14 @@ final class RequestBody {
             return new Framing(false, -1, why);
         }
 
+        /**
+         * @return the 400 of a framing that cannot be read, answered before the request is routed (RFC 9112
+         *         section 6.3: the body's end is unknown, so the connection cannot carry another request either)
+         */
+        Optional<ApiException> refusalError() {
+            return refusal == null ? Optional.empty() : Optional.of(unframed(refusal));
+        }
+
         /** @return whether body bytes follow the head (a refused framing counts as a body) */
         boolean hasBody() {
             return chunked || refusal != null || length > 0;
@@ -77,7 +85,7 @@ final class RequestBody {
          */
         void check(long maxSize) {
             if (refusal != null) {
-                throw unreadable(refusal);
+                throw unframed(refusal);
             }
             if (length > maxSize) {
                 throw Json.tooLarge(maxSize);
@@ -210,6 +218,11 @@ final class RequestBody {
 
     /** The interim answer to {@code Expect: 100-continue}. */
     static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    /** A head whose body framing cannot be read: a transport-level refusal, as documented for every listener. */
+    private static ApiException unframed(String message) {
+        return new ApiException(Status.BAD_REQUEST_400, "BAD_REQUEST", message);
+    }
 
     private static ApiException unreadable(String message) {
         return new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", message);

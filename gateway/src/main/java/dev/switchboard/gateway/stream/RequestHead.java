@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The request line and headers of one HTTP/1.1 request, as the stream listener reads them: bounded in
+ * The request line and headers of one HTTP/1.1 request, as the event loops read them: bounded in
  * size, strict about the few things it needs (method, path, query, headers), and blind to any body.
  *
  * @param method  the method, as sent
@@ -22,7 +22,7 @@ import java.util.Map;
  */
 record RequestHead(String method, String path, Map<String, List<String>> query, WritableHeaders<?> headers) {
     /** Largest request head read; larger is refused with 431. */
-    static final int MAX_HEAD = 8 * 1024;
+    static final int MAX_HEAD = 16 * 1024;
 
     /**
      * A head's buffer once it is full and the head is not yet whole: heads start small (most are a few hundred

@@ -21,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An MCP exchange on the stream listener: the request head the loop read, the body read here from the socket
+ * An MCP exchange on the event loops: the request head the loop read, the body read here from the socket
  * (now blocking, on the exchange's own virtual thread), and the answer written straight to it. A whole answer
  * carries its {@code Content-Length}; a streamed one (SSE) is chunked ({@link ChunkedAnswer}). The connection
- * then carries the client's next request ({@link #reusable()}), as on the public listener, unless the client
+ * then carries the client's next request ({@link #reusable()}), unless the client
  * asked to close it ({@code Connection: close}: the answer says so, and a streamed one is delimited by the close)
  * or the request's body was not read to its end.
  */
@@ -92,6 +92,11 @@ final class SocketExchange extends McpExchange {
             }
         }
         return false;
+    }
+
+    /** @return the 400 of a body framing that cannot be read ({@link RequestBody.Framing#refusalError}) */
+    java.util.Optional<ApiException> framingRefusal() {
+        return framing.refusalError();
     }
 
     /** @param identity who asks, as admission found */
@@ -185,7 +190,7 @@ final class SocketExchange extends McpExchange {
         send(json);
     }
 
-    /** @param error a refusal, answered with the generic JSON error body (as on the public listener) */
+    /** @param error a refusal, answered with the generic JSON error body */
     void sendError(ApiException error) {
         sendApiJson(error.status(), Json.bytes(Json.errorBody(error)));
     }
