@@ -67,8 +67,8 @@ FROM runtime
 COPY --from=aot-training /app/switchboard.aot /app/switchboard.aot
 USER 10001:10001
 
-# 8080: public listener (SSE, invoke, MCP). 8081: the stream listener, when STREAM_PORT=8081 is set
-# (SSE and MCP streams on an event loop, invoke and MCP requests). 9090: admin listener (admin API, health, metrics).
+# 8080: public listener (SSE, invoke, MCP, publish). 8081: the same listener's second port, when STREAM_PORT=8081
+# is set. 9090: admin listener (admin API, health, metrics).
 # The admin listener binds 127.0.0.1 inside the container unless the operator chooses otherwise:
 # in Compose or Kubernetes, publish it by setting ADMIN_HOST=0.0.0.0 together with ADMIN_TOKEN.
 # ADMIN_HOST is deliberately not set here.

@@ -49,9 +49,9 @@ final class Report {
                 .formatted(plan.heartbeat().toSeconds(), plan.idle().toSeconds()));
         s.append("connections opened to after, divided by the count: proportional set size (PSS, summed over nginx's "
                 + "processes) and, for the gateway, live Java heap after a full GC. The gateway is measured on "
-                + "both of its transports for `GET /sse`: the stream listener (`STREAM_PORT`, one event loop) "
-                + "and the public listener (Helidon, a virtual thread per connection), each on a fresh "
-                + "gateway.\n\n");
+                + "both ports of its public listener for `GET /sse`, `STREAM_PORT` and `PORT` (one event loop "
+                + "each; `PORT` was Helidon's, a virtual thread per connection, until 2026-12-05), each on a "
+                + "fresh gateway.\n\n");
         s.append(("CPU for heartbeats is the whole process's over the idle window with the connections open (gross), "
                         + "from one heartbeat interval after the last connection opened (every stream has beaten once: "
                         + "the window holds the steady state, not the first compilation of the heartbeat path); the "
@@ -294,9 +294,9 @@ final class Report {
                         + "with `Mcp-Session-Id`, each session initialized against the example MCP function before the "
                         + "\"before\" reading, so the figure is what the stream adds; what the session added is its own "
                         + "column) and HTTP+SSE streams (`GET /mcp/tools/sse`, which opens its session with the stream), "
-                        + "held by the stream listener (`STREAM_PORT`, where the sessions are opened too: one URL) in each "
-                        + "of the %d runs, beside that run's nchan, and by the public listener (`PORT`) once, for "
-                        + "comparison (its ratio is to the first run's nchan). In-memory state store.\n\n")
+                        + "held on `STREAM_PORT` (where the sessions are opened too: one URL) in each of the %d runs, "
+                        + "beside that run's nchan, and on `PORT` once, for comparison (its ratio is to the first run's "
+                        + "nchan; both ports are the same event loops since 2026-12-05). In-memory state store.\n\n")
                 .formatted(plan.connections(), Math.max(standalone.size(), legacy.size())));
         s.append(
                 "| Server | Run | PSS per stream | Live heap per stream | PSS per session (before) | CPU for heartbeats "
@@ -621,8 +621,8 @@ final class Report {
         s.append("## 4. MCP tools/call\n\n");
         s.append(("`tools/call` (`test_simple_text`) on the example MCP function: directly (stateless POST) and "
                         + "through the gateway (Streamable HTTP, %s session opened once per keep-alive connection), "
-                        + "on the public listener (`PORT`) and on the stream listener (`STREAM_PORT`, the URL MCP "
-                        + "clients are given where it is set). The client accepts JSON and SSE, as clients must: a "
+                        + "on both ports of the public listener, `PORT` and `STREAM_PORT` (the same event loops since "
+                        + "2026-12-05, when `PORT` stopped being Helidon's). The client accepts JSON and SSE, as clients must: a "
                         + "call answered within 100 ms gets one JSON answer. The last row's client accepts only "
                         + "SSE: its answer is a primed stream whose response is logged for a resume, the cost of a "
                         + "resumable call. The function is first called directly for as long as a measurement, so "

@@ -4,25 +4,21 @@ import dev.switchboard.gateway.admission.AcceptGuard;
 import dev.switchboard.gateway.admission.AddressLimits;
 import dev.switchboard.gateway.admission.AddressRateLimit;
 import dev.switchboard.gateway.admission.Admission;
-import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.api.AdminFunctionsService;
 import dev.switchboard.gateway.api.AdminSessionsService;
 import dev.switchboard.gateway.api.AdminStatusService;
 import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.Invocations;
-import dev.switchboard.gateway.api.InvokeService;
 import dev.switchboard.gateway.api.Publications;
 import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.auth.AdminAuth;
 import dev.switchboard.gateway.auth.AdminTokens;
 import dev.switchboard.gateway.auth.ClientAuthenticator;
 import dev.switchboard.gateway.auth.IdentityStreams;
-import dev.switchboard.gateway.auth.OAuthSettings;
 import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.cors.CorsPolicy;
-import dev.switchboard.gateway.cors.RouteCors;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.invoke.CallLimits;
@@ -32,12 +28,9 @@ import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.FunctionHealth;
 import dev.switchboard.gateway.invoke.FunctionInvoker;
 import dev.switchboard.gateway.invoke.ResponseBudget;
-import dev.switchboard.gateway.mcp.JsonRpc;
-import dev.switchboard.gateway.mcp.McpCors;
 import dev.switchboard.gateway.mcp.McpNotifications;
 import dev.switchboard.gateway.mcp.McpNotifyService;
 import dev.switchboard.gateway.mcp.McpService;
-import dev.switchboard.gateway.mcp.McpStreamsPerAddress;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.monitor.FleetView;
@@ -84,14 +77,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One gateway replica: builds the parts, binds the public and admin listeners, and stops in order
- * (streams closed with a reconnect hint, then listeners, then state).
+ * One gateway replica: builds the parts, binds the public listener (event loops, {@link StreamLoops}; a second port
+ * of the same kind with {@code STREAM_PORT}) and the admin listener (Helidon), and stops in order (streams closed
+ * with a reconnect hint, then listeners, then state).
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(Gateway.class.getName());
-    /** Name of the admin listener. */
-    public static final String ADMIN_SOCKET = "admin";
-    /** Small write buffer: SSE events are flushed one by one, and an idle stream should hold little. */
+    /** Small write buffer: the monitoring feed's events are flushed one by one. */
     private static final int WRITE_BUFFER_SIZE = 512;
     /**
      * Blocking sockets: Helidon's NIO socket keeps an 8 KiB read and an 8 KiB write buffer per connection,
@@ -123,6 +115,7 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService acceptGuards;
 
     private final WebServer server;
+    private final StreamLoops publicListener;
     private final java.util.Optional<StreamLoops> streamListener;
     private volatile boolean draining;
     private final SessionBudget sessionBudget;
@@ -262,10 +255,8 @@ public final class Gateway implements AutoCloseable {
                         new RateLimiter(limit.perIpPerSecond(), limit.burst(), System::nanoTime),
                         clientAddresses,
                         limit.perIpPerSecond() + "/s (burst " + limit.burst() + ")"));
-        // the one admission pipeline, run by the public listener's filters and by the stream listener
+        // the one admission pipeline, shared by the public listener's ports
         Admission admission = new Admission(perAddress, config.auth(), authenticator, catalog, metrics);
-        AdmissionFilters admissionFilters = new AdmissionFilters(
-                admission, "/mcp/", message -> JsonRpc.error(null, JsonRpc.GATEWAY_ERROR, message));
         // every listener's connections stay below the descriptor limit (see DescriptorBudget for why)
         DescriptorBudget budget = DescriptorBudget.ofThisProcess(
                 config.listeners().fdReserve(),
@@ -278,15 +269,17 @@ public final class Gateway implements AutoCloseable {
             return t;
         });
         SocketOptions socketOptions = SocketOptions.builder().tcpNoDelay(true).build();
-        AcceptGuard publicGuard = new AcceptGuard(
-                socketOptions,
-                headTimeout,
-                DescriptorBudget.pendingShare(budget.publicPort()),
-                addressLimits,
-                acceptGuards);
         AcceptGuard adminGuard = new AcceptGuard(
                 socketOptions, headTimeout, DescriptorBudget.pendingShare(budget.admin()), addressLimits, acceptGuards);
-        this.streamListener = config.streamPort().map(port -> {
+        StreamLoops.Routes routes = new StreamLoops.Routes(
+                invocations,
+                CorsPolicy.forInvoke(config.sseCorsOrigins()),
+                publications,
+                mcpNotifications,
+                resourceMetadata);
+        // every public route on event loops: PORT, and STREAM_PORT when set (the same listener on a second port,
+        // for deployments that give clients that one), each with its own share of the descriptors
+        java.util.function.BiFunction<Integer, Integer, StreamLoops> loops = (port, maxConnections) -> {
             try {
                 return StreamLoops.start(
                         config.host(),
@@ -295,61 +288,46 @@ public final class Gateway implements AutoCloseable {
                         streams,
                         mcpService.streamOpener(),
                         mcpService.endpoint(),
-                        new StreamLoops.Routes(
-                                invocations,
-                                CorsPolicy.forInvoke(config.sseCorsOrigins()),
-                                publications,
-                                mcpNotifications,
-                                resourceMetadata),
+                        routes,
                         admission,
                         new StreamLoops.Settings(
-                                headTimeout, config.listeners().keepAliveTimeout(), budget.streamPort(), addressLimits),
+                                headTimeout, config.listeners().keepAliveTimeout(), maxConnections, addressLimits),
                         new TracingFilter(tracing));
             } catch (java.io.IOException e) {
-                throw ListenerUnavailableException.of("STREAM_PORT", config.host(), port, e);
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try {
+            this.publicListener = loops.apply(config.port(), budget.publicPort());
+        } catch (java.io.UncheckedIOException e) {
+            throw ListenerUnavailableException.of("PORT", config.host(), config.port(), e.getCause());
+        }
+        this.streamListener = config.streamPort().map(port -> {
+            try {
+                return loops.apply(port, budget.streamPort());
+            } catch (java.io.UncheckedIOException e) {
+                publicListener.close();
+                throw ListenerUnavailableException.of("STREAM_PORT", config.host(), port, e.getCause());
             }
         });
         this.server = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
+                .host(config.adminHost())
+                .port(config.adminPort())
                 .writeBufferSize(WRITE_BUFFER_SIZE)
                 .useNio(USE_NIO)
-                .connectionOptions(publicGuard)
-                .maxTcpConnections(budget.capped() ? budget.publicPort() : -1)
+                .connectionOptions(adminGuard)
+                .maxTcpConnections(budget.capped() ? budget.admin() : -1)
                 .shutdownHook(false)
                 .update(TransportErrors::install)
                 .routing(r -> {
-                    r.addFilter(publicGuard.filter());
-                    r.addFilter(new TracingFilter(tracing));
-                    r.addFilter(admissionFilters.perAddress());
-                    // before authentication: preflights carry no credentials, and refusals need CORS headers too
-                    r.addFilter(McpCors.filter(config.allowedOrigins()));
-                    r.addFilter(RouteCors.forInvoke(config.sseCorsOrigins()));
-                    r.addFilter(admissionFilters.credentials());
-                    r.addFilter(new McpStreamsPerAddress(addressLimits));
-                    resourceMetadata.ifPresent(metadata -> r.register(OAuthSettings.METADATA_PATH, metadata));
-                    r.register("/sse", streams);
-                    // the calls' routes at the top, with full paths: no service prefix to merge per request
-                    new InvokeService(invocations).routing(r);
-                    mcpService.routing(r);
-                    r.register("/publish/mcp", mcpNotifyService(true)).register("/publish", publishService(true));
-                    ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
-                })
-                .putSocket(
-                        ADMIN_SOCKET,
-                        s -> s.host(config.adminHost())
-                                .port(config.adminPort())
-                                .connectionOptions(adminGuard)
-                                .maxTcpConnections(budget.capped() ? budget.admin() : -1)
-                                .update(TransportErrors::install))
-                .routing(ADMIN_SOCKET, r -> {
                     r.addFilter(adminGuard.filter());
                     r.addFilter(new TracingFilter(tracing));
                     adminRouting(r, adminFunctions, adminStatus);
                 })
                 .build();
         // the admin listener answers these checks: were it gone, the probe itself would fail
-        listenerChecks.add("public", ListenerChecks.connecting(config.host(), server::port));
+        listenerChecks.add(
+                "public", () -> publicListener.isAccepting() ? ListenerChecks.State.UP : ListenerChecks.State.DOWN);
         streamListener.ifPresent(l -> listenerChecks.add(
                 "stream", () -> l.isAccepting() ? ListenerChecks.State.UP : ListenerChecks.State.DOWN));
         // for alerts: a listener that died while the admin listener still answers scrapes
@@ -361,20 +339,24 @@ public final class Gateway implements AutoCloseable {
                     listener,
                     () -> listenerChecks.states().get(listener) == ListenerChecks.State.DOWN ? 0 : 1);
         }
-        streamListener.ifPresent(l -> {
-            metrics.gauge(
-                    "switchboard.stream.listener.idle.connections",
-                    "kept-alive connections of the stream listener waiting for their next request",
-                    l::idleConnections);
-            metrics.gauge(
-                    "switchboard.stream.listener.platform.threads",
-                    "connections of the stream listener served on platform threads now (at most one per core)",
-                    l::onPlatformThreads);
-            metrics.counter(
-                    "switchboard.stream.listener.idle.shed",
-                    "idle kept-alive connections the stream listener closed to accept new ones at its cap",
-                    l::idleShed);
-        });
+        // the event loops' figures, PORT's and STREAM_PORT's together (names kept from when only STREAM_PORT had them)
+        List<StreamLoops> eventLoops = new ArrayList<>(List.of(publicListener));
+        streamListener.ifPresent(eventLoops::add);
+        metrics.gauge(
+                "switchboard.stream.listener.idle.connections",
+                "kept-alive connections of the public listener's ports waiting for their next request",
+                () -> eventLoops.stream().mapToInt(StreamLoops::idleConnections).sum());
+        metrics.gauge(
+                "switchboard.stream.listener.platform.threads",
+                "connections of the public listener's ports served on platform threads now (one per core per port at"
+                        + " most)",
+                () -> eventLoops.stream()
+                        .mapToInt(StreamLoops::onPlatformThreads)
+                        .sum());
+        metrics.counter(
+                "switchboard.stream.listener.idle.shed",
+                "idle kept-alive connections the public listener's ports closed to accept new ones at their caps",
+                () -> eventLoops.stream().mapToLong(StreamLoops::idleShed).sum());
         metrics.gauge(
                 "switchboard.state.store.up",
                 "1 while the state store answers (checked at each scrape)",
@@ -396,22 +378,14 @@ public final class Gateway implements AutoCloseable {
                 .any("/admin", guard)
                 .any("/admin/*", guard)
                 .any("/publish/*", guard)
-                .register("/publish/mcp", mcpNotifyService(false))
-                .register("/publish", publishService(false))
+                .register("/publish/mcp", new McpNotifyService(mcpNotifications))
+                .register("/publish", new PublishService(publications))
                 .register("/admin/functions", functions)
                 .register("/admin/sessions", new AdminSessionsService(state, config.replicaId()))
                 .register("/admin/topics", new AdminTopicsService(state.connections(), config.replicaId()))
                 .register(status)
                 .register(monitor);
         ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
-    }
-
-    private McpNotifyService mcpNotifyService(boolean publicListener) {
-        return new McpNotifyService(mcpNotifications, publicListener);
-    }
-
-    private PublishService publishService(boolean publicListener) {
-        return new PublishService(publications, publicListener);
     }
 
     /**
@@ -435,20 +409,19 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, GatewayTracing tracing) {
         Gateway gateway = new Gateway(config, Clock.systemUTC(), tracing);
         gateway.server.start();
-        // Helidon logs a listener that fails to bind and stops the others, but does not throw
+        // Helidon logs a listener that fails to bind, but does not throw (the public ports threw when bound)
         if (!gateway.server.isRunning()) {
             gateway.close();
             Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
-            listeners.put("PORT", new InetSocketAddress(config.host(), config.port()));
             listeners.put("ADMIN_PORT", new InetSocketAddress(config.adminHost(), config.adminPort()));
             throw ListenerUnavailableException.probing(listeners);
         }
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " listening on http://" + config.host() + ":"
-                + gateway.port() + " (SSE, invoke, MCP) and http://" + config.adminHost() + ":" + gateway.adminPort()
+                + gateway.port() + " (SSE, invoke, MCP, publish; " + gateway.publicListener.loopCount()
+                + " event loops) and http://" + config.adminHost() + ":" + gateway.adminPort()
                 + " (admin, health, metrics)"
                 + gateway.streamListener
-                        .map(l -> "; stream listener on http://" + config.host() + ":" + l.port()
-                                + " (SSE, invoke, MCP; " + l.loopCount() + " event loops)")
+                        .map(l -> "; its second port http://" + config.host() + ":" + l.port())
                         .orElse(""));
         return gateway;
     }
@@ -572,22 +545,22 @@ public final class Gateway implements AutoCloseable {
 
     /** @return the public port */
     public int port() {
-        return server.port();
+        return publicListener.port();
     }
 
-    /** @return the stream listener's port ({@code STREAM_PORT}) */
+    /** @return the public listener's second port ({@code STREAM_PORT}), when set */
     public java.util.OptionalInt streamPort() {
         return streamListener.map(l -> java.util.OptionalInt.of(l.port())).orElse(java.util.OptionalInt.empty());
     }
 
-    /** @return the stream listener, when enabled (tests stop it to see health tell) */
+    /** @return the public listener's loops on {@code STREAM_PORT}, when set (tests stop them to see health tell) */
     java.util.Optional<StreamLoops> streamListener() {
         return streamListener;
     }
 
     /** @return the admin port */
     public int adminPort() {
-        return server.port(ADMIN_SOCKET);
+        return server.port();
     }
 
     /** @return the configuration */
@@ -621,6 +594,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         server.stop();
+        publicListener.close();
         streamListener.ifPresent(StreamLoops::close);
         housekeeping.close();
         try {

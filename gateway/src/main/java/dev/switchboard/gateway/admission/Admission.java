@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * rate limit ({@code RATE_LIMIT_PER_IP}), then CORS preflights (let through without credentials, which
  * browsers never send with them), then authentication ({@code CLIENT_AUTH} or the function's own rule),
  * then the per-identity rate limit ({@code RATE_LIMIT_PER_IDENTITY}). It answers with a {@link Verdict};
- * refusals are counted here and rendered by the caller ({@link AdmissionFilters} on the Helidon listener,
- * the stream listener writes its own bytes). Connection caps at accept live beside it in
+ * refusals are counted here and rendered by the caller (the public listener writes its own bytes, with the route's
+ * CORS headers and, under {@code /mcp/}, a JSON-RPC body). Connection caps at accept live beside it in
  * {@link AddressLimits}. The budgets are shared: a client has one per address and one per identity on a
- * replica, whichever listener it uses.
+ * replica, whichever port of the public listener it uses.
  */
 public final class Admission {
     private final Optional<AddressRateLimit> perAddress;

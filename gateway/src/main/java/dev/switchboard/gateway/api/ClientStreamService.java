@@ -2,14 +2,12 @@ package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.admission.AddressLimits;
-import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.cors.CorsPolicy;
 import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.invoke.InvokeRequest;
@@ -17,7 +15,6 @@ import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.SseEncoder;
-import dev.switchboard.gateway.sse.SseResponses;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -29,12 +26,6 @@ import dev.switchboard.gateway.topic.TopicSubscriptions;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +41,7 @@ import java.util.logging.Logger;
  * events the client missed after its {@code Last-Event-ID}, then live events and heartbeats until the client
  * leaves. With topics, it follows their logs too, and its event ids are {@link ResumeToken}s.
  */
-public final class ClientStreamService implements HttpService {
+public final class ClientStreamService {
     private static final Logger LOGGER = Logger.getLogger(ClientStreamService.class.getName());
     private static final HeaderName USER_ID = HeaderNames.create("X-User-ID");
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
@@ -107,61 +98,12 @@ public final class ClientStreamService implements HttpService {
         this.clock = clock;
     }
 
-    @Override
-    public void routing(HttpRules rules) {
-        rules.get("/{clientId}", this::stream)
-                .options("/{clientId}", this::preflight)
-                .any("/{clientId}", ErrorHandling.methodNotAllowed("GET, OPTIONS"));
-    }
-
-    private void preflight(ServerRequest req, ServerResponse res) {
-        preflightHeaders(req.headers()).forEach((name, value) -> res.header(HeaderNames.create(name), value));
-        res.status(Status.NO_CONTENT_204);
-        res.send();
-    }
-
     /**
      * @param headers a preflight's headers
      * @return the CORS headers to answer it with (none for an origin that may not read streams)
      */
     public Map<String, String> preflightHeaders(io.helidon.http.Headers headers) {
         return cors.preflight(headers.first(HeaderNames.ORIGIN));
-    }
-
-    private void stream(ServerRequest req, ServerResponse res) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        for (String name : req.query().names()) {
-            query.put(name, req.query().all(name));
-        }
-        Opened opened = open(
-                req.path().pathParameters().get("clientId"),
-                req.headers(),
-                query,
-                AdmissionFilters.identity(req),
-                addressLimits.client(req.remotePeer().address(), req.headers()));
-        CloseReason reason = CloseReason.CLIENT_GONE;
-        try {
-            opened.allowOrigin().ifPresent(origin -> res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin));
-            if (cors.variesByOrigin()) {
-                res.header(HeaderNames.VARY, "Origin");
-            }
-            SseStream stream = opened.stream();
-            OutputStream out = SseResponses.start(res);
-            try {
-                out.write(opened.start());
-                out.flush();
-                metrics.written(opened.replayed() + 1, false);
-                reason = stream.pump(out, metrics::written);
-                if (reason == CloseReason.SHUTDOWN) {
-                    out.write(SseEncoder.retry(RECONNECT_HINT.toMillis()));
-                }
-                out.close();
-            } catch (IOException | RuntimeException e) {
-                LOGGER.log(Level.FINE, "stream " + stream.connectionId() + " ended", e);
-            }
-        } finally {
-            finish(opened, reason);
-        }
     }
 
     /**
@@ -190,7 +132,7 @@ public final class ClientStreamService implements HttpService {
     }
 
     /**
-     * Opens a generic stream, whatever carries it (this service, or the stream listener): validates the
+     * Opens a generic stream, whatever carries it (this service, or the event loops): validates the
      * request, applies the limits, records the connection and reads what the client missed. Everything
      * that needs the store happens here, before a response is committed, so an outage is a clean 503.
      *
@@ -376,7 +318,7 @@ public final class ClientStreamService implements HttpService {
         return RECONNECT_HINT.toMillis();
     }
 
-    /** @return the meters (for the stream listener's writes) */
+    /** @return the meters (for the event loops' writes) */
     public GatewayMetrics metrics() {
         return metrics;
     }

@@ -41,8 +41,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code POST /invoke/{function}}, whichever listener carries it ({@link InvokeService} on the public listener,
- * the stream listener's own exchanges on {@code STREAM_PORT}): calls a function and answers with its result
+ * {@code POST /invoke/{function}}, over the public listener's exchanges ({@code stream/InvokeExchange}): calls a function and answers with its result
  * (sync), or answers 202 and delivers the result to the client's streams as a {@code function_response} event
  * (async). A failing function is reported in the answer or the event; it never touches the client's streams.
  */

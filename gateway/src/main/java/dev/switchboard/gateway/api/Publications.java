@@ -15,8 +15,8 @@ import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 
 /**
- * {@code POST /publish/{topic}}, whichever listener carries it ({@link PublishService} on the public and admin
- * listeners, the stream listener's own exchanges on {@code STREAM_PORT}): appends events to a topic's log, which
+ * {@code POST /publish/{topic}}, whichever listener carries it ({@link PublishService} on the admin listener,
+ * {@code stream/PublishExchange} on the public listener's event loops): appends events to a topic's log, which
  * fans them out to every stream that follows the topic, on any replica, and answers 202 with each event's id once
  * it is in the log.
  */

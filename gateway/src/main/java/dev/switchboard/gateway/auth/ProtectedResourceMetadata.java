@@ -1,25 +1,19 @@
 package dev.switchboard.gateway.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * {@code GET /.well-known/oauth-protected-resource[/...]}: this gateway's OAuth 2.0 protected resource
- * metadata (RFC 9728), which MCP clients read to find the authorization server to get a token from.
- * The same document answers under every path suffix, since one resource covers all functions. The stream listener
- * answers the same bytes with the same headers ({@link #document()}, {@link #HEADERS}), so a client given either URL
- * finds it at the origin its challenge names.
+ * {@code GET /.well-known/oauth-protected-resource[/...]}: this gateway's OAuth 2.0 protected resource metadata
+ * (RFC 9728), which MCP clients read to find the authorization server to get a token from. The same document answers
+ * under every path suffix, since one resource covers all functions; the public listener writes it on either port, so
+ * a client given either URL finds it at the origin its challenge names.
  */
-public final class ProtectedResourceMetadata implements HttpService {
+public final class ProtectedResourceMetadata {
     /** The answer's headers besides its type: public, read by browser clients of other origins, and cacheable. */
     public static final Map<String, String> HEADERS =
             Map.of("Access-Control-Allow-Origin", "*", "Cache-Control", "max-age=300");
@@ -57,8 +51,8 @@ public final class ProtectedResourceMetadata implements HttpService {
      * @param requestedHeaders the preflight's {@code Access-Control-Request-Headers}, if any
      * @return the headers of the 204
      */
-    public static Map<String, String> preflightHeaders(java.util.Optional<String> requestedHeaders) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+    public static Map<String, String> preflightHeaders(Optional<String> requestedHeaders) {
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Access-Control-Allow-Origin", "*");
         headers.put("Access-Control-Allow-Methods", "GET");
         requestedHeaders
@@ -71,29 +65,5 @@ public final class ProtectedResourceMetadata implements HttpService {
     /** @return the document, JSON */
     public byte[] document() {
         return document.clone();
-    }
-
-    @Override
-    public void routing(HttpRules rules) {
-        rules.get("/", this::send)
-                .get("/*", this::send)
-                .options("/", this::preflight)
-                .options("/*", this::preflight)
-                .any("/", ErrorHandling.methodNotAllowed("GET"))
-                .any("/*", ErrorHandling.methodNotAllowed("GET"));
-    }
-
-    private void send(ServerRequest req, ServerResponse res) {
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        HEADERS.forEach((name, value) -> res.header(HeaderNames.create(name), value));
-        res.send(document);
-    }
-
-    private void preflight(ServerRequest req, ServerResponse res) {
-        res.status(Status.NO_CONTENT_204);
-        preflightHeaders(req.headers().first(HeaderNames.ACCESS_CONTROL_REQUEST_HEADERS))
-                .forEach((name, value) -> res.header(HeaderNames.create(name), value));
-        res.send();
     }
 }

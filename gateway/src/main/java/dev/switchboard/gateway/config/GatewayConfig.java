@@ -29,8 +29,8 @@ import java.util.function.Function;
  * {@code application.yaml} may set the same keys (see {@link ConfigLoader}).
  *
  * @param host                  public listener address
- * @param port                  public listener port ({@code /sse}, {@code /invoke})
- * @param streamPort            the stream listener's port ({@code GET /sse} on an event loop), when enabled
+ * @param port                  public listener port (every public route, on event loops)
+ * @param streamPort            the public listener's second port, when set
  * @param adminHost             admin listener address (loopback by default)
  * @param adminPort             admin listener port ({@code /admin}, {@code /health}, {@code /metrics})
  * @param redisUrl              Lettuce URL of the state store; empty means in-memory, single replica

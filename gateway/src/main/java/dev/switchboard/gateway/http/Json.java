@@ -28,7 +28,7 @@ public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.MAPPER;
 
     /**
-     * The answers' cache directives as one header line, as the stream listener writes them ({@link
+     * The answers' cache directives as one header line, as the event loops write them ({@link
      * RawAnswer#CACHE_CONTROL}); Helidon's own constant holds them as four values, written as four lines.
      */
     public static final Header NO_CACHE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, RawAnswer.CACHE_CONTROL);

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A whole HTTP/1.1 answer as bytes, for a socket no HTTP server owns yet (the stream listener, or a
+ * A whole HTTP/1.1 answer as bytes, for a socket no HTTP server owns yet (the event loops, or a
  * connection refused at accept). It ends the connection ({@code Connection: close}) unless written as one
  * answer of several on a kept-alive connection.
  */

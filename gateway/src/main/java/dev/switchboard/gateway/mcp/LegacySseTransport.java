@@ -11,7 +11,6 @@ import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.registry.FunctionRegistration;
 import io.helidon.http.Status;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +22,7 @@ import java.util.logging.Logger;
  * on that one stream, and {@code POST /mcp/{name}/messages?sessionId=...} carries the client's messages,
  * accepted at once (202) and answered on the stream ({@link LogSink}), which may be held by another replica.
  * Both listeners serve it through {@link McpEndpoint}: the public listener pumps the stream on the request's
- * thread ({@link #stream}), the stream listener's loop holds what {@link #open} returns.
+ * thread ({@link #stream}), the event loops' loop holds what {@link #open} returns.
  */
 final class LegacySseTransport implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(LegacySseTransport.class.getName());
@@ -56,28 +55,7 @@ final class LegacySseTransport implements AutoCloseable {
     }
 
     /**
-     * {@code GET /mcp/{name}/sse} on the public listener: opens the session ({@link #open}) and pumps its stream on
-     * the request's thread until the client leaves.
-     */
-    void stream(McpExchange exchange) {
-        Held held = open(exchange.server(), exchange.headers(), exchange.identity());
-        CloseReason reason = CloseReason.CLIENT_GONE;
-        try {
-            OutputStream out = exchange.startSse();
-            out.write(held.endpointEvent());
-            out.flush();
-            reason = held.stream().pump(out, (written, heartbeat) -> {});
-            out.close();
-        } catch (IOException | RuntimeException e) {
-            LOGGER.log(Level.FINE, "HTTP+SSE stream ended", e);
-        } finally {
-            held.finish(reason);
-        }
-    }
-
-    /**
-     * Opens an HTTP+SSE session and holds its stream, for whichever listener writes it (the public listener's
-     * thread, or the stream listener's loop): the checks, the stream's admission and the backend stream watch.
+     * Opens an HTTP+SSE session and holds its stream, for the event loop that writes it: the checks, the stream's admission and the backend stream watch.
      * The session ends with the stream ({@link Held#finish}).
      *
      * @param name     the MCP server's name

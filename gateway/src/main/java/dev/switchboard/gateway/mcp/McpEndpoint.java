@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 /**
  * The MCP routes ({@link McpRoute}) over an {@link McpExchange}: the Streamable HTTP endpoint {@code /mcp/{name}}
  * (POST, GET, DELETE) and the HTTP+SSE transport's {@code /mcp/{name}/sse} (GET) and {@code /mcp/{name}/messages}
- * (POST), so that the public listener and the stream listener serve them through the same checks, answers and
+ * (POST), so that the public listener and the event loops serve them through the same checks, answers and
  * refusals. Every refusal is a JSON-RPC error with the right HTTP status (a method the route does not serve: 405
  * with {@code Allow}); it answers the request the body carried, by its id, once the body was read; before that
  * (or for a notification, a response or a batch) it has no id, never {@code id: null}.
@@ -59,7 +59,8 @@ public final class McpEndpoint {
                     if (!exchange.method().equals("GET")) {
                         notAllowed(exchange, "GET");
                     }
-                    legacy.stream(exchange);
+                    // the listener's event loop holds these streams (McpStreamOpener.heldOnTheLoop)
+                    throw new IllegalStateException("GET /mcp/{name}/sse reached the endpoint, not the event loop");
                 }
                 case MESSAGES -> {
                     if (!exchange.method().equals("POST")) {
@@ -98,7 +99,7 @@ public final class McpEndpoint {
     }
 
     /**
-     * Answers a refusal made before the endpoint ran (the stream listener's admission), as the endpoint answers
+     * Answers a refusal made before the endpoint ran (the event loops' admission), as the endpoint answers
      * its own: a JSON-RPC error with the refusal's status.
      *
      * @param exchange the refused exchange

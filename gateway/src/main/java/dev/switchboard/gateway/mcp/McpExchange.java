@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * One HTTP request on an MCP route ({@link McpRoute}) and its answer, apart from the server that carries them: the public
- * listener adapts Helidon's request and response ({@link HelidonExchange}), the stream listener a socket it
- * reads and writes itself. {@link McpEndpoint} serves either, so both listeners answer alike.
+ * One HTTP request on an MCP route ({@link McpRoute}) and its answer, apart from the server that carries them (the
+ * public listener's {@code stream/SocketExchange}, a socket it reads and writes itself), so that the transports
+ * {@link McpEndpoint} runs know nothing of sockets.
  *
  * <p>An answer is either whole ({@link #send}: the body's length known) or streamed ({@link #outputStream}:
  * the head is written at once and the body follows until the stream is closed).

@@ -14,8 +14,8 @@ import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 
 /**
- * {@code POST /publish/mcp/{server}}, whichever listener carries it ({@link McpNotifyService} on the public and admin
- * listeners, the stream listener's own exchanges on {@code STREAM_PORT}): a function (or any backend service) sends a
+ * {@code POST /publish/mcp/{server}}, whichever listener carries it ({@link McpNotifyService} on the admin listener,
+ * {@code stream/PublishExchange} on the public listener's event loops): a function (or any backend service) sends a
  * notification to the sessions of an MCP server, a {@code list_changed} to all of them, a
  * {@code resources/updated} to those subscribed to its URI, a log message to one, and learns how many it reached.
  */

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.mcp;
 
-import dev.switchboard.gateway.admission.AdmissionFilters;
 import dev.switchboard.gateway.api.JsonAnswer;
+import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import io.helidon.http.HeaderNames;
@@ -11,21 +11,16 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code POST /publish/mcp/{server}} on the public and admin listeners: Helidon's request and response around
- * {@link McpNotifications}. Guarded as {@code POST /publish/{topic}} is: the admin token on the admin listener; on
- * the public listener a publish grant covering the name {@code mcp:<server>}, whatever {@code CLIENT_AUTH} says.
+ * {@code POST /publish/mcp/{server}} on the admin listener: Helidon's request and response around
+ * {@link McpNotifications}. The admin token is the credential (the listener's guard checked it); on the public
+ * listener a pusher needs a publish grant covering {@code mcp:<server>} ({@code stream/PublishExchange}).
  */
 public final class McpNotifyService implements HttpService {
     private final McpNotifications notifications;
-    private final boolean publicListener;
 
-    /**
-     * @param notifications  serves the pushes
-     * @param publicListener whether callers need a publish grant (the admin listener's guard checked its token)
-     */
-    public McpNotifyService(McpNotifications notifications, boolean publicListener) {
+    /** @param notifications serves the pushes */
+    public McpNotifyService(McpNotifications notifications) {
         this.notifications = notifications;
-        this.publicListener = publicListener;
     }
 
     @Override
@@ -39,9 +34,9 @@ public final class McpNotifyService implements HttpService {
                         req.path().pathParameters().get("server"),
                         req.headers().first(HeaderNames.CONTENT_TYPE),
                         maxSize -> Json.readBody(req, maxSize),
-                        AdmissionFilters.identity(req),
+                        Identity.ANONYMOUS,
                         (name, value) -> res.header(HeaderNames.create(name), value)),
-                publicListener);
+                false);
         Json.send(res, answer.status(), answer.json());
     }
 }

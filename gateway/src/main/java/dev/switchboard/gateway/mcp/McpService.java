@@ -2,7 +2,6 @@ package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.auth.IdentityStreams;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.http.NamedSegment;
 import dev.switchboard.gateway.invoke.CallLimits;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.invoke.FunctionSender;
@@ -12,7 +11,6 @@ import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.StateStore;
-import io.helidon.webserver.http.HttpRules;
 import java.time.Clock;
 
 /**
@@ -131,42 +129,17 @@ public final class McpService implements AutoCloseable {
         this.endpoint = new McpEndpoint(streamable, legacy);
     }
 
-    /**
-     * Adds {@code /mcp/{name}}, {@code /mcp/{name}/sse} and {@code /mcp/{name}/messages} with their full paths,
-     * at the top of a listener's routing (not as a service under {@code /mcp}, whose path Helidon would merge
-     * into every request's parameters).
-     *
-     * @param rules the listener's routing
-     */
-    public void routing(HttpRules rules) {
-        // every method of each route: the endpoint answers the route's own and refuses the rest (405), on
-        // either listener alike
-        // the endpoint first: it takes nearly every request
-        rules.route(
-                        method -> true,
-                        NamedSegment.of("name").under(PATH),
-                        (req, res) -> endpoint.serve(McpRoute.Kind.ENDPOINT, HelidonExchange.of(req, res)))
-                .route(
-                        method -> true,
-                        NamedSegment.followedBy("name", "sse").under(PATH),
-                        (req, res) -> endpoint.serve(McpRoute.Kind.SSE, HelidonExchange.of(req, res)))
-                .route(
-                        method -> true,
-                        NamedSegment.followedBy("name", "messages").under(PATH),
-                        (req, res) -> endpoint.serve(McpRoute.Kind.MESSAGES, HelidonExchange.of(req, res)));
-    }
-
     /** @return delivery of pushed notifications to this gateway's sessions ({@link McpNotifyService}) */
     public McpPush push() {
         return push;
     }
 
-    /** @return the MCP routes, for the stream listener's requests its loop does not hold (POST, DELETE, resumes) */
+    /** @return the MCP routes, for the requests an event loop does not hold (POST, DELETE, resumes) */
     public McpEndpoint endpoint() {
         return endpoint;
     }
 
-    /** @return standalone and HTTP+SSE streams for the stream listener's loop ({@code STREAM_PORT}) */
+    /** @return standalone and HTTP+SSE streams for the event loops' loop ({@code STREAM_PORT}) */
     public McpStreamOpener streamOpener() {
         return streamOpener;
     }

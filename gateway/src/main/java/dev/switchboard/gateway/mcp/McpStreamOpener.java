@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * MCP streams for the stream listener's loop, which holds an idle stream for a fraction of what Helidon's thread
+ * MCP streams for the event loops' loop, which holds an idle stream for a fraction of what Helidon's thread
  * per connection costs: standalone streams ({@code GET /mcp/{name}} with {@code Mcp-Session-Id}) and HTTP+SSE
  * sessions' streams ({@code GET /mcp/{name}/sse}). The checks, the stream quotas and the backend stream watch are
  * {@link StreamableHttpTransport}'s and {@link LegacySseTransport}'s own; this class only hands their result over
@@ -114,7 +114,7 @@ public final class McpStreamOpener {
 
     /**
      * @param error a refusal
-     * @return its status and its JSON-RPC error body, as on the public listener's MCP routes (no id: a GET
+     * @return its status and its JSON-RPC error body's MCP routes (no id: a GET
      *         carries no request)
      */
     public static Refused refusal(RuntimeException error) {

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -36,9 +35,8 @@ final class StreamableHttpTransport {
     static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
     static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
     /** Reconnection delay suggested when the gateway ends a stream. */
-    private static final long RETRY_MILLIS = PostStreamFollower.RETRY_MILLIS;
-
     private final McpRequestReader reader;
+
     private final OriginGuard origins;
     private final McpSessions sessions;
     private final McpRequestHandler handler;
@@ -203,7 +201,7 @@ final class StreamableHttpTransport {
         res.send(SseEncoder.event(null, null, Json.write(message)));
     }
 
-    // ---- GET: the standalone stream, or a resumed one ----
+    // ---- GET: a POST stream resumed (the event loop holds standalone streams: openStandalone) ----
 
     void get(McpExchange res) {
         FunctionRegistration function = reader.function(res.server());
@@ -217,31 +215,29 @@ final class StreamableHttpTransport {
         McpSession session = sessions.find(sessionId, res.identity(), function);
         checkVersionHeader(res.headers());
         Optional<LastEventId> lastEventId = LastEventId.of(res.headers());
-        if (lastEventId.isEmpty()) {
-            listen(res, session, EventIds.ZERO, false);
-        } else if (lastEventId.get().standalone()) {
-            listen(res, session, lastEventId.get().after(), true);
-        } else {
-            resume(
-                    res,
-                    session,
-                    function,
-                    lastEventId.get().streamId(),
-                    lastEventId.get().after());
+        if (lastEventId.isEmpty() || lastEventId.get().standalone()) {
+            // the listener's event loop holds standalone streams (McpStreamOpener.heldOnTheLoop, openStandalone)
+            throw new IllegalStateException("a standalone GET reached the endpoint, not the event loop");
         }
+        resume(
+                res,
+                session,
+                function,
+                lastEventId.get().streamId(),
+                lastEventId.get().after());
     }
 
     /**
-     * Opens a session's standalone stream for a writer other than Helidon's (the stream listener's loop):
-     * the same checks as {@link #get}, the stream held and watched as {@link #listen} does, and its first
-     * bytes (priming, or the replay of what the client missed) encoded into the stream's position.
+     * Opens a session's standalone stream for the event loop that writes it: the same checks as {@link #get}, the
+     * stream held and its backend stream watched, and its first bytes (priming, or the replay of what the client
+     * missed) encoded into the stream's position.
      *
      * @param name     the MCP server's name
      * @param headers  the GET's headers
      * @param identity who asks
      * @return the held stream; {@link LoopStandalone#finish} it
-     * @throws McpException as {@link #get}; 400 for a POST stream's id (the stream listener serves those through
-     *                      {@link McpEndpoint}, as {@link #get} does: a held follower, not a loop stream)
+     * @throws McpException as {@link #get}; 400 for a POST stream's id (served through {@link McpEndpoint} and
+     *                      {@link #get}: a held follower, not a loop stream)
      */
     LoopStandalone openStandalone(String name, io.helidon.http.Headers headers, Identity identity) {
         FunctionRegistration function = reader.function(name);
@@ -361,43 +357,6 @@ final class StreamableHttpTransport {
                         Status.TOO_MANY_REQUESTS_429,
                         JsonRpc.GATEWAY_ERROR,
                         "this session already holds its standalone streams"));
-    }
-
-    /**
-     * The standalone stream for server-initiated messages: comments as heartbeats until the client leaves.
-     * Resumed, it first replays what the client missed.
-     */
-    private void listen(McpExchange res, McpSession session, String after, boolean resumed) {
-        String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
-        SseStream stream = holdStandalone(session, logKey);
-        CloseReason reason = CloseReason.CLIENT_GONE;
-        backendStreams.watch(session, logKey);
-        try {
-            List<ClientEvent> missed =
-                    resumed ? events.readAfter(logKey, after, config.limits().eventLogMaxLength()) : List.of();
-            OutputStream out = res.startSse();
-            if (resumed) {
-                stream.startAfter(after);
-                for (ClientEvent e : missed) {
-                    stream.writeDirect(out, e);
-                }
-            } else if (McpVersions.primesStreams(session.protocolVersion())) {
-                stream.writeDirect(out, new ClientEvent(EventIds.ZERO, null, ""));
-            } else {
-                out.write(SseEncoder.comment("stream open"));
-            }
-            out.flush();
-            reason = stream.pump(out, (written, heartbeat) -> {});
-            if (reason == CloseReason.SHUTDOWN) {
-                out.write(SseEncoder.retry(RETRY_MILLIS));
-            }
-            out.close();
-        } catch (IOException | RuntimeException e) {
-            LOGGER.log(Level.FINE, "standalone stream ended", e);
-        } finally {
-            backendStreams.unwatch(session.id());
-            streams.release(stream, session.id(), session.owner(), reason);
-        }
     }
 
     // ---- DELETE ----

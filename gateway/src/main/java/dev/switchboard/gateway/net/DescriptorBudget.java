@@ -9,19 +9,20 @@ import java.util.OptionalLong;
  * Why: Helidon 4.5's listener treats any failure of {@code accept()} as the end of the listener
  * ("this server socket is terminating now"), and at the descriptor limit {@code accept()} fails with
  * "Too many open files": measured, 1,100 silent connections under {@code ulimit -n 1024} closed
- * {@code PORT} for good. Helidon takes a permit of {@code maxTcpConnections} <em>before</em> it calls
+ * the listener for good (it was {@code PORT} then; the admin listener is Helidon's now). Helidon takes a permit of {@code maxTcpConnections} <em>before</em> it calls
  * {@code accept()}, so a cap below the limit makes it wait instead (further clients queue in the kernel's
  * backlog, which costs no descriptor). The caps of all listeners together stay below the limit, minus
  * what was open at start (Redis, selectors), every jar of the class path (the JVM opens a jar when it
  * first loads a class from it, so more open as requests are served: measured, a budget from the open
  * count alone still ran out under {@code ulimit -n 256}) and a reserve for function calls, Redis
- * reconnections and log files. With no known limit (not a Unix JVM) nothing is capped.
+ * reconnections and log files. With no known limit (not a Unix JVM) nothing is capped. The public listener's
+ * event loops keep below their caps the same way (they stop accepting, or shed their oldest silent connection).
  *
  * @param limit       the descriptor limit, if known
  * @param reserve     descriptors kept out of the listeners' reach
  * @param admin       connections the admin listener may hold
- * @param publicPort  connections the public listener may hold
- * @param streamPort  connections the stream listener may hold
+ * @param publicPort  connections the public listener may hold on {@code PORT}
+ * @param streamPort  connections the public listener may hold on {@code STREAM_PORT}, its second port
  */
 public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int publicPort, int streamPort) {
     /** Enough for health probes, scrapes and the admin API; an admin listener needs few connections. */
@@ -77,8 +78,8 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
         }
         int admin = (int) Math.max(MIN_PER_LISTENER, Math.min(MAX_ADMIN, available / 16));
         long rest = available - admin;
-        // the stream listener exists to hold many long streams: it gets three quarters
-        int publicPort = (int) Math.min(Integer.MAX_VALUE, streamListener ? rest / 4 : rest);
+        // two ports of one listener, either of which a deployment may give its clients: half each
+        int publicPort = (int) Math.min(Integer.MAX_VALUE, streamListener ? rest / 2 : rest);
         int streamPort = streamListener ? (int) Math.min(Integer.MAX_VALUE, rest - publicPort) : 0;
         return new DescriptorBudget(OptionalLong.of(limit), reserve, admin, publicPort, streamPort);
     }
@@ -90,7 +91,7 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
 
     /**
      * @param connections a listener's cap
-     * @return how many of them may be waiting for their head: Helidon stops accepting at its cap, so
+     * @return how many of them may be waiting for their head (the admin listener's): Helidon stops accepting at its cap, so
      *         silent connections must leave room for some that speak (a quarter of the cap)
      */
     public static int pendingShare(int connections) {

@@ -634,20 +634,6 @@ public final class SseStream {
     }
 
     /**
-     * Writes events already read from the log (replay) before live ones; later duplicates are skipped.
-     *
-     * @param out    the response stream
-     * @param event  the event
-     * @throws IOException when the client is gone
-     */
-    public void writeDirect(OutputStream out, ClientEvent event) throws IOException {
-        out.write(SseEncoder.event(event.id(), event.type(), event.data()));
-        setPosition(0, event.id(), null);
-        written();
-        markActivity();
-    }
-
-    /**
      * Sets the position of the stream: events up to this id are not written.
      *
      * @param id last event id the client has

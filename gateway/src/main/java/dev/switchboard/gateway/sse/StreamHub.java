@@ -26,7 +26,7 @@ public final class StreamHub {
     private final Set<SseStream> all = ConcurrentHashMap.newKeySet();
     /**
      * The streams whose heartbeats the shared ticker times: all but those an event loop took over, so that a tick
-     * does not walk (and touch) every stream of the stream listener to skip it.
+     * does not walk (and touch) every stream of the event loops to skip it.
      */
     private final Set<SseStream> timedByTicker = ConcurrentHashMap.newKeySet();
 

@@ -4,7 +4,7 @@ import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import java.util.Optional;
 
 /**
- * The stream listener's API routes besides streams and MCP, each served as on the public listener.
+ * The event loops' API routes besides streams and MCP, each served as documented.
  *
  * @param invoke           {@code POST /invoke/{function}}
  * @param publish          {@code POST /publish/{topic}} and {@code POST /publish/mcp/{server}}

@@ -7,7 +7,7 @@ import io.helidon.http.Headers;
 import java.util.Optional;
 
 /**
- * A request on the stream listener that a virtual thread serves over the connection ({@link BlockingExchanges}),
+ * A request on the event loops that a virtual thread serves over the connection ({@link BlockingExchanges}),
  * rather than the loop: an MCP route's request the loop does not hold, a call to a function, or a publish (to a
  * topic or to an MCP server's sessions).
  */

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads that serve the stream listener's handed-off connections ({@link BlockingExchanges}): one of a few
+ * The threads that serve the event loops' handed-off connections ({@link BlockingExchanges}): one of a few
  * platform threads while one is free, else a virtual thread.
  *
  * <p>Why both: a virtual thread blocked in a socket read is woken in steps (the JDK's poller sees the socket

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The stream listener's kept-alive connections waiting, each on its thread, for the client's next request, shared by
+ * The event loops' kept-alive connections waiting, each on its thread, for the client's next request, shared by
  * the listener's loops. Such a connection costs a descriptor for up to {@code KEEP_ALIVE_TIMEOUT} while nobody uses
  * it: at the listener's cap, when no connection is still sending its head, the loop closes the one idle the longest
  * to accept a new one (a client sees its idle connection closed, as when the time-out ends it), rather than stop

@@ -7,7 +7,7 @@ import io.helidon.http.Headers;
 import java.util.Map;
 
 /**
- * {@code POST /invoke/{function}} on the stream listener: {@link Invocations}, which serves the public listener's
+ * {@code POST /invoke/{function}} on the event loops: {@link Invocations}, which serves the public listener's
  * calls too, over the connection's exchange, with the same CORS headers and the same JSON errors as the public
  * listener gives. A client that keeps its connection calls again without a new thread.
  */
@@ -18,7 +18,7 @@ final class InvokeExchange {
 
     /**
      * @param invocations serves the calls
-     * @param cors        the route's CORS policy ({@code SSE_CORS_ORIGINS}, as on the public listener)
+     * @param cors        the route's CORS policy ({@code SSE_CORS_ORIGINS})
      * @param answers     sends the answers and refusals
      */
     InvokeExchange(Invocations invocations, CorsPolicy cors, JsonAnswers answers) {

@@ -13,7 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Sends an API route's answer over the stream listener's exchange, or its refusal as the JSON error the public
+ * Sends an API route's answer over the event loops' exchange, or its refusal as the JSON error the admin
  * listener's {@code ErrorHandling} gives: a route's own refusal as it says, an unreachable state store as 503
  * {@code STATE_UNAVAILABLE}, anything unexpected as 500 {@code INTERNAL_ERROR} (logged, never its stack trace).
  */

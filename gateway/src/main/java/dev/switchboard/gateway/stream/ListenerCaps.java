@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The stream listener's connection caps, shared by its event loops: the connections held (against the
+ * The connection caps of one port's event loops, shared by them: the connections held (against the
  * descriptor budget), the heads still being read per capped address, and the kept-alive connections idle
  * between requests (shed at the cap). Each loop accepts from the same port and counts here, so the caps hold
  * for the listener whichever loop the kernel hands a connection to.

@@ -5,11 +5,11 @@ import dev.switchboard.gateway.mcp.McpNotifications;
 import io.helidon.http.HeaderNames;
 
 /**
- * {@code POST /publish/{topic}} and {@code POST /publish/mcp/{server}} on the stream listener: {@link Publications}
+ * {@code POST /publish/{topic}} and {@code POST /publish/mcp/{server}} on the event loops: {@link Publications}
  * and {@link McpNotifications}, which serve the public listener's publishes too, over the connection's exchange,
  * under the same rule (a publish grant covering the topic, or {@code mcp:<server>}) and with the same JSON errors.
  * Publishers reach the URL their subscribers stream from, and a publisher that keeps its connection publishes again
- * without a new thread. No CORS headers, as on the public listener.
+ * without a new thread. No CORS headers.
  */
 final class PublishExchange {
     private final Publications publications;

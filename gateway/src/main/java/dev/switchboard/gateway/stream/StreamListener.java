@@ -91,7 +91,7 @@ final class StreamListener implements AutoCloseable {
      * Longest heartbeat tick of the loop: a tick's due heartbeats are written in one go, and an event handed over
      * meanwhile waits for them. Streams opened in a burst (a herd, a fleet's reconnect) share their heartbeat
      * phase: with the ticker's 1 s tick a slot held thousands of them, and an event behind it waited up to 100 ms
-     * (bench/notes.md, "heartbeat ticks of 10 ms on the stream listener"). The loop sleeps through ticks in which
+     * (bench/notes.md, "heartbeat ticks of 10 ms on the event loops"). The loop sleeps through ticks in which
      * no stream beats.
      */
     private static final long MAX_BEAT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -253,9 +253,9 @@ final class StreamListener implements AutoCloseable {
      * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
      * @param endpoint   serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
      * @param api        serves {@code POST /invoke/{function}} and {@code POST /publish/{topic}}
-     * @param admission  the admission pipeline (its budgets shared with the public listener)
+     * @param admission  the admission pipeline (its budgets shared by every port)
      * @param settings   head timeout and connection caps
-     * @param tracing    server spans of MCP POSTs and DELETEs, as on the public listener
+     * @param tracing    server spans of MCP POSTs and DELETEs
      * @param threads    serve the connections handed off to {@link BlockingExchanges} (shared by the loops)
      * @return the running loop
      * @throws IOException when the port cannot be bound
@@ -680,7 +680,7 @@ final class StreamListener implements AutoCloseable {
                         Status.NOT_FOUND_404,
                         "NOT_FOUND",
                         "no route for " + head.method() + " " + path
-                                + " on the stream listener (it serves GET /sse/{clientId}, /mcp/{name},"
+                                + " on the event loops (it serves GET /sse/{clientId}, /mcp/{name},"
                                 + " POST /invoke/{function}, POST /publish/{topic} and POST /publish/mcp/{server})");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
@@ -724,7 +724,7 @@ final class StreamListener implements AutoCloseable {
     }
 
     /**
-     * On a virtual thread: {@code /.well-known/oauth-protected-resource[/...]}, public as on the public listener
+     * On a virtual thread: {@code /.well-known/oauth-protected-resource[/...]}, public as documented
      * (only the per-address limit applies): the document to a GET, a preflight's answer to an OPTIONS, 405 to the
      * rest. It is here so that an MCP client given this listener's URL alone finds the metadata its challenge names.
      */
@@ -762,9 +762,9 @@ final class StreamListener implements AutoCloseable {
 
     /**
      * On a virtual thread: what the loop keeps of {@code /invoke/{function}} and {@code /publish/{topic}} (a POST
-     * goes to {@link BlockingExchanges}): a preflight of {@code /invoke}, answered as on the public listener
+     * goes to {@link BlockingExchanges}): a preflight of {@code /invoke}, answered as documented
      * before authentication, or another method, refused after admission with 405 and {@code Allow: POST}, with
-     * the route's CORS headers. {@code /publish} has no CORS, as on the public listener: a preflight is 405 too.
+     * the route's CORS headers. {@code /publish} has no CORS: a preflight is 405 too.
      *
      * @param cors      the route's CORS headers for this request's origin (none for {@code /publish})
      * @param preflight the headers answering a preflight; null where the route has no CORS
@@ -803,7 +803,7 @@ final class StreamListener implements AutoCloseable {
     /**
      * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume),
      * {@code GET /mcp/{name}/sse}, an HTTP+SSE session's stream, or a preflight on an MCP route, through the same
-     * admission and per-address stream cap as on the public listener; refusals carry the same statuses and JSON-RPC
+     * admission and per-address stream cap as documented; refusals carry the same statuses and JSON-RPC
      * error bodies. The rest of the MCP routes is {@link BlockingExchanges}'.
      */
     private void openMcp(Connection c, RequestHead head, java.net.SocketAddress peer, McpRoute route) {
@@ -824,7 +824,7 @@ final class StreamListener implements AutoCloseable {
                 case Verdict.Admitted admitted -> identity = admitted.identity();
             }
             String client = limits.client(peer, head.headers());
-            // refused as every MCP admission is below (and as McpStreamsPerAddress on PORT): a JSON-RPC error
+            // refused as every MCP admission is below: a JSON-RPC error
             limits.acquireStream(client);
             address = client;
             McpStreamOpener.Opened opened = route.kind() == McpRoute.Kind.SSE

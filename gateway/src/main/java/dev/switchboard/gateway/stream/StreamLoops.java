@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stream listener ({@code STREAM_PORT}): a few event loops, each a {@link StreamListener} accepting from the
+ * The event loops ({@code STREAM_PORT}): a few event loops, each a {@link StreamListener} accepting from the
  * same port ({@code SO_REUSEPORT}, the kernel spreading new connections over them, as nginx's workers do).
  * A stream is written by the loop that accepted it, so an event fanned out to many streams is written by all
  * loops at once, one core each; the connection caps are the listener's, shared by its loops.
@@ -41,10 +41,10 @@ public final class StreamLoops implements AutoCloseable {
      * @param streams   opens and ends streams
      * @param mcp       opens MCP standalone streams
      * @param endpoint  serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
-     * @param routes    serve the API routes besides streams and MCP, as on the public listener
-     * @param admission the admission pipeline (its budgets shared with the public listener)
+     * @param routes    serve the API routes besides streams and MCP
+     * @param admission the admission pipeline (its budgets shared by every port)
      * @param settings  head timeout and connection caps (for the listener as a whole)
-     * @param tracing   server spans of MCP POSTs and DELETEs, as on the public listener
+     * @param tracing   server spans of MCP POSTs and DELETEs
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */

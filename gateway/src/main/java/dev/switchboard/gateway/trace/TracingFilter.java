@@ -39,10 +39,10 @@ public final class TracingFilter implements Filter {
     }
 
     /**
-     * Runs a request's work in its server span when its route is traced, for any listener (the stream listener's
+     * Runs a request's work in its server span when its route is traced, for any listener (the event loops'
      * MCP requests are traced as the public listener's).
      *
-     * @param method the request's method, asked only when tracing is on (the stream listener names it per request)
+     * @param method the request's method, asked only when tracing is on (the event loops names it per request)
      * @param path   its path
      * @param header its headers by name (null when absent)
      * @param work   what serves it, on this thread

@@ -17,7 +17,7 @@ class DescriptorBudgetTest {
                 .isLessThanOrEqualTo(1024);
         assertThat(budget.admin()).isBetween(8, 64);
         assertThat(budget.streamPort()).isEqualTo(1024 - 160 - budget.reserve() - budget.admin() - budget.publicPort());
-        assertThat(budget.publicPort()).isEqualTo((1024 - 160 - budget.reserve() - budget.admin()) / 4);
+        assertThat(budget.publicPort()).isEqualTo((1024 - 160 - budget.reserve() - budget.admin()) / 2);
         assertThat(DescriptorBudget.pendingShare(budget.publicPort()))
                 .isEqualTo(budget.publicPort() - budget.publicPort() / 4);
     }

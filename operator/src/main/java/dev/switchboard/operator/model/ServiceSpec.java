@@ -28,16 +28,15 @@ public class ServiceSpec {
     @JsonPropertyDescription("Service port of the public listener.")
     private Integer port = 80;
     /**
-     * Service port of the stream listener, which serves every public route: SSE and MCP streams on an event loop
-     * (the cheap way to hold streams), calls, publishes and MCP requests without the public listener's routing.
+     * Service port of the public listener's second port ({@code STREAM_PORT}): every public route, as on the
+     * {@code http} port, for clients given this one.
      */
     @Default("8081")
     @Min(1)
     @Max(65535)
     @JsonPropertyDescription(
-            "Service port of the stream listener, which serves every public route: SSE and MCP streams on an event"
-                    + " loop (the cheap way to hold streams), calls, publishes and MCP requests without the public"
-                    + " listener's routing.")
+            "Service port of the gateway's second public port (STREAM_PORT): every public route, as on the http"
+                    + " port, for clients given this one.")
     private Integer streamPort = 8081;
 
     public Integer getStreamPort() {

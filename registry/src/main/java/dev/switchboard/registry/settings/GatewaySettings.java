@@ -23,20 +23,17 @@ public final class GatewaySettings {
 
     // ---- listeners ----
 
-    public static final Setting<Integer> PORT =
-            Setting.integer("PORT", 8080, 0, MAX_PORT).describedAs("public listener: `/sse`, `/invoke`, `/mcp`");
+    public static final Setting<Integer> PORT = Setting.integer("PORT", 8080, 0, MAX_PORT)
+            .describedAs("public listener: `/sse`, `/invoke`, `/mcp`, `/publish`, on event loops "
+                    + "(`STREAM_LOOPS`; about 1.6 KB of heap per idle stream)");
     public static final Setting<String> HOST = Setting.text("HOST", "0.0.0.0").describedAs("public listener address");
     public static final Setting<Integer> STREAM_PORT = Setting.integer("STREAM_PORT", null, 0, MAX_PORT)
             .computedDefault("unset (off)")
-            .describedAs("the stream listener, serving every route of the public one: `GET /sse/{clientId}`, "
-                    + "`POST /invoke/{function}`, `POST /publish/{topic}` and `POST /publish/mcp/{server}` (the cheaper "
-                    + "paths for frequent callers and publishers), the MCP endpoints (Streamable HTTP `/mcp/{name}`, "
-                    + "HTTP+SSE `/mcp/{name}/sse`; give MCP clients this URL alone: their streams are held there) and "
-                    + "the OAuth metadata (with `jwt`, set `OAUTH_RESOURCE` to this URL then), idle streams on event "
-                    + "loops (`STREAM_LOOPS`), about 1.6 KB of heap per idle stream instead of about 25 KB on `PORT`; same rules, "
-                    + "events and errors (Docker Compose and the operator use `8081`)");
+            .describedAs("a second port of the public listener, with every route, rule and answer of `PORT`, "
+                    + "for deployments that give their clients that port (Docker Compose and the operator use "
+                    + "`8081`); with `jwt`, `OAUTH_RESOURCE` names the URL clients are given");
     public static final Setting<Integer> STREAM_LOOPS = Setting.integer("STREAM_LOOPS", 1, 1, 64)
-            .describedAs("event loops of the stream listener, each accepting from `STREAM_PORT` (the kernel spreads "
+            .describedAs("event loops of the public listener per port, each accepting from it (the kernel spreads "
                     + "connections over them) and writing its own streams, so that an event for many streams is "
                     + "written by all loops at once; more than one pays off only on cores the clients' traffic does "
                     + "not need (on 2 shared cores, one loop measured faster: bench/notes.md)");
@@ -146,18 +143,18 @@ public final class GatewaySettings {
                     + "affected)");
     public static final Setting<Duration> KEEP_ALIVE_TIMEOUT = Setting.duration(
                     "KEEP_ALIVE_TIMEOUT", "75s", Duration.ofSeconds(1), Duration.ofHours(1))
-            .describedAs("on the stream listener (`STREAM_PORT`), how long a kept-alive connection may stay silent "
+            .describedAs("on the public listener, how long a kept-alive connection may stay silent "
                     + "between an answer and the client's next request before it is closed: longer than common "
                     + "clients and load balancers keep an idle connection (AWS ALB and nginx 60 s), so they close "
                     + "it first; behind a balancer that keeps longer, set it above that balancer's idle timeout. "
-                    + "Once the next request starts, `REQUEST_HEAD_TIMEOUT` bounds its head. Helidon's listeners "
-                    + "close idle connections after 5 minutes");
+                    + "Once the next request starts, `REQUEST_HEAD_TIMEOUT` bounds its head. The admin listener "
+                    + "(Helidon) closes idle connections after 5 minutes");
     public static final Setting<Integer> MAX_PENDING_HEADS_PER_IP = Setting.integer(
                     "MAX_PENDING_HEADS_PER_IP", 64, 1, 1_000_000)
             .describedAs("connections one address may have waiting for their head on one listener; a further one "
                     + "gets 429 `TOO_MANY_CONNECTIONS_FROM_ADDRESS` at accept (`TRUSTED_PROXIES` are exempt)");
     public static final Setting<Integer> MAX_STREAMS_PER_IP = Setting.integer("MAX_STREAMS_PER_IP", 1024, 1, 10_000_000)
-            .describedAs("streams (`/sse` on both listeners and MCP `GET` streams, together) one client address "
+            .describedAs("streams (`/sse` and MCP `GET` streams, on every port, together) one client address "
                     + "may hold on one replica (429 `TOO_MANY_STREAMS_FROM_ADDRESS`; under `/mcp/` a JSON-RPC error, "
                     + "429 `-32000`)");
     public static final Setting<Integer> FD_RESERVE = Setting.integer("FD_RESERVE", null, 0, 10_000_000)
