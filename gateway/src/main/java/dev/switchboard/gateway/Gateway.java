@@ -116,6 +116,9 @@ public final class Gateway implements AutoCloseable {
 
     private final WebServer server;
     private final StreamLoops publicListener;
+    /** The connection cap and threads of the public listener's ports. */
+    private final StreamLoops.Shared publicShared;
+
     private final java.util.Optional<StreamLoops> streamListener;
     private volatile boolean draining;
     private final SessionBudget sessionBudget;
@@ -259,9 +262,7 @@ public final class Gateway implements AutoCloseable {
         Admission admission = new Admission(perAddress, config.auth(), authenticator, catalog, metrics);
         // every listener's connections stay below the descriptor limit (see DescriptorBudget for why)
         DescriptorBudget budget = DescriptorBudget.ofThisProcess(
-                config.listeners().fdReserve(),
-                config.limits().maxInflightInvocations(),
-                config.streamPort().isPresent());
+                config.listeners().fdReserve(), config.limits().maxInflightInvocations());
         java.time.Duration headTimeout = config.listeners().requestHeadTimeout();
         this.acceptGuards = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-accept-guard");
@@ -277,36 +278,40 @@ public final class Gateway implements AutoCloseable {
                 publications,
                 mcpNotifications,
                 resourceMetadata);
-        // every public route on event loops: PORT, and STREAM_PORT when set (the same listener on a second port,
-        // for deployments that give clients that one), each with its own share of the descriptors
-        java.util.function.BiFunction<Integer, Integer, StreamLoops> loops = (port, maxConnections) -> {
+        // every public route on event loops: PORT, and STREAM_PORT when set (the same listener on a second port, for
+        // deployments that give clients that one), the two sharing one connection cap and one set of threads
+        this.publicShared =
+                StreamLoops.Shared.of(budget.capped() ? budget.publicListener() : Integer.MAX_VALUE, addressLimits);
+        java.util.function.IntFunction<StreamLoops> loops = port -> {
             try {
                 return StreamLoops.start(
                         config.host(),
                         port,
                         config.listeners().streamLoops(),
+                        publicShared,
                         streams,
                         mcpService.streamOpener(),
                         mcpService.endpoint(),
                         routes,
                         admission,
-                        new StreamLoops.Settings(
-                                headTimeout, config.listeners().keepAliveTimeout(), maxConnections, addressLimits),
+                        new StreamLoops.Settings(headTimeout, config.listeners().keepAliveTimeout(), addressLimits),
                         new TracingFilter(tracing));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         };
         try {
-            this.publicListener = loops.apply(config.port(), budget.publicPort());
+            this.publicListener = loops.apply(config.port());
         } catch (java.io.UncheckedIOException e) {
+            publicShared.close();
             throw ListenerUnavailableException.of("PORT", config.host(), config.port(), e.getCause());
         }
         this.streamListener = config.streamPort().map(port -> {
             try {
-                return loops.apply(port, budget.streamPort());
+                return loops.apply(port);
             } catch (java.io.UncheckedIOException e) {
                 publicListener.close();
+                publicShared.close();
                 throw ListenerUnavailableException.of("STREAM_PORT", config.host(), port, e.getCause());
             }
         });
@@ -339,24 +344,19 @@ public final class Gateway implements AutoCloseable {
                     listener,
                     () -> listenerChecks.states().get(listener) == ListenerChecks.State.DOWN ? 0 : 1);
         }
-        // the event loops' figures, PORT's and STREAM_PORT's together (names kept from when only STREAM_PORT had them)
-        List<StreamLoops> eventLoops = new ArrayList<>(List.of(publicListener));
-        streamListener.ifPresent(eventLoops::add);
+        // the event loops' figures over both ports (named when only STREAM_PORT had event loops)
         metrics.gauge(
                 "switchboard.stream.listener.idle.connections",
-                "kept-alive connections of the public listener's ports waiting for their next request",
-                () -> eventLoops.stream().mapToInt(StreamLoops::idleConnections).sum());
+                "kept-alive connections of the public listener waiting for their next request",
+                publicShared::idleConnections);
         metrics.gauge(
                 "switchboard.stream.listener.platform.threads",
-                "connections of the public listener's ports served on platform threads now (one per core per port at"
-                        + " most)",
-                () -> eventLoops.stream()
-                        .mapToInt(StreamLoops::onPlatformThreads)
-                        .sum());
+                "connections of the public listener served on platform threads now (at most one per core)",
+                publicShared::onPlatformThreads);
         metrics.counter(
                 "switchboard.stream.listener.idle.shed",
-                "idle kept-alive connections the public listener's ports closed to accept new ones at their caps",
-                () -> eventLoops.stream().mapToLong(StreamLoops::idleShed).sum());
+                "idle kept-alive connections the public listener closed to accept new ones at its cap",
+                publicShared::idleShed);
         metrics.gauge(
                 "switchboard.state.store.up",
                 "1 while the state store answers (checked at each scrape)",
@@ -364,8 +364,8 @@ public final class Gateway implements AutoCloseable {
         if (budget.capped()) {
             LOGGER.info(() -> "connection caps from the descriptor limit "
                     + budget.limit().getAsLong() + " (reserve "
-                    + budget.reserve() + "): public " + budget.publicPort() + ", admin " + budget.admin()
-                    + streamListener.map(l -> ", stream " + budget.streamPort()).orElse(""));
+                    + budget.reserve() + "): public " + budget.publicListener() + " (over its ports), admin "
+                    + budget.admin());
         }
     }
 
@@ -596,6 +596,7 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         publicListener.close();
         streamListener.ifPresent(StreamLoops::close);
+        publicShared.close();
         housekeeping.close();
         try {
             state.snapshots().remove(config.replicaId());

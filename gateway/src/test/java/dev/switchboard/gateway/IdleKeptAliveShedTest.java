@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stream listener at its connection cap with every connection a kept-alive one idle between requests: it
+ * The public listener at its connection cap (over its ports: here STREAM_PORT) with every connection a kept-alive one idle between requests: it
  * closes the one idle the longest for each new connection, instead of leaving new clients in the kernel's backlog
  * until a kept-alive connection's {@code KEEP_ALIVE_TIMEOUT} ends (here 10 minutes). A gateway in its own JVM
  * under {@code ulimit -n 512}, so that the cap is small.
@@ -51,7 +51,7 @@ class IdleKeptAliveShedTest {
                         "idle:" + ApiKeyHash.of(KEY) + ":publish=*"),
                 log,
                 OptionalInt.of(512))) {
-            Matcher caps = Pattern.compile("connection caps from the descriptor limit .*, stream (\\d+)")
+            Matcher caps = Pattern.compile("connection caps from the descriptor limit .*: public (\\d+)")
                     .matcher(Files.readString(log));
             assertThat(caps.find()).as("the caps line in %s", log).isTrue();
             int cap = Integer.parseInt(caps.group(1));

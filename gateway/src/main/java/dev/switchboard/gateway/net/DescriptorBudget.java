@@ -21,10 +21,10 @@ import java.util.OptionalLong;
  * @param limit       the descriptor limit, if known
  * @param reserve     descriptors kept out of the listeners' reach
  * @param admin       connections the admin listener may hold
- * @param publicPort  connections the public listener may hold on {@code PORT}
- * @param streamPort  connections the public listener may hold on {@code STREAM_PORT}, its second port
+ * @param publicListener connections the public listener may hold, over all its ports ({@code PORT},
+ *                       {@code STREAM_PORT})
  */
-public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int publicPort, int streamPort) {
+public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int publicListener) {
     /** Enough for health probes, scrapes and the admin API; an admin listener needs few connections. */
     static final int MAX_ADMIN = 64;
     /** Below this many connections per listener the gateway cannot serve: refuse to start instead. */
@@ -35,12 +35,10 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
     /**
      * @param reserveSetting  {@code FD_RESERVE}, when set
      * @param inflightCalls   {@code MAX_INFLIGHT_INVOCATIONS}: each call in flight may hold a socket
-     * @param streamListener  whether {@code STREAM_PORT} is enabled
      * @return the budget of this process, from its current limit and use
      * @throws IllegalArgumentException when the limit leaves too little for the listeners
      */
-    public static DescriptorBudget ofThisProcess(
-            OptionalLong reserveSetting, int inflightCalls, boolean streamListener) {
+    public static DescriptorBudget ofThisProcess(OptionalLong reserveSetting, int inflightCalls) {
         if (!(ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.UnixOperatingSystemMXBean os)) {
             return unlimited();
@@ -49,8 +47,7 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
                 os.getMaxFileDescriptorCount(),
                 os.getOpenFileDescriptorCount() + classPathEntries(),
                 reserveSetting,
-                inflightCalls,
-                streamListener);
+                inflightCalls);
     }
 
     /** @return entries of the class path: each jar may be opened later, on its first class */
@@ -61,15 +58,14 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
 
     /** @return no caps (no known descriptor limit) */
     public static DescriptorBudget unlimited() {
-        return new DescriptorBudget(OptionalLong.empty(), 0, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return new DescriptorBudget(OptionalLong.empty(), 0, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    static DescriptorBudget compute(
-            long limit, long open, OptionalLong reserveSetting, int inflightCalls, boolean streamListener) {
+    static DescriptorBudget compute(long limit, long open, OptionalLong reserveSetting, int inflightCalls) {
         long reserve = reserveSetting.orElse(BASE_RESERVE + Math.min(inflightCalls, limit / 4));
         long available = limit - open - reserve;
-        // the admin listener's minimum, and the public listener's when it gets a quarter of the rest
-        long needed = MIN_PER_LISTENER + (long) MIN_PER_LISTENER * (streamListener ? 4 : 1);
+        // the admin listener's minimum, and the public listener's
+        long needed = 2L * MIN_PER_LISTENER;
         if (available < needed) {
             throw new IllegalArgumentException("FD_RESERVE: the descriptor limit (ulimit -n) is " + limit + ", " + open
                     + " are open or held for the class path's jars and " + reserve + " are reserved, leaving "
@@ -77,11 +73,9 @@ public record DescriptorBudget(OptionalLong limit, long reserve, int admin, int 
                     + " for the listeners' connections; raise the limit or lower FD_RESERVE");
         }
         int admin = (int) Math.max(MIN_PER_LISTENER, Math.min(MAX_ADMIN, available / 16));
-        long rest = available - admin;
-        // two ports of one listener, either of which a deployment may give its clients: half each
-        int publicPort = (int) Math.min(Integer.MAX_VALUE, streamListener ? rest / 2 : rest);
-        int streamPort = streamListener ? (int) Math.min(Integer.MAX_VALUE, rest - publicPort) : 0;
-        return new DescriptorBudget(OptionalLong.of(limit), reserve, admin, publicPort, streamPort);
+        // the public listener's ports share the rest: clients may be given either
+        int publicListener = (int) Math.min(Integer.MAX_VALUE, available - admin);
+        return new DescriptorBudget(OptionalLong.of(limit), reserve, admin, publicListener);
     }
 
     /** @return whether the listeners are capped */

@@ -312,6 +312,11 @@ final class StreamListener implements AutoCloseable {
         return held.get();
     }
 
+    /** @param name the loop thread's name, once its port is known (thread dumps and profiles tell ports apart) */
+    void named(String name) {
+        loop.setName(name);
+    }
+
     /** @return the bound port */
     public int port() {
         return server.socket().getLocalPort();

@@ -23,13 +23,57 @@ import java.util.List;
  */
 public final class StreamLoops implements AutoCloseable {
     private final List<StreamListener> loops;
-    private final IdleConnections idle;
-    private final ExchangeThreads threads;
+    private final Shared shared;
 
-    private StreamLoops(List<StreamListener> loops, IdleConnections idle, ExchangeThreads threads) {
+    private StreamLoops(List<StreamListener> loops, Shared shared) {
         this.loops = List.copyOf(loops);
-        this.idle = idle;
-        this.threads = threads;
+        this.shared = shared;
+    }
+
+    /**
+     * What the loops of every port of one listener share: the connection caps (so the descriptor budget, the heads
+     * pending per address and the idle connections shed at the cap are the listener's, whichever port a client
+     * uses) and the threads that serve handed-off connections (one platform thread per core for the listener).
+     * Closed by its owner once every port's loops are.
+     */
+    public static final class Shared implements AutoCloseable {
+        private final ListenerCaps caps;
+        private final ExchangeThreads threads;
+
+        private Shared(ListenerCaps caps, ExchangeThreads threads) {
+            this.caps = caps;
+            this.threads = threads;
+        }
+
+        /**
+         * @param maxConnections connections held at most over every port, from the descriptor budget: beyond, the
+         *                       oldest silent one is shed, or accepting waits
+         * @param limits         the per-address caps
+         * @return the listener's shared part
+         */
+        public static Shared of(int maxConnections, AddressLimits limits) {
+            return new Shared(new ListenerCaps(maxConnections, limits.maxPendingHeads()), ExchangeThreads.perCore());
+        }
+
+        /** @return kept-alive connections waiting for their next request now, over every port */
+        public int idleConnections() {
+            return caps.idle().count();
+        }
+
+        /** @return connections served on platform threads now (the rest, on virtual threads) */
+        public int onPlatformThreads() {
+            return threads.onPlatformThreads();
+        }
+
+        /** @return kept-alive connections closed, while idle, to make room at the listener's cap */
+        public long idleShed() {
+            return caps.idle().shed();
+        }
+
+        @Override
+        public void close() {
+            threads.close();
+        }
     }
 
     /**
@@ -38,6 +82,7 @@ public final class StreamLoops implements AutoCloseable {
      * @param host      address to bind
      * @param port      port to bind (0: any free one, the same for every loop)
      * @param count     event loops (1 or more)
+     * @param shared    the caps and threads of the listener, shared with its other ports
      * @param streams   opens and ends streams
      * @param mcp       opens MCP standalone streams
      * @param endpoint  serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
@@ -52,6 +97,7 @@ public final class StreamLoops implements AutoCloseable {
             String host,
             int port,
             int count,
+            Shared shared,
             ClientStreamService streams,
             McpStreamOpener mcp,
             McpEndpoint endpoint,
@@ -63,31 +109,38 @@ public final class StreamLoops implements AutoCloseable {
         if (count < 1) {
             throw new IllegalArgumentException("at least one event loop, not " + count);
         }
-        ListenerCaps caps =
-                new ListenerCaps(settings.maxConnections(), settings.limits().maxPendingHeads());
         JsonAnswers answers = new JsonAnswers(streams.metrics());
         ApiRoutes api = new ApiRoutes(
                 new InvokeExchange(routes.invocations(), routes.invokeCors(), answers),
                 new PublishExchange(routes.publications(), routes.notifications(), answers),
                 routes.resourceMetadata());
         List<StreamListener> started = new ArrayList<>(count);
-        ExchangeThreads threads = ExchangeThreads.perCore();
         try {
             int bound = port;
             for (int i = 0; i < count; i++) {
-                String name = count == 1 ? "switchboard-stream-listener" : "switchboard-stream-listener-" + i;
                 StreamListener loop = StreamListener.start(
-                        host, bound, count > 1, name, caps, streams, mcp, endpoint, api, admission, settings, tracing,
-                        threads);
+                        host,
+                        bound,
+                        count > 1,
+                        "switchboard-stream-listener",
+                        shared.caps,
+                        streams,
+                        mcp,
+                        endpoint,
+                        api,
+                        admission,
+                        settings,
+                        tracing,
+                        shared.threads);
                 started.add(loop);
                 bound = loop.port();
+                loop.named("switchboard-stream-listener-" + bound + (count == 1 ? "" : "-" + i));
             }
         } catch (IOException | RuntimeException e) {
             started.forEach(StreamListener::close);
-            threads.close();
             throw e;
         }
-        return new StreamLoops(started, caps.idle(), threads);
+        return new StreamLoops(started, shared);
     }
 
     /**
@@ -109,15 +162,11 @@ public final class StreamLoops implements AutoCloseable {
     /**
      * How the listener guards itself (its loops together).
      *
-     * @param headTimeout    how long a connection may take to send its request head ({@code REQUEST_HEAD_TIMEOUT})
-     * @param keepAlive      how long a kept-alive connection may stay silent between requests
-     *                       ({@code KEEP_ALIVE_TIMEOUT})
-     * @param maxConnections connections held at most, from the descriptor budget: beyond, the oldest silent
-     *                       one is shed, or accepting waits
-     * @param limits         the per-address caps
+     * @param headTimeout how long a connection may take to send its request head ({@code REQUEST_HEAD_TIMEOUT})
+     * @param keepAlive   how long a kept-alive connection may stay silent between requests ({@code KEEP_ALIVE_TIMEOUT})
+     * @param limits      the per-address caps
      */
-    public record Settings(
-            java.time.Duration headTimeout, java.time.Duration keepAlive, int maxConnections, AddressLimits limits) {}
+    public record Settings(java.time.Duration headTimeout, java.time.Duration keepAlive, AddressLimits limits) {}
 
     /** @return the bound port */
     public int port() {
@@ -134,19 +183,9 @@ public final class StreamLoops implements AutoCloseable {
         return loops.stream().map(StreamListener::held).toList();
     }
 
-    /** @return kept-alive connections waiting for their next request now */
-    public int idleConnections() {
-        return idle.count();
-    }
-
-    /** @return connections served on platform threads now (the rest, on virtual threads) */
+    /** @return connections served on platform threads now, over every port of the listener */
     public int onPlatformThreads() {
-        return threads.onPlatformThreads();
-    }
-
-    /** @return kept-alive connections closed, while idle, to make room at the listener's cap */
-    public long idleShed() {
-        return idle.shed();
+        return shared.onPlatformThreads();
     }
 
     /** @return whether every loop still accepts connections */
@@ -154,10 +193,9 @@ public final class StreamLoops implements AutoCloseable {
         return loops.stream().allMatch(StreamListener::isAccepting);
     }
 
-    /** Stops accepting and closes every loop's connections. */
+    /** Stops accepting on this port and closes its loops' connections (the shared part stays its owner's). */
     @Override
     public void close() {
         loops.forEach(StreamListener::close);
-        threads.close();
     }
 }
