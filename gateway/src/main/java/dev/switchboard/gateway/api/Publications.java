@@ -10,9 +10,7 @@ import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
 import io.helidon.http.Status;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BiConsumer;
-import java.util.function.LongFunction;
 
 /**
  * {@code POST /publish/{topic}}, whichever listener carries it ({@link PublishService} on the admin listener,
@@ -40,32 +38,16 @@ public final class Publications {
     }
 
     /**
-     * One publish as its listener received it.
-     *
-     * @param topic       the {@code topic} of the path, as sent
-     * @param contentType the request's {@code Content-Type}, if any
-     * @param body        reads the request's body within the size it is given ({@code MAX_BODY_SIZE})
-     * @param identity    who asks, as admission authenticated them
-     * @param header      sets a header of the answer (a 401's challenge)
-     */
-    public record Post(
-            String topic,
-            Optional<String> contentType,
-            LongFunction<byte[]> body,
-            Identity identity,
-            BiConsumer<String, String> header) {}
-
-    /**
      * Serves one publish.
      *
-     * @param post       the request
+     * @param post       the request, its name the topic
      * @param needsGrant whether the caller needs a publish grant covering the topic (everywhere but the admin
      *                   listener, whose guard has checked its token already)
      * @return the answer: 202 with the events' ids
      * @throws ApiException the refusal, rendered by the listener as its JSON error
      */
-    public JsonAnswer publish(Post post, boolean needsGrant) {
-        String topic = TopicNames.require(post.topic());
+    public JsonAnswer publish(JsonPost post, boolean needsGrant) {
+        String topic = TopicNames.require(post.name());
         if (needsGrant) {
             authorize(post.identity(), topic, post.header());
         }

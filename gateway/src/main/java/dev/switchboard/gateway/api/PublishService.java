@@ -28,14 +28,22 @@ public final class PublishService implements HttpService {
     }
 
     private void publish(ServerRequest req, ServerResponse res) {
-        JsonAnswer answer = publications.publish(
-                new Publications.Post(
-                        req.path().pathParameters().get("topic"),
-                        req.headers().first(HeaderNames.CONTENT_TYPE),
-                        maxSize -> Json.readBody(req, maxSize),
-                        Identity.ANONYMOUS,
-                        (name, value) -> res.header(HeaderNames.create(name), value)),
-                false);
+        JsonAnswer answer = publications.publish(adminPost(req, res, "topic"), false);
         Json.send(res, answer.status(), answer.json());
+    }
+
+    /**
+     * @param req       a request on the admin listener
+     * @param res       its answer
+     * @param parameter the path parameter that names the target
+     * @return the request as a {@link JsonPost} (its credential is the admin token, so no identity)
+     */
+    public static JsonPost adminPost(ServerRequest req, ServerResponse res, String parameter) {
+        return new JsonPost(
+                req.path().pathParameters().get(parameter),
+                req.headers().first(HeaderNames.CONTENT_TYPE),
+                maxSize -> Json.readBody(req, maxSize),
+                Identity.ANONYMOUS,
+                (name, value) -> res.header(HeaderNames.create(name), value));
     }
 }

@@ -2,16 +2,13 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.api.JsonAnswer;
+import dev.switchboard.gateway.api.JsonPost;
 import dev.switchboard.gateway.api.Publications;
-import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.registry.FunctionKind;
 import io.helidon.http.Status;
-import java.util.Optional;
-import java.util.function.BiConsumer;
-import java.util.function.LongFunction;
 
 /**
  * {@code POST /publish/mcp/{server}}, whichever listener carries it ({@link McpNotifyService} on the admin listener,
@@ -46,32 +43,16 @@ public final class McpNotifications {
     }
 
     /**
-     * One push as its listener received it.
-     *
-     * @param server      the {@code server} of the path
-     * @param contentType the request's {@code Content-Type}, if any
-     * @param body        reads the request's body within the size it is given ({@code MAX_BODY_SIZE})
-     * @param identity    who asks, as admission authenticated them
-     * @param header      sets a header of the answer (a 401's challenge)
-     */
-    public record Post(
-            String server,
-            Optional<String> contentType,
-            LongFunction<byte[]> body,
-            Identity identity,
-            BiConsumer<String, String> header) {}
-
-    /**
      * Serves one push.
      *
-     * @param post       the request
+     * @param post       the request, its name the MCP server
      * @param needsGrant whether the caller needs a publish grant covering {@code mcp:<server>} (everywhere but the
      *                   admin listener, whose guard has checked its token already)
      * @return the answer: 202 with the sessions and listening streams it reached
      * @throws ApiException the refusal, rendered by the listener as its JSON error
      */
-    public JsonAnswer notify(Post post, boolean needsGrant) {
-        String server = post.server();
+    public JsonAnswer notify(JsonPost post, boolean needsGrant) {
+        String server = post.name();
         if (needsGrant) {
             // before the registry is consulted: who may not push learns nothing of what is registered
             Publications.authorize(post.identity(), GRANT_PREFIX + server, post.header());

@@ -1,10 +1,9 @@
 package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.api.JsonAnswer;
-import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -29,14 +28,7 @@ public final class McpNotifyService implements HttpService {
     }
 
     private void notify(ServerRequest req, ServerResponse res) {
-        JsonAnswer answer = notifications.notify(
-                new McpNotifications.Post(
-                        req.path().pathParameters().get("server"),
-                        req.headers().first(HeaderNames.CONTENT_TYPE),
-                        maxSize -> Json.readBody(req, maxSize),
-                        Identity.ANONYMOUS,
-                        (name, value) -> res.header(HeaderNames.create(name), value)),
-                false);
+        JsonAnswer answer = notifications.notify(PublishService.adminPost(req, res, "server"), false);
         Json.send(res, answer.status(), answer.json());
     }
 }

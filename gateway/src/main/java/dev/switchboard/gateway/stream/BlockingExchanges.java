@@ -29,10 +29,9 @@ import java.util.logging.Logger;
  * and an HTTP+SSE session's {@code POST /mcp/{name}/messages}; {@code POST /invoke/{function}},
  * {@code POST /publish/{topic}} and {@code POST /publish/mcp/{server}}. Each runs on a thread of its own over the connection ({@link ExchangeThreads}: a
  * platform thread while one is free, else a virtual one), now blocking and out of the loop's selector: the same
- * {@link Admission} pipeline as every request, the same per-address stream count for a GET as on the public
- * listener, then {@link McpEndpoint}, {@link InvokeExchange} or {@link PublishExchange},
- * which serve the public listener's routes too. So one URL serves the whole of Streamable HTTP and HTTP+SSE, and
- * both listeners answer alike. After a whole, framed answer the same thread waits for the client's next request
+ * {@link Admission} pipeline as every request, the per-address stream count for a GET, then {@link McpEndpoint},
+ * {@link InvokeExchange} or {@link PublishExchange}. So one URL serves the whole of Streamable HTTP and HTTP+SSE.
+ * After a whole, framed answer the same thread waits for the client's next request
  * (keep-alive) and serves it too, or hands the connection back to the loop when the
  * loop holds that request (a GET stream); otherwise the connection closes.
  */

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.stream;
 
+import dev.switchboard.gateway.api.JsonPost;
 import dev.switchboard.gateway.api.Publications;
 import dev.switchboard.gateway.mcp.McpNotifications;
 import io.helidon.http.HeaderNames;
@@ -34,17 +35,7 @@ final class PublishExchange {
      * @param topic    the {@code topic} of the path, as sent
      */
     void serve(SocketExchange exchange, String topic) {
-        answers.send(
-                exchange,
-                "/publish/" + topic,
-                () -> publications.publish(
-                        new Publications.Post(
-                                topic,
-                                exchange.headers().first(HeaderNames.CONTENT_TYPE),
-                                exchange::body,
-                                exchange.identity(),
-                                exchange::header),
-                        true));
+        answers.send(exchange, "/publish/" + topic, () -> publications.publish(post(exchange, topic), true));
     }
 
     /**
@@ -54,16 +45,15 @@ final class PublishExchange {
      * @param server   the {@code server} of the path
      */
     void serveMcp(SocketExchange exchange, String server) {
-        answers.send(
-                exchange,
-                "/publish/mcp/" + server,
-                () -> notifications.notify(
-                        new McpNotifications.Post(
-                                server,
-                                exchange.headers().first(HeaderNames.CONTENT_TYPE),
-                                exchange::body,
-                                exchange.identity(),
-                                exchange::header),
-                        true));
+        answers.send(exchange, "/publish/mcp/" + server, () -> notifications.notify(post(exchange, server), true));
+    }
+
+    private static JsonPost post(SocketExchange exchange, String name) {
+        return new JsonPost(
+                name,
+                exchange.headers().first(HeaderNames.CONTENT_TYPE),
+                exchange::body,
+                exchange.identity(),
+                exchange::header);
     }
 }

@@ -51,16 +51,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One event loop of {@code STREAM_PORT} ({@link StreamLoops} runs {@code STREAM_LOOPS} of them, each accepting
+ * One event loop of a public port ({@link StreamLoops} runs {@code STREAM_LOOPS} of them per port, each accepting
  * from the same port): the generic {@code GET /sse/{clientId}} streams, MCP standalone streams ({@code GET /mcp/{name}}) and
  * HTTP+SSE sessions' streams ({@code GET /mcp/{name}/sse}), opened by {@link McpStreamOpener}, on an event loop
  * instead of a thread per connection; the rest of the MCP routes (POST, DELETE, a POST stream's resume, HTTP+SSE
- * messages) and {@code POST /invoke/{function}} are handed to {@link BlockingExchanges}, one virtual thread per
- * kept-alive connection, so that one URL serves it all.
+ * messages), {@code POST /invoke/{function}} and the publishes are handed to {@link BlockingExchanges}, one thread
+ * per kept-alive connection, so that one URL serves it all.
  * An idle stream here is a socket, a selection key and its {@link SseStream}: no read buffer, no parked stack,
  * no request objects. Opening a stream runs on a short-lived virtual thread through the same {@link Admission}
- * pipeline (preflight, limits, authentication) and the same {@link ClientStreamService} (the store's replay) as
- * the public listener's {@code /sse}, so both answer alike; only the writing differs. Responses are delimited by
+ * pipeline (preflight, limits, authentication) and {@link ClientStreamService} (the store's replay). Responses are
+ * delimited by
  * the connection's close ({@code Connection: close}), which every SSE client reads.
  *
  * <p>Writing is the loop's alone and costs per socket only what cannot be shared: heartbeats are timed by the

@@ -16,10 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The event loops ({@code STREAM_PORT}): a few event loops, each a {@link StreamListener} accepting from the
- * same port ({@code SO_REUSEPORT}, the kernel spreading new connections over them, as nginx's workers do).
- * A stream is written by the loop that accepted it, so an event fanned out to many streams is written by all
- * loops at once, one core each; the connection caps are the listener's, shared by its loops.
+ * One port of the public listener ({@code PORT}, or {@code STREAM_PORT}): a few event loops, each a
+ * {@link StreamListener} accepting from the same port ({@code SO_REUSEPORT}, the kernel spreading new connections
+ * over them, as nginx's workers do). A stream is written by the loop that accepted it, so an event fanned out to
+ * many streams is written by all loops at once, one core each; the connection caps are the listener's, shared by
+ * the loops of every port ({@link Shared}).
  */
 public final class StreamLoops implements AutoCloseable {
     private final List<StreamListener> loops;
@@ -88,7 +89,7 @@ public final class StreamLoops implements AutoCloseable {
      * @param endpoint  serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
      * @param routes    serve the API routes besides streams and MCP
      * @param admission the admission pipeline (its budgets shared by every port)
-     * @param settings  head timeout and connection caps (for the listener as a whole)
+     * @param settings  head and keep-alive time-outs, per-address caps
      * @param tracing   server spans of MCP POSTs and DELETEs
      * @return the running listener
      * @throws IOException when the port cannot be bound
@@ -144,7 +145,7 @@ public final class StreamLoops implements AutoCloseable {
     }
 
     /**
-     * The services behind the API routes besides streams and MCP, shared with the public listener.
+     * The services behind the API routes besides streams and MCP, shared by every port.
      *
      * @param invocations      serve {@code POST /invoke/{function}}
      * @param invokeCors       that route's CORS policy
