@@ -418,7 +418,8 @@ public final class Gateway implements AutoCloseable {
         }
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " listening on http://" + config.host() + ":"
                 + gateway.port() + " (SSE, invoke, MCP, publish; " + gateway.publicListener.loopCount()
-                + " event loops) and http://" + config.adminHost() + ":" + gateway.adminPort()
+                + (gateway.publicListener.loopCount() == 1 ? " event loop" : " event loops") + ") and http://"
+                + config.adminHost() + ":" + gateway.adminPort()
                 + " (admin, health, metrics)"
                 + gateway.streamListener
                         .map(l -> "; its second port http://" + config.host() + ":" + l.port())
