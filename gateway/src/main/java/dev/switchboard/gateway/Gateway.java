@@ -282,7 +282,7 @@ public final class Gateway implements AutoCloseable {
         // deployments that give clients that one), the two sharing one connection cap and one set of threads
         this.publicShared =
                 StreamLoops.Shared.of(budget.capped() ? budget.publicListener() : Integer.MAX_VALUE, addressLimits);
-        java.util.function.IntFunction<StreamLoops> loops = port -> {
+        java.util.function.BiFunction<String, Integer, StreamLoops> bind = (setting, port) -> {
             try {
                 return StreamLoops.start(
                         config.host(),
@@ -297,24 +297,21 @@ public final class Gateway implements AutoCloseable {
                         new StreamLoops.Settings(headTimeout, config.listeners().keepAliveTimeout(), addressLimits),
                         new TracingFilter(tracing));
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw ListenerUnavailableException.of(setting, config.host(), port, e);
             }
         };
+        StreamLoops onPort = null;
         try {
-            this.publicListener = loops.apply(config.port());
-        } catch (java.io.UncheckedIOException e) {
-            publicShared.close();
-            throw ListenerUnavailableException.of("PORT", config.host(), config.port(), e.getCause());
-        }
-        this.streamListener = config.streamPort().map(port -> {
-            try {
-                return loops.apply(port);
-            } catch (java.io.UncheckedIOException e) {
-                publicListener.close();
-                publicShared.close();
-                throw ListenerUnavailableException.of("STREAM_PORT", config.host(), port, e.getCause());
+            onPort = bind.apply("PORT", config.port());
+            this.streamListener = config.streamPort().map(port -> bind.apply("STREAM_PORT", port));
+        } catch (ListenerUnavailableException e) {
+            if (onPort != null) {
+                onPort.close();
             }
-        });
+            publicShared.close();
+            throw e;
+        }
+        this.publicListener = onPort;
         this.server = WebServer.builder()
                 .host(config.adminHost())
                 .port(config.adminPort())
@@ -331,10 +328,8 @@ public final class Gateway implements AutoCloseable {
                 })
                 .build();
         // the admin listener answers these checks: were it gone, the probe itself would fail
-        listenerChecks.add(
-                "public", () -> publicListener.isAccepting() ? ListenerChecks.State.UP : ListenerChecks.State.DOWN);
-        streamListener.ifPresent(l -> listenerChecks.add(
-                "stream", () -> l.isAccepting() ? ListenerChecks.State.UP : ListenerChecks.State.DOWN));
+        listenerChecks.add("public", ListenerChecks.accepting(publicListener::isAccepting));
+        streamListener.ifPresent(l -> listenerChecks.add("stream", ListenerChecks.accepting(l::isAccepting)));
         // for alerts: a listener that died while the admin listener still answers scrapes
         for (String listener : streamListener.isPresent() ? List.of("public", "stream") : List.of("public")) {
             metrics.gauge(

@@ -247,7 +247,7 @@ final class StreamListener implements AutoCloseable {
      * @param port       port to bind (0: any free one)
      * @param reusePort  whether other loops accept on the same port ({@code SO_REUSEPORT}: the kernel spreads
      *                   new connections over them)
-     * @param threadName the loop thread's name
+     * @param threadName the loop thread's name, {@code %d} standing for the bound port
      * @param caps       the caps all loops count against
      * @param streams    opens and ends streams
      * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
@@ -297,7 +297,8 @@ final class StreamListener implements AutoCloseable {
                 admission,
                 settings,
                 caps,
-                threadName,
+                // named by its port: thread dumps and profiles tell the ports apart
+                threadName.formatted(server.socket().getLocalPort()),
                 tracing,
                 threads,
                 server,
@@ -310,11 +311,6 @@ final class StreamListener implements AutoCloseable {
     /** @return connections this loop holds now */
     int held() {
         return held.get();
-    }
-
-    /** @param name the loop thread's name, once its port is known (thread dumps and profiles tell ports apart) */
-    void named(String name) {
-        loop.setName(name);
     }
 
     /** @return the bound port */

@@ -123,7 +123,7 @@ public final class StreamLoops implements AutoCloseable {
                         host,
                         bound,
                         count > 1,
-                        "switchboard-stream-listener",
+                        count == 1 ? "switchboard-stream-listener-%d" : "switchboard-stream-listener-%d-" + i,
                         shared.caps,
                         streams,
                         mcp,
@@ -135,7 +135,6 @@ public final class StreamLoops implements AutoCloseable {
                         shared.threads);
                 started.add(loop);
                 bound = loop.port();
-                loop.named("switchboard-stream-listener-" + bound + (count == 1 ? "" : "-" + i));
             }
         } catch (IOException | RuntimeException e) {
             started.forEach(StreamListener::close);

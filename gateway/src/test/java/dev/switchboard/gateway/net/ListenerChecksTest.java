@@ -2,26 +2,26 @@ package dev.switchboard.gateway.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** A listener is asked the way a client would: a bound port is up, a port nobody listens on is down. */
+/** A listener that accepts is up, one that stopped is down, and one down listener makes the process not live. */
 class ListenerChecksTest {
     @Test
-    void aClosedListenerIsDownAndABoundOneUp() throws Exception {
-        int port;
-        try (ServerSocket listener = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            port = listener.getLocalPort();
-            assertThat(ListenerChecks.probe(new InetSocketAddress("127.0.0.1", port)))
-                    .isEqualTo(ListenerChecks.State.UP);
-        }
-        assertThat(ListenerChecks.probe(new InetSocketAddress("127.0.0.1", port)))
-                .isEqualTo(ListenerChecks.State.DOWN);
-        int gone = port;
-        assertThat(new ListenerChecks()
-                        .add("public", ListenerChecks.connecting("0.0.0.0", () -> gone))
-                        .allAccepting())
-                .isFalse();
+    void aStoppedListenerIsDownAndAnAcceptingOneUp() {
+        AtomicBoolean stream = new AtomicBoolean(true);
+        ListenerChecks checks = new ListenerChecks()
+                .add("public", ListenerChecks.accepting(() -> true))
+                .add("stream", ListenerChecks.accepting(stream::get));
+        assertThat(checks.states())
+                .containsEntry("public", ListenerChecks.State.UP)
+                .containsEntry("stream", ListenerChecks.State.UP);
+        assertThat(checks.allAccepting()).isTrue();
+        stream.set(false);
+        ListenerChecks fresh = new ListenerChecks()
+                .add("public", ListenerChecks.accepting(() -> true))
+                .add("stream", ListenerChecks.accepting(stream::get));
+        assertThat(fresh.states()).containsEntry("stream", ListenerChecks.State.DOWN);
+        assertThat(fresh.allAccepting()).isFalse();
     }
 }
