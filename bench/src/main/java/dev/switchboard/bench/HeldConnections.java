@@ -133,11 +133,7 @@ final class HeldConnections {
 
     /** @return the server's CPU (all its processes) per second over a window of the given length, from now */
     private static double cpuPerSecond(Rig.Server server, Duration window) throws InterruptedException {
-        long cpuBefore = server.proc().cpuMillis();
-        long start = System.nanoTime();
-        Thread.sleep(window.toMillis());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return (server.proc().cpuMillis() - cpuBefore) / seconds;
+        return server.proc().cpuMillisPerSecond(window);
     }
 
     /**

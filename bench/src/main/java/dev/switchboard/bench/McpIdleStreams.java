@@ -109,11 +109,9 @@ final class McpIdleStreams {
             herd.open(n, Duration.ofSeconds(Math.max(60, n / 20)));
             Thread.sleep(2000);
             long beatsBefore = herd.comments();
-            long cpuBefore = gateway.proc().cpuMillis();
             long idleStart = System.nanoTime();
-            Thread.sleep(idle.toMillis());
+            double cpuPerSecond = gateway.proc().cpuMillisPerSecond(idle);
             double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
-            double cpuPerSecond = (gateway.proc().cpuMillis() - cpuBefore) / idleSeconds;
             long beats = herd.comments() - beatsBefore;
             long heapAfter = gateway.proc().liveHeapBytes();
             long pssAfter = gateway.proc().pssBytes();

@@ -103,10 +103,7 @@ final class MonitorCost {
     }
 
     private static double cpu(Rig.Server server, Duration window) throws IOException, InterruptedException {
-        long before = server.proc().cpuMillis();
-        long start = System.nanoTime();
-        Thread.sleep(window.toMillis());
-        return (server.proc().cpuMillis() - before) / ((System.nanoTime() - start) / 1e9);
+        return server.proc().cpuMillisPerSecond(window);
     }
 
     static String markdown(Result r, String command) {

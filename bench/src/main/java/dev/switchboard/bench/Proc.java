@@ -146,6 +146,35 @@ final class Proc implements AutoCloseable {
         return new Cpu(user * 1000 / CLOCK_TICKS_PER_SECOND, system * 1000 / CLOCK_TICKS_PER_SECOND);
     }
 
+    /** @return the CPU time of every thread of this process and its descendants, to the nanosecond */
+    TaskTimes taskTimes() {
+        return TaskTimes.of(tree());
+    }
+
+    /**
+     * Watches the tree's CPU for a window from now, to the nanosecond ({@link TaskTimes}: what idle windows are
+     * measured with, where clock ticks are too coarse).
+     *
+     * @param window how long
+     * @return CPU milliseconds per second over it
+     */
+    double cpuMillisPerSecond(Duration window) throws InterruptedException {
+        TaskTimes before = taskTimes();
+        long start = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        TaskTimes after = taskTimes();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int exited = after.exitedSince(before);
+        BenchMain.log(String.format(
+                java.util.Locale.ROOT,
+                "%s: CPU over %.0f s, busiest threads: %s%s",
+                name,
+                seconds,
+                after.busiestSince(before, 6),
+                exited > 0 ? "; " + exited + " thread(s) exited in the window (their last moments not counted)" : ""));
+        return after.nanosSince(before) / 1e6 / seconds;
+    }
+
     /** @return what {@code jcmd <pid> <command...>} printed (a diagnostic: class histograms, native memory) */
     String jcmd(String... command) throws IOException, InterruptedException {
         List<String> arguments = new ArrayList<>(List.of(String.valueOf(pid())));
