@@ -309,6 +309,9 @@ public final class Gateway implements AutoCloseable {
                 onPort.close();
             }
             publicShared.close();
+            // nothing is listening yet: what runs beside the listeners stops too, or it would outlive the failure
+            monitor.close();
+            stopBackground();
             throw e;
         }
         this.publicListener = onPort;
@@ -593,6 +596,15 @@ public final class Gateway implements AutoCloseable {
         publicListener.close();
         streamListener.ifPresent(StreamLoops::close);
         publicShared.close();
+        stopBackground();
+        LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " stopped");
+    }
+
+    /**
+     * Stops what runs beside the listeners (timers, the function engine, the state store, tracing): the end of
+     * {@link #close()}, and of a constructor whose listener could not bind.
+     */
+    private void stopBackground() {
         housekeeping.close();
         try {
             state.snapshots().remove(config.replicaId());
@@ -610,6 +622,5 @@ public final class Gateway implements AutoCloseable {
         state.close();
         metrics.close();
         tracing.close();
-        LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " stopped");
     }
 }

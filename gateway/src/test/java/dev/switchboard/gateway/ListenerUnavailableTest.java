@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.GatewayProcess;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,7 +64,8 @@ class ListenerUnavailableTest {
     }
 
     @Test
-    void aStreamPortTakenIsNamed() throws Exception {
+    void aStreamPortTakenIsNamedAndWhatWasBuiltBeforeItStops() throws Exception {
+        Set<Thread> before = gatewayThreads();
         try (ServerSocket taken = holdAPort()) {
             GatewayConfig config = GatewayConfig.from(Map.of(
                     "HOST", "127.0.0.1",
@@ -74,6 +78,18 @@ class ListenerUnavailableTest {
                     .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort()
                             + " (STREAM_PORT): Address already in use");
         }
+        // PORT's loops, the housekeeping clock, the accept guard, the function connections' sweeper: all gone
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(gatewayThreads())
+                        .as("threads the failed gateway started")
+                        .isSubsetOf(before));
+    }
+
+    /** @return live threads a gateway names as its own */
+    private static Set<Thread> gatewayThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("switchboard-") && t.isAlive())
+                .collect(Collectors.toSet());
     }
 
     private static ServerSocket holdAPort() throws Exception {
