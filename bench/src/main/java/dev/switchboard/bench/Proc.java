@@ -164,14 +164,16 @@ final class Proc implements AutoCloseable {
         Thread.sleep(window.toMillis());
         TaskTimes after = taskTimes();
         double seconds = (System.nanoTime() - start) / 1e9;
-        int exited = after.exitedSince(before);
+        List<String> exited = after.exitedSince(before);
         BenchMain.log(String.format(
                 java.util.Locale.ROOT,
                 "%s: CPU over %.0f s, busiest threads: %s%s",
                 name,
                 seconds,
                 after.busiestSince(before, 6),
-                exited > 0 ? "; " + exited + " thread(s) exited in the window (their last moments not counted)" : ""));
+                exited.isEmpty()
+                        ? ""
+                        : "; exited in the window (their last moments not counted): " + String.join(", ", exited)));
         return after.nanosSince(before) / 1e6 / seconds;
     }
 

@@ -98,11 +98,14 @@ record TaskTimes(Map<Long, Long> byTask, Map<Long, String> names) {
 
     /**
      * @param earlier a reading of the same tree before this one
-     * @return threads it had that are gone now: their time between the readings is not in {@link #nanosSince}
+     * @return the names of the threads it had that are gone now, sorted: their time between the readings is not in
+     *     {@link #nanosSince}
      */
-    int exitedSince(TaskTimes earlier) {
-        return (int) earlier.byTask.keySet().stream()
+    List<String> exitedSince(TaskTimes earlier) {
+        return earlier.byTask.keySet().stream()
                 .filter(t -> !byTask.containsKey(t))
-                .count();
+                .map(t -> earlier.names.getOrDefault(t, "?"))
+                .sorted()
+                .toList();
     }
 }
