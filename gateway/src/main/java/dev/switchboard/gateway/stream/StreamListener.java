@@ -11,7 +11,6 @@ import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.http.TransportErrors;
-import dev.switchboard.gateway.mcp.McpEndpoint;
 import dev.switchboard.gateway.mcp.McpRoute;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
@@ -22,7 +21,6 @@ import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.MpscQueue;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
-import dev.switchboard.gateway.trace.TracingFilter;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.Status;
 import java.io.IOException;
@@ -199,37 +197,26 @@ final class StreamListener implements AutoCloseable {
     }
 
     private StreamListener(
-            ClientStreamService streams,
-            McpStreamOpener mcp,
-            McpEndpoint endpoint,
-            ApiRoutes api,
-            Admission admission,
-            StreamLoops.Settings settings,
-            ListenerCaps caps,
-            String threadName,
-            TracingFilter tracing,
-            ExchangeThreads threads,
-            ServerSocketChannel server,
-            Selector selector,
-            SelectionKey serverKey) {
-        this.streams = streams;
-        this.mcp = mcp;
-        this.invoke = api.invoke();
-        this.resourceMetadata = api.resourceMetadata();
+            LoopParts parts, String threadName, ServerSocketChannel server, Selector selector, SelectionKey serverKey) {
+        StreamLoops.Settings settings = parts.settings();
+        this.streams = parts.streams();
+        this.mcp = parts.mcp();
+        this.invoke = parts.api().invoke();
+        this.resourceMetadata = parts.api().resourceMetadata();
         this.exchanges = new BlockingExchanges(
-                endpoint,
-                mcp,
-                api,
-                admission,
+                parts.endpoint(),
+                parts.mcp(),
+                parts.api(),
+                parts.admission(),
                 settings.limits(),
-                tracing,
+                parts.tracing(),
                 settings.headTimeout(),
                 settings.keepAlive(),
-                caps.idle(),
-                threads);
-        this.admission = admission;
+                parts.caps().idle(),
+                parts.threads());
+        this.admission = parts.admission();
         this.headTimeoutNanos = settings.headTimeout().toNanos();
-        this.caps = caps;
+        this.caps = parts.caps();
         this.limits = settings.limits();
         this.server = server;
         this.selector = selector;
@@ -248,32 +235,11 @@ final class StreamListener implements AutoCloseable {
      * @param reusePort  whether other loops accept on the same port ({@code SO_REUSEPORT}: the kernel spreads
      *                   new connections over them)
      * @param threadName the loop thread's name, {@code %d} standing for the bound port
-     * @param caps       the caps all loops count against
-     * @param streams    opens and ends streams
-     * @param mcp        opens MCP standalone streams ({@code GET /mcp/{name}})
-     * @param endpoint   serves the rest of {@code /mcp/{name}} (POST, DELETE, a POST stream's resume)
-     * @param api        serves {@code POST /invoke/{function}} and {@code POST /publish/{topic}}
-     * @param admission  the admission pipeline (its budgets shared by every port)
-     * @param settings   head timeout and connection caps
-     * @param tracing    server spans of MCP POSTs and DELETEs
-     * @param threads    serve the connections handed off to {@link BlockingExchanges} (shared by the loops)
+     * @param parts      what every loop of the listener serves with
      * @return the running loop
      * @throws IOException when the port cannot be bound
      */
-    static StreamListener start(
-            String host,
-            int port,
-            boolean reusePort,
-            String threadName,
-            ListenerCaps caps,
-            ClientStreamService streams,
-            McpStreamOpener mcp,
-            McpEndpoint endpoint,
-            ApiRoutes api,
-            Admission admission,
-            StreamLoops.Settings settings,
-            TracingFilter tracing,
-            ExchangeThreads threads)
+    static StreamListener start(String host, int port, boolean reusePort, String threadName, LoopParts parts)
             throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -290,17 +256,9 @@ final class StreamListener implements AutoCloseable {
         Selector selector = Selector.open();
         SelectionKey serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
         StreamListener listener = new StreamListener(
-                streams,
-                mcp,
-                endpoint,
-                api,
-                admission,
-                settings,
-                caps,
+                parts,
                 // named by its port: thread dumps and profiles tell the ports apart
                 threadName.formatted(server.socket().getLocalPort()),
-                tracing,
-                threads,
                 server,
                 selector,
                 serverKey);

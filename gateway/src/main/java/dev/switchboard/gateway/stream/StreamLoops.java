@@ -115,6 +115,8 @@ public final class StreamLoops implements AutoCloseable {
                 new InvokeExchange(routes.invocations(), routes.invokeCors(), answers),
                 new PublishExchange(routes.publications(), routes.notifications(), answers),
                 routes.resourceMetadata());
+        LoopParts parts =
+                new LoopParts(shared.caps, streams, mcp, endpoint, api, admission, settings, tracing, shared.threads);
         List<StreamListener> started = new ArrayList<>(count);
         try {
             int bound = port;
@@ -124,15 +126,7 @@ public final class StreamLoops implements AutoCloseable {
                         bound,
                         count > 1,
                         count == 1 ? "switchboard-stream-listener-%d" : "switchboard-stream-listener-%d-" + i,
-                        shared.caps,
-                        streams,
-                        mcp,
-                        endpoint,
-                        api,
-                        admission,
-                        settings,
-                        tracing,
-                        shared.threads);
+                        parts);
                 started.add(loop);
                 bound = loop.port();
             }
