@@ -14,7 +14,7 @@ import java.util.Map;
  * 10 ms: over a 30 s window of a server idling at 5 ms/s that is 15 ticks, so one tick either side of a reading moved
  * a heartbeat ratio by 7% and two readings of each server could swing a same-run ratio by a quarter.
  *
- * <p>A thread that exits between two readings takes its time since the first with it ({@link #exitedSince} counts
+ * <p>A thread that exits between two readings takes its time since the first with it ({@link #exitedSince} names
  * them): a window's figure leaves out at most those threads' last moments, which for an idle server are their exits.
  *
  * @param byTask CPU nanoseconds so far of each thread, by thread id
