@@ -86,7 +86,7 @@ final class HeldConnections {
         // what the process spends with no stream open, over the same window: the heartbeat figure's baseline,
         // read once its start-up work (class loading, the first compilations) has settled
         Thread.sleep(settle.toMillis());
-        double idleCpuPerSecond = cpuPerSecond(server, idle);
+        double idleCpuPerSecond = server.proc().cpuMillisPerSecond(idle);
         try (SseHerd herd = new SseHerd(
                         "127.0.0.1", target.port(server), target::path, Map.of("Accept", "text/event-stream"));
                 Http1 publisher = new Http1(server.uri())) {
@@ -97,7 +97,7 @@ final class HeldConnections {
 
             long heartbeatsBefore = herd.events("heartbeat");
             long idleStart = System.nanoTime();
-            double cpuPerSecond = cpuPerSecond(server, idle);
+            double cpuPerSecond = server.proc().cpuMillisPerSecond(idle);
             double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
             long heartbeats = herd.events("heartbeat") - heartbeatsBefore;
 
@@ -129,11 +129,6 @@ final class HeldConnections {
                     sustained,
                     lost);
         }
-    }
-
-    /** @return the server's CPU (all its processes) per second over a window of the given length, from now */
-    private static double cpuPerSecond(Rig.Server server, Duration window) throws InterruptedException {
-        return server.proc().cpuMillisPerSecond(window);
     }
 
     /**

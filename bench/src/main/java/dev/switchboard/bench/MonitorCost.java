@@ -49,14 +49,14 @@ final class MonitorCost {
             double[] with = new double[ROUNDS];
             long fleetEvents = 0;
             for (int round = 0; round <= ROUNDS; round++) {
-                without[round] = cpu(gateway, window);
+                without[round] = gateway.proc().cpuMillisPerSecond(window);
                 if (round == ROUNDS) {
                     break;
                 }
                 try (Feed feed = Feed.open(gateway)) {
                     Thread.sleep(2000);
                     long before = feed.events.get();
-                    with[round] = cpu(gateway, window);
+                    with[round] = gateway.proc().cpuMillisPerSecond(window);
                     fleetEvents += feed.events.get() - before;
                 }
                 Thread.sleep(2000);
@@ -100,10 +100,6 @@ final class MonitorCost {
             client.close();
             reader.join(5000);
         }
-    }
-
-    private static double cpu(Rig.Server server, Duration window) throws IOException, InterruptedException {
-        return server.proc().cpuMillisPerSecond(window);
     }
 
     static String markdown(Result r, String command) {
