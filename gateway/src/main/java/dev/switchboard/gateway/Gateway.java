@@ -34,6 +34,7 @@ import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.mcp.SessionBudget;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.monitor.FleetView;
+import dev.switchboard.gateway.monitor.MonitorSampling;
 import dev.switchboard.gateway.monitor.MonitorService;
 import dev.switchboard.gateway.monitor.ReplicaFigures;
 import dev.switchboard.gateway.net.ClientAddresses;
@@ -211,7 +212,13 @@ public final class Gateway implements AutoCloseable {
         this.monitor = new MonitorService(
                 new FleetView(state.snapshots(), figures, config.replicaId(), clock),
                 config.monitor().maxFeeds());
-        housekeeping.nowAndEvery(config.monitor().interval(), "monitoring sample", this::publishFigures);
+        new MonitorSampling(
+                        housekeeping,
+                        figures,
+                        this::publishFigures,
+                        !state.snapshots().shared(),
+                        java.util.List.of(hub.changes(), metrics.changes()))
+                .start();
 
         ClientAuthenticator authenticator = ClientAuthenticator.of(config.auth());
         IdentityStreams identityStreams = new IdentityStreams(config.auth().maxStreamsPerIdentity());

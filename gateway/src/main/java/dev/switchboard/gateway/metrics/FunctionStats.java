@@ -41,6 +41,15 @@ public final class FunctionStats {
         return BOUNDS_MILLIS.length;
     }
 
+    /** @return calls to every function since start (cheaper than {@link #totals()}: no copy) */
+    public long callsTotal() {
+        long calls = 0;
+        for (Series s : series.values()) {
+            calls += s.calls.sum();
+        }
+        return calls;
+    }
+
     /** @return every function's totals since start, by name */
     public Map<String, Totals> totals() {
         Map<String, Totals> all = new TreeMap<>();

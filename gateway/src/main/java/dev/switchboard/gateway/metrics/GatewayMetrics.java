@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.metrics;
 
 import dev.switchboard.gateway.invoke.InvocationResult;
+import dev.switchboard.gateway.net.ChangeSignal;
 import dev.switchboard.gateway.sse.CloseReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -36,6 +37,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final RecentProblems problems = new RecentProblems(java.time.Clock.systemUTC());
 
     private final FunctionStats functionStats = new FunctionStats();
+    /** Told when an event is written or a call counted: what the monitoring sample reads besides the streams. */
+    private final ChangeSignal changes = new ChangeSignal();
     /** Per function, its timers by {@link InvocationResult.Outcome} ordinal, filled as outcomes occur. */
     private final Map<String, java.util.concurrent.atomic.AtomicReferenceArray<Timer>> invocationTimers =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -183,6 +186,7 @@ public final class GatewayMetrics implements AutoCloseable {
     public void written(int events, boolean heartbeat) {
         if (events > 0) {
             eventsSent.increment(events);
+            changes.changed();
         }
         if (heartbeat) {
             heartbeats.increment();
@@ -259,6 +263,11 @@ public final class GatewayMetrics implements AutoCloseable {
         return functionStats;
     }
 
+    /** @return told when events are written or calls counted (the monitoring sample sleeps while neither is) */
+    public ChangeSignal changes() {
+        return changes;
+    }
+
     /** @return SSE connections opened since start */
     public long connectionsOpenedTotal() {
         return (long) connectionsOpened.count();
@@ -291,6 +300,7 @@ public final class GatewayMetrics implements AutoCloseable {
         }
         timer.record(result.durationMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         functionStats.record(result.functionName(), result.durationMillis(), !result.success());
+        changes.changed();
     }
 
     /**
@@ -316,6 +326,7 @@ public final class GatewayMetrics implements AutoCloseable {
                 .record(duration);
         // a client that left or cancelled is no failure of the function
         functionStats.record(function, duration.toMillis(), "error".equals(outcome) || "timeout".equals(outcome));
+        changes.changed();
     }
 
     /** @param function an MCP function that needed one more round of client input */

@@ -61,6 +61,12 @@ public final class ReplicaFigures {
 
     private long lastEvents;
     private long lastSampleNanos;
+    private int lastCount;
+    private long lastCalls;
+    /** Whether the last sample found what the one before it found: nothing to wake for until a change. */
+    private boolean quiet;
+    /** Whether the samples stopped after a quiet one ({@link #rest}); the missed ones are filled in when asked. */
+    private volatile boolean resting;
     /** MCP session to its server, for sessions with a stream here (a session's server never changes). */
     private final Map<String, String> sessionServers = new HashMap<>();
 
@@ -116,12 +122,17 @@ public final class ReplicaFigures {
         Instant now = clock.instant();
         long nanos = System.nanoTime();
         long events = parts.metrics().eventsSentTotal();
+        int count = parts.hub().count();
+        long calls = parts.metrics().functionStats().callsTotal();
+        quiet = !history.isEmpty() && count == lastCount && events == lastEvents && calls == lastCalls;
+        lastCount = count;
+        lastCalls = calls;
         double seconds = Math.max(0.001, (nanos - lastSampleNanos) / 1e9);
         // [time, connections, events/s], compact: up to 600 points per snapshot; the time is aligned to the
         // interval, so that replicas' points add up at the same instants
         ArrayNode point = Json.MAPPER.createArrayNode();
         point.add(now.toEpochMilli() / interval.toMillis() * interval.toMillis());
-        point.add(parts.hub().count());
+        point.add(count);
         point.add(Math.round((events - lastEvents) / seconds * 10) / 10.0);
         lastEvents = events;
         lastSampleNanos = nanos;
@@ -137,13 +148,76 @@ public final class ReplicaFigures {
         latest = null;
     }
 
+    /**
+     * Stops the samples if the last one found nothing new: until {@link #resume}, the points they would have added
+     * (the same streams, no events, no calls) are filled in when the figures are read.
+     *
+     * @return whether it rests (else the samples must go on)
+     */
+    public synchronized boolean rest() {
+        resting = quiet;
+        return resting;
+    }
+
+    /** @return whether what the samples read changed since the last one (cheap: three counters) */
+    public boolean changedSinceSample() {
+        long events = parts.metrics().eventsSentTotal();
+        int count = parts.hub().count();
+        long calls = parts.metrics().functionStats().callsTotal();
+        synchronized (this) {
+            return count != lastCount || events != lastEvents || calls != lastCalls;
+        }
+    }
+
+    /** Fills in the points missed while resting, before the samples go on: the next one counts from the last. */
+    public synchronized void resume() {
+        catchUp();
+        resting = false;
+    }
+
+    /**
+     * Adds a point for each interval that passed since the last sample, as the sample would have found it: while
+     * resting nothing it reads has changed. The next sample's events/s then counts from the last point filled in.
+     */
+    private void catchUp() {
+        long intervalNanos = interval.toNanos();
+        long missed = (System.nanoTime() - lastSampleNanos) / intervalNanos;
+        if (missed <= 0 || history.isEmpty()) {
+            return;
+        }
+        long lastTime = history.peekLast().get(0).asLong();
+        for (long i = Math.max(1, missed - historyPoints + 1); i <= missed; i++) {
+            ArrayNode point = Json.MAPPER.createArrayNode();
+            point.add(lastTime + i * interval.toMillis());
+            point.add(lastCount);
+            point.add(0.0);
+            history.addLast(point);
+        }
+        while (history.size() > historyPoints) {
+            history.removeFirst();
+        }
+        Map<String, FunctionStats.Totals> totals = functionSamples.peekLast();
+        for (long i = totals == null ? 0 : Math.min(missed, windowSamples); i > 0; i--) {
+            functionSamples.addLast(totals);
+        }
+        while (functionSamples.size() > windowSamples) {
+            functionSamples.removeFirst();
+        }
+        lastSampleNanos += missed * intervalNanos;
+        sampledAt = sampledAt.plusNanos(missed * intervalNanos);
+        latest = null;
+    }
+
     /** @return the last sample (JSON), or a fresh one when none was taken yet */
     public String latest() {
         String json = latest;
-        if (json != null) {
+        if (json != null && !resting) {
             return json;
         }
         synchronized (this) {
+            if (resting) {
+                catchUp();
+            }
             if (latest == null) {
                 if (sampledAt == null) {
                     sample();

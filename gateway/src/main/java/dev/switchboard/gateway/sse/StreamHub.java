@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.sse;
 
+import dev.switchboard.gateway.net.ChangeSignal;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.registry.RedisKeys;
@@ -31,6 +32,7 @@ public final class StreamHub {
     private final Set<SseStream> timedByTicker = ConcurrentHashMap.newKeySet();
 
     private final AtomicInteger total = new AtomicInteger();
+    private final ChangeSignal changes = new ChangeSignal();
     private final int maxPerClient;
     private final int maxTotal;
     private final ClientEventLog events;
@@ -103,6 +105,7 @@ public final class StreamHub {
         if (!stream.heartbeatsByWriter()) {
             timedByTicker.add(stream);
         }
+        changes.changed();
         return Admission.ADMITTED;
     }
 
@@ -118,6 +121,12 @@ public final class StreamHub {
             leave(byTopic, topicLog, stream);
         }
         stream.logs().forEach(events::unfollow);
+        changes.changed();
+    }
+
+    /** @return told when a stream is admitted or removed (the monitoring sample sleeps while none is) */
+    public ChangeSignal changes() {
+        return changes;
     }
 
     private static void leave(Map<String, Set<SseStream>> byLog, String log, SseStream stream) {
