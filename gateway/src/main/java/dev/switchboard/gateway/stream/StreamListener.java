@@ -89,10 +89,12 @@ final class StreamListener implements AutoCloseable {
      * Longest heartbeat tick of the loop: a tick's due heartbeats are written in one go, and an event handed over
      * meanwhile waits for them. Streams opened in a burst (a herd, a fleet's reconnect) share their heartbeat
      * phase: with the ticker's 1 s tick a slot held thousands of them, and an event behind it waited up to 100 ms
-     * (bench/notes.md, "heartbeat ticks of 10 ms on the event loops"). The loop sleeps through ticks in which
-     * no stream beats.
+     * (bench/notes.md, "heartbeat ticks of 10 ms on the event loops"). Each busy tick is a wake-up of the loop,
+     * and on a small VM a wake-up costs tens of microseconds: 50 ms ticks took 13% off the loop's heartbeat CPU
+     * against 10 ms ones (a slot of a 10,000-stream herd then holds ~200 streams, a few milliseconds of writes;
+     * bench/notes.md, "heartbeat ticks of 50 ms"). The loop sleeps through ticks in which no stream beats.
      */
-    private static final long MAX_BEAT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_BEAT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ClientStreamService streams;
     private final McpStreamOpener mcp;
