@@ -1,9 +1,7 @@
 package dev.switchboard.gateway.api;
 
-import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -28,22 +26,7 @@ public final class PublishService implements HttpService {
     }
 
     private void publish(ServerRequest req, ServerResponse res) {
-        JsonAnswer answer = publications.publish(adminPost(req, res, "topic"), false);
+        JsonAnswer answer = publications.publish(AdminJsonPost.of(req, res, "topic"), false);
         Json.send(res, answer.status(), answer.json());
-    }
-
-    /**
-     * @param req       a request on the admin listener
-     * @param res       its answer
-     * @param parameter the path parameter that names the target
-     * @return the request as a {@link JsonPost} (its credential is the admin token, so no identity)
-     */
-    public static JsonPost adminPost(ServerRequest req, ServerResponse res, String parameter) {
-        return new JsonPost(
-                req.path().pathParameters().get(parameter),
-                req.headers().first(HeaderNames.CONTENT_TYPE),
-                maxSize -> Json.readBody(req, maxSize),
-                Identity.ANONYMOUS,
-                (name, value) -> res.header(HeaderNames.create(name), value));
     }
 }

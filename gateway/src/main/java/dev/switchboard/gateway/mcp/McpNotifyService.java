@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.mcp;
 
+import dev.switchboard.gateway.api.AdminJsonPost;
 import dev.switchboard.gateway.api.JsonAnswer;
-import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import io.helidon.webserver.http.HttpRules;
@@ -28,7 +28,7 @@ public final class McpNotifyService implements HttpService {
     }
 
     private void notify(ServerRequest req, ServerResponse res) {
-        JsonAnswer answer = notifications.notify(PublishService.adminPost(req, res, "server"), false);
+        JsonAnswer answer = notifications.notify(AdminJsonPost.of(req, res, "server"), false);
         Json.send(res, answer.status(), answer.json());
     }
 }
