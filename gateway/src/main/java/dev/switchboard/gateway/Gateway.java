@@ -522,7 +522,8 @@ public final class Gateway implements AutoCloseable {
 
     private void refreshDirectory() {
         List<ConnectionInfo> changed = new ArrayList<>();
-        for (SseStream stream : hub.all()) {
+        // only the streams that wrote events since the last refresh: a walk of 10,000 cost ~3 ms every 10 s
+        for (SseStream stream : hub.takeActivityMoved()) {
             ConnectionInfo info = stream.takeChangedInfo();
             if (info != null) {
                 changed.add(info);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -84,6 +85,9 @@ public final class SseStream {
 
     private volatile long lastActivityMillis;
     private volatile boolean activityChanged;
+    /** Told at the first event written after each {@link #takeChangedInfo}: the directory refresh's queue. */
+    private volatile Consumer<SseStream> onActivityMoved;
+
     private volatile String lastSentId;
     /** Owned by the heartbeat ticker. */
     long nextHeartbeatNanos;
@@ -789,6 +793,24 @@ public final class SseStream {
         lastActivityMillis = System.currentTimeMillis();
         if (!activityChanged) {
             activityChanged = true;
+            Consumer<SseStream> listener = onActivityMoved;
+            if (listener != null) {
+                listener.accept(this);
+            }
+        }
+    }
+
+    /**
+     * Asks to be told when this stream's activity moves: once at the first event written after each
+     * {@link #takeChangedInfo}, so that the directory refresh visits only the streams that wrote events instead of
+     * walking every stream (bench/notes.md, "ninth session"). Told at once when it has moved already.
+     *
+     * @param listener told on the writing thread (an event loop); must not block
+     */
+    public void onActivityMoved(Consumer<SseStream> listener) {
+        onActivityMoved = listener;
+        if (activityChanged) {
+            listener.accept(this);
         }
     }
 

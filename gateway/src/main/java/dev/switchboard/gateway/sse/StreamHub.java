@@ -9,8 +9,10 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,6 +35,9 @@ public final class StreamHub {
 
     private final AtomicInteger total = new AtomicInteger();
     private final ChangeSignal changes = new ChangeSignal();
+    /** Streams whose activity moved since the last {@link #takeActivityMoved}, once each (or twice in a race). */
+    private final Queue<SseStream> activityMoved = new ConcurrentLinkedQueue<>();
+
     private final int maxPerClient;
     private final int maxTotal;
     private final ClientEventLog events;
@@ -102,6 +107,7 @@ public final class StreamHub {
                     .add(stream);
         }
         all.add(stream);
+        stream.onActivityMoved(activityMoved::add);
         if (!stream.heartbeatsByWriter()) {
             timedByTicker.add(stream);
         }
@@ -122,6 +128,21 @@ public final class StreamHub {
         }
         stream.logs().forEach(events::unfollow);
         changes.changed();
+    }
+
+    /**
+     * @return the streams held here that wrote events since the last call (their {@link SseStream#takeChangedInfo}
+     *     has news): what the connection directory's refresh writes, without a walk of every stream
+     */
+    public List<SseStream> takeActivityMoved() {
+        List<SseStream> moved = new ArrayList<>();
+        SseStream stream;
+        while ((stream = activityMoved.poll()) != null) {
+            if (all.contains(stream)) {
+                moved.add(stream);
+            }
+        }
+        return moved;
     }
 
     /** @return told when a stream is admitted or removed (the monitoring sample sleeps while none is) */
