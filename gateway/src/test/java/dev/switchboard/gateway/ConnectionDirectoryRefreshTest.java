@@ -57,11 +57,8 @@ class ConnectionDirectoryRefreshTest {
             Instant quietBefore = lastActivity(g, "dir-quiet");
 
             Instant published = Instant.now();
-            Http.Answer answer = Http.send(
-                    "POST",
-                    "http://127.0.0.1:" + g.adminPort() + "/publish/dir-news",
-                    "{\"data\":{\"n\":1}}",
-                    Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"));
+            Http.Answer answer = Http.postJson(
+                    "http://127.0.0.1:" + g.adminPort() + "/publish/dir-news", "{\"data\":{\"n\":1}}", TOKEN);
             assertThat(answer.status()).isEqualTo(202);
             assertThat(busy.nextNonHeartbeat(WAIT).data()).contains("\"n\":1");
 

@@ -226,11 +226,10 @@ class McpStreamPortEndpointTest {
         try (SseClient stream = SseClient.open(url, Map.of("Mcp-Session-Id", session, "Accept", "text/event-stream"))) {
             assertThat(stream.status()).isEqualTo(200);
             assertThat(stream.next(WAIT).data()).as("priming event").isEmpty();
-            Http.Answer pushed = Http.send(
-                    "POST",
+            Http.Answer pushed = Http.postJson(
                     "http://127.0.0.1:" + gateway.adminPort() + "/publish/mcp/tools",
                     "{\"method\":\"notifications/prompts/list_changed\"}",
-                    Map.of("Authorization", "Bearer " + ADMIN_TOKEN, "Content-Type", "application/json"));
+                    ADMIN_TOKEN);
             assertThat(pushed.status()).isEqualTo(202);
             SseClient.Event told = stream.next(WAIT);
             assertThat(json(told.data()).path("method").asText()).isEqualTo("notifications/prompts/list_changed");

@@ -108,11 +108,10 @@ class MonitorSamplingTest {
                         .isLessThanOrEqualTo(1);
                 long quietUntil = history.get(history.size() - 1).get("t").asLong();
 
-                Http.Answer published = Http.send(
-                        "POST",
+                Http.Answer published = Http.postJson(
                         "http://127.0.0.1:" + g.adminPort() + "/publish/news",
                         "{\"data\":{\"headline\":\"awake\"}}",
-                        Map.of("Authorization", "Bearer " + TOKEN, "Content-Type", "application/json"));
+                        TOKEN);
                 assertThat(published.status()).isEqualTo(202);
                 await().atMost(WAIT).until(() -> stream.next(WAIT).data().contains("awake"));
                 // the event written started the samples again: a point filled in while resting has no events

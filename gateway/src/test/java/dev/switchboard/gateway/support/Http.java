@@ -185,6 +185,15 @@ public final class Http {
         return send("POST", url, json, Map.of("Content-Type", "application/json"));
     }
 
+    /** @return POST answer with a JSON body and a bearer token (the admin listener's publish routes) */
+    public static Answer postJson(String url, String json, String bearerToken) {
+        return send(
+                "POST",
+                url,
+                json,
+                Map.of("Authorization", "Bearer " + bearerToken, "Content-Type", "application/json"));
+    }
+
     /** @return PUT answer with a JSON body */
     public static Answer putJson(String url, String json) {
         return send("PUT", url, json, Map.of("Content-Type", "application/json"));
