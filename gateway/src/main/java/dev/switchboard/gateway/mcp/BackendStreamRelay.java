@@ -56,6 +56,11 @@ final class BackendStreamRelay implements AutoCloseable {
     private static final long NOTE_POLL_MILLIS = 10;
     /** Sessions remembered as not to wait for (see {@link #settled}). */
     private static final int MAX_SETTLED = 65_536;
+    /**
+     * Longest gap between the periodic reads of a session not initialized yet. Its {@code INITIALIZED} signal has
+     * it read at once; the periodic read only covers a signal lost while Redis was away.
+     */
+    private static final Duration UNINITIALIZED_READ_GAP = Duration.ofSeconds(60);
 
     private final McpBackend backend;
     private final StateStore state;
@@ -79,6 +84,8 @@ final class BackendStreamRelay implements AutoCloseable {
         return t;
     });
     private final long tickMillis;
+    /** {@link #UNINITIALIZED_READ_GAP} in ticks. */
+    private final int maxReadGapTicks;
     /** The periodic tick, while any session is watched (guarded by {@code this}): an idle replica wakes for none. */
     private ScheduledFuture<?> ticking;
 
@@ -108,6 +115,10 @@ final class BackendStreamRelay implements AutoCloseable {
         String resumeId;
         /** Wakes the reader from its wait before reopening. */
         final java.util.concurrent.Semaphore wakeup = new java.util.concurrent.Semaphore(0);
+        /** Ticker thread only: ticks to let pass before the session, not initialized at its last read, is read again. */
+        int ticksUntilRead;
+        /** Ticker thread only: the gap, in ticks, that followed the last read finding the session not initialized. */
+        int readGap;
 
         Watch(String sessionId, String logKey) {
             this.sessionId = sessionId;
@@ -129,6 +140,7 @@ final class BackendStreamRelay implements AutoCloseable {
         this.replicaId = replicaId;
         this.leaseTtl = leaseTtl;
         this.tickMillis = Math.max(100, leaseTtl.toMillis() / 3);
+        this.maxReadGapTicks = (int) Math.max(1, UNINITIALIZED_READ_GAP.toMillis() / tickMillis);
         ticker.setRemoveOnCancelPolicy(true);
     }
 
@@ -288,7 +300,7 @@ final class BackendStreamRelay implements AutoCloseable {
             return next;
         });
         tickWhileWatching();
-        ticker.execute(() -> tickOne(watch));
+        ticker.execute(() -> tickOne(watch, true));
     }
 
     /**
@@ -303,7 +315,7 @@ final class BackendStreamRelay implements AutoCloseable {
     void initialized(String sessionId) {
         Watch watch = watched.get(sessionId);
         if (watch != null) {
-            ticker.execute(() -> tickOne(watch));
+            ticker.execute(() -> tickOne(watch, true));
         }
     }
 
@@ -328,15 +340,20 @@ final class BackendStreamRelay implements AutoCloseable {
     }
 
     private void tick() {
-        watched.values().forEach(this::tickOne);
+        watched.values().forEach(watch -> tickOne(watch, false));
     }
 
-    /** Takes or renews the lease; starts relaying when it is ours, stops when it is not. */
-    private void tickOne(Watch watch) {
+    /**
+     * Takes or renews the lease; starts relaying when it is ours, stops when it is not.
+     *
+     * @param readNow read a session not known to be stateful now (its stream opened, or its initialize was
+     *                signalled), rather than when its periodic read is due
+     */
+    private void tickOne(Watch watch, boolean readNow) {
         if (watched.get(watch.sessionId) != watch || watch.unsupported) {
             return;
         }
-        if (!watch.stateful && !learnStateful(watch)) {
+        if (!watch.stateful && !(readDue(watch, readNow) && learnStateful(watch))) {
             return;
         }
         boolean held;
@@ -355,6 +372,22 @@ final class BackendStreamRelay implements AutoCloseable {
                     .name("mcp-backend-stream-" + watch.sessionId)
                     .start(() -> read(watch));
         }
+    }
+
+    /**
+     * Whether a session not known to be stateful is read on this tick. A session not initialized yet is read
+     * again after 1, 2, 4... ticks, at most {@link #UNINITIALIZED_READ_GAP} apart: its {@code INITIALIZED} signal
+     * has it read at once, so the periodic read only makes up for a lost signal, and a stream whose client never
+     * initializes (an idle or abandoned HTTP+SSE stream) costs the store a read a minute, not one a tick.
+     */
+    private boolean readDue(Watch watch, boolean readNow) {
+        if (!readNow && watch.ticksUntilRead > 0) {
+            watch.ticksUntilRead--;
+            return false;
+        }
+        watch.readGap = Math.min(maxReadGapTicks, Math.max(1, watch.readGap * 2));
+        watch.ticksUntilRead = watch.readGap - 1;
+        return true;
     }
 
     /** @return whether the session, not initialized when its stream opened, turned out to be stateful */
