@@ -27,6 +27,10 @@ public final class MemoryStateStore
     private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
     private final TopicPresence presence = new TopicPresence();
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
+    /** Sessions by id, and logs, filed by deadline: {@link #refresh} visits those due, not all of them. */
+    private final ExpiryIndex<String> sessionExpiries = new ExpiryIndex<>();
+
+    private final ExpiryIndex<ClientLog> logExpiries = new ExpiryIndex<>();
     /** By session id; dropped with the session (when it ends, or by {@link #refresh} once it expired). */
     private final Map<String, BackendStreamPosition> backendStreams = new ConcurrentHashMap<>();
 
@@ -136,7 +140,9 @@ public final class MemoryStateStore
 
     @Override
     public void save(McpSession session) {
-        sessions.put(session.id(), new Expiring<>(session, clock.millis() + sessionTtl.toMillis()));
+        if (sessions.put(session.id(), new Expiring<>(session, clock.millis() + sessionTtl.toMillis())) == null) {
+            sessionExpiries.file(session.id());
+        }
     }
 
     @Override
@@ -201,8 +207,7 @@ public final class MemoryStateStore
 
     @Override
     public long count() {
-        long now = clock.millis();
-        sessions.values().removeIf(e -> e.expiresAt() <= now);
+        sessionExpiries.sweep(clock.millis(), this::expireOrDeadline);
         return sessions.size();
     }
 
@@ -278,7 +283,7 @@ public final class MemoryStateStore
     /** Appends the events under the log's lock: next to each other, as Redis's append script does. */
     private List<Stored> append(String clientId, List<Pending> batch, Duration keptFor) {
         while (true) {
-            ClientLog log = logs.computeIfAbsent(clientId, id -> new ClientLog(clock.millis() + keptFor.toMillis()));
+            ClientLog log = logs.computeIfAbsent(clientId, id -> newLog(id, keptFor));
             synchronized (log) {
                 // an expired log is replaced, never revived (as Redis would have deleted the key); one retired
                 // while this thread waited for its lock is no longer the client's log: take the current one
@@ -309,8 +314,13 @@ public final class MemoryStateStore
         while (log.events.size() > maxLength) {
             log.events.removeFirst();
         }
-        // each append sets how long the log outlives it: an answered MCP stream's last one shortens it
+        // each append sets how long the log outlives it: an answered MCP stream's last one shortens it, and the
+        // log is filed again under the earlier deadline
+        long filedFor = log.expiresAtMillis;
         log.expiresAtMillis = clock.millis() + keptFor.toMillis();
+        if (log.expiresAtMillis < filedFor) {
+            logExpiries.file(log);
+        }
         // dispatched under the log's lock, as Redis publishes inside the append script: a stream skips an id not
         // after the last it wrote, so out-of-order dispatch would lose an event; announced only when followed, as
         // Redis announces only to the replicas subscribed to the log
@@ -396,17 +406,49 @@ public final class MemoryStateStore
     @Override
     public boolean refresh(Collection<ConnectionInfo> changed) {
         changed.forEach(c -> connections.computeIfPresent(c.id(), (id, old) -> c));
-        logs.forEach((clientId, log) -> {
-            synchronized (log) {
-                if (!log.retired) {
-                    retireIfExpired(clientId, log);
-                }
-            }
-        });
         long now = clock.millis();
-        sessions.values().removeIf(e -> e.expiresAt() <= now);
+        logExpiries.sweep(now, this::expireOrDeadline);
+        sessionExpiries.sweep(now, this::expireOrDeadline);
+        // positions are kept for stateful sessions only: few, and one may outlive a session that find() expired
         backendStreams.keySet().removeIf(id -> !sessions.containsKey(id));
         return true;
+    }
+
+    /** The session's part in a sweep ({@link ExpiryIndex.Deadlines}). */
+    private long expireOrDeadline(String sessionId, long now) {
+        Expiring<McpSession> e = sessions.get(sessionId);
+        if (e == null) {
+            return -1;
+        }
+        if (e.expiresAt() > now) {
+            return e.expiresAt();
+        }
+        sessions.remove(sessionId, e);
+        return -1;
+    }
+
+    /** The log's part in a sweep ({@link ExpiryIndex.Deadlines}). */
+    private long expireOrDeadline(ClientLog log, long now) {
+        synchronized (log) {
+            return log.retired || retireIfExpired(log.clientId, log) ? -1 : log.expiresAtMillis;
+        }
+    }
+
+    /** A new client log, filed by its deadline. */
+    private ClientLog newLog(String clientId, Duration keptFor) {
+        ClientLog log = new ClientLog(clientId, clock.millis() + keptFor.toMillis());
+        logExpiries.file(log);
+        return log;
+    }
+
+    /** @return logs held, expired or not (a test's view of what the sweeps let go of) */
+    int logsHeld() {
+        return logs.size();
+    }
+
+    /** @return sessions held, expired or not */
+    int sessionsHeld() {
+        return sessions.size();
     }
 
     @Override
@@ -495,12 +537,14 @@ public final class MemoryStateStore
          */
         private Map<String, String> published;
 
+        private final String clientId;
         private long expiresAtMillis;
         /** Removed from the map: whoever still holds it must look the client's log up again. */
         private boolean retired;
 
         /** @param expiresAtMillis as after an append, so a log is never expired before its first event */
-        private ClientLog(long expiresAtMillis) {
+        private ClientLog(String clientId, long expiresAtMillis) {
+            this.clientId = clientId;
             this.expiresAtMillis = expiresAtMillis;
         }
 

@@ -288,6 +288,37 @@ class MemoryStateStoreTest {
     }
 
     @Test
+    void refreshLetsGoOfExpiredLogsAndSessionsAndKeepsTheRenewedOnes() {
+        for (int i = 0; i < 100; i++) {
+            store.publish("idle-" + i, "t", "1");
+            store.publish("answered-" + i, "response", "{}", Duration.ofSeconds(30));
+            store.save(session("s-" + i));
+        }
+        store.publish("busy", "t", "1");
+        clock.advance(Duration.ofMinutes(9));
+        store.publish("busy", "t", "2");
+        assertThat(store.find("s-0")).isPresent(); // renews it for 30 minutes from now
+        clock.advance(Duration.ofMinutes(2));
+        store.refresh(List.of());
+        // the answered logs went after 30 s, the idle ones after 10 minutes
+        assertThat(store.logsHeld()).isEqualTo(1);
+        assertThat(store.sessionsHeld()).isEqualTo(100);
+
+        clock.advance(Duration.ofMinutes(20));
+        store.refresh(List.of());
+        assertThat(store.sessionsHeld()).isEqualTo(1);
+        assertThat(store.count()).isEqualTo(1);
+        assertThat(store.peek("s-0")).isPresent();
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(store.count()).isZero();
+        assertThat(store.logsHeld()).isZero();
+    }
+
+    private static McpSession session(String id) {
+        return new McpSession(id, "tools", "2025-06-18", null, null, null, "2025-06-18", null, T0, null);
+    }
+
+    @Test
     void refreshDropsExpiredLogsOnly() {
         store.publish("old", "t", "1");
         clock.advance(Duration.ofMinutes(9));
