@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * whose deadline has passed instead of every entry: walking all of them every 10 s cost 7-9 ms at 10,000 idle MCP
  * sessions (bench/notes.md, 2026-12-06 tenth session). An entry whose deadline moves later needs nothing: the sweep
  * asks the entry's deadline when its second comes and files it again under the later one. One whose deadline moves
- * earlier is filed again; the later filing then finds it gone, or is asked once more.
+ * earlier is filed again: its first filing then finds it gone, or, if it was renewed meanwhile, the entry stays filed
+ * twice, which costs a sweep a second question about it, not a wrong answer.
  *
  * <p>Filing is lock-free, from any thread (it runs on the store's write paths); sorting the filed entries by second
  * and sweeping happen under the index's lock, in {@link #sweep}.
