@@ -107,7 +107,10 @@ final class McpIdleStreams {
             // opening an MCP stream on the public listener is slower than a generic one (measured: ~80/s on a loaded
             // machine)
             herd.open(n, Duration.ofSeconds(Math.max(60, n / 20)));
-            Thread.sleep(2000);
+            // as for the generic streams: from one heartbeat interval after the last stream opened, so that the
+            // window holds the steady state, not the opening's after-work (the JIT compiling the session paths, the
+            // first directory refresh of the new streams, the first collections promoting the sessions)
+            Thread.sleep(heartbeat.toMillis() + 2000);
             long beatsBefore = herd.comments();
             long idleStart = System.nanoTime();
             double cpuPerSecond = gateway.proc().cpuMillisPerSecond(idle);
