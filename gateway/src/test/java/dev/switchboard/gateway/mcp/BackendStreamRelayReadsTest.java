@@ -86,10 +86,7 @@ class BackendStreamRelayReadsTest {
     @ParameterizedTest(name = "{0} store")
     @ValueSource(strings = {"memory", "redis"})
     void aSessionNotInitializedIsReadLessAndLessOften(String kind) throws InterruptedException {
-        start(kind);
-        McpSession session = uninitialized();
-
-        relay.watch(session, "log-" + session.id());
+        McpSession session = watchedUninitialized(kind);
         Thread.sleep(3_000);
 
         // 30 ticks: read when the stream opened, then at ticks 1, 3, 7, 15 and 31 at the most (one a tick before)
@@ -99,9 +96,7 @@ class BackendStreamRelayReadsTest {
     @ParameterizedTest(name = "{0} store")
     @ValueSource(strings = {"memory", "redis"})
     void theInitializedSignalHasTheSessionReadAtOnce(String kind) throws InterruptedException {
-        start(kind);
-        McpSession session = uninitialized();
-        relay.watch(session, "log-" + session.id());
+        McpSession session = watchedUninitialized(kind);
         Thread.sleep(1_700); // the gap between reads is 8 ticks by now
         int before = counted.reads(session.id());
 
@@ -118,9 +113,7 @@ class BackendStreamRelayReadsTest {
     @ParameterizedTest(name = "{0} store")
     @ValueSource(strings = {"memory", "redis"})
     void aSessionInitializedWhileItsSignalWasLostIsLearnedAtTheNextReadDue(String kind) throws InterruptedException {
-        start(kind);
-        McpSession session = uninitialized();
-        relay.watch(session, "log-" + session.id());
+        McpSession session = watchedUninitialized(kind);
         Thread.sleep(500);
 
         store.mcpSessions().save(initializedStateless(session)); // no signal
@@ -138,8 +131,10 @@ class BackendStreamRelayReadsTest {
         assertThat(counted.reads(session.id())).isEqualTo(learned);
     }
 
-    private static McpSession uninitialized() {
-        return new McpSession(
+    /** Starts the relay on that store and opens a client stream of a session not initialized yet. */
+    private McpSession watchedUninitialized(String kind) {
+        start(kind);
+        McpSession session = new McpSession(
                 "s-" + UUID.randomUUID(),
                 "tools",
                 "2024-11-05",
@@ -150,6 +145,8 @@ class BackendStreamRelayReadsTest {
                 null,
                 Instant.now(),
                 Identity.ANONYMOUS);
+        relay.watch(session, "log-" + session.id());
+        return session;
     }
 
     private static McpSession initializedStateless(McpSession session) {
