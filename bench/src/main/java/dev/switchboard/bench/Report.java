@@ -53,8 +53,9 @@ final class Report {
                 + "each; `PORT` was Helidon's, a virtual thread per connection, until 2026-12-05), each on a "
                 + "fresh gateway.\n\n");
         s.append(("CPU for heartbeats is the whole process's over the idle window with the connections open (gross), "
-                        + "from one heartbeat interval after the last connection opened (every stream has beaten once: "
-                        + "the window holds the steady state, not the first compilation of the heartbeat path); the "
+                        + "from one heartbeat interval after the last connection opened (every stream has beaten once, "
+                        + "so the per-stream heartbeat methods are compiled; the per-tick loop that calls them still "
+                        + "runs interpreted in the window, bench/notes.md, \"What the heartbeat window runs\"); the "
                         + "idle baseline is the same process's CPU over a window as long before any connection opened, "
                         + "%d s after the server was ready; net is gross minus baseline, what the connections' "
                         + "heartbeats cost. CPU is summed over every thread of the server's processes to the "
