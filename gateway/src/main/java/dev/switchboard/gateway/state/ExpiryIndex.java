@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * whose deadline has passed instead of every entry: walking all of them every 10 s cost 7-9 ms at 10,000 idle MCP
  * sessions (bench/notes.md, 2026-12-06 tenth session). An entry whose deadline moves later needs nothing: the sweep
  * asks the entry's deadline when its second comes and files it again under the later one. One whose deadline moves
- * earlier is filed again: its first filing then finds it gone, or, if it was renewed meanwhile, the entry stays filed
- * twice, which costs a sweep a second question about it, not a wrong answer.
+ * earlier is filed again, and its first filing stays until its second comes: an entry is filed at most a horizon
+ * ahead (and asked again then), so that a filing left behind holds what it files no longer than that.
  *
  * <p>Filing is lock-free, from any thread (it runs on the store's write paths); sorting the filed entries by second
  * and sweeping happen under the index's lock, in {@link #sweep}.
@@ -36,10 +36,20 @@ final class ExpiryIndex<T> {
         long expireOrDeadline(T entry, long nowMillis);
     }
 
+    /** How far ahead an entry is filed at most. */
+    private final long horizonMillis;
     /** Filed since the last sweep, not sorted yet. */
     private final Queue<T> filed = new ConcurrentLinkedQueue<>();
     /** Entries by the second their deadline falls in; guarded by this. */
     private final TreeMap<Long, List<T>> bySecond = new TreeMap<>();
+
+    /**
+     * @param horizon how far ahead an entry is filed at most: one whose deadline is further is asked again then;
+     *                {@code null} for no bound (when a deadline never moves earlier)
+     */
+    ExpiryIndex(java.time.Duration horizon) {
+        this.horizonMillis = horizon == null ? Long.MAX_VALUE / 2 : horizon.toMillis();
+    }
 
     /** @param entry an entry whose deadline is new, or earlier than the one it was filed under */
     void file(T entry) {
@@ -59,7 +69,7 @@ final class ExpiryIndex<T> {
         long current = Math.floorDiv(nowMillis, SECOND);
         for (T entry; (entry = filed.poll()) != null; ) {
             asked++;
-            sort(entry, deadlines.expireOrDeadline(entry, nowMillis), current);
+            sort(entry, deadlines.expireOrDeadline(entry, nowMillis), nowMillis);
         }
         // only whole seconds that have passed: what is filed again lands in this second or later, so the loop ends
         Map.Entry<Long, List<T>> due;
@@ -67,7 +77,7 @@ final class ExpiryIndex<T> {
             bySecond.pollFirstEntry();
             for (T entry : due.getValue()) {
                 asked++;
-                sort(entry, deadlines.expireOrDeadline(entry, nowMillis), current);
+                sort(entry, deadlines.expireOrDeadline(entry, nowMillis), nowMillis);
             }
         }
         return asked;
@@ -82,11 +92,12 @@ final class ExpiryIndex<T> {
         return n;
     }
 
-    private void sort(T entry, long deadlineMillis, long current) {
+    private void sort(T entry, long deadlineMillis, long nowMillis) {
         if (deadlineMillis < 0) {
             return;
         }
-        long second = Math.max(current, Math.floorDiv(deadlineMillis, SECOND));
+        long due = Math.min(deadlineMillis, nowMillis + horizonMillis);
+        long second = Math.max(Math.floorDiv(nowMillis, SECOND), Math.floorDiv(due, SECOND));
         bySecond.computeIfAbsent(second, s -> new ArrayList<>()).add(entry);
     }
 }

@@ -22,15 +22,19 @@ import java.util.function.BiConsumer;
  */
 public final class MemoryStateStore
         implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore, SessionSignals {
+    private static final Duration LOG_FILING_HORIZON = Duration.ofMinutes(1);
     private final InMemoryFunctionStore functions;
     private final Map<String, ClientLog> logs = new ConcurrentHashMap<>();
     private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
     private final TopicPresence presence = new TopicPresence();
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
     /** Sessions by id, and logs, filed by deadline: {@link #refresh} visits those due, not all of them. */
-    private final ExpiryIndex<String> sessionExpiries = new ExpiryIndex<>();
-
-    private final ExpiryIndex<ClientLog> logExpiries = new ExpiryIndex<>();
+    private final ExpiryIndex<String> sessionExpiries = new ExpiryIndex<>(null);
+    /**
+     * A log's deadline moves earlier when an answered MCP call shortens it: its first filing, an hour ahead, would
+     * hold the retired log that long, so logs are filed a minute ahead at most.
+     */
+    private final ExpiryIndex<ClientLog> logExpiries = new ExpiryIndex<>(LOG_FILING_HORIZON);
     /** By session id; dropped with the session (when it ends, or by {@link #refresh} once it expired). */
     private final Map<String, BackendStreamPosition> backendStreams = new ConcurrentHashMap<>();
 
@@ -446,6 +450,11 @@ public final class MemoryStateStore
         return logs.size();
     }
 
+    /** @return filings of logs (a test's view: a log may be filed twice for a while) */
+    int logsFiled() {
+        return logExpiries.size();
+    }
+
     /** @return sessions held, expired or not */
     int sessionsHeld() {
         return sessions.size();
@@ -510,6 +519,9 @@ public final class MemoryStateStore
         }
         log.retired = true;
         logs.remove(clientId, log);
+        // nobody reads a retired log, but a filing of it may hold it for a while yet (ExpiryIndex)
+        log.events.clear();
+        log.published = null;
         return true;
     }
 

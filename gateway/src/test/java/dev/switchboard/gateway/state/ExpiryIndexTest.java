@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** A sweep asks about the entries whose deadline has passed, and about no other once they are filed. */
 class ExpiryIndexTest {
-    private final ExpiryIndex<String> index = new ExpiryIndex<>();
+    private ExpiryIndex<String> index = new ExpiryIndex<>(null);
     /** The "store": deadlines by key, milliseconds. */
     private final Map<String, Long> deadlines = new HashMap<>();
 
@@ -83,6 +83,27 @@ class ExpiryIndexTest {
         assertThat(asked).containsExactly("answered"); // the first filing, found gone
         assertThat(expired).containsExactly("answered");
         assertThat(index.size()).isZero();
+    }
+
+    @Test
+    void withAHorizonAnEntryIsAskedAgainAtItAndAFilingLeftBehindGoesWithin() {
+        index = new ExpiryIndex<>(java.time.Duration.ofMinutes(1));
+        put("idle", 3_600_000);
+        put("answered", 3_600_000);
+        index.sweep(0, this::answer);
+        put("answered", 120_000); // shortened: filed again, its first filing left behind
+        index.sweep(1_000, this::answer);
+        asked.clear();
+
+        assertThat(index.sweep(59_000, this::answer)).isZero();
+        // a minute on, both of the hour's filings are asked, and filed again a minute ahead
+        index.sweep(61_000, this::answer);
+        assertThat(asked).containsExactlyInAnyOrder("idle", "answered");
+        index.sweep(121_000, this::answer);
+        assertThat(expired).containsExactly("answered");
+        // what is left is the live entry: every filing of the expired one went
+        index.sweep(182_000, this::answer);
+        assertThat(index.size()).isEqualTo(1);
     }
 
     @Test

@@ -314,6 +314,26 @@ class MemoryStateStoreTest {
         assertThat(store.logsHeld()).isZero();
     }
 
+    @Test
+    void aLogAnAnsweredCallShortenedIsLetGoOfWithinAMinuteOfItsEnd() {
+        for (int i = 0; i < 100; i++) {
+            store.publish("call-" + i, "message", "progress"); // kept for the store's 10 minutes
+        }
+        store.publish("client", "t", "1");
+        clock.advance(Duration.ofSeconds(2));
+        store.refresh(List.of()); // the logs are filed by their 10 minutes
+        for (int i = 0; i < 100; i++) {
+            store.publish("call-" + i, "response", "{}", Duration.ofSeconds(30)); // then kept for 30 s
+        }
+        clock.advance(Duration.ofSeconds(31));
+        store.refresh(List.of());
+        assertThat(store.logsHeld()).isEqualTo(1);
+        // the first filings, ten minutes ahead at the calls' start, were filed a minute ahead at most
+        clock.advance(Duration.ofSeconds(61));
+        store.refresh(List.of());
+        assertThat(store.logsFiled()).isEqualTo(1);
+    }
+
     private static McpSession session(String id) {
         return new McpSession(id, "tools", "2025-06-18", null, null, null, "2025-06-18", null, T0, null);
     }
