@@ -420,15 +420,17 @@ public final class MemoryStateStore
 
     /** The session's part in a sweep ({@link ExpiryIndex.Deadlines}). */
     private long expireOrDeadline(String sessionId, long now) {
-        Expiring<McpSession> e = sessions.get(sessionId);
-        if (e == null) {
-            return -1;
-        }
-        if (e.expiresAt() > now) {
-            return e.expiresAt();
-        }
-        sessions.remove(sessionId, e);
-        return -1;
+        // one atomic step: a save() between reading an expired record and removing it would otherwise leave the
+        // saved session unfiled, never swept and counted by count() for good
+        long[] deadline = {-1};
+        sessions.computeIfPresent(sessionId, (id, e) -> {
+            if (e.expiresAt() <= now) {
+                return null;
+            }
+            deadline[0] = e.expiresAt();
+            return e;
+        });
+        return deadline[0];
     }
 
     /** The log's part in a sweep ({@link ExpiryIndex.Deadlines}). */
