@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.state;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ final class ExpiryIndex<T> {
      * @param horizon how far ahead an entry is filed at most: one whose deadline is further is asked again then;
      *                {@code null} for no bound (when a deadline never moves earlier)
      */
-    ExpiryIndex(java.time.Duration horizon) {
+    ExpiryIndex(Duration horizon) {
         this.horizonMillis = horizon == null ? Long.MAX_VALUE / 2 : horizon.toMillis();
     }
 
