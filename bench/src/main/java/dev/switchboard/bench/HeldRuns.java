@@ -51,6 +51,7 @@ final class HeldRuns {
                     first.connections(),
                     median(HeldConnections.Result::pssPerConnection),
                     median(HeldConnections.Result::heapPerConnection),
+                    median(HeldConnections.Result::firstWindowCpuMillisPerSecond),
                     median(HeldConnections.Result::cpuMillisPerSecond),
                     median(HeldConnections.Result::idleCpuMillisPerSecond),
                     runs.stream().mapToLong(HeldConnections.Result::heartbeats).sum(),

@@ -52,10 +52,12 @@ final class Report {
                 + "both ports of its public listener for `GET /sse`, `STREAM_PORT` and `PORT` (one event loop "
                 + "each; `PORT` was Helidon's, a virtual thread per connection, until 2026-12-05), each on a "
                 + "fresh gateway.\n\n");
-        s.append(("CPU for heartbeats is the whole process's over the idle window with the connections open (gross), "
-                        + "from one heartbeat interval after the last connection opened (every stream has beaten once, "
-                        + "so the per-stream heartbeat methods are compiled; the per-tick loop that calls them still "
-                        + "runs interpreted in the window, bench/notes.md, \"What the heartbeat window runs\"); the "
+        s.append(("CPU for heartbeats is the whole process's over two idle windows with the connections open (gross), "
+                        + "one after the other. The first starts one heartbeat interval after the last connection "
+                        + "opened: every stream has beaten once, but a JVM server's compilers are still at work on the "
+                        + "heartbeat path in it, and the per-tick loop runs interpreted (bench/notes.md, \"What the "
+                        + "heartbeat window runs\"). The second is the steady state, what a server holding idle "
+                        + "streams pays for as long as it holds them: the figure the targets judge. The "
                         + "idle baseline is the same process's CPU over a window as long before any connection opened, "
                         + "%d s after the server was ready; net is gross minus baseline, what the connections' "
                         + "heartbeats cost. CPU is summed over every thread of the server's processes to the "
@@ -63,15 +65,17 @@ final class Report {
                         + "until 2026-12-05 it was read in 10 ms clock ticks, steps of 0.33 ms/s over a 30 s window "
                         + "at each reading).\n\n")
                 .formatted(plan.settle().toSeconds()));
-        s.append("| Server | PSS per connection | Live heap per connection | CPU for heartbeats (gross) "
-                + "| Idle baseline (no stream) | Heartbeat CPU net | Heartbeats received "
-                + "(expected) | Dropped |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        s.append("| Server | PSS per connection | Live heap per connection | CPU for heartbeats, first window "
+                + "(gross) | CPU for heartbeats, steady state (gross) | Idle baseline (no stream) | Heartbeat CPU net "
+                + "| Heartbeats received, steady state window (expected) | Dropped |\n"
+                + "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (HeldConnections.Result r : results) {
-            s.append("| %s | %s | %s | %.1f ms/s | %.1f ms/s | %.1f ms/s | %,d (%,.0f) | %d |\n"
+            s.append("| %s | %s | %s | %.1f ms/s | %.1f ms/s | %.1f ms/s | %.1f ms/s | %,d (%,.0f) | %d |\n"
                     .formatted(
                             r.server(),
                             kb(r.pssPerConnection()),
                             Double.isNaN(r.heapPerConnection()) ? "n/a" : kb(r.heapPerConnection()),
+                            r.firstWindowCpuMillisPerSecond(),
                             r.cpuMillisPerSecond(),
                             r.idleCpuMillisPerSecond(),
                             r.netCpuMillisPerSecond(),
@@ -154,8 +158,13 @@ final class Report {
                     "%s vs %s".formatted(kb(gw.pssPerConnection()), kb(nchan.pssPerConnection())),
                     HeldConnections.Result::pssPerConnection));
             targets.add(beside.target(
-                    "Heartbeat CPU per idle stream ≤ 1.0× nchan's, gross (stream listener)",
-                    "%.1f vs %.1f ms/s".formatted(gw.cpuMillisPerSecond(), nchan.cpuMillisPerSecond()),
+                    "Heartbeat CPU per idle stream ≤ 1.0× nchan's, gross (stream listener, steady state window)",
+                    "%.1f vs %.1f ms/s (the first window: %.1f vs %.1f ms/s)"
+                            .formatted(
+                                    gw.cpuMillisPerSecond(),
+                                    nchan.cpuMillisPerSecond(),
+                                    gw.firstWindowCpuMillisPerSecond(),
+                                    nchan.firstWindowCpuMillisPerSecond()),
                     HeldConnections.Result::cpuMillisPerSecond));
             targets.add(beside.target(
                     "Heartbeat CPU per idle stream ≤ 1.0× nchan's, net of each server's idle baseline (stream listener)",

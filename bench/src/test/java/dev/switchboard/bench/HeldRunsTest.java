@@ -13,7 +13,7 @@ class HeldRunsTest {
                 server,
                 Arrays.stream(pss)
                         .mapToObj(p ->
-                                new HeldConnections.Result(server, 1000, p, Double.NaN, 1, 0.5, 0, 0, 0, 1, 1, 1, 0))
+                                new HeldConnections.Result(server, 1000, p, Double.NaN, 1, 1, 0.5, 0, 0, 0, 1, 1, 1, 0))
                         .toList());
     }
 

@@ -13,7 +13,7 @@ class McpIdleReportTest {
     }
 
     private static HeldConnections.Result nchan(double pss) {
-        return new HeldConnections.Result("nginx+nchan", 1000, pss, Double.NaN, 10, 0, 2000, 2000, 0, 1, 1, 1, 0);
+        return new HeldConnections.Result("nginx+nchan", 1000, pss, Double.NaN, 10, 10, 0, 2000, 2000, 0, 1, 1, 1, 0);
     }
 
     private static Report report() {
