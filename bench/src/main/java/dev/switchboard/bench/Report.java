@@ -45,7 +45,7 @@ final class Report {
         s.append("## 1. Idle connections held\n\n");
         s.append("%,d SSE connections on one channel, from one NIO client process spread over 8 source addresses; "
                 .formatted(plan.connections()));
-        s.append("heartbeats every %d s; CPU over a %d s idle window. Memory is the server's growth from before the "
+        s.append("heartbeats every %d s; CPU over two %d s idle windows. Memory is the server's growth from before the "
                 .formatted(plan.heartbeat().toSeconds(), plan.idle().toSeconds()));
         s.append("connections opened to after, divided by the count: proportional set size (PSS, summed over nginx's "
                 + "processes) and, for the gateway, live Java heap after a full GC. The gateway is measured on "
