@@ -422,15 +422,8 @@ public final class MemoryStateStore
     private long expireOrDeadline(String sessionId, long now) {
         // one atomic step: a save() between reading an expired record and removing it would otherwise leave the
         // saved session unfiled, never swept and counted by count() for good
-        long[] deadline = {-1};
-        sessions.computeIfPresent(sessionId, (id, e) -> {
-            if (e.expiresAt() <= now) {
-                return null;
-            }
-            deadline[0] = e.expiresAt();
-            return e;
-        });
-        return deadline[0];
+        Expiring<McpSession> kept = sessions.computeIfPresent(sessionId, (id, e) -> e.expiresAt() <= now ? null : e);
+        return kept == null ? -1 : kept.expiresAt();
     }
 
     /** The log's part in a sweep ({@link ExpiryIndex.Deadlines}). */
