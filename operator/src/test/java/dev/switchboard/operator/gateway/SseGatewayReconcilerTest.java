@@ -436,6 +436,11 @@ class SseGatewayReconcilerTest {
         create("lambda", spec -> {});
         eventually(() ->
                 client.apps().deployments().inNamespace(NS).withName("lambda").get());
+        // Ready first: a not-ready gateway is re-reconciled every second, and one that read the Deployment from
+        // the cache just before the edit below would merge the new selector key into the legacy one (the mock
+        // does not refuse a selector change as an API server does)
+        rolledOut("lambda", 1);
+        stablyReady("lambda");
         // what earlier versions made: selected by app.kubernetes.io/instance, which a Deployment cannot change
         Map<String, String> legacy = Map.of(
                 "app.kubernetes.io/name", "switchboard-gateway",
