@@ -77,13 +77,25 @@ public final class RedisStateStore
             + "redis.call('SET', KEYS[1], ARGV[2] == '' and ARGV[1] or ARGV[1] .. '\\n' .. ARGV[2], 'KEEPTTL') "
             + "return 1 end return 0");
     /**
+     * The Lua that adds a replica to a session's signal receivers, a set that lives as long as the session: the
+     * step every script that stores or renews a session ends with.
+     *
+     * @param set     the set's key ({@code KEYS[n]})
+     * @param replica the replica's id ({@code ARGV[n]})
+     * @param ttl     the session's TTL in ms ({@code ARGV[n]})
+     */
+    private static String joinReceivers(String set, String replica, String ttl) {
+        return "redis.call('SADD', " + set + ", " + replica + ") redis.call('PEXPIRE', " + set + ", " + ttl + ") ";
+    }
+
+    /**
      * Renews a session's idle TTL (ARGV[1], ms) and reads it: its record (KEYS[1]), its subscriptions (KEYS[2]), the
      * set of replicas its signals go to (KEYS[3]), to which this replica (ARGV[2]) is added, and its function
      * stream's position (KEYS[4]; all four one hash tag), in one round trip.
      */
     private static final RedisScript RENEW_SESSION = new RedisScript("local json = redis.call('GET', KEYS[1]) "
             + "if json then redis.call('PEXPIRE', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[2], ARGV[1]) "
-            + "redis.call('SADD', KEYS[3], ARGV[2]) redis.call('PEXPIRE', KEYS[3], ARGV[1]) "
+            + joinReceivers("KEYS[3]", "ARGV[2]", "ARGV[1]")
             + "redis.call('PEXPIRE', KEYS[4], ARGV[1]) end "
             + "return json");
     /**
@@ -91,8 +103,9 @@ public final class RedisStateStore
      * replicas its signals go to (KEYS[2], same hash tag), which expires with it.
      */
     private static final RedisScript STORE_SESSION =
-            new RedisScript("redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) redis.call('SADD', KEYS[2], ARGV[3]) "
-                    + "redis.call('PEXPIRE', KEYS[2], ARGV[2]) return redis.status_reply('OK')");
+            new RedisScript("redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) "
+                    + joinReceivers("KEYS[2]", "ARGV[3]", "ARGV[2]")
+                    + "return redis.status_reply('OK')");
     /**
      * Sends a session signal (ARGV[2]) to each replica in the session's set (KEYS[1]) on that replica's channel
      * (ARGV[1] then its id), and deletes the set when ARGV[3] is 1 (the session ended). Answers how many replicas
@@ -109,8 +122,9 @@ public final class RedisStateStore
      */
     private static final RedisScript COMPARE_AND_SET_SESSION =
             new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then "
-                    + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) redis.call('SADD', KEYS[2], ARGV[4]) "
-                    + "redis.call('PEXPIRE', KEYS[2], ARGV[3]) return 1 end return 0");
+                    + "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) "
+                    + joinReceivers("KEYS[2]", "ARGV[4]", "ARGV[3]")
+                    + "return 1 end return 0");
     /**
      * Attempts of {@link #replaceBackendSession} while other changes to the record (a logging level) keep
      * winning: each attempt reads again, so a few suffice.
