@@ -366,6 +366,60 @@ class McpPushTest {
         }
     }
 
+    @Test
+    void aLoggingLevelSetThroughOneReplicaHoldsAtOnceOnTheOther() {
+        String session = initialize(a, "tools");
+        assertThat(post(a, "tools", session, request(2, "logging/setLevel", "{\"level\":\"debug\"}"))
+                        .has("result"))
+                .isTrue();
+        // replica B reads the session now and keeps its record for its renewal interval (a second)
+        assertThat(toolsLogMessages(b, session, 3))
+                .as("at debug, the tool's info message")
+                .hasSize(1);
+
+        double heard = signalsReceived(b);
+        assertThat(post(a, "tools", session, request(4, "logging/setLevel", "{\"level\":\"error\"}"))
+                        .has("result"))
+                .isTrue();
+        // told by a session signal (Redis pub/sub, so it may trail A's answer by a moment)
+        await().atMost(WAIT).until(() -> signalsReceived(b) > heard);
+        assertThat(toolsLogMessages(b, session, 5))
+                .as("at error, within B's renewal interval: the function was given the new level")
+                .isEmpty();
+    }
+
+    /** Calls the example's {@code test_logging_tool} (one info message) and returns the messages relayed. */
+    private static List<JsonNode> toolsLogMessages(Gateway g, String session, int id) {
+        Http.Answer r = Http.send(
+                "POST",
+                mcp(g, "tools"),
+                request(id, "tools/call", "{\"name\":\"test_logging_tool\",\"arguments\":{}}"),
+                Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH, "Mcp-Session-Id", session));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        if (!r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+            assertThat(r.json().has("result")).as(r.body()).isTrue();
+            return List.of(); // answered with JSON: nothing came before the result
+        }
+        List<JsonNode> messages = SseClient.parse(r.body()).stream()
+                .filter(e -> e.data() != null && !e.data().isBlank()) // a priming event has no data
+                .map(e -> json(e.data()))
+                .toList();
+        assertThat(messages.getLast().has("result")).as(r.body()).isTrue();
+        return messages.stream()
+                .filter(m -> m.path("method").asText().equals("notifications/message"))
+                .toList();
+    }
+
+    /** @return the session signals a replica has received ({@code switchboard_session_signals_received_total}) */
+    private static double signalsReceived(Gateway g) {
+        return Http.get("http://127.0.0.1:" + g.adminPort() + "/metrics")
+                .body()
+                .lines()
+                .filter(line -> line.startsWith("switchboard_session_signals_received_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     private static String log(String session, String level) {
         return "{\"method\":\"notifications/message\",\"session\":\"" + session + "\",\"params\":{\"level\":\"" + level
                 + "\",\"logger\":\"t\",\"data\":{\"n\":\"" + level + "\"}}}";

@@ -99,8 +99,11 @@ final class McpRequestHandler {
                     sink.send(JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "unknown level '" + level + "'"), true);
                     return;
                 }
-                // kept in the session: a stateless function learns it on each request (params._meta)
+                // kept in the session: a stateless function learns it on each request (params._meta), through
+                // whichever replica the request lands on: those holding a copy of the record are told before the
+                // client is answered
                 sessionStore.save(session.withLogLevel(level));
+                sessions.changed(session.id());
                 if (session.backendSessionId() == null) {
                     sink.send(JsonRpc.result(id, Json.object()), true);
                     return;

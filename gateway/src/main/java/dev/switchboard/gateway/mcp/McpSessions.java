@@ -241,6 +241,16 @@ final class McpSessions implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the replicas that keep a recent copy of a session's record that it changed (they read it again at its
+     * next use).
+     *
+     * @param sessionId the session whose record was saved
+     */
+    void changed(String sessionId) {
+        signal(SessionSignal.changed(sessionId));
+    }
+
     private void signal(SessionSignal signal) {
         try {
             state.signals().send(signal);
@@ -264,6 +274,8 @@ final class McpSessions implements AutoCloseable {
             case ENDED -> endHere(signal.sessionId());
             case INITIALIZED -> backendStreams.initialized(signal.sessionId());
             case RECOVERED -> backendStreams.recoveredElsewhere(signal.sessionId());
+            // the store forgot its copy of the record as the signal arrived: nothing else holds one
+            case CHANGED -> {}
         }
     }
 

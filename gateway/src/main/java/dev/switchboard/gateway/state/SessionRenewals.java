@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * hundredth of the TTL, at most one second).
  *
  * <p>A record changed or ended by another replica is forgotten here when its session signal arrives
- * ({@link #forget}; ended, initialized, recovered); a replica that may have missed signals (its subscription
+ * ({@link #forget}; ended, initialized, recovered, changed); a replica that may have missed signals (its subscription
  * connection was re-made) forgets everything ({@link #forgetAll}). Either way nothing stays longer than the
  * interval. A record read while a signal arrived is not kept: a read that began before the session was forgotten
  * may have returned what the signal replaced ({@link #renewed(McpSession, long)}).

@@ -25,7 +25,12 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
          * A stateful function's session was re-initialized (it had lost it): the replica relaying the function's
          * own stream reopens it for the new function session now, rather than when its retry finds out.
          */
-        RECOVERED
+        RECOVERED,
+        /**
+         * The session's record changed (a logging level was set): replicas that keep a recent copy of it read it
+         * again at its next use, rather than pass the old level to the function until their next renewal.
+         */
+        CHANGED
     }
 
     /**
@@ -59,6 +64,14 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
      */
     public static SessionSignal recovered(String sessionId) {
         return new SessionSignal(Kind.RECOVERED, sessionId, "");
+    }
+
+    /**
+     * @param sessionId session id
+     * @return a session whose record changed
+     */
+    public static SessionSignal changed(String sessionId) {
+        return new SessionSignal(Kind.CHANGED, sessionId, "");
     }
 
     /** @return one line per field, for a pub/sub message (ids never hold a line break: JSON escapes them) */
