@@ -29,6 +29,7 @@ public final class BenchMain {
      * @param settle     how long a fresh server is left alone before its idle baseline is read (section 1)
      * @param callRounds rounds of sections 3 and 4 (every row of a round beside its baseline): a target is met only
      *                   when each round meets it
+     * @param heldRuns   runs of sections 1 and 2 for the stream listener and nchan, each on a fresh process
      */
     record Plan(
             String mode,
@@ -45,7 +46,8 @@ public final class BenchMain {
             int crossSamples,
             int scaleConnections,
             int perProcess,
-            Topics topics) {
+            Topics topics,
+            int heldRuns) {
         static Plan full(int connections, int scaleConnections) {
             return new Plan(
                     "run-all",
@@ -62,7 +64,8 @@ public final class BenchMain {
                     300,
                     scaleConnections,
                     IdleAtScale.PER_PROCESS,
-                    Topics.full(connections));
+                    Topics.full(connections),
+                    HeldRuns.RUNS);
         }
 
         /** @return this plan with sections 3 and 4 run {@code rounds} times */
@@ -99,7 +102,8 @@ public final class BenchMain {
                     crossSamples,
                     scaleConnections,
                     perProcess,
-                    topics);
+                    topics,
+                    heldRuns);
         }
 
         /** Toy sizes; the scale scenario still spans two herds and two replicas. */
@@ -121,7 +125,10 @@ public final class BenchMain {
                     20,
                     300,
                     150,
-                    Topics.smoke());
+                    Topics.smoke(),
+                    // two runs of section 1: the medians and spreads are computed, at a toy size (each run of the
+                    // four servers is about 50 s of the smoke's 5 minutes)
+                    2);
         }
     }
 
@@ -268,7 +275,8 @@ public final class BenchMain {
                         full.crossSamples(),
                         full.scaleConnections(),
                         full.perProcess(),
-                        full.topics());
+                        full.topics(),
+                        full.heldRuns());
             }
             System.out.println(heldOnly(full, root, Files.createTempDirectory("switchboard-bench")));
             return;
@@ -444,7 +452,7 @@ public final class BenchMain {
     }
 
     /**
-     * Sections 1 and 2: the stream listener and nchan {@link HeldRuns#RUNS} times each, alternating, each run on
+     * Sections 1 and 2: the stream listener and nchan {@link Plan#heldRuns()} times each, alternating, each run on
      * a fresh process (so that no run's garbage or pools count in the next); the public listener once.
      */
     private static void held(
@@ -461,11 +469,11 @@ public final class BenchMain {
         List<HeldConnections.Result> nchanRuns = new ArrayList<>();
         List<McpIdleStreams.Result> mcpRuns = new ArrayList<>();
         List<McpIdleStreams.Result> legacyRuns = new ArrayList<>();
-        for (int run = 1; run <= HeldRuns.RUNS; run++) {
+        for (int run = 1; run <= plan.heldRuns(); run++) {
             Rig.Server gateway = rig.gateway("bench-gw-" + run, gatewayConfig);
             Rig.registerExamples(gateway, echo, mcp);
             log("held connections: %s, %d, run %d of %d"
-                    .formatted(HeldConnections.STREAM_LISTENER, plan.connections(), run, HeldRuns.RUNS));
+                    .formatted(HeldConnections.STREAM_LISTENER, plan.connections(), run, plan.heldRuns()));
             streamRuns.add(HeldConnections.run(
                     gateway,
                     HeldConnections.gatewayStreams(),
@@ -483,7 +491,7 @@ public final class BenchMain {
                 Rig.Server nginx = rig.nginx(echo.port(), (int) plan.heartbeat().toSeconds(), plan.connections() + 100)
                         .orElseThrow();
                 log("held connections: nginx+nchan, %d, run %d of %d"
-                        .formatted(plan.connections(), run, HeldRuns.RUNS));
+                        .formatted(plan.connections(), run, plan.heldRuns()));
                 nchanRuns.add(HeldConnections.run(
                         nginx,
                         HeldConnections.nchan(),

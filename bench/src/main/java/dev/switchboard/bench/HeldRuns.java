@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
  * of its median. Otherwise the run fails as inconclusive.
  */
 final class HeldRuns {
-    /** Runs per server. */
+    /** Runs per server in a full run ({@code --held} too); the smoke runs fewer. */
     static final int RUNS = 3;
     /** Without a peer: the largest spread ((max - min) / median) of PSS per connection that still concludes. */
     static final double MAX_SPREAD = 0.5;

@@ -38,7 +38,7 @@ final class Report {
 
     /**
      * @param results  one row per server: the medians of its runs where it ran several times
-     * @param repeated the servers measured {@link HeldRuns#RUNS} times (the stream listener, nchan)
+     * @param repeated the servers measured several times, as many runs each (the stream listener, nchan)
      */
     void held(List<HeldConnections.Result> results, boolean nchanPresent, List<HeldRuns.Summary> repeated) {
         StringBuilder s = sections;
@@ -84,19 +84,20 @@ final class Report {
                             r.dropped()));
         }
         if (!repeated.isEmpty()) {
+            int runs = repeated.getFirst().runs().size();
             s.append(("\nThe stream listener and nchan ran %d times each, one after the other, each on a fresh process "
                             + "and the gateway with its shipped JVM settings (`gateway/jvm.options`); their rows above and in "
                             + "section 2 are the medians (heartbeats, drops and losses summed). PSS per connection in each run, "
                             + "with the spread ((max − min) / median). The run fails as inconclusive when the same-run ratios "
                             + "spread wider than the median ratio's distance from the 1.0× target (without nchan: when the "
                             + "gateway's spread exceeds %.0f%%):\n\n")
-                    .formatted(HeldRuns.RUNS, HeldRuns.MAX_SPREAD * 100));
+                    .formatted(runs, HeldRuns.MAX_SPREAD * 100));
             s.append("| Server |");
-            for (int i = 1; i <= HeldRuns.RUNS; i++) {
+            for (int i = 1; i <= runs; i++) {
                 s.append(" Run ").append(i).append(" |");
             }
             s.append(" Median | Spread |\n| --- |")
-                    .append(" --- |".repeat(HeldRuns.RUNS + 2))
+                    .append(" --- |".repeat(runs + 2))
                     .append('\n');
             for (HeldRuns.Summary summary : repeated) {
                 s.append("| ").append(summary.server()).append(" |");
@@ -153,7 +154,7 @@ final class Report {
             targets.add(beside.target(
                     gwRuns != null && nchanRuns != null
                             ? "Memory per idle SSE connection ≤ 1.0× nchan's in each of %d runs (PSS, stream listener, shipped JVM settings)"
-                                    .formatted(HeldRuns.RUNS)
+                                    .formatted(gwRuns.runs().size())
                             : "Memory per idle SSE connection ≤ 1.0× nchan's (PSS, stream listener)",
                     "%s vs %s".formatted(kb(gw.pssPerConnection()), kb(nchan.pssPerConnection())),
                     HeldConnections.Result::pssPerConnection));
