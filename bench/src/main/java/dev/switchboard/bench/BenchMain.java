@@ -127,7 +127,7 @@ public final class BenchMain {
                     150,
                     Topics.smoke(),
                     // two runs of section 1: the medians and spreads are computed, at a toy size (each run of the
-                    // four servers is about 50 s of the smoke's 5 minutes)
+                    // four servers is about 45 s of the smoke's 4-5 minutes)
                     2);
         }
     }
