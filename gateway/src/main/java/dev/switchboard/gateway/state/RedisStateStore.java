@@ -562,6 +562,11 @@ public final class RedisStateStore
         SessionSignal signal;
         try {
             signal = SessionSignal.decode(message);
+        } catch (SessionSignal.UnknownKind e) {
+            // a newer replica's (a rolling upgrade): whatever it says, the session's record may have changed
+            renewals.forget(e.sessionId());
+            LOGGER.fine(e::getMessage);
+            return;
         } catch (IllegalArgumentException e) {
             LOGGER.warning("ignored a malformed session signal");
             return;

@@ -82,13 +82,39 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
     /**
      * @param message an {@link #encode()}d signal
      * @return the signal
+     * @throws UnknownKind              when it is one of a kind this version does not know (a newer replica's)
      * @throws IllegalArgumentException when the message is not one
      */
     public static SessionSignal decode(String message) {
         String[] parts = message.split("\n", 3);
-        if (parts.length != 3) {
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
             throw new IllegalArgumentException("not a session signal");
         }
-        return new SessionSignal(Kind.valueOf(parts[0]), parts[1], parts[2]);
+        Kind kind;
+        try {
+            kind = Kind.valueOf(parts[0]);
+        } catch (IllegalArgumentException e) {
+            throw new UnknownKind(parts[0], parts[1]);
+        }
+        return new SessionSignal(kind, parts[1], parts[2]);
+    }
+
+    /**
+     * A well-formed signal of a kind added after this version, as a newer replica sends during a rolling upgrade:
+     * its session is known, what it says is not.
+     */
+    public static final class UnknownKind extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final transient String sessionId;
+
+        UnknownKind(String kind, String sessionId) {
+            super("session signal of an unknown kind: " + kind);
+            this.sessionId = sessionId;
+        }
+
+        /** @return the session it is about */
+        public String sessionId() {
+            return sessionId;
+        }
     }
 }

@@ -152,6 +152,18 @@ class RedisSessionRecordsTest {
     }
 
     @Test
+    void aSignalOfAKindANewerReplicaSendsStillForgetsTheRecord() {
+        a.saveNew(session("s7", null), "default/tools");
+        redis.sync().del(RedisKeys.mcpSession("s7"));
+        assertThat(a.find("s7")).as("served from its copy").isPresent();
+        // what a replica of a later version could send during a rolling upgrade
+        redis.sync().publish(RedisKeys.sessionSignals("a"), "SOMETHING_NEW\ns7\n");
+        await().atMost(SIGNAL)
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> a.find("s7").isEmpty());
+    }
+
+    @Test
     void aCancellationLeavesTheRecordAlone() throws Exception {
         a.saveNew(session("s4", null), "default/tools");
         redis.sync().del(RedisKeys.mcpSession("s4"));

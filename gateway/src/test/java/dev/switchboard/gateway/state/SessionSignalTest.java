@@ -1,0 +1,35 @@
+package dev.switchboard.gateway.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SessionSignalTest {
+    @Test
+    void everyKindSurvivesItsEncoding() {
+        for (SessionSignal signal : new SessionSignal[] {
+            SessionSignal.cancel("s1", "\"a\\nb\""),
+            SessionSignal.ended("s2"),
+            SessionSignal.initialized("s3"),
+            SessionSignal.recovered("s4"),
+            SessionSignal.changed("s5")
+        }) {
+            assertThat(SessionSignal.decode(signal.encode())).isEqualTo(signal);
+        }
+    }
+
+    @Test
+    void aKindThisVersionDoesNotKnowIsToldApartFromAMalformedMessage() {
+        assertThatThrownBy(() -> SessionSignal.decode("LATER\ns9\n"))
+                .isInstanceOfSatisfying(
+                        SessionSignal.UnknownKind.class,
+                        e -> assertThat(e.sessionId()).isEqualTo("s9"));
+        for (String malformed : new String[] {"", "ENDED", "ENDED\ns1", "\ns1\n", "ENDED\n\n"}) {
+            assertThatThrownBy(() -> SessionSignal.decode(malformed))
+                    .as(malformed)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .isNotInstanceOf(SessionSignal.UnknownKind.class);
+        }
+    }
+}
