@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.Metrics;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.testing.TestRedis;
 import io.modelcontextprotocol.client.McpClient;
@@ -412,12 +413,8 @@ class McpPushTest {
 
     /** @return the session signals a replica has received ({@code switchboard_session_signals_received_total}) */
     private static double signalsReceived(Gateway g) {
-        return Http.get("http://127.0.0.1:" + g.adminPort() + "/metrics")
-                .body()
-                .lines()
-                .filter(line -> line.startsWith("switchboard_session_signals_received_total"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return Metrics.read(
+                "http://127.0.0.1:" + g.adminPort() + "/metrics", "switchboard_session_signals_received_total");
     }
 
     private static String log(String session, String level) {
