@@ -1,17 +1,11 @@
 package dev.switchboard.gateway.stream;
 
 import dev.switchboard.gateway.admission.AddressLimits;
-import dev.switchboard.gateway.admission.Admission;
 import dev.switchboard.gateway.admission.Refusal;
-import dev.switchboard.gateway.admission.Verdict;
 import dev.switchboard.gateway.api.ClientStreamService;
-import dev.switchboard.gateway.auth.Identity;
-import dev.switchboard.gateway.auth.ProtectedResourceMetadata;
 import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.http.TransportErrors;
-import dev.switchboard.gateway.mcp.McpRoute;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
@@ -21,7 +15,6 @@ import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.MpscQueue;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
-import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,7 +24,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -56,10 +48,10 @@ import java.util.logging.Logger;
  * messages), {@code POST /invoke/{function}} and the publishes are handed to {@link BlockingExchanges}, one thread
  * per kept-alive connection, so that one URL serves it all.
  * An idle stream here is a socket, a selection key and its {@link SseStream}: no read buffer, no parked stack,
- * no request objects. Opening a stream runs on a short-lived virtual thread through the same {@link Admission}
- * pipeline (preflight, limits, authentication) and {@link ClientStreamService} (the store's replay). Responses are
- * delimited by
- * the connection's close ({@code Connection: close}), which every SSE client reads.
+ * no request objects. Opening a stream runs on a short-lived virtual thread ({@link StreamOpening}: the same
+ * {@link dev.switchboard.gateway.admission.Admission} pipeline as every request, then {@link ClientStreamService} or
+ * {@link McpStreamOpener}), whose decision the loop carries out. Responses are delimited by the connection's close
+ * ({@code Connection: close}), which every SSE client reads.
  *
  * <p>Writing is the loop's alone and costs per socket only what cannot be shared: heartbeats are timed by the
  * loop itself, each tick visiting only the streams due in it ({@link HeartbeatWheel}) and writing each due one
@@ -80,7 +72,6 @@ final class StreamListener implements AutoCloseable {
     private static final long MAX_ACCEPT_BACKOFF_NANOS = 1_000_000_000L;
     private static final java.time.Duration LOG_INTERVAL = java.time.Duration.ofMinutes(1);
     private static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
-    private static final String CACHE_CONTROL = RawAnswer.CACHE_CONTROL;
     /** The loop's write buffer: larger writes (a long replay) go from their own array. */
     static final int WRITE_BUFFER = 64 * 1024;
     /** Longest wait in {@code select} while housekeeping (head expiry, accept pauses) has work; else a heartbeat tick. */
@@ -97,15 +88,13 @@ final class StreamListener implements AutoCloseable {
     private static final long MAX_BEAT_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ClientStreamService streams;
-    private final McpStreamOpener mcp;
+    /** Decides, off the loop, what a held request's connection becomes (a stream, an answer). */
+    private final StreamOpening openings;
+
     private final BlockingExchanges exchanges;
-    private final InvokeExchange invoke;
-    /** The OAuth protected resource metadata, when JWTs are checked (else its path is no route, as on PORT). */
-    private final java.util.Optional<ProtectedResourceMetadata> resourceMetadata;
     /** Loop thread only: connections leaving the selector, handed over once the next select deregistered them. */
     private List<Runnable> handOffs = new ArrayList<>();
 
-    private final Admission admission;
     private final long headTimeoutNanos;
     private final ListenerCaps caps;
     /** Connections this loop holds (read by other threads: figures only). */
@@ -161,8 +150,6 @@ final class StreamListener implements AutoCloseable {
             System::nanoTime);
     private final RateLimitedLog loopFailures =
             new RateLimitedLog(LOGGER, Level.WARNING, "stream listener loop", LOG_INTERVAL, System::nanoTime);
-    private final RateLimitedLog openFailures = new RateLimitedLog(
-            LOGGER, Level.SEVERE, "unexpected error opening a stream", LOG_INTERVAL, System::nanoTime);
     private volatile boolean running = true;
     private long nextExpiryCheck;
     /** Loop thread only: accepting paused until when, the next pause after a failure. */
@@ -202,9 +189,7 @@ final class StreamListener implements AutoCloseable {
             LoopParts parts, String threadName, ServerSocketChannel server, Selector selector, SelectionKey serverKey) {
         StreamLoops.Settings settings = parts.settings();
         this.streams = parts.streams();
-        this.mcp = parts.mcp();
-        this.invoke = parts.api().invoke();
-        this.resourceMetadata = parts.api().resourceMetadata();
+        this.openings = new StreamOpening(parts);
         this.exchanges = new BlockingExchanges(
                 parts.endpoint(),
                 parts.mcp(),
@@ -216,7 +201,6 @@ final class StreamListener implements AutoCloseable {
                 settings.keepAlive(),
                 parts.caps().idle(),
                 parts.threads());
-        this.admission = parts.admission();
         this.headTimeoutNanos = settings.headTimeout().toNanos();
         this.caps = parts.caps();
         this.limits = settings.limits();
@@ -559,7 +543,7 @@ final class StreamListener implements AutoCloseable {
             handOff(c, head, route.get(), leftover, peer);
             return;
         }
-        setup.execute(() -> open(c, head, peer));
+        setup.execute(() -> openings.open(head, peer, new Handover(c)));
     }
 
     /**
@@ -613,269 +597,28 @@ final class StreamListener implements AutoCloseable {
         }
     }
 
-    /** On a virtual thread: everything that may block or call the store. */
-    private void open(Connection c, RequestHead head, java.net.SocketAddress peer) {
-        java.util.Optional<McpRoute> mcpRoute = McpRoute.of(head.path());
-        if (mcpRoute.isPresent()) {
-            openMcp(c, head, peer, mcpRoute.get());
-            return;
-        }
-        if (ExchangeRoute.invokedFunction(head.path()).isPresent()) {
-            refuseOtherMethods(c, head, peer, invoke.corsHeaders(head.headers()), invoke::preflightHeaders);
-            return;
-        }
-        if (ExchangeRoute.publishedTopic(head.path()).isPresent()
-                || ExchangeRoute.publishedMcpServer(head.path()).isPresent()) {
-            refuseOtherMethods(c, head, peer, Map.of(), null);
-            return;
-        }
-        if (resourceMetadata.isPresent() && ProtectedResourceMetadata.covers(head.path())) {
-            answerMetadata(c, head, peer, resourceMetadata.get());
-            return;
-        }
-        Map<String, String> extra = Map.of();
-        try {
-            String path = head.path();
-            if (!path.startsWith("/sse/") || path.length() == 5 || path.indexOf('/', 5) >= 0) {
-                throw new ApiException(
-                        Status.NOT_FOUND_404,
-                        "NOT_FOUND",
-                        "no route for " + head.method() + " " + path
-                                + " on the event loops (it serves GET /sse/{clientId}, /mcp/{name},"
-                                + " POST /invoke/{function}, POST /publish/{topic} and POST /publish/mcp/{server})");
-            }
-            boolean preflight = admission.isPreflight(head.method(), head.headers());
-            if (!preflight && !head.method().equals("GET")) {
-                extra = Map.of("Allow", "GET, OPTIONS");
-                throw new ApiException(
-                        Status.METHOD_NOT_ALLOWED_405,
-                        "METHOD_NOT_ALLOWED",
-                        head.method() + " is not allowed here; use GET");
-            }
-            Identity identity;
-            switch (admission.admit(head.method(), path, peer, head.headers())) {
-                case Verdict.Preflight p -> {
-                    Map<String, String> allow = streams.preflightHeaders(head.headers());
-                    submit(() -> respondEmpty(c, allow));
-                    return;
-                }
-                case Verdict.Refused refused -> {
-                    extra = refused.refusal().headers();
-                    throw refused.refusal().error();
-                }
-                case Verdict.Admitted admitted -> identity = admitted.identity();
-            }
-            ClientStreamService.Opened opened = streams.open(
-                    path.substring(5), head.headers(), head.query(), identity, limits.client(peer, head.headers()));
-            byte[] start = startOf(opened);
-            ClientStreamService.Opened written = opened.written();
-            submit(() ->
-                    begin(c, opened.stream(), reason -> streams.finish(written, reason), start, opened.replayed()));
-        } catch (ApiException e) {
-            Map<String, String> headers = extra;
-            submit(() -> respond(c, e, headers));
-        } catch (StoreUnavailableException e) {
-            streams.metrics().redisError();
-            LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            submit(() -> respond(c, ErrorHandling.stateUnavailable(), Map.of()));
-        } catch (RuntimeException e) {
-            openFailures.log(e);
-            submit(() -> respond(c, ErrorHandling.internalError(), Map.of()));
-        }
-    }
-
-    /**
-     * On a virtual thread: {@code /.well-known/oauth-protected-resource[/...]}, public as documented
-     * (only the per-address limit applies): the document to a GET, a preflight's answer to an OPTIONS, 405 to the
-     * rest. It is here so that an MCP client given this listener's URL alone finds the metadata its challenge names.
-     */
-    private void answerMetadata(
-            Connection c, RequestHead head, java.net.SocketAddress peer, ProtectedResourceMetadata metadata) {
-        java.util.Optional<Refusal> refused = admission.perAddress(peer, head.headers());
-        if (refused.isPresent()) {
-            submit(() -> respond(c, refused.get().error(), refused.get().headers()));
-            return;
-        }
-        byte[] answer;
-        switch (head.method()) {
-            case "GET" -> {
-                Map<String, String> headers = new java.util.LinkedHashMap<>();
-                headers.put("Content-Type", "application/json");
-                headers.putAll(ProtectedResourceMetadata.HEADERS);
-                answer = RawAnswer.of(Status.OK_200, headers, metadata.document());
-            }
-            case "OPTIONS" ->
-                answer = RawAnswer.of(
-                        Status.NO_CONTENT_204,
-                        ProtectedResourceMetadata.preflightHeaders(
-                                head.headers().first(io.helidon.http.HeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)),
-                        null);
-            default ->
-                answer = RawAnswer.error(
-                        new ApiException(
-                                Status.METHOD_NOT_ALLOWED_405,
-                                "METHOD_NOT_ALLOWED",
-                                head.method() + " is not allowed here; use GET"),
-                        Map.of("Allow", "GET"));
-        }
-        submit(() -> answer(c, answer));
-    }
-
-    /**
-     * On a virtual thread: what the loop keeps of {@code /invoke/{function}} and {@code /publish/{topic}} (a POST
-     * goes to {@link BlockingExchanges}): a preflight of {@code /invoke}, answered as documented
-     * before authentication, or another method, refused after admission with 405 and {@code Allow: POST}, with
-     * the route's CORS headers. {@code /publish} has no CORS: a preflight is 405 too.
-     *
-     * @param cors      the route's CORS headers for this request's origin (none for {@code /publish})
-     * @param preflight the headers answering a preflight; null where the route has no CORS
-     */
-    private void refuseOtherMethods(
-            Connection c,
-            RequestHead head,
-            java.net.SocketAddress peer,
-            Map<String, String> cors,
-            java.util.function.Function<io.helidon.http.Headers, Map<String, String>> preflight) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>(cors);
-        ApiException refusal;
-        switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
-            case Verdict.Preflight p
-            when preflight != null -> {
-                Map<String, String> allow = preflight.apply(head.headers());
-                submit(() -> respondEmpty(c, allow));
-                return;
-            }
-            case Verdict.Refused refused -> {
-                headers.putAll(refused.refusal().headers());
-                refusal = refused.refusal().error();
-            }
-            default -> {
-                headers.put("Allow", "POST");
-                refusal = new ApiException(
-                        Status.METHOD_NOT_ALLOWED_405,
-                        "METHOD_NOT_ALLOWED",
-                        head.method() + " is not allowed here; use POST");
-            }
-        }
-        ApiException answer = refusal;
-        submit(() -> respond(c, answer, headers));
-    }
-
-    /**
-     * On a virtual thread: {@code GET /mcp/{name}}, a session's standalone stream (or its resume),
-     * {@code GET /mcp/{name}/sse}, an HTTP+SSE session's stream, or a preflight on an MCP route, through the same
-     * admission and per-address stream cap as documented; refusals carry the same statuses and JSON-RPC
-     * error bodies. The rest of the MCP routes is {@link BlockingExchanges}'.
-     */
-    private void openMcp(Connection c, RequestHead head, java.net.SocketAddress peer, McpRoute route) {
-        Map<String, String> extra = new java.util.LinkedHashMap<>(mcp.corsHeaders(head.headers()));
-        String address = null;
-        try {
-            Identity identity;
-            switch (admission.admit(head.method(), head.path(), peer, head.headers())) {
-                case Verdict.Preflight p -> {
-                    Map<String, String> allow = mcp.preflightHeaders(head.headers());
-                    submit(() -> respondEmpty(c, allow));
-                    return;
-                }
-                case Verdict.Refused refused -> {
-                    extra.putAll(refused.refusal().headers());
-                    throw refused.refusal().error();
-                }
-                case Verdict.Admitted admitted -> identity = admitted.identity();
-            }
-            String client = limits.client(peer, head.headers());
-            // refused as every MCP admission is below: a JSON-RPC error
-            limits.acquireStream(client);
-            address = client;
-            McpStreamOpener.Opened opened = route.kind() == McpRoute.Kind.SSE
-                    ? mcp.openLegacy(route.server(), head.headers(), identity)
-                    : mcp.open(route.server(), head.headers(), identity);
-            String counted = address;
-            address = null; // from here the stream's finish releases it
-            byte[] start = mcpStartOf(opened);
-            submit(() -> begin(
-                    c,
-                    opened.stream(),
-                    reason -> {
-                        try {
-                            opened.finish(reason);
-                        } finally {
-                            limits.releaseStream(counted);
-                        }
-                    },
-                    start,
-                    0));
-        } catch (StoreUnavailableException e) {
-            streams.metrics().redisError();
-            LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            refuseMcp(c, ErrorHandling.stateUnavailable(), extra);
-        } catch (ApiException | dev.switchboard.gateway.mcp.McpException e) {
-            refuseMcp(c, e, extra);
-        } catch (RuntimeException e) {
-            openFailures.log(e);
-            refuseMcp(c, ErrorHandling.internalError(), extra);
-        } finally {
-            if (address != null) {
-                limits.releaseStream(address);
-            }
-        }
-    }
-
-    /** A refusal on an MCP route: its status, a JSON-RPC error body, then the connection closes. */
-    private void refuseMcp(Connection c, RuntimeException error, Map<String, String> extra) {
-        McpStreamOpener.Refused refused = McpStreamOpener.refusal(error);
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
-        headers.put("Cache-Control", CACHE_CONTROL);
-        headers.putAll(extra);
-        byte[] answer = RawAnswer.of(refused.status(), headers, refused.body());
-        submit(() -> answer(c, answer));
-    }
-
-    /** An MCP stream's response head and its first bytes (priming or replay), as one write. */
-    private static byte[] mcpStartOf(McpStreamOpener.Opened opened) {
-        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n")
-                .append("Content-Type: text/event-stream; charset=utf-8\r\n")
-                .append("Cache-Control: no-cache\r\n")
-                .append("X-Accel-Buffering: no\r\n")
-                .append("Connection: close\r\n");
-        opened.headers()
-                .forEach((name, value) ->
-                        head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("\r\n");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
-        out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(opened.start());
-        return out.toByteArray();
-    }
-
-    /** The response head, the {@code connected} event and the replay, as one write. */
-    private byte[] startOf(ClientStreamService.Opened opened) {
-        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n")
-                .append("Content-Type: text/event-stream; charset=utf-8\r\n")
-                .append("Cache-Control: ")
-                .append(CACHE_CONTROL)
-                .append("\r\n")
-                .append("X-Accel-Buffering: no\r\n")
-                .append("Connection: close\r\n");
-        opened.allowOrigin()
-                .ifPresent(origin -> head.append("Access-Control-Allow-Origin: ")
-                        .append(origin)
-                        .append("\r\n"));
-        if (streams.corsVariesByOrigin()) {
-            head.append("Vary: Origin\r\n");
-        }
-        head.append("\r\n");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
-        out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(opened.start());
-        return out.toByteArray();
-    }
-
     private void submit(Runnable task) {
         tasks.add(task);
         selector.wakeup();
+    }
+
+    /** An opening's decision for a connection, carried out on the loop. */
+    private final class Handover implements StreamOpening.Outcome {
+        private final Connection c;
+
+        Handover(Connection c) {
+            this.c = c;
+        }
+
+        @Override
+        public void begin(SseStream stream, Consumer<CloseReason> finish, byte[] start, int replayed) {
+            submit(() -> StreamListener.this.begin(c, stream, finish, start, replayed));
+        }
+
+        @Override
+        public void answer(byte[] answer) {
+            submit(() -> StreamListener.this.answer(c, answer));
+        }
     }
 
     /** Loop thread: the stream is open; write its start, then whatever it is woken for. */
@@ -1149,11 +892,6 @@ final class StreamListener implements AutoCloseable {
     /** Loop thread: an error answer, then the connection closes. */
     private void respond(Connection c, ApiException error, Map<String, String> headers) {
         answer(c, RawAnswer.error(error, headers));
-    }
-
-    /** Loop thread: a 204 (a preflight's answer), then the connection closes. */
-    private void respondEmpty(Connection c, Map<String, String> headers) {
-        answer(c, RawAnswer.of(Status.NO_CONTENT_204, headers, null));
     }
 
     /** Loop thread: one whole answer, then the connection closes. */
