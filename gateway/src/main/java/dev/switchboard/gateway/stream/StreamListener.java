@@ -9,8 +9,6 @@ import dev.switchboard.gateway.http.TransportErrors;
 import dev.switchboard.gateway.mcp.McpStreamOpener;
 import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.gateway.sse.CloseReason;
-import dev.switchboard.gateway.sse.EventFrame;
-import dev.switchboard.gateway.sse.FanOutWriter;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.MpscQueue;
 import dev.switchboard.gateway.sse.SseEncoder;
@@ -35,7 +33,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,12 +50,9 @@ import java.util.logging.Logger;
  * {@link McpStreamOpener}), whose decision the loop carries out. Responses are delimited by the connection's close
  * ({@code Connection: close}), which every SSE client reads.
  *
- * <p>Writing is the loop's alone and costs per socket only what cannot be shared: heartbeats are timed by the
- * loop itself, each tick visiting only the streams due in it ({@link HeartbeatWheel}) and writing each due one
- * directly (no task, no wake-up, no hand-over from the ticker's thread); an event fanned out to many plain streams is written from one shared
- * encoding ({@link dev.switchboard.gateway.sse.EventFrame}) through one direct buffer the loop owns, so a write
- * allocates nothing unless the socket cannot take it all; whatever is due for a socket goes in one write; and
- * Nagle's algorithm is off, so that a write leaves at once.
+ * <p>Writing is the loop's alone ({@link StreamWrites}): heartbeats are timed by the loop itself, each tick visiting
+ * only the streams due in it ({@link HeartbeatWheel}) and writing each due one directly (no task, no wake-up, no
+ * hand-over from the ticker's thread); Nagle's algorithm is off, so that a write leaves at once.
  */
 final class StreamListener implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(StreamListener.class.getName());
@@ -72,8 +66,6 @@ final class StreamListener implements AutoCloseable {
     private static final long MAX_ACCEPT_BACKOFF_NANOS = 1_000_000_000L;
     private static final java.time.Duration LOG_INTERVAL = java.time.Duration.ofMinutes(1);
     private static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
-    /** The loop's write buffer: larger writes (a long replay) go from their own array. */
-    static final int WRITE_BUFFER = 64 * 1024;
     /** Longest wait in {@code select} while housekeeping (head expiry, accept pauses) has work; else a heartbeat tick. */
     private static final long MAX_SELECT_MILLIS = 250;
     /**
@@ -114,33 +106,21 @@ final class StreamListener implements AutoCloseable {
      * @param connection the kept-alive connection
      * @param unread     what was read past the answered request (the start of the next one)
      */
-    private record Resumed(Connection connection, byte[] unread) {}
+    private record Resumed(LoopConnection connection, byte[] unread) {}
     /** Connections woken for the loop to write: any thread adds, the loop takes. */
-    private final MpscQueue<Connection> ready = new MpscQueue<>();
-    /** Events handed over for this loop's streams of their logs: one entry per event, not one wake-up per stream. */
-    private final MpscQueue<FanOut> fanOuts = new MpscQueue<>();
-
-    private final FanOutWriter fanOut = this::handOver;
-
-    /** Loop thread: the connections a pass of queued fan-outs put events on, each flushed once after the pass. */
-    private final java.util.ArrayDeque<Connection> queuedOn = new java.util.ArrayDeque<>();
-
-    /** An event for the streams of this loop that follow its log. */
-    private record FanOut(String log, EventFrame frame, List<SseStream> streams) {}
+    private final MpscQueue<LoopConnection> ready = new MpscQueue<>();
     /** Loop thread only, oldest first. */
-    private final Set<Connection> opening = new LinkedHashSet<>();
+    private final Set<LoopConnection> opening = new LinkedHashSet<>();
 
     private final ByteBuffer scratch = ByteBuffer.allocate(1024);
-    /** Loop thread only: every write goes through it (one copy from a shared encoding, then the socket). */
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
-    /** The loop's: what the last {@link SseStream#drainTo} put into {@link #writeBuffer}. */
-    private final SseStream.Drained drained = new SseStream.Drained();
-
     private final HeartbeatTicker heartbeats;
     /** Loop thread only: the open streams, by the tick their next heartbeat falls in. */
-    private final HeartbeatWheel<Connection> wheel;
+    private final HeartbeatWheel<LoopConnection> wheel;
 
-    private final HeartbeatWheel.Visitor<Connection> beat = this::beat;
+    /** What the loop writes to its streams: fan-outs, heartbeats, whatever a stream is woken for. */
+    private final StreamWrites writes;
+
+    private final HeartbeatWheel.Visitor<LoopConnection> beat;
 
     private final RateLimitedLog acceptFailures = new RateLimitedLog(
             LOGGER,
@@ -157,33 +137,6 @@ final class StreamListener implements AutoCloseable {
 
     private long acceptResumeAt;
     private long acceptBackoffNanos = MIN_ACCEPT_BACKOFF_NANOS;
-
-    /** One accepted connection, from its head to its end. Loop thread only, except {@link #scheduled}. */
-    private static final class Connection extends HeartbeatWheel.Entry {
-        final SocketChannel channel;
-        /** When its head must be whole: from its accept, or from its previous answer on a kept-alive connection. */
-        long headDeadline;
-        /** The address its pending head is counted against, until the head is read (null: not counted). */
-        java.net.InetAddress pendingAddress;
-
-        SelectionKey key;
-        ByteBuffer head = ByteBuffer.allocate(512);
-        /** The open stream and how it ends (null until it opens). */
-        SseStream stream;
-
-        Consumer<CloseReason> finish;
-        ByteBuffer pending;
-        boolean closeAfterWrite;
-        boolean closed;
-        final AtomicBoolean scheduled = new AtomicBoolean();
-        /** Loop thread: whether it waits in {@code queuedOn} for a flush. */
-        boolean queuedOn;
-
-        Connection(SocketChannel channel, long headDeadline) {
-            this.channel = channel;
-            this.headDeadline = headDeadline;
-        }
-    }
 
     private StreamListener(
             LoopParts parts, String threadName, ServerSocketChannel server, Selector selector, SelectionKey serverKey) {
@@ -210,6 +163,18 @@ final class StreamListener implements AutoCloseable {
         this.heartbeats = streams.heartbeats();
         this.wheel = new HeartbeatWheel<>(
                 heartbeats.intervalNanos(), Math.min(heartbeats.tickNanos(), MAX_BEAT_TICK_NANOS), System.nanoTime());
+        this.writes = new StreamWrites(streams.metrics(), heartbeats, selector, new StreamWrites.Ends() {
+            @Override
+            public void end(LoopConnection c, CloseReason reason) {
+                StreamListener.this.end(c, reason);
+            }
+
+            @Override
+            public void close(LoopConnection c) {
+                StreamListener.this.close(c);
+            }
+        });
+        this.beat = writes::beat;
         this.loop = Thread.ofPlatform().name(threadName).daemon().unstarted(this::run);
     }
 
@@ -302,11 +267,11 @@ final class StreamListener implements AutoCloseable {
                 while ((back = resumed.poll()) != null) {
                     resume(back.connection(), back.unread());
                 }
-                fanOut();
-                Connection woken;
+                writes.writeFanOuts();
+                LoopConnection woken;
                 while ((woken = ready.poll()) != null) {
                     woken.scheduled.set(false);
-                    flush(woken);
+                    writes.flush(woken);
                 }
                 for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
                     SelectionKey key = it.next();
@@ -317,12 +282,12 @@ final class StreamListener implements AutoCloseable {
                     if (key.isAcceptable()) {
                         accept();
                     } else {
-                        Connection c = (Connection) key.attachment();
+                        LoopConnection c = (LoopConnection) key.attachment();
                         if (key.isReadable()) {
                             read(c);
                         }
                         if (key.isValid() && key.isWritable()) {
-                            flush(c);
+                            writes.flush(c);
                         }
                     }
                 }
@@ -397,7 +362,7 @@ final class StreamListener implements AutoCloseable {
                 shedOldestPending(1);
             }
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Connection c = new Connection(channel, System.nanoTime() + headTimeoutNanos);
+            LoopConnection c = new LoopConnection(channel, System.nanoTime() + headTimeoutNanos);
             c.key = channel.register(selector, SelectionKey.OP_READ, c);
             opening.add(c);
             caps.opened();
@@ -438,8 +403,8 @@ final class StreamListener implements AutoCloseable {
      * @return whether any connection still sending its head was closed, oldest first
      */
     private boolean shedOldestPending(int count) {
-        List<Connection> shed = new ArrayList<>();
-        for (Connection c : opening) {
+        List<LoopConnection> shed = new ArrayList<>();
+        for (LoopConnection c : opening) {
             if (shed.size() == count) {
                 break;
             }
@@ -470,14 +435,14 @@ final class StreamListener implements AutoCloseable {
     }
 
     /** The connection's head is read (or refused): it no longer counts against its address's pending heads. */
-    private void headDone(Connection c) {
+    private void headDone(LoopConnection c) {
         if (c.pendingAddress != null) {
             caps.headDone(c.pendingAddress);
             c.pendingAddress = null;
         }
     }
 
-    private void read(Connection c) {
+    private void read(LoopConnection c) {
         try {
             if (c.head != null) {
                 readHead(c);
@@ -493,7 +458,7 @@ final class StreamListener implements AutoCloseable {
         }
     }
 
-    private void readHead(Connection c) throws IOException {
+    private void readHead(LoopConnection c) throws IOException {
         if (!c.head.hasRemaining()) {
             ByteBuffer larger = RequestHead.grown(c.head);
             if (larger == null) {
@@ -553,14 +518,14 @@ final class StreamListener implements AutoCloseable {
      * work read.
      */
     private void handOff(
-            Connection c, RequestHead head, ExchangeRoute route, byte[] leftover, java.net.SocketAddress peer) {
+            LoopConnection c, RequestHead head, ExchangeRoute route, byte[] leftover, java.net.SocketAddress peer) {
         opening.remove(c);
         c.key.cancel();
         handOffs.add(() -> exchanges.serve(c.channel, head, route, leftover, peer, unread -> handedBack(c, unread)));
     }
 
     /** @param unread the bytes of a request for the loop, or null when the connection ends */
-    private void handedBack(Connection c, byte[] unread) {
+    private void handedBack(LoopConnection c, byte[] unread) {
         if (unread == null) {
             submit(() -> close(c));
             return;
@@ -577,7 +542,7 @@ final class StreamListener implements AutoCloseable {
      * Loop thread: a kept-alive connection handed back with (the start of) a request the loop serves; its head is
      * read under the same time-out and caps as a new connection's.
      */
-    private void resume(Connection c, byte[] unread) {
+    private void resume(LoopConnection c, byte[] unread) {
         if (c.closed) {
             return;
         }
@@ -604,9 +569,9 @@ final class StreamListener implements AutoCloseable {
 
     /** An opening's decision for a connection, carried out on the loop. */
     private final class Handover implements StreamOpening.Outcome {
-        private final Connection c;
+        private final LoopConnection c;
 
-        Handover(Connection c) {
+        Handover(LoopConnection c) {
             this.c = c;
         }
 
@@ -622,7 +587,7 @@ final class StreamListener implements AutoCloseable {
     }
 
     /** Loop thread: the stream is open; write its start, then whatever it is woken for. */
-    private void begin(Connection c, SseStream stream, Consumer<CloseReason> finish, byte[] start, int replayed) {
+    private void begin(LoopConnection c, SseStream stream, Consumer<CloseReason> finish, byte[] start, int replayed) {
         opening.remove(c);
         c.stream = stream;
         c.finish = finish;
@@ -643,233 +608,11 @@ final class StreamListener implements AutoCloseable {
                 selector.wakeup();
             }
         });
-        stream.writtenBy(fanOut, c);
-    }
-
-    /**
-     * Loop thread: the events handed over since the last pass. A lone event is written straight to each stream;
-     * when more are waiting (publishers ahead of the loop), they are queued on their streams, whose flush then
-     * writes all of a stream's events at once: one write per socket rather than one per event (measured: writing
-     * each event at once cut the sustained deliveries of a 10,000-subscriber topic under load by half).
-     */
-    private void fanOut() {
-        FanOut first = fanOuts.poll();
-        if (first == null) {
-            return;
-        }
-        int written = fanOuts.isEmpty() ? writeNow(first) : 0;
-        if (written == first.streams().size()) {
-            return;
-        }
-        queue(first, written);
-        FanOut next;
-        while ((next = fanOuts.poll()) != null) {
-            queue(next, 0);
-        }
-        Connection c;
-        while ((c = queuedOn.poll()) != null) {
-            c.queuedOn = false;
-            flush(c);
-        }
-    }
-
-    /** Loop thread: an event goes on the queues of its streams from {@code from} on; each is flushed once after. */
-    private void queue(FanOut event, int from) {
-        List<SseStream> batch = event.streams();
-        for (int i = from; i < batch.size(); i++) {
-            SseStream stream = batch.get(i);
-            stream.taken();
-            Connection c = (Connection) stream.writerSlot();
-            if (stream.enqueue(event.log(), event.frame()) && !c.queuedOn) {
-                c.queuedOn = true;
-                queuedOn.add(c);
-            }
-        }
-    }
-
-    /** Any thread: an event for this loop's streams of its log ({@link FanOutWriter}). */
-    private void handOver(String log, EventFrame frame, List<SseStream> batch) {
-        fanOuts.add(new FanOut(log, frame, batch));
-        selector.wakeup();
-    }
-
-    /**
-     * Loop thread: one event for this loop's streams of its log. Each stream with nothing waiting gets it written
-     * straight through the loop's buffer; the others queue it behind what waits (their wake-up flushes them). Stops
-     * early when another event is handed over meanwhile, so that the rest of the streams get both in one write.
-     *
-     * @return how many of the event's streams were done (all, unless it stopped early)
-     */
-    private int writeNow(FanOut event) {
-        List<SseStream> batch = event.streams();
-        String log = event.log();
-        EventFrame frame = event.frame();
-        int events = 0;
-        int i = 0;
-        for (; i < batch.size(); i++) {
-            if ((i & 63) == 63 && !fanOuts.isEmpty()) {
-                break;
-            }
-            SseStream stream = batch.get(i);
-            stream.taken();
-            Connection c = (Connection) stream.writerSlot();
-            if (c.closed || c.stream != stream) {
-                continue;
-            }
-            if (c.pending == null) {
-                writeBuffer.clear();
-                SseStream.Put put = stream.putEvent(log, frame, writeBuffer);
-                if (put == SseStream.Put.SKIPPED) {
-                    continue;
-                }
-                if (put == SseStream.Put.WRITTEN) {
-                    events++;
-                    writeBuffer.flip();
-                    writeOut(c);
-                    continue;
-                }
-            }
-            stream.offer(log, frame);
-        }
-        streams.metrics().written(events, false);
-        return i;
-    }
-
-    /** Loop thread: writes the loop's buffer to a stream's socket; a socket that would block waits for OP_WRITE. */
-    private void writeOut(Connection c) {
-        try {
-            if (!writeBuffered(c)) {
-                c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
-            }
-        } catch (IOException e) {
-            end(c, CloseReason.CLIENT_GONE);
-        }
-    }
-
-    /** Loop thread: writes what is pending, then what the stream has due, until the socket is full. */
-    private void flush(Connection c) {
-        if (c.closed) {
-            return;
-        }
-        try {
-            while (true) {
-                if (c.pending != null) {
-                    c.channel.write(c.pending);
-                    if (c.pending.hasRemaining()) {
-                        c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
-                        return;
-                    }
-                    c.pending = null;
-                    if (c.closeAfterWrite) {
-                        close(c);
-                        return;
-                    }
-                }
-                if (c.stream == null) {
-                    c.key.interestOps(0);
-                    return;
-                }
-                SseStream stream = c.stream;
-                CloseReason reason = stream.closeReason();
-                if (reason != null) {
-                    end(c, reason);
-                    return;
-                }
-                writeBuffer.clear();
-                stream.drainTo(writeBuffer, drained);
-                // an event larger than the loop's buffer goes from an array of its own
-                SseStream.Chunk large = writeBuffer.position() == 0 && drained.tooLarge() ? stream.drain() : null;
-                boolean written;
-                if (writeBuffer.position() > 0) {
-                    streams.metrics().written(drained.events(), drained.heartbeat());
-                    writeBuffer.flip();
-                    written = writeBuffered(c);
-                } else if (large != null) {
-                    streams.metrics().written(large.events(), large.heartbeat());
-                    written = writeOwn(c, large);
-                } else {
-                    c.key.interestOps(SelectionKey.OP_READ);
-                    return;
-                }
-                if (!written) {
-                    c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            end(c, CloseReason.CLIENT_GONE);
-        }
-    }
-
-    /**
-     * Loop thread: writes a chunk too large for the loop's buffer from an array of its own, which stays the
-     * connection's pending bytes until the socket has taken them all.
-     *
-     * @return whether everything was written
-     */
-    private boolean writeOwn(Connection c, SseStream.Chunk chunk) throws IOException {
-        c.pending = ByteBuffer.wrap(chunk.bytes());
-        c.channel.write(c.pending);
-        if (c.pending.hasRemaining()) {
-            return false;
-        }
-        c.pending = null;
-        return true;
-    }
-
-    /**
-     * Loop thread: writes the loop's buffer to a stream's socket; what the socket did not take becomes the
-     * connection's pending bytes, in a buffer of its own.
-     *
-     * @return whether everything was written
-     */
-    private boolean writeBuffered(Connection c) throws IOException {
-        c.channel.write(writeBuffer);
-        if (!writeBuffer.hasRemaining()) {
-            return true;
-        }
-        c.pending =
-                ByteBuffer.allocate(writeBuffer.remaining()).put(writeBuffer).flip();
-        return false;
-    }
-
-    /**
-     * Loop thread, for each stream of a heartbeat tick's slot: when its heartbeat is due it goes now, together
-     * with anything else the stream has due (one write). Phases stay per stream, as the ticker keeps them.
-     *
-     * @return when its next heartbeat is due
-     */
-    private long beat(Connection c, long now) {
-        SseStream stream = c.stream;
-        if (heartbeats.takeDue(stream, now) && !beatAlone(c, stream)) {
-            stream.heartbeatDueNow();
-            flush(c);
-        }
-        return heartbeats.dueNanos(stream);
-    }
-
-    /**
-     * Loop thread: a heartbeat with nothing else to write (the usual case on an idle stream) is encoded straight
-     * into the loop's buffer and written: no chunk, no bytes of its own.
-     *
-     * @return false, with nothing written, when something else waits (then it goes with that, through the drain)
-     */
-    private boolean beatAlone(Connection c, SseStream stream) {
-        if (c.pending != null) {
-            return false;
-        }
-        writeBuffer.clear();
-        if (!stream.heartbeatAlone(writeBuffer)) {
-            return false;
-        }
-        writeBuffer.flip();
-        streams.metrics().written(0, true);
-        writeOut(c);
-        return true;
+        stream.writtenBy(writes, c);
     }
 
     /** Loop thread: an open stream ends (a retry hint first when the gateway is stopping). */
-    private void end(Connection c, CloseReason reason) {
+    private void end(LoopConnection c, CloseReason reason) {
         if (c.closed) {
             return;
         }
@@ -890,22 +633,22 @@ final class StreamListener implements AutoCloseable {
     }
 
     /** Loop thread: an error answer, then the connection closes. */
-    private void respond(Connection c, ApiException error, Map<String, String> headers) {
+    private void respond(LoopConnection c, ApiException error, Map<String, String> headers) {
         answer(c, RawAnswer.error(error, headers));
     }
 
     /** Loop thread: one whole answer, then the connection closes. */
-    private void answer(Connection c, byte[] answer) {
+    private void answer(LoopConnection c, byte[] answer) {
         opening.remove(c);
         if (c.closed) {
             return;
         }
         c.pending = ByteBuffer.wrap(answer);
         c.closeAfterWrite = true;
-        flush(c);
+        writes.flush(c);
     }
 
-    private void close(Connection c) {
+    private void close(LoopConnection c) {
         if (c.closed) {
             return;
         }
@@ -931,8 +674,8 @@ final class StreamListener implements AutoCloseable {
             return;
         }
         nextExpiryCheck = now + 250_000_000L;
-        List<Connection> late = new ArrayList<>();
-        for (Connection c : opening) {
+        List<LoopConnection> late = new ArrayList<>();
+        for (LoopConnection c : opening) {
             if (now - c.headDeadline <= 0) {
                 break; // oldest first: the rest are younger
             }
@@ -963,7 +706,7 @@ final class StreamListener implements AutoCloseable {
             closeQuietly(back.connection().channel);
         }
         for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Connection c && c.finish != null && !c.closed) {
+            if (key.attachment() instanceof LoopConnection c && c.finish != null && !c.closed) {
                 c.closed = true;
                 c.finish.accept(CloseReason.SHUTDOWN);
             }
