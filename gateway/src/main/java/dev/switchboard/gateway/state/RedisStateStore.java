@@ -4,22 +4,16 @@ import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisFunctionStore;
 import dev.switchboard.registry.RedisKeys;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Range;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -30,14 +24,13 @@ import java.util.logging.Logger;
  * Shared state in Redis. Client event logs are Redis Streams ({@link RedisKeys#clientEvents}), appended and
  * announced in one script so that the log and the fan-out agree on order. Each log has its own announcement
  * channel ({@link RedisKeys#announcements}), which only replicas following the log subscribe to (routed
- * fan-out, {@link LogSubscriptions}); connections live in one hash per replica that expires when the replica
- * stops refreshing it.
+ * fan-out, {@link LogSubscriptions}). MCP sessions are records renewed on use, with signals to the replicas that
+ * read them ({@link SessionSignal}). Leases ({@link RedisLeases}) and the connection directory
+ * ({@link RedisConnectionDirectory}: one hash per replica that expires when the replica stops refreshing it) are
+ * parts of their own.
  */
-public final class RedisStateStore
-        implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore, SessionSignals, Leases {
+public final class RedisStateStore implements StateStore, ClientEventLog, McpSessionStore, SessionSignals {
     private static final Logger LOGGER = Logger.getLogger(RedisStateStore.class.getName());
-    /** How long a replica's connection hash outlives the replica's last refresh. */
-    public static final Duration DIRECTORY_TTL = Duration.ofSeconds(30);
     /**
      * Every append to a log: a batch of one or more events for one log (KEYS[1]) in one step, each announced on the
      * log's channel after it is stored. ARGV[1] MAXLEN, ARGV[2] TTL (ms), ARGV[3] the announcement
@@ -59,23 +52,6 @@ public final class RedisStateStore
             + "if appended then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
             + "return out";
 
-    /**
-     * Lua: whether the lease's value {@code v} is ARGV[1]'s. A lease's value is its holder, then a line feed and the
-     * holder's note once it noted one ({@link Leases#note}): one key, so taking, renewing and noting stay atomic
-     * (and in one slot on a Cluster).
-     */
-    private static final String HELD_BY_ARGV1 = "(v == ARGV[1] or string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. '\\n')";
-    /** SET NX PX, or a renewal (PEXPIRE) when ARGV[1] already holds it: 1 when ARGV[1] holds the lease. */
-    private static final RedisScript ACQUIRE_LEASE =
-            new RedisScript("if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
-                    + "local v = redis.call('GET', KEYS[1]) "
-                    + "if v and " + HELD_BY_ARGV1 + " then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end "
-                    + "return 0");
-    /** Sets the note (ARGV[2]) kept with the lease when ARGV[1] holds it, keeping its TTL: 1 when it does. */
-    private static final RedisScript NOTE_LEASE = new RedisScript("local v = redis.call('GET', KEYS[1]) "
-            + "if v and " + HELD_BY_ARGV1 + " then "
-            + "redis.call('SET', KEYS[1], ARGV[2] == '' and ARGV[1] or ARGV[1] .. '\\n' .. ARGV[2], 'KEEPTTL') "
-            + "return 1 end return 0");
     /**
      * The Lua that adds a replica to a session's signal receivers, a set that lives as long as the session: the
      * step every script that stores or renews a session ends with.
@@ -130,27 +106,6 @@ public final class RedisStateStore
      * winning: each attempt reads again, so a few suffice.
      */
     private static final int REPLACE_ATTEMPTS = 8;
-    /** Records a connection (ARGV[1] id, ARGV[2] JSON) in this replica's hash and renews it (ARGV[3] ms). */
-    private static final RedisScript REGISTER = new RedisScript(
-            "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return redis.call('PEXPIRE', KEYS[1], ARGV[3])");
-    /** HSET only while the record exists: a connection closed meanwhile stays forgotten. */
-    private static final RedisScript REFRESH_CONNECTION =
-            new RedisScript("if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then "
-                    + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0");
-    /** Deletes the lease only when ARGV[1] holds it. */
-    private static final RedisScript RELEASE_LEASE = new RedisScript("local v = redis.call('GET', KEYS[1]) "
-            + "if v and " + HELD_BY_ARGV1 + " then return redis.call('DEL', KEYS[1]) end return 0");
-
-    /** ARGV[1]: +1 or -1, ARGV[2]: TTL in ms, ARGV[3..]: topics. A count that reaches 0 is removed. */
-    private static final RedisScript ADJUST_TOPICS = new RedisScript("for i = 3, #ARGV do "
-            + "if redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[1]) <= 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end "
-            + "end "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 0");
-    /** ARGV[1]: TTL in ms, then topic, count pairs: the replica's whole presence, replacing what was there. */
-    private static final RedisScript REWRITE_TOPICS = new RedisScript("redis.call('DEL', KEYS[1]) "
-            + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-            + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0");
-
     /** Tries to subscribe again to a shard channel whose slot moved. */
     private static final int RESUBSCRIBE_ATTEMPTS = 6;
 
@@ -173,16 +128,13 @@ public final class RedisStateStore
     /** This replica's channel of session signals: only signals about sessions it read or stored come here. */
     private final String signalsChannel;
 
-    private final String directoryKey;
-    /** This replica's topic subscriber counts (topic to streams), kept beside its connection hash. */
-    private final String topicsKey;
-
-    private final TopicPresence presence = new TopicPresence();
     private final int maxLength;
     private final Duration ttl;
     private final Duration sessionTtl;
     private final FleetSnapshots snapshots;
     private final RedisMcpPushIndex mcpPush;
+    private final RedisLeases leases;
+    private final RedisConnectionDirectory directory;
 
     /**
      * @param redis     connections (owned: closed with this store)
@@ -197,9 +149,7 @@ public final class RedisStateStore
         this.redis = redis;
         this.functions = new RedisFunctionStore(redis, clock);
         this.replicaId = replicaId;
-        this.directoryKey = RedisKeys.replicaConnections(replicaId);
         this.signalsChannel = RedisKeys.sessionSignals(replicaId);
-        this.topicsKey = RedisKeys.replicaTopics(replicaId);
         this.maxLength = maxLength;
         this.ttl = ttl;
         this.sessionTtl = sessionTtl;
@@ -255,9 +205,9 @@ public final class RedisStateStore
             redis.pubSub().sync().subscribe(signalsChannel);
             return null;
         });
+        this.leases = new RedisLeases(redis);
         // a replica restarted under the same id starts with no connections
-        RedisConnections.call(
-                "reset this replica's connections", () -> redis.sync().del(directoryKey, topicsKey));
+        this.directory = new RedisConnectionDirectory(redis, replicaId);
     }
 
     @Override
@@ -400,48 +350,7 @@ public final class RedisStateStore
 
     @Override
     public Leases leases() {
-        return this;
-    }
-
-    @Override
-    public boolean acquire(String name, String holder, Duration ttl) {
-        Long held = RedisConnections.call(
-                "take a lease",
-                () -> ACQUIRE_LEASE.<Long>run(
-                        redis,
-                        ScriptOutputType.INTEGER,
-                        new String[] {RedisKeys.lease(name)},
-                        holder,
-                        Long.toString(ttl.toMillis())));
-        return held != null && held == 1;
-    }
-
-    @Override
-    public void release(String name, String holder) {
-        RedisConnections.call(
-                "give up a lease",
-                () -> RELEASE_LEASE.<Long>run(
-                        redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder));
-    }
-
-    @Override
-    public boolean note(String name, String holder, String note) {
-        Long held = RedisConnections.call(
-                "note a lease",
-                () -> NOTE_LEASE.<Long>run(
-                        redis, ScriptOutputType.INTEGER, new String[] {RedisKeys.lease(name)}, holder, note));
-        return held != null && held == 1;
-    }
-
-    @Override
-    public Optional<Lease> read(String name) {
-        String value = RedisConnections.call("read a lease", () -> redis.sync().get(RedisKeys.lease(name)));
-        if (value == null) {
-            return Optional.empty();
-        }
-        int end = value.indexOf('\n');
-        return Optional.of(
-                end < 0 ? new Lease(value, "") : new Lease(value.substring(0, end), value.substring(end + 1)));
+        return leases;
     }
 
     @Override
@@ -483,7 +392,8 @@ public final class RedisStateStore
     public long count() {
         long[] count = {0};
         RedisConnections.call(
-                "count MCP sessions", () -> scan(RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> count[0]++));
+                "count MCP sessions",
+                () -> RedisScan.keys(redis, RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> count[0]++));
         return count[0];
     }
 
@@ -492,7 +402,7 @@ public final class RedisStateStore
         List<String> keys = new ArrayList<>();
         RedisConnections.call(
                 "list MCP sessions",
-                () -> scan(RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> {
+                () -> RedisScan.keys(redis, RedisKeys.MCP_SESSIONS_PATTERN, 1000, key -> {
                     if (keys.size() < max) {
                         keys.add(key);
                     }
@@ -508,19 +418,6 @@ public final class RedisStateStore
         }
         sessions.sort(Comparator.comparing(McpSession::createdAt));
         return sessions;
-    }
-
-    /** Visits every key matching a pattern with SCAN (never KEYS), a batch at a time. */
-    private Void scan(String pattern, int batch, Consumer<String> visit) {
-        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(batch);
-        KeyScanCursor<String> cursor = redis.sync().scan(ScanCursor.INITIAL, args);
-        while (true) {
-            cursor.getKeys().forEach(visit);
-            if (cursor.isFinished()) {
-                return null;
-            }
-            cursor = redis.sync().scan(cursor, args);
-        }
     }
 
     @Override
@@ -591,7 +488,7 @@ public final class RedisStateStore
 
     @Override
     public ConnectionDirectory connections() {
-        return this;
+        return directory;
     }
 
     @Override
@@ -787,127 +684,6 @@ public final class RedisStateStore
         }
     }
 
-    @Override
-    public void register(ConnectionInfo connection) {
-        RedisConnections.call(
-                "record a connection",
-                () -> REGISTER.<Long>run(
-                        redis,
-                        ScriptOutputType.INTEGER,
-                        new String[] {directoryKey},
-                        connection.id(),
-                        ConnectionJson.encode(connection),
-                        Long.toString(DIRECTORY_TTL.toMillis())));
-        adjustTopics(presence.opened(connection), 1);
-    }
-
-    @Override
-    public void unregister(String connectionId) {
-        RedisConnections.call("forget a connection", () -> redis.sync().hdel(directoryKey, connectionId));
-        adjustTopics(presence.closed(connectionId), -1);
-    }
-
-    /**
-     * Counts a stream in (or out of) its topics in this replica's hash at once, so {@code /admin/topics} sees it
-     * now; the periodic {@link #refresh} rewrites the hash from the local counts, which repairs any step lost to
-     * a Redis error or to a race with that rewrite within one refresh.
-     */
-    private void adjustTopics(List<String> topics, int delta) {
-        if (topics.isEmpty()) {
-            return;
-        }
-        String[] args = new String[topics.size() + 2];
-        args[0] = Integer.toString(delta);
-        args[1] = Long.toString(DIRECTORY_TTL.toMillis());
-        for (int i = 0; i < topics.size(); i++) {
-            args[i + 2] = topics.get(i);
-        }
-        RedisConnections.call(
-                "count a stream's topics",
-                () -> ADJUST_TOPICS.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {topicsKey}, args));
-    }
-
-    private void rewriteTopics() {
-        Map<String, Integer> counts = presence.snapshot();
-        String[] args = new String[1 + 2 * counts.size()];
-        args[0] = Long.toString(DIRECTORY_TTL.toMillis());
-        int i = 1;
-        for (Map.Entry<String, Integer> count : counts.entrySet()) {
-            args[i++] = count.getKey();
-            args[i++] = Integer.toString(count.getValue());
-        }
-        REWRITE_TOPICS.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {topicsKey}, args);
-    }
-
-    @Override
-    public boolean refresh(Collection<ConnectionInfo> changed) {
-        return RedisConnections.call("refresh this replica's connections", () -> {
-            for (ConnectionInfo c : changed) {
-                REFRESH_CONNECTION.<Long>run(
-                        redis, ScriptOutputType.INTEGER, new String[] {directoryKey}, c.id(), ConnectionJson.encode(c));
-            }
-            rewriteTopics();
-            return Boolean.TRUE.equals(redis.sync().pexpire(directoryKey, DIRECTORY_TTL.toMillis()));
-        });
-    }
-
-    @Override
-    public List<ConnectionInfo> list() {
-        List<ConnectionInfo> all = new ArrayList<>();
-        RedisConnections.call(
-                "list connections",
-                () -> scan(
-                        RedisKeys.REPLICA_CONNECTIONS_PATTERN,
-                        500,
-                        key -> redis.sync().hgetall(key).values().forEach(v -> all.add(ConnectionJson.decode(v)))));
-        all.sort(Comparator.comparing(ConnectionInfo::createdAt));
-        return all;
-    }
-
-    /**
-     * One {@code SCAN} of the keyspace for the replicas' topic hashes (the same walk {@code /admin/connections}
-     * makes), then one {@code HGETALL} per live replica: the cost grows with keys and topics, not with connections.
-     */
-    @Override
-    public Map<String, Map<String, Integer>> topics() {
-        Map<String, Map<String, Integer>> topics = new TreeMap<>();
-        RedisConnections.call(
-                "list topic subscribers",
-                () -> scan(RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
-                    String replica = replicaOf(key);
-                    redis.sync()
-                            .hgetall(key)
-                            .forEach((topic, count) -> topics.computeIfAbsent(topic, t -> new TreeMap<>())
-                                    .put(replica, Integer.parseInt(count)));
-                }));
-        return topics;
-    }
-
-    @Override
-    public Map<String, Integer> topic(String topic) {
-        Map<String, Integer> replicas = new TreeMap<>();
-        RedisConnections.call(
-                "count a topic's subscribers",
-                () -> scan(RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
-                    String count = redis.sync().hget(key, topic);
-                    if (count != null) {
-                        replicas.put(replicaOf(key), Integer.parseInt(count));
-                    }
-                }));
-        return replicas;
-    }
-
-    private static String replicaOf(String topicsKey) {
-        String prefix = RedisKeys.replicaTopics("");
-        int at = prefix.indexOf("::");
-        return topicsKey.substring(at + 1, topicsKey.length() - (prefix.length() - at - 1));
-    }
-
-    @Override
-    public int localTopicCount() {
-        return presence.topicCount();
-    }
-
     /** @return how long a session's renewal stands here before its next use renews it again */
     Duration sessionRenewalInterval() {
         return renewals.interval();
@@ -920,11 +696,7 @@ public final class RedisStateStore
 
     @Override
     public void close() {
-        try {
-            redis.sync().del(directoryKey);
-        } catch (RuntimeException e) {
-            // best effort: the hash expires on its own
-        }
+        directory.forgetThisReplica();
         redis.close();
     }
 }

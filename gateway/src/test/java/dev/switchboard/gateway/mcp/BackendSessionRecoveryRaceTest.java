@@ -92,7 +92,7 @@ class BackendSessionRecoveryRaceTest {
 
     private BackendSessionRecovery recovery(RedisStateStore store, String replicaId) {
         McpBackend backend = new McpBackend(1 << 20, new ResponseBudget(64L << 20), engine);
-        return new BackendSessionRecovery(backend, store, store, replicaId);
+        return new BackendSessionRecovery(backend, store, store.leases(), replicaId);
     }
 
     @Test
