@@ -1,7 +1,5 @@
 package dev.switchboard.registry;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Clock;
@@ -70,18 +68,13 @@ public final class RedisFunctionStore implements FunctionStore {
     @Override
     public Set<String> namespaces() {
         Set<String> found = new TreeSet<>();
-        RedisConnections.call("list function namespaces", () -> {
-            ScanArgs match = ScanArgs.Builder.matches(RedisKeys.NAMESPACED_FUNCTIONS_PATTERN)
-                    .limit(500);
-            KeyScanCursor<String> cursor = redis.sync().scan(match);
-            while (true) {
-                cursor.getKeys().forEach(k -> RedisKeys.namespaceOfFunctions(k).ifPresent(found::add));
-                if (cursor.isFinished()) {
-                    return null;
-                }
-                cursor = redis.sync().scan(cursor, match);
-            }
-        });
+        RedisConnections.call(
+                "list function namespaces",
+                () -> RedisScan.keys(
+                        redis,
+                        RedisKeys.NAMESPACED_FUNCTIONS_PATTERN,
+                        500,
+                        k -> RedisKeys.namespaceOfFunctions(k).ifPresent(found::add)));
         return found;
     }
 

@@ -119,14 +119,8 @@ class RedisConnectionsTest {
             assertThat(RedisConnections.call("get", () -> redis.sync().get("switchboard:test:42")))
                     .isEqualTo("v42");
             java.util.Set<String> seen = new java.util.HashSet<>();
-            io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches("switchboard:test:*")
-                    .limit(7);
-            io.lettuce.core.KeyScanCursor<String> cursor = redis.sync().scan(args);
-            seen.addAll(cursor.getKeys());
-            while (!cursor.isFinished()) {
-                cursor = redis.sync().scan(cursor, args);
-                seen.addAll(cursor.getKeys());
-            }
+            // the project's one SCAN walk, in batches of 7, across the cluster's nodes
+            RedisConnections.call("scan", () -> RedisScan.keys(redis, "switchboard:test:*", 7, seen::add));
             assertThat(seen).hasSize(50);
             assertThat(redis.displayUrl()).startsWith("cluster[");
         }

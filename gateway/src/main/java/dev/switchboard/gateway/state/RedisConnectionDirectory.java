@@ -2,6 +2,7 @@ package dev.switchboard.gateway.state;
 
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
+import dev.switchboard.registry.RedisScan;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;

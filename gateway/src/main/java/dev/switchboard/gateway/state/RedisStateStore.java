@@ -4,6 +4,7 @@ import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisFunctionStore;
 import dev.switchboard.registry.RedisKeys;
+import dev.switchboard.registry.RedisScan;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;

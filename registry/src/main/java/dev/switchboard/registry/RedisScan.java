@@ -1,13 +1,12 @@
-package dev.switchboard.gateway.state;
+package dev.switchboard.registry;
 
-import dev.switchboard.registry.RedisConnections;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import java.util.function.Consumer;
 
 /** Walks the keys matching a pattern with {@code SCAN} (never {@code KEYS}, which blocks Redis), a batch at a time. */
-final class RedisScan {
+public final class RedisScan {
     private RedisScan() {}
 
     /**
@@ -17,7 +16,7 @@ final class RedisScan {
      * @param visit   given each key found (a key may come twice, as {@code SCAN} guarantees no more)
      * @return null, so that a walk can be a {@link RedisConnections#call} body
      */
-    static Void keys(RedisConnections redis, String pattern, int batch, Consumer<String> visit) {
+    public static Void keys(RedisConnections redis, String pattern, int batch, Consumer<String> visit) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(batch);
         KeyScanCursor<String> cursor = redis.sync().scan(ScanCursor.INITIAL, args);
         while (true) {
