@@ -20,9 +20,7 @@ import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
-import java.io.ByteArrayOutputStream;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -303,41 +301,33 @@ final class StreamOpening {
 
     /** An MCP stream's response head and its first bytes (priming or replay), as one write. */
     private static byte[] mcpStartOf(McpStreamOpener.Opened opened) {
-        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n")
-                .append("Content-Type: text/event-stream; charset=utf-8\r\n")
-                .append("Cache-Control: no-cache\r\n")
-                .append("X-Accel-Buffering: no\r\n")
-                .append("Connection: close\r\n");
-        opened.headers()
-                .forEach((name, value) ->
-                        head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("\r\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(opened.start());
-        return out.toByteArray();
+        return streamStart("no-cache", opened.headers(), opened.start());
     }
 
     /** The response head, the {@code connected} event and the replay, as one write. */
     private byte[] startOf(ClientStreamService.Opened opened) {
-        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n")
-                .append("Content-Type: text/event-stream; charset=utf-8\r\n")
-                .append("Cache-Control: ")
-                .append(CACHE_CONTROL)
-                .append("\r\n")
-                .append("X-Accel-Buffering: no\r\n")
-                .append("Connection: close\r\n");
-        opened.allowOrigin()
-                .ifPresent(origin -> head.append("Access-Control-Allow-Origin: ")
-                        .append(origin)
-                        .append("\r\n"));
+        Map<String, String> extra = new LinkedHashMap<>();
+        opened.allowOrigin().ifPresent(origin -> extra.put("Access-Control-Allow-Origin", origin));
         if (streams.corsVariesByOrigin()) {
-            head.append("Vary: Origin\r\n");
+            extra.put("Vary", "Origin");
         }
-        head.append("\r\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(opened.start());
-        return out.toByteArray();
+        return streamStart(CACHE_CONTROL, extra, opened.start());
+    }
+
+    /**
+     * A stream's response head and its first bytes, as one write: no length, as the stream ends with the connection.
+     *
+     * @param cacheControl the {@code Cache-Control} value
+     * @param extra        headers after the stream's own
+     * @param start        the stream's first bytes
+     */
+    private static byte[] streamStart(String cacheControl, Map<String, String> extra, byte[] start) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/event-stream; charset=utf-8");
+        headers.put("Cache-Control", cacheControl);
+        headers.put("X-Accel-Buffering", "no");
+        headers.putAll(extra);
+        return RawAnswer.head(Status.OK_200, headers, -1, true, 256 + start.length)
+                .toArray(start);
     }
 }
