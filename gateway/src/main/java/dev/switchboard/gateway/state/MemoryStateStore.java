@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -20,62 +19,23 @@ import java.util.function.BiConsumer;
  * State kept in this process only: the embedded default when no Redis is configured. One replica;
  * nothing survives a restart.
  */
-public final class MemoryStateStore
-        implements StateStore, ClientEventLog, ConnectionDirectory, McpSessionStore, SessionSignals {
+public final class MemoryStateStore implements StateStore, ClientEventLog, McpSessionStore, SessionSignals {
     private static final Duration LOG_FILING_HORIZON = Duration.ofMinutes(1);
     private final InMemoryFunctionStore functions;
     private final Map<String, ClientLog> logs = new ConcurrentHashMap<>();
-    private final Map<String, ConnectionInfo> connections = new ConcurrentHashMap<>();
-    private final TopicPresence presence = new TopicPresence();
     private final Map<String, Expiring<McpSession>> sessions = new ConcurrentHashMap<>();
-    /** Sessions by id, and logs, filed by deadline: {@link #refresh} visits those due, not all of them. */
+    /** Sessions by id, and logs, filed by deadline: {@link #sweep} visits those due, not all of them. */
     private final ExpiryIndex<String> sessionExpiries = new ExpiryIndex<>(null);
     /**
      * A log's deadline moves earlier when an answered MCP call shortens it: its first filing, an hour ahead, would
      * hold the retired log that long, so logs are filed a minute ahead at most.
      */
     private final ExpiryIndex<ClientLog> logExpiries = new ExpiryIndex<>(LOG_FILING_HORIZON);
-    /** By session id; dropped with the session (when it ends, or by {@link #refresh} once it expired). */
+    /** By session id; dropped with the session (when it ends, or by {@link #sweep} once it expired). */
     private final Map<String, BackendStreamPosition> backendStreams = new ConcurrentHashMap<>();
 
-    private final Leases leases = new Leases() {
-        /** One replica: a lease is held until released or lapsed, by name. */
-        private final Map<String, Expiring<Lease>> held = new ConcurrentHashMap<>();
-
-        @Override
-        public boolean acquire(String name, String holder, java.time.Duration ttl) {
-            long now = clock.millis();
-            Expiring<Lease> after = held.compute(name, (k, e) -> {
-                if (e == null || e.expiresAt() <= now) {
-                    return new Expiring<>(new Lease(holder, ""), now + ttl.toMillis());
-                }
-                return e.value().holder().equals(holder) ? new Expiring<>(e.value(), now + ttl.toMillis()) : e;
-            });
-            return after.value().holder().equals(holder);
-        }
-
-        @Override
-        public void release(String name, String holder) {
-            held.computeIfPresent(name, (k, e) -> e.value().holder().equals(holder) ? null : e);
-        }
-
-        @Override
-        public boolean note(String name, String holder, String note) {
-            long now = clock.millis();
-            Expiring<Lease> after = held.computeIfPresent(
-                    name,
-                    (k, e) -> e.expiresAt() > now && e.value().holder().equals(holder)
-                            ? new Expiring<>(new Lease(holder, note), e.expiresAt())
-                            : e);
-            return after != null && after.expiresAt() > now && after.value().equals(new Lease(holder, note));
-        }
-
-        @Override
-        public Optional<Lease> read(String name) {
-            Expiring<Lease> e = held.get(name);
-            return e == null || e.expiresAt() <= clock.millis() ? Optional.empty() : Optional.of(e.value());
-        }
-    };
+    private final MemoryLeases leases;
+    private final MemoryConnectionDirectory directory = new MemoryConnectionDirectory(this::sweep);
     private final List<BiConsumer<String, ClientEvent>> listeners = new CopyOnWriteArrayList<>();
     /** The logs followed here: in process, a subscription is made at once and never lost. */
     private final LogSubscriptions subscriptions = new LogSubscriptions(
@@ -120,6 +80,7 @@ public final class MemoryStateStore
         this.sessionTtl = sessionTtl;
         this.functions = new InMemoryFunctionStore(clock);
         this.snapshots = new MemoryFleetSnapshots(clock);
+        this.leases = new MemoryLeases(clock);
     }
 
     @Override
@@ -248,7 +209,7 @@ public final class MemoryStateStore
 
     @Override
     public ConnectionDirectory connections() {
-        return this;
+        return directory;
     }
 
     @Override
@@ -395,27 +356,16 @@ public final class MemoryStateStore
         return subscriptions.count();
     }
 
-    @Override
-    public void register(ConnectionInfo connection) {
-        connections.put(connection.id(), connection);
-        presence.opened(connection);
-    }
-
-    @Override
-    public void unregister(String connectionId) {
-        connections.remove(connectionId);
-        presence.closed(connectionId);
-    }
-
-    @Override
-    public boolean refresh(Collection<ConnectionInfo> changed) {
-        changed.forEach(c -> connections.computeIfPresent(c.id(), (id, old) -> c));
+    /**
+     * Lets go of the logs and sessions that expired (Redis expires its keys itself), on the directory's refresh: the
+     * housekeeping clock's beat ({@link MemoryConnectionDirectory}).
+     */
+    private void sweep() {
         long now = clock.millis();
         logExpiries.sweep(now, this::expireOrDeadline);
         sessionExpiries.sweep(now, this::expireOrDeadline);
         // positions are kept for stateful sessions only: few, and one may outlive a session that find() expired
         backendStreams.keySet().removeIf(id -> !sessions.containsKey(id));
-        return true;
     }
 
     /** The session's part in a sweep ({@link ExpiryIndex.Deadlines}). */
@@ -453,35 +403,6 @@ public final class MemoryStateStore
     /** @return sessions held, expired or not */
     int sessionsHeld() {
         return sessions.size();
-    }
-
-    @Override
-    public List<ConnectionInfo> list() {
-        return connections.values().stream()
-                .sorted(Comparator.comparing(ConnectionInfo::createdAt))
-                .toList();
-    }
-
-    @Override
-    public Map<String, Map<String, Integer>> topics() {
-        // one replica: its streams are all there is (each record names the replica it was opened on)
-        Map<String, Map<String, Integer>> topics = new java.util.TreeMap<>();
-        for (ConnectionInfo c : connections.values()) {
-            for (String topic : c.topics()) {
-                topics.computeIfAbsent(topic, t -> new java.util.TreeMap<>()).merge(c.replica(), 1, Integer::sum);
-            }
-        }
-        return topics;
-    }
-
-    @Override
-    public Map<String, Integer> topic(String topic) {
-        return topics().getOrDefault(topic, Map.of());
-    }
-
-    @Override
-    public int localTopicCount() {
-        return presence.topicCount();
     }
 
     @Override

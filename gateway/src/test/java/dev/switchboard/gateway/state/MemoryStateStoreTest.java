@@ -119,7 +119,9 @@ class MemoryStateStoreTest {
     void kindAndViews() {
         assertThat(store.kind()).isEqualTo("memory");
         assertThat(store.events()).isSameAs(store);
-        assertThat(store.connections()).isSameAs(store);
+        assertThat(store.connections())
+                .isInstanceOf(MemoryConnectionDirectory.class)
+                .isSameAs(store.connections());
         assertThat(store.health().up()).isTrue();
     }
 
@@ -278,7 +280,7 @@ class MemoryStateStoreTest {
         ClientEvent renewed = store.publish("renewed", "response", "{}", Duration.ofSeconds(30));
         ClientEvent again = store.publish("renewed", "t", "2");
         clock.advance(Duration.ofSeconds(31));
-        store.refresh(List.of());
+        store.connections().refresh(List.of());
         for (int i = 0; i < 1000; i++) {
             assertThat(store.tail("answered-" + i)).isEqualTo(EventIds.ZERO);
         }
@@ -299,13 +301,13 @@ class MemoryStateStoreTest {
         store.publish("busy", "t", "2");
         assertThat(store.find("s-0")).isPresent(); // renews it for 30 minutes from now
         clock.advance(Duration.ofMinutes(2));
-        store.refresh(List.of());
+        store.connections().refresh(List.of());
         // the answered logs went after 30 s, the idle ones after 10 minutes
         assertThat(store.logsHeld()).isEqualTo(1);
         assertThat(store.sessionsHeld()).isEqualTo(100);
 
         clock.advance(Duration.ofMinutes(20));
-        store.refresh(List.of());
+        store.connections().refresh(List.of());
         assertThat(store.sessionsHeld()).isEqualTo(1);
         assertThat(store.count()).isEqualTo(1);
         assertThat(store.peek("s-0")).isPresent();
@@ -321,16 +323,16 @@ class MemoryStateStoreTest {
         }
         store.publish("client", "t", "1");
         clock.advance(Duration.ofSeconds(2));
-        store.refresh(List.of()); // the logs are filed by their 10 minutes
+        store.connections().refresh(List.of()); // the logs are filed by their 10 minutes
         for (int i = 0; i < 100; i++) {
             store.publish("call-" + i, "response", "{}", Duration.ofSeconds(30)); // then kept for 30 s
         }
         clock.advance(Duration.ofSeconds(31));
-        store.refresh(List.of());
+        store.connections().refresh(List.of());
         assertThat(store.logsHeld()).isEqualTo(1);
         // the first filings, ten minutes ahead at the calls' start, were filed a minute ahead at most
         clock.advance(Duration.ofSeconds(61));
-        store.refresh(List.of());
+        store.connections().refresh(List.of());
         assertThat(store.logsFiled()).isEqualTo(1);
     }
 
@@ -344,7 +346,7 @@ class MemoryStateStoreTest {
         clock.advance(Duration.ofMinutes(9));
         ClientEvent fresh = store.publish("fresh", "t", "2");
         clock.advance(Duration.ofMinutes(2));
-        store.refresh(List.of());
+        store.connections().refresh(List.of());
         assertThat(store.tail("old")).isEqualTo(EventIds.ZERO);
         assertThat(store.tail("fresh")).isEqualTo(fresh.id());
     }
@@ -353,7 +355,7 @@ class MemoryStateStoreTest {
     void publishAfterExpiryStartsAFreshLogWhenExpiryWasNoticed() {
         store.publish("c", "t", "old");
         clock.advance(Duration.ofMinutes(11));
-        store.refresh(List.of());
+        store.connections().refresh(List.of());
         ClientEvent fresh = store.publish("c", "t", "new");
         assertThat(store.readAfter("c", EventIds.ZERO, 10)).containsExactly(fresh);
     }
@@ -423,29 +425,29 @@ class MemoryStateStoreTest {
 
     @Test
     void connectionDirectory() {
-        assertThat(store.list()).isEmpty();
+        assertThat(store.connections().list()).isEmpty();
         ConnectionInfo later = connection("conn-b", T0.plusSeconds(5));
         ConnectionInfo earlier = connection("conn-a", T0);
-        store.register(later);
-        store.register(earlier);
-        assertThat(store.list()).containsExactly(earlier, later);
+        store.connections().register(later);
+        store.connections().register(earlier);
+        assertThat(store.connections().list()).containsExactly(earlier, later);
 
-        store.unregister("conn-a");
-        assertThat(store.list()).containsExactly(later);
-        store.unregister("never-registered");
-        assertThat(store.list()).containsExactly(later);
+        store.connections().unregister("conn-a");
+        assertThat(store.connections().list()).containsExactly(later);
+        store.connections().unregister("never-registered");
+        assertThat(store.connections().list()).containsExactly(later);
     }
 
     @Test
     void refreshRewritesOnlyRegisteredConnections() {
         ConnectionInfo a = connection("conn-a", T0);
-        store.register(a);
+        store.connections().register(a);
         ConnectionInfo moved =
                 new ConnectionInfo("conn-a", "client", "user", Map.of("k", "v"), T0, T0.plusSeconds(30), "replica-1");
         ConnectionInfo unknown = connection("conn-gone", T0);
-        store.refresh(List.of(moved, unknown));
-        assertThat(store.list()).containsExactly(moved);
-        assertThat(store.list().get(0).lastActivity()).isEqualTo(T0.plusSeconds(30));
+        store.connections().refresh(List.of(moved, unknown));
+        assertThat(store.connections().list()).containsExactly(moved);
+        assertThat(store.connections().list().get(0).lastActivity()).isEqualTo(T0.plusSeconds(30));
     }
 
     private static ConnectionInfo connection(String id, Instant createdAt) {
