@@ -97,6 +97,10 @@ class McpStatefulBackendTest {
     }
 
     private static Gateway gateway(String replica, String sessionTtl) {
+        return gateway(replica, sessionTtl, TestRedis.shared().url());
+    }
+
+    private static Gateway gateway(String replica, String sessionTtl, String redisUrl) {
         return Gateway.start(GatewayConfig.from(Map.of(
                 "HOST",
                 "127.0.0.1",
@@ -105,7 +109,7 @@ class McpStatefulBackendTest {
                 "ADMIN_PORT",
                 "0",
                 "REDIS_URL",
-                TestRedis.shared().url(),
+                redisUrl,
                 "REPLICA_ID",
                 replica,
                 "SESSION_TTL",
@@ -481,6 +485,52 @@ class McpStatefulBackendTest {
                 answerRoots(onB, session, asked, "file:///slow");
                 assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS).body())
                         .contains("file:///slow");
+            }
+        }
+    }
+
+    /**
+     * What the TypeScript SDK client does: its standalone GET and its next request leave together, and the request
+     * may reach another replica before the one holding the stream has taken the server's stream. Here that replica's
+     * Redis is slow, so a lease taken after the GET was answered would come too late for the request, which would
+     * then be relayed at once; the server asks for roots on a stream not open yet, and that question is lost.
+     */
+    @Test
+    void aRequestSentOnceTheClientsStreamIsAnsweredWaitsForTheServersStream() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                List.of("127.0.0.1", "localhost").contains(TestRedis.shared().host()),
+                "the slow path to Redis is a loopback forwarder");
+        try (TcpForwarder slowRedis = TcpForwarder.start(TestRedis.shared().port())) {
+            Gateway c = gateway(
+                    "c",
+                    "30m",
+                    TestRedis.shared().url().replace(TestRedis.shared().address(), "127.0.0.1:" + slowRedis.port()));
+            try {
+                String onB = url(b);
+                String onC = url(c);
+                awaitRegistered(c, onC);
+                String session = initializeWithRoots(onB);
+                sendInitialized(onB, session);
+                // the server's own roots/list, 350 ms after initialized, finds no stream open: lost, as directly
+                Thread.sleep(1000);
+                slowRedis.delayRequests("*", Duration.ofMillis(100)); // every command c sends (RESP arrays)
+                try (SseClient stream = openStream(onC, session)) {
+                    assertThat(stream.status()).isEqualTo(200);
+                    assertThat(leaseHolder("switchboard:lease:mcp-backend-stream:" + session))
+                            .as("the server's stream is claimed before the client's is answered")
+                            .isEqualTo("c");
+                    java.util.concurrent.CompletableFuture<Http.Answer> roots = getRootsList(onB, session);
+                    SseClient.Event asked = stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8));
+                    assertThat(asked)
+                            .as("the roots/list the server asked while the tool ran, relayed by c")
+                            .isNotNull();
+                    answerRoots(onB, session, asked, "file:///first");
+                    assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS)
+                                    .body())
+                            .contains("file:///first");
+                }
+            } finally {
+                c.close();
             }
         }
     }

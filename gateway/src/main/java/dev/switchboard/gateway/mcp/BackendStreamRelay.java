@@ -315,7 +315,27 @@ final class BackendStreamRelay implements AutoCloseable {
             return next;
         });
         tickWhileWatching();
+        if (watch.stateful && watch.leased == null) {
+            claimBeforeAnswering(watch);
+        }
         ticker.execute(() -> learn(watch));
+    }
+
+    /**
+     * The first try for the lease of a stateful session's new client stream, on the caller's thread, before the
+     * client's GET is answered: a client sends its next request as soon as its stream is answered (the TypeScript
+     * SDK at the same moment), often to another replica, which waits for the function's stream only once it sees a
+     * lease ({@link #awaitOpenElsewhere}). Taken later, on the ticker, the lease could come after that request had
+     * been relayed, and what the function asked while it ran, on a stream not open yet, was lost. The ticker then
+     * renews it and opens the function's stream.
+     */
+    private void claimBeforeAnswering(Watch watch) {
+        try {
+            watch.leased = state.leases().acquire(leaseName(watch.sessionId), replicaId, leaseTtl);
+        } catch (RuntimeException e) {
+            // the store is down: the ticker tries again
+            LOGGER.log(Level.FINE, "could not take a backend stream lease", e);
+        }
     }
 
     /**
