@@ -545,6 +545,37 @@ class McpStatefulBackendTest {
         }
     }
 
+    /**
+     * The client's request leaves before its stream reaches any replica (the TypeScript SDK sends both together):
+     * in a session's first seconds, a client that takes the server's requests is waited for, so the roots/list the
+     * tool asks is relayed once the stream is open instead of being lost.
+     */
+    @Test
+    void aRequestSentJustBeforeTheClientsStreamWaitsForItInTheSessionsFirstSeconds() throws Exception {
+        String onA = url(a);
+        String onB = url(b);
+        String session = initializeWithRoots(onB);
+        sendInitialized(onB, session);
+        java.util.concurrent.CompletableFuture<Http.Answer> roots = getRootsList(onB, session);
+        Thread.sleep(150); // the tool's call is on its way to the server, or waiting
+        try (SseClient stream = openStream(onA, session)) {
+            assertThat(stream.status()).isEqualTo(200);
+            // the server's own roots/list (350 ms after initialized) may come first: each is answered
+            for (int asked = 0; asked < 2 && !roots.isDone(); asked++) {
+                answerRoots(
+                        onB, session, stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8)), "file:///early");
+                try {
+                    roots.get(3, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // that was the server's own question: the tool's comes next
+                }
+            }
+            assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS).body())
+                    .as("the tool's answer: its roots/list reached the client and was answered")
+                    .contains("file:///early");
+        }
+    }
+
     @Test
     void theServersStreamResumesAfterTheLastEventRelayedSoWhatItAskedMeanwhileArrives() throws Exception {
         try (TcpForwarder path =

@@ -233,20 +233,29 @@ final class BackendStreamRelay implements AutoCloseable {
         if (watch != null) {
             awaitOpen(watch, session.backendSessionId());
         } else {
-            awaitOpenElsewhere(session.id(), session.backendSessionId());
+            awaitOpenElsewhere(session);
         }
     }
 
     /**
-     * The stream is relayed by another replica, or by none (no client stream of the session is open: nothing to
-     * wait for). Reads the holder's note until it names this function session, or says there is no stream, for
-     * {@link #REOPEN_WAIT} at most; then this replica waits no more for that function session.
+     * The stream is relayed by another replica, or by none. Reads the holder's note until it names this function
+     * session, or says there is no stream, for {@link #REOPEN_WAIT} at most; then this replica waits no more for that
+     * function session. With no lease, nothing is waited for, except in a session's first {@link #REOPEN_WAIT} when
+     * its client takes requests from the server ({@link #expectsItsStream}): its stream may be on its way (the
+     * TypeScript SDK sends its GET and its next request together), and what the function asks before that stream
+     * is open is lost.
      */
-    private void awaitOpenElsewhere(String sessionId, String backendSessionId) {
+    private void awaitOpenElsewhere(McpSession session) {
+        String sessionId = session.id();
+        String backendSessionId = session.backendSessionId();
         if (backendSessionId.equals(settled.getIfPresent(sessionId))) {
             return;
         }
-        long deadline = System.nanoTime() + REOPEN_WAIT.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + REOPEN_WAIT.toNanos();
+        long unclaimedUntil = expectsItsStream(session)
+                ? start + Math.max(0, REOPEN_WAIT.minus(sessionAge(session)).toNanos())
+                : start;
         while (true) {
             Optional<Leases.Lease> lease;
             try {
@@ -256,12 +265,15 @@ final class BackendStreamRelay implements AutoCloseable {
                 return;
             }
             if (lease.isEmpty()) {
-                return;
-            }
-            String note = lease.get().note();
-            if (note.equals(backendSessionId) || note.equals(NO_STREAM) || System.nanoTime() - deadline >= 0) {
-                settled.put(sessionId, backendSessionId);
-                return;
+                if (System.nanoTime() - unclaimedUntil >= 0) {
+                    return;
+                }
+            } else {
+                String note = lease.get().note();
+                if (note.equals(backendSessionId) || note.equals(NO_STREAM) || System.nanoTime() - deadline >= 0) {
+                    settled.put(sessionId, backendSessionId);
+                    return;
+                }
             }
             try {
                 Thread.sleep(NOTE_POLL_MILLIS);
@@ -270,6 +282,24 @@ final class BackendStreamRelay implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * @return whether the session's client said it answers the server's own requests (roots, sampling, elicitation),
+     *     so that it will open the stream they come on
+     */
+    static boolean expectsItsStream(McpSession session) {
+        JsonNode capabilities = session.clientCapabilities();
+        return capabilities != null
+                && (capabilities.has("roots") || capabilities.has("sampling") || capabilities.has("elicitation"));
+    }
+
+    private static Duration sessionAge(McpSession session) {
+        if (session.createdAt() == null) {
+            return REOPEN_WAIT;
+        }
+        Duration age = Duration.between(session.createdAt(), java.time.Instant.now());
+        return age.isNegative() ? Duration.ZERO : age;
     }
 
     /** Tells the fleet, with the lease, what this replica's stream of the session is open for now. */
