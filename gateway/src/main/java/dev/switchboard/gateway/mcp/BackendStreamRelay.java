@@ -73,6 +73,9 @@ final class BackendStreamRelay implements AutoCloseable {
     private final BackendSessionRecovery recovery;
     private final String replicaId;
     private final Duration leaseTtl;
+    /** The clock sessions are stamped with at {@code initialize} (a session's age is read on it). */
+    private final java.time.Clock clock;
+
     private final Map<String, Watch> watched = new ConcurrentHashMap<>();
     /**
      * Sessions this replica relays requests of but not their function's stream, with the function session whose
@@ -147,8 +150,10 @@ final class BackendStreamRelay implements AutoCloseable {
             FunctionCatalog catalog,
             BackendSessionRecovery recovery,
             String replicaId,
-            Duration leaseTtl) {
+            Duration leaseTtl,
+            java.time.Clock clock) {
         this.backend = backend;
+        this.clock = clock;
         this.state = state;
         this.catalog = catalog;
         this.recovery = recovery;
@@ -288,17 +293,17 @@ final class BackendStreamRelay implements AutoCloseable {
      * @return whether the session's client said it answers the server's own requests (roots, sampling, elicitation),
      *     so that it will open the stream they come on
      */
-    static boolean expectsItsStream(McpSession session) {
+    private static boolean expectsItsStream(McpSession session) {
         JsonNode capabilities = session.clientCapabilities();
         return capabilities != null
                 && (capabilities.has("roots") || capabilities.has("sampling") || capabilities.has("elicitation"));
     }
 
-    private static Duration sessionAge(McpSession session) {
+    private Duration sessionAge(McpSession session) {
         if (session.createdAt() == null) {
             return REOPEN_WAIT;
         }
-        Duration age = Duration.between(session.createdAt(), java.time.Instant.now());
+        Duration age = Duration.between(session.createdAt(), clock.instant());
         return age.isNegative() ? Duration.ZERO : age;
     }
 

@@ -69,8 +69,8 @@ public final class McpService implements AutoCloseable {
         BackendSessionRecovery recovery =
                 new BackendSessionRecovery(backend, state.mcpSessions(), state.leases(), config.replicaId());
         McpRelay relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval(), recovery);
-        this.backendStreams =
-                new BackendStreamRelay(backend, state, catalog, recovery, config.replicaId(), config.mcpBackendLease());
+        this.backendStreams = new BackendStreamRelay(
+                backend, state, catalog, recovery, config.replicaId(), config.mcpBackendLease(), clock);
         BackendSessionReaper reaper = new BackendSessionReaper(backend, state.mcpSessions(), catalog);
         this.push = new McpPush(state.mcpPush(), state.events(), config.namespace());
         SessionSubscriptions subscriptions =

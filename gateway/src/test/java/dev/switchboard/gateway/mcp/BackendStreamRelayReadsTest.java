@@ -80,7 +80,8 @@ class BackendStreamRelayReadsTest {
                 new FunctionCatalog(store.functions(), work),
                 new BackendSessionRecovery(backend, counted.mcpSessions(), store.leases(), "replica-a"),
                 "replica-a",
-                LEASE);
+                LEASE,
+                Clock.systemUTC());
     }
 
     @ParameterizedTest(name = "{0} store")
