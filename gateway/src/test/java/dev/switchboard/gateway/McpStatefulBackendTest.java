@@ -463,6 +463,31 @@ class McpStatefulBackendTest {
                 .isEqualTo(202);
     }
 
+    /**
+     * Answers each roots/list that reaches the client's stream until the get-roots-list call has its answer: the
+     * server's own question, asked 350 ms after initialized, may come before the tool's on a slow machine. A
+     * question that never comes fails the test (no event in 8 s).
+     *
+     * @return the tool's answer's body
+     */
+    private static String answerRootsUntilTheToolAnswers(
+            SseClient stream,
+            String url,
+            String session,
+            java.util.concurrent.CompletableFuture<Http.Answer> roots,
+            String uri)
+            throws Exception {
+        for (int asked = 0; asked < 2 && !roots.isDone(); asked++) {
+            answerRoots(url, session, stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8)), uri);
+            try {
+                roots.get(3, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // that was the server's own question: the tool's comes next
+            }
+        }
+        return roots.get(20, java.util.concurrent.TimeUnit.SECONDS).body();
+    }
+
     @Test
     void aRequestOnAnotherReplicaWaitsForTheServersStreamTheHolderIsOpening() throws Exception {
         try (TcpForwarder slowPath =
@@ -520,22 +545,8 @@ class McpStatefulBackendTest {
                             .as("the server's stream is claimed before the client's is answered")
                             .isEqualTo("c");
                     java.util.concurrent.CompletableFuture<Http.Answer> roots = getRootsList(onB, session);
-                    // the tool's roots/list, relayed by c; on a slow machine the server's own one, asked 350 ms after
-                    // initialized, may come first: each is answered until the tool has its answer
-                    for (int asked = 0; asked < 2 && !roots.isDone(); asked++) {
-                        answerRoots(
-                                onB,
-                                session,
-                                stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8)),
-                                "file:///first");
-                        try {
-                            roots.get(3, java.util.concurrent.TimeUnit.SECONDS);
-                        } catch (java.util.concurrent.TimeoutException e) {
-                            // that was the server's own question: the tool's comes next
-                        }
-                    }
-                    assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS)
-                                    .body())
+                    // the tool's roots/list, relayed by c
+                    assertThat(answerRootsUntilTheToolAnswers(stream, onB, session, roots, "file:///first"))
                             .as("the tool's answer: its roots/list reached the client and was answered")
                             .contains("file:///first");
                 }
@@ -560,17 +571,7 @@ class McpStatefulBackendTest {
         Thread.sleep(150); // the tool's call is on its way to the server, or waiting
         try (SseClient stream = openStream(onA, session)) {
             assertThat(stream.status()).isEqualTo(200);
-            // the server's own roots/list (350 ms after initialized) may come first: each is answered
-            for (int asked = 0; asked < 2 && !roots.isDone(); asked++) {
-                answerRoots(
-                        onB, session, stream.nextWithData("\"roots/list\"", Duration.ofSeconds(8)), "file:///early");
-                try {
-                    roots.get(3, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    // that was the server's own question: the tool's comes next
-                }
-            }
-            assertThat(roots.get(20, java.util.concurrent.TimeUnit.SECONDS).body())
+            assertThat(answerRootsUntilTheToolAnswers(stream, onB, session, roots, "file:///early"))
                     .as("the tool's answer: its roots/list reached the client and was answered")
                     .contains("file:///early");
         }
