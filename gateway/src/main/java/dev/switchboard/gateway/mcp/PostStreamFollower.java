@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.mcp;
 
+import dev.switchboard.gateway.sse.SseChunk;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -108,7 +109,7 @@ final class PostStreamFollower {
                 }
                 wake.tryAcquire(left, TimeUnit.NANOSECONDS);
                 wake.drainPermits();
-                SseStream.Chunk due = held.drain();
+                SseChunk due = held.drain();
                 if (due != null && due.heartbeat()) {
                     out.write(SseEncoder.comment("keep-alive"));
                     out.flush();

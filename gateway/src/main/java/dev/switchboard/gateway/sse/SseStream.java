@@ -2,14 +2,12 @@ package dev.switchboard.gateway.sse;
 
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ConnectionInfo;
-import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.topic.ResumeToken;
 import dev.switchboard.gateway.topic.TopicNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,28 +37,12 @@ public final class SseStream {
     private final HeartbeatFormat heartbeatFormat;
     /** Any thread adds, the writer alone takes. */
     private final MpscQueue<Queued> queue = new MpscQueue<>();
-    /** The logs followed: the client's first, then each topic's. */
-    private final List<String> logs;
+    /** Where the stream stands in each log it follows: the client's first, then each topic's. */
+    private final StreamPositions positions;
     /** The topics followed, by name (the connection directory's; made once, not at each refresh of it). */
     private final List<String> topics;
-    /** Whether ids are {@link ResumeToken}s (more than the client's log is followed). */
+    /** Whether ids are {@link ResumeToken}s (more than the client's log is followed); {@link #positions}' own. */
     private final boolean composite;
-    /** Per log, the id of the last event written or the start; the writer's alone. */
-    private final String[] positions;
-    /**
-     * A composite stream's token prefix and, per log, its position as a token writes it, as ASCII bytes (null
-     * otherwise): its id lines are made from them, one array per event.
-     */
-    private final byte[] tokenPrefix;
-
-    private final byte[][] tokenPositions;
-    /**
-     * A composite stream's id line of the last event written or the start (its {@link #lastSentId} token), made
-     * when asked for: a write straight into an event loop's buffer moves the positions without making it.
-     */
-    private volatile byte[] lastIdLine;
-    /** Whether the positions moved since {@link #lastIdLine} was made; the writer's alone. */
-    private boolean idLineStale;
 
     private final AtomicInteger queued = new AtomicInteger();
     /**
@@ -88,7 +70,6 @@ public final class SseStream {
     /** Told at the first event written after each {@link #takeChangedInfo}: the directory refresh's queue. */
     private volatile Consumer<SseStream> onActivityMoved;
 
-    private volatile String lastSentId;
     /** Owned by the heartbeat ticker. */
     long nextHeartbeatNanos;
 
@@ -141,16 +122,9 @@ public final class SseStream {
             // one instance per topic, shared by its streams and the fan-out (logIndex)
             all.add(topicLog.intern());
         }
-        this.logs = List.copyOf(all);
+        this.positions = new StreamPositions(List.copyOf(all));
         this.topics = topicLogs.stream().map(TopicNames::topicOf).toList();
-        this.composite = !topicLogs.isEmpty();
-        this.positions = new String[logs.size()];
-        // a token's checksum of the logs never changes: made once here, not per event written
-        this.tokenPrefix = composite ? ResumeToken.prefix(logs) : null;
-        this.tokenPositions = composite ? new byte[logs.size()][] : null;
-        if (composite) {
-            java.util.Arrays.fill(tokenPositions, ResumeToken.NO_POSITION);
-        }
+        this.composite = positions.composite();
         this.connectionId = connectionId;
         this.clientId = clientId;
         this.userId = userId;
@@ -354,7 +328,7 @@ public final class SseStream {
         if (closeReason != null || heartbeatDue || queued.get() != 0) {
             return Put.LATER;
         }
-        int index = newIn(log, frame.event().id());
+        int index = positions.newIn(log, frame.event().id());
         if (index < 0) {
             return Put.SKIPPED;
         }
@@ -378,16 +352,11 @@ public final class SseStream {
         if (own == null && composite) {
             byte[] body = frame.body();
             byte[] position = frame.tokenPosition();
-            // the id line with this log's position replaced, measured before anything moves
-            int idLine = ResumeToken.idLineLength(tokenPrefix, tokenPositions)
-                    - tokenPositions[index].length
-                    + position.length;
-            if (idLine + body.length > out.remaining()) {
+            if (positions.idLineLengthWith(index, position) + body.length > out.remaining()) {
                 return Put.LATER;
             }
-            setPosition(index, event.id(), position);
-            written();
-            ResumeToken.putIdLine(out, tokenPrefix, tokenPositions);
+            positions.move(index, event.id(), position);
+            positions.putIdLine(out);
             out.put(body);
             return Put.WRITTEN;
         }
@@ -395,8 +364,7 @@ public final class SseStream {
         if (bytes != null && bytes.length > out.remaining()) {
             return Put.LATER;
         }
-        setPosition(index, event.id(), null);
-        written();
+        positions.move(index, event.id(), null);
         if (bytes == null) {
             return Put.SKIPPED;
         }
@@ -423,62 +391,12 @@ public final class SseStream {
     }
 
     /**
-     * What {@link #drain} took: the parts to write in order (each possibly shared with other streams: read only)
-     * and what they hold, joined only when asked for ({@link #bytes}). An event loop drains into its own buffer
-     * instead ({@link #drainTo}).
-     */
-    public static final class Chunk {
-        private final byte[][] parts;
-        private final int count;
-        private final int length;
-        private final int events;
-        private final boolean heartbeat;
-
-        Chunk(byte[][] parts, int count, int length, int events, boolean heartbeat) {
-            this.parts = parts;
-            this.count = count;
-            this.length = length;
-            this.events = events;
-            this.heartbeat = heartbeat;
-        }
-
-        /** @return the bytes, joined (the one part itself when there is one: read only) */
-        public byte[] bytes() {
-            if (count == 1) {
-                return parts[0];
-            }
-            byte[] all = new byte[length];
-            int at = 0;
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(parts[i], 0, all, at, parts[i].length);
-                at += parts[i].length;
-            }
-            return all;
-        }
-
-        /** @return the number of bytes */
-        public int length() {
-            return length;
-        }
-
-        /** @return events in the chunk */
-        public int events() {
-            return events;
-        }
-
-        /** @return whether a heartbeat ends it */
-        public boolean heartbeat() {
-            return heartbeat;
-        }
-    }
-
-    /**
      * Takes what is due, for the writer (either kind): the queued events not yet written, then a heartbeat if
      * one is due, encoded as one chunk. Called by the writer only.
      *
      * @return the chunk, or null when nothing is due
      */
-    public Chunk drain() {
+    public SseChunk drain() {
         // the parts as they are (a fan-out's are shared by every plain stream), never joined here
         byte[][] parts = null;
         int count = 0;
@@ -489,13 +407,13 @@ public final class SseStream {
             queued.decrementAndGet();
             EventFrame frame = next.frame();
             ClientEvent event = frame.event();
-            if (!advance(next.log(), event.id(), composite ? frame.tokenPosition() : null)) {
+            if (!positions.advance(next.log(), event.id(), composite ? frame.tokenPosition() : null)) {
                 continue;
             }
             Function<ClientEvent, byte[]> own = encoder;
             if (own == null && composite) {
                 // its own id line (the resume token), then the event's fields, which every stream shares
-                byte[] idLine = idLine();
+                byte[] idLine = positions.idLine();
                 byte[] body = frame.body();
                 parts = add(parts, count++, idLine);
                 parts = add(parts, count++, body);
@@ -525,7 +443,7 @@ public final class SseStream {
         if (events > 0) {
             markActivity();
         }
-        return new Chunk(parts, count, length, events, heartbeat);
+        return new SseChunk(parts, count, length, events, heartbeat);
     }
 
     /**
@@ -572,7 +490,7 @@ public final class SseStream {
         Queued next;
         while ((next = queue.peek()) != null) {
             EventFrame frame = next.frame();
-            int index = newIn(next.log(), frame.event().id());
+            int index = positions.newIn(next.log(), frame.event().id());
             Put put = index < 0 ? Put.SKIPPED : putAt(index, frame, out);
             if (put == Put.LATER) {
                 fits = false;
@@ -609,7 +527,7 @@ public final class SseStream {
 
     /**
      * Puts a heartbeat into the writer's buffer when it is all there is to write (no event waiting, not closed): an
-     * event loop's heartbeat then needs no {@link Chunk} and, in a format that encodes in place, no bytes of its
+     * event loop's heartbeat then needs no {@link SseChunk} and, in a format that encodes in place, no bytes of its
      * own. Called by the writer only; an event offered meanwhile is written after it, as it would be anyway.
      *
      * @param out the writer's buffer
@@ -643,8 +561,7 @@ public final class SseStream {
      * @param id last event id the client has
      */
     public void startAfter(String id) {
-        setPosition(0, id, null);
-        written();
+        positions.startAfter(id);
     }
 
     /**
@@ -654,10 +571,7 @@ public final class SseStream {
      * @param starts one event id per log, in the order of {@link #logs}
      */
     public void startAt(String[] starts) {
-        for (int i = 0; i < positions.length; i++) {
-            setPosition(i, starts[i], null);
-        }
-        written();
+        positions.startAt(starts);
     }
 
     /**
@@ -668,76 +582,21 @@ public final class SseStream {
      * @return the bytes to write, or null when the stream already has it
      */
     public byte[] encodeReplayed(String log, ClientEvent event) {
-        if (!advance(log, event.id(), null)) {
+        if (!positions.advance(log, event.id(), null)) {
             return null;
         }
         markActivity();
         return SseEncoder.event(lastSentId(), event.type(), event.data());
     }
 
-    /**
-     * Moves the position in a log past an event about to be written.
-     *
-     * @param tokenPosition the id's form in a resume token when the caller has it (shared per event), or null
-     * @return whether it is after the position (false: already written); the id to write it with is then
-     *         {@link #lastSentId} (a composite stream's id line {@link #lastIdLine})
-     */
-    private boolean advance(String log, String id, byte[] tokenPosition) {
-        int index = newIn(log, id);
-        if (index < 0) {
-            return false;
-        }
-        setPosition(index, id, tokenPosition);
-        written();
-        return true;
-    }
-
-    /**
-     * @return the index of the log an event came from when the event is after the stream's position there, else
-     *         -1 (the log is not followed, or the event was written already)
-     */
-    private int newIn(String log, String id) {
-        int index = logIndex(log);
-        if (index < 0) {
-            return -1;
-        }
-        String at = positions[index];
-        return at != null && EventIds.compare(id, at) <= 0 ? -1 : index;
-    }
-
-    /** The writer's: a log's position, and a composite stream's form of it for its tokens. */
-    private void setPosition(int index, String id, byte[] tokenPosition) {
-        positions[index] = id;
-        if (composite) {
-            tokenPositions[index] = tokenPosition != null ? tokenPosition : ResumeToken.position(id);
-        }
-    }
-
-    /** The writer's: the positions moved; the id of what was written last follows them. */
-    private void written() {
-        if (composite) {
-            idLineStale = true;
-        } else {
-            lastSentId = positions[0];
-        }
-    }
-
-    /** The writer's: a composite stream's id line for its positions now (its token as an SSE id line). */
-    private byte[] idLine() {
-        if (idLineStale || lastIdLine == null) {
-            lastIdLine = ResumeToken.idLine(tokenPrefix, tokenPositions);
-            idLineStale = false;
-        }
-        return lastIdLine;
-    }
-
     /** @return the logs followed: the client's, then each topic's */
     public List<String> logs() {
-        return logs;
+        return positions.logs();
     }
 
     /** @return the topic logs followed (none for a plain client stream) */
     public List<String> topicLogs() {
+        List<String> logs = positions.logs();
         return logs.subList(1, logs.size());
     }
 
@@ -746,11 +605,7 @@ public final class SseStream {
      *         thread it may lag, which only makes a catch-up re-read events the writer then skips
      */
     public Map<String, String> positions() {
-        Map<String, String> all = new LinkedHashMap<>();
-        for (int i = 0; i < positions.length; i++) {
-            all.put(logs.get(i), positions[i]);
-        }
-        return all;
+        return positions.byLog();
     }
 
     /** An event waiting to be written, with the log it came from. */
@@ -768,7 +623,7 @@ public final class SseStream {
         try {
             while (closeReason == null) {
                 // the same take as an event loop's, so both writers skip and order events alike
-                Chunk chunk = drain();
+                SseChunk chunk = drain();
                 if (chunk == null) {
                     LockSupport.park(this);
                     continue;
@@ -815,23 +670,6 @@ public final class SseStream {
     }
 
     /**
-     * @return the index of a log in {@link #logs}, or -1 when not followed. Topic log keys are interned (here and
-     *         by {@link StreamHub#deliver}), so a fan-out's key is found by identity without reading the keys'
-     *         characters: those are each stream's own strings, a cache miss apiece on a walk of 10,000 streams.
-     */
-    private int logIndex(String log) {
-        if (!composite) {
-            return 0;
-        }
-        for (int i = 0; i < logs.size(); i++) {
-            if (logs.get(i) == log) {
-                return i;
-            }
-        }
-        return logs.indexOf(log);
-    }
-
-    /**
      * @return the connection's record when its activity moved since the last call, else null
      */
     public ConnectionInfo takeChangedInfo() {
@@ -867,11 +705,7 @@ public final class SseStream {
 
     /** @return id of the last event written, or null */
     public String lastSentId() {
-        if (composite) {
-            // nothing written and no start set: no id yet
-            return lastIdLine == null && !idLineStale ? null : ResumeToken.ofIdLine(idLine());
-        }
-        return lastSentId;
+        return positions.lastSentId();
     }
 
     /** @return whether the stream has ended or is ending */

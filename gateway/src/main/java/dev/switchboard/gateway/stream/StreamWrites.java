@@ -6,6 +6,7 @@ import dev.switchboard.gateway.sse.EventFrame;
 import dev.switchboard.gateway.sse.FanOutWriter;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.MpscQueue;
+import dev.switchboard.gateway.sse.SseChunk;
 import dev.switchboard.gateway.sse.SseStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -199,7 +200,7 @@ final class StreamWrites implements FanOutWriter {
                 writeBuffer.clear();
                 stream.drainTo(writeBuffer, drained);
                 // an event larger than the loop's buffer goes from an array of its own
-                SseStream.Chunk large = writeBuffer.position() == 0 && drained.tooLarge() ? stream.drain() : null;
+                SseChunk large = writeBuffer.position() == 0 && drained.tooLarge() ? stream.drain() : null;
                 boolean written;
                 if (writeBuffer.position() > 0) {
                     metrics.written(drained.events(), drained.heartbeat());
@@ -228,7 +229,7 @@ final class StreamWrites implements FanOutWriter {
      *
      * @return whether everything was written
      */
-    private boolean writeOwn(LoopConnection c, SseStream.Chunk chunk) throws IOException {
+    private boolean writeOwn(LoopConnection c, SseChunk chunk) throws IOException {
         c.pending = ByteBuffer.wrap(chunk.bytes());
         c.channel.write(c.pending);
         if (c.pending.hasRemaining()) {

@@ -29,7 +29,7 @@ class HeartbeatTickerTest {
 
     /** @return whether the stream has a heartbeat to write now */
     private static boolean beats(SseStream s) {
-        SseStream.Chunk chunk = s.drain();
+        SseChunk chunk = s.drain();
         return chunk != null && new String(chunk.bytes(), StandardCharsets.UTF_8).contains(": beat");
     }
 

@@ -47,7 +47,7 @@ class LoopFanOutTest {
     }
 
     private static String drained(SseStream s) {
-        SseStream.Chunk chunk = s.drain();
+        SseChunk chunk = s.drain();
         return chunk == null ? "" : new String(chunk.bytes(), StandardCharsets.UTF_8);
     }
 

@@ -76,7 +76,7 @@ class SharedWritesTest {
         s.offer(topic, shared);
         s.offer(topic, old);
 
-        SseStream.Chunk chunk = s.drain();
+        SseChunk chunk = s.drain();
 
         // each event under the token of the positions after it, the same bytes the one-piece encoder makes
         String afterOwn = ResumeToken.encode(logs, new String[] {own.id(), "1700000000000-4"});
@@ -101,7 +101,7 @@ class SharedWritesTest {
         s.offer(first); // already written: skipped
         s.heartbeatDueNow();
 
-        SseStream.Chunk chunk = s.drain();
+        SseChunk chunk = s.drain();
 
         assertThat(chunk.events()).isEqualTo(2);
         assertThat(chunk.heartbeat()).isTrue();
