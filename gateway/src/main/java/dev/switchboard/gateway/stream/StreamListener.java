@@ -24,11 +24,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,14 +54,9 @@ import java.util.logging.Logger;
  */
 final class StreamListener implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(StreamListener.class.getName());
-    /** Connections reading their head or being opened, at most: beyond, the oldest silent one is shed. */
-    static final int MAX_OPENING = 4096;
     /** Connections shed at once when {@code accept()} fails (descriptors exhausted). */
     private static final int SHED_ON_ACCEPT_FAILURE = 16;
-    /** First pause of accepting after {@code accept()} failed; it doubles up to {@link #MAX_ACCEPT_BACKOFF_NANOS}. */
-    private static final long MIN_ACCEPT_BACKOFF_NANOS = 10_000_000L;
 
-    private static final long MAX_ACCEPT_BACKOFF_NANOS = 1_000_000_000L;
     private static final java.time.Duration LOG_INTERVAL = java.time.Duration.ofMinutes(1);
     private static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
     /** Longest wait in {@code select} while housekeeping (head expiry, accept pauses) has work; else a heartbeat tick. */
@@ -109,8 +102,8 @@ final class StreamListener implements AutoCloseable {
     private record Resumed(LoopConnection connection, byte[] unread) {}
     /** Connections woken for the loop to write: any thread adds, the loop takes. */
     private final MpscQueue<LoopConnection> ready = new MpscQueue<>();
-    /** Loop thread only, oldest first. */
-    private final Set<LoopConnection> opening = new LinkedHashSet<>();
+    /** Loop thread only: connections sending their head or being opened. */
+    private final OpeningConnections opening = new OpeningConnections();
 
     private final ByteBuffer scratch = ByteBuffer.allocate(1024);
     private final HeartbeatTicker heartbeats;
@@ -131,12 +124,8 @@ final class StreamListener implements AutoCloseable {
     private final RateLimitedLog loopFailures =
             new RateLimitedLog(LOGGER, Level.WARNING, "stream listener loop", LOG_INTERVAL, System::nanoTime);
     private volatile boolean running = true;
-    private long nextExpiryCheck;
-    /** Loop thread only: accepting paused until when, the next pause after a failure. */
-    private boolean acceptPaused;
-
-    private long acceptResumeAt;
-    private long acceptBackoffNanos = MIN_ACCEPT_BACKOFF_NANOS;
+    /** Loop thread only: whether accepting is paused, and until when. */
+    private final AcceptPause acceptPause = new AcceptPause();
 
     private StreamListener(
             LoopParts parts, String threadName, ServerSocketChannel server, Selector selector, SelectionKey serverKey) {
@@ -239,7 +228,7 @@ final class StreamListener implements AutoCloseable {
                 // heartbeats need a wake-up only while a stream is open, housekeeping (head expiry, accept
                 // pauses) only while it has something to do: an idle listener sleeps until a connection comes
                 boolean beats = wheel.size() > 0;
-                boolean housekeeping = acceptPaused || !opening.isEmpty();
+                boolean housekeeping = acceptPause.paused() || !opening.isEmpty();
                 List<Runnable> handing = handOffs;
                 if (!handing.isEmpty()) {
                     // a cancelled key's channel is deregistered by the next select: only then may it block
@@ -316,7 +305,7 @@ final class StreamListener implements AutoCloseable {
                 // One shed per pass: a closed channel keeps its descriptor until the next select deregisters it,
                 // else a burst would shed and accept past the limit (measured: "Too many open files")
                 if (first && !shedOldestPending(1) && !caps.idle().shedOldest()) {
-                    pauseAccepting(0);
+                    pauseAccepting(acceptPause::untilAConnectionCloses);
                 }
                 return;
             }
@@ -329,15 +318,14 @@ final class StreamListener implements AutoCloseable {
                     if (!shedOldestPending(SHED_ON_ACCEPT_FAILURE)) {
                         caps.idle().shedOldest();
                     }
-                    pauseAccepting(acceptBackoffNanos);
-                    acceptBackoffNanos = Math.min(MAX_ACCEPT_BACKOFF_NANOS, acceptBackoffNanos * 2);
+                    pauseAccepting(acceptPause::afterFailure);
                 }
                 return;
             }
             if (channel == null) {
                 return;
             }
-            acceptBackoffNanos = MIN_ACCEPT_BACKOFF_NANOS;
+            acceptPause.accepted();
             admit(channel);
         }
     }
@@ -357,7 +345,7 @@ final class StreamListener implements AutoCloseable {
                 }
                 counted = address;
             }
-            if (opening.size() >= MAX_OPENING) {
+            if (opening.full()) {
                 // a flood of connections that send nothing must not take the loop's memory
                 shedOldestPending(1);
             }
@@ -403,33 +391,22 @@ final class StreamListener implements AutoCloseable {
      * @return whether any connection still sending its head was closed, oldest first
      */
     private boolean shedOldestPending(int count) {
-        List<LoopConnection> shed = new ArrayList<>();
-        for (LoopConnection c : opening) {
-            if (shed.size() == count) {
-                break;
-            }
-            if (c.head != null) {
-                shed.add(c);
-            }
-        }
+        List<LoopConnection> shed = opening.oldestSilent(count);
         shed.forEach(this::close);
         return !shed.isEmpty();
     }
 
-    /** @param nanos how long accepting pauses: 0 until a connection closes */
-    private void pauseAccepting(long nanos) {
-        acceptPaused = true;
-        acceptResumeAt = System.nanoTime() + nanos;
+    /** @param pause starts the pause (until a connection closes, or a backoff) */
+    private void pauseAccepting(Runnable pause) {
+        pause.run();
         serverKey.interestOps(0);
     }
 
+    /** Accepts again once the pause ran out and a new connection could be held (there is room, or one to shed). */
     private void resumeAccepting() {
-        if (acceptPaused
-                && System.nanoTime() - acceptResumeAt >= 0
-                && (!caps.full()
-                        || opening.stream().anyMatch(c -> c.head != null)
-                        || caps.idle().canShed())) {
-            acceptPaused = false;
+        if (acceptPause.runOut(System.nanoTime())
+                && (!caps.full() || opening.anySendingItsHead() || caps.idle().canShed())) {
+            acceptPause.end();
             serverKey.interestOps(SelectionKey.OP_ACCEPT);
         }
     }
@@ -669,21 +646,7 @@ final class StreamListener implements AutoCloseable {
 
     /** Connections that have not sent a whole head in time are dropped (a slow-loris guard). */
     private void expireHeads() {
-        long now = System.nanoTime();
-        if (now - nextExpiryCheck < 0) {
-            return;
-        }
-        nextExpiryCheck = now + 250_000_000L;
-        List<LoopConnection> late = new ArrayList<>();
-        for (LoopConnection c : opening) {
-            if (now - c.headDeadline <= 0) {
-                break; // oldest first: the rest are younger
-            }
-            if (c.head != null) {
-                late.add(c);
-            }
-        }
-        late.forEach(this::close);
+        opening.late(System.nanoTime()).forEach(this::close);
     }
 
     /** Stops accepting; streams still open are closed (the gateway ends them with a hint before this). */
