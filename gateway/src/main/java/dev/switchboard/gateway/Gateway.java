@@ -44,11 +44,7 @@ import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.net.RateLimiter;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
-import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
-import dev.switchboard.gateway.state.ClientEvent;
-import dev.switchboard.gateway.state.ConnectionInfo;
-import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.state.MemoryStateStore;
 import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.StateStore;
@@ -58,17 +54,12 @@ import dev.switchboard.gateway.trace.TracedRedisCommands;
 import dev.switchboard.gateway.trace.TracingFilter;
 import dev.switchboard.registry.FunctionStore;
 import dev.switchboard.registry.RedisConnections;
-import dev.switchboard.registry.RedisKeys;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Scope;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,8 +116,8 @@ public final class Gateway implements AutoCloseable {
     private final SessionBudget sessionBudget;
     private final ReplicaFigures figures;
     private final MonitorService monitor;
-    /** When this replica's connection directory entry was last refreshed (the monitoring page shows it). */
-    private volatile java.time.Instant directoryRefreshed;
+    /** This replica's entries in the connection directory, refreshed on the housekeeping clock. */
+    private final DirectoryRefresh directoryRefresh;
 
     private Gateway(GatewayConfig config, Clock clock, GatewayTracing tracing) {
         this.config = config;
@@ -187,9 +178,9 @@ public final class Gateway implements AutoCloseable {
                 "switchboard.fanout.subscriptions",
                 "logs this replica follows, one announcement channel each",
                 state.events()::followedLogs);
-        state.events().onResubscribed(this::catchUp);
         this.sessionBudget = new SessionBudget(config.limits().maxMcpSessions());
-        housekeeping.every(DIRECTORY_REFRESH, "connection directory refresh", this::refreshDirectory);
+        this.directoryRefresh = new DirectoryRefresh(hub, state.connections(), metrics);
+        housekeeping.every(DIRECTORY_REFRESH, "connection directory refresh", directoryRefresh);
         // counted in the background: a scan of the store is no work for a scrape
         housekeeping.nowAndEvery(DIRECTORY_REFRESH, "MCP session count", this::countSessions);
         metrics.gauge(
@@ -205,7 +196,7 @@ public final class Gateway implements AutoCloseable {
                         metrics,
                         state,
                         sessionBudget::open,
-                        () -> directoryRefreshed,
+                        directoryRefresh::refreshed,
                         () -> draining),
                 clock,
                 config.monitor().interval());
@@ -250,7 +241,15 @@ public final class Gateway implements AutoCloseable {
                 config.limits().maxBodySize(),
                 config.limits().maxJsonDepth(),
                 config.limits().maxEventSize());
-        state.events().subscribe(this::announced);
+        new AnnouncedEvents(
+                        state.events(),
+                        hub,
+                        mcpService,
+                        metrics,
+                        tracing,
+                        config.replicaId(),
+                        config.limits().eventLogMaxLength())
+                .start();
         java.util.Optional<ProtectedResourceMetadata> resourceMetadata =
                 authenticator.jwt().map(jwt -> new ProtectedResourceMetadata(jwt.settings()));
         AdminFunctionsService adminFunctions = new AdminFunctionsService(
@@ -470,83 +469,6 @@ public final class Gateway implements AutoCloseable {
             sessionBudget.counted(state.mcpSessions().count());
         } catch (RuntimeException e) {
             metrics.redisError();
-        }
-    }
-
-    /** An append announced to this replica: to the streams and MCP waits that follow its log. */
-    private void announced(String log, ClientEvent event) {
-        // a child of the publication when the event carries its trace (see RedisStateStore's announcements)
-        Span span = tracing.child("fan-out " + event.type(), SpanKind.CONSUMER);
-        try (Scope ignored = GatewayTracing.activate(span)) {
-            boolean followed = hub.deliver(log, event);
-            followed |= mcpService.deliver(log, event);
-            metrics.fanout(followed);
-            span.setAttribute("messaging.destination.name", log);
-            span.setAttribute("switchboard.replica", config.replicaId());
-            span.setAttribute("switchboard.followed", followed);
-        } finally {
-            span.end();
-        }
-    }
-
-    /**
-     * A log was subscribed again after the fan-out connection was lost for a while: every local stream that
-     * follows it reads what it missed, from its position in that log. The writer drops ids it has already
-     * written, so overlap with live delivery is harmless.
-     */
-    private void catchUp(String log) {
-        int caughtUp = 0;
-        for (SseStream stream : hub.following(log)) {
-            String after = stream.positions().get(log);
-            // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
-            boolean unpositioned =
-                    after == null || (after.equals(EventIds.ZERO) && log.startsWith(RedisKeys.MCP_LOG_PREFIX));
-            if (stream.isClosed() || unpositioned) {
-                continue;
-            }
-            try {
-                for (ClientEvent event :
-                        state.events().readAfter(log, after, config.limits().eventLogMaxLength())) {
-                    stream.offer(log, event);
-                    caughtUp++;
-                }
-            } catch (RuntimeException e) {
-                metrics.redisError();
-            }
-        }
-        if (caughtUp > 0) {
-            int delivered = caughtUp;
-            LOGGER.fine(() -> "streams caught up " + delivered + " events missed while the fan-out was away");
-        }
-    }
-
-    private void refreshDirectory() {
-        List<ConnectionInfo> changed = new ArrayList<>();
-        // only the streams that wrote events since the last refresh: a walk of 10,000 cost ~3 ms every 10 s
-        for (SseStream stream : hub.takeActivityMoved()) {
-            ConnectionInfo info = stream.takeChangedInfo();
-            if (info != null) {
-                changed.add(info);
-            }
-        }
-        try {
-            boolean kept = state.connections().refresh(changed);
-            directoryRefreshed = java.time.Instant.now();
-            if (!kept) {
-                // Redis lost this replica's entries (restart, long outage): record the open streams again
-                for (SseStream stream : hub.all()) {
-                    if (!stream.isClosed()) {
-                        state.connections().register(stream.info());
-                        if (stream.isClosed()) {
-                            // closed meanwhile: its own unregister may have run before this register
-                            state.connections().unregister(stream.connectionId());
-                        }
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
-            metrics.redisError();
-            LOGGER.log(Level.FINE, "connection directory refresh failed", e);
         }
     }
 
