@@ -137,10 +137,14 @@ class TransportErrorsTest {
     @Test
     void aClientGoneMidRequestLeavesNoStackTrace() throws Exception {
         for (int port : allPorts()) {
-            // closed mid-head (half-closed: the refusal can still be read)
+            // closed mid-head (half-closed: the refusal can still be read; the loops always answer it)
             String answer = raw(port, "GET /sse/c1 HTTP/1.1\r\nHo");
-            assertThat(answer)
-                    .satisfiesAnyOf(a -> assertThat(a).isEmpty(), a -> assertJsonError(a, 400, "BAD_REQUEST"));
+            if (loopPorts().contains(port)) {
+                assertJsonError(answer, 400, "BAD_REQUEST");
+            } else {
+                assertThat(answer)
+                        .satisfiesAnyOf(a -> assertThat(a).isEmpty(), a -> assertJsonError(a, 400, "BAD_REQUEST"));
+            }
             for (int i = 0; i < 20; i++) {
                 // reset mid-head, and reset before an error answer is written
                 try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -235,7 +235,9 @@ final class BlockingExchanges implements AutoCloseable {
                 try {
                     next = RequestHead.parse(buffer);
                 } catch (RuntimeException e) {
-                    // the loop answers a malformed head as it does on a new connection
+                    // the loop answers a malformed head as it does on a new connection: all of it, from its start
+                    // (the parse may have moved past the head, and what follows it is no request of its own)
+                    buffer.rewind();
                     return new Next(null, null, rest(buffer));
                 }
                 if (next != null) {

@@ -3,6 +3,8 @@ package dev.switchboard.gateway.stream;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.BoundedBody;
 import dev.switchboard.gateway.http.Json;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
@@ -10,6 +12,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -45,19 +49,49 @@ final class RequestBody {
          * @return their framing
          */
         static Framing of(Headers headers) {
-            Optional<String> coding = headers.first(HeaderNames.TRANSFER_ENCODING);
-            if (coding.isPresent()) {
-                return coding.get().strip().equalsIgnoreCase("chunked") && !headers.contains(HeaderNames.CONTENT_LENGTH)
+            // every line of a field counts: reading only the first of two lengths let a second request hide in the
+            // body (RFC 9112 section 6.3)
+            List<String> codings = listed(headers, HeaderNames.TRANSFER_ENCODING);
+            List<String> lengths = listed(headers, HeaderNames.CONTENT_LENGTH);
+            List<String> encodings = listed(headers, HeaderNames.CONTENT_ENCODING);
+            if (!encodings.stream().allMatch(e -> e.equalsIgnoreCase("identity"))) {
+                return refused("unsupported Content-Encoding: the body is read as sent, without one");
+            }
+            if (!codings.isEmpty()) {
+                return codings.size() == 1 && codings.get(0).equalsIgnoreCase("chunked") && lengths.isEmpty()
                         ? CHUNKED
                         : refused("only the chunked transfer coding, without Content-Length, is accepted");
             }
-            if (!headers.contains(HeaderNames.CONTENT_LENGTH)) {
+            if (lengths.isEmpty()) {
                 return NONE;
             }
-            OptionalLong length = BoundedBody.declaredLength(headers.first(HeaderNames.CONTENT_LENGTH));
-            return length.isEmpty() || length.getAsLong() < 0
-                    ? refused("malformed Content-Length")
-                    : new Framing(false, length.getAsLong(), null);
+            long length = -1;
+            for (String value : lengths) {
+                OptionalLong one = BoundedBody.declaredLength(Optional.of(value));
+                if (one.isEmpty() || one.getAsLong() < 0 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    return refused("malformed Content-Length");
+                }
+                if (length >= 0 && one.getAsLong() != length) {
+                    return refused("conflicting Content-Length values");
+                }
+                length = one.getAsLong();
+            }
+            return new Framing(false, length, null);
+        }
+
+        /** @return the field's values over all its lines, each line's comma-separated list split, stripped */
+        private static List<String> listed(Headers headers, HeaderName name) {
+            Optional<Header> header = headers.find(name);
+            if (header.isEmpty()) {
+                return List.of();
+            }
+            List<String> values = new ArrayList<>(1);
+            for (String line : header.get().allValues()) {
+                for (String value : line.split(",", -1)) {
+                    values.add(value.strip()); // the head's parse refused control characters: only blanks are left
+                }
+            }
+            return values;
         }
 
         private static Framing refused(String why) {
@@ -122,22 +156,13 @@ final class RequestBody {
     private static byte[] chunked(InputStream in, long maxSize) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            String line = line(in);
-            int semicolon = line.indexOf(';');
-            String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).strip();
-            long size;
-            try {
-                size = Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw unreadable("malformed chunk size");
-            }
-            if (size < 0) {
-                throw unreadable("malformed chunk size");
-            }
+            long size = chunkSize(line(in));
             if (size == 0) {
-                // trailers, up to the empty line
-                while (!line(in).isEmpty()) {
-                    // ignored
+                // trailers, up to the empty line: read past, never used, but each a field line
+                for (String trailer = line(in); !trailer.isEmpty(); trailer = line(in)) {
+                    if (trailer.indexOf(':') <= 0) {
+                        throw unreadable("malformed trailer line");
+                    }
                 }
                 return body.toByteArray();
             }
@@ -155,13 +180,43 @@ final class RequestBody {
         }
     }
 
-    /** @return one line ended by CRLF, without it */
+    /** Most hex digits of a chunk size: 15 keep it below 2^60, far past any body limit, and a long never wraps. */
+    private static final int MAX_CHUNK_SIZE_DIGITS = 15;
+
+    /**
+     * @param line a chunk's size line: {@code 1*HEXDIG}, then optional extensions after {@code ;} (RFC 9112
+     *             section 7.1), ignored; nothing else (no sign, no space before the size) is read as a size, so
+     *             that no proxy in front reads a different one
+     * @return the size
+     */
+    private static long chunkSize(String line) {
+        int end = 0;
+        while (end < line.length() && Character.digit(line.charAt(end), 16) >= 0) {
+            end++;
+        }
+        if (end == 0 || end > MAX_CHUNK_SIZE_DIGITS) {
+            throw unreadable("malformed chunk size");
+        }
+        int rest = end;
+        while (rest < line.length() && (line.charAt(rest) == ' ' || line.charAt(rest) == '\t')) {
+            rest++;
+        }
+        if (rest < line.length() && line.charAt(rest) != ';') {
+            throw unreadable("malformed chunk size");
+        }
+        return Long.parseLong(line, 0, end, 16);
+    }
+
+    /** @return one line ended by CRLF, without it; a bare CR or LF in it is refused */
     private static String line(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         while (true) {
             int b = in.read();
             if (b < 0) {
                 throw unreadable("request body ended inside its chunk framing");
+            }
+            if (b == '\n') {
+                throw unreadable("chunk line not ended by CRLF");
             }
             if (b == '\r') {
                 if (in.read() != '\n') {

@@ -116,14 +116,22 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
                 // RFC 9110 field names are tokens: no spaces before the colon (a request-smuggling vector)
                 throw new MalformedException("malformed header name");
             }
-            // the value without the whitespace around it (what String.strip drops), cut once
+            // the value without the optional whitespace around it (spaces and tabs only: RFC 9110 section 5.6.3),
+            // cut once; a control character in it (a bare CR, a NUL) is refused, as RFC 9112 section 2.2 allows,
+            // rather than read differently from a proxy in front
             int from = colon + 1;
             int to = next;
-            while (from < to && Character.isWhitespace(text.charAt(from))) {
+            while (from < to && isBlank(text.charAt(from))) {
                 from++;
             }
-            while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+            while (to > from && isBlank(text.charAt(to - 1))) {
                 to--;
+            }
+            for (int i = from; i < to; i++) {
+                char c = text.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    throw new MalformedException("control character in a header value");
+                }
             }
             try {
                 headers.add(HeaderNames.create(text.substring(line, colon)), text.substring(from, to));
@@ -136,6 +144,11 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
         String rawPath = q < 0 ? target : target.substring(0, q);
         Map<String, List<String>> query = q < 0 ? Map.of() : query(target.substring(q + 1));
         return new RequestHead(method, decode(rawPath, false), query, headers);
+    }
+
+    /** @return whether {@code c} is optional whitespace around a header value */
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /** @return whether {@code text[from, to)} is {@code version} */

@@ -156,7 +156,11 @@ final class SocketExchange extends McpExchange {
         answerHeaders.put(name, value);
     }
 
-    /** A whole answer: its head, {@code Content-Length} (none for a 204) and body in one write. */
+    /**
+     * A whole answer: its head, {@code Content-Length} (none for a 204) and body in one write; the answer to a
+     * {@code HEAD} has the length of the body it leaves out (RFC 9110 section 9.3.2), so the connection stays at a
+     * response's end for the client's next request.
+     */
     @Override
     public void send(byte[] body) {
         commit();
@@ -165,11 +169,9 @@ final class SocketExchange extends McpExchange {
             ByteBuffer head = RawAnswer.head(
                             status, answerHeaders, sent == null ? -1 : sent.length, lastOnConnection(), 256)
                     .toBuffer();
+            boolean withBody = sent != null && sent.length > 0 && !"HEAD".equals(this.head.method());
             // head and body in one gathering write: the body is not copied behind the head
-            writeFully(
-                    sent == null || sent.length == 0
-                            ? new ByteBuffer[] {head}
-                            : new ByteBuffer[] {head, ByteBuffer.wrap(sent)});
+            writeFully(withBody ? new ByteBuffer[] {head, ByteBuffer.wrap(sent)} : new ByteBuffer[] {head});
             complete = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -450,10 +450,12 @@ final class StreamListener implements AutoCloseable {
             }
             c.head = larger;
         }
-        if (c.channel.read(c.head) < 0) {
-            close(c);
+        boolean ended = c.channel.read(c.head) < 0;
+        if (ended && c.head.position() == 0) {
+            close(c); // the client left between requests
             return;
         }
+        // a client that half-closes after its request still gets its answer: the head read so far is parsed first
         c.head.flip();
         RequestHead head;
         try {
@@ -471,6 +473,18 @@ final class StreamListener implements AutoCloseable {
             return;
         }
         if (head == null) {
+            if (ended) {
+                c.head = null;
+                headDone(c);
+                respond(
+                        c,
+                        new ApiException(
+                                Status.BAD_REQUEST_400,
+                                "BAD_REQUEST",
+                                "the client closed its side within the request head"),
+                        Map.of());
+                return;
+            }
             c.head.compact();
             return;
         }

@@ -75,13 +75,62 @@ class RequestBodyTest {
             "Content-Length: x\r\n",
             "Content-Length: -1\r\n",
             "Transfer-Encoding: gzip\r\n",
-            "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n"
+            "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
+            "Content-Length: 15\r\nContent-Length: 0\r\n",
+            "Content-Length: 0\r\nContent-Length: 15\r\n",
+            "Content-Length: 2, 3\r\n",
+            "Content-Length: +15\r\n",
+            "Content-Length: \r\n",
+            "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n",
+            "Transfer-Encoding: chunked, chunked\r\n",
+            "Transfer-Encoding: gzip, chunked\r\n"
         }) {
             RequestBody.Framing framing = framing(headers);
             assertThat(framing.hasBody())
                     .as("%s: the connection is not at a request's start after it", headers)
                     .isTrue();
             refused(framing, 100, Status.BAD_REQUEST_400, headers.startsWith("Content") ? "Content-Length" : "chunked");
+        }
+    }
+
+    @Test
+    void theSameLengthOnSeveralLinesIsOneLength() {
+        assertThat(framing("Content-Length: 2\r\nContent-Length: 2\r\n").length())
+                .isEqualTo(2);
+        assertThat(framing("Content-Length: 2, 2\r\n").length()).isEqualTo(2);
+    }
+
+    @Test
+    void aBodyInAContentEncodingIsRefusedAsItCannotBeRead() {
+        for (String encoding : new String[] {"gzip", "x-bogus", "identity, br"}) {
+            RequestBody.Framing framing = framing("Content-Encoding: " + encoding + "\r\nContent-Length: 2\r\n");
+            refused(framing, 100, Status.BAD_REQUEST_400, "Content-Encoding");
+        }
+        assertThat(read(framing("Content-Encoding: identity\r\nContent-Length: 2\r\n"), "{}"))
+                .hasSize(2);
+    }
+
+    @Test
+    void aChunkSizeIsHexDigitsOnlyAndEveryLineEndsInCrLf() {
+        RequestBody.Framing chunked = framing("Transfer-Encoding: chunked\r\n");
+        assertThat(new String(read(chunked, "1 ;a=b\r\n{\r\n1\r\n}\r\n0\r\n\r\n"), StandardCharsets.UTF_8))
+                .as("blanks before an extension")
+                .isEqualTo("{}");
+        for (String body : new String[] {
+            "+1\r\n{\r\n0\r\n\r\n",
+            "-0\r\n\r\n",
+            " 1\r\n{\r\n0\r\n\r\n",
+            "1 1\r\n{\r\n0\r\n\r\n",
+            "0x1\r\n{\r\n0\r\n\r\n",
+            "1000000000000000\r\n",
+            "1;a\nb\r\n{\r\n0\r\n\r\n",
+            "1\r\n{\r\n0\r\nX-T: 1\n\r\nPOST /invoke/f HTTP/1.1\r\n\r\n",
+            "1\r\n{\r\n0\r\ngarbage\r\n\r\n"
+        }) {
+            assertThatThrownBy(() -> read(chunked, body))
+                    .as(body)
+                    .isInstanceOfSatisfying(
+                            ApiException.class, e -> assertThat(e.status()).isEqualTo(Status.BAD_REQUEST_400));
         }
     }
 }

@@ -94,6 +94,19 @@ class RequestHeadTest {
     }
 
     @Test
+    void controlCharactersInAValueAreRefusedAndOnlyBlanksAroundItDropped() {
+        refused("GET / HTTP/1.1\r\nHost: x\rX-Hidden: y\r\n\r\n", "a bare carriage return");
+        refused("GET / HTTP/1.1\r\nX-A: a\u0000b\r\n\r\n", "a NUL");
+        refused("GET / HTTP/1.1\r\nContent-Length: \u000b15\r\n\r\n", "a vertical tab is no blank");
+        refused("GET / HTTP/1.1\r\nX-A: a\u007f\r\n\r\n", "DEL");
+        assertThat(parse("GET / HTTP/1.1\r\nX-A: \u00e9t\u00e9\r\n\r\n")
+                        .headers()
+                        .first(HeaderNames.create("X-A")))
+                .as("bytes above US-ASCII are field text (obs-text)")
+                .contains("\u00e9t\u00e9");
+    }
+
+    @Test
     void mcpHeaderNamesReadBackHoweverTheyAreWritten() {
         // names Helidon has no constant for, as MCP clients write them
         for (String name : List.of(

@@ -140,7 +140,7 @@ public final class WireFuzzer {
                         sent.incrementAndGet();
                         WireAnswer answer = exchange(target.port(), request, settings.readTimeout(), hostile(index));
                         statuses.merge(answer.status(), 1, Integer::sum);
-                        String problem = check(answer);
+                        String problem = check(answer, request.isHead());
                         if (problem != null) {
                             failures.add("#" + index + " " + target.name() + " [" + request.label() + "] " + problem
                                     + " <- " + request.excerpt());
@@ -175,10 +175,20 @@ public final class WireFuzzer {
      * @return what is wrong with it, or null
      */
     public static String check(WireAnswer answer) {
+        return check(answer, false);
+    }
+
+    /**
+     * @param answer what a hostile request got
+     * @param head   whether the request was a {@code HEAD}: its answer has no body (RFC 9110 section 9.3.2), so a
+     *               refusal without one is right
+     * @return what is wrong with it, or null
+     */
+    public static String check(WireAnswer answer, boolean head) {
         if (answer.problem() != null) {
             return answer.problem();
         }
-        if (answer.silent() || answer.status() < 400) {
+        if (answer.silent() || answer.status() < 400 || (head && answer.body().length == 0)) {
             return null;
         }
         String code = errorCode(answer);

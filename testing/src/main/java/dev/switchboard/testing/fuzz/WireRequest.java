@@ -21,6 +21,12 @@ public record WireRequest(byte[] bytes, int pieces, Ending ending, String label)
         RESET
     }
 
+    /** @return whether the request is a {@code HEAD} (its answer has no body) */
+    public boolean isHead() {
+        return bytes.length >= 5
+                && new String(bytes, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("HEAD ");
+    }
+
     /** @return the first bytes, printable (control characters escaped), for a failure report */
     public String excerpt() {
         int shown = Math.min(bytes.length, 240);
