@@ -178,6 +178,20 @@ class HostileBodiesTest {
     }
 
     @Test
+    void aBodyIsOneJsonValueAndWhatFollowsItIsRefused() {
+        assertRefused(invoke("{\"payload\":1} xx"), "INVALID_JSON");
+        assertRefused(invoke("{\"payload\":1}{\"payload\":2}"), "INVALID_JSON");
+        assertRefused(
+                register("{\"name\":\"after\",\"endpoint\":\"" + functions.url("/json") + "\"} {}"), "INVALID_JSON");
+        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/after")
+                        .status())
+                .isEqualTo(404);
+        assertThat(invoke("{\"payload\":1} \n").status())
+                .as("whitespace after it")
+                .isEqualTo(200);
+    }
+
+    @Test
     void aLongKeyIsReportedAsSuch() {
         assertRefused(invoke("{\"payload\":{\"" + "k".repeat(60_000) + "\":1}}"), "JSON_STRING_TOO_LONG");
     }

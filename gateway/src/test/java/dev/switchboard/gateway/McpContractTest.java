@@ -195,6 +195,46 @@ abstract class McpContractTest {
     }
 
     @Test
+    void aMessageThatIsNoJsonRpcMessageIsRefusedWithItsCode() {
+        String session = initialize("tools", "2025-11-25");
+        Map<String, String> inSession = Map.of("Mcp-Session-Id", session);
+        int before = function.received().size();
+        record Case(String body, int code, String why) {}
+        for (Case c : java.util.List.of(
+                new Case("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"tools/list\"}", -32600, "a null id"),
+                new Case("{\"id\":3,\"method\":\"tools/list\"}", -32600, "no jsonrpc member"),
+                new Case("{\"jsonrpc\":\"1.0\",\"id\":3,\"method\":\"tools/list\"}", -32600, "another version"),
+                new Case("{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"tools/list\"}", -32600, "an object id"),
+                new Case("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":7}", -32600, "a method that is no string"),
+                new Case("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"} xx", -32700, "something after it"),
+                new Case(
+                        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}",
+                        -32700,
+                        "two messages back to back"),
+                new Case("", -32700, "an empty body"))) {
+            Http.Answer refused = post("tools", c.body(), inSession);
+            assertThat(refused.status()).as(c.why()).isEqualTo(400);
+            assertThat(refused.json().path("error").path("code").asInt())
+                    .as(c.why())
+                    .isEqualTo(c.code());
+        }
+        Http.Answer withItsId = post("tools", "{\"id\":\"q7\",\"method\":\"ping\"}", inSession);
+        assertThat(withItsId.json().path("id").asText())
+                .as("a refusal answers the id it could read")
+                .isEqualTo("q7");
+        assertThat(function.received())
+                .as("nothing refused reached the function")
+                .hasSize(before);
+        assertThat(post(
+                                "tools",
+                                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"x\"}}",
+                                inSession)
+                        .status())
+                .as("an error answer to a request whose id the client could not read carries a null id")
+                .isEqualTo(202);
+    }
+
+    @Test
     void relaysRequestsAndAnswersPingAndNotificationsItself() {
         String session = initialize("tools", "2025-06-18");
         int before = function.received().size();
@@ -534,6 +574,14 @@ abstract class McpContractTest {
     @Test
     void endsSessionsWithDelete() {
         String session = initialize("tools", "2025-11-25");
+        assertThat(Http.send(
+                                "DELETE",
+                                mcp("tools"),
+                                null,
+                                Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", "1999-01-01"))
+                        .status())
+                .as("a version without sessions, as for GET and POST: the session goes on")
+                .isEqualTo(400);
         assertThat(Http.send("DELETE", mcp("tools"), null, Map.of("Mcp-Session-Id", session))
                         .status())
                 .isEqualTo(204);

@@ -1,11 +1,16 @@
 package dev.switchboard.registry;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -55,6 +60,27 @@ public final class JsonMapper {
             mapper = REQUESTS_BY_DEPTH.get(depth);
         }
         return mapper;
+    }
+
+    /**
+     * Reads a request body as one JSON value: anything but whitespace after it is invalid JSON, not ignored as
+     * {@link ObjectMapper#readTree(byte[])} ignores it (another reader of the same bytes could take what follows
+     * for a message of its own).
+     *
+     * @param mapper a mapper from {@link #forRequestBodies}
+     * @param body   the body
+     * @return its tree, or null when it holds no value (empty, or whitespace)
+     * @throws JsonProcessingException as the mapper refuses the value, or when something follows it
+     * @throws IOException             not thrown reading an array
+     */
+    public static JsonNode readWhole(ObjectMapper mapper, byte[] body) throws IOException {
+        try (JsonParser parser = mapper.createParser(body)) {
+            JsonNode tree = mapper.readTree(parser);
+            if (tree != null && parser.nextToken() != null) {
+                throw new JsonParseException(parser, "something follows the JSON value");
+            }
+            return tree;
+        }
     }
 
     private static ObjectMapper build(int maxDepth, boolean refuseDuplicateKeys) {

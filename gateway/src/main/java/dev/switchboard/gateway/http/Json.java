@@ -122,6 +122,13 @@ public final class Json {
                     fields.set(name, mapper.readTree(parser));
                 }
             }
+            if (parser.nextToken() != null) {
+                // the body is one JSON value: what follows it would be read by another reader as part of the request
+                throw new ApiException(
+                        Status.BAD_REQUEST_400,
+                        "INVALID_JSON",
+                        "request body is not valid JSON: " + "something follows the object");
+            }
             return new ObjectWithVerbatim(fields, verbatim);
         } catch (JsonProcessingException e) {
             throw refused(e, maxDepth);
@@ -174,7 +181,7 @@ public final class Json {
     private static ObjectNode parseObject(byte[] bytes, int maxDepth) {
         JsonNode json;
         try {
-            json = JsonMapper.forRequestBodies(maxDepth).readTree(bytes);
+            json = JsonMapper.readWhole(JsonMapper.forRequestBodies(maxDepth), bytes);
         } catch (JsonProcessingException e) {
             throw refused(e, maxDepth);
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.registry.JsonMapper;
 import java.io.IOException;
 
 /**
@@ -34,7 +35,7 @@ record ClientMessage(JsonNode json, byte[] text, int paramsAt) {
      * @throws IOException when the text is no JSON or breaks a bound
      */
     static ClientMessage read(ObjectMapper mapper, byte[] text) throws IOException {
-        JsonNode json = mapper.readTree(text);
+        JsonNode json = JsonMapper.readWhole(mapper, text);
         if (json == null || !json.isObject() || !VerbatimJson.isPlainUtf8Object(text)) {
             return of(json);
         }

@@ -28,6 +28,32 @@ public final class JsonRpc {
     private JsonRpc() {}
 
     /**
+     * Checks what every JSON-RPC 2.0 message must be, as MCP sends it: {@code "jsonrpc": "2.0"}, a method that is a
+     * string, and an id, when there is one on a request or notification, that is a string or an integer (MCP: "MUST
+     * NOT be null"). A response may carry a null id (JSON-RPC's answer to a request whose id could not be read).
+     *
+     * @param message a JSON-RPC object
+     * @throws McpException 400 {@link #INVALID_REQUEST} naming what is wrong, answered with the id when it has one
+     */
+    static void checkEnvelope(JsonNode message) {
+        if (!"2.0".equals(message.path("jsonrpc").textValue())) {
+            throw invalid("\"jsonrpc\" must be \"2.0\"");
+        }
+        JsonNode method = message.get("method");
+        if (method != null && !method.isTextual()) {
+            throw invalid("\"method\" must be a string");
+        }
+        JsonNode id = message.get("id");
+        if (method != null && id != null && !(id.isTextual() || id.isIntegralNumber())) {
+            throw invalid(id.isNull() ? "a request's id must not be null" : "an id is a string or an integer");
+        }
+    }
+
+    private static McpException invalid(String message) {
+        return new McpException(io.helidon.http.Status.BAD_REQUEST_400, INVALID_REQUEST, message);
+    }
+
+    /**
      * @param message a JSON-RPC message
      * @return whether it is a request (method and id)
      */

@@ -369,6 +369,7 @@ final class StreamableHttpTransport {
                 .orElseThrow(() -> new McpException(
                         Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
         McpSession session = sessions.find(sessionId, res.identity(), function);
+        checkVersionHeader(res.headers());
         sessions.end(function, session.id(), session.backendSessionId());
         res.sendEmpty(Status.NO_CONTENT_204);
     }
