@@ -153,6 +153,14 @@ abstract class GatewayContractTest {
         Http.Answer unknownMasked = Http.putJson(admin("/admin/functions/echo"), edited.toString());
         assertThat(unknownMasked.status()).isEqualTo(400);
         assertThat(unknownMasked.json().get("field").asText()).isEqualTo("headers.X-New");
+        Http.Answer maskedAtCreation = Http.postJson(
+                admin("/admin/functions"),
+                "{\"name\":\"masked\",\"endpoint\":\"" + functions.url("/text")
+                        + "\",\"headers\":{\"Authorization\":\"******\"}}");
+        assertThat(maskedAtCreation.status())
+                .as("the mask is no value to store")
+                .isEqualTo(400);
+        assertThat(maskedAtCreation.json().get("field").asText()).isEqualTo("headers.Authorization");
 
         assertThat(Http.delete(admin("/admin/functions/echo")).status()).isEqualTo(200);
         Http.Answer gone = Http.get(admin("/admin/functions/echo"));

@@ -180,7 +180,11 @@ public final class RegistrationValidator {
             throw new InvalidRegistrationException("endpoint", "must be an absolute http or https URL");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new InvalidRegistrationException("endpoint", "must name a host");
+            throw new InvalidRegistrationException("endpoint", "must name a host (and a port of 1-65535, if any)");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            // java.net.URI reads any number of digits as a port: no call could be made to it
+            throw new InvalidRegistrationException("endpoint", "port must be 1-65535");
         }
         if (uri.getRawUserInfo() != null) {
             throw new InvalidRegistrationException("endpoint", "must not carry credentials; use headers");

@@ -176,7 +176,10 @@ class RegistrationValidatorTest {
                 "https://user:pw@fn.example.com/echo",
                 "https://fn.example.com/echo#frag",
                 "https:///no-host",
-                "http://bad host/"
+                "http://bad host/",
+                "http://127.0.0.1:65536/",
+                "http://127.0.0.1:0/",
+                "http://127.0.0.1:99999999999/"
             })
     void rejectsBadEndpoint(String endpoint) {
         assertRejected(with(j -> j.put("endpoint", endpoint)), "endpoint");

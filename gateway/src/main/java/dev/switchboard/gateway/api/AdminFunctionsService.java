@@ -76,7 +76,9 @@ public final class AdminFunctionsService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        FunctionRegistration registration = validate(Json.readObject(req, maxBodySize));
+        ObjectNode body = Json.readObject(req, maxBodySize);
+        unmask(body, Map::of); // nothing is stored yet: a masked value is no value
+        FunctionRegistration registration = validate(body);
         FunctionRegistration stored = store.create(registration)
                 .orElseThrow(() -> new ApiException(
                         Status.CONFLICT_409,
@@ -113,7 +115,7 @@ public final class AdminFunctionsService implements HttpService {
                     "name: must match the name in the path",
                     Map.of("field", "name"));
         }
-        unmask(body, name);
+        unmask(body, () -> store.get(name).map(FunctionRegistration::headers).orElse(Map.of()));
         FunctionRegistration stored = store.replace(validate(body)).orElseThrow(() -> notFound(name));
         catalog.put(stored);
         Json.send(res, Status.OK_200, answer(stored));
@@ -135,7 +137,7 @@ public final class AdminFunctionsService implements HttpService {
      * A client that GETs a registration, edits it and PUTs it back sends the masked header values: those mean
      * "keep the stored value", never the literal mask.
      */
-    private void unmask(ObjectNode body, String name) {
+    private void unmask(ObjectNode body, java.util.function.Supplier<Map<String, String>> storedHeaders) {
         JsonNode headers = body.get("headers");
         if (headers == null || !headers.isObject()) {
             return;
@@ -146,7 +148,7 @@ public final class AdminFunctionsService implements HttpService {
                 continue;
             }
             if (stored == null) {
-                stored = store.get(name).map(FunctionRegistration::headers).orElse(Map.of());
+                stored = storedHeaders.get();
             }
             String value = stored.get(h.getKey());
             if (value == null) {
