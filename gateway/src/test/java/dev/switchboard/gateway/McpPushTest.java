@@ -185,6 +185,71 @@ class McpPushTest {
     // ---- tests ----
 
     @Test
+    void anHttpSseSessionThatNegotiatedANewerVersionGetsItsPushesOnItsOneStream() {
+        try (SseClient legacy = SseClient.open(mcp(b, "tools") + "/sse")) {
+            SseClient.Event endpoint = legacy.next(WAIT);
+            assertThat(endpoint.type()).isEqualTo("endpoint");
+            String messages = "http://127.0.0.1:" + b.port() + endpoint.data();
+            Map<String, String> json = Map.of("Content-Type", "application/json");
+            // the TypeScript SDK's HTTP+SSE client asks for its newest version, as on Streamable HTTP
+            assertThat(Http.send(
+                                    "POST",
+                                    messages,
+                                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                                            + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                                            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+                                    json)
+                            .status())
+                    .isEqualTo(202);
+            assertThat(nextMessage(legacy)
+                            .path("result")
+                            .path("protocolVersion")
+                            .asText())
+                    .isEqualTo("2025-06-18");
+            assertThat(Http.send(
+                                    "POST",
+                                    messages,
+                                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                                    json)
+                            .status())
+                    .isEqualTo(202);
+
+            sentinel("tools");
+            assertThat(nextMessage(legacy).path("method").asText()).isEqualTo("notifications/prompts/list_changed");
+        }
+    }
+
+    @Test
+    void aSessionIsFoundOnlyByTheTransportThatOpenedIt() {
+        String streamable = initialize(b, "tools");
+        try (SseClient legacy = SseClient.open(mcp(b, "tools") + "/sse")) {
+            String endpoint = legacy.next(WAIT).data();
+            String legacyId = endpoint.substring(endpoint.indexOf("sessionId=") + "sessionId=".length());
+            Map<String, String> json = Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH);
+
+            Http.Answer wrongWay = Http.send(
+                    "POST",
+                    mcp(b, "tools") + "/messages?sessionId=" + streamable,
+                    request(2, "tools/list", "{}"),
+                    json);
+            assertThat(wrongWay.status())
+                    .as("its answer would go to a stream the session does not have")
+                    .isEqualTo(404);
+            Map<String, String> asStreamable = new java.util.HashMap<>(json);
+            asStreamable.put("Mcp-Session-Id", legacyId);
+            assertThat(Http.send("POST", mcp(b, "tools"), request(3, "ping", "{}"), asStreamable)
+                            .status())
+                    .isEqualTo(404);
+            assertThat(Http.send("DELETE", mcp(b, "tools"), null, Map.of("Mcp-Session-Id", legacyId))
+                            .status())
+                    .as("an HTTP+SSE session ends with its stream")
+                    .isEqualTo(404);
+            assertThat(post(b, "tools", streamable, request(4, "ping", "{}")).has("result"))
+                    .isTrue();
+        }
+    }
+
+    @Test
     void listChangedFromTheFunctionReachesEverySessionOfItsServerOnAnotherReplicaAndNoOther() {
         String s1 = initialize(b, "tools");
         String s2 = initialize(b, "tools");

@@ -138,7 +138,7 @@ final class LegacySseTransport implements AutoCloseable {
         String sessionId = exchange.query("sessionId")
                 .orElseThrow(() -> new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
-        McpSession session = sessions.find(sessionId, exchange.identity(), function);
+        McpSession session = sessions.find(sessionId, exchange.identity(), function, true);
         ClientMessage read = reader.message(exchange);
         JsonNode message = read.json();
         McpSpans.describe(message, session.id());

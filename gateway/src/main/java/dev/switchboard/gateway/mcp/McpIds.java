@@ -24,6 +24,38 @@ final class McpIds {
     }
 
     /**
+     * The marks of a session's transport in its id: not in the base64url alphabet, so no random part begins with
+     * one. A session's record does not say which transport opened it, and its protocol version does not either
+     * (an HTTP+SSE client may negotiate 2025-06-18, a Streamable HTTP client 2024-11-05).
+     */
+    private static final String LEGACY_PREFIX = "sse.";
+
+    private static final String STREAMABLE_PREFIX = "http.";
+
+    /** @return a Streamable HTTP session's id: {@link #sessionId} marked as that transport's */
+    static String streamableSessionId() {
+        return STREAMABLE_PREFIX + sessionId();
+    }
+
+    /** @return an HTTP+SSE session's id: {@link #sessionId} marked as that transport's */
+    static String legacySessionId() {
+        return LEGACY_PREFIX + sessionId();
+    }
+
+    /**
+     * @param sessionId a session's id
+     * @return whether it names its transport: false for a session opened by a replica older than the marks
+     */
+    static boolean namesTransport(String sessionId) {
+        return sessionId.startsWith(LEGACY_PREFIX) || sessionId.startsWith(STREAMABLE_PREFIX);
+    }
+
+    /** @return whether a session id is marked as an HTTP+SSE session's */
+    static boolean isLegacy(String sessionId) {
+        return sessionId.startsWith(LEGACY_PREFIX);
+    }
+
+    /**
      * @return a stream id, unique within a session. Not a secret (a stream is reached through its session's
      *     id), so it is drawn from {@link ThreadLocalRandom}: the shared {@link SecureRandom} takes a lock on
      *     every call, and this runs on every POST of a session

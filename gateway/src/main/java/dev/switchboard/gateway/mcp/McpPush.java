@@ -99,8 +99,15 @@ public final class McpPush {
         };
     }
 
-    /** The stream that carries a session's server-initiated messages. */
+    /**
+     * The stream that carries a session's server-initiated messages: told by the session's id, not by the version it
+     * negotiated (an HTTP+SSE client that negotiated 2025-06-18 was pushed to a standalone stream it never opens).
+     */
     private static String streamOf(McpSession session) {
-        return McpVersions.LEGACY_SSE.equals(session.protocolVersion()) ? McpIds.LEGACY_STREAM : McpIds.STANDALONE;
+        boolean legacy = McpIds.namesTransport(session.id())
+                ? McpIds.isLegacy(session.id())
+                // opened by an older replica: its version is the one sign there is
+                : McpVersions.LEGACY_SSE.equals(session.protocolVersion());
+        return legacy ? McpIds.LEGACY_STREAM : McpIds.STANDALONE;
     }
 }

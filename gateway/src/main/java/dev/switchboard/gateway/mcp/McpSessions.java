@@ -120,6 +120,28 @@ final class McpSessions implements AutoCloseable {
     }
 
     /**
+     * {@link #find}, for a request of the transport that opened the session: an HTTP+SSE session's messages are
+     * answered on its one stream, which a Streamable HTTP request would never see answered, and a Streamable HTTP
+     * session has no such stream.
+     *
+     * @param legacy whether the request came by the HTTP+SSE transport
+     * @throws McpException 404 when there is no such session for this caller, server and transport (a session whose
+     *     id names no transport, opened by an older replica, is served by either, as it was there)
+     */
+    McpSession find(String id, Identity caller, FunctionRegistration function, boolean legacy) {
+        if (McpIds.namesTransport(id) && McpIds.isLegacy(id) != legacy) {
+            throw new McpException(
+                    Status.NOT_FOUND_404,
+                    JsonRpc.GATEWAY_ERROR,
+                    legacy
+                            ? "session not found: a Streamable HTTP session's requests go to /mcp/" + function.name()
+                            : "session not found: an HTTP+SSE session's messages go to /mcp/" + function.name()
+                                    + "/messages");
+        }
+        return find(id, caller, function);
+    }
+
+    /**
      * @param session a session as a request found it
      * @return the session as it is stored now (its own {@code initialize} may have completed it since), or
      *         the one given when it is gone
@@ -137,7 +159,7 @@ final class McpSessions implements AutoCloseable {
     SessionInitializer.Initialized open(FunctionRegistration function, JsonNode message, Identity identity) {
         openOrRefuse();
         SessionInitializer.Initialized initialized =
-                initializer.initialize(function, message, McpIds.sessionId(), identity);
+                initializer.initialize(function, message, McpIds.streamableSessionId(), identity);
         if (initialized.session() != null) {
             saveNew(initialized.session());
             reaper.remember(initialized.session());
@@ -154,7 +176,7 @@ final class McpSessions implements AutoCloseable {
     McpSession openLegacy(FunctionRegistration function, Identity identity) {
         openOrRefuse();
         return new McpSession(
-                McpIds.sessionId(),
+                McpIds.legacySessionId(),
                 function.name(),
                 McpVersions.LEGACY_SSE,
                 null,

@@ -81,7 +81,7 @@ final class StreamableHttpTransport {
         Optional<String> sessionId = ex.headers().first(SESSION_ID);
         McpSpans.describe(message, sessionId.orElse(null));
         if (sessionId.isPresent()) {
-            McpSession session = sessions.find(sessionId.get(), ex.identity(), function);
+            McpSession session = sessions.find(sessionId.get(), ex.identity(), function, false);
             checkVersionHeader(ex.headers());
             inSession(ex, function, session, read, accept);
         } else if (isModern(ex.headers(), message) && ListenStreams.isListen(message)) {
@@ -212,7 +212,7 @@ final class StreamableHttpTransport {
                         Status.METHOD_NOT_ALLOWED_405,
                         JsonRpc.GATEWAY_ERROR,
                         "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
-        McpSession session = sessions.find(sessionId, res.identity(), function);
+        McpSession session = sessions.find(sessionId, res.identity(), function, false);
         checkVersionHeader(res.headers());
         Optional<LastEventId> lastEventId = LastEventId.of(res.headers());
         if (lastEventId.isEmpty() || lastEventId.get().standalone()) {
@@ -247,7 +247,7 @@ final class StreamableHttpTransport {
                         Status.METHOD_NOT_ALLOWED_405,
                         JsonRpc.GATEWAY_ERROR,
                         "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
-        McpSession session = sessions.find(sessionId, identity, function);
+        McpSession session = sessions.find(sessionId, identity, function, false);
         checkVersionHeader(headers);
         Optional<LastEventId> lastEventId = LastEventId.of(headers);
         if (lastEventId.isPresent() && !lastEventId.get().standalone()) {
@@ -368,7 +368,7 @@ final class StreamableHttpTransport {
                 .first(SESSION_ID)
                 .orElseThrow(() -> new McpException(
                         Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
-        McpSession session = sessions.find(sessionId, res.identity(), function);
+        McpSession session = sessions.find(sessionId, res.identity(), function, false);
         checkVersionHeader(res.headers());
         sessions.end(function, session.id(), session.backendSessionId());
         res.sendEmpty(Status.NO_CONTENT_204);
