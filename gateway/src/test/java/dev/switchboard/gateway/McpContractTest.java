@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -484,6 +485,58 @@ abstract class McpContractTest {
         assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics")
                         .body())
                 .contains("switchboard_mcp_input_rounds_total{function=\"tools\"} 1.0");
+    }
+
+    @Test
+    void aRequestCancelledWhileItsInputIsAwaitedEndsWithoutAnAnswer() {
+        Http.Answer init = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
+                        + "\"name\":\"t\",\"version\":\"1\"}}}",
+                Map.of());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        int callsBefore = (int) function.received().stream()
+                .filter(r -> r.message() != null
+                        && "tools/call".equals(r.message().path("method").asText()))
+                .count();
+        try (SseClient stream = SseClient.post(
+                mcp("tools"), call(21, "ask"), Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+            SseClient.Event event = stream.next(Duration.ofSeconds(5));
+            if (event.data().isEmpty()) {
+                event = stream.next(Duration.ofSeconds(5));
+            }
+            String askId = json(event.data()).get("id").asText();
+            int quiet = stream.comments();
+            // a person takes their time: the stream is kept alive while the answer is awaited
+            await().atMost(Duration.ofSeconds(5)).until(() -> stream.comments() >= quiet + 2);
+            assertThat(post(
+                                    "tools",
+                                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+                                            + "\"requestId\":21,\"reason\":\"changed my mind\"}}",
+                                    Map.of("Mcp-Session-Id", session))
+                            .status())
+                    .isEqualTo(202);
+            assertThat(stream.awaitEnd(Duration.ofSeconds(5)))
+                    .as("the stream ends at the cancellation, not at MCP_INPUT_TIMEOUT")
+                    .isTrue();
+            assertThat(stream.pending())
+                    .as("no answer to a cancelled request")
+                    .noneMatch(e -> e.data().contains("\"id\":21"));
+            // an answer that comes after all is dropped: the function is not called again
+            post(
+                    "tools",
+                    "{\"jsonrpc\":\"2.0\",\"id\":\"" + askId + "\",\"result\":{\"action\":\"accept\","
+                            + "\"content\":{\"name\":\"Ada\"}}}",
+                    Map.of("Mcp-Session-Id", session));
+        }
+        assertThat(function.received().stream()
+                        .filter(r -> r.message() != null
+                                && "tools/call"
+                                        .equals(r.message().path("method").asText()))
+                        .count())
+                .as("the first round only")
+                .isEqualTo(callsBefore + 1);
     }
 
     @Test

@@ -45,6 +45,41 @@ final class InputBridge {
         }
     }
 
+    /** The client cancelled the request ({@code notifications/cancelled}) while its answers were awaited. */
+    static final class Cancelled extends Exception {
+        Cancelled() {
+            super("cancelled by the client", null, false, false);
+        }
+    }
+
+    /** Put into the awaited mailbox by {@link Wait#cancel}: wakes the wait at once rather than at its next poll. */
+    private static final ClientEvent CANCEL = new ClientEvent(EventIds.ZERO, "cancel", "");
+
+    /**
+     * One request's wait for its client's answers, which the client's cancellation ends from another thread. A person
+     * may take minutes to answer an elicitation: the request's stream gets a keep-alive comment every heartbeat
+     * interval meanwhile, as during a slow call, so that no proxy cuts it for being quiet.
+     */
+    static final class Wait {
+        private final long keepAliveNanos;
+        private volatile boolean cancelled;
+        private volatile BlockingQueue<ClientEvent> awaited;
+
+        /** @param keepAlive how long the request's stream may be quiet ({@code HEARTBEAT_INTERVAL}) */
+        Wait(Duration keepAlive) {
+            this.keepAliveNanos = keepAlive.toNanos();
+        }
+
+        /** Ends the wait: {@link #ask} throws {@link Cancelled}. */
+        void cancel() {
+            cancelled = true;
+            BlockingQueue<ClientEvent> queue = awaited;
+            if (queue != null) {
+                queue.offer(CANCEL);
+            }
+        }
+    }
+
     /**
      * @param message a message a client posted
      * @return whether it answers a request the bridge sent
@@ -72,13 +107,15 @@ final class InputBridge {
      * @param capabilities the client's declared capabilities
      * @param requests     {@code inputRequests}: key to {@code {method, params}}
      * @param sink         the originating stream
+     * @param wait         ends the wait when the client cancels the request
      * @return {@code inputResponses}: key to the client's result
      * @throws BridgeException when the client lacks a capability, answers with an error, or not in time
+     * @throws Cancelled       when the client cancelled the request meanwhile
      * @throws IOException     when the client's stream is gone
      * @throws InterruptedException when the relay is stopped
      */
-    ObjectNode ask(String sessionId, JsonNode capabilities, JsonNode requests, McpRelay.Sink sink)
-            throws BridgeException, IOException, InterruptedException {
+    ObjectNode ask(String sessionId, JsonNode capabilities, JsonNode requests, McpRelay.Sink sink, Wait wait)
+            throws BridgeException, Cancelled, IOException, InterruptedException {
         if (requests == null || !requests.isObject() || requests.isEmpty()) {
             throw new BridgeException("function answered input_required without inputRequests");
         }
@@ -107,7 +144,7 @@ final class InputBridge {
             long deadline = System.nanoTime() + roundTimeout.toNanos();
             ObjectNode responses = Json.object();
             for (Map.Entry<String, String> entry : minted.entrySet()) {
-                JsonNode answer = await(mailbox(sessionId, entry.getValue()), deadline);
+                JsonNode answer = await(mailbox(sessionId, entry.getValue()), deadline, wait, sink);
                 if (answer.has("error")) {
                     throw new BridgeException("client answered "
                             + requests.path(entry.getKey()).path("method").asText() + " with an error: "
@@ -122,12 +159,26 @@ final class InputBridge {
     }
 
     /** Waits for an answer; falls back to reading the log in case a fan-out message was missed. */
-    private JsonNode await(String box, long deadline) throws BridgeException, InterruptedException {
+    private JsonNode await(String box, long deadline, Wait wait, McpRelay.Sink sink)
+            throws BridgeException, Cancelled, IOException, InterruptedException {
         BlockingQueue<ClientEvent> queue = mailboxes.open(box);
+        wait.awaited = queue;
+        long nextKeepAlive = System.nanoTime() + wait.keepAliveNanos;
         while (System.nanoTime() < deadline) {
+            if (wait.cancelled) {
+                throw new Cancelled();
+            }
+            long now = System.nanoTime();
+            if (now - nextKeepAlive >= 0) {
+                sink.keepAlive();
+                nextKeepAlive = now + wait.keepAliveNanos;
+            }
+            long until = Math.min(deadline, nextKeepAlive);
             ClientEvent event = queue.poll(
-                    Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1),
-                    TimeUnit.MILLISECONDS);
+                    Math.min(POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(until - now) + 1), TimeUnit.MILLISECONDS);
+            if (event == CANCEL) {
+                throw new Cancelled();
+            }
             if (event == null) {
                 List<ClientEvent> logged = log.readAfter(box, EventIds.ZERO, 1);
                 event = logged.isEmpty() ? null : logged.getFirst();

@@ -29,8 +29,11 @@ final class McpRelay {
     private final InputBridge bridge;
     private final java.time.Duration heartbeat;
     private final dev.switchboard.gateway.metrics.GatewayMetrics metrics;
-    /** In-flight calls of this replica, by session and request id, for {@code notifications/cancelled}. */
-    private final Map<CallKey, BackendCall> inflight = new ConcurrentHashMap<>();
+    /**
+     * How to cancel each request this replica relays, by session and request id, for {@code notifications/cancelled}:
+     * its call to the function, or its wait for the client's input between two calls.
+     */
+    private final Map<CallKey, Runnable> inflight = new ConcurrentHashMap<>();
 
     /**
      * A call's place in {@link #inflight}: the id as parsed (JSON values compare by value), not its text, which
@@ -205,11 +208,22 @@ final class McpRelay {
                 metrics.mcpInputRound(function.name());
                 JsonNode result = response.get("result");
                 ObjectNode inputs;
+                // the client may cancel while it is asked: the wait is in flight as a call is
+                InputBridge.Wait wait = new InputBridge.Wait(heartbeat);
+                CallKey key = new CallKey(session.id(), id);
+                Runnable cancel = wait::cancel;
+                inflight.put(key, cancel);
                 try {
-                    inputs = bridge.ask(session.id(), session.clientCapabilities(), result.get("inputRequests"), sink);
+                    inputs = bridge.ask(
+                            session.id(), session.clientCapabilities(), result.get("inputRequests"), sink, wait);
                 } catch (InputBridge.BridgeException e) {
                     sink.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, e.getMessage()), true);
                     return "error";
+                } catch (InputBridge.Cancelled e) {
+                    sink.cancelled();
+                    return "cancelled";
+                } finally {
+                    inflight.remove(key, cancel);
                 }
                 body = Json.bytes(
                         SessionMeta.stamp(retryWith(message.json(), inputs, result.get("requestState")), session));
@@ -253,7 +267,8 @@ final class McpRelay {
         BackendCall call = backend.post(function, body, headers, function.timeout(), control);
         boolean stateful = sessionId != null && headers.get("Mcp-Session-Id") != null;
         boolean first = true;
-        inflight.put(key, call);
+        Runnable cancel = call::cancel;
+        inflight.put(key, cancel);
         try {
             while (true) {
                 BackendCall.Item item;
@@ -293,7 +308,7 @@ final class McpRelay {
                 sink.send(received, false);
             }
         } finally {
-            inflight.remove(key, call);
+            inflight.remove(key, cancel);
             call.close();
         }
     }
@@ -336,11 +351,11 @@ final class McpRelay {
      * @return whether a call of this replica was cancelled
      */
     boolean cancel(String sessionId, JsonNode requestId) {
-        BackendCall call = inflight.remove(new CallKey(sessionId, requestId));
-        if (call == null) {
+        Runnable cancel = inflight.remove(new CallKey(sessionId, requestId));
+        if (cancel == null) {
             return false;
         }
-        call.cancel();
+        cancel.run();
         return true;
     }
 
@@ -352,9 +367,9 @@ final class McpRelay {
     void cancelAll(String sessionId) {
         inflight.keySet().removeIf(key -> {
             if (sessionId.equals(key.sessionId())) {
-                BackendCall call = inflight.get(key);
-                if (call != null) {
-                    call.cancel();
+                Runnable cancel = inflight.get(key);
+                if (cancel != null) {
+                    cancel.run();
                 }
                 return true;
             }

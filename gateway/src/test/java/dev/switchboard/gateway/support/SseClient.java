@@ -28,6 +28,8 @@ public final class SseClient implements AutoCloseable {
     private final Thread reader;
     private volatile boolean ended;
     private volatile Long retry;
+    /** Comment lines read ({@code : keep-alive}, ...): a stream kept alive while nothing else comes. */
+    private final java.util.concurrent.atomic.AtomicInteger comments = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A parsed event. */
     public record Event(String id, String type, String data) {}
@@ -157,6 +159,9 @@ public final class SseClient implements AutoCloseable {
             LineParser parser = new LineParser();
             String line;
             while ((line = in.readLine()) != null) {
+                if (line.startsWith(":")) {
+                    comments.incrementAndGet();
+                }
                 Event event = parser.line(line);
                 retry = parser.retry;
                 if (event != null) {
@@ -258,6 +263,11 @@ public final class SseClient implements AutoCloseable {
             }
         }
         return ended;
+    }
+
+    /** @return comment lines read so far */
+    public int comments() {
+        return comments.get();
     }
 
     /** @return the last {@code retry} value received, or null */
