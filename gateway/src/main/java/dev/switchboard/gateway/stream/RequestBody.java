@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.stream;
 
 import dev.switchboard.gateway.http.ApiException;
-import dev.switchboard.gateway.http.BoundedBody;
 import dev.switchboard.gateway.http.Json;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * A request body as the event loops read it from a blocking socket, framed as the public listener accepts
@@ -49,6 +47,42 @@ final class RequestBody {
          * @return their framing
          */
         static Framing of(Headers headers) {
+            // most requests: one Content-Length line of digits, or nothing; read without lists or streams (the
+            // general path below cost /invoke 0.4 KB and ~3% of its CPU per call, bench/notes.md)
+            if (!headers.contains(HeaderNames.TRANSFER_ENCODING) && !headers.contains(HeaderNames.CONTENT_ENCODING)) {
+                if (!headers.contains(HeaderNames.CONTENT_LENGTH)) {
+                    return NONE;
+                }
+                Header length = headers.get(HeaderNames.CONTENT_LENGTH);
+                long digits = length.valueCount() == 1 ? digits(length.value()) : -1;
+                if (digits >= 0) {
+                    return new Framing(false, digits, null);
+                }
+            }
+            return ofEveryLine(headers);
+        }
+
+        /**
+         * @return the value read as a length when it is digits and nothing else (more than 18 of them: {@link
+         *     Long#MAX_VALUE}, over any limit), else -1
+         */
+        private static long digits(String value) {
+            int n = value.length();
+            if (n == 0) {
+                return -1;
+            }
+            long length = 0;
+            for (int i = 0; i < n; i++) {
+                char c = value.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                length = i < 18 ? length * 10 + (c - '0') : Long.MAX_VALUE;
+            }
+            return length;
+        }
+
+        private static Framing ofEveryLine(Headers headers) {
             // every line of a field counts: reading only the first of two lengths let a second request hide in the
             // body (RFC 9112 section 6.3)
             List<String> codings = listed(headers, HeaderNames.TRANSFER_ENCODING);
@@ -67,14 +101,14 @@ final class RequestBody {
             }
             long length = -1;
             for (String value : lengths) {
-                OptionalLong one = BoundedBody.declaredLength(Optional.of(value));
-                if (one.isEmpty() || one.getAsLong() < 0 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                long one = digits(value);
+                if (one < 0) {
                     return refused("malformed Content-Length");
                 }
-                if (length >= 0 && one.getAsLong() != length) {
+                if (length >= 0 && one != length) {
                     return refused("conflicting Content-Length values");
                 }
-                length = one.getAsLong();
+                length = one;
             }
             return new Framing(false, length, null);
         }
