@@ -220,6 +220,20 @@ class McpPushTest {
     }
 
     @Test
+    void aNewerStandaloneStreamReplacesTheOlderSoNoMessageGoesOutTwice() {
+        String session = initialize(b, "tools");
+        try (SseClient older = standalone(b, "tools", session);
+                SseClient newer = standalone(b, "tools", session)) {
+            assertThat(older.awaitEnd(WAIT)).as("replaced").isTrue();
+            sentinel("tools");
+            assertThat(nextMessage(newer).path("method").asText()).isEqualTo("notifications/prompts/list_changed");
+            assertThat(older.pending()).noneMatch(e -> e.data().contains("list_changed"));
+        }
+        assertThat(Http.get("http://127.0.0.1:" + b.adminPort() + "/metrics").body())
+                .contains("switchboard_connections_closed_total{reason=\"replaced\"}");
+    }
+
+    @Test
     void aSessionIsFoundOnlyByTheTransportThatOpenedIt() {
         String streamable = initialize(b, "tools");
         try (SseClient legacy = SseClient.open(mcp(b, "tools") + "/sse")) {

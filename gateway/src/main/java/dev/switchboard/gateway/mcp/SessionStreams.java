@@ -46,6 +46,23 @@ final class SessionStreams {
         return stream;
     }
 
+    /**
+     * Ends the other streams of a log held here: a session's standalone stream carries each of its messages, and the
+     * transports spec forbids sending one message on two streams. The newest stays: a client that opens another
+     * has given up on the old one (a reconnect before it saw the old connection end), and the old one's events are
+     * in the log for a resume.
+     *
+     * @param logKey the log both follow
+     * @param kept   the stream just admitted
+     */
+    void replaceOthers(String logKey, SseStream kept) {
+        for (SseStream other : hub.of(logKey)) {
+            if (other != kept) {
+                other.close(CloseReason.REPLACED);
+            }
+        }
+    }
+
     /** Ends what {@link #hold} admitted. */
     void release(SseStream stream, String sessionId, Identity owner, CloseReason reason) {
         inUse.remove(sessionId);

@@ -9,7 +9,9 @@ public enum CloseReason {
     /** The client did not read fast enough and its queue filled up. */
     SLOW_CONSUMER,
     /** The gateway is stopping. */
-    SHUTDOWN;
+    SHUTDOWN,
+    /** A newer stream of the same session took its place (an MCP session's messages go on one stream). */
+    REPLACED;
 
     /** @return the metric tag value */
     public String tag() {
