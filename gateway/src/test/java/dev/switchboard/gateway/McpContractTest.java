@@ -440,15 +440,20 @@ abstract class McpContractTest {
                 .isTrue();
     }
 
-    @Test
-    void bridgesInputRequiredToARealRequestOfTheClient() {
+    /** @return a session of "tools" whose client declared it answers elicitations */
+    private String initializeAnsweringElicitation() {
         Http.Answer init = post(
                 "tools",
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
                         + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
                         + "\"name\":\"t\",\"version\":\"1\"}}}",
                 Map.of());
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    @Test
+    void bridgesInputRequiredToARealRequestOfTheClient() {
+        String session = initializeAnsweringElicitation();
         try (SseClient stream = SseClient.post(
                 mcp("tools"), call(20, "ask"), Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
             SseClient.Event event = stream.next(Duration.ofSeconds(5));
@@ -489,13 +494,7 @@ abstract class McpContractTest {
 
     @Test
     void aRequestCancelledWhileItsInputIsAwaitedEndsWithoutAnAnswer() {
-        Http.Answer init = post(
-                "tools",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                        + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{}},\"clientInfo\":{"
-                        + "\"name\":\"t\",\"version\":\"1\"}}}",
-                Map.of());
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = initializeAnsweringElicitation();
         int callsBefore = (int) function.received().stream()
                 .filter(r -> r.message() != null
                         && "tools/call".equals(r.message().path("method").asText()))

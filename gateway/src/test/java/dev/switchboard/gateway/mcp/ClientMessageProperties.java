@@ -23,7 +23,8 @@ import net.jqwik.api.Property;
 /**
  * A client's message is read in one pass that keeps its text ({@link ClientMessage}) and the function gets that
  * text with the session's {@code _meta} written in ({@link SessionMeta}): the reader must accept and refuse what
- * the tree reader does, and the function must read the same message it read when the gateway wrote the tree anew.
+ * the whole-body tree reader ({@link JsonMapper#readWhole}) does, and the function must read the same message it
+ * read when the gateway wrote the tree anew.
  */
 class ClientMessageProperties {
     private static final int DEPTH = 8;
@@ -35,7 +36,7 @@ class ClientMessageProperties {
         byte[] body = message(random);
         RandomJson.damageNowAndThen(body, random);
         String shown = new String(body, StandardCharsets.ISO_8859_1);
-        Object tree = outcome(() -> MAPPER.readTree(body));
+        Object tree = outcome(() -> JsonMapper.readWhole(MAPPER, body));
         Object read = outcome(() -> ClientMessage.read(MAPPER, body));
         if (tree instanceof JsonRefusal refusal) {
             assertThat(read).as(shown).isEqualTo(refusal);
@@ -145,13 +146,17 @@ class ClientMessageProperties {
     void textThatCannotGoAsItIsIsNotKept() throws IOException {
         String[] bodies = {
             " {\"id\":1}", // a space before: the text no longer starts the object
-            "{\"id\":1} {\"id\":2}", // a second value, which the tree reader ignores
-            "{\"id\":1}]", // what follows is broken
             "[{\"id\":1}]", // a batch
         };
         for (String body : bodies) {
             ClientMessage message = ClientMessage.read(MAPPER, body.getBytes(StandardCharsets.UTF_8));
             assertThat(message.text()).as(body).isNull();
+        }
+        for (String body : new String[] {"{\"id\":1} {\"id\":2}", "{\"id\":1}]"}) {
+            // a second value, or anything else after the message, which a tree reader alone would ignore
+            assertThat(outcome(() -> ClientMessage.read(MAPPER, body.getBytes(StandardCharsets.UTF_8))))
+                    .as(body)
+                    .isEqualTo(JsonRefusal.INVALID);
         }
         ClientMessage escaped =
                 ClientMessage.read(MAPPER, "{\"id\":1,\"par\\u0061ms\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8));
