@@ -76,10 +76,21 @@ public final class JsonMapper {
     public static JsonNode readWhole(ObjectMapper mapper, byte[] body) throws IOException {
         try (JsonParser parser = mapper.createParser(body)) {
             JsonNode tree = mapper.readTree(parser);
-            if (tree != null && parser.nextToken() != null) {
-                throw new JsonParseException(parser, "something follows the JSON value");
+            if (tree != null) {
+                requireEnd(parser);
             }
             return tree;
+        }
+    }
+
+    /**
+     * @param parser a request body's parser, just past its one value
+     * @throws JsonParseException when anything but whitespace follows the value
+     * @throws IOException        as the parser's next token does
+     */
+    public static void requireEnd(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new JsonParseException(parser, "something follows the JSON value");
         }
     }
 

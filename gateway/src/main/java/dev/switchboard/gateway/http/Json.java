@@ -122,13 +122,7 @@ public final class Json {
                     fields.set(name, mapper.readTree(parser));
                 }
             }
-            if (parser.nextToken() != null) {
-                // the body is one JSON value: what follows it would be read by another reader as part of the request
-                throw new ApiException(
-                        Status.BAD_REQUEST_400,
-                        "INVALID_JSON",
-                        "request body is not valid JSON: " + "something follows the object");
-            }
+            JsonMapper.requireEnd(parser);
             return new ObjectWithVerbatim(fields, verbatim);
         } catch (JsonProcessingException e) {
             throw refused(e, maxDepth);

@@ -26,13 +26,13 @@ record ClientMessage(JsonNode json, byte[] text, int paramsAt) {
     }
 
     /**
-     * Reads as {@code mapper.readTree(text)} does (it is that call: the same refusals) and keeps the text where it
-     * may be passed on, found by one scan of the text's top level.
+     * Reads as {@link JsonMapper#readWhole} does (it is that call: the same refusals, what follows the value
+     * included) and keeps the text where it may be passed on, found by one scan of the text's top level.
      *
      * @param mapper the request bodies' mapper (its bounds)
      * @param text   the POST's body
-     * @return the message; its json is a missing node for an empty body, as the tree reader's
-     * @throws IOException when the text is no JSON or breaks a bound
+     * @return the message; its json is null for an empty body
+     * @throws IOException when the text is no JSON, breaks a bound, or has something after its value
      */
     static ClientMessage read(ObjectMapper mapper, byte[] text) throws IOException {
         JsonNode json = JsonMapper.readWhole(mapper, text);
@@ -43,26 +43,21 @@ record ClientMessage(JsonNode json, byte[] text, int paramsAt) {
         JsonNode params = json.get("params");
         // a params key written with escapes is not found by its bytes: the tree is written anew then
         boolean found = params == null || !params.isObject() || paramsAt >= 0;
-        return paramsAt != TopLevel.TRAILING && found ? new ClientMessage(json, text, paramsAt) : of(json);
+        return found ? new ClientMessage(json, text, paramsAt) : of(json);
     }
 
     /**
-     * The top level of an object's text that the tree reader accepted: where the {@code {} of a member
-     * {@code "params"} is, and whether anything but whitespace follows the object (the tree reader ignores it). A
-     * string is skipped to its closing quote (escapes included), so braces in strings do not count; a string at the
-     * first level followed by {@code :} is a key.
+     * The top level of an object's text that the whole-body reader accepted (nothing but whitespace follows it):
+     * where the {@code {} of a member {@code "params"} is. A string is skipped to its closing quote (escapes
+     * included), so braces in strings do not count; a string at the first level followed by {@code :} is a key.
      */
     private static final class TopLevel {
-        /** Something follows the object: its text cannot stand for the message. */
-        static final int TRAILING = -2;
-
         private static final byte[] PARAMS = {'"', 'p', 'a', 'r', 'a', 'm', 's', '"'};
 
         static int scan(byte[] text) {
             int paramsAt = -1;
             int depth = 0;
-            int i = 0;
-            for (; i < text.length; i++) {
+            for (int i = 0; i < text.length; i++) {
                 byte b = text[i];
                 if (b == '"') {
                     int start = i;
@@ -82,7 +77,7 @@ record ClientMessage(JsonNode json, byte[] text, int paramsAt) {
                     }
                 }
             }
-            return afterSpace(text, i + 1) < text.length ? TRAILING : paramsAt;
+            return paramsAt;
         }
 
         private static boolean isParams(byte[] text, int at) {

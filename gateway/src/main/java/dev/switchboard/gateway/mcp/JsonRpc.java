@@ -44,9 +44,14 @@ public final class JsonRpc {
             throw invalid("\"method\" must be a string");
         }
         JsonNode id = message.get("id");
-        if (method != null && id != null && !(id.isTextual() || id.isIntegralNumber())) {
+        if (method != null && id != null && !isId(id)) {
             throw invalid(id.isNull() ? "a request's id must not be null" : "an id is a string or an integer");
         }
+    }
+
+    /** @return whether a request may carry this id: a string or an integer (never null, as MCP says) */
+    static boolean isId(JsonNode id) {
+        return id.isTextual() || id.isIntegralNumber();
     }
 
     private static McpException invalid(String message) {

@@ -51,15 +51,14 @@ final class McpRequestReader {
             // from the bytes: no decoded copy, and bytes that are not UTF-8 are a parse error rather than replaced
             ClientMessage read = ClientMessage.read(JsonMapper.forRequestBodies(maxJsonDepth), body);
             JsonNode message = read.json();
-            if (message == null || message.isMissingNode()) {
+            if (message == null) {
                 throw new McpException(Status.BAD_REQUEST_400, JsonRpc.PARSE_ERROR, "parse error: the body is empty");
             }
             if (!(message.isObject() || message.isArray())) {
                 throw new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "a message is a JSON-RPC object");
             }
-            if (JsonRpc.isRequest(message)
-                    && (message.get("id").isTextual() || message.get("id").isIntegralNumber())) {
+            if (JsonRpc.isRequest(message) && JsonRpc.isId(message.get("id"))) {
                 requestId.accept(message.get("id")); // before the envelope's check: its refusal answers this id
             }
             if (message.isObject()) {
