@@ -135,4 +135,35 @@ class KeptAliveFramingTest {
             assertThat(wire.substring(0, wire.indexOf("HTTP/1.1 200"))).doesNotContain("jsonrpc");
         }
     }
+
+    @Test
+    void aClientThatHalfClosesInsideABodyIsToldSo() throws Exception {
+        for (int port : ports()) {
+            for (String framing : List.of(
+                    "Content-Length: 100\r\n\r\n{\"payload\"",
+                    "Transfer-Encoding: chunked\r\n\r\n20\r\n{\"payload\"")) {
+                String wire = wire(
+                        port, "POST /invoke/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + framing);
+                assertThat(statuses(wire)).as(framing).containsExactly("400");
+                assertThat(wire).contains("\"code\":\"INVALID_REQUEST\"");
+            }
+        }
+    }
+
+    @Test
+    void anEmptyLineBeforeTheNextRequestIsSkipped() throws Exception {
+        for (int port : ports()) {
+            assertThat(statuses(wire(port, KEPT + "\r\n" + KEPT))).containsExactly("200", "200");
+        }
+    }
+
+    @Test
+    void anAbsoluteFormTargetIsServedAndANextRequestWithoutHostRefused() throws Exception {
+        for (int port : ports()) {
+            String absolute = KEPT.replace("POST /invoke/echo", "POST http://gateway.example:" + port + "/invoke/echo");
+            String wire = wire(port, absolute + "GET /sse/nohost HTTP/1.1\r\n\r\n");
+            assertThat(statuses(wire)).containsExactly("200", "400");
+            assertThat(wire).contains("missing Host").doesNotContain("text/event-stream");
+        }
+    }
 }

@@ -72,11 +72,20 @@ class StreamListenerGatewayTest extends GatewayContractTest {
                 .contains("Allow: GET")
                 .contains("\"code\":\"METHOD_NOT_ALLOWED\"");
         assertThat(raw("HELLO\r\n\r\n")).startsWith("HTTP/1.1 400 ").contains("\"code\":\"BAD_REQUEST\"");
-        assertThat(raw("\r\n\r\n")).as("found by RequestHeadProperties").startsWith("HTTP/1.1 400 ");
+        assertThat(raw("\r\n\r\nHELLO\r\n\r\n"))
+                .as("empty lines are skipped, what follows still read")
+                .startsWith("HTTP/1.1 400 ");
         assertThat(raw("GET /sse/c1 HTTP/1.1\r\nBad Header: x\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+        assertThat(raw("GET /sse/c1 HTTP/1.1\r\n\r\n"))
+                .as("no Host (RFC 9112 section 3.2)")
+                .startsWith("HTTP/1.1 400 ")
+                .contains("missing Host");
+        assertThat(raw("GET /sse/c1 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"))
+                .startsWith("HTTP/1.1 400 ")
+                .contains("more than one Host");
         assertThat(raw("GET /sse/c1 HTTP/1.1\r\nX-Big: " + "a".repeat(17_000) + "\r\n\r\n"))
                 .startsWith("HTTP/1.1 431 ");
-        assertThat(raw("GET /sse/bad%20id HTTP/1.1\r\n\r\n"))
+        assertThat(raw("GET /sse/bad%20id HTTP/1.1\r\nHost: x\r\n\r\n"))
                 .startsWith("HTTP/1.1 400 ")
                 .contains("INVALID_CLIENT_ID");
     }

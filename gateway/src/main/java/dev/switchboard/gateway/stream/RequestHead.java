@@ -66,6 +66,7 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
      * @throws MalformedException when the bytes cannot be an HTTP/1.x request
      */
     static RequestHead parse(ByteBuffer buffer) {
+        skipEmptyLines(buffer);
         int end = endOfHead(buffer);
         if (end < 0) {
             return null;
@@ -91,8 +92,11 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
         String method = text.substring(0, sp1);
         String target = text.substring(sp1 + 1, sp2);
         // the version is matched in place: most requests' heads make no string of it
-        if (!text.startsWith("HTTP/1.", sp2 + 1) || !target.startsWith("/")) {
+        if (!text.startsWith("HTTP/1.", sp2 + 1)) {
             throw new MalformedException("not an HTTP/1.x request line");
+        }
+        if (!target.startsWith("/")) {
+            target = originForm(target);
         }
         if (!isToken(text, 0, sp1)) {
             throw new MalformedException("malformed method");
@@ -105,6 +109,7 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
             throw new MalformedException("not an HTTP/1.1 request line");
         }
         WritableHeaders<?> headers = WritableHeaders.create();
+        int hosts = 0;
         // header lines up to the blank line that ends the head (its last two bytes)
         for (int line = lineEnd + 2; line < text.length() - 2; ) {
             int next = text.indexOf("\r\n", line);
@@ -133,6 +138,12 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
                     throw new MalformedException("control character in a header value");
                 }
             }
+            if (colon - line == 4 && text.regionMatches(true, line, "host", 0, 4)) {
+                hosts++;
+                if (!isAuthority(text, from, to)) {
+                    throw new MalformedException("malformed Host");
+                }
+            }
             try {
                 headers.add(HeaderNames.create(text.substring(line, colon)), text.substring(from, to));
             } catch (IllegalArgumentException e) {
@@ -140,10 +151,76 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
             }
             line = next + 2;
         }
+        // RFC 9112 section 3.2: one Host, or 400 (two that differ are two requests to a proxy in front)
+        if (hosts != 1) {
+            throw new MalformedException(hosts == 0 ? "missing Host" : "more than one Host");
+        }
         int q = target.indexOf('?');
         String rawPath = q < 0 ? target : target.substring(0, q);
         Map<String, List<String>> query = q < 0 ? Map.of() : query(target.substring(q + 1));
         return new RequestHead(method, decode(rawPath, false), query, headers);
+    }
+
+    /**
+     * Empty lines before a request line are skipped, as RFC 9112 section 2.2 asks (some clients end a body with an
+     * extra CRLF).
+     */
+    private static void skipEmptyLines(ByteBuffer buffer) {
+        int at = buffer.position();
+        while (buffer.limit() - at >= 2 && buffer.get(at) == '\r' && buffer.get(at + 1) == '\n') {
+            at += 2;
+        }
+        buffer.position(at);
+    }
+
+    /**
+     * The path and query of an absolute-form target ({@code http://host/path?query}), which RFC 9112 section 3.2.2
+     * says a server must accept; the authority in it is not used (no route depends on the host).
+     */
+    private static String originForm(String target) {
+        int scheme = target.regionMatches(true, 0, "http://", 0, 7)
+                ? 7
+                : target.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+        if (scheme < 0) {
+            throw new MalformedException("not an HTTP/1.x request line");
+        }
+        int end = scheme;
+        while (end < target.length() && target.charAt(end) != '/' && target.charAt(end) != '?') {
+            end++;
+        }
+        if (end == scheme || !isAuthority(target, scheme, end)) {
+            throw new MalformedException("malformed authority in an absolute-form target");
+        }
+        return end == target.length() || target.charAt(end) == '?'
+                ? "/" + target.substring(end)
+                : target.substring(end);
+    }
+
+    /** Characters of a URI's host and port (RFC 3986: unreserved, sub-delims, percent-encoding, IP literals). */
+    private static final boolean[] AUTHORITY_CHARS = new boolean[128];
+
+    static {
+        for (char c : "-._~!$&'()*+,;=%:[]".toCharArray()) {
+            AUTHORITY_CHARS[c] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            AUTHORITY_CHARS[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            AUTHORITY_CHARS[c] = true;
+            AUTHORITY_CHARS[Character.toUpperCase(c)] = true;
+        }
+    }
+
+    /** @return whether {@code text[from, to)} is a host and optional port (possibly empty), without user info */
+    private static boolean isAuthority(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c >= 128 || !AUTHORITY_CHARS[c]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return whether {@code c} is optional whitespace around a header value */

@@ -72,8 +72,16 @@ final class SocketExchange extends McpExchange {
         this.head = head;
         this.server = server;
         this.leftover = new ByteArrayInputStream(leftover);
-        // the socket's stream honours its read time-out (SO_TIMEOUT), which a channel's read does not
-        this.in = new SequenceInputStream(this.leftover, channel.socket().getInputStream());
+        // the socket's stream honours its read time-out (SO_TIMEOUT), which a channel's read does not. A sequence
+        // closes each stream it reaches the end of: a client's half-close inside a body would close the socket
+        // before its 400 is sent, so the socket's stream is kept from that close
+        this.in = new SequenceInputStream(
+                this.leftover, new java.io.FilterInputStream(channel.socket().getInputStream()) {
+                    @Override
+                    public void close() {
+                        // the connection is closed by whoever serves the exchange
+                    }
+                });
         this.keepAlive = !asksToClose(head.headers());
         this.framing = RequestBody.Framing.of(head.headers());
         answerHeaders.putAll(cors);

@@ -59,6 +59,10 @@ class RequestHeadProperties {
     void anyHeadShapedTextParsesOrIsRefusedCleanly(@ForAll("headLike") String text) {
         try {
             RequestHead head = RequestHead.parse(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            if (text.replace("\r\n", "").isEmpty()) {
+                assertThat(head).as("empty lines only: skipped, a request still to come").isNull();
+                return;
+            }
             assertThat(head).as("a whole head is never 'need more'").isNotNull();
             assertThat(head.path()).startsWith("/");
         } catch (RequestHead.MalformedException e) {
