@@ -390,6 +390,26 @@ abstract class McpContractTest {
                         .status())
                 .isEqualTo(202);
 
+        // an element with a bad envelope is refused on its own, as a single message would be; the others served
+        Http.Answer mixed = post(
+                "tools",
+                "[{\"jsonrpc\":\"1.0\",\"id\":7,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":null,"
+                        + "\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":5},"
+                        + "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"ping\"}]",
+                Map.of("Mcp-Session-Id", session));
+        assertThat(mixed.status()).isEqualTo(200);
+        assertThat(mixed.json()).hasSize(4);
+        assertThat(mixed.json().get(0).get("id").asInt())
+                .as("a readable id is kept")
+                .isEqualTo(7);
+        assertThat(mixed.json().get(1).has("id")).as("no id rather than a null one (McpEndpoint)").isFalse();
+        assertThat(mixed.json().get(2).get("id").asInt()).isEqualTo(9);
+        for (int i = 0; i < 3; i++) {
+            assertThat(mixed.json().get(i).get("error").get("code").asInt()).isEqualTo(-32600);
+        }
+        assertThat(mixed.json().get(3).get("id").asInt()).isEqualTo(10);
+        assertThat(mixed.json().get(3).has("result")).isTrue();
+
         String newer = initialize("tools", "2025-06-18");
         Http.Answer refused = post("tools", "[" + call(1, "echo") + "]", Map.of("Mcp-Session-Id", newer));
         assertThat(refused.status()).isEqualTo(400);

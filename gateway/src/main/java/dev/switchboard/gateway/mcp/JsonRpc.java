@@ -36,17 +36,29 @@ public final class JsonRpc {
      * @throws McpException 400 {@link #INVALID_REQUEST} naming what is wrong, answered with the id when it has one
      */
     static void checkEnvelope(JsonNode message) {
+        envelopeProblem(message).ifPresent(problem -> {
+            throw invalid(problem);
+        });
+    }
+
+    /**
+     * @param message a JSON-RPC object
+     * @return what is wrong with its envelope ({@link #checkEnvelope}), or empty
+     */
+    static java.util.Optional<String> envelopeProblem(JsonNode message) {
         if (!"2.0".equals(message.path("jsonrpc").textValue())) {
-            throw invalid("\"jsonrpc\" must be \"2.0\"");
+            return java.util.Optional.of("\"jsonrpc\" must be \"2.0\"");
         }
         JsonNode method = message.get("method");
         if (method != null && !method.isTextual()) {
-            throw invalid("\"method\" must be a string");
+            return java.util.Optional.of("\"method\" must be a string");
         }
         JsonNode id = message.get("id");
         if (method != null && id != null && !isId(id)) {
-            throw invalid(id.isNull() ? "a request's id must not be null" : "an id is a string or an integer");
+            return java.util.Optional.of(
+                    id.isNull() ? "a request's id must not be null" : "an id is a string or an integer");
         }
+        return java.util.Optional.empty();
     }
 
     /** @return whether a request may carry this id: a string or an integer (never null, as MCP says) */

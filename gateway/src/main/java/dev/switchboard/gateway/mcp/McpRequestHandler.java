@@ -216,6 +216,14 @@ final class McpRequestHandler {
         for (JsonNode message : batch) {
             if (!message.isObject()) {
                 responses.add(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "a batch holds JSON-RPC objects"));
+                continue;
+            }
+            // each element is a message of its own: refused alone, as a single message would be, the rest served
+            Optional<String> invalid = JsonRpc.envelopeProblem(message);
+            if (invalid.isPresent()) {
+                JsonNode id = message.get("id");
+                responses.add(JsonRpc.error(
+                        id != null && JsonRpc.isId(id) ? id : null, JsonRpc.INVALID_REQUEST, invalid.get()));
             } else if (!JsonRpc.isRequest(message)) {
                 notificationOrAnswer(function, session, message, Runnable::run);
             } else if ("initialize".equals(JsonRpc.method(message))) {

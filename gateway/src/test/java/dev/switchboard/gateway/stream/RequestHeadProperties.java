@@ -60,7 +60,9 @@ class RequestHeadProperties {
         try {
             RequestHead head = RequestHead.parse(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             if (text.replace("\r\n", "").isEmpty()) {
-                assertThat(head).as("empty lines only: skipped, a request still to come").isNull();
+                assertThat(head)
+                        .as("empty lines only: skipped, a request still to come")
+                        .isNull();
                 return;
             }
             assertThat(head).as("a whole head is never 'need more'").isNotNull();
