@@ -402,7 +402,9 @@ abstract class McpContractTest {
         assertThat(mixed.json().get(0).get("id").asInt())
                 .as("a readable id is kept")
                 .isEqualTo(7);
-        assertThat(mixed.json().get(1).has("id")).as("no id rather than a null one (McpEndpoint)").isFalse();
+        assertThat(mixed.json().get(1).has("id"))
+                .as("no id rather than a null one (McpEndpoint)")
+                .isFalse();
         assertThat(mixed.json().get(2).get("id").asInt()).isEqualTo(9);
         for (int i = 0; i < 3; i++) {
             assertThat(mixed.json().get(i).get("error").get("code").asInt()).isEqualTo(-32600);

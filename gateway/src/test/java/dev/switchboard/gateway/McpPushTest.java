@@ -234,6 +234,26 @@ class McpPushTest {
     }
 
     @Test
+    void aNewerStandaloneStreamOnAnotherReplicaReplacesTheOlder() {
+        // one replica with the in-memory store: the same rule on one replica
+        String session = initialize(b, "tools");
+        try (SseClient older = standalone(a, "tools", session)) {
+            // streams opened in the same millisecond are not ordered: neither ends the other
+            sleepQuietly(5);
+            try (SseClient newer = standalone(b, "tools", session)) {
+                assertThat(older.awaitEnd(WAIT))
+                        .as("ended by replica B's signal")
+                        .isTrue();
+                sentinel("tools");
+                assertThat(nextMessage(newer).path("method").asText()).isEqualTo("notifications/prompts/list_changed");
+                assertThat(older.pending()).noneMatch(e -> e.data().contains("list_changed"));
+            }
+        }
+        assertThat(Http.get("http://127.0.0.1:" + a.adminPort() + "/metrics").body())
+                .contains("switchboard_connections_closed_total{reason=\"replaced\"}");
+    }
+
+    @Test
     void aSessionIsFoundOnlyByTheTransportThatOpenedIt() {
         String streamable = initialize(b, "tools");
         try (SseClient legacy = SseClient.open(mcp(b, "tools") + "/sse")) {
@@ -605,6 +625,14 @@ class McpPushTest {
                                     tools.stream().anyMatch(t -> t.name().equals("extra_tool"))));
         } finally {
             client.closeGracefully();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

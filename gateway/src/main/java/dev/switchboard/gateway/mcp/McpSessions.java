@@ -273,6 +273,18 @@ final class McpSessions implements AutoCloseable {
         signal(SessionSignal.changed(sessionId));
     }
 
+    /**
+     * Tells the replicas that read the session that a standalone stream of it opened here: one holding an older
+     * stream of it ends that one, as this replica did ({@link SessionStreams#replaceOthers}).
+     *
+     * @param sessionId the session
+     * @param stream    its new standalone stream
+     */
+    void standaloneOpened(String sessionId, dev.switchboard.gateway.sse.SseStream stream) {
+        signal(SessionSignal.streamOpened(
+                sessionId, stream.connectionId(), stream.createdAt().toEpochMilli()));
+    }
+
     private void signal(SessionSignal signal) {
         try {
             state.signals().send(signal);
@@ -288,7 +300,7 @@ final class McpSessions implements AutoCloseable {
         switch (signal.kind()) {
             case CANCEL -> {
                 try {
-                    relay.cancel(signal.sessionId(), JsonMapper.MAPPER.readTree(signal.requestId()));
+                    relay.cancel(signal.sessionId(), JsonMapper.MAPPER.readTree(signal.detail()));
                 } catch (IOException e) {
                     LOGGER.fine("ignored a cancellation with an unreadable request id");
                 }
@@ -298,6 +310,13 @@ final class McpSessions implements AutoCloseable {
             case RECOVERED -> backendStreams.recoveredElsewhere(signal.sessionId());
             // the store forgot its copy of the record as the signal arrived: nothing else holds one
             case CHANGED -> {}
+            case STREAM_OPENED -> {
+                try {
+                    streams.replaceOlder(signal.sessionId(), signal.streamId(), signal.openedAtMillis());
+                } catch (IllegalArgumentException e) {
+                    LOGGER.fine("ignored an unreadable stream opening");
+                }
+            }
         }
     }
 

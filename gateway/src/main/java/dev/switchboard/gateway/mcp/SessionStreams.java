@@ -63,6 +63,23 @@ final class SessionStreams {
         }
     }
 
+    /**
+     * Ends the session's standalone streams held here that opened before one another replica just opened
+     * ({@link dev.switchboard.gateway.state.SessionSignal.Kind#STREAM_OPENED}): {@link #replaceOthers} across the
+     * fleet. An older opening's signal arriving late ends nothing newer.
+     *
+     * @param sessionId    the session
+     * @param newerId      the new stream's connection id (never ended here: its own replica gets the signal too)
+     * @param openedMillis when it opened
+     */
+    void replaceOlder(String sessionId, String newerId, long openedMillis) {
+        for (SseStream other : hub.of(McpIds.logKey(sessionId, McpIds.STANDALONE))) {
+            if (!other.connectionId().equals(newerId) && other.createdAt().toEpochMilli() < openedMillis) {
+                other.close(CloseReason.REPLACED);
+            }
+        }
+    }
+
     /** Ends what {@link #hold} admitted. */
     void release(SseStream stream, String sessionId, Identity owner, CloseReason reason) {
         inUse.remove(sessionId);

@@ -259,6 +259,7 @@ final class StreamableHttpTransport {
         String logKey = McpIds.logKey(session.id(), McpIds.STANDALONE);
         SseStream stream = holdStandalone(session, logKey);
         streams.replaceOthers(logKey, stream);
+        sessions.standaloneOpened(session.id(), stream);
         LoopStandalone held = new LoopStandalone(stream, session.id(), session.owner());
         try {
             backendStreams.watch(session, logKey);

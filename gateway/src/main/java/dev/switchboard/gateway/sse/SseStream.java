@@ -693,6 +693,11 @@ public final class SseStream {
                 topics);
     }
 
+    /** @return when the stream opened */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
     /** @return connection id */
     public String connectionId() {
         return connectionId;

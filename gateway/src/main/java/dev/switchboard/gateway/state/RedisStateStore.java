@@ -469,7 +469,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
             LOGGER.warning("ignored a malformed session signal");
             return;
         }
-        if (signal.kind() != SessionSignal.Kind.CANCEL) {
+        if (signal.kind() != SessionSignal.Kind.CANCEL && signal.kind() != SessionSignal.Kind.STREAM_OPENED) {
             // another replica ended the session or changed its record: read it from Redis next time
             renewals.forget(signal.sessionId());
         }

@@ -7,9 +7,11 @@ package dev.switchboard.gateway.state;
  *
  * @param kind      what happened
  * @param sessionId the session
- * @param requestId for {@link Kind#CANCEL}: the cancelled request's id as JSON text ({@code 7}, {@code "a"})
+ * @param detail    for {@link Kind#CANCEL}: the cancelled request's id as JSON text ({@code 7}, {@code "a"}); for
+ *                  {@link Kind#STREAM_OPENED}: when the stream opened and its connection id ({@link #openedAtMillis},
+ *                  {@link #streamId}); else empty
  */
-public record SessionSignal(Kind kind, String sessionId, String requestId) {
+public record SessionSignal(Kind kind, String sessionId, String detail) {
     /** What a signal says. */
     public enum Kind {
         /** The client cancelled one request: the replica running it stops the call. */
@@ -30,7 +32,12 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
          * The session's record changed (a logging level was set): replicas that keep a recent copy of it read it
          * again at its next use, rather than pass the old level to the function until their next renewal.
          */
-        CHANGED
+        CHANGED,
+        /**
+         * A standalone stream of the session opened: a replica holding one opened before it ends that one, since
+         * the transports spec sends each message on one stream only (the newest: its client gave up on the older).
+         */
+        STREAM_OPENED
     }
 
     /**
@@ -74,9 +81,35 @@ public record SessionSignal(Kind kind, String sessionId, String requestId) {
         return new SessionSignal(Kind.CHANGED, sessionId, "");
     }
 
+    /**
+     * @param sessionId    session id
+     * @param streamId     the new stream's connection id
+     * @param openedMillis when it opened (epoch milliseconds)
+     * @return a standalone stream's opening
+     */
+    public static SessionSignal streamOpened(String sessionId, String streamId, long openedMillis) {
+        return new SessionSignal(Kind.STREAM_OPENED, sessionId, openedMillis + " " + streamId);
+    }
+
+    /** @return for {@link Kind#STREAM_OPENED}: when the stream opened (epoch milliseconds) */
+    public long openedAtMillis() {
+        int space = detail.indexOf(' ');
+        try {
+            return Long.parseLong(space < 0 ? detail : detail.substring(0, space));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a stream opening: " + detail, e);
+        }
+    }
+
+    /** @return for {@link Kind#STREAM_OPENED}: the stream's connection id */
+    public String streamId() {
+        int space = detail.indexOf(' ');
+        return space < 0 ? "" : detail.substring(space + 1);
+    }
+
     /** @return one line per field, for a pub/sub message (ids never hold a line break: JSON escapes them) */
     public String encode() {
-        return kind.name() + "\n" + sessionId + "\n" + requestId;
+        return kind.name() + "\n" + sessionId + "\n" + detail;
     }
 
     /**

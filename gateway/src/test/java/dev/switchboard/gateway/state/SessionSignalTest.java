@@ -13,10 +13,18 @@ class SessionSignalTest {
             SessionSignal.ended("s2"),
             SessionSignal.initialized("s3"),
             SessionSignal.recovered("s4"),
-            SessionSignal.changed("s5")
+            SessionSignal.changed("s5"),
+            SessionSignal.streamOpened("s6", "c-1 2", 1_765_000_000_123L)
         }) {
             assertThat(SessionSignal.decode(signal.encode())).isEqualTo(signal);
         }
+        SessionSignal opened = SessionSignal.decode(
+                SessionSignal.streamOpened("s6", "c-1", 42L).encode());
+        assertThat(opened.openedAtMillis()).isEqualTo(42L);
+        assertThat(opened.streamId()).isEqualTo("c-1");
+        assertThatThrownBy(() ->
+                        SessionSignal.decode("STREAM_OPENED\ns6\nsoon c-1").openedAtMillis())
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
