@@ -166,4 +166,15 @@ class KeptAliveFramingTest {
             assertThat(wire).contains("missing Host").doesNotContain("text/event-stream");
         }
     }
+
+    @Test
+    void theLoopsOwnRefusalsOfAHeadRequestHaveNoBody() throws Exception {
+        for (int port : ports()) {
+            for (String path : List.of("/nowhere", "/sse/c1", "/publish/news")) {
+                String wire = wire(port, "HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(statuses(wire)).as(path).containsExactly(path.equals("/nowhere") ? "404" : "405");
+                assertThat(wire).as(path).contains("Content-Length: ").endsWith("\r\n\r\n");
+            }
+        }
+    }
 }

@@ -78,4 +78,17 @@ public final class RawAnswer {
         }
         return head.crlf();
     }
+
+    /**
+     * @param answer a whole answer: head, then body
+     * @return the length of its head, up to and including the blank line (all of it when there is none)
+     */
+    public static int headLength(byte[] answer) {
+        for (int i = 0; i + 3 < answer.length; i++) {
+            if (answer[i] == '\r' && answer[i + 1] == '\n' && answer[i + 2] == '\r' && answer[i + 3] == '\n') {
+                return i + 4;
+            }
+        }
+        return answer.length;
+    }
 }

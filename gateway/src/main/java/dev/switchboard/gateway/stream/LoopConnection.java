@@ -31,6 +31,8 @@ final class LoopConnection extends HeartbeatWheel.Entry {
     ByteBuffer pending;
     /** Whether the connection closes once {@link #pending} is written (a whole answer). */
     boolean closeAfterWrite;
+    /** Whether its request is a {@code HEAD}: a whole answer to it goes without its body. */
+    boolean headOnly;
 
     boolean closed;
     /** Whether it waits in the loop's ready queue (any thread sets it, the loop clears it). */

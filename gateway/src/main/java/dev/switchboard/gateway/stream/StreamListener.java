@@ -491,6 +491,7 @@ final class StreamListener implements AutoCloseable {
         byte[] leftover = new byte[c.head.remaining()];
         c.head.get(leftover);
         c.head = null;
+        c.headOnly = head.method().equals("HEAD");
         headDone(c);
         c.key.interestOps(0);
         java.net.SocketAddress peer = c.channel.getRemoteAddress();
@@ -541,6 +542,7 @@ final class StreamListener implements AutoCloseable {
             c.channel.configureBlocking(false);
             c.head = ByteBuffer.allocate(Math.max(512, unread.length));
             c.head.put(unread);
+            c.headOnly = false; // until its next head is read
             c.headDeadline = System.nanoTime() + headTimeoutNanos;
             c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
             opening.add(c);
@@ -634,7 +636,8 @@ final class StreamListener implements AutoCloseable {
         if (c.closed) {
             return;
         }
-        c.pending = ByteBuffer.wrap(answer);
+        // RFC 9110 section 9.3.2: no content in an answer to HEAD (its Content-Length stays, as GET's would be)
+        c.pending = ByteBuffer.wrap(answer, 0, c.headOnly ? RawAnswer.headLength(answer) : answer.length);
         c.closeAfterWrite = true;
         writes.flush(c);
     }
