@@ -197,30 +197,11 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
     }
 
     /** Characters of a URI's host and port (RFC 3986: unreserved, sub-delims, percent-encoding, IP literals). */
-    private static final boolean[] AUTHORITY_CHARS = new boolean[128];
-
-    static {
-        for (char c : "-._~!$&'()*+,;=%:[]".toCharArray()) {
-            AUTHORITY_CHARS[c] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            AUTHORITY_CHARS[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            AUTHORITY_CHARS[c] = true;
-            AUTHORITY_CHARS[Character.toUpperCase(c)] = true;
-        }
-    }
+    private static final boolean[] AUTHORITY_CHARS = alphanumericAnd("-._~!$&'()*+,;=%:[]");
 
     /** @return whether {@code text[from, to)} is a host and optional port (possibly empty), without user info */
     private static boolean isAuthority(String text, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c >= 128 || !AUTHORITY_CHARS[c]) {
-                return false;
-            }
-        }
-        return true;
+        return allIn(AUTHORITY_CHARS, text, from, to);
     }
 
     /** @return whether {@code c} is optional whitespace around a header value */
@@ -247,29 +228,34 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
     }
 
     /** RFC 9110 token characters, by code. */
-    private static final boolean[] TOKEN_CHARS = new boolean[128];
-
-    static {
-        for (char c : "!#$%&'*+.^_`|~-".toCharArray()) {
-            TOKEN_CHARS[c] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            TOKEN_CHARS[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TOKEN_CHARS[c] = true;
-            TOKEN_CHARS[Character.toUpperCase(c)] = true;
-        }
-    }
+    private static final boolean[] TOKEN_CHARS = alphanumericAnd("!#$%&'*+.^_`|~-");
 
     /** @return whether {@code text[from, to)} is a non-empty token */
     private static boolean isToken(String text, int from, int to) {
-        if (from >= to) {
-            return false;
+        return from < to && allIn(TOKEN_CHARS, text, from, to);
+    }
+
+    /** @return a table, by code, of US-ASCII letters and digits and the {@code others} */
+    private static boolean[] alphanumericAnd(String others) {
+        boolean[] table = new boolean[128];
+        for (char c : others.toCharArray()) {
+            table[c] = true;
         }
+        for (char c = '0'; c <= '9'; c++) {
+            table[c] = true;
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            table[c] = true;
+            table[Character.toUpperCase(c)] = true;
+        }
+        return table;
+    }
+
+    /** @return whether every character of {@code text[from, to)} is in the table */
+    private static boolean allIn(boolean[] table, String text, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
-            if (c >= 128 || !TOKEN_CHARS[c]) {
+            if (c >= 128 || !table[c]) {
                 return false;
             }
         }
