@@ -70,6 +70,11 @@ class RedisOutageTest {
                                 "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}")
                         .status())
                 .isEqualTo(201);
+        assertThat(Http.postJson(
+                                admin("/admin/functions"),
+                                "{\"name\":\"mirror\",\"endpoint\":\"" + functions.url("/mirror") + "\"}")
+                        .status())
+                .isEqualTo(201);
         try (SseClient stream = SseClient.open(pub("/sse/steady"))) {
             stream.next(WAIT);
 
@@ -104,6 +109,14 @@ class RedisOutageTest {
             assertThat(stream.collect("heartbeat", 3, WAIT)).hasSize(3);
             assertThat(Http.postJson(pub("/invoke/echo"), "{\"payload\":1}").status())
                     .isEqualTo(200);
+            // a sync answer that publishes needs the store: the function ran, so the refusal names the call
+            Http.Answer publishing = Http.postJson(
+                    pub("/invoke/mirror"),
+                    "{\"payload\":{\"switchboard\":{\"publish\":[{\"client_id\":\"steady\",\"data\":1}]}}}");
+            assertThat(publishing.status()).isEqualTo(503);
+            assertThat(publishing.json().get("code").asText()).isEqualTo("STATE_UNAVAILABLE");
+            assertThat(publishing.json().get("request_id").asText()).isNotBlank();
+            assertThat(publishing.json().get("error").asText()).contains("the function answered");
 
             redis.start();
 

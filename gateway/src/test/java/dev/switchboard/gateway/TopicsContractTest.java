@@ -558,6 +558,20 @@ abstract class TopicsContractTest {
                 assertThat(sync.json().get("code").asText()).isEqualTo("EXECUTION_ERROR");
                 assertThat(sync.json().get("error").asText()).contains("switchboard.publish");
             }
+            assertThat(Http.postJson(
+                                    pub("/invoke/mirror"),
+                                    "{\"payload\":{\"switchboard\":{\"publish\":[{\"topic\":\"room:1\"}]}},"
+                                            + "\"client_id\":\"me\",\"async\":true}")
+                            .status())
+                    .isEqualTo(202);
+            assertThat(json(take(client, 1).getFirst().data()).get("code").asText())
+                    .isEqualTo("EXECUTION_ERROR");
+            // counted as the callers heard of them, not as the function answered (2xx)
+            await().atMost(WAIT)
+                    .untilAsserted(() -> assertThat(Http.get(admin("/metrics")).body())
+                            .contains("switchboard_invocation_duration_seconds_count{function=\"mirror\","
+                                    + "outcome=\"execution_error\"} 5")
+                            .doesNotContain("function=\"mirror\",outcome=\"success\""));
             publishN(gateway, "room:1", 5);
             assertThat(origin(take(client, 1).getFirst()))
                     .as("nothing of the refused lists")

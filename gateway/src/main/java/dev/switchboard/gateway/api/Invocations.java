@@ -224,11 +224,22 @@ public final class Invocations implements AutoCloseable {
             } finally {
                 permit.close();
             }
-            metrics.invocation(result);
             AnswerPublications.Split split = AnswerPublications.split(result, identity, maxEventSize);
-            // the answer's events are in their logs before the caller hears of the result
-            runsByLog(split.publish()).forEach(this::append);
             result = split.result();
+            // counted as the caller hears of it: an answer whose publications are refused is an execution error
+            metrics.invocation(result);
+            // the answer's events are in their logs before the caller hears of the result
+            try {
+                runsByLog(split.publish()).forEach(this::append);
+            } catch (StoreUnavailableException e) {
+                // the function ran: its request id lets the caller match the call before it tries again
+                throw new ApiException(
+                        Status.SERVICE_UNAVAILABLE_503,
+                        "STATE_UNAVAILABLE",
+                        "the function answered, but the events its answer publishes could not be stored: the state "
+                                + "store (Redis) is unavailable",
+                        Map.of("request_id", requestId));
+            }
             Status status = switch (result.outcome()) {
                 case SUCCESS -> Status.OK_200;
                 case TIMEOUT -> Status.GATEWAY_TIMEOUT_504;
@@ -256,7 +267,6 @@ public final class Invocations implements AutoCloseable {
             InvocationResult result;
             try {
                 result = call(function, request, requestId, caller, timeout, answerBytes);
-                metrics.invocation(result);
             } finally {
                 permit.close();
             }
@@ -273,18 +283,20 @@ public final class Invocations implements AutoCloseable {
             long size = Utf8.length(largest);
             if (size > maxEventSize) {
                 // every stream of the client, and Redis, would hold a copy: report it rather than send it
-                json = new InvocationResult(
-                                false,
-                                requestId,
-                                function.name(),
-                                result.durationMillis(),
-                                null,
-                                "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); "
-                                        + "call it synchronously to receive it",
-                                InvocationResult.Outcome.EXECUTION_ERROR,
-                                result.functionStatus())
-                        .toJson();
+                result = new InvocationResult(
+                        false,
+                        requestId,
+                        function.name(),
+                        result.durationMillis(),
+                        null,
+                        "result of " + size + " bytes exceeds MAX_EVENT_SIZE (" + maxEventSize + " bytes); "
+                                + "call it synchronously to receive it",
+                        InvocationResult.Outcome.EXECUTION_ERROR,
+                        result.functionStatus());
+                json = result.toJson();
             }
+            // counted as the client hears of it, as a sync call's
+            metrics.invocation(result);
         }
         // the events carry this span's trace to the replicas that deliver them (their fan-out spans)
         Span span = tracing.child("publish " + FUNCTION_RESPONSE, SpanKind.PRODUCER);
