@@ -133,17 +133,39 @@ public final class FunctionInvoker implements AutoCloseable {
             return new InvocationResult(
                     true, requestId, function.name(), millis, data(answer), null, null, answer.status);
         } catch (IOException e) {
-            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             return new InvocationResult(
                     false,
                     requestId,
                     function.name(),
                     millis,
                     null,
-                    "function answered invalid JSON: " + reason,
+                    unreadableAnswer(e),
                     InvocationResult.Outcome.EXECUTION_ERROR,
                     answer.status);
         }
+    }
+
+    /**
+     * @return why a function's JSON answer was not read: a limit of the gateway's reader, named as the documentation
+     *         names it, or the parser's own words on what is not JSON
+     */
+    static String unreadableAnswer(IOException failure) {
+        if (!(failure instanceof JsonProcessingException json)) {
+            return "function answered invalid JSON: " + failure.getMessage();
+        }
+        return switch (dev.switchboard.registry.JsonRefusal.of(json)) {
+            case TOO_DEEP ->
+                "function answered JSON nested deeper than " + dev.switchboard.registry.JsonMapper.MAX_NESTING_DEPTH
+                        + " levels, more than the gateway reads";
+            case NUMBER_TOO_LONG ->
+                "function answered JSON with a number longer than "
+                        + dev.switchboard.registry.JsonMapper.MAX_NUMBER_LENGTH
+                        + " characters, more than the gateway reads";
+            case STRING_TOO_LONG ->
+                "function answered JSON with a key longer than " + dev.switchboard.registry.JsonMapper.MAX_NAME_LENGTH
+                        + " characters, more than the gateway reads";
+            case DUPLICATE_KEY, INVALID -> "function answered invalid JSON: " + json.getOriginalMessage();
+        };
     }
 
     /**

@@ -93,4 +93,42 @@ class FunctionInvokerTest {
         assertThat(result.functionStatus()).isEqualTo(503);
         assertThat(calls.get()).isEqualTo(3);
     }
+
+    @Test
+    void anAnswerBeyondTheReadersLimitsIsNamedByTheLimitNotByTheParser() {
+        String deep = "[".repeat(300) + "]".repeat(300);
+        server.createContext("/deep", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = deep.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        FunctionRegistration base = unavailable(RetryPolicy.NONE);
+        FunctionRegistration function = new FunctionRegistration(
+                "deep",
+                FunctionKind.HTTP,
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/deep"),
+                "POST",
+                base.timeout(),
+                Map.of(),
+                "",
+                Optional.empty(),
+                0,
+                RetryPolicy.NONE,
+                ClientAuth.NONE,
+                Optional.empty(),
+                Instant.EPOCH,
+                Instant.EPOCH,
+                1);
+        InvocationResult result;
+        try (ResponseBudget.Reservation bytes = new ResponseBudget(1 << 20).open()) {
+            result = invoker.invoke(function, EMPTY_OBJECT, "r-3", Map.of(), Duration.ofSeconds(5), bytes);
+        }
+        assertThat(result.outcome()).isEqualTo(InvocationResult.Outcome.EXECUTION_ERROR);
+        assertThat(result.error())
+                .isEqualTo("function answered JSON nested deeper than 256 levels, more than the gateway reads")
+                .doesNotContain("StreamReadConstraints");
+    }
 }
