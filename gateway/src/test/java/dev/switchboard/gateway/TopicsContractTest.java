@@ -543,6 +543,21 @@ abstract class TopicsContractTest {
     }
 
     @Test
+    void unpairedSurrogatesInPublishedDataReachSubscribersAsTheEscapesTheyWereSentAs() {
+        try (SseClient client = SseClient.open(stream("/sse/me?topic=room:1"))) {
+            client.next(WAIT);
+            // what JSON.stringify writes for a string holding half a surrogate pair, which UTF-8 cannot encode
+            String data = "[\"\\ud83d\\ude00\",\"\\ud800\",\"\\udc00x\"]";
+            Http.Answer answer = publish(gateway, "room:1", "{\"data\":" + data + "}");
+            assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+            String received = take(client, 1).getFirst().data();
+            assertThat(received)
+                    .isEqualTo("{\"topic\":\"room:1\",\"data\":[\"\uD83D\uDE00\",\"\\ud800\",\"\\udc00x\"]}");
+            assertThat(json(received).get("data").get(1).asText()).isEqualTo("\uD800");
+        }
+    }
+
+    @Test
     void anInvalidPublishListFailsTheCallAndPublishesNothing() {
         registerMirror();
         try (SseClient client = SseClient.open(stream("/sse/me?topic=room:1"))) {

@@ -348,10 +348,47 @@ public final class Json {
      */
     public static String write(JsonNode node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return escapeLoneSurrogates(MAPPER.writeValueAsString(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize JSON", e);
         }
+    }
+
+    /**
+     * A JSON string may escape half of a surrogate pair alone (U+D800 as backslash, u, D800), which UTF-8 cannot
+     * encode: the text would reach Redis and the streams with a {@code ?} in its place. Written as the escape it
+     * was sent as, it reads back as the same string. Only inside JSON strings can such a character be, so the
+     * escape is JSON there.
+     *
+     * @param json JSON text
+     * @return the text, its unpaired surrogates escaped; itself when it has none
+     */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (!Character.isSurrogate(c)) {
+                if (escaped != null) {
+                    escaped.append(c);
+                }
+                continue;
+            }
+            boolean paired = Character.isHighSurrogate(c)
+                    && i + 1 < json.length()
+                    && Character.isLowSurrogate(json.charAt(i + 1));
+            if (paired) {
+                if (escaped != null) {
+                    escaped.append(c).append(json.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            if (escaped == null) {
+                escaped = new StringBuilder(json.length() + 16).append(json, 0, i);
+            }
+            escaped.append(String.format("\\u%04x", (int) c));
+        }
+        return escaped == null ? json : escaped.toString();
     }
 
     /** @return a new empty object */
