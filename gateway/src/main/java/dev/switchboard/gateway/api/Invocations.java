@@ -232,6 +232,7 @@ public final class Invocations implements AutoCloseable {
             try {
                 runsByLog(split.publish()).forEach(this::append);
             } catch (StoreUnavailableException e) {
+                metrics.redisError();
                 // the function ran: its request id lets the caller match the call before it tries again
                 throw new ApiException(
                         Status.SERVICE_UNAVAILABLE_503,
