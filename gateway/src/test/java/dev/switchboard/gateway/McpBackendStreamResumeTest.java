@@ -134,6 +134,31 @@ class McpBackendStreamResumeTest {
     }
 
     @Test
+    void whatAFunctionsOwnStreamMayNotCarryIsDroppedNotRelayed() {
+        try (SseClient client = sessionStream()) {
+            // what a function's event store, replaying its other streams on this one, sends: responses to the
+            // client's requests (they would settle them with another request's answer) and data that is no message
+            stream.send("{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"content\":[]}}");
+            stream.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32603,\"message\":\"elsewhere\"}}");
+            stream.send("{}");
+            stream.send("not json");
+            stream.send("{\"jsonrpc\":\"1.0\",\"method\":\"notifications/message\"}");
+            stream.send(notification("after"));
+            java.util.List<String> relayed = new java.util.ArrayList<>();
+            while (relayed.isEmpty() || !relayed.getLast().contains("after")) {
+                SseClient.Event e = client.next(WAIT);
+                if (e.data() != null && !e.data().isEmpty()) {
+                    relayed.add(e.data());
+                }
+            }
+            assertThat(relayed).hasSize(1);
+            // the stream goes on: what follows is relayed
+            stream.send(notification("later"));
+            assertThat(client.nextWithData("later", WAIT)).isNotNull();
+        }
+    }
+
+    @Test
     void aFunctionThatCannotResumeGetsAFreshStream() {
         try (SseClient client = sessionStream()) {
             stream.send(notification("before"));

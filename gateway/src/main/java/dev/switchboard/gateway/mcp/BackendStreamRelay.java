@@ -137,6 +137,8 @@ final class BackendStreamRelay implements AutoCloseable {
         long nextRead = -1;
         /** Ticker thread only: the gap, in ticks, that followed the last read finding the session not initialized. */
         int readGap;
+        /** Reader thread only: whether a dropped event of the function's stream was reported (once a watch). */
+        boolean reportedDrop;
 
         Watch(String sessionId, String logKey) {
             this.sessionId = sessionId;
@@ -584,7 +586,7 @@ final class BackendStreamRelay implements AutoCloseable {
                 byte[] data;
                 while ((data = events.nextDataBytes()) != null) {
                     if (!SseEventReader.isBlank(data)) {
-                        relay(watch, Json.MAPPER.readTree(data));
+                        relay(watch, function, data);
                     }
                     resumeAfter(watch, session, events.lastEventId());
                     bytes.releaseAll();
@@ -648,6 +650,42 @@ final class BackendStreamRelay implements AutoCloseable {
             // the store is down: this replica still resumes from its own copy
             LOGGER.log(Level.FINE, "could not record a function stream's position", e);
         }
+    }
+
+    /**
+     * Relays one event of the function's standalone stream, when it is what such a stream may carry: a request or a
+     * notification (the transports spec sends no response on it, unless the client resumes that request's own
+     * stream). A response there, as a function's event store replaying its other streams sends, would settle one
+     * of the client's own requests with another request's answer; it is dropped, as is what is not JSON-RPC.
+     */
+    private void relay(Watch watch, FunctionRegistration function, byte[] data) {
+        JsonNode message;
+        try {
+            message = Json.MAPPER.readTree(data);
+        } catch (java.io.IOException e) {
+            message = null;
+        }
+        if (message == null || !isServerMessage(message)) {
+            if (!watch.reportedDrop) {
+                watch.reportedDrop = true;
+                LOGGER.log(
+                        Level.INFO,
+                        "dropped an event of function {0}''s own stream for session {1}: not a JSON-RPC request or "
+                                + "notification (a response, or not JSON-RPC); further ones are dropped quietly",
+                        new Object[] {function.name(), watch.sessionId});
+            } else {
+                LOGGER.fine("dropped an event of a function's own stream: not a request or notification");
+            }
+            return;
+        }
+        relay(watch, message);
+    }
+
+    /** @return whether a function may send this on its standalone stream: a well-formed request or notification */
+    static boolean isServerMessage(JsonNode message) {
+        return message.isObject()
+                && message.path("method").isTextual()
+                && JsonRpc.envelopeProblem(message).isEmpty();
     }
 
     private void relay(Watch watch, JsonNode message) {
