@@ -42,14 +42,20 @@ final class PostStreamFollower {
      * cancellation (it ends without one), or until nothing was appended for {@code idleLimit}, or the held
      * stream is closed (session ended, gateway stopping): then {@code retry}, so the client may come back.
      *
+     * <p>A resume that finds nothing more to write (the client has the response or the cancellation already, or
+     * the stream is unknown) is {@linkplain #holdQuietly held} rather than ended: the TypeScript SDK resumes a
+     * stream that ended without a result (an error response or a cancellation) and, when the resume ends with no
+     * event either, opens a plain GET (it has no id left), which is a second standalone stream of the session.
+     *
      * @param out       the GET's response stream
      * @param held      this replica's stream for the POST stream's log, admitted to the hub
      * @param streamId  the POST stream
      * @param afterId   the last log id the client has
      * @param idleLimit longest quiet time of a call still running (its timeout, or a wait for input)
+     * @param primes    whether the session's streams begin with a priming event (an id and no data)
      * @throws IOException when the client is gone
      */
-    void follow(OutputStream out, SseStream held, String streamId, String afterId, Duration idleLimit)
+    void follow(OutputStream out, SseStream held, String streamId, String afterId, Duration idleLimit, boolean primes)
             throws IOException {
         String logKey = held.clientId();
         Semaphore wake = new Semaphore(0);
@@ -62,6 +68,7 @@ final class PostStreamFollower {
         String last = afterId;
         long idleDeadline = System.nanoTime() + idleLimit.toNanos();
         boolean first = true;
+        boolean wrote = false;
         try {
             while (true) {
                 List<ClientEvent> events = log.readAfter(logKey, last, batch);
@@ -70,7 +77,7 @@ final class PostStreamFollower {
                         Duration wait = PostStreamLog.firstAppendWait(afterId, System.currentTimeMillis(), idleLimit);
                         if (wait.isZero()) {
                             // no such stream, or its log expired: nothing to follow
-                            out.write(SseEncoder.retry(RETRY_MILLIS));
+                            holdQuietly(out, held, wake, primes ? PostStreamLog.eventId(streamId, afterId) : null);
                             return;
                         }
                         // resumed from its priming event while the call has appended nothing yet: follow the log,
@@ -78,6 +85,7 @@ final class PostStreamFollower {
                         idleDeadline = Math.min(idleDeadline, System.nanoTime() + wait.toNanos());
                     } else if (hasEnded(logKey)) {
                         // the client already has the stream's last event
+                        holdQuietly(out, held, wake, primes ? PostStreamLog.eventId(streamId, afterId) : null);
                         return;
                     }
                 }
@@ -85,10 +93,15 @@ final class PostStreamFollower {
                 for (ClientEvent e : events) {
                     last = e.id();
                     if (PostStreamLog.END.equals(e.type())) {
+                        if (!wrote) {
+                            // cancelled with nothing the client missed
+                            holdQuietly(out, held, wake, primes ? PostStreamLog.eventId(streamId, afterId) : null);
+                        }
                         return;
                     }
                     if (!PostStreamLog.PRIME.equals(e.type())) {
                         out.write(SseEncoder.event(PostStreamLog.eventId(streamId, e.id()), null, e.data()));
+                        wrote = true;
                     }
                     if (PostStreamLog.RESPONSE.equals(e.type())) {
                         return;
@@ -104,6 +117,10 @@ final class PostStreamFollower {
                 }
                 long left = idleDeadline - System.nanoTime();
                 if (held.isClosed() || left <= 0) {
+                    if (!wrote && primes) {
+                        // the client comes back with an id, not as a plain GET
+                        out.write(SseEncoder.event(PostStreamLog.eventId(streamId, last), null, ""));
+                    }
                     out.write(SseEncoder.retry(RETRY_MILLIS));
                     return;
                 }
@@ -118,6 +135,32 @@ final class PostStreamFollower {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Keeps a resumed stream that has nothing more to deliver open, with keep-alive comments, until the client
+     * leaves or the held stream closes (the session ended, the gateway stops), as the reference servers keep one.
+     * It starts with the client's own position as a priming event, where the session's streams are primed: a client
+     * whose stream then ends resumes from there again rather than open a plain GET.
+     *
+     * @param primeId the priming event's id, or null to write none
+     */
+    private static void holdQuietly(OutputStream out, SseStream held, Semaphore wake, String primeId)
+            throws IOException, InterruptedException {
+        if (primeId != null) {
+            out.write(SseEncoder.event(primeId, null, ""));
+        }
+        out.flush();
+        while (!held.isClosed()) {
+            wake.acquire();
+            wake.drainPermits();
+            SseChunk due = held.drain();
+            if (due != null && due.heartbeat()) {
+                out.write(SseEncoder.comment("keep-alive"));
+                out.flush();
+            }
+        }
+        out.write(SseEncoder.retry(RETRY_MILLIS));
     }
 
     /** @return whether the stream's log ends with its response or its cancellation (a request's log is short) */

@@ -339,7 +339,8 @@ final class StreamableHttpTransport {
                 .plus(config.heartbeatInterval());
         streams.resumed(session.id(), held);
         try (OutputStream out = res.startSse()) {
-            follower.follow(out, held, streamId, after, idleLimit);
+            follower.follow(
+                    out, held, streamId, after, idleLimit, McpVersions.primesStreams(session.protocolVersion()));
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "resumed stream ended early", e);
         } finally {
