@@ -43,11 +43,19 @@ final class BackendSessionRecovery {
     /** Told of each re-initialized session, outside the lock: the stream relay reopens the function's stream. */
     private volatile java.util.function.Consumer<McpSession> onRecovered = s -> {};
 
-    BackendSessionRecovery(McpBackend backend, McpSessionStore sessions, Leases leases, String replicaId) {
+    private final BackendSessionRestore restore;
+
+    BackendSessionRecovery(
+            McpBackend backend,
+            McpSessionStore sessions,
+            Leases leases,
+            String replicaId,
+            BackendSessionRestore restore) {
         this.backend = backend;
         this.sessions = sessions;
         this.leases = leases;
         this.replicaId = replicaId;
+        this.restore = restore;
     }
 
     /** @param listener told of each session this replica re-initialized, before its request is retried */
@@ -133,6 +141,8 @@ final class BackendSessionRecovery {
                     }
                     LOGGER.info(() -> "MCP session " + session.id() + ": function " + function.name()
                             + " had lost its session; re-initialized");
+                    // before the request that found the loss is sent again: it goes to a session set as before
+                    restore.restore(function, stored.get());
                     return stored;
                 } finally {
                     renewal.close(); // first: no renewal takes it again after the release

@@ -66,8 +66,12 @@ public final class McpService implements AutoCloseable {
         McpBackend backend = new McpBackend(config.limits().maxResponseSize(), limits.responseBytes(), engine);
         this.mailboxes = new Mailboxes(state.events());
         InputBridge bridge = new InputBridge(mailboxes, state.events(), config.mcpInputTimeout());
-        BackendSessionRecovery recovery =
-                new BackendSessionRecovery(backend, state.mcpSessions(), state.leases(), config.replicaId());
+        BackendSessionRecovery recovery = new BackendSessionRecovery(
+                backend,
+                state.mcpSessions(),
+                state.leases(),
+                config.replicaId(),
+                new BackendSessionRestore(backend, state.mcpPush()));
         McpRelay relay = new McpRelay(backend, bridge, metrics, config.heartbeatInterval(), recovery);
         this.backendStreams = new BackendStreamRelay(
                 backend, state, catalog, recovery, config.replicaId(), config.mcpBackendLease(), clock);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a push to an MCP server needs to find its targets: per server, the sessions opened on it; per session,
@@ -57,6 +58,12 @@ public interface McpPushIndex {
      * @return whether it had been subscribed
      */
     boolean unsubscribe(String sessionId, String uri);
+
+    /**
+     * @param sessionId the session
+     * @return the resource URIs it is subscribed to (at most {@code MAX_MCP_SUBSCRIPTIONS})
+     */
+    Set<String> subscriptions(String sessionId);
 
     /**
      * @param sessionId the session

@@ -82,6 +82,11 @@ final class MemoryMcpPushIndex implements McpPushIndex {
     }
 
     @Override
+    public Set<String> subscriptions(String sessionId) {
+        return Set.copyOf(subscriptions.getOrDefault(sessionId, Set.of()));
+    }
+
+    @Override
     public boolean isSubscribed(String sessionId, String uri) {
         return subscriptions.getOrDefault(sessionId, Set.of()).contains(uri);
     }

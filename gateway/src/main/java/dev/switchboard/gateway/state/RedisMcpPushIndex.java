@@ -190,6 +190,13 @@ final class RedisMcpPushIndex implements McpPushIndex {
     }
 
     @Override
+    public Set<String> subscriptions(String sessionId) {
+        return RedisConnections.call(
+                "read an MCP session's subscriptions",
+                () -> redis.sync().smembers(RedisKeys.mcpSubscriptions(sessionId)));
+    }
+
+    @Override
     public boolean isSubscribed(String sessionId, String uri) {
         return Boolean.TRUE.equals(RedisConnections.call(
                 "check an MCP subscription", () -> redis.sync().sismember(RedisKeys.mcpSubscriptions(sessionId), uri)));

@@ -92,7 +92,8 @@ class BackendSessionRecoveryRaceTest {
 
     private BackendSessionRecovery recovery(RedisStateStore store, String replicaId) {
         McpBackend backend = new McpBackend(1 << 20, new ResponseBudget(64L << 20), engine);
-        return new BackendSessionRecovery(backend, store, store.leases(), replicaId);
+        return new BackendSessionRecovery(
+                backend, store, store.leases(), replicaId, new BackendSessionRestore(backend, store.mcpPush()));
     }
 
     @Test

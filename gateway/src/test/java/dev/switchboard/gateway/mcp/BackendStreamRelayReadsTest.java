@@ -78,7 +78,12 @@ class BackendStreamRelayReadsTest {
                 backend,
                 counted,
                 new FunctionCatalog(store.functions(), work),
-                new BackendSessionRecovery(backend, counted.mcpSessions(), store.leases(), "replica-a"),
+                new BackendSessionRecovery(
+                        backend,
+                        counted.mcpSessions(),
+                        store.leases(),
+                        "replica-a",
+                        new BackendSessionRestore(backend, store.mcpPush())),
                 "replica-a",
                 LEASE,
                 Clock.systemUTC());

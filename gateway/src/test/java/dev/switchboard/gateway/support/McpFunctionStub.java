@@ -65,6 +65,21 @@ public final class McpFunctionStub implements AutoCloseable {
     /** How long a refusal takes (a function that finds out slowly). */
     private volatile java.time.Duration refusalDelay = java.time.Duration.ZERO;
 
+    /** The stateful stub's session: {@code backend-session-<n>}, a new one after {@link #forgetSessions()}. */
+    private volatile int generation = 1;
+
+    /**
+     * A restart that loses its sessions: from now on a request with the old session id is 404, and the next
+     * {@code initialize} issues a new one.
+     */
+    public void forgetSessions() {
+        generation++;
+    }
+
+    private String sessionId() {
+        return "backend-session-" + generation;
+    }
+
     /** From now on: 404 for every request with a session id, 503 for initialize. */
     public void refuseSessions() {
         refusingSessions = true;
@@ -176,6 +191,12 @@ public final class McpFunctionStub implements AutoCloseable {
             ex.close();
             return;
         }
+        String carried = ex.getRequestHeaders().getFirst("Mcp-Session-Id");
+        if (mode == Mode.STATEFUL && carried != null && !carried.equals(sessionId())) {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+            return;
+        }
         if (ex.getRequestMethod().equals("GET") && standaloneStream != null) {
             standaloneStream.handle(ex);
             return;
@@ -207,7 +228,7 @@ public final class McpFunctionStub implements AutoCloseable {
         switch (method) {
             case "initialize" -> {
                 if (mode == Mode.STATEFUL) {
-                    ex.getResponseHeaders().set("Mcp-Session-Id", "backend-session-1");
+                    ex.getResponseHeaders().set("Mcp-Session-Id", sessionId());
                 }
                 ObjectNode result = MAPPER.createObjectNode();
                 result.put(
@@ -219,6 +240,13 @@ public final class McpFunctionStub implements AutoCloseable {
             }
             case "tools/call" ->
                 toolsCall(ex, id, message.path("params").path("name").asText());
+            case "logging/setLevel", "resources/subscribe", "resources/unsubscribe" ->
+                json(
+                        ex,
+                        200,
+                        mode == Mode.STATEFUL
+                                ? response(id, MAPPER.createObjectNode())
+                                : error(id, -32601, "method not found: " + method));
             default -> json(ex, 200, error(id, -32601, "method not found: " + method));
         }
     }
