@@ -3,7 +3,10 @@
 // object, each check's outcome normalized (the file's masks: ids, timestamps, session ids), so two runs can be
 // compared for equality. With `restart` it runs the file's restart.before checks (outcomes named `before:<check>`),
 // prints a line `paused`, waits for a line on stdin (the test restarts the server meanwhile), then runs
-// restart.after (`after:<check>`) in the same session. The Java SDK client of the gateway's tests
+// restart.after (`after:<check>`) in the same session. With `cancel` it aborts a long call after a second, then
+// counts the GET requests the transport makes while the session idles for 6 s (`getsWhileIdle`: the SDK resumes a
+// stream that ended without a result, and must not be led into reconnecting without end), then calls echo
+// (`echoAfter`). The Java SDK client of the gateway's tests
 // (support/JavaSdkClient) runs the same file. On stderr it traces, with milliseconds since its start, each message
 // it sends (>>) and receives (<<), transport errors (!!) and each check's start and end (--): the test shows that
 // trace beside a failed check, so that a rare failure says where the session stopped.
@@ -21,9 +24,14 @@ const checklist = JSON.parse(readFileSync(new URL('./interop-checks.json', impor
 const CHECK_TIMEOUT_MS = checklist.checkTimeoutMs;
 const answers = checklist.client;
 
+let gets = 0;
+const countingFetch = (input, init) => {
+  if ((init?.method ?? 'GET') === 'GET') gets++;
+  return fetch(input, init);
+};
 const transport = transportName === 'sse'
   ? new SSEClientTransport(new URL(url))
-  : new StreamableHTTPClientTransport(new URL(url));
+  : new StreamableHTTPClientTransport(new URL(url), { fetch: countingFetch });
 const client = new Client({ name: answers.name, version: answers.version },
   { capabilities: { sampling: {}, elicitation: {}, roots: { listChanged: true } } });
 
@@ -172,7 +180,27 @@ async function runNamed(names, prefix) {
   }
 }
 
-if (outcome.connect.ok && mode === 'restart') {
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+if (outcome.connect.ok && mode === 'cancel') {
+  await pause(1000); // the standalone stream is open
+  const abort = new AbortController();
+  setTimeout(() => abort.abort('cancelled by the test'), 1000);
+  try {
+    await client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 3, steps: 3 } },
+      undefined, { signal: abort.signal });
+    outcome.cancelled = false;
+  } catch {
+    outcome.cancelled = true;
+  }
+  const before = gets;
+  await pause(6000);
+  outcome.getsWhileIdle = gets - before;
+  try {
+    outcome.echoAfter = normalize(await client.callTool({ name: 'echo', arguments: { message: 'after' } }));
+  } catch (e) {
+    outcome.echoAfter = normalize(String(e?.message ?? e));
+  }
+} else if (outcome.connect.ok && mode === 'restart') {
   await runNamed(checklist.restart.before, 'before:');
   process.stdout.write('paused\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +23,29 @@ class McpTypeScriptSdkInteropTest extends ServerEverythingInteropSuite {
     @Override
     protected JsonNode runClientAcrossRestart(String url, String transport, Runnable between) {
         return parse(TypeScriptSdkClient.runAcross(url, transport, between));
+    }
+
+    /**
+     * The TypeScript SDK resumes a stream that ended without a result, which a cancelled call's does: through the
+     * gateway that resume once sent it into a plain GET that replaced the session's standalone stream, whose own
+     * reconnect replaced it back, about once a second without end (issue found by a black-box probe).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} store")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"memory", "redis"})
+    void aCancelledCallLeavesTheClientAsQuietAsADirectConnectionDoes(String store) throws Exception {
+        JsonNode direct =
+                JSON.readTree(TypeScriptSdkClient.runCancelling(serverUrl()).outcome());
+        int port = startFleet(store, "public");
+        TypeScriptSdkClient.Run run = TypeScriptSdkClient.runCancelling("http://127.0.0.1:" + port + "/mcp/everything");
+        JsonNode through = JSON.readTree(run.outcome());
+
+        assertThat(direct.path("cancelled").asBoolean()).isTrue();
+        assertThat(through.path("cancelled").asBoolean()).as(run.trace()).isTrue();
+        // at most the one resume of the cancelled call's stream, which the gateway holds quiet
+        assertThat(through.path("getsWhileIdle").asInt())
+                .as(run.trace())
+                .isLessThanOrEqualTo(direct.path("getsWhileIdle").asInt() + 1);
+        assertThat(through.path("echoAfter").toString()).contains("Echo: after");
     }
 
     @Override

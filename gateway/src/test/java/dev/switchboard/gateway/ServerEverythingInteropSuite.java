@@ -88,6 +88,11 @@ abstract class ServerEverythingInteropSuite {
         return outcome;
     }
 
+    /** @return server-everything's own MCP endpoint (Streamable HTTP), the gateway's functions' endpoint */
+    protected String serverUrl() {
+        return server.url();
+    }
+
     @AfterAll
     void stopServers() {
         for (ServerEverything s : new ServerEverything[] {server, sseServer}) {
@@ -136,7 +141,7 @@ abstract class ServerEverythingInteropSuite {
      * @return the port clients use: a round-robin forwarder over two Redis replicas' listeners, or the one memory
      *         replica's
      */
-    private int startFleet(String store, String listener) {
+    protected int startFleet(String store, String listener) {
         java.util.function.ToIntFunction<Gateway> port =
                 listener.equals("stream") ? g -> g.streamPort().orElseThrow() : Gateway::port;
         boolean redis = store.equals("redis");

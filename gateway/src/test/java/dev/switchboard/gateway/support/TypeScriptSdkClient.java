@@ -36,6 +36,17 @@ public final class TypeScriptSdkClient {
     }
 
     /**
+     * Cancels a long call and counts what the client then asks of the server while its session idles (the script's
+     * {@code cancel} mode).
+     *
+     * @param url the MCP endpoint (Streamable HTTP)
+     * @return what the script printed: {@code cancelled}, {@code getsWhileIdle}, {@code echoAfter}
+     */
+    public static Run runCancelling(String url) {
+        return run(List.of("node", "interop-client.mjs", url, "streamable-http", "cancel"), null);
+    }
+
+    /**
      * Runs the checklist's restart checks: {@code before:} ones, then {@code between} while the client waits
      * with its session open, then {@code after:} ones in the same session.
      *
