@@ -70,14 +70,28 @@ final class BackendSessionRestore {
     }
 
     private void send(FunctionRegistration function, ObjectNode request, Map<String, String> headers) {
+        boolean taken = false;
         try (BackendCall call = backend.post(function, request, headers, function.timeout())) {
-            BackendCall.Item item = call.next();
-            if (!(item instanceof BackendCall.Message m) || m.json().has("error")) {
-                LOGGER.info(() -> "function " + function.name() + " did not take "
-                        + request.path("method").asText() + " again after its session was re-initialized");
+            // the answer may follow notifications on an SSE answer; at most a few are read past
+            for (int i = 0; i < MAX_MESSAGES; i++) {
+                if (!(call.next() instanceof BackendCall.Message m)) {
+                    break;
+                }
+                if (JsonRpc.isResponse(m.json())
+                        && request.get("id").equals(m.json().get("id"))) {
+                    taken = m.json().has("result");
+                    break;
+                }
             }
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "restoring a session's state on its function failed", e);
         }
+        if (!taken) {
+            LOGGER.info(() -> "function " + function.name() + " did not take "
+                    + request.path("method").asText() + " again after its session was re-initialized");
+        }
     }
+
+    /** Messages of one answer read while looking for its response. */
+    private static final int MAX_MESSAGES = 16;
 }
