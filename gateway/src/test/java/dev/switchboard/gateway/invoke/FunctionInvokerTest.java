@@ -49,11 +49,15 @@ class FunctionInvokerTest {
     }
 
     private FunctionRegistration unavailable(RetryPolicy retry) {
+        return registration("unavailable", "/", "GET", retry);
+    }
+
+    private FunctionRegistration registration(String name, String path, String method, RetryPolicy retry) {
         return new FunctionRegistration(
-                "unavailable",
+                name,
                 FunctionKind.HTTP,
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
-                "GET",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
+                method,
                 Duration.ofSeconds(30),
                 Map.of(),
                 "",
@@ -105,23 +109,7 @@ class FunctionInvokerTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        FunctionRegistration base = unavailable(RetryPolicy.NONE);
-        FunctionRegistration function = new FunctionRegistration(
-                "deep",
-                FunctionKind.HTTP,
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/deep"),
-                "POST",
-                base.timeout(),
-                Map.of(),
-                "",
-                Optional.empty(),
-                0,
-                RetryPolicy.NONE,
-                ClientAuth.NONE,
-                Optional.empty(),
-                Instant.EPOCH,
-                Instant.EPOCH,
-                1);
+        FunctionRegistration function = registration("deep", "/deep", "POST", RetryPolicy.NONE);
         InvocationResult result;
         try (ResponseBudget.Reservation bytes = new ResponseBudget(1 << 20).open()) {
             result = invoker.invoke(function, EMPTY_OBJECT, "r-3", Map.of(), Duration.ofSeconds(5), bytes);
