@@ -197,10 +197,7 @@ final class BackendSessionRecovery {
 
     /** @return the function's new session id, or null when it did not initialize */
     private String initialize(FunctionRegistration function, McpSession session) {
-        ObjectNode initialize = Json.object();
-        initialize.put("jsonrpc", "2.0");
-        initialize.put("id", "sb-reinitialize");
-        initialize.put("method", "initialize");
+        ObjectNode initialize = JsonRpc.request("sb-reinitialize", "initialize");
         ObjectNode params = initialize.putObject("params");
         params.put(
                 "protocolVersion",

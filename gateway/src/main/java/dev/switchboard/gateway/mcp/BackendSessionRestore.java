@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.McpPushIndex;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.registry.FunctionRegistration;
@@ -39,7 +38,7 @@ final class BackendSessionRestore {
     void restore(FunctionRegistration function, McpSession session) {
         Map<String, String> headers = BackendHeaders.forSession(session);
         if (session.logLevel() != null) {
-            ObjectNode setLevel = request("sb-restore-level", "logging/setLevel");
+            ObjectNode setLevel = JsonRpc.request("sb-restore-level", "logging/setLevel");
             setLevel.putObject("params").put("level", session.logLevel());
             send(function, setLevel, headers);
         }
@@ -55,18 +54,10 @@ final class BackendSessionRestore {
         }
         int n = 0;
         for (String uri : uris) {
-            ObjectNode subscribe = request("sb-restore-subscription-" + n++, "resources/subscribe");
+            ObjectNode subscribe = JsonRpc.request("sb-restore-subscription-" + n++, "resources/subscribe");
             subscribe.putObject("params").put("uri", uri);
             send(function, subscribe, headers);
         }
-    }
-
-    private static ObjectNode request(String id, String method) {
-        ObjectNode request = Json.object();
-        request.put("jsonrpc", "2.0");
-        request.put("id", id);
-        request.put("method", method);
-        return request;
     }
 
     private void send(FunctionRegistration function, ObjectNode request, Map<String, String> headers) {

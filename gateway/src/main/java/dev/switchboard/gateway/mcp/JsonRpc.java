@@ -106,6 +106,19 @@ public final class JsonRpc {
     }
 
     /**
+     * @param id     the request's id
+     * @param method its method
+     * @return a request of the gateway's own, its params still to add
+     */
+    static ObjectNode request(String id, String method) {
+        ObjectNode request = Json.object();
+        request.put("jsonrpc", "2.0");
+        request.put("id", id);
+        request.put("method", method);
+        return request;
+    }
+
+    /**
      * @param id      request id (null for none)
      * @param result  the result
      * @return a response
