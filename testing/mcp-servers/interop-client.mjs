@@ -4,7 +4,7 @@
 // compared for equality. With `restart` it runs the file's restart.before checks (outcomes named `before:<check>`),
 // prints a line `paused`, waits for a line on stdin (the test restarts the server meanwhile), then runs
 // restart.after (`after:<check>`) in the same session. With `cancel` it aborts a long call after a second, then
-// counts the GET requests the transport makes while the session idles for 6 s (`getsWhileIdle`: the SDK resumes a
+// counts the GET requests the transport makes while the session idles for 4 s (`getsWhileIdle`: the SDK resumes a
 // stream that ended without a result, and must not be led into reconnecting without end), then calls echo
 // (`echoAfter`). The Java SDK client of the gateway's tests
 // (support/JavaSdkClient) runs the same file. On stderr it traces, with milliseconds since its start, each message
@@ -193,7 +193,7 @@ if (outcome.connect.ok && mode === 'cancel') {
     outcome.cancelled = true;
   }
   const before = gets;
-  await pause(6000);
+  await pause(4000);
   outcome.getsWhileIdle = gets - before;
   try {
     outcome.echoAfter = normalize(await client.callTool({ name: 'echo', arguments: { message: 'after' } }));

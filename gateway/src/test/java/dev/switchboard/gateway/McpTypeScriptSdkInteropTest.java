@@ -14,6 +14,8 @@ import dev.switchboard.gateway.support.TypeScriptSdkClient;
 class McpTypeScriptSdkInteropTest extends ServerEverythingInteropSuite {
     private static final ObjectMapper JSON = new ObjectMapper();
     private String trace = "";
+    /** The cancel run against server-everything itself, once for every store's run through the gateway. */
+    private JsonNode directCancel;
 
     @Override
     protected JsonNode runClient(String url, String transport) {
@@ -33,8 +35,11 @@ class McpTypeScriptSdkInteropTest extends ServerEverythingInteropSuite {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} store")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"memory", "redis"})
     void aCancelledCallLeavesTheClientAsQuietAsADirectConnectionDoes(String store) throws Exception {
-        JsonNode direct =
-                JSON.readTree(TypeScriptSdkClient.runCancelling(serverUrl()).outcome());
+        if (directCancel == null) {
+            directCancel =
+                    JSON.readTree(TypeScriptSdkClient.runCancelling(serverUrl()).outcome());
+        }
+        JsonNode direct = directCancel;
         int port = startFleet(store, "public");
         TypeScriptSdkClient.Run run = TypeScriptSdkClient.runCancelling("http://127.0.0.1:" + port + "/mcp/everything");
         JsonNode through = JSON.readTree(run.outcome());
