@@ -164,8 +164,8 @@ abstract class McpResumptionTest {
 
     /**
      * A resume that finds nothing more to deliver is held open, primed with the client's own position, as the
-     * TypeScript SDK's server keeps one: the TypeScript SDK resumes a stream that ended without a result, and a resume that
-     * ended with no event sent it into a plain GET (a second standalone stream).
+     * TypeScript SDK's server keeps one: the TypeScript SDK resumes a stream that ended without a result, and a
+     * resume that ended with no event sent it into a plain GET (a second standalone stream).
      */
     static void assertHeldQuiet(Gateway g, String session, String lastEventId) {
         try (SseClient resumed =

@@ -139,9 +139,9 @@ final class PostStreamFollower {
 
     /**
      * Keeps a resumed stream that has nothing more to deliver open, with keep-alive comments, until the client
-     * leaves or the held stream closes (the session ended, the gateway stops), as the TypeScript SDK's server keeps one.
-     * It starts with the client's own position as a priming event, where the session's streams are primed: a client
-     * whose stream then ends resumes from there again rather than open a plain GET.
+     * leaves or the held stream closes (the session ended, the gateway stops), as the TypeScript SDK's server
+     * keeps one. It starts with the client's own position as a priming event, where the session's streams are
+     * primed: a client whose stream then ends resumes from there again rather than open a plain GET.
      *
      * @param primeId the priming event's id, or null to write none
      */
