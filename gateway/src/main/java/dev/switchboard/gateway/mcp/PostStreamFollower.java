@@ -69,6 +69,8 @@ final class PostStreamFollower {
         long idleDeadline = System.nanoTime() + idleLimit.toNanos();
         boolean first = true;
         boolean wrote = false;
+        // where a held resume primes the client (sessions whose streams are primed): the position it already has
+        String clientPosition = primes ? PostStreamLog.eventId(streamId, afterId) : null;
         try {
             while (true) {
                 List<ClientEvent> events = log.readAfter(logKey, last, batch);
@@ -77,7 +79,7 @@ final class PostStreamFollower {
                         Duration wait = PostStreamLog.firstAppendWait(afterId, System.currentTimeMillis(), idleLimit);
                         if (wait.isZero()) {
                             // no such stream, or its log expired: nothing to follow
-                            holdQuietly(out, held, wake, primes ? PostStreamLog.eventId(streamId, afterId) : null);
+                            holdQuietly(out, held, wake, clientPosition);
                             return;
                         }
                         // resumed from its priming event while the call has appended nothing yet: follow the log,
@@ -85,7 +87,7 @@ final class PostStreamFollower {
                         idleDeadline = Math.min(idleDeadline, System.nanoTime() + wait.toNanos());
                     } else if (hasEnded(logKey)) {
                         // the client already has the stream's last event
-                        holdQuietly(out, held, wake, primes ? PostStreamLog.eventId(streamId, afterId) : null);
+                        holdQuietly(out, held, wake, clientPosition);
                         return;
                     }
                 }
@@ -95,7 +97,7 @@ final class PostStreamFollower {
                     if (PostStreamLog.END.equals(e.type())) {
                         if (!wrote) {
                             // cancelled with nothing the client missed
-                            holdQuietly(out, held, wake, primes ? PostStreamLog.eventId(streamId, afterId) : null);
+                            holdQuietly(out, held, wake, clientPosition);
                         }
                         return;
                     }
