@@ -12,10 +12,8 @@ import dev.switchboard.gateway.state.McpSessionStore;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionRegistration;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +42,11 @@ import java.util.logging.Logger;
  *
  * <p>What arrives is appended to the session stream's log, from where it reaches the client on whichever
  * replica holds its stream. Server-to-client requests get gateway-minted ids that carry the function's own
- * id ({@value #ID_PREFIX}...), so the client's answer, posted to any replica, goes back to the function
+ * id ({@link RelayedRequestIds}), so the client's answer, posted to any replica, goes back to the function
  * with its original id and the session's current backend session id.
  */
 final class BackendStreamRelay implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(BackendStreamRelay.class.getName());
-    /** Prefix of the ids minted for a function's requests from its standalone stream. */
-    static final String ID_PREFIX = "sbs-";
     /** Wait before opening the function's stream again after it ended or failed. */
     private static final long REOPEN_MILLIS = 500;
     /** How long a request waits for the function session's stream (a first one, or one re-initialized). */
@@ -692,48 +688,10 @@ final class BackendStreamRelay implements AutoCloseable {
         JsonNode forClient = message;
         if (JsonRpc.isRequest(message)) {
             ObjectNode copy = message.deepCopy();
-            copy.put("id", mint(message.get("id")));
+            copy.put("id", RelayedRequestIds.mint(message.get("id")));
             forClient = copy;
         }
         state.events().publish(watch.logKey, "message", Json.write(forClient));
-    }
-
-    /** @return an id for the client that carries the function's own request id */
-    static String mint(JsonNode backendId) {
-        return ID_PREFIX
-                + Base64.getUrlEncoder()
-                        .withoutPadding()
-                        .encodeToString(Json.write(backendId).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * @param message a message a client posted
-     * @return whether it answers a request relayed from a function's standalone stream
-     */
-    static boolean isRelayedAnswer(JsonNode message) {
-        return JsonRpc.isResponse(message)
-                && message.path("id").isTextual()
-                && message.get("id").asText().startsWith(ID_PREFIX);
-    }
-
-    /**
-     * @param answer the client's answer to a minted id
-     * @return the same answer carrying the function's own request id
-     */
-    static JsonNode withBackendId(JsonNode answer) {
-        String minted = answer.get("id").asText().substring(ID_PREFIX.length());
-        ObjectNode copy = answer.deepCopy();
-        try {
-            copy.set(
-                    "id",
-                    Json.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(minted), StandardCharsets.UTF_8)));
-        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new McpException(
-                    io.helidon.http.Status.BAD_REQUEST_400,
-                    JsonRpc.INVALID_REQUEST,
-                    "an answer to an unknown request id");
-        }
-        return copy;
     }
 
     private static String leaseName(String sessionId) {

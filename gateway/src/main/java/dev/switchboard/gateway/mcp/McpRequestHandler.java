@@ -179,9 +179,9 @@ final class McpRequestHandler {
             bridge.deliver(session.id(), message);
             return;
         }
-        if (BackendStreamRelay.isRelayedAnswer(message)) {
+        if (RelayedRequestIds.isRelayedAnswer(message)) {
             // the answer to a request from the function's standalone stream: back with the function's id
-            JsonNode answer = BackendStreamRelay.withBackendId(message);
+            JsonNode answer = RelayedRequestIds.withBackendId(message);
             forwarding.execute(() -> forwardToStatefulBackend(function, session, answer));
             return;
         }

@@ -323,7 +323,7 @@ class McpRequestHandlerTest {
         assertThat(function.received).isEmpty();
 
         // an answer to the function's own request (from its standalone stream): back with the function's id
-        String minted = BackendStreamRelay.ID_PREFIX
+        String minted = RelayedRequestIds.ID_PREFIX
                 + Base64.getUrlEncoder().withoutPadding().encodeToString("\"srv-1\"".getBytes(StandardCharsets.UTF_8));
         function.script = m -> Answer.status(202);
         handler.notificationOrAnswer(
