@@ -1046,4 +1046,48 @@ abstract class McpContractTest {
             assertThat(invalid.json().get("id").asInt()).isEqualTo(5);
         }
     }
+
+    @Test
+    void aFunctionOnAnOlderRevisionIsSpokenToInTheRevisionItChose() {
+        // a server on an older SDK answers initialize with the newest revision it knows and refuses any request
+        // that names a newer one: the client's revision would leave every call of the session refused
+        for (McpFunctionStub older : List.of(function, statefulFunction)) {
+            older.speakUpTo("2025-06-18");
+        }
+        for (String name : List.of("tools", "stateful")) {
+            String session = initialize(name, "2025-11-25");
+            Http.Answer echo = post(
+                    name, call(3, "echo"), Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-11-25"));
+            assertThat(echo.status()).as(name).isEqualTo(200);
+            assertThat(response(echo)
+                            .path("result")
+                            .path("content")
+                            .path(0)
+                            .path("text")
+                            .asText())
+                    .as(name + ": " + echo.body())
+                    .isEqualTo("echo: {\"x\":1}");
+            McpFunctionStub stub = name.equals("tools") ? function : statefulFunction;
+            assertThat(stub.last("tools/call").headers().getFirst("MCP-Protocol-Version"))
+                    .as(name)
+                    .isEqualTo("2025-06-18");
+        }
+    }
+
+    @Test
+    void aFunctionsRefusalWithoutAContentTypeReachesTheClientWithItsError() {
+        // the TypeScript SDK's server 1.13 refuses a revision it does not know with a JSON-RPC error whose id is
+        // null, and no Content-Type; a stateless request keeps the function's status
+        function.speakUpTo("2025-06-18");
+        Http.Answer refused = post(
+                "tools",
+                "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                        + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                        + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+                Map.of("MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/call", "Mcp-Name", "echo"));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("id").asInt()).isEqualTo(9);
+        assertThat(refused.json().path("error").path("code").asInt()).isEqualTo(-32000);
+        assertThat(refused.json().path("error").path("message").asText()).contains("Unsupported protocol version");
+    }
 }

@@ -217,8 +217,11 @@ final class BackendCall implements AutoCloseable {
         String type = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         this.status = status;
         if (status < 200 || status > 299) {
-            // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer
-            JsonNode error = type.contains("json") ? jsonRpcError(answerBytes.meter(response.body()), maxSize) : null;
+            // a JSON-RPC error in a 4xx (2026-07-28 validation, 404 for removed methods) is the answer, typed or not
+            // (the TypeScript SDK's server 1.13 sends its refusals without a Content-Type)
+            JsonNode error = type.isEmpty() || type.contains("json")
+                    ? jsonRpcError(answerBytes.meter(response.body()), maxSize)
+                    : null;
             if (error == null) {
                 return new Failure("function answered HTTP " + status);
             }

@@ -30,15 +30,25 @@ final class BackendHeaders {
 
     /**
      * @param session a session of a session-based function
-     * @return {@code MCP-Protocol-Version}, {@code Mcp-Session-Id} when the function issued one, and who the
-     *         caller is (never their credentials)
+     * @return {@code MCP-Protocol-Version} (the version the function answered {@code initialize} with: a server on an
+     *         older SDK refuses every later request that names a newer one), {@code Mcp-Session-Id} when the function
+     *         issued one, and who the caller is (never their credentials)
      */
     static Map<String, String> forSession(McpSession session) {
         Map<String, String> headers = new HashMap<>();
-        headers.put("MCP-Protocol-Version", session.protocolVersion());
+        headers.put("MCP-Protocol-Version", functionVersion(session));
         headers.put("Mcp-Session-Id", session.backendSessionId());
         headers.putAll(session.owner().functionHeaders());
         return headers;
+    }
+
+    /**
+     * @param session a session
+     * @return the version the session's function negotiated at {@code initialize}; the client's until it did (an
+     *         HTTP+SSE session before its {@code initialize})
+     */
+    static String functionVersion(McpSession session) {
+        return session.backendVersion() != null ? session.backendVersion() : session.protocolVersion();
     }
 
     /** The standard request headers of 2026-07-28 ({@code streamable-http.mdx} "Standard Request Headers"). */

@@ -199,9 +199,7 @@ final class BackendSessionRecovery {
     private String initialize(FunctionRegistration function, McpSession session) {
         ObjectNode initialize = JsonRpc.request("sb-reinitialize", "initialize");
         ObjectNode params = initialize.putObject("params");
-        params.put(
-                "protocolVersion",
-                session.backendVersion() != null ? session.backendVersion() : session.protocolVersion());
+        params.put("protocolVersion", BackendHeaders.functionVersion(session));
         params.set(
                 "capabilities",
                 session.clientCapabilities() != null

@@ -21,8 +21,9 @@ import java.util.concurrent.Executors;
  * request (issues {@code Mcp-Session-Id: backend-session-1}). Tools: {@code echo} (JSON answer),
  * {@code progress} (SSE: two progress notifications, then the result), {@code steps} (SSE: four progress
  * notifications 150 ms apart, then the result), {@code quiet} (JSON after 800 ms), {@code slow} (answers after 5 s),
- * {@code fail} (HTTP 500), {@code ask} (a 2026-07-28 {@code input_required} result), {@code formatted} (a JSON
- * answer as a server might format it) and {@code trailing} (the same, followed by a second JSON value). It records every
+ * {@code fail} (HTTP 500), {@code ask} (a 2026-07-28 {@code input_required} result), {@code ask-with} (answers the
+ * {@code input_required} result passed as its argument {@code first}, then what its retry carried), {@code formatted}
+ * (a JSON answer as a server might format it) and {@code trailing} (the same, followed by a second JSON value). It records every
  * message and its headers.
  */
 public final class McpFunctionStub implements AutoCloseable {
@@ -122,6 +123,21 @@ public final class McpFunctionStub implements AutoCloseable {
         return gate::countDown;
     }
 
+    /** When set, the newest revision the stub speaks: an older server (see {@link #speakUpTo}). */
+    private volatile String newestVersion;
+
+    /**
+     * From now on the stub is a server that speaks revisions up to {@code newest}, as one on an older SDK: it
+     * answers an {@code initialize} for a newer revision with {@code newest}, and refuses any later request whose
+     * {@code MCP-Protocol-Version} is newer with HTTP 400, a JSON-RPC error with a null id and no
+     * {@code Content-Type} (as the TypeScript SDK's server 1.13 does).
+     *
+     * @param newest the newest revision it accepts
+     */
+    public void speakUpTo(String newest) {
+        newestVersion = newest;
+    }
+
     private McpFunctionStub(HttpServer server, Mode mode) {
         this.server = server;
         this.mode = mode;
@@ -191,6 +207,17 @@ public final class McpFunctionStub implements AutoCloseable {
             ex.close();
             return;
         }
+        String newest = newestVersion;
+        String named = ex.getRequestHeaders().getFirst("MCP-Protocol-Version");
+        if (newest != null && named != null && named.compareTo(newest) > 0) {
+            byte[] refusal = MAPPER.writeValueAsBytes(
+                    error(MAPPER.nullNode(), -32000, "Bad Request: Unsupported protocol version: " + named));
+            ex.sendResponseHeaders(400, refusal.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(refusal);
+            }
+            return;
+        }
         String carried = ex.getRequestHeaders().getFirst("Mcp-Session-Id");
         if (mode == Mode.STATEFUL && carried != null && !carried.equals(sessionId())) {
             ex.sendResponseHeaders(404, -1);
@@ -231,9 +258,8 @@ public final class McpFunctionStub implements AutoCloseable {
                     ex.getResponseHeaders().set("Mcp-Session-Id", sessionId());
                 }
                 ObjectNode result = MAPPER.createObjectNode();
-                result.put(
-                        "protocolVersion",
-                        message.path("params").path("protocolVersion").asText());
+                String asked = message.path("params").path("protocolVersion").asText();
+                result.put("protocolVersion", newest != null && asked.compareTo(newest) > 0 ? newest : asked);
                 result.putObject("capabilities").putObject("tools");
                 result.putObject("serverInfo").put("name", "stub").put("version", "1");
                 json(ex, 200, response(id, result));
@@ -386,6 +412,19 @@ public final class McpFunctionStub implements AutoCloseable {
                 } catch (Exception e) {
                     // the test fails on the missing answer
                 }
+            }
+            case "ask-with" -> {
+                // answers its argument "first" as its first result (an input_required of the test's making), and
+                // a retry with what the retry carried
+                JsonNode params = last("tools/call").message().path("params");
+                if (!params.has("inputResponses") && !params.has("requestState")) {
+                    json(ex, 200, response(id, params.path("arguments").path("first")));
+                    return;
+                }
+                ObjectNode carried = MAPPER.createObjectNode();
+                carried.set("inputResponses", params.get("inputResponses"));
+                carried.set("requestState", params.get("requestState"));
+                json(ex, 200, response(id, text("retried with " + MAPPER.writeValueAsString(carried))));
             }
             case "ask" -> {
                 JsonNode params = last("tools/call").message().path("params");
