@@ -27,6 +27,12 @@ final class InputBridge {
     static final String ID_PREFIX = "sb-";
 
     private static final long POLL_MILLIS = 1000;
+    /**
+     * Before calling a function again that answered {@code input_required} with a {@code requestState} and nothing to
+     * ask (load shedding, in the spec's example): the client may retry at once; the gateway spares the function a
+     * tight loop.
+     */
+    static final Duration STATE_ONLY_PAUSE = Duration.ofMillis(100);
 
     private final Mailboxes mailboxes;
     private final ClientEventLog log;
@@ -78,6 +84,15 @@ final class InputBridge {
                 queue.offer(CANCEL);
             }
         }
+
+        /** Waits this long unless the client cancels meanwhile. */
+        void pause(Duration pause) throws Cancelled, InterruptedException {
+            BlockingQueue<ClientEvent> queue = new java.util.concurrent.ArrayBlockingQueue<>(1);
+            awaited = queue;
+            if (cancelled || queue.poll(pause.toMillis(), TimeUnit.MILLISECONDS) == CANCEL || cancelled) {
+                throw new Cancelled();
+            }
+        }
     }
 
     /**
@@ -101,39 +116,50 @@ final class InputBridge {
     }
 
     /**
-     * Asks the client every input request of one round and waits for all answers.
+     * Asks the client every input request of one round and waits for all answers; a round with nothing to ask (a
+     * {@code requestState} alone) is a pause before the function is called again.
      *
-     * @param sessionId    the session
-     * @param capabilities the client's declared capabilities
-     * @param requests     {@code inputRequests}: key to {@code {method, params}}
-     * @param sink         the originating stream
-     * @param wait         ends the wait when the client cancels the request
-     * @return {@code inputResponses}: key to the client's result
-     * @throws BridgeException when the client lacks a capability, answers with an error, or not in time
+     * @param sessionId     the session
+     * @param capabilities  the client's declared capabilities
+     * @param inputRequired the function's {@code input_required} result
+     * @param sink          the originating stream
+     * @param wait          ends the wait when the client cancels the request
+     * @return {@code inputResponses}: key to the client's result; null when nothing was asked
+     * @throws BridgeException when the result asks nothing and carries no state, the client lacks a capability,
+     *                         answers with an error, or not in time (what it was asked and did not answer is
+     *                         cancelled: a person need not go on with an elicitation nobody waits for)
      * @throws Cancelled       when the client cancelled the request meanwhile
      * @throws IOException     when the client's stream is gone
      * @throws InterruptedException when the relay is stopped
      */
-    ObjectNode ask(String sessionId, JsonNode capabilities, JsonNode requests, McpRelay.Sink sink, Wait wait)
+    ObjectNode ask(String sessionId, JsonNode capabilities, JsonNode inputRequired, McpRelay.Sink sink, Wait wait)
             throws BridgeException, Cancelled, IOException, InterruptedException {
-        if (requests == null || !requests.isObject() || requests.isEmpty()) {
-            throw new BridgeException("function answered input_required without inputRequests");
+        JsonNode requests = inputRequired.path("inputRequests");
+        if (!requests.isObject() || requests.isEmpty()) {
+            if (!inputRequired.hasNonNull("requestState")) {
+                throw new BridgeException(
+                        "function answered input_required with neither inputRequests nor requestState");
+            }
+            wait.pause(STATE_ONLY_PAUSE);
+            return null;
+        }
+        for (Map.Entry<String, JsonNode> entry : requests.properties()) {
+            requireCapability(
+                    capabilities,
+                    entry.getValue().path("method").asText(""),
+                    entry.getValue().path("params"));
         }
         Map<String, String> minted = new LinkedHashMap<>();
         List<String> boxes = new ArrayList<>();
         try {
             for (Map.Entry<String, JsonNode> entry : requests.properties()) {
-                String method = entry.getValue().path("method").asText("");
-                requireCapability(capabilities, method);
                 String id = ID_PREFIX + McpIds.streamId() + McpIds.streamId();
                 String box = mailbox(sessionId, id);
                 mailboxes.open(box);
                 boxes.add(box);
                 minted.put(entry.getKey(), id);
-                ObjectNode request = Json.object();
-                request.put("jsonrpc", "2.0");
-                request.put("id", id);
-                request.put("method", method);
+                ObjectNode request =
+                        JsonRpc.request(id, entry.getValue().path("method").asText());
                 request.set(
                         "params",
                         entry.getValue().path("params").isObject()
@@ -141,10 +167,23 @@ final class InputBridge {
                                 : Json.object());
                 sink.send(request, false);
             }
-            long deadline = System.nanoTime() + roundTimeout.toNanos();
-            ObjectNode responses = Json.object();
+            return answers(sessionId, requests, minted, sink, wait);
+        } finally {
+            boxes.forEach(mailboxes::close);
+        }
+    }
+
+    /** Awaits the answers to the requests sent, in turn; cancels those left unanswered when the round fails. */
+    private ObjectNode answers(
+            String sessionId, JsonNode requests, Map<String, String> minted, McpRelay.Sink sink, Wait wait)
+            throws BridgeException, Cancelled, IOException, InterruptedException {
+        long deadline = System.nanoTime() + roundTimeout.toNanos();
+        ObjectNode responses = Json.object();
+        List<String> unanswered = new ArrayList<>(minted.values());
+        try {
             for (Map.Entry<String, String> entry : minted.entrySet()) {
                 JsonNode answer = await(mailbox(sessionId, entry.getValue()), deadline, wait, sink);
+                unanswered.remove(entry.getValue());
                 if (answer.has("error")) {
                     throw new BridgeException("client answered "
                             + requests.path(entry.getKey()).path("method").asText() + " with an error: "
@@ -153,8 +192,21 @@ final class InputBridge {
                 responses.set(entry.getKey(), answer.path("result"));
             }
             return responses;
-        } finally {
-            boxes.forEach(mailboxes::close);
+        } catch (BridgeException | Cancelled e) {
+            cancelOnClient(unanswered, e.getMessage(), sink);
+            throw e;
+        }
+    }
+
+    /** Tells the client the gateway no longer waits for these requests ({@code notifications/cancelled}). */
+    private static void cancelOnClient(List<String> ids, String reason, McpRelay.Sink sink) {
+        for (String id : ids) {
+            ObjectNode params = Json.object().put("requestId", id).put("reason", reason);
+            try {
+                sink.send(JsonRpc.notification("notifications/cancelled", params), false);
+            } catch (IOException | RuntimeException e) {
+                return; // the client's stream is gone: nothing reaches it
+            }
         }
     }
 
@@ -194,15 +246,43 @@ final class InputBridge {
         throw new BridgeException("client did not answer within " + roundTimeout.toSeconds() + " s");
     }
 
-    private static void requireCapability(JsonNode capabilities, String method) throws BridgeException {
-        String capability = switch (method) {
-            case "sampling/createMessage" -> "sampling";
-            case "elicitation/create" -> "elicitation";
-            case "roots/list" -> "roots";
+    /**
+     * What a request needs the client to have declared, sub-capabilities included (the SDKs' shared mapping): URL-mode
+     * elicitation needs {@code elicitation.url}; form mode {@code elicitation}, empty or with {@code form}; sampling
+     * with {@code tools} or {@code toolChoice} needs {@code sampling.tools}.
+     */
+    private static void requireCapability(JsonNode capabilities, String method, JsonNode params)
+            throws BridgeException {
+        switch (method) {
+            case "sampling/createMessage" -> {
+                require(capabilities, "sampling");
+                if (params.has("tools") || params.has("toolChoice")) {
+                    require(capabilities.get("sampling"), "sampling", "tools");
+                }
+            }
+            case "elicitation/create" -> {
+                require(capabilities, "elicitation");
+                JsonNode elicitation = capabilities.get("elicitation");
+                if ("url".equals(params.path("mode").asText("form"))) {
+                    require(elicitation, "elicitation", "url");
+                } else if (elicitation.isObject() && !elicitation.isEmpty()) {
+                    require(elicitation, "elicitation", "form");
+                }
+            }
+            case "roots/list" -> require(capabilities, "roots");
             default -> throw new BridgeException("function asked for unsupported input method '" + method + "'");
-        };
-        if (capabilities == null || !capabilities.has(capability)) {
-            throw new BridgeException("the client did not declare the " + capability + " capability");
+        }
+    }
+
+    private static void require(JsonNode capabilities, String name) throws BridgeException {
+        if (capabilities == null || !capabilities.has(name)) {
+            throw new BridgeException("the client did not declare the " + name + " capability");
+        }
+    }
+
+    private static void require(JsonNode capability, String name, String sub) throws BridgeException {
+        if (!capability.has(sub)) {
+            throw new BridgeException("the client did not declare the " + name + "." + sub + " capability");
         }
     }
 

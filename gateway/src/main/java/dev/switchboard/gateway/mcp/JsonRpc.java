@@ -119,6 +119,19 @@ public final class JsonRpc {
     }
 
     /**
+     * @param method the notification's method
+     * @param params its params
+     * @return a notification of the gateway's own
+     */
+    static ObjectNode notification(String method, JsonNode params) {
+        ObjectNode notification = Json.object();
+        notification.put("jsonrpc", "2.0");
+        notification.put("method", method);
+        notification.set("params", params);
+        return notification;
+    }
+
+    /**
      * @param id      request id (null for none)
      * @param result  the result
      * @return a response

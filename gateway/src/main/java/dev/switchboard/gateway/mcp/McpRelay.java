@@ -214,8 +214,7 @@ final class McpRelay {
                 Runnable cancel = wait::cancel;
                 inflight.put(key, cancel);
                 try {
-                    inputs = bridge.ask(
-                            session.id(), session.clientCapabilities(), result.get("inputRequests"), sink, wait);
+                    inputs = bridge.ask(session.id(), session.clientCapabilities(), result, sink, wait);
                 } catch (InputBridge.BridgeException e) {
                     sink.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, e.getMessage()), true);
                     return "error";
@@ -331,12 +330,19 @@ final class McpRelay {
                 .equals(response.path("result").path("resultType").asText());
     }
 
-    /** The same request again, now carrying the client's answers and the function's state, verbatim. */
+    /**
+     * The same request again, now carrying the client's answers (none when it was asked nothing) and the function's
+     * state, verbatim.
+     */
     private static JsonNode retryWith(JsonNode original, ObjectNode inputs, JsonNode requestState) {
         ObjectNode retry = original.deepCopy();
         JsonNode params = retry.get("params");
         ObjectNode p = params != null && params.isObject() ? (ObjectNode) params : retry.putObject("params");
-        p.set("inputResponses", inputs);
+        if (inputs != null) {
+            p.set("inputResponses", inputs);
+        } else {
+            p.remove("inputResponses");
+        }
         if (requestState != null && !requestState.isNull()) {
             p.set("requestState", requestState);
         } else {
