@@ -98,6 +98,9 @@ public final class Gateway implements AutoCloseable {
     private final FunctionInvoker invoker;
     private final FunctionEngine engine;
     private final Invocations invocations;
+    /** Places of the function calls in flight ({@code /invoke} and MCP): a stopping replica waits for them. */
+    private final CallLimits callLimits;
+
     private final Publications publications;
     private final McpService mcpService;
     private final McpNotifications mcpNotifications;
@@ -143,6 +146,7 @@ public final class Gateway implements AutoCloseable {
         CallLimits limits = new CallLimits(
                 config.limits().maxInflightInvocations(),
                 new ResponseBudget(config.limits().maxResponseBytesInFlight()));
+        this.callLimits = limits;
         metrics.gauge(
                 "switchboard.invocations.inflight", "function calls in flight (invoke and MCP)", limits::inflight);
         metrics.gauge(
@@ -507,14 +511,21 @@ public final class Gateway implements AutoCloseable {
         return hub;
     }
 
-    /** Stops: readiness false, streams closed with a reconnect hint, in-flight work given the grace period. */
+    /**
+     * Stops: readiness false, streams closed with a reconnect hint, then up to {@code SHUTDOWN_GRACE} for the streams
+     * to end and the calls in flight to finish (a sync call's answer written, an async one's result delivered, an
+     * MCP call's response relayed); the listeners serve meanwhile, as a balancer may still send requests here.
+     */
     @Override
     public void close() {
         draining = true;
         monitor.close();
         hub.closeAll(CloseReason.SHUTDOWN);
+        LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " stopping: streams closed with a reconnect "
+                + "hint; up to SHUTDOWN_GRACE (" + config.shutdownGrace() + ") for " + unfinishedCalls()
+                + " calls in flight to finish");
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while (hub.count() > 0 && System.nanoTime() < deadline) {
+        while ((hub.count() > 0 || unfinishedCalls() > 0) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -522,12 +533,21 @@ public final class Gateway implements AutoCloseable {
                 break;
             }
         }
+        if (unfinishedCalls() > 0) {
+            LOGGER.warning(() -> unfinishedCalls() + " calls still in flight after SHUTDOWN_GRACE ("
+                    + config.shutdownGrace() + ") are cut short");
+        }
         server.stop();
         publicListener.close();
         streamListener.ifPresent(StreamLoops::close);
         publicShared.close();
         stopBackground();
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " stopped");
+    }
+
+    /** @return function calls (and async results) this replica has not finished */
+    private int unfinishedCalls() {
+        return Math.max(callLimits.inflight(), invocations.work().count());
     }
 
     /**

@@ -66,6 +66,8 @@ public final class Invocations implements AutoCloseable {
     private final Duration deliveryTimeout;
 
     private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
+    /** Calls not finished: a stopping replica waits for them (its listeners count a sync call's answer in). */
+    private final WorkInFlight work = new WorkInFlight();
 
     /**
      * @param catalog     registrations
@@ -187,6 +189,8 @@ public final class Invocations implements AutoCloseable {
         if (request.async()) {
             // results go to the client's streams in the caller's own namespace
             String streamKey = clientId == null ? null : ClientIds.streamKey(identity, clientId);
+            // accepted: a replica that stops meanwhile delivers the result before it goes (SHUTDOWN_GRACE)
+            work.begin();
             try {
                 // the request's trace goes along: the call and the result's delivery join it
                 async.execute(Context.current().wrap(() -> {
@@ -195,9 +199,11 @@ public final class Invocations implements AutoCloseable {
                         invokeAndDeliver(function, request, requestId, streamKey, identity, caller, timeout, permit);
                     } finally {
                         HelidonMdc.remove(REQUEST_ID_MDC);
+                        work.end();
                     }
                 }));
             } catch (RuntimeException e) {
+                work.end();
                 permit.close();
                 throw e;
             }
@@ -431,6 +437,11 @@ public final class Invocations implements AutoCloseable {
             }
             backoffMillis = Math.min(2000, backoffMillis * 2);
         }
+    }
+
+    /** @return the calls this replica has not finished: synchronous ones as their listener counts them, async ones */
+    public WorkInFlight work() {
+        return work;
     }
 
     @Override

@@ -51,14 +51,20 @@ final class InvokeExchange {
      * @param function the {@code function} of the path
      */
     void serve(SocketExchange exchange, String function) {
-        answers.send(
-                exchange,
-                "/invoke/" + function,
-                () -> invocations.invoke(new Invocations.Call(
-                        function,
-                        exchange.headers().first(HeaderNames.CONTENT_TYPE),
-                        exchange::body,
-                        exchange.identity(),
-                        exchange::header)));
+        // counted until its answer is written: a stopping replica waits for it
+        invocations.work().begin();
+        try {
+            answers.send(
+                    exchange,
+                    "/invoke/" + function,
+                    () -> invocations.invoke(new Invocations.Call(
+                            function,
+                            exchange.headers().first(HeaderNames.CONTENT_TYPE),
+                            exchange::body,
+                            exchange.identity(),
+                            exchange::header)));
+        } finally {
+            invocations.work().end();
+        }
     }
 }

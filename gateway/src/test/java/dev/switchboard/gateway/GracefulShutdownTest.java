@@ -1,0 +1,97 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.FunctionServer;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.testing.TestRedis;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica told to stop (SIGTERM runs {@link Gateway#close()}) finishes the calls it has taken on, within
+ * {@code SHUTDOWN_GRACE}: a synchronous {@code /invoke} gets its answer, an accepted asynchronous one has its result
+ * delivered to the client on another replica. Both replicas share one Redis.
+ */
+class GracefulShutdownTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private FunctionServer functions;
+    private Gateway stopping;
+    private Gateway staying;
+
+    @BeforeEach
+    void start() {
+        TestRedis.shared().flush();
+        functions = FunctionServer.start();
+        stopping = replica("a");
+        staying = replica("b");
+        for (String name : new String[] {"slow", "held"}) {
+            Http.Answer a = Http.postJson(
+                    "http://127.0.0.1:" + stopping.adminPort() + "/admin/functions",
+                    "{\"name\":\"" + name + "\",\"endpoint\":\"" + functions.url("/" + name)
+                            + "\",\"timeout\":\"20s\"}");
+            assertThat(a.status()).as(a.body()).isEqualTo(201);
+        }
+    }
+
+    private static Gateway replica(String id) {
+        Map<String, String> values = new HashMap<>(Map.of(
+                "HOST", "127.0.0.1",
+                "PORT", "0",
+                "ADMIN_PORT", "0",
+                "REDIS_URL", TestRedis.shared().url(),
+                "REPLICA_ID", id,
+                "SHUTDOWN_GRACE", "15s",
+                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
+        return Gateway.start(GatewayConfig.from(values));
+    }
+
+    @AfterEach
+    void stop() {
+        functions.releaseHeld();
+        staying.close();
+        if (stopping != null) {
+            stopping.close();
+        }
+        functions.close();
+    }
+
+    @Test
+    void callsInFlightFinishBeforeTheReplicaStops() throws Exception {
+        String publicUrl = "http://127.0.0.1:" + stopping.port();
+        try (SseClient client = SseClient.open("http://127.0.0.1:" + staying.port() + "/sse/c-drain")) {
+            client.next(WAIT);
+            // a sync call the function answers after 3 s, and an async one it answers when the test lets it
+            CompletableFuture<Http.Answer> sync =
+                    CompletableFuture.supplyAsync(() -> Http.postJson(publicUrl + "/invoke/slow", "{\"payload\":1}"));
+            Http.Answer accepted = Http.postJson(
+                    publicUrl + "/invoke/held", "{\"payload\":1,\"async\":true,\"client_id\":\"c-drain\"}");
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            await().atMost(WAIT).until(() -> functions.heldCalls() == 1);
+
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(stopping::close);
+            // the stop waits for the calls: the async one is let go while it does
+            TimeUnit.MILLISECONDS.sleep(500);
+            assertThat(stopped).as("the replica waits for its calls").isNotDone();
+            functions.releaseHeld();
+            stopped.get(20, TimeUnit.SECONDS);
+            stopping = null;
+
+            Http.Answer answer = sync.get(5, TimeUnit.SECONDS);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"late\":true");
+            SseClient.Event result = client.nextWithData("\"held\":true", WAIT);
+            assertThat(result.data()).contains(accepted.json().get("request_id").asText());
+        }
+    }
+}
