@@ -12,6 +12,10 @@ import dev.switchboard.registry.RedisKeys;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +34,14 @@ final class AnnouncedEvents {
     private final String replicaId;
     /** Events read at most per stream and log in a catch-up (the log's own bound). */
     private final int maxCatchUp;
+    /** Logs whose streams are catching up, with the announcements that arrived meanwhile (see {@link #catchUp}). */
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+
+    /** A log's announcements held back while its catch-ups run; guarded by the map's lock for the log. */
+    private static final class Hold {
+        final List<ClientEvent> events = new ArrayList<>();
+        int catchUps;
+    }
 
     AnnouncedEvents(
             ClientEventLog events,
@@ -56,6 +68,24 @@ final class AnnouncedEvents {
 
     /** An append announced to this replica: to the streams and MCP waits that follow its log. */
     private void announced(String log, ClientEvent event) {
+        if (!holds.isEmpty() && held(log, event)) {
+            return;
+        }
+        deliver(log, event);
+    }
+
+    /** @return whether the event was held back, its log's streams catching up */
+    private boolean held(String log, ClientEvent event) {
+        boolean[] held = {false};
+        holds.computeIfPresent(log, (key, hold) -> {
+            hold.events.add(event);
+            held[0] = true;
+            return hold;
+        });
+        return held[0];
+    }
+
+    private void deliver(String log, ClientEvent event) {
         // a child of the publication when the event carries its trace (see RedisStateStore's announcements)
         Span span = tracing.child("fan-out " + event.type(), SpanKind.CONSUMER);
         try (Scope ignored = GatewayTracing.activate(span)) {
@@ -72,10 +102,28 @@ final class AnnouncedEvents {
 
     /**
      * A log was subscribed again after the fan-out connection was lost for a while: every local stream that
-     * follows it reads what it missed, from its position in that log. The writer drops ids it has already
-     * written, so overlap with live delivery is harmless.
+     * follows it reads what it missed, from its position in that log. Called on the thread that dispatches
+     * announcements, before the ones that follow the re-subscription: those are held back until the streams have
+     * read what they missed, then delivered in order. A stream drops ids at or before the last it wrote, so a live
+     * event written before the missed ones would have had them dropped for good; overlap between what a catch-up
+     * reads and what was held is harmless.
      */
     private void catchUp(String log) {
+        holds.compute(log, (key, hold) -> {
+            Hold held = hold != null ? hold : new Hold();
+            held.catchUps++;
+            return held;
+        });
+        Thread.ofVirtual().name("switchboard-catch-up").start(() -> {
+            try {
+                readMissed(log);
+            } finally {
+                release(log);
+            }
+        });
+    }
+
+    private void readMissed(String log) {
         int caughtUp = 0;
         for (SseStream stream : hub.following(log)) {
             String after = stream.positions().get(log);
@@ -97,6 +145,39 @@ final class AnnouncedEvents {
         if (caughtUp > 0) {
             int delivered = caughtUp;
             LOGGER.fine(() -> "streams caught up " + delivered + " events missed while the fan-out was away");
+        }
+    }
+
+    /**
+     * A catch-up of the log is done: the last one running delivers what was held, batch by batch, until nothing
+     * is, and only then lets announcements through again (one that arrives meanwhile joins the batch after).
+     */
+    private void release(String log) {
+        boolean first = true;
+        while (true) {
+            List<ClientEvent> batch = new ArrayList<>();
+            boolean finished = first;
+            boolean[] done = {true};
+            holds.computeIfPresent(log, (key, hold) -> {
+                if (finished) {
+                    hold.catchUps--;
+                }
+                if (hold.catchUps > 0) {
+                    return hold; // a catch-up still running delivers what is held when it ends
+                }
+                if (hold.events.isEmpty()) {
+                    return null;
+                }
+                batch.addAll(hold.events);
+                hold.events.clear();
+                done[0] = false;
+                return hold;
+            });
+            first = false;
+            if (done[0]) {
+                return;
+            }
+            batch.forEach(event -> deliver(log, event));
         }
     }
 }

@@ -125,9 +125,12 @@ public interface ClientEventLog {
     int followedLogs();
 
     /**
-     * @param listener runs with a log's key, on a thread of its own, each time Redis confirms that log's
-     *                 subscription again after the subscription connection was lost: events appended meanwhile
-     *                 are in the log but were not announced here, so local streams catch up from it
+     * @param listener runs with a log's key each time Redis confirms that log's subscription again after the
+     *                 subscription connection was lost: events appended meanwhile are in the log but were not
+     *                 announced here, so local streams catch up from it. It runs on the thread that dispatches
+     *                 announcements, before the ones that follow the confirmation, so it can hold those back until
+     *                 the catch-up is done (else a stream writes them first and drops what it missed as older); it
+     *                 must not block
      */
     void onResubscribed(java.util.function.Consumer<String> listener);
 }

@@ -604,11 +604,9 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
      * subscribed again after its connection was re-made has its streams catch up, on a thread of their own.
      */
     private void confirmed(String channel) {
-        subscriptions
-                .confirmed(channel)
-                .ifPresent(logKey -> Thread.ofVirtual()
-                        .name("switchboard-catch-up")
-                        .start(() -> resubscribeListeners.forEach(l -> l.accept(logKey))));
+        // on the fan-out's own thread, before the announcements that follow the confirmation are dispatched: the
+        // listeners hold those back until the log's streams have caught up (see ClientEventLog.onResubscribed)
+        subscriptions.confirmed(channel).ifPresent(logKey -> resubscribeListeners.forEach(l -> l.accept(logKey)));
     }
 
     /**
