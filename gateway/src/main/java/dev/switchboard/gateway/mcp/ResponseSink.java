@@ -37,6 +37,11 @@ final class ResponseSink implements McpRelay.Sink {
     private final String sessionId;
     private final String protocolVersion;
     private final java.time.Duration answeredLogTtl;
+    /** How long events the store could not take are retried once the stream is over ({@code ASYNC_DELIVERY_TIMEOUT}). */
+    private final java.time.Duration unloggedRetry;
+    /** Events the store could not take, made at the first such event. */
+    private UnloggedEvents unlogged;
+
     private final String streamId = McpIds.streamId();
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     /** A client that takes SSE and whose revision primes streams gets one when the call goes quiet. */
@@ -58,6 +63,7 @@ final class ResponseSink implements McpRelay.Sink {
      * @param protocolVersion the session's revision
      * @param answeredLogTtl  how long the stream's log outlives its last event ({@code MCP_STREAM_LOG_TTL}): one
      *                        log per call, so the call rate times this is what the logs hold
+     * @param unloggedRetry   how long events the store could not take are retried after the stream is over
      */
     ResponseSink(
             McpExchange res,
@@ -65,7 +71,9 @@ final class ResponseSink implements McpRelay.Sink {
             ClientEventLog log,
             String sessionId,
             String protocolVersion,
-            java.time.Duration answeredLogTtl) {
+            java.time.Duration answeredLogTtl,
+            java.time.Duration unloggedRetry) {
+        this.unloggedRetry = unloggedRetry;
         this.res = res;
         this.accept = accept;
         this.log = log;
@@ -121,6 +129,9 @@ final class ResponseSink implements McpRelay.Sink {
             String data = Json.write(message);
             String eventId = append(last ? PostStreamLog.RESPONSE : PostStreamLog.MESSAGE, data);
             write(SseEncoder.event(eventId, null, data), last);
+            if (last) {
+                retryUnlogged();
+            }
         } finally {
             lock.unlock();
         }
@@ -191,6 +202,7 @@ final class ResponseSink implements McpRelay.Sink {
             }
             append(PostStreamLog.END, "");
             write(new byte[0], true);
+            retryUnlogged();
         } finally {
             lock.unlock();
         }
@@ -201,6 +213,7 @@ final class ResponseSink implements McpRelay.Sink {
         lock.lock();
         try {
             over = true;
+            retryUnlogged();
         } finally {
             lock.unlock();
         }
@@ -221,12 +234,21 @@ final class ResponseSink implements McpRelay.Sink {
         }
     }
 
-    /** @return the event's id, or null when the stream is not resumable (no session, or the store is down) */
+    /**
+     * @return the event's id, or null when the stream is not resumable (no session) or the store is down (the event
+     *     is then logged, with those before it, once the store is back: {@link UnloggedEvents})
+     */
     private String append(String type, String data) {
         if (sessionId == null) {
             return null;
         }
         String logKey = McpIds.logKey(sessionId, streamId);
+        if (unlogged != null && !unlogged.isEmpty()) {
+            // behind the events the store could not take, in order, or not at all
+            unlogged.add(type, data);
+            String id = unlogged.flush();
+            return id == null ? null : PostStreamLog.eventId(streamId, id);
+        }
         try {
             // the stream's last event (its response, or the end of a cancelled call) keeps the log only for a
             // client's resume; events before it keep it as long as any log, for a call that may go quiet a while
@@ -235,9 +257,20 @@ final class ResponseSink implements McpRelay.Sink {
                     last ? log.publish(logKey, type, data, answeredLogTtl) : log.publish(logKey, type, data);
             return PostStreamLog.eventId(streamId, event.id());
         } catch (RuntimeException e) {
-            // the store is down: deliver anyway, without an id to resume from
+            // the store is down: deliver anyway, without an id to resume from, and log it once the store is back
             LOGGER.log(Level.FINE, "could not log an MCP event", e);
+            if (unlogged == null) {
+                unlogged = new UnloggedEvents(log, logKey, streamId, unloggedRetry);
+            }
+            unlogged.add(type, data);
             return null;
+        }
+    }
+
+    /** The stream is over: what the store could not take yet is retried for a client's resume. */
+    private void retryUnlogged() {
+        if (unlogged != null) {
+            unlogged.retryInBackground();
         }
     }
 

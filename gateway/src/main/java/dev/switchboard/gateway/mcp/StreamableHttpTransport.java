@@ -99,7 +99,8 @@ final class StreamableHttpTransport {
                             events,
                             null,
                             McpVersions.MODERN,
-                            config.limits().mcpStreamLogTtl()));
+                            config.limits().mcpStreamLogTtl(),
+                            config.limits().asyncDeliveryTimeout()));
         } else if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(JsonRpc.method(message))) {
             initialize(ex, function, message, accept, ex.identity());
         } else {
@@ -186,7 +187,8 @@ final class StreamableHttpTransport {
                         events,
                         session.id(),
                         session.protocolVersion(),
-                        config.limits().mcpStreamLogTtl()));
+                        config.limits().mcpStreamLogTtl(),
+                        config.limits().asyncDeliveryTimeout()));
     }
 
     /** One message as the client prefers: JSON, or a one-event SSE stream for a client that takes only SSE. */

@@ -43,7 +43,8 @@ class ResponseSinkTest {
     }
 
     private ResponseSink sink(ClientAccept accept) {
-        return new ResponseSink(exchange, accept, store, "session-1", PRIMING_VERSION, Duration.ofMinutes(2));
+        return new ResponseSink(
+                exchange, accept, store, "session-1", PRIMING_VERSION, Duration.ofMinutes(2), Duration.ofMinutes(1));
     }
 
     private static JsonNode response(int id) throws Exception {

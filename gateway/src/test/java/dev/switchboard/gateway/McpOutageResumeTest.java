@@ -1,0 +1,117 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TcpForwarder;
+import dev.switchboard.testing.TestRedis;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A call whose client left goes on; what it sends while Redis is unreachable (its data kept) could not be logged
+ * then, and is logged, in order, once Redis is back, so that the client's resume still gets the call's messages and
+ * its response.
+ */
+class McpOutageResumeTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private TcpForwarder toRedis;
+    private McpFunctionStub function;
+    private Gateway gateway;
+
+    @BeforeEach
+    void start() {
+        TestRedis.shared().flush();
+        toRedis = TcpForwarder.start(TestRedis.shared().port());
+        function = McpFunctionStub.start(false);
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST", "127.0.0.1",
+                "PORT", "0",
+                "ADMIN_PORT", "0",
+                "REDIS_URL", "redis://127.0.0.1:" + toRedis.port(),
+                "REDIS_TIMEOUT", "500ms",
+                "HEARTBEAT_INTERVAL", "200ms",
+                "SHUTDOWN_GRACE", "1s",
+                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        Http.Answer registered = Http.postJson(
+                "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
+                "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"10s\"}");
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        function.close();
+        toRedis.close();
+    }
+
+    @Test
+    void whatACallSentWhileRedisWasAwayReachesTheClientsResume() throws Exception {
+        String mcp = "http://127.0.0.1:" + gateway.port() + "/mcp/tools";
+        Http.Answer init = Http.send(
+                "POST",
+                mcp,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
+                Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        Runnable releaseResult = function.holdNextStepsResult();
+
+        String resumeFrom;
+        try (SseClient call = SseClient.post(
+                mcp,
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"steps\","
+                        + "\"arguments\":{},\"_meta\":{\"progressToken\":\"t\"}}}",
+                Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session))) {
+            resumeFrom = call.nextWithData("\"progress\":1", WAIT).id();
+            // Redis becomes unreachable (its data kept), and the client leaves
+            toRedis.retarget(deadPort());
+            toRedis.cut();
+        }
+        // the rest of the call happens while Redis is away: three progress notifications, then the response
+        Thread.sleep(700);
+        releaseResult.run();
+        Thread.sleep(700);
+        toRedis.retarget(TestRedis.shared().port());
+        await().atMost(WAIT)
+                .until(() -> Http.get("http://127.0.0.1:" + gateway.adminPort() + "/health/ready")
+                                .status()
+                        == 200);
+
+        try (SseClient resumed = SseClient.open(mcp, Map.of("Mcp-Session-Id", session, "Last-Event-ID", resumeFrom))) {
+            List<String> data = new ArrayList<>();
+            while (data.isEmpty() || !data.getLast().contains("steps done")) {
+                SseClient.Event event = resumed.nextNonHeartbeat(WAIT);
+                if (!event.data().isEmpty()) {
+                    data.add(event.data());
+                }
+            }
+            assertThat(data)
+                    .as("the progress sent during the outage, then the response, once each and in order")
+                    .hasSize(4);
+            for (int i = 0; i < 3; i++) {
+                assertThat(data.get(i)).contains("\"progress\":" + (i + 2));
+            }
+            assertThat(data.get(3)).contains("\"id\":7");
+        }
+    }
+
+    /** @return a loopback port nothing listens on */
+    private static int deadPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
