@@ -69,6 +69,7 @@ final class PostStreamFollower {
         long idleDeadline = System.nanoTime() + idleLimit.toNanos();
         boolean first = true;
         boolean wrote = false;
+        boolean headSent = false;
         // where a held resume primes the client (sessions whose streams are primed): the position it already has
         String clientPosition = primes ? PostStreamLog.eventId(streamId, afterId) : null;
         try {
@@ -116,6 +117,12 @@ final class PostStreamFollower {
                     if (events.size() == batch) {
                         continue;
                     }
+                }
+                if (!wrote && events.isEmpty() && !headSent) {
+                    // nothing to replay yet (a call quiet a while, or one whose replica died): the head goes now, not
+                    // with the first keep-alive a heartbeat interval later, for clients that time out waiting for it
+                    out.flush();
+                    headSent = true;
                 }
                 long left = idleDeadline - System.nanoTime();
                 if (held.isClosed() || left <= 0) {
