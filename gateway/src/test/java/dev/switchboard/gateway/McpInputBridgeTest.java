@@ -90,6 +90,25 @@ class McpInputBridgeTest {
     }
 
     @Test
+    void onlyTheRequestsThatMayAskForInputAreBridged() {
+        String session = initialize("{}");
+        Http.Answer a = post(
+                "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"completion/complete\",\"params\":{\"ref\":{\"type\":"
+                        + "\"ref/prompt\",\"name\":\"p\"},\"argument\":{\"name\":\"a\",\"value\":\"x\"}}}",
+                Map.of("Mcp-Session-Id", session));
+        assertThat(a.json().path("error").path("message").asText())
+                .as(a.body())
+                .contains("input_required to completion/complete, which cannot ask for input");
+        assertThat(function.received().stream()
+                        .filter(r -> r.message() != null
+                                && "completion/complete"
+                                        .equals(r.message().path("method").asText()))
+                        .count())
+                .as("not called again")
+                .isEqualTo(1);
+    }
+
+    @Test
     void whatTheClientLeftUnansweredIsCancelledWhenTheGatewayStopsWaiting() {
         String session = initialize("{\"elicitation\":{}}");
         try (SseClient stream = SseClient.post(

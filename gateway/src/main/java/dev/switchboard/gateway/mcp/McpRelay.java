@@ -24,6 +24,9 @@ final class McpRelay {
 
     /** Rounds of input one request may need before the gateway gives up. */
     static final int MAX_INPUT_ROUNDS = 8;
+    /** The requests whose result may be {@code input_required} (SEP-2322, "Supported Requests"). */
+    static final java.util.List<String> ASKING_METHODS =
+            java.util.List.of("tools/call", "prompts/get", "resources/read");
 
     private final McpBackend backend;
     private final InputBridge bridge;
@@ -195,6 +198,18 @@ final class McpRelay {
                     JsonNode forClient = session == null ? response : McpResults.forClient(response, protocolVersion);
                     sink.sendResponse(forClient, forClient == response ? answer.verbatim() : null);
                     return outcomeOf(response);
+                }
+                if (!ASKING_METHODS.contains(JsonRpc.method(message.json()))) {
+                    // SEP-2322 lets only these ask for input: a client has no way to answer it elsewhere
+                    sink.send(
+                            JsonRpc.error(
+                                    id,
+                                    JsonRpc.INTERNAL_ERROR,
+                                    "function answered input_required to " + JsonRpc.method(message.json())
+                                            + ", which cannot ask for input (only " + String.join(", ", ASKING_METHODS)
+                                            + " can)"),
+                            true);
+                    return "error";
                 }
                 if (round >= MAX_INPUT_ROUNDS) {
                     sink.send(

@@ -266,6 +266,13 @@ public final class McpFunctionStub implements AutoCloseable {
             }
             case "tools/call" ->
                 toolsCall(ex, id, message.path("params").path("name").asText());
+            case "completion/complete" -> {
+                // a server that asks for input where the protocol allows none
+                ObjectNode result = MAPPER.createObjectNode();
+                result.put("resultType", "input_required");
+                result.put("requestState", "not-here");
+                json(ex, 200, response(id, result));
+            }
             case "logging/setLevel", "resources/subscribe", "resources/unsubscribe" ->
                 json(
                         ex,
