@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.McpRequests;
 import dev.switchboard.gateway.support.SseClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class McpInputBridgeTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String ACCEPT_BOTH = "application/json, text/event-stream";
 
     private McpFunctionStub function;
     private Gateway gateway;
@@ -117,7 +117,7 @@ class McpInputBridgeTest {
                         7,
                         "{\"resultType\":\"input_required\",\"inputRequests\":{\"name\":" + elicitation(null)
                                 + "},\"requestState\":\"s\"}"),
-                Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session))) {
+                Map.of("Accept", McpRequests.ACCEPT_BOTH, "Mcp-Session-Id", session))) {
             JsonNode asked = json(stream.nextWithData("elicitation/create", Duration.ofSeconds(5))
                     .data());
             String askId = asked.path("id").asText();
@@ -149,12 +149,7 @@ class McpInputBridgeTest {
     }
 
     private String initialize(String capabilities) {
-        Http.Answer a = post(
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-                        + "\"capabilities\":" + capabilities + ",\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
-                Map.of());
-        assertThat(a.status()).as(a.body()).isEqualTo(200);
-        return a.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        return McpRequests.initialize(mcp(), capabilities);
     }
 
     /** Calls {@code ask-with}, which answers {@code first} at once and its retry with what the retry carried. */
@@ -168,8 +163,7 @@ class McpInputBridgeTest {
     }
 
     private static String toolCall(int id, String first) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"ask-with\","
-                + "\"arguments\":{\"first\":" + first + "}}}";
+        return McpRequests.toolCall(id, "ask-with", "{\"first\":" + first + "}");
     }
 
     private long toolCalls() {
@@ -184,7 +178,8 @@ class McpInputBridgeTest {
     }
 
     private Http.Answer post(String body, Map<String, String> headers) {
-        Map<String, String> all = new HashMap<>(Map.of("Content-Type", "application/json", "Accept", ACCEPT_BOTH));
+        Map<String, String> all =
+                new HashMap<>(Map.of("Content-Type", "application/json", "Accept", McpRequests.ACCEPT_BOTH));
         all.putAll(headers);
         return Http.send("POST", mcp(), body, all);
     }

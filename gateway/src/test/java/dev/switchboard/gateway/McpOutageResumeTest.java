@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.McpRequests;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TcpForwarder;
 import dev.switchboard.testing.TestRedis;
@@ -60,20 +61,13 @@ class McpOutageResumeTest {
     @Test
     void whatACallSentWhileRedisWasAwayReachesTheClientsResume() throws Exception {
         String mcp = "http://127.0.0.1:" + gateway.port() + "/mcp/tools";
-        Http.Answer init = Http.send(
-                "POST",
-                mcp,
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
-                Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = McpRequests.initialize(mcp, "{}");
         Runnable releaseResult = function.holdNextStepsResult();
 
         String resumeFrom;
         try (SseClient call = SseClient.post(
                 mcp,
-                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"steps\","
-                        + "\"arguments\":{},\"_meta\":{\"progressToken\":\"t\"}}}",
+                McpRequests.toolCall(7, "steps", "{}"),
                 Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session))) {
             resumeFrom = call.nextWithData("\"progress\":1", WAIT).id();
             // Redis becomes unreachable (its data kept), and the client leaves

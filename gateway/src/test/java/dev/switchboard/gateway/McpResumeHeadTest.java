@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.McpRequests;
 import dev.switchboard.gateway.support.SseClient;
 import java.time.Duration;
 import java.util.Map;
@@ -45,19 +46,12 @@ class McpResumeHeadTest {
     @Test
     void aResumeWithNothingToReplayYetGetsItsHeadAtOnce() {
         String mcp = "http://127.0.0.1:" + gateway.port() + "/mcp/tools";
-        Http.Answer init = Http.send(
-                "POST",
-                mcp,
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}",
-                Map.of("Content-Type", "application/json", "Accept", "application/json, text/event-stream"));
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = McpRequests.initialize(mcp, "{}");
         Runnable releaseResult = function.holdNextStepsResult();
         String last;
         try (SseClient call = SseClient.post(
                 mcp,
-                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"steps\","
-                        + "\"arguments\":{},\"_meta\":{\"progressToken\":\"t\"}}}",
+                McpRequests.toolCall(3, "steps", "{}"),
                 Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session))) {
             // the call's last progress: then it waits for the test to let its result go
             last = call.nextWithData("\"progress\":4", Duration.ofSeconds(10)).id();

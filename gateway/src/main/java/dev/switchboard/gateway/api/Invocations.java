@@ -17,6 +17,7 @@ import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.invoke.Utf8;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.StoreRetry;
 import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
 import dev.switchboard.gateway.trace.GatewayTracing;
@@ -414,28 +415,12 @@ public final class Invocations implements AutoCloseable {
      * @param deadline {@link System#nanoTime()} after which the result is given up
      */
     private void deliver(String logKey, String requestId, long deadline, Runnable publish) {
-        long backoffMillis = 100;
-        while (true) {
-            try {
-                publish.run();
-                return;
-            } catch (RuntimeException e) {
-                metrics.redisError();
-                if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
-                    LOGGER.log(
-                            Level.WARNING,
-                            "could not deliver the result of request " + requestId + " to log " + logKey + " within "
-                                    + deliveryTimeout.toMillis() + " ms (ASYNC_DELIVERY_TIMEOUT): " + e.getMessage());
-                    return;
-                }
-            }
-            try {
-                Thread.sleep(backoffMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            backoffMillis = Math.min(2000, backoffMillis * 2);
+        RuntimeException givenUp = StoreRetry.untilDeadline(publish, deadline, e -> metrics.redisError());
+        if (givenUp != null && !Thread.currentThread().isInterrupted()) {
+            LOGGER.log(
+                    Level.WARNING,
+                    "could not deliver the result of request " + requestId + " to log " + logKey + " within "
+                            + deliveryTimeout.toMillis() + " ms (ASYNC_DELIVERY_TIMEOUT): " + givenUp.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.StoreRetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,26 +74,11 @@ final class UnloggedEvents {
     }
 
     private void retry(List<ClientEventLog.Pending> left, long deadline) {
-        long backoffMillis = 100;
-        while (true) {
-            try {
-                log.publishAll(logKey, left);
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
-                    LOGGER.warning("could not log " + left.size() + " events of MCP stream " + logKey + " within "
-                            + retryFor.toMillis() + " ms (ASYNC_DELIVERY_TIMEOUT): a client that resumes it will not "
-                            + "receive them: " + e.getMessage());
-                    return;
-                }
-            }
-            try {
-                Thread.sleep(backoffMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            backoffMillis = Math.min(2000, backoffMillis * 2);
+        RuntimeException givenUp = StoreRetry.untilDeadline(() -> log.publishAll(logKey, left), deadline, e -> {});
+        if (givenUp != null && !Thread.currentThread().isInterrupted()) {
+            LOGGER.warning("could not log " + left.size() + " events of MCP stream " + logKey + " within "
+                    + retryFor.toMillis() + " ms (ASYNC_DELIVERY_TIMEOUT): a client that resumes it will not receive "
+                    + "them: " + givenUp.getMessage());
         }
     }
 }
