@@ -94,4 +94,28 @@ class GracefulShutdownTest {
             assertThat(result.data()).contains(accepted.json().get("request_id").asText());
         }
     }
+
+    @Test
+    void aStreamOpenedWhileTheReplicaStopsEndsAtOnceWithTheReconnectHint() throws Exception {
+        String publicUrl = "http://127.0.0.1:" + stopping.port();
+        Http.Answer accepted =
+                Http.postJson(publicUrl + "/invoke/held", "{\"payload\":1,\"async\":true,\"client_id\":\"c-late\"}");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        await().atMost(WAIT).until(() -> functions.heldCalls() == 1);
+        // the held call keeps the replica draining while a client (routed here before readiness turned) opens a stream
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(stopping::close);
+        await().atMost(WAIT)
+                .until(() -> Http.get("http://127.0.0.1:" + stopping.adminPort() + "/health/ready")
+                                .status()
+                        == 503);
+        try (SseClient late = SseClient.open(publicUrl + "/sse/c-late")) {
+            assertThat(late.awaitEnd(Duration.ofSeconds(3)))
+                    .as("ended at once, not at SHUTDOWN_GRACE")
+                    .isTrue();
+            assertThat(late.retry()).isEqualTo(1000L);
+        }
+        functions.releaseHeld();
+        stopped.get(5, TimeUnit.SECONDS);
+        stopping = null;
+    }
 }

@@ -42,6 +42,9 @@ public final class StreamHub {
     private final int maxTotal;
     private final ClientEventLog events;
 
+    /** Set by {@link #closeAll}: a stream admitted after it is closed at once, for the same reason. */
+    private volatile CloseReason closingAll;
+
     /**
      * @param maxPerClient streams one client may hold here (not counted for an MCP server's listen log, which
      *                     streams of many clients follow: their identities' and the replica's limits apply)
@@ -112,6 +115,12 @@ public final class StreamHub {
             timedByTicker.add(stream);
         }
         changes.changed();
+        CloseReason closing = closingAll;
+        if (closing != null) {
+            // opened while the replica stops (a balancer may still route here): it ends at once, with the reconnect
+            // hint the others got, rather than hold the stop for SHUTDOWN_GRACE
+            stream.close(closing);
+        }
         return Admission.ADMITTED;
     }
 
@@ -262,8 +271,9 @@ public final class StreamHub {
         return total.get();
     }
 
-    /** @param reason closes every stream, e.g. at shutdown */
+    /** @param reason closes every stream, and each admitted from now on, e.g. at shutdown */
     public void closeAll(CloseReason reason) {
+        closingAll = reason;
         all.forEach(s -> s.close(reason));
     }
 }
