@@ -518,6 +518,25 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * What a stop took, and what it cut short.
+     *
+     * @param took          from the stop's start until everything was closed
+     * @param callsCutShort calls still in flight when {@code SHUTDOWN_GRACE} ran out (0: every one finished)
+     */
+    public record Stopped(java.time.Duration took, int callsCutShort) {}
+
+    /**
+     * As {@link #close()}, telling what the stop took: a process's shutdown hook reports it itself, as the logging
+     * framework's own hook may have closed the log's handlers by then.
+     *
+     * @return what the stop took and cut short
+     */
+    public Stopped stop() {
+        long start = System.nanoTime();
         draining = true;
         monitor.close();
         hub.closeAll(CloseReason.SHUTDOWN);
@@ -533,9 +552,10 @@ public final class Gateway implements AutoCloseable {
                 break;
             }
         }
-        if (unfinishedCalls() > 0) {
-            LOGGER.warning(() -> unfinishedCalls() + " calls still in flight after SHUTDOWN_GRACE ("
-                    + config.shutdownGrace() + ") are cut short");
+        int cutShort = unfinishedCalls();
+        if (cutShort > 0) {
+            LOGGER.warning(() -> cutShort + " calls still in flight after SHUTDOWN_GRACE (" + config.shutdownGrace()
+                    + ") are cut short");
         }
         server.stop();
         publicListener.close();
@@ -543,6 +563,7 @@ public final class Gateway implements AutoCloseable {
         publicShared.close();
         stopBackground();
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " stopped");
+        return new Stopped(java.time.Duration.ofNanos(System.nanoTime() - start), cutShort);
     }
 
     /** @return function calls (and async results) this replica has not finished */

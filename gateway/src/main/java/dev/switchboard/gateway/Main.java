@@ -55,7 +55,17 @@ public final class Main {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            gateway.close();
+                            // written here, not logged: java.util.logging's own shutdown hook runs beside this one
+                            // and closes the handlers, so the gateway's log lines about its stop are often lost
+                            System.err.println("switchboard: stopping: streams end with a reconnect hint; calls in "
+                                    + "flight get up to SHUTDOWN_GRACE (" + config.shutdownGrace() + ") to finish");
+                            Gateway.Stopped stop = gateway.stop();
+                            System.err.println(
+                                    "switchboard: stopped in " + stop.took().toMillis() + " ms"
+                                            + (stop.callsCutShort() > 0
+                                                    ? "; " + stop.callsCutShort()
+                                                            + " calls still in flight at SHUTDOWN_GRACE were cut short"
+                                                    : ""));
                             stopped.countDown();
                         },
                         "switchboard-shutdown"));

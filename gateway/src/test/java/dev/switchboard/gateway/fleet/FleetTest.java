@@ -359,6 +359,9 @@ abstract class FleetTest {
             a.terminate();
             assertThat(onA.awaitEnd(WAIT)).as("SIGTERM closes the stream").isTrue();
             assertThat(onA.retry()).as("with a reconnect hint").isNotNull().isPositive();
+            assertThat(a.output())
+                    .as("the stop is reported, whatever the logging framework's own shutdown did")
+                    .contains("switchboard: stopping:", "switchboard: stopped in");
         }
         invokeAsync(b, "mover", 2);
         try (SseClient onB = SseClient.open(b.pub("/sse/mover"), Map.of("Last-Event-ID", lastSeen))) {

@@ -145,6 +145,15 @@ public final class GatewayProcess implements AutoCloseable {
                 "gateway " + replicaId + " not ready within " + timeout + " (killed); " + tail());
     }
 
+    /** @return everything the replica wrote to its output so far */
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** @return the last lines of the replica's output, for a failure message */
     private String tail() {
         try {
