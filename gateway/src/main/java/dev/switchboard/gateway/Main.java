@@ -7,6 +7,8 @@ import dev.switchboard.registry.StoreUnavailableException;
 import dev.switchboard.registry.settings.GatewaySettings;
 import io.helidon.logging.common.LogConfig;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
 
 /** Starts a gateway from the environment (and {@code application.yaml}); stops it cleanly on SIGTERM. */
 public final class Main {
@@ -52,20 +54,28 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // not through the log's handlers: java.util.logging's own shutdown hook runs beside this one and closes them,
+        // so the gateway's log lines about its stop are lost; these keep the log's format (LOG_FORMAT=json too)
+        BiConsumer<Level, String> report = LogFormat.direct(Main.class.getName());
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            // written here, not logged: java.util.logging's own shutdown hook runs beside this one
-                            // and closes the handlers, so the gateway's log lines about its stop are often lost
-                            System.err.println("switchboard: stopping: streams end with a reconnect hint; calls in "
-                                    + "flight get up to SHUTDOWN_GRACE (" + config.shutdownGrace() + ") to finish");
+                            report.accept(
+                                    Level.INFO,
+                                    "switchboard: stopping: streams end with a reconnect hint; calls in flight get up "
+                                            + "to SHUTDOWN_GRACE (" + config.shutdownGrace() + ") to finish");
                             Gateway.Stopped stop = gateway.stop();
-                            System.err.println(
-                                    "switchboard: stopped in " + stop.took().toMillis() + " ms"
-                                            + (stop.callsCutShort() > 0
-                                                    ? "; " + stop.callsCutShort()
-                                                            + " calls still in flight at SHUTDOWN_GRACE were cut short"
-                                                    : ""));
+                            if (stop.callsCutShort() > 0) {
+                                report.accept(
+                                        Level.WARNING,
+                                        "switchboard: stopped in " + stop.took().toMillis() + " ms; "
+                                                + stop.callsCutShort()
+                                                + " calls still in flight at SHUTDOWN_GRACE were cut short");
+                            } else {
+                                report.accept(
+                                        Level.INFO,
+                                        "switchboard: stopped in " + stop.took().toMillis() + " ms");
+                            }
                             stopped.countDown();
                         },
                         "switchboard-shutdown"));

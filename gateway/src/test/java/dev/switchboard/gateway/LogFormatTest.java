@@ -113,6 +113,9 @@ class LogFormatTest {
         assertThat(entries)
                 .anySatisfy(e ->
                         assertThat(e.get("message").asText()).startsWith("Switchboard gateway json-logs listening"));
+        assertThat(entries)
+                .as("the stop, reported by the shutdown hook in the log's format")
+                .anySatisfy(e -> assertThat(e.get("message").asText()).startsWith("switchboard: stopped in"));
         JsonNode undelivered = entries.stream()
                 .filter(e -> e.get("message").asText().contains("could not deliver the result"))
                 .findFirst()
