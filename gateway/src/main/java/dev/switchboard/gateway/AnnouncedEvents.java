@@ -153,31 +153,33 @@ final class AnnouncedEvents {
      * is, and only then lets announcements through again (one that arrives meanwhile joins the batch after).
      */
     private void release(String log) {
-        boolean first = true;
-        while (true) {
-            List<ClientEvent> batch = new ArrayList<>();
-            boolean finished = first;
-            boolean[] done = {true};
-            holds.computeIfPresent(log, (key, hold) -> {
-                if (finished) {
-                    hold.catchUps--;
-                }
-                if (hold.catchUps > 0) {
-                    return hold; // a catch-up still running delivers what is held when it ends
-                }
-                if (hold.events.isEmpty()) {
-                    return null;
-                }
-                batch.addAll(hold.events);
-                hold.events.clear();
-                done[0] = false;
-                return hold;
-            });
-            first = false;
-            if (done[0]) {
-                return;
-            }
+        holds.computeIfPresent(log, (key, hold) -> {
+            hold.catchUps--;
+            return hold;
+        });
+        List<ClientEvent> batch;
+        while (!(batch = takeHeld(log)).isEmpty()) {
             batch.forEach(event -> deliver(log, event));
         }
+    }
+
+    /**
+     * @return what is held for the log, taken, once no catch-up of it runs; empty when none is held (the hold is then
+     *     lifted) or when a catch-up still runs (it delivers what is held when it ends)
+     */
+    private List<ClientEvent> takeHeld(String log) {
+        List<ClientEvent> batch = new ArrayList<>();
+        holds.computeIfPresent(log, (key, hold) -> {
+            if (hold.catchUps > 0) {
+                return hold;
+            }
+            if (hold.events.isEmpty()) {
+                return null;
+            }
+            batch.addAll(hold.events);
+            hold.events.clear();
+            return hold;
+        });
+        return batch;
     }
 }
