@@ -106,16 +106,17 @@ class ListenerGuardsTest {
     }
 
     @Test
-    void oneAddressAtItsPendingHeadCapDoesNotLockOutAnother() {
+    void oneAddressAtItsPendingHeadCapDoesNotLockOutAnother() throws InterruptedException {
         start(Map.of("MAX_PENDING_HEADS_PER_IP", "3"));
-        for (int port : List.of(gateway.port(), streamPort())) {
+        for (int port : List.of(gateway.port(), streamPort(), gateway.adminPort())) {
             for (int i = 0; i < 3; i++) {
                 connect("127.0.0.2", port);
             }
-            // the listener registers a connection when it accepts it: wait until the three are counted
+            // a head counts against its address once it is a second late: until then a new connection is heard
             String refused = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (!refused.contains(" 429 ") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
                 refused = connect("127.0.0.2", port)
                         .send(String.format(STREAM_REQUEST, "greedy"))
                         .readUntil("}", Duration.ofSeconds(2));
@@ -124,6 +125,9 @@ class ListenerGuardsTest {
                     .as("port %d", port)
                     .startsWith("HTTP/1.1 429 ")
                     .contains("\"code\":\"TOO_MANY_CONNECTIONS_FROM_ADDRESS\"");
+            if (port == gateway.adminPort()) {
+                continue; // the admin listener serves no streams
+            }
             String served = connect("127.0.0.3", port)
                     .send(String.format(STREAM_REQUEST, "neighbour-" + port))
                     .readUntil("event: connected", Duration.ofSeconds(5));
@@ -135,6 +139,57 @@ class ListenerGuardsTest {
         assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/metrics")
                         .body())
                 .contains("switchboard_auth_refused_total{code=\"TOO_MANY_CONNECTIONS_FROM_ADDRESS\"}");
+    }
+
+    @Test
+    void aBurstFromOneAddressIsServedWholeWhenItsHeadsComeInTime() throws InterruptedException {
+        // a NAT'ed office or an agent with many parallel calls: far more connections at once than the cap, each
+        // with its head on the way. Counted at accept, all but three were refused.
+        start(Map.of("MAX_PENDING_HEADS_PER_IP", "3"));
+        for (int port : List.of(gateway.port(), gateway.adminPort())) {
+            List<RawConnection> burst = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                burst.add(connect("127.0.0.2", port));
+            }
+            Thread.sleep(200); // each accepted before any head is sent
+            boolean admin = port == gateway.adminPort();
+            for (int i = 0; i < burst.size(); i++) {
+                burst.get(i)
+                        .send(
+                                admin
+                                        ? "GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                        : String.format(STREAM_REQUEST, "burst-" + i));
+            }
+            for (int i = 0; i < burst.size(); i++) {
+                assertThat(burst.get(i).readUntil(admin ? "}}" : "event: connected", Duration.ofSeconds(5)))
+                        .as("connection %d of the burst on port %d", i + 1, port)
+                        .startsWith("HTTP/1.1 200 ");
+            }
+        }
+    }
+
+    @Test
+    void silentConnectionsBeyondTheCapAreRefusedOnceOverdue() {
+        start(Map.of("MAX_PENDING_HEADS_PER_IP", "3"));
+        for (int port : List.of(streamPort(), gateway.adminPort())) {
+            List<RawConnection> silent = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                silent.add(connect("127.0.0.2", port));
+            }
+            // the three oldest are counted, the two youngest refused: an address keeps at most its cap of late heads
+            for (RawConnection refused : silent.subList(3, 5)) {
+                assertThat(refused.readUntil("}", Duration.ofSeconds(4)))
+                        .as("port %d", port)
+                        .startsWith("HTTP/1.1 429 ")
+                        .contains("\"code\":\"TOO_MANY_CONNECTIONS_FROM_ADDRESS\"");
+            }
+            for (RawConnection counted : silent.subList(0, 3)) {
+                assertThat(counted.closedWithin(Duration.ofMillis(100)))
+                        .as("port %d", port)
+                        .isFalse();
+                assertThat(counted.text()).isEmpty();
+            }
+        }
     }
 
     @Test

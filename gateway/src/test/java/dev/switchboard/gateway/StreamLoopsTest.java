@@ -99,6 +99,15 @@ class StreamLoopsTest {
                                 .mapToInt(Integer::intValue)
                                 .sum()
                         == 3);
+        // their heads count against the address once a second late: until then a new connection is heard out
+        int[] attempt = {0};
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            RawConnection probe = RawConnection.open("127.0.0.2", port);
+            open.add(probe);
+            return probe.send("GET /sse/probe-" + attempt[0]++ + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .readUntil("}", WAIT)
+                    .startsWith("HTTP/1.1 429 ");
+        });
         for (int i = 0; i < 8; i++) {
             RawConnection extra = RawConnection.open("127.0.0.2", port);
             open.add(extra);

@@ -33,13 +33,18 @@ import java.util.concurrent.ScheduledExecutorService;
  * class is those options. There each connection is registered; a {@link #filter()} first in the routing
  * marks its head received. A connection still registered after {@code REQUEST_HEAD_TIMEOUT} is closed,
  * which ends Helidon's read (logged by Helidon at TRACE only) and returns its permit. Beyond the
- * listener's share for silent connections the oldest is closed for a new one, and an address already
- * holding {@code MAX_PENDING_HEADS_PER_IP} gets a 429 at once. Throwing from this method is Helidon's
- * own path for a socket that cannot be handled: it closes it and returns the permit.
+ * listener's share for silent connections the oldest is closed for a new one. A connection's head counts
+ * against its address once it is overdue ({@link AddressLimits#headOverdueAfter}); one beyond
+ * {@code MAX_PENDING_HEADS_PER_IP} overdue heads gets a 429 then, and an address holding as many gets one at
+ * accept. Throwing from this method is Helidon's own path for a socket that cannot be handled: it closes it
+ * and returns the permit.
  */
 public final class AcceptGuard implements SocketOptions {
     private final SocketOptions options;
     private final long headTimeoutNanos;
+    /** How long before its deadline a head is overdue. */
+    private final long overdueBeforeDeadlineNanos;
+
     private final int maxPending;
     private final AddressLimits limits;
     /** In accept order, so also in deadline order. Guarded by this. */
@@ -50,7 +55,7 @@ public final class AcceptGuard implements SocketOptions {
      * Written under the lock; a connection is registered at accept, before Helidon reads its first request.
      */
     private volatile int pendingCount;
-    /** Pending connections per capped address. Guarded by this. */
+    /** Overdue pending connections per capped address. Guarded by this. */
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
     /**
@@ -61,7 +66,19 @@ public final class AcceptGuard implements SocketOptions {
 
     private final Duration sweepPeriod;
 
-    private record Pending(SocketChannel channel, long deadline, InetAddress capped) {}
+    /** A connection waiting for its head; {@code counted} once its overdue head counts against its address. */
+    private static final class Pending {
+        final SocketChannel channel;
+        final long deadline;
+        final InetAddress capped;
+        boolean counted;
+
+        Pending(SocketChannel channel, long deadline, InetAddress capped) {
+            this.channel = channel;
+            this.deadline = deadline;
+            this.capped = capped;
+        }
+    }
 
     /** Thrown to make Helidon drop an accepted socket: no stack trace, Helidon logs it at TRACE. */
     private static final class Refused extends RuntimeException {
@@ -85,6 +102,8 @@ public final class AcceptGuard implements SocketOptions {
             ScheduledExecutorService sweeper) {
         this.options = options;
         this.headTimeoutNanos = headTimeout.toNanos();
+        this.overdueBeforeDeadlineNanos =
+                headTimeoutNanos - AddressLimits.headOverdueAfter(headTimeout).toNanos();
         this.maxPending = maxPending;
         this.limits = limits;
         this.sweepPeriod = Duration.ofMillis(Math.max(50, Math.min(250, headTimeout.toMillis() / 4)));
@@ -113,12 +132,9 @@ public final class AcceptGuard implements SocketOptions {
                 Pending p = oldest.next();
                 oldest.remove();
                 forget(p);
-                shed.add(p.channel());
+                shed.add(p.channel);
             }
             pending.put(peer, new Pending(channel, System.nanoTime() + headTimeoutNanos, capped));
-            if (capped != null) {
-                perAddress.merge(capped, 1, Integer::sum);
-            }
             pendingCount = pending.size();
             sweeps.wake(sweepPeriod);
         }
@@ -152,41 +168,66 @@ public final class AcceptGuard implements SocketOptions {
     }
 
     private void forget(Pending p) {
-        if (p.capped() != null) {
-            perAddress.computeIfPresent(p.capped(), (a, n) -> n == 1 ? null : n - 1);
+        if (p.counted) {
+            perAddress.computeIfPresent(p.capped, (a, n) -> n == 1 ? null : n - 1);
         }
     }
 
-    /** @return whether connections are still pending (another sweep is needed) */
+    /**
+     * Closes the connections past their deadline and counts the overdue heads against their addresses, refusing
+     * those beyond an address's cap.
+     *
+     * @return whether connections are still pending (another sweep is needed)
+     */
     private boolean expire() {
         long now = System.nanoTime();
         List<SocketChannel> late = new ArrayList<>();
+        List<SocketChannel> refused = new ArrayList<>();
         synchronized (this) {
             for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
                 Pending p = it.next();
-                if (now - p.deadline() < 0) {
-                    break;
+                if (now - (p.deadline - overdueBeforeDeadlineNanos) < 0) {
+                    break; // in accept order: the rest are younger
                 }
-                it.remove();
-                forget(p);
-                late.add(p.channel());
+                if (now - p.deadline >= 0) {
+                    it.remove();
+                    forget(p);
+                    late.add(p.channel);
+                } else if (p.capped != null && !p.counted) {
+                    if (perAddress.getOrDefault(p.capped, 0) < limits.maxPendingHeads()) {
+                        perAddress.merge(p.capped, 1, Integer::sum);
+                        p.counted = true;
+                    } else {
+                        it.remove();
+                        refused.add(p.channel);
+                    }
+                }
             }
             pendingCount = pending.size();
         }
         late.forEach(AcceptGuard::close);
+        for (SocketChannel channel : refused) {
+            answer(channel, limits.tooManyPending());
+            close(channel);
+        }
         return pendingCount > 0;
     }
 
     /** Answers a refused connection with its error, then lets Helidon close it. */
     private static void refuse(SocketChannel channel, Refusal refusal) {
+        answer(channel, refusal);
+        throw new Refused();
+    }
+
+    /** Writes a refusal to a connection whose head is not read, and ends its output. */
+    private static void answer(SocketChannel channel, Refusal refusal) {
         try {
-            // a new socket's send buffer is empty: these few hundred bytes are written at once
+            // nothing was written to the socket yet: these few hundred bytes fit its empty send buffer at once
             channel.write(ByteBuffer.wrap(RawAnswer.error(refusal.error(), refusal.headers())));
             channel.shutdownOutput();
         } catch (IOException e) {
             // the client left: nothing to tell
         }
-        throw new Refused();
     }
 
     private static void close(SocketChannel channel) {

@@ -10,7 +10,7 @@ import java.util.OptionalLong;
  * @param requestHeadTimeout   how long a connection may take to send a whole request head, on every listener
  * @param keepAliveTimeout     how long a kept-alive connection of the event loops may stay silent between
  *                             requests
- * @param maxPendingHeadsPerIp connections one address may have waiting for their head, per listener (429 beyond)
+ * @param maxPendingHeadsPerIp connections one address may have with an overdue head, per listener (429 beyond)
  * @param maxStreamsPerIp      streams one address may hold on one replica, every port together (429 beyond)
  * @param fdReserve            descriptors kept out of the listeners' reach; empty: sized from
  *                             {@code MAX_INFLIGHT_INVOCATIONS} and the limit

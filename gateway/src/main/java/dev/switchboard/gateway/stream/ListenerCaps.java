@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The connection caps of one port's event loops, shared by them: the connections held (against the
- * descriptor budget), the heads still being read per capped address, and the kept-alive connections idle
+ * descriptor budget), the overdue heads still being read per capped address, and the kept-alive connections idle
  * between requests (shed at the cap). Each loop accepts from the same port and counts here, so the caps hold
  * for the listener whichever loop the kernel hands a connection to.
  */
@@ -19,7 +19,7 @@ final class ListenerCaps {
 
     /**
      * @param maxConnections  connections held at most, over all loops
-     * @param maxPendingHeads heads being read at once from one capped address, over all loops
+     * @param maxPendingHeads overdue heads being read at once from one capped address, over all loops
      */
     ListenerCaps(int maxConnections, int maxPendingHeads) {
         this.maxConnections = maxConnections;
@@ -47,7 +47,16 @@ final class ListenerCaps {
     }
 
     /**
-     * Counts a head being read from a capped address, unless that address has as many as it may.
+     * @param address a new connection's capped address
+     * @return whether it has as many overdue heads as it may (refuse the connection)
+     */
+    boolean atPendingHeadCap(InetAddress address) {
+        Integer n = pendingHeads.get(address);
+        return n != null && n >= maxPendingHeads;
+    }
+
+    /**
+     * Counts an overdue head from a capped address, unless that address has as many as it may.
      *
      * @param address the client's address
      * @return whether it was counted (false: refuse the connection)

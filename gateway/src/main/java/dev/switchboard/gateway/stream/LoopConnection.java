@@ -17,7 +17,9 @@ final class LoopConnection extends HeartbeatWheel.Entry {
     final SocketChannel channel;
     /** When its head must be whole: from its accept, or from its previous answer on a kept-alive connection. */
     long headDeadline;
-    /** The address its pending head is counted against, until the head is read (null: not counted). */
+    /** The capped address its head will count against if it is overdue (null: not capped, or counted already). */
+    InetAddress cappedAddress;
+    /** The address its overdue head is counted against, until the head is read (null: not counted). */
     InetAddress pendingAddress;
 
     SelectionKey key;

@@ -13,11 +13,22 @@ import java.util.Set;
 final class OpeningConnections {
     /** Connections opening at most: beyond, the oldest silent one is shed. */
     static final int MAX_OPENING = 4096;
-    /** How often the late heads are looked for. */
+    /** How often the late and overdue heads are looked for. */
     private static final long EXPIRY_CHECK_NANOS = 250_000_000L;
 
     private final Set<LoopConnection> opening = new LinkedHashSet<>();
+    /** How long before its deadline a head is overdue (counted against its address). */
+    private final long overdueBeforeDeadlineNanos;
+
     private long nextExpiryCheck;
+
+    /**
+     * @param headTimeoutNanos  how long a head may take ({@code REQUEST_HEAD_TIMEOUT})
+     * @param overdueAfterNanos how long a head may take before it counts against its address
+     */
+    OpeningConnections(long headTimeoutNanos, long overdueAfterNanos) {
+        this.overdueBeforeDeadlineNanos = headTimeoutNanos - overdueAfterNanos;
+    }
 
     void add(LoopConnection c) {
         opening.add(c);
@@ -65,14 +76,38 @@ final class OpeningConnections {
 
     /**
      * @param now {@link System#nanoTime()}
-     * @return the connections whose head was not whole by its deadline; none when the last look was less than
-     *     {@link #EXPIRY_CHECK_NANOS} ago
+     * @return whether the late and overdue heads are due to be looked for: every {@link #EXPIRY_CHECK_NANOS}
      */
-    List<LoopConnection> late(long now) {
+    boolean checkDue(long now) {
         if (now - nextExpiryCheck < 0) {
-            return List.of();
+            return false;
         }
         nextExpiryCheck = now + EXPIRY_CHECK_NANOS;
+        return true;
+    }
+
+    /**
+     * @param now {@link System#nanoTime()}
+     * @return the connections from a capped address whose head is overdue and not counted yet, oldest first
+     */
+    List<LoopConnection> newlyOverdue(long now) {
+        List<LoopConnection> overdue = new ArrayList<>();
+        for (LoopConnection c : opening) {
+            if (now - (c.headDeadline - overdueBeforeDeadlineNanos) < 0) {
+                break; // oldest first: the rest are younger
+            }
+            if (c.head != null && c.cappedAddress != null) {
+                overdue.add(c);
+            }
+        }
+        return overdue;
+    }
+
+    /**
+     * @param now {@link System#nanoTime()}
+     * @return the connections whose head was not whole by its deadline
+     */
+    List<LoopConnection> late(long now) {
         List<LoopConnection> late = new ArrayList<>();
         for (LoopConnection c : opening) {
             if (now - c.headDeadline <= 0) {

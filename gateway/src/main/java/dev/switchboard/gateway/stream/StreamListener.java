@@ -103,7 +103,7 @@ final class StreamListener implements AutoCloseable {
     /** Connections woken for the loop to write: any thread adds, the loop takes. */
     private final MpscQueue<LoopConnection> ready = new MpscQueue<>();
     /** Loop thread only: connections sending their head or being opened. */
-    private final OpeningConnections opening = new OpeningConnections();
+    private final OpeningConnections opening;
 
     private final ByteBuffer scratch = ByteBuffer.allocate(1024);
     private final HeartbeatTicker heartbeats;
@@ -144,6 +144,9 @@ final class StreamListener implements AutoCloseable {
                 parts.caps().idle(),
                 parts.threads());
         this.headTimeoutNanos = settings.headTimeout().toNanos();
+        this.opening = new OpeningConnections(
+                headTimeoutNanos,
+                AddressLimits.headOverdueAfter(settings.headTimeout()).toNanos());
         this.caps = parts.caps();
         this.limits = settings.limits();
         this.server = server;
@@ -331,19 +334,15 @@ final class StreamListener implements AutoCloseable {
     }
 
     private void admit(SocketChannel channel) {
-        // a head counted against its address until the connection is held (then the connection carries it)
-        java.net.InetAddress counted = null;
         try {
             channel.configureBlocking(false);
             java.net.InetAddress address = ((InetSocketAddress) channel.getRemoteAddress()).getAddress();
-            if (limits.cappedAtAccept(address)) {
-                // an address at its stream cap is still heard out (as one of its pending heads): its POSTs to
-                // /mcp/{name} are no streams, and a refusal under /mcp/ is the route's JSON-RPC error
-                if (!caps.tryAddPendingHead(address)) {
-                    refuseAtAccept(channel, limits.tooManyPending());
-                    return;
-                }
-                counted = address;
+            boolean capped = limits.cappedAtAccept(address);
+            // only overdue heads count here: an address at its stream cap is still heard out, its POSTs to
+            // /mcp/{name} are no streams, and a refusal under /mcp/ is the route's JSON-RPC error
+            if (capped && caps.atPendingHeadCap(address)) {
+                refuseAtAccept(channel, limits.tooManyPending());
+                return;
             }
             if (opening.full()) {
                 // a flood of connections that send nothing must not take the loop's memory
@@ -355,14 +354,10 @@ final class StreamListener implements AutoCloseable {
             opening.add(c);
             caps.opened();
             held.incrementAndGet();
-            c.pendingAddress = counted;
-            counted = null;
+            // counted against its address only once overdue: a burst of honest clients is read, not refused
+            c.cappedAddress = capped ? address : null;
         } catch (IOException e) {
             closeQuietly(channel);
-        } finally {
-            if (counted != null) {
-                caps.headDone(counted);
-            }
         }
     }
 
@@ -413,6 +408,7 @@ final class StreamListener implements AutoCloseable {
 
     /** The connection's head is read (or refused): it no longer counts against its address's pending heads. */
     private void headDone(LoopConnection c) {
+        c.cappedAddress = null;
         if (c.pendingAddress != null) {
             caps.headDone(c.pendingAddress);
             c.pendingAddress = null;
@@ -661,9 +657,27 @@ final class StreamListener implements AutoCloseable {
         }
     }
 
-    /** Connections that have not sent a whole head in time are dropped (a slow-loris guard). */
+    /**
+     * Connections that have not sent a whole head in time are dropped, and an overdue head counts against its
+     * address: beyond {@code MAX_PENDING_HEADS_PER_IP} it is refused (a slow-loris guard).
+     */
     private void expireHeads() {
-        opening.late(System.nanoTime()).forEach(this::close);
+        long now = System.nanoTime();
+        if (!opening.checkDue(now)) {
+            return;
+        }
+        opening.late(now).forEach(this::close);
+        for (LoopConnection c : opening.newlyOverdue(now)) {
+            java.net.InetAddress address = c.cappedAddress;
+            c.cappedAddress = null;
+            if (caps.tryAddPendingHead(address)) {
+                c.pendingAddress = address;
+            } else {
+                c.head = null; // whatever it sends now is dropped
+                Refusal refusal = limits.tooManyPending();
+                respond(c, refusal.error(), refusal.headers());
+            }
+        }
     }
 
     /** Stops accepting; streams still open are closed (the gateway ends them with a hint before this). */

@@ -2,12 +2,16 @@ package dev.switchboard.gateway.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What an event loop sheds or drops among the connections it holds before they serve anything. */
 class OpeningConnectionsTest {
+    private static final long HEAD_TIMEOUT = 10_000_000_000L;
+    private static final long OVERDUE_AFTER = 1_000_000_000L;
+
     private static LoopConnection sendingItsHead(long headDeadline) {
         return new LoopConnection(null, headDeadline);
     }
@@ -20,7 +24,7 @@ class OpeningConnectionsTest {
 
     @Test
     void theSilentOnesAreShedOldestFirstAndAStreamBeingOpenedIsLeft() {
-        OpeningConnections opening = new OpeningConnections();
+        OpeningConnections opening = new OpeningConnections(HEAD_TIMEOUT, OVERDUE_AFTER);
         LoopConnection opened = beingOpened(100);
         LoopConnection oldest = sendingItsHead(200);
         LoopConnection younger = sendingItsHead(300);
@@ -41,21 +45,41 @@ class OpeningConnectionsTest {
 
     @Test
     void aHeadPastItsDeadlineIsLateAndTheLookIsTakenAtMostEveryQuarterSecond() {
-        OpeningConnections opening = new OpeningConnections();
+        OpeningConnections opening = new OpeningConnections(HEAD_TIMEOUT, OVERDUE_AFTER);
         long now = 1_000_000_000_000L;
         LoopConnection late = sendingItsHead(now - 1);
         LoopConnection opened = beingOpened(now - 1);
         LoopConnection inTime = sendingItsHead(now + 1_000_000);
         List.of(late, opened, inTime).forEach(opening::add);
 
+        assertThat(opening.checkDue(now)).isTrue();
         assertThat(opening.late(now)).containsExactly(late);
-        assertThat(opening.late(now + 1)).as("looked at just now").isEmpty();
+        assertThat(opening.checkDue(now + 1)).as("looked at just now").isFalse();
+        assertThat(opening.checkDue(now + 250_000_000L)).isTrue();
         assertThat(opening.late(now + 250_000_000L)).containsExactly(late, inTime);
     }
 
     @Test
+    void aHeadFromACappedAddressIsOverdueAfterItsGraceUntilCounted() {
+        OpeningConnections opening = new OpeningConnections(HEAD_TIMEOUT, OVERDUE_AFTER);
+        long accepted = 1_000_000_000_000L;
+        LoopConnection capped = sendingItsHead(accepted + HEAD_TIMEOUT);
+        capped.cappedAddress = InetAddress.getLoopbackAddress();
+        LoopConnection trusted = sendingItsHead(accepted + HEAD_TIMEOUT); // a trusted proxy: never counted
+        LoopConnection younger = sendingItsHead(accepted + HEAD_TIMEOUT + 500_000_000L);
+        younger.cappedAddress = InetAddress.getLoopbackAddress();
+        List.of(capped, trusted, younger).forEach(opening::add);
+
+        assertThat(opening.newlyOverdue(accepted + OVERDUE_AFTER - 1)).isEmpty();
+        assertThat(opening.newlyOverdue(accepted + OVERDUE_AFTER)).containsExactly(capped);
+        capped.cappedAddress = null; // counted
+        assertThat(opening.newlyOverdue(accepted + OVERDUE_AFTER + 500_000_000L))
+                .containsExactly(younger);
+    }
+
+    @Test
     void itIsFullAtItsBound() {
-        OpeningConnections opening = new OpeningConnections();
+        OpeningConnections opening = new OpeningConnections(HEAD_TIMEOUT, OVERDUE_AFTER);
         List<LoopConnection> all = new ArrayList<>();
         for (int i = 0; i < OpeningConnections.MAX_OPENING - 1; i++) {
             LoopConnection c = sendingItsHead(i);

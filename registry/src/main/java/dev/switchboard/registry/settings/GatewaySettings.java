@@ -151,8 +151,10 @@ public final class GatewaySettings {
                     + "(Helidon) closes idle connections after 5 minutes");
     public static final Setting<Integer> MAX_PENDING_HEADS_PER_IP = Setting.integer(
                     "MAX_PENDING_HEADS_PER_IP", 64, 1, 1_000_000)
-            .describedAs("connections one address may have waiting for their head on one listener; a further one "
-                    + "gets 429 `TOO_MANY_CONNECTIONS_FROM_ADDRESS` at accept (`TRUSTED_PROXIES` are exempt)");
+            .describedAs("connections one address may have on one listener whose head is overdue (not whole a "
+                    + "second after accept, or half `REQUEST_HEAD_TIMEOUT` when shorter); one more overdue gets 429 "
+                    + "`TOO_MANY_CONNECTIONS_FROM_ADDRESS`, and so does a new connection while the address is at the "
+                    + "cap (`TRUSTED_PROXIES` are exempt). A burst whose heads come in time is never refused");
     public static final Setting<Integer> MAX_STREAMS_PER_IP = Setting.integer("MAX_STREAMS_PER_IP", 1024, 1, 10_000_000)
             .describedAs("streams (`/sse` and MCP `GET` streams, on every port, together) one client address "
                     + "may hold on one replica (429 `TOO_MANY_STREAMS_FROM_ADDRESS`; under `/mcp/` a JSON-RPC error, "

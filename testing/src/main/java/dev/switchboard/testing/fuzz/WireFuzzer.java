@@ -240,8 +240,8 @@ public final class WireFuzzer {
 
     /**
      * The hostile requests come from a few loopback addresses, as several clients would: from one, the
-     * per-address caps ({@code MAX_PENDING_HEADS_PER_IP}) would refuse most of them at accept, before any
-     * parser sees them.
+     * per-address caps ({@code MAX_PENDING_HEADS_PER_IP}, on heads left incomplete) would refuse many of them
+     * before any parser sees them.
      */
     private static InetAddress hostile(int index) {
         return loopback(10 + index % HOSTILE_ADDRESSES);
