@@ -102,6 +102,57 @@ class McpOutageResumeTest {
         }
     }
 
+    @Test
+    void whatAnHttpSseCallSentWhileRedisWasAwayReachesItsStreamOnceRedisIsBack() throws Exception {
+        // HTTP+SSE (2024-11-05): every message reaches the client only through the session's log
+        String base = "http://127.0.0.1:" + gateway.port();
+        try (SseClient stream = SseClient.open(base + "/mcp/tools/sse")) {
+            SseClient.Event endpoint = stream.next(WAIT);
+            assertThat(endpoint.type()).isEqualTo("endpoint");
+            String messages = base + endpoint.data();
+            assertThat(Http.postJson(
+                                    messages,
+                                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                                            + "{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+                                            + "\"clientInfo\":{\"name\":\"old\",\"version\":\"1\"}}}")
+                            .status())
+                    .isEqualTo(202);
+            assertThat(stream.nextWithData("\"id\":1", WAIT).data()).contains("protocolVersion");
+            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                            .status())
+                    .isEqualTo(202);
+            Runnable releaseResult = function.holdNextStepsResult();
+            assertThat(Http.postJson(messages, McpRequests.toolCall(7, "steps", "{}"))
+                            .status())
+                    .isEqualTo(202);
+            stream.nextWithData("\"progress\":1", WAIT);
+
+            // Redis becomes unreachable (its data kept) while the call goes on: three progress notifications,
+            // then the response, none of which can be logged now
+            toRedis.retarget(deadPort());
+            toRedis.cut();
+            Thread.sleep(700);
+            releaseResult.run();
+            Thread.sleep(700);
+            toRedis.retarget(TestRedis.shared().port());
+
+            List<String> data = new ArrayList<>();
+            while (data.isEmpty() || !data.getLast().contains("steps done")) {
+                SseClient.Event event = stream.nextNonHeartbeat(WAIT);
+                if (!event.data().isEmpty()) {
+                    data.add(event.data());
+                }
+            }
+            assertThat(data)
+                    .as("the progress sent during the outage, then the response, once each and in order")
+                    .hasSize(4);
+            for (int i = 0; i < 3; i++) {
+                assertThat(data.get(i)).contains("\"progress\":" + (i + 2));
+            }
+            assertThat(data.get(3)).contains("\"id\":7");
+        }
+    }
+
     /** @return a loopback port nothing listens on */
     private static int deadPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -11,6 +11,7 @@ import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.registry.FunctionRegistration;
 import io.helidon.http.Status;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +35,8 @@ final class LegacySseTransport implements AutoCloseable {
     private final SessionStreams streams;
     private final BackendStreamRelay backendStreams;
     private final ClientEventLog events;
+    /** How long an answer the store could not take is retried ({@code ASYNC_DELIVERY_TIMEOUT}). */
+    private final Duration unloggedRetry;
     /** HTTP+SSE requests run after their POST is answered (202). */
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -44,7 +47,8 @@ final class LegacySseTransport implements AutoCloseable {
             McpRequestHandler handler,
             SessionStreams streams,
             BackendStreamRelay backendStreams,
-            ClientEventLog events) {
+            ClientEventLog events,
+            Duration unloggedRetry) {
         this.reader = reader;
         this.origins = origins;
         this.sessions = sessions;
@@ -52,6 +56,7 @@ final class LegacySseTransport implements AutoCloseable {
         this.streams = streams;
         this.backendStreams = backendStreams;
         this.events = events;
+        this.unloggedRetry = unloggedRetry;
     }
 
     /**
@@ -151,7 +156,7 @@ final class LegacySseTransport implements AutoCloseable {
         if (JsonRpc.isRequest(message)) {
             // answered in the background: the request's trace goes along to the function call
             Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
-            LogSink sink = new LogSink(events, McpIds.logKey(session.id(), McpIds.LEGACY_STREAM));
+            LogSink sink = new LogSink(events, McpIds.logKey(session.id(), McpIds.LEGACY_STREAM), unloggedRetry);
             background.execute(() -> request(function, session, read, sink));
         } else {
             handler.notificationOrAnswer(function, session, message, Runnable::run);

@@ -127,8 +127,15 @@ public final class McpService implements AutoCloseable {
                 state.events(),
                 listens,
                 config);
-        this.legacy =
-                new LegacySseTransport(reader, origins, sessions, handler, streams, backendStreams, state.events());
+        this.legacy = new LegacySseTransport(
+                reader,
+                origins,
+                sessions,
+                handler,
+                streams,
+                backendStreams,
+                state.events(),
+                config.limits().asyncDeliveryTimeout());
         this.streamOpener = new McpStreamOpener(streamable, legacy, config.allowedOrigins());
         this.endpoint = new McpEndpoint(streamable, legacy);
     }
