@@ -84,6 +84,11 @@ public final class Gateway implements AutoCloseable {
     private static final boolean USE_NIO = false;
 
     private static final Duration DIRECTORY_REFRESH = Duration.ofSeconds(10);
+    /**
+     * How long the calls stopped at the end of {@code SHUTDOWN_GRACE} get to answer their clients (each writes an
+     * answer, or logs one in Redis) before the listeners close: their own work is done, so this is rarely used.
+     */
+    private static final Duration CUT_SHORT_ANSWERS = Duration.ofSeconds(2);
 
     private final GatewayConfig config;
     /** Spans of invokes, MCP requests, publications, fan-out and Redis commands; off unless OTEL_* says so. */
@@ -544,18 +549,20 @@ public final class Gateway implements AutoCloseable {
                 + "hint; up to SHUTDOWN_GRACE (" + config.shutdownGrace() + ") for " + unfinishedCalls()
                 + " calls in flight to finish");
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while ((hub.count() > 0 || unfinishedCalls() > 0) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        while (hub.count() > 0 && System.nanoTime() < deadline) {
+            if (!pause()) {
                 break;
             }
         }
+        waitForCalls(deadline);
         int cutShort = unfinishedCalls();
         if (cutShort > 0) {
             LOGGER.warning(() -> cutShort + " calls still in flight after SHUTDOWN_GRACE (" + config.shutdownGrace()
-                    + ") are cut short");
+                    + ") are cut short: each is answered \"" + FunctionEngine.STOPPING + "\"");
+            // their clients are told (a sync call's 502, an async result, an MCP error response, logged for a
+            // resume on another replica) rather than cut off without an answer when the listeners close
+            engine.stopCalls();
+            waitForCalls(System.nanoTime() + CUT_SHORT_ANSWERS.toNanos());
         }
         server.stop();
         publicListener.close();
@@ -564,6 +571,26 @@ public final class Gateway implements AutoCloseable {
         stopBackground();
         LOGGER.info(() -> "Switchboard gateway " + config.replicaId() + " stopped");
         return new Stopped(java.time.Duration.ofNanos(System.nanoTime() - start), cutShort);
+    }
+
+    /** Waits until no call is in flight, or the deadline. */
+    private void waitForCalls(long deadline) {
+        while (unfinishedCalls() > 0 && System.nanoTime() < deadline) {
+            if (!pause()) {
+                return;
+            }
+        }
+    }
+
+    /** @return false when interrupted */
+    private static boolean pause() {
+        try {
+            Thread.sleep(20);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** @return function calls (and async results) this replica has not finished */

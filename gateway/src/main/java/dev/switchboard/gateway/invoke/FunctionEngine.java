@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -32,7 +34,14 @@ import javax.net.ssl.SSLContext;
  * trust (the {@code javax.net.ssl.trustStore} system properties) and verifies the host name. No proxy.
  */
 public final class FunctionEngine implements FunctionSender, AutoCloseable {
+    /** Why a call sent or running when the gateway stops fails. */
+    public static final String STOPPING = "call interrupted (gateway stopping)";
+
     private final Http1Client client;
+    /** The controls of the calls sent and not yet closed, so that a stop can abort them ({@link #stopCalls}). */
+    private final Set<CallControl> running = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean stopping;
 
     /**
      * An engine with the catalogue's default connection bounds ({@code FUNCTION_CONNECT_TIMEOUT},
@@ -87,18 +96,43 @@ public final class FunctionEngine implements FunctionSender, AutoCloseable {
      */
     @Override
     public FunctionResponse send(FunctionRequest request) {
-        Http1Request out = new Http1Request(
-                request.method(),
-                request.uri(),
-                headers(request),
-                request.body(),
-                request.readTimeout(),
-                request.control());
-        try {
-            return new Answer(client.send(out));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        CallControl control = request.control();
+        if (control != null) {
+            running.add(control);
+            if (stopping) {
+                // sent after the stop aborted the calls running then: this one fails as they did
+                control.stop();
+            }
+        } else if (stopping) {
+            throw new UncheckedIOException(new IOException(STOPPING));
         }
+        Http1Request out = new Http1Request(
+                request.method(), request.uri(), headers(request), request.body(), request.readTimeout(), control);
+        try {
+            return new Answer(client.send(out), control, running);
+        } catch (IOException e) {
+            forget(control);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            forget(control);
+            throw e;
+        }
+    }
+
+    private void forget(CallControl control) {
+        if (control != null) {
+            running.remove(control);
+        }
+    }
+
+    /**
+     * The gateway stops and {@code SHUTDOWN_GRACE} ran out: every call still running is aborted ({@link
+     * CallControl#stop()}), and so is any sent from now on, so that each caller answers its client that the call was
+     * interrupted ({@link #STOPPING}) before the listeners close, rather than leave it without an answer.
+     */
+    public void stopCalls() {
+        stopping = true;
+        running.forEach(CallControl::stop);
     }
 
     /** @return idle connections held, every endpoint together */
@@ -106,8 +140,9 @@ public final class FunctionEngine implements FunctionSender, AutoCloseable {
         return client.idleConnections();
     }
 
-    /** The client's answer behind the engine's type. */
-    private record Answer(Http1Response response) implements FunctionResponse {
+    /** The client's answer behind the engine's type; its call stays stoppable until it is closed. */
+    private record Answer(Http1Response response, CallControl control, Set<CallControl> running)
+            implements FunctionResponse {
         @Override
         public int status() {
             return response.status();
@@ -132,6 +167,9 @@ public final class FunctionEngine implements FunctionSender, AutoCloseable {
         @Override
         public void close() {
             response.close();
+            if (control != null) {
+                running.remove(control);
+            }
         }
     }
 

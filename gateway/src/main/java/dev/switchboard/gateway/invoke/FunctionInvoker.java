@@ -79,6 +79,16 @@ public final class FunctionInvoker implements AutoCloseable {
                     exhausted.getMessage(),
                     0);
         } catch (IOException | RuntimeException | InterruptedException e) {
+            if (deadline.stopped()) {
+                // SHUTDOWN_GRACE ran out: the caller is told, rather than cut off when the listeners close
+                return failure(
+                        function,
+                        requestId,
+                        start,
+                        InvocationResult.Outcome.EXECUTION_ERROR,
+                        FunctionEngine.STOPPING,
+                        0);
+            }
             if (deadline.passed()) {
                 return failure(
                         function,
@@ -95,7 +105,7 @@ public final class FunctionInvoker implements AutoCloseable {
                         requestId,
                         start,
                         InvocationResult.Outcome.EXECUTION_ERROR,
-                        "call interrupted (gateway stopping)",
+                        FunctionEngine.STOPPING,
                         0);
             }
             return failure(

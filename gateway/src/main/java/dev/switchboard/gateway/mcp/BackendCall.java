@@ -127,8 +127,8 @@ final class BackendCall implements AutoCloseable {
         relaying = 0;
         Item item = read();
         if (!(item instanceof Message) && control.aborted()) {
-            // however the closed connection ended the read, the client's cancellation is what happened
-            item = CANCELLED;
+            // however the closed connection ended the read, the cancellation (or the stop) is what happened
+            item = aborted();
         }
         if (item instanceof Message message) {
             relaying = message.bytes();
@@ -136,12 +136,20 @@ final class BackendCall implements AutoCloseable {
         return item;
     }
 
+    /**
+     * @return what an aborted call ends in: the client's cancellation, or, when the gateway stopped it
+     *     ({@code SHUTDOWN_GRACE} ran out), a failure the client is answered with and may retry elsewhere
+     */
+    private Item aborted() {
+        return control.stopped() ? new Failure(FunctionEngine.STOPPING, JsonRpc.GATEWAY_ERROR) : CANCELLED;
+    }
+
     private Item read() {
         if (!ahead.isEmpty()) {
             return ahead.poll();
         }
         if (control.aborted()) {
-            return CANCELLED;
+            return aborted();
         }
         if (over) {
             return END;
@@ -184,11 +192,11 @@ final class BackendCall implements AutoCloseable {
             return new Failure(e.getMessage(), JsonRpc.GATEWAY_ERROR);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             over = true;
-            return control.aborted() ? CANCELLED : new Failure("function answered invalid JSON");
+            return control.aborted() ? aborted() : new Failure("function answered invalid JSON");
         } catch (Exception e) {
             over = true;
             if (control.aborted()) {
-                return CANCELLED;
+                return aborted();
             }
             if (control.passed()) {
                 return null;
@@ -207,7 +215,7 @@ final class BackendCall implements AutoCloseable {
         if (control.aborted()) {
             // cancelled while the answer's head was read: the cancelling thread may have missed it
             response.close();
-            return CANCELLED;
+            return aborted();
         }
         sessionId = response.header("Mcp-Session-Id").orElse(null);
         int status = response.status();

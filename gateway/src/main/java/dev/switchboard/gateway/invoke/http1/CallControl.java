@@ -46,6 +46,8 @@ public final class CallControl {
     private volatile boolean firstIdleDone;
 
     private volatile boolean aborted;
+    /** Whether the abort was the gateway's stop, not the caller's cancellation. */
+    private volatile boolean stopped;
     /** Why the idle action failed (the call then ends), or null. */
     private volatile IOException idleFailure;
     /** Whether an idle action is running: the next waits for it. */
@@ -122,6 +124,17 @@ public final class CallControl {
     public void abort() {
         aborted = true;
         closeConnection();
+    }
+
+    /** Aborts the call because the gateway stops ({@code SHUTDOWN_GRACE} ran out): {@link #stopped()} tells it apart. */
+    public void stop() {
+        stopped = true;
+        abort();
+    }
+
+    /** @return whether the call was aborted because the gateway stops */
+    public boolean stopped() {
+        return stopped;
     }
 
     private void closeConnection() {
