@@ -112,8 +112,10 @@ final class StreamOpening {
                         Status.NOT_FOUND_404,
                         "NOT_FOUND",
                         "no route for " + head.method() + " " + path
-                                + " on the event loops (it serves GET /sse/{clientId}, /mcp/{name},"
-                                + " POST /invoke/{function}, POST /publish/{topic} and POST /publish/mcp/{server})");
+                                + " on the public listener (it serves GET /sse/{clientId}, /mcp/{name},"
+                                + " GET /mcp/{name}/sse, POST /mcp/{name}/messages, POST /invoke/{function},"
+                                + " POST /publish/{topic} and POST /publish/mcp/{server}; /admin/*, /health/* and"
+                                + " /metrics are on the admin listener)");
             }
             boolean preflight = admission.isPreflight(head.method(), head.headers());
             if (!preflight && !head.method().equals("GET")) {

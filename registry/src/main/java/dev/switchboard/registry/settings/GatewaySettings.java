@@ -195,7 +195,7 @@ public final class GatewaySettings {
                     "HEARTBEAT_INTERVAL", "15s", Duration.ofMillis(100), Duration.ofHours(1))
             .describedAs("time between heartbeats on every stream");
     public static final Setting<String> REPLICA_ID = Setting.text("REPLICA_ID", null)
-            .computedDefault("`$HOSTNAME-<pid>`")
+            .computedDefault("`$HOSTNAME-<pid>` (`gateway-<pid>` when `HOSTNAME` is not in the environment)")
             .describedAs("this replica's name in `/admin/connections` and on the monitoring page");
     public static final Setting<String> GATEWAY_NAMESPACE = Setting.checkedText(
                     "GATEWAY_NAMESPACE", Setting.Type.TEXT, (k, t) -> Namespaces.of(t))
