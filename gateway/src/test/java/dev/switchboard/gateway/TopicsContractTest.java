@@ -441,7 +441,20 @@ abstract class TopicsContractTest {
                 .as("topic logs are not client ids")
                 .isEqualTo("400 INVALID_CLIENT_ID");
 
-        assertThat(code(publish(gateway, "a%20b", "{\"data\":1}"))).isEqualTo("400 INVALID_TOPIC");
+        assertThat(refusal(stream("/sse/a%2Fb"), Map.of()))
+                .as("a '/' sent as %2F is in the id, not a path of its own")
+                .isEqualTo("400 INVALID_CLIENT_ID");
+        assertThat(refusal(stream("/sse/"), Map.of())).isEqualTo("400 INVALID_CLIENT_ID");
+
+        // the empty name and one with a '/' sent as %2F are names refused, not routes unknown: on both listeners
+        for (String topic : List.of("a%20b", "a%2Fb", "")) {
+            assertThat(code(publish(gateway, topic, "{\"data\":1}")))
+                    .as("admin listener, topic '%s'", topic)
+                    .isEqualTo("400 INVALID_TOPIC");
+            assertThat(code(Http.send("POST", pub("/publish/" + topic), "{\"data\":1}", keyHeaders(PUBLISHER_KEY))))
+                    .as("public listener, topic '%s'", topic)
+                    .isEqualTo("400 INVALID_TOPIC");
+        }
         assertThat(code(publish(gateway, "a", "{\"events\":[]}"))).isEqualTo("400 INVALID_REQUEST");
         assertThat(code(publish(gateway, "a", "{\"event\":\"a b\",\"data\":1}")))
                 .isEqualTo("400 INVALID_REQUEST");

@@ -65,12 +65,17 @@ sealed interface ExchangeRoute {
     }
 
     /**
-     * @param path a request's path
-     * @return the {@code topic} of {@code /publish/{topic}}, if the path is one (an invalid name included:
-     *         the publish refuses it with its JSON error)
+     * @param path a request's (decoded) path
+     * @return the {@code topic} of {@code /publish/{topic}}, if the path is one: whatever follows {@code /publish/},
+     *         an invalid name included (empty, or with a {@code /} that came as {@code %2F}), which the publish refuses
+     *         with its documented 400 {@code INVALID_TOPIC} rather than a 404; {@code /publish/mcp/...} is not a topic
      */
     static Optional<String> publishedTopic(String path) {
-        return lastSegment("/publish/", path);
+        String prefix = "/publish/";
+        if (!path.startsWith(prefix) || path.startsWith("/publish/mcp/")) {
+            return Optional.empty();
+        }
+        return Optional.of(path.substring(prefix.length()));
     }
 
     /**

@@ -107,7 +107,9 @@ final class StreamOpening {
         Map<String, String> extra = Map.of();
         try {
             String path = head.path();
-            if (!path.startsWith("/sse/") || path.length() == 5 || path.indexOf('/', 5) >= 0) {
+            // whatever follows /sse/ is the client id: an empty one, or one with a '/' that came as %2F, is refused
+            // as an invalid id (400 INVALID_CLIENT_ID), not as an unknown route
+            if (!path.startsWith("/sse/")) {
                 throw new ApiException(
                         Status.NOT_FOUND_404,
                         "NOT_FOUND",
