@@ -235,7 +235,8 @@ final class RequestBody {
         while (rest < line.length() && (line.charAt(rest) == ' ' || line.charAt(rest) == '\t')) {
             rest++;
         }
-        if (rest < line.length() && line.charAt(rest) != ';') {
+        // blanks only before an extension's ';' (RFC 9112's BWS): "d " is no chunk size a proxy must read as ours
+        if (rest < line.length() ? line.charAt(rest) != ';' : rest > end) {
             throw unreadable("malformed chunk size");
         }
         return Long.parseLong(line, 0, end, 16);

@@ -125,7 +125,10 @@ class RequestBodyTest {
             "1000000000000000\r\n",
             "1;a\nb\r\n{\r\n0\r\n\r\n",
             "1\r\n{\r\n0\r\nX-T: 1\n\r\nPOST /invoke/f HTTP/1.1\r\n\r\n",
-            "1\r\n{\r\n0\r\ngarbage\r\n\r\n"
+            "1\r\n{\r\n0\r\ngarbage\r\n\r\n",
+            "1 \r\n{\r\n0\r\n\r\n",
+            "1\t\r\n{\r\n0\r\n\r\n",
+            "1\r\n{\r\n0 \r\n\r\n"
         }) {
             assertThatThrownBy(() -> read(chunked, body))
                     .as(body)
