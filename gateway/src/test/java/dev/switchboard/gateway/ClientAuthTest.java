@@ -14,6 +14,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TestIssuer;
 import dev.switchboard.testing.TestRedis;
@@ -276,6 +277,22 @@ class ClientAuthTest {
         assertThat(hashAsKey.status())
                 .as("the stored digest is not itself a key")
                 .isEqualTo(401);
+        // a second credential line is refused, not ignored: a valid first one does not cover a wrong second one
+        for (String lines : List.of(
+                "X-API-Key: " + API_KEY + "\r\nX-API-Key: wrong\r\n",
+                "Authorization: Bearer " + API_KEY + "\r\nAuthorization: Bearer wrong\r\n")) {
+            for (int port : List.of(gateway.port(), gateway.streamPort().orElseThrow())) {
+                try (RawConnection c = RawConnection.open("127.0.0.1", port)) {
+                    String answer = c.send("POST /invoke/echo HTTP/1.1\r\nHost: x\r\n" + lines
+                                    + "Content-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"payload\":1}")
+                            .readUntil("}", Duration.ofSeconds(5));
+                    assertThat(answer)
+                            .as("%s on port %d", lines, port)
+                            .startsWith("HTTP/1.1 401 ")
+                            .contains("\"code\":\"INVALID_CREDENTIALS\"");
+                }
+            }
+        }
     }
 
     @Test

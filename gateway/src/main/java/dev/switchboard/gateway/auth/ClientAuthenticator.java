@@ -57,6 +57,10 @@ public final class ClientAuthenticator {
      * @throws AuthException when it presents credentials that do not hold
      */
     public Identity authenticate(Headers headers) {
+        // a second credential line is never ignored: which one a proxy or a log reads is not which one was checked
+        if (lines(headers, API_KEY_HEADER) > 1 || lines(headers, HeaderNames.AUTHORIZATION) > 1) {
+            throw AuthException.invalid("send one credential: X-API-Key or Authorization appears more than once");
+        }
         Optional<String> apiKey =
                 headers.first(API_KEY_HEADER).map(String::strip).filter(v -> !v.isEmpty());
         Optional<String> authorization =
@@ -82,6 +86,10 @@ public final class ClientAuthenticator {
             return jwt.get().verify(credential);
         }
         return byApiKey(credential);
+    }
+
+    private static int lines(Headers headers, io.helidon.http.HeaderName name) {
+        return headers.find(name).map(h -> h.allValues().size()).orElse(0);
     }
 
     private Identity byApiKey(String key) {
