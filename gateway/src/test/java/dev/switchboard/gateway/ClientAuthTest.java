@@ -233,6 +233,16 @@ class ClientAuthTest {
                     .contains("error=\"invalid_token\"");
             assertThat(a.body()).as("never echoes the credential").doesNotContain(e.getValue());
         }
+        // each key id the issuer does not have makes the gateway fetch its keys again, at most so often: a token
+        // refused within that interval is still the token's fault (401), not the issuer's (503)
+        for (int i = 0; i < 4; i++) {
+            Http.Answer a = invoke(
+                    "echo", bearer(TestIssuer.sign(TestIssuer.newKey("unknown-" + i), "alice", RESOURCE, c -> {})));
+            assertThat(a.status()).as("unknown key id %d: %s", i, a.body()).isEqualTo(401);
+            assertThat(a.json().path("code").asText()).isEqualTo("INVALID_CREDENTIALS");
+        }
+        assertThat(invoke("echo", bearer(issuer.token("alice", RESOURCE))).status())
+                .isEqualTo(200);
         Http.Answer noScope = invoke("echo", bearer(issuer.token("alice", RESOURCE, c -> c.claim("scope", "other"))));
         assertThat(noScope.status()).isEqualTo(403);
         assertThat(noScope.headers().firstValue("WWW-Authenticate").orElseThrow())
@@ -639,9 +649,12 @@ class ClientAuthTest {
         gateway.close();
         issuer.close();
         gateway = startGateway(Map.of());
-        Http.Answer a = invoke("echo", bearer(issuer.token("alice", RESOURCE)));
-        assertThat(a.status()).as(a.body()).isEqualTo(503);
-        assertThat(a.json().path("code").asText()).isEqualTo("AUTH_UNAVAILABLE");
+        for (int i = 0; i < 3; i++) {
+            // the retries within the key source's interval are refused by its rate limit: still the issuer's fault
+            Http.Answer a = invoke("echo", bearer(issuer.token("alice", RESOURCE)));
+            assertThat(a.status()).as(a.body()).isEqualTo(503);
+            assertThat(a.json().path("code").asText()).isEqualTo("AUTH_UNAVAILABLE");
+        }
         assertThat(invoke("echo", bearer(API_KEY)).status())
                 .as("API keys need no issuer")
                 .isEqualTo(200);

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -39,6 +40,12 @@ public final class JwtVerifier {
 
     private final OAuthSettings settings;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    /**
+     * Whether the issuer's keys could not be fetched at the last try. A token whose key id is unknown makes the key
+     * source fetch the keys again, at most once per interval; within it the source answers "rate limit reached",
+     * which is the token's fault when the keys were fetched (401), and the issuer's when they could not be (503).
+     */
+    private volatile boolean keysUnavailable;
 
     /** @param settings the issuer, its keys and this resource */
     public JwtVerifier(OAuthSettings settings) {
@@ -83,17 +90,22 @@ public final class JwtVerifier {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
+            keysUnavailable = false;
         } catch (ParseException e) {
             throw AuthException.invalid("the bearer token is not a JWT");
         } catch (BadJOSEException e) {
-            // nimbus's messages name the failed check (expired, audience, signature), never the token
+            // the keys were at hand: nimbus's messages name the failed check (expired, audience, signature, no key
+            // of that id), never the token
+            keysUnavailable = false;
             throw AuthException.invalid("the bearer token was refused: " + e.getMessage());
+        } catch (RateLimitReachedException e) {
+            if (!keysUnavailable) {
+                throw AuthException.invalid("the bearer token was refused: no key of the issuer matches its key id");
+            }
+            throw unavailable();
         } catch (KeySourceException e) {
-            throw new AuthException(
-                    Status.SERVICE_UNAVAILABLE_503,
-                    "AUTH_UNAVAILABLE",
-                    null,
-                    "the authorization server's keys cannot be fetched now; retry later");
+            keysUnavailable = true;
+            throw unavailable();
         } catch (JOSEException e) {
             throw AuthException.invalid("the bearer token's signature cannot be checked");
         }
@@ -108,6 +120,14 @@ public final class JwtVerifier {
                     "the token lacks the scope " + String.join(" ", missing));
         }
         return new Identity(ClientAuth.JWT, claims.getSubject(), settings.issuer(), grants(claims));
+    }
+
+    private static AuthException unavailable() {
+        return new AuthException(
+                Status.SERVICE_UNAVAILABLE_503,
+                "AUTH_UNAVAILABLE",
+                null,
+                "the authorization server's keys cannot be fetched now; retry later");
     }
 
     /**
