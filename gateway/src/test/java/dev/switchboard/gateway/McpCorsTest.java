@@ -205,6 +205,27 @@ class McpCorsTest {
                 .as("caches keep answers apart")
                 .contains("Origin");
         assertThat(function.received()).noneMatch(r -> r.message() != null);
+        // a page that reached the gateway by DNS rebinding cannot tell registered servers from others
+        for (String method : List.of("POST", "GET", "DELETE")) {
+            for (String path : List.of("/mcp/nosuch", "/mcp/nosuch/sse", "/mcp/nosuch/messages?sessionId=sse.x")) {
+                Http.Answer unknown = Http.send(
+                        method,
+                        mcp("").replace("/mcp/tools", path),
+                        method.equals("POST") ? INITIALIZE : null,
+                        Map.of(
+                                "Origin",
+                                "https://evil.example",
+                                "X-API-Key",
+                                KEY,
+                                "Content-Type",
+                                "application/json",
+                                "Accept",
+                                ACCEPT_BOTH));
+                if (unknown.status() != 405) {
+                    assertThat(unknown.status()).as("%s %s", method, path).isEqualTo(403);
+                }
+            }
+        }
 
         Http.Answer noOrigin = post(INITIALIZE, Map.of("X-API-Key", KEY));
         assertThat(noOrigin.status()).as("a client that is no browser").isEqualTo(200);

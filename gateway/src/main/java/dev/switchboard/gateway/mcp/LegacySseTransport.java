@@ -70,8 +70,8 @@ final class LegacySseTransport implements AutoCloseable {
      * @throws McpException 404 (no such server), 403 (origin), 429 (streams per identity), 503 (connections)
      */
     Held open(String name, io.helidon.http.Headers headers, Identity identity) {
-        FunctionRegistration function = reader.function(name);
         origins.check(headers);
+        FunctionRegistration function = reader.function(name);
         McpSession session = sessions.openLegacy(function, identity);
         String logKey = McpIds.logKey(session.id(), McpIds.LEGACY_STREAM);
         SseStream stream = streams.hold(
@@ -138,8 +138,8 @@ final class LegacySseTransport implements AutoCloseable {
      * ({@code notifications/initialized} before the {@code tools/list} that follows it).
      */
     void message(McpExchange exchange) {
-        FunctionRegistration function = reader.function(exchange.server());
         origins.check(exchange.headers());
+        FunctionRegistration function = reader.function(exchange.server());
         String sessionId = exchange.query("sessionId")
                 .orElseThrow(() -> new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));

@@ -73,8 +73,8 @@ final class StreamableHttpTransport {
     // ---- POST ----
 
     void post(McpExchange ex) throws IOException {
-        FunctionRegistration function = reader.function(ex.server());
         origins.check(ex.headers());
+        FunctionRegistration function = reader.function(ex.server());
         ClientAccept accept = ClientAccept.of(ex.headers());
         ClientMessage read = reader.message(ex);
         JsonNode message = read.json();
@@ -206,8 +206,8 @@ final class StreamableHttpTransport {
     // ---- GET: a POST stream resumed (the event loop holds standalone streams: openStandalone) ----
 
     void get(McpExchange res) {
-        FunctionRegistration function = reader.function(res.server());
         origins.check(res.headers());
+        FunctionRegistration function = reader.function(res.server());
         String sessionId = res.headers()
                 .first(SESSION_ID)
                 .orElseThrow(() -> new McpException(
@@ -242,8 +242,8 @@ final class StreamableHttpTransport {
      *                      {@link #get}: a held follower, not a loop stream)
      */
     LoopStandalone openStandalone(String name, io.helidon.http.Headers headers, Identity identity) {
-        FunctionRegistration function = reader.function(name);
         origins.check(headers);
+        FunctionRegistration function = reader.function(name);
         String sessionId = headers.first(SESSION_ID)
                 .orElseThrow(() -> new McpException(
                         Status.METHOD_NOT_ALLOWED_405,
@@ -367,8 +367,8 @@ final class StreamableHttpTransport {
     // ---- DELETE ----
 
     void delete(McpExchange res) {
-        FunctionRegistration function = reader.function(res.server());
         origins.check(res.headers());
+        FunctionRegistration function = reader.function(res.server());
         String sessionId = res.headers()
                 .first(SESSION_ID)
                 .orElseThrow(() -> new McpException(
