@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.http;
 
 import dev.switchboard.registry.StoreUnavailableException;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.ServerConnectionException;
@@ -47,7 +48,13 @@ public final class ErrorHandling {
      * @param answered     hears of each error answer
      */
     public static void install(HttpRouting.Builder routing, Runnable onStoreError, Answered answered) {
-        routing.error(ApiException.class, (req, res, e) -> {
+        routing.error(UnreadableBodyException.class, (req, res, e) -> {
+                    // where the body ends is unknown: nothing after it may be read as a request
+                    res.header(HeaderValues.CONNECTION_CLOSE);
+                    answered.error(e.code(), e.status().code(), req.path().path());
+                    send(res, e);
+                })
+                .error(ApiException.class, (req, res, e) -> {
                     answered.error(e.code(), e.status().code(), req.path().path());
                     send(res, e);
                 })
@@ -59,7 +66,9 @@ public final class ErrorHandling {
                 })
                 .error(RequestException.class, (req, res, e) -> {
                     String message = e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage();
-                    // a framing error met while a handler reads the body: the same codes as at the transport
+                    // a framing error met while a handler reads the body: the same codes as at the transport, and
+                    // the connection ends with it, as there
+                    res.header(HeaderValues.CONNECTION_CLOSE);
                     send(
                             res,
                             e.status().code() < 500

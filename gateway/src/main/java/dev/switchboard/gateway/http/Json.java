@@ -213,7 +213,7 @@ public final class Json {
             if (e instanceof ApiException api) {
                 throw api;
             }
-            throw new ApiException(Status.BAD_REQUEST_400, "INVALID_REQUEST", "request body could not be read");
+            throw new UnreadableBodyException();
         }
     }
 
