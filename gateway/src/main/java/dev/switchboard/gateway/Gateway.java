@@ -11,6 +11,7 @@ import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.Invocations;
 import dev.switchboard.gateway.api.Publications;
+import dev.switchboard.gateway.api.PublishGrants;
 import dev.switchboard.gateway.api.PublishService;
 import dev.switchboard.gateway.auth.AdminAuth;
 import dev.switchboard.gateway.auth.AdminTokens;
@@ -158,6 +159,7 @@ public final class Gateway implements AutoCloseable {
                 "switchboard.invocations.response.bytes",
                 "bytes of function answers held (invoke and MCP)",
                 limits.responseBytes()::used);
+        PublishGrants publishGrants = new PublishGrants(config.auth());
         this.invocations = new Invocations(
                 catalog,
                 health,
@@ -169,12 +171,14 @@ public final class Gateway implements AutoCloseable {
                 config.limits().maxEventSize(),
                 config.limits().maxJsonDepth(),
                 config.limits().asyncDeliveryTimeout(),
-                tracing);
+                tracing,
+                publishGrants);
         this.publications = new Publications(
                 state.events(),
                 config.limits().maxBodySize(),
                 config.limits().maxJsonDepth(),
-                config.limits().maxEventSize());
+                config.limits().maxEventSize(),
+                publishGrants);
         metrics.gauge("switchboard.connections.open", "SSE connections open on this replica", hub::count);
         metrics.gauge("switchboard.functions.registered", "registered functions", catalog::size);
         metrics.gauge(
@@ -249,7 +253,8 @@ public final class Gateway implements AutoCloseable {
                 mcpService.push(),
                 config.limits().maxBodySize(),
                 config.limits().maxJsonDepth(),
-                config.limits().maxEventSize());
+                config.limits().maxEventSize(),
+                publishGrants);
         new AnnouncedEvents(
                         state.events(),
                         hub,

@@ -146,6 +146,14 @@ class ClientAuthTest {
 
         Http.Answer stream = Http.get(url("/sse/c1"));
         assertThat(stream.status()).isEqualTo(401);
+
+        // publishing is open to anonymous callers' routes but needs a publisher: its 401 names the metadata too
+        Http.Answer publish =
+                Http.send("POST", url("/publish/news"), "{\"data\":1}", Map.of("Content-Type", "application/json"));
+        assertThat(publish.status()).as(publish.body()).isEqualTo(401);
+        assertThat(publish.json().path("code").asText()).isEqualTo("PUBLISH_UNAUTHORIZED");
+        assertThat(publish.headers().firstValue("WWW-Authenticate"))
+                .contains("Bearer resource_metadata=\"" + RESOURCE + "/.well-known/oauth-protected-resource\"");
     }
 
     @Test

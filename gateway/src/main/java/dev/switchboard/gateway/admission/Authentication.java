@@ -110,20 +110,9 @@ final class Authentication {
      * @return the {@code WWW-Authenticate} value
      */
     String challenge(AuthException e) {
-        StringBuilder value = new StringBuilder("Bearer");
-        String separator = " ";
-        if (settings.oauth().isPresent()) {
-            value.append(separator)
-                    .append("resource_metadata=\"")
-                    .append(settings.oauth().get().metadataUrl())
-                    .append('"');
-            separator = ", ";
-        } else {
-            value.append(separator).append("realm=\"switchboard\"");
-            separator = ", ";
-        }
+        StringBuilder value = new StringBuilder(settings.bearerChallenge());
         if (e.bearerError() != null) {
-            value.append(separator).append("error=\"").append(e.bearerError()).append('"');
+            value.append(", error=\"").append(e.bearerError()).append('"');
             value.append(", error_description=\"")
                     .append(quotable(e.getMessage()))
                     .append('"');

@@ -70,6 +70,8 @@ public final class Invocations implements AutoCloseable {
     /** Calls not finished: a stopping replica waits for them (its listeners count a sync call's answer in). */
     private final WorkInFlight work = new WorkInFlight();
 
+    private final PublishGrants grants;
+
     /**
      * @param catalog     registrations
      * @param health      function health
@@ -82,6 +84,7 @@ public final class Invocations implements AutoCloseable {
      * @param maxJsonDepth deepest nesting of a request body
      * @param deliveryTimeout how long an accepted async result is retried against an unreachable state store
      * @param tracing     spans of the call to the function and of the result's delivery
+     * @param grants      who may publish: an async call aimed at a topic needs a grant covering it
      */
     public Invocations(
             FunctionCatalog catalog,
@@ -94,7 +97,9 @@ public final class Invocations implements AutoCloseable {
             long maxEventSize,
             int maxJsonDepth,
             Duration deliveryTimeout,
-            GatewayTracing tracing) {
+            GatewayTracing tracing,
+            PublishGrants grants) {
+        this.grants = grants;
         this.tracing = tracing;
         this.deliveryTimeout = deliveryTimeout;
         this.maxJsonDepth = maxJsonDepth;
@@ -161,7 +166,7 @@ public final class Invocations implements AutoCloseable {
                 Json.readObject(call.contentType(), () -> call.body().apply(maxBodySize), maxJsonDepth, "payload");
         InvokeRequest request = InvokeRequest.parse(body.fields(), body.verbatim());
         // a result aimed at a topic is a publish: the caller needs the grant /publish would ask for
-        request.topic().ifPresent(topic -> Publications.authorize(identity, topic, call.header()));
+        request.topic().ifPresent(topic -> grants.authorize(identity, topic, call.header()));
         if (!health.isActive(name)) {
             throw new ApiException(
                     Status.SERVICE_UNAVAILABLE_503,

@@ -2,7 +2,6 @@ package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ClientEventLog;
@@ -10,7 +9,6 @@ import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
 import io.helidon.http.Status;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * {@code POST /publish/{topic}}, whichever listener carries it ({@link PublishService} on the admin listener,
@@ -23,14 +21,18 @@ public final class Publications {
     private final long maxBodySize;
     private final int maxJsonDepth;
     private final long maxEventSize;
+    private final PublishGrants grants;
 
     /**
      * @param events       the event logs
      * @param maxBodySize  largest request body
      * @param maxJsonDepth deepest nesting of a request body
      * @param maxEventSize largest stored event ({@code MAX_EVENT_SIZE})
+     * @param grants       who may publish
      */
-    public Publications(ClientEventLog events, long maxBodySize, int maxJsonDepth, long maxEventSize) {
+    public Publications(
+            ClientEventLog events, long maxBodySize, int maxJsonDepth, long maxEventSize, PublishGrants grants) {
+        this.grants = grants;
         this.events = events;
         this.maxBodySize = maxBodySize;
         this.maxJsonDepth = maxJsonDepth;
@@ -49,7 +51,7 @@ public final class Publications {
     public JsonAnswer publish(JsonPost post, boolean needsGrant) {
         String topic = TopicNames.require(post.name());
         if (needsGrant) {
-            authorize(post.identity(), topic, post.header());
+            grants.authorize(post.identity(), topic, post.header());
         }
         PublishRequest request = PublishRequest.parse(
                 topic,
@@ -82,32 +84,5 @@ public final class Publications {
             answer.put("id", ids.get(0).get("id").asText());
         }
         return new JsonAnswer(Status.ACCEPTED_202, Json.bytes(answer));
-    }
-
-    /**
-     * Demands a publish grant covering a topic, on any listener.
-     *
-     * @param identity who asks
-     * @param topic    the topic (or grant name) to publish to
-     * @param header   sets a header of the answer (the challenge of a 401)
-     * @throws ApiException 401 {@code PUBLISH_UNAUTHORIZED} without a credential, 403 {@code PUBLISH_FORBIDDEN}
-     *                      without a covering grant
-     */
-    public static void authorize(Identity identity, String topic, BiConsumer<String, String> header) {
-        if (identity.isAnonymous()) {
-            header.accept("WWW-Authenticate", "Bearer realm=\"switchboard\"");
-            throw new ApiException(
-                    Status.UNAUTHORIZED_401,
-                    "PUBLISH_UNAUTHORIZED",
-                    "publishing needs a publisher "
-                            + "credential: an API key with a publish grant, or a JWT whose switchboard.publish claim covers "
-                            + "the topic");
-        }
-        if (!identity.grants().mayPublish(topic)) {
-            throw new ApiException(
-                    Status.FORBIDDEN_403,
-                    "PUBLISH_FORBIDDEN",
-                    "this identity may not publish to " + "topic '" + topic + "' (no publish grant covers it)");
-        }
     }
 }

@@ -32,6 +32,15 @@ public record AuthSettings(
     }
 
     /**
+     * @return the {@code WWW-Authenticate} challenge of a 401 that names no error: with OAuth, RFC 9728's
+     *     {@code resource_metadata} (where a client finds the authorization server), else the realm
+     */
+    public String bearerChallenge() {
+        return oauth.map(o -> "Bearer resource_metadata=\"" + o.metadataUrl() + "\"")
+                .orElse("Bearer realm=\"switchboard\"");
+    }
+
+    /**
      * @param method a method
      * @return whether this gateway can check credentials of that method
      */

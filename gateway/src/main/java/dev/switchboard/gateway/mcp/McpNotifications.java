@@ -3,7 +3,7 @@ package dev.switchboard.gateway.mcp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.api.JsonAnswer;
 import dev.switchboard.gateway.api.JsonPost;
-import dev.switchboard.gateway.api.Publications;
+import dev.switchboard.gateway.api.PublishGrants;
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
@@ -25,6 +25,7 @@ public final class McpNotifications {
     private final long maxBodySize;
     private final int maxJsonDepth;
     private final long maxEventSize;
+    private final PublishGrants grants;
 
     /**
      * @param catalog      registrations
@@ -32,9 +33,16 @@ public final class McpNotifications {
      * @param maxBodySize  largest request body
      * @param maxJsonDepth deepest nesting of a request body
      * @param maxEventSize largest stored event ({@code MAX_EVENT_SIZE})
+     * @param grants       who may publish: a push needs a grant covering {@code mcp:<server>}
      */
     public McpNotifications(
-            FunctionCatalog catalog, McpPush push, long maxBodySize, int maxJsonDepth, long maxEventSize) {
+            FunctionCatalog catalog,
+            McpPush push,
+            long maxBodySize,
+            int maxJsonDepth,
+            long maxEventSize,
+            PublishGrants grants) {
+        this.grants = grants;
         this.catalog = catalog;
         this.push = push;
         this.maxBodySize = maxBodySize;
@@ -55,7 +63,7 @@ public final class McpNotifications {
         String server = post.name();
         if (needsGrant) {
             // before the registry is consulted: who may not push learns nothing of what is registered
-            Publications.authorize(post.identity(), GRANT_PREFIX + server, post.header());
+            grants.authorize(post.identity(), GRANT_PREFIX + server, post.header());
         }
         catalog.find(server)
                 .filter(fn -> fn.kind() == FunctionKind.MCP)

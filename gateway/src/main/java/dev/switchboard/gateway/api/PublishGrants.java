@@ -1,0 +1,48 @@
+package dev.switchboard.gateway.api;
+
+import dev.switchboard.gateway.auth.AuthSettings;
+import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.ApiException;
+import io.helidon.http.Status;
+import java.util.function.BiConsumer;
+
+/**
+ * Who may publish: a topic ({@code POST /publish/{topic}}, an async {@code /invoke} aimed at a topic) or an MCP
+ * server's notifications ({@code POST /publish/mcp/{server}}, as the grant {@code mcp:<server>}), on any listener
+ * but the admin one. A 401 carries the same challenge as the listener's own ({@link AuthSettings#bearerChallenge}),
+ * so a publisher is pointed at the authorization server as any client is.
+ */
+public final class PublishGrants {
+    private final String challenge;
+
+    /** @param auth how clients authenticate: the challenge of a 401 */
+    public PublishGrants(AuthSettings auth) {
+        this.challenge = auth.bearerChallenge();
+    }
+
+    /**
+     * Demands a publish grant covering a topic.
+     *
+     * @param identity who asks
+     * @param topic    the topic (or grant name) to publish to
+     * @param header   sets a header of the answer (the challenge of a 401)
+     * @throws ApiException 401 {@code PUBLISH_UNAUTHORIZED} without a credential, 403 {@code PUBLISH_FORBIDDEN}
+     *                      without a covering grant
+     */
+    public void authorize(Identity identity, String topic, BiConsumer<String, String> header) {
+        if (identity.isAnonymous()) {
+            header.accept("WWW-Authenticate", challenge);
+            throw new ApiException(
+                    Status.UNAUTHORIZED_401,
+                    "PUBLISH_UNAUTHORIZED",
+                    "publishing needs a publisher credential: an API key with a publish grant, or a JWT whose "
+                            + "switchboard.publish claim covers the topic");
+        }
+        if (!identity.grants().mayPublish(topic)) {
+            throw new ApiException(
+                    Status.FORBIDDEN_403,
+                    "PUBLISH_FORBIDDEN",
+                    "this identity may not publish to topic '" + topic + "' (no publish grant covers it)");
+        }
+    }
+}
