@@ -480,7 +480,8 @@ abstract class GatewayContractTest {
     @Test
     void streamsConnectedHeartbeatsAndAsyncResultsToEveryConnectionOfTheClient() {
         registerFunction("echo", "/json");
-        try (SseClient first = SseClient.open(stream("/sse/client-a?app=web&version=2"), Map.of("X-User-ID", "u-7"));
+        try (SseClient first = SseClient.open(
+                        stream("/sse/client-a?app=web&version=2&API_Key=sk-in-the-url"), Map.of("X-User-ID", "u-7"));
                 SseClient second = SseClient.open(stream("/sse/client-a"))) {
             assertThat(first.status()).isEqualTo(200);
             assertThat(first.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -508,6 +509,9 @@ abstract class GatewayContractTest {
             assertThat(mine.get("user_id").asText()).isEqualTo("u-7");
             assertThat(mine.get("metadata").get("app").asText()).isEqualTo("web");
             assertThat(mine.get("metadata").get("version").asText()).isEqualTo("2");
+            assertThat(mine.get("metadata").get("API_Key").asText())
+                    .as("a credential put in the URL is not shown")
+                    .isEqualTo("[redacted]");
             assertThat(mine.get("replica").asText()).isEqualTo(gateway.config().replicaId());
 
             Http.Answer accepted = Http.postJson(

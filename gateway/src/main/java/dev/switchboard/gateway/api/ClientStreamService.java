@@ -362,11 +362,39 @@ public final class ClientStreamService {
                         "INVALID_METADATA",
                         "at most " + MAX_METADATA_ENTRIES + " query parameters");
             }
-            metadata.put(
-                    truncate(e.getKey()),
-                    truncate(e.getValue().isEmpty() ? "" : e.getValue().getFirst()));
+            String value = e.getValue().isEmpty() ? "" : e.getValue().getFirst();
+            metadata.put(truncate(e.getKey()), isCredential(e.getKey()) ? REDACTED : truncate(value));
         }
         return metadata;
+    }
+
+    /**
+     * Query parameters that carry credentials by their name: a client that puts its key in the URL (the gateway reads
+     * none from there) must not see it shown by {@code /admin/connections} and the monitoring page.
+     */
+    private static final java.util.Set<String> CREDENTIAL_PARAMETERS = java.util.Set.of(
+            "api_key",
+            "apikey",
+            "api-key",
+            "x-api-key",
+            "key",
+            "token",
+            "access_token",
+            "id_token",
+            "refresh_token",
+            "auth",
+            "authorization",
+            "bearer",
+            "jwt",
+            "password",
+            "secret",
+            "client_secret");
+
+    /** What a credential's value is stored as. */
+    static final String REDACTED = "[redacted]";
+
+    private static boolean isCredential(String name) {
+        return CREDENTIAL_PARAMETERS.contains(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     private static String truncate(String value) {
