@@ -745,6 +745,14 @@ abstract class GatewayContractTest {
             assertThat(other.headers().firstValue("Access-Control-Allow-Origin"))
                     .isEmpty();
         }
+        // a refusal reaches an allowed page readable, as /invoke's and /mcp's do
+        Http.Answer refusal = Http.send("GET", stream("/sse/bad%20id"), null, Map.of("Origin", "https://app.example"));
+        assertThat(refusal.status()).isEqualTo(400);
+        assertThat(refusal.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example");
+        assertThat(Http.send("GET", stream("/sse/bad%20id"), null, Map.of("Origin", "https://evil.example"))
+                        .headers()
+                        .firstValue("Access-Control-Allow-Origin"))
+                .isEmpty();
         gateway.close();
         gateway = startGateway(Map.of("SSE_CORS_ORIGINS", "none"));
         try (SseClient none = SseClient.open(stream("/sse/cors-c"), Map.of("Origin", "https://app.example"))) {

@@ -107,6 +107,14 @@ public final class ClientStreamService {
     }
 
     /**
+     * @param headers a request's headers
+     * @return the CORS headers of a refusal on the route, so that a page the origins allow can read why it was refused
+     */
+    public Map<String, String> corsHeaders(io.helidon.http.Headers headers) {
+        return cors.response(headers.first(HeaderNames.ORIGIN));
+    }
+
+    /**
      * A stream admitted, recorded and positioned: what its transport writes first, then the stream's own
      * events. Whoever opened it must {@link #finish} it.
      *

@@ -146,15 +146,28 @@ final class StreamOpening {
             ClientStreamService.Opened written = opened.written();
             outcome.begin(opened.stream(), reason -> streams.finish(written, reason), start, opened.replayed());
         } catch (ApiException e) {
-            outcome.answer(RawAnswer.error(e, extra));
+            outcome.answer(RawAnswer.error(e, withCors(head, extra)));
         } catch (StoreUnavailableException e) {
             streams.metrics().redisError();
             LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            outcome.answer(RawAnswer.error(ErrorHandling.stateUnavailable(), Map.of()));
+            outcome.answer(RawAnswer.error(ErrorHandling.stateUnavailable(), withCors(head, Map.of())));
         } catch (RuntimeException e) {
             openFailures.log(e);
             outcome.answer(RawAnswer.error(ErrorHandling.internalError(), Map.of()));
         }
+    }
+
+    /**
+     * @return a refusal's headers on {@code /sse/...} with the route's CORS headers, so that a page the origins
+     *     allow can read the error as {@code /invoke}'s and {@code /mcp}'s refusals let it
+     */
+    private Map<String, String> withCors(RequestHead head, Map<String, String> extra) {
+        if (!head.path().startsWith("/sse/")) {
+            return extra;
+        }
+        Map<String, String> headers = new LinkedHashMap<>(streams.corsHeaders(head.headers()));
+        headers.putAll(extra);
+        return headers;
     }
 
     /**
