@@ -342,6 +342,8 @@ public final class Gateway implements AutoCloseable {
                 .useNio(USE_NIO)
                 .connectionOptions(adminGuard)
                 .maxTcpConnections(budget.capped() ? budget.admin() : -1)
+                // a larger body is refused unread and the connection closed: read on, it would be taken for requests
+                .maxPayloadSize(config.limits().maxBodySize())
                 .shutdownHook(false)
                 .update(TransportErrors::install)
                 .routing(r -> {

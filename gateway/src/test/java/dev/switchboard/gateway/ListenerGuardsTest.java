@@ -83,6 +83,49 @@ class ListenerGuardsTest {
     }
 
     @Test
+    void aBodyTrickledPastTheHeadTimeoutEndsItsConnectionOnTheAdminListener() throws InterruptedException {
+        // 64 such connections took every connection of the admin listener, its probes' included
+        start(Map.of("REQUEST_HEAD_TIMEOUT", "1s"));
+        List<RawConnection> trickling = new ArrayList<>();
+        for (String path : List.of("/health/live", "/admin/functions")) {
+            trickling.add(connect("127.0.0.1", gateway.adminPort())
+                    .send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 100000\r\n\r\n{"));
+        }
+        long until = System.nanoTime() + Duration.ofMillis(3500).toNanos();
+        while (System.nanoTime() < until) {
+            Thread.sleep(300);
+            for (RawConnection c : trickling) {
+                c.send(" ");
+            }
+        }
+        for (RawConnection c : trickling) {
+            assertThat(c.closedWithin(Duration.ofMillis(500)))
+                    .as("closed a moment after REQUEST_HEAD_TIMEOUT though bytes kept coming: %s", c.text())
+                    .isTrue();
+        }
+        assertThat(Http.get("http://127.0.0.1:" + gateway.adminPort() + "/health/live")
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedUnreadOnTheAdminListener() {
+        // read on, what the client sent as its body was taken for requests of their own
+        start(Map.of("MAX_BODY_SIZE", "1KiB"));
+        String hidden = "GET /admin/functions HTTP/1.1\r\nHost: x\r\n\r\n";
+        String answer = connect("127.0.0.1", gateway.adminPort())
+                .send("POST /admin/functions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 2000\r\n\r\n" + hidden + "x".repeat(2000 - hidden.length()))
+                .readUntil(null, Duration.ofSeconds(3));
+        assertThat(answer)
+                .startsWith("HTTP/1.1 413 ")
+                .contains("\"code\":\"PAYLOAD_TOO_LARGE\"")
+                .contains("Connection: close");
+        assertThat(answer.indexOf("HTTP/1.1 ", 1)).as("one answer: %s", answer).isEqualTo(-1);
+    }
+
+    @Test
     void streamsAndSlowCallsOutliveTheHeadTimeout() {
         start(Map.of("REQUEST_HEAD_TIMEOUT", "1s", "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
         try (SseClient stream = SseClient.open("http://127.0.0.1:" + gateway.port() + "/sse/long")) {

@@ -3,6 +3,7 @@ package dev.switchboard.gateway.admission;
 import dev.switchboard.gateway.http.RawAnswer;
 import dev.switchboard.gateway.net.OnDemandTicks;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.media.ReadableEntity;
 import io.helidon.webserver.http.Filter;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -55,6 +57,18 @@ public final class AcceptGuard implements SocketOptions {
      * Written under the lock; a connection is registered at accept, before Helidon reads its first request.
      */
     private volatile int pendingCount;
+    /**
+     * Every connection accepted, by peer, so that a request's body can be bounded in time on whatever connection it
+     * comes; closed ones are dropped by the sweeps.
+     */
+    private final Map<SocketAddress, SocketChannel> channels = new ConcurrentHashMap<>();
+    /**
+     * Requests whose body is not read whole yet, by peer. Helidon reads a body with no deadline, the route's read or,
+     * when the route answered without it, its own drain after the answer: a client trickling a body held its
+     * connection, and 64 of them took every connection of the listener, its probes' included.
+     */
+    private final Map<SocketAddress, Body> bodies = new ConcurrentHashMap<>();
+
     /** Overdue pending connections per capped address. Guarded by this. */
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
@@ -65,6 +79,9 @@ public final class AcceptGuard implements SocketOptions {
     private final OnDemandTicks sweeps;
 
     private final Duration sweepPeriod;
+
+    /** A request's body being read: done once its entity is consumed, cut off at the deadline. */
+    private record Body(ReadableEntity entity, long deadline) {}
 
     /** A connection waiting for its head; {@code counted} once its overdue head counts against its address. */
     private static final class Pending {
@@ -107,7 +124,8 @@ public final class AcceptGuard implements SocketOptions {
         this.maxPending = maxPending;
         this.limits = limits;
         this.sweepPeriod = Duration.ofMillis(Math.max(50, Math.min(250, headTimeout.toMillis() / 4)));
-        this.sweeps = new OnDemandTicks(sweeper, sweepPeriod, this::expire, () -> pendingCount > 0);
+        this.sweeps =
+                new OnDemandTicks(sweeper, sweepPeriod, this::expire, () -> pendingCount > 0 || !bodies.isEmpty());
     }
 
     @Override
@@ -121,6 +139,7 @@ public final class AcceptGuard implements SocketOptions {
         }
         InetAddress address = peer instanceof InetSocketAddress inet ? inet.getAddress() : null;
         InetAddress capped = address != null && limits.cappedAtAccept(address) ? address : null;
+        channels.put(peer, channel);
         List<SocketChannel> shed = new ArrayList<>();
         synchronized (this) {
             if (capped != null && perAddress.getOrDefault(capped, 0) >= limits.maxPendingHeads()) {
@@ -141,10 +160,21 @@ public final class AcceptGuard implements SocketOptions {
         shed.forEach(AcceptGuard::close);
     }
 
-    /** @return a filter, first in the listener's routing, that marks a connection's head received */
+    /**
+     * @return a filter, first in the listener's routing, that marks a connection's head received and gives a request's
+     *     body {@code REQUEST_HEAD_TIMEOUT} to arrive whole, as the public listener does
+     */
     public Filter filter() {
         return (chain, req, res) -> {
-            headReceived(req.remotePeer().address());
+            SocketAddress peer = req.remotePeer().address();
+            headReceived(peer);
+            ReadableEntity entity = req.content();
+            if (entity.hasEntity()) {
+                bodies.put(peer, new Body(entity, System.nanoTime() + headTimeoutNanos));
+                sweeps.wake(sweepPeriod);
+            } else {
+                bodies.remove(peer);
+            }
             chain.proceed();
         };
     }
@@ -183,6 +213,20 @@ public final class AcceptGuard implements SocketOptions {
         long now = System.nanoTime();
         List<SocketChannel> late = new ArrayList<>();
         List<SocketChannel> refused = new ArrayList<>();
+        channels.values().removeIf(channel -> !channel.isOpen());
+        for (Iterator<Map.Entry<SocketAddress, Body>> it = bodies.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<SocketAddress, Body> e = it.next();
+            if (e.getValue().entity().consumed()) {
+                it.remove(); // read whole (the route's work after it is not bounded here)
+            } else if (now - e.getValue().deadline() >= 0) {
+                it.remove();
+                // the route's read, or Helidon's drain after the answer, ends with the connection
+                SocketChannel channel = channels.remove(e.getKey());
+                if (channel != null) {
+                    late.add(channel);
+                }
+            }
+        }
         synchronized (this) {
             for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
                 Pending p = it.next();
@@ -210,7 +254,7 @@ public final class AcceptGuard implements SocketOptions {
             answer(channel, limits.tooManyPending());
             close(channel);
         }
-        return pendingCount > 0;
+        return pendingCount > 0 || !bodies.isEmpty();
     }
 
     /** Answers a refused connection with its error, then lets Helidon close it. */
