@@ -148,6 +148,57 @@ class ResponseBytesInFlightTest {
         awaitBudgetEmpty();
     }
 
+    @Test
+    void anAnswerLargerThanTheWholeBudgetIsOverTheSizeLimitNotABusyReplica() throws Exception {
+        // MAX_RESPONSE_SIZE left to its default, the budget: a 1 MiB answer can never fit in 512 KiB, so a "retry
+        // later" would be retried for ever
+        gateway.close();
+        gateway = Gateway.start(GatewayConfig.from(Map.of(
+                "HOST",
+                "127.0.0.1",
+                "PORT",
+                "0",
+                "ADMIN_PORT",
+                "0",
+                "FUNCTION_ALLOWED_NETWORKS",
+                "127.0.0.0/8",
+                "MAX_RESPONSE_BYTES_IN_FLIGHT",
+                "512KiB")));
+        String endpoint = "http://127.0.0.1:" + function.getAddress().getPort();
+        assertThat(Http.postJson(
+                                admin("/admin/functions"),
+                                "{\"name\":\"large\",\"endpoint\":\"" + endpoint + "/large\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(Http.postJson(
+                                admin("/admin/functions"),
+                                "{\"name\":\"large-mcp\",\"kind\":\"mcp\",\"endpoint\":\"" + endpoint + "/mcp\"}")
+                        .status())
+                .isEqualTo(201);
+
+        Http.Answer invoked = Http.postJson(pub("/invoke/large"), "{\"payload\":1}");
+        assertThat(invoked.status()).as(invoked.body()).isEqualTo(502);
+        assertThat(invoked.json().get("code").asText()).isEqualTo("EXECUTION_ERROR");
+        assertThat(invoked.json().get("error").asText()).isEqualTo("function answer exceeds the limit of 524288 bytes");
+
+        Http.Answer relayed = Http.send(
+                "POST",
+                pub("/mcp/large-mcp"),
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"big\","
+                        + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}",
+                Map.of(
+                        "Content-Type", "application/json",
+                        "Accept", "application/json",
+                        "MCP-Protocol-Version", "2026-07-28",
+                        "Mcp-Method", "tools/call",
+                        "Mcp-Name", "big"));
+        assertThat(relayed.json().get("error").get("code").asInt())
+                .as(relayed.body())
+                .isEqualTo(-32603);
+        assertThat(relayed.json().get("error").get("message").asText()).contains("exceeds 524288 bytes");
+        awaitBudgetEmpty();
+    }
+
     /** Runs the calls at once while probing liveness; every probe must answer 200 within two seconds. */
     private List<Http.Answer> concurrently(Supplier<Http.Answer> call) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);

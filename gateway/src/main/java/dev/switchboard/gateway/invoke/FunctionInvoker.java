@@ -71,6 +71,16 @@ public final class FunctionInvoker implements AutoCloseable {
         try {
             answer = callWithRetries(function, payload, requestId, caller, deadline, timeout, answerBytes);
         } catch (ResponseBudget.Exhausted exhausted) {
+            if (exhausted.alone()) {
+                // larger than the whole budget, so than MAX_RESPONSE_SIZE (at most the budget): retrying cannot help
+                return failure(
+                        function,
+                        requestId,
+                        start,
+                        InvocationResult.Outcome.EXECUTION_ERROR,
+                        "function answer exceeds the limit of " + maxResponseSize + " bytes",
+                        0);
+            }
             return failure(
                     function,
                     requestId,

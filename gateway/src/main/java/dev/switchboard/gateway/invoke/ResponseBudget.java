@@ -69,12 +69,13 @@ public final class ResponseBudget {
          * @throws Exhausted when they do not fit in what is left of the budget, or the call is over
          */
         public synchronized void reserve(long bytes) throws Exhausted {
+            boolean alone = held + bytes > capacity;
             if (closed || !take(bytes)) {
                 // the call fails and its partial answer is dropped: give its bytes back now, not when the call is
                 // closed later, so that of many large answers read at once the others can still complete instead
                 // of all failing on each other's partial holds
                 releaseAll();
-                throw new Exhausted(capacity);
+                throw new Exhausted(capacity, alone && !closed);
             }
             held += bytes;
             reservedSoFar += bytes;
@@ -139,9 +140,21 @@ public final class ResponseBudget {
     public static final class Exhausted extends IOException {
         private static final long serialVersionUID = 1L;
 
-        Exhausted(long capacity) {
+        /** Whether the answer alone is larger than the whole budget: no retry can make it fit. */
+        private final boolean alone;
+
+        Exhausted(long capacity, boolean alone) {
             super("function answers in flight on this replica would exceed " + capacity
                     + " bytes (MAX_RESPONSE_BYTES_IN_FLIGHT); retry later");
+            this.alone = alone;
+        }
+
+        /**
+         * @return whether the answer alone is larger than the budget: since {@code MAX_RESPONSE_SIZE} is at most the
+         *     budget, it is over that limit, which the caller reports as it does any answer over it
+         */
+        public boolean alone() {
+            return alone;
         }
     }
 }

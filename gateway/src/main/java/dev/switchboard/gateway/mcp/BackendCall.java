@@ -188,6 +188,10 @@ final class BackendCall implements AutoCloseable {
             throw e;
         } catch (ResponseBudget.Exhausted e) {
             over = true;
+            if (e.alone()) {
+                // larger than the whole budget, so than the message limit (at most the budget): as any answer over it
+                return new Failure("function answer exceeds " + maxSize + " bytes");
+            }
             // the gateway is short of memory, not the function at fault: a refusal the client may retry
             return new Failure(e.getMessage(), JsonRpc.GATEWAY_ERROR);
         } catch (com.fasterxml.jackson.core.JacksonException e) {

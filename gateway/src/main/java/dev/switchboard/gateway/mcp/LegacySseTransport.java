@@ -37,6 +37,8 @@ final class LegacySseTransport implements AutoCloseable {
     private final ClientEventLog events;
     /** How long an answer the store could not take is retried ({@code ASYNC_DELIVERY_TIMEOUT}). */
     private final Duration unloggedRetry;
+    /** {@code MAX_CONNECTIONS}, named in the refusal of a stream beyond it. */
+    private final int maxConnections;
     /** HTTP+SSE requests run after their POST is answered (202). */
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -48,7 +50,9 @@ final class LegacySseTransport implements AutoCloseable {
             SessionStreams streams,
             BackendStreamRelay backendStreams,
             ClientEventLog events,
-            Duration unloggedRetry) {
+            Duration unloggedRetry,
+            int maxConnections) {
+        this.maxConnections = maxConnections;
         this.reader = reader;
         this.origins = origins;
         this.sessions = sessions;
@@ -82,7 +86,8 @@ final class LegacySseTransport implements AutoCloseable {
                 () -> new McpException(
                         Status.SERVICE_UNAVAILABLE_503,
                         JsonRpc.GATEWAY_ERROR,
-                        "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
+                        "this replica holds its maximum of " + maxConnections
+                                + " connections (MAX_CONNECTIONS); retry on another replica"));
         Held held = new Held(stream, function, session);
         backendStreams.watch(session, logKey);
         try {

@@ -58,6 +58,8 @@ final class ListenStreams {
     private final String namespace;
     private final int maxUris;
 
+    private final int maxConnections;
+
     /**
      * @param held   admission and release of the streams
      * @param hub      this replica's streams, to find a server's
@@ -72,6 +74,7 @@ final class ListenStreams {
         this.state = state;
         this.namespace = config.namespace();
         this.maxUris = config.limits().maxMcpSubscriptions();
+        this.maxConnections = config.limits().maxConnections();
     }
 
     /**
@@ -210,7 +213,8 @@ final class ListenStreams {
                 () -> new McpException(
                         Status.SERVICE_UNAVAILABLE_503,
                         JsonRpc.GATEWAY_ERROR,
-                        "this replica holds its maximum of connections (MAX_CONNECTIONS)"));
+                        "this replica holds its maximum of " + maxConnections
+                                + " connections (MAX_CONNECTIONS); retry on another replica"));
     }
 
     private void release(SseStream stream, Identity owner, CloseReason reason) {

@@ -135,7 +135,8 @@ public final class McpService implements AutoCloseable {
                 streams,
                 backendStreams,
                 state.events(),
-                config.limits().asyncDeliveryTimeout());
+                config.limits().asyncDeliveryTimeout(),
+                config.limits().maxConnections());
         this.streamOpener = new McpStreamOpener(streamable, legacy, config.allowedOrigins());
         this.endpoint = new McpEndpoint(streamable, legacy);
     }
