@@ -85,20 +85,7 @@ class McpOutageResumeTest {
                         == 200);
 
         try (SseClient resumed = SseClient.open(mcp, Map.of("Mcp-Session-Id", session, "Last-Event-ID", resumeFrom))) {
-            List<String> data = new ArrayList<>();
-            while (data.isEmpty() || !data.getLast().contains("steps done")) {
-                SseClient.Event event = resumed.nextNonHeartbeat(WAIT);
-                if (!event.data().isEmpty()) {
-                    data.add(event.data());
-                }
-            }
-            assertThat(data)
-                    .as("the progress sent during the outage, then the response, once each and in order")
-                    .hasSize(4);
-            for (int i = 0; i < 3; i++) {
-                assertThat(data.get(i)).contains("\"progress\":" + (i + 2));
-            }
-            assertThat(data.get(3)).contains("\"id\":7");
+            assertTheRestOfTheCallArrives(resumed);
         }
     }
 
@@ -136,21 +123,26 @@ class McpOutageResumeTest {
             Thread.sleep(700);
             toRedis.retarget(TestRedis.shared().port());
 
-            List<String> data = new ArrayList<>();
-            while (data.isEmpty() || !data.getLast().contains("steps done")) {
-                SseClient.Event event = stream.nextNonHeartbeat(WAIT);
-                if (!event.data().isEmpty()) {
-                    data.add(event.data());
-                }
-            }
-            assertThat(data)
-                    .as("the progress sent during the outage, then the response, once each and in order")
-                    .hasSize(4);
-            for (int i = 0; i < 3; i++) {
-                assertThat(data.get(i)).contains("\"progress\":" + (i + 2));
-            }
-            assertThat(data.get(3)).contains("\"id\":7");
+            assertTheRestOfTheCallArrives(stream);
         }
+    }
+
+    /** The steps call's progress sent during the outage (2 to 4), then its response, once each and in order. */
+    private static void assertTheRestOfTheCallArrives(SseClient stream) {
+        List<String> data = new ArrayList<>();
+        while (data.isEmpty() || !data.getLast().contains("steps done")) {
+            SseClient.Event event = stream.nextNonHeartbeat(WAIT);
+            if (!event.data().isEmpty()) {
+                data.add(event.data());
+            }
+        }
+        assertThat(data)
+                .as("the progress sent during the outage, then the response, once each and in order")
+                .hasSize(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(data.get(i)).contains("\"progress\":" + (i + 2));
+        }
+        assertThat(data.get(3)).contains("\"id\":7");
     }
 
     /** @return a loopback port nothing listens on */

@@ -66,6 +66,11 @@ class ResponseBytesInFlightTest {
                 "3MiB",
                 "MAX_RESPONSE_SIZE",
                 "2MiB")));
+        registerFunctions();
+    }
+
+    /** The 1 MiB answers: {@code large} over HTTP, {@code large-mcp} as an MCP server. */
+    private void registerFunctions() {
         String endpoint = "http://127.0.0.1:" + function.getAddress().getPort();
         assertThat(Http.postJson(
                                 admin("/admin/functions"),
@@ -164,17 +169,7 @@ class ResponseBytesInFlightTest {
                 "127.0.0.0/8",
                 "MAX_RESPONSE_BYTES_IN_FLIGHT",
                 "512KiB")));
-        String endpoint = "http://127.0.0.1:" + function.getAddress().getPort();
-        assertThat(Http.postJson(
-                                admin("/admin/functions"),
-                                "{\"name\":\"large\",\"endpoint\":\"" + endpoint + "/large\"}")
-                        .status())
-                .isEqualTo(201);
-        assertThat(Http.postJson(
-                                admin("/admin/functions"),
-                                "{\"name\":\"large-mcp\",\"kind\":\"mcp\",\"endpoint\":\"" + endpoint + "/mcp\"}")
-                        .status())
-                .isEqualTo(201);
+        registerFunctions();
 
         Http.Answer invoked = Http.postJson(pub("/invoke/large"), "{\"payload\":1}");
         assertThat(invoked.status()).as(invoked.body()).isEqualTo(502);
