@@ -57,14 +57,16 @@ public final class ClientAuthenticator {
      * @throws AuthException when it presents credentials that do not hold
      */
     public Identity authenticate(Headers headers) {
+        Optional<String> apiKeyLine = headers.first(API_KEY_HEADER);
+        Optional<String> authorizationLine = headers.first(HeaderNames.AUTHORIZATION);
         // a second credential line is never ignored: which one a proxy or a log reads is not which one was checked
-        if (lines(headers, API_KEY_HEADER) > 1 || lines(headers, HeaderNames.AUTHORIZATION) > 1) {
+        // (looked for only when the header is there: an anonymous request pays nothing more)
+        if ((apiKeyLine.isPresent() && lines(headers, API_KEY_HEADER) > 1)
+                || (authorizationLine.isPresent() && lines(headers, HeaderNames.AUTHORIZATION) > 1)) {
             throw AuthException.invalid("send one credential: X-API-Key or Authorization appears more than once");
         }
-        Optional<String> apiKey =
-                headers.first(API_KEY_HEADER).map(String::strip).filter(v -> !v.isEmpty());
-        Optional<String> authorization =
-                headers.first(HeaderNames.AUTHORIZATION).map(String::strip);
+        Optional<String> apiKey = apiKeyLine.map(String::strip).filter(v -> !v.isEmpty());
+        Optional<String> authorization = authorizationLine.map(String::strip);
         if (apiKey.isPresent() && authorization.isPresent()) {
             throw AuthException.invalid("send one credential: Authorization or X-API-Key, not both");
         }
