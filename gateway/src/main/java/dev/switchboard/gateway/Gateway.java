@@ -556,12 +556,8 @@ public final class Gateway implements AutoCloseable {
                 + "hint; up to SHUTDOWN_GRACE (" + config.shutdownGrace() + ") for " + unfinishedCalls()
                 + " calls in flight to finish");
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while (hub.count() > 0 && System.nanoTime() < deadline) {
-            if (!pause()) {
-                break;
-            }
-        }
-        waitForCalls(deadline);
+        awaitUntil(() -> hub.count() == 0, deadline);
+        awaitUntil(() -> unfinishedCalls() == 0, deadline);
         int cutShort = unfinishedCalls();
         if (cutShort > 0) {
             LOGGER.warning(() -> cutShort + " calls still in flight after SHUTDOWN_GRACE (" + config.shutdownGrace()
@@ -569,7 +565,7 @@ public final class Gateway implements AutoCloseable {
             // their clients are told (a sync call's 502, an async result, an MCP error response, logged for a
             // resume on another replica) rather than cut off without an answer when the listeners close
             engine.stopCalls();
-            waitForCalls(System.nanoTime() + CUT_SHORT_ANSWERS.toNanos());
+            awaitUntil(() -> unfinishedCalls() == 0, System.nanoTime() + CUT_SHORT_ANSWERS.toNanos());
         }
         server.stop();
         publicListener.close();
@@ -580,23 +576,15 @@ public final class Gateway implements AutoCloseable {
         return new Stopped(java.time.Duration.ofNanos(System.nanoTime() - start), cutShort);
     }
 
-    /** Waits until no call is in flight, or the deadline. */
-    private void waitForCalls(long deadline) {
-        while (unfinishedCalls() > 0 && System.nanoTime() < deadline) {
-            if (!pause()) {
+    /** Looks every 20 ms until {@code done}, the deadline ({@link System#nanoTime()}) or an interrupt. */
+    private static void awaitUntil(java.util.function.BooleanSupplier done, long deadline) {
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    /** @return false when interrupted */
-    private static boolean pause() {
-        try {
-            Thread.sleep(20);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

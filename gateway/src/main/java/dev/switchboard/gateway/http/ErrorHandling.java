@@ -48,13 +48,11 @@ public final class ErrorHandling {
      * @param answered     hears of each error answer
      */
     public static void install(HttpRouting.Builder routing, Runnable onStoreError, Answered answered) {
-        routing.error(UnreadableBodyException.class, (req, res, e) -> {
-                    // where the body ends is unknown: nothing after it may be read as a request
-                    res.header(HeaderValues.CONNECTION_CLOSE);
-                    answered.error(e.code(), e.status().code(), req.path().path());
-                    send(res, e);
-                })
-                .error(ApiException.class, (req, res, e) -> {
+        routing.error(ApiException.class, (req, res, e) -> {
+                    if (e instanceof UnreadableBodyException) {
+                        // where the body ends is unknown: nothing after it may be read as a request
+                        res.header(HeaderValues.CONNECTION_CLOSE);
+                    }
                     answered.error(e.code(), e.status().code(), req.path().path());
                     send(res, e);
                 })

@@ -73,13 +73,7 @@ public final class FunctionInvoker implements AutoCloseable {
         } catch (ResponseBudget.Exhausted exhausted) {
             if (exhausted.alone()) {
                 // larger than the whole budget, so than MAX_RESPONSE_SIZE (at most the budget): retrying cannot help
-                return failure(
-                        function,
-                        requestId,
-                        start,
-                        InvocationResult.Outcome.EXECUTION_ERROR,
-                        "function answer exceeds the limit of " + maxResponseSize + " bytes",
-                        0);
+                return failure(function, requestId, start, InvocationResult.Outcome.EXECUTION_ERROR, tooLarge(), 0);
             }
             return failure(
                     function,
@@ -140,7 +134,7 @@ public final class FunctionInvoker implements AutoCloseable {
                     function.name(),
                     millis,
                     null,
-                    "function answer exceeds the limit of " + maxResponseSize + " bytes",
+                    tooLarge(),
                     InvocationResult.Outcome.EXECUTION_ERROR,
                     answer.status);
         }
@@ -308,6 +302,11 @@ public final class FunctionInvoker implements AutoCloseable {
     /** The engine is the gateway's: closed by its owner. */
     @Override
     public void close() {}
+
+    /** @return why an answer over {@code MAX_RESPONSE_SIZE} failed the call */
+    private String tooLarge() {
+        return "function answer exceeds the limit of " + maxResponseSize + " bytes";
+    }
 
     private record Answer(int status, String contentType, byte[] body, boolean tooLarge) {}
 }
