@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.sse.EventFrame;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -86,10 +87,18 @@ final class AnnouncedEvents {
     }
 
     private void deliver(String log, ClientEvent event) {
+        deliver(log, event, false);
+    }
+
+    /**
+     * @param held whether the event was held back while the log's streams caught up: like what they read back, it
+     *             does not count against their queues' limits
+     */
+    private void deliver(String log, ClientEvent event, boolean held) {
         // a child of the publication when the event carries its trace (see RedisStateStore's announcements)
         Span span = tracing.child("fan-out " + event.type(), SpanKind.CONSUMER);
         try (Scope ignored = GatewayTracing.activate(span)) {
-            boolean followed = hub.deliver(log, event);
+            boolean followed = held ? hub.deliverMissed(log, event) : hub.deliver(log, event);
             followed |= mcp.deliver(log, event);
             metrics.fanout(followed);
             span.setAttribute("messaging.destination.name", log);
@@ -125,6 +134,7 @@ final class AnnouncedEvents {
 
     private void readMissed(String log) {
         int caughtUp = 0;
+        String key = log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? log.intern() : log;
         for (SseStream stream : hub.following(log)) {
             String after = stream.positions().get(log);
             // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
@@ -135,7 +145,8 @@ final class AnnouncedEvents {
             }
             try {
                 for (ClientEvent event : events.readAfter(log, after, maxCatchUp)) {
-                    stream.offer(log, event);
+                    // what the replica missed is no sign of a slow client: it does not count against the queue
+                    stream.offerMissed(key, new EventFrame(event));
                     caughtUp++;
                 }
             } catch (RuntimeException e) {
@@ -159,7 +170,7 @@ final class AnnouncedEvents {
         });
         List<ClientEvent> batch;
         while (!(batch = takeHeld(log)).isEmpty()) {
-            batch.forEach(event -> deliver(log, event));
+            batch.forEach(event -> deliver(log, event, true));
         }
     }
 

@@ -51,6 +51,12 @@ public final class SseStream {
      * however far the writer is behind (and what waits for the writer stays bounded).
      */
     private final AtomicInteger handedOver = new AtomicInteger();
+    /**
+     * Queued events this replica missed while its fan-out connection was away ({@link #offerMissed}): they count
+     * in {@link #queued} but not against {@link #maxQueue}, for a client that reads every byte would otherwise be
+     * cut off for the replica's own outage. A catch-up reads at most the log's bound, so they stay bounded.
+     */
+    private final AtomicInteger missed = new AtomicInteger();
 
     private volatile Thread writer;
     private volatile Runnable waker;
@@ -174,6 +180,27 @@ public final class SseStream {
     }
 
     /**
+     * Queues an event of one of the logs this stream follows that this replica missed while its fan-out connection
+     * was away (read back from the log, or held back while that ran): it does not count against the queue's limit,
+     * as the client was not the slow one. Called from any thread.
+     *
+     * @param log   the log it was appended to
+     * @param frame the event and its shared encoding
+     * @return false when the stream is closed
+     */
+    public boolean offerMissed(String log, EventFrame frame) {
+        if (closeReason != null) {
+            return false;
+        }
+        // in this order (and the reverse when taken), a count read meanwhile is never the larger
+        missed.incrementAndGet();
+        queued.incrementAndGet();
+        queue.add(new Queued(log, frame, true));
+        wake();
+        return true;
+    }
+
+    /**
      * Queues an event without waking the writer: for the writer itself (an event loop queueing a fan-out behind
      * what a stream still has to write), which flushes the stream after.
      *
@@ -185,7 +212,7 @@ public final class SseStream {
         if (!countIn(queued, handedOver)) {
             return false;
         }
-        queue.add(new Queued(log, frame));
+        queue.add(new Queued(log, frame, false));
         return true;
     }
 
@@ -210,7 +237,7 @@ public final class SseStream {
         if (closeReason != null) {
             return false;
         }
-        if (counter.incrementAndGet() + other.get() > maxQueue) {
+        if (counter.incrementAndGet() + other.get() - missed.get() > maxQueue) {
             counter.decrementAndGet();
             close(CloseReason.SLOW_CONSUMER);
             return false;
@@ -404,7 +431,7 @@ public final class SseStream {
         int events = 0;
         Queued next;
         while ((next = queue.poll()) != null) {
-            queued.decrementAndGet();
+            dequeued(next);
             EventFrame frame = next.frame();
             ClientEvent event = frame.event();
             if (!positions.advance(next.log(), event.id(), composite ? frame.tokenPosition() : null)) {
@@ -496,7 +523,8 @@ public final class SseStream {
                 fits = false;
                 break;
             }
-            take();
+            queue.poll();
+            dequeued(next);
             if (put == Put.WRITTEN) {
                 events++;
             }
@@ -519,10 +547,12 @@ public final class SseStream {
         result.tooLarge = !fits && out.position() == start;
     }
 
-    /** The writer's: the queue's oldest entry is done with. */
-    private void take() {
-        queue.poll();
+    /** The writer's: an entry taken off the queue no longer counts. */
+    private void dequeued(Queued taken) {
         queued.decrementAndGet();
+        if (taken.missed()) {
+            missed.decrementAndGet();
+        }
     }
 
     /**
@@ -608,8 +638,8 @@ public final class SseStream {
         return positions.byLog();
     }
 
-    /** An event waiting to be written, with the log it came from. */
-    private record Queued(String log, EventFrame frame) {}
+    /** An event waiting to be written, with the log it came from and whether it was {@link #offerMissed missed}. */
+    private record Queued(String log, EventFrame frame, boolean missed) {}
 
     /**
      * Writes queued events and heartbeats until the stream is closed or a write fails.

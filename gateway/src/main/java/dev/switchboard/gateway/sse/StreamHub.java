@@ -216,6 +216,23 @@ public final class StreamHub {
     }
 
     /**
+     * Queues an event this replica missed while its fan-out connection was away (held back while the log's
+     * streams caught up) on every stream here that follows its log, without counting it against their queues'
+     * limits ({@link SseStream#offerMissed}).
+     *
+     * @param log   the log it was appended to
+     * @param event the event
+     * @return whether any stream here follows the log
+     */
+    public boolean deliverMissed(String log, ClientEvent event) {
+        Collection<SseStream> streams = following(log);
+        EventFrame frame = new EventFrame(event);
+        String key = log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? log.intern() : log;
+        streams.forEach(s -> s.offerMissed(key, frame));
+        return !streams.isEmpty();
+    }
+
+    /**
      * @param log a log key: a client id, a topic's or an MCP stream's
      * @return the streams here that follow it
      */

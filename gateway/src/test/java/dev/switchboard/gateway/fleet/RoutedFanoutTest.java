@@ -11,6 +11,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.Metrics;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TcpForwarder;
 import dev.switchboard.gateway.topic.ResumeToken;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
@@ -60,6 +61,10 @@ class RoutedFanoutTest {
     }
 
     private Gateway replica(String id, String redisUrl) {
+        return replica(id, redisUrl, Map.of());
+    }
+
+    private Gateway replica(String id, String redisUrl, Map<String, String> settings) {
         Map<String, String> values = new HashMap<>();
         values.put("HOST", "127.0.0.1");
         values.put("PORT", "0");
@@ -70,6 +75,7 @@ class RoutedFanoutTest {
         values.put("HEARTBEAT_INTERVAL", "500ms");
         values.put("SHUTDOWN_GRACE", "1s");
         values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
+        values.putAll(settings);
         Gateway gateway = Gateway.start(GatewayConfig.from(values));
         replicas.add(gateway);
         return gateway;
@@ -306,6 +312,51 @@ class RoutedFanoutTest {
             List<Integer> expected =
                     java.util.stream.IntStream.range(0, count).boxed().toList();
             assertThat(numbers(stream, count)).as("every event, once, in order").isEqualTo(expected);
+        }
+    }
+
+    /**
+     * What a stream missed while its replica's fan-out connection was away is not the client being slow: a
+     * catch-up longer than {@code STREAM_QUEUE_DEPTH} used to fill the stream's queue at once and cut a client that
+     * read every byte (the fleet's Redis-restart test, now and then, on a busy machine).
+     */
+    @org.junit.jupiter.api.Test
+    void aCatchUpLongerThanTheStreamQueueReachesAStreamThatReads() throws Exception {
+        String url = redis("standalone");
+        assumeTrue(
+                List.of("127.0.0.1", "localhost").contains(TestRedis.shared().host()),
+                "the cut path to Redis is a loopback forwarder");
+        int missed = 60;
+        try (TcpForwarder path = TcpForwarder.start(TestRedis.shared().port());
+                java.net.ServerSocket refusing = new java.net.ServerSocket(0)) {
+            Gateway following = replica(
+                    "replica-0",
+                    url.replace(TestRedis.shared().address(), "127.0.0.1:" + path.port()),
+                    Map.of("STREAM_QUEUE_DEPTH", "8"));
+            Gateway publishing = replica("replica-1", url);
+            try (SseClient stream = SseClient.open(sse(following, "/sse/behind?topic=burst"))) {
+                assertThat(stream.next(WAIT).type()).isEqualTo("connected");
+                assertThat(publish(publishing, "burst", 0).status()).isEqualTo(202);
+                assertThat(numbers(stream, 1)).containsExactly(0);
+                // the following replica loses Redis (a port that accepts and never answers would hang it; this
+                // one's connections are closed at once) while the topic goes on
+                int refused = refusing.getLocalPort();
+                refusing.close();
+                path.retarget(refused);
+                path.cut();
+                for (int n = 1; n <= missed; n++) {
+                    assertThat(publish(publishing, "burst", n).status()).isEqualTo(202);
+                }
+                path.retarget(TestRedis.shared().port());
+                List<Integer> expected = java.util.stream.IntStream.rangeClosed(1, missed)
+                        .boxed()
+                        .toList();
+                assertThat(numbers(stream, missed))
+                        .as("what was missed, whole and in order, on the same stream")
+                        .isEqualTo(expected);
+                assertThat(publish(publishing, "burst", missed + 1).status()).isEqualTo(202);
+                assertThat(numbers(stream, 1)).as("and live again").containsExactly(missed + 1);
+            }
         }
     }
 

@@ -230,6 +230,38 @@ class LoopFanOutTest {
     }
 
     @Test
+    void eventsTheReplicaMissedDoNotCountAgainstTheQueueLimitButAreWrittenInOrder() {
+        SseStream s = new SseStream("conn-a", "a", List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 3, x -> BEAT);
+        s.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
+        for (int i = 0; i < 10; i++) {
+            assertThat(s.offerMissed(
+                            TOPIC, new EventFrame(new ClientEvent("170000000000" + i + "-0", "news", "m" + i))))
+                    .isTrue();
+        }
+        assertThat(s.isClosed()).as("ten missed ones over a limit of 3").isFalse();
+        // live ones still count: three fit beside the ten missed, a fourth is one too many
+        for (int i = 0; i < 3; i++) {
+            assertThat(s.offer(TOPIC, new EventFrame(new ClientEvent("170000000010" + i + "-0", "news", "l" + i))))
+                    .isTrue();
+        }
+        ByteBuffer out = ByteBuffer.allocate(8192);
+        SseStream.Drained drained = new SseStream.Drained();
+        s.drainTo(out, drained);
+        assertThat(drained.events()).isEqualTo(13);
+        assertThat(ResumeToken.decode(s.lastSentId(), s.logs())).containsExactly(EventIds.ZERO, "1700000000102-0");
+        // all taken: the limit is the live one's again
+        for (int i = 3; i < 6; i++) {
+            s.offer(TOPIC, new EventFrame(new ClientEvent("170000000010" + i + "-0", "news", "l" + i)));
+        }
+        assertThat(s.isClosed()).isFalse();
+        s.offer(TOPIC, new EventFrame(new ClientEvent("1700000000106-0", "news", "l6")));
+        assertThat(s.closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
+        assertThat(s.offerMissed(TOPIC, new EventFrame(new ClientEvent("1700000000107-0", "news", "m"))))
+                .as("a closed stream takes nothing")
+                .isFalse();
+    }
+
+    @Test
     void theHubHandsAnEventOnceToEachLoopAndOffersTheRest() {
         StreamHub hub = new StreamHub(
                 10,
