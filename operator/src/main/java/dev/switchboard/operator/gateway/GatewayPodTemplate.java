@@ -119,7 +119,7 @@ final class GatewayPodTemplate {
                 .withLivenessProbe(probe("/health/live", 10, 3))
                 // Up to 60 s to start before liveness applies: the JVM and the first Redis connection.
                 .withStartupProbe(probe("/health/live", 2, 30))
-                .withResources(spec.getResources())
+                .withResources(GatewayResources.of(spec.getResources()))
                 .withNewSecurityContext()
                 .withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true)

@@ -42,7 +42,9 @@ public class SseGatewaySpec {
     @JsonPropertyDescription("Explicit gateway limits; unset fields keep the gateway's defaults.")
     private GatewayLimits limits;
 
-    @JsonPropertyDescription("CPU and memory requests and limits of each gateway container.")
+    @JsonPropertyDescription(
+            "CPU and memory requests and limits of each gateway container. Without a memory limit, the operator "
+                    + "sets one: the memory request, or 1Gi (the JVM sizes its heap from it).")
     private ResourceRequirements resources;
 
     @JsonPropertyDescription("How the gateway's public and stream listeners are exposed.")
