@@ -381,6 +381,8 @@ public final class Gateway implements AutoCloseable {
                 "switchboard.state.store.up",
                 "1 while the state store answers (checked at each scrape)",
                 () -> state.health().up() ? 1 : 0);
+        HeapBound heap = HeapBound.ofThisJvm();
+        LOGGER.log(heap.level(), heap::describe);
         if (budget.capped()) {
             LOGGER.info(() -> "connection caps from the descriptor limit "
                     + budget.limit().getAsLong() + " (reserve "

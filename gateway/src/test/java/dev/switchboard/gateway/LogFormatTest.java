@@ -150,6 +150,9 @@ class LogFormatTest {
                 .isNotEmpty()
                 .anySatisfy(l -> assertThat(l).matches(TEXT_LINE).contains("Switchboard gateway text-logs listening"));
         assertThat(lines(log)).noneMatch(l -> l.startsWith("{"));
+        assertThat(lines(log))
+                .as("the heap's bound, said once at start (GatewayProcess runs with -Xmx256m)")
+                .anySatisfy(l -> assertThat(l).contains("INFO").endsWith("heap bound 256 MB (-Xmx)"));
     }
 
     @Test
