@@ -77,6 +77,8 @@ EXPOSE 8080 8081 9090
 # No HEALTHCHECK: Kubernetes ignores it and uses its own probes on the admin listener's health
 # endpoints, and Compose users can add one against the admin port (the JRE base image has no HTTP client:
 # add one in an image of your own).
+# Give the container a memory limit (docker run --memory=1g): the heap is sized from it (75%), and without one from
+# the host's memory, which a steady load of large requests fills before the heap is collected (docs/operations.md).
 # JVM options: the shipped ones come from /app/jvm.options (above). To change one, set JDK_JAVA_OPTIONS to
 # "@/app/jvm.options <yours>" (a later option wins) or to your own list; JAVA_TOOL_OPTIONS is read first,
 # so an option it sets that the file also sets is overridden by the file.
