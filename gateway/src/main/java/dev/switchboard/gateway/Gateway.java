@@ -454,7 +454,11 @@ public final class Gateway implements AutoCloseable {
             LOGGER.warning("REDIS_URL is not set: state is kept in memory. This is one replica on its own: nothing"
                     + " is shared with other replicas and nothing survives a restart.");
             return new MemoryStateStore(
-                    clock, config.limits().eventLogMaxLength(), config.limits().eventLogTtl(), config.sessionTtl());
+                    clock,
+                    config.limits().eventLogMaxLength(),
+                    config.limits().eventLogTtl(),
+                    config.sessionTtl(),
+                    config.limits().memoryStoreMaxBytes());
         }
         RedisConnections redis = RedisConnections.connect(config.redisUrl().get(), config.redisTimeout());
         redis.decorateCommands(commands -> TracedRedisCommands.wrap(commands, tracing));

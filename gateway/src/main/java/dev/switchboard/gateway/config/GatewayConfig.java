@@ -125,7 +125,10 @@ public record GatewayConfig(
                 MAX_TOPICS_PER_STREAM.get(values),
                 MAX_MCP_SUBSCRIPTIONS.get(values),
                 MCP_STREAM_LOG_TTL.get(values),
-                ASYNC_DELIVERY_TIMEOUT.get(values));
+                ASYNC_DELIVERY_TIMEOUT.get(values),
+                MEMORY_STORE_MAX_BYTES
+                        .withDefault(Runtime.getRuntime().maxMemory() / 4)
+                        .get(values));
         GatewayConfig config = new GatewayConfig(
                 HOST.get(values),
                 PORT.get(values),

@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param maxMcpSubscriptions     resource URIs one MCP session may subscribe to (JSON-RPC error beyond)
  * @param mcpStreamLogTtl         how long an answered MCP POST stream's log is kept for a resume
  * @param asyncDeliveryTimeout    how long an accepted async result is retried against an unreachable state store
+ * @param memoryStoreMaxBytes     event bytes the in-memory store keeps, as estimated (the oldest go first beyond)
  */
 public record Limits(
         long maxBodySize,
@@ -39,4 +40,5 @@ public record Limits(
         int maxTopicsPerStream,
         int maxMcpSubscriptions,
         Duration mcpStreamLogTtl,
-        Duration asyncDeliveryTimeout) {}
+        Duration asyncDeliveryTimeout,
+        long memoryStoreMaxBytes) {}

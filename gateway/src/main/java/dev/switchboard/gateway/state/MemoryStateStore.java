@@ -64,16 +64,34 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
     private final Duration sessionTtl;
     private final FleetSnapshots snapshots;
     private final MemoryMcpPushIndex mcpPush = new MemoryMcpPushIndex(this::peek);
+    /** The events' bytes all logs hold, as estimated, and the oldest evicted past their bound. */
+    private final MemoryLogBytes bytes;
+
     private long lastMillis;
     private long sequence;
 
     /**
+     * A store without a bound on its events' bytes (tests).
+     *
      * @param clock     time source for ids and expiry
      * @param maxLength events kept per client
      * @param ttl       how long an idle client's log is kept
      * @param sessionTtl how long an idle MCP session is kept
      */
     public MemoryStateStore(Clock clock, int maxLength, Duration ttl, Duration sessionTtl) {
+        this(clock, maxLength, ttl, sessionTtl, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param clock     time source for ids and expiry
+     * @param maxLength events kept per client
+     * @param ttl       how long an idle client's log is kept
+     * @param sessionTtl how long an idle MCP session is kept
+     * @param maxBytes  event bytes all logs keep, as estimated ({@code MEMORY_STORE_MAX_BYTES}): past it the oldest
+     *                  events go first, whichever log holds them
+     */
+    public MemoryStateStore(Clock clock, int maxLength, Duration ttl, Duration sessionTtl, long maxBytes) {
+        this.bytes = new MemoryLogBytes(maxBytes);
         this.clock = clock;
         this.maxLength = maxLength;
         this.ttl = ttl;
@@ -247,6 +265,15 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
 
     /** Appends the events under the log's lock: next to each other, as Redis's append script does. */
     private List<Stored> append(String clientId, List<Pending> batch, Duration keptFor) {
+        List<Stored> stored = appendToCurrentLog(clientId, batch, keptFor);
+        if (bytes.over()) {
+            // outside the log's lock: the eviction takes the other logs' locks, one at a time
+            evictOldest();
+        }
+        return stored;
+    }
+
+    private List<Stored> appendToCurrentLog(String clientId, List<Pending> batch, Duration keptFor) {
         while (true) {
             ClientLog log = logs.computeIfAbsent(clientId, id -> newLog(id, keptFor));
             synchronized (log) {
@@ -264,6 +291,63 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
         }
     }
 
+    /**
+     * Past the bound on the events' bytes, removes the oldest events of all logs, oldest first, until a quarter of
+     * the bound is free again (so that not every append evicts). One thread evicts at a time; the others append on.
+     */
+    private void evictOldest() {
+        if (!bytes.startEviction()) {
+            return;
+        }
+        try {
+            java.util.PriorityQueue<Oldest> queue = new java.util.PriorityQueue<>();
+            for (ClientLog log : logs.values()) {
+                Oldest oldest = Oldest.of(log);
+                if (oldest != null) {
+                    queue.add(oldest);
+                }
+            }
+            int evicted = 0;
+            Oldest next;
+            while (bytes.aboveEvictionTarget() && (next = queue.poll()) != null) {
+                synchronized (next.log) {
+                    ClientEvent first = next.log.events.peekFirst();
+                    if (first == null || next.log.retired) {
+                        continue;
+                    }
+                    if (first.id().equals(next.id)) {
+                        next.log.events.removeFirst();
+                        next.log.bytes -= MemoryLogBytes.of(first);
+                        bytes.removed(MemoryLogBytes.of(first));
+                        evicted++;
+                    }
+                }
+                Oldest after = Oldest.of(next.log);
+                if (after != null) {
+                    queue.add(after);
+                }
+            }
+            bytes.evicted(evicted);
+        } finally {
+            bytes.endEviction();
+        }
+    }
+
+    /** A log and the id of its oldest event, ordered by that id: the eviction's queue. */
+    private record Oldest(ClientLog log, String id) implements Comparable<Oldest> {
+        static Oldest of(ClientLog log) {
+            synchronized (log) {
+                ClientEvent first = log.events.peekFirst();
+                return first == null || log.retired ? null : new Oldest(log, first.id());
+            }
+        }
+
+        @Override
+        public int compareTo(Oldest other) {
+            return EventIds.compare(id, other.id);
+        }
+    }
+
     private Stored appendLocked(String clientId, ClientLog log, Pending p, Duration keptFor) {
         // a delivery token guards against a lost reply, which this store cannot have: it is not kept
         String publishId = p.idKeptFor() == null ? p.publishId() : null;
@@ -276,8 +360,13 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
             log.stored(publishId, event.id());
         }
         log.events.addLast(event);
+        long size = MemoryLogBytes.of(event);
+        log.bytes += size;
+        bytes.added(size);
         while (log.events.size() > maxLength) {
-            log.events.removeFirst();
+            long trimmed = MemoryLogBytes.of(log.events.removeFirst());
+            log.bytes -= trimmed;
+            bytes.removed(trimmed);
         }
         // each append sets how long the log outlives it: an answered MCP stream's last one shortens it, and the
         // log is filed again under the earlier deadline
@@ -390,6 +479,11 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
         return log;
     }
 
+    /** @return the bytes the logs' events hold, as estimated (a test's view of the bound) */
+    long heldEventBytes() {
+        return bytes.held();
+    }
+
     /** @return logs held, expired or not (a test's view of what the sweeps let go of) */
     int logsHeld() {
         return logs.size();
@@ -437,6 +531,8 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
         logs.remove(clientId, log);
         // nobody reads a retired log, but a filing of it may hold it for a while yet (ExpiryIndex)
         log.events.clear();
+        bytes.removed(log.bytes);
+        log.bytes = 0;
         log.published = null;
         return true;
     }
@@ -467,6 +563,8 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
 
         private final String clientId;
         private long expiresAtMillis;
+        /** What its events hold, as {@link MemoryLogBytes#of} estimates. */
+        private long bytes;
         /** Removed from the map: whoever still holds it must look the client's log up again. */
         private boolean retired;
 

@@ -151,7 +151,8 @@ class GatewayConfigTest {
                 "MAX_JSON_DEPTH", "32",
                 "MAX_RESPONSE_BYTES_IN_FLIGHT", "64MiB",
                 "MCP_STREAM_LOG_TTL", "45s",
-                "ASYNC_DELIVERY_TIMEOUT", "5s");
+                "ASYNC_DELIVERY_TIMEOUT", "5s",
+                "MEMORY_STORE_MAX_BYTES", "96MiB");
         assertThat(c.host()).isEqualTo("127.0.0.2");
         assertThat(c.port()).isEqualTo(7001);
         assertThat(c.adminHost()).isEqualTo("0.0.0.0");
@@ -181,7 +182,8 @@ class GatewayConfigTest {
                         16,
                         100,
                         Duration.ofSeconds(45),
-                        Duration.ofSeconds(5)));
+                        Duration.ofSeconds(5),
+                        96L << 20));
     }
 
     @Test
@@ -189,6 +191,9 @@ class GatewayConfigTest {
         long quarter = Runtime.getRuntime().maxMemory() / 4;
         Limits defaults = config().limits();
         assertThat(defaults.maxResponseBytesInFlight()).isEqualTo(quarter);
+        assertThat(defaults.memoryStoreMaxBytes())
+                .as("the in-memory store's events, the same share")
+                .isEqualTo(quarter);
         assertThat(defaults.maxResponseSize()).isEqualTo(Math.min(10L << 20, quarter));
         assertThat(config("MAX_RESPONSE_BYTES_IN_FLIGHT", "4MiB").limits().maxResponseSize())
                 .as("an answer's default limit fits in the budget")

@@ -225,6 +225,52 @@ class MemoryStateStoreTest {
     }
 
     @Test
+    void pastItsByteBoundTheStoreEvictsTheOldestEventsOfAllLogsAndAnnouncesEveryOne() {
+        store.close();
+        // ten events of ~1 KB fit in 10 KB; every append past it evicts down to three quarters, oldest first
+        String kilobyte = "x".repeat(1000);
+        long size = MemoryLogBytes.of(new ClientEvent("1700000000000-0", "t", kilobyte));
+        store = new MemoryStateStore(clock, 100, Duration.ofMinutes(10), Duration.ofMinutes(30), 10 * size);
+        List<ClientEvent> announced = new ArrayList<>();
+        store.subscribe((log, e) -> announced.add(e));
+        List.of("a", "b", "c").forEach(store::follow);
+        List<ClientEvent> published = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            clock.advance(Duration.ofMillis(1));
+            published.add(store.publish(List.of("a", "b", "c").get(i % 3), "t", kilobyte));
+        }
+
+        assertThat(announced).as("live delivery loses nothing").containsExactlyElementsOf(published);
+        assertThat(store.heldEventBytes()).isLessThanOrEqualTo(10 * size);
+        List<ClientEvent> kept = new ArrayList<>();
+        for (String log : List.of("a", "b", "c")) {
+            kept.addAll(store.readAfter(log, EventIds.ZERO, 100));
+        }
+        kept.sort((x, y) -> EventIds.compare(x.id(), y.id()));
+        assertThat(kept)
+                .as("what is left is the newest, whichever log holds it")
+                .isNotEmpty()
+                .containsExactlyElementsOf(published.subList(published.size() - kept.size(), published.size()));
+        assertThat(kept.size()).isBetween(8, 10);
+        assertThat(store.heldEventBytes()).isEqualTo(kept.size() * size);
+    }
+
+    @Test
+    void trimmedAndExpiredEventsNoLongerCountAgainstTheByteBound() {
+        store.close();
+        store = new MemoryStateStore(clock, 2, Duration.ofMinutes(10), Duration.ofMinutes(30), 1L << 20);
+        store.publish("c", "t", "one");
+        ClientEvent two = store.publish("c", "t", "two");
+        ClientEvent three = store.publish("c", "t", "three");
+        assertThat(store.heldEventBytes())
+                .as("the trimmed first no longer counts")
+                .isEqualTo(MemoryLogBytes.of(two) + MemoryLogBytes.of(three));
+        clock.advance(Duration.ofMinutes(11));
+        store.connections().refresh(List.of());
+        assertThat(store.heldEventBytes()).as("an expired log holds nothing").isZero();
+    }
+
+    @Test
     void tail() {
         assertThat(store.tail("c")).isEqualTo(EventIds.ZERO);
         ClientEvent e1 = store.publish("c", "t", "1");

@@ -252,6 +252,12 @@ public final class GatewaySettings {
                     "EVENT_LOG_TTL", "1h", Duration.ofSeconds(1), Duration.ofDays(30))
             .describedAs("an idle client's or topic's event log expires after this (and a publish id's "
                     + "idempotency record)");
+    public static final Setting<Long> MEMORY_STORE_MAX_BYTES = Setting.size(
+                    "MEMORY_STORE_MAX_BYTES", null, 1, Long.MAX_VALUE)
+            .computedDefault("a quarter of the heap (`-Xmx`)")
+            .describedAs("event bytes the in-memory store keeps (without `REDIS_URL`), as estimated; past it the "
+                    + "oldest events of all logs go first, so a replay reaches less far back (live delivery is "
+                    + "unaffected) instead of the heap running out");
     public static final Setting<Integer> MAX_TOPICS_PER_STREAM = Setting.integer("MAX_TOPICS_PER_STREAM", 16, 1, 256)
             .describedAs("topics one `/sse` stream may follow (400 `TOO_MANY_TOPICS`)");
     public static final Setting<Long> MAX_RESPONSE_SIZE = Setting.size(
@@ -375,6 +381,7 @@ public final class GatewaySettings {
             MAX_CONNECTIONS,
             EVENT_LOG_MAX_LENGTH,
             EVENT_LOG_TTL,
+            MEMORY_STORE_MAX_BYTES,
             MAX_TOPICS_PER_STREAM,
             MAX_RESPONSE_SIZE,
             MAX_RESPONSE_BYTES_IN_FLIGHT,
