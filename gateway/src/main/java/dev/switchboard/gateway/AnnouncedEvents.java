@@ -2,17 +2,20 @@ package dev.switchboard.gateway;
 
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
+import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.EventFrame;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.state.EventIds;
+import dev.switchboard.gateway.state.StoreRetry;
 import dev.switchboard.gateway.trace.GatewayTracing;
 import dev.switchboard.registry.RedisKeys;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,8 @@ import java.util.logging.Logger;
  */
 final class AnnouncedEvents {
     private static final Logger LOGGER = Logger.getLogger(AnnouncedEvents.class.getName());
+    /** How long a catch-up reads again a log the store does not answer for, before the stream ends instead. */
+    private static final Duration READ_BACK_PATIENCE = Duration.ofSeconds(10);
 
     private final ClientEventLog events;
     private final StreamHub hub;
@@ -143,20 +148,37 @@ final class AnnouncedEvents {
             if (stream.isClosed() || unpositioned) {
                 continue;
             }
-            try {
-                for (ClientEvent event : events.readAfter(log, after, maxCatchUp)) {
-                    // what the replica missed is no sign of a slow client: it does not count against the queue
-                    stream.offerMissed(key, new EventFrame(event));
-                    caughtUp++;
-                }
-            } catch (RuntimeException e) {
-                metrics.redisError();
+            List<ClientEvent> missed = readBack(log, after);
+            if (missed == null) {
+                // a gap the stream cannot fill here: its client's resume reads it from the log, on any replica
+                LOGGER.warning(() -> "could not read what a stream of " + log + " missed while the fan-out was away "
+                        + "within " + READ_BACK_PATIENCE.toSeconds() + " s: it ends, and its client resumes");
+                stream.close(CloseReason.MISSED);
+                continue;
+            }
+            for (ClientEvent event : missed) {
+                // what the replica missed is no sign of a slow client: it does not count against the queue
+                stream.offerMissed(key, new EventFrame(event));
+                caughtUp++;
             }
         }
         if (caughtUp > 0) {
             int delivered = caughtUp;
             LOGGER.fine(() -> "streams caught up " + delivered + " events missed while the fan-out was away");
         }
+    }
+
+    /**
+     * @return what the log holds after the position, read again while the store does not answer (its command
+     *     connection may come back after the fan-out's), for up to {@link #READ_BACK_PATIENCE}; null when it never did
+     */
+    private List<ClientEvent> readBack(String log, String after) {
+        List<List<ClientEvent>> read = new ArrayList<>(1);
+        RuntimeException givenUp = StoreRetry.untilDeadline(
+                () -> read.add(events.readAfter(log, after, maxCatchUp)),
+                System.nanoTime() + READ_BACK_PATIENCE.toNanos(),
+                e -> metrics.redisError());
+        return givenUp == null ? read.getFirst() : null;
     }
 
     /**

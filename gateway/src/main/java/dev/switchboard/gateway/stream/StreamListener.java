@@ -600,12 +600,12 @@ final class StreamListener implements AutoCloseable {
         stream.writtenBy(writes, c);
     }
 
-    /** Loop thread: an open stream ends (a retry hint first when the gateway is stopping). */
+    /** Loop thread: an open stream ends (a retry hint first when the gateway is stopping, or the stream has a gap). */
     private void end(LoopConnection c, CloseReason reason) {
         if (c.closed) {
             return;
         }
-        if (reason == CloseReason.SHUTDOWN && c.pending == null) {
+        if (reason.hintsReconnect() && c.pending == null) {
             try {
                 c.channel.write(ByteBuffer.wrap(SseEncoder.retry(ClientStreamService.reconnectHintMillis())));
             } catch (IOException e) {
