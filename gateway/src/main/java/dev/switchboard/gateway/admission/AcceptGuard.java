@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,8 +68,8 @@ public final class AcceptGuard implements SocketOptions {
      */
     private final Map<SocketAddress, Body> bodies = new ConcurrentHashMap<>();
 
-    /** Overdue pending connections per capped address. Guarded by this. */
-    private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+    /** Overdue pending connections per capped address. */
+    private final OverdueHeads overdueHeads;
 
     /**
      * The deadline sweeps, run only while some connection is pending, so that an idle gateway's thread sleeps
@@ -123,6 +122,7 @@ public final class AcceptGuard implements SocketOptions {
                 headTimeoutNanos - AddressLimits.headOverdueAfter(headTimeout).toNanos();
         this.maxPending = maxPending;
         this.limits = limits;
+        this.overdueHeads = new OverdueHeads(limits.maxPendingHeads());
         this.sweepPeriod = Duration.ofMillis(Math.max(50, Math.min(250, headTimeout.toMillis() / 4)));
         this.sweeps =
                 new OnDemandTicks(sweeper, sweepPeriod, this::expire, () -> pendingCount > 0 || !bodies.isEmpty());
@@ -142,7 +142,7 @@ public final class AcceptGuard implements SocketOptions {
         channels.put(peer, channel);
         List<SocketChannel> shed = new ArrayList<>();
         synchronized (this) {
-            if (capped != null && perAddress.getOrDefault(capped, 0) >= limits.maxPendingHeads()) {
+            if (capped != null && overdueHeads.atCap(capped)) {
                 refuse(channel, limits.tooManyPending());
             }
             // silent connections must leave Helidon permits for those that speak: the oldest goes
@@ -199,7 +199,7 @@ public final class AcceptGuard implements SocketOptions {
 
     private void forget(Pending p) {
         if (p.counted) {
-            perAddress.computeIfPresent(p.capped, (a, n) -> n == 1 ? null : n - 1);
+            overdueHeads.done(p.capped);
         }
     }
 
@@ -238,8 +238,7 @@ public final class AcceptGuard implements SocketOptions {
                     forget(p);
                     late.add(p.channel);
                 } else if (p.capped != null && !p.counted) {
-                    if (perAddress.getOrDefault(p.capped, 0) < limits.maxPendingHeads()) {
-                        perAddress.merge(p.capped, 1, Integer::sum);
+                    if (overdueHeads.tryAdd(p.capped)) {
                         p.counted = true;
                     } else {
                         it.remove();

@@ -1,7 +1,6 @@
 package dev.switchboard.gateway.stream;
 
-import java.net.InetAddress;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.switchboard.gateway.admission.OverdueHeads;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,9 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ListenerCaps {
     private final int maxConnections;
-    private final int maxPendingHeads;
     private final AtomicInteger open = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, Integer> pendingHeads = new ConcurrentHashMap<>();
+    private final OverdueHeads overdueHeads;
     private final IdleConnections idle = new IdleConnections();
 
     /**
@@ -23,7 +21,7 @@ final class ListenerCaps {
      */
     ListenerCaps(int maxConnections, int maxPendingHeads) {
         this.maxConnections = maxConnections;
-        this.maxPendingHeads = maxPendingHeads;
+        this.overdueHeads = new OverdueHeads(maxPendingHeads);
     }
 
     /** @return the kept-alive connections waiting for their next request, over all loops */
@@ -46,36 +44,8 @@ final class ListenerCaps {
         open.decrementAndGet();
     }
 
-    /**
-     * @param address a new connection's capped address
-     * @return whether it has as many overdue heads as it may (refuse the connection)
-     */
-    boolean atPendingHeadCap(InetAddress address) {
-        Integer n = pendingHeads.get(address);
-        return n != null && n >= maxPendingHeads;
-    }
-
-    /**
-     * Counts an overdue head from a capped address, unless that address has as many as it may.
-     *
-     * @param address the client's address
-     * @return whether it was counted (false: refuse the connection)
-     */
-    boolean tryAddPendingHead(InetAddress address) {
-        boolean[] added = {false};
-        pendingHeads.compute(address, (a, n) -> {
-            int now = n == null ? 0 : n;
-            if (now >= maxPendingHeads) {
-                return n;
-            }
-            added[0] = true;
-            return now + 1;
-        });
-        return added[0];
-    }
-
-    /** @param address an address whose counted head was read (or whose connection closed first) */
-    void headDone(InetAddress address) {
-        pendingHeads.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+    /** @return the overdue heads per capped address, over all loops */
+    OverdueHeads overdueHeads() {
+        return overdueHeads;
     }
 }

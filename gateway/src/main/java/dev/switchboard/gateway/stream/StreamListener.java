@@ -340,7 +340,7 @@ final class StreamListener implements AutoCloseable {
             boolean capped = limits.cappedAtAccept(address);
             // only overdue heads count here: an address at its stream cap is still heard out, its POSTs to
             // /mcp/{name} are no streams, and a refusal under /mcp/ is the route's JSON-RPC error
-            if (capped && caps.atPendingHeadCap(address)) {
+            if (capped && caps.overdueHeads().atCap(address)) {
                 refuseAtAccept(channel, limits.tooManyPending());
                 return;
             }
@@ -410,7 +410,7 @@ final class StreamListener implements AutoCloseable {
     private void headDone(LoopConnection c) {
         c.cappedAddress = null;
         if (c.pendingAddress != null) {
-            caps.headDone(c.pendingAddress);
+            caps.overdueHeads().done(c.pendingAddress);
             c.pendingAddress = null;
         }
     }
@@ -670,7 +670,7 @@ final class StreamListener implements AutoCloseable {
         for (LoopConnection c : opening.newlyOverdue(now)) {
             java.net.InetAddress address = c.cappedAddress;
             c.cappedAddress = null;
-            if (caps.tryAddPendingHead(address)) {
+            if (caps.overdueHeads().tryAdd(address)) {
                 c.pendingAddress = address;
             } else {
                 c.head = null; // whatever it sends now is dropped
