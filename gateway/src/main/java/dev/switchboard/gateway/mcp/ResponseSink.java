@@ -3,7 +3,6 @@ package dev.switchboard.gateway.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.SseEncoder;
-import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
 import io.helidon.http.Status;
 import java.io.IOException;
@@ -33,16 +32,13 @@ final class ResponseSink implements McpRelay.Sink {
 
     private final McpExchange res;
     private final ClientAccept accept;
-    private final ClientEventLog log;
     private final String sessionId;
     private final String protocolVersion;
     private final java.time.Duration answeredLogTtl;
-    /** How long events the store could not take are retried once the stream is over ({@code ASYNC_DELIVERY_TIMEOUT}). */
-    private final java.time.Duration unloggedRetry;
-    /** Events the store could not take, made at the first such event. */
-    private UnloggedEvents unlogged;
-
     private final String streamId = McpIds.streamId();
+    /** The stream's log, for a client's resume; null when not resumable (no session). */
+    private final StreamLogAppender log;
+
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     /** A client that takes SSE and whose revision primes streams gets one when the call goes quiet. */
     private final boolean primed;
@@ -73,10 +69,11 @@ final class ResponseSink implements McpRelay.Sink {
             String protocolVersion,
             java.time.Duration answeredLogTtl,
             java.time.Duration unloggedRetry) {
-        this.unloggedRetry = unloggedRetry;
         this.res = res;
         this.accept = accept;
-        this.log = log;
+        this.log = sessionId == null
+                ? null
+                : new StreamLogAppender(log, McpIds.logKey(sessionId, streamId), streamId, unloggedRetry);
         this.sessionId = sessionId;
         this.protocolVersion = protocolVersion;
         this.answeredLogTtl = answeredLogTtl;
@@ -236,41 +233,23 @@ final class ResponseSink implements McpRelay.Sink {
 
     /**
      * @return the event's id, or null when the stream is not resumable (no session) or the store is down (the event
-     *     is then logged, with those before it, once the store is back: {@link UnloggedEvents})
+     *     is then logged, with those before it, once the store is back: {@link StreamLogAppender})
      */
     private String append(String type, String data) {
-        if (sessionId == null) {
+        if (log == null) {
             return null;
         }
-        String logKey = McpIds.logKey(sessionId, streamId);
-        if (unlogged != null && !unlogged.isEmpty()) {
-            // behind the events the store could not take, in order, or not at all
-            unlogged.add(type, data);
-            String id = unlogged.flush();
-            return id == null ? null : PostStreamLog.eventId(streamId, id);
-        }
-        try {
-            // the stream's last event (its response, or the end of a cancelled call) keeps the log only for a
-            // client's resume; events before it keep it as long as any log, for a call that may go quiet a while
-            boolean last = !type.equals(PostStreamLog.MESSAGE);
-            ClientEvent event =
-                    last ? log.publish(logKey, type, data, answeredLogTtl) : log.publish(logKey, type, data);
-            return PostStreamLog.eventId(streamId, event.id());
-        } catch (RuntimeException e) {
-            // the store is down: deliver anyway, without an id to resume from, and log it once the store is back
-            LOGGER.log(Level.FINE, "could not log an MCP event", e);
-            if (unlogged == null) {
-                unlogged = new UnloggedEvents(log, logKey, streamId, unloggedRetry);
-            }
-            unlogged.add(type, data);
-            return null;
-        }
+        // the stream's last event (its response, or the end of a cancelled call) keeps the log only for a client's
+        // resume; events before it keep it as long as any log, for a call that may go quiet a while
+        boolean last = !type.equals(PostStreamLog.MESSAGE);
+        String id = log.append(type, data, last ? answeredLogTtl : null);
+        return id == null ? null : PostStreamLog.eventId(streamId, id);
     }
 
     /** The stream is over: what the store could not take yet is retried for a client's resume. */
     private void retryUnlogged() {
-        if (unlogged != null) {
-            unlogged.retryInBackground();
+        if (log != null) {
+            log.retryInBackground();
         }
     }
 

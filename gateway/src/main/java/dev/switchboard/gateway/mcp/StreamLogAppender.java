@@ -1,0 +1,68 @@
+package dev.switchboard.gateway.mcp;
+
+import dev.switchboard.gateway.state.ClientEventLog;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Appends one MCP stream's events to its log, which outlives a Redis outage: an event the store cannot take is held
+ * back ({@link UnloggedEvents}), the next is logged behind the held ones in one step once the store answers, and what
+ * is left when the stream is over is retried in the background. Not thread-safe: its stream's lock guards it.
+ */
+final class StreamLogAppender {
+    private static final Logger LOGGER = Logger.getLogger(StreamLogAppender.class.getName());
+
+    private final ClientEventLog log;
+    private final String logKey;
+    /** The stream's id for the held events' delivery tokens; null: made at the first failure. */
+    private final String streamId;
+
+    private final Duration retryFor;
+    /** Events the store could not take, made at the first such event. */
+    private UnloggedEvents unlogged;
+
+    /**
+     * @param log      the event logs
+     * @param logKey   the stream's log
+     * @param streamId the stream, unique in the fleet, or null for one made when first needed
+     * @param retryFor how long events left at the stream's end are retried ({@code ASYNC_DELIVERY_TIMEOUT})
+     */
+    StreamLogAppender(ClientEventLog log, String logKey, String streamId, Duration retryFor) {
+        this.log = log;
+        this.logKey = logKey;
+        this.streamId = streamId;
+        this.retryFor = retryFor;
+    }
+
+    /**
+     * @param type    the event's type
+     * @param data    its data
+     * @param keptFor how long the log outlives this append, or null for as long as any log
+     * @return the log's id of the event, or null when it is held back (the store is away)
+     */
+    String append(String type, String data, Duration keptFor) {
+        if (unlogged != null && !unlogged.isEmpty()) {
+            // behind the events the store could not take, in order, or not at all
+            unlogged.add(type, data);
+            return unlogged.flush();
+        }
+        try {
+            return (keptFor == null ? log.publish(logKey, type, data) : log.publish(logKey, type, data, keptFor)).id();
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "could not log an MCP stream's event", e);
+            if (unlogged == null) {
+                unlogged = new UnloggedEvents(log, logKey, streamId != null ? streamId : McpIds.streamId(), retryFor);
+            }
+            unlogged.add(type, data);
+            return null;
+        }
+    }
+
+    /** The stream is over: what the store could not take yet is retried for a client's resume. */
+    void retryInBackground() {
+        if (unlogged != null) {
+            unlogged.retryInBackground();
+        }
+    }
+}
