@@ -17,13 +17,13 @@ public final class AdminJsonPost {
     /**
      * @param req       a request on the admin listener
      * @param res       its answer
-     * @param parameter the path parameter that names the target; null for a path that names none (an empty name)
+     * @param parameter the path parameter that names the target; a path without it names an empty one
      * @return the request as a {@link JsonPost}; its credential is the admin token the listener's guard checked, so
      *     it carries no identity
      */
     public static JsonPost of(ServerRequest req, ServerResponse res, String parameter) {
         return new JsonPost(
-                parameter == null ? "" : req.path().pathParameters().get(parameter),
+                req.path().pathParameters().first(parameter).orElse(""),
                 req.headers().first(HeaderNames.CONTENT_TYPE),
                 maxSize -> Json.readBody(req, maxSize),
                 Identity.ANONYMOUS,

@@ -26,10 +26,7 @@ public final class PublishService implements HttpService {
         // 400 INVALID_TOPIC, as is an empty one ("/" here, Helidon drops a trailing slash), not an unknown route
         rules.post("/{+topic}", this::publish)
                 .any("/{+topic}", ErrorHandling.methodNotAllowed("POST"))
-                .post("/", (req, res) -> {
-                    JsonAnswer answer = publications.publish(AdminJsonPost.of(req, res, null), false);
-                    Json.send(res, answer.status(), answer.json());
-                });
+                .post("/", this::publish);
     }
 
     private void publish(ServerRequest req, ServerResponse res) {

@@ -111,15 +111,16 @@ public final class FunctionEngine implements FunctionSender, AutoCloseable {
         try {
             return new Answer(client.send(out), control, running);
         } catch (IOException e) {
-            forget(control);
+            forget(running, control);
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            forget(control);
+            forget(running, control);
             throw e;
         }
     }
 
-    private void forget(CallControl control) {
+    /** A call is over (answered, or failed before): nothing is left of it to stop. */
+    private static void forget(Set<CallControl> running, CallControl control) {
         if (control != null) {
             running.remove(control);
         }
@@ -167,9 +168,7 @@ public final class FunctionEngine implements FunctionSender, AutoCloseable {
         @Override
         public void close() {
             response.close();
-            if (control != null) {
-                running.remove(control);
-            }
+            forget(running, control);
         }
     }
 
