@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -300,7 +301,7 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
             return;
         }
         try {
-            java.util.PriorityQueue<Oldest> queue = new java.util.PriorityQueue<>();
+            PriorityQueue<Oldest> queue = new PriorityQueue<>();
             for (ClientLog log : logs.values()) {
                 Oldest oldest = Oldest.of(log);
                 if (oldest != null) {
