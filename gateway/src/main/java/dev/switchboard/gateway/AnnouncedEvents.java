@@ -140,6 +140,9 @@ final class AnnouncedEvents {
     private void readMissed(String log) {
         int caughtUp = 0;
         String key = log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? log.intern() : log;
+        // one patience for the whole log: once a read back gave up, its other streams end without waiting again
+        long deadline = System.nanoTime() + READ_BACK_PATIENCE.toNanos();
+        boolean unreadable = false;
         for (SseStream stream : hub.following(log)) {
             String after = stream.positions().get(log);
             // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
@@ -148,11 +151,15 @@ final class AnnouncedEvents {
             if (stream.isClosed() || unpositioned) {
                 continue;
             }
-            List<ClientEvent> missed = readBack(log, after);
+            List<ClientEvent> missed = unreadable ? null : readBack(log, after, deadline);
             if (missed == null) {
+                if (!unreadable) {
+                    LOGGER.warning(() -> "could not read what the streams of " + log + " missed while the fan-out "
+                            + "was away within " + READ_BACK_PATIENCE.toSeconds() + " s: they end, and their clients "
+                            + "resume");
+                }
+                unreadable = true;
                 // a gap the stream cannot fill here: its client's resume reads it from the log, on any replica
-                LOGGER.warning(() -> "could not read what a stream of " + log + " missed while the fan-out was away "
-                        + "within " + READ_BACK_PATIENCE.toSeconds() + " s: it ends, and its client resumes");
                 stream.close(CloseReason.MISSED);
                 continue;
             }
@@ -170,14 +177,13 @@ final class AnnouncedEvents {
 
     /**
      * @return what the log holds after the position, read again while the store does not answer (its command
-     *     connection may come back after the fan-out's), for up to {@link #READ_BACK_PATIENCE}; null when it never did
+     *     connection may come back after the fan-out's) until the deadline ({@link System#nanoTime}); null when it
+     *     never did
      */
-    private List<ClientEvent> readBack(String log, String after) {
+    private List<ClientEvent> readBack(String log, String after, long deadline) {
         List<List<ClientEvent>> read = new ArrayList<>(1);
         RuntimeException givenUp = StoreRetry.untilDeadline(
-                () -> read.add(events.readAfter(log, after, maxCatchUp)),
-                System.nanoTime() + READ_BACK_PATIENCE.toNanos(),
-                e -> metrics.redisError());
+                () -> read.add(events.readAfter(log, after, maxCatchUp)), deadline, e -> metrics.redisError());
         return givenUp == null ? read.getFirst() : null;
     }
 
