@@ -17,6 +17,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -143,6 +144,8 @@ final class AnnouncedEvents {
         // one patience for the whole log: once a read back gave up, its other streams end without waiting again
         long deadline = System.nanoTime() + READ_BACK_PATIENCE.toNanos();
         boolean unreadable = false;
+        // the streams of a topic mostly stand at the same position: one read, and one encoding, serves them all
+        Map<String, List<EventFrame>> readAfter = new HashMap<>();
         for (SseStream stream : hub.following(log)) {
             String after = stream.positions().get(log);
             // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
@@ -151,7 +154,13 @@ final class AnnouncedEvents {
             if (stream.isClosed() || unpositioned) {
                 continue;
             }
-            List<ClientEvent> missed = unreadable ? null : readBack(log, after, deadline);
+            List<EventFrame> missed = unreadable ? null : readAfter.get(after);
+            if (missed == null && !unreadable) {
+                missed = readBack(log, after, deadline);
+                if (missed != null) {
+                    readAfter.put(after, missed);
+                }
+            }
             if (missed == null) {
                 if (!unreadable) {
                     LOGGER.warning(() -> "could not read what the streams of " + log + " missed while the fan-out "
@@ -163,9 +172,9 @@ final class AnnouncedEvents {
                 stream.close(CloseReason.MISSED);
                 continue;
             }
-            for (ClientEvent event : missed) {
+            for (EventFrame frame : missed) {
                 // what the replica missed is no sign of a slow client: it does not count against the queue
-                stream.offerMissed(key, new EventFrame(event));
+                stream.offerMissed(key, frame);
                 caughtUp++;
             }
         }
@@ -180,11 +189,11 @@ final class AnnouncedEvents {
      *     connection may come back after the fan-out's) until the deadline ({@link System#nanoTime}); null when it
      *     never did
      */
-    private List<ClientEvent> readBack(String log, String after, long deadline) {
+    private List<EventFrame> readBack(String log, String after, long deadline) {
         List<List<ClientEvent>> read = new ArrayList<>(1);
         RuntimeException givenUp = StoreRetry.untilDeadline(
                 () -> read.add(events.readAfter(log, after, maxCatchUp)), deadline, e -> metrics.redisError());
-        return givenUp == null ? read.getFirst() : null;
+        return givenUp == null ? read.getFirst().stream().map(EventFrame::new).toList() : null;
     }
 
     /**

@@ -334,10 +334,13 @@ class RoutedFanoutTest {
                     url.replace(TestRedis.shared().address(), "127.0.0.1:" + path.port()),
                     Map.of("STREAM_QUEUE_DEPTH", "8"));
             Gateway publishing = replica("replica-1", url);
-            try (SseClient stream = SseClient.open(sse(following, "/sse/behind?topic=burst"))) {
+            try (SseClient stream = SseClient.open(sse(following, "/sse/behind?topic=burst"));
+                    SseClient beside = SseClient.open(sse(following, "/sse/beside?topic=burst"))) {
                 assertThat(stream.next(WAIT).type()).isEqualTo("connected");
+                assertThat(beside.next(WAIT).type()).isEqualTo("connected");
                 assertThat(publish(publishing, "burst", 0).status()).isEqualTo(202);
                 assertThat(numbers(stream, 1)).containsExactly(0);
+                assertThat(numbers(beside, 1)).containsExactly(0);
                 // the following replica loses Redis (a port that accepts and never answers would hang it; this
                 // one's connections are closed at once) while the topic goes on
                 int refused = refusing.getLocalPort();
@@ -353,6 +356,9 @@ class RoutedFanoutTest {
                         .toList();
                 assertThat(numbers(stream, missed))
                         .as("what was missed, whole and in order, on the same stream")
+                        .isEqualTo(expected);
+                assertThat(numbers(beside, missed))
+                        .as("and on the other stream at the same position (one read serves both)")
                         .isEqualTo(expected);
                 assertThat(publish(publishing, "burst", missed + 1).status()).isEqualTo(202);
                 assertThat(numbers(stream, 1)).as("and live again").containsExactly(missed + 1);
