@@ -237,7 +237,9 @@ public final class SseStream {
         if (closeReason != null) {
             return false;
         }
-        if (counter.incrementAndGet() + other.get() - missed.get() > maxQueue) {
+        int waiting = counter.incrementAndGet() + other.get();
+        // the missed ones are read only past the limit: a fan-out to 10,000 streams touches nothing more per stream
+        if (waiting > maxQueue && waiting - missed.get() > maxQueue) {
             counter.decrementAndGet();
             close(CloseReason.SLOW_CONSUMER);
             return false;
