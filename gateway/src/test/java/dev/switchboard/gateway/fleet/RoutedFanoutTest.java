@@ -323,16 +323,9 @@ class RoutedFanoutTest {
     @org.junit.jupiter.api.Test
     void aCatchUpLongerThanTheStreamQueueReachesAStreamThatReads() throws Exception {
         String url = redis("standalone");
-        assumeTrue(
-                List.of("127.0.0.1", "localhost").contains(TestRedis.shared().host()),
-                "the cut path to Redis is a loopback forwarder");
         int missed = 60;
-        try (TcpForwarder path = TcpForwarder.start(TestRedis.shared().port());
-                java.net.ServerSocket refusing = new java.net.ServerSocket(0)) {
-            Gateway following = replica(
-                    "replica-0",
-                    url.replace(TestRedis.shared().address(), "127.0.0.1:" + path.port()),
-                    Map.of("STREAM_QUEUE_DEPTH", "8"));
+        try (TcpForwarder path = cuttablePath()) {
+            Gateway following = replica("replica-0", through(path, url), Map.of("STREAM_QUEUE_DEPTH", "8"));
             Gateway publishing = replica("replica-1", url);
             try (SseClient stream = SseClient.open(sse(following, "/sse/behind?topic=burst"));
                     SseClient beside = SseClient.open(sse(following, "/sse/beside?topic=burst"))) {
@@ -341,12 +334,8 @@ class RoutedFanoutTest {
                 assertThat(publish(publishing, "burst", 0).status()).isEqualTo(202);
                 assertThat(numbers(stream, 1)).containsExactly(0);
                 assertThat(numbers(beside, 1)).containsExactly(0);
-                // the following replica loses Redis (a port that accepts and never answers would hang it; this
-                // one's connections are closed at once) while the topic goes on
-                int refused = refusing.getLocalPort();
-                refusing.close();
-                path.retarget(refused);
-                path.cut();
+                // the following replica loses Redis while the topic goes on
+                cutOff(path);
                 for (int n = 1; n <= missed; n++) {
                     assertThat(publish(publishing, "burst", n).status()).isEqualTo(202);
                 }
@@ -374,13 +363,8 @@ class RoutedFanoutTest {
     @org.junit.jupiter.api.Test
     void aStreamWhoseMissedEventsCannotBeReadBackEndsForItsClientToResume() throws Exception {
         String url = redis("standalone");
-        assumeTrue(
-                List.of("127.0.0.1", "localhost").contains(TestRedis.shared().host()),
-                "the cut path to Redis is a loopback forwarder");
-        try (TcpForwarder path = TcpForwarder.start(TestRedis.shared().port());
-                java.net.ServerSocket refusing = new java.net.ServerSocket(0)) {
-            Gateway following = replica(
-                    "replica-0", url.replace(TestRedis.shared().address(), "127.0.0.1:" + path.port()), Map.of());
+        try (TcpForwarder path = cuttablePath()) {
+            Gateway following = replica("replica-0", through(path, url), Map.of());
             Gateway publishing = replica("replica-1", url);
             try (SseClient stream = SseClient.open(sse(following, "/sse/gapped?topic=held"));
                     SseClient other = SseClient.open(sse(following, "/sse/gapped-too?topic=held"))) {
@@ -389,10 +373,7 @@ class RoutedFanoutTest {
                 assertThat(publish(publishing, "held", 0).status()).isEqualTo(202);
                 SseClient.Event first = stream.nextNonHeartbeat(WAIT);
                 other.nextNonHeartbeat(WAIT);
-                int refused = refusing.getLocalPort();
-                refusing.close();
-                path.retarget(refused);
-                path.cut();
+                cutOff(path);
                 for (int n = 1; n <= 5; n++) {
                     assertThat(publish(publishing, "held", n).status()).isEqualTo(202);
                 }
@@ -460,6 +441,32 @@ class RoutedFanoutTest {
             }
             assertThat(numbers(stream, 5)).containsExactly(0, 1, 2, 3, 4);
         }
+    }
+
+    /** @return a loopback path to the shared Redis that a test can cut (skipped where Redis is not on loopback) */
+    private static TcpForwarder cuttablePath() {
+        assumeTrue(
+                List.of("127.0.0.1", "localhost").contains(TestRedis.shared().host()),
+                "the cut path to Redis is a loopback forwarder");
+        return TcpForwarder.start(TestRedis.shared().port());
+    }
+
+    /** @return the Redis URL with the path in between */
+    private static String through(TcpForwarder path, String url) {
+        return url.replace(TestRedis.shared().address(), "127.0.0.1:" + path.port());
+    }
+
+    /**
+     * Cuts a replica behind the path off Redis: its connections close, and new ones close at once (a port nobody
+     * listens on; one that accepted and never answered would hang it instead) until the path is retargeted.
+     */
+    private static void cutOff(TcpForwarder path) throws java.io.IOException {
+        int refused;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            refused = free.getLocalPort();
+        }
+        path.retarget(refused);
+        path.cut();
     }
 
     private static void killPubSub(String kind) {
