@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.http;
 
+import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
@@ -16,6 +17,13 @@ import java.util.logging.Logger;
  */
 public final class ErrorHandling {
     private static final Logger LOGGER = Logger.getLogger(ErrorHandling.class.getName());
+    /** How often a state store failure that every request meets is logged at most. */
+    public static final java.time.Duration STORE_LOG_INTERVAL = java.time.Duration.ofSeconds(10);
+    /**
+     * Every request that needs Redis fails alike while it is away (or full, at {@code maxmemory}): a line per
+     * request would flood the log, so one in {@link #STORE_LOG_INTERVAL} says it, with how many more there were.
+     */
+    private static final RateLimitedLog STORE_FAILURES = storeFailures(LOGGER);
 
     private ErrorHandling() {}
 
@@ -58,7 +66,7 @@ public final class ErrorHandling {
                 })
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     onStoreError.run();
-                    LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
+                    STORE_FAILURES.log(e);
                     answered.error("STATE_UNAVAILABLE", 503, req.path().path());
                     send(res, stateUnavailable());
                 })
@@ -131,5 +139,14 @@ public final class ErrorHandling {
                             "METHOD_NOT_ALLOWED",
                             req.prologue().method().text() + " is not allowed here; use " + allowed));
         };
+    }
+
+    /**
+     * @param logger where to log
+     * @return the log of state store failures met by requests, at most one line per {@link #STORE_LOG_INTERVAL}
+     */
+    public static RateLimitedLog storeFailures(Logger logger) {
+        return new RateLimitedLog(
+                logger, Level.WARNING, "state store unavailable", STORE_LOG_INTERVAL, System::nanoTime);
     }
 }

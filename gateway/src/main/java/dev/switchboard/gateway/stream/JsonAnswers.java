@@ -23,6 +23,7 @@ final class JsonAnswers {
     private final GatewayMetrics metrics;
     private final RateLimitedLog failures = new RateLimitedLog(
             LOGGER, Level.SEVERE, "unexpected error serving an API request", Duration.ofMinutes(1), System::nanoTime);
+    private final RateLimitedLog storeFailures = ErrorHandling.storeFailures(LOGGER);
 
     /** @param metrics counts state store failures and error answers */
     JsonAnswers(GatewayMetrics metrics) {
@@ -44,7 +45,7 @@ final class JsonAnswers {
             return;
         } catch (StoreUnavailableException e) {
             metrics.redisError();
-            LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
+            storeFailures.log(e);
             metrics.errorAnswered("STATE_UNAVAILABLE", 503, where);
             exchange.sendError(ErrorHandling.stateUnavailable());
             return;
