@@ -140,7 +140,7 @@ final class AnnouncedEvents {
 
     private void readMissed(String log) {
         int caughtUp = 0;
-        String key = log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? log.intern() : log;
+        String key = StreamHub.streamKey(log);
         // one patience for the whole log: once a read back gave up, its other streams end without waiting again
         long deadline = System.nanoTime() + READ_BACK_PATIENCE.toNanos();
         boolean unreadable = false;

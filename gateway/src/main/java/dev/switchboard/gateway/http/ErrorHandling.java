@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 public final class ErrorHandling {
     private static final Logger LOGGER = Logger.getLogger(ErrorHandling.class.getName());
     /** How often a state store failure that every request meets is logged at most. */
-    public static final java.time.Duration STORE_LOG_INTERVAL = java.time.Duration.ofSeconds(10);
+    private static final java.time.Duration STORE_LOG_INTERVAL = java.time.Duration.ofSeconds(10);
     /**
      * Every request that needs Redis fails alike while it is away (or full, at {@code maxmemory}): a line per
      * request would flood the log, so one in {@link #STORE_LOG_INTERVAL} says it, with how many more there were.

@@ -180,8 +180,7 @@ public final class StreamHub {
         }
         // encoded once, written by every plain stream that follows the log
         EventFrame frame = new EventFrame(event);
-        // a topic's key as the instance its streams hold: each finds it by identity
-        String key = log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? log.intern() : log;
+        String key = streamKey(log);
         // an event loop takes the event once for all of its streams (usually one loop holds them all)
         FanOutWriter loop = null;
         List<SseStream> loopStreams = null;
@@ -227,9 +226,18 @@ public final class StreamHub {
     public boolean deliverMissed(String log, ClientEvent event) {
         Collection<SseStream> streams = following(log);
         EventFrame frame = new EventFrame(event);
-        String key = log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? log.intern() : log;
+        String key = streamKey(log);
         streams.forEach(s -> s.offerMissed(key, frame));
         return !streams.isEmpty();
+    }
+
+    /**
+     * @param log a log key
+     * @return the key as the streams that follow it hold it: a topic's interned, so that each finds it by identity
+     *     ({@code StreamPositions}) without reading its characters
+     */
+    public static String streamKey(String log) {
+        return log.startsWith(RedisKeys.TOPIC_LOG_PREFIX) ? log.intern() : log;
     }
 
     /**

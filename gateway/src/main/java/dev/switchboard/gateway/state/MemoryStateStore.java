@@ -318,8 +318,9 @@ public final class MemoryStateStore implements StateStore, ClientEventLog, McpSe
                     }
                     if (first.id().equals(next.id)) {
                         next.log.events.removeFirst();
-                        next.log.bytes -= MemoryLogBytes.of(first);
-                        bytes.removed(MemoryLogBytes.of(first));
+                        long size = MemoryLogBytes.of(first);
+                        next.log.bytes -= size;
+                        bytes.removed(size);
                         evicted++;
                     }
                 }
