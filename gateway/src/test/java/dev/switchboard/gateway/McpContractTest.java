@@ -38,6 +38,13 @@ abstract class McpContractTest {
         resetStore();
         function = McpFunctionStub.start(false);
         statefulFunction = McpFunctionStub.start(true);
+        startGateway(Map.of());
+        register("tools", function.url(), "2s");
+        register("stateful", statefulFunction.url(), "2s");
+    }
+
+    /** Starts the gateway with the store's settings, the tests' defaults and {@code extra}. */
+    void startGateway(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(storeConfig());
         values.putAll(Map.of(
                 "HOST",
@@ -52,9 +59,17 @@ abstract class McpContractTest {
                 "1s",
                 "FUNCTION_ALLOWED_NETWORKS",
                 "127.0.0.0/8"));
+        values.putAll(extra);
         gateway = Gateway.start(GatewayConfig.from(values));
-        register("tools", function.url(), "2s");
-        register("stateful", statefulFunction.url(), "2s");
+    }
+
+    /** Registers {@code tools} again after a restart, where the store forgot it (memory; Redis keeps it). */
+    void registerToolsAgain() {
+        if (Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/tools")
+                        .status()
+                == 404) {
+            register("tools", function.url(), "2s");
+        }
     }
 
     @AfterEach
@@ -817,6 +832,21 @@ abstract class McpContractTest {
     }
 
     @Test
+    void anHttpPlusSseStreamBeyondMaxConnectionsIsRefusedNamingTheLimit() {
+        gateway.close();
+        startGateway(Map.of("MAX_CONNECTIONS", "1"));
+        registerToolsAgain();
+        try (SseClient held = SseClient.open("http://127.0.0.1:" + gateway.port() + "/sse/first")) {
+            assertThat(held.next(Duration.ofSeconds(5)).type()).isEqualTo("connected");
+            Http.Answer refused = Http.getBounded(mcp("tools") + "/sse", 64 * 1024, Duration.ofSeconds(5));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.body())
+                    .contains("this replica holds its maximum of 1 connections (MAX_CONNECTIONS); retry on another "
+                            + "replica");
+        }
+    }
+
+    @Test
     void servesTheHttpPlusSseTransport() {
         String messages;
         try (SseClient stream = SseClient.open(mcp("tools") + "/sse")) {
@@ -966,28 +996,8 @@ abstract class McpContractTest {
     @Test
     void anOpenStreamKeepsItsSessionAlive() throws Exception {
         gateway.close();
-        Map<String, String> values = new HashMap<>(storeConfig());
-        values.putAll(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "HEARTBEAT_INTERVAL",
-                "200ms",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "SESSION_TTL",
-                "2s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8"));
-        gateway = Gateway.start(GatewayConfig.from(values));
-        if (Http.get("http://127.0.0.1:" + gateway.adminPort() + "/admin/functions/tools")
-                        .status()
-                == 404) {
-            register("tools", function.url(), "2s"); // memory: the restart forgot it; Redis kept it
-        }
+        startGateway(Map.of("SESSION_TTL", "2s"));
+        registerToolsAgain();
         try (SseClient stream = SseClient.open(mcp("tools") + "/sse")) {
             String messages = "http://127.0.0.1:" + gateway.port()
                     + stream.next(Duration.ofSeconds(5)).data();

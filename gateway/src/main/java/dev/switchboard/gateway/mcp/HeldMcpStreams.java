@@ -34,6 +34,8 @@ final class HeldMcpStreams {
     private final Clock clock;
     private final String replicaId;
     private final int queueDepth;
+    /** {@code MAX_CONNECTIONS}, named in the refusal of a stream beyond it. */
+    private final int maxConnections;
 
     HeldMcpStreams(
             StreamHub hub,
@@ -51,6 +53,16 @@ final class HeldMcpStreams {
         this.clock = clock;
         this.replicaId = config.replicaId();
         this.queueDepth = config.limits().streamQueueDepth();
+        this.maxConnections = config.limits().maxConnections();
+    }
+
+    /** @return the refusal of a stream because this replica holds {@code MAX_CONNECTIONS} */
+    McpException replicaFull() {
+        return new McpException(
+                Status.SERVICE_UNAVAILABLE_503,
+                JsonRpc.GATEWAY_ERROR,
+                "this replica holds its maximum of " + maxConnections
+                        + " connections (MAX_CONNECTIONS); retry on another replica");
     }
 
     /**

@@ -37,8 +37,6 @@ final class LegacySseTransport implements AutoCloseable {
     private final ClientEventLog events;
     /** How long an answer the store could not take is retried ({@code ASYNC_DELIVERY_TIMEOUT}). */
     private final Duration unloggedRetry;
-    /** {@code MAX_CONNECTIONS}, named in the refusal of a stream beyond it. */
-    private final int maxConnections;
     /** HTTP+SSE requests run after their POST is answered (202). */
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -50,9 +48,7 @@ final class LegacySseTransport implements AutoCloseable {
             SessionStreams streams,
             BackendStreamRelay backendStreams,
             ClientEventLog events,
-            Duration unloggedRetry,
-            int maxConnections) {
-        this.maxConnections = maxConnections;
+            Duration unloggedRetry) {
         this.reader = reader;
         this.origins = origins;
         this.sessions = sessions;
@@ -78,16 +74,7 @@ final class LegacySseTransport implements AutoCloseable {
         FunctionRegistration function = reader.function(name);
         McpSession session = sessions.openLegacy(function, identity);
         String logKey = McpIds.logKey(session.id(), McpIds.LEGACY_STREAM);
-        SseStream stream = streams.hold(
-                session.id(),
-                session.owner(),
-                "http+sse",
-                logKey,
-                () -> new McpException(
-                        Status.SERVICE_UNAVAILABLE_503,
-                        JsonRpc.GATEWAY_ERROR,
-                        "this replica holds its maximum of " + maxConnections
-                                + " connections (MAX_CONNECTIONS); retry on another replica"));
+        SseStream stream = streams.hold(session.id(), session.owner(), "http+sse", logKey, streams::replicaFull);
         Held held = new Held(stream, function, session);
         backendStreams.watch(session, logKey);
         try {

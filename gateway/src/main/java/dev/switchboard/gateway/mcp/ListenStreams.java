@@ -58,8 +58,6 @@ final class ListenStreams {
     private final String namespace;
     private final int maxUris;
 
-    private final int maxConnections;
-
     /**
      * @param held   admission and release of the streams
      * @param hub      this replica's streams, to find a server's
@@ -74,7 +72,6 @@ final class ListenStreams {
         this.state = state;
         this.namespace = config.namespace();
         this.maxUris = config.limits().maxMcpSubscriptions();
-        this.maxConnections = config.limits().maxConnections();
     }
 
     /**
@@ -210,11 +207,7 @@ final class ListenStreams {
                     stream.startAfter(state.events().tail(logKey));
                     stream.encodeWith(encoder(id, filter));
                 },
-                () -> new McpException(
-                        Status.SERVICE_UNAVAILABLE_503,
-                        JsonRpc.GATEWAY_ERROR,
-                        "this replica holds its maximum of " + maxConnections
-                                + " connections (MAX_CONNECTIONS); retry on another replica"));
+                held::replicaFull);
     }
 
     private void release(SseStream stream, Identity owner, CloseReason reason) {

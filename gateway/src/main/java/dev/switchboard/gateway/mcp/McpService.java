@@ -135,8 +135,7 @@ public final class McpService implements AutoCloseable {
                 streams,
                 backendStreams,
                 state.events(),
-                config.limits().asyncDeliveryTimeout(),
-                config.limits().maxConnections());
+                config.limits().asyncDeliveryTimeout());
         this.streamOpener = new McpStreamOpener(streamable, legacy, config.allowedOrigins());
         this.endpoint = new McpEndpoint(streamable, legacy);
     }

@@ -46,6 +46,11 @@ final class SessionStreams {
         return stream;
     }
 
+    /** @return the refusal of a stream because this replica holds {@code MAX_CONNECTIONS} */
+    McpException replicaFull() {
+        return held.replicaFull();
+    }
+
     /**
      * Ends the other streams of a log held here: a session's standalone stream carries each of its messages, and the
      * transports spec forbids sending one message on two streams. The newest stays: a client that opens another
