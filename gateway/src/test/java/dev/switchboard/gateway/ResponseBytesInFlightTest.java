@@ -51,7 +51,13 @@ class ResponseBytesInFlightTest {
         function.createContext("/large", ex -> trickle(ex, "text/plain", "x".repeat(ANSWER_BYTES)));
         function.createContext("/mcp", ResponseBytesInFlightTest::mcpAnswer);
         function.start();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
+        gateway = gatewayWith(Map.of("MAX_RESPONSE_BYTES_IN_FLIGHT", "3MiB", "MAX_RESPONSE_SIZE", "2MiB"));
+        registerFunctions();
+    }
+
+    /** @return a gateway on loopback with the answer limits given */
+    private static Gateway gatewayWith(Map<String, String> limits) {
+        Map<String, String> values = new java.util.HashMap<>(Map.of(
                 "HOST",
                 "127.0.0.1",
                 "PORT",
@@ -61,12 +67,9 @@ class ResponseBytesInFlightTest {
                 "SHUTDOWN_GRACE",
                 "1s",
                 "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "MAX_RESPONSE_BYTES_IN_FLIGHT",
-                "3MiB",
-                "MAX_RESPONSE_SIZE",
-                "2MiB")));
-        registerFunctions();
+                "127.0.0.0/8"));
+        values.putAll(limits);
+        return Gateway.start(GatewayConfig.from(values));
     }
 
     /** The 1 MiB answers: {@code large} over HTTP, {@code large-mcp} as an MCP server. */
@@ -158,17 +161,7 @@ class ResponseBytesInFlightTest {
         // MAX_RESPONSE_SIZE left to its default, the budget: a 1 MiB answer can never fit in 512 KiB, so a "retry
         // later" would be retried for ever
         gateway.close();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "MAX_RESPONSE_BYTES_IN_FLIGHT",
-                "512KiB")));
+        gateway = gatewayWith(Map.of("MAX_RESPONSE_BYTES_IN_FLIGHT", "512KiB"));
         registerFunctions();
 
         Http.Answer invoked = Http.postJson(pub("/invoke/large"), "{\"payload\":1}");
