@@ -847,6 +847,33 @@ abstract class McpContractTest {
     }
 
     @Test
+    void aSessionsStandaloneOrResumedStreamBeyondMaxConnectionsIsRefusedAsTheReplicasLimitNotTheSessions() {
+        gateway.close();
+        startGateway(Map.of("MAX_CONNECTIONS", "1"));
+        registerToolsAgain();
+        String session = initialize("tools", "2025-11-25");
+        List<SseClient.Event> streamed =
+                SseClient.parse(post("tools", call(4, "progress"), Map.of("Mcp-Session-Id", session))
+                        .body());
+        Map<String, String> standalone = Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session);
+        Map<String, String> resume = new HashMap<>(standalone);
+        resume.put("Last-Event-ID", streamed.get(1).id());
+        try (SseClient held = SseClient.open("http://127.0.0.1:" + gateway.port() + "/sse/first")) {
+            assertThat(held.next(Duration.ofSeconds(5)).type()).isEqualTo("connected");
+            for (Map<String, String> headers : List.of(standalone, resume)) {
+                Http.Answer refused =
+                        Http.sendBounded("GET", mcp("tools"), null, headers, 64 * 1024, Duration.ofSeconds(5));
+                assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.body()).contains("(MAX_CONNECTIONS); retry on another replica");
+            }
+        }
+        // the session itself was never at a limit: its stream opens once the replica has room
+        try (SseClient stream = SseClient.open(mcp("tools"), Map.of("Mcp-Session-Id", session))) {
+            assertThat(stream.status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void servesTheHttpPlusSseTransport() {
         String messages;
         try (SseClient stream = SseClient.open(mcp("tools") + "/sse")) {

@@ -56,8 +56,13 @@ final class HeldMcpStreams {
         this.maxConnections = config.limits().maxConnections();
     }
 
+    /** @return a 429 refusal of a stream whose log already holds its maximum of streams, saying what the log is */
+    static Supplier<McpException> logFull(String message) {
+        return () -> new McpException(Status.TOO_MANY_REQUESTS_429, JsonRpc.GATEWAY_ERROR, message);
+    }
+
     /** @return the refusal of a stream because this replica holds {@code MAX_CONNECTIONS} */
-    McpException replicaFull() {
+    private McpException replicaFull() {
         return new McpException(
                 Status.SERVICE_UNAVAILABLE_503,
                 JsonRpc.GATEWAY_ERROR,
@@ -70,16 +75,18 @@ final class HeldMcpStreams {
      * @param logKey  the log it follows
      * @param labels  what the connection view shows of it
      * @param prepare runs before the hub admits it (where it starts in its log, how it encodes); a failure lets it go
-     * @param refusal the error when the hub refuses it (the replica's {@code MAX_CONNECTIONS})
+     * @param logFull the error when the log already holds its maximum of streams here
+     *                ({@code MAX_CONNECTIONS_PER_CLIENT}); the caller knows what the log is to its client
      * @return the admitted stream; {@link #release} it
-     * @throws McpException 429 when the owner holds its maximum of streams, or the refusal
+     * @throws McpException 429 when the owner holds its maximum of streams, 503 when this replica holds
+     *                      {@code MAX_CONNECTIONS}, or {@code logFull}
      */
     SseStream admit(
             Identity owner,
             String logKey,
             Map<String, String> labels,
             Consumer<SseStream> prepare,
-            Supplier<McpException> refusal) {
+            Supplier<McpException> logFull) {
         if (!identityStreams.acquire(owner)) {
             metrics.authRefused("TOO_MANY_STREAMS");
             throw new McpException(
@@ -103,7 +110,7 @@ final class HeldMcpStreams {
         if (admission != StreamHub.Admission.ADMITTED) {
             stream.close(CloseReason.CLIENT_GONE);
             identityStreams.release(owner);
-            throw refusal.get();
+            throw admission == StreamHub.Admission.REPLICA_LIMIT ? replicaFull() : logFull.get();
         }
         try {
             // the fleet view (/admin/connections, /admin/sessions) shows which replica holds it

@@ -74,7 +74,12 @@ final class LegacySseTransport implements AutoCloseable {
         FunctionRegistration function = reader.function(name);
         McpSession session = sessions.openLegacy(function, identity);
         String logKey = McpIds.logKey(session.id(), McpIds.LEGACY_STREAM);
-        SseStream stream = streams.hold(session.id(), session.owner(), "http+sse", logKey, streams::replicaFull);
+        SseStream stream = streams.hold(
+                session.id(),
+                session.owner(),
+                "http+sse",
+                logKey,
+                HeldMcpStreams.logFull("this session already holds its stream"));
         Held held = new Held(stream, function, session);
         backendStreams.watch(session, logKey);
         try {

@@ -207,7 +207,8 @@ final class ListenStreams {
                     stream.startAfter(state.events().tail(logKey));
                     stream.encodeWith(encoder(id, filter));
                 },
-                held::replicaFull);
+                // not met: a listen log is followed by many clients, uncounted per log
+                HeldMcpStreams.logFull("this MCP server's listen log holds its maximum of streams"));
     }
 
     private void release(SseStream stream, Identity owner, CloseReason reason) {

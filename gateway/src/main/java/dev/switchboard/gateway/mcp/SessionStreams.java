@@ -35,20 +35,16 @@ final class SessionStreams {
      * @param owner     its identity (streams are counted per identity)
      * @param kind      what the stream is, for the connection view
      * @param logKey    the log the stream follows
-     * @param refusal   the error when the hub refuses the stream
+     * @param logFull   the error when the log already holds its maximum of streams here
      * @return the admitted stream; {@link #release} it
-     * @throws McpException 429 when the identity holds its maximum of streams, or the refusal
+     * @throws McpException 429 when the identity holds its maximum of streams, 503 when the replica holds its
+     *                      maximum of connections, or {@code logFull}
      */
-    SseStream hold(String sessionId, Identity owner, String kind, String logKey, Supplier<McpException> refusal) {
+    SseStream hold(String sessionId, Identity owner, String kind, String logKey, Supplier<McpException> logFull) {
         SseStream stream =
-                held.admit(owner, logKey, Map.of("mcp_session", sessionId, "mcp_stream", kind), s -> {}, refusal);
+                held.admit(owner, logKey, Map.of("mcp_session", sessionId, "mcp_stream", kind), s -> {}, logFull);
         inUse.add(sessionId);
         return stream;
-    }
-
-    /** @return the refusal of a stream because this replica holds {@code MAX_CONNECTIONS} */
-    McpException replicaFull() {
-        return held.replicaFull();
     }
 
     /**

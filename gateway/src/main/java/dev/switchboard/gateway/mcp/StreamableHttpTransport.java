@@ -330,10 +330,7 @@ final class StreamableHttpTransport {
                 session.owner(),
                 "resumed",
                 McpIds.logKey(session.id(), streamId),
-                () -> new McpException(
-                        Status.TOO_MANY_REQUESTS_429,
-                        JsonRpc.GATEWAY_ERROR,
-                        "this stream is already resumed too many times at once"));
+                HeldMcpStreams.logFull("this stream is already resumed too many times at once"));
         // a running call logs at least once per round: its timeout, or a wait for the client's input
         Duration idleLimit = (function.timeout().compareTo(config.mcpInputTimeout()) > 0
                         ? function.timeout()
@@ -358,10 +355,7 @@ final class StreamableHttpTransport {
                 session.owner(),
                 "standalone",
                 logKey,
-                () -> new McpException(
-                        Status.TOO_MANY_REQUESTS_429,
-                        JsonRpc.GATEWAY_ERROR,
-                        "this session already holds its standalone streams"));
+                HeldMcpStreams.logFull("this session already holds its standalone streams"));
     }
 
     // ---- DELETE ----
