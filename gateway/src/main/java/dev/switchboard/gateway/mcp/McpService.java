@@ -122,7 +122,10 @@ public final class McpService implements AutoCloseable {
                 sessions,
                 handler,
                 streams,
-                new PostStreamFollower(state.events(), config.limits().eventLogMaxLength()),
+                new PostStreamFollower(
+                        state.events(),
+                        config.limits().eventLogMaxLength(),
+                        config.limits().mcpStreamLogTtl()),
                 backendStreams,
                 state.events(),
                 listens,

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.sse.SseChunk;
 import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * A resumed POST stream ({@code GET} with {@code Last-Event-ID: <streamId>/<logId>}): replays what the
@@ -20,27 +23,41 @@ import java.util.concurrent.TimeUnit;
  * cannot overlap or leave a gap. The held {@link SseStream} (keyed by the POST stream's log) only says
  * when to read again: the fan-out's appends, heartbeats and its closing wake the follower; the events it
  * queues are dropped, since the log has them in order.
+ *
+ * <p>A call appends to its log at least once per round of its work (its answer, its timeout's error, a request for
+ * the client's input), so a log quiet for longer than that, by the log's own clock, is a call whose replica died
+ * with it: the follower answers the request with an error, logged as the stream's response so that every resume
+ * ends the same way.
  */
 final class PostStreamFollower {
+    private static final Logger LOGGER = Logger.getLogger(PostStreamFollower.class.getName());
     /** Reconnection delay suggested when a stream is closed before its response. */
     static final long RETRY_MILLIS = 1000;
 
+    static final String LOST = "the gateway replica running this request stopped before it was answered; the "
+            + "function may or may not have run it: send it again if that is safe";
+
     private final ClientEventLog log;
     private final int batch;
+    private final Duration answeredLogTtl;
 
     /**
-     * @param log   event logs
-     * @param batch most events read from the log at once
+     * @param log            event logs
+     * @param batch          most events read from the log at once
+     * @param answeredLogTtl how long a stream's log outlives its response ({@code MCP_STREAM_LOG_TTL})
      */
-    PostStreamFollower(ClientEventLog log, int batch) {
+    PostStreamFollower(ClientEventLog log, int batch, Duration answeredLogTtl) {
         this.log = log;
         this.batch = batch;
+        this.answeredLogTtl = answeredLogTtl;
     }
 
     /**
-     * Writes the stream after {@code afterId} until its response (then the stream ends), the request's
-     * cancellation (it ends without one), or until nothing was appended for {@code idleLimit}, or the held
-     * stream is closed (session ended, gateway stopping): then {@code retry}, so the client may come back.
+     * Writes the stream after {@code afterId} until its response (then the stream ends) or the request's
+     * cancellation (it ends without one). When nothing was appended for {@code idleLimit} the call is lost: its
+     * response is an error, appended here. When the held stream is closed (session ended, gateway stopping), or a
+     * lost call's log does not name its request (a log of an older gateway), it ends with {@code retry}, so the
+     * client may come back.
      *
      * <p>A resume that finds nothing more to write (the client has the response or the cancellation already, or
      * the stream is unknown) is {@linkplain #holdQuietly held} rather than ended: the TypeScript SDK resumes a
@@ -70,6 +87,7 @@ final class PostStreamFollower {
         boolean first = true;
         boolean wrote = false;
         boolean headSent = false;
+        boolean lostAnswered = false;
         // where a held resume primes the client (sessions whose streams are primed): the position it already has
         String clientPosition = primes ? PostStreamLog.eventId(streamId, afterId) : null;
         try {
@@ -90,6 +108,9 @@ final class PostStreamFollower {
                         // the client already has the stream's last event
                         holdQuietly(out, held, wake, clientPosition);
                         return;
+                    } else {
+                        // quiet since its last append, which may be long before this resume
+                        idleDeadline = quietDeadline(last, idleLimit);
                     }
                 }
                 first = false;
@@ -102,7 +123,7 @@ final class PostStreamFollower {
                         }
                         return;
                     }
-                    if (!PostStreamLog.PRIME.equals(e.type())) {
+                    if (!PostStreamLog.OPENED.equals(e.type())) {
                         out.write(SseEncoder.event(PostStreamLog.eventId(streamId, e.id()), null, e.data()));
                         wrote = true;
                     }
@@ -113,7 +134,7 @@ final class PostStreamFollower {
                 if (!events.isEmpty()) {
                     out.flush();
                     held.startAfter(last);
-                    idleDeadline = System.nanoTime() + idleLimit.toNanos();
+                    idleDeadline = quietDeadline(last, idleLimit);
                     if (events.size() == batch) {
                         continue;
                     }
@@ -125,6 +146,13 @@ final class PostStreamFollower {
                     headSent = true;
                 }
                 long left = idleDeadline - System.nanoTime();
+                if (left <= 0 && !held.isClosed() && !lostAnswered) {
+                    // read on: the first response in the log is the stream's, whichever replica wrote it
+                    lostAnswered = answerLost(logKey, streamId);
+                    if (lostAnswered) {
+                        continue;
+                    }
+                }
                 if (held.isClosed() || left <= 0) {
                     if (!wrote && primes) {
                         // the client comes back with an id, not as a plain GET
@@ -170,6 +198,46 @@ final class PostStreamFollower {
             }
         }
         out.write(SseEncoder.retry(RETRY_MILLIS));
+    }
+
+    /**
+     * @param logId     the log's last event
+     * @param idleLimit longest quiet time of a call still running
+     * @return when the call is lost if nothing more is appended: {@code idleLimit} after {@code logId} was, by the
+     *     log's clock (Redis's, or this replica's), counted generously where the clocks may differ
+     */
+    private static long quietDeadline(String logId, Duration idleLimit) {
+        long quietMillis =
+                Math.max(0, System.currentTimeMillis() - EventIds.millis(logId) - PostStreamLog.CLOCK_SKEW_MILLIS);
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, idleLimit.toMillis() - quietMillis));
+    }
+
+    /**
+     * Answers a lost call's request with an error, appended as its stream's response.
+     *
+     * @return whether it did: false when the log does not begin with the request's id (older gateways' logs)
+     */
+    private boolean answerLost(String logKey, String streamId) {
+        List<ClientEvent> head = log.readAfter(logKey, EventIds.ZERO, 1);
+        if (head.isEmpty()
+                || !PostStreamLog.OPENED.equals(head.getFirst().type())
+                || head.getFirst().data().isEmpty()) {
+            return false;
+        }
+        JsonNode requestId;
+        try {
+            requestId = Json.MAPPER.readTree(head.getFirst().data());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        log.publish(
+                logKey,
+                PostStreamLog.RESPONSE,
+                Json.write(JsonRpc.error(requestId, JsonRpc.GATEWAY_ERROR, LOST)),
+                answeredLogTtl);
+        LOGGER.info(() -> "answered MCP stream " + streamId + "'s request with an error: its call appended nothing"
+                + " for longer than it may while running, so the replica running it is gone");
+        return true;
     }
 
     /** @return whether the stream's log ends with its response or its cancellation (a request's log is short) */

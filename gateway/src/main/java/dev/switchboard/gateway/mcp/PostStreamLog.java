@@ -11,15 +11,17 @@ import java.time.Duration;
  * <p>The priming event (SEP-1699) is not logged: its id is {@code <streamId>/0-<millis>}, the time the stream
  * opened in the sequence part of a log id that sorts before every appended one, so that a resume from it replays
  * the whole log, and a resume that finds no log yet can tell a call that has not appended anything (it follows the
- * log) from an unknown or expired stream (it ends at once). A write per call saved: the first append creates the
- * log.
+ * log) from an unknown or expired stream (it ends at once). A call answered as its stream opens logs nothing more;
+ * a call that goes on with its stream open logs {@link #OPENED} first, with the request's id, so that a resume that
+ * finds the call gone with its replica can answer it.
  */
 final class PostStreamLog {
     /**
-     * The priming event as gateways before 2026-12 logged it (a rolling update may still meet such logs): skipped
-     * on a resume.
+     * The stream's opening, never written to a client: its data is the request's id as JSON. Gateways before
+     * 2026-12 logged it with no data for the priming event and skip it on a resume, as this type, so a rolling
+     * update meets no event it would write.
      */
-    static final String PRIME = "prime";
+    static final String OPENED = "prime";
     /** A message before the response: a notification or a server-to-client request. */
     static final String MESSAGE = "message";
     /** The response to the client's request: the stream ends after it. */
@@ -74,6 +76,9 @@ final class PostStreamLog {
         }
     }
 
-    /** Replicas' clocks may differ a little: a priming time this far ahead of ours still counts as now. */
-    private static final long CLOCK_SKEW_MILLIS = 5_000;
+    /**
+     * Replicas' clocks (and Redis's, which times the log's ids) may differ a little: a priming time this far ahead
+     * of ours still counts as now, and a log's quiet time is counted this much short.
+     */
+    static final long CLOCK_SKEW_MILLIS = 5_000;
 }

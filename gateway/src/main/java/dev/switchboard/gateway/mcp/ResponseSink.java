@@ -38,6 +38,8 @@ final class ResponseSink implements McpRelay.Sink {
     private final String streamId = McpIds.streamId();
     /** The stream's log, for a client's resume; null when not resumable (no session). */
     private final StreamLogAppender log;
+    /** The request's id, logged when its stream opens, so that a resume can answer a call its replica lost. */
+    private final JsonNode requestId;
 
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     /** A client that takes SSE and whose revision primes streams gets one when the call goes quiet. */
@@ -56,6 +58,7 @@ final class ResponseSink implements McpRelay.Sink {
      * @param accept          what the client accepts
      * @param log             event logs for resumption
      * @param sessionId       the session, or null (not resumable)
+     * @param requestId       the request's id (a session's request), or null
      * @param protocolVersion the session's revision
      * @param answeredLogTtl  how long the stream's log outlives its last event ({@code MCP_STREAM_LOG_TTL}): one
      *                        log per call, so the call rate times this is what the logs hold
@@ -66,6 +69,7 @@ final class ResponseSink implements McpRelay.Sink {
             ClientAccept accept,
             ClientEventLog log,
             String sessionId,
+            JsonNode requestId,
             String protocolVersion,
             java.time.Duration answeredLogTtl,
             java.time.Duration unloggedRetry) {
@@ -75,6 +79,7 @@ final class ResponseSink implements McpRelay.Sink {
                 ? null
                 : new StreamLogAppender(log, McpIds.logKey(sessionId, streamId), streamId, unloggedRetry);
         this.sessionId = sessionId;
+        this.requestId = requestId;
         this.protocolVersion = protocolVersion;
         this.answeredLogTtl = answeredLogTtl;
         this.primed = sessionId != null && accept.sse() && McpVersions.primesStreams(protocolVersion);
@@ -89,7 +94,7 @@ final class ResponseSink implements McpRelay.Sink {
         lock.lock();
         try {
             if (primed && out == null && !over) {
-                open();
+                open(false);
             }
             if (out != null && !over && !clientGone) {
                 out.flush();
@@ -121,7 +126,7 @@ final class ResponseSink implements McpRelay.Sink {
                 return;
             }
             if (out == null) {
-                open();
+                open(last);
             }
             String data = Json.write(message);
             String eventId = append(last ? PostStreamLog.RESPONSE : PostStreamLog.MESSAGE, data);
@@ -172,7 +177,7 @@ final class ResponseSink implements McpRelay.Sink {
                 if (!accept.sse()) {
                     return;
                 }
-                open();
+                open(false);
             }
             write(SseEncoder.comment("keep-alive"), false);
         } finally {
@@ -195,7 +200,7 @@ final class ResponseSink implements McpRelay.Sink {
                 return;
             }
             if (out == null) {
-                open();
+                open(true);
             }
             append(PostStreamLog.END, "");
             write(new byte[0], true);
@@ -216,8 +221,14 @@ final class ResponseSink implements McpRelay.Sink {
         }
     }
 
-    private void open() throws IOException {
+    /** @param ending whether the stream's last event follows at once (nothing then needs the opening logged) */
+    private void open(boolean ending) throws IOException {
         out = res.startSse();
+        if (!ending && requestId != null) {
+            // a call that goes on with its stream open: its request's id goes first in the log, for the resume that
+            // finds the call gone with its replica and answers it (PostStreamFollower)
+            append(PostStreamLog.OPENED, Json.write(requestId));
+        }
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
             // priming event (SEP-1699): an id the client can resume from before anything else arrives; not logged
             // (PostStreamLog): the call's first append creates the log
@@ -241,7 +252,7 @@ final class ResponseSink implements McpRelay.Sink {
         }
         // the stream's last event (its response, or the end of a cancelled call) keeps the log only for a client's
         // resume; events before it keep it as long as any log, for a call that may go quiet a while
-        boolean last = !type.equals(PostStreamLog.MESSAGE);
+        boolean last = type.equals(PostStreamLog.RESPONSE) || type.equals(PostStreamLog.END);
         String id = log.append(type, data, last ? answeredLogTtl : null);
         return id == null ? null : PostStreamLog.eventId(streamId, id);
     }

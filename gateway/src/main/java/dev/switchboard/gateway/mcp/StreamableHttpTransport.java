@@ -98,6 +98,7 @@ final class StreamableHttpTransport {
                             accept,
                             events,
                             null,
+                            null,
                             McpVersions.MODERN,
                             config.limits().mcpStreamLogTtl(),
                             config.limits().asyncDeliveryTimeout()));
@@ -186,6 +187,7 @@ final class StreamableHttpTransport {
                         accept,
                         events,
                         session.id(),
+                        message.get("id"),
                         session.protocolVersion(),
                         config.limits().mcpStreamLogTtl(),
                         config.limits().asyncDeliveryTimeout()));

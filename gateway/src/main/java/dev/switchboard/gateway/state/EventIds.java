@@ -20,6 +20,14 @@ public final class EventIds {
     }
 
     /**
+     * @param id an id of the valid form
+     * @return its time part: when it was appended, epoch milliseconds by the clock of the store that gave it
+     */
+    public static long millis(String id) {
+        return Long.parseUnsignedLong(id, 0, id.indexOf('-'), 10);
+    }
+
+    /**
      * @param a an id
      * @param b an id
      * @return negative, zero or positive as {@code a} is before, equal to or after {@code b}

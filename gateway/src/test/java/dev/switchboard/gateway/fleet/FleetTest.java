@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two gateway replicas, each its own JVM, on one Redis (standalone or Cluster, per subclass): a request on
  * one replica reaches a stream held by the other; a cancellation or a session's end reaches the replica
  * running the work; when the replica holding a stream is killed (SIGKILL) or stopped (SIGTERM) its client
- * resumes on the other with Last-Event-ID and gets every missed event once, in order.
+ * resumes on the other with Last-Event-ID and gets every missed event once, in order; an MCP call whose replica
+ * was killed is answered with an error on its client's resume.
  */
 abstract class FleetTest {
     static final Duration WAIT = Duration.ofSeconds(15);
@@ -65,8 +66,14 @@ abstract class FleetTest {
     }
 
     GatewayProcess replica(String id, String redisUrl) {
-        GatewayProcess gateway = GatewayProcess.start(
-                id, Map.of("REDIS_URL", redisUrl, "HEARTBEAT_INTERVAL", "500ms"), logs.resolve(id + ".log"));
+        return replica(id, redisUrl, Map.of());
+    }
+
+    GatewayProcess replica(String id, String redisUrl, Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>(extra);
+        env.put("REDIS_URL", redisUrl);
+        env.putIfAbsent("HEARTBEAT_INTERVAL", "500ms");
+        GatewayProcess gateway = GatewayProcess.start(id, env, logs.resolve(id + ".log"));
         replicas.add(gateway);
         return gateway;
     }
@@ -256,6 +263,64 @@ abstract class FleetTest {
 
     private static String slowCall(int id) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"slow\"}}";
+    }
+
+    @Test
+    void aCallLostWithItsReplicaIsAnsweredWithAnErrorWhenItsClientResumesOnAnother() {
+        // a call may be quiet for its function's timeout or a wait for input: both short here
+        Map<String, String> quick = Map.of("MCP_INPUT_TIMEOUT", "1s");
+        GatewayProcess a = replica("replica-a", redisUrl(), quick);
+        GatewayProcess b = replica("replica-b", redisUrl(), quick);
+        try (dev.switchboard.gateway.support.McpFunctionStub mcp =
+                dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
+            assertThat(Http.postJson(
+                                    a.admin("/admin/functions"),
+                                    "{\"name\":\"tools\",\"kind\":\"mcp\",\"timeout\":\"2s\",\"endpoint\":\""
+                                            + mcp.url() + "\"}")
+                            .status())
+                    .isEqualTo(201);
+            await().atMost(WAIT)
+                    .until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
+            String session = mcpPost(
+                            a,
+                            null,
+                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                                    + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                    .headers()
+                    .firstValue("Mcp-Session-Id")
+                    .orElseThrow();
+
+            // the stub's slow tool answers after 5 s, A would answer its timeout after 2 s: A dies first
+            String primed;
+            try (SseClient call = SseClient.post(
+                    a.pub("/mcp/tools"),
+                    slowCall(21),
+                    Map.of("Accept", MCP_HEADERS.get("Accept"), "Mcp-Session-Id", session))) {
+                SseClient.Event priming = call.next(WAIT);
+                assertThat(priming.data()).as("the priming event").isEmpty();
+                primed = priming.id();
+                a.kill();
+            }
+
+            Map<String, String> resume = Map.of("Mcp-Session-Id", session, "Last-Event-ID", primed);
+            SseClient.Event answer;
+            try (SseClient resumed = SseClient.open(b.pub("/mcp/tools"), resume)) {
+                assertThat(resumed.status()).isEqualTo(200);
+                answer = resumed.nextWithData("\"error\"", WAIT);
+                assertThat(resumed.awaitEnd(WAIT)).as("ended with its response").isTrue();
+            }
+            JsonNode error = json(answer.data());
+            assertThat(error.get("id").asInt()).isEqualTo(21);
+            assertThat(error.at("/error/code").asInt()).isEqualTo(-32000);
+            assertThat(error.at("/error/message").asText()).contains("stopped before it was answered");
+            // logged as the stream's response: a resume from the same place meets the same answer at once
+            try (SseClient again = SseClient.open(b.pub("/mcp/tools"), resume)) {
+                SseClient.Event same = again.nextWithData("\"error\"", Duration.ofSeconds(2));
+                assertThat(same.id()).isEqualTo(answer.id());
+                assertThat(same.data()).isEqualTo(answer.data());
+            }
+        }
     }
 
     @Test

@@ -44,7 +44,25 @@ class ResponseSinkTest {
 
     private ResponseSink sink(ClientAccept accept) {
         return new ResponseSink(
-                exchange, accept, store, "session-1", PRIMING_VERSION, Duration.ofMinutes(2), Duration.ofMinutes(1));
+                exchange,
+                accept,
+                store,
+                "session-1",
+                MAPPER.getNodeFactory().numberNode(REQUEST_ID),
+                PRIMING_VERSION,
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(1));
+    }
+
+    /** The id the sinks' request has. */
+    private static final int REQUEST_ID = 8;
+
+    /** @return the types and data of what the stream whose first write is {@code opening} logged */
+    private List<String> logged(String opening) {
+        String streamId = opening.substring(opening.indexOf("id: ") + 4, opening.indexOf('/'));
+        return store.readAfter(McpIds.logKey("session-1", streamId), "0-0", 10).stream()
+                .map(e -> e.type() + " " + e.data())
+                .toList();
     }
 
     private static JsonNode response(int id) throws Exception {
@@ -81,6 +99,9 @@ class ResponseSinkTest {
         assertThat(only.indexOf("data: \n\n"))
                 .as("the priming event before the response")
                 .isLessThan(only.indexOf("\"id\":7"));
+        assertThat(logged(only))
+                .as("one append: nothing can be resumed before the response")
+                .containsExactly("response {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}");
     }
 
     @Test
@@ -93,6 +114,9 @@ class ResponseSinkTest {
         sink.send(response(8), true);
         assertThat(exchange.writes).hasSize(2);
         assertThat(exchange.writes.get(1)).contains("\"id\":8").endsWith("END");
+        assertThat(logged(exchange.writes.getFirst()))
+                .as("the request's id first, for a resume that finds the call lost with its replica")
+                .containsExactly("prime 8", "response {\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{}}");
         sink.end();
         sink.openingDue();
         assertThat(exchange.writes).as("nothing after the end").hasSize(2);
