@@ -68,11 +68,11 @@ final class PostStreamFollower {
      * @param held      this replica's stream for the POST stream's log, admitted to the hub
      * @param streamId  the POST stream
      * @param afterId   the last log id the client has
-     * @param idleLimit longest quiet time of a call still running (its timeout, or a wait for input)
+     * @param limits    longest quiet times of a call still running
      * @param primes    whether the session's streams begin with a priming event (an id and no data)
      * @throws IOException when the client is gone
      */
-    void follow(OutputStream out, SseStream held, String streamId, String afterId, Duration idleLimit, boolean primes)
+    void follow(OutputStream out, SseStream held, String streamId, String afterId, QuietLimits limits, boolean primes)
             throws IOException {
         String logKey = held.clientId();
         Semaphore wake = new Semaphore(0);
@@ -83,7 +83,7 @@ final class PostStreamFollower {
             }
         });
         String last = afterId;
-        long idleDeadline = System.nanoTime() + idleLimit.toNanos();
+        long idleDeadline = System.nanoTime() + limits.awaitingInput().toNanos();
         boolean first = true;
         boolean wrote = false;
         boolean headSent = false;
@@ -95,7 +95,8 @@ final class PostStreamFollower {
                 List<ClientEvent> events = log.readAfter(logKey, last, batch);
                 if (first && events.isEmpty()) {
                     if (EventIds.ZERO.equals(log.tail(logKey))) {
-                        Duration wait = PostStreamLog.firstAppendWait(afterId, System.currentTimeMillis(), idleLimit);
+                        Duration wait = PostStreamLog.firstAppendWait(
+                                afterId, System.currentTimeMillis(), limits.firstAppend());
                         if (wait.isZero()) {
                             // no such stream, or its log expired: nothing to follow
                             holdQuietly(out, held, wake, clientPosition);
@@ -104,13 +105,15 @@ final class PostStreamFollower {
                         // resumed from its priming event while the call has appended nothing yet: follow the log,
                         // as long as the call may still be quiet
                         idleDeadline = Math.min(idleDeadline, System.nanoTime() + wait.toNanos());
-                    } else if (hasEnded(logKey)) {
-                        // the client already has the stream's last event
-                        holdQuietly(out, held, wake, clientPosition);
-                        return;
                     } else {
+                        ClientEvent newest = newest(logKey);
+                        if (hasEnded(newest)) {
+                            // the client already has the stream's last event
+                            holdQuietly(out, held, wake, clientPosition);
+                            return;
+                        }
                         // quiet since its last append, which may be long before this resume
-                        idleDeadline = quietDeadline(last, idleLimit);
+                        idleDeadline = quietDeadline(newest, limits);
                     }
                 }
                 first = false;
@@ -134,7 +137,7 @@ final class PostStreamFollower {
                 if (!events.isEmpty()) {
                     out.flush();
                     held.startAfter(last);
-                    idleDeadline = quietDeadline(last, idleLimit);
+                    idleDeadline = quietDeadline(events.getLast(), limits);
                     if (events.size() == batch) {
                         continue;
                     }
@@ -201,15 +204,16 @@ final class PostStreamFollower {
     }
 
     /**
-     * @param logId     the log's last event
-     * @param idleLimit longest quiet time of a call still running
-     * @return when the call is lost if nothing more is appended: {@code idleLimit} after {@code logId} was, by the
+     * @param last   the log's last event
+     * @param limits longest quiet times of a call still running
+     * @return when the call is lost if nothing more is appended: its limit after {@code last} was appended, by the
      *     log's clock (Redis's, or this replica's), counted generously where the clocks may differ
      */
-    private static long quietDeadline(String logId, Duration idleLimit) {
+    private static long quietDeadline(ClientEvent last, QuietLimits limits) {
         long quietMillis =
-                Math.max(0, System.currentTimeMillis() - EventIds.millis(logId) - PostStreamLog.CLOCK_SKEW_MILLIS);
-        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, idleLimit.toMillis() - quietMillis));
+                Math.max(0, System.currentTimeMillis() - EventIds.millis(last.id()) - PostStreamLog.CLOCK_SKEW_MILLIS);
+        long limitMillis = limits.after(last).toMillis();
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, limitMillis - quietMillis));
     }
 
     /**
@@ -240,8 +244,14 @@ final class PostStreamFollower {
         return true;
     }
 
-    /** @return whether the stream's log ends with its response or its cancellation (a request's log is short) */
-    private boolean hasEnded(String logKey) {
+    /** @return whether the stream's log ends with its response or its cancellation */
+    private static boolean hasEnded(ClientEvent newest) {
+        return newest != null
+                && (PostStreamLog.RESPONSE.equals(newest.type()) || PostStreamLog.END.equals(newest.type()));
+    }
+
+    /** @return the log's newest event, or null (a request's log is short) */
+    private ClientEvent newest(String logKey) {
         String last = EventIds.ZERO;
         ClientEvent newest = null;
         List<ClientEvent> events;
@@ -252,7 +262,6 @@ final class PostStreamFollower {
                 last = newest.id();
             }
         } while (events.size() == batch);
-        return newest != null
-                && (PostStreamLog.RESPONSE.equals(newest.type()) || PostStreamLog.END.equals(newest.type()));
+        return newest;
     }
 }

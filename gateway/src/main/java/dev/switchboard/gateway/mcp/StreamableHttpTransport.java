@@ -17,7 +17,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -333,15 +332,10 @@ final class StreamableHttpTransport {
                 "resumed",
                 McpIds.logKey(session.id(), streamId),
                 HeldMcpStreams.logFull("this stream is already resumed too many times at once"));
-        // a running call logs at least once per round: its timeout, or a wait for the client's input
-        Duration idleLimit = (function.timeout().compareTo(config.mcpInputTimeout()) > 0
-                        ? function.timeout()
-                        : config.mcpInputTimeout())
-                .plus(config.heartbeatInterval());
+        QuietLimits limits = QuietLimits.of(function.timeout(), config.mcpInputTimeout(), config.heartbeatInterval());
         streams.resumed(session.id(), held);
         try (OutputStream out = res.startSse()) {
-            follower.follow(
-                    out, held, streamId, after, idleLimit, McpVersions.primesStreams(session.protocolVersion()));
+            follower.follow(out, held, streamId, after, limits, McpVersions.primesStreams(session.protocolVersion()));
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "resumed stream ended early", e);
         } finally {

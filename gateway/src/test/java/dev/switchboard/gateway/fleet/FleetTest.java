@@ -66,14 +66,8 @@ abstract class FleetTest {
     }
 
     GatewayProcess replica(String id, String redisUrl) {
-        return replica(id, redisUrl, Map.of());
-    }
-
-    GatewayProcess replica(String id, String redisUrl, Map<String, String> extra) {
-        Map<String, String> env = new java.util.HashMap<>(extra);
-        env.put("REDIS_URL", redisUrl);
-        env.putIfAbsent("HEARTBEAT_INTERVAL", "500ms");
-        GatewayProcess gateway = GatewayProcess.start(id, env, logs.resolve(id + ".log"));
+        GatewayProcess gateway = GatewayProcess.start(
+                id, Map.of("REDIS_URL", redisUrl, "HEARTBEAT_INTERVAL", "500ms"), logs.resolve(id + ".log"));
         replicas.add(gateway);
         return gateway;
     }
@@ -267,10 +261,9 @@ abstract class FleetTest {
 
     @Test
     void aCallLostWithItsReplicaIsAnsweredWithAnErrorWhenItsClientResumesOnAnother() {
-        // a call may be quiet for its function's timeout or a wait for input: both short here
-        Map<String, String> quick = Map.of("MCP_INPUT_TIMEOUT", "1s");
-        GatewayProcess a = replica("replica-a", redisUrl(), quick);
-        GatewayProcess b = replica("replica-b", redisUrl(), quick);
+        // the default MCP_INPUT_TIMEOUT (5 minutes) does not hold the answer back: the call asked for no input
+        GatewayProcess a = replica("replica-a");
+        GatewayProcess b = replica("replica-b");
         try (dev.switchboard.gateway.support.McpFunctionStub mcp =
                 dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
             assertThat(Http.postJson(
@@ -291,7 +284,8 @@ abstract class FleetTest {
                     .firstValue("Mcp-Session-Id")
                     .orElseThrow();
 
-            // the stub's slow tool answers after 5 s, A would answer its timeout after 2 s: A dies first
+            // the stub's slow tool answers after 5 s, A would answer its timeout after 2 s: A dies first; a call
+            // is taken for lost when its log is quiet for two timeouts and a heartbeat (4.5 s)
             String primed;
             try (SseClient call = SseClient.post(
                     a.pub("/mcp/tools"),
