@@ -54,8 +54,8 @@ final class PostStreamFollower {
 
     /**
      * Writes the stream after {@code afterId} until its response (then the stream ends) or the request's
-     * cancellation (it ends without one). When nothing was appended for {@code idleLimit} the call is lost: its
-     * response is an error, appended here. When the held stream is closed (session ended, gateway stopping), or a
+     * cancellation (it ends without one). When nothing was appended for longer than a running call may go quiet
+     * ({@code limits}), the call is lost: its response is an error, appended here. When the held stream is closed (session ended, gateway stopping), or a
      * lost call's log does not name its request (a log of an older gateway), it ends with {@code retry}, so the
      * client may come back.
      *
