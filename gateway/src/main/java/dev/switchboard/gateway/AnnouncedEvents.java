@@ -4,6 +4,7 @@ import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
 import dev.switchboard.gateway.sse.EventFrame;
+import dev.switchboard.gateway.sse.MissedEvents;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -145,7 +146,7 @@ final class AnnouncedEvents {
         long deadline = System.nanoTime() + READ_BACK_PATIENCE.toNanos();
         boolean unreadable = false;
         // the streams of a topic mostly stand at the same position: one read, and one encoding, serves them all
-        Map<String, List<EventFrame>> readAfter = new HashMap<>();
+        Map<String, MissedEvents> readAfter = new HashMap<>();
         for (SseStream stream : hub.following(log)) {
             String after = stream.positions().get(log);
             // an MCP stream primed with id 0 has no position in its log yet: nothing to catch up to
@@ -154,9 +155,9 @@ final class AnnouncedEvents {
             if (stream.isClosed() || unpositioned) {
                 continue;
             }
-            List<EventFrame> missed = unreadable ? null : readAfter.get(after);
+            MissedEvents missed = unreadable ? null : readAfter.get(after);
             if (missed == null && !unreadable) {
-                missed = readBack(log, after, deadline);
+                missed = readBack(log, key, after, deadline);
                 if (missed != null) {
                     readAfter.put(after, missed);
                 }
@@ -172,10 +173,9 @@ final class AnnouncedEvents {
                 stream.close(CloseReason.MISSED);
                 continue;
             }
-            for (EventFrame frame : missed) {
-                // what the replica missed is no sign of a slow client: it does not count against the queue
-                stream.offerMissed(key, frame);
-                caughtUp++;
+            // what the replica missed is no sign of a slow client: it does not count against the queue
+            if (stream.offerMissed(missed)) {
+                caughtUp += missed.size();
             }
         }
         if (caughtUp > 0) {
@@ -189,11 +189,14 @@ final class AnnouncedEvents {
      *     connection may come back after the fan-out's) until the deadline ({@link System#nanoTime}); null when it
      *     never did
      */
-    private List<EventFrame> readBack(String log, String after, long deadline) {
+    private MissedEvents readBack(String log, String key, String after, long deadline) {
         List<List<ClientEvent>> read = new ArrayList<>(1);
         RuntimeException givenUp = StoreRetry.untilDeadline(
                 () -> read.add(events.readAfter(log, after, maxCatchUp)), deadline, e -> metrics.redisError());
-        return givenUp == null ? read.getFirst().stream().map(EventFrame::new).toList() : null;
+        return givenUp == null
+                ? new MissedEvents(
+                        key, read.getFirst().stream().map(EventFrame::new).toList())
+                : null;
     }
 
     /**

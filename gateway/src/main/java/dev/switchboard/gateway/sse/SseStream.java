@@ -36,7 +36,8 @@ public final class SseStream {
     private final int maxQueue;
     private final HeartbeatFormat heartbeatFormat;
     /** Any thread adds, the writer alone takes. */
-    private final MpscQueue<Queued> queue = new MpscQueue<>();
+    /** {@link QueuedEvent}s, and {@link MissedEvents.MissedRun}s: one entry for many missed events. */
+    private final MpscQueue<Object> queue = new MpscQueue<>();
     /** Where the stream stands in each log it follows: the client's first, then each topic's. */
     private final StreamPositions positions;
     /** The topics followed, by name (the connection directory's; made once, not at each refresh of it). */
@@ -54,7 +55,8 @@ public final class SseStream {
     /**
      * Queued events this replica missed while its fan-out connection was away ({@link #offerMissed}): they count
      * in {@link #queued} but not against {@link #maxQueue}, for a client that reads every byte would otherwise be
-     * cut off for the replica's own outage. A catch-up reads at most the log's bound, so they stay bounded.
+     * cut off for the replica's own outage. A catch-up reads at most the log's bound, once for the streams at one
+     * position ({@link MissedEvents}, one entry each), so they stay bounded.
      */
     private final AtomicInteger missed = new AtomicInteger();
 
@@ -195,7 +197,29 @@ public final class SseStream {
         // in this order (and the reverse when taken), a count read meanwhile is never the larger
         missed.incrementAndGet();
         queued.incrementAndGet();
-        queue.add(new Queued(log, frame, true));
+        queue.add(new QueuedEvent(log, frame, true));
+        wake();
+        return true;
+    }
+
+    /**
+     * Queues the events of a log that this replica missed while its fan-out connection was away, read back once
+     * for every stream at this one's position: one queue entry for all of them, which count as one, and not
+     * against the queue's limit. Called from any thread.
+     *
+     * @param events what the log held after this stream's position
+     * @return false when the stream is closed
+     */
+    public boolean offerMissed(MissedEvents events) {
+        if (closeReason != null) {
+            return false;
+        }
+        if (events.isEmpty()) {
+            return true;
+        }
+        missed.incrementAndGet();
+        queued.incrementAndGet();
+        queue.add(events.run());
         wake();
         return true;
     }
@@ -212,7 +236,7 @@ public final class SseStream {
         if (!countIn(queued, handedOver)) {
             return false;
         }
-        queue.add(new Queued(log, frame, false));
+        queue.add(new QueuedEvent(log, frame, false));
         return true;
     }
 
@@ -431,9 +455,9 @@ public final class SseStream {
         int count = 0;
         int length = 0;
         int events = 0;
-        Queued next;
-        while ((next = queue.poll()) != null) {
-            dequeued(next);
+        QueuedEvent next;
+        while ((next = head()) != null) {
+            takeHead();
             EventFrame frame = next.frame();
             ClientEvent event = frame.event();
             if (!positions.advance(next.log(), event.id(), composite ? frame.tokenPosition() : null)) {
@@ -516,8 +540,8 @@ public final class SseStream {
         int start = out.position();
         int events = 0;
         boolean fits = true;
-        Queued next;
-        while ((next = queue.peek()) != null) {
+        QueuedEvent next;
+        while ((next = head()) != null) {
             EventFrame frame = next.frame();
             int index = positions.newIn(next.log(), frame.event().id());
             Put put = index < 0 ? Put.SKIPPED : putAt(index, frame, out);
@@ -525,8 +549,7 @@ public final class SseStream {
                 fits = false;
                 break;
             }
-            queue.poll();
-            dequeued(next);
+            takeHead();
             if (put == Put.WRITTEN) {
                 events++;
             }
@@ -549,10 +572,21 @@ public final class SseStream {
         result.tooLarge = !fits && out.position() == start;
     }
 
-    /** The writer's: an entry taken off the queue no longer counts. */
-    private void dequeued(Queued taken) {
+    /** The writer's: the event at the queue's head (a run of missed events': its current one), or null. */
+    private QueuedEvent head() {
+        Object head = queue.peek();
+        return head instanceof MissedEvents.MissedRun run ? run.current() : (QueuedEvent) head;
+    }
+
+    /** The writer's: takes the event {@link #head} returned; an entry taken off the queue no longer counts. */
+    private void takeHead() {
+        Object head = queue.peek();
+        if (head instanceof MissedEvents.MissedRun run && run.advance()) {
+            return;
+        }
+        queue.poll();
         queued.decrementAndGet();
-        if (taken.missed()) {
+        if (head instanceof MissedEvents.MissedRun || ((QueuedEvent) head).missed()) {
             missed.decrementAndGet();
         }
     }
@@ -639,9 +673,6 @@ public final class SseStream {
     public Map<String, String> positions() {
         return positions.byLog();
     }
-
-    /** An event waiting to be written, with the log it came from and whether it was {@link #offerMissed missed}. */
-    private record Queued(String log, EventFrame frame, boolean missed) {}
 
     /**
      * Writes queued events and heartbeats until the stream is closed or a write fails.

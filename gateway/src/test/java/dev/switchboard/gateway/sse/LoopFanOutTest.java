@@ -262,6 +262,57 @@ class LoopFanOutTest {
     }
 
     @Test
+    void missedEventsReadBackOnceAreWrittenWholeAndInOrderByEveryStreamThatQueuesThem() {
+        List<EventFrame> frames = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            frames.add(new EventFrame(new ClientEvent("17000000001" + (10 + i) + "-0", "news", "m" + i)));
+        }
+        MissedEvents missed = new MissedEvents(TOPIC, frames);
+        List<SseStream> streams = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            SseStream s = new SseStream(
+                    "conn-" + i, "c" + i, List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 3, x -> BEAT);
+            s.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
+            assertThat(s.offerMissed(missed)).isTrue();
+            streams.add(s);
+        }
+        // 40 missed events and a live one behind them, on a queue limit of 3
+        streams.forEach(s -> assertThat(
+                        s.offer(TOPIC, new EventFrame(new ClientEvent("1700000000200-0", "news", "live"))))
+                .isTrue());
+
+        // the first takes them through a buffer too small for all at once: the rest waits for the next call
+        SseStream first = streams.getFirst();
+        ByteBuffer small = ByteBuffer.allocate(256);
+        SseStream.Drained drained = new SseStream.Drained();
+        StringBuilder written = new StringBuilder();
+        int calls = 0;
+        do {
+            small.clear();
+            first.drainTo(small, drained);
+            written.append(new String(small.array(), 0, small.position(), StandardCharsets.UTF_8));
+            calls++;
+        } while (drained.events() > 0);
+        assertThat(calls).as("taken over several calls").isGreaterThan(2);
+        List<String> data =
+                written.toString().lines().filter(l -> l.startsWith("data: ")).toList();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            expected.add("data: m" + i);
+        }
+        expected.add("data: live");
+        assertThat(data).containsExactlyElementsOf(expected);
+        assertThat(first.heartbeatAlone(ByteBuffer.allocate(256)))
+                .as("nothing left queued")
+                .isTrue();
+
+        // the second, unaffected by the first's pass, takes them in one chunk
+        SseChunk chunk = streams.get(1).drain();
+        assertThat(chunk.events()).isEqualTo(41);
+        assertThat(streams.get(1).isClosed()).isFalse();
+    }
+
+    @Test
     void theHubHandsAnEventOnceToEachLoopAndOffersTheRest() {
         StreamHub hub = new StreamHub(
                 10,
