@@ -294,6 +294,10 @@ public final class RedisConnections implements AutoCloseable {
         try {
             return call.get();
         } catch (RedisException e) {
+            if (StoreFullException.isOutOfMemory(e)) {
+                throw new StoreFullException(
+                        "Redis is full (maxmemory) and refused to " + what + ": " + e.getMessage(), e);
+            }
             throw new StoreUnavailableException("Redis unavailable while trying to " + what + ": " + e.getMessage(), e);
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.auth.ClientIds;
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.invoke.AnswerPublications;
@@ -246,11 +247,12 @@ public final class Invocations implements AutoCloseable {
             } catch (StoreUnavailableException e) {
                 metrics.redisError();
                 // the function ran: its request id lets the caller match the call before it tries again
+                ApiException refusal = ErrorHandling.storeRefusal(e);
                 throw new ApiException(
                         Status.SERVICE_UNAVAILABLE_503,
-                        "STATE_UNAVAILABLE",
-                        "the function answered, but the events its answer publishes could not be stored: the state "
-                                + "store (Redis) is unavailable",
+                        refusal.code(),
+                        "the function answered, but the events its answer publishes could not be stored: "
+                                + refusal.getMessage(),
                         Map.of("request_id", requestId));
             }
             Status status = switch (result.outcome()) {

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.http;
 
 import dev.switchboard.gateway.net.RateLimitedLog;
+import dev.switchboard.registry.StoreFullException;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
@@ -13,7 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * Every failure becomes a JSON error: documented ones keep their code, the state store's outage is 503
- * {@code STATE_UNAVAILABLE}, anything unexpected is 500 {@code INTERNAL_ERROR} with the detail only in the log.
+ * {@code STATE_UNAVAILABLE} (503 {@code STATE_FULL} when it refuses writes at its {@code maxmemory}), anything
+ * unexpected is 500 {@code INTERNAL_ERROR} with the detail only in the log.
  */
 public final class ErrorHandling {
     private static final Logger LOGGER = Logger.getLogger(ErrorHandling.class.getName());
@@ -67,8 +69,9 @@ public final class ErrorHandling {
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     onStoreError.run();
                     STORE_FAILURES.log(e);
-                    answered.error("STATE_UNAVAILABLE", 503, req.path().path());
-                    send(res, stateUnavailable());
+                    ApiException refusal = storeRefusal(e);
+                    answered.error(refusal.code(), 503, req.path().path());
+                    send(res, refusal);
                 })
                 .error(RequestException.class, (req, res, e) -> {
                     String message = e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage();
@@ -97,6 +100,23 @@ public final class ErrorHandling {
                                 "NOT_FOUND",
                                 "no route for " + req.prologue().method().text() + " "
                                         + req.path().path())));
+    }
+
+    /**
+     * @param e a state store failure
+     * @return the answer to it, on every listener: 503 {@code STATE_FULL} when the store refused a write for want
+     *     of memory (it will not pass by itself), else 503 {@code STATE_UNAVAILABLE}
+     */
+    public static ApiException storeRefusal(StoreUnavailableException e) {
+        return e instanceof StoreFullException ? stateFull() : stateUnavailable();
+    }
+
+    /** @return 503 {@code STATE_FULL}: the state store answers but refuses writes, at its {@code maxmemory} */
+    public static ApiException stateFull() {
+        return new ApiException(
+                Status.SERVICE_UNAVAILABLE_503,
+                "STATE_FULL",
+                "the state store (Redis) is full (maxmemory) and refuses writes; retry later");
     }
 
     /** @return 503 {@code STATE_UNAVAILABLE}: the answer to a state store failure, on every listener */

@@ -5,7 +5,6 @@ import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.Status;
 import java.io.IOException;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -18,6 +17,9 @@ import java.util.logging.Logger;
  */
 public final class McpEndpoint {
     private static final Logger LOGGER = Logger.getLogger(McpEndpoint.class.getName());
+    /** Every MCP request met by a store outage fails alike: one line per interval, not per request. */
+    private static final dev.switchboard.gateway.net.RateLimitedLog STORE_FAILURES =
+            ErrorHandling.storeFailures(LOGGER);
 
     private final StreamableHttpTransport transport;
     private final LegacySseTransport legacy;
@@ -92,8 +94,8 @@ public final class McpEndpoint {
         } catch (ApiException e) {
             refuse(exchange, e.status(), JsonRpc.GATEWAY_ERROR, e.getMessage());
         } catch (StoreUnavailableException e) {
-            LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            ApiException unavailable = ErrorHandling.stateUnavailable();
+            STORE_FAILURES.log(e);
+            ApiException unavailable = ErrorHandling.storeRefusal(e);
             refuse(exchange, unavailable.status(), JsonRpc.GATEWAY_ERROR, unavailable.getMessage());
         }
     }

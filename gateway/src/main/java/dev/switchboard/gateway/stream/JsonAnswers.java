@@ -46,8 +46,9 @@ final class JsonAnswers {
         } catch (StoreUnavailableException e) {
             metrics.redisError();
             storeFailures.log(e);
-            metrics.errorAnswered("STATE_UNAVAILABLE", 503, where);
-            exchange.sendError(ErrorHandling.stateUnavailable());
+            ApiException refusal = ErrorHandling.storeRefusal(e);
+            metrics.errorAnswered(refusal.code(), 503, where);
+            exchange.sendError(refusal);
             return;
         } catch (UncheckedIOException e) {
             throw e; // the client is gone: nothing to answer

@@ -67,6 +67,8 @@ final class StreamOpening {
     private final AddressLimits limits;
     private final RateLimitedLog openFailures = new RateLimitedLog(
             LOGGER, Level.SEVERE, "unexpected error opening a stream", Duration.ofMinutes(1), System::nanoTime);
+    /** Every stream opened while the store is away fails alike: one line per interval, not per stream. */
+    private final RateLimitedLog storeFailures = ErrorHandling.storeFailures(LOGGER);
 
     /** @param parts what every loop of the listener serves with */
     StreamOpening(LoopParts parts) {
@@ -149,8 +151,8 @@ final class StreamOpening {
             outcome.answer(RawAnswer.error(e, withCors(head, extra)));
         } catch (StoreUnavailableException e) {
             streams.metrics().redisError();
-            LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            outcome.answer(RawAnswer.error(ErrorHandling.stateUnavailable(), withCors(head, Map.of())));
+            storeFailures.log(e);
+            outcome.answer(RawAnswer.error(ErrorHandling.storeRefusal(e), withCors(head, Map.of())));
         } catch (RuntimeException e) {
             openFailures.log(e);
             outcome.answer(RawAnswer.error(ErrorHandling.internalError(), Map.of()));
@@ -292,8 +294,8 @@ final class StreamOpening {
                     0);
         } catch (StoreUnavailableException e) {
             streams.metrics().redisError();
-            LOGGER.log(Level.WARNING, "state store unavailable: {0}", e.getMessage());
-            refuseMcp(ErrorHandling.stateUnavailable(), extra, outcome);
+            storeFailures.log(e);
+            refuseMcp(ErrorHandling.storeRefusal(e), extra, outcome);
         } catch (ApiException | McpException e) {
             refuseMcp(e, extra, outcome);
         } catch (RuntimeException e) {
