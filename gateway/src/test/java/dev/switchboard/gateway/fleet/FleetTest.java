@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.GatewayProcess;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.Metrics;
 import dev.switchboard.gateway.support.SseClient;
 import java.nio.file.Path;
@@ -90,15 +91,8 @@ abstract class FleetTest {
     void servesOneMcpSessionFromEveryReplica() {
         GatewayProcess a = replica("replica-a");
         GatewayProcess b = replica("replica-b");
-        try (dev.switchboard.gateway.support.McpFunctionStub mcp =
-                dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
-            assertThat(Http.postJson(
-                                    a.admin("/admin/functions"),
-                                    "{\"name\":\"tools\",\"kind\":\"mcp\"," + "\"endpoint\":\"" + mcp.url() + "\"}")
-                            .status())
-                    .isEqualTo(201);
-            await().atMost(WAIT)
-                    .until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
+        try (McpFunctionStub mcp = McpFunctionStub.start(false)) {
+            registerTools(a, b, mcp, "30s");
 
             // HTTP+SSE: the stream on A, the messages posted to B, the answers back on A's stream
             try (SseClient stream = SseClient.open(a.pub("/mcp/tools/sse"))) {
@@ -255,6 +249,30 @@ abstract class FleetTest {
         return Http.send("POST", replica.pub("/mcp/tools"), body, headers);
     }
 
+    /** Registers the MCP stub as {@code tools} on {@code on}, and waits until {@code seenBy} knows it too. */
+    private static void registerTools(GatewayProcess on, GatewayProcess seenBy, McpFunctionStub mcp, String timeout) {
+        Http.Answer registered = Http.postJson(
+                on.admin("/admin/functions"),
+                "{\"name\":\"tools\",\"kind\":\"mcp\",\"timeout\":\"" + timeout + "\",\"endpoint\":\"" + mcp.url()
+                        + "\"}");
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        await().atMost(WAIT)
+                .until(() -> Http.get(seenBy.admin("/admin/functions/tools")).status() == 200);
+    }
+
+    /** @return a 2025-11-25 session of {@code tools}, initialized on {@code replica} */
+    private static String initializeOn(GatewayProcess replica) {
+        return mcpPost(
+                        replica,
+                        null,
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                                + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                .headers()
+                .firstValue("Mcp-Session-Id")
+                .orElseThrow();
+    }
+
     private static String slowCall(int id) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"slow\"}}";
     }
@@ -264,25 +282,9 @@ abstract class FleetTest {
         // the default MCP_INPUT_TIMEOUT (5 minutes) does not hold the answer back: the call asked for no input
         GatewayProcess a = replica("replica-a");
         GatewayProcess b = replica("replica-b");
-        try (dev.switchboard.gateway.support.McpFunctionStub mcp =
-                dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
-            assertThat(Http.postJson(
-                                    a.admin("/admin/functions"),
-                                    "{\"name\":\"tools\",\"kind\":\"mcp\",\"timeout\":\"2s\",\"endpoint\":\""
-                                            + mcp.url() + "\"}")
-                            .status())
-                    .isEqualTo(201);
-            await().atMost(WAIT)
-                    .until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
-            String session = mcpPost(
-                            a,
-                            null,
-                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                                    + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
-                    .headers()
-                    .firstValue("Mcp-Session-Id")
-                    .orElseThrow();
+        try (McpFunctionStub mcp = McpFunctionStub.start(false)) {
+            registerTools(a, b, mcp, "2s");
+            String session = initializeOn(a);
 
             // the stub's slow tool answers after 5 s, A would answer its timeout after 2 s: A dies first; a call
             // is taken for lost when its log is quiet for two timeouts and a heartbeat (4.5 s)
@@ -323,24 +325,9 @@ abstract class FleetTest {
         GatewayProcess b = replica("replica-b");
         // serves nothing of the session: its signals must not reach it
         GatewayProcess c = replica("replica-c");
-        try (dev.switchboard.gateway.support.McpFunctionStub mcp =
-                dev.switchboard.gateway.support.McpFunctionStub.start(false)) {
-            assertThat(Http.postJson(
-                                    a.admin("/admin/functions"),
-                                    "{\"name\":\"tools\",\"kind\":\"mcp\"," + "\"endpoint\":\"" + mcp.url() + "\"}")
-                            .status())
-                    .isEqualTo(201);
-            await().atMost(WAIT)
-                    .until(() -> Http.get(b.admin("/admin/functions/tools")).status() == 200);
-            String session = mcpPost(
-                            a,
-                            null,
-                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                                    + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-                                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
-                    .headers()
-                    .firstValue("Mcp-Session-Id")
-                    .orElseThrow();
+        try (McpFunctionStub mcp = McpFunctionStub.start(false)) {
+            registerTools(a, b, mcp, "30s");
+            String session = initializeOn(a);
 
             // the stub's slow tool answers after 5 s; the call runs on A, its cancellation is posted to B
             Thread canceller = Thread.ofVirtual().start(() -> {
