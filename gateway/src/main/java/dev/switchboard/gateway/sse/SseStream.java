@@ -35,8 +35,10 @@ public final class SseStream {
     private final String replica;
     private final int maxQueue;
     private final HeartbeatFormat heartbeatFormat;
-    /** Any thread adds, the writer alone takes. */
-    /** {@link QueuedEvent}s, and {@link MissedEvents.MissedRun}s: one entry for many missed events. */
+    /**
+     * {@link QueuedEvent}s, and {@link MissedEvents.MissedRun}s (one entry for many missed events): any thread adds,
+     * the writer alone takes.
+     */
     private final MpscQueue<Object> queue = new MpscQueue<>();
     /** Where the stream stands in each log it follows: the client's first, then each topic's. */
     private final StreamPositions positions;
