@@ -94,18 +94,24 @@ final class AnnouncedEvents {
     }
 
     private void deliver(String log, ClientEvent event) {
-        deliver(log, event, false);
+        deliver(log, event, () -> hub.deliver(log, event));
     }
 
     /**
-     * @param held whether the event was held back while the log's streams caught up: like what they read back, it
-     *             does not count against their queues' limits
+     * Events held back while the log's streams caught up: like what they read back, the streams take them as one run
+     * each, which does not count against their queues' limits; the MCP waits take them one by one.
      */
-    private void deliver(String log, ClientEvent event, boolean held) {
+    private void deliverHeld(String log, List<ClientEvent> batch) {
+        boolean streamsFollow = hub.deliverMissed(log, batch);
+        batch.forEach(event -> deliver(log, event, () -> streamsFollow));
+    }
+
+    /** @param toStreams gives the event to the log's streams here; whether any follows it */
+    private void deliver(String log, ClientEvent event, java.util.function.BooleanSupplier toStreams) {
         // a child of the publication when the event carries its trace (see RedisStateStore's announcements)
         Span span = tracing.child("fan-out " + event.type(), SpanKind.CONSUMER);
         try (Scope ignored = GatewayTracing.activate(span)) {
-            boolean followed = held ? hub.deliverMissed(log, event) : hub.deliver(log, event);
+            boolean followed = toStreams.getAsBoolean();
             followed |= mcp.deliver(log, event);
             metrics.fanout(followed);
             span.setAttribute("messaging.destination.name", log);
@@ -210,7 +216,7 @@ final class AnnouncedEvents {
         });
         List<ClientEvent> batch;
         while (!(batch = takeHeld(log)).isEmpty()) {
-            batch.forEach(event -> deliver(log, event, true));
+            deliverHeld(log, batch);
         }
     }
 

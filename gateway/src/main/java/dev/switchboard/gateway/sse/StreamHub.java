@@ -215,19 +215,21 @@ public final class StreamHub {
     }
 
     /**
-     * Queues an event this replica missed while its fan-out connection was away (held back while the log's
-     * streams caught up) on every stream here that follows its log, without counting it against their queues'
-     * limits ({@link SseStream#offerMissed}).
+     * Queues events this replica missed while its fan-out connection was away (held back while the log's streams
+     * caught up) on every stream here that follows their log, as one run each ({@link MissedEvents}), without
+     * counting them against their queues' limits ({@link SseStream#offerMissed(MissedEvents)}).
      *
-     * @param log   the log it was appended to
-     * @param event the event
+     * @param log    the log they were appended to
+     * @param events the events, in order
      * @return whether any stream here follows the log
      */
-    public boolean deliverMissed(String log, ClientEvent event) {
+    public boolean deliverMissed(String log, List<ClientEvent> events) {
         Collection<SseStream> streams = following(log);
-        EventFrame frame = new EventFrame(event);
-        String key = streamKey(log);
-        streams.forEach(s -> s.offerMissed(key, frame));
+        if (!streams.isEmpty()) {
+            MissedEvents missed = new MissedEvents(
+                    streamKey(log), events.stream().map(EventFrame::new).toList());
+            streams.forEach(s -> s.offerMissed(missed));
+        }
         return !streams.isEmpty();
     }
 

@@ -313,6 +313,42 @@ class LoopFanOutTest {
     }
 
     @Test
+    void eventsHeldBackDuringACatchUpReachEachStreamAsOneRunPastItsOwnPosition() {
+        StreamHub hub = new StreamHub(
+                10,
+                100,
+                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+        SseStream behind =
+                new SseStream("conn-a", "a", List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 3, x -> BEAT);
+        behind.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
+        SseStream ahead =
+                new SseStream("conn-b", "b", List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 3, x -> BEAT);
+        // this one already wrote the first 20 (its catch-up read them)
+        ahead.startAt(new String[] {EventIds.ZERO, "1700000000119-0"});
+        hub.admit(behind);
+        hub.admit(ahead);
+        List<ClientEvent> held = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            held.add(new ClientEvent("17000000001" + (i < 10 ? "0" + i : i) + "-0", "news", "h" + i));
+        }
+
+        assertThat(hub.deliverMissed(TOPIC, held)).as("followed here").isTrue();
+        assertThat(behind.isClosed())
+                .as("30 over a queue limit of 3: not counted")
+                .isFalse();
+        assertThat(drained(behind).lines().filter(l -> l.startsWith("data: ")))
+                .hasSize(30)
+                .first()
+                .isEqualTo("data: h0");
+        assertThat(drained(ahead).lines().filter(l -> l.startsWith("data: ")))
+                .as("only what comes after its own position")
+                .hasSize(10)
+                .first()
+                .isEqualTo("data: h20");
+        assertThat(hub.deliverMissed(TopicNames.logKey("nobody"), held)).isFalse();
+    }
+
+    @Test
     void theHubHandsAnEventOnceToEachLoopAndOffersTheRest() {
         StreamHub hub = new StreamHub(
                 10,
