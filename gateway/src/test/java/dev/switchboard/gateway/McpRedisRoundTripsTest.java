@@ -41,8 +41,8 @@ class McpRedisRoundTripsTest {
         BUDGET.put("tools/call, JSON answer", 1);
         // answered before its stream opening was due: one JSON answer, nothing logged for a resume
         BUDGET.put("tools/call at once, client takes both", 1);
-        // the lookup, then the appends of two progress notifications and the response (the priming event is not
-        // logged)
+        // the lookup, then the appends of the request's id with the first progress notification (one script), of
+        // the second and of the response (the priming event is not logged)
         BUDGET.put("tools/call, SSE answer", 4);
         // one of them the opening's signal to the session's replicas (a script, not awaited): one standalone
         // stream per session across the fleet

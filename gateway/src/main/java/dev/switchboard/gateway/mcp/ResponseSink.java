@@ -94,7 +94,8 @@ final class ResponseSink implements McpRelay.Sink {
         lock.lock();
         try {
             if (primed && out == null && !over) {
-                open(false);
+                open();
+                logOpening();
             }
             if (out != null && !over && !clientGone) {
                 out.flush();
@@ -125,11 +126,14 @@ final class ResponseSink implements McpRelay.Sink {
                 res.sendJson(Status.create(jsonStatus), verbatim != null ? verbatim : Json.bytes(message));
                 return;
             }
-            if (out == null) {
-                open(last);
+            boolean opening = out == null;
+            if (opening) {
+                open();
             }
             String data = Json.write(message);
-            String eventId = append(last ? PostStreamLog.RESPONSE : PostStreamLog.MESSAGE, data);
+            String eventId = opening && !last
+                    ? appendWithOpening(data)
+                    : append(last ? PostStreamLog.RESPONSE : PostStreamLog.MESSAGE, data);
             write(SseEncoder.event(eventId, null, data), last);
             if (last) {
                 retryUnlogged();
@@ -177,7 +181,8 @@ final class ResponseSink implements McpRelay.Sink {
                 if (!accept.sse()) {
                     return;
                 }
-                open(false);
+                open();
+                logOpening();
             }
             write(SseEncoder.comment("keep-alive"), false);
         } finally {
@@ -200,7 +205,7 @@ final class ResponseSink implements McpRelay.Sink {
                 return;
             }
             if (out == null) {
-                open(true);
+                open();
             }
             append(PostStreamLog.END, "");
             write(new byte[0], true);
@@ -221,14 +226,8 @@ final class ResponseSink implements McpRelay.Sink {
         }
     }
 
-    /** @param ending whether the stream's last event follows at once (nothing then needs the opening logged) */
-    private void open(boolean ending) throws IOException {
+    private void open() throws IOException {
         out = res.startSse();
-        if (!ending && requestId != null) {
-            // a call that goes on with its stream open: its request's id goes first in the log, for the resume that
-            // finds the call gone with its replica and answers it (PostStreamFollower)
-            append(PostStreamLog.OPENED, Json.write(requestId));
-        }
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
             // priming event (SEP-1699): an id the client can resume from before anything else arrives; not logged
             // (PostStreamLog): the call's first append creates the log
@@ -240,6 +239,26 @@ final class ResponseSink implements McpRelay.Sink {
                 lost(e);
             }
         }
+    }
+
+    /**
+     * A call that goes on with its stream open and nothing to log yet: its request's id goes first in the log, for
+     * the resume that finds the call gone with its replica and answers it ({@link PostStreamFollower}). A call
+     * answered as its stream opens logs nothing but its response or end.
+     */
+    private void logOpening() {
+        if (log != null && requestId != null) {
+            log.append(PostStreamLog.OPENED, Json.write(requestId), null);
+        }
+    }
+
+    /** @return the id of a message that opens the stream, logged in one step after the request's id */
+    private String appendWithOpening(String data) {
+        if (log == null || requestId == null) {
+            return append(PostStreamLog.MESSAGE, data);
+        }
+        String id = log.appendPair(PostStreamLog.OPENED, Json.write(requestId), PostStreamLog.MESSAGE, data);
+        return id == null ? null : PostStreamLog.eventId(streamId, id);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.state.ClientEventLog;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,7 +43,7 @@ final class StreamLogAppender {
      * @return the log's id of the event, or null when it is held back (the store is away)
      */
     String append(String type, String data, Duration keptFor) {
-        if (unlogged != null && !unlogged.isEmpty()) {
+        if (holding()) {
             // behind the events the store could not take, in order, or not at all
             unlogged.add(type, data);
             return unlogged.flush();
@@ -50,13 +51,51 @@ final class StreamLogAppender {
         try {
             return (keptFor == null ? log.publish(logKey, type, data) : log.publish(logKey, type, data, keptFor)).id();
         } catch (RuntimeException e) {
-            LOGGER.log(Level.FINE, "could not log an MCP stream's event", e);
-            if (unlogged == null) {
-                unlogged = new UnloggedEvents(log, logKey, streamId != null ? streamId : McpIds.streamId(), retryFor);
-            }
-            unlogged.add(type, data);
+            holdBack(e).add(type, data);
             return null;
         }
+    }
+
+    /**
+     * Appends two events in one step (one round trip on Redis), kept as long as any log: a stream's opening and the
+     * event that opened it.
+     *
+     * @return the log's id of the second, or null when they are held back (the store is away)
+     */
+    String appendPair(String firstType, String firstData, String type, String data) {
+        if (holding()) {
+            unlogged.add(firstType, firstData);
+            unlogged.add(type, data);
+            return unlogged.flush();
+        }
+        try {
+            return log.publishAll(
+                            logKey,
+                            List.of(
+                                    new ClientEventLog.Pending(firstType, firstData, null),
+                                    new ClientEventLog.Pending(type, data, null)))
+                    .getLast()
+                    .id();
+        } catch (RuntimeException e) {
+            UnloggedEvents held = holdBack(e);
+            held.add(firstType, firstData);
+            held.add(type, data);
+            return null;
+        }
+    }
+
+    /** @return whether events the store could not take wait: what follows goes behind them */
+    private boolean holding() {
+        return unlogged != null && !unlogged.isEmpty();
+    }
+
+    /** The store refused an append: events are held back from now on, in order, until it takes them. */
+    private UnloggedEvents holdBack(RuntimeException e) {
+        LOGGER.log(Level.FINE, "could not log an MCP stream's event", e);
+        if (unlogged == null) {
+            unlogged = new UnloggedEvents(log, logKey, streamId != null ? streamId : McpIds.streamId(), retryFor);
+        }
+        return unlogged;
     }
 
     /** The stream is over: what the store could not take yet is retried for a client's resume. */

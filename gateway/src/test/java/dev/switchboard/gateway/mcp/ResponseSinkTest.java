@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.state.MemoryStateStore;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +35,20 @@ class ResponseSinkTest {
     private final MemoryStateStore store =
             new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofHours(1), Duration.ofMinutes(30));
     private final RecordingExchange exchange = new RecordingExchange();
+    /** Appends to the store (each one round trip on Redis): the log as the sinks see it counts them. */
+    private int appends;
+
+    private final ClientEventLog countedLog = (ClientEventLog) Proxy.newProxyInstance(
+            ClientEventLog.class.getClassLoader(), new Class<?>[] {ClientEventLog.class}, (proxy, method, args) -> {
+                if (method.getName().startsWith("publish")) {
+                    appends++;
+                }
+                try {
+                    return method.invoke(store, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
 
     @AfterEach
     void close() {
@@ -46,7 +63,7 @@ class ResponseSinkTest {
         return new ResponseSink(
                 exchange,
                 accept,
-                store,
+                countedLog,
                 "session-1",
                 MAPPER.getNodeFactory().numberNode(REQUEST_ID),
                 PRIMING_VERSION,
@@ -134,6 +151,10 @@ class ResponseSinkTest {
         // already sent: the due opening writes nothing more
         sink.openingDue();
         assertThat(exchange.writes).hasSize(1);
+        assertThat(logged(exchange.writes.getFirst()))
+                .as("the request's id, then the message")
+                .containsExactly("prime 8", "message {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}");
+        assertThat(appends).as("in one step").isEqualTo(1);
     }
 
     /** An exchange whose body reaches "the socket" only on flush or close, as the listeners' streams do. */
