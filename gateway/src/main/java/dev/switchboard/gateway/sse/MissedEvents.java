@@ -17,7 +17,7 @@ public final class MissedEvents {
      * @param frames its events after the position, in order, each encoded once
      */
     public MissedEvents(String log, List<EventFrame> frames) {
-        this.events = frames.stream().map(f -> new QueuedEvent(log, f, true)).toList();
+        this.events = frames.stream().map(f -> new QueuedEvent(log, f)).toList();
     }
 
     /** @return how many events */

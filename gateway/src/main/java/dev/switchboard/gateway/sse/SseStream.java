@@ -184,30 +184,10 @@ public final class SseStream {
     }
 
     /**
-     * Queues an event of one of the logs this stream follows that this replica missed while its fan-out connection
-     * was away (read back from the log, or held back while that ran): it does not count against the queue's limit,
-     * as the client was not the slow one. Called from any thread.
-     *
-     * @param log   the log it was appended to
-     * @param frame the event and its shared encoding
-     * @return false when the stream is closed
-     */
-    public boolean offerMissed(String log, EventFrame frame) {
-        if (closeReason != null) {
-            return false;
-        }
-        // in this order (and the reverse when taken), a count read meanwhile is never the larger
-        missed.incrementAndGet();
-        queued.incrementAndGet();
-        queue.add(new QueuedEvent(log, frame, true));
-        wake();
-        return true;
-    }
-
-    /**
-     * Queues the events of a log that this replica missed while its fan-out connection was away, read back once
-     * for every stream at this one's position: one queue entry for all of them, which count as one, and not
-     * against the queue's limit. Called from any thread.
+     * Queues the events of a log that this replica missed while its fan-out connection was away (read back from the
+     * log, or held back while that ran), shared by every stream that queues them: one queue entry for all of them,
+     * which counts as one, and not against the queue's limit, as the client was not the slow one. Called from any
+     * thread.
      *
      * @param events what the log held after this stream's position
      * @return false when the stream is closed
@@ -219,6 +199,7 @@ public final class SseStream {
         if (events.isEmpty()) {
             return true;
         }
+        // in this order (and the reverse when taken), a count read meanwhile is never the larger
         missed.incrementAndGet();
         queued.incrementAndGet();
         queue.add(events.run());
@@ -238,7 +219,7 @@ public final class SseStream {
         if (!countIn(queued, handedOver)) {
             return false;
         }
-        queue.add(new QueuedEvent(log, frame, false));
+        queue.add(new QueuedEvent(log, frame));
         return true;
     }
 
@@ -588,7 +569,7 @@ public final class SseStream {
         }
         queue.poll();
         queued.decrementAndGet();
-        if (head instanceof MissedEvents.MissedRun || ((QueuedEvent) head).missed()) {
+        if (head instanceof MissedEvents.MissedRun) {
             missed.decrementAndGet();
         }
     }

@@ -234,8 +234,8 @@ class LoopFanOutTest {
         SseStream s = new SseStream("conn-a", "a", List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 3, x -> BEAT);
         s.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
         for (int i = 0; i < 10; i++) {
-            assertThat(s.offerMissed(
-                            TOPIC, new EventFrame(new ClientEvent("170000000000" + i + "-0", "news", "m" + i))))
+            // ten catch-ups of one event each: ten entries in the queue
+            assertThat(s.offerMissed(missed(new ClientEvent("170000000000" + i + "-0", "news", "m" + i))))
                     .isTrue();
         }
         assertThat(s.isClosed()).as("ten missed ones over a limit of 3").isFalse();
@@ -256,9 +256,13 @@ class LoopFanOutTest {
         assertThat(s.isClosed()).isFalse();
         s.offer(TOPIC, new EventFrame(new ClientEvent("1700000000106-0", "news", "l6")));
         assertThat(s.closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
-        assertThat(s.offerMissed(TOPIC, new EventFrame(new ClientEvent("1700000000107-0", "news", "m"))))
+        assertThat(s.offerMissed(missed(new ClientEvent("1700000000107-0", "news", "m"))))
                 .as("a closed stream takes nothing")
                 .isFalse();
+    }
+
+    private static MissedEvents missed(ClientEvent event) {
+        return new MissedEvents(TOPIC, List.of(new EventFrame(event)));
     }
 
     @Test
