@@ -3,7 +3,6 @@ package dev.switchboard.gateway;
 import dev.switchboard.gateway.mcp.McpService;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.sse.CloseReason;
-import dev.switchboard.gateway.sse.EventFrame;
 import dev.switchboard.gateway.sse.MissedEvents;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.sse.StreamHub;
@@ -147,7 +146,6 @@ final class AnnouncedEvents {
 
     private void readMissed(String log) {
         int caughtUp = 0;
-        String key = StreamHub.streamKey(log);
         // one patience for the whole log: once a read back gave up, its other streams end without waiting again
         long deadline = System.nanoTime() + READ_BACK_PATIENCE.toNanos();
         boolean unreadable = false;
@@ -163,7 +161,7 @@ final class AnnouncedEvents {
             }
             MissedEvents missed = unreadable ? null : readAfter.get(after);
             if (missed == null && !unreadable) {
-                missed = readBack(log, key, after, deadline);
+                missed = readBack(log, after, deadline);
                 if (missed != null) {
                     readAfter.put(after, missed);
                 }
@@ -195,14 +193,11 @@ final class AnnouncedEvents {
      *     connection may come back after the fan-out's) until the deadline ({@link System#nanoTime}); null when it
      *     never did
      */
-    private MissedEvents readBack(String log, String key, String after, long deadline) {
+    private MissedEvents readBack(String log, String after, long deadline) {
         List<List<ClientEvent>> read = new ArrayList<>(1);
         RuntimeException givenUp = StoreRetry.untilDeadline(
                 () -> read.add(events.readAfter(log, after, maxCatchUp)), deadline, e -> metrics.redisError());
-        return givenUp == null
-                ? new MissedEvents(
-                        key, read.getFirst().stream().map(EventFrame::new).toList())
-                : null;
+        return givenUp == null ? MissedEvents.of(log, read.getFirst()) : null;
     }
 
     /**

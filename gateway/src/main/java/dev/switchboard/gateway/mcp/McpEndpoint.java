@@ -2,6 +2,7 @@ package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.http.ApiException;
 import dev.switchboard.gateway.http.ErrorHandling;
+import dev.switchboard.gateway.net.RateLimitedLog;
 import dev.switchboard.registry.StoreUnavailableException;
 import io.helidon.http.Status;
 import java.io.IOException;
@@ -18,8 +19,7 @@ import java.util.logging.Logger;
 public final class McpEndpoint {
     private static final Logger LOGGER = Logger.getLogger(McpEndpoint.class.getName());
     /** Every MCP request met by a store outage fails alike: one line per interval, not per request. */
-    private static final dev.switchboard.gateway.net.RateLimitedLog STORE_FAILURES =
-            ErrorHandling.storeFailures(LOGGER);
+    private static final RateLimitedLog STORE_FAILURES = ErrorHandling.storeFailures(LOGGER);
 
     private final StreamableHttpTransport transport;
     private final LegacySseTransport legacy;

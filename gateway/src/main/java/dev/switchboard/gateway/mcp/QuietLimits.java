@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.mcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ClientEvent;
 import java.io.IOException;
@@ -48,8 +47,7 @@ record QuietLimits(Duration firstAppend, Duration running, Duration awaitingInpu
             return false;
         }
         try {
-            JsonNode message = Json.MAPPER.readTree(data);
-            return message.hasNonNull("method") && message.hasNonNull("id");
+            return JsonRpc.isRequest(Json.MAPPER.readTree(data));
         } catch (IOException e) {
             return false;
         }

@@ -257,8 +257,7 @@ final class ResponseSink implements McpRelay.Sink {
         if (log == null || requestId == null) {
             return append(PostStreamLog.MESSAGE, data);
         }
-        String id = log.appendPair(PostStreamLog.OPENED, Json.write(requestId), PostStreamLog.MESSAGE, data);
-        return id == null ? null : PostStreamLog.eventId(streamId, id);
+        return eventId(log.appendPair(PostStreamLog.OPENED, Json.write(requestId), PostStreamLog.MESSAGE, data));
     }
 
     /**
@@ -272,8 +271,12 @@ final class ResponseSink implements McpRelay.Sink {
         // the stream's last event (its response, or the end of a cancelled call) keeps the log only for a client's
         // resume; events before it keep it as long as any log, for a call that may go quiet a while
         boolean last = type.equals(PostStreamLog.RESPONSE) || type.equals(PostStreamLog.END);
-        String id = log.append(type, data, last ? answeredLogTtl : null);
-        return id == null ? null : PostStreamLog.eventId(streamId, id);
+        return eventId(log.append(type, data, last ? answeredLogTtl : null));
+    }
+
+    /** @return the client's id of a logged event, or null when it is held back (no log id yet) */
+    private String eventId(String logId) {
+        return logId == null ? null : PostStreamLog.eventId(streamId, logId);
     }
 
     /** The stream is over: what the store could not take yet is retried for a client's resume. */

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.sse;
 
+import dev.switchboard.gateway.state.ClientEvent;
 import java.util.List;
 
 /**
@@ -18,6 +19,16 @@ public final class MissedEvents {
      */
     public MissedEvents(String log, List<EventFrame> frames) {
         this.events = frames.stream().map(f -> new QueuedEvent(log, f)).toList();
+    }
+
+    /**
+     * @param log    a log key
+     * @param events its events after a position, in order
+     * @return them for the log's streams: under the key the streams hold, each event encoded once
+     */
+    public static MissedEvents of(String log, List<ClientEvent> events) {
+        return new MissedEvents(
+                StreamHub.streamKey(log), events.stream().map(EventFrame::new).toList());
     }
 
     /** @return how many events */

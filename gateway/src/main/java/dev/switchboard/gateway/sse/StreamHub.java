@@ -226,8 +226,7 @@ public final class StreamHub {
     public boolean deliverMissed(String log, List<ClientEvent> events) {
         Collection<SseStream> streams = following(log);
         if (!streams.isEmpty()) {
-            MissedEvents missed = new MissedEvents(
-                    streamKey(log), events.stream().map(EventFrame::new).toList());
+            MissedEvents missed = MissedEvents.of(log, events);
             streams.forEach(s -> s.offerMissed(missed));
         }
         return !streams.isEmpty();
