@@ -46,6 +46,14 @@ class LoopFanOutTest {
         return StandardCharsets.UTF_8.decode(out).toString();
     }
 
+    /** @return a hub of up to 10 streams per client and 100 in all, on an in-memory store's logs */
+    private static StreamHub hub() {
+        return new StreamHub(
+                10,
+                100,
+                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+    }
+
     private static String drained(SseStream s) {
         SseChunk chunk = s.drain();
         return chunk == null ? "" : new String(chunk.bytes(), StandardCharsets.UTF_8);
@@ -200,10 +208,7 @@ class LoopFanOutTest {
 
     @Test
     void eventsHandedToALoopThatHasNotTakenThemCountAgainstTheStreamsQueueLimit() {
-        StreamHub hub = new StreamHub(
-                10,
-                100,
-                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+        StreamHub hub = hub();
         SseStream s = new SseStream("conn-a", "a", List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 3, x -> BEAT);
         s.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
         hub.admit(s);
@@ -318,10 +323,7 @@ class LoopFanOutTest {
 
     @Test
     void eventsHeldBackDuringACatchUpReachEachStreamAsOneRunPastItsOwnPosition() {
-        StreamHub hub = new StreamHub(
-                10,
-                100,
-                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+        StreamHub hub = hub();
         SseStream behind =
                 new SseStream("conn-a", "a", List.of(TOPIC), null, Map.of(), Instant.EPOCH, "r", 3, x -> BEAT);
         behind.startAt(new String[] {EventIds.ZERO, EventIds.ZERO});
@@ -354,10 +356,7 @@ class LoopFanOutTest {
 
     @Test
     void theHubHandsAnEventOnceToEachLoopAndOffersTheRest() {
-        StreamHub hub = new StreamHub(
-                10,
-                100,
-                new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofMinutes(1), Duration.ofMinutes(1)).events());
+        StreamHub hub = hub();
         List<List<SseStream>> firstLoop = new ArrayList<>();
         List<List<SseStream>> secondLoop = new ArrayList<>();
         FanOutWriter one = (log, frame, batch) -> firstLoop.add(batch);
