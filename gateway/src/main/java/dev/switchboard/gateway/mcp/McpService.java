@@ -125,7 +125,8 @@ public final class McpService implements AutoCloseable {
                 new PostStreamFollower(
                         state.events(),
                         config.limits().eventLogMaxLength(),
-                        config.limits().mcpStreamLogTtl()),
+                        config.limits().mcpStreamLogTtl(),
+                        metrics::mcpCallLost),
                 backendStreams,
                 state.events(),
                 listens,

@@ -40,16 +40,19 @@ final class PostStreamFollower {
     private final ClientEventLog log;
     private final int batch;
     private final Duration answeredLogTtl;
+    private final Runnable lostAnswered;
 
     /**
      * @param log            event logs
      * @param batch          most events read from the log at once
      * @param answeredLogTtl how long a stream's log outlives its response ({@code MCP_STREAM_LOG_TTL})
+     * @param lostAnswered   told each time this follower answers a lost call (the metric)
      */
-    PostStreamFollower(ClientEventLog log, int batch, Duration answeredLogTtl) {
+    PostStreamFollower(ClientEventLog log, int batch, Duration answeredLogTtl, Runnable lostAnswered) {
         this.log = log;
         this.batch = batch;
         this.answeredLogTtl = answeredLogTtl;
+        this.lostAnswered = lostAnswered;
     }
 
     /**
@@ -239,6 +242,7 @@ final class PostStreamFollower {
                 PostStreamLog.RESPONSE,
                 Json.write(JsonRpc.error(requestId, JsonRpc.GATEWAY_ERROR, LOST)),
                 answeredLogTtl);
+        lostAnswered.run();
         LOGGER.info(() -> "answered MCP stream " + streamId + "'s request with an error: its call appended nothing"
                 + " for longer than it may while running, so the replica running it is gone");
         return true;

@@ -338,6 +338,14 @@ public final class GatewayMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** A call lost with the replica that ran it, answered with an error by a resume of its stream here. */
+    public void mcpCallLost() {
+        Counter.builder("switchboard.mcp.calls.lost")
+                .description("MCP calls lost with the replica running them, answered with an error by a resume here")
+                .register(registry)
+                .increment();
+    }
+
     /** @param opened true when a session opened on this replica, false when one ended here */
     public void mcpSession(boolean opened) {
         Counter.builder(opened ? "switchboard.mcp.sessions.opened" : "switchboard.mcp.sessions.ended")

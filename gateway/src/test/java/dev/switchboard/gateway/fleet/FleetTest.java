@@ -310,12 +310,18 @@ abstract class FleetTest {
             assertThat(error.get("id").asInt()).isEqualTo(21);
             assertThat(error.at("/error/code").asInt()).isEqualTo(-32000);
             assertThat(error.at("/error/message").asText()).contains("stopped before it was answered");
+            assertThat(Metrics.read(b.admin("/metrics"), "switchboard_mcp_calls_lost_total"))
+                    .as("counted where it was answered")
+                    .isEqualTo(1.0);
             // logged as the stream's response: a resume from the same place meets the same answer at once
             try (SseClient again = SseClient.open(b.pub("/mcp/tools"), resume)) {
                 SseClient.Event same = again.nextWithData("\"error\"", Duration.ofSeconds(2));
                 assertThat(same.id()).isEqualTo(answer.id());
                 assertThat(same.data()).isEqualTo(answer.data());
             }
+            assertThat(Metrics.read(b.admin("/metrics"), "switchboard_mcp_calls_lost_total"))
+                    .as("a call is answered lost once; a later resume reads that answer")
+                    .isEqualTo(1.0);
         }
     }
 
