@@ -30,6 +30,11 @@ public final class RedisKeys {
     public static final String MCP_SESSIONS_PATTERN = PREFIX + "{mcp:*}:session";
     /** SCAN pattern matching every replica's connection hash. */
     public static final String REPLICA_CONNECTIONS_PATTERN = PREFIX + "replica:*:connections";
+    /**
+     * Set: the ids of the replicas that recorded HTTP+SSE sessions ({@link #replicaLegacySessions(String)}), so that
+     * the fleet finds those of a replica that died without a {@code SCAN}.
+     */
+    public static final String LEGACY_SESSION_HOLDERS = PREFIX + "replicas:mcp-sse-sessions";
     /** Pattern of every replica's topic subscriber counts ({@link #replicaTopics(String)}), for {@code SCAN}. */
     public static final String REPLICA_TOPICS_PATTERN = PREFIX + "replica:*:topics";
     /**
@@ -197,11 +202,29 @@ public final class RedisKeys {
     }
 
     /**
+     * @param replicaKey one of a replica's own keys ({@link #replicaConnections}, {@link #replicaTopics}), as a
+     *     SCAN of their pattern finds them
+     * @return the replica's id
+     */
+    public static String replicaOf(String replicaKey) {
+        return replicaKey.substring((PREFIX + "replica:").length(), replicaKey.lastIndexOf(':'));
+    }
+
+    /**
      * @param replicaId a gateway replica id
      * @return the hash of that replica's open connections (connection id to JSON)
      */
     public static String replicaConnections(String replicaId) {
         return PREFIX + "replica:" + replicaId + ":connections";
+    }
+
+    /**
+     * @param replicaId a gateway replica id
+     * @return the set of the HTTP+SSE sessions whose stream that replica holds; unlike its connection hash it does
+     *         not expire with the replica, so that the fleet can end the sessions of a replica that died
+     */
+    public static String replicaLegacySessions(String replicaId) {
+        return PREFIX + "replica:" + replicaId + ":mcp-sse-sessions";
     }
 
     /**

@@ -83,7 +83,7 @@ final class LegacySseTransport implements AutoCloseable {
         Held held = new Held(stream, function, session);
         backendStreams.watch(session, logKey);
         try {
-            sessions.saveNew(session);
+            sessions.saveNewLegacy(session);
             return held;
         } catch (RuntimeException e) {
             held.finish(CloseReason.CLIENT_GONE);

@@ -34,6 +34,7 @@ public final class McpService implements AutoCloseable {
     private final LegacySseTransport legacy;
     private final McpStreamOpener streamOpener;
     private final ListenPresence listenPresence;
+    private final OrphanedLegacySessions orphans;
     private final McpEndpoint endpoint;
 
     /**
@@ -98,6 +99,8 @@ public final class McpService implements AutoCloseable {
                 clock,
                 config.sessionTtl(),
                 work);
+        this.orphans =
+                new OrphanedLegacySessions(state.legacyStreamHolders(), state.mcpSessions(), catalog, sessions, work);
         this.handler = new McpRequestHandler(
                 relay,
                 backend,
@@ -177,6 +180,7 @@ public final class McpService implements AutoCloseable {
 
     @Override
     public void close() {
+        orphans.close();
         sessions.close();
         backendStreams.close();
         legacy.close();

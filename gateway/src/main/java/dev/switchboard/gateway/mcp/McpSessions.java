@@ -5,6 +5,7 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.PeriodicWork;
+import dev.switchboard.gateway.state.LegacyStreamHolders;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.SessionSignal;
 import dev.switchboard.gateway.state.StateStore;
@@ -239,8 +240,53 @@ final class McpSessions implements AutoCloseable {
         }
     }
 
-    /** Ends an HTTP+SSE session whose stream closed (best effort: else it expires with its idle TTL). */
+    /**
+     * Records a new HTTP+SSE session ({@link #saveNew}) and that this replica holds its stream, so that the fleet
+     * ends the session should this replica die ({@link OrphanedLegacySessions}).
+     */
+    void saveNewLegacy(McpSession session) {
+        saveNew(session);
+        state.legacyStreamHolders().held(heldSession(session.function(), session.id()));
+    }
+
+    /**
+     * Ends an HTTP+SSE session whose stream closed here (best effort: when the store fails, the fleet ends it as an
+     * orphan once this replica holds no stream, or it expires with its idle TTL).
+     */
     void endLegacy(FunctionRegistration function, String sessionId) {
+        if (endLegacySession(function, sessionId)) {
+            try {
+                state.legacyStreamHolders().released(heldSession(function.name(), sessionId));
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "could not forget an HTTP+SSE stream's replica; the fleet's sweep does", e);
+            }
+        }
+    }
+
+    /**
+     * Ends an HTTP+SSE session whose stream's replica is gone, as its stream's close would have.
+     *
+     * @param function its MCP server, or null when no longer registered (its function's session is then left to
+     *     expire on its own)
+     */
+    void endOrphanedLegacy(FunctionRegistration function, String sessionId) {
+        endLegacySession(function, sessionId);
+    }
+
+    private LegacyStreamHolders.Session heldSession(String function, String sessionId) {
+        return new LegacyStreamHolders.Session(push.server(function), sessionId);
+    }
+
+    /**
+     * @param orphan an HTTP+SSE session whose stream's replica is gone
+     * @return whether its server is of this gateway's namespace (else its function is not this gateway's to call)
+     */
+    boolean ofThisNamespace(LegacyStreamHolders.Session orphan, McpSession session) {
+        return push.server(session.function()).equals(orphan.server());
+    }
+
+    /** @return whether it ended (the store answered) */
+    private boolean endLegacySession(FunctionRegistration function, String sessionId) {
         relay.cancelAll(sessionId);
         try {
             // read, not found: ending a session must not renew it (nor make this replica one of its signals' receivers)
@@ -250,9 +296,13 @@ final class McpSessions implements AutoCloseable {
             reaper.forget(sessionId);
             // its requests may have been posted to, and be running on, other replicas
             signal(SessionSignal.ended(sessionId));
-            ended.map(McpSession::backendSessionId).ifPresent(id -> backend.endSession(function, id));
+            if (function != null) {
+                ended.map(McpSession::backendSessionId).ifPresent(id -> backend.endSession(function, id));
+            }
+            return true;
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "could not end HTTP+SSE session; it expires with its idle TTL", e);
+            return false;
         }
     }
 

@@ -147,7 +147,7 @@ final class RedisConnectionDirectory implements ConnectionDirectory {
         RedisConnections.call(
                 "list topic subscribers",
                 () -> RedisScan.keys(redis, RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
-                    String replica = replicaOf(key);
+                    String replica = RedisKeys.replicaOf(key);
                     redis.sync()
                             .hgetall(key)
                             .forEach((topic, count) -> topics.computeIfAbsent(topic, t -> new TreeMap<>())
@@ -164,16 +164,10 @@ final class RedisConnectionDirectory implements ConnectionDirectory {
                 () -> RedisScan.keys(redis, RedisKeys.REPLICA_TOPICS_PATTERN, 500, key -> {
                     String count = redis.sync().hget(key, topic);
                     if (count != null) {
-                        replicas.put(replicaOf(key), Integer.parseInt(count));
+                        replicas.put(RedisKeys.replicaOf(key), Integer.parseInt(count));
                     }
                 }));
         return replicas;
-    }
-
-    private static String replicaOf(String topicsKey) {
-        String prefix = RedisKeys.replicaTopics("");
-        int at = prefix.indexOf("::");
-        return topicsKey.substring(at + 1, topicsKey.length() - (prefix.length() - at - 1));
     }
 
     @Override

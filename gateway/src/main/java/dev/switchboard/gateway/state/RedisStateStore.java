@@ -136,6 +136,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
     private final RedisMcpPushIndex mcpPush;
     private final RedisLeases leases;
     private final RedisConnectionDirectory directory;
+    private final RedisLegacyStreamHolders legacyStreamHolders;
 
     /**
      * @param redis     connections (owned: closed with this store)
@@ -209,6 +210,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
         this.leases = new RedisLeases(redis);
         // a replica restarted under the same id starts with no connections
         this.directory = new RedisConnectionDirectory(redis, replicaId);
+        this.legacyStreamHolders = new RedisLegacyStreamHolders(redis, replicaId);
     }
 
     @Override
@@ -224,6 +226,11 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
     @Override
     public McpSessionStore mcpSessions() {
         return this;
+    }
+
+    @Override
+    public LegacyStreamHolders legacyStreamHolders() {
+        return legacyStreamHolders;
     }
 
     @Override

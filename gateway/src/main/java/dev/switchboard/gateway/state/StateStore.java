@@ -22,6 +22,11 @@ public interface StateStore extends AutoCloseable {
     /** @return per MCP server its sessions, per session its resource subscriptions: the targets of pushes */
     McpPushIndex mcpPush();
 
+    /** @return which replica holds each HTTP+SSE session's stream (nothing for a store no other replica shares) */
+    default LegacyStreamHolders legacyStreamHolders() {
+        return LegacyStreamHolders.UNSHARED;
+    }
+
     /** @return expiring leases (one holder in the fleet) */
     Leases leases();
 

@@ -250,7 +250,7 @@ abstract class FleetTest {
     }
 
     /** Registers the MCP stub as {@code tools} on {@code on}, and waits until {@code seenBy} knows it too. */
-    private static void registerTools(GatewayProcess on, GatewayProcess seenBy, McpFunctionStub mcp, String timeout) {
+    static void registerTools(GatewayProcess on, GatewayProcess seenBy, McpFunctionStub mcp, String timeout) {
         Http.Answer registered = Http.postJson(
                 on.admin("/admin/functions"),
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"timeout\":\"" + timeout + "\",\"endpoint\":\"" + mcp.url()

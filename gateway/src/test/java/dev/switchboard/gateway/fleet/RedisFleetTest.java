@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.gateway.support.GatewayProcess;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
@@ -32,6 +33,43 @@ class RedisFleetTest extends FleetTest {
         return Long.parseLong(TestRedis.shared()
                 .command("XLEN", RedisKeys.clientEvents(clientId))
                 .substring(1));
+    }
+
+    @Test
+    void anHttpSseSessionEndsWhenTheReplicaHoldingItsStreamDies() {
+        GatewayProcess a = replica("replica-a");
+        GatewayProcess b = replica("replica-b");
+        try (McpFunctionStub mcp = McpFunctionStub.start(true)) {
+            registerTools(a, b, mcp, "30s");
+            String path;
+            try (SseClient stream = SseClient.open(a.pub("/mcp/tools/sse"))) {
+                path = stream.next(WAIT).data();
+                Http.Answer posted = Http.postJson(
+                        b.pub(path),
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                                + "\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+                                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+                assertThat(posted.status()).as(posted.body()).isEqualTo(202);
+                assertThat(stream.next(WAIT).data()).contains("\"serverInfo\"");
+                a.kill();
+            }
+            String sessionId = path.substring(path.indexOf("sessionId=") + "sessionId=".length());
+            assertThat(Http.get(b.admin("/admin/sessions")).body()).contains(sessionId);
+
+            // A's connection hash expires 30 s after its last refresh: gone at once here; the fleet then ends A's
+            // sessions at its second sweep (10 s apart) to find A still missing
+            TestRedis.shared().command("DEL", RedisKeys.replicaConnections("replica-a"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Http.postJson(b.pub(path), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}")
+                                    .status()
+                            == 404);
+            assertThat(Http.get(b.admin("/admin/sessions")).body()).doesNotContain(sessionId);
+            await().atMost(WAIT)
+                    .alias("the stateful function's own session is ended too")
+                    .until(() -> mcp.received().stream()
+                            .anyMatch(r -> "DELETE".equals(r.httpMethod())
+                                    && "backend-session-1".equals(r.headers().getFirst("Mcp-Session-Id"))));
+        }
     }
 
     @Test
