@@ -55,7 +55,11 @@ class OperatorProcessTest {
     @Test
     void withoutAnApiServerTheProcessExitsNonZeroSayingWhyInOneLine() throws Exception {
         Path stderr = Files.createTempFile("operator", ".err");
-        process = operator("http://127.0.0.1:" + freePort(), freePort(), stderr);
+        // the client's retries (10 by default, backing off to about 20 s in all) are not what is tested here
+        process = OperatorProcess.start(
+                "http://127.0.0.1:" + freePort(),
+                Map.of("OPERATOR_PORT", String.valueOf(freePort()), "KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT", "1"),
+                stderr);
 
         assertThat(process.waitFor(START_FAILS.toSeconds(), TimeUnit.SECONDS))
                 .as("exited")
