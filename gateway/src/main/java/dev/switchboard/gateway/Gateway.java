@@ -10,6 +10,7 @@ import dev.switchboard.gateway.api.AdminStatusService;
 import dev.switchboard.gateway.api.AdminTopicsService;
 import dev.switchboard.gateway.api.ClientStreamService;
 import dev.switchboard.gateway.api.Invocations;
+import dev.switchboard.gateway.api.LostAsyncCalls;
 import dev.switchboard.gateway.api.Publications;
 import dev.switchboard.gateway.api.PublishGrants;
 import dev.switchboard.gateway.api.PublishService;
@@ -48,6 +49,7 @@ import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.MemoryStateStore;
 import dev.switchboard.gateway.state.RedisStateStore;
+import dev.switchboard.gateway.state.ReplicaWork;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.gateway.stream.StreamLoops;
 import dev.switchboard.gateway.trace.GatewayTracing;
@@ -112,6 +114,8 @@ public final class Gateway implements AutoCloseable {
     private final McpNotifications mcpNotifications;
     /** The periodic work of every part, on one thread and one clock (see PeriodicWork for why). */
     private final PeriodicWork housekeeping;
+    /** Answers the async calls of replicas that died before their result (with Redis). */
+    private final LostAsyncCalls lostAsyncCalls;
     /** Head deadlines of the Helidon listeners: a thread of its own, never held up by Redis. */
     private final ScheduledExecutorService acceptGuards;
 
@@ -165,6 +169,7 @@ public final class Gateway implements AutoCloseable {
                 health,
                 invoker,
                 state.events(),
+                state.replicaWork(ReplicaWork.ASYNC_CALLS),
                 metrics,
                 limits,
                 config.limits().maxBodySize(),
@@ -173,6 +178,12 @@ public final class Gateway implements AutoCloseable {
                 config.limits().asyncDeliveryTimeout(),
                 tracing,
                 publishGrants);
+        this.lostAsyncCalls = new LostAsyncCalls(
+                state.replicaWork(ReplicaWork.ASYNC_CALLS),
+                state.events(),
+                metrics,
+                invocations.deliveryTokenLife(),
+                housekeeping);
         this.publications = new Publications(
                 state.events(),
                 config.limits().maxBodySize(),
@@ -605,6 +616,7 @@ public final class Gateway implements AutoCloseable {
      */
     private void stopBackground() {
         housekeeping.close();
+        lostAsyncCalls.close();
         try {
             state.snapshots().remove(config.replicaId());
         } catch (RuntimeException e) {

@@ -30,11 +30,6 @@ public final class RedisKeys {
     public static final String MCP_SESSIONS_PATTERN = PREFIX + "{mcp:*}:session";
     /** SCAN pattern matching every replica's connection hash. */
     public static final String REPLICA_CONNECTIONS_PATTERN = PREFIX + "replica:*:connections";
-    /**
-     * Set: the ids of the replicas that recorded HTTP+SSE sessions ({@link #replicaLegacySessions(String)}), so that
-     * the fleet finds those of a replica that died without a {@code SCAN}.
-     */
-    public static final String LEGACY_SESSION_HOLDERS = PREFIX + "replicas:mcp-sse-sessions";
     /** Pattern of every replica's topic subscriber counts ({@link #replicaTopics(String)}), for {@code SCAN}. */
     public static final String REPLICA_TOPICS_PATTERN = PREFIX + "replica:*:topics";
     /**
@@ -220,11 +215,29 @@ public final class RedisKeys {
 
     /**
      * @param replicaId a gateway replica id
-     * @return the set of the HTTP+SSE sessions whose stream that replica holds; unlike its connection hash it does
-     *         not expire with the replica, so that the fleet can end the sessions of a replica that died
+     * @return a key that exists while that replica runs: it sets it again every 10 s, to expire 30 s later
      */
-    public static String replicaLegacySessions(String replicaId) {
-        return PREFIX + "replica:" + replicaId + ":mcp-sse-sessions";
+    public static String replicaAlive(String replicaId) {
+        return PREFIX + "replica:" + replicaId + ":alive";
+    }
+
+    /**
+     * @param replicaId a gateway replica id
+     * @param kind      a kind of work ({@code mcp-sse-sessions}, {@code async-calls})
+     * @return the hash of that replica's work of that kind not yet finished (id to what the fleet needs to finish
+     *         it); unlike the replica's other keys it does not expire, so that the fleet finishes the work of a
+     *         replica that died
+     */
+    public static String replicaWork(String replicaId, String kind) {
+        return PREFIX + "replica:" + replicaId + ":" + kind;
+    }
+
+    /**
+     * @param kind a kind of work
+     * @return the set of the ids of the replicas that recorded work of that kind ({@link #replicaWork})
+     */
+    public static String replicaWorkHolders(String kind) {
+        return PREFIX + "replicas:" + kind;
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.invoke.Utf8;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.ReplicaWork;
 import dev.switchboard.gateway.state.StoreRetry;
 import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
@@ -58,6 +59,9 @@ public final class Invocations implements AutoCloseable {
     private final FunctionHealth health;
     private final FunctionInvoker invoker;
     private final ClientEventLog events;
+    /** The async calls accepted here and not yet answered, recorded for the fleet to answer should this replica die. */
+    private final ReplicaWork asyncCalls;
+
     private final GatewayMetrics metrics;
     private final CallLimits limits;
     private final long maxBodySize;
@@ -78,6 +82,7 @@ public final class Invocations implements AutoCloseable {
      * @param health      function health
      * @param invoker     the caller
      * @param events      client event logs
+     * @param asyncCalls  where accepted async calls are recorded until answered ({@link LostAsyncCalls})
      * @param metrics     meters
      * @param limits      places for calls in flight
      * @param maxEventSize largest async result sent as an event, bytes
@@ -92,6 +97,7 @@ public final class Invocations implements AutoCloseable {
             FunctionHealth health,
             FunctionInvoker invoker,
             ClientEventLog events,
+            ReplicaWork asyncCalls,
             GatewayMetrics metrics,
             CallLimits limits,
             long maxBodySize,
@@ -109,6 +115,7 @@ public final class Invocations implements AutoCloseable {
         this.health = health;
         this.invoker = invoker;
         this.events = events;
+        this.asyncCalls = asyncCalls;
         this.metrics = metrics;
         this.limits = limits;
         this.maxBodySize = maxBodySize;
@@ -198,7 +205,13 @@ public final class Invocations implements AutoCloseable {
             String streamKey = clientId == null ? null : ClientIds.streamKey(identity, clientId);
             // accepted: a replica that stops meanwhile delivers the result before it goes (SHUTDOWN_GRACE)
             work.begin();
+            boolean recorded = false;
             try {
+                // recorded before the 202: should this replica die before the result is stored, the fleet answers it
+                asyncCalls.started(
+                        requestId,
+                        AsyncCallRecord.encode(name, streamKey, request.topic().orElse(null)));
+                recorded = true;
                 // the request's trace goes along: the call and the result's delivery join it
                 async.execute(Context.current().wrap(() -> {
                     HelidonMdc.set(REQUEST_ID_MDC, requestId);
@@ -206,10 +219,14 @@ public final class Invocations implements AutoCloseable {
                         invokeAndDeliver(function, request, requestId, streamKey, identity, caller, timeout, permit);
                     } finally {
                         HelidonMdc.remove(REQUEST_ID_MDC);
+                        answered(requestId);
                         work.end();
                     }
                 }));
             } catch (RuntimeException e) {
+                if (recorded) {
+                    answered(requestId);
+                }
                 work.end();
                 permit.close();
                 throw e;
@@ -410,8 +427,7 @@ public final class Invocations implements AutoCloseable {
      *         is at most a minute)
      */
     private ClientEventLog.Pending once(String type, String data, String requestId, String part) {
-        return ClientEventLog.Pending.delivery(
-                type, data, "#" + requestId + ":" + part, deliveryTimeout.plus(TOKEN_MARGIN));
+        return ClientEventLog.Pending.delivery(type, data, deliveryToken(requestId, part), deliveryTokenLife());
     }
 
     /**
@@ -429,6 +445,31 @@ public final class Invocations implements AutoCloseable {
                     "could not deliver the result of request " + requestId + " to log " + logKey + " within "
                             + deliveryTimeout.toMillis() + " ms (ASYNC_DELIVERY_TIMEOUT): " + givenUp.getMessage());
         }
+    }
+
+    /** Forgets an async call's record (best effort: a record left behind is answered only if this replica dies). */
+    private void answered(String requestId) {
+        try {
+            asyncCalls.finished(requestId);
+        } catch (RuntimeException e) {
+            metrics.redisError();
+        }
+    }
+
+    /**
+     * @param requestId an async call's request id
+     * @param part      which event of its result ({@code response}: its {@code function_response} to the client,
+     *                  {@code topic}: to the topic, or its place among the events its answer publishes)
+     * @return the event's delivery token: '#' is not in a publisher's id ({@link PublishRequest#PUBLISH_ID}), so
+     *     none can match
+     */
+    static String deliveryToken(String requestId, String part) {
+        return "#" + requestId + ":" + part;
+    }
+
+    /** @return how long a delivery token is recognised: past the last try by the longest {@code REDIS_TIMEOUT} */
+    public Duration deliveryTokenLife() {
+        return deliveryTimeout.plus(TOKEN_MARGIN);
     }
 
     /** @return the calls this replica has not finished: synchronous ones as their listener counts them, async ones */

@@ -10,6 +10,7 @@ import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.sse.HeartbeatTicker;
 import dev.switchboard.gateway.sse.StreamHub;
 import dev.switchboard.gateway.state.ClientEvent;
+import dev.switchboard.gateway.state.ReplicaWork;
 import dev.switchboard.gateway.state.StateStore;
 import java.time.Clock;
 
@@ -99,8 +100,8 @@ public final class McpService implements AutoCloseable {
                 clock,
                 config.sessionTtl(),
                 work);
-        this.orphans =
-                new OrphanedLegacySessions(state.legacyStreamHolders(), state.mcpSessions(), catalog, sessions, work);
+        this.orphans = new OrphanedLegacySessions(
+                state.replicaWork(ReplicaWork.LEGACY_SESSIONS), state.mcpSessions(), catalog, sessions, work);
         this.handler = new McpRequestHandler(
                 relay,
                 backend,

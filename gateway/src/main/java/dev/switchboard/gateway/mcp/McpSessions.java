@@ -5,8 +5,8 @@ import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.PeriodicWork;
-import dev.switchboard.gateway.state.LegacyStreamHolders;
 import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.ReplicaWork;
 import dev.switchboard.gateway.state.SessionSignal;
 import dev.switchboard.gateway.state.StateStore;
 import dev.switchboard.registry.FunctionRegistration;
@@ -246,19 +246,20 @@ final class McpSessions implements AutoCloseable {
      */
     void saveNewLegacy(McpSession session) {
         saveNew(session);
-        state.legacyStreamHolders().held(heldSession(session.function(), session.id()));
+        state.replicaWork(ReplicaWork.LEGACY_SESSIONS).started(session.id(), push.server(session.function()));
     }
 
     /**
-     * Ends an HTTP+SSE session whose stream closed here (best effort: when the store fails, the fleet ends it as an
-     * orphan once this replica holds no stream, or it expires with its idle TTL).
+     * Ends an HTTP+SSE session whose stream closed here (best effort: when the store fails, the session expires with
+     * its idle TTL, or the fleet ends it should this replica die first).
      */
     void endLegacy(FunctionRegistration function, String sessionId) {
         if (endLegacySession(function, sessionId)) {
             try {
-                state.legacyStreamHolders().released(heldSession(function.name(), sessionId));
+                state.replicaWork(ReplicaWork.LEGACY_SESSIONS).finished(sessionId);
             } catch (RuntimeException e) {
-                LOGGER.log(Level.FINE, "could not forget an HTTP+SSE stream's replica; the fleet's sweep does", e);
+                LOGGER.log(
+                        Level.FINE, "could not forget an HTTP+SSE stream's record; it goes should this replica die", e);
             }
         }
     }
@@ -273,16 +274,13 @@ final class McpSessions implements AutoCloseable {
         endLegacySession(function, sessionId);
     }
 
-    private LegacyStreamHolders.Session heldSession(String function, String sessionId) {
-        return new LegacyStreamHolders.Session(push.server(function), sessionId);
-    }
-
     /**
-     * @param orphan an HTTP+SSE session whose stream's replica is gone
+     * @param server  an orphaned HTTP+SSE session's server, as recorded (qualified by namespace)
+     * @param session the session
      * @return whether its server is of this gateway's namespace (else its function is not this gateway's to call)
      */
-    boolean ofThisNamespace(LegacyStreamHolders.Session orphan, McpSession session) {
-        return push.server(session.function()).equals(orphan.server());
+    boolean ofThisNamespace(String server, McpSession session) {
+        return push.server(session.function()).equals(server);
     }
 
     /** @return whether it ended (the store answered) */

@@ -2,8 +2,8 @@ package dev.switchboard.gateway.mcp;
 
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.net.PeriodicWork;
-import dev.switchboard.gateway.state.LegacyStreamHolders;
 import dev.switchboard.gateway.state.McpSessionStore;
+import dev.switchboard.gateway.state.ReplicaWork;
 import dev.switchboard.registry.FunctionRegistration;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Ends the HTTP+SSE sessions whose stream's replica is gone ({@link LegacyStreamHolders}): such a session cannot
+ * Ends the HTTP+SSE sessions whose stream's replica is gone ({@link ReplicaWork#LEGACY_SESSIONS}): such a session cannot
  * go on without its stream, and its client has opened a new one. Every replica sweeps every
  * {@link #SWEEP_EVERY}; each orphan is taken by one. Ending it is what its stream's close would have done: its
  * record goes, the calls still running for it anywhere are cancelled (by the session's signal), and a stateful
@@ -26,7 +26,7 @@ final class OrphanedLegacySessions implements AutoCloseable {
     /** Orphans taken at one sweep; the rest wait for the next ones (or for another replica's). */
     private static final int PER_SWEEP = 1000;
 
-    private final LegacyStreamHolders holders;
+    private final ReplicaWork holders;
     private final McpSessionStore store;
     private final FunctionCatalog catalog;
     private final McpSessions sessions;
@@ -36,7 +36,7 @@ final class OrphanedLegacySessions implements AutoCloseable {
     private final Future<?> sweeps;
 
     OrphanedLegacySessions(
-            LegacyStreamHolders holders,
+            ReplicaWork holders,
             McpSessionStore store,
             FunctionCatalog catalog,
             McpSessions sessions,
@@ -52,7 +52,7 @@ final class OrphanedLegacySessions implements AutoCloseable {
         if (!ending.compareAndSet(false, true)) {
             return;
         }
-        List<LegacyStreamHolders.Session> orphans;
+        List<ReplicaWork.Item> orphans;
         try {
             orphans = holders.takeOrphaned(PER_SWEEP);
         } catch (RuntimeException e) {
@@ -76,14 +76,14 @@ final class OrphanedLegacySessions implements AutoCloseable {
         });
     }
 
-    private void end(LegacyStreamHolders.Session orphan) {
+    private void end(ReplicaWork.Item orphan) {
         try {
-            store.peek(orphan.sessionId()).ifPresent(session -> {
+            store.peek(orphan.id()).ifPresent(session -> {
                 // a gateway of another namespace sharing the Redis ends the session, not its function's
-                FunctionRegistration function = sessions.ofThisNamespace(orphan, session)
+                FunctionRegistration function = sessions.ofThisNamespace(orphan.value(), session)
                         ? catalog.find(session.function()).orElse(null)
                         : null;
-                sessions.endOrphanedLegacy(function, orphan.sessionId());
+                sessions.endOrphanedLegacy(function, orphan.id());
             });
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "could not end an orphaned HTTP+SSE session; it expires with its idle TTL", e);

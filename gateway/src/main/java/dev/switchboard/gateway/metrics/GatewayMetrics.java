@@ -338,6 +338,14 @@ public final class GatewayMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** An async call lost with the replica that accepted it, answered here with {@code CALL_LOST}. */
+    public void invocationLost() {
+        Counter.builder("switchboard.invocations.lost")
+                .description("async calls lost with the replica that accepted them, answered here with CALL_LOST")
+                .register(registry)
+                .increment();
+    }
+
     /** A call lost with the replica that ran it, answered with an error by a resume of its stream here. */
     public void mcpCallLost() {
         Counter.builder("switchboard.mcp.calls.lost")

@@ -136,7 +136,10 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
     private final RedisMcpPushIndex mcpPush;
     private final RedisLeases leases;
     private final RedisConnectionDirectory directory;
-    private final RedisLegacyStreamHolders legacyStreamHolders;
+    /** That this replica runs, for the others to tell when it is gone. */
+    private final ReplicaPresence presence;
+    /** This replica's unfinished work, by kind. */
+    private final java.util.Map<String, RedisReplicaWork> work;
 
     /**
      * @param redis     connections (owned: closed with this store)
@@ -210,7 +213,12 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
         this.leases = new RedisLeases(redis);
         // a replica restarted under the same id starts with no connections
         this.directory = new RedisConnectionDirectory(redis, replicaId);
-        this.legacyStreamHolders = new RedisLegacyStreamHolders(redis, replicaId);
+        this.presence = new ReplicaPresence(redis, replicaId);
+        this.work = java.util.Map.of(
+                ReplicaWork.LEGACY_SESSIONS,
+                new RedisReplicaWork(redis, replicaId, ReplicaWork.LEGACY_SESSIONS),
+                ReplicaWork.ASYNC_CALLS,
+                new RedisReplicaWork(redis, replicaId, ReplicaWork.ASYNC_CALLS));
     }
 
     @Override
@@ -229,8 +237,12 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
     }
 
     @Override
-    public LegacyStreamHolders legacyStreamHolders() {
-        return legacyStreamHolders;
+    public ReplicaWork replicaWork(String kind) {
+        ReplicaWork kept = work.get(kind);
+        if (kept == null) {
+            throw new IllegalArgumentException("no such kind of work: " + kind);
+        }
+        return kept;
     }
 
     @Override
@@ -702,6 +714,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
 
     @Override
     public void close() {
+        presence.close();
         directory.forgetThisReplica();
         redis.close();
     }

@@ -22,9 +22,13 @@ public interface StateStore extends AutoCloseable {
     /** @return per MCP server its sessions, per session its resource subscriptions: the targets of pushes */
     McpPushIndex mcpPush();
 
-    /** @return which replica holds each HTTP+SSE session's stream (nothing for a store no other replica shares) */
-    default LegacyStreamHolders legacyStreamHolders() {
-        return LegacyStreamHolders.UNSHARED;
+    /**
+     * @param kind {@link ReplicaWork#LEGACY_SESSIONS} or {@link ReplicaWork#ASYNC_CALLS}
+     * @return this replica's unfinished work of that kind, recorded for the fleet to finish should it die (nothing
+     *     for a store no other replica shares)
+     */
+    default ReplicaWork replicaWork(String kind) {
+        return ReplicaWork.UNSHARED;
     }
 
     /** @return expiring leases (one holder in the fleet) */

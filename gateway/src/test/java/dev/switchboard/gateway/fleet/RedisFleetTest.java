@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.gateway.support.GatewayProcess;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.Metrics;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The fleet on one standalone Redis, plus that Redis killed and restarted under load. */
+/** The fleet on one standalone Redis, plus that Redis killed and restarted under load, and a killed replica's work finished by the others. */
 class RedisFleetTest extends FleetTest {
     @Override
     String redisUrl() {
@@ -35,13 +36,27 @@ class RedisFleetTest extends FleetTest {
                 .substring(1));
     }
 
+    /**
+     * What a killed replica had started and could not finish: an accepted async call (its client waits for a result)
+     * and an HTTP+SSE session (it cannot outlive its stream). The others finish both.
+     */
     @Test
-    void anHttpSseSessionEndsWhenTheReplicaHoldingItsStreamDies() {
+    void theWorkOfAKilledReplicaIsFinishedByTheOthers() {
         GatewayProcess a = replica("replica-a");
         GatewayProcess b = replica("replica-b");
-        try (McpFunctionStub mcp = McpFunctionStub.start(true)) {
+        assertThat(Http.postJson(
+                                a.admin("/admin/functions"),
+                                "{\"name\":\"slow\",\"endpoint\":\"" + functions.url("/slow") + "\"}")
+                        .status())
+                .isEqualTo(201);
+        try (McpFunctionStub mcp = McpFunctionStub.start(true);
+                SseClient waiting = SseClient.open(b.pub("/sse/waiting"))) {
             registerTools(a, b, mcp, "30s");
+            await().atMost(WAIT)
+                    .until(() -> Http.get(b.admin("/admin/functions/slow")).status() == 200);
+            waiting.next(WAIT);
             String path;
+            String requestId;
             try (SseClient stream = SseClient.open(a.pub("/mcp/tools/sse"))) {
                 path = stream.next(WAIT).data();
                 Http.Answer posted = Http.postJson(
@@ -51,15 +66,28 @@ class RedisFleetTest extends FleetTest {
                                 + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
                 assertThat(posted.status()).as(posted.body()).isEqualTo(202);
                 assertThat(stream.next(WAIT).data()).contains("\"serverInfo\"");
+                // the function answers after 3 s: A dies first, having stored nothing
+                Http.Answer accepted = Http.postJson(
+                        a.pub("/invoke/slow"), "{\"payload\":1,\"client_id\":\"waiting\",\"async\":true}");
+                assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+                requestId = accepted.json().get("request_id").asText();
                 a.kill();
             }
             String sessionId = path.substring(path.indexOf("sessionId=") + "sessionId=".length());
             assertThat(Http.get(b.admin("/admin/sessions")).body()).contains(sessionId);
 
-            // A's connection hash expires 30 s after its last refresh: gone at once here; the fleet then ends A's
-            // sessions at its second sweep (10 s apart) to find A still missing
-            TestRedis.shared().command("DEL", RedisKeys.replicaConnections("replica-a"));
-            await().atMost(Duration.ofSeconds(30))
+            // A's presence key expires 30 s after A last set it: gone at once here; the fleet then finishes A's
+            // work at its second sweep (10 s apart) to find A still missing
+            TestRedis.shared().command("DEL", RedisKeys.replicaAlive("replica-a"));
+
+            SseClient.Event lost = waiting.nextWithData(requestId, Duration.ofSeconds(30));
+            assertThat(lost.type()).isEqualTo("function_response");
+            assertThat(json(lost.data()).get("code").asText()).isEqualTo("CALL_LOST");
+            assertThat(json(lost.data()).get("success").asBoolean()).isFalse();
+            assertThat(Metrics.read(b.admin("/metrics"), "switchboard_invocations_lost_total"))
+                    .isEqualTo(1.0);
+
+            await().atMost(WAIT)
                     .until(() -> Http.postJson(b.pub(path), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}")
                                     .status()
                             == 404);
