@@ -5,13 +5,13 @@ import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.state.ClientEventLog;
+import dev.switchboard.gateway.state.OrphanedWorkSweep;
 import dev.switchboard.gateway.state.ReplicaWork;
 import dev.switchboard.gateway.topic.PublishRequest;
 import dev.switchboard.gateway.topic.TopicNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,23 +19,18 @@ import java.util.logging.Logger;
  * Answers the async calls of a replica that died before storing their result ({@link ReplicaWork#ASYNC_CALLS}):
  * their clients waited for a {@code function_response} that would never come. Each gets one, with the code
  * {@code CALL_LOST}, stored under the delivery token the result itself would have had: a result the replica stored
- * just before it died is kept, and the error stores nothing. Every replica sweeps every {@link #SWEEP_EVERY}; each
- * call is taken by one.
+ * just before it died is kept, and the error stores nothing. Every replica sweeps every 10 s; each
+ * call is taken by one ({@link OrphanedWorkSweep}).
  */
 public final class LostAsyncCalls implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(LostAsyncCalls.class.getName());
-    static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
-    private static final int PER_SWEEP = 1000;
     static final String CODE = "CALL_LOST";
     static final String LOST = "the gateway replica running this call stopped before it answered; the function may or"
             + " may not have run it: call it again if that is safe";
 
-    private final ReplicaWork calls;
     private final ClientEventLog events;
     private final GatewayMetrics metrics;
     private final Duration tokenLife;
-    /** Whether the calls of a sweep are still being answered: not on the clock, which other jobs share. */
-    private final AtomicBoolean answering = new AtomicBoolean();
 
     private final Future<?> sweeps;
 
@@ -48,39 +43,13 @@ public final class LostAsyncCalls implements AutoCloseable {
      */
     public LostAsyncCalls(
             ReplicaWork calls, ClientEventLog events, GatewayMetrics metrics, Duration tokenLife, PeriodicWork work) {
-        this.calls = calls;
         this.events = events;
         this.metrics = metrics;
         this.tokenLife = tokenLife;
-        this.sweeps = work.every(SWEEP_EVERY, "answer the async calls of replicas gone", this::sweep);
-    }
-
-    private void sweep() {
-        if (!answering.compareAndSet(false, true)) {
-            return;
-        }
-        List<ReplicaWork.Item> lost;
-        try {
-            lost = calls.takeOrphaned(PER_SWEEP);
-        } catch (RuntimeException e) {
-            // Redis unreachable: reported by the store's health and error count; the next sweep tries again
-            answering.set(false);
-            LOGGER.log(Level.FINE, "could not look for async calls of replicas gone", e);
-            return;
-        }
-        if (lost.isEmpty()) {
-            answering.set(false);
-            return;
-        }
-        Thread.ofVirtual().name("lost-async-calls").start(() -> {
-            try {
-                lost.forEach(this::answer);
-                LOGGER.info(() ->
-                        "answered " + lost.size() + " async call(s) accepted by a replica that is gone with " + CODE);
-            } finally {
-                answering.set(false);
-            }
-        });
+        this.sweeps = work.every(
+                OrphanedWorkSweep.EVERY,
+                "answer the async calls of replicas gone",
+                new OrphanedWorkSweep(calls, "async call(s) answered " + CODE, this::answer));
     }
 
     /** @param item a lost call, as recorded: its result is published where the call's would have been */

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.sse.SseEncoder;
 import dev.switchboard.gateway.sse.SseStream;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.state.McpSession;
+import dev.switchboard.gateway.state.ReplicaWork;
 import dev.switchboard.registry.FunctionRegistration;
 import io.helidon.http.Status;
 import java.io.IOException;
@@ -35,6 +36,8 @@ final class LegacySseTransport implements AutoCloseable {
     private final SessionStreams streams;
     private final BackendStreamRelay backendStreams;
     private final ClientEventLog events;
+    /** The requests answered 202 here and not yet answered, recorded for the fleet should this replica die. */
+    private final ReplicaWork calls;
     /** How long an answer the store could not take is retried ({@code ASYNC_DELIVERY_TIMEOUT}). */
     private final Duration unloggedRetry;
     /** HTTP+SSE requests run after their POST is answered (202). */
@@ -48,6 +51,7 @@ final class LegacySseTransport implements AutoCloseable {
             SessionStreams streams,
             BackendStreamRelay backendStreams,
             ClientEventLog events,
+            ReplicaWork calls,
             Duration unloggedRetry) {
         this.reader = reader;
         this.origins = origins;
@@ -56,6 +60,7 @@ final class LegacySseTransport implements AutoCloseable {
         this.streams = streams;
         this.backendStreams = backendStreams;
         this.events = events;
+        this.calls = calls;
         this.unloggedRetry = unloggedRetry;
     }
 
@@ -153,8 +158,24 @@ final class LegacySseTransport implements AutoCloseable {
         if (JsonRpc.isRequest(message)) {
             // answered in the background: the request's trace goes along to the function call
             Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
-            LogSink sink = new LogSink(events, McpIds.logKey(session.id(), McpIds.LEGACY_STREAM), unloggedRetry);
-            background.execute(() -> request(function, session, read, sink));
+            String logKey = McpIds.logKey(session.id(), McpIds.LEGACY_STREAM);
+            LogSink sink = new LogSink(events, logKey, unloggedRetry);
+            // recorded before the 202: should this replica die before the answer, the fleet answers it
+            // (LostLegacyCalls)
+            String call = LostLegacyCalls.callId(session.id(), message.get("id"));
+            calls.started(call, logKey);
+            try {
+                background.execute(() -> {
+                    try {
+                        request(function, session, read, sink);
+                    } finally {
+                        answered(call);
+                    }
+                });
+            } catch (RuntimeException e) {
+                answered(call);
+                throw e;
+            }
         } else {
             handler.notificationOrAnswer(function, session, message, Runnable::run);
         }
@@ -178,6 +199,15 @@ final class LegacySseTransport implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.WARNING, "HTTP+SSE request " + id + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Forgets a request's record (best effort: a record left behind is answered only if this replica dies). */
+    private void answered(String call) {
+        try {
+            calls.finished(call);
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "could not forget an answered HTTP+SSE request", e);
         }
     }
 

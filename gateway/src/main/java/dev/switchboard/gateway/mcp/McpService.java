@@ -36,6 +36,7 @@ public final class McpService implements AutoCloseable {
     private final McpStreamOpener streamOpener;
     private final ListenPresence listenPresence;
     private final OrphanedLegacySessions orphans;
+    private final LostLegacyCalls lostLegacyCalls;
     private final McpEndpoint endpoint;
 
     /**
@@ -143,7 +144,10 @@ public final class McpService implements AutoCloseable {
                 streams,
                 backendStreams,
                 state.events(),
+                state.replicaWork(ReplicaWork.LEGACY_CALLS),
                 config.limits().asyncDeliveryTimeout());
+        this.lostLegacyCalls = new LostLegacyCalls(
+                state.replicaWork(ReplicaWork.LEGACY_CALLS), state.mcpSessions(), state.events(), metrics, work);
         this.streamOpener = new McpStreamOpener(streamable, legacy, config.allowedOrigins());
         this.endpoint = new McpEndpoint(streamable, legacy);
     }
@@ -182,6 +186,7 @@ public final class McpService implements AutoCloseable {
     @Override
     public void close() {
         orphans.close();
+        lostLegacyCalls.close();
         sessions.close();
         backendStreams.close();
         legacy.close();

@@ -218,7 +218,9 @@ public final class RedisStateStore implements StateStore, ClientEventLog, McpSes
                 ReplicaWork.LEGACY_SESSIONS,
                 new RedisReplicaWork(redis, replicaId, ReplicaWork.LEGACY_SESSIONS),
                 ReplicaWork.ASYNC_CALLS,
-                new RedisReplicaWork(redis, replicaId, ReplicaWork.ASYNC_CALLS));
+                new RedisReplicaWork(redis, replicaId, ReplicaWork.ASYNC_CALLS),
+                ReplicaWork.LEGACY_CALLS,
+                new RedisReplicaWork(redis, replicaId, ReplicaWork.LEGACY_CALLS));
     }
 
     @Override

@@ -23,7 +23,7 @@ public interface StateStore extends AutoCloseable {
     McpPushIndex mcpPush();
 
     /**
-     * @param kind {@link ReplicaWork#LEGACY_SESSIONS} or {@link ReplicaWork#ASYNC_CALLS}
+     * @param kind {@link ReplicaWork#LEGACY_SESSIONS}, {@link ReplicaWork#ASYNC_CALLS} or {@link ReplicaWork#LEGACY_CALLS}
      * @return this replica's unfinished work of that kind, recorded for the fleet to finish should it die (nothing
      *     for a store no other replica shares)
      */

@@ -273,7 +273,7 @@ abstract class FleetTest {
                 .orElseThrow();
     }
 
-    private static String slowCall(int id) {
+    static String slowCall(int id) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"slow\"}}";
     }
 

@@ -37,8 +37,9 @@ class RedisFleetTest extends FleetTest {
     }
 
     /**
-     * What a killed replica had started and could not finish: an accepted async call (its client waits for a result)
-     * and an HTTP+SSE session (it cannot outlive its stream). The others finish both.
+     * What a killed replica had started and could not finish: an accepted async call (its client waits for a result),
+     * an HTTP+SSE session (it cannot outlive its stream) and a request posted to another HTTP+SSE session (its answer
+     * was to go to a stream held elsewhere). The others finish all three.
      */
     @Test
     void theWorkOfAKilledReplicaIsFinishedByTheOthers() {
@@ -55,18 +56,19 @@ class RedisFleetTest extends FleetTest {
             await().atMost(WAIT)
                     .until(() -> Http.get(b.admin("/admin/functions/slow")).status() == 200);
             waiting.next(WAIT);
+            // a session whose stream B holds, and a request of it that A answers 202
+            SseClient onB = SseClient.open(b.pub("/mcp/tools/sse"));
+            String pathOnB = onB.next(WAIT).data();
+            initializeLegacy(b, pathOnB, onB);
             String path;
             String requestId;
             try (SseClient stream = SseClient.open(a.pub("/mcp/tools/sse"))) {
                 path = stream.next(WAIT).data();
-                Http.Answer posted = Http.postJson(
-                        b.pub(path),
-                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-                                + "\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
-                                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
-                assertThat(posted.status()).as(posted.body()).isEqualTo(202);
-                assertThat(stream.next(WAIT).data()).contains("\"serverInfo\"");
-                // the function answers after 3 s: A dies first, having stored nothing
+                initializeLegacy(b, path, stream);
+                // the stub's slow tool answers after 5 s, the function below after 3 s: A dies first, having stored
+                // nothing of either
+                Http.Answer call = Http.postJson(a.pub(pathOnB), slowCall(7));
+                assertThat(call.status()).as(call.body()).isEqualTo(202);
                 Http.Answer accepted = Http.postJson(
                         a.pub("/invoke/slow"), "{\"payload\":1,\"client_id\":\"waiting\",\"async\":true}");
                 assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
@@ -81,6 +83,13 @@ class RedisFleetTest extends FleetTest {
             TestRedis.shared().command("DEL", RedisKeys.replicaAlive("replica-a"));
 
             SseClient.Event lost = waiting.nextWithData(requestId, Duration.ofSeconds(30));
+            SseClient.Event lostCall = onB.nextWithData("\"error\"", WAIT);
+            assertThat(json(lostCall.data()).get("id").asInt()).isEqualTo(7);
+            assertThat(json(lostCall.data()).at("/error/code").asInt()).isEqualTo(-32000);
+            assertThat(json(lostCall.data()).at("/error/message").asText()).contains("stopped before it was answered");
+            assertThat(Metrics.read(b.admin("/metrics"), "switchboard_mcp_calls_lost_total"))
+                    .isEqualTo(1.0);
+            onB.close();
             assertThat(lost.type()).isEqualTo("function_response");
             assertThat(json(lost.data()).get("code").asText()).isEqualTo("CALL_LOST");
             assertThat(json(lost.data()).get("success").asBoolean()).isFalse();
@@ -98,6 +107,17 @@ class RedisFleetTest extends FleetTest {
                             .anyMatch(r -> "DELETE".equals(r.httpMethod())
                                     && "backend-session-1".equals(r.headers().getFirst("Mcp-Session-Id"))));
         }
+    }
+
+    /** Initializes an HTTP+SSE session through {@code via}, its answer read on its stream. */
+    private static void initializeLegacy(GatewayProcess via, String path, SseClient stream) {
+        Http.Answer posted = Http.postJson(
+                via.pub(path),
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                        + "\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+                        + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+        assertThat(posted.status()).as(posted.body()).isEqualTo(202);
+        assertThat(stream.next(WAIT).data()).contains("\"serverInfo\"");
     }
 
     @Test
