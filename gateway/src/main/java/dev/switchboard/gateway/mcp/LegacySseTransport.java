@@ -162,8 +162,7 @@ final class LegacySseTransport implements AutoCloseable {
             LogSink sink = new LogSink(events, logKey, unloggedRetry);
             // recorded before the 202: should this replica die before the answer, the fleet answers it
             // (LostLegacyCalls)
-            String call = LostLegacyCalls.callId(session.id(), message.get("id"));
-            calls.started(call, logKey);
+            String call = recorded(LostLegacyCalls.callId(session.id(), message.get("id")), logKey);
             try {
                 background.execute(() -> {
                     try {
@@ -202,8 +201,27 @@ final class LegacySseTransport implements AutoCloseable {
         }
     }
 
+    /**
+     * Records a request for the fleet, best effort: a store that cannot take it (an outage, which the request itself
+     * rides out: its answer waits here for the store) leaves it unrecorded, answered only should this replica live.
+     *
+     * @return the record's id, or null when not recorded
+     */
+    private String recorded(String call, String logKey) {
+        try {
+            calls.started(call, logKey);
+            return call;
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "could not record an HTTP+SSE request for the fleet", e);
+            return null;
+        }
+    }
+
     /** Forgets a request's record (best effort: a record left behind is answered only if this replica dies). */
     private void answered(String call) {
+        if (call == null) {
+            return;
+        }
         try {
             calls.finished(call);
         } catch (RuntimeException e) {
