@@ -223,7 +223,7 @@ public final class RedisKeys {
 
     /**
      * @param replicaId a gateway replica id
-     * @param kind      a kind of work ({@code mcp-sse-sessions}, {@code async-calls})
+     * @param kind      a kind of work ({@code mcp-sse-sessions}, {@code async-calls}, {@code mcp-sse-calls})
      * @return the hash of that replica's work of that kind not yet finished (id to what the fleet needs to finish
      *         it); unlike the replica's other keys it does not expire, so that the fleet finishes the work of a
      *         replica that died

@@ -207,9 +207,8 @@ public final class Invocations implements AutoCloseable {
             work.begin();
             boolean recorded = false;
             try {
-                // recorded (sent, not awaited) before the 202: should this replica die before the result is stored, the
-                // fleet
-                // answers it
+                // recorded (sent, not awaited) before the 202: should this replica die before the result is
+                // stored, the fleet answers it
                 asyncCalls.started(
                         requestId,
                         AsyncCallRecord.encode(name, streamKey, request.topic().orElse(null)));

@@ -346,10 +346,13 @@ public final class GatewayMetrics implements AutoCloseable {
                 .increment();
     }
 
-    /** A call lost with the replica that ran it, answered with an error by a resume of its stream here. */
+    /**
+     * A call lost with the replica that ran it, answered with an error here: by a resume of its stream (Streamable
+     * HTTP), or by the sweep of a replica gone (an HTTP+SSE request).
+     */
     public void mcpCallLost() {
         Counter.builder("switchboard.mcp.calls.lost")
-                .description("MCP calls lost with the replica running them, answered with an error by a resume here")
+                .description("MCP calls lost with the replica running them, answered with an error here")
                 .register(registry)
                 .increment();
     }
