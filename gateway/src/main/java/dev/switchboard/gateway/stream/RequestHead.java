@@ -1,6 +1,5 @@
 package dev.switchboard.gateway.stream;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
 import java.net.URLDecoder;
@@ -145,7 +144,7 @@ record RequestHead(String method, String path, Map<String, List<String>> query, 
                 }
             }
             try {
-                headers.add(HeaderNames.create(text.substring(line, colon)), text.substring(from, to));
+                headers.add(SeenHeaderNames.SHARED.name(text, line, colon), text.substring(from, to));
             } catch (IllegalArgumentException e) {
                 throw new MalformedException("malformed header");
             }
