@@ -8,9 +8,11 @@ import dev.switchboard.operator.model.SseGatewaySpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The gateway pods run with the JVM settings of gateway/jvm.options, the file the image and the bench read. */
@@ -42,6 +44,23 @@ class GatewayJvmTest {
         List<EnvVar> env = named(gateway(List.of()), GatewayJvm.ENV);
 
         assertThat(env).singleElement().extracting(EnvVar::getValue).isEqualTo(String.join(" ", shipped));
+    }
+
+    @Test
+    void thisJdkKnowsEveryShippedOption() throws Exception {
+        // the file lets an older JDK skip options it lacks; the JDK it is written for (the image's, the tests') must
+        // know them all, so that a misspelled option fails here rather than being skipped in every pod
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process jvm = new ProcessBuilder(
+                        java.toString(),
+                        "@" + Path.of("../gateway/jvm.options").toAbsolutePath(),
+                        "-XX:-IgnoreUnrecognizedVMOptions",
+                        "-version")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(jvm.exitValue()).as(output).isZero();
     }
 
     @Test
