@@ -8,10 +8,9 @@ import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.ReplicaWork;
+import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.gateway.topic.TopicNames;
-import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.testing.TestRedis;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -31,13 +30,7 @@ class LostAsyncCallsTest {
     @BeforeEach
     void start() {
         TestRedis.shared().flush();
-        store = new RedisStateStore(
-                RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                Clock.systemUTC(),
-                "lost-calls-test",
-                100,
-                Duration.ofHours(1),
-                Duration.ofMinutes(30));
+        store = TestStores.redis("lost-calls-test");
         clock = new PeriodicWork("test-clock");
         lost = new LostAsyncCalls(
                 store.replicaWork(ReplicaWork.ASYNC_CALLS), store.events(), new GatewayMetrics(), TOKEN_LIFE, clock);

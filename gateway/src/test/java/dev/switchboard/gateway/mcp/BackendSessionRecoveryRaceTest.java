@@ -11,6 +11,7 @@ import dev.switchboard.gateway.invoke.FunctionEngine;
 import dev.switchboard.gateway.invoke.ResponseBudget;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.RedisStateStore;
+import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.registry.ClientAuth;
 import dev.switchboard.registry.FunctionKind;
 import dev.switchboard.registry.FunctionRegistration;
@@ -21,7 +22,6 @@ import dev.switchboard.testing.TestRedis;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,13 +81,7 @@ class BackendSessionRecoveryRaceTest {
     }
 
     private static RedisStateStore store(String replicaId) {
-        return new RedisStateStore(
-                RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                Clock.systemUTC(),
-                replicaId,
-                100,
-                Duration.ofHours(1),
-                Duration.ofMinutes(30));
+        return TestStores.redis(replicaId);
     }
 
     private BackendSessionRecovery recovery(RedisStateStore store, String replicaId) {

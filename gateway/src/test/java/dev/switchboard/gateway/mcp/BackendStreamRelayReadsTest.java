@@ -17,12 +17,10 @@ import dev.switchboard.gateway.state.McpPushIndex;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.McpSessionStore;
 import dev.switchboard.gateway.state.MemoryStateStore;
-import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.SessionSignals;
 import dev.switchboard.gateway.state.StateStore;
+import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.registry.FunctionStore;
-import dev.switchboard.registry.RedisConnections;
-import dev.switchboard.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,13 +62,7 @@ class BackendStreamRelayReadsTest {
 
     private void start(String kind) {
         store = kind.equals("redis")
-                ? new RedisStateStore(
-                        RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                        Clock.systemUTC(),
-                        "replica-a",
-                        100,
-                        Duration.ofHours(1),
-                        Duration.ofMinutes(30))
+                ? TestStores.redis("replica-a")
                 : new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofHours(1), Duration.ofMinutes(30));
         counted = new CountingStore(store);
         McpBackend backend = new McpBackend(1 << 20, new ResponseBudget(1 << 20), engine);

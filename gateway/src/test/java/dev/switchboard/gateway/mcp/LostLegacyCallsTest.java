@@ -10,10 +10,8 @@ import dev.switchboard.gateway.state.ClientEvent;
 import dev.switchboard.gateway.state.McpSession;
 import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.ReplicaWork;
-import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.testing.TestRedis;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -32,13 +30,7 @@ class LostLegacyCallsTest {
     @BeforeEach
     void start() {
         TestRedis.shared().flush();
-        store = new RedisStateStore(
-                RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                Clock.systemUTC(),
-                "lost-legacy-test",
-                100,
-                Duration.ofHours(1),
-                Duration.ofMinutes(30));
+        store = TestStores.redis("lost-legacy-test");
         clock = new PeriodicWork("test-clock");
         lost = new LostLegacyCalls(
                 store.replicaWork(ReplicaWork.LEGACY_CALLS),

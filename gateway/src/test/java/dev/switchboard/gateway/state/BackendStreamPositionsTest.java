@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.auth.Identity;
 import dev.switchboard.gateway.state.McpSessionStore.BackendStreamPosition;
+import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
@@ -41,13 +42,7 @@ class BackendStreamPositionsTest {
     }
 
     private RedisStateStore replica(String id) {
-        RedisStateStore redis = new RedisStateStore(
-                RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                Clock.systemUTC(),
-                id,
-                100,
-                Duration.ofHours(1),
-                SESSION_TTL);
+        RedisStateStore redis = TestStores.redis(id, SESSION_TTL);
         opened.add(redis);
         return redis;
     }

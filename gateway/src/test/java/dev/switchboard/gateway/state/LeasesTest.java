@@ -2,7 +2,7 @@ package dev.switchboard.gateway.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.registry.RedisConnections;
+import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,13 +35,7 @@ class LeasesTest {
             return memory.leases();
         }
         TestRedis.shared().flush();
-        RedisStateStore redis = new RedisStateStore(
-                RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                Clock.systemUTC(),
-                "a",
-                100,
-                Duration.ofHours(1),
-                Duration.ofMinutes(30));
+        RedisStateStore redis = TestStores.redis("a");
         opened.add(redis);
         return redis.leases();
     }

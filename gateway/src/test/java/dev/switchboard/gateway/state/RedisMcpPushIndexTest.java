@@ -3,10 +3,10 @@ package dev.switchboard.gateway.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -27,13 +27,7 @@ class RedisMcpPushIndexTest {
     void start() {
         TestRedis.shared().flush();
         redis = RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2));
-        store = new RedisStateStore(
-                RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                Clock.systemUTC(),
-                "index-test",
-                100,
-                Duration.ofHours(1),
-                SESSION_TTL);
+        store = TestStores.redis("index-test", SESSION_TTL);
     }
 
     @AfterEach

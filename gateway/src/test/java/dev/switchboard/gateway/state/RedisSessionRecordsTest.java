@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,13 +42,7 @@ class RedisSessionRecordsTest {
     }
 
     private static RedisStateStore replica(String id) {
-        return new RedisStateStore(
-                RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2)),
-                Clock.systemUTC(),
-                id,
-                100,
-                Duration.ofHours(1),
-                SESSION_TTL);
+        return TestStores.redis(id, SESSION_TTL);
     }
 
     @AfterEach
