@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
@@ -43,17 +44,9 @@ class AdminTopicsTest {
     }
 
     private Gateway replica(String id, boolean redis) {
-        Map<String, String> values = new HashMap<>(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
+        Map<String, String> values = new HashMap<>(TestGateways.local(
                 "REPLICA_ID",
                 id,
-                "SHUTDOWN_GRACE",
-                "1s",
                 "ADMIN_TOKEN",
                 TOKEN,
                 // a stream the client closed is noticed at its next write: heartbeats often

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,19 +39,7 @@ class AsyncResultsRaceTest {
     void start() {
         functions = FunctionServer.start();
         // 1,200 streams from one address, each counted until a heartbeat finds it closed: above the default cap
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "MAX_STREAMS_PER_IP",
-                "100000")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback("MAX_STREAMS_PER_IP", "100000")));
         Http.Answer registered = Http.postJson(
                 "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,7 @@ class BoundedReadTest {
 
     @BeforeEach
     void start() {
-        gateway = Gateway.start(GatewayConfig.from(
-                Map.of("HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "HEARTBEAT_INTERVAL", "200ms")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.local("HEARTBEAT_INTERVAL", "200ms")));
     }
 
     @AfterEach

@@ -9,11 +9,11 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.HeadlessBrowser;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.TcpForwarder;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -50,23 +50,8 @@ class ChatExampleBrowserTest {
     }
 
     private Gateway replica(String id, String pageOrigin) {
-        return keep(Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "REDIS_URL",
-                TestRedis.shared().url(),
-                "REPLICA_ID",
-                id,
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "SSE_CORS_ORIGINS",
-                pageOrigin))));
+        return keep(Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
+                "REDIS_URL", TestRedis.shared().url(), "REPLICA_ID", id, "SSE_CORS_ORIGINS", pageOrigin))));
     }
 
     @Test

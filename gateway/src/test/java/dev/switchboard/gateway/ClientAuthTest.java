@@ -16,6 +16,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.gateway.support.TestIssuer;
 import dev.switchboard.testing.TestRedis;
 import io.modelcontextprotocol.client.McpClient;
@@ -70,19 +71,9 @@ class ClientAuthTest {
     }
 
     private Gateway startGateway(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
+        Map<String, String> env = new HashMap<>(TestGateways.callingLoopback(
                 "REDIS_URL",
                 TestRedis.shared().url(),
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
                 "CLIENT_AUTH",
                 "jwt,api-key",
                 "API_KEYS",
@@ -671,19 +662,8 @@ class ClientAuthTest {
     @Test
     void registeringARuleThisGatewayCannotCheckIsRefused() {
         gateway.close();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "REDIS_URL",
-                TestRedis.shared().url(),
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8")));
+        gateway = Gateway.start(GatewayConfig.from(
+                TestGateways.callingLoopback("REDIS_URL", TestRedis.shared().url())));
         Http.Answer a = Http.postJson(
                 "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"guarded\",\"auth\":\"jwt\",\"endpoint\":\"" + functions.url("/json") + "\"}");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,17 +30,9 @@ class ConnectionChurnTest {
     @BeforeEach
     void start() {
         TestRedis.shared().flush();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.local(
                 "REDIS_URL",
                 TestRedis.shared().url(),
-                "SHUTDOWN_GRACE",
-                "1s",
                 // a dropped client is noticed at the next write: beat often so the test need not wait long
                 "HEARTBEAT_INTERVAL",
                 "1s",

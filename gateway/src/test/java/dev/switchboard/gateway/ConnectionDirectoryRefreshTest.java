@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -41,12 +42,7 @@ class ConnectionDirectoryRefreshTest {
 
     @Test
     void aStreamThatWritesAnEventHasItsLastActivityRefreshedAndAQuietOneKeepsItsOwn() throws Exception {
-        try (Gateway g = Gateway.start(GatewayConfig.from(Map.of(
-                        "HOST", "127.0.0.1",
-                        "PORT", "0",
-                        "ADMIN_PORT", "0",
-                        "ADMIN_TOKEN", TOKEN,
-                        "SHUTDOWN_GRACE", "1s")));
+        try (Gateway g = Gateway.start(GatewayConfig.from(TestGateways.local("ADMIN_TOKEN", TOKEN)));
                 SseClient busy = SseClient.open("http://127.0.0.1:" + g.port() + "/sse/dir-busy?topic=dir-news");
                 SseClient quiet = SseClient.open("http://127.0.0.1:" + g.port() + "/sse/dir-quiet")) {
             assertThat(busy.next(WAIT).type()).isEqualTo("connected");

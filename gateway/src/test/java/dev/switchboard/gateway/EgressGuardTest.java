@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.registry.JsonMapper;
 import dev.switchboard.registry.RegistrationValidator;
 import dev.switchboard.testing.TestDns;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -42,13 +41,7 @@ class EgressGuardTest {
     }
 
     private Gateway startGateway(String allowedNetworks) {
-        Map<String, String> values = new HashMap<>();
-        values.put("HOST", "127.0.0.1");
-        values.put("PORT", "0");
-        values.put("ADMIN_PORT", "0");
-        values.put("SHUTDOWN_GRACE", "1s");
-        values.put("FUNCTION_ALLOWED_NETWORKS", allowedNetworks);
-        return Gateway.start(GatewayConfig.from(values));
+        return Gateway.start(GatewayConfig.from(TestGateways.local("FUNCTION_ALLOWED_NETWORKS", allowedNetworks)));
     }
 
     /** @return the function server's URL under a fresh name that answers {@code address} */

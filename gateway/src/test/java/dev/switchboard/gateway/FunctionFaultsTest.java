@@ -8,6 +8,7 @@ import dev.switchboard.gateway.support.FaultyFunction.Fault;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,19 +30,7 @@ class FunctionFaultsTest {
     @BeforeEach
     void start() {
         good = FunctionServer.start();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "HEARTBEAT_INTERVAL",
-                "300ms",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback("HEARTBEAT_INTERVAL", "300ms")));
         register("{\"name\":\"good\",\"endpoint\":\"" + good.url("/json") + "\"}");
     }
 

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -51,13 +52,7 @@ abstract class GatewayContractTest {
 
     Gateway startGateway(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(storeConfig());
-        values.put("HOST", "127.0.0.1");
-        values.put("PORT", "0");
-        values.put("ADMIN_PORT", "0");
-        values.put("HEARTBEAT_INTERVAL", "300ms");
-        values.put("SHUTDOWN_GRACE", "2s");
-        // the test functions listen on loopback, which the SSRF guard refuses unless allowed
-        values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
+        values.putAll(TestGateways.callingLoopback("HEARTBEAT_INTERVAL", "300ms", "SHUTDOWN_GRACE", "2s"));
         values.putAll(extra);
         return Gateway.start(GatewayConfig.from(values));
     }

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.McpRequests;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,14 +53,8 @@ class GracefulShutdownTest {
     }
 
     private static Gateway replica(String id, String grace) {
-        Map<String, String> values = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "REDIS_URL", TestRedis.shared().url(),
-                "REPLICA_ID", id,
-                "SHUTDOWN_GRACE", grace,
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8"));
+        Map<String, String> values = new HashMap<>(TestGateways.callingLoopback(
+                "REDIS_URL", TestRedis.shared().url(), "REPLICA_ID", id, "SHUTDOWN_GRACE", grace));
         return Gateway.start(GatewayConfig.from(values));
     }
 

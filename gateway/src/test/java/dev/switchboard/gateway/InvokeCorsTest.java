@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.TestGateways;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,17 +30,9 @@ class InvokeCorsTest {
 
     /** @return the route's URL on the public listener and on the stream listener */
     private java.util.List<String> start(String origins, String clientAuth) {
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.local(
                 "STREAM_PORT",
                 "0",
-                "ADMIN_PORT",
-                "0",
-                "SHUTDOWN_GRACE",
-                "1s",
                 "SSE_CORS_ORIGINS",
                 origins,
                 "CLIENT_AUTH",

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.TestGateways;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,13 +34,7 @@ class KeptAliveFramingTest {
     @BeforeAll
     static void start() {
         functions = FunctionServer.start();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "STREAM_PORT", "0",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback("STREAM_PORT", "0")));
         assertThat(Http.postJson(
                                 "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                                 "{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}")

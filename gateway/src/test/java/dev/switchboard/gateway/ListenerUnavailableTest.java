@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.GatewayProcess;
+import dev.switchboard.gateway.support.TestGateways;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -45,15 +46,8 @@ class ListenerUnavailableTest {
             try (ServerSocket free = holdAPort()) {
                 publicPort = free.getLocalPort();
             }
-            GatewayConfig config = GatewayConfig.from(Map.of(
-                    "HOST",
-                    "127.0.0.1",
-                    "PORT",
-                    String.valueOf(publicPort),
-                    "ADMIN_PORT",
-                    String.valueOf(taken.getLocalPort()),
-                    "SHUTDOWN_GRACE",
-                    "1s"));
+            GatewayConfig config = GatewayConfig.from(TestGateways.local(
+                    "PORT", String.valueOf(publicPort), "ADMIN_PORT", String.valueOf(taken.getLocalPort())));
             assertThatThrownBy(() -> Gateway.start(config))
                     .isInstanceOf(ListenerUnavailableException.class)
                     .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort()
@@ -67,12 +61,8 @@ class ListenerUnavailableTest {
     void aStreamPortTakenIsNamedAndWhatWasBuiltBeforeItStops() throws Exception {
         Set<Thread> before = gatewayThreads();
         try (ServerSocket taken = holdAPort()) {
-            GatewayConfig config = GatewayConfig.from(Map.of(
-                    "HOST", "127.0.0.1",
-                    "PORT", "0",
-                    "ADMIN_PORT", "0",
-                    "STREAM_PORT", String.valueOf(taken.getLocalPort()),
-                    "SHUTDOWN_GRACE", "1s"));
+            GatewayConfig config =
+                    GatewayConfig.from(TestGateways.local("STREAM_PORT", String.valueOf(taken.getLocalPort())));
             assertThatThrownBy(() -> Gateway.start(config))
                     .isInstanceOf(ListenerUnavailableException.class)
                     .hasMessage("cannot listen on 127.0.0.1:" + taken.getLocalPort()

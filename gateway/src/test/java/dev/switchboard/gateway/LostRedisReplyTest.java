@@ -8,11 +8,11 @@ import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TcpForwarder;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.gateway.topic.TopicNames;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,23 +35,13 @@ class LostRedisReplyTest {
         redis = TestRedis.startPrivate();
         network = TcpForwarder.start(redis.port());
         functions = FunctionServer.start();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
                 "REDIS_URL",
                 "redis://127.0.0.1:" + network.port() + "/0",
                 "REDIS_TIMEOUT",
                 "1s",
                 "HEARTBEAT_INTERVAL",
-                "200ms",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8")));
+                "200ms")));
     }
 
     @AfterEach

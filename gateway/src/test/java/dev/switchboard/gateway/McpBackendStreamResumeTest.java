@@ -8,6 +8,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.ResumableStream;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
@@ -47,15 +48,8 @@ class McpBackendStreamResumeTest {
 
     /** A replica on the shared Redis; heartbeats each second, so that a client's closed stream is noticed soon. */
     private static Gateway gateway(String replicaId) {
-        return Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "REDIS_URL", TestRedis.shared().url(),
-                "REPLICA_ID", replicaId,
-                "HEARTBEAT_INTERVAL", "1s",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        return Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
+                "REDIS_URL", TestRedis.shared().url(), "REPLICA_ID", replicaId, "HEARTBEAT_INTERVAL", "1s")));
     }
 
     @AfterEach

@@ -10,11 +10,11 @@ import dev.switchboard.gateway.support.HeadlessBrowser;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.PageServer;
+import dev.switchboard.gateway.support.TestGateways;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,17 +42,7 @@ class McpBrowserTest {
         allowedPages = PageServer.start();
         otherPages = PageServer.start();
         function = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
                 "CLIENT_AUTH",
                 "api-key",
                 "API_KEYS",

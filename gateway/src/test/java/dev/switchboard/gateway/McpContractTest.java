@@ -9,6 +9,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -46,19 +47,7 @@ abstract class McpContractTest {
     /** Starts the gateway with the store's settings, the tests' defaults and {@code extra}. */
     void startGateway(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(storeConfig());
-        values.putAll(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "HEARTBEAT_INTERVAL",
-                "200ms",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8"));
+        values.putAll(TestGateways.callingLoopback("HEARTBEAT_INTERVAL", "200ms"));
         values.putAll(extra);
         gateway = Gateway.start(GatewayConfig.from(values));
     }

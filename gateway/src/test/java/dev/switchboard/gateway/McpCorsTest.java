@@ -7,6 +7,7 @@ import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,17 +48,7 @@ class McpCorsTest {
     }
 
     private void startGateway(String allowedOrigins) {
-        Map<String, String> values = new HashMap<>(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
+        Map<String, String> values = new HashMap<>(TestGateways.callingLoopback(
                 "CLIENT_AUTH",
                 "api-key",
                 "API_KEYS",

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.McpRequests;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,14 +32,8 @@ class McpInputBridgeTest {
     @BeforeEach
     void start() {
         function = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "HEARTBEAT_INTERVAL", "200ms",
-                "MCP_INPUT_TIMEOUT", "1s",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        gateway = Gateway.start(GatewayConfig.from(
+                TestGateways.callingLoopback("HEARTBEAT_INTERVAL", "200ms", "MCP_INPUT_TIMEOUT", "1s")));
         Http.Answer a = Http.postJson(
                 "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"2s\"}");

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.McpRequests;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TcpForwarder;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -36,15 +37,13 @@ class McpOutageResumeTest {
         TestRedis.shared().flush();
         toRedis = TcpForwarder.start(TestRedis.shared().port());
         function = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "REDIS_URL", "redis://127.0.0.1:" + toRedis.port(),
-                "REDIS_TIMEOUT", "500ms",
-                "HEARTBEAT_INTERVAL", "200ms",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
+                "REDIS_URL",
+                "redis://127.0.0.1:" + toRedis.port(),
+                "REDIS_TIMEOUT",
+                "500ms",
+                "HEARTBEAT_INTERVAL",
+                "200ms")));
         Http.Answer registered = Http.postJson(
                 "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"10s\"}");

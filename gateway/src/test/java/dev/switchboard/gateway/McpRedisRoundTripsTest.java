@@ -7,6 +7,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.RedisMonitor;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,21 +60,8 @@ class McpRedisRoundTripsTest {
     static void start() {
         redis = TestRedis.startPrivate();
         function = McpFunctionStub.start(false);
-        Map<String, String> values = new HashMap<>(Map.of(
-                "REDIS_URL",
-                redis.url(),
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "HEARTBEAT_INTERVAL",
-                "200ms",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8"));
+        Map<String, String> values =
+                new HashMap<>(TestGateways.callingLoopback("REDIS_URL", redis.url(), "HEARTBEAT_INTERVAL", "200ms"));
         gateway = Gateway.start(GatewayConfig.from(values));
         Http.Answer a = Http.postJson(
                 "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",

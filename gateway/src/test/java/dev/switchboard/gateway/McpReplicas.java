@@ -8,6 +8,7 @@ import dev.switchboard.examples.mcp.McpFunction;
 import dev.switchboard.examples.mcp.Pusher;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.TestGateways;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -78,13 +79,7 @@ final class McpReplicas implements AutoCloseable {
             Map<String, String> store,
             Map<String, String> settings,
             boolean pushThroughB) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
-                "ADMIN_TOKEN", ADMIN_TOKEN));
+        Map<String, String> env = new HashMap<>(TestGateways.callingLoopback("ADMIN_TOKEN", ADMIN_TOKEN));
         env.putAll(settings);
         env.putAll(store);
         McpReplicas replicas = new McpReplicas(env, replica, twoReplicas, pushThroughB);

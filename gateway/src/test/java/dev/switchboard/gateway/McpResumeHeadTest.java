@@ -7,6 +7,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.McpRequests;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -24,13 +25,7 @@ class McpResumeHeadTest {
     @BeforeEach
     void start() {
         function = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "HEARTBEAT_INTERVAL", "10s",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback("HEARTBEAT_INTERVAL", "10s")));
         Http.Answer registered = Http.postJson(
                 "http://127.0.0.1:" + gateway.adminPort() + "/admin/functions",
                 "{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + function.url() + "\",\"timeout\":\"20s\"}");

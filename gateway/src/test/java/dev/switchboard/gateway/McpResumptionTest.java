@@ -10,6 +10,7 @@ import dev.switchboard.gateway.support.CuttingProxy;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,21 +76,7 @@ abstract class McpResumptionTest {
         Map<String, String> values = new HashMap<>(storeConfig());
         values.putAll(extra);
         // a heartbeat longer than the quiet call: only priming can make that call resumable
-        values.putAll(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "HEARTBEAT_INTERVAL",
-                "1s",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "REPLICA_ID",
-                replica));
+        values.putAll(TestGateways.callingLoopback("HEARTBEAT_INTERVAL", "1s", "REPLICA_ID", replica));
         return Gateway.start(GatewayConfig.from(values));
     }
 

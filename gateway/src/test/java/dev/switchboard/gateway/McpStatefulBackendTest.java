@@ -8,6 +8,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.ServerEverything;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TcpForwarder;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -101,25 +102,8 @@ class McpStatefulBackendTest {
     }
 
     private static Gateway gateway(String replica, String sessionTtl, String redisUrl) {
-        return Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "REDIS_URL",
-                redisUrl,
-                "REPLICA_ID",
-                replica,
-                "SESSION_TTL",
-                sessionTtl,
-                "MCP_BACKEND_LEASE",
-                "1s",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8")));
+        return Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
+                "REDIS_URL", redisUrl, "REPLICA_ID", replica, "SESSION_TTL", sessionTtl, "MCP_BACKEND_LEASE", "1s")));
     }
 
     private static final class Received {
@@ -234,19 +218,7 @@ class McpStatefulBackendTest {
 
     @Test
     void oneReplicaOnTheMemoryStoreRelaysTheServersStream() {
-        Gateway memory = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "MCP_BACKEND_LEASE",
-                "1s",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8")));
+        Gateway memory = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback("MCP_BACKEND_LEASE", "1s")));
         Received received = new Received();
         McpSyncClient client = null;
         try {

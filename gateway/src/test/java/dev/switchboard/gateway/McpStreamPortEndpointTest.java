@@ -15,6 +15,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.KeptAliveConnection;
 import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -53,17 +54,17 @@ class McpStreamPortEndpointTest {
     @BeforeEach
     void start() throws Exception {
         TestRedis.shared().flush();
-        Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "STREAM_PORT", "0",
-                "SHUTDOWN_GRACE", "1s",
-                "FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8",
-                "ADMIN_TOKEN", ADMIN_TOKEN,
-                "HEARTBEAT_INTERVAL", "1s",
-                "MAX_BODY_SIZE", String.valueOf(MAX_BODY),
-                "MCP_ALLOWED_ORIGINS", "http://app.example"));
+        Map<String, String> env = new HashMap<>(TestGateways.callingLoopback(
+                "STREAM_PORT",
+                "0",
+                "ADMIN_TOKEN",
+                ADMIN_TOKEN,
+                "HEARTBEAT_INTERVAL",
+                "1s",
+                "MAX_BODY_SIZE",
+                String.valueOf(MAX_BODY),
+                "MCP_ALLOWED_ORIGINS",
+                "http://app.example"));
         env.put("REDIS_URL", TestRedis.shared().url());
         // publisher keys: one may push to the tools server (and to a name nothing is registered as), one may not
         env.put(

@@ -7,9 +7,9 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,23 +29,8 @@ class RedisOutageTest {
     void start() {
         redis = TestRedis.startPrivate();
         functions = FunctionServer.start();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "REDIS_URL",
-                redis.url(),
-                "REDIS_TIMEOUT",
-                "500ms",
-                "HEARTBEAT_INTERVAL",
-                "200ms",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
+                "REDIS_URL", redis.url(), "REDIS_TIMEOUT", "500ms", "HEARTBEAT_INTERVAL", "200ms")));
     }
 
     @AfterEach

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.TestGateways;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -57,17 +58,7 @@ class ResponseBytesInFlightTest {
 
     /** @return a gateway on loopback with the answer limits given */
     private static Gateway gatewayWith(Map<String, String> limits) {
-        Map<String, String> values = new java.util.HashMap<>(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8"));
+        Map<String, String> values = new java.util.HashMap<>(TestGateways.callingLoopback());
         values.putAll(limits);
         return Gateway.start(GatewayConfig.from(values));
     }

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.InteropChecklist;
 import dev.switchboard.gateway.support.ServerEverything;
 import dev.switchboard.gateway.support.TcpForwarder;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,21 +114,8 @@ abstract class ServerEverythingInteropSuite {
     }
 
     private Gateway gateway(String replica, boolean redis) {
-        Map<String, String> config = new HashMap<>(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "REPLICA_ID",
-                replica,
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "STREAM_PORT",
-                "0"));
+        Map<String, String> config =
+                new HashMap<>(TestGateways.callingLoopback("REPLICA_ID", replica, "STREAM_PORT", "0"));
         if (redis) {
             config.put("REDIS_URL", TestRedis.shared().url());
         }

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.state.EventIds;
 import dev.switchboard.gateway.support.Http;
+import dev.switchboard.gateway.support.TestGateways;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,21 +23,8 @@ class SlowConsumerTest {
 
     @BeforeEach
     void start() {
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "STREAM_QUEUE_DEPTH",
-                "8",
-                "EVENT_LOG_MAX_LENGTH",
-                "100000",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "STREAM_PORT",
-                "0")));
+        gateway = Gateway.start(GatewayConfig.from(
+                TestGateways.local("STREAM_QUEUE_DEPTH", "8", "EVENT_LOG_MAX_LENGTH", "100000", "STREAM_PORT", "0")));
     }
 
     @AfterEach

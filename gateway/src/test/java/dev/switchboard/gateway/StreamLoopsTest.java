@@ -6,6 +6,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.RawConnection;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +27,7 @@ class StreamLoopsTest {
     private Gateway gateway;
 
     private Gateway start(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "STREAM_PORT", "0", "SHUTDOWN_GRACE", "0s"));
+        Map<String, String> env = new HashMap<>(TestGateways.local("STREAM_PORT", "0", "SHUTDOWN_GRACE", "0s"));
         env.putAll(extra);
         gateway = Gateway.start(GatewayConfig.from(env));
         return gateway;

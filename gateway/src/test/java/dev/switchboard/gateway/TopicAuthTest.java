@@ -6,6 +6,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.ApiKeyHash;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.gateway.support.TestIssuer;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
@@ -43,19 +44,11 @@ class TopicAuthTest {
     }
 
     private Gateway startGateway(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
+        Map<String, String> env = new HashMap<>(TestGateways.local(
                 "STREAM_PORT",
                 "0",
                 "REDIS_URL",
                 TestRedis.shared().url(),
-                "SHUTDOWN_GRACE",
-                "1s",
                 "CLIENT_AUTH",
                 "jwt,api-key",
                 "API_KEYS",

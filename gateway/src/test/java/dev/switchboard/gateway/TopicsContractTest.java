@@ -11,6 +11,7 @@ import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.KeptAliveConnection;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,12 +71,7 @@ abstract class TopicsContractTest {
 
     Gateway startGateway(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(storeConfig());
-        values.put("HOST", "127.0.0.1");
-        values.put("PORT", "0");
-        values.put("ADMIN_PORT", "0");
-        values.put("HEARTBEAT_INTERVAL", "300ms");
-        values.put("SHUTDOWN_GRACE", "2s");
-        values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
+        values.putAll(TestGateways.callingLoopback("HEARTBEAT_INTERVAL", "300ms", "SHUTDOWN_GRACE", "2s"));
         values.put("ADMIN_TOKEN", ADMIN_TOKEN);
         values.put(
                 "API_KEYS",

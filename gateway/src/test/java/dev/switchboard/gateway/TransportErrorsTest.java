@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.fuzz.LogWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,7 @@ class TransportErrorsTest {
     @BeforeEach
     void start() {
         log = LogWatch.inProcess();
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST", "127.0.0.1", "PORT", "0", "ADMIN_PORT", "0", "STREAM_PORT", "0", "SHUTDOWN_GRACE", "1s")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.local("STREAM_PORT", "0")));
     }
 
     @AfterEach

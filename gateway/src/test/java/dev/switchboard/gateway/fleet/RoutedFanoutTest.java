@@ -12,6 +12,7 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.Metrics;
 import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TcpForwarder;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.gateway.topic.ResumeToken;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
@@ -65,16 +66,8 @@ class RoutedFanoutTest {
     }
 
     private Gateway replica(String id, String redisUrl, Map<String, String> settings) {
-        Map<String, String> values = new HashMap<>();
-        values.put("HOST", "127.0.0.1");
-        values.put("PORT", "0");
-        values.put("ADMIN_PORT", "0");
-        values.put("REDIS_URL", redisUrl);
-        values.put("REPLICA_ID", id);
-        values.put("ADMIN_TOKEN", ADMIN_TOKEN);
-        values.put("HEARTBEAT_INTERVAL", "500ms");
-        values.put("SHUTDOWN_GRACE", "1s");
-        values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
+        Map<String, String> values = new HashMap<>(TestGateways.callingLoopback(
+                "REDIS_URL", redisUrl, "REPLICA_ID", id, "ADMIN_TOKEN", ADMIN_TOKEN, "HEARTBEAT_INTERVAL", "500ms"));
         values.putAll(settings);
         Gateway gateway = Gateway.start(GatewayConfig.from(values));
         replicas.add(gateway);

@@ -8,6 +8,7 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.TestGateways;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -32,19 +33,7 @@ class RequestFuzzProperties {
     static void start() {
         functions = FunctionServer.start();
         mcp = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "MAX_BODY_SIZE",
-                "64KiB")));
+        gateway = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback("MAX_BODY_SIZE", "64KiB")));
         admin("{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\"}");
         admin("{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\",\"timeout\":\"2s\"}");
     }

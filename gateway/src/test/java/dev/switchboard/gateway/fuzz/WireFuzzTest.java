@@ -7,11 +7,11 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.fuzz.GatewayTargets;
 import dev.switchboard.testing.fuzz.LogWatch;
 import dev.switchboard.testing.fuzz.WireFuzzer;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,21 +33,8 @@ class WireFuzzTest {
     void start() {
         functions = FunctionServer.start();
         mcp = McpFunctionStub.start(false);
-        gateway = Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "STREAM_PORT",
-                "0",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8",
-                "MAX_BODY_SIZE",
-                "64KiB")));
+        gateway = Gateway.start(
+                GatewayConfig.from(TestGateways.callingLoopback("STREAM_PORT", "0", "MAX_BODY_SIZE", "64KiB")));
         admin("{\"name\":\"echo\",\"endpoint\":\"" + functions.url("/json") + "\",\"timeout\":\"2s\"}");
         admin("{\"name\":\"tools\",\"kind\":\"mcp\",\"endpoint\":\"" + mcp.url() + "\",\"timeout\":\"2s\"}");
     }

@@ -12,6 +12,7 @@ import dev.switchboard.gateway.support.FunctionServer;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -208,19 +209,9 @@ class DashboardMetricsTest {
     private static String exercisedScrape() throws Exception {
         try (FunctionServer functions = FunctionServer.start();
                 McpFunctionStub mcp = McpFunctionStub.start(false);
-                Gateway g = Gateway.start(GatewayConfig.from(Map.of(
-                        "HOST",
-                        "127.0.0.1",
-                        "PORT",
-                        "0",
-                        "ADMIN_PORT",
-                        "0",
+                Gateway g = Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
                         "REDIS_URL",
                         TestRedis.shared().url(),
-                        "SHUTDOWN_GRACE",
-                        "1s",
-                        "FUNCTION_ALLOWED_NETWORKS",
-                        "127.0.0.0/8",
                         "CLIENT_AUTH",
                         "api-key",
                         "API_KEYS",

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.registry.RedisKeys;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
@@ -27,21 +28,8 @@ class MonitorFeedTest {
     private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + TOKEN);
 
     private static Gateway start(Map<String, String> extra) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
-                "ADMIN_TOKEN",
-                TOKEN,
-                "MONITOR_INTERVAL",
-                "200ms",
-                "SHUTDOWN_GRACE",
-                "1s",
-                "HEARTBEAT_INTERVAL",
-                "1s"));
+        Map<String, String> settings = new HashMap<>(
+                TestGateways.local("ADMIN_TOKEN", TOKEN, "MONITOR_INTERVAL", "200ms", "HEARTBEAT_INTERVAL", "1s"));
         settings.putAll(extra);
         return Gateway.start(GatewayConfig.from(settings));
     }

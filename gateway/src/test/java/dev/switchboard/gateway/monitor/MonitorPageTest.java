@@ -10,6 +10,7 @@ import dev.switchboard.gateway.support.HeadlessBrowser;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,13 +50,7 @@ class MonitorPageTest {
     }
 
     private static Gateway replica(String id) {
-        return Gateway.start(GatewayConfig.from(Map.of(
-                "HOST",
-                "127.0.0.1",
-                "PORT",
-                "0",
-                "ADMIN_PORT",
-                "0",
+        return Gateway.start(GatewayConfig.from(TestGateways.callingLoopback(
                 "REDIS_URL",
                 TestRedis.shared().url(),
                 "REPLICA_ID",
@@ -64,12 +59,8 @@ class MonitorPageTest {
                 TOKEN,
                 "MONITOR_INTERVAL",
                 "500ms",
-                "SHUTDOWN_GRACE",
-                "1s",
                 "HEARTBEAT_INTERVAL",
-                "1s",
-                "FUNCTION_ALLOWED_NETWORKS",
-                "127.0.0.0/8")));
+                "1s")));
     }
 
     @AfterAll

@@ -9,6 +9,7 @@ import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -33,15 +34,14 @@ class MonitorSamplingTest {
     private static final long INTERVAL_MILLIS = 200;
 
     private static Gateway start(Map<String, String> extra) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "HOST", "127.0.0.1",
-                "PORT", "0",
-                "ADMIN_PORT", "0",
-                "ADMIN_TOKEN", TOKEN,
-                "MONITOR_INTERVAL", INTERVAL_MILLIS + "ms",
-                "SHUTDOWN_GRACE", "1s",
+        Map<String, String> settings = new HashMap<>(TestGateways.local(
+                "ADMIN_TOKEN",
+                TOKEN,
+                "MONITOR_INTERVAL",
+                INTERVAL_MILLIS + "ms",
                 // heartbeats are no change: they must not wake the sample
-                "HEARTBEAT_INTERVAL", "1s"));
+                "HEARTBEAT_INTERVAL",
+                "1s"));
         settings.putAll(extra);
         return Gateway.start(GatewayConfig.from(settings));
     }

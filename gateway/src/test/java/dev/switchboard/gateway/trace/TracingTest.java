@@ -10,6 +10,7 @@ import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.OtlpReceiver;
 import dev.switchboard.gateway.support.OtlpReceiver.ReceivedSpan;
 import dev.switchboard.gateway.support.SseClient;
+import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.gateway.support.TracedFunction;
 import dev.switchboard.testing.TestRedis;
 import java.time.Duration;
@@ -66,15 +67,8 @@ class TracingTest {
     }
 
     private Gateway startGateway(GatewayTracing tracing) {
-        Map<String, String> values = new HashMap<>();
-        values.put("REDIS_URL", redis.url());
-        values.put("HOST", "127.0.0.1");
-        values.put("PORT", "0");
-        values.put("ADMIN_PORT", "0");
-        values.put("STREAM_PORT", "0");
-        values.put("SHUTDOWN_GRACE", "1s");
-        values.put("HEARTBEAT_INTERVAL", "300ms");
-        values.put("FUNCTION_ALLOWED_NETWORKS", "127.0.0.0/8");
+        Map<String, String> values = TestGateways.callingLoopback(
+                "REDIS_URL", redis.url(), "STREAM_PORT", "0", "HEARTBEAT_INTERVAL", "300ms");
         Gateway started = Gateway.start(GatewayConfig.from(values), tracing);
         Http.Answer registered = Http.postJson(
                 admin(started, "/admin/functions"), "{\"name\":\"traced\",\"endpoint\":\"" + function.url() + "\"}");
