@@ -159,10 +159,14 @@ final class LegacySseTransport implements AutoCloseable {
             // answered in the background: the request's trace goes along to the function call
             Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
             String logKey = McpIds.logKey(session.id(), McpIds.LEGACY_STREAM);
-            LogSink sink = new LogSink(events, logKey, unloggedRetry);
             // recorded before the 202: should this replica die before the answer, the fleet answers it
-            // (LostLegacyCalls)
-            String call = recorded(LostLegacyCalls.callId(session.id(), message.get("id")), logKey);
+            // (LostLegacyCalls), under the token this replica's answer goes under, so that the client gets one of the
+            // two
+            String answerToken = LostLegacyCalls.answerToken();
+            String call = recorded(
+                    LostLegacyCalls.callId(session.id(), message.get("id")),
+                    LostLegacyCalls.recordValue(logKey, answerToken));
+            LogSink sink = new LogSink(events, logKey, call == null ? null : answerToken, unloggedRetry);
             try {
                 background.execute(() -> {
                     try {
@@ -207,9 +211,9 @@ final class LegacySseTransport implements AutoCloseable {
      *
      * @return the record's id, or null when not recorded
      */
-    private String recorded(String call, String logKey) {
+    private String recorded(String call, String value) {
         try {
-            calls.started(call, logKey);
+            calls.started(call, value);
             return call;
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "could not record an HTTP+SSE request for the fleet", e);

@@ -14,20 +14,33 @@ import java.time.Duration;
 final class LogSink implements McpRelay.Sink {
     /** The session stream's log; guarded by this. */
     private final StreamLogAppender log;
+    /** The delivery token of the request's answer, shared with the fleet's record of it; null when unrecorded. */
+    private final String answerToken;
+
+    private final Duration tokenLife;
 
     /**
      * @param log           event logs
      * @param logKey        the session stream's log
+     * @param answerToken   the token the request's answer is stored once under, as the fleet's record of the request
+     *                      says ({@link LostLegacyCalls}); null when the request was not recorded
      * @param unloggedRetry how long messages the store could not take are retried after the request's last
      *                      ({@code ASYNC_DELIVERY_TIMEOUT})
      */
-    LogSink(ClientEventLog log, String logKey, Duration unloggedRetry) {
+    LogSink(ClientEventLog log, String logKey, String answerToken, Duration unloggedRetry) {
         this.log = new StreamLogAppender(log, logKey, null, unloggedRetry);
+        this.answerToken = answerToken;
+        this.tokenLife = UnloggedEvents.tokenLife(unloggedRetry);
     }
 
     @Override
     public synchronized void send(JsonNode message, boolean last) {
-        log.append("message", Json.write(message), null);
+        if (last && answerToken != null) {
+            // under the token the fleet answers a lost request with: the client gets one answer, this or the error
+            log.appendOnce(ClientEventLog.Pending.delivery("message", Json.write(message), answerToken, tokenLife));
+        } else {
+            log.append("message", Json.write(message), null);
+        }
         if (last) {
             log.retryInBackground();
         }

@@ -2,12 +2,15 @@ package dev.switchboard.gateway.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.gateway.http.Json;
+import dev.switchboard.gateway.http.RandomIds;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.state.ClientEventLog;
 import dev.switchboard.gateway.state.McpSessionStore;
 import dev.switchboard.gateway.state.OrphanedWorkSweep;
 import dev.switchboard.gateway.state.ReplicaWork;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,6 +21,12 @@ import java.util.logging.Logger;
  * waited for an answer that would never come. Each gets the JSON-RPC error a lost Streamable HTTP call gets
  * ({@link PostStreamFollower#LOST}), appended to the session stream's log, while the session lasts. Every replica
  * sweeps every 10 s ({@link OrphanedWorkSweep}); each request is taken by one.
+ *
+ * <p>The error is stored under the delivery token the request's own answer goes under ({@link LogSink}), recorded
+ * with the request: of the answer and the error, whichever reaches the log first is the one the client gets. So an
+ * answer logged just before its replica died is not followed by the error, and the late answer of a replica taken
+ * for dead (cut off from Redis for longer than the fleet waits) is not logged behind the error, while the token
+ * lasts ({@code ASYNC_DELIVERY_TIMEOUT} and a minute).
  */
 final class LostLegacyCalls implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(LostLegacyCalls.class.getName());
@@ -25,17 +34,29 @@ final class LostLegacyCalls implements AutoCloseable {
     private final McpSessionStore sessions;
     private final ClientEventLog events;
     private final GatewayMetrics metrics;
+    private final Duration tokenLife;
     private final Future<?> sweeps;
 
+    /**
+     * @param calls         the fleet's recorded HTTP+SSE requests
+     * @param sessions      the MCP sessions: a request of an ended one is not answered
+     * @param events        the session streams' logs
+     * @param metrics       counts what is answered
+     * @param unloggedRetry how long a request's answer is retried when the store cannot take it
+     *                      ({@code ASYNC_DELIVERY_TIMEOUT}): its token lasts that and a minute
+     * @param work          the gateway's clock
+     */
     LostLegacyCalls(
             ReplicaWork calls,
             McpSessionStore sessions,
             ClientEventLog events,
             GatewayMetrics metrics,
+            Duration unloggedRetry,
             PeriodicWork work) {
         this.sessions = sessions;
         this.events = events;
         this.metrics = metrics;
+        this.tokenLife = UnloggedEvents.tokenLife(unloggedRetry);
         this.sweeps = work.every(
                 OrphanedWorkSweep.EVERY,
                 "answer the HTTP+SSE requests of replicas gone",
@@ -52,6 +73,24 @@ final class LostLegacyCalls implements AutoCloseable {
         return sessionId + "\n" + Json.write(requestId);
     }
 
+    /**
+     * @return a new delivery token for a request's answer: one per request, not per JSON-RPC id, which a client may
+     *     use again once answered; {@code '#'} is in no publisher's id
+     */
+    static String answerToken() {
+        return "#sse:" + RandomIds.next();
+    }
+
+    /**
+     * @param logKey      the session stream's log, where the answer goes
+     * @param answerToken the token the answer goes under
+     * @return what the fleet's record of the request holds
+     */
+    static String recordValue(String logKey, String answerToken) {
+        // log keys hold no line feed
+        return logKey + "\n" + answerToken;
+    }
+
     /** @param item a lost request, as recorded: its error goes to the session stream's log */
     void answer(ReplicaWork.Item item) {
         try {
@@ -62,10 +101,20 @@ final class LostLegacyCalls implements AutoCloseable {
                 return;
             }
             JsonNode requestId = Json.MAPPER.readTree(item.id().substring(at + 1));
-            events.publish(
-                    item.value(),
-                    "message",
-                    Json.write(JsonRpc.error(requestId, JsonRpc.GATEWAY_ERROR, PostStreamFollower.LOST)));
+            String error = Json.write(JsonRpc.error(requestId, JsonRpc.GATEWAY_ERROR, PostStreamFollower.LOST));
+            int split = item.value().indexOf('\n');
+            if (split < 0) {
+                // recorded by a replica of an earlier version: no token to share with the answer
+                events.publish(item.value(), "message", error);
+            } else if (events.publishAll(
+                            item.value().substring(0, split),
+                            List.of(ClientEventLog.Pending.delivery(
+                                    "message", error, item.value().substring(split + 1), tokenLife)))
+                    .getFirst()
+                    .duplicate()) {
+                // the replica logged the request's answer before it died: that is the client's answer
+                return;
+            }
             metrics.mcpCallLost();
         } catch (java.io.IOException | RuntimeException e) {
             LOGGER.log(Level.WARNING, "could not answer a lost HTTP+SSE request: " + e.getMessage());

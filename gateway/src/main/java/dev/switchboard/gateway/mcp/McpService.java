@@ -147,7 +147,12 @@ public final class McpService implements AutoCloseable {
                 state.replicaWork(ReplicaWork.LEGACY_CALLS),
                 config.limits().asyncDeliveryTimeout());
         this.lostLegacyCalls = new LostLegacyCalls(
-                state.replicaWork(ReplicaWork.LEGACY_CALLS), state.mcpSessions(), state.events(), metrics, work);
+                state.replicaWork(ReplicaWork.LEGACY_CALLS),
+                state.mcpSessions(),
+                state.events(),
+                metrics,
+                config.limits().asyncDeliveryTimeout(),
+                work);
         this.streamOpener = new McpStreamOpener(streamable, legacy, config.allowedOrigins());
         this.endpoint = new McpEndpoint(streamable, legacy);
     }

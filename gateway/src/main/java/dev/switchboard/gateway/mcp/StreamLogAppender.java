@@ -57,6 +57,26 @@ final class StreamLogAppender {
     }
 
     /**
+     * Appends an event stored once under its delivery token, kept as long as any log: an answer that another replica
+     * may write in its place ({@link LostLegacyCalls}), whichever comes second storing nothing.
+     *
+     * @param event the event and its token
+     * @return the log's id of the event (the first's, for a repeat), or null when it is held back (the store is away)
+     */
+    String appendOnce(ClientEventLog.Pending event) {
+        if (holding()) {
+            unlogged.add(event);
+            return unlogged.flush();
+        }
+        try {
+            return log.publishAll(logKey, List.of(event)).getFirst().id();
+        } catch (RuntimeException e) {
+            holdBack(e).add(event);
+            return null;
+        }
+    }
+
+    /**
      * Appends two events in one step (one round trip on Redis), kept as long as any log: a stream's opening and the
      * event that opened it.
      *

@@ -46,8 +46,20 @@ final class UnloggedEvents {
 
     /** Adds an event the log could not take; {@code '#'} is in no publisher's id, so no token matches one. */
     void add(String type, String data) {
-        events.add(ClientEventLog.Pending.delivery(
-                type, data, "#" + streamId + ":" + added++, retryFor.plus(TOKEN_MARGIN)));
+        add(ClientEventLog.Pending.delivery(type, data, "#" + streamId + ":" + added++, tokenLife(retryFor)));
+    }
+
+    /** @param event an event the log could not take, with a delivery token of its own */
+    void add(ClientEventLog.Pending event) {
+        events.add(event);
+    }
+
+    /**
+     * @param retryFor how long events are retried after their stream's end
+     * @return how long their delivery tokens are recognised: past the last try by the longest a try can take
+     */
+    static Duration tokenLife(Duration retryFor) {
+        return retryFor.plus(TOKEN_MARGIN);
     }
 
     /** @return the log's id of the last event, once all are logged; null while the store is still away */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.switchboard.gateway.auth.Identity;
+import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
 import dev.switchboard.gateway.net.PeriodicWork;
 import dev.switchboard.gateway.state.ClientEvent;
@@ -12,6 +13,7 @@ import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.state.ReplicaWork;
 import dev.switchboard.gateway.support.TestStores;
 import dev.switchboard.testing.TestRedis;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -20,9 +22,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A lost HTTP+SSE request's answer, against a real Redis: the JSON-RPC error of a lost call in the session stream's
- * log while the session lasts, nothing once it ended (nobody waits for it).
+ * log while the session lasts, nothing once it ended (nobody waits for it), and one message for the request whichever
+ * of its answer and the error comes first.
  */
 class LostLegacyCallsTest {
+    private static final Duration RETRY = Duration.ofSeconds(30);
+
     private RedisStateStore store;
     private PeriodicWork clock;
     private LostLegacyCalls lost;
@@ -37,6 +42,7 @@ class LostLegacyCallsTest {
                 store.mcpSessions(),
                 store.events(),
                 new GatewayMetrics(),
+                RETRY,
                 clock);
     }
 
@@ -66,10 +72,22 @@ class LostLegacyCallsTest {
                         Identity.ANONYMOUS));
     }
 
+    private static ReplicaWork.Item recorded(String sessionId, int requestId, String answerToken) {
+        return new ReplicaWork.Item(
+                LostLegacyCalls.callId(sessionId, IntNode.valueOf(requestId)),
+                LostLegacyCalls.recordValue(logKey(sessionId), answerToken));
+    }
+
+    /** What the replica running the request logs as its answer. */
+    private void answerAsTheReplicaDoes(String sessionId, int requestId, String answerToken) {
+        new LogSink(store.events(), logKey(sessionId), answerToken, RETRY)
+                .send(JsonRpc.result(IntNode.valueOf(requestId), Json.object().put("answered", true)), true);
+    }
+
     @Test
     void aLostRequestOfALiveSessionIsAnsweredOnItsStream() {
         open("sse.live");
-        lost.answer(new ReplicaWork.Item(LostLegacyCalls.callId("sse.live", IntNode.valueOf(7)), logKey("sse.live")));
+        lost.answer(recorded("sse.live", 7, LostLegacyCalls.answerToken()));
 
         List<ClientEvent> log = store.events().readAfter(logKey("sse.live"), "0", 10);
         assertThat(log).hasSize(1);
@@ -78,8 +96,41 @@ class LostLegacyCallsTest {
     }
 
     @Test
+    void anAnswerLoggedJustBeforeItsReplicaDiedIsNotFollowedByTheError() {
+        open("sse.answered");
+        String token = LostLegacyCalls.answerToken();
+        answerAsTheReplicaDoes("sse.answered", 7, token);
+        lost.answer(recorded("sse.answered", 7, token));
+
+        List<ClientEvent> log = store.events().readAfter(logKey("sse.answered"), "0", 10);
+        assertThat(log).extracting(ClientEvent::data).singleElement().asString().contains("\"answered\":true");
+    }
+
+    @Test
+    void aLateAnswerOfAReplicaTakenForDeadIsNotLoggedBehindTheError() {
+        open("sse.late");
+        String token = LostLegacyCalls.answerToken();
+        lost.answer(recorded("sse.late", 7, token));
+        answerAsTheReplicaDoes("sse.late", 7, token);
+
+        List<ClientEvent> log = store.events().readAfter(logKey("sse.late"), "0", 10);
+        assertThat(log).extracting(ClientEvent::data).singleElement().asString().contains("-32000");
+    }
+
+    @Test
+    void aRequestRecordedByAnEarlierVersionIsAnsweredWithoutAToken() {
+        open("sse.old");
+        lost.answer(new ReplicaWork.Item(LostLegacyCalls.callId("sse.old", IntNode.valueOf(7)), logKey("sse.old")));
+
+        List<ClientEvent> log = store.events().readAfter(logKey("sse.old"), "0", 10);
+        assertThat(log).hasSize(1);
+        assertThat(log.getFirst().type()).isEqualTo("message");
+        assertThat(log.getFirst().data()).contains("\"id\":7", "-32000", "stopped before it was answered");
+    }
+
+    @Test
     void aLostRequestOfAnEndedSessionIsLeftAlone() {
-        lost.answer(new ReplicaWork.Item(LostLegacyCalls.callId("sse.ended", IntNode.valueOf(7)), logKey("sse.ended")));
+        lost.answer(recorded("sse.ended", 7, LostLegacyCalls.answerToken()));
 
         assertThat(store.events().readAfter(logKey("sse.ended"), "0", 10)).isEmpty();
     }
