@@ -160,8 +160,7 @@ final class LegacySseTransport implements AutoCloseable {
             Executor background = io.opentelemetry.context.Context.current().wrap(this.background);
             String logKey = McpIds.logKey(session.id(), McpIds.LEGACY_STREAM);
             // recorded before the 202: should this replica die before the answer, the fleet answers it
-            // (LostLegacyCalls), under the token this replica's answer goes under, so that the client gets one of the
-            // two
+            // (LostLegacyCalls) under the token of this replica's answer, so that the client gets one of the two
             String answerToken = LostLegacyCalls.answerToken();
             String call = recorded(
                     LostLegacyCalls.callId(session.id(), message.get("id")),

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * {@link McpPushIndex} in Redis: a set of session ids per server ({@link RedisKeys#mcpServerSessions}) and a set
  * of URIs per session ({@link RedisKeys#mcpSubscriptions}) in the session's slot, expiring with its record
- * ({@link RedisStateStore} renews and deletes both together).
+ * ({@link RedisMcpSessions} renews and deletes both together).
  */
 final class RedisMcpPushIndex implements McpPushIndex {
     /**
@@ -65,7 +65,7 @@ final class RedisMcpPushIndex implements McpPushIndex {
 
     /**
      * As {@link #joined}, its {@code SADD} sent now and awaited by the returned task: a caller with a write before
-     * it ({@link RedisStateStore#saveNew}) waits for both at once.
+     * it ({@link RedisMcpSessions#saveNew}) waits for both at once.
      */
     Runnable joining(String server, String sessionId) {
         String key = RedisKeys.mcpServerSessions(server);

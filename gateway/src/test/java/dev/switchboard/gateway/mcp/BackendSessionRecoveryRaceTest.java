@@ -87,7 +87,11 @@ class BackendSessionRecoveryRaceTest {
     private BackendSessionRecovery recovery(RedisStateStore store, String replicaId) {
         McpBackend backend = new McpBackend(1 << 20, new ResponseBudget(64L << 20), engine);
         return new BackendSessionRecovery(
-                backend, store, store.leases(), replicaId, new BackendSessionRestore(backend, store.mcpPush()));
+                backend,
+                store.mcpSessions(),
+                store.leases(),
+                replicaId,
+                new BackendSessionRestore(backend, store.mcpPush()));
     }
 
     @Test
@@ -95,7 +99,7 @@ class BackendSessionRecoveryRaceTest {
         FunctionRegistration registration = registration(function.url());
         String sessionId = "wait-" + UUID.randomUUID();
         McpSession session = lostSession(sessionId, registration);
-        storeA.save(session);
+        storeA.mcpSessions().save(session);
         BackendSessionRecovery a = recovery(storeA, "replica-a");
         BackendSessionRecovery b = recovery(storeB, "replica-b");
         warmUp(a, registration);
@@ -145,7 +149,7 @@ class BackendSessionRecoveryRaceTest {
         FunctionRegistration registration = registration(function.url());
         String sessionId = "race-" + UUID.randomUUID();
         McpSession session = lostSession(sessionId, registration);
-        storeA.save(session);
+        storeA.mcpSessions().save(session);
         BackendSessionRecovery a = recovery(storeA, "replica-a");
         BackendSessionRecovery b = recovery(storeB, "replica-b");
         warmUp(a, registration);
@@ -175,8 +179,10 @@ class BackendSessionRecoveryRaceTest {
         assertThat(aResult.get().backendSessionId())
                 .as("a adopts the function session recorded first instead of replacing it")
                 .isEqualTo(kept);
-        assertThat(storeA.peek(sessionId).orElseThrow().backendSessionId()).isEqualTo(kept);
-        assertThat(storeB.peek(sessionId)
+        assertThat(storeA.mcpSessions().peek(sessionId).orElseThrow().backendSessionId())
+                .isEqualTo(kept);
+        assertThat(storeB.mcpSessions()
+                        .peek(sessionId)
                         .orElseThrow()
                         .clientInfo()
                         .path("name")
@@ -228,7 +234,7 @@ class BackendSessionRecoveryRaceTest {
                 null,
                 Instant.now(),
                 null);
-        storeA.save(warm);
+        storeA.mcpSessions().save(warm);
         assertThat(recovery.recover(registration, warm, "lost-warm")).isPresent();
     }
 
@@ -247,15 +253,15 @@ class BackendSessionRecoveryRaceTest {
                 null,
                 Instant.now(),
                 null);
-        storeA.save(session);
-        assertThat(storeB.replaceBackendSession(sessionId, "other-session", "fresh"))
+        storeA.mcpSessions().save(session);
+        assertThat(storeB.mcpSessions().replaceBackendSession(sessionId, "other-session", "fresh"))
                 .as("not the lost id: nothing recorded")
                 .hasValueSatisfying(s -> assertThat(s.backendSessionId()).isEqualTo("lost-session"));
-        storeB.delete(sessionId);
-        assertThat(storeA.replaceBackendSession(sessionId, "lost-session", "fresh"))
+        storeB.mcpSessions().delete(sessionId);
+        assertThat(storeA.mcpSessions().replaceBackendSession(sessionId, "lost-session", "fresh"))
                 .as("an ended session stays ended")
                 .isEmpty();
-        assertThat(storeA.peek(sessionId)).isEmpty();
+        assertThat(storeA.mcpSessions().peek(sessionId)).isEmpty();
     }
 
     private static FunctionRegistration registration(String url) {

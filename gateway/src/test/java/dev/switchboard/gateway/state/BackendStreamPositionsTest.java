@@ -38,7 +38,7 @@ class BackendStreamPositionsTest {
             opened.add(memory);
             return memory.mcpSessions();
         }
-        return replica("a");
+        return replica("a").mcpSessions();
     }
 
     private RedisStateStore replica(String id) {
@@ -87,16 +87,16 @@ class BackendStreamPositionsTest {
         TestRedis.shared().flush();
         RedisStateStore a = replica("a");
         RedisStateStore b = replica("b");
-        a.save(session("s2"));
-        a.relayedBackendStream("s2", new BackendStreamPosition("backend-1", "41"));
-        assertThat(b.backendStreamPosition("s2")).contains(new BackendStreamPosition("backend-1", "41"));
+        a.mcpSessions().save(session("s2"));
+        a.mcpSessions().relayedBackendStream("s2", new BackendStreamPosition("backend-1", "41"));
+        assertThat(b.mcpSessions().backendStreamPosition("s2")).contains(new BackendStreamPosition("backend-1", "41"));
 
         try (RedisConnections redis =
                 RedisConnections.connect(TestRedis.shared().url(), Duration.ofSeconds(2))) {
             String key = RedisKeys.mcpBackendStream("s2");
             redis.sync().pexpire(key, 5_000);
             // b never read the session: its find renews it in Redis, the position with it
-            assertThat(b.find("s2")).isPresent();
+            assertThat(b.mcpSessions().find("s2")).isPresent();
             assertThat(redis.sync().pttl(key)).isGreaterThan(SESSION_TTL.toMillis() - 60_000);
         }
     }

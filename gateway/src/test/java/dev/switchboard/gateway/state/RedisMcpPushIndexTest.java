@@ -39,7 +39,7 @@ class RedisMcpPushIndexTest {
     private McpSession open(String id) {
         McpSession session = new McpSession(
                 id, "tools", "2025-11-25", null, null, null, null, null, Instant.now(), Identity.ANONYMOUS);
-        store.save(session);
+        store.mcpSessions().save(session);
         store.mcpPush().joined("default/tools", id);
         return session;
     }
@@ -50,7 +50,7 @@ class RedisMcpPushIndexTest {
             open("old-" + i);
         }
         for (int i = 0; i < 100; i++) {
-            store.delete("old-" + i);
+            store.mcpSessions().delete("old-" + i);
         }
         String key = RedisKeys.mcpServerSessions("default/tools");
         assertThat(redis.sync().scard(key))
@@ -74,15 +74,15 @@ class RedisMcpPushIndexTest {
         assertThat(store.mcpPush().subscribe("s", "test://c", 2)).isEqualTo(McpPushIndex.Subscribed.FULL);
         String key = RedisKeys.mcpSubscriptions("s");
         redis.sync().pexpire(key, 60_000);
-        store.find("s");
+        store.mcpSessions().find("s");
         assertThat(redis.sync().pttl(key))
                 .as("stored within the renewal interval: a plain read")
                 .isLessThanOrEqualTo(60_000);
         pause(store.sessionRenewalInterval().plusMillis(50));
-        store.find("s");
+        store.mcpSessions().find("s");
         assertThat(redis.sync().pttl(key)).as("renewed with the session").isGreaterThan(60_000);
         assertThat(store.mcpPush().isSubscribed("s", "test://b")).isTrue();
-        store.delete("s");
+        store.mcpSessions().delete("s");
         assertThat(redis.sync().exists(key)).isZero();
         assertThat(store.mcpPush().isSubscribed("s", "test://b")).isFalse();
     }

@@ -59,49 +59,50 @@ class RedisSessionRecordsTest {
 
     @Test
     void aSessionStoredHereIsServedFromHereWithinTheInterval() {
-        a.saveNew(session("s1", "backend-1"), "default/tools");
+        a.mcpSessions().saveNew(session("s1", "backend-1"), "default/tools");
         assertThat(redis.sync().get(RedisKeys.mcpSession("s1"))).isNotNull();
         assertThat(redis.sync().sismember(RedisKeys.mcpServerSessions("default/tools"), "s1"))
                 .isTrue();
 
         // gone from Redis behind the fleet's back (no signal): the replica's copy still serves, then not
         redis.sync().del(RedisKeys.mcpSession("s1"));
-        assertThat(a.find("s1")).as("served without a read").isPresent();
-        await().atMost(Duration.ofSeconds(3)).until(() -> a.find("s1").isEmpty());
+        assertThat(a.mcpSessions().find("s1")).as("served without a read").isPresent();
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> a.mcpSessions().find("s1").isEmpty());
         // the other replica never had it
-        assertThat(b.find("s1")).isEmpty();
+        assertThat(b.mcpSessions().find("s1")).isEmpty();
     }
 
     @Test
     void anotherReplicasEndReachesThisReplicaBySignalNotByTheInterval() {
-        a.saveNew(session("s2", null), "default/tools");
-        assertThat(b.find("s2")).isPresent();
-        assertThat(a.find("s2")).isPresent();
+        a.mcpSessions().saveNew(session("s2", null), "default/tools");
+        assertThat(b.mcpSessions().find("s2")).isPresent();
+        assertThat(a.mcpSessions().find("s2")).isPresent();
 
         long start = System.nanoTime();
-        b.delete("s2");
+        b.mcpSessions().delete("s2");
         b.signals().send(SessionSignal.ended("s2"));
         await().atMost(SIGNAL)
                 .pollInterval(Duration.ofMillis(5))
-                .until(() -> a.find("s2").isEmpty());
+                .until(() -> a.mcpSessions().find("s2").isEmpty());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
     void anotherReplicasRecoveryReachesThisReplicaBySignal() {
-        a.saveNew(session("s3", "lost"), "default/tools");
-        assertThat(b.find("s3").map(McpSession::backendSessionId)).contains("lost");
+        a.mcpSessions().saveNew(session("s3", "lost"), "default/tools");
+        assertThat(b.mcpSessions().find("s3").map(McpSession::backendSessionId)).contains("lost");
 
-        Optional<McpSession> replaced = b.replaceBackendSession("s3", "lost", "fresh");
+        Optional<McpSession> replaced = b.mcpSessions().replaceBackendSession("s3", "lost", "fresh");
         assertThat(replaced.map(McpSession::backendSessionId)).contains("fresh");
         b.signals().send(SessionSignal.recovered("s3"));
         await().atMost(SIGNAL)
                 .pollInterval(Duration.ofMillis(5))
                 .until(
-                        () -> a.find("s3").map(McpSession::backendSessionId),
+                        () -> a.mcpSessions().find("s3").map(McpSession::backendSessionId),
                         found -> found.equals(Optional.of("fresh")));
         // the replica that recorded it serves its new record at once
-        assertThat(b.find("s3").map(McpSession::backendSessionId)).contains("fresh");
+        assertThat(b.mcpSessions().find("s3").map(McpSession::backendSessionId)).contains("fresh");
     }
 
     @Test
@@ -114,8 +115,8 @@ class RedisSessionRecordsTest {
             a.signals().subscribe(atA::add);
             b.signals().subscribe(atB::add);
             c.signals().subscribe(atC::add);
-            a.saveNew(session("s5", null), "default/tools");
-            assertThat(b.find("s5")).isPresent();
+            a.mcpSessions().saveNew(session("s5", null), "default/tools");
+            assertThat(b.mcpSessions().find("s5")).isPresent();
             assertThat(redis.sync().smembers(RedisKeys.mcpSessionReplicas("s5")))
                     .as("the replica that stored it and the one that read it")
                     .containsExactlyInAnyOrder("a", "b");
@@ -124,7 +125,7 @@ class RedisSessionRecordsTest {
                     .isPositive();
 
             b.signals().send(SessionSignal.cancel("s5", "7"));
-            b.delete("s5");
+            b.mcpSessions().delete("s5");
             b.signals().send(SessionSignal.ended("s5"));
             await().atMost(SIGNAL).until(() -> atA.size() == 2 && atB.size() == 2);
             assertThat(atA)
@@ -135,7 +136,7 @@ class RedisSessionRecordsTest {
                     .isZero();
 
             // c's own session's signal arrives: its channel works, and nothing of s5 came to it before
-            c.saveNew(session("s6", null), "default/tools");
+            c.mcpSessions().saveNew(session("s6", null), "default/tools");
             c.signals().send(SessionSignal.cancel("s6", "1"));
             await().atMost(SIGNAL).until(() -> atC.size() == 1);
             assertThat(atC).extracting(SessionSignal::sessionId).containsExactly("s6");
@@ -147,22 +148,24 @@ class RedisSessionRecordsTest {
 
     @Test
     void aSignalOfAKindANewerReplicaSendsStillForgetsTheRecord() {
-        a.saveNew(session("s7", null), "default/tools");
+        a.mcpSessions().saveNew(session("s7", null), "default/tools");
         redis.sync().del(RedisKeys.mcpSession("s7"));
-        assertThat(a.find("s7")).as("served from its copy").isPresent();
+        assertThat(a.mcpSessions().find("s7")).as("served from its copy").isPresent();
         // what a replica of a later version could send during a rolling upgrade
         redis.sync().publish(RedisKeys.sessionSignals("a"), "SOMETHING_NEW\ns7\n");
         await().atMost(SIGNAL)
                 .pollInterval(Duration.ofMillis(5))
-                .until(() -> a.find("s7").isEmpty());
+                .until(() -> a.mcpSessions().find("s7").isEmpty());
     }
 
     @Test
     void aCancellationLeavesTheRecordAlone() throws Exception {
-        a.saveNew(session("s4", null), "default/tools");
+        a.mcpSessions().saveNew(session("s4", null), "default/tools");
         redis.sync().del(RedisKeys.mcpSession("s4"));
         b.signals().send(SessionSignal.cancel("s4", "7"));
         Thread.sleep(100);
-        assertThat(a.find("s4")).as("a cancellation is no change of the record").isPresent();
+        assertThat(a.mcpSessions().find("s4"))
+                .as("a cancellation is no change of the record")
+                .isPresent();
     }
 }
