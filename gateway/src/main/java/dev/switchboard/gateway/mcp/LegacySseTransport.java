@@ -164,7 +164,7 @@ final class LegacySseTransport implements AutoCloseable {
             String answerToken = LostLegacyCalls.answerToken();
             String call = recorded(
                     LostLegacyCalls.callId(session.id(), message.get("id")),
-                    LostLegacyCalls.recordValue(logKey, answerToken));
+                    new LostLegacyCalls.Recorded(logKey, answerToken).encode());
             LogSink sink = new LogSink(events, logKey, call == null ? null : answerToken, unloggedRetry);
             try {
                 background.execute(() -> {

@@ -82,13 +82,24 @@ final class LostLegacyCalls implements AutoCloseable {
     }
 
     /**
-     * @param logKey      the session stream's log, where the answer goes
-     * @param answerToken the token the answer goes under
-     * @return what the fleet's record of the request holds
+     * What the fleet's record of a request holds: where its answer goes, and under which token.
+     *
+     * @param logKey      the session stream's log
+     * @param answerToken the token the answer goes under; null in a record of an earlier version, which had none
      */
-    static String recordValue(String logKey, String answerToken) {
-        // log keys hold no line feed
-        return logKey + "\n" + answerToken;
+    record Recorded(String logKey, String answerToken) {
+        /** @return the record's text (log keys and tokens hold no line feed) */
+        String encode() {
+            return logKey + "\n" + answerToken;
+        }
+
+        /** @param text a record's text, of this version or an earlier one (the log key alone) */
+        static Recorded decode(String text) {
+            int split = text.indexOf('\n');
+            return split < 0
+                    ? new Recorded(text, null)
+                    : new Recorded(text.substring(0, split), text.substring(split + 1));
+        }
     }
 
     /** @param item a lost request, as recorded: its error goes to the session stream's log */
@@ -102,23 +113,26 @@ final class LostLegacyCalls implements AutoCloseable {
             }
             JsonNode requestId = Json.MAPPER.readTree(item.id().substring(at + 1));
             String error = Json.write(JsonRpc.error(requestId, JsonRpc.GATEWAY_ERROR, PostStreamFollower.LOST));
-            int split = item.value().indexOf('\n');
-            if (split < 0) {
-                // recorded by a replica of an earlier version: no token to share with the answer
-                events.publish(item.value(), "message", error);
-            } else if (events.publishAll(
-                            item.value().substring(0, split),
-                            List.of(ClientEventLog.Pending.delivery(
-                                    "message", error, item.value().substring(split + 1), tokenLife)))
-                    .getFirst()
-                    .duplicate()) {
-                // the replica logged the request's answer before it died: that is the client's answer
-                return;
+            if (logged(Recorded.decode(item.value()), error)) {
+                metrics.mcpCallLost();
             }
-            metrics.mcpCallLost();
         } catch (java.io.IOException | RuntimeException e) {
             LOGGER.log(Level.WARNING, "could not answer a lost HTTP+SSE request: " + e.getMessage());
         }
+    }
+
+    /** @return false when the replica logged the request's answer before it died: that is the client's answer */
+    private boolean logged(Recorded call, String error) {
+        if (call.answerToken() == null) {
+            // recorded by a replica of an earlier version: no token to share with the answer
+            events.publish(call.logKey(), "message", error);
+            return true;
+        }
+        return !events.publishAll(
+                        call.logKey(),
+                        List.of(ClientEventLog.Pending.delivery("message", error, call.answerToken(), tokenLife)))
+                .getFirst()
+                .duplicate();
     }
 
     @Override

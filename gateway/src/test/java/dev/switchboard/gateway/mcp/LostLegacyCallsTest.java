@@ -75,7 +75,7 @@ class LostLegacyCallsTest {
     private static ReplicaWork.Item recorded(String sessionId, int requestId, String answerToken) {
         return new ReplicaWork.Item(
                 LostLegacyCalls.callId(sessionId, IntNode.valueOf(requestId)),
-                LostLegacyCalls.recordValue(logKey(sessionId), answerToken));
+                new LostLegacyCalls.Recorded(logKey(sessionId), answerToken).encode());
     }
 
     /** What the replica running the request logs as its answer. */
