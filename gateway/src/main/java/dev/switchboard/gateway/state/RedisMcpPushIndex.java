@@ -130,10 +130,8 @@ final class RedisMcpPushIndex implements McpPushIndex {
 
     @Override
     public Optional<McpSession> peek(String sessionId) {
-        // GET, not GETEX: a push must not keep a session alive
-        String json =
-                RedisConnections.call("read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(sessionId)));
-        return Optional.ofNullable(json).map(McpSessionJson::decode);
+        // a GET: a push must not keep a session alive
+        return RedisMcpSessions.read(redis, sessionId);
     }
 
     @Override

@@ -80,6 +80,9 @@ final class RedisMcpSessions implements McpSessionStore, SessionSignals {
 
     private final RedisConnections redis;
     private final String replicaId;
+    /** This replica's channel of session signals. */
+    private final String channel;
+
     private final Duration sessionTtl;
     /** The index of sessions by server, joined by a new session's record. */
     private final RedisMcpPushIndex mcpPush;
@@ -97,6 +100,7 @@ final class RedisMcpSessions implements McpSessionStore, SessionSignals {
     RedisMcpSessions(RedisConnections redis, String replicaId, Duration sessionTtl, RedisMcpPushIndex mcpPush) {
         this.redis = redis;
         this.replicaId = replicaId;
+        this.channel = RedisKeys.sessionSignals(replicaId);
         this.sessionTtl = sessionTtl;
         this.mcpPush = mcpPush;
         this.renewals = new SessionRenewals(sessionTtl);
@@ -104,7 +108,7 @@ final class RedisMcpSessions implements McpSessionStore, SessionSignals {
 
     /** @return this replica's channel of session signals: only signals about sessions it read or stored come there */
     String channel() {
-        return RedisKeys.sessionSignals(replicaId);
+        return channel;
     }
 
     /** Signals sent while the fan-out connection was down are lost: every session is read afresh at its next use. */
@@ -230,6 +234,15 @@ final class RedisMcpSessions implements McpSessionStore, SessionSignals {
 
     @Override
     public Optional<McpSession> peek(String id) {
+        return read(redis, id);
+    }
+
+    /**
+     * @param redis connections
+     * @param id    a session
+     * @return its record, read with a GET: looking does not keep it alive (the push index looks too)
+     */
+    static Optional<McpSession> read(RedisConnections redis, String id) {
         String json =
                 RedisConnections.call("read an MCP session", () -> redis.sync().get(RedisKeys.mcpSession(id)));
         return Optional.ofNullable(json).map(McpSessionJson::decode);

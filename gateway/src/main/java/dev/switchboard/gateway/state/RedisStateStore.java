@@ -67,8 +67,6 @@ public final class RedisStateStore implements StateStore, ClientEventLog {
     private final RedisScript appendScript;
 
     private final String replicaId;
-    /** This replica's channel of session signals ({@link RedisMcpSessions#channel()}). */
-    private final String signalsChannel;
 
     private final int maxLength;
     private final Duration ttl;
@@ -100,7 +98,6 @@ public final class RedisStateStore implements StateStore, ClientEventLog {
         this.snapshots = new RedisFleetSnapshots(redis, clock);
         this.mcpPush = new RedisMcpPushIndex(redis, sessionTtl);
         this.sessions = new RedisMcpSessions(redis, replicaId, sessionTtl, mcpPush);
-        this.signalsChannel = sessions.channel();
         boolean sharded = redis.isCluster();
         this.appendScript = new RedisScript(sharded ? APPEND.replace("'PUBLISH'", "'SPUBLISH'") : APPEND);
         this.subscriptions = new LogSubscriptions(new AnnouncementChannels(redis, sharded), redis.commandTimeout());
@@ -109,7 +106,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog {
             public void subscribed(String channel, long count) {
                 // Lettuce re-subscribes by itself after a reconnect and confirms it here; the signals channel is
                 // always subscribed, so its confirmation tells that the connection was re-made
-                if (signalsChannel.equals(channel)) {
+                if (sessions.channel().equals(channel)) {
                     if (!subscribedOnce.compareAndSet(false, true)) {
                         // signals sent while the connection was down are lost: sessions are read afresh
                         sessions.signalsMissed();
@@ -134,7 +131,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog {
 
             @Override
             public void message(String channel, String message) {
-                if (signalsChannel.equals(channel)) {
+                if (sessions.channel().equals(channel)) {
                     sessions.dispatchSignal(message);
                 } else if (channel.endsWith(RedisKeys.ANNOUNCEMENTS_SUFFIX)) {
                     dispatch(message);
@@ -147,7 +144,7 @@ public final class RedisStateStore implements StateStore, ClientEventLog {
             }
         });
         RedisConnections.call("subscribe to session signals", () -> {
-            redis.pubSub().sync().subscribe(signalsChannel);
+            redis.pubSub().sync().subscribe(sessions.channel());
             return null;
         });
         this.leases = new RedisLeases(redis);
