@@ -71,11 +71,30 @@ public final class ConfigLoader {
         if (!Files.isReadable(file)) {
             return Map.of();
         }
-        Config config = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(ConfigSources.file(file))
-                .build();
-        return config.asMap().orElse(Map.of());
+        try {
+            Config config = Config.builder()
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .sources(ConfigSources.file(file))
+                    .build();
+            return config.asMap().orElse(Map.of());
+        } catch (RuntimeException e) {
+            // the parser's own exceptions (a syntax error; a list where the settings' map belongs is a
+            // ClassCastException): one line naming the file, not a stack trace
+            throw new SettingException(
+                    GatewaySettings.CONFIG_FILE.key(),
+                    file + " is not a YAML map of settings (KEY: value lines): " + innermost(e));
+        }
+    }
+
+    /** @return the message of the deepest cause that has one, which says where the parser stopped */
+    private static String innermost(Throwable e) {
+        String message = e.getClass().getSimpleName();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message;
     }
 }

@@ -94,6 +94,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileThatIsNotAMapOfSettingsIsOneLineNamingIt() throws IOException {
+        Path broken = yaml("PORT: [1,2\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("CONFIG_FILE", broken.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("CONFIG_FILE: " + broken + " is not a YAML map of settings")
+                .hasMessageNotContaining("\n");
+        Path list = yaml("- PORT\n- ADMIN_PORT\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("CONFIG_FILE", list.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("CONFIG_FILE: " + list + " is not a YAML map of settings");
+    }
+
+    @Test
     void noFileMeansEnvironmentAndDefaults() {
         GatewayConfig c = ConfigLoader.load(Map.of("ADMIN_PORT", "9191"));
         assertThat(c.adminPort()).isEqualTo(9191);

@@ -257,6 +257,18 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aListenerAddressThatIsNoAddressNamesItsSetting() {
+        // an IPv6 literal that is not one: refused without a name lookup
+        assertThatThrownBy(() -> config("HOST", "::1x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("HOST: '::1x' is not an IP address or a host name that resolves (0.0.0.0: every address)");
+        assertThatThrownBy(() -> config("ADMIN_HOST", "::1x", "ADMIN_TOKEN", "a-token-of-enough-length"))
+                .hasMessageStartingWith("ADMIN_HOST: '::1x' is not an IP address");
+        assertThat(config("HOST", "[::1]").host()).isEqualTo("[::1]");
+        assertThat(config("HOST", "0.0.0.0").host()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
     void sizeAndDurationMinimaAreInclusive() {
         assertThat(config("HEARTBEAT_INTERVAL", "100ms").heartbeatInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config("MAX_BODY_SIZE", "1").limits().maxBodySize()).isEqualTo(1);

@@ -26,7 +26,8 @@ public final class GatewaySettings {
     public static final Setting<Integer> PORT = Setting.integer("PORT", 8080, 0, MAX_PORT)
             .describedAs("public listener: `/sse`, `/invoke`, `/mcp`, `/publish`, on event loops "
                     + "(`STREAM_LOOPS`; about 1.6 KB of heap per idle stream)");
-    public static final Setting<String> HOST = Setting.text("HOST", "0.0.0.0").describedAs("public listener address");
+    public static final Setting<String> HOST =
+            Setting.text("HOST", "0.0.0.0").checkedBy(ListenHostRule::check).describedAs("public listener address");
     public static final Setting<Integer> STREAM_PORT = Setting.integer("STREAM_PORT", null, 0, MAX_PORT)
             .computedDefault("unset (off)")
             .describedAs("a second port of the public listener, with every route, rule and answer of `PORT`, "
@@ -40,6 +41,7 @@ public final class GatewaySettings {
     public static final Setting<Integer> ADMIN_PORT = Setting.integer("ADMIN_PORT", 9090, 0, MAX_PORT)
             .describedAs("admin listener: `/admin/*`, `/health/*`, `/metrics`");
     public static final Setting<String> ADMIN_HOST = Setting.text("ADMIN_HOST", "127.0.0.1")
+            .checkedBy(ListenHostRule::check)
             .describedAs("admin listener address; any address beyond loopback needs a token, or the gateway refuses "
                     + "to start");
     public static final Setting<List<String>> ADMIN_TOKEN = Setting.list("ADMIN_TOKEN", null)
