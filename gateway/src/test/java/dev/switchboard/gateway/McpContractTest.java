@@ -701,6 +701,28 @@ abstract class McpContractTest {
     }
 
     @Test
+    void aResponseToAnotherRequestIsNotRelayedToTheClient() {
+        String session = initialize("tools", "2025-11-25");
+        Http.Answer streamed = post(
+                "tools", call(21, "stray-response"), Map.of("Mcp-Session-Id", session, "Accept", "text/event-stream"));
+        assertThat(streamed.status()).isEqualTo(200);
+        assertThat(streamed.body())
+                .as("another request's answer would settle the client's request of that id")
+                .doesNotContain("not yours");
+        List<SseClient.Event> events = SseClient.parse(streamed.body());
+        JsonNode response = json(events.getLast().data());
+        assertThat(response.path("id").asInt()).isEqualTo(21);
+        assertThat(response.path("result").path("content").get(0).path("text").asText())
+                .isEqualTo("yours");
+
+        Http.Answer none = post("tools", call(22, "only-stray-response"), Map.of("Mcp-Session-Id", session));
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.body()).doesNotContain("not yours");
+        assertThat(none.json().path("id").asInt()).isEqualTo(22);
+        assertThat(none.json().path("error").path("code").asInt()).isEqualTo(-32603);
+    }
+
+    @Test
     void aStatefulFunctionThatLostTheSessionForGoodEndsTheClientsSession() {
         String jsonClient = initialize("stateful", "2025-06-18");
         String sseClient = initialize("stateful", "2025-11-25");

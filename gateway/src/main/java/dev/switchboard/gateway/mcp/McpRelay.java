@@ -314,10 +314,19 @@ final class McpRelay {
                 if (item instanceof BackendCall.Failure failure) {
                     return VerbatimJson.of(JsonRpc.error(id, failure.code(), failure.reason()));
                 }
-                if (JsonRpc.isResponse(received) && (id.equals(received.get("id")) || call.status() >= 400)) {
-                    sink.functionStatus(call.status());
-                    JsonNode answer = answering(id, received);
-                    return new VerbatimJson(answer, answer == received ? arrived.verbatim() : null);
+                if (JsonRpc.isResponse(received)) {
+                    if (id.equals(received.get("id")) || call.status() >= 400) {
+                        sink.functionStatus(call.status());
+                        JsonNode answer = answering(id, received);
+                        return new VerbatimJson(answer, answer == received ? arrived.verbatim() : null);
+                    }
+                    // another request's answer would settle whichever of the client's requests has that id: dropped,
+                    // and the call goes on waiting for its own (or ends in the error for none)
+                    LOGGER.log(
+                            Level.INFO,
+                            "function " + function.name() + " answered request " + id + " with a response for id "
+                                    + received.get("id") + ": dropped, not relayed");
+                    continue;
                 }
                 sink.send(received, false);
             }

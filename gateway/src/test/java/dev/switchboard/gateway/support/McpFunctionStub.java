@@ -381,6 +381,22 @@ public final class McpFunctionStub implements AutoCloseable {
             case "formatted" -> text(ex, formatted(id));
             // a response followed by a second JSON value: only the first is the message
             case "trailing" -> text(ex, formatted(id) + " {\"extra\":true}");
+            // a response for another request before the call's own (a function's event store replaying a stream)
+            case "stray-response" -> {
+                ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    for (JsonNode answered : List.of(
+                            response(MAPPER.getNodeFactory().textNode("other"), text("not yours")),
+                            response(id, text("yours")))) {
+                        out.write(("data: " + MAPPER.writeValueAsString(answered) + "\n\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            // only another request's response: the call has none of its own
+            case "only-stray-response" ->
+                json(ex, 200, response(MAPPER.getNodeFactory().textNode("other"), text("not yours")));
             case "quiet" -> {
                 // nothing before its result, which comes after 800 ms
                 sleep(800);
