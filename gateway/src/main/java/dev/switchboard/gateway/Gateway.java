@@ -356,7 +356,8 @@ public final class Gateway implements AutoCloseable {
                 // a larger body is refused unread and the connection closed: read on, it would be taken for requests
                 .maxPayloadSize(config.limits().maxBodySize())
                 .shutdownHook(false)
-                .update(TransportErrors::install)
+                .update(listener ->
+                        TransportErrors.install(listener, config.limits().maxBodySize()))
                 .routing(r -> {
                     r.addFilter(adminGuard.filter());
                     r.addFilter(new TracingFilter(tracing));

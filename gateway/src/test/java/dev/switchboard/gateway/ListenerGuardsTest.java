@@ -113,6 +113,20 @@ class ListenerGuardsTest {
                 .contains("\"code\":\"PAYLOAD_TOO_LARGE\"")
                 .contains("Connection: close");
         assertThat(answer.indexOf("HTTP/1.1 ", 1)).as("one answer: %s", answer).isEqualTo(-1);
+        assertThat(answer).as("the limit, as the public listener says it").contains("\"limit_bytes\":1024");
+
+        // chunked, the limit is met while reading: the same answer, not a framing error
+        String chunk = "{\"name\":\"" + "x".repeat(1500) + "\"}";
+        String chunked = connect("127.0.0.1", gateway.adminPort())
+                .send("POST /admin/functions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length()) + "\r\n" + chunk
+                        + "\r\n0\r\n\r\n")
+                .readUntil(null, Duration.ofSeconds(3));
+        assertThat(chunked)
+                .startsWith("HTTP/1.1 413 ")
+                .contains("\"code\":\"PAYLOAD_TOO_LARGE\"")
+                .contains("\"limit_bytes\":1024")
+                .contains("Connection: close");
     }
 
     @Test

@@ -59,8 +59,9 @@ public final class ErrorHandling {
      */
     public static void install(HttpRouting.Builder routing, Runnable onStoreError, Answered answered) {
         routing.error(ApiException.class, (req, res, e) -> {
-                    if (e instanceof UnreadableBodyException) {
-                        // where the body ends is unknown: nothing after it may be read as a request
+                    if (e instanceof UnreadableBodyException || "PAYLOAD_TOO_LARGE".equals(e.code())) {
+                        // where the body ends is unknown, or it was left unread: nothing after it may be read as
+                        // a request
                         res.header(HeaderValues.CONNECTION_CLOSE);
                     }
                     answered.error(e.code(), e.status().code(), req.path().path());

@@ -213,6 +213,11 @@ public final class Json {
             if (e instanceof ApiException api) {
                 throw api;
             }
+            if (e instanceof io.helidon.http.RequestException refused
+                    && refused.status().code() == 413) {
+                // a chunked body past the listener's limit (maxPayloadSize), met while reading it
+                throw tooLarge(maxSize);
+            }
             throw new UnreadableBodyException();
         }
     }

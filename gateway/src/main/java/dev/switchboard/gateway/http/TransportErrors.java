@@ -20,17 +20,23 @@ public final class TransportErrors implements DirectHandler {
     private static final Logger LOGGER = Logger.getLogger(TransportErrors.class.getName());
     static final Status HEAD_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
 
-    private TransportErrors() {}
+    /** The listener's body limit, said in its 413 answers as the public listener says it. */
+    private final long maxBodySize;
+
+    private TransportErrors(long maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
 
     /**
      * Installs the handler for every transport event on a listener, and makes Helidon log each refusal's
      * cause at FINE (it would otherwise log a client's unparseable method at WARNING, as a 500).
      *
-     * @param listener the listener's builder (the server's own for the default listener)
+     * @param listener    the listener's builder (the server's own for the default listener)
+     * @param maxBodySize the listener's {@code maxPayloadSize}: a larger body is refused here, declared or chunked
      */
-    public static void install(ListenerConfig.BuilderBase<?, ?> listener) {
+    public static void install(ListenerConfig.BuilderBase<?, ?> listener, long maxBodySize) {
         DirectHandlers.Builder handlers = DirectHandlers.builder();
-        TransportErrors handler = new TransportErrors();
+        TransportErrors handler = new TransportErrors(maxBodySize);
         for (EventType type : EventType.values()) {
             handlers.addHandler(type, handler);
         }
@@ -77,6 +83,8 @@ public final class TransportErrors implements DirectHandler {
             error = refusal(Status.BAD_REQUEST_400, "malformed HTTP request line, or the request ended early");
         } else if (eventType == EventType.HTTP_VERSION_NOT_SUPPORTED) {
             error = refusal(Status.HTTP_VERSION_NOT_SUPPORTED_505, "");
+        } else if (status.code() == 413) {
+            error = Json.tooLarge(maxBodySize);
         } else {
             error = refusal(status, "malformed HTTP request: request line, header or body framing");
         }
