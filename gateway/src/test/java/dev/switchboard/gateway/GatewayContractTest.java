@@ -243,6 +243,24 @@ abstract class GatewayContractTest {
             assertThat(noFunction.json().get("code").asText()).as(path).isEqualTo("NOT_FOUND");
         }
 
+        // the admin listener's read-only paths name their one method too
+        for (String path : List.of(
+                "/admin/connections",
+                "/admin/sessions",
+                "/admin/topics",
+                "/admin/topics/t",
+                "/admin/health",
+                "/admin/ui/feed",
+                "/admin/ui",
+                "/health/live",
+                "/health/ready",
+                "/metrics")) {
+            Http.Answer readOnly = Http.postJson(admin(path), "{}");
+            assertThat(readOnly.status()).as(path).isEqualTo(405);
+            assertThat(readOnly.json().get("code").asText()).as(path).isEqualTo("METHOD_NOT_ALLOWED");
+            assertThat(readOnly.headers().firstValue("Allow")).as(path).hasValue("GET");
+        }
+
         Http.Answer adminOnPublic = Http.get(pub("/admin/functions"));
         assertThat(adminOnPublic.status())
                 .as("admin API is not on the public listener")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ConnectionInfo;
 import dev.switchboard.gateway.state.McpSession;
@@ -42,7 +43,7 @@ public final class AdminSessionsService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/", this::list);
+        rules.get("/", this::list).any("/", ErrorHandling.methodNotAllowed("GET"));
     }
 
     private void list(ServerRequest req, ServerResponse res) {

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.invoke.FunctionCatalog;
 import dev.switchboard.gateway.metrics.GatewayMetrics;
@@ -79,6 +80,11 @@ public final class AdminStatusService implements HttpService {
                 .get("/health/live", this::live)
                 .get("/health/ready", this::ready)
                 .get("/metrics", this::metrics);
+        // each is read-only: another method is 405 with Allow, as on every route (docs/API.md section 8)
+        for (String path :
+                List.of("/admin/connections", "/admin/health", "/health/live", "/health/ready", "/metrics")) {
+            rules.any(path, ErrorHandling.methodNotAllowed("GET"));
+        }
     }
 
     private void connections(ServerRequest req, ServerResponse res) {

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.http.Json;
 import dev.switchboard.gateway.state.ConnectionDirectory;
 import dev.switchboard.gateway.topic.TopicNames;
@@ -32,7 +33,10 @@ public final class AdminTopicsService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/", this::list).get("/{topic}", this::one);
+        rules.get("/", this::list)
+                .get("/{topic}", this::one)
+                .any("/", ErrorHandling.methodNotAllowed("GET"))
+                .any("/{topic}", ErrorHandling.methodNotAllowed("GET"));
     }
 
     private void list(ServerRequest req, ServerResponse res) {

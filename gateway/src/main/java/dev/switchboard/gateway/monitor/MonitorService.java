@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.monitor;
 
 import dev.switchboard.gateway.http.ApiException;
+import dev.switchboard.gateway.http.ErrorHandling;
 import dev.switchboard.gateway.sse.SseResponses;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -83,12 +84,13 @@ public final class MonitorService implements HttpService, AutoCloseable {
                 res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
                 res.send(body);
             });
+            rules.any(path, ErrorHandling.methodNotAllowed("GET"));
         });
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get(FEED, this::feed);
+        rules.get(FEED, this::feed).any(FEED, ErrorHandling.methodNotAllowed("GET"));
     }
 
     private void feed(ServerRequest req, ServerResponse res) {
