@@ -64,14 +64,14 @@ public final class ErrorHandling {
                         // a request
                         res.header(HeaderValues.CONNECTION_CLOSE);
                     }
-                    answered.error(e.code(), e.status().code(), req.path().path());
+                    answered.error(e.code(), e.status().code(), pathOf(req));
                     send(res, e);
                 })
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     onStoreError.run();
                     STORE_FAILURES.log(e);
                     ApiException refusal = storeRefusal(e);
-                    answered.error(refusal.code(), 503, req.path().path());
+                    answered.error(refusal.code(), 503, pathOf(req));
                     send(res, refusal);
                 })
                 .error(RequestException.class, (req, res, e) -> {
@@ -88,10 +88,9 @@ public final class ErrorHandling {
                 .error(Throwable.class, (req, res, e) -> {
                     LOGGER.log(
                             Level.SEVERE,
-                            "unexpected error on " + req.prologue().method() + " "
-                                    + req.path().path(),
+                            "unexpected error on " + req.prologue().method() + " " + pathOf(req),
                             e);
-                    answered.error("INTERNAL_ERROR", 500, req.path().path());
+                    answered.error("INTERNAL_ERROR", 500, pathOf(req));
                     send(res, internalError());
                 })
                 .any((req, res) -> Json.sendError(
@@ -99,8 +98,15 @@ public final class ErrorHandling {
                         new ApiException(
                                 Status.NOT_FOUND_404,
                                 "NOT_FOUND",
-                                "no route for " + req.prologue().method().text() + " "
-                                        + req.path().path())));
+                                "no route for " + req.prologue().method().text() + " " + pathOf(req))));
+    }
+
+    /**
+     * @param req a request, perhaps routed into a service registered under a prefix
+     * @return its whole path, without the query: a service sees its path relative to its prefix
+     */
+    private static String pathOf(io.helidon.webserver.http.ServerRequest req) {
+        return req.path().absolute().path();
     }
 
     /**

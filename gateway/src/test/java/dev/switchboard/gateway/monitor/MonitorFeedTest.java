@@ -78,6 +78,16 @@ class MonitorFeedTest {
                                 .get("problems")
                                 .toString()
                                 .contains("\"code\":\"UNAUTHORIZED\",\"status\":401,\"where\":\"/admin/ui/feed\""));
+                // an error of a service registered under a prefix is where it happened, prefix and all
+                assertThat(Http.send("GET", admin(g, "/admin/functions/nope"), null, AUTH)
+                                .status())
+                        .isEqualTo(404);
+                await().atMost(WAIT)
+                        .until(() -> fleet(feed)
+                                .get("problems")
+                                .toString()
+                                .contains("\"code\":\"FUNCTION_NOT_FOUND\",\"status\":404,"
+                                        + "\"where\":\"/admin/functions/nope\""));
                 try (SseClient stream = SseClient.open("http://127.0.0.1:" + g.port() + "/sse/seen")) {
                     stream.next(WAIT);
                     await().atMost(WAIT)
