@@ -466,6 +466,32 @@ abstract class McpContractTest {
                 .isTrue();
     }
 
+    @Test
+    void aClientThatAcceptsOnlyJsonGetsOneJsonAnswerWhateverTheCallSends() {
+        String session = initializeAnsweringElicitation();
+        Map<String, String> jsonOnly = Map.of("Mcp-Session-Id", session, "Accept", "application/json");
+        Http.Answer progress = post("tools", call(31, "progress"), jsonOnly);
+        assertThat(progress.status()).isEqualTo(200);
+        assertThat(progress.headers().firstValue("Content-Type").orElse(""))
+                .as("the notifications before the response have no room in one JSON body: dropped")
+                .startsWith("application/json");
+        assertThat(progress.json().path("id").asInt()).isEqualTo(31);
+        assertThat(progress.json()
+                        .path("result")
+                        .path("content")
+                        .get(0)
+                        .path("text")
+                        .asText())
+                .isEqualTo("done");
+
+        Http.Answer ask = post("tools", call(32, "ask"), jsonOnly);
+        assertThat(ask.status()).isEqualTo(200);
+        assertThat(ask.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(ask.json().path("id").asInt()).isEqualTo(32);
+        assertThat(ask.json().path("error").path("code").asInt()).isEqualTo(-32603);
+        assertThat(ask.json().path("error").path("message").asText()).contains("accepts only application/json");
+    }
+
     /** @return a session of "tools" whose client declared it answers elicitations */
     private String initializeAnsweringElicitation() {
         Http.Answer init = post(

@@ -126,6 +126,10 @@ final class ResponseSink implements McpRelay.Sink {
                 res.sendJson(Status.create(jsonStatus), verbatim != null ? verbatim : Json.bytes(message));
                 return;
             }
+            if (out == null && !accept.sse()) {
+                refuseStreamTo(message);
+                return;
+            }
             boolean opening = out == null;
             if (opening) {
                 open();
@@ -141,6 +145,26 @@ final class ResponseSink implements McpRelay.Sink {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A client that accepts only JSON is answered with one JSON body, which has room for the response alone: a
+     * notification before it (progress, a log) is dropped; a request to the client (input) cannot be asked, so the
+     * call ends in an error, as inside a batch ({@link CollectingSink}).
+     */
+    private void refuseStreamTo(JsonNode message) throws IOException {
+        if (!JsonRpc.isRequest(message)) {
+            return;
+        }
+        over = true;
+        res.sendJson(
+                Status.OK_200,
+                Json.bytes(JsonRpc.error(
+                        requestId,
+                        JsonRpc.INTERNAL_ERROR,
+                        "the function asks the client for input, which needs an SSE stream; this client accepts "
+                                + "only application/json")));
+        throw new IOException("input requested of a client that accepts only JSON");
     }
 
     @Override
