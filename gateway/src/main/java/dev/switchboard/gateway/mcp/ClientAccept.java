@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /**
  * What a client's {@code Accept} allows. The transports spec asks clients to list both JSON and SSE; a
- * missing header or a wildcard accepts both, and only a header that excludes both is refused (406).
+ * missing header or a wildcard accepts both, and only a header that excludes both is refused (406). Each media
+ * range is matched whole (RFC 9110 section 12.5.1): {@code application/json-seq} is not JSON, and a range with
+ * {@code q=0} is one the client refuses.
  *
  * @param json whether {@code application/json} is acceptable
  * @param sse  whether {@code text/event-stream} is acceptable
@@ -19,17 +21,43 @@ record ClientAccept(boolean json, boolean sse) {
      * @throws McpException 406 when it accepts neither
      */
     static ClientAccept of(Headers headers) {
-        String accept = headers.first(HeaderNames.ACCEPT).orElse("*/*").toLowerCase(Locale.ROOT);
-        boolean any = accept.contains("*/*");
-        ClientAccept result = new ClientAccept(
-                any || accept.contains("application/json") || accept.contains("application/*"),
-                any || accept.contains("text/event-stream") || accept.contains("text/*"));
-        if (!result.json && !result.sse) {
+        boolean json = false;
+        boolean sse = false;
+        for (String value : headers.all(HeaderNames.ACCEPT, () -> java.util.List.of("*/*"))) {
+            for (String range : value.split(",")) {
+                String type = mediaType(range);
+                if (type.isEmpty() || refused(range)) {
+                    continue;
+                }
+                boolean any = type.equals("*/*");
+                json |= any || type.equals("application/json") || type.equals("application/*");
+                sse |= any || type.equals("text/event-stream") || type.equals("text/*");
+            }
+        }
+        if (!json && !sse) {
             throw new McpException(
                     Status.NOT_ACCEPTABLE_406,
                     JsonRpc.GATEWAY_ERROR,
-                    "Accept must include application/json and text/event-stream");
+                    "Accept must include application/json or text/event-stream (clients list both)");
         }
-        return result;
+        return new ClientAccept(json, sse);
+    }
+
+    /** @return the range's type and subtype, lower case, without its parameters */
+    private static String mediaType(String range) {
+        int semicolon = range.indexOf(';');
+        return (semicolon < 0 ? range : range.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** @return whether the range carries {@code q=0} (0, 0.0, 0.00, 0.000): "not acceptable" */
+    private static boolean refused(String range) {
+        String[] parts = range.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip().toLowerCase(Locale.ROOT);
+            if (parameter.startsWith("q=")) {
+                return parameter.substring(2).strip().matches("0(\\.0{0,3})?");
+            }
+        }
+        return false;
     }
 }
