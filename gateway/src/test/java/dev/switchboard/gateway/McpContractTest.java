@@ -692,7 +692,13 @@ abstract class McpContractTest {
         assertThat(post("tools", call(1, "echo"), Map.of("Mcp-Session-Id", session))
                         .status())
                 .isEqualTo(404);
-        assertThat(Http.send("DELETE", mcp("tools"), null, Map.of()).status()).isEqualTo(405);
+        Http.Answer noSession = Http.send("DELETE", mcp("tools"), null, Map.of());
+        assertThat(noSession.status()).isEqualTo(405);
+        assertThat(noSession.headers().firstValue("Allow")).hasValue("GET, POST, DELETE");
+        // a GET without a session is held on the event loop's path: the same answer
+        Http.Answer getWithout = Http.send("GET", mcp("tools"), null, Map.of("Accept", "text/event-stream"));
+        assertThat(getWithout.status()).isEqualTo(405);
+        assertThat(getWithout.headers().firstValue("Allow")).hasValue("GET, POST, DELETE");
     }
 
     @Test

@@ -20,6 +20,8 @@ public final class McpEndpoint {
     private static final Logger LOGGER = Logger.getLogger(McpEndpoint.class.getName());
     /** Every MCP request met by a store outage fails alike: one line per interval, not per request. */
     private static final RateLimitedLog STORE_FAILURES = ErrorHandling.storeFailures(LOGGER);
+    /** What {@code /mcp/{name}} serves: a 405 there says so. */
+    static final String ENDPOINT_METHODS = "GET, POST, DELETE";
 
     private final StreamableHttpTransport transport;
     private final LegacySseTransport legacy;
@@ -54,7 +56,7 @@ public final class McpEndpoint {
                         case "POST" -> transport.post(exchange);
                         case "GET" -> transport.get(exchange);
                         case "DELETE" -> transport.delete(exchange);
-                        default -> notAllowed(exchange, "GET, POST, DELETE");
+                        default -> notAllowed(exchange, ENDPOINT_METHODS);
                     }
                 }
                 case SSE -> {
@@ -75,9 +77,7 @@ public final class McpEndpoint {
     }
 
     private static void notAllowed(McpExchange exchange, String allow) {
-        exchange.header("Allow", allow);
-        throw new McpException(
-                Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, exchange.method() + " is not allowed here");
+        throw McpException.methodNotAllowed(allow, exchange.method() + " is not allowed here");
     }
 
     /** Work on an exchange. */
@@ -90,7 +90,7 @@ public final class McpEndpoint {
         try {
             work.run();
         } catch (McpException e) {
-            refuse(exchange, e.status(), e.code(), e.getMessage());
+            refuse(exchange, e);
         } catch (ApiException e) {
             refuse(exchange, e.status(), JsonRpc.GATEWAY_ERROR, e.getMessage());
         } catch (StoreUnavailableException e) {
@@ -109,10 +109,17 @@ public final class McpEndpoint {
      */
     public static void refuse(McpExchange exchange, RuntimeException error) {
         switch (error) {
-            case McpException e -> refuse(exchange, e.status(), e.code(), e.getMessage());
+            case McpException e -> refuse(exchange, e);
             case ApiException e -> refuse(exchange, e.status(), JsonRpc.GATEWAY_ERROR, e.getMessage());
             default -> throw error;
         }
+    }
+
+    private static void refuse(McpExchange exchange, McpException e) {
+        if (!exchange.isSent()) {
+            e.allow().ifPresent(allow -> exchange.header("Allow", allow));
+        }
+        refuse(exchange, e.status(), e.code(), e.getMessage());
     }
 
     private static void refuse(McpExchange exchange, Status status, int code, String message) {

@@ -211,9 +211,8 @@ final class StreamableHttpTransport {
         FunctionRegistration function = reader.function(res.server());
         String sessionId = res.headers()
                 .first(SESSION_ID)
-                .orElseThrow(() -> new McpException(
-                        Status.METHOD_NOT_ALLOWED_405,
-                        JsonRpc.GATEWAY_ERROR,
+                .orElseThrow(() -> McpException.methodNotAllowed(
+                        McpEndpoint.ENDPOINT_METHODS,
                         "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
         McpSession session = sessions.find(sessionId, res.identity(), function, false);
         checkVersionHeader(res.headers());
@@ -246,9 +245,8 @@ final class StreamableHttpTransport {
         origins.check(headers);
         FunctionRegistration function = reader.function(name);
         String sessionId = headers.first(SESSION_ID)
-                .orElseThrow(() -> new McpException(
-                        Status.METHOD_NOT_ALLOWED_405,
-                        JsonRpc.GATEWAY_ERROR,
+                .orElseThrow(() -> McpException.methodNotAllowed(
+                        McpEndpoint.ENDPOINT_METHODS,
                         "GET needs an Mcp-Session-Id (2026-07-28 clients use POST only)"));
         McpSession session = sessions.find(sessionId, identity, function, false);
         checkVersionHeader(headers);
@@ -361,8 +359,8 @@ final class StreamableHttpTransport {
         FunctionRegistration function = reader.function(res.server());
         String sessionId = res.headers()
                 .first(SESSION_ID)
-                .orElseThrow(() -> new McpException(
-                        Status.METHOD_NOT_ALLOWED_405, JsonRpc.GATEWAY_ERROR, "DELETE needs an Mcp-Session-Id"));
+                .orElseThrow(() ->
+                        McpException.methodNotAllowed(McpEndpoint.ENDPOINT_METHODS, "DELETE needs an Mcp-Session-Id"));
         McpSession session = sessions.find(sessionId, res.identity(), function, false);
         checkVersionHeader(res.headers());
         sessions.end(function, session.id(), session.backendSessionId());

@@ -315,6 +315,9 @@ final class StreamOpening {
         headers.put("Content-Type", "application/json");
         headers.put("Cache-Control", CACHE_CONTROL);
         headers.putAll(extra);
+        if (error instanceof McpException m) {
+            m.allow().ifPresent(allow -> headers.put("Allow", allow));
+        }
         outcome.answer(RawAnswer.of(refused.status(), headers, refused.body()));
     }
 
