@@ -220,6 +220,19 @@ abstract class GatewayContractTest {
                 Map.of("Content-Type", "application/x-www-form-urlencoded"));
         assertThat(wrongType.status()).isEqualTo(415);
         assertThat(wrongType.json().get("code").asText()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+        // the media type is matched whole: a longer name, or another JSON type, is another type
+        for (String other : List.of("application/jsonx", "application/json-patch+json")) {
+            Http.Answer refused =
+                    Http.send("POST", invoke("/invoke/echo"), "{\"payload\":1}", Map.of("Content-Type", other));
+            assertThat(refused.status()).as(other).isEqualTo(415);
+        }
+        assertThat(Http.send(
+                                "POST",
+                                invoke("/invoke/echo"),
+                                "{\"payload\":1}",
+                                Map.of("Content-Type", "Application/JSON; charset=utf-8"))
+                        .status())
+                .isEqualTo(200);
 
         Http.Answer missingPayload = Http.postJson(invoke("/invoke/echo"), "{\"async\":false}");
         assertThat(missingPayload.status()).isEqualTo(400);

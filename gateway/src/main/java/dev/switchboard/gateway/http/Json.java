@@ -158,7 +158,7 @@ public final class Json {
 
     /** @return the body, when its declared type is JSON or none and it is not empty */
     private static byte[] acceptedBody(Optional<String> contentType, java.util.function.Supplier<byte[]> body) {
-        if (contentType.isPresent() && !contentType.get().toLowerCase().startsWith("application/json")) {
+        if (contentType.isPresent() && !isJson(contentType.get())) {
             throw new ApiException(
                     Status.UNSUPPORTED_MEDIA_TYPE_415,
                     "UNSUPPORTED_MEDIA_TYPE",
@@ -170,6 +170,18 @@ public final class Json {
                     Status.BAD_REQUEST_400, "INVALID_JSON", "request body is empty; expected a JSON object");
         }
         return bytes;
+    }
+
+    /**
+     * @param contentType a request's {@code Content-Type}
+     * @return whether its media type is {@code application/json}, whatever its parameters ({@code charset}):
+     *     {@code application/jsonx} or {@code application/json-patch+json} are other types
+     */
+    static boolean isJson(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .strip()
+                .equalsIgnoreCase("application/json");
     }
 
     private static ObjectNode parseObject(byte[] bytes, int maxDepth) {
