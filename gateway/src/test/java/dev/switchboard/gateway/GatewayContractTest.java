@@ -274,6 +274,14 @@ abstract class GatewayContractTest {
             assertThat(readOnly.headers().firstValue("Allow")).as(path).hasValue("GET");
         }
 
+        // no credential can be checked here (no API_KEYS, no OAUTH_ISSUER): one sent is not read, and the answer
+        // says so rather than that none was presented
+        Http.Answer unchecked =
+                Http.send("POST", pub("/publish/news"), "{\"data\":1}", Map.of("X-API-Key", "sb_anything"));
+        assertThat(unchecked.status()).isEqualTo(401);
+        assertThat(unchecked.json().get("code").asText()).isEqualTo("PUBLISH_UNAUTHORIZED");
+        assertThat(unchecked.json().get("error").asText()).contains("checks none", "admin listener's /publish");
+
         Http.Answer adminOnPublic = Http.get(pub("/admin/functions"));
         assertThat(adminOnPublic.status())
                 .as("admin API is not on the public listener")

@@ -14,10 +14,20 @@ import java.util.function.BiConsumer;
  */
 public final class PublishGrants {
     private final String challenge;
+    /** What a 401 says: with no way to check a credential here, a presented one cannot make a publisher. */
+    private final String unauthorized;
 
-    /** @param auth how clients authenticate: the challenge of a 401 */
+    /** @param auth how clients authenticate: the challenge of a 401, and whether any credential can be checked */
     public PublishGrants(AuthSettings auth) {
         this.challenge = auth.bearerChallenge();
+        boolean checks = auth.canCheck(dev.switchboard.registry.ClientAuth.API_KEY)
+                || auth.canCheck(dev.switchboard.registry.ClientAuth.JWT);
+        this.unauthorized = checks
+                ? "publishing needs a publisher credential: an API key with a publish grant, or a JWT whose "
+                        + "switchboard.publish claim covers the topic"
+                : "publishing here needs a publisher credential, and this gateway checks none (no API_KEYS, "
+                        + "API_KEYS_FILE or OAUTH_ISSUER is set), so a credential sent is not read: configure one, "
+                        + "or publish through the admin listener's /publish";
     }
 
     /**
@@ -32,11 +42,7 @@ public final class PublishGrants {
     public void authorize(Identity identity, String topic, BiConsumer<String, String> header) {
         if (identity.isAnonymous()) {
             header.accept("WWW-Authenticate", challenge);
-            throw new ApiException(
-                    Status.UNAUTHORIZED_401,
-                    "PUBLISH_UNAUTHORIZED",
-                    "publishing needs a publisher credential: an API key with a publish grant, or a JWT whose "
-                            + "switchboard.publish claim covers the topic");
+            throw new ApiException(Status.UNAUTHORIZED_401, "PUBLISH_UNAUTHORIZED", unauthorized);
         }
         if (!identity.grants().mayPublish(topic)) {
             throw new ApiException(
