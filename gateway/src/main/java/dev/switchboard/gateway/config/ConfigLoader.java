@@ -87,14 +87,27 @@ public final class ConfigLoader {
         }
     }
 
-    /** @return the message of the deepest cause that has one, which says where the parser stopped */
+    /**
+     * @return what the deepest cause says, on one line: where the parser stopped, without the file's lines it quotes
+     *     (they may hold a secret)
+     */
     private static String innermost(Throwable e) {
-        String message = e.getClass().getSimpleName();
+        Throwable deepest = e;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
+                deepest = t;
             }
         }
-        return message;
+        if (deepest instanceof ClassCastException) {
+            return "its top level is a list or a value, not KEY: value lines";
+        }
+        StringBuilder said = new StringBuilder();
+        for (String line : String.valueOf(deepest.getMessage()).split("\n")) {
+            // SnakeYAML quotes the file's line, indented, and a caret under it
+            if (!line.isBlank() && !line.startsWith("    ") && !line.strip().equals("^")) {
+                said.append(said.isEmpty() ? "" : " ").append(line.strip());
+            }
+        }
+        return said.toString();
     }
 }

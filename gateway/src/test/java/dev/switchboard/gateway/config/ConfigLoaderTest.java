@@ -99,11 +99,15 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("CONFIG_FILE", broken.toString())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("CONFIG_FILE: " + broken + " is not a YAML map of settings")
-                .hasMessageNotContaining("\n");
+                .hasMessageContaining("line 1, column 7")
+                .as("the file's own line is not quoted")
+                .hasMessageNotContaining("[1,2")
+                .hasMessageNotContaining("\\u000a");
         Path list = yaml("- PORT\n- ADMIN_PORT\n");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("CONFIG_FILE", list.toString())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("CONFIG_FILE: " + list + " is not a YAML map of settings");
+                .hasMessageStartingWith("CONFIG_FILE: " + list + " is not a YAML map of settings")
+                .hasMessageEndingWith("its top level is a list or a value, not KEY: value lines");
     }
 
     @Test
