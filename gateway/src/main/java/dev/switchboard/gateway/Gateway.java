@@ -422,6 +422,43 @@ public final class Gateway implements AutoCloseable {
         ErrorHandling.install(r, metrics::redisError, metrics::errorAnswered);
     }
 
+    /** Helidon's server, which logs a listener that cannot bind (with its stack trace) before it gives up. */
+    private static final java.util.logging.Logger HELIDON_SERVER =
+            java.util.logging.Logger.getLogger("io.helidon.webserver.LoomServer");
+
+    /**
+     * Starts the admin listener without Helidon's own report of a failed bind (a stack trace, then "failed to start"):
+     * the caller reports it in one line naming the setting ({@link ListenerUnavailableException}), as for the public
+     * ports. What Helidon logs while it starts is held, and logged after unless a bind failed.
+     */
+    private static void startAdminListener(WebServer server) {
+        java.util.logging.Filter before = HELIDON_SERVER.getFilter();
+        List<java.util.logging.LogRecord> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        HELIDON_SERVER.setFilter(record -> {
+            held.add(record);
+            return false;
+        });
+        try {
+            server.start();
+        } finally {
+            HELIDON_SERVER.setFilter(before);
+            synchronized (held) {
+                if (held.stream().noneMatch(record -> causedByBind(record.getThrown()))) {
+                    held.forEach(HELIDON_SERVER::log);
+                }
+            }
+        }
+    }
+
+    private static boolean causedByBind(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Builds and starts a gateway.
      *
@@ -442,7 +479,7 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, GatewayTracing tracing) {
         Gateway gateway = new Gateway(config, Clock.systemUTC(), tracing);
-        gateway.server.start();
+        startAdminListener(gateway.server);
         // Helidon logs a listener that fails to bind, but does not throw (the public ports threw when bound)
         if (!gateway.server.isRunning()) {
             gateway.close();
