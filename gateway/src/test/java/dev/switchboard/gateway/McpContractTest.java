@@ -670,9 +670,11 @@ abstract class McpContractTest {
                         .status())
                 .isEqualTo(204);
         assertThat(Http.get(sessions).json().get("sessions")).isEmpty();
-        Http.Answer bad = Http.get(sessions + "?limit=0");
-        assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.json().get("code").asText()).isEqualTo("INVALID_REQUEST");
+        for (String limit : List.of("0", "", "1001", "ten")) {
+            Http.Answer bad = Http.get(sessions + "?limit=" + limit);
+            assertThat(bad.status()).as(limit).isEqualTo(400);
+            assertThat(bad.json().get("code").asText()).isEqualTo("INVALID_REQUEST");
+        }
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class AdminSessionsService implements HttpService {
 
     private static int limit(ServerRequest req) {
         String raw = req.query().first("limit").orElse(null);
-        if (raw == null || raw.isBlank()) {
+        if (raw == null) {
             return DEFAULT_LIMIT;
         }
         try {
