@@ -227,6 +227,11 @@ abstract class McpContractTest {
         assertThat(withItsId.json().path("id").asText())
                 .as("a refusal answers the id it could read")
                 .isEqualTo("q7");
+        Http.Answer noMethod = post("tools", "{\"jsonrpc\":\"2.0\",\"id\":7}", inSession);
+        assertThat(noMethod.json().path("error").path("code").asInt()).isEqualTo(-32600);
+        assertThat(noMethod.json().path("id").asInt())
+                .as("no method: the id is still readable")
+                .isEqualTo(7);
         assertThat(function.received())
                 .as("nothing refused reached the function")
                 .hasSize(before);

@@ -58,8 +58,12 @@ final class McpRequestReader {
                 throw new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.INVALID_REQUEST, "a message is a JSON-RPC object");
             }
-            if (JsonRpc.isRequest(message) && JsonRpc.isId(message.get("id"))) {
-                requestId.accept(message.get("id")); // before the envelope's check: its refusal answers this id
+            if (message.isObject()
+                    && message.has("id")
+                    && !JsonRpc.isResponse(message)
+                    && JsonRpc.isId(message.get("id"))) {
+                // before the envelope's check: its refusal answers this id, a method missing or not
+                requestId.accept(message.get("id"));
             }
             if (message.isObject()) {
                 JsonRpc.checkEnvelope(message);
