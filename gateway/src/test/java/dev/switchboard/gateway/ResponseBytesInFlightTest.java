@@ -159,6 +159,9 @@ class ResponseBytesInFlightTest {
         assertThat(invoked.status()).as(invoked.body()).isEqualTo(502);
         assertThat(invoked.json().get("code").asText()).isEqualTo("EXECUTION_ERROR");
         assertThat(invoked.json().get("error").asText()).isEqualTo("function answer exceeds the limit of 524288 bytes");
+        assertThat(invoked.json().path("function_status").asInt())
+                .as("as any answer over the size limit: the function's status")
+                .isEqualTo(200);
 
         Http.Answer relayed = Http.send(
                 "POST",

@@ -257,8 +257,18 @@ public final class FunctionInvoker implements AutoCloseable {
                 deadline);
         try (FunctionResponse response = engine.send(request);
                 InputStream in = answerBytes.meter(response.body())) {
-            byte[] bytes = BoundedBody.read(in, response.length(), maxResponseSize);
             String contentType = response.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            byte[] bytes;
+            try {
+                bytes = BoundedBody.read(in, response.length(), maxResponseSize);
+            } catch (ResponseBudget.Exhausted exhausted) {
+                if (!exhausted.alone()) {
+                    throw exhausted;
+                }
+                // larger than the whole budget, so than MAX_RESPONSE_SIZE: reported as any answer over it, status and
+                // all
+                return new Answer(response.status(), contentType, new byte[0], true);
+            }
             return new Answer(response.status(), contentType, bytes, bytes.length > maxResponseSize);
         }
     }
