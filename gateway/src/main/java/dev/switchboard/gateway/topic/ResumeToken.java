@@ -137,9 +137,16 @@ public final class ResumeToken {
         if (parts.length < 2 || !parts[0].equals(VERSION)) {
             throw new IllegalArgumentException("not a resume token of version " + VERSION);
         }
-        if (!parts[1].equals(checksum(logs)) || parts.length != logs.size() + 2) {
+        if (!parts[1].matches("[0-9a-z]{1,13}")) {
+            throw new IllegalArgumentException("malformed resume token: no checksum of its stream's logs");
+        }
+        if (!parts[1].equals(checksum(logs))) {
             throw new IllegalArgumentException("the resume token belongs to a stream of other topics "
                     + "(same client id and the same topics, in the same order, are needed)");
+        }
+        if (parts.length != logs.size() + 2) {
+            throw new IllegalArgumentException("malformed resume token: " + (parts.length - 2)
+                    + " positions where this stream follows " + logs.size() + " logs");
         }
         String[] positions = new String[logs.size()];
         for (int i = 0; i < positions.length; i++) {

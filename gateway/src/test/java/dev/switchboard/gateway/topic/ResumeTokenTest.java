@@ -27,6 +27,12 @@ class ResumeTokenTest {
         assertThatThrownBy(() -> ResumeToken.decode(token, List.of("reader", "topic:room:1")))
                 .isInstanceOf(IllegalArgumentException.class);
         String prefix = token.substring(0, token.indexOf('.', 3));
+        // the right stream's token with a position missing or added, or no checksum: malformed, not another stream's
+        for (String malformed : List.of(prefix + ".1-0.2-0", prefix + ".1-0.2-0.3-0.4-0", "v1.", "v1..0-0.0-0.0-0")) {
+            assertThatThrownBy(() -> ResumeToken.decode(malformed, LOGS))
+                    .as(malformed)
+                    .hasMessageStartingWith("malformed resume token");
+        }
         for (String bad : List.of(
                 prefix + ".1-0.2-0",
                 prefix + ".1-0.2-0.+3-0",
