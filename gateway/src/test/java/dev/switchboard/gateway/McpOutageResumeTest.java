@@ -11,7 +11,6 @@ import dev.switchboard.gateway.support.SseClient;
 import dev.switchboard.gateway.support.TcpForwarder;
 import dev.switchboard.gateway.support.TestGateways;
 import dev.switchboard.testing.TestRedis;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +69,7 @@ class McpOutageResumeTest {
                 Map.of("Accept", "text/event-stream", "Mcp-Session-Id", session))) {
             resumeFrom = call.nextWithData("\"progress\":1", WAIT).id();
             // Redis becomes unreachable (its data kept), and the client leaves
-            toRedis.retarget(deadPort());
-            toRedis.cut();
+            toRedis.cutOff();
         }
         // the rest of the call happens while Redis is away: three progress notifications, then the response
         Thread.sleep(700);
@@ -115,8 +113,7 @@ class McpOutageResumeTest {
 
             // Redis becomes unreachable (its data kept) while the call goes on: three progress notifications,
             // then the response, none of which can be logged now
-            toRedis.retarget(deadPort());
-            toRedis.cut();
+            toRedis.cutOff();
             Thread.sleep(700);
             releaseResult.run();
             Thread.sleep(700);
@@ -142,12 +139,5 @@ class McpOutageResumeTest {
             assertThat(data.get(i)).contains("\"progress\":" + (i + 2));
         }
         assertThat(data.get(3)).contains("\"id\":7");
-    }
-
-    /** @return a loopback port nothing listens on */
-    private static int deadPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

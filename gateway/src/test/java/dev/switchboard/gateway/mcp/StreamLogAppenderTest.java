@@ -9,7 +9,6 @@ import dev.switchboard.gateway.state.RedisStateStore;
 import dev.switchboard.gateway.support.TcpForwarder;
 import dev.switchboard.registry.RedisConnections;
 import dev.switchboard.testing.TestRedis;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -102,8 +101,7 @@ class StreamLogAppenderTest {
     }
 
     private void cutRedis() throws Exception {
-        toRedis.retarget(deadPort());
-        toRedis.cut();
+        toRedis.cutOff();
         await().atMost(Duration.ofSeconds(10)).until(() -> !events.isAvailable());
     }
 
@@ -111,11 +109,5 @@ class StreamLogAppenderTest {
     private void reconnectRedis() {
         toRedis.retarget(TestRedis.shared().port());
         await().atMost(Duration.ofSeconds(10)).until(events::isAvailable);
-    }
-
-    private static int deadPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -98,6 +98,22 @@ public final class TcpForwarder implements AutoCloseable {
         open.forEach(TcpForwarder::closeQuietly);
     }
 
+    /**
+     * The target becomes unreachable, its data kept: new connections go to a loopback port nothing listens on, and
+     * the open ones are cut. {@link #retarget} to the target again ends it.
+     */
+    public void cutOff() {
+        int nothing;
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            nothing = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        retarget(nothing);
+        cut();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
