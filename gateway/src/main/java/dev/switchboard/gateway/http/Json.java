@@ -178,10 +178,7 @@ public final class Json {
      *     {@code application/jsonx} or {@code application/json-patch+json} are other types
      */
     static boolean isJson(String contentType) {
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
-                .strip()
-                .equalsIgnoreCase("application/json");
+        return MediaType.of(contentType).equals("application/json");
     }
 
     private static ObjectNode parseObject(byte[] bytes, int maxDepth) {

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.mcp;
 
+import dev.switchboard.gateway.http.MediaType;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
@@ -25,7 +26,7 @@ record ClientAccept(boolean json, boolean sse) {
         boolean sse = false;
         for (String value : headers.all(HeaderNames.ACCEPT, () -> java.util.List.of("*/*"))) {
             for (String range : value.split(",")) {
-                String type = mediaType(range);
+                String type = MediaType.of(range);
                 if (type.isEmpty() || refused(range)) {
                     continue;
                 }
@@ -41,12 +42,6 @@ record ClientAccept(boolean json, boolean sse) {
                     "Accept must include application/json or text/event-stream (clients list both)");
         }
         return new ClientAccept(json, sse);
-    }
-
-    /** @return the range's type and subtype, lower case, without its parameters */
-    private static String mediaType(String range) {
-        int semicolon = range.indexOf(';');
-        return (semicolon < 0 ? range : range.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     /** @return whether the range carries {@code q=0} (0, 0.0, 0.00, 0.000): "not acceptable" */
