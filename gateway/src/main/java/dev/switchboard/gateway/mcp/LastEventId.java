@@ -31,32 +31,13 @@ record LastEventId(String streamId, String after) {
         int slash = id.indexOf('/');
         String streamId = slash < 0 ? McpIds.STANDALONE : id.substring(0, slash);
         String after = id.substring(slash + 1);
-        if (!isStreamId(streamId) || !EventIds.isValid(after)) {
+        // a text no stream id can be is refused rather than looked up and echoed back
+        if (!McpIds.isStreamId(streamId) || !EventIds.isValid(after)) {
             throw new McpException(
                     Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "Last-Event-ID is not an event id of this gateway");
         }
         return Optional.of(new LastEventId(streamId, after));
     }
-
-    /**
-     * @return whether the text can be a stream id of this gateway (base64url, {@link McpIds#streamId}): an id of
-     *     other characters, or one too long for any, is refused rather than looked up and echoed back
-     */
-    private static boolean isStreamId(String streamId) {
-        if (streamId.isEmpty() || streamId.length() > MAX_STREAM_ID) {
-            return false;
-        }
-        for (int i = 0; i < streamId.length(); i++) {
-            char c = streamId.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Longer than any stream id the gateway makes (8 characters), with room for a future format. */
-    private static final int MAX_STREAM_ID = 64;
 
     boolean standalone() {
         return streamId.equals(McpIds.STANDALONE);

@@ -66,6 +66,27 @@ final class McpIds {
         return ENCODER.encodeToString(bytes);
     }
 
+    /** Longer than any stream id made here (8 characters, or a one-letter mark), with room for a future format. */
+    private static final int MAX_STREAM_ID = 64;
+
+    /**
+     * @param text what a client sent as a stream id ({@code Last-Event-ID})
+     * @return whether it can be one made here: {@link #streamId}'s base64url alphabet (the marks {@link #STANDALONE}
+     *     and {@link #LEGACY_STREAM} are in it), 1 to 64 characters
+     */
+    static boolean isStreamId(String text) {
+        if (text.isEmpty() || text.length() > MAX_STREAM_ID) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * @param sessionId a session
      * @param streamId  one of its streams
