@@ -234,6 +234,73 @@ abstract class McpResumptionTest {
         assertHeldQuiet(a, session, all.getLast().id());
     }
 
+    /**
+     * The transports spec sends each message on one stream: a client that resumes a POST stream while the
+     * connection it came on is still open (a half-open connection, as the client sees it) gets the rest on the
+     * resume alone, and a second resume of it takes over from the first. Each resume lands on the other replica
+     * where there are two, so that what ends each older stream is the fleet's signal.
+     */
+    @ParameterizedTest(name = "first resume on the other replica: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aResumeOfAStreamStillOpenTakesItOverSoNoMessageGoesOutTwice(boolean onOtherReplica) {
+        String session = initialize(a);
+        Runnable releaseResult = function.holdNextStepsResult();
+        Gateway firstOn = onOtherReplica ? b : a;
+        Gateway secondOn = firstOn == a ? b : a;
+        try (SseClient original = SseClient.post(
+                        mcp(a), call(41, "steps"), Map.of("Accept", ACCEPT_BOTH, "Mcp-Session-Id", session));
+                SseClient first = resumeOpen(firstOn, session, original)) {
+            // the call's result is held until released (or for 5 s): what ends a stream before that is its resume
+            assertThat(original.awaitEnd(TAKE_OVER))
+                    .as("the connection the client gave up on ends")
+                    .isTrue();
+            try (SseClient second =
+                    SseClient.open(mcp(secondOn), Map.of("Mcp-Session-Id", session, "Last-Event-ID", resumedFrom))) {
+                assertThat(second.status()).isEqualTo(200);
+                assertThat(first.awaitEnd(TAKE_OVER))
+                        .as("the older resume ends")
+                        .isTrue();
+                releaseResult.run();
+                assertThat(second.awaitEnd(WAIT))
+                        .as("the newest ends after the response")
+                        .isTrue();
+
+                List<SseClient.Event> onOriginal = original.pending();
+                List<SseClient.Event> onFirst = first.pending();
+                List<SseClient.Event> onSecond = second.pending();
+                assertThat(responses(onOriginal)).as("none on the original").isZero();
+                assertThat(responses(onFirst)).as("none on the first resume").isZero();
+                assertThat(responses(onSecond)).as("one on the newest").isEqualTo(1);
+                assertThat(onSecond.getLast().data()).contains("steps done");
+                assertThat(onSecond)
+                        .extracting(SseClient.Event::id)
+                        .doesNotContainNull()
+                        .doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    /** How soon a resume ends the stream it takes over: well inside the 5 s the function holds its result. */
+    private static final Duration TAKE_OVER = Duration.ofSeconds(2);
+
+    /** The event id the test's resumes give: the first progress notification's. */
+    private String resumedFrom;
+
+    private SseClient resumeOpen(Gateway g, String session, SseClient original) {
+        assertThat(original.status()).isEqualTo(200);
+        assertThat(original.next(WAIT).data()).as("priming event").isEmpty();
+        resumedFrom = original.next(WAIT).id();
+        SseClient resumed = SseClient.open(mcp(g), Map.of("Mcp-Session-Id", session, "Last-Event-ID", resumedFrom));
+        assertThat(resumed.status()).isEqualTo(200);
+        return resumed;
+    }
+
+    private static long responses(List<SseClient.Event> events) {
+        return events.stream()
+                .filter(e -> !e.data().isEmpty() && json(e.data()).has("result"))
+                .count();
+    }
+
     @Test
     void aQuietCallIsPrimedAtOnceAndResumedBeforeItsResult() {
         String session = initialize(a);

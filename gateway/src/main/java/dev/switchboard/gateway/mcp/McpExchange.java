@@ -66,6 +66,14 @@ public abstract class McpExchange {
     /** @return whether the answer's head has been written */
     public abstract boolean isSent();
 
+    /**
+     * Ends the connection after what was written so far: the client gets nothing more on it, and sends nothing more
+     * on it (a streamed answer that another connection took over, while its call goes on).
+     *
+     * @throws IOException when the connection is gone already
+     */
+    public abstract void endConnection() throws IOException;
+
     /** @return the id of the JSON-RPC request the body carried, for a refusal after reading it; null before */
     JsonNode requestId() {
         return requestId;

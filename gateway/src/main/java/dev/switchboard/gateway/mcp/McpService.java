@@ -84,7 +84,8 @@ public final class McpService implements AutoCloseable {
                 new SessionSubscriptions(state.mcpPush(), config.limits().maxMcpSubscriptions());
         SessionsInUse inUse = new SessionsInUse();
         HeldMcpStreams held = new HeldMcpStreams(hub, ticker, identityStreams, state, metrics, config, clock);
-        SessionStreams streams = new SessionStreams(hub, held, inUse);
+        PostStreamWriters writers = new PostStreamWriters();
+        SessionStreams streams = new SessionStreams(hub, held, inUse, writers);
         this.sessions = new McpSessions(
                 state,
                 metrics,
@@ -127,6 +128,7 @@ public final class McpService implements AutoCloseable {
                 sessions,
                 handler,
                 streams,
+                writers,
                 new PostStreamFollower(
                         state.events(),
                         config.limits().eventLogMaxLength(),

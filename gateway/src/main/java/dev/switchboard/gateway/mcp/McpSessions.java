@@ -333,6 +333,19 @@ final class McpSessions implements AutoCloseable {
                 sessionId, stream.connectionId(), stream.createdAt().toEpochMilli()));
     }
 
+    /**
+     * Tells the replicas that read the session that a POST stream of it was resumed here: one writing the stream's
+     * call, or following an older resume of it, stops, as this replica did ({@link SessionStreams#resumedHere}).
+     *
+     * @param sessionId the session
+     * @param streamId  the POST stream
+     * @param resume    the resume's stream
+     */
+    void postStreamResumed(String sessionId, String streamId, dev.switchboard.gateway.sse.SseStream resume) {
+        signal(SessionSignal.postStreamResumed(
+                sessionId, streamId, resume.connectionId(), resume.createdAt().toEpochMilli()));
+    }
+
     private void signal(SessionSignal signal) {
         try {
             state.signals().send(signal);
@@ -360,9 +373,20 @@ final class McpSessions implements AutoCloseable {
             case CHANGED -> {}
             case STREAM_OPENED -> {
                 try {
-                    streams.replaceOlder(signal.sessionId(), signal.streamId(), signal.openedAtMillis());
+                    streams.replaceOlder(signal.sessionId(), signal.connectionId(), signal.openedAtMillis());
                 } catch (IllegalArgumentException e) {
                     LOGGER.fine("ignored an unreadable stream opening");
+                }
+            }
+            case POST_STREAM_RESUMED -> {
+                try {
+                    streams.resumedElsewhere(
+                            signal.sessionId(),
+                            signal.resumedStreamId(),
+                            signal.connectionId(),
+                            signal.openedAtMillis());
+                } catch (IllegalArgumentException e) {
+                    LOGGER.fine("ignored an unreadable stream resume");
                 }
             }
         }

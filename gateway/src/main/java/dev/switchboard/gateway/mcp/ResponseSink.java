@@ -24,11 +24,16 @@ import java.util.logging.Logger;
  * call sends, for a resume, and stops writing. Without a session (2026-07-28) closing the stream is the
  * cancellation: the loss is reported and ends the call.
  *
+ * <p>A resume of the stream while its connection is still open takes it over ({@link PostStreamWriters}): the
+ * answer ends there, with its connection, and what the call sends goes on in the log, for the resume alone.
+ *
  * <p>Keep-alives come from the call's read watch, on a thread of their own, beside the relay's own sends: every
  * method takes the sink's lock, and after the response (or {@link #end()}) nothing more is written.
  */
 final class ResponseSink implements McpRelay.Sink {
     private static final Logger LOGGER = Logger.getLogger(ResponseSink.class.getName());
+    /** How long a resume waits for the call's write in progress before it ends the connection under it. */
+    private static final long TAKE_OVER_WAIT_MILLIS = 1000;
 
     private final McpExchange res;
     private final ClientAccept accept;
@@ -36,8 +41,12 @@ final class ResponseSink implements McpRelay.Sink {
     private final String protocolVersion;
     private final java.time.Duration answeredLogTtl;
     private final String streamId = McpIds.streamId();
+    /** The stream's log key; null without a session. */
+    private final String logKey;
     /** The stream's log, for a client's resume; null when not resumable (no session). */
     private final StreamLogAppender log;
+    /** The streams this replica writes, which a resume takes over; null without a session. */
+    private final PostStreamWriters writers;
     /** The request's id, logged when its stream opens, so that a resume can answer a call its replica lost. */
     private final JsonNode requestId;
 
@@ -63,11 +72,13 @@ final class ResponseSink implements McpRelay.Sink {
      * @param answeredLogTtl  how long the stream's log outlives its last event ({@code MCP_STREAM_LOG_TTL}): one
      *                        log per call, so the call rate times this is what the logs hold
      * @param unloggedRetry   how long events the store could not take are retried after the stream is over
+     * @param writers         where a session's stream is found by its resume, to be taken over; null without a session
      */
     ResponseSink(
             McpExchange res,
             ClientAccept accept,
             ClientEventLog log,
+            PostStreamWriters writers,
             String sessionId,
             JsonNode requestId,
             String protocolVersion,
@@ -75,9 +86,9 @@ final class ResponseSink implements McpRelay.Sink {
             java.time.Duration unloggedRetry) {
         this.res = res;
         this.accept = accept;
-        this.log = sessionId == null
-                ? null
-                : new StreamLogAppender(log, McpIds.logKey(sessionId, streamId), streamId, unloggedRetry);
+        this.logKey = sessionId == null ? null : McpIds.logKey(sessionId, streamId);
+        this.log = sessionId == null ? null : new StreamLogAppender(log, logKey, streamId, unloggedRetry);
+        this.writers = sessionId == null ? null : writers;
         this.sessionId = sessionId;
         this.requestId = requestId;
         this.protocolVersion = protocolVersion;
@@ -121,7 +132,9 @@ final class ResponseSink implements McpRelay.Sink {
     private void send(JsonNode message, byte[] verbatim, boolean last) throws IOException {
         lock.lock();
         try {
-            over |= last;
+            if (last) {
+                finish();
+            }
             if (out == null && last && (accept.json() || !accept.sse())) {
                 res.sendJson(Status.create(jsonStatus), verbatim != null ? verbatim : Json.bytes(message));
                 return;
@@ -223,7 +236,7 @@ final class ResponseSink implements McpRelay.Sink {
     public void cancelled() throws IOException {
         lock.lock();
         try {
-            over = true;
+            finish();
             if (out == null && !accept.sse()) {
                 res.sendEmpty(Status.ACCEPTED_202);
                 return;
@@ -243,15 +256,67 @@ final class ResponseSink implements McpRelay.Sink {
     public void end() {
         lock.lock();
         try {
-            over = true;
+            finish();
             retryUnlogged();
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * The client resumed this stream, here or on another replica, while its connection is still open: the answer ends
+     * now, and its connection with it (a client that reads both would otherwise get the rest twice, and one that keeps
+     * the connection for its next request would wait behind the call). The call goes on, logged for the resume.
+     */
+    void takenOver() {
+        try {
+            if (!lock.tryLock(TAKE_OVER_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                // a write to the connection is stuck (its client stopped reading): ending the connection fails that
+                // write, and the call goes on, logged, instead of waiting on a socket nobody reads
+                endConnection();
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (out == null || over || clientGone) {
+                return;
+            }
+            clientGone = true;
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                LOGGER.log(Level.FINE, "a resumed POST stream's connection was gone already", e);
+            }
+            endConnection();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void endConnection() {
+        try {
+            res.endConnection();
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.FINE, "a resumed POST stream's connection was gone already", e);
+        }
+    }
+
+    /** Nothing more is written: a resume no longer has this stream to take over. */
+    private void finish() {
+        over = true;
+        if (writers != null) {
+            writers.over(logKey, this);
+        }
+    }
+
     private void open() throws IOException {
         out = res.startSse();
+        if (writers != null) {
+            writers.opened(logKey, this);
+        }
         if (sessionId != null && McpVersions.primesStreams(protocolVersion)) {
             // priming event (SEP-1699): an id the client can resume from before anything else arrives; not logged
             // (PostStreamLog): the call's first append creates the log

@@ -18,13 +18,15 @@ final class SessionStreams {
     private final StreamHub hub;
     private final HeldMcpStreams held;
     private final SessionsInUse inUse;
+    private final PostStreamWriters writers;
     /** Resumed POST streams this replica holds, by session, to end them with it. */
     private final Map<String, Set<SseStream>> resumed = new ConcurrentHashMap<>();
 
-    SessionStreams(StreamHub hub, HeldMcpStreams held, SessionsInUse inUse) {
+    SessionStreams(StreamHub hub, HeldMcpStreams held, SessionsInUse inUse, PostStreamWriters writers) {
         this.hub = hub;
         this.held = held;
         this.inUse = inUse;
+        this.writers = writers;
     }
 
     /**
@@ -74,7 +76,40 @@ final class SessionStreams {
      * @param openedMillis when it opened
      */
     void replaceOlder(String sessionId, String newerId, long openedMillis) {
-        for (SseStream other : hub.of(McpIds.logKey(sessionId, McpIds.STANDALONE))) {
+        closeOlder(McpIds.logKey(sessionId, McpIds.STANDALONE), newerId, openedMillis);
+    }
+
+    /**
+     * Makes a POST stream's resume, just admitted here, the one stream its messages go on: an older resume of it held
+     * here ends, and so does the call's own answer where this replica writes it ({@link PostStreamWriters}). A client
+     * that resumes a stream has given up on the connections it had for it.
+     *
+     * @param logKey the POST stream's log
+     * @param kept   the resume
+     */
+    void resumedHere(String logKey, SseStream kept) {
+        replaceOthers(logKey, kept);
+        writers.takeOver(logKey);
+    }
+
+    /**
+     * {@link #resumedHere} across the fleet, for a resume that opened on another replica (or on this one: its signal
+     * comes back here too). An older resume's signal arriving late ends nothing newer.
+     *
+     * @param sessionId    the session
+     * @param streamId     the POST stream
+     * @param newerId      the resume's connection id
+     * @param openedMillis when it opened
+     */
+    void resumedElsewhere(String sessionId, String streamId, String newerId, long openedMillis) {
+        String logKey = McpIds.logKey(sessionId, streamId);
+        closeOlder(logKey, newerId, openedMillis);
+        // ending the answer writes to its socket, which a slow client may hold: not on the signal's thread
+        Thread.startVirtualThread(() -> writers.takeOver(logKey));
+    }
+
+    private void closeOlder(String logKey, String newerId, long openedMillis) {
+        for (SseStream other : hub.of(logKey)) {
             if (!other.connectionId().equals(newerId) && other.createdAt().toEpochMilli() < openedMillis) {
                 other.close(CloseReason.REPLACED);
             }

@@ -40,6 +40,7 @@ final class StreamableHttpTransport {
     private final McpSessions sessions;
     private final McpRequestHandler handler;
     private final SessionStreams streams;
+    private final PostStreamWriters writers;
     private final PostStreamFollower follower;
     private final BackendStreamRelay backendStreams;
     private final ClientEventLog events;
@@ -52,6 +53,7 @@ final class StreamableHttpTransport {
             McpSessions sessions,
             McpRequestHandler handler,
             SessionStreams streams,
+            PostStreamWriters writers,
             PostStreamFollower follower,
             BackendStreamRelay backendStreams,
             ClientEventLog events,
@@ -62,6 +64,7 @@ final class StreamableHttpTransport {
         this.sessions = sessions;
         this.handler = handler;
         this.streams = streams;
+        this.writers = writers;
         this.follower = follower;
         this.backendStreams = backendStreams;
         this.events = events;
@@ -96,6 +99,7 @@ final class StreamableHttpTransport {
                             ex,
                             accept,
                             events,
+                            null,
                             null,
                             null,
                             McpVersions.MODERN,
@@ -185,6 +189,7 @@ final class StreamableHttpTransport {
                         res,
                         accept,
                         events,
+                        writers,
                         session.id(),
                         message.get("id"),
                         session.protocolVersion(),
@@ -320,19 +325,24 @@ final class StreamableHttpTransport {
 
     /**
      * Resumes a POST stream: replays its events after the given one, then follows it live until its
-     * response (or cancellation), which ends it. The call may be running on any replica.
+     * response (or cancellation), which ends it. The call may be running on any replica; the connection it came on,
+     * if still open, ends, and so does an older resume of it.
      */
     private void resume(
             McpExchange res, McpSession session, FunctionRegistration function, String streamId, String after) {
+        String logKey = McpIds.logKey(session.id(), streamId);
         SseStream held = streams.hold(
                 session.id(),
                 session.owner(),
                 "resumed",
-                McpIds.logKey(session.id(), streamId),
+                logKey,
                 HeldMcpStreams.logFull("this stream is already resumed too many times at once"));
         QuietLimits limits = QuietLimits.of(function.timeout(), config.mcpInputTimeout(), config.heartbeatInterval());
         streams.resumed(session.id(), held);
         try (OutputStream out = res.startSse()) {
+            // its messages go on this stream only, from now on: the connections the client gave up on end
+            streams.resumedHere(logKey, held);
+            sessions.postStreamResumed(session.id(), streamId, held);
             follower.follow(out, held, streamId, after, limits, McpVersions.primesStreams(session.protocolVersion()));
         } catch (IOException | RuntimeException e) {
             LOGGER.log(Level.FINE, "resumed stream ended early", e);

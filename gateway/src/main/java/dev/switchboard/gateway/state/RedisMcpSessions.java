@@ -359,7 +359,9 @@ final class RedisMcpSessions implements McpSessionStore, SessionSignals {
             LOGGER.warning("ignored a malformed session signal");
             return;
         }
-        if (signal.kind() != SessionSignal.Kind.CANCEL && signal.kind() != SessionSignal.Kind.STREAM_OPENED) {
+        if (signal.kind() != SessionSignal.Kind.CANCEL
+                && signal.kind() != SessionSignal.Kind.STREAM_OPENED
+                && signal.kind() != SessionSignal.Kind.POST_STREAM_RESUMED) {
             // another replica ended the session or changed its record: read it from Redis next time
             renewals.forget(signal.sessionId());
         }

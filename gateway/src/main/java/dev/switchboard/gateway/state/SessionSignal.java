@@ -9,7 +9,8 @@ package dev.switchboard.gateway.state;
  * @param sessionId the session
  * @param detail    for {@link Kind#CANCEL}: the cancelled request's id as JSON text ({@code 7}, {@code "a"}); for
  *                  {@link Kind#STREAM_OPENED}: when the stream opened and its connection id ({@link #openedAtMillis},
- *                  {@link #streamId}); else empty
+ *                  {@link #connectionId}); for {@link Kind#POST_STREAM_RESUMED}: when the resume opened, the POST
+ *                  stream's id and the resume's connection id ({@link #resumedStreamId}); else empty
  */
 public record SessionSignal(Kind kind, String sessionId, String detail) {
     /** What a signal says. */
@@ -37,7 +38,13 @@ public record SessionSignal(Kind kind, String sessionId, String detail) {
          * A standalone stream of the session opened: a replica holding one opened before it ends that one, since
          * the transports spec sends each message on one stream only (the newest: its client gave up on the older).
          */
-        STREAM_OPENED
+        STREAM_OPENED,
+        /**
+         * A POST stream of the session was resumed: the replica writing its call's answer on the connection it came
+         * on stops, and one following an older resume of it ends that one, since each message goes on one stream
+         * only (the newest: its client gave up on the others).
+         */
+        POST_STREAM_RESUMED
     }
 
     /**
@@ -83,15 +90,28 @@ public record SessionSignal(Kind kind, String sessionId, String detail) {
 
     /**
      * @param sessionId    session id
-     * @param streamId     the new stream's connection id
+     * @param connectionId the new stream's connection id
      * @param openedMillis when it opened (epoch milliseconds)
      * @return a standalone stream's opening
      */
-    public static SessionSignal streamOpened(String sessionId, String streamId, long openedMillis) {
-        return new SessionSignal(Kind.STREAM_OPENED, sessionId, openedMillis + " " + streamId);
+    public static SessionSignal streamOpened(String sessionId, String connectionId, long openedMillis) {
+        return new SessionSignal(Kind.STREAM_OPENED, sessionId, openedMillis + " " + connectionId);
     }
 
-    /** @return for {@link Kind#STREAM_OPENED}: when the stream opened (epoch milliseconds) */
+    /**
+     * @param sessionId    session id
+     * @param streamId     the resumed POST stream's id (base64url: no space)
+     * @param connectionId the resume's connection id
+     * @param openedMillis when the resume opened (epoch milliseconds)
+     * @return a POST stream's resume
+     */
+    public static SessionSignal postStreamResumed(
+            String sessionId, String streamId, String connectionId, long openedMillis) {
+        return new SessionSignal(
+                Kind.POST_STREAM_RESUMED, sessionId, openedMillis + " " + streamId + " " + connectionId);
+    }
+
+    /** @return for a stream's opening or resume: when it opened (epoch milliseconds) */
     public long openedAtMillis() {
         int space = detail.indexOf(' ');
         try {
@@ -101,8 +121,24 @@ public record SessionSignal(Kind kind, String sessionId, String detail) {
         }
     }
 
-    /** @return for {@link Kind#STREAM_OPENED}: the stream's connection id */
-    public String streamId() {
+    /** @return for a stream's opening or resume: its connection id */
+    public String connectionId() {
+        String rest = afterFirstSpace();
+        if (kind == Kind.POST_STREAM_RESUMED) {
+            int space = rest.indexOf(' ');
+            return space < 0 ? "" : rest.substring(space + 1);
+        }
+        return rest;
+    }
+
+    /** @return for {@link Kind#POST_STREAM_RESUMED}: the POST stream's id */
+    public String resumedStreamId() {
+        String rest = afterFirstSpace();
+        int space = rest.indexOf(' ');
+        return space < 0 ? rest : rest.substring(0, space);
+    }
+
+    private String afterFirstSpace() {
         int space = detail.indexOf(' ');
         return space < 0 ? "" : detail.substring(space + 1);
     }

@@ -44,6 +44,8 @@ final class SocketExchange extends McpExchange {
     private boolean bodyRead;
     /** Whether the answer was written whole, framed so that the next request can follow it. */
     private boolean complete;
+    /** Whether the connection was ended under its answer's call (set by another thread: the call's own reads it). */
+    private volatile boolean ended;
 
     private final Map<String, String> answerHeaders = new LinkedHashMap<>();
     private Identity identity = Identity.ANONYMOUS;
@@ -249,7 +251,14 @@ final class SocketExchange extends McpExchange {
      *         written whole and framed, and nothing of the request's body is left unread
      */
     boolean reusable() {
-        return complete && !lastOnConnection();
+        return complete && !lastOnConnection() && !ended;
+    }
+
+    /** The socket's output ends here; the connection closes when its call returns, since it is not reusable. */
+    @Override
+    public void endConnection() throws IOException {
+        ended = true;
+        channel.shutdownOutput();
     }
 
     /** @return whether the connection ends after this answer: the client asked, or its body was left unread */

@@ -35,6 +35,7 @@ class ResponseSinkTest {
     private final MemoryStateStore store =
             new MemoryStateStore(Clock.systemUTC(), 100, Duration.ofHours(1), Duration.ofMinutes(30));
     private final RecordingExchange exchange = new RecordingExchange();
+    private final PostStreamWriters writers = new PostStreamWriters();
     /** Appends to the store (each one round trip on Redis): the log as the sinks see it counts them. */
     private int appends;
 
@@ -64,6 +65,7 @@ class ResponseSinkTest {
                 exchange,
                 accept,
                 countedLog,
+                writers,
                 "session-1",
                 MAPPER.getNodeFactory().numberNode(REQUEST_ID),
                 PRIMING_VERSION,
@@ -157,9 +159,80 @@ class ResponseSinkTest {
         assertThat(appends).as("in one step").isEqualTo(1);
     }
 
+    @Test
+    void aResumeTakesTheStreamOverAndTheCallGoesOnInTheLogAlone() throws Exception {
+        ResponseSink sink = sink();
+        sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
+        String opening = exchange.writes.getFirst();
+        String streamId = opening.substring(opening.indexOf("id: ") + 4, opening.indexOf('/'));
+
+        writers.takeOver(McpIds.logKey("session-1", streamId));
+        assertThat(exchange.writes)
+                .as("the answer ends, and its connection")
+                .containsExactly(opening, "END", "CONNECTION ENDED");
+        sink.keepAlive();
+        sink.send(response(8), true);
+        assertThat(exchange.writes).as("nothing more on it").hasSize(3);
+        assertThat(logged(opening))
+                .as("the response is logged, for the resume")
+                .containsExactly(
+                        "prime 8",
+                        "message {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}",
+                        "response {\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{}}");
+    }
+
+    @Test
+    void aResumeEndsTheConnectionUnderAWriteStuckOnIt() throws Exception {
+        ResponseSink sink = sink();
+        sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
+        String opening = exchange.writes.getFirst();
+        String streamId = opening.substring(opening.indexOf("id: ") + 4, opening.indexOf('/'));
+        exchange.stuck = true;
+        Thread call = Thread.ofVirtual().start(() -> {
+            try {
+                sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\"}"), false);
+                sink.send(response(8), true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(exchange.writeBlocked.await(5, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+
+        writers.takeOver(McpIds.logKey("session-1", streamId));
+        call.join(Duration.ofSeconds(5));
+        assertThat(call.isAlive())
+                .as("the call's stuck write failed, and the call went on")
+                .isFalse();
+        assertThat(exchange.writes).containsExactly(opening, "CONNECTION ENDED");
+        assertThat(logged(opening))
+                .as("what it sent is logged for the resume")
+                .endsWith("response {\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{}}");
+    }
+
+    @Test
+    void anAnsweredStreamIsNotTakenOverAndAnotherStreamsResumeTakesNothing() throws Exception {
+        ResponseSink sink = sink();
+        sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
+        String opening = exchange.writes.getFirst();
+        String streamId = opening.substring(opening.indexOf("id: ") + 4, opening.indexOf('/'));
+
+        writers.takeOver(McpIds.logKey("session-1", "other"));
+        writers.takeOver(McpIds.logKey("session-2", streamId));
+        sink.send(response(8), true);
+        writers.takeOver(McpIds.logKey("session-1", streamId));
+        assertThat(exchange.writes).hasSize(2);
+        assertThat(exchange.writes.get(1)).contains("\"id\":8").endsWith("END");
+    }
+
     /** An exchange whose body reaches "the socket" only on flush or close, as the listeners' streams do. */
     private static final class RecordingExchange extends McpExchange {
-        final List<String> writes = new ArrayList<>();
+        final List<String> writes = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Set: writes to the socket block until the connection ends. */
+        volatile boolean stuck;
+
+        final java.util.concurrent.CountDownLatch writeBlocked = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch connectionEnded = new java.util.concurrent.CountDownLatch(1);
         String contentType;
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         private boolean sent;
@@ -180,7 +253,17 @@ class ResponseSinkTest {
                 }
 
                 @Override
-                public void flush() {
+                public void flush() throws java.io.IOException {
+                    if (stuck) {
+                        // a client that stopped reading: the write waits until the connection ends under it
+                        writeBlocked.countDown();
+                        try {
+                            connectionEnded.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new java.io.IOException("the connection ended under the write");
+                    }
                     if (pending.size() > 0) {
                         writes.add(pending.toString(StandardCharsets.UTF_8));
                         pending.reset();
@@ -188,7 +271,7 @@ class ResponseSinkTest {
                 }
 
                 @Override
-                public void close() {
+                public void close() throws java.io.IOException {
                     pending.writeBytes("END".getBytes(StandardCharsets.UTF_8));
                     flush();
                 }
@@ -198,6 +281,12 @@ class ResponseSinkTest {
         @Override
         public boolean isSent() {
             return sent;
+        }
+
+        @Override
+        public void endConnection() {
+            writes.add("CONNECTION ENDED");
+            connectionEnded.countDown();
         }
 
         @Override

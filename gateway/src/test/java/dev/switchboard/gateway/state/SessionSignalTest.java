@@ -14,14 +14,20 @@ class SessionSignalTest {
             SessionSignal.initialized("s3"),
             SessionSignal.recovered("s4"),
             SessionSignal.changed("s5"),
-            SessionSignal.streamOpened("s6", "c-1 2", 1_765_000_000_123L)
+            SessionSignal.streamOpened("s6", "c-1 2", 1_765_000_000_123L),
+            SessionSignal.postStreamResumed("s7", "AbC-_9", "c-2 3", 1_765_000_000_124L)
         }) {
             assertThat(SessionSignal.decode(signal.encode())).isEqualTo(signal);
         }
         SessionSignal opened = SessionSignal.decode(
                 SessionSignal.streamOpened("s6", "c-1", 42L).encode());
         assertThat(opened.openedAtMillis()).isEqualTo(42L);
-        assertThat(opened.streamId()).isEqualTo("c-1");
+        assertThat(opened.connectionId()).isEqualTo("c-1");
+        SessionSignal resumed = SessionSignal.decode(
+                SessionSignal.postStreamResumed("s7", "AbC-_9", "c-2", 43L).encode());
+        assertThat(resumed.openedAtMillis()).isEqualTo(43L);
+        assertThat(resumed.resumedStreamId()).isEqualTo("AbC-_9");
+        assertThat(resumed.connectionId()).isEqualTo("c-2");
         assertThatThrownBy(() ->
                         SessionSignal.decode("STREAM_OPENED\ns6\nsoon c-1").openedAtMillis())
                 .isInstanceOf(IllegalArgumentException.class);
