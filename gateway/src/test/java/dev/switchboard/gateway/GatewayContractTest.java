@@ -212,6 +212,15 @@ abstract class GatewayContractTest {
                         .status())
                 .as("63 arrays in the body object make 64 levels")
                 .isEqualTo(200);
+        assertThat(deep.json().get("error").asText()).contains("MAX_JSON_DEPTH");
+        Http.Answer deepAdmin =
+                Http.postJson(admin("/admin/functions"), "{\"name\":" + "[".repeat(300) + "]".repeat(300) + "}");
+        assertThat(deepAdmin.status()).isEqualTo(400);
+        assertThat(deepAdmin.json().get("code").asText()).isEqualTo("JSON_TOO_DEEP");
+        assertThat(deepAdmin.json().get("limit_depth").asInt()).isEqualTo(256);
+        assertThat(deepAdmin.json().get("error").asText())
+                .as("the admin API's bound is not the setting")
+                .doesNotContain("MAX_JSON_DEPTH");
 
         Http.Answer wrongType = Http.send(
                 "POST",

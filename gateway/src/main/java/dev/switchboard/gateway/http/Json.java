@@ -45,7 +45,15 @@ public final class Json {
      *                      400 {@code INVALID_JSON}
      */
     public static ObjectNode readObject(ServerRequest req, long maxSize) {
-        return readObject(req, maxSize, JsonMapper.MAX_NESTING_DEPTH);
+        try {
+            return readObject(req, maxSize, JsonMapper.MAX_NESTING_DEPTH);
+        } catch (ApiException e) {
+            if (!"JSON_TOO_DEEP".equals(e.code())) {
+                throw e;
+            }
+            // the bound here is the parser's own, not MAX_JSON_DEPTH (which is for public bodies)
+            throw tooDeep(JsonMapper.MAX_NESTING_DEPTH, "the bound of every JSON the gateway reads");
+        }
     }
 
     /**
@@ -272,10 +280,14 @@ public final class Json {
      * @return 400 {@code JSON_TOO_DEEP}
      */
     public static ApiException tooDeep(int maxDepth) {
+        return tooDeep(maxDepth, "MAX_JSON_DEPTH");
+    }
+
+    private static ApiException tooDeep(int maxDepth, String bound) {
         return new ApiException(
                 Status.BAD_REQUEST_400,
                 "JSON_TOO_DEEP",
-                "request body nests deeper than " + maxDepth + " levels (MAX_JSON_DEPTH)",
+                "request body nests deeper than " + maxDepth + " levels (" + bound + ")",
                 Map.of("limit_depth", maxDepth));
     }
 
