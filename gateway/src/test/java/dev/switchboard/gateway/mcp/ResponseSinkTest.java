@@ -159,12 +159,18 @@ class ResponseSinkTest {
         assertThat(appends).as("in one step").isEqualTo(1);
     }
 
+    /** @return the id of the stream the sink opens with a progress notification */
+    private String openWithProgress(ResponseSink sink) throws Exception {
+        sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
+        String opening = exchange.writes.getFirst();
+        return opening.substring(opening.indexOf("id: ") + 4, opening.indexOf('/'));
+    }
+
     @Test
     void aResumeTakesTheStreamOverAndTheCallGoesOnInTheLogAlone() throws Exception {
         ResponseSink sink = sink();
-        sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
+        String streamId = openWithProgress(sink);
         String opening = exchange.writes.getFirst();
-        String streamId = opening.substring(opening.indexOf("id: ") + 4, opening.indexOf('/'));
 
         writers.takeOver(McpIds.logKey("session-1", streamId));
         assertThat(exchange.writes)
@@ -184,9 +190,8 @@ class ResponseSinkTest {
     @Test
     void aResumeEndsTheConnectionUnderAWriteStuckOnIt() throws Exception {
         ResponseSink sink = sink();
-        sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
+        String streamId = openWithProgress(sink);
         String opening = exchange.writes.getFirst();
-        String streamId = opening.substring(opening.indexOf("id: ") + 4, opening.indexOf('/'));
         exchange.stuck = true;
         Thread call = Thread.ofVirtual().start(() -> {
             try {
@@ -213,9 +218,8 @@ class ResponseSinkTest {
     @Test
     void anAnsweredStreamIsNotTakenOverAndAnotherStreamsResumeTakesNothing() throws Exception {
         ResponseSink sink = sink();
-        sink.send(MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}"), false);
+        String streamId = openWithProgress(sink);
         String opening = exchange.writes.getFirst();
-        String streamId = opening.substring(opening.indexOf("id: ") + 4, opening.indexOf('/'));
 
         writers.takeOver(McpIds.logKey("session-1", "other"));
         writers.takeOver(McpIds.logKey("session-2", streamId));
