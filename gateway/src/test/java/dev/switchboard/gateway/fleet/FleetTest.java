@@ -11,14 +11,21 @@ import dev.switchboard.gateway.support.Http;
 import dev.switchboard.gateway.support.McpFunctionStub;
 import dev.switchboard.gateway.support.Metrics;
 import dev.switchboard.gateway.support.SseClient;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,8 +39,26 @@ abstract class FleetTest {
     static final Duration WAIT = Duration.ofSeconds(15);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @TempDir
+    /** The replicas' logs: kept when a test fails, and their ends printed in its output, to see what the fleet did. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path logs;
+
+    @RegisterExtension
+    final TestWatcher logsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            System.out.println("replica logs kept in " + logs);
+            try (Stream<Path> files = Files.list(logs)) {
+                for (Path file : files.sorted().toList()) {
+                    List<String> lines = Files.readAllLines(file);
+                    System.out.println("---- last lines of " + file.getFileName());
+                    lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(System.out::println);
+                }
+            } catch (IOException | RuntimeException e) {
+                System.out.println("could not read the replica logs: " + e);
+            }
+        }
+    };
 
     FunctionServer functions;
     private final List<GatewayProcess> replicas = new ArrayList<>();
