@@ -854,6 +854,28 @@ abstract class GatewayContractTest {
                 .contains("switchboard_requests_rate_limited_total{by=\"address\"} 2.0");
     }
 
+    @Test
+    void aTrustedProxysXForwardedForLinesAreOneListSoALineTheClientWroteFirstNamesNobody() {
+        gateway.close();
+        gateway = startGateway(
+                Map.of("TRUSTED_PROXIES", "127.0.0.1/32", "RATE_LIMIT_PER_IP", "0.1", "RATE_LIMIT_BURST", "2"));
+        registerFunction("echo", "/json");
+        int port = java.net.URI.create(invoke("/")).getPort();
+        List<String> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            // a new first line each time (the client's own), then the proxy's line naming the one client it saw
+            try (dev.switchboard.gateway.support.RawConnection c =
+                    dev.switchboard.gateway.support.RawConnection.open("127.0.0.1", port)) {
+                String head = c.send("POST /invoke/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                + "X-Forwarded-For: 198.51.100." + i + "\r\nX-Forwarded-For: 203.0.113.5\r\n"
+                                + "Content-Length: 13\r\nConnection: close\r\n\r\n{\"payload\":1}")
+                        .readUntil("\r\n", WAIT);
+                statuses.add(head.split(" ")[1]);
+            }
+        }
+        assertThat(statuses).as("one client, whatever it wrote first").containsExactly("200", "200", "429");
+    }
+
     /** A call on the limited listener, its whole answer read within 64 KiB and {@link #WAIT}. */
     private static Http.Answer bounded(String method, String url, String json) {
         return Http.sendBounded(

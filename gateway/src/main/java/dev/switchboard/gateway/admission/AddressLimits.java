@@ -85,7 +85,7 @@ public final class AddressLimits {
      * @return the client address streams are counted by
      */
     public String client(SocketAddress peer, Headers headers) {
-        return addresses.client(peer, headers.first(AddressRateLimit.FORWARDED_FOR));
+        return addresses.client(peer, AddressRateLimit.forwardedFor(headers));
     }
 
     /**

@@ -18,6 +18,11 @@ public final class AddressRateLimit {
     /** The header a trusted proxy names the client in. */
     static final HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
 
+    /** @return every {@code X-Forwarded-For} line of the request, in order (none: empty) */
+    static java.util.List<String> forwardedFor(Headers headers) {
+        return headers.all(FORWARDED_FOR, java.util.List::of);
+    }
+
     private final RateLimiter limiter;
     private final ClientAddresses addresses;
     private final String limit;
@@ -41,7 +46,7 @@ public final class AddressRateLimit {
      * @return 0 when it may pass, else how long until it could
      */
     long waitNanos(SocketAddress peer, Headers headers) {
-        return limiter.acquire(addresses.client(peer, headers.first(FORWARDED_FOR)));
+        return limiter.acquire(addresses.client(peer, forwardedFor(headers)));
     }
 
     /**

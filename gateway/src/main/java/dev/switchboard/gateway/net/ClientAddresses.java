@@ -35,11 +35,12 @@ public final class ClientAddresses {
     }
 
     /**
-     * @param peer          the TCP peer
-     * @param forwardedFor  the {@code X-Forwarded-For} header, if any
+     * @param peer         the TCP peer
+     * @param forwardedFor the {@code X-Forwarded-For} header's lines, in order: one list (RFC 9110 section 5.3), so a
+     *                     line the client sent ahead of its proxy's cannot name the client
      * @return the client's address as text
      */
-    public String client(SocketAddress peer, Optional<String> forwardedFor) {
+    public String client(SocketAddress peer, List<String> forwardedFor) {
         if (!(peer instanceof InetSocketAddress inet) || inet.getAddress() == null) {
             return String.valueOf(peer);
         }
@@ -47,18 +48,22 @@ public final class ClientAddresses {
         if (trusted.isEmpty() || !isTrusted(address) || forwardedFor.isEmpty()) {
             return address.getHostAddress();
         }
-        String[] hops = forwardedFor.get().split(",");
+        String[] hops = String.join(",", forwardedFor).split(",");
+        // the nearest hop known so far: a trusted proxy, which speaks for the hop before it
+        String nearest = address.getHostAddress();
         for (int i = hops.length - 1; i >= 0; i--) {
-            String hop = hops[i].trim();
-            Optional<InetAddress> parsed = literal(hop);
+            Optional<InetAddress> parsed = literal(hops[i].trim());
             if (parsed.isEmpty()) {
-                return hop.isEmpty() ? address.getHostAddress() : hop; // not an address: still a distinct key
+                // not an address (a proxy that passed on what its client wrote): the client is not known past here,
+                // and text the client chose must not be its key (a new one per request would escape every limit)
+                return nearest;
             }
             if (!isTrusted(parsed.get())) {
                 return parsed.get().getHostAddress();
             }
+            nearest = parsed.get().getHostAddress();
         }
-        return address.getHostAddress();
+        return nearest;
     }
 
     /**
