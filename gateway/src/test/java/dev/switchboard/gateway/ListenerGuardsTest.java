@@ -73,6 +73,35 @@ class ListenerGuardsTest {
     }
 
     @Test
+    void keptAliveConnectionsLeaveTheAdminListenerToItsProbes() {
+        // 64 connections that each asked once and then stayed silent took every connection of the admin listener
+        start(Map.of());
+        for (int i = 0; i < 70; i++) {
+            connect("127.0.3.1", gateway.adminPort())
+                    .send("GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n")
+                    .readUntil("\r\n\r\n", Duration.ofMillis(200));
+        }
+        RawConnection probe = connect("127.0.0.1", gateway.adminPort())
+                .send("GET /health/live HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        assertThat(probe.readUntil("\r\n", Duration.ofSeconds(3)))
+                .as("a probe is answered: the oldest silent connections were shed for it")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aKeptAliveConnectionSilentPastTheHeadTimeoutIsClosedOnTheAdminListener() {
+        start(Map.of("REQUEST_HEAD_TIMEOUT", "1s"));
+        RawConnection kept =
+                connect("127.0.0.1", gateway.adminPort()).send("GET /health/live HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(kept.readUntil("\r\n", Duration.ofSeconds(3))).startsWith("HTTP/1.1 200");
+        // the next head, a byte at a time: it is no more whole within REQUEST_HEAD_TIMEOUT than silence is
+        kept.send("G");
+        assertThat(kept.closedWithin(Duration.ofSeconds(4)))
+                .as("closed after REQUEST_HEAD_TIMEOUT")
+                .isTrue();
+    }
+
+    @Test
     void aBodyTrickledPastTheHeadTimeoutEndsItsConnectionOnTheAdminListener() throws InterruptedException {
         // 64 such connections took every connection of the admin listener, its probes' included
         start(Map.of("REQUEST_HEAD_TIMEOUT", "1s"));

@@ -146,13 +146,7 @@ public final class AcceptGuard implements SocketOptions {
                 refuse(channel, limits.tooManyPending());
             }
             // silent connections must leave Helidon permits for those that speak: the oldest goes
-            Iterator<Pending> oldest = pending.values().iterator();
-            while (pending.size() - shed.size() >= maxPending && oldest.hasNext()) {
-                Pending p = oldest.next();
-                oldest.remove();
-                forget(p);
-                shed.add(p.channel);
-            }
+            shedBeyondShare(shed);
             pending.put(peer, new Pending(channel, System.nanoTime() + headTimeoutNanos, capped));
             pendingCount = pending.size();
             sweeps.wake(sweepPeriod);
@@ -175,8 +169,44 @@ public final class AcceptGuard implements SocketOptions {
             } else {
                 bodies.remove(peer);
             }
-            chain.proceed();
+            try {
+                chain.proceed();
+            } finally {
+                awaitNextHead(peer);
+            }
         };
+    }
+
+    /**
+     * A kept-alive connection between its answer and the client's next head is silent as a new one is: it gets the
+     * same deadline and counts among the silent connections, the oldest shed beyond the listener's share. Helidon
+     * would keep it 5 minutes, and 64 of them took every connection of the admin listener, its probes' included.
+     */
+    private void awaitNextHead(SocketAddress peer) {
+        SocketChannel channel = channels.get(peer);
+        if (channel == null || !channel.isOpen()) {
+            return;
+        }
+        List<SocketChannel> shed = new ArrayList<>();
+        synchronized (this) {
+            shedBeyondShare(shed);
+            // not counted against its address: MAX_PENDING_HEADS_PER_IP is about connections that never spoke
+            pending.put(peer, new Pending(channel, System.nanoTime() + headTimeoutNanos, null));
+            pendingCount = pending.size();
+            sweeps.wake(sweepPeriod);
+        }
+        shed.forEach(AcceptGuard::close);
+    }
+
+    /** Under the lock: takes the oldest silent connections out until one more fits the listener's share. */
+    private void shedBeyondShare(List<SocketChannel> shed) {
+        Iterator<Pending> oldest = pending.values().iterator();
+        while (pending.size() >= maxPending && oldest.hasNext()) {
+            Pending p = oldest.next();
+            oldest.remove();
+            forget(p);
+            shed.add(p.channel);
+        }
     }
 
     /** @return connections waiting for their head now */

@@ -150,7 +150,9 @@ public final class GatewaySettings {
                     + "clients and load balancers keep an idle connection (AWS ALB and nginx 60 s), so they close "
                     + "it first; behind a balancer that keeps longer, set it above that balancer's idle timeout. "
                     + "Once the next request starts, `REQUEST_HEAD_TIMEOUT` bounds its head. The admin listener "
-                    + "(Helidon) closes idle connections after 5 minutes");
+                    + "(Helidon), which cannot tell a silent connection from a slow head, gives a kept-alive "
+                    + "connection `REQUEST_HEAD_TIMEOUT` for its next head, and sheds the oldest silent one when "
+                    + "they take its share of connections");
     public static final Setting<Integer> MAX_PENDING_HEADS_PER_IP = Setting.integer(
                     "MAX_PENDING_HEADS_PER_IP", 64, 1, 1_000_000)
             .describedAs("connections one address may have on one listener whose head is overdue (not whole a "
