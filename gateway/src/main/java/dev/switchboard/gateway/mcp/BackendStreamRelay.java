@@ -516,9 +516,12 @@ final class BackendStreamRelay implements AutoCloseable {
         }
     }
 
-    /** Holds the function's stream open for as long as this replica relays it, opening it again when it ends. */
+    /**
+     * Holds the function's stream open for as long as this replica relays it, opening it again when it ends; a function
+     * that offers none (405, or an answer that is no stream) is not asked again for the session.
+     */
     private void read(Watch watch) {
-        while (!Thread.currentThread().isInterrupted() && watched.get(watch.sessionId) == watch) {
+        while (!Thread.currentThread().isInterrupted() && watched.get(watch.sessionId) == watch && !watch.unsupported) {
             Optional<McpSession> session = state.mcpSessions().peek(watch.sessionId);
             Optional<FunctionRegistration> function = session.flatMap(s -> catalog.find(s.function()));
             if (session.isEmpty() || function.isEmpty() || session.get().backendSessionId() == null) {
