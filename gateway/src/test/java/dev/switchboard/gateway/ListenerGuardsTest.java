@@ -293,6 +293,17 @@ class ListenerGuardsTest {
         assertThat(again).startsWith("HTTP/1.1 200 ");
     }
 
+    /** A 2026-07-28 listen request, sent from {@code from}. */
+    private RawConnection listen(String from, int port) {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"subscriptions/listen\",\"params\":{\"_meta\":{"
+                + "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{}},\"notifications\":{\"toolsListChanged\":true}}}";
+        return connect(from, port)
+                .send("POST /mcp/tools HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
+                        + "Mcp-Method: subscriptions/listen\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+    }
+
     @Test
     void mcpStreamsCountAgainstTheSameAddressBudget() {
         McpFunctionStub mcp = McpFunctionStub.start(false);
@@ -332,6 +343,16 @@ class ListenerGuardsTest {
                     .as("POST at the stream cap, port %d", port)
                     .startsWith("HTTP/1.1 200 ");
         }
+        // a listen request holds a stream: refused at the cap, on either listener, with the same JSON-RPC error
+        for (int port : List.of(gateway.port(), streamPort())) {
+            assertThat(listen("127.0.0.2", port).readUntil("MAX_STREAMS_PER_IP", Duration.ofSeconds(5)))
+                    .as("listen at the stream cap, port %d", port)
+                    .startsWith("HTTP/1.1 429 ")
+                    .contains("\"code\":-32000");
+        }
+        assertThat(listen("127.0.0.4", gateway.port()).readUntil("acknowledged", Duration.ofSeconds(5)))
+                .as("another address listens")
+                .startsWith("HTTP/1.1 200 ");
         assertThat(legacyMcpStream("127.0.0.3")).as("another address").startsWith("HTTP/1.1 200 ");
         assertThat(connect("127.0.0.3", streamPort())
                         .send(LEGACY_MCP_REQUEST)

@@ -124,7 +124,14 @@ final class ListenStreams {
                     "subscriptions/listen is answered with an SSE stream: Accept must include text/event-stream");
         }
         Identity owner = res.identity();
-        SseStream stream = hold(owner, function.name(), id, filter);
+        Runnable uncount = res.countStream();
+        SseStream stream;
+        try {
+            stream = hold(owner, function.name(), id, filter);
+        } catch (RuntimeException e) {
+            uncount.run();
+            throw e;
+        }
         CloseReason reason = CloseReason.CLIENT_GONE;
         presence.opened(function.name(), stream.connectionId());
         try {
@@ -141,6 +148,7 @@ final class ListenStreams {
         } finally {
             presence.closed(function.name(), stream.connectionId());
             release(stream, owner, reason);
+            uncount.run();
         }
     }
 

@@ -67,6 +67,15 @@ public abstract class McpExchange {
     public abstract boolean isSent();
 
     /**
+     * Counts a stream this answer holds for as long as it lasts (a listen stream) against the client's address, as
+     * the other streams are ({@code MAX_STREAMS_PER_IP}).
+     *
+     * @return what ends the count, run once the stream ended
+     * @throws dev.switchboard.gateway.http.ApiException 429 when the address holds its maximum of streams
+     */
+    public abstract Runnable countStream();
+
+    /**
      * Ends the connection after what was written so far: the client gets nothing more on it, and sends nothing more
      * on it (a streamed answer that another connection took over, while its call goes on).
      *

@@ -378,6 +378,12 @@ final class BlockingExchanges implements AutoCloseable {
             case ExchangeRoute.Mcp m -> mcpRoute = m.route();
         }
         if (!head.method().equals("GET")) {
+            // a POST that turns out to hold a stream (a listen request) counts it once it knows
+            exchange.countStreamsWith(() -> {
+                String address = limits.client(peer, head.headers());
+                limits.acquireStream(address);
+                return () -> limits.releaseStream(address);
+            });
             endpoint.serve(mcpRoute.kind(), exchange);
             return;
         }

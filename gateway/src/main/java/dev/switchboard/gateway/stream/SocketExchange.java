@@ -254,6 +254,19 @@ final class SocketExchange extends McpExchange {
         return complete && !lastOnConnection() && !ended;
     }
 
+    /** Counts a stream against the client's address; set by the listener before the exchange is served. */
+    private java.util.function.Supplier<Runnable> streamCount = () -> () -> {};
+
+    /** @param count takes a stream of the client's address (throws its 429) and returns what gives it back */
+    void countStreamsWith(java.util.function.Supplier<Runnable> count) {
+        this.streamCount = count;
+    }
+
+    @Override
+    public Runnable countStream() {
+        return streamCount.get();
+    }
+
     /** The socket's output ends here; the connection closes when its call returns, since it is not reusable. */
     @Override
     public void endConnection() throws IOException {

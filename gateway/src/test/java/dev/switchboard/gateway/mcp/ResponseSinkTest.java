@@ -288,6 +288,11 @@ class ResponseSinkTest {
         }
 
         @Override
+        public Runnable countStream() {
+            return () -> {};
+        }
+
+        @Override
         public void endConnection() {
             writes.add("CONNECTION ENDED");
             connectionEnded.countDown();
