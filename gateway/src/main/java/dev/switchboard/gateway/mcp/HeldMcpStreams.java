@@ -112,6 +112,7 @@ final class HeldMcpStreams {
             identityStreams.release(owner);
             throw admission == StreamHub.Admission.REPLICA_LIMIT ? replicaFull() : logFull.get();
         }
+        metrics.connectionOpened();
         try {
             // the fleet view (/admin/connections, /admin/sessions) shows which replica holds it
             state.connections().register(stream.info());
@@ -126,6 +127,8 @@ final class HeldMcpStreams {
         identityStreams.release(owner);
         stream.close(reason);
         hub.remove(stream);
+        // counted by why it closed first (replaced, too slow), not by how its holder let it go
+        metrics.connectionClosed(stream.closeReason());
         try {
             state.connections().unregister(stream.connectionId());
         } catch (RuntimeException e) {
