@@ -933,6 +933,18 @@ abstract class McpContractTest {
             assertThat(endpoint.data()).startsWith("/mcp/tools/messages?sessionId=");
             messages = "http://127.0.0.1:" + gateway.port() + endpoint.data();
 
+            // initialization comes first: a request before it is refused on the stream (a ping is answered)
+            assertThat(Http.postJson(messages, call(9, "progress")).status()).isEqualTo(202);
+            JsonNode early = json(stream.next(Duration.ofSeconds(5)).data());
+            assertThat(early.get("id").asInt()).isEqualTo(9);
+            assertThat(early.at("/error/code").asInt()).isEqualTo(-32600);
+            assertThat(early.at("/error/message").asText()).contains("not initialized");
+            assertThat(Http.postJson(messages, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}")
+                            .status())
+                    .isEqualTo(202);
+            assertThat(json(stream.next(Duration.ofSeconds(5)).data()).has("result"))
+                    .isTrue();
+
             Http.Answer init = Http.postJson(
                     messages,
                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","

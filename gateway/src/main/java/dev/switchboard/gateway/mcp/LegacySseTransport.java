@@ -184,6 +184,9 @@ final class LegacySseTransport implements AutoCloseable {
         exchange.sendEmpty(Status.ACCEPTED_202);
     }
 
+    static final String NOT_INITIALIZED = "this HTTP+SSE session is not initialized: send initialize first (a "
+            + "stream that reconnected opened a new session, with a new endpoint)";
+
     private void request(FunctionRegistration function, McpSession session, ClientMessage read, LogSink sink) {
         JsonNode message = read.json();
         JsonNode id = message.get("id");
@@ -194,6 +197,12 @@ final class LegacySseTransport implements AutoCloseable {
             }
             // re-read: initialize may have completed the session since this message's lookup
             McpSession current = sessions.current(session);
+            if (current.backendVersion() == null && !"ping".equals(JsonRpc.method(message))) {
+                // initialization comes first (2024-11-05 lifecycle); a client whose stream reconnected (the
+                // EventSource does it alone) is in a new session without knowing: it is told, not served blind
+                sink.send(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, NOT_INITIALIZED), true);
+                return;
+            }
             try {
                 handler.request(function, current, read, sink);
             } catch (ApiException e) {
