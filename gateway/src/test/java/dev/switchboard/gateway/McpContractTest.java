@@ -933,6 +933,12 @@ abstract class McpContractTest {
             assertThat(endpoint.data()).startsWith("/mcp/tools/messages?sessionId=");
             messages = "http://127.0.0.1:" + gateway.port() + endpoint.data();
 
+            for (String noSession : List.of("/messages", "/messages?sessionId=")) {
+                Http.Answer refused =
+                        Http.postJson(mcp("tools") + noSession, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+                assertThat(refused.status()).as(noSession).isEqualTo(400);
+                assertThat(refused.body()).contains("sessionId query parameter is required");
+            }
             // initialization comes first: a request before it is refused on the stream (a ping is answered)
             assertThat(Http.postJson(messages, call(9, "progress")).status()).isEqualTo(202);
             JsonNode early = json(stream.next(Duration.ofSeconds(5)).data());

@@ -143,6 +143,7 @@ final class LegacySseTransport implements AutoCloseable {
         origins.check(exchange.headers());
         FunctionRegistration function = reader.function(exchange.server());
         String sessionId = exchange.query("sessionId")
+                .filter(id -> !id.isEmpty())
                 .orElseThrow(() -> new McpException(
                         Status.BAD_REQUEST_400, JsonRpc.GATEWAY_ERROR, "sessionId query parameter is required"));
         McpSession session = sessions.find(sessionId, exchange.identity(), function, true);
