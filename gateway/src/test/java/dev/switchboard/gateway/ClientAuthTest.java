@@ -212,6 +212,8 @@ class ClientAuthTest {
         refused.put("other issuer", issuer.token("alice", RESOURCE, c -> c.issuer("https://evil.test")));
         refused.put("unknown key", TestIssuer.sign(TestIssuer.newKey("key-1"), "alice", RESOURCE, c -> {}));
         refused.put("no subject", issuer.token(null, RESOURCE));
+        refused.put("empty subject", issuer.token("", RESOURCE));
+        refused.put("blank subject", issuer.token(" ", RESOURCE));
         refused.put(
                 "unsigned",
                 new PlainJWT(new JWTClaimsSet.Builder()

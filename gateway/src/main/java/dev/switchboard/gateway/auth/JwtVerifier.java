@@ -109,6 +109,11 @@ public final class JwtVerifier {
         } catch (JOSEException e) {
             throw AuthException.invalid("the bearer token's signature cannot be checked");
         }
+        // the identity streams, sessions and grants are keyed by: present (checked above) is not enough
+        String subject = claims.getSubject();
+        if (subject == null || subject.isBlank()) {
+            throw AuthException.invalid("the bearer token was refused: its sub claim is empty");
+        }
         List<String> missing = settings.requiredScopes().stream()
                 .filter(s -> !scopes(claims).contains(s))
                 .toList();
@@ -119,7 +124,7 @@ public final class JwtVerifier {
                     "insufficient_scope",
                     "the token lacks the scope " + String.join(" ", missing));
         }
-        return new Identity(ClientAuth.JWT, claims.getSubject(), settings.issuer(), grants(claims));
+        return new Identity(ClientAuth.JWT, subject, settings.issuer(), grants(claims));
     }
 
     private static AuthException unavailable() {
