@@ -338,7 +338,7 @@ final class BackendStreamRelay implements AutoCloseable {
      * @param logKey  the log its client stream reads
      */
     void watch(McpSession session, String logKey) {
-        if (session.backendSessionId() == null && session.backendVersion() != null) {
+        if (session.backendSessionId() == null && session.initialized()) {
             return; // initialized with a stateless function
         }
         Watch watch = watched.compute(session.id(), (id, w) -> {
@@ -483,7 +483,7 @@ final class BackendStreamRelay implements AutoCloseable {
             if (session.isEmpty()) {
                 return false; // not saved yet, or ended (its client stream ends then)
             }
-            if (session.get().backendVersion() != null && session.get().backendSessionId() == null) {
+            if (session.get().initialized() && session.get().backendSessionId() == null) {
                 watch.unsupported = true;
             } else if (session.get().backendSessionId() != null) {
                 watch.stateful = true;

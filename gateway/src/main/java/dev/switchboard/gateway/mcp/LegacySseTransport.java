@@ -198,7 +198,7 @@ final class LegacySseTransport implements AutoCloseable {
             }
             // re-read: initialize may have completed the session since this message's lookup
             McpSession current = sessions.current(session);
-            if (current.backendVersion() == null && !"ping".equals(JsonRpc.method(message))) {
+            if (!current.initialized() && !"ping".equals(JsonRpc.method(message))) {
                 // initialization comes first (2024-11-05 lifecycle); a client whose stream reconnected (the
                 // EventSource does it alone) is in a new session without knowing: it is told, not served blind
                 sink.send(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, NOT_INITIALIZED), true);

@@ -36,6 +36,14 @@ public record McpSession(
     }
 
     /**
+     * @return whether the function answered the session's {@code initialize}: its revision is known from then on (an
+     *     HTTP+SSE session is stored with its stream, before its client initializes it)
+     */
+    public boolean initialized() {
+        return backendVersion != null;
+    }
+
+    /**
      * @param backendSession the stateful function's new session id (it re-initialized after losing the old one)
      * @return a copy with that backend session
      */
